@@ -1,0 +1,115 @@
+// `engine run PLAYBOOK -i INVENTORY`: validate everything, then run it over the fleet.
+import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
+import { runPlaybook } from '../executor/runPlaybook.ts';
+import { consoleEvents, formatRecap } from '../output/console.ts';
+import { exitCodeFor, writeReport } from '../output/report.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { FleetError } from '../errors.ts';
+import { commaList, int, list, parseCommand, str, type OptionSpec } from './args.ts';
+import { parseExtraVars } from './extraVars.ts';
+import { promptSecret } from './prompt.ts';
+
+/** Options of `run`. */
+export const runOptions: OptionSpec = {
+  inventory: { type: 'string', short: 'i' },
+  check: { type: 'boolean', short: 'C' },
+  diff: { type: 'boolean', short: 'D' },
+  limit: { type: 'string', short: 'l' },
+  forks: { type: 'string', short: 'f' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  tags: { type: 'string', short: 't', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  report: { type: 'string' },
+  'accept-new-host-keys': { type: 'boolean' },
+  timeout: { type: 'string', short: 'T' },
+  'ask-pass': { type: 'boolean', short: 'k' },
+  'ask-become-pass': { type: 'boolean', short: 'K' },
+  'no-color': { type: 'boolean' },
+};
+
+/** Help text of `run`. */
+export const runHelp = `Usage: engine run PLAYBOOK -i INVENTORY [options]
+
+Runs a playbook over the hosts of an inventory. Everything is validated before any host is contacted.
+
+Options:
+  -i, --inventory FILE     inventory file or directory (Ansible INI or YAML)
+  -C, --check              predict the changes; change nothing on any host
+  -D, --diff               show what changes: file diffs, mode/owner, state
+  -l, --limit PATTERN      narrow the hosts further (host patterns, or @file with one host per line)
+  -f, --forks N            hosts worked on at once (default 50)
+  -e, --extra-vars VARS    k=v pairs, @file.yml, or a JSON mapping; highest precedence; repeatable
+  -t, --tags TAGS          run only tasks with these tags (comma separated, repeatable)
+      --skip-tags TAGS     skip tasks with these tags
+      --report FILE        write a JSON report of every result
+      --accept-new-host-keys  trust and record host keys not yet in known_hosts
+  -T, --timeout SECONDS    SSH connect timeout (default 10)
+  -k, --ask-pass           prompt for the SSH password (or set FLEETPLAY_SSH_PASSWORD)
+  -K, --ask-become-pass    prompt for the sudo password (or set FLEETPLAY_BECOME_PASSWORD)
+      --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
+
+Exit codes: 0 all ok, 2 a host failed, 3 a host was unreachable (none failed),
+            4 invalid playbook/inventory/arguments/variables (no host contacted), 130 interrupted.`;
+
+/** Runs `engine run`; returns the exit code. */
+export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const p = parseCommand(argv, runOptions);
+  if (p.values.help) {
+    out(runHelp + '\n');
+    return 0;
+  }
+  const [playbookFile, ...extra] = p.positionals;
+  if (!playbookFile || extra.length) throw new FleetError('arguments', 'usage: engine run PLAYBOOK -i INVENTORY (see --help)');
+  const inventoryFile = str(p, 'inventory');
+  if (!inventoryFile) throw new FleetError('arguments', 'an inventory is required: -i INVENTORY');
+
+  // Validate everything first: nothing below this block touches a host.
+  const extraVars = parseExtraVars(list(p, 'extra-vars'));
+  const inventory = loadInventory(inventoryFile);
+  const playbook = loadPlaybook(playbookFile);
+  const limitPattern = str(p, 'limit');
+  const limit = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
+  if (limit && limit.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);
+  const check = p.values.check === true;
+  const diff = p.values.diff === true;
+  const connectTimeoutMs = int(p, 'timeout', 10) * 1000;
+  const password = p.values['ask-pass'] ? await promptSecret('SSH password: ') : process.env.FLEETPLAY_SSH_PASSWORD;
+  const becomePassword = p.values['ask-become-pass'] ? await promptSecret('BECOME password: ') : process.env.FLEETPLAY_BECOME_PASSWORD;
+  const color = !p.values['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
+
+  let interrupts = 0;
+  const onSignal = (signal: string) => {
+    interrupts++;
+    if (interrupts === 1) {
+      out(`\n${signal}: finishing tasks in flight, starting no new ones (press Ctrl-C again to abort)\n`);
+    } else {
+      out(`\n${signal} again: aborting\n`);
+      process.exit(130);
+    }
+  };
+  const sigint = () => onSignal('SIGINT');
+  const sigterm = () => onSignal('SIGTERM');
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
+  try {
+    const report = await runPlaybook(playbook, inventory, {
+      check,
+      diff,
+      forks: int(p, 'forks', 50),
+      extraVars,
+      tags: { only: commaList(p, 'tags'), skip: commaList(p, 'skip-tags') },
+      ...(limit ? { limit } : {}),
+      transport: { connectTimeoutMs, ...(password ? { password } : {}), acceptNewHostKeys: p.values['accept-new-host-keys'] === true },
+      ...(becomePassword ? { becomePassword } : {}),
+      events: consoleEvents({ diff, color, write: out }),
+      stopping: () => interrupts > 0,
+    });
+    out(formatRecap(report, color));
+    const reportFile = str(p, 'report');
+    if (reportFile) writeReport(reportFile, report);
+    return exitCodeFor(report);
+  } finally {
+    process.off('SIGINT', sigint);
+    process.off('SIGTERM', sigterm);
+  }
+}

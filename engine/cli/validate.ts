@@ -1,0 +1,44 @@
+// `engine validate PLAYBOOK [-i INVENTORY]`: parse and check everything; contact no host.
+import { loadInventory, selectHosts } from '../inventory/index.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { FleetError } from '../errors.ts';
+import { parseCommand, str, type OptionSpec } from './args.ts';
+
+const options: OptionSpec = { inventory: { type: 'string', short: 'i' } };
+
+/** Help text of `validate`. */
+export const validateHelp = `Usage: engine validate PLAYBOOK [-i INVENTORY]
+
+Parses and validates the playbook (structure, modules, arguments, expressions, included files) and,
+with -i, the inventory and each play's host pattern. Contacts no host. Exit 0 if valid, 4 if not.`;
+
+/** Runs `engine validate`; returns the exit code. */
+export async function validateCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const p = parseCommand(argv, options);
+  if (p.values.help) {
+    out(validateHelp + '\n');
+    return 0;
+  }
+  const [file] = p.positionals;
+  if (!file) throw new FleetError('arguments', 'usage: engine validate PLAYBOOK [-i INVENTORY]');
+  const playbook = loadPlaybook(file);
+  const inventoryFile = str(p, 'inventory');
+  const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
+  for (const play of playbook.plays) {
+    const hosts = inventory ? selectHosts(inventory, play.hosts) : undefined;
+    const count = countTasks([...play.preTasks, ...play.tasks, ...play.postTasks]);
+    out(`play '${play.name}': ${count} tasks, ${play.handlers.length} handlers${hosts ? `, ${hosts.length} hosts (${hosts.join(', ') || 'none'})` : ''}\n`);
+  }
+  out(`${file}: valid\n`);
+  return 0;
+}
+
+function countTasks(nodes: import('../types.ts').TaskNode[]): number {
+  let n = 0;
+  for (const node of nodes) {
+    if (node.kind === 'task') n++;
+    else if (node.kind === 'block') n += countTasks(node.block) + countTasks(node.rescue) + countTasks(node.always);
+    else n += countTasks(node.tasks ?? []);
+  }
+  return n;
+}

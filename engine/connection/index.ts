@@ -1,0 +1,54 @@
+// Opens the right connection for a host from its variables (ansible_host, ansible_port, keys, ...).
+import { readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Connection, Vars } from '../types.ts';
+import { LocalConnection } from './local.ts';
+import { SshConnection } from './ssh.ts';
+
+/** Run-wide transport settings from the command line. */
+export interface TransportOptions {
+  /** CLI override: --accept-new-host-keys. */
+  acceptNewHostKeys?: boolean;
+  connectTimeoutMs: number;
+  /** From FLEETPLAY_SSH_PASSWORD or a prompt. */
+  password?: string;
+}
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+/** Creates (but does not open) the connection for one host. */
+export function createConnection(host: string, vars: Vars, options: TransportOptions): Connection {
+  if (vars.ansible_connection === 'local') return new LocalConnection(host);
+  const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user) ?? os.userInfo().username;
+  const keyFile = str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file);
+  const privateKeys = keyFile
+    ? [readFileSync(expandHome(keyFile))]
+    : DEFAULT_KEYS.map((k) => path.join(os.homedir(), '.ssh', k)).filter(existsSync).map((f) => readFileSync(f));
+  const known = vars.ansible_ssh_known_hosts_file;
+  const knownHostsFiles = (Array.isArray(known) ? known.map(String) : known ? [String(known)] : [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']).map(expandHome);
+  const checking = vars.host_key_checking ?? vars.ansible_host_key_checking;
+  const off = checking === false || checking === 'false' || checking === 'False' || checking === 'no';
+  const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? options.password;
+  return new SshConnection({
+    host,
+    address: str(vars.ansible_host) ?? host,
+    port: Number(vars.ansible_port ?? 22),
+    user,
+    privateKeys,
+    ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
+    ...(password !== undefined ? { password } : {}),
+    knownHostsFiles,
+    hostKeyPolicy: off ? 'off' : options.acceptNewHostKeys ? 'accept-new' : 'strict',
+    connectTimeoutMs: options.connectTimeoutMs,
+    keepaliveMs: 15_000,
+  });
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+function expandHome(p: string): string {
+  return p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
+}

@@ -1,0 +1,46 @@
+// The `local` connection: commands run on the control machine under /bin/sh.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import type { Connection, ExecOptions, ExecResult } from '../types.ts';
+import { wrapCommand } from './become.ts';
+
+/** Runs commands locally; used for `ansible_connection=local`. */
+export class LocalConnection implements Connection {
+  private readonly loginUser = os.userInfo().username;
+
+  constructor(readonly host: string) {}
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const wrapped = wrapCommand(command, options.become, this.loginUser);
+    const started = Date.now();
+    return new Promise((resolve) => {
+      const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timedOut = false;
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs)
+        : undefined;
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({
+          exitCode: code ?? (signal ? 128 : 1),
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          durationMs: Date.now() - started,
+          timedOut,
+        });
+      });
+      child.stdin.on('error', () => undefined);
+      if (wrapped.stdinPrefix) child.stdin.write(wrapped.stdinPrefix);
+      child.stdin.end(options.stdin ?? '');
+    });
+  }
+
+  async close(): Promise<void> {}
+}

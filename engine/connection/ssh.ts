@@ -1,0 +1,215 @@
+// The ssh connection: one ssh2 client per host for the whole run, host keys checked against known_hosts.
+import { Client, type AnyAuthMethod, type AuthenticationType, type NextAuthHandler } from 'ssh2';
+import { UnreachableError } from '../errors.ts';
+import type { Connection, ExecOptions, ExecResult } from '../types.ts';
+import { wrapCommand } from './become.ts';
+import {
+  appendKnownHost,
+  fingerprint,
+  hostKeyAlgorithmsFor,
+  loadKnownHosts,
+  verifyHostKey,
+  type HostKeyVerdict,
+} from './knownHosts.ts';
+
+/** Everything needed to open one ssh connection. Secrets stay in memory only. */
+export interface SshParams {
+  host: string;
+  address: string;
+  port: number;
+  user: string;
+  privateKeys: Buffer[];
+  agent?: string;
+  password?: string;
+  knownHostsFiles: string[];
+  hostKeyPolicy: 'strict' | 'accept-new' | 'off';
+  connectTimeoutMs: number;
+  keepaliveMs: number;
+}
+
+/** A host key problem is not a network hiccup: it fails the host instead of marking it unreachable. */
+export class HostKeyError extends Error {
+  constructor(readonly host: string, message: string) {
+    super(message);
+    this.name = 'HostKeyError';
+  }
+}
+
+/** One ssh2 connection, reused for every command; reconnects once if it drops between commands. */
+export class SshConnection implements Connection {
+  private client?: Client;
+  private connecting?: Promise<Client>;
+  private reconnects = 0;
+  private closedByUs = false;
+
+  constructor(private readonly params: SshParams) {}
+
+  get host(): string {
+    return this.params.host;
+  }
+
+  /** Opens the connection (idempotent). Throws UnreachableError or HostKeyError. */
+  connect(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    let client = this.client;
+    if (!client) {
+      if (this.reconnects > 0 || this.closedByUs) {
+        throw new UnreachableError(this.host, `connection to ${this.where()} was lost`);
+      }
+      if (this.wasConnected) this.reconnects++;
+      client = await this.connect();
+    }
+    const wrapped = wrapCommand(command, options.become, this.params.user);
+    const started = Date.now();
+    return new Promise<ExecResult>((resolve, reject) => {
+      client.exec(wrapped.command, (err, stream) => {
+        if (err) {
+          reject(new UnreachableError(this.host, `cannot open a session on ${this.where()}: ${err.message}`));
+          return;
+        }
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let exitCode: number | undefined;
+        let timedOut = false;
+        let settled = false;
+        const onDrop = (): void => {
+          if (settled) return;
+          settled = true;
+          reject(new UnreachableError(this.host, `connection to ${this.where()} dropped while running a command`));
+        };
+        client.once('close', onDrop);
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              timedOut = true;
+              stream.signal('KILL');
+              stream.close();
+            }, options.timeoutMs)
+          : undefined;
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exitCode = code ?? (signal ? 128 : 255);
+        });
+        stream.on('close', () => {
+          if (timer) clearTimeout(timer);
+          client.removeListener('close', onDrop);
+          if (settled) return;
+          settled = true;
+          resolve({
+            exitCode: timedOut ? 124 : (exitCode ?? 255),
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errOut).toString('utf8'),
+            durationMs: Date.now() - started,
+            timedOut,
+          });
+        });
+        if (wrapped.stdinPrefix) stream.write(wrapped.stdinPrefix);
+        stream.end(options.stdin ?? '');
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closedByUs = true;
+    this.client?.end();
+    this.client = undefined;
+  }
+
+  private wasConnected = false;
+
+  private where(): string {
+    return `${this.params.address}:${this.params.port}`;
+  }
+
+  private open(): Promise<Client> {
+    const p = this.params;
+    const knownHosts = loadKnownHosts(p.knownHostsFiles);
+    let verdict: HostKeyVerdict | undefined;
+    let presented: Buffer | undefined;
+    const client = new Client();
+    const algorithms = p.hostKeyPolicy === 'off' ? undefined : hostKeyAlgorithmsFor(knownHosts, p.address, p.port);
+    return new Promise<Client>((resolve, reject) => {
+      client.on('ready', () => {
+        this.client = client;
+        this.wasConnected = true;
+        client.on('close', () => {
+          if (this.client === client) this.client = undefined;
+        });
+        resolve(client);
+      });
+      client.on('error', (err: Error & { level?: string }) => {
+        if (this.client === client) {
+          this.client = undefined;
+          return;
+        }
+        if (verdict && verdict.kind !== 'match' && !(verdict.kind === 'unknown' && p.hostKeyPolicy !== 'strict')) {
+          reject(new HostKeyError(p.host, hostKeyMessage(p, verdict, presented)));
+          return;
+        }
+        const reason = err.level === 'client-authentication' ? `authentication failed for user ${p.user}` : err.message;
+        reject(new UnreachableError(p.host, `cannot connect to ${this.where()}: ${reason}`));
+      });
+      client.connect({
+        host: p.address,
+        port: p.port,
+        username: p.user,
+        readyTimeout: p.connectTimeoutMs,
+        keepaliveInterval: p.keepaliveMs,
+        keepaliveCountMax: 3,
+        ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
+        hostVerifier: (key: Buffer): boolean => {
+          presented = key;
+          if (p.hostKeyPolicy === 'off') return true;
+          verdict = verifyHostKey(knownHosts, p.address, p.port, key);
+          if (verdict.kind === 'match') return true;
+          if (verdict.kind === 'unknown' && p.hostKeyPolicy === 'accept-new') {
+            appendKnownHost(p.knownHostsFiles[0]!, p.address, p.port, key);
+            return true;
+          }
+          return false;
+        },
+        authHandler: authSequence(p),
+      });
+    });
+  }
+}
+
+function authSequence(p: SshParams): (left: AuthenticationType[] | null, partial: boolean | null, next: NextAuthHandler) => void {
+  const methods: AnyAuthMethod[] = [
+    ...p.privateKeys.map((key): AnyAuthMethod => ({ type: 'publickey', username: p.user, key })),
+    ...(p.agent ? [{ type: 'agent', username: p.user, agent: p.agent } as AnyAuthMethod] : []),
+    ...(p.password !== undefined ? [{ type: 'password', username: p.user, password: p.password } as AnyAuthMethod] : []),
+  ];
+  let i = 0;
+  return (_left, _partial, next) => {
+    const m = methods[i++];
+    next(m ?? (false as unknown as AnyAuthMethod));
+  };
+}
+
+function hostKeyMessage(p: SshParams, verdict: HostKeyVerdict, presented: Buffer | undefined): string {
+  const got = presented ? fingerprint(presented) : 'unknown key';
+  switch (verdict.kind) {
+    case 'mismatch':
+      return (
+        `HOST KEY MISMATCH for ${p.host} (${p.address}:${p.port}): it presented ${got}, but ${verdict.file}:${verdict.line} ` +
+        `expects ${verdict.expected.join(' or ')}. The host may have been reinstalled, or someone is intercepting the connection.`
+      );
+    case 'revoked':
+      return `host key of ${p.host} (${got}) is marked @revoked in ${verdict.file}:${verdict.line}`;
+    case 'unknown':
+      return (
+        `host ${p.host} (${p.address}:${p.port}) is not in known_hosts (${p.knownHostsFiles.join(', ')}); it presented ${got}. ` +
+        `Add it (ssh-keyscan), or run with --accept-new-host-keys, or set host_key_checking=false in the inventory.`
+      );
+    case 'match':
+      return 'host key matched';
+  }
+}

@@ -1,0 +1,58 @@
+// Per-host state during a run, and how the variables a task sees are layered.
+import type { Connection, RecapCounters, SourceLocation, Vars } from '../types.ts';
+import { scopeOf } from '../template/render.ts';
+
+/** A host taking part in the run. */
+export interface HostRun {
+  name: string;
+  /** Inventory-level variables (group and host vars), already merged. */
+  inventoryVars: Vars;
+  groups: string[];
+  /** Gathered facts. */
+  facts: Vars;
+  /** set_fact values and registered results: they outrank play and task vars. */
+  hostFacts: Vars;
+  conn: Connection;
+  status: 'active' | 'failed' | 'unreachable';
+  /** Handler names (or listen topics) notified and not yet run. */
+  notified: Set<string>;
+  counters: RecapCounters;
+  /** Whether this host was ever given a task, for "not run" reporting. */
+  attempted: boolean;
+}
+
+/** Fresh zeroed recap counters. */
+export function emptyCounters(): RecapCounters {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0, unknown: 0 };
+}
+
+/** Play-wide variables and magic variables shared by every task of a play. */
+export interface PlayVars {
+  playVars: Vars;
+  varsFiles: Vars;
+  extraVars: Vars;
+  magic: Vars;
+}
+
+/**
+ * The variables a task sees on one host, lowest to highest: inventory (group then host), facts, play
+ * vars, vars_files, block and task vars (outermost first), set_fact/register, extra vars.
+ */
+export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where: SourceLocation, extra: Vars = {}): Vars {
+  const merged: Vars = {
+    ...host.inventoryVars,
+    ...host.facts,
+    ansible_facts: host.facts,
+    ...play.playVars,
+    ...play.varsFiles,
+    ...Object.assign({}, ...scopeVars),
+    ...host.hostFacts,
+    ...extra,
+    ...play.extraVars,
+    ...play.magic,
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
+  };
+  return scopeOf(merged, where);
+}

@@ -1,0 +1,162 @@
+// Runs one task on one host (with its loop), reports each item, and updates the host's state.
+import { renderString, renderValue } from '../template/render.ts';
+import type { TaskDef, TaskResult, TaskStatus, Vars } from '../types.ts';
+import { taskVars, type HostRun } from './hostRun.ts';
+import type { PlayRun, Scope } from './playRun.ts';
+import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
+
+const HIDDEN = 'the output has been hidden due to no_log: true';
+
+/** Runs `task` on `host` and reports it. */
+export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, handler: boolean): Promise<void> {
+  host.attempted = true;
+  const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
+  const vars = taskVars(host, run.vars, scopeVars, task.location);
+  const settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  const title = taskTitle(task, vars);
+  const report = (o: ItemOutcome): void => run.events.result(toResult(o, task, host, run, title, settings, handler));
+  let status: TaskStatus;
+  let registered: Vars;
+  if (!task.loop) {
+    const o = await runItem(task, host, vars, settings, { has: false });
+    report(o);
+    ({ status, registered } = o);
+  } else {
+    ({ status, registered } = await runLoop(task, host, run, scopeVars, settings, vars, report));
+  }
+  if (task.register) host.hostFacts[task.register] = registered;
+  if (task.module === 'set_fact' && status === 'ok') Object.assign(host.hostFacts, registered.ansible_facts as Vars);
+  if (status === 'changed') for (const n of task.notify) host.notified.add(n);
+  count(host, status, settings.ignoreErrors);
+  if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
+}
+
+async function runLoop(
+  task: TaskDef,
+  host: HostRun,
+  run: PlayRun,
+  scopeVars: Vars[],
+  settings: TaskSettings,
+  vars: Vars,
+  report: (o: ItemOutcome) => void,
+): Promise<{ status: TaskStatus; registered: Vars }> {
+  const loop = task.loop!;
+  let items: unknown;
+  try {
+    if (!conditionsHold(settings.when.slice(0, settings.when.length - task.when.length), vars)) {
+      const o: ItemOutcome = { status: 'skipped', msg: 'condition false', registered: { changed: false, skipped: true }, durationMs: 0 };
+      report(o);
+      return o;
+    }
+    items = renderValue(loop.items, vars, task.locate(['loop']));
+  } catch (err) {
+    const o: ItemOutcome = { status: 'failed', msg: (err as Error).message, registered: { failed: true, msg: (err as Error).message }, durationMs: 0 };
+    report(o);
+    return o;
+  }
+  if (!Array.isArray(items)) {
+    const msg = `loop needs a list, got ${items === null ? 'null' : typeof items}`;
+    report({ status: 'failed', msg, registered: { failed: true, msg }, durationMs: 0 });
+    return { status: 'failed', registered: { failed: true, msg } };
+  }
+  const outcomes: ItemOutcome[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const extra: Vars = { [loop.loopVar]: items[i], ...(loop.indexVar ? { [loop.indexVar]: i } : {}) };
+    const itemVars = taskVars(host, run.vars, scopeVars, task.location, extra);
+    const o = await runItem(task, host, itemVars, { ...settings, varsWith: (more) => taskVars(host, run.vars, scopeVars, task.location, { ...extra, ...more }) }, { has: true, value: items[i] });
+    outcomes.push(o);
+    report(o);
+    if (o.status === 'unreachable') break;
+  }
+  const has = (s: TaskStatus) => outcomes.some((o) => o.status === s);
+  const status: TaskStatus = has('unreachable') ? 'unreachable' : has('failed') ? 'failed' : has('unknown') ? 'unknown' : has('changed') ? 'changed'
+    : outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped') ? 'skipped' : 'ok';
+  if (outcomes.length === 0) report({ status: 'skipped', msg: 'no items in loop', registered: {}, durationMs: 0 });
+  const registered: Vars = {
+    results: outcomes.map((o) => ({ ...o.registered, item: o.item, [loop.loopVar]: o.item })),
+    changed: status === 'changed',
+    failed: status === 'failed',
+    ...(outcomes.length === 0 || status === 'skipped' ? { skipped: true } : {}),
+    msg: status === 'failed' ? 'One or more items failed' : 'All items completed',
+  };
+  return { status: outcomes.length === 0 ? 'skipped' : status, registered };
+}
+
+function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
+  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
+  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
+  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
+  return {
+    check: task.checkMode ?? scope.checkMode ?? run.check,
+    noLog: task.noLog ?? scope.noLog ?? false,
+    ignoreErrors: task.ignoreErrors ?? scope.ignoreErrors ?? false,
+    ...(become ? { become: { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) } } : {}),
+    when: [...scope.when, ...task.when],
+    playbookDir: run.play.baseDir,
+    varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
+  };
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 'true' || v === 'True' || v === 'yes' || v === 1 || v === '1';
+}
+
+/** The task's display name: its `name` (templated when possible) or the module name. */
+function taskTitle(task: TaskDef, vars: Vars): string {
+  if (!task.name) return task.module;
+  try {
+    return renderString(task.name, vars, task.location);
+  } catch {
+    return task.name;
+  }
+}
+
+function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, title: string, settings: TaskSettings, handler: boolean): TaskResult {
+  const redact = (s: string): string => run.secrets.reduce((acc, secret) => (secret ? acc.split(secret).join('********') : acc), s);
+  const result: TaskResult = {
+    host: host.name,
+    play: run.playName,
+    task: title,
+    module: task.module,
+    status: o.status,
+    durationMs: o.durationMs,
+    msg: settings.noLog ? HIDDEN : redact(o.msg),
+    location: task.location,
+  };
+  if ('item' in o) result.item = settings.noLog ? '(hidden)' : o.item;
+  if (o.diff && !settings.noLog) result.diff = o.diff.map((d) => ({ header: d.header, before: redact(d.before), after: redact(d.after) }));
+  if (o.status === 'failed' && settings.ignoreErrors) result.ignored = true;
+  if (handler) result.handler = true;
+  return result;
+}
+
+/** Updates recap counters and host status; like Ansible, `ok` also counts changed tasks. */
+function count(host: HostRun, status: TaskStatus, ignoreErrors: boolean): void {
+  const c = host.counters;
+  switch (status) {
+    case 'ok':
+      c.ok++;
+      break;
+    case 'changed':
+      c.ok++;
+      c.changed++;
+      break;
+    case 'skipped':
+      c.skipped++;
+      break;
+    case 'unknown':
+      c.unknown++;
+      break;
+    case 'failed':
+      if (ignoreErrors) c.ignored++;
+      else {
+        c.failed++;
+        host.status = 'failed';
+      }
+      break;
+    case 'unreachable':
+      c.unreachable++;
+      host.status = 'unreachable';
+      break;
+  }
+}

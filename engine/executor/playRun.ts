@@ -1,0 +1,66 @@
+// The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
+import type { LimitFunction } from 'p-limit';
+import type { Condition, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type { HostRun, PlayVars } from './hostRun.ts';
+import type { TagFilter } from './tags.ts';
+
+/** Everything a play's tasks need that is not per host. */
+export interface PlayRun {
+  play: PlayDef;
+  hosts: HostRun[];
+  vars: PlayVars;
+  check: boolean;
+  diff: boolean;
+  tags: TagFilter;
+  limit: LimitFunction;
+  events: RunEvents;
+  /** True once an interrupt asked the run to stop starting new tasks. */
+  stopping(): boolean;
+  /** Secret values that must never appear in output (passwords). */
+  secrets: string[];
+  becomePassword?: string;
+  /** Title used in results for this play. */
+  playName: string;
+}
+
+/** Keywords inherited from enclosing blocks and includes. */
+export interface Scope {
+  vars: Vars[];
+  when: Condition[];
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  checkMode?: boolean;
+  noLog?: boolean;
+  ignoreErrors?: boolean;
+  /** Variables that differ per host (an include's loop item). */
+  perHost?: Map<string, Vars>;
+}
+
+/** The scope at the top of a play. */
+export function rootScope(play: PlayDef): Scope {
+  return {
+    vars: [],
+    when: [],
+    tags: play.tags,
+    ...(play.become !== undefined ? { become: play.become } : {}),
+    ...(play.becomeUser !== undefined ? { becomeUser: play.becomeUser } : {}),
+  };
+}
+
+/** The scope inside a block or include: its keywords added to the parent's. */
+export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string, Vars>): Scope {
+  const merged = new Map(parent.perHost ?? []);
+  for (const [h, v] of perHost ?? []) merged.set(h, { ...(merged.get(h) ?? {}), ...v });
+  return {
+    vars: [...parent.vars, node.vars],
+    when: [...parent.when, ...node.when],
+    tags: [...parent.tags, ...node.tags],
+    become: node.become ?? parent.become,
+    becomeUser: node.becomeUser ?? parent.becomeUser,
+    checkMode: node.checkMode ?? parent.checkMode,
+    noLog: node.noLog ?? parent.noLog,
+    ignoreErrors: node.ignoreErrors ?? parent.ignoreErrors,
+    ...(merged.size ? { perHost: merged } : {}),
+  };
+}

@@ -1,0 +1,179 @@
+// Runs a validated playbook over an inventory and returns the report. Connections are opened lazily
+// (on a host's first command) and reused for the whole run.
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { createConnection, type TransportOptions } from '../connection/index.ts';
+import { selectHosts } from '../inventory/index.ts';
+import { renderString } from '../template/render.ts';
+import { UnreachableError } from '../errors.ts';
+import { HostKeyError } from '../connection/ssh.ts';
+import { loadYamlFile } from '../yaml/load.ts';
+import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
+import { gatherFacts } from './facts.ts';
+import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
+import { rootScope, type PlayRun } from './playRun.ts';
+import { flushHandlers, runNodes } from './strategy.ts';
+import type { TagFilter } from './tags.ts';
+
+/** Options of one run (from the command line). */
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  extraVars: Vars;
+  tags: TagFilter;
+  /** Hosts allowed by --limit (undefined: no limit). */
+  limit?: Set<string>;
+  transport: TransportOptions;
+  becomePassword?: string;
+  events: RunEvents;
+  /** Set by the CLI on the first interrupt. */
+  stopping(): boolean;
+}
+
+/** Runs every play in order; hosts that fail or become unreachable leave the rest of the playbook. */
+export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunReport> {
+  const started = Date.now();
+  const results: TaskResult[] = [];
+  const events: RunEvents = { ...options.events, result: (r) => (results.push(r), options.events.result(r)) };
+  const limit = pLimit(Math.max(1, options.forks));
+  const hosts = new Map<string, HostRun>();
+  const secrets = [options.transport.password, options.becomePassword].filter((s): s is string => !!s);
+  try {
+    for (const play of playbook.plays) {
+      if (options.stopping()) break;
+      const selected = selectHosts(inventory, play.hosts).filter((h) => !options.limit || options.limit.has(h));
+      const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options)).filter((h) => h.status === 'active');
+      events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
+      if (playHosts.length === 0) continue;
+      const run: PlayRun = {
+        play,
+        hosts: playHosts,
+        vars: playVars(play, playHosts, inventory, hosts, options),
+        check: options.check,
+        diff: options.diff,
+        tags: options.tags,
+        limit,
+        events,
+        stopping: options.stopping,
+        secrets,
+        ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
+        playName: play.name,
+      };
+      await runPlay(run);
+    }
+  } finally {
+    await Promise.all([...hosts.values()].map((h) => h.conn.close()));
+  }
+  const recap: RunReport['recap'] = {};
+  for (const h of hosts.values()) recap[h.name] = h.counters;
+  return {
+    playbook: playbook.file,
+    check: options.check,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    recap,
+    results,
+    interrupted: options.stopping(),
+  };
+}
+
+async function runPlay(run: PlayRun): Promise<void> {
+  if (run.play.gatherFacts) await runGatherFacts(run);
+  const scope = rootScope(run.play);
+  for (const section of [run.play.preTasks, run.play.tasks, run.play.postTasks]) {
+    if (run.stopping()) return;
+    await runNodes(section, run.hosts, scope, run);
+    if (!run.stopping()) await flushHandlers(run, scope);
+  }
+}
+
+async function runGatherFacts(run: PlayRun): Promise<void> {
+  run.events.taskStart({ title: 'Gathering Facts', handler: false });
+  await Promise.all(
+    run.hosts.map((h) =>
+      run.limit(async () => {
+        const started = Date.now();
+        h.attempted = true;
+        let status: TaskResult['status'] = 'ok';
+        let msg = '';
+        try {
+          const { facts, failed } = await gatherFacts(h.conn);
+          Object.assign(h.facts, facts);
+          if (failed) [status, msg] = ['failed', failed];
+          else msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
+        } catch (err) {
+          status = err instanceof UnreachableError ? 'unreachable' : 'failed';
+          msg = (err as Error).message;
+          if (!(err instanceof UnreachableError) && !(err instanceof HostKeyError)) msg = `fact gathering failed: ${msg}`;
+        }
+        if (status === 'ok') h.counters.ok++;
+        else if (status === 'unreachable') [h.counters.unreachable, h.status] = [h.counters.unreachable + 1, 'unreachable'];
+        else [h.counters.failed, h.status] = [h.counters.failed + 1, 'failed'];
+        run.events.result({ host: h.name, play: run.playName, task: 'Gathering Facts', module: 'gather_facts', status, durationMs: Date.now() - started, msg });
+      }),
+    ),
+  );
+}
+
+function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions): HostRun {
+  let h = hosts.get(name);
+  if (!h) {
+    const inventoryVars = inventory.hostVars(name);
+    h = {
+      name,
+      inventoryVars,
+      groups: inventory.groupsOf(name),
+      facts: {},
+      hostFacts: {},
+      conn: createConnection(name, { ...inventoryVars, ...options.extraVars }, options.transport),
+      status: 'active',
+      notified: new Set(),
+      counters: emptyCounters(),
+      attempted: false,
+    };
+    hosts.set(name, h);
+  }
+  return h;
+}
+
+function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions): PlayVars {
+  const groups: Record<string, string[]> = {};
+  for (const g of inventory.groups.keys()) groups[g] = selectHosts(inventory, g);
+  const varsFiles: Vars = {};
+  for (const vf of play.varsFiles) {
+    const file = renderString(vf.file, { ...play.vars, ...options.extraVars }, vf.location);
+    Object.assign(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook').value as Vars | null) ?? {});
+  }
+  return {
+    playVars: play.vars,
+    varsFiles,
+    extraVars: options.extraVars,
+    magic: {
+      playbook_dir: play.baseDir,
+      ansible_check_mode: options.check,
+      ansible_diff_mode: options.diff,
+      ansible_play_hosts: playHosts.map((h) => h.name),
+      ansible_play_name: play.name,
+      groups,
+      hostvars: hostvarsView(hosts),
+    },
+  };
+}
+
+/** `hostvars[name]`: a live view of each host's variables and facts. */
+function hostvarsView(hosts: Map<string, HostRun>): Vars {
+  const target: Vars = {};
+  for (const name of hosts.keys()) target[name] = undefined;
+  const read = (name: string): Vars | undefined => {
+    const h = hosts.get(name);
+    return h ? { ...h.inventoryVars, ...h.facts, ...h.hostFacts, inventory_hostname: h.name } : undefined;
+  };
+  return new Proxy(target, {
+    get: (_t, k) => (typeof k === 'string' ? read(k) : undefined),
+    getOwnPropertyDescriptor: (_t, k) =>
+      typeof k === 'string' && hosts.has(k) ? { value: read(k), writable: true, enumerable: true, configurable: true } : undefined,
+    has: (_t, k) => typeof k === 'string' && hosts.has(k),
+    ownKeys: () => [...hosts.keys()],
+  });
+}

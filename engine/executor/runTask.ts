@@ -1,0 +1,162 @@
+// Runs one task on one host: when, loop, argument rendering, the module's plan and apply, and
+// changed_when / failed_when / register / notify.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { findModule } from '../../modules/index.ts';
+import { FleetError, UnreachableError } from '../errors.ts';
+import { evaluateCondition } from '../expr/index.ts';
+import { HostKeyError } from '../connection/ssh.ts';
+import { checkSchema } from '../playbook/schemaCheck.ts';
+import { renderString, renderValue } from '../template/render.ts';
+import type {
+  Condition,
+  DiffEntry,
+  ModuleContext,
+  ModuleDefinition,
+  Plan,
+  ResultData,
+  SourceLocation,
+  TaskDef,
+  TaskStatus,
+  Vars,
+} from '../types.ts';
+import type { HostRun } from './hostRun.ts';
+
+/** The effective settings of a task on a host (inherited from play, blocks and the task). */
+export interface TaskSettings {
+  check: boolean;
+  noLog: boolean;
+  ignoreErrors: boolean;
+  become?: { enabled: boolean; user: string; password?: string };
+  when: Condition[];
+  playbookDir: string;
+  /** The task's variables plus extra ones on top (the registered result, for changed_when/failed_when). */
+  varsWith(extra: Vars): Vars;
+}
+
+/** The result of one task (or one loop item) on one host, before it is reported. */
+export interface ItemOutcome {
+  status: TaskStatus;
+  msg: string;
+  diff?: DiffEntry[];
+  /** What `register` stores for this item. */
+  registered: Vars;
+  item?: unknown;
+  durationMs: number;
+}
+
+/** Evaluates a list of conditions (all must hold); errors name the condition's location. */
+export function conditionsHold(conds: Condition[], vars: Vars): boolean {
+  for (const c of conds) {
+    try {
+      if (!evaluateCondition(c.expr as string | boolean | number, vars)) return false;
+    } catch (err) {
+      throw new FleetError('expression', `${(err as Error).message} (in condition: ${String(c.expr)})`, { location: c.location });
+    }
+  }
+  return true;
+}
+
+/** Runs the task body once (one item) and turns every failure into data. */
+export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, item: { value?: unknown; has: boolean }): Promise<ItemOutcome> {
+  const started = Date.now();
+  const done = (o: Omit<ItemOutcome, 'durationMs'>): ItemOutcome => ({
+    ...o,
+    ...(item.has ? { item: item.value } : {}),
+    durationMs: Date.now() - started,
+  });
+  try {
+    if (!conditionsHold(settings.when, vars)) {
+      return done({ status: 'skipped', msg: 'condition false', registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
+    }
+    const mod = findModule(task.moduleKey) as ModuleDefinition;
+    const args = renderValue(task.args, vars, task.location) as Vars;
+    const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
+    if (issues[0]) throw new FleetError('arguments', `${issues[0].message} (after templating)`, { location: task.locate([task.moduleKey, ...issues[0].path]) });
+    const ctx = moduleContext(task, host, vars, settings);
+    const plan = await mod.plan(args, ctx);
+    return done(await settle(task, plan, settings, vars));
+  } catch (err) {
+    return done(errorOutcome(err, host));
+  }
+}
+
+async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: Vars): Promise<Omit<ItemOutcome, 'durationMs'>> {
+  let status: TaskStatus;
+  let msg = plan.msg;
+  let data: ResultData = plan.data ?? {};
+  let diff = plan.kind === 'change' ? plan.diff : undefined;
+  switch (plan.kind) {
+    case 'ok':
+      status = 'ok';
+      break;
+    case 'failed':
+      status = 'failed';
+      break;
+    case 'unknown':
+      status = 'unknown';
+      break;
+    case 'change': {
+      if (settings.check) {
+        status = 'changed';
+        break;
+      }
+      const outcome = await plan.apply();
+      status = outcome.kind;
+      msg = outcome.msg;
+      data = { ...data, ...(outcome.data ?? {}) };
+      if (outcome.kind === 'changed' && outcome.diff) diff = outcome.diff;
+      break;
+    }
+  }
+  let registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed', msg };
+  if (status !== 'unknown' && (task.changedWhen || task.failedWhen)) {
+    const scope = task.register ? settings.varsWith({ [task.register]: registered }) : vars;
+    const failed = task.failedWhen ? conditionsHold(task.failedWhen, scope) : status === 'failed';
+    // A module that ran (or would run) counts as changed unless changed_when says otherwise.
+    const changed = task.changedWhen ? conditionsHold(task.changedWhen, scope) : status === 'changed' || (status === 'failed' && plan.kind === 'change');
+    status = failed ? 'failed' : changed ? 'changed' : 'ok';
+    if (status !== 'changed') diff = undefined;
+    registered = { ...registered, changed, failed };
+  }
+  return { status, msg, ...(diff && diff.length ? { diff } : {}), registered };
+}
+
+function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationMs' | 'item'> {
+  if (err instanceof UnreachableError) {
+    return { status: 'unreachable', msg: err.message, registered: { unreachable: true, failed: true, msg: err.message } };
+  }
+  if (err instanceof HostKeyError) {
+    return { status: 'failed', msg: err.message, registered: { failed: true, msg: err.message } };
+  }
+  if (err instanceof FleetError) {
+    const at = err.location ? ` (${err.location.file}:${err.location.line}:${err.location.column})` : '';
+    const msg = `${err.message}${at}`;
+    return { status: 'failed', msg, registered: { failed: true, msg } };
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  void host;
+  return { status: 'failed', msg, registered: { failed: true, msg } };
+}
+
+function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings): ModuleContext {
+  return {
+    host: host.name,
+    check: settings.check,
+    vars,
+    run: (command, options = {}) => host.conn.exec(command, { ...options, ...(settings.become ? { become: settings.become } : {}) }),
+    renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
+    resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),
+  };
+}
+
+/** Ansible's search order: the task file's dir (its files/ or templates/ first), then the playbook dir. */
+function resolveLocal(relative: string, kind: 'files' | 'templates', where: SourceLocation, playbookDir: string): string {
+  const taskFile = where.file;
+  if (path.isAbsolute(relative)) return relative;
+  const taskDir = path.dirname(taskFile);
+  const candidates = [path.join(taskDir, kind, relative), path.join(taskDir, relative), path.join(playbookDir, kind, relative), path.join(playbookDir, relative)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`could not find '${relative}' (looked in ${[...new Set(candidates.map(path.dirname))].join(', ')})`);
+  return found;
+}

@@ -1,0 +1,136 @@
+// The linear strategy: each task runs on every active host (at most --forks at once) before the next
+// task starts. Blocks route failed hosts to rescue and everyone to always.
+import path from 'node:path';
+import { FleetError } from '../errors.ts';
+import { Problems } from '../playbook/problems.ts';
+import { parseTaskList } from '../playbook/tasks.ts';
+import { renderString, renderValue } from '../template/render.ts';
+import type { BlockDef, IncludeDef, TaskDef, TaskNode, Vars } from '../types.ts';
+import { loadYamlFile } from '../yaml/load.ts';
+import { taskVars, type HostRun } from './hostRun.ts';
+import { runTaskOnHost } from './hostTask.ts';
+import { childScope, type PlayRun, type Scope } from './playRun.ts';
+import { conditionsHold } from './runTask.ts';
+import { tagsAllow } from './tags.ts';
+
+/** Runs a task list on the hosts that are still active. */
+export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  for (const node of nodes) {
+    if (run.stopping()) return;
+    const active = hosts.filter((h) => h.status === 'active');
+    if (active.length === 0) return;
+    switch (node.kind) {
+      case 'task':
+        await runTask(node, active, scope, run, false);
+        break;
+      case 'block':
+        await runBlock(node, active, scope, run);
+        break;
+      case 'include':
+        await runInclude(node, active, scope, run);
+        break;
+    }
+  }
+}
+
+/** Runs one task on the given hosts in parallel, bounded by --forks. */
+export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun, handler: boolean): Promise<void> {
+  if (!handler && !tagsAllow([...scope.tags, ...task.tags], run.tags)) return;
+  run.events.taskStart({ title: task.name ?? task.module, location: task.location, handler });
+  await Promise.all(hosts.map((h) => run.limit(() => runTaskOnHost(task, h, scope, run, handler))));
+}
+
+async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  const inner = childScope(scope, block);
+  await runNodes(block.block, hosts, inner, run);
+  const failed = hosts.filter((h) => h.status === 'failed');
+  if (block.rescue.length > 0 && failed.length > 0) {
+    for (const h of failed) {
+      // A rescued failure counts as rescued, not failed, as in Ansible's recap.
+      h.status = 'active';
+      h.counters.failed--;
+      h.counters.rescued++;
+    }
+    await runNodes(block.rescue, failed, inner, run);
+  }
+  if (block.always.length > 0) {
+    const stillFailed = hosts.filter((h) => h.status === 'failed');
+    for (const h of stillFailed) h.status = 'active';
+    await runNodes(block.always, hosts.filter((h) => h.status === 'active'), inner, run);
+    for (const h of stillFailed) if (h.status === 'active') h.status = 'failed';
+  }
+}
+
+/** include_tasks: the file (and loop) is worked out per host; hosts sharing a file run it together. */
+async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+  const plans = new Map<HostRun, Array<{ file: string; item: Vars }>>();
+  for (const h of hosts) {
+    const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
+    try {
+      if (!conditionsHold([...scope.when, ...inc.when], vars)) continue;
+      const items = inc.loop ? renderValue(inc.loop.items, vars, inc.location) : [undefined];
+      if (!Array.isArray(items)) throw new Error('loop needs a list');
+      plans.set(
+        h,
+        items.map((item, i) => {
+          const extra: Vars = inc.loop ? { [inc.loop.loopVar]: item, ...(inc.loop.indexVar ? { [inc.loop.indexVar]: i } : {}) } : {};
+          const file = renderString(inc.file, taskVars(h, run.vars, [...scope.vars, inc.vars], inc.location, extra), inc.location);
+          return { file: path.resolve(inc.baseDir, file), item: extra };
+        }),
+      );
+    } catch (err) {
+      reportInclude(inc, h, run, 'failed', (err as Error).message);
+    }
+  }
+  const rounds = Math.max(0, ...[...plans.values()].map((p) => p.length));
+  for (let k = 0; k < rounds; k++) {
+    const byFile = new Map<string, HostRun[]>();
+    for (const [h, p] of plans) if (p[k] && h.status === 'active') byFile.set(p[k]!.file, [...(byFile.get(p[k]!.file) ?? []), h]);
+    for (const [file, group] of byFile) {
+      let tasks: TaskNode[];
+      try {
+        tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file);
+      } catch (err) {
+        for (const h of group) reportInclude(inc, h, run, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
+        continue;
+      }
+      for (const h of group) reportInclude(inc, h, run, 'ok', `included ${path.relative(process.cwd(), file)}`);
+      const perHost = new Map(group.map((h) => [h.name, plans.get(h)![k]!.item]));
+      await runNodes(tasks, group, childScope(scope, inc, perHost), run);
+    }
+  }
+}
+
+function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, status: 'ok' | 'failed', msg: string): void {
+  h.attempted = true;
+  run.events.result({ host: h.name, play: run.playName, task: inc.name ?? 'include_tasks', module: 'include_tasks', status, durationMs: 0, msg, location: inc.location });
+  if (status === 'failed') {
+    h.counters.failed++;
+    h.status = 'failed';
+  }
+}
+
+const includeCache = new Map<string, TaskNode[]>();
+
+function loadIncluded(file: string): TaskNode[] {
+  const cached = includeCache.get(file);
+  if (cached) return cached;
+  const yaml = loadYamlFile(file, 'playbook');
+  const problems = new Problems();
+  const tasks = parseTaskList(yaml, [], yaml.value, { problems, including: [file] });
+  problems.throwIfAny();
+  includeCache.set(file, tasks);
+  return tasks;
+}
+
+/** Runs notified handlers in definition order, once per host, then clears the notifications. */
+export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
+  for (const handler of run.play.handlers) {
+    const names = [handler.name ?? '', ...handler.listen];
+    const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
+    if (hosts.length === 0) continue;
+    for (const h of hosts) for (const n of names) h.notified.delete(n);
+    await runTask(handler, hosts, scope, run, true);
+  }
+}

@@ -1,0 +1,133 @@
+// The syntax tree of an expression: a tagged union on `kind`, plus a walker and a printer for messages.
+
+/** A literal value written in the source. */
+export type LiteralValue = string | number | boolean | null;
+
+/** Operators with two operands. `and`/`or` short-circuit; the others evaluate both sides. */
+export type BinaryOp =
+  | 'or' | 'and'
+  | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in'
+  | '+' | '-' | '*' | '/' | '%' | '~';
+
+/** Operators with one operand. */
+export type UnaryOp = 'not' | '-' | '+';
+
+/** Arguments of a filter or test call: positional first, then `name=value` pairs. */
+export interface CallArgs {
+  positional: Expr[];
+  named: Array<{ name: string; value: Expr }>;
+}
+
+/**
+ * One node of an expression. `at` is the 0-based offset of the token that makes the node: the first token of
+ * a literal, name, list or dict; the operator of a unary or binary node; the `.` or `[` of an access; the
+ * name of a filter or test.
+ */
+export type Expr =
+  | { kind: 'literal'; value: LiteralValue; at: number }
+  | { kind: 'name'; name: string; at: number }
+  | { kind: 'attribute'; object: Expr; name: string; at: number }
+  | { kind: 'index'; object: Expr; key: Expr; at: number }
+  | { kind: 'list'; items: Expr[]; at: number }
+  | { kind: 'dict'; entries: Array<{ key: Expr; value: Expr }>; at: number }
+  | { kind: 'unary'; op: UnaryOp; operand: Expr; at: number }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; at: number }
+  | { kind: 'filter'; name: string; input: Expr; args: CallArgs; at: number }
+  | { kind: 'test'; name: string; negated: boolean; input: Expr; args: CallArgs; at: number };
+
+/** The direct sub-expressions of a node, in source order. */
+export function childrenOf(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case 'literal':
+    case 'name':
+      return [];
+    case 'attribute':
+      return [expr.object];
+    case 'index':
+      return [expr.object, expr.key];
+    case 'list':
+      return expr.items;
+    case 'dict':
+      return expr.entries.flatMap((entry) => [entry.key, entry.value]);
+    case 'unary':
+      return [expr.operand];
+    case 'binary':
+      return [expr.left, expr.right];
+    case 'filter':
+    case 'test':
+      return [expr.input, ...callChildren(expr.args)];
+    default:
+      return assertNever(expr);
+  }
+}
+
+/** Prints a node back as source text (normalised spacing), used to name things in error messages. */
+export function render(expr: Expr): string {
+  switch (expr.kind) {
+    case 'literal':
+      return renderLiteral(expr.value);
+    case 'name':
+      return expr.name;
+    case 'attribute':
+      return `${render(expr.object)}.${expr.name}`;
+    case 'index':
+      return `${render(expr.object)}[${render(expr.key)}]`;
+    case 'list':
+      return `[${expr.items.map(render).join(', ')}]`;
+    case 'dict':
+      return `{${expr.entries.map((entry) => `${render(entry.key)}: ${render(entry.value)}`).join(', ')}}`;
+    case 'unary':
+      return expr.op === 'not' ? `not ${render(expr.operand)}` : `${expr.op}${render(expr.operand)}`;
+    case 'binary':
+      return `${render(expr.left)} ${expr.op} ${render(expr.right)}`;
+    case 'filter':
+      return `${render(expr.input)} | ${expr.name}${renderArgs(expr.args)}`;
+    case 'test':
+      return `${render(expr.input)} is ${expr.negated ? 'not ' : ''}${expr.name}${renderArgs(expr.args)}`;
+    default:
+      return assertNever(expr);
+  }
+}
+
+/** The offset where a node's source text begins (its leftmost token). */
+export function startOf(expr: Expr): number {
+  switch (expr.kind) {
+    case 'attribute':
+    case 'index':
+      return Math.min(expr.at, startOf(expr.object));
+    case 'binary':
+      return Math.min(expr.at, startOf(expr.left));
+    case 'filter':
+    case 'test':
+      return Math.min(expr.at, startOf(expr.input));
+    case 'literal':
+    case 'name':
+    case 'list':
+    case 'dict':
+    case 'unary':
+      return expr.at;
+    default:
+      return assertNever(expr);
+  }
+}
+
+/** Compile-time exhaustiveness check for switches over tagged unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+function callChildren(args: CallArgs): Expr[] {
+  return [...args.positional, ...args.named.map((arg) => arg.value)];
+}
+
+function renderArgs(args: CallArgs): string {
+  if (args.positional.length === 0 && args.named.length === 0) return '';
+  const parts = [...args.positional.map(render), ...args.named.map((arg) => `${arg.name}=${render(arg.value)}`)];
+  return `(${parts.join(', ')})`;
+}
+
+function renderLiteral(value: LiteralValue): string {
+  if (value === null) return 'none';
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return String(value);
+}

@@ -1,0 +1,299 @@
+// Recursive-descent parser from tokens to the syntax tree, with Jinja's operator precedence.
+import type { BinaryOp, CallArgs, Expr } from './ast.ts';
+import { childrenOf } from './ast.ts';
+import { ExpressionError } from './error.ts';
+import { FILTERS } from './filters.ts';
+import { TESTS } from './is-tests.ts';
+import { tokenize, type Punct } from './lexer.ts';
+import { TokenStream } from './token-stream.ts';
+import { callMismatch, type Signature } from './signature.ts';
+import { isBlockedKey } from './values.ts';
+
+/** Longest expression source accepted, in characters. */
+export const MAX_SOURCE_LENGTH = 64 * 1024;
+/** Deepest bracket/operator nesting accepted in the source. */
+export const MAX_NESTING = 64;
+/** Deepest syntax tree accepted (long `a or b or c ...` chains count too); bounds evaluation recursion. */
+export const MAX_TREE_DEPTH = 256;
+
+const CONSTANTS: ReadonlyMap<string, boolean | null> = new Map([
+  ['true', true], ['True', true], ['false', false], ['False', false],
+  ['none', null], ['None', null], ['null', null],
+]);
+const RESERVED: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
+const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/** Parses one expression. Syntax errors throw ExpressionError with the 0-based offset of the problem. */
+export function parseExpression(source: string): Expr {
+  if (typeof source !== 'string') throw new ExpressionError(`an expression must be a string, not ${typeof source}`, 0);
+  if (source.length > MAX_SOURCE_LENGTH) {
+    throw new ExpressionError(`expression is too long (${source.length} characters; the limit is ${MAX_SOURCE_LENGTH})`, MAX_SOURCE_LENGTH);
+  }
+  return new Parser(new TokenStream(source, tokenize(source))).parseWhole();
+}
+
+class Parser {
+  private nesting = 0;
+  private readonly depths = new WeakMap<Expr, number>();
+
+  constructor(private readonly s: TokenStream) {}
+
+  parseWhole(): Expr {
+    const expr = this.parseOr();
+    const token = this.s.peek();
+    if (token.kind !== 'end') throw this.s.unexpected(token);
+    return expr;
+  }
+
+  // ------------------------------------------------------------ precedence levels, loosest first
+
+  private parseOr(): Expr {
+    let left = this.parseAnd();
+    while (this.s.isWord('or')) {
+      const at = this.s.next().at;
+      left = this.node({ kind: 'binary', op: 'or', left, right: this.parseAnd(), at });
+    }
+    return left;
+  }
+
+  private parseAnd(): Expr {
+    let left = this.parseNot();
+    while (this.s.isWord('and')) {
+      const at = this.s.next().at;
+      left = this.node({ kind: 'binary', op: 'and', left, right: this.parseNot(), at });
+    }
+    return left;
+  }
+
+  private parseNot(): Expr {
+    if (!this.s.isWord('not')) return this.parseComparison();
+    const at = this.s.next().at;
+    return this.node({ kind: 'unary', op: 'not', operand: this.nested(at, () => this.parseNot()), at });
+  }
+
+  private parseComparison(): Expr {
+    const left = this.parseBinaryLevel(0);
+    const first = this.comparisonOp();
+    if (!first) return left;
+    const at = this.s.peek().at;
+    this.s.skip(first.tokens);
+    const expr = this.node({ kind: 'binary', op: first.op, left, right: this.parseBinaryLevel(0), at });
+    const chained = this.comparisonOp();
+    if (chained) throw this.s.error(this.s.peek().at, "chained comparisons are not supported; combine them with 'and'");
+    return expr;
+  }
+
+  // Levels 0..2 are `+ -`, then `~`, then `* / %` (Jinja binds `~` tighter than `+`).
+  private parseBinaryLevel(level: number): Expr {
+    const ops: readonly Punct[][] = [['+', '-'], ['~'], ['*', '/', '%']];
+    const mine = ops[level];
+    if (!mine) return this.parseUnary(true);
+    let left = this.parseBinaryLevel(level + 1);
+    for (let token = this.s.peek(); token.kind === 'punct' && mine.includes(token.value); token = this.s.peek()) {
+      this.s.next();
+      const op: BinaryOp = token.value as BinaryOp;
+      left = this.node({ kind: 'binary', op, left, right: this.parseBinaryLevel(level + 1), at: token.at });
+    }
+    return left;
+  }
+
+  private parseUnary(withFilters: boolean): Expr {
+    const token = this.s.peek();
+    let expr: Expr;
+    if (token.kind === 'punct' && (token.value === '-' || token.value === '+')) {
+      this.s.next();
+      const operand = this.nested(token.at, () => this.parseUnary(false));
+      expr = this.node({ kind: 'unary', op: token.value, operand, at: token.at });
+    } else {
+      expr = this.parsePrimary();
+    }
+    expr = this.parsePostfix(expr);
+    return withFilters ? this.parseFiltersAndTests(expr) : expr;
+  }
+
+  // ------------------------------------------------------------ primaries and postfix access
+
+  private parsePrimary(): Expr {
+    const token = this.s.next();
+    switch (token.kind) {
+      case 'number':
+      case 'string':
+        return this.node({ kind: 'literal', value: token.value, at: token.at });
+      case 'name': {
+        const constant = CONSTANTS.get(token.value);
+        if (constant !== undefined) return this.node({ kind: 'literal', value: constant, at: token.at });
+        if (RESERVED.has(token.value)) throw this.s.unexpected(token);
+        return this.node({ kind: 'name', name: token.value, at: token.at });
+      }
+      case 'punct':
+        if (token.value === '(') return this.nested(token.at, () => this.parseParenthesized(token.at));
+        if (token.value === '[') return this.nested(token.at, () => this.parseList(token.at));
+        if (token.value === '{') return this.nested(token.at, () => this.parseDict(token.at));
+        throw this.s.unexpected(token);
+      case 'end':
+        throw this.s.unexpected(token);
+    }
+  }
+
+  // `(a)` groups; `(a, b)` and `()` are tuples, which behave as lists.
+  private parseParenthesized(at: number): Expr {
+    if (this.s.isPunct(')')) {
+      this.s.next();
+      return this.node({ kind: 'list', items: [], at });
+    }
+    const first = this.parseOr();
+    if (!this.s.isPunct(',')) {
+      this.s.expect(')');
+      return first;
+    }
+    const items = [first, ...this.parseItems(')', () => this.parseOr(), true)];
+    return this.node({ kind: 'list', items, at });
+  }
+
+  private parseList(at: number): Expr {
+    return this.node({ kind: 'list', items: this.parseItems(']', () => this.parseOr(), false), at });
+  }
+
+  private parseDict(at: number): Expr {
+    const entries = this.parseItems('}', () => {
+      const key = this.parseOr();
+      this.s.expect(':');
+      return { key, value: this.parseOr() };
+    }, false);
+    return this.node({ kind: 'dict', entries, at });
+  }
+
+  /** Comma-separated items up to `close` (consumed); a trailing comma is allowed. */
+  private parseItems<T>(close: Punct, item: () => T, afterFirst: boolean): T[] {
+    const items: T[] = [];
+    let needComma = afterFirst;
+    while (!this.s.isPunct(close)) {
+      if (needComma) {
+        if (!this.s.isPunct(',')) throw this.s.error(this.s.peek().at, `expected ',' or '${close}'`);
+        this.s.next();
+        if (this.s.isPunct(close)) break;
+      }
+      items.push(item());
+      needComma = true;
+    }
+    this.s.expect(close);
+    return items;
+  }
+
+  private parsePostfix(start: Expr): Expr {
+    let expr = start;
+    for (;;) {
+      const token = this.s.peek();
+      if (this.s.isPunct('.')) {
+        this.s.next();
+        expr = this.parseDotted(expr, token.at);
+      } else if (this.s.isPunct('[')) {
+        this.s.next();
+        const key = this.nested(token.at, () => this.parseOr());
+        if (key.kind === 'literal' && typeof key.value === 'string') this.checkKey(key.value, key.at);
+        this.s.expect(']');
+        expr = this.node({ kind: 'index', object: expr, key, at: token.at });
+      } else if (this.s.isPunct('(')) {
+        throw this.s.error(token.at, 'function and method calls are not allowed');
+      } else {
+        return expr;
+      }
+    }
+  }
+
+  private parseDotted(object: Expr, at: number): Expr {
+    const token = this.s.next();
+    if (token.kind === 'name') {
+      this.checkKey(token.value, token.at);
+      return this.node({ kind: 'attribute', object, name: token.value, at });
+    }
+    if (token.kind === 'number') {
+      const key = this.node({ kind: 'literal', value: token.value, at: token.at });
+      return this.node({ kind: 'index', object, key, at });
+    }
+    throw this.s.error(token.at, "expected an attribute name after '.'");
+  }
+
+  // ------------------------------------------------------------ filters and tests
+
+  private parseFiltersAndTests(start: Expr): Expr {
+    let expr = start;
+    for (;;) {
+      if (this.s.isPunct('|')) {
+        this.s.next();
+        const name = this.s.expectName('a filter name after \'|\'');
+        const spec = FILTERS.get(name.value);
+        if (!spec) throw this.s.error(name.at, `unknown filter '${name.value}'`);
+        const args = this.parseCallArgs(`filter '${name.value}'`, spec.signature, name.at);
+        expr = this.node({ kind: 'filter', name: name.value, input: expr, args, at: name.at });
+      } else if (this.s.isWord('is')) {
+        this.s.next();
+        const negated = this.s.isWord('not');
+        if (negated) this.s.next();
+        const name = this.s.expectName("a test name after 'is'");
+        const spec = TESTS.get(name.value);
+        if (!spec) throw this.s.error(name.at, `unknown test '${name.value}'`);
+        const args = this.parseCallArgs(`test '${name.value}'`, spec.signature, name.at);
+        expr = this.node({ kind: 'test', name: name.value, negated, input: expr, args, at: name.at });
+      } else {
+        return expr;
+      }
+    }
+  }
+
+  private parseCallArgs(what: string, signature: Signature, at: number): CallArgs {
+    const args: CallArgs = { positional: [], named: [] };
+    if (this.s.isPunct('(')) {
+      const open = this.s.next();
+      this.nested(open.at, () => this.parseItems(')', () => this.parseArg(args), false));
+    }
+    const mismatch = callMismatch(signature, args.positional.length, args.named.map((arg) => arg.name));
+    if (mismatch) throw this.s.error(at, `${what} ${mismatch}`);
+    return args;
+  }
+
+  private parseArg(args: CallArgs): void {
+    const token = this.s.peek();
+    const after = this.s.peek(1);
+    if (token.kind === 'name' && after.kind === 'punct' && after.value === '=') {
+      this.s.skip(2);
+      args.named.push({ name: token.value, value: this.parseOr() });
+      return;
+    }
+    if (args.named.length > 0) throw this.s.error(token.at, 'positional argument after a named argument');
+    args.positional.push(this.parseOr());
+  }
+
+  // ------------------------------------------------------------ small helpers
+
+  private comparisonOp(): { op: BinaryOp; tokens: number } | undefined {
+    const token = this.s.peek();
+    if (token.kind === 'punct' && COMPARISONS.has(token.value)) return { op: token.value as BinaryOp, tokens: 1 };
+    if (this.s.isWord('in')) return { op: 'in', tokens: 1 };
+    if (this.s.isWord('not') && this.s.isWord('in', 1)) return { op: 'not in', tokens: 2 };
+    return undefined;
+  }
+
+  private checkKey(key: string, at: number): void {
+    if (isBlockedKey(key)) throw this.s.error(at, `access to '${key}' is not allowed`);
+  }
+
+  /** Runs `parse` one nesting level deeper, refusing sources nested beyond MAX_NESTING. */
+  private nested<T>(at: number, parse: () => T): T {
+    if (this.nesting >= MAX_NESTING) throw this.s.error(at, `expression is nested too deeply (limit ${MAX_NESTING})`);
+    this.nesting++;
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Records a new node's depth in the tree and refuses trees deeper than MAX_TREE_DEPTH. */
+  private node(expr: Expr): Expr {
+    const depth = 1 + Math.max(0, ...childrenOf(expr).map((child) => this.depths.get(child) ?? 0));
+    if (depth > MAX_TREE_DEPTH) throw this.s.error(expr.at, `expression is too complex (tree deeper than ${MAX_TREE_DEPTH})`);
+    this.depths.set(expr, depth);
+    return expr;
+  }
+}

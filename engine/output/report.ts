@@ -1,0 +1,41 @@
+// The --report JSON file: written atomically, same shape for check and real runs.
+import { renameSync, writeFileSync } from 'node:fs';
+import type { RunReport } from '../types.ts';
+
+/** Writes the report to `file` (temp file, then rename). */
+export function writeReport(file: string, report: RunReport): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const body = {
+    playbook: report.playbook,
+    check: report.check,
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    interrupted: report.interrupted,
+    recap: report.recap,
+    results: report.results.map((r) => ({
+      host: r.host,
+      play: r.play,
+      task: r.task,
+      module: r.module,
+      status: r.status,
+      durationMs: r.durationMs,
+      msg: r.msg,
+      ...(r.item !== undefined ? { item: r.item } : {}),
+      ...(r.ignored ? { ignored: true } : {}),
+      ...(r.handler ? { handler: true } : {}),
+      ...(r.diff ? { diff: r.diff } : {}),
+      ...(r.location ? { location: `${r.location.file}:${r.location.line}:${r.location.column}` } : {}),
+    })),
+  };
+  writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+/** The process exit code for a finished run: 2 if any host failed, else 3 if any was unreachable, else 0. */
+export function exitCodeFor(report: RunReport): number {
+  if (report.interrupted) return 130;
+  const counters = Object.values(report.recap);
+  if (counters.some((c) => c.failed > 0)) return 2;
+  if (counters.some((c) => c.unreachable > 0)) return 3;
+  return 0;
+}

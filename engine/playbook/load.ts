@@ -1,0 +1,112 @@
+// Loads a playbook file, validates all of it, and returns plays ready to run. Touches no host.
+import path from 'node:path';
+import { FleetError } from '../errors.ts';
+import { isTemplated } from '../template/render.ts';
+import type { PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
+import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
+import { Problems } from './problems.ts';
+import { playSchema } from './schema.ts';
+import { checkSchema } from './schemaCheck.ts';
+import { parseTaskList, type ParseContext } from './tasks.ts';
+
+/** Loads and validates `file`. Throws one FleetError listing every problem, each with file:line:column. */
+export function loadPlaybook(file: string): Playbook {
+  const full = path.resolve(file);
+  const yaml = loadYamlFile(full, 'playbook');
+  const problems = new Problems();
+  const ctx: ParseContext = { problems, including: [full] };
+  if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
+    problems.add(yaml, [], 'a playbook is a list of plays (each with at least `hosts:`)');
+    problems.throwIfAny();
+  }
+  const plays = (yaml.value as unknown[]).map((raw, i) => parsePlay(yaml, i, raw, ctx));
+  problems.throwIfAny();
+  return { file: full, plays: plays.filter((p): p is PlayDef => p !== undefined) };
+}
+
+function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContext): PlayDef | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    ctx.problems.add(yaml, [index], 'a play must be a mapping with at least `hosts:`');
+    return undefined;
+  }
+  const play = raw as Record<string, unknown>;
+  if ('import_playbook' in play) {
+    ctx.problems.add(yaml, [index, 'import_playbook'], 'import_playbook is not supported yet', 'key');
+    return undefined;
+  }
+  for (const issue of checkSchema(playSchema, play, 'play', 'keyword')) {
+    ctx.problems.add(yaml, [index, ...issue.path], issue.message, issue.which);
+  }
+  const hosts = Array.isArray(play.hosts) ? play.hosts.join(':') : String(play.hosts ?? '');
+  const def: PlayDef = {
+    name: typeof play.name === 'string' ? play.name : hosts,
+    hosts,
+    vars: (play.vars as Vars | undefined) ?? {},
+    varsFiles: toList(play.vars_files).map((f, i) => ({
+      file: f,
+      location: yaml.locate(Array.isArray(play.vars_files) ? [index, 'vars_files', i] : [index, 'vars_files']),
+    })),
+    gatherFacts: play.gather_facts !== false,
+    tags: toList(play.tags),
+    preTasks: parseTaskList(yaml, [index, 'pre_tasks'], play.pre_tasks, ctx),
+    tasks: parseTaskList(yaml, [index, 'tasks'], play.tasks, ctx),
+    postTasks: parseTaskList(yaml, [index, 'post_tasks'], play.post_tasks, ctx),
+    handlers: [],
+    location: yaml.locate([index]),
+    baseDir: path.dirname(yaml.file),
+  };
+  if (typeof play.become === 'boolean') def.become = play.become;
+  if (typeof play.become_user === 'string') def.becomeUser = play.become_user;
+  const handlers = parseTaskList(yaml, [index, 'handlers'], play.handlers, ctx);
+  handlers.forEach((h, i) => {
+    if (h.kind === 'task') def.handlers.push(h);
+    else ctx.problems.add(yaml, [index, 'handlers', i], 'handlers must be plain tasks (no block or include)');
+  });
+  checkVarsFiles(yaml, index, def, ctx);
+  checkNotify(yaml, index, def, ctx);
+  return def;
+}
+
+function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
+  for (const vf of play.varsFiles) {
+    if (isTemplated(vf.file)) continue;
+    try {
+      const loaded = loadYamlFile(path.resolve(play.baseDir, vf.file), 'playbook');
+      if (loaded.value !== null && (typeof loaded.value !== 'object' || Array.isArray(loaded.value))) {
+        ctx.problems.add(loaded, [], 'a vars file must be a mapping of variable names to values');
+      }
+    } catch (err) {
+      if (!(err instanceof FleetError)) throw err;
+      if (err.location) ctx.problems.addError(err);
+      else ctx.problems.list.push({ message: err.message, location: vf.location, excerpt: yaml.excerpt(vf.location) });
+    }
+  }
+  void index;
+}
+
+/** Every notify must name a handler (by name or by a `listen` topic). */
+function checkNotify(yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
+  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
+  const visit = (nodes: TaskNode[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'task') {
+        n.notify.forEach((name, i) => {
+          if (!known.has(name) && !isTemplated(name)) {
+            ctx.problems.at(n.locate(['notify', ...(n.notify.length > 1 ? [i] : [])]), `notify names no handler of this play: '${name}'`);
+          }
+        });
+      } else if (n.kind === 'block') {
+        visit(n.block);
+        visit(n.rescue);
+        visit(n.always);
+      } else if (n.tasks) visit(n.tasks);
+    }
+  };
+  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...(play.handlers as TaskDef[])]);
+  void index;
+}
+
+function toList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v.map(String) : [String(v)];
+}

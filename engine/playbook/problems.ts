@@ -1,0 +1,52 @@
+// Collects validation problems so one run reports all of them, each with its location.
+import { readFileSync } from 'node:fs';
+import { FleetError, excerptAt } from '../errors.ts';
+import type { SourceLocation } from '../types.ts';
+import type { YamlFile } from '../yaml/load.ts';
+
+/** One problem found while loading. */
+export interface Problem {
+  message: string;
+  location: SourceLocation;
+  excerpt: string;
+}
+
+/** A list of problems; `throwIfAny` turns them into one FleetError. */
+export class Problems {
+  readonly list: Problem[] = [];
+
+  /** Records a problem at `path` inside `yaml`. */
+  add(yaml: YamlFile, path: ReadonlyArray<string | number>, message: string, which: 'key' | 'value' = 'value'): void {
+    const location = yaml.locate(path, which);
+    this.list.push({ message, location, excerpt: yaml.excerpt(location) });
+  }
+
+  /** Records a problem at a known location, reading the excerpt from that file. */
+  at(location: SourceLocation, message: string): void {
+    let excerpt = '';
+    try {
+      excerpt = excerptAt(readFileSync(location.file, 'utf8'), location.line, location.column);
+    } catch {
+      // No excerpt when the file cannot be read again; the location still says where.
+    }
+    this.list.push({ message, location, excerpt });
+  }
+
+  /** Records a problem that already carries its location (e.g. a nested FleetError). */
+  addError(err: FleetError): void {
+    this.list.push({
+      message: err.message,
+      location: err.location ?? { file: '?', line: 0, column: 0 },
+      excerpt: err.excerpt ?? '',
+    });
+  }
+
+  /** Throws a FleetError listing every problem, the first one carrying the location. */
+  throwIfAny(): void {
+    const first = this.list[0];
+    if (!first) return;
+    const rest = this.list.slice(1).map((p) => `\n${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}\n${p.excerpt}`);
+    const more = rest.length ? `\n(${this.list.length} problems)${rest.join('')}` : '';
+    throw new FleetError('playbook', first.message, { location: first.location, excerpt: `${first.excerpt}${more}` });
+  }
+}

@@ -1,0 +1,88 @@
+// A read-only view of variables for templates and expressions: templated values render lazily, on
+// first use, and nothing on any prototype is reachable.
+import { FleetError } from '../errors.ts';
+import type { SourceLocation, Vars } from '../types.ts';
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+const scopes = new WeakSet<object>();
+const MAX_DEPTH = 50;
+
+/** Renders one templated string against a scope (injected by render.ts to avoid an import cycle). */
+export type ValueRenderer = (value: string, scope: Vars, where: SourceLocation) => unknown;
+
+/** True when `value` is already a scope view. */
+export function isScope(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && scopes.has(value);
+}
+
+/**
+ * Wraps `vars` so that a string containing `{{` renders when first read, against the whole scope, as
+ * Ansible's lazy variables do. A variable that refers to itself fails with a clear message.
+ */
+export function createScope(vars: Vars, where: SourceLocation, render: ValueRenderer): Vars {
+  const state = { depth: 0 };
+  let root: Vars;
+  const wrap = (value: unknown, name: string): unknown => {
+    if (typeof value === 'string' && value.includes('{{')) {
+      if (state.depth > MAX_DEPTH) {
+        throw new FleetError('template', `variable '${name}' refers to itself (recursive template)`, { location: where });
+      }
+      state.depth++;
+      try {
+        return wrap(render(value, root, where), name);
+      } finally {
+        state.depth--;
+      }
+    }
+    if (value === null || typeof value !== 'object' || isScope(value) || Buffer.isBuffer(value) || value instanceof Date) return value;
+    return view(value as Record<string, unknown>, name);
+  };
+  const view = (target: Record<string, unknown>, path: string): Vars => {
+    const memo = new Map<string, unknown>();
+    const read = (key: string): unknown => {
+      if (!memo.has(key)) memo.set(key, wrap(target[key], path ? `${path}.${key}` : key));
+      return memo.get(key);
+    };
+    const own = (key: string | symbol): key is string =>
+      typeof key === 'string' && !FORBIDDEN.has(key) && Object.prototype.hasOwnProperty.call(target, key);
+    const proxy = new Proxy(target, {
+      get: (_t, key) => {
+        if (key === Symbol.toPrimitive) return () => (Array.isArray(target) ? '[list]' : '[vars]');
+        if (key === 'length' && Array.isArray(target)) return target.length;
+        if (key === Symbol.iterator && Array.isArray(target)) {
+          return function* () {
+            for (let i = 0; i < target.length; i++) yield read(String(i));
+          };
+        }
+        if (own(key)) return read(key);
+        // Lists keep their methods (map, join, ...) so helpers work; they run against this view.
+        if (Array.isArray(target) && typeof key === 'string' && !FORBIDDEN.has(key)) return Reflect.get(target, key, proxy) as unknown;
+        return undefined;
+      },
+      has: (_t, key) => own(key),
+      getOwnPropertyDescriptor: (_t, key) => {
+        if (key === 'length' && Array.isArray(target)) return Reflect.getOwnPropertyDescriptor(target, key);
+        return own(key) ? { value: read(key), writable: true, enumerable: true, configurable: true } : undefined;
+      },
+      ownKeys: (t) => Reflect.ownKeys(t).filter((k) => typeof k === 'string' && !FORBIDDEN.has(k)),
+      set: () => false,
+      defineProperty: () => false,
+      deleteProperty: () => false,
+    });
+    scopes.add(proxy);
+    return proxy as Vars;
+  };
+  root = view(vars as Record<string, unknown>, '');
+  return root;
+}
+
+/** Deep plain copy of a scope (or any data), resolving every lazy value; for registering and reporting. */
+export function materialize(value: unknown): unknown {
+  if (Array.isArray(value)) return Array.from(value, materialize);
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) out[k] = materialize((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,276 @@
+// Shared types for fleetplay. Unions are tagged on a literal field and matched with exhaustive switches.
+
+/** A place in a source file (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Plain variable bag; values come from YAML/JSON so they are data, never code. */
+export type Vars = Record<string, unknown>;
+
+// ---------------------------------------------------------------- inventory
+
+/** One host as declared in an inventory, before play/task variables are layered on. */
+export interface InventoryHost {
+  name: string;
+  /** Variables from the inventory file itself (inline host vars). */
+  vars: Vars;
+}
+
+/** One group: its direct hosts, its child groups and its own variables. */
+export interface InventoryGroup {
+  name: string;
+  hosts: string[];
+  children: string[];
+  vars: Vars;
+}
+
+/** A loaded inventory. `hostVars(name)` gives the merged inventory-level variables of one host. */
+export interface Inventory {
+  /** Absolute path of the inventory file (or directory). */
+  source: string;
+  /** Hosts in declaration order. */
+  hosts: Map<string, InventoryHost>;
+  groups: Map<string, InventoryGroup>;
+  /** Every group a host belongs to, directly or through children, always including `all`. */
+  groupsOf(host: string): string[];
+  /** Inventory-level variables for one host, merged by Ansible's precedence. */
+  hostVars(host: string): Vars;
+}
+
+// ---------------------------------------------------------------- transport
+
+/** The outcome of one remote command. A non-zero exit is data, not an exception. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+/** Options for one remote command. */
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  /** Run through sudo as another user (the password, if any, is fed on stdin and never logged). */
+  become?: { enabled: boolean; user: string; password?: string };
+}
+
+/** How a command runs on one host: ssh or local. Transport failures throw UnreachableError. */
+export interface Connection {
+  readonly host: string;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- results
+
+/** Status of one task on one host (one loop item, or the whole task). */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown';
+
+/** A before/after pair for one aspect of a change, shown under --diff. */
+export interface DiffEntry {
+  /** What this diff is about, e.g. a path, or "mode of /etc/foo". */
+  header: string;
+  before: string;
+  after: string;
+}
+
+/** Per-host counters printed in PLAY RECAP. */
+export interface RecapCounters {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+  unknown: number;
+}
+
+/** One line of the run: a task (or loop item) on one host. */
+export interface TaskResult {
+  host: string;
+  play: string;
+  task: string;
+  module: string;
+  status: TaskStatus;
+  durationMs: number;
+  msg: string;
+  item?: unknown;
+  diff?: DiffEntry[];
+  /** Where the task is defined. */
+  location?: SourceLocation;
+  ignored?: boolean;
+  handler?: boolean;
+}
+
+// ---------------------------------------------------------------- modules
+
+/** What a module needs from the engine for one task on one host. */
+export interface ModuleContext {
+  host: string;
+  /** Runs a command on the host (become applied). */
+  run(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** True in check mode: plan only, never apply. */
+  check: boolean;
+  /** All variables visible to the task on this host. */
+  vars: Vars;
+  /** Renders a template file's text with the task's variables; errors name `file`. */
+  renderFile(text: string, file: string): string;
+  /** Resolves a controller-side path (copy src, template src) the way Ansible searches for it. */
+  resolveLocalPath(relative: string, kind: 'files' | 'templates'): string;
+}
+
+/** Extra data a module returns; it is merged into the registered result (rc, stdout, stat, ...). */
+export type ResultData = Vars;
+
+/** What applying a change actually did. */
+export type ApplyOutcome =
+  | { kind: 'changed'; msg: string; data?: ResultData; diff?: DiffEntry[] }
+  | { kind: 'ok'; msg: string; data?: ResultData }
+  | { kind: 'failed'; msg: string; data?: ResultData };
+
+/**
+ * A module's decision after reading current state. `change` carries the apply step; check mode
+ * reports the plan and never calls it.
+ */
+export type Plan =
+  | { kind: 'ok'; msg: string; data?: ResultData }
+  | { kind: 'change'; msg: string; diff?: DiffEntry[]; data?: ResultData; apply(): Promise<ApplyOutcome> }
+  | { kind: 'failed'; msg: string; data?: ResultData }
+  | { kind: 'unknown'; msg: string; data?: ResultData };
+
+/** A module: its argument schema (JSON Schema for ajv) and its plan function. */
+export interface ModuleDefinition {
+  name: string;
+  aliases?: string[];
+  /** JSON Schema of the arguments (an object schema). */
+  schema: Record<string, unknown>;
+  /** For command/shell: a free-form string argument goes into this key. */
+  freeFormKey?: string;
+  /** `controller` modules (debug, set_fact, assert, fail) never touch the host. */
+  runsOn: 'controller' | 'host';
+  /** Arguments whose values are secret: redacted from output and reports. */
+  secretArgs?: string[];
+  plan(args: Vars, ctx: ModuleContext): Promise<Plan>;
+}
+
+// ---------------------------------------------------------------- playbooks
+
+/** A `when`/`changed_when`/`failed_when` condition with where it was written. */
+export interface Condition {
+  expr: string | boolean | number;
+  location: SourceLocation;
+}
+
+/** Keywords shared by tasks, blocks and includes; blocks pass them down to their children. */
+export interface TaskScope {
+  name?: string;
+  when: Condition[];
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  vars: Vars;
+  checkMode?: boolean;
+  noLog?: boolean;
+  ignoreErrors?: boolean;
+  location: SourceLocation;
+}
+
+/** Loop settings of a task or include. */
+export interface LoopSpec {
+  items: unknown;
+  loopVar: string;
+  indexVar?: string;
+  label?: string;
+}
+
+/** One task: a module call plus its keywords. */
+export interface TaskDef extends TaskScope {
+  kind: 'task';
+  /** The module key as written (e.g. `ansible.builtin.copy`). */
+  moduleKey: string;
+  /** The module's canonical name. */
+  module: string;
+  args: Vars;
+  loop?: LoopSpec;
+  register?: string;
+  notify: string[];
+  listen: string[];
+  changedWhen?: Condition[];
+  failedWhen?: Condition[];
+  /** Location of any key or value inside the task (path relative to the task mapping). */
+  locate(path: ReadonlyArray<string | number>, which?: 'key' | 'value'): SourceLocation;
+}
+
+/** A block with optional rescue and always sections. */
+export interface BlockDef extends TaskScope {
+  kind: 'block';
+  block: TaskNode[];
+  rescue: TaskNode[];
+  always: TaskNode[];
+}
+
+/** include_tasks (dynamic, at run time) or import_tasks (static, resolved at load). */
+export interface IncludeDef extends TaskScope {
+  kind: 'include';
+  /** The file as written; may contain templates. */
+  file: string;
+  /** Directory the file is relative to. */
+  baseDir: string;
+  loop?: LoopSpec;
+  /** Pre-loaded tasks when the file name has no template in it. */
+  tasks?: TaskNode[];
+}
+
+/** Anything that can appear in a task list. */
+export type TaskNode = TaskDef | BlockDef | IncludeDef;
+
+/** One play. */
+export interface PlayDef {
+  name: string;
+  hosts: string;
+  vars: Vars;
+  varsFiles: Array<{ file: string; location: SourceLocation }>;
+  become?: boolean;
+  becomeUser?: string;
+  gatherFacts: boolean;
+  tags: string[];
+  preTasks: TaskNode[];
+  tasks: TaskNode[];
+  postTasks: TaskNode[];
+  handlers: TaskDef[];
+  location: SourceLocation;
+  /** Directory of the playbook, for relative paths. */
+  baseDir: string;
+}
+
+/** A loaded, validated playbook. */
+export interface Playbook {
+  file: string;
+  plays: PlayDef[];
+}
+
+// ---------------------------------------------------------------- run
+
+/** Receives the run as it happens (console output, report collection). */
+export interface RunEvents {
+  playStart(play: { name: string; hosts: string[] }): void;
+  taskStart(task: { title: string; location?: SourceLocation; handler: boolean }): void;
+  result(result: TaskResult): void;
+}
+
+/** Everything a finished run produced. */
+export interface RunReport {
+  playbook: string;
+  check: boolean;
+  startedAt: string;
+  durationMs: number;
+  recap: Record<string, RecapCounters>;
+  results: TaskResult[];
+  interrupted: boolean;
+}

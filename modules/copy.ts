@@ -1,0 +1,43 @@
+// copy: put literal content, or a controller file, at a path on the host.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ModuleDefinition } from '../engine/types.ts';
+import { wantedAttributes } from './lib/attributes.ts';
+import { planFileContent } from './lib/fileContent.ts';
+import { modeSchema } from './lib/schemas.ts';
+
+/** The copy module. */
+export const copyModule: ModuleDefinition = {
+  name: 'copy',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      content: { type: 'string' },
+      src: { type: 'string' },
+      dest: { type: 'string', minLength: 1 },
+      mode: modeSchema,
+      owner: { type: 'string' },
+      group: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    required: ['dest'],
+    oneOf: [{ required: ['content'] }, { required: ['src'] }],
+    additionalProperties: false,
+  },
+  async plan(args, ctx) {
+    let dest = String(args.dest);
+    let content: string | Buffer;
+    if (typeof args.content === 'string') {
+      content = args.content;
+    } else {
+      const src = ctx.resolveLocalPath(String(args.src), 'files');
+      if (statSync(src, { throwIfNoEntry: false })?.isDirectory()) {
+        return { kind: 'failed', msg: `copy of directories is not supported yet: ${src}` };
+      }
+      content = readFileSync(src);
+      if (dest.endsWith('/')) dest = path.posix.join(dest, path.basename(src));
+    }
+    return planFileContent(ctx, dest, content, wantedAttributes(args), { force: args.force !== false });
+  },
+};

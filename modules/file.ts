@@ -1,0 +1,135 @@
+// file: make a path a directory, a symlink, an empty file, or absent; set its mode and owner.
+import { shellQuote } from '../engine/quote.ts';
+import type { DiffEntry, ModuleContext, ModuleDefinition, Plan } from '../engine/types.ts';
+import { attributeCommands, attributeDiffs, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
+import { readFileState, type FileState } from './lib/fileState.ts';
+import { modeSchema } from './lib/schemas.ts';
+
+type FileStateArg = 'file' | 'directory' | 'absent' | 'touch' | 'link';
+
+/** The file module. */
+export const fileModule: ModuleDefinition = {
+  name: 'file',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      state: { enum: ['file', 'directory', 'absent', 'touch', 'link'] },
+      src: { type: 'string' },
+      mode: modeSchema,
+      owner: { type: 'string' },
+      group: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    required: ['path'],
+    additionalProperties: false,
+    if: { properties: { state: { const: 'link' } }, required: ['state'] },
+    then: { required: ['src'] },
+  },
+  async plan(args, ctx) {
+    const path = String(args.path);
+    const state = (args.state as FileStateArg | undefined) ?? 'file';
+    const wanted = wantedAttributes(args);
+    const current = await readFileState(ctx, path, false);
+    switch (state) {
+      case 'absent':
+        return planAbsent(ctx, path, current);
+      case 'directory':
+        return planDirectory(ctx, path, current, wanted);
+      case 'touch':
+        return planTouch(ctx, path, current, wanted);
+      case 'link':
+        return planLink(ctx, path, current, String(args.src), args.force === true, wanted);
+      case 'file':
+        return planExisting(ctx, path, current, wanted);
+    }
+  },
+};
+
+function run(ctx: ModuleContext, script: string, done: string): () => Promise<{ kind: 'changed' | 'failed'; msg: string }> {
+  return async () => {
+    const r = await ctx.run(script);
+    return r.exitCode === 0 ? { kind: 'changed', msg: done } : { kind: 'failed', msg: r.stderr.trim() || `exit ${r.exitCode}` };
+  };
+}
+
+function describe(s: FileState): string {
+  return s.type === 'link' ? `link to ${s.target}` : s.type;
+}
+
+function planAbsent(ctx: ModuleContext, path: string, current: FileState): Plan {
+  if (current.type === 'absent') return { kind: 'ok', msg: `${path} is already absent` };
+  // rm -r on a symlink removes the link itself and never follows it.
+  const cmd = current.type === 'directory' ? `rm -rf -- ${shellQuote(path)}` : `rm -f -- ${shellQuote(path)}`;
+  return {
+    kind: 'change',
+    msg: `remove ${path} (${describe(current)})`,
+    diff: [{ header: `state of ${path}`, before: describe(current), after: 'absent' }],
+    apply: run(ctx, cmd, `removed ${path}`),
+  };
+}
+
+function attrs(path: string, current: FileState, wanted: WantedAttributes): { diff: DiffEntry[]; cmds: string[] } {
+  const have = current.type === 'absent' || current.type === 'link' ? {} : current;
+  const diff = attributeDiffs(path, have, wanted);
+  const changedOnly: WantedAttributes = {};
+  for (const d of diff) changedOnly[d.header.split(' ')[0] as keyof WantedAttributes] = d.after;
+  return { diff, cmds: attributeCommands(shellQuote(path), changedOnly) };
+}
+
+function planDirectory(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes): Plan {
+  if (current.type !== 'absent' && current.type !== 'directory') {
+    return { kind: 'failed', msg: `${path} exists and is a ${describe(current)}, not a directory` };
+  }
+  const { diff, cmds } = attrs(path, current, wanted);
+  if (current.type === 'directory' && cmds.length === 0) return { kind: 'ok', msg: `${path} is already a directory` };
+  const create = current.type === 'absent';
+  if (create) diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'directory' });
+  const script = [...(create ? [`mkdir -p -- ${shellQuote(path)}`] : []), ...cmds].join(' && ');
+  const msg = create ? `create directory ${path}` : `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
+  return { kind: 'change', msg, diff, apply: run(ctx, script, msg.replace(/^create/, 'created')) };
+}
+
+function planTouch(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes): Plan {
+  // Like Ansible, touch always updates the timestamps, so it always reports changed.
+  const { diff, cmds } = attrs(path, current, wanted);
+  if (current.type === 'absent') diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'file' });
+  const script = [`touch -- ${shellQuote(path)}`, ...cmds].join(' && ');
+  return { kind: 'change', msg: `touch ${path}`, diff, apply: run(ctx, script, `touched ${path}`) };
+}
+
+function planLink(
+  ctx: ModuleContext,
+  path: string,
+  current: FileState,
+  src: string,
+  force: boolean,
+  wanted: WantedAttributes,
+): Plan {
+  if (current.type === 'link' && current.target === src) {
+    const own = wanted.owner && current.owner !== wanted.owner;
+    if (!own) return { kind: 'ok', msg: `${path} already links to ${src}` };
+  }
+  if (current.type === 'directory' || (current.type === 'file' && !force)) {
+    return { kind: 'failed', msg: `${path} exists as a ${current.type}; set force: true to replace it with a link` };
+  }
+  const script = [
+    `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
+    ...(wanted.owner || wanted.group ? [`chown -h ${shellQuote(`${wanted.owner ?? ''}${wanted.group ? `:${wanted.group}` : ''}`)} ${shellQuote(path)}`] : []),
+  ].join(' && ');
+  return {
+    kind: 'change',
+    msg: `link ${path} -> ${src}`,
+    diff: [{ header: `state of ${path}`, before: describe(current), after: `link to ${src}` }],
+    apply: run(ctx, script, `linked ${path} -> ${src}`),
+  };
+}
+
+function planExisting(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes): Plan {
+  if (current.type === 'absent') return { kind: 'failed', msg: `${path} does not exist (use state: touch to create it)` };
+  const { diff, cmds } = attrs(path, current, wanted);
+  if (cmds.length === 0) return { kind: 'ok', msg: `${path} is as wanted` };
+  const msg = `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
+  return { kind: 'change', msg, diff, apply: run(ctx, cmds.join(' && '), msg) };
+}

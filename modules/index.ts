@@ -1,0 +1,42 @@
+// The module registry: every module fleetplay knows, by name and alias.
+import type { ModuleDefinition } from '../engine/types.ts';
+import { commandModule, shellModule } from './command.ts';
+import { assertModule, debugModule, failModule, setFactModule } from './controller.ts';
+import { copyModule } from './copy.ts';
+import { fileModule } from './file.ts';
+import { statModule } from './stat.ts';
+import { templateModule } from './template.ts';
+
+const all: ModuleDefinition[] = [
+  commandModule,
+  shellModule,
+  copyModule,
+  fileModule,
+  templateModule,
+  statModule,
+  debugModule,
+  setFactModule,
+  assertModule,
+  failModule,
+];
+
+const byName = new Map<string, ModuleDefinition>();
+for (const m of all) for (const n of [m.name, ...(m.aliases ?? [])]) byName.set(n, m);
+
+const PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.'];
+
+/** Strips the collection prefixes fleetplay accepts (`ansible.builtin.copy` → `copy`). */
+export function shortModuleName(key: string): string {
+  for (const p of PREFIXES) if (key.startsWith(p)) return key.slice(p.length);
+  return key;
+}
+
+/** Finds a module by the key used in a task, or undefined. */
+export function findModule(key: string): ModuleDefinition | undefined {
+  return byName.get(shortModuleName(key));
+}
+
+/** Names of every module, for suggestions in error messages. */
+export function moduleNames(): string[] {
+  return [...byName.keys()];
+}

@@ -1,0 +1,70 @@
+// Shared plan for modules that put whole-file content at a path (copy, template).
+import { createHash } from 'node:crypto';
+import type { DiffEntry, ModuleContext, Plan } from '../../engine/types.ts';
+import { attributeCommands, attributeDiffs, type WantedAttributes } from './attributes.ts';
+import { readFileState, readRemoteText } from './fileState.ts';
+import { writeRemoteFile } from './writeFile.ts';
+import { shellQuote } from '../../engine/quote.ts';
+
+/** sha256 of text or bytes, hex. */
+export function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * Compares wanted content and attributes with what is at `dest`, and plans the write. Uploads only
+ * when the remote sha256 differs; attribute-only drift is fixed with chmod/chown.
+ */
+export async function planFileContent(
+  ctx: ModuleContext,
+  dest: string,
+  content: string | Buffer,
+  wanted: WantedAttributes,
+  options: { force?: boolean } = {},
+): Promise<Plan> {
+  const state = await readFileState(ctx, dest, 'sha256');
+  const wantSum = sha256(content);
+  const data = { dest, checksum: wantSum };
+  if (state.type === 'directory' || state.type === 'other') {
+    return { kind: 'failed', msg: `${dest} exists and is not a regular file (${state.type})`, data };
+  }
+  const exists = state.type === 'file' || state.type === 'link';
+  if (exists && options.force === false) return { kind: 'ok', msg: `${dest} exists and force is false`, data };
+  const sameContent = state.type === 'file' && state.checksum === wantSum;
+  const current = state.type === 'file' ? state : {};
+  const attrDiffs = attributeDiffs(dest, current, wanted);
+  if (sameContent && attrDiffs.length === 0) return { kind: 'ok', msg: `${dest} is up to date`, data };
+
+  const diff: DiffEntry[] = [];
+  if (!sameContent) {
+    const before = state.type === 'file' && isText(content) ? await readRemoteText(ctx, dest) : '';
+    diff.push({ header: dest, before, after: isText(content) ? String(content) : `(binary, sha256 ${wantSum})` });
+  }
+  diff.push(...attrDiffs);
+  const msg = !sameContent
+    ? `${state.type === 'absent' ? 'create' : 'update'} ${dest} (${byteLength(content)} bytes)`
+    : `set ${attrDiffs.map((d) => d.header.split(' ')[0]).join('/')} of ${dest}`;
+  return {
+    kind: 'change',
+    msg,
+    diff,
+    data,
+    apply: async () => {
+      if (!sameContent) {
+        await writeRemoteFile(ctx, dest, content, wanted);
+      } else {
+        const r = await ctx.run(attributeCommands(shellQuote(dest), wanted).join(' && '));
+        if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim(), data };
+      }
+      return { kind: 'changed', msg: msg.replace(/^create/, 'created').replace(/^update/, 'updated'), data };
+    },
+  };
+}
+
+function isText(content: string | Buffer): boolean {
+  return typeof content === 'string' || !content.includes(0);
+}
+
+function byteLength(content: string | Buffer): number {
+  return typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+}

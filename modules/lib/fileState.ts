@@ -1,0 +1,70 @@
+// Reads the state of one remote path (type, mode, owner, checksum, link target) in one command.
+import { shellQuote } from '../../engine/quote.ts';
+import type { ModuleContext } from '../../engine/types.ts';
+
+/** Checksum algorithms a file probe can compute. */
+export type ChecksumAlgorithm = 'sha1' | 'sha256';
+
+/** What is at a path on the host. Mode is four octal digits ("0644"). */
+export type FileState =
+  | { type: 'absent' }
+  | { type: 'file'; mode: string; owner: string; group: string; size: number; checksum?: string }
+  | { type: 'directory'; mode: string; owner: string; group: string }
+  | { type: 'link'; target: string; owner: string; group: string }
+  | { type: 'other'; mode: string; owner: string; group: string };
+
+/** Shell snippet printing `key=value` lines that parseFileState understands. */
+export function fileStateCommand(path: string, checksum: ChecksumAlgorithm | false): string {
+  const p = shellQuote(path);
+  const sum = checksum ? `printf 'checksum=%s\\n' "$(${checksum}sum < ${p} | cut -d' ' -f1)"; ` : '';
+  return [
+    `if [ -L ${p} ]; then printf 'type=link\\ntarget=%s\\n' "$(readlink -- ${p})"; stat -c 'owner=%U' -- ${p}; stat -c 'group=%G' -- ${p};`,
+    `elif [ -d ${p} ]; then echo type=directory; stat -c 'mode=%a' -- ${p}; stat -c 'owner=%U' -- ${p}; stat -c 'group=%G' -- ${p};`,
+    `elif [ -f ${p} ]; then echo type=file; stat -c 'mode=%a' -- ${p}; stat -c 'owner=%U' -- ${p}; stat -c 'group=%G' -- ${p}; stat -c 'size=%s' -- ${p}; ${sum}`,
+    `elif [ -e ${p} ]; then echo type=other; stat -c 'mode=%a' -- ${p}; stat -c 'owner=%U' -- ${p}; stat -c 'group=%G' -- ${p};`,
+    `else echo type=absent; fi`,
+  ].join(' ');
+}
+
+/** Parses the output of fileStateCommand. */
+export function parseFileState(output: string): FileState {
+  const kv = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && !kv.has(line.slice(0, eq))) kv.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  const mode = (kv.get('mode') ?? '0').padStart(4, '0');
+  const owner = kv.get('owner') ?? '';
+  const group = kv.get('group') ?? '';
+  switch (kv.get('type')) {
+    case 'link':
+      return { type: 'link', target: kv.get('target') ?? '', owner, group };
+    case 'directory':
+      return { type: 'directory', mode, owner, group };
+    case 'file': {
+      const sum = kv.get('checksum');
+      return { type: 'file', mode, owner, group, size: Number(kv.get('size') ?? 0), ...(sum ? { checksum: sum } : {}) };
+    }
+    case 'other':
+      return { type: 'other', mode, owner, group };
+    default:
+      return { type: 'absent' };
+  }
+}
+
+/** Reads one path's state; throws when the probe itself fails (e.g. permission denied). */
+export async function readFileState(
+  ctx: ModuleContext,
+  path: string,
+  checksum: ChecksumAlgorithm | false = 'sha256',
+): Promise<FileState> {
+  const r = await ctx.run(fileStateCommand(path, checksum));
+  if (r.exitCode !== 0) throw new Error(`cannot inspect ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  return parseFileState(r.stdout);
+}
+
+/** Reads a remote file's text (for diffs). Missing file → ''. */
+export async function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {
+  const r = await ctx.run(`cat -- ${shellQuote(path)} 2>/dev/null || true`);
+  return r.stdout;
+}

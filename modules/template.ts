@@ -1,0 +1,31 @@
+// template: render a Handlebars file on the controller and put the result at a path on the host.
+import { readFileSync } from 'node:fs';
+import type { ModuleDefinition } from '../engine/types.ts';
+import { wantedAttributes } from './lib/attributes.ts';
+import { planFileContent } from './lib/fileContent.ts';
+import { modeSchema } from './lib/schemas.ts';
+
+/** The template module. */
+export const templateModule: ModuleDefinition = {
+  name: 'template',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      src: { type: 'string', minLength: 1 },
+      dest: { type: 'string', minLength: 1 },
+      mode: modeSchema,
+      owner: { type: 'string' },
+      group: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    required: ['src', 'dest'],
+    additionalProperties: false,
+  },
+  async plan(args, ctx) {
+    const src = ctx.resolveLocalPath(String(args.src), 'templates');
+    const text = readFileSync(src, 'utf8');
+    const rendered = ctx.renderFile(text, src);
+    return planFileContent(ctx, String(args.dest), rendered, wantedAttributes(args), { force: args.force !== false });
+  },
+};
