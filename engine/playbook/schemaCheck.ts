@@ -23,7 +23,10 @@ export function checkSchema(schema: Record<string, unknown>, value: unknown, wha
     cache.set(schema, validate);
   }
   if (validate(value)) return [];
-  const errors = (validate.errors ?? []).filter((e) => !isTemplatedAt(value, e.instancePath));
+  let errors = (validate.errors ?? []).filter((e) => !isTemplatedAt(value, e.instancePath));
+  // An unknown key is usually a typo; "missing x" or "needs one of" at the same place is its echo.
+  const typoAt = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
+  errors = errors.filter((e) => !typoAt.has(e.instancePath) || !['required', 'oneOf', 'anyOf', 'if'].includes(e.keyword));
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
     const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
@@ -50,7 +53,7 @@ function describe(group: ErrorObject[], rootSchema: Record<string, unknown>, wha
       };
     }
     case 'required':
-      return { path, which: path.length ? 'key' : 'value', message: `missing required ${argWord} '${String(first.params.missingProperty)}' for ${what}` };
+      return { path, which: 'key', message: `missing required ${argWord} '${String(first.params.missingProperty)}' for ${what}` };
     case 'enum':
       return { path, which: 'value', message: `${argWord} '${name}' must be one of: ${(first.params.allowedValues as unknown[]).join(', ')}` };
     case 'oneOf':

@@ -14,7 +14,7 @@ const RUNTIME: Handlebars.RuntimeOptions = {
   allowProtoMethodsByDefault: false,
 };
 /** A whole string that is one plain variable reference, e.g. "{{ packages }}": renders to the native value. */
-const BARE_REF = /^\s*\{\{\s*([A-Za-z_][\w-]*(?:\.(?:[A-Za-z_][\w-]*|\d+))*)\s*\}\}\s*$/;
+const BARE_REF = /^\{\{\s*([A-Za-z_][\w-]*(?:\.(?:[A-Za-z_][\w-]*|\d+))*)\s*\}\}$/;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__lookupGetter__']);
 
 /** True when a string contains template syntax. */
@@ -80,6 +80,7 @@ export function scopeOf(vars: Vars, where: SourceLocation): Vars {
 }
 
 function templateError(err: unknown, template: string, where: SourceLocation): FleetError {
+  if (err instanceof FleetError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const missing = /^"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);
   if (missing) {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../engine/connection/local.ts';
+import { shellCommand, shellQuote } from '../../engine/quote.ts';
+import { splitCommandLine, splitFreeForm } from '../../modules/lib/argv.ts';
+
+const hostile = [
+  'name with spaces',
+  "it's quoted",
+  '"double" quotes',
+  '$(touch /tmp/fleetplay-pwned)',
+  '`touch /tmp/fleetplay-pwned`',
+  'line one\nline two',
+  '$HOME and ${PATH}',
+  'semi; rm -rf /nonexistent',
+  'glob * ? [a]',
+  '',
+  '-n',
+  'back\\slash',
+  "'",
+  "''\\''",
+];
+
+describe('shellQuote', () => {
+  it('leaves plain words alone and quotes everything else', () => {
+    expect(shellQuote('/etc/containerd/config.toml')).toBe('/etc/containerd/config.toml');
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote('')).toBe("''");
+    expect(shellQuote('a b')).toBe("'a b'");
+  });
+
+  it('delivers hostile values literally to a real POSIX shell', async () => {
+    const conn = new LocalConnection('local');
+    for (const value of hostile) {
+      const r = await conn.exec(`printf '%s' ${shellQuote(value)}`);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe(value);
+    }
+  });
+
+  it('keeps every word separate in shellCommand', async () => {
+    const conn = new LocalConnection('local');
+    const r = await conn.exec(`${shellCommand('printf', '[%s]', ...hostile)}`);
+    expect(r.stdout).toBe(hostile.map((v) => `[${v}]`).join(''));
+  });
+});
+
+describe('splitCommandLine', () => {
+  it('splits like a POSIX shell', () => {
+    expect(splitCommandLine(`echo 'a b' "c \\"d\\"" e\\ f`)).toEqual(['echo', 'a b', 'c "d"', 'e f']);
+    expect(splitCommandLine('  ls   -l  ')).toEqual(['ls', '-l']);
+    expect(splitCommandLine(`x '' y`)).toEqual(['x', '', 'y']);
+  });
+
+  it('rejects an unterminated quote with its column', () => {
+    expect(() => splitCommandLine(`echo 'oops`)).toThrow(/unterminated ' quote at column 6/);
+  });
+
+  it('round-trips hostile words through shellCommand', () => {
+    expect(splitCommandLine(shellCommand(...hostile.filter((v) => v !== '')))).toEqual(hostile.filter((v) => v !== ''));
+  });
+});
+
+describe('splitFreeForm', () => {
+  it('pulls inline options out of a command', () => {
+    expect(splitFreeForm('tar xf /x.tgz creates=/opt/x chdir="/tmp/a b"', ['creates', 'chdir'])).toEqual({
+      cmd: 'tar xf /x.tgz',
+      options: { creates: '/opt/x', chdir: '/tmp/a b' },
+    });
+  });
+});
