@@ -139,7 +139,8 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
 
 function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions): PlayVars {
   const groups: Record<string, string[]> = {};
-  for (const g of inventory.groups.keys()) groups[g] = selectHosts(inventory, g);
+  for (const g of inventory.groups.keys()) groups[g] = [];
+  for (const h of inventory.hosts.keys()) for (const g of inventory.groupsOf(h)) (groups[g] ??= []).push(h);
   const varsFiles: Vars = {};
   for (const vf of play.varsFiles) {
     const file = renderString(vf.file, { ...play.vars, ...options.extraVars }, vf.location);
