@@ -1,8 +1,24 @@
 // Loads YAML the way Ansible reads it (YAML 1.1: 0644 is octal, yes/no are booleans), keeping node positions.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isNode, Scalar, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { FleetError, excerptAt, type ErrorKind } from '../errors.ts';
 import type { SourceLocation } from '../types.ts';
+
+// PyYAML (which Ansible uses) reads yes/no/on/off/true/false as booleans but, unlike the YAML 1.1
+// spec, not y/n: `loop_var: n` must stay the string "n".
+const BOOL = 'tag:yaml.org,2002:bool';
+const pyBool = (value: boolean, test: RegExp): ScalarTag => ({
+  identify: (v) => v === value,
+  default: true,
+  tag: BOOL,
+  test,
+  resolve: () => new Scalar(value),
+});
+const pyTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => (t as ScalarTag).tag !== BOOL),
+  pyBool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+  pyBool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+];
 
 /** A parsed YAML file: its plain value plus a way to find where any part of it came from. */
 export interface YamlFile {
@@ -18,7 +34,13 @@ export interface YamlFile {
 /** Parses YAML text; syntax errors become FleetError(kind) with file:line:column. */
 export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(source, {
+    version: '1.1',
+    customTags: pyTags,
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const problem = doc.errors[0];
   if (problem) {
     const pos = lineCounter.linePos(problem.pos[0]);

@@ -148,3 +148,12 @@ describe('playbook validation', () => {
     expect(loadPlaybook(file).plays[0]!.tasks[0]).toMatchObject({ args: { state: '{{ wanted }}' } });
   });
 });
+
+describe('YAML like Ansible reads it', () => {
+  it('uses PyYAML booleans and octal modes', async () => {
+    const { parseYaml } = await import('../../engine/yaml/load.ts');
+    expect(parseYaml('a: n\nb: y\nc: yes\nd: off\ne: 0644\nf: True\n', 'f.yml', 'playbook').value).toEqual({
+      a: 'n', b: 'y', c: true, d: false, e: 0o644, f: true,
+    });
+  });
+});

@@ -1,0 +1,197 @@
+// The executor on the local connection: real shell commands on this machine, in a temp directory.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runPlaybook, type RunOptions } from '../../engine/executor/runPlaybook.ts';
+import { loadInventory } from '../../engine/inventory/index.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import type { RunReport, TaskResult } from '../../engine/types.ts';
+
+function setup(playbookText: string, hosts = ['h1', 'h2']) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-exec-'));
+  writeFileSync(path.join(dir, 'inv'), `[all]\n${hosts.map((h) => `${h} ansible_connection=local`).join('\n')}\n`);
+  writeFileSync(path.join(dir, 'play.yml'), playbookText.replaceAll('DIR', dir));
+  return dir;
+}
+
+async function run(dir: string, opts: Partial<RunOptions> = {}): Promise<RunReport> {
+  const results: TaskResult[] = [];
+  return runPlaybook(loadPlaybook(path.join(dir, 'play.yml')), loadInventory(path.join(dir, 'inv')), {
+    check: false,
+    diff: false,
+    forks: 5,
+    extraVars: {},
+    tags: { only: [], skip: [] },
+    transport: { connectTimeoutMs: 5000 },
+    events: { playStart: () => undefined, taskStart: () => undefined, result: (r) => void results.push(r) },
+    stopping: () => false,
+    ...opts,
+  });
+}
+
+const rows = (r: RunReport, host: string) => r.results.filter((x) => x.host === host).map((x) => `${x.task}:${x.status}`);
+
+describe('executor', () => {
+  it('runs handlers once per host, in definition order, only when notified by a change', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: a
+      copy: { dest: "DIR/{{ inventory_hostname }}.a", content: a }
+      notify: [second, first]
+    - name: b
+      copy: { dest: "DIR/{{ inventory_hostname }}.a", content: a }
+      notify: first
+  handlers:
+    - name: first
+      shell: echo first >> DIR/{{ inventory_hostname }}.log
+    - name: second
+      shell: echo second >> DIR/{{ inventory_hostname }}.log
+    - name: never
+      shell: echo never >> DIR/{{ inventory_hostname }}.log
+`);
+    const r1 = await run(dir);
+    expect(readFileSync(path.join(dir, 'h1.log'), 'utf8')).toBe('first\nsecond\n');
+    expect(rows(r1, 'h1')).toEqual(['a:changed', 'b:ok', 'first:changed', 'second:changed']);
+    const r2 = await run(dir);
+    expect(rows(r2, 'h2')).toEqual(['a:ok', 'b:ok']);
+  });
+
+  it('routes failures to rescue, counts them as rescued, and always runs always', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: fails on h1
+          fail: { msg: boom }
+          when: inventory_hostname == 'h1'
+        - name: after
+          debug: { msg: after }
+      rescue:
+        - name: rescue
+          debug: { msg: "{{ ansible_failed_result.msg }}" }
+      always:
+        - name: always
+          debug: { msg: always }
+    - name: continues
+      debug: { msg: on }
+`);
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual(['fails on h1:failed', 'rescue:ok', 'always:ok', 'continues:ok']);
+    expect(rows(r, 'h2')).toEqual(['fails on h1:skipped', 'after:ok', 'always:ok', 'continues:ok']);
+    expect(r.recap.h1).toMatchObject({ failed: 0, rescued: 1 });
+    expect(r.results.find((x) => x.host === 'h1' && x.task === 'rescue')?.msg).toBe('boom');
+  });
+
+  it('removes a failed host from the play; ignore_errors keeps it going', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: soft
+      command: "false"
+      ignore_errors: true
+    - name: hard
+      command: "false"
+      when: inventory_hostname == 'h2'
+    - name: last
+      debug: { msg: x }
+`);
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual(['soft:failed', 'hard:skipped', 'last:ok']);
+    expect(rows(r, 'h2')).toEqual(['soft:failed', 'hard:failed']);
+    expect(r.recap.h1).toMatchObject({ ignored: 1, failed: 0 });
+    expect(r.recap.h2).toMatchObject({ ignored: 1, failed: 1 });
+  });
+
+  it('loops with loop_var, registers results and evaluates when per item', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  vars: { names: [x, y, z] }
+  tasks:
+    - name: files
+      copy: { dest: "DIR/{{ inventory_hostname }}-{{ n }}", content: "{{ n }}" }
+      loop: "{{ names }}"
+      loop_control: { loop_var: n }
+      when: n != 'y'
+      register: out
+    - name: check
+      assert:
+        that:
+          - out.results | length == 3
+          - out.results[1].skipped
+          - out.changed
+`, ['h1']);
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual(['files:changed', 'files:skipped', 'files:changed', 'check:ok']);
+    expect(existsSync(path.join(dir, 'h1-y'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'h1-z'), 'utf8')).toBe('z');
+  });
+
+  it('check mode predicts changes and never applies them', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: write
+      copy: { dest: "DIR/f", content: x }
+      notify: h
+    - name: guarded
+      shell: touch DIR/g
+      args: { creates: DIR/g }
+    - name: unguarded
+      shell: touch DIR/u
+  handlers:
+    - name: h
+      shell: touch DIR/handler
+      args: { creates: DIR/handler }
+`, ['h1']);
+    const r = await run(dir, { check: true });
+    expect(rows(r, 'h1')).toEqual(['write:changed', 'guarded:changed', 'unguarded:unknown', 'h:changed']);
+    expect(['f', 'g', 'u', 'handler'].filter((f) => existsSync(path.join(dir, f)))).toEqual([]);
+    expect(r.recap.h1).toMatchObject({ changed: 3, unknown: 1 });
+  });
+
+  it('filters by tags with always and never', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: a, debug: { msg: a }, tags: [web] }
+    - { name: b, debug: { msg: b }, tags: [db] }
+    - { name: c, debug: { msg: c }, tags: [always] }
+    - { name: d, debug: { msg: d }, tags: [never, debug] }
+    - block:
+        - { name: e, debug: { msg: e } }
+      tags: web
+`, ['h1']);
+    expect(rows(await run(dir, { tags: { only: ['web'], skip: [] } }), 'h1')).toEqual(['a:ok', 'c:ok', 'e:ok']);
+    expect(rows(await run(dir, { tags: { only: [], skip: ['web'] } }), 'h1')).toEqual(['b:ok', 'c:ok']);
+    expect(rows(await run(dir, { tags: { only: ['debug'], skip: [] } }), 'h1')).toEqual(['c:ok', 'd:ok']);
+  });
+
+  it('fails a task on a missing variable, naming it and the task location', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: uses a missing var
+      copy: { dest: "DIR/{{ nope }}", content: x }
+`, ['h1']);
+    const r = await run(dir);
+    expect(r.results[0]?.status).toBe('failed');
+    expect(r.results[0]?.msg).toBe(`undefined variable 'nope' (${path.join(dir, 'play.yml')}:4:7)`);
+  });
+
+  it('layers variables: extra vars > set_fact > task vars > play vars > inventory', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  vars: { a: play, b: play, c: play, d: play }
+  tasks:
+    - set_fact: { c: fact }
+    - name: show
+      vars: { b: task, c: task }
+      copy: { dest: "DIR/vars", content: "{{ a }} {{ b }} {{ c }} {{ d }} {{ inv }}" }
+`, ['h1']);
+    writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local inv=inventory a=inventory\n');
+    await run(dir, { extraVars: { d: 'extra' } });
+    expect(readFileSync(path.join(dir, 'vars'), 'utf8')).toBe('play task fact extra inventory');
+  });
+});
