@@ -10,6 +10,7 @@ import { HostKeyError } from '../connection/ssh.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
 import { gatherFacts } from './facts.ts';
+import { playbookDefaults } from './playbookVars.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
@@ -39,11 +40,12 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const limit = pLimit(Math.max(1, options.forks));
   const hosts = new Map<string, HostRun>();
   const secrets = [options.transport.password, options.becomePassword].filter((s): s is string => !!s);
+  const defaults = playbookDefaults(playbook, inventory);
   try {
     for (const play of playbook.plays) {
       if (options.stopping()) break;
       const selected = selectHosts(inventory, play.hosts).filter((h) => !options.limit || options.limit.has(h));
-      const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options)).filter((h) => h.status === 'active');
+      const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {})).filter((h) => h.status === 'active');
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
       const run: PlayRun = {
@@ -116,10 +118,10 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
   );
 }
 
-function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions): HostRun {
+function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions, defaults: Vars): HostRun {
   let h = hosts.get(name);
   if (!h) {
-    const inventoryVars = inventory.hostVars(name);
+    const inventoryVars = { ...defaults, ...inventory.hostVars(name) };
     h = {
       name,
       inventoryVars,

@@ -1,5 +1,5 @@
 // The executor on the local connection: real shell commands on this machine, in a temp directory.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,9 +15,9 @@ function setup(playbookText: string, hosts = ['h1', 'h2']) {
   return dir;
 }
 
-async function run(dir: string, opts: Partial<RunOptions> = {}): Promise<RunReport> {
+async function run(dir: string, opts: Partial<RunOptions> = {}, playbookFile = path.join(dir, 'play.yml')): Promise<RunReport> {
   const results: TaskResult[] = [];
-  return runPlaybook(loadPlaybook(path.join(dir, 'play.yml')), loadInventory(path.join(dir, 'inv')), {
+  return runPlaybook(loadPlaybook(playbookFile), loadInventory(path.join(dir, 'inv')), {
     check: false,
     diff: false,
     forks: 5,
@@ -193,5 +193,20 @@ describe('executor', () => {
     writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local inv=inventory a=inventory\n');
     await run(dir, { extraVars: { d: 'extra' } });
     expect(readFileSync(path.join(dir, 'vars'), 'utf8')).toBe('play task fact extra inventory');
+  });
+
+  it('takes group_vars beside the playbook as defaults that the inventory overrides', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: { dest: "DIR/defaults", content: "{{ a }} {{ b }} {{ c }}" }
+`, ['h1']);
+    const pb = path.join(dir, 'playbooks');
+    mkdirSync(path.join(pb, 'group_vars'), { recursive: true });
+    writeFileSync(path.join(pb, 'play.yml'), readFileSync(path.join(dir, 'play.yml')));
+    writeFileSync(path.join(pb, 'group_vars', 'all.yml'), 'a: default-a\nb: default-b\nc: default-c\n');
+    writeFileSync(path.join(dir, 'inv'), '[g]\nh1 ansible_connection=local\n[g:vars]\nb=inventory-b\n');
+    await run(dir, { extraVars: { c: 'extra-c' } }, path.join(pb, 'play.yml'));
+    expect(readFileSync(path.join(dir, 'defaults'), 'utf8')).toBe('default-a inventory-b extra-c');
   });
 });
