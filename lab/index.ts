@@ -1,0 +1,13 @@
+// Public API of the lab: a fleet of real Debian nodes (systemd, sshd, dpkg, containerd) on this machine.
+/** Image, node and lab-state types, and the progress-line callback. */
+export type { LabImage, LabNode, LabState, LabLog } from './types.ts';
+/** The error thrown for lab failures (bad options, collisions, nodes that did not boot). */
+export { LabError } from './types.ts';
+/** Options of labUp. */
+export type { LabUpOptions } from './lifecycle.ts';
+/** Boot, stop and inspect labs. */
+export { labUp, labDown, labStatus } from './lifecycle.ts';
+/** Build (once) and return the cached image directory. */
+export { ensureImage } from './image.ts';
+/** Where the shared client key lives. */
+export { LAB_KEY_FILE } from './paths.ts';
