@@ -4,6 +4,7 @@ import { commandModule, shellModule } from './command.ts';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.ts';
 import { copyModule } from './copy.ts';
 import { fileModule } from './file.ts';
+import { metaModule } from './meta.ts';
 import { statModule } from './stat.ts';
 import { templateModule } from './template.ts';
 
@@ -18,6 +19,7 @@ const all: ModuleDefinition[] = [
   setFactModule,
   assertModule,
   failModule,
+  metaModule,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

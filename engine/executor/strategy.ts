@@ -21,7 +21,8 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
     if (active.length === 0) return;
     switch (node.kind) {
       case 'task':
-        await runTask(node, active, scope, run, false);
+        if (node.module === 'meta') await runMeta(node, active, scope, run);
+        else await runTask(node, active, scope, run, false);
         break;
       case 'block':
         await runBlock(node, active, scope, run);
@@ -31,6 +32,12 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
         break;
     }
   }
+}
+
+/** `meta: flush_handlers` runs the notified handlers at this point; `meta: noop` does nothing. */
+async function runMeta(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  if (task.args.action === 'flush_handlers') await flushHandlers(run, scope);
+  void hosts;
 }
 
 /** Runs one task on the given hosts in parallel, bounded by --forks. */

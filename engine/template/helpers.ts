@@ -13,6 +13,19 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** Compares dotted versions ("1.7.24" vs "2.0"): numeric parts numerically; a leading "v" is ignored. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.+~-]/);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const [p, q] = [x[i] ?? '0', y[i] ?? '0'];
+    const [n, m] = [Number(p), Number(q)];
+    const c = Number.isNaN(n) || Number.isNaN(m) ? p.localeCompare(q) : n - m;
+    if (c !== 0) return c < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Sorts object keys recursively so that key order alone never changes rendered JSON/YAML. */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -49,6 +62,19 @@ export const templateHelpers: Record<string, HelperDelegate> = {
     return JSON.stringify(sortKeys(v ?? null), null, typeof indent === 'number' ? indent : 4);
   },
   to_yaml: (...a: unknown[]) => toYamlText(args(a)[0] ?? null).trimEnd(),
+  /** `{{#if (version v "2.0" ">=")}}`: compares dotted version numbers like Ansible's `version` test. */
+  version: (...a: unknown[]) => {
+    const [left, right, op] = args(a);
+    const cmp = compareVersions(str(left), str(right));
+    switch (typeof op === 'string' ? op : '==') {
+      case '<': case 'lt': return cmp < 0;
+      case '<=': case 'le': return cmp <= 0;
+      case '>': case 'gt': return cmp > 0;
+      case '>=': case 'ge': return cmp >= 0;
+      case '!=': case 'ne': return cmp !== 0;
+      default: return cmp === 0;
+    }
+  },
   eq: (...a: unknown[]) => {
     const [x, y] = args(a);
     return x === y;

@@ -22,13 +22,37 @@ export function isTemplated(value: string): boolean {
   return value.includes('{{');
 }
 
+/**
+ * In Handlebars a helper shadows a variable of the same name, so `{{ version }}` would call the
+ * `version` helper. A mustache without arguments is always a variable in fleetplay: rewrite it to a
+ * scoped lookup (`this.version`), which Handlebars never treats as a helper call.
+ */
+function preferVariables(ast: hbs.AST.Program): hbs.AST.Program {
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { type?: string; path?: hbs.AST.PathExpression; params?: unknown[]; hash?: unknown };
+    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length && !n.hash) {
+      const p = n.path;
+      if (p.depth === 0 && !p.data && p.parts.length > 0 && p.parts[0]! in templateHelpers && !/^(this\b|\.)/.test(p.original)) {
+        n.path = { ...p, original: `this.${p.original}` };
+      }
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === 'object' && 'type' in value) visit(value);
+    }
+  };
+  visit(ast);
+  return ast;
+}
+
 /** Renders one template string against vars. `where` names the source for error messages. */
 export function renderString(template: string, vars: Vars, where: SourceLocation): string {
   if (!isTemplated(template)) return template;
   let fn = compiled.get(template);
   try {
     if (!fn) {
-      fn = hb.compile(template, { strict: true, noEscape: true, knownHelpersOnly: false });
+      fn = hb.compile(preferVariables(hb.parse(template)), { strict: true, noEscape: true, knownHelpersOnly: false });
       compiled.set(template, fn);
     }
     return fn(safeData(vars, where), RUNTIME);

@@ -76,3 +76,18 @@ describe('bare references', () => {
     expect(renderValue(' {{ n }}', { n: 1 }, where)).toBe(' 1');
   });
 });
+
+describe('version helper', () => {
+  it('compares dotted versions numerically', () => {
+    expect(render('{{#if (version v "2.0" ">=")}}v2{{else}}v1{{/if}}', { v: '1.7.24' })).toBe('v1');
+    expect(render('{{#if (version v "2.0" ">=")}}v2{{else}}v1{{/if}}', { v: '2.0.0' })).toBe('v2');
+    expect(render('{{#if (version v "1.10" ">")}}y{{else}}n{{/if}}', { v: '1.9' })).toBe('n');
+  });
+});
+
+describe('helpers never shadow variables', () => {
+  it('reads {{ version }} as the variable even though a version helper exists', () => {
+    expect(render('v{{ version }} {{ join }}', { version: '1.7', join: 'j' })).toBe('v1.7 j');
+    expect(() => render('{{ version }}', {})).toThrow(/undefined variable 'version'/);
+  });
+});
