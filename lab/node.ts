@@ -74,7 +74,9 @@ export function bootNode(prepared: PreparedNode): LabNode {
     logFile: paths.consoleLog,
     // The container gets a cgroup v2 tree of its own even on a hybrid host: under v1 the controller
     // hierarchies are read-only inside, and runc (containerd) cannot create container cgroups.
-    env: { SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1' },
+    // Nodes share the host's network namespace, where nspawn keeps /proc/sys read-only; "network" makes
+    // /proc/sys/net writable so net.* sysctls can be set as on a real node (they are the host's own).
+    env: { SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1', SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' },
   });
   writeFileSync(paths.pidFile, `${pid}\n`);
   return { ...node, pid };
