@@ -4,6 +4,7 @@
 #   systemd-container                      systemd-nspawn boots the nodes (pulls in systemd for `systemctl --root`)
 #   openssh-client                         ssh-keygen for keys, ssh for the tests
 #   util-linux, coreutils                  mount/umount/flock, cp/chroot (essential, listed for clarity)
+#   (apt, dpkg, tar, gzip are essential)   apt-get download, dpkg -x and reproducible tarballs for the release artifacts
 # It never installs or starts a host sshd: one bound to 0.0.0.0:22 would stop the nodes from binding.
 set -euo pipefail
 

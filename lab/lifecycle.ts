@@ -1,6 +1,8 @@
 // Bringing a whole lab up and down, and reporting on it.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureArtifacts } from './artifacts/build.ts';
+import { ensureArtifactServer, stopArtifactServer } from './artifacts/server.ts';
 import { machinesWithCgroups } from './cgroup.ts';
 import { ensureImage } from './image.ts';
 import { ensureLabKey, labPublicKey } from './keys.ts';
@@ -50,10 +52,12 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   if (last >= FIRST_RESERVED_INDEX) {
     throw new LabError(`addresses ${nodeAddress(first)}-${nodeAddress(last)} reach ${nodeAddress(FIRST_RESERVED_INDEX)}+, which is reserved for "nothing listens" tests`);
   }
-  const imagePath = await ensureImage(image, log);
+  const [imagePath, artifacts] = await Promise.all([ensureImage(image, log), ensureArtifacts(log)]);
   return withLock(LABS_LOCK_FILE, LABS_LOCK_WAIT_MS, async () => {
     // Under the lock, so parallel first runs do not both generate (and overwrite) the key.
     await ensureLabKey();
+    // Also under the lock: labDown stops the shared server when it takes down the last lab.
+    await ensureArtifactServer(artifacts.dir, log);
     const existing = readState(name);
     if (existing && (await isSameAndHealthy(existing, { image, count, first }))) {
       log(`lab ${name} is already up (${count} ${image} nodes)`);
@@ -73,6 +77,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
     } catch (e) {
       const kept = keepConsoleLogs(state);
       await takeDown(name, log);
+      await stopArtifactServerIfUnused(log);
       throw new LabError(`${(e as Error).message}\n(console logs kept in ${kept})`);
     }
   });
@@ -82,7 +87,11 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
 export async function labDown(opts: { name?: string; log?: LabLog } = {}): Promise<void> {
   const name = opts.name ?? DEFAULT_LAB_NAME;
   checkLabName(name);
-  await withLock(LABS_LOCK_FILE, LABS_LOCK_WAIT_MS, () => takeDown(name, opts.log ?? (() => undefined)));
+  const log = opts.log ?? (() => undefined);
+  await withLock(LABS_LOCK_FILE, LABS_LOCK_WAIT_MS, async () => {
+    await takeDown(name, log);
+    await stopArtifactServerIfUnused(log);
+  });
 }
 
 /** The recorded state of a lab with, per node, whether its nspawn is running; undefined when the lab is not up. */
@@ -138,6 +147,11 @@ async function takeDown(name: string, log: LabLog): Promise<void> {
   for (const f of [stateFile(name), join(dir, 'inventory.ini'), join(dir, 'known_hosts')]) rmSync(f, { force: true });
   rmSync(nodesDir, { recursive: true, force: true });
   if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+}
+
+// One artifact server serves every lab; it stays up while any lab has a recorded state.
+async function stopArtifactServerIfUnused(log: LabLog): Promise<void> {
+  if (!labNames().some((other) => readState(other) !== undefined)) await stopArtifactServer(log);
 }
 
 async function isSameAndHealthy(state: LabState, want: { image: LabImage; count: number; first: number }): Promise<boolean> {

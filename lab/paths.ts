@@ -20,6 +20,27 @@ export const LABS_LOCK_FILE = join(LIB_DIR, 'labs.lock');
 /** The shared client key every node authorises for root. */
 export const LAB_KEY_FILE = join(LIB_DIR, 'lab_key');
 
+/** Finished tree of upstream-shaped release artifacts (containerd, runc, CNI), built from Debian's binaries. */
+export const ARTIFACTS_DIR = '/var/cache/fleetplay/artifacts';
+
+/** Lock file that serialises artifact builds across processes. */
+export const ARTIFACTS_LOCK_FILE = '/var/cache/fleetplay/artifacts.lock';
+
+/** Loopback port of the one artifact server shared by every lab. */
+export const ARTIFACTS_PORT = 8765;
+
+/** Base URL of the artifact server, without a trailing slash; nodes share the host network, so it works inside them too. */
+export const ARTIFACTS_URL = `http://127.0.0.1:${ARTIFACTS_PORT}`;
+
+/** The running artifact server's record (PID, port, root). */
+export const ARTIFACTS_SERVER_STATE = join(LIB_DIR, 'artifacts-server.json');
+
+/** One JSON line per request the artifact server answered. */
+export const ARTIFACTS_REQUEST_LOG = join(LIB_DIR, 'artifacts-requests.log');
+
+/** The artifact server's own stdout/stderr (start-up failures). */
+export const ARTIFACTS_SERVER_OUTPUT = join(LIB_DIR, 'artifacts-server.out');
+
 /** Addresses 127.0.1.250 and above are kept free for "nothing listens here" tests. */
 export const FIRST_RESERVED_INDEX = 250;
 

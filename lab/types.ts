@@ -37,6 +37,39 @@ export interface RunResult {
   timedOut: boolean;
 }
 
+/** Upstream version strings of the built release artifacts (containerd ascending). */
+export interface ArtifactVersions {
+  containerd: string[];
+  runc: string;
+  cni: string;
+}
+
+/** A finished release-artifact tree: its directory and the versions it holds. */
+export interface ArtifactSet {
+  dir: string;
+  versions: ArtifactVersions;
+}
+
+/** One request the artifact server answered, as it logged it. */
+export interface ArtifactRequest {
+  /** ISO time the response finished. */
+  time: string;
+  method: string;
+  /** Request path as sent, query string included. */
+  path: string;
+  status: number;
+  /** File bytes sent: the file size for a completed GET, 0 for HEAD, errors and aborted downloads. */
+  bytes: number;
+}
+
+/** Whether the one shared artifact server runs, and where. */
+export interface ArtifactServerStatus {
+  running: boolean;
+  /** PID of the detached server; 0 when it does not run. */
+  pid: number;
+  url: string;
+}
+
 /** A failure of the lab itself (bad options, a collision, a node that did not boot). */
 export class LabError extends Error {
   constructor(message: string) {
