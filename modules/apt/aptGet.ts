@@ -1,0 +1,93 @@
+// apt-get command lines (simulated and real) and the parsers of what apt-get prints.
+import { shellCommand } from '../../engine/quote.ts';
+
+/** One apt-get action: what to run on which packages. */
+export interface AptAction {
+  verb: 'install' | 'remove' | 'purge' | 'autoremove';
+  /** Package arguments (`name` or `name=version`); empty for a plain autoremove. */
+  packages: string[];
+  autoremove: boolean;
+  /** With verb autoremove: purge what is removed. */
+  purge: boolean;
+  /** undefined leaves apt's own configuration in charge. */
+  installRecommends?: boolean;
+}
+
+/** One package change apt-get announced (`Inst`, `Remv`, `Purg` lines of a simulation). */
+export interface PlannedChange {
+  action: 'install' | 'upgrade' | 'remove' | 'purge';
+  name: string;
+  /** Installed version before, if any. */
+  from?: string;
+  /** Version after, for install/upgrade. */
+  to?: string;
+}
+
+function actionWords(a: AptAction): string[] {
+  const words: string[] = [a.verb];
+  if (a.autoremove && a.verb !== 'autoremove') words.push('--autoremove');
+  if (a.verb === 'autoremove' && a.purge) words.push('--purge');
+  if (a.installRecommends !== undefined) words.push('-o', `APT::Install-Recommends=${a.installRecommends}`);
+  // `--` keeps package arguments from ever being read as options.
+  return [...words, ...(a.packages.length ? ['--', ...a.packages] : [])];
+}
+
+/** A read-only simulation (`apt-get -s`): takes no lock and changes nothing. */
+export function simulateCommand(a: AptAction): string {
+  return shellCommand('apt-get', '-s', '-y', ...actionWords(a));
+}
+
+/** The real command: non-interactive, keeps changed conffiles, waits up to `lockTimeout` s for the dpkg lock. */
+export function applyCommand(a: AptAction, lockTimeout: number): string {
+  return `DEBIAN_FRONTEND=noninteractive ${shellCommand(
+    'apt-get',
+    '-y',
+    '-o',
+    `DPkg::Lock::Timeout=${lockTimeout}`,
+    '-o',
+    'Dpkg::Options::=--force-confdef',
+    '-o',
+    'Dpkg::Options::=--force-confold',
+    ...actionWords(a),
+  )}`;
+}
+
+/** Parses the Inst/Remv/Purg lines of `apt-get -s`; one entry per package, purge winning over remove. */
+export function parseSimulation(stdout: string): PlannedChange[] {
+  const byName = new Map<string, PlannedChange>();
+  for (const line of stdout.split('\n')) {
+    const inst = /^Inst (\S+)(?: \[([^\]]*)\])? \((\S+)/.exec(line);
+    if (inst) {
+      const [, name = '', from, to] = inst;
+      byName.set(name, { action: from ? 'upgrade' : 'install', name, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      continue;
+    }
+    const rm = /^(Remv|Purg) (\S+)(?: \[([^\]]*)\])?/.exec(line);
+    if (rm) {
+      const [, verb, name = '', from] = rm;
+      if (verb === 'Remv' && byName.get(name)?.action === 'purge') continue;
+      byName.set(name, { action: verb === 'Purg' ? 'purge' : 'remove', name, ...(from ? { from } : {}) });
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** apt's error lines ("E: ..."), without the prefix. */
+export function aptErrors(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('E: '))
+    .map((l) => l.slice(3));
+}
+
+/** The process apt names as holding a lock ("It is held by process 84 (python3)"), if any. */
+export function lockHolder(text: string): string | undefined {
+  const m = /Could not get lock (\S+?)\.? It is held by process (\d+) \(([^)]*)\)/.exec(text);
+  return m ? `${m[1]} is held by process ${m[2]} (${m[3]})` : undefined;
+}
+
+/** True when apt failed only because packages are not in its cache (a cache update might fix it). */
+export function isMissingFromCache(errors: readonly string[]): boolean {
+  return errors.length > 0 && errors.every((e) => /^Unable to locate package |has no installation candidate|^Version '.*' for '.*' was not found/.test(e));
+}

@@ -1,0 +1,137 @@
+// The apt module's decision: which packages need work (from dpkg), exactly which packages apt would
+// touch (from a simulation), and whether the cache is due for an update.
+import type { DiffEntry, ModuleContext, Plan } from '../../engine/types.ts';
+import { aptErrors, isMissingFromCache, parseSimulation, simulateCommand, type AptAction, type PlannedChange } from './aptGet.ts';
+import { applyApt, describeChanges } from './apply.ts';
+import { hasConfigFilesOnly, hasFiles, isInstalled, type DpkgState, type PackageChanges } from './dpkg.ts';
+import { cacheDecision, describeAge, runProbe, type CacheDecision } from './probe.ts';
+import { versionMatches, type AptRequest } from './request.ts';
+import { parseScript, section, type SectionOutput } from './script.ts';
+
+/** The apt-get action the named packages need given dpkg's state, or undefined when they are as wanted. */
+export function packageAction(req: AptRequest, dpkg: DpkgState): AptAction | undefined {
+  const base = { autoremove: req.autoremove, purge: req.purge, ...(req.installRecommends !== undefined ? { installRecommends: req.installRecommends } : {}) };
+  // dpkg-query prints ${Package} without the `:arch` a spec may carry.
+  const current = (name: string) => dpkg.packages.get(name.replace(/:.*$/, ''));
+  switch (req.state) {
+    case 'latest':
+      return req.packages.length ? { verb: 'install', packages: req.packages.map((p) => p.arg), ...base } : undefined;
+    case 'present': {
+      const missing = req.packages.filter((p) => {
+        const pkg = current(p.name);
+        return !isInstalled(pkg) || !versionMatches(p, pkg?.version ?? '');
+      });
+      return missing.length ? { verb: 'install', packages: missing.map((p) => p.arg), ...base } : undefined;
+    }
+    case 'absent': {
+      const there = req.packages.filter((p) => {
+        const pkg = current(p.name);
+        const present = hasFiles(pkg) || (req.purge && hasConfigFilesOnly(pkg));
+        return present && versionMatches(p, pkg?.version ?? '');
+      });
+      // Only the names are given to apt-get: a version is a filter here, not something to remove.
+      return there.length ? { verb: req.purge ? 'purge' : 'remove', packages: there.map((p) => p.name), ...base } : undefined;
+    }
+  }
+}
+
+/** The simulation the probe runs itself: `latest` always needs one; autoremove needs one to know it is a no-op. */
+export function probeSimulation(req: AptRequest): AptAction | undefined {
+  if (req.state === 'latest' && req.packages.length) return packageAction(req, { packages: new Map(), unknown: [] });
+  if (req.autoremove) return { verb: 'autoremove', packages: [], autoremove: false, purge: req.purge };
+  return undefined;
+}
+
+/** A simulation's planned changes in the same shape as an apply's actual ones. */
+export function plannedChanges(changes: readonly PlannedChange[]): PackageChanges {
+  const pick = (a: PlannedChange['action']) => changes.filter((c) => c.action === a).map((c) => c.name);
+  return { installed: pick('install'), upgraded: pick('upgrade'), removed: pick('remove'), purged: pick('purge') };
+}
+
+/** The `packages` diff entry: touched packages with their versions before and after. */
+export function packagesDiff(changes: readonly PlannedChange[], unresolved: readonly string[]): DiffEntry {
+  const before = changes.filter((c) => c.from).map((c) => `${c.name} ${c.from}`);
+  const after = [...changes.filter((c) => c.to).map((c) => `${c.name} ${c.to}`), ...unresolved];
+  return { header: 'packages', before: before.join(', '), after: after.join(', ') };
+}
+
+function okReason(req: AptRequest, dpkg: DpkgState, cache: CacheDecision): string {
+  const parts: string[] = [];
+  const names = req.packages.map((p) => p.name);
+  if (names.length) {
+    if (req.state === 'absent') parts.push(`not installed: ${names.map((n) => (dpkg.unknown.includes(n) ? `${n} (unknown to dpkg)` : n)).join(', ')}`);
+    else if (req.state === 'latest') parts.push(`already the newest version: ${names.join(', ')}`);
+    else parts.push(`already installed: ${req.packages.map((p) => `${p.name} ${dpkg.packages.get(p.name)?.version ?? ''}`.trim()).join(', ')}`);
+  }
+  if (req.autoremove) parts.push('nothing to autoremove');
+  if (req.updateCache && cache.age !== undefined) parts.push(`apt cache updated ${describeAge(cache.age)} ago (valid for ${req.cacheValidTime} s)`);
+  return parts.join('; ');
+}
+
+async function simulate(ctx: ModuleContext, action: AptAction): Promise<SectionOutput> {
+  const r = await ctx.run(['export LC_ALL=C', section('sim', simulateCommand(action))].join('\n'));
+  const sim = parseScript(r.stdout).sections.get('sim');
+  if (!sim) throw new Error(`apt-get -s printed nothing usable: ${r.stderr.trim() || r.stdout.slice(0, 200)}`);
+  return sim;
+}
+
+/**
+ * Plans the apt task. Round trips: one probe; one simulation when named packages need work (the probe
+ * already simulates for `latest` and `autoremove`); the change is one more.
+ *
+ * update_cache: a due update (older than cache_valid_time, or no cache_valid_time) is reported as a
+ * change, in check mode too. Ansible does so for update_cache alone; fleetplay does it with named packages
+ * as well, so that check mode predicts the real run and cache_valid_time is what makes the task
+ * idempotent. Applying an update touches the update-success stamp so the next probe sees it. Package plans are simulated
+ * against the current cache. If that cache does not know a package yet and an update is due, the plan
+ * names the package as "install after the cache update" rather than failing: the real run updates first,
+ * and its result lists the packages that actually changed.
+ */
+export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan> {
+  if (req.state === 'latest' && req.packages.some((p) => p.version !== undefined)) {
+    return { kind: 'failed', msg: 'a version (name=version) cannot be used with state: latest' };
+  }
+  const probeSim = probeSimulation(req);
+  const probe = await runProbe(ctx, req.packages.map((p) => p.name), probeSim);
+  const cache = cacheDecision(req, probe.cache);
+  const needed = packageAction(req, probe.dpkg);
+  // `latest` and autoremove-only plans use the probe's own simulation; other package work gets its own.
+  const action = req.state !== 'latest' && needed ? needed : probeSim;
+  const sim = req.state !== 'latest' && needed ? await simulate(ctx, needed) : probe.sim;
+
+  let changes: PlannedChange[] = [];
+  let unresolved: string[] = [];
+  if (sim && sim.rc !== 0) {
+    const errors = aptErrors(`${sim.out}\n${sim.err}`);
+    if (!(cache.due && isMissingFromCache(errors))) {
+      return { kind: 'failed', msg: errors.join('; ') || `apt-get -s failed (exit ${sim.rc})`, data: { stderr: sim.err.trim() } };
+    }
+    unresolved = action?.packages ?? [];
+  } else if (sim) {
+    changes = parseSimulation(sim.out);
+  }
+  const packageWork = changes.length > 0 || unresolved.length > 0;
+  const data = { packages: plannedChanges(changes), cache_update_due: cache.due };
+  if (!packageWork && !cache.due) return { kind: 'ok', msg: okReason(req, probe.dpkg, cache), data };
+
+  const msg: string[] = [];
+  const diff: DiffEntry[] = [];
+  if (cache.due) {
+    const last = cache.age === undefined ? 'never updated' : `updated ${describeAge(cache.age)} ago`;
+    msg.push(`update the apt cache (${last})`);
+    diff.push({ header: 'apt cache', before: last, after: 'updated now' });
+  }
+  msg.push(...describeChanges(plannedChanges(changes), 'future'));
+  if (unresolved.length) msg.push(`then install ${unresolved.join(', ')} (not in the current cache; the result names what was installed)`);
+  if (packageWork) diff.push(packagesDiff(changes, unresolved));
+  // `latest` must look again once the cache is fresh: the new indexes may hold newer versions.
+  const recheck = cache.due && req.state === 'latest' && !packageWork && action !== undefined;
+  if (recheck) msg.push(`then upgrade ${action.packages.join(', ')} if the updated cache has newer versions`);
+  return {
+    kind: 'change',
+    msg: msg.join('; '),
+    diff,
+    data,
+    apply: () => applyApt(ctx, { update: cache.due, ...((packageWork || recheck) && action ? { action } : {}), lockTimeout: req.lockTimeout }),
+  };
+}

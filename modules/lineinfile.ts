@@ -1,0 +1,196 @@
+// lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
+import type { ModuleDefinition, Vars } from '../engine/types.ts';
+import { wantedAttributes } from './lib/attributes.ts';
+import { expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
+import { modeSchema } from './lib/schemas.ts';
+
+/** What lineinfile was asked to do, with regexes already compiled. */
+export interface LineSpec {
+  line?: string;
+  regexp?: RegExp;
+  searchString?: string;
+  /** 'EOF', 'BOF' or a compiled pattern. */
+  insertAfter?: 'EOF' | 'BOF' | RegExp;
+  insertBefore?: 'BOF' | RegExp;
+  backrefs: boolean;
+  firstMatch: boolean;
+}
+
+/** Splits text into lines that keep their '\n' (like Python's readlines on bytes). */
+export function splitLines(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+    out.push(text.slice(start, i + 1));
+    start = i + 1;
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+const bare = (l: string): string => l.replace(/[\r\n]+$/, '');
+const endsLine = (l: string): boolean => l.endsWith('\n') || l.endsWith('\r');
+
+// Python's `$` also matches just before a final newline; searching the line without it gives the same result in JS.
+function search(re: RegExp, l: string): RegExpExecArray | null {
+  re.lastIndex = 0;
+  return re.exec(l.replace(/\n$/, ''));
+}
+
+/** Ansible's lineinfile `state: present`, ported line for line (lines keep their endings). */
+export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdit {
+  const lines = [...input];
+  const line = spec.line ?? '';
+  const ins = spec.insertAfter instanceof RegExp ? spec.insertAfter : spec.insertBefore instanceof RegExp ? spec.insertBefore : undefined;
+  let found = -1;
+  let at = -1;
+  let match: RegExpExecArray | null = null;
+  let matched = false;
+  let exact = false;
+  if (spec.regexp) {
+    for (let i = 0; i < lines.length; i++) {
+      const m = search(spec.regexp, lines[i] as string);
+      if (m) {
+        [found, match, matched] = [i, m, true];
+        if (spec.firstMatch) break;
+      }
+    }
+  }
+  if (spec.searchString !== undefined) {
+    for (let i = 0; i < lines.length; i++) {
+      if ((lines[i] as string).includes(spec.searchString)) {
+        [found, matched] = [i, true];
+        if (spec.firstMatch) break;
+      }
+    }
+  }
+  if (!matched) {
+    for (let i = 0; i < lines.length; i++) {
+      const cur = lines[i] as string;
+      if (bare(cur) === line) {
+        [found, exact] = [i, true];
+      } else if (ins && search(ins, cur)) {
+        at = spec.insertAfter instanceof RegExp ? i + 1 : i;
+        if (spec.firstMatch) break;
+      }
+    }
+  }
+  const add = (index: number): TextEdit => {
+    lines.splice(index, 0, `${line}\n`);
+    return { content: lines.join(''), changed: true, msg: 'line added' };
+  };
+  const same: TextEdit = { content: input.join(''), changed: false, msg: '' };
+  if (found !== -1) {
+    let newLine = spec.backrefs && match ? expandTemplate(parseTemplate(line), [...match], match.groups) : line;
+    if (!newLine.endsWith('\n')) newLine += '\n';
+    if (lines[found] === newLine) return { ...same, msg: exact || !spec.regexp ? 'line is present' : 'line matches' };
+    lines[found] = newLine;
+    return { content: lines.join(''), changed: true, msg: 'line replaced' };
+  }
+  // Without a match, backrefs would have nothing to expand: Ansible leaves the file alone.
+  if (spec.backrefs) return { ...same, msg: 'regexp did not match; nothing to do with backrefs' };
+  if (spec.insertBefore === 'BOF' || spec.insertAfter === 'BOF') return add(0);
+  if (spec.insertAfter === 'EOF' || at === -1) {
+    if (lines.length && !endsLine(lines[lines.length - 1] as string)) lines.push('\n');
+    return add(lines.length);
+  }
+  if (spec.insertAfter instanceof RegExp) {
+    if (at === lines.length) {
+      if (bare(lines[at - 1] as string) === line) return same;
+      // Ansible would glue the new line onto a last line that has no newline; end that line first.
+      if (!endsLine(lines[at - 1] as string)) lines[at - 1] += '\n';
+      return add(at);
+    }
+    return bare(lines[at] as string) === line ? same : add(at);
+  }
+  return add(at);
+}
+
+/** Ansible's lineinfile `state: absent`: drops every line matching regexp, search_string or the exact line. */
+export function ensureAbsent(input: readonly string[], spec: LineSpec): TextEdit {
+  const kept = input.filter((l) => {
+    if (spec.regexp) return !search(spec.regexp, l);
+    if (spec.searchString !== undefined) return !l.includes(spec.searchString);
+    return bare(l) !== spec.line;
+  });
+  const removed = input.length - kept.length;
+  return { content: kept.join(''), changed: removed > 0, msg: removed > 0 ? `${removed} line(s) removed` : 'no matching line' };
+}
+
+/** Compiles the task's arguments into a LineSpec; throws on a bad regex. */
+export function lineSpec(args: Vars): LineSpec {
+  const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
+  const after = str('insertafter');
+  const before = str('insertbefore');
+  const regexp = str('regexp');
+  return {
+    ...(str('line') !== undefined ? { line: str('line') } : {}),
+    ...(regexp !== undefined ? { regexp: pythonRegex(regexp) } : {}),
+    ...(str('search_string') !== undefined ? { searchString: str('search_string') } : {}),
+    ...(after !== undefined ? { insertAfter: after === 'EOF' || after === 'BOF' ? after : pythonRegex(after) } : {}),
+    ...(before !== undefined ? { insertBefore: before === 'BOF' ? before : pythonRegex(before) } : {}),
+    backrefs: args.backrefs === true,
+    firstMatch: args.firstmatch === true,
+  };
+}
+
+/** The lineinfile module. */
+export const lineinfileModule: ModuleDefinition = {
+  name: 'lineinfile',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      dest: { type: 'string', minLength: 1 },
+      line: { type: 'string' },
+      regexp: { type: 'string', minLength: 1 },
+      search_string: { type: 'string', minLength: 1 },
+      state: { enum: ['present', 'absent'] },
+      insertafter: { type: 'string', minLength: 1 },
+      insertbefore: { type: 'string', minLength: 1 },
+      create: { type: 'boolean' },
+      backrefs: { type: 'boolean' },
+      firstmatch: { type: 'boolean' },
+      mode: modeSchema,
+      owner: { type: 'string' },
+      group: { type: 'string' },
+    },
+    oneOf: [{ required: ['path'] }, { required: ['dest'] }],
+    not: {
+      anyOf: [
+        { required: ['regexp', 'search_string'] },
+        { required: ['insertafter', 'insertbefore'] },
+        { required: ['backrefs', 'search_string'] },
+      ],
+    },
+    if: { not: { properties: { state: { const: 'absent' } }, required: ['state'] } },
+    then: { required: ['line'] },
+    additionalProperties: false,
+  },
+  async plan(args, ctx) {
+    const file = String(args.path ?? args.dest);
+    const present = args.state !== 'absent';
+    if (args.backrefs === true && args.regexp === undefined) return { kind: 'failed', msg: 'backrefs needs regexp' };
+    if (!present && args.regexp === undefined && args.search_string === undefined && args.line === undefined) {
+      return { kind: 'failed', msg: 'state: absent needs one of line, regexp or search_string' };
+    }
+    let spec: LineSpec;
+    try {
+      spec = lineSpec(args);
+    } catch (err) {
+      return { kind: 'failed', msg: (err as Error).message };
+    }
+    const state = await readTextFile(ctx, file);
+    if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
+    if (state.type === 'absent') {
+      if (!present) return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
+      if (args.create !== true) return { kind: 'failed', msg: `${file} does not exist (set create: true to create it)` };
+    }
+    const lines = splitLines(state.type === 'file' ? state.content : '');
+    const edit = present ? ensurePresent(lines, spec) : ensureAbsent(lines, spec);
+    // As in Ansible, a missing file is only created when the edit adds something (not for backrefs without a match).
+    if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: `${file} does not exist and ${edit.msg}`, data: { path: file } };
+    return planTextEdit(ctx, file, state, edit, wantedAttributes(args));
+  },
+};

@@ -1,0 +1,95 @@
+// replace: Ansible's re.subn with re.MULTILINE, after/before sections, and Python replacement templates.
+import { describe, expect, it } from 'vitest';
+import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
+import { replaceModule, replaceText } from '../../../modules/replace.ts';
+
+const config = [
+  'version = 2',
+  '[plugins."io.containerd.grpc.v1.cri"]',
+  '  sandbox_image = "registry.k8s.io/pause:3.6"',
+  '    SystemdCgroup = false',
+  '[plugins.other]',
+  '  image = "registry.k8s.io/pause:3.6"',
+  '',
+].join('\n');
+
+describe('replaceText', () => {
+  it('replaces every match, line by line (^ and $ are per line)', () => {
+    const r = replaceText('a = 1\nb = 1\n', { regexp: '= 1$', replace: '= 2' });
+    expect(r).toEqual({ content: 'a = 2\nb = 2\n', changed: true, msg: '2 replacements made' });
+    expect(replaceText(r.content, { regexp: '= 1$', replace: '= 2' })).toMatchObject({ changed: false, msg: 'pattern did not match' });
+  });
+
+  it('expands \\1, \\g<1> and named groups and keeps $ literal', () => {
+    expect(replaceText(config, { regexp: '^(\\s*)SystemdCgroup = false$', replace: '\\g<1>SystemdCgroup = true' }).content).toContain(
+      '\n    SystemdCgroup = true\n',
+    );
+    expect(replaceText('k=v\n', { regexp: '^(?P<key>\\w+)=(\\w+)$', replace: '\\2=\\g<key> $1 $$' }).content).toBe('v=k $1 $$\n');
+  });
+
+  it('limits the replacement to the section between after and before', () => {
+    const r = replaceText(config, {
+      after: '\\[plugins\\."io\\.containerd\\.grpc\\.v1\\.cri"\\]',
+      before: '\\[plugins\\.other\\]',
+      regexp: 'registry\\.k8s\\.io',
+      replace: 'registry.local',
+    });
+    expect(r.msg).toBe('1 replacement made');
+    expect(r.content).toContain('sandbox_image = "registry.local/pause:3.6"');
+    expect(r.content).toContain('  image = "registry.k8s.io/pause:3.6"');
+    expect(replaceText(config, { after: '^version', regexp: 'pause', replace: 'p' }).msg).toBe('2 replacements made');
+    expect(replaceText(config, { before: 'SystemdCgroup', regexp: 'pause', replace: 'p' }).msg).toBe('1 replacement made');
+  });
+
+  it('reports a section that does not match as no change', () => {
+    expect(replaceText(config, { after: 'nothing-like-this', regexp: 'x', replace: 'y' })).toMatchObject({ changed: false });
+  });
+
+  it('counts no change when the replacement equals the match', () => {
+    expect(replaceText('a\n', { regexp: 'a', replace: 'a' })).toMatchObject({ changed: false });
+  });
+
+  it('replaces empty matches like Python 3.7+', () => {
+    expect(replaceText('abxd', { regexp: 'x*', replace: '-' }).content).toBe('-a-b--d-');
+  });
+
+  it('throws on bad patterns and bad templates', () => {
+    expect(() => replaceText('a', { regexp: '(', replace: '' })).toThrow(/invalid regular expression/);
+    expect(() => replaceText('a', { regexp: '(a)', replace: '\\2' })).toThrow(/invalid group reference/);
+  });
+});
+
+describe('replace plan', () => {
+  function host(probe: string): { ctx: ModuleContext; commands: string[] } {
+    const commands: string[] = [];
+    const ctx: ModuleContext = {
+      host: 'h',
+      check: true,
+      vars: {},
+      run: async (command): Promise<ExecResult> => {
+        commands.push(command);
+        return { exitCode: 0, stdout: probe, stderr: '', durationMs: 1, timedOut: false };
+      },
+      renderFile: (t) => t,
+      resolveLocalPath: (p) => p,
+    };
+    return { ctx, commands };
+  }
+  const probe = (content: string) => `real=/etc/c.toml\ntype=file\nmode=644\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
+
+  it('is one round trip when nothing matches, and a content diff otherwise', async () => {
+    const h = host(probe('a = 1\n'));
+    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'zzz', replace: 'y' }, h.ctx)).toMatchObject({ kind: 'ok' });
+    expect(h.commands).toHaveLength(1);
+    expect(await replaceModule.plan({ dest: '/etc/c.toml', regexp: '1', replace: '2' }, h.ctx)).toMatchObject({
+      kind: 'change',
+      msg: '1 replacement made in /etc/c.toml',
+      diff: [{ header: '/etc/c.toml', before: 'a = 1\n', after: 'a = 2\n' }],
+    });
+  });
+
+  it('fails on a missing file', async () => {
+    const h = host('real=/etc/c.toml\ntype=absent\nparent=yes\n');
+    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'a' }, h.ctx)).toMatchObject({ kind: 'failed', msg: '/etc/c.toml does not exist' });
+  });
+});
