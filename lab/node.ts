@@ -65,6 +65,9 @@ export function bootNode(prepared: PreparedNode): LabNode {
     '--system-call-filter=add_key keyctl request_key bpf',
     `--bind=${paths.libContainerd}:/var/lib/containerd`,
     `--bind=${paths.libDocker}:/var/lib/docker`,
+    // With a writable /proc/sys/net (below) nspawn no longer shows /sys/module; bring it back read-only
+    // so built-in kernel modules (overlay, br_netfilter) are visible as on a real node.
+    '--bind-ro=/sys/module',
   ];
   // The shell joins the node's own cgroups, then execs nspawn under the same PID.
   const script = `${joinCgroupsScript(createNodeCgroups(node.machine))} exec systemd-nspawn "$@"`;

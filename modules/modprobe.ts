@@ -1,0 +1,211 @@
+// modprobe: load or unload a kernel module, and make it load at boot (/etc/modules-load.d/<name>.conf).
+//
+// A module counts as loaded when /sys/module/<name> exists (loaded, or built into the kernel), when
+// /proc/modules lists it, or when modules.builtin names it. Nothing tries to load a module that is
+// already there, so hosts without /proc/modules or /lib/modules (containers) work for built-in modules.
+// The parameters of a module that is already loaded are not compared (a loaded module keeps its own).
+// A kernel without /proc/modules has no loadable-module support: `state: present` is then ok (the module is
+// built in or unavailable; nothing can be loaded), and the message says so.
+import { shellQuote } from '../engine/quote.ts';
+import type { DiffEntry, ModuleContext, ModuleDefinition, Plan } from '../engine/types.ts';
+import { splitCommandLine } from './lib/argv.ts';
+
+/** What the probe learned about one kernel module. */
+export interface ModuleStatus {
+  /** /sys/module/<name> exists. */
+  sys: boolean;
+  /** /sys/module/<name>/initstate exists: a loadable module (built-in ones have none). */
+  loadable: boolean;
+  /** /proc/modules lists it. */
+  proc: boolean;
+  /** /proc/modules exists: the kernel can load modules at all. */
+  moduleSupport: boolean;
+  /** modules.builtin names it. */
+  builtin: boolean;
+  /** Files in /etc/modules-load.d that list the module, with their text. */
+  listed: Array<{ path: string; text: string }>;
+  /** Text of /etc/modprobe.d/<name>.conf, if it exists. */
+  options?: string;
+}
+
+const LOAD_DIR = '/etc/modules-load.d';
+const OPTIONS_DIR = '/etc/modprobe.d';
+
+/** The modprobe module. */
+export const modprobeModule: ModuleDefinition = {
+  name: 'modprobe',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+      state: { enum: ['present', 'absent'] },
+      params: { type: 'string' },
+      persistent: { enum: ['present', 'absent', 'disabled'] },
+    },
+    required: ['name'],
+    additionalProperties: false,
+  },
+  async plan(args, ctx) {
+    const name = String(args.name);
+    const params = typeof args.params === 'string' ? args.params.trim() : '';
+    const r = await ctx.run(modprobeProbeCommand(name));
+    if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect module ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+    const status = parseModprobeProbe(r.stdout);
+    const decision = decideModprobe({
+      name,
+      params,
+      state: args.state === 'absent' ? 'absent' : 'present',
+      persistent: (args.persistent as 'present' | 'absent' | 'disabled' | undefined) ?? 'disabled',
+    }, status);
+    const data = { name, params, state: args.state ?? 'present' };
+    if (decision.kind !== 'change') return { ...decision, data };
+    return { kind: 'change', msg: decision.msg, diff: decision.diff, data, apply: () => applyModprobe(ctx, name, decision) };
+  },
+};
+
+/** The read-only probe of one module. */
+export function modprobeProbeCommand(name: string): string {
+  const sys = name.replace(/-/g, '_');
+  return [
+    `n=${shellQuote(name)}; s=${shellQuote(sys)}`,
+    'if [ -d "/sys/module/$s" ]; then echo @sys; fi',
+    'if [ -e "/sys/module/$s/initstate" ]; then echo @loadable; fi',
+    'if [ -e /proc/modules ]; then echo @modules; fi',
+    'if [ -r /proc/modules ] && grep -q "^$s " /proc/modules; then echo @proc; fi',
+    'b="/lib/modules/$(uname -r)/modules.builtin"; if [ -r "$b" ] && grep -qE "/($n|$s)\\.ko" "$b"; then echo @builtin; fi',
+    `for f in ${LOAD_DIR}/*.conf; do if [ -f "$f" ] && grep -qxE "[[:space:]]*($n|$s)[[:space:]]*" "$f"; then printf '@listed=%s\\t%s\\n' "$f" "$(base64 -w0 < "$f")"; fi; done`,
+    `f="${OPTIONS_DIR}/$n.conf"; if [ -f "$f" ]; then printf '@options=%s\\n' "$(base64 -w0 < "$f")"; fi`,
+    'true',
+  ].join('\n');
+}
+
+/** Parses the output of modprobeProbeCommand. */
+export function parseModprobeProbe(output: string): ModuleStatus {
+  const lines = output.split('\n');
+  const has = (flag: string): boolean => lines.includes(flag);
+  const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
+  const listed = lines
+    .filter((l) => l.startsWith('@listed='))
+    .map((l) => l.slice('@listed='.length).split('\t'))
+    .map(([path, b64]) => ({ path: path ?? '', text: decode(b64 ?? '') }));
+  const options = lines.find((l) => l.startsWith('@options='));
+  return {
+    sys: has('@sys'),
+    loadable: has('@loadable'),
+    proc: has('@proc'),
+    moduleSupport: has('@modules'),
+    builtin: has('@builtin'),
+    listed,
+    ...(options !== undefined ? { options: decode(options.slice('@options='.length)) } : {}),
+  };
+}
+
+/** What the task asks. */
+export interface ModprobeRequest {
+  name: string;
+  params: string;
+  state: 'present' | 'absent';
+  persistent: 'present' | 'absent' | 'disabled';
+}
+
+/** The decided change: a load/unload command plus whole-file writes ('' text with remove: true deletes). */
+export type ModprobeDecision =
+  | { kind: 'ok' | 'failed'; msg: string }
+  | { kind: 'change'; msg: string; done: string; diff: DiffEntry[]; command?: string; files: Array<{ path: string; text: string; remove: boolean }> };
+
+/** Decides what to do for one module. Pure. */
+export function decideModprobe(req: ModprobeRequest, s: ModuleStatus): ModprobeDecision {
+  const { name } = req;
+  const loaded = s.sys || s.proc || s.builtin;
+  const builtIn = s.builtin || (s.sys && !s.loadable);
+  const diff: DiffEntry[] = [];
+  const actions: Array<[plan: string, done: string]> = [];
+  const files: Array<{ path: string; text: string; remove: boolean }> = [];
+  let command: string | undefined;
+  // A kernel without module support (no /proc/modules, as in the lab's containers) cannot load anything:
+  // every module it has is built in, and some built-in ones (br_netfilter) have no /sys/module entry.
+  const cannotLoad = req.state === 'present' && !loaded && !s.moduleSupport;
+  if (req.state === 'present' && !loaded && s.moduleSupport) {
+    let params: string[];
+    try {
+      params = splitCommandLine(req.params);
+    } catch (e) {
+      return { kind: 'failed', msg: `params: ${(e as Error).message}` };
+    }
+    command = ['modprobe', '--', name, ...params].map(shellQuote).join(' ');
+    const what = `${name}${req.params ? ` ${req.params}` : ''}`;
+    actions.push([`load ${what}`, `loaded ${what}`]);
+    diff.push({ header: `module ${name}`, before: 'not loaded', after: 'loaded' });
+  } else if (req.state === 'absent' && loaded) {
+    if (builtIn) return { kind: 'failed', msg: `${name} is built into the kernel and cannot be unloaded` };
+    command = `modprobe -r -- ${shellQuote(name)}`;
+    actions.push([`unload ${name}`, `unloaded ${name}`]);
+    diff.push({ header: `module ${name}`, before: 'loaded', after: 'not loaded' });
+  }
+  const own = `${LOAD_DIR}/${name}.conf`;
+  const optionsFile = `${OPTIONS_DIR}/${name}.conf`;
+  if (req.persistent === 'present') {
+    if (s.listed.length === 0) files.push({ path: own, text: `${name}\n`, remove: false });
+    const wanted = `options ${name} ${req.params}\n`;
+    if (req.params && s.options !== wanted) files.push({ path: optionsFile, text: wanted, remove: false });
+  } else if (req.persistent === 'absent') {
+    const pattern = new RegExp(`^\\s*(${name}|${name.replace(/-/g, '_')})\\s*$`);
+    // Only the module's own lines go; a file of ours left with nothing else in it is removed.
+    const without = (text: string, drop: RegExp): string => text.split('\n').filter((l) => !drop.test(l)).join('\n');
+    for (const f of s.listed) {
+      const rest = without(f.text, pattern);
+      files.push({ path: f.path, text: rest, remove: f.path === own && rest.trim() === '' });
+    }
+    const optionLine = new RegExp(`^\\s*options\\s+${name}(\\s|$)`);
+    if (s.options !== undefined && s.options.split('\n').some((l) => optionLine.test(l))) {
+      const rest = without(s.options, optionLine);
+      files.push({ path: optionsFile, text: rest, remove: rest.trim() === '' });
+    }
+  }
+  for (const f of files) {
+    const before = f.path === optionsFile ? (s.options ?? '') : (s.listed.find((l) => l.path === f.path)?.text ?? '');
+    diff.push({ header: f.path, before, after: f.remove ? '' : f.text });
+    const [verb, past] = f.remove ? ['remove', 'removed'] : before ? ['update', 'updated'] : ['write', 'wrote'];
+    actions.push([`${verb} ${f.path}`, `${past} ${f.path}`]);
+  }
+  if (actions.length === 0) {
+    const where = cannotLoad
+      ? 'built in or unavailable: this kernel cannot load modules (no /proc/modules), so nothing was loaded'
+      : !loaded ? 'not loaded' : builtIn ? 'loaded (built into the kernel)' : 'loaded';
+    const boot = req.persistent === 'present' ? `, listed in ${s.listed.map((l) => l.path).join(', ')}` : '';
+    return { kind: 'ok', msg: `${name} is ${where}${boot}` };
+  }
+  return { kind: 'change', msg: actions.map((a) => a[0]).join('; '), done: actions.map((a) => a[1]).join('; '), diff, files, ...(command ? { command } : {}) };
+}
+
+async function applyModprobe(ctx: ModuleContext, name: string, d: Extract<ModprobeDecision, { kind: 'change' }>): Promise<{ kind: 'changed' | 'failed'; msg: string }> {
+  const r = await ctx.run(modprobeApplyScript(d));
+  if (r.exitCode !== 0) return { kind: 'failed', msg: `modprobe ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  return { kind: 'changed', msg: d.done };
+}
+
+/**
+ * The apply script: the load/unload first (a failure leaves the files untouched), then each file,
+ * written to a temp file beside it and renamed (a listed file may be a symlink: its target is rewritten).
+ */
+export function modprobeApplyScript(d: Extract<ModprobeDecision, { kind: 'change' }>): string {
+  const lines = ['set -e', `trap 'rm -f -- "$tmp"' EXIT`, 'tmp='];
+  if (d.command) lines.push(d.command);
+  for (const f of d.files) {
+    const p = shellQuote(f.path);
+    if (f.remove) {
+      lines.push(`rm -f -- ${p}`);
+      continue;
+    }
+    lines.push(
+      `mkdir -p -- "$(dirname -- ${p})"`,
+      `f=$(readlink -f -- ${p})`,
+      'tmp=$(mktemp "$(dirname -- "$f")/.fleetplay.XXXXXX")',
+      `printf '%s' ${shellQuote(f.text)} > "$tmp"`,
+      'if [ -e "$f" ]; then chmod --reference="$f" "$tmp"; chown --reference="$f" "$tmp"; else chmod 0644 "$tmp"; fi',
+      'mv -f -- "$tmp" "$f"',
+    );
+  }
+  return lines.join('\n');
+}

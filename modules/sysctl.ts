@@ -1,0 +1,215 @@
+// sysctl: keep a kernel parameter in a sysctl file and, with reload (default) or sysctl_set, live in /proc/sys.
+//
+// One probe reads the live value and the file; the task is changed when the file line or the live value
+// differs. Apply sets the live value with `sysctl -w` first (a refused value leaves the file untouched),
+// then writes the file atomically. fleetplay's `reload: true` sets only this key (Ansible runs
+// `sysctl -p <file>`), and it compares the live value even when the file is already right, so drift is
+// corrected. An unknown key (no /proc/sys entry) fails before anything is written, unless both reload
+// and sysctl_set are false (the file alone is managed, e.g. for a key that appears once a module loads).
+import { shellQuote } from '../engine/quote.ts';
+import type { DiffEntry, ModuleContext, ModuleDefinition } from '../engine/types.ts';
+
+/** What the probe read. */
+export interface SysctlStatus {
+  /** Live value from /proc/sys, or undefined when the key does not exist there. */
+  live?: string;
+  liveReadable: boolean;
+  writable: boolean;
+  /** The sysctl file's text, or undefined when it does not exist. */
+  file?: string;
+  fileIsOther: boolean;
+}
+
+/** The sysctl module. */
+export const sysctlModule: ModuleDefinition = {
+  name: 'sysctl',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+([./][A-Za-z0-9_:@-]+)*$' },
+      value: { type: ['string', 'number', 'boolean'] },
+      state: { enum: ['present', 'absent'] },
+      sysctl_file: { type: 'string', minLength: 1 },
+      reload: { type: 'boolean' },
+      sysctl_set: { type: 'boolean' },
+    },
+    required: ['name'],
+    if: { properties: { state: { const: 'absent' } }, required: ['state'] },
+    else: { required: ['value'] },
+    additionalProperties: false,
+  },
+  async plan(args, ctx) {
+    const name = String(args.name);
+    const file = typeof args.sysctl_file === 'string' ? args.sysctl_file : '/etc/sysctl.conf';
+    const present = args.state !== 'absent';
+    const value = present ? normalizeValue(args.value) : undefined;
+    const manageLive = present && (args.reload !== false || args.sysctl_set === true);
+    const r = await ctx.run(sysctlProbeCommand(name, file));
+    if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+    const s = parseSysctlProbe(r.stdout);
+    const data = { name, sysctl_file: file, ...(value !== undefined ? { value } : {}), ...(s.live !== undefined ? { live: normalizeValue(s.live) } : {}) };
+    if (s.fileIsOther) return { kind: 'failed', msg: `${file} exists and is not a regular file`, data };
+    if (manageLive && s.live === undefined) {
+      return { kind: 'failed', msg: `unknown sysctl key ${name}: /proc/sys/${keyPath(name)} does not exist on this host; ${file} was not changed`, data };
+    }
+    if (manageLive && !s.liveReadable) return { kind: 'failed', msg: `cannot read /proc/sys/${keyPath(name)}`, data };
+    const before = s.file ?? '';
+    const after = present ? setLine(before, name, value ?? '') : removeLines(before, name);
+    const fileChanged = after !== before;
+    const liveChanged = manageLive && normalizeValue(s.live) !== value;
+    if (liveChanged && !s.writable) {
+      return { kind: 'failed', msg: `cannot set ${name}: /proc/sys/${keyPath(name)} is read-only on this host`, data };
+    }
+    if (!fileChanged && !liveChanged) {
+      const what = present ? `${name} = ${value} in ${file}${manageLive ? ' and live' : ''}` : `${name} is not in ${file}`;
+      return { kind: 'ok', msg: what, data };
+    }
+    const diff: DiffEntry[] = [];
+    const actions: Array<[plan: string, done: string]> = [];
+    if (liveChanged) {
+      const was = normalizeValue(s.live);
+      diff.push({ header: `live value of ${name}`, before: was, after: value ?? '' });
+      actions.push([`set ${name} = ${value} live (was ${was})`, `set ${name} = ${value} live (was ${was})`]);
+    }
+    if (fileChanged) {
+      diff.push({ header: file, before, after });
+      actions.push(present ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`] : [`remove ${name} from ${file}`, `removed ${name} from ${file}`]);
+    }
+    const change: SysctlChange = { name, value: value ?? '', file, setLive: liveChanged, done: actions.map((a) => a[1]).join('; ') };
+    if (fileChanged) change.content = after;
+    return { kind: 'change', msg: actions.map((a) => a[0]).join('; '), diff, data, apply: () => applySysctl(ctx, change) };
+  },
+};
+
+/** The /proc/sys path of a key: dots separate, unless the first separator is a slash (then dots are literal). */
+export function keyPath(name: string): string {
+  const firstSep = name.search(/[./]/);
+  if (firstSep < 0 || name[firstSep] === '/') return name;
+  return name.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
+
+/** A value as the kernel prints it: booleans as 1/0, runs of whitespace as one space. */
+export function normalizeValue(v: unknown): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  const s = String(v ?? '').trim();
+  const lower = s.toLowerCase();
+  if (['yes', 'on', 'true'].includes(lower)) return '1';
+  if (['no', 'off', 'false'].includes(lower)) return '0';
+  return s.split(/\s+/).join(' ');
+}
+
+/** The key of a sysctl file line, as a /proc/sys path, or undefined for comments and blank lines. */
+function lineKey(line: string): { path: string; value: string } | undefined {
+  const t = line.trim();
+  if (t === '' || t.startsWith('#') || t.startsWith(';')) return undefined;
+  const eq = t.indexOf('=');
+  if (eq < 0) return undefined;
+  const key = t.slice(0, eq).trim().replace(/^-/, '');
+  return { path: keyPath(key), value: t.slice(eq + 1).trim() };
+}
+
+/** The file text with exactly one `name=value` line for the key (the first one is replaced in place). */
+export function setLine(text: string, name: string, value: string): string {
+  const path = keyPath(name);
+  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const matches = lines.map((l, i) => ({ i, k: lineKey(l) })).filter((m) => m.k?.path === path);
+  if (matches.length === 1 && normalizeValue(matches[0]!.k!.value) === value) return text;
+  const out: string[] = [];
+  let placed = false;
+  for (const l of lines) {
+    if (lineKey(l)?.path !== path) out.push(l);
+    else if (!placed) {
+      out.push(`${name}=${value}`);
+      placed = true;
+    }
+  }
+  if (!placed) out.push(`${name}=${value}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The file text without any line for the key. */
+export function removeLines(text: string, name: string): string {
+  const path = keyPath(name);
+  const lines = text.split('\n');
+  const kept = lines.filter((l) => lineKey(l)?.path !== path);
+  return kept.length === lines.length ? text : kept.join('\n');
+}
+
+/** The read-only probe: live value, whether it is writable, and the file. */
+export function sysctlProbeCommand(name: string, file: string): string {
+  return [
+    `p=${shellQuote(`/proc/sys/${keyPath(name)}`)}; f=${shellQuote(file)}`,
+    `if [ -f "$p" ]; then if v=$(base64 -w0 < "$p"); then printf '@live=%s\\n' "$v"; fi; if [ -w "$p" ]; then echo @writable; fi; fi`,
+    `if [ -f "$f" ]; then printf '@file=%s\\n' "$(base64 -w0 < "$f")"; elif [ -e "$f" ]; then echo @other; fi`,
+    `if [ -e "$p" ]; then echo @exists; fi`,
+  ].join('\n');
+}
+
+/** Parses the output of sysctlProbeCommand. */
+export function parseSysctlProbe(output: string): SysctlStatus {
+  const lines = output.split('\n');
+  const get = (k: string): string | undefined => {
+    const l = lines.find((x) => x.startsWith(`@${k}=`));
+    return l === undefined ? undefined : Buffer.from(l.slice(k.length + 2), 'base64').toString('utf8');
+  };
+  const exists = lines.includes('@exists');
+  const live = get('live');
+  const file = get('file');
+  return {
+    ...(exists ? { live: live ?? '' } : {}),
+    liveReadable: live !== undefined,
+    writable: lines.includes('@writable'),
+    ...(file !== undefined ? { file } : {}),
+    fileIsOther: lines.includes('@other'),
+  };
+}
+
+/** One decided change: the live value to set and/or the new file text. */
+export interface SysctlChange {
+  name: string;
+  value: string;
+  file: string;
+  setLive: boolean;
+  /** New file text, when the file changes. */
+  content?: string;
+  /** What the apply did, for the result message. */
+  done: string;
+}
+
+/**
+ * Sets the live value, then writes the file (content on stdin) to a temp file beside it and renames it.
+ * A symlinked file (/etc/sysctl.d/99-sysctl.conf → ../sysctl.conf) has its target rewritten; the link stays.
+ */
+export function sysctlApplyScript(c: SysctlChange): string {
+  const lines = ['set -e'];
+  if (c.setLive) {
+    lines.push(`sysctl -w ${shellQuote(`${c.name}=${c.value}`)} >/dev/null`);
+    // The kernel may refuse or clamp a value without an error: read it back.
+    lines.push(`printf '@live=%s\\n' "$(base64 -w0 < ${shellQuote(`/proc/sys/${keyPath(c.name)}`)})"`);
+  }
+  if (c.content !== undefined) {
+    const f = shellQuote(c.file);
+    lines.push(
+      `mkdir -p -- "$(dirname -- ${f})"`,
+      `f=$(readlink -f -- ${f})`,
+      'tmp=$(mktemp "$(dirname -- "$f")/.fleetplay.XXXXXX")',
+      `trap 'rm -f -- "$tmp"' EXIT`,
+      'cat > "$tmp"',
+      'if [ -e "$f" ]; then chmod --reference="$f" "$tmp"; chown --reference="$f" "$tmp"; else chmod 0644 "$tmp"; fi',
+      'mv -f -- "$tmp" "$f"',
+    );
+  }
+  return lines.join('\n');
+}
+
+async function applySysctl(ctx: ModuleContext, c: SysctlChange): Promise<{ kind: 'changed' | 'failed'; msg: string }> {
+  const r = await ctx.run(sysctlApplyScript(c), c.content !== undefined ? { stdin: c.content } : {});
+  if (r.exitCode !== 0) return { kind: 'failed', msg: `sysctl ${c.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  if (c.setLive) {
+    const line = r.stdout.split('\n').find((l) => l.startsWith('@live=')) ?? '@live=';
+    const now = normalizeValue(Buffer.from(line.slice('@live='.length), 'base64').toString('utf8'));
+    if (now !== c.value) return { kind: 'failed', msg: `sysctl ${c.name}: set to ${c.value}, but the kernel shows ${now}` };
+  }
+  return { kind: 'changed', msg: c.done };
+}

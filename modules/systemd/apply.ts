@@ -1,0 +1,59 @@
+// Runs the decided steps for one unit in one remote command and reads the unit's status afterwards.
+import { shellQuote } from '../../engine/quote.ts';
+import type { ApplyOutcome, ModuleContext, ResultData } from '../../engine/types.ts';
+import { STEP_WORDS, type UnitStep } from './decide.ts';
+import { MASK_DIRS, parseShow, SHOWN_PROPERTIES } from './probe.ts';
+
+const COMMANDS: Record<UnitStep, string> = {
+  // Unit-file steps pass --no-reload: the one daemon-reload step below does systemctl's reloads at once.
+  'unmask-runtime': 'systemctl unmask --runtime --no-reload -- "$u"',
+  // systemctl unmask removes hand-made /dev/null links too; the loop is a guard for any it leaves behind.
+  unmask: `systemctl unmask --no-reload -- "$u"\nfor d in ${MASK_DIRS.join(' ')}; do if [ "$(readlink -- "$d/$u")" = /dev/null ]; then rm -f -- "$d/$u"; fi; done`,
+  disable: 'systemctl disable --no-reload -- "$u"',
+  enable: 'systemctl enable --no-reload -- "$u"',
+  mask: 'systemctl mask --no-reload -- "$u"',
+  'daemon-reload': 'systemctl daemon-reload',
+  start: 'systemctl start -- "$u"',
+  stop: 'systemctl stop -- "$u"',
+  restart: 'systemctl restart -- "$u"',
+  reload: 'systemctl reload -- "$u"',
+};
+
+/** The apply script: each step announces itself on stdout, then the unit's status follows `@step=done`. */
+export function applyScript(unit: string, steps: UnitStep[]): string {
+  return [
+    'set -e',
+    `u=${shellQuote(unit)}`,
+    ...steps.map((s) => `echo @step=${s}\n${COMMANDS[s]}`),
+    'echo @step=done',
+    `systemctl show -p ${SHOWN_PROPERTIES.join(',')} -- "$u"`,
+  ].join('\n');
+}
+
+/** Runs the steps on the host and reports what was done, with the unit's new status. */
+export async function applyUnitSteps(ctx: ModuleContext, unit: string, steps: UnitStep[], data: ResultData): Promise<ApplyOutcome> {
+  const r = await ctx.run(applyScript(unit, steps), { timeoutMs: 300_000 });
+  const marks = r.stdout.split('\n').filter((l) => l.startsWith('@step='));
+  const last = marks[marks.length - 1]?.slice('@step='.length);
+  const done = r.stdout.slice(r.stdout.indexOf('@step=done') + '@step=done'.length);
+  const changed = steps.map((s) => STEP_WORDS[s][1]).join(', ');
+  // Every step ran; only reading the new status failed.
+  if (last === 'done' && r.exitCode !== 0) return { kind: 'changed', msg: `${unit}: ${changed} (status unreadable: ${r.stderr.trim()})`, data };
+  if (last !== 'done') {
+    const step = (last ?? steps[0]) as UnitStep;
+    const why = r.timedOut ? 'timed out' : r.stderr.trim() || `exit ${r.exitCode}`;
+    const verb = STEP_WORDS[step]?.[0] ?? step;
+    const completed = steps.slice(0, Math.max(0, steps.indexOf(step))).map((s) => STEP_WORDS[s][1]);
+    const before = completed.length ? ` (after it ${completed.join(', ')})` : '';
+    return { kind: 'failed', msg: `Unable to ${verb} ${unit}${before}: ${why}`, data };
+  }
+  const status = parseShow(done);
+  return { kind: 'changed', msg: `${unit}: ${changed}`, data: { ...data, status } };
+}
+
+/** Runs a daemon-reload alone (a task with daemon_reload and no unit). */
+export async function applyDaemonReload(ctx: ModuleContext, stale: string[]): Promise<ApplyOutcome> {
+  const r = await ctx.run('systemctl daemon-reload', { timeoutMs: 300_000 });
+  if (r.exitCode !== 0) return { kind: 'failed', msg: `daemon-reload failed: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  return { kind: 'changed', msg: `reloaded systemd (${stale.join(', ')} changed on disk)` };
+}

@@ -1,0 +1,175 @@
+// Decides what a systemd task must do to one unit, from the probed status. Pure: no I/O.
+import type { DiffEntry } from '../../engine/types.ts';
+import type { UnitStatus } from './probe.ts';
+
+/** The states a task can ask for. */
+export type UnitState = 'started' | 'stopped' | 'restarted' | 'reloaded';
+
+/** One thing the apply step runs, in this order. */
+export type UnitStep =
+  | 'unmask'
+  | 'unmask-runtime'
+  | 'disable'
+  | 'enable'
+  | 'mask'
+  | 'daemon-reload'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'reload';
+
+/** What the task asks for one unit. */
+export interface UnitRequest {
+  unit: string;
+  state?: UnitState;
+  enabled?: boolean;
+  masked?: boolean;
+  daemonReload: boolean;
+  /** A unit that does not exist is fine when it only has to be stopped, disabled or masked. */
+  missingOk: boolean;
+  check: boolean;
+}
+
+/** The decision for one unit. */
+export type UnitDecision =
+  | { kind: 'ok' | 'failed' | 'unknown'; msg: string }
+  | { kind: 'change'; msg: string; steps: UnitStep[]; diff: DiffEntry[] };
+
+/** Step order: unit files first (unmask → enable/disable → mask), then one daemon-reload, then the state. */
+const ORDER: UnitStep[] = ['unmask', 'unmask-runtime', 'disable', 'enable', 'mask', 'daemon-reload', 'start', 'stop', 'restart', 'reload'];
+const FILE_STEPS: UnitStep[] = ['unmask', 'unmask-runtime', 'disable', 'enable', 'mask'];
+
+/** Verbs for messages: [plan, done]. */
+export const STEP_WORDS: Record<UnitStep, [string, string]> = {
+  unmask: ['unmask', 'unmasked'],
+  'unmask-runtime': ['unmask (runtime)', 'unmasked (runtime)'],
+  disable: ['disable', 'disabled'],
+  enable: ['enable', 'enabled'],
+  mask: ['mask', 'masked'],
+  'daemon-reload': ['daemon-reload', 'reloaded systemd'],
+  start: ['start', 'started'],
+  stop: ['stop', 'stopped'],
+  restart: ['restart', 'restarted'],
+  reload: ['reload', 'reloaded'],
+};
+
+// is-enabled states that systemctl counts as enabled (exit 0), as Ansible does.
+const ENABLED = ['enabled', 'enabled-runtime', 'alias', 'static', 'indirect', 'generated', 'transient'];
+// Static, indirect, generated and transient units cannot be enabled or disabled: `enabled` is then ok.
+const DISABLEABLE = ['enabled', 'enabled-runtime', 'alias'];
+const RUNNING = ['active', 'activating', 'reloading'];
+
+/** True when the manager's view of the unit lags behind the files on disk, so a daemon-reload is due. */
+export function isStale(s: UnitStatus): boolean {
+  const maskedOnDisk = s.maskLinks.length > 0;
+  // NeedDaemonReload misses a mask link created next to a loaded unit, and a link removed by hand.
+  return s.needDaemonReload || maskedOnDisk !== (s.loadState === 'masked') || (s.loadState === 'not-found' && s.unitFileState !== '');
+}
+
+/** Decides the steps for one unit (see the module's daemon-reload rule in systemd.ts). */
+export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
+  const { unit } = req;
+  const masked = s.maskLinks.length > 0 || s.unitFileState.startsWith('masked');
+  const exists = s.loadState !== 'not-found' || masked || s.unitFileState !== '';
+  const stale = isStale(s);
+  if (!exists) {
+    const missing = decideMissing(req);
+    if (missing) return missing;
+  }
+  const steps: UnitStep[] = [];
+
+  // Masking.
+  let maskedAfter = masked;
+  if (req.masked === false && masked) {
+    if (s.maskLinks.includes(`/run/systemd/system/${unit}`)) steps.push('unmask-runtime');
+    if (s.maskLinks.includes(`/etc/systemd/system/${unit}`) || s.maskLinks.length === 0) steps.push('unmask');
+    maskedAfter = false;
+  } else if (req.masked === true && !masked) {
+    steps.push('mask');
+    maskedAfter = true;
+  }
+  const maskHint = req.masked === true ? `the task also masks ${unit}` : `${unit} is masked${linkNote(s)}; add masked: false to unmask it`;
+  if (maskedAfter && (req.state === 'started' || req.state === 'restarted' || req.state === 'reloaded')) {
+    return { kind: 'failed', msg: `cannot ${req.state.replace(/ed$/, '')} ${unit}: ${maskHint}` };
+  }
+  if (maskedAfter && req.enabled === true) return { kind: 'failed', msg: `cannot enable ${unit}: ${maskHint}` };
+
+  // Enablement: a masked unit's own state is hidden behind the mask, so the wants/requires links tell it.
+  const enablement = masked ? (s.wantedBy.length ? 'enabled' : 'disabled') : s.unitFileState || 'not-found';
+  let enablementAfter = enablement;
+  if (req.enabled === true && !ENABLED.includes(enablement)) {
+    steps.push('enable');
+    enablementAfter = 'enabled';
+  } else if (req.enabled === false && DISABLEABLE.includes(enablement)) {
+    steps.push('disable');
+    enablementAfter = 'disabled';
+  }
+
+  // Active state, from the manager (always current).
+  if (['error', 'bad-setting'].includes(s.loadState) && !stale && req.state && req.state !== 'stopped') {
+    return { kind: 'failed', msg: `Error loading unit file '${unit}': ${s.loadError || s.loadState}` };
+  }
+  const active = decideState(req, s, stale);
+  if ('failed' in active) return { kind: 'failed', msg: active.failed };
+  if (active.step) steps.push(active.step);
+  const activeAfter = active.after;
+
+  // The daemon-reload rule (documented in systemd.ts).
+  const fileSteps = steps.some((x) => FILE_STEPS.includes(x));
+  const otherStale = s.staleUnits.some((u) => u !== unit);
+  if (fileSteps || (stale && steps.length > 0) || (req.daemonReload && (stale || otherStale || steps.length > 0))) steps.push('daemon-reload');
+
+  const summary = (m: boolean, e: string, a: string): string => `${m ? 'masked' : 'unmasked'}, ${e}, ${a}`;
+  if (steps.length === 0) {
+    const note = stale && !req.daemonReload ? ' (its unit file changed on disk; daemon_reload: true would load it)' : '';
+    const what = exists ? `is ${summary(masked, enablement, s.activeState)}` : 'does not exist';
+    return { kind: 'ok', msg: `${unit} ${what}${missingNote(req, exists)}${note}` };
+  }
+  steps.sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+  const diff: DiffEntry[] = [
+    { header: unit, before: exists ? summary(masked, enablement, s.activeState) : 'not found', after: exists ? summary(maskedAfter, enablementAfter, activeAfter) : maskedAfter ? 'masked' : 'not found' },
+  ];
+  return { kind: 'change', msg: `${unit}: ${steps.map((x) => STEP_WORDS[x][0]).join(', ')}`, steps, diff };
+}
+
+/** The start/stop/restart/reload step for `state`, and the active state it leads to. */
+function decideState(req: UnitRequest, s: UnitStatus, stale: boolean): { step?: UnitStep; after: string } | { failed: string } {
+  const running = RUNNING.includes(s.activeState);
+  switch (req.state) {
+    case 'started':
+      return running ? { after: s.activeState } : { step: 'start', after: 'active' };
+    case 'stopped':
+      return running || s.activeState === 'deactivating' ? { step: 'stop', after: 'inactive' } : { after: s.activeState };
+    // restarted and reloaded always act (and report changed); a unit that is not running is started.
+    case 'restarted':
+      return running ? { step: 'restart', after: 'active (restarted)' } : { step: 'start', after: 'active' };
+    case 'reloaded':
+      if (running && !s.canReload && !stale) return { failed: `${req.unit} cannot reload (no ExecReload=); use state: restarted` };
+      return running ? { step: 'reload', after: 'active (reloaded)' } : { step: 'start', after: 'active' };
+    case undefined:
+      return { after: s.activeState };
+  }
+}
+
+/** A unit that does not exist: fail like Ansible, unless only stop/disable/mask is asked and missing_ok is set. */
+function decideMissing(req: UnitRequest): UnitDecision | undefined {
+  const needsUnit = req.state === 'started' || req.state === 'restarted' || req.state === 'reloaded' || req.enabled === true;
+  const touches = req.state !== undefined || req.enabled !== undefined;
+  if (!touches) return undefined; // masking (or a bare daemon-reload) works on a unit that does not exist
+  if (req.missingOk && !needsUnit) return undefined;
+  if (req.check) {
+    // TODO(predicted state): an earlier task of this run may install the unit file; check mode cannot
+    // see that yet, so the outcome is unknown rather than a guess. A later issue carries predicted state across tasks.
+    return { kind: 'unknown', msg: `${req.unit} does not exist; in check mode an earlier task may be what installs it, so the outcome is unknown` };
+  }
+  const hint = !needsUnit ? ' (add missing_ok: true to accept a unit that does not exist)' : '';
+  return { kind: 'failed', msg: `Could not find the requested service ${req.unit}: host${hint}` };
+}
+
+function missingNote(req: UnitRequest, exists: boolean): string {
+  return !exists && req.missingOk ? ' (missing_ok: nothing to stop or disable)' : '';
+}
+
+function linkNote(s: UnitStatus): string {
+  return s.maskLinks.length ? ` (${s.maskLinks.map((l) => `${l} → /dev/null`).join(', ')})` : '';
+}

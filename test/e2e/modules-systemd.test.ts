@@ -1,0 +1,200 @@
+// End-to-end: systemd, modprobe and sysctl on a 2-node legacy lab, where containerd.service is masked by
+// a /dev/null link (seed 000), docker and containerd are disabled, and no kubelet exists.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labDown, type LabState } from '../../lab/index.ts';
+import { bootLab, engine, labInventory, onNode, statuses, type EngineRun } from './support.ts';
+
+const PB = 'test/e2e/playbooks/systemd';
+const CRI_CONF = '/etc/sysctl.d/99-kubernetes-cri.conf';
+let lab: LabState;
+let inventory: string;
+let probesBefore: string | undefined;
+
+// The nodes share the host's network namespace (the lab makes /proc/sys/net writable, which also hides
+// /sys/module), so net.* values are the host's and every lab's. The sysctl tests run on one node, only
+// ever set net.ipv4.ip_forward to 1 (what the migration playbook sets), and do the drift test on a key
+// nothing else in the project sets, restoring it afterwards.
+beforeAll(async () => {
+  await labDown({ name: 'sysd' }); // a fresh lab: these tests change the nodes' state
+  lab = await bootLab('sysd', 2, 'legacy', 41);
+  inventory = labInventory(lab);
+  probesBefore = sh('sysd-1', 'cat /proc/sys/net/ipv4/tcp_keepalive_probes').trim();
+});
+
+afterAll(async () => {
+  if (lab && probesBefore) onNode(lab, 'sysd-1', `sysctl -w net.ipv4.tcp_keepalive_probes=${probesBefore}`);
+  await labDown({ name: 'sysd' });
+});
+
+function sh(node: string, command: string): string {
+  return onNode(lab, node, command).stdout;
+}
+
+function run(playbook: string, ...extra: string[]): Promise<EngineRun> {
+  return engine(['run', `${PB}/${playbook}`, '-i', inventory, ...extra], { withReport: true });
+}
+
+/** containerd's state on a node: mask link target, is-enabled, is-active. */
+function containerdState(node: string): string {
+  return sh(node, 'readlink /etc/systemd/system/containerd.service; systemctl is-enabled containerd; systemctl is-active containerd');
+}
+
+const names = () => lab.nodes.map((n) => n.name);
+
+describe('systemd on a masked containerd', () => {
+  it('--check predicts unmask, enable and start, and changes nothing', async () => {
+    const before = names().map(containerdState);
+    expect(before[0]).toBe('/dev/null\nmasked\ninactive\n');
+    const r = await run('containerd.yml', '--check', '--diff');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const n of names()) expect(r.report!.recap[n]).toMatchObject({ changed: 1, failed: 0, unknown: 0 });
+    expect(r.stdout).toContain('containerd.service: unmask, enable, daemon-reload, start');
+    expect(r.stdout).toContain('containerd.service: masked, disabled, inactive → unmasked, enabled, active');
+    expect(names().map(containerdState)).toEqual(before);
+  });
+
+  it('run 1 removes the /dev/null link, enables and starts containerd', async () => {
+    const r = await run('containerd.yml');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const n of names()) {
+      expect(r.report!.recap[n]).toMatchObject({ changed: 1, failed: 0 });
+      expect(containerdState(n)).toBe('enabled\nactive\n');
+      expect(sh(n, 'test -e /etc/systemd/system/containerd.service || test -L /etc/systemd/system/containerd.service; echo $?')).toBe('1\n');
+      expect(sh(n, 'systemctl show -p FragmentPath,NeedDaemonReload containerd')).toBe('FragmentPath=/lib/systemd/system/containerd.service\nNeedDaemonReload=no\n');
+    }
+    expect(r.report!.results.find((x) => x.module === 'systemd')?.msg).toBe('containerd.service: unmasked, enabled, reloaded systemd, started');
+  });
+
+  it('run 2 reports 0 changed', async () => {
+    const r = await run('containerd.yml');
+    expect(r.code, r.stdout).toBe(0);
+    for (const n of names()) expect(r.report!.recap[n]).toMatchObject({ changed: 0, failed: 0, ok: 2 });
+    expect(r.stdout).toContain('containerd.service is unmasked, enabled, active');
+  });
+
+  it('restarted reports changed and gives containerd a new MainPID; --check restarts nothing', async () => {
+    const pid = (n: string) => Number(sh(n, 'systemctl show -p MainPID --value containerd').trim());
+    const before = names().map(pid);
+    expect(before.every((p) => p > 0)).toBe(true);
+    const check = await run('restart.yml', '--check');
+    expect(check.code, check.stdout).toBe(0);
+    for (const n of names()) expect(statuses(check.report!, n)).toEqual({ changed: 1, ok: 1 });
+    expect(names().map(pid)).toEqual(before);
+    const r = await run('restart.yml');
+    expect(r.code, r.stdout).toBe(0);
+    for (const n of names()) expect(statuses(r.report!, n)).toEqual({ changed: 1, ok: 1 });
+    const after = names().map(pid);
+    after.forEach((p, i) => {
+      expect(p).toBeGreaterThan(0);
+      expect(p).not.toBe(before[i]);
+    });
+  });
+});
+
+describe('the daemon-reload rule', () => {
+  // systemctl show prints properties in its own order: sort the lines.
+  const sleeper = (n: string) => sh(n, 'systemctl show -p Environment,NeedDaemonReload,ActiveState fp-sleeper; systemctl is-enabled fp-sleeper').split('\n').filter(Boolean).sort().join(' ');
+
+  it('loads a unit file changed earlier in the play before restarting it', async () => {
+    const first = await run('reload.yml');
+    expect(first.code, first.stdout).toBe(0);
+    for (const n of names()) {
+      expect(statuses(first.report!, n)).toEqual({ changed: 2 });
+      expect(sleeper(n)).toBe('ActiveState=active Environment=GREETING=first NeedDaemonReload=no enabled');
+    }
+    const second = await run('reload.yml', '-e', 'greeting=second', '-e', 'sleeper_state=restarted');
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.stdout).toContain('fp-sleeper.service: reloaded systemd, restarted');
+    for (const n of names()) expect(sleeper(n)).toBe('ActiveState=active Environment=GREETING=second NeedDaemonReload=no enabled');
+    const third = await run('reload.yml', '-e', 'greeting=second');
+    for (const n of names()) expect(third.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
+  });
+});
+
+describe('systemd on a unit that does not exist', () => {
+  it('stopping and disabling kubelet with missing_ok is ok', async () => {
+    const r = await run('missing-ok.yml');
+    expect(r.code, r.stdout).toBe(0);
+    for (const n of names()) expect(statuses(r.report!, n)).toEqual({ ok: 1 });
+    expect(r.stdout).toContain('kubelet.service does not exist (missing_ok: nothing to stop or disable)');
+  });
+
+  it('without missing_ok it fails clearly; check mode reports it as unknown', async () => {
+    const r = await run('missing-fail.yml');
+    expect(r.code).toBe(2);
+    for (const n of names()) expect(statuses(r.report!, n)).toEqual({ failed: 1 });
+    expect(r.stdout).toContain('Could not find the requested service kubelet.service: host (add missing_ok: true');
+    const check = await run('missing-fail.yml', '--check');
+    for (const n of names()) expect(statuses(check.report!, n)).toEqual({ unknown: 1 });
+  });
+});
+
+describe('sysctl (on sysd-1: the nodes share the host network namespace)', () => {
+  const value = (key: string) => sh('sysd-1', `cat /proc/sys/net/ipv4/${key}`).trim();
+  const file = (f: string) => sh('sysd-1', `cat ${f} 2>/dev/null || echo absent`);
+
+  it('--check predicts the file change and changes nothing; the run sets file and live value; run 2 is 0 changed', async () => {
+    const check = await run('sysctl.yml', '-l', 'sysd-1', '--check', '--diff');
+    expect(check.code, check.stdout).toBe(0);
+    expect(check.report!.recap['sysd-1']).toMatchObject({ changed: 1 });
+    expect(check.stdout).toContain(`+++ ${CRI_CONF} (after)`);
+    expect(file(CRI_CONF)).toBe('absent\n');
+    const r = await run('sysctl.yml', '-l', 'sysd-1');
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.report!.recap['sysd-1']).toMatchObject({ changed: 1 });
+    expect([value('ip_forward'), file(CRI_CONF)]).toEqual(['1', 'net.ipv4.ip_forward=1\n']);
+    const again = await run('sysctl.yml', '-l', 'sysd-1');
+    expect(again.report!.recap['sysd-1']).toMatchObject({ changed: 0, failed: 0 });
+  });
+
+  it('corrects a drifted live value while the file is already right; --check first changes nothing', async () => {
+    const want = probesBefore!;
+    const drifted = String(Number(want) + 1);
+    const conf = '/etc/sysctl.d/90-fleetplay-test.conf';
+    const first = await run('sysctl-drift.yml', '-l', 'sysd-1', '-e', `probes=${want}`);
+    expect(first.report!.recap['sysd-1']).toMatchObject({ changed: 1 }); // the file only
+    expect(file(conf)).toBe(`net.ipv4.tcp_keepalive_probes=${want}\n`);
+    sh('sysd-1', `sysctl -w net.ipv4.tcp_keepalive_probes=${drifted}`);
+    const check = await run('sysctl-drift.yml', '-l', 'sysd-1', '-e', `probes=${want}`, '--check', '--diff');
+    expect(check.stdout).toContain(`live value of net.ipv4.tcp_keepalive_probes: ${drifted} → ${want}`);
+    expect(value('tcp_keepalive_probes')).toBe(drifted);
+    const r = await run('sysctl-drift.yml', '-l', 'sysd-1', '-e', `probes=${want}`);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.report!.recap['sysd-1']).toMatchObject({ changed: 1 });
+    expect(r.stdout).toContain(`set net.ipv4.tcp_keepalive_probes = ${want} live (was ${drifted})`);
+    expect([value('tcp_keepalive_probes'), file(conf)]).toEqual([want, `net.ipv4.tcp_keepalive_probes=${want}\n`]);
+    const again = await run('sysctl-drift.yml', '-l', 'sysd-1', '-e', `probes=${want}`);
+    expect(again.report!.recap['sysd-1']).toMatchObject({ changed: 0, failed: 0 });
+  });
+
+  it('fails on an unknown key and leaves the file byte-identical', async () => {
+    const sum = () => sh('sysd-1', `sha256sum ${CRI_CONF}; ls -A /etc/sysctl.d`);
+    const before = sum();
+    const r = await run('sysctl-unknown.yml', '-l', 'sysd-1');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`unknown sysctl key net.ipv4.no_such_key: /proc/sys/net/ipv4/no_such_key does not exist on this host; ${CRI_CONF} was not changed`);
+    expect(sum()).toBe(before);
+  });
+});
+
+describe('modprobe on a built-in module', () => {
+  it('is ok without loading anything, and persistent writes modules-load.d; --check writes nothing', async () => {
+    const check = await run('modprobe.yml', '--check');
+    expect(check.code, check.stdout).toBe(0);
+    for (const n of names()) expect(check.report!.recap[n]).toMatchObject({ changed: 1 });
+    expect(sh('sysd-1', 'ls /etc/modules-load.d')).toBe('modules.conf\n');
+    const r = await run('modprobe.yml');
+    expect(r.code, r.stdout).toBe(0);
+    for (const n of names()) {
+      expect(r.report!.recap[n]).toMatchObject({ changed: 1, failed: 0 });
+      expect(sh(n, 'cat /etc/modules-load.d/overlay.conf; stat -c %a /etc/modules-load.d/overlay.conf')).toBe('overlay\n644\n');
+    }
+    const again = await run('modprobe.yml');
+    expect(again.code, again.stdout).toBe(0);
+    // Which message depends on whether the lab shows /sys/module (see above); neither loads anything.
+    const builtIn = sh('sysd-1', 'test -d /sys/module/overlay && echo yes || echo no').trim() === 'yes';
+    const expected = builtIn ? 'overlay is loaded (built into the kernel)' : 'overlay is built in or unavailable: this kernel cannot load modules (no /proc/modules)';
+    for (const n of names()) expect(again.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
+    expect(again.stdout).toContain(expected);
+  });
+});

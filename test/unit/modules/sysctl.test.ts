@@ -1,0 +1,143 @@
+// sysctl: key paths, value normalisation, file editing, the plan over a fake host, and the apply
+// script's file write under a real /bin/sh.
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../../engine/connection/local.ts';
+import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
+import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import { keyPath, normalizeValue, parseSysctlProbe, removeLines, setLine, sysctlApplyScript, sysctlModule } from '../../../modules/sysctl.ts';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('keys and values', () => {
+  it('maps keys to /proc/sys paths the way sysctl does', () => {
+    expect(keyPath('net.ipv4.ip_forward')).toBe('net/ipv4/ip_forward');
+    expect(keyPath('net/ipv4/conf/eth0.100/forwarding')).toBe('net/ipv4/conf/eth0.100/forwarding');
+    expect(keyPath('net.ipv4.conf.eth0/100.forwarding')).toBe('net/ipv4/conf/eth0.100/forwarding');
+  });
+
+  it('normalises booleans and whitespace', () => {
+    expect(normalizeValue(true)).toBe('1');
+    expect(normalizeValue('no')).toBe('0');
+    expect(normalizeValue(1)).toBe('1');
+    expect(normalizeValue('32768\t60999\n')).toBe('32768 60999');
+  });
+});
+
+describe('file editing', () => {
+  it('appends, replaces the first line in place and drops duplicates', () => {
+    expect(setLine('', 'net.ipv4.ip_forward', '1')).toBe('net.ipv4.ip_forward=1\n');
+    expect(setLine('# c\nvm.swappiness=10', 'net.ipv4.ip_forward', '1')).toBe('# c\nvm.swappiness=10\nnet.ipv4.ip_forward=1\n');
+    expect(setLine('a=1\nnet.ipv4.ip_forward = 0\nb=2\nnet/ipv4/ip_forward=1\n', 'net.ipv4.ip_forward', '1')).toBe('a=1\nnet.ipv4.ip_forward=1\nb=2\n');
+    expect(setLine('# net.ipv4.ip_forward=0\n', 'net.ipv4.ip_forward', '1')).toBe('# net.ipv4.ip_forward=0\nnet.ipv4.ip_forward=1\n');
+  });
+
+  it('leaves a file that already says so untouched, whatever its spacing', () => {
+    const text = 'net.ipv4.ip_forward = 1\n';
+    expect(setLine(text, 'net.ipv4.ip_forward', '1')).toBe(text);
+    expect(setLine('-net.ipv4.ip_local_port_range =  1024   65000', 'net.ipv4.ip_local_port_range', '1024 65000')).toBe('-net.ipv4.ip_local_port_range =  1024   65000');
+  });
+
+  it('removes every line of the key', () => {
+    expect(removeLines('a=1\nnet.ipv4.ip_forward=1\n', 'net.ipv4.ip_forward')).toBe('a=1\n');
+    expect(removeLines('a=1\n', 'net.ipv4.ip_forward')).toBe('a=1\n');
+  });
+});
+
+/** A fake host answering the probe with given live value and file. */
+function fakeHost(probe: { live?: string; writable?: boolean; file?: string }, check = false): ModuleContext & { commands: string[] } {
+  const commands: string[] = [];
+  const out = [
+    ...(probe.live !== undefined ? [`@live=${b64(`${probe.live}\n`)}`, ...(probe.writable !== false ? ['@writable'] : []), '@exists'] : []),
+    ...(probe.file !== undefined ? [`@file=${b64(probe.file)}`] : []),
+  ].join('\n');
+  return {
+    host: 'fake',
+    check,
+    vars: {},
+    commands,
+    run: async (command): Promise<ExecResult> => {
+      commands.push(command);
+      const stdout = command.startsWith('p=') ? `${out}\n` : command.startsWith('set -e') ? `@live=${b64(`${probe.live === '0' ? '1' : probe.live}\n`)}\n` : '';
+      return { exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false };
+    },
+    renderFile: (t) => t,
+    resolveLocalPath: (p) => p,
+  };
+}
+
+const FILE = '/etc/sysctl.d/99-kubernetes-cri.conf';
+const args = { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: FILE };
+
+describe('sysctl plan', () => {
+  it('parses the probe', () => {
+    expect(parseSysctlProbe(`@live=${b64('0\n')}\n@writable\n@exists\n@file=${b64('x=1\n')}\n`)).toEqual({ live: '0\n', liveReadable: true, writable: true, file: 'x=1\n', fileIsOther: false });
+    expect(parseSysctlProbe('')).toEqual({ liveReadable: false, writable: false, fileIsOther: false });
+  });
+
+  it('is ok with one probe when file and live value agree', async () => {
+    const host = fakeHost({ live: '1', file: 'net.ipv4.ip_forward=1\n' });
+    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
+    expect(host.commands).toHaveLength(1);
+  });
+
+  it('corrects a drifted live value even when the file is right', async () => {
+    const host = fakeHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' });
+    const plan = (await sysctlModule.plan(args, host)) as Extract<Plan, { kind: 'change' }>;
+    expect(plan).toMatchObject({ kind: 'change', msg: 'set net.ipv4.ip_forward = 1 live (was 0)', diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }] });
+    expect(await plan.apply()).toEqual({ kind: 'changed', msg: 'set net.ipv4.ip_forward = 1 live (was 0)' });
+    expect(host.commands[1]).toBe(`set -e\nsysctl -w net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`);
+  });
+
+  it('leaves the live value alone with reload: false, and sets it with sysctl_set', async () => {
+    expect((await sysctlModule.plan({ ...args, reload: false }, fakeHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('ok');
+    expect((await sysctlModule.plan({ ...args, reload: false, sysctl_set: true }, fakeHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('change');
+  });
+
+  it('fails on an unknown key before writing anything', async () => {
+    const host = fakeHost({ file: '' });
+    expect(await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key' }, host)).toMatchObject({
+      kind: 'failed',
+      msg: `unknown sysctl key net.ipv4.no_such_key: /proc/sys/net/ipv4/no_such_key does not exist on this host; ${FILE} was not changed`,
+    });
+    expect(host.commands).toHaveLength(1);
+    // With neither reload nor sysctl_set only the file is managed, so the key may be one that appears later.
+    expect((await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key', reload: false }, fakeHost({ file: '' }))).kind).toBe('change');
+  });
+
+  it('fails in the plan when the live value differs and /proc/sys is read-only', async () => {
+    expect(await sysctlModule.plan(args, fakeHost({ live: '0', writable: false, file: '' }))).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/read-only on this host/) });
+  });
+
+  it('removes the key from the file for state: absent, without touching the live value', async () => {
+    const plan = await sysctlModule.plan({ name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE }, fakeHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }));
+    expect(plan).toMatchObject({ kind: 'change', msg: `remove net.ipv4.ip_forward from ${FILE}`, diff: [{ header: FILE, after: 'a=1\n' }] });
+  });
+
+  it('validates its arguments', () => {
+    const issues = (a: unknown) => checkSchema(sysctlModule.schema, a, "module 'sysctl'").map((i) => i.message);
+    expect(issues({ name: 'net.ipv4.ip_forward', value: 1, sysctl_set: true, reload: true })).toEqual([]);
+    expect(issues({ name: 'net.ipv4.ip_forward', state: 'absent' })).toEqual([]);
+    expect(issues({ name: 'net.ipv4.ip_forward' })[0]).toMatch(/missing required argument 'value'/);
+    expect(issues({ name: '../../etc/shadow', value: 1 })).toHaveLength(1);
+    expect(issues({ name: 'a.b', value: 1, ignoreerrors: true })[0]).toMatch(/unknown argument 'ignoreerrors'/);
+  });
+});
+
+describe('sysctl apply script (real /bin/sh)', () => {
+  it('writes the target of a symlinked file atomically, keeping its mode and the link', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-sysctl-'));
+    writeFileSync(path.join(dir, 'sysctl.conf'), 'old\n', { mode: 0o600 });
+    symlinkSync('sysctl.conf', path.join(dir, '99-sysctl.conf'));
+    const content = "net.ipv4.ip_forward=1\n# it's $(not run)\n";
+    const script = sysctlApplyScript({ name: 'net.ipv4.ip_forward', value: '1', file: path.join(dir, '99-sysctl.conf'), setLive: false, content, done: '' });
+    const r = await new LocalConnection('local').exec(script, { stdin: content });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'sysctl.conf'), 'utf8')).toBe(content);
+    expect(lstatSync(path.join(dir, '99-sysctl.conf')).isSymbolicLink()).toBe(true);
+    expect(lstatSync(path.join(dir, 'sysctl.conf')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).sort()).toEqual(['99-sysctl.conf', 'sysctl.conf']);
+  });
+});

@@ -1,0 +1,251 @@
+// systemd: the probe parser, the step decisions (mask, enable, state, daemon-reload rule), and the plan
+// over a fake host that answers with canned outputs.
+import { describe, expect, it } from 'vitest';
+import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
+import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import { systemdModule } from '../../../modules/systemd.ts';
+import { applyScript } from '../../../modules/systemd/apply.ts';
+import { decideUnit, isStale, type UnitRequest } from '../../../modules/systemd/decide.ts';
+import { parseProbe, parseStaleUnits, unitName, type UnitStatus } from '../../../modules/systemd/probe.ts';
+
+/** `systemctl show` output as systemd 252 prints it (its own property order). */
+function show(p: Partial<Record<string, string>>): string {
+  const all = {
+    MainPID: '0',
+    LoadState: 'loaded',
+    ActiveState: 'inactive',
+    SubState: 'dead',
+    FragmentPath: '/lib/systemd/system/containerd.service',
+    UnitFileState: 'disabled',
+    ActiveEnterTimestamp: '',
+    CanReload: 'no',
+    NeedDaemonReload: 'no',
+    LoadError: '',
+    ...p,
+  };
+  return Object.entries(all).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+}
+
+const MASKED_CONTAINERD =
+  show({ LoadState: 'masked', FragmentPath: '/etc/systemd/system/containerd.service', UnitFileState: 'masked', LoadError: 'org.freedesktop.systemd1.UnitMasked "Unit containerd.service is masked."' }) +
+  '@is-enabled=masked\n@link=/etc/systemd/system/containerd.service=/dev/null\n@link=/run/systemd/system/containerd.service=\n';
+const ACTIVE_CONTAINERD =
+  show({ ActiveState: 'active', SubState: 'running', MainPID: '85', UnitFileState: 'enabled' }) +
+  '@is-enabled=enabled\n@link=/etc/systemd/system/containerd.service=\n@link=/run/systemd/system/containerd.service=\n' +
+  '@wanted=/etc/systemd/system/multi-user.target.wants/containerd.service\n';
+const MISSING_KUBELET =
+  show({ LoadState: 'not-found', FragmentPath: '', UnitFileState: '', LoadError: 'org.freedesktop.systemd1.NoSuchUnit "Unit kubelet.service not found."' }) +
+  '@is-enabled=\n@link=/etc/systemd/system/kubelet.service=\n@link=/run/systemd/system/kubelet.service=\n';
+
+const req = (r: Partial<UnitRequest>): UnitRequest => ({ unit: 'containerd.service', daemonReload: false, missingOk: false, check: false, ...r });
+const status = (unit: string, out: string, more: Partial<UnitStatus> = {}): UnitStatus => ({ ...parseProbe(unit, out), ...more });
+
+describe('unit names and the probe', () => {
+  it('implies .service when the name has no unit-type suffix', () => {
+    expect(unitName('containerd')).toBe('containerd.service');
+    expect(unitName('docker.socket')).toBe('docker.socket');
+    expect(unitName('getty@tty1')).toBe('getty@tty1.service');
+    expect(unitName('my.app')).toBe('my.app.service');
+    expect(unitName('-.mount')).toBe('-.mount');
+  });
+
+  it('parses show properties, is-enabled, mask links and enablement links', () => {
+    const s = parseProbe('containerd.service', MASKED_CONTAINERD);
+    expect(s).toMatchObject({ loadState: 'masked', activeState: 'inactive', unitFileState: 'masked', needDaemonReload: false, mainPid: 0 });
+    expect(s.maskLinks).toEqual(['/etc/systemd/system/containerd.service']);
+    expect(s.properties.LoadError).toBe('org.freedesktop.systemd1.UnitMasked "Unit containerd.service is masked."');
+    expect(Object.keys(s.properties)).not.toContain('@is-enabled');
+    const a = parseProbe('containerd.service', ACTIVE_CONTAINERD);
+    expect(a).toMatchObject({ mainPid: 85, maskLinks: [], wantedBy: ['/etc/systemd/system/multi-user.target.wants/containerd.service'] });
+    expect(parseStaleUnits('@stale=a.service\n@stale=b.socket\nx=y\n')).toEqual(['a.service', 'b.socket']);
+  });
+});
+
+describe('decideUnit', () => {
+  it('unmasks, enables, reloads once and starts the masked containerd of seed 000', () => {
+    const d = decideUnit(req({ masked: false, enabled: true, state: 'started' }), status('containerd.service', MASKED_CONTAINERD));
+    expect(d).toEqual({
+      kind: 'change',
+      msg: 'containerd.service: unmask, enable, daemon-reload, start',
+      steps: ['unmask', 'enable', 'daemon-reload', 'start'],
+      diff: [{ header: 'containerd.service', before: 'masked, disabled, inactive', after: 'unmasked, enabled, active' }],
+    });
+  });
+
+  it('is ok when the unit is already as asked', () => {
+    const d = decideUnit(req({ masked: false, enabled: true, state: 'started' }), status('containerd.service', ACTIVE_CONTAINERD));
+    expect(d).toEqual({ kind: 'ok', msg: 'containerd.service is unmasked, enabled, active' });
+  });
+
+  it('refuses to start or enable a unit that stays masked, and says how to fix it', () => {
+    const s = status('containerd.service', MASKED_CONTAINERD);
+    expect(decideUnit(req({ state: 'started' }), s)).toEqual({
+      kind: 'failed',
+      msg: 'cannot start containerd.service: containerd.service is masked (/etc/systemd/system/containerd.service → /dev/null); add masked: false to unmask it',
+    });
+    expect(decideUnit(req({ enabled: true }), s).msg).toMatch(/^cannot enable containerd.service: .*add masked: false/);
+    expect(decideUnit(req({ masked: true, state: 'restarted' }), status('containerd.service', ACTIVE_CONTAINERD)).msg).toMatch(/the task also masks/);
+  });
+
+  it('unmasks a runtime mask with --runtime', () => {
+    const s = status('foo.service', show({ LoadState: 'masked', UnitFileState: 'masked-runtime' }) + '@is-enabled=masked-runtime\n@link=/run/systemd/system/foo.service=/dev/null\n');
+    const d = decideUnit(req({ unit: 'foo.service', masked: false }), s);
+    expect(d.kind === 'change' && d.steps).toEqual(['unmask-runtime', 'daemon-reload']);
+  });
+
+  it('fails on a unit that does not exist like Ansible, unless missing_ok covers stop/disable', () => {
+    const s = status('kubelet.service', MISSING_KUBELET);
+    const k = (r: Partial<UnitRequest>) => decideUnit(req({ unit: 'kubelet.service', ...r }), s);
+    expect(k({ state: 'stopped' })).toEqual({
+      kind: 'failed',
+      msg: 'Could not find the requested service kubelet.service: host (add missing_ok: true to accept a unit that does not exist)',
+    });
+    expect(k({ state: 'stopped', enabled: false, missingOk: true })).toEqual({ kind: 'ok', msg: 'kubelet.service does not exist (missing_ok: nothing to stop or disable)' });
+    expect(k({ state: 'started', missingOk: true })).toEqual({ kind: 'failed', msg: 'Could not find the requested service kubelet.service: host' });
+    expect(k({ enabled: true, missingOk: true }).kind).toBe('failed');
+    // Check mode cannot know whether an earlier task would have installed it.
+    expect(k({ state: 'started', check: true })).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/does not exist; in check mode an earlier task may be what installs it/) });
+    expect(k({ state: 'stopped', check: true, missingOk: true }).kind).toBe('ok');
+    // Masking works on a unit that does not exist, as systemctl allows.
+    expect(k({ masked: true })).toMatchObject({ kind: 'change', steps: ['mask', 'daemon-reload'], diff: [{ before: 'not found', after: 'masked' }] });
+  });
+
+  it('always restarts or reloads; a stopped unit is started instead', () => {
+    const active = status('containerd.service', ACTIVE_CONTAINERD);
+    const inactive = status('containerd.service', show({}) + '@is-enabled=disabled\n');
+    expect(decideUnit(req({ state: 'restarted' }), active)).toMatchObject({ steps: ['restart'], diff: [{ after: 'unmasked, enabled, active (restarted)' }] });
+    expect(decideUnit(req({ state: 'restarted' }), inactive)).toMatchObject({ steps: ['start'] });
+    expect(decideUnit(req({ state: 'reloaded' }), { ...active, canReload: true })).toMatchObject({ steps: ['reload'] });
+    expect(decideUnit(req({ state: 'reloaded' }), active)).toEqual({ kind: 'failed', msg: 'containerd.service cannot reload (no ExecReload=); use state: restarted' });
+  });
+
+  it('stops only a running unit', () => {
+    const active = status('containerd.service', ACTIVE_CONTAINERD);
+    expect(decideUnit(req({ state: 'stopped' }), active)).toMatchObject({ steps: ['stop'], diff: [{ after: 'unmasked, enabled, inactive' }] });
+    expect(decideUnit(req({ state: 'stopped' }), { ...active, activeState: 'failed' }).kind).toBe('ok');
+  });
+
+  it('leaves static units alone for enabled: true and false', () => {
+    const s = status('systemd-journald.service', show({ ActiveState: 'active', UnitFileState: 'static' }) + '@is-enabled=static\n');
+    expect(decideUnit(req({ unit: 'systemd-journald.service', enabled: true }), s).kind).toBe('ok');
+    expect(decideUnit(req({ unit: 'systemd-journald.service', enabled: false }), s).kind).toBe('ok');
+  });
+
+  it('disables an enabled unit, and trusts is-enabled over the cached UnitFileState', () => {
+    const s = status('containerd.service', ACTIVE_CONTAINERD, { unitFileState: 'disabled' });
+    expect(decideUnit(req({ enabled: false }), status('containerd.service', ACTIVE_CONTAINERD))).toMatchObject({ steps: ['disable', 'daemon-reload'] });
+    expect(decideUnit(req({ enabled: false }), s).kind).toBe('ok');
+  });
+});
+
+describe('the daemon-reload rule', () => {
+  const inactive = (more: Partial<UnitStatus> = {}) => status('containerd.service', show({}) + '@is-enabled=disabled\n', more);
+
+  it('reloads before starting a unit whose file changed on disk (NeedDaemonReload=yes)', () => {
+    expect(decideUnit(req({ state: 'started' }), inactive({ needDaemonReload: true }))).toMatchObject({ steps: ['daemon-reload', 'start'] });
+  });
+
+  it('counts a mask link that disagrees with LoadState as stale (NeedDaemonReload misses it)', () => {
+    expect(isStale(inactive({ maskLinks: ['/etc/systemd/system/containerd.service'] }))).toBe(true);
+    expect(isStale(inactive({ loadState: 'masked' }))).toBe(true);
+    expect(isStale(inactive())).toBe(false);
+  });
+
+  it('does not reload a stale unit with nothing to do unless daemon_reload is given', () => {
+    const running = status('containerd.service', ACTIVE_CONTAINERD, { needDaemonReload: true });
+    expect(decideUnit(req({ state: 'started' }), running)).toEqual({
+      kind: 'ok',
+      msg: 'containerd.service is unmasked, enabled, active (its unit file changed on disk; daemon_reload: true would load it)',
+    });
+    expect(decideUnit(req({ state: 'started', daemonReload: true }), running)).toMatchObject({ steps: ['daemon-reload'] });
+  });
+
+  it('treats daemon_reload: true as a no-op when no unit needs it, and reloads for any stale unit', () => {
+    const running = status('containerd.service', ACTIVE_CONTAINERD);
+    expect(decideUnit(req({ state: 'started', daemonReload: true }), running).kind).toBe('ok');
+    expect(decideUnit(req({ state: 'started', daemonReload: true }), { ...running, staleUnits: ['docker.service'] })).toMatchObject({ steps: ['daemon-reload'] });
+    expect(decideUnit(req({ state: 'restarted', daemonReload: true }), running)).toMatchObject({ steps: ['daemon-reload', 'restart'] });
+  });
+});
+
+describe('apply script', () => {
+  it('passes --no-reload to unit-file steps, reloads once, and ends with the status', () => {
+    const s = applyScript("we'ird.service", ['unmask', 'enable', 'daemon-reload', 'start']);
+    expect(s).toContain(`u='we'\\''ird.service'`);
+    expect(s.indexOf('systemctl unmask --no-reload -- "$u"')).toBeLessThan(s.indexOf('systemctl enable --no-reload -- "$u"'));
+    expect(s.indexOf('systemctl enable --no-reload')).toBeLessThan(s.indexOf('systemctl daemon-reload'));
+    expect(s.indexOf('systemctl daemon-reload')).toBeLessThan(s.indexOf('systemctl start -- "$u"'));
+    expect(s.match(/systemctl daemon-reload/g)?.length).toBe(1);
+    expect(s).toMatch(/echo @step=done\nsystemctl show -p LoadState,.*-- "\$u"$/);
+  });
+});
+
+/** A fake host: answers each command by the first matching pattern, and records what it was asked. */
+function fakeHost(answers: Array<[RegExp, Partial<ExecResult>]>, check = false): ModuleContext & { commands: string[] } {
+  const commands: string[] = [];
+  return {
+    host: 'fake',
+    check,
+    vars: {},
+    commands,
+    run: async (command) => {
+      commands.push(command);
+      const hit = answers.find(([re]) => re.test(command));
+      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false, ...(hit?.[1] ?? {}) };
+    },
+    renderFile: (t) => t,
+    resolveLocalPath: (p) => p,
+  };
+}
+
+describe('systemd module plan', () => {
+  it('validates its arguments', () => {
+    const issues = (a: unknown) => checkSchema(systemdModule.schema, a, "module 'systemd'").map((i) => i.message);
+    expect(issues({ name: 'containerd', state: 'started', enabled: true, masked: false, missing_ok: true })).toEqual([]);
+    expect(issues({ daemon_reload: true })).toEqual([]);
+    expect(issues({ name: 'x', state: 'running' })[0]).toMatch(/must be one of: started, stopped, restarted, reloaded/);
+    expect(issues({ name: 'x', daemon_reexec: true })[0]).toMatch(/unknown argument 'daemon_reexec'/);
+    expect(issues({ name: 'x', scope: 'user' })[0]).toMatch(/must be one of: system/);
+    expect(issues({ name: 'x; rm -rf /' }).length).toBe(1);
+    expect(issues({ state: 'started' }).length).toBeGreaterThan(0);
+  });
+
+  it('probes once, returns status, and applies in one command with the new status', async () => {
+    const after = show({ ActiveState: 'active', SubState: 'running', MainPID: '99', UnitFileState: 'enabled' });
+    const host = fakeHost([
+      [/^u=containerd.service\nsystemctl show/, { stdout: MASKED_CONTAINERD }],
+      [/^set -e/, { stdout: `@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n@step=done\n${after}` }],
+    ]);
+    const plan = (await systemdModule.plan({ name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
+    expect(plan.kind).toBe('change');
+    expect(host.commands).toHaveLength(1);
+    expect(plan.data).toMatchObject({ name: 'containerd.service', state: 'started', enabled: true, status: { LoadState: 'masked' } });
+    const outcome = await plan.apply();
+    expect(host.commands).toHaveLength(2);
+    expect(outcome).toMatchObject({ kind: 'changed', msg: 'containerd.service: unmasked, enabled, reloaded systemd, started', data: { status: { MainPID: '99', ActiveState: 'active' } } });
+  });
+
+  it('names the step that failed and what ran before it', async () => {
+    const host = fakeHost([
+      [/^u=/, { stdout: MASKED_CONTAINERD }],
+      [/^set -e/, { stdout: '@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n', stderr: 'Job for containerd.service failed.\n', exitCode: 1 }],
+    ]);
+    const plan = (await systemdModule.plan({ name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
+    expect(await plan.apply()).toMatchObject({
+      kind: 'failed',
+      msg: 'Unable to start containerd.service (after it unmasked, enabled, reloaded systemd): Job for containerd.service failed.',
+    });
+  });
+
+  it('reports a probe failure (no systemd) as failed', async () => {
+    const host = fakeHost([[/^u=/, { exitCode: 1, stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\n' }]]);
+    expect(await systemdModule.plan({ name: 'containerd', state: 'started' }, host)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/not been booted with systemd/) });
+  });
+
+  it('reloads alone only when some loaded unit needs it', async () => {
+    const none = fakeHost([[/systemctl show -p Id,NeedDaemonReload/, { stdout: '' }]]);
+    expect(await systemdModule.plan({ daemon_reload: true }, none)).toEqual({ kind: 'ok', msg: 'no loaded unit needs a daemon-reload' });
+    const some = fakeHost([[/systemctl show -p Id,NeedDaemonReload/, { stdout: '@stale=containerd.service\n' }]]);
+    expect(await systemdModule.plan({ daemon_reload: true }, some)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+  });
+});
