@@ -40,10 +40,21 @@ async function runMeta(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayR
   void hosts;
 }
 
+/** The task name for the header, rendered with the first host's variables when it has templates. */
+function headerTitle(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun): string {
+  if (!task.name) return task.module;
+  if (!task.name.includes('{{')) return task.name;
+  try {
+    return renderString(task.name, taskVars(host, run.vars, [...scope.vars, task.vars], task.location), task.location);
+  } catch {
+    return task.name;
+  }
+}
+
 /** Runs one task on the given hosts in parallel, bounded by --forks. */
 export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun, handler: boolean): Promise<void> {
   if (!handler && !tagsAllow([...scope.tags, ...task.tags], run.tags)) return;
-  run.events.taskStart({ title: task.name ?? task.module, location: task.location, handler });
+  run.events.taskStart({ title: headerTitle(task, hosts[0]!, scope, run), location: task.location, handler });
   await Promise.all(hosts.map((h) => run.limit(() => runTaskOnHost(task, h, scope, run, handler))));
 }
 
