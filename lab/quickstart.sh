@@ -3,7 +3,7 @@
 # 3-node lab, then run the main playbook against it: --check first, then for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PLAYBOOK=${PLAYBOOK:-playbooks/node-prereqs.yml}
+PLAYBOOK=${PLAYBOOK:-playbooks/containerd.yml}
 
 bash lab/deps.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -1,5 +1,13 @@
 // The module registry: every module fleetplay knows, by name and alias.
 import type { ModuleDefinition } from '../engine/types.ts';
+import { getUrlModule } from './get_url.ts';
+import { unarchiveModule } from './unarchive.ts';
+import { modprobeModule } from './modprobe.ts';
+import { sysctlModule } from './sysctl.ts';
+import { systemdModule } from './systemd.ts';
+import { aptModule } from './apt.ts';
+import { lineinfileModule } from './lineinfile.ts';
+import { replaceModule } from './replace.ts';
 import { commandModule, shellModule } from './command.ts';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.ts';
 import { copyModule } from './copy.ts';
@@ -9,6 +17,14 @@ import { statModule } from './stat.ts';
 import { templateModule } from './template.ts';
 
 const all: ModuleDefinition[] = [
+  getUrlModule,
+  unarchiveModule,
+  systemdModule,
+  modprobeModule,
+  sysctlModule,
+  aptModule,
+  lineinfileModule,
+  replaceModule,
   commandModule,
   shellModule,
   copyModule,

@@ -1,0 +1,92 @@
+// Compares each archive member with what is under dest and says what must be written. Pure.
+import type { ManifestEntry } from './archiveManifest.ts';
+import { displayName } from './archiveManifest.ts';
+import type { DestMember, MemberState } from './archiveProbe.ts';
+
+/** How extraction behaves on this host, and the wanted owner of extracted members. */
+export interface CompareOptions {
+  /** tar keeps archived permissions as root; otherwise the umask applies. */
+  root: boolean;
+  umask: number;
+  owner?: string;
+  group?: string;
+}
+
+/** One member that differs. `write`: extract it again; `chown`: only its owner/group is off. */
+export interface Drift {
+  entry: ManifestEntry;
+  reason: string;
+  action: 'write' | 'chown';
+}
+
+/** Every member whose dest path differs from the archive, in archive order. */
+export function findDrift(members: MemberState[], opts: CompareOptions): Drift[] {
+  const out: Drift[] = [];
+  for (const { entry, dest } of members) {
+    const reason = contentDrift(entry, dest, opts);
+    if (reason) {
+      out.push({ entry, reason, action: 'write' });
+      continue;
+    }
+    const owner = ownerDrift(dest, opts);
+    if (owner) out.push({ entry, reason: owner, action: 'chown' });
+  }
+  return out;
+}
+
+/** The mode tar gives an extracted member (archived mode as root, else masked by the umask). */
+export function expectedMode(archived: string, opts: CompareOptions): string {
+  const m = parseInt(archived, 8);
+  const mode = opts.root ? m & 0o7777 : m & 0o777 & ~opts.umask;
+  return mode.toString(8).padStart(4, '0');
+}
+
+function contentDrift(entry: ManifestEntry, dest: DestMember, opts: CompareOptions): string | undefined {
+  if (dest.type === 'absent') return 'missing';
+  switch (entry.kind) {
+    case 'd':
+      // A symlink to a directory is kept (like tar --keep-directory-symlink).
+      return dest.type === 'dir' || dest.type === 'link' ? undefined : `is a ${dest.type}, not a directory`;
+    case 'l':
+      if (dest.type !== 'link') return `is a ${dest.type}, not a symlink`;
+      return dest.value === entry.value ? undefined : `links to ${dest.value ?? '?'}, archive has ${entry.value ?? '?'}`;
+    case 'h':
+      if (dest.type !== 'file') return `is a ${dest.type}, not a file`;
+      return dest.value === 'same' ? undefined : `is not a hard link to ${displayName(entry.value ?? '?')}`;
+    case 'o':
+      return undefined;
+    case 'f': {
+      if (dest.type !== 'file') return `is a ${dest.type}, not a file`;
+      if (dest.value !== entry.value) return 'content differs';
+      if (entry.mode && dest.mode) {
+        const want = expectedMode(entry.mode, opts);
+        if (dest.mode !== want) return `mode ${dest.mode}, archive has ${want}`;
+      }
+      return undefined;
+    }
+  }
+}
+
+function ownerDrift(dest: DestMember, opts: CompareOptions): string | undefined {
+  const wrongOwner = opts.owner !== undefined && dest.owner !== opts.owner;
+  const wrongGroup = opts.group !== undefined && dest.group !== opts.group;
+  if (!wrongOwner && !wrongGroup) return undefined;
+  return `owned by ${dest.owner ?? '?'}:${dest.group ?? '?'}, wanted ${opts.owner ?? dest.owner ?? '?'}:${opts.group ?? dest.group ?? '?'}`;
+}
+
+/** Drift sorted for messages: files (anything but directories) to write, directories to create, chown-only. */
+export function splitDrift(drift: Drift[]): { files: Drift[]; dirs: Drift[]; chowns: Drift[] } {
+  const writes = drift.filter((d) => d.action === 'write');
+  return {
+    files: writes.filter((d) => d.entry.kind !== 'd'),
+    dirs: writes.filter((d) => d.entry.kind === 'd'),
+    chowns: drift.filter((d) => d.action === 'chown'),
+  };
+}
+
+/** "bin/a (missing), bin/b (content differs)", cut after `limit` names. */
+export function describeDrift(drift: Drift[], limit = 10): string {
+  const shown = drift.slice(0, limit).map((d) => `${displayName(d.entry.name)} (${d.reason})`);
+  if (drift.length > limit) shown.push(`and ${drift.length - limit} more`);
+  return shown.join(', ');
+}

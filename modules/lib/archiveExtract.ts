@@ -1,0 +1,101 @@
+// unarchive's change: unpack the archive into a staging directory inside dest, then move only the
+// members that differ into place, each with one rename (so a running binary is replaced atomically and
+// an unchanged file keeps its inode). A failure leaves dest as it was, minus members already moved.
+import { shellCommand, shellQuote } from '../../engine/quote.ts';
+import type { Drift } from './archiveCompare.ts';
+import { tarCompressionFlag } from './archiveFormat.ts';
+import type { ManifestSpec } from './archiveManifest.ts';
+import { fetchCommand, type FetchOptions } from './download.ts';
+import { SHA256_PROBE } from './remoteSha256.ts';
+
+/** Where apply gets the archive: the host's file, a download by the host, or bytes sent from the controller. */
+export type ExtractSource =
+  | { kind: 'remote'; path: string }
+  | { kind: 'url'; url: string; fetch: FetchOptions; tool: 'curl' | 'wget' }
+  | { kind: 'controller'; bytes: Buffer };
+
+/** One planned extraction. */
+export interface ExtractJob {
+  source: ExtractSource;
+  /** The archive the plan looked at; apply refuses another one. */
+  archiveSha: string;
+  dest: string;
+  spec: ManifestSpec;
+  drift: Drift[];
+  owner?: string;
+  group?: string;
+}
+
+/** Exit statuses of the extract script that have their own message. */
+export const EXTRACT_EXIT = { fetch: 66, changed: 67, unpack: 68 } as const;
+
+/** The script; its stdin is extractStdin(job). */
+export function extractScript(job: ExtractJob): string {
+  const src = job.source;
+  const owner = job.owner || job.group ? `${job.owner ?? ''}${job.group ? `:${job.group}` : ''}` : '';
+  const lines = [
+    'set -e',
+    SHA256_PROBE,
+    `tab=$(printf '\\t')`,
+    `D=${shellQuote(job.dest)}`,
+    'stage=; arch=',
+    // The action list comes first on stdin, up to a line with a single dot; the archive bytes (if any) follow.
+    'list=; while IFS= read -r line; do [ "$line" = . ] && break; list="$list$line\n"; done',
+    `trap 'rm -rf -- "$stage"; ${src.kind === 'remote' ? '' : 'rm -f -- "$arch"'}' EXIT`,
+  ];
+  if (src.kind === 'remote') lines.push(`arch=${shellQuote(src.path)}`);
+  else lines.push('arch=$(mktemp "${TMPDIR:-/tmp}/fleetplay-unarchive.XXXXXX")');
+  if (src.kind === 'controller') lines.push('cat > "$arch"');
+  if (src.kind === 'url') lines.push(`FP_TOOL=${src.tool}`, `${fetchCommand(src.url, '"$arch"', src.fetch)} || exit ${EXTRACT_EXIT.fetch}`);
+  lines.push(
+    `asum=$($FP_SHA < "$arch" | cut -c1-64); [ "$asum" = ${job.archiveSha} ] || { echo "archive_sha=$asum"; exit ${EXTRACT_EXIT.changed}; }`,
+    'stage=$(mktemp -d "$D/.fleetplay-unarchive.XXXXXX")',
+    `${unpackCommand(job.spec)} || exit ${EXTRACT_EXIT.unpack}`,
+    `printf "$list" | while IFS="$tab" read -r act mode val name; do`,
+    '  t="$D/$name"',
+    '  case $act in',
+    '    d) if [ ! -d "$t" ]; then mkdir -p -- "$t"; [ "$mode" = - ] || chmod "$mode" -- "$t"; fi ;;',
+    '    m) mkdir -p -- "$(dirname -- "$t")"; mv -fT -- "$stage/$name" "$t" ;;',
+    '    h) mkdir -p -- "$(dirname -- "$t")"; ln -f -- "$D/$val" "$stage/.fleetplay-link"; mv -fT -- "$stage/.fleetplay-link" "$t" ;;',
+    '  esac',
+    owner ? `  chown -h ${shellQuote(owner)} -- "$t"` : '  :',
+    'done',
+  );
+  return lines.join('\n');
+}
+
+/** Stdin for extractScript: the action list, a "." line, then the archive bytes for a controller source. */
+export function extractStdin(job: ExtractJob): Buffer {
+  const writes = job.drift.filter((d) => d.action === 'write');
+  const ordered = [
+    ...writes.filter((d) => d.entry.kind === 'd'),
+    ...writes.filter((d) => d.entry.kind !== 'd' && d.entry.kind !== 'h'),
+    ...writes.filter((d) => d.entry.kind === 'h'),
+    ...job.drift.filter((d) => d.action === 'chown'),
+  ];
+  const lines = ordered.map((d) => {
+    const act = d.action === 'chown' ? 'c' : d.entry.kind === 'd' ? 'd' : d.entry.kind === 'h' ? 'h' : 'm';
+    // printf "$list" interprets backslashes and percent signs; escape them in names.
+    return [act, d.entry.mode ?? '-', d.entry.value ?? '-', d.entry.name].map(escapeForPrintf).join('\t');
+  });
+  const head = Buffer.from(`${lines.join('\n')}\n.\n`);
+  return job.source.kind === 'controller' ? Buffer.concat([head, job.source.bytes]) : head;
+}
+
+function escapeForPrintf(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/%/g, '%%');
+}
+
+function unpackCommand(spec: ManifestSpec): string {
+  if (spec.format.kind === 'zip') {
+    return `unzip -q -o "$arch" ${spec.include.length ? `${shellCommand(...spec.include)} ` : ''}-d "$stage"`;
+  }
+  const flag = tarCompressionFlag(spec.format);
+  return [
+    'tar -x',
+    ...(flag ? [flag] : []),
+    '-f "$arch" -C "$stage" --no-same-owner',
+    ...spec.extraOpts.map((o) => shellQuote(o)),
+    ...(spec.include.length ? ['--', shellCommand(...spec.include)] : []),
+  ].join(' ');
+}

@@ -1,0 +1,167 @@
+// unarchive's read-only probe: one remote command that checks `creates`, dest and the needed programs,
+// identifies the archive by sha256, gets its manifest (from the controller's cache when the sha256
+// matches, else by streaming the archive once) and reports each member's state under dest.
+import { shellQuote } from '../../engine/quote.ts';
+import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
+import { manifestPipeline, parseManifestRecord } from './archiveManifest.ts';
+import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
+import { SHA256_PROBE } from './remoteSha256.ts';
+
+/** Where the archive is: a file on the host, a URL the host fetches, or the controller (manifest sent on stdin). */
+export type ProbeSource = { kind: 'remote'; path: string } | { kind: 'url'; url: string; fetch: FetchOptions } | { kind: 'given' };
+
+/** What the probe needs to know. */
+export interface ArchiveProbeRequest {
+  source: ProbeSource;
+  dest: string;
+  creates?: string;
+  spec: ManifestSpec;
+  programs: string[];
+}
+
+/** What is at dest/<member> on the host. `value`: sha256 (files of the right size), link target, or 'same' (hard link in place). */
+export interface DestMember {
+  type: 'file' | 'dir' | 'link' | 'other' | 'absent';
+  mode?: string;
+  owner?: string;
+  group?: string;
+  value?: string;
+}
+
+/** One member and the matching path under dest. */
+export interface MemberState {
+  entry: ManifestEntry;
+  dest: DestMember;
+}
+
+/** The parsed probe output. */
+export interface ArchiveProbe {
+  uid: number;
+  umask: number;
+  createsExists: boolean;
+  destMissing: boolean;
+  missingPrograms: string[];
+  srcMissing: boolean;
+  noDownloader: boolean;
+  /** The downloader found (URL sources). */
+  tool?: 'curl' | 'wget';
+  fetchRc?: number;
+  archiveSha?: string;
+  manifest?: 'cached' | 'fresh' | 'given';
+  manifestRc?: number;
+  members: MemberState[];
+}
+
+// Reads records on stdin and prints "R<TAB>record<TAB>dest type, mode, owner, group, value<TAB>name".
+// Regular files are hashed only when their size matches the member's.
+const PROBE_LOOP = [
+  'while IFS="$tab" read -r kind mode size val name; do',
+  '  [ -n "$name" ] || continue',
+  '  p="$D/$name"; dv=-; da="-${tab}-${tab}-"',
+  '  if [ -L "$p" ] || [ -e "$p" ]; then st=$(stat -c "%a${tab}%U${tab}%G${tab}%s" -- "$p"); da=${st%"$tab"*}; fi',
+  '  if [ -L "$p" ]; then dt=link; dv=$(readlink -- "$p")',
+  '  elif [ -f "$p" ]; then dt=file',
+  '    if [ "$kind" = f ] && { [ "$size" = - ] || [ "${st##*"$tab"}" = "$size" ]; }; then dv=$($FP_SHA < "$p" | cut -c1-64); fi',
+  '    if [ "$kind" = h ] && [ "$p" -ef "$D/$val" ]; then dv=same; fi',
+  '  elif [ -d "$p" ]; then dt=dir',
+  '  elif [ -e "$p" ]; then dt=other',
+  '  else dt=absent; fi',
+  `  printf 'R\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$kind" "$mode" "$size" "$val" "$dt" "$da" "$dv" "$name"`,
+  'done',
+].join('\n');
+
+/** The probe as one shell script. Its stdin: cached manifests ("@<sha256>" then records) or, for `given`, the manifest. */
+export function archiveProbeScript(req: ArchiveProbeRequest): string {
+  const src = req.source;
+  const lines = [SHA256_PROBE, `tab=$(printf '\\t')`, 'echo "uid=$(id -u)"; echo "umask=$(umask)"'];
+  if (req.creates) lines.push(`if [ -e ${shellQuote(req.creates)} ] || [ -L ${shellQuote(req.creates)} ]; then echo creates=1; exit 0; fi`);
+  lines.push(`D=${shellQuote(req.dest)}`, 'if [ ! -d "$D" ]; then echo dest=missing; exit 0; fi');
+  if (req.programs.length) {
+    lines.push(
+      `missing=; for prog in ${req.programs.join(' ')}; do command -v "$prog" >/dev/null 2>&1 || missing="$missing $prog"; done`,
+      'if [ -n "$missing" ]; then echo "missing=$missing"; exit 0; fi',
+    );
+  }
+  if (src.kind === 'given') {
+    lines.push('echo manifest=given', PROBE_LOOP);
+    return lines.join('\n');
+  }
+  let fresh: string;
+  if (src.kind === 'remote') {
+    const a = shellQuote(src.path);
+    lines.push(`if [ ! -f ${a} ]; then echo src=missing; exit 0; fi`, `asum=$($FP_SHA < ${a} | cut -c1-64)`, 'echo "archive_sha=$asum"');
+    fresh = manifestPipeline(req.spec, a);
+  } else {
+    const fetch = fetchCommand(src.url, '-', src.fetch);
+    lines.push(
+      DOWNLOADER_PROBE,
+      'if [ -z "$FP_TOOL" ]; then echo downloader=none; exit 0; fi',
+      'echo "tool=$FP_TOOL"',
+      `r=$( { { ${fetch}; echo "fetch_rc=$?" >&3; } | $FP_SHA | cut -c1-64 | sed 's/^/archive_sha=/'; } 3>&1 )`,
+      `printf '%s\\n' "$r"`,
+      'case $r in *fetch_rc=0*) ;; *) exit 0 ;; esac',
+      `asum=$(printf '%s\\n' "$r" | sed -n 's/^archive_sha=//p')`,
+    );
+    fresh = `${fetch} | ${manifestPipeline(req.spec, '-')}`;
+  }
+  lines.push(
+    `m=$(awk -v s="@$asum" '$0 == s { on = 1; next } /^@/ { on = 0 } on')`,
+    'if [ -n "$m" ]; then echo manifest=cached; printf \'%s\\n\' "$m" | {',
+    PROBE_LOOP,
+    '}; else echo manifest=fresh; { ' + fresh + ' | {',
+    PROBE_LOOP,
+    '}; } 3>&1; fi',
+  );
+  return lines.join('\n');
+}
+
+/** Parses the probe's output. */
+export function parseArchiveProbe(output: string): ArchiveProbe {
+  const probe: ArchiveProbe = {
+    uid: -1,
+    umask: 0o022,
+    createsExists: false,
+    destMissing: false,
+    missingPrograms: [],
+    srcMissing: false,
+    noDownloader: false,
+    members: [],
+  };
+  for (const line of output.split('\n')) {
+    if (line.startsWith('R\t')) {
+      const f = line.split('\t');
+      const entry = parseManifestRecord([f[1], f[2], f[3], f[4], ...f.slice(10)].map((x) => x ?? ''));
+      if (entry) probe.members.push({ entry, dest: parseDest(f.slice(5, 10)) });
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key === 'uid') probe.uid = Number(value);
+    else if (key === 'umask') probe.umask = parseInt(value, 8);
+    else if (key === 'creates') probe.createsExists = true;
+    else if (key === 'dest') probe.destMissing = true;
+    else if (key === 'missing') probe.missingPrograms = value.trim().split(/\s+/);
+    else if (key === 'src') probe.srcMissing = true;
+    else if (key === 'downloader') probe.noDownloader = true;
+    else if (key === 'tool' && (value === 'curl' || value === 'wget')) probe.tool = value;
+    else if (key === 'fetch_rc') probe.fetchRc = Number(value);
+    else if (key === 'archive_sha' && /^[0-9a-f]{64}$/.test(value)) probe.archiveSha = value;
+    else if (key === 'manifest' && (value === 'cached' || value === 'fresh' || value === 'given')) probe.manifest = value;
+    else if (key === 'manifest_rc') probe.manifestRc = Number(value);
+  }
+  return probe;
+}
+
+function parseDest([type, mode, owner, group, value]: Array<string | undefined>): DestMember {
+  const t = type === 'file' || type === 'dir' || type === 'link' || type === 'other' ? type : 'absent';
+  if (t === 'absent') return { type: 'absent' };
+  return {
+    type: t,
+    ...(mode && mode !== '-' ? { mode: mode.padStart(4, '0') } : {}),
+    ...(owner && owner !== '-' ? { owner } : {}),
+    ...(group && group !== '-' ? { group } : {}),
+    ...(value && value !== '-' ? { value } : {}),
+  };
+}

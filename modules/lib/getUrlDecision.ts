@@ -1,0 +1,83 @@
+// get_url's decision: from the probe's facts to ok / attributes-only / download / failed. Pure.
+import path from 'node:path';
+import type { DiffEntry } from '../../engine/types.ts';
+import { attributeDiffs, type WantedAttributes } from './attributes.ts';
+import { noDownloaderMessage, pickChecksum, type ChecksumSpec } from './download.ts';
+import type { GetUrlProbe } from './getUrlProbe.ts';
+
+/** The task as the decision sees it. */
+export interface GetUrlRequest {
+  host: string;
+  url: string;
+  fileName: string;
+  force: boolean;
+  /** Check mode: what an earlier task may create is unknown, not missing. */
+  check: boolean;
+  checksum?: ChecksumSpec;
+  wanted: WantedAttributes;
+}
+
+/** What get_url will do on this host. `expected` is the sha256 the download must have, when known. */
+export type GetUrlDecision =
+  | { kind: 'failed'; msg: string }
+  | { kind: 'unknown'; msg: string }
+  | { kind: 'ok'; msg: string; expected?: string }
+  | { kind: 'attributes'; msg: string; diff: DiffEntry[]; expected?: string }
+  | { kind: 'download'; msg: string; diff: DiffEntry[]; expected?: string; compareWithDest: boolean };
+
+/** Decides what to do from the probe. Ansible semantics: an existing dest without checksum or force is left alone. */
+export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDecision {
+  const p = probe.path;
+  if (probe.destIsDir && !req.fileName) return { kind: 'failed', msg: `dest is a directory and the URL ${req.url} has no file name to save as` };
+  if (!probe.parentIsDir) {
+    const msg = `destination directory ${path.posix.dirname(p)} does not exist`;
+    // TODO(predicted state): check mode could know whether an earlier task creates the directory.
+    return req.check ? { kind: 'unknown', msg: `${msg} yet (an earlier task may create it); cannot predict the download` } : { kind: 'failed', msg };
+  }
+  const t = probe.target;
+  if (t.type === 'directory' || t.type === 'other') return { kind: 'failed', msg: `${p} exists and is not a regular file (${t.type})` };
+  const noTool: GetUrlDecision = { kind: 'failed', msg: noDownloaderMessage(req.host) };
+
+  let expected: string | undefined;
+  if (req.checksum?.kind === 'digest') expected = req.checksum.sha256;
+  if (req.checksum?.kind === 'url') {
+    const sums = probe.sums;
+    if (probe.tool === '') return noTool;
+    if (!sums || sums.rc !== 0) return { kind: 'failed', msg: `cannot fetch checksum file ${req.checksum.url}: ${sums?.text || `exit ${sums?.rc}`}` };
+    try {
+      expected = pickChecksum(sums.text, req.fileName, req.checksum.url);
+    } catch (err) {
+      return { kind: 'failed', msg: (err as Error).message };
+    }
+  }
+  const withExpected = expected ? { expected } : {};
+  const attributesOr = (okMsg: string): GetUrlDecision => {
+    const diff = t.type === 'file' ? attributeDiffs(p, t, req.wanted) : [];
+    if (diff.length === 0) return { kind: 'ok', msg: okMsg, ...withExpected };
+    return { kind: 'attributes', msg: `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${p}`, diff, ...withExpected };
+  };
+  const download = (reason: string, compareWithDest: boolean): GetUrlDecision => {
+    if (probe.tool === '') return noTool;
+    const before = t.type === 'file' ? (t.sum ? `sha256 ${t.sum}` : `${t.size} bytes`) : 'absent';
+    const after = expected ? `sha256 ${expected}` : `content of ${req.url}`;
+    return {
+      kind: 'download',
+      msg: `download ${req.url} to ${p} (${reason})`,
+      diff: [{ header: `content of ${p}`, before, after }, ...(t.type === 'file' ? attributeDiffs(p, t, req.wanted) : [])],
+      compareWithDest,
+      ...withExpected,
+    };
+  };
+
+  if (t.type === 'absent') return download(`${p} does not exist`, false);
+  if (expected) {
+    if (t.sum === expected) return attributesOr(`${p} already has sha256 ${expected}`);
+    return download(`${p} has sha256 ${t.sum ?? 'unknown'}, expected ${expected}`, false);
+  }
+  if (!req.force) return attributesOr(`${p} exists (no checksum given and force is false)`);
+  if (probe.tool === '') return noTool;
+  const stream = probe.stream;
+  if (!stream || stream.rc !== 0) return { kind: 'failed', msg: `cannot fetch ${req.url}: ${probe.stderr || `exit ${stream?.rc ?? 'unknown'}`}` };
+  if (stream.sum === t.sum) return attributesOr(`${p} is identical to ${req.url} (sha256 ${t.sum})`);
+  return download(`content of ${req.url} differs from ${p}`, true);
+}

@@ -1,0 +1,51 @@
+// Controller-side cache of archive manifests, so a no-op unarchive hashes the archive and the dest
+// files but does not decompress the archive. Entries are addressed by the archive's sha256 (plus the
+// options that shape the manifest), so an entry can never be stale; nothing is stored on the hosts.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
+
+/** A manifest with the sha256 of the archive it describes. */
+export interface CachedManifest {
+  archiveSha: string;
+  entries: ManifestEntry[];
+}
+
+/** How many archive versions are kept per source and options (a rollout may mix old and new hosts). */
+const KEEP = 3;
+
+/** The cache directory: $FLEETPLAY_CACHE_DIR, else ~/.cache/fleetplay. */
+export function cacheDir(): string {
+  return path.join(process.env.FLEETPLAY_CACHE_DIR || path.join(os.homedir(), '.cache', 'fleetplay'), 'unarchive');
+}
+
+function fileFor(source: string, spec: ManifestSpec): string {
+  const key = JSON.stringify({ source, format: spec.format, extraOpts: spec.extraOpts, include: spec.include });
+  return path.join(cacheDir(), `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.json`);
+}
+
+/** The cached manifests for a source (path or URL) and options, newest first; [] when none or unreadable. */
+export function cachedManifests(source: string, spec: ManifestSpec): CachedManifest[] {
+  try {
+    const data = JSON.parse(readFileSync(fileFor(source, spec), 'utf8')) as { manifests?: CachedManifest[] };
+    return Array.isArray(data.manifests) ? data.manifests.filter((m) => typeof m.archiveSha === 'string' && Array.isArray(m.entries)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Records a manifest (atomically; a cache that cannot be written is silently skipped). */
+export function rememberManifest(source: string, spec: ManifestSpec, manifest: CachedManifest): void {
+  const file = fileFor(source, spec);
+  const manifests = [manifest, ...cachedManifests(source, spec).filter((m) => m.archiveSha !== manifest.archiveSha)].slice(0, KEEP);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    writeFileSync(tmp, JSON.stringify({ source, manifests }), { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    // The cache only saves time; a read-only home must not fail the task.
+  }
+}

@@ -1,0 +1,254 @@
+// unarchive: formats, the manifest (real tar/unzip on the controller), the probe parser, drift detection,
+// the extract action list, and the plan's decisions with canned host answers.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExecOptions, ExecResult, ModuleContext } from '../../../engine/types.ts';
+import { unarchiveModule } from '../../../modules/unarchive.ts';
+import { findDrift, expectedMode } from '../../../modules/lib/archiveCompare.ts';
+import { extractStdin } from '../../../modules/lib/archiveExtract.ts';
+import { formatFromName, requiredPrograms } from '../../../modules/lib/archiveFormat.ts';
+import { manifestPipeline, manifestText, normalizePermissions, parseManifestRecord, type ManifestEntry } from '../../../modules/lib/archiveManifest.ts';
+import { parseArchiveProbe, type DestMember } from '../../../modules/lib/archiveProbe.ts';
+import { rememberManifest } from '../../../modules/lib/manifestCache.ts';
+import { SHA256_PROBE } from '../../../modules/lib/remoteSha256.ts';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-'));
+  const root = path.join(work, 'src', 'pkg');
+  mkdirSync(path.join(root, 'bin', 'sub'), { recursive: true });
+  writeFileSync(path.join(root, 'bin', 'a'), 'a\n');
+  writeFileSync(path.join(root, 'bin', 'b'), 'bb\n');
+  writeFileSync(path.join(root, 'bin', 'sub', 'c'), 'c\n');
+  writeFileSync(path.join(root, 'bin', 'it\'s 100%'), 'odd\n');
+  chmodSync(path.join(root, 'bin', 'a'), 0o755);
+  symlinkSync('a', path.join(root, 'bin', 'link'));
+  linkSync(path.join(root, 'bin', 'b'), path.join(root, 'bin', 'hard'));
+  execFileSync('tar', ['-czf', path.join(work, 'pkg.tgz'), '-C', path.join(work, 'src'), 'pkg']);
+});
+
+function localManifest(file: string, extraOpts: string[] = [], include: string[] = []): { entries: ManifestEntry[]; rc: string } {
+  const format = formatFromName(file)!;
+  const script = `${SHA256_PROBE}\n{ ${manifestPipeline({ format, extraOpts, include }, `'${file}'`)}; } 3>&1`;
+  const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const entries = out.split('\n').map((l) => parseManifestRecord(l.split('\t'))).filter((e): e is ManifestEntry => !!e);
+  return { entries, rc: /manifest_rc=(\d+)/.exec(out)?.[1] ?? '' };
+}
+
+const sha = (s: string) => execFileSync('sha256sum', { input: s, encoding: 'utf8' }).slice(0, 64);
+
+describe('formats', () => {
+  it('tells formats apart by name and lists the programs they need', () => {
+    expect(formatFromName('containerd-1.7.0-linux-amd64.tar.gz')).toEqual({ kind: 'tar', compression: 'gzip' });
+    expect(formatFromName('cni-plugins.tgz')).toEqual({ kind: 'tar', compression: 'gzip' });
+    expect(formatFromName('x.tar.xz')).toEqual({ kind: 'tar', compression: 'xz' });
+    expect(formatFromName('x.tar.bz2')).toEqual({ kind: 'tar', compression: 'bzip2' });
+    expect(formatFromName('x.tar')).toEqual({ kind: 'tar', compression: 'none' });
+    expect(formatFromName('X.ZIP')).toEqual({ kind: 'zip' });
+    expect(formatFromName('runc.amd64')).toBeUndefined();
+    expect(requiredPrograms({ kind: 'tar', compression: 'xz' })).toEqual(['tar', 'xz']);
+    expect(requiredPrograms({ kind: 'zip' })).toEqual(['unzip']);
+  });
+});
+
+describe('manifest', () => {
+  it('converts permission strings, setuid and sticky included', () => {
+    expect(normalizePermissions('-rwxr-xr-x')).toBe('0755');
+    expect(normalizePermissions('-rwsr-x---')).toBe('4750');
+    expect(normalizePermissions('drwxrwxrwt')).toBe('1777');
+    expect(normalizePermissions('hrw-r--r--')).toBe('0644');
+    expect(normalizePermissions('644')).toBe('0644');
+    expect(normalizePermissions('-rw-a--')).toBeUndefined();
+  });
+
+  it('lists every member with the names --strip-components gives, in one pass', () => {
+    const { entries, rc } = localManifest(path.join(work, 'pkg.tgz'), ['--strip-components=1']);
+    expect(rc).toBe('0');
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    expect([...byName.keys()].sort()).toEqual(['bin', 'bin/a', 'bin/b', 'bin/hard', "bin/it's 100%", 'bin/link', 'bin/sub', 'bin/sub/c']);
+    expect(byName.get('bin/a')).toEqual({ kind: 'f', name: 'bin/a', mode: '0755', size: 2, value: sha('a\n') });
+    expect(byName.get('bin/link')).toEqual({ kind: 'l', name: 'bin/link', mode: '0777', value: 'a' });
+    expect(byName.get('bin/sub')).toEqual({ kind: 'd', name: 'bin/sub', mode: '0755' });
+    expect(byName.get('bin/hard')).toMatchObject({ kind: 'h', value: 'bin/b' });
+    expect(byName.get("bin/it's 100%")).toMatchObject({ kind: 'f', value: sha('odd\n') });
+  });
+
+  it('honours include and reports a member that is not there', () => {
+    expect(localManifest(path.join(work, 'pkg.tgz'), [], ['pkg/bin/sub']).entries.map((e) => e.name)).toEqual(['pkg/bin/sub', 'pkg/bin/sub/c']);
+    expect(localManifest(path.join(work, 'pkg.tgz'), [], ['pkg/nope']).rc).toBe('2');
+  });
+
+  it.skipIf(spawnSync('sh', ['-c', 'command -v zip && command -v unzip']).status !== 0)('reads zip archives with unzip', () => {
+    const zip = path.join(work, 'pkg.zip');
+    execFileSync('zip', ['-qry', zip, 'pkg'], { cwd: path.join(work, 'src') });
+    const { entries, rc } = localManifest(zip);
+    expect(rc).toBe('0');
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    expect(byName.get('pkg/bin/a')).toEqual({ kind: 'f', name: 'pkg/bin/a', mode: '0755', size: 2, value: sha('a\n') });
+    expect(byName.get('pkg/bin/link')).toMatchObject({ kind: 'l', value: 'a' });
+    expect(byName.get('pkg/bin/sub')).toMatchObject({ kind: 'd' });
+  });
+
+  it('round-trips through the record text the host reads', () => {
+    const entries: ManifestEntry[] = [
+      { kind: 'd', name: 'bin', mode: '0755' },
+      { kind: 'f', name: 'bin/a b', mode: '0755', size: 2, value: A },
+      { kind: 'l', name: 'bin/l', mode: '0777', value: 'a b' },
+    ];
+    const back = manifestText(entries).split('\n').map((l) => parseManifestRecord(l.split('\t')));
+    expect(back).toEqual(entries);
+  });
+});
+
+describe('probe output and drift', () => {
+  const root = { root: true, umask: 0o022 };
+  const f: ManifestEntry = { kind: 'f', name: 'bin/a', mode: '0755', size: 2, value: A };
+  const file = (over: Partial<DestMember> = {}): DestMember => ({ type: 'file', mode: '0755', owner: 'root', group: 'root', value: A, ...over });
+
+  it('parses facts and member lines', () => {
+    const out = [
+      'uid=0',
+      'umask=0027',
+      `archive_sha=${B}`,
+      'manifest=fresh',
+      `R\tf\t0755\t2\t${A}\tfile\t755\troot\tstaff\t${A}\tbin/a`,
+      'R\td\tdrwxr-xr-x\t-\t-\tabsent\t-\t-\t-\t-\tbin',
+      'R\tl\tlrwxrwxrwx\t-\ta\tlink\t777\troot\troot\tb\tbin/l',
+      'manifest_rc=0',
+    ].join('\n');
+    const p = parseArchiveProbe(out);
+    expect(p).toMatchObject({ uid: 0, umask: 0o027, archiveSha: B, manifest: 'fresh', manifestRc: 0 });
+    expect(p.members).toEqual([
+      { entry: f, dest: { type: 'file', mode: '0755', owner: 'root', group: 'staff', value: A } },
+      { entry: { kind: 'd', name: 'bin', mode: '0755' }, dest: { type: 'absent' } },
+      { entry: { kind: 'l', name: 'bin/l', mode: '0777', value: 'a' }, dest: { type: 'link', mode: '0777', owner: 'root', group: 'root', value: 'b' } },
+    ]);
+  });
+
+  it('finds missing, altered, re-moded and retargeted members, and nothing when all match', () => {
+    const l: ManifestEntry = { kind: 'l', name: 'bin/l', value: 'a' };
+    const d: ManifestEntry = { kind: 'd', name: 'bin', mode: '0755' };
+    const h: ManifestEntry = { kind: 'h', name: 'bin/h', value: 'bin/a' };
+    expect(findDrift([{ entry: f, dest: file() }, { entry: l, dest: { type: 'link', value: 'a' } }, { entry: d, dest: { type: 'link' } }, { entry: h, dest: file({ value: 'same' }) }], root)).toEqual([]);
+    const reasons = findDrift(
+      [
+        { entry: f, dest: { type: 'absent' } },
+        { entry: { ...f, name: 'bin/b' }, dest: file({ value: undefined }) },
+        { entry: { ...f, name: 'bin/c' }, dest: file({ mode: '0644' }) },
+        { entry: l, dest: { type: 'link', value: 'b' } },
+        { entry: d, dest: file() },
+        { entry: h, dest: file({ value: undefined }) },
+      ],
+      root,
+    ).map((x) => `${x.entry.name}: ${x.reason}`);
+    expect(reasons).toEqual([
+      'bin/a: missing',
+      'bin/b: content differs',
+      'bin/c: mode 0644, archive has 0755',
+      'bin/l: links to b, archive has a',
+      'bin: is a file, not a directory',
+      'bin/h: is not a hard link to bin/a',
+    ]);
+  });
+
+  it('expects the umask to apply when not extracting as root', () => {
+    expect(expectedMode('4775', { root: true, umask: 0o022 })).toBe('4775');
+    expect(expectedMode('4775', { root: false, umask: 0o022 })).toBe('0755');
+    expect(findDrift([{ entry: { ...f, mode: '0777' }, dest: file() }], { root: false, umask: 0o022 })).toEqual([]);
+  });
+
+  it('reports owner drift as chown-only', () => {
+    const drift = findDrift([{ entry: f, dest: file() }], { ...root, owner: 'app' });
+    expect(drift).toEqual([{ entry: f, reason: 'owned by root:root, wanted app:root', action: 'chown' }]);
+  });
+});
+
+describe('extract action list', () => {
+  it('creates directories first and hard links last, escaping printf specials, then the archive bytes', () => {
+    const drift = [
+      { entry: { kind: 'h' as const, name: 'bin/h', value: 'bin/a' }, reason: 'missing', action: 'write' as const },
+      { entry: { kind: 'f' as const, name: 'bin/100%\\x', mode: '0755', value: A }, reason: 'missing', action: 'write' as const },
+      { entry: { kind: 'd' as const, name: 'bin', mode: '0755' }, reason: 'missing', action: 'write' as const },
+      { entry: { kind: 'f' as const, name: 'bin/o', value: A }, reason: 'owner', action: 'chown' as const },
+    ];
+    const job = { archiveSha: A, dest: '/d', spec: { format: { kind: 'zip' as const }, extraOpts: [], include: [] }, drift };
+    expect(extractStdin({ ...job, source: { kind: 'remote', path: '/a.zip' } }).toString()).toBe(
+      `d\t0755\t-\tbin\nm\t0755\t${A}\tbin/100%%\\\\x\nh\t-\tbin/a\tbin/h\nc\t-\t${A}\tbin/o\n.\n`,
+    );
+    const withBytes = extractStdin({ ...job, source: { kind: 'controller', bytes: Buffer.from([0, 1, 2]) } });
+    expect([...withBytes.subarray(-5)]).toEqual([46, 10, 0, 1, 2]);
+  });
+});
+
+describe('module plan with canned host answers', () => {
+  beforeAll(() => {
+    process.env.FLEETPLAY_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-cache-'));
+  });
+
+  function ctx(stdout: string, check: boolean, seen: Array<{ command: string; stdin?: string }> = []): ModuleContext {
+    return {
+      host: 'n1',
+      check,
+      vars: {},
+      run: async (command: string, o?: ExecOptions) => {
+        seen.push({ command, ...(o?.stdin !== undefined ? { stdin: String(o.stdin) } : {}) });
+        return { exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false } satisfies ExecResult;
+      },
+      renderFile: (t) => t,
+      resolveLocalPath: (p) => p,
+    };
+  }
+  const args = { src: '/tmp/c.tar.gz', dest: '/usr/local', remote_src: true };
+
+  it('cannot predict in check mode when src does not exist yet, and fails in a real run', async () => {
+    const unknown = await unarchiveModule.plan(args, ctx('uid=0\numask=0022\nsrc=missing\n', true));
+    expect(unknown.kind).toBe('unknown');
+    expect(unknown.msg).toContain('/tmp/c.tar.gz does not exist on n1 yet');
+    const failed = await unarchiveModule.plan(args, ctx('uid=0\numask=0022\nsrc=missing\n', false));
+    expect(failed).toMatchObject({ kind: 'failed', msg: '/tmp/c.tar.gz does not exist on n1' });
+  });
+
+  it('is ok when creates exists, fails on a missing dest or program', async () => {
+    expect((await unarchiveModule.plan({ ...args, creates: '/usr/local/bin/ctr' }, ctx('creates=1\n', false))).msg).toBe('/usr/local/bin/ctr exists');
+    expect((await unarchiveModule.plan(args, ctx('dest=missing\n', false))).msg).toBe('dest /usr/local does not exist or is not a directory');
+    expect((await unarchiveModule.plan(args, ctx('dest=missing\n', true))).kind).toBe('unknown');
+    const xz = await unarchiveModule.plan({ ...args, src: '/tmp/c.tar.xz' }, ctx('missing= xz\n', false));
+    expect(xz).toMatchObject({ kind: 'failed', msg: 'cannot unpack /tmp/c.tar.xz on n1: xz not installed there' });
+    const zip = await unarchiveModule.plan({ ...args, src: '/tmp/c.zip' }, ctx('missing= unzip\n', false));
+    expect(zip.msg).toBe('cannot unpack /tmp/c.zip on n1: unzip not installed there');
+  });
+
+  it('sends cached manifests on stdin and plans the differing members only', async () => {
+    const entries: ManifestEntry[] = [{ kind: 'f', name: 'bin/ctr', mode: '0755', size: 2, value: A }];
+    rememberManifest('host:/tmp/c.tar.gz', { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] }, { archiveSha: B, entries });
+    const seen: Array<{ command: string; stdin?: string }> = [];
+    const out = `uid=0\numask=0022\narchive_sha=${B}\nmanifest=cached\nR\tf\t0755\t2\t${A}\tabsent\t-\t-\t-\t-\tbin/ctr\n`;
+    const plan = await unarchiveModule.plan(args, ctx(out, true, seen));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.stdin).toBe(`@${B}\nf\t0755\t2\t${A}\tbin/ctr\n`);
+    expect(plan).toMatchObject({ kind: 'change', msg: 'extract /tmp/c.tar.gz into /usr/local: 1 of 1 files differ: bin/ctr (missing)' });
+    expect(plan.data).toMatchObject({ changed_files: ['bin/ctr'], archive_sha256: B });
+    const ok = await unarchiveModule.plan(args, ctx(out.replace('absent\t-\t-\t-\t-', `file\t755\troot\troot\t${A}`), true));
+    expect(ok).toMatchObject({ kind: 'ok', msg: '/usr/local matches all 1 members of /tmp/c.tar.gz' });
+  });
+
+  it('fails with tar\'s words when the archive cannot be read', async () => {
+    const plan = await unarchiveModule.plan(args, {
+      ...ctx('', false),
+      run: async () => ({ exitCode: 0, stdout: `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=2\n`, stderr: 'gzip: stdin: not in gzip format', durationMs: 1, timedOut: false }),
+    });
+    expect(plan).toMatchObject({ kind: 'failed', msg: 'cannot read archive /tmp/c.tar.gz: gzip: stdin: not in gzip format' });
+  });
+
+  it('refuses zip from a URL and extra_opts with zip', async () => {
+    expect((await unarchiveModule.plan({ src: 'https://h/x.zip', dest: '/d' }, ctx('', false))).msg).toContain('zip archives cannot be read from a URL');
+    expect((await unarchiveModule.plan({ ...args, src: '/x.zip', extra_opts: ['-j'] }, ctx('', false))).msg).toBe('extra_opts is supported for tar archives only');
+    expect((await unarchiveModule.plan({ src: 'https://h/download', dest: '/d' }, ctx('', false))).msg).toContain('cannot tell the archive format');
+  });
+});
