@@ -106,6 +106,8 @@ export interface TaskResult {
   location?: SourceLocation;
   ignored?: boolean;
   handler?: boolean;
+  /** Remote commands (round trips) this result cost. */
+  commands?: number;
 }
 
 // ---------------------------------------------------------------- modules

@@ -127,6 +127,7 @@ function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, ti
   if (o.diff && !settings.noLog) result.diff = o.diff.map((d) => ({ header: d.header, before: redact(d.before), after: redact(d.after) }));
   if (o.status === 'failed' && settings.ignoreErrors) result.ignored = true;
   if (handler) result.handler = true;
+  if (o.commands !== undefined) result.commands = o.commands;
   return result;
 }
 

@@ -112,7 +112,7 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
         if (status === 'ok') h.counters.ok++;
         else if (status === 'unreachable') [h.counters.unreachable, h.status] = [h.counters.unreachable + 1, 'unreachable'];
         else [h.counters.failed, h.status] = [h.counters.failed + 1, 'failed'];
-        run.events.result({ host: h.name, play: run.playName, task: 'Gathering Facts', module: 'gather_facts', status, durationMs: Date.now() - started, msg });
+        run.events.result({ host: h.name, play: run.playName, task: 'Gathering Facts', module: 'gather_facts', status, durationMs: Date.now() - started, msg, commands: 1 });
       }),
     ),
   );

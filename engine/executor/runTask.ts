@@ -43,6 +43,8 @@ export interface ItemOutcome {
   registered: Vars;
   item?: unknown;
   durationMs: number;
+  /** Remote commands this item ran (round trips). */
+  commands?: number;
 }
 
 /** Evaluates a list of conditions (all must hold); errors name the condition's location. */
@@ -60,10 +62,12 @@ export function conditionsHold(conds: Condition[], vars: Vars): boolean {
 /** Runs the task body once (one item) and turns every failure into data. */
 export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, item: { value?: unknown; has: boolean }): Promise<ItemOutcome> {
   const started = Date.now();
+  const counter = { commands: 0 };
   const done = (o: Omit<ItemOutcome, 'durationMs'>): ItemOutcome => ({
     ...o,
     ...(item.has ? { item: item.value } : {}),
     durationMs: Date.now() - started,
+    commands: counter.commands,
   });
   try {
     if (!conditionsHold(settings.when, vars)) {
@@ -73,7 +77,7 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
     const args = renderValue(task.args, vars, task.location) as Vars;
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0]) throw new FleetError('arguments', `${issues[0].message} (after templating)`, { location: task.locate([task.moduleKey, ...issues[0].path]) });
-    const ctx = moduleContext(task, host, vars, settings);
+    const ctx = moduleContext(task, host, vars, settings, counter);
     const plan = await mod.plan(args, ctx);
     return done(await settle(task, plan, settings, vars));
   } catch (err) {
@@ -139,12 +143,15 @@ function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationM
   return { status: 'failed', msg, registered: { failed: true, msg } };
 }
 
-function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings): ModuleContext {
+function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, counter: { commands: number }): ModuleContext {
   return {
     host: host.name,
     check: settings.check,
     vars,
-    run: (command, options = {}) => host.conn.exec(command, { ...options, ...(settings.become ? { become: settings.become } : {}) }),
+    run: (command, options = {}) => {
+      counter.commands++;
+      return host.conn.exec(command, { ...options, ...(settings.become ? { become: settings.become } : {}) });
+    },
     renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
     resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),
   };

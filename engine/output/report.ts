@@ -24,6 +24,7 @@ export function writeReport(file: string, report: RunReport): void {
       ...(r.ignored ? { ignored: true } : {}),
       ...(r.handler ? { handler: true } : {}),
       ...(r.diff ? { diff: r.diff } : {}),
+      ...(r.commands !== undefined ? { commands: r.commands } : {}),
       ...(r.location ? { location: `${r.location.file}:${r.location.line}:${r.location.column}` } : {}),
     })),
   };
