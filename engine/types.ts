@@ -110,6 +110,39 @@ export interface TaskResult {
   commands?: number;
 }
 
+// ---------------------------------------------------------------- predicted state (check mode)
+
+/** The state a path would have after the earlier tasks of a check run. */
+export type PredictedFile =
+  | { type: 'absent' }
+  | { type: 'directory'; mode?: string; owner?: string; group?: string }
+  | { type: 'file'; checksum?: string; mode?: string; owner?: string; group?: string; size?: number; content?: string; origin?: { url: string } }
+  | { type: 'link'; target: string };
+
+/** The state a systemd unit would have after the earlier tasks of a check run. */
+export interface PredictedUnit {
+  /** A unit file would exist (installed by an earlier task). */
+  loaded?: boolean;
+  masked?: boolean;
+  enabled?: boolean;
+  active?: boolean;
+}
+
+/**
+ * What check mode predicts the earlier tasks on one host would have done. Modules read the host
+ * through it in check mode, so a later task sees what the real run would have left; and they record
+ * here the state each planned change would leave. In a real run it stays empty.
+ */
+export interface PredictedState {
+  /** Predicted state of a path (also `absent` when a parent directory would be removed). */
+  file(path: string): PredictedFile | undefined;
+  setFile(path: string, state: PredictedFile): void;
+  unit(name: string): PredictedUnit | undefined;
+  setUnit(name: string, state: PredictedUnit): void;
+  packageState(name: string): 'present' | 'absent' | undefined;
+  setPackage(name: string, state: 'present' | 'absent'): void;
+}
+
 // ---------------------------------------------------------------- modules
 
 /** What a module needs from the engine for one task on one host. */
@@ -125,6 +158,8 @@ export interface ModuleContext {
   renderFile(text: string, file: string): string;
   /** Resolves a controller-side path (copy src, template src) the way Ansible searches for it. */
   resolveLocalPath(relative: string, kind: 'files' | 'templates'): string;
+  /** Check mode's predicted state of this host (empty in a real run). */
+  predicted: PredictedState;
 }
 
 /** Extra data a module returns; it is merged into the registered result (rc, stdout, stat, ...). */

@@ -1,5 +1,5 @@
 // Per-host state during a run, and how the variables a task sees are layered.
-import type { Connection, RecapCounters, SourceLocation, Vars } from '../types.ts';
+import type { Connection, PredictedState, RecapCounters, SourceLocation, Vars } from '../types.ts';
 import { scopeOf } from '../template/render.ts';
 
 /** A host taking part in the run. */
@@ -19,6 +19,10 @@ export interface HostRun {
   counters: RecapCounters;
   /** Whether this host was ever given a task, for "not run" reporting. */
   attempted: boolean;
+  /** Check mode: the state earlier tasks would have left. */
+  predicted: PredictedState;
+  /** Check mode: registered or set_fact variables whose values could not be predicted, with why. */
+  unknownVars: Map<string, string>;
 }
 
 /** Fresh zeroed recap counters. */

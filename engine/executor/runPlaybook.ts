@@ -11,6 +11,7 @@ import { loadYamlFile } from '../yaml/load.ts';
 import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
 import { gatherFacts } from './facts.ts';
 import { playbookDefaults } from './playbookVars.ts';
+import { createPredictedState } from './predicted.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
@@ -133,6 +134,8 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
       notified: new Set(),
       counters: emptyCounters(),
       attempted: false,
+      predicted: createPredictedState(),
+      unknownVars: new Map(),
     };
     hosts.set(name, h);
   }

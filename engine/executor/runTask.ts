@@ -154,6 +154,7 @@ function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskS
     },
     renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
     resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),
+    predicted: host.predicted,
   };
 }
 

@@ -1,6 +1,7 @@
 // apt: parsers of dpkg-query and apt-get output, the script framing (run under a real /bin/sh), and the
 // plan's decisions over a fake host that answers with canned outputs.
 import { describe, expect, it } from 'vitest';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
 import { aptModule } from '../../../modules/apt.ts';
@@ -125,6 +126,7 @@ function fakeHost(answers: Array<[string, string]>): { ctx: ModuleContext; comma
     },
     renderFile: (t) => t,
     resolveLocalPath: (p) => p,
+    predicted: createPredictedState(),
   };
   return { ctx, commands };
 }

@@ -1,5 +1,6 @@
 // get_url: checksum parsing, the probe's output parser, the plan decision, and the scripts' shape.
 import { describe, expect, it } from 'vitest';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import { getUrlModule, downloadScript } from '../../../modules/get_url.ts';
 import { fetchCommand, parseChecksumArg, pickChecksum, urlFileName } from '../../../modules/lib/download.ts';
@@ -205,6 +206,7 @@ describe('module plan', () => {
       },
       renderFile: (t) => t,
       resolveLocalPath: (p) => p,
+      predicted: createPredictedState(),
     };
     const plan = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
     expect(plan).toMatchObject({ kind: 'ok', data: { dest: '/opt/x.tgz', checksum_dest: A, checksum_src: A, size: 3, url: URL } });

@@ -1,5 +1,6 @@
 // lineinfile: Ansible's present/absent rules on lines, and the plan's decisions over a fake host.
 import { describe, expect, it } from 'vitest';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
 import { parseTemplate, expandTemplate, parseTextFile, textFileCommand } from '../../../modules/lib/lineEdit.ts';
 import { ensureAbsent, ensurePresent, lineinfileModule, lineSpec, splitLines } from '../../../modules/lineinfile.ts';
@@ -21,6 +22,7 @@ function fakeHost(probe: string, check = false): { ctx: ModuleContext; commands:
     },
     renderFile: (t) => t,
     resolveLocalPath: (p) => p,
+    predicted: createPredictedState(),
   };
   return { ctx, commands };
 }

@@ -1,5 +1,6 @@
 // replace: Ansible's re.subn with re.MULTILINE, after/before sections, and Python replacement templates.
 import { describe, expect, it } from 'vitest';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import { replaceModule, replaceText } from '../../../modules/replace.ts';
 
@@ -72,6 +73,7 @@ describe('replace plan', () => {
       },
       renderFile: (t) => t,
       resolveLocalPath: (p) => p,
+      predicted: createPredictedState(),
     };
     return { ctx, commands };
   }

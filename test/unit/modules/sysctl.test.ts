@@ -1,6 +1,7 @@
 // sysctl: key paths, value normalisation, file editing, the plan over a fake host, and the apply
 // script's file write under a real /bin/sh.
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +66,7 @@ function fakeHost(probe: { live?: string; writable?: boolean; file?: string }, c
     },
     renderFile: (t) => t,
     resolveLocalPath: (p) => p,
+    predicted: createPredictedState(),
   };
 }
 

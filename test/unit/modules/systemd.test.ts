@@ -1,6 +1,7 @@
 // systemd: the probe parser, the step decisions (mask, enable, state, daemon-reload rule), and the plan
 // over a fake host that answers with canned outputs.
 import { describe, expect, it } from 'vitest';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
 import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
 import { systemdModule } from '../../../modules/systemd.ts';
@@ -195,6 +196,7 @@ function fakeHost(answers: Array<[RegExp, Partial<ExecResult>]>, check = false):
     },
     renderFile: (t) => t,
     resolveLocalPath: (p) => p,
+    predicted: createPredictedState(),
   };
 }
 

@@ -1,6 +1,7 @@
 // unarchive: formats, the manifest (real tar/unzip on the controller), the probe parser, drift detection,
 // the extract action list, and the plan's decisions with canned host answers.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -202,6 +203,7 @@ describe('module plan with canned host answers', () => {
       },
       renderFile: (t) => t,
       resolveLocalPath: (p) => p,
+      predicted: createPredictedState(),
     };
   }
   const args = { src: '/tmp/c.tar.gz', dest: '/usr/local', remote_src: true };

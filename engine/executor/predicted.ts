@@ -1,0 +1,34 @@
+// The per-host store of predicted state used by check mode.
+import path from 'node:path';
+import type { PredictedFile, PredictedState, PredictedUnit } from '../types.ts';
+
+/** Creates an empty predicted-state store for one host. */
+export function createPredictedState(): PredictedState {
+  const files = new Map<string, PredictedFile>();
+  const units = new Map<string, PredictedUnit>();
+  const packages = new Map<string, 'present' | 'absent'>();
+  const unitName = (n: string) => (n.includes('.') ? n : `${n}.service`);
+  return {
+    file(p) {
+      const full = path.posix.normalize(p);
+      const own = files.get(full);
+      if (own) return own;
+      // A path under a directory that would be removed (or replaced by a file) would not exist.
+      for (let dir = path.posix.dirname(full); dir !== '/' && dir !== '.'; dir = path.posix.dirname(dir)) {
+        const parent = files.get(dir);
+        if (parent && parent.type !== 'directory') return { type: 'absent' };
+        if (parent) break;
+      }
+      return undefined;
+    },
+    setFile(p, state) {
+      const full = path.posix.normalize(p);
+      if (state.type !== 'directory') for (const k of [...files.keys()]) if (k.startsWith(`${full}/`)) files.delete(k);
+      files.set(full, state);
+    },
+    unit: (n) => units.get(unitName(n)),
+    setUnit: (n, state) => void units.set(unitName(n), { ...(units.get(unitName(n)) ?? {}), ...state }),
+    packageState: (n) => packages.get(n),
+    setPackage: (n, state) => void packages.set(n, state),
+  };
+}
