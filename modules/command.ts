@@ -70,6 +70,9 @@ async function planCommand(args: Vars, ctx: ModuleContext, commandLine: string, 
       msg: `would run '${shown}'; its effect cannot be predicted (add creates, removes or changed_when)`,
     };
   }
+  // What a guarded command promises: `creates` will exist afterwards, `removes` will not.
+  if (ctx.check && typeof args.creates === 'string') ctx.predicted.setFile(args.creates, { type: 'file' });
+  if (ctx.check && typeof args.removes === 'string') ctx.predicted.setFile(args.removes, { type: 'absent' });
   return { kind: 'change', msg: `run ${shown}`, apply };
 }
 
@@ -78,14 +81,14 @@ async function checkGuards(args: Vars, ctx: ModuleContext): Promise<string | und
   const removes = typeof args.removes === 'string' ? args.removes : undefined;
   if (!creates && !removes) return undefined;
   const test = (p: string) => `[ -e ${shellQuote(p)} ] || [ -L ${shellQuote(p)} ]`;
-  if (creates) {
-    const r = await ctx.run(test(creates));
-    if (r.exitCode === 0) return `skipped, since ${creates} exists`;
-  }
-  if (removes) {
-    const r = await ctx.run(test(removes));
-    if (r.exitCode !== 0) return `skipped, since ${removes} does not exist`;
-  }
+  // In check mode an earlier task's predicted state of the path wins over the unchanged host.
+  const exists = async (p: string): Promise<boolean> => {
+    const predicted = ctx.check ? ctx.predicted.file(p) : undefined;
+    if (predicted) return predicted.type !== 'absent';
+    return (await ctx.run(test(p))).exitCode === 0;
+  };
+  if (creates && (await exists(creates))) return `skipped, since ${creates} exists`;
+  if (removes && !(await exists(removes))) return `skipped, since ${removes} does not exist`;
   return undefined;
 }
 

@@ -2,10 +2,11 @@
 import { shellQuote } from '../engine/quote.ts';
 import type { DiffEntry, ModuleContext, ModuleDefinition, Plan } from '../engine/types.ts';
 import { attributeCommands, attributeDiffs, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
-import { readFileState, type FileState } from './lib/fileState.ts';
+import { predictFile, readFileState, type FileState } from './lib/fileState.ts';
 import { modeSchema } from './lib/schemas.ts';
 
 type FileStateArg = 'file' | 'directory' | 'absent' | 'touch' | 'link';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** The file module. */
 export const fileModule: ModuleDefinition = {
@@ -62,6 +63,7 @@ function planAbsent(ctx: ModuleContext, path: string, current: FileState): Plan 
   if (current.type === 'absent') return { kind: 'ok', msg: `${path} is already absent` };
   // rm -r on a symlink removes the link itself and never follows it.
   const cmd = current.type === 'directory' ? `rm -rf -- ${shellQuote(path)}` : `rm -f -- ${shellQuote(path)}`;
+  predictFile(ctx, path, { type: 'absent' });
   return {
     kind: 'change',
     msg: `remove ${path} (${describe(current)})`,
@@ -87,6 +89,8 @@ function planDirectory(ctx: ModuleContext, path: string, current: FileState, wan
   const create = current.type === 'absent';
   if (create) diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'directory' });
   const script = [...(create ? [`mkdir -p -- ${shellQuote(path)}`] : []), ...cmds].join(' && ');
+  const have = current.type === 'directory' ? current : undefined;
+  predictFile(ctx, path, { type: 'directory', mode: wanted.mode ?? have?.mode ?? '0755', owner: wanted.owner ?? have?.owner ?? 'root', group: wanted.group ?? have?.group ?? 'root' });
   const msg = create ? `create directory ${path}` : `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
   return { kind: 'change', msg, diff, apply: run(ctx, script, msg.replace(/^create/, 'created')) };
 }
@@ -96,6 +100,9 @@ function planTouch(ctx: ModuleContext, path: string, current: FileState, wanted:
   const { diff, cmds } = attrs(path, current, wanted);
   if (current.type === 'absent') diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'file' });
   const script = [`touch -- ${shellQuote(path)}`, ...cmds].join(' && ');
+  if (current.type === 'absent') {
+    predictFile(ctx, path, { type: 'file', content: '', size: 0, checksum: EMPTY_SHA256, mode: wanted.mode ?? '0644', owner: wanted.owner ?? 'root', group: wanted.group ?? 'root' });
+  }
   return { kind: 'change', msg: `touch ${path}`, diff, apply: run(ctx, script, `touched ${path}`) };
 }
 
@@ -118,6 +125,7 @@ function planLink(
     `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
     ...(wanted.owner || wanted.group ? [`chown -h ${shellQuote(`${wanted.owner ?? ''}${wanted.group ? `:${wanted.group}` : ''}`)} ${shellQuote(path)}`] : []),
   ].join(' && ');
+  predictFile(ctx, path, { type: 'link', target: src });
   return {
     kind: 'change',
     msg: `link ${path} -> ${src}`,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { DiffEntry, ModuleContext, Plan } from '../../engine/types.ts';
 import { attributeCommands, attributeDiffs, type WantedAttributes } from './attributes.ts';
-import { readFileState, readRemoteText } from './fileState.ts';
+import { predictFile, readFileState, readRemoteText } from './fileState.ts';
 import { writeRemoteFile } from './writeFile.ts';
 import { shellQuote } from '../../engine/quote.ts';
 
@@ -44,6 +44,16 @@ export async function planFileContent(
   const msg = !sameContent
     ? `${state.type === 'absent' ? 'create' : 'update'} ${dest} (${byteLength(content)} bytes)`
     : `set ${attrDiffs.map((d) => d.header.split(' ')[0]).join('/')} of ${dest}`;
+  const had = state.type === 'file' ? state : undefined;
+  predictFile(ctx, dest, {
+    type: 'file',
+    checksum: wantSum,
+    size: byteLength(content),
+    mode: wanted.mode ?? had?.mode ?? '0644',
+    owner: wanted.owner ?? had?.owner ?? 'root',
+    group: wanted.group ?? had?.group ?? 'root',
+    ...(isText(content) && byteLength(content) < 1_000_000 ? { content: String(content) } : {}),
+  });
   return {
     kind: 'change',
     msg,

@@ -1,6 +1,6 @@
 // Reads the state of one remote path (type, mode, owner, checksum, link target) in one command.
 import { shellQuote } from '../../engine/quote.ts';
-import type { ModuleContext } from '../../engine/types.ts';
+import type { ModuleContext, PredictedFile } from '../../engine/types.ts';
 
 /** Checksum algorithms a file probe can compute. */
 export type ChecksumAlgorithm = 'sha1' | 'sha256';
@@ -52,19 +52,53 @@ export function parseFileState(output: string): FileState {
   }
 }
 
-/** Reads one path's state; throws when the probe itself fails (e.g. permission denied). */
+/**
+ * Reads one path's state; throws when the probe itself fails (e.g. permission denied). In check mode
+ * a state predicted by an earlier task wins over what the (unchanged) host says.
+ */
 export async function readFileState(
   ctx: ModuleContext,
   path: string,
   checksum: ChecksumAlgorithm | false = 'sha256',
 ): Promise<FileState> {
+  const predicted = ctx.check ? ctx.predicted.file(path) : undefined;
+  if (predicted) return fromPredicted(predicted, checksum);
   const r = await ctx.run(fileStateCommand(path, checksum));
   if (r.exitCode !== 0) throw new Error(`cannot inspect ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseFileState(r.stdout);
 }
 
-/** Reads a remote file's text (for diffs). Missing file → ''. */
+/** A predicted state seen as a probe result (defaults are what fleetplay's writers produce). */
+function fromPredicted(p: PredictedFile, checksum: ChecksumAlgorithm | false): FileState {
+  switch (p.type) {
+    case 'absent':
+      return { type: 'absent' };
+    case 'directory':
+      return { type: 'directory', mode: p.mode ?? '0755', owner: p.owner ?? 'root', group: p.group ?? 'root' };
+    case 'link':
+      return { type: 'link', target: p.target, owner: 'root', group: 'root' };
+    case 'file':
+      return {
+        type: 'file',
+        mode: p.mode ?? '0644',
+        owner: p.owner ?? 'root',
+        group: p.group ?? 'root',
+        size: p.size ?? (p.content !== undefined ? Buffer.byteLength(p.content) : 0),
+        ...(checksum === 'sha256' && p.checksum ? { checksum: p.checksum } : {}),
+      };
+  }
+}
+
+/** Records, in check mode, the state a planned change leaves at `path`. */
+export function predictFile(ctx: ModuleContext, path: string, state: PredictedFile): void {
+  if (ctx.check) ctx.predicted.setFile(path, state);
+}
+
+/** Reads a remote file's text (for diffs). Missing file → ''. A predicted text wins in check mode. */
 export async function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {
+  const predicted = ctx.check ? ctx.predicted.file(path) : undefined;
+  if (predicted?.type === 'file' && predicted.content !== undefined) return predicted.content;
+  if (predicted?.type === 'absent') return '';
   const r = await ctx.run(`cat -- ${shellQuote(path)} 2>/dev/null || true`);
   return r.stdout;
 }

@@ -1,5 +1,6 @@
 // Editing text files in place (lineinfile, replace): read content and attributes in one command, compute
 // the new text on the controller, write it back atomically; plus Python-style regexes and replacement templates.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compileRegex } from '../../engine/expr/regex.ts';
 import { shellQuote } from '../../engine/quote.ts';
@@ -60,6 +61,12 @@ export function parseTextFile(output: string, given: string): TextFile {
 
 /** Reads a text file with one round trip; throws when the probe fails (e.g. permission denied). */
 export async function readTextFile(ctx: ModuleContext, file: string): Promise<TextFile> {
+  // In check mode a text an earlier task would have written (copy, template, lineinfile) wins.
+  const predicted = ctx.check ? ctx.predicted.file(file) : undefined;
+  if (predicted?.type === 'absent') return { type: 'absent', path: file, parentExists: true };
+  if (predicted?.type === 'file' && predicted.content !== undefined) {
+    return { type: 'file', path: file, mode: predicted.mode ?? '0644', owner: predicted.owner ?? 'root', group: predicted.group ?? 'root', content: predicted.content };
+  }
   const r = await ctx.run(textFileCommand(file));
   if (r.exitCode !== 0) throw new Error(`cannot read ${file}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   const state = parseTextFile(r.stdout, file);
@@ -87,6 +94,18 @@ export function planTextEdit(ctx: ModuleContext, file: string, state: TextFile, 
   const diff: DiffEntry[] = edit.changed ? [{ header: file, before, after: edit.content }, ...attrDiffs] : attrDiffs;
   const attrsMsg = attrDiffs.length ? `set ${attrDiffs.map((d) => d.header.split(' ')[0]).join('/')} of ${file}` : '';
   const msg = [edit.changed ? `${edit.msg} in ${file}` : '', attrsMsg].filter(Boolean).join('; ');
+  if (ctx.check) {
+    const had = state.type === 'file' ? state : undefined;
+    ctx.predicted.setFile(state.path, {
+      type: 'file',
+      content: edit.content,
+      size: Buffer.byteLength(edit.content),
+      checksum: createHash('sha256').update(edit.content).digest('hex'),
+      mode: wanted.mode ?? had?.mode ?? '0644',
+      owner: wanted.owner ?? had?.owner ?? 'root',
+      group: wanted.group ?? had?.group ?? 'root',
+    });
+  }
   return {
     kind: 'change',
     msg,
