@@ -23,6 +23,8 @@ export interface HostRun {
   predicted: PredictedState;
   /** Check mode: registered or set_fact variables whose values could not be predicted, with why. */
   unknownVars: Map<string, string>;
+  /** Check mode: handlers notified by tasks whose outcome is unknown (they may or may not run). */
+  maybeNotified: Set<string>;
 }
 
 /** Fresh zeroed recap counters. */

@@ -17,7 +17,12 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   const report = (o: ItemOutcome): void => run.events.result(toResult(o, task, host, run, title, settings, handler));
   let status: TaskStatus;
   let registered: Vars;
-  if (!task.loop) {
+  const dependency = settings.check ? unknownDependency(task, scope, host) : undefined;
+  if (dependency) {
+    const o: ItemOutcome = { status: 'unknown', msg: dependency, registered: { msg: dependency }, durationMs: 0 };
+    report(o);
+    ({ status, registered } = o);
+  } else if (!task.loop) {
     const o = await runItem(task, host, vars, settings, { has: false });
     report(o);
     ({ status, registered } = o);
@@ -27,6 +32,7 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   if (task.register) host.hostFacts[task.register] = registered;
   if (task.module === 'set_fact' && status === 'ok') Object.assign(host.hostFacts, registered.ansible_facts as Vars);
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
+  trackUnknown(task, host, status, registered);
   count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
 }
@@ -80,6 +86,27 @@ async function runLoop(
     msg: status === 'failed' ? 'One or more items failed' : 'All items completed',
   };
   return { status: outcomes.length === 0 ? 'skipped' : status, registered };
+}
+
+/** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
+function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
+  if (host.unknownVars.size === 0) return undefined;
+  const text = JSON.stringify([task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)]);
+  for (const [name, why] of host.unknownVars) {
+    if (new RegExp(`(^|[^A-Za-z0-9_.])${name}([^A-Za-z0-9_]|$)`).test(text)) return `depends on '${name}', which check mode could not predict (${why})`;
+  }
+  return undefined;
+}
+
+/** Check mode: remembers which variables and handlers an unknown outcome makes unknown. */
+function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, registered: Vars): void {
+  const names = [...(task.register ? [task.register] : []), ...(task.module === 'set_fact' ? Object.keys(task.args) : [])];
+  if (status === 'unknown') {
+    for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${String(registered.msg ?? 'unknown')}`);
+    for (const n of task.notify) host.maybeNotified.add(n);
+  } else {
+    for (const n of names) host.unknownVars.delete(n);
+  }
 }
 
 function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {

@@ -136,6 +136,7 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
       attempted: false,
       predicted: createPredictedState(),
       unknownVars: new Map(),
+      maybeNotified: new Set(),
     };
     hosts.set(name, h);
   }

@@ -146,9 +146,17 @@ function loadIncluded(file: string): TaskNode[] {
 export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
   for (const handler of run.play.handlers) {
     const names = [handler.name ?? '', ...handler.listen];
+    // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
+    const maybe = run.hosts.filter((x) => x.status === 'active' && names.some((n) => x.maybeNotified.has(n)) && !names.some((n) => x.notified.has(n)));
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
-    if (hosts.length === 0) continue;
-    for (const h of hosts) for (const n of names) h.notified.delete(n);
-    await runTask(handler, hosts, scope, run, true);
+    if (hosts.length === 0 && maybe.length === 0) continue;
+    for (const h of [...hosts, ...maybe]) for (const n of names) [h.notified.delete(n), h.maybeNotified.delete(n)];
+    if (hosts.length > 0) await runTask(handler, hosts, scope, run, true);
+    else run.events.taskStart({ title: handler.name ?? handler.module, location: handler.location, handler: true });
+    for (const h of maybe) {
+      h.counters.unknown++;
+      const msg = 'may run: notified by a task whose outcome check mode could not predict';
+      run.events.result({ host: h.name, play: run.playName, task: handler.name ?? handler.module, module: handler.module, status: 'unknown', durationMs: 0, msg, location: handler.location, handler: true });
+    }
   }
 }

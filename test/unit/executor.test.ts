@@ -209,4 +209,63 @@ describe('executor', () => {
     await run(dir, { extraVars: { c: 'extra-c' } }, path.join(pb, 'play.yml'));
     expect(readFileSync(path.join(dir, 'defaults'), 'utf8')).toBe('default-a inventory-b extra-c');
   });
+
+  it('check mode reads predicted state: later tasks see what earlier ones would have done', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: dir
+      file: { path: DIR/new, state: directory }
+    - name: file in it
+      copy: { dest: DIR/new/f, content: "a=1\\n" }
+    - name: edit it
+      lineinfile: { path: DIR/new/f, regexp: '^a=', line: a=2 }
+    - name: stat it
+      stat: { path: DIR/new/f }
+      register: st
+    - name: it would exist
+      assert: { that: [st.stat.exists, st.stat.isreg] }
+    - name: guarded by what copy creates
+      command: cat DIR/new/f
+      args: { creates: DIR/new/f }
+    - name: remove the dir
+      file: { path: DIR/new, state: absent }
+    - name: gone with its parent
+      stat: { path: DIR/new/f }
+      register: gone
+    - assert: { that: [not gone.stat.exists] }
+`, ['h1']);
+    const check = await run(dir, { check: true });
+    const real = await run(dir);
+    expect(rows(check, 'h1')).toEqual(rows(real, 'h1'));
+    expect(rows(check, 'h1')).toEqual([
+      'dir:changed', 'file in it:changed', 'edit it:changed', 'stat it:ok', 'it would exist:ok',
+      'guarded by what copy creates:ok', 'remove the dir:changed', 'gone with its parent:ok', 'assert:ok',
+    ]);
+  });
+
+  it('check mode reports unknown for unpredictable commands and for everything that depends on them', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: opaque
+      shell: echo hi
+      register: r
+      notify: h
+    - name: depends
+      debug: { msg: "{{ r.stdout }}" }
+    - name: condition depends
+      copy: { dest: DIR/x, content: x }
+      when: r.rc == 0
+    - name: independent
+      copy: { dest: DIR/y, content: y }
+  handlers:
+    - name: h
+      debug: { msg: handler }
+`, ['h1']);
+    const r = await run(dir, { check: true });
+    expect(rows(r, 'h1')).toEqual(['opaque:unknown', 'depends:unknown', 'condition depends:unknown', 'independent:changed', 'h:unknown']);
+    expect(r.results[1]?.msg).toMatch(/depends on 'r', which check mode could not predict/);
+    expect(r.recap.h1).toMatchObject({ unknown: 4, changed: 1 });
+  });
 });
