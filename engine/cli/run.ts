@@ -2,6 +2,7 @@
 import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
+import { formatPlan } from '../output/plan.ts';
 import { exitCodeFor, writeReport } from '../output/report.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { FleetError } from '../errors.ts';
@@ -25,6 +26,7 @@ export const runOptions: OptionSpec = {
   'ask-pass': { type: 'boolean', short: 'k' },
   'ask-become-pass': { type: 'boolean', short: 'K' },
   'no-color': { type: 'boolean' },
+  strict: { type: 'boolean' },
 };
 
 /** Help text of `run`. */
@@ -35,6 +37,7 @@ Runs a playbook over the hosts of an inventory. Everything is validated before a
 Options:
   -i, --inventory FILE     inventory file or directory (Ansible INI or YAML)
   -C, --check              predict the changes; change nothing on any host
+      --strict             with --check: exit 5 if any outcome is unknown (could not be predicted)
   -D, --diff               show what changes: file diffs, mode/owner, state
   -l, --limit PATTERN      narrow the hosts further (host patterns, or @file with one host per line)
   -f, --forks N            hosts worked on at once (default 50)
@@ -49,7 +52,8 @@ Options:
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
 
 Exit codes: 0 all ok, 2 a host failed, 3 a host was unreachable (none failed),
-            4 invalid playbook/inventory/arguments/variables (no host contacted), 130 interrupted.`;
+            4 invalid playbook/inventory/arguments/variables (no host contacted),
+            5 --check --strict left unknown outcomes, 130 interrupted.`;
 
 /** Runs `engine run`; returns the exit code. */
 export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -105,9 +109,16 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
       stopping: () => interrupts > 0,
     });
     out(formatRecap(report, color));
+    if (check) out(formatPlan(report));
     const reportFile = str(p, 'report');
     if (reportFile) writeReport(reportFile, report);
-    return exitCodeFor(report);
+    const code = exitCodeFor(report);
+    const unknown = Object.values(report.recap).reduce((n, c) => n + c.unknown, 0);
+    if (code === 0 && check && p.values.strict === true && unknown > 0) {
+      out(`--strict: ${unknown} outcome${unknown === 1 ? '' : 's'} could not be predicted (see 'unknown' above)\n`);
+      return 5;
+    }
+    return code;
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);

@@ -49,6 +49,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {})).filter((h) => h.status === 'active');
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
+      const playSecrets = [...secrets, ...secretValues([play.vars, options.extraVars, ...playHosts.map((h) => h.inventoryVars)])];
       const run: PlayRun = {
         play,
         hosts: playHosts,
@@ -59,7 +60,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         limit,
         events,
         stopping: options.stopping,
-        secrets,
+        secrets: playSecrets,
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
         playName: play.name,
       };
@@ -166,6 +167,17 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
       hostvars: hostvarsView(hosts),
     },
   };
+}
+
+const SECRET_NAME = /(password|passwd|passphrase|secret|token|api_?key|private_?key)(?!_file)/i;
+
+/** Values of variables whose names say they are secret (passwords, tokens, keys); never printed or reported. */
+export function secretValues(layers: Vars[]): string[] {
+  const out = new Set<string>();
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) if (SECRET_NAME.test(k) && typeof v === 'string' && v.length >= 4 && !v.includes('{{')) out.add(v);
+  }
+  return [...out];
 }
 
 /** `hostvars[name]`: a live view of each host's variables and facts. */

@@ -268,4 +268,26 @@ describe('executor', () => {
     expect(r.results[1]?.msg).toMatch(/depends on 'r', which check mode could not predict/);
     expect(r.recap.h1).toMatchObject({ unknown: 4, changed: 1 });
   });
+
+  it('redacts secret variables and no_log output from results and diffs', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  vars: { db_password: hunter22-secret }
+  tasks:
+    - name: config with a secret
+      copy: { dest: DIR/db.conf, content: "password={{ db_password }}\\n" }
+    - name: hidden
+      debug: { msg: "{{ db_password }}" }
+      no_log: true
+    - name: shown
+      debug: { msg: "pw is {{ db_password }}" }
+`, ['h1']);
+    const r = await run(dir, { diff: true });
+    const text = JSON.stringify(r.results);
+    expect(text).not.toContain('hunter22-secret');
+    expect(r.results[0]?.diff?.[0]?.after).toBe('password=********\n');
+    expect(r.results[1]?.msg).toBe('the output has been hidden due to no_log: true');
+    expect(r.results[2]?.msg).toBe('pw is ********');
+    expect(readFileSync(path.join(dir, 'db.conf'), 'utf8')).toBe('password=hunter22-secret\n');
+  });
 });
