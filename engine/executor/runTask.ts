@@ -71,7 +71,11 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
   });
   try {
     if (!conditionsHold(settings.when, vars)) {
-      return done({ status: 'skipped', msg: 'condition false', registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
+      // Say so when the condition reads ansible_check_mode: such a task is meant to differ between
+      // --check and the real run, and check-vs-real comparisons need to tell it apart.
+      const byMode = settings.when.some((c) => typeof c.expr === 'string' && c.expr.includes('ansible_check_mode'));
+      const msg = byMode ? 'condition false (it depends on ansible_check_mode)' : 'condition false';
+      return done({ status: 'skipped', msg, registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
     }
     const mod = findModule(task.moduleKey) as ModuleDefinition;
     const args = renderValue(task.args, vars, task.location) as Vars;

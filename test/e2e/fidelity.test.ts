@@ -1,0 +1,126 @@
+// Check-mode fidelity on real lab nodes: --check must change nothing and predict the real run's
+// status for every (host, task, loop item), with zero unknown, across the containerd scenarios.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labDown, type LabState } from '../../lab/index.ts';
+import { ROOT, bootLab, engine, onNode, tmpDir, type Report } from './support.ts';
+
+let legacy: LabState;
+let clean: LabState;
+
+/** A node's observable state: hashes of /etc, /usr/local, /opt/cni, /srv, dpkg selections, units. */
+function snapshot(lab: LabState, node: string): string {
+  const script = [
+    'for d in /etc /usr/local /opt/cni /srv; do [ -e $d ] && find $d -xdev -printf "%p %y %m %u %g %l\\n"; done | sort | sha256sum',
+    'find /etc /usr/local /opt/cni /srv -xdev -type f 2>/dev/null | sort | xargs -d "\\n" sha256sum 2>/dev/null | sha256sum',
+    'dpkg --get-selections | sha256sum',
+    'for u in containerd docker docker.socket kubelet; do systemctl show $u -p LoadState,ActiveState,UnitFileState,MainPID,ActiveEnterTimestamp; done',
+  ].join('; ');
+  const r = onNode(lab, node, script);
+  if (r.code !== 0) throw new Error(`snapshot of ${node} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+type Key = string;
+type Row = Report['results'][number];
+function byKey(report: Report): Map<Key, Row> {
+  const out = new Map<Key, Row>();
+  for (const r of report.results) out.set(`${r.host} | ${r.task} | ${r.item === undefined ? '' : JSON.stringify(r.item)}${r.handler ? ' | handler' : ''}`, r);
+  return out;
+}
+
+/**
+ * Compares check (a) with real (b): every (host, task, item) must have the same status, and the same
+ * diff. Tasks the playbook skips on purpose in check mode (`when: not ansible_check_mode`) differ by
+ * design; they are counted apart, not hidden.
+ */
+function agreement(a: Report, b: Report): { line: string; mismatches: string[]; diffMismatches: string[]; unknown: number } {
+  const [ra, rb] = [byKey(a), byKey(b)];
+  const keys = [...new Set([...ra.keys(), ...rb.keys()])];
+  const byDesign = keys.filter((k) => ra.get(k)?.status === 'skipped' && /ansible_check_mode/.test(ra.get(k)?.msg ?? ''));
+  const compared = keys.filter((k) => !byDesign.includes(k));
+  const mismatches = compared.filter((k) => ra.get(k)?.status !== rb.get(k)?.status).map((k) => `${k}: check=${ra.get(k)?.status ?? '(absent)'} real=${rb.get(k)?.status ?? '(absent)'}`);
+  const diffMismatches = compared
+    .filter((k) => ra.get(k)?.status === 'changed' && JSON.stringify(ra.get(k)?.diff ?? []) !== JSON.stringify(rb.get(k)?.diff ?? []))
+    .map((k) => `${k}: check diff ${JSON.stringify(ra.get(k)?.diff)} != real ${JSON.stringify(rb.get(k)?.diff)}`);
+  const unknown = [...ra.values()].filter((r) => r.status === 'unknown').length;
+  const agreed = compared.length - mismatches.length;
+  const pct = ((100 * agreed) / compared.length).toFixed(1);
+  return { line: `agreement ${agreed}/${compared.length} (${pct}%), unknown ${unknown}, skipped by ansible_check_mode ${byDesign.length}`, mismatches, diffMismatches, unknown };
+}
+
+function kubeInventory(extra: string): string {
+  const dir = tmpDir();
+  mkdirSync(path.join(dir, 'group_vars'));
+  copyFileSync(path.join(ROOT, 'inventory/group_vars/kube.yml'), path.join(dir, 'group_vars/kube.yml'));
+  const file = path.join(dir, 'hosts');
+  writeFileSync(file, `${readFileSync(legacy.inventoryFile, 'utf8')}\n${readFileSync(clean.inventoryFile, 'utf8')}\n[kube:children]\n${legacy.name}\n${clean.name}\n${extra}`);
+  return file;
+}
+
+/** Runs check then real on `inventory`, asserting the check changed nothing; returns both reports. */
+async function checkThenApply(playbook: string, inventory: string, nodes: Array<[LabState, string]>, extra: string[] = []): Promise<{ a: Report; b: Report }> {
+  const before = nodes.map(([lab, n]) => snapshot(lab, n));
+  const a = await engine(['run', playbook, '-i', inventory, '--check', '--diff', ...extra], { withReport: true });
+  expect(a.report, a.stderr).toBeDefined();
+  const after = nodes.map(([lab, n]) => snapshot(lab, n));
+  nodes.forEach(([, n], i) => expect(after[i], `--check changed ${n}`).toBe(before[i]));
+  const b = await engine(['run', playbook, '-i', inventory, ...extra], { withReport: true });
+  expect(b.report, b.stderr).toBeDefined();
+  return { a: a.report!, b: b.report! };
+}
+
+beforeAll(async () => {
+  legacy = await bootLab('fid', 5, 'legacy', 121);
+  clean = await bootLab('fidc', 1, 'clean', 131);
+});
+
+afterAll(async () => {
+  await labDown({ name: 'fid' });
+  await labDown({ name: 'fidc' });
+});
+
+describe('check-mode fidelity', () => {
+  it('the foundation playbook: check changes nothing and agrees with the real run', async () => {
+    const inv = path.join(tmpDir(), 'hosts');
+    writeFileSync(inv, readFileSync(clean.inventoryFile, 'utf8'));
+    const { a, b } = await checkThenApply('test/e2e/playbooks/foundation.yml', inv, [[clean, 'fidc-1']]);
+    const { line, mismatches, diffMismatches, unknown } = agreement(a, b);
+    console.log(`foundation.yml: ${line}`);
+    expect(mismatches).toEqual([]);
+    expect(diffMismatches).toEqual([]);
+    expect(unknown).toBe(0);
+  });
+
+  it('containerd.yml in six scenarios: 100% agreement, zero unknown', async () => {
+    // Prepare: converge fid-2..fid-5 at 1.6.20, then make fid-4 half-done and fid-5 drifted.
+    const prep = await engine(['run', 'playbooks/containerd.yml', '-i', kubeInventory(''), '--limit', 'fid-2:fid-3:fid-4:fid-5']);
+    expect(prep.code, prep.stdout).toBe(0);
+    expect(onNode(legacy, 'fid-4', 'systemctl disable --now containerd && ln -sf /dev/null /etc/systemd/system/containerd.service && rm /etc/containerd/config.toml && systemctl daemon-reload').code).toBe(0);
+    expect(onNode(legacy, 'fid-5', "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml && rm /usr/local/sbin/runc").code).toBe(0);
+    // fid-1 fresh legacy, fid-2 converged, fid-3 upgraded to 1.7.24, fidc-1 never had docker.
+    const inventory = kubeInventory('\n[upgrade]\nfid-3 containerd_version=1.7.24\n');
+    const nodes: Array<[LabState, string]> = [...legacy.nodes.map((n): [LabState, string] => [legacy, n.name]), [clean, 'fidc-1']];
+    const { a, b } = await checkThenApply('playbooks/containerd.yml', inventory, nodes);
+    const { line, mismatches, diffMismatches, unknown } = agreement(a, b);
+    console.log(`containerd.yml (fresh, converged, upgrade, half-done, drifted, never-docker): ${line}`);
+    expect(mismatches).toEqual([]);
+    expect(diffMismatches).toEqual([]);
+    expect(unknown).toBe(0);
+    expect(b.recap['fid-2']).toMatchObject({ changed: 0 });
+    for (const host of Object.keys(b.recap)) expect(b.recap[host]).toMatchObject({ failed: 0, unreachable: 0 });
+  });
+
+  it('a bare shell task is unknown in check mode, and --strict fails', async () => {
+    const inv = path.join(tmpDir(), 'hosts');
+    writeFileSync(inv, readFileSync(clean.inventoryFile, 'utf8'));
+    const lenient = await engine(['run', 'test/e2e/playbooks/bare-shell.yml', '-i', inv, '--check'], { withReport: true });
+    expect(lenient.code).toBe(0);
+    expect(lenient.report!.results.map((r) => r.status)).toEqual(['unknown']);
+    expect(lenient.stdout).toMatch(/cannot be predicted/);
+    const strict = await engine(['run', 'test/e2e/playbooks/bare-shell.yml', '-i', inv, '--check', '--strict']);
+    expect(strict.code).toBe(5);
+    expect(onNode(clean, 'fidc-1', 'test -e /tmp/fleetplay-bare-shell.log && echo yes || echo no').stdout.trim()).toBe('no');
+  });
+});
