@@ -4,12 +4,15 @@
 // file when `checksum: sha256:<url>`). With `force` and no checksum the probe streams the URL through
 // sha256 without writing anything, so check mode knows whether the content differs; a real change then
 // downloads once more. `checksum_src`/`checksum_dest` are sha256 (Ansible reports sha1 there).
+// Check mode plans against the state earlier tasks would leave (a download directory, the file itself)
+// and records the file a planned download would write, with its expected sha256 and origin URL.
+import path from 'node:path';
 import { shellQuote } from '../engine/quote.ts';
-import type { ApplyOutcome, ModuleContext, ModuleDefinition, Plan, ResultData } from '../engine/types.ts';
+import type { ApplyOutcome, ModuleContext, ModuleDefinition, PredictedFile, ResultData } from '../engine/types.ts';
 import { attributeCommands, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
 import { fetchCommand, parseChecksumArg, urlFileName, type ChecksumSpec, type FetchOptions } from './lib/download.ts';
 import { decideGetUrl } from './lib/getUrlDecision.ts';
-import { getUrlProbeScript, parseGetUrlProbe } from './lib/getUrlProbe.ts';
+import { getUrlProbeScript, parseGetUrlProbe, predictProbe, type GetUrlProbe } from './lib/getUrlProbe.ts';
 import { SHA256_PROBE, sha256Of } from './lib/remoteSha256.ts';
 import { modeSchema } from './lib/schemas.ts';
 
@@ -51,6 +54,9 @@ export const getUrlModule: ModuleDefinition = {
     const force = args.force === true;
     const fileName = urlFileName(url);
     const wanted = wantedAttributes(args);
+    const streamSum = force && checksum === undefined;
+    // Check mode: a dest an earlier task would create is not on the host, so stream the URL regardless.
+    const predictedDest = ctx.check ? (ctx.predicted.file(dest) ?? (fileName ? ctx.predicted.file(path.posix.join(dest, fileName)) : undefined)) : undefined;
     const r = await ctx.run(
       getUrlProbeScript({
         url,
@@ -59,12 +65,15 @@ export const getUrlModule: ModuleDefinition = {
         fetch,
         destSum: checksum !== undefined || force,
         ...(checksum?.kind === 'url' ? { sumsUrl: checksum.url } : {}),
-        streamSum: force && checksum === undefined,
+        streamSum,
+        streamAlways: streamSum && predictedDest !== undefined,
       }),
     );
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-    const probe = parseGetUrlProbe(r.stdout, r.stderr);
-    const decision = decideGetUrl(probe, { host: ctx.host, url, fileName, force, wanted, check: ctx.check, ...(checksum ? { checksum } : {}) });
+    const seen = parseGetUrlProbe(r.stdout, r.stderr);
+    const probe = ctx.check ? predictProbe(seen, { dest, fileName, needSum: checksum !== undefined || force }, ctx.predicted) : seen;
+    if (typeof probe === 'string') return { kind: 'unknown', msg: probe, data: { dest, url } };
+    const decision = decideGetUrl(probe, { host: ctx.host, url, fileName, force, wanted, ...(checksum ? { checksum } : {}) });
     const data: ResultData = {
       dest: probe.path || dest,
       url,
@@ -73,11 +82,11 @@ export const getUrlModule: ModuleDefinition = {
     };
     switch (decision.kind) {
       case 'failed':
-      case 'unknown':
-        return { kind: decision.kind, msg: decision.msg, data };
+        return { kind: 'failed', msg: decision.msg, data };
       case 'ok':
         return { kind: 'ok', msg: decision.msg, data };
       case 'attributes':
+        if (ctx.check) ctx.predicted.setFile(probe.path, { ...currentFile(ctx, probe), ...wanted });
         return {
           kind: 'change',
           msg: decision.msg,
@@ -92,11 +101,46 @@ export const getUrlModule: ModuleDefinition = {
       case 'download': {
         const job: DownloadJob = { url, path: probe.path, tool: probe.tool, fetch, wanted, compareWithDest: decision.compareWithDest };
         if (decision.expected) job.expected = decision.expected;
+        if (ctx.check) predictDownload(ctx, probe, job, data);
         return { kind: 'change', msg: decision.msg, diff: decision.diff, data, apply: () => download(ctx, job, data) };
       }
     }
   },
 };
+
+/** The file at dest as check mode sees it (its earlier prediction, else what the probe found). */
+function currentFile(ctx: ModuleContext, probe: GetUrlProbe): PredictedFile & { type: 'file' } {
+  const known = ctx.predicted.file(probe.path);
+  if (known?.type === 'file') return known;
+  const t = probe.target;
+  if (t.type !== 'file') return { type: 'file' };
+  return { type: 'file', mode: t.mode, owner: t.owner, group: t.group, size: t.size, ...(t.sum ? { checksum: t.sum } : {}) };
+}
+
+/**
+ * Check mode: records the file the download would leave, and puts in `data` what the real run would
+ * register (the downloaded sha256 when it is known in advance).
+ */
+function predictDownload(ctx: ModuleContext, probe: GetUrlProbe, job: DownloadJob, data: ResultData): void {
+  // force without checksum: the streamed sum is the content the download would get.
+  const sum = job.expected ?? (job.compareWithDest ? probe.stream?.sum : undefined);
+  const before = probe.target.type === 'file' ? probe.target : undefined;
+  // The download keeps dest's mode and owner (chmod/chown --reference), else a new file gets 0666 & ~umask.
+  const mode = job.wanted.mode ?? before?.mode ?? (0o666 & ~probe.umask).toString(8).padStart(4, '0');
+  const owner = job.wanted.owner ?? before?.owner;
+  const group = job.wanted.group ?? before?.group;
+  ctx.predicted.setFile(job.path, {
+    type: 'file',
+    ...(sum ? { checksum: sum } : {}),
+    mode,
+    ...(owner ? { owner } : {}),
+    ...(group ? { group } : {}),
+    origin: { url: job.url },
+  });
+  delete data.size;
+  delete data.checksum_dest;
+  if (sum) Object.assign(data, { checksum_src: sum, checksum_dest: sum });
+}
 
 /** One planned download. */
 export interface DownloadJob {

@@ -8,16 +8,20 @@
 // Apply unpacks into a staging directory in dest and renames only the differing members into place.
 // `owner`/`group` apply to every extracted member (and are checked); `mode` is not supported (Ansible
 // applies one mode to every member, files and directories alike).
+// Check mode plans against what earlier tasks would leave: a dest directory they create, member paths
+// they write or remove, and a remote src they download (its manifest comes from the controller's cache
+// by the predicted sha256, else from streaming its origin URL); it records every member it would write.
 import { readFileSync, statSync } from 'node:fs';
-import type { ApplyOutcome, DiffEntry, ModuleContext, ModuleDefinition, Plan, ResultData } from '../engine/types.ts';
-import { describeDrift, expectedMode, findDrift, splitDrift, type Drift } from './lib/archiveCompare.ts';
+import path from 'node:path';
+import type { ApplyOutcome, DiffEntry, ModuleContext, ModuleDefinition, PredictedFile, ResultData } from '../engine/types.ts';
+import { describeDrift, expectedMode, findDrift, predictedMember, splitDrift, stateAfter, type CompareOptions, type Drift } from './lib/archiveCompare.ts';
 import { EXTRACT_EXIT, extractScript, extractStdin, type ExtractJob, type ExtractSource } from './lib/archiveExtract.ts';
 import { formatFromName, formatLabel, requiredPrograms, type ArchiveFormat } from './lib/archiveFormat.ts';
 import { displayName, manifestText, type ManifestEntry, type ManifestSpec } from './lib/archiveManifest.ts';
-import { archiveProbeScript, parseArchiveProbe, type DestMember, type ProbeSource } from './lib/archiveProbe.ts';
+import { archiveProbeScript, parseArchiveProbe, type DestMember, type MemberState, type ProbeSource } from './lib/archiveProbe.ts';
 import { noDownloaderMessage, urlFileName, type FetchOptions } from './lib/download.ts';
 import { localManifest } from './lib/localManifest.ts';
-import { cachedManifests, rememberManifest } from './lib/manifestCache.ts';
+import { cachedManifests, manifestBySha, rememberManifest, type CachedManifest } from './lib/manifestCache.ts';
 
 const URL_RE = /^(https?|ftp):\/\//i;
 
@@ -54,16 +58,37 @@ export const unarchiveModule: ModuleDefinition = {
     const fetch: FetchOptions = { timeoutSec: 10, validateCerts: args.validate_certs !== false };
     const data: ResultData = { dest, src, handler: formatLabel(format) };
 
+    const creates = typeof args.creates === 'string' ? args.creates : undefined;
+    const remoteSrc = !isUrl && args.remote_src === true;
+
+    // Check mode reads creates, dest and a remote src as the earlier tasks would leave them.
+    const predictedCreates = ctx.check && creates ? ctx.predicted.file(creates) : undefined;
+    if (predictedCreates && predictedCreates.type !== 'absent') return { kind: 'ok', msg: `${creates} exists`, data };
+    const predictedDest = ctx.check ? ctx.predicted.file(dest) : undefined;
+    const destWouldBeMissing = predictedDest !== undefined && predictedDest.type !== 'directory';
+
     let source: ProbeSource;
     let cacheKey = '';
     let stdin = '';
-    let local: { file: string; archiveSha: string } | undefined;
+    let archiveSha: string | undefined;
+    let local: { file: string } | undefined;
+    let predictedSrc: PredictedSource | undefined;
     if (isUrl) {
       source = { kind: 'url', url: src, fetch };
       cacheKey = src;
-    } else if (args.remote_src === true) {
+    } else if (remoteSrc) {
       source = { kind: 'remote', path: src };
       cacheKey = `host:${src}`;
+      const state = ctx.check ? ctx.predicted.file(src) : undefined;
+      if (state) predictedSrc = predictSource(src, ctx.host, state, spec);
+      if (predictedSrc?.kind === 'unknown') return { kind: 'unknown', msg: predictedSrc.msg, data };
+      if (predictedSrc?.kind === 'cached') {
+        source = { kind: 'given' };
+        stdin = `${manifestText(predictedSrc.manifest.entries)}\n`;
+        archiveSha = predictedSrc.manifest.archiveSha;
+        cacheKey = '';
+      }
+      if (predictedSrc?.kind === 'stream') source = { kind: 'url', url: predictedSrc.url, fetch };
     } else {
       const file = ctx.resolveLocalPath(src, 'files');
       if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return { kind: 'failed', msg: `${file} does not exist on the controller`, data };
@@ -75,39 +100,58 @@ export const unarchiveModule: ModuleDefinition = {
       }
       source = { kind: 'given' };
       stdin = `${manifestText(manifest.entries)}\n`;
-      local = { file, archiveSha: manifest.archiveSha };
+      local = { file };
+      archiveSha = manifest.archiveSha;
+    }
+    // The real run would stop at dest or src: only creates, dest and the programs are worth asking.
+    const stopsEarly = destWouldBeMissing || predictedSrc?.kind === 'missing';
+    if (stopsEarly) {
+      source = { kind: 'given' };
+      stdin = '';
+      cacheKey = '';
     }
     if (cacheKey) stdin = cachedManifests(cacheKey, spec).map((m) => `@${m.archiveSha}\n${manifestText(m.entries)}\n`).join('');
 
     const r = await ctx.run(
-      archiveProbeScript({ source, dest, spec, programs: requiredPrograms(format), ...(typeof args.creates === 'string' ? { creates: args.creates } : {}) }),
+      archiveProbeScript({
+        source,
+        dest,
+        spec,
+        programs: requiredPrograms(format),
+        ...(creates && !predictedCreates ? { creates } : {}),
+        ...(predictedDest?.type === 'directory' ? { assumeDest: true } : {}),
+      }),
       { stdin },
     );
     const err = r.stderr.trim();
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${err || `exit ${r.exitCode}`}`, data };
     const probe = parseArchiveProbe(r.stdout);
-    if (probe.createsExists) return { kind: 'ok', msg: `${String(args.creates)} exists`, data };
-    if (probe.destMissing) {
-      const msg = `dest ${dest} does not exist or is not a directory`;
-      // TODO(predicted state): as for src below, an earlier task (file: state=directory) may create dest.
-      return ctx.check ? { kind: 'unknown', msg: `${msg} yet (an earlier task may create it); cannot predict the extraction`, data } : { kind: 'failed', msg, data };
-    }
+    if (probe.createsExists) return { kind: 'ok', msg: `${String(creates)} exists`, data };
+    // In check mode a dest or src that neither the host has nor an earlier task creates fails the real run too.
+    if (probe.destMissing || destWouldBeMissing) return { kind: 'failed', msg: `dest ${dest} does not exist or is not a directory`, data };
     if (probe.missingPrograms.length) {
       return { kind: 'failed', msg: `cannot unpack ${src} on ${ctx.host}: ${probe.missingPrograms.join(', ')} not installed there`, data };
     }
+    if (probe.srcMissing || predictedSrc?.kind === 'missing') return { kind: 'failed', msg: `${src} does not exist on ${ctx.host}`, data };
     if (probe.noDownloader) return { kind: 'failed', msg: noDownloaderMessage(ctx.host), data };
-    if (probe.fetchRc !== undefined && probe.fetchRc !== 0) return { kind: 'failed', msg: `cannot download ${src}: ${err || `exit ${probe.fetchRc}`}`, data };
-    if (probe.srcMissing) {
-      // TODO(predicted state): when an earlier task of the play would create src (get_url, copy), check
-      // mode could plan against that prediction instead of giving up.
-      const msg = `${src} does not exist on ${ctx.host}`;
-      return ctx.check ? { kind: 'unknown', msg: `${msg} yet (an earlier task may create it); cannot predict what extracting it would change`, data } : { kind: 'failed', msg, data };
+    if (probe.fetchRc !== undefined && probe.fetchRc !== 0) {
+      const why = err || `exit ${probe.fetchRc}`;
+      if (predictedSrc?.kind === 'stream') return { kind: 'unknown', msg: `cannot read ${predictedSrc.url}, which an earlier task would download to ${src}: ${why}`, data };
+      return { kind: 'failed', msg: `cannot download ${src}: ${why}`, data };
     }
     if (probe.manifest === 'fresh' && probe.manifestRc !== 0) return { kind: 'failed', msg: `cannot read archive ${src}: ${err || `exit ${probe.manifestRc}`}`, data };
-    const archiveSha = local?.archiveSha ?? probe.archiveSha;
+    archiveSha ??= probe.archiveSha;
     if (!archiveSha || !probe.manifest) return { kind: 'failed', msg: `unexpected probe output for ${src}: ${err || r.stdout.slice(0, 200)}`, data };
+    if (predictedSrc?.kind === 'stream' && predictedSrc.archiveSha && predictedSrc.archiveSha !== archiveSha) {
+      const msg = `${predictedSrc.url} now has sha256 ${archiveSha}, but the earlier download to ${src} was planned for sha256 ${predictedSrc.archiveSha}`;
+      return { kind: 'unknown', msg: `${msg}; cannot predict the extraction`, data };
+    }
     const entries = probe.members.map((m) => m.entry);
     if (probe.manifest === 'fresh') rememberManifest(cacheKey, spec, { archiveSha, entries });
+    if (ctx.check) {
+      const unknown = overlayPredicted(ctx, dest, probe.members);
+      if (unknown) return { kind: 'unknown', msg: unknown, data };
+    }
 
     data.archive_sha256 = archiveSha;
     if (args.list_files === true) data.files = entries.map((e) => displayName(e.name));
@@ -123,14 +167,14 @@ export const unarchiveModule: ModuleDefinition = {
       ...(split.chowns.length ? [`${split.chowns.length} members owned wrongly`] : []),
     ];
     data.changed_files = drift.map((d) => displayName(d.entry.name));
-    const extractSource: ExtractSource =
-      source.kind === 'url'
-        ? { kind: 'url', url: src, fetch, tool: probe.tool ?? 'curl' }
-        : source.kind === 'remote'
-          ? { kind: 'remote', path: src }
-          : { kind: 'controller', bytes: Buffer.alloc(0) };
+    const extractSource: ExtractSource = isUrl
+      ? { kind: 'url', url: src, fetch, tool: probe.tool ?? 'curl' }
+      : remoteSrc
+        ? { kind: 'remote', path: src }
+        : { kind: 'controller', bytes: Buffer.alloc(0) };
     const job: ExtractJob = { source: extractSource, archiveSha, dest, spec, drift, ...owners(args) };
     const destOf = new Map(probe.members.map((m) => [m.entry.name, m.dest] as const));
+    if (ctx.check) recordExtraction(ctx, { dest, drift, destOf, entries, opts });
     return {
       kind: 'change',
       msg: `extract ${src} into ${dest}: ${parts.join('; ')}`,
@@ -140,6 +184,56 @@ export const unarchiveModule: ModuleDefinition = {
     };
   },
 };
+
+/** How check mode reads a remote src that an earlier task would write. */
+type PredictedSource =
+  | { kind: 'missing' }
+  | { kind: 'cached'; manifest: CachedManifest }
+  | { kind: 'stream'; url: string; archiveSha?: string }
+  | { kind: 'unknown'; msg: string };
+
+/**
+ * A src an earlier task would download: its manifest from the controller's cache when its sha256 is
+ * known, else by streaming its origin URL through tar on the host (read-only, nothing written).
+ */
+function predictSource(src: string, host: string, state: PredictedFile, spec: ManifestSpec): PredictedSource {
+  if (state.type === 'absent' || state.type === 'directory') return { kind: 'missing' };
+  if (state.type === 'link') return { kind: 'unknown', msg: `${src} would be a symlink to ${state.target} on ${host}; cannot predict what extracting it would change` };
+  const cached = state.checksum ? manifestBySha(state.checksum, spec) : undefined;
+  if (cached) return { kind: 'cached', manifest: cached };
+  const url = state.origin?.url;
+  const why = `${src} would be written by an earlier task`;
+  if (!url) return { kind: 'unknown', msg: `${why}, and neither its download URL nor a cached manifest of its content is known; cannot predict what extracting it would change` };
+  if (spec.format.kind === 'zip' || spec.format.compression === 'auto') {
+    return { kind: 'unknown', msg: `${why} from ${url}, which cannot be read as a stream (${formatLabel(spec.format)} without a known compression) and has no cached manifest; cannot predict what extracting it would change` };
+  }
+  return { kind: 'stream', url, ...(state.checksum ? { archiveSha: state.checksum } : {}) };
+}
+
+/** Check mode: lays the predicted state of member paths over the host's. Returns why it cannot, if so. */
+function overlayPredicted(ctx: ModuleContext, dest: string, members: MemberState[]): string | undefined {
+  for (const m of members) {
+    const at = memberPath(dest, m.entry.name);
+    const state = ctx.predicted.file(at);
+    if (!state) continue;
+    const member = predictedMember(m.entry, state);
+    if (typeof member === 'string') return `${at}: ${member}; cannot predict the extraction`;
+    m.dest = member;
+  }
+  return undefined;
+}
+
+/** Check mode: records what the extraction would write. */
+function recordExtraction(
+  ctx: ModuleContext,
+  { dest, drift, destOf, entries, opts }: { dest: string; drift: Drift[]; destOf: Map<string, DestMember>; entries: ManifestEntry[]; opts: CompareOptions },
+): void {
+  const byName = new Map(entries.map((e) => [e.name, e] as const));
+  for (const d of drift) {
+    const state = stateAfter(d, destOf.get(d.entry.name) ?? { type: 'absent' }, byName, opts);
+    if (state) ctx.predicted.setFile(memberPath(dest, d.entry.name), state);
+  }
+}
 
 async function extract(ctx: ModuleContext, job: ExtractJob, localFile: string | undefined, report: { files: number; dest: string; data: ResultData }): Promise<ApplyOutcome> {
   if (job.source.kind === 'controller' && localFile) job.source = { kind: 'controller', bytes: readFileSync(localFile) };
@@ -159,6 +253,11 @@ async function extract(ctx: ModuleContext, job: ExtractJob, localFile: string | 
     ...(chowns.length ? [`set owner of ${chowns.length}`] : []),
   ].join('; ');
   return { kind: 'changed', msg: `extracted ${report.files} files into ${report.dest} (${changed})`, data };
+}
+
+/** The path a member lands at ("./bin/" in /usr/local → /usr/local/bin). */
+function memberPath(dest: string, name: string): string {
+  return path.posix.join(dest, name).replace(/(.)\/+$/, '$1');
 }
 
 function driftDiff(src: string, dest: string, drift: Drift[], destOf: Map<string, DestMember>, opts: { root: boolean; umask: number }): DiffEntry {

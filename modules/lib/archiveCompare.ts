@@ -1,4 +1,5 @@
 // Compares each archive member with what is under dest and says what must be written. Pure.
+import type { PredictedFile } from '../../engine/types.ts';
 import type { ManifestEntry } from './archiveManifest.ts';
 import { displayName } from './archiveManifest.ts';
 import type { DestMember, MemberState } from './archiveProbe.ts';
@@ -89,4 +90,56 @@ export function describeDrift(drift: Drift[], limit = 10): string {
   const shown = drift.slice(0, limit).map((d) => `${displayName(d.entry.name)} (${d.reason})`);
   if (drift.length > limit) shown.push(`and ${drift.length - limit} more`);
   return shown.join(', ');
+}
+
+/**
+ * A member's dest path as check mode predicts it (an earlier task's state wins over the host's).
+ * A string is the reason the comparison cannot be made.
+ */
+export function predictedMember(entry: ManifestEntry, p: PredictedFile): DestMember | string {
+  switch (p.type) {
+    case 'absent':
+      return { type: 'absent' };
+    case 'directory':
+      return { type: 'dir', mode: p.mode ?? '0755', owner: p.owner ?? 'root', group: p.group ?? 'root' };
+    case 'link':
+      return { type: 'link', owner: 'root', group: 'root', value: p.target };
+    case 'file':
+      if (entry.kind === 'h') return 'an earlier task would write it, and whether it would stay a hard link cannot be known';
+      if (entry.kind === 'f' && !p.checksum) return 'an earlier task would write it with content not known in advance';
+      return { type: 'file', mode: p.mode ?? '0644', owner: p.owner ?? 'root', group: p.group ?? 'root', ...(p.checksum ? { value: p.checksum } : {}) };
+  }
+}
+
+/**
+ * The state extracting a drifting member leaves at its dest path (check mode records it). `dest` is
+ * what is there now; `entries` finds the member a hard link points at.
+ */
+export function stateAfter(d: Drift, dest: DestMember, entries: ReadonlyMap<string, ManifestEntry>, opts: CompareOptions): PredictedFile | undefined {
+  const e = d.entry;
+  const owners = { ...(opts.owner ? { owner: opts.owner } : {}), ...(opts.group ? { group: opts.group } : {}) };
+  if (d.action === 'chown') {
+    const now = { ...(dest.mode ? { mode: dest.mode } : {}), ...(dest.owner ? { owner: dest.owner } : {}), ...(dest.group ? { group: dest.group } : {}), ...owners };
+    if (dest.type === 'dir') return { type: 'directory', ...now };
+    if (dest.type === 'link') return { type: 'link', target: dest.value ?? e.value ?? '' };
+    if (dest.type !== 'file') return undefined;
+    // Only the owner drifts, so the content is the member's (a hard link's is its target's).
+    const sum = e.kind === 'h' ? entries.get(e.value ?? '')?.value : e.value;
+    return { type: 'file', ...now, ...(sum ? { checksum: sum } : {}) };
+  }
+  switch (e.kind) {
+    case 'd':
+      // The extract script creates a missing directory with the archived mode (chmod, no umask).
+      return { type: 'directory', ...(e.mode ? { mode: e.mode } : {}), ...owners };
+    case 'f':
+      return { type: 'file', ...(e.value ? { checksum: e.value } : {}), ...(e.mode ? { mode: expectedMode(e.mode, opts) } : {}), ...(e.size !== undefined ? { size: e.size } : {}), ...owners };
+    case 'l':
+      return e.value ? { type: 'link', target: e.value } : undefined;
+    case 'h': {
+      const target = entries.get(e.value ?? '');
+      return { type: 'file', ...(target?.value ? { checksum: target.value } : {}), ...(target?.mode ? { mode: expectedMode(target.mode, opts) } : {}), ...owners };
+    }
+    case 'o':
+      return undefined;
+  }
 }

@@ -14,6 +14,8 @@ export type ProbeSource = { kind: 'remote'; path: string } | { kind: 'url'; url:
 export interface ArchiveProbeRequest {
   source: ProbeSource;
   dest: string;
+  /** Check mode: an earlier task would create dest, so plan as if it existed (empty where missing). */
+  assumeDest?: boolean;
   creates?: string;
   spec: ManifestSpec;
   programs: string[];
@@ -75,7 +77,8 @@ export function archiveProbeScript(req: ArchiveProbeRequest): string {
   const src = req.source;
   const lines = [SHA256_PROBE, `tab=$(printf '\\t')`, 'echo "uid=$(id -u)"; echo "umask=$(umask)"'];
   if (req.creates) lines.push(`if [ -e ${shellQuote(req.creates)} ] || [ -L ${shellQuote(req.creates)} ]; then echo creates=1; exit 0; fi`);
-  lines.push(`D=${shellQuote(req.dest)}`, 'if [ ! -d "$D" ]; then echo dest=missing; exit 0; fi');
+  lines.push(`D=${shellQuote(req.dest)}`);
+  if (!req.assumeDest) lines.push('if [ ! -d "$D" ]; then echo dest=missing; exit 0; fi');
   if (req.programs.length) {
     lines.push(
       `missing=; for prog in ${req.programs.join(' ')}; do command -v "$prog" >/dev/null 2>&1 || missing="$missing $prog"; done`,

@@ -11,8 +11,6 @@ export interface GetUrlRequest {
   url: string;
   fileName: string;
   force: boolean;
-  /** Check mode: what an earlier task may create is unknown, not missing. */
-  check: boolean;
   checksum?: ChecksumSpec;
   wanted: WantedAttributes;
 }
@@ -20,7 +18,6 @@ export interface GetUrlRequest {
 /** What get_url will do on this host. `expected` is the sha256 the download must have, when known. */
 export type GetUrlDecision =
   | { kind: 'failed'; msg: string }
-  | { kind: 'unknown'; msg: string }
   | { kind: 'ok'; msg: string; expected?: string }
   | { kind: 'attributes'; msg: string; diff: DiffEntry[]; expected?: string }
   | { kind: 'download'; msg: string; diff: DiffEntry[]; expected?: string; compareWithDest: boolean };
@@ -29,11 +26,8 @@ export type GetUrlDecision =
 export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDecision {
   const p = probe.path;
   if (probe.destIsDir && !req.fileName) return { kind: 'failed', msg: `dest is a directory and the URL ${req.url} has no file name to save as` };
-  if (!probe.parentIsDir) {
-    const msg = `destination directory ${path.posix.dirname(p)} does not exist`;
-    // TODO(predicted state): check mode could know whether an earlier task creates the directory.
-    return req.check ? { kind: 'unknown', msg: `${msg} yet (an earlier task may create it); cannot predict the download` } : { kind: 'failed', msg };
-  }
+  // In check mode the probe already carries what earlier tasks would create (see predictProbe).
+  if (!probe.parentIsDir) return { kind: 'failed', msg: `destination directory ${path.posix.dirname(p)} does not exist` };
   const t = probe.target;
   if (t.type === 'directory' || t.type === 'other') return { kind: 'failed', msg: `${p} exists and is not a regular file (${t.type})` };
   const noTool: GetUrlDecision = { kind: 'failed', msg: noDownloaderMessage(req.host) };

@@ -1,7 +1,9 @@
 // get_url's read-only probe: one remote command that finds the downloader, the real dest path and its
 // state, the upstream checksum file and (force without checksum) the sha256 of the remote content.
+// In check mode predictProbe() lays the state earlier tasks would leave over what the host says.
 import path from 'node:path';
 import { shellQuote } from '../../engine/quote.ts';
+import type { PredictedFile, PredictedState } from '../../engine/types.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
 import { SHA256_PROBE, sha256Of } from './remoteSha256.ts';
 
@@ -18,6 +20,8 @@ export interface GetUrlProbeRequest {
   sumsUrl?: string;
   /** Stream the URL through sha256 (force without checksum) when dest is a file. */
   streamSum: boolean;
+  /** Stream even when dest is not a file on the host (check mode: an earlier task would create it). */
+  streamAlways?: boolean;
 }
 
 /** What is at the resolved dest path. */
@@ -28,6 +32,8 @@ export type DestState =
 /** The parsed probe output. */
 export interface GetUrlProbe {
   tool: 'curl' | 'wget' | '';
+  /** The umask new files get (a new dest is 0666 & ~umask). */
+  umask: number;
   /** dest was a directory, so `path` is dest/<file name from the URL>. */
   destIsDir: boolean;
   path: string;
@@ -47,7 +53,7 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
   const lines = [
     DOWNLOADER_PROBE,
     SHA256_PROBE,
-    'echo "tool=$FP_TOOL"',
+    'echo "tool=$FP_TOOL"; echo "umask=$(umask)"',
     // A dest ending in '/' names a directory even before it exists (an earlier task may create it).
     req.dest.endsWith('/')
       ? `echo dest_is_dir=1; p=${named}`
@@ -63,7 +69,8 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
   }
   if (req.streamSum) {
     const fetch = fetchCommand(req.url, '-', req.fetch);
-    lines.push(`if [ -f "$p" ]; then { { ${fetch}; echo "stream_rc=$?" >&3; } | $FP_SHA | cut -c1-64 | sed 's/^/stream_sum=/'; } 3>&1; fi`);
+    const stream = `{ { ${fetch}; echo "stream_rc=$?" >&3; } | $FP_SHA | cut -c1-64 | sed 's/^/stream_sum=/'; } 3>&1`;
+    lines.push(req.streamAlways ? stream : `if [ -f "$p" ]; then ${stream}; fi`);
   }
   lines.push('exit 0');
   return lines.join('\n');
@@ -98,6 +105,7 @@ export function parseGetUrlProbe(output: string, stderr = ''): GetUrlProbe {
   }
   const probe: GetUrlProbe = {
     tool: tool === 'curl' || tool === 'wget' ? tool : '',
+    umask: /^[0-7]{1,4}$/.test(kv.get('umask') ?? '') ? parseInt(kv.get('umask') as string, 8) : 0o022,
     destIsDir: kv.get('dest_is_dir') === '1',
     path: kv.get('path') ?? '',
     parentIsDir: kv.get('parent') === 'dir',
@@ -107,4 +115,65 @@ export function parseGetUrlProbe(output: string, stderr = ''): GetUrlProbe {
   if (stderr.trim()) probe.stderr = stderr.trim();
   if (kv.has('stream_rc')) probe.stream = { rc: Number(kv.get('stream_rc')), sum: kv.get('stream_sum') ?? '' };
   return probe;
+}
+
+/** What predictProbe needs besides the probe. */
+export interface PredictRequest {
+  dest: string;
+  fileName: string;
+  /** The decision compares dest's sha256 (a checksum is given, or force). */
+  needSum: boolean;
+}
+
+/**
+ * The probe as the real run would see it after the earlier tasks of a check run: a predicted state of
+ * dest (a directory to save into, or the file itself) and of its parent directory wins over the host's.
+ * A string is the reason the outcome cannot be known.
+ */
+export function predictProbe(probe: GetUrlProbe, req: PredictRequest, predicted: PredictedState): GetUrlProbe | string {
+  const out: GetUrlProbe = { ...probe };
+  const destState = req.dest.endsWith('/') ? undefined : predicted.file(req.dest);
+  if (destState && (destState.type === 'directory') !== probe.destIsDir) {
+    // dest would be (or would no longer be) a directory: the file lands elsewhere than the probe looked.
+    out.destIsDir = destState.type === 'directory';
+    out.path = out.destIsDir ? (req.fileName ? path.posix.join(req.dest, req.fileName) : '') : req.dest;
+    out.parentIsDir = out.destIsDir || probe.parentIsDir;
+    // A directory the host does not have holds nothing; a dest that stops being a directory is predicted below.
+    out.target = { type: 'absent' };
+  }
+  if (!out.path) return out;
+  const parent = predicted.file(path.posix.dirname(out.path));
+  if (parent && parent.type !== 'link') out.parentIsDir = parent.type === 'directory';
+  const own = predicted.file(out.path);
+  if (!own) return out;
+  const target = predictedTarget(own);
+  if (typeof target === 'string') return `${out.path} ${target}; cannot predict the download`;
+  if (target.type === 'file' && !target.sum && req.needSum) {
+    return `${out.path} would be written by an earlier task with content not known in advance; cannot tell whether it matches`;
+  }
+  out.target = target;
+  // Whatever would put something at the path would have its directory.
+  if (target.type !== 'absent') out.parentIsDir = true;
+  return out;
+}
+
+/** A predicted path as the probe would have found it (defaults are what fleetplay's writers produce). */
+function predictedTarget(p: PredictedFile): DestState | string {
+  switch (p.type) {
+    case 'absent':
+      return { type: 'absent' };
+    case 'directory':
+      return { type: 'directory', mode: p.mode ?? '0755', owner: p.owner ?? 'root', group: p.group ?? 'root', size: 0 };
+    case 'link':
+      return `would be a symlink to ${p.target}`;
+    case 'file':
+      return {
+        type: 'file',
+        mode: p.mode ?? '0644',
+        owner: p.owner ?? 'root',
+        group: p.group ?? 'root',
+        size: p.size ?? (p.content !== undefined ? Buffer.byteLength(p.content) : 0),
+        ...(p.checksum ? { sum: p.checksum } : {}),
+      };
+  }
 }

@@ -1,8 +1,10 @@
 // Controller-side cache of archive manifests, so a no-op unarchive hashes the archive and the dest
 // files but does not decompress the archive. Entries are addressed by the archive's sha256 (plus the
 // options that shape the manifest), so an entry can never be stale; nothing is stored on the hosts.
+// Each manifest is also filed under its archive's sha256 alone, so check mode can find the manifest of
+// an archive an earlier task would download (it knows the sha256, not where the archive was seen).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
@@ -38,8 +40,48 @@ export function cachedManifests(source: string, spec: ManifestSpec): CachedManif
 
 /** Records a manifest (atomically; a cache that cannot be written is silently skipped). */
 export function rememberManifest(source: string, spec: ManifestSpec, manifest: CachedManifest): void {
-  const file = fileFor(source, spec);
   const manifests = [manifest, ...cachedManifests(source, spec).filter((m) => m.archiveSha !== manifest.archiveSha)].slice(0, KEEP);
+  writeCacheFile(source, spec, manifests);
+  writeCacheFile(shaSource(manifest.archiveSha), spec, [manifest]);
+}
+
+/**
+ * The cached manifest of the archive with this sha256, wherever it was seen; undefined when none.
+ * Manifests cached before the sha256 index existed are found by reading the other cache files.
+ */
+export function manifestBySha(archiveSha: string, spec: ManifestSpec): CachedManifest | undefined {
+  const direct = cachedManifests(shaSource(archiveSha), spec).find((m) => m.archiveSha === archiveSha);
+  if (direct) return direct;
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir()).filter((n) => n.endsWith('.json'));
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    let source: unknown;
+    try {
+      source = (JSON.parse(readFileSync(path.join(cacheDir(), name), 'utf8')) as { source?: unknown }).source;
+    } catch {
+      continue;
+    }
+    // Only a file written for the same options (its name is derived from them) describes this manifest.
+    if (typeof source !== 'string' || path.basename(fileFor(source, spec)) !== name) continue;
+    const found = cachedManifests(source, spec).find((m) => m.archiveSha === archiveSha);
+    if (found) {
+      writeCacheFile(shaSource(archiveSha), spec, [found]);
+      return found;
+    }
+  }
+  return undefined;
+}
+
+function shaSource(archiveSha: string): string {
+  return `sha256:${archiveSha}`;
+}
+
+function writeCacheFile(source: string, spec: ManifestSpec, manifests: CachedManifest[]): void {
+  const file = fileFor(source, spec);
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;

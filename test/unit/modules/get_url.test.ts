@@ -12,13 +12,13 @@ const B = 'b'.repeat(64);
 const URL = 'https://example.test/rel/containerd-1.6.6-linux-amd64.tar.gz';
 
 function probe(over: Partial<GetUrlProbe> = {}): GetUrlProbe {
-  return { tool: 'curl', destIsDir: false, path: '/opt/x.tgz', parentIsDir: true, target: { type: 'absent' }, ...over };
+  return { tool: 'curl', umask: 0o022, destIsDir: false, path: '/opt/x.tgz', parentIsDir: true, target: { type: 'absent' }, ...over };
 }
 function file(sum?: string, attrs: Partial<{ mode: string; owner: string; group: string }> = {}): GetUrlProbe['target'] {
   return { type: 'file', mode: '0644', owner: 'root', group: 'root', size: 10, ...(sum ? { sum } : {}), ...attrs };
 }
 function req(over: Partial<GetUrlRequest> = {}): GetUrlRequest {
-  return { host: 'n1', url: URL, fileName: 'containerd-1.6.6-linux-amd64.tar.gz', force: false, check: false, wanted: {}, ...over };
+  return { host: 'n1', url: URL, fileName: 'containerd-1.6.6-linux-amd64.tar.gz', force: false, wanted: {}, ...over };
 }
 
 describe('checksum arguments and upstream checksum files', () => {
@@ -64,6 +64,7 @@ describe('probe output', () => {
   it('parses dest state, the checksum file and the streamed sum', () => {
     const out = [
       'tool=wget',
+      'umask=0027',
       'dest_is_dir=1',
       'path=/opt/containerd-1.6.6-linux-amd64.tar.gz',
       'parent=dir',
@@ -80,6 +81,7 @@ describe('probe output', () => {
     ].join('\n');
     expect(parseGetUrlProbe(out)).toEqual({
       tool: 'wget',
+      umask: 0o027,
       destIsDir: true,
       path: '/opt/containerd-1.6.6-linux-amd64.tar.gz',
       parentIsDir: true,
@@ -168,10 +170,6 @@ describe('decision', () => {
 
   it('fails on a missing parent, a directory dest, or a URL without a file name', () => {
     expect(decideGetUrl(probe({ parentIsDir: false, path: '/nope/x' }), req()).msg).toBe('destination directory /nope does not exist');
-    expect(decideGetUrl(probe({ parentIsDir: false, path: '/nope/x' }), req({ check: true }))).toEqual({
-      kind: 'unknown',
-      msg: 'destination directory /nope does not exist yet (an earlier task may create it); cannot predict the download',
-    });
     const dir = { type: 'directory' as const, mode: '0755', owner: 'root', group: 'root', size: 0 };
     expect(decideGetUrl(probe({ target: dir }), req()).msg).toBe('/opt/x.tgz exists and is not a regular file (directory)');
     expect(decideGetUrl(probe({ destIsDir: true, path: '' }), req({ url: 'https://h/', fileName: '' })).msg).toContain('has no file name');
