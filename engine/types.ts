@@ -108,6 +108,10 @@ export interface TaskResult {
   handler?: boolean;
   /** Remote commands (round trips) this result cost. */
   commands?: number;
+  /** When the task started on this host (ISO 8601). */
+  startedAt?: string;
+  /** Rolling batch number (1-based) when the play has `serial`. */
+  batch?: number;
 }
 
 // ---------------------------------------------------------------- predicted state (check mode)
@@ -240,6 +244,16 @@ export interface TaskDef extends TaskScope {
   listen: string[];
   changedWhen?: Condition[];
   failedWhen?: Condition[];
+  /** At most this many hosts run the task at once. */
+  throttle?: number;
+  /** Run on the first host of the batch only; its result is registered for every host. */
+  runOnce?: boolean;
+  /** Retry until `until` holds: at most `retries` more attempts, `delay` seconds apart. */
+  until?: Condition[];
+  retries?: number;
+  delay?: number;
+  /** Seconds each remote command of the task may take before it is killed and the task fails. */
+  timeout?: number;
   /** Location of any key or value inside the task (path relative to the task mapping). */
   locate(path: ReadonlyArray<string | number>, which?: 'key' | 'value'): SourceLocation;
 }
@@ -277,6 +291,12 @@ export interface PlayDef {
   becomeUser?: string;
   gatherFacts: boolean;
   tags: string[];
+  /** Rolling batches: a count, a percentage ("30%"), or a list of them (the last one repeats). */
+  serial?: unknown;
+  /** Stop starting batches once more than this percentage of a batch failed (unreachable counts). */
+  maxFailPercentage?: number;
+  /** Any failure stops the play for every host after the current task. */
+  anyErrorsFatal: boolean;
   preTasks: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];
@@ -297,6 +317,10 @@ export interface Playbook {
 /** Receives the run as it happens (console output, report collection). */
 export interface RunEvents {
   playStart(play: { name: string; hosts: string[] }): void;
+  /** A rolling batch starts (only for plays with `serial`). */
+  batchStart?(batch: { index: number; count: number; hosts: string[] }): void;
+  /** Something the operator must know (a stopped rollout). */
+  notice?(text: string): void;
   taskStart(task: { title: string; location?: SourceLocation; handler: boolean }): void;
   result(result: TaskResult): void;
 }
@@ -310,4 +334,6 @@ export interface RunReport {
   recap: Record<string, RecapCounters>;
   results: TaskResult[];
   interrupted: boolean;
+  /** Hosts a play selected that were never attempted (a stopped rollout, an interrupt). */
+  notRun: string[];
 }

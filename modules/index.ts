@@ -15,6 +15,7 @@ import { fileModule } from './file.ts';
 import { metaModule } from './meta.ts';
 import { statModule } from './stat.ts';
 import { templateModule } from './template.ts';
+import { waitForModule } from './wait_for.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -36,6 +37,7 @@ const all: ModuleDefinition[] = [
   assertModule,
   failModule,
   metaModule,
+  waitForModule,
 ];
 
 const byName = new Map<string, ModuleDefinition>();

@@ -33,11 +33,11 @@ export function list(p: Parsed, name: string): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
-/** Reads a positive integer option. */
-export function int(p: Parsed, name: string, fallback: number): number {
+/** Reads a whole-number option (at least `min`, default 1). */
+export function int(p: Parsed, name: string, fallback: number, min = 1): number {
   const v = str(p, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new FleetError('arguments', `--${name} needs a positive whole number, got '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new FleetError('arguments', `--${name} needs a whole number of at least ${min}, got '${v}'`);
   return Number(v);
 }
 

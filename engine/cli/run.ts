@@ -3,7 +3,9 @@ import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
 import { formatPlan } from '../output/plan.ts';
-import { exitCodeFor, writeReport } from '../output/report.ts';
+import { exitCodeFor, retryHosts, writeReport, writeRetryFile } from '../output/report.ts';
+import os from 'node:os';
+import path from 'node:path';
 import { loadPlaybook } from '../playbook/load.ts';
 import { FleetError } from '../errors.ts';
 import { commaList, int, list, parseCommand, str, type OptionSpec } from './args.ts';
@@ -27,6 +29,8 @@ export const runOptions: OptionSpec = {
   'ask-become-pass': { type: 'boolean', short: 'K' },
   'no-color': { type: 'boolean' },
   strict: { type: 'boolean' },
+  'retry-file': { type: 'string' },
+  'connect-retries': { type: 'string' },
 };
 
 /** Help text of `run`. */
@@ -45,6 +49,8 @@ Options:
   -t, --tags TAGS          run only tasks with these tags (comma separated, repeatable)
       --skip-tags TAGS     skip tasks with these tags
       --report FILE        write a JSON report of every result
+      --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry)
+      --connect-retries N  retries of a failed SSH connect, with backoff, before unreachable (default 2)
       --accept-new-host-keys  trust and record host keys not yet in known_hosts
   -T, --timeout SECONDS    SSH connect timeout (default 10)
   -k, --ask-pass           prompt for the SSH password (or set FLEETPLAY_SSH_PASSWORD)
@@ -82,13 +88,14 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const color = !p.values['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
 
   let interrupts = 0;
+  const abort = new AbortController();
   const onSignal = (signal: string) => {
     interrupts++;
     if (interrupts === 1) {
-      out(`\n${signal}: finishing tasks in flight, starting no new ones (press Ctrl-C again to abort)\n`);
-    } else {
-      out(`\n${signal} again: aborting\n`);
-      process.exit(130);
+      out(`\n${signal}: finishing tasks in flight, starting no new ones (press Ctrl-C again to abort them)\n`);
+    } else if (interrupts === 2) {
+      out(`\n${signal} again: aborting tasks in flight (files on hosts are replaced atomically, never half-written)\n`);
+      abort.abort();
     }
   };
   const sigint = () => onSignal('SIGINT');
@@ -103,7 +110,13 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
       extraVars,
       tags: { only: commaList(p, 'tags'), skip: commaList(p, 'skip-tags') },
       ...(limit ? { limit } : {}),
-      transport: { connectTimeoutMs, ...(password ? { password } : {}), acceptNewHostKeys: p.values['accept-new-host-keys'] === true },
+      transport: {
+        connectTimeoutMs,
+        connectRetries: int(p, 'connect-retries', 2, 0),
+        ...(password ? { password } : {}),
+        acceptNewHostKeys: p.values['accept-new-host-keys'] === true,
+      },
+      abort: abort.signal,
       ...(becomePassword ? { becomePassword } : {}),
       events: consoleEvents({ diff, color, write: out }),
       stopping: () => interrupts > 0,
@@ -112,6 +125,10 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     if (check) out(formatPlan(report));
     const reportFile = str(p, 'report');
     if (reportFile) writeReport(reportFile, report);
+    const retry = retryHosts(report);
+    const retryFile = str(p, 'retry-file') ?? path.join(process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'), `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`);
+    writeRetryFile(retryFile, retry);
+    if (retry.length) out(`retry file: ${retryFile} (${retry.length} host${retry.length === 1 ? '' : 's'}); resume with --limit @${retryFile}\n`);
     const code = exitCodeFor(report);
     const unknown = Object.values(report.recap).reduce((n, c) => n + c.unknown, 0);
     if (code === 0 && check && p.values.strict === true && unknown > 0) {

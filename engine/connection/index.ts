@@ -11,6 +11,8 @@ export interface TransportOptions {
   /** CLI override: --accept-new-host-keys. */
   acceptNewHostKeys?: boolean;
   connectTimeoutMs: number;
+  /** Extra connect attempts (with backoff) before a host is unreachable. */
+  connectRetries?: number;
   /** From FLEETPLAY_SSH_PASSWORD or a prompt. */
   password?: string;
 }
@@ -41,6 +43,7 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
     knownHostsFiles,
     hostKeyPolicy: off ? 'off' : options.acceptNewHostKeys ? 'accept-new' : 'strict',
     connectTimeoutMs: options.connectTimeoutMs,
+    connectRetries: Number(vars.ansible_ssh_retries ?? options.connectRetries ?? 2),
     keepaliveMs: 15_000,
   });
 }

@@ -14,14 +14,19 @@ export class LocalConnection implements Connection {
     const wrapped = wrapCommand(command, options.become, this.loginUser);
     const started = Date.now();
     return new Promise((resolve) => {
-      const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // Its own process group, so a timeout kills the whole command, not just the shell.
+      const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
       const timer = options.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            try {
+              process.kill(-child.pid!, 'SIGKILL');
+            } catch {
+              child.kill('SIGKILL');
+            }
           }, options.timeoutMs)
         : undefined;
       child.stdout.on('data', (d: Buffer) => out.push(d));

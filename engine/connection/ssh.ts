@@ -24,6 +24,8 @@ export interface SshParams {
   knownHostsFiles: string[];
   hostKeyPolicy: 'strict' | 'accept-new' | 'off';
   connectTimeoutMs: number;
+  /** Extra attempts after a failed connect (refused, timed out), 0.5 s, 1 s, 2 s … apart. */
+  connectRetries: number;
   keepaliveMs: number;
 }
 
@@ -51,7 +53,7 @@ export class SshConnection implements Connection {
   /** Opens the connection (idempotent). Throws UnreachableError or HostKeyError. */
   connect(): Promise<Client> {
     if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= this.open().finally(() => {
+    this.connecting ??= this.openWithRetries().finally(() => {
       this.connecting = undefined;
     });
     return this.connecting;
@@ -126,6 +128,22 @@ export class SshConnection implements Connection {
 
   private where(): string {
     return `${this.params.address}:${this.params.port}`;
+  }
+
+  /** Network failures are retried with backoff; host key and authentication failures are not. */
+  private async openWithRetries(): Promise<Client> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.open();
+      } catch (err) {
+        const retryable = err instanceof UnreachableError && !/authentication failed/.test(err.message);
+        if (!retryable || attempt >= this.params.connectRetries || this.closedByUs) {
+          if (err instanceof UnreachableError && attempt > 0) throw new UnreachableError(this.host, `${err.message} (after ${attempt + 1} attempts)`);
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
   }
 
   private open(): Promise<Client> {

@@ -23,7 +23,7 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
     report(o);
     ({ status, registered } = o);
   } else if (!task.loop) {
-    const o = await runItem(task, host, vars, settings, { has: false });
+    const o = await runWithRetries(task, settings, () => runItem(task, host, vars, settings, { has: false }));
     report(o);
     ({ status, registered } = o);
   } else {
@@ -34,6 +34,7 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
   trackUnknown(task, host, status, registered);
   count(host, status, settings.ignoreErrors);
+  if (status === 'failed' && !settings.ignoreErrors && run.play.anyErrorsFatal) run.state.fatal = true;
   if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
 }
 
@@ -69,7 +70,8 @@ async function runLoop(
   for (let i = 0; i < items.length; i++) {
     const extra: Vars = { [loop.loopVar]: items[i], ...(loop.indexVar ? { [loop.indexVar]: i } : {}) };
     const itemVars = taskVars(host, run.vars, scopeVars, task.location, extra);
-    const o = await runItem(task, host, itemVars, { ...settings, varsWith: (more) => taskVars(host, run.vars, scopeVars, task.location, { ...extra, ...more }) }, { has: true, value: items[i] });
+    const itemSettings = { ...settings, varsWith: (more: Vars) => taskVars(host, run.vars, scopeVars, task.location, { ...extra, ...more }) };
+    const o = await runWithRetries(task, itemSettings, () => runItem(task, host, itemVars, itemSettings, { has: true, value: items[i] }));
     outcomes.push(o);
     report(o);
     if (o.status === 'unreachable') break;
@@ -86,6 +88,32 @@ async function runLoop(
     msg: status === 'failed' ? 'One or more items failed' : 'All items completed',
   };
   return { status: outcomes.length === 0 ? 'skipped' : status, registered };
+}
+
+/**
+ * retries/until: runs the item again (after `delay` seconds) until the `until` condition holds on its
+ * registered result, at most `retries` more times (default 3). Check mode evaluates it once.
+ */
+async function runWithRetries(task: TaskDef, settings: TaskSettings, attempt: () => Promise<ItemOutcome>): Promise<ItemOutcome> {
+  if (!task.until) return attempt();
+  const retries = task.retries ?? 3;
+  let o = await attempt();
+  for (let n = 1; ; n++) {
+    if (o.status === 'unreachable' || o.status === 'skipped' || o.status === 'unknown') return o;
+    let holds: boolean;
+    try {
+      holds = conditionsHold(task.until, settings.varsWith({ [task.register ?? 'result']: o.registered }));
+    } catch (err) {
+      return { ...o, status: 'failed', msg: (err as Error).message };
+    }
+    if (holds) return { ...o, registered: { ...o.registered, attempts: n } };
+    if (settings.check || n > retries) {
+      const msg = settings.check ? o.msg : `until condition still false after ${n} attempt${n === 1 ? '' : 's'}: ${o.msg}`;
+      return { ...o, status: settings.check ? o.status : 'failed', msg, registered: { ...o.registered, attempts: n, failed: !settings.check } };
+    }
+    await new Promise((r) => setTimeout(r, (task.delay ?? 5) * 1000));
+    o = await attempt();
+  }
 }
 
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
@@ -149,6 +177,8 @@ function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, ti
     durationMs: o.durationMs,
     msg: settings.noLog ? HIDDEN : redact(o.msg),
     location: task.location,
+    startedAt: new Date(Date.now() - o.durationMs).toISOString(),
+    ...(run.batch ? { batch: run.batch } : {}),
   };
   if ('item' in o) result.item = settings.noLog ? '(hidden)' : o.item;
   if (o.diff && !settings.noLog) result.diff = o.diff.map((d) => ({ header: d.header, before: redact(d.before), after: redact(d.after) }));

@@ -21,6 +21,10 @@ export interface PlayRun {
   becomePassword?: string;
   /** Title used in results for this play. */
   playName: string;
+  /** Rolling batch number (1-based) when the play has `serial`. */
+  batch?: number;
+  /** Shared across batches: set when any_errors_fatal tripped. */
+  state: { fatal: boolean };
 }
 
 /** Keywords inherited from enclosing blocks and includes. */

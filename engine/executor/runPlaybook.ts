@@ -5,16 +5,13 @@ import pLimit from 'p-limit';
 import { createConnection, type TransportOptions } from '../connection/index.ts';
 import { selectHosts } from '../inventory/index.ts';
 import { renderString } from '../template/render.ts';
-import { UnreachableError } from '../errors.ts';
-import { HostKeyError } from '../connection/ssh.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
-import { gatherFacts } from './facts.ts';
 import { playbookDefaults } from './playbookVars.ts';
 import { createPredictedState } from './predicted.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
-import { rootScope, type PlayRun } from './playRun.ts';
-import { flushHandlers, runNodes } from './strategy.ts';
+import type { PlayRun } from './playRun.ts';
+import { runPlay } from './runPlay.ts';
 import type { TagFilter } from './tags.ts';
 
 /** Options of one run (from the command line). */
@@ -31,6 +28,8 @@ export interface RunOptions {
   events: RunEvents;
   /** Set by the CLI on the first interrupt. */
   stopping(): boolean;
+  /** Aborted by the CLI on the second interrupt: connections are closed, tasks in flight end. */
+  abort?: AbortSignal;
 }
 
 /** Runs every play in order; hosts that fail or become unreachable leave the rest of the playbook. */
@@ -42,10 +41,15 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const hosts = new Map<string, HostRun>();
   const secrets = [options.transport.password, options.becomePassword].filter((s): s is string => !!s);
   const defaults = playbookDefaults(playbook, inventory);
+  const selectedEver = new Set<string>();
+  const closeAll = () => void Promise.all([...hosts.values()].map((h) => h.conn.close()));
+  options.abort?.addEventListener('abort', closeAll, { once: true });
+  let stopped = false;
   try {
     for (const play of playbook.plays) {
-      if (options.stopping()) break;
+      if (options.stopping() || stopped) break;
       const selected = selectHosts(inventory, play.hosts).filter((h) => !options.limit || options.limit.has(h));
+      for (const h of selected) selectedEver.add(h);
       const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {})).filter((h) => h.status === 'active');
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
@@ -63,10 +67,12 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         secrets: playSecrets,
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
         playName: play.name,
+        state: { fatal: false },
       };
-      await runPlay(run);
+      stopped = (await runPlay(run)) === 'stopped';
     }
   } finally {
+    options.abort?.removeEventListener('abort', closeAll);
     await Promise.all([...hosts.values()].map((h) => h.conn.close()));
   }
   const recap: RunReport['recap'] = {};
@@ -79,45 +85,8 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     recap,
     results,
     interrupted: options.stopping(),
+    notRun: [...selectedEver].filter((h) => !hosts.get(h)?.attempted),
   };
-}
-
-async function runPlay(run: PlayRun): Promise<void> {
-  if (run.play.gatherFacts) await runGatherFacts(run);
-  const scope = rootScope(run.play);
-  for (const section of [run.play.preTasks, run.play.tasks, run.play.postTasks]) {
-    if (run.stopping()) return;
-    await runNodes(section, run.hosts, scope, run);
-    if (!run.stopping()) await flushHandlers(run, scope);
-  }
-}
-
-async function runGatherFacts(run: PlayRun): Promise<void> {
-  run.events.taskStart({ title: 'Gathering Facts', handler: false });
-  await Promise.all(
-    run.hosts.map((h) =>
-      run.limit(async () => {
-        const started = Date.now();
-        h.attempted = true;
-        let status: TaskResult['status'] = 'ok';
-        let msg = '';
-        try {
-          const { facts, failed } = await gatherFacts(h.conn);
-          Object.assign(h.facts, facts);
-          if (failed) [status, msg] = ['failed', failed];
-          else msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
-        } catch (err) {
-          status = err instanceof UnreachableError ? 'unreachable' : 'failed';
-          msg = (err as Error).message;
-          if (!(err instanceof UnreachableError) && !(err instanceof HostKeyError)) msg = `fact gathering failed: ${msg}`;
-        }
-        if (status === 'ok') h.counters.ok++;
-        else if (status === 'unreachable') [h.counters.unreachable, h.status] = [h.counters.unreachable + 1, 'unreachable'];
-        else [h.counters.failed, h.status] = [h.counters.failed + 1, 'failed'];
-        run.events.result({ host: h.name, play: run.playName, task: 'Gathering Facts', module: 'gather_facts', status, durationMs: Date.now() - started, msg, commands: 1 });
-      }),
-    ),
-  );
 }
 
 function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions, defaults: Vars): HostRun {

@@ -62,7 +62,7 @@ export function conditionsHold(conds: Condition[], vars: Vars): boolean {
 /** Runs the task body once (one item) and turns every failure into data. */
 export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, item: { value?: unknown; has: boolean }): Promise<ItemOutcome> {
   const started = Date.now();
-  const counter = { commands: 0 };
+  const counter = { commands: 0, timedOut: false };
   const done = (o: Omit<ItemOutcome, 'durationMs'>): ItemOutcome => ({
     ...o,
     ...(item.has ? { item: item.value } : {}),
@@ -83,7 +83,12 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
     if (issues[0]) throw new FleetError('arguments', `${issues[0].message} (after templating)`, { location: task.locate([task.moduleKey, ...issues[0].path]) });
     const ctx = moduleContext(task, host, vars, settings, counter);
     const plan = await mod.plan(args, ctx);
-    return done(await settle(task, plan, settings, vars));
+    const outcome = await settle(task, plan, settings, vars);
+    if (counter.timedOut && outcome.status !== 'unreachable') {
+      const msg = `timed out: a command ran longer than the task's timeout of ${task.timeout}s`;
+      return done({ ...outcome, status: 'failed', msg, registered: { ...outcome.registered, failed: true, msg } });
+    }
+    return done(outcome);
   } catch (err) {
     return done(errorOutcome(err, host));
   }
@@ -147,14 +152,17 @@ function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationM
   return { status: 'failed', msg, registered: { failed: true, msg } };
 }
 
-function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, counter: { commands: number }): ModuleContext {
+function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, counter: { commands: number; timedOut: boolean }): ModuleContext {
   return {
     host: host.name,
     check: settings.check,
     vars,
-    run: (command, options = {}) => {
+    run: async (command, options = {}) => {
       counter.commands++;
-      return host.conn.exec(command, { ...options, ...(settings.become ? { become: settings.become } : {}) });
+      const timeoutMs = options.timeoutMs ?? (task.timeout ? task.timeout * 1000 : undefined);
+      const r = await host.conn.exec(command, { ...options, ...(timeoutMs ? { timeoutMs } : {}), ...(settings.become ? { become: settings.become } : {}) });
+      if (r.timedOut) counter.timedOut = true;
+      return r;
     },
     renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
     resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),

@@ -1,6 +1,7 @@
 // The linear strategy: each task runs on every active host (at most --forks at once) before the next
 // task starts. Blocks route failed hosts to rescue and everyone to always.
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import { parseTaskList } from '../playbook/tasks.ts';
@@ -16,7 +17,7 @@ import { tagsAllow } from './tags.ts';
 /** Runs a task list on the hosts that are still active. */
 export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   for (const node of nodes) {
-    if (run.stopping()) return;
+    if (run.stopping() || run.state.fatal) return;
     const active = hosts.filter((h) => h.status === 'active');
     if (active.length === 0) return;
     switch (node.kind) {
@@ -55,7 +56,16 @@ function headerTitle(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun): 
 export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun, handler: boolean): Promise<void> {
   if (!handler && !tagsAllow([...scope.tags, ...task.tags], run.tags)) return;
   run.events.taskStart({ title: headerTitle(task, hosts[0]!, scope, run), location: task.location, handler });
-  await Promise.all(hosts.map((h) => run.limit(() => runTaskOnHost(task, h, scope, run, handler))));
+  if (task.runOnce) {
+    // run_once: the first host runs it; every host of the batch gets its registered result.
+    const [first, ...others] = hosts;
+    await runTaskOnHost(task, first!, scope, run, handler);
+    if (task.register) for (const h of others) h.hostFacts[task.register] = first!.hostFacts[task.register];
+    return;
+  }
+  const throttle = task.throttle ? pLimit(task.throttle) : undefined;
+  const one = (h: HostRun) => run.limit(() => runTaskOnHost(task, h, scope, run, handler));
+  await Promise.all(hosts.map((h) => (throttle ? throttle(() => one(h)) : one(h))));
 }
 
 async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {

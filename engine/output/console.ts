@@ -31,6 +31,12 @@ export function consoleEvents(opts: ConsoleOptions): RunEvents {
       opts.write(`\n${paint('bold', `PLAY [${play.name}]`)} ${paint('dim', `${play.hosts.length} host${play.hosts.length === 1 ? '' : 's'}`)}\n`);
       if (play.hosts.length === 0) opts.write('  no hosts matched\n');
     },
+    batchStart(batch) {
+      opts.write(`${paint('bold', `BATCH ${batch.index}/${batch.count}`)} ${paint('dim', batch.hosts.join(', '))}\n`);
+    },
+    notice(text) {
+      opts.write(`${paint('failed', `!! ${text}`)}\n`);
+    },
     taskStart(task) {
       const where = task.location ? paint('dim', `  ${relative(task.location.file)}:${task.location.line}`) : '';
       opts.write(`${paint('bold', `${task.handler ? 'HANDLER' : 'TASK'} [${task.title}]`)}${where}\n`);
@@ -72,7 +78,7 @@ export function formatRecap(report: RunReport, color: boolean): string {
   const keys: Array<keyof RecapCounters> = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
   const showUnknown = report.check || hosts.some((h) => report.recap[h]!.unknown > 0);
   if (showUnknown) keys.push('unknown');
-  const lines = hosts.map((h) => {
+  const lines = hosts.filter((h) => !report.notRun.includes(h)).map((h) => {
     const c = report.recap[h]!;
     const kind = c.failed ? 'failed' : c.unreachable ? 'unreachable' : c.changed ? 'changed' : 'ok';
     const cells = keys.map((k) => {
@@ -92,5 +98,7 @@ export function formatRecap(report: RunReport, color: boolean): string {
     `${unreachable} unreachable`,
   ].join(', ');
   const mode = report.check ? ' (check mode: nothing was changed)' : '';
-  return `\n${paint('bold', 'PLAY RECAP')}\n${lines.join('\n')}\n\n${summary} in ${(report.durationMs / 1000).toFixed(1)}s${mode}${report.interrupted ? ' — INTERRUPTED' : ''}\n`;
+  for (const h of report.notRun) lines.push(`${paint('skipped', h.padEnd(width))} : not run`);
+  const notRunText = report.notRun.length ? `, ${report.notRun.length} not run` : '';
+  return `\n${paint('bold', 'PLAY RECAP')}\n${lines.join('\n')}\n\n${summary}${notRunText} in ${(report.durationMs / 1000).toFixed(1)}s${mode}${report.interrupted ? ' — INTERRUPTED' : ''}\n`;
 }

@@ -1,5 +1,6 @@
 // The --report JSON file: written atomically, same shape for check and real runs.
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RunReport } from '../types.ts';
 
 /** Writes the report to `file` (temp file, then rename). */
@@ -12,6 +13,7 @@ export function writeReport(file: string, report: RunReport): void {
     durationMs: report.durationMs,
     interrupted: report.interrupted,
     recap: report.recap,
+    notRun: report.notRun,
     results: report.results.map((r) => ({
       host: r.host,
       play: r.play,
@@ -25,10 +27,26 @@ export function writeReport(file: string, report: RunReport): void {
       ...(r.handler ? { handler: true } : {}),
       ...(r.diff ? { diff: r.diff } : {}),
       ...(r.commands !== undefined ? { commands: r.commands } : {}),
+      ...(r.startedAt ? { startedAt: r.startedAt } : {}),
+      ...(r.batch ? { batch: r.batch } : {}),
       ...(r.location ? { location: `${r.location.file}:${r.location.line}:${r.location.column}` } : {}),
     })),
   };
   writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+/** Hosts to retry: failed, unreachable, or never run. */
+export function retryHosts(report: RunReport): string[] {
+  const bad = Object.entries(report.recap).filter(([h, c]) => (c.failed > 0 || c.unreachable > 0) && !report.notRun.includes(h)).map(([h]) => h);
+  return [...bad, ...report.notRun];
+}
+
+/** Writes the retry file (one host per line), for `--limit @FILE`. */
+export function writeRetryFile(file: string, hosts: string[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, hosts.map((h) => `${h}\n`).join(''));
   renameSync(tmp, file);
 }
 

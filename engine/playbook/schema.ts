@@ -37,6 +37,12 @@ export const taskKeywords: Record<string, unknown> = {
   listen: stringList,
   changed_when: condition,
   failed_when: condition,
+  throttle: { type: 'integer', minimum: 1 },
+  run_once: { type: 'boolean' },
+  until: condition,
+  retries: { type: 'integer', minimum: 0 },
+  delay: { type: 'number', minimum: 0 },
+  timeout: { type: 'integer', minimum: 1 },
 };
 
 /** Keywords of a block entry. */
@@ -71,6 +77,15 @@ export const playSchema = {
     become_user: { type: 'string' },
     gather_facts: { type: 'boolean' },
     tags: stringList,
+    serial: {
+      anyOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'string', pattern: '^(\\d+%?|.*\\{\\{.*)$' },
+        { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\d+%?$' }] } },
+      ],
+    },
+    max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
+    any_errors_fatal: { type: 'boolean' },
     pre_tasks: taskList,
     tasks: taskList,
     post_tasks: taskList,

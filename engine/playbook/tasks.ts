@@ -156,6 +156,12 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Task
   if (typeof task.register === 'string') def.register = task.register;
   if (task.changed_when !== undefined) def.changedWhen = conditions(yaml, [...at, 'changed_when'], task.changed_when, ctx);
   if (task.failed_when !== undefined) def.failedWhen = conditions(yaml, [...at, 'failed_when'], task.failed_when, ctx);
+  if (task.until !== undefined) def.until = conditions(yaml, [...at, 'until'], task.until, ctx);
+  if (typeof task.throttle === 'number') def.throttle = task.throttle;
+  if (task.run_once === true) def.runOnce = true;
+  if (typeof task.retries === 'number') def.retries = task.retries;
+  if (typeof task.delay === 'number') def.delay = task.delay;
+  if (typeof task.timeout === 'number') def.timeout = task.timeout;
   return def;
 }
 

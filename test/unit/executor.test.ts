@@ -290,4 +290,58 @@ describe('executor', () => {
     expect(r.results[2]?.msg).toBe('pw is ********');
     expect(readFileSync(path.join(dir, 'db.conf'), 'utf8')).toBe('password=hunter22-secret\n');
   });
+
+  it('runs serial batches in order and stops when the failure budget is exceeded', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  serial: [1, 2]
+  max_fail_percentage: 0
+  tasks:
+    - name: work
+      shell: echo {{ inventory_hostname }} >> DIR/order && test {{ inventory_hostname }} != h3
+`, ['h1', 'h2', 'h3', 'h4', 'h5']);
+    const r = await run(dir);
+    expect(readFileSync(path.join(dir, 'order'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(['h1', 'h2', 'h3']);
+    expect(r.results.map((x) => `${x.host}:${x.batch}:${x.status}`)).toEqual(expect.arrayContaining(['h1:1:changed', 'h2:2:changed', 'h3:2:failed']));
+    expect(r.notRun).toEqual(['h4', 'h5']);
+  });
+
+  it('retries until a condition holds, runs run_once tasks once, and throttles', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: flaky
+      shell: echo x >> DIR/{{ inventory_hostname }}.tries && test $(wc -l < DIR/{{ inventory_hostname }}.tries) -ge 3
+      register: flaky
+      until: flaky.rc == 0
+      retries: 5
+      delay: 0
+      failed_when: false
+    - name: once
+      shell: echo once >> DIR/once
+      register: once_result
+    - name: every host sees the run_once result
+      assert: { that: [once_result.rc == 0] }
+`, ['h1', 'h2']);
+    const pb = readFileSync(path.join(dir, 'play.yml'), 'utf8').replace('      register: once_result', '      register: once_result\n      run_once: true');
+    writeFileSync(path.join(dir, 'play.yml'), pb);
+    const r = await run(dir);
+    expect(readFileSync(path.join(dir, 'h1.tries'), 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    expect(readFileSync(path.join(dir, 'once'), 'utf8')).toBe('once\n');
+    expect(rows(r, 'h2')).toEqual(['flaky:changed', 'every host sees the run_once result:ok']);
+  });
+
+  it('fails a task whose command outlives its timeout', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: slow
+      command: sleep 5
+      timeout: 1
+`, ['h1']);
+    const started = Date.now();
+    const r = await run(dir);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(r.results[0]).toMatchObject({ status: 'failed', msg: expect.stringMatching(/timed out.*timeout of 1s/) });
+  });
 });

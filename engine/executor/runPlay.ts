@@ -1,0 +1,84 @@
+// One play: rolling batches (serial), each gathering facts, running pre_tasks, tasks, post_tasks and
+// flushing handlers, with the failure budget checked between batches.
+import { HostKeyError } from '../connection/ssh.ts';
+import { UnreachableError } from '../errors.ts';
+import { renderValue } from '../template/render.ts';
+import type { TaskResult } from '../types.ts';
+import { batchSizes, budgetExceeded, splitBatches } from './batches.ts';
+import { gatherFacts } from './facts.ts';
+import { rootScope, type PlayRun } from './playRun.ts';
+import { flushHandlers, runNodes } from './strategy.ts';
+
+/** Runs the play batch by batch; 'stopped' when the failure budget or any_errors_fatal ended the rollout. */
+export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
+  const serial = renderValue(run.play.serial, { ...run.vars.playVars, ...run.vars.extraVars }, run.play.location);
+  const batches = splitBatches(run.hosts, batchSizes(serial, run.hosts.length, run.play.location));
+  for (const [i, batch] of batches.entries()) {
+    if (run.stopping()) return 'stopped';
+    const active = batch.filter((h) => h.status === 'active');
+    const batchRun: PlayRun = { ...run, hosts: active, ...(run.play.serial !== undefined ? { batch: i + 1 } : {}) };
+    if (run.play.serial !== undefined) run.events.batchStart?.({ index: i + 1, count: batches.length, hosts: active.map((h) => h.name) });
+    await runBatch(batchRun);
+    const failed = active.filter((h) => h.status !== 'active').length;
+    const fatal = run.state.fatal;
+    if (fatal || budgetExceeded(failed, active.length, run.play.maxFailPercentage)) {
+      const left = batches.slice(i + 1).flat().map((h) => h.name);
+      const why = fatal ? 'any_errors_fatal: a host failed' : `${failed} of ${active.length} hosts of batch ${i + 1} failed or were unreachable${run.play.maxFailPercentage !== undefined ? ` (max_fail_percentage ${run.play.maxFailPercentage})` : ''}`;
+      run.events.notice?.(`rollout stopped: ${why}${left.length ? `; not run: ${left.join(', ')}` : ''}`);
+      return 'stopped';
+    }
+  }
+  return 'done';
+}
+
+async function runBatch(run: PlayRun): Promise<void> {
+  if (run.play.gatherFacts) await runGatherFacts(run);
+  const scope = rootScope(run.play);
+  for (const section of [run.play.preTasks, run.play.tasks, run.play.postTasks]) {
+    if (run.stopping() || run.state.fatal) return;
+    await runNodes(section, run.hosts, scope, run);
+    if (!run.stopping() && !run.state.fatal) await flushHandlers(run, scope);
+  }
+}
+
+async function runGatherFacts(run: PlayRun): Promise<void> {
+  const hosts = run.hosts.filter((h) => h.status === 'active');
+  if (hosts.length === 0) return;
+  run.events.taskStart({ title: 'Gathering Facts', handler: false });
+  await Promise.all(
+    hosts.map((h) =>
+      run.limit(async () => {
+        const started = Date.now();
+        h.attempted = true;
+        let status: TaskResult['status'] = 'ok';
+        let msg = '';
+        try {
+          const { facts, failed } = await gatherFacts(h.conn);
+          Object.assign(h.facts, facts);
+          if (failed) [status, msg] = ['failed', failed];
+          else msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
+        } catch (err) {
+          status = err instanceof UnreachableError ? 'unreachable' : 'failed';
+          msg = (err as Error).message;
+          if (!(err instanceof UnreachableError) && !(err instanceof HostKeyError)) msg = `fact gathering failed: ${msg}`;
+        }
+        if (status === 'ok') h.counters.ok++;
+        else if (status === 'unreachable') [h.counters.unreachable, h.status] = [h.counters.unreachable + 1, 'unreachable'];
+        else [h.counters.failed, h.status] = [h.counters.failed + 1, 'failed'];
+        if (status === 'failed' && run.play.anyErrorsFatal) run.state.fatal = true;
+        run.events.result({
+          host: h.name,
+          play: run.playName,
+          task: 'Gathering Facts',
+          module: 'gather_facts',
+          status,
+          durationMs: Date.now() - started,
+          msg,
+          commands: 1,
+          startedAt: new Date(started).toISOString(),
+          ...(run.batch ? { batch: run.batch } : {}),
+        });
+      }),
+    ),
+  );
+}
