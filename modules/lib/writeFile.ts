@@ -1,4 +1,5 @@
 // Writes a remote file atomically: temp file beside the target, attributes set, then rename.
+import { createHash } from 'node:crypto';
 import { shellQuote } from '../../engine/quote.ts';
 import type { ModuleContext } from '../../engine/types.ts';
 import { attributeCommands, type WantedAttributes } from './attributes.ts';
@@ -14,18 +15,33 @@ export async function writeRemoteFile(
   content: string | Buffer,
   wanted: WantedAttributes,
 ): Promise<void> {
+  const r = await ctx.run(writeFileScript(dest, content, wanted), { stdin: content });
+  if (r.exitCode !== 0) throw new Error(`writing ${dest} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+}
+
+/** The script writeRemoteFile runs; its stdin must be `content`. */
+export function writeFileScript(dest: string, content: string | Buffer, wanted: WantedAttributes): string {
   const d = shellQuote(dest);
-  const script = [
+  return [
     'set -e',
     `dir=$(dirname -- ${d})`,
     `tmp=$(mktemp "$dir/.fleetplay.XXXXXX")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     'cat > "$tmp"',
+    ...verifyUpload('"$tmp"', content),
     `if [ -e ${d} ]; then chmod --reference=${d} "$tmp"; chown --reference=${d} "$tmp"; else chmod 0644 "$tmp"; fi`,
     ...attributeCommands('"$tmp"', wanted),
     `mv -f -- "$tmp" ${d}`,
     'trap - EXIT',
   ].join('\n');
-  const r = await ctx.run(script, { stdin: content });
-  if (r.exitCode !== 0) throw new Error(`writing ${dest} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+}
+
+/**
+ * Shell lines that compare an uploaded temp file with the sha256 of what the controller sent. If the
+ * connection ended mid-upload, stdin just ends early: this check stops the script before the rename,
+ * so the target is never replaced by a cut-off file.
+ */
+export function verifyUpload(tmpWord: string, content: string | Buffer): string[] {
+  const sha = createHash('sha256').update(content).digest('hex');
+  return [`[ "$(sha256sum < ${tmpWord} | cut -d' ' -f1)" = ${sha} ] || { echo 'upload incomplete (connection cut?); nothing was changed' >&2; exit 1; }`];
 }

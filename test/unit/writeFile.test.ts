@@ -1,0 +1,27 @@
+// The atomic writer on a real shell (local connection): temp file, verify, rename.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../engine/connection/local.ts';
+import { writeFileScript } from '../../modules/lib/writeFile.ts';
+
+describe('writeFileScript', () => {
+  it('replaces the file only when every byte arrived', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-write-'));
+    const dest = path.join(dir, 'config.toml');
+    writeFileSync(dest, 'old content\n');
+    const conn = new LocalConnection('local');
+    const content = 'new content\n'.repeat(100);
+    // A cut connection looks like stdin ending early: only half the bytes reach the host.
+    const cut = await conn.exec(writeFileScript(dest, content, { mode: '0600' }), { stdin: content.slice(0, content.length / 2) });
+    expect(cut.exitCode).not.toBe(0);
+    expect(cut.stderr).toMatch(/upload incomplete/);
+    expect(readFileSync(dest, 'utf8')).toBe('old content\n');
+    expect(readdirSync(dir)).toEqual(['config.toml']);
+    const full = await conn.exec(writeFileScript(dest, content, { mode: '0600' }), { stdin: content });
+    expect(full.exitCode).toBe(0);
+    expect(readFileSync(dest, 'utf8')).toBe(content);
+    expect(readdirSync(dir)).toEqual(['config.toml']);
+  });
+});
