@@ -336,4 +336,6 @@ export interface RunReport {
   interrupted: boolean;
   /** Hosts a play selected that were never attempted (a stopped rollout, an interrupt). */
   notRun: string[];
+  /** Hosts whose play was cut short by an interrupt (they did not finish it). */
+  incomplete: string[];
 }

@@ -23,8 +23,8 @@ export interface PlayRun {
   playName: string;
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
-  /** Shared across batches: set when any_errors_fatal tripped. */
-  state: { fatal: boolean };
+  /** Shared across batches: set when any_errors_fatal tripped; hosts an interrupt cut short. */
+  state: { fatal: boolean; incomplete: Set<string> };
 }
 
 /** Keywords inherited from enclosing blocks and includes. */

@@ -19,6 +19,10 @@ export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
     const batchRun: PlayRun = { ...run, hosts: active, ...(run.play.serial !== undefined ? { batch: i + 1 } : {}) };
     if (run.play.serial !== undefined) run.events.batchStart?.({ index: i + 1, count: batches.length, hosts: active.map((h) => h.name) });
     await runBatch(batchRun);
+    if (run.stopping()) {
+      for (const h of active) if (h.status === 'active') run.state.incomplete.add(h.name);
+      return 'stopped';
+    }
     const failed = active.filter((h) => h.status !== 'active').length;
     const fatal = run.state.fatal;
     if (fatal || budgetExceeded(failed, active.length, run.play.maxFailPercentage)) {

@@ -45,6 +45,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const closeAll = () => void Promise.all([...hosts.values()].map((h) => h.conn.close()));
   options.abort?.addEventListener('abort', closeAll, { once: true });
   let stopped = false;
+  const incomplete = new Set<string>();
   try {
     for (const play of playbook.plays) {
       if (options.stopping() || stopped) break;
@@ -67,7 +68,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         secrets: playSecrets,
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
         playName: play.name,
-        state: { fatal: false },
+        state: { fatal: false, incomplete },
       };
       stopped = (await runPlay(run)) === 'stopped';
     }
@@ -86,6 +87,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     results,
     interrupted: options.stopping(),
     notRun: [...selectedEver].filter((h) => !hosts.get(h)?.attempted),
+    incomplete: [...incomplete],
   };
 }
 

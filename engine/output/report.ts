@@ -14,6 +14,7 @@ export function writeReport(file: string, report: RunReport): void {
     interrupted: report.interrupted,
     recap: report.recap,
     notRun: report.notRun,
+    incomplete: report.incomplete,
     results: report.results.map((r) => ({
       host: r.host,
       play: r.play,
@@ -36,10 +37,11 @@ export function writeReport(file: string, report: RunReport): void {
   renameSync(tmp, file);
 }
 
-/** Hosts to retry: failed, unreachable, or never run. */
+/** Hosts to retry, in inventory order: failed, unreachable, cut short by an interrupt, or never run. */
 export function retryHosts(report: RunReport): string[] {
-  const bad = Object.entries(report.recap).filter(([h, c]) => (c.failed > 0 || c.unreachable > 0) && !report.notRun.includes(h)).map(([h]) => h);
-  return [...bad, ...report.notRun];
+  return Object.entries(report.recap)
+    .filter(([h, c]) => c.failed > 0 || c.unreachable > 0 || report.incomplete.includes(h) || report.notRun.includes(h))
+    .map(([h]) => h);
 }
 
 /** Writes the retry file (one host per line), for `--limit @FILE`. */

@@ -22,7 +22,9 @@ export interface EngineRun {
 export interface Report {
   check: boolean;
   recap: Record<string, Record<string, number>>;
-  results: Array<{ host: string; task: string; module: string; status: string; msg: string; item?: unknown; handler?: boolean; diff?: unknown[] }>;
+  results: Array<{ host: string; task: string; module: string; status: string; msg: string; item?: unknown; handler?: boolean; diff?: unknown[]; batch?: number; startedAt?: string; durationMs?: number }>;
+  notRun?: string[];
+  interrupted?: boolean;
 }
 
 /** Runs `engine <args>` as a real process and, if `withReport`, reads its --report file. */
@@ -84,4 +86,41 @@ export function statuses(report: Report, host: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of report.results.filter((x) => x.host === host)) out[r.status] = (out[r.status] ?? 0) + 1;
   return out;
+}
+
+/** A running engine process: its live output, a way to wait for a line, and its end. */
+export interface RunningEngine {
+  pid: number;
+  output(): string;
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  signal(sig: NodeJS.Signals): void;
+  done: Promise<{ code: number; stdout: string }>;
+}
+
+/** Starts `engine <args>` in the background (for interrupting it or breaking a node mid-run). */
+export function startEngine(args: string[], env: Record<string, string> = {}): RunningEngine {
+  const child = spawn(process.execPath, [TSX, path.join(ROOT, 'engine', 'index.ts'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<{ code: number; stdout: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout: out })));
+  return {
+    pid: child.pid ?? -1,
+    output: () => out,
+    waitFor: (text, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (out.includes(text)) {
+            clearInterval(poll);
+            resolve();
+          } else if (Date.now() - started > timeoutMs) {
+            clearInterval(poll);
+            reject(new Error(`'${text}' did not appear within ${timeoutMs} ms:\n${out}`));
+          }
+        }, 25);
+      }),
+    signal: (sig) => void child.kill(sig),
+    done,
+  };
 }
