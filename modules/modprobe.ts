@@ -6,8 +6,13 @@
 // The parameters of a module that is already loaded are not compared (a loaded module keeps its own).
 // A kernel without /proc/modules has no loadable-module support: `state: present` is then ok (the module is
 // built in or unavailable; nothing can be loaded), and the message says so.
+//
+// Check mode reads the probe through the predicted state (/sys/module/<name> for a module an earlier task
+// loads or unloads, the boot and options files earlier tasks write) and records what a planned change
+// leaves: the module loaded or not, and each file with its text.
+import { createHash } from 'node:crypto';
 import { shellQuote } from '../engine/quote.ts';
-import type { DiffEntry, ModuleContext, ModuleDefinition, Plan } from '../engine/types.ts';
+import type { DiffEntry, ModuleContext, ModuleDefinition, Plan, PredictedState } from '../engine/types.ts';
 import { splitCommandLine } from './lib/argv.ts';
 
 /** What the probe learned about one kernel module. */
@@ -26,6 +31,16 @@ export interface ModuleStatus {
   listed: Array<{ path: string; text: string }>;
   /** Text of /etc/modprobe.d/<name>.conf, if it exists. */
   options?: string;
+  /** Real path (symlinks resolved), mode, owner and group of each existing file above, by path. */
+  attrs?: Record<string, FileAttrs>;
+}
+
+/** Where a file really is and who owns it. */
+export interface FileAttrs {
+  real: string;
+  mode: string;
+  owner: string;
+  group: string;
 }
 
 const LOAD_DIR = '/etc/modules-load.d';
@@ -51,7 +66,9 @@ export const modprobeModule: ModuleDefinition = {
     const params = typeof args.params === 'string' ? args.params.trim() : '';
     const r = await ctx.run(modprobeProbeCommand(name));
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect module ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-    const status = parseModprobeProbe(r.stdout);
+    const probed = parseModprobeProbe(r.stdout);
+    const status = ctx.check ? predictModprobe(probed, name, ctx.predicted) : probed;
+    if (typeof status === 'string') return { kind: 'unknown', msg: status };
     const decision = decideModprobe({
       name,
       params,
@@ -60,6 +77,7 @@ export const modprobeModule: ModuleDefinition = {
     }, status);
     const data = { name, params, state: args.state ?? 'present' };
     if (decision.kind !== 'change') return { ...decision, data };
+    if (ctx.check) recordModprobe(ctx.predicted, name, decision, status);
     return { kind: 'change', msg: decision.msg, diff: decision.diff, data, apply: () => applyModprobe(ctx, name, decision) };
   },
 };
@@ -74,8 +92,9 @@ export function modprobeProbeCommand(name: string): string {
     'if [ -e /proc/modules ]; then echo @modules; fi',
     'if [ -r /proc/modules ] && grep -q "^$s " /proc/modules; then echo @proc; fi',
     'b="/lib/modules/$(uname -r)/modules.builtin"; if [ -r "$b" ] && grep -qE "/($n|$s)\\.ko" "$b"; then echo @builtin; fi',
-    `for f in ${LOAD_DIR}/*.conf; do if [ -f "$f" ] && grep -qxE "[[:space:]]*($n|$s)[[:space:]]*" "$f"; then printf '@listed=%s\\t%s\\n' "$f" "$(base64 -w0 < "$f")"; fi; done`,
-    `f="${OPTIONS_DIR}/$n.conf"; if [ -f "$f" ]; then printf '@options=%s\\n' "$(base64 -w0 < "$f")"; fi`,
+    `attrs() { printf '@attrs=%s\\t%s\\n' "$1" "$(r=$(readlink -f -- "$1") && stat -c '%a %U %G %n' -- "$r")"; }`,
+    `for f in ${LOAD_DIR}/*.conf; do if [ -f "$f" ] && grep -qxE "[[:space:]]*($n|$s)[[:space:]]*" "$f"; then printf '@listed=%s\\t%s\\n' "$f" "$(base64 -w0 < "$f")"; attrs "$f"; fi; done`,
+    `f="${OPTIONS_DIR}/$n.conf"; if [ -f "$f" ]; then printf '@options=%s\\n' "$(base64 -w0 < "$f")"; attrs "$f"; fi`,
     'true',
   ].join('\n');
 }
@@ -90,6 +109,12 @@ export function parseModprobeProbe(output: string): ModuleStatus {
     .map((l) => l.slice('@listed='.length).split('\t'))
     .map(([path, b64]) => ({ path: path ?? '', text: decode(b64 ?? '') }));
   const options = lines.find((l) => l.startsWith('@options='));
+  const attrs: Record<string, FileAttrs> = {};
+  for (const l of lines) {
+    // `@attrs=<path>\t<mode> <owner> <group> <real path>` (stat's %a %U %G %n).
+    const m = /^@attrs=([^\t]+)\t(\d+) (\S+) (\S+) (\/.*)$/.exec(l);
+    if (m) attrs[m[1] as string] = { real: m[5] as string, mode: (m[2] as string).padStart(4, '0'), owner: m[3] as string, group: m[4] as string };
+  }
   return {
     sys: has('@sys'),
     loadable: has('@loadable'),
@@ -98,7 +123,74 @@ export function parseModprobeProbe(output: string): ModuleStatus {
     builtin: has('@builtin'),
     listed,
     ...(options !== undefined ? { options: decode(options.slice('@options='.length)) } : {}),
+    ...(Object.keys(attrs).length ? { attrs } : {}),
   };
+}
+
+function listsModule(text: string, name: string): boolean {
+  return text.split('\n').some((l) => l.trim() === name || l.trim() === name.replace(/-/g, '_'));
+}
+
+/**
+ * The probe as the real run would read it after the earlier tasks: the module loaded or unloaded by them
+ * (/sys/module/<name>) and the texts they would leave in the boot and options files; a message when an
+ * earlier task writes one of those files with text check mode does not know.
+ */
+export function predictModprobe(s: ModuleStatus, name: string, p: PredictedState): ModuleStatus | string {
+  const out: ModuleStatus = { ...s, listed: [] };
+  const sys = p.file(`/sys/module/${name.replace(/-/g, '_')}`);
+  if (sys?.type === 'directory') Object.assign(out, { sys: true, loadable: true, proc: true });
+  if (sys?.type === 'absent') Object.assign(out, { sys: false, loadable: false, proc: false });
+  // A file's predicted text: undefined when nothing is predicted, null when it would not exist, and
+  // 'unknown' when an earlier task writes it with text check mode does not know.
+  const text = (f: string): { text: string | null } | 'unknown' | undefined => {
+    const pf = p.file(s.attrs?.[f]?.real ?? f) ?? p.file(f);
+    if (pf === undefined) return undefined;
+    if (pf.type === 'absent') return { text: null };
+    return pf.type === 'file' && pf.content !== undefined ? { text: pf.content } : 'unknown';
+  };
+  const own = `${LOAD_DIR}/${name}.conf`;
+  const optionsFile = `${OPTIONS_DIR}/${name}.conf`;
+  const files = [...s.listed.map((l) => l.path), ...(s.listed.some((l) => l.path === own) ? [] : [own]), optionsFile];
+  const predicted = new Map(files.map((f) => [f, text(f)]));
+  const unknownFile = files.find((f) => predicted.get(f) === 'unknown');
+  if (unknownFile) return `an earlier task would write ${unknownFile} with text check mode does not know, so what this task changes is unknown`;
+  const known = (f: string) => predicted.get(f) as { text: string | null } | undefined;
+  for (const f of files.slice(0, -1)) {
+    const t = known(f);
+    const host = s.listed.find((l) => l.path === f);
+    if (t === undefined) {
+      if (host) out.listed.push(host);
+    } else if (t.text !== null && listsModule(t.text, name)) out.listed.push({ path: f, text: t.text });
+  }
+  const options = known(optionsFile);
+  if (options?.text === null) delete out.options;
+  else if (options) out.options = options.text;
+  return out;
+}
+
+/** Records what a planned change leaves (check mode): the module loaded or not, and each file written or removed. */
+function recordModprobe(p: PredictedState, name: string, d: Extract<ModprobeDecision, { kind: 'change' }>, s: ModuleStatus): void {
+  const sys = `/sys/module/${name.replace(/-/g, '_')}`;
+  if (d.command?.startsWith('modprobe -r')) p.setFile(sys, { type: 'absent' });
+  else if (d.command) p.setFile(sys, { type: 'directory' });
+  for (const f of d.files) {
+    const at = s.attrs?.[f.path];
+    if (f.remove) {
+      p.setFile(at?.real ?? f.path, { type: 'absent' });
+      continue;
+    }
+    // The apply rewrites a symlink's target and keeps an existing file's mode and owner; a new one is 0644.
+    p.setFile(at?.real ?? f.path, {
+      type: 'file',
+      content: f.text,
+      size: Buffer.byteLength(f.text),
+      checksum: createHash('sha256').update(f.text).digest('hex'),
+      mode: at?.mode ?? '0644',
+      owner: at?.owner ?? 'root',
+      group: at?.group ?? 'root',
+    });
+  }
 }
 
 /** What the task asks. */

@@ -6,8 +6,15 @@
 // `sysctl -p <file>`), and it compares the live value even when the file is already right, so drift is
 // corrected. An unknown key (no /proc/sys entry) fails before anything is written, unless both reload
 // and sysctl_set are false (the file alone is managed, e.g. for a key that appears once a module loads).
+//
+// Check mode reads the file and the live value (/proc/sys/<key>) through the predicted state, so the items
+// of a loop that write one file see each other's lines, and records the file (with its text) and the live
+// value a planned change leaves.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { shellQuote } from '../engine/quote.ts';
-import type { DiffEntry, ModuleContext, ModuleDefinition } from '../engine/types.ts';
+import type { DiffEntry, ModuleContext, ModuleDefinition, PredictedState } from '../engine/types.ts';
+import { verifyUpload } from './lib/writeFile.ts';
 
 /** What the probe read. */
 export interface SysctlStatus {
@@ -18,6 +25,8 @@ export interface SysctlStatus {
   /** The sysctl file's text, or undefined when it does not exist. */
   file?: string;
   fileIsOther: boolean;
+  /** The file's real path (symlinks resolved), mode, owner and group, when it exists. */
+  real?: { path: string; mode: string; owner: string; group: string };
 }
 
 /** The sysctl module. */
@@ -47,7 +56,11 @@ export const sysctlModule: ModuleDefinition = {
     const manageLive = present && (args.reload !== false || args.sysctl_set === true);
     const r = await ctx.run(sysctlProbeCommand(name, file));
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-    const s = parseSysctlProbe(r.stdout);
+    const probed = parseSysctlProbe(r.stdout);
+    const s = ctx.check ? predictSysctl(probed, name, file, ctx.predicted) : probed;
+    if (s === 'unknown') {
+      return { kind: 'unknown', msg: `an earlier task would write ${file} with text check mode does not know, so what this task changes is unknown` };
+    }
     const data = { name, sysctl_file: file, ...(value !== undefined ? { value } : {}), ...(s.live !== undefined ? { live: normalizeValue(s.live) } : {}) };
     if (s.fileIsOther) return { kind: 'failed', msg: `${file} exists and is not a regular file`, data };
     if (manageLive && s.live === undefined) {
@@ -78,9 +91,55 @@ export const sysctlModule: ModuleDefinition = {
     }
     const change: SysctlChange = { name, value: value ?? '', file, setLive: liveChanged, done: actions.map((a) => a[1]).join('; ') };
     if (fileChanged) change.content = after;
+    if (ctx.check) recordSysctl(ctx.predicted, change, s);
     return { kind: 'change', msg: actions.map((a) => a[0]).join('; '), diff, data, apply: () => applySysctl(ctx, change) };
   },
 };
+
+/**
+ * The probe as the real run would read it after the earlier tasks: the file's predicted text (or absence)
+ * and the key's predicted live value; 'unknown' when an earlier task writes the file with unknown text.
+ */
+export function predictSysctl(s: SysctlStatus, name: string, file: string, p: PredictedState): SysctlStatus | 'unknown' {
+  const out: SysctlStatus = { ...s };
+  const live = p.file(`/proc/sys/${keyPath(name)}`);
+  if (live?.type === 'file' && live.content !== undefined) out.live = live.content;
+  const real = s.real?.path ?? file;
+  const f = p.file(real) ?? (real !== file ? p.file(file) : undefined);
+  if (!f) return out;
+  switch (f.type) {
+    case 'absent': {
+      const { file: _text, real: _real, ...rest } = out;
+      return { ...rest, fileIsOther: false };
+    }
+    case 'directory':
+      return { ...out, fileIsOther: true };
+    case 'link': {
+      const target = p.file(path.posix.resolve(path.posix.dirname(file), f.target));
+      if (target?.type === 'file' && target.content !== undefined) return { ...out, file: target.content, fileIsOther: false };
+      return 'unknown';
+    }
+    case 'file':
+      if (f.content === undefined) return 'unknown';
+      return { ...out, file: f.content, fileIsOther: false, real: { path: real, mode: f.mode ?? s.real?.mode ?? '0644', owner: f.owner ?? s.real?.owner ?? 'root', group: f.group ?? s.real?.group ?? 'root' } };
+  }
+}
+
+/** Records what a planned change leaves (check mode): the file with its text, and the live value. */
+function recordSysctl(p: PredictedState, c: SysctlChange, s: SysctlStatus): void {
+  if (c.setLive) p.setFile(`/proc/sys/${keyPath(c.name)}`, { type: 'file', content: `${c.value}\n` });
+  if (c.content === undefined) return;
+  // The apply rewrites a symlink's target; a new file gets 0644 (root, the become user).
+  p.setFile(s.real?.path ?? c.file, {
+    type: 'file',
+    content: c.content,
+    size: Buffer.byteLength(c.content),
+    checksum: createHash('sha256').update(c.content).digest('hex'),
+    mode: s.real?.mode ?? '0644',
+    owner: s.real?.owner ?? 'root',
+    group: s.real?.group ?? 'root',
+  });
+}
 
 /** The /proc/sys path of a key: dots separate, unless the first separator is a slash (then dots are literal). */
 export function keyPath(name: string): string {
@@ -141,7 +200,7 @@ export function sysctlProbeCommand(name: string, file: string): string {
   return [
     `p=${shellQuote(`/proc/sys/${keyPath(name)}`)}; f=${shellQuote(file)}`,
     `if [ -f "$p" ]; then if v=$(base64 -w0 < "$p"); then printf '@live=%s\\n' "$v"; fi; if [ -w "$p" ]; then echo @writable; fi; fi`,
-    `if [ -f "$f" ]; then printf '@file=%s\\n' "$(base64 -w0 < "$f")"; elif [ -e "$f" ]; then echo @other; fi`,
+    `if [ -f "$f" ]; then printf '@file=%s\\n' "$(base64 -w0 < "$f")"; printf '@real=%s\\n' "$(r=$(readlink -f -- "$f") && stat -c '%a %U %G %n' -- "$r")"; elif [ -e "$f" ]; then echo @other; fi`,
     `if [ -e "$p" ]; then echo @exists; fi`,
   ].join('\n');
 }
@@ -156,12 +215,15 @@ export function parseSysctlProbe(output: string): SysctlStatus {
   const exists = lines.includes('@exists');
   const live = get('live');
   const file = get('file');
+  // `@real=<mode> <owner> <group> <path>` (stat's %a %U %G %n).
+  const real = /^@real=(\d+) (\S+) (\S+) (\/.*)$/.exec(lines.find((l) => l.startsWith('@real=')) ?? '');
   return {
     ...(exists ? { live: live ?? '' } : {}),
     liveReadable: live !== undefined,
     writable: lines.includes('@writable'),
     ...(file !== undefined ? { file } : {}),
     fileIsOther: lines.includes('@other'),
+    ...(real ? { real: { path: real[4] as string, mode: (real[1] as string).padStart(4, '0'), owner: real[2] as string, group: real[3] as string } } : {}),
   };
 }
 
@@ -196,6 +258,7 @@ export function sysctlApplyScript(c: SysctlChange): string {
       'tmp=$(mktemp "$(dirname -- "$f")/.fleetplay.XXXXXX")',
       `trap 'rm -f -- "$tmp"' EXIT`,
       'cat > "$tmp"',
+      ...verifyUpload('"$tmp"', c.content),
       'if [ -e "$f" ]; then chmod --reference="$f" "$tmp"; chown --reference="$f" "$tmp"; else chmod 0644 "$tmp"; fi',
       'mv -f -- "$tmp" "$f"',
     );

@@ -18,13 +18,20 @@
 //
 // missing_ok (fleetplay's own argument): a unit that does not exist is ok when the task only stops,
 // disables or masks it; starting or enabling it still fails, as in Ansible ("Could not find the requested
-// service X: host"). In check mode a missing unit that would fail is `unknown`: an earlier task may be what
-// installs it. The result's `status` holds the probed `systemctl show` properties (after a change: as read
-// right after it), so `register` + `when` work as with Ansible.
+// service X: host"). The result's `status` holds the probed `systemctl show` properties (after a change: as
+// read right after it), so `register` + `when` work as with Ansible.
+//
+// Check mode reads the probe through the predicted state (systemd/predict.ts): a unit file an earlier task
+// would install makes the unit loaded (disabled, inactive unless predicted otherwise), an earlier unmask or
+// package removal is seen, and a unit file changed after systemd loaded it is stale, so the plan names the
+// daemon-reload the real run does. Each plan records the state it leaves for later tasks. A missing unit
+// that would fail, with nothing predicted to install it, is `unknown` (an unpredictable earlier task, such
+// as a shell command, may install it).
 import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/types.ts';
 import { applyDaemonReload, applyUnitSteps } from './systemd/apply.ts';
 import { decideUnit, type UnitRequest, type UnitState } from './systemd/decide.ts';
-import { parseProbe, parseStaleUnits, probeCommand, staleUnitsCommand, unitName } from './systemd/probe.ts';
+import { predictStaleList, predictStatus, recordDaemonReload, recordUnitPlan } from './systemd/predict.ts';
+import { parseFragments, parseProbe, parseStaleUnits, probeCommand, staleUnitsCommand, unitName } from './systemd/probe.ts';
 
 /** The systemd module. */
 export const systemdModule: ModuleDefinition = {
@@ -69,9 +76,10 @@ function request(args: Vars, check: boolean): UnitRequest {
 }
 
 async function planUnit(req: UnitRequest, ctx: ModuleContext): Promise<Plan> {
-  const r = await ctx.run(probeCommand(req.unit, req.daemonReload));
+  const r = await ctx.run(probeCommand(req.unit, req.daemonReload, ctx.check));
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read the state of ${req.unit}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-  const status = parseProbe(req.unit, r.stdout);
+  const probed = parseProbe(req.unit, r.stdout);
+  const status = ctx.check ? predictStatus(probed, ctx.predicted) : probed;
   const data = {
     name: req.unit,
     status: status.properties,
@@ -79,15 +87,18 @@ async function planUnit(req: UnitRequest, ctx: ModuleContext): Promise<Plan> {
     ...(req.enabled !== undefined ? { enabled: req.enabled } : {}),
   };
   const d = decideUnit(req, status);
+  if (ctx.check) recordUnitPlan(ctx.predicted, req, status, d);
   if (d.kind !== 'change') return { kind: d.kind, msg: d.msg, data };
   return { kind: 'change', msg: d.msg, diff: d.diff, data, apply: () => applyUnitSteps(ctx, req.unit, d.steps, data) };
 }
 
 async function planDaemonReload(ctx: ModuleContext): Promise<Plan> {
-  const r = await ctx.run(staleUnitsCommand());
+  const r = await ctx.run(staleUnitsCommand(ctx.check));
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot list units: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-  const stale = parseStaleUnits(r.stdout);
+  const hostStale = parseStaleUnits(r.stdout);
+  const stale = ctx.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, ctx.predicted) : hostStale;
   if (stale.length === 0) return { kind: 'ok', msg: 'no loaded unit needs a daemon-reload' };
+  if (ctx.check) recordDaemonReload(ctx.predicted, stale);
   return {
     kind: 'change',
     msg: `daemon-reload (${stale.join(', ')} changed on disk)`,

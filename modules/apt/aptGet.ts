@@ -37,6 +37,27 @@ export function simulateCommand(a: AptAction): string {
   return shellCommand('apt-get', '-s', '-y', ...actionWords(a));
 }
 
+/**
+ * Shell lines for check mode, run after a simulation whose stdout is in $s: for each package it would
+ * remove, `@@conf <pkg> <path>` per conffile and `@@owned <pkg> <path>` per file it owns (directories
+ * left out: packages share them); and `@@usrmerge` on a merged-/usr host. dpkg-query runs only for
+ * packages the simulation removes, so a no-op costs nothing more.
+ */
+export function ownedFilesCommand(): string {
+  return [
+    'if [ -L /lib ]; then echo @@usrmerge; fi',
+    `printf '%s\\n' "$s" | awk '$1=="Remv"||$1=="Purg"{print $2}' | while IFS= read -r p; do`,
+    `  dpkg-query -W -f='\${Conffiles}\\n' -- "$p" 2>/dev/null | awk -v p="$p" 'NF>=2{print "@@conf " p " " $1}'`,
+    `  dpkg-query -L -- "$p" 2>/dev/null | while IFS= read -r f; do case "$f" in /*) [ -d "$f" ] || printf '@@owned %s %s\\n' "$p" "$f";; esac; done`,
+    'done',
+  ].join('\n');
+}
+
+/** A simulation for check mode: apt-get's output, then ownedFilesCommand's lines; keeps apt-get's exit code. */
+export function simulationWithFilesCommand(simulate: string): string {
+  return [`s=$(${simulate}); sr=$?`, `printf '%s\\n' "$s"`, `if [ "$sr" = 0 ]; then`, ownedFilesCommand(), 'fi', '(exit "$sr")'].join('\n');
+}
+
 /** The real command: non-interactive, keeps changed conffiles, waits up to `lockTimeout` s for the dpkg lock. */
 export function applyCommand(a: AptAction, lockTimeout: number): string {
   return `DEBIAN_FRONTEND=noninteractive ${shellCommand(

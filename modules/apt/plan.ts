@@ -1,9 +1,10 @@
 // The apt module's decision: which packages need work (from dpkg), exactly which packages apt would
 // touch (from a simulation), and whether the cache is due for an update.
-import type { DiffEntry, ModuleContext, Plan } from '../../engine/types.ts';
-import { aptErrors, isMissingFromCache, parseSimulation, simulateCommand, type AptAction, type PlannedChange } from './aptGet.ts';
+import type { DiffEntry, ModuleContext, Plan, PredictedState } from '../../engine/types.ts';
+import { aptErrors, isMissingFromCache, parseSimulation, simulateCommand, simulationWithFilesCommand, type AptAction, type PlannedChange } from './aptGet.ts';
 import { applyApt, describeChanges } from './apply.ts';
 import { hasConfigFilesOnly, hasFiles, isInstalled, type DpkgState, type PackageChanges } from './dpkg.ts';
+import { ownChanges, parseOwnedFiles, predictCache, predictDpkg, recordAptPlan, recordCacheUpdate, simulationAction } from './predict.ts';
 import { cacheDecision, describeAge, runProbe, type CacheDecision } from './probe.ts';
 import { versionMatches, type AptRequest } from './request.ts';
 import { parseScript, section, type SectionOutput } from './script.ts';
@@ -55,6 +56,24 @@ export function packagesDiff(changes: readonly PlannedChange[], unresolved: read
   return { header: 'packages', before: before.join(', '), after: after.join(', ') };
 }
 
+/**
+ * The simulation cannot act out a package an earlier task would have removed (or installed) when this task
+ * installs (or removes) it again: the host still has it as before. Such a package is this task's change.
+ */
+function predictedOwnChanges(changes: PlannedChange[], needed: AptAction | undefined, host: DpkgState, predicted: PredictedState): PlannedChange[] {
+  if (!needed) return changes;
+  const out = [...changes];
+  for (const arg of needed.packages) {
+    const name = arg.replace(/[=:].*$/, '');
+    const state = predicted.packageState(name);
+    if (state === undefined || out.some((c) => c.name === name)) continue;
+    const there = host.packages.get(name);
+    if (needed.verb === 'install' && state === 'absent' && isInstalled(there)) out.push({ action: 'install', name, to: there?.version ?? '' });
+    if ((needed.verb === 'remove' || needed.verb === 'purge') && state === 'present' && !hasFiles(there)) out.push({ action: needed.verb, name });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 function okReason(req: AptRequest, dpkg: DpkgState, cache: CacheDecision): string {
   const parts: string[] = [];
   const names = req.packages.map((p) => p.name);
@@ -69,7 +88,8 @@ function okReason(req: AptRequest, dpkg: DpkgState, cache: CacheDecision): strin
 }
 
 async function simulate(ctx: ModuleContext, action: AptAction): Promise<SectionOutput> {
-  const r = await ctx.run(['export LC_ALL=C', section('sim', simulateCommand(action))].join('\n'));
+  const command = ctx.check ? simulationWithFilesCommand(simulateCommand(action)) : simulateCommand(action);
+  const r = await ctx.run(['export LC_ALL=C', section('sim', command)].join('\n'));
   const sim = parseScript(r.stdout).sections.get('sim');
   if (!sim) throw new Error(`apt-get -s printed nothing usable: ${r.stderr.trim() || r.stdout.slice(0, 200)}`);
   return sim;
@@ -86,18 +106,26 @@ async function simulate(ctx: ModuleContext, action: AptAction): Promise<SectionO
  * against the current cache. If that cache does not know a package yet and an update is due, the plan
  * names the package as "install after the cache update" rather than failing: the real run updates first,
  * and its result lists the packages that actually changed.
+ *
+ * Check mode (predict.ts): dpkg's state and the simulation start from what the earlier tasks would have
+ * done, the simulation also lists the files of the packages it removes (no extra round trip), and a
+ * planned change records the packages, files and units it leaves for later tasks.
  */
 export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan> {
   if (req.state === 'latest' && req.packages.some((p) => p.version !== undefined)) {
     return { kind: 'failed', msg: 'a version (name=version) cannot be used with state: latest' };
   }
   const probeSim = probeSimulation(req);
-  const probe = await runProbe(ctx, req.packages.map((p) => p.name), probeSim);
-  const cache = cacheDecision(req, probe.cache);
-  const needed = packageAction(req, probe.dpkg);
+  const names = req.packages.map((p) => p.name);
+  // What apt-get -s is asked: in check mode the earlier tasks' predicted package changes come along.
+  const simOf = (a: AptAction): AptAction => (ctx.check ? simulationAction(a, ctx.predicted) : a);
+  const probe = await runProbe(ctx, names, probeSim && simOf(probeSim), ctx.check);
+  const dpkg = ctx.check ? predictDpkg(probe.dpkg, names, ctx.predicted) : probe.dpkg;
+  const cache = cacheDecision(req, ctx.check ? predictCache(probe.cache, ctx.predicted) : probe.cache);
+  const needed = packageAction(req, dpkg);
   // `latest` and autoremove-only plans use the probe's own simulation; other package work gets its own.
   const action = req.state !== 'latest' && needed ? needed : probeSim;
-  const sim = req.state !== 'latest' && needed ? await simulate(ctx, needed) : probe.sim;
+  const sim = req.state !== 'latest' && needed ? await simulate(ctx, simOf(needed)) : probe.sim;
 
   let changes: PlannedChange[] = [];
   let unresolved: string[] = [];
@@ -109,6 +137,7 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
     unresolved = action?.packages ?? [];
   } else if (sim) {
     changes = parseSimulation(sim.out);
+    if (ctx.check) changes = predictedOwnChanges(ownChanges(changes, action, ctx.predicted), needed, probe.dpkg, ctx.predicted);
   }
   const packageWork = changes.length > 0 || unresolved.length > 0;
   const data = { packages: plannedChanges(changes), cache_update_due: cache.due };
@@ -127,6 +156,10 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
   // `latest` must look again once the cache is fresh: the new indexes may hold newer versions.
   const recheck = cache.due && req.state === 'latest' && !packageWork && action !== undefined;
   if (recheck) msg.push(`then upgrade ${action.packages.join(', ')} if the updated cache has newer versions`);
+  if (ctx.check) {
+    recordAptPlan(ctx.predicted, changes, unresolved, parseOwnedFiles(sim?.out ?? ''));
+    if (cache.due) recordCacheUpdate(ctx.predicted);
+  }
   return {
     kind: 'change',
     msg: msg.join('; '),

@@ -1,7 +1,7 @@
 // The apt module's read-only probe: dpkg state of the named packages, the age of the apt cache, and
 // optionally one simulation, all in one round trip.
 import type { ModuleContext } from '../../engine/types.ts';
-import { simulateCommand, type AptAction } from './aptGet.ts';
+import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
 import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
 import type { AptRequest } from './request.ts';
 import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
@@ -26,8 +26,11 @@ export interface Probe {
   sim?: SectionOutput;
 }
 
-/** The probe script: dpkg-query (when there are names), cache times, then the simulation (if any). */
-export function probeCommand(names: readonly string[], sim?: AptAction): string {
+/**
+ * The probe script: dpkg-query (when there are names), cache times, then the simulation (if any); with
+ * `withFiles` (check mode) the files of the packages the simulation removes (see predict.ts).
+ */
+export function probeCommand(names: readonly string[], sim?: AptAction, withFiles = false): string {
   return [
     'export LC_ALL=C',
     ...(names.length ? [section('dpkg', dpkgQueryCommand(names))] : []),
@@ -35,7 +38,7 @@ export function probeCommand(names: readonly string[], sim?: AptAction): string 
     keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
     keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
     keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
-    ...(sim ? [section('sim', simulateCommand(sim))] : []),
+    ...(sim ? [section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim))] : []),
   ].join('\n');
 }
 
@@ -56,8 +59,8 @@ export function parseProbe(stdout: string, hasNames: boolean): Probe {
 }
 
 /** Runs the probe: one round trip. */
-export async function runProbe(ctx: ModuleContext, names: readonly string[], sim?: AptAction): Promise<Probe> {
-  const r = await ctx.run(probeCommand(names, sim));
+export async function runProbe(ctx: ModuleContext, names: readonly string[], sim?: AptAction, withFiles = false): Promise<Probe> {
+  const r = await ctx.run(probeCommand(names, sim, withFiles));
   if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseProbe(r.stdout, names.length > 0);
 }

@@ -158,9 +158,9 @@ function decideMissing(req: UnitRequest): UnitDecision | undefined {
   if (!touches) return undefined; // masking (or a bare daemon-reload) works on a unit that does not exist
   if (req.missingOk && !needsUnit) return undefined;
   if (req.check) {
-    // TODO(predicted state): an earlier task of this run may install the unit file; check mode cannot
-    // see that yet, so the outcome is unknown rather than a guess. A later issue carries predicted state across tasks.
-    return { kind: 'unknown', msg: `${req.unit} does not exist; in check mode an earlier task may be what installs it, so the outcome is unknown` };
+    // Nothing predicted installs it (that would have made it exist), but an earlier task whose outcome
+    // check mode cannot predict (a shell command) might.
+    return { kind: 'unknown', msg: `${req.unit} does not exist and no earlier task is predicted to install it, but one check mode cannot predict (a shell command) may, so the outcome is unknown` };
   }
   const hint = !needsUnit ? ' (add missing_ok: true to accept a unit that does not exist)' : '';
   return { kind: 'failed', msg: `Could not find the requested service ${req.unit}: host${hint}` };

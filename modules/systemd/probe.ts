@@ -18,6 +18,12 @@ export const SHOWN_PROPERTIES = [
 /** Directories where a `/dev/null` link masks a unit (persistent, then runtime). */
 export const MASK_DIRS = ['/etc/systemd/system', '/run/systemd/system'] as const;
 
+/** The system unit search path, highest priority first. */
+export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'] as const;
+
+// Units that stop along with this one (their Requires=, BindsTo= or PartOf= name it); read by the probe only.
+const STOPS_WITH = ['RequiredBy', 'BoundBy', 'ConsistsOf'] as const;
+
 const SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice', 'scope'];
 
 /** What the probe learned about one unit. */
@@ -39,6 +45,12 @@ export interface UnitStatus {
   wantedBy: string[];
   /** Loaded units that systemd says need a daemon-reload (probed only when asked for). */
   staleUnits: string[];
+  /** Unit files of this name on the search path (UNIT_DIRS), /dev/null mask links excluded. */
+  unitFiles: string[];
+  /** Units that systemd stops along with this one (RequiredBy=, BoundBy=, ConsistsOf=). */
+  stopsWith: string[];
+  /** Loaded units and their fragment paths (probed in check mode along with staleUnits). */
+  fragments: Array<{ unit: string; path: string }>;
 }
 
 /** The full unit name: `.service` is implied when the name has no unit-type suffix, as systemctl does. */
@@ -47,20 +59,30 @@ export function unitName(name: string): string {
   return dot > 0 && SUFFIXES.includes(name.slice(dot + 1)) ? name : `${name}.service`;
 }
 
-/** Shell lines printing the loaded units that need a daemon-reload, one `@stale=<unit>` line each. */
-export function staleUnitsCommand(): string {
-  return `all=$(systemctl show -p Id,NeedDaemonReload -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} /^$/{if(n=="yes")print "@stale=" id; id=""; n=""} END{if(n=="yes")print "@stale=" id}'`;
+/**
+ * Shell lines printing the loaded units that need a daemon-reload, one `@stale=<unit>` line each; with
+ * `withFragments` (check mode) also `@frag=<unit>\t<unit file>` for every loaded unit with a unit file.
+ */
+export function staleUnitsCommand(withFragments = false): string {
+  const frag = withFragments ? ' if(f!="")print "@frag=" id "\\t" f;' : '';
+  const props = withFragments ? 'Id,NeedDaemonReload,FragmentPath' : 'Id,NeedDaemonReload';
+  const flush = `if(n=="yes")print "@stale=" id;${frag}`;
+  return `all=$(systemctl show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{${flush} id=""; n=""; f=""} END{${flush}}'`;
 }
 
-/** The read-only probe of one unit; `withStaleUnits` also lists every loaded unit that needs a daemon-reload. */
-export function probeCommand(unit: string, withStaleUnits: boolean): string {
+/**
+ * The read-only probe of one unit; `withStaleUnits` also lists every loaded unit that needs a
+ * daemon-reload (and, with `withFragments`, every loaded unit's file: check mode's view of staleness).
+ */
+export function probeCommand(unit: string, withStaleUnits: boolean, withFragments = false): string {
   return [
     `u=${shellQuote(unit)}`,
-    `systemctl show -p ${SHOWN_PROPERTIES.join(',')} -- "$u" || exit`,
+    `systemctl show -p ${[...SHOWN_PROPERTIES, ...STOPS_WITH].join(',')} -- "$u" || exit`,
     `printf '@is-enabled=%s\\n' "$(systemctl is-enabled -- "$u" 2>/dev/null)"`,
     ...MASK_DIRS.map((d) => `printf '@link=%s=%s\\n' ${d}/"$u" "$(readlink -- ${d}/"$u")"`),
+    `for d in ${UNIT_DIRS.join(' ')}; do if [ -e "$d/$u" ] && [ "$(readlink -- "$d/$u")" != /dev/null ]; then printf '@unitfile=%s\\n' "$d/$u"; fi; done`,
     `for l in /etc/systemd/system/*.wants/"$u" /etc/systemd/system/*.requires/"$u"; do if [ -L "$l" ]; then printf '@wanted=%s\\n' "$l"; fi; done`,
-    ...(withStaleUnits ? [staleUnitsCommand()] : []),
+    ...(withStaleUnits ? [staleUnitsCommand(withFragments)] : []),
     'true',
   ].join('\n');
 }
@@ -70,6 +92,8 @@ export function parseProbe(unit: string, output: string): UnitStatus {
   const properties: Record<string, string> = {};
   const maskLinks: string[] = [];
   const wantedBy: string[] = [];
+  const unitFiles: string[] = [];
+  const stopsWith: string[] = [];
   let unitFileState = '';
   for (const line of output.split('\n')) {
     const eq = line.indexOf('=');
@@ -81,6 +105,8 @@ export function parseProbe(unit: string, output: string): UnitStatus {
       const sep = value.lastIndexOf('=');
       if (value.slice(sep + 1) === '/dev/null') maskLinks.push(value.slice(0, sep));
     } else if (key === '@wanted') wantedBy.push(value);
+    else if (key === '@unitfile') unitFiles.push(value);
+    else if ((STOPS_WITH as readonly string[]).includes(key)) stopsWith.push(...value.split(' ').filter(Boolean));
     else if (!key.startsWith('@')) properties[key] = value;
   }
   return {
@@ -96,7 +122,19 @@ export function parseProbe(unit: string, output: string): UnitStatus {
     maskLinks,
     wantedBy,
     staleUnits: parseStaleUnits(output),
+    unitFiles,
+    stopsWith,
+    fragments: parseFragments(output),
   };
+}
+
+/** The units and unit files named by `@frag=` lines. */
+export function parseFragments(output: string): Array<{ unit: string; path: string }> {
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('@frag='))
+    .map((l) => l.slice('@frag='.length).split('\t'))
+    .map(([unit = '', path = '']) => ({ unit, path }));
 }
 
 /** The units named by `@stale=` lines. */

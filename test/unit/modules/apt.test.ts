@@ -5,7 +5,7 @@ import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
 import { aptModule } from '../../../modules/apt.ts';
-import { aptErrors, applyCommand, isMissingFromCache, lockHolder, parseSimulation, simulateCommand } from '../../../modules/apt/aptGet.ts';
+import { aptErrors, applyCommand, isMissingFromCache, lockHolder, parseSimulation, simulateCommand, simulationWithFilesCommand } from '../../../modules/apt/aptGet.ts';
 import { applyOutcome, applyScript } from '../../../modules/apt/apply.ts';
 import { comparePackages, parseDpkgQuery } from '../../../modules/apt/dpkg.ts';
 import { cacheDecision } from '../../../modules/apt/probe.ts';
@@ -195,6 +195,83 @@ describe('apt plan', () => {
       msg: 'already installed: tree 2.1.0-1; apt cache updated 100 s ago (valid for 3600 s)',
     });
     expect(h.commands).toHaveLength(1);
+  });
+});
+
+describe('apt in check mode: predicted state', () => {
+  const OWNED = [
+    '@@usrmerge',
+    '@@conf containerd /etc/containerd/config.toml',
+    '@@owned containerd /etc/containerd/config.toml',
+    '@@owned containerd /lib/systemd/system/containerd.service',
+    '@@owned containerd /usr/bin/containerd',
+    '@@owned docker.io /lib/systemd/system/docker.socket',
+    '@@owned tini /usr/bin/tini-static',
+  ].join('\n');
+  const removal = () =>
+    fakeHost([
+      ['apt-get -s -y install', framed('sim', '')],
+      ['apt-get -s -y remove', framed('sim', `${REMOVE_SIM}\n${OWNED}`)],
+      ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', '')],
+    ]);
+  const docker = { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true };
+
+  it('records removed packages, their files (conffiles kept, /usr aliases too) and their units, listing files within the simulation', async () => {
+    const h = removal();
+    expect(await aptModule.plan(docker, h.ctx)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
+    expect(h.commands).toHaveLength(2);
+    expect(h.commands[1]).toContain('dpkg-query -L -- "$p"');
+    const p = h.ctx.predicted;
+    expect(['containerd', 'docker.io', 'runc', 'tini'].map((n) => p.packageState(n))).toEqual(['absent', 'absent', 'absent', 'absent']);
+    for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service', '/usr/bin/containerd', '/bin/containerd', '/usr/bin/tini-static']) {
+      expect(p.file(f), f).toEqual({ type: 'absent' });
+    }
+    expect(p.file('/etc/containerd/config.toml')).toBeUndefined();
+    // The package's prerm stops its units and they are gone.
+    expect(p.unit('containerd.service')).toEqual({ loaded: false, active: false });
+    expect(p.unit('docker.socket')).toEqual({ loaded: false, active: false });
+  });
+
+  it('a later task reads the predicted packages before dpkg-query, and simulates from the predicted state', async () => {
+    const h = removal();
+    await aptModule.plan(docker, h.ctx);
+    h.commands.length = 0;
+    expect(await aptModule.plan({ name: 'containerd', state: 'absent' }, h.ctx)).toMatchObject({ kind: 'ok', msg: 'not installed: containerd' });
+    expect(h.commands).toHaveLength(1);
+    // The host still has runc, so its simulation has nothing to do; the real run would reinstall it.
+    const again = await aptModule.plan({ name: 'runc' }, h.ctx);
+    expect(again).toMatchObject({ kind: 'change', msg: 'install 1 package: runc', data: { packages: { installed: ['runc'] } } });
+    expect(h.commands[2]).toContain('apt-get -s -y install -- runc containerd- docker.io- tini-');
+    expect(h.ctx.predicted.packageState('runc')).toBe('present');
+  });
+
+  it('purging a package an earlier task removed still deletes its conffiles; the earlier task\'s packages are not this one\'s', async () => {
+    const h = removal();
+    await aptModule.plan(docker, h.ctx);
+    const purge = fakeHost([['apt-get -s -y purge', framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]')], ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)]]);
+    purge.ctx.predicted = h.ctx.predicted;
+    expect(await aptModule.plan({ name: 'containerd', state: 'absent', purge: true }, purge.ctx)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
+    expect(purge.commands[1]).toContain('apt-get -s -y purge -- containerd docker.io runc tini');
+  });
+
+  it('a planned cache update makes the cache fresh for later tasks', async () => {
+    const h = fakeHost([['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(100_000, 50)]]);
+    const args = { name: 'tree', update_cache: true, cache_valid_time: 3600 };
+    expect(await aptModule.plan(args, h.ctx)).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache/) });
+    expect(await aptModule.plan(args, h.ctx)).toMatchObject({ kind: 'ok', msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)' });
+  });
+
+  it('lists the files of the packages a simulation removes, and keeps its exit code (real /bin/sh)', async () => {
+    const local = new LocalConnection('local');
+    const r = await local.exec(simulationWithFilesCommand(`printf 'Inst x (1)\\nRemv dpkg [1.0]\\n'`));
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Inst x \(1\)\nRemv dpkg \[1.0\]\n/);
+    expect(r.stdout).toMatch(/^@@owned dpkg \/(usr\/)?bin\/dpkg$/m);
+    expect(r.stdout).toMatch(/^@@conf dpkg \/etc\/dpkg\/dpkg.cfg$/m);
+    expect(r.stdout).not.toMatch(/^@@owned dpkg \/etc\/dpkg$/m); // directories are shared, never listed
+    const failed = await local.exec(simulationWithFilesCommand(`echo 'Remv dpkg [1.0]'; exit 100`));
+    expect(failed.exitCode).toBe(100);
+    expect(failed.stdout).not.toContain('@@owned');
   });
 });
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
+import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import {
   decideModprobe, modprobeApplyScript, modprobeModule, parseModprobeProbe, type ModprobeRequest, type ModuleStatus,
 } from '../../../modules/modprobe.ts';
@@ -91,6 +93,52 @@ describe('decideModprobe', () => {
     expect(issues({ name: 'br_netfilter', persistent: 'present', params: 'a=1' })).toEqual([]);
     expect(issues({ name: '../../etc/passwd' })).toHaveLength(1);
     expect(issues({ name: 'x', persistent: 'yes' })).toHaveLength(1);
+  });
+});
+
+/** A fake host in check mode answering the probe with `probe`. */
+function fakeHost(probe: string): ModuleContext & { commands: string[] } {
+  const commands: string[] = [];
+  return {
+    host: 'fake',
+    check: true,
+    vars: {},
+    commands,
+    run: async (command): Promise<ExecResult> => {
+      commands.push(command);
+      return { exitCode: 0, stdout: probe, stderr: '', durationMs: 1, timedOut: false };
+    },
+    renderFile: (t) => t,
+    resolveLocalPath: (p) => p,
+    predicted: createPredictedState(),
+  };
+}
+
+describe('modprobe in check mode: predicted state', () => {
+  it('records the module loaded and its boot file; the same task again is ok', async () => {
+    const host = fakeHost('@modules\n');
+    const args = { name: 'br_netfilter', persistent: 'present' };
+    expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'change', msg: 'load br_netfilter; write /etc/modules-load.d/br_netfilter.conf' });
+    expect(host.predicted.file('/sys/module/br_netfilter')).toEqual({ type: 'directory' });
+    expect(host.predicted.file('/etc/modules-load.d/br_netfilter.conf')).toMatchObject({ type: 'file', content: 'br_netfilter\n', mode: '0644', size: 13 });
+    expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: 'br_netfilter is loaded, listed in /etc/modules-load.d/br_netfilter.conf' });
+    expect(host.commands).toHaveLength(2);
+  });
+
+  it('reads predicted texts of listing and options files, and is unknown for a text it cannot know', async () => {
+    const host = fakeHost(`@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root root /etc/modules-load.d/k8s.conf\n`);
+    const args = { name: 'br_netfilter', persistent: 'present' };
+    expect((await modprobeModule.plan(args, host)).kind).toBe('ok');
+    host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', content: 'overlay\n' });
+    expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'change', msg: 'write /etc/modules-load.d/br_netfilter.conf' });
+    host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', checksum: 'ab'.repeat(32) });
+    expect(await modprobeModule.plan({ name: 'overlay', persistent: 'present' }, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/k8s.conf with text check mode does not know/) });
+  });
+
+  it('keeps an existing file\'s mode when it records a rewrite', async () => {
+    const host = fakeHost(`@sys\n@loadable\n@proc\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root adm /etc/modules\n`);
+    await modprobeModule.plan({ name: 'br_netfilter', persistent: 'absent' }, host);
+    expect(host.predicted.file('/etc/modules')).toMatchObject({ type: 'file', content: 'overlay\n', mode: '0640', group: 'adm' });
   });
 });
 

@@ -128,6 +128,46 @@ describe('sysctl plan', () => {
   });
 });
 
+describe('sysctl in check mode: predicted state', () => {
+  it('loop items writing one file see each other: the file text and live values are predicted', async () => {
+    const host = fakeHost({ live: '0' }, true);
+    const first = await sysctlModule.plan(args, host);
+    expect(first).toMatchObject({ kind: 'change', msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}` });
+    expect(host.predicted.file(FILE)).toMatchObject({ type: 'file', content: 'net.ipv4.ip_forward=1\n', mode: '0644', owner: 'root', size: 22 });
+    expect(host.predicted.file('/proc/sys/net/ipv4/ip_forward')).toEqual({ type: 'file', content: '1\n' });
+    const second = await sysctlModule.plan({ ...args, name: 'net.ipv4.conf.all.forwarding' }, host);
+    expect(second).toMatchObject({ diff: [{ header: 'live value of net.ipv4.conf.all.forwarding' }, { header: FILE, before: 'net.ipv4.ip_forward=1\n', after: 'net.ipv4.ip_forward=1\nnet.ipv4.conf.all.forwarding=1\n' }] });
+    // The first key again: as the real run would find it after the loop.
+    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
+    expect(host.commands).toHaveLength(3);
+  });
+
+  it('keeps the mode and owner of an existing file, and writes a symlink\'s target', async () => {
+    const host = fakeHost({ live: '1', file: 'a=1\n' }, true);
+    const run = host.run;
+    host.run = async (c, o) => {
+      const r = await run(c, o);
+      return c.startsWith('p=') ? { ...r, stdout: `${r.stdout}@real=600 root adm /etc/sysctl.conf\n` } : r;
+    };
+    await sysctlModule.plan({ ...args, sysctl_file: '/etc/sysctl.d/99-sysctl.conf' }, host);
+    expect(host.predicted.file('/etc/sysctl.conf')).toMatchObject({ type: 'file', content: 'a=1\nnet.ipv4.ip_forward=1\n', mode: '0600', group: 'adm' });
+  });
+
+  it('is unknown when an earlier task writes the file with text check mode does not know', async () => {
+    const host = fakeHost({ live: '1' }, true);
+    host.predicted.setFile(FILE, { type: 'file', checksum: 'ab'.repeat(32) });
+    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/) });
+    host.predicted.setFile(FILE, { type: 'absent' });
+    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'change', msg: `write net.ipv4.ip_forward=1 to ${FILE}` });
+  });
+
+  it('records nothing outside check mode', async () => {
+    const host = fakeHost({ live: '0' });
+    await sysctlModule.plan(args, host);
+    expect(host.predicted.file(FILE)).toBeUndefined();
+  });
+});
+
 describe('sysctl apply script (real /bin/sh)', () => {
   it('writes the target of a symlinked file atomically, keeping its mode and the link', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-sysctl-'));

@@ -104,8 +104,8 @@ describe('decideUnit', () => {
     expect(k({ state: 'stopped', enabled: false, missingOk: true })).toEqual({ kind: 'ok', msg: 'kubelet.service does not exist (missing_ok: nothing to stop or disable)' });
     expect(k({ state: 'started', missingOk: true })).toEqual({ kind: 'failed', msg: 'Could not find the requested service kubelet.service: host' });
     expect(k({ enabled: true, missingOk: true }).kind).toBe('failed');
-    // Check mode cannot know whether an earlier task would have installed it.
-    expect(k({ state: 'started', check: true })).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/does not exist; in check mode an earlier task may be what installs it/) });
+    // With nothing predicted to install it, an earlier task check mode cannot predict still might.
+    expect(k({ state: 'started', check: true })).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/does not exist and no earlier task is predicted to install it, but one check mode cannot predict/) });
     expect(k({ state: 'stopped', check: true, missingOk: true }).kind).toBe('ok');
     // Masking works on a unit that does not exist, as systemctl allows.
     expect(k({ masked: true })).toMatchObject({ kind: 'change', steps: ['mask', 'daemon-reload'], diff: [{ before: 'not found', after: 'masked' }] });
@@ -249,5 +249,98 @@ describe('systemd module plan', () => {
     expect(await systemdModule.plan({ daemon_reload: true }, none)).toEqual({ kind: 'ok', msg: 'no loaded unit needs a daemon-reload' });
     const some = fakeHost([[/systemctl show -p Id,NeedDaemonReload/, { stdout: '@stale=containerd.service\n' }]]);
     expect(await systemdModule.plan({ daemon_reload: true }, some)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+  });
+});
+
+describe('check mode reads and records predicted state', () => {
+  const UNIT = '/usr/local/lib/systemd/system/containerd.service';
+  const UNIT_TEXT = '[Service]\nExecStart=/usr/local/bin/containerd\n\n[Install]\nWantedBy=multi-user.target\n';
+  // The legacy node: the package's unit under /lib (= /usr/lib, merged /usr), masked by a /dev/null link.
+  const LEGACY = `${MASKED_CONTAINERD}@unitfile=/lib/systemd/system/containerd.service\n@unitfile=/usr/lib/systemd/system/containerd.service\n`;
+  const NOT_FOUND = MISSING_KUBELET.replaceAll('kubelet', 'containerd');
+  const plan = (h: ModuleContext, args: Record<string, unknown>) => systemdModule.plan({ name: 'containerd', ...args }, h) as Promise<Plan>;
+
+  it('follows the fresh-node sequence: package removed, unmasked, unit templated, enabled and started, restarted', async () => {
+    const h = fakeHost([[/^u=/, { stdout: LEGACY }]], true);
+    // What the apt task records for the removed containerd package (see apt.test.ts).
+    for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service']) h.predicted.setFile(f, { type: 'absent' });
+    h.predicted.setPackage('containerd', 'absent');
+    const { recordRemovedUnits } = await import('../../../modules/systemd/predict.ts');
+    recordRemovedUnits(h.predicted, ['containerd.service']);
+
+    expect(await plan(h, { masked: false })).toMatchObject({ kind: 'change', msg: 'containerd.service: unmask, daemon-reload', diff: [{ before: 'masked, disabled, inactive', after: 'unmasked, disabled, inactive' }] });
+    expect(h.predicted.unit('containerd')).toEqual({ loaded: false, active: false, masked: false });
+    expect(h.predicted.file('/etc/systemd/system/containerd.service')).toEqual({ type: 'absent' });
+
+    // Before the unit file exists, starting it would fail in the real run too.
+    expect(await plan(h, { state: 'started' })).toMatchObject({ kind: 'unknown' });
+
+    h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
+    const start = await plan(h, { daemon_reload: true, enabled: true, state: 'started' });
+    expect(start).toMatchObject({
+      kind: 'change',
+      msg: 'containerd.service: enable, daemon-reload, start',
+      diff: [{ before: 'unmasked, disabled, inactive', after: 'unmasked, enabled, active' }],
+      data: { status: { LoadState: 'loaded', ActiveState: 'inactive', UnitFileState: 'disabled', FragmentPath: UNIT, NeedDaemonReload: 'no' } },
+    });
+    expect(h.predicted.unit('containerd')).toEqual({ loaded: true, active: true, masked: false, enabled: true });
+
+    expect(await plan(h, { state: 'restarted' })).toMatchObject({ kind: 'change', msg: 'containerd.service: restart' });
+    // Every plan probed once; nothing was applied.
+    expect(h.commands).toHaveLength(4);
+    expect(h.commands.every((c) => c.startsWith('u='))).toBe(true);
+  });
+
+  it('plans a unit an earlier task installs on a host that never had it as loaded, disabled, inactive', async () => {
+    const h = fakeHost([[/^u=/, { stdout: NOT_FOUND }]], true);
+    h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
+    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: enable, daemon-reload, start' });
+    // A unit predicted loaded by another module counts too; one without [Install] is static.
+    const g = fakeHost([[/^u=/, { stdout: NOT_FOUND }]], true);
+    g.predicted.setUnit('containerd', { loaded: true });
+    expect(await plan(g, { state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: start' });
+    const s = fakeHost([[/^u=/, { stdout: NOT_FOUND }]], true);
+    s.predicted.setFile(UNIT, { type: 'file', content: '[Service]\nExecStart=/x\n' });
+    expect(await plan(s, { enabled: true })).toMatchObject({ kind: 'ok', msg: 'containerd.service is unmasked, static, inactive' });
+  });
+
+  it('sees a unit file changed under a loaded unit as stale: daemon_reload reloads it once', async () => {
+    const active = `${ACTIVE_CONTAINERD}@unitfile=${UNIT}\n`;
+    const h = fakeHost([[/^u=/, { stdout: active }]], true);
+    h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
+    expect(await plan(h, { enabled: true, state: 'started' })).toMatchObject({
+      kind: 'ok',
+      msg: 'containerd.service is unmasked, enabled, active (its unit file changed on disk; daemon_reload: true would load it)',
+    });
+    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: daemon-reload' });
+    // Once reloaded, the same task has nothing to do; a later change makes it stale again.
+    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'ok' });
+    h.predicted.setFile(UNIT, { type: 'file', content: `${UNIT_TEXT}# edited\n` });
+    expect(await plan(h, { daemon_reload: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: daemon-reload' });
+  });
+
+  it('stops the units that require a stopped unit along with it', async () => {
+    const socket = show({ ActiveState: 'active', UnitFileState: 'enabled', FragmentPath: '/lib/systemd/system/docker.socket' }) + 'RequiredBy=docker.service\n@is-enabled=enabled\n';
+    const service = show({ ActiveState: 'active', FragmentPath: '/lib/systemd/system/docker.service' }) + '@is-enabled=disabled\n';
+    const h = fakeHost([[/^u=docker.socket/, { stdout: socket }], [/^u=docker.service/, { stdout: service }]], true);
+    expect(await systemdModule.plan({ name: 'docker.socket', state: 'stopped' }, h)).toMatchObject({ kind: 'change', msg: 'docker.socket: stop' });
+    expect(h.predicted.unit('docker.service')).toEqual({ active: false });
+    expect(await systemdModule.plan({ name: 'docker', state: 'stopped' }, h)).toMatchObject({ kind: 'ok', msg: 'docker.service is unmasked, disabled, inactive' });
+  });
+
+  it('decides from the host alone, in one probe, when nothing is predicted', async () => {
+    const h = fakeHost([[/^u=/, { stdout: ACTIVE_CONTAINERD }]], true);
+    const p = await plan(h, { daemon_reload: true, enabled: true, state: 'started' });
+    expect(p).toMatchObject({ kind: 'ok', data: { status: parseProbe('containerd.service', ACTIVE_CONTAINERD).properties } });
+    expect(h.commands).toHaveLength(1);
+    expect(h.commands[0]).toContain('FragmentPath'); // check mode lists unit files to see predicted changes
+  });
+
+  it('daemon_reload alone counts loaded units whose unit file an earlier task changed', async () => {
+    const h = fakeHost([[/systemctl show -p Id,NeedDaemonReload,FragmentPath/, { stdout: `@frag=containerd.service\t${UNIT}\n@frag=ssh.service\t/lib/systemd/system/ssh.service\n` }]], true);
+    expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
+    h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
+    expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+    expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
   });
 });

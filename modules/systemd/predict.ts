@@ -1,0 +1,207 @@
+// Check mode: a unit as the earlier tasks of the run would have left it, and what a plan leaves for later ones.
+//
+// The host has not changed in check mode, so its probe is read through the predicted state: unit files and
+// mask links that earlier tasks would write or delete (`predicted.file` of the unit's paths on the search
+// path), and the unit states earlier systemd or apt plans recorded (`predicted.unit`). systemd's own view is
+// modelled too: what it loaded at the last (predicted) load or daemon-reload. A unit file that changed
+// since is stale (NeedDaemonReload=yes), except for a unit systemd had as not-found: systemd loads such a
+// unit afresh when it is next referenced, as the real run's probe does.
+import type { PredictedFile, PredictedState } from '../../engine/types.ts';
+import { isStale, type UnitDecision, type UnitRequest, type UnitStep } from './decide.ts';
+import { MASK_DIRS, UNIT_DIRS, type UnitStatus } from './probe.ts';
+
+/** What systemd had loaded for one unit at its last predicted load: the predicted entries of its paths then. */
+interface LoadedView {
+  files: Map<string, PredictedFile | undefined>;
+  /** LoadState then; undefined when not known (a package removal reloaded systemd). */
+  loadState?: string;
+}
+
+/** Per host (store): the units whose load check mode has followed, and whether a daemon-reload was predicted. */
+interface ManagerView {
+  units: Map<string, LoadedView>;
+  reloaded: boolean;
+}
+
+const managers = new WeakMap<PredictedState, ManagerView>();
+
+function manager(p: PredictedState): ManagerView {
+  let m = managers.get(p);
+  if (!m) managers.set(p, (m = { units: new Map(), reloaded: false }));
+  return m;
+}
+
+const RUNNING = ['active', 'activating', 'reloading'];
+
+/** The paths where a file of this unit name counts: the unit search path (mask links live in its first two). */
+export function unitPaths(unit: string): string[] {
+  return UNIT_DIRS.map((d) => `${d}/${unit}`);
+}
+
+const isMaskLink = (f: PredictedFile): boolean => f.type === 'link' && f.target === '/dev/null';
+
+function snapshot(p: PredictedState, unit: string): Map<string, PredictedFile | undefined> {
+  return new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
+}
+
+/** True when an earlier task's prediction changed one of the unit's paths after systemd last loaded it. */
+function changedSinceLoad(p: PredictedState, unit: string, view: LoadedView | undefined): boolean {
+  return unitPaths(unit).some((x) => p.file(x) !== (view ? view.files.get(x) : undefined));
+}
+
+/**
+ * The unit's status as the real run would probe it after the earlier tasks; `s` itself when no prediction
+ * touches the unit (so a task with nothing predicted decides exactly as outside check mode).
+ */
+export function predictStatus(s: UnitStatus, p: PredictedState): UnitStatus {
+  const { unit } = s;
+  const m = managers.get(p);
+  const view = m?.units.get(unit);
+  const pu = p.unit(unit);
+  const files = new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
+  const hostStale = s.needDaemonReload || s.staleUnits.length > 0;
+  const touched = pu !== undefined || view !== undefined || [...files.values()].some(Boolean) || (m?.reloaded && hostStale) || predictedStaleUnits(s, p).length > 0;
+  if (!touched) return s;
+
+  // On disk: mask links and unit files, predicted entries first.
+  let maskLinks = MASK_DIRS.map((d) => `${d}/${unit}`).filter((x) => {
+    const f = files.get(x);
+    return f ? isMaskLink(f) : s.maskLinks.includes(x);
+  });
+  if (pu?.masked === false) maskLinks = [];
+  if (pu?.masked === true && maskLinks.length === 0) maskLinks = [`/etc/systemd/system/${unit}`];
+  // The host's unit files; a loaded unit outside the search path (a generator's) has its fragment.
+  const fragment = s.properties.FragmentPath ?? '';
+  const hostFiles = s.unitFiles.length > 0 ? s.unitFiles : s.loadState === 'loaded' && fragment ? [fragment] : [];
+  const unitFiles = [...new Set([...unitPaths(unit), ...hostFiles])].filter((x) => {
+    const f = p.file(x);
+    return f ? f.type === 'file' || (f.type === 'link' && !isMaskLink(f)) : hostFiles.includes(x);
+  });
+  const masked = maskLinks.length > 0;
+  const onDisk = unitFiles.length > 0 || pu?.loaded === true;
+  const diskLoadState = masked ? 'masked' : onDisk ? 'loaded' : 'not-found';
+
+  // systemd's view: what it loaded last (after a package removal's reload: what was on disk then; a
+  // unit file changed since is assumed to be one the removal deleted). A unit it has as not-found is
+  // loaded afresh when referenced; a loaded unit whose file changed since is stale.
+  const changed = changedSinceLoad(p, unit, view);
+  const memory = view ? (view.loadState ?? (changed ? 'not-found' : diskLoadState)) : s.loadState;
+  const fresh = memory === 'not-found';
+  const loadState = fresh ? diskLoadState : memory;
+  const needDaemonReload = (changed && !fresh && loadState !== 'masked') || (s.needDaemonReload && !m?.reloaded);
+
+  const activeState = pu?.active !== undefined ? (pu.active ? 'active' : 'inactive') : !onDisk && !masked && loadState === 'not-found' ? 'inactive' : s.activeState;
+  const unitFileState = masked
+    ? maskLinks.every((l) => l.startsWith('/run/')) ? 'masked-runtime' : 'masked'
+    : !onDisk
+      ? ''
+      : pu?.enabled !== undefined
+        ? pu.enabled ? 'enabled' : 'disabled'
+        : s.unitFileState !== '' && !s.unitFileState.startsWith('masked')
+          ? s.unitFileState
+          : enablementFromDisk(s, unitFiles.map((x) => files.get(x)));
+  const top = masked ? maskLinks[0] : unitFiles[0];
+  return {
+    ...s,
+    properties: {
+      ...s.properties,
+      LoadState: loadState,
+      ActiveState: activeState,
+      SubState: activeState === s.activeState ? (s.properties.SubState ?? '') : RUNNING.includes(activeState) ? 'running' : 'dead',
+      UnitFileState: unitFileState,
+      FragmentPath: top ?? '',
+      NeedDaemonReload: needDaemonReload ? 'yes' : 'no',
+    },
+    loadState,
+    activeState,
+    needDaemonReload,
+    loadError: loadState === 'loaded' ? '' : s.loadError,
+    unitFileState,
+    maskLinks,
+    unitFiles,
+    staleUnits: predictStaleList(s.staleUnits, s, p),
+  };
+}
+
+/** is-enabled of a unit the host does not have yet: enablement links already there, else its [Install] section. */
+function enablementFromDisk(s: UnitStatus, files: Array<PredictedFile | undefined>): string {
+  if (s.wantedBy.length > 0) return 'enabled';
+  const content = files.find((f) => f?.type === 'file' && f.content !== undefined);
+  if (content?.type === 'file' && content.content !== undefined && !/^\s*\[Install\]/m.test(content.content)) return 'static';
+  return 'disabled';
+}
+
+/** Loaded units whose unit file an earlier task changed since systemd (as predicted) loaded it. */
+export function predictedStaleUnits(s: Pick<UnitStatus, 'fragments'>, p: PredictedState): string[] {
+  const m = managers.get(p);
+  return s.fragments
+    .filter(({ unit, path }) => {
+      const now = p.file(path);
+      if (now === undefined) return false;
+      const view = m?.units.get(unit);
+      return view ? view.files.get(path) !== now && view.loadState !== 'not-found' : true;
+    })
+    .map((f) => f.unit);
+}
+
+/** The host's stale units, as check mode sees them after the predicted reloads and file changes. */
+export function predictStaleList(hostStale: string[], s: Pick<UnitStatus, 'fragments'>, p: PredictedState): string[] {
+  const reloaded = managers.get(p)?.reloaded === true;
+  return [...new Set([...(reloaded ? [] : hostStale), ...predictedStaleUnits(s, p)])];
+}
+
+/** Records a predicted daemon-reload: every unit check mode follows is loaded afresh from its predicted files. */
+export function recordDaemonReload(p: PredictedState, units: readonly string[] = []): void {
+  const m = manager(p);
+  m.reloaded = true;
+  for (const [unit, view] of m.units) m.units.set(unit, { ...view, files: snapshot(p, unit) });
+  for (const unit of units) if (!m.units.has(unit)) m.units.set(unit, { files: snapshot(p, unit) });
+}
+
+/**
+ * Records what a planned task leaves (check mode): the unit's mask links, its predicted state
+ * (masked, enabled, active, loaded) and, when systemd would have it loaded afresh, its view.
+ */
+export function recordUnitPlan(p: PredictedState, req: UnitRequest, s: UnitStatus, d: UnitDecision): void {
+  const { unit } = req;
+  const steps = d.kind === 'change' ? d.steps : [];
+  const has = (x: UnitStep) => steps.includes(x);
+  if (d.kind === 'failed' || d.kind === 'unknown') return;
+  if (has('unmask') || has('unmask-runtime')) {
+    for (const link of s.maskLinks) if (has('unmask') || link.startsWith('/run/')) p.setFile(link, { type: 'absent' });
+  }
+  if (has('mask')) p.setFile(`/etc/systemd/system/${unit}`, { type: 'link', target: '/dev/null' });
+  const masked = has('mask') ? true : has('unmask') || has('unmask-runtime') ? false : s.maskLinks.length > 0;
+  const onDisk = s.unitFiles.length > 0 || p.unit(unit)?.loaded === true;
+  const stopping = has('stop');
+  const starting = has('start') || has('restart') || has('reload');
+  if (steps.length > 0) {
+    p.setUnit(unit, {
+      masked,
+      loaded: onDisk,
+      ...(has('enable') ? { enabled: true } : has('disable') ? { enabled: false } : {}),
+      ...(starting ? { active: true } : stopping ? { active: false } : {}),
+    });
+  }
+  // Units whose Requires=/BindsTo=/PartOf= name this one stop with it.
+  if (stopping) for (const other of s.stopsWith) p.setUnit(other, { active: false });
+  const loadState = masked ? 'masked' : onDisk ? 'loaded' : 'not-found';
+  if (has('daemon-reload')) {
+    recordDaemonReload(p);
+    manager(p).units.set(unit, { files: snapshot(p, unit), loadState });
+  } else if (!isStale(s)) {
+    // systemd has what is on disk (a not-found unit is loaded on reference): later changes make it stale.
+    manager(p).units.set(unit, { files: snapshot(p, unit), loadState: s.loadState });
+  }
+}
+
+/**
+ * Records a package removal (check mode): its unit files are gone, the package's prerm stopped the unit
+ * and its postrm reloaded systemd (dh_installsystemd), so every unit is loaded afresh.
+ */
+export function recordRemovedUnits(p: PredictedState, units: readonly string[]): void {
+  for (const unit of units) p.setUnit(unit, { loaded: false, active: false });
+  recordDaemonReload(p, units);
+  const m = manager(p);
+  for (const unit of units) m.units.set(unit, { files: snapshot(p, unit) });
+}
