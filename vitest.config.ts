@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
+    testTimeout: 600_000,
     hookTimeout: 1_800_000,
     fileParallelism: false,
     reporters: ['default'],
