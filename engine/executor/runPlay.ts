@@ -6,12 +6,15 @@ import { renderValue } from '../template/render.ts';
 import type { TaskResult } from '../types.ts';
 import { batchSizes, budgetExceeded, splitBatches } from './batches.ts';
 import { gatherFacts } from './facts.ts';
+import { taskVars } from './hostRun.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
 
 /** Runs the play batch by batch; 'stopped' when the failure budget or any_errors_fatal ended the rollout. */
 export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
-  const serial = renderValue(run.play.serial, { ...run.vars.playVars, ...run.vars.extraVars }, run.play.location);
+  // serial may be templated; it sees the first host's variables (inventory, playbook defaults, -e).
+  const first = run.hosts[0];
+  const serial = first ? renderValue(run.play.serial, taskVars(first, run.vars, [], run.play.location), run.play.location) : undefined;
   const batches = splitBatches(run.hosts, batchSizes(serial, run.hosts.length, run.play.location));
   for (const [i, batch] of batches.entries()) {
     if (run.stopping()) return 'stopped';

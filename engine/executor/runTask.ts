@@ -90,6 +90,10 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
     }
     return done(outcome);
   } catch (err) {
+    if (counter.timedOut && !(err instanceof UnreachableError)) {
+      const msg = `timed out: a command ran longer than the task's timeout of ${task.timeout}s`;
+      return done({ status: 'failed', msg, registered: { failed: true, msg } });
+    }
     return done(errorOutcome(err, host));
   }
 }

@@ -1,6 +1,7 @@
 // End-to-end fleet upgrades on real lab nodes: rolling batches, a failure budget that stops the
 // rollout, resume from the retry file, a node killed mid-run, a slow link, and an interrupt.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ function batchesOf(report: Report): string[][] {
     out[r.batch - 1] ??= [];
     if (!out[r.batch - 1]!.includes(r.host)) out[r.batch - 1]!.push(r.host);
   }
-  return out;
+  return out.map((b) => b.sort((x, y) => x.localeCompare(y, 'en', { numeric: true })));
 }
 
 function startsSince(node: string, since: number): number {
@@ -140,14 +141,24 @@ describe('failures on a small lab', () => {
       tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
       tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '8kbit', 'ceil', '8kbit', 'burst', '1600b', 'cburst', '1600b');
       tc('filter', 'add', 'dev', 'lo', 'protocol', 'ip', 'parent', '1:0', 'prio', '1', 'u32', 'match', 'ip', 'dst', `${slow.address}/32`, 'flowid', '1:20');
-      const payload = `payload=${'x'.repeat(8192)}`;
+      const payload = `payload=${'x'.repeat(8192)}`; // "payload=" then 8 KiB
       const inv1 = path.join(tmpDir(), 'hosts');
       writeFileSync(inv1, readFileSync(inv, 'utf8').replace(/^(chaos-[23] .*)$/gm, '# $1'));
       const short = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-3.yml', '-i', inv1, '-e', payload, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
       expect(short.code, short.stdout).toBe(2);
       expect(short.report!.results.find((x) => x.host === slow.name)).toMatchObject({ status: 'failed', msg: expect.stringMatching(/timed out/) });
-      expect(onNode(lab, slow.name, 'test -e /tmp/fp-slow-link.txt && echo yes || echo no; ls -A /tmp | grep -c fleetplay || true').stdout).toBe('no\n0\n');
-      const long = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-120.yml', '-i', inv1, '-e', payload, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+      // The bytes already sent still drain to the node after the timeout; the write then either
+      // completes whole (its sha256 checked) or never happens. Never a partial file, never a temp file.
+      const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+      let state = '';
+      for (let i = 0; i < 40; i++) {
+        state = onNode(lab, slow.name, 'ls -A /tmp | grep -c fleetplay || true; sha256sum /tmp/fp-slow-link.txt 2>/dev/null | cut -d" " -f1').stdout;
+        if (state.startsWith('0\n')) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(['0\n', `0\n${sha('x'.repeat(8192))}\n`]).toContain(state);
+      const other = `payload=${'y'.repeat(8192)}`;
+      const long = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-120.yml', '-i', inv1, '-e', other, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
       expect(long.code, long.stdout).toBe(0);
       expect(long.report!.results.find((x) => x.host === slow.name)).toMatchObject({ status: 'changed' });
     } finally {
