@@ -5,6 +5,7 @@ import { aptErrors, isMissingFromCache, parseSimulation, simulateCommand, simula
 import { applyApt, describeChanges } from './apply.ts';
 import { hasConfigFilesOnly, hasFiles, isInstalled, type DpkgState, type PackageChanges } from './dpkg.ts';
 import { ownChanges, parseOwnedFiles, predictCache, predictDpkg, recordAptPlan, recordCacheUpdate, simulationAction } from './predict.ts';
+import { knownNoop, rememberNoop } from './noopCache.ts';
 import { cacheDecision, describeAge, runProbe, type CacheDecision } from './probe.ts';
 import { versionMatches, type AptRequest } from './request.ts';
 import { parseScript, section, type SectionOutput } from './script.ts';
@@ -119,7 +120,10 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
   const names = req.packages.map((p) => p.name);
   // What apt-get -s is asked: in check mode the earlier tasks' predicted package changes come along.
   const simOf = (a: AptAction): AptAction => (ctx.check ? simulationAction(a, ctx.predicted) : a);
-  const probe = await runProbe(ctx, names, probeSim && simOf(probeSim), ctx.check);
+  // An autoremove-only simulation is skipped when dpkg is still in a state it already found clean.
+  const plainAutoremove = probeSim?.verb === 'autoremove' && JSON.stringify(simOf(probeSim)) === JSON.stringify(probeSim);
+  const probe = await runProbe(ctx, names, probeSim && simOf(probeSim), ctx.check, plainAutoremove ? knownNoop(ctx.host) : undefined);
+  if (probe.simSkipped) probe.sim = { out: '', err: '', rc: 0 };
   const dpkg = ctx.check ? predictDpkg(probe.dpkg, names, ctx.predicted) : probe.dpkg;
   const cache = cacheDecision(req, ctx.check ? predictCache(probe.cache, ctx.predicted) : probe.cache);
   const needed = packageAction(req, dpkg);
@@ -140,6 +144,7 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
     if (ctx.check) changes = predictedOwnChanges(ownChanges(changes, action, ctx.predicted), needed, probe.dpkg, ctx.predicted);
   }
   const packageWork = changes.length > 0 || unresolved.length > 0;
+  if (plainAutoremove && !probe.simSkipped && sim === probe.sim && sim?.rc === 0 && changes.length === 0 && probe.fingerprint) rememberNoop(ctx.host, probe.fingerprint);
   const data = { packages: plannedChanges(changes), cache_update_due: cache.due };
   if (!packageWork && !cache.due) return { kind: 'ok', msg: okReason(req, probe.dpkg, cache), data };
 

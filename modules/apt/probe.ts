@@ -4,6 +4,7 @@ import type { ModuleContext } from '../../engine/types.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
 import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
 import type { AptRequest } from './request.ts';
+import { DPKG_FINGERPRINT } from './noopCache.ts';
 import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
 
 /** Ubuntu's apt hook touches this after every successful update; fleetplay touches it too (see apply.ts). */
@@ -24,13 +25,18 @@ export interface Probe {
   cache: CacheState;
   /** Output of the simulation run by the probe, when one was asked for. */
   sim?: SectionOutput;
+  /** dpkg's state fingerprint (see noopCache.ts). */
+  fingerprint: string;
+  /** The simulation was skipped: dpkg was in the state `skipUnless` named. */
+  simSkipped: boolean;
 }
 
 /**
  * The probe script: dpkg-query (when there are names), cache times, then the simulation (if any); with
  * `withFiles` (check mode) the files of the packages the simulation removes (see predict.ts).
  */
-export function probeCommand(names: readonly string[], sim?: AptAction, withFiles = false): string {
+export function probeCommand(names: readonly string[], sim?: AptAction, withFiles = false, skipUnchangedFrom?: string): string {
+  const simulation = sim ? section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim)) : undefined;
   return [
     'export LC_ALL=C',
     ...(names.length ? [section('dpkg', dpkgQueryCommand(names))] : []),
@@ -38,7 +44,11 @@ export function probeCommand(names: readonly string[], sim?: AptAction, withFile
     keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
     keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
     keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
-    ...(sim ? [section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim))] : []),
+    `fp="${DPKG_FINGERPRINT}"`,
+    keyValue('fingerprint', '$fp'),
+    ...(simulation && skipUnchangedFrom !== undefined
+      ? [`if [ "$fp" = '${skipUnchangedFrom.replace(/'/g, '')}' ]; then ${keyValue('simskipped', 'yes')}; else`, simulation, 'fi']
+      : simulation ? [simulation] : []),
   ].join('\n');
 }
 
@@ -55,12 +65,14 @@ export function parseProbe(stdout: string, hasNames: boolean): Probe {
     dpkg: dpkg ? parseDpkgQuery(dpkg.out, dpkg.err) : { packages: new Map(), unknown: [] },
     cache: { now: num('now') ?? Math.floor(Date.now() / 1000), ...(updatedAt !== undefined ? { updatedAt } : {}) },
     ...(sim ? { sim } : {}),
+    fingerprint: values.get('fingerprint') ?? '',
+    simSkipped: values.get('simskipped') === 'yes',
   };
 }
 
 /** Runs the probe: one round trip. */
-export async function runProbe(ctx: ModuleContext, names: readonly string[], sim?: AptAction, withFiles = false): Promise<Probe> {
-  const r = await ctx.run(probeCommand(names, sim, withFiles));
+export async function runProbe(ctx: ModuleContext, names: readonly string[], sim?: AptAction, withFiles = false, skipUnchangedFrom?: string): Promise<Probe> {
+  const r = await ctx.run(probeCommand(names, sim, withFiles, skipUnchangedFrom));
   if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseProbe(r.stdout, names.length > 0);
 }
