@@ -4,11 +4,12 @@
 #   systemd-container                      systemd-nspawn boots the nodes (pulls in systemd for `systemctl --root`)
 #   openssh-client                         ssh-keygen for keys, ssh for the tests
 #   util-linux, coreutils                  mount/umount/flock, cp/chroot (essential, listed for clarity)
+#   iproute2                               tc, for the rollout test's slow link
 #   (apt, dpkg, tar, gzip are essential)   apt-get download, dpkg -x and reproducible tarballs for the release artifacts
 # It never installs or starts a host sshd: one bound to 0.0.0.0:22 would stop the nodes from binding.
 set -euo pipefail
 
-PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils)
+PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "lab/deps.sh: must run as root" >&2
