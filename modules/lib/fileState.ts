@@ -69,7 +69,7 @@ export async function readFileState(
 }
 
 /** A predicted state seen as a probe result (defaults are what fleetplay's writers produce). */
-function fromPredicted(p: PredictedFile, checksum: ChecksumAlgorithm | false): FileState {
+export function fromPredicted(p: PredictedFile, checksum: ChecksumAlgorithm | false): FileState {
   switch (p.type) {
     case 'absent':
       return { type: 'absent' };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedFile, PredictedState } from '../../engine/types.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
+import { fromPredicted } from './fileState.ts';
 import { SHA256_PROBE, sha256Of } from './remoteSha256.ts';
 
 /** What the probe needs to know about the task. */
@@ -157,23 +158,16 @@ export function predictProbe(probe: GetUrlProbe, req: PredictRequest, predicted:
   return out;
 }
 
-/** A predicted path as the probe would have found it (defaults are what fleetplay's writers produce). */
+/** A predicted path as the probe would have found it (the shared reading of fileState.ts). */
 function predictedTarget(p: PredictedFile): DestState | string {
-  switch (p.type) {
-    case 'absent':
-      return { type: 'absent' };
-    case 'directory':
-      return { type: 'directory', mode: p.mode ?? '0755', owner: p.owner ?? 'root', group: p.group ?? 'root', size: 0 };
-    case 'link':
-      return `would be a symlink to ${p.target}`;
+  if (p.type === 'link') return `would be a symlink to ${p.target}`;
+  const s = fromPredicted(p, 'sha256');
+  switch (s.type) {
     case 'file':
-      return {
-        type: 'file',
-        mode: p.mode ?? '0644',
-        owner: p.owner ?? 'root',
-        group: p.group ?? 'root',
-        size: p.size ?? (p.content !== undefined ? Buffer.byteLength(p.content) : 0),
-        ...(p.checksum ? { sum: p.checksum } : {}),
-      };
+      return { type: 'file', mode: s.mode, owner: s.owner, group: s.group, size: s.size, ...(s.checksum ? { sum: s.checksum } : {}) };
+    case 'directory':
+      return { ...s, size: 0 };
+    default:
+      return { type: 'absent' };
   }
 }

@@ -1,9 +1,10 @@
 // The autoremove no-op shortcut: the probe skips `apt-get -s autoremove` only in a dpkg state known clean.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { AptAction } from '../../../modules/apt/aptGet.ts';
 import { probeCommand } from '../../../modules/apt/probe.ts';
 
-const autoremove = { verb: 'autoremove', packages: [], autoremove: false, purge: false } as const;
+const autoremove: AptAction = { verb: 'autoremove', packages: [], autoremove: false, purge: false };
 
 describe('apt probe with a known-clean dpkg state', () => {
   it('runs the simulation unless the fingerprint matches', () => {
