@@ -1,6 +1,7 @@
 // The apt module's change: optional cache update, then the real apt-get, framed by two dpkg snapshots so
 // the result names exactly the packages whose state changed. One round trip.
 import { shellCommand } from '../../engine/quote.ts';
+import { DPKG_FINGERPRINT, rememberNoop } from './noopCache.ts';
 import type { ApplyOutcome, ModuleContext } from '../../engine/types.ts';
 import { aptErrors, applyCommand, lockHolder, type AptAction } from './aptGet.ts';
 import { changeCount, comparePackages, dpkgAllCommand, parseDpkgQuery, type PackageChanges } from './dpkg.ts';
@@ -36,6 +37,10 @@ export function applyScript(work: AptWork): string {
     lines.push(`if [ "$u" = 0 ]; then mkdir -p ${shellCommand(UPDATE_STAMP.replace(/\/[^/]+$/, ''))} && touch ${shellCommand(UPDATE_STAMP)}; fi`);
   }
   if (work.action) lines.push('if [ "$u" = 0 ]; then', section('apt', applyCommand(work.action, work.lockTimeout)), 'fi');
+  // After a successful autoremove, nothing is left to autoremove: remember this dpkg state (noopCache.ts).
+  if (work.action && (work.action.autoremove || work.action.verb === 'autoremove')) {
+    lines.push(`if [ "$u" = 0 ] && [ "$r" = 0 ]; then ${keyValue('clean', DPKG_FINGERPRINT)}; fi`);
+  }
   lines.push(section('after', dpkgAllCommand()), keyValue('now', '$(date +%s)'));
   return lines.join('\n');
 }
@@ -97,5 +102,8 @@ export function applyOutcome(stdout: string, work: AptWork): ApplyOutcome {
 /** Runs the change on the host: one round trip. */
 export async function applyApt(ctx: ModuleContext, work: AptWork): Promise<ApplyOutcome> {
   const r = await ctx.run(applyScript(work));
-  return applyOutcome(r.stdout, work);
+  const clean = parseScript(r.stdout).values.get('clean');
+  const outcome = applyOutcome(r.stdout, work);
+  if (clean && outcome.kind !== 'failed') rememberNoop(ctx.host, clean);
+  return outcome;
 }
