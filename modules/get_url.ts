@@ -13,6 +13,7 @@ import { attributeCommands, wantedAttributes, type WantedAttributes } from './li
 import { fetchCommand, parseChecksumArg, urlFileName, type ChecksumSpec, type FetchOptions } from './lib/download.ts';
 import { decideGetUrl } from './lib/getUrlDecision.ts';
 import { getUrlProbeScript, parseGetUrlProbe, predictProbe, type GetUrlProbe } from './lib/getUrlProbe.ts';
+import { knownHashes, rememberHashes, under, writtenLine } from './lib/hashCache.ts';
 import { SHA256_PROBE, sha256Of } from './lib/remoteSha256.ts';
 import { modeSchema } from './lib/schemas.ts';
 
@@ -67,9 +68,11 @@ export const getUrlModule: ModuleDefinition = {
         ...(checksum?.kind === 'url' ? { sumsUrl: checksum.url } : {}),
         streamSum,
         streamAlways: streamSum && predictedDest !== undefined,
+        hashes: knownHashes(ctx, under(dest)),
       }),
     );
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+    rememberHashes(ctx, r.stdout);
     const seen = parseGetUrlProbe(r.stdout, r.stderr);
     const probe = ctx.check ? predictProbe(seen, { dest, fileName, needSum: checksum !== undefined || force }, ctx.predicted) : seen;
     if (typeof probe === 'string') return { kind: 'unknown', msg: probe, data: { dest, url } };
@@ -180,12 +183,14 @@ export function downloadScript(job: DownloadJob): string {
     ...attributeCommands('"$tmp"', job.wanted).map((c) => `${c} || exit 1`),
     `mv -f -- "$tmp" ${p} || exit 1`,
     'trap - EXIT',
+    writtenLine(p, '"$sum"'),
   );
   return lines.join('\n');
 }
 
 async function download(ctx: ModuleContext, job: DownloadJob, data: ResultData): Promise<ApplyOutcome> {
   const r = await ctx.run(downloadScript(job));
+  if (r.exitCode === 0) rememberHashes(ctx, r.stdout);
   const kv = new Map(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
   const sum = kv.get('sum') ?? '';
   const size = Number(kv.get('size') ?? 0);

@@ -4,7 +4,8 @@
 // extra_opts such as --strip-components) with the path under dest: type, sha256, mode, link target.
 // That notices a new archive version and drift (a file deleted or altered) alike, in one remote command.
 // The manifest of an archive version is cached on the controller (see lib/manifestCache.ts), so a
-// no-op run hashes the archive and the dest files but does not decompress the archive.
+// no-op run does not decompress the archive; and the sha256 of the archive and of every dest file is
+// remembered with the file's identity (lib/hashCache.ts), so a no-op run stats them instead of hashing.
 // Apply unpacks into a staging directory in dest and renames only the differing members into place.
 // `owner`/`group` apply to every extracted member (and are checked); `mode` is not supported (Ansible
 // applies one mode to every member, files and directories alike).
@@ -20,6 +21,7 @@ import { formatFromName, formatLabel, requiredPrograms, type ArchiveFormat } fro
 import { displayName, manifestText, type ManifestEntry, type ManifestSpec } from './lib/archiveManifest.ts';
 import { archiveProbeScript, parseArchiveProbe, type DestMember, type MemberState, type ProbeSource } from './lib/archiveProbe.ts';
 import { noDownloaderMessage, urlFileName, type FetchOptions } from './lib/download.ts';
+import { knownHashes, rememberHashes, under } from './lib/hashCache.ts';
 import { localManifest } from './lib/localManifest.ts';
 import { cachedManifests, manifestBySha, rememberManifest, type CachedManifest } from './lib/manifestCache.ts';
 
@@ -118,6 +120,7 @@ export const unarchiveModule: ModuleDefinition = {
         dest,
         spec,
         programs: requiredPrograms(format),
+        hashes: knownHashes(ctx, (f) => under(dest)(f) || (remoteSrc && f === src)),
         ...(creates && !predictedCreates ? { creates } : {}),
         ...(predictedDest?.type === 'directory' ? { assumeDest: true } : {}),
       }),
@@ -125,6 +128,7 @@ export const unarchiveModule: ModuleDefinition = {
     );
     const err = r.stderr.trim();
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${err || `exit ${r.exitCode}`}`, data };
+    rememberHashes(ctx, r.stdout);
     const probe = parseArchiveProbe(r.stdout);
     if (probe.createsExists) return { kind: 'ok', msg: `${String(creates)} exists`, data };
     // In check mode a dest or src that neither the host has nor an earlier task creates fails the real run too.
@@ -238,6 +242,7 @@ function recordExtraction(
 async function extract(ctx: ModuleContext, job: ExtractJob, localFile: string | undefined, report: { files: number; dest: string; data: ResultData }): Promise<ApplyOutcome> {
   if (job.source.kind === 'controller' && localFile) job.source = { kind: 'controller', bytes: readFileSync(localFile) };
   const r = await ctx.run(extractScript(job), { stdin: extractStdin(job) });
+  if (r.exitCode === 0) rememberHashes(ctx, r.stdout);
   const err = r.stderr.trim();
   const data = report.data;
   if (r.exitCode === EXTRACT_EXIT.fetch) return { kind: 'failed', msg: `cannot download ${String(data.src)}: ${err}`, data };

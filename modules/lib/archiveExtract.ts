@@ -6,6 +6,7 @@ import type { Drift } from './archiveCompare.ts';
 import { tarCompressionFlag } from './archiveFormat.ts';
 import type { ManifestSpec } from './archiveManifest.ts';
 import { fetchCommand, type FetchOptions } from './download.ts';
+import { writtenLine } from './hashCache.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
 
 /** Where apply gets the archive: the host's file, a download by the host, or bytes sent from the controller. */
@@ -59,6 +60,8 @@ export function extractScript(job: ExtractJob): string {
     '    h) mkdir -p -- "$(dirname -- "$t")"; ln -f -- "$D/$val" "$stage/.fleetplay-link"; mv -fT -- "$stage/.fleetplay-link" "$t" ;;',
     '  esac',
     owner ? `  chown -h ${shellQuote(owner)} -- "$t"` : '  :',
+    // A regular file moved into place has the member's content: its sha256 is `val`.
+    `  if [ "$act" = m ] && [ -f "$t" ] && [ ! -L "$t" ]; then ${writtenLine('"$t"', '"$val"')}; fi`,
     'done',
   );
   return lines.join('\n');

@@ -5,6 +5,7 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
 import { manifestPipeline, parseManifestRecord } from './archiveManifest.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
+import { hashCacheScript, type KnownHashes } from './hashCache.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
 
 /** Where the archive is: a file on the host, a URL the host fetches, or the controller (manifest sent on stdin). */
@@ -19,6 +20,8 @@ export interface ArchiveProbeRequest {
   creates?: string;
   spec: ManifestSpec;
   programs: string[];
+  /** Hashes remembered for this host: unchanged files are not hashed again. */
+  hashes?: KnownHashes;
 }
 
 /** What is at dest/<member> on the host. `value`: sha256 (files of the right size), link target, or 'same' (hard link in place). */
@@ -63,7 +66,7 @@ const PROBE_LOOP = [
   '  if [ -L "$p" ] || [ -e "$p" ]; then st=$(stat -c "%a${tab}%U${tab}%G${tab}%s" -- "$p"); da=${st%"$tab"*}; fi',
   '  if [ -L "$p" ]; then dt=link; dv=$(readlink -- "$p")',
   '  elif [ -f "$p" ]; then dt=file',
-  '    if [ "$kind" = f ] && { [ "$size" = - ] || [ "${st##*"$tab"}" = "$size" ]; }; then dv=$($FP_SHA < "$p" | cut -c1-64); fi',
+  '    if [ "$kind" = f ] && { [ "$size" = - ] || [ "${st##*"$tab"}" = "$size" ]; }; then fp_sum "$p"; dv=$FP_SUM; fi',
   '    if [ "$kind" = h ] && [ "$p" -ef "$D/$val" ]; then dv=same; fi',
   '  elif [ -d "$p" ]; then dt=dir',
   '  elif [ -e "$p" ]; then dt=other',
@@ -75,7 +78,7 @@ const PROBE_LOOP = [
 /** The probe as one shell script. Its stdin: cached manifests ("@<sha256>" then records) or, for `given`, the manifest. */
 export function archiveProbeScript(req: ArchiveProbeRequest): string {
   const src = req.source;
-  const lines = [SHA256_PROBE, `tab=$(printf '\\t')`, 'echo "uid=$(id -u)"; echo "umask=$(umask)"'];
+  const lines = [SHA256_PROBE, hashCacheScript(req.hashes ?? {}), `tab=$(printf '\\t')`, 'echo "uid=$(id -u)"; echo "umask=$(umask)"'];
   if (req.creates) lines.push(`if [ -e ${shellQuote(req.creates)} ] || [ -L ${shellQuote(req.creates)} ]; then echo creates=1; exit 0; fi`);
   lines.push(`D=${shellQuote(req.dest)}`);
   if (!req.assumeDest) lines.push('if [ ! -d "$D" ]; then echo dest=missing; exit 0; fi');
@@ -92,7 +95,7 @@ export function archiveProbeScript(req: ArchiveProbeRequest): string {
   let fresh: string;
   if (src.kind === 'remote') {
     const a = shellQuote(src.path);
-    lines.push(`if [ ! -f ${a} ]; then echo src=missing; exit 0; fi`, `asum=$($FP_SHA < ${a} | cut -c1-64)`, 'echo "archive_sha=$asum"');
+    lines.push(`if [ ! -f ${a} ]; then echo src=missing; exit 0; fi`, `fp_sum ${a}; asum=$FP_SUM`, 'echo "archive_sha=$asum"');
     fresh = manifestPipeline(req.spec, a);
   } else {
     const fetch = fetchCommand(src.url, '-', src.fetch);

@@ -6,7 +6,8 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedFile, PredictedState } from '../../engine/types.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
 import { fromPredicted } from './fileState.ts';
-import { SHA256_PROBE, sha256Of } from './remoteSha256.ts';
+import { hashCacheScript, type KnownHashes } from './hashCache.ts';
+import { SHA256_PROBE } from './remoteSha256.ts';
 
 /** What the probe needs to know about the task. */
 export interface GetUrlProbeRequest {
@@ -23,6 +24,8 @@ export interface GetUrlProbeRequest {
   streamSum: boolean;
   /** Stream even when dest is not a file on the host (check mode: an earlier task would create it). */
   streamAlways?: boolean;
+  /** Hashes remembered for this host: an unchanged dest is not hashed again. */
+  hashes?: KnownHashes;
 }
 
 /** What is at the resolved dest path. */
@@ -54,6 +57,7 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
   const lines = [
     DOWNLOADER_PROBE,
     SHA256_PROBE,
+    hashCacheScript(req.hashes ?? {}),
     'echo "tool=$FP_TOOL"; echo "umask=$(umask)"',
     // A dest ending in '/' names a directory even before it exists (an earlier task may create it).
     req.dest.endsWith('/')
@@ -63,7 +67,7 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
     '[ -n "$p" ] && [ -d "$(dirname -- "$p")" ] && echo parent=dir',
     `if [ -e "$p" ]; then stat -L --printf 'type=%F\\nmode=%a\\nowner=%U\\ngroup=%G\\nsize=%s\\n' -- "$p"; fi`,
   ];
-  if (req.destSum) lines.push(`if [ -f "$p" ]; then echo "sum=${sha256Of('"$p"')}"; fi`);
+  if (req.destSum) lines.push('if [ -f "$p" ]; then fp_sum "$p"; echo "sum=$FP_SUM"; fi');
   if (req.sumsUrl) {
     lines.push(`out=$(${fetchCommand(req.sumsUrl, '-', req.fetch)} 2>&1); printf 'sums_rc=%s\\n' "$?"`);
     lines.push(`printf '%s\\n' "$out" | sed 's/^/sums:/'`);
