@@ -1,11 +1,11 @@
 // Remembers, on the controller, that `apt-get -s autoremove` found nothing to remove for a given dpkg
 // state of a host, so a converged host skips that (slow, about 1-2 s) simulation until dpkg changes.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { cacheRoot, writeCacheFile } from '../lib/controllerCache.ts';
 
-const FILE = path.join(process.env.FLEETPLAY_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'fleetplay'), 'apt-autoremove.json');
 let entries: Record<string, string> | undefined;
+const file = (): string => path.join(cacheRoot(), 'apt-autoremove.json');
 
 /** Shell words that fingerprint dpkg's state: size, mtime (ns) and inode of the status and auto-marks files. */
 export const DPKG_FINGERPRINT = `$(stat -c '%s:%.9Y:%i' /var/lib/dpkg/status /var/lib/apt/extended_states 2>/dev/null | tr '\\n' ' ')`;
@@ -13,7 +13,7 @@ export const DPKG_FINGERPRINT = `$(stat -c '%s:%.9Y:%i' /var/lib/dpkg/status /va
 function load(): Record<string, string> {
   if (!entries) {
     try {
-      entries = JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, string>;
+      entries = JSON.parse(readFileSync(file(), 'utf8')) as Record<string, string>;
     } catch {
       entries = {};
     }
@@ -31,12 +31,5 @@ export function rememberNoop(host: string, fingerprint: string): void {
   const all = load();
   if (all[host] === fingerprint) return;
   all[host] = fingerprint;
-  try {
-    mkdirSync(path.dirname(FILE), { recursive: true });
-    const tmp = `${FILE}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(all));
-    renameSync(tmp, FILE);
-  } catch {
-    // A cache that cannot be written only costs speed.
-  }
+  writeCacheFile(file(), all);
 }

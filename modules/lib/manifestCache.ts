@@ -4,10 +4,10 @@
 // Each manifest is also filed under its archive's sha256 alone, so check mode can find the manifest of
 // an archive an earlier task would download (it knows the sha256, not where the archive was seen).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
+import { cacheRoot, writeCacheFile as writeJsonCache } from './controllerCache.ts';
 
 /** A manifest with the sha256 of the archive it describes. */
 export interface CachedManifest {
@@ -18,9 +18,9 @@ export interface CachedManifest {
 /** How many archive versions are kept per source and options (a rollout may mix old and new hosts). */
 const KEEP = 3;
 
-/** The cache directory: $FLEETPLAY_CACHE_DIR, else ~/.cache/fleetplay. */
+/** The cache directory: unarchive/ under the controller's cache root. */
 export function cacheDir(): string {
-  return path.join(process.env.FLEETPLAY_CACHE_DIR || path.join(os.homedir(), '.cache', 'fleetplay'), 'unarchive');
+  return path.join(cacheRoot(), 'unarchive');
 }
 
 function fileFor(source: string, spec: ManifestSpec): string {
@@ -81,13 +81,5 @@ function shaSource(archiveSha: string): string {
 }
 
 function writeCacheFile(source: string, spec: ManifestSpec, manifests: CachedManifest[]): void {
-  const file = fileFor(source, spec);
-  try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    writeFileSync(tmp, JSON.stringify({ source, manifests }), { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    // The cache only saves time; a read-only home must not fail the task.
-  }
+  writeJsonCache(fileFor(source, spec), { source, manifests });
 }
