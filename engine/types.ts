@@ -166,6 +166,13 @@ export interface ModuleContext {
   predicted: PredictedState;
 }
 
+/**
+ * Key of a check-mode result whose output was not read (a command check mode does not run): its value
+ * says why. The task's changed_when can still settle its status; later tasks that read the registered
+ * output are `unknown`.
+ */
+export const NOT_RUN_IN_CHECK = 'check_mode_output_unknown';
+
 /** Extra data a module returns; it is merged into the registered result (rc, stdout, stat, ...). */
 export type ResultData = Vars;
 
@@ -338,4 +345,6 @@ export interface RunReport {
   notRun: string[];
   /** Hosts whose play was cut short by an interrupt (they did not finish it). */
   incomplete: string[];
+  /** Play → host → handlers notified but not run: the next run of this playbook runs them. */
+  pendingHandlers: Record<string, Record<string, string[]>>;
 }

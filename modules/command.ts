@@ -1,6 +1,6 @@
 // command and shell: run a program on the host; `creates`/`removes` make them idempotent.
 import { shellCommand, shellQuote } from '../engine/quote.ts';
-import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/types.ts';
+import { NOT_RUN_IN_CHECK, type ModuleContext, type ModuleDefinition, type Plan, type Vars } from '../engine/types.ts';
 import { splitCommandLine } from './lib/argv.ts';
 
 const common = {
@@ -65,9 +65,11 @@ async function planCommand(args: Vars, ctx: ModuleContext, commandLine: string, 
     return { kind: 'changed' as const, msg: firstLine(r.stdout).replace(/^: /, '') || `ran ${shown}`, data };
   };
   if (ctx.check && args.creates === undefined && args.removes === undefined) {
+    // The engine settles this with the task's changed_when, when that does not read the output.
     return {
       kind: 'unknown',
       msg: `would run '${shown}'; its effect cannot be predicted (add creates, removes or changed_when)`,
+      data: { [NOT_RUN_IN_CHECK]: `check mode does not run '${shown}'` },
     };
   }
   // What a guarded command promises: `creates` will exist afterwards, `removes` will not.

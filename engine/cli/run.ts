@@ -3,6 +3,7 @@ import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
 import { formatPlan } from '../output/plan.ts';
+import { pendingFileFor, readPendingFile, writePendingFile } from '../output/pendingFile.ts';
 import { exitCodeFor, retryHosts, writeReport, writeRetryFile } from '../output/report.ts';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,7 +50,9 @@ Options:
   -t, --tags TAGS          run only tasks with these tags (comma separated, repeatable)
       --skip-tags TAGS     skip tasks with these tags
       --report FILE        write a JSON report of every result
-      --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry)
+      --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry);
+                           handlers left pending go beside it (PLAYBOOK.handlers.json) and run next time.
+                           A --check run writes neither.
       --connect-retries N  retries of a failed SSH connect, with backoff, before unreachable (default 2)
       --accept-new-host-keys  trust and record host keys not yet in known_hosts
   -T, --timeout SECONDS    SSH connect timeout (default 10)
@@ -86,6 +89,14 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const password = p.values['ask-pass'] ? await promptSecret('SSH password: ') : process.env.FLEETPLAY_SSH_PASSWORD;
   const becomePassword = p.values['ask-become-pass'] ? await promptSecret('BECOME password: ') : process.env.FLEETPLAY_BECOME_PASSWORD;
   const color = !p.values['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const retryFile = str(p, 'retry-file') ?? path.join(process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'), `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`);
+  const pendingFile = pendingFileFor(retryFile);
+  let pendingHandlers;
+  try {
+    pendingHandlers = readPendingFile(pendingFile);
+  } catch (err) {
+    throw new FleetError('arguments', (err as Error).message);
+  }
 
   let interrupts = 0;
   const abort = new AbortController();
@@ -120,15 +131,21 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
       ...(becomePassword ? { becomePassword } : {}),
       events: consoleEvents({ diff, color, write: out }),
       stopping: () => interrupts > 0,
+      pendingHandlers,
     });
     out(formatRecap(report, color));
     if (check) out(formatPlan(report));
     const reportFile = str(p, 'report');
     if (reportFile) writeReport(reportFile, report);
+    // A check run changes nothing, so it leaves the retry and pending-handler files of the last real run alone.
     const retry = retryHosts(report);
-    const retryFile = str(p, 'retry-file') ?? path.join(process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'), `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`);
-    writeRetryFile(retryFile, retry);
-    if (retry.length) out(`retry file: ${retryFile} (${retry.length} host${retry.length === 1 ? '' : 's'}); resume with --limit @${retryFile}\n`);
+    if (!check) {
+      writeRetryFile(retryFile, retry);
+      writePendingFile(pendingFile, report.pendingHandlers);
+      if (retry.length) out(`retry file: ${retryFile} (${retry.length} host${retry.length === 1 ? '' : 's'}); resume with --limit @${retryFile}\n`);
+      const waiting = Object.values(report.pendingHandlers).reduce((n, hosts) => n + Object.keys(hosts).length, 0);
+      if (waiting) out(`handlers pending on ${waiting} host${waiting === 1 ? '' : 's'} (${pendingFile}): the next run of this playbook runs them\n`);
+    }
     const code = exitCodeFor(report);
     const unknown = Object.values(report.recap).reduce((n, c) => n + c.unknown, 0);
     if (code === 0 && check && p.values.strict === true && unknown > 0) {

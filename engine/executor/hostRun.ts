@@ -16,6 +16,8 @@ export interface HostRun {
   status: 'active' | 'failed' | 'unreachable';
   /** Handler names (or listen topics) notified and not yet run. */
   notified: Set<string>;
+  /** Notifications an earlier run left pending: they join `notified` when the play's tasks start. */
+  carried: Set<string>;
   counters: RecapCounters;
   /** Whether this host was ever given a task, for "not run" reporting. */
   attempted: boolean;

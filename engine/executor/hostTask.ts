@@ -1,9 +1,9 @@
 // Runs one task on one host (with its loop), reports each item, and updates the host's state.
 import { renderString, renderValue } from '../template/render.ts';
-import type { TaskDef, TaskResult, TaskStatus, Vars } from '../types.ts';
+import { NOT_RUN_IN_CHECK, type TaskDef, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
-import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
+import { conditionsHold, mentions, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -119,9 +119,9 @@ async function runWithRetries(task: TaskDef, settings: TaskSettings, attempt: ()
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
 function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
   if (host.unknownVars.size === 0) return undefined;
-  const text = JSON.stringify([task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)]);
+  const read = [task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)];
   for (const [name, why] of host.unknownVars) {
-    if (new RegExp(`(^|[^A-Za-z0-9_.])${name}([^A-Za-z0-9_]|$)`).test(text)) return `depends on '${name}', which check mode could not predict (${why})`;
+    if (mentions(read, name)) return `depends on '${name}', which check mode could not predict (${why})`;
   }
   return undefined;
 }
@@ -132,6 +132,9 @@ function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, register
   if (status === 'unknown') {
     for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${String(registered.msg ?? 'unknown')}`);
     for (const n of task.notify) host.maybeNotified.add(n);
+  } else if (typeof registered[NOT_RUN_IN_CHECK] === 'string') {
+    // The status was settled, but the output a real run would register is not known.
+    for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${registered[NOT_RUN_IN_CHECK]}`);
   } else {
     for (const n of names) host.unknownVars.delete(n);
   }

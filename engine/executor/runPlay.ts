@@ -43,6 +43,8 @@ async function runBatch(run: PlayRun): Promise<void> {
   const scope = rootScope(run.play);
   for (const section of [run.play.preTasks, run.play.tasks, run.play.postTasks]) {
     if (run.stopping() || run.state.fatal) return;
+    // What an earlier run left pending is flushed with the tasks' own notifications (one restart, not two).
+    if (section === run.play.tasks) for (const h of run.hosts) for (const n of h.carried.keys()) [h.notified.add(n), h.carried.delete(n)];
     await runNodes(section, run.hosts, scope, run);
     if (!run.stopping() && !run.state.fatal) await flushHandlers(run, scope);
   }

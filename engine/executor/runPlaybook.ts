@@ -7,6 +7,7 @@ import { selectHosts } from '../inventory/index.ts';
 import { renderString } from '../template/render.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
+import { afterPlay, pendingFor, type PendingHandlers } from './pendingHandlers.ts';
 import { playbookDefaults } from './playbookVars.ts';
 import { createPredictedState } from './predicted.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
@@ -30,6 +31,8 @@ export interface RunOptions {
   stopping(): boolean;
   /** Aborted by the CLI on the second interrupt: connections are closed, tasks in flight end. */
   abort?: AbortSignal;
+  /** Handler notifications an earlier run of this playbook left pending; they are notified again. */
+  pendingHandlers?: PendingHandlers;
 }
 
 /** Runs every play in order; hosts that fail or become unreachable leave the rest of the playbook. */
@@ -46,12 +49,14 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   options.abort?.addEventListener('abort', closeAll, { once: true });
   let stopped = false;
   const incomplete = new Set<string>();
+  let pending = options.pendingHandlers ?? {};
   try {
     for (const play of playbook.plays) {
       if (options.stopping() || stopped) break;
       const selected = selectHosts(inventory, play.hosts).filter((h) => !options.limit || options.limit.has(h));
       for (const h of selected) selectedEver.add(h);
       const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {})).filter((h) => h.status === 'active');
+      for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
       const playSecrets = [...secrets, ...secretValues([play.vars, options.extraVars, ...playHosts.map((h) => h.inventoryVars)])];
@@ -70,7 +75,11 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         playName: play.name,
         state: { fatal: false, incomplete },
       };
-      stopped = (await runPlay(run)) === 'stopped';
+      try {
+        stopped = (await runPlay(run)) === 'stopped';
+      } finally {
+        pending = afterPlay(pending, play, playHosts);
+      }
     }
   } finally {
     options.abort?.removeEventListener('abort', closeAll);
@@ -88,6 +97,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     interrupted: options.stopping(),
     notRun: [...selectedEver].filter((h) => !hosts.get(h)?.attempted),
     incomplete: [...incomplete],
+    pendingHandlers: pending,
   };
 }
 
@@ -104,6 +114,7 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
       conn: createConnection(name, { ...inventoryVars, ...options.extraVars }, options.transport),
       status: 'active',
       notified: new Set(),
+      carried: new Set(),
       counters: emptyCounters(),
       attempted: false,
       predicted: createPredictedState(),

@@ -8,17 +8,18 @@ import { evaluateCondition } from '../expr/index.ts';
 import { HostKeyError } from '../connection/ssh.ts';
 import { checkSchema } from '../playbook/schemaCheck.ts';
 import { renderString, renderValue } from '../template/render.ts';
-import type {
-  Condition,
-  DiffEntry,
-  ModuleContext,
-  ModuleDefinition,
-  Plan,
-  ResultData,
-  SourceLocation,
-  TaskDef,
-  TaskStatus,
-  Vars,
+import {
+  NOT_RUN_IN_CHECK,
+  type Condition,
+  type DiffEntry,
+  type ModuleContext,
+  type ModuleDefinition,
+  type Plan,
+  type ResultData,
+  type SourceLocation,
+  type TaskDef,
+  type TaskStatus,
+  type Vars,
 } from '../types.ts';
 import type { HostRun } from './hostRun.ts';
 
@@ -127,16 +128,53 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     }
   }
   let registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed', msg };
+  const notRun = status === 'unknown' ? settleNotRun(task, data, vars) : undefined;
+  if (notRun) return notRun;
   if (status !== 'unknown' && (task.changedWhen || task.failedWhen)) {
     const scope = task.register ? settings.varsWith({ [task.register]: registered }) : vars;
     const failed = task.failedWhen ? conditionsHold(task.failedWhen, scope) : status === 'failed';
     // A module that ran (or would run) counts as changed unless changed_when says otherwise.
     const changed = task.changedWhen ? conditionsHold(task.changedWhen, scope) : status === 'changed' || (status === 'failed' && plan.kind === 'change');
+    // A failure that failed_when alone decided says so, with the output it judged.
+    if (failed && status !== 'failed' && task.failedWhen) msg = failedWhenMessage(task.failedWhen, data);
     status = failed ? 'failed' : changed ? 'changed' : 'ok';
     if (status !== 'changed') diff = undefined;
-    registered = { ...registered, changed, failed };
+    registered = { ...registered, changed, failed, msg };
   }
   return { status, msg, ...(diff && diff.length ? { diff } : {}), registered };
+}
+
+/**
+ * Check mode, a command that is not run: its changed_when decides its status when it does not read
+ * the task's own result (`changed_when: false` marks a read-only check). A failed_when that reads the
+ * result can only be judged by the real run; one that does not is evaluated. The registered output
+ * stays unknown to later tasks. Undefined when the outcome stays unknown.
+ */
+function settleNotRun(task: TaskDef, data: ResultData, vars: Vars): Omit<ItemOutcome, 'durationMs'> | undefined {
+  const why = data[NOT_RUN_IN_CHECK];
+  if (typeof why !== 'string' || !task.changedWhen) return undefined;
+  const readsResult = (conds: Condition[] | undefined): boolean => !!task.register && conds !== undefined && mentions(conds.map((c) => c.expr), task.register);
+  if (readsResult(task.changedWhen)) return undefined;
+  const changed = conditionsHold(task.changedWhen, vars);
+  const judged = task.failedWhen !== undefined && !readsResult(task.failedWhen);
+  const failed = judged ? conditionsHold(task.failedWhen!, vars) : false;
+  const later = task.failedWhen && !judged ? '; its failed_when is judged by the real run' : '';
+  const msg = `${why}; changed_when says it would ${changed ? '' : 'not '}change${later}`;
+  const status: TaskStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
+  return { status, msg, registered: { changed, failed, msg, [NOT_RUN_IN_CHECK]: why } };
+}
+
+function failedWhenMessage(conds: Condition[], data: ResultData): string {
+  const output = typeof data.stdout === 'string' ? data.stdout.replace(/\s+/g, ' ').trim() : '';
+  const shown = output.length > 300 ? `${output.slice(0, 300)}…` : output;
+  return `failed_when is true: ${conds.map((c) => String(c.expr)).join(' and ')}${shown ? `; stdout: ${shown}` : ''}`;
+}
+
+/** True when a variable `name` is read anywhere in `value` (expressions, templates, arguments). */
+export function mentions(value: unknown, name: string): boolean {
+  const text = JSON.stringify(value);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_.])${escaped}([^A-Za-z0-9_]|$)`).test(text);
 }
 
 function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationMs' | 'item'> {

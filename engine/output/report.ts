@@ -15,6 +15,7 @@ export function writeReport(file: string, report: RunReport): void {
     recap: report.recap,
     notRun: report.notRun,
     incomplete: report.incomplete,
+    pendingHandlers: report.pendingHandlers,
     results: report.results.map((r) => ({
       host: r.host,
       play: r.play,

@@ -30,16 +30,10 @@ function byKey(report: Report): Map<Key, Row> {
   return out;
 }
 
-/**
- * Compares check (a) with real (b): every (host, task, item) must have the same status, and the same
- * diff. Tasks the playbook skips on purpose in check mode (`when: not ansible_check_mode`) differ by
- * design; they are counted apart, not hidden.
- */
+/** Compares check (a) with real (b): every (host, task, item) must have the same status, and the same diff. */
 function agreement(a: Report, b: Report): { line: string; mismatches: string[]; diffMismatches: string[]; unknown: number } {
   const [ra, rb] = [byKey(a), byKey(b)];
-  const keys = [...new Set([...ra.keys(), ...rb.keys()])];
-  const byDesign = keys.filter((k) => ra.get(k)?.status === 'skipped' && /ansible_check_mode/.test(ra.get(k)?.msg ?? ''));
-  const compared = keys.filter((k) => !byDesign.includes(k));
+  const compared = [...new Set([...ra.keys(), ...rb.keys()])];
   const mismatches = compared.filter((k) => ra.get(k)?.status !== rb.get(k)?.status).map((k) => `${k}: check=${ra.get(k)?.status ?? '(absent)'} real=${rb.get(k)?.status ?? '(absent)'}`);
   const diffMismatches = compared
     .filter((k) => ra.get(k)?.status === 'changed' && JSON.stringify(ra.get(k)?.diff ?? []) !== JSON.stringify(rb.get(k)?.diff ?? []))
@@ -47,7 +41,7 @@ function agreement(a: Report, b: Report): { line: string; mismatches: string[]; 
   const unknown = [...ra.values()].filter((r) => r.status === 'unknown').length;
   const agreed = compared.length - mismatches.length;
   const pct = ((100 * agreed) / compared.length).toFixed(1);
-  return { line: `agreement ${agreed}/${compared.length} (${pct}%), unknown ${unknown}, skipped by ansible_check_mode ${byDesign.length}`, mismatches, diffMismatches, unknown };
+  return { line: `agreement ${agreed}/${compared.length} (${pct}%), unknown ${unknown}`, mismatches, diffMismatches, unknown };
 }
 
 function kubeInventory(extra: string): string {

@@ -55,9 +55,12 @@ describe('rolling upgrade of a 10-node fleet running containerd 1.6.20', () => {
     expect(r.code, r.stdout).toBe(0);
     const names = fleet.nodes.map((n) => n.name);
     expect(batchesOf(r.report!)).toEqual([names.slice(0, 1), names.slice(1, 4), names.slice(4)]);
-    // Batches ran one after another: every result of batch k started before any of batch k+1.
-    const times = (b: number) => r.report!.results.filter((x) => x.batch === b).map((x) => Date.parse(x.startedAt!));
-    for (const b of [1, 2]) expect(Math.max(...times(b))).toBeLessThan(Math.min(...times(b + 1)));
+    // Batches ran one after another: every result of batch k had ended when the first of batch k+1
+    // started. Stamps are in milliseconds, so a result may end in the same one the next batch starts.
+    const of = (b: number) => r.report!.results.filter((x) => x.batch === b);
+    const ends = (b: number) => of(b).map((x) => Date.parse(x.startedAt!) + x.durationMs!);
+    const starts = (b: number) => of(b).map((x) => Date.parse(x.startedAt!));
+    for (const b of [1, 2]) expect(Math.max(...ends(b))).toBeLessThanOrEqual(Math.min(...starts(b + 1)));
     for (const n of names) {
       expect(onNode(fleet, n, 'ctr version').stdout).toMatch(/Server:\s+Version:\s+v?1\.7\.24/);
       expect(startsSince(n, since)).toBe(1);
@@ -168,10 +171,11 @@ describe('failures on a small lab', () => {
     }
   });
 
-  it('SIGINT mid-run exits 130 after the tasks in flight, with the report and retry file written', async () => {
+  it('SIGINT mid-run exits 130 after the tasks in flight, with the report and retry file written; a re-run converges', async () => {
     const retryDir = tmpDir();
     const report = path.join(tmpDir(), 'report.json');
-    const running = startEngine(['run', 'test/e2e/playbooks/rollout/slow.yml', '-i', inv, '--report', report], { FLEETPLAY_RETRY_DIR: retryDir });
+    const playbook = 'test/e2e/playbooks/rollout/interrupted.yml';
+    const running = startEngine(['run', playbook, '-i', inv, '--report', report], { FLEETPLAY_RETRY_DIR: retryDir });
     await running.waitFor('TASK [A slow command]');
     await new Promise((r) => setTimeout(r, 500));
     running.signal('SIGINT');
@@ -180,10 +184,25 @@ describe('failures on a small lab', () => {
     expect(out).toMatch(/SIGINT: finishing tasks in flight/);
     const rep = JSON.parse(readFileSync(report, 'utf8')) as Report;
     expect(rep.interrupted).toBe(true);
-    expect(rep.results.filter((x) => x.task === 'A slow command').map((x) => x.status)).toEqual(['changed', 'changed', 'changed']);
-    expect(rep.results.some((x) => x.task === 'Write after the slow command')).toBe(false);
-    const retryFile = path.join(retryDir, 'slow.retry');
-    expect(existsSync(retryFile)).toBe(true);
-    expect(readFileSync(retryFile, 'utf8').trim().split('\n')).toEqual(lab.nodes.map((n) => n.name));
+    expect(rep.results.filter((x) => x.task === 'A slow command').map((x) => x.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(rep.results.some((x) => x.task === 'Write after the slow command' || x.task === 'apply config')).toBe(false);
+    const names = lab.nodes.map((n) => n.name);
+    const retryFile = path.join(retryDir, 'interrupted.retry');
+    expect(readFileSync(retryFile, 'utf8').trim().split('\n')).toEqual(names);
+    // The handler the config change notified did not run; the next run must run it.
+    expect(JSON.parse(readFileSync(path.join(retryDir, 'interrupted.handlers.json'), 'utf8'))).toEqual({ Interrupted: Object.fromEntries(names.map((n) => [n, ['apply config']])) });
+    for (const n of names) expect(onNode(lab, n, 'test -e /srv/interrupt/applied.conf').code).toBe(1);
+
+    const check = await engine(['run', playbook, '-i', inv, '--check'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+    expect(check.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`)).toEqual(names.map((n) => `${n}:changed`));
+    const rerun = await engine(['run', playbook, '-i', inv], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+    expect(rerun.code, rerun.stdout).toBe(0);
+    expect(rerun.report!.results.filter((x) => x.task === 'New config').map((x) => x.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(rerun.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`)).toEqual(names.map((n) => `${n}:changed`));
+    for (const n of names) expect(onNode(lab, n, 'cat /srv/interrupt/applied.conf /srv/interrupt/data.txt').stdout).toBe('v2\ncomplete\n');
+    expect(existsSync(path.join(retryDir, 'interrupted.handlers.json'))).toBe(false);
+    const final = await engine(['run', playbook, '-i', inv], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+    expect(final.code).toBe(0);
+    for (const n of names) expect(final.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
   });
 });

@@ -344,4 +344,110 @@ describe('executor', () => {
     expect(Date.now() - started).toBeLessThan(4000);
     expect(r.results[0]).toMatchObject({ status: 'failed', msg: expect.stringMatching(/timed out.*timeout of 1s/) });
   });
+
+  it('check mode settles a read-only command by changed_when; its output stays unknown to later tasks', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: gate
+      command: cat DIR/version
+      register: v
+      changed_when: false
+      failed_when: v.stdout != "2"
+    - name: reads the output
+      debug: { msg: "{{ v.stdout }}" }
+    - name: changed_when reads the output
+      command: cat DIR/version
+      register: w
+      changed_when: w.stdout == "1"
+    - name: failed_when without the output
+      command: "true"
+      changed_when: true
+      failed_when: 1 == 2
+`, ['h1']);
+    writeFileSync(path.join(dir, 'version'), '1\n');
+    const check = await run(dir, { check: true });
+    expect(rows(check, 'h1')).toEqual(['gate:ok', 'reads the output:unknown', 'changed_when reads the output:unknown', 'failed_when without the output:changed']);
+    expect(check.results[0]?.msg).toMatch(/check mode does not run 'cat .*version'; changed_when says it would not change; its failed_when is judged by the real run/);
+    const real = await run(dir);
+    expect(rows(real, 'h1')[0]).toBe('gate:failed');
+    expect(real.results[0]?.msg).toBe('failed_when is true: v.stdout != "2"; stdout: 1');
+  });
+
+  it('any_errors_fatal stops every host after the task that failed', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - name: one
+      shell: test {{ inventory_hostname }} != h2
+    - name: two
+      shell: echo {{ inventory_hostname }} >> DIR/two
+`, ['h1', 'h2', 'h3']);
+    const r = await run(dir);
+    expect(existsSync(path.join(dir, 'two'))).toBe(false);
+    expect(rows(r, 'h1')).toEqual(['one:changed']);
+    expect(rows(r, 'h2')).toEqual(['one:failed']);
+  });
+
+  it('throttle keeps at most N hosts in a task at once', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: one at a time
+      shell: echo "start $(date +%s%N)" >> DIR/log; sleep 0.2; echo "end $(date +%s%N)" >> DIR/log
+      throttle: 1
+`, ['h1', 'h2', 'h3']);
+    await run(dir);
+    const events = readFileSync(path.join(dir, 'log'), 'utf8').trim().split('\n').map((l) => l.split(' ')).sort((a, b) => Number(BigInt(a[1]!) - BigInt(b[1]!)));
+    expect(events.map((e) => e[0])).toEqual(['start', 'end', 'start', 'end', 'start', 'end']);
+  });
+
+  it('wait_for waits for a path to appear and fails after its timeout otherwise', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: appears
+      wait_for: { path: DIR/ready, timeout: 10 }
+    - name: never appears
+      wait_for: { path: DIR/never, timeout: 1 }
+`, ['h1']);
+    setTimeout(() => writeFileSync(path.join(dir, 'ready'), ''), 700);
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual(['appears:ok', 'never appears:failed']);
+    expect(r.results[0]!.durationMs).toBeGreaterThanOrEqual(500);
+  });
+
+  it('carries handlers a failed run left pending into the next run, which runs them once', async () => {
+    const dir = setup(`- name: p
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: change
+      copy: { dest: "DIR/{{ inventory_hostname }}.conf", content: new }
+      notify: restart
+    - name: breaks on h1 the first time
+      shell: test {{ inventory_hostname }} != h1 || test -e DIR/fixed
+      changed_when: false
+  handlers:
+    - name: restart
+      shell: echo restarted >> DIR/{{ inventory_hostname }}.log
+      changed_when: true
+    - name: other
+      shell: echo other >> DIR/{{ inventory_hostname }}.log
+`);
+    const first = await run(dir);
+    expect(rows(first, 'h1')).toEqual(['change:changed', 'breaks on h1 the first time:failed']);
+    expect(first.pendingHandlers).toEqual({ p: { h1: ['restart'] } });
+    writeFileSync(path.join(dir, 'fixed'), '');
+    const pendingHandlers: RunReport['pendingHandlers'] = { p: { h1: ['restart', 'no such handler'] }, gone: { h1: ['x'] } };
+    const check = await run(dir, { check: true, pendingHandlers });
+    expect(rows(check, 'h1')).toEqual(['change:ok', 'breaks on h1 the first time:ok', 'restart:changed']);
+    const second = await run(dir, { pendingHandlers });
+    expect(rows(second, 'h1')).toEqual(['change:ok', 'breaks on h1 the first time:ok', 'restart:changed']);
+    expect(rows(second, 'h2')).toEqual(['change:ok', 'breaks on h1 the first time:ok']);
+    expect(readFileSync(path.join(dir, 'h1.log'), 'utf8')).toBe('restarted\n');
+    // Entries of plays this playbook no longer has are kept; the play that ran has nothing left.
+    expect(second.pendingHandlers).toEqual({ gone: { h1: ['x'] } });
+  });
 });
