@@ -8,6 +8,9 @@ class HostPlan {
   private readonly units = new Map<string, string[]>();
   changes = 0;
   unknown = 0;
+  /** The check itself failed or could not reach the host: its plan is incomplete. */
+  failed = false;
+  unreachable = false;
 
   add(phrase: string, n = 1): void {
     this.counts.set(phrase, (this.counts.get(phrase) ?? 0) + n);
@@ -29,10 +32,13 @@ class HostPlan {
     }
     for (const [unit, actions] of this.units) parts.push(`${actions.join('+')} ${unit}`);
     if (this.unknown) parts.push(`${this.unknown} unknown`);
-    if (this.changes === 0 && this.unknown === 0) return 'no changes';
-    return `${this.changes} change${this.changes === 1 ? '' : 's'}: ${parts.join(', ')}`;
+    const cut = this.unreachable ? ' (unreachable: the plan stops there)' : this.failed ? ' (a task failed: the plan stops there)' : '';
+    if (this.changes === 0 && this.unknown === 0) return `no changes${cut}`;
+    return `${this.changes} change${this.changes === 1 ? '' : 's'}: ${parts.join(', ')}${cut}`;
   }
 }
+
+const PRESENT_TENSE: Record<string, string> = { removed: 'remove', installed: 'install', upgraded: 'upgrade', purged: 'purge' };
 
 const VERBS: Record<string, string> = { enabled: 'enable', disabled: 'disable', started: 'start', stopped: 'stop', restarted: 'restart', reloaded: 'reload', masked: 'mask', unmasked: 'unmask' };
 
@@ -41,7 +47,7 @@ function describe(plan: HostPlan, r: TaskResult): void {
   switch (r.module) {
     case 'apt': {
       const found = [...msg.matchAll(/\b(remove|install|upgrade|purge|removed|installed|upgraded|purged) (\d+) packages?/g)];
-      for (const m of found) plan.add(`${m[1]!.replace(/(e)?d$/, (_x, e: string | undefined) => (e ? 'e' : ''))} # package(s)`, Number(m[2]));
+      for (const m of found) plan.add(`${PRESENT_TENSE[m[1]!] ?? m[1]!} # package(s)`, Number(m[2]));
       if (/update the apt cache|updated the apt cache/.test(msg)) plan.add('update the apt cache');
       if (found.length === 0 && !/apt cache/.test(msg)) plan.add('# apt change(s)');
       return;
@@ -49,8 +55,10 @@ function describe(plan: HostPlan, r: TaskResult): void {
     case 'systemd': {
       const m = /^(\S+?)(?:\.service)?: (.*)$/.exec(msg);
       if (!m) return plan.add('# service change(s)');
-      const actions = m[2]!.split(/,\s*/).map((a) => a.trim().split(' ')[0]!).map((a) => VERBS[a] ?? a).filter((a) => !/reload(ed)?$|daemon-reload/.test(a) || a === 'reload');
-      return plan.unit(m[1]!, actions.length ? actions : ['reload'], r.handler === true);
+      // A daemon-reload is systemd's business, not the unit's: it is left out of the unit's steps.
+      const steps = m[2]!.split(/,\s*/).map((a) => a.trim()).filter((a) => !/daemon-reload|\bsystemd$/.test(a));
+      const actions = [...new Set(steps.map((a) => a.split(' ')[0]!).map((a) => VERBS[a] ?? a))];
+      return plan.unit(m[1]!, actions.length ? actions : ['daemon-reload for'], r.handler === true);
     }
     case 'copy':
     case 'template':
@@ -62,8 +70,8 @@ function describe(plan: HostPlan, r: TaskResult): void {
     case 'unarchive':
       return plan.add('extract # archive(s)');
     case 'file':
-      if (/directory/.test(msg)) return plan.add('create # directory|directories');
       if (/^remove/.test(msg)) return plan.add('remove # path(s)');
+      if (/^create(d)? directory /.test(msg)) return plan.add('create # directory|directories');
       if (/^link/.test(msg)) return plan.add('link # path(s)');
       return plan.add('change # path(s)');
     case 'sysctl':
@@ -86,6 +94,8 @@ export function formatPlan(report: RunReport): string {
     const plan = plans.get(r.host);
     if (!plan) continue;
     if (r.status === 'unknown') plan.unknown++;
+    if (r.status === 'failed' && !r.ignored) plan.failed = true;
+    if (r.status === 'unreachable') plan.unreachable = true;
     if (r.status !== 'changed') continue;
     plan.changes++;
     describe(plan, r);
