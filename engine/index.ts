@@ -1,9 +1,5 @@
 // fleetplay's command line: `npx tsx engine <command>` (or the `fleetplay` bin).
 import { FleetError } from './errors.ts';
-import { inventoryCommand, inventoryHelp } from './cli/inventory.ts';
-import { labCommand } from './cli/lab.ts';
-import { runCommand } from './cli/run.ts';
-import { validateCommand } from './cli/validate.ts';
 
 const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
 
@@ -21,14 +17,15 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const out = (s: string) => void process.stdout.write(s);
   switch (command) {
+    // Each command loads only its own code: `run` never loads the lab, `lab` never loads ssh2.
     case 'run':
-      return runCommand(rest, out);
+      return (await import('./cli/run.ts')).runCommand(rest, out);
     case 'validate':
-      return validateCommand(rest, out);
+      return (await import('./cli/validate.ts')).validateCommand(rest, out);
     case 'inventory':
-      return inventoryCommand(rest, out);
+      return (await import('./cli/inventory.ts')).inventoryCommand(rest, out);
     case 'lab':
-      return labCommand(rest, out);
+      return (await import('./cli/lab.ts')).labCommand(rest, out);
     case undefined:
     case 'help':
     case '--help':
@@ -37,7 +34,6 @@ async function main(argv: string[]): Promise<number> {
       return command === undefined ? 4 : 0;
     default:
       process.stderr.write(`unknown command '${command}'\n\n${HELP}\n`);
-      void inventoryHelp;
       return 4;
   }
 }

@@ -55,7 +55,8 @@ Options:
                            A --check run writes neither.
       --connect-retries N  retries of a failed SSH connect, with backoff, before unreachable (default 2)
       --accept-new-host-keys  trust and record host keys not yet in known_hosts
-  -T, --timeout SECONDS    SSH connect timeout (default 10)
+  -T, --timeout SECONDS    SSH connect timeout (default 10); a connected host that stops answering
+                           is unreachable after three missed keepalives, one every SECONDS/3
   -k, --ask-pass           prompt for the SSH password (or set FLEETPLAY_SSH_PASSWORD)
   -K, --ask-become-pass    prompt for the sudo password (or set FLEETPLAY_BECOME_PASSWORD)
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)

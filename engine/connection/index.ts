@@ -44,7 +44,9 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
     hostKeyPolicy: off ? 'off' : options.acceptNewHostKeys ? 'accept-new' : 'strict',
     connectTimeoutMs: options.connectTimeoutMs,
     connectRetries: Number(vars.ansible_ssh_retries ?? options.connectRetries ?? 2),
-    keepaliveMs: 15_000,
+    // A host that stops answering (frozen, cable pulled) is unreachable after 3 missed keepalives:
+    // within about 1.3 × the connect timeout, even while a command runs.
+    keepaliveMs: Math.max(1000, Math.round(options.connectTimeoutMs / 3)),
   });
 }
 

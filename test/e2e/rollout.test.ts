@@ -194,15 +194,41 @@ describe('failures on a small lab', () => {
     for (const n of names) expect(onNode(lab, n, 'test -e /srv/interrupt/applied.conf').code).toBe(1);
 
     const check = await engine(['run', playbook, '-i', inv, '--check'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
-    expect(check.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`)).toEqual(names.map((n) => `${n}:changed`));
+    expect(check.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`).sort()).toEqual(names.map((n) => `${n}:changed`));
     const rerun = await engine(['run', playbook, '-i', inv], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
     expect(rerun.code, rerun.stdout).toBe(0);
     expect(rerun.report!.results.filter((x) => x.task === 'New config').map((x) => x.status)).toEqual(['ok', 'ok', 'ok']);
-    expect(rerun.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`)).toEqual(names.map((n) => `${n}:changed`));
+    expect(rerun.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`).sort()).toEqual(names.map((n) => `${n}:changed`));
     for (const n of names) expect(onNode(lab, n, 'cat /srv/interrupt/applied.conf /srv/interrupt/data.txt').stdout).toBe('v2\ncomplete\n');
     expect(existsSync(path.join(retryDir, 'interrupted.handlers.json'))).toBe(false);
     const final = await engine(['run', playbook, '-i', inv], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
     expect(final.code).toBe(0);
     for (const n of names) expect(final.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
+  });
+
+  it('a node that freezes mid-run (no reply, connection open) is unreachable within about the timeout', async () => {
+    const victim = lab.nodes[2]!;
+    // cgroup v2's freezer stops every process of the node, sshd included: the TCP connection stays
+    // open but nothing answers, as with a hung kernel or a pulled cable.
+    const freeze = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup'].map((h) => path.join(h, 'fleetplay', victim.machine, 'cgroup.freeze')).find((f) => existsSync(f));
+    expect(freeze, 'no cgroup v2 freezer for the node').toBeDefined();
+    const reportFile = path.join(tmpDir(), 'report.json');
+    const running = startEngine(['run', 'test/e2e/playbooks/rollout/slow.yml', '-i', inv, '--timeout', '3', '--report', reportFile], { FLEETPLAY_RETRY_DIR: tmpDir() });
+    await running.waitFor('TASK [A slow command]');
+    await new Promise((r) => setTimeout(r, 500));
+    writeFileSync(freeze!, '1');
+    const frozenAt = Date.now();
+    try {
+      const done = await running.done;
+      expect(done.code, done.stdout).toBe(3);
+      const rep = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+      const lost = rep.results.find((x) => x.host === victim.name && x.status === 'unreachable');
+      expect(lost, done.stdout).toBeDefined();
+      // Three keepalives a second apart go unanswered (timeout 3 s / 3), plus a little slack.
+      expect(Date.parse(lost!.startedAt!) + lost!.durationMs! - frozenAt).toBeLessThan(8_000);
+      for (const n of lab.nodes.filter((x) => x !== victim)) expect(rep.recap[n.name]).toMatchObject({ failed: 0, unreachable: 0 });
+    } finally {
+      writeFileSync(freeze!, '0');
+    }
   });
 });
