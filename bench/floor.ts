@@ -1,5 +1,6 @@
 // The raw SSH floor: one ssh2 connection per host (host keys checked against the lab's known_hosts),
-// then rounds of exec('true') on every host at once. No tool can do a round trip per task faster.
+// then rounds of exec('true') on every host at once, with ssh2's socket defaults (Nagle on) and then with
+// TCP_NODELAY as fleetplay uses. No tool can do a round trip per task faster.
 // Usage on a running lab: npx tsx bench/floor.ts [--lab bench] [--rounds 10]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,13 +18,21 @@ export async function measureFloor(lab: LabState, rounds = 10): Promise<FloorRes
   const clients = await Promise.all(lab.nodes.map((n) => connect(n.address, privateKey, known.get(n.address))));
   const connectMs = performance.now() - started;
   try {
-    const times: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const t = performance.now();
-      await Promise.all(clients.map((c) => execTrue(c)));
-      times.push(performance.now() - t);
-    }
-    return { connectMs: Math.round(connectMs), rounds: times.map(Math.round), roundMs: Math.round(times.reduce((a, b) => a + b, 0) / times.length) };
+    const measure = async (): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const t = performance.now();
+        await Promise.all(clients.map((c) => execTrue(c)));
+        times.push(performance.now() - t);
+      }
+      return times;
+    };
+    const mean = (t: number[]): number => Math.round(t.reduce((a, b) => a + b, 0) / t.length);
+    const nagle = await measure();
+    // fleetplay sets TCP_NODELAY on its connections; the floor it is held to does too.
+    for (const c of clients) c.setNoDelay(true);
+    const times = await measure();
+    return { connectMs: Math.round(connectMs), rounds: times.map(Math.round), roundMs: mean(times), nagleRoundMs: mean(nagle) };
   } finally {
     for (const c of clients) c.end();
   }

@@ -45,7 +45,8 @@ export function renderMarkdown(res: BenchResults, other?: BenchResults): string 
   }
   if (res.floor) {
     const f = res.floor;
-    out.push('', `Raw SSH floor (ssh2, one connection per node, \`exec('true')\` on every node at once): connect ${f.connectMs} ms, then ${f.roundMs} ms per round (mean of ${f.rounds.length}: ${f.rounds.join(', ')} ms).`);
+    const nagle = f.nagleRoundMs !== undefined ? ` With ssh2's socket defaults (Nagle on, no TCP_NODELAY) a round takes ${f.nagleRoundMs} ms.` : '';
+    out.push('', `Raw SSH floor (ssh2, one connection per node, TCP_NODELAY, \`exec('true')\` on every node at once): connect ${f.connectMs} ms, then ${f.roundMs} ms per round (mean of ${f.rounds.length}: ${f.rounds.join(', ')} ms).${nagle}`);
   }
   out.push('', ...targets(res, other), '', ...fleetplayDetail(res));
   if (res.notes.length > 0) out.push('', ...res.notes.map((n) => `- ${n}`));

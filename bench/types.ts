@@ -68,6 +68,8 @@ export interface FloorResult {
   rounds: number[];
   /** Mean of the rounds. */
   roundMs: number;
+  /** The same rounds with ssh2's socket defaults (Nagle on): what a client that does not set TCP_NODELAY pays. */
+  nagleRoundMs?: number;
 }
 
 /** The machine the benchmark ran on. */

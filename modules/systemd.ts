@@ -14,6 +14,8 @@
 //   - daemon_reload: true is given and either the task changes something, or this unit or any other
 //     loaded unit needs a reload. With nothing to reload, daemon_reload: true is a no-op and reports ok,
 //     so a second run reports 0 changed (Ansible always reloads and never reports it as a change).
+//     Other units are asked only when a file under the unit directories changed (ctime) since systemd
+//     last loaded its units (UnitsLoadTimestamp): otherwise none can need a reload (probe.ts).
 // A stale unit with nothing else to do is reported ok, with a note that daemon_reload: true would load it.
 //
 // missing_ok (fleetplay's own argument): a unit that does not exist is ok when the task only stops,

@@ -155,6 +155,9 @@ export class SshConnection implements Connection {
     const algorithms = p.hostKeyPolicy === 'off' ? undefined : hostKeyAlgorithmsFor(knownHosts, p.address, p.port);
     return new Promise<Client>((resolve, reject) => {
       client.on('ready', () => {
+        // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to every command's
+        // small request packets (measured on the lab: 48 ms per exec, 4 ms with it).
+        client.setNoDelay(true);
         this.client = client;
         this.wasConnected = true;
         client.on('close', () => {

@@ -5,7 +5,7 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
 import { manifestPipeline, parseManifestRecord } from './archiveManifest.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
-import { hashCacheScript, type KnownHashes } from './hashCache.ts';
+import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from './hashCache.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
 
 /** Where the archive is: a file on the host, a URL the host fetches, or the controller (manifest sent on stdin). */
@@ -63,10 +63,10 @@ const PROBE_LOOP = [
   'while IFS="$tab" read -r kind mode size val name; do',
   '  [ -n "$name" ] || continue',
   '  p="$D/$name"; dv=-; da="-${tab}-${tab}-"',
-  '  if [ -L "$p" ] || [ -e "$p" ]; then st=$(stat -c "%a${tab}%U${tab}%G${tab}%s" -- "$p"); da=${st%"$tab"*}; fi',
+  `  id=; if [ -L "$p" ] || [ -e "$p" ]; then st=$(stat -c "%a\${tab}%U\${tab}%G\${tab}%s\${tab}${IDENTITY_FORMAT}" -- "$p"); id=\${st##*"$tab"}; st=\${st%"$tab"*}; da=\${st%"$tab"*}; fi`,
   '  if [ -L "$p" ]; then dt=link; dv=$(readlink -- "$p")',
   '  elif [ -f "$p" ]; then dt=file',
-  '    if [ "$kind" = f ] && { [ "$size" = - ] || [ "${st##*"$tab"}" = "$size" ]; }; then fp_sum "$p"; dv=$FP_SUM; fi',
+  '    if [ "$kind" = f ] && { [ "$size" = - ] || [ "${st##*"$tab"}" = "$size" ]; }; then fp_sum "$p" "$id"; dv=$FP_SUM; fi',
   '    if [ "$kind" = h ] && [ "$p" -ef "$D/$val" ]; then dv=same; fi',
   '  elif [ -d "$p" ]; then dt=dir',
   '  elif [ -e "$p" ]; then dt=other',

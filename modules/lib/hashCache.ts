@@ -19,29 +19,29 @@ type Identity = string;
 export type KnownHashes = Record<string, [Identity, string]>;
 
 /** `stat` format of an Identity, and its shape. */
-const IDENTITY_FORMAT = '%d:%i:%s:%.9Y:%.9Z';
+export const IDENTITY_FORMAT = '%d:%i:%s:%.9Y:%.9Z';
 const IDENTITY_RE = /^\d+:\d+:\d+:\d+\.\d+:\d+\.\d+$/;
 
 /** Seconds a file must have stayed unchanged before its hash is remembered. */
 const SETTLE_SECONDS = 2;
 
 /**
- * Shell lines defining `fp_sum PATH`, which sets FP_SUM to the file's sha256 (empty if unreadable):
+ * Shell lines defining `fp_sum PATH [IDENTITY]`, which sets FP_SUM to the file's sha256 (empty if unreadable):
  * from the known table when the identity matches, else by hashing, printing `H<TAB>identity<TAB>sha<TAB>path`
  * for the controller to remember. Also prints `now=<host epoch seconds>`. Needs SHA256_PROBE first.
  */
 export function hashCacheScript(known: KnownHashes): string {
-  const table = Object.entries(known)
-    .map(([p, [identity, sha]]) => `${p}\t${identity}\t${sha}\n`)
-    .join('');
+  // The table is a case statement of literal patterns: a lookup is a few string compares (a search
+  // of one long string with *…* patterns costs milliseconds per file in dash).
+  const entries = Object.entries(known).map(([p, [identity, sha]]) => `    ${shellQuote(`${p}\t${identity}`)}) FP_SUM=${shellQuote(sha)} ;;`);
   return [
-    `FP_NL=$(printf '\\n_'); FP_NL=\${FP_NL%_}; FP_TAB=$(printf '\\t')`,
-    `FP_KNOWN=${shellQuote(`\n${table}`)}`,
+    `FP_TAB=$(printf '\\t')`,
     'echo "now=$(date +%s)"',
     'fp_sum() {',
-    `  FP_ST=$(stat -L -c '${IDENTITY_FORMAT}' -- "$1" 2>/dev/null) || { FP_SUM=; return 0; }`,
-    '  case $FP_KNOWN in',
-    '    *"$FP_NL$1$FP_TAB$FP_ST$FP_TAB"*) FP_SUM=${FP_KNOWN#*"$FP_NL$1$FP_TAB$FP_ST$FP_TAB"}; FP_SUM=${FP_SUM%%"$FP_NL"*} ;;',
+    // $2, when given, is the identity the caller already read (one stat fewer per file).
+    `  if [ -n "\${2-}" ]; then FP_ST=$2; else FP_ST=$(stat -L -c '${IDENTITY_FORMAT}' -- "$1" 2>/dev/null) || { FP_SUM=; return 0; }; fi`,
+    '  case "$1$FP_TAB$FP_ST" in',
+    ...entries,
     `    *) FP_SUM=$($FP_SHA < "$1" | cut -c1-64); printf 'H\\t%s\\t%s\\t%s\\n' "$FP_ST" "$FP_SUM" "$1" ;;`,
     '  esac',
     '}',
@@ -66,7 +66,8 @@ export function knownHashes(ctx: Pick<ModuleContext, 'host' | 'vars'>, wanted: (
   }
   const out: KnownHashes = {};
   for (const [file, entry] of Object.entries(all)) {
-    if (wanted(file) && Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') out[file] = entry;
+    // Only well-formed entries: the file is the controller's, but it is still not trusted into a script.
+    if (wanted(file) && Array.isArray(entry) && IDENTITY_RE.test(String(entry[0])) && SHA256_HEX.test(String(entry[1]))) out[file] = entry;
   }
   return out;
 }

@@ -67,7 +67,16 @@ export function staleUnitsCommand(withFragments = false): string {
   const frag = withFragments ? ' if(f!="")print "@frag=" id "\\t" f;' : '';
   const props = withFragments ? 'Id,NeedDaemonReload,FragmentPath' : 'Id,NeedDaemonReload';
   const flush = `if(n=="yes")print "@stale=" id;${frag}`;
-  return `all=$(systemctl show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{${flush} id=""; n=""; f=""} END{${flush}}'`;
+  const scan = `all=$(systemctl show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{${flush} id=""; n=""; f=""} END{${flush}}'`;
+  if (withFragments) return scan;
+  // Asking every loaded unit costs 70 ms idle and ~0.5 s on a busy node. A unit can only need a
+  // reload if a file in the unit directories changed (ctime) since systemd last loaded its units, so
+  // the scan runs only then (or when this systemd does not say when that was).
+  return [
+    `t=$(systemctl show -p UnitsLoadTimestamp --value --timestamp=unix 2>/dev/null); t=\${t#@}`,
+    `case $t in ''|*[!0-9]*) changed=unknown ;; *) changed=$(find ${UNIT_DIRS.join(' ')} -newerct "@$((t - 1))" 2>/dev/null | head -n 1) ;; esac`,
+    `if [ -n "$changed" ]; then\n${scan}\nfi`,
+  ].join('\n');
 }
 
 /**

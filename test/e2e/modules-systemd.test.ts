@@ -111,6 +111,28 @@ describe('the daemon-reload rule', () => {
   });
 });
 
+describe('daemon_reload: true', () => {
+  it('is ok when no unit needs loading, and reloads when another unit was edited by hand', async () => {
+    const quiet = await run('daemon-reload.yml');
+    expect(quiet.code, quiet.stdout).toBe(0);
+    for (const n of names()) expect(statuses(quiet.report!, n)).toEqual({ ok: 1 });
+    const unit = '/etc/systemd/system/fp-handmade.service';
+    // A running unit stays loaded; editing its file makes systemd's view of it stale.
+    for (const n of names()) sh(n, `printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > ${unit} && systemctl daemon-reload && systemctl start fp-handmade`);
+    for (const n of names()) sh(n, `sleep 1.1; printf '[Service]\\nExecStart=/bin/sleep 1000000\\n' > ${unit}`);
+    expect(sh('sysd-1', 'systemctl show -p NeedDaemonReload --value fp-handmade')).toBe('yes\n');
+    const r = await run('daemon-reload.yml');
+    expect(r.code, r.stdout).toBe(0);
+    for (const n of names()) {
+      expect(statuses(r.report!, n)).toEqual({ changed: 1 });
+      expect(sh(n, 'systemctl show -p NeedDaemonReload --value fp-handmade')).toBe('no\n');
+    }
+    const again = await run('daemon-reload.yml');
+    for (const n of names()) expect(statuses(again.report!, n)).toEqual({ ok: 1 });
+    for (const n of names()) sh(n, `systemctl stop fp-handmade; rm -f ${unit} && systemctl daemon-reload`);
+  });
+});
+
 describe('systemd on a unit that does not exist', () => {
   it('stopping and disabling kubelet with missing_ok is ok', async () => {
     const r = await run('missing-ok.yml');

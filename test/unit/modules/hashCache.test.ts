@@ -3,7 +3,7 @@
 // self-written files.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,14 @@ describe('fp_sum on the host', () => {
   it('does not mistake another path that shares a prefix', () => {
     const identity = sumOf(file, {}).output.match(/^H\t([^\t]+)\t/m)![1]!;
     expect(sumOf(file, { [`${file}x`]: [identity, WRONG], [`x${file}`]: [identity, WRONG] }).sum).toBe(sha('content\n'));
+  });
+
+  it('quotes remembered values: a hostile entry is data, never code', () => {
+    const marker = path.join(dir, 'pwned');
+    const identity = sumOf(file, {}).output.match(/^H\t([^\t]+)\t/m)![1]!;
+    const { sum } = sumOf(file, { [file]: [identity, `x; touch '${marker}'`], [`/a'$(touch '${marker}')`]: [identity, WRONG] });
+    expect(sum).toBe(`x; touch '${marker}'`);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('prints a W line for a file just written', () => {
