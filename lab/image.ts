@@ -1,5 +1,5 @@
 // Building and caching the node images (clean and legacy) under /var/cache/fleetplay/images.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_CACHE_DIR, IMAGE_LOCK_FILE, imageDir } from './paths.ts';
 import { withLock } from './lock.ts';
@@ -9,6 +9,8 @@ import type { LabImage, LabLog, RunResult } from './types.ts';
 
 /** File inside a finished image naming it; written last, just before the atomic rename. */
 const STAMP = 'etc/fleetplay-image';
+/** Bumped whenever an image's recipe changes, so cached images of an older recipe are rebuilt. */
+const RECIPE: Record<LabImage, number> = { clean: 1, legacy: 2 };
 
 /** Packages of the clean image, on top of debootstrap's minbase. */
 const CLEAN_PACKAGES = 'systemd,systemd-sysv,dbus,openssh-server,python3,curl,ca-certificates,iproute2,kmod,sudo,procps';
@@ -53,7 +55,8 @@ export async function ensureImage(image: LabImage, log: LabLog = () => undefined
 
 /** True when the image directory exists and carries its stamp. */
 export function isBuilt(image: LabImage): boolean {
-  return existsSync(join(imageDir(image), STAMP));
+  const stamp = join(imageDir(image), STAMP);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === stampText(image);
 }
 
 async function build(image: LabImage, log: LabLog): Promise<void> {
@@ -68,7 +71,7 @@ async function build(image: LabImage, log: LabLog): Promise<void> {
   log(`building ${image} image (log: ${logFile})`);
   if (image === 'clean') await buildClean(tmp, step);
   else await buildLegacy(tmp, step);
-  writeFileSync(join(tmp, STAMP), `${image}\n`);
+  writeFileSync(join(tmp, STAMP), stampText(image));
   const final = imageDir(image);
   // The final name only ever appears complete: a killed build leaves just a .tmp dir, removed next time.
   if (existsSync(final)) rmSync(final, { recursive: true, force: true });
@@ -76,6 +79,11 @@ async function build(image: LabImage, log: LabLog): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   appendFileSync(logFile, `done in ${seconds}s\n`);
   log(`built ${image} image in ${seconds}s`);
+}
+
+function stampText(image: LabImage): string {
+  // Recipe 1 stamps predate the recipe number.
+  return RECIPE[image] === 1 ? `${image}\n` : `${image} recipe ${RECIPE[image]}\n`;
 }
 
 type Step = (program: string, args: string[], opts?: RunOptions) => Promise<RunResult>;
@@ -114,6 +122,9 @@ async function buildLegacy(root: string, step: Step): Promise<void> {
     await step('chroot', [root, 'systemctl', 'disable', 'containerd', 'docker'], { env });
     await step('chroot', [root, 'ln', '-sf', '/dev/null', '/etc/systemd/system/containerd.service'], { env });
     await step('chroot', [root, 'apt-get', 'clean'], { env });
+    // Like a node in service, keep apt's binary package cache (apt-get clean removed it): every tool's
+    // first apt command would otherwise spend ~2 s of CPU rebuilding it from the package lists.
+    await step('chroot', [root, 'apt-cache', 'gencaches'], { env });
   } finally {
     await unmountUnder(proc);
     rmSync(policy, { force: true });
