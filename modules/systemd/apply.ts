@@ -12,7 +12,9 @@ const COMMANDS: Record<UnitStep, string> = {
   disable: 'systemctl disable --no-reload -- "$u"',
   enable: 'systemctl enable --no-reload -- "$u"',
   mask: 'systemctl mask --no-reload -- "$u"',
-  'daemon-reload': 'systemctl daemon-reload',
+  // The pause keeps this task's own unit-file changes clear of the reload's timestamp, so a later
+  // probe's "changed since the last load?" check (probe.ts, 5 ms of slack) does not count them.
+  'daemon-reload': 'sleep 0.02\nsystemctl daemon-reload',
   start: 'systemctl start -- "$u"',
   stop: 'systemctl stop -- "$u"',
   restart: 'systemctl restart -- "$u"',

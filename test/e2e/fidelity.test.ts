@@ -79,12 +79,16 @@ describe('check-mode fidelity', () => {
   it('the foundation playbook: check changes nothing and agrees with the real run', async () => {
     const inv = path.join(tmpDir(), 'hosts');
     writeFileSync(inv, readFileSync(clean.inventoryFile, 'utf8'));
-    const { a, b } = await checkThenApply('test/e2e/playbooks/foundation.yml', inv, [[clean, 'fidc-1']]);
-    const { line, mismatches, diffMismatches, unknown } = agreement(a, b);
-    console.log(`foundation.yml: ${line}`);
-    expect(mismatches).toEqual([]);
-    expect(diffMismatches).toEqual([]);
-    expect(unknown).toBe(0);
+    // Fresh, then converged: the second check must predict the no-op run exactly too.
+    for (const state of ['fresh', 'converged']) {
+      const { a, b } = await checkThenApply('test/e2e/playbooks/foundation.yml', inv, [[clean, 'fidc-1']]);
+      const { line, mismatches, diffMismatches, unknown } = agreement(a, b);
+      console.log(`foundation.yml (${state}): ${line}`);
+      expect(mismatches).toEqual([]);
+      expect(diffMismatches).toEqual([]);
+      expect(unknown).toBe(0);
+      if (state === 'converged') expect(b.recap['fidc-1']).toMatchObject({ changed: 0 });
+    }
   });
 
   it('containerd.yml in six scenarios: 100% agreement, zero unknown', async () => {
