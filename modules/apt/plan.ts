@@ -122,14 +122,24 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
   const simOf = (a: AptAction): AptAction => (ctx.check ? simulationAction(a, ctx.predicted) : a);
   // An autoremove-only simulation is skipped when dpkg is still in a state it already found clean.
   const plainAutoremove = probeSim?.verb === 'autoremove' && JSON.stringify(simOf(probeSim)) === JSON.stringify(probeSim);
-  const probe = await runProbe(ctx, names, probeSim && simOf(probeSim), ctx.check, plainAutoremove ? knownNoop(ctx.host) : undefined);
+  const known = plainAutoremove ? knownNoop(ctx.host) : undefined;
+  // An autoremove-only simulation is wasted when named packages need work: their simulation includes it.
+  const skipWhenNamed = probeSim?.verb === 'autoremove' && names.length ? (req.state === 'absent' ? 'installed' : req.state === 'present' ? 'missing' : undefined) : undefined;
+  const probe = await runProbe(ctx, names, {
+    ...(probeSim ? { sim: simOf(probeSim) } : {}),
+    withFiles: ctx.check,
+    ...(known !== undefined ? { skipUnchangedFrom: known } : {}),
+    ...(skipWhenNamed ? { skipWhenNamed } : {}),
+  });
   if (probe.simSkipped) probe.sim = { out: '', err: '', rc: 0 };
   const dpkg = ctx.check ? predictDpkg(probe.dpkg, names, ctx.predicted) : probe.dpkg;
   const cache = cacheDecision(req, ctx.check ? predictCache(probe.cache, ctx.predicted) : probe.cache);
   const needed = packageAction(req, dpkg);
   // `latest` and autoremove-only plans use the probe's own simulation; other package work gets its own.
   const action = req.state !== 'latest' && needed ? needed : probeSim;
-  const sim = req.state !== 'latest' && needed ? await simulate(ctx, simOf(needed)) : probe.sim;
+  // The probe left its autoremove simulation out for named work that (predicted state, versions) turned out not needed: run it now.
+  const leftOut = probe.simSkippedForNamed && !needed && probeSim ? probeSim : undefined;
+  const sim = req.state !== 'latest' && needed ? await simulate(ctx, simOf(needed)) : leftOut ? await simulate(ctx, simOf(leftOut)) : probe.sim;
 
   let changes: PlannedChange[] = [];
   let unresolved: string[] = [];

@@ -1,5 +1,6 @@
 // The apt module's read-only probe: dpkg state of the named packages, the age of the apt cache, and
 // optionally one simulation, all in one round trip.
+import { shellCommand } from '../../engine/quote.ts';
 import type { ModuleContext } from '../../engine/types.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
 import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
@@ -27,16 +28,38 @@ export interface Probe {
   sim?: SectionOutput;
   /** dpkg's state fingerprint (see noopCache.ts). */
   fingerprint: string;
-  /** The simulation was skipped: dpkg was in the state `skipUnless` named. */
+  /** The simulation was skipped: dpkg was in the state `skipUnchangedFrom` named. */
   simSkipped: boolean;
+  /** The simulation was skipped because a named package needs work (`skipWhenNamed`). */
+  simSkippedForNamed: boolean;
 }
 
-/**
- * The probe script: dpkg-query (when there are names), cache times, then the simulation (if any); with
- * `withFiles` (check mode) the files of the packages the simulation removes (see predict.ts).
- */
-export function probeCommand(names: readonly string[], sim?: AptAction, withFiles = false, skipUnchangedFrom?: string): string {
+/** What the probe simulates, and when it may leave the simulation out. */
+export interface ProbeOptions {
+  sim?: AptAction;
+  /** Check mode: also list the files of the packages the simulation removes (see predict.ts). */
+  withFiles?: boolean;
+  /** Skip the simulation while dpkg's fingerprint is still this (a state already found clean). */
+  skipUnchangedFrom?: string;
+  /**
+   * Skip the simulation when a named package is `installed` (for state absent) or `missing` (present):
+   * the task then has package work, and its own simulation of that work covers autoremove too.
+   */
+  skipWhenNamed?: 'installed' | 'missing';
+}
+
+/** The probe script: dpkg-query (when there are names), cache times, then the simulation (if any). */
+export function probeCommand(names: readonly string[], opts: ProbeOptions = {}): string {
+  const { sim, withFiles = false, skipUnchangedFrom, skipWhenNamed } = opts;
   const simulation = sim ? section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim)) : undefined;
+  // dpkg's status letter: n (not installed) and c (config files only) leave no package files.
+  const named = skipWhenNamed && names.length
+    ? `named=$(${shellCommand('dpkg-query', '-W', '-f=${db:Status-Abbrev}\n', '--', ...names)} 2>/dev/null | grep -c '${skipWhenNamed === 'installed' ? '^.[^nc]' : '^.[nc]'}')`
+    : 'named=0';
+  const guards = [
+    ...(skipUnchangedFrom !== undefined ? [`if [ "$fp" = '${skipUnchangedFrom.replace(/'/g, '')}' ]; then ${keyValue('simskipped', 'yes')}`] : []),
+    ...(skipWhenNamed ? [`${skipUnchangedFrom !== undefined ? 'elif' : 'if'} [ "$named" -gt 0 ]; then ${keyValue('simskipped', 'named')}`] : []),
+  ];
   return [
     'export LC_ALL=C',
     ...(names.length ? [section('dpkg', dpkgQueryCommand(names))] : []),
@@ -46,9 +69,7 @@ export function probeCommand(names: readonly string[], sim?: AptAction, withFile
     keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
     `fp="${DPKG_FINGERPRINT}"`,
     keyValue('fingerprint', '$fp'),
-    ...(simulation && skipUnchangedFrom !== undefined
-      ? [`if [ "$fp" = '${skipUnchangedFrom.replace(/'/g, '')}' ]; then ${keyValue('simskipped', 'yes')}; else`, simulation, 'fi']
-      : simulation ? [simulation] : []),
+    ...(simulation && guards.length ? [named, ...guards, 'else', simulation, 'fi'] : simulation ? [simulation] : []),
   ].join('\n');
 }
 
@@ -67,12 +88,13 @@ export function parseProbe(stdout: string, hasNames: boolean): Probe {
     ...(sim ? { sim } : {}),
     fingerprint: values.get('fingerprint') ?? '',
     simSkipped: values.get('simskipped') === 'yes',
+    simSkippedForNamed: values.get('simskipped') === 'named',
   };
 }
 
 /** Runs the probe: one round trip. */
-export async function runProbe(ctx: ModuleContext, names: readonly string[], sim?: AptAction, withFiles = false, skipUnchangedFrom?: string): Promise<Probe> {
-  const r = await ctx.run(probeCommand(names, sim, withFiles, skipUnchangedFrom));
+export async function runProbe(ctx: ModuleContext, names: readonly string[], opts: ProbeOptions = {}): Promise<Probe> {
+  const r = await ctx.run(probeCommand(names, opts));
   if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseProbe(r.stdout, names.length > 0);
 }
