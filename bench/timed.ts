@@ -1,6 +1,6 @@
 // Runs one benchmarked command: output to a log file, wall time from spawn to exit.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** What to run and where its output goes. */
@@ -19,12 +19,33 @@ export interface TimedCommand {
 export interface TimedResult {
   wallMs: number;
   exitCode: number;
-  /** 1-minute load average just before the start. */
+  /** 1-minute load average just before the start (it decays slowly: mostly what earlier scenarios left). */
   loadBefore: number;
 }
 
-/** Runs the command to completion and times it. */
+/** Share of CPU time idle across all cores over `ms`, from /proc/stat. */
+async function idleShare(ms: number): Promise<number> {
+  const sample = (): number[] => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  const d = b.map((v, i) => v - (a[i] ?? 0));
+  const total = d.reduce((x, y) => x + y, 0);
+  return total > 0 ? ((d[3] ?? 0) + (d[4] ?? 0)) / total : 1;
+}
+
+/**
+ * Waits (at most 60 s) until the machine has been at least 90% idle for a second: what the previous
+ * scenario left running (apt triggers, containerd starting, the lab booting) must not be timed with the next.
+ */
+async function waitForQuiet(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && (await idleShare(1000)) < 0.9);
+}
+
+/** Runs the command to completion and times it, once the machine is quiet. */
 export async function timedRun(c: TimedCommand): Promise<TimedResult> {
+  await waitForQuiet();
   const out = openSync(c.log, 'w');
   const loadBefore = Number(os.loadavg()[0]!.toFixed(2));
   const started = performance.now();

@@ -27,7 +27,8 @@ export async function validateCommand(argv: string[], out: (s: string) => void):
   for (const play of playbook.plays) {
     const hosts = inventory ? selectHosts(inventory, play.hosts) : undefined;
     const count = countTasks([...play.preTasks, ...play.tasks, ...play.postTasks]);
-    out(`play '${play.name}': ${count} tasks, ${play.handlers.length} handlers${hosts ? `, ${hosts.length} hosts (${hosts.join(', ') || 'none'})` : ''}\n`);
+    const n = (k: number, word: string): string => `${k} ${word}${k === 1 ? '' : 's'}`;
+    out(`play '${play.name}': ${n(count, 'task')}, ${n(play.handlers.length, 'handler')}${hosts ? `, ${n(hosts.length, 'host')} (${hosts.join(', ') || 'none'})` : ''}\n`);
   }
   out(`${file}: valid\n`);
   return 0;

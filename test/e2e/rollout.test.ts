@@ -50,8 +50,16 @@ describe('rolling upgrade of a 10-node fleet running containerd 1.6.20', () => {
   it('upgrades to 1.7.24 in batches of 1, 30%, 100%, restarting each containerd once', async () => {
     // Leave the converge's own restarts in an earlier second than `since` (the journal filter's unit).
     await new Promise((r) => setTimeout(r, 1100));
+    // --check predicts the same batches, and the same changes per host, without touching a node.
+    const check = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.7.24', '--check'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+    expect(check.code, check.stdout).toBe(0);
+    const all = fleet.nodes.map((n) => n.name);
+    expect(batchesOf(check.report!)).toEqual([all.slice(0, 1), all.slice(1, 4), all.slice(4)]);
+    for (const n of all) expect(onNode(fleet, n, 'ctr version').stdout).toMatch(/Server:\s+Version:\s+v?1\.6\.20/);
     const since = Math.floor(Date.now() / 1000);
     const r = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.7.24'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+    const changedOf = (rep: Report) => rep.results.filter((x) => x.status === 'changed').map((x) => `${x.host} ${x.task}`).sort();
+    expect(changedOf(check.report!)).toEqual(changedOf(r.report!));
     expect(r.code, r.stdout).toBe(0);
     const names = fleet.nodes.map((n) => n.name);
     expect(batchesOf(r.report!)).toEqual([names.slice(0, 1), names.slice(1, 4), names.slice(4)]);
@@ -78,6 +86,7 @@ describe('rolling upgrade of a 10-node fleet running containerd 1.6.20', () => {
     expect(r.report!.notRun).toEqual(names.slice(4));
     expect(batchesOf(r.report!)).toHaveLength(2);
     expect(r.stdout).toMatch(/rollout stopped: 1 of 3 hosts of batch 2 failed or were unreachable \(max_fail_percentage 0\)/);
+    for (const n of names.slice(4)) expect(r.stdout).toMatch(new RegExp(`^${n}\\s+: not run$`, 'm'));
     const retryFile = path.join(retryDir, 'containerd-upgrade.retry');
     expect(r.stdout).toContain(`retry file: ${retryFile}`);
     expect(readFileSync(retryFile, 'utf8').trim().split('\n')).toEqual([broken, ...names.slice(4)]);
@@ -230,5 +239,24 @@ describe('failures on a small lab', () => {
     } finally {
       writeFileSync(freeze!, '0');
     }
+  });
+
+  it('a second SIGINT aborts the tasks in flight: exit 130 at once, report written, no half-written file', async () => {
+    const report = path.join(tmpDir(), 'report.json');
+    const running = startEngine(['run', 'test/e2e/playbooks/rollout/interrupted.yml', '-i', inv, '--report', report], { FLEETPLAY_RETRY_DIR: tmpDir() });
+    await running.waitFor('TASK [A slow command]');
+    await new Promise((r) => setTimeout(r, 300));
+    running.signal('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    const second = Date.now();
+    running.signal('SIGINT');
+    const { code, stdout: out } = await running.done;
+    expect(code, out).toBe(130);
+    // The slow command sleeps 4 s; aborting does not wait for it.
+    expect(Date.now() - second).toBeLessThan(2500);
+    expect(out).toMatch(/SIGINT again: aborting tasks in flight/);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as Report;
+    expect(rep.interrupted).toBe(true);
+    for (const n of lab.nodes) expect(onNode(lab, n.name, 'ls -A /srv/interrupt | grep -c fleetplay || true').stdout).toBe('0\n');
   });
 });

@@ -61,7 +61,7 @@ describe.concurrent('engine validate', () => {
   it('accepts the containerd playbook with the kube inventory and lists its hosts (exit 0)', async () => {
     const r = await engine(['validate', 'playbooks/containerd.yml', '-i', 'inventory/kube']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^play 'Migrate from Docker to containerd': \d+ tasks, 1 handlers, 3 hosts \(node1, node2, node3\)\nplaybooks\/containerd\.yml: valid\n$/);
+    expect(r.stdout).toMatch(/^play 'Migrate from Docker to containerd': \d+ tasks, 1 handler, 3 hosts \(node1, node2, node3\)\nplaybooks\/containerd\.yml: valid\n$/);
     expect(r.code).toBe(0);
   });
 
