@@ -15,6 +15,7 @@ import { measureFloor } from './floor.ts';
 import { runPssh } from './pssh.ts';
 import { ratioToFleetplay, renderMarkdown } from './results.ts';
 import { artifactUrls, ensureHostPackages, installPythonApt, ROOT, versionOf } from './setup.ts';
+import { waitForQuiet } from './timed.ts';
 import { SCENARIOS, type BenchResults, type ScenarioRun } from './types.ts';
 
 const LAB = 'bench';
@@ -73,6 +74,7 @@ try {
   if (tools.has('floor') || tools.has('fleetplay') || tools.has('ansible')) {
     await onFreshLab('floor and --check on fresh nodes', async (lab, dir) => {
       if (tools.has('floor')) {
+        await waitForQuiet();
         results.floor = await measureFloor(lab, 10);
         log(`floor: connect ${results.floor.connectMs} ms, ${results.floor.roundMs} ms per round`);
       }

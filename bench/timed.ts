@@ -38,7 +38,7 @@ async function idleShare(ms: number): Promise<number> {
  * Waits (at most 60 s) until the machine has been at least 90% idle for a second: what the previous
  * scenario left running (apt triggers, containerd starting, the lab booting) must not be timed with the next.
  */
-async function waitForQuiet(): Promise<void> {
+export async function waitForQuiet(): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && (await idleShare(1000)) < 0.9);
 }
