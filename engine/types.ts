@@ -141,6 +141,8 @@ export interface PredictedState {
   /** Predicted state of a path (also `absent` when a parent directory would be removed). */
   file(path: string): PredictedFile | undefined;
   setFile(path: string, state: PredictedFile): void;
+  /** Whether any path at or under `dir` has a predicted state (an earlier task would change it). */
+  hasFileUnder(dir: string): boolean;
   unit(name: string): PredictedUnit | undefined;
   setUnit(name: string, state: PredictedUnit): void;
   packageState(name: string): 'present' | 'absent' | undefined;

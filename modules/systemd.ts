@@ -33,7 +33,7 @@ import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/type
 import { applyDaemonReload, applyUnitSteps } from './systemd/apply.ts';
 import { decideUnit, type UnitRequest, type UnitState } from './systemd/decide.ts';
 import { predictStaleList, predictStatus, recordDaemonReload, recordUnitPlan } from './systemd/predict.ts';
-import { parseFragments, parseProbe, parseStaleUnits, probeCommand, staleUnitsCommand, unitName } from './systemd/probe.ts';
+import { parseFragments, parseProbe, parseStaleUnits, probeCommand, staleUnitsCommand, UNIT_DIRS, unitName } from './systemd/probe.ts';
 
 /** The systemd module. */
 export const systemdModule: ModuleDefinition = {
@@ -78,7 +78,7 @@ function request(args: Vars, check: boolean): UnitRequest {
 }
 
 async function planUnit(req: UnitRequest, ctx: ModuleContext): Promise<Plan> {
-  const r = await ctx.run(probeCommand(req.unit, req.daemonReload, ctx.check));
+  const r = await ctx.run(probeCommand(req.unit, req.daemonReload, fragmentsNeeded(ctx)));
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read the state of ${req.unit}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const probed = parseProbe(req.unit, r.stdout);
   const status = ctx.check ? predictStatus(probed, ctx.predicted) : probed;
@@ -94,8 +94,16 @@ async function planUnit(req: UnitRequest, ctx: ModuleContext): Promise<Plan> {
   return { kind: 'change', msg: d.msg, diff: d.diff, data, apply: () => applyUnitSteps(ctx, req.unit, d.steps, data) };
 }
 
+/**
+ * Check mode needs every loaded unit's file only when an earlier task would change something in the
+ * unit directories (predictedStaleUnits compares them); otherwise the host's own staleness is all.
+ */
+function fragmentsNeeded(ctx: ModuleContext): boolean {
+  return ctx.check && UNIT_DIRS.some((d) => ctx.predicted.hasFileUnder(d));
+}
+
 async function planDaemonReload(ctx: ModuleContext): Promise<Plan> {
-  const r = await ctx.run(staleUnitsCommand(ctx.check));
+  const r = await ctx.run(staleUnitsCommand(fragmentsNeeded(ctx)));
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot list units: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const hostStale = parseStaleUnits(r.stdout);
   const stale = ctx.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, ctx.predicted) : hostStale;

@@ -26,6 +26,11 @@ export function createPredictedState(): PredictedState {
       if (state.type !== 'directory') for (const k of [...files.keys()]) if (k.startsWith(`${full}/`)) files.delete(k);
       files.set(full, state);
     },
+    hasFileUnder(dir) {
+      const full = path.posix.normalize(dir);
+      for (const k of files.keys()) if (k === full || k.startsWith(`${full}/`)) return true;
+      return false;
+    },
     unit: (n) => units.get(unitName(n)),
     setUnit: (n, state) => void units.set(unitName(n), { ...(units.get(unitName(n)) ?? {}), ...state }),
     packageState: (n) => packages.get(n),

@@ -158,9 +158,14 @@ describe('failures on a small lab', () => {
       const payload = `payload=${'x'.repeat(8192)}`; // "payload=" then 8 KiB
       const inv1 = path.join(tmpDir(), 'hosts');
       writeFileSync(inv1, readFileSync(inv, 'utf8').replace(/^(chaos-[23] .*)$/gm, '# $1'));
-      const short = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-3.yml', '-i', inv1, '-e', payload, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+      // All three nodes: only the slow one times out; the others write the file in time.
+      const short = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-3.yml', '-i', inv, '-e', payload, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
       expect(short.code, short.stdout).toBe(2);
       expect(short.report!.results.find((x) => x.host === slow.name)).toMatchObject({ status: 'failed', msg: expect.stringMatching(/timed out/) });
+      for (const n of lab.nodes.filter((x) => x !== slow)) {
+        expect(short.report!.results.find((x) => x.host === n.name)).toMatchObject({ status: 'changed' });
+        expect(onNode(lab, n.name, 'wc -c < /tmp/fp-slow-link.txt').stdout).toBe('8192\n');
+      }
       // The bytes already sent still drain to the node after the timeout; the write then either
       // completes whole (its sha256 checked) or never happens. Never a partial file, never a temp file.
       const sha = (text: string) => createHash('sha256').update(text).digest('hex');
