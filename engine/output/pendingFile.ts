@@ -1,8 +1,8 @@
 // The file that carries pending handler notifications from one run of a playbook to the next: beside
 // the retry file, `<playbook>.handlers.json`. Removed once nothing is pending.
-import { readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import type { PendingHandlers } from '../executor/pendingHandlers.ts';
+import { writeFileAtomic } from './atomicFile.ts';
 
 /** The pending-handlers file that goes with a retry file. */
 export function pendingFileFor(retryFile: string): string {
@@ -17,7 +17,12 @@ export function readPendingFile(file: string): PendingHandlers {
   } catch {
     return {};
   }
-  const data = JSON.parse(text) as unknown;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
   if (!isPending(data)) throw new Error(`${file}: not a pending-handlers file (delete it to forget the pending handlers)`);
   return data;
 }
@@ -28,10 +33,7 @@ export function writePendingFile(file: string, pending: PendingHandlers): void {
     rmSync(file, { force: true });
     return;
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(pending, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(pending, null, 2)}\n`);
 }
 
 function isPending(v: unknown): v is PendingHandlers {

@@ -1,11 +1,9 @@
 // The --report JSON file: written atomically, same shape for check and real runs.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { RunReport } from '../types.ts';
+import { writeFileAtomic } from './atomicFile.ts';
 
 /** Writes the report to `file` (temp file, then rename). */
 export function writeReport(file: string, report: RunReport): void {
-  const tmp = `${file}.tmp-${process.pid}`;
   const body = {
     playbook: report.playbook,
     check: report.check,
@@ -34,8 +32,7 @@ export function writeReport(file: string, report: RunReport): void {
       ...(r.location ? { location: `${r.location.file}:${r.location.line}:${r.location.column}` } : {}),
     })),
   };
-  writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** Hosts to retry, in inventory order: failed, unreachable, cut short by an interrupt, or never run. */
@@ -47,10 +44,7 @@ export function retryHosts(report: RunReport): string[] {
 
 /** Writes the retry file (one host per line), for `--limit @FILE`. */
 export function writeRetryFile(file: string, hosts: string[]): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, hosts.map((h) => `${h}\n`).join(''));
-  renameSync(tmp, file);
+  writeFileAtomic(file, hosts.map((h) => `${h}\n`).join(''));
 }
 
 /** The process exit code for a finished run: 2 if any host failed, else 3 if any was unreachable, else 0. */
