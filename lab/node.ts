@@ -85,12 +85,26 @@ export function bootNode(prepared: PreparedNode): LabNode {
   return { ...node, pid };
 }
 
+/** How long a live PID may show another program's argv before waitForSsh gives up on it. */
+const STRANGER_GRACE_MS = 5000;
+
 /** Waits until the node's sshd greets with an SSH-2.0 banner; fails early if its nspawn exits. */
 export async function waitForSsh(node: LabNode, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // Just after spawn the PID can still carry the parent's argv (between fork and exec), so a live PID
+  // that is not yet nspawn counts as exited only if it stays that way.
+  let strangerSince: number | undefined;
   while (Date.now() < deadline) {
-    if (!isNodeProcess(node)) {
-      throw new LabError(`node ${node.name} (${node.machine}) exited during boot; see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`);
+    const alive = isAlive(node.pid);
+    const ours = alive && isNodeProcess(node);
+    strangerSince = alive && !ours ? (strangerSince ?? Date.now()) : undefined;
+    if (!alive || (strangerSince !== undefined && Date.now() - strangerSince > STRANGER_GRACE_MS)) {
+      const what = alive ? `PID ${node.pid} runs '${(processArgs(node.pid) ?? []).join(' ').slice(0, 120)}', not its nspawn` : `PID ${node.pid} is gone`;
+      throw new LabError(`node ${node.name} (${node.machine}) exited during boot (${what}); see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`);
+    }
+    if (!ours) {
+      await sleep(100);
+      continue;
     }
     if (await readSshBanner(node.address, 2000)) return;
     await sleep(250);
