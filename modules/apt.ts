@@ -27,6 +27,7 @@ export const aptModule: ModuleDefinition = {
       update_cache: { type: 'boolean' },
       cache_valid_time: { type: 'integer', minimum: 0 },
       install_recommends: { type: 'boolean' },
+      allow_change_held_packages: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },
     },
     anyOf: [

@@ -20,6 +20,8 @@ export const copyModule: ModuleDefinition = {
       owner: { type: 'string' },
       group: { type: 'string' },
       force: { type: 'boolean' },
+      // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
+      format: { enum: ['text', 'json'] },
     },
     required: ['dest'],
     oneOf: [{ required: ['content'] }, { required: ['src'] }],
@@ -38,6 +40,6 @@ export const copyModule: ModuleDefinition = {
       content = readFileSync(src);
       if (dest.endsWith('/')) dest = path.posix.join(dest, path.basename(src));
     }
-    return planFileContent(ctx, dest, content, wantedAttributes(args), { force: args.force !== false });
+    return planFileContent(ctx, dest, content, wantedAttributes(args), { force: args.force !== false, ...(args.format === 'json' ? { format: 'json' as const } : {}) });
   },
 };

@@ -16,6 +16,9 @@ import { metaModule } from './meta.ts';
 import { statModule } from './stat.ts';
 import { templateModule } from './template.ts';
 import { waitForModule } from './wait_for.ts';
+import { aptKeyModule } from './apt_key.ts';
+import { deb822RepositoryModule } from './deb822_repository.ts';
+import { dpkgSelectionsModule } from './dpkg_selections.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -24,6 +27,9 @@ const all: ModuleDefinition[] = [
   modprobeModule,
   sysctlModule,
   aptModule,
+  aptKeyModule,
+  deb822RepositoryModule,
+  dpkgSelectionsModule,
   lineinfileModule,
   replaceModule,
   commandModule,

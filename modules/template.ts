@@ -18,6 +18,8 @@ export const templateModule: ModuleDefinition = {
       owner: { type: 'string' },
       group: { type: 'string' },
       force: { type: 'boolean' },
+      // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
+      format: { enum: ['text', 'json'] },
     },
     required: ['src', 'dest'],
     additionalProperties: false,
@@ -26,6 +28,6 @@ export const templateModule: ModuleDefinition = {
     const src = ctx.resolveLocalPath(String(args.src), 'templates');
     const text = readFileSync(src, 'utf8');
     const rendered = ctx.renderFile(text, src);
-    return planFileContent(ctx, String(args.dest), rendered, wantedAttributes(args), { force: args.force !== false });
+    return planFileContent(ctx, String(args.dest), rendered, wantedAttributes(args), { force: args.force !== false, ...(args.format === 'json' ? { format: 'json' as const } : {}) });
   },
 };

@@ -11,6 +11,8 @@ export interface AptAction {
   purge: boolean;
   /** undefined leaves apt's own configuration in charge. */
   installRecommends?: boolean;
+  /** Let apt install another version of a held package (Ansible's allow_change_held_packages). */
+  allowChangeHeld?: boolean;
 }
 
 /** One package change apt-get announced (`Inst`, `Remv`, `Purg` lines of a simulation). */
@@ -28,6 +30,7 @@ function actionWords(a: AptAction): string[] {
   if (a.autoremove && a.verb !== 'autoremove') words.push('--autoremove');
   if (a.verb === 'autoremove' && a.purge) words.push('--purge');
   if (a.installRecommends !== undefined) words.push('-o', `APT::Install-Recommends=${a.installRecommends}`);
+  if (a.allowChangeHeld) words.push('--allow-change-held-packages');
   // `--` keeps package arguments from ever being read as options.
   return [...words, ...(a.packages.length ? ['--', ...a.packages] : [])];
 }

@@ -9,10 +9,16 @@ import { knownNoop, rememberNoop } from './noopCache.ts';
 import { cacheDecision, describeAge, runProbe, type CacheDecision } from './probe.ts';
 import { versionMatches, type AptRequest } from './request.ts';
 import { parseScript, section, type SectionOutput } from './script.ts';
+import { sourcesChangedInCheck } from './sourcesChanged.ts';
 
 /** The apt-get action the named packages need given dpkg's state, or undefined when they are as wanted. */
 export function packageAction(req: AptRequest, dpkg: DpkgState): AptAction | undefined {
-  const base = { autoremove: req.autoremove, purge: req.purge, ...(req.installRecommends !== undefined ? { installRecommends: req.installRecommends } : {}) };
+  const base = {
+    autoremove: req.autoremove,
+    purge: req.purge,
+    ...(req.installRecommends !== undefined ? { installRecommends: req.installRecommends } : {}),
+    ...(req.allowChangeHeld ? { allowChangeHeld: true } : {}),
+  };
   // dpkg-query prints ${Package} without the `:arch` a spec may carry.
   const current = (name: string) => dpkg.packages.get(name.replace(/:.*$/, ''));
   switch (req.state) {
@@ -135,6 +141,16 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
   const dpkg = ctx.check ? predictDpkg(probe.dpkg, names, ctx.predicted) : probe.dpkg;
   const cache = cacheDecision(req, ctx.check ? predictCache(probe.cache, ctx.predicted) : probe.cache);
   const needed = packageAction(req, dpkg);
+  if (needed?.verb === 'install' && sourcesChangedInCheck(ctx)) {
+    // The host's cache does not have the new source's indexes; the real run fetches them first.
+    const names = needed.packages.map((a) => a.replace(/[=:].*$/, ''));
+    recordAptPlan(ctx.predicted, [], names, parseOwnedFiles(''));
+    return {
+      kind: 'unknown',
+      msg: `install ${needed.packages.join(', ')}: an earlier task changes the apt sources, and which versions (and dependencies) they offer is known only once the real run fetches them`,
+      data: { packages: { installed: names, upgraded: [], removed: [], purged: [] }, cache_update_due: cache.due },
+    };
+  }
   // `latest` and autoremove-only plans use the probe's own simulation; other package work gets its own.
   const action = req.state !== 'latest' && needed ? needed : probeSim;
   // The probe left its autoremove simulation out for named work that (predicted state, versions) turned out not needed: run it now.

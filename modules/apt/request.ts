@@ -19,6 +19,7 @@ export interface AptRequest {
   /** Seconds; undefined means "always update" when updateCache is set. */
   cacheValidTime?: number;
   installRecommends?: boolean;
+  allowChangeHeld?: boolean;
   lockTimeout: number;
 }
 
@@ -49,6 +50,7 @@ export function aptRequest(args: Vars): AptRequest {
     updateCache: args.update_cache === true || (cacheValidTime !== undefined && args.update_cache !== false),
     ...(cacheValidTime !== undefined ? { cacheValidTime } : {}),
     ...(typeof args.install_recommends === 'boolean' ? { installRecommends: args.install_recommends } : {}),
+    ...(args.allow_change_held_packages === true ? { allowChangeHeld: true } : {}),
     lockTimeout: typeof args.lock_timeout === 'number' ? args.lock_timeout : DEFAULT_LOCK_TIMEOUT,
   };
 }

@@ -5,6 +5,7 @@ import { attributeCommands, attributeDiffs, type WantedAttributes } from './attr
 import { predictFile, readFileState, readRemoteText } from './fileState.ts';
 import { writeRemoteFile } from './writeFile.ts';
 import { shellQuote } from '../../engine/quote.ts';
+import { invalidJsonMessage, parseJson, sameJson } from './jsonContent.ts';
 
 /** sha256 of text or bytes, hex. */
 export function sha256(content: string | Buffer): string {
@@ -20,8 +21,10 @@ export async function planFileContent(
   dest: string,
   content: string | Buffer,
   wanted: WantedAttributes,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; format?: 'json' } = {},
 ): Promise<Plan> {
+  const json = options.format === 'json' ? parseJson(String(content)) : undefined;
+  if (json && !json.ok) return { kind: 'failed', msg: invalidJsonMessage(dest, json.problem), data: { dest } };
   const state = await readFileState(ctx, dest, 'sha256');
   const wantSum = sha256(content);
   const data = { dest, checksum: wantSum };
@@ -30,10 +33,15 @@ export async function planFileContent(
   }
   const exists = state.type === 'file' || state.type === 'link';
   if (exists && options.force === false) return { kind: 'ok', msg: `${dest} exists and force is false`, data };
-  const sameContent = state.type === 'file' && state.checksum === wantSum;
+  const sameBytes = state.type === 'file' && state.checksum === wantSum;
   const current = state.type === 'file' ? state : {};
   const attrDiffs = attributeDiffs(dest, current, wanted);
-  if (sameContent && attrDiffs.length === 0) return { kind: 'ok', msg: `${dest} is up to date`, data };
+  // format: json compares values: a file that differs only in whitespace or key order is left alone.
+  const sameValue = json?.ok === true && state.type === 'file' && !sameBytes && sameJsonFile(await readRemoteText(ctx, dest), json.value);
+  const sameContent = sameBytes || sameValue;
+  if (sameContent && attrDiffs.length === 0) {
+    return { kind: 'ok', msg: sameValue ? `${dest} holds the same JSON (only formatting or key order differ)` : `${dest} is up to date`, data };
+  }
 
   const diff: DiffEntry[] = [];
   if (!sameContent) {
@@ -45,14 +53,15 @@ export async function planFileContent(
     ? `${state.type === 'absent' ? 'create' : 'update'} ${dest} (${byteLength(content)} bytes)`
     : `set ${attrDiffs.map((d) => d.header.split(' ')[0]).join('/')} of ${dest}`;
   const had = state.type === 'file' ? state : undefined;
+  // Same JSON value: only attributes change, the host's bytes stay.
+  const kept = sameValue && had ? { ...(had.checksum ? { checksum: had.checksum } : {}), size: had.size } : undefined;
   predictFile(ctx, dest, {
     type: 'file',
-    checksum: wantSum,
-    size: byteLength(content),
+    ...(kept ?? { checksum: wantSum, size: byteLength(content) }),
     mode: wanted.mode ?? had?.mode ?? '0644',
     owner: wanted.owner ?? had?.owner ?? 'root',
     group: wanted.group ?? had?.group ?? 'root',
-    ...(isText(content) && byteLength(content) < 1_000_000 ? { content: String(content) } : {}),
+    ...(!kept && isText(content) && byteLength(content) < 1_000_000 ? { content: String(content) } : {}),
   });
   return {
     kind: 'change',
@@ -69,6 +78,11 @@ export async function planFileContent(
       return { kind: 'changed', msg: msg.replace(/^create/, 'created').replace(/^update/, 'updated'), data };
     },
   };
+}
+
+function sameJsonFile(text: string, want: unknown): boolean {
+  const have = parseJson(text);
+  return have.ok && sameJson(have.value, want);
 }
 
 function isText(content: string | Buffer): boolean {

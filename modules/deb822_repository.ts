@@ -1,0 +1,160 @@
+// deb822_repository: an apt source as /etc/apt/sources.list.d/<name>.sources, with Ansible's arguments.
+//
+// fleetplay's update_cache (default true, like apt_repository's): a new or changed source is fetched by
+// `apt-get update` limited to that one source, from a temp copy, *before* the file is moved into place.
+// So the cache knows the repository's packages in the same run, other sources are not fetched again,
+// and a source apt cannot fetch or verify (unreachable URI, wrong Signed-By key) fails the task and
+// leaves /etc/apt as it was. Removing a source deletes its file; apt drops its packages from the cache
+// at its next run.
+//
+// Check mode predicts the file; the apt module then knows the sources changed and reports the packages
+// it would install from them as unknown (their versions are known only after the real update).
+import { shellQuote } from '../engine/quote.ts';
+import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/types.ts';
+import { attributeDiffs, normalizeMode } from './lib/attributes.ts';
+import { renderSource, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './lib/deb822.ts';
+import { sha256 } from './lib/fileContent.ts';
+import { predictFile, readFileState, readRemoteText } from './lib/fileState.ts';
+import { modeSchema, stringOrList } from './lib/schemas.ts';
+import { verifyUpload } from './lib/writeFile.ts';
+
+/** Seconds `apt-get update` may take for one source before the task fails. */
+const UPDATE_TIMEOUT_MS = 300_000;
+
+/** The deb822_repository module. */
+export const deb822RepositoryModule: ModuleDefinition = {
+  name: 'deb822_repository',
+  runsOn: 'host',
+  schema: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$' },
+      types: { anyOf: [{ enum: ['deb', 'deb-src'] }, { type: 'array', items: { enum: ['deb', 'deb-src'] }, minItems: 1 }] },
+      uris: stringOrList,
+      suites: stringOrList,
+      components: stringOrList,
+      architectures: stringOrList,
+      languages: stringOrList,
+      signed_by: { type: 'string', minLength: 1 },
+      enabled: { type: 'boolean' },
+      trusted: { type: 'boolean' },
+      pdiffs: { type: 'boolean' },
+      by_hash: { type: 'boolean' },
+      state: { enum: ['present', 'absent'] },
+      mode: modeSchema,
+      update_cache: { type: 'boolean' },
+    },
+    required: ['name'],
+    additionalProperties: false,
+  },
+  async plan(args, ctx) {
+    const name = String(args.name);
+    const file = `${SOURCES_DIR}/${sourcesFileName(name)}`;
+    if (args.state === 'absent') return planAbsent(ctx, file);
+    const source = sourceOf(args);
+    const problems = sourceProblems(source);
+    if (problems.length > 0) return { kind: 'failed', msg: `repository ${name}: ${problems.join('; ')}` };
+    return planPresent(ctx, { file, text: renderSource(source), mode: normalizeMode(args.mode) ?? '0644', update: args.update_cache !== false });
+  },
+};
+
+function sourceOf(args: Vars): Deb822Source {
+  const list = (v: unknown): string[] => (v === undefined ? [] : (Array.isArray(v) ? v.map(String) : String(v).split(/\s+/)).filter(Boolean));
+  const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+  const flags = { enabled: bool(args.enabled), trusted: bool(args.trusted), pdiffs: bool(args.pdiffs), byHash: bool(args.by_hash) };
+  return {
+    name: String(args.name),
+    types: args.types === undefined ? ['deb'] : list(args.types),
+    uris: list(args.uris),
+    suites: list(args.suites),
+    components: list(args.components),
+    architectures: list(args.architectures),
+    languages: list(args.languages),
+    ...(typeof args.signed_by === 'string' ? { signedBy: args.signed_by } : {}),
+    ...(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<Deb822Source>),
+  };
+}
+
+async function planAbsent(ctx: ModuleContext, file: string): Promise<Plan> {
+  const state = await readFileState(ctx, file, false);
+  if (state.type === 'absent') return { kind: 'ok', msg: `${file} is absent`, data: { dest: file } };
+  if (state.type === 'directory') return { kind: 'failed', msg: `${file} is a directory`, data: { dest: file } };
+  const before = await readRemoteText(ctx, file);
+  predictFile(ctx, file, { type: 'absent' });
+  return {
+    kind: 'change',
+    msg: `remove ${file}`,
+    diff: [{ header: file, before, after: '' }],
+    data: { dest: file },
+    apply: async () => {
+      const r = await ctx.run(`rm -f -- ${shellQuote(file)}`);
+      return r.exitCode === 0 ? { kind: 'changed', msg: `removed ${file}`, data: { dest: file } } : { kind: 'failed', msg: r.stderr.trim() };
+    },
+  };
+}
+
+async function planPresent(ctx: ModuleContext, want: { file: string; text: string; mode: string; update: boolean }): Promise<Plan> {
+  const { file, text, mode } = want;
+  const state = await readFileState(ctx, file, 'sha256');
+  const data = { dest: file, repo: text };
+  if (state.type !== 'file' && state.type !== 'absent') return { kind: 'failed', msg: `${file} exists and is not a regular file (${state.type})`, data };
+  const same = state.type === 'file' && state.checksum === sha256(text);
+  const attrs = state.type === 'file' ? attributeDiffs(file, state, { mode, owner: 'root', group: 'root' }) : [];
+  if (same && attrs.length === 0) return { kind: 'ok', msg: `${file} is up to date`, data };
+  const before = state.type === 'file' ? await readRemoteText(ctx, file) : '';
+  predictFile(ctx, file, { type: 'file', checksum: sha256(text), size: Buffer.byteLength(text), mode, owner: 'root', group: 'root', content: text });
+  const verb = state.type === 'absent' ? 'add' : same ? 'fix attributes of' : 'update';
+  const refresh = want.update && !same ? ' and fetch its indexes' : '';
+  return {
+    kind: 'change',
+    msg: `${verb} ${file}${refresh}`,
+    diff: [...(same ? [] : [{ header: file, before, after: text }]), ...attrs],
+    data,
+    apply: async () => {
+      const r = await ctx.run(installScript(file, text, mode, want.update && !same), { stdin: text, timeoutMs: UPDATE_TIMEOUT_MS });
+      if (r.exitCode !== 0) {
+        const why = aptUpdateErrors(`${r.stdout}\n${r.stderr}`) || r.stderr.trim() || `exit ${r.exitCode}`;
+        return { kind: 'failed', msg: `${file} was not changed: ${why}`, data };
+      }
+      const done = verb === 'add' ? 'added' : verb === 'update' ? 'updated' : 'fixed attributes of';
+      return { kind: 'changed', msg: `${done} ${file}${refresh ? ' and fetched its indexes' : ''}`, data };
+    },
+  };
+}
+
+/**
+ * Writes the source to a temp directory beside /etc/apt, optionally runs `apt-get update` for that source
+ * alone (other sources' lists are kept, no package cache is written), then renames it into place.
+ */
+export function installScript(file: string, text: string, mode: string, update: boolean): string {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const update822 = [
+    'apt-get -q',
+    '-o Dir::Etc::SourceList="$d/$b"',
+    '-o Dir::Etc::SourceParts=-',
+    '-o APT::Get::List-Cleanup=0',
+    '-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=',
+    // Without it a source that cannot be fetched is only a warning and apt-get exits 0.
+    '-o APT::Update::Error-Mode=any',
+    'update',
+  ].join(' ');
+  return [
+    'set -e',
+    'export LC_ALL=C',
+    `b=${shellQuote(base)}`,
+    `mkdir -p ${shellQuote(SOURCES_DIR)}`,
+    'd=$(mktemp -d /etc/apt/.fleetplay.XXXXXX)',
+    `trap 'rm -rf -- "$d"' EXIT`,
+    'cat > "$d/$b"',
+    ...verifyUpload('"$d/$b"', text),
+    `chmod ${mode} "$d/$b"`,
+    ...(update ? [`${update822} >"$d/update.log" 2>&1 || { grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`] : []),
+    `mv -f -- "$d/$b" ${shellQuote(file)}`,
+  ].join('\n');
+}
+
+/** The E:/W:/Err: lines of apt-get update's output, joined, without repeats. */
+export function aptUpdateErrors(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => /^(E|W):/.test(l));
+  return [...new Set(lines.map((l) => l.replace(/^(E|W):\s*/, '')))].join('; ');
+}
