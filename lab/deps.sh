@@ -5,11 +5,12 @@
 #   openssh-client                         ssh-keygen for keys, ssh for the tests
 #   util-linux, coreutils                  mount/umount/flock, cp/chroot (essential, listed for clarity)
 #   iproute2                               tc, for the rollout test's slow link
+#   apt-utils, gnupg                       apt-ftparchive and gpg build and sign the lab's local apt repositories
 #   (apt, dpkg, tar, gzip are essential)   apt-get download, dpkg -x and reproducible tarballs for the release artifacts
 # It never installs or starts a host sshd: one bound to 0.0.0.0:22 would stop the nodes from binding.
 set -euo pipefail
 
-PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2)
+PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2 apt-utils gnupg)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "lab/deps.sh: must run as root" >&2

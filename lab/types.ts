@@ -44,10 +44,52 @@ export interface ArtifactVersions {
   cni: string;
 }
 
-/** A finished release-artifact tree: its directory and the versions it holds. */
+/** A finished release-artifact tree: its directory, the versions it holds and its signed apt repositories. */
 export interface ArtifactSet {
   dir: string;
   versions: ArtifactVersions;
+  apt: AptRepoSet;
+}
+
+/** The signed local apt repositories of an artifact tree (stand-ins for Docker's and Kubernetes' vendor repositories). */
+export interface AptRepoSet {
+  /** Full fingerprint (40 hex digits, uppercase) of the key that signs both repositories. */
+  keyFingerprint: string;
+  /** Fingerprint of a valid key that signs nothing, for "wrong key" tests. */
+  otherKeyFingerprint: string;
+  /** What the dists-style docker repository serves (suite bookworm, component stable). */
+  dockerPackages: AptRepoPackage[];
+  /** What the flat kubernetes repository serves. */
+  kubernetesPackages: AptRepoPackage[];
+}
+
+/** One package of a lab apt repository, as its Packages index lists it. */
+export interface AptRepoPackage {
+  package: string;
+  /** Debian version, e.g. 20.10.24+dfsg1-1+deb12u1+b6. */
+  version: string;
+  architecture: string;
+  /** Path of the .deb relative to the repository root (the index's Filename field). */
+  filename: string;
+  sha256: string;
+}
+
+/** How one lab apt repository is laid out and described: dists/<suite>/<component>/ like Docker's, or flat like pkgs.k8s.io. */
+export type AptRepoSpec =
+  | (AptRepoCommon & { kind: 'dists'; suite: string; component: string })
+  | (AptRepoCommon & { kind: 'flat' });
+
+/** What both kinds of lab apt repository have. */
+export interface AptRepoCommon {
+  name: 'docker' | 'kubernetes';
+  /** Repository root relative to the artifact tree (what a sources line's URI points at). */
+  root: string;
+  /** Debian packages (taken from the host's suite) the repository serves. */
+  packages: string[];
+  architectures: string[];
+  origin: string;
+  label: string;
+  description: string;
 }
 
 /** One request the artifact server answered, as it logged it. */

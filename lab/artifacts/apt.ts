@@ -1,4 +1,4 @@
-// Fetching Debian's containerd, runc and CNI packages: the host's own suite, plus a newer containerd from a
+// Fetching Debian's containerd, runc and CNI packages (and those the lab apt repositories serve): the host's own suite, plus a newer containerd from a
 // temporary apt configuration whose archive URI is read from the machine's own sources (never written in the repo).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ export interface DownloadedDeb {
   package: string;
   /** Debian version, e.g. 1.6.20~ds1-1+deb12u3. */
   version: string;
+  architecture: string;
   suite: string;
   file: string;
 }
@@ -63,16 +64,17 @@ export function machineMirror(): DebianMirror {
   throw new LabError(`no Debian archive (URIs: of a plain suite) found in ${SOURCES_DIR}/*.sources`);
 }
 
-/** Downloads the host-suite packages and the newer containerd into dir/<suite>/ and describes each .deb. */
-export async function downloadDebs(opts: { dir: string; step: Step }): Promise<DownloadedDeb[]> {
+/** Downloads the host-suite packages (plus extraHostPackages) and the newer containerd into dir/<suite>/ and describes each .deb. */
+export async function downloadDebs(opts: { dir: string; step: Step; extraHostPackages?: string[] }): Promise<DownloadedDeb[]> {
   const { dir, step } = opts;
+  const hostPackages = [...new Set([...HOST_SUITE_PACKAGES, ...(opts.extraHostPackages ?? [])])];
   // apt's sandbox user cannot write into our root-owned temp dirs; downloading as root is fine here.
   const sandbox = ['-o', 'APT::Sandbox::User=root'];
   const timeoutMs = 10 * 60_000;
   const hostDir = join(dir, 'host');
   mkdirSync(hostDir, { recursive: true });
   try {
-    await step('env', ['-C', hostDir, 'apt-get', ...sandbox, 'download', ...HOST_SUITE_PACKAGES], { timeoutMs });
+    await step('env', ['-C', hostDir, 'apt-get', ...sandbox, 'download', ...hostPackages], { timeoutMs });
   } catch (e) {
     throw new LabError(`${(e as Error).message}\n(the host's package lists may be missing: run apt-get update)`);
   }
@@ -110,9 +112,9 @@ async function describeDebs(dir: string, suite: string, step: Step): Promise<Dow
   return Promise.all(
     files.map(async (f) => {
       const file = join(dir, f);
-      const out = (await step('dpkg-deb', ['-f', file, 'Package', 'Version'])).stdout;
+      const out = (await step('dpkg-deb', ['-f', file, 'Package', 'Version', 'Architecture'])).stdout;
       const field = (name: string): string => new RegExp(`^${name}: (\\S+)$`, 'm').exec(out)?.[1] ?? '';
-      return { package: field('Package'), version: field('Version'), suite, file };
+      return { package: field('Package'), version: field('Version'), architecture: field('Architecture'), suite, file };
     }),
   );
 }

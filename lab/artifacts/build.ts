@@ -3,15 +3,21 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { dirname, join } from 'node:path';
 import { withLock } from '../lock.ts';
 import { ARTIFACTS_DIR, ARTIFACTS_LOCK_FILE } from '../paths.ts';
-import { LabError, type ArtifactSet, type ArtifactVersions, type LabLog } from '../types.ts';
-import { downloadDebs, type DownloadedDeb } from './apt.ts';
-import { CONTAINERD_UNIT, MANIFEST_FILE, artifactLayout, compareVersions, upstreamVersion } from './layout.ts';
+import { LabError, type AptRepoPackage, type AptRepoSet, type ArtifactSet, type ArtifactVersions, type LabLog } from '../types.ts';
+import { NEWER_SUITE, downloadDebs, type DownloadedDeb } from './apt.ts';
+import { buildAptRepos } from './aptbuild.ts';
+import { aptRepoPackages } from './aptrepo.ts';
+import { ARTIFACTS_RECIPE, CONTAINERD_UNIT, MANIFEST_FILE, artifactLayout, compareVersions, upstreamVersion } from './layout.ts';
 import { repackCni, repackContainerd, repackRunc, type Checksums } from './repack.ts';
 import { loggedStep } from './step.ts';
 
 /** Everything recorded about a finished tree, written last as its completion stamp. */
 interface Manifest {
+  /** ARTIFACTS_RECIPE of the code that built the tree; absent in trees built before the apt repositories. */
+  recipe: number;
   versions: ArtifactVersions;
+  /** The signed apt repositories under apt/: their key fingerprints and the packages each serves. */
+  apt: AptRepoSet;
   /** The Debian packages each artifact was made from. */
   debs: Array<{ package: string; version: string; suite: string }>;
   /** sha256 of each tarball/binary, by path relative to the tree. */
@@ -62,7 +68,7 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
   const started = Date.now();
   log(`building release artifacts (log: ${logFile})`);
   try {
-    const debs = await downloadDebs({ dir: join(work, 'debs'), step });
+    const debs = await downloadDebs({ dir: join(work, 'debs'), step, extraHostPackages: aptRepoPackages() });
     const unpack = async (deb: DownloadedDeb): Promise<string> => {
       const dir = join(work, `${deb.package}-${deb.suite}`, 'root');
       mkdirSync(dir, { recursive: true });
@@ -77,16 +83,22 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
     const runc = versionOf(runcDeb);
     const cni = versionOf(cniDeb);
     // Compression dominates the build; the packages are independent, so they are repacked side by side.
-    const parts = await Promise.all([
-      ...containerdDebs.map(async (deb) => repackContainerd({ unpacked: await unpack(deb), version: versionOf(deb), out: into, step })),
-      unpack(runcDeb).then((unpacked) => repackRunc({ unpacked, version: runc, out: into, step })),
-      unpack(cniDeb).then((unpacked) => repackCni({ unpacked, version: cni, out: into, step })),
+    // The apt repositories take the host-suite packages as they are (the trixie containerd is only repacked).
+    const [apt, parts] = await Promise.all([
+      buildAptRepos({ debs: debs.filter((d) => d.suite !== NEWER_SUITE.suite), out: into, step }),
+      Promise.all([
+        ...containerdDebs.map(async (deb) => repackContainerd({ unpacked: await unpack(deb), version: versionOf(deb), out: into, step })),
+        unpack(runcDeb).then((unpacked) => repackRunc({ unpacked, version: runc, out: into, step })),
+        unpack(cniDeb).then((unpacked) => repackCni({ unpacked, version: cni, out: into, step })),
+      ]),
     ]);
     const sha256: Checksums = Object.fromEntries(parts.flatMap((p) => Object.entries(p)));
     writeFileSync(join(into, artifactLayout.containerdUnit()), CONTAINERD_UNIT);
     const buildSeconds = Math.round((Date.now() - started) / 100) / 10;
     const manifest: Manifest = {
+      recipe: ARTIFACTS_RECIPE,
       versions: { containerd, runc, cni },
+      apt,
       debs: debs.map((d) => ({ package: d.package, version: d.version, suite: d.suite })),
       sha256,
       builtAt: new Date().toISOString(),
@@ -94,8 +106,8 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
     };
     writeFileSync(join(into, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     appendFileSync(logFile, `done in ${buildSeconds}s\n`);
-    log(`built release artifacts in ${buildSeconds}s: containerd ${manifest.versions.containerd.join(', ')}, runc ${runc}, CNI ${cni}`);
-    return { dir: into, versions: manifest.versions };
+    log(`built release artifacts in ${buildSeconds}s: containerd ${manifest.versions.containerd.join(', ')}, runc ${runc}, CNI ${cni}, apt key ${apt.keyFingerprint}`);
+    return { dir: into, versions: manifest.versions, apt };
   } catch (e) {
     rmSync(into, { recursive: true, force: true });
     throw e;
@@ -104,18 +116,42 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
   }
 }
 
-/** The finished tree at dir (its manifest present and readable), or undefined. */
+/** The finished tree at dir (its manifest present, readable and of this recipe), or undefined. */
 export function readArtifactSet(dir: string): ArtifactSet | undefined {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return undefined;
   try {
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
+    // A tree of another recipe (older code built no apt/) counts as not built, so ensureArtifacts replaces it.
+    if (manifest.recipe !== ARTIFACTS_RECIPE) return undefined;
     const v = manifest.versions;
-    if (!Array.isArray(v.containerd) || typeof v.runc !== 'string' || typeof v.cni !== 'string') return undefined;
-    return { dir, versions: { containerd: [...v.containerd], runc: v.runc, cni: v.cni } };
+    const apt = manifest.apt;
+    if (!v || !Array.isArray(v.containerd) || typeof v.runc !== 'string' || typeof v.cni !== 'string') return undefined;
+    if (!apt || !isFingerprint(apt.keyFingerprint) || !isFingerprint(apt.otherKeyFingerprint)) return undefined;
+    if (!isPackageList(apt.dockerPackages) || !isPackageList(apt.kubernetesPackages)) return undefined;
+    return {
+      dir,
+      versions: { containerd: [...v.containerd], runc: v.runc, cni: v.cni },
+      apt: {
+        keyFingerprint: apt.keyFingerprint,
+        otherKeyFingerprint: apt.otherKeyFingerprint,
+        dockerPackages: apt.dockerPackages.map((p) => ({ ...p })),
+        kubernetesPackages: apt.kubernetesPackages.map((p) => ({ ...p })),
+      },
+    };
   } catch {
     return undefined;
   }
+}
+
+function isFingerprint(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9A-F]{40}$/.test(value);
+}
+
+function isPackageList(value: unknown): value is AptRepoPackage[] {
+  const fields = ['package', 'version', 'architecture', 'filename', 'sha256'] as const;
+  return Array.isArray(value) && value.length > 0
+    && value.every((p: Record<string, unknown>) => fields.every((f) => typeof p[f] === 'string'));
 }
 
 // Exactly `count` downloaded packages of this name with distinct upstream versions (two containerds, one of the others).

@@ -4,6 +4,9 @@ import type { ArtifactVersions } from '../types.ts';
 /** Name of the manifest written last into a finished artifact tree; its presence marks the tree complete. */
 export const MANIFEST_FILE = 'fleetplay-artifacts.json';
 
+/** Version of the build recipe recorded in the manifest; a tree made by another recipe (e.g. without apt/) is rebuilt. */
+export const ARTIFACTS_RECIPE = 2;
+
 /** Relative paths (under the server root) of every upstream-shaped release file, as published upstream. */
 export const artifactLayout = {
   /** containerd release tarball holding bin/containerd, bin/ctr and bin/containerd-shim*. */
@@ -22,6 +25,22 @@ export const artifactLayout = {
   cniSha256: (v: string): string => `cni/v${v}/cni-plugins-linux-amd64-v${v}.tgz.sha256`,
   /** The same checksum under the .sha256sum name the other projects use. */
   cniSha256sum: (v: string): string => `cni/v${v}/cni-plugins-linux-amd64-v${v}.tgz.sha256sum`,
+} as const;
+
+/** Relative paths (under the server root) of the signed lab apt repositories and their public keys. */
+export const aptLayout = {
+  /** The armored public key that signs both repositories (for signed-by= or /etc/apt/keyrings/). */
+  keyAsc: 'apt/fleetplay-lab.asc',
+  /** Its fingerprint: 40 uppercase hex digits and a newline. */
+  keyFingerprint: 'apt/fleetplay-lab.fingerprint',
+  /** A valid armored public key that signs nothing. */
+  otherKeyAsc: 'apt/other-key.asc',
+  /** Its fingerprint. */
+  otherKeyFingerprint: 'apt/other-key.fingerprint',
+  /** Root of the dists-style stand-in for Docker's repository: `deb URL/apt/docker bookworm stable`. */
+  dockerRoot: 'apt/docker',
+  /** Root of the flat stand-in for pkgs.k8s.io/core:/stable:/v1.31/deb/: `deb URL/apt/kubernetes/deb/ /`. */
+  kubernetesRoot: 'apt/kubernetes/deb',
 } as const;
 
 /** Every file of a tree with these versions, relative to its root (the manifest excluded). */

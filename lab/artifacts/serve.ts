@@ -16,6 +16,8 @@ const TEXT_TYPES: Record<string, string> = {
   '.sha256sum': 'text/plain; charset=utf-8',
   '.service': 'text/plain; charset=utf-8',
   '.json': 'application/json',
+  '.asc': 'application/pgp-keys',
+  '.fingerprint': 'text/plain; charset=utf-8',
 };
 
 const { values } = parseArgs({
