@@ -4,45 +4,11 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, type LabState } from '../../lab/index.ts';
-import { ROOT, bootLab, engine, onNode, tmpDir, type Report } from './support.ts';
+import { ROOT, bootLab, engine, onNode, tmpDir } from './support.ts';
+import { agreement, checkThenApply } from './fidelitySupport.ts';
 
 let legacy: LabState;
 let clean: LabState;
-
-/** A node's observable state: hashes of /etc, /usr/local, /opt/cni, /srv, dpkg selections, units. */
-function snapshot(lab: LabState, node: string): string {
-  const script = [
-    'for d in /etc /usr/local /opt/cni /srv; do [ -e $d ] && find $d -xdev -printf "%p %y %m %u %g %l\\n"; done | sort | sha256sum',
-    'find /etc /usr/local /opt/cni /srv -xdev -type f 2>/dev/null | sort | xargs -d "\\n" sha256sum 2>/dev/null | sha256sum',
-    'dpkg --get-selections | sha256sum',
-    'for u in containerd docker docker.socket kubelet; do systemctl show $u -p LoadState,ActiveState,UnitFileState,MainPID,ActiveEnterTimestamp; done',
-  ].join('; ');
-  const r = onNode(lab, node, script);
-  if (r.code !== 0) throw new Error(`snapshot of ${node} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-type Key = string;
-type Row = Report['results'][number];
-function byKey(report: Report): Map<Key, Row> {
-  const out = new Map<Key, Row>();
-  for (const r of report.results) out.set(`${r.host} | ${r.task} | ${r.item === undefined ? '' : JSON.stringify(r.item)}${r.handler ? ' | handler' : ''}`, r);
-  return out;
-}
-
-/** Compares check (a) with real (b): every (host, task, item) must have the same status, and the same diff. */
-function agreement(a: Report, b: Report): { line: string; mismatches: string[]; diffMismatches: string[]; unknown: number } {
-  const [ra, rb] = [byKey(a), byKey(b)];
-  const compared = [...new Set([...ra.keys(), ...rb.keys()])];
-  const mismatches = compared.filter((k) => ra.get(k)?.status !== rb.get(k)?.status).map((k) => `${k}: check=${ra.get(k)?.status ?? '(absent)'} real=${rb.get(k)?.status ?? '(absent)'}`);
-  const diffMismatches = compared
-    .filter((k) => ra.get(k)?.status === 'changed' && JSON.stringify(ra.get(k)?.diff ?? []) !== JSON.stringify(rb.get(k)?.diff ?? []))
-    .map((k) => `${k}: check diff ${JSON.stringify(ra.get(k)?.diff)} != real ${JSON.stringify(rb.get(k)?.diff)}`);
-  const unknown = [...ra.values()].filter((r) => r.status === 'unknown').length;
-  const agreed = compared.length - mismatches.length;
-  const pct = ((100 * agreed) / compared.length).toFixed(1);
-  return { line: `agreement ${agreed}/${compared.length} (${pct}%), unknown ${unknown}`, mismatches, diffMismatches, unknown };
-}
 
 function kubeInventory(extra: string): string {
   const dir = tmpDir();
@@ -51,18 +17,6 @@ function kubeInventory(extra: string): string {
   const file = path.join(dir, 'hosts');
   writeFileSync(file, `${readFileSync(legacy.inventoryFile, 'utf8')}\n${readFileSync(clean.inventoryFile, 'utf8')}\n[kube:children]\n${legacy.name}\n${clean.name}\n${extra}`);
   return file;
-}
-
-/** Runs check then real on `inventory`, asserting the check changed nothing; returns both reports. */
-async function checkThenApply(playbook: string, inventory: string, nodes: Array<[LabState, string]>, extra: string[] = []): Promise<{ a: Report; b: Report }> {
-  const before = nodes.map(([lab, n]) => snapshot(lab, n));
-  const a = await engine(['run', playbook, '-i', inventory, '--check', '--diff', ...extra], { withReport: true });
-  expect(a.report, a.stderr).toBeDefined();
-  const after = nodes.map(([lab, n]) => snapshot(lab, n));
-  nodes.forEach(([, n], i) => expect(after[i], `--check changed ${n}`).toBe(before[i]));
-  const b = await engine(['run', playbook, '-i', inventory, ...extra], { withReport: true });
-  expect(b.report, b.stderr).toBeDefined();
-  return { a: a.report!, b: b.report! };
 }
 
 beforeAll(async () => {
