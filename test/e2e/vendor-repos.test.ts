@@ -37,7 +37,8 @@ async function run(playbook: string, ...extra: string[]) {
 /** --check then the real run; check must change nothing and agree with the real run wherever it is not unknown. */
 async function checkedApply(playbook: string): Promise<{ a: Report; b: Report; unknown: string[] }> {
   const { a, b } = await checkThenApply(playbook, inventory, nodes, ['-e', `docker_apt_key_fingerprint=${apt.keyFingerprint}`], APT_STATE);
-  const { mismatches, diffMismatches } = agreement(a, b);
+  const { line, mismatches, diffMismatches } = agreement(a, b);
+  console.log(`${playbook} fresh: ${line}`);
   const unknown = a.results.filter((r) => r.status === 'unknown').map((r) => `${r.host} | ${r.task}`);
   expect(mismatches.filter((m) => !/check=unknown/.test(m)), mismatches.join('\n')).toEqual([]);
   expect(diffMismatches).toEqual([]);
@@ -51,7 +52,8 @@ async function expectConverged(playbook: string): Promise<void> {
   expect(again.code, again.stdout).toBe(0);
   expect(changed(again.report!), again.stdout).toBe(0);
   const { a, b } = await checkThenApply(playbook, inventory, nodes, ['-e', `docker_apt_key_fingerprint=${apt.keyFingerprint}`], APT_STATE);
-  const { mismatches, unknown } = agreement(a, b);
+  const { line, mismatches, unknown } = agreement(a, b);
+  console.log(`${playbook} converged: ${line}`);
   expect(mismatches).toEqual([]);
   expect(unknown).toBe(0);
 }
@@ -130,9 +132,10 @@ describe('containerd-apt.yml (seed 001)', () => {
 });
 
 describe('docker.yml (seed 004)', () => {
-  it('fresh apply: --check predicts it exactly (the source is known), and docker runs with the systemd driver on overlay2', async () => {
+  it('fresh apply: --check predicts it (the source is known), and docker runs with the systemd driver on overlay2', async () => {
     const { b, unknown } = await checkedApply('playbooks/docker.yml');
-    expect(unknown).toEqual([]);
+    // The packages are known now, but not the unit files they bring: starting docker is unknown until then.
+    expect(unknown.sort()).toEqual(lab.nodes.flatMap((n) => [`${n.name} | Enable and start docker`, `${n.name} | restart docker`]).sort());
     expect(b.results.filter((r) => r.handler && r.status === 'changed').map((r) => r.task)).toEqual(lab.nodes.map(() => 'restart docker'));
     for (const [, n] of nodes) {
       const info = sh(n, 'docker info');
@@ -156,7 +159,7 @@ describe('docker.yml (seed 004)', () => {
 
   it('a variable that renders invalid JSON fails the daemon.json task, and nothing changes or restarts', async () => {
     const before = nodes.map(([l, n]) => snapshot(l, n, APT_STATE));
-    const r = await run('playbooks/docker.yml', 'docker_log_max_size=100m"');
+    const r = await run('playbooks/docker.yml', JSON.stringify({ docker_log_max_size: '100m"' }));
     expect(r.code, r.stdout).toBe(2);
     expect(r.stdout).toMatch(/the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 5 column/);
     expect(nodes.map(([l, n]) => snapshot(l, n, APT_STATE))).toEqual(before);
