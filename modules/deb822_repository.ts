@@ -12,7 +12,8 @@
 import { shellQuote } from '../engine/quote.ts';
 import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/types.ts';
 import { attributeDiffs, normalizeMode } from './lib/attributes.ts';
-import { renderSource, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './lib/deb822.ts';
+import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './lib/deb822.ts';
+import { DOWNLOADER_PROBE, fetchCommand } from './lib/download.ts';
 import { sha256 } from './lib/fileContent.ts';
 import { predictFile, readFileState, readRemoteText } from './lib/fileState.ts';
 import { modeSchema, stringOrList } from './lib/schemas.ts';
@@ -54,7 +55,7 @@ export const deb822RepositoryModule: ModuleDefinition = {
     const source = sourceOf(args);
     const problems = sourceProblems(source);
     if (problems.length > 0) return { kind: 'failed', msg: `repository ${name}: ${problems.join('; ')}` };
-    return planPresent(ctx, { file, text: renderSource(source), mode: normalizeMode(args.mode) ?? '0644', update: args.update_cache !== false });
+    return planPresent(ctx, { file, source, text: renderSource(source), mode: normalizeMode(args.mode) ?? '0644', update: args.update_cache !== false });
   },
 };
 
@@ -93,7 +94,7 @@ async function planAbsent(ctx: ModuleContext, file: string): Promise<Plan> {
   };
 }
 
-async function planPresent(ctx: ModuleContext, want: { file: string; text: string; mode: string; update: boolean }): Promise<Plan> {
+async function planPresent(ctx: ModuleContext, want: { file: string; source: Deb822Source; text: string; mode: string; update: boolean }): Promise<Plan> {
   const { file, text, mode } = want;
   const state = await readFileState(ctx, file, 'sha256');
   const data = { dest: file, repo: text };
@@ -101,6 +102,9 @@ async function planPresent(ctx: ModuleContext, want: { file: string; text: strin
   const same = state.type === 'file' && state.checksum === sha256(text);
   const attrs = state.type === 'file' ? attributeDiffs(file, state, { mode, owner: 'root', group: 'root' }) : [];
   if (same && attrs.length === 0) return { kind: 'ok', msg: `${file} is up to date`, data };
+  // Check mode asks the repository what the real run's `apt-get update` will: can it be fetched, and is it signed by the keyring?
+  const problem = ctx.check && want.update && !same ? await fetchProblem(ctx, want.source) : undefined;
+  if (problem) return { kind: 'failed', msg: `${file} would not be changed: ${problem}`, data };
   const before = state.type === 'file' ? await readRemoteText(ctx, file) : '';
   predictFile(ctx, file, { type: 'file', checksum: sha256(text), size: Buffer.byteLength(text), mode, owner: 'root', group: 'root', content: text });
   const verb = state.type === 'absent' ? 'add' : same ? 'fix attributes of' : 'update';
@@ -151,6 +155,42 @@ export function installScript(file: string, text: string, mode: string, update: 
     ...(update ? [`${update822} >"$d/update.log" 2>&1 || { grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`] : []),
     `mv -f -- "$d/$b" ${shellQuote(file)}`,
   ].join('\n');
+}
+
+/**
+ * Check mode: fetches each InRelease the update would (a read, to stdout) and, when the Signed-By keyring
+ * is already on the host (not only predicted), verifies it with gpgv. Returns why the update would fail.
+ */
+async function fetchProblem(ctx: ModuleContext, source: Deb822Source): Promise<string | undefined> {
+  const urls = inReleaseUrls(source).filter((u) => /^(https?|ftp):\/\//i.test(u));
+  if (urls.length === 0) return undefined;
+  const key = source.signedBy;
+  const verify = key !== undefined && key.startsWith('/') && key.endsWith('.gpg') && ctx.predicted.file(key) === undefined ? key : undefined;
+  const r = await ctx.run(fetchProbeCommand(urls, verify));
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(unreachable|badsig) (\d+) ?(.*)$/.exec(line);
+    if (!m) continue;
+    const url = urls[Number(m[2])] ?? '';
+    return m[1] === 'badsig'
+      ? `${url} is not signed by a key in ${verify} (gpgv: ${m[3]})`
+      : `apt could not fetch ${url}: ${m[3] || 'download failed'}`;
+  }
+  return undefined;
+}
+
+/** The read-only probe fetchProblem runs: one `ok|unreachable|badsig <i> <detail>` line per URL. */
+export function fetchProbeCommand(urls: string[], keyring: string | undefined): string {
+  const lines = ['export LC_ALL=C', DOWNLOADER_PROBE, 'if [ -z "$FP_TOOL" ]; then exit 0; fi'];
+  urls.forEach((url, i) => {
+    const fetch = fetchCommand(url, '-', { timeoutSec: 10, validateCerts: true });
+    const sig = keyring === undefined
+      ? `echo 'ok ${i}'`
+      : `if [ ! -f ${shellQuote(keyring)} ]; then echo 'ok ${i}'; elif v=$(printf '%s\\n' "$t" | gpgv --keyring ${shellQuote(keyring)} 2>&1 >/dev/null); then echo 'ok ${i}'; else printf 'badsig ${i} %s\\n' "$(printf '%s' "$v" | grep -v '^gpgv: *\\(Signature made\\|using\\)' | tr '\\n' ' ')"; fi`;
+    // A repository with only Release + Release.gpg (no InRelease) is fine for apt too: reachable, not verified here.
+    const release = fetchCommand(url.replace(/InRelease$/, 'Release'), '-', { timeoutSec: 10, validateCerts: true });
+    lines.push(`if t=$(${fetch} 2>&1); then ${sig}; elif (${release}) >/dev/null 2>&1; then echo 'ok ${i}'; else printf 'unreachable ${i} %s\\n' "$(printf '%s' "$t" | tr '\\n' ' ')"; fi`);
+  });
+  return lines.join('\n');
 }
 
 /** The E:/W:/Err: lines of apt-get update's output, joined, without repeats. */

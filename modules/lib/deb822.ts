@@ -69,3 +69,19 @@ function signedByValue(key: string): string {
   const body = key.trim().split(/\r?\n/).map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
   return `\n${body.join('\n')}`;
 }
+
+/** The InRelease URL apt fetches first for each URI and suite (dists/<suite>/ or, for a flat suite, the path itself). */
+export function inReleaseUrls(s: Deb822Source): string[] {
+  const out: string[] = [];
+  for (const uri of s.uris) {
+    for (const suite of s.suites) {
+      if (suite.endsWith('/')) {
+        const base = uri.endsWith('/') ? uri : `${uri}/`;
+        out.push(`${base}${suite === '/' ? '' : suite.replace(/^\//, '')}InRelease`);
+      } else {
+        out.push(`${uri.replace(/\/+$/, '')}/dists/${suite}/InRelease`);
+      }
+    }
+  }
+  return out;
+}

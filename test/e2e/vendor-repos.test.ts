@@ -30,8 +30,9 @@ const sh = (node: string, command: string) => onNode(lab, node, command);
 const changed = (r: Report) => Object.values(r.recap).reduce((n, c) => n + (c.changed ?? 0), 0);
 
 /** Runs a playbook against the lab with the lab key's fingerprint (plus `extra` -e values). */
-async function run(playbook: string, ...extra: string[]) {
-  return engine(['run', playbook, '-i', inventory, '-e', `docker_apt_key_fingerprint=${apt.keyFingerprint}`, ...extra.flatMap((e) => ['-e', e])], { withReport: true });
+async function run(playbook: string, extraVars: string[] = [], flags: string[] = []) {
+  const vars = [`docker_apt_key_fingerprint=${apt.keyFingerprint}`, ...extraVars].flatMap((e) => ['-e', e]);
+  return engine(['run', playbook, '-i', inventory, ...vars, ...flags], { withReport: true });
 }
 
 /** --check then the real run; check must change nothing and agree with the real run wherever it is not unknown. */
@@ -92,7 +93,7 @@ describe('bad inputs fail clearly and change nothing', () => {
 
   it('a corrupt key', async () => {
     const before = nodes.map(([l, n]) => snapshot(l, n, APT_STATE));
-    const r = await run('playbooks/containerd-apt.yml', `docker_apt_key_url=http://${KEY_SERVER}:8099/corrupt.asc`);
+    const r = await run('playbooks/containerd-apt.yml', [`docker_apt_key_url=http://${KEY_SERVER}:8099/corrupt.asc`]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stdout).toMatch(/is not a usable OpenPGP public key: .*(checksum mismatch|corrupt)/);
     expect(nodes.map(([l, n]) => snapshot(l, n, APT_STATE))).toEqual(before);
@@ -123,7 +124,11 @@ describe('containerd-apt.yml (seed 001)', () => {
 
   it('an unreachable repository fails the source task and leaves the working source in place', async () => {
     const before = nodes.map(([l, n]) => snapshot(l, n, APT_STATE));
-    const r = await run('playbooks/containerd-apt.yml', `docker_apt_repo_uri=http://${DEAD}/apt/docker`);
+    // --check asks the repository too (a read), so it predicts the failure.
+    const predicted = await run('playbooks/containerd-apt.yml', [`docker_apt_repo_uri=http://${DEAD}/apt/docker`], ['--check']);
+    expect(predicted.code, predicted.stdout).toBe(2);
+    expect(predicted.stdout).toContain(`/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://${DEAD}/apt/docker/dists/bookworm/InRelease`);
+    const r = await run('playbooks/containerd-apt.yml', [`docker_apt_repo_uri=http://${DEAD}/apt/docker`]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stdout).toContain('/etc/apt/sources.list.d/docker.sources was not changed');
     expect(r.stdout).toContain(`Failed to fetch http://${DEAD}/apt/docker/dists/bookworm/InRelease`);
@@ -159,7 +164,7 @@ describe('docker.yml (seed 004)', () => {
 
   it('a variable that renders invalid JSON fails the daemon.json task, and nothing changes or restarts', async () => {
     const before = nodes.map(([l, n]) => snapshot(l, n, APT_STATE));
-    const r = await run('playbooks/docker.yml', JSON.stringify({ docker_log_max_size: '100m"' }));
+    const r = await run('playbooks/docker.yml', [JSON.stringify({ docker_log_max_size: '100m"' })]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stdout).toMatch(/the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 5 column/);
     expect(nodes.map(([l, n]) => snapshot(l, n, APT_STATE))).toEqual(before);
@@ -182,6 +187,15 @@ describe('kubelet.yml (seeds 002-004)', () => {
 
   it('a second apply changes nothing, and --check agrees with zero unknown', async () => {
     await expectConverged('playbooks/kubelet.yml');
+  });
+
+  it('unholding a package is a change once, then ok', async () => {
+    const r = await run('test/e2e/playbooks/vendor/unhold.yml', ['unhold_package=kubetail']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(changed(r.report!)).toBe(lab.nodes.length);
+    for (const [, n] of nodes) expect(sh(n, 'apt-mark showhold').stdout.trim().split('\n').sort()).toEqual(['kubectx', 'kubernetes-client']);
+    const again = await run('test/e2e/playbooks/vendor/unhold.yml', ['unhold_package=kubetail']);
+    expect(changed(again.report!)).toBe(0);
   });
 
   it('removing a repository deletes its source, and apt no longer offers its packages', async () => {

@@ -10,7 +10,7 @@ import { aptKeyModule } from '../../../modules/apt_key.ts';
 import { copyModule } from '../../../modules/copy.ts';
 import { deb822RepositoryModule, installScript } from '../../../modules/deb822_repository.ts';
 import { dpkgSelectionsModule, parseSelections } from '../../../modules/dpkg_selections.ts';
-import { renderSource, sourceProblems, sourcesFileName, type Deb822Source } from '../../../modules/lib/deb822.ts';
+import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, type Deb822Source } from '../../../modules/lib/deb822.ts';
 import { parseJson, sameJson } from '../../../modules/lib/jsonContent.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/openpgp');
@@ -118,6 +118,19 @@ describe('deb822 sources', () => {
     expect(sourceProblems({ ...docker, components: [] })).toEqual(['components is required unless the suite is a flat repository path ending in /']);
     expect(sourceProblems({ ...docker, signedBy: 'https://x/gpg' })[0]).toContain('fetch the key with apt_key');
     expect(sourceProblems({ ...docker, suites: ['/'], components: [] })).toEqual([]);
+  });
+  it('knows which InRelease apt fetches for dists and flat repositories', () => {
+    expect(inReleaseUrls(docker)).toEqual(['https://download.docker.com/linux/debian/dists/bookworm/InRelease']);
+    const k8s = { ...docker, uris: ['https://pkgs.k8s.io/core:/stable:/v1.31/deb/'], suites: ['/'], components: [] };
+    expect(inReleaseUrls(k8s)).toEqual(['https://pkgs.k8s.io/core:/stable:/v1.31/deb/InRelease']);
+    expect(inReleaseUrls({ ...k8s, uris: ['http://x/deb'], suites: ['sub/'] })).toEqual(['http://x/deb/sub/InRelease']);
+  });
+  it('in check mode, a source whose repository cannot be fetched fails as the real run would', async () => {
+    const args = { name: 'docker', uris: 'http://127.0.1.250/apt', suites: 'bookworm', components: 'stable' };
+    const { ctx, commands } = scriptedHost((c) => (c.includes('FP_TOOL') ? { stdout: 'unreachable 0 curl: (7) Failed to connect\n' } : { stdout: absent }), true);
+    const p = await plan(deb822RepositoryModule, args, ctx);
+    expect(p).toMatchObject({ kind: 'failed', msg: '/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://127.0.1.250/apt/dists/bookworm/InRelease: curl: (7) Failed to connect' });
+    expect(commands.every((c) => !c.command.includes('apt-get') && !c.command.includes('mv '))).toBe(true);
   });
   it('fetches the new source alone from a temp copy before moving it into place', () => {
     const s = installScript('/etc/apt/sources.list.d/docker.sources', 'x', '0644', true);
