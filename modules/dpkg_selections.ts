@@ -75,7 +75,6 @@ async function planSelections(ctx: ModuleContext, names: string[], selection: Se
   }
   const todo = names.filter((n) => current.get(n) !== selection);
   if (todo.length === 0) return { kind: 'ok', msg: `${names.join(', ')}: selection is ${selection}`, data };
-  if (ctx.check) for (const n of todo) ctx.predicted.setPackage(n, 'present');
   const lines = todo.map((n) => `${n} ${selection}\n`).join('');
   return {
     kind: 'change',
