@@ -1,4 +1,5 @@
 // fleetplay's command line: `npx tsx engine <command>` (or the `fleetplay` bin).
+import './memory.ts';
 import { FleetError } from './errors.ts';
 
 const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
