@@ -8,9 +8,14 @@ PLAYBOOK=${PLAYBOOK:-playbooks/containerd.yml}
 bash lab/deps.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npx tsx engine lab up --nodes 3 --image legacy
+# The lab signs its apt repositories with a key made on this machine; the vendor playbooks
+# (containerd-apt.yml, docker.yml, kubelet.yml) pin a fingerprint, so give them the lab's.
+LAB_KEY=/var/cache/fleetplay/artifacts/apt/fleetplay-lab.fingerprint
+EXTRA=()
+if [ -f "$LAB_KEY" ]; then EXTRA=(-e "docker_apt_key_fingerprint=$(cat "$LAB_KEY")"); fi
 echo
 echo "== check: what would change =="
-npx tsx engine run "$PLAYBOOK" -i inventory/kube --check --diff
+npx tsx engine run "$PLAYBOOK" -i inventory/kube "${EXTRA[@]}" --check --diff
 echo
 echo "== apply =="
-npx tsx engine run "$PLAYBOOK" -i inventory/kube
+npx tsx engine run "$PLAYBOOK" -i inventory/kube "${EXTRA[@]}"
