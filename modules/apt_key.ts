@@ -97,7 +97,7 @@ async function planPresent(ctx: ModuleContext, args: Vars, keyring: string): Pro
   const raw = url !== undefined ? (p.key ?? Buffer.alloc(0)) : Buffer.from(String(args.data));
   let key: Keyring;
   try {
-    key = readKeyring(raw.length > 0 && (raw[0] as number) & 0x80 ? raw : raw.toString('utf8'));
+    key = readKeyring(raw);
   } catch (e) {
     if (!(e instanceof KeyFormatError)) throw e;
     return { kind: 'failed', msg: `${source} is not a usable OpenPGP public key: ${e.message}; ${keyring} was not changed` };
@@ -139,7 +139,7 @@ async function planPresent(ctx: ModuleContext, args: Vars, keyring: string): Pro
 function keysText(have: Buffer): string {
   if (have.length === 0) return '';
   try {
-    return describeKeys(readKeyring((have[0] as number) & 0x80 ? have : have.toString('utf8'))).join('\n');
+    return describeKeys(readKeyring(have)).join('\n');
   } catch (e) {
     return `(not a readable keyring: ${(e as Error).message})`;
   }

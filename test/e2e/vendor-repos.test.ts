@@ -74,6 +74,13 @@ beforeAll(async () => {
   const at = asc.indexOf('\n\n') + 20;
   writeFileSync(path.join(served, 'corrupt.asc'), asc.slice(0, at) + (asc[at] === 'Q' ? 'R' : 'Q') + asc.slice(at + 1));
   keyServer = spawn('python3', ['-m', 'http.server', '--bind', KEY_SERVER, '8099', '--directory', served], { stdio: 'ignore' });
+  // The corrupt-key test must meet a corrupt key, not a server that is not listening yet.
+  for (let i = 0; ; i++) {
+    const up = await fetch(`http://${KEY_SERVER}:8099/corrupt.asc`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (i > 100) throw new Error(`the test key server on ${KEY_SERVER}:8099 did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }, 900_000);
 
 afterAll(async () => {
