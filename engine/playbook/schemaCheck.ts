@@ -1,6 +1,7 @@
 // Runs ajv and turns its errors into short messages tied to a path in the YAML.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isTemplated } from '../template/render.ts';
+import { loadValidator } from './validatorCache.ts';
 
 /** One schema violation at a path (relative to the validated value). */
 export interface SchemaIssue {
@@ -9,7 +10,6 @@ export interface SchemaIssue {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
 const cache = new WeakMap<object, ValidateFunction>();
 
 /**
@@ -19,7 +19,7 @@ const cache = new WeakMap<object, ValidateFunction>();
 export function checkSchema(schema: Record<string, unknown>, value: unknown, what: string, argWord = 'argument'): SchemaIssue[] {
   let validate = cache.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = loadValidator(schema).validate;
     cache.set(schema, validate);
   }
   if (validate(value)) return [];
