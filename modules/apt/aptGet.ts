@@ -1,5 +1,5 @@
 // apt-get command lines (simulated and real) and the parsers of what apt-get prints.
-import { shellCommand } from '../../engine/quote.ts';
+import { shellCommand, shellQuote } from '../../engine/quote.ts';
 
 /** One apt-get action: what to run on which packages. */
 export interface AptAction {
@@ -59,6 +59,22 @@ export function ownedFilesCommand(): string {
 /** A simulation for check mode: apt-get's output, then ownedFilesCommand's lines; keeps apt-get's exit code. */
 export function simulationWithFilesCommand(simulate: string): string {
   return [`s=$(${simulate}); sr=$?`, `printf '%s\\n' "$s"`, `if [ "$sr" = 0 ]; then`, ownedFilesCommand(), 'fi', '(exit "$sr")'].join('\n');
+}
+
+/**
+ * Check mode, with a simulation another host ran (sharedSimulation.ts): prints that simulation's stdout
+ * again, then this host's ownedFilesCommand lines, as simulationWithFilesCommand would have.
+ */
+export function ownedFilesAfterCommand(simStdout: string): string {
+  return [`s=${shellQuote(simStdout)}`, `printf '%s\\n' "$s"`, ownedFilesCommand()].join('\n');
+}
+
+/** A check-mode simulation's output without this host's ownedFilesCommand lines (all begin with @@). */
+export function withoutOwnedFiles(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('@@'))
+    .join('\n');
 }
 
 /** The real command: non-interactive, keeps changed conffiles, waits up to `lockTimeout` s for the dpkg lock. */

@@ -1,7 +1,17 @@
 // The apt module's decision: which packages need work (from dpkg), exactly which packages apt would
 // touch (from a simulation), and whether the cache is due for an update.
 import type { DiffEntry, ModuleContext, Plan, PredictedState } from '../../engine/types.ts';
-import { aptErrors, isMissingFromCache, parseSimulation, simulateCommand, simulationWithFilesCommand, type AptAction, type PlannedChange } from './aptGet.ts';
+import {
+  aptErrors,
+  isMissingFromCache,
+  ownedFilesAfterCommand,
+  parseSimulation,
+  simulateCommand,
+  simulationWithFilesCommand,
+  withoutOwnedFiles,
+  type AptAction,
+  type PlannedChange,
+} from './aptGet.ts';
 import { applyApt, describeChanges } from './apply.ts';
 import { hasConfigFilesOnly, hasFiles, isInstalled, type DpkgState, type PackageChanges } from './dpkg.ts';
 import { ownChanges, parseOwnedFiles, predictCache, predictDpkg, recordAptPlan, recordCacheUpdate, simulationAction } from './predict.ts';
@@ -9,6 +19,7 @@ import { knownNoop, rememberNoop } from './noopCache.ts';
 import { cacheDecision, describeAge, runProbe, type CacheDecision } from './probe.ts';
 import { versionMatches, type AptRequest } from './request.ts';
 import { parseScript, section, type SectionOutput } from './script.ts';
+import { aptStateDigest, sharedSimulation } from './sharedSimulation.ts';
 import { sourcesChangedInCheck } from './sourcesChanged.ts';
 
 /** The apt-get action the named packages need given dpkg's state, or undefined when they are as wanted. */
@@ -94,8 +105,26 @@ function okReason(req: AptRequest, dpkg: DpkgState, cache: CacheDecision): strin
   return parts.join('; ');
 }
 
+/**
+ * Runs apt-get -s for `action`, or takes the same simulation from another host of this run whose apt
+ * inputs are identical (sharedSimulation.ts; the digest is one more, cheap, round trip). In check mode a
+ * host given another's simulation still lists its own files of the packages it removes.
+ */
 async function simulate(ctx: ModuleContext, action: AptAction): Promise<SectionOutput> {
-  const command = ctx.check ? simulationWithFilesCommand(simulateCommand(action)) : simulateCommand(action);
+  const plain = simulateCommand(action);
+  const digest = await aptStateDigest(ctx);
+  let mine: SectionOutput | undefined;
+  const { sim, from } = await sharedSimulation(digest, plain, ctx.host, async () => {
+    mine = await runSimulation(ctx, ctx.check ? simulationWithFilesCommand(plain) : plain);
+    return { ...mine, out: withoutOwnedFiles(mine.out) };
+  });
+  if (!from) return mine ?? sim;
+  if (!ctx.check || sim.rc !== 0) return sim;
+  const files = await runSimulation(ctx, ownedFilesAfterCommand(sim.out));
+  return { ...sim, out: files.out };
+}
+
+async function runSimulation(ctx: ModuleContext, command: string): Promise<SectionOutput> {
   const r = await ctx.run(['export LC_ALL=C', section('sim', command)].join('\n'));
   const sim = parseScript(r.stdout).sections.get('sim');
   if (!sim) throw new Error(`apt-get -s printed nothing usable: ${r.stderr.trim() || r.stdout.slice(0, 200)}`);

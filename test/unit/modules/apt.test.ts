@@ -11,6 +11,7 @@ import { comparePackages, parseDpkgQuery } from '../../../modules/apt/dpkg.ts';
 import { cacheDecision } from '../../../modules/apt/probe.ts';
 import { aptRequest } from '../../../modules/apt/request.ts';
 import { keyValue, parseScript, section } from '../../../modules/apt/script.ts';
+import { APT_STATE_DIGEST } from '../../../modules/apt/sharedSimulation.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
 
 const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
@@ -154,8 +155,10 @@ describe('apt plan', () => {
     expect(plan.msg).toBe('remove 4 packages: containerd, docker.io, runc, tini');
     expect(plan.diff).toEqual([{ header: 'packages', before: 'containerd 1.6.20~ds1-1+deb12u3, docker.io 20.10.24+dfsg1-1+deb12u1+b6, runc 1.1.5+ds1-1+deb12u1, tini 0.19.0-1+b3', after: '' }]);
     expect(plan.data).toMatchObject({ packages: { removed: ['containerd', 'docker.io', 'runc', 'tini'] } });
-    expect(h.commands).toHaveLength(2);
-    expect(h.commands[1]).toContain('apt-get -s -y remove --autoremove -- docker.io containerd runc');
+    // The probe, the digest of the apt inputs (sharedSimulation.ts), the simulation.
+    expect(h.commands).toHaveLength(3);
+    expect(h.commands[1]).toContain(APT_STATE_DIGEST);
+    expect(h.commands[2]).toContain('apt-get -s -y remove --autoremove -- docker.io containerd runc');
   });
 
   it('fails with apt\'s message for an unknown package to install', async () => {
@@ -219,8 +222,8 @@ describe('apt in check mode: predicted state', () => {
   it('records removed packages, their files (conffiles kept, /usr aliases too) and their units, listing files within the simulation', async () => {
     const h = removal();
     expect(await aptModule.plan(docker, h.ctx)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
-    expect(h.commands).toHaveLength(2);
-    expect(h.commands[1]).toContain('dpkg-query -L -- "$p"');
+    expect(h.commands).toHaveLength(3);
+    expect(h.commands[2]).toContain('dpkg-query -L -- "$p"');
     const p = h.ctx.predicted;
     expect(['containerd', 'docker.io', 'runc', 'tini'].map((n) => p.packageState(n))).toEqual(['absent', 'absent', 'absent', 'absent']);
     for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service', '/usr/bin/containerd', '/bin/containerd', '/usr/bin/tini-static']) {
@@ -241,7 +244,7 @@ describe('apt in check mode: predicted state', () => {
     // The host still has runc, so its simulation has nothing to do; the real run would reinstall it.
     const again = await aptModule.plan({ name: 'runc' }, h.ctx);
     expect(again).toMatchObject({ kind: 'change', msg: 'install 1 package: runc', data: { packages: { installed: ['runc'] } } });
-    expect(h.commands[2]).toContain('apt-get -s -y install -- runc containerd- docker.io- tini-');
+    expect(h.commands[3]).toContain('apt-get -s -y install -- runc containerd- docker.io- tini-');
     expect(h.ctx.predicted.packageState('runc')).toBe('present');
   });
 
@@ -251,7 +254,7 @@ describe('apt in check mode: predicted state', () => {
     const purge = fakeHost([['apt-get -s -y purge', framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]')], ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)]]);
     purge.ctx.predicted = h.ctx.predicted;
     expect(await aptModule.plan({ name: 'containerd', state: 'absent', purge: true }, purge.ctx)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
-    expect(purge.commands[1]).toContain('apt-get -s -y purge -- containerd docker.io runc tini');
+    expect(purge.commands[2]).toContain('apt-get -s -y purge -- containerd docker.io runc tini');
   });
 
   it('a planned cache update makes the cache fresh for later tasks', async () => {
