@@ -35,7 +35,7 @@ export function hashCacheScript(known: KnownHashes): string {
   // of one long string with *…* patterns costs milliseconds per file in dash).
   const entries = Object.entries(known).map(([p, [identity, sha]]) => `    ${shellQuote(`${p}\t${identity}`)}) FP_SUM=${shellQuote(sha)} ;;`);
   return [
-    `FP_TAB=$(printf '\\t')`,
+    `FP_TAB='\t'`,
     'echo "now=$(date +%s)"',
     'fp_sum() {',
     // $2, when given, is the identity the caller already read (one stat fewer per file).
