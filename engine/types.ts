@@ -57,6 +57,11 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Run through sudo as another user (the password, if any, is fed on stdin and never logged). */
   become?: { enabled: boolean; user: string; password?: string };
+  /**
+   * The command only reads the host (a probe). The engine may then run it ahead of time, in one exec
+   * with other tasks' reads, and serve its result while nothing on the host has changed since.
+   */
+  readOnly?: boolean;
 }
 
 /** How a command runs on one host: ssh or local. Transport failures throw UnreachableError. */

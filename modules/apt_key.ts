@@ -85,7 +85,7 @@ async function planPresent(ctx: ModuleContext, args: Vars, keyring: string): Pro
   const url = typeof args.url === 'string' ? args.url : undefined;
   const source = url ?? 'the data argument';
   const opts = { timeoutSec: typeof args.timeout === 'number' ? args.timeout : DEFAULT_TIMEOUT, validateCerts: args.validate_certs !== false };
-  const r = await ctx.run(probeCommand(keyring, url, opts));
+  const r = await ctx.run(probeCommand(keyring, url, opts), { readOnly: true });
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read ${keyring}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const probed = parseProbe(r.stdout, r.stderr);
   const predicted = ctx.check ? ctx.predicted.file(keyring) : undefined;
@@ -146,7 +146,7 @@ function keysText(have: Buffer): string {
 }
 
 async function planAbsent(ctx: ModuleContext, keyring: string): Promise<Plan> {
-  const r = await ctx.run(fileStateCommand(keyring, false));
+  const r = await ctx.run(fileStateCommand(keyring, false), { readOnly: true });
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${keyring}: ${r.stderr.trim()}` };
   const state = parseFileState(r.stdout);
   const known = ctx.check ? ctx.predicted.file(keyring) : undefined;

@@ -87,7 +87,7 @@ async function checkGuards(args: Vars, ctx: ModuleContext): Promise<string | und
   const exists = async (p: string): Promise<boolean> => {
     const predicted = ctx.check ? ctx.predicted.file(p) : undefined;
     if (predicted) return predicted.type !== 'absent';
-    return (await ctx.run(test(p))).exitCode === 0;
+    return (await ctx.run(test(p), { readOnly: true })).exitCode === 0;
   };
   if (creates && (await exists(creates))) return `skipped, since ${creates} exists`;
   if (removes && !(await exists(removes))) return `skipped, since ${removes} does not exist`;

@@ -166,7 +166,7 @@ async function fetchProblem(ctx: ModuleContext, source: Deb822Source): Promise<s
   if (urls.length === 0) return undefined;
   const key = source.signedBy;
   const verify = key !== undefined && key.startsWith('/') && key.endsWith('.gpg') && ctx.predicted.file(key) === undefined ? key : undefined;
-  const r = await ctx.run(fetchProbeCommand(urls, verify));
+  const r = await ctx.run(fetchProbeCommand(urls, verify), { readOnly: true });
   for (const line of r.stdout.split('\n')) {
     const m = /^(unreachable|badsig) (\d+) ?(.*)$/.exec(line);
     if (!m) continue;

@@ -55,7 +55,7 @@ export function parseSelections(out: string): Map<string, Selection | 'unknown' 
 }
 
 async function planSelections(ctx: ModuleContext, names: string[], selection: Selection): Promise<Plan> {
-  const r = await ctx.run(selectionsProbe(names));
+  const r = await ctx.run(selectionsProbe(names), { readOnly: true });
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read dpkg selections: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const current = parseSelections(r.stdout);
   if (ctx.check) {

@@ -70,6 +70,7 @@ export const getUrlModule: ModuleDefinition = {
         streamAlways: streamSum && predictedDest !== undefined,
         hashes: knownHashes(ctx, under(dest)),
       }),
+      { readOnly: true },
     );
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
     rememberHashes(ctx, r.stdout);

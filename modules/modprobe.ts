@@ -64,7 +64,7 @@ export const modprobeModule: ModuleDefinition = {
   async plan(args, ctx) {
     const name = String(args.name);
     const params = typeof args.params === 'string' ? args.params.trim() : '';
-    const r = await ctx.run(modprobeProbeCommand(name));
+    const r = await ctx.run(modprobeProbeCommand(name), { readOnly: true });
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect module ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
     const probed = parseModprobeProbe(r.stdout);
     const status = ctx.check ? predictModprobe(probed, name, ctx.predicted) : probed;

@@ -54,7 +54,7 @@ export const sysctlModule: ModuleDefinition = {
     const present = args.state !== 'absent';
     const value = present ? normalizeValue(args.value) : undefined;
     const manageLive = present && (args.reload !== false || args.sysctl_set === true);
-    const r = await ctx.run(sysctlProbeCommand(name, file));
+    const r = await ctx.run(sysctlProbeCommand(name, file), { readOnly: true });
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
     const probed = parseSysctlProbe(r.stdout);
     const s = ctx.check ? predictSysctl(probed, name, file, ctx.predicted) : probed;

@@ -78,7 +78,7 @@ function request(args: Vars, check: boolean): UnitRequest {
 }
 
 async function planUnit(req: UnitRequest, ctx: ModuleContext): Promise<Plan> {
-  const r = await ctx.run(probeCommand(req.unit, req.daemonReload, fragmentsNeeded(ctx)));
+  const r = await ctx.run(probeCommand(req.unit, req.daemonReload, fragmentsNeeded(ctx)), { readOnly: true });
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot read the state of ${req.unit}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const probed = parseProbe(req.unit, r.stdout);
   const status = ctx.check ? predictStatus(probed, ctx.predicted) : probed;
@@ -103,7 +103,7 @@ function fragmentsNeeded(ctx: ModuleContext): boolean {
 }
 
 async function planDaemonReload(ctx: ModuleContext): Promise<Plan> {
-  const r = await ctx.run(staleUnitsCommand(fragmentsNeeded(ctx)));
+  const r = await ctx.run(staleUnitsCommand(fragmentsNeeded(ctx)), { readOnly: true });
   if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot list units: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const hostStale = parseStaleUnits(r.stdout);
   const stale = ctx.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, ctx.predicted) : hostStale;

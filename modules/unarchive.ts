@@ -124,7 +124,7 @@ export const unarchiveModule: ModuleDefinition = {
         ...(creates && !predictedCreates ? { creates } : {}),
         ...(predictedDest?.type === 'directory' ? { assumeDest: true } : {}),
       }),
-      { stdin },
+      { stdin, readOnly: true },
     );
     const err = r.stderr.trim();
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${err || `exit ${r.exitCode}`}`, data };

@@ -1,6 +1,7 @@
 // Per-host state during a run, and how the variables a task sees are layered.
 import type { Connection, PredictedState, RecapCounters, SourceLocation, Vars } from '../types.ts';
 import { scopeOf } from '../template/render.ts';
+import type { ReadAhead } from './readAhead.ts';
 
 /** A host taking part in the run. */
 export interface HostRun {
@@ -13,6 +14,8 @@ export interface HostRun {
   /** set_fact values and registered results: they outrank play and task vars. */
   hostFacts: Vars;
   conn: Connection;
+  /** Results of read-only commands run ahead of their tasks (readAhead.ts). */
+  readAhead: ReadAhead;
   status: 'active' | 'failed' | 'unreachable';
   /** Handler names (or listen topics) notified and not yet run. */
   notified: Set<string>;

@@ -1,15 +1,18 @@
 // Runs one task on one host (with its loop), reports each item, and updates the host's state.
 import { renderString, renderValue } from '../template/render.ts';
-import { NOT_RUN_IN_CHECK, type TaskDef, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
+import { NOT_RUN_IN_CHECK, type TaskDef, type TaskNode, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
+import { upcomingReads } from './lookahead.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold, mentions, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
 /** Runs `task` on `host` and reports it. */
-export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, handler: boolean): Promise<void> {
+export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, handler: boolean, following?: TaskNode[]): Promise<void> {
   host.attempted = true;
+  // Handlers and run_once tasks read alone; a task in a list may bring the next tasks' reads along.
+  host.readAhead.taskStarts(following && !handler && !task.runOnce ? (limit) => upcomingReads([task, ...following], host, scope, run, limit) : undefined);
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   const vars = taskVars(host, run.vars, scopeVars, task.location);
   const settings = settingsFor(task, host, scope, run, vars, scopeVars);
@@ -117,7 +120,7 @@ async function runWithRetries(task: TaskDef, settings: TaskSettings, attempt: ()
 }
 
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
-function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
+export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
   if (host.unknownVars.size === 0) return undefined;
   const read = [task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)];
   for (const [name, why] of host.unknownVars) {
@@ -140,7 +143,7 @@ function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, register
   }
 }
 
-function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
+export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
   const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
   const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
   const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;

@@ -10,6 +10,7 @@ import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Va
 import { afterPlay, pendingFor, type PendingHandlers } from './pendingHandlers.ts';
 import { playbookDefaults } from './playbookVars.ts';
 import { createPredictedState } from './predicted.ts';
+import { ReadAhead } from './readAhead.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
 import type { PlayRun } from './playRun.ts';
 import { runPlay } from './runPlay.ts';
@@ -105,13 +106,15 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
   let h = hosts.get(name);
   if (!h) {
     const inventoryVars = { ...defaults, ...inventory.hostVars(name) };
+    const conn = createConnection(name, { ...inventoryVars, ...options.extraVars }, options.transport);
     h = {
       name,
       inventoryVars,
       groups: inventory.groupsOf(name),
       facts: {},
       hostFacts: {},
-      conn: createConnection(name, { ...inventoryVars, ...options.extraVars }, options.transport),
+      conn,
+      readAhead: new ReadAhead(conn),
       status: 'active',
       notified: new Set(),
       carried: new Set(),

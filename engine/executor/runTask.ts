@@ -12,6 +12,7 @@ import {
   NOT_RUN_IN_CHECK,
   type Condition,
   type DiffEntry,
+  type ExecOptions,
   type ModuleContext,
   type ModuleDefinition,
   type Plan,
@@ -194,17 +195,23 @@ function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationM
   return { status: 'failed', msg, registered: { failed: true, msg } };
 }
 
-function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, counter: { commands: number; timedOut: boolean }): ModuleContext {
+/** The options a module's command finally runs with: the task's timeout and become settings applied. */
+export function finalExecOptions(task: TaskDef, settings: TaskSettings, options: ExecOptions): ExecOptions {
+  const timeoutMs = options.timeoutMs ?? (task.timeout ? task.timeout * 1000 : undefined);
+  return { ...options, ...(timeoutMs ? { timeoutMs } : {}), ...(settings.become ? { become: settings.become } : {}) };
+}
+
+/** The context a module's plan runs in; its commands go through the host's read-ahead store. */
+export function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, counter: { commands: number; timedOut: boolean }): ModuleContext {
   return {
     host: host.name,
     check: settings.check,
     vars,
     run: async (command, options = {}) => {
-      counter.commands++;
-      const timeoutMs = options.timeoutMs ?? (task.timeout ? task.timeout * 1000 : undefined);
-      const r = await host.conn.exec(command, { ...options, ...(timeoutMs ? { timeoutMs } : {}), ...(settings.become ? { become: settings.become } : {}) });
-      if (r.timedOut) counter.timedOut = true;
-      return r;
+      const { result, roundTrip } = await host.readAhead.run(command, finalExecOptions(task, settings, options));
+      if (roundTrip) counter.commands++;
+      if (result.timedOut) counter.timedOut = true;
+      return result;
     },
     renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
     resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),

@@ -16,14 +16,14 @@ import { tagsAllow } from './tags.ts';
 
 /** Runs a task list on the hosts that are still active. */
 export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
-  for (const node of nodes) {
+  for (const [index, node] of nodes.entries()) {
     if (run.stopping() || run.state.fatal) return;
     const active = hosts.filter((h) => h.status === 'active');
     if (active.length === 0) return;
     switch (node.kind) {
       case 'task':
         if (node.module === 'meta') await runMeta(node, active, scope, run);
-        else await runTask(node, active, scope, run, false);
+        else await runTask(node, active, scope, run, false, nodes.slice(index + 1));
         break;
       case 'block':
         await runBlock(node, active, scope, run);
@@ -53,7 +53,8 @@ function headerTitle(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun): 
 }
 
 /** Runs one task on the given hosts in parallel, bounded by --forks. */
-export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun, handler: boolean): Promise<void> {
+/** `following`: the tasks after this one in its list, whose first reads may be batched with its own. */
+export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun, handler: boolean, following?: TaskNode[]): Promise<void> {
   if (!handler && !tagsAllow([...scope.tags, ...task.tags], run.tags)) return;
   run.events.taskStart({ title: headerTitle(task, hosts[0]!, scope, run), location: task.location, handler });
   if (task.runOnce) {
@@ -64,7 +65,7 @@ export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run
     return;
   }
   const throttle = task.throttle ? pLimit(task.throttle) : undefined;
-  const one = (h: HostRun) => run.limit(() => runTaskOnHost(task, h, scope, run, handler));
+  const one = (h: HostRun) => run.limit(() => runTaskOnHost(task, h, scope, run, handler, following));
   await Promise.all(hosts.map((h) => (throttle ? throttle(() => one(h)) : one(h))));
 }
 

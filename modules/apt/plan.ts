@@ -125,7 +125,7 @@ async function simulate(ctx: ModuleContext, action: AptAction): Promise<SectionO
 }
 
 async function runSimulation(ctx: ModuleContext, command: string): Promise<SectionOutput> {
-  const r = await ctx.run(['export LC_ALL=C', section('sim', command)].join('\n'));
+  const r = await ctx.run(['export LC_ALL=C', section('sim', command)].join('\n'), { readOnly: true });
   const sim = parseScript(r.stdout).sections.get('sim');
   if (!sim) throw new Error(`apt-get -s printed nothing usable: ${r.stderr.trim() || r.stdout.slice(0, 200)}`);
   return sim;

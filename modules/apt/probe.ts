@@ -94,7 +94,7 @@ export function parseProbe(stdout: string, hasNames: boolean): Probe {
 
 /** Runs the probe: one round trip. */
 export async function runProbe(ctx: ModuleContext, names: readonly string[], opts: ProbeOptions = {}): Promise<Probe> {
-  const r = await ctx.run(probeCommand(names, opts));
+  const r = await ctx.run(probeCommand(names, opts), { readOnly: true });
   if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseProbe(r.stdout, names.length > 0);
 }

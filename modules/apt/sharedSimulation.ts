@@ -21,7 +21,7 @@ const simulations = new Map<string, { host: string; result: Promise<SectionOutpu
 
 /** The digest of the host's apt inputs (one round trip), or undefined when it cannot be had. */
 export async function aptStateDigest(ctx: ModuleContext): Promise<string | undefined> {
-  const r = await ctx.run(`export LC_ALL=C\n${APT_STATE_DIGEST}`);
+  const r = await ctx.run(`export LC_ALL=C\n${APT_STATE_DIGEST}`, { readOnly: true });
   const digest = r.stdout.trim();
   return r.exitCode === 0 && /^[0-9a-f]{64}$/.test(digest) ? digest : undefined;
 }

@@ -68,7 +68,7 @@ export async function readFileState(
 ): Promise<FileState> {
   const predicted = ctx.check ? ctx.predicted.file(path) : undefined;
   if (predicted) return fromPredicted(predicted, checksum);
-  const r = await ctx.run(fileStateCommand(path, checksum));
+  const r = await ctx.run(fileStateCommand(path, checksum), { readOnly: true });
   if (r.exitCode !== 0) throw new Error(`cannot inspect ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseFileState(r.stdout);
 }
@@ -104,6 +104,6 @@ export async function readRemoteText(ctx: ModuleContext, path: string): Promise<
   const predicted = ctx.check ? ctx.predicted.file(path) : undefined;
   if (predicted?.type === 'file' && predicted.content !== undefined) return predicted.content;
   if (predicted?.type === 'absent') return '';
-  const r = await ctx.run(`cat -- ${shellQuote(path)} 2>/dev/null || true`);
+  const r = await ctx.run(`cat -- ${shellQuote(path)} 2>/dev/null || true`, { readOnly: true });
   return r.stdout;
 }

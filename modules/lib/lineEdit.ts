@@ -67,7 +67,7 @@ export async function readTextFile(ctx: ModuleContext, file: string): Promise<Te
   if (predicted?.type === 'file' && predicted.content !== undefined) {
     return { type: 'file', path: file, mode: predicted.mode ?? '0644', owner: predicted.owner ?? 'root', group: predicted.group ?? 'root', content: predicted.content };
   }
-  const r = await ctx.run(textFileCommand(file));
+  const r = await ctx.run(textFileCommand(file), { readOnly: true });
   if (r.exitCode !== 0) throw new Error(`cannot read ${file}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   const state = parseTextFile(r.stdout, file);
   // The transport decodes UTF-8; a replacement character means the bytes were not UTF-8 and a write-back would corrupt them.

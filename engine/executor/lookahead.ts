@@ -1,0 +1,116 @@
+// Which read-only command each upcoming task will start with on a host, found by starting the task's
+// module plan against a context that records its first command and never answers. Only what the plan
+// does before its first command runs here: rendering arguments and templates, reading controller-side
+// files and caches. The predicted state it sees cannot be written. A guess that turns out wrong costs
+// one wasted read; the store (readAhead.ts) serves a result only to the identical command.
+//
+// The look ahead stops where a later task's command could depend on an earlier one in ways rendering
+// cannot see yet: after a task that registers a result or sets facts, at blocks, includes, meta tasks,
+// run_once and until loops, and at a task whose first command changes the host.
+import { findModule } from '../../modules/index.ts';
+import { renderValue } from '../template/render.ts';
+import type { ExecOptions, ModuleDefinition, PredictedState, TaskDef, TaskNode, Vars } from '../types.ts';
+import { taskVars, type HostRun } from './hostRun.ts';
+import { settingsFor, unknownDependency } from './hostTask.ts';
+import type { PlayRun, Scope } from './playRun.ts';
+import type { UpcomingRead } from './readAhead.ts';
+import { conditionsHold, finalExecOptions, moduleContext } from './runTask.ts';
+import { tagsAllow } from './tags.ts';
+
+/** First reads of `tasks` (in order, loop items included) on `host`, at most `limit`. */
+export async function upcomingReads(tasks: readonly TaskNode[], host: HostRun, scope: Scope, run: PlayRun, limit: number): Promise<UpcomingRead[]> {
+  const reads: UpcomingRead[] = [];
+  for (const node of tasks) {
+    if (reads.length >= limit) break;
+    if (node.kind !== 'task' || node.module === 'meta' || node.runOnce || node.until) break;
+    if (!tagsAllow([...scope.tags, ...node.tags], run.tags)) continue;
+    const mod = findModule(node.moduleKey) as ModuleDefinition | undefined;
+    if (!mod || mod.runsOn === 'controller') break;
+    let stop: boolean;
+    try {
+      stop = await taskReads(node, mod, host, scope, run, reads);
+    } catch {
+      // A variable that does not render yet, a missing template: the task itself will say so.
+      break;
+    }
+    if (stop || node.register) break;
+  }
+  return reads.slice(0, limit);
+}
+
+/** Appends the first read of each of the task's items to `reads`; true when the look ahead must stop. */
+async function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: Scope, run: PlayRun, reads: UpcomingRead[]): Promise<boolean> {
+  const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
+  const vars = taskVars(host, run.vars, scopeVars, task.location);
+  const settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  if (settings.check && unknownDependency(task, scope, host)) return false;
+  let items: Array<Vars | undefined> = [undefined];
+  if (task.loop) {
+    const loop = task.loop;
+    if (!conditionsHold(scope.when, vars)) return false;
+    const list = renderValue(loop.items, vars, task.locate(['loop']));
+    if (!Array.isArray(list)) return true;
+    items = list.map((item, i) => ({ [loop.loopVar]: item, ...(loop.indexVar ? { [loop.indexVar]: i } : {}) }));
+  }
+  for (const extra of items) {
+    const itemVars = extra ? taskVars(host, run.vars, scopeVars, task.location, extra) : vars;
+    if (!conditionsHold(settings.when, itemVars)) continue;
+    const args = renderValue(task.args, itemVars, task.location) as Vars;
+    const ctx = { ...moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false }), predicted: readOnlyView(host.predicted) };
+    const first = await firstCommand(mod, args, ctx);
+    if (first === 'unknown') return true;
+    if (first === 'none') {
+      // A plan that decides without reading changes the host in a real run; in check mode it is a prediction.
+      if (!settings.check) return true;
+      continue;
+    }
+    const options: ExecOptions = finalExecOptions(task, settings, first.options);
+    if (!options.readOnly) return true;
+    reads.push({ command: first.command, options });
+  }
+  return false;
+}
+
+/**
+ * Starts `mod.plan` and reports its first command: 'none' when the plan finished without one,
+ * 'unknown' when it was still busy with something else (its first command is then not guessed).
+ */
+async function firstCommand(
+  mod: ModuleDefinition,
+  args: Vars,
+  base: Parameters<ModuleDefinition['plan']>[1],
+): Promise<{ command: string; options: ExecOptions } | 'none' | 'unknown'> {
+  let first: { command: string; options: ExecOptions } | undefined;
+  let open = true;
+  const ctx = {
+    ...base,
+    run: (command: string, options: ExecOptions = {}) => {
+      if (open && !first) first = { command, options };
+      // Never answered: the plan goes no further than its first command.
+      return new Promise<never>(() => undefined);
+    },
+  };
+  const finished = Promise.resolve()
+    .then(() => mod.plan(args, ctx))
+    .then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
+  const outcome = await Promise.race([finished, new Promise<'busy'>((resolve) => setImmediate(() => resolve('busy')))]);
+  open = false;
+  if (first) return first;
+  return outcome === 'done' ? 'none' : 'unknown';
+}
+
+/** The predicted state for reading only: a look ahead must not record predictions. */
+function readOnlyView(p: PredictedState): PredictedState {
+  return {
+    file: (path) => p.file(path),
+    setFile: () => undefined,
+    hasFileUnder: (dir) => p.hasFileUnder(dir),
+    unit: (name) => p.unit(name),
+    setUnit: () => undefined,
+    packageState: (name) => p.packageState(name),
+    setPackage: () => undefined,
+  };
+}
