@@ -93,9 +93,9 @@ async function firstCommand(
   const finished = Promise.resolve()
     .then(() => mod.plan(args, ctx))
     .then(
-    () => 'done' as const,
-    () => 'done' as const,
-  );
+      () => 'done' as const,
+      () => 'done' as const,
+    );
   const outcome = await Promise.race([finished, new Promise<'busy'>((resolve) => setImmediate(() => resolve('busy')))]);
   open = false;
   if (first) return first;

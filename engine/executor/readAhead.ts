@@ -66,7 +66,7 @@ export class ReadAhead {
       this.stash.delete(key);
       if (Date.now() - kept.at <= MAX_AGE_MS) return { result: kept.result, roundTrip: false };
     }
-    const extra = key === undefined ? [] : await this.batchWith(key, options);
+    const extra = key === undefined ? [] : await this.batchWith(key, command, options);
     if (extra.length === 0) return { result: await this.conn.exec(command, options), roundTrip: true };
     const token = batchToken();
     const commands: BatchCommand[] = [{ command, ...stdinOf(options) }, ...extra.map((e) => ({ command: e.command, ...stdinOf(e.options) }))];
@@ -80,7 +80,7 @@ export class ReadAhead {
   }
 
   /** The upcoming reads that can share this command's exec (same become, not already kept). */
-  private async batchWith(key: string, options: ExecOptions): Promise<Array<UpcomingRead & { key: string }>> {
+  private async batchWith(key: string, command: string, options: ExecOptions): Promise<Array<UpcomingRead & { key: string }>> {
     const window = this.window();
     const upcoming = this.upcoming;
     // Asked once per task: later reads of the same task come from what this batch brought.
@@ -95,11 +95,12 @@ export class ReadAhead {
     const become = JSON.stringify(options.become ?? null);
     const out: Array<UpcomingRead & { key: string }> = [];
     const seen = new Set([key]);
-    let size = 0;
+    const sizeOf = (r: UpcomingRead) => r.command.length + (typeof r.options.stdin === 'string' ? r.options.stdin.length : 0) + 200;
+    let size = sizeOf({ command, options });
     for (const r of reads) {
       const k = readKey(r.command, r.options);
       if (k === undefined || seen.has(k) || this.stash.has(k) || JSON.stringify(r.options.become ?? null) !== become) continue;
-      size += r.command.length + (typeof r.options.stdin === 'string' ? r.options.stdin.length : 0) + 200;
+      size += sizeOf(r);
       if (out.length >= window || size > MAX_SCRIPT) break;
       seen.add(k);
       out.push({ ...r, key: k });

@@ -73,6 +73,17 @@ describe('ReadAhead', () => {
     expect(conn.execs).toEqual(['echo a', 'echo t']);
   });
 
+  it('keeps a batch\'s script under 96 KiB, the triggering command included', async () => {
+    const conn = counting();
+    const ra = new ReadAhead(conn);
+    const big = (n: number) => `echo r${n} # ${'x'.repeat(40 * 1024)}`;
+    ra.taskStarts(async () => [read(big(0)), read(big(1)), read(big(2))]);
+    await ra.run(big(0), { readOnly: true });
+    ra.taskStarts(undefined);
+    expect((await ra.run(big(1), { readOnly: true })).roundTrip).toBe(false);
+    expect((await ra.run(big(2), { readOnly: true })).roundTrip).toBe(true);
+  });
+
   it('when the batch prints no framing (the shell refused it), the command runs alone', async () => {
     const local = new LocalConnection('localhost');
     let calls = 0;
