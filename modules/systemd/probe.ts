@@ -75,7 +75,9 @@ export function staleUnitsCommand(withFragments = false): string {
   // taken as a reload starts; 5 ms of slack cover coarse file timestamps.
   return [
     `t=$(busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager UnitsLoadTimestamp 2>/dev/null); t=\${t#t }`,
-    `case $t in ''|0|*[!0-9]*) changed=unknown ;; *) t=$((t - 5000)); changed=$(find ${UNIT_DIRS.join(' ')} -newerct "@$((t / 1000000)).$(printf %06d $((t % 1000000)))" 2>/dev/null | head -n 1) ;; esac`,
+    // The microseconds are zero-padded by arithmetic (a `$(printf …)` would fork), and `-print -quit`
+    // stops find at the first hit without a `head` process.
+    `case $t in ''|0|*[!0-9]*) changed=unknown ;; *) t=$((t - 5000)); us=$((t % 1000000 + 1000000)); changed=$(find ${UNIT_DIRS.join(' ')} -newerct "@$((t / 1000000)).\${us#1}" -print -quit 2>/dev/null) ;; esac`,
     `if [ -n "$changed" ]; then\n${scan}\nfi`,
   ].join('\n');
 }
@@ -89,8 +91,9 @@ export function probeCommand(unit: string, withStaleUnits: boolean, withFragment
     `u=${shellQuote(unit)}`,
     `systemctl show -p ${[...SHOWN_PROPERTIES, ...STOPS_WITH].join(',')} -- "$u" || exit`,
     `printf '@is-enabled=%s\\n' "$(systemctl is-enabled -- "$u" 2>/dev/null)"`,
-    ...MASK_DIRS.map((d) => `printf '@link=%s=%s\\n' ${d}/"$u" "$(readlink -- ${d}/"$u")"`),
-    `for d in ${UNIT_DIRS.join(' ')}; do if [ -e "$d/$u" ] && [ "$(readlink -- "$d/$u")" != /dev/null ]; then printf '@unitfile=%s\\n' "$d/$u"; fi; done`,
+    // readlink runs only for symbolic links: each `$(…)` is a process, and most unit files are plain files.
+    ...MASK_DIRS.map((d) => `if [ -L ${d}/"$u" ]; then printf '@link=%s=%s\\n' ${d}/"$u" "$(readlink -- ${d}/"$u")"; fi`),
+    `for d in ${UNIT_DIRS.join(' ')}; do if [ -e "$d/$u" ] && { [ ! -L "$d/$u" ] || [ "$(readlink -- "$d/$u")" != /dev/null ]; }; then printf '@unitfile=%s\\n' "$d/$u"; fi; done`,
     `for l in /etc/systemd/system/*.wants/"$u" /etc/systemd/system/*.requires/"$u"; do if [ -L "$l" ]; then printf '@wanted=%s\\n' "$l"; fi; done`,
     ...(withStaleUnits ? [staleUnitsCommand(withFragments)] : []),
     'true',

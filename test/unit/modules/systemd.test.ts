@@ -1,5 +1,9 @@
 // systemd: the probe parser, the step decisions (mask, enable, state, daemon-reload rule), and the plan
 // over a fake host that answers with canned outputs.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
@@ -7,7 +11,7 @@ import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
 import { systemdModule } from '../../../modules/systemd.ts';
 import { applyScript } from '../../../modules/systemd/apply.ts';
 import { decideUnit, isStale, type UnitRequest } from '../../../modules/systemd/decide.ts';
-import { parseProbe, parseStaleUnits, unitName, type UnitStatus } from '../../../modules/systemd/probe.ts';
+import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../modules/systemd/probe.ts';
 
 /** `systemctl show` output as systemd 252 prints it (its own property order). */
 function show(p: Partial<Record<string, string>>): string {
@@ -59,6 +63,35 @@ describe('unit names and the probe', () => {
     const a = parseProbe('containerd.service', ACTIVE_CONTAINERD);
     expect(a).toMatchObject({ mainPid: 85, maskLinks: [], wantedBy: ['/etc/systemd/system/multi-user.target.wants/containerd.service'] });
     expect(parseStaleUnits('@stale=a.service\n@stale=b.socket\nx=y\n')).toEqual(['a.service', 'b.socket']);
+  });
+});
+
+describe('the stale-unit scan gate, run by /bin/sh with logging stand-ins for busctl, find and systemctl', () => {
+  /** Runs staleUnitsCommand() with `busctl` printing `loaded` and `find` printing `found`; returns the output and each stand-in's argv. */
+  function gate(loaded: string, found: string): { out: string; calls: Record<string, string[]> } {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'fp-systemd-gate-'));
+    const stub = (name: string, body: string) => writeFileSync(path.join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${bin}/${name}.log'\n${body}\n`, { mode: 0o755 });
+    stub('busctl', `printf '%s\\n' '${loaded}'`);
+    stub('find', `printf '%s' '${found}'`);
+    stub('systemctl', "printf 'Id=a.service\\nNeedDaemonReload=yes\\n\\nId=b.service\\nNeedDaemonReload=no\\n'");
+    const out = execFileSync('/bin/sh', ['-c', staleUnitsCommand()], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    const log = (name: string) => { try { return readFileSync(path.join(bin, `${name}.log`), 'utf8').split('\n').filter(Boolean); } catch { return []; } };
+    return { out, calls: { find: log('find'), systemctl: log('systemctl') } };
+  }
+
+  it('asks find for unit files changed since the units were loaded, with zero-padded microseconds and 5 ms of slack', () => {
+    const { out, calls } = gate('t 1234005123', '');
+    expect(calls.find).toEqual(['/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system -newerct @1234.000123 -print -quit']);
+    expect(calls.systemctl).toEqual([]);
+    expect(parseStaleUnits(out)).toEqual([]);
+  });
+
+  it('scans every loaded unit when a unit file changed, or when systemd does not say when it loaded them', () => {
+    for (const [loaded, found] of <Array<[string, string]>>[['t 1234005123', '/etc/systemd/system/x.service\n'], ['t 0', ''], ['', '']]) {
+      const { out, calls } = gate(loaded, found);
+      expect(calls.systemctl).toEqual(['show -p Id,NeedDaemonReload -- *']);
+      expect(parseStaleUnits(out)).toEqual(['a.service']);
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // the extract action list, and the plan's decisions with canned host answers.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync, statSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { findDrift, expectedMode } from '../../../modules/lib/archiveCompare.ts'
 import { extractStdin } from '../../../modules/lib/archiveExtract.ts';
 import { formatFromName, requiredPrograms } from '../../../modules/lib/archiveFormat.ts';
 import { manifestPipeline, manifestText, normalizePermissions, parseManifestRecord, type ManifestEntry } from '../../../modules/lib/archiveManifest.ts';
-import { parseArchiveProbe, type DestMember } from '../../../modules/lib/archiveProbe.ts';
+import { archiveProbeScript, parseArchiveProbe, type DestMember } from '../../../modules/lib/archiveProbe.ts';
 import { rememberManifest } from '../../../modules/lib/manifestCache.ts';
 import { SHA256_PROBE } from '../../../modules/lib/remoteSha256.ts';
 
@@ -167,6 +167,76 @@ describe('probe output and drift', () => {
   it('reports owner drift as chown-only', () => {
     const drift = findDrift([{ entry: f, dest: file() }], { ...root, owner: 'app' });
     expect(drift).toEqual([{ entry: f, reason: 'owned by root:root, wanted app:root', action: 'chown' }]);
+  });
+});
+
+describe('the probe script, run by /bin/sh on a real directory', () => {
+  it('reports each member\'s type, mode, owner and content in manifest order, with one stat for all', () => {
+    const dest = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-probe-'));
+    mkdirSync(path.join(dest, 'bin'));
+    writeFileSync(path.join(dest, 'bin', 'same'), 'a\n');
+    writeFileSync(path.join(dest, 'bin', 'resized'), 'longer\n');
+    writeFileSync(path.join(dest, 'bin', "it's 100% $HOME"), 'odd\n');
+    writeFileSync(path.join(dest, 'empty'), '');
+    chmodSync(path.join(dest, 'bin', 'same'), 0o750);
+    symlinkSync('same', path.join(dest, 'bin', 'link'));
+    symlinkSync('nowhere', path.join(dest, 'bin', 'dangling'));
+    linkSync(path.join(dest, 'bin', 'same'), path.join(dest, 'bin', 'hard'));
+    execFileSync('mkfifo', [path.join(dest, 'fifo')]);
+    const entries: ManifestEntry[] = [
+      { kind: 'd', name: 'bin', mode: '0755' },
+      { kind: 'f', name: 'bin/same', mode: '0755', size: 2, value: A },
+      { kind: 'f', name: 'bin/absent', mode: '0644', size: 1, value: A },
+      { kind: 'f', name: 'bin/resized', mode: '0644', size: 3, value: A },
+      { kind: 'f', name: "bin/it's 100% $HOME", mode: '0644', size: 4, value: A },
+      { kind: 'f', name: 'empty', mode: '0644', size: 0, value: A },
+      { kind: 'l', name: 'bin/link', mode: '0777', value: 'same' },
+      { kind: 'l', name: 'bin/dangling', mode: '0777', value: 'x' },
+      { kind: 'h', name: 'bin/hard', mode: '0755', value: 'bin/same' },
+      { kind: 'f', name: 'fifo', mode: '0644', size: 1, value: A },
+      { kind: 'f', name: 'bin/absent2', mode: '0644', size: 1, value: A },
+      { kind: 'f', name: 'bin/same', mode: '0755', size: 2, value: A },
+    ];
+    const script = archiveProbeScript({ source: { kind: 'given' }, dest, spec: { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] }, programs: [] });
+    // A `stat` first on PATH that logs each call, so the test sees how many processes the probe starts.
+    const shim = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-shim-'));
+    writeFileSync(path.join(shim, 'stat'), `#!/bin/sh\necho x >> '${shim}/calls'\nexec ${execFileSync('sh', ['-c', 'command -v stat'], { encoding: 'utf8' }).trim()} "$@"\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${shim}:${process.env.PATH ?? ''}` };
+    const out = execFileSync('/bin/sh', ['-c', script], { input: manifestText(entries), encoding: 'utf8', env });
+    const probe = parseArchiveProbe(out);
+    expect(readFileSync(path.join(shim, 'calls'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    const me = os.userInfo().username;
+    const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+    const owned = (mode: string) => ({ mode, owner: me, group });
+    const mode = (name: string) => (statSync(path.join(dest, name)).mode & 0o7777).toString(8).padStart(4, '0');
+    expect(probe.manifest).toBe('given');
+    expect(probe.members.map((m) => m.entry.name)).toEqual(entries.map((e) => e.name));
+    expect(probe.members.map((m) => m.dest)).toEqual([
+      { type: 'dir', ...owned(mode('bin')) },
+      { type: 'file', ...owned('0750'), value: sha('a\n') },
+      { type: 'absent' },
+      { type: 'file', ...owned(mode('bin/resized')) },
+      { type: 'file', ...owned(mode("bin/it's 100% $HOME")), value: sha('odd\n') },
+      { type: 'file', ...owned(mode('empty')), value: sha('') },
+      { type: 'link', ...owned('0777'), value: 'same' },
+      { type: 'link', ...owned('0777'), value: 'nowhere' },
+      { type: 'file', ...owned('0750'), value: 'same' },
+      { type: 'other', ...owned(mode('fifo')) },
+      { type: 'absent' },
+      { type: 'file', ...owned('0750'), value: sha('a\n') },
+    ]);
+    // The files hashed are reported for the controller to remember, once per probe of a file.
+    expect(out.split('\n').filter((l) => l.startsWith('H\t')).map((l) => l.split('\t')[3])).toEqual(
+      [path.join(dest, 'bin', 'same'), path.join(dest, 'bin', "it's 100% $HOME"), path.join(dest, 'empty'), path.join(dest, 'bin', 'same')],
+    );
+  });
+
+  it('reports an empty manifest as no members, and a missing dest without statting', () => {
+    const dest = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-probe-'));
+    const req = { source: { kind: 'given' as const }, dest, spec: { format: { kind: 'tar' as const, compression: 'gzip' as const }, extraOpts: [], include: [] }, programs: [] };
+    expect(parseArchiveProbe(execFileSync('/bin/sh', ['-c', archiveProbeScript(req)], { input: '', encoding: 'utf8' })).members).toEqual([]);
+    const gone = parseArchiveProbe(execFileSync('/bin/sh', ['-c', archiveProbeScript({ ...req, dest: path.join(dest, 'nope') })], { input: '', encoding: 'utf8' }));
+    expect(gone.destMissing).toBe(true);
   });
 });
 
