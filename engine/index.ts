@@ -1,55 +1,20 @@
-// fleetplay's command line: `npx tsx engine <command>` (or the `fleetplay` bin).
+// fleetplay's command line: `npx tsx engine <command>` (or the `fleetplay` bin). The engine itself is
+// engine/main.ts; it is started from a bundle of its sources when one is current (engine/bundle.ts),
+// which halves start-up, and from the sources otherwise.
 import './memory.ts';
-import { FleetError } from './errors.ts';
+import { pathToFileURL } from 'node:url';
+import { bundleEntry } from './bundle.ts';
 
-const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
-
-Usage: engine <command> [options]
-
-Commands:
-  run PLAYBOOK -i INVENTORY    run a playbook (use --check first to see what would change)
-  validate PLAYBOOK [-i INV]   check a playbook (and inventory) without contacting any host
-  inventory -i INV --list      show the inventory (--list, --graph, --host NAME)
-  lab up|down|status           the local lab fleet of real Debian nodes
-
-Run 'engine <command> --help' for the options of a command.`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const out = (s: string) => void process.stdout.write(s);
-  switch (command) {
-    // Each command loads only its own code: `run` never loads the lab, `lab` never loads ssh2.
-    case 'run':
-      return (await import('./cli/run.ts')).runCommand(rest, out);
-    case 'validate':
-      return (await import('./cli/validate.ts')).validateCommand(rest, out);
-    case 'inventory':
-      return (await import('./cli/inventory.ts')).inventoryCommand(rest, out);
-    case 'lab':
-      return (await import('./cli/lab.ts')).labCommand(rest, out);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      out(HELP + '\n');
-      return command === undefined ? 4 : 0;
-    default:
-      process.stderr.write(`unknown command '${command}'\n\n${HELP}\n`);
-      return 4;
+const entry = await bundleEntry();
+let started = false;
+if (entry) {
+  try {
+    // Stack traces of internal errors then name the source files and lines, not the bundle's.
+    process.setSourceMapsEnabled(true);
+    await import(pathToFileURL(entry).href);
+    started = true;
+  } catch {
+    // A bundle that cannot be loaded: run from the sources instead.
   }
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof FleetError) {
-      process.stderr.write(`error: ${err.format()}\n`);
-      process.exitCode = 4;
-    } else {
-      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    }
-  },
-);
+if (!started) await import('./main.ts');

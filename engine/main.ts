@@ -1,0 +1,55 @@
+// The engine's command line (started by engine/index.ts).
+import './memory.ts';
+import { FleetError } from './errors.ts';
+
+const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
+
+Usage: engine <command> [options]
+
+Commands:
+  run PLAYBOOK -i INVENTORY    run a playbook (use --check first to see what would change)
+  validate PLAYBOOK [-i INV]   check a playbook (and inventory) without contacting any host
+  inventory -i INV --list      show the inventory (--list, --graph, --host NAME)
+  lab up|down|status           the local lab fleet of real Debian nodes
+
+Run 'engine <command> --help' for the options of a command.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const out = (s: string) => void process.stdout.write(s);
+  switch (command) {
+    // Each command loads only its own code: `run` never loads the lab, `lab` never loads ssh2.
+    case 'run':
+      return (await import('./cli/run.ts')).runCommand(rest, out);
+    case 'validate':
+      return (await import('./cli/validate.ts')).validateCommand(rest, out);
+    case 'inventory':
+      return (await import('./cli/inventory.ts')).inventoryCommand(rest, out);
+    case 'lab':
+      return (await import('./cli/lab.ts')).labCommand(rest, out);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(HELP + '\n');
+      return command === undefined ? 4 : 0;
+    default:
+      process.stderr.write(`unknown command '${command}'\n\n${HELP}\n`);
+      return 4;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof FleetError) {
+      process.stderr.write(`error: ${err.format()}\n`);
+      process.exitCode = 4;
+    } else {
+      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
