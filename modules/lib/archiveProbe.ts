@@ -89,7 +89,7 @@ const PROBE_LOOP = [
 /** The probe as one shell script. Its stdin: cached manifests ("@<sha256>" then records) or, for `given`, the manifest. */
 export function archiveProbeScript(req: ArchiveProbeRequest): string {
   const src = req.source;
-  const lines = [SHA256_PROBE, hashCacheScript(req.hashes ?? {}), `tab='\t'`, 'echo "uid=$(id -u)"; echo "umask=$(umask)"'];
+  const lines = [SHA256_PROBE, hashCacheScript(req.hashes ?? {}), `tab='\t'`, 'echo "uid=$(id -u)"; printf umask=; umask'];
   if (req.creates) lines.push(`if [ -e ${shellQuote(req.creates)} ] || [ -L ${shellQuote(req.creates)} ]; then echo creates=1; exit 0; fi`);
   lines.push(`D=${shellQuote(req.dest)}`);
   if (!req.assumeDest) lines.push('if [ ! -d "$D" ]; then echo dest=missing; exit 0; fi');

@@ -6,7 +6,7 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedFile, PredictedState } from '../../engine/types.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
 import { fromPredicted } from './fileState.ts';
-import { hashCacheScript, type KnownHashes } from './hashCache.ts';
+import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from './hashCache.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
 
 /** What the probe needs to know about the task. */
@@ -58,7 +58,8 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
     DOWNLOADER_PROBE,
     SHA256_PROBE,
     hashCacheScript(req.hashes ?? {}),
-    'echo "tool=$FP_TOOL"; echo "umask=$(umask)"',
+    // `umask` prints itself: no `$(…)` fork.
+    'echo "tool=$FP_TOOL"; printf umask=; umask',
     // A dest ending in '/' names a directory even before it exists (an earlier task may create it).
     req.dest.endsWith('/')
       ? `echo dest_is_dir=1; p=${named}`
@@ -66,12 +67,15 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
     `printf 'path=%s\\n' "$p"`,
     // dirname by parameter expansion: a fork fewer.
     'case $p in */*) d=${p%/*} ;; *) d=. ;; esac; [ -n "$p" ] && [ -d "${d:-/}" ] && echo parent=dir',
-    `if [ -e "$p" ]; then stat -L --printf 'type=%F\\nmode=%a\\nowner=%U\\ngroup=%G\\nsize=%s\\n' -- "$p"; fi`,
+    // One stat for the state and the identity the hash cache looks up.
+    `st=; if [ -e "$p" ]; then st=$(stat -L --printf 'type=%F\\nmode=%a\\nowner=%U\\ngroup=%G\\nsize=%s\\nid=${IDENTITY_FORMAT}' -- "$p"); printf '%s\\n' "$st"; fi`,
   ];
-  if (req.destSum) lines.push('if [ -f "$p" ]; then fp_sum "$p"; echo "sum=$FP_SUM"; fi');
+  if (req.destSum) lines.push('if [ -f "$p" ]; then fp_sum "$p" "${st##*id=}"; echo "sum=$FP_SUM"; fi');
   if (req.sumsUrl) {
     lines.push(`out=$(${fetchCommand(req.sumsUrl, '-', req.fetch)} 2>&1); printf 'sums_rc=%s\\n' "$?"`);
-    lines.push(`printf '%s\\n' "$out" | sed 's/^/sums:/'`);
+    // Every line of the body is prefixed, so no line of it can pass for a probe line; a here-document
+    // and builtins do it without a process.
+    lines.push(`while IFS= read -r l; do printf 'sums:%s\\n' "$l"; done <<FP_SUMS\n$out\nFP_SUMS`);
   }
   if (req.streamSum) {
     const fetch = fetchCommand(req.url, '-', req.fetch);

@@ -28,7 +28,7 @@ const SETTLE_SECONDS = 2;
 /**
  * Shell lines defining `fp_sum PATH [IDENTITY]`, which sets FP_SUM to the file's sha256 (empty if unreadable):
  * from the known table when the identity matches, else by hashing, printing `H<TAB>identity<TAB>sha<TAB>path`
- * for the controller to remember. Also prints `now=<host epoch seconds>`. Needs SHA256_PROBE first.
+ * for the controller to remember, after `now=<host epoch seconds>` the first time. Needs SHA256_PROBE first.
  */
 export function hashCacheScript(known: KnownHashes): string {
   // The table is a case statement of literal patterns: a lookup is a few string compares (a search
@@ -36,13 +36,14 @@ export function hashCacheScript(known: KnownHashes): string {
   const entries = Object.entries(known).map(([p, [identity, sha]]) => `    ${shellQuote(`${p}\t${identity}`)}) FP_SUM=${shellQuote(sha)} ;;`);
   return [
     `FP_TAB='\t'`,
-    'echo "now=$(date +%s)"',
     'fp_sum() {',
     // $2, when given, is the identity the caller already read (one stat fewer per file).
     `  if [ -n "\${2-}" ]; then FP_ST=$2; else FP_ST=$(stat -L -c '${IDENTITY_FORMAT}' -- "$1" 2>/dev/null) || { FP_SUM=; return 0; }; fi`,
     '  case "$1$FP_TAB$FP_ST" in',
     ...entries,
-    `    *) FP_SUM=$($FP_SHA < "$1" | cut -c1-64); printf 'H\\t%s\\t%s\\t%s\\n' "$FP_ST" "$FP_SUM" "$1" ;;`,
+    // The host's clock is read only when a file is hashed: a probe that hashes nothing forks no `date`.
+    `    *) [ -n "\${FP_NOW-}" ] || { FP_NOW=$(date +%s); echo "now=$FP_NOW"; }`,
+    `       FP_SUM=$($FP_SHA < "$1" | cut -c1-64); printf 'H\\t%s\\t%s\\t%s\\n' "$FP_ST" "$FP_SUM" "$1" ;;`,
     '  esac',
     '}',
   ].join('\n');

@@ -1,5 +1,12 @@
 // get_url: checksum parsing, the probe's output parser, the plan decision, and the scripts' shape.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freshHashes } from '../../../modules/lib/hashCache.ts';
 import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import { getUrlModule, downloadScript } from '../../../modules/get_url.ts';
@@ -108,6 +115,53 @@ describe('probe output', () => {
     const full = getUrlProbeScript({ ...base, destSum: true, sumsUrl: `${URL}.sha256sum`, streamSum: true });
     expect(full).toContain(`${URL}.sha256sum`);
     expect(full).toContain('stream_sum=');
+  });
+});
+
+describe('the probe script, run by /bin/sh with real curl against a local server', () => {
+  /** Runs the probe of `dest` with the checksum file `body`; counts the `stat` and `date` processes it starts. */
+  async function run(dest: string, body: string, hashes = {}): Promise<{ out: string; probe: GetUrlProbe; stats: number; dates: number }> {
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'fp-geturl-shim-'));
+    for (const tool of ['stat', 'date']) {
+      const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+      writeFileSync(path.join(bin, tool), `#!/bin/sh\necho x >> '${bin}/${tool}.calls'\nexec ${real} "$@"\n`, { mode: 0o755 });
+    }
+    const script = getUrlProbeScript({ url: `http://127.0.0.1:${port}/x.tgz`, dest, fileName: 'x.tgz', fetch: { timeoutSec: 5, validateCerts: true }, destSum: true, sumsUrl: `http://127.0.0.1:${port}/x.tgz.sha256sum`, streamSum: false, hashes });
+    try {
+      const { stdout } = await promisify(execFile)('/bin/sh', ['-c', script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+      const calls = (tool: string) => { try { return readFileSync(path.join(bin, `${tool}.calls`), 'utf8').split('\n').filter(Boolean).length; } catch { return 0; } };
+      return { out: stdout, probe: parseGetUrlProbe(stdout), stats: calls('stat'), dates: calls('date') };
+    } finally {
+      server.close();
+    }
+  }
+
+  it('reports dest, its sha256 and the checksum file with one stat, and no body line can pass for a probe line', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-geturl-'));
+    const dest = path.join(dir, 'x.tgz');
+    writeFileSync(dest, 'payload\n', { mode: 0o640 });
+    const digest = (await promisify(execFile)('sha256sum', [dest])).stdout.slice(0, 64);
+    const body = `${A}  x.tgz\nstream_sum=${B}\nFP_SUMS\nsums_rc=9\n  indented \\ back\\slash\n`;
+    const { out, probe, stats, dates } = await run(dest, body);
+    expect(probe).toMatchObject({ tool: 'curl', path: dest, parentIsDir: true, destIsDir: false, sums: { rc: 0, text: body.trim() } });
+    expect(probe.target).toEqual({ type: 'file', mode: '0640', owner: os.userInfo().username, group: expect.any(String), size: 8, sum: digest });
+    expect(probe.stream).toBeUndefined();
+    expect(probe.umask).toBe(process.umask());
+    expect(stats).toBe(1);
+    // The file was hashed: the host's clock is read once, before the H line the controller remembers.
+    expect(dates).toBe(1);
+    expect(out.indexOf('now=')).toBeLessThan(out.indexOf('H\t'));
+    const remembered = freshHashes(out.replace(/^now=\d+$/m, `now=${Math.floor(statSync(dest).ctimeMs / 1000) + 10}`));
+    expect(remembered[dest]?.[1]).toBe(digest);
+
+    // With that hash remembered, the next probe stats once and hashes nothing, so it never reads the clock.
+    const again = await run(dest, body, remembered);
+    expect(again.probe.target).toMatchObject({ sum: digest });
+    expect({ stats: again.stats, dates: again.dates }).toEqual({ stats: 1, dates: 0 });
+    expect(again.out).not.toMatch(/^(now=|H\t)/m);
   });
 });
 
