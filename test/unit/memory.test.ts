@@ -1,0 +1,35 @@
+// engine/memory.ts: with its flags set, V8's young generation does not grow as objects survive
+// (checked in a child process, against the same child without the import).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const MEMORY = pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'engine', 'memory.ts')).href;
+
+/** The largest young-generation size (MiB) a child sees while keeping a rolling set of survivors. */
+function youngGenerationPeak(withMemoryFlags: boolean): number {
+  const script = `
+    ${withMemoryFlags ? `await import(${JSON.stringify(MEMORY)});` : ''}
+    const v8 = await import('node:v8');
+    let keep = [], peak = 0;
+    for (let i = 0; i < 200000; i++) {
+      keep.push({ text: 'x'.repeat(40) + i, pair: [i, i] });
+      if (keep.length > 20000) keep = keep.slice(10000);
+      if (i % 1000 === 0) peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+    }
+    process.stdout.write(String(peak / 1048576));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return Number(r.stdout);
+}
+
+describe('the control process heap settings', () => {
+  it('keep the young generation at its first size, where V8 alone grows it several times over', () => {
+    const kept = youngGenerationPeak(true);
+    const grown = youngGenerationPeak(false);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(4);
+    expect(grown).toBeGreaterThan(kept * 2);
+  });
+});
