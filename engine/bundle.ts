@@ -40,8 +40,8 @@ export const DEFAULT_PATHS: BundlePaths = {
   cache: path.join(ROOT, 'node_modules', '.cache', 'fleetplay', 'engine'),
 };
 
-/** Builds older than this are removed when a new one is written (a run still using one has long loaded it). */
-const KEEP_MS = 24 * 3600 * 1000;
+/** Builds older than this are removed when a new one is written (a run loads all of its build at start). */
+const KEEP_MS = 3600 * 1000;
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
@@ -107,7 +107,7 @@ export async function buildBundle(paths: BundlePaths = DEFAULT_PATHS): Promise<s
 
 /**
  * Hashes each source file exactly as esbuild compiles it (so the manifest names the bytes in the
- * bundle), and gives each file its own `import.meta.url`: code that finds files beside its source
+ * bundle), and gives each file its own `import.meta.url` (and dirname, filename): code that finds files beside its source
  * (the validator cache, the lab's artifact server) then finds them from the bundle too.
  */
 function sourcesAsRead(cache: string, inputs: Record<string, string>): Plugin {
@@ -117,7 +117,11 @@ function sourcesAsRead(cache: string, inputs: Record<string, string>): Plugin {
       build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
         const bytes = readFileSync(args.path);
         inputs[path.relative(cache, args.path)] = sha256(bytes);
-        const contents = bytes.toString('utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
+        const contents = bytes
+          .toString('utf8')
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(args.path));
         return { contents, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
       });
     },

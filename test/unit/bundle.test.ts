@@ -18,13 +18,13 @@ function project(): BundlePaths & { lib: string } {
   scratch.push(dir);
   mkdirSync(path.join(dir, 'lib'));
   const lib = path.join(dir, 'lib', 'where.ts');
-  writeFileSync(lib, "export const where: string = import.meta.url;\nexport const answer: number = 1;\n");
-  writeFileSync(path.join(dir, 'main.ts'), "import { answer, where } from './lib/where.ts';\nexport const out = { answer, where };\n");
+  writeFileSync(lib, "export const where: string = import.meta.url;\nexport const dir: string = import.meta.dirname;\nexport const answer: number = 1;\n");
+  writeFileSync(path.join(dir, 'main.ts'), "import { answer, dir, where } from './lib/where.ts';\nexport const out = { answer, where, dir };\n");
   return { entry: path.join(dir, 'main.ts'), cache: path.join(dir, 'cache'), lib };
 }
 
-async function load(file: string): Promise<{ answer: number; where: string }> {
-  return ((await import(`${pathToFileURL(file).href}?t=${Math.random()}`)) as { out: { answer: number; where: string } }).out;
+async function load(file: string): Promise<{ answer: number; where: string; dir: string }> {
+  return ((await import(`${pathToFileURL(file).href}?t=${Math.random()}`)) as { out: { answer: number; where: string; dir: string } }).out;
 }
 
 describe('the start-up bundle', () => {
@@ -33,7 +33,7 @@ describe('the start-up bundle', () => {
     expect(currentBundle(p)).toBeUndefined();
     const built = await buildBundle(p);
     expect(currentBundle(p)).toBe(built);
-    expect(await load(built)).toEqual({ answer: 1, where: pathToFileURL(p.lib).href });
+    expect(await load(built)).toEqual({ answer: 1, where: pathToFileURL(p.lib).href, dir: path.dirname(p.lib) });
 
     writeFileSync(p.lib, readFileSync(p.lib, 'utf8').replace('answer: number = 1', 'answer: number = 2'));
     expect(currentBundle(p)).toBeUndefined();
