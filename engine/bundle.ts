@@ -1,11 +1,12 @@
-// Start-up from one pre-built bundle of the engine's own sources. Loading ~160 TypeScript files one by
-// one through tsx's loader hooks was about half of every command's start-up (0.75 s for `validate`,
-// against 0.35-0.45 s from the bundle). The bundle is built by esbuild (the compiler tsx itself runs)
-// into node_modules/.cache/fleetplay/engine, and used only while every source file it was built from
-// is byte for byte the one on disk: the manifest beside it holds each input's sha256, and all of them
-// are checked on every start (a few milliseconds). An edited, added or removed import changes some
-// input's bytes, so a stale bundle is never run. Anything that goes wrong (no esbuild, a read-only
-// node_modules, a failed build) falls back to the sources; FLEETPLAY_BUNDLE=0 always does.
+// Start-up from one pre-built bundle of the engine's sources and packages. Loading ~160 TypeScript
+// files and the packages' files one by one through tsx's loader hooks was about half of every
+// command's start-up (0.75 s for `validate`, against 0.35-0.40 s from the bundle). The bundle is built
+// by esbuild (the compiler tsx itself runs) into node_modules/.cache/fleetplay/engine, and used only
+// while every file it was built from is byte for byte the one on disk: the manifest beside it holds
+// each input's sha256, and all of them are checked on every start (a few milliseconds). An edited,
+// added or removed import, or an upgraded package, changes some input's bytes, so a stale bundle is
+// never run. Anything that goes wrong (no esbuild, a read-only node_modules, a failed build) falls
+// back to the sources; FLEETPLAY_BUNDLE=0 always does.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 
 /** Bump when the way the bundle is built changes: older manifests are then rebuilt. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -88,8 +89,11 @@ export async function buildBundle(paths: BundlePaths = DEFAULT_PATHS): Promise<s
     platform: 'node',
     format: 'esm',
     target: `node${process.versions.node.split('.')[0]}`,
-    // Packages load from node_modules as they do from the sources; `run` never loads the lab's code.
-    packages: 'external',
+    // The packages are bundled too (each file through tsx's hooks costs ~1 ms), except ssh2, which
+    // loads a native binding when it has one. Splitting keeps each command loading only its own code.
+    external: ['ssh2', 'esbuild'],
+    // CommonJS packages call require() for Node's built-in modules; an ES module has no require.
+    banner: { js: "import { createRequire as __fpCreateRequire } from 'node:module'; const require = __fpCreateRequire(import.meta.url);" },
     splitting: true,
     outdir: path.join(paths.cache, dir),
     outExtension: { '.js': '.mjs' },
@@ -114,7 +118,7 @@ function sourcesAsRead(cache: string, inputs: Record<string, string>): Plugin {
   return {
     name: 'fleetplay-sources',
     setup(build) {
-      build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+      build.onLoad({ filter: /\.([cm]?[jt]s|json)$/ }, (args) => {
         const bytes = readFileSync(args.path);
         inputs[path.relative(cache, args.path)] = sha256(bytes);
         const contents = bytes
@@ -122,7 +126,7 @@ function sourcesAsRead(cache: string, inputs: Record<string, string>): Plugin {
           .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
           .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
           .replaceAll('import.meta.filename', JSON.stringify(args.path));
-        return { contents, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
+        return { contents, loader: args.path.endsWith('.json') ? 'json' : args.path.endsWith('ts') ? 'ts' : 'js' };
       });
     },
   };
