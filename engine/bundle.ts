@@ -110,9 +110,9 @@ export async function buildBundle(paths: BundlePaths = DEFAULT_PATHS): Promise<s
 }
 
 /**
- * Hashes each source file exactly as esbuild compiles it (so the manifest names the bytes in the
- * bundle), and gives each file its own `import.meta.url` (and dirname, filename): code that finds files beside its source
- * (the validator cache, the lab's artifact server) then finds them from the bundle too.
+ * Hashes each input file exactly as esbuild compiles it (so the manifest names the bytes in the
+ * bundle), and gives each file its own `import.meta.url`, dirname and filename: code that finds files
+ * beside its source (the validator cache, the lab's artifact server) then finds them from the bundle.
  */
 function sourcesAsRead(cache: string, inputs: Record<string, string>): Plugin {
   return {
