@@ -1,6 +1,7 @@
 // The engine's command line (started by engine/index.ts).
 import './memory.ts';
 import { FleetError } from './errors.ts';
+import { processSecrets } from './secrets.ts';
 
 const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
 
@@ -39,16 +40,29 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+let settled = false;
+// A command whose work is left waiting on something that can never happen (input that never comes)
+// would otherwise end with exit 0 when Node runs out of things to do: a CI job would call it a success.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('internal error: the command stopped before it finished (nothing left to wait for)\n');
+  process.exitCode = 1;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: unknown) => {
+    settled = true;
+    const redact = (s: string) => processSecrets.redact(s);
     if (err instanceof FleetError) {
-      process.stderr.write(`error: ${err.format()}\n`);
+      process.stderr.write(`error: ${redact(err.format())}\n`);
       process.exitCode = 4;
     } else {
-      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`internal error: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
       process.exitCode = 1;
     }
   },

@@ -12,6 +12,8 @@ import { FleetError } from '../errors.ts';
 import { commaList, int, list, parseCommand, str, type OptionSpec } from './args.ts';
 import { parseExtraVars } from './extraVars.ts';
 import { promptSecret } from './prompt.ts';
+import { processSecrets } from '../secrets.ts';
+import { existsSync, statSync } from 'node:fs';
 
 /** Options of `run`. */
 export const runOptions: OptionSpec = {
@@ -66,7 +68,10 @@ Exit codes: 0 all ok, 2 a host failed, 3 a host was unreachable (none failed),
             5 --check --strict left unknown outcomes, 130 interrupted.`;
 
 /** Runs `engine run`; returns the exit code. */
-export async function runCommand(argv: string[], out: (s: string) => void): Promise<number> {
+export async function runCommand(argv: string[], print: (s: string) => void): Promise<number> {
+  // Everything the run prints goes through the redaction of the run's secret values.
+  const secrets = processSecrets;
+  const out = (s: string): void => print(secrets.redact(s));
   const p = parseCommand(argv, runOptions);
   if (p.values.help) {
     out(runHelp + '\n');
@@ -87,10 +92,16 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
   const check = p.values.check === true;
   const diff = p.values.diff === true;
   const connectTimeoutMs = int(p, 'timeout', 10) * 1000;
-  const password = p.values['ask-pass'] ? await promptSecret('SSH password: ') : process.env.FLEETPLAY_SSH_PASSWORD;
-  const becomePassword = p.values['ask-become-pass'] ? await promptSecret('BECOME password: ') : process.env.FLEETPLAY_BECOME_PASSWORD;
+  const reportFile = str(p, 'report');
+  if (reportFile) checkOutputDir(reportFile, '--report');
+  const password = p.values['ask-pass'] ? await promptSecret('SSH password: ', '-k/--ask-pass', 'FLEETPLAY_SSH_PASSWORD') : process.env.FLEETPLAY_SSH_PASSWORD;
+  const becomePassword = p.values['ask-become-pass']
+    ? await promptSecret('BECOME password: ', '-K/--ask-become-pass', 'FLEETPLAY_BECOME_PASSWORD')
+    : process.env.FLEETPLAY_BECOME_PASSWORD;
+  secrets.add([password, becomePassword]);
   const color = !p.values['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
   const retryFile = str(p, 'retry-file') ?? path.join(process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'), `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`);
+  if (str(p, 'retry-file')) checkOutputDir(retryFile, '--retry-file');
   const pendingFile = pendingFileFor(retryFile);
   let pendingHandlers;
   try {
@@ -130,14 +141,14 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
       },
       abort: abort.signal,
       ...(becomePassword ? { becomePassword } : {}),
+      secrets,
       events: consoleEvents({ diff, color, write: out }),
       stopping: () => interrupts > 0,
       pendingHandlers,
     });
     out(formatRecap(report, color));
     if (check) out(formatPlan(report));
-    const reportFile = str(p, 'report');
-    if (reportFile) writeReport(reportFile, report);
+    if (reportFile) writeReport(reportFile, report, secrets);
     // A check run changes nothing, so it leaves the retry and pending-handler files of the last real run alone.
     const retry = retryHosts(report);
     if (!check) {
@@ -158,4 +169,11 @@ export async function runCommand(argv: string[], out: (s: string) => void): Prom
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
   }
+}
+
+/** A file the user named for output must go into an existing directory: a typo must not create directories. */
+function checkOutputDir(file: string, option: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!existsSync(dir)) throw new FleetError('arguments', `${option} ${file}: directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new FleetError('arguments', `${option} ${file}: ${dir} is not a directory`);
 }

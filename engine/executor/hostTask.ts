@@ -14,6 +14,7 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   // Handlers and run_once tasks read alone; a task in a list may bring the next tasks' reads along.
   host.readAhead.taskStarts(following && !handler && !task.runOnce ? (limit) => upcomingReads([task, ...following], host, scope, run, limit) : undefined);
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
+  run.secrets.scanAll(scopeVars);
   const vars = taskVars(host, run.vars, scopeVars, task.location);
   const settings = settingsFor(task, host, scope, run, vars, scopeVars);
   const title = taskTitle(task, vars);
@@ -32,6 +33,9 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   } else {
     ({ status, registered } = await runLoop(task, host, run, scopeVars, settings, vars, report));
   }
+  // What a task registers or sets stays secret where it came from a secret (no_log, a secret name).
+  if (settings.noLog) run.secrets.add(loggedValues(registered));
+  run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
   if (task.module === 'set_fact' && status === 'ok') Object.assign(host.hostFacts, registered.ansible_facts as Vars);
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
@@ -74,7 +78,9 @@ async function runLoop(
     const extra: Vars = { [loop.loopVar]: items[i], ...(loop.indexVar ? { [loop.indexVar]: i } : {}) };
     const itemVars = taskVars(host, run.vars, scopeVars, task.location, extra);
     const itemSettings = { ...settings, varsWith: (more: Vars) => taskVars(host, run.vars, scopeVars, task.location, { ...extra, ...more }) };
+    run.secrets.scan(items[i]);
     const o = await runWithRetries(task, itemSettings, () => runItem(task, host, itemVars, itemSettings, { has: true, value: items[i] }));
+    if (loop.label !== undefined) o.label = itemLabel(loop.label, itemVars, task);
     outcomes.push(o);
     report(o);
     if (o.status === 'unreachable') break;
@@ -91,6 +97,15 @@ async function runLoop(
     msg: status === 'failed' ? 'One or more items failed' : 'All items completed',
   };
   return { status: outcomes.length === 0 ? 'skipped' : status, registered };
+}
+
+/** loop_control.label rendered for one item; a label that cannot be rendered says so instead. */
+function itemLabel(label: string, vars: Vars, task: TaskDef): string {
+  try {
+    return String(renderString(label, vars, task.locate(['loop_control', 'label'])));
+  } catch (err) {
+    return `(label: ${(err as Error).message.split('\n')[0]})`;
+  }
 }
 
 /**
@@ -172,12 +187,20 @@ function taskTitle(task: TaskDef, vars: Vars): string {
   }
 }
 
+/** What a no_log task's result may hold that it hid: its output and the facts it set (not its status fields). */
+function loggedValues(registered: Vars): unknown[] {
+  const output = ['stdout', 'stderr', 'stdout_lines', 'stderr_lines', 'content', 'ansible_facts'];
+  const out: unknown[] = output.map((k) => registered[k]);
+  if (Array.isArray(registered.results)) for (const r of registered.results) if (r && typeof r === 'object') out.push(...loggedValues(r as Vars));
+  return out;
+}
+
 function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, title: string, settings: TaskSettings, handler: boolean): TaskResult {
-  const redact = (s: string): string => run.secrets.reduce((acc, secret) => (secret ? acc.split(secret).join('********') : acc), s);
+  const redact = (s: string): string => run.secrets.redact(s);
   const result: TaskResult = {
     host: host.name,
     play: run.playName,
-    task: title,
+    task: redact(title),
     module: task.module,
     status: o.status,
     durationMs: o.durationMs,
@@ -186,7 +209,7 @@ function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, ti
     startedAt: new Date(Date.now() - o.durationMs).toISOString(),
     ...(run.batch ? { batch: run.batch } : {}),
   };
-  if ('item' in o) result.item = settings.noLog ? '(hidden)' : o.item;
+  if ('item' in o) result.item = settings.noLog ? '(hidden)' : run.secrets.redactDeep(o.label ?? o.item);
   if (o.diff && !settings.noLog) result.diff = o.diff.map((d) => ({ header: d.header, before: redact(d.before), after: redact(d.after) }));
   if (o.status === 'failed' && settings.ignoreErrors) result.ignored = true;
   if (handler) result.handler = true;

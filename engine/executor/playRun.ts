@@ -1,6 +1,7 @@
 // The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
 import type { LimitFunction } from 'p-limit';
 import type { Condition, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type { Secrets } from '../secrets.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
 import type { TagFilter } from './tags.ts';
 
@@ -16,8 +17,8 @@ export interface PlayRun {
   events: RunEvents;
   /** True once an interrupt asked the run to stop starting new tasks. */
   stopping(): boolean;
-  /** Secret values that must never appear in output (passwords). */
-  secrets: string[];
+  /** The run's secret values: never printed or reported. */
+  secrets: Secrets;
   becomePassword?: string;
   /** Title used in results for this play. */
   playName: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { createConnection, type TransportOptions } from '../connection/index.ts';
 import { selectHosts } from '../inventory/index.ts';
+import { Secrets } from '../secrets.ts';
 import { renderString } from '../template/render.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
@@ -27,6 +28,8 @@ export interface RunOptions {
   limit?: Set<string>;
   transport: TransportOptions;
   becomePassword?: string;
+  /** The run's secret values (the CLI's passwords, vault plaintexts); variables add theirs as they are read. */
+  secrets?: Secrets;
   events: RunEvents;
   /** Set by the CLI on the first interrupt. */
   stopping(): boolean;
@@ -43,8 +46,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const events: RunEvents = { ...options.events, result: (r) => (results.push(r), options.events.result(r)) };
   const limit = pLimit(Math.max(1, options.forks));
   const hosts = new Map<string, HostRun>();
-  const secrets = [options.transport.password, options.becomePassword].filter((s): s is string => !!s);
   const defaults = playbookDefaults(playbook, inventory);
+  const secrets = options.secrets ?? new Secrets();
+  secrets.add([options.transport.password, options.becomePassword]);
+  secrets.scanAll([options.extraVars, ...defaults.values()]);
   const selectedEver = new Set<string>();
   const closeAll = () => void Promise.all([...hosts.values()].map((h) => h.conn.close()));
   options.abort?.addEventListener('abort', closeAll, { once: true });
@@ -60,18 +65,19 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
-      const playSecrets = [...secrets, ...secretValues([play.vars, options.extraVars, ...playHosts.map((h) => h.inventoryVars)])];
+      const vars = playVars(play, playHosts, inventory, hosts, options);
+      secrets.scanAll([play.vars, vars.varsFiles, ...playHosts.map((h) => h.inventoryVars)]);
       const run: PlayRun = {
         play,
         hosts: playHosts,
-        vars: playVars(play, playHosts, inventory, hosts, options),
+        vars,
         check: options.check,
         diff: options.diff,
         tags: options.tags,
         limit,
         events,
         stopping: options.stopping,
-        secrets: playSecrets,
+        secrets,
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
         playName: play.name,
         state: { fatal: false, incomplete },
@@ -152,17 +158,6 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
       hostvars: hostvarsView(hosts),
     },
   };
-}
-
-const SECRET_NAME = /(password|passwd|passphrase|secret|token|api_?key|private_?key)(?!_file)/i;
-
-/** Values of variables whose names say they are secret (passwords, tokens, keys); never printed or reported. */
-export function secretValues(layers: Vars[]): string[] {
-  const out = new Set<string>();
-  for (const layer of layers) {
-    for (const [k, v] of Object.entries(layer)) if (SECRET_NAME.test(k) && typeof v === 'string' && v.length >= 4 && !v.includes('{{')) out.add(v);
-  }
-  return [...out];
 }
 
 /** `hostvars[name]`: a live view of each host's variables and facts. */

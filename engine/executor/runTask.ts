@@ -44,6 +44,8 @@ export interface ItemOutcome {
   /** What `register` stores for this item. */
   registered: Vars;
   item?: unknown;
+  /** How the item is shown (loop_control.label, rendered); the item itself when absent. */
+  label?: string;
   durationMs: number;
   /** Remote commands this item ran (round trips). */
   commands?: number;

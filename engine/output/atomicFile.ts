@@ -1,11 +1,25 @@
 // Run outputs on the controller (report, retry file, pending handlers) are written whole or not at all.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Writes `text` to `file` through a temp file beside it and a rename, creating the directory. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+/** How an output file is written. */
+export interface AtomicWriteOptions {
+  /** Create missing parent directories (0700). Off for a path the user named: a typo must not make directories. */
+  createDir?: boolean;
+}
+
+/**
+ * Writes `text` to `file` through a temp file beside it and a rename. The file is 0600: run outputs
+ * name hosts, tasks and messages that only the operator should read.
+ */
+export function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = { createDir: true }): void {
+  if (options.createDir) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

@@ -1,9 +1,10 @@
 // The --report JSON file: written atomically, same shape for check and real runs.
+import type { Secrets } from '../secrets.ts';
 import type { RunReport } from '../types.ts';
 import { writeFileAtomic } from './atomicFile.ts';
 
-/** Writes the report to `file` (temp file, then rename). */
-export function writeReport(file: string, report: RunReport): void {
+/** Writes the report to `file` (temp file, then rename; mode 0600), every secret value redacted. */
+export function writeReport(file: string, report: RunReport, secrets: Secrets): void {
   const body = {
     playbook: report.playbook,
     check: report.check,
@@ -32,7 +33,7 @@ export function writeReport(file: string, report: RunReport): void {
       ...(r.location ? { location: `${r.location.file}:${r.location.line}:${r.location.column}` } : {}),
     })),
   };
-  writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(secrets.redactStrings(body), null, 2)}\n`, { createDir: false });
 }
 
 /** Hosts to retry, in inventory order: failed, unreachable, cut short by an interrupt, or never run. */
