@@ -1,6 +1,7 @@
 // `engine inventory -i INVENTORY --list | --graph | --host NAME`.
 import { loadInventory, selectHosts } from '../inventory/index.ts';
 import { FleetError } from '../errors.ts';
+import { Secrets } from '../secrets.ts';
 import type { Inventory } from '../types.ts';
 import { parseCommand, str, type OptionSpec } from './args.ts';
 
@@ -31,7 +32,7 @@ export async function inventoryCommand(argv: string[], out: (s: string) => void)
   const host = str(p, 'host');
   if (host) {
     if (!inv.hosts.has(host)) throw new FleetError('arguments', `no host '${host}' in ${file}`);
-    out(JSON.stringify(inv.hostVars(host), null, 2) + '\n');
+    out(JSON.stringify(masked(inv.hostVars(host)), null, 2) + '\n');
   } else if (p.values.graph) {
     out(graph(inv, p.positionals[0] ?? 'all', 0).join('\n') + '\n');
   } else if (p.values.list) {
@@ -42,8 +43,13 @@ export async function inventoryCommand(argv: string[], out: (s: string) => void)
   return 0;
 }
 
+/** Variables as shown: values under secret names (passwords, tokens, keys) masked, unlike ansible-inventory. */
+function masked(vars: Record<string, unknown>): Record<string, unknown> {
+  return new Secrets().redactDeep(vars);
+}
+
 function list(inv: Inventory): Record<string, unknown> {
-  const out: Record<string, unknown> = { _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, inv.hostVars(h)])) } };
+  const out: Record<string, unknown> = { _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, masked(inv.hostVars(h))])) } };
   for (const g of inv.groups.values()) {
     out[g.name] = { ...(g.hosts.length ? { hosts: g.hosts } : {}), ...(g.children.length ? { children: g.children } : {}) };
   }

@@ -132,4 +132,15 @@ describe('secrets in a real run', () => {
     expect(r.out).toContain(`directory ${path.join(dir, 'nope')} does not exist`);
     expect(r.out).not.toContain('PLAY [');
   });
+
+  it('masks passwords in `inventory --host` and `--list`', async () => {
+    const dir = tempDir(files);
+    for (const args of [['--host', 'h1'], ['--list']]) {
+      const r = await engine(['inventory', '-i', path.join(dir, 'inv.ini'), ...args]);
+      expect(r.code).toBe(0);
+      expect(r.out).not.toContain('BecomeSecret77');
+      expect(r.out).toContain(`"ansible_ssh_pass": "${MASK}"`);
+      expect(r.out).toContain('"ansible_connection": "local"');
+    }
+  });
 });
