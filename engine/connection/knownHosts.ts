@@ -3,6 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
+import { globMatches } from './hostGlob.ts';
 
 /** A line marker: `@revoked` keys are never accepted, `@cert-authority` keys only sign host certificates. */
 export type KnownHostMarker = '@revoked' | '@cert-authority';
@@ -40,7 +41,7 @@ export interface KnownHosts {
 export type HostKeyVerdict =
   | { kind: 'match' }
   | { kind: 'mismatch'; expected: string[]; got: string; file: string; line: number }
-  | { kind: 'unknown' }
+  | { kind: 'unknown'; certAuthority?: { file: string; line: number } }
   | { kind: 'revoked'; file: string; line: number };
 
 const MARKERS: readonly string[] = ['@revoked', '@cert-authority'];
@@ -95,7 +96,12 @@ export function verifyHostKey(kh: KnownHosts, host: string, port: number, keyBlo
   const revoked = matching.find((e) => e.marker === '@revoked' && e.key.equals(keyBlob));
   if (revoked) return { kind: 'revoked', file: revoked.file, line: revoked.line };
   const known = matching.filter((e) => e.marker === undefined);
-  if (known.length === 0) return { kind: 'unknown' };
+  if (known.length === 0) {
+    // ssh2 cannot negotiate OpenSSH host certificates, so a CA line can never vouch for a host here:
+    // say so, rather than let the user wonder why a CA-signed host is "unknown".
+    const ca = matching.find((e) => e.marker === '@cert-authority');
+    return ca ? { kind: 'unknown', certAuthority: { file: ca.file, line: ca.line } } : { kind: 'unknown' };
+  }
   if (known.some((e) => e.key.equals(keyBlob))) return { kind: 'match' };
   // Point at a line of the same key type when there is one: that is the line the user must fix.
   const presentedType = safeKeyType(keyBlob);
@@ -157,14 +163,6 @@ function hostFieldMatches(hosts: HostField, name: string): boolean {
     matched = true;
   }
   return matched;
-}
-
-function globMatches(glob: string, name: string): boolean {
-  const source = glob
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 'i').test(name);
 }
 
 // Returns the entry, a warning for a malformed line, or undefined for a blank line or comment.

@@ -226,6 +226,15 @@ function hostKeyMessage(p: SshParams, verdict: HostKeyVerdict, presented: Buffer
     case 'revoked':
       return `host key of ${p.host} (${got}) is marked @revoked in ${verdict.file}:${verdict.line}`;
     case 'unknown':
+      if (verdict.certAuthority) {
+        const ca = verdict.certAuthority;
+        return (
+          `host ${p.host} (${p.address}:${p.port}) has no key of its own in known_hosts (${p.knownHostsFiles.join(', ')}); it presented ${got}. ` +
+          `${ca.file}:${ca.line} is a @cert-authority line for this host, but fleetplay cannot verify CA-signed host keys ` +
+          `(its SSH library does not negotiate host certificates). Add the host's own key (ssh-keyscan${p.port === 22 ? '' : ` -p ${p.port}`} ${p.address}), ` +
+          `or run with --accept-new-host-keys.`
+        );
+      }
       return (
         `host ${p.host} (${p.address}:${p.port}) is not in known_hosts (${p.knownHostsFiles.join(', ')}); it presented ${got}. ` +
         `Add it (ssh-keyscan), or run with --accept-new-host-keys, or set host_key_checking=false in the inventory.`

@@ -4,7 +4,10 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Server, type ServerHostKeyAlgorithm } from 'ssh2';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globMatches } from '../../engine/connection/hostGlob.ts';
+import { HostKeyError, SshConnection } from '../../engine/connection/ssh.ts';
 import {
   appendKnownHost,
   fingerprint,
@@ -195,9 +198,20 @@ describe('markers', () => {
     const file = knownHostsFile([`@cert-authority *.example.com ${keys.ed.pub}`, `db.example.com ${keys.rsa.pub}`]);
     const kh = loadKnownHosts([file]);
     expect(kh.entries.map((e) => e.marker)).toEqual(['@cert-authority', undefined]);
-    expect(verifyHostKey(kh, 'web.example.com', 22, keys.ed.blob)).toEqual({ kind: 'unknown' });
+    // Unknown, but the verdict names the CA line, so the error can say why it does not help.
+    expect(verifyHostKey(kh, 'web.example.com', 22, keys.ed.blob)).toEqual({ kind: 'unknown', certAuthority: { file, line: 1 } });
     expect(verifyHostKey(kh, 'db.example.com', 22, keys.ed.blob)).toMatchObject({ kind: 'mismatch', line: 2 });
+    expect(verifyHostKey(kh, 'web.example.org', 22, keys.ed.blob)).toEqual({ kind: 'unknown' });
     expect(keysFor(kh, 'web.example.com', 22)).toEqual([]);
+  });
+
+  it('a key @revoked in one file fails the host although another file lists it as plain', () => {
+    const user = knownHostsFile([`web1 ${keys.ed.pub}`, `web1 ${keys.rsa.pub}`]);
+    const global = knownHostsFile([`@revoked web* ${keys.ed.pub}`]);
+    const kh = loadKnownHosts([user, global]);
+    expect(verifyHostKey(kh, 'web1', 22, keys.ed.blob)).toEqual({ kind: 'revoked', file: global, line: 1 });
+    expect(verifyHostKey(kh, 'web1', 22, keys.rsa.blob)).toEqual({ kind: 'match' });
+    expect(hostKeyAlgorithmsFor(kh, 'web1', 22)).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
   });
 });
 
@@ -311,6 +325,78 @@ describe('hostKeyAlgorithmsFor', () => {
       // Without the hint ssh2 prefers the server's ed25519 key, which known_hosts does not hold.
       expect(await handshake(undefined)).toBe('mismatch');
     } finally {
+      server.close();
+    }
+  });
+});
+
+describe('host globs match without backtracking', () => {
+  // A RegExp built from the glob took about 1 s for 10 stars and never ended for 40: a hang guard.
+  it('a 40-star known_hosts line against a long name that does not match answers at once', { timeout: 2000 }, () => {
+    const file = knownHostsFile([`${'*'.repeat(40)}.internal ${keys.ed.pub}`, `${'*a'.repeat(30)}b ${keys.rsa.pub}`]);
+    const kh = loadKnownHosts([file]);
+    const long = `${'x'.repeat(200)}.internat`;
+    expect(verifyHostKey(kh, long, 22, keys.ed.blob)).toEqual({ kind: 'unknown' });
+    expect(verifyHostKey(kh, 'a'.repeat(300), 22, keys.rsa.blob)).toEqual({ kind: 'unknown' });
+    expect(verifyHostKey(kh, `${'x'.repeat(200)}.internal`, 22, keys.ed.blob)).toEqual({ kind: 'match' });
+    expect(verifyHostKey(kh, `${'a'.repeat(299)}b`, 22, keys.rsa.blob)).toEqual({ kind: 'match' });
+  });
+
+  it('matches *, ? and literal text case-insensitively, as OpenSSH does', () => {
+    expect(globMatches('WEB?.Example.COM', 'web1.example.com')).toBe(true);
+    expect(globMatches('*', '')).toBe(true);
+    expect(globMatches('?', '')).toBe(false);
+    expect(globMatches('a*b*c', 'aXXbYYc')).toBe(true);
+    expect(globMatches('a*b*c', 'aXXbYYcd')).toBe(false);
+    expect(globMatches('[*]:2222', '[web1]:2222')).toBe(true);
+    expect(globMatches('[*]:2222', '[web1]:22222')).toBe(false);
+    expect(globMatches('10.0.0.?', '10.0.0.5')).toBe(true);
+    expect(globMatches('10.0.0.?', '10.0.0.55')).toBe(false);
+  });
+
+  it('agrees with a plain dynamic-programming matcher on random globs and names', () => {
+    // Reference: memoised "glob[i..] matches name[j..]"; obviously right, quadratic, small inputs only.
+    const reference = (glob: string, name: string): boolean => {
+      const memo = new Map<number, boolean>();
+      const from = (i: number, j: number): boolean => {
+        const key = i * 1000 + j;
+        const known = memo.get(key);
+        if (known !== undefined) return known;
+        const c = glob[i];
+        const ok =
+          c === undefined ? j === name.length
+          : c === '*' ? from(i + 1, j) || (j < name.length && from(i, j + 1))
+          : j < name.length && (c === '?' || c.toLowerCase() === name[j]!.toLowerCase()) && from(i + 1, j + 1);
+        memo.set(key, ok);
+        return ok;
+      };
+      return from(0, 0);
+    };
+    const glob = fc.stringMatching(/^[abAB.*?]{0,12}$/);
+    const name = fc.stringMatching(/^[abAB.]{0,14}$/);
+    fc.assert(fc.property(glob, name, (g, n) => globMatches(g, n) === reference(g, n)), { seed: 12, numRuns: 3000 });
+  });
+});
+
+describe('@cert-authority at connect time', () => {
+  it('fails an unknown host whose name a CA line covers, saying CA-signed host keys cannot be verified', async () => {
+    const server = new Server({ hostKeys: [readFileSync(keys.ed.privatePath)] }, (client) => {
+      client.on('authentication', (ctx) => ctx.accept()).on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const file = knownHostsFile([`@cert-authority [127.0.0.*]:* ${keys.ed2.pub}`]);
+    const conn = new SshConnection({
+      host: 'node1', address: '127.0.0.1', port, user: 'u', privateKeys: [], knownHostsFiles: [file],
+      hostKeyPolicy: 'strict', connectTimeoutMs: 3000, connectRetries: 0, keepaliveMs: 1000,
+    });
+    try {
+      const err = await conn.exec('true').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HostKeyError);
+      expect((err as Error).message).toContain(`${file}:1 is a @cert-authority line for this host, but fleetplay cannot verify CA-signed host keys`);
+      expect((err as Error).message).toContain(`ssh-keyscan -p ${port} 127.0.0.1`);
+    } finally {
+      await conn.close();
       server.close();
     }
   });
