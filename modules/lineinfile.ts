@@ -1,4 +1,5 @@
 // lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
+import { PythonRegex, RegexError } from '../engine/regex/index.ts';
 import type { ModuleDefinition, Vars } from '../engine/types.ts';
 import { wantedAttributes } from './lib/attributes.ts';
 import { expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
@@ -7,11 +8,11 @@ import { modeSchema } from './lib/schemas.ts';
 /** What lineinfile was asked to do, with regexes already compiled. */
 export interface LineSpec {
   line?: string;
-  regexp?: RegExp;
+  regexp?: PythonRegex;
   searchString?: string;
   /** 'EOF', 'BOF' or a compiled pattern. */
-  insertAfter?: 'EOF' | 'BOF' | RegExp;
-  insertBefore?: 'BOF' | RegExp;
+  insertAfter?: 'EOF' | 'BOF' | PythonRegex;
+  insertBefore?: 'BOF' | PythonRegex;
   backrefs: boolean;
   firstMatch: boolean;
 }
@@ -31,27 +32,30 @@ export function splitLines(text: string): string[] {
 const bare = (l: string): string => l.replace(/[\r\n]+$/, '');
 const endsLine = (l: string): boolean => l.endsWith('\n') || l.endsWith('\r');
 
-// Python's `$` also matches just before a final newline; searching the line without it gives the same result in JS.
-function search(re: RegExp, l: string): RegExpExecArray | null {
-  re.lastIndex = 0;
-  return re.exec(l.replace(/\n$/, ''));
+// Python's `$` also matches just before a final newline; searching the line without it gives the same result in RE2.
+const withoutNewline = (l: string): string => (l.endsWith('\n') ? l.slice(0, -1) : l);
+const search = (re: PythonRegex, l: string): boolean => re.test(withoutNewline(l));
+
+// The engine is linear in the text, but a large compiled pattern over a large file still costs: bound it up front.
+function checkWork(input: readonly string[], ...patterns: Array<PythonRegex | string | undefined>): void {
+  const length = input.reduce((sum, l) => sum + l.length, 0);
+  for (const p of patterns) if (p instanceof PythonRegex) p.checkWork(length);
 }
 
 /** Ansible's lineinfile `state: present`, ported line for line (lines keep their endings). */
 export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdit {
   const lines = [...input];
   const line = spec.line ?? '';
-  const ins = spec.insertAfter instanceof RegExp ? spec.insertAfter : spec.insertBefore instanceof RegExp ? spec.insertBefore : undefined;
+  const ins = spec.insertAfter instanceof PythonRegex ? spec.insertAfter : spec.insertBefore instanceof PythonRegex ? spec.insertBefore : undefined;
+  checkWork(input, spec.regexp, ins);
   let found = -1;
   let at = -1;
-  let match: RegExpExecArray | null = null;
   let matched = false;
   let exact = false;
   if (spec.regexp) {
     for (let i = 0; i < lines.length; i++) {
-      const m = search(spec.regexp, lines[i] as string);
-      if (m) {
-        [found, match, matched] = [i, m, true];
+      if (search(spec.regexp, lines[i] as string)) {
+        [found, matched] = [i, true];
         if (spec.firstMatch) break;
       }
     }
@@ -70,7 +74,7 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
       if (bare(cur) === line) {
         [found, exact] = [i, true];
       } else if (ins && search(ins, cur)) {
-        at = spec.insertAfter instanceof RegExp ? i + 1 : i;
+        at = spec.insertAfter instanceof PythonRegex ? i + 1 : i;
         if (spec.firstMatch) break;
       }
     }
@@ -81,7 +85,8 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
   };
   const same: TextEdit = { content: input.join(''), changed: false, msg: '' };
   if (found !== -1) {
-    let newLine = spec.backrefs && match ? expandTemplate(parseTemplate(line), [...match], match.groups) : line;
+    const match = spec.backrefs && spec.regexp && matched ? spec.regexp.search(withoutNewline(lines[found] as string)) : null;
+    let newLine = match ? expandTemplate(parseTemplate(line, 'arguments'), match.groups, match.named, 'arguments') : line;
     if (!newLine.endsWith('\n')) newLine += '\n';
     if (lines[found] === newLine) return { ...same, msg: exact || !spec.regexp ? 'line is present' : 'line matches' };
     lines[found] = newLine;
@@ -94,7 +99,7 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
     if (lines.length && !endsLine(lines[lines.length - 1] as string)) lines.push('\n');
     return add(lines.length);
   }
-  if (spec.insertAfter instanceof RegExp) {
+  if (spec.insertAfter instanceof PythonRegex) {
     if (at === lines.length) {
       if (bare(lines[at - 1] as string) === line) return same;
       // Ansible would glue the new line onto a last line that has no newline; end that line first.
@@ -108,6 +113,7 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
 
 /** Ansible's lineinfile `state: absent`: drops every line matching regexp, search_string or the exact line. */
 export function ensureAbsent(input: readonly string[], spec: LineSpec): TextEdit {
+  checkWork(input, spec.regexp);
   const kept = input.filter((l) => {
     if (spec.regexp) return !search(spec.regexp, l);
     if (spec.searchString !== undefined) return !l.includes(spec.searchString);
@@ -117,7 +123,7 @@ export function ensureAbsent(input: readonly string[], spec: LineSpec): TextEdit
   return { content: kept.join(''), changed: removed > 0, msg: removed > 0 ? `${removed} line(s) removed` : 'no matching line' };
 }
 
-/** Compiles the task's arguments into a LineSpec; throws on a bad regex. */
+/** Compiles the task's arguments into a LineSpec; throws a RegexError on a bad or refused regex. */
 export function lineSpec(args: Vars): LineSpec {
   const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
   const after = str('insertafter');
@@ -179,7 +185,8 @@ export const lineinfileModule: ModuleDefinition = {
     try {
       spec = lineSpec(args);
     } catch (err) {
-      return { kind: 'failed', msg: (err as Error).message };
+      if (err instanceof RegexError) return { kind: 'failed', msg: `lineinfile: ${err.message}` };
+      throw err;
     }
     const state = await readTextFile(ctx, file);
     if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
@@ -188,7 +195,14 @@ export const lineinfileModule: ModuleDefinition = {
       if (args.create !== true) return { kind: 'failed', msg: `${file} does not exist (set create: true to create it)` };
     }
     const lines = splitLines(state.type === 'file' ? state.content : '');
-    const edit = present ? ensurePresent(lines, spec) : ensureAbsent(lines, spec);
+    let edit: TextEdit;
+    try {
+      edit = present ? ensurePresent(lines, spec) : ensureAbsent(lines, spec);
+    } catch (err) {
+      // Too costly a pattern for this host's file, or a backrefs template naming a missing group.
+      if (err instanceof RegexError) return { kind: 'failed', msg: `lineinfile: ${err.message}` };
+      throw err;
+    }
     // As in Ansible, a missing file is only created when the edit adds something (not for backrefs without a match).
     if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: `${file} does not exist and ${edit.msg}`, data: { path: file } };
     return planTextEdit(ctx, file, state, edit, wantedAttributes(args));

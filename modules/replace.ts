@@ -1,7 +1,8 @@
 // replace: substitute every match of a Python regex in a file (re.MULTILINE), optionally only between after/before.
+import { RegexError } from '../engine/regex/index.ts';
 import type { ModuleDefinition } from '../engine/types.ts';
 import { wantedAttributes } from './lib/attributes.ts';
-import { expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
+import { checkTemplate, expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
 import { modeSchema } from './lib/schemas.ts';
 
 /** What replace was asked to do (Python patterns, a Python replacement template). */
@@ -12,7 +13,7 @@ export interface ReplaceSpec {
   before?: string;
 }
 
-/** Applies a ReplaceSpec to text, exactly like Ansible's replace module; throws on a bad pattern or template. */
+/** Applies a ReplaceSpec to text, exactly like Ansible's replace module; throws a RegexError on a bad pattern or template. */
 export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
   let start = 0;
   let end = content.length;
@@ -24,23 +25,16 @@ export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
         : spec.after !== undefined
           ? `${spec.after}(?P<subsection>.*)`
           : `(?P<subsection>.*)${spec.before}`;
-    const section = pythonRegex(source, 'sd').exec(content);
-    const range = section?.indices?.groups?.subsection;
+    const sectionRe = pythonRegex(source, { dotall: true });
+    const range = sectionRe.search(content)?.spans[sectionRe.groupIndex('subsection') ?? -1];
     if (!range) return { content, changed: false, msg: `the after/before pattern did not match: ${source}` };
     [start, end] = range;
   }
-  const template = parseTemplate(spec.replace);
-  const re = pythonRegex(spec.regexp, 'mg');
+  const re = pythonRegex(spec.regexp, { multiline: true });
+  const template = parseTemplate(spec.replace, 'arguments');
+  checkTemplate(template, re, 'arguments');
   const section = content.slice(start, end);
-  let out = '';
-  let last = 0;
-  let count = 0;
-  for (const m of section.matchAll(re)) {
-    out += section.slice(last, m.index) + expandTemplate(template, [...m], m.groups);
-    last = m.index + m[0].length;
-    count++;
-  }
-  out += section.slice(last);
+  const { text: out, count } = re.sub(section, (m) => expandTemplate(template, m.groups, m.named, 'arguments'));
   if (count === 0 || out === section) return { content, changed: false, msg: count === 0 ? 'pattern did not match' : 'replacements change nothing' };
   return { content: content.slice(0, start) + out + content.slice(end), changed: true, msg: `${count} replacement${count === 1 ? '' : 's'} made` };
 }
@@ -80,7 +74,8 @@ export const replaceModule: ModuleDefinition = {
     try {
       edit = replaceText(state.content, spec);
     } catch (err) {
-      return { kind: 'failed', msg: (err as Error).message };
+      if (err instanceof RegexError) return { kind: 'failed', msg: `replace: ${err.message}` };
+      throw err;
     }
     return planTextEdit(ctx, file, state, edit, wantedAttributes(args));
   },

@@ -1,6 +1,7 @@
-// The filters of `x | name(...)`: conversions, string and list helpers, default and regex_search.
+// The filters of `x | name(...)`: conversions, string and list helpers, default and the regex filters.
 import { problem } from './error.ts';
-import { compileRegex, execRegex } from './regex.ts';
+import { checkTemplate, expandTemplate, parseTemplate } from '../regex/index.ts';
+import { compileRegex, regexProblems, regexSubject } from './regex.ts';
 import type { BoundArgs, Signature } from './signature.ts';
 import { isMapping, mappingKeys, toText, truthy, typeName } from './values.ts';
 
@@ -80,14 +81,53 @@ function regexSearch(value: unknown, args: BoundArgs): unknown {
     if (!match) return problem(`regex_search: unknown argument ${JSON.stringify(ref)}; use '\\\\1' or '\\\\g<name>'`);
     return match[1] !== undefined ? Number(match[1]) : (match[2] ?? '');
   });
-  const regex = compileRegex(args.values.get('regex'), {
-    ignorecase: truthy(args.values.get('ignorecase')),
-    multiline: truthy(args.values.get('multiline')),
-  });
-  const found = execRegex(regex, toText(value));
+  const regex = compileRegex(args.values.get('regex'), regexFlags(args));
+  for (const group of groups) {
+    const known = typeof group === 'number' ? group <= regex.groupCount : regex.groupNames.includes(group);
+    if (!known) problem(`regex_search: the pattern has no group ${JSON.stringify(group)}`);
+  }
+  const found = regexProblems(() => regex.search(regexSubject(toText(value))));
   if (!found) return null;
-  if (groups.length === 0) return found[0];
-  return groups.map((group) => (typeof group === 'number' ? found[group] : found.groups?.[group]) ?? null);
+  if (groups.length === 0) return found.groups[0];
+  return groups.map((group) => (typeof group === 'number' ? found.groups[group] : found.named[group]) ?? null);
+}
+
+// Ansible's regex_replace: Python's re.subn with its replacement template, `count` and `mandatory_count`.
+function regexReplace(value: unknown, args: BoundArgs): string {
+  const regex = compileRegex(args.values.get('pattern') ?? '', regexFlags(args));
+  const replacement = args.values.get('replacement') ?? '';
+  if (typeof replacement !== 'string') return problem(`regex_replace: the replacement must be a string, not ${typeName(replacement)}`);
+  const count = counter(args.values.get('count'), 'count');
+  const mandatory = counter(args.values.get('mandatory_count'), 'mandatory_count');
+  const subject = regexSubject(toText(value));
+  const result = regexProblems(() => {
+    const template = parseTemplate(replacement);
+    checkTemplate(template, regex);
+    return regex.sub(subject, (m) => expandTemplate(template, m.groups, m.named), count);
+  });
+  if (mandatory > 0 && mandatory !== result.count) {
+    return problem(`regex_replace: the pattern should match ${mandatory} times, but matches ${result.count} times`);
+  }
+  return result.text;
+}
+
+// Ansible's regex_findall (Python's re.findall): whole matches, one group's text, or a list per match of all groups.
+function regexFindall(value: unknown, args: BoundArgs): unknown[] {
+  const regex = compileRegex(args.values.get('regex'), regexFlags(args));
+  const matches = regexProblems(() => regex.findAll(regexSubject(toText(value))));
+  if (regex.groupCount === 0) return matches.map((m) => m.groups[0] ?? '');
+  if (regex.groupCount === 1) return matches.map((m) => m.groups[1] ?? '');
+  return matches.map((m) => m.groups.slice(1).map((g) => g ?? ''));
+}
+
+function regexFlags(args: BoundArgs): { ignorecase: boolean; multiline: boolean } {
+  return { ignorecase: truthy(args.values.get('ignorecase')), multiline: truthy(args.values.get('multiline')) };
+}
+
+function counter(value: unknown, name: string): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return problem(`regex_replace: ${name} must be a whole number ≥ 0`);
+  return value;
 }
 
 const defaultFilter: FilterSpec = {
@@ -117,6 +157,14 @@ const entries: Array<[string[], FilterSpec]> = [
     ['regex_search'],
     { signature: { params: ['regex'], required: 1, variadic: true, keywordOnly: ['ignorecase', 'multiline'] }, apply: regexSearch },
   ],
+  [
+    ['regex_replace'],
+    {
+      signature: { params: ['pattern', 'replacement', 'ignorecase', 'multiline', 'count', 'mandatory_count'], required: 0 },
+      apply: regexReplace,
+    },
+  ],
+  [['regex_findall'], { signature: { params: ['regex', 'multiline', 'ignorecase'], required: 1 }, apply: regexFindall }],
 ];
 
 /** Every filter by name (aliases included). A Map, so names like 'constructor' are simply absent. */

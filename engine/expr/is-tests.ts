@@ -1,6 +1,6 @@
 // The tests of `x is name(...)`: type checks, Ansible's result tests, regex and version tests.
 import { problem } from './error.ts';
-import { compileRegex, execRegex } from './regex.ts';
+import { compileRegex, regexProblems, regexSubject } from './regex.ts';
 import type { BoundArgs, Signature } from './signature.ts';
 import { isMapping, ownValue, toText, truthy, type Mapping } from './values.ts';
 import { compareVersions } from './version.ts';
@@ -29,16 +29,26 @@ const changed = (result: Mapping): boolean => {
 };
 const skipped = (result: Mapping): boolean => truthy(ownValue(result, 'skipped'));
 
-function regexTest(anchored: boolean): TestSpec {
+type MatchType = 'match' | 'search' | 'fullmatch';
+
+// Ansible's regex tests: Python's re.match (anchored at the start), re.search, or re.fullmatch for `regex`.
+function regexTest(fixed?: MatchType): TestSpec {
   return {
-    signature: REGEX_ARGS,
+    signature: fixed ? REGEX_ARGS : { ...REGEX_ARGS, params: [...REGEX_ARGS.params, 'match_type'] },
     check(value, args) {
+      const type = fixed ?? args.values.get('match_type') ?? 'search';
+      if (type !== 'match' && type !== 'search' && type !== 'fullmatch') {
+        return problem(`regex: match_type must be 'match', 'search' or 'fullmatch', not ${JSON.stringify(type)}`);
+      }
       const regex = compileRegex(args.values.get('pattern'), {
-        anchored,
         ignorecase: truthy(args.values.get('ignorecase')),
         multiline: truthy(args.values.get('multiline')),
       });
-      return execRegex(regex, toText(value)) !== null;
+      const subject = regexSubject(toText(value));
+      return regexProblems(() => {
+        if (type === 'search') return regex.test(subject);
+        return type === 'match' ? regex.match(subject) !== null : regex.fullMatch(subject);
+      });
     },
   };
 }
@@ -61,8 +71,9 @@ const entries: Array<[string[], TestSpec]> = [
   [['failed', 'failure'], onResult(failed, 'failed')],
   [['changed', 'change'], onResult(changed, 'changed')],
   [['skipped', 'skip'], onResult(skipped, 'skipped')],
-  [['match'], regexTest(true)],
-  [['search'], regexTest(false)],
+  [['match'], regexTest('match')],
+  [['search'], regexTest('search')],
+  [['regex'], regexTest()],
   [
     ['version', 'version_compare'],
     {

@@ -1,4 +1,5 @@
 // Parses Ansible host patterns (`web*:&prod:!web3`, `~db\d+`, `all[0:9]`) into ordered, compiled terms.
+import { compilePythonRegex, RegexError, type PythonRegex } from '../regex/index.ts';
 import { inventoryError, type ErrorSite } from './error.ts';
 
 /** How one element of a host pattern combines with the result so far. */
@@ -77,14 +78,15 @@ function compileTerm(element: PatternElement): PatternTerm {
 
   if (body.startsWith('~')) {
     const source = body.slice(1);
-    let regex: RegExp;
+    let regex: PythonRegex;
     try {
-      // Python's re.match: anchored at the start only.
-      regex = new RegExp(`^(?:${source})`);
+      // Python syntax on the linear-time engine; Ansible uses re.match, anchored at the start only.
+      regex = compilePythonRegex(source, { kind: 'inventory' });
     } catch (err) {
-      return fail(`bad regular expression: ${(err as Error).message}`);
+      if (err instanceof RegexError) return fail(`bad regular expression: ${err.message}`);
+      throw err;
     }
-    return { op, expr: body, kind: 'regex', matches: (name) => regex.test(name) };
+    return { op, expr: body, kind: 'regex', matches: (name) => regex.match(name) !== null };
   }
 
   const sub = SUBSCRIPT.exec(body);

@@ -2,7 +2,7 @@
 // the new text on the controller, write it back atomically; plus Python-style regexes and replacement templates.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { compileRegex } from '../../engine/expr/regex.ts';
+import { compilePythonRegex, type PythonRegex } from '../../engine/regex/index.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import type { DiffEntry, ModuleContext, Plan } from '../../engine/types.ts';
 import { attributeCommands, attributeDiffs, type WantedAttributes } from './attributes.ts';
@@ -129,83 +129,13 @@ export function planTextEdit(ctx: ModuleContext, file: string, state: TextFile, 
 
 // ------------------------------------------------------------------ Python regexes and templates
 
-/**
- * Compiles a Python `re` pattern (named groups, leading inline flags) to a JS RegExp with extra JS `flags`
- * ('m' for re.MULTILINE, 's' for re.DOTALL, 'g', 'd'); throws a readable Error on a bad pattern.
- */
-export function pythonRegex(pattern: string, flags = ''): RegExp {
-  let re: RegExp;
-  try {
-    re = compileRegex(pattern, {});
-  } catch (err) {
-    throw new Error((err as Error).message);
-  }
-  const all = [...new Set([...re.flags, ...flags])].join('');
-  return all === re.flags ? re : new RegExp(re.source, all);
-}
-
-/** One piece of a parsed replacement template: literal text or a group reference. */
-type TemplatePart = string | { group: number | string };
-
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
+/** Python replacement templates, shared with the regex filters (kept here for the modules' imports). */
+export { parseTemplate, expandTemplate, checkTemplate, type TemplatePart } from '../../engine/regex/index.ts';
 
 /**
- * Parses a Python replacement template (`\1`, `\g<1>`, `\g<name>`, `\n`, `\\`), as used by re.sub and
- * match.expand, so that `$` and other characters stay literal in JS.
+ * Compiles a module's Python `re` pattern onto the linear-time engine (engine/regex); `what` names the
+ * argument in errors. A bad or refused pattern throws a RegexError (a FleetError of kind 'arguments').
  */
-export function parseTemplate(template: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let text = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i] as string;
-    if (c !== '\\' || i + 1 >= template.length) {
-      text += c;
-      continue;
-    }
-    const next = template[i + 1] as string;
-    const group = /^g<([^>]*)>/.exec(template.slice(i + 1));
-    const digits = /^[0-9]{1,2}/.exec(template.slice(i + 1));
-    if (group) {
-      const ref = group[1] as string;
-      if (!/^(\d+|[A-Za-z_]\w*)$/.test(ref)) throw new Error(`bad group reference \\g<${ref}> in replacement`);
-      parts.push(text, { group: /^\d+$/.test(ref) ? Number(ref) : ref });
-      text = '';
-      i += group[0].length;
-    } else if (digits && next !== '0') {
-      parts.push(text, { group: Number(digits[0]) });
-      text = '';
-      i += digits[0].length;
-    } else if (next === '0') {
-      const oct = /^[0-7]{1,3}/.exec(template.slice(i + 1))?.[0] ?? '0';
-      text += String.fromCharCode(parseInt(oct, 8));
-      i += oct.length;
-    } else if (ESCAPES[next] !== undefined) {
-      text += ESCAPES[next];
-      i++;
-    } else if (/[A-Za-z]/.test(next)) {
-      throw new Error(`bad escape \\${next} in replacement`);
-    } else {
-      text += `\\${next}`;
-      i++;
-    }
-  }
-  parts.push(text);
-  return parts.filter((p) => p !== '');
-}
-
-/** Fills a parsed template from a match; an unmatched group gives '' (as in Python 3.5+). */
-export function expandTemplate(parts: TemplatePart[], groups: ReadonlyArray<string | undefined>, named?: Record<string, string | undefined>): string {
-  let out = '';
-  for (const p of parts) {
-    if (typeof p === 'string') {
-      out += p;
-    } else if (typeof p.group === 'number') {
-      if (p.group >= groups.length) throw new Error(`invalid group reference ${p.group} in replacement`);
-      out += groups[p.group] ?? '';
-    } else {
-      if (!named || !(p.group in named)) throw new Error(`unknown group name '${p.group}' in replacement`);
-      out += named[p.group] ?? '';
-    }
-  }
-  return out;
+export function pythonRegex(pattern: string, options: { multiline?: boolean; dotall?: boolean } = {}): PythonRegex {
+  return compilePythonRegex(pattern, { ...options, kind: 'arguments' });
 }
