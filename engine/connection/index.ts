@@ -3,13 +3,19 @@ import { readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection, Vars } from '../types.ts';
+import type { HostKeyPolicy } from './hostKeyPolicy.ts';
 import { LocalConnection } from './local.ts';
 import { SshConnection } from './ssh.ts';
 
 /** Run-wide transport settings from the command line. */
 export interface TransportOptions {
-  /** CLI override: --accept-new-host-keys. */
+  /** CLI override: --accept-new-host-keys (used for hosts the policy below does not name). */
   acceptNewHostKeys?: boolean;
+  /**
+   * The run's host-key policy (hostKeyPolicyForRun), decided before the run from the command line and
+   * the inventory only. Host variables are never read for it here: a playbook cannot lower it.
+   */
+  hostKeys?: HostKeyPolicy;
   connectTimeoutMs: number;
   /** Extra connect attempts (with backoff) before a host is unreachable. */
   connectRetries?: number;
@@ -29,8 +35,6 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
     : DEFAULT_KEYS.map((k) => path.join(os.homedir(), '.ssh', k)).filter(existsSync).map((f) => readFileSync(f));
   const known = vars.ansible_ssh_known_hosts_file;
   const knownHostsFiles = (Array.isArray(known) ? known.map(String) : known ? [String(known)] : [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']).map(expandHome);
-  const checking = vars.host_key_checking ?? vars.ansible_host_key_checking;
-  const off = checking === false || checking === 'false' || checking === 'False' || checking === 'no';
   const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? options.password;
   return new SshConnection({
     host,
@@ -41,7 +45,7 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
     ...(process.env.SSH_AUTH_SOCK ? { agent: process.env.SSH_AUTH_SOCK } : {}),
     ...(password !== undefined ? { password } : {}),
     knownHostsFiles,
-    hostKeyPolicy: off ? 'off' : options.acceptNewHostKeys ? 'accept-new' : 'strict',
+    hostKeyPolicy: options.hostKeys?.byHost.get(host) ?? (options.acceptNewHostKeys ? 'accept-new' : 'strict'),
     connectTimeoutMs: options.connectTimeoutMs,
     connectRetries: Number(vars.ansible_ssh_retries ?? options.connectRetries ?? 2),
     // A host that stops answering (frozen, cable pulled) is unreachable after 3 missed keepalives:
