@@ -385,6 +385,44 @@ describe('filters', () => {
   });
 });
 
+describe('regular expressions (Python syntax on RE2, linear time)', () => {
+  it("evaluates `banner is match('^(a+)+$')` on a 36-character banner at once", { timeout: 2000 }, () => {
+    const banner = `${'a'.repeat(35)}b`;
+    expect(evaluateCondition("banner is match('^(a+)+$')", { banner })).toBe(false);
+    expect(evaluateCondition("banner is match('^(a+)+$')", { banner: 'a'.repeat(36) })).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ["'ab' is regex('a|ab', match_type='fullmatch')", true],
+    ["'xab' is regex('ab')", true],
+    ["'xab' is regex('ab', match_type='match')", false],
+    ["'a-1 b-22' | regex_replace('(\\w)-(?P<n>\\d+)', '\\g<n>=\\1')", '1=a 22=b'],
+    ["'aaa' | regex_replace('a', 'b', count=2)", 'bba'],
+    ["'abxd' | regex_replace('x*', '-')", '-a-b--d-'],
+    ["'A1 a2' | regex_replace('a', '', ignorecase=true)", '1 2'],
+    ["'price $5' | regex_replace('\\$(\\d)', '$\\1.00')", 'price $5.00'],
+    ["'k1=v1 k2=v2' | regex_findall('\\w+=\\w+')", ['k1=v1', 'k2=v2']],
+    ["'k1=v1 k2=' | regex_findall('(\\w+)=(\\w*)')", [['k1', 'v1'], ['k2', '']]],
+    ["'a1b22' | regex_findall('\\d(\\d)?')", ['', '2']],
+    ["'A\\nb' | regex_findall('^[a-z]$', multiline=true, ignorecase=true)", ['A', 'b']],
+    ["'٣' is match('\\d')", true],
+  ])('%s', (source, expected) => {
+    expect(ev(source)).toEqual(expected);
+  });
+
+  it('refuses Python features RE2 cannot run in linear time, as located expression errors', () => {
+    const err = failure(() => ev("s is search('(a)\\1')"));
+    expect(err).toBeInstanceOf(ExpressionError);
+    expect(err.message).toMatch(/backreference \\1 in the pattern is not supported: RE2, the linear-time engine/);
+    expect(err.offset).toBe(5);
+    expect(failure(() => ev("s | regex_search('(?<=H)ello')")).message).toMatch(/lookbehind/);
+    expect(failure(() => ev("s | regex_replace('x', '\\2')")).message).toBe('invalid group reference 2 in replacement');
+    expect(failure(() => ev("s | regex_replace('l', 'L', mandatory_count=1)")).message).toMatch(/should match 1 times, but matches 2/);
+    expect(failure(() => ev("s | regex_search('(x)', '\\\\2')")).message).toMatch(/no group 2/);
+    expect(failure(() => ev("s is regex('x', match_type='nope')")).message).toMatch(/match_type/);
+  });
+});
+
 describe('syntax errors', () => {
   it.each<[string, string, number]>([
     ['(a + b', "expected ')' at column 7", 6],

@@ -38,6 +38,7 @@ describe('selectHosts', () => {
     ['db[!1]', ['db2']],
     ['~web\\d$', ['web2', 'web1']],
     ['~(db|app)', ['db1', 'db2', 'app1']],
+    ['~(?P<kind>web)\\d{2}\\Z', ['web10']],
     ['db1:web1', ['web1', 'db1']],
     ['db1,web1', ['web1', 'db1']],
     ['db1, web1 ,', ['web1', 'db1']],
@@ -66,6 +67,7 @@ describe('selectHosts', () => {
     ['&', /'&' must be followed/],
     ['!!web', /only one of/],
     ['~web(', /bad regular expression/],
+    ['~(w)\\1', /backreference .* linear-time/],
     ['web[1', /unclosed '\['/],
     ['web db', /whitespace/],
   ])('%j is a malformed pattern', (pattern, message) => {
@@ -73,6 +75,11 @@ describe('selectHosts', () => {
     expect(err).toBeInstanceOf(FleetError);
     expect((err as FleetError).kind).toBe('inventory');
     expect((err as FleetError).message).toMatch(message);
+  });
+
+  it('matches a backtracking ~regex against a long host name at once', { timeout: 2000 }, () => {
+    const long = loadInventory(writeInventory(`${'a'.repeat(40)}b\n${'a'.repeat(40)}\n`));
+    expect(selectHosts(long, '~(a+)+$')).toEqual(['a'.repeat(40)]);
   });
 
   it('prefers a host over a group of the same name, as Ansible does', () => {

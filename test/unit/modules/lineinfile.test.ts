@@ -27,6 +27,7 @@ function fakeHost(probe: string, check = false): { ctx: ModuleContext; commands:
   return { ctx, commands };
 }
 
+const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> => lineinfileModule.plan({ path: '/etc/x.conf', ...args }, fakeHost(probe).ctx);
 const fileProbe = (content: string, mode = '644') => `real=/etc/x.conf\ntype=file\nmode=${mode}\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
 
 describe('splitLines', () => {
@@ -100,6 +101,27 @@ describe('lineinfile absent', () => {
     });
     expect(absent('a\nb\n', { line: 'c', state: 'absent' }).changed).toBe(false);
     expect(absent('a\r\nb\n', { line: 'a', state: 'absent' }).content).toBe('b\n');
+  });
+});
+
+describe('lineinfile regexes run in linear time', () => {
+  it("matches '^(\\s*\\w+)+\\s*=' against a 64-byte line from the host at once", { timeout: 2000 }, () => {
+    const line = `${'x '.repeat(31)}y\n`;
+    expect(line.length).toBe(64);
+    const regexp = '^(\\s*\\w+)+\\s*=';
+    expect(present(line, { regexp, line: 'key = 1' })).toEqual({ content: `${line}key = 1\n`, changed: true, msg: 'line added' });
+    expect(present(`${line}a b = 2\n`, { regexp, line: 'key = 1' }).content).toBe(`${line}key = 1\n`);
+    expect(absent(`${line}a b = 2\n`, { regexp, state: 'absent' }).content).toBe(line);
+  });
+
+  it('expands backrefs from named and numbered groups of the matched line', () => {
+    const edit = present('port = 80\n', { regexp: '^(?P<key>\\w+)\\s*=\\s*(\\d+)$', line: '\\g<key> = 8\\2', backrefs: true });
+    expect(edit.content).toBe('port = 880\n');
+  });
+
+  it('fails the task (for this host only) on a refused pattern, naming the feature', async () => {
+    const result = await plan(fileProbe('a\n'), { regexp: '(?<=a)b', line: 'x' });
+    expect(result).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^lineinfile: regular expression .* lookbehind .* linear-time/) });
   });
 });
 

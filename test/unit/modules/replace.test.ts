@@ -54,6 +54,17 @@ describe('replaceText', () => {
     expect(replaceText('abxd', { regexp: 'x*', replace: '-' }).content).toBe('-a-b--d-');
   });
 
+  it('runs a backtracking pattern over a long line at once', { timeout: 2000 }, () => {
+    const line = `${'x '.repeat(5000)}y\n`;
+    expect(replaceText(line, { regexp: '^(\\s*\\w+)+\\s*=', replace: '' })).toMatchObject({ changed: false, msg: 'pattern did not match' });
+    // As in Python, \s crosses line ends: the match runs from the first line to the '='.
+    expect(replaceText(`${line}a b = 1\n`, { regexp: '^(\\s*\\w+)+\\s*=', replace: '\\1:' }).content).toBe(' b: 1\n');
+  });
+
+  it('throws on refused features as an arguments error', () => {
+    expect(() => replaceText('a', { regexp: '(?=a)', replace: '' })).toThrow(expect.objectContaining({ kind: 'arguments', message: expect.stringMatching(/lookahead/) }));
+  });
+
   it('throws on bad patterns and bad templates', () => {
     expect(() => replaceText('a', { regexp: '(', replace: '' })).toThrow(/invalid regular expression/);
     expect(() => replaceText('a', { regexp: '(a)', replace: '\\2' })).toThrow(/invalid group reference/);
