@@ -11,3 +11,11 @@ export function shellQuote(value: string | number): string {
 export function shellCommand(...words: Array<string | number>): string {
   return words.map(shellQuote).join(' ');
 }
+
+/**
+ * A path made safe as a program's operand: one that starts with '-' gets './' in front, so no program
+ * reads it as an option (also those without `--`: unzip, and `cd -`, which means $OLDPWD even after `--`).
+ */
+export function operandPath(path: string): string {
+  return path.startsWith('-') ? `./${path}` : path;
+}

@@ -17,6 +17,7 @@ import { sha256 } from './lib/fileContent.ts';
 import { fileStateCommand, fromPredicted, parseFileState, predictFile, type FileState } from './lib/fileState.ts';
 import { describeKeys, KeyFormatError, matchFingerprint, readKeyring, type Keyring } from './lib/openpgp.ts';
 import { modeSchema } from './lib/schemas.ts';
+import { requireOneLine } from './lib/argumentRules.ts';
 import { writeRemoteFile } from './lib/writeFile.ts';
 
 /** Default seconds the host waits for the key server. */
@@ -32,7 +33,8 @@ export const aptKeyModule: ModuleDefinition = {
       url: { type: 'string', pattern: '^(https?|ftp)://' },
       data: { type: 'string', minLength: 1 },
       id: { type: 'string', minLength: 1 },
-      keyring: { type: 'string', pattern: '^/' },
+      // An absolute path, named on a source's Signed-By line: no newline, CR or NUL.
+      keyring: { type: 'string', pattern: '^/[^\\n\\r\\x00]*$' },
       state: { enum: ['present', 'absent'] },
       mode: modeSchema,
       timeout: { type: 'integer', minimum: 1 },
@@ -46,6 +48,7 @@ export const aptKeyModule: ModuleDefinition = {
   },
   async plan(args, ctx) {
     const keyring = String(args.keyring);
+    requireOneLine('keyring', keyring, 'an apt source (Signed-By)');
     if (args.state === 'absent') return planAbsent(ctx, keyring);
     return planPresent(ctx, args, keyring);
   },

@@ -1,12 +1,13 @@
 // command and shell: run a program on the host; `creates`/`removes` make them idempotent.
-import { shellCommand, shellQuote } from '../engine/quote.ts';
+import { operandPath, shellCommand, shellQuote } from '../engine/quote.ts';
 import { NOT_RUN_IN_CHECK, type ModuleContext, type ModuleDefinition, type Plan, type Vars } from '../engine/types.ts';
 import { splitCommandLine } from './lib/argv.ts';
 
 const common = {
   creates: { type: 'string' },
   removes: { type: 'string' },
-  chdir: { type: 'string' },
+  // An empty chdir would be `cd` alone, which goes to $HOME: refused, as Ansible refuses it.
+  chdir: { type: 'string', minLength: 1 },
   stdin: { type: 'string' },
 } as const;
 
@@ -47,7 +48,7 @@ export const shellModule: ModuleDefinition = {
 async function planCommand(args: Vars, ctx: ModuleContext, commandLine: string, shown: string): Promise<Plan> {
   const guard = await checkGuards(args, ctx);
   if (guard) return { kind: 'ok', msg: guard, data: { cmd: shown, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], skipped_by: guard } };
-  const full = typeof args.chdir === 'string' ? `cd ${shellQuote(args.chdir)} && ${commandLine}` : commandLine;
+  const full = typeof args.chdir === 'string' ? `${chdirCommand(args.chdir)} && ${commandLine}` : commandLine;
   const apply = async () => {
     const started = Date.now();
     const r = await ctx.run(full, typeof args.stdin === 'string' ? { stdin: `${args.stdin}\n` } : {});
@@ -76,6 +77,14 @@ async function planCommand(args: Vars, ctx: ModuleContext, commandLine: string, 
   if (ctx.check && typeof args.creates === 'string') ctx.predicted.setFile(args.creates, { type: 'file' });
   if (ctx.check && typeof args.removes === 'string') ctx.predicted.setFile(args.removes, { type: 'absent' });
   return { kind: 'change', msg: `run ${shown}`, apply };
+}
+
+/**
+ * `cd` into `dir`, which is never read as an option (`-P`) nor as `-` ($OLDPWD, even after `--` in dash
+ * and bash): a relative path starting with '-' gets './' in front.
+ */
+export function chdirCommand(dir: string): string {
+  return `cd -- ${shellQuote(operandPath(dir))}`;
 }
 
 async function checkGuards(args: Vars, ctx: ModuleContext): Promise<string | undefined> {

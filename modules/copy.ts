@@ -1,10 +1,10 @@
 // copy: put literal content, or a controller file, at a path on the host.
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleDefinition } from '../engine/types.ts';
 import { wantedAttributes } from './lib/attributes.ts';
+import { inspectControllerFile, MAX_CONTENT_BYTES, readControllerFile } from './lib/controllerFile.ts';
 import { planFileContent } from './lib/fileContent.ts';
-import { modeSchema } from './lib/schemas.ts';
+import { accountNameSchema, modeSchema } from './lib/schemas.ts';
 
 /** The copy module. */
 export const copyModule: ModuleDefinition = {
@@ -17,8 +17,8 @@ export const copyModule: ModuleDefinition = {
       src: { type: 'string' },
       dest: { type: 'string', minLength: 1 },
       mode: modeSchema,
-      owner: { type: 'string' },
-      group: { type: 'string' },
+      owner: accountNameSchema,
+      group: accountNameSchema,
       force: { type: 'boolean' },
       // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
       format: { enum: ['text', 'json'] },
@@ -34,10 +34,11 @@ export const copyModule: ModuleDefinition = {
       content = args.content;
     } else {
       const src = ctx.resolveLocalPath(String(args.src), 'files');
-      if (statSync(src, { throwIfNoEntry: false })?.isDirectory()) {
+      const limits = { what: 'copy src', maxBytes: MAX_CONTENT_BYTES };
+      if (inspectControllerFile(src, { ...limits, allowDirectory: true }).kind === 'directory') {
         return { kind: 'failed', msg: `copy of directories is not supported yet: ${src}` };
       }
-      content = readFileSync(src);
+      content = readControllerFile(src, limits);
       if (dest.endsWith('/')) dest = path.posix.join(dest, path.basename(src));
     }
     return planFileContent(ctx, dest, content, wantedAttributes(args), { force: args.force !== false, ...(args.format === 'json' ? { format: 'json' as const } : {}) });

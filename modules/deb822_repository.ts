@@ -12,11 +12,11 @@
 import { shellQuote } from '../engine/quote.ts';
 import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/types.ts';
 import { attributeDiffs, normalizeMode } from './lib/attributes.ts';
-import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './lib/deb822.ts';
+import { inReleaseUrls, renderSource, SIGNED_BY_PATTERN, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './lib/deb822.ts';
 import { DOWNLOADER_PROBE, fetchCommand } from './lib/download.ts';
 import { sha256 } from './lib/fileContent.ts';
 import { predictFile, readFileState, readRemoteText } from './lib/fileState.ts';
-import { modeSchema, stringOrList } from './lib/schemas.ts';
+import { modeSchema, wordListSchema } from './lib/schemas.ts';
 import { verifyUpload } from './lib/writeFile.ts';
 
 /** Seconds `apt-get update` may take for one source before the task fails. */
@@ -31,12 +31,14 @@ export const deb822RepositoryModule: ModuleDefinition = {
     properties: {
       name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$' },
       types: { anyOf: [{ enum: ['deb', 'deb-src'] }, { type: 'array', items: { enum: ['deb', 'deb-src'] }, minItems: 1 }] },
-      uris: stringOrList,
-      suites: stringOrList,
-      components: stringOrList,
-      architectures: stringOrList,
-      languages: stringOrList,
-      signed_by: { type: 'string', minLength: 1 },
+      // Each is one line of the .sources file: a newline in an item would add a field of its own (`Trusted: yes`).
+      uris: wordListSchema,
+      suites: wordListSchema,
+      components: wordListSchema,
+      architectures: wordListSchema,
+      languages: wordListSchema,
+      // A keyring path is one line; an armored key block has lines (each written indented, as a continuation).
+      signed_by: { type: 'string', minLength: 1, pattern: SIGNED_BY_PATTERN },
       enabled: { type: 'boolean' },
       trusted: { type: 'boolean' },
       pdiffs: { type: 'boolean' },

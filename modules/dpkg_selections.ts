@@ -38,7 +38,7 @@ export const dpkgSelectionsModule: ModuleDefinition = {
 /** One line per package: `name want` (dpkg's ${db:Status-Want}), or `name -` when dpkg does not know it. */
 export function selectionsProbe(names: string[]): string {
   return names
-    .map((n) => `printf '%s %s\\n' ${shellQuote(n)} "$(dpkg-query -W -f='\${db:Status-Want}' ${shellQuote(n)} 2>/dev/null || echo -)"`)
+    .map((n) => `printf '%s %s\\n' ${shellQuote(n)} "$(dpkg-query -W -f='\${db:Status-Want}' -- ${shellQuote(n)} 2>/dev/null || echo -)"`)
     .join('\n');
 }
 

@@ -1,9 +1,9 @@
 // file: make a path a directory, a symlink, an empty file, or absent; set its mode and owner.
 import { shellQuote } from '../engine/quote.ts';
 import type { DiffEntry, ModuleContext, ModuleDefinition, Plan } from '../engine/types.ts';
-import { attributeCommands, attributeDiffs, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
+import { attributeCommands, attributeDiffs, ownerSpec, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
 import { predictFile, readFileState, type FileState } from './lib/fileState.ts';
-import { modeSchema } from './lib/schemas.ts';
+import { accountNameSchema, modeSchema } from './lib/schemas.ts';
 
 type FileStateArg = 'file' | 'directory' | 'absent' | 'touch' | 'link';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -19,8 +19,8 @@ export const fileModule: ModuleDefinition = {
       state: { enum: ['file', 'directory', 'absent', 'touch', 'link'] },
       src: { type: 'string' },
       mode: modeSchema,
-      owner: { type: 'string' },
-      group: { type: 'string' },
+      owner: accountNameSchema,
+      group: accountNameSchema,
       force: { type: 'boolean' },
     },
     required: ['path'],
@@ -123,7 +123,7 @@ function planLink(
   }
   const script = [
     `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
-    ...(wanted.owner || wanted.group ? [`chown -h ${shellQuote(`${wanted.owner ?? ''}${wanted.group ? `:${wanted.group}` : ''}`)} ${shellQuote(path)}`] : []),
+    ...(ownerSpec(wanted) ? [`chown -h -- ${shellQuote(ownerSpec(wanted))} ${shellQuote(path)}`] : []),
   ].join(' && ');
   predictFile(ctx, path, { type: 'link', target: src });
   return {

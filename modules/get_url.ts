@@ -7,7 +7,7 @@
 // Check mode plans against the state earlier tasks would leave (a download directory, the file itself)
 // and records the file a planned download would write, with its expected sha256 and origin URL.
 import path from 'node:path';
-import { shellQuote } from '../engine/quote.ts';
+import { operandPath, shellQuote } from '../engine/quote.ts';
 import type { ApplyOutcome, ModuleContext, ModuleDefinition, PredictedFile, ResultData } from '../engine/types.ts';
 import { attributeCommands, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
 import { fetchCommand, parseChecksumArg, urlFileName, type ChecksumSpec, type FetchOptions } from './lib/download.ts';
@@ -15,7 +15,7 @@ import { decideGetUrl } from './lib/getUrlDecision.ts';
 import { getUrlProbeScript, parseGetUrlProbe, predictProbe, type GetUrlProbe } from './lib/getUrlProbe.ts';
 import { knownHashes, rememberHashes, under, writtenLine } from './lib/hashCache.ts';
 import { SHA256_PROBE, sha256Of } from './lib/remoteSha256.ts';
-import { modeSchema } from './lib/schemas.ts';
+import { accountNameSchema, modeSchema } from './lib/schemas.ts';
 
 /** Exit status of the download script when the downloaded file does not match the expected sha256. */
 const MISMATCH_EXIT = 65;
@@ -33,8 +33,8 @@ export const getUrlModule: ModuleDefinition = {
       dest: { type: 'string', minLength: 1 },
       checksum: { type: 'string', pattern: '^sha256:\\S+$' },
       mode: modeSchema,
-      owner: { type: 'string', minLength: 1 },
-      group: { type: 'string', minLength: 1 },
+      owner: accountNameSchema,
+      group: accountNameSchema,
       timeout: { type: 'integer', minimum: 1 },
       force: { type: 'boolean' },
       validate_certs: { type: 'boolean' },
@@ -164,11 +164,12 @@ export interface DownloadJob {
  * attributes, apply the wanted ones, rename over dest. Any failure removes the temp file; dest is untouched.
  */
 export function downloadScript(job: DownloadJob): string {
-  const p = shellQuote(job.path);
+  // A relative path starting with '-' gets './' in front: the temp file beside it then cannot look like an option either.
+  const p = shellQuote(operandPath(job.path));
   const lines = [
     `FP_TOOL=${job.tool}`,
     SHA256_PROBE,
-    `tmp=$(mktemp "$(dirname -- ${p})/.fleetplay-get_url.XXXXXX") || exit 1`,
+    `tmp=$(mktemp -- "$(dirname -- ${p})/.fleetplay-get_url.XXXXXX") || exit 1`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     `${fetchCommand(job.url, '"$tmp"', job.fetch)} || exit ${FETCH_FAILED_EXIT}`,
     `sum=${sha256Of('"$tmp"')}`,
@@ -180,7 +181,7 @@ export function downloadScript(job: DownloadJob): string {
     lines.push(`if [ -f ${p} ] && [ "$sum" = "${sha256Of(p)}" ]; then ${attrs}echo same=1; exit 0; fi`);
   }
   lines.push(
-    `if [ -e ${p} ]; then chmod --reference=${p} "$tmp" && { chown --reference=${p} "$tmp" 2>/dev/null || true; }; else chmod "$(printf %o $((0666 & ~0$(umask))))" "$tmp"; fi || exit 1`,
+    `if [ -e ${p} ]; then chmod --reference=${p} -- "$tmp" && { chown --reference=${p} -- "$tmp" 2>/dev/null || true; }; else chmod -- "$(printf %o $((0666 & ~0$(umask))))" "$tmp"; fi || exit 1`,
     ...attributeCommands('"$tmp"', job.wanted).map((c) => `${c} || exit 1`),
     `mv -f -- "$tmp" ${p} || exit 1`,
     'trap - EXIT',

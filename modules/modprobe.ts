@@ -14,6 +14,8 @@ import { createHash } from 'node:crypto';
 import { shellQuote } from '../engine/quote.ts';
 import type { DiffEntry, ModuleContext, ModuleDefinition, Plan, PredictedState } from '../engine/types.ts';
 import { splitCommandLine } from './lib/argv.ts';
+import { requireOneLine } from './lib/argumentRules.ts';
+import { oneLineSchema } from './lib/schemas.ts';
 
 /** What the probe learned about one kernel module. */
 export interface ModuleStatus {
@@ -53,9 +55,10 @@ export const modprobeModule: ModuleDefinition = {
   schema: {
     type: 'object',
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$' },
       state: { enum: ['present', 'absent'] },
-      params: { type: 'string' },
+      // Written into /etc/modprobe.d/<name>.conf as one `options` line: a newline would start a line of its own (`install … /bin/sh -c …`).
+      params: oneLineSchema,
       persistent: { enum: ['present', 'absent', 'disabled'] },
     },
     required: ['name'],
@@ -64,6 +67,8 @@ export const modprobeModule: ModuleDefinition = {
   async plan(args, ctx) {
     const name = String(args.name);
     const params = typeof args.params === 'string' ? args.params.trim() : '';
+    // Refused before the host is asked anything (decideModprobe checks again, for its other callers).
+    requireOneLine('params', params, `${OPTIONS_DIR}/${name}.conf`);
     const r = await ctx.run(modprobeProbeCommand(name), { readOnly: true });
     if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect module ${name}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
     const probed = parseModprobeProbe(r.stdout);
@@ -209,6 +214,9 @@ export type ModprobeDecision =
 /** Decides what to do for one module. Pure. */
 export function decideModprobe(req: ModprobeRequest, s: ModuleStatus): ModprobeDecision {
   const { name } = req;
+  // Both end up in lines of /etc/modprobe.d and /etc/modules-load.d; refused before anything is written.
+  requireOneLine('name', name, `${LOAD_DIR}/${name}.conf`);
+  requireOneLine('params', req.params, `${OPTIONS_DIR}/${name}.conf`);
   const loaded = s.sys || s.proc || s.builtin;
   const builtIn = s.builtin || (s.sys && !s.loadable);
   const diff: DiffEntry[] = [];
@@ -293,9 +301,9 @@ export function modprobeApplyScript(d: Extract<ModprobeDecision, { kind: 'change
     lines.push(
       `mkdir -p -- "$(dirname -- ${p})"`,
       `f=$(readlink -f -- ${p})`,
-      'tmp=$(mktemp "$(dirname -- "$f")/.fleetplay.XXXXXX")',
+      'tmp=$(mktemp -- "$(dirname -- "$f")/.fleetplay.XXXXXX")',
       `printf '%s' ${shellQuote(f.text)} > "$tmp"`,
-      'if [ -e "$f" ]; then chmod --reference="$f" "$tmp"; chown --reference="$f" "$tmp"; else chmod 0644 "$tmp"; fi',
+      'if [ -e "$f" ]; then chmod --reference="$f" -- "$tmp"; chown --reference="$f" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
       'mv -f -- "$tmp" "$f"',
     );
   }

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { shellQuote } from '../engine/quote.ts';
 import type { DiffEntry, ModuleContext, ModuleDefinition, PredictedState } from '../engine/types.ts';
 import { verifyUpload } from './lib/writeFile.ts';
+import { ONE_LINE_PATTERN, requireOneLine } from './lib/argumentRules.ts';
+import { oneLineSchema } from './lib/schemas.ts';
 
 /** What the probe read. */
 export interface SysctlStatus {
@@ -36,10 +38,12 @@ export const sysctlModule: ModuleDefinition = {
   schema: {
     type: 'object',
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_-]+([./][A-Za-z0-9_:@-]+)*$' },
-      value: { type: ['string', 'number', 'boolean'] },
+      // No leading '-': sysctl would read it as an option, and in a sysctl file it means "ignore errors".
+      name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*([./][A-Za-z0-9_:@-]+)*$' },
+      // `pattern` applies to a string value only: no newline, CR or NUL (one line of the file).
+      value: { type: ['string', 'number', 'boolean'], pattern: ONE_LINE_PATTERN },
       state: { enum: ['present', 'absent'] },
-      sysctl_file: { type: 'string', minLength: 1 },
+      sysctl_file: { ...oneLineSchema, minLength: 1 },
       reload: { type: 'boolean' },
       sysctl_set: { type: 'boolean' },
     },
@@ -52,6 +56,9 @@ export const sysctlModule: ModuleDefinition = {
     const name = String(args.name);
     const file = typeof args.sysctl_file === 'string' ? args.sysctl_file : '/etc/sysctl.conf';
     const present = args.state !== 'absent';
+    // Checked before normalizeValue, which would fold a newline into a space and hide it.
+    requireOneLine('name', name, file);
+    if (typeof args.value === 'string') requireOneLine('value', args.value, file);
     const value = present ? normalizeValue(args.value) : undefined;
     const manageLive = present && (args.reload !== false || args.sysctl_set === true);
     const r = await ctx.run(sysctlProbeCommand(name, file), { readOnly: true });
@@ -246,7 +253,7 @@ export interface SysctlChange {
 export function sysctlApplyScript(c: SysctlChange): string {
   const lines = ['set -e'];
   if (c.setLive) {
-    lines.push(`sysctl -w ${shellQuote(`${c.name}=${c.value}`)} >/dev/null`);
+    lines.push(`sysctl -w -- ${shellQuote(`${c.name}=${c.value}`)} >/dev/null`);
     // The kernel may refuse or clamp a value without an error: read it back.
     lines.push(`printf '@live=%s\\n' "$(base64 -w0 < ${shellQuote(`/proc/sys/${keyPath(c.name)}`)})"`);
   }
@@ -255,11 +262,11 @@ export function sysctlApplyScript(c: SysctlChange): string {
     lines.push(
       `mkdir -p -- "$(dirname -- ${f})"`,
       `f=$(readlink -f -- ${f})`,
-      'tmp=$(mktemp "$(dirname -- "$f")/.fleetplay.XXXXXX")',
+      'tmp=$(mktemp -- "$(dirname -- "$f")/.fleetplay.XXXXXX")',
       `trap 'rm -f -- "$tmp"' EXIT`,
       'cat > "$tmp"',
       ...verifyUpload('"$tmp"', c.content),
-      'if [ -e "$f" ]; then chmod --reference="$f" "$tmp"; chown --reference="$f" "$tmp"; else chmod 0644 "$tmp"; fi',
+      'if [ -e "$f" ]; then chmod --reference="$f" -- "$tmp"; chown --reference="$f" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
       'mv -f -- "$tmp" "$f"',
     );
   }

@@ -12,7 +12,6 @@
 // Check mode plans against what earlier tasks would leave: a dest directory they create, member paths
 // they write or remove, and a remote src they download (its manifest comes from the controller's cache
 // by the predicted sha256, else from streaming its origin URL); it records every member it would write.
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ApplyOutcome, DiffEntry, ModuleContext, ModuleDefinition, PredictedFile, ResultData } from '../engine/types.ts';
 import { describeDrift, expectedMode, findDrift, predictedMember, splitDrift, stateAfter, type CompareOptions, type Drift } from './lib/archiveCompare.ts';
@@ -23,9 +22,15 @@ import { archiveProbeScript, parseArchiveProbe, type DestMember, type MemberStat
 import { noDownloaderMessage, urlFileName, type FetchOptions } from './lib/download.ts';
 import { knownHashes, rememberHashes, under } from './lib/hashCache.ts';
 import { localManifest } from './lib/localManifest.ts';
+import { inspectControllerFile, MAX_ARCHIVE_BYTES, readControllerFile } from './lib/controllerFile.ts';
 import { cachedManifests, manifestBySha, rememberManifest, type CachedManifest } from './lib/manifestCache.ts';
+import { requireAccountName } from './lib/argumentRules.ts';
+import { accountNameSchema } from './lib/schemas.ts';
 
 const URL_RE = /^(https?|ftp):\/\//i;
+
+/** How a controller-side archive is read. */
+const ARCHIVE_LIMITS = { what: 'unarchive src', maxBytes: MAX_ARCHIVE_BYTES };
 
 /** The unarchive module. */
 export const unarchiveModule: ModuleDefinition = {
@@ -40,8 +45,8 @@ export const unarchiveModule: ModuleDefinition = {
       creates: { type: 'string', minLength: 1 },
       extra_opts: { type: 'array', items: { type: 'string' } },
       include: { type: 'array', items: { type: 'string', minLength: 1 } },
-      owner: { type: 'string', minLength: 1 },
-      group: { type: 'string', minLength: 1 },
+      owner: accountNameSchema,
+      group: accountNameSchema,
       list_files: { type: 'boolean' },
       validate_certs: { type: 'boolean' },
     },
@@ -51,6 +56,8 @@ export const unarchiveModule: ModuleDefinition = {
   async plan(args, ctx) {
     const src = String(args.src);
     const dest = String(args.dest);
+    // A bad owner or group is refused before the host is asked anything.
+    const own = owners(args);
     const isUrl = URL_RE.test(src);
     const format: ArchiveFormat | undefined = formatFromName(isUrl ? urlFileName(src) : src) ?? (isUrl ? undefined : { kind: 'tar', compression: 'auto' });
     if (!format) return { kind: 'failed', msg: `cannot tell the archive format of ${src} from its name (.tar.gz, .tgz, .tar.xz, .tar.bz2, .tar, .zip)` };
@@ -93,7 +100,9 @@ export const unarchiveModule: ModuleDefinition = {
       if (predictedSrc?.kind === 'stream') source = { kind: 'url', url: predictedSrc.url, fetch };
     } else {
       const file = ctx.resolveLocalPath(src, 'files');
-      if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return { kind: 'failed', msg: `${file} does not exist on the controller`, data };
+      // Only a regular file is read (a FIFO would block the controller, /dev/zero never ends).
+      const found = inspectControllerFile(file, ARCHIVE_LIMITS);
+      if (found.kind !== 'file') return { kind: 'failed', msg: found.kind === 'refused' ? found.problem : `${file} is a directory`, data };
       let manifest;
       try {
         manifest = await localManifest(file, spec);
@@ -159,7 +168,7 @@ export const unarchiveModule: ModuleDefinition = {
 
     data.archive_sha256 = archiveSha;
     if (args.list_files === true) data.files = entries.map((e) => displayName(e.name));
-    const opts = { root: probe.uid === 0, umask: probe.umask, ...owners(args) };
+    const opts = { root: probe.uid === 0, umask: probe.umask, ...own };
     const drift = findDrift(probe.members, opts);
     const files = entries.filter((e) => e.kind !== 'd').length;
     const split = splitDrift(drift);
@@ -176,7 +185,7 @@ export const unarchiveModule: ModuleDefinition = {
       : remoteSrc
         ? { kind: 'remote', path: src }
         : { kind: 'controller', bytes: Buffer.alloc(0) };
-    const job: ExtractJob = { source: extractSource, archiveSha, dest, spec, drift, ...owners(args) };
+    const job: ExtractJob = { source: extractSource, archiveSha, dest, spec, drift, ...own };
     const destOf = new Map(probe.members.map((m) => [m.entry.name, m.dest] as const));
     if (ctx.check) recordExtraction(ctx, { dest, drift, destOf, entries, opts });
     return {
@@ -240,7 +249,7 @@ function recordExtraction(
 }
 
 async function extract(ctx: ModuleContext, job: ExtractJob, localFile: string | undefined, report: { files: number; dest: string; data: ResultData }): Promise<ApplyOutcome> {
-  if (job.source.kind === 'controller' && localFile) job.source = { kind: 'controller', bytes: readFileSync(localFile) };
+  if (job.source.kind === 'controller' && localFile) job.source = { kind: 'controller', bytes: readControllerFile(localFile, ARCHIVE_LIMITS) };
   const r = await ctx.run(extractScript(job), { stdin: extractStdin(job) });
   if (r.exitCode === 0) rememberHashes(ctx, r.stdout);
   const err = r.stderr.trim();
@@ -300,6 +309,7 @@ function strings(v: unknown): string[] {
 }
 
 function owners(args: Record<string, unknown>): { owner?: string; group?: string } {
+  for (const key of ['owner', 'group'] as const) if (typeof args[key] === 'string') requireAccountName(key, args[key]);
   return {
     ...(typeof args.owner === 'string' ? { owner: args.owner } : {}),
     ...(typeof args.group === 'string' ? { group: args.group } : {}),

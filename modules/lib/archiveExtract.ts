@@ -1,12 +1,13 @@
 // unarchive's change: unpack the archive into a staging directory inside dest, then move only the
 // members that differ into place, each with one rename (so a running binary is replaced atomically and
 // an unchanged file keeps its inode). A failure leaves dest as it was, minus members already moved.
-import { shellCommand, shellQuote } from '../../engine/quote.ts';
+import { operandPath, shellCommand, shellQuote } from '../../engine/quote.ts';
 import type { Drift } from './archiveCompare.ts';
-import { tarCompressionFlag } from './archiveFormat.ts';
+import { tarCompressionFlag, zipMemberArg } from './archiveFormat.ts';
 import type { ManifestSpec } from './archiveManifest.ts';
 import { fetchCommand, type FetchOptions } from './download.ts';
 import { writtenLine } from './hashCache.ts';
+import { ownerSpec } from './attributes.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
 
 /** Where apply gets the archive: the host's file, a download by the host, or bytes sent from the controller. */
@@ -33,7 +34,7 @@ export const EXTRACT_EXIT = { fetch: 66, changed: 67, unpack: 68 } as const;
 /** The script; its stdin is extractStdin(job). */
 export function extractScript(job: ExtractJob): string {
   const src = job.source;
-  const owner = job.owner || job.group ? `${job.owner ?? ''}${job.group ? `:${job.group}` : ''}` : '';
+  const owner = ownerSpec(job);
   const lines = [
     'set -e',
     SHA256_PROBE,
@@ -44,23 +45,24 @@ export function extractScript(job: ExtractJob): string {
     'list=; while IFS= read -r line; do [ "$line" = . ] && break; list="$list$line\n"; done',
     `trap 'rm -rf -- "$stage"; ${src.kind === 'remote' ? '' : 'rm -f -- "$arch"'}' EXIT`,
   ];
-  if (src.kind === 'remote') lines.push(`arch=${shellQuote(src.path)}`);
+  // unzip has no `--`: a relative archive path starting with '-' gets './' in front.
+  if (src.kind === 'remote') lines.push(`arch=${shellQuote(operandPath(src.path))}`);
   else lines.push('arch=$(mktemp "${TMPDIR:-/tmp}/fleetplay-unarchive.XXXXXX")');
   if (src.kind === 'controller') lines.push('cat > "$arch"');
   if (src.kind === 'url') lines.push(`FP_TOOL=${src.tool}`, `${fetchCommand(src.url, '"$arch"', src.fetch)} || exit ${EXTRACT_EXIT.fetch}`);
   lines.push(
     `asum=$($FP_SHA < "$arch" | cut -c1-64); [ "$asum" = ${job.archiveSha} ] || { echo "archive_sha=$asum"; exit ${EXTRACT_EXIT.changed}; }`,
-    'stage=$(mktemp -d "$D/.fleetplay-unarchive.XXXXXX")',
+    'stage=$(mktemp -d -- "$D/.fleetplay-unarchive.XXXXXX")',
     `${unpackCommand(job.spec)} || exit ${EXTRACT_EXIT.unpack}`,
     `printf "$list" | while IFS="$tab" read -r act mode val name; do`,
     '  t="$D/$name"',
     '  case $act in',
-    '    d) if [ ! -d "$t" ]; then mkdir -p -- "$t"; [ "$mode" = - ] || chmod "$mode" -- "$t"; fi ;;',
+    '    d) if [ ! -d "$t" ]; then mkdir -p -- "$t"; [ "$mode" = - ] || chmod -- "$mode" "$t"; fi ;;',
     // The parent by parameter expansion, and mkdir only when missing: two forks fewer per member.
     '    m) p=${t%/*}; [ -d "$p" ] || mkdir -p -- "$p"; mv -fT -- "$stage/$name" "$t" ;;',
     '    h) p=${t%/*}; [ -d "$p" ] || mkdir -p -- "$p"; ln -f -- "$D/$val" "$stage/.fleetplay-link"; mv -fT -- "$stage/.fleetplay-link" "$t" ;;',
     '  esac',
-    owner ? `  chown -h ${shellQuote(owner)} -- "$t"` : '  :',
+    owner ? `  chown -h -- ${shellQuote(owner)} "$t"` : '  :',
     // A regular file moved into place has the member's content: its sha256 is `val`.
     `  if [ "$act" = m ] && [ -f "$t" ] && [ ! -L "$t" ]; then ${writtenLine('"$t"', '"$val"')}; fi`,
     'done',
@@ -92,7 +94,7 @@ function escapeForPrintf(s: string): string {
 
 function unpackCommand(spec: ManifestSpec): string {
   if (spec.format.kind === 'zip') {
-    return `unzip -q -o "$arch" ${spec.include.length ? `${shellCommand(...spec.include)} ` : ''}-d "$stage"`;
+    return `unzip -q -o "$arch" ${spec.include.length ? `${shellCommand(...spec.include.map(zipMemberArg))} ` : ''}-d "$stage"`;
   }
   const flag = tarCompressionFlag(spec.format);
   return [

@@ -55,6 +55,15 @@ export function requiredPrograms(format: ArchiveFormat): string[] {
   }
 }
 
+/**
+ * A member name or pattern as an unzip argument. unzip has no `--` and reads `-d…` and `-x` among the
+ * member arguments as options; its arguments are wildcard patterns, so a leading '-' becomes `[-]`,
+ * which matches exactly '-'.
+ */
+export function zipMemberArg(pattern: string): string {
+  return pattern.startsWith('-') ? `[-]${pattern.slice(1)}` : pattern;
+}
+
 /** A short name for results (Ansible reports a handler such as TgzArchive). */
 export function formatLabel(format: ArchiveFormat): string {
   return format.kind === 'zip' ? 'ZipArchive' : format.compression === 'none' || format.compression === 'auto' ? 'TarArchive' : 'TgzArchive';

@@ -1,7 +1,7 @@
 // An archive's manifest: every member as dest will see it (after --strip-components etc.), with its
 // type, mode, size and sha256, read in one streaming pass without writing anything.
 import { shellCommand, shellQuote } from '../../engine/quote.ts';
-import { tarCompressionFlag, type ArchiveFormat } from './archiveFormat.ts';
+import { tarCompressionFlag, zipMemberArg, type ArchiveFormat } from './archiveFormat.ts';
 
 /** One archive member. f: regular file (value = sha256), d: directory, l: symlink (value = target),
  * h: hard link (value = the member it links to), o: anything else. Mode is four octal digits. */
@@ -40,7 +40,7 @@ const TO_COMMAND = `printf 'F %s %s %s x %s\\n' "$TAR_MODE" "$TAR_SIZE" "$($FP_S
 
 /**
  * Shell pipeline printing the manifest records of the archive `input` (an already-quoted path, or '-'
- * for stdin; zip needs a path). Needs SHA256_PROBE first and fd 3 open: it writes `manifest_rc=<n>` there.
+ * for stdin; zip needs a path, which must not start with '-': see operandPath). Needs SHA256_PROBE first and fd 3 open: it writes `manifest_rc=<n>` there.
  */
 export function manifestPipeline(spec: ManifestSpec, input: string): string {
   if (spec.format.kind === 'zip') return zipManifest(spec, input);
@@ -58,9 +58,10 @@ export function manifestPipeline(spec: ManifestSpec, input: string): string {
 
 function zipManifest(spec: ManifestSpec, input: string): string {
   // unzip treats member arguments as wildcard patterns; escape the names it prints before reusing them.
-  const esc = `$(printf '%s' "$name" | sed 's/[][*?\\\\]/\\\\&/g')`;
+  // A leading '-' becomes [-] (zipMemberArg): unzip has no `--` and reads `-d…` or `-x` there as options.
+  const esc = `$(printf '%s' "$name" | sed 's/[][*?\\\\]/\\\\&/g; s/^-/[-]/')`;
   return [
-    `{ unzip -Z ${input}${spec.include.length ? ` ${shellCommand(...spec.include)}` : ''}; echo "#rc $?"; } |`,
+    `{ unzip -Z ${input}${spec.include.length ? ` ${shellCommand(...spec.include.map(zipMemberArg))}` : ''}; echo "#rc $?"; } |`,
     'while read -r perm ver os size tb meth date time name; do',
     '  case $perm in "#rc") echo "manifest_rc=$ver" >&3; continue ;; esac',
     '  case $ver in [0-9]*.[0-9]*) ;; *) continue ;; esac',

@@ -1,7 +1,7 @@
 // unarchive's read-only probe: one remote command that checks `creates`, dest and the needed programs,
 // identifies the archive by sha256, gets its manifest (from the controller's cache when the sha256
 // matches, else by streaming the archive once) and reports each member's state under dest.
-import { shellQuote } from '../../engine/quote.ts';
+import { operandPath, shellQuote } from '../../engine/quote.ts';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
 import { manifestPipeline, parseManifestRecord } from './archiveManifest.ts';
 import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
@@ -105,7 +105,8 @@ export function archiveProbeScript(req: ArchiveProbeRequest): string {
   }
   let fresh: string;
   if (src.kind === 'remote') {
-    const a = shellQuote(src.path);
+    // unzip -Z has no `--`: a relative path starting with '-' gets './' in front.
+    const a = shellQuote(operandPath(src.path));
     lines.push(`if [ ! -f ${a} ]; then echo src=missing; exit 0; fi`, `fp_sum ${a}; asum=$FP_SUM`, 'echo "archive_sha=$asum"');
     fresh = manifestPipeline(req.spec, a);
   } else {

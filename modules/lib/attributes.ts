@@ -1,6 +1,7 @@
 // Mode/owner/group handling shared by the file-writing modules.
 import { shellQuote } from '../../engine/quote.ts';
 import type { DiffEntry } from '../../engine/types.ts';
+import { requireAccountName } from './argumentRules.ts';
 
 /** Wanted attributes of a path; undefined means "leave as is". */
 export interface WantedAttributes {
@@ -18,9 +19,13 @@ export function normalizeMode(value: unknown): string | undefined {
   return s.replace(/^0(?=[0-7]{4}$)/, '').padStart(4, '0');
 }
 
-/** Reads mode/owner/group out of module arguments. */
+/** Reads mode/owner/group out of module arguments; an owner or group chown could misread is refused. */
 export function wantedAttributes(args: Record<string, unknown>): WantedAttributes {
   const mode = normalizeMode(args.mode);
+  for (const key of ['owner', 'group'] as const) {
+    const v = args[key];
+    if (typeof v === 'string') requireAccountName(key, v);
+  }
   return {
     ...(mode ? { mode } : {}),
     ...(typeof args.owner === 'string' ? { owner: args.owner } : {}),
@@ -44,11 +49,20 @@ export function attributeDiffs(
   return out;
 }
 
-/** Shell commands that set the wanted attributes; `word` is an already-quoted shell word (path or "$tmp"). */
+/** chown's `owner:group` operand for the wanted owner and/or group ('' when neither is wanted). */
+export function ownerSpec(wanted: { owner?: string; group?: string }): string {
+  return wanted.owner || wanted.group ? `${wanted.owner ?? ''}${wanted.group ? `:${wanted.group}` : ''}` : '';
+}
+
+/**
+ * Shell commands that set the wanted attributes; `word` is an already-quoted shell word (path or "$tmp").
+ * `--` ends the options, so neither the owner nor the path can be read as one (`--reference=/etc/shadow`).
+ */
 export function attributeCommands(word: string, wanted: WantedAttributes): string[] {
   const p = word;
   const cmds: string[] = [];
-  if (wanted.owner || wanted.group) cmds.push(`chown ${shellQuote(`${wanted.owner ?? ''}${wanted.group ? `:${wanted.group}` : ''}`)} ${p}`);
-  if (wanted.mode) cmds.push(`chmod ${wanted.mode} ${p}`);
+  const owner = ownerSpec(wanted);
+  if (owner) cmds.push(`chown -- ${shellQuote(owner)} ${p}`);
+  if (wanted.mode) cmds.push(`chmod -- ${wanted.mode} ${p}`);
   return cmds;
 }

@@ -1,4 +1,8 @@
 // deb822 apt sources: the file a repository is written to, and its stanza text.
+import { listWordProblem, oneLineProblem } from './argumentRules.ts';
+
+/** signed_by: a keyring path on one line, or anything else without NUL (an armored key block has lines). */
+export const SIGNED_BY_PATTERN = '^(/[^\\n\\r\\x00]*|[^/\\x00][^\\x00]*)$';
 
 /** One repository as deb822 fields (lists are space-separated in the file). */
 export interface Deb822Source {
@@ -28,6 +32,23 @@ export function sourcesFileName(name: string): string {
 /** Problems that make a source unusable, before anything is written (empty when it is fine). */
 export function sourceProblems(s: Deb822Source): string[] {
   const out: string[] = [];
+  // Every value is (part of) one line of the file: a newline would write a field of its own.
+  const file = `${SOURCES_DIR}/${sourcesFileName(s.name)}`;
+  const lists = { types: s.types, uris: s.uris, suites: s.suites, components: s.components, architectures: s.architectures, languages: s.languages };
+  for (const [arg, items] of Object.entries(lists)) {
+    for (const item of items) {
+      const problem = listWordProblem(arg, item, file);
+      if (problem) out.push(problem);
+    }
+  }
+  const nameProblem = oneLineProblem('name', s.name, file);
+  if (nameProblem) out.push(nameProblem);
+  if (s.signedBy !== undefined && s.signedBy.startsWith('/')) {
+    const problem = oneLineProblem('signed_by', s.signedBy, file);
+    if (problem) out.push(problem);
+  }
+  if (s.signedBy?.includes('\0')) out.push(`argument 'signed_by' contains a NUL character; refused before anything is written`);
+  if (out.length > 0) return out;
   if (s.uris.length === 0) out.push('uris is required with state: present');
   if (s.suites.length === 0) out.push('suites is required with state: present');
   const flat = s.suites.filter((x) => x.endsWith('/'));
@@ -66,7 +87,8 @@ export function renderSource(s: Deb822Source): string {
 // A multi-line field continues on lines that start with a space; an empty line inside is " .".
 function signedByValue(key: string): string {
   if (key.startsWith('/')) return key;
-  const body = key.trim().split(/\r?\n/).map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
+  // Any line break (\r\n, \n or a lone \r) ends a line: every line is indented, so none starts a field.
+  const body = key.trim().split(/\r\n|\r|\n/).map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
   return `\n${body.join('\n')}`;
 }
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { shellQuote } from '../../engine/quote.ts';
+import { operandPath, shellQuote } from '../../engine/quote.ts';
 import { manifestPipeline, parseManifestRecord, type ManifestEntry, type ManifestSpec } from './archiveManifest.ts';
 import { cachedManifests, rememberManifest, type CachedManifest } from './manifestCache.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
@@ -41,7 +41,7 @@ export async function localManifest(file: string, spec: ManifestSpec): Promise<C
 }
 
 function computeManifest(file: string, spec: ManifestSpec): Promise<ManifestEntry[]> {
-  const script = `${SHA256_PROBE}\n{ ${manifestPipeline(spec, shellQuote(file))}; } 3>&1`;
+  const script = `${SHA256_PROBE}\n{ ${manifestPipeline(spec, shellQuote(operandPath(file)))}; } 3>&1`;
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -1,4 +1,5 @@
 // JSON Schema fragments shared by module argument schemas.
+import { ACCOUNT_NAME_PATTERN, LIST_WORD_PATTERN, ONE_LINE_PATTERN } from './argumentRules.ts';
 
 /** A file mode: a YAML octal number (0644 → 420) or an octal string ("0644"). */
 export const modeSchema = {
@@ -11,4 +12,20 @@ export const modeSchema = {
 /** A string or a list of strings (Ansible accepts both for names and conditions). */
 export const stringOrList = {
   anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+} as const;
+
+/** An owner or group for chown: never starting with '-', no ':', no whitespace (see argumentRules.ts). */
+export const accountNameSchema = { type: 'string', minLength: 1, pattern: ACCOUNT_NAME_PATTERN } as const;
+
+/** A string written as one line of a config file: no newline, carriage return or NUL. */
+export const oneLineSchema = { type: 'string', pattern: ONE_LINE_PATTERN } as const;
+
+/**
+ * A space-separated list field of one config line: a string of words, or a list of single words. Not an
+ * anyOf: `pattern` only applies to strings and `items` only to lists, so a bad item is the only error reported.
+ */
+export const wordListSchema = {
+  type: ['string', 'array'],
+  pattern: ONE_LINE_PATTERN,
+  items: { type: 'string', pattern: LIST_WORD_PATTERN },
 } as const;

@@ -1,6 +1,6 @@
 // Writes a remote file atomically: temp file beside the target, attributes set, then rename.
 import { createHash } from 'node:crypto';
-import { shellQuote } from '../../engine/quote.ts';
+import { operandPath, shellQuote } from '../../engine/quote.ts';
 import type { ModuleContext } from '../../engine/types.ts';
 import { attributeCommands, type WantedAttributes } from './attributes.ts';
 
@@ -21,15 +21,16 @@ export async function writeRemoteFile(
 
 /** The script writeRemoteFile runs; its stdin must be `content`. */
 export function writeFileScript(dest: string, content: string | Buffer, wanted: WantedAttributes): string {
-  const d = shellQuote(dest);
+  // A relative dest starting with '-' gets './' in front: the temp file beside it then cannot look like an option either.
+  const d = shellQuote(operandPath(dest));
   return [
     'set -e',
     `dir=$(dirname -- ${d})`,
-    `tmp=$(mktemp "$dir/.fleetplay.XXXXXX")`,
+    `tmp=$(mktemp -- "$dir/.fleetplay.XXXXXX")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     'cat > "$tmp"',
     ...verifyUpload('"$tmp"', content),
-    `if [ -e ${d} ]; then chmod --reference=${d} "$tmp"; chown --reference=${d} "$tmp"; else chmod 0644 "$tmp"; fi`,
+    `if [ -e ${d} ]; then chmod --reference=${d} -- "$tmp"; chown --reference=${d} -- "$tmp"; else chmod 0644 -- "$tmp"; fi`,
     ...attributeCommands('"$tmp"', wanted),
     `mv -f -- "$tmp" ${d}`,
     'trap - EXIT',

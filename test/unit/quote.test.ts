@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../engine/connection/local.ts';
-import { shellCommand, shellQuote } from '../../engine/quote.ts';
+import { operandPath, shellCommand, shellQuote } from '../../engine/quote.ts';
 import { splitCommandLine, splitFreeForm } from '../../modules/lib/argv.ts';
 
 const hostile = [
@@ -41,6 +41,23 @@ describe('shellQuote', () => {
     const conn = new LocalConnection('local');
     const r = await conn.exec(`${shellCommand('printf', '[%s]', ...hostile)}`);
     expect(r.stdout).toBe(hostile.map((v) => `[${v}]`).join(''));
+  });
+});
+
+describe('operandPath', () => {
+  it('puts ./ before a path that would read as an option, and leaves others alone', () => {
+    expect(operandPath('-P')).toBe('./-P');
+    expect(operandPath('-')).toBe('./-');
+    expect(operandPath('--reference=/etc/shadow')).toBe('./--reference=/etc/shadow');
+    expect(operandPath('/etc/x')).toBe('/etc/x');
+    expect(operandPath('rel/-x')).toBe('rel/-x');
+  });
+
+  it('makes `cd` go to a directory named "-" instead of $OLDPWD in dash', async () => {
+    const conn = new LocalConnection('local');
+    const r = await conn.exec(`d=$(mktemp -d) && mkdir -- "$d/-" && cd -- "$d" && cd /tmp && cd -- "$d" && cd -- ${shellQuote(operandPath('-'))} && pwd && rm -rf -- "$d"`);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toMatch(/\/-$/);
   });
 });
 

@@ -59,10 +59,10 @@ describe('checksum arguments and upstream checksum files', () => {
 });
 
 describe('fetch command', () => {
-  it('quotes the URL and honours validate_certs and the timeout for both tools', () => {
+  it('quotes the URL after `--` and honours validate_certs and the timeout for both tools', () => {
     const cmd = fetchCommand("https://h/it's.tgz", '"$tmp"', { timeoutSec: 7, validateCerts: false });
-    expect(cmd).toContain(`curl -fsSL --connect-timeout 7 --speed-time 7 --speed-limit 1 -k -o "$tmp" 'https://h/it'\\''s.tgz'`);
-    expect(cmd).toContain(`wget -nv --tries=1 --timeout=7 --no-check-certificate -O "$tmp" 'https://h/it'\\''s.tgz'`);
+    expect(cmd).toContain(`curl -fsSL --connect-timeout 7 --speed-time 7 --speed-limit 1 -k -o "$tmp" -- 'https://h/it'\\''s.tgz'`);
+    expect(cmd).toContain(`wget -nv --tries=1 --timeout=7 --no-check-certificate -O "$tmp" -- 'https://h/it'\\''s.tgz'`);
     expect(fetchCommand('https://h/x', '-', { timeoutSec: 10, validateCerts: true })).not.toMatch(/ -k |no-check-certificate/);
   });
 });
@@ -236,7 +236,7 @@ describe('download script', () => {
     expect(s).toContain('FP_TOOL=wget');
     expect(s).toContain(`trap 'rm -f -- "$tmp"' EXIT`);
     const verify = s.indexOf(`[ "$sum" = ${A} ] || exit 65`);
-    const chmod = s.indexOf('chmod 0755 "$tmp"');
+    const chmod = s.indexOf('chmod -- 0755 "$tmp"');
     const rename = s.indexOf('mv -f -- "$tmp" /opt/x.tgz');
     expect(verify).toBeGreaterThan(0);
     expect(chmod).toBeGreaterThan(verify);

@@ -155,7 +155,7 @@ describe('unarchive in check mode', () => {
     const sent: Sent[] = [];
     const out = `uid=0\numask=0022\ntool=curl\nfetch_rc=0\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(absent).join('\n')}\n`;
     const plan = await unarchiveModule.plan(args, checkCtx(out, predicted, sent));
-    expect(sent[0]?.command).toContain(`-o - ${URL}`);
+    expect(sent[0]?.command).toContain(`-o - -- ${URL}`);
     expect(sent[0]?.command).not.toContain('mktemp');
     expect(plan.kind).toBe('change');
     // The manifest is now cached: a second plan sends it and needs no stream to succeed.

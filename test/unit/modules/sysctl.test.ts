@@ -90,7 +90,7 @@ describe('sysctl plan', () => {
     const plan = (await sysctlModule.plan(args, host)) as Extract<Plan, { kind: 'change' }>;
     expect(plan).toMatchObject({ kind: 'change', msg: 'set net.ipv4.ip_forward = 1 live (was 0)', diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }] });
     expect(await plan.apply()).toEqual({ kind: 'changed', msg: 'set net.ipv4.ip_forward = 1 live (was 0)' });
-    expect(host.commands[1]).toBe(`set -e\nsysctl -w net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`);
+    expect(host.commands[1]).toBe(`set -e\nsysctl -w -- net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`);
   });
 
   it('leaves the live value alone with reload: false, and sets it with sysctl_set', async () => {
