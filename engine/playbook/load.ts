@@ -4,19 +4,24 @@ import { FleetError } from '../errors.ts';
 import { isTemplated } from '../template/render.ts';
 import type { PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
+import { normalizeKeywords } from './keywords.ts';
 import { Problems } from './problems.ts';
 import { playSchema } from './schema.ts';
 import { checkSchema } from './schemaCheck.ts';
 import { parseTaskList, type ParseContext } from './tasks.ts';
+import { describeValue } from './wording.ts';
 
 /** Loads and validates `file`. Throws one FleetError listing every problem, each with file:line:column. */
 export function loadPlaybook(file: string): Playbook {
   const full = path.resolve(file);
   const yaml = loadYamlFile(full, 'playbook');
   const problems = new Problems();
-  const ctx: ParseContext = { problems, including: [full] };
+  const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full) };
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
-    problems.add(yaml, [], 'a playbook is a list of plays (each with at least `hosts:`)');
+    const value = yaml.value;
+    // A single play written without its leading `- ` is the usual cause of a mapping here.
+    const hint = value && typeof value === 'object' && !Array.isArray(value) && 'hosts' in value ? '; start the play with `- hosts:`' : '';
+    problems.add(yaml, [], `a playbook is a list of plays (each with at least \`hosts:\`), got ${describeValue(value)}${hint}`);
     problems.throwIfAny();
   }
   const plays = (yaml.value as unknown[]).map((raw, i) => parsePlay(yaml, i, raw, ctx));
@@ -26,10 +31,10 @@ export function loadPlaybook(file: string): Playbook {
 
 function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContext): PlayDef | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    ctx.problems.add(yaml, [index], 'a play must be a mapping with at least `hosts:`');
+    ctx.problems.add(yaml, [index], `play ${index + 1} of the playbook must be a mapping (a play with at least \`hosts:\`), got ${describeValue(raw)}`);
     return undefined;
   }
-  const play = raw as Record<string, unknown>;
+  const play = normalizeKeywords(yaml, [index], raw as Record<string, unknown>, ctx.problems);
   if ('import_playbook' in play) {
     ctx.problems.add(yaml, [index, 'import_playbook'], 'import_playbook is not supported yet', 'key');
     return undefined;
@@ -63,7 +68,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContex
   const handlers = parseTaskList(yaml, [index, 'handlers'], play.handlers, ctx);
   handlers.forEach((h, i) => {
     if (h.kind === 'task') def.handlers.push(h);
-    else ctx.problems.add(yaml, [index, 'handlers', i], 'handlers must be plain tasks (no block or include)');
+    else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a plain task (no block or include)`);
   });
   checkVarsFiles(yaml, index, def, ctx);
   checkNotify(yaml, index, def, ctx);

@@ -21,6 +21,24 @@ export class Problems {
     this.list.push({ message, location, excerpt: yaml.excerpt(location) });
   }
 
+  /**
+   * Records a problem at character `offset` of the string `text` found at `path`: the column moves
+   * along the line when the YAML writes the string plainly or in simple quotes on one line, and stays
+   * at the start of the value otherwise (block scalars, escapes).
+   */
+  addInString(yaml: YamlFile, path: ReadonlyArray<string | number>, text: string, offset: number | undefined, message: string): void {
+    const start = yaml.locate(path);
+    let location = start;
+    if (offset !== undefined && offset >= 0 && offset < text.length) {
+      const line = yaml.source.split('\n')[start.line - 1] ?? '';
+      const rest = line.slice(start.column - 1);
+      const head = text.slice(0, offset + 1);
+      if (rest.startsWith(head)) location = { ...start, column: start.column + offset };
+      else if (/^["']/.test(rest) && rest.slice(1).startsWith(head)) location = { ...start, column: start.column + 1 + offset };
+    }
+    this.list.push({ message, location, excerpt: yaml.excerpt(location) });
+  }
+
   /** Records a problem at a known location, reading the excerpt from that file. */
   at(location: SourceLocation, message: string): void {
     let excerpt = '';

@@ -1,17 +1,32 @@
-// JSON Schemas (ajv) for the structure of plays and the keywords of tasks.
+// JSON Schemas (ajv) for the structure of plays and the keywords of tasks. A `description` beside a
+// type is what messages say is expected ("keyword 'loop' must be a list, …, got the number 42").
 
+const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a variable name (letters, digits and _, not starting with a digit)' };
 const condition = {
   anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'number' }, { type: 'array', items: { type: ['string', 'boolean', 'number'] } }],
+  description: 'a condition (an expression, true or false, or a list of them)',
 };
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
-const taskList = { type: 'array', items: { type: 'object' } };
-const varsMap = { type: 'object' };
+// Ansible takes numbers as tags (`tags: [1, 2]`), and a string is split at commas (see keywords.ts).
+const tagList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'integer'] } }], description: 'a tag, tags separated by commas, or a list of tags' };
+// Entries of a task list are checked one by one by parseTaskList, which names the item ("task 2 of tasks").
+const taskList = {};
+const varsMap = { type: 'object', description: 'a mapping of variable names to values' };
+const loopItems = { type: 'array', description: 'a list, or a template that renders to one ("{{ packages }}")' };
+// with_items: a scalar is one item, as in Ansible (keywords.ts wraps it); a mapping is refused.
+const withItems = { type: 'array', description: 'a list (a mapping would loop over its keys)' };
+const loopControl = {
+  type: 'object',
+  properties: { loop_var: identifier, index_var: identifier, label: { type: ['string', 'number'] } },
+  additionalProperties: false,
+  description: 'a mapping (loop_var, index_var, label)',
+};
 
 /** Keywords valid on every task-like entry (task, block, include). */
 const scopeKeywords = {
   name: { type: 'string' },
   when: condition,
-  tags: stringList,
+  tags: tagList,
   become: { type: 'boolean' },
   become_user: { type: 'string' },
   vars: varsMap,
@@ -23,16 +38,12 @@ const scopeKeywords = {
 /** Keywords of a plain task (the one remaining key names the module). */
 export const taskKeywords: Record<string, unknown> = {
   ...scopeKeywords,
-  args: { type: 'object' },
-  loop: {},
-  with_items: {},
-  with_list: {},
-  loop_control: {
-    type: 'object',
-    properties: { loop_var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, index_var: { type: 'string' }, label: { type: 'string' } },
-    additionalProperties: false,
-  },
-  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  args: { type: 'object', description: 'a mapping of module arguments' },
+  loop: loopItems,
+  with_items: withItems,
+  with_list: withItems,
+  loop_control: loopControl,
+  register: identifier,
   notify: stringList,
   listen: stringList,
   changed_when: condition,
@@ -58,11 +69,12 @@ export const includeKeywords: Record<string, unknown> = {
   ...scopeKeywords,
   include_tasks: { anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false }] },
   import_tasks: { type: 'string' },
-  'ansible.builtin.include_tasks': { anyOf: [{ type: 'string' }, { type: 'object' }] },
+  'ansible.builtin.include_tasks': { anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false }] },
   'ansible.builtin.import_tasks': { type: 'string' },
-  loop: {},
-  with_items: {},
-  loop_control: taskKeywords.loop_control,
+  loop: loopItems,
+  with_items: withItems,
+  with_list: withItems,
+  loop_control: loopControl,
 };
 
 /** Schema of one play. */
@@ -76,12 +88,12 @@ export const playSchema = {
     become: { type: 'boolean' },
     become_user: { type: 'string' },
     gather_facts: { type: 'boolean' },
-    tags: stringList,
+    tags: tagList,
     serial: {
       anyOf: [
         { type: 'integer', minimum: 1 },
-        { type: 'string', pattern: '^(\\d+%?|.*\\{\\{.*)$' },
-        { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\d+%?$' }] } },
+        { type: 'string', pattern: '^(\\d+%?|.*\\{\\{.*)$', description: 'a count, a percentage ("30%") or a template' },
+        { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\d+%?$', description: 'a count or a percentage ("30%")' }] } },
       ],
     },
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
@@ -94,6 +106,3 @@ export const playSchema = {
   required: ['hosts'],
   additionalProperties: false,
 } as const;
-
-/** Schema of a whole playbook file: a list of plays. */
-export const playbookSchema = { type: 'array', minItems: 1, items: { type: 'object' } } as const;

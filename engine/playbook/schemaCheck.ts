@@ -2,6 +2,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isTemplated } from '../template/render.ts';
 import { loadValidator } from './validatorCache.ts';
+import { describeValue, jsonType, orList, subjectOf, typeWords, valueAt } from './wording.ts';
 
 /** One schema violation at a path (relative to the validated value). */
 export interface SchemaIssue {
@@ -10,13 +11,15 @@ export interface SchemaIssue {
   message: string;
 }
 
+type Schema = Record<string, unknown>;
+
 const cache = new WeakMap<object, ValidateFunction>();
 
 /**
  * Validates `value` against `schema`. `what` names the thing in messages ("module 'copy'", "play").
  * Type errors on templated strings ("{{ x }}") are ignored here: they are checked after rendering.
  */
-export function checkSchema(schema: Record<string, unknown>, value: unknown, what: string, argWord = 'argument'): SchemaIssue[] {
+export function checkSchema(schema: Schema, value: unknown, what: string, argWord = 'argument'): SchemaIssue[] {
   let validate = cache.get(schema);
   if (!validate) {
     validate = loadValidator(schema).validate;
@@ -27,62 +30,140 @@ export function checkSchema(schema: Record<string, unknown>, value: unknown, wha
   // An unknown key is usually a typo; "missing x" or "needs one of" at the same place is its echo.
   const typoAt = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
   errors = errors.filter((e) => !typoAt.has(e.instancePath) || !['required', 'oneOf', 'anyOf', 'if'].includes(e.keyword));
+  errors = pruneBranches(errors, value, schema);
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
     const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
     byPath.set(key, [...(byPath.get(key) ?? []), e]);
   }
   const issues: SchemaIssue[] = [];
-  for (const group of byPath.values()) issues.push(describe(group, schema, what, argWord));
+  for (const group of byPath.values()) issues.push(describe(group, { root: schema, value, what, argWord }));
   return issues;
 }
 
-function describe(group: ErrorObject[], rootSchema: Record<string, unknown>, what: string, argWord: string): SchemaIssue {
+/**
+ * An anyOf/oneOf fails with one error per branch. Only one branch is what the author meant: the one
+ * whose type fits the value (a list for `tags: [1, {}]`), so only its errors are kept; when no branch
+ * fits, the anyOf itself says which types would.
+ */
+function pruneBranches(errors: ErrorObject[], value: unknown, root: Schema): ErrorObject[] {
+  let kept = errors;
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
+    const branches = schemaNode(root, e.schemaPath);
+    if (!Array.isArray(branches)) continue;
+    const inBranch = (x: ErrorObject, k: number) => x.schemaPath.startsWith(`${e.schemaPath}/${k}/`);
+    const inAny = (x: ErrorObject) => x.schemaPath.startsWith(`${e.schemaPath}/`);
+    const type = jsonType(valueAt(value, pointerToPath(e.instancePath)));
+    const fits = branches.map((b, k) => ({ k, b: b as Schema })).filter(({ b }) => admits(b, type) && !requiredOnly(b));
+    if (fits.length === 1 && !branches.every((b) => requiredOnly(b as Schema))) {
+      const k = fits[0]!.k;
+      kept = kept.filter((x) => x !== e && (!inAny(x) || inBranch(x, k)));
+    } else {
+      kept = kept.filter((x) => !inAny(x));
+    }
+  }
+  return kept;
+}
+
+interface Context {
+  root: Schema;
+  value: unknown;
+  what: string;
+  argWord: string;
+}
+
+function describe(group: ErrorObject[], c: Context): SchemaIssue {
   const first = group.find((e) => e.keyword === 'additionalProperties') ?? group.find((e) => e.keyword === 'required') ?? group[0]!;
   const path = pointerToPath(first.instancePath);
-  const name = path.length ? String(path[path.length - 1]) : '';
+  const subject = subjectOf(path, c.argWord, c.what);
+  const got = describeValue(valueAt(c.value, path));
+  const node = schemaNode(c.root, first.schemaPath);
+  const parent = schemaNode(c.root, first.schemaPath.replace(/\/[^/]*$/, '')) as Schema | undefined;
   switch (first.keyword) {
     case 'additionalProperties': {
       const prop = String(first.params.additionalProperty);
-      const allowed = Object.keys((schemaAt(rootSchema, first.schemaPath)?.properties as object | undefined) ?? {});
+      const allowed = Object.keys((parent?.properties as object | undefined) ?? {});
       const hint = suggest(prop, allowed);
+      const head = path.length ? `unknown key '${prop}' in ${subject}` : `unknown ${c.argWord} '${prop}' for ${c.what}`;
       return {
         path: [...path, prop],
         which: 'key',
-        message: `unknown ${argWord} '${prop}' for ${what}${hint ? ` (did you mean '${hint}'?)` : ''}${allowed.length ? `; valid: ${allowed.join(', ')}` : ''}`,
+        message: `${head}${hint ? ` (did you mean '${hint}'?)` : ''}${allowed.length ? `; valid: ${allowed.join(', ')}` : ''}`,
       };
     }
-    case 'required':
-      return { path, which: 'key', message: `missing required ${argWord} '${String(first.params.missingProperty)}' for ${what}` };
+    case 'required': {
+      const missing = String(first.params.missingProperty);
+      return { path, which: 'key', message: path.length ? `${subject} is missing '${missing}'` : `missing required ${c.argWord} '${missing}' for ${c.what}` };
+    }
     case 'enum':
-      return { path, which: 'value', message: `${argWord} '${name}' must be one of: ${(first.params.allowedValues as unknown[]).join(', ')}` };
+      return { path, which: 'value', message: `${subject} must be one of: ${(first.params.allowedValues as unknown[]).join(', ')} (got ${got})` };
+    case 'type': {
+      const expected = typeof parent?.description === 'string' ? parent.description : orList(String(first.params.type).split(',').map(typeWords));
+      return { path, which: 'value', message: `${subject} must be ${expected}, got ${got}` };
+    }
     case 'oneOf':
     case 'anyOf': {
-      const alts = alternatives(schemaAt(rootSchema, first.schemaPath));
-      if (alts) return { path, which: 'value', message: `${what} needs exactly one of: ${alts.join(', ')}` };
-      const types = group.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
-      return { path, which: 'value', message: `${argWord} '${name}' has the wrong type${types.length ? ` (expected ${[...new Set(types)].join(' or ')})` : ''}` };
+      const branches = Array.isArray(node) ? (node as Schema[]) : [];
+      if (branches.length && branches.every(requiredOnly)) {
+        const names = branches.flatMap((b) => b.required as string[]);
+        const many = first.keyword === 'oneOf' && Array.isArray(first.params.passingSchemas);
+        return { path, which: 'value', message: `${c.what} ${many ? 'takes only one' : 'needs exactly one'} of: ${names.join(', ')}` };
+      }
+      const expected = branches.map(shapeWords).filter((w): w is string => !!w);
+      const described = typeof parent?.description === 'string' ? parent.description : expected.length ? orList(expected) : 'of another type';
+      return { path, which: 'value', message: `${subject} must be ${described}, got ${got}` };
     }
+    case 'pattern': {
+      const described = typeof parent?.description === 'string' ? parent.description : `text matching ${String(first.params.pattern)}`;
+      return { path, which: 'value', message: `${subject} must be ${described}, got ${got}` };
+    }
+    case 'minLength':
+      return { path, which: 'value', message: `${subject} must not be empty` };
+    case 'minItems':
+      return { path, which: 'value', message: `${subject} must have at least ${String(first.params.limit)} item${first.params.limit === 1 ? '' : 's'}` };
+    case 'minimum':
+      return { path, which: 'value', message: `${subject} must be at least ${String(first.params.limit)}, got ${got}` };
+    case 'maximum':
+      return { path, which: 'value', message: `${subject} must be at most ${String(first.params.limit)}, got ${got}` };
     case 'not':
-      return { path, which: 'value', message: `${what} has arguments that cannot be used together` };
+      return { path, which: 'value', message: `${c.what} has arguments that cannot be used together` };
     default:
-      return { path, which: 'value', message: `${name ? `${argWord} '${name}' ` : `${what} `}${first.message ?? 'is invalid'}` };
+      return { path, which: 'value', message: `${subject} ${first.message ?? 'is invalid'}` };
   }
 }
 
-function alternatives(branches: unknown): string[] | undefined {
-  if (!Array.isArray(branches)) return undefined;
-  const names = branches.flatMap((b) => ((b as { required?: string[] }).required ?? []));
-  return names.length === branches.length ? names : undefined;
+/** A branch such as `{ required: ['cmd'] }`: it names a key, not a type. */
+function requiredOnly(b: Schema): boolean {
+  return Array.isArray(b.required) && b.type === undefined;
 }
 
-function schemaAt(root: Record<string, unknown>, schemaPath: string): Record<string, unknown> | undefined {
+/** True when schema `b` accepts values of JSON type `type` (an integer is also a number). */
+function admits(b: Schema, type: string): boolean {
+  if (b.type === undefined) return true;
+  const types = Array.isArray(b.type) ? (b.type as string[]) : [String(b.type)];
+  return types.includes(type) || (type === 'integer' && types.includes('number'));
+}
+
+/** Words for what a branch accepts: `a string`, `a list of strings`. */
+function shapeWords(b: Schema): string | undefined {
+  if (b.type === undefined) return undefined;
+  const types = Array.isArray(b.type) ? (b.type as string[]) : [String(b.type)];
+  if (types.length === 1 && types[0] === 'array') {
+    const items = b.items as Schema | undefined;
+    const inner = items?.type ? (Array.isArray(items.type) ? (items.type as string[]) : [String(items.type)]) : [];
+    return inner.length ? `a list of ${orList(inner.map((t) => typeWords(t).replace(/^an? /, '') + (t === 'boolean' ? '' : 's')))}` : 'a list';
+  }
+  return orList(types.map(typeWords));
+}
+
+function schemaNode(root: Schema, schemaPath: string): unknown {
   let cur: unknown = root;
-  for (const part of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
+  for (const part of schemaPath.replace(/^#\/?/, '').split('/')) {
     if (part === '') continue;
-    cur = (cur as Record<string, unknown> | undefined)?.[decodeURIComponent(part)];
+    cur = (cur as Record<string, unknown> | undefined)?.[decodeURIComponent(part.replace(/~1/g, '/').replace(/~0/g, '~'))];
   }
-  return cur as Record<string, unknown> | undefined;
+  return cur;
 }
 
 function pointerToPath(pointer: string): Array<string | number> {
@@ -95,8 +176,7 @@ function pointerToPath(pointer: string): Array<string | number> {
 }
 
 function isTemplatedAt(value: unknown, pointer: string): boolean {
-  let cur = value;
-  for (const p of pointerToPath(pointer)) cur = (cur as Record<string | number, unknown> | undefined)?.[p];
+  const cur = valueAt(value, pointerToPath(pointer));
   return typeof cur === 'string' && isTemplated(cur);
 }
 

@@ -9,8 +9,12 @@ import { isTemplated } from '../template/render.ts';
 import type { Condition, IncludeDef, LoopSpec, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
+import { commandQuoteProblem, shellQuoteProblem, type QuoteProblem } from './commandLine.ts';
+import { normalizeKeywords } from './keywords.ts';
+import { checkLocalFile, type LocalKind } from './localFiles.ts';
 import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
+import { describeValue } from './wording.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -19,6 +23,8 @@ type Raw = Record<string, unknown>;
 export interface ParseContext {
   problems: Problems;
   including: string[];
+  /** The playbook's folder: the last place a task's relative `src` is looked for. */
+  playbookDir: string;
 }
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
@@ -27,32 +33,45 @@ const FREE_FORM_OPTIONS = ['creates', 'removes', 'chdir', 'executable', 'stdin']
 /** Parses a list of task entries found at `at` in `yaml`. */
 export function parseTaskList(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext): TaskNode[] {
   if (raw === undefined || raw === null) return [];
+  const list = listName(yaml, at);
   if (!Array.isArray(raw)) {
-    ctx.problems.add(yaml, at, 'expected a list of tasks');
+    ctx.problems.add(yaml, at, `${list} must be a list of tasks, got ${describeValue(raw)}`);
     return [];
   }
   const out: TaskNode[] = [];
   raw.forEach((entry, i) => {
-    const node = parseTaskEntry(yaml, [...at, i], entry, ctx);
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      const noun = list === 'handlers' ? 'handler' : 'task';
+      ctx.problems.add(yaml, [...at, i], `${noun} ${i + 1} of ${list} must be a mapping (a ${noun}), got ${describeValue(entry)}`);
+      return;
+    }
+    const node = parseTaskEntry(yaml, [...at, i], entry as Raw, ctx);
     if (node) out.push(node);
   });
   return out;
 }
 
-function parseTaskEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext): TaskNode | undefined {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    ctx.problems.add(yaml, at, 'a task must be a mapping (key: value pairs)');
-    return undefined;
-  }
-  const task = raw as Raw;
+/** How messages name the list at `at`: `tasks`, `handlers`, `block`, or the included file. */
+function listName(yaml: YamlFile, at: Path): string {
+  const key = [...at].reverse().find((p): p is string => typeof p === 'string');
+  return key ?? `the task file ${path.basename(yaml.file)}`;
+}
+
+function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): TaskNode | undefined {
+  const task = normalizeKeywords(yaml, at, raw, ctx.problems);
   if ('block' in task) return parseBlock(yaml, at, task, ctx);
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
   return parseTask(yaml, at, task, ctx);
 }
 
+// One schema object per keyword set: checkSchema keeps its compiled validator per object.
+const keywordSchemas = new Map<string, Record<string, unknown>>();
+
 function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<string, unknown>, what: string, ctx: ParseContext): void {
-  const schema = { type: 'object', properties: keywords, additionalProperties: false };
+  const key = `${what}:${Object.keys(keywords).join(',')}`;
+  let schema = keywordSchemas.get(key);
+  if (!schema) keywordSchemas.set(key, (schema = { type: 'object', properties: keywords, additionalProperties: false }));
   for (const issue of checkSchema(schema, task, what, 'keyword')) ctx.problems.add(yaml, [...at, ...issue.path], issue.message, issue.which);
 }
 
@@ -73,7 +92,11 @@ function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
 }
 
 function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskNode {
-  keywordCheck(yaml, at, task, blockKeywords, 'block', ctx);
+  // A module beside `block:` is usually a task that lost its `- ` or its indentation.
+  const modules = Object.keys(task).filter((k) => !(k in blockKeywords) && findModule(k));
+  for (const k of modules) ctx.problems.add(yaml, [...at, k], `a block takes no module: '${k}' belongs in a task of its own (inside block: or beside it)`, 'key');
+  const rest = Object.fromEntries(Object.entries(task).filter(([k]) => !modules.includes(k)));
+  keywordCheck(yaml, at, rest, blockKeywords, 'block', ctx);
   return {
     kind: 'block',
     ...parseScope(yaml, at, task, ctx),
@@ -141,13 +164,17 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Task
     const sub = task.args && typeof task.args === 'object' && issue.path[0] !== undefined && issue.path[0] in (task.args as Raw) ? 'args' : moduleKey;
     ctx.problems.add(yaml, [...at, sub, ...issue.path], issue.message, issue.which);
   }
+  const argAt = (key: string): Path => (task.args && typeof task.args === 'object' && key in (task.args as Raw) ? [...at, 'args', key] : [...at, moduleKey, key]);
+  checkLocalSrc(yaml, mod.name, args, argAt('src'), ctx);
+  checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
   const def: TaskDef = {
     kind: 'task',
     ...parseScope(yaml, at, task, ctx),
     moduleKey,
     module: mod.name,
     args,
-    notify: toList(task.notify),
+    // A notify that is not text is reported by the schema; it names no handler to look for.
+    notify: toList(task.notify).filter((_, i) => typeof (Array.isArray(task.notify) ? task.notify[i] : task.notify) === 'string'),
     listen: toList(task.listen),
     locate: (sub, which) => yaml.locate([...at, ...sub], which),
   };
@@ -163,6 +190,34 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Task
   if (typeof task.delay === 'number') def.delay = task.delay;
   if (typeof task.timeout === 'number') def.timeout = task.timeout;
   return def;
+}
+
+/** A literal `src` read from the controller must be there now, not only when the task runs. */
+function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Path, ctx: ParseContext): void {
+  const src = args.src;
+  if (typeof src !== 'string' || src === '' || isTemplated(src)) return;
+  let kind: LocalKind;
+  if (module === 'template') kind = 'templates';
+  else if (module === 'copy') kind = 'files';
+  else if (module === 'unarchive' && args.remote_src !== true && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
+  else return;
+  const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir);
+  if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
+}
+
+/** A literal command line with an unbalanced quote fails on every host: say so here, at the quote. */
+function checkCommandLine(yaml: YamlFile, module: string, args: Vars, written: unknown, at: Path, ctx: ParseContext): void {
+  const cmd = args.cmd;
+  if (typeof cmd !== 'string') return;
+  let problem: QuoteProblem | undefined;
+  if (module === 'command') problem = commandQuoteProblem(cmd);
+  else if (module === 'shell') problem = shellQuoteProblem(cmd, args.executable);
+  if (!problem) return;
+  // The free form (`command: echo 'x creates=/y`) is the written string; its options were taken out.
+  const text = typeof written === 'string' ? written : cmd;
+  const start = text.indexOf(cmd);
+  const offset = problem.offset !== undefined && start >= 0 ? start + problem.offset : undefined;
+  ctx.problems.addInString(yaml, at, text, offset, `${module}: ${problem.message}`);
 }
 
 function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: string | undefined, ctx: ParseContext): Vars {
@@ -188,7 +243,10 @@ function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: strin
       out[word.slice(0, eq)] = word.slice(eq + 1);
     }
   } catch (err) {
-    ctx.problems.add(yaml, at, (err as Error).message);
+    const message = (err as Error).message;
+    const column = /at column (\d+)/.exec(message)?.[1];
+    const offset = column ? Number(column) - 1 : undefined;
+    ctx.problems.addInString(yaml, at, value, offset, `${message.replace(/ at column \d+$/, '')} in the key=value arguments`);
   }
   return out;
 }

@@ -1,0 +1,384 @@
+// `validate` catches, before any host is contacted, what used to fail only at run time (issue #12, item 10).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FleetError } from '../../engine/errors.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import type { TaskDef } from '../../engine/types.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/playbooks/', import.meta.url));
+
+/** Writes `text` as play.yml (and `extra` files beside it) in a fresh folder; returns its path. */
+function playbook(text: string, extra: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-validate-'));
+  for (const [name, body] of Object.entries(extra)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), body);
+  }
+  const file = path.join(dir, 'play.yml');
+  writeFileSync(file, text);
+  return file;
+}
+
+interface Found {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Every problem the loader reports for `file`, in order, each with its location. */
+function problems(file: string): Found[] {
+  let err: unknown;
+  try {
+    loadPlaybook(file);
+  } catch (e) {
+    err = e;
+  }
+  if (!(err instanceof FleetError)) throw new Error(`expected a FleetError, got ${String(err)}`);
+  const first = { ...err.location!, message: err.message };
+  const rest = [...(err.excerpt ?? '').matchAll(/^(\/[^\n:]+):(\d+):(\d+): (.*)$/gm)].map((m) => ({
+    file: m[1]!,
+    line: Number(m[2]),
+    column: Number(m[3]),
+    message: m[4]!,
+  }));
+  return [first, ...rest];
+}
+
+/** Problems as `line:column message`, for whole-list comparisons. */
+function brief(file: string): string[] {
+  return problems(file).map((p) => `${p.line}:${p.column} ${p.message}`);
+}
+
+function tasksOf(file: string): TaskDef[] {
+  return loadPlaybook(file).plays[0]!.tasks as TaskDef[];
+}
+
+const LOOP = 'must be a list, or a template that renders to one ("{{ packages }}")';
+
+describe('loop and keyword shapes', () => {
+  it('refuses a loop that is not a list, at the value', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      loop: 42
+    - debug: msg=x
+      loop: {a: 1}
+    - debug: msg=x
+      loop: "a string without braces"
+    - include_tasks: inner.yml
+      loop: 7
+    - debug: msg=x
+      loop: "{{ packages }}"
+`, { 'inner.yml': '- debug: msg=x\n' });
+    expect(brief(file)).toEqual([
+      `4:13 keyword 'loop' ${LOOP}, got the number 42`,
+      `6:13 keyword 'loop' ${LOOP}, got a mapping`,
+      `8:13 keyword 'loop' ${LOOP}, got the string "a string without braces"`,
+      `10:13 keyword 'loop' ${LOOP}, got the number 7`,
+    ]);
+  });
+
+  it('reads a scalar with_items as one item, as Ansible does, and refuses a mapping or two loops', () => {
+    const ok = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      with_items: 7
+    - debug: msg=x
+      with_list: just-one
+`);
+    expect(tasksOf(ok).map((t) => t.loop?.items)).toEqual([[7], ['just-one']]);
+    const bad = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      with_items: {a: 1}
+    - debug: msg=x
+      loop: [1]
+      with_items: [2]
+`);
+    expect(brief(bad)).toEqual([
+      "4:19 keyword 'with_items' must be a list (a mapping would loop over its keys), got a mapping",
+      "7:7 a task takes one loop: 'loop' and 'with_items' cannot be used together",
+    ]);
+  });
+
+  it('checks conditions, tags, notify, register, retries, delay and vars', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      when: {a: 1}
+      changed_when: [true, {b: 2}]
+      tags: 5
+      notify: 3
+      register: 1bad
+      retries: many
+      delay: -1
+      vars: [1]
+`);
+    expect(brief(file)).toEqual([
+      "4:13 keyword 'when' must be a condition (an expression, true or false, or a list of them), got a mapping",
+      "6:13 keyword 'tags' must be a tag, tags separated by commas, or a list of tags, got the number 5",
+      "11:13 keyword 'vars' must be a mapping of variable names to values, got a list",
+      "8:17 keyword 'register' must be a variable name (letters, digits and _, not starting with a digit), got the string \"1bad\"",
+      "7:15 keyword 'notify' must be a string or a list of strings, got the number 3",
+      "5:28 item 2 of keyword 'changed_when' must be a string, true or false or a number, got a mapping",
+      "9:16 keyword 'retries' must be a whole number, got the string \"many\"",
+      "10:14 keyword 'delay' must be at least 0, got the number -1",
+    ]);
+  });
+
+  it('takes tags as Ansible does: numbers, and names separated by commas', () => {
+    const file = playbook(`- hosts: all
+  tags: "web, db"
+  tasks:
+    - debug: msg=x
+      tags: [1, two]
+    - debug: msg=x
+      tags: "a,b , c"
+`);
+    const pb = loadPlaybook(file);
+    expect(pb.plays[0]!.tags).toEqual(['web', 'db']);
+    expect(pb.plays[0]!.tasks.map((t) => t.tags)).toEqual([['1', 'two'], ['a', 'b', 'c']]);
+  });
+
+  it("reads boolean-like keyword values as Ansible's boolean() does, and refuses the rest", () => {
+    const ok = playbook(`- hosts: all
+  become: "yes"
+  gather_facts: "False"
+  tasks:
+    - debug: msg=x
+      no_log: 1
+      ignore_errors: "on"
+      retries: "3"
+`);
+    const play = loadPlaybook(ok).plays[0]!;
+    expect(play).toMatchObject({ become: true, gatherFacts: false });
+    expect(play.tasks[0]).toMatchObject({ noLog: true, ignoreErrors: true, retries: 3 });
+    const bad = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      become: 2
+      check_mode: maybe
+`);
+    expect(brief(bad)).toEqual([
+      "4:15 keyword 'become' must be true or false, got the number 2",
+      "5:19 keyword 'check_mode' must be true or false, got the string \"maybe\"",
+    ]);
+  });
+
+  it('refuses a templated keyword that fleetplay reads before templating, instead of dropping it', () => {
+    const file = playbook(`- hosts: all
+  become: "{{ want_root }}"
+  tasks:
+    - debug: msg=x
+      no_log: "{{ secret_mode }}"
+      retries: "{{ n }}"
+`);
+    expect(brief(file)).toEqual([
+      "2:11 keyword 'become' cannot be a template in fleetplay (it is read before variables are known); write true or false",
+      "5:15 keyword 'no_log' cannot be a template in fleetplay (it is read before variables are known); write true or false",
+      "6:16 keyword 'retries' cannot be a template in fleetplay (it is read before variables are known); write a number",
+    ]);
+  });
+
+  it('checks loop_control keys and refuses the ones fleetplay does not implement', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      loop: [1]
+      loop_control: {pause: 1, extended: true, loop_var: "bad-name", label: "{{ item }}", lable: x}
+    - debug: msg=x
+      loop: [1]
+      loop_control: 3
+`);
+    expect(brief(file)).toEqual([
+      "5:22 loop_control 'pause' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
+      "5:32 loop_control 'extended' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
+      "5:91 unknown key 'lable' in keyword 'loop_control'; valid: loop_var, index_var, label",
+      "5:58 keyword 'loop_control.loop_var' must be a variable name (letters, digits and _, not starting with a digit), got the string \"bad-name\"",
+      "8:21 keyword 'loop_control' must be a mapping (loop_var, index_var, label), got the number 3",
+    ]);
+  });
+
+  it('refuses vars names that are not variable names, as Ansible does', () => {
+    const file = playbook(`- hosts: all
+  vars:
+    foo-bar: 1
+    ok_name: 2
+  tasks:
+    - debug: msg=x
+      vars: { class: 1, 2nd: 2 }
+`);
+    expect(brief(file)).toEqual([
+      "3:5 'foo-bar' is not a valid variable name: use letters, digits and _, not starting with a digit",
+      "7:15 'class' is not a valid variable name: it is a Python keyword, which Ansible refuses",
+      "7:25 '2nd' is not a valid variable name: use letters, digits and _, not starting with a digit",
+    ]);
+  });
+});
+
+describe('literal src files', () => {
+  it('finds src where the executor looks, and reports a missing one with the places searched', () => {
+    const dir = path.join(FIXTURES, 'src-search');
+    const found = problems(path.join(dir, 'play.yml'));
+    expect(found).toEqual([
+      {
+        file: path.join(dir, 'tasks', 'inner.yml'),
+        line: 3,
+        column: 10,
+        message: `copy src 'missing.txt' not found; looked in ${[path.join(dir, 'tasks', 'files'), path.join(dir, 'tasks'), path.join(dir, 'files'), dir].join(', ')}`,
+      },
+    ]);
+  });
+
+  it('reports a missing template src at the src value, also in the key=value form and in args', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - template: { src: nope.j2, dest: /etc/x }
+    - template: src=gone.j2 dest=/etc/y
+    - template:
+      args: { src: /no/such/file.j2, dest: /etc/z }
+    - unarchive: { src: missing.tar.gz, dest: /opt }
+`);
+    const dir = path.dirname(file);
+    expect(brief(file)).toEqual([
+      `3:24 template src 'nope.j2' not found; looked in ${dir}/templates, ${dir}`,
+      `4:17 template src 'gone.j2' not found; looked in ${dir}/templates, ${dir}`,
+      "6:20 template src '/no/such/file.j2' not found; looked in /no/such",
+      `7:25 unarchive src 'missing.tar.gz' not found; looked in ${dir}/files, ${dir}`,
+    ]);
+  });
+
+  it('refuses a src that is a directory, a FIFO or a symbolic link loop', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - copy: { src: adir, dest: /x }
+    - template: { src: fifo.j2, dest: /y }
+    - template: { src: loop.j2, dest: /z }
+`);
+    const dir = path.dirname(file);
+    mkdirSync(path.join(dir, 'adir'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.j2')]);
+    symlinkSync(path.join(dir, 'loop.j2'), path.join(dir, 'loop.j2'));
+    expect(brief(file)).toEqual([
+      `3:20 copy src 'adir' is a directory (${dir}/adir); copy of directories is not supported yet`,
+      `4:24 template src 'fifo.j2' is not a regular file (${dir}/fifo.j2 is a FIFO, socket or device)`,
+      `5:24 template src 'loop.j2': ${dir}/loop.j2 is a symbolic link loop`,
+    ]);
+  });
+});
+
+describe('command lines', () => {
+  it('reports an unbalanced quote in a literal command at the quote', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - command: echo 'oops
+    - command: creates=/x echo "half
+    - command:
+        cmd: printf 'a' 'b
+    - command: echo '{{ templated }}
+    - command: echo 'fine' "also fine" it\\'s
+`);
+    const why = 'the command module splits the line into words like a shell (without running one)';
+    expect(brief(file)).toEqual([
+      `3:21 command: unterminated ' quote in the command; ${why}`,
+      `4:32 command: unterminated " quote in the command; ${why}`,
+      `6:25 command: unterminated ' quote in the command; ${why}`,
+    ]);
+  });
+
+  it('judges only plain one-line shell scripts, which /bin/sh would refuse too', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - shell: echo don't
+    - shell: |
+        cat <<EOF
+        don't
+        EOF
+    - shell: echo $'it\\'s'
+      args: { executable: /bin/bash }
+    - shell: echo "$(echo 'a)" # it's a comment
+`);
+    expect(brief(file)).toEqual(["3:22 shell: unterminated ' quote in the command; /bin/sh would stop with a syntax error"]);
+  });
+
+  it('reports an unbalanced quote in key=value arguments at the quote', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg='oops
+`);
+    expect(brief(file)).toEqual(["3:18 unterminated ' quote in the key=value arguments"]);
+  });
+});
+
+describe('entries that are not mappings', () => {
+  it('names the task, handler or play by its number and says what it got', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    -
+    - "echo hi"
+    - block:
+        - 42
+  handlers:
+    - null
+- null
+- "a play"
+`);
+    expect(brief(file)).toEqual([
+      '3:6 task 1 of tasks must be a mapping (a task), got null',
+      '4:7 task 2 of tasks must be a mapping (a task), got the string "echo hi"',
+      '6:11 task 1 of block must be a mapping (a task), got the number 42',
+      '8:7 handler 1 of handlers must be a mapping (a handler), got null',
+      '9:3 play 2 of the playbook must be a mapping (a play with at least `hosts:`), got null',
+      '10:3 play 3 of the playbook must be a mapping (a play with at least `hosts:`), got the string "a play"',
+    ]);
+    expect(problems(file).every((p) => !/'\d+'|\/tasks\/\d/.test(p.message))).toBe(true);
+  });
+
+  it('names the included file and the list keyword that is not a list', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - include_tasks: inner.yml
+  post_tasks: 5
+`, { 'inner.yml': '- debug: msg=x\n- "oops"\n' });
+    const found = problems(file);
+    expect(found.map((p) => `${path.basename(p.file)}:${p.line}:${p.column} ${p.message}`)).toEqual([
+      'inner.yml:2:3 task 2 of the task file inner.yml must be a mapping (a task), got the string "oops"',
+      'play.yml:4:15 post_tasks must be a list of tasks, got the number 5',
+    ]);
+  });
+
+  it('says a top-level mapping is one play that lost its dash', () => {
+    const file = playbook('hosts: all\ntasks: []\n');
+    expect(brief(file)).toEqual(['1:1 a playbook is a list of plays (each with at least `hosts:`), got a mapping; start the play with `- hosts:`']);
+  });
+});
+
+describe('other mistakes that used to pass or read badly', () => {
+  it('reports a module beside block: as a misplaced task', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - block:
+        - debug: msg=x
+      copy: { dest: /x, content: y }
+`);
+    expect(brief(file)).toEqual(["5:7 a block takes no module: 'copy' belongs in a task of its own (inside block: or beside it)"]);
+  });
+
+  it('words one-of and empty-value errors without JSON pointers', () => {
+    const file = playbook(`- hosts: ""
+  tasks:
+    - command: { cmd: ls, argv: [ls] }
+    - copy: { dest: /x }
+`);
+    expect(brief(file)).toEqual([
+      "1:10 keyword 'hosts' must not be empty",
+      "3:16 module 'command' takes only one of: cmd, argv",
+      "4:13 module 'copy' needs exactly one of: content, src",
+    ]);
+  });
+});
