@@ -1,24 +1,14 @@
 // Loads YAML the way Ansible reads it (YAML 1.1: 0644 is octal, yes/no are booleans), keeping node positions.
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, Scalar, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
+import { LineCounter, parseDocument, isNode, type Document, type Node, type Tags } from 'yaml';
 import { FleetError, excerptAt, type ErrorKind } from '../errors.ts';
 import type { SourceLocation } from '../types.ts';
+import { registerVaultLeaves } from '../vault/index.ts';
+import { pyTags } from './scalars.ts';
+import { readSourceFile } from './source.ts';
+import { findStructureProblem } from './structure.ts';
+import { vaultTag } from './vaultTag.ts';
 
-// PyYAML (which Ansible uses) reads yes/no/on/off/true/false as booleans but, unlike the YAML 1.1
-// spec, not y/n: `loop_var: n` must stay the string "n".
-const BOOL = 'tag:yaml.org,2002:bool';
-const pyBool = (value: boolean, test: RegExp): ScalarTag => ({
-  identify: (v) => v === value,
-  default: true,
-  tag: BOOL,
-  test,
-  resolve: () => new Scalar(value),
-});
-const pyTags = (tags: Tags): Tags => [
-  ...tags.filter((t) => (t as ScalarTag).tag !== BOOL),
-  pyBool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
-  pyBool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
-];
+const customTags = (tags: Tags): Tags => [...pyTags(tags), vaultTag];
 
 /** A parsed YAML file: its plain value plus a way to find where any part of it came from. */
 export interface YamlFile {
@@ -31,45 +21,57 @@ export interface YamlFile {
   excerpt(loc: SourceLocation): string;
 }
 
-/** Parses YAML text; syntax errors become FleetError(kind) with file:line:column. */
+/** Parses YAML text; syntax and structure errors become FleetError(kind) with file:line:column. */
 export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, {
+  // A BOM that reached here (text not read by readSourceFile) is not content either.
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
+  const doc = parseDocument(text, {
     version: '1.1',
-    customTags: pyTags,
+    customTags,
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Duplicate keys are found by findStructureProblem in linear time; the package's check is quadratic.
+    uniqueKeys: false,
   });
+  const fail = (offset: number, message: string): never => {
+    const pos = lineCounter.linePos(offset);
+    throw new FleetError(kind, message, { location: { file, line: pos.line, column: pos.col }, excerpt: excerptAt(text, pos.line, pos.col) });
+  };
   const problem = doc.errors[0];
   if (problem) {
-    const pos = lineCounter.linePos(problem.pos[0]);
-    const location = { file, line: pos.line, column: pos.col };
     const message = problem.message.split('\n')[0] ?? problem.message;
-    throw new FleetError(kind, `YAML syntax error: ${message}`, { location, excerpt: excerptAt(source, pos.line, pos.col) });
+    fail(problem.pos[0], problem.code === 'TAG_RESOLVE_FAILED' ? message : `YAML syntax error: ${message}`);
   }
-  const at = (offset: number): SourceLocation => {
-    const pos = lineCounter.linePos(offset);
-    return { file, line: pos.line, column: pos.col };
-  };
+  const structure = findStructureProblem(doc);
+  if (structure) fail(structure.offset, `YAML error: ${structure.message}`);
   return {
     file,
-    source,
-    value: doc.toJS({ maxAliasCount: 1000 }) as unknown,
-    locate: (path, which = 'value') => locateIn(doc, path, which, at),
-    excerpt: (loc) => excerptAt(source, loc.line, loc.column),
+    source: text,
+    value: toPlainValue(doc, (message) => fail(0, `YAML error: ${message}`)),
+    locate: (path, which = 'value') => locateIn(doc, path, which, (offset) => {
+      const pos = lineCounter.linePos(offset);
+      return { file, line: pos.line, column: pos.col };
+    }),
+    excerpt: (loc) => excerptAt(text, loc.line, loc.column),
   };
 }
 
-/** Reads and parses a YAML file; a missing file is a FleetError of the given kind. */
-export function loadYamlFile(file: string, kind: ErrorKind): YamlFile {
-  let source: string;
+// The structure check already bounded alias expansion; anything the yaml package still refuses is bad input too.
+function toPlainValue(doc: Document, fail: (message: string) => never): unknown {
   try {
-    source = readFileSync(file, 'utf8');
+    return doc.toJS({ maxAliasCount: -1 }) as unknown;
   } catch (err) {
-    throw new FleetError(kind, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return fail(err instanceof Error ? err.message : String(err));
   }
-  return parseYaml(source, file, kind);
+}
+
+/** Reads and parses a YAML file (strict UTF-8, vault-encrypted files decrypted); errors are FleetError(kind). */
+export function loadYamlFile(file: string, kind: ErrorKind): YamlFile {
+  const source = readSourceFile(file, kind);
+  const yaml = parseYaml(source.text, file, kind);
+  if (source.encrypted) registerVaultLeaves(yaml.value);
+  return yaml;
 }
 
 function locateIn(
