@@ -1,4 +1,5 @@
 // Wraps a command so that it runs under /bin/sh, as another user through sudo when become is on.
+import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../quote.ts';
 
 import type { ExecOptions } from '../types.ts';
@@ -6,18 +7,34 @@ import type { ExecOptions } from '../types.ts';
 /** Privilege escalation settings for one task on one host. */
 export type BecomeSettings = NonNullable<ExecOptions['become']>;
 
-/** The command line actually sent, plus a stdin prefix (the sudo password) when one is needed. */
+/**
+ * What sudo says when it asks for the password, and what the command says first once sudo let it
+ * run. Both carry a random key, so neither sudo's other output nor the command's can imitate them.
+ */
+export interface SudoMarkers {
+  prompt: string;
+  success: string;
+  password: string;
+}
+
+/** The command line actually sent; `sudo` is set when sudo may ask for the become password. */
 export interface WrappedCommand {
   command: string;
-  stdinPrefix?: string;
+  sudo?: SudoMarkers;
 }
 
 /** Wraps `command` for the remote login user. No sudo when become is off or already that user. */
 export function wrapCommand(command: string, become: BecomeSettings | undefined, loginUser: string): WrappedCommand {
   const sh = `/bin/sh -c ${shellQuote(command)}`;
   if (!become?.enabled || become.user === loginUser) return { command: sh };
+  // Without a password sudo must not ask (-n): nothing to wait for, stdin goes straight to the command.
   if (become.password === undefined) {
     return { command: `sudo -n -H -u ${shellQuote(become.user)} -- ${sh}` };
   }
-  return { command: `sudo -S -p '' -H -u ${shellQuote(become.user)} -- ${sh}`, stdinPrefix: `${become.password}\n` };
+  // With one, the password is written only when sudo prompts (NOPASSWD and cached credentials do not),
+  // and the command's stdin only after the command announced it runs: Ansible's prompt/success markers.
+  const key = randomBytes(16).toString('hex');
+  const sudo: SudoMarkers = { prompt: `[sudo via fleetplay, key=${key}] password:`, success: `BECOME-SUCCESS-${key}`, password: become.password };
+  const announced = `/bin/sh -c ${shellQuote(`echo ${sudo.success} >&2; exec ${sh}`)}`;
+  return { command: `sudo -S -p ${shellQuote(sudo.prompt)} -H -u ${shellQuote(become.user)} -- ${announced}`, sudo };
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Connection, ExecOptions, ExecResult } from '../types.ts';
 import { wrapCommand } from './become.ts';
+import { BecomeError, SudoDialog } from './sudoDialog.ts';
 
 /** Runs commands locally; used for `ansible_connection=local`. */
 export class LocalConnection implements Connection {
@@ -13,37 +14,48 @@ export class LocalConnection implements Connection {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const wrapped = wrapCommand(command, options.become, this.loginUser);
     const started = Date.now();
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       // Its own process group, so a timeout kills the whole command, not just the shell.
       const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
+      const killGroup = (): void => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
       const timer = options.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            try {
-              process.kill(-child.pid!, 'SIGKILL');
-            } catch {
-              child.kill('SIGKILL');
-            }
+            killGroup();
           }, options.timeoutMs)
         : undefined;
+      const dialog = new SudoDialog(wrapped, child.stdin, options.stdin, killGroup);
       child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.stderr.on('data', (d: Buffer) => {
+        err.push(d);
+        dialog.stderr(d);
+      });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        const becomeFailure = dialog.finish();
+        if (becomeFailure && !timedOut) {
+          reject(new BecomeError(this.host, becomeFailure));
+          return;
+        }
         resolve({
           exitCode: code ?? (signal ? 128 : 1),
           stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
+          stderr: dialog.cleanStderr(Buffer.concat(err).toString('utf8')),
           durationMs: Date.now() - started,
           timedOut,
         });
       });
       child.stdin.on('error', () => undefined);
-      if (wrapped.stdinPrefix) child.stdin.write(wrapped.stdinPrefix);
-      child.stdin.end(options.stdin ?? '');
+      dialog.start();
     });
   }
 

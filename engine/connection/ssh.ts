@@ -3,6 +3,7 @@ import { Client, type AnyAuthMethod, type AuthenticationType, type NextAuthHandl
 import { UnreachableError } from '../errors.ts';
 import type { Connection, ExecOptions, ExecResult } from '../types.ts';
 import { wrapCommand } from './become.ts';
+import { BecomeError, SudoDialog } from './sudoDialog.ts';
 import {
   appendKnownHost,
   fingerprint,
@@ -94,26 +95,37 @@ export class SshConnection implements Connection {
               stream.close();
             }, options.timeoutMs)
           : undefined;
+        const dialog = new SudoDialog(wrapped, stream, options.stdin, () => {
+          stream.signal('KILL');
+          stream.close();
+        });
         stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+        stream.stderr.on('data', (d: Buffer) => {
+          errOut.push(d);
+          dialog.stderr(d);
+        });
         stream.on('exit', (code: number | null, signal?: string) => {
           exitCode = code ?? (signal ? 128 : 255);
         });
         stream.on('close', () => {
           if (timer) clearTimeout(timer);
           client.removeListener('close', onDrop);
+          const becomeFailure = dialog.finish();
           if (settled) return;
           settled = true;
+          if (becomeFailure && !timedOut) {
+            reject(new BecomeError(this.host, becomeFailure));
+            return;
+          }
           resolve({
             exitCode: timedOut ? 124 : (exitCode ?? 255),
             stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(errOut).toString('utf8'),
+            stderr: dialog.cleanStderr(Buffer.concat(errOut).toString('utf8')),
             durationMs: Date.now() - started,
             timedOut,
           });
         });
-        if (wrapped.stdinPrefix) stream.write(wrapped.stdinPrefix);
-        stream.end(options.stdin ?? '');
+        dialog.start();
       });
     });
   }
