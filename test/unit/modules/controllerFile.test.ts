@@ -1,0 +1,110 @@
+// Issue #12, item 7: a template, copy or unarchive `src` on the controller that is a FIFO, /dev/zero, a
+// symlink loop or a directory is refused at once with what it is, never read (a FIFO blocked the controller
+// forever, Ctrl-C included; /dev/zero grew memory without limit; a loop was "could not find").
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FleetError } from '../../../engine/errors.ts';
+import { createPredictedState } from '../../../engine/executor/predicted.ts';
+import type { ModuleContext } from '../../../engine/types.ts';
+import { copyModule } from '../../../modules/copy.ts';
+import { describeFsError, inspectControllerFile, MAX_CONTENT_BYTES, readControllerFile } from '../../../modules/lib/controllerFile.ts';
+import { templateModule } from '../../../modules/template.ts';
+import { unarchiveModule } from '../../../modules/unarchive.ts';
+
+const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
+
+function fixtures() {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'fp-ctlfile-'));
+  const fifo = path.join(d, 'pipe.j2');
+  execFileSync('mkfifo', [fifo]);
+  symlinkSync(path.join(d, 'b'), path.join(d, 'a'));
+  symlinkSync(path.join(d, 'a'), path.join(d, 'b'));
+  symlinkSync(fifo, path.join(d, 'to-pipe'));
+  mkdirSync(path.join(d, 'dir'));
+  writeFileSync(path.join(d, 'ok.j2'), 'hello {{ x }}\n');
+  return { d, fifo, loop: path.join(d, 'a'), linkToFifo: path.join(d, 'to-pipe'), dir: path.join(d, 'dir'), ok: path.join(d, 'ok.j2') };
+}
+
+function hostThatMustNotBeAsked(): { ctx: ModuleContext; commands: string[] } {
+  const commands: string[] = [];
+  const ctx: ModuleContext = {
+    host: 'h',
+    check: false,
+    vars: {},
+    run: async (command) => {
+      commands.push(command);
+      return { exitCode: 0, stdout: 'type=absent\n', stderr: '', durationMs: 1, timedOut: false };
+    },
+    renderFile: (t) => t,
+    resolveLocalPath: (p) => p,
+    predicted: createPredictedState(),
+  };
+  return { ctx, commands };
+}
+
+describe('readControllerFile', () => {
+  it('reads a regular file', () => {
+    const f = fixtures();
+    expect(readControllerFile(f.ok, limits).toString()).toBe('hello {{ x }}\n');
+  });
+
+  it('refuses a FIFO, and a symlink to one, without opening it', () => {
+    const f = fixtures();
+    expect(() => readControllerFile(f.fifo, limits)).toThrow(FleetError);
+    expect(() => readControllerFile(f.fifo, limits)).toThrow(`template src ${f.fifo} is a FIFO (named pipe), not a regular file; only regular files are read`);
+    expect(() => readControllerFile(f.linkToFifo, limits)).toThrow(/is a FIFO \(named pipe\)/);
+  });
+
+  it('refuses /dev/zero as a character device', () => {
+    expect(() => readControllerFile('/dev/zero', limits)).toThrow('template src /dev/zero is a character device, not a regular file; only regular files are read');
+  });
+
+  it('reports a symlink loop as one, and a directory as a directory', () => {
+    const f = fixtures();
+    expect(() => readControllerFile(f.loop, limits)).toThrow(`template src ${f.loop}: symlink loop (too many levels of symbolic links)`);
+    expect(() => readControllerFile(f.dir, limits)).toThrow(`template src ${f.dir} is a directory, not a regular file`);
+    expect(inspectControllerFile(f.dir, { ...limits, allowDirectory: true })).toEqual({ kind: 'directory', path: f.dir });
+  });
+
+  it('refuses a file over the size limit, saying the limit', () => {
+    const f = fixtures();
+    expect(() => readControllerFile(f.ok, { what: 'copy src', maxBytes: 4 })).toThrow(`copy src ${f.ok} is 14 bytes, over the limit of 4 bytes`);
+    expect(inspectControllerFile(f.ok, { what: 'copy src', maxBytes: 4 }).kind).toBe('refused');
+  });
+
+  it('names permission denied and a missing file', () => {
+    expect(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }), '/etc/x', 'copy src')).toBe('copy src /etc/x: permission denied');
+    expect(inspectControllerFile('/nonexistent/fp-x', limits)).toEqual({ kind: 'refused', path: '/nonexistent/fp-x', problem: 'template src /nonexistent/fp-x does not exist on the controller' });
+  });
+});
+
+describe('the modules that read controller files', () => {
+  it('template, copy and unarchive refuse a FIFO, /dev/zero and a loop before the host is asked', async () => {
+    const f = fixtures();
+    const { ctx, commands } = hostThatMustNotBeAsked();
+    await expect(templateModule.plan({ src: f.fifo, dest: '/etc/x' }, ctx)).rejects.toThrow(/is a FIFO \(named pipe\)/);
+    await expect(copyModule.plan({ src: '/dev/zero', dest: '/etc/x' }, ctx)).rejects.toThrow(/copy src \/dev\/zero is a character device/);
+    await expect(copyModule.plan({ src: f.loop, dest: '/etc/x' }, ctx)).rejects.toThrow(/symlink loop/);
+    expect(await copyModule.plan({ src: f.dir, dest: '/etc/x' }, ctx)).toMatchObject({ kind: 'failed', msg: `copy of directories is not supported yet: ${f.dir}` });
+    const archive = await unarchiveModule.plan({ src: f.fifo.replace(/\.j2$/, '.tar'), dest: '/opt' }, ctx);
+    expect(archive).toMatchObject({ kind: 'failed', msg: expect.stringContaining('does not exist on the controller') });
+    execFileSync('mkfifo', [path.join(f.d, 'a.tar.gz')]);
+    expect(await unarchiveModule.plan({ src: path.join(f.d, 'a.tar.gz'), dest: '/opt' }, ctx)).toMatchObject({ kind: 'failed', msg: `unarchive src ${path.join(f.d, 'a.tar.gz')} is a FIFO (named pipe), not a regular file; only regular files are read` });
+    expect(commands).toEqual([]);
+  });
+
+  it('a template run on a FIFO ends at once in a separate process (it used to block forever)', () => {
+    const f = fixtures();
+    const script = `import { templateModule } from ${JSON.stringify(path.resolve('modules/template.ts'))};
+const ctx = { host: 'h', check: false, vars: {}, run: async () => ({ exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false }), renderFile: (t) => t, resolveLocalPath: (p) => p, predicted: {} };
+templateModule.plan({ src: ${JSON.stringify(f.fifo)}, dest: '/etc/x' }, ctx).then(() => console.log('planned'), (e) => console.log('refused: ' + e.message));`;
+    const file = path.join(f.d, 'run.ts');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toContain(`refused: template src ${f.fifo} is a FIFO (named pipe)`);
+  }, 20_000);
+});
