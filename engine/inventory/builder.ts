@@ -1,6 +1,7 @@
 // Accumulates groups, hosts and their inventory-file variables from one or more sources, then reconciles them.
 import type { InventoryGroup, InventoryHost, Vars } from '../types.ts';
 import { inventoryError, type ErrorSite } from './error.ts';
+import { setOwn } from './own-properties.ts';
 
 /** The reconciled host/group graph, ready to be wrapped into an Inventory. */
 export interface InventoryGraph {
@@ -69,12 +70,14 @@ export class InventoryBuilder {
     if (key === 'ansible_group_priority' && groupPriority(value) === undefined) {
       throw inventoryError(`ansible_group_priority of group '${group}' must be an integer, got ${JSON.stringify(value)}`, site);
     }
-    this.addGroup(group).vars[key] = value;
+    checkPort(key, value, site);
+    setOwn(this.addGroup(group).vars, key, value);
   }
 
-  /** Sets one inventory-file variable of a host. */
-  setHostVar(host: string, key: string, value: unknown): void {
-    this.addHost(host).vars[key] = value;
+  /** Sets one inventory-file variable of a host; `ansible_port` must be a port number. */
+  setHostVar(host: string, key: string, value: unknown, site?: ErrorSite): void {
+    checkPort(key, value, site);
+    setOwn(this.addHost(host).vars, key, value);
   }
 
   /** Finishes the graph: top-level groups become children of `all`, group-less hosts join `ungrouped`. */
@@ -109,4 +112,14 @@ export class InventoryBuilder {
 export function groupPriority(value: unknown): number | undefined {
   const priority = typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
   return typeof priority === 'number' && Number.isInteger(priority) ? priority : undefined;
+}
+
+/** Refuses an `ansible_port` that is not a whole number from 1 to 65535 (a template is checked when it is used). */
+export function checkPort(key: string, value: unknown, site?: ErrorSite): void {
+  if (key !== 'ansible_port' && key !== 'ansible_ssh_port') return;
+  if (typeof value === 'string' && value.includes('{{')) return;
+  const port = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw inventoryError(`${key} must be a port number from 1 to 65535, got ${JSON.stringify(value) ?? String(value)}`, site);
+  }
 }

@@ -6,6 +6,7 @@ export type HostExpansion = { hosts: string[]; port?: number } | { error: string
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 // Guards against a typo such as [1:100000000] eating all memory.
 const MAX_RANGE = 100_000;
+const MAX_TEXT = 16_000_000;
 const BRACKETED_IPV6 = /^\[([0-9A-Fa-f:.]+)\](?::(\d+))?$/;
 
 /** Expands ranges (`[01:20]`, `[1:9:2]`, `[a:f]`) and splits off a `:port` suffix. */
@@ -24,6 +25,9 @@ function splitPort(entry: string): { name: string; port?: number } | { error: st
   const bracketed = BRACKETED_IPV6.exec(entry);
   if (bracketed?.[1] && bracketed[1].split(':').length > 2) {
     const port = bracketed[2];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+      return { error: `invalid port '${port}' in host '${entry}': a port is a number from 1 to 65535` };
+    }
     return port === undefined ? { name: bracketed[1] } : { name: bracketed[1], port: Number(port) };
   }
   const colons = colonsOutsideBrackets(entry);
@@ -34,7 +38,9 @@ function splitPort(entry: string): { name: string; port?: number } | { error: st
   if (port === '') {
     return { error: `invalid host '${entry}': a trailing ':' is reserved for a port number` };
   }
-  if (!/^\d+$/.test(port)) return { error: `invalid port '${port}' in host '${entry}'` };
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    return { error: `invalid port '${port}' in host '${entry}': a port is a number from 1 to 65535` };
+  }
   return { name: entry.slice(0, at), port: Number(port) };
 }
 
@@ -50,24 +56,30 @@ function colonsOutsideBrackets(text: string): number[] {
   return found;
 }
 
-// Expands the first [..] range of `name`, recursing for later ones; returns an error message or undefined.
+// Expands every [..] range of `name`, left to right; returns an error message or undefined. Iterative, with
+// caps on the host count and total text, so `h[1:2][1:2]…` cannot explode or exhaust the stack.
 function expandRanges(name: string, out: string[]): string | undefined {
-  const open = name.indexOf('[');
-  if (open === -1) {
-    if (name.includes(']')) return `']' without '['`;
-    out.push(name);
-    return undefined;
+  let names = [''];
+  let rest = name;
+  for (;;) {
+    const open = rest.indexOf('[');
+    const head = open === -1 ? rest : rest.slice(0, open);
+    if (head.includes(']')) return `']' without '['`;
+    if (open === -1) {
+      names = names.map((prefix) => prefix + rest);
+      break;
+    }
+    const close = rest.indexOf(']', open);
+    if (close === -1) return `'[' without ']'`;
+    const sequence = rangeSequence(rest.slice(open + 1, close));
+    if (typeof sequence === 'string') return sequence;
+    const count = names.length * sequence.length;
+    if (count > MAX_RANGE) return `expands to more than ${MAX_RANGE} hosts`;
+    if (count * (name.length + 1) > MAX_TEXT) return `expands to more than ${MAX_TEXT} characters of host names`;
+    names = names.flatMap((prefix) => sequence.map((item) => prefix + head + item));
+    rest = rest.slice(close + 1);
   }
-  const close = name.indexOf(']', open);
-  if (close === -1) return `'[' without ']'`;
-  const head = name.slice(0, open);
-  const tail = name.slice(close + 1);
-  const sequence = rangeSequence(name.slice(open + 1, close));
-  if (typeof sequence === 'string') return sequence;
-  for (const item of sequence) {
-    const error = expandRanges(`${head}${item}${tail}`, out);
-    if (error) return error;
-  }
+  out.push(...names);
   return undefined;
 }
 

@@ -18,8 +18,19 @@ interface PendingGroup {
   site: ErrorSite;
 }
 
+/** Options of parseIniInventory. */
+export interface IniOptions {
+  /** Called with every variable value read (used to register the values of a vault-encrypted file as secrets). */
+  onValue?: (value: unknown) => void;
+}
+
+// A variable name as Ansible would accept it later: no whitespace (Ansible keeps `ghost ansible_host` as one
+// name, which no template can ever use: the line is a host line in the wrong section).
+const VAR_NAME = /^[^\s=]+$/;
+
 /** Parses the INI inventory text of `file` into `builder`; errors carry file:line:column. */
-export function parseIniInventory(source: string, file: string, builder: InventoryBuilder): void {
+export function parseIniInventory(source: string, file: string, builder: InventoryBuilder, options: IniOptions = {}): void {
+  const seen = options.onValue ?? (() => undefined);
   const lines = source.split(/\r\n|\r|\n/);
   const pending = new Map<string, PendingGroup>();
   const pendingChildren = new Map<string, string[]>();
@@ -60,14 +71,19 @@ export function parseIniInventory(source: string, file: string, builder: Invento
 
     switch (kind) {
       case 'hosts':
-        parseHostLine(line, group, builder, site);
+        parseHostLine(line, group, builder, site, seen);
         return;
       case 'vars': {
         const eq = line.indexOf('=');
         if (eq === -1) throw inventoryError(`expected key=value in [${group}:vars], got '${line}'`, site(0));
         const key = line.slice(0, eq).trim();
         if (key === '') throw inventoryError(`missing variable name before '=' in [${group}:vars]`, site(0));
-        builder.setGroupVar(group, key, iniValue(line.slice(eq + 1).trim()), site(0));
+        if (!VAR_NAME.test(key)) {
+          throw inventoryError(`expected key=value in [${group}:vars], got '${line}': '${key}' is not a variable name (a host line belongs in [${group}])`, site(0));
+        }
+        const value = iniValue(line.slice(eq + 1).trim());
+        seen(value);
+        builder.setGroupVar(group, key, value, site(0));
         return;
       }
       case 'children': {
@@ -91,7 +107,13 @@ export function parseIniInventory(source: string, file: string, builder: Invento
   }
 }
 
-function parseHostLine(line: string, group: string, builder: InventoryBuilder, site: (offset: number) => ErrorSite): void {
+function parseHostLine(
+  line: string,
+  group: string,
+  builder: InventoryBuilder,
+  site: (offset: number) => ErrorSite,
+  seen: (value: unknown) => void,
+): void {
   const split = shellSplit(line);
   if ('error' in split) throw inventoryError(`cannot parse host line: ${split.error.message}`, site(split.error.offset));
   const [first, ...rest] = split.words;
@@ -99,16 +121,18 @@ function parseHostLine(line: string, group: string, builder: InventoryBuilder, s
   const expansion = expandHostPattern(first.text);
   if ('error' in expansion) throw inventoryError(expansion.error, site(first.offset));
 
-  const vars: Array<[string, unknown]> = [];
+  const vars: Array<[string, unknown, ErrorSite]> = [];
   for (const word of rest) {
     const eq = word.text.indexOf('=');
     if (eq === -1) throw inventoryError(`expected key=value host variable, got '${word.text}'`, site(word.offset));
     if (eq === 0) throw inventoryError(`missing variable name before '=' in '${word.text}'`, site(word.offset));
-    vars.push([word.text.slice(0, eq), iniValue(word.text.slice(eq + 1))]);
+    const value = iniValue(word.text.slice(eq + 1));
+    seen(value);
+    vars.push([word.text.slice(0, eq), value, site(word.offset)]);
   }
   for (const host of expansion.hosts) {
     builder.addHost(host, group);
-    if (expansion.port !== undefined) builder.setHostVar(host, 'ansible_port', expansion.port);
-    for (const [key, value] of vars) builder.setHostVar(host, key, structuredClone(value));
+    if (expansion.port !== undefined) builder.setHostVar(host, 'ansible_port', expansion.port, site(first.offset));
+    for (const [key, value, at] of vars) builder.setHostVar(host, key, structuredClone(value), at);
   }
 }

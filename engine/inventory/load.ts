@@ -1,8 +1,10 @@
 // Loads an inventory file or directory, plus the group_vars/ and host_vars/ beside it.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Inventory } from '../types.ts';
+import { registerVaultLeaves } from '../vault/index.ts';
 import { parseYaml } from '../yaml/load.ts';
+import { readSourceFile } from '../yaml/source.ts';
 import { InventoryBuilder } from './builder.ts';
 import { inventoryError } from './error.ts';
 import { parseIniInventory } from './ini.ts';
@@ -28,19 +30,18 @@ export function loadInventory(path: string): Inventory {
 }
 
 function loadSource(file: string, builder: InventoryBuilder): void {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw inventoryError(`cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  // Strict UTF-8, BOM dropped, and a file encrypted with ansible-vault decrypted (or a located error).
+  const { text: source, encrypted } = readSourceFile(file, 'inventory');
   const format = inventoryFormat(file, source);
   switch (format) {
-    case 'yaml':
-      parseYamlInventory(parseYaml(source, file, 'inventory'), builder);
+    case 'yaml': {
+      const yaml = parseYaml(source, file, 'inventory');
+      if (encrypted) registerVaultLeaves(yaml.value);
+      parseYamlInventory(yaml, builder);
       return;
+    }
     case 'ini':
-      parseIniInventory(source, file, builder);
+      parseIniInventory(source, file, builder, encrypted ? { onValue: registerVaultLeaves } : {});
       return;
   }
 }

@@ -2,6 +2,7 @@
 import type { Inventory, InventoryGroup, InventoryHost, Vars } from '../types.ts';
 import { groupPriority } from './builder.ts';
 import { inventoryError } from './error.ts';
+import { assignOwn, setOwn } from './own-properties.ts';
 import type { VarsFiles } from './vars-files.ts';
 
 /** Everything an Inventory is made of. */
@@ -42,13 +43,13 @@ export function createInventory(parts: InventoryParts): Inventory {
     const ordered = groupsOf(host);
     const merged: Vars = {};
     // Shallow merges (hash_behaviour=replace), lowest precedence first.
-    for (const name of ordered) Object.assign(merged, groups.get(name)?.vars);
-    for (const name of ordered) Object.assign(merged, files.groups.get(name));
-    Object.assign(merged, entry.vars);
-    Object.assign(merged, files.hosts.get(host));
+    for (const name of ordered) assignOwn(merged, groups.get(name)?.vars);
+    for (const name of ordered) assignOwn(merged, files.groups.get(name));
+    assignOwn(merged, entry.vars);
+    assignOwn(merged, files.hosts.get(host));
     const vars = structuredClone(merged);
-    vars['inventory_hostname'] = host;
-    vars['group_names'] = ordered.filter((name) => name !== 'all').sort();
+    setOwn(vars, 'inventory_hostname', host);
+    setOwn(vars, 'group_names', ordered.filter((name) => name !== 'all').sort());
     return vars;
   };
 

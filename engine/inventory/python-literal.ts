@@ -1,5 +1,6 @@
 // Reads Python literals the way ast.literal_eval does, because Ansible types INI inventory values with it.
 // Tuples and sets become arrays, bytes become text; anything that is not a literal is reported as such.
+import { setOwn } from './own-properties.ts';
 import { NotLiteral, tokenize, type Token } from './python-tokens.ts';
 
 /** The outcome of reading text as one Python literal. */
@@ -24,8 +25,14 @@ export function parsePythonLiteral(text: string): LiteralResult {
   }
 }
 
+// CPython's tokenizer refuses more than 200 nested brackets ("too many nested parentheses"), so for
+// ast.literal_eval, and hence for Ansible, such a value is not a literal but plain text. The limit also keeps
+// this recursive parser far from the JavaScript stack limit.
+const MAX_NESTING = 200;
+
 class LiteralParser {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -102,12 +109,24 @@ class LiteralParser {
   }
 
   private compound(open: string): unknown {
+    if (open !== '(' && open !== '[' && open !== '{') return this.signed(open);
+    if (++this.depth > MAX_NESTING) throw new NotLiteral();
+    const value = this.bracketed(open);
+    this.depth--;
+    return value;
+  }
+
+  private signed(open: string): unknown {
     if (open === '+' || open === '-') {
       const t = this.peek();
       if (t.type !== 'number') throw new NotLiteral();
       this.pos++;
       return open === '-' ? -t.value : t.value;
     }
+    throw new NotLiteral();
+  }
+
+  private bracketed(open: string): unknown {
     if (open === '(') {
       if (this.isPunct(')')) {
         this.pos++;
@@ -146,7 +165,8 @@ class LiteralParser {
     for (;;) {
       this.expect(':');
       if (typeof key === 'object' && key !== null) throw new NotLiteral();
-      dict[String(key)] = this.expression();
+      // An own property even for `__proto__`, which plain assignment would turn into the prototype.
+      setOwn(dict, String(key), this.expression());
       if (!this.isPunct(',')) break;
       this.pos++;
       if (this.isPunct('}')) break;
@@ -164,6 +184,7 @@ class LiteralParser {
       items.push(this.expression());
     }
     this.expect('}');
-    return items.filter((item, index) => items.indexOf(item) === index);
+    // Like a Python set: duplicates dropped (a Set keeps this linear for big literals).
+    return [...new Set(items)];
   }
 }

@@ -4,6 +4,8 @@ import { extname, join } from 'node:path';
 import type { Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { inventoryError, siteInYaml } from './error.ts';
+import { checkPort } from './builder.ts';
+import { assignOwn } from './own-properties.ts';
 import { isMapping } from './yaml-inventory.ts';
 
 /** Variables from group_vars/ (per group) and host_vars/ (per host); names without files are absent. */
@@ -44,7 +46,7 @@ function loadNamed(dir: string, name: string): Vars | undefined {
     const files = isDirectory(path) ? listVarsDirectory(path) : [path];
     const merged: Vars = {};
     // Shallow merge, Ansible's default hash_behaviour=replace.
-    for (const file of files) Object.assign(merged, readVarsFile(file));
+    for (const file of files) assignOwn(merged, readVarsFile(file));
     return merged;
   }
   return undefined;
@@ -70,6 +72,7 @@ function readVarsFile(file: string): Vars {
   const yaml = loadYamlFile(file, 'inventory');
   if (yaml.value === null || yaml.value === undefined) return {};
   if (!isMapping(yaml.value)) throw inventoryError('a vars file must be a mapping of variable names to values', siteInYaml(yaml, []));
+  for (const [key, value] of Object.entries(yaml.value)) checkPort(key, value, siteInYaml(yaml, [key]));
   return yaml.value;
 }
 

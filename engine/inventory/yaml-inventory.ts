@@ -69,7 +69,9 @@ function parseHost(yaml: YamlFile, builder: InventoryBuilder, group: string, ent
   }
   for (const host of expansion.hosts) {
     builder.addHost(host, group);
-    if (expansion.port !== undefined) builder.setHostVar(host, 'ansible_port', expansion.port);
-    for (const [key, value] of Object.entries(vars ?? {})) builder.setHostVar(host, key, structuredClone(value));
+    if (expansion.port !== undefined) builder.setHostVar(host, 'ansible_port', expansion.port, siteInYaml(yaml, path, 'key'));
+    for (const [key, value] of Object.entries(vars ?? {})) {
+      builder.setHostVar(host, key, structuredClone(value), siteInYaml(yaml, [...path, key]));
+    }
   }
 }
