@@ -1,7 +1,7 @@
 // Reading a file on the controller (template, copy and unarchive `src`) without ever blocking or
 // exhausting the controller: only a regular file is read, up to a size limit. A FIFO would block a
 // synchronous read forever (Ctrl-C included: the event loop never runs again), and /dev/zero never ends.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { FleetError } from '../../engine/errors.ts';
 
 /** Template and copy content is held in memory and sent in one command: 64 MiB is far above any config file. */
@@ -73,7 +73,9 @@ export function inspectControllerFile(path: string, options: ControllerFileOptio
   try {
     st = statSync(path);
   } catch (err) {
-    return { kind: 'refused', path, problem: describeFsError(err, path, options.what) };
+    const dangling = (err as NodeJS.ErrnoException).code === 'ENOENT' && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink();
+    const problem = dangling ? `${options.what} ${path} is a symbolic link to a missing file` : describeFsError(err, path, options.what);
+    return { kind: 'refused', path, problem };
   }
   return checkStats(path, st, options);
 }

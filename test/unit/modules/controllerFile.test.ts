@@ -75,7 +75,10 @@ describe('readControllerFile', () => {
     expect(inspectControllerFile(f.ok, { what: 'copy src', maxBytes: 4 }).kind).toBe('refused');
   });
 
-  it('names permission denied and a missing file', () => {
+  it('names permission denied, a missing file and a link to one', () => {
+    const f = fixtures();
+    symlinkSync(path.join(f.d, 'gone'), path.join(f.d, 'dangling'));
+    expect(inspectControllerFile(path.join(f.d, 'dangling'), limits)).toMatchObject({ kind: 'refused', problem: `template src ${path.join(f.d, 'dangling')} is a symbolic link to a missing file` });
     expect(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }), '/etc/x', 'copy src')).toBe('copy src /etc/x: permission denied');
     expect(inspectControllerFile('/nonexistent/fp-x', limits)).toEqual({ kind: 'refused', path: '/nonexistent/fp-x', problem: 'template src /nonexistent/fp-x does not exist on the controller' });
   });
