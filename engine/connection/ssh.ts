@@ -82,7 +82,12 @@ export class SshConnection implements Connection {
         let exitCode: number | undefined;
         let timedOut = false;
         let settled = false;
+        const dialog = new SudoDialog(wrapped, stream, options.stdin, () => {
+          stream.signal('KILL');
+          stream.close();
+        });
         const onDrop = (): void => {
+          dialog.finish();
           if (settled) return;
           settled = true;
           reject(new UnreachableError(this.host, `connection to ${this.where()} dropped while running a command`));
@@ -95,10 +100,6 @@ export class SshConnection implements Connection {
               stream.close();
             }, options.timeoutMs)
           : undefined;
-        const dialog = new SudoDialog(wrapped, stream, options.stdin, () => {
-          stream.signal('KILL');
-          stream.close();
-        });
         stream.on('data', (d: Buffer) => out.push(d));
         stream.stderr.on('data', (d: Buffer) => {
           errOut.push(d);

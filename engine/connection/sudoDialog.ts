@@ -99,7 +99,12 @@ export class SudoDialog {
     this.phase = 'failed';
     this.failureMessage = message;
     // EOF makes a sudo that waits for a password give up, even where the kill cannot reach it.
-    this.input.end();
-    this.stop(message);
+    // Neither may throw out of a timer: the channel may already be gone.
+    try {
+      this.input.end();
+      this.stop(message);
+    } catch {
+      // The command is gone already; finish() still reports the message.
+    }
   }
 }
