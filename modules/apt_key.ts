@@ -34,7 +34,7 @@ export const aptKeyModule: ModuleDefinition = {
       data: { type: 'string', minLength: 1 },
       id: { type: 'string', minLength: 1 },
       // An absolute path, named on a source's Signed-By line: no newline, CR or NUL.
-      keyring: { type: 'string', pattern: '^/[^\\n\\r\\x00]*$' },
+      keyring: { type: 'string', pattern: '^/[^\\n\\r\\x00]*$', description: 'an absolute path on one line (no newline, carriage return or NUL)' },
       state: { enum: ['present', 'absent'] },
       mode: modeSchema,
       timeout: { type: 'integer', minimum: 1 },

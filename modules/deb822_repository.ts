@@ -38,7 +38,7 @@ export const deb822RepositoryModule: ModuleDefinition = {
       architectures: wordListSchema,
       languages: wordListSchema,
       // A keyring path is one line; an armored key block has lines (each written indented, as a continuation).
-      signed_by: { type: 'string', minLength: 1, pattern: SIGNED_BY_PATTERN },
+      signed_by: { type: 'string', minLength: 1, pattern: SIGNED_BY_PATTERN, description: 'an absolute keyring path on one line, or an armored public key block' },
       enabled: { type: 'boolean' },
       trusted: { type: 'boolean' },
       pdiffs: { type: 'boolean' },

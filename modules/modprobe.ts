@@ -55,7 +55,7 @@ export const modprobeModule: ModuleDefinition = {
   schema: {
     type: 'object',
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$', description: "a kernel module name (letters, digits, _ and -, not starting with '-')" },
       state: { enum: ['present', 'absent'] },
       // Written into /etc/modprobe.d/<name>.conf as one `options` line: a newline would start a line of its own (`install … /bin/sh -c …`).
       params: oneLineSchema,

@@ -15,10 +15,19 @@ export const stringOrList = {
 } as const;
 
 /** An owner or group for chown: never starting with '-', no ':', no whitespace (see argumentRules.ts). */
-export const accountNameSchema = { type: 'string', minLength: 1, pattern: ACCOUNT_NAME_PATTERN } as const;
+export const accountNameSchema = {
+  type: 'string',
+  minLength: 1,
+  pattern: ACCOUNT_NAME_PATTERN,
+  description: "a user or group name (not starting with '-', without ':', whitespace or control characters)",
+} as const;
 
 /** A string written as one line of a config file: no newline, carriage return or NUL. */
-export const oneLineSchema = { type: 'string', pattern: ONE_LINE_PATTERN } as const;
+export const oneLineSchema = {
+  type: 'string',
+  pattern: ONE_LINE_PATTERN,
+  description: 'one line of text (no newline, carriage return or NUL: it is written into a line-oriented file)',
+} as const;
 
 /**
  * A space-separated list field of one config line: a string of words, or a list of single words. Not an
@@ -27,5 +36,6 @@ export const oneLineSchema = { type: 'string', pattern: ONE_LINE_PATTERN } as co
 export const wordListSchema = {
   type: ['string', 'array'],
   pattern: ONE_LINE_PATTERN,
-  items: { type: 'string', pattern: LIST_WORD_PATTERN },
+  description: 'one line of space-separated words, or a list of words (no newline, carriage return or NUL)',
+  items: { type: 'string', pattern: LIST_WORD_PATTERN, description: 'one word (no whitespace or control characters: it is one word of a line of the file)' },
 } as const;
