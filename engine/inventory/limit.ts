@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FleetError } from '../errors.ts';
+import { decodeUtf8 } from '../yaml/source.ts';
 import type { Inventory } from '../types.ts';
 import { siteInText } from './error.ts';
 import type { PatternElement } from './pattern-syntax.ts';
@@ -32,8 +33,9 @@ function readLimitFile(name: string): PatternElement[] {
   const file = resolve(name);
   let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    source = decodeUtf8(readFileSync(file), name, 'arguments');
   } catch (err) {
+    if (err instanceof FleetError) throw err;
     throw new FleetError('arguments', `cannot read limit file ${name}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const elements: PatternElement[] = [];
