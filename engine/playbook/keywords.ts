@@ -16,6 +16,21 @@ const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_pe
 const WITH_KEYWORDS = ['with_items', 'with_list'];
 // loop_control keys Ansible has and fleetplay's executor does not implement: refused, not ignored.
 const UNSUPPORTED_LOOP_CONTROL = ['pause', 'extended', 'extended_allitems', 'break_when'];
+// Ansible keywords (and task-like modules) fleetplay does not implement: named as such, not as typos.
+const UNSUPPORTED: Record<'play' | 'task', string[]> = {
+  play: [
+    'roles', 'strategy', 'vars_prompt', 'remote_user', 'connection', 'environment', 'order', 'module_defaults', 'collections',
+    'force_handlers', 'port', 'ignore_unreachable', 'ignore_errors', 'fact_path', 'gather_subset', 'gather_timeout', 'check_mode',
+    'diff', 'no_log', 'run_once', 'throttle', 'timeout', 'debugger', 'become_method', 'become_flags', 'become_exe',
+  ],
+  task: [
+    'delegate_to', 'delegate_facts', 'local_action', 'action', 'environment', 'async', 'poll', 'become_method', 'become_flags',
+    'become_exe', 'remote_user', 'connection', 'port', 'diff', 'debugger', 'module_defaults', 'collections', 'any_errors_fatal',
+    'ignore_unreachable', 'include', 'include_role', 'import_role', 'include_vars', 'with_dict', 'with_fileglob', 'with_together',
+    'with_nested', 'with_subelements', 'with_sequence', 'with_random_choice', 'with_first_found', 'with_lines',
+    'with_indexed_items', 'with_flattened', 'with_inventory_hostnames', 'with_file', 'with_template', 'with_env',
+  ],
+};
 // Ansible's isidentifier() refuses Python's keywords as variable names.
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
@@ -27,8 +42,16 @@ const PYTHON_KEYWORDS = new Set(
  * that cannot be converted are left for the schema to report; shapes fleetplay would ignore are
  * recorded in `problems` here.
  */
-export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: Problems): Raw {
+export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: Problems, kind: 'play' | 'task'): Raw {
   const out: Raw = { ...raw };
+  for (const key of Object.keys(out)) {
+    if (!UNSUPPORTED[kind].includes(key.replace(/^ansible\.(builtin|legacy)\./, ''))) continue;
+    const hint = key.startsWith('with_') ? '; use loop: with a list' : key === 'include' ? '; use include_tasks or import_tasks' : '';
+    problems.add(yaml, [...at, key], `'${key}' is an Ansible ${kind} keyword that fleetplay does not support yet${hint}`, 'key');
+    delete out[key];
+  }
+  // Ansible turns a number into the name's text.
+  if (typeof out.name === 'number') out.name = String(out.name);
   for (const key of [...BOOLEAN_KEYWORDS, ...NUMBER_KEYWORDS]) {
     const v = out[key];
     if (typeof v !== 'string') {

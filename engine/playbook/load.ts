@@ -1,4 +1,5 @@
 // Loads a playbook file, validates all of it, and returns plays ready to run. Touches no host.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
 import { isTemplated } from '../template/render.ts';
@@ -34,7 +35,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContex
     ctx.problems.add(yaml, [index], `play ${index + 1} of the playbook must be a mapping (a play with at least \`hosts:\`), got ${describeValue(raw)}`);
     return undefined;
   }
-  const play = normalizeKeywords(yaml, [index], raw as Record<string, unknown>, ctx.problems);
+  const play = normalizeKeywords(yaml, [index], raw as Record<string, unknown>, ctx.problems, 'play');
   if ('import_playbook' in play) {
     ctx.problems.add(yaml, [index, 'import_playbook'], 'import_playbook is not supported yet', 'key');
     return undefined;
@@ -78,10 +79,20 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContex
 function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
   for (const vf of play.varsFiles) {
     if (isTemplated(vf.file)) continue;
+    const full = path.resolve(play.baseDir, vf.file);
+    if (!existsSync(full)) {
+      ctx.problems.at(vf.location, `vars file '${vf.file}' not found (looked for ${full})`);
+      continue;
+    }
+    // Reading a FIFO or a device would block validate; a directory cannot be read.
+    if (!statSync(full).isFile()) {
+      ctx.problems.at(vf.location, `vars file '${vf.file}' is not a regular file (${full})`);
+      continue;
+    }
     try {
-      const loaded = loadYamlFile(path.resolve(play.baseDir, vf.file), 'playbook');
+      const loaded = loadYamlFile(full, 'playbook');
       if (loaded.value !== null && (typeof loaded.value !== 'object' || Array.isArray(loaded.value))) {
-        ctx.problems.add(loaded, [], 'a vars file must be a mapping of variable names to values');
+        ctx.problems.add(loaded, [], `a vars file must be a mapping of variable names to values, got ${describeValue(loaded.value)}`);
       }
     } catch (err) {
       if (!(err instanceof FleetError)) throw err;

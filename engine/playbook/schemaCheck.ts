@@ -27,10 +27,13 @@ export function checkSchema(schema: Schema, value: unknown, what: string, argWor
   }
   if (validate(value)) return [];
   let errors = (validate.errors ?? []).filter((e) => !isTemplatedAt(value, e.instancePath));
+  // Branches first: the typo rule below must not hide the anyOf that says which branch was meant.
+  errors = pruneBranches(errors, value, schema);
+  // A bad key name (propertyNames) is reported once, by the inner error that names the key.
+  errors = errors.filter((e) => e.keyword !== 'propertyNames');
   // An unknown key is usually a typo; "missing x" or "needs one of" at the same place is its echo.
   const typoAt = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
   errors = errors.filter((e) => !typoAt.has(e.instancePath) || !['required', 'oneOf', 'anyOf', 'if'].includes(e.keyword));
-  errors = pruneBranches(errors, value, schema);
   const byPath = new Map<string, ErrorObject[]>();
   for (const e of errors) {
     const key = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
@@ -76,6 +79,7 @@ interface Context {
 function describe(group: ErrorObject[], c: Context): SchemaIssue {
   const first = group.find((e) => e.keyword === 'additionalProperties') ?? group.find((e) => e.keyword === 'required') ?? group[0]!;
   const path = pointerToPath(first.instancePath);
+  if (first.propertyName !== undefined) return describeKeyName(first, path, c);
   const subject = subjectOf(path, c.argWord, c.what);
   const got = describeValue(valueAt(c.value, path));
   const node = schemaNode(c.root, first.schemaPath);
@@ -115,11 +119,13 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
       return { path, which: 'value', message: `${subject} must be ${described}, got ${got}` };
     }
     case 'pattern': {
-      const described = typeof parent?.description === 'string' ? parent.description : `text matching ${String(first.params.pattern)}`;
+      const described = patternWords(parent, String(first.params.pattern));
       return { path, which: 'value', message: `${subject} must be ${described}, got ${got}` };
     }
     case 'minLength':
       return { path, which: 'value', message: `${subject} must not be empty` };
+    case 'minProperties':
+      return { path, which: 'value', message: `${subject} needs at least ${String(first.params.limit)} key${first.params.limit === 1 ? '' : 's'}` };
     case 'minItems':
       return { path, which: 'value', message: `${subject} must have at least ${String(first.params.limit)} item${first.params.limit === 1 ? '' : 's'}` };
     case 'minimum':
@@ -131,6 +137,23 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
     default:
       return { path, which: 'value', message: `${subject} ${first.message ?? 'is invalid'}` };
   }
+}
+
+/** A key whose name breaks `propertyNames` (set_fact: `foo-bar: 1`): reported at the key. */
+function describeKeyName(e: ErrorObject, path: Array<string | number>, c: Context): SchemaIssue {
+  const name = String(e.propertyName);
+  const expected = e.keyword === 'pattern' ? patternWords(schemaNode(c.root, e.schemaPath.replace(/\/[^/]*$/, '')) as Schema | undefined, String(e.params.pattern)) : undefined;
+  const where = path.length ? ` in ${subjectOf(path, c.argWord, c.what)}` : ` for ${c.what}`;
+  return { path: [...path, name], which: 'key', message: `'${name}' is not a valid name${where}${expected ? `: it must be ${expected}` : ''}` };
+}
+
+const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+/** What a pattern asks for, in words: the schema's description, or the pattern itself. */
+function patternWords(schema: Schema | undefined, pattern: string): string {
+  if (typeof schema?.description === 'string') return schema.description;
+  if (pattern === IDENTIFIER) return 'a variable name (letters, digits and _, not starting with a digit)';
+  return `text matching ${pattern}`;
 }
 
 /** A branch such as `{ required: ['cmd'] }`: it names a key, not a type. */

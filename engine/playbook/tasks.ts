@@ -1,5 +1,5 @@
 // Turns the YAML of a task list (tasks, blocks, includes) into TaskNode values, recording every problem.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findModule, moduleNames, shortModuleName } from '../../modules/index.ts';
 import { splitCommandLine, splitFreeForm } from '../../modules/lib/argv.ts';
@@ -58,11 +58,13 @@ function listName(yaml: YamlFile, at: Path): string {
 }
 
 function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): TaskNode | undefined {
-  const task = normalizeKeywords(yaml, at, raw, ctx.problems);
+  const task = normalizeKeywords(yaml, at, raw, ctx.problems, 'task');
   if ('block' in task) return parseBlock(yaml, at, task, ctx);
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
-  return parseTask(yaml, at, task, ctx);
+  // A key refused as unsupported (local_action, include_role) was the task's module: no second message.
+  const refused = Object.keys(raw).some((k) => !(k in task) && !(k in taskKeywords));
+  return parseTask(yaml, at, task, ctx, refused);
 }
 
 // One schema object per keyword set: checkSchema keeps its compiled validator per object.
@@ -121,7 +123,12 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   }
   const full = path.resolve(baseDir, file);
   if (!existsSync(full)) {
-    ctx.problems.add(yaml, [...at, key], `task file not found: ${full}`);
+    ctx.problems.add(yaml, [...at, key], `task file '${file}' not found (looked for ${full})`);
+    return include;
+  }
+  // Reading a FIFO or a device would block validate; a directory cannot be read.
+  if (!statSync(full).isFile()) {
+    ctx.problems.add(yaml, [...at, key], `task file '${file}' is not a regular file (${full})`);
     return include;
   }
   if (ctx.including.includes(full)) {
@@ -134,17 +141,18 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     include.tasks = parseTaskList(child, [], child.value, ctx);
     ctx.including.pop();
   } catch (err) {
-    if (err instanceof FleetError) ctx.problems.addError(err);
-    else throw err;
+    if (!(err instanceof FleetError)) throw err;
+    if (err.location) ctx.problems.addError(err);
+    else ctx.problems.add(yaml, [...at, key], err.message);
   }
   return include;
 }
 
-function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskDef | undefined {
+function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refused = false): TaskDef | undefined {
   const others = Object.keys(task).filter((k) => !(k in taskKeywords));
   const known = others.filter((k) => findModule(k));
   if (others.length === 0) {
-    ctx.problems.add(yaml, at, `task${task.name ? ` '${String(task.name)}'` : ''} names no module`);
+    if (!refused) ctx.problems.add(yaml, at, `task${task.name ? ` '${String(task.name)}'` : ''} names no module`);
     return undefined;
   }
   if (known.length !== 1 || others.length !== 1) {
@@ -159,7 +167,10 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Task
   const mod = findModule(moduleKey)!;
   keywordCheck(yaml, at, task, { ...taskKeywords, [moduleKey]: {} }, 'task', ctx);
   const args = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx);
-  if (task.args && typeof task.args === 'object') Object.assign(args, task.args);
+  if (task.args && typeof task.args === 'object' && !Array.isArray(task.args)) {
+    // Defined, not assigned: an `__proto__` key must stay a key, not become the prototype of args.
+    for (const [k, v] of Object.entries(task.args)) Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
   for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
     const sub = task.args && typeof task.args === 'object' && issue.path[0] !== undefined && issue.path[0] in (task.args as Raw) ? 'args' : moduleKey;
     ctx.problems.add(yaml, [...at, sub, ...issue.path], issue.message, issue.which);
@@ -271,6 +282,11 @@ export function conditions(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseCon
     const location = yaml.locate(where);
     if (typeof expr === 'string') {
       const text = expr.trim().replace(/^\{\{([\s\S]*)\}\}$/, '$1');
+      if (text.includes('{{')) {
+        // Ansible warns about (and 2.19 refuses) templates inside a condition; the parser would only say "expected ':'".
+        ctx.problems.add(yaml, where, 'a condition is an expression already: write variables without {{ }} (`a == 1`, not `{{ a }} == 1`)');
+        return { expr: expr as string, location };
+      }
       try {
         parseExpression(text);
       } catch (err) {

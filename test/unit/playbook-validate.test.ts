@@ -369,6 +369,68 @@ describe('other mistakes that used to pass or read badly', () => {
     expect(brief(file)).toEqual(["5:7 a block takes no module: 'copy' belongs in a task of its own (inside block: or beside it)"]);
   });
 
+  it('names Ansible keywords fleetplay does not implement, instead of suggesting a typo fix', () => {
+    const file = playbook(`- hosts: all
+  roles: [web]
+  tasks:
+    - debug: msg=x
+      delegate_to: localhost
+    - debug: msg=x
+      with_dict: {a: 1}
+    - local_action: command ls
+`);
+    expect(brief(file)).toEqual([
+      "2:3 'roles' is an Ansible play keyword that fleetplay does not support yet",
+      "5:7 'delegate_to' is an Ansible task keyword that fleetplay does not support yet",
+      "7:7 'with_dict' is an Ansible task keyword that fleetplay does not support yet; use loop: with a list",
+      "8:7 'local_action' is an Ansible task keyword that fleetplay does not support yet",
+    ]);
+  });
+
+  it('explains a template inside a condition, reports bad set_fact names at the key, and ignores a list as args', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg=x
+      when: "{{ a }} == 1"
+    - set_fact:
+        foo-bar: 1
+    - command: ls
+      args: [1]
+`);
+    expect(brief(file)).toEqual([
+      '4:13 a condition is an expression already: write variables without {{ }} (`a == 1`, not `{{ a }} == 1`)',
+      "6:9 'foo-bar' is not a valid name for module 'set_fact': it must be a variable name (letters, digits and _, not starting with a digit)",
+      "8:13 keyword 'args' must be a mapping of module arguments, got a list",
+    ]);
+  });
+
+  it('reports missing, directory and FIFO task and vars files at the line that names them', () => {
+    const file = playbook(`- hosts: all
+  vars_files: [missing-vars.yml, adir]
+  tasks:
+    - import_tasks: missing.yml
+    - include_tasks: fifo.yml
+`);
+    const dir = path.dirname(file);
+    mkdirSync(path.join(dir, 'adir'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.yml')]);
+    expect(brief(file)).toEqual([
+      `4:21 task file 'missing.yml' not found (looked for ${dir}/missing.yml)`,
+      `5:22 task file 'fifo.yml' is not a regular file (${dir}/fifo.yml)`,
+      `2:16 vars file 'missing-vars.yml' not found (looked for ${dir}/missing-vars.yml)`,
+      `2:34 vars file 'adir' is not a regular file (${dir}/adir)`,
+    ]);
+  });
+
+  it('keeps an __proto__ key in args a key, not the prototype of the arguments', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - command: ls
+      args: { __proto__: { creates: /x } }
+`);
+    expect(brief(file)).toEqual(["4:15 unknown argument '__proto__' for module 'command'; valid: cmd, argv, creates, removes, chdir, stdin"]);
+  });
+
   it('words one-of and empty-value errors without JSON pointers', () => {
     const file = playbook(`- hosts: ""
   tasks:

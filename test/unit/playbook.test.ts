@@ -127,7 +127,7 @@ describe('playbook validation', () => {
 `);
     const all = `${errorOf(file).message}\n${errorOf(file).excerpt}`;
     expect(all).toMatch(/notify names no handler of this play: 'restart containrd'/);
-    expect(all).toMatch(/task file not found: .*missing\.yml/);
+    expect(all).toMatch(/task file 'missing\.yml' not found \(looked for .*missing\.yml\)/);
   });
 
   it('validates tasks inside included files, with their own file and line', () => {
