@@ -1,6 +1,7 @@
 // `engine run PLAYBOOK -i INVENTORY`: validate everything, then run it over the fleet.
 import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
+import { hostKeyPolicyForRun } from '../connection/hostKeyPolicy.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
 import { formatPlan } from '../output/plan.ts';
 import { pendingFileFor, readPendingFile, writePendingFile } from '../output/pendingFile.ts';
@@ -12,6 +13,7 @@ import { FleetError } from '../errors.ts';
 import { commaList, int, list, parseCommand, str, type OptionSpec } from './args.ts';
 import { parseExtraVars } from './extraVars.ts';
 import { promptSecret } from './prompt.ts';
+import { setUpVault, vaultHelp, vaultOptions } from './vaultPassword.ts';
 import { processSecrets } from '../secrets.ts';
 import { existsSync, statSync } from 'node:fs';
 
@@ -27,6 +29,7 @@ export const runOptions: OptionSpec = {
   'skip-tags': { type: 'string', multiple: true },
   report: { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
+  'no-host-key-checking': { type: 'boolean' },
   timeout: { type: 'string', short: 'T' },
   'ask-pass': { type: 'boolean', short: 'k' },
   'ask-become-pass': { type: 'boolean', short: 'K' },
@@ -34,6 +37,7 @@ export const runOptions: OptionSpec = {
   strict: { type: 'boolean' },
   'retry-file': { type: 'string' },
   'connect-retries': { type: 'string' },
+  ...vaultOptions,
 };
 
 /** Help text of `run`. */
@@ -57,10 +61,13 @@ Options:
                            A --check run writes neither.
       --connect-retries N  retries of a failed SSH connect, with backoff, before unreachable (default 2)
       --accept-new-host-keys  trust and record host keys not yet in known_hosts
+      --no-host-key-checking  do not verify host keys at all (only this flag or the inventory's
+                           host_key_checking=false turns checking off; playbook vars and -e cannot)
   -T, --timeout SECONDS    SSH connect timeout (default 10); a connected host that stops answering
                            is unreachable after three missed keepalives, one every SECONDS/3
   -k, --ask-pass           prompt for the SSH password (or set FLEETPLAY_SSH_PASSWORD)
   -K, --ask-become-pass    prompt for the sudo password (or set FLEETPLAY_BECOME_PASSWORD)
+${vaultHelp}
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
 
 Exit codes: 0 all ok, 2 a host failed, 3 a host was unreachable (none failed),
@@ -83,6 +90,7 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   if (!inventoryFile) throw new FleetError('arguments', 'an inventory is required: -i INVENTORY');
 
   // Validate everything first: nothing below this block touches a host.
+  await setUpVault(p);
   const extraVars = parseExtraVars(list(p, 'extra-vars'));
   const inventory = loadInventory(inventoryFile);
   const playbook = loadPlaybook(playbookFile);
@@ -92,6 +100,8 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   const check = p.values.check === true;
   const diff = p.values.diff === true;
   const connectTimeoutMs = int(p, 'timeout', 10) * 1000;
+  const hostKeyFlags = { acceptNewHostKeys: p.values['accept-new-host-keys'] === true, noHostKeyChecking: p.values['no-host-key-checking'] === true };
+  const hostKeys = hostKeyPolicyForRun(playbook, inventory, { flags: hostKeyFlags, extraVars, ...(limit ? { limit } : {}) });
   const reportFile = str(p, 'report');
   if (reportFile) checkOutputDir(reportFile, '--report');
   const password = p.values['ask-pass'] ? await promptSecret('SSH password: ', '-k/--ask-pass', 'FLEETPLAY_SSH_PASSWORD') : process.env.FLEETPLAY_SSH_PASSWORD;
@@ -126,6 +136,7 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
   try {
+    for (const warning of hostKeys.warnings) out(`${warning}\n`);
     const report = await runPlaybook(playbook, inventory, {
       check,
       diff,
@@ -137,7 +148,8 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
         connectTimeoutMs,
         connectRetries: int(p, 'connect-retries', 2, 0),
         ...(password ? { password } : {}),
-        acceptNewHostKeys: p.values['accept-new-host-keys'] === true,
+        acceptNewHostKeys: hostKeyFlags.acceptNewHostKeys,
+        hostKeys,
       },
       abort: abort.signal,
       ...(becomePassword ? { becomePassword } : {}),

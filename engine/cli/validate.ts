@@ -3,14 +3,19 @@ import { loadInventory, selectHosts } from '../inventory/index.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { FleetError } from '../errors.ts';
 import { parseCommand, str, type OptionSpec } from './args.ts';
+import { setUpVault, vaultHelp, vaultOptions } from './vaultPassword.ts';
 
-const options: OptionSpec = { inventory: { type: 'string', short: 'i' } };
+const options: OptionSpec = { inventory: { type: 'string', short: 'i' }, ...vaultOptions };
 
 /** Help text of `validate`. */
 export const validateHelp = `Usage: engine validate PLAYBOOK [-i INVENTORY]
 
 Parses and validates the playbook (structure, modules, arguments, expressions, included files) and,
-with -i, the inventory and each play's host pattern. Contacts no host. Exit 0 if valid, 4 if not.`;
+with -i, the inventory and each play's host pattern. Contacts no host. Exit 0 if valid, 4 if not.
+
+Options:
+  -i, --inventory FILE     inventory file or directory (Ansible INI or YAML)
+${vaultHelp}`;
 
 /** Runs `engine validate`; returns the exit code. */
 export async function validateCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -21,6 +26,7 @@ export async function validateCommand(argv: string[], out: (s: string) => void):
   }
   const [file] = p.positionals;
   if (!file) throw new FleetError('arguments', 'usage: engine validate PLAYBOOK [-i INVENTORY]');
+  await setUpVault(p);
   const playbook = loadPlaybook(file);
   const inventoryFile = str(p, 'inventory');
   const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;

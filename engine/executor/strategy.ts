@@ -119,7 +119,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     for (const [file, group] of byFile) {
       let tasks: TaskNode[];
       try {
-        tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file);
+        tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file, run.play.baseDir);
       } catch (err) {
         for (const h of group) reportInclude(inc, h, run, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
         continue;
@@ -142,12 +142,12 @@ function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, status: 'ok' |
 
 const includeCache = new Map<string, TaskNode[]>();
 
-function loadIncluded(file: string): TaskNode[] {
+function loadIncluded(file: string, playbookDir: string): TaskNode[] {
   const cached = includeCache.get(file);
   if (cached) return cached;
   const yaml = loadYamlFile(file, 'playbook');
   const problems = new Problems();
-  const tasks = parseTaskList(yaml, [], yaml.value, { problems, including: [file] });
+  const tasks = parseTaskList(yaml, [], yaml.value, { problems, including: [file], playbookDir });
   problems.throwIfAny();
   includeCache.set(file, tasks);
   return tasks;
