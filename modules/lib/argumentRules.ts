@@ -40,6 +40,7 @@ export function oneLineProblem(arg: string, value: string, file: string): string
 /** Why a list item of argument `arg` is not one word of a line of `file`, or undefined when it is. */
 export function listWordProblem(arg: string, value: string, file: string): string | undefined {
   if (LIST_WORD.test(value)) return undefined;
+  if (value === '') return `argument '${arg}' has an empty item; items are words of one line of ${file}`;
   return `an item of argument '${arg}' (${JSON.stringify(value)}) contains ${describeBad(value)}; items are words of one line of ${file}, so it is refused before anything is written`;
 }
 

@@ -69,6 +69,8 @@ describe('deb822_repository', () => {
     expect(plan.msg).toContain(`an item of argument 'components' ("stable\\nTrusted: yes") contains a newline; items are words of one line of /etc/apt/sources.list.d/docker.sources`);
     const signed = await deb822RepositoryModule.plan({ ...repo, signed_by: '/k.gpg\nTrusted: yes' }, ctx);
     expect(signed.msg).toContain(`argument 'signed_by' contains a newline`);
+    const bare: Deb822Source = { name: 'x', types: ['deb'], uris: ['https://a'], suites: ['s'], components: [''], architectures: [], languages: [] };
+    expect(sourceProblems(bare)).toEqual([`argument 'components' has an empty item; items are words of one line of /etc/apt/sources.list.d/x.sources`]);
     expect(commands).toEqual([]);
   });
 });
