@@ -15,6 +15,7 @@ import { templateModule } from '../../../modules/template.ts';
 import { unarchiveModule } from '../../../modules/unarchive.ts';
 
 const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
+const ROOT = path.join(import.meta.dirname, '../../..');
 
 function fixtures() {
   const d = mkdtempSync(path.join(os.tmpdir(), 'fp-ctlfile-'));
@@ -101,12 +102,12 @@ describe('the modules that read controller files', () => {
 
   it('a template run on a FIFO ends at once in a separate process (it used to block forever)', () => {
     const f = fixtures();
-    const script = `import { templateModule } from ${JSON.stringify(path.resolve('modules/template.ts'))};
+    const script = `import { templateModule } from ${JSON.stringify(path.join(ROOT, 'modules/template.ts'))};
 const ctx = { host: 'h', check: false, vars: {}, run: async () => ({ exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false }), renderFile: (t) => t, resolveLocalPath: (p) => p, predicted: {} };
 templateModule.plan({ src: ${JSON.stringify(f.fifo)}, dest: '/etc/x' }, ctx).then(() => console.log('planned'), (e) => console.log('refused: ' + e.message));`;
     const file = path.join(f.d, 'run.ts');
     writeFileSync(file, script);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });
     expect(r.signal).toBeNull();
     expect(r.stdout).toContain(`refused: template src ${f.fifo} is a FIFO (named pipe)`);
   }, 20_000);
