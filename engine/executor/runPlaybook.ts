@@ -112,7 +112,9 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
   let h = hosts.get(name);
   if (!h) {
     const inventoryVars = { ...defaults, ...inventory.hostVars(name) };
-    const conn = createConnection(name, { ...inventoryVars, ...options.extraVars }, options.transport);
+    // Which keys to trust is the operator's choice (inventory, -e), never the playbook's defaults.
+    const { ansible_ssh_known_hosts_file: _ignored, ...trusted } = defaults;
+    const conn = createConnection(name, { ...trusted, ...inventory.hostVars(name), ...options.extraVars }, options.transport);
     h = {
       name,
       inventoryVars,
