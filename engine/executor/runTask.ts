@@ -1,6 +1,6 @@
 // Runs one task on one host: when, loop, argument rendering, the module's plan and apply, and
 // changed_when / failed_when / register / notify.
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { findModule } from '../../modules/index.ts';
 import { FleetError, UnreachableError } from '../errors.ts';
@@ -227,7 +227,8 @@ function resolveLocal(relative: string, kind: 'files' | 'templates', where: Sour
   if (path.isAbsolute(relative)) return relative;
   const taskDir = path.dirname(taskFile);
   const candidates = [path.join(taskDir, kind, relative), path.join(taskDir, relative), path.join(playbookDir, kind, relative), path.join(playbookDir, relative)];
-  const found = candidates.find((c) => existsSync(c));
+  // lstat, not exists: a symlink loop or a dangling link is found here, and the module names what it is.
+  const found = candidates.find((c) => lstatSync(c, { throwIfNoEntry: false }) !== undefined);
   if (!found) throw new Error(`could not find '${relative}' (looked in ${[...new Set(candidates.map(path.dirname))].join(', ')})`);
   return found;
 }
