@@ -2,7 +2,7 @@
 import { RegexError } from '../engine/regex/index.ts';
 import type { ModuleDefinition } from '../engine/types.ts';
 import { wantedAttributes } from './lib/attributes.ts';
-import { checkTemplate, expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
+import { checkTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
 import { modeSchema } from './lib/schemas.ts';
 
 /** What replace was asked to do (Python patterns, a Python replacement template). */
@@ -34,7 +34,7 @@ export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
   const template = parseTemplate(spec.replace, 'arguments');
   checkTemplate(template, re, 'arguments');
   const section = content.slice(start, end);
-  const { text: out, count } = re.sub(section, (m) => expandTemplate(template, m.groups, m.named, 'arguments'));
+  const { text: out, count } = re.sub(section, template);
   if (count === 0 || out === section) return { content, changed: false, msg: count === 0 ? 'pattern did not match' : 'replacements change nothing' };
   return { content: content.slice(0, start) + out + content.slice(end), changed: true, msg: `${count} replacement${count === 1 ? '' : 's'} made` };
 }

@@ -14,7 +14,14 @@ import type { Vars } from '../types.ts';
  * or an undefined value used by an operator, filter or test, is an ExpressionError naming it.
  */
 export function evaluate(expr: Expr, vars: Vars): unknown {
-  return evalNode(expr, vars);
+  try {
+    return evalNode(expr, vars);
+  } catch (err) {
+    // The limits should stop any runaway first; should the engine still run out of stack or string length,
+    // that is the expression's fault and is reported as such, never as an internal error.
+    if (err instanceof RangeError) throw new ExpressionError(`expression is too large or too deep to evaluate (${err.message})`, expr.at);
+    throw err;
+  }
 }
 
 /** Throws "'<expr>' is undefined", located at the start of `expr`, when `value` is undefined. */

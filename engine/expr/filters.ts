@@ -1,9 +1,9 @@
 // The filters of `x | name(...)`: conversions, string and list helpers, default and the regex filters.
 import { problem } from './error.ts';
-import { checkTemplate, expandTemplate, parseTemplate } from '../regex/index.ts';
+import { checkTemplate, parseTemplate } from '../regex/index.ts';
 import { compileRegex, regexProblems, regexSubject } from './regex.ts';
 import type { BoundArgs, Signature } from './signature.ts';
-import { isMapping, mappingKeys, toText, truthy, typeName } from './values.ts';
+import { isMapping, mappingKeys, MAX_VALUE_LENGTH, toText, truthy, typeName } from './values.ts';
 
 /** One filter: its parameters and the transformation itself. */
 export interface FilterSpec {
@@ -63,6 +63,17 @@ function itemsOf(value: unknown, filter: string): unknown[] {
   return problem(`${filter}: '${typeName(value)}' is not iterable`);
 }
 
+function join(items: unknown[], separator: string): string {
+  let length = 0;
+  const texts = items.map((item) => {
+    const text = toText(item);
+    length += text.length + separator.length;
+    if (length > MAX_VALUE_LENGTH) problem(`join: the result would be longer than ${MAX_VALUE_LENGTH} characters`);
+    return text;
+  });
+  return texts.join(separator);
+}
+
 function trim(value: unknown, chars: unknown): string {
   const text = toText(value);
   if (chars === undefined || chars === null) return text.trim();
@@ -103,7 +114,7 @@ function regexReplace(value: unknown, args: BoundArgs): string {
   const result = regexProblems(() => {
     const template = parseTemplate(replacement);
     checkTemplate(template, regex);
-    return regex.sub(subject, (m) => expandTemplate(template, m.groups, m.named), count);
+    return regex.sub(subject, template, count);
   });
   if (mandatory > 0 && mandatory !== result.count) {
     return problem(`regex_replace: the pattern should match ${mandatory} times, but matches ${result.count} times`);
@@ -149,7 +160,7 @@ const entries: Array<[string[], FilterSpec]> = [
   [['upper'], simple((v) => toText(v).toUpperCase())],
   [['trim'], { signature: { params: ['chars'], required: 0 }, apply: (v, a) => trim(v, a.values.get('chars')) }],
   [['default', 'd'], defaultFilter],
-  [['join'], { signature: { params: ['d'], required: 0 }, apply: (v, a) => itemsOf(v, 'join').map(toText).join(toText(a.values.get('d') ?? '')) }],
+  [['join'], { signature: { params: ['d'], required: 0 }, apply: (v, a) => join(itemsOf(v, 'join'), toText(a.values.get('d') ?? '')) }],
   [['first'], simple((v) => itemsOf(v, 'first')[0])],
   [['last'], simple((v) => itemsOf(v, 'last').at(-1))],
   [['list'], simple((v) => itemsOf(v, 'list'))],

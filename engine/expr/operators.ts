@@ -2,7 +2,7 @@
 import type { BinaryOp } from './ast.ts';
 import { assertNever } from './ast.ts';
 import { problem } from './error.ts';
-import { deepEqual, isBlockedKey, isMapping, toText, typeName } from './values.ts';
+import { compareBudget, deepEqual, isBlockedKey, isMapping, MAX_VALUE_LENGTH, toText, typeName } from './values.ts';
 
 /** The binary operators that need both operands evaluated (everything but `and` / `or`). */
 export type ValueOp = Exclude<BinaryOp, 'and' | 'or'>;
@@ -38,7 +38,7 @@ export function applyBinary(op: ValueOp, left: unknown, right: unknown): unknown
       // Python's modulo: the result takes the sign of the divisor.
       return numbers(op, left, right, (a, b) => (b === 0 ? problem('modulo by zero') : ((a % b) + b) % b));
     case '~':
-      return toText(left) + toText(right);
+      return joined(toText(left), toText(right));
     default:
       return assertNever(op);
   }
@@ -57,7 +57,10 @@ function order(op: string, left: unknown, right: unknown): number {
 
 /** `needle in haystack`: an equal item of a list, a substring of a string, or an own key of a mapping. */
 function contains(haystack: unknown, needle: unknown): boolean {
-  if (Array.isArray(haystack)) return haystack.some((item) => deepEqual(item, needle));
+  if (Array.isArray(haystack)) {
+    const budget = compareBudget();
+    return haystack.some((item) => deepEqual(item, needle, budget));
+  }
   if (typeof haystack === 'string') {
     if (typeof needle !== 'string') return problem(`'in <string>' requires a string on the left, not ${typeName(needle)}`);
     return haystack.includes(needle);
@@ -72,9 +75,18 @@ function contains(haystack: unknown, needle: unknown): boolean {
 
 function add(left: unknown, right: unknown): unknown {
   if (typeof left === 'number' && typeof right === 'number') return left + right;
-  if (typeof left === 'string' && typeof right === 'string') return left + right;
-  if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+  if (typeof left === 'string' && typeof right === 'string') return joined(left, right);
+  if (Array.isArray(left) && Array.isArray(right)) {
+    if (left.length + right.length > MAX_VALUE_LENGTH) problem(`list would be longer than ${MAX_VALUE_LENGTH} items`);
+    return [...left, ...right];
+  }
   return mismatch('+', left, right);
+}
+
+// `a ~ a ~ a ...` doubles nothing but adds up: refuse a string past the limit before the engine does.
+function joined(left: string, right: string): string {
+  if (left.length + right.length > MAX_VALUE_LENGTH) problem(`string would be longer than ${MAX_VALUE_LENGTH} characters`);
+  return left + right;
 }
 
 function numbers(op: string, left: unknown, right: unknown, fn: (a: number, b: number) => number): number {

@@ -9,6 +9,10 @@ const BLOCKED_KEYS: ReadonlySet<string> = new Set([
 
 // Bounds recursion through data (YAML aliases can make very deep or shared structures).
 const MAX_DATA_DEPTH = 100;
+/** Longest string or list an operator, filter or conversion may build (characters or items). */
+export const MAX_VALUE_LENGTH = 16 * 1024 * 1024;
+// Shared sub-structures (the same list referenced twice, nested 40 deep) make a small value huge to walk.
+const MAX_COMPARE_STEPS = 1_000_000;
 
 /** A plain data mapping: an object whose prototype is Object.prototype or null. */
 export type Mapping = Record<string, unknown>;
@@ -72,41 +76,75 @@ export function truthy(value: unknown): boolean {
   return true;
 }
 
+/** A count of comparison steps shared by one operation (`x in list` compares against every item). */
+export interface CompareBudget {
+  steps: number;
+}
+
+/** A fresh budget for one operation. */
+export function compareBudget(): CompareBudget {
+  return { steps: MAX_COMPARE_STEPS };
+}
+
 /** Deep equality of data values. Unlike Python, booleans never equal numbers. */
-export function deepEqual(a: unknown, b: unknown, depth = 0): boolean {
+export function deepEqual(a: unknown, b: unknown, budget: CompareBudget = compareBudget(), depth = 0): boolean {
   if (depth > MAX_DATA_DEPTH) problem('value is nested too deeply to compare');
+  if (--budget.steps < 0) problem(`values are too large to compare (over ${MAX_COMPARE_STEPS} steps)`);
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i], depth + 1));
+    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i], budget, depth + 1));
   }
   if (isMapping(a) && isMapping(b)) {
     const keys = mappingKeys(a);
     if (keys.length !== mappingKeys(b).length) return false;
-    return keys.every((key) => Object.hasOwn(b, key) && deepEqual(ownValue(a, key), ownValue(b, key), depth + 1));
+    return keys.every((key) => Object.hasOwn(b, key) && deepEqual(ownValue(a, key), ownValue(b, key), budget, depth + 1));
   }
   return false;
 }
 
 /** Python's str(): strings as they are, True/False/None, lists and mappings in Python's repr form. */
 export function toText(value: unknown): string {
-  return typeof value === 'string' ? value : repr(value, 0);
+  return typeof value === 'string' ? value : repr(value, 0, { left: MAX_VALUE_LENGTH });
 }
 
-/** Python's repr(), used inside lists and mappings. */
-function repr(value: unknown, depth: number): string {
+/** Python's repr(), used inside lists and mappings; `room` is what is left of MAX_VALUE_LENGTH. */
+function repr(value: unknown, depth: number, room: { left: number }): string {
   if (depth > MAX_DATA_DEPTH) problem('value is nested too deeply to convert to a string');
+  const text = reprOnce(value, depth, room);
+  room.left -= text.length;
+  if (room.left < 0) problem(`value is too large to convert to a string (over ${MAX_VALUE_LENGTH} characters)`);
+  return text;
+}
+
+function reprOnce(value: unknown, depth: number, room: { left: number }): string {
   if (value === null) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number') return numberText(value);
-  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
-  if (Array.isArray(value)) return `[${value.map((item) => repr(item, depth + 1)).join(', ')}]`;
+  if (typeof value === 'string') return reprString(value);
+  if (Array.isArray(value)) return `[${value.map((item) => repr(item, depth + 1, room)).join(', ')}]`;
   if (isMapping(value)) {
-    const parts = mappingKeys(value).map((key) => `${repr(key, depth + 1)}: ${repr(ownValue(value, key), depth + 1)}`);
+    const parts = mappingKeys(value).map((key) => `${repr(key, depth + 1, room)}: ${repr(ownValue(value, key), depth + 1, room)}`);
     return `{${parts.join(', ')}}`;
   }
   if (value === undefined) return problem('cannot convert an undefined value to a string');
   return `<${typeName(value)}>`;
+}
+
+const REPR_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+// Python's repr of a str: single quotes unless the text has a ' and no ", control characters escaped.
+function reprString(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (REPR_ESCAPES[ch] !== undefined) out += REPR_ESCAPES[ch];
+    else if (ch === quote) out += `\\${ch}`;
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${quote}${out}${quote}`;
 }
 
 function numberText(value: number): string {

@@ -1,8 +1,12 @@
 // The one compiler for user-supplied regular expressions: Python `re` syntax, run on RE2 (re2js), whose
 // matching time is linear in the text, so no pattern and no host's content can freeze the controller.
 import { RE2JS } from 're2js';
-import { FleetError, type ErrorKind } from '../errors.ts';
+import type { ErrorKind } from '../errors.ts';
+import { RegexError } from './error.ts';
+import { expandTemplate, expandedLength, type TemplatePart } from './replacement.ts';
 import { PatternRefusal, translatePattern } from './translate.ts';
+
+export { RegexError };
 
 /** Longest pattern accepted, in characters. */
 export const MAX_PATTERN_LENGTH = 4096;
@@ -12,6 +16,9 @@ export const MAX_PATTERN_LENGTH = 4096;
  * search, findall or substitution at around a second.
  */
 export const MAX_REGEX_WORK = 50_000_000;
+
+/** Most characters a substitution may add to its text. */
+export const MAX_SUBSTITUTION_GROWTH = 16 * 1024 * 1024;
 
 /** Flags a caller adds to the pattern's own (re.IGNORECASE, re.MULTILINE, re.DOTALL). */
 export interface RegexOptions {
@@ -32,14 +39,6 @@ export interface RegexMatch {
   named: Readonly<Record<string, string | undefined>>;
   /** Start and end of each group (group 0 too); undefined when it did not take part. */
   spans: ReadonlyArray<readonly [number, number] | undefined>;
-}
-
-/** A bad or refused pattern, or an operation over its work budget. A FleetError of the caller's kind. */
-export class RegexError extends FleetError {
-  constructor(kind: ErrorKind, message: string, readonly feature?: string) {
-    super(kind, message);
-    this.name = 'RegexError';
-  }
 }
 
 const cache = new Map<string, PythonRegex>();
@@ -166,15 +165,23 @@ export class PythonRegex {
     return found;
   }
 
-  /** re.sub: replaces the first `count` matches (all when 0) with `replace(match)`. */
-  sub(text: string, replace: (match: RegexMatch) => string, count = 0): { text: string; count: number } {
+  /** re.sub: replaces the first `count` matches (all when 0) with a parsed replacement template. */
+  sub(text: string, template: readonly TemplatePart[], count = 0): { text: string; count: number } {
     const matches = this.findAll(text);
     const used = count > 0 ? matches.slice(0, count) : matches;
+    // Each replacement may repeat the match (`\g<0>\g<0>`): bound the growth before building anything.
+    let size = text.length;
+    for (const m of used) {
+      size += expandedLength(template, m.groups, m.named) - (m.end - m.start);
+      if (size > text.length + MAX_SUBSTITUTION_GROWTH) {
+        throw new RegexError(this.kind, `substitution would grow the text by more than ${MAX_SUBSTITUTION_GROWTH} characters`);
+      }
+    }
     let out = '';
     let last = 0;
-    for (const match of used) {
-      out += text.slice(last, match.start) + replace(match);
-      last = match.end;
+    for (const m of used) {
+      out += text.slice(last, m.start) + expandTemplate(template, m.groups, m.named, this.kind);
+      last = m.end;
     }
     return { text: out + text.slice(last), count: used.length };
   }

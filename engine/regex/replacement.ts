@@ -1,6 +1,7 @@
 // Python replacement templates (re.sub, match.expand): `\1`, `\g<1>`, `\g<name>`, `\n`, `\\`; `$` stays literal.
 import type { ErrorKind } from '../errors.ts';
-import { RegexError, type PythonRegex } from './compile.ts';
+import type { PythonRegex } from './compile.ts';
+import { RegexError } from './error.ts';
 
 /** One piece of a parsed replacement template: literal text or a group reference. */
 export type TemplatePart = string | { group: number | string };
@@ -88,4 +89,35 @@ export function expandTemplate(
     }
   }
   return out;
+}
+
+/** A template reduced to its literal length and how often it names each group, for sizing an expansion. */
+interface TemplateShape {
+  literal: number;
+  refs: Map<number | string, number>;
+}
+
+const shapes = new WeakMap<readonly TemplatePart[], TemplateShape>();
+
+/** The length `expandTemplate` would return, computed without building it (unknown groups count as empty). */
+export function expandedLength(
+  parts: readonly TemplatePart[],
+  groups: ReadonlyArray<string | undefined>,
+  named?: Readonly<Record<string, string | undefined>>,
+): number {
+  let shape = shapes.get(parts);
+  if (!shape) {
+    shape = { literal: 0, refs: new Map() };
+    for (const p of parts) {
+      if (typeof p === 'string') shape.literal += p.length;
+      else shape.refs.set(p.group, (shape.refs.get(p.group) ?? 0) + 1);
+    }
+    shapes.set(parts, shape);
+  }
+  let length = shape.literal;
+  for (const [group, times] of shape.refs) {
+    const text = typeof group === 'number' ? groups[group] : named && Object.hasOwn(named, group) ? named[group] : undefined;
+    length += times * (text?.length ?? 0);
+  }
+  return length;
 }

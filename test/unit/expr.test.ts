@@ -618,6 +618,27 @@ describe('hostile input', () => {
     expect(ev(Array(100).fill('a').join(' and '), { a: 1 })).toBe(1);
   });
 
+  it('refuses values that would grow past the limits instead of spinning or crashing', { timeout: 2000 }, () => {
+    // Shared sub-lists: 2^40 leaves behind a few dozen objects.
+    const dag = (): unknown => {
+      let v: unknown = 'x';
+      for (let i = 0; i < 40; i++) v = [v, v];
+      return v;
+    };
+    const shared = { a: dag(), b: dag() };
+    expect(failure(() => ev('a | string', shared)).message).toMatch(/too large to convert to a string/);
+    expect(failure(() => ev("'p' ~ a", shared)).message).toMatch(/too large to convert to a string/);
+    expect(failure(() => ev('a == b', shared)).message).toMatch(/too large to compare/);
+    expect(failure(() => ev('b in [a]', shared)).message).toMatch(/too large to compare/);
+    const big = { s: 'a'.repeat(9 * 1024 * 1024), l: new Array<number>(9 * 1024 * 1024).fill(0) };
+    expect(failure(() => ev('s ~ s', big)).message).toMatch(/string would be longer than 16777216/);
+    expect(failure(() => ev('s + s', big)).message).toMatch(/string would be longer/);
+    expect(failure(() => ev('l + l', big)).message).toMatch(/list would be longer/);
+    expect(failure(() => ev('[s, s] | join', big)).message).toMatch(/join: the result would be longer/);
+    const subject = { s: 'a'.repeat(1000), r: '\\g<0>'.repeat(20_000) };
+    expect(failure(() => ev('s | regex_replace(\'a\', r)', subject)).message).toMatch(/grow the text/);
+  });
+
   it('caps the input of regular expressions', () => {
     const big = 'a'.repeat(MAX_REGEX_INPUT + 1);
     expect(failure(() => ev("big is search('b')", { big })).message).toMatch(/limit is 1048576/);

@@ -1,7 +1,7 @@
 // The shared regex compiler: Python `re` syntax translated onto RE2 (linear time), refusals, Python's match rules.
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../engine/errors.ts';
-import { compilePythonRegex, MAX_REGEX_WORK, RegexError } from '../../engine/regex/index.ts';
+import { compilePythonRegex, MAX_REGEX_WORK, parseTemplate, RegexError } from '../../engine/regex/index.ts';
 import { translatePattern } from '../../engine/regex/translate.ts';
 
 const refusal = (pattern: string): RegexError => {
@@ -119,8 +119,10 @@ describe("Python's match rules", () => {
 
   it('substitutes with a count', () => {
     const re = compilePythonRegex('\\d');
-    expect(re.sub('a1b2c3', (m) => `<${m.groups[0]}>`, 2)).toEqual({ text: 'a<1>b<2>c3', count: 2 });
-    expect(compilePythonRegex('x*').sub('abxd', () => '-')).toEqual({ text: '-a-b--d-', count: 5 });
+    expect(re.sub('a1b2c3', parseTemplate('<\\g<0>>'), 2)).toEqual({ text: 'a<1>b<2>c3', count: 2 });
+    expect(compilePythonRegex('x*').sub('abxd', ['-'])).toEqual({ text: '-a-b--d-', count: 5 });
+    const growth = compilePythonRegex('a').sub.bind(compilePythonRegex('a'), 'a'.repeat(1000), parseTemplate('\\g<0>'.repeat(20_000)));
+    expect(growth).toThrow(/grow the text by more than 16777216/);
   });
 
   it('anchors match at the start and fullMatch at both ends', () => {
