@@ -2,16 +2,15 @@
 import path from 'node:path';
 import type { HelperDelegate } from 'handlebars';
 import { stringify as toYamlText } from 'yaml';
+import { templateText } from './text.ts';
 
 /** Handlebars passes an options hash as the last argument; helpers drop it. */
 function args(list: unknown[]): unknown[] {
   return list.slice(0, -1);
 }
 
-function str(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
+// Helpers print values the way mustaches do: lists and mappings as Python's repr.
+const str = templateText;
 
 /** Compares dotted versions ("1.7.24" vs "2.0"): numeric parts numerically; a leading "v" is ignored. */
 export function compareVersions(a: string, b: string): number {

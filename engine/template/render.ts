@@ -2,13 +2,19 @@
 import Handlebars from 'handlebars';
 import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
+import { installBuiltins, withRenderBudget } from './builtins.ts';
 import { templateHelpers } from './helpers.ts';
+import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
 
 const hb = Handlebars.create();
 for (const [name, fn] of Object.entries(templateHelpers)) hb.registerHelper(name, fn);
+installBuiltins(hb);
+const helperNames: ReadonlySet<string> = new Set(Object.keys(hb.helpers));
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
+// Compiled templates are cached by source; a bound keeps a run over many distinct strings from growing memory.
+const MAX_COMPILED = 4096;
 const RUNTIME: Handlebars.RuntimeOptions = {
   allowProtoPropertiesByDefault: false,
   allowProtoMethodsByDefault: false,
@@ -22,40 +28,18 @@ export function isTemplated(value: string): boolean {
   return value.includes('{{');
 }
 
-/**
- * In Handlebars a helper shadows a variable of the same name, so `{{ version }}` would call the
- * `version` helper. A mustache without arguments is always a variable in fleetplay: rewrite it to a
- * scoped lookup (`this.version`), which Handlebars never treats as a helper call.
- */
-function preferVariables(ast: hbs.AST.Program): hbs.AST.Program {
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    const n = node as { type?: string; path?: hbs.AST.PathExpression; params?: unknown[]; hash?: unknown };
-    if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.params?.length && !n.hash) {
-      const p = n.path;
-      if (p.depth === 0 && !p.data && p.parts.length > 0 && p.parts[0]! in templateHelpers && !/^(this\b|\.)/.test(p.original)) {
-        n.path = { ...p, original: `this.${p.original}` };
-      }
-    }
-    for (const value of Object.values(node)) {
-      if (Array.isArray(value)) value.forEach(visit);
-      else if (value && typeof value === 'object' && 'type' in value) visit(value);
-    }
-  };
-  visit(ast);
-  return ast;
-}
-
 /** Renders one template string against vars. `where` names the source for error messages. */
 export function renderString(template: string, vars: Vars, where: SourceLocation): string {
   if (!isTemplated(template)) return template;
   let fn = compiled.get(template);
   try {
     if (!fn) {
-      fn = hb.compile(preferVariables(hb.parse(template)), { strict: true, noEscape: true, knownHelpersOnly: false });
+      fn = hb.compile(prepareTemplate(hb.parse(template), helperNames), { strict: true, noEscape: true, knownHelpersOnly: false });
+      if (compiled.size >= MAX_COMPILED) compiled.clear();
       compiled.set(template, fn);
     }
-    return fn(safeData(vars, where), RUNTIME);
+    const render = fn;
+    return withRenderBudget(() => render(safeData(vars, where), RUNTIME));
   } catch (err) {
     throw templateError(err, template, where);
   }
@@ -104,14 +88,21 @@ export function scopeOf(vars: Vars, where: SourceLocation): Vars {
 }
 
 function templateError(err: unknown, template: string, where: SourceLocation): FleetError {
-  if (err instanceof FleetError) return err;
+  if (err instanceof FleetError) return err.location ? err : new FleetError(err.kind, err.message, { location: where });
   const message = err instanceof Error ? err.message : String(err);
-  const missing = /^"([^"]+)" not defined in .*? - (\d+):(\d+)/.exec(message);
+  // Handlebars prints the object it looked in ("not defined in <value>"): only the name is kept, never the value.
+  const missing = /^"([^"]+)" not defined in [\s\S]*? - (\d+):(\d+)/.exec(message);
   if (missing) {
-    const expr = template.split('\n')[Number(missing[2]) - 1] ?? '';
+    const line = Number(missing[2]);
+    const expr = template.split('\n')[line - 1] ?? '';
     const name = fullPathAt(expr, Number(missing[3])) ?? missing[1];
-    return new FleetError('template', `undefined variable '${name}'`, { location: where });
+    const at = template.includes('\n') ? ` (template line ${line}, column ${Number(missing[3]) + 1})` : '';
+    return new FleetError('template', `undefined variable '${name}'${at}`, { location: where });
   }
+  // A strict lookup inside a string value (`{{#each names}}{{ nope }}{{/each}}`): V8's message quotes the string.
+  const inString = /^Cannot use 'in' operator to search for '([^']*)' in /.exec(message);
+  if (inString) return new FleetError('template', `undefined variable '${inString[1]}'`, { location: where });
+  if (err instanceof RangeError) return new FleetError('template', `template is too deep or too large: ${message}`, { location: where });
   if (/Parse error/.test(message)) {
     const hint = /\{\{[^}]*\|/.test(template)
       ? " (Jinja filters like '{{ x | default(\"y\") }}' are written as Handlebars helpers: '{{default x \"y\"}}')"

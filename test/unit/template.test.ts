@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FleetError } from '../../engine/errors.ts';
 import { renderString, renderValue, scopeOf } from '../../engine/template/render.ts';
 
@@ -33,7 +33,9 @@ describe('template strictness', () => {
     expect(failure(() => render('{{ constructor }}', {})).message).toMatch(/undefined variable 'constructor'/);
     expect(failure(() => render('{{ o.__proto__ }}', { o: {} })).message).toMatch(/undefined variable/);
     expect(failure(() => render('{{ o.constructor.name }}', { o: {} })).message).toMatch(/undefined variable/);
-    expect(render('{{lookup o "constructor"}}', { o: {} })).toBe('');
+    expect(failure(() => render('{{lookup o "constructor"}}', { o: {} })).message).toBe("undefined variable 'constructor' (in lookup)");
+    expect(failure(() => render('{{lookup o "__proto__"}}', { o: { a: 1 } })).message).toMatch(/undefined variable '__proto__'/);
+    expect(render('{{lookup o k}}', { o: { a: 1 }, k: 'a' })).toBe('1');
     expect(failure(() => render('{{#with o}}{{toString}}{{/with}}', { o: {} })).message).toMatch(/undefined variable 'toString'/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -89,5 +91,82 @@ describe('helpers never shadow variables', () => {
   it('reads {{ version }} as the variable even though a version helper exists', () => {
     expect(render('v{{ version }} {{ join }}', { version: '1.7', join: 'j' })).toBe('v1.7 j');
     expect(() => render('{{ version }}', {})).toThrow(/undefined variable 'version'/);
+  });
+});
+
+describe('values inside text print as Python would', () => {
+  it('renders lists and mappings in a larger string as Python repr, keeping a bare reference native', () => {
+    const vars = { pkgs: ['a', 'b'], conf: { k: 'v', on: true, off: false, none: null, n: [1, 2.5] } };
+    expect(render('pkgs={{ pkgs }}', vars)).toBe("pkgs=['a', 'b']");
+    expect(render('conf={{ conf }}', vars)).toBe("conf={'k': 'v', 'on': True, 'off': False, 'none': None, 'n': [1, 2.5]}");
+    expect(render('{{ q }}', { q: ["it's", 'a\\b', 'say "hi" it\'s', '\x01'] })).toBe(`["it's", 'a\\\\b', 'say "hi" it\\'s', '\\x01']`);
+    expect(renderValue('{{ pkgs }}', vars, where)).toEqual(['a', 'b']);
+    expect(render('{{join rows "; "}}', { rows: [{ a: 1 }, ['x']] })).toBe("{'a': 1}; ['x']");
+    expect(render('{{upper pkgs}} {{ flag }}', { pkgs: ['a'], flag: true })).toBe("['A'] true");
+  });
+
+  it('prints lazily rendered values inside containers', () => {
+    const vars = scopeOf({ host: 'db1', urls: ['http://{{ host }}/'] }, where);
+    expect(render('urls={{ urls }}', vars)).toBe("urls=['http://db1/']");
+  });
+});
+
+describe('variables passed to helpers are strict too', () => {
+  it.each<[string, string]>([
+    ['{{upper pkgz}}', 'pkgz'],
+    ['{{#if nope}}y{{/if}}', 'nope'],
+    ['{{#unless nope}}y{{/unless}}', 'nope'],
+    ['{{#each nope}}y{{/each}}', 'nope'],
+    ['{{#with nope}}y{{/with}}', 'nope'],
+    ['{{join xs sep}}', 'sep'],
+    ['{{to_json d indent=nope}}', 'nope'],
+    ['{{#if (eq nope 1)}}y{{/if}}', 'nope'],
+    ['{{lower (upper nope)}}', 'nope'],
+    ['{{#each xs}}{{upper missing}}{{/each}}', 'missing'],
+    ['{{#if nope.server}}y{{/if}}', 'nope.server'],
+  ])('%s fails naming %s and the task location', (template, name) => {
+    const err = failure(() => render(template, { xs: ['a'], d: {} }));
+    expect(err.message).toBe(`undefined variable '${name}'`);
+    expect(err.location).toEqual(where);
+  });
+
+  it('accepts defined but falsy values, optional keys of an existing object under if, and default', () => {
+    const vars = { f: false, zero: 0, empty: [], item: { registry: 'r' } };
+    expect(render('{{#if f}}y{{else}}n{{/if}}{{#if zero}}y{{else}}n{{/if}}{{#each empty}}x{{/each}}', vars)).toBe('nn');
+    expect(render('{{#if item.server}}{{ item.server }}{{else}}https://{{ item.registry }}{{/if}}', vars)).toBe('https://r');
+    expect(render('{{#unless item.server}}none{{/unless}}', vars)).toBe('none');
+    expect(render('{{default nope "d"}}', vars)).toBe('d');
+  });
+
+  it('names the template line of a missing variable in a multi-line template', () => {
+    expect(failure(() => render('a\nb {{upper nope}}', {})).message).toBe("undefined variable 'nope' (template line 2, column 11)");
+  });
+
+  it('never quotes the value it searched in', () => {
+    const err = failure(() => render('{{#each secrets}}{{ nope }}{{/each}}', { secrets: ['S3cret!'] }));
+    expect(err.message).toBe("undefined variable 'nope'");
+  });
+});
+
+describe("Handlebars' built-ins", () => {
+  it('has no log helper: {{log x}} is an error and writes nothing to the console', () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => undefined));
+    try {
+      const err = failure(() => render('{{log db_password}}', { db_password: 'hunter2' }));
+      expect(err.message).toMatch(/the log helper is not available: it would print to the console, past redaction/);
+      expect(err.message).not.toContain('hunter2');
+      render('{{#each xs}}{{ this }}{{/each}}{{default xs.map "m"}}', { xs: ['a'] });
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('bounds {{#each}} iterations across nested loops, with a template error', { timeout: 2000 }, () => {
+    const a = Array.from({ length: 200 }, (_, i) => i);
+    const err = failure(() => render('{{#each a}}{{#each @root.a}}{{#each @root.a}}x{{/each}}{{/each}}{{/each}}', { a }));
+    expect(err.message).toMatch(/^template loops more than 1000000 times in all \(template line 1, column \d+\)$/);
+    expect(err.location).toEqual(where);
+    expect(render('{{#each a}}{{#each @root.a}}x{{/each}}{{/each}}', { a }).length).toBe(40_000);
   });
 });

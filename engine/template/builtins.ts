@@ -1,0 +1,76 @@
+// Handlebars' built-in helpers, made safe for fleetplay: no console side channel, strict `lookup`, bounded loops.
+import { FleetError } from '../errors.ts';
+import { ATTRIBUTE_HELPER, TEXT_HELPER } from './strict-ast.ts';
+import { templateText } from './text.ts';
+
+/** Most `{{#each}}` iterations one rendering may run, nested loops and lazily rendered variables included. */
+export const MAX_EACH_ITERATIONS = 1_000_000;
+/** Longest text one rendering may produce (characters). */
+export const MAX_RENDERED_LENGTH = 64 * 1024 * 1024;
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
+// One budget for the outermost rendering; renderings it triggers (lazy variables) draw from the same one.
+let budget: { iterations: number } | undefined;
+
+/** Runs one rendering under the iteration budget and checks the length of what it produced. */
+export function withRenderBudget(render: () => string): string {
+  const outermost = budget === undefined;
+  if (outermost) budget = { iterations: 0 };
+  try {
+    const text = render();
+    if (text.length > MAX_RENDERED_LENGTH) {
+      throw new FleetError('template', `template output is over ${MAX_RENDERED_LENGTH} characters`);
+    }
+    return text;
+  } finally {
+    if (outermost) budget = undefined;
+  }
+}
+
+type Env = typeof import('handlebars');
+
+/** Replaces or removes the built-ins of a private Handlebars instance (see each helper for why). */
+export function installBuiltins(hb: Env): void {
+  // `log` writes its arguments straight to the console, bypassing redaction: `{{log db_password}}` in a
+  // no_log task would print the secret. It is replaced, not removed: the compiler calls it as a known helper.
+  hb.registerHelper('log', () => {
+    throw new FleetError('template', 'the log helper is not available: it would print to the console, past redaction');
+  });
+  // Handlebars also logs denied prototype accesses through this same console logger; keep it silent.
+  hb.logger.level = 'silent' as unknown as number;
+  hb.registerHelper(TEXT_HELPER, (value: unknown) => templateText(value));
+  hb.registerHelper('lookup', strictLookup);
+  hb.registerHelper(ATTRIBUTE_HELPER, optionalAttribute);
+  const each = hb.helpers.each as (context: unknown, options: Handlebars.HelperOptions) => unknown;
+  hb.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+    countIterations(context, options);
+    return each.call(this, context, options);
+  });
+}
+
+// `{{lookup map key}}` with a missing key would print nothing; like a missing `{{ map.key }}` it is an error.
+function strictLookup(container: unknown, key: unknown): unknown {
+  const name = typeof key === 'number' ? String(key) : typeof key === 'string' ? key : undefined;
+  if (container === null || typeof container !== 'object' || name === undefined || FORBIDDEN.has(name) || !Object.hasOwn(container, name)) {
+    throw new FleetError('template', `undefined variable '${name ?? String(key)}' (in lookup)`);
+  }
+  return (container as Record<string, unknown>)[name];
+}
+
+// `{{#if item.server}}`: an own key of an existing object, or undefined when the object lacks it.
+function optionalAttribute(container: unknown, key: unknown): unknown {
+  if (container === null || typeof container !== 'object' || typeof key !== 'string' || FORBIDDEN.has(key)) return undefined;
+  return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : undefined;
+}
+
+function countIterations(context: unknown, options: Handlebars.HelperOptions): void {
+  if (budget === undefined || context === null || typeof context !== 'object') return;
+  const count = Array.isArray(context) ? context.length : Object.keys(context).length;
+  budget.iterations += count;
+  if (budget.iterations > MAX_EACH_ITERATIONS) {
+    const loc = (options as { loc?: { start?: { line?: number; column?: number } } }).loc?.start;
+    const at = loc ? ` (template line ${loc.line ?? '?'}, column ${(loc.column ?? 0) + 1})` : '';
+    throw new FleetError('template', `template loops more than ${MAX_EACH_ITERATIONS} times in all${at}`);
+  }
+}
