@@ -63,9 +63,8 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
       problems.add(yaml, [...at, key], `keyword '${key}' cannot be a template in fleetplay (it is read before variables are known); write ${BOOLEAN_KEYWORDS.includes(key) ? 'true or false' : 'a number'}`);
       delete out[key];
     } else if (BOOLEAN_KEYWORDS.includes(key)) {
-      const word = v.trim().toLowerCase();
-      if (TRUE_WORDS.has(word)) out[key] = true;
-      else if (FALSE_WORDS.has(word)) out[key] = false;
+      const b = booleanWord(v);
+      if (b !== undefined) out[key] = b;
     } else if (/^\s*\d+(\.\d+)?\s*$/.test(v)) {
       out[key] = Number(v);
     }
@@ -91,6 +90,14 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
   }
   checkVarNames(yaml, [...at, 'vars'], out.vars, problems);
   return out;
+}
+
+/** Ansible's boolean() of a string: true for yes/on/true/1…, false for no/off/false/0…, else undefined. */
+export function booleanWord(v: string): boolean | undefined {
+  const word = v.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
 }
 
 /** Every key of a `vars` mapping must be a variable name, as Ansible requires. */

@@ -2,16 +2,17 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findModule, moduleNames, shortModuleName } from '../../modules/index.ts';
-import { splitCommandLine, splitFreeForm } from '../../modules/lib/argv.ts';
+import { splitFreeForm } from '../../modules/lib/argv.ts';
 import { FleetError } from '../errors.ts';
 import { parseExpression } from '../expr/index.ts';
 import { isTemplated } from '../template/render.ts';
 import type { Condition, IncludeDef, LoopSpec, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
-import { commandQuoteProblem, shellQuoteProblem, type QuoteProblem } from './commandLine.ts';
+import { coerceArgTypes } from './argTypes.ts';
+import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
-import { checkLocalFile, type LocalKind } from './localFiles.ts';
+import { checkCommandLine, checkLocalSrc } from './literalArgs.ts';
 import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
@@ -156,7 +157,14 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     return undefined;
   }
   if (known.length !== 1 || others.length !== 1) {
+    // `debug:` with nothing after it and `msg:` beside it: the argument lost its indentation.
+    const only = known.length === 1 ? findModule(known[0]!) : undefined;
+    const argumentsOfOnly = only && (task[known[0]!] === null || task[known[0]!] === undefined) ? Object.keys((only.schema.properties as object | undefined) ?? {}) : [];
     for (const k of others.filter((o) => !findModule(o))) {
+      if (argumentsOfOnly.includes(k)) {
+        ctx.problems.add(yaml, [...at, k], `'${k}' is an argument of ${known[0]}: indent it under '${known[0]}:'`, 'key');
+        continue;
+      }
       const hint = suggest(shortModuleName(k), [...moduleNames(), ...Object.keys(taskKeywords)]);
       ctx.problems.add(yaml, [...at, k], `unknown module or keyword '${k}'${hint ? ` (did you mean '${hint}'?)` : ''}`, 'key');
     }
@@ -166,18 +174,23 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   const moduleKey = known[0]!;
   const mod = findModule(moduleKey)!;
   keywordCheck(yaml, at, task, { ...taskKeywords, [moduleKey]: {} }, 'task', ctx);
-  const args = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx);
+  const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx);
+  let args = written ?? {};
   if (task.args && typeof task.args === 'object' && !Array.isArray(task.args)) {
     // Defined, not assigned: an `__proto__` key must stay a key, not become the prototype of args.
     for (const [k, v] of Object.entries(task.args)) Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
-  for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
-    const sub = task.args && typeof task.args === 'object' && issue.path[0] !== undefined && issue.path[0] in (task.args as Raw) ? 'args' : moduleKey;
-    ctx.problems.add(yaml, [...at, sub, ...issue.path], issue.message, issue.which);
+  args = coerceArgTypes(mod.schema, args);
+  // Arguments that could not be read were reported; checking what was read would only add echoes.
+  if (written) {
+    for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
+      const sub = task.args && typeof task.args === 'object' && issue.path[0] !== undefined && issue.path[0] in (task.args as Raw) ? 'args' : moduleKey;
+      ctx.problems.add(yaml, [...at, sub, ...issue.path], issue.message, issue.which);
+    }
+    const argAt = (key: string): Path => (task.args && typeof task.args === 'object' && key in (task.args as Raw) ? [...at, 'args', key] : [...at, moduleKey, key]);
+    checkLocalSrc(yaml, mod.name, args, argAt('src'), ctx);
+    checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
   }
-  const argAt = (key: string): Path => (task.args && typeof task.args === 'object' && key in (task.args as Raw) ? [...at, 'args', key] : [...at, moduleKey, key]);
-  checkLocalSrc(yaml, mod.name, args, argAt('src'), ctx);
-  checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
   const def: TaskDef = {
     kind: 'task',
     ...parseScope(yaml, at, task, ctx),
@@ -203,63 +216,23 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   return def;
 }
 
-/** A literal `src` read from the controller must be there now, not only when the task runs. */
-function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Path, ctx: ParseContext): void {
-  const src = args.src;
-  if (typeof src !== 'string' || src === '' || isTemplated(src)) return;
-  let kind: LocalKind;
-  if (module === 'template') kind = 'templates';
-  else if (module === 'copy') kind = 'files';
-  else if (module === 'unarchive' && args.remote_src !== true && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
-  else return;
-  const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir);
-  if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
-}
-
-/** A literal command line with an unbalanced quote fails on every host: say so here, at the quote. */
-function checkCommandLine(yaml: YamlFile, module: string, args: Vars, written: unknown, at: Path, ctx: ParseContext): void {
-  const cmd = args.cmd;
-  if (typeof cmd !== 'string') return;
-  let problem: QuoteProblem | undefined;
-  if (module === 'command') problem = commandQuoteProblem(cmd);
-  else if (module === 'shell') problem = shellQuoteProblem(cmd, args.executable);
-  if (!problem) return;
-  // The free form (`command: echo 'x creates=/y`) is the written string; its options were taken out.
-  const text = typeof written === 'string' ? written : cmd;
-  const start = text.indexOf(cmd);
-  const offset = problem.offset !== undefined && start >= 0 ? start + problem.offset : undefined;
-  ctx.problems.addInString(yaml, at, text, offset, `${module}: ${problem.message}`);
-}
-
-function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: string | undefined, ctx: ParseContext): Vars {
+/** The module's arguments as written (free form, key=value or a mapping); undefined when reported as unreadable. */
+function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: string | undefined, ctx: ParseContext): Vars | undefined {
   if (value === null || value === undefined) return {};
   if (typeof value === 'object' && !Array.isArray(value)) return { ...(value as Vars) };
   if (typeof value !== 'string') {
-    ctx.problems.add(yaml, at, 'module arguments must be a mapping or a string');
-    return {};
+    ctx.problems.add(yaml, at, `module arguments must be a mapping or a string, got ${describeValue(value)}`);
+    return undefined;
   }
   if (freeFormKey) {
     const { cmd, options } = splitFreeForm(value, FREE_FORM_OPTIONS);
     return { [freeFormKey]: cmd, ...options };
   }
   // Legacy `key=value key2="value 2"` form.
-  const out: Vars = {};
-  try {
-    for (const word of splitCommandLine(value)) {
-      const eq = word.indexOf('=');
-      if (eq <= 0) {
-        ctx.problems.add(yaml, at, `expected key=value arguments, got '${word}'`);
-        return out;
-      }
-      out[word.slice(0, eq)] = word.slice(eq + 1);
-    }
-  } catch (err) {
-    const message = (err as Error).message;
-    const column = /at column (\d+)/.exec(message)?.[1];
-    const offset = column ? Number(column) - 1 : undefined;
-    ctx.problems.addInString(yaml, at, value, offset, `${message.replace(/ at column \d+$/, '')} in the key=value arguments`);
-  }
-  return out;
+  const parsed = parseKeyValueArgs(value);
+  if (parsed.kind === 'ok') return parsed.args;
+  ctx.problems.addInString(yaml, at, value, parsed.offset, parsed.message);
+  return undefined;
 }
 
 function parseLoop(task: Raw): LoopSpec | undefined {

@@ -315,6 +315,54 @@ describe('command lines', () => {
   });
 });
 
+describe('key=value arguments', () => {
+  it('keeps a template with blanks in one value, as Ansible does', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg={{default x "a b"}} verbosity=1
+    - debug: msg="{{ x }} and y"
+`);
+    expect(tasksOf(file).map((t) => t.args)).toEqual([{ msg: '{{default x "a b"}}', verbosity: 1 }, { msg: '{{ x }} and y' }]);
+  });
+
+  it("converts literal text to the argument's declared type, as Ansible's argument spec does", () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - apt: name=curl update_cache=yes
+    - wait_for: { port: "22", timeout: 5 }
+    - wait_for: port={{ p }} timeout=soon
+`);
+    expect(brief(file)).toEqual(["5:17 argument 'timeout' must be a whole number, got the string \"soon\""]);
+    const ok = playbook(`- hosts: all
+  tasks:
+    - apt: name=curl update_cache=no
+    - wait_for: { port: "22", timeout: 5 }
+`);
+    expect(tasksOf(ok).map((t) => t.args)).toEqual([{ name: 'curl', update_cache: false }, { port: 22, timeout: 5 }]);
+  });
+
+  it('reports a word without = and an open {{ at their place, once', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - copy: dest=/x oops content=y
+    - debug: msg={{ x
+`);
+    expect(brief(file)).toEqual([
+      "3:21 expected key=value arguments, got 'oops'",
+      '4:18 unterminated {{ (no }} after it) in the key=value arguments',
+    ]);
+  });
+
+  it('says an argument beside an empty module key lost its indentation', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug:
+      msg: x
+`);
+    expect(brief(file)).toEqual(["4:7 'msg' is an argument of debug: indent it under 'debug:'"]);
+  });
+});
+
 describe('entries that are not mappings', () => {
   it('names the task, handler or play by its number and says what it got', () => {
     const file = playbook(`- hosts: all

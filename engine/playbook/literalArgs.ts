@@ -1,0 +1,44 @@
+// Checks of literal module arguments that need the controller's files or the command splitter: a
+// `src` that is not there, a command line with an unbalanced quote. Templated values are skipped here.
+import { isTemplated } from '../template/render.ts';
+import type { Vars } from '../types.ts';
+import type { YamlFile } from '../yaml/load.ts';
+import { commandQuoteProblem, shellQuoteProblem, type QuoteProblem } from './commandLine.ts';
+import { checkLocalFile, type LocalKind } from './localFiles.ts';
+import type { Problems } from './problems.ts';
+
+type Path = Array<string | number>;
+
+/** What the checks need from the parse: where to record problems, and the playbook's folder. */
+export interface LiteralCheckContext {
+  problems: Problems;
+  playbookDir: string;
+}
+
+/** A literal `src` read from the controller must be there now, not only when the task runs. */
+export function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Path, ctx: LiteralCheckContext): void {
+  const src = args.src;
+  if (typeof src !== 'string' || src === '' || isTemplated(src)) return;
+  let kind: LocalKind;
+  if (module === 'template') kind = 'templates';
+  else if (module === 'copy') kind = 'files';
+  else if (module === 'unarchive' && args.remote_src !== true && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
+  else return;
+  const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir);
+  if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
+}
+
+/** A literal command line with an unbalanced quote fails on every host: say so here, at the quote. */
+export function checkCommandLine(yaml: YamlFile, module: string, args: Vars, written: unknown, at: Path, ctx: LiteralCheckContext): void {
+  const cmd = args.cmd;
+  if (typeof cmd !== 'string') return;
+  let problem: QuoteProblem | undefined;
+  if (module === 'command') problem = commandQuoteProblem(cmd);
+  else if (module === 'shell') problem = shellQuoteProblem(cmd, args.executable);
+  if (!problem) return;
+  // The free form (`command: echo 'x creates=/y`) is the written string; its options were taken out.
+  const text = typeof written === 'string' ? written : cmd;
+  const start = text.indexOf(cmd);
+  const offset = problem.offset !== undefined && start >= 0 ? start + problem.offset : undefined;
+  ctx.problems.addInString(yaml, at, text, offset, `${module}: ${problem.message}`);
+}
