@@ -64,7 +64,7 @@ function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): 
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
   // A key refused as unsupported (local_action, include_role) was the task's module: no second message.
-  const refused = Object.keys(raw).some((k) => !(k in task) && !(k in taskKeywords));
+  const refused = Object.keys(raw).some((k) => !Object.hasOwn(task, k) && !Object.hasOwn(taskKeywords, k));
   return parseTask(yaml, at, task, ctx, refused);
 }
 
@@ -96,7 +96,7 @@ function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
 
 function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskNode {
   // A module beside `block:` is usually a task that lost its `- ` or its indentation.
-  const modules = Object.keys(task).filter((k) => !(k in blockKeywords) && findModule(k));
+  const modules = Object.keys(task).filter((k) => !Object.hasOwn(blockKeywords, k) && findModule(k));
   for (const k of modules) ctx.problems.add(yaml, [...at, k], `a block takes no module: '${k}' belongs in a task of its own (inside block: or beside it)`, 'key');
   const rest = Object.fromEntries(Object.entries(task).filter(([k]) => !modules.includes(k)));
   keywordCheck(yaml, at, rest, blockKeywords, 'block', ctx);
@@ -150,7 +150,7 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
 }
 
 function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refused = false): TaskDef | undefined {
-  const others = Object.keys(task).filter((k) => !(k in taskKeywords));
+  const others = Object.keys(task).filter((k) => !Object.hasOwn(taskKeywords, k));
   const known = others.filter((k) => findModule(k));
   if (others.length === 0) {
     if (!refused) ctx.problems.add(yaml, at, `task${task.name ? ` '${String(task.name)}'` : ''} names no module`);

@@ -492,3 +492,47 @@ describe('other mistakes that used to pass or read badly', () => {
     ]);
   });
 });
+
+describe('any playbook shape', () => {
+  it('ends in a playbook or in problems that each carry a real location and no internal path', async () => {
+    const fc = (await import('fast-check')).default;
+    const { stringify } = await import('yaml');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-validate-fuzz-'));
+    writeFileSync(path.join(dir, 'inner.yml'), '- debug: msg=x\n');
+    const words = ['x', "echo 'oops", 'a,b', '{{ v }}', 'inner.yml', 'missing.j2', '42', 'yes', '', 'foo-bar', '__proto__'];
+    const keys = [
+      'hosts', 'tasks', 'handlers', 'pre_tasks', 'vars', 'vars_files', 'tags', 'become', 'name', 'when', 'loop', 'with_items',
+      'loop_control', 'register', 'notify', 'retries', 'delay', 'no_log', 'block', 'rescue', 'include_tasks', 'import_tasks',
+      'command', 'shell', 'template', 'copy', 'debug', 'set_fact', 'args', 'src', 'dest', 'msg', 'cmd', 'pause', 'label', 'roles',
+      'delegate_to', '__proto__', 'constructor',
+    ];
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(null, true, false, 0, 7, -1, 2.5),
+        fc.constantFrom(...words),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom(...keys), tie('value'), { maxKeys: 4 }),
+      ),
+    }));
+    const plays = fc.array(fc.oneof(value, fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 })), { maxLength: 3 });
+    let n = 0;
+    fc.assert(
+      fc.property(fc.oneof(plays, value), (shape) => {
+        const file = path.join(dir, `p${n++}.yml`);
+        writeFileSync(file, stringify(shape));
+        try {
+          loadPlaybook(file);
+        } catch (err) {
+          if (!(err instanceof FleetError)) throw err;
+          for (const p of problems(file)) {
+            expect(p.file).not.toBe('?');
+            expect(p.line).toBeGreaterThanOrEqual(1);
+            expect(p.message).not.toMatch(/keyword '\d+'|argument '\d+'|'\/\w+\/\d/);
+          }
+        }
+      }),
+      { seed: 12, numRuns: 400 },
+    );
+  }, 60_000);
+});
