@@ -1,5 +1,5 @@
 // Loads YAML the way Ansible reads it (YAML 1.1: 0644 is octal, yes/no are booleans), keeping node positions.
-import { LineCounter, parseDocument, isNode, type Document, type Node, type Tags } from 'yaml';
+import { LineCounter, Parser, parseDocument, isNode, type Document, type Node, type Tags } from 'yaml';
 import { FleetError, excerptAt, type ErrorKind } from '../errors.ts';
 import type { SourceLocation } from '../types.ts';
 import { registerVaultLeaves } from '../vault/index.ts';
@@ -26,18 +26,33 @@ export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFi
   const lineCounter = new LineCounter();
   // A BOM that reached here (text not read by readSourceFile) is not content either.
   const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
-  const doc = parseDocument(text, {
-    version: '1.1',
-    customTags,
-    lineCounter,
-    prettyErrors: false,
-    // Duplicate keys are found by findStructureProblem in linear time; the package's check is quadratic.
-    uniqueKeys: false,
-  });
   const fail = (offset: number, message: string): never => {
     const pos = lineCounter.linePos(offset);
     throw new FleetError(kind, message, { location: { file, line: pos.line, column: pos.col }, excerpt: excerptAt(text, pos.line, pos.col) });
   };
+  let doc: Document;
+  try {
+    doc = parseDocument(text, {
+      version: '1.1',
+      customTags,
+      lineCounter,
+      prettyErrors: false,
+      // Duplicate keys are found by findStructureProblem in linear time; the package's check is quadratic.
+      uniqueKeys: false,
+    });
+  } catch (err) {
+    // The yaml package's parser recurses on some inputs (a long run of lines it cannot fit into the structure).
+    if (!(err instanceof RangeError)) throw err;
+    // The line counter stopped where parsing did, so the position is counted here.
+    const offset = overflowOffset(text);
+    const before = text.slice(0, offset).split('\n');
+    const line = before.length;
+    const column = (before[before.length - 1] ?? '').length + 1;
+    throw new FleetError(kind, 'YAML error: the document is nested too deeply to parse', {
+      location: { file, line, column },
+      excerpt: excerptAt(text, line, column),
+    });
+  }
   const problem = doc.errors[0];
   if (problem) {
     const message = problem.message.split('\n')[0] ?? problem.message;
@@ -55,6 +70,17 @@ export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFi
     }),
     excerpt: (loc) => excerptAt(text, loc.line, loc.column),
   };
+}
+
+// Where the yaml package's parser ran out of stack: parse again without composing, stopping at the overflow.
+function overflowOffset(text: string): number {
+  const parser = new Parser();
+  try {
+    for (const token of parser.parse(text)) void token;
+  } catch {
+    // The parser's offset now points into the line it could not take.
+  }
+  return Math.min(parser.offset, text.length);
 }
 
 // The structure check already bounded alias expansion; anything the yaml package still refuses is bad input too.

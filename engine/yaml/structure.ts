@@ -32,6 +32,8 @@ class ProblemFound extends Error {
 class StructureCheck {
   // Anchor name → size of its (finished) node, or undefined while the node is still being walked.
   private readonly anchors = new Map<string, number | undefined>();
+  // Anchors of mappings and lists, which cannot be keys.
+  private readonly collections = new Set<string>();
   private expanded = 0;
 
   /** Size of `node` with aliases expanded; anchors are recorded once their node is complete. */
@@ -39,12 +41,17 @@ class StructureCheck {
     if (node === null || node === undefined) return 1;
     if (isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0);
     const anchor = (node as { anchor?: string }).anchor;
-    if (anchor !== undefined) this.anchors.set(anchor, undefined);
+    if (anchor !== undefined) {
+      this.anchors.set(anchor, undefined);
+      if (isCollection(node)) this.collections.add(anchor);
+      else this.collections.delete(anchor);
+    }
     let total = 1;
     if (isCollection(node)) {
       const keys = new Set<string>();
       for (const item of node.items) {
         if (isPair(item)) {
+          this.checkKey(item.key);
           this.checkDuplicate(keys, item.key);
           total += this.size(item.key) + this.size(item.value);
         } else {
@@ -65,6 +72,13 @@ class StructureCheck {
       throw new ProblemFound({ offset, message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (a "billion laughs" document?)` });
     }
     return size;
+  }
+
+  // PyYAML refuses a mapping or list as a key ("found unhashable key"); the yaml package would turn it into
+  // a string, with a warning on stderr and a cost that grows with the square of the nesting.
+  private checkKey(key: unknown): void {
+    const collection = isCollection(key) || (isAlias(key) && this.collections.has(key.source));
+    if (collection) throw new ProblemFound({ offset: (key as Node).range?.[0] ?? 0, message: 'a mapping or list cannot be a key (found unhashable key)' });
   }
 
   // Scalar keys compare by type and value, as the yaml package's uniqueKeys did, but with a Set per mapping
