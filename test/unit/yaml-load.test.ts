@@ -198,3 +198,20 @@ describe('file encoding', () => {
     expect(`${e.location?.file}:${at(e)}`).toBe(`${join(ok, 'group_vars/web.yml')}:1:4`);
   });
 });
+
+describe('inputs the fuzz suite found', () => {
+  it('refuses a mapping or list as a key, like PyYAML, instead of stringifying it in quadratic time', () => {
+    const started = performance.now();
+    const e = located(() => parseYaml('? '.repeat(300), 'f.yml', 'playbook'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(e.message).toBe('YAML error: a mapping or list cannot be a key (found unhashable key)');
+    expect(at(located(() => parseYaml('a: &l [1]\n? *l\n: 2\n', 'f.yml', 'playbook')))).toBe('2:3');
+  });
+
+  it('reports a stack overflow of the yaml parser as a located error', () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `      k${i}: ${i}`).join('\n').trimStart();
+    const e = located(() => parseYaml(`- hosts: all\n  vars:\n    x: ${keys}\n  tasks: []\n`, 'f.yml', 'playbook'));
+    expect(e.message).toBe('YAML error: the document is nested too deeply to parse');
+    expect(e.location?.line).toBeGreaterThan(1);
+  });
+});
