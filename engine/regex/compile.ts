@@ -11,11 +11,11 @@ export { RegexError };
 /** Longest pattern accepted, in characters. */
 export const MAX_PATTERN_LENGTH = 4096;
 /**
- * Most work one operation may cost: the compiled program's size times the length of the text. RE2's slowest
- * path (the NFA with captures) runs about 40 million such steps a second in re2js, so this bounds any one
- * search, findall or substitution at around a second.
+ * Most work one operation may cost: the compiled program's size times the length of the text (times a factor
+ * for capture groups when every match is collected). RE2's slowest path (the NFA with captures) runs about
+ * 30 million such steps a second in re2js, so this bounds any one search, findall or substitution near a second.
  */
-export const MAX_REGEX_WORK = 50_000_000;
+export const MAX_REGEX_WORK = 25_000_000;
 
 /** Most characters a substitution may add to its text. */
 export const MAX_SUBSTITUTION_GROWTH = 16 * 1024 * 1024;
@@ -102,9 +102,12 @@ export class PythonRegex {
     return this.names.find(([n]) => n === name)?.[1];
   }
 
-  /** Refuses an operation over `length` characters of text that would exceed MAX_REGEX_WORK. */
-  checkWork(length: number): void {
-    const work = this.size * (length + 1);
+  /**
+   * Refuses an operation over `length` characters of text that would exceed MAX_REGEX_WORK. `everyMatch` is
+   * for findall and sub, which read every group of every match: re2js re-runs each match to fill its groups.
+   */
+  checkWork(length: number, everyMatch = false): void {
+    const work = this.size * (length + 1) * (everyMatch ? 1 + this.groupCount / 8 : 1);
     if (work > MAX_REGEX_WORK) {
       throw new RegexError(
         this.kind,
@@ -145,7 +148,7 @@ export class PythonRegex {
    * one at the same position, but not another empty match there: the search then moves on one character.
    */
   findAll(text: string): RegexMatch[] {
-    this.checkWork(text.length);
+    this.checkWork(text.length, true);
     const m = this.re.matcher(text);
     const found: RegexMatch[] = [];
     let pos = 0;
