@@ -4,8 +4,10 @@ import { isTemplated } from '../template/render.ts';
 import type { Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { commandQuoteProblem, shellQuoteProblem, type QuoteProblem } from './commandLine.ts';
+import { readFileSync, statSync } from 'node:fs';
 import { checkLocalFile, type LocalKind } from './localFiles.ts';
 import type { Problems } from './problems.ts';
+import { templatedStrings, templateSyntaxProblem } from './templateSyntax.ts';
 
 type Path = Array<string | number>;
 
@@ -26,6 +28,31 @@ export function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Pa
   else return;
   const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir);
   if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
+  else if (module === 'template') checkTemplateFile(found.file, ctx);
+}
+
+// A template file larger than this is left to the run (which reads it anyway): validate stays quick.
+const MAX_CHECKED_TEMPLATE = 4 * 1024 * 1024;
+
+/** A template file's syntax error, at its line in that file. */
+function checkTemplateFile(file: string, ctx: LiteralCheckContext): void {
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_CHECKED_TEMPLATE) return;
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return; // Unreadable now: the run reports it with the task.
+  }
+  const problem = templateSyntaxProblem(text);
+  if (problem) ctx.problems.at({ file, line: problem.line ?? 1, column: 1 }, problem.message);
+}
+
+/** Templates in values the executor renders (arguments, loop items): parsed now, reported at the value. */
+export function checkTemplates(yaml: YamlFile, value: unknown, at: (sub: Path) => Path, ctx: LiteralCheckContext): void {
+  for (const { path, text } of templatedStrings(value)) {
+    const problem = templateSyntaxProblem(text);
+    if (problem) ctx.problems.add(yaml, at(path), problem.message);
+  }
 }
 
 /** A literal command line with an unbalanced quote fails on every host: say so here, at the quote. */

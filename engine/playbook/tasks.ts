@@ -12,7 +12,7 @@ import type { Problems } from './problems.ts';
 import { coerceArgTypes } from './argTypes.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
-import { checkCommandLine, checkLocalSrc } from './literalArgs.ts';
+import { checkCommandLine, checkLocalSrc, checkTemplates } from './literalArgs.ts';
 import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
@@ -116,9 +116,13 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   const baseDir = path.dirname(yaml.file);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
   const loop = parseLoop(task);
-  if (loop) include.loop = loop;
+  if (loop) {
+    include.loop = loop;
+    checkTemplates(yaml, task[loopKey(task)], (sub) => [...at, loopKey(task), ...sub], ctx);
+  }
   const isImport = shortModuleName(key) === 'import_tasks';
   if (isTemplated(file)) {
+    checkTemplates(yaml, file, () => [...at, key], ctx);
     if (isImport) ctx.problems.add(yaml, [...at, key], 'import_tasks needs a static file name; use include_tasks for templated names');
     return include;
   }
@@ -190,6 +194,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     const argAt = (key: string): Path => (task.args && typeof task.args === 'object' && key in (task.args as Raw) ? [...at, 'args', key] : [...at, moduleKey, key]);
     checkLocalSrc(yaml, mod.name, args, argAt('src'), ctx);
     checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
+    checkTemplates(yaml, args, ([key, ...rest]) => [...argAt(String(key)), ...rest], ctx);
   }
   const def: TaskDef = {
     kind: 'task',
@@ -203,7 +208,10 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     locate: (sub, which) => yaml.locate([...at, ...sub], which),
   };
   const loop = parseLoop(task);
-  if (loop) def.loop = loop;
+  if (loop) {
+    def.loop = loop;
+    checkTemplates(yaml, task[loopKey(task)], (sub) => [...at, loopKey(task), ...sub], ctx);
+  }
   if (typeof task.register === 'string') def.register = task.register;
   if (task.changed_when !== undefined) def.changedWhen = conditions(yaml, [...at, 'changed_when'], task.changed_when, ctx);
   if (task.failed_when !== undefined) def.failedWhen = conditions(yaml, [...at, 'failed_when'], task.failed_when, ctx);
@@ -233,6 +241,11 @@ function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: strin
   if (parsed.kind === 'ok') return parsed.args;
   ctx.problems.addInString(yaml, at, value, parsed.offset, parsed.message);
   return undefined;
+}
+
+/** The key a task's loop is written under. */
+function loopKey(task: Raw): string {
+  return ['loop', 'with_items', 'with_list'].find((k) => task[k] !== undefined) ?? 'loop';
 }
 
 function parseLoop(task: Raw): LoopSpec | undefined {

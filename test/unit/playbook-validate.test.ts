@@ -315,6 +315,45 @@ describe('command lines', () => {
   });
 });
 
+describe('template syntax', () => {
+  it('parses the templates a task renders and reports a syntax error at the value', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - debug: msg="{{#if x}}a"
+    - debug:
+        msg: "{{ x | default('y') }}"
+    - debug: msg={{ item.0 }}
+      loop: ["{{ a }", "{{ a }}"]
+    - include_tasks: "{{ name }"
+    - debug: { msg: "{{ whole.0 }} and {{#each xs}}{{ this }}{{/each}}" }
+`);
+    expect(brief(file)).toEqual([
+      "3:14 template syntax error: found the end of the text where '{{/…}}' closing the block was expected",
+      `5:14 template syntax error: found '|' where '}}' or '}}}' or a name was expected (Jinja filters like '{{ x | default("y") }}' are written as Handlebars helpers: '{{default x "y"}}')`,
+      "7:14 template syntax error: found a character that cannot appear there where '}}' or '}}}' or a name was expected",
+      "8:22 template syntax error: found a character that cannot appear there where '}}' or '}}}' or a name was expected",
+      "9:21 template syntax error: found a number where a name was expected",
+    ]);
+  });
+
+  it('reports a syntax error in a template file at its line in that file', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - template: { src: bad.j2, dest: /x }
+    - template: { src: good.j2, dest: /y }
+`, { 'templates/bad.j2': 'line 1\nline 2 {{#each xs}}\n{{ this }\n', 'templates/good.j2': '{{#each xs}}{{ this }}{{/each}}\n' });
+    const found = problems(file);
+    expect(found).toEqual([
+      {
+        file: path.join(path.dirname(file), 'templates', 'bad.j2'),
+        line: 3,
+        column: 1,
+        message: "template syntax error: found a character that cannot appear there where '}}' or '}}}' or a name was expected",
+      },
+    ]);
+  });
+});
+
 describe('key=value arguments', () => {
   it('keeps a template with blanks in one value, as Ansible does', () => {
     const file = playbook(`- hosts: all
