@@ -14,6 +14,7 @@ export class InventoryBuilder {
   private readonly hosts = new Map<string, InventoryHost>();
   private readonly groups = new Map<string, InventoryGroup>();
   private readonly parents = new Map<string, string[]>();
+  private readonly members = new Map<string, Set<string>>();
 
   constructor() {
     this.addGroup('all');
@@ -44,8 +45,13 @@ export class InventoryBuilder {
       this.hosts.set(name, host);
     }
     if (group !== undefined) {
-      const members = this.addGroup(group).hosts;
-      if (!members.includes(name)) members.push(name);
+      // A Set beside the ordered list: `h[1:4][1:4]…` adds 65,536 hosts, and includes() made that quadratic.
+      const members = this.members.get(group) ?? new Set<string>();
+      this.members.set(group, members);
+      if (!members.has(name)) {
+        members.add(name);
+        this.addGroup(group).hosts.push(name);
+      }
     }
     return host;
   }

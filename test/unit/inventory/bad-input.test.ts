@@ -30,6 +30,15 @@ describe('deeply nested INI values', () => {
   });
 });
 
+describe('big inventories', () => {
+  it('adds 65,536 hosts from one entry in linear time (group membership was checked with includes())', () => {
+    const started = performance.now();
+    const inv = loadInventory(writeInventory(`[web]\nh${'[1:4]'.repeat(8)}\n`));
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(inv.groups.get('web')?.hosts).toHaveLength(65_536);
+  });
+});
+
 describe('ports', () => {
   it('refuses ansible_port=notanumber at the variable', () => {
     expect(errorAt('[web]\nweb1 ansible_port=notanumber\n')).toEqual({
