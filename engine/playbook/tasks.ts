@@ -121,6 +121,8 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     checkTemplates(yaml, task[loopKey(task)], (sub) => [...at, loopKey(task), ...sub], ctx);
   }
   const isImport = shortModuleName(key) === 'import_tasks';
+  // Ansible refuses this at parse time: an import is expanded once, before any item exists.
+  if (isImport && loop) ctx.problems.add(yaml, [...at, loopKey(task)], "import_tasks cannot loop (Ansible refuses it too); use include_tasks", 'key');
   if (isTemplated(file)) {
     checkTemplates(yaml, file, () => [...at, key], ctx);
     if (isImport) ctx.problems.add(yaml, [...at, key], 'import_tasks needs a static file name; use include_tasks for templated names');

@@ -518,6 +518,17 @@ describe('other mistakes that used to pass or read badly', () => {
     expect(brief(file)).toEqual(["4:15 unknown argument '__proto__' for module 'command'; valid: cmd, argv, creates, removes, chdir, stdin"]);
   });
 
+  it('refuses a loop on import_tasks, as Ansible does, and allows it on include_tasks', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - import_tasks: inner.yml
+      loop: [1, 2]
+    - include_tasks: inner.yml
+      loop: [1, 2]
+`, { 'inner.yml': '- debug: msg=x\n' });
+    expect(brief(file)).toEqual(['4:7 import_tasks cannot loop (Ansible refuses it too); use include_tasks']);
+  });
+
   it('words one-of and empty-value errors without JSON pointers', () => {
     const file = playbook(`- hosts: ""
   tasks:
