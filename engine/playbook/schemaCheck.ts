@@ -31,6 +31,8 @@ export function checkSchema(schema: Schema, value: unknown, what: string, argWor
   errors = pruneBranches(errors, value, schema);
   // A bad key name (propertyNames) is reported once, by the inner error that names the key.
   errors = errors.filter((e) => e.keyword !== 'propertyNames');
+  // An `if` failure only says "must match then": the then/else error beside it says what is wrong.
+  errors = errors.filter((e) => e.keyword !== 'if');
   // An unknown key is usually a typo; "missing x" or "needs one of" at the same place is its echo.
   const typoAt = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
   errors = errors.filter((e) => !typoAt.has(e.instancePath) || !['required', 'oneOf', 'anyOf', 'if'].includes(e.keyword));
@@ -98,7 +100,8 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
     }
     case 'required': {
       const missing = String(first.params.missingProperty);
-      return { path, which: 'key', message: path.length ? `${subject} is missing '${missing}'` : `missing required ${c.argWord} '${missing}' for ${c.what}` };
+      const when = conditionWords(c.root, first.schemaPath);
+      return { path, which: 'key', message: path.length ? `${subject} is missing '${missing}'${when}` : `missing required ${c.argWord} '${missing}' for ${c.what}${when}` };
     }
     case 'enum':
       return { path, which: 'value', message: `${subject} must be one of: ${(first.params.allowedValues as unknown[]).join(', ')} (got ${got})` };
@@ -112,7 +115,8 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
       if (branches.length && branches.every(requiredOnly)) {
         const names = branches.flatMap((b) => b.required as string[]);
         const many = first.keyword === 'oneOf' && Array.isArray(first.params.passingSchemas);
-        return { path, which: 'value', message: `${c.what} ${many ? 'takes only one' : 'needs exactly one'} of: ${names.join(', ')}` };
+        const need = first.keyword === 'anyOf' ? 'needs at least one' : many ? 'takes only one' : 'needs exactly one';
+        return { path, which: 'value', message: `${c.what} ${need} of: ${names.join(', ')}${conditionWords(c.root, first.schemaPath)}` };
       }
       const expected = branches.map(shapeWords).filter((w): w is string => !!w);
       const described = typeof parent?.description === 'string' ? parent.description : expected.length ? orList(expected) : 'of another type';
@@ -132,11 +136,32 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
       return { path, which: 'value', message: `${subject} must be at least ${String(first.params.limit)}, got ${got}` };
     case 'maximum':
       return { path, which: 'value', message: `${subject} must be at most ${String(first.params.limit)}, got ${got}` };
-    case 'not':
-      return { path, which: 'value', message: `${c.what} has arguments that cannot be used together` };
+    case 'not': {
+      // `not: { anyOf: [{ required: [url] }, …] }`: name the keys that are there.
+      const branches = ((node as Schema | undefined)?.anyOf ?? []) as Schema[];
+      const present = branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : [])).filter((k) => valueAt(c.value, [...path, k]) !== undefined);
+      const when = conditionWords(c.root, first.schemaPath);
+      if (present.length) return { path, which: 'value', message: `${subject} takes no ${orList(present.map((k) => `'${k}'`))}${when}` };
+      return { path, which: 'value', message: `${c.what} has arguments that cannot be used together${when}` };
+    }
     default:
       return { path, which: 'value', message: `${subject} ${first.message ?? 'is invalid'}` };
   }
+}
+
+/** `when state is link` for an error under a then/else, read from the `if` beside it; else ''. */
+function conditionWords(root: Schema, schemaPath: string): string {
+  const m = /^(.*?)\/(then|else)\//.exec(schemaPath);
+  if (!m) return '';
+  let cond = (schemaNode(root, m[1]!) as Schema | undefined)?.if as Schema | undefined;
+  let negate = m[2] === 'else';
+  if (cond?.not) {
+    cond = cond.not as Schema;
+    negate = !negate;
+  }
+  const props = (cond?.properties ?? {}) as Record<string, Schema>;
+  const parts = Object.entries(props).filter(([, p]) => 'const' in p).map(([k, p]) => `${k} is ${String(p.const)}`);
+  return parts.length ? ` ${negate ? 'unless' : 'when'} ${parts.join(' and ')}` : '';
 }
 
 /** A key whose name breaks `propertyNames` (set_fact: `foo-bar: 1`): reported at the key. */

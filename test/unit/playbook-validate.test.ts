@@ -529,6 +529,24 @@ describe('other mistakes that used to pass or read badly', () => {
     expect(brief(file)).toEqual(['4:7 import_tasks cannot loop (Ansible refuses it too); use include_tasks']);
   });
 
+  it('says under which condition a module argument is required or refused', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - file: { path: /x, state: link }
+    - sysctl: { name: a.b }
+    - apt_key: { keyring: /k, state: absent, url: "http://x" }
+    - systemd: { state: started }
+    - apt: { name: [curl, 1] }
+`);
+    expect(brief(file)).toEqual([
+      "3:7 missing required argument 'src' for module 'file' when state is link",
+      "4:7 missing required argument 'value' for module 'sysctl' unless state is absent",
+      "5:16 module 'apt_key' takes no 'url' when state is absent",
+      "6:16 module 'systemd' needs at least one of: name, daemon_reload",
+      "7:27 item 2 of argument 'name' must be a string, got the number 1",
+    ]);
+  });
+
   it('words one-of and empty-value errors without JSON pointers', () => {
     const file = playbook(`- hosts: ""
   tasks:
