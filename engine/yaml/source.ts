@@ -22,7 +22,9 @@ export function readSourceFile(file: string, kind: ErrorKind): SourceText {
   if (!isVaultText(text)) return { file, text, encrypted: false };
   const result = decryptWithKeyring(text);
   if (!result.ok) {
-    throw new FleetError(kind, `${file} is encrypted with Ansible Vault and cannot be decrypted: ${result.error}`, {
+    // The location names the file; the message says what is missing or wrong.
+    const message = result.error.startsWith('encrypted with') ? `this file is ${result.error}` : `cannot decrypt this Ansible Vault file: ${result.error}`;
+    throw new FleetError(kind, message, {
       location: { file, line: 1, column: 1 },
       excerpt: excerptAt(text, 1, 1, 0),
     });

@@ -102,7 +102,9 @@ describe('files encrypted with ansible-vault encrypt', () => {
     const file = path.join(FIXTURES, 'vars-file.yml');
     const e = failure(() => loadYamlFile(file, 'playbook'));
     expect(e.location).toEqual({ file, line: 1, column: 1 });
-    expect(e.message).toMatch(/is encrypted with Ansible Vault and cannot be decrypted: encrypted with Ansible Vault; pass --vault-password-file/);
+    expect(e.message).toMatch(/^this file is encrypted with Ansible Vault; pass --vault-password-file/);
+    useVaultPasswords(['wrong-password']);
+    expect(failure(() => loadYamlFile(file, 'playbook')).message).toBe('cannot decrypt this Ansible Vault file: HMAC mismatch: wrong vault password');
   });
 });
 
