@@ -1,7 +1,9 @@
 // Finds, at validate time, the controller files a task names by a literal path (template and copy
-// `src`, a local unarchive archive), searching where the executor will search at run time.
-import { statSync } from 'node:fs';
+// `src`, a local unarchive archive), searching where the executor will search at run time and judging
+// the file with the same inspector the modules use before they read it.
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
+import { inspectControllerFile, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES } from '../../modules/lib/controllerFile.ts';
 
 /** Which search folder a module uses: `templates/` for template, `files/` for the others. */
 export type LocalKind = 'files' | 'templates';
@@ -10,8 +12,8 @@ export type LocalKind = 'files' | 'templates';
 export type LocalFileCheck = { kind: 'found'; file: string } | { kind: 'problem'; message: string };
 
 /**
- * The places a relative `src` is looked for, in order: as engine/executor/runTask.ts resolveLocal
- * does (the task file's folder, its `files/` or `templates/` first, then the playbook's folder).
+ * The places a relative `src` is looked for, in order, as engine/executor/runTask.ts resolveLocal
+ * does: the task file's folder (its `files/` or `templates/` first), then the playbook's folder.
  */
 export function localCandidates(relative: string, kind: LocalKind, taskFile: string, playbookDir: string): string[] {
   if (path.isAbsolute(relative)) return [relative];
@@ -20,31 +22,22 @@ export function localCandidates(relative: string, kind: LocalKind, taskFile: str
 }
 
 /**
- * Checks a literal `src` of module `module`: it must exist in one of the search places and be a
- * regular file (a FIFO or a device would block or never end); copy refuses directories as it does
- * at run time.
+ * Checks a literal `src` of `module` (template, copy or unarchive): the first candidate that exists
+ * (even as a dangling link or a link loop, as at run time) must be a regular file within the module's
+ * size limit; copy refuses a directory as it does at run time.
  */
 export function checkLocalFile(module: string, relative: string, kind: LocalKind, taskFile: string, playbookDir: string): LocalFileCheck {
   const candidates = localCandidates(relative, kind, taskFile, playbookDir);
-  let loop: string | undefined;
-  for (const candidate of candidates) {
-    let stat;
-    try {
-      stat = statSync(candidate);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') loop ??= candidate;
-      else if (code === 'EACCES') return { kind: 'problem', message: `${module} src '${relative}': ${candidate} cannot be read (permission denied)` };
-      continue;
-    }
-    if (stat.isFile()) return { kind: 'found', file: candidate };
-    if (stat.isDirectory()) {
-      const why = module === 'copy' ? 'copy of directories is not supported yet' : `${module} needs a file`;
-      return { kind: 'problem', message: `${module} src '${relative}' is a directory (${candidate}); ${why}` };
-    }
-    return { kind: 'problem', message: `${module} src '${relative}' is not a regular file (${candidate} is a FIFO, socket or device)` };
+  const found = candidates.find((c) => lstatSync(c, { throwIfNoEntry: false }) !== undefined);
+  if (!found) {
+    const places = [...new Set(candidates.map((c) => path.dirname(c)))];
+    return { kind: 'problem', message: `${module} src '${relative}' not found; looked in ${places.join(', ')}` };
   }
-  if (loop) return { kind: 'problem', message: `${module} src '${relative}': ${loop} is a symbolic link loop` };
-  const places = [...new Set(candidates.map((c) => path.dirname(c)))];
-  return { kind: 'problem', message: `${module} src '${relative}' not found; looked in ${places.join(', ')}` };
+  const what = `${module} src`;
+  const maxBytes = module === 'unarchive' ? MAX_ARCHIVE_BYTES : MAX_CONTENT_BYTES;
+  const seen = inspectControllerFile(found, { what, maxBytes, allowDirectory: true });
+  if (seen.kind === 'file') return { kind: 'found', file: found };
+  if (seen.kind === 'refused') return { kind: 'problem', message: seen.problem };
+  const why = module === 'copy' ? 'copy of directories is not supported yet' : `${module} needs a file`;
+  return { kind: 'problem', message: `${what} ${found} is a directory; ${why}` };
 }

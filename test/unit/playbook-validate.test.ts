@@ -253,22 +253,33 @@ describe('literal src files', () => {
     ]);
   });
 
-  it('refuses a src that is a directory, a FIFO or a symbolic link loop', () => {
+  it('refuses a src that is a directory, a FIFO or a dangling link, in the words of the run', () => {
     const file = playbook(`- hosts: all
   tasks:
     - copy: { src: adir, dest: /x }
     - template: { src: fifo.j2, dest: /y }
-    - template: { src: loop.j2, dest: /z }
+    - copy: { src: dangling, dest: /w }
 `);
     const dir = path.dirname(file);
     mkdirSync(path.join(dir, 'adir'));
     execFileSync('mkfifo', [path.join(dir, 'fifo.j2')]);
-    symlinkSync(path.join(dir, 'loop.j2'), path.join(dir, 'loop.j2'));
+    symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
     expect(brief(file)).toEqual([
-      `3:20 copy src 'adir' is a directory (${dir}/adir); copy of directories is not supported yet`,
-      `4:24 template src 'fifo.j2' is not a regular file (${dir}/fifo.j2 is a FIFO, socket or device)`,
-      `5:24 template src 'loop.j2': ${dir}/loop.j2 is a symbolic link loop`,
+      `3:20 copy src ${dir}/adir is a directory; copy of directories is not supported yet`,
+      `4:24 template src ${dir}/fifo.j2 is a FIFO (named pipe), not a regular file; only regular files are read`,
+      `5:20 copy src ${dir}/dangling is a symbolic link to a missing file`,
     ]);
+  });
+
+  it('takes the first place that exists, as the run does, even when it is a symbolic link loop', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - template: { src: loop.j2, dest: /z }
+`, { 'loop.j2': 'never reached\n' });
+    const dir = path.dirname(file);
+    mkdirSync(path.join(dir, 'templates'));
+    symlinkSync(path.join(dir, 'templates', 'loop.j2'), path.join(dir, 'templates', 'loop.j2'));
+    expect(brief(file)).toEqual([`3:24 template src ${dir}/templates/loop.j2: symlink loop (too many levels of symbolic links)`]);
   });
 });
 
