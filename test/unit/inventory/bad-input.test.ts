@@ -98,4 +98,15 @@ describe('__proto__, constructor and prototype are plain names', () => {
     expect(Object.getPrototypeOf(vars)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
+
+  it('keeps them in YAML inventories too', () => {
+    const inv = loadInventory(
+      writeInventory('__proto__:\n  hosts:\n    constructor:\n      __proto__: {polluted: 1}\n  vars:\n    prototype: 2\n', 'inv.yml'),
+    );
+    expect(inv.groupsOf('constructor')).toEqual(['all', '__proto__']);
+    const vars = inv.hostVars('constructor');
+    expect(Object.getOwnPropertyDescriptor(vars, '__proto__')?.value).toEqual({ polluted: 1 });
+    expect(vars['prototype']).toBe(2);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
 });
