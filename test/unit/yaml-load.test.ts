@@ -179,6 +179,12 @@ describe('file encoding', () => {
     expect(loadYamlFile(file, 'playbook').value).toEqual({ a: 1 });
   });
 
+  it('drops a byte-order mark before an INI inventory (it made the first section header a host)', () => {
+    const dir = writeTree({});
+    writeFileSync(join(dir, 'hosts'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[web]\nweb1\n')]));
+    expect(loadInventory(join(dir, 'hosts')).groups.get('web')?.hosts).toEqual(['web1']);
+  });
+
   it('refuses Latin-1 bytes at the line and column of the first bad byte', () => {
     const dir = writeTree({});
     const file = join(dir, 'latin1.yml');
