@@ -1,10 +1,11 @@
-// Checks of literal module arguments that need the controller's files or the command splitter: a
-// `src` that is not there, a command line with an unbalanced quote. Templated values are skipped here.
+// Checks of module arguments that need the controller's files, the command splitter or the template
+// parser: a `src` that is not there, a command line with an unbalanced quote, a template that does not
+// parse. Values only known after templating are left to the run.
+import { readControllerFile } from '../../modules/lib/controllerFile.ts';
 import { isTemplated } from '../template/render.ts';
 import type { Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { commandQuoteProblem, shellQuoteProblem, type QuoteProblem } from './commandLine.ts';
-import { readFileSync, statSync } from 'node:fs';
 import { checkLocalFile, type LocalKind } from './localFiles.ts';
 import type { Problems } from './problems.ts';
 import { templatedStrings, templateSyntaxProblem } from './templateSyntax.ts';
@@ -38,10 +39,10 @@ const MAX_CHECKED_TEMPLATE = 4 * 1024 * 1024;
 function checkTemplateFile(file: string, ctx: LiteralCheckContext): void {
   let text: string;
   try {
-    if (statSync(file).size > MAX_CHECKED_TEMPLATE) return;
-    text = readFileSync(file, 'utf8');
+    // The modules' reader: a file swapped for a FIFO since the search cannot block validate.
+    text = readControllerFile(file, { what: 'template src', maxBytes: MAX_CHECKED_TEMPLATE }).toString('utf8');
   } catch {
-    return; // Unreadable now: the run reports it with the task.
+    return; // Unreadable now, or larger than checked here: the run reads it and reports problems with the task.
   }
   const problem = templateSyntaxProblem(text);
   if (problem) ctx.problems.at({ file, line: problem.line ?? 1, column: 1 }, problem.message);
