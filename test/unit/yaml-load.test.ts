@@ -172,14 +172,15 @@ describe('duplicate keys and parse time', () => {
 });
 
 describe('file encoding', () => {
-  it('drops a UTF-8 byte-order mark', () => {
+  it('drops a UTF-8 byte-order mark (a playbook starting with one failed at 1:4)', () => {
     const dir = writeTree({});
     const file = join(dir, 'bom.yml');
-    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a: 1\n')]));
-    expect(loadYamlFile(file, 'playbook').value).toEqual({ a: 1 });
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('- hosts: all\n  tasks: []\n')]));
+    expect(loadYamlFile(file, 'playbook').value).toEqual([{ hosts: 'all', tasks: [] }]);
+    expect(parseYaml('\uFEFF- a\n', 'f.yml', 'playbook').value).toEqual(['a']);
   });
 
-  it('drops a byte-order mark before an INI inventory (it made the first section header a host)', () => {
+  it('drops a byte-order mark before an INI inventory', () => {
     const dir = writeTree({});
     writeFileSync(join(dir, 'hosts'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[web]\nweb1\n')]));
     expect(loadInventory(join(dir, 'hosts')).groups.get('web')?.hosts).toEqual(['web1']);
