@@ -2,6 +2,7 @@
 // parser: a `src` that is not there, a command line with an unbalanced quote, a template that does not
 // parse. Values only known after templating are left to the run.
 import { readControllerFile } from '../../modules/lib/controllerFile.ts';
+import { parseExpression } from '../expr/index.ts';
 import { isTemplated } from '../template/render.ts';
 import type { Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
@@ -69,4 +70,23 @@ export function checkCommandLine(yaml: YamlFile, module: string, args: Vars, wri
   const start = text.indexOf(cmd);
   const offset = problem.offset !== undefined && start >= 0 ? start + problem.offset : undefined;
   ctx.problems.addInString(yaml, at, text, offset, `${module}: ${problem.message}`);
+}
+
+/**
+ * assert's `that`: each condition is an expression. One without a template is parsed now (the run
+ * renders templates in arguments first, so a templated one can only be parsed then).
+ */
+export function checkAssertions(yaml: YamlFile, module: string, args: Vars, at: Path, ctx: LiteralCheckContext): void {
+  if (module !== 'assert') return;
+  const that = args.that;
+  const list = Array.isArray(that) ? that : [that];
+  list.forEach((expr, i) => {
+    if (typeof expr !== 'string' || isTemplated(expr)) return;
+    try {
+      parseExpression(expr);
+    } catch (err) {
+      const offset = (err as { offset?: number }).offset;
+      ctx.problems.addInString(yaml, Array.isArray(that) ? [...at, i] : at, expr, offset, `invalid expression: ${(err as Error).message}`);
+    }
+  });
 }

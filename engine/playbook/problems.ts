@@ -29,7 +29,7 @@ export class Problems {
   addInString(yaml: YamlFile, path: ReadonlyArray<string | number>, text: string, offset: number | undefined, message: string): void {
     const start = yaml.locate(path);
     let location = start;
-    if (offset !== undefined && offset >= 0 && offset < text.length) {
+    if (offset !== undefined && offset >= 0 && offset <= text.length) {
       const line = yaml.source.split('\n')[start.line - 1] ?? '';
       const rest = line.slice(start.column - 1);
       const head = text.slice(0, offset + 1);

@@ -365,6 +365,24 @@ describe('template syntax', () => {
   });
 });
 
+describe('assert conditions', () => {
+  it('parses each literal condition of assert that, and leaves templated ones to the run', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - assert:
+        that:
+          - a == 1
+          - "b == (c"
+          - "{{ x }} == 1"
+    - assert: { that: "x ==" }
+`);
+    expect(brief(file)).toEqual([
+      "6:21 invalid expression: expected ')' at column 8",
+      '8:28 invalid expression: unexpected end of expression at column 5',
+    ]);
+  });
+});
+
 describe('key=value arguments', () => {
   it('keeps a template with blanks in one value, as Ansible does', () => {
     const file = playbook(`- hosts: all
