@@ -2,7 +2,9 @@
 // parser: a `src` that is not there, a command line with an unbalanced quote, a template that does not
 // parse. Values only known after templating are left to the run.
 import { readControllerFile } from '../../modules/lib/controllerFile.ts';
+import { FleetError } from '../errors.ts';
 import { parseExpression } from '../expr/index.ts';
+import { compilePythonRegex } from '../regex/index.ts';
 import { isTemplated } from '../template/render.ts';
 import type { Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
@@ -89,4 +91,24 @@ export function checkAssertions(yaml: YamlFile, module: string, args: Vars, at: 
       ctx.problems.addInString(yaml, Array.isArray(that) ? [...at, i] : at, expr, offset, `invalid expression: ${(err as Error).message}`);
     }
   });
+}
+
+// The arguments each module compiles as a Python `re` pattern, and the words that are not patterns.
+const PATTERN_ARGS: Record<string, Record<string, string[]>> = {
+  lineinfile: { regexp: [], insertafter: ['EOF', 'BOF'], insertbefore: ['BOF'] },
+  replace: { regexp: [] },
+};
+
+/** A literal regex argument is compiled now, on the same linear-time engine the module uses. */
+export function checkPatterns(yaml: YamlFile, module: string, args: Vars, at: (key: string) => Path, ctx: LiteralCheckContext): void {
+  for (const [key, words] of Object.entries(PATTERN_ARGS[module] ?? {})) {
+    const pattern = args[key];
+    if (typeof pattern !== 'string' || isTemplated(pattern) || words.includes(pattern)) continue;
+    try {
+      compilePythonRegex(pattern, { kind: 'arguments' });
+    } catch (err) {
+      if (!(err instanceof FleetError)) throw err;
+      ctx.problems.add(yaml, at(key), `argument '${key}': ${err.message}`);
+    }
+  }
 }

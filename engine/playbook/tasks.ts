@@ -12,7 +12,7 @@ import type { Problems } from './problems.ts';
 import { coerceArgTypes } from './argTypes.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
-import { checkAssertions, checkCommandLine, checkLocalSrc, checkTemplates } from './literalArgs.ts';
+import { checkAssertions, checkCommandLine, checkLocalSrc, checkPatterns, checkTemplates } from './literalArgs.ts';
 import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
@@ -198,6 +198,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
     checkTemplates(yaml, args, ([key, ...rest]) => [...argAt(String(key)), ...rest], ctx);
     checkAssertions(yaml, mod.name, args, argAt('that'), ctx);
+    checkPatterns(yaml, mod.name, args, argAt, ctx);
   }
   const def: TaskDef = {
     kind: 'task',

@@ -383,6 +383,23 @@ describe('assert conditions', () => {
   });
 });
 
+describe('regular expressions', () => {
+  it('compiles literal lineinfile and replace patterns on the run-time engine and reports refusals at the argument', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - lineinfile: { path: /x, regexp: '^(a', line: b }
+    - lineinfile: { path: /x, line: b, insertafter: EOF }
+    - lineinfile: { path: /x, line: b, insertbefore: '(?<=x)y' }
+    - replace: { path: /x, regexp: 'a{{ b }}(' }
+    - replace: { path: /x, regexp: '^\\s*(\\w+)\\s*=' }
+`);
+    const found = brief(file);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toBe('3:39 argument \'regexp\': invalid regular expression "^(a": missing closing )');
+    expect(found[1]).toMatch(/^5:54 argument 'insertbefore': regular expression "\(\?<=x\)y": a lookbehind .* is not supported/);
+  });
+});
+
 describe('key=value arguments', () => {
   it('keeps a template with blanks in one value, as Ansible does', () => {
     const file = playbook(`- hosts: all
