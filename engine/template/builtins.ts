@@ -3,20 +3,23 @@ import { FleetError } from '../errors.ts';
 import { ATTRIBUTE_HELPER, TEXT_HELPER } from './strict-ast.ts';
 import { templateText } from './text.ts';
 
-/** Most `{{#each}}` iterations one rendering may run, nested loops and lazily rendered variables included. */
-export const MAX_EACH_ITERATIONS = 1_000_000;
+/**
+ * Most work one rendering may do, nested loops and lazily rendered variables included: one unit per
+ * `{{#each}}` iteration and per printed value, plus one per 8 characters printed. About a second at most.
+ */
+export const MAX_RENDER_WORK = 500_000;
 /** Longest text one rendering may produce (characters). */
 export const MAX_RENDERED_LENGTH = 64 * 1024 * 1024;
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
 // One budget for the outermost rendering; renderings it triggers (lazy variables) draw from the same one.
-let budget: { iterations: number } | undefined;
+let budget: { work: number } | undefined;
 
 /** Runs one rendering under the iteration budget and checks the length of what it produced. */
 export function withRenderBudget(render: () => string): string {
   const outermost = budget === undefined;
-  if (outermost) budget = { iterations: 0 };
+  if (outermost) budget = { work: 0 };
   try {
     const text = render();
     if (text.length > MAX_RENDERED_LENGTH) {
@@ -39,12 +42,16 @@ export function installBuiltins(hb: Env): void {
   });
   // Handlebars also logs denied prototype accesses through this same console logger; keep it silent.
   hb.logger.level = 'silent' as unknown as number;
-  hb.registerHelper(TEXT_HELPER, (value: unknown) => templateText(value));
+  hb.registerHelper(TEXT_HELPER, (value: unknown, options: Handlebars.HelperOptions) => {
+    const text = templateText(value);
+    spend(1 + (text.length >> 3), options);
+    return text;
+  });
   hb.registerHelper('lookup', strictLookup);
   hb.registerHelper(ATTRIBUTE_HELPER, optionalAttribute);
   const each = hb.helpers.each as (context: unknown, options: Handlebars.HelperOptions) => unknown;
   hb.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
-    countIterations(context, options);
+    if (context !== null && typeof context === 'object') spend(Array.isArray(context) ? context.length : Object.keys(context).length, options);
     return each.call(this, context, options);
   });
 }
@@ -64,13 +71,12 @@ function optionalAttribute(container: unknown, key: unknown): unknown {
   return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : undefined;
 }
 
-function countIterations(context: unknown, options: Handlebars.HelperOptions): void {
-  if (budget === undefined || context === null || typeof context !== 'object') return;
-  const count = Array.isArray(context) ? context.length : Object.keys(context).length;
-  budget.iterations += count;
-  if (budget.iterations > MAX_EACH_ITERATIONS) {
+function spend(units: number, options: Handlebars.HelperOptions): void {
+  if (budget === undefined) return;
+  budget.work += units;
+  if (budget.work > MAX_RENDER_WORK) {
     const loc = (options as { loc?: { start?: { line?: number; column?: number } } }).loc?.start;
     const at = loc ? ` (template line ${loc.line ?? '?'}, column ${(loc.column ?? 0) + 1})` : '';
-    throw new FleetError('template', `template loops more than ${MAX_EACH_ITERATIONS} times in all${at}`);
+    throw new FleetError('template', `template does too much work: loops and printed values over ${MAX_RENDER_WORK} units${at}`);
   }
 }

@@ -4,6 +4,7 @@ import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
 import { installBuiltins, withRenderBudget } from './builtins.ts';
 import { templateHelpers } from './helpers.ts';
+import { templateShapeProblem } from './limits.ts';
 import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
 
@@ -34,6 +35,8 @@ export function renderString(template: string, vars: Vars, where: SourceLocation
   let fn = compiled.get(template);
   try {
     if (!fn) {
+      const shapeProblem = templateShapeProblem(template);
+      if (shapeProblem) throw new FleetError('template', shapeProblem, { location: where });
       fn = hb.compile(prepareTemplate(hb.parse(template), helperNames), { strict: true, noEscape: true, knownHelpersOnly: false });
       if (compiled.size >= MAX_COMPILED) compiled.clear();
       compiled.set(template, fn);

@@ -162,11 +162,25 @@ describe("Handlebars' built-ins", () => {
     }
   });
 
-  it('bounds {{#each}} iterations across nested loops, with a template error', { timeout: 2000 }, () => {
+  it('refuses templates nested or long enough to stall the Handlebars compiler', { timeout: 2000 }, () => {
+    const deep = (k: number) => '{{#if xs}}'.repeat(k) + 'x' + '{{/if}}'.repeat(k);
+    expect(render(deep(60), { xs: [1] })).toBe('x');
+    expect(failure(() => render(deep(4000), { xs: [1] })).message).toBe('template nests blocks and ( ) more than 64 deep');
+    expect(failure(() => render(`{{#if xs}}${'{{else if xs}}'.repeat(100)}{{/if}}`, { xs: [1] })).message).toMatch(/more than 64 deep/);
+    expect(failure(() => render(`{{upper ${'(lower '.repeat(3000)}s${')'.repeat(3000)}}}`, { s: 'a' })).message).toMatch(/more than 64 deep/);
+    expect(render(`{{upper "${'('.repeat(100)}"}}`, {})).toBe('('.repeat(100));
+    expect(failure(() => render('{{ s }}'.repeat(5001), { s: 'a' })).message).toBe('template has more than 5000 {{ }} statements');
+    expect(render('{{ s }}'.repeat(5000), { s: 'a' })).toHaveLength(5000);
+  });
+
+  it('bounds the work of nested loops and printed values, with a template error', { timeout: 2000 }, () => {
     const a = Array.from({ length: 200 }, (_, i) => i);
     const err = failure(() => render('{{#each a}}{{#each @root.a}}{{#each @root.a}}x{{/each}}{{/each}}{{/each}}', { a }));
-    expect(err.message).toMatch(/^template loops more than 1000000 times in all \(template line 1, column \d+\)$/);
+    expect(err.message).toMatch(/^template does too much work: loops and printed values over 500000 units \(template line 1, column \d+\)$/);
     expect(err.location).toEqual(where);
     expect(render('{{#each a}}{{#each @root.a}}x{{/each}}{{/each}}', { a }).length).toBe(40_000);
+    const m = { k: 'v', deep: { list: [1, 2, { x: true }] } };
+    const big = Array.from({ length: 2000 }, (_, i) => i);
+    expect(failure(() => render('{{#each big}}{{#each @root.big}}{{ @root.m }}{{/each}}{{/each}}', { big, m })).message).toMatch(/too much work/);
   });
 });
