@@ -61,10 +61,26 @@ export class Problems {
 
   /** Throws a FleetError listing every problem, the first one carrying the location. */
   throwIfAny(): void {
-    const first = this.list[0];
+    const sorted = this.inReadingOrder();
+    const first = sorted[0];
     if (!first) return;
-    const rest = this.list.slice(1).map((p) => `\n${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}\n${p.excerpt}`);
-    const more = rest.length ? `\n(${this.list.length} problems)${rest.join('')}` : '';
+    const rest = sorted.slice(1).map((p) => `\n${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}\n${p.excerpt}`);
+    const more = rest.length ? `\n(${sorted.length} problems)${rest.join('')}` : '';
     throw new FleetError('playbook', first.message, { location: first.location, excerpt: `${first.excerpt}${more}` });
+  }
+
+  /** The problems as a reader meets them: files in the order first seen, then by line and column; no repeats. */
+  private inReadingOrder(): Problem[] {
+    const fileOrder = new Map<string, number>();
+    for (const p of this.list) if (!fileOrder.has(p.location.file)) fileOrder.set(p.location.file, fileOrder.size);
+    const seen = new Set<string>();
+    const unique = this.list.filter((p) => {
+      const key = `${p.location.file}:${p.location.line}:${p.location.column}:${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    // Array.prototype.sort is stable: problems at the same place keep the order they were found in.
+    return unique.sort((a, b) => fileOrder.get(a.location.file)! - fileOrder.get(b.location.file)! || a.location.line - b.location.line || a.location.column - b.location.column);
   }
 }

@@ -121,13 +121,13 @@ describe('loop and keyword shapes', () => {
 `);
     expect(brief(file)).toEqual([
       "4:13 keyword 'when' must be a condition (an expression, true or false, or a list of them), got a mapping",
-      "6:13 keyword 'tags' must be a tag, tags separated by commas, or a list of tags, got the number 5",
-      "11:13 keyword 'vars' must be a mapping of variable names to values, got a list",
-      "8:17 keyword 'register' must be a variable name (letters, digits and _, not starting with a digit), got the string \"1bad\"",
-      "7:15 keyword 'notify' must be a string or a list of strings, got the number 3",
       "5:28 item 2 of keyword 'changed_when' must be a string, true or false or a number, got a mapping",
+      "6:13 keyword 'tags' must be a tag, tags separated by commas, or a list of tags, got the number 5",
+      "7:15 keyword 'notify' must be a string or a list of strings, got the number 3",
+      "8:17 keyword 'register' must be a variable name (letters, digits and _, not starting with a digit), got the string \"1bad\"",
       "9:16 keyword 'retries' must be a whole number, got the string \"many\"",
       "10:14 keyword 'delay' must be at least 0, got the number -1",
+      "11:13 keyword 'vars' must be a mapping of variable names to values, got a list",
     ]);
   });
 
@@ -198,8 +198,8 @@ describe('loop and keyword shapes', () => {
     expect(brief(file)).toEqual([
       "5:22 loop_control 'pause' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
       "5:32 loop_control 'extended' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
-      "5:91 unknown key 'lable' in keyword 'loop_control'; valid: loop_var, index_var, label",
       "5:58 keyword 'loop_control.loop_var' must be a variable name (letters, digits and _, not starting with a digit), got the string \"bad-name\"",
+      "5:91 unknown key 'lable' in keyword 'loop_control'; valid: loop_var, index_var, label",
       "8:21 keyword 'loop_control' must be a mapping (loop_var, index_var, label), got the number 3",
     ]);
   });
@@ -548,10 +548,10 @@ describe('other mistakes that used to pass or read badly', () => {
     mkdirSync(path.join(dir, 'adir'));
     execFileSync('mkfifo', [path.join(dir, 'fifo.yml')]);
     expect(brief(file)).toEqual([
-      `4:21 task file 'missing.yml' not found (looked for ${dir}/missing.yml)`,
-      `5:22 task file 'fifo.yml' is not a regular file (${dir}/fifo.yml)`,
       `2:16 vars file 'missing-vars.yml' not found (looked for ${dir}/missing-vars.yml)`,
       `2:34 vars file 'adir' is not a regular file (${dir}/adir)`,
+      `4:21 task file 'missing.yml' not found (looked for ${dir}/missing.yml)`,
+      `5:22 task file 'fifo.yml' is not a regular file (${dir}/fifo.yml)`,
     ]);
   });
 
@@ -604,6 +604,22 @@ describe('other mistakes that used to pass or read badly', () => {
       "3:16 module 'command' takes only one of: cmd, argv",
       "4:13 module 'copy' needs exactly one of: content, src",
     ]);
+  });
+});
+
+describe('the list of problems', () => {
+  it('reads top to bottom: by line and column within a file, whatever order the checks ran in', () => {
+    const file = playbook(`- hosts: all
+  vars_files: [gone.yml]
+  tasks:
+    - debug: msg=x
+      notify: nobody
+    - debug: msg=x
+      loop: 42
+  handlers:
+    - null
+`);
+    expect(brief(file).map((p) => p.split(' ')[0])).toEqual(['2:16', '5:15', '7:13', '9:7']);
   });
 });
 
