@@ -67,6 +67,7 @@ function strictLookup(container: unknown, key: unknown): unknown {
 
 // `{{#if item.server}}`: an own key of an existing object, or undefined when the object lacks it.
 function optionalAttribute(container: unknown, key: unknown): unknown {
+  if (typeof container === 'string' && key === 'length') return container.length;
   if (container === null || typeof container !== 'object' || typeof key !== 'string' || FORBIDDEN.has(key)) return undefined;
   return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : undefined;
 }

@@ -135,6 +135,7 @@ describe('variables passed to helpers are strict too', () => {
     expect(render('{{#if f}}y{{else}}n{{/if}}{{#if zero}}y{{else}}n{{/if}}{{#each empty}}x{{/each}}', vars)).toBe('nn');
     expect(render('{{#if item.server}}{{ item.server }}{{else}}https://{{ item.registry }}{{/if}}', vars)).toBe('https://r');
     expect(render('{{#unless item.server}}none{{/unless}}', vars)).toBe('none');
+    expect(render('{{#if s.length}}y{{/if}}{{#if e.length}}y{{else}}n{{/if}}{{#if xs.length}}y{{/if}}', { s: 'a', e: '', xs: [1] })).toBe('yny');
     expect(render('{{default nope "d"}}', vars)).toBe('d');
   });
 
