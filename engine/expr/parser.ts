@@ -5,6 +5,7 @@ import { ExpressionError } from './error.ts';
 import { FILTERS } from './filters.ts';
 import { TESTS } from './is-tests.ts';
 import { tokenize, type Punct } from './lexer.ts';
+import { literalRegexProblem } from './literal-regex.ts';
 import { TokenStream } from './token-stream.ts';
 import { callMismatch, type Signature } from './signature.ts';
 import { isBlockedKey } from './values.ts';
@@ -224,7 +225,7 @@ class Parser {
         const name = this.s.expectName('a filter name after \'|\'');
         const spec = FILTERS.get(name.value);
         if (!spec) throw this.s.error(name.at, `unknown filter '${name.value}'`);
-        const args = this.parseCallArgs(`filter '${name.value}'`, spec.signature, name.at);
+        const args = this.parseCallArgs(name.value, `filter '${name.value}'`, spec.signature, name.at);
         expr = this.node({ kind: 'filter', name: name.value, input: expr, args, at: name.at });
       } else if (this.s.isWord('is')) {
         this.s.next();
@@ -233,7 +234,7 @@ class Parser {
         const name = this.s.expectName("a test name after 'is'");
         const spec = TESTS.get(name.value);
         if (!spec) throw this.s.error(name.at, `unknown test '${name.value}'`);
-        const args = this.parseCallArgs(`test '${name.value}'`, spec.signature, name.at);
+        const args = this.parseCallArgs(name.value, `test '${name.value}'`, spec.signature, name.at);
         expr = this.node({ kind: 'test', name: name.value, negated, input: expr, args, at: name.at });
       } else {
         return expr;
@@ -241,7 +242,7 @@ class Parser {
     }
   }
 
-  private parseCallArgs(what: string, signature: Signature, at: number): CallArgs {
+  private parseCallArgs(name: string, what: string, signature: Signature, at: number): CallArgs {
     const args: CallArgs = { positional: [], named: [] };
     if (this.s.isPunct('(')) {
       const open = this.s.next();
@@ -249,6 +250,8 @@ class Parser {
     }
     const mismatch = callMismatch(signature, args.positional.length, args.named.map((arg) => arg.name));
     if (mismatch) throw this.s.error(at, `${what} ${mismatch}`);
+    const regexProblem = literalRegexProblem(name, args);
+    if (regexProblem) throw this.s.error(regexProblem.at, regexProblem.message);
     return args;
   }
 
