@@ -188,4 +188,6 @@ function checkOutputDir(file: string, option: string): void {
   const dir = path.dirname(path.resolve(file));
   if (!existsSync(dir)) throw new FleetError('arguments', `${option} ${file}: directory ${dir} does not exist`);
   if (!statSync(dir).isDirectory()) throw new FleetError('arguments', `${option} ${file}: ${dir} is not a directory`);
+  // Found by the fuzz suite: a directory here failed only after the whole run, with EISDIR and a stack trace.
+  if (existsSync(file) && statSync(file).isDirectory()) throw new FleetError('arguments', `${option} ${file} is a directory, not a file`);
 }

@@ -10,8 +10,9 @@ const options: OptionSpec = { inventory: { type: 'string', short: 'i' }, ...vaul
 /** Help text of `validate`. */
 export const validateHelp = `Usage: engine validate PLAYBOOK [-i INVENTORY]
 
-Parses and validates the playbook (structure, modules, arguments, expressions, included files) and,
-with -i, the inventory and each play's host pattern. Contacts no host. Exit 0 if valid, 4 if not.
+Parses and validates the playbook (structure, keyword shapes, modules, arguments, expressions, template
+syntax, literal regexes, included task and vars files, the controller files a literal src names, the
+quoting of literal command lines) and, with -i, the inventory and each play's host pattern. Contacts no host. Exit 0 if valid, 4 if not.
 
 Options:
   -i, --inventory FILE     inventory file or directory (Ansible INI or YAML)
