@@ -1,6 +1,7 @@
 // The vault options shared by `run` and `validate`: where the Ansible Vault password comes from.
 import { FleetError } from '../errors.ts';
-import { readVaultPasswordFile, useVaultPasswords, VAULT_PASSWORD_FILE_ENV } from '../vault/index.ts';
+import { onVaultDecrypt, readVaultPasswordFile, useVaultPasswords, vaultPlaintexts, VAULT_PASSWORD_FILE_ENV } from '../vault/index.ts';
+import { processSecrets } from '../secrets.ts';
 import { list, type OptionSpec, type Parsed } from './args.ts';
 import { promptSecret } from './prompt.ts';
 
@@ -26,4 +27,8 @@ export async function setUpVault(p: Parsed, ask: typeof promptSecret = promptSec
   }
   // With neither option the keyring falls back to the environment variable when it first meets vault text.
   if (passwords.length > 0) useVaultPasswords(passwords);
+  // The passwords and everything they decrypt, now or later in the run, are secrets of this process.
+  processSecrets.add(passwords);
+  processSecrets.add(vaultPlaintexts());
+  onVaultDecrypt((plaintext) => processSecrets.add(plaintext));
 }

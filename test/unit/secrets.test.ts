@@ -143,4 +143,16 @@ describe('secrets in a real run', () => {
       expect(r.out).toContain('"ansible_connection": "local"');
     }
   });
+
+  it('hides vault-decrypted values whatever their names, and the vault password', async () => {
+    const vault = path.join(ROOT, 'test/unit/fixtures/vault');
+    const dir = tempDir({
+      'inv.ini': files['inv.ini'],
+      'play.yml': `- hosts: all\n  gather_facts: false\n  vars_files: [${vault}/vars-file.yml]\n  tasks:\n    - debug: msg="user={{ vaulted_user }} pw={{ vaulted_password }}"\n    - debug: msg="fleetplay-test-password"\n`,
+    });
+    const r = await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'inv.ini'), '--vault-password-file', path.join(vault, 'password.txt')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`user=${MASK} pw=${MASK}`);
+    expect(r.out).not.toMatch(/alice|Fil3-Vault-Secret|fleetplay-test-password/);
+  });
 });
