@@ -11,8 +11,10 @@ const BLOCKED_KEYS: ReadonlySet<string> = new Set([
 const MAX_DATA_DEPTH = 100;
 /** Longest string or list an operator, filter or conversion may build (characters or items). */
 export const MAX_VALUE_LENGTH = 16 * 1024 * 1024;
-// Shared sub-structures (the same list referenced twice, nested 40 deep) make a small value huge to walk.
-const MAX_COMPARE_STEPS = 1_000_000;
+// Shared sub-structures (the same list referenced twice, nested 40 deep) make a small value huge to walk;
+// through template scope views a step costs microseconds, so these keep a walk well under a second.
+const MAX_COMPARE_STEPS = 250_000;
+const MAX_PRINTED_NODES = 250_000;
 
 /** A plain data mapping: an object whose prototype is Object.prototype or null. */
 export type Mapping = Record<string, unknown>;
@@ -104,19 +106,20 @@ export function deepEqual(a: unknown, b: unknown, budget: CompareBudget = compar
 
 /** Python's str(): strings as they are, True/False/None, lists and mappings in Python's repr form. */
 export function toText(value: unknown): string {
-  return typeof value === 'string' ? value : repr(value, 0, { left: MAX_VALUE_LENGTH });
+  return typeof value === 'string' ? value : repr(value, 0, { left: MAX_VALUE_LENGTH, nodes: MAX_PRINTED_NODES });
 }
 
-/** Python's repr(), used inside lists and mappings; `room` is what is left of MAX_VALUE_LENGTH. */
-function repr(value: unknown, depth: number, room: { left: number }): string {
+/** Python's repr(), used inside lists and mappings; `room` is what is left of MAX_VALUE_LENGTH and of the nodes. */
+function repr(value: unknown, depth: number, room: { left: number; nodes: number }): string {
   if (depth > MAX_DATA_DEPTH) problem('value is nested too deeply to convert to a string');
+  if (--room.nodes < 0) problem(`value is too large to convert to a string (over ${MAX_PRINTED_NODES} items)`);
   const text = reprOnce(value, depth, room);
   room.left -= text.length;
   if (room.left < 0) problem(`value is too large to convert to a string (over ${MAX_VALUE_LENGTH} characters)`);
   return text;
 }
 
-function reprOnce(value: unknown, depth: number, room: { left: number }): string {
+function reprOnce(value: unknown, depth: number, room: { left: number; nodes: number }): string {
   if (value === null) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { HelperDelegate } from 'handlebars';
 import { stringify as toYamlText } from 'yaml';
+import { materialize } from './scope.ts';
 import { templateText } from './text.ts';
 
 /** Handlebars passes an options hash as the last argument; helpers drop it. */
@@ -55,12 +56,13 @@ export const templateHelpers: Record<string, HelperDelegate> = {
     const [s, from, to] = args(a);
     return str(s).split(str(from)).join(str(to));
   },
-  to_json: (...a: unknown[]) => JSON.stringify(args(a)[0] ?? null),
+  // Serializers work on a bounded plain copy: a value whose parts are shared would otherwise print exponentially.
+  to_json: (...a: unknown[]) => JSON.stringify(materialize(args(a)[0] ?? null)),
   to_nice_json: (...a: unknown[]) => {
     const [v, indent] = args(a);
-    return JSON.stringify(sortKeys(v ?? null), null, typeof indent === 'number' ? indent : 4);
+    return JSON.stringify(sortKeys(materialize(v ?? null)), null, typeof indent === 'number' ? indent : 4);
   },
-  to_yaml: (...a: unknown[]) => toYamlText(args(a)[0] ?? null).trimEnd(),
+  to_yaml: (...a: unknown[]) => toYamlText(materialize(args(a)[0] ?? null)).trimEnd(),
   /** `{{#if (version v "2.0" ">=")}}`: compares dotted version numbers like Ansible's `version` test. */
   version: (...a: unknown[]) => {
     const [left, right, op] = args(a);

@@ -55,7 +55,7 @@ export function renderString(template: string, vars: Vars, where: SourceLocation
 export function renderValue(value: unknown, vars: Vars, where: SourceLocation): unknown {
   if (typeof value === 'string') {
     const bare = BARE_REF.exec(value);
-    if (bare?.[1]) return materialize(lookupPath(safeData(vars, where), bare[1], where));
+    if (bare?.[1]) return materialize(lookupPath(safeData(vars, where), bare[1], where), where);
     return renderString(value, vars, where);
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, vars, where));
@@ -87,7 +87,12 @@ function safeData(vars: Vars, where: SourceLocation): Vars {
 
 /** Wraps plain variables in a scope whose templated values render lazily with this renderer. */
 export function scopeOf(vars: Vars, where: SourceLocation): Vars {
-  return createScope(vars, where, (value, scope, at) => renderValue(value, scope, at));
+  // A lazy `{{ other }}` resolves to the other variable's own view, not a copy: shared values stay shared
+  // (and cheap) until something outside the scope materializes them.
+  return createScope(vars, where, (value, scope, at) => {
+    const bare = BARE_REF.exec(value);
+    return bare?.[1] ? lookupPath(scope, bare[1], at) : renderString(value, scope, at);
+  });
 }
 
 function templateError(err: unknown, template: string, where: SourceLocation): FleetError {

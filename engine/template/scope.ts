@@ -25,7 +25,7 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
   const wrap = (value: unknown, name: string): unknown => {
     if (typeof value === 'string' && value.includes('{{')) {
       if (state.depth > MAX_DEPTH) {
-        throw new FleetError('template', `variable '${name}' refers to itself (recursive template)`, { location: where });
+        throw new FleetError('template', `variable '${name}' refers to itself (recursive template), or templates in variables nest more than ${MAX_DEPTH} deep`, { location: where });
       }
       state.depth++;
       try {
@@ -76,13 +76,37 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
   return root;
 }
 
+/**
+ * Most lists, mappings and values one materialize() may copy, including the copies it triggers by rendering
+ * lazy variables (`b: ["{{ a }}", "{{ a }}"]`, forty levels deep, shares each level twice). Copying through
+ * scope views costs several microseconds a node, so this keeps any one copy near a second.
+ */
+export const MAX_MATERIALIZED_NODES = 250_000;
+
+// Shared by a materialize() and those its lazy renderings start, so nesting cannot reset the count.
+let copying: { nodes: number } | undefined;
+
 /** Deep plain copy of a scope (or any data), resolving every lazy value; for registering and reporting. */
-export function materialize(value: unknown): unknown {
-  if (Array.isArray(value)) return Array.from(value, materialize);
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) out[k] = materialize((value as Record<string, unknown>)[k]);
-    return out;
+export function materialize(value: unknown, where?: SourceLocation): unknown {
+  const outermost = copying === undefined;
+  if (outermost) copying = { nodes: MAX_MATERIALIZED_NODES };
+  const budget = copying as { nodes: number };
+  const copy = (v: unknown): unknown => {
+    if (--budget.nodes < 0) {
+      const message = `value is too large to copy (over ${MAX_MATERIALIZED_NODES} items; a shared sub-value counts each time it appears)`;
+      throw new FleetError('template', message, where ? { location: where } : {});
+    }
+    if (Array.isArray(v)) return Array.from(v, copy);
+    if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !(v instanceof Date)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+      return out;
+    }
+    return v;
+  };
+  try {
+    return copy(value);
+  } finally {
+    if (outermost) copying = undefined;
   }
-  return value;
 }

@@ -26,10 +26,13 @@ afterAll(() => {
   for (const spy of consoleSpies) spy.mockRestore();
 });
 
-/** Variables as a task sees them: a lazy scope with templated values, a self-reference and a secret. */
+/** Variables as a task sees them: a lazy scope with templated values, a self-reference, shared values, a secret. */
 function vars(): Vars {
+  const shared: Record<string, unknown> = { b0: ['x'] };
+  for (let i = 1; i <= 40; i++) shared[`b${i}`] = [`{{ b${i - 1} }}`, `{{ b${i - 1} }}`];
   return scopeOf(
     {
+      ...shared,
       s: 'hello',
       n: 3,
       f: false,
@@ -70,7 +73,7 @@ const PATHS = [
   's', 'n', 'f', 'zero', 'none', 'xs', 'm', 'm.k', 'm.nested.deep', 'm.[odd key]', 'xs.0', 'xs.[1]', 'xs.length', 'big', 't', 'loop',
   'db_password', 'item.server', 'item.registry', 'nope', 'nope.deeper', 'this', '.', '..', '../s', '@root.s', '@index', '@key', '@first',
   'this.s', '__proto__', 'constructor', 'constructor.name', 'm.__proto__', 'xs.constructor', 's.length', 'toString', 'hasOwnProperty',
-  'm.__proto__.polluted', '__defineGetter__', 'prototype',
+  'm.__proto__.polluted', '__defineGetter__', 'prototype', 'b3', 'b40', 'b40.0.1',
 ];
 const HELPERS = [
   'upper', 'lower', 'trim', 'default', 'join', 'basename', 'dirname', 'replace', 'to_json', 'to_nice_json', 'to_yaml', 'version', 'eq', 'ne',

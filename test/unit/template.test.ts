@@ -185,3 +185,28 @@ describe("Handlebars' built-ins", () => {
     expect(failure(() => render('{{#each big}}{{#each @root.big}}{{ @root.m }}{{/each}}{{/each}}', { big, m })).message).toMatch(/too much work/);
   });
 });
+
+describe('variables that share values', () => {
+  // Forty lines of group_vars: each level names the one below twice, so the value has 2^40 leaves.
+  const shared = (): Record<string, unknown> => {
+    const v: Record<string, unknown> = { b0: ['x'] };
+    for (let i = 1; i <= 40; i++) v[`b${i}`] = [`{{ b${i - 1} }}`, `{{ b${i - 1} }}`];
+    return v;
+  };
+
+  it('resolve lazily to the same value, and a small one copies fine', () => {
+    const vars = scopeOf(shared(), where);
+    expect(renderValue('{{ b2 }}', vars, where)).toEqual([[['x'], ['x']], [['x'], ['x']]]);
+    expect(render('{{#each b40}}{{#each this}}.{{/each}}{{/each}}', vars)).toBe('....');
+  });
+
+  it.each(['{{ b40 }}', 'x{{ b40 }}', '{{to_json b40}}', '{{to_nice_json b40}}', '{{to_yaml b40}}', '{{join b40 ","}}', '{{upper b40}}'])(
+    '%s fails fast with a located template error instead of copying or printing 2^40 items',
+    { timeout: 2000 },
+    (template) => {
+      const err = failure(() => renderValue(template, scopeOf(shared(), where), where));
+      expect(err.message).toMatch(/too large to (copy|convert to a string) \(over 250000 items/);
+      expect(err.location).toEqual(where);
+    },
+  );
+});
