@@ -242,6 +242,8 @@ export interface LoopSpec {
   loopVar: string;
   indexVar?: string;
   label?: string;
+  /** `with_items`: the rendered value is flattened one level, and a scalar is one item (Ansible's lookup). */
+  withItems?: boolean;
 }
 
 /** One task: a module call plus its keywords. */

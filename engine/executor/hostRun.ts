@@ -2,6 +2,7 @@
 import type { Connection, PredictedState, RecapCounters, SourceLocation, Vars } from '../types.ts';
 import { scopeOf } from '../template/render.ts';
 import type { ReadAhead } from './readAhead.ts';
+import { assignOwn } from '../inventory/own-properties.ts';
 
 /** A host taking part in the run. */
 export interface HostRun {
@@ -56,7 +57,7 @@ export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where
     ansible_facts: host.facts,
     ...play.playVars,
     ...play.varsFiles,
-    ...Object.assign({}, ...scopeVars),
+    ...scopeVars.reduce((acc, v) => assignOwn(acc, v), {}),
     ...host.hostFacts,
     ...extra,
     ...play.extraVars,

@@ -1,10 +1,11 @@
 // Runs one task on one host (with its loop), reports each item, and updates the host's state.
 import { renderString, renderValue } from '../template/render.ts';
-import { NOT_RUN_IN_CHECK, type TaskDef, type TaskNode, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
+import { NOT_RUN_IN_CHECK, type LoopSpec, type TaskDef, type TaskNode, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { upcomingReads } from './lookahead.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold, mentions, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
+import { assignOwn } from '../inventory/own-properties.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -37,7 +38,7 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
-  if (task.module === 'set_fact' && status === 'ok') Object.assign(host.hostFacts, registered.ansible_facts as Vars);
+  if (task.module === 'set_fact' && status === 'ok') assignOwn(host.hostFacts, registered.ansible_facts as Vars);
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
   trackUnknown(task, host, status, registered);
   count(host, status, settings.ignoreErrors);
@@ -62,14 +63,15 @@ async function runLoop(
       report(o);
       return o;
     }
-    items = renderValue(loop.items, vars, task.locate(['loop']));
+    items = loopItems(loop, renderValue(loop.items, vars, task.locate([loop.withItems ? 'with_items' : 'loop'])));
   } catch (err) {
     const o: ItemOutcome = { status: 'failed', msg: (err as Error).message, registered: { failed: true, msg: (err as Error).message }, durationMs: 0 };
     report(o);
     return o;
   }
   if (!Array.isArray(items)) {
-    const msg = `loop needs a list, got ${items === null ? 'null' : typeof items}`;
+    const at = task.locate([loop.withItems ? 'with_items' : 'loop']);
+    const msg = `loop needs a list, got ${items === null ? 'null' : typeof items} (${at.file}:${at.line}:${at.column})`;
     report({ status: 'failed', msg, registered: { failed: true, msg }, durationMs: 0 });
     return { status: 'failed', registered: { failed: true, msg } };
   }
@@ -97,6 +99,12 @@ async function runLoop(
     msg: status === 'failed' ? 'One or more items failed' : 'All items completed',
   };
   return { status: outcomes.length === 0 ? 'skipped' : status, registered };
+}
+
+/** The items of a rendered loop value: `with_items` flattens one level and takes a scalar as one item. */
+export function loopItems(loop: LoopSpec, rendered: unknown): unknown {
+  if (!loop.withItems) return rendered;
+  return Array.isArray(rendered) ? rendered.flat(1) : [rendered];
 }
 
 /** loop_control.label rendered for one item; a label that cannot be rendered says so instead. */

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { loadVarsFiles } from '../inventory/vars-files.ts';
 import type { Inventory, Playbook, Vars } from '../types.ts';
+import { assignOwn } from '../inventory/own-properties.ts';
 
 /**
  * Per host, the variables from `group_vars/` (all first, then the host's groups in precedence order)
@@ -17,7 +18,7 @@ export function playbookDefaults(playbook: Playbook, inventory: Inventory): Map<
   for (const h of hosts) {
     const groups = inventory.groupsOf(h);
     const layers = groups.map((g) => files.groups.get(g) ?? {});
-    out.set(h, Object.assign({}, ...layers, files.hosts.get(h) ?? {}));
+    out.set(h, [...layers, files.hosts.get(h) ?? {}].reduce((acc, v) => assignOwn(acc, v), {}));
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { gatherFacts } from './facts.ts';
 import { taskVars } from './hostRun.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
+import { assignOwn } from '../inventory/own-properties.ts';
 
 /** Runs the play batch by batch; 'stopped' when the failure budget or any_errors_fatal ended the rollout. */
 export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
@@ -63,7 +64,7 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
         let msg = '';
         try {
           const { facts, failed } = await gatherFacts(h.conn);
-          Object.assign(h.facts, facts);
+          assignOwn(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
           else msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
         } catch (err) {

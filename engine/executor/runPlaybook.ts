@@ -16,6 +16,7 @@ import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
 import type { PlayRun } from './playRun.ts';
 import { runPlay } from './runPlay.ts';
 import type { TagFilter } from './tags.ts';
+import { assignOwn } from '../inventory/own-properties.ts';
 
 /** Options of one run (from the command line). */
 export interface RunOptions {
@@ -144,7 +145,7 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
   const varsFiles: Vars = {};
   for (const vf of play.varsFiles) {
     const file = renderString(vf.file, { ...play.vars, ...options.extraVars }, vf.location);
-    Object.assign(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook').value as Vars | null) ?? {});
+    assignOwn(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook').value as Vars | null) ?? {});
   }
   return {
     playVars: play.vars,

@@ -9,7 +9,7 @@ import { renderString, renderValue } from '../template/render.ts';
 import type { BlockDef, IncludeDef, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
-import { runTaskOnHost } from './hostTask.ts';
+import { loopItems, runTaskOnHost } from './hostTask.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
@@ -98,8 +98,8 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
       if (!conditionsHold([...scope.when, ...inc.when], vars)) continue;
-      const items = inc.loop ? renderValue(inc.loop.items, vars, inc.location) : [undefined];
-      if (!Array.isArray(items)) throw new Error('loop needs a list');
+      const items = inc.loop ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location)) : [undefined];
+      if (!Array.isArray(items)) throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
       plans.set(
         h,
         items.map((item, i) => {

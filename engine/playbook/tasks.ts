@@ -257,7 +257,10 @@ function parseLoop(task: Raw): LoopSpec | undefined {
   if (items === undefined) return undefined;
   const control = (task.loop_control as Raw | undefined) ?? {};
   const spec: LoopSpec = { items, loopVar: typeof control.loop_var === 'string' ? control.loop_var : 'item' };
-  if ('with_items' in task && Array.isArray(items)) spec.items = items.flat(1);
+  if ('with_items' in task) {
+    spec.withItems = true;
+    if (Array.isArray(items)) spec.items = items.flat(1);
+  }
   if (typeof control.index_var === 'string') spec.indexVar = control.index_var;
   if (typeof control.label === 'string') spec.label = control.label;
   return spec;

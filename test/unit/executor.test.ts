@@ -524,3 +524,35 @@ describe('read-ahead: later tasks\' reads in one exec', () => {
     expect(r.results.filter((x) => x.host === 'h1').map((x) => x.commands)).toEqual([1, 1, 1]);
   });
 });
+
+describe('loops and variables from hostile or unusual input', () => {
+  it('with_items takes a templated scalar as one item and flattens a templated list one level, as Ansible does', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  vars: { one: solo, nested: [[a, b], c] }
+  tasks:
+    - name: scalar
+      debug: { msg: "{{ item }}" }
+      with_items: "{{ one }}"
+    - name: nested
+      debug: { msg: "{{ item }}" }
+      with_items: "{{ nested }}"
+`, ['h1']);
+    const r = await run(dir);
+    expect(r.results.map((x) => `${x.task}:${x.msg}`)).toEqual(['scalar:solo', 'nested:a', 'nested:b', 'nested:c']);
+  });
+
+  it('a templated loop that is not a list fails at the loop, naming its file and line', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  vars: { word: text }
+  tasks:
+    - name: bad loop
+      debug: { msg: "{{ item }}" }
+      loop: "{{ word }}"
+`, ['h1']);
+    const r = await run(dir);
+    expect(r.results[0]?.status).toBe('failed');
+    expect(r.results[0]?.msg).toBe(`loop needs a list, got string (${path.join(dir, 'play.yml')}:7:13)`);
+  });
+});
