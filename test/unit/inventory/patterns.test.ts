@@ -82,6 +82,14 @@ describe('selectHosts', () => {
     expect(selectHosts(long, '~(a+)+$')).toEqual(['a'.repeat(40)]);
   });
 
+  it('matches a many-star glob against long host names at once, with fnmatch semantics', { timeout: 2000 }, () => {
+    const names = [`${'a'.repeat(60)}`, `${'a'.repeat(59)}b`, 'web-1.example/x', 'web-2.example/x'];
+    const inv = loadInventory(writeInventory(`${names.join('\n')}\n`));
+    expect(selectHosts(inv, '*a*a*a*a*a*a*a*a*a*a*a*a*b')).toEqual([names[1]]);
+    expect(selectHosts(inv, 'web-?.*/x')).toEqual(['web-1.example/x', 'web-2.example/x']);
+    expect(selectHosts(inv, 'web-[!2].*')).toEqual(['web-1.example/x']);
+  });
+
   it('prefers a host over a group of the same name, as Ansible does', () => {
     const clash = loadInventory(writeInventory('[db]\ndb\ndb1\n'));
     expect(selectHosts(clash, 'db')).toEqual(['db']);
