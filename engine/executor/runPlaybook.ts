@@ -4,7 +4,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { createConnection, type TransportOptions } from '../connection/index.ts';
 import { selectHosts } from '../inventory/index.ts';
-import { Secrets } from '../secrets.ts';
+import { processSecrets, type Secrets } from '../secrets.ts';
 import { renderString } from '../template/render.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import type { Inventory, PlayDef, Playbook, RunEvents, RunReport, TaskResult, Vars } from '../types.ts';
@@ -48,7 +48,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const limit = pLimit(Math.max(1, options.forks));
   const hosts = new Map<string, HostRun>();
   const defaults = playbookDefaults(playbook, inventory);
-  const secrets = options.secrets ?? new Secrets();
+  const secrets = options.secrets ?? processSecrets;
   secrets.add([options.transport.password, options.becomePassword]);
   secrets.scanAll([options.extraVars, ...defaults.values()]);
   const selectedEver = new Set<string>();

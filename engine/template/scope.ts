@@ -2,6 +2,7 @@
 // first use, and nothing on any prototype is reachable.
 import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
+import { isSecretName, processSecrets } from '../secrets.ts';
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 const scopes = new WeakSet<object>();
@@ -29,7 +30,10 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
       }
       state.depth++;
       try {
-        return wrap(render(value, root, where), name);
+        const rendered = render(value, root, where);
+        // `db_password: "{{ lookup(...) }}"`: what a secret-named variable renders to is secret too.
+        if (isSecretName(name.slice(name.lastIndexOf('.') + 1))) processSecrets.add(rendered);
+        return wrap(rendered, name);
       } finally {
         state.depth--;
       }

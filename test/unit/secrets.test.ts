@@ -92,6 +92,8 @@ describe('secrets in a real run', () => {
       register: r
       no_log: true
     - debug: var=r.stdout
+    - debug: msg="{{ wrapped_token }}"
+      vars: { base: plainvalue, wrapped_token: "{{ base }}-LazyTok" }
     - debug: msg="{{ db_password }}"
 `,
   };
@@ -102,7 +104,7 @@ describe('secrets in a real run', () => {
     const r = await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'inv.ini'), '-e', 'api_token=CliSecret00', '-e', 'db_password=Xy{{Zq9!', '--report', report]);
     const written = readFileSync(report, 'utf8');
     for (const text of [r.out, written]) {
-      for (const secret of ['CliSecret00', 'VarsFileSecret11', '12345678', 'NestedSecret22', 'BecomeSecret77', 'SshSecret88', 'TaskSecret33', 'LoopSecret44', 'LoopSecret45', 'SetFactSecret55', 'NoLogOutput66', 'Xy{{Zq9!']) {
+      for (const secret of ['CliSecret00', 'VarsFileSecret11', '12345678', 'NestedSecret22', 'BecomeSecret77', 'SshSecret88', 'TaskSecret33', 'LoopSecret44', 'LoopSecret45', 'SetFactSecret55', 'NoLogOutput66', 'plainvalue-LazyTok', 'Xy{{Zq9!']) {
         expect(text, secret).not.toContain(secret);
       }
     }
