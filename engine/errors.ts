@@ -1,4 +1,5 @@
 // Errors that carry the place in a source file that caused them.
+import { maskSecretAssignments } from './secrets.ts';
 import type { SourceLocation } from './types.ts';
 
 /** What kind of input was wrong; decides the exit code and the heading of the message. */
@@ -19,10 +20,13 @@ export class FleetError extends Error {
     this.excerpt = options.excerpt;
   }
 
-  /** `file:line:col: message` followed by the excerpt, ready to print. */
+  /**
+   * `file:line:col: message` followed by the excerpt, ready to print. Values assigned to secret names
+   * are masked: a file that failed to load has not had its secrets recorded yet.
+   */
   format(): string {
     const where = this.location ? `${this.location.file}:${this.location.line}:${this.location.column}: ` : '';
-    return this.excerpt ? `${where}${this.message}\n${this.excerpt}` : `${where}${this.message}`;
+    return maskSecretAssignments(this.excerpt ? `${where}${this.message}\n${this.excerpt}` : `${where}${this.message}`);
   }
 }
 

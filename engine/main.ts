@@ -1,6 +1,7 @@
 // The engine's command line (started by engine/index.ts).
 import './memory.ts';
 import { FleetError } from './errors.ts';
+import { printable } from './output/printable.ts';
 import { processSecrets } from './secrets.ts';
 
 const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
@@ -17,7 +18,7 @@ Run 'engine <command> --help' for the options of a command.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const out = (s: string) => void process.stdout.write(s);
+  const out = (s: string) => void process.stdout.write(printable(s));
   switch (command) {
     // Each command loads only its own code: `run` never loads the lab, `lab` never loads ssh2.
     case 'run':
@@ -59,7 +60,7 @@ main(process.argv.slice(2)).then(
     settled = true;
     const redact = (s: string) => processSecrets.redact(s);
     if (err instanceof FleetError) {
-      process.stderr.write(`error: ${redact(err.format())}\n`);
+      process.stderr.write(`error: ${printable(redact(err.format()))}\n`);
       process.exitCode = 4;
     } else {
       process.stderr.write(`internal error: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);

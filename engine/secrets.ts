@@ -105,3 +105,20 @@ export class Secrets {
 
 /** The secrets of this process: the CLI adds the passwords it reads; main.ts redacts errors with them. */
 export const processSecrets = new Secrets();
+
+// Assignments as they appear in source excerpts and echoed input: a YAML line (`key: value`, after an
+// excerpt's `12 | ` gutter), a JSON member (`"key": "value"`), and `key=value` words (INI, -e).
+const YAML_LINE = /^(\s*(?:\d+\s*\|\s*)?(?:-\s+)*)([A-Za-z_][\w.-]*)(\s*:[ \t]+)(\S.*)$/gm;
+const JSON_MEMBER = /"([^"\\]*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,}\]]+)/g;
+const KEY_VALUE = /(^|[\s'"{,])([A-Za-z_][\w.-]*)=("[^"]*"?|'[^']*'?|\S+)/gm;
+
+/**
+ * `text` with the value of every assignment to a secret name masked. For what is printed before any
+ * value is known to be secret: an excerpt of a file that failed to load, input echoed in an error.
+ */
+export function maskSecretAssignments(text: string): string {
+  return text
+    .replace(YAML_LINE, (all, lead: string, key: string, sep: string) => (isSecretName(key) ? `${lead}${key}${sep}${MASK}` : all))
+    .replace(JSON_MEMBER, (all, key: string, sep: string) => (isSecretName(key) ? `"${key}"${sep}"${MASK}"` : all))
+    .replace(KEY_VALUE, (all, lead: string, key: string) => (isSecretName(key) ? `${lead}${key}=${MASK}` : all));
+}

@@ -1,6 +1,7 @@
 // `engine inventory -i INVENTORY --list | --graph | --host NAME`.
 import { loadInventory, selectHosts } from '../inventory/index.ts';
 import { FleetError } from '../errors.ts';
+import { setOwn } from '../inventory/own-properties.ts';
 import { Secrets } from '../secrets.ts';
 import type { Inventory } from '../types.ts';
 import { parseCommand, str, type OptionSpec } from './args.ts';
@@ -51,7 +52,8 @@ function masked(vars: Record<string, unknown>): Record<string, unknown> {
 function list(inv: Inventory): Record<string, unknown> {
   const out: Record<string, unknown> = { _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, masked(inv.hostVars(h))])) } };
   for (const g of inv.groups.values()) {
-    out[g.name] = { ...(g.hosts.length ? { hosts: g.hosts } : {}), ...(g.children.length ? { children: g.children } : {}) };
+    // An own property even for a group named __proto__ (assignment would set the object's prototype).
+    setOwn(out, g.name, { ...(g.hosts.length ? { hosts: g.hosts } : {}), ...(g.children.length ? { children: g.children } : {}) });
   }
   return out;
 }

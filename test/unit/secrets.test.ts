@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MASK, Secrets, isSecretName } from '../../engine/secrets.ts';
+import { MASK, Secrets, isSecretName, maskSecretAssignments } from '../../engine/secrets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -156,5 +156,43 @@ describe('secrets in a real run', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`user=${MASK} pw=${MASK}`);
     expect(r.out).not.toMatch(/alice|Fil3-Vault-Secret|fleetplay-test-password/);
+  });
+
+  it('masks secret values in the excerpt of a file that failed to load, and in echoed -e input', async () => {
+    const dir = tempDir({
+      'inv.ini': 'h1 ansible_connection=local ansible_password=FrameSecret18 ansible_port=bad\n',
+      'ok.ini': 'h1 ansible_connection=local\n',
+      'v.yml': 'x: 1\ndb_password: FrameSecret14\ny: *nope\n',
+      'dup.yml': 'db_password: FrameSecret15\ndb_password: FrameSecret16\n',
+      'play.yml': '- hosts: all\n  gather_facts: false\n  vars_files: [v.yml]\n  tasks: [{debug: {msg: hi}}]\n',
+      'dup-play.yml': '- hosts: all\n  gather_facts: false\n  vars_files: [dup.yml]\n  tasks: [{debug: {msg: hi}}]\n',
+    });
+    const runs = [
+      await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'ok.ini')]),
+      await engine(['run', path.join(dir, 'dup-play.yml'), '-i', path.join(dir, 'ok.ini')]),
+      await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'inv.ini')]),
+      await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'ok.ini'), '-e', '{"db_password": "EArg1234", bad']),
+    ];
+    for (const r of runs) {
+      expect(r.code).toBe(4);
+      expect(r.out).toMatch(/:\d+:\d+: /);
+      expect(r.out).not.toMatch(/FrameSecret1[4568]|EArg1234/);
+    }
+    expect(runs[0]!.out).toContain(`db_password: ${MASK}`);
+  });
+
+  it('mask of assignments: YAML lines, JSON members and key=value words, nothing else', () => {
+    expect(maskSecretAssignments('2 | db_password: a b c\n3 |   - api_token: "x"\nname: keep')).toBe(`2 | db_password: ${MASK}\n3 |   - api_token: ${MASK}\nname: keep`);
+    expect(maskSecretAssignments('{"token": "t1", "user": "u"}')).toBe(`{"token": "${MASK}", "user": "u"}`);
+    expect(maskSecretAssignments("h1 ansible_become_pass='x y' port=22")).toBe(`h1 ansible_become_pass=${MASK} port=22`);
+  });
+});
+
+describe('inventory --list', () => {
+  it('lists a group named __proto__ like any other group', async () => {
+    const dir = tempDir({ 'inv.ini': '[__proto__]\nh2 ansible_connection=local\n' });
+    const r = await engine(['inventory', '-i', path.join(dir, 'inv.ini'), '--list']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).__proto__).toEqual({ hosts: ['h2'] });
   });
 });
