@@ -1,5 +1,6 @@
 // `engine validate PLAYBOOK [-i INVENTORY]`: parse and check everything; contact no host.
 import { loadInventory, selectHosts } from '../inventory/index.ts';
+import { checkPlaybookVarsFiles } from '../executor/playbookVars.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { FleetError } from '../errors.ts';
 import { parseCommand, str, type OptionSpec } from './args.ts';
@@ -31,6 +32,8 @@ export async function validateCommand(argv: string[], out: (s: string) => void):
   const playbook = loadPlaybook(file);
   const inventoryFile = str(p, 'inventory');
   const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
+  // The run reads group_vars/ and host_vars/ beside the playbook; a broken one must not pass validate.
+  checkPlaybookVarsFiles(playbook, inventory);
   for (const play of playbook.plays) {
     const hosts = inventory ? selectHosts(inventory, play.hosts) : undefined;
     const count = countTasks([...play.preTasks, ...play.tasks, ...play.postTasks]);

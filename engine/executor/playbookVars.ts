@@ -1,6 +1,6 @@
 // group_vars/ and host_vars/ beside the playbook: the playbook's defaults.
 import path from 'node:path';
-import { loadVarsFiles } from '../inventory/vars-files.ts';
+import { loadVarsFiles, namesInVarsDirectory } from '../inventory/vars-files.ts';
 import type { Inventory, Playbook, Vars } from '../types.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 
@@ -21,4 +21,17 @@ export function playbookDefaults(playbook: Playbook, inventory: Inventory): Map<
     out.set(h, [...layers, files.hosts.get(h) ?? {}].reduce((acc, v) => assignOwn(acc, v), {}));
   }
   return out;
+}
+
+/**
+ * Loads the playbook's group_vars/ and host_vars/ with the run's own loader, for `validate`: with an
+ * inventory exactly the files the run reads; without one, every file some group or host could use.
+ */
+export function checkPlaybookVarsFiles(playbook: Playbook, inventory: Inventory | undefined): void {
+  if (inventory) {
+    playbookDefaults(playbook, inventory);
+    return;
+  }
+  const dir = path.dirname(playbook.file);
+  loadVarsFiles(dir, namesInVarsDirectory(path.join(dir, 'group_vars')), namesInVarsDirectory(path.join(dir, 'host_vars')));
 }

@@ -145,7 +145,8 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
   const varsFiles: Vars = {};
   for (const vf of play.varsFiles) {
     const file = renderString(vf.file, { ...play.vars, ...options.extraVars }, vf.location);
-    assignOwn(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook').value as Vars | null) ?? {});
+    // A refused file (FIFO, device, too large) is reported at the vars_files entry that named it.
+    assignOwn(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook', vf.location).value as Vars | null) ?? {});
   }
   return {
     playVars: play.vars,

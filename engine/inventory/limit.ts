@@ -1,6 +1,7 @@
 // Applies --limit: narrows a host list with a pattern, whose elements may name files of patterns (`@file`).
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { MAX_SOURCE_BYTES, readControllerFile } from '../controllerFile.ts';
 import { FleetError } from '../errors.ts';
 import { decodeUtf8 } from '../yaml/source.ts';
 import type { Inventory } from '../types.ts';
@@ -33,11 +34,12 @@ function readLimitFile(name: string): PatternElement[] {
   const file = resolve(name);
   let source: string;
   try {
-    source = decodeUtf8(readFileSync(file), name, 'arguments');
+    statSync(file);
   } catch (err) {
-    if (err instanceof FleetError) throw err;
     throw new FleetError('arguments', `cannot read limit file ${name}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+  // Only a regular file, bounded: a FIFO would block the controller forever.
+  source = decodeUtf8(readControllerFile(file, { what: 'limit file', maxBytes: MAX_SOURCE_BYTES }), name, 'arguments');
   const elements: PatternElement[] = [];
   source.split(/\r\n|\r|\n/).forEach((raw, index) => {
     const text = raw.trim();

@@ -1,6 +1,6 @@
 // Decides which files make up an inventory and which format each one is in.
-import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { isControllerDirectory, listControllerDirectory } from '../controllerFile.ts';
 
 /** The two static inventory formats Ansible ships. */
 export type InventoryFormat = 'ini' | 'yaml';
@@ -31,11 +31,12 @@ export function inventoryFormat(file: string, source: string): InventoryFormat {
 /** Inventory files inside a directory inventory, in lexical order, descending into subdirectories. */
 export function listInventoryFiles(dir: string): string[] {
   const files: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
+  for (const entry of listControllerDirectory(dir, 'inventory directory', 'inventory')) {
     if (entry.startsWith('.') || IGNORED_NAMES.has(entry)) continue;
     if (IGNORED_SUFFIXES.some((suffix) => entry.endsWith(suffix))) continue;
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) files.push(...listInventoryFiles(path));
+    // Anything else (a FIFO, a dangling link) is kept and refused by name when read, never opened blocking.
+    if (isControllerDirectory(path)) files.push(...listInventoryFiles(path));
     else files.push(path);
   }
   return files;

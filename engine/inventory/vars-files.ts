@@ -1,6 +1,7 @@
 // Loads group_vars/ and host_vars/ beside an inventory, finding files the way Ansible's host_group_vars plugin does.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { isControllerDirectory, listControllerDirectory } from '../controllerFile.ts';
 import type { Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { inventoryError, siteInYaml } from './error.ts';
@@ -52,10 +53,27 @@ function loadNamed(dir: string, name: string): Vars | undefined {
   return undefined;
 }
 
+/**
+ * The group or host names `<dir>` (a group_vars/ or host_vars/ directory) has files for: what validate
+ * loads when it has no inventory to name the groups and hosts. Other files are never read by a run.
+ */
+export function namesInVarsDirectory(dir: string): string[] {
+  if (!isDirectory(dir)) return [];
+  const names = new Set<string>();
+  for (const entry of listControllerDirectory(dir, 'vars directory', 'inventory')) {
+    if (entry.startsWith('.') || entry.endsWith('~')) continue;
+    const ext = extname(entry);
+    if (isDirectory(join(dir, entry)) || ext === '') names.add(entry);
+    else if (VARS_EXTENSIONS.has(ext)) names.add(entry.slice(0, -ext.length));
+  }
+  return [...names];
+}
+
 /** Files of a `<name>/` vars directory in lexical order, descending into extension-less subdirectories. */
 export function listVarsDirectory(dir: string): string[] {
   const files: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
+  // A FIFO, device or socket among the entries is listed and then refused by name when read (never opened blocking).
+  for (const entry of listControllerDirectory(dir, 'vars directory', 'inventory')) {
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
     const path = join(dir, entry);
     const ext = extname(entry);
@@ -77,9 +95,5 @@ function readVarsFile(file: string): Vars {
 }
 
 function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return isControllerDirectory(path);
 }

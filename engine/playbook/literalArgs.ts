@@ -1,7 +1,7 @@
 // Checks of module arguments that need the controller's files, the command splitter or the template
 // parser: a `src` that is not there, a command line with an unbalanced quote, a template that does not
 // parse. Values only known after templating are left to the run.
-import { readControllerFile } from '../../modules/lib/controllerFile.ts';
+import { readControllerFile } from '../controllerFile.ts';
 import { FleetError } from '../errors.ts';
 import { parseExpression } from '../expr/index.ts';
 import { compilePythonRegex } from '../regex/index.ts';

@@ -3,7 +3,7 @@
 // the file with the same inspector the modules use before they read it.
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { inspectControllerFile, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES } from '../../modules/lib/controllerFile.ts';
+import { inspectControllerFile, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES } from '../controllerFile.ts';
 
 /** Which search folder a module uses: `templates/` for template, `files/` for the others. */
 export type LocalKind = 'files' | 'templates';

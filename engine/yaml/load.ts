@@ -92,9 +92,12 @@ function toPlainValue(doc: Document, fail: (message: string) => never): unknown 
   }
 }
 
-/** Reads and parses a YAML file (strict UTF-8, vault-encrypted files decrypted); errors are FleetError(kind). */
-export function loadYamlFile(file: string, kind: ErrorKind): YamlFile {
-  const source = readSourceFile(file, kind);
+/**
+ * Reads and parses a YAML file (strict UTF-8, vault-encrypted files decrypted, only a regular file up to
+ * 16 MiB); errors are FleetError(kind), a refused file at `location` (where it was named) when given.
+ */
+export function loadYamlFile(file: string, kind: ErrorKind, location?: SourceLocation): YamlFile {
+  const source = readSourceFile(file, kind, location);
   const yaml = parseYaml(source.text, file, kind);
   if (source.encrypted) registerVaultLeaves(yaml.value);
   return yaml;

@@ -1,6 +1,7 @@
 // Reads a source file (playbook, vars file, inventory) as strict UTF-8, without BOM, decrypting Ansible Vault files.
-import { readFileSync } from 'node:fs';
+import { MAX_SOURCE_BYTES, readControllerFile } from '../controllerFile.ts';
 import { FleetError, excerptAt, type ErrorKind } from '../errors.ts';
+import type { SourceLocation } from '../types.ts';
 import { decryptWithKeyring, isVaultText } from '../vault/index.ts';
 
 /** The text of one source file, and whether it was a whole-file Ansible Vault payload. */
@@ -10,14 +11,13 @@ export interface SourceText {
   encrypted: boolean;
 }
 
-/** Reads `file`; unreadable files, invalid UTF-8 and undecryptable vault files are FleetError(kind). */
-export function readSourceFile(file: string, kind: ErrorKind): SourceText {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new FleetError(kind, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+/**
+ * Reads `file`; a FIFO, device, directory or file over 16 MiB, unreadable files, invalid UTF-8 and
+ * undecryptable vault files are FleetError(kind), at `location` (where the file was named) when given.
+ */
+export function readSourceFile(file: string, kind: ErrorKind, location?: SourceLocation): SourceText {
+  // Never a plain readFileSync: a FIFO would block the controller forever, /dev/zero would never end.
+  const bytes = readControllerFile(file, { what: 'file', maxBytes: MAX_SOURCE_BYTES, kind, ...(location ? { location } : {}) });
   const text = decodeUtf8(bytes, file, kind);
   if (!isVaultText(text)) return { file, text, encrypted: false };
   const result = decryptWithKeyring(text);
