@@ -1,7 +1,8 @@
 // Opens the right connection for a host from its variables (ansible_host, ansible_port, keys, ...).
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readControllerFile } from '../controllerFile.ts';
 import type { Connection, Vars } from '../types.ts';
 import type { HostKeyPolicy } from './hostKeyPolicy.ts';
 import { LocalConnection } from './local.ts';
@@ -24,15 +25,19 @@ export interface TransportOptions {
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+// An SSH private key is a few KiB; anything this large is the wrong file.
+const MAX_KEY_BYTES = 1024 * 1024;
 
 /** Creates (but does not open) the connection for one host. */
 export function createConnection(host: string, vars: Vars, options: TransportOptions): Connection {
   if (vars.ansible_connection === 'local') return new LocalConnection(host);
   const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user) ?? os.userInfo().username;
   const keyFile = str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file);
+  // Only a regular file up to 1 MiB: a FIFO named as a key would block the controller forever.
+  const readKey = (file: string): Buffer => readControllerFile(file, { what: `private key file (host ${host})`, maxBytes: MAX_KEY_BYTES, kind: 'inventory' });
   const privateKeys = keyFile
-    ? [readFileSync(expandHome(keyFile))]
-    : DEFAULT_KEYS.map((k) => path.join(os.homedir(), '.ssh', k)).filter(existsSync).map((f) => readFileSync(f));
+    ? [readKey(expandHome(keyFile))]
+    : DEFAULT_KEYS.map((k) => path.join(os.homedir(), '.ssh', k)).filter(existsSync).map(readKey);
   const known = vars.ansible_ssh_known_hosts_file;
   const knownHostsFiles = (Array.isArray(known) ? known.map(String) : known ? [String(known)] : [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']).map(expandHome);
   const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? options.password;

@@ -1,7 +1,8 @@
 // OpenSSH known_hosts: parsing, host matching (plain, hashed, wildcard, negated) and host-key verdicts.
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { MAX_SOURCE_BYTES, readControllerFile } from '../controllerFile.ts';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { globMatches } from './hostGlob.ts';
 
@@ -236,10 +237,12 @@ function safeKeyType(keyBlob: Buffer): string | undefined {
 
 function readIfExists(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
+  // A FIFO or device named as a known_hosts file is refused by name, never read blocking.
+  return readControllerFile(file, { what: 'known_hosts file', maxBytes: MAX_SOURCE_BYTES }).toString('utf8');
 }

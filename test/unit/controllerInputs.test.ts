@@ -166,6 +166,23 @@ describe('controller input files that are not regular files', () => {
     expect(r.code).toBe(4);
     expect(r.output).toContain(`vault password file ${dir}/fifo ${IS_FIFO}`);
   });
+
+  it('ansible_ssh_private_key_file naming a FIFO: run exits 4 naming it', HANG_GUARD, async () => {
+    const dir = fixture();
+    writeFileSync(path.join(dir, 'k.ini'), `h ansible_host=127.0.0.1 ansible_port=1 ansible_ssh_private_key_file=${dir}/fifo\n`);
+    const r = await engine(['run', path.join(dir, 'pb.yml'), '-i', path.join(dir, 'k.ini')], dir);
+    expect(r.code).toBe(4);
+    expect(r.output).toContain(`private key file (host h) ${dir}/fifo ${IS_FIFO}`);
+  });
+
+  it('ansible_ssh_known_hosts_file naming a FIFO fails the host at once, naming it', HANG_GUARD, async () => {
+    const dir = fixture();
+    writeFileSync(path.join(dir, 'kh.ini'), `h ansible_host=127.0.0.1 ansible_port=1 ansible_ssh_known_hosts_file=${dir}/fifo\n`);
+    writeFileSync(path.join(dir, 'cmd.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "true"\n`);
+    const r = await engine(['run', path.join(dir, 'cmd.yml'), '-i', path.join(dir, 'kh.ini')], dir);
+    expect(r.code).toBe(2);
+    expect(r.output).toContain(`known_hosts file ${dir}/fifo ${IS_FIFO}`);
+  });
 });
 
 describe('validate reads group_vars/ and host_vars/ beside the playbook, as the run does', () => {
