@@ -1,5 +1,5 @@
 // Collects validation problems so one run reports all of them, each with its location.
-import { readFileSync } from 'node:fs';
+import { MAX_SOURCE_BYTES, readControllerFile } from '../controllerFile.ts';
 import { FleetError, excerptAt } from '../errors.ts';
 import type { SourceLocation } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
@@ -43,7 +43,8 @@ export class Problems {
   at(location: SourceLocation, message: string): void {
     let excerpt = '';
     try {
-      excerpt = excerptAt(readFileSync(location.file, 'utf8'), location.line, location.column);
+      // Through the bounded reader: the file may have been swapped for a FIFO since it was parsed.
+      excerpt = excerptAt(readControllerFile(location.file, { what: 'file', maxBytes: MAX_SOURCE_BYTES }).toString('utf8'), location.line, location.column);
     } catch {
       // No excerpt when the file cannot be read again; the location still says where.
     }

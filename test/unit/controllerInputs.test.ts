@@ -3,7 +3,7 @@
 // Each case is a real CLI process: a blocking read would hang it, and the kill timer then fails the test
 // (an in-process blocking read would freeze the test worker itself, so no timeout could report it).
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,6 +123,14 @@ describe('controller input files that are not regular files', () => {
     const r = await engine(['validate', path.join(dir, 'pb.yml'), '-i', path.join(dir, 'inv')], dir);
     expect(r.code).toBe(4);
     expect(r.output).toContain(`${file} ${IS_FIFO}`);
+  });
+
+  it('a dangling symlink inside an -i DIR inventory: exits 4 naming it (was a raw ENOENT crash)', HANG_GUARD, async () => {
+    const dir = fixture({ 'inv/a.ini': INVENTORY });
+    symlinkSync(path.join(dir, 'missing'), path.join(dir, 'inv', 'b.ini'));
+    const r = await engine(['validate', path.join(dir, 'pb.yml'), '-i', path.join(dir, 'inv')], dir);
+    expect(r.code).toBe(4);
+    expect(r.output).toContain(`${dir}/inv/b.ini is a symbolic link to a missing file`);
   });
 
   it('-i FIFO: exits 4 naming it', HANG_GUARD, async () => {
