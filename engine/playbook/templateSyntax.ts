@@ -2,30 +2,37 @@
 // `{{#if}}`, a Jinja filter) then names its place in the playbook or the template file instead of
 // failing on every host. Only parsing: which variables exist is known only at run time.
 import Handlebars from 'handlebars';
+import { jinjaFilterHint } from '../template/jinjaHint.ts';
+import { templateLineColumn, templateShapeProblem } from '../template/limits.ts';
 import { isTemplated } from '../template/render.ts';
 
 // As engine/template/render.ts: a whole string that is one variable reference is looked up, not parsed.
 const BARE_REF = /^\{\{\s*([A-Za-z_][\w-]*(?:\.(?:[A-Za-z_][\w-]*|\d+))*)\s*\}\}$/;
 
-/** A syntax error: the message and, when Handlebars says, the 1-based line in the text. */
+/** A syntax error or a refused shape: the message and, when known, the 1-based line (and column) in the text. */
 export interface TemplateSyntaxProblem {
   message: string;
   line?: number;
+  column?: number;
 }
 
 /** The syntax error the renderer would hit in `text`, or undefined (also for text with no template). */
 export function templateSyntaxProblem(text: string): TemplateSyntaxProblem | undefined {
   if (!isTemplated(text) || BARE_REF.test(text)) return undefined;
+  // The renderer's shape limits, before Handlebars parses: its parser is slow on deep nesting and overflows
+  // the stack near a thousand levels, so a refused template must never reach it.
+  const shape = templateShapeProblem(text);
+  if (shape) return { message: shape.message, ...templateLineColumn(text, shape.offset) };
   try {
     Handlebars.parse(text);
     return undefined;
   } catch (err) {
     const raw = err instanceof Error ? err.message : String(err);
-    const line = Number(/^Parse error on line (\d+):/.exec(raw)?.[1] ?? (err as { lineNumber?: number }).lineNumber ?? NaN);
+    const line = Number(/^(?:Parse|Lexical) error on line (\d+)/.exec(raw)?.[1] ?? (err as { lineNumber?: number }).lineNumber ?? NaN);
     // The parser's message is "Parse error on line N:\n<context>\n---^\nExpecting …": keep what was expected.
     const expecting = /\n(Expecting [^\n]*)$/.exec(raw)?.[1];
     const detail = expecting ? shortenExpecting(expecting) : raw.split('\n')[0]!;
-    const hint = /\{\{[^}]*\|/.test(text) ? " (Jinja filters like '{{ x | default(\"y\") }}' are written as Handlebars helpers: '{{default x \"y\"}}')" : '';
+    const hint = jinjaFilterHint(text);
     return { message: `template syntax error: ${detail}${hint}`, ...(Number.isFinite(line) ? { line } : {}) };
   }
 }

@@ -4,7 +4,8 @@ import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
 import { installBuiltins, withRenderBudget } from './builtins.ts';
 import { templateHelpers } from './helpers.ts';
-import { templateShapeProblem } from './limits.ts';
+import { jinjaFilterHint } from './jinjaHint.ts';
+import { templateLineColumn, templateShapeProblem } from './limits.ts';
 import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
 
@@ -35,8 +36,8 @@ export function renderString(template: string, vars: Vars, where: SourceLocation
   let fn = compiled.get(template);
   try {
     if (!fn) {
-      const shapeProblem = templateShapeProblem(template);
-      if (shapeProblem) throw new FleetError('template', shapeProblem, { location: where });
+      const shape = templateShapeProblem(template);
+      if (shape) throw new FleetError('template', `${shape.message}${positionIn(template, shape.offset)}`, { location: where });
       fn = hb.compile(prepareTemplate(hb.parse(template), helperNames), { strict: true, noEscape: true, knownHelpersOnly: false });
       if (compiled.size >= MAX_COMPILED) compiled.clear();
       compiled.set(template, fn);
@@ -112,13 +113,18 @@ function templateError(err: unknown, template: string, where: SourceLocation): F
   if (inString) return new FleetError('template', `undefined variable '${inString[1]}'`, { location: where });
   if (err instanceof RangeError) return new FleetError('template', `template is too deep or too large: ${message}`, { location: where });
   if (/Parse error/.test(message)) {
-    const hint = /\{\{[^}]*\|/.test(template)
-      ? " (Jinja filters like '{{ x | default(\"y\") }}' are written as Handlebars helpers: '{{default x \"y\"}}')"
-      : '';
+    const hint = jinjaFilterHint(template);
     const first = message.split('\n').slice(0, 3).join(' ');
     return new FleetError('template', `template syntax error: ${first}${hint}`, { location: where });
   }
   return new FleetError('template', `template error: ${message}`, { location: where });
+}
+
+// Where in a multi-line template a problem is, as the other template errors say it; nothing for one line.
+function positionIn(template: string, offset: number): string {
+  if (!template.includes('\n')) return '';
+  const { line, column } = templateLineColumn(template, offset);
+  return ` (template line ${line}, column ${column})`;
 }
 
 /** Handlebars reports only the missing segment; recover the dotted path that starts near the column. */
