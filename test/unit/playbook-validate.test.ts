@@ -666,3 +666,106 @@ describe('any playbook shape', () => {
     );
   }, 60_000);
 });
+
+describe('template shape limits at validate (#12)', () => {
+  // The reviewer's reproductions: each was "valid" at validate, or took seconds, or overflowed the stack.
+  const debugPlay = (msg: string) => `- hosts: x\n  gather_facts: false\n  tasks:\n    - debug: msg="${msg}"\n`;
+  const nestedIfs = (n: number) => '{{#if true}}'.repeat(n) + 'x' + '{{/if}}'.repeat(n);
+
+  /** The problems of `file`, failing when finding them took 2 s or more. */
+  function quickly(file: string): string[] {
+    const started = performance.now();
+    const found = brief(file);
+    expect(performance.now() - started).toBeLessThan(2000);
+    return found;
+  }
+
+  it('refuses blocks nested 500 deep at the value, not at run time', { timeout: 3000 }, () => {
+    expect(quickly(playbook(debugPlay(nestedIfs(500))))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
+  });
+
+  it('refuses 3300 nested blocks (62 KB) at once instead of overflowing the stack', { timeout: 3000 }, () => {
+    const text = debugPlay(nestedIfs(3300));
+    expect(text.length).toBeLessThan(64 * 1024);
+    expect(quickly(playbook(text))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
+  });
+
+  it('refuses 7000 nested blocks at once', { timeout: 3000 }, () => {
+    expect(quickly(playbook(debugPlay(nestedIfs(7000))))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
+  });
+
+  it('refuses subexpressions nested 3000 deep', { timeout: 3000 }, () => {
+    const text = debugPlay(`{{x ${'(x '.repeat(3000)}y${')'.repeat(3000)}}}`);
+    expect(quickly(playbook(text))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
+  });
+
+  it('refuses 12000 statements in one string', { timeout: 3000 }, () => {
+    expect(quickly(playbook(debugPlay('{{x}}'.repeat(12000))))).toEqual(['4:14 template has more than 5000 {{ }} statements']);
+  });
+
+  it('refuses long paths and too many subexpressions, which overflow or stall the compiler', { timeout: 3000 }, () => {
+    const file = playbook(`- hosts: x
+  gather_facts: false
+  tasks:
+    - debug: msg="{{upper ${'a.'.repeat(3000)}b}}"
+    - debug: msg="{{x ${'(y)'.repeat(6000)}}}"
+    - debug: msg="{{${'a.'.repeat(3000)}b}}"
+`);
+    // The last one is a bare reference: looked up segment by segment, never compiled, so it is not refused.
+    expect(quickly(file)).toEqual([
+      "4:14 template has a variable path with more than 128 '.' and '/'",
+      '5:14 template has more than 5000 ( ) subexpressions',
+    ]);
+  });
+
+  it('applies the limits to template files (.j2, .hbs), at the line in that file', { timeout: 3000 }, () => {
+    const file = playbook(`- hosts: x
+  gather_facts: false
+  tasks:
+    - template: { src: deep.j2, dest: /x }
+    - template: { src: many.hbs, dest: /y }
+    - template: { src: fine.j2, dest: /z }
+`, {
+      'templates/deep.j2': `line 1\nline 2 ${nestedIfs(3000)}\n`,
+      'templates/many.hbs': 'a\nb\nc\n' + '{{x}}\n'.repeat(6000),
+      'templates/fine.j2': `${'{{#if a}}'.repeat(60)}{{upper "${'('.repeat(100)}"}}${'{{/if}}'.repeat(60)}\n`,
+    });
+    const started = performance.now();
+    const found = problems(file);
+    expect(performance.now() - started).toBeLessThan(2000);
+    const dir = path.join(path.dirname(file), 'templates');
+    // The line is the template's own; the statement's column is known (templateSyntaxProblem) but not yet passed on.
+    expect(found).toMatchObject([
+      { file: path.join(dir, 'deep.j2'), line: 2, message: 'template nests blocks and ( ) more than 64 deep' },
+      { file: path.join(dir, 'many.hbs'), line: 5004, message: 'template has more than 5000 {{ }} statements' },
+    ]);
+  });
+
+  it('sees nesting hidden behind a string holding }}, a raw block holding closers, or a comment', { timeout: 3000 }, () => {
+    const hiddenClosers = '{{#if a}}'.repeat(40) + `{{{{raw}}}}${'{{/if}}'.repeat(40)}{{{{/raw}}}}`;
+    const file = playbook(`- hosts: x
+  gather_facts: false
+  tasks:
+    - debug: msg='{{x "}}" ${'(x '.repeat(100)}y${')'.repeat(100)}}}'
+    - debug: msg="${hiddenClosers.repeat(3)}"
+    - debug: msg="{{!-- }} --}}${nestedIfs(70)}"
+`);
+    expect(quickly(file)).toEqual([
+      '4:14 template nests blocks and ( ) more than 64 deep',
+      '5:14 template nests blocks and ( ) more than 64 deep',
+      '6:14 template nests blocks and ( ) more than 64 deep',
+    ]);
+  });
+
+  it('accepts what is within the limits: escaped mustaches, parentheses in strings, 64 levels', { timeout: 3000 }, () => {
+    const file = playbook(`- hosts: x
+  gather_facts: false
+  tasks:
+    - debug: msg="${'\\\\{{#if a}}'.repeat(200)}"
+    - debug: msg='{{upper "${'('.repeat(200)}"}}'
+    - debug: msg="${'{{#if a}}'.repeat(32)}{{x ${'(x '.repeat(32)}y${')'.repeat(32)}}}${'{{/if}}'.repeat(32)}"
+    - debug: msg="${'{{x}}'.repeat(5000)}"
+`);
+    expect(tasksOf(file)).toHaveLength(4);
+  });
+});
