@@ -210,3 +210,71 @@ describe('variables that share values', () => {
     },
   );
 });
+
+describe('template shape, one linear scan shared by the renderer and validate (#12)', async () => {
+  const { templateShapeProblem } = await import('../../engine/template/limits.ts');
+  const deep = (k: number) => '{{#if xs}}'.repeat(k) + 'x' + '{{/if}}'.repeat(k);
+
+  it('says where in a multi-line template a limit was passed', () => {
+    const err = failure(() => render(`one\ntwo\n  ${deep(70)}`, { xs: [1] }));
+    expect(err.message).toBe('template nests blocks and ( ) more than 64 deep (template line 3, column 643)');
+    expect(err.location).toEqual(where);
+    expect(templateShapeProblem(`a\n${deep(70)}`)).toEqual({ message: 'template nests blocks and ( ) more than 64 deep', offset: 2 + 64 * 10 });
+  });
+
+  it('refuses long variable paths and too many subexpressions before compiling', { timeout: 2000 }, () => {
+    expect(failure(() => render(`{{upper ${'a.'.repeat(3000)}b}}`, {})).message).toBe("template has a variable path with more than 128 '.' and '/'");
+    expect(failure(() => render(`{{upper ${'../'.repeat(50)}s}}`, { s: 'a' })).message).toMatch(/variable path/);
+    expect(failure(() => render(`{{x ${'(s)'.repeat(5001)}}}`, { s: 'a' })).message).toBe('template has more than 5000 ( ) subexpressions');
+    expect(render(`{{upper ${'a.'.repeat(100)}b}}`, { a: nestedA(99) })).toBe('B');
+  });
+
+  it('counts what Handlebars parses: escapes, comments, raw blocks, strings and [literals] holding }}', () => {
+    const over = (text: string) => templateShapeProblem(text)?.message;
+    expect(over('\\{{#if a}}'.repeat(100))).toBeUndefined();
+    expect(over('\\\\{{#if a}}'.repeat(100))).toMatch(/64 deep/);
+    expect(over(`{{#if a}}${'{{else if b}}'.repeat(64)}{{/if}}`)).toMatch(/64 deep/);
+    expect(over(`{{#if a}}${'{{else if b}}'.repeat(63)}{{/if}}`)).toBeUndefined();
+    expect(over(`{{!-- ${deep(100)} --}}{{! {{#if}} }}`)).toBeUndefined();
+    expect(over(`{{{{raw}}}}${deep(100)}{{{{/raw}}}}`)).toBeUndefined();
+    expect(over(`${'{{#if a}}'.repeat(60)}{{{{raw}}}}${'{{/if}}'.repeat(60)}{{{{/raw}}}}${'{{#if a}}'.repeat(10)}`)).toMatch(/64 deep/);
+    expect(over(`{{x "}}" ${'(x '.repeat(70)}}}`)).toMatch(/64 deep/);
+    expect(over(`{{x [}}] ${'(x '.repeat(70)}}}`)).toMatch(/64 deep/);
+    expect(over(`{{x "${'('.repeat(100)}" '${'('.repeat(100)}' [${'('.repeat(100)}]}}`)).toBeUndefined();
+    // Handlebars' string regex backtracks to the last escaped quote when no plain one closes the string.
+    expect(over(`{{x "a\\" ${'('.repeat(100)} \\"}}`)).toBeUndefined();
+    expect(over(`{{x "a\\" ${'(x '.repeat(70)}}}`)).toMatch(/64 deep/);
+    expect(over(`{{x "a\\"}} ${deep(70)}`)).toMatch(/64 deep/);
+  });
+
+  it('stays linear on strings and literals that never close, and on syntax errors', { timeout: 2000 }, () => {
+    for (const text of [
+      '{{x "\\" }}'.repeat(6000),
+      "{{x '}}".repeat(9000),
+      '{{x [\\]}}'.repeat(6000),
+      `{{{{r}}}}${'{{{{/'.repeat(13000)}`,
+      '{{'.repeat(30000) + '|',
+    ]) {
+      const scanned = performance.now();
+      templateShapeProblem(text);
+      expect(performance.now() - scanned).toBeLessThan(200);
+      const started = performance.now();
+      const err = (() => {
+        try {
+          return render(text, { x: 1 });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(typeof err === 'string' || err instanceof FleetError).toBe(true);
+      // Compiling up to 5000 statements may take most of a second on a busy machine; quadratic work took seconds.
+      expect(performance.now() - started).toBeLessThan(2000);
+    }
+  });
+});
+
+function nestedA(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { b: 'b' };
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
