@@ -278,3 +278,16 @@ function nestedA(depth: number): Record<string, unknown> {
   for (let i = 0; i < depth; i++) value = { a: value };
   return value;
 }
+
+describe('the Jinja filter hint', async () => {
+  const { jinjaFilterHint } = await import('../../engine/template/jinjaHint.ts');
+
+  it('is given for a | inside {{ }}, not after it, and found in one pass', () => {
+    expect(jinjaFilterHint('{{ x | default("y") }}')).toMatch(/^ \(Jinja filters like/);
+    expect(jinjaFilterHint('{{ a }} | b')).toBe('');
+    const started = performance.now();
+    // /\{\{[^}]*\|/ rescanned the rest from every {{: about 2 s on this input.
+    expect(jinjaFilterHint('{{{{/'.repeat(13000))).toBe('');
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+});
