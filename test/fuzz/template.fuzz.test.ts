@@ -4,6 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { FleetError } from '../../engine/errors.ts';
+import { templateSyntaxProblem } from '../../engine/playbook/templateSyntax.ts';
+import { MAX_TEMPLATE_NESTING, MAX_TEMPLATE_STATEMENTS } from '../../engine/template/limits.ts';
 import { renderString, renderValue, scopeOf } from '../../engine/template/render.ts';
 import type { Vars } from '../../engine/types.ts';
 
@@ -162,6 +164,61 @@ describe('fuzz: templates', () => {
         expectCleanOutcome(() => renderValue(arg, v, where), input);
       }),
       { seed: SEED, numRuns: 600 },
+    );
+  });
+
+  it('validate refuses deep block and subexpression nesting and too many statements, at once, at the right {{', () => {
+    // One level of nesting, in each form Handlebars nests: a block, an inverse block, an `else if` link (inside
+    // an open block), a subexpression, a hash value; with noise that must not hide or add a level.
+    type Level = { open: string; close: string };
+    const level: fc.Arbitrary<Level> = fc.oneof(
+      fc.constantFrom('if', 'each', 'with', 'unless').map((b) => ({ open: `{{#${b} xs}}`, close: `{{/${b}}}` })),
+      fc.constant({ open: '{{^xs}}', close: '{{/xs}}' }),
+      fc.constant({ open: '{{~#if xs~}}', close: '{{~/if~}}' }),
+    );
+    const noise = fc.constantFrom('', 'text', '{{!-- {{#if}} --}}', '{{! (( }}', '\\{{#if a}}', '{{upper "}}(("}}', "{{x '(('}}", '{{x [((]}}', '{{else}}', '\n');
+    const nested = fc.tuple(fc.array(fc.tuple(level, noise), { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 80 }), fc.boolean()).map(
+      ([levels, parens, chain]) => {
+        const inner = `{{upper ${'(lower '.repeat(parens)}s${')'.repeat(parens)}}}`;
+        const elseIf = chain ? '{{else if xs}}' : '';
+        const text = levels.map(([l, n]) => l.open + n).join('') + inner + elseIf + levels.map(([l]) => l.close).reverse().join('');
+        // Blocks, plus the `else if` link inside the innermost block, plus the subexpressions: deepest at `inner`
+        // (or at the link when that is deeper).
+        const depth = Math.max(levels.length + parens, levels.length + (chain ? 1 : 0));
+        const firstOver = levels.length > MAX_TEMPLATE_NESTING ? levels.slice(0, MAX_TEMPLATE_NESTING).reduce((n, [l, x]) => n + l.open.length + x.length, 0) : undefined;
+        return { text, depth, firstOver };
+      },
+    );
+    const many = fc.tuple(fc.integer({ min: 4990, max: 7000 }), fc.constantFrom('{{ s }}', '{{x}}', '{{! c }}', '{{upper (lower s)}}', '\\\\{{x}}')).map(([k, unit]) => ({
+      text: unit.repeat(k),
+      statements: k,
+    }));
+    fc.assert(
+      fc.property(nested, ({ text, depth, firstOver }) => {
+        fc.pre(text.length < MAX_INPUT);
+        const started = performance.now();
+        const problem = templateSyntaxProblem(text);
+        expect(performance.now() - started).toBeLessThan(LIMIT_MS);
+        if (depth > MAX_TEMPLATE_NESTING) {
+          expect(problem?.message).toBe(`template nests blocks and ( ) more than ${MAX_TEMPLATE_NESTING} deep`);
+          if (firstOver !== undefined) expect(problem).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+          if (firstOver !== undefined && !text.slice(0, firstOver).includes('\n')) expect(problem?.column).toBe(firstOver + 1);
+        } else {
+          // Within the limits: Handlebars judges the syntax (an `else if` inside `{{^x}}` is an error), not the shape.
+          expect(problem?.message ?? '').not.toMatch(/more than/);
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(many, ({ text, statements }) => {
+        const started = performance.now();
+        const problem = templateSyntaxProblem(text);
+        expect(performance.now() - started).toBeLessThan(LIMIT_MS);
+        if (statements > MAX_TEMPLATE_STATEMENTS) expect(problem?.message).toBe(`template has more than ${MAX_TEMPLATE_STATEMENTS} {{ }} statements`);
+        else expect(problem).toBeUndefined();
+      }),
+      { seed: SEED, numRuns: 40 },
     );
   });
 });
