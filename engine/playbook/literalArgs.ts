@@ -48,7 +48,7 @@ function checkTemplateFile(file: string, ctx: LiteralCheckContext): void {
     return; // Unreadable now, or larger than checked here: the run reads it and reports problems with the task.
   }
   const problem = templateSyntaxProblem(text);
-  if (problem) ctx.problems.at({ file, line: problem.line ?? 1, column: 1 }, problem.message);
+  if (problem) ctx.problems.at({ file, line: problem.line ?? 1, column: problem.column ?? 1 }, problem.message);
 }
 
 /** Templates in values the executor renders (arguments, loop items): parsed now, reported at the value. */
