@@ -93,6 +93,7 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
 /** include_tasks: the file (and loop) is worked out per host; hosts sharing a file run it together. */
 async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+  if (hosts.length > 0) run.events.taskStart({ title: inc.name ?? 'include_tasks', location: inc.location, handler: false });
   const plans = new Map<HostRun, Array<{ file: string; item: Vars }>>();
   for (const h of hosts) {
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
@@ -109,7 +110,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
         }),
       );
     } catch (err) {
-      reportInclude(inc, h, run, 'failed', (err as Error).message);
+      reportInclude(inc, h, run, scope, 'failed', (err as Error).message);
     }
   }
   const rounds = Math.max(0, ...[...plans.values()].map((p) => p.length));
@@ -121,20 +122,34 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       try {
         tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file, run.play.baseDir);
       } catch (err) {
-        for (const h of group) reportInclude(inc, h, run, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
+        for (const h of group) reportInclude(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
         continue;
       }
-      for (const h of group) reportInclude(inc, h, run, 'ok', `included ${path.relative(process.cwd(), file)}`);
+      for (const h of group) reportInclude(inc, h, run, scope, 'ok', `included ${path.relative(process.cwd(), file)}`);
       const perHost = new Map(group.map((h) => [h.name, plans.get(h)![k]!.item]));
       await runNodes(tasks, group, childScope(scope, inc, perHost), run);
     }
   }
 }
 
-function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, status: 'ok' | 'failed', msg: string): void {
+function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
-  run.events.result({ host: h.name, play: run.playName, task: inc.name ?? 'include_tasks', module: 'include_tasks', status, durationMs: 0, msg, location: inc.location });
-  if (status === 'failed') {
+  // As for a task: ignore_errors turns a file that cannot be included into an ignored failure.
+  const ignored = status === 'failed' && (inc.ignoreErrors ?? scope.ignoreErrors ?? false);
+  run.events.result({
+    host: h.name,
+    play: run.playName,
+    task: inc.name ?? 'include_tasks',
+    module: 'include_tasks',
+    status,
+    durationMs: 0,
+    msg,
+    location: inc.location,
+    ...(ignored ? { ignored: true } : {}),
+  });
+  if (ignored) {
+    h.counters.ignored++;
+  } else if (status === 'failed') {
     h.counters.failed++;
     h.status = 'failed';
   }

@@ -555,4 +555,22 @@ describe('loops and variables from hostile or unusual input', () => {
     expect(r.results[0]?.status).toBe('failed');
     expect(r.results[0]?.msg).toBe(`loop needs a list, got string (${path.join(dir, 'play.yml')}:7:13)`);
   });
+
+  it('an include that cannot be loaded has its TASK header and obeys ignore_errors', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  vars: { f: missing.yml }
+  tasks:
+    - name: include a missing file
+      include_tasks: "{{ f }}"
+      ignore_errors: true
+    - name: after
+      debug: { msg: still here }
+`, ['h1']);
+    const titles: string[] = [];
+    const r = await run(dir, { events: { playStart: () => undefined, taskStart: (t) => void titles.push(t.title), result: () => undefined } });
+    expect(titles).toEqual(['include a missing file', 'after']);
+    expect(r.results.map((x) => `${x.task}:${x.status}${x.ignored ? ':ignored' : ''}`)).toEqual(['include a missing file:failed:ignored', 'after:ok']);
+    expect(r.recap.h1).toMatchObject({ failed: 0, ignored: 1 });
+  });
 });
