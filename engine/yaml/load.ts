@@ -55,7 +55,9 @@ export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFi
   }
   const problem = doc.errors[0];
   if (problem) {
-    const message = problem.message.split('\n')[0] ?? problem.message;
+    const first = problem.message.split('\n')[0] ?? problem.message;
+    // The package catches its own stack overflow on deep flow nesting and reports the engine's words.
+    const message = /call stack/i.test(first) ? 'the document is nested too deeply to parse' : first;
     fail(problem.pos[0], problem.code === 'TAG_RESOLVE_FAILED' ? message : `YAML syntax error: ${message}`);
   }
   const structure = findStructureProblem(doc);

@@ -221,4 +221,10 @@ describe('inputs the fuzz suite found', () => {
     expect(e.message).toBe('YAML error: the document is nested too deeply to parse');
     expect(e.location?.line).toBeGreaterThan(1);
   });
+
+  it('says "nested too deeply", not the engine\'s stack message, for 20,000 nested flow lists', () => {
+    const e = located(() => parseYaml(`- debug: {msg: ${'['.repeat(20_000)}${']'.repeat(20_000)}}\n`, 'f.yml', 'playbook'));
+    expect(e.message).toBe('YAML syntax error: the document is nested too deeply to parse');
+    expect(e.location?.line).toBe(1);
+  });
 });
