@@ -2,6 +2,7 @@
 import { shellQuote } from '../../engine/quote.ts';
 import type { ApplyOutcome, ModuleContext, ResultData } from '../../engine/types.ts';
 import { STEP_WORDS, type UnitStep } from './decide.ts';
+import { DIAGNOSE_SCRIPT, describeFailure, parseDiagnosis } from './diagnose.ts';
 import { MASK_DIRS, parseShow, SHOWN_PROPERTIES } from './probe.ts';
 
 const COMMANDS: Record<UnitStep, string> = {
@@ -21,12 +22,15 @@ const COMMANDS: Record<UnitStep, string> = {
   reload: 'systemctl reload -- "$u"',
 };
 
+const STARTS: UnitStep[] = ['start', 'restart', 'reload'];
+
 /** The apply script: each step announces itself on stdout, then the unit's status follows `@step=done`. */
 export function applyScript(unit: string, steps: UnitStep[]): string {
   return [
     'set -e',
     `u=${shellQuote(unit)}`,
-    ...steps.map((s) => `echo @step=${s}\n${COMMANDS[s]}`),
+    // A unit that does not come up is diagnosed in the same command: no second round trip to find out why.
+    ...steps.map((s) => `echo @step=${s}\n${STARTS.includes(s) ? `${COMMANDS[s]} || { ${DIAGNOSE_SCRIPT.replaceAll('\n', '\n  ')}\n  exit 1\n}` : COMMANDS[s]}`),
     'echo @step=done',
     `systemctl show -p ${SHOWN_PROPERTIES.join(',')} -- "$u"`,
   ].join('\n');
@@ -43,7 +47,12 @@ export async function applyUnitSteps(ctx: ModuleContext, unit: string, steps: Un
   if (last === 'done' && r.exitCode !== 0) return { kind: 'changed', msg: `${unit}: ${changed} (status unreadable: ${r.stderr.trim()})`, data };
   if (last !== 'done') {
     const step = (last ?? steps[0]) as UnitStep;
-    const why = r.timedOut ? 'timed out' : r.stderr.trim() || `exit ${r.exitCode}`;
+    const diag = r.stdout.indexOf('\n@diag\n');
+    const why = r.timedOut
+      ? 'timed out'
+      : diag >= 0
+        ? describeFailure(unit, parseDiagnosis(r.stdout.slice(diag + '\n@diag\n'.length)))
+        : r.stderr.trim() || `exit ${r.exitCode}`;
     const verb = STEP_WORDS[step]?.[0] ?? step;
     const completed = steps.slice(0, Math.max(0, steps.indexOf(step))).map((s) => STEP_WORDS[s][1]);
     const before = completed.length ? ` (after it ${completed.join(', ')})` : '';

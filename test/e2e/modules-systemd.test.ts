@@ -41,6 +41,18 @@ function containerdState(node: string): string {
 
 const names = () => lab.nodes.map((n) => n.name);
 
+describe('a unit that does not start', () => {
+  it('names its cause: the masked dependency and its own result, not systemctl\'s "see systemctl status"', async () => {
+    const r = await run('docker-masked-dependency.yml', '--limit', 'sysd-2');
+    expect(r.code).toBe(2);
+    const msg = r.report!.results.find((x) => x.host === 'sysd-2')!.msg;
+    expect(msg.split('\n')[0]).toMatch(/^Unable to start docker\.service: dependency containerd\.service is masked.*docker\.service: result exit-code/);
+    expect(msg).toContain('last log lines of docker.service:');
+    expect(msg).not.toContain('See "systemctl status');
+    sh('sysd-2', 'systemctl stop docker.socket docker; systemctl reset-failed docker docker.socket');
+  });
+});
+
 describe('systemd on a masked containerd', () => {
   it('--check predicts unmask, enable and start, and changes nothing', async () => {
     const before = names().map(containerdState);
