@@ -62,6 +62,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof FleetError) {
       process.stderr.write(`error: ${printable(redact(err.format()))}\n`);
       process.exitCode = 4;
+    } else if (err instanceof Error && err.name === 'LabError') {
+      // The lab's expected failures (a port taken, a missing package) say what to do; no stack trace.
+      process.stderr.write(`error: ${printable(err.message)}\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`internal error: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
       process.exitCode = 1;

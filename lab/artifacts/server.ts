@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ARTIFACTS_PORT, ARTIFACTS_REQUEST_LOG, ARTIFACTS_SERVER_OUTPUT, ARTIFACTS_SERVER_STATE, ARTIFACTS_URL,
@@ -21,6 +22,7 @@ interface ServerRecord {
 
 /** The server script, run by node with tsx's loader. */
 const SERVE_SCRIPT = fileURLToPath(new URL('./serve.ts', import.meta.url));
+const SERVE_SUFFIX = `${sep}lab${sep}artifacts${sep}serve.ts`;
 /** How long a fresh server gets to start listening. */
 const START_TIMEOUT_MS = 15_000;
 /** How long the server gets to exit after SIGTERM before SIGKILL. */
@@ -34,7 +36,10 @@ export async function ensureArtifactServer(root: string, log: LabLog = () => und
     await stopArtifactServer(log);
   }
   if (await portAnswers(ARTIFACTS_PORT, 2000)) {
-    throw new LabError(`127.0.0.1:${ARTIFACTS_PORT} is taken by a process that is not the lab's artifact server (no live record in ${ARTIFACTS_SERVER_STATE})`);
+    throw new LabError(
+      `127.0.0.1:${ARTIFACTS_PORT} is taken by a process that is not the lab's artifact server (no live record in ${ARTIFACTS_SERVER_STATE}). ` +
+        `Find it with: ss -ltnp 'sport = :${ARTIFACTS_PORT}'; stop it, then run the lab again.`,
+    );
   }
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const pid = spawnDetached({
@@ -113,13 +118,20 @@ function writeRecord(record: ServerRecord): void {
   writeAtomic(ARTIFACTS_SERVER_STATE, `${JSON.stringify(record, null, 2)}\n`);
 }
 
-// Guards against PID reuse: the PID must run our serve.ts on the recorded port.
+// Guards against PID reuse: the PID must run a fleetplay serve.ts on the recorded port. Any checkout's
+// serve.ts counts: the server is shared by every checkout on the machine, and one started from another
+// clone must still be recognised, stopped and restarted, never forgotten while it holds the port.
 function isOurServer(record: ServerRecord): boolean {
   if (!isAlive(record.pid)) return false;
   const args = processArgs(record.pid);
   if (!args || args.length === 0) return false;
   const at = args.indexOf('--port');
-  return args.includes(SERVE_SCRIPT) && at > 0 && args[at + 1] === String(record.port);
+  return args.some(isServeScript) && at > 0 && args[at + 1] === String(record.port);
+}
+
+/** True for this checkout's serve.ts and for the same script in any other checkout of the project. */
+export function isServeScript(arg: string): boolean {
+  return arg === SERVE_SCRIPT || arg.endsWith(SERVE_SUFFIX);
 }
 
 // A bare TCP connect, so probing never shows up in the request log.
