@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createNodeCgroups, joinCgroupsScript, killNodeCgroups, removeNodeCgroups } from './cgroup.ts';
+import { createNodeCgroups, delegateToNode, joinCgroupsScript, killNodeCgroups, removeNodeCgroups } from './cgroup.ts';
+import { delegateControllers } from './controllers.ts';
 import { generateHostKey } from './keys.ts';
 import { isMountPoint, mountOverlay, mountsUnder, unmountUnder } from './mounts.ts';
 import { nodePaths, type NodePaths } from './paths.ts';
@@ -44,6 +45,8 @@ export async function prepareNode(opts: {
   writeFileSync(up('etc/hosts'), `127.0.0.1\tlocalhost\n${node.address}\t${node.name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
   writeFileSync(up('etc/machine-id'), `${randomBytes(16).toString('hex')}\n`, { mode: 0o444 });
   writeFileSync(paths.consoleLog, '');
+  // Containers in the node need cgroup controllers (cpu, pids, ...) delegated down to it; see controllers.ts.
+  delegateControllers();
   if (!isMountPoint(paths.root)) {
     await mountOverlay({ lower: opts.image, upper: paths.upper, work: paths.work, target: paths.root });
   }
@@ -94,7 +97,10 @@ export async function waitForSsh(node: LabNode, timeoutMs: number): Promise<void
   // Just after spawn the PID can still carry the parent's argv (between fork and exec), so a live PID
   // that is not yet nspawn counts as exited only if it stays that way.
   let strangerSince: number | undefined;
+  let delegated = false;
   while (Date.now() < deadline) {
+    // As soon as nspawn has set up the node's cgroups, hand the controllers down (hybrid hosts; see cgroup.ts).
+    if (!delegated) delegated = delegateToNode(node.machine);
     const alive = isAlive(node.pid);
     const ours = alive && isNodeProcess(node);
     strangerSince = alive && !ours ? (strangerSince ?? Date.now()) : undefined;
@@ -102,12 +108,13 @@ export async function waitForSsh(node: LabNode, timeoutMs: number): Promise<void
       const what = alive ? `PID ${node.pid} runs '${(processArgs(node.pid) ?? []).join(' ').slice(0, 120)}', not its nspawn` : `PID ${node.pid} is gone`;
       throw new LabError(`node ${node.name} (${node.machine}) exited during boot (${what}); see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`);
     }
+    // Poll fast until the controllers are handed down: the sooner, the likelier the node's systemd sees them at its start.
     if (!ours) {
-      await sleep(100);
+      await sleep(delegated ? 100 : 10);
       continue;
     }
-    if (await readSshBanner(node.address, 2000)) return;
-    await sleep(250);
+    if (delegated && (await readSshBanner(node.address, 2000))) return;
+    await sleep(delegated ? 250 : 10);
   }
   throw new LabError(
     `node ${node.name} (${node.address}): sshd did not answer within ${timeoutMs / 1000}s; see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`,

@@ -6,6 +6,7 @@ import { ARTIFACTS_DIR, ARTIFACTS_LOCK_FILE } from '../paths.ts';
 import { LabError, type AptRepoPackage, type AptRepoSet, type ArtifactSet, type ArtifactVersions, type LabLog } from '../types.ts';
 import { NEWER_SUITE, downloadDebs, type DownloadedDeb } from './apt.ts';
 import { buildAptRepos } from './aptbuild.ts';
+import { BUSYBOX_PACKAGE, ensureSmokeImage, writeSmokeImage } from './imagebuild.ts';
 import { aptRepoPackages } from './aptrepo.ts';
 import { ARTIFACTS_RECIPE, CONTAINERD_UNIT, MANIFEST_FILE, artifactLayout, compareVersions, upstreamVersion } from './layout.ts';
 import { repackCni, repackContainerd, repackRunc, type Checksums } from './repack.ts';
@@ -32,7 +33,11 @@ const BUILD_WAIT_MS = 30 * 60_000;
 /** Returns the cached artifact tree, building it into ARTIFACTS_DIR on first use. */
 export async function ensureArtifacts(log: LabLog = () => undefined): Promise<ArtifactSet> {
   const cached = readArtifactSet(ARTIFACTS_DIR);
-  if (cached) return cached;
+  if (cached) {
+    // Trees built before the smoke-test image get it added, without rebuilding (and re-keying) the rest.
+    await ensureSmokeImage(cached.dir, log);
+    return cached;
+  }
   return withLock(ARTIFACTS_LOCK_FILE, BUILD_WAIT_MS, async () => {
     // Another process may have finished the build while we waited for the lock.
     const built = readArtifactSet(ARTIFACTS_DIR);
@@ -68,7 +73,7 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
   const started = Date.now();
   log(`building release artifacts (log: ${logFile})`);
   try {
-    const debs = await downloadDebs({ dir: join(work, 'debs'), step, extraHostPackages: aptRepoPackages() });
+    const debs = await downloadDebs({ dir: join(work, 'debs'), step, extraHostPackages: [...aptRepoPackages(), BUSYBOX_PACKAGE] });
     const unpack = async (deb: DownloadedDeb): Promise<string> => {
       const dir = join(work, `${deb.package}-${deb.suite}`, 'root');
       mkdirSync(dir, { recursive: true });
@@ -78,7 +83,8 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
     const containerdDebs = pick(debs, 'containerd', 2);
     const [runcDeb] = pick(debs, 'runc', 1);
     const [cniDeb] = pick(debs, 'containernetworking-plugins', 1);
-    if (!runcDeb || !cniDeb) throw new LabError('runc or containernetworking-plugins was not downloaded');
+    const [busyboxDeb] = pick(debs, BUSYBOX_PACKAGE, 1);
+    if (!runcDeb || !cniDeb || !busyboxDeb) throw new LabError('runc, containernetworking-plugins or busybox-static was not downloaded');
     const containerd = containerdDebs.map(versionOf).sort(compareVersions);
     const runc = versionOf(runcDeb);
     const cni = versionOf(cniDeb);
@@ -90,6 +96,7 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
         ...containerdDebs.map(async (deb) => repackContainerd({ unpacked: await unpack(deb), version: versionOf(deb), out: into, step })),
         unpack(runcDeb).then((unpacked) => repackRunc({ unpacked, version: runc, out: into, step })),
         unpack(cniDeb).then((unpacked) => repackCni({ unpacked, version: cni, out: into, step })),
+        unpack(busyboxDeb).then((unpacked) => writeSmokeImage({ unpacked, out: into, step })),
       ]),
     ]);
     const sha256: Checksums = Object.fromEntries(parts.flatMap((p) => Object.entries(p)));
