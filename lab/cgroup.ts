@@ -3,7 +3,7 @@
 // another node's units. Each node's nspawn is therefore started inside its own fleetplay/<machine> cgroup.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { enableControllers, v2Root } from './controllers.ts';
+import { removeV1NodeCgroups } from './controllers.ts';
 import { sleep } from './process.ts';
 
 /** Host cgroup hierarchies that track processes by path (v2, and v1's name=systemd on hybrid hosts). */
@@ -22,21 +22,6 @@ export function createNodeCgroups(machine: string): string[] {
 /** A POSIX sh prologue that moves the shell itself into the given cgroups (then the caller execs nspawn). */
 export function joinCgroupsScript(dirs: string[]): string {
   return dirs.map((d) => `echo $$ > '${join(d, 'cgroup.procs')}' || exit 1;`).join(' ');
-}
-
-/**
- * Enables the host's delegated v2 controllers (controllers.ts) in the node's own v2 cgroup, so that its payload
- * (the node's root cgroup) gets them. nspawn does this itself only on an all-v2 host; on a hybrid host it
- * leaves the node's cgroup empty-handed. The kernel allows it once nspawn has moved itself into
- * <node>/supervisor (no process may sit in a cgroup that hands controllers down); false until then.
- */
-export function delegateToNode(machine: string): boolean {
-  const root = v2Root();
-  if (root === undefined) return true;
-  const dir = join(root, 'fleetplay', machine);
-  if (!existsSync(join(dir, 'payload')) || readFileSync(join(dir, 'cgroup.procs'), 'utf8').trim() !== '') return false;
-  enableControllers(dir);
-  return true;
 }
 
 /** Machine names that have a fleetplay cgroup on this host. */
@@ -69,6 +54,8 @@ export async function killNodeCgroups(machine: string, timeoutMs: number): Promi
 /** Removes the node's cgroups after it stopped (deepest first; a cgroup that still has processes is left). */
 export function removeNodeCgroups(machine: string): void {
   for (const h of trackingHierarchies()) removeTree(join(h, 'fleetplay', machine));
+  // Its controller subtrees hold no process once the tracking cgroups are empty (see controllers.ts).
+  removeV1NodeCgroups(machine);
 }
 
 function populated(dir: string): boolean {

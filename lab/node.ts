@@ -2,8 +2,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createNodeCgroups, delegateToNode, joinCgroupsScript, killNodeCgroups, removeNodeCgroups } from './cgroup.ts';
-import { delegateControllers } from './controllers.ts';
+import { createNodeCgroups, joinCgroupsScript, killNodeCgroups, removeNodeCgroups } from './cgroup.ts';
+import { nodeControllers } from './controllers.ts';
 import { generateHostKey } from './keys.ts';
 import { isMountPoint, mountOverlay, mountsUnder, unmountUnder } from './mounts.ts';
 import { nodePaths, type NodePaths } from './paths.ts';
@@ -45,8 +45,6 @@ export async function prepareNode(opts: {
   writeFileSync(up('etc/hosts'), `127.0.0.1\tlocalhost\n${node.address}\t${node.name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
   writeFileSync(up('etc/machine-id'), `${randomBytes(16).toString('hex')}\n`, { mode: 0o444 });
   writeFileSync(paths.consoleLog, '');
-  // Containers in the node need cgroup controllers (cpu, pids, ...) delegated down to it; see controllers.ts.
-  delegateControllers();
   if (!isMountPoint(paths.root)) {
     await mountOverlay({ lower: opts.image, upper: paths.upper, work: paths.work, target: paths.root });
   }
@@ -72,17 +70,18 @@ export function bootNode(prepared: PreparedNode): LabNode {
     // so built-in kernel modules (overlay, br_netfilter) are visible as on a real node.
     '--bind-ro=/sys/module',
   ];
+  // Containers in the node need cgroup controllers (cpu, memory, pids, ...); see controllers.ts.
+  const controllers = nodeControllers(node.machine);
+  args.push(...controllers.nspawnArgs);
   // The shell joins the node's own cgroups, then execs nspawn under the same PID.
-  const script = `${joinCgroupsScript(createNodeCgroups(node.machine))} exec systemd-nspawn "$@"`;
+  const script = `${joinCgroupsScript([...createNodeCgroups(node.machine), ...controllers.join])} exec systemd-nspawn "$@"`;
   const pid = spawnDetached({
     program: '/bin/sh',
     args: ['-c', script, 'sh', ...args],
     logFile: paths.consoleLog,
-    // The container gets a cgroup v2 tree of its own even on a hybrid host: under v1 the controller
-    // hierarchies are read-only inside, and runc (containerd) cannot create container cgroups.
     // Nodes share the host's network namespace, where nspawn keeps /proc/sys read-only; "network" makes
     // /proc/sys/net writable so net.* sysctls can be set as on a real node (they are the host's own).
-    env: { SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1', SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' },
+    env: { ...controllers.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' },
   });
   writeFileSync(paths.pidFile, `${pid}\n`);
   return { ...node, pid };
@@ -97,10 +96,7 @@ export async function waitForSsh(node: LabNode, timeoutMs: number): Promise<void
   // Just after spawn the PID can still carry the parent's argv (between fork and exec), so a live PID
   // that is not yet nspawn counts as exited only if it stays that way.
   let strangerSince: number | undefined;
-  let delegated = false;
   while (Date.now() < deadline) {
-    // As soon as nspawn has set up the node's cgroups, hand the controllers down (hybrid hosts; see cgroup.ts).
-    if (!delegated) delegated = delegateToNode(node.machine);
     const alive = isAlive(node.pid);
     const ours = alive && isNodeProcess(node);
     strangerSince = alive && !ours ? (strangerSince ?? Date.now()) : undefined;
@@ -108,13 +104,12 @@ export async function waitForSsh(node: LabNode, timeoutMs: number): Promise<void
       const what = alive ? `PID ${node.pid} runs '${(processArgs(node.pid) ?? []).join(' ').slice(0, 120)}', not its nspawn` : `PID ${node.pid} is gone`;
       throw new LabError(`node ${node.name} (${node.machine}) exited during boot (${what}); see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`);
     }
-    // Poll fast until the controllers are handed down: the sooner, the likelier the node's systemd sees them at its start.
     if (!ours) {
-      await sleep(delegated ? 100 : 10);
+      await sleep(100);
       continue;
     }
-    if (delegated && (await readSshBanner(node.address, 2000))) return;
-    await sleep(delegated ? 250 : 10);
+    if (await readSshBanner(node.address, 2000)) return;
+    await sleep(250);
   }
   throw new LabError(
     `node ${node.name} (${node.address}): sshd did not answer within ${timeoutMs / 1000}s; see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`,
