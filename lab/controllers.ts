@@ -54,7 +54,9 @@ export function nodeControllers(machine: string): NodeControllers {
 /** Removes the node's v1 controller subtrees after it stopped (deepest first; one still in use is left). */
 export function removeV1NodeCgroups(machine: string): void {
   for (const h of v1Hierarchies()) {
-    for (const base of fleetplayDirs(h.point, 3)) removeTree(join(base, machine));
+    // Below this process's own cgroup, or (a node booted from another cgroup) wherever a fleetplay/ sits near the top.
+    const bases = new Set([join(h.point, ownCgroup(h.controllers), 'fleetplay'), ...fleetplayDirs(h.point, 3)]);
+    for (const base of bases) removeTree(join(base, machine));
   }
 }
 
