@@ -46,13 +46,14 @@ export async function checkThenApply(
   nodes: Array<[LabState, string]>,
   extra: string[] = [],
   extraDirs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ a: Report; b: Report }> {
   const before = nodes.map(([lab, n]) => snapshot(lab, n, extraDirs));
-  const a = await engine(['run', playbook, '-i', inventory, '--check', '--diff', ...extra], { withReport: true });
+  const a = await engine(['run', playbook, '-i', inventory, '--check', '--diff', ...extra], { withReport: true, env });
   expect(a.report, a.stderr).toBeDefined();
   const after = nodes.map(([lab, n]) => snapshot(lab, n, extraDirs));
   nodes.forEach(([, n], i) => expect(after[i], `--check changed ${n}`).toBe(before[i]));
-  const b = await engine(['run', playbook, '-i', inventory, ...extra], { withReport: true });
+  const b = await engine(['run', playbook, '-i', inventory, ...extra], { withReport: true, env });
   expect(b.report, b.stderr).toBeDefined();
   return { a: a.report!, b: b.report! };
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { labDown, labStatus, labUp, type LabState } from '../../lab/index.ts';
 
-const LAB = { name: 'labtest', nodes: 2, image: 'legacy', first: 201 } as const;
+const LAB = { name: 'labtest', nodes: 2, image: 'legacy', first: 226 } as const;
 
 interface SshResult {
   exitCode: number;
@@ -63,7 +63,7 @@ function sshAnswers(address: string): Promise<boolean> {
   });
 }
 
-describe.skipIf(process.getuid?.() !== 0)('lab (2 legacy nodes at 127.0.1.201)', () => {
+describe.skipIf(process.getuid?.() !== 0)('lab (2 legacy nodes at 127.0.1.226)', () => {
   let state: LabState;
 
   beforeAll(async () => {
@@ -77,14 +77,14 @@ describe.skipIf(process.getuid?.() !== 0)('lab (2 legacy nodes at 127.0.1.201)',
 
   it('records the expected nodes, inventory and known_hosts', () => {
     expect(state.nodes.map((n) => ({ name: n.name, address: n.address, machine: n.machine }))).toEqual([
-      { name: 'labtest-1', address: '127.0.1.201', machine: 'fp-labtest-1' },
-      { name: 'labtest-2', address: '127.0.1.202', machine: 'fp-labtest-2' },
+      { name: 'labtest-1', address: '127.0.1.226', machine: 'fp-labtest-1' },
+      { name: 'labtest-2', address: '127.0.1.227', machine: 'fp-labtest-2' },
     ]);
     expect(readFileSync(state.inventoryFile, 'utf8')).toEqual(
       [
         '[labtest]',
-        'labtest-1 ansible_host=127.0.1.201',
-        'labtest-2 ansible_host=127.0.1.202',
+        'labtest-1 ansible_host=127.0.1.226',
+        'labtest-2 ansible_host=127.0.1.227',
         '',
         '[labtest:vars]',
         'ansible_user=root',
@@ -94,7 +94,7 @@ describe.skipIf(process.getuid?.() !== 0)('lab (2 legacy nodes at 127.0.1.201)',
       ].join('\n'),
     );
     const known = readFileSync(state.knownHostsFile, 'utf8').trim().split('\n');
-    expect(known.map((l) => l.split(' ')[0])).toEqual(['127.0.1.201', '127.0.1.202']);
+    expect(known.map((l) => l.split(' ')[0])).toEqual(['127.0.1.226', '127.0.1.227']);
     expect(known.every((l) => / ssh-ed25519 AAAA\S+$/.test(l))).toBe(true);
   });
 

@@ -680,30 +680,30 @@ describe('template shape limits at validate (#12)', () => {
     return found;
   }
 
-  it('refuses blocks nested 500 deep at the value, not at run time', { timeout: 3000 }, () => {
+  it('refuses blocks nested 500 deep at the value, not at run time', { timeout: 10_000 }, () => {
     expect(quickly(playbook(debugPlay(nestedIfs(500))))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
   });
 
-  it('refuses 3300 nested blocks (62 KB) at once instead of overflowing the stack', { timeout: 3000 }, () => {
+  it('refuses 3300 nested blocks (62 KB) at once instead of overflowing the stack', { timeout: 10_000 }, () => {
     const text = debugPlay(nestedIfs(3300));
     expect(text.length).toBeLessThan(64 * 1024);
     expect(quickly(playbook(text))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
   });
 
-  it('refuses 7000 nested blocks at once', { timeout: 3000 }, () => {
+  it('refuses 7000 nested blocks at once', { timeout: 10_000 }, () => {
     expect(quickly(playbook(debugPlay(nestedIfs(7000))))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
   });
 
-  it('refuses subexpressions nested 3000 deep', { timeout: 3000 }, () => {
+  it('refuses subexpressions nested 3000 deep', { timeout: 10_000 }, () => {
     const text = debugPlay(`{{x ${'(x '.repeat(3000)}y${')'.repeat(3000)}}}`);
     expect(quickly(playbook(text))).toEqual(['4:14 template nests blocks and ( ) more than 64 deep']);
   });
 
-  it('refuses 12000 statements in one string', { timeout: 3000 }, () => {
+  it('refuses 12000 statements in one string', { timeout: 10_000 }, () => {
     expect(quickly(playbook(debugPlay('{{x}}'.repeat(12000))))).toEqual(['4:14 template has more than 5000 {{ }} statements']);
   });
 
-  it('refuses long paths and too many subexpressions, which overflow or stall the compiler', { timeout: 3000 }, () => {
+  it('refuses long paths and too many subexpressions, which overflow or stall the compiler', { timeout: 10_000 }, () => {
     const file = playbook(`- hosts: x
   gather_facts: false
   tasks:
@@ -718,7 +718,7 @@ describe('template shape limits at validate (#12)', () => {
     ]);
   });
 
-  it('applies the limits to template files (.j2, .hbs), at the line in that file', { timeout: 3000 }, () => {
+  it('applies the limits to template files (.j2, .hbs), at the line in that file', { timeout: 10_000 }, () => {
     const file = playbook(`- hosts: x
   gather_facts: false
   tasks:
@@ -741,7 +741,7 @@ describe('template shape limits at validate (#12)', () => {
     ]);
   });
 
-  it('sees nesting hidden behind a string holding }}, a raw block holding closers, or a comment', { timeout: 3000 }, () => {
+  it('sees nesting hidden behind a string holding }}, a raw block holding closers, or a comment', { timeout: 10_000 }, () => {
     const hiddenClosers = '{{#if a}}'.repeat(40) + `{{{{raw}}}}${'{{/if}}'.repeat(40)}{{{{/raw}}}}`;
     const file = playbook(`- hosts: x
   gather_facts: false
@@ -757,7 +757,7 @@ describe('template shape limits at validate (#12)', () => {
     ]);
   });
 
-  it('accepts what is within the limits: escaped mustaches, parentheses in strings, 64 levels', { timeout: 3000 }, () => {
+  it('accepts what is within the limits: escaped mustaches, parentheses in strings, 64 levels', { timeout: 10_000 }, () => {
     const file = playbook(`- hosts: x
   gather_facts: false
   tasks:

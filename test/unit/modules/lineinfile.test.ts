@@ -105,7 +105,7 @@ describe('lineinfile absent', () => {
 });
 
 describe('lineinfile regexes run in linear time', () => {
-  it("matches '^(\\s*\\w+)+\\s*=' against a 64-byte line from the host at once", { timeout: 2000 }, () => {
+  it("matches '^(\\s*\\w+)+\\s*=' against a 64-byte line from the host at once", { timeout: 10_000 }, () => {
     // One word of 63 letters: a backtracking engine tries all 2^62 ways to split it between the repetitions.
     const line = `${'a'.repeat(63)}\n`;
     expect(line.length).toBe(64);
