@@ -152,6 +152,9 @@ export interface PredictedState {
   setUnit(name: string, state: PredictedUnit): void;
   packageState(name: string): 'present' | 'absent' | undefined;
   setPackage(name: string, state: 'present' | 'absent'): void;
+  /** The first earlier task whose effects check mode could not predict (a command it did not run, an unknown), if any. */
+  opaqueTask(): string | undefined;
+  markOpaque(task: string): void;
 }
 
 // ---------------------------------------------------------------- modules

@@ -29,6 +29,8 @@ export const copyModule: ModuleDefinition = {
   },
   async plan(args, ctx) {
     let dest = String(args.dest);
+    // As in Ansible, a dest ending in '/' is a directory that is created when missing.
+    const createParents = dest.endsWith('/');
     let content: string | Buffer;
     if (typeof args.content === 'string') {
       content = args.content;
@@ -41,6 +43,6 @@ export const copyModule: ModuleDefinition = {
       content = readControllerFile(src, limits);
       if (dest.endsWith('/')) dest = path.posix.join(dest, path.basename(src));
     }
-    return planFileContent(ctx, dest, content, wantedAttributes(args), { force: args.force !== false, ...(args.format === 'json' ? { format: 'json' as const } : {}) });
+    return planFileContent(ctx, dest, content, wantedAttributes(args), { force: args.force !== false, createParents, ...(args.format === 'json' ? { format: 'json' as const } : {}) });
   },
 };

@@ -1,8 +1,10 @@
 // file: make a path a directory, a symlink, an empty file, or absent; set its mode and owner.
+import { createHash } from 'node:crypto';
 import { shellQuote } from '../engine/quote.ts';
-import type { DiffEntry, ModuleContext, ModuleDefinition, Plan } from '../engine/types.ts';
+import type { DiffEntry, ModuleContext, ModuleDefinition, Plan, PredictedFile } from '../engine/types.ts';
 import { attributeCommands, attributeDiffs, ownerSpec, wantedAttributes, type WantedAttributes } from './lib/attributes.ts';
-import { predictFile, readFileState, type FileState } from './lib/fileState.ts';
+import { predictFile, readFileState, readRemoteText, type FileState } from './lib/fileState.ts';
+import { missingParent, mkdirPlan, predictDirectories } from './lib/parentDir.ts';
 import { accountNameSchema, modeSchema } from './lib/schemas.ts';
 
 type FileStateArg = 'file' | 'directory' | 'absent' | 'touch' | 'link';
@@ -37,13 +39,21 @@ export const fileModule: ModuleDefinition = {
       case 'absent':
         return planAbsent(ctx, path, current);
       case 'directory':
-        return planDirectory(ctx, path, current, wanted);
-      case 'touch':
-        return planTouch(ctx, path, current, wanted);
+        return planDirectory(ctx, path, current, wanted, current.type === 'absent' ? await mkdirPlan(ctx, path) : { created: [] });
+      case 'touch': {
+        const failed = current.type === 'absent' ? await parentFailure(ctx, path) : undefined;
+        if (failed) return failed;
+        const plan = planTouch(ctx, path, current, wanted);
+        if (current.type !== 'absent') await predictAttributes(ctx, path, current, wanted);
+        return plan;
+      }
       case 'link':
-        return planLink(ctx, path, current, String(args.src), args.force === true, wanted);
-      case 'file':
-        return planExisting(ctx, path, current, wanted);
+        return (current.type === 'absent' && (await parentFailure(ctx, path))) || planLink(ctx, path, current, String(args.src), args.force === true, wanted);
+      case 'file': {
+        const plan = planExisting(ctx, path, current, wanted);
+        if (plan.kind === 'change') await predictAttributes(ctx, path, current, wanted);
+        return plan;
+      }
     }
   },
 };
@@ -80,10 +90,19 @@ function attrs(path: string, current: FileState, wanted: WantedAttributes): { di
   return { diff, cmds: attributeCommands(shellQuote(path), changedOnly) };
 }
 
-function planDirectory(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes): Plan {
+/** A new path in a missing directory fails, as the real touch or ln would. */
+async function parentFailure(ctx: ModuleContext, path: string): Promise<Plan | undefined> {
+  const problem = await missingParent(ctx, path);
+  return problem ? { kind: 'failed', msg: problem } : undefined;
+}
+
+function planDirectory(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes, mkdir: { created: string[]; problem?: string }): Plan {
   if (current.type !== 'absent' && current.type !== 'directory') {
     return { kind: 'failed', msg: `${path} exists and is a ${describe(current)}, not a directory` };
   }
+  // mkdir -p fails when an ancestor is a file; the directories it creates above `path` are predicted too.
+  if (mkdir.problem) return { kind: 'failed', msg: mkdir.problem };
+  predictDirectories(ctx, mkdir.created.filter((d) => d !== path));
   const { diff, cmds } = attrs(path, current, wanted);
   if (current.type === 'directory' && cmds.length === 0) return { kind: 'ok', msg: `${path} is already a directory` };
   const create = current.type === 'absent';
@@ -136,8 +155,30 @@ function planLink(
 
 function planExisting(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes): Plan {
   if (current.type === 'absent') return { kind: 'failed', msg: `${path} does not exist (use state: touch to create it)` };
+  // Ansible: state=file on a directory (or any non-file, not followed) is a conflict, not a chmod.
+  if (current.type === 'directory' || current.type === 'other') return { kind: 'failed', msg: `file (${path}) is ${current.type}, cannot continue` };
   const { diff, cmds } = attrs(path, current, wanted);
   if (cmds.length === 0) return { kind: 'ok', msg: `${path} is as wanted` };
   const msg = `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
   return { kind: 'change', msg, diff, apply: run(ctx, cmds.join(' && '), msg) };
+}
+
+/**
+ * Check mode: the attributes a chmod/chown of an existing file or directory leaves. The content stays,
+ * so a file the host has is read once more with its sha256 (later tasks compare content by it).
+ */
+async function predictAttributes(ctx: ModuleContext, path: string, current: FileState, wanted: WantedAttributes): Promise<void> {
+  if (!ctx.check || (current.type !== 'file' && current.type !== 'directory')) return;
+  const known = ctx.predicted.file(path);
+  const base: PredictedFile = known && known.type === current.type ? known : current.type === 'file' ? await hostFile(ctx, path) : current;
+  if (base.type !== 'file' && base.type !== 'directory') return;
+  ctx.predicted.setFile(path, { ...base, ...(wanted.mode ? { mode: wanted.mode } : {}), ...(wanted.owner ? { owner: wanted.owner } : {}), ...(wanted.group ? { group: wanted.group } : {}) });
+}
+
+/** A host file as a prediction: attributes, sha256 and (when the text read matches it) its text. */
+async function hostFile(ctx: ModuleContext, path: string): Promise<PredictedFile> {
+  const s = await readFileState(ctx, path, 'sha256');
+  if (s.type !== 'file') return s.type === 'other' ? { type: 'absent' } : s;
+  const text = await readRemoteText(ctx, path);
+  return { ...s, ...(createHash('sha256').update(text).digest('hex') === s.checksum ? { content: text } : {}) };
 }

@@ -1,8 +1,10 @@
 // lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
+import path from 'node:path';
 import { PythonRegex, RegexError } from '../engine/regex/index.ts';
 import type { ModuleDefinition, Vars } from '../engine/types.ts';
 import { wantedAttributes } from './lib/attributes.ts';
 import { expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
+import { mkdirPlan, predictDirectories } from './lib/parentDir.ts';
 import { modeSchema } from './lib/schemas.ts';
 
 /** What lineinfile was asked to do, with regexes already compiled. */
@@ -189,6 +191,7 @@ export const lineinfileModule: ModuleDefinition = {
       throw err;
     }
     const state = await readTextFile(ctx, file);
+    if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
     if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
     if (state.type === 'absent') {
       if (!present) return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
@@ -205,6 +208,15 @@ export const lineinfileModule: ModuleDefinition = {
     }
     // As in Ansible, a missing file is only created when the edit adds something (not for backrefs without a match).
     if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: `${file} does not exist and ${edit.msg}`, data: { path: file } };
+    if (state.type === 'absent' && ctx.check && (!state.parentExists || ctx.predicted.file(path.posix.dirname(state.path)))) {
+      // create: true makes the missing directories too (mkdir -p), which fails under a file: check mode
+      // predicts both (the real run just runs mkdir -p).
+      const mk = await mkdirPlan(ctx, path.posix.dirname(state.path));
+      if (mk.problem) return { kind: 'failed', msg: mk.problem, data: { path: file } };
+      const plan = planTextEdit(ctx, file, { ...state, parentExists: mk.created.length === 0 }, edit, wantedAttributes(args));
+      if (plan.kind === 'change') predictDirectories(ctx, mk.created);
+      return plan;
+    }
     return planTextEdit(ctx, file, state, edit, wantedAttributes(args));
   },
 };

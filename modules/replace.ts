@@ -69,6 +69,7 @@ export const replaceModule: ModuleDefinition = {
       ...(typeof args.before === 'string' ? { before: args.before } : {}),
     };
     const state = await readTextFile(ctx, file);
+    if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
     if (state.type !== 'file') return { kind: 'failed', msg: state.type === 'absent' ? `${file} does not exist` : `${file} is not a regular file (${state.type})` };
     let edit: TextEdit;
     try {

@@ -16,6 +16,7 @@ import { shellQuote } from '../engine/quote.ts';
 import type { DiffEntry, ModuleContext, ModuleDefinition, PredictedState } from '../engine/types.ts';
 import { verifyUpload } from './lib/writeFile.ts';
 import { ONE_LINE_PATTERN, requireOneLine } from './lib/argumentRules.ts';
+import { mkdirPlan, predictDirectories } from './lib/parentDir.ts';
 import { oneLineSchema } from './lib/schemas.ts';
 
 /** What the probe read. */
@@ -27,6 +28,8 @@ export interface SysctlStatus {
   /** The sysctl file's text, or undefined when it does not exist. */
   file?: string;
   fileIsOther: boolean;
+  /** The file does not exist and neither does its directory (the write then runs mkdir -p). */
+  parentMissing?: boolean;
   /** The file's real path (symlinks resolved), mode, owner and group, when it exists. */
   real?: { path: string; mode: string; owner: string; group: string };
 }
@@ -96,6 +99,11 @@ export const sysctlModule: ModuleDefinition = {
       diff.push({ header: file, before, after });
       actions.push(present ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`] : [`remove ${name} from ${file}`, `removed ${name} from ${file}`]);
     }
+    // Check mode: a new file's directory is made with mkdir -p, which fails under a file; the directories it makes are predicted.
+    const parentUnsure = s.parentMissing === true || ctx.predicted.file(path.posix.dirname(file)) !== undefined;
+    const mk = ctx.check && fileChanged && s.file === undefined && parentUnsure ? await mkdirPlan(ctx, path.posix.dirname(file)) : { created: [] };
+    if (mk.problem) return { kind: 'failed', msg: `sysctl ${name}: ${mk.problem}`, data };
+    predictDirectories(ctx, mk.created);
     const change: SysctlChange = { name, value: value ?? '', file, setLive: liveChanged, done: actions.map((a) => a[1]).join('; ') };
     if (fileChanged) change.content = after;
     if (ctx.check) recordSysctl(ctx.predicted, change, s);
@@ -207,7 +215,7 @@ export function sysctlProbeCommand(name: string, file: string): string {
   return [
     `p=${shellQuote(`/proc/sys/${keyPath(name)}`)}; f=${shellQuote(file)}`,
     `if [ -f "$p" ]; then if v=$(base64 -w0 < "$p"); then printf '@live=%s\\n' "$v"; fi; if [ -w "$p" ]; then echo @writable; fi; fi`,
-    `if [ -f "$f" ]; then printf '@file=%s\\n' "$(base64 -w0 < "$f")"; printf '@real=%s\\n' "$(r=$(readlink -f -- "$f") && stat -c '%a %U %G %n' -- "$r")"; elif [ -e "$f" ]; then echo @other; fi`,
+    `if [ -f "$f" ]; then printf '@file=%s\\n' "$(base64 -w0 < "$f")"; printf '@real=%s\\n' "$(r=$(readlink -f -- "$f") && stat -c '%a %U %G %n' -- "$r")"; elif [ -e "$f" ]; then echo @other; elif [ ! -d "$(dirname -- "$f")" ]; then echo @noparent; fi`,
     `if [ -e "$p" ]; then echo @exists; fi`,
   ].join('\n');
 }
@@ -230,6 +238,7 @@ export function parseSysctlProbe(output: string): SysctlStatus {
     writable: lines.includes('@writable'),
     ...(file !== undefined ? { file } : {}),
     fileIsOther: lines.includes('@other'),
+    ...(lines.includes('@noparent') ? { parentMissing: true } : {}),
     ...(real ? { real: { path: real[4] as string, mode: (real[1] as string).padStart(4, '0'), owner: real[2] as string, group: real[3] as string } } : {}),
   };
 }

@@ -61,7 +61,8 @@ export const systemdModule: ModuleDefinition = {
       if (args.daemon_reload !== true) return { kind: 'failed', msg: 'name is required unless daemon_reload: true' };
       return planDaemonReload(ctx);
     }
-    return planUnit(request(args, ctx.check), ctx);
+    const opaque = ctx.check ? ctx.predicted.opaqueTask() : undefined;
+    return planUnit({ ...request(args, ctx.check), ...(opaque ? { opaqueTask: opaque } : {}) }, ctx);
   },
 };
 

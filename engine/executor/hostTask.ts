@@ -41,6 +41,7 @@ export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, 
   if (task.module === 'set_fact' && status === 'ok') assignOwn(host.hostFacts, registered.ansible_facts as Vars);
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
   trackUnknown(task, host, status, registered);
+  if (settings.check && opaqueEffects(task, status, registered)) host.predicted.markOpaque(title);
   count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors && run.play.anyErrorsFatal) run.state.fatal = true;
   if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
@@ -150,6 +151,16 @@ export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): s
     if (mentions(read, name)) return `depends on '${name}', which check mode could not predict (${why})`;
   }
   return undefined;
+}
+
+/**
+ * Check mode: whether the task may change the host in ways check mode does not know: an unknown
+ * outcome, a command it did not run, or a guarded command it predicts would run (only its `creates`
+ * or `removes` path is known). Later predictions that rest on "nothing else changes" then hedge.
+ */
+function opaqueEffects(task: TaskDef, status: TaskStatus, registered: Vars): boolean {
+  if (status === 'unknown' || typeof registered[NOT_RUN_IN_CHECK] === 'string') return true;
+  return (task.module === 'command' || task.module === 'shell') && status === 'changed';
 }
 
 /** Check mode: remembers which variables and handlers an unknown outcome makes unknown. */

@@ -112,5 +112,7 @@ function readOnlyView(p: PredictedState): PredictedState {
     setUnit: () => undefined,
     packageState: (name) => p.packageState(name),
     setPackage: () => undefined,
+    opaqueTask: () => p.opaqueTask(),
+    markOpaque: () => undefined,
   };
 }

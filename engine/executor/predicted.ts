@@ -8,6 +8,7 @@ export function createPredictedState(): PredictedState {
   const units = new Map<string, PredictedUnit>();
   const packages = new Map<string, 'present' | 'absent'>();
   const unitName = (n: string) => (n.includes('.') ? n : `${n}.service`);
+  let opaque: string | undefined;
   return {
     file(p) {
       const full = path.posix.normalize(p);
@@ -35,5 +36,7 @@ export function createPredictedState(): PredictedState {
     setUnit: (n, state) => void units.set(unitName(n), { ...(units.get(unitName(n)) ?? {}), ...state }),
     packageState: (n) => packages.get(n),
     setPackage: (n, state) => void packages.set(n, state),
+    opaqueTask: () => opaque,
+    markOpaque: (task) => void (opaque ??= task),
   };
 }

@@ -5,6 +5,8 @@ import { attributeCommands, attributeDiffs, type WantedAttributes } from './attr
 import { predictFile, readFileState, readRemoteText } from './fileState.ts';
 import { writeRemoteFile } from './writeFile.ts';
 import { shellQuote } from '../../engine/quote.ts';
+import path from 'node:path';
+import { missingParent, mkdirPlan, predictDirectories } from './parentDir.ts';
 import { invalidJsonMessage, parseJson, sameJson } from './jsonContent.ts';
 
 /** sha256 of text or bytes, hex. */
@@ -21,7 +23,7 @@ export async function planFileContent(
   dest: string,
   content: string | Buffer,
   wanted: WantedAttributes,
-  options: { force?: boolean; format?: 'json' } = {},
+  options: { force?: boolean; format?: 'json'; createParents?: boolean } = {},
 ): Promise<Plan> {
   const json = options.format === 'json' ? parseJson(String(content)) : undefined;
   if (json && !json.ok) return { kind: 'failed', msg: invalidJsonMessage(dest, json.problem), data: { dest } };
@@ -30,6 +32,15 @@ export async function planFileContent(
   const data = { dest, checksum: wantSum };
   if (state.type === 'directory' || state.type === 'other') {
     return { kind: 'failed', msg: `${dest} exists and is not a regular file (${state.type})`, data };
+  }
+  // A new file needs its directory (Ansible: "Destination directory … does not exist"), unless the
+  // caller creates it (copy to a dest ending in '/').
+  let parents: string[] = [];
+  if (state.type === 'absent') {
+    const mk = options.createParents ? await mkdirPlan(ctx, path.posix.dirname(dest)) : undefined;
+    const problem = mk ? mk.problem : await missingParent(ctx, dest);
+    if (problem) return { kind: 'failed', msg: problem, data };
+    parents = mk?.created ?? [];
   }
   const exists = state.type === 'file' || state.type === 'link';
   if (exists && options.force === false) return { kind: 'ok', msg: `${dest} exists and force is false`, data };
@@ -55,6 +66,7 @@ export async function planFileContent(
   const had = state.type === 'file' ? state : undefined;
   // Same JSON value: only attributes change, the host's bytes stay.
   const kept = sameValue && had ? { ...(had.checksum ? { checksum: had.checksum } : {}), size: had.size } : undefined;
+  predictDirectories(ctx, parents);
   predictFile(ctx, dest, {
     type: 'file',
     ...(kept ?? { checksum: wantSum, size: byteLength(content) }),
@@ -70,6 +82,10 @@ export async function planFileContent(
     data,
     apply: async () => {
       if (!sameContent) {
+        if (parents.length) {
+          const r = await ctx.run(`mkdir -p -- ${shellQuote(parents[parents.length - 1]!)}`);
+          if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot create ${parents[parents.length - 1]}`, data };
+        }
         await writeRemoteFile(ctx, dest, content, wanted);
       } else {
         const r = await ctx.run(attributeCommands(shellQuote(dest), wanted).join(' && '));

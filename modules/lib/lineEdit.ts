@@ -14,7 +14,9 @@ const CONTENT_MARK = '@@fleetplay-content@@';
 export type TextFile =
   | { type: 'file'; path: string; mode: string; owner: string; group: string; content: string }
   | { type: 'absent'; path: string; parentExists: boolean }
-  | { type: 'directory' | 'other'; path: string };
+  | { type: 'directory' | 'other'; path: string }
+  /** Check mode: an earlier task would write this file with content check mode does not know. */
+  | { type: 'unknown'; path: string; msg: string };
 
 /** One shell command printing the real path, the type and attributes, and then the content of `file`. */
 export function textFileCommand(file: string): string {
@@ -64,12 +66,20 @@ export async function readTextFile(ctx: ModuleContext, file: string): Promise<Te
   // In check mode a text an earlier task would have written (copy, template, lineinfile) wins.
   const predicted = ctx.check ? ctx.predicted.file(file) : undefined;
   if (predicted?.type === 'absent') return { type: 'absent', path: file, parentExists: true };
+  if (predicted?.type === 'directory') return { type: 'directory', path: file };
   if (predicted?.type === 'file' && predicted.content !== undefined) {
     return { type: 'file', path: file, mode: predicted.mode ?? '0644', owner: predicted.owner ?? 'root', group: predicted.group ?? 'root', content: predicted.content };
   }
   const r = await ctx.run(textFileCommand(file), { readOnly: true });
   if (r.exitCode !== 0) throw new Error(`cannot read ${file}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   const state = parseTextFile(r.stdout, file);
+  if (predicted?.type === 'file') {
+    // Predicted without its text: the host's text is it only when the predicted checksum says so
+    // (an earlier chmod keeps the content); otherwise (a download, a command's `creates`) it is unknown.
+    const same = state.type === 'file' && predicted.checksum !== undefined && createHash('sha256').update(state.content).digest('hex') === predicted.checksum;
+    if (!same) return { type: 'unknown', path: file, msg: `an earlier task would write ${file} with content check mode does not know` };
+    return { ...state, mode: predicted.mode ?? state.mode, owner: predicted.owner ?? state.owner, group: predicted.group ?? state.group };
+  }
   // The transport decodes UTF-8; a replacement character means the bytes were not UTF-8 and a write-back would corrupt them.
   if (state.type === 'file' && state.content.includes('\uFFFD')) throw new Error(`${file} is not valid UTF-8 text; refusing to edit it`);
   return state;

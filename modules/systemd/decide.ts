@@ -28,6 +28,8 @@ export interface UnitRequest {
   /** A unit that does not exist is fine when it only has to be stopped, disabled or masked. */
   missingOk: boolean;
   check: boolean;
+  /** Check mode: an earlier task whose effects are not predicted (it may have installed the unit). */
+  opaqueTask?: string;
 }
 
 /** The decision for one unit. */
@@ -157,10 +159,10 @@ function decideMissing(req: UnitRequest): UnitDecision | undefined {
   const touches = req.state !== undefined || req.enabled !== undefined;
   if (!touches) return undefined; // masking (or a bare daemon-reload) works on a unit that does not exist
   if (req.missingOk && !needsUnit) return undefined;
-  if (req.check) {
+  if (req.check && req.opaqueTask) {
     // Nothing predicted installs it (that would have made it exist), but an earlier task whose outcome
-    // check mode cannot predict (a shell command) might.
-    return { kind: 'unknown', msg: `${req.unit} does not exist and no earlier task is predicted to install it, but one check mode cannot predict (a shell command) may, so the outcome is unknown` };
+    // check mode cannot predict (a shell command) might. Without one, the real run fails as below.
+    return { kind: 'unknown', msg: `${req.unit} does not exist and no earlier task is predicted to install it, but '${req.opaqueTask}', whose effects check mode cannot predict, may, so the outcome is unknown` };
   }
   const hint = !needsUnit ? ' (add missing_ok: true to accept a unit that does not exist)' : '';
   return { kind: 'failed', msg: `Could not find the requested service ${req.unit}: host${hint}` };

@@ -138,7 +138,10 @@ describe('decideUnit', () => {
     expect(k({ state: 'started', missingOk: true })).toEqual({ kind: 'failed', msg: 'Could not find the requested service kubelet.service: host' });
     expect(k({ enabled: true, missingOk: true }).kind).toBe('failed');
     // With nothing predicted to install it, an earlier task check mode cannot predict still might.
-    expect(k({ state: 'started', check: true })).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/does not exist and no earlier task is predicted to install it, but one check mode cannot predict/) });
+    expect(k({ state: 'started', check: true, opaqueTask: 'run installer' })).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/does not exist and no earlier task is predicted to install it, but 'run installer', whose effects check mode cannot predict, may/) });
+    // Without such a task the unit cannot appear: check mode predicts the real run's failure (issue #13).
+    expect(k({ state: 'started', check: true })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/Could not find the requested service/) });
+    expect(k({ state: 'stopped', check: true }).kind).toBe('failed');
     expect(k({ state: 'stopped', check: true, missingOk: true }).kind).toBe('ok');
     // Masking works on a unit that does not exist, as systemctl allows.
     expect(k({ masked: true })).toMatchObject({ kind: 'change', steps: ['mask', 'daemon-reload'], diff: [{ before: 'not found', after: 'masked' }] });
@@ -306,7 +309,7 @@ describe('check mode reads and records predicted state', () => {
     expect(h.predicted.file('/etc/systemd/system/containerd.service')).toEqual({ type: 'absent' });
 
     // Before the unit file exists, starting it would fail in the real run too.
-    expect(await plan(h, { state: 'started' })).toMatchObject({ kind: 'unknown' });
+    expect(await plan(h, { state: 'started' })).toMatchObject({ kind: 'failed' });
 
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
     const start = await plan(h, { daemon_reload: true, enabled: true, state: 'started' });

@@ -1,0 +1,36 @@
+// The directory a new file goes into: whether it exists (a write into a missing directory fails, as in
+// Ansible), and which directories `mkdir -p` would create. Read through the predicted state in check
+// mode, so a directory an earlier task creates counts and one it removes does not.
+import path from 'node:path';
+import type { ModuleContext } from '../../engine/types.ts';
+import { readFileState } from './fileState.ts';
+
+/** Why a new file cannot be created at `file` (its directory is missing or not a directory); undefined if it can. */
+export async function missingParent(ctx: ModuleContext, file: string): Promise<string | undefined> {
+  const dir = path.posix.dirname(path.posix.normalize(file));
+  if (dir === '/' || dir === '.') return undefined;
+  const s = await readFileState(ctx, dir, false);
+  // A link may point at a directory; the write itself then decides.
+  if (s.type === 'directory' || s.type === 'link') return undefined;
+  return s.type === 'absent' ? `Destination directory ${dir} does not exist` : `Destination ${dir} is not a directory`;
+}
+
+/**
+ * What `mkdir -p dir` would do: the missing directories it creates (outermost first), or why it fails
+ * (an existing ancestor is not a directory).
+ */
+export async function mkdirPlan(ctx: ModuleContext, dir: string): Promise<{ created: string[]; problem?: string }> {
+  const created: string[] = [];
+  for (let d = path.posix.normalize(dir); d !== '/' && d !== '.'; d = path.posix.dirname(d)) {
+    const s = await readFileState(ctx, d, false);
+    if (s.type === 'directory' || s.type === 'link') break;
+    if (s.type !== 'absent') return { created: [], problem: `cannot create ${dir}: ${d} exists and is not a directory` };
+    created.unshift(d);
+  }
+  return { created };
+}
+
+/** Check mode: records the directories `mkdir -p` would create (mode 0755 under the default umask). */
+export function predictDirectories(ctx: ModuleContext, dirs: string[]): void {
+  if (ctx.check) for (const d of dirs) ctx.predicted.setFile(d, { type: 'directory', mode: '0755', owner: 'root', group: 'root' });
+}
