@@ -7,7 +7,7 @@
 // with the real one. Prints a summary and writes DIR/summary.json with every disagreement.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ const count = Number(values.count);
 const nodes = Math.min(10, Number(values.nodes));
 const outDir = values.out ?? path.join(os.tmpdir(), `checkgen-${seed}`);
 mkdirSync(outDir, { recursive: true });
+rmSync(path.join(outDir, 'outcomes.jsonl'), { force: true });
 
 /** Small files the artifact server already has, with their sha256 (get_url sources). */
 async function smallArtifacts(): Promise<Artifact[]> {
@@ -113,6 +114,8 @@ async function main(): Promise<void> {
         const dir = writeCase(c);
         const o = await runCase({ lab, node, c, dir, engine, ssh: (s) => sshScript(lab, node, s), artifacts });
         outcomes.push(o);
+        // Streamed as they come: a long run shows its disagreements before it ends.
+        appendFileSync(path.join(outDir, 'outcomes.jsonl'), `${JSON.stringify(o)}\n`);
         const bad = o.phases.some((p) => p.status.mismatches.length || p.endState.length || p.checkChanged.length) || o.error;
         process.stdout.write(`${bad ? 'X' : '.'}${outcomes.length % 50 === 0 ? ` ${outcomes.length}\n` : ''}`);
       }

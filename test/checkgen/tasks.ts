@@ -101,9 +101,10 @@ export function moduleCall(rng: Rng, env: TaskEnv, out: CaseFiles, index: number
     case 'apt':
       return { module: 'apt', args: { name: rng.pick(APT_PACKAGES), state: rng.pick(['present', 'absent']) } };
     case 'get_url': {
+      // Only URLs the server has: check mode never requests the download URL (nor does Ansible's), so a
+      // URL that would fail is predicted as a download.
       const a = rng.pick(env.artifacts);
-      const missing = rng.chance(0.1);
-      const url = `${env.artifactBase}/${missing ? 'no/such/file.txt' : a.path}`;
+      const url = `${env.artifactBase}/${a.path}`;
       const dest = rng.pick([`${R}/dl/`, `${R}/dl/got.txt`, `${R}/a.conf`, `${R}/new/got.txt`]);
       const sum = rng.chance(0.3) ? { checksum: `sha256:${rng.chance(0.8) ? a.sha256 : '0'.repeat(64)}` } : {};
       return { module: 'get_url', args: { url, dest, ...sum, ...mode(), ...(rng.chance(0.15) ? { force: true } : {}) } };
