@@ -155,6 +155,8 @@ export interface PredictedState {
   /** The first earlier task whose effects check mode could not predict (a command it did not run, an unknown), if any. */
   opaqueTask(): string | undefined;
   markOpaque(task: string): void;
+  /** The first such task since an earlier task's prediction last set this unit's state (since the start when none did). */
+  opaqueSinceUnit(name: string): string | undefined;
 }
 
 // ---------------------------------------------------------------- modules

@@ -31,7 +31,7 @@
 // as a shell command, may install it).
 import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../engine/types.ts';
 import { applyDaemonReload, applyUnitSteps } from './systemd/apply.ts';
-import { decideUnit, type UnitRequest, type UnitState } from './systemd/decide.ts';
+import { afterOpaqueTask, decideUnit, type UnitRequest, type UnitState } from './systemd/decide.ts';
 import { predictStaleList, predictStatus, recordDaemonReload, recordUnitPlan } from './systemd/predict.ts';
 import { parseFragments, parseProbe, parseStaleUnits, probeCommand, staleUnitsCommand, UNIT_DIRS, unitName } from './systemd/probe.ts';
 
@@ -89,7 +89,9 @@ async function planUnit(req: UnitRequest, ctx: ModuleContext): Promise<Plan> {
     ...(req.state ? { state: req.state === 'stopped' ? 'stopped' : 'started' } : {}),
     ...(req.enabled !== undefined ? { enabled: req.enabled } : {}),
   };
-  const d = decideUnit(req, status);
+  // predictStatus returns the probe itself when no earlier prediction touches the unit.
+  const since = ctx.check && status !== probed ? ctx.predicted.opaqueSinceUnit(req.unit) : undefined;
+  const d = afterOpaqueTask(req, decideUnit(req, status), since);
   if (ctx.check) recordUnitPlan(ctx.predicted, req, status, d);
   if (d.kind !== 'change') return { kind: d.kind, msg: d.msg, data };
   return { kind: 'change', msg: d.msg, diff: d.diff, data, apply: () => applyUnitSteps(ctx, req.unit, d.steps, data) };

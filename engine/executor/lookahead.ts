@@ -113,6 +113,7 @@ function readOnlyView(p: PredictedState): PredictedState {
     packageState: (name) => p.packageState(name),
     setPackage: () => undefined,
     opaqueTask: () => p.opaqueTask(),
+    opaqueSinceUnit: (n) => p.opaqueSinceUnit(n),
     markOpaque: () => undefined,
   };
 }

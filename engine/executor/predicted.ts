@@ -8,7 +8,10 @@ export function createPredictedState(): PredictedState {
   const units = new Map<string, PredictedUnit>();
   const packages = new Map<string, 'present' | 'absent'>();
   const unitName = (n: string) => (n.includes('.') ? n : `${n}.service`);
-  let opaque: string | undefined;
+  // Every task whose effects check mode could not predict, in order; per unit, how many there were when a
+  // prediction last set its state.
+  const opaque: string[] = [];
+  const unitSetAt = new Map<string, number>();
   return {
     file(p) {
       const full = path.posix.normalize(p);
@@ -33,10 +36,14 @@ export function createPredictedState(): PredictedState {
       return false;
     },
     unit: (n) => units.get(unitName(n)),
-    setUnit: (n, state) => void units.set(unitName(n), { ...(units.get(unitName(n)) ?? {}), ...state }),
+    setUnit: (n, state) => {
+      units.set(unitName(n), { ...(units.get(unitName(n)) ?? {}), ...state });
+      unitSetAt.set(unitName(n), opaque.length);
+    },
     packageState: (n) => packages.get(n),
     setPackage: (n, state) => void packages.set(n, state),
-    opaqueTask: () => opaque,
-    markOpaque: (task) => void (opaque ??= task),
+    opaqueTask: () => opaque[0],
+    markOpaque: (task) => void opaque.push(task),
+    opaqueSinceUnit: (n) => opaque[unitSetAt.get(unitName(n)) ?? 0],
   };
 }

@@ -10,7 +10,7 @@ import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
 import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
 import { systemdModule } from '../../../modules/systemd.ts';
 import { applyScript } from '../../../modules/systemd/apply.ts';
-import { decideUnit, isStale, type UnitRequest } from '../../../modules/systemd/decide.ts';
+import { afterOpaqueTask, decideUnit, isStale, type UnitRequest } from '../../../modules/systemd/decide.ts';
 import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../modules/systemd/probe.ts';
 
 /** `systemctl show` output as systemd 252 prints it (its own property order). */
@@ -145,6 +145,32 @@ describe('decideUnit', () => {
     expect(k({ state: 'stopped', check: true, missingOk: true }).kind).toBe('ok');
     // Masking works on a unit that does not exist, as systemctl allows.
     expect(k({ masked: true })).toMatchObject({ kind: 'change', steps: ['mask', 'daemon-reload'], diff: [{ before: 'not found', after: 'masked' }] });
+  });
+
+  it('check mode: a state predicted from earlier tasks, then a task it cannot predict (an install), is unknown', () => {
+    // containerd-apt.yml after containerd.yml (#13): the release containerd is predicted stopped and
+    // disabled, then containerd is installed from a repository added in the same run (unknown), whose
+    // maintainer scripts enable and start it: "Enable and start containerd" was predicted changed, real ok.
+    const p = createPredictedState();
+    p.setUnit('containerd', { active: false, enabled: false });
+    expect(p.opaqueSinceUnit('containerd')).toBeUndefined();
+    p.markOpaque('Install containerd');
+    expect(p.opaqueSinceUnit('containerd.service')).toBe('Install containerd');
+    const change = decideUnit(req({ masked: false, enabled: true, state: 'started', check: true }), status('containerd.service', MASKED_CONTAINERD));
+    expect(change.kind).toBe('change');
+    expect(afterOpaqueTask(req({ check: true }), change, p.opaqueSinceUnit('containerd'))).toMatchObject({
+      kind: 'unknown',
+      msg: expect.stringMatching(/^containerd\.service: its state here is predicted from earlier tasks, but 'Install containerd', whose effects check mode cannot predict, ran after them/),
+    });
+    // A prediction made after the opaque task is trusted again, and so is every failure.
+    p.setUnit('containerd', { active: true });
+    expect(p.opaqueSinceUnit('containerd')).toBeUndefined();
+    expect(afterOpaqueTask(req({ check: true }), change, p.opaqueSinceUnit('containerd'))).toBe(change);
+    const failed = { kind: 'failed' as const, msg: 'x' };
+    expect(afterOpaqueTask(req({ check: true }), failed, 'Install containerd')).toBe(failed);
+    // A unit no prediction set counts every opaque task since the start; outside check mode nothing changes.
+    expect(p.opaqueSinceUnit('docker')).toBe('Install containerd');
+    expect(afterOpaqueTask(req({ check: false }), change, 'Install containerd')).toBe(change);
   });
 
   it('always restarts or reloads; a stopped unit is started instead', () => {
