@@ -32,13 +32,13 @@ export function fleetplayInventory(lab: LabState, dir: string): string {
   return file;
 }
 
-/** Runs playbooks/containerd.yml once (`--check` for the check scenarios) and reads its report. */
-export async function runFleetplay(scenario: ScenarioKey, inventory: string, workDir: string): Promise<ScenarioRun> {
+/** Runs playbooks/containerd.yml once (`--check` for the check scenarios, `-e` for each of `extraVars`) and reads its report. */
+export async function runFleetplay(scenario: ScenarioKey, inventory: string, workDir: string, extraVars: string[] = []): Promise<ScenarioRun> {
   const report = path.join(workDir, `fleetplay-${scenario}.report.json`);
   const rssFile = path.join(workDir, `fleetplay-${scenario}.rss`);
   const log = path.join(workDir, `fleetplay-${scenario}.log`);
   const check = scenario === 'checkFresh' || scenario === 'checkConverged';
-  const engine = [process.execPath, '--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'run', 'playbooks/containerd.yml', '-i', inventory, '--report', report];
+  const engine = [process.execPath, '--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'run', 'playbooks/containerd.yml', '-i', inventory, '--report', report, ...extraVars.flatMap((e) => ['-e', e])];
   const r = await timedRun({
     cmd: '/usr/bin/time',
     args: ['-f', '%M', '-o', rssFile, ...engine, ...(check ? ['--check'] : [])],
