@@ -25,6 +25,11 @@ export function compareVersions(left: unknown, right: unknown, operator: unknown
   return problem(`unsupported version_type ${JSON.stringify(type)}; use 'loose' or 'semver'`);
 }
 
+/** Ansible's loose order of two versions (negative, zero, positive): 1.7 < 1.7.0 < 1.7.24 < 2.0. */
+export function compareLoose(left: string, right: string): number {
+  return compareLists(looseParts(left), looseParts(right));
+}
+
 /** distutils' LooseVersion split: runs of digits become numbers, runs of letters and other characters strings. */
 function looseParts(version: string): Component[] {
   return version

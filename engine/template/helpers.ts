@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { HelperDelegate } from 'handlebars';
 import { stringify as toYamlText } from 'yaml';
 import { materialize } from './scope.ts';
+import { compareVersions } from '../expr/version.ts';
 import { templateText } from './text.ts';
 
 /** Handlebars passes an options hash as the last argument; helpers drop it. */
@@ -12,19 +13,6 @@ function args(list: unknown[]): unknown[] {
 
 // Helpers print values the way mustaches do: lists and mappings as Python's repr.
 const str = templateText;
-
-/** Compares dotted versions ("1.7.24" vs "2.0"): numeric parts numerically; a leading "v" is ignored. */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/, '').split(/[.+~-]/);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const [p, q] = [x[i] ?? '0', y[i] ?? '0'];
-    const [n, m] = [Number(p), Number(q)];
-    const c = Number.isNaN(n) || Number.isNaN(m) ? p.localeCompare(q) : n - m;
-    if (c !== 0) return c < 0 ? -1 : 1;
-  }
-  return 0;
-}
 
 /** Sorts object keys recursively so that key order alone never changes rendered JSON/YAML. */
 export function sortKeys(value: unknown): unknown {
@@ -63,18 +51,10 @@ export const templateHelpers: Record<string, HelperDelegate> = {
     return JSON.stringify(sortKeys(materialize(v ?? null)), null, typeof indent === 'number' ? indent : 4);
   },
   to_yaml: (...a: unknown[]) => toYamlText(materialize(args(a)[0] ?? null)).trimEnd(),
-  /** `{{#if (version v "2.0" ">=")}}`: compares dotted version numbers like Ansible's `version` test. */
+  /** `{{#if (version v "2.0" ">=")}}`: Ansible's `version` test (loose order, or "semver" as a 4th argument). */
   version: (...a: unknown[]) => {
-    const [left, right, op] = args(a);
-    const cmp = compareVersions(str(left), str(right));
-    switch (typeof op === 'string' ? op : '==') {
-      case '<': case 'lt': return cmp < 0;
-      case '<=': case 'le': return cmp <= 0;
-      case '>': case 'gt': return cmp > 0;
-      case '>=': case 'ge': return cmp >= 0;
-      case '!=': case 'ne': return cmp !== 0;
-      default: return cmp === 0;
-    }
+    const [left, right, op, type] = args(a);
+    return compareVersions(str(left), str(right), typeof op === 'string' ? op : '==', type);
   },
   eq: (...a: unknown[]) => {
     const [x, y] = args(a);

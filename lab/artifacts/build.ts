@@ -8,7 +8,8 @@ import { NEWER_SUITE, downloadDebs, type DownloadedDeb } from './apt.ts';
 import { buildAptRepos } from './aptbuild.ts';
 import { BUSYBOX_PACKAGE, ensureSmokeImage, writeSmokeImage } from './imagebuild.ts';
 import { aptRepoPackages } from './aptrepo.ts';
-import { ARTIFACTS_RECIPE, CONTAINERD_UNIT, MANIFEST_FILE, artifactLayout, compareVersions, upstreamVersion } from './layout.ts';
+import { compareLoose } from '../../engine/expr/version.ts';
+import { ARTIFACTS_RECIPE, CONTAINERD_UNIT, MANIFEST_FILE, artifactLayout, upstreamVersion } from './layout.ts';
 import { repackCni, repackContainerd, repackRunc, type Checksums } from './repack.ts';
 import { loggedStep } from './step.ts';
 
@@ -85,7 +86,7 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
     const [cniDeb] = pick(debs, 'containernetworking-plugins', 1);
     const [busyboxDeb] = pick(debs, BUSYBOX_PACKAGE, 1);
     if (!runcDeb || !cniDeb || !busyboxDeb) throw new LabError('runc, containernetworking-plugins or busybox-static was not downloaded');
-    const containerd = containerdDebs.map(versionOf).sort(compareVersions);
+    const containerd = containerdDebs.map(versionOf).sort(compareLoose);
     const runc = versionOf(runcDeb);
     const cni = versionOf(cniDeb);
     // Compression dominates the build; the packages are independent, so they are repacked side by side.

@@ -67,17 +67,6 @@ export function upstreamVersion(debianVersion: string): string | undefined {
   return /^(?:\d+:)?(\d+\.\d+\.\d+)(?:[~+-]|$)/.exec(debianVersion)?.[1];
 }
 
-/** Orders dotted numeric versions ascending (1.6.20 < 1.7.3 < 1.7.24). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** The containerd.service unit containerd ships in its repository for the 1.6/1.7 release tarballs. */
 export const CONTAINERD_UNIT = `# Copyright The containerd Authors.
 #
