@@ -141,6 +141,9 @@ function planLink(
     return { kind: 'failed', msg: `${path} exists as a ${current.type}; set force: true to replace it with a link` };
   }
   const script = [
+    // A file (force) is removed first: `ln -sf` (and mv) refuse a link to the very file it replaces
+    // ("are the same file"), which Ansible makes.
+    ...(current.type === 'file' ? [`rm -f -- ${shellQuote(path)}`] : []),
     `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
     ...(ownerSpec(wanted) ? [`chown -h -- ${shellQuote(ownerSpec(wanted))} ${shellQuote(path)}`] : []),
   ].join(' && ');

@@ -49,7 +49,7 @@ const OBSERVED = ['a.conf', 'sub', 'sub/c.conf', 'new', 'new/deep', 'new/deep/d.
 /** The observed end state, one line per path: absent, or type, mode and sha256 (as test/checkgen compares it). */
 function endState(json: string, tree: string): string[] {
   const list = JSON.parse(json) as Array<{ item: string; stat: Record<string, unknown> }>;
-  return list.map(({ item, stat }) => `${item.replace(tree, 'DIR')}: ${JSON.stringify(describeStat(stat))}`);
+  return list.map(({ item, stat }) => `${item}: ${JSON.stringify(describeStat(stat))}`.replaceAll(tree, 'DIR'));
 }
 
 describe('check mode agrees with the real run (generated-playbook regressions)', () => {
@@ -75,6 +75,13 @@ describe('check mode agrees with the real run (generated-playbook regressions)',
         .join('\n'),
     );
     expect(r.check).toEqual(['dir under a file:failed', 'touch in missing dir:failed', 'link in missing dir:failed', 'state file on a dir:failed']);
+    expect(r.real).toEqual(r.check);
+    expect(r.predicted).toEqual(r.actual);
+  });
+
+  it('file: state=link force over the very file it names makes the link, as Ansible (ln -sf refused: "same file")', async () => {
+    const r = await checkThenReal("printf 'a\\n' > a.conf", '- name: self link\n  file: { path: DIR/a.conf, state: link, src: DIR/a.conf, force: true }');
+    expect(r.check).toEqual(['self link:changed']);
     expect(r.real).toEqual(r.check);
     expect(r.predicted).toEqual(r.actual);
   });
