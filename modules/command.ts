@@ -1,7 +1,7 @@
 // command and shell: run a program on the host; `creates`/`removes` make them idempotent.
 import { operandPath, shellCommand, shellQuote } from '../engine/quote.ts';
 import { NOT_RUN_IN_CHECK, type ModuleContext, type ModuleDefinition, type Plan, type Vars } from '../engine/types.ts';
-import { splitCommandLine } from './lib/argv.ts';
+import { splitCommandLine } from '../engine/shlex.ts';
 
 const common = {
   creates: { type: 'string' },

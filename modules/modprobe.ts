@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { shellQuote } from '../engine/quote.ts';
 import type { DiffEntry, ModuleContext, ModuleDefinition, Plan, PredictedState } from '../engine/types.ts';
-import { splitCommandLine } from './lib/argv.ts';
+import { splitCommandLine } from '../engine/shlex.ts';
 import { requireOneLine } from './lib/argumentRules.ts';
 import { oneLineSchema } from './lib/schemas.ts';
 

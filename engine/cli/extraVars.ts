@@ -1,6 +1,6 @@
 // Parses -e/--extra-vars: "k=v k2='a b'", "@file.yml", or inline JSON/YAML mappings.
 import path from 'node:path';
-import { splitCommandLine } from '../../modules/lib/argv.ts';
+import { splitCommandLine } from '../shlex.ts';
 import { FleetError } from '../errors.ts';
 import type { Vars } from '../types.ts';
 import { loadYamlFile, parseYaml } from '../yaml/load.ts';

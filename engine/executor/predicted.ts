@@ -1,13 +1,13 @@
 // The per-host store of predicted state used by check mode.
 import path from 'node:path';
 import type { PredictedFile, PredictedState, PredictedUnit } from '../types.ts';
+import { unitName } from '../unitName.ts';
 
 /** Creates an empty predicted-state store for one host. */
 export function createPredictedState(): PredictedState {
   const files = new Map<string, PredictedFile>();
   const units = new Map<string, PredictedUnit>();
   const packages = new Map<string, 'present' | 'absent'>();
-  const unitName = (n: string) => (n.includes('.') ? n : `${n}.service`);
   // Every task whose effects check mode could not predict, in order; per unit, how many there were when a
   // prediction last set its state.
   const opaque: string[] = [];

@@ -1,11 +1,7 @@
 // How expression values behave: safe member reads, Python-like truthiness, equality and string conversion.
+import { BLOCKED_KEYS } from '../blockedKeys.ts';
 import { problem } from './error.ts';
 
-// Keys that could reach a prototype or a function. Never readable, whatever the container.
-const BLOCKED_KEYS: ReadonlySet<string> = new Set([
-  '__proto__', 'constructor', 'prototype',
-  '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
-]);
 
 // Bounds recursion through data (YAML aliases can make very deep or shared structures).
 const MAX_DATA_DEPTH = 100;

@@ -3,7 +3,7 @@ import type { InventoryBuilder } from './builder.ts';
 import { inventoryError, siteInText, type ErrorSite } from './error.ts';
 import { expandHostPattern } from './host-pattern.ts';
 import { iniValue } from './python-literal.ts';
-import { shellSplit } from './shlex.ts';
+import { shellSplit } from '../shlex.ts';
 
 // `[name]` or `[name:kind]`, optionally followed by a `#` comment (same syntax Ansible accepts).
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;

@@ -1,6 +1,6 @@
 // Checks literal command lines at validate time, so an unbalanced quote is reported with its place in
 // the playbook instead of failing on the host.
-import { splitCommandLine } from '../../modules/lib/argv.ts';
+import { splitCommandLine } from '../shlex.ts';
 import { isTemplated } from '../template/render.ts';
 
 /** An unbalanced quote: the message, and its offset (0-based) in the command text when known. */

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findModule, moduleNames, shortModuleName } from '../../modules/index.ts';
-import { splitFreeForm } from '../../modules/lib/argv.ts';
+import { splitFreeForm } from './freeForm.ts';
 import { FleetError } from '../errors.ts';
 import { parseExpression } from '../expr/index.ts';
 import { isTemplated } from '../template/render.ts';

@@ -2,6 +2,7 @@
 import { FleetError } from '../errors.ts';
 import { ATTRIBUTE_HELPER, TEXT_HELPER } from './strict-ast.ts';
 import { templateText } from './text.ts';
+import { BLOCKED_KEYS } from '../blockedKeys.ts';
 
 /**
  * Most work one rendering may do, nested loops and lazily rendered variables included: one unit per
@@ -11,7 +12,6 @@ export const MAX_RENDER_WORK = 500_000;
 /** Longest text one rendering may produce (characters). */
 export const MAX_RENDERED_LENGTH = 64 * 1024 * 1024;
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
 // One budget for the outermost rendering; renderings it triggers (lazy variables) draw from the same one.
 let budget: { work: number } | undefined;
@@ -59,7 +59,7 @@ export function installBuiltins(hb: Env): void {
 // `{{lookup map key}}` with a missing key would print nothing; like a missing `{{ map.key }}` it is an error.
 function strictLookup(container: unknown, key: unknown): unknown {
   const name = typeof key === 'number' ? String(key) : typeof key === 'string' ? key : undefined;
-  if (container === null || typeof container !== 'object' || name === undefined || FORBIDDEN.has(name) || !Object.hasOwn(container, name)) {
+  if (container === null || typeof container !== 'object' || name === undefined || BLOCKED_KEYS.has(name) || !Object.hasOwn(container, name)) {
     throw new FleetError('template', `undefined variable '${name ?? String(key)}' (in lookup)`);
   }
   return (container as Record<string, unknown>)[name];
@@ -68,7 +68,7 @@ function strictLookup(container: unknown, key: unknown): unknown {
 // `{{#if item.server}}`: an own key of an existing object, or undefined when the object lacks it.
 function optionalAttribute(container: unknown, key: unknown): unknown {
   if (typeof container === 'string' && key === 'length') return container.length;
-  if (container === null || typeof container !== 'object' || typeof key !== 'string' || FORBIDDEN.has(key)) return undefined;
+  if (container === null || typeof container !== 'object' || typeof key !== 'string' || BLOCKED_KEYS.has(key)) return undefined;
   return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : undefined;
 }
 

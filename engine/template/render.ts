@@ -8,6 +8,7 @@ import { jinjaFilterHint } from './jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from './limits.ts';
 import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
+import { BLOCKED_KEYS } from '../blockedKeys.ts';
 
 const hb = Handlebars.create();
 for (const [name, fn] of Object.entries(templateHelpers)) hb.registerHelper(name, fn);
@@ -23,7 +24,6 @@ const RUNTIME: Handlebars.RuntimeOptions = {
 };
 /** A whole string that is one plain variable reference, e.g. "{{ packages }}": renders to the native value. */
 const BARE_REF = /^\{\{\s*([A-Za-z_][\w-]*(?:\.(?:[A-Za-z_][\w-]*|\d+))*)\s*\}\}$/;
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__lookupGetter__']);
 
 /** True when a string contains template syntax. */
 export function isTemplated(value: string): boolean {
@@ -74,7 +74,7 @@ function lookupPath(vars: Vars, dotted: string, where: SourceLocation): unknown 
   for (const part of dotted.split('.')) {
     seen.push(part);
     const own =
-      !FORBIDDEN.has(part) && cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, part);
+      !BLOCKED_KEYS.has(part) && cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, part);
     if (!own) throw new FleetError('template', `undefined variable '${seen.join('.')}'`, { location: where });
     cur = (cur as Record<string, unknown>)[part];
   }

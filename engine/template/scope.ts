@@ -3,8 +3,8 @@
 import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
 import { isSecretName, processSecrets } from '../secrets.ts';
+import { BLOCKED_KEYS } from '../blockedKeys.ts';
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 const scopes = new WeakSet<object>();
 const MAX_DEPTH = 50;
 
@@ -48,7 +48,7 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
       return memo.get(key);
     };
     const own = (key: string | symbol): key is string =>
-      typeof key === 'string' && !FORBIDDEN.has(key) && Object.prototype.hasOwnProperty.call(target, key);
+      typeof key === 'string' && !BLOCKED_KEYS.has(key) && Object.prototype.hasOwnProperty.call(target, key);
     const proxy = new Proxy(target, {
       get: (_t, key) => {
         if (key === Symbol.toPrimitive) return () => (Array.isArray(target) ? '[list]' : '[vars]');
@@ -60,7 +60,7 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
         }
         if (own(key)) return read(key);
         // Lists keep their methods (map, join, ...) so helpers work; they run against this view.
-        if (Array.isArray(target) && typeof key === 'string' && !FORBIDDEN.has(key)) return Reflect.get(target, key, proxy) as unknown;
+        if (Array.isArray(target) && typeof key === 'string' && !BLOCKED_KEYS.has(key)) return Reflect.get(target, key, proxy) as unknown;
         return undefined;
       },
       has: (_t, key) => own(key),
@@ -68,7 +68,7 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
         if (key === 'length' && Array.isArray(target)) return Reflect.getOwnPropertyDescriptor(target, key);
         return own(key) ? { value: read(key), writable: true, enumerable: true, configurable: true } : undefined;
       },
-      ownKeys: (t) => Reflect.ownKeys(t).filter((k) => typeof k === 'string' && !FORBIDDEN.has(k)),
+      ownKeys: (t) => Reflect.ownKeys(t).filter((k) => typeof k === 'string' && !BLOCKED_KEYS.has(k)),
       set: () => false,
       defineProperty: () => false,
       deleteProperty: () => false,

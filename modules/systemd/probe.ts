@@ -24,7 +24,6 @@ export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lo
 // Units that stop along with this one (their Requires=, BindsTo= or PartOf= name it); read by the probe only.
 const STOPS_WITH = ['RequiredBy', 'BoundBy', 'ConsistsOf'] as const;
 
-const SUFFIXES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer', 'slice', 'scope'];
 
 /** What the probe learned about one unit. */
 export interface UnitStatus {
@@ -53,11 +52,8 @@ export interface UnitStatus {
   fragments: Array<{ unit: string; path: string }>;
 }
 
-/** The full unit name: `.service` is implied when the name has no unit-type suffix, as systemctl does. */
-export function unitName(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && SUFFIXES.includes(name.slice(dot + 1)) ? name : `${name}.service`;
-}
+/** The full unit name (one implementation, shared with check mode's predicted units). */
+export { unitName } from '../../engine/unitName.ts';
 
 /**
  * Shell lines printing the loaded units that need a daemon-reload, one `@stale=<unit>` line each; with

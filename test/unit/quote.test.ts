@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../engine/connection/local.ts';
 import { operandPath, shellCommand, shellQuote } from '../../engine/quote.ts';
-import { splitCommandLine, splitFreeForm } from '../../modules/lib/argv.ts';
+import { splitFreeForm } from '../../engine/playbook/freeForm.ts';
+import { shellSplit, splitCommandLine } from '../../engine/shlex.ts';
 
 const hostile = [
   'name with spaces',
@@ -70,6 +71,16 @@ describe('splitCommandLine', () => {
 
   it('rejects an unterminated quote with its column', () => {
     expect(() => splitCommandLine(`echo 'oops`)).toThrow(/unterminated ' quote at column 6/);
+    expect(() => splitCommandLine(`echo "oops`)).toThrow(/unterminated " quote at column 6/);
+  });
+
+  it("is Python's shlex.split, as Ansible's command module uses, and the inventory's splitter without comments (#14)", () => {
+    // Inside "…" a backslash escapes only " and \ (a shell would also take $ and `); # is not a comment.
+    expect(splitCommandLine(`echo "\\$HOME \\\` \\\\" a#b #c`)).toEqual(['echo', '\\$HOME \\` \\', 'a#b', '#c']);
+    expect(() => splitCommandLine('echo \\')).toThrow(/a trailing \\ with nothing to escape at column 6/);
+    const inventoryLine = shellSplit(`web1 a="x y" # comment`);
+    expect('words' in inventoryLine && inventoryLine.words.map((w) => w.text)).toEqual(['web1', 'a=x y']);
+    expect(splitCommandLine(`web1 a="x y" # comment`)).toEqual(['web1', 'a=x y', '#', 'comment']);
   });
 
   it('round-trips hostile words through shellCommand', () => {

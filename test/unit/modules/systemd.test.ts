@@ -54,6 +54,15 @@ describe('unit names and the probe', () => {
     expect(unitName('-.mount')).toBe('-.mount');
   });
 
+  it("names units in check mode's predicted state as the module does: my.app is my.app.service (#14)", () => {
+    const p = createPredictedState();
+    p.setUnit('my.app', { active: true });
+    expect(p.unit('my.app.service')).toEqual({ active: true });
+    p.setUnit('docker.socket', { active: false });
+    expect(p.unit('docker.socket.service')).toBeUndefined();
+    expect(p.unit('docker.socket')).toEqual({ active: false });
+  });
+
   it('parses show properties, is-enabled, mask links and enablement links', () => {
     const s = parseProbe('containerd.service', MASKED_CONTAINERD);
     expect(s).toMatchObject({ loadState: 'masked', activeState: 'inactive', unitFileState: 'masked', needDaemonReload: false, mainPid: 0 });

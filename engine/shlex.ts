@@ -1,4 +1,6 @@
-// Splits an INI host line into words like Python's shlex.split(line, comments=True, posix=True), which Ansible uses.
+// Splits a line into words like Python's shlex.split(line, posix=True), which Ansible uses for INI host
+// lines (comments=True) and for the command module's free-form command (comments=False). One
+// implementation for both, so the two cannot drift apart.
 
 /** One word of a host line and the 0-based offset in the line where it starts. */
 export interface ShellWord {
@@ -12,8 +14,8 @@ export interface ShellSplitError {
   offset: number;
 }
 
-/** Splits `line` into words: quotes group and are removed, `\` escapes, `#` starts a comment. */
-export function shellSplit(line: string): { words: ShellWord[] } | { error: ShellSplitError } {
+/** Splits `line` into words: quotes group and are removed, `\` escapes, and with `comments` `#` starts a comment. */
+export function shellSplit(line: string, options: { comments: boolean } = { comments: true }): { words: ShellWord[] } | { error: ShellSplitError } {
   const words: ShellWord[] = [];
   let current: ShellWord | undefined;
   let i = 0;
@@ -27,7 +29,7 @@ export function shellSplit(line: string): { words: ShellWord[] } | { error: Shel
       if (current) words.push(current);
       current = undefined;
       i++;
-    } else if (c === '#') {
+    } else if (c === '#' && options.comments) {
       break;
     } else if (c === '\\') {
       if (i + 1 >= line.length) return { error: { message: 'No escaped character', offset: i } };
@@ -64,4 +66,16 @@ function readQuoted(line: string, open: number, word: ShellWord): number | undef
     i++;
   }
   return undefined;
+}
+
+/**
+ * Splits a command line as Ansible's command module does (shlex.split, no comments). Throws an Error whose
+ * message names the problem and its 1-based column ("unterminated ' quote at column 6").
+ */
+export function splitCommandLine(line: string): string[] {
+  const split = shellSplit(line, { comments: false });
+  if ('words' in split) return split.words.map((w) => w.text);
+  const { message, offset } = split.error;
+  const what = message === 'No closing quotation' ? `unterminated ${line.charAt(offset)} quote` : 'a trailing \\ with nothing to escape';
+  throw new Error(`${what} at column ${offset + 1}`);
 }
