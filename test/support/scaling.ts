@@ -68,12 +68,19 @@ export function measureScaling(run: (n: number) => void, n: number, options: Sca
     else loops *= 2;
   }
   let best: Scaling | undefined;
+  let regrown = 0;
   for (let attempt = 0; attempt < o.attempts; attempt++) {
     let smallMs = Infinity;
     let largeMs = Infinity;
     for (let i = 0; i < o.repeats; i++) {
       smallMs = Math.min(smallMs, timed(size, loops));
       largeMs = Math.min(largeMs, timed(size * o.factor, loops));
+    }
+    // Growth can stop early when load or first-call costs slowed its runs: then measure with more calls.
+    if (smallMs < o.minMs / 2 && regrown++ < 6) {
+      loops *= 2;
+      attempt--;
+      continue;
     }
     const measured: Scaling = { label, n: size, factor: o.factor, loops, smallMs, largeMs, ratio: largeMs / smallMs, maxRatio };
     if (best === undefined || measured.ratio < best.ratio) best = measured;
