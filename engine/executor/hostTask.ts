@@ -4,7 +4,8 @@ import { NOT_RUN_IN_CHECK, type LoopSpec, type TaskDef, type TaskNode, type Task
 import { taskVars, type HostRun } from './hostRun.ts';
 import { upcomingReads } from './lookahead.ts';
 import type { PlayRun, Scope } from './playRun.ts';
-import { conditionsHold, mentions, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
+import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
+import { settingsFor, unknownDependency } from './taskSettings.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
@@ -143,16 +144,6 @@ async function runWithRetries(task: TaskDef, settings: TaskSettings, attempt: ()
   }
 }
 
-/** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
-export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
-  if (host.unknownVars.size === 0) return undefined;
-  const read = [task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)];
-  for (const [name, why] of host.unknownVars) {
-    if (mentions(read, name)) return `depends on '${name}', which check mode could not predict (${why})`;
-  }
-  return undefined;
-}
-
 /**
  * Check mode: whether the task may change the host in ways check mode does not know: an unknown
  * outcome, a command it did not run, or a guarded command it predicts would run (only its `creates`
@@ -175,25 +166,6 @@ function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, register
   } else {
     for (const n of names) host.unknownVars.delete(n);
   }
-}
-
-export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
-  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
-  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
-  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
-  return {
-    check: task.checkMode ?? scope.checkMode ?? run.check,
-    noLog: task.noLog ?? scope.noLog ?? false,
-    ignoreErrors: task.ignoreErrors ?? scope.ignoreErrors ?? false,
-    ...(become ? { become: { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) } } : {}),
-    when: [...scope.when, ...task.when],
-    playbookDir: run.play.baseDir,
-    varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
-  };
-}
-
-function truthy(v: unknown): boolean {
-  return v === true || v === 'true' || v === 'True' || v === 'yes' || v === 1 || v === '1';
 }
 
 /** The task's display name: its `name` (templated when possible) or the module name. */

@@ -11,7 +11,7 @@ import { findModule } from '../../modules/index.ts';
 import { renderValue } from '../template/render.ts';
 import type { ExecOptions, ModuleDefinition, PredictedState, TaskDef, TaskNode, Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
-import { settingsFor, unknownDependency } from './hostTask.ts';
+import { settingsFor, unknownDependency } from './taskSettings.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import type { UpcomingRead } from './readAhead.ts';
 import { conditionsHold, finalExecOptions, moduleContext } from './runTask.ts';

@@ -1,0 +1,38 @@
+// A task's settings on one host (check mode, become, no_log, ignore_errors, conditions), and check mode's
+// test for a task that reads a variable it could not predict. Used by the run (hostTask.ts) and by the
+// look ahead (lookahead.ts), which must decide the same way.
+import type { TaskDef, Vars } from '../types.ts';
+import { taskVars, type HostRun } from './hostRun.ts';
+import type { PlayRun, Scope } from './playRun.ts';
+import { mentions, type TaskSettings } from './runTask.ts';
+
+/** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
+export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
+  if (host.unknownVars.size === 0) return undefined;
+  const read = [task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)];
+  for (const [name, why] of host.unknownVars) {
+    if (mentions(read, name)) return `depends on '${name}', which check mode could not predict (${why})`;
+  }
+  return undefined;
+}
+
+/** The settings `task` runs with on `host`: task keywords over its blocks' over the play's. */
+export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
+  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
+  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
+  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
+  return {
+    check: task.checkMode ?? scope.checkMode ?? run.check,
+    noLog: task.noLog ?? scope.noLog ?? false,
+    ignoreErrors: task.ignoreErrors ?? scope.ignoreErrors ?? false,
+    ...(become ? { become: { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) } } : {}),
+    when: [...scope.when, ...task.when],
+    playbookDir: run.play.baseDir,
+    varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
+  };
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 'true' || v === 'True' || v === 'yes' || v === 1 || v === '1';
+}
+
