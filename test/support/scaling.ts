@@ -42,8 +42,9 @@ export interface Scaling {
 // in the best of `repeats` runs, in each of `attempts` measurements; quadratic work passes only if the small
 // runs are slowed that much. (k = 4 left only 1.1 to 2 times.) Interleaving the runs and keeping the minimum
 // of each size makes a burst of load inflate a time only when it covers every repeat. Runs of 20 ms or more
-// span several scheduler slices, so the slices a busy machine hands out even out, and timer resolution and
-// the fixed cost of a call (a file written per run) weigh little.
+// span several scheduler slices, so the slices a busy machine hands out even out, and timer resolution weighs
+// little. A fixed cost per call (reading a file, loading a schema) pulls the ratio towards 1: it weakens the
+// check, never makes it flaky, so sizes should be ones where the growing part of the work dominates.
 const DEFAULTS = { factor: 8, repeats: 3, attempts: 3, minMs: 20, maxN: Number.MAX_SAFE_INTEGER, hangMs: 30_000 };
 
 /** Times run(n) and run(factor·n) (n grown until measurable) and returns the best of `attempts` ratios. */
