@@ -16,6 +16,11 @@ export interface StatusComparison {
   unknowns: string[];
   /** Keys whose known check status differs from the real one (or is missing on one side). */
   mismatches: string[];
+  /**
+   * Keys check ran after an `unknown` on the same host and the real run never reached (it stopped at
+   * that task): consequences of the unknown, not compared.
+   */
+  afterUnknown: string[];
 }
 
 type Row = ReportLike['results'][number];
@@ -34,12 +39,18 @@ function byKey(report: ReportLike): Map<string, Row> {
 /** Compares every (host, task, item) status of `check` with `real`; unknowns are listed, not compared. */
 export function compareStatuses(check: ReportLike, real: ReportLike): StatusComparison {
   const [c, r] = [byKey(check), byKey(real)];
-  const out: StatusComparison = { compared: 0, agreed: 0, unknowns: [], mismatches: [] };
+  const out: StatusComparison = { compared: 0, agreed: 0, unknowns: [], mismatches: [], afterUnknown: [] };
+  const unknownSeen = new Set<string>();
   for (const key of new Set([...c.keys(), ...r.keys()])) {
     const a = c.get(key);
     const b = r.get(key);
     if (a?.status === 'unknown') {
       out.unknowns.push(`${key}: real=${b?.status ?? '(absent)'} — ${a.msg}`);
+      unknownSeen.add(a.host);
+      continue;
+    }
+    if (a && !b && unknownSeen.has(a.host)) {
+      out.afterUnknown.push(key);
       continue;
     }
     out.compared++;

@@ -137,6 +137,7 @@ function summarize(outcomes: CaseOutcome[], ms: number): { lines: string[]; disa
   let endAgreed = 0;
   let checkChanged = 0;
   let contentNotPredicted = 0;
+  let afterUnknown = 0;
   const lines: string[] = [];
   for (const o of outcomes) {
     if (o.error) lines.push(`${o.name}: ERROR ${o.error}`);
@@ -144,6 +145,7 @@ function summarize(outcomes: CaseOutcome[], ms: number): { lines: string[]; disa
       compared += p.status.compared;
       agreed += p.status.agreed;
       unknown += p.status.unknowns.length;
+      afterUnknown += p.status.afterUnknown?.length ?? 0;
       if (p.endCompared) endCompared++;
       if (p.endCompared && p.endState.length === 0) endAgreed++;
       if (p.checkChanged.length) checkChanged++;
@@ -157,7 +159,7 @@ function summarize(outcomes: CaseOutcome[], ms: number): { lines: string[]; disa
   const disagreements = compared - agreed + (endCompared - endAgreed) + checkChanged + outcomes.filter((o) => o.error).length;
   lines.push(
     `cases ${outcomes.length} (${outcomes.length * 2} check/apply pairs) in ${(ms / 1000).toFixed(0)} s`,
-    `statuses agreeing ${agreed}/${compared} (${((100 * agreed) / Math.max(1, compared)).toFixed(2)}%), unknown ${unknown}`,
+    `statuses agreeing ${agreed}/${compared} (${((100 * agreed) / Math.max(1, compared)).toFixed(2)}%), unknown ${unknown} (${afterUnknown} later statuses the real run never reached, not compared)`,
     `end state agreeing ${endAgreed}/${endCompared} pairs (${contentNotPredicted} files predicted without content, compared by type and mode); check changed a node in ${checkChanged} pairs`,
   );
   return { lines, disagreements };

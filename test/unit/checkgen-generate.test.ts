@@ -8,6 +8,7 @@ import { loadPlaybook } from '../../engine/playbook/load.ts';
 import { compareStatuses, stateDiff } from '../checkgen/compare.ts';
 import { compareEndStates } from '../checkgen/endState.ts';
 import { generateCase } from '../checkgen/generate.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 const options = { artifactBase: 'http://127.0.0.1:8765', artifacts: [{ path: 'containerd/containerd.service', sha256: 'ab'.repeat(32) }], apt: true };
 
@@ -30,7 +31,7 @@ describe('generateCase', () => {
       // The loader checks that controller files exist; run.ts builds the real archives with tar.
       for (const rel of Object.keys(c.files.archives)) writeFileSync(path.join(caseDir, rel), '');
       writeFileSync(path.join(caseDir, 'playbook.yml'), c.playbook);
-      expect(() => loadPlaybook(path.join(caseDir, 'playbook.yml'))).not.toThrow();
+      expect(() => loadPlaybook(path.join(caseDir, 'playbook.yml'), moduleRegistry)).not.toThrow();
       expect(c.setup).toContain(`rm -rf /srv/cg`);
       for (const m of c.modules) seen.add(m);
     }
@@ -42,10 +43,11 @@ describe('comparison', () => {
   const row = (task: string, status: string, item?: unknown) => ({ host: 'n1', task, status, msg: `${task} ${status}`, ...(item !== undefined ? { item } : {}) });
 
   it('compares statuses per (host, task, item), counting unknowns apart', () => {
-    const check = { check: true, results: [row('a', 'changed'), row('b', 'unknown'), row('c', 'ok', 'x'), row('c', 'ok', 'y')] };
+    const check = { check: true, results: [row('a', 'changed'), row('b', 'unknown'), row('c', 'ok', 'x'), row('c', 'ok', 'y'), row('d', 'ok')] };
     const real = { check: false, results: [row('a', 'failed'), row('b', 'ok'), row('c', 'ok', 'x'), row('c', 'changed', 'y')] };
     const r = compareStatuses(check, real);
-    expect(r).toMatchObject({ compared: 3, agreed: 1, unknowns: [expect.stringMatching(/^n1 \| b \| : real=ok/)] });
+    // d: the real run stopped before it (b, unknown in check, may have failed there): not compared.
+    expect(r).toMatchObject({ compared: 3, agreed: 1, unknowns: [expect.stringMatching(/^n1 \| b \| : real=ok/)], afterUnknown: ['n1 | d | '] });
     expect(r.mismatches.map((m) => m.split('\n')[0])).toEqual(['n1 | a | : check=changed real=failed', 'n1 | c | "y": check=ok real=changed']);
   });
 
