@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExpressionError, evaluate, evaluateCondition, parseExpression } from '../../engine/expr/index.ts';
 import type { Vars } from '../../engine/types.ts';
+import { expectLinear } from '../support/scaling.ts';
 
 // Fixed for `npm test`; FUZZ_SEED explores other inputs by hand.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
@@ -136,6 +137,29 @@ const SUBJECTS = ['', 'aaaa', 'ab\nab\n', `${'a'.repeat(30_000)}b`, 'x'.repeat(6
 const REPLACEMENTS = ['', '-', '\\1', '\\g<0>', '\\g<n>', '\\g<0>'.repeat(2000), '$1 \\n \\\\', '\\q', '\\g<', '\\99'];
 
 describe('fuzz: expressions', () => {
+  it('the sized families of `nasty` parse and evaluate in linear time', { timeout: 300_000 }, () => {
+    const v = vars();
+    const run = (source: string): void => {
+      try {
+        evaluate(parseExpression(source), v);
+      } catch (err) {
+        if (!(err instanceof ExpressionError)) throw err;
+      }
+    };
+    // Each at an eighth of its largest size in `nasty` and at that size, kept under the 64 KiB input limit
+    // (past it, the large size is refused at once and the check proves nothing).
+    const families: [label: string, size: number, source: (n: number) => string][] = [
+      ...([['(', 20_000], ['[', 20_000], ['{', 20_000], ['not ', 12_000], ['-', 20_000], ['{a: ', 8000]] as const).map(([open, size]): [string, number, (n: number) => string] => {
+        const closing = [...open].reverse().map((c) => ({ '(': ')', '[': ']', '{': '}' })[c] ?? '').join('');
+        return [`nested ${open}`, size, (n) => open.repeat(n) + `1${closing.repeat(n)}`];
+      }),
+      ...[' or ', ' + ', ' ~ '].map((op): [string, number, (n: number) => string] => [`chain${op}`, 8000, (n) => `s${`${op}s`.repeat(n)}`]),
+      ...[' | lower', '.a', '[0]'].map((op): [string, number, (n: number) => string] => [`chain ${op}`, 8000, (n) => `s${op.repeat(n)}`]),
+      ['long string', 60_000, (n) => `'${'x'.repeat(n)}'`],
+    ];
+    for (const [label, size, source] of families) expectLinear((n) => run(source(n)), size / 8, { maxN: size / 8, label });
+  });
+
   it('parse + evaluate: a value or an ExpressionError, fast, prototypes untouched', () => {
     const v = vars();
     fc.assert(

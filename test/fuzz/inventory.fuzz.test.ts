@@ -8,6 +8,7 @@ import { afterAll, describe, it } from 'vitest';
 import { FleetError } from '../../engine/errors.ts';
 import { loadInventory, selectHosts } from '../../engine/inventory/index.ts';
 import { resetVault } from '../../engine/vault/index.ts';
+import { expectLinear } from '../support/scaling.ts';
 
 // A fixed seed keeps `npm test` deterministic; FLEETPLAY_FUZZ_SEED explores other inputs by hand.
 const SEED = Number(process.env['FLEETPLAY_FUZZ_SEED'] ?? 20261206);
@@ -90,6 +91,45 @@ function expectCleanLoad(files: Record<string, string | Buffer>, entry: string):
 const small = (s: string) => Buffer.byteLength(s) < 64 * 1024;
 
 describe('fuzz: inventories', () => {
+  it('the sized families of `nastyIni` and `nastyYaml` load in linear time', { timeout: 300_000 }, () => {
+    resetVault();
+    // Each at an eighth of its largest size and at that size, each inventory written once. YAML children nested
+    // n deep are left out: their indentation makes the text itself grow as n².
+    const families: [label: string, size: number, entry: string, text: (n: number) => string][] = [
+      ['INI [ in a value', 20_000, 'hosts', (n) => `h1 x=${'['.repeat(n)}${']'.repeat(n)}`],
+      ['INI [ lines', 20_000, 'hosts', (n) => `[web]\nh1\n${'['.repeat(n)}\n${']'.repeat(n)}`],
+      ['INI children chain', 5000, 'hosts', (n) => Array.from({ length: n }, (_, i) => `[g${i}:children]\ng${i + 1}`).join('\n')],
+      ['INI hosts with ports', 4000, 'hosts', (n) => '[web]\n' + Array.from({ length: n }, (_, i) => `h${i} ansible_port=${(i % 70000) + 1}`).join('\n')],
+      ...['a', '[', '"', '\\'].map((c): [string, number, string, (n: number) => string] => [`INI long ${c}`, 60_000, 'hosts', (n) => `h1 v=${c.repeat(n)}`]),
+      ['INI vars of unknown hosts', 3000, 'hosts', (n) => `[web]\nh1\n[web:vars]\n${Array.from({ length: n }, (_, i) => `ghost${i} ansible_host=10.0.0.${i % 255}`).join('\n')}`],
+      ['YAML hosts', 3000, 'inv.yml', (n) => `all:\n  hosts:\n${Array.from({ length: n }, (_, i) => `    h${i}: {ansible_port: ${i + 1}}`).join('\n')}`],
+      ['YAML vars after a bad alias', 3000, 'inv.yml', (n) => `all:\n  vars: {a: *nope}\n${'  x: 1\n'.repeat(n)}`],
+    ];
+    for (const [label, size, entry, text] of families) {
+      const files = new Map<number, string>();
+      const fileFor = (n: number): string => {
+        const known = files.get(n);
+        if (known) return known;
+        const dir = path.join(root, `${label.replace(/\W/g, '_')}-${n}`);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, entry), text(n));
+        return files.set(n, path.join(dir, entry)).get(n)!;
+      };
+      expectLinear(
+        (n) => {
+          try {
+            const inv = loadInventory(fileFor(n));
+            for (const host of selectHosts(inv, 'all').slice(0, 50)) inv.hostVars(host);
+          } catch (err) {
+            if (!(err instanceof FleetError)) throw err;
+          }
+        },
+        size / 8,
+        { maxN: size / 8, label },
+      );
+    }
+  });
+
   it('INI inventories', () => {
     resetVault();
     check(

@@ -9,6 +9,8 @@ import { FleetError } from '../../engine/errors.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
 import { resetVault } from '../../engine/vault/index.ts';
 import { loadYamlFile, parseYaml } from '../../engine/yaml/load.ts';
+import { moduleRegistry } from '../../modules/index.ts';
+import { expectLinear } from '../support/scaling.ts';
 
 // A fixed seed keeps `npm test` deterministic; FLEETPLAY_FUZZ_SEED explores other inputs by hand.
 const SEED = Number(process.env['FLEETPLAY_FUZZ_SEED'] ?? 20261206);
@@ -88,6 +90,28 @@ function expectCleanOutcome(load: () => unknown, input: string | Buffer): void {
 }
 
 describe('fuzz: YAML loader', () => {
+  it('the sized families of `nasty` parse in linear time', { timeout: 300_000 }, () => {
+    const run = (text: string): void => {
+      try {
+        parseYaml(text, 'fuzz.yml', 'playbook');
+      } catch (err) {
+        if (!(err instanceof FleetError)) throw err;
+      }
+    };
+    // Each at an eighth of its largest size in `nasty` and at that size.
+    const families: [label: string, size: number, text: (n: number) => string][] = [
+      ...['[', '{a: ', '- ', '? '].map((open): [string, number, (n: number) => string] => {
+        const close = open.includes('[') ? ']'.repeat(open.length) : open.includes('{') ? '}' : '';
+        return [`nested ${open}`, 6000, (n) => open.repeat(n) + '1' + close.repeat(n)];
+      }),
+      ['indented list', 3000, (n) => Array.from({ length: n }, (_, i) => `${' '.repeat(Math.min(i, 200))}- x`).join('\n')],
+      ['keys with duplicates', 6000, (n) => Array.from({ length: n + 3 }, (_, i) => `k${i % n}: ${i}`).join('\n')],
+      ['aliases', 3000, (n) => 'x: &x 1\nl:\n' + '  - *x\n'.repeat(n)],
+      ...['a', '"', "'", '\\', '['].map((c): [string, number, (n: number) => string] => [`long ${c}`, 60_000, (n) => `k: ${c.repeat(n)}`]),
+    ];
+    for (const [label, size, text] of families) expectLinear((n) => run(text(n)), size / 8, { maxN: size / 8, label });
+  });
+
   it('parseYaml: a value or a located FleetError, fast', () => {
     resetVault();
     check(
@@ -118,7 +142,7 @@ describe('fuzz: YAML loader', () => {
       fc.property(fc.oneof(anyText, spliced), (text) => {
         fc.pre(Buffer.byteLength(text) < 64 * 1024);
         writeFileSync(file, text);
-        expectCleanOutcome(() => loadPlaybook(file), text);
+        expectCleanOutcome(() => loadPlaybook(file, moduleRegistry), text);
       }),
       300,
     );
