@@ -219,6 +219,14 @@ export interface ModuleDefinition {
   plan(args: Vars, ctx: ModuleContext): Promise<Plan>;
 }
 
+/** The modules a run may use (engine/moduleRegistry.ts builds one; the CLI passes it in). */
+export interface ModuleRegistry {
+  /** The module a task key names (`copy`, `ansible.builtin.copy`, an alias), or undefined. */
+  find(key: string): ModuleDefinition | undefined;
+  /** Every name and alias, for suggestions in error messages. */
+  names(): string[];
+}
+
 // ---------------------------------------------------------------- playbooks
 
 /** A `when`/`changed_when`/`failed_when` condition with where it was written. */
@@ -331,6 +339,8 @@ export interface PlayDef {
 export interface Playbook {
   file: string;
   plays: PlayDef[];
+  /** The modules its tasks were validated against; the run uses the same ones. */
+  modules: ModuleRegistry;
 }
 
 // ---------------------------------------------------------------- run

@@ -1,5 +1,6 @@
 // The module registry: every module fleetplay knows, by name and alias.
-import type { ModuleDefinition } from '../engine/types.ts';
+import { createModuleRegistry, shortModuleName } from '../engine/moduleRegistry.ts';
+import type { ModuleDefinition, ModuleRegistry } from '../engine/types.ts';
 import { getUrlModule } from './get_url.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { modprobeModule } from './modprobe.ts';
@@ -46,23 +47,17 @@ const all: ModuleDefinition[] = [
   waitForModule,
 ];
 
-const byName = new Map<string, ModuleDefinition>();
-for (const m of all) for (const n of [m.name, ...(m.aliases ?? [])]) byName.set(n, m);
+/** Every module fleetplay has: what the CLI (the composition root) hands to the loader and the run. */
+export const moduleRegistry: ModuleRegistry = createModuleRegistry(all);
 
-const PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.'];
-
-/** Strips the collection prefixes fleetplay accepts (`ansible.builtin.copy` → `copy`). */
-export function shortModuleName(key: string): string {
-  for (const p of PREFIXES) if (key.startsWith(p)) return key.slice(p.length);
-  return key;
-}
+export { shortModuleName };
 
 /** Finds a module by the key used in a task, or undefined. */
 export function findModule(key: string): ModuleDefinition | undefined {
-  return byName.get(shortModuleName(key));
+  return moduleRegistry.find(key);
 }
 
 /** Names of every module, for suggestions in error messages. */
 export function moduleNames(): string[] {
-  return [...byName.keys()];
+  return moduleRegistry.names();
 }

@@ -16,6 +16,7 @@ import { promptSecret } from './prompt.ts';
 import { setUpVault, vaultHelp, vaultOptions } from './vaultPassword.ts';
 import { processSecrets } from '../secrets.ts';
 import { existsSync, statSync } from 'node:fs';
+import { moduleRegistry } from '../../modules/index.ts';
 
 /** Options of `run`. */
 export const runOptions: OptionSpec = {
@@ -93,7 +94,7 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   await setUpVault(p);
   const extraVars = parseExtraVars(list(p, 'extra-vars'));
   const inventory = loadInventory(inventoryFile);
-  const playbook = loadPlaybook(playbookFile);
+  const playbook = loadPlaybook(playbookFile, moduleRegistry);
   const limitPattern = str(p, 'limit');
   const limit = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
   if (limit && limit.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);

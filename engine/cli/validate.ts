@@ -5,6 +5,7 @@ import { loadPlaybook } from '../playbook/load.ts';
 import { FleetError } from '../errors.ts';
 import { parseCommand, str, type OptionSpec } from './args.ts';
 import { setUpVault, vaultHelp, vaultOptions } from './vaultPassword.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 const options: OptionSpec = { inventory: { type: 'string', short: 'i' }, ...vaultOptions };
 
@@ -29,7 +30,7 @@ export async function validateCommand(argv: string[], out: (s: string) => void):
   const [file] = p.positionals;
   if (!file) throw new FleetError('arguments', 'usage: engine validate PLAYBOOK [-i INVENTORY]');
   await setUpVault(p);
-  const playbook = loadPlaybook(file);
+  const playbook = loadPlaybook(file, moduleRegistry);
   const inventoryFile = str(p, 'inventory');
   const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
   // The run reads group_vars/ and host_vars/ beside the playbook; a broken one must not pass validate.

@@ -7,7 +7,6 @@
 // The look ahead stops where a later task's command could depend on an earlier one in ways rendering
 // cannot see yet: after a task that registers a result or sets facts, at blocks, includes, meta tasks,
 // run_once and until loops, and at a task whose first command changes the host.
-import { findModule } from '../../modules/index.ts';
 import { renderValue } from '../template/render.ts';
 import type { ExecOptions, ModuleDefinition, PredictedState, TaskDef, TaskNode, Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
@@ -24,7 +23,7 @@ export async function upcomingReads(tasks: readonly TaskNode[], host: HostRun, s
     if (reads.length >= limit) break;
     if (node.kind !== 'task' || node.module === 'meta' || node.runOnce || node.until) break;
     if (!tagsAllow([...scope.tags, ...node.tags], run.tags)) continue;
-    const mod = findModule(node.moduleKey) as ModuleDefinition | undefined;
+    const mod = run.modules.find(node.moduleKey);
     if (!mod || mod.runsOn === 'controller') break;
     let stop: boolean;
     try {

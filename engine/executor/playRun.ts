@@ -1,6 +1,6 @@
 // The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
 import type { LimitFunction } from 'p-limit';
-import type { Condition, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type { Condition, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
 import type { Secrets } from '../secrets.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
 import type { TagFilter } from './tags.ts';
@@ -22,6 +22,8 @@ export interface PlayRun {
   becomePassword?: string;
   /** Title used in results for this play. */
   playName: string;
+  /** The modules the playbook was validated against. */
+  modules: ModuleRegistry;
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
   /** Shared across batches: set when any_errors_fatal tripped; hosts an interrupt cut short. */

@@ -81,6 +81,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         secrets,
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
         playName: play.name,
+        modules: playbook.modules,
         state: { fatal: false, incomplete },
       };
       try {

@@ -2,7 +2,6 @@
 // changed_when / failed_when / register / notify.
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { findModule } from '../../modules/index.ts';
 import { FleetError, UnreachableError } from '../errors.ts';
 import { evaluateCondition } from '../expr/index.ts';
 import { HostKeyError } from '../connection/ssh.ts';
@@ -15,6 +14,7 @@ import {
   type ExecOptions,
   type ModuleContext,
   type ModuleDefinition,
+  type ModuleRegistry,
   type Plan,
   type ResultData,
   type SourceLocation,
@@ -32,6 +32,8 @@ export interface TaskSettings {
   become?: { enabled: boolean; user: string; password?: string };
   when: Condition[];
   playbookDir: string;
+  /** The modules of the run (the task's own is found here). */
+  modules: ModuleRegistry;
   /** The task's variables plus extra ones on top (the registered result, for changed_when/failed_when). */
   varsWith(extra: Vars): Vars;
 }
@@ -81,7 +83,7 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
       const msg = byMode ? 'condition false (it depends on ansible_check_mode)' : 'condition false';
       return done({ status: 'skipped', msg, registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
     }
-    const mod = findModule(task.moduleKey) as ModuleDefinition;
+    const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
     const args = renderValue(task.args, vars, task.location) as Vars;
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0]) throw new FleetError('arguments', `${issues[0].message} (after templating)`, { location: task.locate([task.moduleKey, ...issues[0].path]) });

@@ -28,6 +28,7 @@ export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: Pla
     ...(become ? { become: { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) } } : {}),
     when: [...scope.when, ...task.when],
     playbookDir: run.play.baseDir,
+    modules: run.modules,
     varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
   };
 }

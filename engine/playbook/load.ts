@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
 import { isTemplated } from '../template/render.ts';
-import type { PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { ModuleRegistry, PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { normalizeKeywords } from './keywords.ts';
 import { Problems } from './problems.ts';
@@ -12,12 +12,12 @@ import { checkSchema } from './schemaCheck.ts';
 import { parseTaskList, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
-/** Loads and validates `file`. Throws one FleetError listing every problem, each with file:line:column. */
-export function loadPlaybook(file: string): Playbook {
+/** Loads and validates `file` against `modules`. Throws one FleetError listing every problem, each with file:line:column. */
+export function loadPlaybook(file: string, modules: ModuleRegistry): Playbook {
   const full = path.resolve(file);
   const yaml = loadYamlFile(full, 'playbook');
   const problems = new Problems();
-  const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full) };
+  const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full), modules };
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;
     // A single play written without its leading `- ` is the usual cause of a mapping here.
@@ -27,7 +27,7 @@ export function loadPlaybook(file: string): Playbook {
   }
   const plays = (yaml.value as unknown[]).map((raw, i) => parsePlay(yaml, i, raw, ctx));
   problems.throwIfAny();
-  return { file: full, plays: plays.filter((p): p is PlayDef => p !== undefined) };
+  return { file: full, plays: plays.filter((p): p is PlayDef => p !== undefined), modules };
 }
 
 function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContext): PlayDef | undefined {

@@ -1,12 +1,12 @@
 // Turns the YAML of a task list (tasks, blocks, includes) into TaskNode values, recording every problem.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findModule, moduleNames, shortModuleName } from '../../modules/index.ts';
+import { shortModuleName } from '../moduleRegistry.ts';
 import { splitFreeForm } from './freeForm.ts';
 import { FleetError } from '../errors.ts';
 import { parseExpression } from '../expr/index.ts';
 import { isTemplated } from '../template/render.ts';
-import type { Condition, IncludeDef, LoopSpec, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
+import type { Condition, IncludeDef, LoopSpec, ModuleRegistry, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
 import { coerceArgTypes } from './argTypes.ts';
@@ -26,6 +26,8 @@ export interface ParseContext {
   including: string[];
   /** The playbook's folder: the last place a task's relative `src` is looked for. */
   playbookDir: string;
+  /** The modules tasks may name. */
+  modules: ModuleRegistry;
 }
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
@@ -96,7 +98,7 @@ function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
 
 function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskNode {
   // A module beside `block:` is usually a task that lost its `- ` or its indentation.
-  const modules = Object.keys(task).filter((k) => !Object.hasOwn(blockKeywords, k) && findModule(k));
+  const modules = Object.keys(task).filter((k) => !Object.hasOwn(blockKeywords, k) && ctx.modules.find(k));
   for (const k of modules) ctx.problems.add(yaml, [...at, k], `a block takes no module: '${k}' belongs in a task of its own (inside block: or beside it)`, 'key');
   const rest = Object.fromEntries(Object.entries(task).filter(([k]) => !modules.includes(k)));
   keywordCheck(yaml, at, rest, blockKeywords, 'block', ctx);
@@ -157,28 +159,28 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
 
 function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refused = false): TaskDef | undefined {
   const others = Object.keys(task).filter((k) => !Object.hasOwn(taskKeywords, k));
-  const known = others.filter((k) => findModule(k));
+  const known = others.filter((k) => ctx.modules.find(k));
   if (others.length === 0) {
     if (!refused) ctx.problems.add(yaml, at, `task${task.name ? ` '${String(task.name)}'` : ''} names no module`);
     return undefined;
   }
   if (known.length !== 1 || others.length !== 1) {
     // `debug:` with nothing after it and `msg:` beside it: the argument lost its indentation.
-    const only = known.length === 1 ? findModule(known[0]!) : undefined;
+    const only = known.length === 1 ? ctx.modules.find(known[0]!) : undefined;
     const argumentsOfOnly = only && (task[known[0]!] === null || task[known[0]!] === undefined) ? Object.keys((only.schema.properties as object | undefined) ?? {}) : [];
-    for (const k of others.filter((o) => !findModule(o))) {
+    for (const k of others.filter((o) => !ctx.modules.find(o))) {
       if (argumentsOfOnly.includes(k)) {
         ctx.problems.add(yaml, [...at, k], `'${k}' is an argument of ${known[0]}: indent it under '${known[0]}:'`, 'key');
         continue;
       }
-      const hint = suggest(shortModuleName(k), [...moduleNames(), ...Object.keys(taskKeywords)]);
+      const hint = suggest(shortModuleName(k), [...ctx.modules.names(), ...Object.keys(taskKeywords)]);
       ctx.problems.add(yaml, [...at, k], `unknown module or keyword '${k}'${hint ? ` (did you mean '${hint}'?)` : ''}`, 'key');
     }
     if (known.length > 1) ctx.problems.add(yaml, [...at, known[1]!], `a task takes exactly one module, found ${known.join(', ')}`, 'key');
     return undefined;
   }
   const moduleKey = known[0]!;
-  const mod = findModule(moduleKey)!;
+  const mod = ctx.modules.find(moduleKey)!;
   keywordCheck(yaml, at, task, { ...taskKeywords, [moduleKey]: {} }, 'task', ctx);
   const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx);
   let args = written ?? {};

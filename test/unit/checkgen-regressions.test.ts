@@ -12,6 +12,7 @@ import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
 import type { RunReport, TaskResult } from '../../engine/types.ts';
 import { describeStat } from '../checkgen/endState.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 /** Runs `tasks` (YAML, DIR = the tree) in check mode and for real, each from `start` (shell, DIR = the tree). */
 async function checkThenReal(start: string, tasks: string): Promise<{ check: string[]; real: string[]; predicted: unknown; actual: unknown }> {
@@ -27,7 +28,7 @@ async function checkThenReal(start: string, tasks: string): Promise<{ check: str
       `- hosts: all\n  gather_facts: false\n  tasks:\n    - block:\n${indented}\n      always:\n        - name: observe\n          stat: { path: "{{ item }}", checksum_algorithm: sha256 }\n          loop: ${JSON.stringify(OBSERVED.map((p) => `${tree}/${p}`))}\n          register: end\n        - name: observe write\n          copy: { dest: ${dir}/end.json, content: "{{ to_json end.results }}" }\n`,
     );
     const results: TaskResult[] = [];
-    const report: RunReport = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml')), loadInventory(path.join(dir, 'inv')), {
+    const report: RunReport = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry), loadInventory(path.join(dir, 'inv')), {
       check: mode === 'check',
       diff: true,
       forks: 1,

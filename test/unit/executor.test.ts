@@ -7,6 +7,7 @@ import { runPlaybook, type RunOptions } from '../../engine/executor/runPlaybook.
 import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
 import type { RunReport, TaskResult } from '../../engine/types.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 function setup(playbookText: string, hosts = ['h1', 'h2']) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-exec-'));
@@ -17,7 +18,7 @@ function setup(playbookText: string, hosts = ['h1', 'h2']) {
 
 async function run(dir: string, opts: Partial<RunOptions> = {}, playbookFile = path.join(dir, 'play.yml')): Promise<RunReport> {
   const results: TaskResult[] = [];
-  return runPlaybook(loadPlaybook(playbookFile), loadInventory(path.join(dir, 'inv')), {
+  return runPlaybook(loadPlaybook(playbookFile, moduleRegistry), loadInventory(path.join(dir, 'inv')), {
     check: false,
     diff: false,
     forks: 5,

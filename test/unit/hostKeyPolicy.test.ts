@@ -11,6 +11,7 @@ import { hostKeyPolicyForRun, type HostKeyFlags } from '../../engine/connection/
 import type { SshParams } from '../../engine/connection/ssh.ts';
 import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 const PLAY = `- name: Touch
   hosts: all
@@ -39,7 +40,7 @@ function project(files: Record<string, string>): string {
 
 function policy(dir: string, options: { flags?: Partial<HostKeyFlags>; extraVars?: Record<string, unknown>; limit?: Set<string> } = {}) {
   const flags = { acceptNewHostKeys: false, noHostKeyChecking: false, ...options.flags };
-  return hostKeyPolicyForRun(loadPlaybook(path.join(dir, 'play.yml')), loadInventory(path.join(dir, 'inventory')), {
+  return hostKeyPolicyForRun(loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry), loadInventory(path.join(dir, 'inventory')), {
     flags,
     extraVars: options.extraVars ?? {},
     ...(options.limit ? { limit: options.limit } : {}),

@@ -9,6 +9,7 @@ import { FleetError } from '../../engine/errors.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
 import { expectLinear } from '../support/scaling.ts';
 import type { TaskDef } from '../../engine/types.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/playbooks/', import.meta.url));
 
@@ -35,7 +36,7 @@ interface Found {
 function problems(file: string): Found[] {
   let err: unknown;
   try {
-    loadPlaybook(file);
+    loadPlaybook(file, moduleRegistry);
   } catch (e) {
     err = e;
   }
@@ -56,7 +57,7 @@ function brief(file: string): string[] {
 }
 
 function tasksOf(file: string): TaskDef[] {
-  return loadPlaybook(file).plays[0]!.tasks as TaskDef[];
+  return loadPlaybook(file, moduleRegistry).plays[0]!.tasks as TaskDef[];
 }
 
 const LOOP = 'must be a list, or a template that renders to one ("{{ packages }}")';
@@ -141,7 +142,7 @@ describe('loop and keyword shapes', () => {
     - debug: msg=x
       tags: "a,b , c"
 `);
-    const pb = loadPlaybook(file);
+    const pb = loadPlaybook(file, moduleRegistry);
     expect(pb.plays[0]!.tags).toEqual(['web', 'db']);
     expect(pb.plays[0]!.tasks.map((t) => t.tags)).toEqual([['1', 'two'], ['a', 'b', 'c']]);
   });
@@ -156,7 +157,7 @@ describe('loop and keyword shapes', () => {
       ignore_errors: "on"
       retries: "3"
 `);
-    const play = loadPlaybook(ok).plays[0]!;
+    const play = loadPlaybook(ok, moduleRegistry).plays[0]!;
     expect(play).toMatchObject({ become: true, gatherFacts: false });
     expect(play.tasks[0]).toMatchObject({ noLog: true, ignoreErrors: true, retries: 3 });
     const bad = playbook(`- hosts: all
@@ -653,7 +654,7 @@ describe('any playbook shape', () => {
         const file = path.join(dir, `p${n++}.yml`);
         writeFileSync(file, stringify(shape));
         try {
-          loadPlaybook(file);
+          loadPlaybook(file, moduleRegistry);
         } catch (err) {
           if (!(err instanceof FleetError)) throw err;
           for (const p of problems(file)) {
@@ -682,7 +683,7 @@ describe('template shape limits at validate (#12)', () => {
   /** Loads and validates `file`: the work timed, whether or not the smaller sizes are within the limits. */
   function validate(file: string): void {
     try {
-      loadPlaybook(file);
+      loadPlaybook(file, moduleRegistry);
     } catch (err) {
       if (!(err instanceof FleetError)) throw err;
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../engine/errors.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 function playbook(text: string, extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-pb-'));
@@ -15,7 +16,7 @@ function playbook(text: string, extra: Record<string, string> = {}): string {
 
 function errorOf(file: string): FleetError {
   try {
-    loadPlaybook(file);
+    loadPlaybook(file, moduleRegistry);
   } catch (err) {
     if (err instanceof FleetError) return err;
     throw err;
@@ -31,7 +32,7 @@ describe('playbook validation', () => {
       ansible.builtin.copy: { dest: /tmp/x, content: hi }
     - command: echo hi creates=/tmp/x
 `);
-    const pb = loadPlaybook(file);
+    const pb = loadPlaybook(file, moduleRegistry);
     const tasks = pb.plays[0]!.tasks;
     expect(tasks.map((t) => t.kind === 'task' && t.module)).toEqual(['copy', 'command']);
     expect(tasks[1]).toMatchObject({ args: { cmd: 'echo hi', creates: '/tmp/x' }, location: { file, line: 5, column: 7 } });
@@ -144,8 +145,8 @@ describe('playbook validation', () => {
   tasks:
     - file: { path: /x, state: "{{ wanted }}", mode: "{{ m }}" }
 `);
-    expect(() => loadPlaybook(file)).not.toThrow();
-    expect(loadPlaybook(file).plays[0]!.tasks[0]).toMatchObject({ args: { state: '{{ wanted }}' } });
+    expect(() => loadPlaybook(file, moduleRegistry)).not.toThrow();
+    expect(loadPlaybook(file, moduleRegistry).plays[0]!.tasks[0]).toMatchObject({ args: { state: '{{ wanted }}' } });
   });
 });
 
