@@ -147,6 +147,16 @@ async function runSimulation(ctx: ModuleContext, command: string): Promise<Secti
  * done, the simulation also lists the files of the packages it removes (no extra round trip), and a
  * planned change records the packages, files and units it leaves for later tasks.
  */
+const DPKG_INTERRUPTED =
+  "dpkg was interrupted on this host (an earlier install or removal did not finish, e.g. a run killed mid-install), and apt-get refuses to change packages until it is finished: run 'dpkg --configure -a' on the host first (a task `command: dpkg --configure -a` does it)";
+
+/** Package work on an interrupted dpkg fails; in check mode it is unknown after a task check mode did not run (it may finish dpkg's work). */
+function interrupted(ctx: ModuleContext): Plan {
+  const opaque = ctx.check ? ctx.predicted.opaqueTask() : undefined;
+  if (opaque) return { kind: 'unknown', msg: `dpkg is interrupted on the host now, but '${opaque}', whose effects check mode cannot predict, runs first and may finish its work (dpkg --configure -a), so the outcome is unknown` };
+  return { kind: 'failed', msg: DPKG_INTERRUPTED };
+}
+
 export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan> {
   if (req.state === 'latest' && req.packages.some((p) => p.version !== undefined)) {
     return { kind: 'failed', msg: 'a version (name=version) cannot be used with state: latest' };
@@ -170,6 +180,8 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
   const dpkg = ctx.check ? predictDpkg(probe.dpkg, names, ctx.predicted) : probe.dpkg;
   const cache = cacheDecision(req, ctx.check ? predictCache(probe.cache, ctx.predicted) : probe.cache);
   const needed = packageAction(req, dpkg);
+  // apt-get -s does not mind an interrupted dpkg, but the real apt-get refuses: predict that failure.
+  if (needed && probe.dpkgInterrupted) return interrupted(ctx);
   if (needed?.verb === 'install' && sourcesChangedInCheck(ctx)) {
     // The host's cache does not have the new source's indexes; the real run fetches them first.
     const names = needed.packages.map((a) => a.replace(/[=:].*$/, ''));
@@ -199,6 +211,7 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
     if (ctx.check) changes = predictedOwnChanges(ownChanges(changes, action, ctx.predicted), needed, probe.dpkg, ctx.predicted);
   }
   const packageWork = changes.length > 0 || unresolved.length > 0;
+  if (packageWork && probe.dpkgInterrupted) return interrupted(ctx);
   if (plainAutoremove && !probe.simSkipped && sim === probe.sim && sim?.rc === 0 && changes.length === 0 && probe.fingerprint) rememberNoop(ctx.host, probe.fingerprint);
   const data = { packages: plannedChanges(changes), cache_update_due: cache.due };
   if (!packageWork && !cache.due) return { kind: 'ok', msg: okReason(req, probe.dpkg, cache), data };

@@ -11,6 +11,7 @@ import { keyValue, parseScript, section, type SectionOutput } from './script.ts'
 /** Ubuntu's apt hook touches this after every successful update; fleetplay touches it too (see apply.ts). */
 export const UPDATE_STAMP = '/var/lib/apt/periodic/update-success-stamp';
 const LISTS = '/var/lib/apt/lists';
+const DPKG_UPDATES = '/var/lib/dpkg/updates';
 
 /** When the apt cache was last updated, as the host sees it. */
 export interface CacheState {
@@ -32,6 +33,8 @@ export interface Probe {
   simSkipped: boolean;
   /** The simulation was skipped because a named package needs work (`skipWhenNamed`). */
   simSkippedForNamed: boolean;
+  /** dpkg's journal holds an operation that did not finish: apt-get refuses to change packages until `dpkg --configure -a`. */
+  dpkgInterrupted: boolean;
 }
 
 /** What the probe simulates, and when it may leave the simulation out. */
@@ -67,6 +70,8 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
     keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
     keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
     keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
+    // apt's own test for "dpkg was interrupted": journal files (all-digit names) in dpkg's updates directory.
+    keyValue('interrupted', `$(ls ${DPKG_UPDATES} 2>/dev/null | grep -c '^[0-9][0-9]*$')`),
     `fp="${DPKG_FINGERPRINT}"`,
     keyValue('fingerprint', '$fp'),
     ...(simulation && guards.length ? [named, ...guards, 'else', simulation, 'fi'] : simulation ? [simulation] : []),
@@ -89,6 +94,7 @@ export function parseProbe(stdout: string, hasNames: boolean): Probe {
     fingerprint: values.get('fingerprint') ?? '',
     simSkipped: values.get('simskipped') === 'yes',
     simSkippedForNamed: values.get('simskipped') === 'named',
+    dpkgInterrupted: (num('interrupted') ?? 0) > 0,
   };
 }
 

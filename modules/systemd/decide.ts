@@ -157,10 +157,11 @@ function decideState(req: UnitRequest, s: UnitStatus, stale: boolean): { step?: 
  * Check mode: a decision read from states that earlier tasks' predictions set, when `opaque`, a task whose
  * effects check mode cannot predict (an install from a repository added in the same run, a command it did
  * not run), ran after them. That task may have changed the unit (a package's maintainer scripts enable and
- * start their units), so a would-be ok or change is unknown. Failures stand.
+ * start their units; `dpkg --configure -a` finishes a removal), so the decision, a failure too (a mask the
+ * predicted state still holds), is unknown.
  */
 export function afterOpaqueTask(req: UnitRequest, d: UnitDecision, opaque: string | undefined): UnitDecision {
-  if (!req.check || !opaque || (d.kind !== 'ok' && d.kind !== 'change')) return d;
+  if (!req.check || !opaque || d.kind === 'unknown') return d;
   return { kind: 'unknown', msg: `${req.unit}: its state here is predicted from earlier tasks, but '${opaque}', whose effects check mode cannot predict, ran after them and may have changed it, so the outcome is unknown` };
 }
 

@@ -161,6 +161,22 @@ describe('apt plan', () => {
     expect(h.commands[2]).toContain('apt-get -s -y remove --autoremove -- docker.io containerd runc');
   });
 
+  it('an interrupted dpkg fails package work in both modes, as the real apt-get does (apt-get -s does not mind it); no work is ok', async () => {
+    // A half-done node: a run killed mid-install leaves dpkg's journal (#13). Check mode predicted a change.
+    const interrupted = '@@kv interrupted 1\n';
+    const install = fakeHost([
+      ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
+      ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted],
+    ]);
+    expect(await aptModule.plan({ name: 'tree' }, install.ctx)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/) });
+    const real = fakeHost([['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted]]);
+    expect(await aptModule.plan({ name: 'tree' }, { ...real.ctx, check: false })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted/) });
+    const nothingToDo = fakeHost([['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + interrupted]]);
+    expect((await aptModule.plan({ name: 'runc' }, nothingToDo.ctx)).kind).toBe('ok');
+    // The probe asks apt's own question: journal files with all-digit names.
+    expect(install.commands[0]).toContain("ls /var/lib/dpkg/updates 2>/dev/null | grep -c '^[0-9][0-9]*$'");
+  });
+
   it('fails with apt\'s message for an unknown package to install', async () => {
     const h = fakeHost([
       ['apt-get -s', framed('sim', 'Reading package lists...', 100, 'E: Unable to locate package no-such-package-xyz')],

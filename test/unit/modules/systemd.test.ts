@@ -171,12 +171,14 @@ describe('decideUnit', () => {
       kind: 'unknown',
       msg: expect.stringMatching(/^containerd\.service: its state here is predicted from earlier tasks, but 'Install containerd', whose effects check mode cannot predict, ran after them/),
     });
-    // A prediction made after the opaque task is trusted again, and so is every failure.
+    // A failure read from predicted state is unknown too: a mask whose removal was unknown may be gone.
+    const failed = { kind: 'failed' as const, msg: 'cannot start containerd.service: containerd.service is masked' };
+    expect(afterOpaqueTask(req({ check: true }), failed, 'Remove the mask').kind).toBe('unknown');
+    // A prediction made after the opaque task is trusted again.
     p.setUnit('containerd', { active: true });
     expect(p.opaqueSinceUnit('containerd')).toBeUndefined();
     expect(afterOpaqueTask(req({ check: true }), change, p.opaqueSinceUnit('containerd'))).toBe(change);
-    const failed = { kind: 'failed' as const, msg: 'x' };
-    expect(afterOpaqueTask(req({ check: true }), failed, 'Install containerd')).toBe(failed);
+    expect(afterOpaqueTask(req({ check: true }), failed, p.opaqueSinceUnit('containerd'))).toBe(failed);
     // A unit no prediction set counts every opaque task since the start; outside check mode nothing changes.
     expect(p.opaqueSinceUnit('docker')).toBe('Install containerd');
     expect(afterOpaqueTask(req({ check: false }), change, 'Install containerd')).toBe(change);
