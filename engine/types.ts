@@ -157,6 +157,17 @@ export interface PredictedState {
   markOpaque(task: string): void;
   /** The first such task since an earlier task's prediction last set this unit's state (since the start when none did). */
   opaqueSinceUnit(name: string): string | undefined;
+  /**
+   * A module's own per-host prediction state, created by `key.init()` on first use and kept for the run
+   * (one store per host per run: nothing outlives it). Keys are compared by identity.
+   */
+  slot<T>(key: PredictedSlot<T>): T;
+}
+
+/** The key of a module's slot in the predicted state: a name (for messages) and how to make its first value. */
+export interface PredictedSlot<T> {
+  readonly name: string;
+  init(): T;
 }
 
 // ---------------------------------------------------------------- modules

@@ -114,5 +114,7 @@ function readOnlyView(p: PredictedState): PredictedState {
     opaqueTask: () => p.opaqueTask(),
     opaqueSinceUnit: (n) => p.opaqueSinceUnit(n),
     markOpaque: () => undefined,
+    // A plan records into its slots only after its probe answered, which never happens in a look ahead.
+    slot: (key) => p.slot(key),
   };
 }

@@ -4,7 +4,7 @@
 // apt-get -s only knows the host as it is. So the simulation also carries the earlier tasks' predicted
 // package changes ("x-" removes x in an install, "y+" installs y in a remove), and the changes it reports
 // for packages already predicted in that state are the earlier tasks', not this one's.
-import type { PredictedState } from '../../engine/types.ts';
+import type { PredictedSlot, PredictedState } from '../../engine/types.ts';
 import { recordRemovedUnits } from '../systemd/predict.ts';
 import type { AptAction, PlannedChange } from './aptGet.ts';
 import type { DpkgState } from './dpkg.ts';
@@ -13,26 +13,26 @@ import { UPDATE_STAMP, type CacheState } from './probe.ts';
 /** A package as an earlier task of this check run would leave it. */
 type PackageAfter = { state: 'present'; version?: string } | { state: 'config-files' | 'absent' };
 
-// Per host (store): what apt plans recorded, with the detail the store's present/absent lacks.
-const recorded = new WeakMap<PredictedState, Map<string, PackageAfter>>();
-// Per host (store): an earlier task would have updated the apt cache.
-const cacheUpdated = new WeakSet<PredictedState>();
+// Per host: what apt plans recorded, with the detail the store's present/absent lacks, and whether a
+// cache update was predicted.
+const APT: PredictedSlot<{ packages: Map<string, PackageAfter>; cacheUpdated: boolean }> = {
+  name: 'apt packages',
+  init: () => ({ packages: new Map(), cacheUpdated: false }),
+};
 
 /** Records a planned apt cache update (check mode): later tasks see a fresh cache. */
 export function recordCacheUpdate(p: PredictedState): void {
-  cacheUpdated.add(p);
+  p.slot(APT).cacheUpdated = true;
   p.setFile(UPDATE_STAMP, { type: 'file' });
 }
 
 /** The cache times as the real run would read them: just updated, if an earlier task updates it. */
 export function predictCache(cache: CacheState, p: PredictedState): CacheState {
-  return cacheUpdated.has(p) ? { ...cache, updatedAt: cache.now } : cache;
+  return p.slot(APT).cacheUpdated ? { ...cache, updatedAt: cache.now } : cache;
 }
 
 function packagesOf(p: PredictedState): Map<string, PackageAfter> {
-  let m = recorded.get(p);
-  if (!m) recorded.set(p, (m = new Map()));
-  return m;
+  return p.slot(APT).packages;
 }
 
 /** dpkg's state of the named packages with the earlier tasks' predictions applied. */
@@ -42,7 +42,7 @@ export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: Predic
   for (const name of names) {
     const state = p.packageState(name);
     if (state === undefined) continue;
-    const after = recorded.get(p)?.get(name);
+    const after = packagesOf(p).get(name);
     const host = packages.get(name);
     if (state === 'absent') {
       if (after?.state === 'config-files') packages.set(name, { name, want: 'deinstall', status: 'config-files', version: host?.version ?? '' });
@@ -62,7 +62,7 @@ export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: Predic
  */
 export function simulationAction(action: AptAction, p: PredictedState): AptAction {
   const own = new Set(action.packages.map((a) => a.replace(/[=:].*$/, '')));
-  const earlier = [...(recorded.get(p) ?? new Map<string, PackageAfter>())].filter(([name]) => !own.has(name));
+  const earlier = [...packagesOf(p)].filter(([name]) => !own.has(name));
   if (earlier.length === 0) return action;
   const install = action.verb === 'install';
   const args = earlier.map(([name, after]) => (after.state === 'present' ? (install ? name : `${name}+`) : install ? `${name}-` : name));
@@ -77,7 +77,7 @@ export function ownChanges(changes: readonly PlannedChange[], action: AptAction 
     const state = p.packageState(c.name);
     const wanted = c.action === 'install' || c.action === 'upgrade' ? 'present' : 'absent';
     // Purging a package this task names, that an earlier task only removed, still deletes its conffiles.
-    if (c.action === 'purge' && own.has(c.name) && recorded.get(p)?.get(c.name)?.state === 'config-files') return true;
+    if (c.action === 'purge' && own.has(c.name) && packagesOf(p).get(c.name)?.state === 'config-files') return true;
     return state !== wanted;
   });
 }

@@ -6,7 +6,7 @@
 // modelled too: what it loaded at the last (predicted) load or daemon-reload. A unit file that changed
 // since is stale (NeedDaemonReload=yes), except for a unit systemd had as not-found: systemd loads such a
 // unit afresh when it is next referenced, as the real run's probe does.
-import type { PredictedFile, PredictedState } from '../../engine/types.ts';
+import type { PredictedFile, PredictedSlot, PredictedState } from '../../engine/types.ts';
 import { isStale, type UnitDecision, type UnitRequest, type UnitStep } from './decide.ts';
 import { MASK_DIRS, UNIT_DIRS, type UnitStatus } from './probe.ts';
 
@@ -23,12 +23,10 @@ interface ManagerView {
   reloaded: boolean;
 }
 
-const managers = new WeakMap<PredictedState, ManagerView>();
+const MANAGER: PredictedSlot<ManagerView> = { name: 'systemd manager', init: () => ({ units: new Map(), reloaded: false }) };
 
 function manager(p: PredictedState): ManagerView {
-  let m = managers.get(p);
-  if (!m) managers.set(p, (m = { units: new Map(), reloaded: false }));
-  return m;
+  return p.slot(MANAGER);
 }
 
 const RUNNING = ['active', 'activating', 'reloading'];
@@ -55,12 +53,12 @@ function changedSinceLoad(p: PredictedState, unit: string, view: LoadedView | un
  */
 export function predictStatus(s: UnitStatus, p: PredictedState): UnitStatus {
   const { unit } = s;
-  const m = managers.get(p);
-  const view = m?.units.get(unit);
+  const m = manager(p);
+  const view = m.units.get(unit);
   const pu = p.unit(unit);
   const files = new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
   const hostStale = s.needDaemonReload || s.staleUnits.length > 0;
-  const touched = pu !== undefined || view !== undefined || [...files.values()].some(Boolean) || (m?.reloaded && hostStale) || predictedStaleUnits(s, p).length > 0;
+  const touched = pu !== undefined || view !== undefined || [...files.values()].some(Boolean) || (m.reloaded && hostStale) || predictedStaleUnits(s, p).length > 0;
   if (!touched) return s;
 
   // On disk: mask links and unit files, predicted entries first.
@@ -88,7 +86,7 @@ export function predictStatus(s: UnitStatus, p: PredictedState): UnitStatus {
   const memory = view ? (view.loadState ?? (changed ? 'not-found' : diskLoadState)) : s.loadState;
   const fresh = memory === 'not-found';
   const loadState = fresh ? diskLoadState : memory;
-  const needDaemonReload = (changed && !fresh && loadState !== 'masked') || (s.needDaemonReload && !m?.reloaded);
+  const needDaemonReload = (changed && !fresh && loadState !== 'masked') || (s.needDaemonReload && !m.reloaded);
 
   const activeState = pu?.active !== undefined ? (pu.active ? 'active' : 'inactive') : !onDisk && !masked && loadState === 'not-found' ? 'inactive' : s.activeState;
   const unitFileState = masked
@@ -133,12 +131,12 @@ function enablementFromDisk(s: UnitStatus, files: Array<PredictedFile | undefine
 
 /** Loaded units whose unit file an earlier task changed since systemd (as predicted) loaded it. */
 export function predictedStaleUnits(s: Pick<UnitStatus, 'fragments'>, p: PredictedState): string[] {
-  const m = managers.get(p);
+  const m = manager(p);
   return s.fragments
     .filter(({ unit, path }) => {
       const now = p.file(path);
       if (now === undefined) return false;
-      const view = m?.units.get(unit);
+      const view = m.units.get(unit);
       return view ? view.files.get(path) !== now && view.loadState !== 'not-found' : true;
     })
     .map((f) => f.unit);
@@ -146,7 +144,7 @@ export function predictedStaleUnits(s: Pick<UnitStatus, 'fragments'>, p: Predict
 
 /** The host's stale units, as check mode sees them after the predicted reloads and file changes. */
 export function predictStaleList(hostStale: string[], s: Pick<UnitStatus, 'fragments'>, p: PredictedState): string[] {
-  const reloaded = managers.get(p)?.reloaded === true;
+  const reloaded = manager(p).reloaded;
   return [...new Set([...(reloaded ? [] : hostStale), ...predictedStaleUnits(s, p)])];
 }
 
