@@ -34,13 +34,16 @@ export async function planFileContent(
     return { kind: 'failed', msg: `${dest} exists and is not a regular file (${state.type})`, data };
   }
   // A new file needs its directory (Ansible: "Destination directory … does not exist"), unless the
-  // caller creates it (copy to a dest ending in '/').
+  // caller creates it (copy to a dest ending in '/'). Check mode reads it through the predicted state;
+  // a real run needs no probe: the write itself fails with that message, or mkdir -p makes it.
   let parents: string[] = [];
-  if (state.type === 'absent') {
+  if (state.type === 'absent' && ctx.check) {
     const mk = options.createParents ? await mkdirPlan(ctx, path.posix.dirname(dest)) : undefined;
     const problem = mk ? mk.problem : await missingParent(ctx, dest);
     if (problem) return { kind: 'failed', msg: problem, data };
     parents = mk?.created ?? [];
+  } else if (state.type === 'absent' && options.createParents) {
+    parents = [path.posix.dirname(dest)];
   }
   const exists = state.type === 'file' || state.type === 'link';
   if (exists && options.force === false) return { kind: 'ok', msg: `${dest} exists and force is false`, data };
@@ -66,7 +69,7 @@ export async function planFileContent(
   const had = state.type === 'file' ? state : undefined;
   // Same JSON value: only attributes change, the host's bytes stay.
   const kept = sameValue && had ? { ...(had.checksum ? { checksum: had.checksum } : {}), size: had.size } : undefined;
-  predictDirectories(ctx, parents);
+  predictDirectories(ctx, ctx.check ? parents : []);
   predictFile(ctx, dest, {
     type: 'file',
     ...(kept ?? { checksum: wantSum, size: byteLength(content) }),

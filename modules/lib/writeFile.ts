@@ -26,6 +26,8 @@ export function writeFileScript(dest: string, content: string | Buffer, wanted: 
   return [
     'set -e',
     `dir=$(dirname -- ${d})`,
+    // Ansible's words for a missing directory (mktemp's are about its template).
+    `[ -d "$dir" ] || { printf 'Destination directory %s does not exist\\n' "$dir" >&2; exit 1; }`,
     `tmp=$(mktemp -- "$dir/.fleetplay.XXXXXX")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     'cat > "$tmp"',

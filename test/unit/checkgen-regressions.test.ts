@@ -15,8 +15,8 @@ import { describeStat } from '../checkgen/endState.ts';
 import { moduleRegistry } from '../../modules/index.ts';
 
 /** Runs `tasks` (YAML, DIR = the tree) in check mode and for real, each from `start` (shell, DIR = the tree). */
-async function checkThenReal(start: string, tasks: string): Promise<{ check: string[]; real: string[]; predicted: unknown; actual: unknown }> {
-  const out: Record<'check' | 'real', { rows: string[]; end: unknown }> = { check: { rows: [], end: undefined }, real: { rows: [], end: undefined } };
+async function checkThenReal(start: string, tasks: string): Promise<{ check: string[]; real: string[]; predicted: unknown; actual: unknown; realMessages: string[] }> {
+  const out: Record<'check' | 'real', { rows: string[]; end: unknown; messages: string[] }> = { check: { rows: [], end: undefined, messages: [] }, real: { rows: [], end: undefined, messages: [] } };
   for (const mode of ['check', 'real'] as const) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-cgr-'));
     const tree = path.join(dir, 't');
@@ -39,10 +39,11 @@ async function checkThenReal(start: string, tasks: string): Promise<{ check: str
       stopping: () => false,
     });
     out[mode].rows = report.results.filter((r) => !r.task.startsWith('observe')).map((r) => `${r.task}:${r.status}`);
+    out[mode].messages = report.results.filter((r) => !r.task.startsWith('observe')).map((r) => r.msg.replaceAll(tree, 'DIR'));
     const written = results.find((r) => r.task === 'observe write')?.diff?.find((d) => d.after.startsWith('['))?.after;
     out[mode].end = endState(mode === 'check' ? (written ?? '[]') : readFileSync(path.join(dir, 'end.json'), 'utf8'), tree);
   }
-  return { check: out.check.rows, real: out.real.rows, predicted: out.check.end, actual: out.real.end };
+  return { check: out.check.rows, real: out.real.rows, predicted: out.check.end, actual: out.real.end, realMessages: out.real.messages };
 }
 
 const OBSERVED = ['a.conf', 'sub', 'sub/c.conf', 'new', 'new/deep', 'new/deep/d.conf', 'sysctl.d', 'sysctl.d/99.conf'];
@@ -58,6 +59,7 @@ describe('check mode agrees with the real run (generated-playbook regressions)',
     const r = await checkThenReal('echo x > sub', '- name: missing dir\n  copy: { dest: DIR/new/deep/d.conf, content: "a\\n" }\n  ignore_errors: true\n- name: parent is a file\n  copy: { dest: DIR/sub/c.conf, content: "a\\n" }\n  ignore_errors: true');
     expect(r.check).toEqual(['missing dir:failed', 'parent is a file:failed']);
     expect(r.real).toEqual(r.check);
+    expect(r.realMessages[0]).toMatch(/Destination directory DIR\/new\/deep does not exist/);
     expect(r.predicted).toEqual(r.actual);
   });
 
