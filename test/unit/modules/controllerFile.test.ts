@@ -7,12 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../engine/errors.ts';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ModuleContext } from '../../../engine/types.ts';
 import { copyModule } from '../../../modules/copy.ts';
 import { describeFsError, inspectControllerFile, MAX_CONTENT_BYTES, readControllerFile } from '../../../modules/lib/controllerFile.ts';
 import { templateModule } from '../../../modules/template.ts';
 import { unarchiveModule } from '../../../modules/unarchive.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
 const ROOT = path.join(import.meta.dirname, '../../..');
@@ -27,23 +26,6 @@ function fixtures() {
   mkdirSync(path.join(d, 'dir'));
   writeFileSync(path.join(d, 'ok.j2'), 'hello {{ x }}\n');
   return { d, fifo, loop: path.join(d, 'a'), linkToFifo: path.join(d, 'to-pipe'), dir: path.join(d, 'dir'), ok: path.join(d, 'ok.j2') };
-}
-
-function hostThatMustNotBeAsked(): { ctx: ModuleContext; commands: string[] } {
-  const commands: string[] = [];
-  const ctx: ModuleContext = {
-    host: 'h',
-    check: false,
-    vars: {},
-    run: async (command) => {
-      commands.push(command);
-      return { exitCode: 0, stdout: 'type=absent\n', stderr: '', durationMs: 1, timedOut: false };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
 }
 
 describe('readControllerFile', () => {
@@ -88,7 +70,8 @@ describe('readControllerFile', () => {
 describe('the modules that read controller files', () => {
   it('template, copy and unarchive refuse a FIFO, /dev/zero and a loop before the host is asked', async () => {
     const f = fixtures();
-    const { ctx, commands } = hostThatMustNotBeAsked();
+    // Answers like a host without the file, should a module ask anyway.
+    const ctx = fakeHost({ reply: 'type=absent\n' });
     await expect(templateModule.plan({ src: f.fifo, dest: '/etc/x' }, ctx)).rejects.toThrow(/is a FIFO \(named pipe\)/);
     await expect(copyModule.plan({ src: '/dev/zero', dest: '/etc/x' }, ctx)).rejects.toThrow(/copy src \/dev\/zero is a character device/);
     await expect(copyModule.plan({ src: f.loop, dest: '/etc/x' }, ctx)).rejects.toThrow(/symlink loop/);
@@ -97,13 +80,14 @@ describe('the modules that read controller files', () => {
     expect(archive).toMatchObject({ kind: 'failed', msg: expect.stringContaining('does not exist on the controller') });
     execFileSync('mkfifo', [path.join(f.d, 'a.tar.gz')]);
     expect(await unarchiveModule.plan({ src: path.join(f.d, 'a.tar.gz'), dest: '/opt' }, ctx)).toMatchObject({ kind: 'failed', msg: `unarchive src ${path.join(f.d, 'a.tar.gz')} is a FIFO (named pipe), not a regular file; only regular files are read` });
-    expect(commands).toEqual([]);
+    expect(ctx.commands).toEqual([]);
   });
 
   it('a template run on a FIFO ends at once in a separate process (it used to block forever)', () => {
     const f = fixtures();
     const script = `import { templateModule } from ${JSON.stringify(path.join(ROOT, 'modules/template.ts'))};
-const ctx = { host: 'h', check: false, vars: {}, run: async () => ({ exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false }), renderFile: (t) => t, resolveLocalPath: (p) => p, predicted: {} };
+import { fakeHost } from ${JSON.stringify(path.join(ROOT, 'test/support/fakeHost.ts'))};
+const ctx = fakeHost();
 templateModule.plan({ src: ${JSON.stringify(f.fifo)}, dest: '/etc/x' }, ctx).then(() => console.log('planned'), (e) => console.log('refused: ' + e.message));`;
     const file = path.join(f.d, 'run.ts');
     writeFileSync(file, script);

@@ -7,12 +7,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freshHashes } from '../../../modules/lib/hashCache.ts';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import { getUrlModule, downloadScript } from '../../../modules/get_url.ts';
 import { fetchCommand, parseChecksumArg, pickChecksum, urlFileName } from '../../../modules/lib/download.ts';
 import { decideGetUrl, type GetUrlRequest } from '../../../modules/lib/getUrlDecision.ts';
 import { getUrlProbeScript, parseGetUrlProbe, type GetUrlProbe } from '../../../modules/lib/getUrlProbe.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -246,25 +245,12 @@ describe('download script', () => {
 
 describe('module plan', () => {
   it('costs one remote command when nothing needs doing, and check mode never applies', async () => {
-    const commands: string[] = [];
-    const ctx: ModuleContext = {
-      host: 'n1',
-      check: true,
-      vars: {},
-      run: async (command) => {
-        commands.push(command);
-        const out = `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`;
-        return { exitCode: 0, stdout: out, stderr: '', durationMs: 1, timedOut: false } satisfies ExecResult;
-      },
-      renderFile: (t) => t,
-      resolveLocalPath: (p) => p,
-      predicted: createPredictedState(),
-    };
+    const ctx = fakeHost({ name: 'n1', check: true, reply: `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n` });
     const plan = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
     expect(plan).toMatchObject({ kind: 'ok', data: { dest: '/opt/x.tgz', checksum_dest: A, checksum_src: A, size: 3, url: URL } });
-    expect(commands).toHaveLength(1);
+    expect(ctx.commands).toHaveLength(1);
     const changed = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${B}` }, ctx);
     expect(changed.kind).toBe('change');
-    expect(commands).toHaveLength(2);
+    expect(ctx.commands).toHaveLength(2);
   });
 });

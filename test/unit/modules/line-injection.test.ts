@@ -4,32 +4,15 @@
 // module itself before it asks the host anything.
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../engine/errors.ts';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import type { ExecResult, ModuleContext, ModuleDefinition, Vars } from '../../../engine/types.ts';
+import type { ModuleDefinition, Vars } from '../../../engine/types.ts';
 import { aptKeyModule } from '../../../modules/apt_key.ts';
 import { deb822RepositoryModule } from '../../../modules/deb822_repository.ts';
 import { dpkgSelectionsModule } from '../../../modules/dpkg_selections.ts';
 import { renderSource, sourceProblems, type Deb822Source } from '../../../modules/lib/deb822.ts';
 import { decideModprobe, modprobeModule } from '../../../modules/modprobe.ts';
 import { sysctlModule } from '../../../modules/sysctl.ts';
-
-function recordingHost() {
-  const commands: string[] = [];
-  const ctx: ModuleContext = {
-    host: 'h',
-    check: false,
-    vars: {},
-    run: async (command) => {
-      commands.push(command);
-      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false } satisfies ExecResult;
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
-}
+import { fakeHost } from '../../support/fakeHost.ts';
 
 /** The argument paths the schema refuses. */
 const refused = (m: ModuleDefinition, args: Vars) => checkSchema(m.schema, args, `module '${m.name}'`).map((i) => i.path);
@@ -63,7 +46,7 @@ describe('deb822_repository', () => {
   });
 
   it('refuses the same values after templating, before the host is asked anything', async () => {
-    const { ctx, commands } = recordingHost();
+    const ctx = fakeHost();
     const plan = await deb822RepositoryModule.plan({ ...repo, components: ['stable\nTrusted: yes'] }, ctx);
     expect(plan.kind).toBe('failed');
     expect(plan.msg).toContain(`an item of argument 'components' ("stable\\nTrusted: yes") contains a newline; items are words of one line of /etc/apt/sources.list.d/docker.sources`);
@@ -71,7 +54,7 @@ describe('deb822_repository', () => {
     expect(signed.msg).toContain(`argument 'signed_by' contains a newline`);
     const bare: Deb822Source = { name: 'x', types: ['deb'], uris: ['https://a'], suites: ['s'], components: [''], architectures: [], languages: [] };
     expect(sourceProblems(bare)).toEqual([`argument 'components' has an empty item; items are words of one line of /etc/apt/sources.list.d/x.sources`]);
-    expect(commands).toEqual([]);
+    expect(ctx.commands).toEqual([]);
   });
 });
 
@@ -83,10 +66,10 @@ describe('modprobe', () => {
   });
 
   it('refuses it in the module, before the probe, and in the pure decision', async () => {
-    const { ctx, commands } = recordingHost();
+    const ctx = fakeHost();
     const bad = { name: 'loop', params: 'max_loop=8\ninstall loop /bin/sh -c id', persistent: 'present' };
     await expect(modprobeModule.plan(bad, ctx)).rejects.toThrow(/argument 'params' contains a newline; it is written into one line of \/etc\/modprobe.d\/loop.conf/);
-    expect(commands).toEqual([]);
+    expect(ctx.commands).toEqual([]);
     const none = { sys: false, loadable: false, proc: false, moduleSupport: true, builtin: false, listed: [] };
     expect(() => decideModprobe({ name: 'loop', params: 'a=1\rb', state: 'present', persistent: 'present' }, none)).toThrow(FleetError);
   });
@@ -102,9 +85,9 @@ describe('sysctl', () => {
   });
 
   it('refuses a newline in value before the host is asked (normalizing would fold it into a space)', async () => {
-    const { ctx, commands } = recordingHost();
+    const ctx = fakeHost();
     await expect(sysctlModule.plan({ name: 'vm.swappiness', value: '10\nkernel.modprobe=/tmp/x' }, ctx)).rejects.toThrow(/argument 'value' contains a newline; it is written into one line of \/etc\/sysctl.conf/);
-    expect(commands).toEqual([]);
+    expect(ctx.commands).toEqual([]);
   });
 });
 
@@ -112,9 +95,9 @@ describe('apt_key and dpkg_selections', () => {
   it('apt_key refuses a keyring path with a newline (it is named on a Signed-By line)', async () => {
     expect(refused(aptKeyModule, { keyring: '/etc/apt/keyrings/a.gpg', data: 'x' })).toEqual([]);
     expect(refused(aptKeyModule, { keyring: '/etc/apt/keyrings/a.gpg\nTrusted: yes', data: 'x' })).toEqual([['keyring']]);
-    const { ctx, commands } = recordingHost();
+    const ctx = fakeHost();
     await expect(aptKeyModule.plan({ keyring: '/etc/apt/keyrings/a\n.gpg', data: 'x' }, ctx)).rejects.toThrow(/argument 'keyring' contains a newline/);
-    expect(commands).toEqual([]);
+    expect(ctx.commands).toEqual([]);
   });
 
   it('dpkg_selections refuses a package name with a newline (each is a line of dpkg --set-selections)', () => {

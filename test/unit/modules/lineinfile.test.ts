@@ -1,33 +1,17 @@
 // lineinfile: Ansible's present/absent rules on lines, and the plan's decisions over a fake host.
 import { describe, expect, it } from 'vitest';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import type { Plan } from '../../../engine/types.ts';
 import { parseTemplate, expandTemplate, parseTextFile, textFileCommand } from '../../../modules/lib/lineEdit.ts';
 import { ensureAbsent, ensurePresent, lineinfileModule, lineSpec, splitLines } from '../../../modules/lineinfile.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const present = (text: string, args: Record<string, unknown>) => ensurePresent(splitLines(text), lineSpec(args));
 const absent = (text: string, args: Record<string, unknown>) => ensureAbsent(splitLines(text), lineSpec(args));
 
-/** A fake host whose file probe answers with `probe`; records every command. */
-function fakeHost(probe: string, check = false): { ctx: ModuleContext; commands: string[] } {
-  const commands: string[] = [];
-  const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false });
-  const ctx: ModuleContext = {
-    host: 'h',
-    check,
-    vars: {},
-    run: async (command) => {
-      commands.push(command);
-      return ok(commands.length === 1 ? probe : '');
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
-}
+/** A fake host whose first command (the file probe) is answered with `probe`. */
+const probeHost = (probe: string, check = false) => fakeHost({ check, reply: (_command, { index }) => (index === 0 ? probe : '') });
 
-const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> => lineinfileModule.plan({ path: '/etc/x.conf', ...args }, fakeHost(probe).ctx);
+const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> => lineinfileModule.plan({ path: '/etc/x.conf', ...args }, probeHost(probe));
 const fileProbe = (content: string, mode = '644') => `real=/etc/x.conf\ntype=file\nmode=${mode}\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
 
 describe('splitLines', () => {
@@ -147,8 +131,8 @@ describe('the file probe', () => {
 
 describe('lineinfile plan', () => {
   const plan = (probe: string, args: Record<string, unknown>, check = false) => {
-    const host = fakeHost(probe, check);
-    return { result: lineinfileModule.plan({ path: '/etc/x.conf', ...args }, host.ctx), commands: host.commands };
+    const host = probeHost(probe, check);
+    return { result: lineinfileModule.plan({ path: '/etc/x.conf', ...args }, host), commands: host.commands };
   };
 
   it('costs one round trip when nothing changes', async () => {

@@ -9,10 +9,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import { FleetError } from '../../../engine/errors.ts';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
 import { shellQuote } from '../../../engine/quote.ts';
-import type { ExecResult, ModuleContext, ModuleDefinition } from '../../../engine/types.ts';
+import type { ModuleDefinition } from '../../../engine/types.ts';
 import { aptModule } from '../../../modules/apt.ts';
 import { simulateCommand } from '../../../modules/apt/aptGet.ts';
 import { dpkgQueryCommand } from '../../../modules/apt/dpkg.ts';
@@ -31,24 +30,7 @@ import { sysctlApplyScript, sysctlModule } from '../../../modules/sysctl.ts';
 import { probeCommand as systemdProbe } from '../../../modules/systemd/probe.ts';
 import { templateModule } from '../../../modules/template.ts';
 import { unarchiveModule } from '../../../modules/unarchive.ts';
-
-/** A host that answers every command with `reply` and records the commands. */
-function recordingHost(reply: (command: string) => Partial<ExecResult> = () => ({}), check = false) {
-  const commands: string[] = [];
-  const ctx: ModuleContext = {
-    host: 'h',
-    check,
-    vars: {},
-    run: async (command) => {
-      commands.push(command);
-      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false, ...reply(command) };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
-}
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const schemaIssues = (m: ModuleDefinition, args: Record<string, unknown>) => checkSchema(m.schema, args, `module '${m.name}'`);
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fp-optinj-'));
@@ -71,9 +53,9 @@ describe('chown and chmod (the attribute commands of file, copy, template, get_u
     expect(() => wantedAttributes({ group: 'a\nb' })).toThrow(/contains a newline/);
     expect(wantedAttributes({ owner: 'www-data', group: '1000' })).toEqual({ owner: 'www-data', group: '1000' });
     // The module refuses it before the host is asked anything.
-    const { ctx, commands } = recordingHost();
+    const ctx = fakeHost();
     await expect(fileModule.plan({ path: '/srv/x', owner: '--reference=/etc/shadow' }, ctx)).rejects.toThrow(/not a valid user or group name/);
-    expect(commands).toEqual([]);
+    expect(ctx.commands).toEqual([]);
     // Had it reached chown, `--` makes chown look up a user of that name, and fail.
     const d = tmp();
     writeFileSync(path.join(d, 'f'), 'x');
@@ -102,11 +84,11 @@ describe('rm, mkdir, touch, ln, chown -h (file module)', () => {
       [{ state: 'link', src: '-t', owner: 'app' }, 'absent', 'ln -sfn -- -t -x && chown -h -- app -x'],
     ];
     for (const [args, type, want] of cases) {
-      const { ctx, commands } = recordingHost(state(type));
+      const ctx = fakeHost({ reply: state(type) });
       const plan = await fileModule.plan({ path: '-x', ...args }, ctx);
       if (plan.kind !== 'change') throw new Error(`expected a change, got ${plan.kind}`);
       await plan.apply();
-      expect(commands.at(-1)).toBe(want);
+      expect(ctx.commands.at(-1)).toBe(want);
     }
   });
 });
@@ -124,12 +106,12 @@ describe('cd (command and shell chdir)', () => {
     mkdirSync(path.join(d, '-'));
     mkdirSync(path.join(d, '-P'));
     for (const dir of ['-', '-P']) {
-      const { ctx, commands } = recordingHost();
+      const ctx = fakeHost();
       const plan = await commandModule.plan({ cmd: 'pwd', chdir: dir }, ctx);
       if (plan.kind !== 'change') throw new Error('expected a change');
       await plan.apply();
       // The previous directory is /tmp, the current one the test directory: `cd -` would go back to /tmp.
-      const r = await sh.exec(`cd /tmp && cd ${shellQuote(d)} && ${commands[0]}`);
+      const r = await sh.exec(`cd /tmp && cd ${shellQuote(d)} && ${ctx.commands[0]}`);
       expect(r.stdout.trim()).toBe(path.join(d, dir));
     }
   });

@@ -1,8 +1,7 @@
 // replace: Ansible's re.subn with re.MULTILINE, after/before sections, and Python replacement templates.
 import { describe, expect, it } from 'vitest';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import { replaceModule, replaceText } from '../../../modules/replace.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const config = [
   'version = 2',
@@ -72,29 +71,14 @@ describe('replaceText', () => {
 });
 
 describe('replace plan', () => {
-  function host(probe: string): { ctx: ModuleContext; commands: string[] } {
-    const commands: string[] = [];
-    const ctx: ModuleContext = {
-      host: 'h',
-      check: true,
-      vars: {},
-      run: async (command): Promise<ExecResult> => {
-        commands.push(command);
-        return { exitCode: 0, stdout: probe, stderr: '', durationMs: 1, timedOut: false };
-      },
-      renderFile: (t) => t,
-      resolveLocalPath: (p) => p,
-      predicted: createPredictedState(),
-    };
-    return { ctx, commands };
-  }
+  const host = (probe: string) => fakeHost({ check: true, reply: probe });
   const probe = (content: string) => `real=/etc/c.toml\ntype=file\nmode=644\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
 
   it('is one round trip when nothing matches, and a content diff otherwise', async () => {
     const h = host(probe('a = 1\n'));
-    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'zzz', replace: 'y' }, h.ctx)).toMatchObject({ kind: 'ok' });
+    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'zzz', replace: 'y' }, h)).toMatchObject({ kind: 'ok' });
     expect(h.commands).toHaveLength(1);
-    expect(await replaceModule.plan({ dest: '/etc/c.toml', regexp: '1', replace: '2' }, h.ctx)).toMatchObject({
+    expect(await replaceModule.plan({ dest: '/etc/c.toml', regexp: '1', replace: '2' }, h)).toMatchObject({
       kind: 'change',
       msg: '1 replacement made in /etc/c.toml',
       diff: [{ header: '/etc/c.toml', before: 'a = 1\n', after: 'a = 2\n' }],
@@ -103,6 +87,6 @@ describe('replace plan', () => {
 
   it('fails on a missing file', async () => {
     const h = host('real=/etc/c.toml\ntype=absent\nparent=yes\n');
-    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'a' }, h.ctx)).toMatchObject({ kind: 'failed', msg: '/etc/c.toml does not exist' });
+    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'a' }, h)).toMatchObject({ kind: 'failed', msg: '/etc/c.toml does not exist' });
   });
 });
