@@ -6,11 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ExecResult, ModuleContext } from '../../../engine/types.ts';
 import {
   decideModprobe, modprobeApplyScript, modprobeModule, parseModprobeProbe, type ModprobeRequest, type ModuleStatus,
 } from '../../../modules/modprobe.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const none: ModuleStatus = { sys: false, loadable: false, proc: false, moduleSupport: true, builtin: false, listed: [] };
@@ -96,27 +95,9 @@ describe('decideModprobe', () => {
   });
 });
 
-/** A fake host in check mode answering the probe with `probe`. */
-function fakeHost(probe: string): ModuleContext & { commands: string[] } {
-  const commands: string[] = [];
-  return {
-    host: 'fake',
-    check: true,
-    vars: {},
-    commands,
-    run: async (command): Promise<ExecResult> => {
-      commands.push(command);
-      return { exitCode: 0, stdout: probe, stderr: '', durationMs: 1, timedOut: false };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-}
-
 describe('modprobe in check mode: predicted state', () => {
   it('records the module loaded and its boot file; the same task again is ok', async () => {
-    const host = fakeHost('@modules\n');
+    const host = fakeHost({ check: true, reply: '@modules\n' });
     const args = { name: 'br_netfilter', persistent: 'present' };
     expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'change', msg: 'load br_netfilter; write /etc/modules-load.d/br_netfilter.conf' });
     expect(host.predicted.file('/sys/module/br_netfilter')).toEqual({ type: 'directory' });
@@ -126,7 +107,7 @@ describe('modprobe in check mode: predicted state', () => {
   });
 
   it('reads predicted texts of listing and options files, and is unknown for a text it cannot know', async () => {
-    const host = fakeHost(`@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root root /etc/modules-load.d/k8s.conf\n`);
+    const host = fakeHost({ check: true, reply: `@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root root /etc/modules-load.d/k8s.conf\n` });
     const args = { name: 'br_netfilter', persistent: 'present' };
     expect((await modprobeModule.plan(args, host)).kind).toBe('ok');
     host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', content: 'overlay\n' });
@@ -136,7 +117,7 @@ describe('modprobe in check mode: predicted state', () => {
   });
 
   it('keeps an existing file\'s mode when it records a rewrite', async () => {
-    const host = fakeHost(`@sys\n@loadable\n@proc\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root adm /etc/modules\n`);
+    const host = fakeHost({ check: true, reply: `@sys\n@loadable\n@proc\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root adm /etc/modules\n` });
     await modprobeModule.plan({ name: 'br_netfilter', persistent: 'absent' }, host);
     expect(host.predicted.file('/etc/modules')).toMatchObject({ type: 'file', content: 'overlay\n', mode: '0640', group: 'adm' });
   });

@@ -1,14 +1,14 @@
 // sysctl: key paths, value normalisation, file editing, the plan over a fake host, and the apply
 // script's file write under a real /bin/sh.
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import type { Plan } from '../../../engine/types.ts';
 import { keyPath, normalizeValue, parseSysctlProbe, removeLines, setLine, sysctlApplyScript, sysctlModule } from '../../../modules/sysctl.ts';
+import { fakeHost, type FakeHost } from '../../support/fakeHost.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -47,27 +47,19 @@ describe('file editing', () => {
   });
 });
 
-/** A fake host answering the probe with given live value and file. */
-function fakeHost(probe: { live?: string; writable?: boolean; file?: string }, check = false): ModuleContext & { commands: string[] } {
-  const commands: string[] = [];
+/** A fake host answering the probe with given live value and file, and the live write with the new value. */
+function sysctlHost(probe: { live?: string; writable?: boolean; file?: string }, check = false): FakeHost {
   const out = [
     ...(probe.live !== undefined ? [`@live=${b64(`${probe.live}\n`)}`, ...(probe.writable !== false ? ['@writable'] : []), '@exists'] : []),
     ...(probe.file !== undefined ? [`@file=${b64(probe.file)}`] : []),
   ].join('\n');
-  return {
-    host: 'fake',
+  return fakeHost({
     check,
-    vars: {},
-    commands,
-    run: async (command): Promise<ExecResult> => {
-      commands.push(command);
-      const stdout = command.startsWith('p=') ? `${out}\n` : command.startsWith('set -e') ? `@live=${b64(`${probe.live === '0' ? '1' : probe.live}\n`)}\n` : '';
-      return { exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
+    answers: [
+      [(c) => c.startsWith('p='), `${out}\n`],
+      [(c) => c.startsWith('set -e'), `@live=${b64(`${probe.live === '0' ? '1' : probe.live}\n`)}\n`],
+    ],
+  });
 }
 
 const FILE = '/etc/sysctl.d/99-kubernetes-cri.conf';
@@ -80,13 +72,13 @@ describe('sysctl plan', () => {
   });
 
   it('is ok with one probe when file and live value agree', async () => {
-    const host = fakeHost({ live: '1', file: 'net.ipv4.ip_forward=1\n' });
+    const host = sysctlHost({ live: '1', file: 'net.ipv4.ip_forward=1\n' });
     expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
     expect(host.commands).toHaveLength(1);
   });
 
   it('corrects a drifted live value even when the file is right', async () => {
-    const host = fakeHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' });
+    const host = sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' });
     const plan = (await sysctlModule.plan(args, host)) as Extract<Plan, { kind: 'change' }>;
     expect(plan).toMatchObject({ kind: 'change', msg: 'set net.ipv4.ip_forward = 1 live (was 0)', diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }] });
     expect(await plan.apply()).toEqual({ kind: 'changed', msg: 'set net.ipv4.ip_forward = 1 live (was 0)' });
@@ -94,27 +86,27 @@ describe('sysctl plan', () => {
   });
 
   it('leaves the live value alone with reload: false, and sets it with sysctl_set', async () => {
-    expect((await sysctlModule.plan({ ...args, reload: false }, fakeHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('ok');
-    expect((await sysctlModule.plan({ ...args, reload: false, sysctl_set: true }, fakeHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('change');
+    expect((await sysctlModule.plan({ ...args, reload: false }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('ok');
+    expect((await sysctlModule.plan({ ...args, reload: false, sysctl_set: true }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('change');
   });
 
   it('fails on an unknown key before writing anything', async () => {
-    const host = fakeHost({ file: '' });
+    const host = sysctlHost({ file: '' });
     expect(await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key' }, host)).toMatchObject({
       kind: 'failed',
       msg: `unknown sysctl key net.ipv4.no_such_key: /proc/sys/net/ipv4/no_such_key does not exist on this host; ${FILE} was not changed`,
     });
     expect(host.commands).toHaveLength(1);
     // With neither reload nor sysctl_set only the file is managed, so the key may be one that appears later.
-    expect((await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key', reload: false }, fakeHost({ file: '' }))).kind).toBe('change');
+    expect((await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key', reload: false }, sysctlHost({ file: '' }))).kind).toBe('change');
   });
 
   it('fails in the plan when the live value differs and /proc/sys is read-only', async () => {
-    expect(await sysctlModule.plan(args, fakeHost({ live: '0', writable: false, file: '' }))).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/read-only on this host/) });
+    expect(await sysctlModule.plan(args, sysctlHost({ live: '0', writable: false, file: '' }))).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/read-only on this host/) });
   });
 
   it('removes the key from the file for state: absent, without touching the live value', async () => {
-    const plan = await sysctlModule.plan({ name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE }, fakeHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }));
+    const plan = await sysctlModule.plan({ name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE }, sysctlHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }));
     expect(plan).toMatchObject({ kind: 'change', msg: `remove net.ipv4.ip_forward from ${FILE}`, diff: [{ header: FILE, after: 'a=1\n' }] });
   });
 
@@ -130,7 +122,7 @@ describe('sysctl plan', () => {
 
 describe('sysctl in check mode: predicted state', () => {
   it('loop items writing one file see each other: the file text and live values are predicted', async () => {
-    const host = fakeHost({ live: '0' }, true);
+    const host = sysctlHost({ live: '0' }, true);
     const first = await sysctlModule.plan(args, host);
     expect(first).toMatchObject({ kind: 'change', msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}` });
     expect(host.predicted.file(FILE)).toMatchObject({ type: 'file', content: 'net.ipv4.ip_forward=1\n', mode: '0644', owner: 'root', size: 22 });
@@ -143,7 +135,7 @@ describe('sysctl in check mode: predicted state', () => {
   });
 
   it('keeps the mode and owner of an existing file, and writes a symlink\'s target', async () => {
-    const host = fakeHost({ live: '1', file: 'a=1\n' }, true);
+    const host = sysctlHost({ live: '1', file: 'a=1\n' }, true);
     const run = host.run;
     host.run = async (c, o) => {
       const r = await run(c, o);
@@ -154,7 +146,7 @@ describe('sysctl in check mode: predicted state', () => {
   });
 
   it('is unknown when an earlier task writes the file with text check mode does not know', async () => {
-    const host = fakeHost({ live: '1' }, true);
+    const host = sysctlHost({ live: '1' }, true);
     host.predicted.setFile(FILE, { type: 'file', checksum: 'ab'.repeat(32) });
     expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/) });
     host.predicted.setFile(FILE, { type: 'absent' });
@@ -162,7 +154,7 @@ describe('sysctl in check mode: predicted state', () => {
   });
 
   it('records nothing outside check mode', async () => {
-    const host = fakeHost({ live: '0' });
+    const host = sysctlHost({ live: '0' });
     await sysctlModule.plan(args, host);
     expect(host.predicted.file(FILE)).toBeUndefined();
   });

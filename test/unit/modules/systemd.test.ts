@@ -7,11 +7,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import type { ModuleContext, Plan } from '../../../engine/types.ts';
 import { systemdModule } from '../../../modules/systemd.ts';
 import { applyScript } from '../../../modules/systemd/apply.ts';
 import { afterOpaqueTask, decideUnit, isStale, type UnitRequest } from '../../../modules/systemd/decide.ts';
 import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../modules/systemd/probe.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 /** `systemctl show` output as systemd 252 prints it (its own property order). */
 function show(p: Partial<Record<string, string>>): string {
@@ -254,25 +255,6 @@ describe('apply script', () => {
   });
 });
 
-/** A fake host: answers each command by the first matching pattern, and records what it was asked. */
-function fakeHost(answers: Array<[RegExp, Partial<ExecResult>]>, check = false): ModuleContext & { commands: string[] } {
-  const commands: string[] = [];
-  return {
-    host: 'fake',
-    check,
-    vars: {},
-    commands,
-    run: async (command) => {
-      commands.push(command);
-      const hit = answers.find(([re]) => re.test(command));
-      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false, ...(hit?.[1] ?? {}) };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-}
-
 describe('systemd module plan', () => {
   it('validates its arguments', () => {
     const issues = (a: unknown) => checkSchema(systemdModule.schema, a, "module 'systemd'").map((i) => i.message);
@@ -287,10 +269,10 @@ describe('systemd module plan', () => {
 
   it('probes once, returns status, and applies in one command with the new status', async () => {
     const after = show({ ActiveState: 'active', SubState: 'running', MainPID: '99', UnitFileState: 'enabled' });
-    const host = fakeHost([
+    const host = fakeHost({ answers: [
       [/^u=containerd.service\nsystemctl show/, { stdout: MASKED_CONTAINERD }],
       [/^set -e/, { stdout: `@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n@step=done\n${after}` }],
-    ]);
+    ] });
     const plan = (await systemdModule.plan({ name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
     expect(plan.kind).toBe('change');
     expect(host.commands).toHaveLength(1);
@@ -301,10 +283,10 @@ describe('systemd module plan', () => {
   });
 
   it('names the step that failed and what ran before it', async () => {
-    const host = fakeHost([
+    const host = fakeHost({ answers: [
       [/^u=/, { stdout: MASKED_CONTAINERD }],
       [/^set -e/, { stdout: '@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n', stderr: 'Job for containerd.service failed.\n', exitCode: 1 }],
-    ]);
+    ] });
     const plan = (await systemdModule.plan({ name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
     expect(await plan.apply()).toMatchObject({
       kind: 'failed',
@@ -313,14 +295,14 @@ describe('systemd module plan', () => {
   });
 
   it('reports a probe failure (no systemd) as failed', async () => {
-    const host = fakeHost([[/^u=/, { exitCode: 1, stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\n' }]]);
+    const host = fakeHost({ answers: [[/^u=/, { exitCode: 1, stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\n' }]] });
     expect(await systemdModule.plan({ name: 'containerd', state: 'started' }, host)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/not been booted with systemd/) });
   });
 
   it('reloads alone only when some loaded unit needs it', async () => {
-    const none = fakeHost([[/systemctl show -p Id,NeedDaemonReload/, { stdout: '' }]]);
+    const none = fakeHost({ answers: [[/systemctl show -p Id,NeedDaemonReload/, { stdout: '' }]] });
     expect(await systemdModule.plan({ daemon_reload: true }, none)).toEqual({ kind: 'ok', msg: 'no loaded unit needs a daemon-reload' });
-    const some = fakeHost([[/systemctl show -p Id,NeedDaemonReload/, { stdout: '@stale=containerd.service\n' }]]);
+    const some = fakeHost({ answers: [[/systemctl show -p Id,NeedDaemonReload/, { stdout: '@stale=containerd.service\n' }]] });
     expect(await systemdModule.plan({ daemon_reload: true }, some)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
   });
 });
@@ -334,7 +316,7 @@ describe('check mode reads and records predicted state', () => {
   const plan = (h: ModuleContext, args: Record<string, unknown>) => systemdModule.plan({ name: 'containerd', ...args }, h) as Promise<Plan>;
 
   it('follows the fresh-node sequence: package removed, unmasked, unit templated, enabled and started, restarted', async () => {
-    const h = fakeHost([[/^u=/, { stdout: LEGACY }]], true);
+    const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: LEGACY }]] });
     // What the apt task records for the removed containerd package (see apt.test.ts).
     for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service']) h.predicted.setFile(f, { type: 'absent' });
     h.predicted.setPackage('containerd', 'absent');
@@ -365,21 +347,21 @@ describe('check mode reads and records predicted state', () => {
   });
 
   it('plans a unit an earlier task installs on a host that never had it as loaded, disabled, inactive', async () => {
-    const h = fakeHost([[/^u=/, { stdout: NOT_FOUND }]], true);
+    const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
     expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: enable, daemon-reload, start' });
     // A unit predicted loaded by another module counts too; one without [Install] is static.
-    const g = fakeHost([[/^u=/, { stdout: NOT_FOUND }]], true);
+    const g = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
     g.predicted.setUnit('containerd', { loaded: true });
     expect(await plan(g, { state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: start' });
-    const s = fakeHost([[/^u=/, { stdout: NOT_FOUND }]], true);
+    const s = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
     s.predicted.setFile(UNIT, { type: 'file', content: '[Service]\nExecStart=/x\n' });
     expect(await plan(s, { enabled: true })).toMatchObject({ kind: 'ok', msg: 'containerd.service is unmasked, static, inactive' });
   });
 
   it('sees a unit file changed under a loaded unit as stale: daemon_reload reloads it once', async () => {
     const active = `${ACTIVE_CONTAINERD}@unitfile=${UNIT}\n`;
-    const h = fakeHost([[/^u=/, { stdout: active }]], true);
+    const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: active }]] });
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
     expect(await plan(h, { enabled: true, state: 'started' })).toMatchObject({
       kind: 'ok',
@@ -395,14 +377,14 @@ describe('check mode reads and records predicted state', () => {
   it('stops the units that require a stopped unit along with it', async () => {
     const socket = show({ ActiveState: 'active', UnitFileState: 'enabled', FragmentPath: '/lib/systemd/system/docker.socket' }) + 'RequiredBy=docker.service\n@is-enabled=enabled\n';
     const service = show({ ActiveState: 'active', FragmentPath: '/lib/systemd/system/docker.service' }) + '@is-enabled=disabled\n';
-    const h = fakeHost([[/^u=docker.socket/, { stdout: socket }], [/^u=docker.service/, { stdout: service }]], true);
+    const h = fakeHost({ check: true, answers: [[/^u=docker.socket/, { stdout: socket }], [/^u=docker.service/, { stdout: service }]] });
     expect(await systemdModule.plan({ name: 'docker.socket', state: 'stopped' }, h)).toMatchObject({ kind: 'change', msg: 'docker.socket: stop' });
     expect(h.predicted.unit('docker.service')).toEqual({ active: false });
     expect(await systemdModule.plan({ name: 'docker', state: 'stopped' }, h)).toMatchObject({ kind: 'ok', msg: 'docker.service is unmasked, disabled, inactive' });
   });
 
   it('decides from the host alone, in one probe, when nothing is predicted', async () => {
-    const h = fakeHost([[/^u=/, { stdout: ACTIVE_CONTAINERD }]], true);
+    const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: ACTIVE_CONTAINERD }]] });
     const p = await plan(h, { daemon_reload: true, enabled: true, state: 'started' });
     expect(p).toMatchObject({ kind: 'ok', data: { status: parseProbe('containerd.service', ACTIVE_CONTAINERD).properties } });
     expect(h.commands).toHaveLength(1);
@@ -410,7 +392,7 @@ describe('check mode reads and records predicted state', () => {
   });
 
   it('daemon_reload alone counts loaded units whose unit file an earlier task changed', async () => {
-    const h = fakeHost([[/systemctl show -p Id,NeedDaemonReload,FragmentPath/, { stdout: `@frag=containerd.service\t${UNIT}\n@frag=ssh.service\t/lib/systemd/system/ssh.service\n` }]], true);
+    const h = fakeHost({ check: true, answers: [[/systemctl show -p Id,NeedDaemonReload,FragmentPath/, { stdout: `@frag=containerd.service\t${UNIT}\n@frag=ssh.service\t/lib/systemd/system/ssh.service\n` }]] });
     expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
     expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
