@@ -2,12 +2,12 @@
 // each host's own files. Fake hosts answer with canned outputs; the shell parts run under a real /bin/sh.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { UnreachableError } from '../../../engine/errors.ts';
-import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import type { Plan } from '../../../engine/types.ts';
 import { aptModule } from '../../../modules/apt.ts';
 import { ownedFilesAfterCommand, withoutOwnedFiles } from '../../../modules/apt/aptGet.ts';
 import { APT_STATE_DIGEST, forgetSharedSimulations } from '../../../modules/apt/sharedSimulation.ts';
+import { fakeHost, type FakeHost } from '../../support/fakeHost.ts';
 
 const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
 const SIM = ['Reading package lists...', 'Remv docker.io [20.10.24+dfsg1-1+deb12u1+b6]', 'Remv containerd [1.6.20~ds1-1+deb12u3]', 'Remv runc [1.1.5+ds1-1+deb12u1]', 'Remv tini [0.19.0-1+b3]'].join('\n');
@@ -16,38 +16,25 @@ const PROBE = `${framed('dpkg', DOCKER)}@@kv now 100\n@@kv stamp \n@@kv lists 50
 const PROBE_MARK = "printf '@@kv now";
 const docker = { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true };
 
-interface FakeHost {
-  ctx: ModuleContext;
-  commands: string[];
-}
-
 /** A host with a given apt-input digest; `owned` is what its own file listing prints (check mode). */
 function host(name: string, opts: { digest: string; check?: boolean; owned?: string; simFails?: boolean }): FakeHost {
-  const commands: string[] = [];
-  const reply = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false });
-  const ctx: ModuleContext = {
-    host: name,
+  return fakeHost({
+    name,
     check: opts.check ?? false,
-    vars: {},
-    run: async (command) => {
-      commands.push(command);
+    reply: async (command) => {
       // Let the other hosts' calls interleave, as they do over real connections.
       await new Promise((r) => setTimeout(r, 5));
       // The probe first: it names `apt-get -s` too (an autoremove simulation it leaves out for named work).
-      if (command.includes(PROBE_MARK)) return reply(PROBE);
-      if (command.includes(APT_STATE_DIGEST)) return reply(`${opts.digest}\n`);
+      if (command.includes(PROBE_MARK)) return PROBE;
+      if (command.includes(APT_STATE_DIGEST)) return `${opts.digest}\n`;
       if (command.includes('apt-get -s')) {
         if (opts.simFails) throw new UnreachableError(name, 'connection dropped while running a command');
-        return reply(framed('sim', `${SIM}${opts.check ? `\n${opts.owned ?? ''}` : ''}`));
+        return framed('sim', `${SIM}${opts.check ? `\n${opts.owned ?? ''}` : ''}`);
       }
-      if (command.includes('dpkg-query -L')) return reply(framed('sim', `${SIM}\n${opts.owned ?? ''}`));
-      return reply('');
+      if (command.includes('dpkg-query -L')) return framed('sim', `${SIM}\n${opts.owned ?? ''}`);
+      return '';
     },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
+  });
 }
 
 const D1 = 'a'.repeat(64);
@@ -59,7 +46,7 @@ beforeEach(() => forgetSharedSimulations());
 describe('apt: one simulation for hosts with identical apt inputs', () => {
   it('hosts planning at the same time with one digest run apt-get -s once, and plan the same change', async () => {
     const hosts = ['n1', 'n2', 'n3'].map((n) => host(n, { digest: D1 }));
-    const plans = (await Promise.all(hosts.map((h) => aptModule.plan(docker, h.ctx)))) as Array<Extract<Plan, { kind: 'change' }>>;
+    const plans = (await Promise.all(hosts.map((h) => aptModule.plan(docker, h)))) as Array<Extract<Plan, { kind: 'change' }>>;
     expect(hosts.map(simulations)).toEqual([1, 0, 0]);
     for (const p of plans) {
       expect(p.kind).toBe('change');
@@ -71,21 +58,21 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
   it('hosts with different digests each simulate', async () => {
     const a = host('n1', { digest: D1 });
     const b = host('n2', { digest: D2 });
-    await Promise.all([aptModule.plan(docker, a.ctx), aptModule.plan(docker, b.ctx)]);
+    await Promise.all([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
     expect([simulations(a), simulations(b)]).toEqual([1, 1]);
   });
 
   it('a host without a usable digest (no sha256sum) simulates for itself and shares nothing', async () => {
     const a = host('n1', { digest: '' });
     const b = host('n2', { digest: '' });
-    await Promise.all([aptModule.plan(docker, a.ctx), aptModule.plan(docker, b.ctx)]);
+    await Promise.all([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
     expect([simulations(a), simulations(b)]).toEqual([1, 1]);
   });
 
   it('when the host simulating for the others drops, the next one simulates for itself', async () => {
     const a = host('n1', { digest: D1, simFails: true });
     const b = host('n2', { digest: D1 });
-    const [pa, pb] = await Promise.allSettled([aptModule.plan(docker, a.ctx), aptModule.plan(docker, b.ctx)]);
+    const [pa, pb] = await Promise.allSettled([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
     expect(pa.status).toBe('rejected');
     expect(pb).toMatchObject({ status: 'fulfilled', value: { kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' } });
     expect(simulations(b)).toBe(1);
@@ -94,15 +81,15 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
   it('check mode: the shared simulation comes with each host\'s own files, not the first host\'s', async () => {
     const a = host('n1', { digest: D1, check: true, owned: '@@owned containerd /usr/bin/containerd' });
     const b = host('n2', { digest: D1, check: true, owned: '@@owned containerd /usr/local/sbin/only-on-n2' });
-    await Promise.all([aptModule.plan(docker, a.ctx), aptModule.plan(docker, b.ctx)]);
+    await Promise.all([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
     expect([simulations(a), simulations(b)]).toEqual([1, 0]);
     const listing = b.commands.find((c) => c.includes('dpkg-query -L') && !c.includes(PROBE_MARK) && !c.includes('apt-get -s'))!;
     // n2 lists its files from the simulation n1 ran, without n1's file lines.
     expect(listing).toContain('Remv tini [0.19.0-1+b3]');
     expect(listing).not.toContain('/usr/bin/containerd');
-    expect(a.ctx.predicted.file('/usr/bin/containerd')).toEqual({ type: 'absent' });
-    expect(b.ctx.predicted.file('/usr/local/sbin/only-on-n2')).toEqual({ type: 'absent' });
-    expect(b.ctx.predicted.file('/usr/bin/containerd')).toBeUndefined();
+    expect(a.predicted.file('/usr/bin/containerd')).toEqual({ type: 'absent' });
+    expect(b.predicted.file('/usr/local/sbin/only-on-n2')).toEqual({ type: 'absent' });
+    expect(b.predicted.file('/usr/bin/containerd')).toBeUndefined();
   });
 });
 

@@ -1,9 +1,8 @@
 // apt: parsers of dpkg-query and apt-get output, the script framing (run under a real /bin/sh), and the
 // plan's decisions over a fake host that answers with canned outputs.
 import { describe, expect, it } from 'vitest';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { LocalConnection } from '../../../engine/connection/local.ts';
-import type { ExecResult, ModuleContext, Plan } from '../../../engine/types.ts';
+import type { Plan } from '../../../engine/types.ts';
 import { aptModule } from '../../../modules/apt.ts';
 import { aptErrors, applyCommand, isMissingFromCache, lockHolder, parseSimulation, simulateCommand, simulationWithFilesCommand } from '../../../modules/apt/aptGet.ts';
 import { applyOutcome, applyScript } from '../../../modules/apt/apply.ts';
@@ -13,6 +12,7 @@ import { aptRequest } from '../../../modules/apt/request.ts';
 import { keyValue, parseScript, section } from '../../../modules/apt/script.ts';
 import { APT_STATE_DIGEST } from '../../../modules/apt/sharedSimulation.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
 const REMOVE_SIM = [
@@ -113,25 +113,6 @@ describe('arguments', () => {
   });
 });
 
-/** A fake host: answers each command with the first canned output whose key occurs in it. */
-function fakeHost(answers: Array<[string, string]>): { ctx: ModuleContext; commands: string[] } {
-  const commands: string[] = [];
-  const ctx: ModuleContext = {
-    host: 'h',
-    check: true,
-    vars: {},
-    run: async (command): Promise<ExecResult> => {
-      commands.push(command);
-      const hit = answers.find(([key]) => command.includes(key));
-      return { exitCode: 0, stdout: hit?.[1] ?? '', stderr: '', durationMs: 1, timedOut: false };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
-}
-
 const framed = (name: string, out: string, rc = 0, err = '') =>
   `@@begin ${name}\n${out}\n@@end ${name} ${rc}\n${err.split('\n').filter(Boolean).map((l) => `@@err ${name} ${l}\n`).join('')}`;
 const cacheLines = (now: number, lists: number) => `@@kv now ${now}\n@@kv stamp \n@@kv lists ${lists}\n@@kv indexes 1\n`;
@@ -139,18 +120,18 @@ const cacheLines = (now: number, lists: number) => `@@kv now ${now}\n@@kv stamp 
 describe('apt plan', () => {
   it('removing packages that are not installed or unknown is ok in one round trip', async () => {
     const probe = framed('dpkg', '', 1, 'dpkg-query: no packages found matching hello\ndpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50);
-    const h = fakeHost([['dpkg-query', probe]]);
-    const plan = await aptModule.plan({ name: ['hello', 'no-such-package-xyz'], state: 'absent' }, h.ctx);
+    const h = fakeHost({ check: true, answers: [['dpkg-query', probe]] });
+    const plan = await aptModule.plan({ name: ['hello', 'no-such-package-xyz'], state: 'absent' }, h);
     expect(plan).toMatchObject({ kind: 'ok', msg: 'not installed: hello (unknown to dpkg), no-such-package-xyz (unknown to dpkg)' });
     expect(h.commands).toHaveLength(1);
   });
 
   it('plans a removal from the simulation: exactly the packages apt would remove, autoremoved ones included', async () => {
-    const h = fakeHost([
+    const h = fakeHost({ check: true, answers: [
       ['apt-get -s -y remove', framed('sim', REMOVE_SIM)],
       ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', 'Remv tini [0.19.0-1+b3]')],
-    ]);
-    const plan = (await aptModule.plan({ name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true }, h.ctx)) as Extract<Plan, { kind: 'change' }>;
+    ] });
+    const plan = (await aptModule.plan({ name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true }, h)) as Extract<Plan, { kind: 'change' }>;
     expect(plan.kind).toBe('change');
     expect(plan.msg).toBe('remove 4 packages: containerd, docker.io, runc, tini');
     expect(plan.diff).toEqual([{ header: 'packages', before: 'containerd 1.6.20~ds1-1+deb12u3, docker.io 20.10.24+dfsg1-1+deb12u1+b6, runc 1.1.5+ds1-1+deb12u1, tini 0.19.0-1+b3', after: '' }]);
@@ -164,52 +145,52 @@ describe('apt plan', () => {
   it('an interrupted dpkg fails package work in both modes, as the real apt-get does (apt-get -s does not mind it); no work is ok', async () => {
     // A half-done node: a run killed mid-install leaves dpkg's journal (#13). Check mode predicted a change.
     const interrupted = '@@kv interrupted 1\n';
-    const install = fakeHost([
+    const install = fakeHost({ check: true, answers: [
       ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted],
-    ]);
-    expect(await aptModule.plan({ name: 'tree' }, install.ctx)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/) });
-    const real = fakeHost([['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted]]);
-    expect(await aptModule.plan({ name: 'tree' }, { ...real.ctx, check: false })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted/) });
-    const nothingToDo = fakeHost([['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + interrupted]]);
-    expect((await aptModule.plan({ name: 'runc' }, nothingToDo.ctx)).kind).toBe('ok');
+    ] });
+    expect(await aptModule.plan({ name: 'tree' }, install)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/) });
+    const real = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted]] });
+    expect(await aptModule.plan({ name: 'tree' }, { ...real, check: false })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted/) });
+    const nothingToDo = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + interrupted]] });
+    expect((await aptModule.plan({ name: 'runc' }, nothingToDo)).kind).toBe('ok');
     // The probe asks apt's own question: journal files with all-digit names.
     expect(install.commands[0]).toContain("ls /var/lib/dpkg/updates 2>/dev/null | grep -c '^[0-9][0-9]*$'");
   });
 
   it('fails with apt\'s message for an unknown package to install', async () => {
-    const h = fakeHost([
+    const h = fakeHost({ check: true, answers: [
       ['apt-get -s', framed('sim', 'Reading package lists...', 100, 'E: Unable to locate package no-such-package-xyz')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50)],
-    ]);
-    expect(await aptModule.plan({ name: 'no-such-package-xyz' }, h.ctx)).toMatchObject({ kind: 'failed', msg: 'Unable to locate package no-such-package-xyz' });
+    ] });
+    expect(await aptModule.plan({ name: 'no-such-package-xyz' }, h)).toMatchObject({ kind: 'failed', msg: 'Unable to locate package no-such-package-xyz' });
   });
 
   it('with a due cache update, a package the old cache lacks is planned for after the update', async () => {
-    const h = fakeHost([
+    const h = fakeHost({ check: true, answers: [
       ['apt-get -s', framed('sim', '', 100, 'E: Unable to locate package tree')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100_000, 50)],
-    ]);
-    const plan = await aptModule.plan({ name: 'tree', update_cache: true, cache_valid_time: 3600 }, h.ctx);
+    ] });
+    const plan = await aptModule.plan({ name: 'tree', update_cache: true, cache_valid_time: 3600 }, h);
     expect(plan).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache \(updated 27 h ago\); then install tree/) });
   });
 
   it('state: latest simulates inside the probe: ok in one round trip, and re-checks after a due update', async () => {
     const probe = (now: number) => framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(now, 900) + framed('sim', '0 upgraded, 0 newly installed');
-    const fresh = fakeHost([['dpkg-query', probe(1000)]]);
-    expect(await aptModule.plan({ name: 'tree', state: 'latest' }, fresh.ctx)).toMatchObject({ kind: 'ok', msg: 'already the newest version: tree' });
+    const fresh = fakeHost({ check: true, answers: [['dpkg-query', probe(1000)]] });
+    expect(await aptModule.plan({ name: 'tree', state: 'latest' }, fresh)).toMatchObject({ kind: 'ok', msg: 'already the newest version: tree' });
     expect(fresh.commands).toHaveLength(1);
     expect(fresh.commands[0]).toContain('apt-get -s -y install -- tree');
-    const stale = fakeHost([['dpkg-query', probe(100_000)]]);
-    expect(await aptModule.plan({ name: 'tree', state: 'latest', cache_valid_time: 60 }, stale.ctx)).toMatchObject({
+    const stale = fakeHost({ check: true, answers: [['dpkg-query', probe(100_000)]] });
+    expect(await aptModule.plan({ name: 'tree', state: 'latest', cache_valid_time: 60 }, stale)).toMatchObject({
       kind: 'change',
       msg: 'update the apt cache (updated 27 h ago); then upgrade tree if the updated cache has newer versions',
     });
   });
 
   it('an installed package with a fresh cache is ok in one round trip', async () => {
-    const h = fakeHost([['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(1000, 900)]]);
-    expect(await aptModule.plan({ name: 'tree', update_cache: true, cache_valid_time: 3600 }, h.ctx)).toMatchObject({
+    const h = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(1000, 900)]] });
+    expect(await aptModule.plan({ name: 'tree', update_cache: true, cache_valid_time: 3600 }, h)).toMatchObject({
       kind: 'ok',
       msg: 'already installed: tree 2.1.0-1; apt cache updated 100 s ago (valid for 3600 s)',
     });
@@ -228,19 +209,19 @@ describe('apt in check mode: predicted state', () => {
     '@@owned tini /usr/bin/tini-static',
   ].join('\n');
   const removal = () =>
-    fakeHost([
+    fakeHost({ check: true, answers: [
       ['apt-get -s -y install', framed('sim', '')],
       ['apt-get -s -y remove', framed('sim', `${REMOVE_SIM}\n${OWNED}`)],
       ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', '')],
-    ]);
+    ] });
   const docker = { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true };
 
   it('records removed packages, their files (conffiles kept, /usr aliases too) and their units, listing files within the simulation', async () => {
     const h = removal();
-    expect(await aptModule.plan(docker, h.ctx)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
+    expect(await aptModule.plan(docker, h)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
     expect(h.commands).toHaveLength(3);
     expect(h.commands[2]).toContain('dpkg-query -L -- "$p"');
-    const p = h.ctx.predicted;
+    const p = h.predicted;
     expect(['containerd', 'docker.io', 'runc', 'tini'].map((n) => p.packageState(n))).toEqual(['absent', 'absent', 'absent', 'absent']);
     for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service', '/usr/bin/containerd', '/bin/containerd', '/usr/bin/tini-static']) {
       expect(p.file(f), f).toEqual({ type: 'absent' });
@@ -253,31 +234,34 @@ describe('apt in check mode: predicted state', () => {
 
   it('a later task reads the predicted packages before dpkg-query, and simulates from the predicted state', async () => {
     const h = removal();
-    await aptModule.plan(docker, h.ctx);
+    await aptModule.plan(docker, h);
     h.commands.length = 0;
-    expect(await aptModule.plan({ name: 'containerd', state: 'absent' }, h.ctx)).toMatchObject({ kind: 'ok', msg: 'not installed: containerd' });
+    expect(await aptModule.plan({ name: 'containerd', state: 'absent' }, h)).toMatchObject({ kind: 'ok', msg: 'not installed: containerd' });
     expect(h.commands).toHaveLength(1);
     // The host still has runc, so its simulation has nothing to do; the real run would reinstall it.
-    const again = await aptModule.plan({ name: 'runc' }, h.ctx);
+    const again = await aptModule.plan({ name: 'runc' }, h);
     expect(again).toMatchObject({ kind: 'change', msg: 'install 1 package: runc', data: { packages: { installed: ['runc'] } } });
     expect(h.commands[3]).toContain('apt-get -s -y install -- runc containerd- docker.io- tini-');
-    expect(h.ctx.predicted.packageState('runc')).toBe('present');
+    expect(h.predicted.packageState('runc')).toBe('present');
   });
 
   it('purging a package an earlier task removed still deletes its conffiles; the earlier task\'s packages are not this one\'s', async () => {
     const h = removal();
-    await aptModule.plan(docker, h.ctx);
-    const purge = fakeHost([['apt-get -s -y purge', framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]')], ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)]]);
-    purge.ctx.predicted = h.ctx.predicted;
-    expect(await aptModule.plan({ name: 'containerd', state: 'absent', purge: true }, purge.ctx)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
+    await aptModule.plan(docker, h);
+    const purge = fakeHost({
+      check: true,
+      predicted: h.predicted,
+      answers: [['apt-get -s -y purge', framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]')], ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)]],
+    });
+    expect(await aptModule.plan({ name: 'containerd', state: 'absent', purge: true }, purge)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
     expect(purge.commands[2]).toContain('apt-get -s -y purge -- containerd docker.io runc tini');
   });
 
   it('a planned cache update makes the cache fresh for later tasks', async () => {
-    const h = fakeHost([['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(100_000, 50)]]);
+    const h = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(100_000, 50)]] });
     const args = { name: 'tree', update_cache: true, cache_valid_time: 3600 };
-    expect(await aptModule.plan(args, h.ctx)).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache/) });
-    expect(await aptModule.plan(args, h.ctx)).toMatchObject({ kind: 'ok', msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)' });
+    expect(await aptModule.plan(args, h)).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache/) });
+    expect(await aptModule.plan(args, h)).toMatchObject({ kind: 'ok', msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)' });
   });
 
   it('lists the files of the packages a simulation removes, and keeps its exit code (real /bin/sh)', async () => {
