@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ExecOptions, ExecResult, ModuleContext, PredictedState } from '../../../engine/types.ts';
+import type { PredictedState } from '../../../engine/types.ts';
 import { getUrlModule } from '../../../modules/get_url.ts';
 import type { ManifestEntry, ManifestSpec } from '../../../modules/lib/archiveManifest.ts';
 import { rememberManifest } from '../../../modules/lib/manifestCache.ts';
 import { unarchiveModule } from '../../../modules/unarchive.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -18,26 +19,8 @@ const URL = 'http://mirror.test/v1.7.24/containerd-1.7.24-linux-amd64.tar.gz';
 const TARBALL = '/var/cache/dl/containerd-1.7.24-linux-amd64.tar.gz';
 const SPEC: ManifestSpec = { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] };
 
-interface Sent {
-  command: string;
-  stdin?: string;
-}
-
-/** A check-mode context whose host answers every command with `stdout`. */
-function checkCtx(stdout: string, predicted: PredictedState = createPredictedState(), sent: Sent[] = []): ModuleContext {
-  return {
-    host: 'n1',
-    check: true,
-    vars: {},
-    run: async (command: string, o?: ExecOptions) => {
-      sent.push({ command, ...(o?.stdin !== undefined ? { stdin: String(o.stdin) } : {}) });
-      return { exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false } satisfies ExecResult;
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted,
-  };
-}
+/** A check-mode host n1 answering every command with `stdout`. */
+const checkCtx = (stdout: string, predicted?: PredictedState) => fakeHost({ name: 'n1', check: true, reply: stdout, predicted });
 
 /** get_url probe output: curl, umask 022, the path, whether its parent exists, and the upstream sums. */
 function urlProbe(p: string, parent: boolean, extra = ''): string {
@@ -50,8 +33,9 @@ describe('get_url in check mode', () => {
   it('downloads into a directory an earlier task would create, and records the file it would write', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/var/cache/dl', { type: 'directory', mode: '0755' });
-    const sent: Sent[] = [];
-    const plan = await getUrlModule.plan(args, checkCtx(urlProbe(TARBALL, false), predicted, sent));
+    const host = checkCtx(urlProbe(TARBALL, false), predicted);
+    const sent = host.calls;
+    const plan = await getUrlModule.plan(args, host);
     expect(plan).toMatchObject({ kind: 'change', msg: `download ${URL} to ${TARBALL} (${TARBALL} does not exist)` });
     expect(plan.data).toEqual({ dest: TARBALL, url: URL, checksum_src: A, checksum_dest: A });
     expect(predicted.file(TARBALL)).toEqual({ type: 'file', checksum: A, mode: '0644', origin: { url: URL } });
@@ -98,9 +82,11 @@ describe('get_url in check mode', () => {
   it('with force streams the URL for a file an earlier task would write, and only then', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/opt/x.tgz', { type: 'file', checksum: A });
-    const sent: Sent[] = [];
-    await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', force: true }, checkCtx(`tool=curl\nstream_rc=0\nstream_sum=${A}\n`, predicted, sent));
-    await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', force: true }, { ...checkCtx('tool=curl\n', createPredictedState(), sent), check: false });
+    const checking = checkCtx(`tool=curl\nstream_rc=0\nstream_sum=${A}\n`, predicted);
+    const real = fakeHost({ name: 'n1', reply: 'tool=curl\n' });
+    await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', force: true }, checking);
+    await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', force: true }, real);
+    const sent = [...checking.calls, ...real.calls];
     expect(sent[0]?.command).not.toContain('if [ -f "$p" ]; then {');
     expect(sent[1]?.command).toContain('if [ -f "$p" ]; then {');
   });
@@ -137,9 +123,10 @@ describe('unarchive in check mode', () => {
     // Cached under the URL it was once read from; found by its sha256 alone.
     rememberManifest(URL, SPEC, { archiveSha: A, entries });
     const predicted = downloaded(A);
-    const sent: Sent[] = [];
     const out = `uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`;
-    const plan = await unarchiveModule.plan(args, checkCtx(out, predicted, sent));
+    const host = checkCtx(out, predicted);
+    const sent = host.calls;
+    const plan = await unarchiveModule.plan(args, host);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.stdin).toBe(`d\t0755\t-\t-\tbin/\nf\t0755\t2\t${B}\tbin/ctr\nf\t0755\t3\t${C}\tbin/containerd\n`);
     expect(sent[0]?.command).not.toContain(URL);
@@ -152,15 +139,17 @@ describe('unarchive in check mode', () => {
 
   it('streams the origin URL through tar when no manifest is cached, writing nothing', async () => {
     const predicted = downloaded(A);
-    const sent: Sent[] = [];
     const out = `uid=0\numask=0022\ntool=curl\nfetch_rc=0\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(absent).join('\n')}\n`;
-    const plan = await unarchiveModule.plan(args, checkCtx(out, predicted, sent));
+    const host = checkCtx(out, predicted);
+    const sent = host.calls;
+    const plan = await unarchiveModule.plan(args, host);
     expect(sent[0]?.command).toContain(`-o - -- ${URL}`);
     expect(sent[0]?.command).not.toContain('mktemp');
     expect(plan.kind).toBe('change');
     // The manifest is now cached: a second plan sends it and needs no stream to succeed.
-    const again: Sent[] = [];
-    await unarchiveModule.plan(args, checkCtx(`uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`, downloaded(A), again));
+    const hostAgain = checkCtx(`uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`, downloaded(A));
+    const again = hostAgain.calls;
+    await unarchiveModule.plan(args, hostAgain);
     expect(again[0]?.command).not.toContain(URL);
   });
 
@@ -172,8 +161,9 @@ describe('unarchive in check mode', () => {
   });
 
   it('is unknown, saying why, when the src has neither an origin URL nor a cached manifest', async () => {
-    const sent: Sent[] = [];
-    const plan = await unarchiveModule.plan(args, checkCtx('', downloaded(undefined, false), sent));
+    const host = checkCtx('', downloaded(undefined, false));
+    const sent = host.calls;
+    const plan = await unarchiveModule.plan(args, host);
     expect(plan.kind).toBe('unknown');
     expect(plan.msg).toContain('neither its download URL nor a cached manifest');
     expect(sent).toHaveLength(0);
@@ -183,9 +173,10 @@ describe('unarchive in check mode', () => {
     rememberManifest(URL, SPEC, { archiveSha: A, entries });
     const predicted = downloaded(A);
     predicted.setFile('/opt/cni/bin', { type: 'directory', mode: '0755' });
-    const sent: Sent[] = [];
     const out = `uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`;
-    const plan = await unarchiveModule.plan({ ...args, dest: '/opt/cni/bin' }, checkCtx(out, predicted, sent));
+    const host = checkCtx(out, predicted);
+    const sent = host.calls;
+    const plan = await unarchiveModule.plan({ ...args, dest: '/opt/cni/bin' }, host);
     expect(sent[0]?.command).not.toContain('dest=missing');
     expect(plan.kind).toBe('change');
     expect(predicted.file('/opt/cni/bin/bin/ctr')).toMatchObject({ type: 'file', checksum: B });
@@ -198,8 +189,9 @@ describe('unarchive in check mode', () => {
     expect(noDest).toMatchObject({ kind: 'failed', msg: 'dest /usr/local does not exist or is not a directory' });
     const noSrc = createPredictedState();
     noSrc.setFile(TARBALL, { type: 'absent' });
-    const sent: Sent[] = [];
-    const plan = await unarchiveModule.plan(args, checkCtx('uid=0\numask=0022\nmanifest=given\n', noSrc, sent));
+    const host = checkCtx('uid=0\numask=0022\nmanifest=given\n', noSrc);
+    const sent = host.calls;
+    const plan = await unarchiveModule.plan(args, host);
     expect(plan).toMatchObject({ kind: 'failed', msg: `${TARBALL} does not exist on n1` });
     expect(sent[0]?.stdin).toBe('');
   });
@@ -220,8 +212,9 @@ describe('unarchive in check mode', () => {
   it('is ok without asking the host when an earlier task would create `creates`', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/usr/local/bin/ctr', { type: 'file', checksum: B });
-    const sent: Sent[] = [];
-    const plan = await unarchiveModule.plan({ ...args, creates: '/usr/local/bin/ctr' }, checkCtx('', predicted, sent));
+    const host = checkCtx('', predicted);
+    const sent = host.calls;
+    const plan = await unarchiveModule.plan({ ...args, creates: '/usr/local/bin/ctr' }, host);
     expect(plan).toMatchObject({ kind: 'ok', msg: '/usr/local/bin/ctr exists' });
     expect(sent).toHaveLength(0);
   });

@@ -1,12 +1,10 @@
 // unarchive: formats, the manifest (real tar/unzip on the controller), the probe parser, drift detection,
 // the extract action list, and the plan's decisions with canned host answers.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync, statSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExecOptions, ExecResult, ModuleContext } from '../../../engine/types.ts';
 import { unarchiveModule } from '../../../modules/unarchive.ts';
 import { findDrift, expectedMode } from '../../../modules/lib/archiveCompare.ts';
 import { extractStdin } from '../../../modules/lib/archiveExtract.ts';
@@ -15,6 +13,7 @@ import { manifestPipeline, manifestText, normalizePermissions, parseManifestReco
 import { archiveProbeScript, parseArchiveProbe, type DestMember } from '../../../modules/lib/archiveProbe.ts';
 import { rememberManifest } from '../../../modules/lib/manifestCache.ts';
 import { SHA256_PROBE } from '../../../modules/lib/remoteSha256.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -262,20 +261,8 @@ describe('module plan with canned host answers', () => {
     process.env.FLEETPLAY_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-cache-'));
   });
 
-  function ctx(stdout: string, check: boolean, seen: Array<{ command: string; stdin?: string }> = []): ModuleContext {
-    return {
-      host: 'n1',
-      check,
-      vars: {},
-      run: async (command: string, o?: ExecOptions) => {
-        seen.push({ command, ...(o?.stdin !== undefined ? { stdin: String(o.stdin) } : {}) });
-        return { exitCode: 0, stdout, stderr: '', durationMs: 1, timedOut: false } satisfies ExecResult;
-      },
-      renderFile: (t) => t,
-      resolveLocalPath: (p) => p,
-      predicted: createPredictedState(),
-    };
-  }
+  /** A host on n1 answering every command with `stdout`. */
+  const ctx = (stdout: string, check: boolean) => fakeHost({ name: 'n1', check, reply: stdout });
   const args = { src: '/tmp/c.tar.gz', dest: '/usr/local', remote_src: true };
 
   it('fails when src does not exist and no earlier task creates it, in check mode as in a real run', async () => {
@@ -298,9 +285,10 @@ describe('module plan with canned host answers', () => {
   it('sends cached manifests on stdin and plans the differing members only', async () => {
     const entries: ManifestEntry[] = [{ kind: 'f', name: 'bin/ctr', mode: '0755', size: 2, value: A }];
     rememberManifest('host:/tmp/c.tar.gz', { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] }, { archiveSha: B, entries });
-    const seen: Array<{ command: string; stdin?: string }> = [];
     const out = `uid=0\numask=0022\narchive_sha=${B}\nmanifest=cached\nR\tf\t0755\t2\t${A}\tabsent\t-\t-\t-\t-\tbin/ctr\n`;
-    const plan = await unarchiveModule.plan(args, ctx(out, true, seen));
+    const host = ctx(out, true);
+    const seen = host.calls;
+    const plan = await unarchiveModule.plan(args, host);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.stdin).toBe(`@${B}\nf\t0755\t2\t${A}\tbin/ctr\n`);
     expect(plan).toMatchObject({ kind: 'change', msg: 'extract /tmp/c.tar.gz into /usr/local: 1 of 1 files differ: bin/ctr (missing)' });
@@ -310,10 +298,10 @@ describe('module plan with canned host answers', () => {
   });
 
   it('fails with tar\'s words when the archive cannot be read', async () => {
-    const plan = await unarchiveModule.plan(args, {
-      ...ctx('', false),
-      run: async () => ({ exitCode: 0, stdout: `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=2\n`, stderr: 'gzip: stdin: not in gzip format', durationMs: 1, timedOut: false }),
-    });
+    const plan = await unarchiveModule.plan(
+      args,
+      fakeHost({ name: 'n1', reply: { stdout: `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=2\n`, stderr: 'gzip: stdin: not in gzip format' } }),
+    );
     expect(plan).toMatchObject({ kind: 'failed', msg: 'cannot read archive /tmp/c.tar.gz: gzip: stdin: not in gzip format' });
   });
 

@@ -4,36 +4,18 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import type { ExecResult, ModuleContext, Plan, Vars } from '../../../engine/types.ts';
+import type { ModuleContext, Plan, Vars } from '../../../engine/types.ts';
 import { aptKeyModule } from '../../../modules/apt_key.ts';
 import { copyModule } from '../../../modules/copy.ts';
 import { deb822RepositoryModule, installScript } from '../../../modules/deb822_repository.ts';
 import { dpkgSelectionsModule, parseSelections } from '../../../modules/dpkg_selections.ts';
 import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, type Deb822Source } from '../../../modules/lib/deb822.ts';
 import { parseJson, sameJson } from '../../../modules/lib/jsonContent.ts';
+import { fakeHost } from '../../support/fakeHost.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/openpgp');
 const ED_FPR = '3DF4CC5219210111E25F93BE4287CC29786DB3DB';
 const RSA_FPR = '97AC24B181677C6208916EB3E7BCB04B27807E30';
-
-/** A host whose replies come from `reply`; records every command and its stdin. */
-function scriptedHost(reply: (command: string) => Partial<ExecResult>, check = false) {
-  const commands: Array<{ command: string; stdin?: string | Buffer }> = [];
-  const ctx: ModuleContext = {
-    host: 'h',
-    check,
-    vars: {},
-    run: async (command, options) => {
-      commands.push({ command, ...(options?.stdin !== undefined ? { stdin: options.stdin } : {}) });
-      return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, timedOut: false, ...reply(command) };
-    },
-    renderFile: (t) => t,
-    resolveLocalPath: (p) => p,
-    predicted: createPredictedState(),
-  };
-  return { ctx, commands };
-}
 
 const absent = 'type=absent\n';
 const fileState = (content: string | Buffer, mode = '644') =>
@@ -51,7 +33,8 @@ describe('apt_key', () => {
   const args = { url: 'https://example.test/gpg', keyring: '/etc/apt/keyrings/docker.gpg', id: ED_FPR };
 
   it('stores a fetched armored key dearmored, after checking its fingerprint', async () => {
-    const { ctx, commands } = scriptedHost(keyReply(armored));
+    const ctx = fakeHost({ reply: keyReply(armored) });
+    const commands = ctx.calls;
     const p = await plan(aptKeyModule, args, ctx);
     expect(p.kind).toBe('change');
     if (p.kind !== 'change') return;
@@ -64,12 +47,13 @@ describe('apt_key', () => {
   });
 
   it('is ok when the keyring already holds exactly that key', async () => {
-    const { ctx } = scriptedHost(keyReply(armored, fileState(binary), binary.toString('base64')));
+    const ctx = fakeHost({ reply: keyReply(armored, fileState(binary), binary.toString('base64')) });
     expect((await plan(aptKeyModule, args, ctx)).kind).toBe('ok');
   });
 
   it('refuses a key with another fingerprint and writes nothing', async () => {
-    const { ctx, commands } = scriptedHost(keyReply(readFileSync(path.join(FIXTURES, 'rsa3072.asc'), 'utf8')));
+    const ctx = fakeHost({ reply: keyReply(readFileSync(path.join(FIXTURES, 'rsa3072.asc'), 'utf8')) });
+    const commands = ctx.calls;
     const p = await plan(aptKeyModule, args, ctx);
     expect(p).toMatchObject({ kind: 'failed' });
     expect(p.msg).toContain('does not match');
@@ -80,20 +64,20 @@ describe('apt_key', () => {
   it('refuses a corrupt key (bad armor checksum)', async () => {
     const i = armored.indexOf('\n\n') + 10;
     const corrupt = armored.slice(0, i) + (armored[i] === 'A' ? 'B' : 'A') + armored.slice(i + 1);
-    const { ctx } = scriptedHost(keyReply(corrupt));
+    const ctx = fakeHost({ reply: keyReply(corrupt) });
     const p = await plan(aptKeyModule, args, ctx);
     expect(p.kind).toBe('failed');
     expect(p.msg).toMatch(/not a usable OpenPGP public key: .*(checksum|corrupt)/);
   });
 
   it('reports a download failure with the downloader message', async () => {
-    const { ctx } = scriptedHost(() => ({ stdout: `${absent}--have--\n\n--key--\n`, stderr: 'curl: (7) Failed to connect\nfp_rc=7\n' }));
+    const ctx = fakeHost({ reply: () => ({ stdout: `${absent}--have--\n\n--key--\n`, stderr: 'curl: (7) Failed to connect\nfp_rc=7\n' }) });
     const p = await plan(aptKeyModule, args, ctx);
     expect(p).toMatchObject({ kind: 'failed', msg: 'cannot download the key from https://example.test/gpg: curl: (7) Failed to connect; /etc/apt/keyrings/docker.gpg was not changed' });
   });
 
   it('predicts the keyring in check mode', async () => {
-    const { ctx } = scriptedHost(keyReply(armored), true);
+    const ctx = fakeHost({ check: true, reply: keyReply(armored) });
     await plan(aptKeyModule, args, ctx);
     expect(ctx.predicted.file('/etc/apt/keyrings/docker.gpg')).toMatchObject({ type: 'file', size: binary.length });
   });
@@ -127,7 +111,8 @@ describe('deb822 sources', () => {
   });
   it('in check mode, a source whose repository cannot be fetched fails as the real run would', async () => {
     const args = { name: 'docker', uris: 'http://127.0.1.250/apt', suites: 'bookworm', components: 'stable' };
-    const { ctx, commands } = scriptedHost((c) => (c.includes('FP_TOOL') ? { stdout: 'unreachable 0 curl: (7) Failed to connect\n' } : { stdout: absent }), true);
+    const ctx = fakeHost({ check: true, reply: (c) => (c.includes('FP_TOOL') ? { stdout: 'unreachable 0 curl: (7) Failed to connect\n' } : { stdout: absent }) });
+    const commands = ctx.calls;
     const p = await plan(deb822RepositoryModule, args, ctx);
     expect(p).toMatchObject({ kind: 'failed', msg: '/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://127.0.1.250/apt/dists/bookworm/InRelease: curl: (7) Failed to connect' });
     expect(commands.every((c) => !c.command.includes('apt-get') && !c.command.includes('mv '))).toBe(true);
@@ -142,12 +127,12 @@ describe('deb822 sources', () => {
   it('plans add, then ok once the file matches, and fails clearly when the update fails', async () => {
     const args = { name: 'docker', uris: docker.uris[0], suites: 'bookworm', components: ['stable'], architectures: 'amd64', signed_by: docker.signedBy };
     const text = renderSource(docker);
-    const fresh = scriptedHost((c) => (c.includes('type=absent') ? { stdout: absent } : { exitCode: 100, stderr: 'E: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect\n' }));
-    const p = await plan(deb822RepositoryModule, args, fresh.ctx);
+    const fresh = fakeHost({ reply: (c) => (c.includes('type=absent') ? { stdout: absent } : { exitCode: 100, stderr: 'E: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect\n' }) });
+    const p = await plan(deb822RepositoryModule, args, fresh);
     expect(p).toMatchObject({ kind: 'change', msg: 'add /etc/apt/sources.list.d/docker.sources and fetch its indexes' });
     if (p.kind === 'change') expect(await p.apply()).toMatchObject({ kind: 'failed', msg: '/etc/apt/sources.list.d/docker.sources was not changed: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect' });
-    const same = scriptedHost(() => ({ stdout: fileState(text) }));
-    expect((await plan(deb822RepositoryModule, args, same.ctx)).kind).toBe('ok');
+    const same = fakeHost({ reply: () => ({ stdout: fileState(text) }) });
+    expect((await plan(deb822RepositoryModule, args, same)).kind).toBe('ok');
   });
 });
 
@@ -156,13 +141,14 @@ describe('dpkg_selections', () => {
     expect([...parseSelections('a hold\nb install\nc -\n')]).toEqual([['a', 'hold'], ['b', 'install'], ['c', undefined]]);
   });
   it('holds only the packages not held yet, and refuses packages dpkg does not know', async () => {
-    const { ctx, commands } = scriptedHost((c) => (c.includes('dpkg-query') ? { stdout: 'kubelet hold\nkubeadm install\n' } : {}));
+    const ctx = fakeHost({ reply: (c) => (c.includes('dpkg-query') ? { stdout: 'kubelet hold\nkubeadm install\n' } : {}) });
+    const commands = ctx.calls;
     const p = await plan(dpkgSelectionsModule, { name: ['kubelet', 'kubeadm'], selection: 'hold' }, ctx);
     expect(p).toMatchObject({ kind: 'change', msg: 'set kubeadm to hold' });
     if (p.kind === 'change') await p.apply();
     expect(commands[1]?.stdin).toBe('kubeadm hold\n');
-    const missing = scriptedHost(() => ({ stdout: 'kubelet -\n' }));
-    expect(await plan(dpkgSelectionsModule, { name: 'kubelet', selection: 'hold' }, missing.ctx)).toMatchObject({
+    const missing = fakeHost({ reply: () => ({ stdout: 'kubelet -\n' }) });
+    expect(await plan(dpkgSelectionsModule, { name: 'kubelet', selection: 'hold' }, missing)).toMatchObject({
       kind: 'failed',
       msg: 'dpkg does not know kubelet: install it before setting a selection',
     });
@@ -182,15 +168,15 @@ describe('format: json', () => {
   });
   it('leaves a file with the same JSON in another order alone, and refuses invalid JSON without writing', async () => {
     const onHost = '{"b": 2, "a": 1}';
-    const host = scriptedHost((c) => (c.startsWith('cat ') ? { stdout: onHost } : { stdout: fileState(onHost) }));
-    const same = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{\n  "a": 1,\n  "b": 2\n}\n', format: 'json' }, host.ctx);
+    const host = fakeHost({ reply: (c) => (c.startsWith('cat ') ? { stdout: onHost } : { stdout: fileState(onHost) }) });
+    const same = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{\n  "a": 1,\n  "b": 2\n}\n', format: 'json' }, host);
     expect(same).toMatchObject({ kind: 'ok', msg: '/etc/docker/daemon.json holds the same JSON (only formatting or key order differ)' });
-    const changed = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{"a": 1, "b": 3}', format: 'json' }, host.ctx);
+    const changed = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{"a": 1, "b": 3}', format: 'json' }, host);
     expect(changed.kind).toBe('change');
-    const bad = scriptedHost(() => ({ stdout: absent }));
-    const refused = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{"max-size": "10m"",}', format: 'json' }, bad.ctx);
+    const bad = fakeHost({ reply: () => ({ stdout: absent }) });
+    const refused = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{"max-size": "10m"",}', format: 'json' }, bad);
     expect(refused.kind).toBe('failed');
     expect(refused.msg).toMatch(/^the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 1 column 19/);
-    expect(bad.commands).toHaveLength(0);
+    expect(bad.calls).toHaveLength(0);
   });
 });
