@@ -161,11 +161,11 @@ export interface PredictedState {
    * A module's own per-host prediction state, created by `key.init()` on first use and kept for the run
    * (one store per host per run: nothing outlives it). Keys are compared by identity.
    */
-  slot<T>(key: PredictedSlot<T>): T;
+  slot<T>(key: StateSlot<T>): T;
 }
 
-/** The key of a module's slot in the predicted state: a name (for messages) and how to make its first value. */
-export interface PredictedSlot<T> {
+/** The key of a module's slot in a state store: a name (for messages) and how to make its first value. */
+export interface StateSlot<T> {
   readonly name: string;
   init(): T;
 }
@@ -187,6 +187,11 @@ export interface ModuleContext {
   resolveLocalPath(relative: string, kind: 'files' | 'templates'): string;
   /** Check mode's predicted state of this host (empty in a real run). */
   predicted: PredictedState;
+  /**
+   * State this run shares between its hosts (one apt simulation for hosts with the same apt inputs), in
+   * a module's own slot, made on first use; it ends with the run, so nothing outlives it.
+   */
+  runState<T>(key: StateSlot<T>): T;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { LimitFunction } from 'p-limit';
 import type { Condition, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
 import type { Secrets } from '../secrets.ts';
+import type { SlotStore } from '../stateSlots.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
 import type { TagFilter } from './tags.ts';
 
@@ -24,6 +25,8 @@ export interface PlayRun {
   playName: string;
   /** The modules the playbook was validated against. */
   modules: ModuleRegistry;
+  /** State the run's modules share between hosts (ModuleContext.runState); one store per run. */
+  runState: SlotStore;
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
   /** Shared across batches: set when any_errors_fatal tripped; hosts an interrupt cut short. */

@@ -1,6 +1,7 @@
 // The per-host store of predicted state used by check mode.
 import path from 'node:path';
-import type { PredictedFile, PredictedSlot, PredictedState, PredictedUnit } from '../types.ts';
+import { createSlotStore } from '../stateSlots.ts';
+import type { PredictedFile, PredictedState, PredictedUnit } from '../types.ts';
 import { unitName } from '../unitName.ts';
 
 /** Creates an empty predicted-state store for one host. */
@@ -12,7 +13,7 @@ export function createPredictedState(): PredictedState {
   // prediction last set its state.
   const opaque: string[] = [];
   const unitSetAt = new Map<string, number>();
-  const slots = new Map<PredictedSlot<unknown>, unknown>();
+  const slots = createSlotStore();
   return {
     file(p) {
       const full = path.posix.normalize(p);
@@ -46,9 +47,6 @@ export function createPredictedState(): PredictedState {
     opaqueTask: () => opaque[0],
     markOpaque: (task) => void opaque.push(task),
     opaqueSinceUnit: (n) => opaque[unitSetAt.get(unitName(n)) ?? 0],
-    slot<T>(key: PredictedSlot<T>): T {
-      if (!slots.has(key)) slots.set(key, key.init());
-      return slots.get(key) as T;
-    },
+    slot: (key) => slots.slot(key),
   };
 }

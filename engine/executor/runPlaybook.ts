@@ -17,6 +17,7 @@ import type { PlayRun } from './playRun.ts';
 import { runPlay } from './runPlay.ts';
 import type { TagFilter } from './tags.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
+import { createSlotStore } from '../stateSlots.ts';
 
 /** Options of one run (from the command line). */
 export interface RunOptions {
@@ -57,6 +58,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   let stopped = false;
   const incomplete = new Set<string>();
   let pending = options.pendingHandlers ?? {};
+  const runState = createSlotStore();
   try {
     for (const play of playbook.plays) {
       if (options.stopping() || stopped) break;
@@ -82,6 +84,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
         playName: play.name,
         modules: playbook.modules,
+        runState,
         state: { fatal: false, incomplete },
       };
       try {

@@ -23,6 +23,7 @@ import {
   type Vars,
 } from '../types.ts';
 import type { HostRun } from './hostRun.ts';
+import type { SlotStore } from '../stateSlots.ts';
 
 /** The effective settings of a task on a host (inherited from play, blocks and the task). */
 export interface TaskSettings {
@@ -34,6 +35,8 @@ export interface TaskSettings {
   playbookDir: string;
   /** The modules of the run (the task's own is found here). */
   modules: ModuleRegistry;
+  /** State the run's modules share between hosts. */
+  runState: SlotStore;
   /** The task's variables plus extra ones on top (the registered result, for changed_when/failed_when). */
   varsWith(extra: Vars): Vars;
 }
@@ -220,6 +223,7 @@ export function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings
     renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
     resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),
     predicted: host.predicted,
+    runState: (key) => settings.runState.slot(key),
   };
 }
 

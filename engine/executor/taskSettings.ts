@@ -29,6 +29,7 @@ export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: Pla
     when: [...scope.when, ...task.when],
     playbookDir: run.play.baseDir,
     modules: run.modules,
+    runState: run.runState,
     varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
   };
 }

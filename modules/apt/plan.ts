@@ -19,7 +19,7 @@ import { knownNoop, rememberNoop } from './noopCache.ts';
 import { cacheDecision, describeAge, runProbe, type CacheDecision } from './probe.ts';
 import { versionMatches, type AptRequest } from './request.ts';
 import { parseScript, section, type SectionOutput } from './script.ts';
-import { aptStateDigest, sharedSimulation } from './sharedSimulation.ts';
+import { SIMULATIONS, aptStateDigest, sharedSimulation } from './sharedSimulation.ts';
 import { sourcesChangedInCheck } from './sourcesChanged.ts';
 
 /** The apt-get action the named packages need given dpkg's state, or undefined when they are as wanted. */
@@ -114,7 +114,7 @@ async function simulate(ctx: ModuleContext, action: AptAction): Promise<SectionO
   const plain = simulateCommand(action);
   const digest = await aptStateDigest(ctx);
   let mine: SectionOutput | undefined;
-  const { sim, from } = await sharedSimulation(digest, plain, ctx.host, async () => {
+  const { sim, from } = await sharedSimulation(ctx.runState(SIMULATIONS), digest, plain, ctx.host, async () => {
     mine = await runSimulation(ctx, ctx.check ? simulationWithFilesCommand(plain) : plain);
     return { ...mine, out: withoutOwnedFiles(mine.out) };
   });

@@ -4,7 +4,7 @@
 // apt-get -s only knows the host as it is. So the simulation also carries the earlier tasks' predicted
 // package changes ("x-" removes x in an install, "y+" installs y in a remove), and the changes it reports
 // for packages already predicted in that state are the earlier tasks', not this one's.
-import type { PredictedSlot, PredictedState } from '../../engine/types.ts';
+import type { StateSlot, PredictedState } from '../../engine/types.ts';
 import { recordRemovedUnits } from '../systemd/predict.ts';
 import type { AptAction, PlannedChange } from './aptGet.ts';
 import type { DpkgState } from './dpkg.ts';
@@ -15,7 +15,7 @@ type PackageAfter = { state: 'present'; version?: string } | { state: 'config-fi
 
 // Per host: what apt plans recorded, with the detail the store's present/absent lacks, and whether a
 // cache update was predicted.
-const APT: PredictedSlot<{ packages: Map<string, PackageAfter>; cacheUpdated: boolean }> = {
+const APT: StateSlot<{ packages: Map<string, PackageAfter>; cacheUpdated: boolean }> = {
   name: 'apt packages',
   init: () => ({ packages: new Map(), cacheUpdated: false }),
 };

@@ -4,7 +4,7 @@
 // apt's version and architecture, dpkg's status and architectures, apt's auto-installed marks, the
 // index files (names and sizes, and every Release/InRelease in full) and everything under /etc/apt.
 // What check mode adds per host (the files a removed package owns on that host) is still read there.
-import type { ModuleContext } from '../../engine/types.ts';
+import type { ModuleContext, StateSlot } from '../../engine/types.ts';
 import type { SectionOutput } from './script.ts';
 
 /** Shell text printing the digest of a host's apt inputs (64 hex digits; empty if sha256sum is missing). */
@@ -16,8 +16,11 @@ export const APT_STATE_DIGEST = [
   '} | sha256sum 2>/dev/null | cut -c1-64',
 ].join('; ');
 
-/** Simulations of this run, by apt-input digest and command; the first host to ask runs it. */
-const simulations = new Map<string, { host: string; result: Promise<SectionOutput> }>();
+/** The run's simulations, by apt-input digest and command; the first host to ask runs it. */
+export type Simulations = Map<string, { host: string; result: Promise<SectionOutput> }>;
+
+/** Where a run keeps its simulations (ModuleContext.runState): they end with the run. */
+export const SIMULATIONS: StateSlot<Simulations> = { name: 'apt simulations', init: () => new Map() };
 
 /** The digest of the host's apt inputs (one round trip), or undefined when it cannot be had. */
 export async function aptStateDigest(ctx: ModuleContext): Promise<string | undefined> {
@@ -33,6 +36,7 @@ export async function aptStateDigest(ctx: ModuleContext): Promise<string | undef
  * its own.
  */
 export async function sharedSimulation(
+  simulations: Simulations,
   digest: string | undefined,
   command: string,
   host: string,
@@ -55,9 +59,4 @@ export async function sharedSimulation(
     if (simulations.get(key) === entry) simulations.delete(key);
   });
   return { sim: await result };
-}
-
-/** Forgets this run's simulations (tests). */
-export function forgetSharedSimulations(): void {
-  simulations.clear();
 }

@@ -6,7 +6,7 @@
 // modelled too: what it loaded at the last (predicted) load or daemon-reload. A unit file that changed
 // since is stale (NeedDaemonReload=yes), except for a unit systemd had as not-found: systemd loads such a
 // unit afresh when it is next referenced, as the real run's probe does.
-import type { PredictedFile, PredictedSlot, PredictedState } from '../../engine/types.ts';
+import type { PredictedFile, StateSlot, PredictedState } from '../../engine/types.ts';
 import { isStale, type UnitDecision, type UnitRequest, type UnitStep } from './decide.ts';
 import { MASK_DIRS, UNIT_DIRS, type UnitStatus } from './probe.ts';
 
@@ -23,7 +23,7 @@ interface ManagerView {
   reloaded: boolean;
 }
 
-const MANAGER: PredictedSlot<ManagerView> = { name: 'systemd manager', init: () => ({ units: new Map(), reloaded: false }) };
+const MANAGER: StateSlot<ManagerView> = { name: 'systemd manager', init: () => ({ units: new Map(), reloaded: false }) };
 
 function manager(p: PredictedState): ManagerView {
   return p.slot(MANAGER);

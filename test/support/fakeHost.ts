@@ -3,6 +3,7 @@
 // A field added to ModuleContext needs one edit here.
 import { LocalConnection } from '../../engine/connection/local.ts';
 import { createPredictedState } from '../../engine/executor/predicted.ts';
+import { createSlotStore, type SlotStore } from '../../engine/stateSlots.ts';
 import type { ExecOptions, ExecResult, ModuleContext, PredictedState, Vars } from '../../engine/types.ts';
 
 /** An answer: stdout text, or the parts of an ExecResult that differ from a quick success. */
@@ -28,6 +29,8 @@ export interface FakeHostOptions {
   reply?: Reply | Responder;
   /** Check mode's predicted state; pass one to share it between hosts or contexts (default: a fresh one). */
   predicted?: PredictedState;
+  /** The run's shared state; pass one to put several hosts in one run (default: a run of this host alone). */
+  runState?: SlotStore;
   /** Template rendering (default: the text unchanged). */
   renderFile?: ModuleContext['renderFile'];
   /** Controller path lookup (default: the path unchanged). */
@@ -56,6 +59,7 @@ export function fakeHost(options: FakeHostOptions = {}): FakeHost {
   const commands: string[] = [];
   const calls: FakeCall[] = [];
   const fallback = options.reply ?? '';
+  const ownRun = createSlotStore();
   return {
     host: options.name ?? 'h',
     check: options.check ?? false,
@@ -73,6 +77,7 @@ export function fakeHost(options: FakeHostOptions = {}): FakeHost {
     renderFile: options.renderFile ?? ((text) => text),
     resolveLocalPath: options.resolveLocalPath ?? ((relative) => relative),
     predicted: options.predicted ?? createPredictedState(),
+    runState: (key) => (options.runState ?? ownRun).slot(key),
   };
 }
 

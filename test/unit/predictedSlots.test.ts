@@ -2,10 +2,10 @@
 // one per store (a host of one run), keyed by identity, so no module keeps state that outlives a run.
 import { describe, expect, it } from 'vitest';
 import { createPredictedState } from '../../engine/executor/predicted.ts';
-import type { PredictedSlot } from '../../engine/types.ts';
+import type { StateSlot } from '../../engine/types.ts';
 
 describe('predicted-state slots', () => {
-  const COUNTER: PredictedSlot<{ n: number }> = { name: 'counter', init: () => ({ n: 0 }) };
+  const COUNTER: StateSlot<{ n: number }> = { name: 'counter', init: () => ({ n: 0 }) };
 
   it('creates a slot on first use and keeps it for the store', () => {
     const p = createPredictedState();
@@ -18,7 +18,7 @@ describe('predicted-state slots', () => {
     const [a, b] = [createPredictedState(), createPredictedState()];
     a.slot(COUNTER).n = 5;
     expect(b.slot(COUNTER).n).toBe(0);
-    const sameName: PredictedSlot<{ n: number }> = { name: 'counter', init: () => ({ n: 100 }) };
+    const sameName: StateSlot<{ n: number }> = { name: 'counter', init: () => ({ n: 100 }) };
     expect(a.slot(sameName).n).toBe(100);
     expect(a.slot(COUNTER).n).toBe(5);
   });

@@ -6,7 +6,8 @@ import { UnreachableError } from '../../../engine/errors.ts';
 import type { Plan } from '../../../engine/types.ts';
 import { aptModule } from '../../../modules/apt.ts';
 import { ownedFilesAfterCommand, withoutOwnedFiles } from '../../../modules/apt/aptGet.ts';
-import { APT_STATE_DIGEST, forgetSharedSimulations } from '../../../modules/apt/sharedSimulation.ts';
+import { APT_STATE_DIGEST } from '../../../modules/apt/sharedSimulation.ts';
+import { createSlotStore, type SlotStore } from '../../../engine/stateSlots.ts';
 import { fakeHost, type FakeHost } from '../../support/fakeHost.ts';
 
 const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
@@ -21,6 +22,7 @@ function host(name: string, opts: { digest: string; check?: boolean; owned?: str
   return fakeHost({
     name,
     check: opts.check ?? false,
+    runState: run,
     reply: async (command) => {
       // Let the other hosts' calls interleave, as they do over real connections.
       await new Promise((r) => setTimeout(r, 5));
@@ -41,7 +43,11 @@ const D1 = 'a'.repeat(64);
 const D2 = 'b'.repeat(64);
 const simulations = (h: FakeHost) => h.commands.filter((c) => c.includes('apt-get -s') && !c.includes(PROBE_MARK)).length;
 
-beforeEach(() => forgetSharedSimulations());
+// Each test is one run: its hosts share the run's state, and nothing is left for the next test.
+let run: SlotStore;
+beforeEach(() => {
+  run = createSlotStore();
+});
 
 describe('apt: one simulation for hosts with identical apt inputs', () => {
   it('hosts planning at the same time with one digest run apt-get -s once, and plan the same change', async () => {
@@ -53,6 +59,15 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
       expect(p.msg).toBe('remove 4 packages: containerd, docker.io, runc, tini');
       expect(p.diff).toEqual(plans[0]!.diff);
     }
+  });
+
+  it('a later run simulates again: a run shares its simulations only with its own hosts (#14)', async () => {
+    const first = host('n1', { digest: D1 });
+    await aptModule.plan(docker, first);
+    run = createSlotStore();
+    const later = host('n2', { digest: D1 });
+    await aptModule.plan(docker, later);
+    expect([first, later].map(simulations)).toEqual([1, 1]);
   });
 
   it('hosts with different digests each simulate', async () => {
