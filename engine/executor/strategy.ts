@@ -6,7 +6,7 @@ import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import { parseTaskList } from '../playbook/tasks.ts';
 import { renderString, renderValue } from '../template/render.ts';
-import type { BlockDef, IncludeDef, ModuleRegistry, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { BlockDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { loopItems, runTaskOnHost } from './hostTask.ts';
@@ -120,7 +120,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     for (const [file, group] of byFile) {
       let tasks: TaskNode[];
       try {
-        tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file, run.play.baseDir, run.modules);
+        tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES));
       } catch (err) {
         for (const h of group) reportInclude(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
         continue;
@@ -155,9 +155,10 @@ function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, 
   }
 }
 
-const includeCache = new Map<string, TaskNode[]>();
+// Task files included at run time, parsed once per run (a later run in the same process reads them again).
+const INCLUDES: StateSlot<Map<string, TaskNode[]>> = { name: 'included task files', init: () => new Map() };
 
-function loadIncluded(file: string, playbookDir: string, modules: ModuleRegistry): TaskNode[] {
+function loadIncluded(file: string, playbookDir: string, modules: ModuleRegistry, includeCache: Map<string, TaskNode[]>): TaskNode[] {
   const cached = includeCache.get(file);
   if (cached) return cached;
   const yaml = loadYamlFile(file, 'playbook');
