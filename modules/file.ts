@@ -39,17 +39,18 @@ export const fileModule: ModuleDefinition = {
       case 'absent':
         return planAbsent(ctx, path, current);
       case 'directory':
-        // Check mode only: a real run's mkdir, touch or ln fails by itself where these probes say it would.
-        return planDirectory(ctx, path, current, wanted, current.type === 'absent' && ctx.check ? await mkdirPlan(ctx, path) : { created: [] });
+        // Decided in the plan in both modes (not left to mkdir, touch or ln), so check mode and the real
+        // run fail alike, also under failed_when.
+        return planDirectory(ctx, path, current, wanted, current.type === 'absent' ? await mkdirPlan(ctx, path) : { created: [] });
       case 'touch': {
-        const failed = current.type === 'absent' && ctx.check ? await parentFailure(ctx, path) : undefined;
+        const failed = current.type === 'absent' ? await parentFailure(ctx, path) : undefined;
         if (failed) return failed;
         const plan = planTouch(ctx, path, current, wanted);
         if (current.type !== 'absent') await predictAttributes(ctx, path, current, wanted);
         return plan;
       }
       case 'link':
-        return (current.type === 'absent' && ctx.check && (await parentFailure(ctx, path))) || planLink(ctx, path, current, String(args.src), args.force === true, wanted);
+        return (current.type === 'absent' && (await parentFailure(ctx, path))) || planLink(ctx, path, current, String(args.src), args.force === true, wanted);
       case 'file': {
         const plan = planExisting(ctx, path, current, wanted);
         if (plan.kind === 'change') await predictAttributes(ctx, path, current, wanted);

@@ -208,9 +208,9 @@ export const lineinfileModule: ModuleDefinition = {
     }
     // As in Ansible, a missing file is only created when the edit adds something (not for backrefs without a match).
     if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: `${file} does not exist and ${edit.msg}`, data: { path: file } };
-    if (state.type === 'absent' && ctx.check && (!state.parentExists || ctx.predicted.file(path.posix.dirname(state.path)))) {
-      // create: true makes the missing directories too (mkdir -p), which fails under a file: check mode
-      // predicts both (the real run just runs mkdir -p).
+    if (state.type === 'absent' && (!state.parentExists || (ctx.check && ctx.predicted.file(path.posix.dirname(state.path))))) {
+      // create: true makes the missing directories too (mkdir -p), which fails under a file: decided in
+      // the plan in both modes, so check mode (which predicts the directories) and the real run agree.
       const mk = await mkdirPlan(ctx, path.posix.dirname(state.path));
       if (mk.problem) return { kind: 'failed', msg: mk.problem, data: { path: file } };
       const plan = planTextEdit(ctx, file, { ...state, parentExists: mk.created.length === 0 }, edit, wantedAttributes(args));

@@ -99,9 +99,10 @@ export const sysctlModule: ModuleDefinition = {
       diff.push({ header: file, before, after });
       actions.push(present ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`] : [`remove ${name} from ${file}`, `removed ${name} from ${file}`]);
     }
-    // Check mode: a new file's directory is made with mkdir -p, which fails under a file; the directories it makes are predicted.
-    const parentUnsure = s.parentMissing === true || ctx.predicted.file(path.posix.dirname(file)) !== undefined;
-    const mk = ctx.check && fileChanged && s.file === undefined && parentUnsure ? await mkdirPlan(ctx, path.posix.dirname(file)) : { created: [] };
+    // A new file's directory is made with mkdir -p, which fails under a file: decided here in both modes
+    // (so check mode and the real run agree, also under failed_when); check mode predicts the directories.
+    const parentUnsure = s.parentMissing === true || (ctx.check && ctx.predicted.file(path.posix.dirname(file)) !== undefined);
+    const mk = fileChanged && s.file === undefined && parentUnsure ? await mkdirPlan(ctx, path.posix.dirname(file)) : { created: [] };
     if (mk.problem) return { kind: 'failed', msg: `sysctl ${name}: ${mk.problem}`, data };
     predictDirectories(ctx, mk.created);
     const change: SysctlChange = { name, value: value ?? '', file, setLive: liveChanged, done: actions.map((a) => a[1]).join('; ') };

@@ -34,16 +34,14 @@ export async function planFileContent(
     return { kind: 'failed', msg: `${dest} exists and is not a regular file (${state.type})`, data };
   }
   // A new file needs its directory (Ansible: "Destination directory … does not exist"), unless the
-  // caller creates it (copy to a dest ending in '/'). Check mode reads it through the predicted state;
-  // a real run needs no probe: the write itself fails with that message, or mkdir -p makes it.
+  // caller creates it (copy to a dest ending in '/'). Decided in the plan in both modes, so check mode
+  // and the real run fail alike (also under failed_when); check mode reads through the predicted state.
   let parents: string[] = [];
-  if (state.type === 'absent' && ctx.check) {
+  if (state.type === 'absent') {
     const mk = options.createParents ? await mkdirPlan(ctx, path.posix.dirname(dest)) : undefined;
     const problem = mk ? mk.problem : await missingParent(ctx, dest);
     if (problem) return { kind: 'failed', msg: problem, data };
     parents = mk?.created ?? [];
-  } else if (state.type === 'absent' && options.createParents) {
-    parents = [path.posix.dirname(dest)];
   }
   const exists = state.type === 'file' || state.type === 'link';
   if (exists && options.force === false) return { kind: 'ok', msg: `${dest} exists and force is false`, data };
@@ -69,7 +67,7 @@ export async function planFileContent(
   const had = state.type === 'file' ? state : undefined;
   // Same JSON value: only attributes change, the host's bytes stay.
   const kept = sameValue && had ? { ...(had.checksum ? { checksum: had.checksum } : {}), size: had.size } : undefined;
-  predictDirectories(ctx, ctx.check ? parents : []);
+  predictDirectories(ctx, parents);
   predictFile(ctx, dest, {
     type: 'file',
     ...(kept ?? { checksum: wantSum, size: byteLength(content) }),

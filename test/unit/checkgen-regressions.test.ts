@@ -63,6 +63,12 @@ describe('check mode agrees with the real run (generated-playbook regressions)',
     expect(r.predicted).toEqual(r.actual);
   });
 
+  it('under failed_when: false, a copy or touch into a missing directory is ok in both (decided in the plan, not at the write)', async () => {
+    const r = await checkThenReal('', '- name: copy\n  copy: { dest: DIR/new/d.conf, content: "a\\n" }\n  failed_when: false\n- name: touch\n  file: { path: DIR/new/e.conf, state: touch }\n  failed_when: false');
+    expect(r.check).toEqual(['copy:ok', 'touch:ok']);
+    expect(r.real).toEqual(r.check);
+  });
+
   it("copy to a dest ending in '/' creates the missing directories (Ansible), predicted in check mode", async () => {
     const r = await checkThenReal('', `- name: into new dir\n  copy: { src: ${JSON.stringify(import.meta.filename)}, dest: DIR/new/deep/ }\n- name: see it\n  file: { path: DIR/new/deep, state: directory, mode: "0700" }`);
     expect(r.check).toEqual(['into new dir:changed', 'see it:changed']);
