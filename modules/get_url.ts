@@ -15,6 +15,7 @@ import { decideGetUrl } from './lib/getUrlDecision.ts';
 import { getUrlProbeScript, parseGetUrlProbe, predictProbe, type GetUrlProbe } from './lib/getUrlProbe.ts';
 import { knownHashes, rememberHashes, under, writtenLine } from './lib/hashCache.ts';
 import { SHA256_PROBE, sha256Of } from './lib/remoteSha256.ts';
+import { judgeUrlCheck, maskUrl, parseUrlCheck, urlCheckFunctions, type UrlVerdict } from './lib/urlCheck.ts';
 import { accountNameSchema, modeSchema } from './lib/schemas.ts';
 
 /** Exit status of the download script when the downloaded file does not match the expected sha256. */
@@ -69,6 +70,8 @@ export const getUrlModule: ModuleDefinition = {
         streamSum,
         streamAlways: streamSum && predictedDest !== undefined,
         hashes: knownHashes(ctx, under(dest)),
+        // Check mode asks for the URL in this same command when a download looks likely (urlCheck.ts).
+        ...(ctx.check ? { checkUrl: checksum?.kind === 'digest' ? { digest: checksum.sha256 } : {} } : {}),
       }),
       { readOnly: true },
     );
@@ -105,12 +108,30 @@ export const getUrlModule: ModuleDefinition = {
       case 'download': {
         const job: DownloadJob = { url, path: probe.path, tool: probe.tool, fetch, wanted, compareWithDest: decision.compareWithDest };
         if (decision.expected) job.expected = decision.expected;
+        // A streamed sum (force without checksum) already fetched the URL; otherwise ask for it as Ansible does.
+        const verdict = ctx.check && !(decision.compareWithDest && probe.stream?.rc === 0) ? await checkUrl(ctx, probe, url, fetch) : undefined;
+        if (verdict?.kind === 'failed') return { kind: 'failed', msg: verdict.msg, data };
         if (ctx.check) predictDownload(ctx, probe, job, data);
+        if (verdict?.kind === 'unknown') return { kind: 'unknown', msg: verdict.msg, data };
         return { kind: 'change', msg: decision.msg, diff: decision.diff, data, apply: () => download(ctx, job, data) };
       }
     }
   },
 };
+
+/**
+ * Check mode: would the real download get an answer? From the probe's request when it made one; else
+ * (the predicted state made a download likely where the host's state did not) one more read-only command.
+ */
+async function checkUrl(ctx: ModuleContext, probe: GetUrlProbe, url: string, fetch: FetchOptions): Promise<UrlVerdict> {
+  let check = probe.urlCheck;
+  if (!check) {
+    const r = await ctx.run(`FP_TOOL=${probe.tool}\n${urlCheckFunctions(url, fetch)}\nfp_check`, { readOnly: true });
+    check = parseUrlCheck(r.stdout);
+    if (!check) return { kind: 'unknown', msg: `cannot check ${maskUrl(url)}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  }
+  return judgeUrlCheck(check, url);
+}
 
 /** The file at dest as check mode sees it (its earlier prediction, else what the probe found). */
 function currentFile(ctx: ModuleContext, probe: GetUrlProbe): PredictedFile & { type: 'file' } {

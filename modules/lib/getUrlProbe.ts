@@ -8,6 +8,7 @@ import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts
 import { fromPredicted } from './fileState.ts';
 import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from './hashCache.ts';
 import { SHA256_PROBE } from './remoteSha256.ts';
+import { parseUrlCheck, urlCheckFunctions, type UrlCheck } from './urlCheck.ts';
 
 /** What the probe needs to know about the task. */
 export interface GetUrlProbeRequest {
@@ -26,6 +27,11 @@ export interface GetUrlProbeRequest {
   streamAlways?: boolean;
   /** Hashes remembered for this host: an unchanged dest is not hashed again. */
   hashes?: KnownHashes;
+  /**
+   * Check mode: ask for the URL (urlCheck.ts) when the host's state makes a download likely — dest
+   * missing, or its sha256 not this digest / not in the checksum file. A converged dest asks nothing.
+   */
+  checkUrl?: { digest?: string };
 }
 
 /** What is at the resolved dest path. */
@@ -49,6 +55,8 @@ export interface GetUrlProbe {
   stream?: { rc: number; sum: string };
   /** What the probe wrote to stderr (a failed fetch explains itself there). */
   stderr?: string;
+  /** Check mode's request for the URL, when the probe made one. */
+  urlCheck?: UrlCheck;
 }
 
 /** The probe as one shell script. */
@@ -81,6 +89,16 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
     const fetch = fetchCommand(req.url, '-', req.fetch);
     const stream = `{ { ${fetch}; echo "stream_rc=$?" >&3; } | $FP_SHA | cut -c1-64 | sed 's/^/stream_sum=/'; } 3>&1`;
     lines.push(req.streamAlways ? stream : `if [ -f "$p" ]; then ${stream}; fi`);
+  }
+  if (req.checkUrl) {
+    const digest = req.checkUrl.digest;
+    // An existing dest with force and no checksum is streamed above, which already proves the URL.
+    const converged = digest
+      ? `[ -f "$p" ] && [ "$FP_SUM" = ${shellQuote(digest)} ]`
+      : req.sumsUrl
+        ? `[ -f "$p" ] && [ -n "$FP_SUM" ] && case "$out" in *"$FP_SUM"*) true ;; *) false ;; esac`
+        : '[ -e "$p" ]';
+    lines.push(urlCheckFunctions(req.url, req.fetch), `[ -z "$FP_TOOL" ] || [ -z "$p" ] || { ${converged}; } || fp_check`);
   }
   lines.push('exit 0');
   return lines.join('\n');
@@ -124,6 +142,8 @@ export function parseGetUrlProbe(output: string, stderr = ''): GetUrlProbe {
   if (kv.has('sums_rc')) probe.sums = { rc: Number(kv.get('sums_rc')), text: sums.join('\n').trim() };
   if (stderr.trim()) probe.stderr = stderr.trim();
   if (kv.has('stream_rc')) probe.stream = { rc: Number(kv.get('stream_rc')), sum: kv.get('stream_sum') ?? '' };
+  const urlCheck = parseUrlCheck(output);
+  if (urlCheck) probe.urlCheck = urlCheck;
   return probe;
 }
 

@@ -245,7 +245,9 @@ describe('download script', () => {
 
 describe('module plan', () => {
   it('costs one remote command when nothing needs doing, and check mode never applies', async () => {
-    const ctx = fakeHost({ name: 'n1', check: true, reply: `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n` });
+    const state = `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`;
+    // The host asks for the URL (in the same command) only when dest's sha256 is not the wanted one.
+    const ctx = fakeHost({ name: 'n1', check: true, reply: (command) => (command.includes(`= ${B} ]`) ? `${state}head_code=200\n` : state) });
     const plan = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
     expect(plan).toMatchObject({ kind: 'ok', data: { dest: '/opt/x.tgz', checksum_dest: A, checksum_src: A, size: 3, url: URL } });
     expect(ctx.commands).toHaveLength(1);

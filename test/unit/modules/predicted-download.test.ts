@@ -22,9 +22,9 @@ const SPEC: ManifestSpec = { format: { kind: 'tar', compression: 'gzip' }, extra
 /** A check-mode host n1 answering every command with `stdout`. */
 const checkCtx = (stdout: string, predicted?: PredictedState) => fakeHost({ name: 'n1', check: true, reply: stdout, predicted });
 
-/** get_url probe output: curl, umask 022, the path, whether its parent exists, and the upstream sums. */
+/** get_url probe output: curl, umask 022, the path, whether its parent exists, the upstream sums, and the URL's answer to HEAD. */
 function urlProbe(p: string, parent: boolean, extra = ''): string {
-  return `tool=curl\numask=0022\npath=${p}\n${parent ? 'parent=dir\n' : ''}sums_rc=0\nsums:${A}  containerd-1.7.24-linux-amd64.tar.gz\n${extra}`;
+  return `tool=curl\numask=0022\npath=${p}\n${parent ? 'parent=dir\n' : ''}sums_rc=0\nsums:${A}  containerd-1.7.24-linux-amd64.tar.gz\nhead_code=200\n${extra}`;
 }
 
 describe('get_url in check mode', () => {
@@ -64,7 +64,7 @@ describe('get_url in check mode', () => {
   it('saves into dest/<file name> when an earlier task would make dest a directory', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/opt/dl', { type: 'directory' });
-    const plan = await getUrlModule.plan({ url: URL, dest: '/opt/dl' }, checkCtx('tool=curl\numask=0027\npath=/opt/dl\nparent=dir\n', predicted));
+    const plan = await getUrlModule.plan({ url: URL, dest: '/opt/dl' }, checkCtx('tool=curl\numask=0027\npath=/opt/dl\nparent=dir\nhead_code=200\n', predicted));
     const saved = '/opt/dl/containerd-1.7.24-linux-amd64.tar.gz';
     expect(plan).toMatchObject({ kind: 'change', data: { dest: saved } });
     // No checksum: the content is not known in advance; a new file gets 0666 & ~umask.
