@@ -13,6 +13,7 @@ import {
   type DiffEntry,
   type ExecOptions,
   type ModuleContext,
+  type ApplyOutcome,
   type ModuleDefinition,
   type ModuleRegistry,
   type Plan,
@@ -127,7 +128,7 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
         status = 'changed';
         break;
       }
-      const outcome = await plan.apply();
+      const outcome = await applyAsModule(plan);
       status = outcome.kind;
       msg = outcome.msg;
       data = { ...data, ...(outcome.data ?? {}) };
@@ -183,6 +184,20 @@ export function mentions(value: unknown, name: string): boolean {
   const text = JSON.stringify(value);
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^A-Za-z0-9_.])${escaped}([^A-Za-z0-9_]|$)`).test(text);
+}
+
+/**
+ * Runs a change. An error its apply step throws (the atomic writer's, a command's) is the module's own
+ * failure, which failed_when and changed_when judge, as Ansible judges a module's `failed: true`; a lost
+ * host or a host key stays what it is.
+ */
+async function applyAsModule(plan: Extract<Plan, { kind: 'change' }>): Promise<ApplyOutcome> {
+  try {
+    return await plan.apply();
+  } catch (err) {
+    if (err instanceof UnreachableError || err instanceof HostKeyError) throw err;
+    return { kind: 'failed', msg: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationMs' | 'item'> {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runPlaybook, type RunOptions } from '../../engine/executor/runPlaybook.ts';
 import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
-import type { RunReport, TaskResult } from '../../engine/types.ts';
+import { createModuleRegistry } from '../../engine/moduleRegistry.ts';
+import type { ModuleDefinition, RunReport, TaskResult } from '../../engine/types.ts';
 import { moduleRegistry } from '../../modules/index.ts';
 
 function setup(playbookText: string, hosts = ['h1', 'h2']) {
@@ -573,5 +574,42 @@ describe('loops and variables from hostile or unusual input', () => {
     expect(titles).toEqual(['include a missing file', 'after']);
     expect(r.results.map((x) => `${x.task}:${x.status}${x.ignored ? ':ignored' : ''}`)).toEqual(['include a missing file:failed:ignored', 'after:ok']);
     expect(r.recap.h1).toMatchObject({ failed: 0, ignored: 1 });
+  });
+});
+
+describe('a module whose apply step throws', () => {
+  // A module that plans a change and then fails while applying it (as the atomic writer can).
+  const breaking: ModuleDefinition = {
+    name: 'breaking',
+    runsOn: 'host',
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    plan: async () => ({ kind: 'change', msg: 'would write', apply: async () => Promise.reject(new Error('write failed: No space left on device')) }),
+  };
+  const registry = createModuleRegistry([...moduleRegistry.names().map((n) => moduleRegistry.find(n)!).filter((m, i, all) => all.indexOf(m) === i), breaking]);
+
+  it("fails the task with the error, and failed_when judges it as a module's failure, as in Ansible (#13)", async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: judged
+      breaking: {}
+      register: r
+      failed_when: false
+    - name: plain
+      breaking: {}
+`, ['h1']);
+    const report = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), registry), loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 5,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    });
+    // failed_when: false makes the module's failure ok (changed: the change was attempted, as Ansible reports it).
+    expect(report.results.map((x) => `${x.task}:${x.status === 'failed' ? 'failed' : 'not failed'}`)).toEqual(['judged:not failed', 'plain:failed']);
+    expect(report.results[1]!.msg).toBe('write failed: No space left on device');
   });
 });
