@@ -174,9 +174,17 @@ function settleNotRun(task: TaskDef, data: ResultData, vars: Vars): Omit<ItemOut
 }
 
 function failedWhenMessage(conds: Condition[], data: ResultData): string {
-  const output = typeof data.stdout === 'string' ? data.stdout.replace(/\s+/g, ' ').trim() : '';
-  const shown = output.length > 300 ? `${output.slice(0, 300)}…` : output;
-  return `failed_when is true: ${conds.map((c) => String(c.expr)).join(' and ')}${shown ? `; stdout: ${shown}` : ''}`;
+  // What the command said is what the operator needs next: its exit status, stderr and stdout (shortened).
+  const brief = (v: unknown): string => {
+    const text = typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : '';
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  };
+  const parts = [
+    typeof data.rc === 'number' && data.rc !== 0 ? `rc: ${data.rc}` : '',
+    brief(data.stderr) ? `stderr: ${brief(data.stderr)}` : '',
+    brief(data.stdout) ? `stdout: ${brief(data.stdout)}` : '',
+  ].filter(Boolean);
+  return `failed_when is true: ${conds.map((c) => String(c.expr)).join(' and ')}${parts.length ? `; ${parts.join('; ')}` : ''}`;
 }
 
 /** True when a variable `name` is read anywhere in `value` (expressions, templates, arguments). */

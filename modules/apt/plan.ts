@@ -231,6 +231,10 @@ export async function planApt(req: AptRequest, ctx: ModuleContext): Promise<Plan
   if (recheck) msg.push(`then upgrade ${action.packages.join(', ')} if the updated cache has newer versions`);
   if (ctx.check) {
     recordAptPlan(ctx.predicted, changes, unresolved, parseOwnedFiles(sim?.out ?? ''));
+    // The files and units of a package not installed yet are not known before it is (its maintainer
+    // scripts may enable and start them): later predictions that need them hedge, as after a command.
+    const installed = [...changes.filter((c) => c.action === 'install' || c.action === 'upgrade').map((c) => c.name), ...unresolved];
+    if (installed.length) ctx.predicted.markOpaque(`installing ${installed.join(', ')}`);
     if (cache.due) recordCacheUpdate(ctx.predicted);
   }
   return {

@@ -153,13 +153,15 @@ describe('systemd on a unit that does not exist', () => {
     expect(r.stdout).toContain('kubelet.service does not exist (missing_ok: nothing to stop or disable)');
   });
 
-  it('without missing_ok it fails clearly; check mode reports it as unknown', async () => {
+  it('without missing_ok it fails clearly, and check mode predicts that failure (no earlier task could install it)', async () => {
     const r = await run('missing-fail.yml');
     expect(r.code).toBe(2);
     for (const n of names()) expect(statuses(r.report!, n)).toEqual({ failed: 1 });
     expect(r.stdout).toContain('Could not find the requested service kubelet.service: host (add missing_ok: true');
+    // Nothing before it could install kubelet, so the real run's failure is known (#13: it was unknown).
     const check = await run('missing-fail.yml', '--check');
-    for (const n of names()) expect(statuses(check.report!, n)).toEqual({ unknown: 1 });
+    for (const n of names()) expect(statuses(check.report!, n)).toEqual({ failed: 1 });
+    expect(check.stdout).toContain('Could not find the requested service kubelet.service: host (add missing_ok: true');
   });
 });
 

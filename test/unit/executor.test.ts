@@ -376,6 +376,20 @@ describe('executor', () => {
     expect(real.results[0]?.msg).toBe('failed_when is true: v.stdout != "2"; stdout: 1');
   });
 
+  it("a failed_when failure shows the command's exit status and stderr, not only the expression", async () => {
+    // A health gate whose command failed said only 'failed_when is true: x.rc != 0 or …' (a rollout stopped with no cause).
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: gate
+      shell: "echo 'runc create failed, no such file' >&2; exit 3"
+      register: x
+      failed_when: x.rc != 0 or 'ok' not in x.stdout
+`, ['h1']);
+    const r = await run(dir);
+    expect(r.results[0]?.msg).toBe("failed_when is true: x.rc != 0 or 'ok' not in x.stdout; rc: 3; stderr: runc create failed, no such file");
+  });
+
   it('any_errors_fatal stops every host after the task that failed', async () => {
     const dir = setup(`- hosts: all
   gather_facts: false

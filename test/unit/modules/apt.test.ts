@@ -142,6 +142,20 @@ describe('apt plan', () => {
     expect(h.commands[2]).toContain('apt-get -s -y remove --autoremove -- docker.io containerd runc');
   });
 
+  it("check mode: an install is a task whose effects are not all known (the package's units appear only then)", async () => {
+    // vendor-repos: docker.yml's 'Enable and start docker' after a predicted install of docker.io was
+    // predicted failed (no docker.service on the host yet) where the real run started it.
+    const h = fakeHost({ check: true, answers: [
+      ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
+      ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50)],
+    ] });
+    expect((await aptModule.plan({ name: 'tree' }, h)).kind).toBe('change');
+    expect(h.predicted.opaqueTask()).toBe('installing tree');
+    const removal = fakeHost({ check: true, answers: [['apt-get -s -y remove', framed('sim', REMOVE_SIM)], ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50)]] });
+    expect((await aptModule.plan({ name: ['docker.io'], state: 'absent' }, removal)).kind).toBe('change');
+    expect(removal.predicted.opaqueTask()).toBeUndefined();
+  });
+
   it('an interrupted dpkg fails package work in both modes, as the real apt-get does (apt-get -s does not mind it); no work is ok', async () => {
     // A half-done node: a run killed mid-install leaves dpkg's journal (#13). Check mode predicted a change.
     const interrupted = '@@kv interrupted 1\n';
