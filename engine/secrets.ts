@@ -1,5 +1,6 @@
 // The secret values of one run, and their redaction from everything the run prints or writes.
 //
+import { SecretMatcher } from './secretMatcher.ts';
 // A value is secret because of where it came from, not because of what it looks like: a variable
 // whose name says so (at any depth, in any source), the SSH and become passwords, a vault-decrypted
 // value, the output of a `no_log` task. Redaction is by value, at the sinks (console, report,
@@ -23,7 +24,7 @@ export function isSecretName(name: string): boolean {
 /** The growing set of secret values of a run; `redact` hides every one of them in a text. */
 export class Secrets {
   private readonly values = new Set<string>();
-  private matcher: RegExp | undefined;
+  private matcher: SecretMatcher | undefined;
   private readonly scanned = new WeakSet<object>();
 
   /** Adds `value` and, for lists and mappings, every leaf inside it. */
@@ -71,14 +72,8 @@ export class Secrets {
   /** `text` with every secret value replaced by the mask. */
   redact(text: string): string {
     if (this.values.size === 0 || text.length < MIN_LENGTH) return text;
-    this.matcher ??= new RegExp(
-      [...this.values]
-        .sort((a, b) => b.length - a.length)
-        .map((v) => v.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'))
-        .join('|'),
-      'g',
-    );
-    return text.replace(this.matcher, MASK);
+    this.matcher ??= new SecretMatcher(this.values);
+    return this.matcher.mask(text, MASK);
   }
 
   /** A copy of `value` with every string redacted and every value under a secret name masked (an item, a result). */
