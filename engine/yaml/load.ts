@@ -7,6 +7,7 @@ import { pyTags } from './scalars.ts';
 import { readSourceFile } from './source.ts';
 import { findStructureProblem } from './structure.ts';
 import { vaultTag } from './vaultTag.ts';
+import { MAX_NESTING, excessiveNesting } from './depth.ts';
 
 const customTags = (tags: Tags): Tags => [...pyTags(tags), vaultTag];
 
@@ -30,6 +31,16 @@ export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFi
     const pos = lineCounter.linePos(offset);
     throw new FleetError(kind, message, { location: { file, line: pos.line, column: pos.col }, excerpt: excerptAt(text, pos.line, pos.col) });
   };
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== undefined) {
+    // Nothing is parsed yet, so the line counter is empty: the position is counted here.
+    const before = text.slice(0, tooDeep).split('\n');
+    const [line, column] = [before.length, (before[before.length - 1] ?? '').length + 1];
+    throw new FleetError(kind, `YAML error: the document is nested too deeply to parse (more than ${MAX_NESTING} levels)`, {
+      location: { file, line, column },
+      excerpt: excerptAt(text, line, column),
+    });
+  }
   let doc: Document;
   try {
     doc = parseDocument(text, {

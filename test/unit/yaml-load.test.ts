@@ -210,7 +210,7 @@ describe('file encoding', () => {
 describe('inputs the fuzz suite found', () => {
   it('refuses a mapping or list as a key, like PyYAML, instead of stringifying it in quadratic time', { timeout: 120_000 }, () => {
     expectLinear((n) => located(() => parseYaml('? '.repeat(n), 'f.yml', 'playbook')), 300, { maxN: 300, label: 'nested ? keys' });
-    const e = located(() => parseYaml('? '.repeat(300), 'f.yml', 'playbook'));
+    const e = located(() => parseYaml('? '.repeat(200), 'f.yml', 'playbook'));
     expect(e.message).toBe('YAML error: a mapping or list cannot be a key (found unhashable key)');
     expect(at(located(() => parseYaml('a: &l [1]\n? *l\n: 2\n', 'f.yml', 'playbook')))).toBe('2:3');
   });
@@ -224,7 +224,19 @@ describe('inputs the fuzz suite found', () => {
 
   it('says "nested too deeply", not the engine\'s stack message, for 20,000 nested flow lists', () => {
     const e = located(() => parseYaml(`- debug: {msg: ${'['.repeat(20_000)}${']'.repeat(20_000)}}\n`, 'f.yml', 'playbook'));
-    expect(e.message).toBe('YAML syntax error: the document is nested too deeply to parse');
-    expect(e.location?.line).toBe(1);
+    expect(e.message).toBe('YAML error: the document is nested too deeply to parse (more than 256 levels)');
+    // At the bracket that goes past the limit, before the parser recursed at all.
+    expect(e.location).toMatchObject({ line: 1, column: 271 }); // `{` is level 1, so the 256th `[` is the 257th level
+  });
+
+  it('refuses nesting past 256 levels before parsing: V8 aborted the process on a deep `[[[…` (#13 CI run)', () => {
+    // Repeated parses of 6,000 nested flow lists made V8 abort ("RegExpCompiler Allocation failed") in the
+    // yaml package's recursion. Now each is a located error at once, and deep-but-sane documents still parse.
+    for (let i = 0; i < 20; i++) expect(located(() => parseYaml(`${'['.repeat(6000)}1${']'.repeat(6000)}`, 'f.yml', 'playbook')).message).toMatch(/more than 256 levels/);
+    expect(located(() => parseYaml(`${'- '.repeat(300)}x`, 'f.yml', 'playbook')).message).toMatch(/more than 256 levels/);
+    expect(parseYaml(`x: ${'['.repeat(200)}1${']'.repeat(200)}
+y: "[[[[[[" # [[[[
+z: '{{{'
+`, 'f.yml', 'playbook').value).toMatchObject({ y: '[[[[[[', z: '{{{' });
   });
 });
