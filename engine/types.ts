@@ -117,6 +117,8 @@ export interface TaskResult {
   startedAt?: string;
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
+  /** What a change does (or would do), for the plan summary. */
+  summary?: ChangeSummary[];
 }
 
 // ---------------------------------------------------------------- predicted state (check mode)
@@ -172,6 +174,8 @@ export interface StateSlot<T> {
 
 // ---------------------------------------------------------------- modules
 
+import type { ChangeSummary, ModuleDefinition as ContractModule } from './module.ts';
+
 /** What a module needs from the engine for one task on one host. */
 export interface ModuleContext {
   host: string;
@@ -216,24 +220,26 @@ export type ApplyOutcome =
  */
 export type Plan =
   | { kind: 'ok'; msg: string; data?: ResultData }
-  | { kind: 'change'; msg: string; diff?: DiffEntry[]; data?: ResultData; apply(): Promise<ApplyOutcome> }
+  | { kind: 'change'; msg: string; diff?: DiffEntry[]; data?: ResultData; summary?: ChangeSummary[]; apply(): Promise<ApplyOutcome> }
   | { kind: 'failed'; msg: string; data?: ResultData }
   | { kind: 'unknown'; msg: string; data?: ResultData };
 
-/** A module: its argument schema (JSON Schema for ajv) and its plan function. */
-export interface ModuleDefinition {
+/**
+ * A module still written as one `plan()` (before #14's contract). Transitional: removed when every module
+ * is a contract module (engine/module.ts).
+ */
+export interface LegacyModuleDefinition {
   name: string;
   aliases?: string[];
-  /** JSON Schema of the arguments (an object schema). */
   schema: Record<string, unknown>;
-  /** For command/shell: a free-form string argument goes into this key. */
   freeFormKey?: string;
-  /** `controller` modules (debug, set_fact, assert, fail) never touch the host. */
   runsOn: 'controller' | 'host';
-  /** Arguments whose values are secret: redacted from output and reports. */
   secretArgs?: string[];
   plan(args: Vars, ctx: ModuleContext): Promise<Plan>;
 }
+
+/** A module the registry holds. */
+export type ModuleDefinition = ContractModule | LegacyModuleDefinition;
 
 /** The modules a run may use (engine/moduleRegistry.ts builds one; the CLI passes it in). */
 export interface ModuleRegistry {

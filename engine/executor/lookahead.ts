@@ -8,7 +8,9 @@
 // cannot see yet: after a task that registers a result or sets facts, at blocks, includes, meta tasks,
 // run_once and until loops, and at a task whose first command changes the host.
 import { renderValue } from '../template/render.ts';
-import type { ExecOptions, ModuleDefinition, PredictedState, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { ModuleDefinition as ContractModule } from '../module.ts';
+import type { ExecOptions, LegacyModuleDefinition, ModuleContext, ModuleDefinition, PredictedState, TaskDef, TaskNode, Vars } from '../types.ts';
+import { firstStage, moduleView } from './moduleDriver.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { settingsFor, unknownDependency } from './taskSettings.ts';
 import type { PlayRun, Scope } from './playRun.ts';
@@ -56,18 +58,35 @@ async function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, sc
     if (!conditionsHold(settings.when, itemVars)) continue;
     const args = renderValue(task.args, itemVars, task.location) as Vars;
     const ctx = { ...moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false }), predicted: readOnlyView(host.predicted) };
-    const first = await firstCommand(mod, args, ctx);
+    const first = 'plan' in mod ? await firstCommand(mod, args, ctx) : firstReads(mod, args, ctx);
     if (first === 'unknown') return true;
     if (first === 'none') {
       // A plan that decides without reading changes the host in a real run; in check mode it is a prediction.
       if (!settings.check) return true;
       continue;
     }
-    const options: ExecOptions = finalExecOptions(task, settings, first.options);
-    if (!options.readOnly) return true;
-    reads.push({ command: first.command, options });
+    for (const f of Array.isArray(first) ? first : [first]) {
+      const options: ExecOptions = finalExecOptions(task, settings, f.options);
+      if (!options.readOnly) return true;
+      reads.push({ command: f.command, options });
+    }
   }
   return false;
+}
+
+/**
+ * The reads of a contract module's first probe stage: 'none' when it reads nothing, 'unknown' when its
+ * first stage is controller-side work (its reads after that are not guessed).
+ */
+function firstReads(mod: ContractModule, args: Vars, ctx: ModuleContext): Array<{ command: string; options: ExecOptions }> | 'none' | 'unknown' {
+  const stage = firstStage(mod, args, moduleView(ctx));
+  if (!stage) return 'none';
+  // Controller-side work first, or a read the run's hosts share (each host reading it early would defeat that).
+  if (stage.kind === 'local' || stage.reads.some((r) => r.shareKey !== undefined)) return 'unknown';
+  return stage.reads.map((r) => ({
+    command: r.command,
+    options: { readOnly: true, ...(r.stdin !== undefined ? { stdin: r.stdin } : {}), ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) },
+  }));
 }
 
 /**
@@ -75,9 +94,9 @@ async function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, sc
  * 'unknown' when it was still busy with something else (its first command is then not guessed).
  */
 async function firstCommand(
-  mod: ModuleDefinition,
+  mod: LegacyModuleDefinition,
   args: Vars,
-  base: Parameters<ModuleDefinition['plan']>[1],
+  base: ModuleContext,
 ): Promise<{ command: string; options: ExecOptions } | 'none' | 'unknown'> {
   let first: { command: string; options: ExecOptions } | undefined;
   let open = true;

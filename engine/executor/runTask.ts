@@ -24,6 +24,7 @@ import {
   type Vars,
 } from '../types.ts';
 import type { HostRun } from './hostRun.ts';
+import { planModule } from './moduleDriver.ts';
 import type { SlotStore } from '../stateSlots.ts';
 
 /** The effective settings of a task on a host (inherited from play, blocks and the task). */
@@ -92,7 +93,7 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0]) throw new FleetError('arguments', `${issues[0].message} (after templating)`, { location: task.locate([task.moduleKey, ...issues[0].path]) });
     const ctx = moduleContext(task, host, vars, settings, counter);
-    const plan = await mod.plan(args, ctx);
+    const plan = await planModule(mod, args, ctx);
     const outcome = await settle(task, plan, settings, vars);
     if (counter.timedOut && outcome.status !== 'unreachable') {
       const msg = `timed out: a command ran longer than the task's timeout of ${task.timeout}s`;

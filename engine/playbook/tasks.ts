@@ -14,6 +14,7 @@ import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
 import { checkAssertions, checkCommandLine, checkLocalSrc, checkPatterns, checkTemplates } from './literalArgs.ts';
 import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
+import { canonicalArgs } from './argAliases.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
 
@@ -188,14 +189,19 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     // Defined, not assigned: an `__proto__` key must stay a key, not become the prototype of args.
     for (const [k, v] of Object.entries(task.args)) Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
-  args = coerceArgTypes(mod.schema, args);
+  const canonical = canonicalArgs(mod.schema, args);
+  args = coerceArgTypes(mod.schema, canonical.args);
+  const inArgs = (key: string): boolean => !!task.args && typeof task.args === 'object' && (canonical.written.get(key) ?? key) in (task.args as Raw);
+  for (const p of canonical.problems) ctx.problems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
   // Arguments that could not be read were reported; checking what was read would only add echoes.
   if (written) {
     for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
-      const sub = task.args && typeof task.args === 'object' && issue.path[0] !== undefined && issue.path[0] in (task.args as Raw) ? 'args' : moduleKey;
-      ctx.problems.add(yaml, [...at, sub, ...issue.path], issue.message, issue.which);
+      const [first, ...rest] = issue.path;
+      const key = first === undefined ? [] : [canonical.written.get(String(first)) ?? first];
+      const sub = first !== undefined && inArgs(String(first)) ? 'args' : moduleKey;
+      ctx.problems.add(yaml, [...at, sub, ...key, ...rest], issue.message, issue.which);
     }
-    const argAt = (key: string): Path => (task.args && typeof task.args === 'object' && key in (task.args as Raw) ? [...at, 'args', key] : [...at, moduleKey, key]);
+    const argAt = (key: string): Path => [...at, inArgs(key) ? 'args' : moduleKey, canonical.written.get(key) ?? key];
     checkLocalSrc(yaml, mod.name, args, argAt('src'), ctx);
     checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
     checkTemplates(yaml, args, ([key, ...rest]) => [...argAt(String(key)), ...rest], ctx);

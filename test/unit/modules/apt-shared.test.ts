@@ -1,5 +1,6 @@
 // apt: hosts whose apt inputs have the same digest share one simulation per run; check mode still reads
 // each host's own files. Fake hosts answer with canned outputs; the shell parts run under a real /bin/sh.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import { UnreachableError } from '../../../engine/errors.ts';
@@ -52,7 +53,7 @@ beforeEach(() => {
 describe('apt: one simulation for hosts with identical apt inputs', () => {
   it('hosts planning at the same time with one digest run apt-get -s once, and plan the same change', async () => {
     const hosts = ['n1', 'n2', 'n3'].map((n) => host(n, { digest: D1 }));
-    const plans = (await Promise.all(hosts.map((h) => aptModule.plan(docker, h)))) as Array<Extract<Plan, { kind: 'change' }>>;
+    const plans = (await Promise.all(hosts.map((h) => planModule(aptModule, docker, h)))) as Array<Extract<Plan, { kind: 'change' }>>;
     expect(hosts.map(simulations)).toEqual([1, 0, 0]);
     for (const p of plans) {
       expect(p.kind).toBe('change');
@@ -63,31 +64,31 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
 
   it('a later run simulates again: a run shares its simulations only with its own hosts (#14)', async () => {
     const first = host('n1', { digest: D1 });
-    await aptModule.plan(docker, first);
+    await planModule(aptModule, docker, first);
     run = createSlotStore();
     const later = host('n2', { digest: D1 });
-    await aptModule.plan(docker, later);
+    await planModule(aptModule, docker, later);
     expect([first, later].map(simulations)).toEqual([1, 1]);
   });
 
   it('hosts with different digests each simulate', async () => {
     const a = host('n1', { digest: D1 });
     const b = host('n2', { digest: D2 });
-    await Promise.all([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
+    await Promise.all([planModule(aptModule, docker, a), planModule(aptModule, docker, b)]);
     expect([simulations(a), simulations(b)]).toEqual([1, 1]);
   });
 
   it('a host without a usable digest (no sha256sum) simulates for itself and shares nothing', async () => {
     const a = host('n1', { digest: '' });
     const b = host('n2', { digest: '' });
-    await Promise.all([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
+    await Promise.all([planModule(aptModule, docker, a), planModule(aptModule, docker, b)]);
     expect([simulations(a), simulations(b)]).toEqual([1, 1]);
   });
 
   it('when the host simulating for the others drops, the next one simulates for itself', async () => {
     const a = host('n1', { digest: D1, simFails: true });
     const b = host('n2', { digest: D1 });
-    const [pa, pb] = await Promise.allSettled([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
+    const [pa, pb] = await Promise.allSettled([planModule(aptModule, docker, a), planModule(aptModule, docker, b)]);
     expect(pa.status).toBe('rejected');
     expect(pb).toMatchObject({ status: 'fulfilled', value: { kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' } });
     expect(simulations(b)).toBe(1);
@@ -96,7 +97,7 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
   it('check mode: the shared simulation comes with each host\'s own files, not the first host\'s', async () => {
     const a = host('n1', { digest: D1, check: true, owned: '@@owned containerd /usr/bin/containerd' });
     const b = host('n2', { digest: D1, check: true, owned: '@@owned containerd /usr/local/sbin/only-on-n2' });
-    await Promise.all([aptModule.plan(docker, a), aptModule.plan(docker, b)]);
+    await Promise.all([planModule(aptModule, docker, a), planModule(aptModule, docker, b)]);
     expect([simulations(a), simulations(b)]).toEqual([1, 0]);
     const listing = b.commands.find((c) => c.includes('dpkg-query -L') && !c.includes(PROBE_MARK) && !c.includes('apt-get -s'))!;
     // n2 lists its files from the simulation n1 ran, without n1's file lines.

@@ -1,5 +1,6 @@
 // apt: parsers of dpkg-query and apt-get output, the script framing (run under a real /bin/sh), and the
 // plan's decisions over a fake host that answers with canned outputs.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../engine/connection/local.ts';
 import type { Plan } from '../../../engine/types.ts';
@@ -121,7 +122,7 @@ describe('apt plan', () => {
   it('removing packages that are not installed or unknown is ok in one round trip', async () => {
     const probe = framed('dpkg', '', 1, 'dpkg-query: no packages found matching hello\ndpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50);
     const h = fakeHost({ check: true, answers: [['dpkg-query', probe]] });
-    const plan = await aptModule.plan({ name: ['hello', 'no-such-package-xyz'], state: 'absent' }, h);
+    const plan = await planModule(aptModule, { name: ['hello', 'no-such-package-xyz'], state: 'absent' }, h);
     expect(plan).toMatchObject({ kind: 'ok', msg: 'not installed: hello (unknown to dpkg), no-such-package-xyz (unknown to dpkg)' });
     expect(h.commands).toHaveLength(1);
   });
@@ -131,7 +132,7 @@ describe('apt plan', () => {
       ['apt-get -s -y remove', framed('sim', REMOVE_SIM)],
       ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', 'Remv tini [0.19.0-1+b3]')],
     ] });
-    const plan = (await aptModule.plan({ name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true }, h)) as Extract<Plan, { kind: 'change' }>;
+    const plan = (await planModule(aptModule, { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true }, h)) as Extract<Plan, { kind: 'change' }>;
     expect(plan.kind).toBe('change');
     expect(plan.msg).toBe('remove 4 packages: containerd, docker.io, runc, tini');
     expect(plan.diff).toEqual([{ header: 'packages', before: 'containerd 1.6.20~ds1-1+deb12u3, docker.io 20.10.24+dfsg1-1+deb12u1+b6, runc 1.1.5+ds1-1+deb12u1, tini 0.19.0-1+b3', after: '' }]);
@@ -149,10 +150,10 @@ describe('apt plan', () => {
       ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50)],
     ] });
-    expect((await aptModule.plan({ name: 'tree' }, h)).kind).toBe('change');
+    expect((await planModule(aptModule, { name: 'tree' }, h)).kind).toBe('change');
     expect(h.predicted.opaqueTask()).toBe('installing tree');
     const removal = fakeHost({ check: true, answers: [['apt-get -s -y remove', framed('sim', REMOVE_SIM)], ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50)]] });
-    expect((await aptModule.plan({ name: ['docker.io'], state: 'absent' }, removal)).kind).toBe('change');
+    expect((await planModule(aptModule, { name: ['docker.io'], state: 'absent' }, removal)).kind).toBe('change');
     expect(removal.predicted.opaqueTask()).toBeUndefined();
   });
 
@@ -163,11 +164,11 @@ describe('apt plan', () => {
       ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted],
     ] });
-    expect(await aptModule.plan({ name: 'tree' }, install)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/) });
+    expect(await planModule(aptModule, { name: 'tree' }, install)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/) });
     const real = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted]] });
-    expect(await aptModule.plan({ name: 'tree' }, { ...real, check: false })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted/) });
+    expect(await planModule(aptModule, { name: 'tree' }, { ...real, check: false })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted/) });
     const nothingToDo = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + interrupted]] });
-    expect((await aptModule.plan({ name: 'runc' }, nothingToDo)).kind).toBe('ok');
+    expect((await planModule(aptModule, { name: 'runc' }, nothingToDo)).kind).toBe('ok');
     // The probe asks apt's own question: journal files with all-digit names.
     expect(install.commands[0]).toContain("ls /var/lib/dpkg/updates 2>/dev/null | grep -c '^[0-9][0-9]*$'");
   });
@@ -177,7 +178,7 @@ describe('apt plan', () => {
       ['apt-get -s', framed('sim', 'Reading package lists...', 100, 'E: Unable to locate package no-such-package-xyz')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50)],
     ] });
-    expect(await aptModule.plan({ name: 'no-such-package-xyz' }, h)).toMatchObject({ kind: 'failed', msg: 'Unable to locate package no-such-package-xyz' });
+    expect(await planModule(aptModule, { name: 'no-such-package-xyz' }, h)).toMatchObject({ kind: 'failed', msg: 'Unable to locate package no-such-package-xyz' });
   });
 
   it('with a due cache update, a package the old cache lacks is planned for after the update', async () => {
@@ -185,18 +186,18 @@ describe('apt plan', () => {
       ['apt-get -s', framed('sim', '', 100, 'E: Unable to locate package tree')],
       ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100_000, 50)],
     ] });
-    const plan = await aptModule.plan({ name: 'tree', update_cache: true, cache_valid_time: 3600 }, h);
+    const plan = await planModule(aptModule, { name: 'tree', update_cache: true, cache_valid_time: 3600 }, h);
     expect(plan).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache \(updated 27 h ago\); then install tree/) });
   });
 
   it('state: latest simulates inside the probe: ok in one round trip, and re-checks after a due update', async () => {
     const probe = (now: number) => framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(now, 900) + framed('sim', '0 upgraded, 0 newly installed');
     const fresh = fakeHost({ check: true, answers: [['dpkg-query', probe(1000)]] });
-    expect(await aptModule.plan({ name: 'tree', state: 'latest' }, fresh)).toMatchObject({ kind: 'ok', msg: 'already the newest version: tree' });
+    expect(await planModule(aptModule, { name: 'tree', state: 'latest' }, fresh)).toMatchObject({ kind: 'ok', msg: 'already the newest version: tree' });
     expect(fresh.commands).toHaveLength(1);
     expect(fresh.commands[0]).toContain('apt-get -s -y install -- tree');
     const stale = fakeHost({ check: true, answers: [['dpkg-query', probe(100_000)]] });
-    expect(await aptModule.plan({ name: 'tree', state: 'latest', cache_valid_time: 60 }, stale)).toMatchObject({
+    expect(await planModule(aptModule, { name: 'tree', state: 'latest', cache_valid_time: 60 }, stale)).toMatchObject({
       kind: 'change',
       msg: 'update the apt cache (updated 27 h ago); then upgrade tree if the updated cache has newer versions',
     });
@@ -204,7 +205,7 @@ describe('apt plan', () => {
 
   it('an installed package with a fresh cache is ok in one round trip', async () => {
     const h = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(1000, 900)]] });
-    expect(await aptModule.plan({ name: 'tree', update_cache: true, cache_valid_time: 3600 }, h)).toMatchObject({
+    expect(await planModule(aptModule, { name: 'tree', update_cache: true, cache_valid_time: 3600 }, h)).toMatchObject({
       kind: 'ok',
       msg: 'already installed: tree 2.1.0-1; apt cache updated 100 s ago (valid for 3600 s)',
     });
@@ -232,7 +233,7 @@ describe('apt in check mode: predicted state', () => {
 
   it('records removed packages, their files (conffiles kept, /usr aliases too) and their units, listing files within the simulation', async () => {
     const h = removal();
-    expect(await aptModule.plan(docker, h)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
+    expect(await planModule(aptModule, docker, h)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
     expect(h.commands).toHaveLength(3);
     expect(h.commands[2]).toContain('dpkg-query -L -- "$p"');
     const p = h.predicted;
@@ -248,12 +249,12 @@ describe('apt in check mode: predicted state', () => {
 
   it('a later task reads the predicted packages before dpkg-query, and simulates from the predicted state', async () => {
     const h = removal();
-    await aptModule.plan(docker, h);
+    await planModule(aptModule, docker, h);
     h.commands.length = 0;
-    expect(await aptModule.plan({ name: 'containerd', state: 'absent' }, h)).toMatchObject({ kind: 'ok', msg: 'not installed: containerd' });
+    expect(await planModule(aptModule, { name: 'containerd', state: 'absent' }, h)).toMatchObject({ kind: 'ok', msg: 'not installed: containerd' });
     expect(h.commands).toHaveLength(1);
     // The host still has runc, so its simulation has nothing to do; the real run would reinstall it.
-    const again = await aptModule.plan({ name: 'runc' }, h);
+    const again = await planModule(aptModule, { name: 'runc' }, h);
     expect(again).toMatchObject({ kind: 'change', msg: 'install 1 package: runc', data: { packages: { installed: ['runc'] } } });
     expect(h.commands[3]).toContain('apt-get -s -y install -- runc containerd- docker.io- tini-');
     expect(h.predicted.packageState('runc')).toBe('present');
@@ -261,21 +262,21 @@ describe('apt in check mode: predicted state', () => {
 
   it('purging a package an earlier task removed still deletes its conffiles; the earlier task\'s packages are not this one\'s', async () => {
     const h = removal();
-    await aptModule.plan(docker, h);
+    await planModule(aptModule, docker, h);
     const purge = fakeHost({
       check: true,
       predicted: h.predicted,
       answers: [['apt-get -s -y purge', framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]')], ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)]],
     });
-    expect(await aptModule.plan({ name: 'containerd', state: 'absent', purge: true }, purge)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
+    expect(await planModule(aptModule, { name: 'containerd', state: 'absent', purge: true }, purge)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
     expect(purge.commands[2]).toContain('apt-get -s -y purge -- containerd docker.io runc tini');
   });
 
   it('a planned cache update makes the cache fresh for later tasks', async () => {
     const h = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(100_000, 50)]] });
     const args = { name: 'tree', update_cache: true, cache_valid_time: 3600 };
-    expect(await aptModule.plan(args, h)).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache/) });
-    expect(await aptModule.plan(args, h)).toMatchObject({ kind: 'ok', msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)' });
+    expect(await planModule(aptModule, args, h)).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache/) });
+    expect(await planModule(aptModule, args, h)).toMatchObject({ kind: 'ok', msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)' });
   });
 
   it('lists the files of the packages a simulation removes, and keeps its exit code (real /bin/sh)', async () => {

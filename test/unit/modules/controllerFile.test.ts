@@ -1,6 +1,7 @@
 // Issue #12, item 7: a template, copy or unarchive `src` on the controller that is a FIFO, /dev/zero, a
 // symlink loop or a directory is refused at once with what it is, never read (a FIFO blocked the controller
 // forever, Ctrl-C included; /dev/zero grew memory without limit; a loop was "could not find").
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -72,14 +73,14 @@ describe('the modules that read controller files', () => {
     const f = fixtures();
     // Answers like a host without the file, should a module ask anyway.
     const ctx = fakeHost({ reply: 'type=absent\n' });
-    await expect(templateModule.plan({ src: f.fifo, dest: '/etc/x' }, ctx)).rejects.toThrow(/is a FIFO \(named pipe\)/);
-    await expect(copyModule.plan({ src: '/dev/zero', dest: '/etc/x' }, ctx)).rejects.toThrow(/copy src \/dev\/zero is a character device/);
-    await expect(copyModule.plan({ src: f.loop, dest: '/etc/x' }, ctx)).rejects.toThrow(/symlink loop/);
-    expect(await copyModule.plan({ src: f.dir, dest: '/etc/x' }, ctx)).toMatchObject({ kind: 'failed', msg: `copy of directories is not supported yet: ${f.dir}` });
-    const archive = await unarchiveModule.plan({ src: f.fifo.replace(/\.j2$/, '.tar'), dest: '/opt' }, ctx);
+    await expect(planModule(templateModule, { src: f.fifo, dest: '/etc/x' }, ctx)).rejects.toThrow(/is a FIFO \(named pipe\)/);
+    await expect(planModule(copyModule, { src: '/dev/zero', dest: '/etc/x' }, ctx)).rejects.toThrow(/copy src \/dev\/zero is a character device/);
+    await expect(planModule(copyModule, { src: f.loop, dest: '/etc/x' }, ctx)).rejects.toThrow(/symlink loop/);
+    expect(await planModule(copyModule, { src: f.dir, dest: '/etc/x' }, ctx)).toMatchObject({ kind: 'failed', msg: `copy of directories is not supported yet: ${f.dir}` });
+    const archive = await planModule(unarchiveModule, { src: f.fifo.replace(/\.j2$/, '.tar'), dest: '/opt' }, ctx);
     expect(archive).toMatchObject({ kind: 'failed', msg: expect.stringContaining('does not exist on the controller') });
     execFileSync('mkfifo', [path.join(f.d, 'a.tar.gz')]);
-    expect(await unarchiveModule.plan({ src: path.join(f.d, 'a.tar.gz'), dest: '/opt' }, ctx)).toMatchObject({ kind: 'failed', msg: `unarchive src ${path.join(f.d, 'a.tar.gz')} is a FIFO (named pipe), not a regular file; only regular files are read` });
+    expect(await planModule(unarchiveModule, { src: path.join(f.d, 'a.tar.gz'), dest: '/opt' }, ctx)).toMatchObject({ kind: 'failed', msg: `unarchive src ${path.join(f.d, 'a.tar.gz')} is a FIFO (named pipe), not a regular file; only regular files are read` });
     expect(ctx.commands).toEqual([]);
   });
 
@@ -87,8 +88,9 @@ describe('the modules that read controller files', () => {
     const f = fixtures();
     const script = `import { templateModule } from ${JSON.stringify(path.join(ROOT, 'modules/template.ts'))};
 import { fakeHost } from ${JSON.stringify(path.join(ROOT, 'test/support/fakeHost.ts'))};
+import { planModule } from ${JSON.stringify(path.join(ROOT, 'engine/executor/moduleDriver.ts'))};
 const ctx = fakeHost();
-templateModule.plan({ src: ${JSON.stringify(f.fifo)}, dest: '/etc/x' }, ctx).then(() => console.log('planned'), (e) => console.log('refused: ' + e.message));`;
+planModule(templateModule, { src: ${JSON.stringify(f.fifo)}, dest: '/etc/x' }, ctx).then(() => console.log('planned'), (e) => console.log('refused: ' + e.message));`;
     const file = path.join(f.d, 'run.ts');
     writeFileSync(file, script);
     const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 });

@@ -1,5 +1,6 @@
 // get_url in check mode asks for the URL (HEAD, else a ranged GET) when it predicts a download, as Ansible
 // does, so a URL the real run could not fetch is `failed` in --check too (#13 item 4).
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -61,13 +62,13 @@ describe('judging the answer', () => {
 describe('the plan with a fake host', () => {
   it('fails in check mode when the probe found the URL missing, and keeps the real run as it was', async () => {
     const check = fakeHost({ check: true, reply: `${absent}head_code=404\nrange_code=404\n` });
-    const plan = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz' }, check);
+    const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz' }, check);
     expect(plan).toMatchObject({ kind: 'failed', msg: `cannot download ${URL}: the server answered HTTP 404 (check mode: HEAD and a ranged GET)` });
     expect(check.commands).toHaveLength(1);
     expect(check.predicted.file('/opt/x.tgz')).toBeUndefined();
 
     const real = fakeHost({ reply: absent });
-    expect((await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz' }, real)).kind).toBe('change');
+    expect((await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz' }, real)).kind).toBe('change');
     expect(real.commands[0]).not.toContain('fp_check');
   });
 
@@ -75,14 +76,14 @@ describe('the plan with a fake host', () => {
     const present = `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`;
     const ctx = fakeHost({ check: true, answers: [[/^FP_TOOL=curl\n/, 'head_code=000\nhead:curl: (6) Could not resolve host: example.test\n']], reply: present });
     ctx.predicted.setFile('/opt/x.tgz', { type: 'absent' });
-    const plan = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
+    const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
     expect(plan).toMatchObject({ kind: 'failed', msg: `cannot download ${URL}: curl: (6) Could not resolve host: example.test (check mode: HEAD request)` });
     expect(ctx.commands).toHaveLength(2);
   });
 
   it('reports unknown when both requests are refused, still predicting the file', async () => {
     const ctx = fakeHost({ check: true, reply: `${absent}head_code=405\nrange_code=501\n` });
-    expect((await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz' }, ctx)).kind).toBe('unknown');
+    expect((await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz' }, ctx)).kind).toBe('unknown');
     expect(ctx.predicted.file('/opt/x.tgz')).toMatchObject({ type: 'file', origin: { url: URL } });
   });
 });
@@ -113,7 +114,7 @@ describe('check mode against a real local server, commands run by /bin/sh with r
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-geturl-check-'));
     seen.length = 0;
     const ctx = fakeHost({ check, reply: runLocally });
-    const result = await getUrlModule.plan({ url, dest: path.join(dir, 'x.txt'), ...args }, ctx);
+    const result = await planModule(getUrlModule, { url, dest: path.join(dir, 'x.txt'), ...args }, ctx);
     return { result, dir, commands: ctx.commands, requests: [...seen] };
   }
 
@@ -160,13 +161,13 @@ describe('check mode against a real local server, commands run by /bin/sh with r
     writeFileSync(path.join(dir, 'x.txt'), body);
     seen.length = 0;
     const ctx = fakeHost({ check: true, reply: runLocally });
-    const converged = await getUrlModule.plan({ url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${sum}` }, ctx);
+    const converged = await planModule(getUrlModule, { url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${sum}` }, ctx);
     expect(converged.kind).toBe('ok');
     expect(ctx.commands).toHaveLength(1);
     expect(seen).toEqual([]);
     // With an upstream checksum file only that file is fetched, when it lists dest's sha256.
     seen.length = 0;
-    const listed = await getUrlModule.plan({ url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${base}/sums/x.txt.sha256sum` }, ctx);
+    const listed = await planModule(getUrlModule, { url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${base}/sums/x.txt.sha256sum` }, ctx);
     expect(listed.kind).toBe('ok');
     expect(seen).toEqual(['GET /sums/x.txt.sha256sum']);
 

@@ -1,4 +1,5 @@
 // get_url: checksum parsing, the probe's output parser, the plan decision, and the scripts' shape.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -248,10 +249,10 @@ describe('module plan', () => {
     const state = `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`;
     // The host asks for the URL (in the same command) only when dest's sha256 is not the wanted one.
     const ctx = fakeHost({ name: 'n1', check: true, reply: (command) => (command.includes(`= ${B} ]`) ? `${state}head_code=200\n` : state) });
-    const plan = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
+    const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
     expect(plan).toMatchObject({ kind: 'ok', data: { dest: '/opt/x.tgz', checksum_dest: A, checksum_src: A, size: 3, url: URL } });
     expect(ctx.commands).toHaveLength(1);
-    const changed = await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', checksum: `sha256:${B}` }, ctx);
+    const changed = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${B}` }, ctx);
     expect(changed.kind).toBe('change');
     expect(ctx.commands).toHaveLength(2);
   });

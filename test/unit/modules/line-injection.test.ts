@@ -2,6 +2,7 @@
 // sources, modprobe.d, modules-load.d, sysctl.d, an apt source's keyring path, dpkg selections) is refused
 // before anything is written: by the argument schema at validation (and again after templating), and by the
 // module itself before it asks the host anything.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../engine/errors.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
@@ -47,10 +48,10 @@ describe('deb822_repository', () => {
 
   it('refuses the same values after templating, before the host is asked anything', async () => {
     const ctx = fakeHost();
-    const plan = await deb822RepositoryModule.plan({ ...repo, components: ['stable\nTrusted: yes'] }, ctx);
+    const plan = await planModule(deb822RepositoryModule, { ...repo, components: ['stable\nTrusted: yes'] }, ctx);
     expect(plan.kind).toBe('failed');
     expect(plan.msg).toContain(`an item of argument 'components' ("stable\\nTrusted: yes") contains a newline; items are words of one line of /etc/apt/sources.list.d/docker.sources`);
-    const signed = await deb822RepositoryModule.plan({ ...repo, signed_by: '/k.gpg\nTrusted: yes' }, ctx);
+    const signed = await planModule(deb822RepositoryModule, { ...repo, signed_by: '/k.gpg\nTrusted: yes' }, ctx);
     expect(signed.msg).toContain(`argument 'signed_by' contains a newline`);
     const bare: Deb822Source = { name: 'x', types: ['deb'], uris: ['https://a'], suites: ['s'], components: [''], architectures: [], languages: [] };
     expect(sourceProblems(bare)).toEqual([`argument 'components' has an empty item; items are words of one line of /etc/apt/sources.list.d/x.sources`]);
@@ -68,7 +69,7 @@ describe('modprobe', () => {
   it('refuses it in the module, before the probe, and in the pure decision', async () => {
     const ctx = fakeHost();
     const bad = { name: 'loop', params: 'max_loop=8\ninstall loop /bin/sh -c id', persistent: 'present' };
-    await expect(modprobeModule.plan(bad, ctx)).rejects.toThrow(/argument 'params' contains a newline; it is written into one line of \/etc\/modprobe.d\/loop.conf/);
+    await expect(planModule(modprobeModule, bad, ctx)).rejects.toThrow(/argument 'params' contains a newline; it is written into one line of \/etc\/modprobe.d\/loop.conf/);
     expect(ctx.commands).toEqual([]);
     const none = { sys: false, loadable: false, proc: false, moduleSupport: true, builtin: false, listed: [] };
     expect(() => decideModprobe({ name: 'loop', params: 'a=1\rb', state: 'present', persistent: 'present' }, none)).toThrow(FleetError);
@@ -86,7 +87,7 @@ describe('sysctl', () => {
 
   it('refuses a newline in value before the host is asked (normalizing would fold it into a space)', async () => {
     const ctx = fakeHost();
-    await expect(sysctlModule.plan({ name: 'vm.swappiness', value: '10\nkernel.modprobe=/tmp/x' }, ctx)).rejects.toThrow(/argument 'value' contains a newline; it is written into one line of \/etc\/sysctl.conf/);
+    await expect(planModule(sysctlModule, { name: 'vm.swappiness', value: '10\nkernel.modprobe=/tmp/x' }, ctx)).rejects.toThrow(/argument 'value' contains a newline; it is written into one line of \/etc\/sysctl.conf/);
     expect(ctx.commands).toEqual([]);
   });
 });
@@ -96,7 +97,7 @@ describe('apt_key and dpkg_selections', () => {
     expect(refused(aptKeyModule, { keyring: '/etc/apt/keyrings/a.gpg', data: 'x' })).toEqual([]);
     expect(refused(aptKeyModule, { keyring: '/etc/apt/keyrings/a.gpg\nTrusted: yes', data: 'x' })).toEqual([['keyring']]);
     const ctx = fakeHost();
-    await expect(aptKeyModule.plan({ keyring: '/etc/apt/keyrings/a\n.gpg', data: 'x' }, ctx)).rejects.toThrow(/argument 'keyring' contains a newline/);
+    await expect(planModule(aptKeyModule, { keyring: '/etc/apt/keyrings/a\n.gpg', data: 'x' }, ctx)).rejects.toThrow(/argument 'keyring' contains a newline/);
     expect(ctx.commands).toEqual([]);
   });
 

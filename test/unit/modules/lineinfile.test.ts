@@ -1,4 +1,5 @@
 // lineinfile: Ansible's present/absent rules on lines, and the plan's decisions over a fake host.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../engine/types.ts';
 import { parseTemplate, expandTemplate, parseTextFile, textFileCommand } from '../../../modules/lib/lineEdit.ts';
@@ -11,7 +12,7 @@ const absent = (text: string, args: Record<string, unknown>) => ensureAbsent(spl
 /** A fake host whose first command (the file probe) is answered with `probe`. */
 const probeHost = (probe: string, check = false) => fakeHost({ check, reply: (_command, { index }) => (index === 0 ? probe : '') });
 
-const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> => lineinfileModule.plan({ path: '/etc/x.conf', ...args }, probeHost(probe));
+const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> => planModule(lineinfileModule, { path: '/etc/x.conf', ...args }, probeHost(probe));
 const fileProbe = (content: string, mode = '644') => `real=/etc/x.conf\ntype=file\nmode=${mode}\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
 
 describe('splitLines', () => {
@@ -132,7 +133,7 @@ describe('the file probe', () => {
 describe('lineinfile plan', () => {
   const plan = (probe: string, args: Record<string, unknown>, check = false) => {
     const host = probeHost(probe, check);
-    return { result: lineinfileModule.plan({ path: '/etc/x.conf', ...args }, host), commands: host.commands };
+    return { result: planModule(lineinfileModule, { path: '/etc/x.conf', ...args }, host), commands: host.commands };
   };
 
   it('costs one round trip when nothing changes', async () => {

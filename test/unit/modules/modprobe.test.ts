@@ -1,5 +1,6 @@
 // modprobe: probe parsing, decisions (built-in, loadable, no module support, persistence), and the apply
 // script's file writes run under a real /bin/sh in a temporary directory.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, lstatSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,26 +100,26 @@ describe('modprobe in check mode: predicted state', () => {
   it('records the module loaded and its boot file; the same task again is ok', async () => {
     const host = fakeHost({ check: true, reply: '@modules\n' });
     const args = { name: 'br_netfilter', persistent: 'present' };
-    expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'change', msg: 'load br_netfilter; write /etc/modules-load.d/br_netfilter.conf' });
+    expect(await planModule(modprobeModule, args, host)).toMatchObject({ kind: 'change', msg: 'load br_netfilter; write /etc/modules-load.d/br_netfilter.conf' });
     expect(host.predicted.file('/sys/module/br_netfilter')).toEqual({ type: 'directory' });
     expect(host.predicted.file('/etc/modules-load.d/br_netfilter.conf')).toMatchObject({ type: 'file', content: 'br_netfilter\n', mode: '0644', size: 13 });
-    expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: 'br_netfilter is loaded, listed in /etc/modules-load.d/br_netfilter.conf' });
+    expect(await planModule(modprobeModule, args, host)).toMatchObject({ kind: 'ok', msg: 'br_netfilter is loaded, listed in /etc/modules-load.d/br_netfilter.conf' });
     expect(host.commands).toHaveLength(2);
   });
 
   it('reads predicted texts of listing and options files, and is unknown for a text it cannot know', async () => {
     const host = fakeHost({ check: true, reply: `@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root root /etc/modules-load.d/k8s.conf\n` });
     const args = { name: 'br_netfilter', persistent: 'present' };
-    expect((await modprobeModule.plan(args, host)).kind).toBe('ok');
+    expect((await planModule(modprobeModule, args, host)).kind).toBe('ok');
     host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', content: 'overlay\n' });
-    expect(await modprobeModule.plan(args, host)).toMatchObject({ kind: 'change', msg: 'write /etc/modules-load.d/br_netfilter.conf' });
+    expect(await planModule(modprobeModule, args, host)).toMatchObject({ kind: 'change', msg: 'write /etc/modules-load.d/br_netfilter.conf' });
     host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', checksum: 'ab'.repeat(32) });
-    expect(await modprobeModule.plan({ name: 'overlay', persistent: 'present' }, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/k8s.conf with text check mode does not know/) });
+    expect(await planModule(modprobeModule, { name: 'overlay', persistent: 'present' }, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/k8s.conf with text check mode does not know/) });
   });
 
   it('keeps an existing file\'s mode when it records a rewrite', async () => {
     const host = fakeHost({ check: true, reply: `@sys\n@loadable\n@proc\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root adm /etc/modules\n` });
-    await modprobeModule.plan({ name: 'br_netfilter', persistent: 'absent' }, host);
+    await planModule(modprobeModule, { name: 'br_netfilter', persistent: 'absent' }, host);
     expect(host.predicted.file('/etc/modules')).toMatchObject({ type: 'file', content: 'overlay\n', mode: '0640', group: 'adm' });
   });
 });

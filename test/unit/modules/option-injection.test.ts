@@ -1,6 +1,7 @@
 // Issue #12, item 8: a value controlled by the playbook, the inventory or -e never becomes an option of a
 // program the modules run. Each program family: the exact command built, and where it matters the command
 // run by a real /bin/sh against files whose names look like options.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -54,7 +55,7 @@ describe('chown and chmod (the attribute commands of file, copy, template, get_u
     expect(wantedAttributes({ owner: 'www-data', group: '1000' })).toEqual({ owner: 'www-data', group: '1000' });
     // The module refuses it before the host is asked anything.
     const ctx = fakeHost();
-    await expect(fileModule.plan({ path: '/srv/x', owner: '--reference=/etc/shadow' }, ctx)).rejects.toThrow(/not a valid user or group name/);
+    await expect(planModule(fileModule, { path: '/srv/x', owner: '--reference=/etc/shadow' }, ctx)).rejects.toThrow(/not a valid user or group name/);
     expect(ctx.commands).toEqual([]);
     // Had it reached chown, `--` makes chown look up a user of that name, and fail.
     const d = tmp();
@@ -85,7 +86,7 @@ describe('rm, mkdir, touch, ln, chown -h (file module)', () => {
     ];
     for (const [args, type, want] of cases) {
       const ctx = fakeHost({ reply: state(type) });
-      const plan = await fileModule.plan({ path: '-x', ...args }, ctx);
+      const plan = await planModule(fileModule, { path: '-x', ...args }, ctx);
       if (plan.kind !== 'change') throw new Error(`expected a change, got ${plan.kind}`);
       await plan.apply();
       expect(ctx.commands.at(-1)).toBe(want);
@@ -107,7 +108,7 @@ describe('cd (command and shell chdir)', () => {
     mkdirSync(path.join(d, '-P'));
     for (const dir of ['-', '-P']) {
       const ctx = fakeHost();
-      const plan = await commandModule.plan({ cmd: 'pwd', chdir: dir }, ctx);
+      const plan = await planModule(commandModule, { cmd: 'pwd', chdir: dir }, ctx);
       if (plan.kind !== 'change') throw new Error('expected a change');
       await plan.apply();
       // The previous directory is /tmp, the current one the test directory: `cd -` would go back to /tmp.

@@ -1,5 +1,6 @@
 // Check mode of get_url and unarchive against the state earlier tasks would leave (ctx.predicted): they
 // read through it, record what they would write, and fail exactly where the real run would.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,7 @@ describe('get_url in check mode', () => {
     predicted.setFile('/var/cache/dl', { type: 'directory', mode: '0755' });
     const host = checkCtx(urlProbe(TARBALL, false), predicted);
     const sent = host.calls;
-    const plan = await getUrlModule.plan(args, host);
+    const plan = await planModule(getUrlModule, args, host);
     expect(plan).toMatchObject({ kind: 'change', msg: `download ${URL} to ${TARBALL} (${TARBALL} does not exist)` });
     expect(plan.data).toEqual({ dest: TARBALL, url: URL, checksum_src: A, checksum_dest: A });
     expect(predicted.file(TARBALL)).toEqual({ type: 'file', checksum: A, mode: '0644', origin: { url: URL } });
@@ -43,28 +44,28 @@ describe('get_url in check mode', () => {
   });
 
   it('fails like the real run when no earlier task creates the directory', async () => {
-    const plan = await getUrlModule.plan(args, checkCtx(urlProbe(TARBALL, false)));
+    const plan = await planModule(getUrlModule, args, checkCtx(urlProbe(TARBALL, false)));
     expect(plan).toMatchObject({ kind: 'failed', msg: 'destination directory /var/cache/dl does not exist' });
   });
 
   it('fails when an earlier task would remove the directory the host has', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/var/cache/dl', { type: 'absent' });
-    const plan = await getUrlModule.plan(args, checkCtx(urlProbe(TARBALL, true, `type=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`), predicted));
+    const plan = await planModule(getUrlModule, args, checkCtx(urlProbe(TARBALL, true, `type=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`), predicted));
     expect(plan).toMatchObject({ kind: 'failed', msg: 'destination directory /var/cache/dl does not exist' });
   });
 
   it('is ok when an earlier task would already leave the same file, with its checksum registered', async () => {
     const predicted = createPredictedState();
     predicted.setFile(TARBALL, { type: 'file', checksum: A, mode: '0644', origin: { url: URL } });
-    const plan = await getUrlModule.plan(args, checkCtx(urlProbe(TARBALL, false), predicted));
+    const plan = await planModule(getUrlModule, args, checkCtx(urlProbe(TARBALL, false), predicted));
     expect(plan).toMatchObject({ kind: 'ok', data: { checksum_dest: A, checksum_src: A } });
   });
 
   it('saves into dest/<file name> when an earlier task would make dest a directory', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/opt/dl', { type: 'directory' });
-    const plan = await getUrlModule.plan({ url: URL, dest: '/opt/dl' }, checkCtx('tool=curl\numask=0027\npath=/opt/dl\nparent=dir\nhead_code=200\n', predicted));
+    const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/dl' }, checkCtx('tool=curl\numask=0027\npath=/opt/dl\nparent=dir\nhead_code=200\n', predicted));
     const saved = '/opt/dl/containerd-1.7.24-linux-amd64.tar.gz';
     expect(plan).toMatchObject({ kind: 'change', data: { dest: saved } });
     // No checksum: the content is not known in advance; a new file gets 0666 & ~umask.
@@ -74,7 +75,7 @@ describe('get_url in check mode', () => {
   it('cannot compare with a file an earlier task would write with unknown content', async () => {
     const predicted = createPredictedState();
     predicted.setFile(TARBALL, { type: 'file' });
-    const plan = await getUrlModule.plan(args, checkCtx(urlProbe(TARBALL, true), predicted));
+    const plan = await planModule(getUrlModule, args, checkCtx(urlProbe(TARBALL, true), predicted));
     expect(plan.kind).toBe('unknown');
     expect(plan.msg).toContain('content not known in advance');
   });
@@ -84,8 +85,8 @@ describe('get_url in check mode', () => {
     predicted.setFile('/opt/x.tgz', { type: 'file', checksum: A });
     const checking = checkCtx(`tool=curl\nstream_rc=0\nstream_sum=${A}\n`, predicted);
     const real = fakeHost({ name: 'n1', reply: 'tool=curl\n' });
-    await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', force: true }, checking);
-    await getUrlModule.plan({ url: URL, dest: '/opt/x.tgz', force: true }, real);
+    await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', force: true }, checking);
+    await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', force: true }, real);
     const sent = [...checking.calls, ...real.calls];
     expect(sent[0]?.command).not.toContain('if [ -f "$p" ]; then {');
     expect(sent[1]?.command).toContain('if [ -f "$p" ]; then {');
@@ -94,7 +95,7 @@ describe('get_url in check mode', () => {
   it('keeps the existing mode and owner of a file it replaces', async () => {
     const predicted = createPredictedState();
     const host = urlProbe('/usr/local/sbin/runc', true, `type=regular file\nmode=700\nowner=root\ngroup=adm\nsize=3\nsum=${B}\n`);
-    const plan = await getUrlModule.plan({ url: URL, dest: '/usr/local/sbin/runc', checksum: `sha256:${A}` }, checkCtx(host, predicted));
+    const plan = await planModule(getUrlModule, { url: URL, dest: '/usr/local/sbin/runc', checksum: `sha256:${A}` }, checkCtx(host, predicted));
     expect(plan.kind).toBe('change');
     expect(predicted.file('/usr/local/sbin/runc')).toEqual({ type: 'file', checksum: A, mode: '0700', owner: 'root', group: 'adm', origin: { url: URL } });
   });
@@ -126,7 +127,7 @@ describe('unarchive in check mode', () => {
     const out = `uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`;
     const host = checkCtx(out, predicted);
     const sent = host.calls;
-    const plan = await unarchiveModule.plan(args, host);
+    const plan = await planModule(unarchiveModule, args, host);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.stdin).toBe(`d\t0755\t-\t-\tbin/\nf\t0755\t2\t${B}\tbin/ctr\nf\t0755\t3\t${C}\tbin/containerd\n`);
     expect(sent[0]?.command).not.toContain(URL);
@@ -142,20 +143,20 @@ describe('unarchive in check mode', () => {
     const out = `uid=0\numask=0022\ntool=curl\nfetch_rc=0\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(absent).join('\n')}\n`;
     const host = checkCtx(out, predicted);
     const sent = host.calls;
-    const plan = await unarchiveModule.plan(args, host);
+    const plan = await planModule(unarchiveModule, args, host);
     expect(sent[0]?.command).toContain(`-o - -- ${URL}`);
     expect(sent[0]?.command).not.toContain('mktemp');
     expect(plan.kind).toBe('change');
     // The manifest is now cached: a second plan sends it and needs no stream to succeed.
     const hostAgain = checkCtx(`uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`, downloaded(A));
     const again = hostAgain.calls;
-    await unarchiveModule.plan(args, hostAgain);
+    await planModule(unarchiveModule, args, hostAgain);
     expect(again[0]?.command).not.toContain(URL);
   });
 
   it('cannot predict when the URL now serves another archive than the download was planned for', async () => {
     const out = `uid=0\numask=0022\ntool=curl\nfetch_rc=0\narchive_sha=${C}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(absent).join('\n')}\n`;
-    const plan = await unarchiveModule.plan(args, checkCtx(out, downloaded(A)));
+    const plan = await planModule(unarchiveModule, args, checkCtx(out, downloaded(A)));
     expect(plan.kind).toBe('unknown');
     expect(plan.msg).toContain(`planned for sha256 ${A}`);
   });
@@ -163,7 +164,7 @@ describe('unarchive in check mode', () => {
   it('is unknown, saying why, when the src has neither an origin URL nor a cached manifest', async () => {
     const host = checkCtx('', downloaded(undefined, false));
     const sent = host.calls;
-    const plan = await unarchiveModule.plan(args, host);
+    const plan = await planModule(unarchiveModule, args, host);
     expect(plan.kind).toBe('unknown');
     expect(plan.msg).toContain('neither its download URL nor a cached manifest');
     expect(sent).toHaveLength(0);
@@ -176,7 +177,7 @@ describe('unarchive in check mode', () => {
     const out = `uid=0\numask=0022\nmanifest=given\n${entries.map(absent).join('\n')}\n`;
     const host = checkCtx(out, predicted);
     const sent = host.calls;
-    const plan = await unarchiveModule.plan({ ...args, dest: '/opt/cni/bin' }, host);
+    const plan = await planModule(unarchiveModule, { ...args, dest: '/opt/cni/bin' }, host);
     expect(sent[0]?.command).not.toContain('dest=missing');
     expect(plan.kind).toBe('change');
     expect(predicted.file('/opt/cni/bin/bin/ctr')).toMatchObject({ type: 'file', checksum: B });
@@ -185,13 +186,13 @@ describe('unarchive in check mode', () => {
   it('fails like the real run when an earlier task would remove dest or src', async () => {
     const gone = createPredictedState();
     gone.setFile('/usr/local', { type: 'absent' });
-    const noDest = await unarchiveModule.plan(args, checkCtx('uid=0\numask=0022\nmanifest=given\n', gone));
+    const noDest = await planModule(unarchiveModule, args, checkCtx('uid=0\numask=0022\nmanifest=given\n', gone));
     expect(noDest).toMatchObject({ kind: 'failed', msg: 'dest /usr/local does not exist or is not a directory' });
     const noSrc = createPredictedState();
     noSrc.setFile(TARBALL, { type: 'absent' });
     const host = checkCtx('uid=0\numask=0022\nmanifest=given\n', noSrc);
     const sent = host.calls;
-    const plan = await unarchiveModule.plan(args, host);
+    const plan = await planModule(unarchiveModule, args, host);
     expect(plan).toMatchObject({ kind: 'failed', msg: `${TARBALL} does not exist on n1` });
     expect(sent[0]?.stdin).toBe('');
   });
@@ -202,11 +203,11 @@ describe('unarchive in check mode', () => {
     const out = `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(host).join('\n')}\n`;
     const predicted = createPredictedState();
     predicted.setFile('/usr/local/bin/ctr', { type: 'absent' });
-    const plan = await unarchiveModule.plan(args, checkCtx(out, predicted));
+    const plan = await planModule(unarchiveModule, args, checkCtx(out, predicted));
     expect(plan).toMatchObject({ kind: 'change', data: { changed_files: ['bin/ctr'] } });
     const same = createPredictedState();
     same.setFile('/usr/local/bin/ctr', { type: 'file', checksum: B, mode: '0755' });
-    expect((await unarchiveModule.plan(args, checkCtx(out, same))).kind).toBe('ok');
+    expect((await planModule(unarchiveModule, args, checkCtx(out, same))).kind).toBe('ok');
   });
 
   it('is ok without asking the host when an earlier task would create `creates`', async () => {
@@ -214,7 +215,7 @@ describe('unarchive in check mode', () => {
     predicted.setFile('/usr/local/bin/ctr', { type: 'file', checksum: B });
     const host = checkCtx('', predicted);
     const sent = host.calls;
-    const plan = await unarchiveModule.plan({ ...args, creates: '/usr/local/bin/ctr' }, host);
+    const plan = await planModule(unarchiveModule, { ...args, creates: '/usr/local/bin/ctr' }, host);
     expect(plan).toMatchObject({ kind: 'ok', msg: '/usr/local/bin/ctr exists' });
     expect(sent).toHaveLength(0);
   });

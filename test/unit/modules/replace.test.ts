@@ -1,4 +1,5 @@
 // replace: Ansible's re.subn with re.MULTILINE, after/before sections, and Python replacement templates.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
 import { replaceModule, replaceText } from '../../../modules/replace.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
@@ -76,9 +77,9 @@ describe('replace plan', () => {
 
   it('is one round trip when nothing matches, and a content diff otherwise', async () => {
     const h = host(probe('a = 1\n'));
-    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'zzz', replace: 'y' }, h)).toMatchObject({ kind: 'ok' });
+    expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: 'zzz', replace: 'y' }, h)).toMatchObject({ kind: 'ok' });
     expect(h.commands).toHaveLength(1);
-    expect(await replaceModule.plan({ dest: '/etc/c.toml', regexp: '1', replace: '2' }, h)).toMatchObject({
+    expect(await planModule(replaceModule, { dest: '/etc/c.toml', regexp: '1', replace: '2' }, h)).toMatchObject({
       kind: 'change',
       msg: '1 replacement made in /etc/c.toml',
       diff: [{ header: '/etc/c.toml', before: 'a = 1\n', after: 'a = 2\n' }],
@@ -87,6 +88,6 @@ describe('replace plan', () => {
 
   it('fails on a missing file', async () => {
     const h = host('real=/etc/c.toml\ntype=absent\nparent=yes\n');
-    expect(await replaceModule.plan({ path: '/etc/c.toml', regexp: 'a' }, h)).toMatchObject({ kind: 'failed', msg: '/etc/c.toml does not exist' });
+    expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: 'a' }, h)).toMatchObject({ kind: 'failed', msg: '/etc/c.toml does not exist' });
   });
 });

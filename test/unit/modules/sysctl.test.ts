@@ -1,5 +1,6 @@
 // sysctl: key paths, value normalisation, file editing, the plan over a fake host, and the apply
 // script's file write under a real /bin/sh.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,40 +74,40 @@ describe('sysctl plan', () => {
 
   it('is ok with one probe when file and live value agree', async () => {
     const host = sysctlHost({ live: '1', file: 'net.ipv4.ip_forward=1\n' });
-    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
+    expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
     expect(host.commands).toHaveLength(1);
   });
 
   it('corrects a drifted live value even when the file is right', async () => {
     const host = sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' });
-    const plan = (await sysctlModule.plan(args, host)) as Extract<Plan, { kind: 'change' }>;
+    const plan = (await planModule(sysctlModule, args, host)) as Extract<Plan, { kind: 'change' }>;
     expect(plan).toMatchObject({ kind: 'change', msg: 'set net.ipv4.ip_forward = 1 live (was 0)', diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }] });
     expect(await plan.apply()).toEqual({ kind: 'changed', msg: 'set net.ipv4.ip_forward = 1 live (was 0)' });
     expect(host.commands[1]).toBe(`set -e\nsysctl -w -- net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`);
   });
 
   it('leaves the live value alone with reload: false, and sets it with sysctl_set', async () => {
-    expect((await sysctlModule.plan({ ...args, reload: false }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('ok');
-    expect((await sysctlModule.plan({ ...args, reload: false, sysctl_set: true }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('change');
+    expect((await planModule(sysctlModule, { ...args, reload: false }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('ok');
+    expect((await planModule(sysctlModule, { ...args, reload: false, sysctl_set: true }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('change');
   });
 
   it('fails on an unknown key before writing anything', async () => {
     const host = sysctlHost({ file: '' });
-    expect(await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key' }, host)).toMatchObject({
+    expect(await planModule(sysctlModule, { ...args, name: 'net.ipv4.no_such_key' }, host)).toMatchObject({
       kind: 'failed',
       msg: `unknown sysctl key net.ipv4.no_such_key: /proc/sys/net/ipv4/no_such_key does not exist on this host; ${FILE} was not changed`,
     });
     expect(host.commands).toHaveLength(1);
     // With neither reload nor sysctl_set only the file is managed, so the key may be one that appears later.
-    expect((await sysctlModule.plan({ ...args, name: 'net.ipv4.no_such_key', reload: false }, sysctlHost({ file: '' }))).kind).toBe('change');
+    expect((await planModule(sysctlModule, { ...args, name: 'net.ipv4.no_such_key', reload: false }, sysctlHost({ file: '' }))).kind).toBe('change');
   });
 
   it('fails in the plan when the live value differs and /proc/sys is read-only', async () => {
-    expect(await sysctlModule.plan(args, sysctlHost({ live: '0', writable: false, file: '' }))).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/read-only on this host/) });
+    expect(await planModule(sysctlModule, args, sysctlHost({ live: '0', writable: false, file: '' }))).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/read-only on this host/) });
   });
 
   it('removes the key from the file for state: absent, without touching the live value', async () => {
-    const plan = await sysctlModule.plan({ name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE }, sysctlHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }));
+    const plan = await planModule(sysctlModule, { name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE }, sysctlHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }));
     expect(plan).toMatchObject({ kind: 'change', msg: `remove net.ipv4.ip_forward from ${FILE}`, diff: [{ header: FILE, after: 'a=1\n' }] });
   });
 
@@ -123,14 +124,14 @@ describe('sysctl plan', () => {
 describe('sysctl in check mode: predicted state', () => {
   it('loop items writing one file see each other: the file text and live values are predicted', async () => {
     const host = sysctlHost({ live: '0' }, true);
-    const first = await sysctlModule.plan(args, host);
+    const first = await planModule(sysctlModule, args, host);
     expect(first).toMatchObject({ kind: 'change', msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}` });
     expect(host.predicted.file(FILE)).toMatchObject({ type: 'file', content: 'net.ipv4.ip_forward=1\n', mode: '0644', owner: 'root', size: 22 });
     expect(host.predicted.file('/proc/sys/net/ipv4/ip_forward')).toEqual({ type: 'file', content: '1\n' });
-    const second = await sysctlModule.plan({ ...args, name: 'net.ipv4.conf.all.forwarding' }, host);
+    const second = await planModule(sysctlModule, { ...args, name: 'net.ipv4.conf.all.forwarding' }, host);
     expect(second).toMatchObject({ diff: [{ header: 'live value of net.ipv4.conf.all.forwarding' }, { header: FILE, before: 'net.ipv4.ip_forward=1\n', after: 'net.ipv4.ip_forward=1\nnet.ipv4.conf.all.forwarding=1\n' }] });
     // The first key again: as the real run would find it after the loop.
-    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
+    expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
     expect(host.commands).toHaveLength(3);
   });
 
@@ -141,21 +142,21 @@ describe('sysctl in check mode: predicted state', () => {
       const r = await run(c, o);
       return c.startsWith('p=') ? { ...r, stdout: `${r.stdout}@real=600 root adm /etc/sysctl.conf\n` } : r;
     };
-    await sysctlModule.plan({ ...args, sysctl_file: '/etc/sysctl.d/99-sysctl.conf' }, host);
+    await planModule(sysctlModule, { ...args, sysctl_file: '/etc/sysctl.d/99-sysctl.conf' }, host);
     expect(host.predicted.file('/etc/sysctl.conf')).toMatchObject({ type: 'file', content: 'a=1\nnet.ipv4.ip_forward=1\n', mode: '0600', group: 'adm' });
   });
 
   it('is unknown when an earlier task writes the file with text check mode does not know', async () => {
     const host = sysctlHost({ live: '1' }, true);
     host.predicted.setFile(FILE, { type: 'file', checksum: 'ab'.repeat(32) });
-    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/) });
+    expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/) });
     host.predicted.setFile(FILE, { type: 'absent' });
-    expect(await sysctlModule.plan(args, host)).toMatchObject({ kind: 'change', msg: `write net.ipv4.ip_forward=1 to ${FILE}` });
+    expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'change', msg: `write net.ipv4.ip_forward=1 to ${FILE}` });
   });
 
   it('records nothing outside check mode', async () => {
     const host = sysctlHost({ live: '0' });
-    await sysctlModule.plan(args, host);
+    await planModule(sysctlModule, args, host);
     expect(host.predicted.file(FILE)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 // systemd: the probe parser, the step decisions (mask, enable, state, daemon-reload rule), and the plan
 // over a fake host that answers with canned outputs.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -273,7 +274,7 @@ describe('systemd module plan', () => {
       [/^u=containerd.service\nsystemctl show/, { stdout: MASKED_CONTAINERD }],
       [/^set -e/, { stdout: `@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n@step=done\n${after}` }],
     ] });
-    const plan = (await systemdModule.plan({ name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
+    const plan = (await planModule(systemdModule, { name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
     expect(plan.kind).toBe('change');
     expect(host.commands).toHaveLength(1);
     expect(plan.data).toMatchObject({ name: 'containerd.service', state: 'started', enabled: true, status: { LoadState: 'masked' } });
@@ -287,7 +288,7 @@ describe('systemd module plan', () => {
       [/^u=/, { stdout: MASKED_CONTAINERD }],
       [/^set -e/, { stdout: '@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n', stderr: 'Job for containerd.service failed.\n', exitCode: 1 }],
     ] });
-    const plan = (await systemdModule.plan({ name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
+    const plan = (await planModule(systemdModule, { name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
     expect(await plan.apply()).toMatchObject({
       kind: 'failed',
       msg: 'Unable to start containerd.service (after it unmasked, enabled, reloaded systemd): Job for containerd.service failed.',
@@ -296,14 +297,14 @@ describe('systemd module plan', () => {
 
   it('reports a probe failure (no systemd) as failed', async () => {
     const host = fakeHost({ answers: [[/^u=/, { exitCode: 1, stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\n' }]] });
-    expect(await systemdModule.plan({ name: 'containerd', state: 'started' }, host)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/not been booted with systemd/) });
+    expect(await planModule(systemdModule, { name: 'containerd', state: 'started' }, host)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/not been booted with systemd/) });
   });
 
   it('reloads alone only when some loaded unit needs it', async () => {
     const none = fakeHost({ answers: [[/systemctl show -p Id,NeedDaemonReload/, { stdout: '' }]] });
-    expect(await systemdModule.plan({ daemon_reload: true }, none)).toEqual({ kind: 'ok', msg: 'no loaded unit needs a daemon-reload' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, none)).toEqual({ kind: 'ok', msg: 'no loaded unit needs a daemon-reload' });
     const some = fakeHost({ answers: [[/systemctl show -p Id,NeedDaemonReload/, { stdout: '@stale=containerd.service\n' }]] });
-    expect(await systemdModule.plan({ daemon_reload: true }, some)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, some)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
   });
 });
 
@@ -313,7 +314,7 @@ describe('check mode reads and records predicted state', () => {
   // The legacy node: the package's unit under /lib (= /usr/lib, merged /usr), masked by a /dev/null link.
   const LEGACY = `${MASKED_CONTAINERD}@unitfile=/lib/systemd/system/containerd.service\n@unitfile=/usr/lib/systemd/system/containerd.service\n`;
   const NOT_FOUND = MISSING_KUBELET.replaceAll('kubelet', 'containerd');
-  const plan = (h: ModuleContext, args: Record<string, unknown>) => systemdModule.plan({ name: 'containerd', ...args }, h) as Promise<Plan>;
+  const plan = (h: ModuleContext, args: Record<string, unknown>) => planModule(systemdModule, { name: 'containerd', ...args }, h) as Promise<Plan>;
 
   it('follows the fresh-node sequence: package removed, unmasked, unit templated, enabled and started, restarted', async () => {
     const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: LEGACY }]] });
@@ -378,9 +379,9 @@ describe('check mode reads and records predicted state', () => {
     const socket = show({ ActiveState: 'active', UnitFileState: 'enabled', FragmentPath: '/lib/systemd/system/docker.socket' }) + 'RequiredBy=docker.service\n@is-enabled=enabled\n';
     const service = show({ ActiveState: 'active', FragmentPath: '/lib/systemd/system/docker.service' }) + '@is-enabled=disabled\n';
     const h = fakeHost({ check: true, answers: [[/^u=docker.socket/, { stdout: socket }], [/^u=docker.service/, { stdout: service }]] });
-    expect(await systemdModule.plan({ name: 'docker.socket', state: 'stopped' }, h)).toMatchObject({ kind: 'change', msg: 'docker.socket: stop' });
+    expect(await planModule(systemdModule, { name: 'docker.socket', state: 'stopped' }, h)).toMatchObject({ kind: 'change', msg: 'docker.socket: stop' });
     expect(h.predicted.unit('docker.service')).toEqual({ active: false });
-    expect(await systemdModule.plan({ name: 'docker', state: 'stopped' }, h)).toMatchObject({ kind: 'ok', msg: 'docker.service is unmasked, disabled, inactive' });
+    expect(await planModule(systemdModule, { name: 'docker', state: 'stopped' }, h)).toMatchObject({ kind: 'ok', msg: 'docker.service is unmasked, disabled, inactive' });
   });
 
   it('decides from the host alone, in one probe, when nothing is predicted', async () => {
@@ -393,9 +394,9 @@ describe('check mode reads and records predicted state', () => {
 
   it('daemon_reload alone counts loaded units whose unit file an earlier task changed', async () => {
     const h = fakeHost({ check: true, answers: [[/systemctl show -p Id,NeedDaemonReload,FragmentPath/, { stdout: `@frag=containerd.service\t${UNIT}\n@frag=ssh.service\t/lib/systemd/system/ssh.service\n` }]] });
-    expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
-    expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
-    expect(await systemdModule.plan({ daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
   });
 });

@@ -1,5 +1,6 @@
 // unarchive: formats, the manifest (real tar/unzip on the controller), the probe parser, drift detection,
 // the extract action list, and the plan's decisions with canned host answers.
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync, statSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -266,19 +267,19 @@ describe('module plan with canned host answers', () => {
   const args = { src: '/tmp/c.tar.gz', dest: '/usr/local', remote_src: true };
 
   it('fails when src does not exist and no earlier task creates it, in check mode as in a real run', async () => {
-    const predicted = await unarchiveModule.plan(args, ctx('uid=0\numask=0022\nsrc=missing\n', true));
+    const predicted = await planModule(unarchiveModule, args, ctx('uid=0\numask=0022\nsrc=missing\n', true));
     expect(predicted).toMatchObject({ kind: 'failed', msg: '/tmp/c.tar.gz does not exist on n1' });
-    const failed = await unarchiveModule.plan(args, ctx('uid=0\numask=0022\nsrc=missing\n', false));
+    const failed = await planModule(unarchiveModule, args, ctx('uid=0\numask=0022\nsrc=missing\n', false));
     expect(failed).toMatchObject({ kind: 'failed', msg: '/tmp/c.tar.gz does not exist on n1' });
   });
 
   it('is ok when creates exists, fails on a missing dest or program', async () => {
-    expect((await unarchiveModule.plan({ ...args, creates: '/usr/local/bin/ctr' }, ctx('creates=1\n', false))).msg).toBe('/usr/local/bin/ctr exists');
-    expect((await unarchiveModule.plan(args, ctx('dest=missing\n', false))).msg).toBe('dest /usr/local does not exist or is not a directory');
-    expect((await unarchiveModule.plan(args, ctx('dest=missing\n', true))).msg).toBe('dest /usr/local does not exist or is not a directory');
-    const xz = await unarchiveModule.plan({ ...args, src: '/tmp/c.tar.xz' }, ctx('missing= xz\n', false));
+    expect((await planModule(unarchiveModule, { ...args, creates: '/usr/local/bin/ctr' }, ctx('creates=1\n', false))).msg).toBe('/usr/local/bin/ctr exists');
+    expect((await planModule(unarchiveModule, args, ctx('dest=missing\n', false))).msg).toBe('dest /usr/local does not exist or is not a directory');
+    expect((await planModule(unarchiveModule, args, ctx('dest=missing\n', true))).msg).toBe('dest /usr/local does not exist or is not a directory');
+    const xz = await planModule(unarchiveModule, { ...args, src: '/tmp/c.tar.xz' }, ctx('missing= xz\n', false));
     expect(xz).toMatchObject({ kind: 'failed', msg: 'cannot unpack /tmp/c.tar.xz on n1: xz not installed there' });
-    const zip = await unarchiveModule.plan({ ...args, src: '/tmp/c.zip' }, ctx('missing= unzip\n', false));
+    const zip = await planModule(unarchiveModule, { ...args, src: '/tmp/c.zip' }, ctx('missing= unzip\n', false));
     expect(zip.msg).toBe('cannot unpack /tmp/c.zip on n1: unzip not installed there');
   });
 
@@ -288,17 +289,17 @@ describe('module plan with canned host answers', () => {
     const out = `uid=0\numask=0022\narchive_sha=${B}\nmanifest=cached\nR\tf\t0755\t2\t${A}\tabsent\t-\t-\t-\t-\tbin/ctr\n`;
     const host = ctx(out, true);
     const seen = host.calls;
-    const plan = await unarchiveModule.plan(args, host);
+    const plan = await planModule(unarchiveModule, args, host);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.stdin).toBe(`@${B}\nf\t0755\t2\t${A}\tbin/ctr\n`);
     expect(plan).toMatchObject({ kind: 'change', msg: 'extract /tmp/c.tar.gz into /usr/local: 1 of 1 files differ: bin/ctr (missing)' });
     expect(plan.data).toMatchObject({ changed_files: ['bin/ctr'], archive_sha256: B });
-    const ok = await unarchiveModule.plan(args, ctx(out.replace('absent\t-\t-\t-\t-', `file\t755\troot\troot\t${A}`), true));
+    const ok = await planModule(unarchiveModule, args, ctx(out.replace('absent\t-\t-\t-\t-', `file\t755\troot\troot\t${A}`), true));
     expect(ok).toMatchObject({ kind: 'ok', msg: '/usr/local matches all 1 members of /tmp/c.tar.gz' });
   });
 
   it('fails with tar\'s words when the archive cannot be read', async () => {
-    const plan = await unarchiveModule.plan(
+    const plan = await planModule(unarchiveModule, 
       args,
       fakeHost({ name: 'n1', reply: { stdout: `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=2\n`, stderr: 'gzip: stdin: not in gzip format' } }),
     );
@@ -306,8 +307,8 @@ describe('module plan with canned host answers', () => {
   });
 
   it('refuses zip from a URL and extra_opts with zip', async () => {
-    expect((await unarchiveModule.plan({ src: 'https://h/x.zip', dest: '/d' }, ctx('', false))).msg).toContain('zip archives cannot be read from a URL');
-    expect((await unarchiveModule.plan({ ...args, src: '/x.zip', extra_opts: ['-j'] }, ctx('', false))).msg).toBe('extra_opts is supported for tar archives only');
-    expect((await unarchiveModule.plan({ src: 'https://h/download', dest: '/d' }, ctx('', false))).msg).toContain('cannot tell the archive format');
+    expect((await planModule(unarchiveModule, { src: 'https://h/x.zip', dest: '/d' }, ctx('', false))).msg).toContain('zip archives cannot be read from a URL');
+    expect((await planModule(unarchiveModule, { ...args, src: '/x.zip', extra_opts: ['-j'] }, ctx('', false))).msg).toBe('extra_opts is supported for tar archives only');
+    expect((await planModule(unarchiveModule, { src: 'https://h/download', dest: '/d' }, ctx('', false))).msg).toContain('cannot tell the archive format');
   });
 });

@@ -1,10 +1,11 @@
 // The vendor-repository modules against a scripted host: apt_key, deb822_repository, dpkg_selections,
 // and format: json on copy (semantic compare, invalid JSON refused before any write).
+import { planModule } from '../../../engine/executor/moduleDriver.ts';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModuleContext, Plan, Vars } from '../../../engine/types.ts';
+import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../../../engine/types.ts';
 import { aptKeyModule } from '../../../modules/apt_key.ts';
 import { copyModule } from '../../../modules/copy.ts';
 import { deb822RepositoryModule, installScript } from '../../../modules/deb822_repository.ts';
@@ -21,8 +22,8 @@ const absent = 'type=absent\n';
 const fileState = (content: string | Buffer, mode = '644') =>
   `type=file\nmode=${mode}\nowner=root\ngroup=root\nsize=${content.length}\nchecksum=${createHash('sha256').update(content).digest('hex')}\n`;
 
-async function plan(module: { plan(a: Vars, c: ModuleContext): Promise<Plan> }, args: Vars, ctx: ModuleContext): Promise<Plan> {
-  return module.plan(args, ctx);
+async function plan(module: ModuleDefinition, args: Vars, ctx: ModuleContext): Promise<Plan> {
+  return planModule(module, args, ctx);
 }
 
 describe('apt_key', () => {
