@@ -15,7 +15,6 @@
 //
 // The engine learns an upcoming task's first reads by calling its probe and taking the first stage
 // (no context that never answers, no race): those reads go out with the current task's read in one exec.
-import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { ApplyOutcome, DiffEntry, ExecOptions, ExecResult, PredictedFile, PredictedUnit, ResultData, StateSlot, Vars } from './types.ts';
 
 // ---------------------------------------------------------------- probe: reads as data
@@ -159,15 +158,11 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
   predict?(decision: Decision<C>, predicted: import('./types.ts').PredictedState, args: A): void;
 }
 
-/** The arguments a schema describes, as a TypeScript type (json-schema-to-ts). */
-export type ArgsOf<S> = S extends JSONSchema ? FromSchema<S> : never;
-
 /**
- * Declares a module with its arguments typed from its schema (written `as const`): what ajv checked is
- * what probe, decide and predict receive, with no narrowing by hand.
+ * Declares a module. Its arguments type comes from its schema (`FromSchema<typeof schema>`, json-schema-to-ts,
+ * with the schema written `as const`): what ajv checked is what probe, decide and predict receive, with
+ * no narrowing by hand. `defineModule<Args, Facts, Change>({ ... })`.
  */
-export function defineModule<const S extends JSONSchema, F, C>(
-  m: Omit<ModuleDefinition<FromSchema<S>, F, C>, 'schema'> & { schema: S },
-): ModuleDefinition<FromSchema<S>, F, C> {
-  return m as unknown as ModuleDefinition<FromSchema<S>, F, C>;
+export function defineModule<A, F, C>(m: ModuleDefinition<A, F, C>): ModuleDefinition<A, F, C> {
+  return m;
 }

@@ -12,7 +12,7 @@ import { replaceModule } from './replace.ts';
 import { commandModule, shellModule } from './command.ts';
 import { assertModule, debugModule, failModule, setFactModule } from './controller.ts';
 import { copyModule } from './copy.ts';
-import { fileModule } from './file.ts';
+import { fileModule } from './file/index.ts';
 import { metaModule } from './meta.ts';
 import { statModule } from './stat.ts';
 import { templateModule } from './template.ts';

@@ -1,7 +1,7 @@
 // Drives a module's steps (engine/module.ts) for one task on one host: runs the stages its probe
 // yields (reads as read-only commands through the host's read-ahead store), calls decide, records
 // check mode's prediction, and hands back a Plan whose apply runs the module's apply.
-import type { ChangeSummary, ModuleDefinition, ModuleView, ProbeStage, Read } from '../module.ts';
+import type { ChangeSummary, ModuleDefinition, ModuleView, Probe, ProbeStage, Read } from '../module.ts';
 import type { ExecResult, LegacyModuleDefinition, ModuleContext, Plan, StateSlot, Vars } from '../types.ts';
 
 /** Reads shared by the hosts of one run (Read.shareKey): the first host to ask runs it. */
@@ -28,14 +28,8 @@ export function moduleView(ctx: ModuleContext): ModuleView {
 export async function planModule(mod: ModuleDefinition | LegacyModuleDefinition, args: Vars, ctx: ModuleContext): Promise<Plan> {
   if ('plan' in mod) return mod.plan(args, ctx);
   const view = moduleView(ctx);
-  const probe = mod.probe(args, view);
-  let input: unknown;
-  let step = probe.next();
-  while (!step.done) {
-    input = await runStage(step.value, ctx);
-    step = probe.next(input);
-  }
-  const decision = mod.decide(args, step.value, view);
+  const facts = await driveProbe(mod.probe(args, view), ctx);
+  const decision = mod.decide(args, facts, view);
   if (ctx.check && mod.predict) mod.predict(decision, ctx.predicted, args);
   if (decision.kind !== 'change') return decision;
   const { change, summary, ...shown } = decision;
@@ -48,6 +42,13 @@ export async function planModule(mod: ModuleDefinition | LegacyModuleDefinition,
       return apply(change, { name: ctx.host, run: ctx.run });
     },
   };
+}
+
+/** Runs a probe's stages on the host and returns its facts. */
+export async function driveProbe<F>(probe: Probe<F>, ctx: ModuleContext): Promise<F> {
+  let step = probe.next();
+  while (!step.done) step = probe.next(await runStage(step.value, ctx));
+  return step.value;
 }
 
 /** The first stage of the module's probe: what a look ahead may read early. Undefined when it reads nothing first. */

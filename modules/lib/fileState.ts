@@ -1,6 +1,8 @@
 // Reads the state of one remote path (type, mode, owner, checksum, link target) in one command.
 import { shellQuote } from '../../engine/quote.ts';
-import type { ModuleContext, PredictedFile } from '../../engine/types.ts';
+import { read, type ModuleView, type Probe } from '../../engine/module.ts';
+import { driveProbe } from '../../engine/executor/moduleDriver.ts';
+import type { ModuleContext, PredictedFile, PredictedState } from '../../engine/types.ts';
 
 /** Checksum algorithms a file probe can compute. */
 export type ChecksumAlgorithm = 'sha1' | 'sha256';
@@ -61,16 +63,21 @@ export function parseFileState(output: string): FileState {
  * Reads one path's state; throws when the probe itself fails (e.g. permission denied). In check mode
  * a state predicted by an earlier task wins over what the (unchanged) host says.
  */
-export async function readFileState(
-  ctx: ModuleContext,
-  path: string,
-  checksum: ChecksumAlgorithm | false = 'sha256',
-): Promise<FileState> {
-  const predicted = ctx.check ? ctx.predicted.file(path) : undefined;
+export function* probeFileState(view: Pick<ModuleView, 'check' | 'predicted'>, path: string, checksum: ChecksumAlgorithm | false = 'sha256'): Probe<FileState> {
+  const predicted = view.check ? view.predicted.file(path) : undefined;
   if (predicted) return fromPredicted(predicted, checksum);
-  const r = await ctx.run(fileStateCommand(path, checksum), { readOnly: true });
-  if (r.exitCode !== 0) throw new Error(`cannot inspect ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  return parseFileState(r.stdout);
+  return yield* read({
+    command: fileStateCommand(path, checksum),
+    parse: (r) => {
+      if (r.exitCode !== 0) throw new Error(`cannot inspect ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      return parseFileState(r.stdout);
+    },
+  });
+}
+
+/** probeFileState for a module still written as one plan() (transitional, #14). */
+export function readFileState(ctx: ModuleContext, path: string, checksum: ChecksumAlgorithm | false = 'sha256'): Promise<FileState> {
+  return driveProbe(probeFileState(ctx, path, checksum), ctx);
 }
 
 /** A predicted state seen as a probe result (defaults are what fleetplay's writers produce). */
@@ -94,16 +101,25 @@ export function fromPredicted(p: PredictedFile, checksum: ChecksumAlgorithm | fa
   }
 }
 
+/** Records the state a planned change leaves at `path` (for a module's predict step: check mode only). */
+export function setPredictedFile(predicted: PredictedState, path: string, state: PredictedFile): void {
+  predicted.setFile(path, state);
+}
+
 /** Records, in check mode, the state a planned change leaves at `path`. */
 export function predictFile(ctx: ModuleContext, path: string, state: PredictedFile): void {
   if (ctx.check) ctx.predicted.setFile(path, state);
 }
 
 /** Reads a remote file's text (for diffs). Missing file → ''. A predicted text wins in check mode. */
-export async function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {
-  const predicted = ctx.check ? ctx.predicted.file(path) : undefined;
+export function* probeRemoteText(view: Pick<ModuleView, 'check' | 'predicted'>, path: string): Probe<string> {
+  const predicted = view.check ? view.predicted.file(path) : undefined;
   if (predicted?.type === 'file' && predicted.content !== undefined) return predicted.content;
   if (predicted?.type === 'absent') return '';
-  const r = await ctx.run(`cat -- ${shellQuote(path)} 2>/dev/null || true`, { readOnly: true });
-  return r.stdout;
+  return yield* read({ command: `cat -- ${shellQuote(path)} 2>/dev/null || true`, parse: (r) => r.stdout });
+}
+
+/** probeRemoteText for a module still written as one plan() (transitional, #14). */
+export function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {
+  return driveProbe(probeRemoteText(ctx, path), ctx);
 }

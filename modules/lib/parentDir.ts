@@ -2,14 +2,18 @@
 // Ansible), and which directories `mkdir -p` would create. Read through the predicted state in check
 // mode, so a directory an earlier task creates counts and one it removes does not.
 import path from 'node:path';
-import type { ModuleContext } from '../../engine/types.ts';
-import { readFileState } from './fileState.ts';
+import { driveProbe } from '../../engine/executor/moduleDriver.ts';
+import type { ModuleView, Probe } from '../../engine/module.ts';
+import type { ModuleContext, PredictedState } from '../../engine/types.ts';
+import { probeFileState } from './fileState.ts';
+
+type Reader = Pick<ModuleView, 'check' | 'predicted'>;
 
 /** Why a new file cannot be created at `file` (its directory is missing or not a directory); undefined if it can. */
-export async function missingParent(ctx: ModuleContext, file: string): Promise<string | undefined> {
+export function* probeMissingParent(view: Reader, file: string): Probe<string | undefined> {
   const dir = path.posix.dirname(path.posix.normalize(file));
   if (dir === '/' || dir === '.') return undefined;
-  const s = await readFileState(ctx, dir, false);
+  const s = yield* probeFileState(view, dir, false);
   // A link may point at a directory; the write itself then decides.
   if (s.type === 'directory' || s.type === 'link') return undefined;
   return s.type === 'absent' ? `Destination directory ${dir} does not exist` : `Destination ${dir} is not a directory`;
@@ -19,15 +23,30 @@ export async function missingParent(ctx: ModuleContext, file: string): Promise<s
  * What `mkdir -p dir` would do: the missing directories it creates (outermost first), or why it fails
  * (an existing ancestor is not a directory).
  */
-export async function mkdirPlan(ctx: ModuleContext, dir: string): Promise<{ created: string[]; problem?: string }> {
+export function* probeMkdir(view: Reader, dir: string): Probe<{ created: string[]; problem?: string }> {
   const created: string[] = [];
   for (let d = path.posix.normalize(dir); d !== '/' && d !== '.'; d = path.posix.dirname(d)) {
-    const s = await readFileState(ctx, d, false);
+    const s = yield* probeFileState(view, d, false);
     if (s.type === 'directory' || s.type === 'link') break;
     if (s.type !== 'absent') return { created: [], problem: `cannot create ${dir}: ${d} exists and is not a directory` };
     created.unshift(d);
   }
   return { created };
+}
+
+/** probeMissingParent for a module still written as one plan() (transitional, #14). */
+export function missingParent(ctx: ModuleContext, file: string): Promise<string | undefined> {
+  return driveProbe(probeMissingParent(ctx, file), ctx);
+}
+
+/** probeMkdir for a module still written as one plan() (transitional, #14). */
+export function mkdirPlan(ctx: ModuleContext, dir: string): Promise<{ created: string[]; problem?: string }> {
+  return driveProbe(probeMkdir(ctx, dir), ctx);
+}
+
+/** A module's predict step: records the directories `mkdir -p` would create (mode 0755 under the default umask). */
+export function setPredictedDirectories(predicted: PredictedState, dirs: readonly string[]): void {
+  for (const d of dirs) predicted.setFile(d, { type: 'directory', mode: '0755', owner: 'root', group: 'root' });
 }
 
 /** Check mode: records the directories `mkdir -p` would create (mode 0755 under the default umask). */

@@ -10,7 +10,7 @@ import { attributeCommands, type WantedAttributes } from './attributes.ts';
  * Without a wanted mode/owner an existing file keeps its own.
  */
 export async function writeRemoteFile(
-  ctx: ModuleContext,
+  ctx: Pick<ModuleContext, 'run'>,
   dest: string,
   content: string | Buffer,
   wanted: WantedAttributes,

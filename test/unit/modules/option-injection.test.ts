@@ -19,7 +19,7 @@ import { dpkgQueryCommand } from '../../../modules/apt/dpkg.ts';
 import { chdirCommand, commandModule } from '../../../modules/command.ts';
 import { copyModule } from '../../../modules/copy.ts';
 import { dpkgSelectionsModule, selectionsProbe } from '../../../modules/dpkg_selections.ts';
-import { fileModule } from '../../../modules/file.ts';
+import { fileModule } from '../../../modules/file/index.ts';
 import { downloadScript, getUrlModule } from '../../../modules/get_url.ts';
 import { extractScript, type ExtractJob } from '../../../modules/lib/archiveExtract.ts';
 import { archiveProbeScript } from '../../../modules/lib/archiveProbe.ts';
