@@ -202,6 +202,7 @@ function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, ti
   };
   if ('item' in o) result.item = settings.noLog ? '(hidden)' : run.secrets.redactDeep(o.label ?? o.item);
   if (o.diff && !settings.noLog) result.diff = o.diff.map((d) => ({ header: d.header, before: redact(d.before), after: redact(d.after) }));
+  if (o.summary) result.summary = settings.noLog ? o.summary.map((x) => (x.named ? { ...x, object: HIDDEN } : x)) : o.summary.map((x) => (x.named ? { ...x, object: redact(x.object) } : x));
   if (o.status === 'failed' && settings.ignoreErrors) result.ignored = true;
   if (handler) result.handler = true;
   if (o.commands !== undefined) result.commands = o.commands;

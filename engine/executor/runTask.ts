@@ -23,6 +23,7 @@ import {
   type TaskStatus,
   type Vars,
 } from '../types.ts';
+import type { ChangeSummary } from '../module.ts';
 import type { HostRun } from './hostRun.ts';
 import { planModule } from './moduleDriver.ts';
 import type { SlotStore } from '../stateSlots.ts';
@@ -56,6 +57,8 @@ export interface ItemOutcome {
   durationMs: number;
   /** Remote commands this item ran (round trips). */
   commands?: number;
+  /** What the change does, for the plan summary (a module's change that happened or would). */
+  summary?: ChangeSummary[];
 }
 
 /** Evaluates a list of conditions (all must hold); errors name the condition's location. */
@@ -151,7 +154,8 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     if (status !== 'changed') diff = undefined;
     registered = { ...registered, changed, failed, msg };
   }
-  return { status, msg, ...(diff && diff.length ? { diff } : {}), registered };
+  const summary = status === 'changed' && plan.kind === 'change' ? plan.summary : undefined;
+  return { status, msg, ...(diff && diff.length ? { diff } : {}), ...(summary ? { summary } : {}), registered };
 }
 
 /**

@@ -1,36 +1,37 @@
 // The plan summary printed after a --check recap: per host, what the run would change, in a few words.
-// Hosts with the same plan share one line, so a large fleet reads in a screen.
+// Hosts with the same plan share one line, so a large fleet reads in a screen. Modules say what their
+// changes do (ChangeSummary); nothing here knows a module or reads its messages.
+import type { ChangeSummary } from '../module.ts';
 import type { RunReport, TaskResult } from '../types.ts';
 
-/** One host's plan as counted phrases, in first-seen order. */
+/** One host's plan: counted phrases (`write 3 files`), then what is done to named things (`enable+start containerd`). */
 class HostPlan {
-  private readonly counts = new Map<string, number>();
-  private readonly units = new Map<string, string[]>();
+  private readonly counted = new Map<string, { verb: string; one: string; many: string; n: number }>();
+  private readonly named = new Map<string, string[]>();
   changes = 0;
   unknown = 0;
   /** The check itself failed or could not reach the host: its plan is incomplete. */
   failed = false;
   unreachable = false;
 
-  add(phrase: string, n = 1): void {
-    this.counts.set(phrase, (this.counts.get(phrase) ?? 0) + n);
-  }
-
-  unit(name: string, actions: string[], handler: boolean): void {
-    const key = handler ? `${name} (handler)` : name;
-    const list = this.units.get(key) ?? [];
-    for (const a of actions) if (!list.includes(a)) list.push(a);
-    this.units.set(key, list);
+  add(s: ChangeSummary, handler: boolean): void {
+    if (s.named) {
+      const key = handler ? `${s.object} (handler)` : s.object;
+      const verbs = this.named.get(key) ?? [];
+      if (!verbs.includes(s.verb)) verbs.push(s.verb);
+      this.named.set(key, verbs);
+      return;
+    }
+    const key = `${s.verb}\0${s.object}`;
+    const entry = this.counted.get(key) ?? { verb: s.verb, one: s.object, many: s.plural ?? `${s.object}s`, n: 0 };
+    entry.n += s.count ?? 1;
+    this.counted.set(key, entry);
   }
 
   text(): string {
     const parts: string[] = [];
-    // A phrase is "verb # singular|plural" (or "# noun(s)"): # is the count.
-    for (const [phrase, n] of this.counts) {
-      const text = phrase.replace('#', String(n)).replace(/(\S+)\|(\S+)/, (_m, one: string, many: string) => (n === 1 ? one : many));
-      parts.push(text.replace(/\(s\)/, n === 1 ? '' : 's'));
-    }
-    for (const [unit, actions] of this.units) parts.push(`${actions.join('+')} ${unit}`);
+    for (const e of this.counted.values()) parts.push(`${e.verb ? `${e.verb} ` : ''}${e.n} ${e.n === 1 ? e.one : e.many}`);
+    for (const [name, verbs] of this.named) parts.push(`${verbs.join('+')} ${name}`);
     if (this.unknown) parts.push(`${this.unknown} unknown`);
     const cut = this.unreachable ? ' (unreachable: the plan stops there)' : this.failed ? ' (a task failed: the plan stops there)' : '';
     if (this.changes === 0 && this.unknown === 0) return `no changes${cut}`;
@@ -38,52 +39,12 @@ class HostPlan {
   }
 }
 
-const PRESENT_TENSE: Record<string, string> = { removed: 'remove', installed: 'install', upgraded: 'upgrade', purged: 'purge' };
-
-const VERBS: Record<string, string> = { enabled: 'enable', disabled: 'disable', started: 'start', stopped: 'stop', restarted: 'restart', reloaded: 'reload', masked: 'mask', unmasked: 'unmask' };
-
-function describe(plan: HostPlan, r: TaskResult): void {
-  const msg = r.msg;
-  switch (r.module) {
-    case 'apt': {
-      const found = [...msg.matchAll(/\b(remove|install|upgrade|purge|removed|installed|upgraded|purged) (\d+) packages?/g)];
-      for (const m of found) plan.add(`${PRESENT_TENSE[m[1]!] ?? m[1]!} # package(s)`, Number(m[2]));
-      if (/update the apt cache|updated the apt cache/.test(msg)) plan.add('update the apt cache');
-      if (found.length === 0 && !/apt cache/.test(msg)) plan.add('# apt change(s)');
-      return;
-    }
-    case 'systemd': {
-      const m = /^(\S+?)(?:\.service)?: (.*)$/.exec(msg);
-      if (!m) return plan.add('# service change(s)');
-      // A daemon-reload is systemd's business, not the unit's: it is left out of the unit's steps.
-      const steps = m[2]!.split(/,\s*/).map((a) => a.trim()).filter((a) => !/daemon-reload|\bsystemd$/.test(a));
-      const actions = [...new Set(steps.map((a) => a.split(' ')[0]!).map((a) => VERBS[a] ?? a))];
-      return plan.unit(m[1]!, actions.length ? actions : ['daemon-reload for'], r.handler === true);
-    }
-    case 'copy':
-    case 'template':
-    case 'lineinfile':
-    case 'replace':
-      return plan.add('write # file(s)');
-    case 'get_url':
-      return plan.add('download # file(s)');
-    case 'unarchive':
-      return plan.add('extract # archive(s)');
-    case 'file':
-      if (/^remove/.test(msg)) return plan.add('remove # path(s)');
-      if (/^create(d)? directory /.test(msg)) return plan.add('create # directory|directories');
-      if (/^link/.test(msg)) return plan.add('link # path(s)');
-      return plan.add('change # path(s)');
-    case 'sysctl':
-      return plan.add('set # sysctl(s)');
-    case 'modprobe':
-      return plan.add('load/persist # kernel module(s)');
-    case 'command':
-    case 'shell':
-      return plan.add('run # command(s)');
-    default:
-      return plan.add(`# ${r.module} change(s)`);
-  }
+/**
+ * What a changed result does. A module's change says it (ChangeSummary); a status that changed_when
+ * alone decided says only which module it was.
+ */
+function summaryOf(r: TaskResult): ChangeSummary[] {
+  return r.summary?.length ? r.summary : [{ verb: '', object: `${r.module} change` }];
 }
 
 /** The plan summary of a check run: one line per group of hosts with the same plan. */
@@ -98,7 +59,7 @@ export function formatPlan(report: RunReport): string {
     if (r.status === 'unreachable') plan.unreachable = true;
     if (r.status !== 'changed') continue;
     plan.changes++;
-    describe(plan, r);
+    for (const x of summaryOf(r)) plan.add(x, r.handler === true);
   }
   const groups = new Map<string, string[]>();
   for (const [host, plan] of plans) groups.set(plan.text(), [...(groups.get(plan.text()) ?? []), host]);

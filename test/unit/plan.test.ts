@@ -30,29 +30,33 @@ function report(hosts: string[], results: TaskResult[]): RunReport {
   };
 }
 
-/** What the first containerd migration would plan on one legacy node (check-mode messages). */
+const unit = (verb: string, object: string) => ({ verb, object, named: true });
+
+/** What the first containerd migration would plan on one legacy node (check mode). */
 function migration(host: string): TaskResult[] {
   return [
     result({ host, module: 'command', status: 'ok', msg: 'docker.io=install ok installed' }),
-    result({ host, module: 'systemd', msg: 'kubelet.service: stop' }),
-    result({ host, module: 'systemd', msg: 'docker.socket: stop' }),
-    result({ host, module: 'apt', msg: 'remove 3 packages: docker.io, containerd, runc' }),
-    result({ host, module: 'file', msg: 'create directory /var/cache/fleetplay/downloads' }),
-    result({ host, module: 'get_url', msg: 'download https://example.com/containerd.tar.gz to /var/cache/fleetplay/downloads/containerd.tar.gz' }),
-    result({ host, module: 'unarchive', msg: 'extract 12 files into /usr/local' }),
-    result({ host, module: 'systemd', msg: 'containerd.service: unmask, daemon-reload' }),
-    result({ host, module: 'template', msg: 'write /usr/local/lib/systemd/system/containerd.service' }),
-    result({ host, module: 'modprobe', msg: 'load overlay', item: 'overlay' }),
-    result({ host, module: 'modprobe', msg: 'load br_netfilter', item: 'br_netfilter' }),
-    result({ host, module: 'sysctl', msg: 'set net.ipv4.ip_forward = 1', item: 'net.ipv4.ip_forward' }),
-    result({ host, module: 'file', msg: 'create directory /etc/containerd' }),
-    result({ host, module: 'template', msg: 'write /etc/containerd/config.toml' }),
-    result({ host, module: 'template', msg: 'write /etc/crictl.yaml' }),
-    result({ host, module: 'systemd', msg: 'containerd.service: enable, daemon-reload, start' }),
+    result({ host, module: 'systemd', msg: 'kubelet.service: stop', summary: [unit('stop', 'kubelet')] }),
+    result({ host, module: 'systemd', msg: 'docker.socket: stop', summary: [unit('stop', 'docker.socket')] }),
+    result({ host, module: 'apt', msg: 'remove 3 packages: docker.io, containerd, runc', summary: [{ verb: 'remove', object: 'package', count: 3 }] }),
+    result({ host, module: 'file', msg: 'create directory /var/cache/fleetplay/downloads', summary: [{ verb: 'create', object: 'directory', plural: 'directories' }] }),
+    result({ host, module: 'get_url', msg: 'download https://example.com/containerd.tar.gz to /tmp/c.tgz', summary: [{ verb: 'download', object: 'file' }] }),
+    result({ host, module: 'unarchive', msg: 'extract 12 files into /usr/local', summary: [{ verb: 'extract', object: 'archive' }] }),
+    result({ host, module: 'systemd', msg: 'containerd.service: unmask, daemon-reload', summary: [unit('unmask', 'containerd')] }),
+    result({ host, module: 'template', msg: 'write /usr/local/lib/systemd/system/containerd.service', summary: [{ verb: 'write', object: 'file' }] }),
+    result({ host, module: 'modprobe', msg: 'load overlay', item: 'overlay', summary: [{ verb: 'load/persist', object: 'kernel module' }] }),
+    result({ host, module: 'modprobe', msg: 'load br_netfilter', item: 'br_netfilter', summary: [{ verb: 'load/persist', object: 'kernel module' }] }),
+    result({ host, module: 'sysctl', msg: 'set net.ipv4.ip_forward = 1', item: 'net.ipv4.ip_forward', summary: [{ verb: 'set', object: 'sysctl' }] }),
+    result({ host, module: 'file', msg: 'create directory /etc/containerd', summary: [{ verb: 'create', object: 'directory', plural: 'directories' }] }),
+    result({ host, module: 'template', msg: 'write /etc/containerd/config.toml', summary: [{ verb: 'write', object: 'file' }] }),
+    result({ host, module: 'template', msg: 'write /etc/crictl.yaml', summary: [{ verb: 'write', object: 'file' }] }),
+    result({ host, module: 'systemd', msg: 'containerd.service: enable, daemon-reload, start', summary: [unit('enable', 'containerd'), unit('start', 'containerd')] }),
     result({ host, module: 'command', status: 'skipped', msg: 'skipped: not ansible_check_mode' }),
-    result({ host, module: 'systemd', msg: 'containerd.service: restart', handler: true, task: 'restart containerd' }),
+    result({ host, module: 'systemd', msg: 'containerd.service: restart', handler: true, task: 'restart containerd', summary: [unit('restart', 'containerd')] }),
   ];
 }
+
+const write = [{ verb: 'write', object: 'file' }];
 
 describe('formatPlan', () => {
   it('lists one host\'s changes as counted phrases, unit transitions and handler restarts', () => {
@@ -63,12 +67,21 @@ describe('formatPlan', () => {
     );
   });
 
+  it('reads no message: a rewording changes nothing, and a change without a summary names its module', () => {
+    const results = [
+      result({ host: 'h', module: 'template', msg: 'rewritten in other words entirely', summary: write }),
+      result({ host: 'h', module: 'command', msg: 'changed_when said so' }),
+      result({ host: 'h', module: 'command', msg: 'again' }),
+    ];
+    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 3 changes: write 1 file, 2 command changes\n`);
+  });
+
   it('groups hosts with the same plan on one line, in recap order', () => {
     const results = [
       ...migration('node1'),
       ...migration('node3'),
-      result({ host: 'node2', module: 'copy', msg: 'write /etc/motd' }),
-      result({ host: 'node4', module: 'copy', msg: 'write /etc/motd' }),
+      result({ host: 'node2', module: 'copy', msg: 'write /etc/motd', summary: write }),
+      result({ host: 'node4', module: 'copy', msg: 'write /etc/motd', summary: write }),
     ];
     const lines = formatPlan(report(['node1', 'node2', 'node3', 'node4'], results)).split('\n');
     expect(lines.slice(2, -1).map((l) => l.replace(/: \d+ changes: .*/, ': <migration>'))).toEqual([
@@ -79,7 +92,7 @@ describe('formatPlan', () => {
 
   it('shortens a large group to its first two hosts, its last host and the count', () => {
     const hosts = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
-    const results = hosts.map((host) => result({ host, module: 'apt', msg: 'upgrade 1 package: containerd' }));
+    const results = hosts.map((host) => result({ host, module: 'apt', msg: 'upgrade 1 package: containerd', summary: [{ verb: 'upgrade', object: 'package', count: 1 }] }));
     expect(formatPlan(report(hosts, results))).toBe(`${HEADING}  k1, k2 … k6 (6 hosts): 1 change: upgrade 1 package\n`);
   });
 
@@ -92,14 +105,14 @@ describe('formatPlan', () => {
     const results = [
       result({ host: 'node1', module: 'apt', status: 'ok', msg: 'docker.io, containerd, runc are already absent' }),
       result({ host: 'node1', module: 'command', status: 'skipped', msg: 'skipped' }),
-      result({ host: 'node2', module: 'sysctl', msg: 'set net.ipv4.ip_forward = 1' }),
+      result({ host: 'node2', module: 'sysctl', msg: 'set net.ipv4.ip_forward = 1', summary: [{ verb: 'set', object: 'sysctl' }] }),
     ];
     expect(formatPlan(report(['node1', 'node2'], results))).toBe(`${HEADING}  node1: no changes\n  node2: 1 change: set 1 sysctl\n`);
   });
 
   it('counts unknown outcomes apart from changes', () => {
     const results = [
-      result({ host: 'node1', module: 'template', msg: 'write /etc/containerd/config.toml' }),
+      result({ host: 'node1', module: 'template', msg: 'write /etc/containerd/config.toml', summary: write }),
       result({ host: 'node1', module: 'systemd', status: 'unknown', msg: 'containerd.service does not exist and ...' }),
       result({ host: 'node1', module: 'systemd', status: 'unknown', msg: 'depends on docker_era' }),
       result({ host: 'node2', module: 'systemd', status: 'unknown', msg: 'depends on docker_era' }),
@@ -107,91 +120,47 @@ describe('formatPlan', () => {
     expect(formatPlan(report(['node1', 'node2'], results))).toBe(`${HEADING}  node1: 1 change: write 1 file, 2 unknown\n  node2: 0 changes: 1 unknown\n`);
   });
 
-  it('reads apt plans: counts per verb, the cache update, and changes it cannot parse', () => {
+  it('adds counts per verb and noun, and keeps verbs apart', () => {
+    const pkgs = (verb: string, count: number) => ({ verb, object: 'package', count });
     const results = [
-      result({ host: 'h', module: 'apt', msg: 'update the apt cache (last updated 3 days ago); install 2 packages: curl, jq; remove 1 package: nano' }),
-      result({ host: 'h', module: 'apt', msg: 'purge 4 packages: a, b, c, d' }),
-      result({ host: 'h', module: 'apt', msg: 'install 1 package: vim' }),
-      result({ host: 'h', module: 'apt', msg: 'then install foo (not in the current cache; the result names what was installed)' }),
+      result({ host: 'h', module: 'apt', msg: 'x', summary: [{ verb: 'update', object: 'the apt cache', named: true }, pkgs('install', 2), pkgs('remove', 1)] }),
+      result({ host: 'h', module: 'apt', msg: 'x', summary: [pkgs('purge', 4)] }),
+      result({ host: 'h', module: 'apt', msg: 'x', summary: [pkgs('install', 1)] }),
     ];
-    expect(formatPlan(report(['h'], results))).toBe(
-      `${HEADING}  h: 4 changes: install 3 packages, remove 1 package, update the apt cache, purge 4 packages, 1 apt change\n`,
-    );
+    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 3 changes: install 3 packages, remove 1 package, purge 4 packages, update the apt cache\n`);
   });
 
-  it('normalizes past-tense apt messages of tasks that really ran (check_mode: false)', () => {
+  it('merges the steps done to one named thing across tasks, and keeps handler runs apart', () => {
     const results = [
-      result({ host: 'h', module: 'apt', msg: 'updated the apt cache; removed 2 packages: a, b' }),
-      result({ host: 'h', module: 'apt', msg: 'upgraded 1 package: c; purged 1 package: d' }),
+      result({ host: 'h', module: 'systemd', msg: 'x', summary: [unit('unmask', 'containerd')] }),
+      result({ host: 'h', module: 'systemd', msg: 'x', summary: [unit('enable', 'containerd'), unit('start', 'containerd')] }),
+      result({ host: 'h', module: 'systemd', msg: 'x', summary: [unit('start', 'containerd')] }),
+      result({ host: 'h', module: 'systemd', msg: 'x', summary: [unit('reload', 'nginx')] }),
+      result({ host: 'h', module: 'systemd', msg: 'x', handler: true, summary: [unit('restart', 'containerd')] }),
+      result({ host: 'h', module: 'systemd', msg: 'x', handler: true, summary: [unit('restart', 'containerd')] }),
     ];
-    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 2 changes: remove 2 packages, update the apt cache, upgrade 1 package, purge 1 package\n`);
+    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 6 changes: unmask+enable+start containerd, reload nginx, restart containerd (handler)\n`);
   });
 
-  it('normalizes "installed 2 packages" to "install 2 packages"', () => {
-    const results = [result({ host: 'h', module: 'apt', msg: 'installed 2 packages: x, y' })];
-    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 1 change: install 2 packages\n`);
-  });
-
-  it('merges the steps of one unit across tasks and keeps handler runs apart', () => {
+  it('uses the plural a summary gives, and object + s otherwise', () => {
+    const dir = { verb: 'create', object: 'directory', plural: 'directories' };
     const results = [
-      result({ host: 'h', module: 'systemd', msg: 'containerd.service: unmask (runtime), unmask, daemon-reload' }),
-      result({ host: 'h', module: 'systemd', msg: 'containerd.service: enable, daemon-reload, start' }),
-      result({ host: 'h', module: 'systemd', msg: 'containerd.service: start' }),
-      result({ host: 'h', module: 'systemd', msg: 'nginx.service: reload' }),
-      result({ host: 'h', module: 'systemd', msg: 'containerd.service: restart', handler: true }),
-      result({ host: 'h', module: 'systemd', msg: 'containerd.service: restart', handler: true }),
-      result({ host: 'h', module: 'systemd', msg: 'daemon-reload (containerd.service changed on disk)' }),
+      result({ host: 'h', module: 'file', msg: 'x', summary: [dir] }),
+      result({ host: 'h', module: 'file', msg: 'x', summary: [dir] }),
+      result({ host: 'h', module: 'file', msg: 'x', summary: [{ verb: 'link', object: 'path' }] }),
     ];
-    expect(formatPlan(report(['h'], results))).toBe(
-      `${HEADING}  h: 7 changes: 1 service change, unmask+enable+start containerd, reload nginx, restart containerd (handler)\n`,
-    );
-  });
-
-  it('does not show a past-tense daemon-reload ("reloaded systemd") as a unit reload', () => {
-    const results = [
-      result({ host: 'h', module: 'systemd', msg: 'containerd.service: enabled, reloaded systemd, started' }),
-      result({ host: 'h', module: 'systemd', msg: 'kubelet.service: daemon-reload' }),
-    ];
-    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 2 changes: enable+start containerd, daemon-reload for kubelet\n`);
-  });
-
-  it('names paths, downloads, archives, commands and other modules', () => {
-    const results = [
-      result({ host: 'h', module: 'file', msg: 'link /usr/bin/ctr -> /usr/local/bin/ctr' }),
-      result({ host: 'h', module: 'file', msg: 'remove /etc/docker/daemon.json (file)' }),
-      result({ host: 'h', module: 'file', msg: 'touch /var/run/x' }),
-      result({ host: 'h', module: 'lineinfile', msg: 'add a line to /etc/fstab' }),
-      result({ host: 'h', module: 'replace', msg: 'replace 2 occurrences in /etc/hosts' }),
-      result({ host: 'h', module: 'copy', msg: 'write /etc/motd' }),
-      result({ host: 'h', module: 'get_url', msg: 'download runc' }),
-      result({ host: 'h', module: 'get_url', msg: 'download cni' }),
-      result({ host: 'h', module: 'shell', msg: 'run: ctr version' }),
-      result({ host: 'h', module: 'wait_for', msg: 'wait for port 22' }),
-      result({ host: 'h', module: 'wait_for', msg: 'wait for port 80' }),
-    ];
-    expect(formatPlan(report(['h'], results))).toBe(
-      `${HEADING}  h: 11 changes: link 1 path, remove 1 path, change 1 path, write 3 files, download 2 files, run 1 command, 2 wait_for changes\n`,
-    );
-  });
-
-  it('plans "remove 1 path" for file state=absent on a directory, and "change" for a mode fix', () => {
-    const results = [
-      result({ host: 'h', module: 'file', msg: 'remove /opt/old (directory)' }),
-      result({ host: 'h', module: 'file', msg: 'set mode of /srv/directory-of-things' }),
-      result({ host: 'h', module: 'file', msg: 'create directory /opt/new' }),
-    ];
-    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 3 changes: remove 1 path, change 1 path, create 1 directory\n`);
+    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 3 changes: create 2 directories, link 1 path\n`);
   });
 
   it('ignores results of hosts that are not in the recap', () => {
-    const results = [result({ host: 'ghost', module: 'copy', msg: 'write /x' })];
+    const results = [result({ host: 'ghost', module: 'copy', msg: 'write /x', summary: write })];
     expect(formatPlan(report(['node1'], results))).toBe(`${HEADING}  node1: no changes\n`);
   });
 
   it("says where a host's plan stops: unreachable, or a failed task", () => {
     const results = [
       result({ host: 'a', module: 'gather_facts', status: 'unreachable', msg: 'connect ECONNREFUSED' }),
-      result({ host: 'b', module: 'copy', msg: 'write /x' }),
+      result({ host: 'b', module: 'copy', msg: 'write /x', summary: write }),
       result({ host: 'b', module: 'apt', status: 'failed', msg: 'no such package' }),
     ];
     expect(formatPlan(report(['a', 'b'], results))).toBe(
