@@ -1,0 +1,33 @@
+// debug: print a message or a variable (on the controller: it reads nothing from the host).
+import type { FromSchema } from 'json-schema-to-ts';
+import { evaluate, parseExpression } from '../../engine/expr/index.ts';
+import { defineModule, noReads } from '../../engine/module.ts';
+
+const debugSchema = {
+  type: 'object',
+  properties: { msg: {}, var: { type: 'string' }, verbosity: { type: 'integer' } },
+  not: { required: ['msg', 'var'] },
+  additionalProperties: false,
+} as const;
+
+type DebugArgs = FromSchema<typeof debugSchema>;
+
+/** debug: print a message or a variable. */
+export const debugModule = defineModule<DebugArgs, null, never>({
+  name: 'debug',
+  runsOn: 'controller',
+  schema: debugSchema,
+  probe: () => noReads(null),
+  decide(args, _facts, view) {
+    if (args.var !== undefined) {
+      const value = evaluate(parseExpression(args.var), view.vars);
+      return { kind: 'ok', msg: `${args.var} = ${show(value)}`, data: { [args.var]: value } };
+    }
+    const msg = args.msg === undefined ? 'Hello world!' : args.msg;
+    return { kind: 'ok', msg: show(msg), data: { msg } };
+  },
+});
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,22 @@
+// meta: engine actions written as a task. `flush_handlers` runs notified handlers now; `noop` does nothing.
+import type { FromSchema } from 'json-schema-to-ts';
+import { defineModule, noReads } from '../../engine/module.ts';
+
+const metaSchema = {
+  type: 'object',
+  properties: { action: { enum: ['flush_handlers', 'noop'] } },
+  required: ['action'],
+  additionalProperties: false,
+} as const;
+
+type MetaArgs = FromSchema<typeof metaSchema>;
+
+/** The meta module; the strategy carries out the action, the module itself only validates it. */
+export const metaModule = defineModule<MetaArgs, null, never>({
+  name: 'meta',
+  runsOn: 'controller',
+  freeFormKey: 'action',
+  schema: metaSchema,
+  probe: () => noReads(null),
+  decide: (args) => ({ kind: 'ok', msg: args.action }),
+});
