@@ -1,25 +1,29 @@
 // The module registry: every module fleetplay knows, by name and alias.
 import { createModuleRegistry, shortModuleName } from '../engine/moduleRegistry.ts';
 import type { ModuleDefinition, ModuleRegistry } from '../engine/types.ts';
-import { getUrlModule } from './get_url.ts';
-import { unarchiveModule } from './unarchive.ts';
+import { getUrlModule } from './get_url/index.ts';
+import { unarchiveModule } from './unarchive/index.ts';
 import { modprobeModule } from './modprobe.ts';
 import { sysctlModule } from './sysctl.ts';
 import { systemdModule } from './systemd.ts';
 import { aptModule } from './apt.ts';
-import { lineinfileModule } from './lineinfile.ts';
-import { replaceModule } from './replace.ts';
+import { lineinfileModule } from './lineinfile/index.ts';
+import { replaceModule } from './replace/index.ts';
 import { commandModule, shellModule } from './command.ts';
-import { assertModule, debugModule, failModule, setFactModule } from './controller.ts';
-import { copyModule } from './copy.ts';
+import { assertModule } from './assert/index.ts';
+import { debugModule } from './debug/index.ts';
+import { failModule } from './fail/index.ts';
+import { setFactModule } from './set_fact/index.ts';
+import { copyModule } from './copy/index.ts';
 import { fileModule } from './file/index.ts';
-import { metaModule } from './meta.ts';
-import { statModule } from './stat.ts';
-import { templateModule } from './template.ts';
+import { metaModule } from './meta/index.ts';
+import { statModule } from './stat/index.ts';
+import { templateModule } from './template/index.ts';
 import { waitForModule } from './wait_for.ts';
 import { aptKeyModule } from './apt_key.ts';
-import { deb822RepositoryModule } from './deb822_repository.ts';
-import { dpkgSelectionsModule } from './dpkg_selections.ts';
+import { deb822RepositoryModule } from './deb822_repository/index.ts';
+import { timezoneModule } from './timezone/index.ts';
+import { dpkgSelectionsModule } from './dpkg_selections/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -45,6 +49,7 @@ const all: ModuleDefinition[] = [
   failModule,
   metaModule,
   waitForModule,
+  timezoneModule,
 ];
 
 /** Every module fleetplay has: what the CLI (the composition root) hands to the loader and the run. */

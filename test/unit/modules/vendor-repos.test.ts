@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { ModuleContext, ModuleDefinition, Plan, Vars } from '../../../engine/types.ts';
 import { aptKeyModule } from '../../../modules/apt_key.ts';
 import { copyModule } from '../../../modules/copy.ts';
-import { deb822RepositoryModule, installScript } from '../../../modules/deb822_repository.ts';
-import { dpkgSelectionsModule, parseSelections } from '../../../modules/dpkg_selections.ts';
-import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, type Deb822Source } from '../../../modules/lib/deb822.ts';
+import { deb822RepositoryModule, installScript } from '../../../modules/deb822_repository/index.ts';
+import { dpkgSelectionsModule, parseSelections } from '../../../modules/dpkg_selections/index.ts';
+import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, type Deb822Source } from '../../../modules/deb822_repository/deb822.ts';
 import { parseJson, sameJson } from '../../../modules/lib/jsonContent.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
 

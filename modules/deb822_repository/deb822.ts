@@ -1,5 +1,5 @@
 // deb822 apt sources: the file a repository is written to, and its stanza text.
-import { listWordProblem, oneLineProblem } from './argumentRules.ts';
+import { listWordProblem, oneLineProblem } from '../lib/argumentRules.ts';
 
 /** signed_by: a keyring path on one line, or anything else without NUL (an armored key block has lines). */
 export const SIGNED_BY_PATTERN = '^(/[^\\n\\r\\x00]*|[^/\\x00][^\\x00]*)$';
