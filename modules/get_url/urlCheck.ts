@@ -3,7 +3,7 @@
 // could not fetch (404, refused, unknown host) is `failed` in --check too. A server that refuses HEAD gets
 // a ranged GET of one byte; one that refuses both leaves the outcome `unknown`, never a false failure.
 import { shellQuote } from '../../engine/quote.ts';
-import type { FetchOptions } from './download.ts';
+import type { FetchOptions } from '../lib/download.ts';
 
 /** One request's answer: the final HTTP status (0: no HTTP answer at all) and the tool's output. */
 export interface UrlAttempt {

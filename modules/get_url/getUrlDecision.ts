@@ -1,8 +1,8 @@
 // get_url's decision: from the probe's facts to ok / attributes-only / download / failed. Pure.
 import path from 'node:path';
 import type { DiffEntry } from '../../engine/types.ts';
-import { attributeDiffs, type WantedAttributes } from './attributes.ts';
-import { noDownloaderMessage, pickChecksum, type ChecksumSpec } from './download.ts';
+import { attributeDiffs, type WantedAttributes } from '../lib/attributes.ts';
+import { noDownloaderMessage, pickChecksum, type ChecksumSpec } from '../lib/download.ts';
 import type { GetUrlProbe } from './getUrlProbe.ts';
 
 /** The task as the decision sees it. */

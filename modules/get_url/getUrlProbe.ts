@@ -3,11 +3,12 @@
 // In check mode predictProbe() lays the state earlier tasks would leave over what the host says.
 import path from 'node:path';
 import { shellQuote } from '../../engine/quote.ts';
-import type { PredictedFile, PredictedState } from '../../engine/types.ts';
-import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
-import { fromPredicted } from './fileState.ts';
-import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from './hashCache.ts';
-import { SHA256_PROBE } from './remoteSha256.ts';
+import type { PredictedView } from '../../engine/module.ts';
+import type { PredictedFile } from '../../engine/types.ts';
+import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from '../lib/download.ts';
+import { fromPredicted } from '../lib/fileState.ts';
+import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from '../lib/hashCache.ts';
+import { SHA256_PROBE } from '../lib/remoteSha256.ts';
 import { parseUrlCheck, urlCheckFunctions, type UrlCheck } from './urlCheck.ts';
 
 /** What the probe needs to know about the task. */
@@ -160,7 +161,7 @@ export interface PredictRequest {
  * dest (a directory to save into, or the file itself) and of its parent directory wins over the host's.
  * A string is the reason the outcome cannot be known.
  */
-export function predictProbe(probe: GetUrlProbe, req: PredictRequest, predicted: PredictedState): GetUrlProbe | string {
+export function predictProbe(probe: GetUrlProbe, req: PredictRequest, predicted: Pick<PredictedView, 'file'>): GetUrlProbe | string {
   const out: GetUrlProbe = { ...probe };
   const destState = req.dest.endsWith('/') ? undefined : predicted.file(req.dest);
   if (destState && (destState.type === 'directory') !== probe.destIsDir) {

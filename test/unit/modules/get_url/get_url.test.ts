@@ -1,5 +1,5 @@
 // get_url: checksum parsing, the probe's output parser, the plan decision, and the scripts' shape.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freshHashes } from '../../../modules/lib/hashCache.ts';
-import { getUrlModule, downloadScript } from '../../../modules/get_url.ts';
-import { fetchCommand, parseChecksumArg, pickChecksum, urlFileName } from '../../../modules/lib/download.ts';
-import { decideGetUrl, type GetUrlRequest } from '../../../modules/lib/getUrlDecision.ts';
-import { getUrlProbeScript, parseGetUrlProbe, type GetUrlProbe } from '../../../modules/lib/getUrlProbe.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+import { freshHashes } from '../../../../modules/lib/hashCache.ts';
+import { getUrlModule, downloadScript } from '../../../../modules/get_url/index.ts';
+import { fetchCommand, parseChecksumArg, pickChecksum, urlFileName } from '../../../../modules/lib/download.ts';
+import { decideGetUrl, type GetUrlRequest } from '../../../../modules/get_url/getUrlDecision.ts';
+import { getUrlProbeScript, parseGetUrlProbe, type GetUrlProbe } from '../../../../modules/get_url/getUrlProbe.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);

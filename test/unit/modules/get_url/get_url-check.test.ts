@@ -1,6 +1,6 @@
 // get_url in check mode asks for the URL (HEAD, else a ranged GET) when it predicts a download, as Ansible
 // does, so a URL the real run could not fetch is `failed` in --check too (#13 item 4).
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getUrlModule } from '../../../modules/get_url.ts';
-import { judgeUrlCheck, maskUrl, parseUrlCheck, urlCheckFunctions } from '../../../modules/lib/urlCheck.ts';
-import { fakeHost, runLocally } from '../../support/fakeHost.ts';
+import { getUrlModule } from '../../../../modules/get_url/index.ts';
+import { judgeUrlCheck, maskUrl, parseUrlCheck, urlCheckFunctions } from '../../../../modules/get_url/urlCheck.ts';
+import { fakeHost, runLocally } from '../../../support/fakeHost.ts';
 
 const URL = 'https://example.test/rel/x.tgz';
 const A = 'a'.repeat(64);

@@ -1,0 +1,29 @@
+// get_url: the host downloads a URL (curl or wget) into a file, verified by sha256, written atomically.
+//
+// No-op cost: one remote command (downloader probe, dest stat and sha256, and the upstream .sha256sum
+// file when `checksum: sha256:<url>`). With `force` and no checksum the probe streams the URL through
+// sha256 without writing anything, so check mode knows whether the content differs; a real change then
+// downloads once more. `checksum_src`/`checksum_dest` are sha256 (Ansible reports sha1 there).
+// Check mode plans against the state earlier tasks would leave (a download directory, the file itself)
+// and records the file a planned download would write, with its expected sha256 and origin URL.
+import { defineModule } from '../../engine/module.ts';
+import { applyGetUrl } from './apply.ts';
+import { decideGetUrlTask } from './decide.ts';
+import { predictGetUrl } from './predict.ts';
+import { probeGetUrl } from './probe.ts';
+import { getUrlSchema, type GetUrlArgs } from './schema.ts';
+import type { GetUrlChange, GetUrlFacts } from './types.ts';
+
+export { downloadScript } from './apply.ts';
+export type { DownloadJob } from './types.ts';
+
+/** The get_url module. */
+export const getUrlModule = defineModule<GetUrlArgs, GetUrlFacts, GetUrlChange>({
+  name: 'get_url',
+  runsOn: 'host',
+  schema: getUrlSchema,
+  probe: (args, view) => probeGetUrl(args, view),
+  decide: (_args, facts, view) => decideGetUrlTask(facts, view),
+  apply: (change, host) => applyGetUrl(change, host),
+  predict: (decision, predicted) => predictGetUrl(decision, predicted),
+});
