@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { labDown, type LabState } from '../../lab/index.ts';
 import { ensureArtifacts } from '../../lab/artifacts/build.ts';
 import type { AptRepoSet } from '../../lab/types.ts';
-import { readKeyring } from '../../modules/lib/openpgp.ts';
+import { readKeyring } from '../../modules/apt_key/openpgp.ts';
 import { agreement, checkThenApply, snapshot } from './fidelitySupport.ts';
 import { ROOT, bootLab, engine, onNode, tmpDir, type Report } from './support.ts';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dearmor, describeKeys, KeyFormatError, matchFingerprint, readKeyring, type PublicKeyInfo } from '../../modules/lib/openpgp.ts';
+import { dearmor, describeKeys, KeyFormatError, matchFingerprint, readKeyring, type PublicKeyInfo } from '../../modules/apt_key/openpgp.ts';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'openpgp');
 const text = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');

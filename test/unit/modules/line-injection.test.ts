@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../engine/errors.ts';
 import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
 import type { ModuleDefinition, Vars } from '../../../engine/types.ts';
-import { aptKeyModule } from '../../../modules/apt_key.ts';
+import { aptKeyModule } from '../../../modules/apt_key/index.ts';
 import { deb822RepositoryModule } from '../../../modules/deb822_repository/index.ts';
 import { dpkgSelectionsModule } from '../../../modules/dpkg_selections/index.ts';
 import { renderSource, sourceProblems, type Deb822Source } from '../../../modules/deb822_repository/deb822.ts';
