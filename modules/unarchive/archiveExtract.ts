@@ -5,10 +5,10 @@ import { operandPath, shellCommand, shellQuote } from '../../engine/quote.ts';
 import type { Drift } from './archiveCompare.ts';
 import { tarCompressionFlag, zipMemberArg } from './archiveFormat.ts';
 import type { ManifestSpec } from './archiveManifest.ts';
-import { fetchCommand, type FetchOptions } from './download.ts';
-import { writtenLine } from './hashCache.ts';
-import { ownerSpec } from './attributes.ts';
-import { SHA256_PROBE } from './remoteSha256.ts';
+import { fetchCommand, type FetchOptions } from '../lib/download.ts';
+import { writtenLine } from '../lib/hashCache.ts';
+import { ownerSpec } from '../lib/attributes.ts';
+import { SHA256_PROBE } from '../lib/remoteSha256.ts';
 
 /** Where apply gets the archive: the host's file, a download by the host, or bytes sent from the controller. */
 export type ExtractSource =

@@ -4,11 +4,16 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { operandPath, shellQuote } from '../../engine/quote.ts';
+import type { StateSlot } from '../../engine/types.ts';
 import { manifestPipeline, parseManifestRecord, type ManifestEntry, type ManifestSpec } from './archiveManifest.ts';
 import { cachedManifests, rememberManifest, type CachedManifest } from './manifestCache.ts';
-import { SHA256_PROBE } from './remoteSha256.ts';
+import { SHA256_PROBE } from '../lib/remoteSha256.ts';
 
-const inFlight = new Map<string, Promise<CachedManifest>>();
+/** Manifests being computed in this run, by archive version: hosts asking at once share one computation. */
+export type ManifestsInFlight = Map<string, Promise<CachedManifest>>;
+
+/** The run's manifests in flight (view.runState). */
+export const MANIFESTS_IN_FLIGHT: StateSlot<ManifestsInFlight> = { name: 'unarchive: controller manifests in flight', init: () => new Map() };
 
 /** sha256 of a local file. */
 export function sha256File(file: string): Promise<string> {
@@ -21,8 +26,11 @@ export function sha256File(file: string): Promise<string> {
   });
 }
 
-/** The manifest of a controller-side archive; throws with tar's own words when it cannot be read. */
-export async function localManifest(file: string, spec: ManifestSpec): Promise<CachedManifest> {
+/**
+ * The manifest of a controller-side archive; throws with tar's own words when it cannot be read. Hosts
+ * of one run pass the run's `inFlight` (MANIFESTS_IN_FLIGHT), so the archive is read once.
+ */
+export async function localManifest(file: string, spec: ManifestSpec, inFlight: ManifestsInFlight = new Map()): Promise<CachedManifest> {
   const archiveSha = await sha256File(file);
   const cached = cachedManifests(file, spec).find((m) => m.archiveSha === archiveSha);
   if (cached) return cached;

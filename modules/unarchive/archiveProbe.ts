@@ -4,9 +4,9 @@
 import { operandPath, shellQuote } from '../../engine/quote.ts';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
 import { manifestPipeline, parseManifestRecord } from './archiveManifest.ts';
-import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from './download.ts';
-import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from './hashCache.ts';
-import { SHA256_PROBE } from './remoteSha256.ts';
+import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from '../lib/download.ts';
+import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from '../lib/hashCache.ts';
+import { SHA256_PROBE } from '../lib/remoteSha256.ts';
 
 /** Where the archive is: a file on the host, a URL the host fetches, or the controller (manifest sent on stdin). */
 export type ProbeSource = { kind: 'remote'; path: string } | { kind: 'url'; url: string; fetch: FetchOptions } | { kind: 'given' };

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ManifestEntry, ManifestSpec } from './archiveManifest.ts';
-import { cacheRoot, writeCacheFile as writeJsonCache } from './controllerCache.ts';
+import { cacheRoot, writeCacheFile as writeJsonCache } from '../lib/controllerCache.ts';
 
 /** A manifest with the sha256 of the archive it describes. */
 export interface CachedManifest {

@@ -1,20 +1,20 @@
 // unarchive: formats, the manifest (real tar/unzip on the controller), the probe parser, drift detection,
 // the extract action list, and the plan's decisions with canned host answers.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync, statSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { unarchiveModule } from '../../../modules/unarchive.ts';
-import { findDrift, expectedMode } from '../../../modules/lib/archiveCompare.ts';
-import { extractStdin } from '../../../modules/lib/archiveExtract.ts';
-import { formatFromName, requiredPrograms } from '../../../modules/lib/archiveFormat.ts';
-import { manifestPipeline, manifestText, normalizePermissions, parseManifestRecord, type ManifestEntry } from '../../../modules/lib/archiveManifest.ts';
-import { archiveProbeScript, parseArchiveProbe, type DestMember } from '../../../modules/lib/archiveProbe.ts';
-import { rememberManifest } from '../../../modules/lib/manifestCache.ts';
-import { SHA256_PROBE } from '../../../modules/lib/remoteSha256.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+import { unarchiveModule } from '../../../../modules/unarchive/index.ts';
+import { findDrift, expectedMode } from '../../../../modules/unarchive/archiveCompare.ts';
+import { extractStdin } from '../../../../modules/unarchive/archiveExtract.ts';
+import { formatFromName, requiredPrograms } from '../../../../modules/unarchive/archiveFormat.ts';
+import { manifestPipeline, manifestText, normalizePermissions, parseManifestRecord, type ManifestEntry } from '../../../../modules/unarchive/archiveManifest.ts';
+import { archiveProbeScript, parseArchiveProbe, type DestMember } from '../../../../modules/unarchive/archiveProbe.ts';
+import { rememberManifest } from '../../../../modules/unarchive/manifestCache.ts';
+import { SHA256_PROBE } from '../../../../modules/lib/remoteSha256.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
