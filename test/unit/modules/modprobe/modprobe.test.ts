@@ -1,16 +1,16 @@
 // modprobe: probe parsing, decisions (built-in, loadable, no module support, persistence), and the apply
 // script's file writes run under a real /bin/sh in a temporary directory.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, lstatSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalConnection } from '../../../engine/connection/local.ts';
-import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
+import { LocalConnection } from '../../../../engine/connection/local.ts';
+import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import {
   decideModprobe, modprobeApplyScript, modprobeModule, parseModprobeProbe, type ModprobeRequest, type ModuleStatus,
-} from '../../../modules/modprobe.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+} from '../../../../modules/modprobe/index.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const none: ModuleStatus = { sys: false, loadable: false, proc: false, moduleSupport: true, builtin: false, listed: [] };
