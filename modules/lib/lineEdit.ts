@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { compilePythonRegex, type PythonRegex } from '../../engine/regex/index.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import type { DiffEntry, ModuleContext, Plan } from '../../engine/types.ts';
+import { read, type Decision, type ModuleHost, type ModuleView, type Probe } from '../../engine/module.ts';
+import type { ApplyOutcome, DiffEntry, PredictedFile, PredictedState } from '../../engine/types.ts';
 import { attributeCommands, attributeDiffs, type WantedAttributes } from './attributes.ts';
+import { setPredictedFile } from './fileState.ts';
+import { setPredictedDirectories } from './parentDir.ts';
 import { writeRemoteFile } from './writeFile.ts';
 
 const CONTENT_MARK = '@@fleetplay-content@@';
@@ -61,18 +64,24 @@ export function parseTextFile(output: string, given: string): TextFile {
   }
 }
 
-/** Reads a text file with one round trip; throws when the probe fails (e.g. permission denied). */
-export async function readTextFile(ctx: ModuleContext, file: string): Promise<TextFile> {
-  // In check mode a text an earlier task would have written (copy, template, lineinfile) wins.
-  const predicted = ctx.check ? ctx.predicted.file(file) : undefined;
+/**
+ * Reads a text file with one round trip; throws when the read fails (e.g. permission denied). In check
+ * mode a text an earlier task would have written (copy, template, lineinfile) wins.
+ */
+export function* probeTextFile(view: Pick<ModuleView, 'check' | 'predicted'>, file: string): Probe<TextFile> {
+  const predicted = view.check ? view.predicted.file(file) : undefined;
   if (predicted?.type === 'absent') return { type: 'absent', path: file, parentExists: true };
   if (predicted?.type === 'directory') return { type: 'directory', path: file };
   if (predicted?.type === 'file' && predicted.content !== undefined) {
     return { type: 'file', path: file, mode: predicted.mode ?? '0644', owner: predicted.owner ?? 'root', group: predicted.group ?? 'root', content: predicted.content };
   }
-  const r = await ctx.run(textFileCommand(file), { readOnly: true });
-  if (r.exitCode !== 0) throw new Error(`cannot read ${file}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  const state = parseTextFile(r.stdout, file);
+  const state = yield* read({
+    command: textFileCommand(file),
+    parse: (r) => {
+      if (r.exitCode !== 0) throw new Error(`cannot read ${file}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      return parseTextFile(r.stdout, file);
+    },
+  });
   if (predicted?.type === 'file') {
     // Predicted without its text: the host's text is it only when the predicted checksum says so
     // (an earlier chmod keeps the content); otherwise (a download, a command's `creates`) it is unknown.
@@ -92,11 +101,29 @@ export interface TextEdit {
   msg: string;
 }
 
+/** A text edit to make: what apply writes or sets, and the file check mode predicts. */
+export interface TextEditChange {
+  /** The path as the task wrote it (messages, result data). */
+  file: string;
+  /** The real path written (symlinks followed). */
+  path: string;
+  /** The new content, when it changes (else only attributes are set). */
+  content?: string;
+  wanted: WantedAttributes;
+  /** The directory to create first (a missing file with create: true in a missing directory). */
+  mkdir?: string;
+  msg: string;
+  /** Check mode: the file after the change, and directories `mkdir -p` would create. */
+  predicted: PredictedFile;
+  directories: string[];
+}
+
 /**
- * Plans writing `edit.content` (when changed) and the wanted attributes to an existing or new file.
- * The diff shows the content change as a unified diff under the task's path.
+ * Decides writing `edit.content` (when changed) and the wanted attributes to an existing or new file:
+ * pure. The diff shows the content change under the task's path. `directories` are those a create would
+ * make (for check mode's prediction).
  */
-export function planTextEdit(ctx: ModuleContext, file: string, state: TextFile, edit: TextEdit, wanted: WantedAttributes): Plan {
+export function decideTextEdit(file: string, state: TextFile, edit: TextEdit, wanted: WantedAttributes, directories: string[] = []): Decision<TextEditChange> {
   const before = state.type === 'file' ? state.content : '';
   const attrDiffs = attributeDiffs(file, state.type === 'file' ? state : {}, wanted);
   const data = { path: file };
@@ -104,37 +131,57 @@ export function planTextEdit(ctx: ModuleContext, file: string, state: TextFile, 
   const diff: DiffEntry[] = edit.changed ? [{ header: file, before, after: edit.content }, ...attrDiffs] : attrDiffs;
   const attrsMsg = attrDiffs.length ? `set ${attrDiffs.map((d) => d.header.split(' ')[0]).join('/')} of ${file}` : '';
   const msg = [edit.changed ? `${edit.msg} in ${file}` : '', attrsMsg].filter(Boolean).join('; ');
-  if (ctx.check) {
-    const had = state.type === 'file' ? state : undefined;
-    ctx.predicted.setFile(state.path, {
-      type: 'file',
-      content: edit.content,
-      size: Buffer.byteLength(edit.content),
-      checksum: createHash('sha256').update(edit.content).digest('hex'),
-      mode: wanted.mode ?? had?.mode ?? '0644',
-      owner: wanted.owner ?? had?.owner ?? 'root',
-      group: wanted.group ?? had?.group ?? 'root',
-    });
-  }
+  const had = state.type === 'file' ? state : undefined;
+  const predicted: PredictedFile = {
+    type: 'file',
+    content: edit.content,
+    size: Buffer.byteLength(edit.content),
+    checksum: createHash('sha256').update(edit.content).digest('hex'),
+    mode: wanted.mode ?? had?.mode ?? '0644',
+    owner: wanted.owner ?? had?.owner ?? 'root',
+    group: wanted.group ?? had?.group ?? 'root',
+  };
+  const mkdir = edit.changed && state.type === 'absent' && !state.parentExists ? path.posix.dirname(state.path) : undefined;
   return {
     kind: 'change',
     msg,
     diff,
     data,
-    apply: async () => {
-      if (edit.changed) {
-        if (state.type === 'absent' && !state.parentExists) {
-          const r = await ctx.run(`mkdir -p -- ${shellQuote(path.posix.dirname(state.path))}`);
-          if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot create the directory of ${file}: ${r.stderr.trim()}`, data };
-        }
-        await writeRemoteFile(ctx, state.path, edit.content, wanted);
-      } else {
-        const r = await ctx.run(attributeCommands(shellQuote(state.path), wanted).join(' && '));
-        if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `exit ${r.exitCode}`, data };
-      }
-      return { kind: 'changed', msg, data };
+    summary: [{ verb: 'write', object: 'file' }],
+    change: {
+      file,
+      path: state.path,
+      ...(edit.changed ? { content: edit.content } : {}),
+      wanted,
+      ...(mkdir !== undefined ? { mkdir } : {}),
+      msg,
+      predicted,
+      directories,
     },
   };
+}
+
+/** Writes the new content atomically (creating the directory first when decided), or sets the attributes only. */
+export async function applyTextEdit(change: TextEditChange, host: ModuleHost): Promise<ApplyOutcome> {
+  const data = { path: change.file };
+  if (change.content !== undefined) {
+    if (change.mkdir !== undefined) {
+      const r = await host.run(`mkdir -p -- ${shellQuote(change.mkdir)}`);
+      if (r.exitCode !== 0) return { kind: 'failed', msg: `cannot create the directory of ${change.file}: ${r.stderr.trim()}`, data };
+    }
+    await writeRemoteFile(host, change.path, change.content, change.wanted);
+  } else {
+    const r = await host.run(attributeCommands(shellQuote(change.path), change.wanted).join(' && '));
+    if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `exit ${r.exitCode}`, data };
+  }
+  return { kind: 'changed', msg: change.msg, data };
+}
+
+/** Check mode: the file an edit leaves (at its real path), then the directories a create makes. */
+export function predictTextEdit(decision: Decision<TextEditChange>, predicted: PredictedState): void {
+  if (decision.kind !== 'change') return;
+  setPredictedFile(predicted, decision.change.path, decision.change.predicted);
+  setPredictedDirectories(predicted, decision.change.directories);
 }
 
 // ------------------------------------------------------------------ Python regexes and templates

@@ -1,13 +1,15 @@
 // lineinfile: Ansible's present/absent rules on lines, and the plan's decisions over a fake host.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../../engine/types.ts';
-import { parseTemplate, expandTemplate, parseTextFile, textFileCommand } from '../../../modules/lib/lineEdit.ts';
-import { ensureAbsent, ensurePresent, lineinfileModule, lineSpec, splitLines } from '../../../modules/lineinfile.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+import type { Plan } from '../../../../engine/types.ts';
+import { parseTemplate, expandTemplate, parseTextFile, textFileCommand } from '../../../../modules/lib/lineEdit.ts';
+import { lineinfileModule } from '../../../../modules/lineinfile/index.ts';
+import { ensureAbsent, ensurePresent, lineSpec, splitLines } from '../../../../modules/lineinfile/lines.ts';
+import type { LineinfileArgs } from '../../../../modules/lineinfile/schema.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
-const present = (text: string, args: Record<string, unknown>) => ensurePresent(splitLines(text), lineSpec(args));
-const absent = (text: string, args: Record<string, unknown>) => ensureAbsent(splitLines(text), lineSpec(args));
+const present = (text: string, args: Omit<LineinfileArgs, 'path'>) => ensurePresent(splitLines(text), lineSpec({ path: '/etc/x.conf', ...args } as LineinfileArgs));
+const absent = (text: string, args: Omit<LineinfileArgs, 'path'>) => ensureAbsent(splitLines(text), lineSpec({ path: '/etc/x.conf', ...args } as LineinfileArgs));
 
 /** A fake host whose first command (the file probe) is answered with `probe`. */
 const probeHost = (probe: string, check = false) => fakeHost({ check, reply: (_command, { index }) => (index === 0 ? probe : '') });

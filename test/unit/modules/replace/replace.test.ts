@@ -1,8 +1,8 @@
 // replace: Ansible's re.subn with re.MULTILINE, after/before sections, and Python replacement templates.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
-import { replaceModule, replaceText } from '../../../modules/replace.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+import { replaceModule, replaceText } from '../../../../modules/replace/index.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
 const config = [
   'version = 2',

@@ -1,11 +1,8 @@
-// lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
-import path from 'node:path';
-import { PythonRegex, RegexError } from '../engine/regex/index.ts';
-import type { ModuleDefinition, Vars } from '../engine/types.ts';
-import { wantedAttributes } from './lib/attributes.ts';
-import { expandTemplate, parseTemplate, planTextEdit, pythonRegex, readTextFile, type TextEdit } from './lib/lineEdit.ts';
-import { mkdirPlan, predictDirectories } from './lib/parentDir.ts';
-import { modeSchema } from './lib/schemas.ts';
+// lineinfile's rules on lines, ported from Ansible: present (regexp, search_string, insertafter/insertbefore,
+// backrefs, firstmatch) and absent. Pure: the module's decide runs them on the text its probe read.
+import { PythonRegex } from '../../engine/regex/index.ts';
+import { expandTemplate, parseTemplate, pythonRegex, type TextEdit } from '../lib/lineEdit.ts';
+import type { LineinfileArgs } from './schema.ts';
 
 /** What lineinfile was asked to do, with regexes already compiled. */
 export interface LineSpec {
@@ -126,97 +123,16 @@ export function ensureAbsent(input: readonly string[], spec: LineSpec): TextEdit
 }
 
 /** Compiles the task's arguments into a LineSpec; throws a RegexError on a bad or refused regex. */
-export function lineSpec(args: Vars): LineSpec {
-  const str = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
-  const after = str('insertafter');
-  const before = str('insertbefore');
-  const regexp = str('regexp');
+export function lineSpec(args: LineinfileArgs): LineSpec {
+  const after = args.insertafter;
+  const before = args.insertbefore;
   return {
-    ...(str('line') !== undefined ? { line: str('line') } : {}),
-    ...(regexp !== undefined ? { regexp: pythonRegex(regexp) } : {}),
-    ...(str('search_string') !== undefined ? { searchString: str('search_string') } : {}),
+    ...(args.line !== undefined ? { line: args.line } : {}),
+    ...(args.regexp !== undefined ? { regexp: pythonRegex(args.regexp) } : {}),
+    ...(args.search_string !== undefined ? { searchString: args.search_string } : {}),
     ...(after !== undefined ? { insertAfter: after === 'EOF' || after === 'BOF' ? after : pythonRegex(after) } : {}),
     ...(before !== undefined ? { insertBefore: before === 'BOF' ? before : pythonRegex(before) } : {}),
     backrefs: args.backrefs === true,
     firstMatch: args.firstmatch === true,
   };
 }
-
-/** The lineinfile module. */
-export const lineinfileModule: ModuleDefinition = {
-  name: 'lineinfile',
-  runsOn: 'host',
-  schema: {
-    type: 'object',
-    properties: {
-      path: { type: 'string', minLength: 1 },
-      dest: { type: 'string', minLength: 1 },
-      line: { type: 'string' },
-      regexp: { type: 'string', minLength: 1 },
-      search_string: { type: 'string', minLength: 1 },
-      state: { enum: ['present', 'absent'] },
-      insertafter: { type: 'string', minLength: 1 },
-      insertbefore: { type: 'string', minLength: 1 },
-      create: { type: 'boolean' },
-      backrefs: { type: 'boolean' },
-      firstmatch: { type: 'boolean' },
-      mode: modeSchema,
-      owner: { type: 'string' },
-      group: { type: 'string' },
-    },
-    oneOf: [{ required: ['path'] }, { required: ['dest'] }],
-    not: {
-      anyOf: [
-        { required: ['regexp', 'search_string'] },
-        { required: ['insertafter', 'insertbefore'] },
-        { required: ['backrefs', 'search_string'] },
-      ],
-    },
-    if: { not: { properties: { state: { const: 'absent' } }, required: ['state'] } },
-    then: { required: ['line'] },
-    additionalProperties: false,
-  },
-  async plan(args, ctx) {
-    const file = String(args.path ?? args.dest);
-    const present = args.state !== 'absent';
-    if (args.backrefs === true && args.regexp === undefined) return { kind: 'failed', msg: 'backrefs needs regexp' };
-    if (!present && args.regexp === undefined && args.search_string === undefined && args.line === undefined) {
-      return { kind: 'failed', msg: 'state: absent needs one of line, regexp or search_string' };
-    }
-    let spec: LineSpec;
-    try {
-      spec = lineSpec(args);
-    } catch (err) {
-      if (err instanceof RegexError) return { kind: 'failed', msg: `lineinfile: ${err.message}` };
-      throw err;
-    }
-    const state = await readTextFile(ctx, file);
-    if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
-    if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
-    if (state.type === 'absent') {
-      if (!present) return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
-      if (args.create !== true) return { kind: 'failed', msg: `${file} does not exist (set create: true to create it)` };
-    }
-    const lines = splitLines(state.type === 'file' ? state.content : '');
-    let edit: TextEdit;
-    try {
-      edit = present ? ensurePresent(lines, spec) : ensureAbsent(lines, spec);
-    } catch (err) {
-      // Too costly a pattern for this host's file, or a backrefs template naming a missing group.
-      if (err instanceof RegexError) return { kind: 'failed', msg: `lineinfile: ${err.message}` };
-      throw err;
-    }
-    // As in Ansible, a missing file is only created when the edit adds something (not for backrefs without a match).
-    if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: `${file} does not exist and ${edit.msg}`, data: { path: file } };
-    if (state.type === 'absent' && (!state.parentExists || (ctx.check && ctx.predicted.file(path.posix.dirname(state.path))))) {
-      // create: true makes the missing directories too (mkdir -p), which fails under a file: decided in
-      // the plan in both modes, so check mode (which predicts the directories) and the real run agree.
-      const mk = await mkdirPlan(ctx, path.posix.dirname(state.path));
-      if (mk.problem) return { kind: 'failed', msg: mk.problem, data: { path: file } };
-      const plan = planTextEdit(ctx, file, { ...state, parentExists: mk.created.length === 0 }, edit, wantedAttributes(args));
-      if (plan.kind === 'change') predictDirectories(ctx, mk.created);
-      return plan;
-    }
-    return planTextEdit(ctx, file, state, edit, wantedAttributes(args));
-  },
-};

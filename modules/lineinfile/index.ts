@@ -1,0 +1,94 @@
+// lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
+import path from 'node:path';
+import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { RegexError } from '../../engine/regex/index.ts';
+import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
+import { applyTextEdit, decideTextEdit, predictTextEdit, probeTextFile, type TextEdit, type TextEditChange, type TextFile } from '../lib/lineEdit.ts';
+import { probeMkdir } from '../lib/parentDir.ts';
+import { ensureAbsent, ensurePresent, lineSpec, splitLines, type LineSpec } from './lines.ts';
+import { lineinfileSchema, type LineinfileArgs } from './schema.ts';
+
+/** What probe found: an argument problem (nothing read), or the file and, for a create, its directories. */
+export type LineinfileFacts =
+  | { problem: string }
+  | {
+      spec: LineSpec;
+      wanted: WantedAttributes;
+      state: TextFile;
+      /** create: true in a directory that is missing (or that check mode predicts): what `mkdir -p` would do. */
+      mkdir?: { created: string[]; problem?: string };
+    };
+
+const fileOf = (args: LineinfileArgs): string => args.path ?? args.dest ?? '';
+
+/** The edit of the file's lines; a RegexError when a pattern is too costly for it or a backrefs group is missing. */
+function edit(args: LineinfileArgs, spec: LineSpec, content: string): TextEdit {
+  const lines = splitLines(content);
+  return args.state !== 'absent' ? ensurePresent(lines, spec) : ensureAbsent(lines, spec);
+}
+
+function* probeLineinfile(args: LineinfileArgs, view: ModuleView): Probe<LineinfileFacts> {
+  const present = args.state !== 'absent';
+  if (args.backrefs === true && args.regexp === undefined) return { problem: 'backrefs needs regexp' };
+  if (!present && args.regexp === undefined && args.search_string === undefined && args.line === undefined) {
+    return { problem: 'state: absent needs one of line, regexp or search_string' };
+  }
+  let spec: LineSpec;
+  try {
+    spec = lineSpec(args);
+  } catch (err) {
+    if (err instanceof RegexError) return { problem: `lineinfile: ${err.message}` };
+    throw err;
+  }
+  const wanted = wantedAttributes(args);
+  const state = yield* probeTextFile(view, fileOf(args));
+  if (state.type !== 'absent' || !present || args.create !== true) return { spec, wanted, state };
+  // As in Ansible, a missing file is only created when the edit adds something; create: true makes the
+  // missing directories too (mkdir -p), which fails under a file: read here in both modes, so check mode
+  // (which predicts the directories) and the real run agree.
+  let adds: boolean;
+  try {
+    adds = edit(args, spec, '').changed;
+  } catch {
+    return { spec, wanted, state };
+  }
+  if (!adds || (state.parentExists && !(view.check && view.predicted.file(path.posix.dirname(state.path))))) return { spec, wanted, state };
+  return { spec, wanted, state, mkdir: yield* probeMkdir(view, path.posix.dirname(state.path)) };
+}
+
+function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decision<TextEditChange> {
+  if ('problem' in facts) return { kind: 'failed', msg: facts.problem };
+  const file = fileOf(args);
+  const { state, spec, wanted } = facts;
+  if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
+  if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
+  if (state.type === 'absent') {
+    if (args.state === 'absent') return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
+    if (args.create !== true) return { kind: 'failed', msg: `${file} does not exist (set create: true to create it)` };
+  }
+  let change: TextEdit;
+  try {
+    change = edit(args, spec, state.type === 'file' ? state.content : '');
+  } catch (err) {
+    // Too costly a pattern for this host's file, or a backrefs template naming a missing group.
+    if (err instanceof RegexError) return { kind: 'failed', msg: `lineinfile: ${err.message}` };
+    throw err;
+  }
+  if (state.type === 'absent' && !change.changed) return { kind: 'ok', msg: `${file} does not exist and ${change.msg}`, data: { path: file } };
+  if (state.type === 'absent' && facts.mkdir) {
+    if (facts.mkdir.problem) return { kind: 'failed', msg: facts.mkdir.problem, data: { path: file } };
+    return decideTextEdit(file, { ...state, parentExists: facts.mkdir.created.length === 0 }, change, wanted, facts.mkdir.created);
+  }
+  return decideTextEdit(file, state, change, wanted);
+}
+
+/** The lineinfile module. */
+export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, TextEditChange>({
+  name: 'lineinfile',
+  runsOn: 'host',
+  schema: lineinfileSchema,
+  probe: probeLineinfile,
+  decide: decideLineinfile,
+  apply: applyTextEdit,
+  predict: (decision, predicted) => predictTextEdit(decision, predicted),
+});

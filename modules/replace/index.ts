@@ -1,0 +1,106 @@
+// replace: substitute every match of a Python regex in a file (re.MULTILINE), optionally only between after/before.
+import type { FromSchema } from 'json-schema-to-ts';
+import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { RegexError } from '../../engine/regex/index.ts';
+import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
+import { applyTextEdit, checkTemplate, decideTextEdit, parseTemplate, predictTextEdit, probeTextFile, pythonRegex, type TextEdit, type TextEditChange, type TextFile } from '../lib/lineEdit.ts';
+import { modeSchema } from '../lib/schemas.ts';
+
+/** What replace was asked to do (Python patterns, a Python replacement template). */
+export interface ReplaceSpec {
+  regexp: string;
+  replace: string;
+  after?: string;
+  before?: string;
+}
+
+/** Applies a ReplaceSpec to text, exactly like Ansible's replace module; throws a RegexError on a bad pattern or template. */
+export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
+  let start = 0;
+  let end = content.length;
+  if (spec.after !== undefined || spec.before !== undefined) {
+    // Ansible builds one DOTALL pattern around a `subsection` group: lazy between both, greedy with only one.
+    const source =
+      spec.after !== undefined && spec.before !== undefined
+        ? `${spec.after}(?P<subsection>.*?)${spec.before}`
+        : spec.after !== undefined
+          ? `${spec.after}(?P<subsection>.*)`
+          : `(?P<subsection>.*)${spec.before}`;
+    const sectionRe = pythonRegex(source, { dotall: true });
+    const range = sectionRe.search(content)?.spans[sectionRe.groupIndex('subsection') ?? -1];
+    if (!range) return { content, changed: false, msg: `the after/before pattern did not match: ${source}` };
+    [start, end] = range;
+  }
+  const re = pythonRegex(spec.regexp, { multiline: true });
+  const template = parseTemplate(spec.replace, 'arguments');
+  checkTemplate(template, re, 'arguments');
+  const section = content.slice(start, end);
+  const { text: out, count } = re.sub(section, template);
+  if (count === 0 || out === section) return { content, changed: false, msg: count === 0 ? 'pattern did not match' : 'replacements change nothing' };
+  return { content: content.slice(0, start) + out + content.slice(end), changed: true, msg: `${count} replacement${count === 1 ? '' : 's'} made` };
+}
+
+export const replaceSchema = {
+  type: 'object',
+  properties: {
+    path: { type: 'string', minLength: 1 },
+    dest: { type: 'string', minLength: 1 },
+    regexp: { type: 'string', minLength: 1 },
+    replace: { type: 'string' },
+    after: { type: 'string', minLength: 1 },
+    before: { type: 'string', minLength: 1 },
+    mode: modeSchema,
+    owner: { type: 'string' },
+    group: { type: 'string' },
+  },
+  required: ['regexp'],
+  oneOf: [{ required: ['path'] }, { required: ['dest'] }],
+  additionalProperties: false,
+} as const;
+
+export type ReplaceArgs = FromSchema<typeof replaceSchema>;
+
+/** What probe read: the file, and the attributes wanted. */
+export interface ReplaceFacts {
+  state: TextFile;
+  wanted: WantedAttributes;
+}
+
+const fileOf = (args: ReplaceArgs): string => args.path ?? args.dest ?? '';
+
+function* probeReplace(args: ReplaceArgs, view: ModuleView): Probe<ReplaceFacts> {
+  const wanted = wantedAttributes(args);
+  return { state: yield* probeTextFile(view, fileOf(args)), wanted };
+}
+
+function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEditChange> {
+  const file = fileOf(args);
+  const { state } = facts;
+  const spec: ReplaceSpec = {
+    regexp: args.regexp,
+    replace: args.replace ?? '',
+    ...(args.after !== undefined ? { after: args.after } : {}),
+    ...(args.before !== undefined ? { before: args.before } : {}),
+  };
+  if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
+  if (state.type !== 'file') return { kind: 'failed', msg: state.type === 'absent' ? `${file} does not exist` : `${file} is not a regular file (${state.type})` };
+  let edit: TextEdit;
+  try {
+    edit = replaceText(state.content, spec);
+  } catch (err) {
+    if (err instanceof RegexError) return { kind: 'failed', msg: `replace: ${err.message}` };
+    throw err;
+  }
+  return decideTextEdit(file, state, edit, facts.wanted);
+}
+
+/** The replace module. */
+export const replaceModule = defineModule<ReplaceArgs, ReplaceFacts, TextEditChange>({
+  name: 'replace',
+  runsOn: 'host',
+  schema: replaceSchema,
+  probe: probeReplace,
+  decide: decideReplace,
+  apply: applyTextEdit,
+  predict: (decision, predicted) => predictTextEdit(decision, predicted),
+});

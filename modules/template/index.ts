@@ -1,0 +1,46 @@
+// template: render a Handlebars file on the controller and put the result at a path on the host.
+import type { FromSchema } from 'json-schema-to-ts';
+import { defineModule, type ModuleView, type Probe } from '../../engine/module.ts';
+import { wantedAttributes } from '../lib/attributes.ts';
+import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
+import { applyFileContent, decideFileContent, predictFileContent, probeFileContent, type FileContentChange, type FileContentFacts } from '../lib/fileContent.ts';
+import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
+
+export const templateSchema = {
+  type: 'object',
+  properties: {
+    src: { type: 'string', minLength: 1 },
+    dest: { type: 'string', minLength: 1 },
+    mode: modeSchema,
+    owner: accountNameSchema,
+    group: accountNameSchema,
+    force: { type: 'boolean' },
+    // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
+    format: { enum: ['text', 'json'] },
+  },
+  required: ['src', 'dest'],
+  additionalProperties: false,
+} as const;
+
+export type TemplateArgs = FromSchema<typeof templateSchema>;
+
+function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContentFacts> {
+  const src = view.resolveLocalPath(args.src, 'templates');
+  const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
+  // A src that is not a regular file (a FIFO would block) is refused before the host is asked.
+  requireControllerFile(src, limits);
+  const target = { dest: args.dest, wanted: wantedAttributes(args), force: args.force !== false, ...(args.format === 'json' ? { format: 'json' as const } : {}) };
+  // Rendered once, after dest's first read: a look ahead (which takes only the first stage) never renders.
+  return yield* probeFileContent(view, target, { what: `render template ${src}`, make: () => view.renderFile(readControllerFile(src, limits).toString('utf8'), src) });
+}
+
+/** The template module. */
+export const templateModule = defineModule<TemplateArgs, FileContentFacts, FileContentChange>({
+  name: 'template',
+  runsOn: 'host',
+  schema: templateSchema,
+  probe: probeTemplate,
+  decide: (_args, facts) => decideFileContent(facts),
+  apply: applyFileContent,
+  predict: (decision, predicted) => predictFileContent(decision, predicted),
+});
