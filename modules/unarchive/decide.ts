@@ -76,7 +76,7 @@ export function afterProbe(facts: Probed, host: string): Verdict | undefined {
   const { task, probe, data, err, predictedSrc } = facts;
   const { src, dest } = task;
   if (facts.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${err || `exit ${facts.exitCode}`}`, data };
-  if (probe.createsExists) return { kind: 'ok', msg: `${String(task.creates)} exists`, data };
+  if (probe.createsExists) return { kind: 'ok', msg: `${task.creates} exists`, data };
   // In check mode a dest or src that neither the host has nor an earlier task creates fails the real run too.
   if (probe.destMissing || facts.destWouldBeMissing) return { kind: 'failed', msg: `dest ${dest} does not exist or is not a directory`, data };
   if (probe.missingPrograms.length) {

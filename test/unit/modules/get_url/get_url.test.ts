@@ -1,5 +1,5 @@
 // get_url: checksum parsing, the probe's output parser, the plan decision, and the scripts' shape.
-import { planModule } from '../../../../engine/executor/moduleDriver.ts';
+import { firstStage, moduleView, planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -255,5 +255,29 @@ describe('module plan', () => {
     const changed = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${B}` }, ctx);
     expect(changed.kind).toBe('change');
     expect(ctx.commands).toHaveLength(2);
+  });
+
+  it('starts with the probe read, the one the plan then sends (the look ahead can send it early)', async () => {
+    const args = { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` };
+    const stage = firstStage(getUrlModule, args, moduleView(fakeHost()));
+    const host = fakeHost({ reply: `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n` });
+    expect(await planModule(getUrlModule, args, host)).toMatchObject({ kind: 'ok' });
+    expect(stage).toMatchObject({ kind: 'reads', reads: [{ command: host.commands[0] }] });
+  });
+
+  it('refuses a bad checksum or owner without sending anything', async () => {
+    const host = fakeHost();
+    expect(await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: 'sha256:xyz' }, host)).toMatchObject({ kind: 'failed' });
+    await expect(planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', owner: '-o' }, host)).rejects.toThrow();
+    expect(host.commands).toHaveLength(0);
+  });
+
+  it('an unknown download still predicts its file, with nothing of that in the result', async () => {
+    const ctx = fakeHost({ check: true, reply: 'tool=curl\npath=/opt/x.tgz\nparent=dir\nhead_code=405\nrange_code=405\n' });
+    const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz' }, ctx);
+    expect(plan.kind).toBe('unknown');
+    expect(Object.keys(plan).sort()).toEqual(['data', 'kind', 'msg']);
+    expect(Object.keys({ ...plan }).sort()).toEqual(['data', 'kind', 'msg']);
+    expect(ctx.predicted.file('/opt/x.tgz')).toMatchObject({ type: 'file', origin: { url: URL } });
   });
 });

@@ -1,8 +1,8 @@
 // unarchive: formats, the manifest (real tar/unzip on the controller), the probe parser, drift detection,
 // the extract action list, and the plan's decisions with canned host answers.
-import { planModule } from '../../../../engine/executor/moduleDriver.ts';
+import { firstStage, moduleView, planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync, statSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, linkSync, writeFileSync, chmodSync, statSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -310,5 +310,37 @@ describe('module plan with canned host answers', () => {
     expect((await planModule(unarchiveModule, { src: 'https://h/x.zip', dest: '/d' }, ctx('', false))).msg).toContain('zip archives cannot be read from a URL');
     expect((await planModule(unarchiveModule, { ...args, src: '/x.zip', extra_opts: ['-j'] }, ctx('', false))).msg).toBe('extra_opts is supported for tar archives only');
     expect((await planModule(unarchiveModule, { src: 'https://h/download', dest: '/d' }, ctx('', false))).msg).toContain('cannot tell the archive format');
+  });
+
+  it('a controller-side archive is hashed and listed in a local stage: nothing of it happens before the first yield', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-stage-'));
+    process.env.FLEETPLAY_CACHE_DIR = cache;
+    const local = { src: path.join(work, 'pkg.tgz'), dest: '/opt' };
+    const stage = firstStage(unarchiveModule, local, moduleView(fakeHost({ name: 'n1' })));
+    expect(stage).toMatchObject({ kind: 'local' });
+    // The look ahead takes the first stage only and never runs it: no manifest gets computed or cached.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(path.join(cache, 'unarchive'))).toBe(false);
+    const host = fakeHost({ name: 'n1', reply: 'uid=0\numask=0022\nmanifest=given\n' });
+    await planModule(unarchiveModule, local, host);
+    expect(host.calls).toHaveLength(1);
+    expect(host.calls[0]?.stdin).toContain('pkg/bin/a');
+    expect(existsSync(path.join(cache, 'unarchive'))).toBe(true);
+  });
+
+  it('a remote or URL archive starts with the probe read, the same the plan then sends (the look ahead can send it early)', async () => {
+    const view = moduleView(fakeHost({ name: 'n1' }));
+    for (const a of [args, { src: 'https://h/x.tar.gz', dest: '/opt' }]) {
+      const stage = firstStage(unarchiveModule, a, view);
+      expect(stage?.kind).toBe('reads');
+      const host = ctx('uid=0\numask=0022\ndest=missing\n', false);
+      await planModule(unarchiveModule, a, host);
+      const reads = stage?.kind === 'reads' ? stage.reads : [];
+      expect(reads.map((r) => [r.command, r.stdin])).toEqual(host.calls.map((c) => [c.command, c.stdin]));
+    }
+  });
+
+  it('refuses a bad owner before any stage', () => {
+    expect(() => firstStage(unarchiveModule, { ...args, owner: '-x' }, moduleView(fakeHost()))).toThrow();
   });
 });
