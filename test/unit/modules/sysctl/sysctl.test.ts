@@ -1,15 +1,15 @@
 // sysctl: key paths, value normalisation, file editing, the plan over a fake host, and the apply
 // script's file write under a real /bin/sh.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalConnection } from '../../../engine/connection/local.ts';
-import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import type { Plan } from '../../../engine/types.ts';
-import { keyPath, normalizeValue, parseSysctlProbe, removeLines, setLine, sysctlApplyScript, sysctlModule } from '../../../modules/sysctl.ts';
-import { fakeHost, type FakeHost } from '../../support/fakeHost.ts';
+import { LocalConnection } from '../../../../engine/connection/local.ts';
+import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
+import type { Plan } from '../../../../engine/types.ts';
+import { keyPath, normalizeValue, parseSysctlProbe, removeLines, setLine, sysctlApplyScript, sysctlModule } from '../../../../modules/sysctl/index.ts';
+import { fakeHost, type FakeHost } from '../../../support/fakeHost.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

@@ -1,0 +1,75 @@
+// The sysctl module's decision, from what probe read: pure.
+import type { Decision } from '../../engine/module.ts';
+import type { DiffEntry, ResultData } from '../../engine/types.ts';
+import type { SysctlArgs } from './schema.ts';
+import { keyPath, normalizeValue, removeLines, setLine } from './text.ts';
+import type { SysctlFacts, SysctlPlanned, SysctlStatus } from './types.ts';
+
+type SysctlDecision = Decision<SysctlPlanned>;
+
+/** What the task would do to the file and the live value, or the verdict that ends it first. */
+export type Assessment =
+  | { kind: 'done'; decision: SysctlDecision }
+  | { kind: 'change'; name: string; file: string; present: boolean; value?: string; data: ResultData; before: string; after: string; fileChanged: boolean; liveChanged: boolean };
+
+/** Judges the status against the arguments (probe asks it too: a new file's directory is read only then). */
+export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
+  const name = args.name;
+  const file = args.sysctl_file ?? '/etc/sysctl.conf';
+  const present = args.state !== 'absent';
+  const value = present ? normalizeValue(args.value) : undefined;
+  const manageLive = present && (args.reload !== false || args.sysctl_set === true);
+  const done = (decision: SysctlDecision): Assessment => ({ kind: 'done', decision });
+  const data = { name, sysctl_file: file, ...(value !== undefined ? { value } : {}), ...(s.live !== undefined ? { live: normalizeValue(s.live) } : {}) };
+  if (s.fileIsOther) return done({ kind: 'failed', msg: `${file} exists and is not a regular file`, data });
+  if (manageLive && s.live === undefined) {
+    return done({ kind: 'failed', msg: `unknown sysctl key ${name}: /proc/sys/${keyPath(name)} does not exist on this host; ${file} was not changed`, data });
+  }
+  if (manageLive && !s.liveReadable) return done({ kind: 'failed', msg: `cannot read /proc/sys/${keyPath(name)}`, data });
+  const before = s.file ?? '';
+  const after = present ? setLine(before, name, value ?? '') : removeLines(before, name);
+  const fileChanged = after !== before;
+  const liveChanged = manageLive && normalizeValue(s.live) !== value;
+  if (liveChanged && !s.writable) {
+    return done({ kind: 'failed', msg: `cannot set ${name}: /proc/sys/${keyPath(name)} is read-only on this host`, data });
+  }
+  if (!fileChanged && !liveChanged) {
+    const what = present ? `${name} = ${value} in ${file}${manageLive ? ' and live' : ''}` : `${name} is not in ${file}`;
+    return done({ kind: 'ok', msg: what, data });
+  }
+  return { kind: 'change', name, file, present, ...(value !== undefined ? { value } : {}), data, before, after, fileChanged, liveChanged };
+}
+
+export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecision {
+  if (facts.kind === 'unreadable') return { kind: 'failed', msg: facts.msg };
+  if (facts.kind === 'unknown') {
+    const file = args.sysctl_file ?? '/etc/sysctl.conf';
+    return { kind: 'unknown', msg: `an earlier task would write ${file} with text check mode does not know, so what this task changes is unknown` };
+  }
+  const s = facts.status;
+  const a = assess(args, s);
+  if (a.kind === 'done') return a.decision;
+  const { name, file, present, value, data, before, after, fileChanged, liveChanged } = a;
+  const diff: DiffEntry[] = [];
+  const actions: Array<[plan: string, done: string]> = [];
+  if (liveChanged) {
+    const was = normalizeValue(s.live);
+    diff.push({ header: `live value of ${name}`, before: was, after: value ?? '' });
+    actions.push([`set ${name} = ${value} live (was ${was})`, `set ${name} = ${value} live (was ${was})`]);
+  }
+  if (fileChanged) {
+    diff.push({ header: file, before, after });
+    actions.push(present ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`] : [`remove ${name} from ${file}`, `removed ${name} from ${file}`]);
+  }
+  const mk = facts.mkdir ?? { created: [] };
+  if (mk.problem) return { kind: 'failed', msg: `sysctl ${name}: ${mk.problem}`, data };
+  const change = { name, value: value ?? '', file, setLive: liveChanged, done: actions.map((x) => x[1]).join('; '), ...(fileChanged ? { content: after } : {}) };
+  return {
+    kind: 'change',
+    msg: actions.map((x) => x[0]).join('; '),
+    diff,
+    data,
+    summary: [{ verb: 'set', object: 'sysctl' }],
+    change: { change, created: mk.created, ...(s.real ? { real: s.real } : {}) },
+  };
+}

@@ -1,0 +1,35 @@
+// sysctl: keep a kernel parameter in a sysctl file and, with reload (default) or sysctl_set, live in /proc/sys.
+//
+// One probe reads the live value and the file; the task is changed when the file line or the live value
+// differs. Apply sets the live value with `sysctl -w` first (a refused value leaves the file untouched),
+// then writes the file atomically. fleetplay's `reload: true` sets only this key (Ansible runs
+// `sysctl -p <file>`), and it compares the live value even when the file is already right, so drift is
+// corrected. An unknown key (no /proc/sys entry) fails before anything is written, unless both reload
+// and sysctl_set are false (the file alone is managed, e.g. for a key that appears once a module loads).
+//
+// Check mode reads the file and the live value (/proc/sys/<key>) through the predicted state, so the items
+// of a loop that write one file see each other's lines, and records the file (with its text) and the live
+// value a planned change leaves.
+import { defineModule } from '../../engine/module.ts';
+import { applySysctl } from './apply.ts';
+import { decideSysctl } from './decide.ts';
+import { predictSysctlChange } from './predict.ts';
+import { probeSysctl } from './probe.ts';
+import { sysctlSchema, type SysctlArgs } from './schema.ts';
+import type { SysctlFacts, SysctlPlanned } from './types.ts';
+
+export { sysctlApplyScript } from './apply.ts';
+export { parseSysctlProbe, predictSysctl, sysctlProbeCommand } from './probe.ts';
+export { keyPath, normalizeValue, removeLines, setLine } from './text.ts';
+export type { SysctlChange, SysctlStatus } from './types.ts';
+
+/** The sysctl module. */
+export const sysctlModule = defineModule<SysctlArgs, SysctlFacts, SysctlPlanned>({
+  name: 'sysctl',
+  runsOn: 'host',
+  schema: sysctlSchema,
+  probe: (args, view) => probeSysctl(args, view),
+  decide: (args, facts) => decideSysctl(args, facts),
+  apply: (planned, host) => applySysctl(host, planned.change),
+  predict: (decision, predicted) => predictSysctlChange(decision, predicted),
+});
