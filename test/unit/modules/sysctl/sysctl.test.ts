@@ -161,6 +161,47 @@ describe('sysctl in check mode: predicted state', () => {
   });
 });
 
+describe('sysctl: a new file in a missing directory (#14: its read is a second probe stage)', () => {
+  const NEW = '/etc/sysctl.d/new/90-fp.conf';
+  /** The probe says the file's directory is missing; stat answers: /etc/sysctl.d/new absent, its parent a directory or a file. */
+  const host = (parent: 'directory' | 'file', check: boolean): FakeHost =>
+    fakeHost({
+      check,
+      answers: [
+        [(c) => c.startsWith('p='), `@live=${b64('0\n')}\n@writable\n@exists\n@noparent\n`],
+        ['[ -L /etc/sysctl.d/new ]', 'type=absent\n'],
+        ['[ -L /etc/sysctl.d ]', `type=${parent}\nmode=755\nowner=root\ngroup=root\nsize=0\n`],
+      ],
+    });
+
+  it('reads the missing directories after the probe and, in check mode, predicts them', async () => {
+    const h = host('directory', true);
+    const plan = await planModule(sysctlModule, { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: NEW }, h);
+    expect(plan).toMatchObject({ kind: 'change', msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${NEW}` });
+    expect(h.commands).toHaveLength(3);
+    expect(h.predicted.file('/etc/sysctl.d/new')).toEqual({ type: 'directory', mode: '0755', owner: 'root', group: 'root' });
+    expect(h.predicted.file(NEW)).toMatchObject({ type: 'file', content: 'net.ipv4.ip_forward=1\n', mode: '0644' });
+  });
+
+  it('fails in both modes when an ancestor is a file (mkdir -p would)', async () => {
+    for (const check of [false, true]) {
+      const h = host('file', check);
+      expect(await planModule(sysctlModule, { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: NEW }, h)).toMatchObject({
+        kind: 'failed',
+        msg: 'sysctl net.ipv4.ip_forward: cannot create /etc/sysctl.d/new: /etc/sysctl.d exists and is not a directory',
+        data: { name: 'net.ipv4.ip_forward' },
+      });
+      expect(h.predicted.file('/etc/sysctl.d/new')).toBeUndefined();
+    }
+  });
+
+  it('reads no directory when the file exists or only the live value changes', async () => {
+    const h = sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' });
+    await planModule(sysctlModule, { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: NEW }, h);
+    expect(h.commands).toHaveLength(1);
+  });
+});
+
 describe('sysctl apply script (real /bin/sh)', () => {
   it('writes the target of a symlinked file atomically, keeping its mode and the link', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-sysctl-'));
