@@ -3,10 +3,10 @@ import { createModuleRegistry, shortModuleName } from '../engine/moduleRegistry.
 import type { ModuleDefinition, ModuleRegistry } from '../engine/types.ts';
 import { getUrlModule } from './get_url/index.ts';
 import { unarchiveModule } from './unarchive/index.ts';
-import { modprobeModule } from './modprobe.ts';
-import { sysctlModule } from './sysctl.ts';
+import { modprobeModule } from './modprobe/index.ts';
+import { sysctlModule } from './sysctl/index.ts';
 import { systemdModule } from './systemd.ts';
-import { aptModule } from './apt.ts';
+import { aptModule } from './apt/index.ts';
 import { lineinfileModule } from './lineinfile/index.ts';
 import { replaceModule } from './replace/index.ts';
 import { commandModule } from './command/index.ts';

@@ -1,11 +1,12 @@
 // The apt module's change: optional cache update, then the real apt-get, framed by two dpkg snapshots so
 // the result names exactly the packages whose state changed. One round trip.
 import { shellCommand } from '../../engine/quote.ts';
-import { DPKG_FINGERPRINT, rememberNoop } from './noopCache.ts';
-import type { ApplyOutcome, ModuleContext } from '../../engine/types.ts';
+import type { ModuleHost } from '../../engine/module.ts';
+import type { ApplyOutcome } from '../../engine/types.ts';
+import { DPKG_FINGERPRINT, rememberNoop, type NoopCache } from './noopCache.ts';
 import { aptErrors, applyCommand, lockHolder, type AptAction } from './aptGet.ts';
 import { changeCount, comparePackages, dpkgAllCommand, parseDpkgQuery, type PackageChanges } from './dpkg.ts';
-import { UPDATE_STAMP } from './probe.ts';
+import { UPDATE_STAMP } from './cache.ts';
 import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
 
 /** What to do on the host. */
@@ -99,11 +100,11 @@ export function applyOutcome(stdout: string, work: AptWork): ApplyOutcome {
   return { kind: 'changed', msg: done.join('; '), data };
 }
 
-/** Runs the change on the host: one round trip. */
-export async function applyApt(ctx: ModuleContext, work: AptWork): Promise<ApplyOutcome> {
-  const r = await ctx.run(applyScript(work));
+/** Runs the change on the host: one round trip. A clean autoremove is remembered in the run's no-op cache. */
+export async function applyApt(host: ModuleHost, work: AptWork, noop: NoopCache): Promise<ApplyOutcome> {
+  const r = await host.run(applyScript(work));
   const clean = parseScript(r.stdout).values.get('clean');
   const outcome = applyOutcome(r.stdout, work);
-  if (clean && outcome.kind !== 'failed') rememberNoop(ctx.host, clean);
+  if (clean && outcome.kind !== 'failed') rememberNoop(noop, host.name, clean);
   return outcome;
 }

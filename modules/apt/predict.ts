@@ -4,11 +4,13 @@
 // apt-get -s only knows the host as it is. So the simulation also carries the earlier tasks' predicted
 // package changes ("x-" removes x in an install, "y+" installs y in a remove), and the changes it reports
 // for packages already predicted in that state are the earlier tasks', not this one's.
+import type { Decision, PredictedView } from '../../engine/module.ts';
 import type { StateSlot, PredictedState } from '../../engine/types.ts';
 import { recordRemovedUnits } from '../systemd/predict.ts';
 import type { AptAction, PlannedChange } from './aptGet.ts';
+import type { AptChange } from './types.ts';
 import type { DpkgState } from './dpkg.ts';
-import { UPDATE_STAMP, type CacheState } from './probe.ts';
+import { UPDATE_STAMP, type CacheState } from './cache.ts';
 
 /** A package as an earlier task of this check run would leave it. */
 type PackageAfter = { state: 'present'; version?: string } | { state: 'config-files' | 'absent' };
@@ -27,16 +29,16 @@ export function recordCacheUpdate(p: PredictedState): void {
 }
 
 /** The cache times as the real run would read them: just updated, if an earlier task updates it. */
-export function predictCache(cache: CacheState, p: PredictedState): CacheState {
+export function predictCache(cache: CacheState, p: PredictedView): CacheState {
   return p.slot(APT).cacheUpdated ? { ...cache, updatedAt: cache.now } : cache;
 }
 
-function packagesOf(p: PredictedState): Map<string, PackageAfter> {
+function packagesOf(p: Pick<PredictedView, 'slot'>): Map<string, PackageAfter> {
   return p.slot(APT).packages;
 }
 
 /** dpkg's state of the named packages with the earlier tasks' predictions applied. */
-export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: PredictedState): DpkgState {
+export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: PredictedView): DpkgState {
   const packages = new Map(dpkg.packages);
   const unknown = [...dpkg.unknown];
   for (const name of names) {
@@ -60,7 +62,7 @@ export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: Predic
  * The action to simulate: `action` plus the earlier tasks' predicted package changes (names the action
  * itself mentions excepted). An autoremove becomes a remove with --autoremove so it can carry them.
  */
-export function simulationAction(action: AptAction, p: PredictedState): AptAction {
+export function simulationAction(action: AptAction, p: PredictedView): AptAction {
   const own = new Set(action.packages.map((a) => a.replace(/[=:].*$/, '')));
   const earlier = [...packagesOf(p)].filter(([name]) => !own.has(name));
   if (earlier.length === 0) return action;
@@ -71,7 +73,7 @@ export function simulationAction(action: AptAction, p: PredictedState): AptActio
 }
 
 /** The simulated changes that are this task's: those not already predicted of an earlier task. */
-export function ownChanges(changes: readonly PlannedChange[], action: AptAction | undefined, p: PredictedState): PlannedChange[] {
+export function ownChanges(changes: readonly PlannedChange[], action: AptAction | undefined, p: PredictedView): PlannedChange[] {
   const own = new Set((action?.packages ?? []).map((a) => a.replace(/[=:].*$/, '')));
   return changes.filter((c) => {
     const state = p.packageState(c.name);
@@ -146,4 +148,24 @@ export function recordAptPlan(p: PredictedState, changes: readonly PlannedChange
   }
   // dh_installsystemd's prerm stops the units and its postrm reloads systemd.
   if (units.size > 0) recordRemovedUnits(p, [...units]);
+}
+
+/**
+ * Check mode: what an apt decision leaves for later tasks. A change records its packages, files, units
+ * and cache update; an install whose sources an earlier task changes (unknown) records the packages it names.
+ */
+export function predictApt(decision: Decision<AptChange>, p: PredictedState): void {
+  if (decision.kind === 'unknown') {
+    const installed = (decision.data?.packages as { installed?: string[] } | undefined)?.installed;
+    if (installed) recordAptPlan(p, [], installed, parseOwnedFiles(''));
+    return;
+  }
+  if (decision.kind !== 'change') return;
+  const { changes, unresolved, owned, cacheDue } = decision.change.prediction;
+  recordAptPlan(p, changes, unresolved, owned);
+  // The files and units of a package not installed yet are not known before it is (its maintainer
+  // scripts may enable and start them): later predictions that need them hedge, as after a command.
+  const installed = [...changes.filter((c) => c.action === 'install' || c.action === 'upgrade').map((c) => c.name), ...unresolved];
+  if (installed.length) p.markOpaque(`installing ${installed.join(', ')}`);
+  if (cacheDue) recordCacheUpdate(p);
 }

@@ -1,28 +1,26 @@
 // The apt module's read-only probe: dpkg state of the named packages, the age of the apt cache, and
-// optionally one simulation, all in one round trip.
+// optionally one simulation, all in one round trip; then, when the named packages need work, the
+// simulation of that work (sharedSimulation.ts).
+import { local, read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellCommand } from '../../engine/quote.ts';
-import type { ModuleContext } from '../../engine/types.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
 import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
-import type { AptRequest } from './request.ts';
-import { DPKG_FINGERPRINT } from './noopCache.ts';
+import { UPDATE_STAMP, type CacheState } from './cache.ts';
+import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges } from './decide.ts';
+import { simulationAction } from './predict.ts';
+import { aptRequest } from './request.ts';
+import type { AptArgs } from './schema.ts';
+import { probeSharedSimulation } from './sharedSimulation.ts';
+import { sourcesChangedInCheck } from './sourcesChanged.ts';
+import type { AptFacts } from './types.ts';
+import { DPKG_FINGERPRINT, knownNoop, NOOP_CACHE, rememberNoop } from './noopCache.ts';
 import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
 
-/** Ubuntu's apt hook touches this after every successful update; fleetplay touches it too (see apply.ts). */
-export const UPDATE_STAMP = '/var/lib/apt/periodic/update-success-stamp';
 const LISTS = '/var/lib/apt/lists';
 const DPKG_UPDATES = '/var/lib/dpkg/updates';
 
-/** When the apt cache was last updated, as the host sees it. */
-export interface CacheState {
-  /** Host clock, epoch seconds. */
-  now: number;
-  /** Epoch seconds of the last update; undefined when the host has no package indexes at all. */
-  updatedAt?: number;
-}
-
-/** What the probe found. */
-export interface Probe {
+/** What the probe's first read found. */
+export interface AptProbe {
   dpkg: DpkgState;
   cache: CacheState;
   /** Output of the simulation run by the probe, when one was asked for. */
@@ -79,7 +77,7 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
 }
 
 /** Parses the probe's output; throws when dpkg-query itself failed. */
-export function parseProbe(stdout: string, hasNames: boolean): Probe {
+export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
   const { sections, values } = parseScript(stdout);
   const dpkg = sections.get('dpkg');
   if (hasNames && !dpkg) throw new Error(`the apt probe printed no dpkg-query section: ${stdout.slice(0, 200)}`);
@@ -98,30 +96,53 @@ export function parseProbe(stdout: string, hasNames: boolean): Probe {
   };
 }
 
-/** Runs the probe: one round trip. */
-export async function runProbe(ctx: ModuleContext, names: readonly string[], opts: ProbeOptions = {}): Promise<Probe> {
-  const r = await ctx.run(probeCommand(names, opts), { readOnly: true });
-  if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  return parseProbe(r.stdout, names.length > 0);
-}
 
-/** Whether update_cache has work to do, and how old the cache is. */
-export interface CacheDecision {
-  due: boolean;
-  /** Seconds since the last update; undefined when never updated. */
-  age?: number;
-}
-
-/** An update is due when asked for and the cache is older than cache_valid_time (or there is no cache_valid_time). */
-export function cacheDecision(req: AptRequest, cache: CacheState): CacheDecision {
-  const age = cache.updatedAt === undefined ? undefined : Math.max(0, cache.now - cache.updatedAt);
-  const fresh = req.cacheValidTime !== undefined && age !== undefined && age <= req.cacheValidTime;
-  return { due: req.updateCache && !fresh, ...(age !== undefined ? { age } : {}) };
-}
-
-/** "3 h", "12 min", "40 s". */
-export function describeAge(seconds: number): string {
-  if (seconds >= 7200) return `${Math.floor(seconds / 3600)} h`;
-  if (seconds >= 120) return `${Math.floor(seconds / 60)} min`;
-  return `${seconds} s`;
+/**
+ * What the apt task reads. Reads: the probe; and when named packages need work (the probe already
+ * simulates for `latest` and `autoremove`), the digest of the apt inputs and the simulation, shared
+ * between hosts with the same digest (in check mode followed by this host's own file listing when the
+ * simulation was another host's).
+ */
+export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
+  const req = aptRequest(args);
+  const noop = view.runState(NOOP_CACHE);
+  if (latestWithVersion(req)) return { req, noop };
+  const probeSim = probeSimulationAction(req);
+  const names = req.packages.map((p) => p.name);
+  // What apt-get -s is asked: in check mode the earlier tasks' predicted package changes come along.
+  const simOf = (a: AptAction): AptAction => (view.check ? simulationAction(a, view.predicted) : a);
+  // An autoremove-only simulation is skipped when dpkg is still in a state it already found clean.
+  const plainAutoremove = probeSim?.verb === 'autoremove' && JSON.stringify(simOf(probeSim)) === JSON.stringify(probeSim);
+  const known = plainAutoremove ? knownNoop(noop, view.host) : undefined;
+  // An autoremove-only simulation is wasted when named packages need work: their simulation includes it.
+  const skipWhenNamed = probeSim?.verb === 'autoremove' && names.length ? (req.state === 'absent' ? 'installed' : req.state === 'present' ? 'missing' : undefined) : undefined;
+  const probe = yield* read({
+    command: probeCommand(names, {
+      ...(probeSim ? { sim: simOf(probeSim) } : {}),
+      withFiles: view.check,
+      ...(known !== undefined ? { skipUnchangedFrom: known } : {}),
+      ...(skipWhenNamed ? { skipWhenNamed } : {}),
+    }),
+    parse: (r) => {
+      if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      return parseProbe(r.stdout, names.length > 0);
+    },
+  });
+  if (probe.simSkipped) probe.sim = { out: '', err: '', rc: 0 };
+  const { needed } = neededAction(req, probe.dpkg, view);
+  // No simulation for work that fails (interrupted dpkg) or is unknown (sources an earlier task changes): decide.ts.
+  if (needed && probe.dpkgInterrupted) return { req, probe, noop };
+  if (needed?.verb === 'install' && sourcesChangedInCheck(view)) return { req, probe, noop };
+  // The probe left its autoremove simulation out for named work that (predicted state, versions) turned out not needed: run it now.
+  const leftOut = probe.simSkippedForNamed && !needed && probeSim ? probeSim : undefined;
+  const own = req.state !== 'latest' && needed ? needed : leftOut;
+  const sim = own ? yield* probeSharedSimulation(view, simOf(own)) : probe.sim;
+  if (plainAutoremove && !probe.simSkipped && !own && sim?.rc === 0 && probe.fingerprint) {
+    // The probe's autoremove simulation found nothing to do: remember this dpkg state (noopCache.ts).
+    const fingerprint = probe.fingerprint;
+    if (simulatedChanges(sim, probeSim, needed, probe.dpkg, view).length === 0) {
+      yield* local('remember that apt has nothing to autoremove', async () => rememberNoop(noop, view.host, fingerprint));
+    }
+  }
+  return { req, probe, ...(sim ? { sim } : {}), noop };
 }

@@ -1,5 +1,5 @@
 // The apt module's arguments, normalised: package specs, state and options with Ansible's defaults.
-import type { Vars } from '../../engine/types.ts';
+import type { AptArgs } from './schema.ts';
 
 /** One requested package: `name`, or `name=version` (a trailing `*` in the version matches a prefix). */
 export interface PackageSpec {
@@ -36,22 +36,22 @@ export function parsePackageSpec(arg: string): PackageSpec {
 }
 
 /** Reads the (schema-validated) arguments; `name`, `pkg` and `package` are one list, strings split at commas. */
-export function aptRequest(args: Vars): AptRequest {
+export function aptRequest(args: AptArgs): AptRequest {
   const raw = args.name ?? args.pkg ?? args.package;
-  const list = raw === undefined ? [] : Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
+  const list = raw === undefined ? [] : typeof raw === 'string' ? raw.split(',') : raw;
   const names = list.map((s) => s.trim()).filter(Boolean);
-  const cacheValidTime = typeof args.cache_valid_time === 'number' ? args.cache_valid_time : undefined;
+  const cacheValidTime = args.cache_valid_time;
   return {
     packages: [...new Set(names)].map(parsePackageSpec),
-    state: (args.state as AptRequest['state'] | undefined) ?? 'present',
+    state: args.state ?? 'present',
     purge: args.purge === true,
     autoremove: args.autoremove === true,
     // As in Ansible (2.4+), giving cache_valid_time turns update_cache on unless it is explicitly false.
     updateCache: args.update_cache === true || (cacheValidTime !== undefined && args.update_cache !== false),
     ...(cacheValidTime !== undefined ? { cacheValidTime } : {}),
-    ...(typeof args.install_recommends === 'boolean' ? { installRecommends: args.install_recommends } : {}),
+    ...(args.install_recommends !== undefined ? { installRecommends: args.install_recommends } : {}),
     ...(args.allow_change_held_packages === true ? { allowChangeHeld: true } : {}),
-    lockTimeout: typeof args.lock_timeout === 'number' ? args.lock_timeout : DEFAULT_LOCK_TIMEOUT,
+    lockTimeout: args.lock_timeout ?? DEFAULT_LOCK_TIMEOUT,
   };
 }
 

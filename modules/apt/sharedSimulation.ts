@@ -4,8 +4,14 @@
 // apt's version and architecture, dpkg's status and architectures, apt's auto-installed marks, the
 // index files (names and sizes, and every Release/InRelease in full) and everything under /etc/apt.
 // What check mode adds per host (the files a removed package owns on that host) is still read there.
-import type { ModuleContext, StateSlot } from '../../engine/types.ts';
-import type { SectionOutput } from './script.ts';
+//
+// The sharing itself is the engine's (Read.shareKey, executor/moduleDriver.ts): the first host of the run
+// to ask runs the simulation, the others with the same key get its answer, and a host whose shared answer
+// failed to arrive (that host became unreachable) runs its own.
+import { read, type ModuleView, type Probe } from '../../engine/module.ts';
+import type { ReadResult } from '../../engine/executor/moduleDriver.ts';
+import { ownedFilesAfterCommand, simulateCommand, simulationWithFilesCommand, withoutOwnedFiles, type AptAction } from './aptGet.ts';
+import { parseScript, section, type SectionOutput } from './script.ts';
 
 /** Shell text printing the digest of a host's apt inputs (64 hex digits; empty if sha256sum is missing). */
 export const APT_STATE_DIGEST = [
@@ -16,47 +22,48 @@ export const APT_STATE_DIGEST = [
   '} | sha256sum 2>/dev/null | cut -c1-64',
 ].join('; ');
 
-/** The run's simulations, by apt-input digest and command; the first host to ask runs it. */
-export type Simulations = Map<string, { host: string; result: Promise<SectionOutput> }>;
+/** The digest of the host's apt inputs (one read), or undefined when it cannot be had. */
+export function* probeAptStateDigest(): Probe<string | undefined> {
+  return yield* read({
+    command: `export LC_ALL=C\n${APT_STATE_DIGEST}`,
+    parse: (r) => {
+      const digest = r.stdout.trim();
+      return r.exitCode === 0 && /^[0-9a-f]{64}$/.test(digest) ? digest : undefined;
+    },
+  });
+}
 
-/** Where a run keeps its simulations (ModuleContext.runState): they end with the run. */
-export const SIMULATIONS: StateSlot<Simulations> = { name: 'apt simulations', init: () => new Map() };
+/** The framed script that runs one simulation command. */
+function simulationScript(command: string): string {
+  return ['export LC_ALL=C', section('sim', command)].join('\n');
+}
 
-/** The digest of the host's apt inputs (one round trip), or undefined when it cannot be had. */
-export async function aptStateDigest(ctx: ModuleContext): Promise<string | undefined> {
-  const r = await ctx.run(`export LC_ALL=C\n${APT_STATE_DIGEST}`, { readOnly: true });
-  const digest = r.stdout.trim();
-  return r.exitCode === 0 && /^[0-9a-f]{64}$/.test(digest) ? digest : undefined;
+function simSection(r: ReadResult): SectionOutput {
+  const sim = parseScript(r.stdout).sections.get('sim');
+  if (!sim) throw new Error(`apt-get -s printed nothing usable: ${r.stderr.trim() || r.stdout.slice(0, 200)}`);
+  return sim;
 }
 
 /**
- * The simulation `command` for a host whose apt inputs have `digest`: another host's, when one with the
- * same digest ran (or is running) the same command in this run, else `run()`'s, which is then offered
- * to the others. A host whose shared simulation failed to arrive (that host became unreachable) runs
- * its own.
+ * Runs apt-get -s for `action`, or takes the same simulation from another host of this run whose apt
+ * inputs are identical (the digest is one more, cheap, read). In check mode a host given another's
+ * simulation still lists its own files of the packages it removes.
  */
-export async function sharedSimulation(
-  simulations: Simulations,
-  digest: string | undefined,
-  command: string,
-  host: string,
-  run: () => Promise<SectionOutput>,
-): Promise<{ sim: SectionOutput; from?: string }> {
-  if (!digest) return { sim: await run() };
-  const key = `${digest}\n${command}`;
-  const earlier = simulations.get(key);
-  if (earlier && earlier.host !== host) {
-    try {
-      return { sim: await earlier.result, from: earlier.host };
-    } catch {
-      // Fall through: this host simulates for itself (and for those after it).
-    }
-  }
-  const result = run();
-  const entry = { host, result };
-  simulations.set(key, entry);
-  result.catch(() => {
-    if (simulations.get(key) === entry) simulations.delete(key);
+export function* probeSharedSimulation(view: Pick<ModuleView, 'check'>, action: AptAction): Probe<SectionOutput> {
+  const plain = simulateCommand(action);
+  const digest = yield* probeAptStateDigest();
+  const command = simulationScript(view.check ? simulationWithFilesCommand(plain) : plain);
+  const answer = yield* read({
+    command,
+    ...(digest ? { shareKey: `apt-get -s\n${digest}\n${plain}` } : {}),
+    parse: (r: ReadResult) => ({ from: r.sharedFrom, sim: r.sharedFrom === undefined ? simSection(r) : parseScript(r.stdout).sections.get('sim') }),
   });
-  return { sim: await result };
+  if (answer.from === undefined && answer.sim) return answer.sim;
+  // Another host's answer that was no simulation (its own parse failed there): this host runs its own.
+  if (!answer.sim) return yield* read({ command, parse: simSection });
+  // Another host's simulation, without that host's file lines.
+  const sim = { ...answer.sim, out: withoutOwnedFiles(answer.sim.out) };
+  if (!view.check || sim.rc !== 0) return sim;
+  const files = yield* read({ command: simulationScript(ownedFilesAfterCommand(sim.out)), parse: simSection });
+  return { ...sim, out: files.out };
 }

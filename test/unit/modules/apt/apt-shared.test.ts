@@ -1,15 +1,15 @@
 // apt: hosts whose apt inputs have the same digest share one simulation per run; check mode still reads
 // each host's own files. Fake hosts answer with canned outputs; the shell parts run under a real /bin/sh.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LocalConnection } from '../../../engine/connection/local.ts';
-import { UnreachableError } from '../../../engine/errors.ts';
-import type { Plan } from '../../../engine/types.ts';
-import { aptModule } from '../../../modules/apt.ts';
-import { ownedFilesAfterCommand, withoutOwnedFiles } from '../../../modules/apt/aptGet.ts';
-import { APT_STATE_DIGEST } from '../../../modules/apt/sharedSimulation.ts';
-import { createSlotStore, type SlotStore } from '../../../engine/stateSlots.ts';
-import { fakeHost, type FakeHost } from '../../support/fakeHost.ts';
+import { LocalConnection } from '../../../../engine/connection/local.ts';
+import { UnreachableError } from '../../../../engine/errors.ts';
+import type { Plan } from '../../../../engine/types.ts';
+import { aptModule } from '../../../../modules/apt/index.ts';
+import { ownedFilesAfterCommand, withoutOwnedFiles } from '../../../../modules/apt/aptGet.ts';
+import { APT_STATE_DIGEST } from '../../../../modules/apt/sharedSimulation.ts';
+import { createSlotStore, type SlotStore } from '../../../../engine/stateSlots.ts';
+import { fakeHost, type FakeHost } from '../../../support/fakeHost.ts';
 
 const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
 const SIM = ['Reading package lists...', 'Remv docker.io [20.10.24+dfsg1-1+deb12u1+b6]', 'Remv containerd [1.6.20~ds1-1+deb12u3]', 'Remv runc [1.1.5+ds1-1+deb12u1]', 'Remv tini [0.19.0-1+b3]'].join('\n');

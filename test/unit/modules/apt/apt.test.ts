@@ -1,19 +1,19 @@
 // apt: parsers of dpkg-query and apt-get output, the script framing (run under a real /bin/sh), and the
 // plan's decisions over a fake host that answers with canned outputs.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { describe, expect, it } from 'vitest';
-import { LocalConnection } from '../../../engine/connection/local.ts';
-import type { Plan } from '../../../engine/types.ts';
-import { aptModule } from '../../../modules/apt.ts';
-import { aptErrors, applyCommand, isMissingFromCache, lockHolder, parseSimulation, simulateCommand, simulationWithFilesCommand } from '../../../modules/apt/aptGet.ts';
-import { applyOutcome, applyScript } from '../../../modules/apt/apply.ts';
-import { comparePackages, parseDpkgQuery } from '../../../modules/apt/dpkg.ts';
-import { cacheDecision } from '../../../modules/apt/probe.ts';
-import { aptRequest } from '../../../modules/apt/request.ts';
-import { keyValue, parseScript, section } from '../../../modules/apt/script.ts';
-import { APT_STATE_DIGEST } from '../../../modules/apt/sharedSimulation.ts';
-import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+import { LocalConnection } from '../../../../engine/connection/local.ts';
+import type { Plan } from '../../../../engine/types.ts';
+import { aptModule } from '../../../../modules/apt/index.ts';
+import { aptErrors, applyCommand, isMissingFromCache, lockHolder, parseSimulation, simulateCommand, simulationWithFilesCommand } from '../../../../modules/apt/aptGet.ts';
+import { applyOutcome, applyScript } from '../../../../modules/apt/apply.ts';
+import { comparePackages, parseDpkgQuery } from '../../../../modules/apt/dpkg.ts';
+import { cacheDecision } from '../../../../modules/apt/cache.ts';
+import { aptRequest } from '../../../../modules/apt/request.ts';
+import { keyValue, parseScript, section } from '../../../../modules/apt/script.ts';
+import { APT_STATE_DIGEST } from '../../../../modules/apt/sharedSimulation.ts';
+import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
 const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
 const REMOVE_SIM = [
