@@ -40,7 +40,9 @@ export function downloadScript(job: DownloadJob): string {
   ];
   if (job.expected) lines.push(`[ "$sum" = ${job.expected} ] || exit ${MISMATCH_EXIT}`);
   if (job.compareWithDest) {
-    const attrs = attributeCommands(p, job.wanted).map((c) => `${c}; `).join('');
+    const attrs = attributeCommands(p, job.wanted)
+      .map((c) => `${c}; `)
+      .join('');
     lines.push(`if [ -f ${p} ] && [ "$sum" = "${sha256Of(p)}" ]; then ${attrs}echo same=1; exit 0; fi`);
   }
   lines.push(
@@ -56,7 +58,12 @@ export function downloadScript(job: DownloadJob): string {
 async function download(host: ModuleHost, job: DownloadJob, data: ResultData, owner: HashOwner): Promise<ApplyOutcome> {
   const r = await host.run(downloadScript(job));
   if (r.exitCode === 0) rememberHashes(owner, r.stdout);
-  const kv = new Map(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+  const kv = new Map(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+  );
   const sum = kv.get('sum') ?? '';
   const size = Number(kv.get('size') ?? 0);
   const err = r.stderr.trim();

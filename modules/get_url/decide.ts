@@ -45,7 +45,11 @@ export function decideGetUrlTask(facts: GetUrlFacts, view: Pick<ModuleView, 'hos
       const job: DownloadJob = { url, path: probe.path, tool: probe.tool, fetch, wanted, compareWithDest: decision.compareWithDest };
       if (decision.expected) job.expected = decision.expected;
       const verdict: UrlVerdict | undefined =
-        facts.urlCheck === undefined ? undefined : typeof facts.urlCheck === 'string' ? { kind: 'unknown', msg: facts.urlCheck } : judgeUrlCheck(facts.urlCheck, url);
+        facts.urlCheck === undefined
+          ? undefined
+          : typeof facts.urlCheck === 'string'
+            ? { kind: 'unknown', msg: facts.urlCheck }
+            : judgeUrlCheck(facts.urlCheck, url);
       if (verdict?.kind === 'failed') return { kind: 'failed', msg: verdict.msg, data };
       const prediction = view.check ? predictDownload(probe, job, data) : undefined;
       if (verdict?.kind === 'unknown') {

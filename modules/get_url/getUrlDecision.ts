@@ -25,7 +25,8 @@ export type GetUrlDecision =
 /** Decides what to do from the probe. Ansible semantics: an existing dest without checksum or force is left alone. */
 export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDecision {
   const p = probe.path;
-  if (probe.destIsDir && !req.fileName) return { kind: 'failed', msg: `dest is a directory and the URL ${req.url} has no file name to save as` };
+  if (probe.destIsDir && !req.fileName)
+    return { kind: 'failed', msg: `dest is a directory and the URL ${req.url} has no file name to save as` };
   // In check mode the probe already carries what earlier tasks would create (see predictProbe).
   if (!probe.parentIsDir) return { kind: 'failed', msg: `destination directory ${path.posix.dirname(p)} does not exist` };
   const t = probe.target;
@@ -37,7 +38,8 @@ export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDeci
   if (req.checksum?.kind === 'url') {
     const sums = probe.sums;
     if (probe.tool === '') return noTool;
-    if (!sums || sums.rc !== 0) return { kind: 'failed', msg: `cannot fetch checksum file ${req.checksum.url}: ${sums?.text || `exit ${sums?.rc}`}` };
+    if (sums?.rc !== 0)
+      return { kind: 'failed', msg: `cannot fetch checksum file ${req.checksum.url}: ${sums?.text || `exit ${sums?.rc}`}` };
     try {
       expected = pickChecksum(sums.text, req.fileName, req.checksum.url);
     } catch (err) {
@@ -71,7 +73,8 @@ export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDeci
   if (!req.force) return attributesOr(`${p} exists (no checksum given and force is false)`);
   if (probe.tool === '') return noTool;
   const stream = probe.stream;
-  if (!stream || stream.rc !== 0) return { kind: 'failed', msg: `cannot fetch ${req.url}: ${probe.stderr || `exit ${stream?.rc ?? 'unknown'}`}` };
+  if (stream?.rc !== 0)
+    return { kind: 'failed', msg: `cannot fetch ${req.url}: ${probe.stderr || `exit ${stream?.rc ?? 'unknown'}`}` };
   if (stream.sum === t.sum) return attributesOr(`${p} is identical to ${req.url} (sha256 ${t.sum})`);
   return download(`content of ${req.url} differs from ${p}`, true);
 }

@@ -15,6 +15,7 @@ export function withPrediction<D extends object>(decision: D, prediction: FilePr
 }
 
 export function predictGetUrl(decision: Decision<GetUrlChange>, predicted: PredictedState): void {
-  const prediction = decision.kind === 'change' ? decision.change.prediction : (decision as { [UNKNOWN_PREDICTION]?: FilePrediction })[UNKNOWN_PREDICTION];
+  const prediction =
+    decision.kind === 'change' ? decision.change.prediction : (decision as { [UNKNOWN_PREDICTION]?: FilePrediction })[UNKNOWN_PREDICTION];
   if (prediction) predicted.setFile(prediction.path, prediction.state);
 }

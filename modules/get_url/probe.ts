@@ -28,7 +28,9 @@ export function* probeGetUrl(args: GetUrlArgs, view: ModuleView): Probe<GetUrlFa
   const task: GetUrlTask = { url, dest, fetch, force, fileName, wanted, ...(checksum ? { checksum } : {}) };
   const streamSum = force && checksum === undefined;
   // Check mode: a dest an earlier task would create is not on the host, so stream the URL regardless.
-  const predictedDest = view.check ? (view.predicted.file(dest) ?? (fileName ? view.predicted.file(path.posix.join(dest, fileName)) : undefined)) : undefined;
+  const predictedDest = view.check
+    ? (view.predicted.file(dest) ?? (fileName ? view.predicted.file(path.posix.join(dest, fileName)) : undefined))
+    : undefined;
   const owner = { host: view.host, vars: view.vars };
   const r = yield* read({
     command: getUrlProbeScript({
@@ -45,7 +47,8 @@ export function* probeGetUrl(args: GetUrlArgs, view: ModuleView): Probe<GetUrlFa
       ...(view.check ? { checkUrl: checksum?.kind === 'digest' ? { digest: checksum.sha256 } : {} } : {}),
     }),
   });
-  if (r.exitCode !== 0) return { kind: 'verdict', verdict: { kind: 'failed', msg: `cannot inspect ${dest}: ${r.stderr.trim() || `exit ${r.exitCode}`}` } };
+  if (r.exitCode !== 0)
+    return { kind: 'verdict', verdict: { kind: 'failed', msg: `cannot inspect ${dest}: ${r.stderr.trim() || `exit ${r.exitCode}`}` } };
   rememberHashes(owner, r.stdout);
   const seen = parseGetUrlProbe(r.stdout, r.stderr);
   const probe = view.check ? predictProbe(seen, { dest, fileName, needSum: checksum !== undefined || force }, view.predicted) : seen;

@@ -55,7 +55,12 @@ export function parseUrlCheck(output: string): UrlCheck | undefined {
     const code = new RegExp(`^${name}_code=(\\d+)$`, 'm').exec(output);
     if (!code) return undefined;
     const prefix = `${name}:`;
-    const text = output.split('\n').filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)).join('\n').trim();
+    const text = output
+      .split('\n')
+      .filter((l) => l.startsWith(prefix))
+      .map((l) => l.slice(prefix.length))
+      .join('\n')
+      .trim();
     return { code: Number(code[1]), text };
   };
   const head = attempt('head');
@@ -74,17 +79,28 @@ export function judgeUrlCheck(check: UrlCheck, url: string): UrlVerdict {
   // 416: the range does not fit an empty file, which the download would still fetch.
   if ((range.code >= 200 && range.code < 300) || range.code === 416) return { kind: 'ok' };
   if (range.code === 405 || range.code === 501) {
-    return { kind: 'unknown', msg: `${shown} refused both HEAD (HTTP ${head.code}) and a ranged GET (HTTP ${range.code}); cannot tell whether the download would succeed` };
+    return {
+      kind: 'unknown',
+      msg: `${shown} refused both HEAD (HTTP ${head.code}) and a ranged GET (HTTP ${range.code}); cannot tell whether the download would succeed`,
+    };
   }
   return { kind: 'failed', msg: `cannot download ${shown}: ${errorText(range, url)} (check mode: HEAD and a ranged GET)` };
 }
 
 /** The tool's error for a failed attempt: curl's own message, else the HTTP status, else wget's last line. */
 function errorText(a: UrlAttempt, url: string): string {
-  const lines = a.text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = a.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   // curl's (63) only says the one-byte cap stopped the body: the status says more.
   const curl = lines.filter((l) => l.startsWith('curl:') && !l.startsWith('curl: (63)'));
-  const text = curl.length > 0 ? curl.join('; ') : a.code > 0 ? `the server answered HTTP ${a.code}` : (lines.filter((l) => !/^http_code=/.test(l)).pop() ?? 'no answer');
+  const text =
+    curl.length > 0
+      ? curl.join('; ')
+      : a.code > 0
+        ? `the server answered HTTP ${a.code}`
+        : (lines.filter((l) => !/^http_code=/.test(l)).pop() ?? 'no answer');
   return text.split(url).join(maskUrl(url));
 }
 

@@ -31,8 +31,23 @@ export function noDownloaderMessage(host: string): string {
 export function fetchCommand(url: string, outWord: string, opts: FetchOptions): string {
   const t = Math.max(1, Math.round(opts.timeoutSec));
   const u = shellQuote(url);
-  const curl = ['curl -fsSL', `--connect-timeout ${t}`, `--speed-time ${t} --speed-limit 1`, ...(opts.validateCerts ? [] : ['-k']), `-o ${outWord}`, '--', u];
-  const wget = ['wget -nv --tries=1', `--timeout=${t}`, ...(opts.validateCerts ? [] : ['--no-check-certificate']), `-O ${outWord}`, '--', u];
+  const curl = [
+    'curl -fsSL',
+    `--connect-timeout ${t}`,
+    `--speed-time ${t} --speed-limit 1`,
+    ...(opts.validateCerts ? [] : ['-k']),
+    `-o ${outWord}`,
+    '--',
+    u,
+  ];
+  const wget = [
+    'wget -nv --tries=1',
+    `--timeout=${t}`,
+    ...(opts.validateCerts ? [] : ['--no-check-certificate']),
+    `-O ${outWord}`,
+    '--',
+    u,
+  ];
   return `case "$FP_TOOL" in curl) ${curl.join(' ')};; wget) ${wget.join(' ')};; *) echo 'no curl or wget on this host' >&2; (exit ${NO_DOWNLOADER_EXIT});; esac`;
 }
 

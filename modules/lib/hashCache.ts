@@ -33,7 +33,9 @@ const SETTLE_SECONDS = 2;
 export function hashCacheScript(known: KnownHashes): string {
   // The table is a case statement of literal patterns: a lookup is a few string compares (a search
   // of one long string with *…* patterns costs milliseconds per file in dash).
-  const entries = Object.entries(known).map(([p, [identity, sha]]) => `    ${shellQuote(`${p}\t${identity}`)}) FP_SUM=${shellQuote(sha)} ;;`);
+  const entries = Object.entries(known).map(
+    ([p, [identity, sha]]) => `    ${shellQuote(`${p}\t${identity}`)}) FP_SUM=${shellQuote(sha)} ;;`,
+  );
   return [
     `FP_TAB='\t'`,
     'fp_sum() {',

@@ -13,14 +13,19 @@ export const ARCHIVE_LIMITS = { what: 'unarchive src', maxBytes: MAX_ARCHIVE_BYT
 
 export async function applyUnarchive(change: UnarchiveChange, host: ModuleHost): Promise<ApplyOutcome> {
   let job: ExtractJob = change.job;
-  if (job.source.kind === 'controller' && change.localFile) job = { ...job, source: { kind: 'controller', bytes: readControllerFile(change.localFile, ARCHIVE_LIMITS) } };
+  if (job.source.kind === 'controller' && change.localFile)
+    job = { ...job, source: { kind: 'controller', bytes: readControllerFile(change.localFile, ARCHIVE_LIMITS) } };
   const r = await host.run(extractScript(job), { stdin: extractStdin(job) });
   if (r.exitCode === 0) rememberHashes(change.owner, r.stdout);
   const err = r.stderr.trim();
   const { data, src } = change;
   if (r.exitCode === EXTRACT_EXIT.fetch) return { kind: 'failed', msg: `cannot download ${src}: ${err}`, data };
   if (r.exitCode === EXTRACT_EXIT.changed) {
-    return { kind: 'failed', msg: `archive ${src} changed between plan and apply (sha256 ${job.archiveSha} planned, ${r.stdout.replace(/^archive_sha=/, '').trim()} found); nothing extracted`, data };
+    return {
+      kind: 'failed',
+      msg: `archive ${src} changed between plan and apply (sha256 ${job.archiveSha} planned, ${r.stdout.replace(/^archive_sha=/, '').trim()} found); nothing extracted`,
+      data,
+    };
   }
   if (r.exitCode === EXTRACT_EXIT.unpack) return { kind: 'failed', msg: `unpacking ${src} failed: ${err}`, data };
   if (r.exitCode !== 0) return { kind: 'failed', msg: `extracting into ${change.dest} failed: ${err || `exit ${r.exitCode}`}`, data };

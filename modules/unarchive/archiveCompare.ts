@@ -107,7 +107,13 @@ export function predictedMember(entry: ManifestEntry, p: PredictedFile): DestMem
     case 'file':
       if (entry.kind === 'h') return 'an earlier task would write it, and whether it would stay a hard link cannot be known';
       if (entry.kind === 'f' && !p.checksum) return 'an earlier task would write it with content not known in advance';
-      return { type: 'file', mode: p.mode ?? '0644', owner: p.owner ?? 'root', group: p.group ?? 'root', ...(p.checksum ? { value: p.checksum } : {}) };
+      return {
+        type: 'file',
+        mode: p.mode ?? '0644',
+        owner: p.owner ?? 'root',
+        group: p.group ?? 'root',
+        ...(p.checksum ? { value: p.checksum } : {}),
+      };
   }
 }
 
@@ -115,11 +121,21 @@ export function predictedMember(entry: ManifestEntry, p: PredictedFile): DestMem
  * The state extracting a drifting member leaves at its dest path (check mode records it). `dest` is
  * what is there now; `entries` finds the member a hard link points at.
  */
-export function stateAfter(d: Drift, dest: DestMember, entries: ReadonlyMap<string, ManifestEntry>, opts: CompareOptions): PredictedFile | undefined {
+export function stateAfter(
+  d: Drift,
+  dest: DestMember,
+  entries: ReadonlyMap<string, ManifestEntry>,
+  opts: CompareOptions,
+): PredictedFile | undefined {
   const e = d.entry;
   const owners = { ...(opts.owner ? { owner: opts.owner } : {}), ...(opts.group ? { group: opts.group } : {}) };
   if (d.action === 'chown') {
-    const now = { ...(dest.mode ? { mode: dest.mode } : {}), ...(dest.owner ? { owner: dest.owner } : {}), ...(dest.group ? { group: dest.group } : {}), ...owners };
+    const now = {
+      ...(dest.mode ? { mode: dest.mode } : {}),
+      ...(dest.owner ? { owner: dest.owner } : {}),
+      ...(dest.group ? { group: dest.group } : {}),
+      ...owners,
+    };
     if (dest.type === 'dir') return { type: 'directory', ...now };
     if (dest.type === 'link') return { type: 'link', target: dest.value ?? e.value ?? '' };
     if (dest.type !== 'file') return undefined;
@@ -132,12 +148,23 @@ export function stateAfter(d: Drift, dest: DestMember, entries: ReadonlyMap<stri
       // The extract script creates a missing directory with the archived mode (chmod, no umask).
       return { type: 'directory', ...(e.mode ? { mode: e.mode } : {}), ...owners };
     case 'f':
-      return { type: 'file', ...(e.value ? { checksum: e.value } : {}), ...(e.mode ? { mode: expectedMode(e.mode, opts) } : {}), ...(e.size !== undefined ? { size: e.size } : {}), ...owners };
+      return {
+        type: 'file',
+        ...(e.value ? { checksum: e.value } : {}),
+        ...(e.mode ? { mode: expectedMode(e.mode, opts) } : {}),
+        ...(e.size !== undefined ? { size: e.size } : {}),
+        ...owners,
+      };
     case 'l':
       return e.value ? { type: 'link', target: e.value } : undefined;
     case 'h': {
       const target = entries.get(e.value ?? '');
-      return { type: 'file', ...(target?.value ? { checksum: target.value } : {}), ...(target?.mode ? { mode: expectedMode(target.mode, opts) } : {}), ...owners };
+      return {
+        type: 'file',
+        ...(target?.value ? { checksum: target.value } : {}),
+        ...(target?.mode ? { mode: expectedMode(target.mode, opts) } : {}),
+        ...owners,
+      };
     }
     case 'o':
       return undefined;

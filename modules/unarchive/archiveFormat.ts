@@ -1,9 +1,7 @@
 // Archive formats unarchive understands, told apart by file name, and the programs each one needs.
 
 /** How an archive is packed. `auto` lets GNU tar detect the compression (works on files, not on pipes). */
-export type ArchiveFormat =
-  | { kind: 'tar'; compression: 'gzip' | 'xz' | 'bzip2' | 'zstd' | 'none' | 'auto' }
-  | { kind: 'zip' };
+export type ArchiveFormat = { kind: 'tar'; compression: 'gzip' | 'xz' | 'bzip2' | 'zstd' | 'none' | 'auto' } | { kind: 'zip' };
 
 const SUFFIXES: Array<[RegExp, ArchiveFormat]> = [
   [/\.(tar\.gz|tgz)$/i, { kind: 'tar', compression: 'gzip' }],
@@ -66,5 +64,9 @@ export function zipMemberArg(pattern: string): string {
 
 /** A short name for results (Ansible reports a handler such as TgzArchive). */
 export function formatLabel(format: ArchiveFormat): string {
-  return format.kind === 'zip' ? 'ZipArchive' : format.compression === 'none' || format.compression === 'auto' ? 'TarArchive' : 'TgzArchive';
+  return format.kind === 'zip'
+    ? 'ZipArchive'
+    : format.compression === 'none' || format.compression === 'auto'
+      ? 'TarArchive'
+      : 'TgzArchive';
 }

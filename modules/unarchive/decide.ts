@@ -4,7 +4,16 @@ import path from 'node:path';
 import type { Decision, ModuleView } from '../../engine/module.ts';
 import type { DiffEntry, ResultData } from '../../engine/types.ts';
 import { noDownloaderMessage } from '../lib/download.ts';
-import { describeDrift, expectedMode, findDrift, predictedMember, splitDrift, stateAfter, type CompareOptions, type Drift } from './archiveCompare.ts';
+import {
+  describeDrift,
+  expectedMode,
+  findDrift,
+  predictedMember,
+  splitDrift,
+  stateAfter,
+  type CompareOptions,
+  type Drift,
+} from './archiveCompare.ts';
 import type { ExtractJob, ExtractSource } from './archiveExtract.ts';
 import { displayName, type ManifestEntry } from './archiveManifest.ts';
 import type { DestMember, MemberState } from './archiveProbe.ts';
@@ -78,7 +87,8 @@ export function afterProbe(facts: Probed, host: string): Verdict | undefined {
   if (facts.exitCode !== 0) return { kind: 'failed', msg: `cannot inspect ${dest}: ${err || `exit ${facts.exitCode}`}`, data };
   if (probe.createsExists) return { kind: 'ok', msg: `${task.creates} exists`, data };
   // In check mode a dest or src that neither the host has nor an earlier task creates fails the real run too.
-  if (probe.destMissing || facts.destWouldBeMissing) return { kind: 'failed', msg: `dest ${dest} does not exist or is not a directory`, data };
+  if (probe.destMissing || facts.destWouldBeMissing)
+    return { kind: 'failed', msg: `dest ${dest} does not exist or is not a directory`, data };
   if (probe.missingPrograms.length) {
     return { kind: 'failed', msg: `cannot unpack ${src} on ${host}: ${probe.missingPrograms.join(', ')} not installed there`, data };
   }
@@ -86,12 +96,15 @@ export function afterProbe(facts: Probed, host: string): Verdict | undefined {
   if (probe.noDownloader) return { kind: 'failed', msg: noDownloaderMessage(host), data };
   if (probe.fetchRc !== undefined && probe.fetchRc !== 0) {
     const why = err || `exit ${probe.fetchRc}`;
-    if (predictedSrc?.kind === 'stream') return { kind: 'unknown', msg: `cannot read ${predictedSrc.url}, which an earlier task would download to ${src}: ${why}`, data };
+    if (predictedSrc?.kind === 'stream')
+      return { kind: 'unknown', msg: `cannot read ${predictedSrc.url}, which an earlier task would download to ${src}: ${why}`, data };
     return { kind: 'failed', msg: `cannot download ${src}: ${why}`, data };
   }
-  if (probe.manifest === 'fresh' && probe.manifestRc !== 0) return { kind: 'failed', msg: `cannot read archive ${src}: ${err || `exit ${probe.manifestRc}`}`, data };
+  if (probe.manifest === 'fresh' && probe.manifestRc !== 0)
+    return { kind: 'failed', msg: `cannot read archive ${src}: ${err || `exit ${probe.manifestRc}`}`, data };
   const archiveSha = facts.archiveSha ?? probe.archiveSha;
-  if (!archiveSha || !probe.manifest) return { kind: 'failed', msg: `unexpected probe output for ${src}: ${err || facts.stdoutHead}`, data };
+  if (!archiveSha || !probe.manifest)
+    return { kind: 'failed', msg: `unexpected probe output for ${src}: ${err || facts.stdoutHead}`, data };
   if (predictedSrc?.kind === 'stream' && predictedSrc.archiveSha && predictedSrc.archiveSha !== archiveSha) {
     const msg = `${predictedSrc.url} now has sha256 ${archiveSha}, but the earlier download to ${src} was planned for sha256 ${predictedSrc.archiveSha}`;
     return { kind: 'unknown', msg: `${msg}; cannot predict the extraction`, data };
@@ -117,7 +130,19 @@ function overlayPredicted(view: Pick<ModuleView, 'predicted'>, dest: string, mem
 }
 
 /** Check mode: what the extraction would write. */
-function extraction({ dest, drift, destOf, entries, opts }: { dest: string; drift: Drift[]; destOf: Map<string, DestMember>; entries: ManifestEntry[]; opts: CompareOptions }): MemberPrediction[] {
+function extraction({
+  dest,
+  drift,
+  destOf,
+  entries,
+  opts,
+}: {
+  dest: string;
+  drift: Drift[];
+  destOf: Map<string, DestMember>;
+  entries: ManifestEntry[];
+  opts: CompareOptions;
+}): MemberPrediction[] {
   const byName = new Map(entries.map((e) => [e.name, e] as const));
   const out: MemberPrediction[] = [];
   for (const d of drift) {
@@ -132,7 +157,13 @@ function memberPath(dest: string, name: string): string {
   return path.posix.join(dest, name).replace(/(.)\/+$/, '$1');
 }
 
-function driftDiff(src: string, dest: string, drift: Drift[], destOf: Map<string, DestMember>, opts: { root: boolean; umask: number }): DiffEntry {
+function driftDiff(
+  src: string,
+  dest: string,
+  drift: Drift[],
+  destOf: Map<string, DestMember>,
+  opts: { root: boolean; umask: number },
+): DiffEntry {
   const before = drift.map((d) => `${displayName(d.entry.name)}: ${describeDest(destOf.get(d.entry.name))}`);
   const after = drift.map((d) => `${displayName(d.entry.name)}: ${describeEntry(d.entry, opts)}`);
   return { header: `members of ${src} in ${dest}`, before: `${before.join('\n')}\n`, after: `${after.join('\n')}\n` };

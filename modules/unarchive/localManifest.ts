@@ -13,7 +13,10 @@ import { SHA256_PROBE } from '../lib/remoteSha256.ts';
 export type ManifestsInFlight = Map<string, Promise<CachedManifest>>;
 
 /** The run's manifests in flight (view.runState). */
-export const MANIFESTS_IN_FLIGHT: StateSlot<ManifestsInFlight> = { name: 'unarchive: controller manifests in flight', init: () => new Map() };
+export const MANIFESTS_IN_FLIGHT: StateSlot<ManifestsInFlight> = {
+  name: 'unarchive: controller manifests in flight',
+  init: () => new Map(),
+};
 
 /** sha256 of a local file. */
 export function sha256File(file: string): Promise<string> {

@@ -25,21 +25,35 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
   // A bad owner or group is refused before the host is asked anything.
   const own = owners(args);
   const isUrl = URL_RE.test(src);
-  const format: ArchiveFormat | undefined = formatFromName(isUrl ? urlFileName(src) : src) ?? (isUrl ? undefined : { kind: 'tar', compression: 'auto' });
+  const format: ArchiveFormat | undefined =
+    formatFromName(isUrl ? urlFileName(src) : src) ?? (isUrl ? undefined : { kind: 'tar', compression: 'auto' });
   if (!format) return failed(`cannot tell the archive format of ${src} from its name (.tar.gz, .tgz, .tar.xz, .tar.bz2, .tar, .zip)`);
   const spec: ManifestSpec = { format, extraOpts: [...(args.extra_opts ?? [])], include: [...(args.include ?? [])] };
   if (format.kind === 'zip' && spec.extraOpts.length) return failed('extra_opts is supported for tar archives only');
-  if (format.kind === 'zip' && isUrl) return failed(`zip archives cannot be read from a URL; download ${src} with get_url, then use remote_src: true`);
+  if (format.kind === 'zip' && isUrl)
+    return failed(`zip archives cannot be read from a URL; download ${src} with get_url, then use remote_src: true`);
   const fetch: FetchOptions = { timeoutSec: 10, validateCerts: args.validate_certs !== false };
   const data: ResultData = { dest, src, handler: formatLabel(format) };
 
   const creates = args.creates;
   const remoteSrc = !isUrl && args.remote_src === true;
-  const task: UnarchiveTask = { src, dest, isUrl, remoteSrc, ...(creates !== undefined ? { creates } : {}), format, spec, fetch, own, listFiles: args.list_files === true };
+  const task: UnarchiveTask = {
+    src,
+    dest,
+    isUrl,
+    remoteSrc,
+    ...(creates !== undefined ? { creates } : {}),
+    format,
+    spec,
+    fetch,
+    own,
+    listFiles: args.list_files === true,
+  };
 
   // Check mode reads creates, dest and a remote src as the earlier tasks would leave them.
   const predictedCreates = view.check && creates ? view.predicted.file(creates) : undefined;
-  if (predictedCreates && predictedCreates.type !== 'absent') return { kind: 'verdict', verdict: { kind: 'ok', msg: `${creates} exists`, data } };
+  if (predictedCreates && predictedCreates.type !== 'absent')
+    return { kind: 'verdict', verdict: { kind: 'ok', msg: `${creates} exists`, data } };
   const predictedDest = view.check ? view.predicted.file(dest) : undefined;
   const destWouldBeMissing = predictedDest !== undefined && predictedDest.type !== 'directory';
 
@@ -57,7 +71,11 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     cacheKey = `host:${src}`;
     const state = view.check ? view.predicted.file(src) : undefined;
     // Looking a manifest up by its sha256 may read the whole cache directory: controller-side work.
-    if (state) predictedSrc = state.type === 'file' && state.checksum ? yield* local(`the cached manifest of ${src}`, async () => predictSource(src, view.host, state, spec)) : predictSource(src, view.host, state, spec);
+    if (state)
+      predictedSrc =
+        state.type === 'file' && state.checksum
+          ? yield* local(`the cached manifest of ${src}`, async () => predictSource(src, view.host, state, spec))
+          : predictSource(src, view.host, state, spec);
     if (predictedSrc?.kind === 'unknown') return { kind: 'verdict', verdict: { kind: 'unknown', msg: predictedSrc.msg, data } };
     if (predictedSrc?.kind === 'cached') {
       source = { kind: 'given' };
@@ -70,9 +88,15 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     const file = view.resolveLocalPath(src, 'files');
     // Only a regular file is read (a FIFO would block the controller, /dev/zero never ends).
     const found = inspectControllerFile(file, ARCHIVE_LIMITS);
-    if (found.kind !== 'file') return { kind: 'verdict', verdict: { kind: 'failed', msg: found.kind === 'refused' ? found.problem : `${file} is a directory`, data } };
+    if (found.kind !== 'file')
+      return {
+        kind: 'verdict',
+        verdict: { kind: 'failed', msg: found.kind === 'refused' ? found.problem : `${file} is a directory`, data },
+      };
     const inFlight = view.runState(MANIFESTS_IN_FLIGHT);
-    const manifest: CachedManifest | Error = yield* local(`reading ${file}`, () => localManifest(file, spec, inFlight).catch((err: unknown) => err as Error));
+    const manifest: CachedManifest | Error = yield* local(`reading ${file}`, () =>
+      localManifest(file, spec, inFlight).catch((err: unknown) => err as Error),
+    );
     if (manifest instanceof Error) return { kind: 'verdict', verdict: { kind: 'failed', msg: manifest.message, data } };
     source = { kind: 'given' };
     stdin = `${manifestText(manifest.entries)}\n`;
@@ -86,7 +110,10 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     stdin = '';
     cacheKey = '';
   }
-  if (cacheKey) stdin = cachedManifests(cacheKey, spec).map((m) => `@${m.archiveSha}\n${manifestText(m.entries)}\n`).join('');
+  if (cacheKey)
+    stdin = cachedManifests(cacheKey, spec)
+      .map((m) => `@${m.archiveSha}\n${manifestText(m.entries)}\n`)
+      .join('');
 
   const owner = { host: view.host, vars: view.vars };
   const r = yield* read({
@@ -119,7 +146,8 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
   // A manifest the probe read afresh is remembered, once the probe's answer holds.
   const { probe } = facts;
   const sha = archiveSha ?? probe.archiveSha;
-  if (probe.manifest === 'fresh' && sha && !afterProbe(facts, view.host)) rememberManifest(cacheKey, spec, { archiveSha: sha, entries: probe.members.map((m) => m.entry) });
+  if (probe.manifest === 'fresh' && sha && !afterProbe(facts, view.host))
+    rememberManifest(cacheKey, spec, { archiveSha: sha, entries: probe.members.map((m) => m.entry) });
   return facts;
 }
 
@@ -133,14 +161,25 @@ function failed(msg: string): UnarchiveFacts {
  */
 function predictSource(src: string, host: string, state: PredictedFile, spec: ManifestSpec): PredictedSource {
   if (state.type === 'absent' || state.type === 'directory') return { kind: 'missing' };
-  if (state.type === 'link') return { kind: 'unknown', msg: `${src} would be a symlink to ${state.target} on ${host}; cannot predict what extracting it would change` };
+  if (state.type === 'link')
+    return {
+      kind: 'unknown',
+      msg: `${src} would be a symlink to ${state.target} on ${host}; cannot predict what extracting it would change`,
+    };
   const cached = state.checksum ? manifestBySha(state.checksum, spec) : undefined;
   if (cached) return { kind: 'cached', manifest: cached };
   const url = state.origin?.url;
   const why = `${src} would be written by an earlier task`;
-  if (!url) return { kind: 'unknown', msg: `${why}, and neither its download URL nor a cached manifest of its content is known; cannot predict what extracting it would change` };
+  if (!url)
+    return {
+      kind: 'unknown',
+      msg: `${why}, and neither its download URL nor a cached manifest of its content is known; cannot predict what extracting it would change`,
+    };
   if (spec.format.kind === 'zip' || spec.format.compression === 'auto') {
-    return { kind: 'unknown', msg: `${why} from ${url}, which cannot be read as a stream (${formatLabel(spec.format)} without a known compression) and has no cached manifest; cannot predict what extracting it would change` };
+    return {
+      kind: 'unknown',
+      msg: `${why} from ${url}, which cannot be read as a stream (${formatLabel(spec.format)} without a known compression) and has no cached manifest; cannot predict what extracting it would change`,
+    };
   }
   return { kind: 'stream', url, ...(state.checksum ? { archiveSha: state.checksum } : {}) };
 }

@@ -7,7 +7,15 @@ import { appendFileSync, existsSync, mkdtempSync, utimesSync, writeFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freshHashes, hashCacheScript, knownHashes, rememberHashes, under, writtenLine, type KnownHashes } from '../../../modules/lib/hashCache.ts';
+import {
+  freshHashes,
+  hashCacheScript,
+  knownHashes,
+  rememberHashes,
+  under,
+  writtenLine,
+  type KnownHashes,
+} from '../../../modules/lib/hashCache.ts';
 import { SHA256_PROBE } from '../../../modules/lib/remoteSha256.ts';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -81,7 +89,14 @@ describe('what the controller remembers', () => {
   const id = (ctime: number): string => `2049:77:8:${ctime}.000000000:${ctime}.500000000`;
   it('keeps hashed files unchanged for two seconds before the host clock, and every written file', () => {
     const A = 'a'.repeat(64);
-    const out = [`now=1000`, `H\t${id(990)}\t${A}\t/old`, `H\t${id(999)}\t${A}\t/racy`, `W\t${id(1000)}\t${A}\t/written`, `H\tjunk\t${A}\t/bad`, `H\t${id(1)}\tnot-a-sha\t/bad2`].join('\n');
+    const out = [
+      `now=1000`,
+      `H\t${id(990)}\t${A}\t/old`,
+      `H\t${id(999)}\t${A}\t/racy`,
+      `W\t${id(1000)}\t${A}\t/written`,
+      `H\tjunk\t${A}\t/bad`,
+      `H\t${id(1)}\tnot-a-sha\t/bad2`,
+    ].join('\n');
     expect(freshHashes(out)).toEqual({ '/old': [id(990), A], '/written': [id(1000), A] });
     expect(freshHashes(`H\t${id(990)}\t${A}\t/old`)).toEqual({});
   });

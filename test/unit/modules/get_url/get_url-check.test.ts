@@ -63,7 +63,10 @@ describe('the plan with a fake host', () => {
   it('fails in check mode when the probe found the URL missing, and keeps the real run as it was', async () => {
     const check = fakeHost({ check: true, reply: `${absent}head_code=404\nrange_code=404\n` });
     const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz' }, check);
-    expect(plan).toMatchObject({ kind: 'failed', msg: `cannot download ${URL}: the server answered HTTP 404 (check mode: HEAD and a ranged GET)` });
+    expect(plan).toMatchObject({
+      kind: 'failed',
+      msg: `cannot download ${URL}: the server answered HTTP 404 (check mode: HEAD and a ranged GET)`,
+    });
     expect(check.commands).toHaveLength(1);
     expect(check.predicted.file('/opt/x.tgz')).toBeUndefined();
 
@@ -74,10 +77,17 @@ describe('the plan with a fake host', () => {
 
   it('asks in a second read-only command when only the predicted state makes the download likely', async () => {
     const present = `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`;
-    const ctx = fakeHost({ check: true, answers: [[/^FP_TOOL=curl\n/, 'head_code=000\nhead:curl: (6) Could not resolve host: example.test\n']], reply: present });
+    const ctx = fakeHost({
+      check: true,
+      answers: [[/^FP_TOOL=curl\n/, 'head_code=000\nhead:curl: (6) Could not resolve host: example.test\n']],
+      reply: present,
+    });
     ctx.predicted.setFile('/opt/x.tgz', { type: 'absent' });
     const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
-    expect(plan).toMatchObject({ kind: 'failed', msg: `cannot download ${URL}: curl: (6) Could not resolve host: example.test (check mode: HEAD request)` });
+    expect(plan).toMatchObject({
+      kind: 'failed',
+      msg: `cannot download ${URL}: curl: (6) Could not resolve host: example.test (check mode: HEAD request)`,
+    });
     expect(ctx.commands).toHaveLength(2);
   });
 
@@ -134,7 +144,10 @@ describe('check mode against a real local server, commands run by /bin/sh with r
   it('404 → failed naming the URL and the status', async () => {
     const { result } = await plan(`${base}/missing/x.txt`);
     // curl's own words, as the real download reports them.
-    expect(result).toMatchObject({ kind: 'failed', msg: `cannot download ${base}/missing/x.txt: curl: (22) The requested URL returned error: 404 (check mode: HEAD and a ranged GET)` });
+    expect(result).toMatchObject({
+      kind: 'failed',
+      msg: `cannot download ${base}/missing/x.txt: curl: (22) The requested URL returned error: 404 (check mode: HEAD and a ranged GET)`,
+    });
   });
 
   it('connection refused → failed with curl’s error; a password in the URL is masked', async () => {
@@ -144,7 +157,9 @@ describe('check mode against a real local server, commands run by /bin/sh with r
     await new Promise<void>((r) => closed.close(() => r()));
     const { result } = await plan(`http://u:s3cret@127.0.0.1:${port}/x.txt`);
     expect(result.kind).toBe('failed');
-    expect(result.msg).toMatch(new RegExp(`^cannot download http://u:\\*{8}@127\\.0\\.0\\.1:${port}/x\\.txt: curl: \\(7\\) .*\\(check mode: HEAD request\\)$`));
+    expect(result.msg).toMatch(
+      new RegExp(`^cannot download http://u:\\*{8}@127\\.0\\.0\\.1:${port}/x\\.txt: curl: \\(7\\) .*\\(check mode: HEAD request\\)$`),
+    );
     expect(result.msg).not.toContain('s3cret');
   });
 
@@ -161,13 +176,21 @@ describe('check mode against a real local server, commands run by /bin/sh with r
     writeFileSync(path.join(dir, 'x.txt'), body);
     seen.length = 0;
     const ctx = fakeHost({ check: true, reply: runLocally });
-    const converged = await planModule(getUrlModule, { url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${sum}` }, ctx);
+    const converged = await planModule(
+      getUrlModule,
+      { url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${sum}` },
+      ctx,
+    );
     expect(converged.kind).toBe('ok');
     expect(ctx.commands).toHaveLength(1);
     expect(seen).toEqual([]);
     // With an upstream checksum file only that file is fetched, when it lists dest's sha256.
     seen.length = 0;
-    const listed = await planModule(getUrlModule, { url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${base}/sums/x.txt.sha256sum` }, ctx);
+    const listed = await planModule(
+      getUrlModule,
+      { url: `${base}/missing/x.txt`, dest: path.join(dir, 'x.txt'), checksum: `sha256:${base}/sums/x.txt.sha256sum` },
+      ctx,
+    );
     expect(listed.kind).toBe('ok');
     expect(seen).toEqual(['GET /sums/x.txt.sha256sum']);
 
@@ -188,7 +211,10 @@ describe('check mode against a real local server, commands run by /bin/sh with r
     };
     expect(await run('ok')).toEqual({ verdict: { kind: 'ok' }, requests: ['HEAD /ok/x.txt'] });
     expect(await run('nohead')).toEqual({ verdict: { kind: 'ok' }, requests: ['HEAD /nohead/x.txt', 'GET /nohead/x.txt bytes=0-0'] });
-    expect((await run('missing')).verdict).toEqual({ kind: 'failed', msg: `cannot download ${base}/missing/x.txt: the server answered HTTP 404 (check mode: HEAD and a ranged GET)` });
+    expect((await run('missing')).verdict).toEqual({
+      kind: 'failed',
+      msg: `cannot download ${base}/missing/x.txt: the server answered HTTP 404 (check mode: HEAD and a ranged GET)`,
+    });
     expect((await run('never')).verdict?.kind).toBe('unknown');
   });
 });

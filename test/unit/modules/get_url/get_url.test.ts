@@ -111,7 +111,9 @@ describe('probe output', () => {
     expect(plain).not.toContain('stream_sum');
     expect(plain).not.toContain('sum=$(');
     expect(plain).toContain(`if [ -d "$p" ]; then echo dest_is_dir=1; p=/opt/f.tgz; fi`);
-    expect(getUrlProbeScript({ ...base, dest: '/opt/new/', destSum: false, streamSum: false })).toContain('echo dest_is_dir=1; p=/opt/new/f.tgz');
+    expect(getUrlProbeScript({ ...base, dest: '/opt/new/', destSum: false, streamSum: false })).toContain(
+      'echo dest_is_dir=1; p=/opt/new/f.tgz',
+    );
     const full = getUrlProbeScript({ ...base, destSum: true, sumsUrl: `${URL}.sha256sum`, streamSum: true });
     expect(full).toContain(`${URL}.sha256sum`);
     expect(full).toContain('stream_sum=');
@@ -129,10 +131,29 @@ describe('the probe script, run by /bin/sh with real curl against a local server
       const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
       writeFileSync(path.join(bin, tool), `#!/bin/sh\necho x >> '${bin}/${tool}.calls'\nexec ${real} "$@"\n`, { mode: 0o755 });
     }
-    const script = getUrlProbeScript({ url: `http://127.0.0.1:${port}/x.tgz`, dest, fileName: 'x.tgz', fetch: { timeoutSec: 5, validateCerts: true }, destSum: true, sumsUrl: `http://127.0.0.1:${port}/x.tgz.sha256sum`, streamSum: false, hashes });
+    const script = getUrlProbeScript({
+      url: `http://127.0.0.1:${port}/x.tgz`,
+      dest,
+      fileName: 'x.tgz',
+      fetch: { timeoutSec: 5, validateCerts: true },
+      destSum: true,
+      sumsUrl: `http://127.0.0.1:${port}/x.tgz.sha256sum`,
+      streamSum: false,
+      hashes,
+    });
     try {
-      const { stdout } = await promisify(execFile)('/bin/sh', ['-c', script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
-      const calls = (tool: string) => { try { return readFileSync(path.join(bin, `${tool}.calls`), 'utf8').split('\n').filter(Boolean).length; } catch { return 0; } };
+      const { stdout } = await promisify(execFile)('/bin/sh', ['-c', script], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+      });
+      const calls = (tool: string) => {
+        try {
+          return readFileSync(path.join(bin, `${tool}.calls`), 'utf8')
+            .split('\n')
+            .filter(Boolean).length;
+        } catch {
+          return 0;
+        }
+      };
       return { out: stdout, probe: parseGetUrlProbe(stdout), stats: calls('stat'), dates: calls('date') };
     } finally {
       server.close();
@@ -147,7 +168,14 @@ describe('the probe script, run by /bin/sh with real curl against a local server
     const body = `${A}  x.tgz\nstream_sum=${B}\nFP_SUMS\nsums_rc=9\n  indented \\ back\\slash\n`;
     const { out, probe, stats, dates } = await run(dest, body);
     expect(probe).toMatchObject({ tool: 'curl', path: dest, parentIsDir: true, destIsDir: false, sums: { rc: 0, text: body.trim() } });
-    expect(probe.target).toEqual({ type: 'file', mode: '0640', owner: os.userInfo().username, group: expect.any(String), size: 8, sum: digest });
+    expect(probe.target).toEqual({
+      type: 'file',
+      mode: '0640',
+      owner: os.userInfo().username,
+      group: expect.any(String),
+      size: 8,
+      sum: digest,
+    });
     expect(probe.stream).toBeUndefined();
     expect(probe.umask).toBe(process.umask());
     expect(stats).toBe(1);
@@ -232,7 +260,15 @@ describe('decision', () => {
 
 describe('download script', () => {
   it('verifies the digest before the rename and removes the temp file on failure', () => {
-    const s = downloadScript({ url: URL, path: '/opt/x.tgz', tool: 'wget', fetch: { timeoutSec: 10, validateCerts: true }, wanted: { mode: '0755' }, expected: A, compareWithDest: false });
+    const s = downloadScript({
+      url: URL,
+      path: '/opt/x.tgz',
+      tool: 'wget',
+      fetch: { timeoutSec: 10, validateCerts: true },
+      wanted: { mode: '0755' },
+      expected: A,
+      compareWithDest: false,
+    });
     expect(s).toContain('FP_TOOL=wget');
     expect(s).toContain(`trap 'rm -f -- "$tmp"' EXIT`);
     const verify = s.indexOf(`[ "$sum" = ${A} ] || exit 65`);
@@ -248,7 +284,11 @@ describe('module plan', () => {
   it('costs one remote command when nothing needs doing, and check mode never applies', async () => {
     const state = `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`;
     // The host asks for the URL (in the same command) only when dest's sha256 is not the wanted one.
-    const ctx = fakeHost({ name: 'n1', check: true, reply: (command) => (command.includes(`= ${B} ]`) ? `${state}head_code=200\n` : state) });
+    const ctx = fakeHost({
+      name: 'n1',
+      check: true,
+      reply: (command) => (command.includes(`= ${B} ]`) ? `${state}head_code=200\n` : state),
+    });
     const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` }, ctx);
     expect(plan).toMatchObject({ kind: 'ok', data: { dest: '/opt/x.tgz', checksum_dest: A, checksum_src: A, size: 3, url: URL } });
     expect(ctx.commands).toHaveLength(1);
@@ -260,14 +300,18 @@ describe('module plan', () => {
   it('starts with the probe read, the one the plan then sends (the look ahead can send it early)', async () => {
     const args = { url: URL, dest: '/opt/x.tgz', checksum: `sha256:${A}` };
     const stage = firstStage(getUrlModule, args, moduleView(fakeHost()));
-    const host = fakeHost({ reply: `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n` });
+    const host = fakeHost({
+      reply: `tool=curl\npath=/opt/x.tgz\nparent=dir\ntype=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`,
+    });
     expect(await planModule(getUrlModule, args, host)).toMatchObject({ kind: 'ok' });
     expect(stage).toMatchObject({ kind: 'reads', reads: [{ command: host.commands[0] }] });
   });
 
   it('refuses a bad checksum or owner without sending anything', async () => {
     const host = fakeHost();
-    expect(await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: 'sha256:xyz' }, host)).toMatchObject({ kind: 'failed' });
+    expect(await planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', checksum: 'sha256:xyz' }, host)).toMatchObject({
+      kind: 'failed',
+    });
     await expect(planModule(getUrlModule, { url: URL, dest: '/opt/x.tgz', owner: '-o' }, host)).rejects.toThrow();
     expect(host.commands).toHaveLength(0);
   });

@@ -10,7 +10,13 @@ import { unarchiveModule } from '../../../../modules/unarchive/index.ts';
 import { findDrift, expectedMode } from '../../../../modules/unarchive/archiveCompare.ts';
 import { extractStdin } from '../../../../modules/unarchive/archiveExtract.ts';
 import { formatFromName, requiredPrograms } from '../../../../modules/unarchive/archiveFormat.ts';
-import { manifestPipeline, manifestText, normalizePermissions, parseManifestRecord, type ManifestEntry } from '../../../../modules/unarchive/archiveManifest.ts';
+import {
+  manifestPipeline,
+  manifestText,
+  normalizePermissions,
+  parseManifestRecord,
+  type ManifestEntry,
+} from '../../../../modules/unarchive/archiveManifest.ts';
 import { archiveProbeScript, parseArchiveProbe, type DestMember } from '../../../../modules/unarchive/archiveProbe.ts';
 import { rememberManifest } from '../../../../modules/unarchive/manifestCache.ts';
 import { SHA256_PROBE } from '../../../../modules/lib/remoteSha256.ts';
@@ -27,7 +33,7 @@ beforeAll(() => {
   writeFileSync(path.join(root, 'bin', 'a'), 'a\n');
   writeFileSync(path.join(root, 'bin', 'b'), 'bb\n');
   writeFileSync(path.join(root, 'bin', 'sub', 'c'), 'c\n');
-  writeFileSync(path.join(root, 'bin', 'it\'s 100%'), 'odd\n');
+  writeFileSync(path.join(root, 'bin', "it's 100%"), 'odd\n');
   chmodSync(path.join(root, 'bin', 'a'), 0o755);
   symlinkSync('a', path.join(root, 'bin', 'link'));
   linkSync(path.join(root, 'bin', 'b'), path.join(root, 'bin', 'hard'));
@@ -38,7 +44,10 @@ function localManifest(file: string, extraOpts: string[] = [], include: string[]
   const format = formatFromName(file)!;
   const script = `${SHA256_PROBE}\n{ ${manifestPipeline({ format, extraOpts, include }, `'${file}'`)}; } 3>&1`;
   const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const entries = out.split('\n').map((l) => parseManifestRecord(l.split('\t'))).filter((e): e is ManifestEntry => !!e);
+  const entries = out
+    .split('\n')
+    .map((l) => parseManifestRecord(l.split('\t')))
+    .filter((e): e is ManifestEntry => !!e);
   return { entries, rc: /manifest_rc=(\d+)/.exec(out)?.[1] ?? '' };
 }
 
@@ -81,7 +90,10 @@ describe('manifest', () => {
   });
 
   it('honours include and reports a member that is not there', () => {
-    expect(localManifest(path.join(work, 'pkg.tgz'), [], ['pkg/bin/sub']).entries.map((e) => e.name)).toEqual(['pkg/bin/sub', 'pkg/bin/sub/c']);
+    expect(localManifest(path.join(work, 'pkg.tgz'), [], ['pkg/bin/sub']).entries.map((e) => e.name)).toEqual([
+      'pkg/bin/sub',
+      'pkg/bin/sub/c',
+    ]);
     expect(localManifest(path.join(work, 'pkg.tgz'), [], ['pkg/nope']).rc).toBe('2');
   });
 
@@ -102,7 +114,9 @@ describe('manifest', () => {
       { kind: 'f', name: 'bin/a b', mode: '0755', size: 2, value: A },
       { kind: 'l', name: 'bin/l', mode: '0777', value: 'a b' },
     ];
-    const back = manifestText(entries).split('\n').map((l) => parseManifestRecord(l.split('\t')));
+    const back = manifestText(entries)
+      .split('\n')
+      .map((l) => parseManifestRecord(l.split('\t')));
     expect(back).toEqual(entries);
   });
 });
@@ -110,7 +124,14 @@ describe('manifest', () => {
 describe('probe output and drift', () => {
   const root = { root: true, umask: 0o022 };
   const f: ManifestEntry = { kind: 'f', name: 'bin/a', mode: '0755', size: 2, value: A };
-  const file = (over: Partial<DestMember> = {}): DestMember => ({ type: 'file', mode: '0755', owner: 'root', group: 'root', value: A, ...over });
+  const file = (over: Partial<DestMember> = {}): DestMember => ({
+    type: 'file',
+    mode: '0755',
+    owner: 'root',
+    group: 'root',
+    value: A,
+    ...over,
+  });
 
   it('parses facts and member lines', () => {
     const out = [
@@ -128,7 +149,10 @@ describe('probe output and drift', () => {
     expect(p.members).toEqual([
       { entry: f, dest: { type: 'file', mode: '0755', owner: 'root', group: 'staff', value: A } },
       { entry: { kind: 'd', name: 'bin', mode: '0755' }, dest: { type: 'absent' } },
-      { entry: { kind: 'l', name: 'bin/l', mode: '0777', value: 'a' }, dest: { type: 'link', mode: '0777', owner: 'root', group: 'root', value: 'b' } },
+      {
+        entry: { kind: 'l', name: 'bin/l', mode: '0777', value: 'a' },
+        dest: { type: 'link', mode: '0777', owner: 'root', group: 'root', value: 'b' },
+      },
     ]);
   });
 
@@ -136,7 +160,17 @@ describe('probe output and drift', () => {
     const l: ManifestEntry = { kind: 'l', name: 'bin/l', value: 'a' };
     const d: ManifestEntry = { kind: 'd', name: 'bin', mode: '0755' };
     const h: ManifestEntry = { kind: 'h', name: 'bin/h', value: 'bin/a' };
-    expect(findDrift([{ entry: f, dest: file() }, { entry: l, dest: { type: 'link', value: 'a' } }, { entry: d, dest: { type: 'link' } }, { entry: h, dest: file({ value: 'same' }) }], root)).toEqual([]);
+    expect(
+      findDrift(
+        [
+          { entry: f, dest: file() },
+          { entry: l, dest: { type: 'link', value: 'a' } },
+          { entry: d, dest: { type: 'link' } },
+          { entry: h, dest: file({ value: 'same' }) },
+        ],
+        root,
+      ),
+    ).toEqual([]);
     const reasons = findDrift(
       [
         { entry: f, dest: { type: 'absent' } },
@@ -171,7 +205,7 @@ describe('probe output and drift', () => {
 });
 
 describe('the probe script, run by /bin/sh on a real directory', () => {
-  it('reports each member\'s type, mode, owner and content in manifest order, with one stat for all', () => {
+  it("reports each member's type, mode, owner and content in manifest order, with one stat for all", () => {
     const dest = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-probe-'));
     mkdirSync(path.join(dest, 'bin'));
     writeFileSync(path.join(dest, 'bin', 'same'), 'a\n');
@@ -197,10 +231,19 @@ describe('the probe script, run by /bin/sh on a real directory', () => {
       { kind: 'f', name: 'bin/absent2', mode: '0644', size: 1, value: A },
       { kind: 'f', name: 'bin/same', mode: '0755', size: 2, value: A },
     ];
-    const script = archiveProbeScript({ source: { kind: 'given' }, dest, spec: { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] }, programs: [] });
+    const script = archiveProbeScript({
+      source: { kind: 'given' },
+      dest,
+      spec: { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] },
+      programs: [],
+    });
     // A `stat` first on PATH that logs each call, so the test sees how many processes the probe starts.
     const shim = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-shim-'));
-    writeFileSync(path.join(shim, 'stat'), `#!/bin/sh\necho x >> '${shim}/calls'\nexec ${execFileSync('sh', ['-c', 'command -v stat'], { encoding: 'utf8' }).trim()} "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(shim, 'stat'),
+      `#!/bin/sh\necho x >> '${shim}/calls'\nexec ${execFileSync('sh', ['-c', 'command -v stat'], { encoding: 'utf8' }).trim()} "$@"\n`,
+      { mode: 0o755 },
+    );
     const env = { ...process.env, PATH: `${shim}:${process.env.PATH ?? ''}` };
     const out = execFileSync('/bin/sh', ['-c', script], { input: manifestText(entries), encoding: 'utf8', env });
     const probe = parseArchiveProbe(out);
@@ -226,16 +269,33 @@ describe('the probe script, run by /bin/sh on a real directory', () => {
       { type: 'file', ...owned('0750'), value: sha('a\n') },
     ]);
     // The files hashed are reported for the controller to remember, once per probe of a file.
-    expect(out.split('\n').filter((l) => l.startsWith('H\t')).map((l) => l.split('\t')[3])).toEqual(
-      [path.join(dest, 'bin', 'same'), path.join(dest, 'bin', "it's 100% $HOME"), path.join(dest, 'empty'), path.join(dest, 'bin', 'same')],
-    );
+    expect(
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('H\t'))
+        .map((l) => l.split('\t')[3]),
+    ).toEqual([
+      path.join(dest, 'bin', 'same'),
+      path.join(dest, 'bin', "it's 100% $HOME"),
+      path.join(dest, 'empty'),
+      path.join(dest, 'bin', 'same'),
+    ]);
   });
 
   it('reports an empty manifest as no members, and a missing dest without statting', () => {
     const dest = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-probe-'));
-    const req = { source: { kind: 'given' as const }, dest, spec: { format: { kind: 'tar' as const, compression: 'gzip' as const }, extraOpts: [], include: [] }, programs: [] };
-    expect(parseArchiveProbe(execFileSync('/bin/sh', ['-c', archiveProbeScript(req)], { input: '', encoding: 'utf8' })).members).toEqual([]);
-    const gone = parseArchiveProbe(execFileSync('/bin/sh', ['-c', archiveProbeScript({ ...req, dest: path.join(dest, 'nope') })], { input: '', encoding: 'utf8' }));
+    const req = {
+      source: { kind: 'given' as const },
+      dest,
+      spec: { format: { kind: 'tar' as const, compression: 'gzip' as const }, extraOpts: [], include: [] },
+      programs: [],
+    };
+    expect(parseArchiveProbe(execFileSync('/bin/sh', ['-c', archiveProbeScript(req)], { input: '', encoding: 'utf8' })).members).toEqual(
+      [],
+    );
+    const gone = parseArchiveProbe(
+      execFileSync('/bin/sh', ['-c', archiveProbeScript({ ...req, dest: path.join(dest, 'nope') })], { input: '', encoding: 'utf8' }),
+    );
     expect(gone.destMissing).toBe(true);
   });
 });
@@ -274,9 +334,15 @@ describe('module plan with canned host answers', () => {
   });
 
   it('is ok when creates exists, fails on a missing dest or program', async () => {
-    expect((await planModule(unarchiveModule, { ...args, creates: '/usr/local/bin/ctr' }, ctx('creates=1\n', false))).msg).toBe('/usr/local/bin/ctr exists');
-    expect((await planModule(unarchiveModule, args, ctx('dest=missing\n', false))).msg).toBe('dest /usr/local does not exist or is not a directory');
-    expect((await planModule(unarchiveModule, args, ctx('dest=missing\n', true))).msg).toBe('dest /usr/local does not exist or is not a directory');
+    expect((await planModule(unarchiveModule, { ...args, creates: '/usr/local/bin/ctr' }, ctx('creates=1\n', false))).msg).toBe(
+      '/usr/local/bin/ctr exists',
+    );
+    expect((await planModule(unarchiveModule, args, ctx('dest=missing\n', false))).msg).toBe(
+      'dest /usr/local does not exist or is not a directory',
+    );
+    expect((await planModule(unarchiveModule, args, ctx('dest=missing\n', true))).msg).toBe(
+      'dest /usr/local does not exist or is not a directory',
+    );
     const xz = await planModule(unarchiveModule, { ...args, src: '/tmp/c.tar.xz' }, ctx('missing= xz\n', false));
     expect(xz).toMatchObject({ kind: 'failed', msg: 'cannot unpack /tmp/c.tar.xz on n1: xz not installed there' });
     const zip = await planModule(unarchiveModule, { ...args, src: '/tmp/c.zip' }, ctx('missing= unzip\n', false));
@@ -285,7 +351,11 @@ describe('module plan with canned host answers', () => {
 
   it('sends cached manifests on stdin and plans the differing members only', async () => {
     const entries: ManifestEntry[] = [{ kind: 'f', name: 'bin/ctr', mode: '0755', size: 2, value: A }];
-    rememberManifest('host:/tmp/c.tar.gz', { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] }, { archiveSha: B, entries });
+    rememberManifest(
+      'host:/tmp/c.tar.gz',
+      { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] },
+      { archiveSha: B, entries },
+    );
     const out = `uid=0\numask=0022\narchive_sha=${B}\nmanifest=cached\nR\tf\t0755\t2\t${A}\tabsent\t-\t-\t-\t-\tbin/ctr\n`;
     const host = ctx(out, true);
     const seen = host.calls;
@@ -298,18 +368,31 @@ describe('module plan with canned host answers', () => {
     expect(ok).toMatchObject({ kind: 'ok', msg: '/usr/local matches all 1 members of /tmp/c.tar.gz' });
   });
 
-  it('fails with tar\'s words when the archive cannot be read', async () => {
-    const plan = await planModule(unarchiveModule, 
+  it("fails with tar's words when the archive cannot be read", async () => {
+    const plan = await planModule(
+      unarchiveModule,
       args,
-      fakeHost({ name: 'n1', reply: { stdout: `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=2\n`, stderr: 'gzip: stdin: not in gzip format' } }),
+      fakeHost({
+        name: 'n1',
+        reply: {
+          stdout: `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=2\n`,
+          stderr: 'gzip: stdin: not in gzip format',
+        },
+      }),
     );
     expect(plan).toMatchObject({ kind: 'failed', msg: 'cannot read archive /tmp/c.tar.gz: gzip: stdin: not in gzip format' });
   });
 
   it('refuses zip from a URL and extra_opts with zip', async () => {
-    expect((await planModule(unarchiveModule, { src: 'https://h/x.zip', dest: '/d' }, ctx('', false))).msg).toContain('zip archives cannot be read from a URL');
-    expect((await planModule(unarchiveModule, { ...args, src: '/x.zip', extra_opts: ['-j'] }, ctx('', false))).msg).toBe('extra_opts is supported for tar archives only');
-    expect((await planModule(unarchiveModule, { src: 'https://h/download', dest: '/d' }, ctx('', false))).msg).toContain('cannot tell the archive format');
+    expect((await planModule(unarchiveModule, { src: 'https://h/x.zip', dest: '/d' }, ctx('', false))).msg).toContain(
+      'zip archives cannot be read from a URL',
+    );
+    expect((await planModule(unarchiveModule, { ...args, src: '/x.zip', extra_opts: ['-j'] }, ctx('', false))).msg).toBe(
+      'extra_opts is supported for tar archives only',
+    );
+    expect((await planModule(unarchiveModule, { src: 'https://h/download', dest: '/d' }, ctx('', false))).msg).toContain(
+      'cannot tell the archive format',
+    );
   });
 
   it('a controller-side archive is hashed and listed in a local stage: nothing of it happens before the first yield', async () => {
