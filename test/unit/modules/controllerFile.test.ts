@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../../../engine/errors.ts';
-import { copyModule } from '../../../modules/copy.ts';
+import { copyModule } from '../../../modules/copy/index.ts';
 import { describeFsError, inspectControllerFile, MAX_CONTENT_BYTES, readControllerFile } from '../../../modules/lib/controllerFile.ts';
-import { templateModule } from '../../../modules/template.ts';
-import { unarchiveModule } from '../../../modules/unarchive.ts';
+import { templateModule } from '../../../modules/template/index.ts';
+import { unarchiveModule } from '../../../modules/unarchive/index.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
 
 const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
@@ -86,7 +86,7 @@ describe('the modules that read controller files', () => {
 
   it('a template run on a FIFO ends at once in a separate process (it used to block forever)', () => {
     const f = fixtures();
-    const script = `import { templateModule } from ${JSON.stringify(path.join(ROOT, 'modules/template.ts'))};
+    const script = `import { templateModule } from ${JSON.stringify(path.join(ROOT, 'modules/template/index.ts'))};
 import { fakeHost } from ${JSON.stringify(path.join(ROOT, 'test/support/fakeHost.ts'))};
 import { planModule } from ${JSON.stringify(path.join(ROOT, 'engine/executor/moduleDriver.ts'))};
 const ctx = fakeHost();

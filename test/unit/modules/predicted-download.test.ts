@@ -7,10 +7,10 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPredictedState } from '../../../engine/executor/predicted.ts';
 import type { PredictedState } from '../../../engine/types.ts';
-import { getUrlModule } from '../../../modules/get_url.ts';
-import type { ManifestEntry, ManifestSpec } from '../../../modules/lib/archiveManifest.ts';
-import { rememberManifest } from '../../../modules/lib/manifestCache.ts';
-import { unarchiveModule } from '../../../modules/unarchive.ts';
+import { getUrlModule } from '../../../modules/get_url/index.ts';
+import type { ManifestEntry, ManifestSpec } from '../../../modules/unarchive/archiveManifest.ts';
+import { rememberManifest } from '../../../modules/unarchive/manifestCache.ts';
+import { unarchiveModule } from '../../../modules/unarchive/index.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
