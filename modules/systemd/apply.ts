@@ -1,6 +1,7 @@
 // Runs the decided steps for one unit in one remote command and reads the unit's status afterwards.
 import { shellQuote } from '../../engine/quote.ts';
-import type { ApplyOutcome, ModuleContext, ResultData } from '../../engine/types.ts';
+import type { ModuleHost } from '../../engine/module.ts';
+import type { ApplyOutcome, ResultData } from '../../engine/types.ts';
 import { STEP_WORDS, type UnitStep } from './decide.ts';
 import { DIAGNOSE_SCRIPT, describeFailure, parseDiagnosis } from './diagnose.ts';
 import { MASK_DIRS, parseShow, SHOWN_PROPERTIES } from './probe.ts';
@@ -37,8 +38,8 @@ export function applyScript(unit: string, steps: UnitStep[]): string {
 }
 
 /** Runs the steps on the host and reports what was done, with the unit's new status. */
-export async function applyUnitSteps(ctx: ModuleContext, unit: string, steps: UnitStep[], data: ResultData): Promise<ApplyOutcome> {
-  const r = await ctx.run(applyScript(unit, steps), { timeoutMs: 300_000 });
+export async function applyUnitSteps(host: ModuleHost, unit: string, steps: UnitStep[], data: ResultData): Promise<ApplyOutcome> {
+  const r = await host.run(applyScript(unit, steps), { timeoutMs: 300_000 });
   const marks = r.stdout.split('\n').filter((l) => l.startsWith('@step='));
   const last = marks[marks.length - 1]?.slice('@step='.length);
   const done = r.stdout.slice(r.stdout.indexOf('@step=done') + '@step=done'.length);
@@ -63,8 +64,8 @@ export async function applyUnitSteps(ctx: ModuleContext, unit: string, steps: Un
 }
 
 /** Runs a daemon-reload alone (a task with daemon_reload and no unit). */
-export async function applyDaemonReload(ctx: ModuleContext, stale: string[]): Promise<ApplyOutcome> {
-  const r = await ctx.run('systemctl daemon-reload', { timeoutMs: 300_000 });
+export async function applyDaemonReload(host: ModuleHost, stale: string[]): Promise<ApplyOutcome> {
+  const r = await host.run('systemctl daemon-reload', { timeoutMs: 300_000 });
   if (r.exitCode !== 0) return { kind: 'failed', msg: `daemon-reload failed: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   return { kind: 'changed', msg: `reloaded systemd (${stale.join(', ')} changed on disk)` };
 }

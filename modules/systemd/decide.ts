@@ -1,6 +1,64 @@
 // Decides what a systemd task must do to one unit, from the probed status. Pure: no I/O.
+import type { ChangeSummary, Decision, ModuleView } from '../../engine/module.ts';
 import type { DiffEntry } from '../../engine/types.ts';
-import type { UnitStatus } from './probe.ts';
+import { withUnitRecord } from './predict.ts';
+import { unitName, type UnitStatus } from './probe.ts';
+import type { SystemdArgs } from './schema.ts';
+import type { SystemdChange, SystemdFacts } from './types.ts';
+
+/** The module's decision: a unit's steps, or a daemon-reload alone. */
+export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: ModuleView): Decision<SystemdChange> {
+  switch (facts.kind) {
+    case 'no-unit':
+      return { kind: 'failed', msg: 'name is required unless daemon_reload: true' };
+    case 'unreadable':
+      return { kind: 'failed', msg: facts.msg };
+    case 'reload': {
+      const { stale } = facts;
+      if (stale.length === 0) return { kind: 'ok', msg: 'no loaded unit needs a daemon-reload' };
+      return {
+        kind: 'change',
+        msg: `daemon-reload (${stale.join(', ')} changed on disk)`,
+        diff: [{ header: 'systemd units needing a daemon-reload', before: stale.join(', '), after: '' }],
+        summary: [{ verb: 'daemon-reload', object: 'systemd', named: true }],
+        change: { kind: 'reload', stale },
+      };
+    }
+    case 'unit':
+      break;
+  }
+  const { status } = facts;
+  const req: UnitRequest = {
+    unit: unitName(args.name ?? ''),
+    ...(args.state !== undefined ? { state: args.state } : {}),
+    ...(args.enabled !== undefined ? { enabled: args.enabled } : {}),
+    ...(args.masked !== undefined ? { masked: args.masked } : {}),
+    daemonReload: args.daemon_reload === true,
+    missingOk: args.missing_ok === true,
+    check: view.check,
+    ...(facts.opaqueTask ? { opaqueTask: facts.opaqueTask } : {}),
+  };
+  const data = {
+    name: req.unit,
+    status: status.properties,
+    ...(req.state ? { state: req.state === 'stopped' ? 'stopped' : 'started' } : {}),
+    ...(req.enabled !== undefined ? { enabled: req.enabled } : {}),
+  };
+  const d = afterOpaqueTask(req, decideUnit(req, status), facts.opaqueSince);
+  const record = { req, status, decision: d };
+  if (d.kind !== 'change') return withUnitRecord({ kind: d.kind, msg: d.msg, data }, record);
+  return { kind: 'change', msg: d.msg, diff: d.diff, data, summary: unitSummary(req.unit, d.steps), change: { kind: 'unit', unit: req.unit, steps: d.steps, data, record } };
+}
+
+/**
+ * The plan summary of a unit's steps: one named entry per action on the unit (its name without
+ * `.service`); a daemon-reload is systemd's business, so a task that only reloads is `daemon-reload for`.
+ */
+function unitSummary(unit: string, steps: UnitStep[]): ChangeSummary[] {
+  const object = unit.replace(/\.service$/, '');
+  const verbs = [...new Set(steps.filter((x) => x !== 'daemon-reload').map((x) => STEP_WORDS[x][0].split(' ')[0] ?? x))];
+  return (verbs.length ? verbs : ['daemon-reload for']).map((verb) => ({ verb, object, named: true }));
+}
 
 /** The states a task can ask for. */
 export type UnitState = 'started' | 'stopped' | 'restarted' | 'reloaded';
@@ -68,7 +126,7 @@ export function isStale(s: UnitStatus): boolean {
   return s.needDaemonReload || maskedOnDisk !== (s.loadState === 'masked') || (s.loadState === 'not-found' && s.unitFileState !== '');
 }
 
-/** Decides the steps for one unit (see the module's daemon-reload rule in systemd.ts). */
+/** Decides the steps for one unit (see the module's daemon-reload rule in index.ts). */
 export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   const { unit } = req;
   const masked = s.maskLinks.length > 0 || s.unitFileState.startsWith('masked');
@@ -116,7 +174,7 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   if (active.step) steps.push(active.step);
   const activeAfter = active.after;
 
-  // The daemon-reload rule (documented in systemd.ts).
+  // The daemon-reload rule (documented in index.ts).
   const fileSteps = steps.some((x) => FILE_STEPS.includes(x));
   const otherStale = s.staleUnits.some((u) => u !== unit);
   if (fileSteps || (stale && steps.length > 0) || (req.daemonReload && (stale || otherStale || steps.length > 0))) steps.push('daemon-reload');

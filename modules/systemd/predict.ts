@@ -6,9 +6,14 @@
 // modelled too: what it loaded at the last (predicted) load or daemon-reload. A unit file that changed
 // since is stale (NeedDaemonReload=yes), except for a unit systemd had as not-found: systemd loads such a
 // unit afresh when it is next referenced, as the real run's probe does.
+import type { Decision, PredictedView } from '../../engine/module.ts';
 import type { PredictedFile, StateSlot, PredictedState } from '../../engine/types.ts';
 import { isStale, type UnitDecision, type UnitRequest, type UnitStep } from './decide.ts';
 import { MASK_DIRS, UNIT_DIRS, type UnitStatus } from './probe.ts';
+import type { SystemdChange, UnitRecord } from './types.ts';
+
+/** What probe and decide read of the prediction. */
+type Reader = Pick<PredictedView, 'file' | 'unit' | 'slot'>;
 
 /** What systemd had loaded for one unit at its last predicted load: the predicted entries of its paths then. */
 interface LoadedView {
@@ -29,6 +34,11 @@ function manager(p: PredictedState): ManagerView {
   return p.slot(MANAGER);
 }
 
+/** The manager view for reading (probe and decide). */
+function managerView(p: Reader): Readonly<ManagerView> {
+  return p.slot(MANAGER);
+}
+
 const RUNNING = ['active', 'activating', 'reloading'];
 
 /** The paths where a file of this unit name counts: the unit search path (mask links live in its first two). */
@@ -38,12 +48,12 @@ export function unitPaths(unit: string): string[] {
 
 const isMaskLink = (f: PredictedFile): boolean => f.type === 'link' && f.target === '/dev/null';
 
-function snapshot(p: PredictedState, unit: string): Map<string, PredictedFile | undefined> {
+function snapshot(p: Reader, unit: string): Map<string, PredictedFile | undefined> {
   return new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
 }
 
 /** True when an earlier task's prediction changed one of the unit's paths after systemd last loaded it. */
-function changedSinceLoad(p: PredictedState, unit: string, view: LoadedView | undefined): boolean {
+function changedSinceLoad(p: Reader, unit: string, view: LoadedView | undefined): boolean {
   return unitPaths(unit).some((x) => p.file(x) !== (view ? view.files.get(x) : undefined));
 }
 
@@ -51,9 +61,9 @@ function changedSinceLoad(p: PredictedState, unit: string, view: LoadedView | un
  * The unit's status as the real run would probe it after the earlier tasks; `s` itself when no prediction
  * touches the unit (so a task with nothing predicted decides exactly as outside check mode).
  */
-export function predictStatus(s: UnitStatus, p: PredictedState): UnitStatus {
+export function predictStatus(s: UnitStatus, p: Reader): UnitStatus {
   const { unit } = s;
-  const m = manager(p);
+  const m = managerView(p);
   const view = m.units.get(unit);
   const pu = p.unit(unit);
   const files = new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
@@ -130,8 +140,8 @@ function enablementFromDisk(s: UnitStatus, files: Array<PredictedFile | undefine
 }
 
 /** Loaded units whose unit file an earlier task changed since systemd (as predicted) loaded it. */
-export function predictedStaleUnits(s: Pick<UnitStatus, 'fragments'>, p: PredictedState): string[] {
-  const m = manager(p);
+export function predictedStaleUnits(s: Pick<UnitStatus, 'fragments'>, p: Reader): string[] {
+  const m = managerView(p);
   return s.fragments
     .filter(({ unit, path }) => {
       const now = p.file(path);
@@ -143,8 +153,8 @@ export function predictedStaleUnits(s: Pick<UnitStatus, 'fragments'>, p: Predict
 }
 
 /** The host's stale units, as check mode sees them after the predicted reloads and file changes. */
-export function predictStaleList(hostStale: string[], s: Pick<UnitStatus, 'fragments'>, p: PredictedState): string[] {
-  const reloaded = manager(p).reloaded;
+export function predictStaleList(hostStale: string[], s: Pick<UnitStatus, 'fragments'>, p: Reader): string[] {
+  const reloaded = managerView(p).reloaded;
   return [...new Set([...(reloaded ? [] : hostStale), ...predictedStaleUnits(s, p)])];
 }
 
@@ -202,4 +212,33 @@ export function recordRemovedUnits(p: PredictedState, units: readonly string[]):
   recordDaemonReload(p, units);
   const m = manager(p);
   for (const unit of units) m.units.set(unit, { files: snapshot(p, unit) });
+}
+
+/**
+ * The module's predict step: a unit task records what it leaves (an ok one too: systemd then has what is
+ * on disk, so a later change of its files makes it stale); a daemon-reload alone reloads every unit.
+ */
+export function predictSystemd(decision: Decision<SystemdChange>, p: PredictedState): void {
+  if (decision.kind === 'change') {
+    const c = decision.change;
+    if (c.kind === 'reload') recordDaemonReload(p, c.stale);
+    else recordUnitPlan(p, c.record.req, c.record.status, c.record.decision);
+    return;
+  }
+  const record = unitRecordOf(decision);
+  if (record) recordUnitPlan(p, record.req, record.status, record.decision);
+}
+
+// An ok decision has no change to carry what check mode records; it rides along unseen (not enumerable:
+// not in the result, its data or a test's toEqual). See the report of #14: predict could receive the facts.
+const UNIT_RECORD = Symbol('systemd unit record');
+
+/** Attaches what check mode records to a decision that is not a change. */
+export function withUnitRecord<D extends object>(d: D, record: UnitRecord): D {
+  Object.defineProperty(d, UNIT_RECORD, { value: record, enumerable: false });
+  return d;
+}
+
+function unitRecordOf(d: object): UnitRecord | undefined {
+  return (d as { [UNIT_RECORD]?: UnitRecord })[UNIT_RECORD];
 }

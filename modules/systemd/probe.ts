@@ -1,5 +1,12 @@
-// Reads the state of one systemd unit in one remote command: `systemctl show`, `is-enabled` and the mask links.
+// Reads the state of one systemd unit in one remote command: `systemctl show`, `is-enabled` and the mask links
+// (or, for daemon_reload alone, the loaded units that need a reload); check mode reads it through the
+// predicted state (predict.ts).
+import { read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
+import { unitName } from '../../engine/unitName.ts';
+import { predictStaleList, predictStatus } from './predict.ts';
+import type { SystemdArgs } from './schema.ts';
+import type { SystemdFacts } from './types.ts';
 
 /** The unit properties the probe reads with `systemctl show`; they are returned as `status`. */
 export const SHOWN_PROPERTIES = [
@@ -53,7 +60,35 @@ export interface UnitStatus {
 }
 
 /** The full unit name (one implementation, shared with check mode's predicted units). */
-export { unitName } from '../../engine/unitName.ts';
+export { unitName };
+
+/** The module's probe: one read, of the unit or (daemon_reload alone) of the units needing a reload. */
+export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<SystemdFacts> {
+  if (args.name === undefined) {
+    if (args.daemon_reload !== true) return { kind: 'no-unit' };
+    const r = yield* read({ command: staleUnitsCommand(fragmentsNeeded(view)) });
+    if (r.exitCode !== 0) return { kind: 'unreadable', msg: `cannot list units: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+    const hostStale = parseStaleUnits(r.stdout);
+    return { kind: 'reload', stale: view.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, view.predicted) : hostStale };
+  }
+  const unit = unitName(args.name);
+  const opaque = view.check ? view.predicted.opaqueTask() : undefined;
+  const r = yield* read({ command: probeCommand(unit, args.daemon_reload === true, fragmentsNeeded(view)) });
+  if (r.exitCode !== 0) return { kind: 'unreadable', msg: `cannot read the state of ${unit}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  const probed = parseProbe(unit, r.stdout);
+  const status = view.check ? predictStatus(probed, view.predicted) : probed;
+  // predictStatus returns the probe itself when no earlier prediction touches the unit.
+  const since = view.check && status !== probed ? view.predicted.opaqueSinceUnit(unit) : undefined;
+  return { kind: 'unit', status, ...(opaque ? { opaqueTask: opaque } : {}), ...(since ? { opaqueSince: since } : {}) };
+}
+
+/**
+ * Check mode needs every loaded unit's file only when an earlier task would change something in the
+ * unit directories (predictedStaleUnits compares them); otherwise the host's own staleness is all.
+ */
+function fragmentsNeeded(view: ModuleView): boolean {
+  return view.check && UNIT_DIRS.some((d) => view.predicted.hasFileUnder(d));
+}
 
 /**
  * Shell lines printing the loaded units that need a daemon-reload, one `@stale=<unit>` line each; with

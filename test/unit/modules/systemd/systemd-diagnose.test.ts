@@ -1,6 +1,6 @@
 // A unit that does not start is explained by its cause: a masked or failed dependency, its own result.
 import { describe, expect, it } from 'vitest';
-import { describeFailure, parseDiagnosis } from '../../../modules/systemd/diagnose.ts';
+import { describeFailure, parseDiagnosis } from '../../../../modules/systemd/diagnose.ts';
 
 const OUTPUT = `Result=exit-code
 ExecMainCode=1

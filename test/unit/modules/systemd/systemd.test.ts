@@ -1,19 +1,19 @@
 // systemd: the probe parser, the step decisions (mask, enable, state, daemon-reload rule), and the plan
 // over a fake host that answers with canned outputs.
-import { planModule } from '../../../engine/executor/moduleDriver.ts';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPredictedState } from '../../../engine/executor/predicted.ts';
-import { checkSchema } from '../../../engine/playbook/schemaCheck.ts';
-import type { ModuleContext, Plan } from '../../../engine/types.ts';
-import { systemdModule } from '../../../modules/systemd.ts';
-import { applyScript } from '../../../modules/systemd/apply.ts';
-import { afterOpaqueTask, decideUnit, isStale, type UnitRequest } from '../../../modules/systemd/decide.ts';
-import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../modules/systemd/probe.ts';
-import { fakeHost } from '../../support/fakeHost.ts';
+import { createPredictedState } from '../../../../engine/executor/predicted.ts';
+import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
+import type { ModuleContext, Plan } from '../../../../engine/types.ts';
+import { systemdModule } from '../../../../modules/systemd/index.ts';
+import { applyScript } from '../../../../modules/systemd/apply.ts';
+import { afterOpaqueTask, decideUnit, isStale, type UnitRequest } from '../../../../modules/systemd/decide.ts';
+import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../../modules/systemd/probe.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
 
 /** `systemctl show` output as systemd 252 prints it (its own property order). */
 function show(p: Partial<Record<string, string>>): string {
@@ -321,7 +321,7 @@ describe('check mode reads and records predicted state', () => {
     // What the apt task records for the removed containerd package (see apt.test.ts).
     for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service']) h.predicted.setFile(f, { type: 'absent' });
     h.predicted.setPackage('containerd', 'absent');
-    const { recordRemovedUnits } = await import('../../../modules/systemd/predict.ts');
+    const { recordRemovedUnits } = await import('../../../../modules/systemd/predict.ts');
     recordRemovedUnits(h.predicted, ['containerd.service']);
 
     expect(await plan(h, { masked: false })).toMatchObject({ kind: 'change', msg: 'containerd.service: unmask, daemon-reload', diff: [{ before: 'masked, disabled, inactive', after: 'unmasked, disabled, inactive' }] });
@@ -373,6 +373,20 @@ describe('check mode reads and records predicted state', () => {
     expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'ok' });
     h.predicted.setFile(UNIT, { type: 'file', content: `${UNIT_TEXT}# edited\n` });
     expect(await plan(h, { daemon_reload: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: daemon-reload' });
+  });
+
+  it('records an ok task too: systemd then has the unit as on disk, so a later change of its file needs a daemon-reload (#14)', async () => {
+    const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
+    h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
+    // is-enabled loads the new unit: nothing to disable, ok, and from here systemd has this file.
+    const ok = await plan(h, { enabled: false });
+    expect(ok).toEqual({ kind: 'ok', msg: 'containerd.service is unmasked, disabled, inactive', data: expect.anything() });
+    h.predicted.setFile(UNIT, { type: 'file', content: `${UNIT_TEXT}# edited\n` });
+    expect(await plan(h, { state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: daemon-reload, start' });
+    // Without the ok task, systemd never loaded it: the start loads it afresh.
+    const g = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
+    g.predicted.setFile(UNIT, { type: 'file', content: `${UNIT_TEXT}# edited\n` });
+    expect(await plan(g, { state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: start' });
   });
 
   it('stops the units that require a stopped unit along with it', async () => {
