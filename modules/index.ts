@@ -5,7 +5,7 @@ import { getUrlModule } from './get_url/index.ts';
 import { unarchiveModule } from './unarchive/index.ts';
 import { modprobeModule } from './modprobe/index.ts';
 import { sysctlModule } from './sysctl/index.ts';
-import { systemdModule } from './systemd.ts';
+import { systemdModule } from './systemd/index.ts';
 import { aptModule } from './apt/index.ts';
 import { lineinfileModule } from './lineinfile/index.ts';
 import { replaceModule } from './replace/index.ts';

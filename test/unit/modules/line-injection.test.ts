@@ -11,8 +11,8 @@ import { aptKeyModule } from '../../../modules/apt_key/index.ts';
 import { deb822RepositoryModule } from '../../../modules/deb822_repository/index.ts';
 import { dpkgSelectionsModule } from '../../../modules/dpkg_selections/index.ts';
 import { renderSource, sourceProblems, type Deb822Source } from '../../../modules/deb822_repository/deb822.ts';
-import { decideModprobe, modprobeModule } from '../../../modules/modprobe.ts';
-import { sysctlModule } from '../../../modules/sysctl.ts';
+import { decideModprobe, modprobeModule } from '../../../modules/modprobe/index.ts';
+import { sysctlModule } from '../../../modules/sysctl/index.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
 
 /** The argument paths the schema refuses. */
