@@ -4,7 +4,15 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule } from '../../engine/module.ts';
 import { shellCommand } from '../../engine/quote.ts';
 import { splitCommandLine } from '../../engine/shlex.ts';
-import { applyCommand, decideCommand, predictCommand, probeGuards, type CommandChange, type CommandFacts, type CommandLine } from './steps.ts';
+import {
+  applyCommand,
+  decideCommand,
+  predictCommand,
+  probeGuards,
+  type CommandChange,
+  type CommandFacts,
+  type CommandLine,
+} from './steps.ts';
 
 export { chdirCommand } from './steps.ts';
 
@@ -19,7 +27,11 @@ export const guardProperties = {
 
 const commandSchema = {
   type: 'object',
-  properties: { cmd: { type: 'string', minLength: 1 }, argv: { type: 'array', items: { type: 'string' }, minItems: 1 }, ...guardProperties },
+  properties: {
+    cmd: { type: 'string', minLength: 1 },
+    argv: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    ...guardProperties,
+  },
   oneOf: [{ required: ['cmd'] }, { required: ['argv'] }],
   additionalProperties: false,
 } as const;

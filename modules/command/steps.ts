@@ -52,7 +52,11 @@ export function decideCommand(args: GuardArgs, facts: CommandFacts, view: Module
   const { line, shown } = cmd;
   if (facts.skippedBy) {
     const guard = facts.skippedBy;
-    return { kind: 'ok', msg: guard, data: { cmd: shown, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], skipped_by: guard } };
+    return {
+      kind: 'ok',
+      msg: guard,
+      data: { cmd: shown, rc: 0, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], skipped_by: guard },
+    };
   }
   if (view.check && args.creates === undefined && args.removes === undefined) {
     // The engine settles this with the task's changed_when, when that does not read the output.

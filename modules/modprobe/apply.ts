@@ -34,4 +34,3 @@ export function modprobeApplyScript(d: Extract<ModprobeDecision, { kind: 'change
   }
   return lines.join('\n');
 }
-

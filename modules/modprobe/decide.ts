@@ -14,7 +14,10 @@ export function decideModule(args: ModprobeArgs, facts: ModprobeFacts): Decision
   if (facts.kind === 'unknown') return { kind: 'unknown', msg: facts.msg };
   const name = args.name;
   const params = args.params?.trim() ?? '';
-  const decision = decideModprobe({ name, params, state: args.state === 'absent' ? 'absent' : 'present', persistent: args.persistent ?? 'disabled' }, facts.status);
+  const decision = decideModprobe(
+    { name, params, state: args.state === 'absent' ? 'absent' : 'present', persistent: args.persistent ?? 'disabled' },
+    facts.status,
+  );
   const data = { name, params, state: args.state ?? 'present' };
   if (decision.kind !== 'change') return { ...decision, data };
   return {
@@ -68,13 +71,17 @@ export function decideModprobe(req: ModprobeRequest, s: ModuleStatus): ModprobeD
   } else if (req.persistent === 'absent') {
     const pattern = new RegExp(`^\\s*(${name}|${name.replace(/-/g, '_')})\\s*$`);
     // Only the module's own lines go; a file of ours left with nothing else in it is removed.
-    const without = (text: string, drop: RegExp): string => text.split('\n').filter((l) => !drop.test(l)).join('\n');
+    const without = (text: string, drop: RegExp): string =>
+      text
+        .split('\n')
+        .filter((l) => !drop.test(l))
+        .join('\n');
     for (const f of s.listed) {
       const rest = without(f.text, pattern);
       files.push({ path: f.path, text: rest, remove: f.path === own && rest.trim() === '' });
     }
     const optionLine = new RegExp(`^\\s*options\\s+${name}(\\s|$)`);
-    if (s.options !== undefined && s.options.split('\n').some((l) => optionLine.test(l))) {
+    if (s.options?.split('\n').some((l) => optionLine.test(l))) {
       const rest = without(s.options, optionLine);
       files.push({ path: optionsFile, text: rest, remove: rest.trim() === '' });
     }
@@ -88,9 +95,20 @@ export function decideModprobe(req: ModprobeRequest, s: ModuleStatus): ModprobeD
   if (actions.length === 0) {
     const where = cannotLoad
       ? 'built in or unavailable: this kernel cannot load modules (no /proc/modules), so nothing was loaded'
-      : !loaded ? 'not loaded' : builtIn ? 'loaded (built into the kernel)' : 'loaded';
+      : !loaded
+        ? 'not loaded'
+        : builtIn
+          ? 'loaded (built into the kernel)'
+          : 'loaded';
     const boot = req.persistent === 'present' ? `, listed in ${s.listed.map((l) => l.path).join(', ')}` : '';
     return { kind: 'ok', msg: `${name} is ${where}${boot}` };
   }
-  return { kind: 'change', msg: actions.map((a) => a[0]).join('; '), done: actions.map((a) => a[1]).join('; '), diff, files, ...(command ? { command } : {}) };
+  return {
+    kind: 'change',
+    msg: actions.map((a) => a[0]).join('; '),
+    done: actions.map((a) => a[1]).join('; '),
+    diff,
+    files,
+    ...(command ? { command } : {}),
+  };
 }

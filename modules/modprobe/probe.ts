@@ -54,7 +54,13 @@ export function parseModprobeProbe(output: string): ModuleStatus {
   for (const l of lines) {
     // `@attrs=<path>\t<mode> <owner> <group> <real path>` (stat's %a %U %G %n).
     const m = /^@attrs=([^\t]+)\t(\d+) (\S+) (\S+) (\/.*)$/.exec(l);
-    if (m) attrs[m[1] as string] = { real: m[5] as string, mode: (m[2] as string).padStart(4, '0'), owner: m[3] as string, group: m[4] as string };
+    if (m)
+      attrs[m[1] as string] = {
+        real: m[5] as string,
+        mode: (m[2] as string).padStart(4, '0'),
+        owner: m[3] as string,
+        group: m[4] as string,
+      };
   }
   return {
     sys: has('@sys'),
@@ -95,7 +101,8 @@ export function predictModprobe(s: ModuleStatus, name: string, p: Pick<Predicted
   const files = [...s.listed.map((l) => l.path), ...(s.listed.some((l) => l.path === own) ? [] : [own]), optionsFile];
   const predicted = new Map(files.map((f) => [f, text(f)]));
   const unknownFile = files.find((f) => predicted.get(f) === 'unknown');
-  if (unknownFile) return `an earlier task would write ${unknownFile} with text check mode does not know, so what this task changes is unknown`;
+  if (unknownFile)
+    return `an earlier task would write ${unknownFile} with text check mode does not know, so what this task changes is unknown`;
   const known = (f: string) => predicted.get(f) as { text: string | null } | undefined;
   for (const f of files.slice(0, -1)) {
     const t = known(f);

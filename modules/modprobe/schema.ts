@@ -5,7 +5,11 @@ import { oneLineSchema } from '../lib/schemas.ts';
 export const modprobeSchema = {
   type: 'object',
   properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$', description: "a kernel module name (letters, digits, _ and -, not starting with '-')" },
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*$',
+      description: "a kernel module name (letters, digits, _ and -, not starting with '-')",
+    },
     state: { enum: ['present', 'absent'] },
     // Written into /etc/modprobe.d/<name>.conf as one `options` line: a newline would start a line of its own (`install … /bin/sh -c …`).
     params: oneLineSchema,

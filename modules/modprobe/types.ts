@@ -40,8 +40,14 @@ export interface ModprobeRequest {
 /** The decided change: a load/unload command plus whole-file writes ('' text with remove: true deletes). */
 export type ModprobeDecision =
   | { kind: 'ok' | 'failed'; msg: string }
-  | { kind: 'change'; msg: string; done: string; diff: DiffEntry[]; command?: string; files: Array<{ path: string; text: string; remove: boolean }> };
-
+  | {
+      kind: 'change';
+      msg: string;
+      done: string;
+      diff: DiffEntry[];
+      command?: string;
+      files: Array<{ path: string; text: string; remove: boolean }>;
+    };
 
 /** A change: what apply runs, and what check mode records (the decision and the status it came from). */
 export interface ModprobeChange {
@@ -51,4 +57,7 @@ export interface ModprobeChange {
 }
 
 /** What probe found: the module's status (through check mode's prediction), or why there is none. */
-export type ModprobeFacts = { kind: 'status'; status: ModuleStatus } | { kind: 'unreadable'; msg: string } | { kind: 'unknown'; msg: string };
+export type ModprobeFacts =
+  | { kind: 'status'; status: ModuleStatus }
+  | { kind: 'unreadable'; msg: string }
+  | { kind: 'unknown'; msg: string };

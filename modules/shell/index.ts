@@ -4,7 +4,15 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import { guardProperties } from '../command/index.ts';
-import { applyCommand, decideCommand, predictCommand, probeGuards, type CommandChange, type CommandFacts, type CommandLine } from '../command/steps.ts';
+import {
+  applyCommand,
+  decideCommand,
+  predictCommand,
+  probeGuards,
+  type CommandChange,
+  type CommandFacts,
+  type CommandLine,
+} from '../command/steps.ts';
 
 const shellSchema = {
   type: 'object',

@@ -43,4 +43,3 @@ export async function applySysctl(host: ModuleHost, c: SysctlChange): Promise<Ap
   }
   return { kind: 'changed', msg: c.done };
 }
-

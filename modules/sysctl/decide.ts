@@ -10,7 +10,18 @@ type SysctlDecision = Decision<SysctlPlanned>;
 /** What the task would do to the file and the live value, or the verdict that ends it first. */
 export type Assessment =
   | { kind: 'done'; decision: SysctlDecision }
-  | { kind: 'change'; name: string; file: string; present: boolean; value?: string; data: ResultData; before: string; after: string; fileChanged: boolean; liveChanged: boolean };
+  | {
+      kind: 'change';
+      name: string;
+      file: string;
+      present: boolean;
+      value?: string;
+      data: ResultData;
+      before: string;
+      after: string;
+      fileChanged: boolean;
+      liveChanged: boolean;
+    };
 
 /** Judges the status against the arguments (probe asks it too: a new file's directory is read only then). */
 export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
@@ -20,10 +31,19 @@ export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
   const value = present ? normalizeValue(args.value) : undefined;
   const manageLive = present && (args.reload !== false || args.sysctl_set === true);
   const done = (decision: SysctlDecision): Assessment => ({ kind: 'done', decision });
-  const data = { name, sysctl_file: file, ...(value !== undefined ? { value } : {}), ...(s.live !== undefined ? { live: normalizeValue(s.live) } : {}) };
+  const data = {
+    name,
+    sysctl_file: file,
+    ...(value !== undefined ? { value } : {}),
+    ...(s.live !== undefined ? { live: normalizeValue(s.live) } : {}),
+  };
   if (s.fileIsOther) return done({ kind: 'failed', msg: `${file} exists and is not a regular file`, data });
   if (manageLive && s.live === undefined) {
-    return done({ kind: 'failed', msg: `unknown sysctl key ${name}: /proc/sys/${keyPath(name)} does not exist on this host; ${file} was not changed`, data });
+    return done({
+      kind: 'failed',
+      msg: `unknown sysctl key ${name}: /proc/sys/${keyPath(name)} does not exist on this host; ${file} was not changed`,
+      data,
+    });
   }
   if (manageLive && !s.liveReadable) return done({ kind: 'failed', msg: `cannot read /proc/sys/${keyPath(name)}`, data });
   const before = s.file ?? '';
@@ -44,7 +64,10 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
   if (facts.kind === 'unreadable') return { kind: 'failed', msg: facts.msg };
   if (facts.kind === 'unknown') {
     const file = args.sysctl_file ?? '/etc/sysctl.conf';
-    return { kind: 'unknown', msg: `an earlier task would write ${file} with text check mode does not know, so what this task changes is unknown` };
+    return {
+      kind: 'unknown',
+      msg: `an earlier task would write ${file} with text check mode does not know, so what this task changes is unknown`,
+    };
   }
   const s = facts.status;
   const a = assess(args, s);
@@ -59,11 +82,22 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
   }
   if (fileChanged) {
     diff.push({ header: file, before, after });
-    actions.push(present ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`] : [`remove ${name} from ${file}`, `removed ${name} from ${file}`]);
+    actions.push(
+      present
+        ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`]
+        : [`remove ${name} from ${file}`, `removed ${name} from ${file}`],
+    );
   }
   const mk = facts.mkdir ?? { created: [] };
   if (mk.problem) return { kind: 'failed', msg: `sysctl ${name}: ${mk.problem}`, data };
-  const change = { name, value: value ?? '', file, setLive: liveChanged, done: actions.map((x) => x[1]).join('; '), ...(fileChanged ? { content: after } : {}) };
+  const change = {
+    name,
+    value: value ?? '',
+    file,
+    setLive: liveChanged,
+    done: actions.map((x) => x[1]).join('; '),
+    ...(fileChanged ? { content: after } : {}),
+  };
   return {
     kind: 'change',
     msg: actions.map((x) => x[0]).join('; '),

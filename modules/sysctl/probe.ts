@@ -57,7 +57,17 @@ export function predictSysctl(s: SysctlStatus, name: string, file: string, p: Pi
     }
     case 'file':
       if (f.content === undefined) return 'unknown';
-      return { ...out, file: f.content, fileIsOther: false, real: { path: real, mode: f.mode ?? s.real?.mode ?? '0644', owner: f.owner ?? s.real?.owner ?? 'root', group: f.group ?? s.real?.group ?? 'root' } };
+      return {
+        ...out,
+        file: f.content,
+        fileIsOther: false,
+        real: {
+          path: real,
+          mode: f.mode ?? s.real?.mode ?? '0644',
+          owner: f.owner ?? s.real?.owner ?? 'root',
+          group: f.group ?? s.real?.group ?? 'root',
+        },
+      };
   }
 }
 
@@ -90,6 +100,10 @@ export function parseSysctlProbe(output: string): SysctlStatus {
     ...(file !== undefined ? { file } : {}),
     fileIsOther: lines.includes('@other'),
     ...(lines.includes('@noparent') ? { parentMissing: true } : {}),
-    ...(real ? { real: { path: real[4] as string, mode: (real[1] as string).padStart(4, '0'), owner: real[2] as string, group: real[3] as string } } : {}),
+    ...(real
+      ? {
+          real: { path: real[4] as string, mode: (real[1] as string).padStart(4, '0'), owner: real[2] as string, group: real[3] as string },
+        }
+      : {}),
   };
 }

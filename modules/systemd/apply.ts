@@ -31,7 +31,10 @@ export function applyScript(unit: string, steps: UnitStep[]): string {
     'set -e',
     `u=${shellQuote(unit)}`,
     // A unit that does not come up is diagnosed in the same command: no second round trip to find out why.
-    ...steps.map((s) => `echo @step=${s}\n${STARTS.includes(s) ? `${COMMANDS[s]} || { ${DIAGNOSE_SCRIPT.replaceAll('\n', '\n  ')}\n  exit 1\n}` : COMMANDS[s]}`),
+    ...steps.map(
+      (s) =>
+        `echo @step=${s}\n${STARTS.includes(s) ? `${COMMANDS[s]} || { ${DIAGNOSE_SCRIPT.replaceAll('\n', '\n  ')}\n  exit 1\n}` : COMMANDS[s]}`,
+    ),
     'echo @step=done',
     `systemctl show -p ${SHOWN_PROPERTIES.join(',')} -- "$u"`,
   ].join('\n');
@@ -45,7 +48,8 @@ export async function applyUnitSteps(host: ModuleHost, unit: string, steps: Unit
   const done = r.stdout.slice(r.stdout.indexOf('@step=done') + '@step=done'.length);
   const changed = steps.map((s) => STEP_WORDS[s][1]).join(', ');
   // Every step ran; only reading the new status failed.
-  if (last === 'done' && r.exitCode !== 0) return { kind: 'changed', msg: `${unit}: ${changed} (status unreadable: ${r.stderr.trim()})`, data };
+  if (last === 'done' && r.exitCode !== 0)
+    return { kind: 'changed', msg: `${unit}: ${changed} (status unreadable: ${r.stderr.trim()})`, data };
   if (last !== 'done') {
     const step = (last ?? steps[0]) as UnitStep;
     const diag = r.stdout.indexOf('\n@diag\n');

@@ -47,7 +47,14 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
   const d = afterOpaqueTask(req, decideUnit(req, status), facts.opaqueSince);
   const record = { req, status, decision: d };
   if (d.kind !== 'change') return withUnitRecord({ kind: d.kind, msg: d.msg, data }, record);
-  return { kind: 'change', msg: d.msg, diff: d.diff, data, summary: unitSummary(req.unit, d.steps), change: { kind: 'unit', unit: req.unit, steps: d.steps, data, record } };
+  return {
+    kind: 'change',
+    msg: d.msg,
+    diff: d.diff,
+    data,
+    summary: unitSummary(req.unit, d.steps),
+    change: { kind: 'unit', unit: req.unit, steps: d.steps, data, record },
+  };
 }
 
 /**
@@ -177,7 +184,8 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   // The daemon-reload rule (documented in index.ts).
   const fileSteps = steps.some((x) => FILE_STEPS.includes(x));
   const otherStale = s.staleUnits.some((u) => u !== unit);
-  if (fileSteps || (stale && steps.length > 0) || (req.daemonReload && (stale || otherStale || steps.length > 0))) steps.push('daemon-reload');
+  if (fileSteps || (stale && steps.length > 0) || (req.daemonReload && (stale || otherStale || steps.length > 0)))
+    steps.push('daemon-reload');
 
   const summary = (m: boolean, e: string, a: string): string => `${m ? 'masked' : 'unmasked'}, ${e}, ${a}`;
   if (steps.length === 0) {
@@ -187,7 +195,11 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   }
   steps.sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
   const diff: DiffEntry[] = [
-    { header: unit, before: exists ? summary(masked, enablement, s.activeState) : 'not found', after: exists ? summary(maskedAfter, enablementAfter, activeAfter) : maskedAfter ? 'masked' : 'not found' },
+    {
+      header: unit,
+      before: exists ? summary(masked, enablement, s.activeState) : 'not found',
+      after: exists ? summary(maskedAfter, enablementAfter, activeAfter) : maskedAfter ? 'masked' : 'not found',
+    },
   ];
   return { kind: 'change', msg: `${unit}: ${steps.map((x) => STEP_WORDS[x][0]).join(', ')}`, steps, diff };
 }
@@ -220,7 +232,10 @@ function decideState(req: UnitRequest, s: UnitStatus, stale: boolean): { step?: 
  */
 export function afterOpaqueTask(req: UnitRequest, d: UnitDecision, opaque: string | undefined): UnitDecision {
   if (!req.check || !opaque || d.kind === 'unknown') return d;
-  return { kind: 'unknown', msg: `${req.unit}: its state here is predicted from earlier tasks, but '${opaque}', whose effects check mode cannot predict, ran after them and may have changed it, so the outcome is unknown` };
+  return {
+    kind: 'unknown',
+    msg: `${req.unit}: its state here is predicted from earlier tasks, but '${opaque}', whose effects check mode cannot predict, ran after them and may have changed it, so the outcome is unknown`,
+  };
 }
 
 /** A unit that does not exist: fail like Ansible, unless only stop/disable/mask is asked and missing_ok is set. */
@@ -232,7 +247,10 @@ function decideMissing(req: UnitRequest): UnitDecision | undefined {
   if (req.check && req.opaqueTask) {
     // Nothing predicted installs it (that would have made it exist), but an earlier task whose outcome
     // check mode cannot predict (a shell command) might. Without one, the real run fails as below.
-    return { kind: 'unknown', msg: `${req.unit} does not exist and no earlier task is predicted to install it, but '${req.opaqueTask}', whose effects check mode cannot predict, may, so the outcome is unknown` };
+    return {
+      kind: 'unknown',
+      msg: `${req.unit} does not exist and no earlier task is predicted to install it, but '${req.opaqueTask}', whose effects check mode cannot predict, may, so the outcome is unknown`,
+    };
   }
   const hint = !needsUnit ? ' (add missing_ok: true to accept a unit that does not exist)' : '';
   return { kind: 'failed', msg: `Could not find the requested service ${req.unit}: host${hint}` };

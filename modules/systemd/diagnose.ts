@@ -28,7 +28,13 @@ export interface StartDiagnosis {
 export function parseDiagnosis(text: string): StartDiagnosis {
   const [head = '', journal = ''] = text.split('\n@journal\n');
   const [own = '', ...deps] = head.split('\n@dep=');
-  const props = (block: string) => new Map(block.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+  const props = (block: string) =>
+    new Map(
+      block
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+    );
   const unit = props(own);
   const dependencies: string[] = [];
   for (const block of deps) {
@@ -43,7 +49,11 @@ export function parseDiagnosis(text: string): StartDiagnosis {
     ...(unit.get('Result') && unit.get('Result') !== 'success' ? { result: unit.get('Result') } : {}),
     ...(status && status !== '0' ? { exitStatus: code === '2' ? `killed by signal ${status}` : `exit status ${status}` } : {}),
     dependencies,
-    journal: journal.split('\n').map((l) => l.trim()).filter(Boolean).slice(-6),
+    journal: journal
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-6),
   };
 }
 

@@ -46,6 +46,7 @@ export const systemdModule = defineModule<SystemdArgs, SystemdFacts, SystemdChan
   schema: systemdSchema,
   probe: (args, view) => probeSystemd(args, view),
   decide: (args, facts, view) => decideSystemd(args, facts, view),
-  apply: (change, host) => (change.kind === 'reload' ? applyDaemonReload(host, change.stale) : applyUnitSteps(host, change.unit, change.steps, change.data)),
+  apply: (change, host) =>
+    change.kind === 'reload' ? applyDaemonReload(host, change.stale) : applyUnitSteps(host, change.unit, change.steps, change.data),
   predict: (decision, predicted) => predictSystemd(decision, predicted),
 });

@@ -68,7 +68,12 @@ export function predictStatus(s: UnitStatus, p: Reader): UnitStatus {
   const pu = p.unit(unit);
   const files = new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
   const hostStale = s.needDaemonReload || s.staleUnits.length > 0;
-  const touched = pu !== undefined || view !== undefined || [...files.values()].some(Boolean) || (m.reloaded && hostStale) || predictedStaleUnits(s, p).length > 0;
+  const touched =
+    pu !== undefined ||
+    view !== undefined ||
+    [...files.values()].some(Boolean) ||
+    (m.reloaded && hostStale) ||
+    predictedStaleUnits(s, p).length > 0;
   if (!touched) return s;
 
   // On disk: mask links and unit files, predicted entries first.
@@ -98,16 +103,30 @@ export function predictStatus(s: UnitStatus, p: Reader): UnitStatus {
   const loadState = fresh ? diskLoadState : memory;
   const needDaemonReload = (changed && !fresh && loadState !== 'masked') || (s.needDaemonReload && !m.reloaded);
 
-  const activeState = pu?.active !== undefined ? (pu.active ? 'active' : 'inactive') : !onDisk && !masked && loadState === 'not-found' ? 'inactive' : s.activeState;
+  const activeState =
+    pu?.active !== undefined
+      ? pu.active
+        ? 'active'
+        : 'inactive'
+      : !onDisk && !masked && loadState === 'not-found'
+        ? 'inactive'
+        : s.activeState;
   const unitFileState = masked
-    ? maskLinks.every((l) => l.startsWith('/run/')) ? 'masked-runtime' : 'masked'
+    ? maskLinks.every((l) => l.startsWith('/run/'))
+      ? 'masked-runtime'
+      : 'masked'
     : !onDisk
       ? ''
       : pu?.enabled !== undefined
-        ? pu.enabled ? 'enabled' : 'disabled'
+        ? pu.enabled
+          ? 'enabled'
+          : 'disabled'
         : s.unitFileState !== '' && !s.unitFileState.startsWith('masked')
           ? s.unitFileState
-          : enablementFromDisk(s, unitFiles.map((x) => files.get(x)));
+          : enablementFromDisk(
+              s,
+              unitFiles.map((x) => files.get(x)),
+            );
   const top = masked ? maskLinks[0] : unitFiles[0];
   return {
     ...s,

@@ -26,11 +26,16 @@ export const SHOWN_PROPERTIES = [
 export const MASK_DIRS = ['/etc/systemd/system', '/run/systemd/system'] as const;
 
 /** The system unit search path, highest priority first. */
-export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'] as const;
+export const UNIT_DIRS = [
+  '/etc/systemd/system',
+  '/run/systemd/system',
+  '/usr/local/lib/systemd/system',
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+] as const;
 
 // Units that stop along with this one (their Requires=, BindsTo= or PartOf= name it); read by the probe only.
 const STOPS_WITH = ['RequiredBy', 'BoundBy', 'ConsistsOf'] as const;
-
 
 /** What the probe learned about one unit. */
 export interface UnitStatus {
@@ -69,7 +74,10 @@ export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<System
     const r = yield* read({ command: staleUnitsCommand(fragmentsNeeded(view)) });
     if (r.exitCode !== 0) return { kind: 'unreadable', msg: `cannot list units: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
     const hostStale = parseStaleUnits(r.stdout);
-    return { kind: 'reload', stale: view.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, view.predicted) : hostStale };
+    return {
+      kind: 'reload',
+      stale: view.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, view.predicted) : hostStale,
+    };
   }
   const unit = unitName(args.name);
   const opaque = view.check ? view.predicted.opaqueTask() : undefined;

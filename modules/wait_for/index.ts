@@ -54,7 +54,10 @@ function condition(args: WaitForArgs, state: WaitState): { test: string; what: s
   if (args.port !== undefined) {
     const host = args.host ?? '127.0.0.1';
     const open = `(exec 3<>/dev/tcp/${shellQuote(host)}/${args.port}) 2>/dev/null`;
-    return { test: state === 'stopped' ? `! ${open}` : open, what: `${host}:${args.port} to be ${state === 'stopped' ? 'closed' : 'open'}` };
+    return {
+      test: state === 'stopped' ? `! ${open}` : open,
+      what: `${host}:${args.port} to be ${state === 'stopped' ? 'closed' : 'open'}`,
+    };
   }
   const path = args.path ?? '';
   const p = shellQuote(path);
@@ -88,7 +91,12 @@ function decideWait(args: WaitForArgs, facts: WaitFacts, view: ModuleView): Deci
   const elapsed = Number(/elapsed=(\d+)/.exec(r.stdout)?.[1] ?? wait);
   const data = { elapsed, state };
   if (r.exitCode === 0) return { kind: 'ok', msg: `${what}: after ${elapsed}s`, data };
-  if (view.check) return { kind: 'unknown', msg: `would wait up to ${timeout}s for ${what}; not so now, and check mode cannot tell whether it will be`, data };
+  if (view.check)
+    return {
+      kind: 'unknown',
+      msg: `would wait up to ${timeout}s for ${what}; not so now, and check mode cannot tell whether it will be`,
+      data,
+    };
   if (r.exitCode === 3) return { kind: 'failed', msg: args.msg ?? `timeout after ${timeout}s waiting for ${what}`, data };
   return { kind: 'failed', msg: `wait_for failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, data };
 }

@@ -8,17 +8,30 @@ import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../../engine/connection/local.ts';
 import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import {
-  decideModprobe, modprobeApplyScript, modprobeModule, parseModprobeProbe, type ModprobeRequest, type ModuleStatus,
+  decideModprobe,
+  modprobeApplyScript,
+  modprobeModule,
+  parseModprobeProbe,
+  type ModprobeRequest,
+  type ModuleStatus,
 } from '../../../../modules/modprobe/index.ts';
 import { fakeHost } from '../../../support/fakeHost.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const none: ModuleStatus = { sys: false, loadable: false, proc: false, moduleSupport: true, builtin: false, listed: [] };
-const req = (r: Partial<ModprobeRequest>): ModprobeRequest => ({ name: 'br_netfilter', params: '', state: 'present', persistent: 'disabled', ...r });
+const req = (r: Partial<ModprobeRequest>): ModprobeRequest => ({
+  name: 'br_netfilter',
+  params: '',
+  state: 'present',
+  persistent: 'disabled',
+  ...r,
+});
 
 describe('modprobe probe parsing', () => {
   it('reads flags, listing files and the options file', () => {
-    const s = parseModprobeProbe(`@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@options=${b64('options br_netfilter x=1\n')}\n`);
+    const s = parseModprobeProbe(
+      `@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@options=${b64('options br_netfilter x=1\n')}\n`,
+    );
     expect(s).toEqual({
       sys: true,
       loadable: false,
@@ -33,7 +46,10 @@ describe('modprobe probe parsing', () => {
 
 describe('decideModprobe', () => {
   it('is ok for a built-in module (/sys/module without initstate) and never loads it', () => {
-    expect(decideModprobe(req({ name: 'overlay' }), { ...none, sys: true })).toEqual({ kind: 'ok', msg: 'overlay is loaded (built into the kernel)' });
+    expect(decideModprobe(req({ name: 'overlay' }), { ...none, sys: true })).toEqual({
+      kind: 'ok',
+      msg: 'overlay is loaded (built into the kernel)',
+    });
   });
 
   it('is ok, saying why, on a kernel without module support', () => {
@@ -45,12 +61,21 @@ describe('decideModprobe', () => {
 
   it('loads a loadable module with its params quoted word by word', () => {
     const d = decideModprobe(req({ params: `max_loop=8 "x=a b"` }), none);
-    expect(d).toMatchObject({ kind: 'change', msg: 'load br_netfilter max_loop=8 "x=a b"', command: "modprobe -- br_netfilter max_loop=8 'x=a b'" });
+    expect(d).toMatchObject({
+      kind: 'change',
+      msg: 'load br_netfilter max_loop=8 "x=a b"',
+      command: "modprobe -- br_netfilter max_loop=8 'x=a b'",
+    });
   });
 
   it('unloads a loadable module but refuses a built-in one', () => {
-    expect(decideModprobe(req({ state: 'absent' }), { ...none, sys: true, loadable: true, proc: true })).toMatchObject({ command: 'modprobe -r -- br_netfilter' });
-    expect(decideModprobe(req({ state: 'absent' }), { ...none, sys: true })).toEqual({ kind: 'failed', msg: 'br_netfilter is built into the kernel and cannot be unloaded' });
+    expect(decideModprobe(req({ state: 'absent' }), { ...none, sys: true, loadable: true, proc: true })).toMatchObject({
+      command: 'modprobe -r -- br_netfilter',
+    });
+    expect(decideModprobe(req({ state: 'absent' }), { ...none, sys: true })).toEqual({
+      kind: 'failed',
+      msg: 'br_netfilter is built into the kernel and cannot be unloaded',
+    });
     expect(decideModprobe(req({ state: 'absent' }), none).kind).toBe('ok');
   });
 
@@ -100,25 +125,48 @@ describe('modprobe in check mode: predicted state', () => {
   it('records the module loaded and its boot file; the same task again is ok', async () => {
     const host = fakeHost({ check: true, reply: '@modules\n' });
     const args = { name: 'br_netfilter', persistent: 'present' };
-    expect(await planModule(modprobeModule, args, host)).toMatchObject({ kind: 'change', msg: 'load br_netfilter; write /etc/modules-load.d/br_netfilter.conf' });
+    expect(await planModule(modprobeModule, args, host)).toMatchObject({
+      kind: 'change',
+      msg: 'load br_netfilter; write /etc/modules-load.d/br_netfilter.conf',
+    });
     expect(host.predicted.file('/sys/module/br_netfilter')).toEqual({ type: 'directory' });
-    expect(host.predicted.file('/etc/modules-load.d/br_netfilter.conf')).toMatchObject({ type: 'file', content: 'br_netfilter\n', mode: '0644', size: 13 });
-    expect(await planModule(modprobeModule, args, host)).toMatchObject({ kind: 'ok', msg: 'br_netfilter is loaded, listed in /etc/modules-load.d/br_netfilter.conf' });
+    expect(host.predicted.file('/etc/modules-load.d/br_netfilter.conf')).toMatchObject({
+      type: 'file',
+      content: 'br_netfilter\n',
+      mode: '0644',
+      size: 13,
+    });
+    expect(await planModule(modprobeModule, args, host)).toMatchObject({
+      kind: 'ok',
+      msg: 'br_netfilter is loaded, listed in /etc/modules-load.d/br_netfilter.conf',
+    });
     expect(host.commands).toHaveLength(2);
   });
 
   it('reads predicted texts of listing and options files, and is unknown for a text it cannot know', async () => {
-    const host = fakeHost({ check: true, reply: `@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root root /etc/modules-load.d/k8s.conf\n` });
+    const host = fakeHost({
+      check: true,
+      reply: `@sys\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root root /etc/modules-load.d/k8s.conf\n`,
+    });
     const args = { name: 'br_netfilter', persistent: 'present' };
     expect((await planModule(modprobeModule, args, host)).kind).toBe('ok');
     host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', content: 'overlay\n' });
-    expect(await planModule(modprobeModule, args, host)).toMatchObject({ kind: 'change', msg: 'write /etc/modules-load.d/br_netfilter.conf' });
+    expect(await planModule(modprobeModule, args, host)).toMatchObject({
+      kind: 'change',
+      msg: 'write /etc/modules-load.d/br_netfilter.conf',
+    });
     host.predicted.setFile('/etc/modules-load.d/k8s.conf', { type: 'file', checksum: 'ab'.repeat(32) });
-    expect(await planModule(modprobeModule, { name: 'overlay', persistent: 'present' }, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/k8s.conf with text check mode does not know/) });
+    expect(await planModule(modprobeModule, { name: 'overlay', persistent: 'present' }, host)).toMatchObject({
+      kind: 'unknown',
+      msg: expect.stringMatching(/k8s.conf with text check mode does not know/),
+    });
   });
 
-  it('keeps an existing file\'s mode when it records a rewrite', async () => {
-    const host = fakeHost({ check: true, reply: `@sys\n@loadable\n@proc\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root adm /etc/modules\n` });
+  it("keeps an existing file's mode when it records a rewrite", async () => {
+    const host = fakeHost({
+      check: true,
+      reply: `@sys\n@loadable\n@proc\n@modules\n@listed=/etc/modules-load.d/k8s.conf\t${b64('overlay\nbr_netfilter\n')}\n@attrs=/etc/modules-load.d/k8s.conf\t640 root adm /etc/modules\n`,
+    });
     await planModule(modprobeModule, { name: 'br_netfilter', persistent: 'absent' }, host);
     expect(host.predicted.file('/etc/modules')).toMatchObject({ type: 'file', content: 'overlay\n', mode: '0640', group: 'adm' });
   });

@@ -8,7 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../../engine/connection/local.ts';
 import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import type { Plan } from '../../../../engine/types.ts';
-import { keyPath, normalizeValue, parseSysctlProbe, removeLines, setLine, sysctlApplyScript, sysctlModule } from '../../../../modules/sysctl/index.ts';
+import {
+  keyPath,
+  normalizeValue,
+  parseSysctlProbe,
+  removeLines,
+  setLine,
+  sysctlApplyScript,
+  sysctlModule,
+} from '../../../../modules/sysctl/index.ts';
 import { fakeHost, type FakeHost } from '../../../support/fakeHost.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -32,14 +40,18 @@ describe('file editing', () => {
   it('appends, replaces the first line in place and drops duplicates', () => {
     expect(setLine('', 'net.ipv4.ip_forward', '1')).toBe('net.ipv4.ip_forward=1\n');
     expect(setLine('# c\nvm.swappiness=10', 'net.ipv4.ip_forward', '1')).toBe('# c\nvm.swappiness=10\nnet.ipv4.ip_forward=1\n');
-    expect(setLine('a=1\nnet.ipv4.ip_forward = 0\nb=2\nnet/ipv4/ip_forward=1\n', 'net.ipv4.ip_forward', '1')).toBe('a=1\nnet.ipv4.ip_forward=1\nb=2\n');
+    expect(setLine('a=1\nnet.ipv4.ip_forward = 0\nb=2\nnet/ipv4/ip_forward=1\n', 'net.ipv4.ip_forward', '1')).toBe(
+      'a=1\nnet.ipv4.ip_forward=1\nb=2\n',
+    );
     expect(setLine('# net.ipv4.ip_forward=0\n', 'net.ipv4.ip_forward', '1')).toBe('# net.ipv4.ip_forward=0\nnet.ipv4.ip_forward=1\n');
   });
 
   it('leaves a file that already says so untouched, whatever its spacing', () => {
     const text = 'net.ipv4.ip_forward = 1\n';
     expect(setLine(text, 'net.ipv4.ip_forward', '1')).toBe(text);
-    expect(setLine('-net.ipv4.ip_local_port_range =  1024   65000', 'net.ipv4.ip_local_port_range', '1024 65000')).toBe('-net.ipv4.ip_local_port_range =  1024   65000');
+    expect(setLine('-net.ipv4.ip_local_port_range =  1024   65000', 'net.ipv4.ip_local_port_range', '1024 65000')).toBe(
+      '-net.ipv4.ip_local_port_range =  1024   65000',
+    );
   });
 
   it('removes every line of the key', () => {
@@ -68,7 +80,13 @@ const args = { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: FILE };
 
 describe('sysctl plan', () => {
   it('parses the probe', () => {
-    expect(parseSysctlProbe(`@live=${b64('0\n')}\n@writable\n@exists\n@file=${b64('x=1\n')}\n`)).toEqual({ live: '0\n', liveReadable: true, writable: true, file: 'x=1\n', fileIsOther: false });
+    expect(parseSysctlProbe(`@live=${b64('0\n')}\n@writable\n@exists\n@file=${b64('x=1\n')}\n`)).toEqual({
+      live: '0\n',
+      liveReadable: true,
+      writable: true,
+      file: 'x=1\n',
+      fileIsOther: false,
+    });
     expect(parseSysctlProbe('')).toEqual({ liveReadable: false, writable: false, fileIsOther: false });
   });
 
@@ -81,14 +99,30 @@ describe('sysctl plan', () => {
   it('corrects a drifted live value even when the file is right', async () => {
     const host = sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' });
     const plan = (await planModule(sysctlModule, args, host)) as Extract<Plan, { kind: 'change' }>;
-    expect(plan).toMatchObject({ kind: 'change', msg: 'set net.ipv4.ip_forward = 1 live (was 0)', diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }] });
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: 'set net.ipv4.ip_forward = 1 live (was 0)',
+      diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }],
+    });
     expect(await plan.apply()).toEqual({ kind: 'changed', msg: 'set net.ipv4.ip_forward = 1 live (was 0)' });
-    expect(host.commands[1]).toBe(`set -e\nsysctl -w -- net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`);
+    expect(host.commands[1]).toBe(
+      `set -e\nsysctl -w -- net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`,
+    );
   });
 
   it('leaves the live value alone with reload: false, and sets it with sysctl_set', async () => {
-    expect((await planModule(sysctlModule, { ...args, reload: false }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('ok');
-    expect((await planModule(sysctlModule, { ...args, reload: false, sysctl_set: true }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind).toBe('change');
+    expect(
+      (await planModule(sysctlModule, { ...args, reload: false }, sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }))).kind,
+    ).toBe('ok');
+    expect(
+      (
+        await planModule(
+          sysctlModule,
+          { ...args, reload: false, sysctl_set: true },
+          sysctlHost({ live: '0', file: 'net.ipv4.ip_forward=1\n' }),
+        )
+      ).kind,
+    ).toBe('change');
   });
 
   it('fails on an unknown key before writing anything', async () => {
@@ -99,16 +133,29 @@ describe('sysctl plan', () => {
     });
     expect(host.commands).toHaveLength(1);
     // With neither reload nor sysctl_set only the file is managed, so the key may be one that appears later.
-    expect((await planModule(sysctlModule, { ...args, name: 'net.ipv4.no_such_key', reload: false }, sysctlHost({ file: '' }))).kind).toBe('change');
+    expect((await planModule(sysctlModule, { ...args, name: 'net.ipv4.no_such_key', reload: false }, sysctlHost({ file: '' }))).kind).toBe(
+      'change',
+    );
   });
 
   it('fails in the plan when the live value differs and /proc/sys is read-only', async () => {
-    expect(await planModule(sysctlModule, args, sysctlHost({ live: '0', writable: false, file: '' }))).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/read-only on this host/) });
+    expect(await planModule(sysctlModule, args, sysctlHost({ live: '0', writable: false, file: '' }))).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/read-only on this host/),
+    });
   });
 
   it('removes the key from the file for state: absent, without touching the live value', async () => {
-    const plan = await planModule(sysctlModule, { name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE }, sysctlHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }));
-    expect(plan).toMatchObject({ kind: 'change', msg: `remove net.ipv4.ip_forward from ${FILE}`, diff: [{ header: FILE, after: 'a=1\n' }] });
+    const plan = await planModule(
+      sysctlModule,
+      { name: 'net.ipv4.ip_forward', state: 'absent', sysctl_file: FILE },
+      sysctlHost({ live: '1', file: 'a=1\nnet.ipv4.ip_forward=1\n' }),
+    );
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: `remove net.ipv4.ip_forward from ${FILE}`,
+      diff: [{ header: FILE, after: 'a=1\n' }],
+    });
   });
 
   it('validates its arguments', () => {
@@ -125,17 +172,31 @@ describe('sysctl in check mode: predicted state', () => {
   it('loop items writing one file see each other: the file text and live values are predicted', async () => {
     const host = sysctlHost({ live: '0' }, true);
     const first = await planModule(sysctlModule, args, host);
-    expect(first).toMatchObject({ kind: 'change', msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}` });
-    expect(host.predicted.file(FILE)).toMatchObject({ type: 'file', content: 'net.ipv4.ip_forward=1\n', mode: '0644', owner: 'root', size: 22 });
+    expect(first).toMatchObject({
+      kind: 'change',
+      msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}`,
+    });
+    expect(host.predicted.file(FILE)).toMatchObject({
+      type: 'file',
+      content: 'net.ipv4.ip_forward=1\n',
+      mode: '0644',
+      owner: 'root',
+      size: 22,
+    });
     expect(host.predicted.file('/proc/sys/net/ipv4/ip_forward')).toEqual({ type: 'file', content: '1\n' });
     const second = await planModule(sysctlModule, { ...args, name: 'net.ipv4.conf.all.forwarding' }, host);
-    expect(second).toMatchObject({ diff: [{ header: 'live value of net.ipv4.conf.all.forwarding' }, { header: FILE, before: 'net.ipv4.ip_forward=1\n', after: 'net.ipv4.ip_forward=1\nnet.ipv4.conf.all.forwarding=1\n' }] });
+    expect(second).toMatchObject({
+      diff: [
+        { header: 'live value of net.ipv4.conf.all.forwarding' },
+        { header: FILE, before: 'net.ipv4.ip_forward=1\n', after: 'net.ipv4.ip_forward=1\nnet.ipv4.conf.all.forwarding=1\n' },
+      ],
+    });
     // The first key again: as the real run would find it after the loop.
     expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
     expect(host.commands).toHaveLength(3);
   });
 
-  it('keeps the mode and owner of an existing file, and writes a symlink\'s target', async () => {
+  it("keeps the mode and owner of an existing file, and writes a symlink's target", async () => {
     const host = sysctlHost({ live: '1', file: 'a=1\n' }, true);
     const run = host.run;
     host.run = async (c, o) => {
@@ -143,13 +204,21 @@ describe('sysctl in check mode: predicted state', () => {
       return c.startsWith('p=') ? { ...r, stdout: `${r.stdout}@real=600 root adm /etc/sysctl.conf\n` } : r;
     };
     await planModule(sysctlModule, { ...args, sysctl_file: '/etc/sysctl.d/99-sysctl.conf' }, host);
-    expect(host.predicted.file('/etc/sysctl.conf')).toMatchObject({ type: 'file', content: 'a=1\nnet.ipv4.ip_forward=1\n', mode: '0600', group: 'adm' });
+    expect(host.predicted.file('/etc/sysctl.conf')).toMatchObject({
+      type: 'file',
+      content: 'a=1\nnet.ipv4.ip_forward=1\n',
+      mode: '0600',
+      group: 'adm',
+    });
   });
 
   it('is unknown when an earlier task writes the file with text check mode does not know', async () => {
     const host = sysctlHost({ live: '1' }, true);
     host.predicted.setFile(FILE, { type: 'file', checksum: 'ab'.repeat(32) });
-    expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/) });
+    expect(await planModule(sysctlModule, args, host)).toMatchObject({
+      kind: 'unknown',
+      msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/),
+    });
     host.predicted.setFile(FILE, { type: 'absent' });
     expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'change', msg: `write net.ipv4.ip_forward=1 to ${FILE}` });
   });
@@ -208,7 +277,14 @@ describe('sysctl apply script (real /bin/sh)', () => {
     writeFileSync(path.join(dir, 'sysctl.conf'), 'old\n', { mode: 0o600 });
     symlinkSync('sysctl.conf', path.join(dir, '99-sysctl.conf'));
     const content = "net.ipv4.ip_forward=1\n# it's $(not run)\n";
-    const script = sysctlApplyScript({ name: 'net.ipv4.ip_forward', value: '1', file: path.join(dir, '99-sysctl.conf'), setLive: false, content, done: '' });
+    const script = sysctlApplyScript({
+      name: 'net.ipv4.ip_forward',
+      value: '1',
+      file: path.join(dir, '99-sysctl.conf'),
+      setLive: false,
+      content,
+      done: '',
+    });
     const r = await new LocalConnection('local').exec(script, { stdin: content });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'sysctl.conf'), 'utf8')).toBe(content);

@@ -30,21 +30,39 @@ function show(p: Partial<Record<string, string>>): string {
     LoadError: '',
     ...p,
   };
-  return Object.entries(all).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return (
+    Object.entries(all)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n'
+  );
 }
 
 const MASKED_CONTAINERD =
-  show({ LoadState: 'masked', FragmentPath: '/etc/systemd/system/containerd.service', UnitFileState: 'masked', LoadError: 'org.freedesktop.systemd1.UnitMasked "Unit containerd.service is masked."' }) +
-  '@is-enabled=masked\n@link=/etc/systemd/system/containerd.service=/dev/null\n@link=/run/systemd/system/containerd.service=\n';
+  show({
+    LoadState: 'masked',
+    FragmentPath: '/etc/systemd/system/containerd.service',
+    UnitFileState: 'masked',
+    LoadError: 'org.freedesktop.systemd1.UnitMasked "Unit containerd.service is masked."',
+  }) + '@is-enabled=masked\n@link=/etc/systemd/system/containerd.service=/dev/null\n@link=/run/systemd/system/containerd.service=\n';
 const ACTIVE_CONTAINERD =
   show({ ActiveState: 'active', SubState: 'running', MainPID: '85', UnitFileState: 'enabled' }) +
   '@is-enabled=enabled\n@link=/etc/systemd/system/containerd.service=\n@link=/run/systemd/system/containerd.service=\n' +
   '@wanted=/etc/systemd/system/multi-user.target.wants/containerd.service\n';
 const MISSING_KUBELET =
-  show({ LoadState: 'not-found', FragmentPath: '', UnitFileState: '', LoadError: 'org.freedesktop.systemd1.NoSuchUnit "Unit kubelet.service not found."' }) +
-  '@is-enabled=\n@link=/etc/systemd/system/kubelet.service=\n@link=/run/systemd/system/kubelet.service=\n';
+  show({
+    LoadState: 'not-found',
+    FragmentPath: '',
+    UnitFileState: '',
+    LoadError: 'org.freedesktop.systemd1.NoSuchUnit "Unit kubelet.service not found."',
+  }) + '@is-enabled=\n@link=/etc/systemd/system/kubelet.service=\n@link=/run/systemd/system/kubelet.service=\n';
 
-const req = (r: Partial<UnitRequest>): UnitRequest => ({ unit: 'containerd.service', daemonReload: false, missingOk: false, check: false, ...r });
+const req = (r: Partial<UnitRequest>): UnitRequest => ({
+  unit: 'containerd.service',
+  daemonReload: false,
+  missingOk: false,
+  check: false,
+  ...r,
+});
 const status = (unit: string, out: string, more: Partial<UnitStatus> = {}): UnitStatus => ({ ...parseProbe(unit, out), ...more });
 
 describe('unit names and the probe', () => {
@@ -81,24 +99,42 @@ describe('the stale-unit scan gate, run by /bin/sh with logging stand-ins for bu
   /** Runs staleUnitsCommand() with `busctl` printing `loaded` and `find` printing `found`; returns the output and each stand-in's argv. */
   function gate(loaded: string, found: string): { out: string; calls: Record<string, string[]> } {
     const bin = mkdtempSync(path.join(os.tmpdir(), 'fp-systemd-gate-'));
-    const stub = (name: string, body: string) => writeFileSync(path.join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${bin}/${name}.log'\n${body}\n`, { mode: 0o755 });
+    const stub = (name: string, body: string) =>
+      writeFileSync(path.join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${bin}/${name}.log'\n${body}\n`, { mode: 0o755 });
     stub('busctl', `printf '%s\\n' '${loaded}'`);
     stub('find', `printf '%s' '${found}'`);
     stub('systemctl', "printf 'Id=a.service\\nNeedDaemonReload=yes\\n\\nId=b.service\\nNeedDaemonReload=no\\n'");
-    const out = execFileSync('/bin/sh', ['-c', staleUnitsCommand()], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
-    const log = (name: string) => { try { return readFileSync(path.join(bin, `${name}.log`), 'utf8').split('\n').filter(Boolean); } catch { return []; } };
+    const out = execFileSync('/bin/sh', ['-c', staleUnitsCommand()], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    const log = (name: string) => {
+      try {
+        return readFileSync(path.join(bin, `${name}.log`), 'utf8')
+          .split('\n')
+          .filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
     return { out, calls: { find: log('find'), systemctl: log('systemctl') } };
   }
 
   it('asks find for unit files changed since the units were loaded, with zero-padded microseconds and 5 ms of slack', () => {
     const { out, calls } = gate('t 1234005123', '');
-    expect(calls.find).toEqual(['/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system -newerct @1234.000123 -print -quit']);
+    expect(calls.find).toEqual([
+      '/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system -newerct @1234.000123 -print -quit',
+    ]);
     expect(calls.systemctl).toEqual([]);
     expect(parseStaleUnits(out)).toEqual([]);
   });
 
   it('scans every loaded unit when a unit file changed, or when systemd does not say when it loaded them', () => {
-    for (const [loaded, found] of <Array<[string, string]>>[['t 1234005123', '/etc/systemd/system/x.service\n'], ['t 0', ''], ['', '']]) {
+    for (const [loaded, found] of <Array<[string, string]>>[
+      ['t 1234005123', '/etc/systemd/system/x.service\n'],
+      ['t 0', ''],
+      ['', ''],
+    ]) {
       const { out, calls } = gate(loaded, found);
       expect(calls.systemctl).toEqual(['show -p Id,NeedDaemonReload -- *']);
       expect(parseStaleUnits(out)).toEqual(['a.service']);
@@ -129,11 +165,17 @@ describe('decideUnit', () => {
       msg: 'cannot start containerd.service: containerd.service is masked (/etc/systemd/system/containerd.service → /dev/null); add masked: false to unmask it',
     });
     expect(decideUnit(req({ enabled: true }), s).msg).toMatch(/^cannot enable containerd.service: .*add masked: false/);
-    expect(decideUnit(req({ masked: true, state: 'restarted' }), status('containerd.service', ACTIVE_CONTAINERD)).msg).toMatch(/the task also masks/);
+    expect(decideUnit(req({ masked: true, state: 'restarted' }), status('containerd.service', ACTIVE_CONTAINERD)).msg).toMatch(
+      /the task also masks/,
+    );
   });
 
   it('unmasks a runtime mask with --runtime', () => {
-    const s = status('foo.service', show({ LoadState: 'masked', UnitFileState: 'masked-runtime' }) + '@is-enabled=masked-runtime\n@link=/run/systemd/system/foo.service=/dev/null\n');
+    const s = status(
+      'foo.service',
+      show({ LoadState: 'masked', UnitFileState: 'masked-runtime' }) +
+        '@is-enabled=masked-runtime\n@link=/run/systemd/system/foo.service=/dev/null\n',
+    );
     const d = decideUnit(req({ unit: 'foo.service', masked: false }), s);
     expect(d.kind === 'change' && d.steps).toEqual(['unmask-runtime', 'daemon-reload']);
   });
@@ -145,17 +187,35 @@ describe('decideUnit', () => {
       kind: 'failed',
       msg: 'Could not find the requested service kubelet.service: host (add missing_ok: true to accept a unit that does not exist)',
     });
-    expect(k({ state: 'stopped', enabled: false, missingOk: true })).toEqual({ kind: 'ok', msg: 'kubelet.service does not exist (missing_ok: nothing to stop or disable)' });
-    expect(k({ state: 'started', missingOk: true })).toEqual({ kind: 'failed', msg: 'Could not find the requested service kubelet.service: host' });
+    expect(k({ state: 'stopped', enabled: false, missingOk: true })).toEqual({
+      kind: 'ok',
+      msg: 'kubelet.service does not exist (missing_ok: nothing to stop or disable)',
+    });
+    expect(k({ state: 'started', missingOk: true })).toEqual({
+      kind: 'failed',
+      msg: 'Could not find the requested service kubelet.service: host',
+    });
     expect(k({ enabled: true, missingOk: true }).kind).toBe('failed');
     // With nothing predicted to install it, an earlier task check mode cannot predict still might.
-    expect(k({ state: 'started', check: true, opaqueTask: 'run installer' })).toMatchObject({ kind: 'unknown', msg: expect.stringMatching(/does not exist and no earlier task is predicted to install it, but 'run installer', whose effects check mode cannot predict, may/) });
+    expect(k({ state: 'started', check: true, opaqueTask: 'run installer' })).toMatchObject({
+      kind: 'unknown',
+      msg: expect.stringMatching(
+        /does not exist and no earlier task is predicted to install it, but 'run installer', whose effects check mode cannot predict, may/,
+      ),
+    });
     // Without such a task the unit cannot appear: check mode predicts the real run's failure (issue #13).
-    expect(k({ state: 'started', check: true })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/Could not find the requested service/) });
+    expect(k({ state: 'started', check: true })).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/Could not find the requested service/),
+    });
     expect(k({ state: 'stopped', check: true }).kind).toBe('failed');
     expect(k({ state: 'stopped', check: true, missingOk: true }).kind).toBe('ok');
     // Masking works on a unit that does not exist, as systemctl allows.
-    expect(k({ masked: true })).toMatchObject({ kind: 'change', steps: ['mask', 'daemon-reload'], diff: [{ before: 'not found', after: 'masked' }] });
+    expect(k({ masked: true })).toMatchObject({
+      kind: 'change',
+      steps: ['mask', 'daemon-reload'],
+      diff: [{ before: 'not found', after: 'masked' }],
+    });
   });
 
   it('check mode: a state predicted from earlier tasks, then a task it cannot predict (an install), is unknown', () => {
@@ -167,11 +227,16 @@ describe('decideUnit', () => {
     expect(p.opaqueSinceUnit('containerd')).toBeUndefined();
     p.markOpaque('Install containerd');
     expect(p.opaqueSinceUnit('containerd.service')).toBe('Install containerd');
-    const change = decideUnit(req({ masked: false, enabled: true, state: 'started', check: true }), status('containerd.service', MASKED_CONTAINERD));
+    const change = decideUnit(
+      req({ masked: false, enabled: true, state: 'started', check: true }),
+      status('containerd.service', MASKED_CONTAINERD),
+    );
     expect(change.kind).toBe('change');
     expect(afterOpaqueTask(req({ check: true }), change, p.opaqueSinceUnit('containerd'))).toMatchObject({
       kind: 'unknown',
-      msg: expect.stringMatching(/^containerd\.service: its state here is predicted from earlier tasks, but 'Install containerd', whose effects check mode cannot predict, ran after them/),
+      msg: expect.stringMatching(
+        /^containerd\.service: its state here is predicted from earlier tasks, but 'Install containerd', whose effects check mode cannot predict, ran after them/,
+      ),
     });
     // A failure read from predicted state is unknown too: a mask whose removal was unknown may be gone.
     const failed = { kind: 'failed' as const, msg: 'cannot start containerd.service: containerd.service is masked' };
@@ -189,15 +254,24 @@ describe('decideUnit', () => {
   it('always restarts or reloads; a stopped unit is started instead', () => {
     const active = status('containerd.service', ACTIVE_CONTAINERD);
     const inactive = status('containerd.service', show({}) + '@is-enabled=disabled\n');
-    expect(decideUnit(req({ state: 'restarted' }), active)).toMatchObject({ steps: ['restart'], diff: [{ after: 'unmasked, enabled, active (restarted)' }] });
+    expect(decideUnit(req({ state: 'restarted' }), active)).toMatchObject({
+      steps: ['restart'],
+      diff: [{ after: 'unmasked, enabled, active (restarted)' }],
+    });
     expect(decideUnit(req({ state: 'restarted' }), inactive)).toMatchObject({ steps: ['start'] });
     expect(decideUnit(req({ state: 'reloaded' }), { ...active, canReload: true })).toMatchObject({ steps: ['reload'] });
-    expect(decideUnit(req({ state: 'reloaded' }), active)).toEqual({ kind: 'failed', msg: 'containerd.service cannot reload (no ExecReload=); use state: restarted' });
+    expect(decideUnit(req({ state: 'reloaded' }), active)).toEqual({
+      kind: 'failed',
+      msg: 'containerd.service cannot reload (no ExecReload=); use state: restarted',
+    });
   });
 
   it('stops only a running unit', () => {
     const active = status('containerd.service', ACTIVE_CONTAINERD);
-    expect(decideUnit(req({ state: 'stopped' }), active)).toMatchObject({ steps: ['stop'], diff: [{ after: 'unmasked, enabled, inactive' }] });
+    expect(decideUnit(req({ state: 'stopped' }), active)).toMatchObject({
+      steps: ['stop'],
+      diff: [{ after: 'unmasked, enabled, inactive' }],
+    });
     expect(decideUnit(req({ state: 'stopped' }), { ...active, activeState: 'failed' }).kind).toBe('ok');
   });
 
@@ -209,7 +283,9 @@ describe('decideUnit', () => {
 
   it('disables an enabled unit, and trusts is-enabled over the cached UnitFileState', () => {
     const s = status('containerd.service', ACTIVE_CONTAINERD, { unitFileState: 'disabled' });
-    expect(decideUnit(req({ enabled: false }), status('containerd.service', ACTIVE_CONTAINERD))).toMatchObject({ steps: ['disable', 'daemon-reload'] });
+    expect(decideUnit(req({ enabled: false }), status('containerd.service', ACTIVE_CONTAINERD))).toMatchObject({
+      steps: ['disable', 'daemon-reload'],
+    });
     expect(decideUnit(req({ enabled: false }), s).kind).toBe('ok');
   });
 });
@@ -218,7 +294,9 @@ describe('the daemon-reload rule', () => {
   const inactive = (more: Partial<UnitStatus> = {}) => status('containerd.service', show({}) + '@is-enabled=disabled\n', more);
 
   it('reloads before starting a unit whose file changed on disk (NeedDaemonReload=yes)', () => {
-    expect(decideUnit(req({ state: 'started' }), inactive({ needDaemonReload: true }))).toMatchObject({ steps: ['daemon-reload', 'start'] });
+    expect(decideUnit(req({ state: 'started' }), inactive({ needDaemonReload: true }))).toMatchObject({
+      steps: ['daemon-reload', 'start'],
+    });
   });
 
   it('counts a mask link that disagrees with LoadState as stale (NeedDaemonReload misses it)', () => {
@@ -239,7 +317,9 @@ describe('the daemon-reload rule', () => {
   it('treats daemon_reload: true as a no-op when no unit needs it, and reloads for any stale unit', () => {
     const running = status('containerd.service', ACTIVE_CONTAINERD);
     expect(decideUnit(req({ state: 'started', daemonReload: true }), running).kind).toBe('ok');
-    expect(decideUnit(req({ state: 'started', daemonReload: true }), { ...running, staleUnits: ['docker.service'] })).toMatchObject({ steps: ['daemon-reload'] });
+    expect(decideUnit(req({ state: 'started', daemonReload: true }), { ...running, staleUnits: ['docker.service'] })).toMatchObject({
+      steps: ['daemon-reload'],
+    });
     expect(decideUnit(req({ state: 'restarted', daemonReload: true }), running)).toMatchObject({ steps: ['daemon-reload', 'restart'] });
   });
 });
@@ -270,25 +350,46 @@ describe('systemd module plan', () => {
 
   it('probes once, returns status, and applies in one command with the new status', async () => {
     const after = show({ ActiveState: 'active', SubState: 'running', MainPID: '99', UnitFileState: 'enabled' });
-    const host = fakeHost({ answers: [
-      [/^u=containerd.service\nsystemctl show/, { stdout: MASKED_CONTAINERD }],
-      [/^set -e/, { stdout: `@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n@step=done\n${after}` }],
-    ] });
-    const plan = (await planModule(systemdModule, { name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
+    const host = fakeHost({
+      answers: [
+        [/^u=containerd.service\nsystemctl show/, { stdout: MASKED_CONTAINERD }],
+        [/^set -e/, { stdout: `@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n@step=done\n${after}` }],
+      ],
+    });
+    const plan = (await planModule(systemdModule, { name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<
+      Plan,
+      { kind: 'change' }
+    >;
     expect(plan.kind).toBe('change');
     expect(host.commands).toHaveLength(1);
     expect(plan.data).toMatchObject({ name: 'containerd.service', state: 'started', enabled: true, status: { LoadState: 'masked' } });
     const outcome = await plan.apply();
     expect(host.commands).toHaveLength(2);
-    expect(outcome).toMatchObject({ kind: 'changed', msg: 'containerd.service: unmasked, enabled, reloaded systemd, started', data: { status: { MainPID: '99', ActiveState: 'active' } } });
+    expect(outcome).toMatchObject({
+      kind: 'changed',
+      msg: 'containerd.service: unmasked, enabled, reloaded systemd, started',
+      data: { status: { MainPID: '99', ActiveState: 'active' } },
+    });
   });
 
   it('names the step that failed and what ran before it', async () => {
-    const host = fakeHost({ answers: [
-      [/^u=/, { stdout: MASKED_CONTAINERD }],
-      [/^set -e/, { stdout: '@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n', stderr: 'Job for containerd.service failed.\n', exitCode: 1 }],
-    ] });
-    const plan = (await planModule(systemdModule, { name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<Plan, { kind: 'change' }>;
+    const host = fakeHost({
+      answers: [
+        [/^u=/, { stdout: MASKED_CONTAINERD }],
+        [
+          /^set -e/,
+          {
+            stdout: '@step=unmask\n@step=enable\n@step=daemon-reload\n@step=start\n',
+            stderr: 'Job for containerd.service failed.\n',
+            exitCode: 1,
+          },
+        ],
+      ],
+    });
+    const plan = (await planModule(systemdModule, { name: 'containerd', masked: false, enabled: true, state: 'started' }, host)) as Extract<
+      Plan,
+      { kind: 'change' }
+    >;
     expect(await plan.apply()).toMatchObject({
       kind: 'failed',
       msg: 'Unable to start containerd.service (after it unmasked, enabled, reloaded systemd): Job for containerd.service failed.',
@@ -296,15 +397,26 @@ describe('systemd module plan', () => {
   });
 
   it('reports a probe failure (no systemd) as failed', async () => {
-    const host = fakeHost({ answers: [[/^u=/, { exitCode: 1, stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\n' }]] });
-    expect(await planModule(systemdModule, { name: 'containerd', state: 'started' }, host)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/not been booted with systemd/) });
+    const host = fakeHost({
+      answers: [[/^u=/, { exitCode: 1, stderr: "System has not been booted with systemd as init system (PID 1). Can't operate.\n" }]],
+    });
+    expect(await planModule(systemdModule, { name: 'containerd', state: 'started' }, host)).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/not been booted with systemd/),
+    });
   });
 
   it('reloads alone only when some loaded unit needs it', async () => {
     const none = fakeHost({ answers: [[/systemctl show -p Id,NeedDaemonReload/, { stdout: '' }]] });
-    expect(await planModule(systemdModule, { daemon_reload: true }, none)).toEqual({ kind: 'ok', msg: 'no loaded unit needs a daemon-reload' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, none)).toEqual({
+      kind: 'ok',
+      msg: 'no loaded unit needs a daemon-reload',
+    });
     const some = fakeHost({ answers: [[/systemctl show -p Id,NeedDaemonReload/, { stdout: '@stale=containerd.service\n' }]] });
-    expect(await planModule(systemdModule, { daemon_reload: true }, some)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, some)).toMatchObject({
+      kind: 'change',
+      msg: 'daemon-reload (containerd.service changed on disk)',
+    });
   });
 });
 
@@ -314,17 +426,23 @@ describe('check mode reads and records predicted state', () => {
   // The legacy node: the package's unit under /lib (= /usr/lib, merged /usr), masked by a /dev/null link.
   const LEGACY = `${MASKED_CONTAINERD}@unitfile=/lib/systemd/system/containerd.service\n@unitfile=/usr/lib/systemd/system/containerd.service\n`;
   const NOT_FOUND = MISSING_KUBELET.replaceAll('kubelet', 'containerd');
-  const plan = (h: ModuleContext, args: Record<string, unknown>) => planModule(systemdModule, { name: 'containerd', ...args }, h) as Promise<Plan>;
+  const plan = (h: ModuleContext, args: Record<string, unknown>) =>
+    planModule(systemdModule, { name: 'containerd', ...args }, h) as Promise<Plan>;
 
   it('follows the fresh-node sequence: package removed, unmasked, unit templated, enabled and started, restarted', async () => {
     const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: LEGACY }]] });
     // What the apt task records for the removed containerd package (see apt.test.ts).
-    for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service']) h.predicted.setFile(f, { type: 'absent' });
+    for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service'])
+      h.predicted.setFile(f, { type: 'absent' });
     h.predicted.setPackage('containerd', 'absent');
     const { recordRemovedUnits } = await import('../../../../modules/systemd/predict.ts');
     recordRemovedUnits(h.predicted, ['containerd.service']);
 
-    expect(await plan(h, { masked: false })).toMatchObject({ kind: 'change', msg: 'containerd.service: unmask, daemon-reload', diff: [{ before: 'masked, disabled, inactive', after: 'unmasked, disabled, inactive' }] });
+    expect(await plan(h, { masked: false })).toMatchObject({
+      kind: 'change',
+      msg: 'containerd.service: unmask, daemon-reload',
+      diff: [{ before: 'masked, disabled, inactive', after: 'unmasked, disabled, inactive' }],
+    });
     expect(h.predicted.unit('containerd')).toEqual({ loaded: false, active: false, masked: false });
     expect(h.predicted.file('/etc/systemd/system/containerd.service')).toEqual({ type: 'absent' });
 
@@ -337,7 +455,9 @@ describe('check mode reads and records predicted state', () => {
       kind: 'change',
       msg: 'containerd.service: enable, daemon-reload, start',
       diff: [{ before: 'unmasked, disabled, inactive', after: 'unmasked, enabled, active' }],
-      data: { status: { LoadState: 'loaded', ActiveState: 'inactive', UnitFileState: 'disabled', FragmentPath: UNIT, NeedDaemonReload: 'no' } },
+      data: {
+        status: { LoadState: 'loaded', ActiveState: 'inactive', UnitFileState: 'disabled', FragmentPath: UNIT, NeedDaemonReload: 'no' },
+      },
     });
     expect(h.predicted.unit('containerd')).toEqual({ loaded: true, active: true, masked: false, enabled: true });
 
@@ -350,7 +470,10 @@ describe('check mode reads and records predicted state', () => {
   it('plans a unit an earlier task installs on a host that never had it as loaded, disabled, inactive', async () => {
     const h = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
-    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: enable, daemon-reload, start' });
+    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({
+      kind: 'change',
+      msg: 'containerd.service: enable, daemon-reload, start',
+    });
     // A unit predicted loaded by another module counts too; one without [Install] is static.
     const g = fakeHost({ check: true, answers: [[/^u=/, { stdout: NOT_FOUND }]] });
     g.predicted.setUnit('containerd', { loaded: true });
@@ -368,11 +491,17 @@ describe('check mode reads and records predicted state', () => {
       kind: 'ok',
       msg: 'containerd.service is unmasked, enabled, active (its unit file changed on disk; daemon_reload: true would load it)',
     });
-    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: daemon-reload' });
+    expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({
+      kind: 'change',
+      msg: 'containerd.service: daemon-reload',
+    });
     // Once reloaded, the same task has nothing to do; a later change makes it stale again.
     expect(await plan(h, { daemon_reload: true, enabled: true, state: 'started' })).toMatchObject({ kind: 'ok' });
     h.predicted.setFile(UNIT, { type: 'file', content: `${UNIT_TEXT}# edited\n` });
-    expect(await plan(h, { daemon_reload: true, state: 'started' })).toMatchObject({ kind: 'change', msg: 'containerd.service: daemon-reload' });
+    expect(await plan(h, { daemon_reload: true, state: 'started' })).toMatchObject({
+      kind: 'change',
+      msg: 'containerd.service: daemon-reload',
+    });
   });
 
   it('records an ok task too: systemd then has the unit as on disk, so a later change of its file needs a daemon-reload (#14)', async () => {
@@ -390,12 +519,26 @@ describe('check mode reads and records predicted state', () => {
   });
 
   it('stops the units that require a stopped unit along with it', async () => {
-    const socket = show({ ActiveState: 'active', UnitFileState: 'enabled', FragmentPath: '/lib/systemd/system/docker.socket' }) + 'RequiredBy=docker.service\n@is-enabled=enabled\n';
+    const socket =
+      show({ ActiveState: 'active', UnitFileState: 'enabled', FragmentPath: '/lib/systemd/system/docker.socket' }) +
+      'RequiredBy=docker.service\n@is-enabled=enabled\n';
     const service = show({ ActiveState: 'active', FragmentPath: '/lib/systemd/system/docker.service' }) + '@is-enabled=disabled\n';
-    const h = fakeHost({ check: true, answers: [[/^u=docker.socket/, { stdout: socket }], [/^u=docker.service/, { stdout: service }]] });
-    expect(await planModule(systemdModule, { name: 'docker.socket', state: 'stopped' }, h)).toMatchObject({ kind: 'change', msg: 'docker.socket: stop' });
+    const h = fakeHost({
+      check: true,
+      answers: [
+        [/^u=docker.socket/, { stdout: socket }],
+        [/^u=docker.service/, { stdout: service }],
+      ],
+    });
+    expect(await planModule(systemdModule, { name: 'docker.socket', state: 'stopped' }, h)).toMatchObject({
+      kind: 'change',
+      msg: 'docker.socket: stop',
+    });
     expect(h.predicted.unit('docker.service')).toEqual({ active: false });
-    expect(await planModule(systemdModule, { name: 'docker', state: 'stopped' }, h)).toMatchObject({ kind: 'ok', msg: 'docker.service is unmasked, disabled, inactive' });
+    expect(await planModule(systemdModule, { name: 'docker', state: 'stopped' }, h)).toMatchObject({
+      kind: 'ok',
+      msg: 'docker.service is unmasked, disabled, inactive',
+    });
   });
 
   it('decides from the host alone, in one probe, when nothing is predicted', async () => {
@@ -407,10 +550,21 @@ describe('check mode reads and records predicted state', () => {
   });
 
   it('daemon_reload alone counts loaded units whose unit file an earlier task changed', async () => {
-    const h = fakeHost({ check: true, answers: [[/systemctl show -p Id,NeedDaemonReload,FragmentPath/, { stdout: `@frag=containerd.service\t${UNIT}\n@frag=ssh.service\t/lib/systemd/system/ssh.service\n` }]] });
+    const h = fakeHost({
+      check: true,
+      answers: [
+        [
+          /systemctl show -p Id,NeedDaemonReload,FragmentPath/,
+          { stdout: `@frag=containerd.service\t${UNIT}\n@frag=ssh.service\t/lib/systemd/system/ssh.service\n` },
+        ],
+      ],
+    });
     expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
     h.predicted.setFile(UNIT, { type: 'file', content: UNIT_TEXT });
-    expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({ kind: 'change', msg: 'daemon-reload (containerd.service changed on disk)' });
+    expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({
+      kind: 'change',
+      msg: 'daemon-reload (containerd.service changed on disk)',
+    });
     expect(await planModule(systemdModule, { daemon_reload: true }, h)).toMatchObject({ kind: 'ok' });
   });
 });
