@@ -4,7 +4,14 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { wantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
-import { applyFileContent, decideFileContent, predictFileContent, probeFileContent, type FileContentChange, type FileContentFacts } from '../lib/fileContent.ts';
+import {
+  applyFileContent,
+  decideFileContent,
+  predictFileContent,
+  probeFileContent,
+  type FileContentChange,
+  type FileContentFacts,
+} from '../lib/fileContent.ts';
 import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
 
 export const copySchema = {
@@ -33,7 +40,13 @@ export type CopyFacts = { srcDirectory: string } | { write: FileContentFacts };
 function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   // As in Ansible, a dest ending in '/' is a directory that is created when missing.
   const createParents = args.dest.endsWith('/');
-  const target = { dest: args.dest, wanted: wantedAttributes(args), force: args.force !== false, createParents, ...(args.format === 'json' ? { format: 'json' as const } : {}) };
+  const target = {
+    dest: args.dest,
+    wanted: wantedAttributes(args),
+    force: args.force !== false,
+    createParents,
+    ...(args.format === 'json' ? { format: 'json' as const } : {}),
+  };
   if (args.content !== undefined) return { write: yield* probeFileContent(view, target, args.content) };
   // A src that is not a regular file is refused before the host is asked; its bytes are read after
   // dest's first read (a `local` stage), so a look ahead reads dest without reading src.
@@ -41,7 +54,13 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   const limits = { what: 'copy src', maxBytes: MAX_CONTENT_BYTES };
   if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory') return { srcDirectory: src };
   const dest = args.dest.endsWith('/') ? path.posix.join(args.dest, path.basename(src)) : args.dest;
-  return { write: yield* probeFileContent(view, { ...target, dest }, { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) }) };
+  return {
+    write: yield* probeFileContent(
+      view,
+      { ...target, dest },
+      { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) },
+    ),
+  };
 }
 
 function decideCopy(facts: CopyFacts): Decision<FileContentChange> {

@@ -20,6 +20,7 @@ export {
  */
 export function requireControllerFile(path: string, options: ControllerFileOptions): 'file' | 'directory' {
   const found = inspectControllerFile(path, options);
-  if (found.kind === 'refused') throw new FleetError(options.kind ?? 'arguments', found.problem, options.location ? { location: options.location } : {});
+  if (found.kind === 'refused')
+    throw new FleetError(options.kind ?? 'arguments', found.problem, options.location ? { location: options.location } : {});
   return found.kind;
 }

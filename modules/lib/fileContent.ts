@@ -72,7 +72,11 @@ export interface FileContentChange {
  * read) or controller-side work that produces it (reading copy's src, rendering a template), which runs
  * as a `local` stage after dest's first read, so a look ahead sends that read without doing the work.
  */
-export function* probeFileContent(view: ModuleView, target: ContentTarget, content: string | Buffer | { what: string; make: () => string | Buffer }): Probe<FileContentFacts> {
+export function* probeFileContent(
+  view: ModuleView,
+  target: ContentTarget,
+  content: string | Buffer | { what: string; make: () => string | Buffer },
+): Probe<FileContentFacts> {
   if (typeof content === 'string' || Buffer.isBuffer(content)) {
     const json = jsonCheck(target, content);
     if (json && !json.ok) return { target, content, json };
@@ -91,7 +95,13 @@ function jsonCheck(target: ContentTarget, content: string | Buffer): JsonCheck |
 }
 
 /** The reads after dest's state, in the order the decision needs them (each only when it does). */
-function* probeDest(view: ModuleView, target: ContentTarget, content: string | Buffer, json: JsonCheck | undefined, state: FileState): Probe<DestFacts> {
+function* probeDest(
+  view: ModuleView,
+  target: ContentTarget,
+  content: string | Buffer,
+  json: JsonCheck | undefined,
+  state: FileState,
+): Probe<DestFacts> {
   const { dest } = target;
   if (state.type === 'directory' || state.type === 'other') return { state };
   let parents: DestFacts['parents'];
@@ -145,7 +155,11 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
   const sameVal = !sameBytes && sameValue(d, json);
   const sameContent = sameBytes || sameVal;
   if (sameContent && attrDiffs.length === 0) {
-    return { kind: 'ok', msg: sameVal ? `${dest} holds the same JSON (only formatting or key order differ)` : `${dest} is up to date`, data };
+    return {
+      kind: 'ok',
+      msg: sameVal ? `${dest} holds the same JSON (only formatting or key order differ)` : `${dest} is up to date`,
+      data,
+    };
   }
 
   const diff: DiffEntry[] = [];

@@ -73,7 +73,14 @@ export function* probeTextFile(view: Pick<ModuleView, 'check' | 'predicted'>, fi
   if (predicted?.type === 'absent') return { type: 'absent', path: file, parentExists: true };
   if (predicted?.type === 'directory') return { type: 'directory', path: file };
   if (predicted?.type === 'file' && predicted.content !== undefined) {
-    return { type: 'file', path: file, mode: predicted.mode ?? '0644', owner: predicted.owner ?? 'root', group: predicted.group ?? 'root', content: predicted.content };
+    return {
+      type: 'file',
+      path: file,
+      mode: predicted.mode ?? '0644',
+      owner: predicted.owner ?? 'root',
+      group: predicted.group ?? 'root',
+      content: predicted.content,
+    };
   }
   const state = yield* read({
     command: textFileCommand(file),
@@ -85,7 +92,10 @@ export function* probeTextFile(view: Pick<ModuleView, 'check' | 'predicted'>, fi
   if (predicted?.type === 'file') {
     // Predicted without its text: the host's text is it only when the predicted checksum says so
     // (an earlier chmod keeps the content); otherwise (a download, a command's `creates`) it is unknown.
-    const same = state.type === 'file' && predicted.checksum !== undefined && createHash('sha256').update(state.content).digest('hex') === predicted.checksum;
+    const same =
+      state.type === 'file' &&
+      predicted.checksum !== undefined &&
+      createHash('sha256').update(state.content).digest('hex') === predicted.checksum;
     if (!same) return { type: 'unknown', path: file, msg: `an earlier task would write ${file} with content check mode does not know` };
     return { ...state, mode: predicted.mode ?? state.mode, owner: predicted.owner ?? state.owner, group: predicted.group ?? state.group };
   }
@@ -123,11 +133,18 @@ export interface TextEditChange {
  * pure. The diff shows the content change under the task's path. `directories` are those a create would
  * make (for check mode's prediction).
  */
-export function decideTextEdit(file: string, state: TextFile, edit: TextEdit, wanted: WantedAttributes, directories: string[] = []): Decision<TextEditChange> {
+export function decideTextEdit(
+  file: string,
+  state: TextFile,
+  edit: TextEdit,
+  wanted: WantedAttributes,
+  directories: string[] = [],
+): Decision<TextEditChange> {
   const before = state.type === 'file' ? state.content : '';
   const attrDiffs = attributeDiffs(file, state.type === 'file' ? state : {}, wanted);
   const data = { path: file };
-  if (!edit.changed && attrDiffs.length === 0) return { kind: 'ok', msg: edit.msg ? `${edit.msg} in ${file}` : `${file} is as wanted`, data };
+  if (!edit.changed && attrDiffs.length === 0)
+    return { kind: 'ok', msg: edit.msg ? `${edit.msg} in ${file}` : `${file} is as wanted`, data };
   const diff: DiffEntry[] = edit.changed ? [{ header: file, before, after: edit.content }, ...attrDiffs] : attrDiffs;
   const attrsMsg = attrDiffs.length ? `set ${attrDiffs.map((d) => d.header.split(' ')[0]).join('/')} of ${file}` : '';
   const msg = [edit.changed ? `${edit.msg} in ${file}` : '', attrsMsg].filter(Boolean).join('; ');

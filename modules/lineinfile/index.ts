@@ -3,7 +3,15 @@ import path from 'node:path';
 import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
-import { applyTextEdit, decideTextEdit, predictTextEdit, probeTextFile, type TextEdit, type TextEditChange, type TextFile } from '../lib/lineEdit.ts';
+import {
+  applyTextEdit,
+  decideTextEdit,
+  predictTextEdit,
+  probeTextFile,
+  type TextEdit,
+  type TextEditChange,
+  type TextFile,
+} from '../lib/lineEdit.ts';
 import { probeMkdir } from '../lib/parentDir.ts';
 import { ensureAbsent, ensurePresent, lineSpec, splitLines, type LineSpec } from './lines.ts';
 import { lineinfileSchema, type LineinfileArgs } from './schema.ts';
@@ -74,7 +82,8 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
     if (err instanceof RegexError) return { kind: 'failed', msg: `lineinfile: ${err.message}` };
     throw err;
   }
-  if (state.type === 'absent' && !change.changed) return { kind: 'ok', msg: `${file} does not exist and ${change.msg}`, data: { path: file } };
+  if (state.type === 'absent' && !change.changed)
+    return { kind: 'ok', msg: `${file} does not exist and ${change.msg}`, data: { path: file } };
   if (state.type === 'absent' && facts.mkdir) {
     if (facts.mkdir.problem) return { kind: 'failed', msg: facts.mkdir.problem, data: { path: file } };
     return decideTextEdit(file, { ...state, parentExists: facts.mkdir.created.length === 0 }, change, wanted, facts.mkdir.created);

@@ -45,7 +45,8 @@ function checkWork(input: readonly string[], ...patterns: Array<PythonRegex | st
 export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdit {
   const lines = [...input];
   const line = spec.line ?? '';
-  const ins = spec.insertAfter instanceof PythonRegex ? spec.insertAfter : spec.insertBefore instanceof PythonRegex ? spec.insertBefore : undefined;
+  const ins =
+    spec.insertAfter instanceof PythonRegex ? spec.insertAfter : spec.insertBefore instanceof PythonRegex ? spec.insertBefore : undefined;
   checkWork(input, spec.regexp, ins);
   let found = -1;
   let at = -1;

@@ -3,7 +3,18 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
-import { applyTextEdit, checkTemplate, decideTextEdit, parseTemplate, predictTextEdit, probeTextFile, pythonRegex, type TextEdit, type TextEditChange, type TextFile } from '../lib/lineEdit.ts';
+import {
+  applyTextEdit,
+  checkTemplate,
+  decideTextEdit,
+  parseTemplate,
+  predictTextEdit,
+  probeTextFile,
+  pythonRegex,
+  type TextEdit,
+  type TextEditChange,
+  type TextFile,
+} from '../lib/lineEdit.ts';
 import { modeSchema } from '../lib/schemas.ts';
 
 /** What replace was asked to do (Python patterns, a Python replacement template). */
@@ -36,8 +47,13 @@ export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
   checkTemplate(template, re, 'arguments');
   const section = content.slice(start, end);
   const { text: out, count } = re.sub(section, template);
-  if (count === 0 || out === section) return { content, changed: false, msg: count === 0 ? 'pattern did not match' : 'replacements change nothing' };
-  return { content: content.slice(0, start) + out + content.slice(end), changed: true, msg: `${count} replacement${count === 1 ? '' : 's'} made` };
+  if (count === 0 || out === section)
+    return { content, changed: false, msg: count === 0 ? 'pattern did not match' : 'replacements change nothing' };
+  return {
+    content: content.slice(0, start) + out + content.slice(end),
+    changed: true,
+    msg: `${count} replacement${count === 1 ? '' : 's'} made`,
+  };
 }
 
 export const replaceSchema = {
@@ -83,7 +99,8 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
     ...(args.before !== undefined ? { before: args.before } : {}),
   };
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
-  if (state.type !== 'file') return { kind: 'failed', msg: state.type === 'absent' ? `${file} does not exist` : `${file} is not a regular file (${state.type})` };
+  if (state.type !== 'file')
+    return { kind: 'failed', msg: state.type === 'absent' ? `${file} does not exist` : `${file} is not a regular file (${state.type})` };
   let edit: TextEdit;
   try {
     edit = replaceText(state.content, spec);

@@ -3,7 +3,14 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, type ModuleView, type Probe } from '../../engine/module.ts';
 import { wantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
-import { applyFileContent, decideFileContent, predictFileContent, probeFileContent, type FileContentChange, type FileContentFacts } from '../lib/fileContent.ts';
+import {
+  applyFileContent,
+  decideFileContent,
+  predictFileContent,
+  probeFileContent,
+  type FileContentChange,
+  type FileContentFacts,
+} from '../lib/fileContent.ts';
 import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
 
 export const templateSchema = {
@@ -29,9 +36,17 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
   // A src that is not a regular file (a FIFO would block) is refused before the host is asked.
   requireControllerFile(src, limits);
-  const target = { dest: args.dest, wanted: wantedAttributes(args), force: args.force !== false, ...(args.format === 'json' ? { format: 'json' as const } : {}) };
+  const target = {
+    dest: args.dest,
+    wanted: wantedAttributes(args),
+    force: args.force !== false,
+    ...(args.format === 'json' ? { format: 'json' as const } : {}),
+  };
   // Rendered once, after dest's first read: a look ahead (which takes only the first stage) never renders.
-  return yield* probeFileContent(view, target, { what: `render template ${src}`, make: () => view.renderFile(readControllerFile(src, limits).toString('utf8'), src) });
+  return yield* probeFileContent(view, target, {
+    what: `render template ${src}`,
+    make: () => view.renderFile(readControllerFile(src, limits).toString('utf8'), src),
+  });
 }
 
 /** The template module. */

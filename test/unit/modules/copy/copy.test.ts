@@ -13,20 +13,28 @@ const src = path.join(dir, 'app.conf');
 writeFileSync(src, 'a=1\n');
 mkdirSync(path.join(dir, 'sub'));
 
-const file = (content: string, mode = '644') => `type=file\nmode=${mode}\nowner=root\ngroup=root\nsize=${content.length}\nchecksum=${sha256(content)}\n`;
+const file = (content: string, mode = '644') =>
+  `type=file\nmode=${mode}\nowner=root\ngroup=root\nsize=${content.length}\nchecksum=${sha256(content)}\n`;
 const directory = 'type=directory\nmode=755\nowner=root\ngroup=root\n';
 
 describe('copy', () => {
   it('is ok in one read when the bytes and attributes match', async () => {
     const h = fakeHost({ reply: file('a=1\n') });
-    expect(await planModule(copyModule, { content: 'a=1\n', dest: '/etc/a.conf' }, h)).toMatchObject({ kind: 'ok', msg: '/etc/a.conf is up to date' });
+    expect(await planModule(copyModule, { content: 'a=1\n', dest: '/etc/a.conf' }, h)).toMatchObject({
+      kind: 'ok',
+      msg: '/etc/a.conf is up to date',
+    });
     expect(h.commands).toHaveLength(1);
   });
 
   it('fixes attribute drift alone with chmod, without an upload', async () => {
     const h = fakeHost({ reply: file('a=1\n', '600') });
     const plan = await planModule(copyModule, { content: 'a=1\n', dest: '/etc/a.conf', mode: '0644' }, h);
-    expect(plan).toMatchObject({ kind: 'change', msg: 'set mode of /etc/a.conf', diff: [{ header: 'mode of /etc/a.conf', before: '0600', after: '0644' }] });
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: 'set mode of /etc/a.conf',
+      diff: [{ header: 'mode of /etc/a.conf', before: '0600', after: '0644' }],
+    });
     if (plan.kind !== 'change') return;
     expect(await plan.apply()).toMatchObject({ kind: 'changed', msg: 'set mode of /etc/a.conf' });
     expect(h.commands[1]).toBe('chmod -- 0644 /etc/a.conf');
@@ -40,14 +48,21 @@ describe('copy', () => {
       diff: [{ header: '/etc/a.conf', before: 'a=0\n', after: 'a=1\n' }],
     });
     const kept = fakeHost({ reply: file('a=0\n') });
-    expect(await planModule(copyModule, { content: 'a=1\n', dest: '/etc/a.conf', force: false }, kept)).toMatchObject({ kind: 'ok', msg: '/etc/a.conf exists and force is false' });
+    expect(await planModule(copyModule, { content: 'a=1\n', dest: '/etc/a.conf', force: false }, kept)).toMatchObject({
+      kind: 'ok',
+      msg: '/etc/a.conf exists and force is false',
+    });
     expect(kept.commands).toHaveLength(1);
   });
 
   it('copies a controller file into a dest ending in / and creates the missing directories', async () => {
     const h = fakeHost({ reply: (c) => (c.includes('/opt/app') ? 'type=absent\n' : directory) });
     const plan = await planModule(copyModule, { src, dest: '/opt/app/etc/' }, h);
-    expect(plan).toMatchObject({ kind: 'change', msg: 'create /opt/app/etc/app.conf (4 bytes)', data: { dest: '/opt/app/etc/app.conf', checksum: sha256('a=1\n') } });
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: 'create /opt/app/etc/app.conf (4 bytes)',
+      data: { dest: '/opt/app/etc/app.conf', checksum: sha256('a=1\n') },
+    });
     if (plan.kind !== 'change') return;
     const reads = h.commands.length;
     await plan.apply();
@@ -57,7 +72,10 @@ describe('copy', () => {
 
   it('fails on a missing directory, and refuses a src directory before the host is asked', async () => {
     const h = fakeHost({ reply: 'type=absent\n' });
-    expect(await planModule(copyModule, { content: 'x', dest: '/nope/a.conf' }, h)).toMatchObject({ kind: 'failed', msg: 'Destination directory /nope does not exist' });
+    expect(await planModule(copyModule, { content: 'x', dest: '/nope/a.conf' }, h)).toMatchObject({
+      kind: 'failed',
+      msg: 'Destination directory /nope does not exist',
+    });
     const none = fakeHost();
     expect(await planModule(copyModule, { src: path.join(dir, 'sub'), dest: '/etc/x' }, none)).toMatchObject({ kind: 'failed' });
     expect(none.commands).toEqual([]);

@@ -8,14 +8,18 @@ import { ensureAbsent, ensurePresent, lineSpec, splitLines } from '../../../../m
 import type { LineinfileArgs } from '../../../../modules/lineinfile/schema.ts';
 import { fakeHost } from '../../../support/fakeHost.ts';
 
-const present = (text: string, args: Omit<LineinfileArgs, 'path'>) => ensurePresent(splitLines(text), lineSpec({ path: '/etc/x.conf', ...args } as LineinfileArgs));
-const absent = (text: string, args: Omit<LineinfileArgs, 'path'>) => ensureAbsent(splitLines(text), lineSpec({ path: '/etc/x.conf', ...args } as LineinfileArgs));
+const present = (text: string, args: Omit<LineinfileArgs, 'path'>) =>
+  ensurePresent(splitLines(text), lineSpec({ path: '/etc/x.conf', ...args } as LineinfileArgs));
+const absent = (text: string, args: Omit<LineinfileArgs, 'path'>) =>
+  ensureAbsent(splitLines(text), lineSpec({ path: '/etc/x.conf', ...args } as LineinfileArgs));
 
 /** A fake host whose first command (the file probe) is answered with `probe`. */
 const probeHost = (probe: string, check = false) => fakeHost({ check, reply: (_command, { index }) => (index === 0 ? probe : '') });
 
-const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> => planModule(lineinfileModule, { path: '/etc/x.conf', ...args }, probeHost(probe));
-const fileProbe = (content: string, mode = '644') => `real=/etc/x.conf\ntype=file\nmode=${mode}\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
+const plan = (probe: string, args: Record<string, unknown>): Promise<Plan> =>
+  planModule(lineinfileModule, { path: '/etc/x.conf', ...args }, probeHost(probe));
+const fileProbe = (content: string, mode = '644') =>
+  `real=/etc/x.conf\ntype=file\nmode=${mode}\nowner=root\ngroup=root\n@@fleetplay-content@@\n${content}`;
 
 describe('splitLines', () => {
   it('keeps line endings and a last line without one', () => {
@@ -69,7 +73,11 @@ describe('lineinfile present', () => {
   });
 
   it('expands backrefs and does nothing when the regexp does not match', () => {
-    const r = present('ExecStart=/usr/bin/dockerd -H fd://\n', { regexp: '^ExecStart=(\\S+)( .*)?$', line: 'ExecStart=\\1 --debug\\2', backrefs: true });
+    const r = present('ExecStart=/usr/bin/dockerd -H fd://\n', {
+      regexp: '^ExecStart=(\\S+)( .*)?$',
+      line: 'ExecStart=\\1 --debug\\2',
+      backrefs: true,
+    });
     expect(r.content).toBe('ExecStart=/usr/bin/dockerd --debug -H fd://\n');
     expect(present('nothing\n', { regexp: '^ExecStart=(.*)$', line: '\\1', backrefs: true })).toMatchObject({ changed: false });
   });
@@ -109,7 +117,10 @@ describe('lineinfile regexes run in linear time', () => {
 
   it('fails the task (for this host only) on a refused pattern, naming the feature', async () => {
     const result = await plan(fileProbe('a\n'), { regexp: '(?<=a)b', line: 'x' });
-    expect(result).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^lineinfile: regular expression .* lookbehind .* linear-time/) });
+    expect(result).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/^lineinfile: regular expression .* lookbehind .* linear-time/),
+    });
   });
 });
 
@@ -125,7 +136,12 @@ describe('Python replacement templates', () => {
 describe('the file probe', () => {
   it('parses type, attributes and content (which may hold anything)', () => {
     expect(parseTextFile(fileProbe('a=1\n@@fleetplay-content@@\n', '600'), '/etc/x.conf')).toEqual({
-      type: 'file', path: '/etc/x.conf', mode: '0600', owner: 'root', group: 'root', content: 'a=1\n@@fleetplay-content@@\n',
+      type: 'file',
+      path: '/etc/x.conf',
+      mode: '0600',
+      owner: 'root',
+      group: 'root',
+      content: 'a=1\n@@fleetplay-content@@\n',
     });
     expect(parseTextFile('real=/a/b\ntype=absent\nparent=no\n', '/a/b')).toEqual({ type: 'absent', path: '/a/b', parentExists: false });
     expect(textFileCommand("/etc/it's")).toContain(`p='/etc/it'\\''s'`);
@@ -147,7 +163,11 @@ describe('lineinfile plan', () => {
   it('plans a content diff and writes through the atomic writer', async () => {
     const p = plan(fileProbe('a=1\n'), { regexp: '^a=', line: 'a=2' });
     const result = (await p.result) as Extract<Plan, { kind: 'change' }>;
-    expect(result).toMatchObject({ kind: 'change', msg: 'line replaced in /etc/x.conf', diff: [{ header: '/etc/x.conf', before: 'a=1\n', after: 'a=2\n' }] });
+    expect(result).toMatchObject({
+      kind: 'change',
+      msg: 'line replaced in /etc/x.conf',
+      diff: [{ header: '/etc/x.conf', before: 'a=1\n', after: 'a=2\n' }],
+    });
     expect(await result.apply()).toMatchObject({ kind: 'changed' });
     expect(p.commands[1]).toContain('mktemp');
     expect(p.commands[1]).toContain('mv -f --');
@@ -164,6 +184,9 @@ describe('lineinfile plan', () => {
   });
 
   it('turns a bad regex into a failed result', async () => {
-    expect(await plan(fileProbe('a\n'), { regexp: '(', line: 'x' }).result).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/invalid regular expression/) });
+    expect(await plan(fileProbe('a\n'), { regexp: '(', line: 'x' }).result).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/invalid regular expression/),
+    });
   });
 });

@@ -62,7 +62,9 @@ describe('replaceText', () => {
   });
 
   it('throws on refused features as an arguments error', () => {
-    expect(() => replaceText('a', { regexp: '(?=a)', replace: '' })).toThrow(expect.objectContaining({ kind: 'arguments', message: expect.stringMatching(/lookahead/) }));
+    expect(() => replaceText('a', { regexp: '(?=a)', replace: '' })).toThrow(
+      expect.objectContaining({ kind: 'arguments', message: expect.stringMatching(/lookahead/) }),
+    );
   });
 
   it('throws on bad patterns and bad templates', () => {
@@ -88,6 +90,9 @@ describe('replace plan', () => {
 
   it('fails on a missing file', async () => {
     const h = host('real=/etc/c.toml\ntype=absent\nparent=yes\n');
-    expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: 'a' }, h)).toMatchObject({ kind: 'failed', msg: '/etc/c.toml does not exist' });
+    expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: 'a' }, h)).toMatchObject({
+      kind: 'failed',
+      msg: '/etc/c.toml does not exist',
+    });
   });
 });

@@ -7,7 +7,11 @@ import { fakeHost } from '../../../support/fakeHost.ts';
 describe('stat', () => {
   it('reports a missing path', async () => {
     const h = fakeHost({ reply: 'type=absent\n' });
-    expect(await planModule(statModule, { path: '/etc/x' }, h)).toEqual({ kind: 'ok', msg: '/etc/x does not exist', data: { stat: { exists: false, path: '/etc/x' } } });
+    expect(await planModule(statModule, { path: '/etc/x' }, h)).toEqual({
+      kind: 'ok',
+      msg: '/etc/x does not exist',
+      data: { stat: { exists: false, path: '/etc/x' } },
+    });
     expect(h.commands).toHaveLength(1);
     expect(h.commands[0]).toContain('sha1sum');
   });
@@ -17,11 +21,25 @@ describe('stat', () => {
     expect(await planModule(statModule, { path: '/etc/x', checksum_algorithm: 'sha256' }, h)).toMatchObject({
       kind: 'ok',
       msg: '/etc/x is a file',
-      data: { stat: { exists: true, isreg: true, isdir: false, islnk: false, mode: '0640', pw_name: 'root', gr_name: 'adm', size: 3, checksum: 'abc' } },
+      data: {
+        stat: {
+          exists: true,
+          isreg: true,
+          isdir: false,
+          islnk: false,
+          mode: '0640',
+          pw_name: 'root',
+          gr_name: 'adm',
+          size: 3,
+          checksum: 'abc',
+        },
+      },
     });
     expect(h.commands[0]).toContain('sha256sum');
     const l = fakeHost({ reply: 'type=link\ntarget=/x\nowner=root\ngroup=root\n' });
-    expect(await planModule(statModule, { path: '/etc/l', get_checksum: false }, l)).toMatchObject({ data: { stat: { islnk: true, lnk_target: '/x' } } });
+    expect(await planModule(statModule, { path: '/etc/l', get_checksum: false }, l)).toMatchObject({
+      data: { stat: { islnk: true, lnk_target: '/x' } },
+    });
     expect(l.commands[0]).not.toContain('sum');
   });
 });

@@ -42,7 +42,10 @@ describe('template', () => {
       kind: 'change',
       msg: 'create /etc/x.conf (4 bytes)',
       summary: [{ verb: 'write', object: 'file' }],
-      diff: [{ header: '/etc/x.conf', before: '', after: 'x=1\n' }, { header: 'mode of /etc/x.conf', before: '', after: '0600' }],
+      diff: [
+        { header: '/etc/x.conf', before: '', after: 'x=1\n' },
+        { header: 'mode of /etc/x.conf', before: '', after: '0600' },
+      ],
     });
     expect(renders()).toBe(1);
     // dest's state, then its directory's.
