@@ -2,7 +2,7 @@
 import type { ChangeSummary, Decision, ModuleView } from '../../engine/module.ts';
 import type { DiffEntry } from '../../engine/types.ts';
 import { withUnitRecord } from './predict.ts';
-import { unitName, type UnitStatus } from './probe.ts';
+import type { UnitStatus } from './probe.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { SystemdChange, SystemdFacts } from './types.ts';
 
@@ -29,7 +29,7 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
   }
   const { status } = facts;
   const req: UnitRequest = {
-    unit: unitName(args.name ?? ''),
+    unit: facts.unit,
     ...(args.state !== undefined ? { state: args.state } : {}),
     ...(args.enabled !== undefined ? { enabled: args.enabled } : {}),
     ...(args.masked !== undefined ? { masked: args.masked } : {}),

@@ -87,7 +87,7 @@ export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<System
   const status = view.check ? predictStatus(probed, view.predicted) : probed;
   // predictStatus returns the probe itself when no earlier prediction touches the unit.
   const since = view.check && status !== probed ? view.predicted.opaqueSinceUnit(unit) : undefined;
-  return { kind: 'unit', status, ...(opaque ? { opaqueTask: opaque } : {}), ...(since ? { opaqueSince: since } : {}) };
+  return { kind: 'unit', unit, status, ...(opaque ? { opaqueTask: opaque } : {}), ...(since ? { opaqueSince: since } : {}) };
 }
 
 /**

@@ -16,7 +16,7 @@ export type SystemdFacts =
    * task whose effects are not predicted (`opaqueTask`), and the first since a prediction last set this
    * unit's state (`opaqueSince`, only when a prediction touched the unit).
    */
-  | { kind: 'unit'; status: UnitStatus; opaqueTask?: string; opaqueSince?: string };
+  | { kind: 'unit'; unit: string; status: UnitStatus; opaqueTask?: string; opaqueSince?: string };
 
 /** What check mode records for a unit task (systemd/predict.ts recordUnitPlan). */
 export interface UnitRecord {
