@@ -85,11 +85,16 @@ export interface ChangeSummary {
   named?: boolean;
 }
 
-/** What decide returns: a verdict, or a change that apply would make. */
-export type Decision<C> =
-  | { kind: 'ok'; msg: string; data?: ResultData }
+/**
+ * What decide returns: a verdict, or a change that apply would make. An ok or unknown verdict may carry a
+ * `record` for predict: what check mode takes the host to be after it though nothing is applied
+ * (systemd: the unit as systemd has loaded it; get_url: the file a download check mode cannot settle
+ * would most likely write). The engine gives it to predict only; it is never part of the result.
+ */
+export type Decision<C, R = unknown> =
+  | { kind: 'ok'; msg: string; data?: ResultData; record?: R }
   | { kind: 'failed'; msg: string; data?: ResultData }
-  | { kind: 'unknown'; msg: string; data?: ResultData }
+  | { kind: 'unknown'; msg: string; data?: ResultData; record?: R }
   | { kind: 'change'; msg: string; change: C; summary: ChangeSummary[]; diff?: DiffEntry[]; data?: ResultData };
 
 // ---------------------------------------------------------------- what a module sees

@@ -31,7 +31,10 @@ export async function planModule(mod: ModuleDefinition | LegacyModuleDefinition,
   const facts = await driveProbe(mod.probe(args, view), ctx);
   const decision = mod.decide(args, facts, view);
   if (ctx.check && mod.predict) mod.predict(decision, ctx.predicted, args);
-  if (decision.kind !== 'change') return decision;
+  if (decision.kind !== 'change') {
+    const { kind, msg, data } = decision;
+    return { kind, msg, ...(data !== undefined ? { data } : {}) };
+  }
   const { change, summary, ...shown } = decision;
   const apply = mod.apply;
   return {

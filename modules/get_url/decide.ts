@@ -5,7 +5,6 @@ import type { Decision, ModuleView } from '../../engine/module.ts';
 import type { PredictedFile, ResultData } from '../../engine/types.ts';
 import { decideGetUrl } from './getUrlDecision.ts';
 import type { GetUrlProbe } from './getUrlProbe.ts';
-import { withPrediction } from './predict.ts';
 import type { DownloadJob, FilePrediction, GetUrlChange, GetUrlFacts } from './types.ts';
 import { judgeUrlCheck, type UrlVerdict } from './urlCheck.ts';
 
@@ -53,8 +52,7 @@ export function decideGetUrlTask(facts: GetUrlFacts, view: Pick<ModuleView, 'hos
       if (verdict?.kind === 'failed') return { kind: 'failed', msg: verdict.msg, data };
       const prediction = view.check ? predictDownload(probe, job, data) : undefined;
       if (verdict?.kind === 'unknown') {
-        const unknown: GetUrlDecision = { kind: 'unknown', msg: verdict.msg, data };
-        return prediction ? withPrediction(unknown, prediction) : unknown;
+        return { kind: 'unknown', msg: verdict.msg, data, ...(prediction ? { record: prediction } : {}) };
       }
       return {
         kind: 'change',

@@ -1,7 +1,6 @@
 // Decides what a systemd task must do to one unit, from the probed status. Pure: no I/O.
 import type { ChangeSummary, Decision, ModuleView } from '../../engine/module.ts';
 import type { DiffEntry } from '../../engine/types.ts';
-import { withUnitRecord } from './predict.ts';
 import type { UnitStatus } from './probe.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { SystemdChange, SystemdFacts } from './types.ts';
@@ -46,7 +45,7 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
   };
   const d = afterOpaqueTask(req, decideUnit(req, status), facts.opaqueSince);
   const record = { req, status, decision: d };
-  if (d.kind !== 'change') return withUnitRecord({ kind: d.kind, msg: d.msg, data }, record);
+  if (d.kind !== 'change') return { kind: d.kind, msg: d.msg, data, record };
   return {
     kind: 'change',
     msg: d.msg,

@@ -244,20 +244,7 @@ export function predictSystemd(decision: Decision<SystemdChange>, p: PredictedSt
     else recordUnitPlan(p, c.record.req, c.record.status, c.record.decision);
     return;
   }
-  const record = unitRecordOf(decision);
+  // An ok verdict carries the unit as systemd has it loaded (Decision.record).
+  const record = decision.kind === 'ok' || decision.kind === 'unknown' ? (decision.record as UnitRecord | undefined) : undefined;
   if (record) recordUnitPlan(p, record.req, record.status, record.decision);
-}
-
-// An ok decision has no change to carry what check mode records; it rides along unseen (not enumerable:
-// not in the result, its data or a test's toEqual). See the report of #14: predict could receive the facts.
-const UNIT_RECORD = Symbol('systemd unit record');
-
-/** Attaches what check mode records to a decision that is not a change. */
-export function withUnitRecord<D extends object>(d: D, record: UnitRecord): D {
-  Object.defineProperty(d, UNIT_RECORD, { value: record, enumerable: false });
-  return d;
-}
-
-function unitRecordOf(d: object): UnitRecord | undefined {
-  return (d as { [UNIT_RECORD]?: UnitRecord })[UNIT_RECORD];
 }

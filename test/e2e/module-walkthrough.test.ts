@@ -37,7 +37,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (lab) await labDown(LAB);
+  if (lab) await labDown({ name: LAB });
 });
 
 const byTask = (report: Report | undefined, task: string) => report?.results.find((r) => r.task === task) as (Report['results'][number] & { commands?: number }) | undefined;
@@ -69,7 +69,7 @@ describe('a module added as one folder and one registry line', () => {
     const real = await engine(['run', playbook, '-i', inventory], { withReport: true });
     expect(real.code, real.stdout + real.stderr).toBe(0);
     expect(check.report!.results.map((r) => [r.task, r.status])).toEqual(real.report!.results.map((r) => [r.task, r.status]));
-    const node = onNode(lab, lab.nodes[0]!.name, 'readlink /etc/localtime; cat /etc/timezone; TZ= date +%Z');
+    const node = onNode(lab, lab.nodes[0]!.name, 'readlink /etc/localtime; cat /etc/timezone; env -u TZ date +%Z');
     expect(node.stdout.split('\n').slice(0, 2)).toEqual(['/usr/share/zoneinfo/Europe/Berlin', 'Europe/Berlin']);
     expect(node.stdout).toMatch(/CES?T/);
 
