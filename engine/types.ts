@@ -224,22 +224,8 @@ export type Plan =
   | { kind: 'failed'; msg: string; data?: ResultData }
   | { kind: 'unknown'; msg: string; data?: ResultData };
 
-/**
- * A module still written as one `plan()` (before #14's contract). Transitional: removed when every module
- * is a contract module (engine/module.ts).
- */
-export interface LegacyModuleDefinition {
-  name: string;
-  aliases?: string[];
-  schema: Record<string, unknown>;
-  freeFormKey?: string;
-  runsOn: 'controller' | 'host';
-  secretArgs?: string[];
-  plan(args: Vars, ctx: ModuleContext): Promise<Plan>;
-}
-
-/** A module the registry holds. */
-export type ModuleDefinition = ContractModule | LegacyModuleDefinition;
+/** A module the registry holds (the contract: engine/module.ts). */
+export type ModuleDefinition = ContractModule;
 
 /** The modules a run may use (engine/moduleRegistry.ts builds one; the CLI passes it in). */
 export interface ModuleRegistry {

@@ -1,15 +1,16 @@
-// Which read-only command each upcoming task will start with on a host, found by starting the task's
-// module plan against a context that records its first command and never answers. Only what the plan
-// does before its first command runs here: rendering arguments and templates, reading controller-side
-// files and caches. The predicted state it sees cannot be written. A guess that turns out wrong costs
-// one wasted read; the store (readAhead.ts) serves a result only to the identical command.
+// Which read-only commands each upcoming task will start with on a host: the first stage of its
+// module's probe (engine/module.ts), which is data. Only what a probe does before its first stage runs
+// here: rendering arguments, checking them, reading the predicted state (read-only: a probe has no way
+// to write it). A guess that turns out wrong costs one wasted read; the store (readAhead.ts) serves a
+// result only to the identical command.
 //
 // The look ahead stops where a later task's command could depend on an earlier one in ways rendering
 // cannot see yet: after a task that registers a result or sets facts, at blocks, includes, meta tasks,
-// run_once and until loops, and at a task whose first command changes the host.
+// run_once and until loops, at a task whose first stage is controller-side work or a read shared by the
+// run's hosts, and at a task that reads nothing first (it will change the host).
 import { renderValue } from '../template/render.ts';
-import type { ModuleDefinition as ContractModule } from '../module.ts';
-import type { ExecOptions, LegacyModuleDefinition, ModuleContext, ModuleDefinition, PredictedState, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { ModuleView } from '../module.ts';
+import type { ExecOptions, ModuleDefinition, TaskDef, TaskNode, Vars } from '../types.ts';
 import { firstStage, moduleView } from './moduleDriver.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { settingsFor, unknownDependency } from './taskSettings.ts';
@@ -29,7 +30,7 @@ export async function upcomingReads(tasks: readonly TaskNode[], host: HostRun, s
     if (!mod || mod.runsOn === 'controller') break;
     let stop: boolean;
     try {
-      stop = await taskReads(node, mod, host, scope, run, reads);
+      stop = taskReads(node, mod, host, scope, run, reads);
     } catch {
       // A variable that does not render yet, a missing template: the task itself will say so.
       break;
@@ -40,7 +41,7 @@ export async function upcomingReads(tasks: readonly TaskNode[], host: HostRun, s
 }
 
 /** Appends the first read of each of the task's items to `reads`; true when the look ahead must stop. */
-async function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: Scope, run: PlayRun, reads: UpcomingRead[]): Promise<boolean> {
+function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: Scope, run: PlayRun, reads: UpcomingRead[]): boolean {
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   const vars = taskVars(host, run.vars, scopeVars, task.location);
   const settings = settingsFor(task, host, scope, run, vars, scopeVars);
@@ -57,8 +58,7 @@ async function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, sc
     const itemVars = extra ? taskVars(host, run.vars, scopeVars, task.location, extra) : vars;
     if (!conditionsHold(settings.when, itemVars)) continue;
     const args = renderValue(task.args, itemVars, task.location) as Vars;
-    const ctx = { ...moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false }), predicted: readOnlyView(host.predicted) };
-    const first = 'plan' in mod ? await firstCommand(mod, args, ctx) : firstReads(mod, args, ctx);
+    const first = firstReads(mod, args, moduleView(moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false })));
     if (first === 'unknown') return true;
     if (first === 'none') {
       // A plan that decides without reading changes the host in a real run; in check mode it is a prediction.
@@ -78,8 +78,8 @@ async function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, sc
  * The reads of a contract module's first probe stage: 'none' when it reads nothing, 'unknown' when its
  * first stage is controller-side work (its reads after that are not guessed).
  */
-function firstReads(mod: ContractModule, args: Vars, ctx: ModuleContext): Array<{ command: string; options: ExecOptions }> | 'none' | 'unknown' {
-  const stage = firstStage(mod, args, moduleView(ctx));
+function firstReads(mod: ModuleDefinition, args: Vars, view: ModuleView): Array<{ command: string; options: ExecOptions }> | 'none' | 'unknown' {
+  const stage = firstStage(mod, args, view);
   if (!stage) return 'none';
   // Controller-side work first, or a read the run's hosts share (each host reading it early would defeat that).
   if (stage.kind === 'local' || stage.reads.some((r) => r.shareKey !== undefined)) return 'unknown';
@@ -87,53 +87,4 @@ function firstReads(mod: ContractModule, args: Vars, ctx: ModuleContext): Array<
     command: r.command,
     options: { readOnly: true, ...(r.stdin !== undefined ? { stdin: r.stdin } : {}), ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) },
   }));
-}
-
-/**
- * Starts `mod.plan` and reports its first command: 'none' when the plan finished without one,
- * 'unknown' when it was still busy with something else (its first command is then not guessed).
- */
-async function firstCommand(
-  mod: LegacyModuleDefinition,
-  args: Vars,
-  base: ModuleContext,
-): Promise<{ command: string; options: ExecOptions } | 'none' | 'unknown'> {
-  let first: { command: string; options: ExecOptions } | undefined;
-  let open = true;
-  const ctx = {
-    ...base,
-    run: (command: string, options: ExecOptions = {}) => {
-      if (open && !first) first = { command, options };
-      // Never answered: the plan goes no further than its first command.
-      return new Promise<never>(() => undefined);
-    },
-  };
-  const finished = Promise.resolve()
-    .then(() => mod.plan(args, ctx))
-    .then(
-      () => 'done' as const,
-      () => 'done' as const,
-    );
-  const outcome = await Promise.race([finished, new Promise<'busy'>((resolve) => setImmediate(() => resolve('busy')))]);
-  open = false;
-  if (first) return first;
-  return outcome === 'done' ? 'none' : 'unknown';
-}
-
-/** The predicted state for reading only: a look ahead must not record predictions. */
-function readOnlyView(p: PredictedState): PredictedState {
-  return {
-    file: (path) => p.file(path),
-    setFile: () => undefined,
-    hasFileUnder: (dir) => p.hasFileUnder(dir),
-    unit: (name) => p.unit(name),
-    setUnit: () => undefined,
-    packageState: (name) => p.packageState(name),
-    setPackage: () => undefined,
-    opaqueTask: () => p.opaqueTask(),
-    opaqueSinceUnit: (n) => p.opaqueSinceUnit(n),
-    markOpaque: () => undefined,
-    // A plan records into its slots only after its probe answered, which never happens in a look ahead.
-    slot: (key) => p.slot(key),
-  };
 }

@@ -2,7 +2,7 @@
 // yields (reads as read-only commands through the host's read-ahead store), calls decide, records
 // check mode's prediction, and hands back a Plan whose apply runs the module's apply.
 import type { ChangeSummary, ModuleDefinition, ModuleView, Probe, ProbeStage, Read } from '../module.ts';
-import type { ExecResult, LegacyModuleDefinition, ModuleContext, Plan, StateSlot, Vars } from '../types.ts';
+import type { ExecResult, ModuleContext, Plan, StateSlot, Vars } from '../types.ts';
 
 /** Reads shared by the hosts of one run (Read.shareKey): the first host to ask runs it. */
 type SharedReads = Map<string, { host: string; result: Promise<ExecResult> }>;
@@ -25,8 +25,7 @@ export function moduleView(ctx: ModuleContext): ModuleView {
 }
 
 /** Runs the module's probe and decide on the host; the plan's apply runs its apply. */
-export async function planModule(mod: ModuleDefinition | LegacyModuleDefinition, args: Vars, ctx: ModuleContext): Promise<Plan> {
-  if ('plan' in mod) return mod.plan(args, ctx);
+export async function planModule(mod: ModuleDefinition, args: Vars, ctx: ModuleContext): Promise<Plan> {
   const view = moduleView(ctx);
   const facts = await driveProbe(mod.probe(args, view), ctx);
   const decision = mod.decide(args, facts, view);

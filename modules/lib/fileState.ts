@@ -1,8 +1,7 @@
 // Reads the state of one remote path (type, mode, owner, checksum, link target) in one command.
 import { shellQuote } from '../../engine/quote.ts';
 import { read, type ModuleView, type Probe } from '../../engine/module.ts';
-import { driveProbe } from '../../engine/executor/moduleDriver.ts';
-import type { ModuleContext, PredictedFile, PredictedState } from '../../engine/types.ts';
+import type { PredictedFile, PredictedState } from '../../engine/types.ts';
 
 /** Checksum algorithms a file probe can compute. */
 export type ChecksumAlgorithm = 'sha1' | 'sha256';
@@ -75,10 +74,6 @@ export function* probeFileState(view: Pick<ModuleView, 'check' | 'predicted'>, p
   });
 }
 
-/** probeFileState for a module still written as one plan() (transitional, #14). */
-export function readFileState(ctx: ModuleContext, path: string, checksum: ChecksumAlgorithm | false = 'sha256'): Promise<FileState> {
-  return driveProbe(probeFileState(ctx, path, checksum), ctx);
-}
 
 /** A predicted state seen as a probe result (defaults are what fleetplay's writers produce). */
 export function fromPredicted(p: PredictedFile, checksum: ChecksumAlgorithm | false): FileState {
@@ -106,10 +101,6 @@ export function setPredictedFile(predicted: PredictedState, path: string, state:
   predicted.setFile(path, state);
 }
 
-/** Records, in check mode, the state a planned change leaves at `path`. */
-export function predictFile(ctx: ModuleContext, path: string, state: PredictedFile): void {
-  if (ctx.check) ctx.predicted.setFile(path, state);
-}
 
 /** Reads a remote file's text (for diffs). Missing file → ''. A predicted text wins in check mode. */
 export function* probeRemoteText(view: Pick<ModuleView, 'check' | 'predicted'>, path: string): Probe<string> {
@@ -119,7 +110,3 @@ export function* probeRemoteText(view: Pick<ModuleView, 'check' | 'predicted'>, 
   return yield* read({ command: `cat -- ${shellQuote(path)} 2>/dev/null || true`, parse: (r) => r.stdout });
 }
 
-/** probeRemoteText for a module still written as one plan() (transitional, #14). */
-export function readRemoteText(ctx: ModuleContext, path: string): Promise<string> {
-  return driveProbe(probeRemoteText(ctx, path), ctx);
-}

@@ -2,9 +2,8 @@
 // Ansible), and which directories `mkdir -p` would create. Read through the predicted state in check
 // mode, so a directory an earlier task creates counts and one it removes does not.
 import path from 'node:path';
-import { driveProbe } from '../../engine/executor/moduleDriver.ts';
 import type { ModuleView, Probe } from '../../engine/module.ts';
-import type { ModuleContext, PredictedState } from '../../engine/types.ts';
+import type { PredictedState } from '../../engine/types.ts';
 import { probeFileState } from './fileState.ts';
 
 type Reader = Pick<ModuleView, 'check' | 'predicted'>;
@@ -34,22 +33,10 @@ export function* probeMkdir(view: Reader, dir: string): Probe<{ created: string[
   return { created };
 }
 
-/** probeMissingParent for a module still written as one plan() (transitional, #14). */
-export function missingParent(ctx: ModuleContext, file: string): Promise<string | undefined> {
-  return driveProbe(probeMissingParent(ctx, file), ctx);
-}
 
-/** probeMkdir for a module still written as one plan() (transitional, #14). */
-export function mkdirPlan(ctx: ModuleContext, dir: string): Promise<{ created: string[]; problem?: string }> {
-  return driveProbe(probeMkdir(ctx, dir), ctx);
-}
 
 /** A module's predict step: records the directories `mkdir -p` would create (mode 0755 under the default umask). */
 export function setPredictedDirectories(predicted: PredictedState, dirs: readonly string[]): void {
   for (const d of dirs) predicted.setFile(d, { type: 'directory', mode: '0755', owner: 'root', group: 'root' });
 }
 
-/** Check mode: records the directories `mkdir -p` would create (mode 0755 under the default umask). */
-export function predictDirectories(ctx: ModuleContext, dirs: string[]): void {
-  if (ctx.check) for (const d of dirs) ctx.predicted.setFile(d, { type: 'directory', mode: '0755', owner: 'root', group: 'root' });
-}

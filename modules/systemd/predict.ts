@@ -9,7 +9,8 @@
 import type { Decision, PredictedView } from '../../engine/module.ts';
 import type { PredictedFile, StateSlot, PredictedState } from '../../engine/types.ts';
 import { isStale, type UnitDecision, type UnitRequest, type UnitStep } from './decide.ts';
-import { MASK_DIRS, UNIT_DIRS, type UnitStatus } from './probe.ts';
+import type { UnitStatus } from './probe.ts';
+import { MASK_DIRS, UNIT_DIRS } from './unitDirs.ts';
 import type { SystemdChange, UnitRecord } from './types.ts';
 
 /** What probe and decide read of the prediction. */

@@ -7,6 +7,9 @@ import { unitName } from '../../engine/unitName.ts';
 import { predictStaleList, predictStatus } from './predict.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { SystemdFacts } from './types.ts';
+import { MASK_DIRS, UNIT_DIRS } from './unitDirs.ts';
+
+export { MASK_DIRS, UNIT_DIRS };
 
 /** The unit properties the probe reads with `systemctl show`; they are returned as `status`. */
 export const SHOWN_PROPERTIES = [
@@ -22,17 +25,6 @@ export const SHOWN_PROPERTIES = [
   'LoadError',
 ] as const;
 
-/** Directories where a `/dev/null` link masks a unit (persistent, then runtime). */
-export const MASK_DIRS = ['/etc/systemd/system', '/run/systemd/system'] as const;
-
-/** The system unit search path, highest priority first. */
-export const UNIT_DIRS = [
-  '/etc/systemd/system',
-  '/run/systemd/system',
-  '/usr/local/lib/systemd/system',
-  '/lib/systemd/system',
-  '/usr/lib/systemd/system',
-] as const;
 
 // Units that stop along with this one (their Requires=, BindsTo= or PartOf= name it); read by the probe only.
 const STOPS_WITH = ['RequiredBy', 'BoundBy', 'ConsistsOf'] as const;

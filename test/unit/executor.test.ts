@@ -1,5 +1,6 @@
 // The executor on the local connection: real shell commands on this machine, in a temp directory.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { noReads } from '../../engine/module.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -598,7 +599,9 @@ describe('a module whose apply step throws', () => {
     name: 'breaking',
     runsOn: 'host',
     schema: { type: 'object', properties: {}, additionalProperties: false },
-    plan: async () => ({ kind: 'change', msg: 'would write', apply: async () => Promise.reject(new Error('write failed: No space left on device')) }),
+    probe: () => noReads({}),
+    decide: () => ({ kind: 'change', msg: 'would write', summary: [{ verb: 'write', object: 'file' }], change: {} }),
+    apply: async () => Promise.reject(new Error('write failed: No space left on device')),
   };
   const registry = createModuleRegistry([...moduleRegistry.names().map((n) => moduleRegistry.find(n)!).filter((m, i, all) => all.indexOf(m) === i), breaking]);
 
