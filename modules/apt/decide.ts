@@ -21,7 +21,7 @@ import { hasConfigFilesOnly, hasFiles, isInstalled, type DpkgState, type Package
 import { ownChanges, parseOwnedFiles, predictCache, predictDpkg } from './predict.ts';
 import { versionMatches, type AptRequest } from './request.ts';
 import type { SectionOutput } from './script.ts';
-import { sourcesChangedInCheck } from './sourcesChanged.ts';
+import { sourcesChangedInCheck } from '../lib/aptSources.ts';
 import type { AptChange, AptFacts } from './types.ts';
 
 /** The apt-get action the named packages need given dpkg's state, or undefined when they are as wanted. */

@@ -6,7 +6,7 @@
 // for packages already predicted in that state are the earlier tasks', not this one's.
 import type { Decision, PredictedView } from '../../engine/module.ts';
 import type { StateSlot, PredictedState } from '../../engine/types.ts';
-import { recordRemovedUnits } from '../systemd/predict.ts';
+import { recordRemovedUnits } from '../lib/systemdManager.ts';
 import type { AptAction, PlannedChange } from './aptGet.ts';
 import type { AptChange } from './types.ts';
 import type { DpkgState } from './dpkg.ts';

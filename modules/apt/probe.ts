@@ -11,7 +11,7 @@ import { simulationAction } from './predict.ts';
 import { aptRequest } from './request.ts';
 import type { AptArgs } from './schema.ts';
 import { probeSharedSimulation } from './sharedSimulation.ts';
-import { sourcesChangedInCheck } from './sourcesChanged.ts';
+import { sourcesChangedInCheck } from '../lib/aptSources.ts';
 import type { AptFacts } from './types.ts';
 import { DPKG_FINGERPRINT, knownNoop, NOOP_CACHE, rememberNoop } from './noopCache.ts';
 import { keyValue, parseScript, section, type SectionOutput } from './script.ts';

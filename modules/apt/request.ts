@@ -23,9 +23,6 @@ export interface AptRequest {
   lockTimeout: number;
 }
 
-/** Debian package name, optional `:arch`, optional `=version`. */
-export const PACKAGE_PATTERN = '[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~*-]+)?';
-
 /** Default seconds to wait for the dpkg lock (Ansible's lock_timeout default). */
 export const DEFAULT_LOCK_TIMEOUT = 60;
 

@@ -1,6 +1,6 @@
 // The apt module's arguments: the schema ajv checks, and the type it describes.
 import type { FromSchema } from 'json-schema-to-ts';
-import { PACKAGE_PATTERN } from './request.ts';
+import { PACKAGE_PATTERN } from '../lib/aptSources.ts';
 
 const packages = {
   anyOf: [

@@ -1,5 +1,5 @@
 // command: run a program on the host, no shell features (words are quoted one by one); `creates`/`removes`
-// make it idempotent. Check mode does not run it: unknown, unless a guard settles it (steps.ts).
+// make it idempotent. Check mode does not run it: unknown, unless a guard settles it (modules/lib/commandSteps.ts).
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule } from '../../engine/module.ts';
 import { shellCommand } from '../../engine/quote.ts';
@@ -12,18 +12,11 @@ import {
   type CommandChange,
   type CommandFacts,
   type CommandLine,
-} from './steps.ts';
+  guardProperties,
+} from '../lib/commandSteps.ts';
 
-export { chdirCommand } from './steps.ts';
+export { chdirCommand } from '../lib/commandSteps.ts';
 
-/** The arguments command and shell share. */
-export const guardProperties = {
-  creates: { type: 'string' },
-  removes: { type: 'string' },
-  // An empty chdir would be `cd` alone, which goes to $HOME: refused, as Ansible refuses it.
-  chdir: { type: 'string', minLength: 1 },
-  stdin: { type: 'string' },
-} as const;
 
 const commandSchema = {
   type: 'object',

@@ -10,8 +10,7 @@ import { defineModule, read, type Decision, type ModuleView, type Probe } from '
 import { shellQuote } from '../../engine/quote.ts';
 import type { ResultData } from '../../engine/types.ts';
 import { verifyUpload } from '../lib/writeFile.ts';
-import { PACKAGE_PATTERN } from '../apt/request.ts';
-import { sourcesChangedInCheck } from '../apt/sourcesChanged.ts';
+import { PACKAGE_PATTERN, sourcesChangedInCheck } from '../lib/aptSources.ts';
 
 /** The selections dpkg knows. */
 export type Selection = 'install' | 'hold' | 'deinstall' | 'purge';

@@ -20,16 +20,16 @@ export function normalizeMode(value: unknown): string | undefined {
 }
 
 /** Reads mode/owner/group out of module arguments; an owner or group chown could misread is refused. */
-export function wantedAttributes(args: Record<string, unknown>): WantedAttributes {
+export function wantedAttributes(args: { mode?: string | number; owner?: string; group?: string }): WantedAttributes {
   const mode = normalizeMode(args.mode);
   for (const key of ['owner', 'group'] as const) {
     const v = args[key];
-    if (typeof v === 'string') requireAccountName(key, v);
+    if (v !== undefined) requireAccountName(key, v);
   }
   return {
     ...(mode ? { mode } : {}),
-    ...(typeof args.owner === 'string' ? { owner: args.owner } : {}),
-    ...(typeof args.group === 'string' ? { group: args.group } : {}),
+    ...(args.owner !== undefined ? { owner: args.owner } : {}),
+    ...(args.group !== undefined ? { group: args.group } : {}),
   };
 }
 

@@ -1,9 +1,8 @@
 // shell: the string runs under /bin/sh (or `executable`); `creates`/`removes` make it idempotent. The
-// steps are command's (modules/command/steps.ts).
+// steps are command's (modules/lib/commandSteps.ts).
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import { guardProperties } from '../command/index.ts';
 import {
   applyCommand,
   decideCommand,
@@ -12,7 +11,8 @@ import {
   type CommandChange,
   type CommandFacts,
   type CommandLine,
-} from '../command/steps.ts';
+  guardProperties,
+} from '../lib/commandSteps.ts';
 
 const shellSchema = {
   type: 'object',

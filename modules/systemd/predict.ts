@@ -7,51 +7,20 @@
 // since is stale (NeedDaemonReload=yes), except for a unit systemd had as not-found: systemd loads such a
 // unit afresh when it is next referenced, as the real run's probe does.
 import type { Decision, PredictedView } from '../../engine/module.ts';
-import type { PredictedFile, StateSlot, PredictedState } from '../../engine/types.ts';
+import type { PredictedFile, PredictedState } from '../../engine/types.ts';
 import { isStale, type UnitDecision, type UnitRequest, type UnitStep } from './decide.ts';
 import type { UnitStatus } from './probe.ts';
-import { MASK_DIRS, UNIT_DIRS } from './unitDirs.ts';
+import { MASK_DIRS } from '../lib/unitDirs.ts';
+import { manager, managerView, recordDaemonReload, snapshot, unitPaths, type LoadedView } from '../lib/systemdManager.ts';
+
 import type { SystemdChange, UnitRecord } from './types.ts';
 
 /** What probe and decide read of the prediction. */
 type Reader = Pick<PredictedView, 'file' | 'unit' | 'slot'>;
 
-/** What systemd had loaded for one unit at its last predicted load: the predicted entries of its paths then. */
-interface LoadedView {
-  files: Map<string, PredictedFile | undefined>;
-  /** LoadState then; undefined when not known (a package removal reloaded systemd). */
-  loadState?: string;
-}
-
-/** Per host (store): the units whose load check mode has followed, and whether a daemon-reload was predicted. */
-interface ManagerView {
-  units: Map<string, LoadedView>;
-  reloaded: boolean;
-}
-
-const MANAGER: StateSlot<ManagerView> = { name: 'systemd manager', init: () => ({ units: new Map(), reloaded: false }) };
-
-function manager(p: PredictedState): ManagerView {
-  return p.slot(MANAGER);
-}
-
-/** The manager view for reading (probe and decide). */
-function managerView(p: Reader): Readonly<ManagerView> {
-  return p.slot(MANAGER);
-}
-
 const RUNNING = ['active', 'activating', 'reloading'];
 
-/** The paths where a file of this unit name counts: the unit search path (mask links live in its first two). */
-export function unitPaths(unit: string): string[] {
-  return UNIT_DIRS.map((d) => `${d}/${unit}`);
-}
-
 const isMaskLink = (f: PredictedFile): boolean => f.type === 'link' && f.target === '/dev/null';
-
-function snapshot(p: Reader, unit: string): Map<string, PredictedFile | undefined> {
-  return new Map(unitPaths(unit).map((x) => [x, p.file(x)]));
-}
 
 /** True when an earlier task's prediction changed one of the unit's paths after systemd last loaded it. */
 function changedSinceLoad(p: Reader, unit: string, view: LoadedView | undefined): boolean {
@@ -178,14 +147,6 @@ export function predictStaleList(hostStale: string[], s: Pick<UnitStatus, 'fragm
   return [...new Set([...(reloaded ? [] : hostStale), ...predictedStaleUnits(s, p)])];
 }
 
-/** Records a predicted daemon-reload: every unit check mode follows is loaded afresh from its predicted files. */
-export function recordDaemonReload(p: PredictedState, units: readonly string[] = []): void {
-  const m = manager(p);
-  m.reloaded = true;
-  for (const [unit, view] of m.units) m.units.set(unit, { ...view, files: snapshot(p, unit) });
-  for (const unit of units) if (!m.units.has(unit)) m.units.set(unit, { files: snapshot(p, unit) });
-}
-
 /**
  * Records what a planned task leaves (check mode): the unit's mask links, its predicted state
  * (masked, enabled, active, loaded) and, when systemd would have it loaded afresh, its view.
@@ -221,17 +182,6 @@ export function recordUnitPlan(p: PredictedState, req: UnitRequest, s: UnitStatu
     // systemd has what is on disk (a not-found unit is loaded on reference): later changes make it stale.
     manager(p).units.set(unit, { files: snapshot(p, unit), loadState: s.loadState });
   }
-}
-
-/**
- * Records a package removal (check mode): its unit files are gone, the package's prerm stopped the unit
- * and its postrm reloaded systemd (dh_installsystemd), so every unit is loaded afresh.
- */
-export function recordRemovedUnits(p: PredictedState, units: readonly string[]): void {
-  for (const unit of units) p.setUnit(unit, { loaded: false, active: false });
-  recordDaemonReload(p, units);
-  const m = manager(p);
-  for (const unit of units) m.units.set(unit, { files: snapshot(p, unit) });
 }
 
 /**

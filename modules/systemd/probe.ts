@@ -7,7 +7,7 @@ import { unitName } from '../../engine/unitName.ts';
 import { predictStaleList, predictStatus } from './predict.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { SystemdFacts } from './types.ts';
-import { MASK_DIRS, UNIT_DIRS } from './unitDirs.ts';
+import { MASK_DIRS, UNIT_DIRS } from '../lib/unitDirs.ts';
 
 export { MASK_DIRS, UNIT_DIRS };
 

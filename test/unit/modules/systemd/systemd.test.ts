@@ -435,7 +435,7 @@ describe('check mode reads and records predicted state', () => {
     for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service'])
       h.predicted.setFile(f, { type: 'absent' });
     h.predicted.setPackage('containerd', 'absent');
-    const { recordRemovedUnits } = await import('../../../../modules/systemd/predict.ts');
+    const { recordRemovedUnits } = await import('../../../../modules/lib/systemdManager.ts');
     recordRemovedUnits(h.predicted, ['containerd.service']);
 
     expect(await plan(h, { masked: false })).toMatchObject({

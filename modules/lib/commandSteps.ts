@@ -5,6 +5,15 @@ import { read } from '../../engine/module.ts';
 import { operandPath, shellQuote } from '../../engine/quote.ts';
 import { NOT_RUN_IN_CHECK, type ApplyOutcome, type PredictedState } from '../../engine/types.ts';
 
+/** The arguments command and shell share. */
+export const guardProperties = {
+  creates: { type: 'string' },
+  removes: { type: 'string' },
+  // An empty chdir would be `cd` alone, which goes to $HOME: refused, as Ansible refuses it.
+  chdir: { type: 'string', minLength: 1 },
+  stdin: { type: 'string' },
+} as const;
+
 /** The arguments both modules have. */
 export interface GuardArgs {
   creates?: string;
