@@ -33,12 +33,29 @@ export function fleetplayInventory(lab: LabState, dir: string): string {
 }
 
 /** Runs playbooks/containerd.yml once (`--check` for the check scenarios, `-e` for each of `extraVars`) and reads its report. */
-export async function runFleetplay(scenario: ScenarioKey, inventory: string, workDir: string, extraVars: string[] = []): Promise<ScenarioRun> {
+export async function runFleetplay(
+  scenario: ScenarioKey,
+  inventory: string,
+  workDir: string,
+  extraVars: string[] = [],
+): Promise<ScenarioRun> {
   const report = path.join(workDir, `fleetplay-${scenario}.report.json`);
   const rssFile = path.join(workDir, `fleetplay-${scenario}.rss`);
   const log = path.join(workDir, `fleetplay-${scenario}.log`);
   const check = scenario === 'checkFresh' || scenario === 'checkConverged';
-  const engine = [process.execPath, '--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'run', 'playbooks/containerd.yml', '-i', inventory, '--report', report, ...extraVars.flatMap((e) => ['-e', e])];
+  const engine = [
+    process.execPath,
+    '--import',
+    'tsx',
+    path.join(ROOT, 'engine/index.ts'),
+    'run',
+    'playbooks/containerd.yml',
+    '-i',
+    inventory,
+    '--report',
+    report,
+    ...extraVars.flatMap((e) => ['-e', e]),
+  ];
   const r = await timedRun({
     cmd: '/usr/bin/time',
     args: ['-f', '%M', '-o', rssFile, ...engine, ...(check ? ['--check'] : [])],
@@ -64,7 +81,16 @@ export async function runFleetplay(scenario: ScenarioKey, inventory: string, wor
 /** Peak RSS of `engine validate` on the same playbook and inventory: the engine loaded, no host contacted. */
 export function baselineRssMiB(inventory: string, workDir: string): number {
   const rssFile = path.join(workDir, 'fleetplay-validate.rss');
-  const engine = [process.execPath, '--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'validate', 'playbooks/containerd.yml', '-i', inventory];
+  const engine = [
+    process.execPath,
+    '--import',
+    'tsx',
+    path.join(ROOT, 'engine/index.ts'),
+    'validate',
+    'playbooks/containerd.yml',
+    '-i',
+    inventory,
+  ];
   const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...engine], { cwd: ROOT, stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`engine validate failed (exit ${r.status})`);
   return Number((Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024).toFixed(1));

@@ -45,8 +45,12 @@ export function renderMarkdown(res: BenchResults, other?: BenchResults): string 
   }
   if (res.floor) {
     const f = res.floor;
-    const nagle = f.nagleRoundMs !== undefined ? ` With ssh2's socket defaults (Nagle on, no TCP_NODELAY) a round takes ${f.nagleRoundMs} ms.` : '';
-    out.push('', `Raw SSH floor (ssh2, one connection per node, TCP_NODELAY, \`exec('true')\` on every node at once): connect ${f.connectMs} ms, then ${f.roundMs} ms per round (mean of ${f.rounds.length}: ${f.rounds.join(', ')} ms).${nagle}`);
+    const nagle =
+      f.nagleRoundMs !== undefined ? ` With ssh2's socket defaults (Nagle on, no TCP_NODELAY) a round takes ${f.nagleRoundMs} ms.` : '';
+    out.push(
+      '',
+      `Raw SSH floor (ssh2, one connection per node, TCP_NODELAY, \`exec('true')\` on every node at once): connect ${f.connectMs} ms, then ${f.roundMs} ms per round (mean of ${f.rounds.length}: ${f.rounds.join(', ')} ms).${nagle}`,
+    );
   }
   out.push('', ...targets(res, other), '', ...fleetplayDetail(res));
   if (res.notes.length > 0) out.push('', ...res.notes.map((n) => `- ${n}`));
@@ -59,19 +63,29 @@ function targets(res: BenchResults, other?: BenchResults): string[] {
   for (const key of ['noop', 'checkFresh', 'checkConverged'] as const) {
     const fp = find(res, 'fleetplay', key);
     const an = find(res, 'ansible', key);
-    if (fp && an) lines.push(`| ${SCENARIOS[key]}: ≥ 20× faster than tuned Ansible | ${x(an.wallMs / fp.wallMs)} | ${yes(an.wallMs / fp.wallMs >= 20)} |`);
+    if (fp && an)
+      lines.push(
+        `| ${SCENARIOS[key]}: ≥ 20× faster than tuned Ansible | ${x(an.wallMs / fp.wallMs)} | ${yes(an.wallMs / fp.wallMs >= 20)} |`,
+      );
     const budget = fp?.fleetplay ? floorBudgetMs(res, fp.fleetplay.tasksPerHost) : undefined;
     if (fp?.fleetplay && budget !== undefined) {
-      lines.push(`| ${SCENARIOS[key]}: ≤ 3× floor (connect + ${fp.fleetplay.tasksPerHost} tasks × 1 round = ${s(budget)}) | ${x(fp.wallMs / budget)} | ${yes(fp.wallMs <= 3 * budget)} |`);
+      lines.push(
+        `| ${SCENARIOS[key]}: ≤ 3× floor (connect + ${fp.fleetplay.tasksPerHost} tasks × 1 round = ${s(budget)}) | ${x(fp.wallMs / budget)} | ${yes(fp.wallMs <= 3 * budget)} |`,
+      );
     }
   }
   const fpFresh = find(res, 'fleetplay', 'fresh');
   const pssh = find(res, 'pssh', 'fresh');
-  if (fpFresh && pssh) lines.push(`| fresh apply ≤ 1.2× the parallel-ssh script | ${x(fpFresh.wallMs / pssh.wallMs)} | ${yes(fpFresh.wallMs <= 1.2 * pssh.wallMs)} |`);
+  if (fpFresh && pssh)
+    lines.push(
+      `| fresh apply ≤ 1.2× the parallel-ssh script | ${x(fpFresh.wallMs / pssh.wallMs)} | ${yes(fpFresh.wallMs <= 1.2 * pssh.wallMs)} |`,
+    );
   const rss = Math.max(...res.runs.map((r) => r.fleetplay?.peakRssMiB ?? 0));
   if (rss > 0) {
     const base = res.fleetplayBaselineRssMiB !== undefined ? ` (\`engine validate\` alone: ${res.fleetplayBaselineRssMiB} MiB)` : '';
-    lines.push(`| peak RSS of fleetplay's control process < 150 MB (target at 50 nodes) | ${rss} MiB${base} | ${res.nodes >= 50 ? yes(rss * 1.048576 < 150) : `(${res.nodes} nodes)`} |`);
+    lines.push(
+      `| peak RSS of fleetplay's control process < 150 MB (target at 50 nodes) | ${rss} MiB${base} | ${res.nodes >= 50 ? yes(rss * 1.048576 < 150) : `(${res.nodes} nodes)`} |`,
+    );
   }
   const noop = find(res, 'fleetplay', 'noop');
   const otherNoop = other && find(other, 'fleetplay', 'noop');
@@ -80,7 +94,9 @@ function targets(res: BenchResults, other?: BenchResults): string[] {
     const [n1, n2] = [Math.min(other.nodes, res.nodes), Math.max(other.nodes, res.nodes)];
     const slope = (large.wallMs - small.wallMs) / (n2 - n1);
     const ratio = large.wallMs / small.wallMs;
-    lines.push(`| no-op ${n1} → ${n2} nodes: ≤ 5× the wall time (runs of ${other.date.slice(0, 10)} and ${res.date.slice(0, 10)}) | ${s(small.wallMs)} → ${s(large.wallMs)} = ${x(ratio)}, slope ${slope.toFixed(0)} ms/node | ${yes(ratio <= 5)} |`);
+    lines.push(
+      `| no-op ${n1} → ${n2} nodes: ≤ 5× the wall time (runs of ${other.date.slice(0, 10)} and ${res.date.slice(0, 10)}) | ${s(small.wallMs)} → ${s(large.wallMs)} = ${x(ratio)}, slope ${slope.toFixed(0)} ms/node | ${yes(ratio <= 5)} |`,
+    );
   }
   return lines;
 }
@@ -94,14 +110,23 @@ function fleetplayDetail(res: BenchResults): string[] {
   ];
   for (const r of runs) {
     const d = r.fleetplay!;
-    const slowest = [...d.tasks].sort((a, b) => b.spanMs - a.spanMs).slice(0, 3).map((t) => `${t.module} ${s(t.spanMs)}`);
-    lines.push(`| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${slowest.join(', ')} |`);
+    const slowest = [...d.tasks]
+      .sort((a, b) => b.spanMs - a.spanMs)
+      .slice(0, 3)
+      .map((t) => `${t.module} ${s(t.spanMs)}`);
+    lines.push(
+      `| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${slowest.join(', ')} |`,
+    );
   }
   const noop = find(res, 'fleetplay', 'noop')?.fleetplay;
   if (noop) {
     const top = [...noop.tasks].sort((a, b) => b.spanMs - a.spanMs).slice(0, 8);
     const sum = noop.tasks.reduce((a, t) => a + t.spanMs, 0);
-    lines.push('', `Where the converged no-op's engine time goes (${s(noop.engineMs)}; task spans add up to ${s(sum)}): the slowest tasks, first host starting to last host finishing:`, '');
+    lines.push(
+      '',
+      `Where the converged no-op's engine time goes (${s(noop.engineMs)}; task spans add up to ${s(sum)}): the slowest tasks, first host starting to last host finishing:`,
+      '',
+    );
     lines.push('| task | module | span | mean per host | commands/host |', '| --- | --- | --- | --- | --- |');
     for (const t of top) lines.push(`| ${t.task} | ${t.module} | ${t.spanMs} ms | ${t.meanHostMs} ms | ${t.commandsPerHost} |`);
   }

@@ -25,7 +25,11 @@ const FIRST_ADDRESS = 101;
 const TOOLS = ['fleetplay', 'ansible', 'pssh', 'floor'] as const;
 
 const { values } = parseArgs({
-  options: { nodes: { type: 'string', default: '10' }, tools: { type: 'string', default: TOOLS.join(',') }, 'extra-vars': { type: 'string', multiple: true, default: [] } },
+  options: {
+    nodes: { type: 'string', default: '10' },
+    tools: { type: 'string', default: TOOLS.join(',') },
+    'extra-vars': { type: 'string', multiple: true, default: [] },
+  },
 });
 const extraVars = values['extra-vars'];
 const nodes = Number(values.nodes);
@@ -54,7 +58,9 @@ const results: BenchResults = {
   notes: [],
 };
 if (results.otherLabs.length > 0) {
-  results.notes.push(`Other labs were up when the benchmark started (${results.otherLabs.join(', ')}): their nodes and tests share the ${results.machine.cores} cores, so the figures are noisier than on an idle machine.`);
+  results.notes.push(
+    `Other labs were up when the benchmark started (${results.otherLabs.join(', ')}): their nodes and tests share the ${results.machine.cores} cores, so the figures are noisier than on an idle machine.`,
+  );
 }
 log(`${nodes} nodes, tools ${[...tools].join(', ')}; logs in ${workDir}`);
 
@@ -70,7 +76,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 const record = (r: ScenarioRun): void => {
   results.runs.push(r);
-  const extra = [r.changed !== undefined ? `changed ${r.changed}` : '', r.failed ? `FAILED ${r.failed}` : '', r.exitCode !== 0 ? `exit ${r.exitCode} (see ${r.log})` : ''];
+  const extra = [
+    r.changed !== undefined ? `changed ${r.changed}` : '',
+    r.failed ? `FAILED ${r.failed}` : '',
+    r.exitCode !== 0 ? `exit ${r.exitCode} (see ${r.log})` : '',
+  ];
   log(`${r.tool} ${SCENARIOS[r.scenario]}: ${(r.wallMs / 1000).toFixed(1)} s ${extra.filter(Boolean).join(', ')}`);
   if (r.exitCode !== 0) results.notes.push(`${r.tool} ${SCENARIOS[r.scenario]} exited ${r.exitCode}.`);
 };

@@ -54,7 +54,14 @@ export function currentBundle(paths: BundlePaths = DEFAULT_PATHS): string | unde
   } catch {
     return undefined;
   }
-  if (manifest.format !== FORMAT || manifest.entry !== paths.entry || typeof manifest.dir !== 'string' || !manifest.inputs || typeof manifest.inputs !== 'object') return undefined;
+  if (
+    manifest.format !== FORMAT ||
+    manifest.entry !== paths.entry ||
+    typeof manifest.dir !== 'string' ||
+    !manifest.inputs ||
+    typeof manifest.inputs !== 'object'
+  )
+    return undefined;
   const inputs = Object.entries(manifest.inputs);
   if (inputs.length === 0) return undefined;
   for (const [file, hash] of inputs) {

@@ -66,9 +66,18 @@ export function describeFsError(err: unknown, path: string, what: string): strin
 
 function checkStats(path: string, st: Stats, options: ControllerFileOptions): ControllerFileCheck {
   if (st.isDirectory() && options.allowDirectory) return { kind: 'directory', path };
-  if (!st.isFile()) return { kind: 'refused', path, problem: `${options.what} ${path} is ${fileTypeName(st)}, not a regular file; only regular files are read` };
+  if (!st.isFile())
+    return {
+      kind: 'refused',
+      path,
+      problem: `${options.what} ${path} is ${fileTypeName(st)}, not a regular file; only regular files are read`,
+    };
   if (st.size > options.maxBytes) {
-    return { kind: 'refused', path, problem: `${options.what} ${path} is ${st.size} bytes, over the limit of ${formatBytes(options.maxBytes)}` };
+    return {
+      kind: 'refused',
+      path,
+      problem: `${options.what} ${path} is ${st.size} bytes, over the limit of ${formatBytes(options.maxBytes)}`,
+    };
   }
   return { kind: 'file', path, size: st.size };
 }
@@ -95,7 +104,8 @@ export function inspectControllerFile(path: string, options: ControllerFileOptio
  * file swapped for a FIFO after the stat cannot block; reading stops at the limit even if the file grows.
  */
 export function readControllerFile(path: string, options: ControllerFileOptions): Buffer {
-  const fail = (message: string): FleetError => new FleetError(options.kind ?? 'arguments', message, options.location ? { location: options.location } : {});
+  const fail = (message: string): FleetError =>
+    new FleetError(options.kind ?? 'arguments', message, options.location ? { location: options.location } : {});
   const first = inspectControllerFile(path, { ...options, allowDirectory: false });
   if (first.kind !== 'file') throw fail(first.kind === 'refused' ? first.problem : `${options.what} ${path} is a directory`);
   let fd: number;
@@ -115,7 +125,8 @@ export function readControllerFile(path: string, options: ControllerFileOptions)
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > options.maxBytes) throw fail(`${options.what} ${path} grew over the limit of ${formatBytes(options.maxBytes)} while it was read`);
+      if (total > options.maxBytes)
+        throw fail(`${options.what} ${path} grew over the limit of ${formatBytes(options.maxBytes)} while it was read`);
     }
     return Buffer.concat(chunks, total);
   } catch (err) {

@@ -32,7 +32,10 @@ export class FleetError extends Error {
 
 /** A transport failure: the host could not be reached or the connection dropped. */
 export class UnreachableError extends Error {
-  constructor(readonly host: string, message: string) {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'UnreachableError';
   }

@@ -15,7 +15,17 @@
 //
 // The engine learns an upcoming task's first reads by calling its probe and taking the first stage
 // (no context that never answers, no race): those reads go out with the current task's read in one exec.
-import type { ApplyOutcome, DiffEntry, ExecOptions, ExecResult, PredictedFile, PredictedUnit, ResultData, StateSlot, Vars } from './types.ts';
+import type {
+  ApplyOutcome,
+  DiffEntry,
+  ExecOptions,
+  ExecResult,
+  PredictedFile,
+  PredictedUnit,
+  ResultData,
+  StateSlot,
+  Vars,
+} from './types.ts';
 
 // ---------------------------------------------------------------- probe: reads as data
 
@@ -141,6 +151,7 @@ export interface ModuleHost {
 // ---------------------------------------------------------------- the module
 
 /** A module: its name, argument schema and the four steps. `A` is its arguments, `F` its facts, `C` its change. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds modules of every argument, fact and change type
 export interface ModuleDefinition<A = any, F = any, C = any> {
   name: string;
   /** Other names of the module (`service` for systemd). */

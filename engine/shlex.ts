@@ -15,7 +15,10 @@ export interface ShellSplitError {
 }
 
 /** Splits `line` into words: quotes group and are removed, `\` escapes, and with `comments` `#` starts a comment. */
-export function shellSplit(line: string, options: { comments: boolean } = { comments: true }): { words: ShellWord[] } | { error: ShellSplitError } {
+export function shellSplit(
+  line: string,
+  options: { comments: boolean } = { comments: true },
+): { words: ShellWord[] } | { error: ShellSplitError } {
   const words: ShellWord[] = [];
   let current: ShellWord | undefined;
   let i = 0;

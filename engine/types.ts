@@ -127,7 +127,16 @@ export interface TaskResult {
 export type PredictedFile =
   | { type: 'absent' }
   | { type: 'directory'; mode?: string; owner?: string; group?: string }
-  | { type: 'file'; checksum?: string; mode?: string; owner?: string; group?: string; size?: number; content?: string; origin?: { url: string } }
+  | {
+      type: 'file';
+      checksum?: string;
+      mode?: string;
+      owner?: string;
+      group?: string;
+      size?: number;
+      content?: string;
+      origin?: { url: string };
+    }
   | { type: 'link'; target: string };
 
 /** The state a systemd unit would have after the earlier tasks of a check run. */

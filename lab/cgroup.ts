@@ -37,7 +37,9 @@ export function machinesWithCgroups(): string[] {
 
 /** Kills every process left in the node's cgroups (the container outlives a SIGKILLed nspawn) and waits until they are empty. */
 export async function killNodeCgroups(machine: string, timeoutMs: number): Promise<boolean> {
-  const dirs = trackingHierarchies().map((h) => join(h, 'fleetplay', machine)).filter((d) => existsSync(d));
+  const dirs = trackingHierarchies()
+    .map((h) => join(h, 'fleetplay', machine))
+    .filter((d) => existsSync(d));
   const deadline = Date.now() + timeoutMs;
   while (dirs.some(populated)) {
     if (Date.now() > deadline) return false;

@@ -78,7 +78,8 @@ function v1Hierarchies(): V1Hierarchy[] {
       const [pre, post] = line.split(' - ');
       const [fstype, , superOptions] = (post ?? '').split(' ');
       const point = (pre ?? '').split(' ')[4];
-      if (fstype !== 'cgroup' || point === undefined || superOptions === undefined || !point.startsWith('/sys/fs/cgroup/')) return undefined;
+      if (fstype !== 'cgroup' || point === undefined || superOptions === undefined || !point.startsWith('/sys/fs/cgroup/'))
+        return undefined;
       const controllers = superOptions.split(',').filter((o) => o !== 'rw' && o !== 'ro' && !o.includes('='));
       return controllers.length > 0 ? { point, controllers } : undefined;
     })

@@ -65,8 +65,7 @@ async function build(image: LabImage, log: LabLog): Promise<void> {
   const tmp = join(IMAGE_CACHE_DIR, `.${image}.tmp-${process.pid}`);
   const logFile = join(IMAGE_CACHE_DIR, `${image}.build.log`);
   writeFileSync(logFile, `build of ${image} started ${new Date().toISOString()}\n`);
-  const step = (program: string, args: string[], opts?: RunOptions): Promise<RunResult> =>
-    logged(logFile, program, args, opts);
+  const step = (program: string, args: string[], opts?: RunOptions): Promise<RunResult> => logged(logFile, program, args, opts);
   const started = Date.now();
   log(`building ${image} image (log: ${logFile})`);
   if (image === 'clean') await buildClean(tmp, step);

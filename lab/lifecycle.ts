@@ -11,7 +11,15 @@ import { mountsUnder, unmountUnder } from './mounts.ts';
 import { isWildcard, readSshBanner, sshListeners } from './net.ts';
 import { bootNode, destroyNode, isNodeProcess, prepareNode, waitForSsh } from './node.ts';
 import {
-  DEFAULT_LAB_NAME, FIRST_RESERVED_INDEX, LABS_LOCK_FILE, checkLabName, hostName, labDir, machineForHost, machineName, nodeAddress,
+  DEFAULT_LAB_NAME,
+  FIRST_RESERVED_INDEX,
+  LABS_LOCK_FILE,
+  checkLabName,
+  hostName,
+  labDir,
+  machineForHost,
+  machineName,
+  nodeAddress,
   nodePaths,
 } from './paths.ts';
 import { labNames, newState, readState, renderInventory, renderKnownHosts, stateFile, writeAtomic, writeState } from './state.ts';
@@ -50,7 +58,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   if (!Number.isInteger(first) || first < 1) throw new LabError(`first must be a positive integer, got ${first}`);
   const last = first + count - 1;
   if (last >= FIRST_RESERVED_INDEX) {
-    throw new LabError(`addresses ${nodeAddress(first)}-${nodeAddress(last)} reach ${nodeAddress(FIRST_RESERVED_INDEX)}+, which is reserved for "nothing listens" tests`);
+    throw new LabError(
+      `addresses ${nodeAddress(first)}-${nodeAddress(last)} reach ${nodeAddress(FIRST_RESERVED_INDEX)}+, which is reserved for "nothing listens" tests`,
+    );
   }
   const [imagePath, artifacts] = await Promise.all([ensureImage(image, log), ensureArtifacts(log)]);
   return withLock(LABS_LOCK_FILE, LABS_LOCK_WAIT_MS, async () => {
@@ -106,9 +116,7 @@ export async function labStatus(opts: { name?: string } = {}): Promise<(LabState
 async function boot(state: LabState, imagePath: string, log: LabLog): Promise<LabState> {
   const started = Date.now();
   const authorizedKey = labPublicKey();
-  const prepared = await Promise.all(
-    state.nodes.map((node) => prepareNode({ lab: state.name, node, image: imagePath, authorizedKey })),
-  );
+  const prepared = await Promise.all(state.nodes.map((node) => prepareNode({ lab: state.name, node, image: imagePath, authorizedKey })));
   state.nodes = prepared.map(bootNode);
   writeState(state);
   log(`booting ${state.nodes.length} ${state.image} nodes of lab ${state.name}`);
@@ -179,7 +187,9 @@ function checkCollisions(name: string, nodes: LabNode[]): void {
     if (!state) continue;
     const clash = state.nodes.filter((n) => wanted.has(n.address) && isNodeProcess(n)).map((n) => n.address);
     if (clash.length > 0) {
-      throw new LabError(`lab '${name}' would use ${clash.join(', ')}, already taken by running lab '${other}'; pick another 'first' or run labDown({ name: '${other}' })`);
+      throw new LabError(
+        `lab '${name}' would use ${clash.join(', ')}, already taken by running lab '${other}'; pick another 'first' or run labDown({ name: '${other}' })`,
+      );
     }
   }
 }
@@ -189,11 +199,15 @@ function checkHostListeners(nodes: LabNode[]): void {
   const wildcard = listeners.find(isWildcard);
   if (wildcard) {
     const where = wildcard.family === 4 ? '0.0.0.0:22' : '[::]:22';
-    throw new LabError(`something on the host (probably sshd) listens on ${where}, so lab nodes cannot bind 127.0.1.x:22. Stop it, or make it listen on specific addresses (e.g. ListenAddress 127.0.0.1); the lab does not touch it.`);
+    throw new LabError(
+      `something on the host (probably sshd) listens on ${where}, so lab nodes cannot bind 127.0.1.x:22. Stop it, or make it listen on specific addresses (e.g. ListenAddress 127.0.0.1); the lab does not touch it.`,
+    );
   }
   const taken = nodes.filter((n) => listeners.some((l) => l.address === n.address));
   if (taken.length > 0) {
-    throw new LabError(`port 22 is already in use on ${taken.map((n) => n.address).join(', ')} (a leftover lab node outside any state.json?)`);
+    throw new LabError(
+      `port 22 is already in use on ${taken.map((n) => n.address).join(', ')} (a leftover lab node outside any state.json?)`,
+    );
   }
 }
 

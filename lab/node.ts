@@ -19,12 +19,7 @@ export interface PreparedNode {
 }
 
 /** Creates a node's directories and writes its identity (host key, sshd listen address, root key, hostname) into the overlay's upper layer, then mounts the overlay. */
-export async function prepareNode(opts: {
-  lab: string;
-  node: LabNode;
-  image: string;
-  authorizedKey: string;
-}): Promise<PreparedNode> {
+export async function prepareNode(opts: { lab: string; node: LabNode; image: string; authorizedKey: string }): Promise<PreparedNode> {
   const { node } = opts;
   const paths = nodePaths(opts.lab, node.name);
   for (const d of [paths.upper, paths.work, paths.root, paths.libContainerd, paths.libDocker]) {
@@ -56,11 +51,13 @@ export function bootNode(prepared: PreparedNode): LabNode {
   const { node, paths } = prepared;
   const args = [
     '-q',
-    '-D', paths.root,
+    '-D',
+    paths.root,
     '--boot',
     '--register=no',
     '--keep-unit',
-    '-M', node.machine,
+    '-M',
+    node.machine,
     '--capability=CAP_NET_ADMIN',
     // runc needs these for containers (session keyring, device cgroup program); nspawn's seccomp filter refuses them.
     '--system-call-filter=add_key keyctl request_key bpf',
@@ -101,8 +98,12 @@ export async function waitForSsh(node: LabNode, timeoutMs: number): Promise<void
     const ours = alive && isNodeProcess(node);
     strangerSince = alive && !ours ? (strangerSince ?? Date.now()) : undefined;
     if (!alive || (strangerSince !== undefined && Date.now() - strangerSince > STRANGER_GRACE_MS)) {
-      const what = alive ? `PID ${node.pid} runs '${(processArgs(node.pid) ?? []).join(' ').slice(0, 120)}', not its nspawn` : `PID ${node.pid} is gone`;
-      throw new LabError(`node ${node.name} (${node.machine}) exited during boot (${what}); see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`);
+      const what = alive
+        ? `PID ${node.pid} runs '${(processArgs(node.pid) ?? []).join(' ').slice(0, 120)}', not its nspawn`
+        : `PID ${node.pid} is gone`;
+      throw new LabError(
+        `node ${node.name} (${node.machine}) exited during boot (${what}); see ${consoleLogOf(node)}\n${tail(consoleLogOf(node))}`,
+      );
     }
     if (!ours) {
       await sleep(100);

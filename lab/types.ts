@@ -75,9 +75,7 @@ export interface AptRepoPackage {
 }
 
 /** How one lab apt repository is laid out and described: dists/<suite>/<component>/ like Docker's, or flat like pkgs.k8s.io. */
-export type AptRepoSpec =
-  | (AptRepoCommon & { kind: 'dists'; suite: string; component: string })
-  | (AptRepoCommon & { kind: 'flat' });
+export type AptRepoSpec = (AptRepoCommon & { kind: 'dists'; suite: string; component: string }) | (AptRepoCommon & { kind: 'flat' });
 
 /** What both kinds of lab apt repository have. */
 export interface AptRepoCommon {

@@ -14,7 +14,12 @@ export interface Parsed {
 /** Parses argv for one subcommand; unknown options become FleetError('arguments'). */
 export function parseCommand(argv: string[], options: OptionSpec): Parsed {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Parsed['values'], positionals };
   } catch (err) {
     throw new FleetError('arguments', (err as Error).message.replace(/\. To specify a positional.*$/, ''));
@@ -37,11 +42,15 @@ export function list(p: Parsed, name: string): string[] {
 export function int(p: Parsed, name: string, fallback: number, min = 1): number {
   const v = str(p, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new FleetError('arguments', `--${name} needs a whole number of at least ${min}, got '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new FleetError('arguments', `--${name} needs a whole number of at least ${min}, got '${v}'`);
   return Number(v);
 }
 
 /** Splits comma-separated values of a repeatable option (--tags a,b --tags c). */
 export function commaList(p: Parsed, name: string): string[] {
-  return list(p, name).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  return list(p, name)
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

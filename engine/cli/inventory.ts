@@ -50,7 +50,9 @@ function masked(vars: Record<string, unknown>): Record<string, unknown> {
 }
 
 function list(inv: Inventory): Record<string, unknown> {
-  const out: Record<string, unknown> = { _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, masked(inv.hostVars(h))])) } };
+  const out: Record<string, unknown> = {
+    _meta: { hostvars: Object.fromEntries([...inv.hosts.keys()].map((h) => [h, masked(inv.hostVars(h))])) },
+  };
   for (const g of inv.groups.values()) {
     // An own property even for a group named __proto__ (assignment would set the object's prototype).
     setOwn(out, g.name, { ...(g.hosts.length ? { hosts: g.hosts } : {}), ...(g.children.length ? { children: g.children } : {}) });

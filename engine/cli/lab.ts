@@ -52,7 +52,8 @@ export async function labCommand(argv: string[], out: (s: string) => void): Prom
         out(`lab '${name}' is not up\n`);
         return 1;
       }
-      s.nodes.forEach((n, i) => out(`${n.name.padEnd(10)} ${n.address.padEnd(12)} pid ${n.pid} ${s.running[i] ? 'running' : 'STOPPED'}\n`));
+      for (const [i, n] of s.nodes.entries())
+        out(`${n.name.padEnd(10)} ${n.address.padEnd(12)} pid ${n.pid} ${s.running[i] ? 'running' : 'STOPPED'}\n`);
       return s.running.every(Boolean) ? 0 : 1;
     }
     default:

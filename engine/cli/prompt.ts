@@ -9,7 +9,9 @@ import { FleetError } from '../errors.ts';
  */
 export function promptSecret(question: string, option: string, envVar: string, input: NodeJS.ReadStream = process.stdin): Promise<string> {
   if (!input.isTTY) {
-    return Promise.reject(new FleetError('arguments', `${option} needs a terminal to read the password from, and stdin is not one; set ${envVar} instead`));
+    return Promise.reject(
+      new FleetError('arguments', `${option} needs a terminal to read the password from, and stdin is not one; set ${envVar} instead`),
+    );
   }
   let muted = false;
   const output = new Writable({

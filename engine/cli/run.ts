@@ -101,20 +101,30 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   const check = p.values.check === true;
   const diff = p.values.diff === true;
   const connectTimeoutMs = int(p, 'timeout', 10) * 1000;
-  const hostKeyFlags = { acceptNewHostKeys: p.values['accept-new-host-keys'] === true, noHostKeyChecking: p.values['no-host-key-checking'] === true };
+  const hostKeyFlags = {
+    acceptNewHostKeys: p.values['accept-new-host-keys'] === true,
+    noHostKeyChecking: p.values['no-host-key-checking'] === true,
+  };
   const hostKeys = hostKeyPolicyForRun(playbook, inventory, { flags: hostKeyFlags, extraVars, ...(limit ? { limit } : {}) });
   const reportFile = str(p, 'report');
   if (reportFile) checkOutputDir(reportFile, '--report');
-  const password = p.values['ask-pass'] ? await promptSecret('SSH password: ', '-k/--ask-pass', 'FLEETPLAY_SSH_PASSWORD') : process.env.FLEETPLAY_SSH_PASSWORD;
+  const password = p.values['ask-pass']
+    ? await promptSecret('SSH password: ', '-k/--ask-pass', 'FLEETPLAY_SSH_PASSWORD')
+    : process.env.FLEETPLAY_SSH_PASSWORD;
   const becomePassword = p.values['ask-become-pass']
     ? await promptSecret('BECOME password: ', '-K/--ask-become-pass', 'FLEETPLAY_BECOME_PASSWORD')
     : process.env.FLEETPLAY_BECOME_PASSWORD;
   secrets.add([password, becomePassword]);
   const color = !p.values['no-color'] && !process.env.NO_COLOR && process.stdout.isTTY === true;
-  const retryFile = str(p, 'retry-file') ?? path.join(process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'), `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`);
+  const retryFile =
+    str(p, 'retry-file') ??
+    path.join(
+      process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'),
+      `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`,
+    );
   if (str(p, 'retry-file')) checkOutputDir(retryFile, '--retry-file');
   const pendingFile = pendingFileFor(retryFile);
-  let pendingHandlers;
+  let pendingHandlers: ReturnType<typeof readPendingFile>;
   try {
     pendingHandlers = readPendingFile(pendingFile);
   } catch (err) {
@@ -167,9 +177,11 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
     if (!check) {
       writeRetryFile(retryFile, retry);
       writePendingFile(pendingFile, report.pendingHandlers);
-      if (retry.length) out(`retry file: ${retryFile} (${retry.length} host${retry.length === 1 ? '' : 's'}); resume with --limit @${retryFile}\n`);
+      if (retry.length)
+        out(`retry file: ${retryFile} (${retry.length} host${retry.length === 1 ? '' : 's'}); resume with --limit @${retryFile}\n`);
       const waiting = Object.values(report.pendingHandlers).reduce((n, hosts) => n + Object.keys(hosts).length, 0);
-      if (waiting) out(`handlers pending on ${waiting} host${waiting === 1 ? '' : 's'} (${pendingFile}): the next run of this playbook runs them\n`);
+      if (waiting)
+        out(`handlers pending on ${waiting} host${waiting === 1 ? '' : 's'} (${pendingFile}): the next run of this playbook runs them\n`);
     }
     const code = exitCodeFor(report);
     const unknown = Object.values(report.recap).reduce((n, c) => n + c.unknown, 0);

@@ -39,7 +39,9 @@ export async function validateCommand(argv: string[], out: (s: string) => void):
     const hosts = inventory ? selectHosts(inventory, play.hosts) : undefined;
     const count = countTasks([...play.preTasks, ...play.tasks, ...play.postTasks]);
     const n = (k: number, word: string): string => `${k} ${word}${k === 1 ? '' : 's'}`;
-    out(`play '${play.name}': ${n(count, 'task')}, ${n(play.handlers.length, 'handler')}${hosts ? `, ${n(hosts.length, 'host')} (${hosts.join(', ') || 'none'})` : ''}\n`);
+    out(
+      `play '${play.name}': ${n(count, 'task')}, ${n(play.handlers.length, 'handler')}${hosts ? `, ${n(hosts.length, 'host')} (${hosts.join(', ') || 'none'})` : ''}\n`,
+    );
   }
   out(`${file}: valid\n`);
   return 0;

@@ -34,7 +34,11 @@ export function wrapCommand(command: string, become: BecomeSettings | undefined,
   // With one, the password is written only when sudo prompts (NOPASSWD and cached credentials do not),
   // and the command's stdin only after the command announced it runs: Ansible's prompt/success markers.
   const key = randomBytes(16).toString('hex');
-  const sudo: SudoMarkers = { prompt: `[sudo via fleetplay, key=${key}] password:`, success: `BECOME-SUCCESS-${key}`, password: become.password };
+  const sudo: SudoMarkers = {
+    prompt: `[sudo via fleetplay, key=${key}] password:`,
+    success: `BECOME-SUCCESS-${key}`,
+    password: become.password,
+  };
   const announced = `/bin/sh -c ${shellQuote(`echo ${sudo.success} >&2; exec ${sh}`)}`;
   return { command: `sudo -S -p ${shellQuote(sudo.prompt)} -H -u ${shellQuote(become.user)} -- ${announced}`, sudo };
 }

@@ -50,19 +50,27 @@ export function hostKeyPolicyForRun(
   options: { flags: HostKeyFlags; extraVars: Vars; limit?: ReadonlySet<string> },
 ): HostKeyPolicy {
   const selected = new Set<string>();
-  for (const play of playbook.plays) for (const h of selectHosts(inventory, play.hosts)) if (!options.limit || options.limit.has(h)) selected.add(h);
+  for (const play of playbook.plays)
+    for (const h of selectHosts(inventory, play.hosts)) if (!options.limit || options.limit.has(h)) selected.add(h);
   const playbookDir = path.dirname(playbook.file);
   const inventoryDir = inventoryBaseDir(inventory);
   // Read only when some host needs its layers named; both loads were already done (and checked) once.
   let playbookFiles: ReturnType<typeof varsFilesOf> | undefined;
   let inventoryFiles: ReturnType<typeof varsFilesOf> | undefined;
   const extra: VarsLayer = { where: '-e', vars: options.extraVars };
-  const playLayers: VarsLayer[] = playbook.plays.map((p) => ({ where: `play '${p.name}' vars (${shown(p.location.file)}:${p.location.line})`, vars: p.vars }));
+  const playLayers: VarsLayer[] = playbook.plays.map((p) => ({
+    where: `play '${p.name}' vars (${shown(p.location.file)}:${p.location.line})`,
+    vars: p.vars,
+  }));
   const hostsOfPlay = playbook.plays.map((p) => new Set(selectHosts(inventory, p.hosts)));
   const hosts = [...selected].filter((h) => {
     // Local hosts have no host key; fleetplay's own order: playbook defaults < inventory < -e.
     playbookFiles ??= varsFilesOf(playbookDir, inventory);
-    const layers = [extra, ...inventoryLayers(inventory, h, (inventoryFiles ??= varsFilesOf(inventoryDir, inventory)), inventoryDir), ...varsFileLayers(playbookFiles, playbookDir, h, inventory.groupsOf(h))];
+    const layers = [
+      extra,
+      ...inventoryLayers(inventory, h, (inventoryFiles ??= varsFilesOf(inventoryDir, inventory)), inventoryDir),
+      ...varsFileLayers(playbookFiles, playbookDir, h, inventory.groupsOf(h)),
+    ];
     return layers.find((l) => 'ansible_connection' in l.vars)?.vars.ansible_connection !== 'local';
   });
   return hostKeyPolicy({
@@ -87,7 +95,10 @@ export function hostKeyPolicy(input: HostKeyPolicyInput): HostKeyPolicy {
   for (const host of input.hosts) {
     for (const l of input.ignoredLayers(host)) {
       const setting = settingIn(l.vars);
-      if (setting?.off) ignored.add(l.where === '-e' ? `-e ${setting.key}=${String(setting.value)}` : `${l.where}: ${setting.key}=${String(setting.value)}`);
+      if (setting?.off)
+        ignored.add(
+          l.where === '-e' ? `-e ${setting.key}=${String(setting.value)}` : `${l.where}: ${setting.key}=${String(setting.value)}`,
+        );
     }
     const fromInventory = inventorySetting(input.inventory.hostVars(host), () => input.inventoryLayers(host));
     if (input.flags.noHostKeyChecking) {
@@ -119,7 +130,8 @@ export function hostKeyPolicy(input: HostKeyPolicyInput): HostKeyPolicy {
 function describe(level: 'off' | 'accept-new', reasons: Map<string, number>): string {
   const hosts = [...reasons.values()].reduce((a, b) => a + b, 0);
   const names = [...reasons.keys()];
-  const listed = names.slice(0, LISTED_REASONS).join('; ') + (names.length > LISTED_REASONS ? `; and ${names.length - LISTED_REASONS} more` : '');
+  const listed =
+    names.slice(0, LISTED_REASONS).join('; ') + (names.length > LISTED_REASONS ? `; and ${names.length - LISTED_REASONS} more` : '');
   const what = level === 'off' ? 'off' : 'accept-new (keys not yet in known_hosts are trusted and recorded)';
   return `${what} for ${hosts} host${hosts === 1 ? '' : 's'} (${listed})`;
 }

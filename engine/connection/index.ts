@@ -34,12 +34,21 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
   const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user) ?? os.userInfo().username;
   const keyFile = str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file);
   // Only a regular file up to 1 MiB: a FIFO named as a key would block the controller forever.
-  const readKey = (file: string): Buffer => readControllerFile(file, { what: `private key file (host ${host})`, maxBytes: MAX_KEY_BYTES, kind: 'inventory' });
+  const readKey = (file: string): Buffer =>
+    readControllerFile(file, { what: `private key file (host ${host})`, maxBytes: MAX_KEY_BYTES, kind: 'inventory' });
   const privateKeys = keyFile
     ? [readKey(expandHome(keyFile))]
-    : DEFAULT_KEYS.map((k) => path.join(os.homedir(), '.ssh', k)).filter(existsSync).map(readKey);
+    : DEFAULT_KEYS.map((k) => path.join(os.homedir(), '.ssh', k))
+        .filter(existsSync)
+        .map(readKey);
   const known = vars.ansible_ssh_known_hosts_file;
-  const knownHostsFiles = (Array.isArray(known) ? known.map(String) : known ? [String(known)] : [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']).map(expandHome);
+  const knownHostsFiles = (
+    Array.isArray(known)
+      ? known.map(String)
+      : known
+        ? [String(known)]
+        : [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']
+  ).map(expandHome);
   const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? options.password;
   return new SshConnection({
     host,

@@ -135,11 +135,7 @@ export function appendKnownHost(file: string, host: string, port: number, keyBlo
 }
 
 /** Host key algorithms for ssh2's `algorithms.serverHostKey`, limited to the known types; undefined if none. */
-export function hostKeyAlgorithmsFor(
-  kh: KnownHosts,
-  host: string,
-  port: number,
-): ServerHostKeyAlgorithm[] | undefined {
+export function hostKeyAlgorithmsFor(kh: KnownHosts, host: string, port: number): ServerHostKeyAlgorithm[] | undefined {
   const types = new Set(keysFor(kh, host, port).map((k) => k.type));
   if (types.has('ssh-rsa')) types.add('rsa-sha2-512').add('rsa-sha2-256');
   // Types ssh2 cannot negotiate (e.g. sk-*) are dropped: ssh2 throws on unsupported names.

@@ -4,14 +4,7 @@ import { UnreachableError } from '../errors.ts';
 import type { Connection, ExecOptions, ExecResult } from '../types.ts';
 import { wrapCommand } from './become.ts';
 import { BecomeError, SudoDialog } from './sudoDialog.ts';
-import {
-  appendKnownHost,
-  fingerprint,
-  hostKeyAlgorithmsFor,
-  loadKnownHosts,
-  verifyHostKey,
-  type HostKeyVerdict,
-} from './knownHosts.ts';
+import { appendKnownHost, fingerprint, hostKeyAlgorithmsFor, loadKnownHosts, verifyHostKey, type HostKeyVerdict } from './knownHosts.ts';
 
 /** Everything needed to open one ssh connection. Secrets stay in memory only. */
 export interface SshParams {
@@ -32,7 +25,10 @@ export interface SshParams {
 
 /** A host key problem is not a network hiccup: it fails the host instead of marking it unreachable. */
 export class HostKeyError extends Error {
-  constructor(readonly host: string, message: string) {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HostKeyError';
   }
@@ -151,7 +147,8 @@ export class SshConnection implements Connection {
       } catch (err) {
         const retryable = err instanceof UnreachableError && !/authentication failed/.test(err.message);
         if (!retryable || attempt >= this.params.connectRetries || this.closedByUs) {
-          if (err instanceof UnreachableError && attempt > 0) throw new UnreachableError(this.host, `${err.message} (after ${attempt + 1} attempts)`);
+          if (err instanceof UnreachableError && attempt > 0)
+            throw new UnreachableError(this.host, `${err.message} (after ${attempt + 1} attempts)`);
           throw err;
         }
         await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));

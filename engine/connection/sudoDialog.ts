@@ -11,7 +11,10 @@ export interface CommandInput {
 
 /** A become failure (wrong password, sudo refused): the task fails with this message; the host stays reachable. */
 export class BecomeError extends Error {
-  constructor(readonly host: string, message: string) {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'BecomeError';
   }

@@ -8,7 +8,8 @@ export function batchSizes(serial: unknown, total: number, where: SourceLocation
   const entries = Array.isArray(serial) ? serial : [serial];
   const size = (e: unknown): number => {
     const m = /^(\d+)(%?)$/.exec(String(e).trim());
-    if (!m) throw new FleetError('playbook', `serial entries must be counts or percentages like "30%", got '${String(e)}'`, { location: where });
+    if (!m)
+      throw new FleetError('playbook', `serial entries must be counts or percentages like "30%", got '${String(e)}'`, { location: where });
     const n = Number(m[1]);
     // Ansible: a percentage of the play's hosts, rounded down, but at least one host.
     return m[2] ? Math.max(1, Math.floor((total * n) / 100)) : Math.max(1, n);

@@ -11,10 +11,19 @@ import { assignOwn } from '../inventory/own-properties.ts';
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
 /** Runs `task` on `host` and reports it. */
-export async function runTaskOnHost(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, handler: boolean, following?: TaskNode[]): Promise<void> {
+export async function runTaskOnHost(
+  task: TaskDef,
+  host: HostRun,
+  scope: Scope,
+  run: PlayRun,
+  handler: boolean,
+  following?: TaskNode[],
+): Promise<void> {
   host.attempted = true;
   // Handlers and run_once tasks read alone; a task in a list may bring the next tasks' reads along.
-  host.readAhead.taskStarts(following && !handler && !task.runOnce ? (limit) => upcomingReads([task, ...following], host, scope, run, limit) : undefined);
+  host.readAhead.taskStarts(
+    following && !handler && !task.runOnce ? (limit) => upcomingReads([task, ...following], host, scope, run, limit) : undefined,
+  );
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   run.secrets.scanAll(scopeVars);
   const vars = taskVars(host, run.vars, scopeVars, task.location);
@@ -67,7 +76,12 @@ async function runLoop(
     }
     items = loopItems(loop, renderValue(loop.items, vars, task.locate([loop.withItems ? 'with_items' : 'loop'])));
   } catch (err) {
-    const o: ItemOutcome = { status: 'failed', msg: (err as Error).message, registered: { failed: true, msg: (err as Error).message }, durationMs: 0 };
+    const o: ItemOutcome = {
+      status: 'failed',
+      msg: (err as Error).message,
+      registered: { failed: true, msg: (err as Error).message },
+      durationMs: 0,
+    };
     report(o);
     return o;
   }
@@ -81,7 +95,10 @@ async function runLoop(
   for (let i = 0; i < items.length; i++) {
     const extra: Vars = { [loop.loopVar]: items[i], ...(loop.indexVar ? { [loop.indexVar]: i } : {}) };
     const itemVars = taskVars(host, run.vars, scopeVars, task.location, extra);
-    const itemSettings = { ...settings, varsWith: (more: Vars) => taskVars(host, run.vars, scopeVars, task.location, { ...extra, ...more }) };
+    const itemSettings = {
+      ...settings,
+      varsWith: (more: Vars) => taskVars(host, run.vars, scopeVars, task.location, { ...extra, ...more }),
+    };
     run.secrets.scan(items[i]);
     const o = await runWithRetries(task, itemSettings, () => runItem(task, host, itemVars, itemSettings, { has: true, value: items[i] }));
     if (loop.label !== undefined) o.label = itemLabel(loop.label, itemVars, task);
@@ -90,8 +107,17 @@ async function runLoop(
     if (o.status === 'unreachable') break;
   }
   const has = (s: TaskStatus) => outcomes.some((o) => o.status === s);
-  const status: TaskStatus = has('unreachable') ? 'unreachable' : has('failed') ? 'failed' : has('unknown') ? 'unknown' : has('changed') ? 'changed'
-    : outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped') ? 'skipped' : 'ok';
+  const status: TaskStatus = has('unreachable')
+    ? 'unreachable'
+    : has('failed')
+      ? 'failed'
+      : has('unknown')
+        ? 'unknown'
+        : has('changed')
+          ? 'changed'
+          : outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped')
+            ? 'skipped'
+            : 'ok';
   if (outcomes.length === 0) report({ status: 'skipped', msg: 'no items in loop', registered: {}, durationMs: 0 });
   const registered: Vars = {
     results: outcomes.map((o) => ({ ...o.registered, item: o.item, [loop.loopVar]: o.item })),
@@ -137,7 +163,12 @@ async function runWithRetries(task: TaskDef, settings: TaskSettings, attempt: ()
     if (holds) return { ...o, registered: { ...o.registered, attempts: n } };
     if (settings.check || n > retries) {
       const msg = settings.check ? o.msg : `until condition still false after ${n} attempt${n === 1 ? '' : 's'}: ${o.msg}`;
-      return { ...o, status: settings.check ? o.status : 'failed', msg, registered: { ...o.registered, attempts: n, failed: !settings.check } };
+      return {
+        ...o,
+        status: settings.check ? o.status : 'failed',
+        msg,
+        registered: { ...o.registered, attempts: n, failed: !settings.check },
+      };
     }
     await new Promise((r) => setTimeout(r, (task.delay ?? 5) * 1000));
     o = await attempt();
@@ -182,11 +213,20 @@ function taskTitle(task: TaskDef, vars: Vars): string {
 function loggedValues(registered: Vars): unknown[] {
   const output = ['stdout', 'stderr', 'stdout_lines', 'stderr_lines', 'content', 'ansible_facts'];
   const out: unknown[] = output.map((k) => registered[k]);
-  if (Array.isArray(registered.results)) for (const r of registered.results) if (r && typeof r === 'object') out.push(...loggedValues(r as Vars));
+  if (Array.isArray(registered.results))
+    for (const r of registered.results) if (r && typeof r === 'object') out.push(...loggedValues(r as Vars));
   return out;
 }
 
-function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, title: string, settings: TaskSettings, handler: boolean): TaskResult {
+function toResult(
+  o: ItemOutcome,
+  task: TaskDef,
+  host: HostRun,
+  run: PlayRun,
+  title: string,
+  settings: TaskSettings,
+  handler: boolean,
+): TaskResult {
   const redact = (s: string): string => run.secrets.redact(s);
   const result: TaskResult = {
     host: host.name,
@@ -202,7 +242,10 @@ function toResult(o: ItemOutcome, task: TaskDef, host: HostRun, run: PlayRun, ti
   };
   if ('item' in o) result.item = settings.noLog ? '(hidden)' : run.secrets.redactDeep(o.label ?? o.item);
   if (o.diff && !settings.noLog) result.diff = o.diff.map((d) => ({ header: d.header, before: redact(d.before), after: redact(d.after) }));
-  if (o.summary) result.summary = settings.noLog ? o.summary.map((x) => (x.named ? { ...x, object: HIDDEN } : x)) : o.summary.map((x) => (x.named ? { ...x, object: redact(x.object) } : x));
+  if (o.summary)
+    result.summary = settings.noLog
+      ? o.summary.map((x) => (x.named ? { ...x, object: HIDDEN } : x))
+      : o.summary.map((x) => (x.named ? { ...x, object: redact(x.object) } : x));
   if (o.status === 'failed' && settings.ignoreErrors) result.ignored = true;
   if (handler) result.handler = true;
   if (o.commands !== undefined) result.commands = o.commands;

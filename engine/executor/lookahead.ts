@@ -20,7 +20,13 @@ import { conditionsHold, finalExecOptions, moduleContext } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
 
 /** First reads of `tasks` (in order, loop items included) on `host`, at most `limit`. */
-export async function upcomingReads(tasks: readonly TaskNode[], host: HostRun, scope: Scope, run: PlayRun, limit: number): Promise<UpcomingRead[]> {
+export async function upcomingReads(
+  tasks: readonly TaskNode[],
+  host: HostRun,
+  scope: Scope,
+  run: PlayRun,
+  limit: number,
+): Promise<UpcomingRead[]> {
   const reads: UpcomingRead[] = [];
   for (const node of tasks) {
     if (reads.length >= limit) break;
@@ -78,13 +84,21 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
  * The reads of a contract module's first probe stage: 'none' when it reads nothing, 'unknown' when its
  * first stage is controller-side work (its reads after that are not guessed).
  */
-function firstReads(mod: ModuleDefinition, args: Vars, view: ModuleView): Array<{ command: string; options: ExecOptions }> | 'none' | 'unknown' {
+function firstReads(
+  mod: ModuleDefinition,
+  args: Vars,
+  view: ModuleView,
+): Array<{ command: string; options: ExecOptions }> | 'none' | 'unknown' {
   const stage = firstStage(mod, args, view);
   if (!stage) return 'none';
   // Controller-side work first, or a read the run's hosts share (each host reading it early would defeat that).
   if (stage.kind === 'local' || stage.reads.some((r) => r.shareKey !== undefined)) return 'unknown';
   return stage.reads.map((r) => ({
     command: r.command,
-    options: { readOnly: true, ...(r.stdin !== undefined ? { stdin: r.stdin } : {}), ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) },
+    options: {
+      readOnly: true,
+      ...(r.stdin !== undefined ? { stdin: r.stdin } : {}),
+      ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+    },
   }));
 }

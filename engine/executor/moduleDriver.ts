@@ -74,7 +74,11 @@ async function runStage(stage: ProbeStage, ctx: ModuleContext): Promise<unknown[
 
 async function runRead(r: Read<unknown>, ctx: ModuleContext): Promise<unknown> {
   const exec = (): Promise<ExecResult> =>
-    ctx.run(r.command, { readOnly: true, ...(r.stdin !== undefined ? { stdin: r.stdin } : {}), ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}) });
+    ctx.run(r.command, {
+      readOnly: true,
+      ...(r.stdin !== undefined ? { stdin: r.stdin } : {}),
+      ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+    });
   const result: ReadResult = r.shareKey === undefined ? await exec() : await shared(r.shareKey, ctx, exec);
   return r.parse ? r.parse(result) : result;
 }

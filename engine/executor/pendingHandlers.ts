@@ -17,7 +17,11 @@ export function pendingFor(pending: PendingHandlers, play: PlayDef, host: string
  * The pending notifications after a play ran on `hosts`: theirs as the play left them (none once
  * their handlers ran), and the earlier entries of every host that did not take part.
  */
-export function afterPlay(pending: PendingHandlers, play: PlayDef, hosts: Array<{ name: string; notified: Set<string>; carried: Set<string> }>): PendingHandlers {
+export function afterPlay(
+  pending: PendingHandlers,
+  play: PlayDef,
+  hosts: Array<{ name: string; notified: Set<string>; carried: Set<string> }>,
+): PendingHandlers {
   const entries: Record<string, string[]> = { ...(pending[play.name] ?? {}) };
   for (const h of hosts) {
     const left = [...new Set([...h.carried, ...h.notified])];

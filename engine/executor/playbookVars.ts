@@ -18,7 +18,10 @@ export function playbookDefaults(playbook: Playbook, inventory: Inventory): Map<
   for (const h of hosts) {
     const groups = inventory.groupsOf(h);
     const layers = groups.map((g) => files.groups.get(g) ?? {});
-    out.set(h, [...layers, files.hosts.get(h) ?? {}].reduce((acc, v) => assignOwn(acc, v), {}));
+    out.set(
+      h,
+      [...layers, files.hosts.get(h) ?? {}].reduce((acc, v) => assignOwn(acc, v), {}),
+    );
   }
   return out;
 }

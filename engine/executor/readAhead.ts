@@ -69,13 +69,16 @@ export class ReadAhead {
     const extra = key === undefined ? [] : await this.batchWith(key, command, options);
     if (extra.length === 0) return { result: await this.conn.exec(command, options), roundTrip: true };
     const token = batchToken();
-    const commands: BatchCommand[] = [{ command, ...stdinOf(options) }, ...extra.map((e) => ({ command: e.command, ...stdinOf(e.options) }))];
+    const commands: BatchCommand[] = [
+      { command, ...stdinOf(options) },
+      ...extra.map((e) => ({ command: e.command, ...stdinOf(e.options) })),
+    ];
     const r = await this.conn.exec(batchScript(commands, token), { ...(options.become ? { become: options.become } : {}) });
     const results = parseBatch(r.stdout, r.stderr, token, commands.length);
     // No framing at all (sudo refused, no /bin/sh): the command alone says what is wrong.
     if (results.length === 0) return { result: await this.conn.exec(command, options), roundTrip: true };
     const at = Date.now();
-    results.slice(1).forEach((res, j) => this.stash.set(extra[j]!.key, { result: res, at }));
+    for (const [j, res] of results.slice(1).entries()) this.stash.set(extra[j]!.key, { result: res, at });
     return { result: { ...results[0]!, durationMs: r.durationMs }, roundTrip: true };
   }
 

@@ -30,8 +30,13 @@ export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
     const failed = active.filter((h) => h.status !== 'active').length;
     const fatal = run.state.fatal;
     if (fatal || budgetExceeded(failed, active.length, run.play.maxFailPercentage)) {
-      const left = batches.slice(i + 1).flat().map((h) => h.name);
-      const why = fatal ? 'any_errors_fatal: a host failed' : `${failed} of ${active.length} hosts of batch ${i + 1} failed or were unreachable${run.play.maxFailPercentage !== undefined ? ` (max_fail_percentage ${run.play.maxFailPercentage})` : ''}`;
+      const left = batches
+        .slice(i + 1)
+        .flat()
+        .map((h) => h.name);
+      const why = fatal
+        ? 'any_errors_fatal: a host failed'
+        : `${failed} of ${active.length} hosts of batch ${i + 1} failed or were unreachable${run.play.maxFailPercentage !== undefined ? ` (max_fail_percentage ${run.play.maxFailPercentage})` : ''}`;
       run.events.notice?.(`rollout stopped: ${why}${left.length ? `; not run: ${left.join(', ')}` : ''}`);
       return 'stopped';
     }
@@ -66,7 +71,8 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
           const { facts, failed } = await gatherFacts(h.conn);
           assignOwn(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
-          else msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
+          else
+            msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
         } catch (err) {
           status = err instanceof UnreachableError ? 'unreachable' : 'failed';
           msg = (err as Error).message;

@@ -45,7 +45,13 @@ export interface RunOptions {
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunReport> {
   const started = Date.now();
   const results: TaskResult[] = [];
-  const events: RunEvents = { ...options.events, result: (r) => (results.push(r), options.events.result(r)) };
+  const events: RunEvents = {
+    ...options.events,
+    result: (r) => {
+      results.push(r);
+      options.events.result(r);
+    },
+  };
   const limit = pLimit(Math.max(1, options.forks));
   const hosts = new Map<string, HostRun>();
   const defaults = playbookDefaults(playbook, inventory);
@@ -64,7 +70,9 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       if (options.stopping() || stopped) break;
       const selected = selectHosts(inventory, play.hosts).filter((h) => !options.limit || options.limit.has(h));
       for (const h of selected) selectedEver.add(h);
-      const playHosts = selected.map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {})).filter((h) => h.status === 'active');
+      const playHosts = selected
+        .map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {}))
+        .filter((h) => h.status === 'active');
       for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;

@@ -74,7 +74,13 @@ export function conditionsHold(conds: Condition[], vars: Vars): boolean {
 }
 
 /** Runs the task body once (one item) and turns every failure into data. */
-export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, item: { value?: unknown; has: boolean }): Promise<ItemOutcome> {
+export async function runItem(
+  task: TaskDef,
+  host: HostRun,
+  vars: Vars,
+  settings: TaskSettings,
+  item: { value?: unknown; has: boolean },
+): Promise<ItemOutcome> {
   const started = Date.now();
   const counter = { commands: 0, timedOut: false };
   const done = (o: Omit<ItemOutcome, 'durationMs'>): ItemOutcome => ({
@@ -94,7 +100,10 @@ export async function runItem(task: TaskDef, host: HostRun, vars: Vars, settings
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
     const args = renderValue(task.args, vars, task.location) as Vars;
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
-    if (issues[0]) throw new FleetError('arguments', `${issues[0].message} (after templating)`, { location: task.locate([task.moduleKey, ...issues[0].path]) });
+    if (issues[0])
+      throw new FleetError('arguments', `${issues[0].message} (after templating)`, {
+        location: task.locate([task.moduleKey, ...issues[0].path]),
+      });
     const ctx = moduleContext(task, host, vars, settings, counter);
     const plan = await planModule(mod, args, ctx);
     const outcome = await settle(task, plan, settings, vars);
@@ -147,7 +156,9 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     const scope = task.register ? settings.varsWith({ [task.register]: registered }) : vars;
     const failed = task.failedWhen ? conditionsHold(task.failedWhen, scope) : status === 'failed';
     // A module that ran (or would run) counts as changed unless changed_when says otherwise.
-    const changed = task.changedWhen ? conditionsHold(task.changedWhen, scope) : status === 'changed' || (status === 'failed' && plan.kind === 'change');
+    const changed = task.changedWhen
+      ? conditionsHold(task.changedWhen, scope)
+      : status === 'changed' || (status === 'failed' && plan.kind === 'change');
     // A failure that failed_when alone decided says so, with the output it judged.
     if (failed && status !== 'failed' && task.failedWhen) msg = failedWhenMessage(task.failedWhen, data);
     status = failed ? 'failed' : changed ? 'changed' : 'ok';
@@ -155,7 +166,7 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     registered = { ...registered, changed, failed, msg };
   }
   const summary = status === 'changed' && plan.kind === 'change' ? plan.summary : undefined;
-  return { status, msg, ...(diff && diff.length ? { diff } : {}), ...(summary ? { summary } : {}), registered };
+  return { status, msg, ...(diff?.length ? { diff } : {}), ...(summary ? { summary } : {}), registered };
 }
 
 /**
@@ -167,7 +178,13 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
 function settleNotRun(task: TaskDef, data: ResultData, vars: Vars): Omit<ItemOutcome, 'durationMs'> | undefined {
   const why = data[NOT_RUN_IN_CHECK];
   if (typeof why !== 'string' || !task.changedWhen) return undefined;
-  const readsResult = (conds: Condition[] | undefined): boolean => !!task.register && conds !== undefined && mentions(conds.map((c) => c.expr), task.register);
+  const readsResult = (conds: Condition[] | undefined): boolean =>
+    !!task.register &&
+    conds !== undefined &&
+    mentions(
+      conds.map((c) => c.expr),
+      task.register,
+    );
   if (readsResult(task.changedWhen)) return undefined;
   const changed = conditionsHold(task.changedWhen, vars);
   const judged = task.failedWhen !== undefined && !readsResult(task.failedWhen);
@@ -237,7 +254,13 @@ export function finalExecOptions(task: TaskDef, settings: TaskSettings, options:
 }
 
 /** The context a module's plan runs in; its commands go through the host's read-ahead store. */
-export function moduleContext(task: TaskDef, host: HostRun, vars: Vars, settings: TaskSettings, counter: { commands: number; timedOut: boolean }): ModuleContext {
+export function moduleContext(
+  task: TaskDef,
+  host: HostRun,
+  vars: Vars,
+  settings: TaskSettings,
+  counter: { commands: number; timedOut: boolean },
+): ModuleContext {
   return {
     host: host.name,
     check: settings.check,
@@ -260,7 +283,12 @@ function resolveLocal(relative: string, kind: 'files' | 'templates', where: Sour
   const taskFile = where.file;
   if (path.isAbsolute(relative)) return relative;
   const taskDir = path.dirname(taskFile);
-  const candidates = [path.join(taskDir, kind, relative), path.join(taskDir, relative), path.join(playbookDir, kind, relative), path.join(playbookDir, relative)];
+  const candidates = [
+    path.join(taskDir, kind, relative),
+    path.join(taskDir, relative),
+    path.join(playbookDir, kind, relative),
+    path.join(playbookDir, relative),
+  ];
   // lstat, not exists: a symlink loop or a dangling link is found here, and the module names what it is.
   const found = candidates.find((c) => lstatSync(c, { throwIfNoEntry: false }) !== undefined);
   if (!found) throw new Error(`could not find '${relative}' (looked in ${[...new Set(candidates.map(path.dirname))].join(', ')})`);

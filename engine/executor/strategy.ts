@@ -54,7 +54,14 @@ function headerTitle(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun): 
 
 /** Runs one task on the given hosts in parallel, bounded by --forks. */
 /** `following`: the tasks after this one in its list, whose first reads may be batched with its own. */
-export async function runTask(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun, handler: boolean, following?: TaskNode[]): Promise<void> {
+export async function runTask(
+  task: TaskDef,
+  hosts: HostRun[],
+  scope: Scope,
+  run: PlayRun,
+  handler: boolean,
+  following?: TaskNode[],
+): Promise<void> {
   if (!handler && !tagsAllow([...scope.tags, ...task.tags], run.tags)) return;
   run.events.taskStart({ title: headerTitle(task, hosts[0]!, scope, run), location: task.location, handler });
   if (task.runOnce) {
@@ -85,7 +92,12 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
   if (block.always.length > 0) {
     const stillFailed = hosts.filter((h) => h.status === 'failed');
     for (const h of stillFailed) h.status = 'active';
-    await runNodes(block.always, hosts.filter((h) => h.status === 'active'), inner, run);
+    await runNodes(
+      block.always,
+      hosts.filter((h) => h.status === 'active'),
+      inner,
+      run,
+    );
     for (const h of stillFailed) if (h.status === 'active') h.status = 'failed';
   }
 }
@@ -100,7 +112,8 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     try {
       if (!conditionsHold([...scope.when, ...inc.when], vars)) continue;
       const items = inc.loop ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location)) : [undefined];
-      if (!Array.isArray(items)) throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
+      if (!Array.isArray(items))
+        throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
       plans.set(
         h,
         items.map((item, i) => {
@@ -120,9 +133,13 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     for (const [file, group] of byFile) {
       let tasks: TaskNode[];
       try {
-        tasks = inc.tasks && !inc.file.includes('{{') ? inc.tasks : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES));
+        tasks =
+          inc.tasks && !inc.file.includes('{{')
+            ? inc.tasks
+            : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES));
       } catch (err) {
-        for (const h of group) reportInclude(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
+        for (const h of group)
+          reportInclude(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
         continue;
       }
       for (const h of group) reportInclude(inc, h, run, scope, 'ok', `included ${path.relative(process.cwd(), file)}`);
@@ -174,7 +191,9 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
   for (const handler of run.play.handlers) {
     const names = [handler.name ?? '', ...handler.listen];
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
-    const maybe = run.hosts.filter((x) => x.status === 'active' && names.some((n) => x.maybeNotified.has(n)) && !names.some((n) => x.notified.has(n)));
+    const maybe = run.hosts.filter(
+      (x) => x.status === 'active' && names.some((n) => x.maybeNotified.has(n)) && !names.some((n) => x.notified.has(n)),
+    );
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
     if (hosts.length === 0 && maybe.length === 0) continue;
     for (const h of [...hosts, ...maybe]) for (const n of names) [h.notified.delete(n), h.maybeNotified.delete(n)];
@@ -183,7 +202,17 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
     for (const h of maybe) {
       h.counters.unknown++;
       const msg = 'may run: notified by a task whose outcome check mode could not predict';
-      run.events.result({ host: h.name, play: run.playName, task: handler.name ?? handler.module, module: handler.module, status: 'unknown', durationMs: 0, msg, location: handler.location, handler: true });
+      run.events.result({
+        host: h.name,
+        play: run.playName,
+        task: handler.name ?? handler.module,
+        module: handler.module,
+        status: 'unknown',
+        durationMs: 0,
+        msg,
+        location: handler.location,
+        handler: true,
+      });
     }
   }
 }

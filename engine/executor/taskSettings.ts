@@ -9,7 +9,11 @@ import { mentions, type TaskSettings } from './runTask.ts';
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
 export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
   if (host.unknownVars.size === 0) return undefined;
-  const read = [task.args, task.loop?.items, [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr)];
+  const read = [
+    task.args,
+    task.loop?.items,
+    [...scope.when, ...task.when, ...(task.changedWhen ?? []), ...(task.failedWhen ?? [])].map((c) => c.expr),
+  ];
   for (const [name, why] of host.unknownVars) {
     if (mentions(read, name)) return `depends on '${name}', which check mode could not predict (${why})`;
   }
@@ -37,4 +41,3 @@ export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: Pla
 function truthy(v: unknown): boolean {
   return v === true || v === 'true' || v === 'True' || v === 'yes' || v === 1 || v === '1';
 }
-

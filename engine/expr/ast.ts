@@ -4,10 +4,7 @@
 export type LiteralValue = string | number | boolean | null;
 
 /** Operators with two operands. `and`/`or` short-circuit; the others evaluate both sides. */
-export type BinaryOp =
-  | 'or' | 'and'
-  | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in'
-  | '+' | '-' | '*' | '/' | '%' | '~';
+export type BinaryOp = 'or' | 'and' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | '+' | '-' | '*' | '/' | '%' | '~';
 
 /** Operators with one operand. */
 export type UnaryOp = 'not' | '-' | '+';

@@ -97,7 +97,11 @@ function evalLenient(expr: Expr, vars: Vars): unknown {
 // Variables are own data properties of `vars`, or of objects layered under it with Object.create, stopping
 // before Object.prototype so names like `toString` or `constructor` are never found.
 function lookup(vars: Vars, name: string): unknown {
-  for (let layer: unknown = vars; typeof layer === 'object' && layer !== null && layer !== Object.prototype; layer = Object.getPrototypeOf(layer)) {
+  for (
+    let layer: unknown = vars;
+    typeof layer === 'object' && layer !== null && layer !== Object.prototype;
+    layer = Object.getPrototypeOf(layer)
+  ) {
     if (Object.hasOwn(layer, name)) return ownValue(layer, name);
   }
   return undefined;
@@ -143,7 +147,12 @@ function buildMapping(entries: Array<{ key: Expr; value: Expr }>, vars: Vars): R
     if (typeof key !== 'string' && typeof key !== 'number') return problem(`a mapping key must be a string or number, not ${typeof key}`);
     if (isBlockedKey(String(key))) return problem(`'${String(key)}' cannot be used as a mapping key`);
     // defineProperty, never assignment, so no key can reach a setter on Object.prototype.
-    Object.defineProperty(mapping, String(key), { value: evalDefined(entry.value, vars), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(mapping, String(key), {
+      value: evalDefined(entry.value, vars),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return mapping;
 }
@@ -165,7 +174,11 @@ function evalTest(expr: Extract<Expr, { kind: 'test' }>, vars: Vars): boolean {
 
 // Trees built by hand (not by the parser) are checked here too.
 function evalArgs(args: CallArgs, signature: Signature, vars: Vars, what: string): BoundArgs {
-  const mismatch = callMismatch(signature, args.positional.length, args.named.map((arg) => arg.name));
+  const mismatch = callMismatch(
+    signature,
+    args.positional.length,
+    args.named.map((arg) => arg.name),
+  );
   if (mismatch) return problem(`${what} ${mismatch}`);
   const positional = args.positional.map((arg) => evalDefined(arg, vars));
   const named = new Map(args.named.map((arg) => [arg.name, evalDefined(arg.value, vars)] as const));

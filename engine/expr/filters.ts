@@ -137,7 +137,8 @@ function regexFlags(args: BoundArgs): { ignorecase: boolean; multiline: boolean 
 
 function counter(value: unknown, name: string): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return problem(`regex_replace: ${name} must be a whole number ≥ 0`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    return problem(`regex_replace: ${name} must be a whole number ≥ 0`);
   return value;
 }
 
@@ -152,7 +153,13 @@ const defaultFilter: FilterSpec = {
 
 const entries: Array<[string[], FilterSpec]> = [
   [['length', 'count'], simple(length)],
-  [['int'], { signature: { params: ['default', 'base'], required: 0 }, apply: (v, a) => toInt(v, a.values.get('default') ?? 0, a.values.get('base')) }],
+  [
+    ['int'],
+    {
+      signature: { params: ['default', 'base'], required: 0 },
+      apply: (v, a) => toInt(v, a.values.get('default') ?? 0, a.values.get('base')),
+    },
+  ],
   [['float'], { signature: { params: ['default'], required: 0 }, apply: (v, a) => toFloat(v, a.values.get('default') ?? 0) }],
   [['bool'], simple(toBool)],
   [['string'], simple(toText)],
@@ -179,4 +186,6 @@ const entries: Array<[string[], FilterSpec]> = [
 ];
 
 /** Every filter by name (aliases included). A Map, so names like 'constructor' are simply absent. */
-export const FILTERS: ReadonlyMap<string, FilterSpec> = new Map(entries.flatMap(([names, spec]) => names.map((name) => [name, spec] as const)));
+export const FILTERS: ReadonlyMap<string, FilterSpec> = new Map(
+  entries.flatMap(([names, spec]) => names.map((name) => [name, spec] as const)),
+);

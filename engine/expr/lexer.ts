@@ -3,8 +3,29 @@ import { syntaxError } from './error.ts';
 
 /** Punctuation and operator symbols. */
 export type Punct =
-  | '(' | ')' | '[' | ']' | '{' | '}' | ',' | '.' | ':' | '|' | '~'
-  | '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '=';
+  | '('
+  | ')'
+  | '['
+  | ']'
+  | '{'
+  | '}'
+  | ','
+  | '.'
+  | ':'
+  | '|'
+  | '~'
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '=='
+  | '!='
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '=';
 
 /** One token; `at` is its 0-based offset in the source. Keywords (and, not, true...) are `name` tokens. */
 export type Token =
@@ -21,8 +42,18 @@ const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 const TWO_CHAR: ReadonlySet<string> = new Set(['==', '!=', '<=', '>=']);
 const ONE_CHAR: ReadonlySet<string> = new Set('()[]{},.:|~+-*/%<>='.split(''));
 const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
-  ['\\', '\\'], ["'", "'"], ['"', '"'], ['n', '\n'], ['t', '\t'], ['r', '\r'],
-  ['a', '\x07'], ['b', '\b'], ['f', '\f'], ['v', '\v'], ['0', '\0'], ['\n', ''],
+  ['\\', '\\'],
+  ["'", "'"],
+  ['"', '"'],
+  ['n', '\n'],
+  ['t', '\t'],
+  ['r', '\r'],
+  ['a', '\x07'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['v', '\v'],
+  ['0', '\0'],
+  ['\n', ''],
 ]);
 
 /** Tokenizes `source`; the last token is always `end`. Throws ExpressionError on a bad character or string. */

@@ -5,8 +5,12 @@ import { checkTemplate, compilePythonRegex, parseTemplate, RegexError, type Pyth
 
 // The parameter holding the pattern, by filter or test name (filters and tests share no regex name).
 const PATTERN_PARAM: ReadonlyMap<string, string> = new Map([
-  ['regex_search', 'regex'], ['regex_findall', 'regex'], ['regex_replace', 'pattern'],
-  ['match', 'pattern'], ['search', 'pattern'], ['regex', 'pattern'],
+  ['regex_search', 'regex'],
+  ['regex_findall', 'regex'],
+  ['regex_replace', 'pattern'],
+  ['match', 'pattern'],
+  ['search', 'pattern'],
+  ['regex', 'pattern'],
 ]);
 
 /** The first problem with a literal pattern or replacement of a regex filter or test: where and what. */
@@ -14,7 +18,8 @@ export function literalRegexProblem(name: string, args: CallArgs): { at: number;
   const param = PATTERN_PARAM.get(name);
   if (!param) return undefined;
   const pattern = literalString(args.positional[0] ?? args.named.find((a) => a.name === param)?.value);
-  const replacement = name === 'regex_replace' ? literalString(args.positional[1] ?? args.named.find((a) => a.name === 'replacement')?.value) : undefined;
+  const replacement =
+    name === 'regex_replace' ? literalString(args.positional[1] ?? args.named.find((a) => a.name === 'replacement')?.value) : undefined;
   let regex: PythonRegex | undefined;
   try {
     regex = pattern ? compilePythonRegex(pattern.value) : undefined;

@@ -18,8 +18,13 @@ export const MAX_NESTING = 64;
 export const MAX_TREE_DEPTH = 256;
 
 const CONSTANTS: ReadonlyMap<string, boolean | null> = new Map([
-  ['true', true], ['True', true], ['false', false], ['False', false],
-  ['none', null], ['None', null], ['null', null],
+  ['true', true],
+  ['True', true],
+  ['false', false],
+  ['False', false],
+  ['none', null],
+  ['None', null],
+  ['null', null],
 ]);
 const RESERVED: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
@@ -156,11 +161,15 @@ class Parser {
   }
 
   private parseDict(at: number): Expr {
-    const entries = this.parseItems('}', () => {
-      const key = this.parseOr();
-      this.s.expect(':');
-      return { key, value: this.parseOr() };
-    }, false);
+    const entries = this.parseItems(
+      '}',
+      () => {
+        const key = this.parseOr();
+        this.s.expect(':');
+        return { key, value: this.parseOr() };
+      },
+      false,
+    );
     return this.node({ kind: 'dict', entries, at });
   }
 
@@ -222,7 +231,7 @@ class Parser {
     for (;;) {
       if (this.s.isPunct('|')) {
         this.s.next();
-        const name = this.s.expectName('a filter name after \'|\'');
+        const name = this.s.expectName("a filter name after '|'");
         const spec = FILTERS.get(name.value);
         if (!spec) throw this.s.error(name.at, `unknown filter '${name.value}'`);
         const args = this.parseCallArgs(name.value, `filter '${name.value}'`, spec.signature, name.at);
@@ -248,7 +257,11 @@ class Parser {
       const open = this.s.next();
       this.nested(open.at, () => this.parseItems(')', () => this.parseArg(args), false));
     }
-    const mismatch = callMismatch(signature, args.positional.length, args.named.map((arg) => arg.name));
+    const mismatch = callMismatch(
+      signature,
+      args.positional.length,
+      args.named.map((arg) => arg.name),
+    );
     if (mismatch) throw this.s.error(at, `${what} ${mismatch}`);
     const regexProblem = literalRegexProblem(name, args);
     if (regexProblem) throw this.s.error(regexProblem.at, regexProblem.message);

@@ -6,7 +6,10 @@ import type { Punct, Token } from './lexer.ts';
 export class TokenStream {
   private pos = 0;
 
-  constructor(readonly source: string, private readonly tokens: readonly Token[]) {}
+  constructor(
+    readonly source: string,
+    private readonly tokens: readonly Token[],
+  ) {}
 
   /** The token `ahead` places from the current one (the final `end` token past the last). */
   peek(ahead = 0): Token {

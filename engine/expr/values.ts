@@ -2,7 +2,6 @@
 import { BLOCKED_KEYS } from '../blockedKeys.ts';
 import { problem } from './error.ts';
 
-
 // Bounds recursion through data (YAML aliases can make very deep or shared structures).
 const MAX_DATA_DEPTH = 100;
 /** Longest string or list an operator, filter or conversion may build (characters or items). */

@@ -4,12 +4,20 @@ import { problem } from './error.ts';
 type Component = number | string;
 
 const OPERATORS: ReadonlyMap<string, (order: number) => boolean> = new Map([
-  ['<', (o: number) => o < 0], ['lt', (o: number) => o < 0],
-  ['<=', (o: number) => o <= 0], ['le', (o: number) => o <= 0],
-  ['>', (o: number) => o > 0], ['gt', (o: number) => o > 0],
-  ['>=', (o: number) => o >= 0], ['ge', (o: number) => o >= 0],
-  ['==', (o: number) => o === 0], ['=', (o: number) => o === 0], ['eq', (o: number) => o === 0],
-  ['!=', (o: number) => o !== 0], ['<>', (o: number) => o !== 0], ['ne', (o: number) => o !== 0],
+  ['<', (o: number) => o < 0],
+  ['lt', (o: number) => o < 0],
+  ['<=', (o: number) => o <= 0],
+  ['le', (o: number) => o <= 0],
+  ['>', (o: number) => o > 0],
+  ['gt', (o: number) => o > 0],
+  ['>=', (o: number) => o >= 0],
+  ['ge', (o: number) => o >= 0],
+  ['==', (o: number) => o === 0],
+  ['=', (o: number) => o === 0],
+  ['eq', (o: number) => o === 0],
+  ['!=', (o: number) => o !== 0],
+  ['<>', (o: number) => o !== 0],
+  ['ne', (o: number) => o !== 0],
 ]);
 
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -20,7 +28,8 @@ export function compareVersions(left: unknown, right: unknown, operator: unknown
   if (!test) return problem(`invalid version operator ${JSON.stringify(operator)}`);
   if (typeof left !== 'string' && typeof left !== 'number') return problem(`a version must be a string, not ${typeof left}`);
   if (typeof right !== 'string' && typeof right !== 'number') return problem(`a version must be a string, not ${typeof right}`);
-  if (type === undefined || type === null || type === 'loose') return test(compareLists(looseParts(String(left)), looseParts(String(right))));
+  if (type === undefined || type === null || type === 'loose')
+    return test(compareLists(looseParts(String(left)), looseParts(String(right))));
   if (type === 'semver' || type === 'semantic') return test(compareSemver(String(left), String(right)));
   return problem(`unsupported version_type ${JSON.stringify(type)}; use 'loose' or 'semver'`);
 }

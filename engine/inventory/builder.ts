@@ -1,5 +1,5 @@
 // Accumulates groups, hosts and their inventory-file variables from one or more sources, then reconciles them.
-import type { InventoryGroup, InventoryHost, Vars } from '../types.ts';
+import type { InventoryGroup, InventoryHost } from '../types.ts';
 import { inventoryError, type ErrorSite } from './error.ts';
 import { setOwn } from './own-properties.ts';
 
@@ -94,7 +94,7 @@ export class InventoryBuilder {
     }
     const grouped = new Set<string>();
     for (const group of this.groups.values()) {
-      if (group.name !== 'all' && group.name !== 'ungrouped') group.hosts.forEach((h) => grouped.add(h));
+      if (group.name !== 'all' && group.name !== 'ungrouped') for (const h of group.hosts) grouped.add(h);
     }
     const ungrouped = this.addGroup('ungrouped');
     // Keep inventory order: Ansible lists a host in `ungrouped` only when no other group holds it.

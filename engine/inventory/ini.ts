@@ -48,7 +48,10 @@ export function parseIniInventory(source: string, file: string, builder: Invento
       const name = section[1] ?? '';
       const declared = section[2] ?? 'hosts';
       if (declared !== 'hosts' && declared !== 'children' && declared !== 'vars') {
-        throw inventoryError(`section [${name}:${declared}] has unknown type '${declared}' (expected children or vars)`, site(name.length + 2));
+        throw inventoryError(
+          `section [${name}:${declared}] has unknown type '${declared}' (expected children or vars)`,
+          site(name.length + 2),
+        );
       }
       if (!builder.hasGroup(name)) {
         // [g:vars] alone does not declare g; Ansible accepts it only if [g] or [g:children] appears too.
@@ -79,7 +82,10 @@ export function parseIniInventory(source: string, file: string, builder: Invento
         const key = line.slice(0, eq).trim();
         if (key === '') throw inventoryError(`missing variable name before '=' in [${group}:vars]`, site(0));
         if (!VAR_NAME.test(key)) {
-          throw inventoryError(`expected key=value in [${group}:vars], got '${line}': '${key}' is not a variable name (a host line belongs in [${group}])`, site(0));
+          throw inventoryError(
+            `expected key=value in [${group}:vars], got '${line}': '${key}' is not a variable name (a host line belongs in [${group}])`,
+            site(0),
+          );
         }
         const value = iniValue(line.slice(eq + 1).trim());
         seen(value);

@@ -32,9 +32,7 @@ export function createInventory(parts: InventoryParts): Inventory {
     }
     const depth = depthOf(parents);
     const priority = (name: string): number => groupPriority(groups.get(name)?.vars['ansible_group_priority']) ?? 1;
-    return [...found].sort(
-      (a, b) => depth(a) - depth(b) || priority(a) - priority(b) || (a < b ? -1 : a > b ? 1 : 0),
-    );
+    return [...found].sort((a, b) => depth(a) - depth(b) || priority(a) - priority(b) || (a < b ? -1 : a > b ? 1 : 0));
   };
 
   const hostVars = (host: string): Vars => {

@@ -15,7 +15,7 @@ export function evaluatePattern(inv: Inventory, elements: PatternElement[], patt
     const that = matchTerm(inv, term);
     switch (term.op) {
       case 'union':
-        that.forEach((host) => selected.add(host));
+        for (const host of that) selected.add(host);
         break;
       case 'intersect': {
         const keep = new Set(that);
@@ -23,7 +23,7 @@ export function evaluatePattern(inv: Inventory, elements: PatternElement[], patt
         break;
       }
       case 'exclude':
-        that.forEach((host) => selected.delete(host));
+        for (const host of that) selected.delete(host);
         break;
     }
   }
@@ -53,8 +53,8 @@ function hostsBelow(inv: Inventory, groupName: string, found: Set<string>, seen:
   seen.add(groupName);
   const group = inv.groups.get(groupName);
   if (!group) return;
-  group.hosts.forEach((host) => found.add(host));
-  group.children.forEach((child) => hostsBelow(inv, child, found, seen));
+  for (const host of group.hosts) found.add(host);
+  for (const child of group.children) hostsBelow(inv, child, found, seen);
 }
 
 function applySubscript(hosts: string[], subscript: PatternTerm['subscript']): string[] {

@@ -28,7 +28,9 @@ export function consoleEvents(opts: ConsoleOptions): RunEvents {
   return {
     playStart(play) {
       width = Math.max(8, ...play.hosts.map((h) => h.length));
-      opts.write(`\n${paint('bold', `PLAY [${play.name}]`)} ${paint('dim', `${play.hosts.length} host${play.hosts.length === 1 ? '' : 's'}`)}\n`);
+      opts.write(
+        `\n${paint('bold', `PLAY [${play.name}]`)} ${paint('dim', `${play.hosts.length} host${play.hosts.length === 1 ? '' : 's'}`)}\n`,
+      );
       if (play.hosts.length === 0) opts.write('  no hosts matched\n');
     },
     batchStart(batch) {
@@ -43,7 +45,8 @@ export function consoleEvents(opts: ConsoleOptions): RunEvents {
     },
     result(r) {
       opts.write(formatResult(r, width, paint));
-      if (opts.diff && r.diff) for (const d of r.diff) for (const line of formatDiff(d)) opts.write(`      ${colorDiffLine(line, paint)}\n`);
+      if (opts.diff && r.diff)
+        for (const d of r.diff) for (const line of formatDiff(d)) opts.write(`      ${colorDiffLine(line, paint)}\n`);
     },
   };
 }
@@ -53,7 +56,10 @@ function formatResult(r: TaskResult, width: number, paint: (k: string, t: string
   const item = r.item !== undefined ? paint('dim', `(item=${typeof r.item === 'string' ? r.item : JSON.stringify(r.item)}) `) : '';
   const msg = r.status === 'skipped' && !r.msg ? '' : r.msg;
   const lines = msg.split('\n');
-  const rest = lines.slice(1).map((l) => `      ${l}\n`).join('');
+  const rest = lines
+    .slice(1)
+    .map((l) => `      ${l}\n`)
+    .join('');
   return `  ${paint(label, label.padEnd(11))} ${r.host.padEnd(width)}  ${item}${lines[0] ?? ''}\n${rest}`;
 }
 
@@ -78,15 +84,17 @@ export function formatRecap(report: RunReport, color: boolean): string {
   const keys: Array<keyof RecapCounters> = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
   const showUnknown = report.check || hosts.some((h) => report.recap[h]!.unknown > 0);
   if (showUnknown) keys.push('unknown');
-  const lines = hosts.filter((h) => !report.notRun.includes(h)).map((h) => {
-    const c = report.recap[h]!;
-    const kind = c.failed ? 'failed' : c.unreachable ? 'unreachable' : c.changed ? 'changed' : 'ok';
-    const cells = keys.map((k) => {
-      const cell = `${k}=${c[k]}`.padEnd(k.length + 4);
-      return c[k] > 0 && k !== 'ok' ? paint(k === 'rescued' ? 'ok' : k, cell) : cell;
+  const lines = hosts
+    .filter((h) => !report.notRun.includes(h))
+    .map((h) => {
+      const c = report.recap[h]!;
+      const kind = c.failed ? 'failed' : c.unreachable ? 'unreachable' : c.changed ? 'changed' : 'ok';
+      const cells = keys.map((k) => {
+        const cell = `${k}=${c[k]}`.padEnd(k.length + 4);
+        return c[k] > 0 && k !== 'ok' ? paint(k === 'rescued' ? 'ok' : k, cell) : cell;
+      });
+      return `${paint(kind, h.padEnd(width))} : ${cells.join(' ')}`;
     });
-    return `${paint(kind, h.padEnd(width))} : ${cells.join(' ')}`;
-  });
   const count = (pred: (c: RecapCounters) => boolean) => hosts.filter((h) => pred(report.recap[h]!)).length;
   const failed = count((c) => c.failed > 0);
   const unreachable = count((c) => c.unreachable > 0 && c.failed === 0);

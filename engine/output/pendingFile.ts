@@ -38,5 +38,10 @@ export function writePendingFile(file: string, pending: PendingHandlers): void {
 
 function isPending(v: unknown): v is PendingHandlers {
   const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  return isObject(v) && Object.values(v).every((hosts) => isObject(hosts) && Object.values(hosts).every((n) => Array.isArray(n) && n.every((x) => typeof x === 'string')));
+  return (
+    isObject(v) &&
+    Object.values(v).every(
+      (hosts) => isObject(hosts) && Object.values(hosts).every((n) => Array.isArray(n) && n.every((x) => typeof x === 'string')),
+    )
+  );
 }

@@ -14,7 +14,12 @@ export function coerceArgTypes(schema: Record<string, unknown>, args: Vars): Var
   const out: Vars = {};
   for (const [key, value] of Object.entries(args)) {
     const type = Object.hasOwn(properties, key) ? properties[key]?.type : undefined;
-    Object.defineProperty(out, key, { value: typeof value === 'string' && !isTemplated(value) ? convert(value, type) : value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: typeof value === 'string' && !isTemplated(value) ? convert(value, type) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

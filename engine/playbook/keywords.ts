@@ -19,21 +19,79 @@ const UNSUPPORTED_LOOP_CONTROL = ['pause', 'extended', 'extended_allitems', 'bre
 // Ansible keywords (and task-like modules) fleetplay does not implement: named as such, not as typos.
 const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
-    'roles', 'strategy', 'vars_prompt', 'remote_user', 'connection', 'environment', 'order', 'module_defaults', 'collections',
-    'force_handlers', 'port', 'ignore_unreachable', 'ignore_errors', 'fact_path', 'gather_subset', 'gather_timeout', 'check_mode',
-    'diff', 'no_log', 'run_once', 'throttle', 'timeout', 'debugger', 'become_method', 'become_flags', 'become_exe',
+    'roles',
+    'strategy',
+    'vars_prompt',
+    'remote_user',
+    'connection',
+    'environment',
+    'order',
+    'module_defaults',
+    'collections',
+    'force_handlers',
+    'port',
+    'ignore_unreachable',
+    'ignore_errors',
+    'fact_path',
+    'gather_subset',
+    'gather_timeout',
+    'check_mode',
+    'diff',
+    'no_log',
+    'run_once',
+    'throttle',
+    'timeout',
+    'debugger',
+    'become_method',
+    'become_flags',
+    'become_exe',
   ],
   task: [
-    'delegate_to', 'delegate_facts', 'local_action', 'action', 'environment', 'async', 'poll', 'become_method', 'become_flags',
-    'become_exe', 'remote_user', 'connection', 'port', 'diff', 'debugger', 'module_defaults', 'collections', 'any_errors_fatal',
-    'ignore_unreachable', 'include', 'include_role', 'import_role', 'include_vars', 'with_dict', 'with_fileglob', 'with_together',
-    'with_nested', 'with_subelements', 'with_sequence', 'with_random_choice', 'with_first_found', 'with_lines',
-    'with_indexed_items', 'with_flattened', 'with_inventory_hostnames', 'with_file', 'with_template', 'with_env',
+    'delegate_to',
+    'delegate_facts',
+    'local_action',
+    'action',
+    'environment',
+    'async',
+    'poll',
+    'become_method',
+    'become_flags',
+    'become_exe',
+    'remote_user',
+    'connection',
+    'port',
+    'diff',
+    'debugger',
+    'module_defaults',
+    'collections',
+    'any_errors_fatal',
+    'ignore_unreachable',
+    'include',
+    'include_role',
+    'import_role',
+    'include_vars',
+    'with_dict',
+    'with_fileglob',
+    'with_together',
+    'with_nested',
+    'with_subelements',
+    'with_sequence',
+    'with_random_choice',
+    'with_first_found',
+    'with_lines',
+    'with_indexed_items',
+    'with_flattened',
+    'with_inventory_hostnames',
+    'with_file',
+    'with_template',
+    'with_env',
   ],
 };
 // Ansible's isidentifier() refuses Python's keywords as variable names.
 const PYTHON_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -60,7 +118,11 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
     }
     if (isTemplated(v)) {
       // The executor reads these before any variable is known; a template would be dropped silently.
-      problems.add(yaml, [...at, key], `keyword '${key}' cannot be a template in fleetplay (it is read before variables are known); write ${BOOLEAN_KEYWORDS.includes(key) ? 'true or false' : 'a number'}`);
+      problems.add(
+        yaml,
+        [...at, key],
+        `keyword '${key}' cannot be a template in fleetplay (it is read before variables are known); write ${BOOLEAN_KEYWORDS.includes(key) ? 'true or false' : 'a number'}`,
+      );
       delete out[key];
     } else if (BOOLEAN_KEYWORDS.includes(key)) {
       const b = booleanWord(v);
@@ -69,7 +131,11 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
       out[key] = Number(v);
     }
   }
-  if (typeof out.tags === 'string') out.tags = out.tags.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (typeof out.tags === 'string')
+    out.tags = out.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
   const withKey = WITH_KEYWORDS.find((k) => k in out);
   if (withKey && 'loop' in out) {
     problems.add(yaml, [...at, withKey], `a task takes one loop: 'loop' and '${withKey}' cannot be used together`, 'key');
@@ -83,7 +149,12 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
   if (control && typeof control === 'object' && !Array.isArray(control)) {
     const kept: Raw = { ...(control as Raw) };
     for (const key of UNSUPPORTED_LOOP_CONTROL.filter((k) => k in kept)) {
-      problems.add(yaml, [...at, 'loop_control', key], `loop_control '${key}' is not supported by fleetplay yet (supported: loop_var, index_var, label)`, 'key');
+      problems.add(
+        yaml,
+        [...at, 'loop_control', key],
+        `loop_control '${key}' is not supported by fleetplay yet (supported: loop_var, index_var, label)`,
+        'key',
+      );
       delete kept[key];
     }
     out.loop_control = kept;
@@ -115,4 +186,3 @@ export function variableNameProblem(name: string): string | undefined {
   if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, which Ansible refuses';
   return undefined;
 }
-

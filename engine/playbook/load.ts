@@ -32,7 +32,11 @@ export function loadPlaybook(file: string, modules: ModuleRegistry): Playbook {
 
 function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContext): PlayDef | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    ctx.problems.add(yaml, [index], `play ${index + 1} of the playbook must be a mapping (a play with at least \`hosts:\`), got ${describeValue(raw)}`);
+    ctx.problems.add(
+      yaml,
+      [index],
+      `play ${index + 1} of the playbook must be a mapping (a play with at least \`hosts:\`), got ${describeValue(raw)}`,
+    );
     return undefined;
   }
   const play = normalizeKeywords(yaml, [index], raw as Record<string, unknown>, ctx.problems, 'play');
@@ -104,7 +108,7 @@ function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: Parse
 }
 
 /** Every notify must name a handler (by name or by a `listen` topic). */
-function checkNotify(yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
+function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
   const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
   const visit = (nodes: TaskNode[]): void => {
     for (const n of nodes) {

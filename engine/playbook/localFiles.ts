@@ -18,7 +18,12 @@ export type LocalFileCheck = { kind: 'found'; file: string } | { kind: 'problem'
 export function localCandidates(relative: string, kind: LocalKind, taskFile: string, playbookDir: string): string[] {
   if (path.isAbsolute(relative)) return [relative];
   const taskDir = path.dirname(taskFile);
-  return [path.join(taskDir, kind, relative), path.join(taskDir, relative), path.join(playbookDir, kind, relative), path.join(playbookDir, relative)];
+  return [
+    path.join(taskDir, kind, relative),
+    path.join(taskDir, relative),
+    path.join(playbookDir, kind, relative),
+    path.join(playbookDir, relative),
+  ];
 }
 
 /**

@@ -44,7 +44,11 @@ export class Problems {
     let excerpt = '';
     try {
       // Through the bounded reader: the file may have been swapped for a FIFO since it was parsed.
-      excerpt = excerptAt(readControllerFile(location.file, { what: 'file', maxBytes: MAX_SOURCE_BYTES }).toString('utf8'), location.line, location.column);
+      excerpt = excerptAt(
+        readControllerFile(location.file, { what: 'file', maxBytes: MAX_SOURCE_BYTES }).toString('utf8'),
+        location.line,
+        location.column,
+      );
     } catch {
       // No excerpt when the file cannot be read again; the location still says where.
     }
@@ -82,6 +86,11 @@ export class Problems {
       return true;
     });
     // Array.prototype.sort is stable: problems at the same place keep the order they were found in.
-    return unique.sort((a, b) => fileOrder.get(a.location.file)! - fileOrder.get(b.location.file)! || a.location.line - b.location.line || a.location.column - b.location.column);
+    return unique.sort(
+      (a, b) =>
+        fileOrder.get(a.location.file)! - fileOrder.get(b.location.file)! ||
+        a.location.line - b.location.line ||
+        a.location.column - b.location.column,
+    );
   }
 }

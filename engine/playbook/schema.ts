@@ -1,14 +1,21 @@
 // JSON Schemas (ajv) for the structure of plays and the keywords of tasks. A `description` beside a
 // type is what messages say is expected ("keyword 'loop' must be a list, …, got the number 42").
 
-const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'a variable name (letters, digits and _, not starting with a digit)' };
+const identifier = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+  description: 'a variable name (letters, digits and _, not starting with a digit)',
+};
 const condition = {
   anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'number' }, { type: 'array', items: { type: ['string', 'boolean', 'number'] } }],
   description: 'a condition (an expression, true or false, or a list of them)',
 };
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 // Ansible takes numbers as tags (`tags: [1, 2]`), and a string is split at commas (see keywords.ts).
-const tagList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'integer'] } }], description: 'a tag, tags separated by commas, or a list of tags' };
+const tagList = {
+  anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'integer'] } }],
+  description: 'a tag, tags separated by commas, or a list of tags',
+};
 // Entries of a task list are checked one by one by parseTaskList, which names the item ("task 2 of tasks").
 const taskList = {};
 const varsMap = { type: 'object', description: 'a mapping of variable names to values' };
@@ -67,9 +74,19 @@ export const blockKeywords: Record<string, unknown> = {
 /** Keywords of an include_tasks / import_tasks entry. */
 export const includeKeywords: Record<string, unknown> = {
   ...scopeKeywords,
-  include_tasks: { anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false }] },
+  include_tasks: {
+    anyOf: [
+      { type: 'string' },
+      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+    ],
+  },
   import_tasks: { type: 'string' },
-  'ansible.builtin.include_tasks': { anyOf: [{ type: 'string' }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false }] },
+  'ansible.builtin.include_tasks': {
+    anyOf: [
+      { type: 'string' },
+      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+    ],
+  },
   'ansible.builtin.import_tasks': { type: 'string' },
   loop: loopItems,
   with_items: withItems,
@@ -82,7 +99,12 @@ export const playSchema = {
   type: 'object',
   properties: {
     name: { type: 'string' },
-    hosts: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    hosts: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string' }, minItems: 1 },
+      ],
+    },
     vars: varsMap,
     vars_files: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
     become: { type: 'boolean' },
@@ -93,7 +115,16 @@ export const playSchema = {
       anyOf: [
         { type: 'integer', minimum: 1 },
         { type: 'string', pattern: '^(\\d+%?|.*\\{\\{.*)$', description: 'a count, a percentage ("30%") or a template' },
-        { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\d+%?$', description: 'a count or a percentage ("30%")' }] } },
+        {
+          type: 'array',
+          minItems: 1,
+          items: {
+            anyOf: [
+              { type: 'integer', minimum: 1 },
+              { type: 'string', pattern: '^\\d+%?$', description: 'a count or a percentage ("30%")' },
+            ],
+          },
+        },
       ],
     },
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },

@@ -101,12 +101,23 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
     case 'required': {
       const missing = String(first.params.missingProperty);
       const when = conditionWords(c.root, first.schemaPath);
-      return { path, which: 'key', message: path.length ? `${subject} is missing '${missing}'${when}` : `missing required ${c.argWord} '${missing}' for ${c.what}${when}` };
+      return {
+        path,
+        which: 'key',
+        message: path.length
+          ? `${subject} is missing '${missing}'${when}`
+          : `missing required ${c.argWord} '${missing}' for ${c.what}${when}`,
+      };
     }
     case 'enum':
-      return { path, which: 'value', message: `${subject} must be one of: ${(first.params.allowedValues as unknown[]).join(', ')} (got ${got})` };
+      return {
+        path,
+        which: 'value',
+        message: `${subject} must be one of: ${(first.params.allowedValues as unknown[]).join(', ')} (got ${got})`,
+      };
     case 'type': {
-      const expected = typeof parent?.description === 'string' ? parent.description : orList(String(first.params.type).split(',').map(typeWords));
+      const expected =
+        typeof parent?.description === 'string' ? parent.description : orList(String(first.params.type).split(',').map(typeWords));
       return { path, which: 'value', message: `${subject} must be ${expected}, got ${got}` };
     }
     case 'oneOf':
@@ -119,7 +130,8 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
         return { path, which: 'value', message: `${c.what} ${need} of: ${names.join(', ')}${conditionWords(c.root, first.schemaPath)}` };
       }
       const expected = branches.map(shapeWords).filter((w): w is string => !!w);
-      const described = typeof parent?.description === 'string' ? parent.description : expected.length ? orList(expected) : 'of another type';
+      const described =
+        typeof parent?.description === 'string' ? parent.description : expected.length ? orList(expected) : 'of another type';
       return { path, which: 'value', message: `${subject} must be ${described}, got ${got}` };
     }
     case 'pattern': {
@@ -129,9 +141,17 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
     case 'minLength':
       return { path, which: 'value', message: `${subject} must not be empty` };
     case 'minProperties':
-      return { path, which: 'value', message: `${subject} needs at least ${String(first.params.limit)} key${first.params.limit === 1 ? '' : 's'}` };
+      return {
+        path,
+        which: 'value',
+        message: `${subject} needs at least ${String(first.params.limit)} key${first.params.limit === 1 ? '' : 's'}`,
+      };
     case 'minItems':
-      return { path, which: 'value', message: `${subject} must have at least ${String(first.params.limit)} item${first.params.limit === 1 ? '' : 's'}` };
+      return {
+        path,
+        which: 'value',
+        message: `${subject} must have at least ${String(first.params.limit)} item${first.params.limit === 1 ? '' : 's'}`,
+      };
     case 'minimum':
       return { path, which: 'value', message: `${subject} must be at least ${String(first.params.limit)}, got ${got}` };
     case 'maximum':
@@ -139,7 +159,9 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
     case 'not': {
       // `not: { anyOf: [{ required: [url] }, …] }`: name the keys that are there.
       const branches = ((node as Schema | undefined)?.anyOf ?? []) as Schema[];
-      const present = branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : [])).filter((k) => valueAt(c.value, [...path, k]) !== undefined);
+      const present = branches
+        .flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []))
+        .filter((k) => valueAt(c.value, [...path, k]) !== undefined);
       const when = conditionWords(c.root, first.schemaPath);
       if (present.length) return { path, which: 'value', message: `${subject} takes no ${orList(present.map((k) => `'${k}'`))}${when}` };
       return { path, which: 'value', message: `${c.what} has arguments that cannot be used together${when}` };
@@ -160,16 +182,25 @@ function conditionWords(root: Schema, schemaPath: string): string {
     negate = !negate;
   }
   const props = (cond?.properties ?? {}) as Record<string, Schema>;
-  const parts = Object.entries(props).filter(([, p]) => 'const' in p).map(([k, p]) => `${k} is ${String(p.const)}`);
+  const parts = Object.entries(props)
+    .filter(([, p]) => 'const' in p)
+    .map(([k, p]) => `${k} is ${String(p.const)}`);
   return parts.length ? ` ${negate ? 'unless' : 'when'} ${parts.join(' and ')}` : '';
 }
 
 /** A key whose name breaks `propertyNames` (set_fact: `foo-bar: 1`): reported at the key. */
 function describeKeyName(e: ErrorObject, path: Array<string | number>, c: Context): SchemaIssue {
   const name = String(e.propertyName);
-  const expected = e.keyword === 'pattern' ? patternWords(schemaNode(c.root, e.schemaPath.replace(/\/[^/]*$/, '')) as Schema | undefined, String(e.params.pattern)) : undefined;
+  const expected =
+    e.keyword === 'pattern'
+      ? patternWords(schemaNode(c.root, e.schemaPath.replace(/\/[^/]*$/, '')) as Schema | undefined, String(e.params.pattern))
+      : undefined;
   const where = path.length ? ` in ${subjectOf(path, c.argWord, c.what)}` : ` for ${c.what}`;
-  return { path: [...path, name], which: 'key', message: `'${name}' is not a valid name${where}${expected ? `: it must be ${expected}` : ''}` };
+  return {
+    path: [...path, name],
+    which: 'key',
+    message: `'${name}' is not a valid name${where}${expected ? `: it must be ${expected}` : ''}`,
+  };
 }
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -200,7 +231,9 @@ function shapeWords(b: Schema): string | undefined {
   if (types.length === 1 && types[0] === 'array') {
     const items = b.items as Schema | undefined;
     const inner = items?.type ? (Array.isArray(items.type) ? (items.type as string[]) : [String(items.type)]) : [];
-    return inner.length ? `a list of ${orList(inner.map((t) => typeWords(t).replace(/^an? /, '') + (t === 'boolean' ? '' : 's')))}` : 'a list';
+    return inner.length
+      ? `a list of ${orList(inner.map((t) => typeWords(t).replace(/^an? /, '') + (t === 'boolean' ? '' : 's')))}`
+      : 'a list';
   }
   return orList(types.map(typeWords));
 }

@@ -78,7 +78,8 @@ function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<stri
   const key = `${what}:${Object.keys(keywords).join(',')}`;
   let schema = keywordSchemas.get(key);
   if (!schema) keywordSchemas.set(key, (schema = { type: 'object', properties: keywords, additionalProperties: false }));
-  for (const issue of checkSchema(schema, task, what, 'keyword')) ctx.problems.add(yaml, [...at, ...issue.path], issue.message, issue.which);
+  for (const issue of checkSchema(schema, task, what, 'keyword'))
+    ctx.problems.add(yaml, [...at, ...issue.path], issue.message, issue.which);
 }
 
 function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
@@ -100,7 +101,8 @@ function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
 function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskNode {
   // A module beside `block:` is usually a task that lost its `- ` or its indentation.
   const modules = Object.keys(task).filter((k) => !Object.hasOwn(blockKeywords, k) && ctx.modules.find(k));
-  for (const k of modules) ctx.problems.add(yaml, [...at, k], `a block takes no module: '${k}' belongs in a task of its own (inside block: or beside it)`, 'key');
+  for (const k of modules)
+    ctx.problems.add(yaml, [...at, k], `a block takes no module: '${k}' belongs in a task of its own (inside block: or beside it)`, 'key');
   const rest = Object.fromEntries(Object.entries(task).filter(([k]) => !modules.includes(k)));
   keywordCheck(yaml, at, rest, blockKeywords, 'block', ctx);
   return {
@@ -125,7 +127,8 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   }
   const isImport = shortModuleName(key) === 'import_tasks';
   // Ansible refuses this at parse time: an import is expanded once, before any item exists.
-  if (isImport && loop) ctx.problems.add(yaml, [...at, loopKey(task)], "import_tasks cannot loop (Ansible refuses it too); use include_tasks", 'key');
+  if (isImport && loop)
+    ctx.problems.add(yaml, [...at, loopKey(task)], 'import_tasks cannot loop (Ansible refuses it too); use include_tasks', 'key');
   if (isTemplated(file)) {
     checkTemplates(yaml, file, () => [...at, key], ctx);
     if (isImport) ctx.problems.add(yaml, [...at, key], 'import_tasks needs a static file name; use include_tasks for templated names');
@@ -168,7 +171,10 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   if (known.length !== 1 || others.length !== 1) {
     // `debug:` with nothing after it and `msg:` beside it: the argument lost its indentation.
     const only = known.length === 1 ? ctx.modules.find(known[0]!) : undefined;
-    const argumentsOfOnly = only && (task[known[0]!] === null || task[known[0]!] === undefined) ? Object.keys((only.schema.properties as object | undefined) ?? {}) : [];
+    const argumentsOfOnly =
+      only && (task[known[0]!] === null || task[known[0]!] === undefined)
+        ? Object.keys((only.schema.properties as object | undefined) ?? {})
+        : [];
     for (const k of others.filter((o) => !ctx.modules.find(o))) {
       if (argumentsOfOnly.includes(k)) {
         ctx.problems.add(yaml, [...at, k], `'${k}' is an argument of ${known[0]}: indent it under '${known[0]}:'`, 'key');
@@ -187,11 +193,13 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   let args = written ?? {};
   if (task.args && typeof task.args === 'object' && !Array.isArray(task.args)) {
     // Defined, not assigned: an `__proto__` key must stay a key, not become the prototype of args.
-    for (const [k, v] of Object.entries(task.args)) Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(task.args))
+      Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   const canonical = canonicalArgs(mod.schema, args);
   args = coerceArgTypes(mod.schema, canonical.args);
-  const inArgs = (key: string): boolean => !!task.args && typeof task.args === 'object' && (canonical.written.get(key) ?? key) in (task.args as Raw);
+  const inArgs = (key: string): boolean =>
+    !!task.args && typeof task.args === 'object' && (canonical.written.get(key) ?? key) in (task.args as Raw);
   for (const p of canonical.problems) ctx.problems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
   // Arguments that could not be read were reported; checking what was read would only add echoes.
   if (written) {

@@ -63,7 +63,9 @@ const TOKENS: Record<string, string> = {
 
 function shortenExpecting(expecting: string): string {
   const got = /got '([^']*)'$/.exec(expecting)?.[1] ?? '';
-  const wanted = [...expecting.replace(/, got '[^']*'$/, '').matchAll(/'([A-Z_]+)'/g)].map((m) => TOKENS[m[1]!]).filter((w): w is string => !!w);
+  const wanted = [...expecting.replace(/, got '[^']*'$/, '').matchAll(/'([A-Z_]+)'/g)]
+    .map((m) => TOKENS[m[1]!])
+    .filter((w): w is string => !!w);
   const gotWords = TOKENS[got] ?? `'${got}'`;
   return `found ${gotWords}${wanted.length ? ` where ${[...new Set(wanted)].slice(0, 3).join(' or ')} was expected` : ''}`;
 }

@@ -32,7 +32,9 @@ let ajvVersion: string | undefined;
  */
 export function loadValidator(schema: Record<string, unknown>, dir = DEFAULT_VALIDATOR_DIR): LoadedValidator {
   ajvVersion ??= (require('ajv/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(JSON.stringify([ajvVersion, OPTIONS, schema])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([ajvVersion, OPTIONS, schema]))
+    .digest('hex');
   const file = path.join(dir, `${key}.cjs`);
   const cached = readCached(file);
   if (cached) return { validate: cached, source: 'disk' };

@@ -55,7 +55,7 @@ export function compilePythonRegex(pattern: string, options: RegexOptions = {}):
   const key = `${options.ignorecase ? 'i' : ''}${options.multiline ? 'm' : ''}${options.dotall ? 's' : ''}:${kind}:${pattern}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  let translated;
+  let translated: ReturnType<typeof translatePattern>;
   try {
     translated = translatePattern(pattern);
   } catch (err) {
@@ -90,7 +90,11 @@ export class PythonRegex {
   private readonly names: ReadonlyArray<[string, number]>;
   private readonly size: number;
 
-  constructor(readonly pattern: string, private readonly re: RE2JS, private readonly kind: ErrorKind) {
+  constructor(
+    readonly pattern: string,
+    private readonly re: RE2JS,
+    private readonly kind: ErrorKind,
+  ) {
     this.groupCount = re.groupCount();
     this.names = Object.entries(re.namedGroups());
     this.groupNames = this.names.map(([name]) => name);

@@ -3,7 +3,11 @@ import { FleetError, type ErrorKind } from '../errors.ts';
 
 /** A bad or refused pattern, a bad replacement, or an operation over its work budget. */
 export class RegexError extends FleetError {
-  constructor(kind: ErrorKind, message: string, readonly feature?: string) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    readonly feature?: string,
+  ) {
     super(kind, message);
     this.name = 'RegexError';
   }

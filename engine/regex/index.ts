@@ -1,6 +1,15 @@
 // Public API of the regular-expression compiler shared by expressions, modules and host patterns.
 
 /** Compiles Python `re` patterns onto RE2 (linear time); limits and the error type. */
-export { compilePythonRegex, PythonRegex, RegexError, MAX_PATTERN_LENGTH, MAX_REGEX_WORK, MAX_SUBSTITUTION_GROWTH, type RegexMatch, type RegexOptions } from './compile.ts';
+export {
+  compilePythonRegex,
+  PythonRegex,
+  RegexError,
+  MAX_PATTERN_LENGTH,
+  MAX_REGEX_WORK,
+  MAX_SUBSTITUTION_GROWTH,
+  type RegexMatch,
+  type RegexOptions,
+} from './compile.ts';
 /** Python replacement templates for re.sub: parse, check against a pattern, expand. */
 export { parseTemplate, checkTemplate, expandTemplate, expandedLength, type TemplatePart } from './replacement.ts';

@@ -9,7 +9,10 @@ export interface PatternFlags {
 
 /** A pattern Python would reject, or a Python feature RE2 refuses; `feature` names it for the message. */
 export class PatternRefusal extends Error {
-  constructor(readonly feature: string, message: string) {
+  constructor(
+    readonly feature: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'PatternRefusal';
   }
@@ -27,7 +30,12 @@ const DIGIT = '\\p{Nd}';
 const WORD = '\\p{L}\\p{N}_';
 const SPACE = '\\t-\\r\\x{1c}-\\x{20}\\x{85}\\p{Z}';
 const OUTSIDE_CLASS: Readonly<Record<string, string>> = {
-  d: DIGIT, D: '\\P{Nd}', w: `[${WORD}]`, W: `[^${WORD}]`, s: `[${SPACE}]`, S: `[^${SPACE}]`,
+  d: DIGIT,
+  D: '\\P{Nd}',
+  w: `[${WORD}]`,
+  W: `[^${WORD}]`,
+  s: `[${SPACE}]`,
+  S: `[^${SPACE}]`,
 };
 // Inside a class only the positive forms can be spelled out; \W and \S keep RE2's ASCII meaning there.
 const INSIDE_CLASS: Readonly<Record<string, string>> = { d: DIGIT, D: '\\P{Nd}', w: WORD, s: SPACE, W: '\\W', S: '\\S' };
@@ -69,14 +77,27 @@ class Translator {
 
   private globalFlag(flag: string): void {
     switch (flag) {
-      case 'i': this.flags.ignorecase = true; return;
-      case 'm': this.flags.multiline = true; return;
-      case 's': this.flags.dotall = true; return;
-      case 'x': this.verbose = true; return;
+      case 'i':
+        this.flags.ignorecase = true;
+        return;
+      case 'm':
+        this.flags.multiline = true;
+        return;
+      case 's':
+        this.flags.dotall = true;
+        return;
+      case 'x':
+        this.verbose = true;
+        return;
       // Unicode is the default for str patterns; ASCII only narrows \d\w\s, accepted as a close match.
-      case 'a': case 'u': return;
-      case 'L': return unsupported('the locale flag (?L)');
-      default: return refuse(`inline flag '${flag}'`, 'is unknown (Python knows a, i, L, m, s, u, x)');
+      case 'a':
+      case 'u':
+        return;
+      case 'L':
+        unsupported('the locale flag (?L)');
+        return;
+      default:
+        refuse(`inline flag '${flag}'`, 'is unknown (Python knows a, i, L, m, s, u, x)');
     }
   }
 
@@ -162,7 +183,8 @@ class Translator {
       this.pos += scoped[0].length;
       return;
     }
-    if (/^\(\?[a-zA-Z]+\)/.test(rest)) refuse('a global inline flag such as (?i)', 'must be at the start of the pattern (as in Python 3.11)');
+    if (/^\(\?[a-zA-Z]+\)/.test(rest))
+      refuse('a global inline flag such as (?i)', 'must be at the start of the pattern (as in Python 3.11)');
     refuse(`the group syntax '${rest.slice(0, 4)}'`, 'is unknown');
   }
 
@@ -224,15 +246,23 @@ class Translator {
     const control = CONTROL[c];
     if (control !== undefined) return control;
     switch (c) {
-      case 'x': return this.hexEscape(2, c);
-      case 'u': return this.hexEscape(4, c);
-      case 'U': return this.hexEscape(8, c);
-      case 'b': return inClass ? '\\x{8}' : '\\b';
-      case 'B': return inClass ? refuse('\\B inside a character class', 'is not valid') : '\\B';
-      case 'A': return inClass ? refuse('\\A inside a character class', 'is not valid') : '\\A';
+      case 'x':
+        return this.hexEscape(2, c);
+      case 'u':
+        return this.hexEscape(4, c);
+      case 'U':
+        return this.hexEscape(8, c);
+      case 'b':
+        return inClass ? '\\x{8}' : '\\b';
+      case 'B':
+        return inClass ? refuse('\\B inside a character class', 'is not valid') : '\\B';
+      case 'A':
+        return inClass ? refuse('\\A inside a character class', 'is not valid') : '\\A';
       // Python's \Z is the very end of the text: RE2's \z (RE2 has no \Z).
-      case 'Z': return inClass ? refuse('\\Z inside a character class', 'is not valid') : '\\z';
-      case 'N': return unsupported('a named character \\N{...}');
+      case 'Z':
+        return inClass ? refuse('\\Z inside a character class', 'is not valid') : '\\z';
+      case 'N':
+        return unsupported('a named character \\N{...}');
       default:
         if (/[A-Za-z]/.test(c)) return refuse(`the escape \\${c}`, 'is not valid in a Python pattern');
         // Any other escaped character stands for itself.

@@ -12,7 +12,6 @@ export const MAX_RENDER_WORK = 500_000;
 /** Longest text one rendering may produce (characters). */
 export const MAX_RENDERED_LENGTH = 64 * 1024 * 1024;
 
-
 // One budget for the outermost rendering; renderings it triggers (lazy variables) draw from the same one.
 let budget: { work: number } | undefined;
 
@@ -51,7 +50,8 @@ export function installBuiltins(hb: Env): void {
   hb.registerHelper(ATTRIBUTE_HELPER, optionalAttribute);
   const each = hb.helpers.each as (context: unknown, options: Handlebars.HelperOptions) => unknown;
   hb.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
-    if (context !== null && typeof context === 'object') spend(Array.isArray(context) ? context.length : Object.keys(context).length, options);
+    if (context !== null && typeof context === 'object')
+      spend(Array.isArray(context) ? context.length : Object.keys(context).length, options);
     return each.call(this, context, options);
   });
 }
@@ -59,7 +59,13 @@ export function installBuiltins(hb: Env): void {
 // `{{lookup map key}}` with a missing key would print nothing; like a missing `{{ map.key }}` it is an error.
 function strictLookup(container: unknown, key: unknown): unknown {
   const name = typeof key === 'number' ? String(key) : typeof key === 'string' ? key : undefined;
-  if (container === null || typeof container !== 'object' || name === undefined || BLOCKED_KEYS.has(name) || !Object.hasOwn(container, name)) {
+  if (
+    container === null ||
+    typeof container !== 'object' ||
+    name === undefined ||
+    BLOCKED_KEYS.has(name) ||
+    !Object.hasOwn(container, name)
+  ) {
     throw new FleetError('template', `undefined variable '${name ?? String(key)}' (in lookup)`);
   }
   return (container as Record<string, unknown>)[name];

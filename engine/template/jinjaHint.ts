@@ -2,7 +2,9 @@
 
 /** The hint for a syntax error in `text`: a sentence in parentheses when a `|` follows `{{` before any `}`, else ''. */
 export function jinjaFilterHint(text: string): string {
-  return hasFilterBar(text) ? " (Jinja filters like '{{ x | default(\"y\") }}' are written as Handlebars helpers: '{{default x \"y\"}}')" : '';
+  return hasFilterBar(text)
+    ? ' (Jinja filters like \'{{ x | default("y") }}\' are written as Handlebars helpers: \'{{default x "y"}}\')'
+    : '';
 }
 
 // One pass instead of /\{\{[^}]*\|/: that regex rescans the rest of the text from every `{{`, which took

@@ -36,7 +36,8 @@ export function templateShapeProblem(template: string): TemplateShapeProblem | u
       start = t.indexOf('{{', start + 2);
       continue;
     }
-    if (++statements > MAX_TEMPLATE_STATEMENTS) return { message: `template has more than ${MAX_TEMPLATE_STATEMENTS} {{ }} statements`, offset: start };
+    if (++statements > MAX_TEMPLATE_STATEMENTS)
+      return { message: `template has more than ${MAX_TEMPLATE_STATEMENTS} {{ }} statements`, offset: start };
     let next: number | undefined;
     let nesting = depth;
     if (t.startsWith('{{{{', start)) {
@@ -69,7 +70,8 @@ export function templateShapeProblem(template: string): TemplateShapeProblem | u
         next = body.end + 2;
       }
     }
-    if (nesting > MAX_TEMPLATE_NESTING) return { message: `template nests blocks and ( ) more than ${MAX_TEMPLATE_NESTING} deep`, offset: start };
+    if (nesting > MAX_TEMPLATE_NESTING)
+      return { message: `template nests blocks and ( ) more than ${MAX_TEMPLATE_NESTING} deep`, offset: start };
     // Past the end of the text Handlebars stops with a syntax error: nothing after it is parsed.
     if (next === undefined) return undefined;
     start = t.indexOf('{{', next);
@@ -113,7 +115,8 @@ interface MustacheBody {
 
 // The subexpression and path limits, after one more mustache; `offset` is that mustache's `{{`.
 function partsProblem(body: MustacheBody, subexpressions: number, offset: number): TemplateShapeProblem | undefined {
-  if (subexpressions > MAX_TEMPLATE_SUBEXPRESSIONS) return { message: `template has more than ${MAX_TEMPLATE_SUBEXPRESSIONS} ( ) subexpressions`, offset };
+  if (subexpressions > MAX_TEMPLATE_SUBEXPRESSIONS)
+    return { message: `template has more than ${MAX_TEMPLATE_SUBEXPRESSIONS} ( ) subexpressions`, offset };
   if (body.pathSeparators > MAX_TEMPLATE_PATH_SEPARATORS) {
     return { message: `template has a variable path with more than ${MAX_TEMPLATE_PATH_SEPARATORS} '.' and '/'`, offset };
   }

@@ -73,8 +73,7 @@ function lookupPath(vars: Vars, dotted: string, where: SourceLocation): unknown 
   const seen: string[] = [];
   for (const part of dotted.split('.')) {
     seen.push(part);
-    const own =
-      !BLOCKED_KEYS.has(part) && cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, part);
+    const own = !BLOCKED_KEYS.has(part) && cur !== null && typeof cur === 'object' && Object.hasOwn(cur, part);
     if (!own) throw new FleetError('template', `undefined variable '${seen.join('.')}'`, { location: where });
     cur = (cur as Record<string, unknown>)[part];
   }

@@ -26,7 +26,11 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
   const wrap = (value: unknown, name: string): unknown => {
     if (typeof value === 'string' && value.includes('{{')) {
       if (state.depth > MAX_DEPTH) {
-        throw new FleetError('template', `variable '${name}' refers to itself (recursive template), or templates in variables nest more than ${MAX_DEPTH} deep`, { location: where });
+        throw new FleetError(
+          'template',
+          `variable '${name}' refers to itself (recursive template), or templates in variables nest more than ${MAX_DEPTH} deep`,
+          { location: where },
+        );
       }
       state.depth++;
       try {
@@ -47,8 +51,7 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
       if (!memo.has(key)) memo.set(key, wrap(target[key], path ? `${path}.${key}` : key));
       return memo.get(key);
     };
-    const own = (key: string | symbol): key is string =>
-      typeof key === 'string' && !BLOCKED_KEYS.has(key) && Object.prototype.hasOwnProperty.call(target, key);
+    const own = (key: string | symbol): key is string => typeof key === 'string' && !BLOCKED_KEYS.has(key) && Object.hasOwn(target, key);
     const proxy = new Proxy(target, {
       get: (_t, key) => {
         if (key === Symbol.toPrimitive) return () => (Array.isArray(target) ? '[list]' : '[vars]');

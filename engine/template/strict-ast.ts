@@ -91,7 +91,14 @@ function optionalAttribute(expr: Expression): Expression {
   }
   const parent: hbs.AST.PathExpression = { ...path, parts: path.parts.slice(0, -1), original: parentOriginal };
   strictPath(parent);
-  const helper: hbs.AST.PathExpression = { type: 'PathExpression', data: false, depth: 0, parts: [ATTRIBUTE_HELPER], original: ATTRIBUTE_HELPER, loc: path.loc };
+  const helper: hbs.AST.PathExpression = {
+    type: 'PathExpression',
+    data: false,
+    depth: 0,
+    parts: [ATTRIBUTE_HELPER],
+    original: ATTRIBUTE_HELPER,
+    loc: path.loc,
+  };
   const key: hbs.AST.StringLiteral = { type: 'StringLiteral', value: last, original: last, loc: path.loc };
   return { type: 'SubExpression', path: helper, params: [parent, key], hash: undefined, loc: path.loc } as unknown as hbs.AST.SubExpression;
 }
@@ -103,7 +110,14 @@ function strictPath(expr: Expression): void {
 function wrapInText(n: hbs.AST.MustacheStatement): void {
   if (n.path.type === 'PathExpression' && (n.path as hbs.AST.PathExpression).original === TEXT_HELPER) return;
   const loc = n.loc;
-  const helper: hbs.AST.PathExpression = { type: 'PathExpression', data: false, depth: 0, parts: [TEXT_HELPER], original: TEXT_HELPER, loc };
+  const helper: hbs.AST.PathExpression = {
+    type: 'PathExpression',
+    data: false,
+    depth: 0,
+    parts: [TEXT_HELPER],
+    original: TEXT_HELPER,
+    loc,
+  };
   // A literal mustache such as {{ "x" }} or {{ 1 }} has no path to look up; pass it as the argument.
   const value: Expression =
     n.params.length === 0 && !n.hash

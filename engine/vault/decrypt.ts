@@ -28,7 +28,10 @@ export function isVaultText(text: string): boolean {
 
 /** Splits a vault payload into header fields and hex body; a string is a format error message. */
 export function parseEnvelope(text: string): VaultEnvelope | string {
-  const lines = text.trim().split(/\r\n|\r|\n/).map((line) => line.trim());
+  const lines = text
+    .trim()
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim());
   const header = (lines[0] ?? '').split(';').map((part) => part.trim());
   if (header[0] !== VAULT_HEADER || header.length < 3) return `not an Ansible Vault header: '${(lines[0] ?? '').slice(0, 60)}'`;
   const [, version = '', cipher = '', vaultId] = header;
@@ -69,7 +72,8 @@ function splitBody(body: string): VaultParts | string {
   const parts = { salt: unhex(salt), hmac: unhex(hmac), ciphertext: unhex(ciphertext) };
   if (!parts.salt || !parts.hmac || !parts.ciphertext) return 'Ansible Vault salt, HMAC or ciphertext is not valid hexadecimal';
   if (parts.hmac.length !== 32) return 'Ansible Vault HMAC must be 32 bytes (SHA-256)';
-  if (parts.ciphertext.length === 0 || parts.ciphertext.length % 16 !== 0) return 'Ansible Vault ciphertext is not a whole number of AES blocks';
+  if (parts.ciphertext.length === 0 || parts.ciphertext.length % 16 !== 0)
+    return 'Ansible Vault ciphertext is not a whole number of AES blocks';
   return { salt: parts.salt, hmac: parts.hmac, ciphertext: parts.ciphertext };
 }
 

@@ -39,7 +39,10 @@ export function onVaultDecrypt(listener: (plaintext: string) => void): () => voi
 export function decryptWithKeyring(text: string): VaultResult {
   const known = passwords ?? passwordsFromEnvironment();
   if (known.length === 0) {
-    return { ok: false, error: `encrypted with Ansible Vault; pass --vault-password-file FILE or --ask-vault-pass (or set ${VAULT_PASSWORD_FILE_ENV})` };
+    return {
+      ok: false,
+      error: `encrypted with Ansible Vault; pass --vault-password-file FILE or --ask-vault-pass (or set ${VAULT_PASSWORD_FILE_ENV})`,
+    };
   }
   return decryptVault(text, known);
 }

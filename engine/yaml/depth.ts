@@ -38,7 +38,6 @@ export function excessiveNesting(text: string): number | undefined {
       // `- - - x` and `? ? x` nest one block level per indicator on the same line.
       if (++compact > MAX_NESTING) return i;
       i++;
-      continue;
     } else if (c !== ' ' && c !== '\t') {
       lineStart = false;
     }

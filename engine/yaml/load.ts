@@ -29,7 +29,10 @@ export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFi
   const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
   const fail = (offset: number, message: string): never => {
     const pos = lineCounter.linePos(offset);
-    throw new FleetError(kind, message, { location: { file, line: pos.line, column: pos.col }, excerpt: excerptAt(text, pos.line, pos.col) });
+    throw new FleetError(kind, message, {
+      location: { file, line: pos.line, column: pos.col },
+      excerpt: excerptAt(text, pos.line, pos.col),
+    });
   };
   const tooDeep = excessiveNesting(text);
   if (tooDeep !== undefined) {
@@ -77,10 +80,11 @@ export function parseYaml(source: string, file: string, kind: ErrorKind): YamlFi
     file,
     source: text,
     value: toPlainValue(doc, (message) => fail(0, `YAML error: ${message}`)),
-    locate: (path, which = 'value') => locateIn(doc, path, which, (offset) => {
-      const pos = lineCounter.linePos(offset);
-      return { file, line: pos.line, column: pos.col };
-    }),
+    locate: (path, which = 'value') =>
+      locateIn(doc, path, which, (offset) => {
+        const pos = lineCounter.linePos(offset);
+        return { file, line: pos.line, column: pos.col };
+      }),
     excerpt: (loc) => excerptAt(text, loc.line, loc.column),
   };
 }
@@ -123,12 +127,12 @@ function locateIn(
   at: (offset: number) => SourceLocation,
 ): SourceLocation {
   let node: unknown = doc.contents;
-  let keyNode: unknown = undefined;
+  let keyNode: unknown;
   let best: unknown = node;
   for (const step of path) {
     if (!isNode(node) || !('items' in node)) break;
     const items = (node as { items: unknown[] }).items;
-    let next: unknown = undefined;
+    let next: unknown;
     keyNode = undefined;
     if (typeof step === 'number' && !isMapLike(node)) {
       next = items[step];

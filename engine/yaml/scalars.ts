@@ -61,9 +61,24 @@ const scalarTag = (tag: string, test: RegExp, resolve: (text: string) => unknown
 export function pyTags(tags: Tags): Tags {
   return [
     ...tags.filter((t) => !REPLACED.has((t as ScalarTag).tag)),
-    scalarTag(BOOL, BOOL_TRUE, () => true, (v) => v === true),
-    scalarTag(BOOL, BOOL_FALSE, () => false, (v) => v === false),
-    scalarTag(NULL, NULL_TEST, () => null, (v) => v === null),
+    scalarTag(
+      BOOL,
+      BOOL_TRUE,
+      () => true,
+      (v) => v === true,
+    ),
+    scalarTag(
+      BOOL,
+      BOOL_FALSE,
+      () => false,
+      (v) => v === false,
+    ),
+    scalarTag(
+      NULL,
+      NULL_TEST,
+      () => null,
+      (v) => v === null,
+    ),
     scalarTag(INT, INT_TEST, pyInt, (v) => typeof v === 'number' && Number.isInteger(v)),
     scalarTag(FLOAT, FLOAT_TEST, pyFloat, (v) => typeof v === 'number'),
   ];

@@ -23,7 +23,9 @@ export function readSourceFile(file: string, kind: ErrorKind, location?: SourceL
   const result = decryptWithKeyring(text);
   if (!result.ok) {
     // The location names the file; the message says what is missing or wrong.
-    const message = result.error.startsWith('encrypted with') ? `this file is ${result.error}` : `cannot decrypt this Ansible Vault file: ${result.error}`;
+    const message = result.error.startsWith('encrypted with')
+      ? `this file is ${result.error}`
+      : `cannot decrypt this Ansible Vault file: ${result.error}`;
     throw new FleetError(kind, message, {
       location: { file, line: 1, column: 1 },
       excerpt: excerptAt(text, 1, 1, 0),

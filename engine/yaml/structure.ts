@@ -69,7 +69,10 @@ class StructureCheck {
     if (size === undefined) throw new ProblemFound({ offset, message: `alias *${name} refers to its own anchor (a recursive structure)` });
     this.expanded += size;
     if (this.expanded > MAX_ALIAS_EXPANSION) {
-      throw new ProblemFound({ offset, message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (a "billion laughs" document?)` });
+      throw new ProblemFound({
+        offset,
+        message: `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (a "billion laughs" document?)`,
+      });
     }
     return size;
   }
@@ -78,7 +81,11 @@ class StructureCheck {
   // a string, with a warning on stderr and a cost that grows with the square of the nesting.
   private checkKey(key: unknown): void {
     const collection = isCollection(key) || (isAlias(key) && this.collections.has(key.source));
-    if (collection) throw new ProblemFound({ offset: (key as Node).range?.[0] ?? 0, message: 'a mapping or list cannot be a key (found unhashable key)' });
+    if (collection)
+      throw new ProblemFound({
+        offset: (key as Node).range?.[0] ?? 0,
+        message: 'a mapping or list cannot be a key (found unhashable key)',
+      });
   }
 
   // Scalar keys compare by type and value, as the yaml package's uniqueKeys did, but with a Set per mapping

@@ -40,11 +40,11 @@ export function mirrorFromSources(text: string): DebianMirror | undefined {
     if (!(fields.get('types') ?? '').split(/\s+/).includes('deb') || !uri) continue;
     if (!suites.some(isMainSuite)) continue;
     const signedBy = fields.get('signed-by');
-    return signedBy && signedBy.startsWith('/') && !/\s/.test(signedBy) ? { uri, signedBy } : { uri };
+    return signedBy?.startsWith('/') && !/\s/.test(signedBy) ? { uri, signedBy } : { uri };
   }
   for (const line of text.split('\n')) {
     const m = /^deb\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)/.exec(line.trim());
-    if (!m || !m[2] || !isMainSuite(m[3] ?? '')) continue;
+    if (!m?.[2] || !isMainSuite(m[3] ?? '')) continue;
     const signedBy = /signed-by=(\S+)/.exec(m[1] ?? '')?.[1];
     return signedBy ? { uri: m[2], signedBy } : { uri: m[2] };
   }
@@ -54,7 +54,10 @@ export function mirrorFromSources(text: string): DebianMirror | undefined {
 /** Reads this machine's main Debian archive from /etc/apt/sources.list.d/*.sources (or sources.list). */
 export function machineMirror(): DebianMirror {
   const files = existsSync(SOURCES_DIR)
-    ? readdirSync(SOURCES_DIR).filter((f) => f.endsWith('.sources') || f.endsWith('.list')).sort().map((f) => join(SOURCES_DIR, f))
+    ? readdirSync(SOURCES_DIR)
+        .filter((f) => f.endsWith('.sources') || f.endsWith('.list'))
+        .sort()
+        .map((f) => join(SOURCES_DIR, f))
     : [];
   if (existsSync(LEGACY_SOURCES)) files.push(LEGACY_SOURCES);
   for (const file of files) {
@@ -84,10 +87,7 @@ export async function downloadDebs(opts: { dir: string; step: Step; extraHostPac
   await step('apt-get', [...sandbox, ...aptOptions, 'update'], { timeoutMs });
   await step('env', ['-C', newerDir, 'apt-get', ...sandbox, ...aptOptions, 'download', ...NEWER_SUITE.packages], { timeoutMs });
   const hostSuite = hostCodename();
-  return [
-    ...(await describeDebs(hostDir, hostSuite, step)),
-    ...(await describeDebs(newerDir, NEWER_SUITE.suite, step)),
-  ];
+  return [...(await describeDebs(hostDir, hostSuite, step)), ...(await describeDebs(newerDir, NEWER_SUITE.suite, step))];
 }
 
 // A private sources list, lists dir and cache for one suite, leaving the host's apt state untouched.
@@ -100,15 +100,21 @@ function temporaryAptConfig(dir: string, suite: string): string[] {
   const options = mirror.signedBy ? `[signed-by=${mirror.signedBy}] ` : '';
   writeFileSync(sourceList, `deb ${options}${mirror.uri} ${suite} main\n`);
   return [
-    '-o', `Dir::Etc::sourcelist=${sourceList}`,
-    '-o', 'Dir::Etc::sourceparts=-',
-    '-o', `Dir::State::Lists=${lists}`,
-    '-o', `Dir::Cache=${cache}`,
+    '-o',
+    `Dir::Etc::sourcelist=${sourceList}`,
+    '-o',
+    'Dir::Etc::sourceparts=-',
+    '-o',
+    `Dir::State::Lists=${lists}`,
+    '-o',
+    `Dir::Cache=${cache}`,
   ];
 }
 
 async function describeDebs(dir: string, suite: string, step: Step): Promise<DownloadedDeb[]> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.deb')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.deb'))
+    .sort();
   return Promise.all(
     files.map(async (f) => {
       const file = join(dir, f);
@@ -129,7 +135,7 @@ function parseStanza(stanza: string): Map<string, string> {
       continue;
     }
     const m = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
-    if (!m || !m[1]) continue;
+    if (!m?.[1]) continue;
     last = m[1].toLowerCase();
     fields.set(last, (m[2] ?? '').trim());
   }

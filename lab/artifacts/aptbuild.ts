@@ -17,7 +17,12 @@ export interface AptRepoDeb {
 }
 
 /** Writes apt/ under out: both repositories (from debs, one per package name), signed, plus both public keys and fingerprints. */
-export async function buildAptRepos(opts: { debs: AptRepoDeb[]; out: string; step: Step; specs?: readonly AptRepoSpec[] }): Promise<AptRepoSet> {
+export async function buildAptRepos(opts: {
+  debs: AptRepoDeb[];
+  out: string;
+  step: Step;
+  specs?: readonly AptRepoSpec[];
+}): Promise<AptRepoSet> {
   const { debs, out, step } = opts;
   const specs = opts.specs ?? APT_REPOS;
   return withTemporaryGpg(step, async (gpg) => {
@@ -39,12 +44,20 @@ export async function buildAptRepos(opts: { debs: AptRepoDeb[]; out: string; ste
 }
 
 // One repository: pool, Packages(.gz), Release with hashes, InRelease and Release.gpg; returns what its index lists.
-async function buildRepo(opts: { spec: AptRepoSpec; debs: AptRepoDeb[]; root: string; step: Step; gpg: Gpg; keyFingerprint: string }): Promise<AptRepoPackage[]> {
+async function buildRepo(opts: {
+  spec: AptRepoSpec;
+  debs: AptRepoDeb[];
+  root: string;
+  step: Step;
+  gpg: Gpg;
+  keyFingerprint: string;
+}): Promise<AptRepoPackage[]> {
   const { spec, root, step } = opts;
   for (const name of spec.packages) {
     const matches = opts.debs.filter((d) => d.package === name);
     const [deb] = matches;
-    if (!deb || matches.length !== 1) throw new LabError(`the ${spec.name} apt repository needs one ${name} package, got ${matches.length}`);
+    if (!deb || matches.length !== 1)
+      throw new LabError(`the ${spec.name} apt repository needs one ${name} package, got ${matches.length}`);
     const target = join(root, poolFile(spec, deb));
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(deb.file, target);
@@ -54,7 +67,9 @@ async function buildRepo(opts: { spec: AptRepoSpec; debs: AptRepoDeb[]; root: st
   const listed = parsePackagesIndex(packages);
   const names = listed.map((p) => p.package).sort();
   if (names.join(' ') !== [...spec.packages].sort().join(' ')) {
-    throw new LabError(`apt-ftparchive indexed ${names.join(', ') || 'nothing'} for the ${spec.name} repository, expected ${spec.packages.join(', ')}`);
+    throw new LabError(
+      `apt-ftparchive indexed ${names.join(', ') || 'nothing'} for the ${spec.name} repository, expected ${spec.packages.join(', ')}`,
+    );
   }
   const index = join(root, packagesIndexPath(spec));
   mkdirSync(dirname(index), { recursive: true });
@@ -62,7 +77,8 @@ async function buildRepo(opts: { spec: AptRepoSpec; debs: AptRepoDeb[]; root: st
   await step('gzip', ['-9', '-n', '--keep', index]);
   const releaseAt = join(root, releaseDir(spec));
   // Release is written only after apt-ftparchive has read the directory, so it never hashes itself.
-  const release = (await step('env', ['-C', releaseAt, 'apt-ftparchive', ...releaseOptions(spec), 'release', '.'], { timeoutMs: 120_000 })).stdout;
+  const release = (await step('env', ['-C', releaseAt, 'apt-ftparchive', ...releaseOptions(spec), 'release', '.'], { timeoutMs: 120_000 }))
+    .stdout;
   if (!/^ [0-9a-f]{64} +\d+ (?:\S+\/)?Packages\.gz$/m.test(release)) {
     throw new LabError(`apt-ftparchive wrote a Release for the ${spec.name} repository without SHA256 sums of the indexes`);
   }

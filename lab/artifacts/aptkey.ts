@@ -22,7 +22,8 @@ export async function withTemporaryGpg<T>(step: Step, fn: (gpg: Gpg) => Promise<
   const env = { GNUPGHOME: home };
   // Loopback pinentry with an empty passphrase: unattended, and the keys live no longer than this call anyway.
   const gpg: Gpg = {
-    run: async (args) => (await step('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { env, timeoutMs: 120_000 })).stdout,
+    run: async (args) =>
+      (await step('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { env, timeoutMs: 120_000 })).stdout,
   };
   try {
     return await fn(gpg);

@@ -101,7 +101,8 @@ export function releaseOptions(spec: AptRepoSpec): string[] {
   }
   fields.push(['Architectures', spec.architectures.join(' ')], ['Description', spec.description]);
   for (const [name, value] of fields) {
-    if (value === '' || /[\n\r]/.test(value)) throw new LabError(`Release field ${name} of the ${spec.name} repository must be one non-empty line`);
+    if (value === '' || /[\n\r]/.test(value))
+      throw new LabError(`Release field ${name} of the ${spec.name} repository must be one non-empty line`);
   }
   return fields.flatMap(([name, value]) => ['-o', `APT::FTPArchive::Release::${name}=${value}`]);
 }

@@ -114,7 +114,9 @@ export async function buildArtifacts(opts: { into: string; log?: LabLog; logFile
     };
     writeFileSync(join(into, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     appendFileSync(logFile, `done in ${buildSeconds}s\n`);
-    log(`built release artifacts in ${buildSeconds}s: containerd ${manifest.versions.containerd.join(', ')}, runc ${runc}, CNI ${cni}, apt key ${apt.keyFingerprint}`);
+    log(
+      `built release artifacts in ${buildSeconds}s: containerd ${manifest.versions.containerd.join(', ')}, runc ${runc}, CNI ${cni}, apt key ${apt.keyFingerprint}`,
+    );
     return { dir: into, versions: manifest.versions, apt };
   } catch (e) {
     rmSync(into, { recursive: true, force: true });
@@ -158,8 +160,9 @@ function isFingerprint(value: unknown): value is string {
 
 function isPackageList(value: unknown): value is AptRepoPackage[] {
   const fields = ['package', 'version', 'architecture', 'filename', 'sha256'] as const;
-  return Array.isArray(value) && value.length > 0
-    && value.every((p: Record<string, unknown>) => fields.every((f) => typeof p[f] === 'string'));
+  return (
+    Array.isArray(value) && value.length > 0 && value.every((p: Record<string, unknown>) => fields.every((f) => typeof p[f] === 'string'))
+  );
 }
 
 // Exactly `count` downloaded packages of this name with distinct upstream versions (two containerds, one of the others).

@@ -22,7 +22,9 @@ export type Checksums = Record<string, string>;
 export async function repackContainerd(opts: { unpacked: string; version: string; out: string; step: Step }): Promise<Checksums> {
   const { unpacked, version, out, step } = opts;
   const from = join(unpacked, CONTAINERD_BIN);
-  const names = readdirSync(from).filter((f) => f === 'containerd' || f === 'ctr' || f.startsWith('containerd-shim')).sort();
+  const names = readdirSync(from)
+    .filter((f) => f === 'containerd' || f === 'ctr' || f.startsWith('containerd-shim'))
+    .sort();
   for (const required of ['containerd', 'ctr']) {
     if (!names.includes(required)) throw new LabError(`containerd package ${version} has no usr/bin/${required}`);
   }
@@ -54,7 +56,9 @@ export async function repackRunc(opts: { unpacked: string; version: string; out:
 export async function repackCni(opts: { unpacked: string; version: string; out: string; step: Step }): Promise<Checksums> {
   const { unpacked, version, out, step } = opts;
   const from = join(unpacked, CNI_DIR);
-  const plugins = readdirSync(from).filter((f) => statSync(join(from, f)).isFile()).sort();
+  const plugins = readdirSync(from)
+    .filter((f) => statSync(join(from, f)).isFile())
+    .sort();
   const missing = REQUIRED_CNI_PLUGINS.filter((p) => !plugins.includes(p));
   if (missing.length > 0) throw new LabError(`CNI package ${version} lacks ${missing.join(', ')}`);
   const stage = join(unpacked, '..', `stage-cni-${version}`);
@@ -87,8 +91,19 @@ async function packTarGz(opts: { step: Step; dir: string; entries: string[]; out
   const tar = out.replace(/\.(tar\.gz|tgz)$/, '.tar');
   if (tar === out) throw new LabError(`not a tarball name: ${out}`);
   await step('tar', [
-    '--create', '--file', tar, '--format=gnu', '--sort=name', `--mtime=@${opts.mtime}`,
-    '--owner=0', '--group=0', '--numeric-owner', '--mode=0755', '-C', opts.dir, ...opts.entries,
+    '--create',
+    '--file',
+    tar,
+    '--format=gnu',
+    '--sort=name',
+    `--mtime=@${opts.mtime}`,
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mode=0755',
+    '-C',
+    opts.dir,
+    ...opts.entries,
   ]);
   await step('gzip', ['-n', '--force', tar]);
   if (`${tar}.gz` !== out) await step('mv', [`${tar}.gz`, out]);

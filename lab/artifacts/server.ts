@@ -5,9 +5,7 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  ARTIFACTS_PORT, ARTIFACTS_REQUEST_LOG, ARTIFACTS_SERVER_OUTPUT, ARTIFACTS_SERVER_STATE, ARTIFACTS_URL,
-} from '../paths.ts';
+import { ARTIFACTS_PORT, ARTIFACTS_REQUEST_LOG, ARTIFACTS_SERVER_OUTPUT, ARTIFACTS_SERVER_STATE, ARTIFACTS_URL } from '../paths.ts';
 import { isAlive, processArgs, sleep, spawnDetached } from '../process.ts';
 import { writeAtomic } from '../state.ts';
 import { LabError, type ArtifactRequest, type ArtifactServerStatus, type LabLog } from '../types.ts';
@@ -59,7 +57,9 @@ export async function ensureArtifactServer(root: string, log: LabLog = () => und
     await sleep(100);
   }
   await stopArtifactServer(log);
-  throw new LabError(`artifact server did not start listening on ${ARTIFACTS_URL}; see ${ARTIFACTS_SERVER_OUTPUT}\n${tail(ARTIFACTS_SERVER_OUTPUT)}`);
+  throw new LabError(
+    `artifact server did not start listening on ${ARTIFACTS_URL}; see ${ARTIFACTS_SERVER_OUTPUT}\n${tail(ARTIFACTS_SERVER_OUTPUT)}`,
+  );
 }
 
 /** Stops the recorded artifact server by its PID (SIGTERM, then SIGKILL) and removes the record; safe when none runs. */

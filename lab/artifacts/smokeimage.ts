@@ -29,13 +29,16 @@ export interface SmokeImage {
 export function buildSmokeImage(opts: { busybox: Buffer; mtime: number; ref?: string }): SmokeImage {
   const ref = opts.ref ?? SMOKE_IMAGE_REF;
   const { mtime } = opts;
-  const layer = tarArchive([
-    { type: 'dir', name: 'bin', mode: 0o755 },
-    { type: 'file', name: 'bin/busybox', mode: 0o755, data: opts.busybox },
-    ...APPLETS.map((a): TarEntry => ({ type: 'symlink', name: `bin/${a}`, target: 'busybox' })),
-    ...['dev', 'etc', 'proc', 'sys'].map((d): TarEntry => ({ type: 'dir', name: d, mode: 0o755 })),
-    { type: 'dir', name: 'tmp', mode: 0o1777 },
-  ], mtime);
+  const layer = tarArchive(
+    [
+      { type: 'dir', name: 'bin', mode: 0o755 },
+      { type: 'file', name: 'bin/busybox', mode: 0o755, data: opts.busybox },
+      ...APPLETS.map((a): TarEntry => ({ type: 'symlink', name: `bin/${a}`, target: 'busybox' })),
+      ...['dev', 'etc', 'proc', 'sys'].map((d): TarEntry => ({ type: 'dir', name: d, mode: 0o755 })),
+      { type: 'dir', name: 'tmp', mode: 0o1777 },
+    ],
+    mtime,
+  );
   const layerDigest = sha256(layer);
   const created = new Date(mtime * 1000).toISOString();
   const config = json({
@@ -58,27 +61,32 @@ export function buildSmokeImage(opts: { busybox: Buffer; mtime: number; ref?: st
   const index = json({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [{
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      digest: `sha256:${manifestDigest}`,
-      size: manifest.length,
-      platform: { architecture: 'amd64', os: 'linux' },
-      annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': ref.split(':').pop() ?? '' },
-    }],
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: `sha256:${manifestDigest}`,
+        size: manifest.length,
+        platform: { architecture: 'amd64', os: 'linux' },
+        annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': ref.split(':').pop() ?? '' },
+      },
+    ],
   });
   // Docker's own archive format, read by `docker load` before Docker 25: it points at the same blobs.
   const dockerManifest = json([{ Config: `blobs/sha256/${configDigest}`, RepoTags: [ref], Layers: [`blobs/sha256/${layerDigest}`] }]);
   const blob = (hex: string, data: Buffer): TarEntry => ({ type: 'file', name: `blobs/sha256/${hex}`, mode: 0o644, data });
-  const archive = tarArchive([
-    { type: 'file', name: 'oci-layout', mode: 0o644, data: json({ imageLayoutVersion: '1.0.0' }) },
-    { type: 'file', name: 'index.json', mode: 0o644, data: index },
-    { type: 'file', name: 'manifest.json', mode: 0o644, data: dockerManifest },
-    { type: 'dir', name: 'blobs', mode: 0o755 },
-    { type: 'dir', name: 'blobs/sha256', mode: 0o755 },
-    blob(configDigest, config),
-    blob(layerDigest, layer),
-    blob(manifestDigest, manifest),
-  ], mtime);
+  const archive = tarArchive(
+    [
+      { type: 'file', name: 'oci-layout', mode: 0o644, data: json({ imageLayoutVersion: '1.0.0' }) },
+      { type: 'file', name: 'index.json', mode: 0o644, data: index },
+      { type: 'file', name: 'manifest.json', mode: 0o644, data: dockerManifest },
+      { type: 'dir', name: 'blobs', mode: 0o755 },
+      { type: 'dir', name: 'blobs/sha256', mode: 0o755 },
+      blob(configDigest, config),
+      blob(layerDigest, layer),
+      blob(manifestDigest, manifest),
+    ],
+    mtime,
+  );
   return { archive, manifestDigest, configDigest, layerDigest };
 }
 

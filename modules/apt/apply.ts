@@ -35,7 +35,9 @@ export function applyScript(work: AptWork): string {
   const lines = ['export LC_ALL=C', 'u=0', section('before', dpkgAllCommand())];
   if (work.update) {
     lines.push(updateFunction(work.lockTimeout), section('update', 'fp_update'), 'u=$r');
-    lines.push(`if [ "$u" = 0 ]; then mkdir -p ${shellCommand(UPDATE_STAMP.replace(/\/[^/]+$/, ''))} && touch ${shellCommand(UPDATE_STAMP)}; fi`);
+    lines.push(
+      `if [ "$u" = 0 ]; then mkdir -p ${shellCommand(UPDATE_STAMP.replace(/\/[^/]+$/, ''))} && touch ${shellCommand(UPDATE_STAMP)}; fi`,
+    );
   }
   if (work.action) lines.push('if [ "$u" = 0 ]; then', section('apt', applyCommand(work.action, work.lockTimeout)), 'fi');
   // After a successful autoremove, nothing is left to autoremove: remember this dpkg state (noopCache.ts).
@@ -77,7 +79,9 @@ export function applyOutcome(stdout: string, work: AptWork): ApplyOutcome {
   const before = sections.get('before');
   const after = sections.get('after');
   if (!before || !after) return { kind: 'failed', msg: `apt: the script did not finish: ${tail(stdout, 5)}` };
-  const changes = comparePackages(parseDpkgQuery(before.out), parseDpkgQuery(after.out), { purge: work.action?.purge === true || work.action?.verb === 'purge' });
+  const changes = comparePackages(parseDpkgQuery(before.out), parseDpkgQuery(after.out), {
+    purge: work.action?.purge === true || work.action?.verb === 'purge',
+  });
   const update = sections.get('update');
   const apt = sections.get('apt');
   const updated = update?.rc === 0;

@@ -129,5 +129,8 @@ export function lockHolder(text: string): string | undefined {
 
 /** True when apt failed only because packages are not in its cache (a cache update might fix it). */
 export function isMissingFromCache(errors: readonly string[]): boolean {
-  return errors.length > 0 && errors.every((e) => /^Unable to locate package |has no installation candidate|^Version '.*' for '.*' was not found/.test(e));
+  return (
+    errors.length > 0 &&
+    errors.every((e) => /^Unable to locate package |has no installation candidate|^Version '.*' for '.*' was not found/.test(e))
+  );
 }

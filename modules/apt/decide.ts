@@ -69,7 +69,11 @@ export function latestWithVersion(req: AptRequest): boolean {
 }
 
 /** What the task's package work is, given dpkg's state as the host (and in check mode the earlier tasks) leave it. */
-export function neededAction(req: AptRequest, hostDpkg: DpkgState, view: Pick<ModuleView, 'check' | 'predicted'>): { dpkg: DpkgState; needed: AptAction | undefined } {
+export function neededAction(
+  req: AptRequest,
+  hostDpkg: DpkgState,
+  view: Pick<ModuleView, 'check' | 'predicted'>,
+): { dpkg: DpkgState; needed: AptAction | undefined } {
   const names = req.packages.map((p) => p.name);
   const dpkg = view.check ? predictDpkg(hostDpkg, names, view.predicted) : hostDpkg;
   return { dpkg, needed: packageAction(req, dpkg) };
@@ -92,7 +96,12 @@ export function packagesDiff(changes: readonly PlannedChange[], unresolved: read
  * The simulation cannot act out a package an earlier task would have removed (or installed) when this task
  * installs (or removes) it again: the host still has it as before. Such a package is this task's change.
  */
-function predictedOwnChanges(changes: PlannedChange[], needed: AptAction | undefined, host: DpkgState, predicted: PredictedView): PlannedChange[] {
+function predictedOwnChanges(
+  changes: PlannedChange[],
+  needed: AptAction | undefined,
+  host: DpkgState,
+  predicted: PredictedView,
+): PlannedChange[] {
   if (!needed) return changes;
   const out = [...changes];
   for (const arg of needed.packages) {
@@ -100,14 +109,22 @@ function predictedOwnChanges(changes: PlannedChange[], needed: AptAction | undef
     const state = predicted.packageState(name);
     if (state === undefined || out.some((c) => c.name === name)) continue;
     const there = host.packages.get(name);
-    if (needed.verb === 'install' && state === 'absent' && isInstalled(there)) out.push({ action: 'install', name, to: there?.version ?? '' });
-    if ((needed.verb === 'remove' || needed.verb === 'purge') && state === 'present' && !hasFiles(there)) out.push({ action: needed.verb, name });
+    if (needed.verb === 'install' && state === 'absent' && isInstalled(there))
+      out.push({ action: 'install', name, to: there?.version ?? '' });
+    if ((needed.verb === 'remove' || needed.verb === 'purge') && state === 'present' && !hasFiles(there))
+      out.push({ action: needed.verb, name });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The changes a successful simulation plans that are this task's (in check mode: not an earlier task's). */
-export function simulatedChanges(sim: SectionOutput, action: AptAction | undefined, needed: AptAction | undefined, host: DpkgState, view: Pick<ModuleView, 'check' | 'predicted'>): PlannedChange[] {
+export function simulatedChanges(
+  sim: SectionOutput,
+  action: AptAction | undefined,
+  needed: AptAction | undefined,
+  host: DpkgState,
+  view: Pick<ModuleView, 'check' | 'predicted'>,
+): PlannedChange[] {
   const changes = parseSimulation(sim.out);
   return view.check ? predictedOwnChanges(ownChanges(changes, action, view.predicted), needed, host, view.predicted) : changes;
 }
@@ -116,12 +133,17 @@ function okReason(req: AptRequest, dpkg: DpkgState, cache: CacheDecision): strin
   const parts: string[] = [];
   const names = req.packages.map((p) => p.name);
   if (names.length) {
-    if (req.state === 'absent') parts.push(`not installed: ${names.map((n) => (dpkg.unknown.includes(n) ? `${n} (unknown to dpkg)` : n)).join(', ')}`);
+    if (req.state === 'absent')
+      parts.push(`not installed: ${names.map((n) => (dpkg.unknown.includes(n) ? `${n} (unknown to dpkg)` : n)).join(', ')}`);
     else if (req.state === 'latest') parts.push(`already the newest version: ${names.join(', ')}`);
-    else parts.push(`already installed: ${req.packages.map((p) => `${p.name} ${dpkg.packages.get(p.name)?.version ?? ''}`.trim()).join(', ')}`);
+    else
+      parts.push(
+        `already installed: ${req.packages.map((p) => `${p.name} ${dpkg.packages.get(p.name)?.version ?? ''}`.trim()).join(', ')}`,
+      );
   }
   if (req.autoremove) parts.push('nothing to autoremove');
-  if (req.updateCache && cache.age !== undefined) parts.push(`apt cache updated ${describeAge(cache.age)} ago (valid for ${req.cacheValidTime} s)`);
+  if (req.updateCache && cache.age !== undefined)
+    parts.push(`apt cache updated ${describeAge(cache.age)} ago (valid for ${req.cacheValidTime} s)`);
   return parts.join('; ');
 }
 
@@ -131,7 +153,11 @@ const DPKG_INTERRUPTED =
 /** Package work on an interrupted dpkg fails; in check mode it is unknown after a task check mode did not run (it may finish dpkg's work). */
 function interrupted(view: Pick<ModuleView, 'check' | 'predicted'>): Decision<AptChange> {
   const opaque = view.check ? view.predicted.opaqueTask() : undefined;
-  if (opaque) return { kind: 'unknown', msg: `dpkg is interrupted on the host now, but '${opaque}', whose effects check mode cannot predict, runs first and may finish its work (dpkg --configure -a), so the outcome is unknown` };
+  if (opaque)
+    return {
+      kind: 'unknown',
+      msg: `dpkg is interrupted on the host now, but '${opaque}', whose effects check mode cannot predict, runs first and may finish its work (dpkg --configure -a), so the outcome is unknown`,
+    };
   return { kind: 'failed', msg: DPKG_INTERRUPTED };
 }
 

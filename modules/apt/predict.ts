@@ -47,7 +47,8 @@ export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: Predic
     const after = packagesOf(p).get(name);
     const host = packages.get(name);
     if (state === 'absent') {
-      if (after?.state === 'config-files') packages.set(name, { name, want: 'deinstall', status: 'config-files', version: host?.version ?? '' });
+      if (after?.state === 'config-files')
+        packages.set(name, { name, want: 'deinstall', status: 'config-files', version: host?.version ?? '' });
       else packages.delete(name);
     } else {
       const version = after?.state === 'present' && after.version ? after.version : (host?.version ?? '');
@@ -116,13 +117,19 @@ function aliases(path: string, usrMerge: boolean): string[] {
   return long ? [path, path.slice(4)] : [path];
 }
 
-const UNIT_FILE = /^(?:\/usr)?\/lib\/systemd\/system\/([^/]+\.(?:service|socket|timer|path|mount|automount|swap|target|slice))$|^\/etc\/systemd\/system\/([^/]+\.(?:service|socket|timer|path|mount|automount|swap|target|slice))$/;
+const UNIT_FILE =
+  /^(?:\/usr)?\/lib\/systemd\/system\/([^/]+\.(?:service|socket|timer|path|mount|automount|swap|target|slice))$|^\/etc\/systemd\/system\/([^/]+\.(?:service|socket|timer|path|mount|automount|swap|target|slice))$/;
 
 /**
  * Records what a planned apt change leaves (check mode): the packages' states; for removed packages, their
  * files deleted (conffiles too when purged) and their systemd units stopped and gone.
  */
-export function recordAptPlan(p: PredictedState, changes: readonly PlannedChange[], unresolved: readonly string[], owned: OwnedFiles): void {
+export function recordAptPlan(
+  p: PredictedState,
+  changes: readonly PlannedChange[],
+  unresolved: readonly string[],
+  owned: OwnedFiles,
+): void {
   const mine = packagesOf(p);
   const units = new Set<string>();
   for (const c of changes) {

@@ -54,12 +54,17 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
   const { sim, withFiles = false, skipUnchangedFrom, skipWhenNamed } = opts;
   const simulation = sim ? section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim)) : undefined;
   // dpkg's status letter: n (not installed) and c (config files only) leave no package files.
-  const named = skipWhenNamed && names.length
-    ? `named=$(${shellCommand('dpkg-query', '-W', '-f=${db:Status-Abbrev}\n', '--', ...names)} 2>/dev/null | grep -c '${skipWhenNamed === 'installed' ? '^.[^nc]' : '^.[nc]'}')`
-    : 'named=0';
+  const named =
+    skipWhenNamed && names.length
+      ? `named=$(${shellCommand('dpkg-query', '-W', '-f=${db:Status-Abbrev}\n', '--', ...names)} 2>/dev/null | grep -c '${skipWhenNamed === 'installed' ? '^.[^nc]' : '^.[nc]'}')`
+      : 'named=0';
   const guards = [
-    ...(skipUnchangedFrom !== undefined ? [`if [ "$fp" = '${skipUnchangedFrom.replace(/'/g, '')}' ]; then ${keyValue('simskipped', 'yes')}`] : []),
-    ...(skipWhenNamed ? [`${skipUnchangedFrom !== undefined ? 'elif' : 'if'} [ "$named" -gt 0 ]; then ${keyValue('simskipped', 'named')}`] : []),
+    ...(skipUnchangedFrom !== undefined
+      ? [`if [ "$fp" = '${skipUnchangedFrom.replace(/'/g, '')}' ]; then ${keyValue('simskipped', 'yes')}`]
+      : []),
+    ...(skipWhenNamed
+      ? [`${skipUnchangedFrom !== undefined ? 'elif' : 'if'} [ "$named" -gt 0 ]; then ${keyValue('simskipped', 'named')}`]
+      : []),
   ];
   return [
     'export LC_ALL=C',
@@ -96,7 +101,6 @@ export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
   };
 }
 
-
 /**
  * What the apt task reads. Reads: the probe; and when named packages need work (the probe already
  * simulates for `latest` and `autoremove`), the digest of the apt inputs and the simulation, shared
@@ -115,7 +119,14 @@ export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
   const plainAutoremove = probeSim?.verb === 'autoremove' && JSON.stringify(simOf(probeSim)) === JSON.stringify(probeSim);
   const known = plainAutoremove ? knownNoop(noop, view.host) : undefined;
   // An autoremove-only simulation is wasted when named packages need work: their simulation includes it.
-  const skipWhenNamed = probeSim?.verb === 'autoremove' && names.length ? (req.state === 'absent' ? 'installed' : req.state === 'present' ? 'missing' : undefined) : undefined;
+  const skipWhenNamed =
+    probeSim?.verb === 'autoremove' && names.length
+      ? req.state === 'absent'
+        ? 'installed'
+        : req.state === 'present'
+          ? 'missing'
+          : undefined
+      : undefined;
   const probe = yield* read({
     command: probeCommand(names, {
       ...(probeSim ? { sim: simOf(probeSim) } : {}),

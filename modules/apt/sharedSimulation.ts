@@ -56,7 +56,10 @@ export function* probeSharedSimulation(view: Pick<ModuleView, 'check'>, action: 
   const answer = yield* read({
     command,
     ...(digest ? { shareKey: `apt-get -s\n${digest}\n${plain}` } : {}),
-    parse: (r: ReadResult) => ({ from: r.sharedFrom, sim: r.sharedFrom === undefined ? simSection(r) : parseScript(r.stdout).sections.get('sim') }),
+    parse: (r: ReadResult) => ({
+      from: r.sharedFrom,
+      sim: r.sharedFrom === undefined ? simSection(r) : parseScript(r.stdout).sections.get('sim'),
+    }),
   });
   if (answer.from === undefined && answer.sim) return answer.sim;
   // Another host's answer that was no simulation (its own parse failed there): this host runs its own.

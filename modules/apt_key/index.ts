@@ -32,7 +32,11 @@ export const aptKeySchema = {
     data: { type: 'string', minLength: 1 },
     id: { type: 'string', minLength: 1 },
     // An absolute path, named on a source's Signed-By line: no newline, CR or NUL.
-    keyring: { type: 'string', pattern: '^/[^\\n\\r\\x00]*$', description: 'an absolute path on one line (no newline, carriage return or NUL)' },
+    keyring: {
+      type: 'string',
+      pattern: '^/[^\\n\\r\\x00]*$',
+      description: 'an absolute path on one line (no newline, carriage return or NUL)',
+    },
     state: { enum: ['present', 'absent'] },
     mode: modeSchema,
     timeout: { type: 'integer', minimum: 1 },
@@ -64,12 +68,26 @@ export type AptKeyFacts =
 /** What apply does: remove the keyring, or write `content` with `mode`. */
 export type AptKeyChange =
   | { kind: 'remove'; keyring: string; predicted: PredictedFile }
-  | { kind: 'write'; keyring: string; content: Buffer; mode: string; done: string; data: { keyring: string; fingerprints: string[]; url?: string }; predicted: PredictedFile };
+  | {
+      kind: 'write';
+      keyring: string;
+      content: Buffer;
+      mode: string;
+      done: string;
+      data: { keyring: string; fingerprints: string[]; url?: string };
+      predicted: PredictedFile;
+    };
 
 /** One command: the keyring's state, its bytes (base64), then the fetched key (base64) and the fetch's exit code on stderr. */
 export function probeCommand(keyring: string, url: string | undefined, opts: { timeoutSec: number; validateCerts: boolean }): string {
   const k = shellQuote(keyring);
-  const lines = [fileStateCommand(keyring, 'sha256'), "echo '--have--'", `if [ -f ${k} ]; then base64 -w0 < ${k}; fi`, 'echo', "echo '--key--'"];
+  const lines = [
+    fileStateCommand(keyring, 'sha256'),
+    "echo '--have--'",
+    `if [ -f ${k} ]; then base64 -w0 < ${k}; fi`,
+    'echo',
+    "echo '--key--'",
+  ];
   if (url !== undefined) {
     lines.push(DOWNLOADER_PROBE, `{ ${fetchCommand(url, '-', opts)}; echo "fp_rc=$?" >&2; } | base64 -w0`);
   }
@@ -99,7 +117,8 @@ function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
   }
   const opts = { timeoutSec: args.timeout ?? DEFAULT_TIMEOUT, validateCerts: args.validate_certs !== false };
   const r = yield* read({ command: probeCommand(keyring, args.url, opts) });
-  if (r.exitCode !== 0) return { kind: 'present', keyring, readError: `cannot read ${keyring}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  if (r.exitCode !== 0)
+    return { kind: 'present', keyring, readError: `cannot read ${keyring}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const probed = parseProbe(r.stdout, r.stderr);
   const predicted = view.check ? view.predicted.file(keyring) : undefined;
   return { kind: 'present', keyring, probe: predicted ? { ...probed, state: fromPredicted(predicted, 'sha256') } : probed };
@@ -111,7 +130,13 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
   if (facts.readError !== undefined) return { kind: 'failed', msg: facts.readError };
   if (facts.kind === 'absent') {
     if (facts.state?.type === 'absent') return { kind: 'ok', msg: `${keyring} is absent`, data: { keyring } };
-    return { kind: 'change', msg: `remove ${keyring}`, summary, data: { keyring }, change: { kind: 'remove', keyring, predicted: { type: 'absent' } } };
+    return {
+      kind: 'change',
+      msg: `remove ${keyring}`,
+      summary,
+      data: { keyring },
+      change: { kind: 'remove', keyring, predicted: { type: 'absent' } },
+    };
   }
   const p = facts.probe as KeyProbe;
   const url = args.url;
@@ -141,7 +166,8 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
   const content = armored ? raw : key.binary;
   const mode = normalizeMode(args.mode) ?? '0644';
   const same = p.state.type === 'file' && p.state.checksum === sha256(content);
-  if (p.state.type !== 'file' && p.state.type !== 'absent') return { kind: 'failed', msg: `${keyring} exists and is not a regular file (${p.state.type})`, data };
+  if (p.state.type !== 'file' && p.state.type !== 'absent')
+    return { kind: 'failed', msg: `${keyring} exists and is not a regular file (${p.state.type})`, data };
   const attrs = p.state.type === 'file' ? attributeDiffs(keyring, p.state, { mode }) : [];
   if (same && attrs.length === 0) return { kind: 'ok', msg: `${keyring} holds ${describeKeys(key).join('; ')}`, data };
   const verb = p.state.type === 'absent' ? 'add' : same ? 'set mode of' : 'replace';
@@ -184,7 +210,9 @@ export const aptKeyModule = defineModule<AptKeyArgs, AptKeyFacts, AptKeyChange>(
     const { keyring } = change;
     if (change.kind === 'remove') {
       const rm = await host.run(`rm -f -- ${shellQuote(keyring)}`);
-      return rm.exitCode === 0 ? { kind: 'changed', msg: `removed ${keyring}`, data: { keyring } } : { kind: 'failed', msg: rm.stderr.trim() };
+      return rm.exitCode === 0
+        ? { kind: 'changed', msg: `removed ${keyring}`, data: { keyring } }
+        : { kind: 'failed', msg: rm.stderr.trim() };
     }
     const dir = path.posix.dirname(keyring);
     const mk = await host.run(`mkdir -p -m 0755 -- ${shellQuote(dir)}`);

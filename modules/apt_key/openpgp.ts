@@ -77,7 +77,7 @@ export function dearmor(text: string): Buffer {
   body = body.filter((line) => line !== '');
   let checksum: string | undefined;
   const last = body[body.length - 1];
-  if (last !== undefined && last.startsWith('=')) {
+  if (last?.startsWith('=')) {
     checksum = last.slice(1);
     body = body.slice(0, -1);
   }
@@ -237,7 +237,10 @@ export function matchFingerprint(keyring: Keyring, wanted: string): FingerprintM
     if (key[field] === normal) return { matched: true, reason: `key ${label(key)} matches the wanted fingerprint` };
     const subkey = key.subkeys.find((sub) => sub[field] === normal);
     if (subkey) {
-      return { matched: true, reason: `subkey ${formatFingerprint(subkey.fingerprint)} of key ${label(key)} matches the wanted fingerprint` };
+      return {
+        matched: true,
+        reason: `subkey ${formatFingerprint(subkey.fingerprint)} of key ${label(key)} matches the wanted fingerprint`,
+      };
     }
   }
   const found = keyring.keys.map((key) => `key ${label(key)}`).join(', ');

@@ -17,7 +17,6 @@ import {
 
 export { chdirCommand } from '../lib/commandSteps.ts';
 
-
 const commandSchema = {
   type: 'object',
   properties: {

@@ -34,7 +34,14 @@ export function sourceProblems(s: Deb822Source): string[] {
   const out: string[] = [];
   // Every value is (part of) one line of the file: a newline would write a field of its own.
   const file = `${SOURCES_DIR}/${sourcesFileName(s.name)}`;
-  const lists = { types: s.types, uris: s.uris, suites: s.suites, components: s.components, architectures: s.architectures, languages: s.languages };
+  const lists = {
+    types: s.types,
+    uris: s.uris,
+    suites: s.suites,
+    components: s.components,
+    architectures: s.architectures,
+    languages: s.languages,
+  };
   for (const [arg, items] of Object.entries(lists)) {
     for (const item of items) {
       const problem = listWordProblem(arg, item, file);
@@ -43,7 +50,7 @@ export function sourceProblems(s: Deb822Source): string[] {
   }
   const nameProblem = oneLineProblem('name', s.name, file);
   if (nameProblem) out.push(nameProblem);
-  if (s.signedBy !== undefined && s.signedBy.startsWith('/')) {
+  if (s.signedBy?.startsWith('/')) {
     const problem = oneLineProblem('signed_by', s.signedBy, file);
     if (problem) out.push(problem);
   }
@@ -52,14 +59,19 @@ export function sourceProblems(s: Deb822Source): string[] {
   if (s.uris.length === 0) out.push('uris is required with state: present');
   if (s.suites.length === 0) out.push('suites is required with state: present');
   const flat = s.suites.filter((x) => x.endsWith('/'));
-  if (flat.length > 0 && s.components.length > 0) out.push(`suite '${flat[0]}' is a flat repository path (ends in '/'), which takes no components`);
-  if (flat.length === 0 && s.suites.length > 0 && s.components.length === 0) out.push('components is required unless the suite is a flat repository path ending in /');
-  for (const u of s.uris) if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(u)) out.push(`uri '${u}' is not a URI (e.g. https://download.docker.com/linux/debian)`);
+  if (flat.length > 0 && s.components.length > 0)
+    out.push(`suite '${flat[0]}' is a flat repository path (ends in '/'), which takes no components`);
+  if (flat.length === 0 && s.suites.length > 0 && s.components.length === 0)
+    out.push('components is required unless the suite is a flat repository path ending in /');
+  for (const u of s.uris)
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(u)) out.push(`uri '${u}' is not a URI (e.g. https://download.docker.com/linux/debian)`);
   const key = s.signedBy;
   if (key !== undefined && !key.startsWith('/') && !/-----BEGIN PGP PUBLIC KEY BLOCK-----/.test(key)) {
-    out.push(/^[a-z]+:\/\//i.test(key)
-      ? `signed_by '${key}' is a URL: fetch the key with apt_key (keyring: /etc/apt/keyrings/<name>.gpg) and name that file here`
-      : `signed_by must be an absolute keyring path or an armored public key block, not '${key}'`);
+    out.push(
+      /^[a-z]+:\/\//i.test(key)
+        ? `signed_by '${key}' is a URL: fetch the key with apt_key (keyring: /etc/apt/keyrings/<name>.gpg) and name that file here`
+        : `signed_by must be an absolute keyring path or an armored public key block, not '${key}'`,
+    );
   }
   return out;
 }
@@ -88,7 +100,10 @@ export function renderSource(s: Deb822Source): string {
 function signedByValue(key: string): string {
   if (key.startsWith('/')) return key;
   // Any line break (\r\n, \n or a lone \r) ends a line: every line is indented, so none starts a field.
-  const body = key.trim().split(/\r\n|\r|\n/).map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
+  const body = key
+    .trim()
+    .split(/\r\n|\r|\n/)
+    .map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
   return `\n${body.join('\n')}`;
 }
 

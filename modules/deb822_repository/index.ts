@@ -19,7 +19,15 @@ import { sha256 } from '../lib/fileContent.ts';
 import { probeFileState, probeRemoteText, setPredictedFile, type FileState } from '../lib/fileState.ts';
 import { modeSchema, wordListSchema } from '../lib/schemas.ts';
 import { verifyUpload } from '../lib/writeFile.ts';
-import { inReleaseUrls, renderSource, SIGNED_BY_PATTERN, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './deb822.ts';
+import {
+  inReleaseUrls,
+  renderSource,
+  SIGNED_BY_PATTERN,
+  sourceProblems,
+  sourcesFileName,
+  SOURCES_DIR,
+  type Deb822Source,
+} from './deb822.ts';
 
 /** Seconds `apt-get update` may take for one source before the task fails. */
 const UPDATE_TIMEOUT_MS = 300_000;
@@ -36,7 +44,12 @@ export const deb822RepositorySchema = {
     architectures: wordListSchema,
     languages: wordListSchema,
     // A keyring path is one line; an armored key block has lines (each written indented, as a continuation).
-    signed_by: { type: 'string', minLength: 1, pattern: SIGNED_BY_PATTERN, description: 'an absolute keyring path on one line, or an armored public key block' },
+    signed_by: {
+      type: 'string',
+      minLength: 1,
+      pattern: SIGNED_BY_PATTERN,
+      description: 'an absolute keyring path on one line, or an armored public key block',
+    },
     enabled: { type: 'boolean' },
     trusted: { type: 'boolean' },
     pdiffs: { type: 'boolean' },
@@ -79,7 +92,8 @@ export interface Deb822Change {
 }
 
 function sourceOf(args: Deb822RepositoryArgs): Deb822Source {
-  const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? v.split(/\s+/) : [...v]).filter(Boolean);
+  const list = (v: string | readonly string[] | undefined): string[] =>
+    (v === undefined ? [] : typeof v === 'string' ? v.split(/\s+/) : [...v]).filter(Boolean);
   const flags = { enabled: args.enabled, trusted: args.trusted, pdiffs: args.pdiffs, byHash: args.by_hash };
   return {
     name: args.name,
@@ -104,7 +118,12 @@ function* probeRepository(args: Deb822RepositoryArgs, view: ModuleView): Probe<D
   const source = sourceOf(args);
   const problems = sourceProblems(source);
   if (problems.length > 0) return { kind: 'problems', file, problems };
-  const want: Wanted = { source, text: renderSource(source), mode: normalizeMode(args.mode) ?? '0644', update: args.update_cache !== false };
+  const want: Wanted = {
+    source,
+    text: renderSource(source),
+    mode: normalizeMode(args.mode) ?? '0644',
+    update: args.update_cache !== false,
+  };
   const state = yield* probeFileState(view, file, 'sha256');
   if (state.type !== 'file' && state.type !== 'absent') return { kind: 'present', file, want, state };
   const same = state.type === 'file' && state.checksum === sha256(want.text);
@@ -131,13 +150,21 @@ function decideRepository(args: Deb822RepositoryArgs, facts: Deb822Facts): Decis
       summary,
       diff: [{ header: file, before: facts.before ?? '', after: '' }],
       data: { dest: file },
-      change: { command: `rm -f -- ${shellQuote(file)}`, file, done: `removed ${file}`, data: { dest: file }, install: false, predicted: { type: 'absent' } },
+      change: {
+        command: `rm -f -- ${shellQuote(file)}`,
+        file,
+        done: `removed ${file}`,
+        data: { dest: file },
+        install: false,
+        predicted: { type: 'absent' },
+      },
     };
   }
   const { want, state } = facts;
   const { text, mode } = want;
   const data = { dest: file, repo: text };
-  if (state.type !== 'file' && state.type !== 'absent') return { kind: 'failed', msg: `${file} exists and is not a regular file (${state.type})`, data };
+  if (state.type !== 'file' && state.type !== 'absent')
+    return { kind: 'failed', msg: `${file} exists and is not a regular file (${state.type})`, data };
   const same = state.type === 'file' && state.checksum === sha256(text);
   const attrs: DiffEntry[] = state.type === 'file' ? attributeDiffs(file, state, { mode, owner: 'root', group: 'root' }) : [];
   if (same && attrs.length === 0) return { kind: 'ok', msg: `${file} is up to date`, data };
@@ -176,7 +203,8 @@ export const deb822RepositoryModule = defineModule<Deb822RepositoryArgs, Deb822F
       ...(change.stdin !== undefined ? { stdin: change.stdin } : {}),
       ...(change.timeoutMs !== undefined ? { timeoutMs: change.timeoutMs } : {}),
     });
-    if (!change.install) return r.exitCode === 0 ? { kind: 'changed', msg: change.done, data: change.data } : { kind: 'failed', msg: r.stderr.trim() };
+    if (!change.install)
+      return r.exitCode === 0 ? { kind: 'changed', msg: change.done, data: change.data } : { kind: 'failed', msg: r.stderr.trim() };
     if (r.exitCode !== 0) {
       const why = aptUpdateErrors(`${r.stdout}\n${r.stderr}`) || r.stderr.trim() || `exit ${r.exitCode}`;
       return { kind: 'failed', msg: `${change.file} was not changed: ${why}`, data: change.data };
@@ -214,7 +242,9 @@ export function installScript(file: string, text: string, mode: string, update: 
     'cat > "$d/$b"',
     ...verifyUpload('"$d/$b"', text),
     `chmod ${mode} "$d/$b"`,
-    ...(update ? [`${update822} >"$d/update.log" 2>&1 || { grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`] : []),
+    ...(update
+      ? [`${update822} >"$d/update.log" 2>&1 || { grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`]
+      : []),
     `mv -f -- "$d/$b" ${shellQuote(file)}`,
   ].join('\n');
 }
@@ -227,7 +257,7 @@ function* probeFetchProblem(view: ModuleView, source: Deb822Source): Probe<strin
   const urls = inReleaseUrls(source).filter((u) => /^(https?|ftp):\/\//i.test(u));
   if (urls.length === 0) return undefined;
   const key = source.signedBy;
-  const verify = key !== undefined && key.startsWith('/') && key.endsWith('.gpg') && view.predicted.file(key) === undefined ? key : undefined;
+  const verify = key?.startsWith('/') && key.endsWith('.gpg') && view.predicted.file(key) === undefined ? key : undefined;
   const r = yield* read({ command: fetchProbeCommand(urls, verify) });
   for (const line of r.stdout.split('\n')) {
     const m = /^(unreachable|badsig) (\d+) ?(.*)$/.exec(line);
@@ -245,18 +275,24 @@ export function fetchProbeCommand(urls: string[], keyring: string | undefined): 
   const lines = ['export LC_ALL=C', DOWNLOADER_PROBE, 'if [ -z "$FP_TOOL" ]; then exit 0; fi'];
   urls.forEach((url, i) => {
     const fetch = fetchCommand(url, '-', { timeoutSec: 10, validateCerts: true });
-    const sig = keyring === undefined
-      ? `echo 'ok ${i}'`
-      : `if [ ! -f ${shellQuote(keyring)} ]; then echo 'ok ${i}'; elif v=$(printf '%s\\n' "$t" | gpgv --keyring ${shellQuote(keyring)} 2>&1 >/dev/null); then echo 'ok ${i}'; else printf 'badsig ${i} %s\\n' "$(printf '%s' "$v" | grep -v '^gpgv: *\\(Signature made\\|using\\)' | tr '\\n' ' ')"; fi`;
+    const sig =
+      keyring === undefined
+        ? `echo 'ok ${i}'`
+        : `if [ ! -f ${shellQuote(keyring)} ]; then echo 'ok ${i}'; elif v=$(printf '%s\\n' "$t" | gpgv --keyring ${shellQuote(keyring)} 2>&1 >/dev/null); then echo 'ok ${i}'; else printf 'badsig ${i} %s\\n' "$(printf '%s' "$v" | grep -v '^gpgv: *\\(Signature made\\|using\\)' | tr '\\n' ' ')"; fi`;
     // A repository with only Release + Release.gpg (no InRelease) is fine for apt too: reachable, not verified here.
     const release = fetchCommand(url.replace(/InRelease$/, 'Release'), '-', { timeoutSec: 10, validateCerts: true });
-    lines.push(`if t=$(${fetch} 2>&1); then ${sig}; elif (${release}) >/dev/null 2>&1; then echo 'ok ${i}'; else printf 'unreachable ${i} %s\\n' "$(printf '%s' "$t" | tr '\\n' ' ')"; fi`);
+    lines.push(
+      `if t=$(${fetch} 2>&1); then ${sig}; elif (${release}) >/dev/null 2>&1; then echo 'ok ${i}'; else printf 'unreachable ${i} %s\\n' "$(printf '%s' "$t" | tr '\\n' ' ')"; fi`,
+    );
   });
   return lines.join('\n');
 }
 
 /** The E:/W:/Err: lines of apt-get update's output, joined, without repeats. */
 export function aptUpdateErrors(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => /^(E|W):/.test(l));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(E|W):/.test(l));
   return [...new Set(lines.map((l) => l.replace(/^(E|W):\s*/, '')))].join('; ');
 }

@@ -20,7 +20,12 @@ const NAME = `^${PACKAGE_PATTERN.replace(/\(=.*$/, '')}$`;
 export const dpkgSelectionsSchema = {
   type: 'object',
   properties: {
-    name: { anyOf: [{ type: 'string', pattern: NAME }, { type: 'array', items: { type: 'string', pattern: NAME }, minItems: 1 }] },
+    name: {
+      anyOf: [
+        { type: 'string', pattern: NAME },
+        { type: 'array', items: { type: 'string', pattern: NAME }, minItems: 1 },
+      ],
+    },
     selection: { enum: ['install', 'hold', 'deinstall', 'purge'] },
   },
   required: ['name', 'selection'],
@@ -58,7 +63,10 @@ export function parseSelections(out: string): Map<string, Selection | 'unknown' 
     const m = /^(\S+) (\S*)$/.exec(line.trim());
     if (!m) continue;
     const want = m[2] ?? '';
-    map.set(m[1] ?? '', want === '-' || want === '' ? undefined : (['install', 'hold', 'deinstall', 'purge'].includes(want) ? (want as Selection) : 'unknown'));
+    map.set(
+      m[1] ?? '',
+      want === '-' || want === '' ? undefined : ['install', 'hold', 'deinstall', 'purge'].includes(want) ? (want as Selection) : 'unknown',
+    );
   }
   return map;
 }
@@ -66,7 +74,8 @@ export function parseSelections(out: string): Map<string, Selection | 'unknown' 
 function* probeSelections(args: DpkgSelectionsArgs, view: ModuleView): Probe<DpkgSelectionsFacts> {
   const names = [...new Set(Array.isArray(args.name) ? args.name : [args.name])];
   const r = yield* read({ command: selectionsProbe(names) });
-  if (r.exitCode !== 0) return { names, current: new Map(), readError: `cannot read dpkg selections: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  if (r.exitCode !== 0)
+    return { names, current: new Map(), readError: `cannot read dpkg selections: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const current = parseSelections(r.stdout);
   if (view.check) {
     // A package an earlier task would install starts with selection `install`; one it would remove is unknown to dpkg.
@@ -86,9 +95,17 @@ function decideSelections(args: DpkgSelectionsArgs, facts: DpkgSelectionsFacts, 
   const data = { selections: Object.fromEntries(names.map((n) => [n, current.get(n) ?? 'not known to dpkg'])) };
   if (unknownToDpkg.length > 0) {
     if (view.check && sourcesChangedInCheck(view)) {
-      return { kind: 'unknown', msg: `${unknownToDpkg.join(', ')} not installed yet; an earlier task installs from apt sources this run adds, which check mode cannot resolve`, data };
+      return {
+        kind: 'unknown',
+        msg: `${unknownToDpkg.join(', ')} not installed yet; an earlier task installs from apt sources this run adds, which check mode cannot resolve`,
+        data,
+      };
     }
-    return { kind: 'failed', msg: `dpkg does not know ${unknownToDpkg.join(', ')}: install ${unknownToDpkg.length === 1 ? 'it' : 'them'} before setting a selection`, data };
+    return {
+      kind: 'failed',
+      msg: `dpkg does not know ${unknownToDpkg.join(', ')}: install ${unknownToDpkg.length === 1 ? 'it' : 'them'} before setting a selection`,
+      data,
+    };
   }
   const todo = names.filter((n) => current.get(n) !== selection);
   if (todo.length === 0) return { kind: 'ok', msg: `${names.join(', ')}: selection is ${selection}`, data };
@@ -96,7 +113,13 @@ function decideSelections(args: DpkgSelectionsArgs, facts: DpkgSelectionsFacts, 
     kind: 'change',
     msg: `set ${todo.join(', ')} to ${selection}`,
     summary: [{ verb: '', object: 'dpkg_selections change' }],
-    diff: [{ header: 'dpkg selections', before: todo.map((n) => `${n} ${current.get(n)}`).join('\n'), after: todo.map((n) => `${n} ${selection}`).join('\n') }],
+    diff: [
+      {
+        header: 'dpkg selections',
+        before: todo.map((n) => `${n} ${current.get(n)}`).join('\n'),
+        after: todo.map((n) => `${n} ${selection}`).join('\n'),
+      },
+    ],
     data,
     change: { lines: todo.map((n) => `${n} ${selection}\n`).join(''), todo, selection, data },
   };
@@ -110,9 +133,21 @@ export const dpkgSelectionsModule = defineModule<DpkgSelectionsArgs, DpkgSelecti
   probe: probeSelections,
   decide: decideSelections,
   async apply({ lines, todo, selection, data }, host) {
-    const script = ['set -e', 't=$(mktemp)', `trap 'rm -f -- "$t"' EXIT`, 'cat > "$t"', ...verifyUpload('"$t"', lines), 'dpkg --set-selections < "$t"'].join('\n');
+    const script = [
+      'set -e',
+      't=$(mktemp)',
+      `trap 'rm -f -- "$t"' EXIT`,
+      'cat > "$t"',
+      ...verifyUpload('"$t"', lines),
+      'dpkg --set-selections < "$t"',
+    ].join('\n');
     const w = await host.run(script, { stdin: lines });
-    if (w.exitCode !== 0) return { kind: 'failed', msg: `dpkg --set-selections failed: ${w.stderr.trim() || `exit ${w.exitCode}`}`, data: data as ResultData };
-    return { kind: 'changed', msg: `set ${todo.join(', ')} to ${selection}`, data: { selections: { ...data.selections, ...Object.fromEntries(todo.map((n) => [n, selection])) } } };
+    if (w.exitCode !== 0)
+      return { kind: 'failed', msg: `dpkg --set-selections failed: ${w.stderr.trim() || `exit ${w.exitCode}`}`, data: data as ResultData };
+    return {
+      kind: 'changed',
+      msg: `set ${todo.join(', ')} to ${selection}`,
+      data: { selections: { ...data.selections, ...Object.fromEntries(todo.map((n) => [n, selection])) } },
+    };
   },
 });

@@ -25,7 +25,9 @@ export function decideFile(args: FileArgs, facts: FileFacts): FileDecision {
     case 'touch':
       return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideTouch(path, current, wanted, facts.base);
     case 'link':
-      return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideLink(path, current, args.src ?? '', args.force === true, wanted);
+      return facts.parentProblem
+        ? { kind: 'failed', msg: facts.parentProblem }
+        : decideLink(path, current, args.src ?? '', args.force === true, wanted);
     case 'file':
       return decideExisting(path, current, wanted, facts.base);
   }
@@ -57,7 +59,12 @@ function decideAbsent(path: string, current: FileState): FileDecision {
   };
 }
 
-function decideDirectory(path: string, current: FileState, wanted: WantedAttributes, mkdir: { created: string[]; problem?: string }): FileDecision {
+function decideDirectory(
+  path: string,
+  current: FileState,
+  wanted: WantedAttributes,
+  mkdir: { created: string[]; problem?: string },
+): FileDecision {
   if (current.type !== 'absent' && current.type !== 'directory') {
     return { kind: 'failed', msg: `${path} exists and is a ${describe(current)}, not a directory` };
   }
@@ -69,8 +76,15 @@ function decideDirectory(path: string, current: FileState, wanted: WantedAttribu
   if (create) diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'directory' });
   const script = [...(create ? [`mkdir -p -- ${shellQuote(path)}`] : []), ...cmds].join(' && ');
   const have = current.type === 'directory' ? current : undefined;
-  const parents = mkdir.created.filter((d) => d !== path).map((d) => ({ path: d, state: { type: 'directory', mode: '0755', owner: 'root', group: 'root' } as PredictedFile }));
-  const state: PredictedFile = { type: 'directory', mode: wanted.mode ?? have?.mode ?? '0755', owner: wanted.owner ?? have?.owner ?? 'root', group: wanted.group ?? have?.group ?? 'root' };
+  const parents = mkdir.created
+    .filter((d) => d !== path)
+    .map((d) => ({ path: d, state: { type: 'directory', mode: '0755', owner: 'root', group: 'root' } as PredictedFile }));
+  const state: PredictedFile = {
+    type: 'directory',
+    mode: wanted.mode ?? have?.mode ?? '0755',
+    owner: wanted.owner ?? have?.owner ?? 'root',
+    group: wanted.group ?? have?.group ?? 'root',
+  };
   const msg = create ? `create directory ${path}` : `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
   return {
     kind: 'change',
@@ -86,7 +100,15 @@ function decideTouch(path: string, current: FileState, wanted: WantedAttributes,
   const { diff, cmds } = attributeChange(path, current, wanted);
   if (current.type === 'absent') diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'file' });
   const script = [`touch -- ${shellQuote(path)}`, ...cmds].join(' && ');
-  const created: PredictedFile = { type: 'file', content: '', size: 0, checksum: EMPTY_SHA256, mode: wanted.mode ?? '0644', owner: wanted.owner ?? 'root', group: wanted.group ?? 'root' };
+  const created: PredictedFile = {
+    type: 'file',
+    content: '',
+    size: 0,
+    checksum: EMPTY_SHA256,
+    mode: wanted.mode ?? '0644',
+    owner: wanted.owner ?? 'root',
+    group: wanted.group ?? 'root',
+  };
   const state = current.type === 'absent' ? created : withAttributes(base, wanted);
   return {
     kind: 'change',
@@ -124,16 +146,28 @@ function decideLink(path: string, current: FileState, src: string, force: boolea
 function decideExisting(path: string, current: FileState, wanted: WantedAttributes, base: PredictedFile | undefined): FileDecision {
   if (current.type === 'absent') return { kind: 'failed', msg: `${path} does not exist (use state: touch to create it)` };
   // Ansible: state=file on a directory (or any non-file, not followed) is a conflict, not a chmod.
-  if (current.type === 'directory' || current.type === 'other') return { kind: 'failed', msg: `file (${path}) is ${current.type}, cannot continue` };
+  if (current.type === 'directory' || current.type === 'other')
+    return { kind: 'failed', msg: `file (${path}) is ${current.type}, cannot continue` };
   const { diff, cmds } = attributeChange(path, current, wanted);
   if (cmds.length === 0) return { kind: 'ok', msg: `${path} is as wanted` };
   const msg = `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
   const state = withAttributes(base, wanted);
-  return { kind: 'change', msg, summary: [{ verb: 'change', object: 'path' }], diff, change: { script: cmds.join(' && '), done: msg, predictions: state ? [{ path, state }] : [] } };
+  return {
+    kind: 'change',
+    msg,
+    summary: [{ verb: 'change', object: 'path' }],
+    diff,
+    change: { script: cmds.join(' && '), done: msg, predictions: state ? [{ path, state }] : [] },
+  };
 }
 
 /** The state a chmod/chown leaves: the content stays. Undefined outside check mode (nothing was read for it). */
 function withAttributes(base: PredictedFile | undefined, wanted: WantedAttributes): PredictedFile | undefined {
   if (!base || (base.type !== 'file' && base.type !== 'directory')) return undefined;
-  return { ...base, ...(wanted.mode ? { mode: wanted.mode } : {}), ...(wanted.owner ? { owner: wanted.owner } : {}), ...(wanted.group ? { group: wanted.group } : {}) };
+  return {
+    ...base,
+    ...(wanted.mode ? { mode: wanted.mode } : {}),
+    ...(wanted.owner ? { owner: wanted.owner } : {}),
+    ...(wanted.group ? { group: wanted.group } : {}),
+  };
 }

@@ -73,8 +73,7 @@ export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDeci
   if (!req.force) return attributesOr(`${p} exists (no checksum given and force is false)`);
   if (probe.tool === '') return noTool;
   const stream = probe.stream;
-  if (stream?.rc !== 0)
-    return { kind: 'failed', msg: `cannot fetch ${req.url}: ${probe.stderr || `exit ${stream?.rc ?? 'unknown'}`}` };
+  if (stream?.rc !== 0) return { kind: 'failed', msg: `cannot fetch ${req.url}: ${probe.stderr || `exit ${stream?.rc ?? 'unknown'}`}` };
   if (stream.sum === t.sum) return attributesOr(`${p} is identical to ${req.url} (sha256 ${t.sum})`);
   return download(`content of ${req.url} differs from ${p}`, true);
 }

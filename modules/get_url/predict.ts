@@ -7,6 +7,10 @@ import type { FilePrediction, GetUrlChange } from './types.ts';
 
 export function predictGetUrl(decision: Decision<GetUrlChange>, predicted: PredictedState): void {
   const prediction =
-    decision.kind === 'change' ? decision.change.prediction : decision.kind === 'unknown' ? (decision.record as FilePrediction | undefined) : undefined;
+    decision.kind === 'change'
+      ? decision.change.prediction
+      : decision.kind === 'unknown'
+        ? (decision.record as FilePrediction | undefined)
+        : undefined;
   if (prediction) predicted.setFile(prediction.path, prediction.state);
 }

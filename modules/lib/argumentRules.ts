@@ -53,12 +53,13 @@ export function requireOneLine(arg: string, value: string, file: string): void {
 /** Throws when `value` (argument `arg`: owner or group) is not a user or group name chown can take safely. */
 export function requireAccountName(arg: string, value: string): void {
   if (ACCOUNT_NAME.test(value)) return;
-  const why = value === ''
-    ? 'is empty'
-    : value.startsWith('-')
-      ? 'starts with \'-\' (it would be read as an option)'
-      : value.includes(':')
-        ? 'contains \':\' (it separates owner and group)'
-        : `contains ${describeBad(value)}`;
+  const why =
+    value === ''
+      ? 'is empty'
+      : value.startsWith('-')
+        ? "starts with '-' (it would be read as an option)"
+        : value.includes(':')
+          ? "contains ':' (it separates owner and group)"
+          : `contains ${describeBad(value)}`;
   throw new FleetError('arguments', `argument '${arg}' ${JSON.stringify(value)} is not a valid user or group name: it ${why}`);
 }

@@ -62,7 +62,11 @@ export function parseFileState(output: string): FileState {
  * Reads one path's state; throws when the probe itself fails (e.g. permission denied). In check mode
  * a state predicted by an earlier task wins over what the (unchanged) host says.
  */
-export function* probeFileState(view: Pick<ModuleView, 'check' | 'predicted'>, path: string, checksum: ChecksumAlgorithm | false = 'sha256'): Probe<FileState> {
+export function* probeFileState(
+  view: Pick<ModuleView, 'check' | 'predicted'>,
+  path: string,
+  checksum: ChecksumAlgorithm | false = 'sha256',
+): Probe<FileState> {
   const predicted = view.check ? view.predicted.file(path) : undefined;
   if (predicted) return fromPredicted(predicted, checksum);
   return yield* read({
@@ -73,7 +77,6 @@ export function* probeFileState(view: Pick<ModuleView, 'check' | 'predicted'>, p
     },
   });
 }
-
 
 /** A predicted state seen as a probe result (defaults are what fleetplay's writers produce). */
 export function fromPredicted(p: PredictedFile, checksum: ChecksumAlgorithm | false): FileState {
@@ -101,7 +104,6 @@ export function setPredictedFile(predicted: PredictedState, path: string, state:
   predicted.setFile(path, state);
 }
 
-
 /** Reads a remote file's text (for diffs). Missing file → ''. A predicted text wins in check mode. */
 export function* probeRemoteText(view: Pick<ModuleView, 'check' | 'predicted'>, path: string): Probe<string> {
   const predicted = view.check ? view.predicted.file(path) : undefined;
@@ -109,4 +111,3 @@ export function* probeRemoteText(view: Pick<ModuleView, 'check' | 'predicted'>, 
   if (predicted?.type === 'absent') return '';
   return yield* read({ command: `cat -- ${shellQuote(path)} 2>/dev/null || true`, parse: (r) => r.stdout });
 }
-

@@ -21,7 +21,10 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
     const before = text.slice(0, pos).split('\n');
     const line = before.length;
     const column = (before[before.length - 1] ?? '').length + 1;
-    return { ok: false, problem: { line, column, message: message.replace(/\s*\(line \d+ column \d+\)$/, ''), text: text.split('\n')[line - 1] ?? '' } };
+    return {
+      ok: false,
+      problem: { line, column, message: message.replace(/\s*\(line \d+ column \d+\)$/, ''), text: text.split('\n')[line - 1] ?? '' },
+    };
   }
 }
 
@@ -35,7 +38,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     const ob = b as Record<string, unknown>;
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(ob, k) && sameJson((a as Record<string, unknown>)[k], ob[k]));
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(ob, k) && sameJson((a as Record<string, unknown>)[k], ob[k]));
   }
   return false;
 }

@@ -33,10 +33,7 @@ export function* probeMkdir(view: Reader, dir: string): Probe<{ created: string[
   return { created };
 }
 
-
-
 /** A module's predict step: records the directories `mkdir -p` would create (mode 0755 under the default umask). */
 export function setPredictedDirectories(predicted: PredictedState, dirs: readonly string[]): void {
   for (const d of dirs) predicted.setFile(d, { type: 'directory', mode: '0755', owner: 'root', group: 'root' });
 }
-

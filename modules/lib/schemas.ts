@@ -37,5 +37,9 @@ export const wordListSchema = {
   type: ['string', 'array'],
   pattern: ONE_LINE_PATTERN,
   description: 'one line of space-separated words, or a list of words (no newline, carriage return or NUL)',
-  items: { type: 'string', pattern: LIST_WORD_PATTERN, description: 'one word (no whitespace or control characters: it is one word of a line of the file)' },
+  items: {
+    type: 'string',
+    pattern: LIST_WORD_PATTERN,
+    description: 'one word (no whitespace or control characters: it is one word of a line of the file)',
+  },
 } as const;

@@ -46,5 +46,7 @@ export function writeFileScript(dest: string, content: string | Buffer, wanted: 
  */
 export function verifyUpload(tmpWord: string, content: string | Buffer): string[] {
   const sha = createHash('sha256').update(content).digest('hex');
-  return [`[ "$(sha256sum < ${tmpWord} | cut -d' ' -f1)" = ${sha} ] || { echo 'upload incomplete (connection cut?); nothing was changed' >&2; exit 1; }`];
+  return [
+    `[ "$(sha256sum < ${tmpWord} | cut -d' ' -f1)" = ${sha} ] || { echo 'upload incomplete (connection cut?); nothing was changed' >&2; exit 1; }`,
+  ];
 }

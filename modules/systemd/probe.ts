@@ -25,7 +25,6 @@ export const SHOWN_PROPERTIES = [
   'LoadError',
 ] as const;
 
-
 // Units that stop along with this one (their Requires=, BindsTo= or PartOf= name it); read by the probe only.
 const STOPS_WITH = ['RequiredBy', 'BoundBy', 'ConsistsOf'] as const;
 

@@ -55,7 +55,11 @@ function* probe(args: Args, view: ModuleView): Probe<Facts> {
   return {
     ...host,
     ...(link?.type === 'link' ? { linked: zoneOf(link.target) } : link?.type === 'absent' ? { linked: undefined } : {}),
-    ...(file?.type === 'file' && file.content !== undefined ? { written: file.content.trim() } : file?.type === 'absent' ? { written: undefined } : {}),
+    ...(file?.type === 'file' && file.content !== undefined
+      ? { written: file.content.trim() }
+      : file?.type === 'absent'
+        ? { written: undefined }
+        : {}),
   };
 }
 
@@ -73,8 +77,10 @@ function zoneOf(target: string): string {
 function decide(args: Args, facts: Facts): Decision<Change> {
   const zone = args.name;
   const data = { timezone: zone };
-  if (facts.linked === zone && (facts.written === undefined || facts.written === zone)) return { kind: 'ok', msg: `the time zone is ${zone}`, data };
-  if (!facts.known) return { kind: 'failed', msg: `unknown time zone '${zone}' (no ${ZONEINFO}${zone} on the host: is tzdata installed?)`, data };
+  if (facts.linked === zone && (facts.written === undefined || facts.written === zone))
+    return { kind: 'ok', msg: `the time zone is ${zone}`, data };
+  if (!facts.known)
+    return { kind: 'failed', msg: `unknown time zone '${zone}' (no ${ZONEINFO}${zone} on the host: is tzdata installed?)`, data };
   const before = facts.linked ?? '(none)';
   return {
     kind: 'change',

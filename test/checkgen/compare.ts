@@ -55,7 +55,10 @@ export function compareStatuses(check: ReportLike, real: ReportLike): StatusComp
     }
     out.compared++;
     if (a?.status === b?.status) out.agreed++;
-    else out.mismatches.push(`${key}: check=${a?.status ?? '(absent)'} real=${b?.status ?? '(absent)'}\n    check: ${a?.msg ?? ''}\n    real:  ${b?.msg ?? ''}`);
+    else
+      out.mismatches.push(
+        `${key}: check=${a?.status ?? '(absent)'} real=${b?.status ?? '(absent)'}\n    check: ${a?.msg ?? ''}\n    real:  ${b?.msg ?? ''}`,
+      );
   }
   return out;
 }
@@ -77,7 +80,9 @@ export function stateCommand(root: string, units: readonly string[], kmods: read
     `[ -e ${root} ] && find ${root} -printf '%p %y %m %l\\n' | sort`,
     `find ${root} -type f -exec sha256sum {} + 2>/dev/null | sort -k2`,
     ...units.map((u) => `echo ${u} $(systemctl show ${u} -p LoadState,ActiveState,UnitFileState,NeedDaemonReload --value | tr '\\n' ' ')`),
-    ...kmods.map((m) => `for f in /etc/modules-load.d/${m}.conf /etc/modprobe.d/${m}.conf; do [ -e $f ] && echo "$f $(sha256sum < $f)"; done`),
+    ...kmods.map(
+      (m) => `for f in /etc/modules-load.d/${m}.conf /etc/modprobe.d/${m}.conf; do [ -e $f ] && echo "$f $(sha256sum < $f)"; done`,
+    ),
     ...packages.map((p) => `echo ${p} $(dpkg-query -W -f '\${Status}' ${p} 2>/dev/null)`),
     'true',
   ].join('; ');

@@ -53,7 +53,13 @@ export function generateCase(seed: number, index: number, options: GenerateOptio
   // The generated tasks run in a block whose `always` observes the end state with stat: in check mode
   // stat reads through the predicted state, so the observer's content is the predicted end state.
   const body = [{ block: tasks, always: observeTasks(root, options.artifacts, copiedNames(out)) }];
-  const play = { name: `checkgen ${name}`, hosts: 'all', gather_facts: false, vars: { val: rng.pick([1, 2]), flag: rng.chance(0.5) }, tasks: body };
+  const play = {
+    name: `checkgen ${name}`,
+    hosts: 'all',
+    gather_facts: false,
+    vars: { val: rng.pick([1, 2]), flag: rng.chance(0.5) },
+    tasks: body,
+  };
   const setup = ['set -e', resetScript(), ...startingState(rng, root, { apt: useApt })].join('\n');
   const modules = [...new Set(tasks.map((t) => Object.keys(t).find((k) => !KEYWORDS.has(k)) ?? '?'))];
   return { name, root, setup, playbook: stringify([play]), files: out, modules };
@@ -69,7 +75,9 @@ export function observeFile(root: string): string {
 
 /** Names of the controller files copied by `src` (a copy into a directory lands under that name). */
 function copiedNames(out: CaseFiles): string[] {
-  return Object.keys(out.files).filter((k) => k.startsWith('files/')).map((k) => k.slice('files/'.length));
+  return Object.keys(out.files)
+    .filter((k) => k.startsWith('files/'))
+    .map((k) => k.slice('files/'.length));
 }
 
 /** Every path a case's tasks may create, change or remove. */
@@ -79,12 +87,21 @@ export function observedPaths(root: string, artifacts: Artifact[], copied: strin
   for (const a of artifacts) rel.push(`dl/${a.path.split('/').pop()}`);
   for (const name of copied) for (const d of DIRS) rel.push(`${d}/${name}`);
   const abs = rel.map((r) => `${root}/${r}`);
-  return [...abs, ...UNITS.map((u) => `/etc/systemd/system/${u}`), ...KMODS.flatMap((m) => [`/etc/modules-load.d/${m}.conf`, `/etc/modprobe.d/${m}.conf`])];
+  return [
+    ...abs,
+    ...UNITS.map((u) => `/etc/systemd/system/${u}`),
+    ...KMODS.flatMap((m) => [`/etc/modules-load.d/${m}.conf`, `/etc/modprobe.d/${m}.conf`]),
+  ];
 }
 
 function observeTasks(root: string, artifacts: Artifact[], copied: string[]): Task[] {
   return [
-    { name: `${OBSERVE} stat`, stat: { path: '{{ item }}', checksum_algorithm: 'sha256' }, loop: observedPaths(root, artifacts, copied), register: 'cg_end' },
+    {
+      name: `${OBSERVE} stat`,
+      stat: { path: '{{ item }}', checksum_algorithm: 'sha256' },
+      loop: observedPaths(root, artifacts, copied),
+      register: 'cg_end',
+    },
     { name: `${OBSERVE} write`, copy: { dest: observeFile(root), content: '{{ to_json cg_end.results }}' } },
   ];
 }
@@ -106,7 +123,12 @@ function addKeywords(rng: Rng, task: Task, registered: Array<{ name: string; mod
   if (r < 0.12) task.when = rng.pick(['flag', 'not flag', 'val == 2']);
   else if (r < 0.35 && stats.length) {
     const s = rng.pick(stats).name;
-    task.when = rng.pick([`${s}.stat.exists`, `not ${s}.stat.exists`, `${s}.stat.exists and ${s}.stat.isdir`, `${s}.stat.exists and ${s}.stat.mode == '0644'`]);
+    task.when = rng.pick([
+      `${s}.stat.exists`,
+      `not ${s}.stat.exists`,
+      `${s}.stat.exists and ${s}.stat.isdir`,
+      `${s}.stat.exists and ${s}.stat.mode == '0644'`,
+    ]);
   } else if (r < 0.45 && registered.length) {
     task.when = `${rng.pick(registered).name} is ${rng.pick(['changed', 'succeeded', 'failed', 'skipped'])}`;
   }

@@ -39,14 +39,37 @@ rmSync(path.join(outDir, 'outcomes.jsonl'), { force: true });
 /** Small files the artifact server already has, with their sha256 (get_url sources). */
 async function smallArtifacts(): Promise<Artifact[]> {
   const set = await ensureArtifacts();
-  const rel = ['containerd/containerd.service', 'runc/v1.1.5/runc.sha256sum', 'cni/v1.1.1/cni-plugins-linux-amd64-v1.1.1.tgz.sha256', 'apt/fleetplay-lab.fingerprint'];
-  return rel.map((p) => ({ path: p, sha256: createHash('sha256').update(readFileSync(path.join(set.dir, p))).digest('hex') }));
+  const rel = [
+    'containerd/containerd.service',
+    'runc/v1.1.5/runc.sha256sum',
+    'cni/v1.1.1/cni-plugins-linux-amd64-v1.1.1.tgz.sha256',
+    'apt/fleetplay-lab.fingerprint',
+  ];
+  return rel.map((p) => ({
+    path: p,
+    sha256: createHash('sha256')
+      .update(readFileSync(path.join(set.dir, p)))
+      .digest('hex'),
+  }));
 }
 
 /** Runs a shell script on a node through OpenSSH (a session separate from fleetplay's). */
 export function sshScript(lab: LabState, node: string, script: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const n = lab.nodes.find((x) => x.name === node)!;
-  const args = ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR', '-i', LAB_KEY_FILE, `root@${n.address}`, 'sh -s'];
+  const args = [
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${lab.knownHostsFile}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'LogLevel=ERROR',
+    '-i',
+    LAB_KEY_FILE,
+    `root@${n.address}`,
+    'sh -s',
+  ];
   return new Promise((resolve) => {
     const child = spawn('ssh', args);
     let stdout = '';
@@ -92,7 +115,9 @@ function writeCase(c: GeneratedCase): string {
       writeFileSync(path.join(staging, m), text);
     }
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    const t = spawnSync('tar', ['czf', path.join(dir, rel), '-C', staging, '--owner=0', '--group=0', '--mtime=@0', '.'], { encoding: 'utf8' });
+    const t = spawnSync('tar', ['czf', path.join(dir, rel), '-C', staging, '--owner=0', '--group=0', '--mtime=@0', '.'], {
+      encoding: 'utf8',
+    });
     if (t.status !== 0) throw new Error(`tar: ${t.stderr}`);
   }
   return dir;

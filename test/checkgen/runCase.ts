@@ -57,7 +57,15 @@ export async function runCase(o: RunCaseOptions): Promise<CaseOutcome> {
   const run = async (check: boolean): Promise<ReportLike | undefined> => {
     // The observer's file is removed first: the check then always shows its predicted content as a diff.
     await o.ssh(`rm -f ${observeFile(o.c.root)}`);
-    const args = ['run', path.join(o.dir, 'playbook.yml'), '-i', o.lab.inventoryFile, '--limit', o.node, ...(check ? ['--check', '--diff'] : [])];
+    const args = [
+      'run',
+      path.join(o.dir, 'playbook.yml'),
+      '-i',
+      o.lab.inventoryFile,
+      '--limit',
+      o.node,
+      ...(check ? ['--check', '--diff'] : []),
+    ];
     const r = await o.engine(args, { withReport: true });
     if (!r.report) throw new Error(`engine ${check ? '--check' : 'run'} wrote no report (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     return r.report as unknown as ReportLike;
@@ -101,5 +109,7 @@ function predictedObservation(check: ReportLike): string | undefined {
 function recap(r: ReportLike): string {
   const n: Record<string, number> = {};
   for (const x of r.results) if (!x.task.startsWith(OBSERVE)) n[x.status] = (n[x.status] ?? 0) + 1;
-  return Object.entries(n).map(([k, v]) => `${k}=${v}`).join(' ');
+  return Object.entries(n)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }

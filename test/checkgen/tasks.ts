@@ -29,8 +29,21 @@ export interface CaseFiles {
 
 /** Modules a task may call, with weights (apt and the archive ones are slower, so rarer). */
 const KINDS: Array<[string, number]> = [
-  ['file', 14], ['copy', 12], ['copysrc', 5], ['template', 6], ['lineinfile', 10], ['replace', 6], ['stat', 10],
-  ['unitfile', 5], ['systemd', 8], ['apt', 3], ['get_url', 5], ['unarchive', 4], ['modprobe', 3], ['sysctl', 4], ['command', 6],
+  ['file', 14],
+  ['copy', 12],
+  ['copysrc', 5],
+  ['template', 6],
+  ['lineinfile', 10],
+  ['replace', 6],
+  ['stat', 10],
+  ['unitfile', 5],
+  ['systemd', 8],
+  ['apt', 3],
+  ['get_url', 5],
+  ['unarchive', 4],
+  ['modprobe', 3],
+  ['sysctl', 4],
+  ['command', 6],
 ];
 
 function weighted(rng: Rng, apt: boolean): string {
@@ -54,7 +67,10 @@ export function moduleCall(rng: Rng, env: TaskEnv, out: CaseFiles, index: number
       return { module: 'file', args: { path, state, ...link, ...(state !== 'absent' && state !== 'link' ? mode() : {}) } };
     }
     case 'copy':
-      return { module: 'copy', args: { dest: anyFile(), content: rng.pick(TEXTS), ...mode(), ...(rng.chance(0.15) ? { force: false } : {}) } };
+      return {
+        module: 'copy',
+        args: { dest: anyFile(), content: rng.pick(TEXTS), ...mode(), ...(rng.chance(0.15) ? { force: false } : {}) },
+      };
     case 'copysrc': {
       const name = `s${index}.txt`;
       out.files[`files/${name}`] = rng.pick(TEXTS);
@@ -63,7 +79,11 @@ export function moduleCall(rng: Rng, env: TaskEnv, out: CaseFiles, index: number
     }
     case 'template': {
       const name = `t${index}.hbs`;
-      out.files[`templates/${name}`] = rng.pick(['alpha={{ val }}\nbeta=2\n', '# {{ inventory_hostname }}\ngamma={{ val }}\n', 'gamma=9\n']);
+      out.files[`templates/${name}`] = rng.pick([
+        'alpha={{ val }}\nbeta=2\n',
+        '# {{ inventory_hostname }}\ngamma={{ val }}\n',
+        'gamma=9\n',
+      ]);
       return { module: 'template', args: { src: name, dest: anyFile(), ...mode() } };
     }
     case 'lineinfile': {
@@ -82,7 +102,10 @@ export function moduleCall(rng: Rng, env: TaskEnv, out: CaseFiles, index: number
       };
     }
     case 'replace':
-      return { module: 'replace', args: { path: anyFile(), regexp: rng.pick(['^alpha=\\d+', 'beta', 'zzz']), replace: rng.pick(['alpha=7', 'BETA']), ...mode() } };
+      return {
+        module: 'replace',
+        args: { path: anyFile(), regexp: rng.pick(['^alpha=\\d+', 'beta', 'zzz']), replace: rng.pick(['alpha=7', 'BETA']), ...mode() },
+      };
     case 'stat':
       return { module: 'stat', args: { path: anyPath() } };
     case 'unitfile':
@@ -117,7 +140,14 @@ export function moduleCall(rng: Rng, env: TaskEnv, out: CaseFiles, index: number
       return { module: 'unarchive', args: { src: name, dest: rng.pick([`${R}/ex`, `${R}/sub`, `${R}/new`]) } };
     }
     case 'modprobe':
-      return { module: 'modprobe', args: { name: rng.pick(KMODS), state: rng.pick(['present', 'present', 'absent']), ...(rng.chance(0.5) ? { persistent: rng.pick(['present', 'absent']) } : {}) } };
+      return {
+        module: 'modprobe',
+        args: {
+          name: rng.pick(KMODS),
+          state: rng.pick(['present', 'present', 'absent']),
+          ...(rng.chance(0.5) ? { persistent: rng.pick(['present', 'absent']) } : {}),
+        },
+      };
     case 'sysctl': {
       const absent = rng.chance(0.2);
       return {

@@ -82,7 +82,9 @@ export function startingState(rng: Rng, root: string, opts: { apt: boolean }): s
   for (const m of KMODS) if (rng.chance(0.2)) lines.push(`echo ${m} > /etc/modules-load.d/${m}.conf`);
   if (opts.apt) {
     for (const p of APT_PACKAGES) {
-      lines.push(rng.chance(0.5) ? `dpkg -s ${p} >/dev/null 2>&1 || apt-get install -y -q ${p} >/dev/null` : `apt-get remove -y -q ${p} >/dev/null`);
+      lines.push(
+        rng.chance(0.5) ? `dpkg -s ${p} >/dev/null 2>&1 || apt-get install -y -q ${p} >/dev/null` : `apt-get remove -y -q ${p} >/dev/null`,
+      );
     }
   }
   return lines;

@@ -104,6 +104,7 @@ describe('become through real sudo', () => {
 
   it('no password, prompt, lecture or marker in the output or the report', () => {
     const all = run.stdout + run.stderr + JSON.stringify(run.report);
-    for (const secret of [PASSWORD, UNUSED, 'wrong-password', 'sudo via fleetplay', 'BECOME-SUCCESS', 'usual lecture']) expect(all).not.toContain(secret);
+    for (const secret of [PASSWORD, UNUSED, 'wrong-password', 'sudo via fleetplay', 'BECOME-SUCCESS', 'usual lecture'])
+      expect(all).not.toContain(secret);
   });
 });

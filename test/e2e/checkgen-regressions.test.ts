@@ -65,7 +65,11 @@ describe('check mode agrees with the real run (generated-playbook regressions)',
     const c = compareStatuses(check.report as unknown as ReportLike, real.report as unknown as ReportLike);
     expect(c.mismatches).toEqual([]);
     expect(c).toMatchObject({ compared: 4, agreed: 4 });
-    expect(c.unknowns).toEqual([expect.stringMatching(/after it, the missing unit might have been installed \| : real=ok — .*'a command check mode does not run', whose effects check mode cannot predict/)]);
+    expect(c.unknowns).toEqual([
+      expect.stringMatching(
+        /after it, the missing unit might have been installed \| : real=ok — .*'a command check mode does not run', whose effects check mode cannot predict/,
+      ),
+    ]);
     expect(onNode(lab, 'cgenr-1', `ls -A ${ROOT}`).stdout).toBe('');
   }, 60_000);
 });

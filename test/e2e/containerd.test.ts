@@ -27,7 +27,12 @@ function changedTasks(report: Report, host: string): string[] {
 
 function unitState(node: string): Record<string, string> {
   const out = onNode(lab, node, 'systemctl show containerd -p ActiveState,UnitFileState,MainPID,ActiveEnterTimestamp').stdout;
-  return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 beforeAll(async () => {
@@ -40,14 +45,18 @@ afterAll(async () => {
 });
 
 describe('containerd migration on a 3-node legacy lab', () => {
-  let before: Record<string, Record<string, string>> = {};
+  const before: Record<string, Record<string, string>> = {};
 
   it('fresh apply succeeds on every host and leaves each node migrated', async () => {
     const r = await engine(['run', PLAYBOOK, '-i', inventory], { withReport: true });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     for (const n of lab.nodes) {
       const sh = (cmd: string) => onNode(lab, n.name, cmd);
-      expect(sh("dpkg-query -W -f='${Package} ${Status}\\n' docker.io containerd runc 2>/dev/null | grep -c 'install ok installed' || true").stdout.trim()).toBe('0');
+      expect(
+        sh(
+          "dpkg-query -W -f='${Package} ${Status}\\n' docker.io containerd runc 2>/dev/null | grep -c 'install ok installed' || true",
+        ).stdout.trim(),
+      ).toBe('0');
       expect(sh('ls /usr/local/bin').stdout).toMatch(/^containerd\n(.*\n)*ctr\n/m);
       expect(sh('ls /usr/local/bin').stdout).toContain('containerd-shim-runc-v2\n');
       expect(sh('test -L /etc/systemd/system/containerd.service && echo link || echo none').stdout.trim()).toBe('none');
@@ -55,6 +64,7 @@ describe('containerd migration on a 3-node legacy lab', () => {
       expect(sh('ctr version').stdout).toMatch(/Server:\s+Version:\s+v?1\.6\.20/);
       expect(sh('stat -c %a /usr/local/sbin/runc && /usr/local/sbin/runc --version').stdout).toMatch(/^755\nrunc version 1\.1\.5/);
       expect(sh('test -x /opt/cni/bin/bridge && echo yes').stdout.trim()).toBe('yes');
+      // biome-ignore lint/suspicious/noExplicitAny: a parsed TOML document, walked by its known keys
       const config = parseToml(sh('cat /etc/containerd/config.toml').stdout) as Record<string, any>;
       expect(config.version).toBe(2);
       expect(config.plugins['io.containerd.grpc.v1.cri'].containerd.runtimes.runc.options.SystemdCgroup).toBe(true);
@@ -81,9 +91,17 @@ describe('containerd migration on a 3-node legacy lab', () => {
     const r = await engine(['run', PLAYBOOK, '-i', inventory, '-e', 'containerd_version=1.7.24'], { withReport: true });
     expect(r.code, r.stdout).toBe(0);
     for (const n of lab.nodes) {
-      expect(changedTasks(r.report!, n.name)).toEqual(['Download containerd 1.7.24', 'Extract containerd into /usr/local', 'restart containerd']);
+      expect(changedTasks(r.report!, n.name)).toEqual([
+        'Download containerd 1.7.24',
+        'Extract containerd into /usr/local',
+        'restart containerd',
+      ]);
       expect(onNode(lab, n.name, 'ctr version').stdout).toMatch(/Server:\s+Version:\s+v?1\.7\.24/);
-      const starts = onNode(lab, n.name, `journalctl -u containerd --since @${since} -o cat | grep -c '^Started containerd' || true`).stdout.trim();
+      const starts = onNode(
+        lab,
+        n.name,
+        `journalctl -u containerd --since @${since} -o cat | grep -c '^Started containerd' || true`,
+      ).stdout.trim();
       expect(starts).toBe('1');
     }
     const again = await engine(['run', PLAYBOOK, '-i', inventory, '-e', 'containerd_version=1.7.24'], { withReport: true });

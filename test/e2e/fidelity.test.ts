@@ -15,7 +15,10 @@ function kubeInventory(extra: string): string {
   mkdirSync(path.join(dir, 'group_vars'));
   copyFileSync(path.join(ROOT, 'inventory/group_vars/kube.yml'), path.join(dir, 'group_vars/kube.yml'));
   const file = path.join(dir, 'hosts');
-  writeFileSync(file, `${readFileSync(legacy.inventoryFile, 'utf8')}\n${readFileSync(clean.inventoryFile, 'utf8')}\n[kube:children]\n${legacy.name}\n${clean.name}\n${extra}`);
+  writeFileSync(
+    file,
+    `${readFileSync(legacy.inventoryFile, 'utf8')}\n${readFileSync(clean.inventoryFile, 'utf8')}\n[kube:children]\n${legacy.name}\n${clean.name}\n${extra}`,
+  );
   return file;
 }
 
@@ -49,8 +52,20 @@ describe('check-mode fidelity', () => {
     // Prepare: converge fid-2..fid-5 at 1.6.20, then make fid-4 half-done and fid-5 drifted.
     const prep = await engine(['run', 'playbooks/containerd.yml', '-i', kubeInventory(''), '--limit', 'fid-2:fid-3:fid-4:fid-5']);
     expect(prep.code, prep.stdout).toBe(0);
-    expect(onNode(legacy, 'fid-4', 'systemctl disable --now containerd && ln -sf /dev/null /etc/systemd/system/containerd.service && rm /etc/containerd/config.toml && systemctl daemon-reload').code).toBe(0);
-    expect(onNode(legacy, 'fid-5', "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml && rm /usr/local/sbin/runc").code).toBe(0);
+    expect(
+      onNode(
+        legacy,
+        'fid-4',
+        'systemctl disable --now containerd && ln -sf /dev/null /etc/systemd/system/containerd.service && rm /etc/containerd/config.toml && systemctl daemon-reload',
+      ).code,
+    ).toBe(0);
+    expect(
+      onNode(
+        legacy,
+        'fid-5',
+        "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml && rm /usr/local/sbin/runc",
+      ).code,
+    ).toBe(0);
     // fid-1 fresh legacy, fid-2 converged, fid-3 upgraded to 1.7.24, fidc-1 never had docker.
     const inventory = kubeInventory('\n[upgrade]\nfid-3 containerd_version=1.7.24\n');
     const nodes: Array<[LabState, string]> = [...legacy.nodes.map((n): [LabState, string] => [legacy, n.name]), [clean, 'fidc-1']];

@@ -21,7 +21,8 @@ type Key = string;
 type Row = Report['results'][number];
 function byKey(report: Report): Map<Key, Row> {
   const out = new Map<Key, Row>();
-  for (const r of report.results) out.set(`${r.host} | ${r.task} | ${r.item === undefined ? '' : JSON.stringify(r.item)}${r.handler ? ' | handler' : ''}`, r);
+  for (const r of report.results)
+    out.set(`${r.host} | ${r.task} | ${r.item === undefined ? '' : JSON.stringify(r.item)}${r.handler ? ' | handler' : ''}`, r);
   return out;
 }
 
@@ -29,7 +30,9 @@ function byKey(report: Report): Map<Key, Row> {
 export function agreement(a: Report, b: Report): { line: string; mismatches: string[]; diffMismatches: string[]; unknown: number } {
   const [ra, rb] = [byKey(a), byKey(b)];
   const compared = [...new Set([...ra.keys(), ...rb.keys()])];
-  const mismatches = compared.filter((k) => ra.get(k)?.status !== rb.get(k)?.status).map((k) => `${k}: check=${ra.get(k)?.status ?? '(absent)'} real=${rb.get(k)?.status ?? '(absent)'}`);
+  const mismatches = compared
+    .filter((k) => ra.get(k)?.status !== rb.get(k)?.status)
+    .map((k) => `${k}: check=${ra.get(k)?.status ?? '(absent)'} real=${rb.get(k)?.status ?? '(absent)'}`);
   const diffMismatches = compared
     .filter((k) => ra.get(k)?.status === 'changed' && JSON.stringify(ra.get(k)?.diff ?? []) !== JSON.stringify(rb.get(k)?.diff ?? []))
     .map((k) => `${k}: check diff ${JSON.stringify(ra.get(k)?.diff)} != real ${JSON.stringify(rb.get(k)?.diff)}`);
@@ -52,9 +55,8 @@ export async function checkThenApply(
   const a = await engine(['run', playbook, '-i', inventory, '--check', '--diff', ...extra], { withReport: true, env });
   expect(a.report, a.stderr).toBeDefined();
   const after = nodes.map(([lab, n]) => snapshot(lab, n, extraDirs));
-  nodes.forEach(([, n], i) => expect(after[i], `--check changed ${n}`).toBe(before[i]));
+  for (const [i, [, n]] of nodes.entries()) expect(after[i], `--check changed ${n}`).toBe(before[i]);
   const b = await engine(['run', playbook, '-i', inventory, ...extra], { withReport: true, env });
   expect(b.report, b.stderr).toBeDefined();
   return { a: a.report!, b: b.report! };
 }
-

@@ -60,7 +60,7 @@ describe('foundation playbook on a 3-node lab', () => {
       expect(sh(`stat -c '%a %F' ${ROOTDIR} ${ROOTDIR}/conf ${ROOTDIR}/data '${ROOTDIR}/with space'`)).toBe(
         '750 directory\n755 directory\n755 directory\n755 directory\n',
       );
-      expect(sh(`cat ${ROOTDIR}/conf/literal.txt`)).toBe("quote ' double \" dollar $(whoami) backtick `id` semicolon ; done\n");
+      expect(sh(`cat ${ROOTDIR}/conf/literal.txt`)).toBe('quote \' double " dollar $(whoami) backtick `id` semicolon ; done\n');
       expect(sh(`stat -c '%a' ${ROOTDIR}/conf/literal.txt ${ROOTDIR}/conf/motd.txt ${ROOTDIR}/conf/app.conf`)).toBe('640\n644\n600\n');
       expect(sh(`cat ${ROOTDIR}/conf/motd.txt`)).toBe(readFileSync(path.join('test/e2e/playbooks/files/motd.txt'), 'utf8'));
       const conf = sh(`cat ${ROOTDIR}/conf/app.conf`);
@@ -68,7 +68,9 @@ describe('foundation playbook on a 3-node lab', () => {
       expect(conf).toContain(`greeting = hello from ${n.name}\nport = 8080\ndirs = conf,data,with space\n`);
       expect(sh(`readlink ${ROOTDIR}/current.conf`)).toBe(`${ROOTDIR}/conf/app.conf\n`);
       expect(sh(`cat ${ROOTDIR}/data/port ${ROOTDIR}/data/rescued`)).toBe('8080\nplanned failure\n');
-      expect(sh(`test -f ${ROOTDIR}/data/marker && test -f ${ROOTDIR}/data/handler-ran && test ! -e ${ROOTDIR}/never && echo yes`)).toBe('yes\n');
+      expect(sh(`test -f ${ROOTDIR}/data/marker && test -f ${ROOTDIR}/data/handler-ran && test ! -e ${ROOTDIR}/never && echo yes`)).toBe(
+        'yes\n',
+      );
       expect(sh(`ls -A ${ROOTDIR}/conf`)).toBe('app.conf\nliteral.txt\nmotd.txt\n'); // no temp files left behind
     }
     const handlerRuns = r.report!.results.filter((x) => x.handler && x.status === 'changed');
@@ -94,7 +96,11 @@ describe('foundation playbook on a 3-node lab', () => {
   it('fails a host whose key does not match known_hosts, naming it; the others continue', async () => {
     const [a, b] = lab.nodes;
     const lines = readFileSync(lab.knownHostsFile, 'utf8').split('\n');
-    const keyOfA = lines.find((l) => l.startsWith(`${a!.address} `))!.split(' ').slice(1).join(' ');
+    const keyOfA = lines
+      .find((l) => l.startsWith(`${a!.address} `))!
+      .split(' ')
+      .slice(1)
+      .join(' ');
     const forged = lines.map((l) => (l.startsWith(`${b!.address} `) ? `${b!.address} ${keyOfA}` : l)).join('\n');
     const knownHosts = path.join(tmpDir(), 'known_hosts');
     writeFileSync(knownHosts, forged);

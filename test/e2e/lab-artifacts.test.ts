@@ -6,8 +6,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ARTIFACTS_URL, artifactLayout, artifactRequests, artifactServerStatus, buildArtifacts, ensureArtifacts, labDown, labUp,
-  type ArtifactSet, type LabState,
+  ARTIFACTS_URL,
+  artifactLayout,
+  artifactRequests,
+  artifactServerStatus,
+  buildArtifacts,
+  ensureArtifacts,
+  labDown,
+  labUp,
+  type ArtifactSet,
+  type LabState,
 } from '../../lab/index.ts';
 import { withLock } from '../../lab/lock.ts';
 import { LABS_LOCK_FILE } from '../../lab/paths.ts';
@@ -28,10 +36,13 @@ function nodeScript(state: LabState, script: string): string {
 /** Lines of `tar -tv` for a gzip tarball on the host, as "mode owner name". */
 function tarListing(file: string): string[] {
   const r = spawnSync('tar', ['--numeric-owner', '-tvzf', file], { encoding: 'utf8' });
-  return r.stdout.trim().split('\n').map((l) => {
-    const f = l.split(/\s+/);
-    return `${f[0]} ${f[1]} ${f[5]}`;
-  });
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const f = l.split(/\s+/);
+      return `${f[0]} ${f[1]} ${f[5]}`;
+    });
 }
 
 describe.skipIf(process.getuid?.() !== 0)('lab artifacts (1 legacy node at 127.0.1.61)', () => {
@@ -86,25 +97,35 @@ describe.skipIf(process.getuid?.() !== 0)('lab artifacts (1 legacy node at 127.0
     const before = artifactRequests().length;
     const files = [
       ...EXPECTED.containerd.flatMap((v) => [layout.containerdTarball(v), layout.containerdSha256sum(v)]),
-      layout.runcBinary(EXPECTED.runc), layout.runcSha256sum(EXPECTED.runc),
-      layout.cniTarball(EXPECTED.cni), layout.cniSha256(EXPECTED.cni), layout.cniSha256sum(EXPECTED.cni),
+      layout.runcBinary(EXPECTED.runc),
+      layout.runcSha256sum(EXPECTED.runc),
+      layout.cniTarball(EXPECTED.cni),
+      layout.cniSha256(EXPECTED.cni),
+      layout.cniSha256sum(EXPECTED.cni),
       layout.containerdUnit(),
     ];
-    const out = nodeScript(state, [
-      'rm -rf /tmp/art && mkdir -p /tmp/art',
-      ...files.map((f) => `mkdir -p /tmp/art/${path.dirname(f)} && curl -fsS -o /tmp/art/${f} ${ARTIFACTS_URL}/${f}`),
-      ...EXPECTED.containerd.map((v) => `(cd /tmp/art/containerd/v${v} && sha256sum -c containerd-${v}-linux-amd64.tar.gz.sha256sum)`),
-      `(cd /tmp/art/runc/v${EXPECTED.runc} && sha256sum -c runc.sha256sum)`,
-      `(cd /tmp/art/cni/v${EXPECTED.cni} && sha256sum -c cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz.sha256 && sha256sum -c cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz.sha256sum)`,
-    ].join('\n'));
-    expect(out.trim().split('\n').sort()).toEqual([
-      `cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz: OK`,
-      `cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz: OK`,
-      ...EXPECTED.containerd.map((v) => `containerd-${v}-linux-amd64.tar.gz: OK`),
-      'runc.amd64: OK',
-    ].sort());
+    const out = nodeScript(
+      state,
+      [
+        'rm -rf /tmp/art && mkdir -p /tmp/art',
+        ...files.map((f) => `mkdir -p /tmp/art/${path.dirname(f)} && curl -fsS -o /tmp/art/${f} ${ARTIFACTS_URL}/${f}`),
+        ...EXPECTED.containerd.map((v) => `(cd /tmp/art/containerd/v${v} && sha256sum -c containerd-${v}-linux-amd64.tar.gz.sha256sum)`),
+        `(cd /tmp/art/runc/v${EXPECTED.runc} && sha256sum -c runc.sha256sum)`,
+        `(cd /tmp/art/cni/v${EXPECTED.cni} && sha256sum -c cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz.sha256 && sha256sum -c cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz.sha256sum)`,
+      ].join('\n'),
+    );
+    expect(out.trim().split('\n').sort()).toEqual(
+      [
+        `cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz: OK`,
+        `cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz: OK`,
+        ...EXPECTED.containerd.map((v) => `containerd-${v}-linux-amd64.tar.gz: OK`),
+        'runc.amd64: OK',
+      ].sort(),
+    );
     // Other tests may use the shared server at the same time; each of our downloads must be in the log.
-    const served = artifactRequests().slice(before).map((r) => `${r.method} ${r.path} ${r.status}`);
+    const served = artifactRequests()
+      .slice(before)
+      .map((r) => `${r.method} ${r.path} ${r.status}`);
     expect(served).toEqual(expect.arrayContaining(files.map((f) => `GET /${f} 200`)));
   });
 
@@ -116,18 +137,23 @@ describe.skipIf(process.getuid?.() !== 0)('lab artifacts (1 legacy node at 127.0
   });
 
   it('ships binaries that run on the node: containerd 1.6.20 and 1.7.24, runc 1.1.5, CNI bridge', () => {
-    const out = nodeScript(state, [
-      ...EXPECTED.containerd.map((v) => [
-        `d=$(mktemp -d) && tar -C "$d" -xzf /tmp/art/containerd/v${v}/containerd-${v}-linux-amd64.tar.gz`,
-        `echo "containerd ${v}: $("$d/bin/containerd" --version)"`,
-        `rm -rf "$d"`,
-      ].join('\n')),
-      `d=$(mktemp -d) && tar -C "$d" -xzf /tmp/art/cni/v${EXPECTED.cni}/cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz`,
-      'test -x "$d/bridge" && test -x "$d/host-local" && test -x "$d/loopback" && test -x "$d/portmap" && echo "cni: top-level plugins"',
-      'rm -rf "$d"',
-      `chmod +x /tmp/art/runc/v${EXPECTED.runc}/runc.amd64 && echo "runc: $(/tmp/art/runc/v${EXPECTED.runc}/runc.amd64 --version | head -1)"`,
-      'rm -rf /tmp/art',
-    ].join('\n'));
+    const out = nodeScript(
+      state,
+      [
+        ...EXPECTED.containerd.map((v) =>
+          [
+            `d=$(mktemp -d) && tar -C "$d" -xzf /tmp/art/containerd/v${v}/containerd-${v}-linux-amd64.tar.gz`,
+            `echo "containerd ${v}: $("$d/bin/containerd" --version)"`,
+            `rm -rf "$d"`,
+          ].join('\n'),
+        ),
+        `d=$(mktemp -d) && tar -C "$d" -xzf /tmp/art/cni/v${EXPECTED.cni}/cni-plugins-linux-amd64-v${EXPECTED.cni}.tgz`,
+        'test -x "$d/bridge" && test -x "$d/host-local" && test -x "$d/loopback" && test -x "$d/portmap" && echo "cni: top-level plugins"',
+        'rm -rf "$d"',
+        `chmod +x /tmp/art/runc/v${EXPECTED.runc}/runc.amd64 && echo "runc: $(/tmp/art/runc/v${EXPECTED.runc}/runc.amd64 --version | head -1)"`,
+        'rm -rf /tmp/art',
+      ].join('\n'),
+    );
     const lines = out.trim().split('\n');
     expect(lines[0]).toMatch(/^containerd 1\.6\.20: containerd \S+ 1\.6\.20\b/);
     expect(lines[1]).toMatch(/^containerd 1\.7\.24: containerd \S+ 1\.7\.24\b/);

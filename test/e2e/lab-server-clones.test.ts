@@ -35,7 +35,10 @@ console.log(JSON.stringify(artifactServerStatus()));`;
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.on('connect', () => (socket.destroy(), resolve(true)));
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.on('error', () => resolve(false));
   });
 }
@@ -72,7 +75,7 @@ describe('the artifact server shared by two checkouts', () => {
     expect(ours.running).toBe(true);
   });
 
-  it('the other way round: the clone stops this checkout\'s server and starts its own', async () => {
+  it("the other way round: the clone stops this checkout's server and starts its own", async () => {
     const ours = await ensureArtifactServer(ARTIFACTS_DIR);
     expect(fromClone('status')).toEqual(expect.objectContaining({ running: true, pid: ours.pid }));
     const theirs = fromClone('stop');
@@ -83,14 +86,20 @@ describe('the artifact server shared by two checkouts', () => {
 
   it('a port held by something else is a plain error that says how to find it, not a stack trace', async () => {
     await stopArtifactServer();
-    const squatter = spawnSync('sh', ['-c', `python3 -m http.server --bind 127.0.0.1 8765 >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+    const squatter = spawnSync('sh', ['-c', `python3 -m http.server --bind 127.0.0.1 8765 >/dev/null 2>&1 & echo $!`], {
+      encoding: 'utf8',
+    });
     const pid = Number(squatter.stdout.trim());
     try {
       for (let i = 0; !(await listening(8765)); i++) {
         if (i > 100) throw new Error('the stand-in server on 127.0.0.1:8765 did not start');
         await new Promise((r) => setTimeout(r, 100));
       }
-      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'lab', 'up', '--name', 'squat', '--nodes', '1'], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'lab', 'up', '--name', 'squat', '--nodes', '1'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^error: 127\.0\.0\.1:8765 is taken by a process that is not the lab's artifact server .*ss -ltnp/);
       expect(r.stderr).not.toContain('internal error');

@@ -16,11 +16,16 @@ interface SshResult {
 /** Runs one command on a node with the system ssh client, strict host key checking against the lab's known_hosts. */
 function ssh(state: LabState, address: string, command: string): Promise<SshResult> {
   const args = [
-    '-o', 'BatchMode=yes',
-    '-o', `UserKnownHostsFile=${state.knownHostsFile}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'ConnectTimeout=10',
-    '-i', state.keyFile,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `UserKnownHostsFile=${state.knownHostsFile}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-i',
+    state.keyFile,
     `root@${address}`,
     command,
   ];
@@ -139,7 +144,11 @@ describe.skipIf(process.getuid?.() !== 0)('lab (2 legacy nodes at 127.0.1.226)',
 
   it('bind-mounts /var/lib/containerd and /var/lib/docker from the host (not the overlay root)', async () => {
     for (const node of state.nodes) {
-      const r = await ssh(state, node.address, 'stat -f -c %T / /var/lib/containerd /var/lib/docker; findmnt -n -o FSTYPE /var/lib/containerd');
+      const r = await ssh(
+        state,
+        node.address,
+        'stat -f -c %T / /var/lib/containerd /var/lib/docker; findmnt -n -o FSTYPE /var/lib/containerd',
+      );
       const [root, containerd, docker, fstype] = r.stdout.split('\n');
       expect(root).toBe('overlayfs');
       expect(containerd).not.toBe('overlayfs');

@@ -40,7 +40,8 @@ afterAll(async () => {
   if (lab) await labDown({ name: LAB });
 });
 
-const byTask = (report: Report | undefined, task: string) => report?.results.find((r) => r.task === task) as (Report['results'][number] & { commands?: number }) | undefined;
+const byTask = (report: Report | undefined, task: string) =>
+  report?.results.find((r) => r.task === task) as (Report['results'][number] & { commands?: number }) | undefined;
 
 describe('a module added as one folder and one registry line', () => {
   it('is named nowhere in engine/, and only by its registry line outside its folder', () => {

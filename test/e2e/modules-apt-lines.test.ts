@@ -25,7 +25,8 @@ const nodes = (): string[] => lab.nodes.map((n) => n.name);
 const dpkgAll = (node: string): string => sh(node, "dpkg-query -W -f='${binary:Package} ${Status} ${Version}\\n' | sort");
 /** Names in the first "<verb> N package(s): a, b, c" part of a message. */
 const namesIn = (msg: string, verb: string): string[] => new RegExp(`${verb} \\d+ packages?: ([^;]+)`).exec(msg)?.[1]?.split(', ') ?? [];
-const run = (playbook: string, ...extra: string[]) => engine(['run', `${DIR}/${playbook}`, '-i', inventory, ...extra], { withReport: true });
+const run = (playbook: string, ...extra: string[]) =>
+  engine(['run', `${DIR}/${playbook}`, '-i', inventory, ...extra], { withReport: true });
 const resultsOf = (report: Report | undefined, task: string) => (report?.results ?? []).filter((r) => r.task === task);
 
 describe('apt on legacy nodes', () => {
@@ -45,7 +46,9 @@ describe('apt on legacy nodes', () => {
     for (const n of nodes()) before[n] = dpkgAll(n);
     const r = await run('remove-docker.yml', '--check', '--diff');
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    planned = Object.fromEntries(resultsOf(r.report, 'Remove docker.io, containerd and runc').map((x) => [x.host, namesIn(x.msg, 'remove')]));
+    planned = Object.fromEntries(
+      resultsOf(r.report, 'Remove docker.io, containerd and runc').map((x) => [x.host, namesIn(x.msg, 'remove')]),
+    );
     for (const n of nodes()) {
       expect(r.report!.recap[n]).toMatchObject({ changed: 1, failed: 0 });
       expect(planned[n]).toEqual(expect.arrayContaining(['containerd', 'docker.io', 'runc']));
@@ -68,7 +71,9 @@ describe('apt on legacy nodes', () => {
       const now = new Set(dpkgAll(n).split('\n'));
       const gone = [...was].filter((l) => !now.has(l)).map((l) => l.split(' ')[0]!.replace(/:amd64$/, ''));
       expect(gone.sort()).toEqual([...planned[n]!].sort());
-      expect(sh(n, "dpkg-query -W -f='${db:Status-Status}\\n' docker.io containerd runc 2>/dev/null | grep -c '^installed$' || true").trim()).toBe('0');
+      expect(
+        sh(n, "dpkg-query -W -f='${db:Status-Status}\\n' docker.io containerd runc 2>/dev/null | grep -c '^installed$' || true").trim(),
+      ).toBe('0');
     }
     const again = await run('remove-docker.yml');
     expect(again.code, again.stdout).toBe(0);
@@ -84,7 +89,9 @@ describe('apt on legacy nodes', () => {
       expect(res.msg).toMatch(/^update the apt cache \(updated 2 h ago\); install 1 package: tree$/);
     }
     for (const n of nodes()) {
-      expect(sh(n, 'dpkg-query -W tree 2>&1; test -e /var/lib/apt/periodic/update-success-stamp && echo stamp')).toMatch(/no packages found matching tree\n$/);
+      expect(sh(n, 'dpkg-query -W tree 2>&1; test -e /var/lib/apt/periodic/update-success-stamp && echo stamp')).toMatch(
+        /no packages found matching tree\n$/,
+      );
     }
     const r = await run('install-tree.yml');
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -93,10 +100,11 @@ describe('apt on legacy nodes', () => {
     const again = await run('install-tree.yml');
     expect(again.code).toBe(0);
     for (const n of nodes()) expect(again.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
-    for (const res of resultsOf(again.report, 'Install tree')) expect(res.msg).toMatch(/^already installed: tree 2\.1\.0-1; apt cache updated \d+ s ago/);
+    for (const res of resultsOf(again.report, 'Install tree'))
+      expect(res.msg).toMatch(/^already installed: tree 2\.1\.0-1; apt cache updated \d+ s ago/);
   });
 
-  it('fails on a package the archive does not have, with apt\'s message', async () => {
+  it("fails on a package the archive does not have, with apt's message", async () => {
     const r = await run('install-unknown.yml');
     expect(r.code).toBe(2);
     for (const res of resultsOf(r.report, 'Install no-such-package-xyz')) {
@@ -106,8 +114,7 @@ describe('apt on legacy nodes', () => {
 
   it('waits lock_timeout seconds for the dpkg lock, then fails naming the holder', async () => {
     const node = nodes()[0]!;
-    const holder =
-      'import fcntl, time\nf = open("/var/lib/dpkg/lock-frontend", "w")\nfcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)\n';
+    const holder = 'import fcntl, time\nf = open("/var/lib/dpkg/lock-frontend", "w")\nfcntl.lockf(f, fcntl.LOCK_EX)\ntime.sleep(60)\n';
     const pid = sh(node, `printf '%s' '${holder}' > /tmp/hold.py; setsid python3 /tmp/hold.py </dev/null >/dev/null 2>&1 & echo $!`).trim();
     try {
       const started = Date.now();
@@ -180,7 +187,9 @@ describe('lineinfile and replace', () => {
           '',
         ].join('\n'),
       );
-      expect(sh(n, `stat -c '%a %U' ${CONF} /srv/fp-lines/new/crictl.yaml; ls -A /srv/fp-lines`)).toBe('600 root\n640 root\nconfig.toml\nnew\n');
+      expect(sh(n, `stat -c '%a %U' ${CONF} /srv/fp-lines/new/crictl.yaml; ls -A /srv/fp-lines`)).toBe(
+        '600 root\n640 root\nconfig.toml\nnew\n',
+      );
       expect(sh(n, 'cat /srv/fp-lines/new/crictl.yaml')).toBe('runtime-endpoint: unix:///run/containerd/containerd.sock\n');
     }
     const after = Object.fromEntries(nodes().map((n) => [n, sums(n)]));

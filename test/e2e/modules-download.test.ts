@@ -71,7 +71,10 @@ const gets = (file: string) => requests.filter((r) => r === `GET /${file}`).leng
 
 function run(playbook: string, vars: Record<string, string>, ...extra: string[]): Promise<EngineRun> {
   const e = Object.entries({ base, ...vars }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  return engine(['run', `${PB}/${playbook}`, '-i', inventory, ...e, ...extra], { withReport: true, env: { FLEETPLAY_CACHE_DIR: cacheDir } });
+  return engine(['run', `${PB}/${playbook}`, '-i', inventory, ...e, ...extra], {
+    withReport: true,
+    env: { FLEETPLAY_CACHE_DIR: cacheDir },
+  });
 }
 
 /** The result of one task on one host. */
@@ -89,7 +92,11 @@ describe('get_url', () => {
     const before = requests.length;
     const r = await run('get_url.yml', { checksum: hex(), dest_dir: GET_DIR }, '--check');
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const n of names()) expect(result(r, n, 'Fetch the tarball')).toMatchObject({ status: 'changed', msg: expect.stringContaining(`${dest} does not exist`) });
+    for (const n of names())
+      expect(result(r, n, 'Fetch the tarball')).toMatchObject({
+        status: 'changed',
+        msg: expect.stringContaining(`${dest} does not exist`),
+      });
     // Like Ansible, check mode asks for the URL (HEAD) where it predicts a download; it fetches nothing.
     expect(requests.slice(before)).toEqual(names().map(() => 'HEAD /app-1.0.tar.gz'));
     for (const n of names()) expect(sh(n, `ls -A ${GET_DIR}`)).toBe('');
@@ -99,8 +106,13 @@ describe('get_url', () => {
     const r1 = await run('get_url.yml', { checksum: hex(), dest_dir: GET_DIR });
     expect(r1.code, r1.stdout + r1.stderr).toBe(0);
     for (const n of names()) {
-      expect(result(r1, n, 'Fetch the tarball')).toMatchObject({ status: 'changed', msg: expect.stringMatching(/^downloaded .*app-1\.0\.tar\.gz to \/opt\/fp-get\/app-1\.0\.tar\.gz/) });
-      expect(sh(n, `sha256sum ${dest} | cut -c1-64; stat -c %a ${dest}; ls -A ${GET_DIR}`)).toBe(`${sums['app-1.0.tar.gz']}\n640\napp-1.0.tar.gz\n`);
+      expect(result(r1, n, 'Fetch the tarball')).toMatchObject({
+        status: 'changed',
+        msg: expect.stringMatching(/^downloaded .*app-1\.0\.tar\.gz to \/opt\/fp-get\/app-1\.0\.tar\.gz/),
+      });
+      expect(sh(n, `sha256sum ${dest} | cut -c1-64; stat -c %a ${dest}; ls -A ${GET_DIR}`)).toBe(
+        `${sums['app-1.0.tar.gz']}\n640\napp-1.0.tar.gz\n`,
+      );
     }
     expect(gets('app-1.0.tar.gz')).toBe(2);
     const r2 = await run('get_url.yml', { checksum: hex(), dest_dir: GET_DIR });
@@ -113,7 +125,11 @@ describe('get_url', () => {
     const checksum = `sha256:${base}/app-1.0.tar.gz.sha256sum`;
     const sumsBefore = gets('app-1.0.tar.gz.sha256sum');
     const ok = await run('get_url.yml', { checksum, dest_dir: GET_DIR });
-    for (const n of names()) expect(result(ok, n, 'Fetch the tarball')).toMatchObject({ status: 'ok', msg: `${dest} already has sha256 ${sums['app-1.0.tar.gz']}` });
+    for (const n of names())
+      expect(result(ok, n, 'Fetch the tarball')).toMatchObject({
+        status: 'ok',
+        msg: `${dest} already has sha256 ${sums['app-1.0.tar.gz']}`,
+      });
     expect(gets('app-1.0.tar.gz')).toBe(2);
     expect(gets('app-1.0.tar.gz.sha256sum')).toBe(sumsBefore + 2);
     const fresh = await run('get_url.yml', { checksum, dest_dir: `${GET_DIR}2` });
@@ -136,7 +152,11 @@ describe('get_url', () => {
     try {
       const check = await run('get_url.yml', { checksum: `sha256:${wrong}`, dest_dir: GET_DIR }, '--check');
       expect(check.code).toBe(0);
-      for (const n of names()) expect(result(check, n, 'Fetch the tarball')).toMatchObject({ status: 'changed', msg: expect.stringContaining(`expected ${wrong}`) });
+      for (const n of names())
+        expect(result(check, n, 'Fetch the tarball')).toMatchObject({
+          status: 'changed',
+          msg: expect.stringContaining(`expected ${wrong}`),
+        });
       const r = await run('get_url.yml', { checksum: `sha256:${wrong}`, dest_dir: GET_DIR });
       expect(r.code).toBe(2);
       for (const n of names()) {
@@ -160,7 +180,9 @@ describe('get_url', () => {
       sh(second!, `rm -f ${GET_DIR}2/app-1.0.tar.gz`);
       const missing = await run('get_url.yml', { checksum: hex(), dest_dir: `${GET_DIR}2` }, '--limit', second!);
       expect(missing.code).toBe(2);
-      expect(result(missing, second!, 'Fetch the tarball').msg).toBe(`neither curl nor wget is installed on ${second}; install one of them so the host can download`);
+      expect(result(missing, second!, 'Fetch the tarball').msg).toBe(
+        `neither curl nor wget is installed on ${second}; install one of them so the host can download`,
+      );
     } finally {
       sh(second!, 'mv /usr/bin/curl.fp-off /usr/bin/curl');
     }
@@ -187,8 +209,13 @@ describe('unarchive (remote_src, --strip-components=1)', () => {
     const r1 = await run('unarchive.yml', v1);
     expect(r1.code, r1.stdout + r1.stderr).toBe(0);
     for (const n of names()) {
-      expect(result(r1, n, 'Unpack it')).toMatchObject({ status: 'changed', msg: expect.stringMatching(/^extracted 3 files into \/opt\/fp-app \(3 changed: bin\/.* \(missing\), .*; created 2 directories\)$/) });
-      expect(tree(n)).toBe('.\n./bin\n./bin/a\n./bin/b\n./bin/sub\n./bin/sub/c\na version 1\nb stays the same\nc\n755 bin/a\n644 bin/sub/c\n');
+      expect(result(r1, n, 'Unpack it')).toMatchObject({
+        status: 'changed',
+        msg: expect.stringMatching(/^extracted 3 files into \/opt\/fp-app \(3 changed: bin\/.* \(missing\), .*; created 2 directories\)$/),
+      });
+      expect(tree(n)).toBe(
+        '.\n./bin\n./bin/a\n./bin/b\n./bin/sub\n./bin/sub/c\na version 1\nb stays the same\nc\n755 bin/a\n644 bin/sub/c\n',
+      );
     }
     const r2 = await run('unarchive.yml', v1);
     expect(r2.code).toBe(0);
@@ -215,7 +242,10 @@ describe('unarchive (remote_src, --strip-components=1)', () => {
     const [first] = names();
     sh(first!, `chmod 600 ${APP}/bin/a`);
     const r = await run('unarchive.yml', v1, '--check');
-    expect(result(r, first!, 'Unpack it')).toMatchObject({ status: 'changed', msg: expect.stringContaining('bin/a (mode 0600, archive has 0755)') });
+    expect(result(r, first!, 'Unpack it')).toMatchObject({
+      status: 'changed',
+      msg: expect.stringContaining('bin/a (mode 0600, archive has 0755)'),
+    });
     expect(sh(first!, `stat -c %a ${APP}/bin/a`)).toBe('600\n');
     expect((await run('unarchive.yml', v1)).code).toBe(0);
     expect(sh(first!, `stat -c %a ${APP}/bin/a`)).toBe('755\n');
@@ -226,7 +256,8 @@ describe('unarchive (remote_src, --strip-components=1)', () => {
     const before = names().map(inodes);
     const check = await run('unarchive.yml', { archive: 'app-2.0.tar.gz' }, '--check');
     // The new tarball is not on the host yet: the prediction comes from its URL or the manifest cache.
-    for (const n of names()) expect(result(check, n, 'Unpack it')).toMatchObject({ status: 'changed', msg: expect.stringContaining('bin/a (content differs)') });
+    for (const n of names())
+      expect(result(check, n, 'Unpack it')).toMatchObject({ status: 'changed', msg: expect.stringContaining('bin/a (content differs)') });
     const r = await run('unarchive.yml', { archive: 'app-2.0.tar.gz' });
     expect(r.code, r.stdout).toBe(0);
     names().forEach((n, i) => {
@@ -244,7 +275,8 @@ describe('unarchive (remote_src, --strip-components=1)', () => {
   it('fails clearly for a zip archive on a host without unzip', async () => {
     const r = await run('unzip-missing.yml', {});
     expect(r.code).toBe(2);
-    for (const n of names()) expect(result(r, n, 'Unpack a zip').msg).toBe(`cannot unpack /etc/hostname.zip on ${n}: unzip not installed there`);
+    for (const n of names())
+      expect(result(r, n, 'Unpack a zip').msg).toBe(`cannot unpack /etc/hostname.zip on ${n}: unzip not installed there`);
   });
 });
 
@@ -264,7 +296,9 @@ describe('unarchive from the controller', () => {
     const [first] = names();
     sh(first!, 'chown root /opt/fp-local/app-1.0/bin/b; rm /opt/fp-local/app-1.0/bin/sub/c');
     const r3 = await run('unarchive-local.yml', { local_archive });
-    expect(result(r3, first!, 'Unpack it').msg).toBe('extracted 3 files into /opt/fp-local (1 changed: app-1.0/bin/sub/c (missing); set owner of 1)');
+    expect(result(r3, first!, 'Unpack it').msg).toBe(
+      'extracted 3 files into /opt/fp-local (1 changed: app-1.0/bin/sub/c (missing); set owner of 1)',
+    );
     expect(sh(first!, 'stat -c %U /opt/fp-local/app-1.0/bin/b /opt/fp-local/app-1.0/bin/sub/c')).toBe('nobody\nnobody\n');
   });
 });

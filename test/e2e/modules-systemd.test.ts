@@ -46,7 +46,9 @@ describe('a unit that does not start', () => {
     const r = await run('docker-masked-dependency.yml', '--limit', 'sysd-2');
     expect(r.code).toBe(2);
     const msg = r.report!.results.find((x) => x.host === 'sysd-2')!.msg;
-    expect(msg.split('\n')[0]).toMatch(/^Unable to start docker\.service: dependency containerd\.service is masked.*docker\.service: result exit-code/);
+    expect(msg.split('\n')[0]).toMatch(
+      /^Unable to start docker\.service: dependency containerd\.service is masked.*docker\.service: result exit-code/,
+    );
     expect(msg).toContain('last log lines of docker.service:');
     expect(msg).not.toContain('See "systemctl status');
     sh('sysd-2', 'systemctl stop docker.socket docker; systemctl reset-failed docker docker.socket');
@@ -71,10 +73,16 @@ describe('systemd on a masked containerd', () => {
     for (const n of names()) {
       expect(r.report!.recap[n]).toMatchObject({ changed: 1, failed: 0 });
       expect(containerdState(n)).toBe('enabled\nactive\n');
-      expect(sh(n, 'test -e /etc/systemd/system/containerd.service || test -L /etc/systemd/system/containerd.service; echo $?')).toBe('1\n');
-      expect(sh(n, 'systemctl show -p FragmentPath,NeedDaemonReload containerd')).toBe('FragmentPath=/lib/systemd/system/containerd.service\nNeedDaemonReload=no\n');
+      expect(sh(n, 'test -e /etc/systemd/system/containerd.service || test -L /etc/systemd/system/containerd.service; echo $?')).toBe(
+        '1\n',
+      );
+      expect(sh(n, 'systemctl show -p FragmentPath,NeedDaemonReload containerd')).toBe(
+        'FragmentPath=/lib/systemd/system/containerd.service\nNeedDaemonReload=no\n',
+      );
     }
-    expect(r.report!.results.find((x) => x.module === 'systemd')?.msg).toBe('containerd.service: unmasked, enabled, reloaded systemd, started');
+    expect(r.report!.results.find((x) => x.module === 'systemd')?.msg).toBe(
+      'containerd.service: unmasked, enabled, reloaded systemd, started',
+    );
   });
 
   it('run 2 reports 0 changed', async () => {
@@ -105,7 +113,12 @@ describe('systemd on a masked containerd', () => {
 
 describe('the daemon-reload rule', () => {
   // systemctl show prints properties in its own order: sort the lines.
-  const sleeper = (n: string) => sh(n, 'systemctl show -p Environment,NeedDaemonReload,ActiveState fp-sleeper; systemctl is-enabled fp-sleeper').split('\n').filter(Boolean).sort().join(' ');
+  const sleeper = (n: string) =>
+    sh(n, 'systemctl show -p Environment,NeedDaemonReload,ActiveState fp-sleeper; systemctl is-enabled fp-sleeper')
+      .split('\n')
+      .filter(Boolean)
+      .sort()
+      .join(' ');
 
   it('loads a unit file changed earlier in the play before restarting it', async () => {
     const first = await run('reload.yml');
@@ -130,7 +143,8 @@ describe('daemon_reload: true', () => {
     for (const n of names()) expect(statuses(quiet.report!, n)).toEqual({ ok: 1 });
     const unit = '/etc/systemd/system/fp-handmade.service';
     // A running unit stays loaded; editing its file makes systemd's view of it stale.
-    for (const n of names()) sh(n, `printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > ${unit} && systemctl daemon-reload && systemctl start fp-handmade`);
+    for (const n of names())
+      sh(n, `printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > ${unit} && systemctl daemon-reload && systemctl start fp-handmade`);
     for (const n of names()) sh(n, `sleep 1.1; printf '[Service]\\nExecStart=/bin/sleep 1000000\\n' > ${unit}`);
     expect(sh('sysd-1', 'systemctl show -p NeedDaemonReload --value fp-handmade')).toBe('yes\n');
     const r = await run('daemon-reload.yml');
@@ -208,7 +222,9 @@ describe('sysctl (on sysd-1: the nodes share the host network namespace)', () =>
     const before = sum();
     const r = await run('sysctl-unknown.yml', '-l', 'sysd-1');
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain(`unknown sysctl key net.ipv4.no_such_key: /proc/sys/net/ipv4/no_such_key does not exist on this host; ${CRI_CONF} was not changed`);
+    expect(r.stdout).toContain(
+      `unknown sysctl key net.ipv4.no_such_key: /proc/sys/net/ipv4/no_such_key does not exist on this host; ${CRI_CONF} was not changed`,
+    );
     expect(sum()).toBe(before);
   });
 });
@@ -229,7 +245,9 @@ describe('modprobe on a built-in module', () => {
     expect(again.code, again.stdout).toBe(0);
     // Which message depends on whether the lab shows /sys/module (see above); neither loads anything.
     const builtIn = sh('sysd-1', 'test -d /sys/module/overlay && echo yes || echo no').trim() === 'yes';
-    const expected = builtIn ? 'overlay is loaded (built into the kernel)' : 'overlay is built in or unavailable: this kernel cannot load modules (no /proc/modules)';
+    const expected = builtIn
+      ? 'overlay is loaded (built into the kernel)'
+      : 'overlay is built in or unavailable: this kernel cannot load modules (no /proc/modules)';
     for (const n of names()) expect(again.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
     expect(again.stdout).toContain(expected);
   });

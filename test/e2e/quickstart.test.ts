@@ -35,7 +35,8 @@ describe('quick start', () => {
     const [check, apply] = r.out.split('== apply ==');
     expect(check).toContain('== check: what would change ==');
     expect(check).toMatch(/PLAN \(what the real run would do\)/);
-    for (const n of ['node1', 'node2', 'node3']) expect(apply).toMatch(new RegExp(`^${n}\\s+: ok=\\d+\\s+changed=\\d+\\s+unreachable=0\\s+failed=0`, 'm'));
+    for (const n of ['node1', 'node2', 'node3'])
+      expect(apply).toMatch(new RegExp(`^${n}\\s+: ok=\\d+\\s+changed=\\d+\\s+unreachable=0\\s+failed=0`, 'm'));
   });
 
   it('a second apply on inventory/kube reports 0 changed', async () => {

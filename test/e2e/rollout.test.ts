@@ -32,7 +32,9 @@ function batchesOf(report: Report): string[][] {
 }
 
 function startsSince(node: string, since: number): number {
-  return Number(onNode(fleet, node, `journalctl -u containerd --since @${since} -o cat | grep -c '^Started containerd' || true`).stdout.trim());
+  return Number(
+    onNode(fleet, node, `journalctl -u containerd --since @${since} -o cat | grep -c '^Started containerd' || true`).stdout.trim(),
+  );
 }
 
 beforeAll(async () => {
@@ -51,14 +53,24 @@ describe('rolling upgrade of a 10-node fleet running containerd 1.6.20', () => {
     // Leave the converge's own restarts in an earlier second than `since` (the journal filter's unit).
     await new Promise((r) => setTimeout(r, 1100));
     // --check predicts the same batches, and the same changes per host, without touching a node.
-    const check = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.7.24', '--check'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+    const check = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.7.24', '--check'], {
+      withReport: true,
+      env: { FLEETPLAY_RETRY_DIR: tmpDir() },
+    });
     expect(check.code, check.stdout).toBe(0);
     const all = fleet.nodes.map((n) => n.name);
     expect(batchesOf(check.report!)).toEqual([all.slice(0, 1), all.slice(1, 4), all.slice(4)]);
     for (const n of all) expect(onNode(fleet, n, 'ctr version').stdout).toMatch(/Server:\s+Version:\s+v?1\.6\.20/);
     const since = Math.floor(Date.now() / 1000);
-    const r = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.7.24'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
-    const changedOf = (rep: Report) => rep.results.filter((x) => x.status === 'changed').map((x) => `${x.host} ${x.task}`).sort();
+    const r = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.7.24'], {
+      withReport: true,
+      env: { FLEETPLAY_RETRY_DIR: tmpDir() },
+    });
+    const changedOf = (rep: Report) =>
+      rep.results
+        .filter((x) => x.status === 'changed')
+        .map((x) => `${x.host} ${x.task}`)
+        .sort();
     expect(changedOf(check.report!)).toEqual(changedOf(r.report!));
     expect(r.code, r.stdout).toBe(0);
     const names = fleet.nodes.map((n) => n.name);
@@ -79,7 +91,10 @@ describe('rolling upgrade of a 10-node fleet running containerd 1.6.20', () => {
     const broken = fleet.nodes[2]!.name; // in batch 2
     expect(onNode(fleet, broken, 'mount --bind /usr/local/bin /usr/local/bin && mount -o remount,bind,ro /usr/local/bin').code).toBe(0);
     const retryDir = tmpDir();
-    const r = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.6.20'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+    const r = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.6.20'], {
+      withReport: true,
+      env: { FLEETPLAY_RETRY_DIR: retryDir },
+    });
     expect(r.code, r.stdout).toBe(2);
     const names = fleet.nodes.map((n) => n.name);
     expect(r.report!.recap[broken]).toMatchObject({ failed: 1 });
@@ -93,10 +108,16 @@ describe('rolling upgrade of a 10-node fleet running containerd 1.6.20', () => {
     for (const n of names.slice(4)) expect(onNode(fleet, n, 'ctr version').stdout).toMatch(/Version:\s+v?1\.7\.24/);
 
     expect(onNode(fleet, broken, 'umount /usr/local/bin').code).toBe(0);
-    const resumed = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.6.20', '--limit', `@${retryFile}`], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+    const resumed = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.6.20', '--limit', `@${retryFile}`], {
+      withReport: true,
+      env: { FLEETPLAY_RETRY_DIR: retryDir },
+    });
     expect(resumed.code, resumed.stdout).toBe(0);
     expect(Object.keys(resumed.report!.recap).sort()).toEqual([broken, ...names.slice(4)].sort());
-    const final = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.6.20'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+    const final = await engine(['run', UPGRADE, '-i', inventory, '-e', 'containerd_version=1.6.20'], {
+      withReport: true,
+      env: { FLEETPLAY_RETRY_DIR: retryDir },
+    });
     expect(final.code).toBe(0);
     for (const n of names) {
       expect(final.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
@@ -122,7 +143,9 @@ describe('failures on a small lab', () => {
   it('a node killed mid-run is unreachable within the timeout; the others finish, nothing half-written', async () => {
     const victim = lab.nodes[1]!;
     const reportFile = path.join(tmpDir(), 'report.json');
-    const running = startEngine(['run', 'test/e2e/playbooks/rollout/slow.yml', '-i', inv, '--timeout', '5', '--report', reportFile], { FLEETPLAY_RETRY_DIR: tmpDir() });
+    const running = startEngine(['run', 'test/e2e/playbooks/rollout/slow.yml', '-i', inv, '--timeout', '5', '--report', reportFile], {
+      FLEETPLAY_RETRY_DIR: tmpDir(),
+    });
     await running.waitFor('TASK [A slow command]');
     await new Promise((r) => setTimeout(r, 1000));
     const killedAt = Date.now();
@@ -153,15 +176,57 @@ describe('failures on a small lab', () => {
     tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10');
     try {
       tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
-      tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '8kbit', 'ceil', '8kbit', 'burst', '1600b', 'cburst', '1600b');
-      tc('filter', 'add', 'dev', 'lo', 'protocol', 'ip', 'parent', '1:0', 'prio', '1', 'u32', 'match', 'ip', 'dst', `${slow.address}/32`, 'flowid', '1:20');
+      tc(
+        'class',
+        'add',
+        'dev',
+        'lo',
+        'parent',
+        '1:',
+        'classid',
+        '1:20',
+        'htb',
+        'rate',
+        '8kbit',
+        'ceil',
+        '8kbit',
+        'burst',
+        '1600b',
+        'cburst',
+        '1600b',
+      );
+      tc(
+        'filter',
+        'add',
+        'dev',
+        'lo',
+        'protocol',
+        'ip',
+        'parent',
+        '1:0',
+        'prio',
+        '1',
+        'u32',
+        'match',
+        'ip',
+        'dst',
+        `${slow.address}/32`,
+        'flowid',
+        '1:20',
+      );
       const payload = `payload=${'x'.repeat(8192)}`; // "payload=" then 8 KiB
       const inv1 = path.join(tmpDir(), 'hosts');
       writeFileSync(inv1, readFileSync(inv, 'utf8').replace(/^(chaos-[23] .*)$/gm, '# $1'));
       // All three nodes: only the slow one times out; the others write the file in time.
-      const short = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-3.yml', '-i', inv, '-e', payload, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+      const short = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-3.yml', '-i', inv, '-e', payload, '--timeout', '60'], {
+        withReport: true,
+        env: { FLEETPLAY_RETRY_DIR: tmpDir() },
+      });
       expect(short.code, short.stdout).toBe(2);
-      expect(short.report!.results.find((x) => x.host === slow.name)).toMatchObject({ status: 'failed', msg: expect.stringMatching(/timed out/) });
+      expect(short.report!.results.find((x) => x.host === slow.name)).toMatchObject({
+        status: 'failed',
+        msg: expect.stringMatching(/timed out/),
+      });
       for (const n of lab.nodes.filter((x) => x !== slow)) {
         expect(short.report!.results.find((x) => x.host === n.name)).toMatchObject({ status: 'changed' });
         expect(onNode(lab, n.name, 'wc -c < /tmp/fp-slow-link.txt').stdout).toBe('8192\n');
@@ -171,13 +236,20 @@ describe('failures on a small lab', () => {
       const sha = (text: string) => createHash('sha256').update(text).digest('hex');
       let state = '';
       for (let i = 0; i < 40; i++) {
-        state = onNode(lab, slow.name, 'ls -A /tmp | grep -c fleetplay || true; sha256sum /tmp/fp-slow-link.txt 2>/dev/null | cut -d" " -f1').stdout;
+        state = onNode(
+          lab,
+          slow.name,
+          'ls -A /tmp | grep -c fleetplay || true; sha256sum /tmp/fp-slow-link.txt 2>/dev/null | cut -d" " -f1',
+        ).stdout;
         if (state.startsWith('0\n')) break;
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(['0\n', `0\n${sha('x'.repeat(8192))}\n`]).toContain(state);
       const other = `payload=${'y'.repeat(8192)}`;
-      const long = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-120.yml', '-i', inv1, '-e', other, '--timeout', '60'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: tmpDir() } });
+      const long = await engine(['run', 'test/e2e/playbooks/rollout/slow-link-120.yml', '-i', inv1, '-e', other, '--timeout', '60'], {
+        withReport: true,
+        env: { FLEETPLAY_RETRY_DIR: tmpDir() },
+      });
       expect(long.code, long.stdout).toBe(0);
       expect(long.report!.results.find((x) => x.host === slow.name)).toMatchObject({ status: 'changed' });
     } finally {
@@ -204,15 +276,27 @@ describe('failures on a small lab', () => {
     const retryFile = path.join(retryDir, 'interrupted.retry');
     expect(readFileSync(retryFile, 'utf8').trim().split('\n')).toEqual(names);
     // The handler the config change notified did not run; the next run must run it.
-    expect(JSON.parse(readFileSync(path.join(retryDir, 'interrupted.handlers.json'), 'utf8'))).toEqual({ Interrupted: Object.fromEntries(names.map((n) => [n, ['apply config']])) });
+    expect(JSON.parse(readFileSync(path.join(retryDir, 'interrupted.handlers.json'), 'utf8'))).toEqual({
+      Interrupted: Object.fromEntries(names.map((n) => [n, ['apply config']])),
+    });
     for (const n of names) expect(onNode(lab, n, 'test -e /srv/interrupt/applied.conf').code).toBe(1);
 
     const check = await engine(['run', playbook, '-i', inv, '--check'], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
-    expect(check.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`).sort()).toEqual(names.map((n) => `${n}:changed`));
+    expect(
+      check
+        .report!.results.filter((x) => x.handler)
+        .map((x) => `${x.host}:${x.status}`)
+        .sort(),
+    ).toEqual(names.map((n) => `${n}:changed`));
     const rerun = await engine(['run', playbook, '-i', inv], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
     expect(rerun.code, rerun.stdout).toBe(0);
     expect(rerun.report!.results.filter((x) => x.task === 'New config').map((x) => x.status)).toEqual(['ok', 'ok', 'ok']);
-    expect(rerun.report!.results.filter((x) => x.handler).map((x) => `${x.host}:${x.status}`).sort()).toEqual(names.map((n) => `${n}:changed`));
+    expect(
+      rerun
+        .report!.results.filter((x) => x.handler)
+        .map((x) => `${x.host}:${x.status}`)
+        .sort(),
+    ).toEqual(names.map((n) => `${n}:changed`));
     for (const n of names) expect(onNode(lab, n, 'cat /srv/interrupt/applied.conf /srv/interrupt/data.txt').stdout).toBe('v2\ncomplete\n');
     expect(existsSync(path.join(retryDir, 'interrupted.handlers.json'))).toBe(false);
     const final = await engine(['run', playbook, '-i', inv], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
@@ -224,10 +308,14 @@ describe('failures on a small lab', () => {
     const victim = lab.nodes[2]!;
     // cgroup v2's freezer stops every process of the node, sshd included: the TCP connection stays
     // open but nothing answers, as with a hung kernel or a pulled cable.
-    const freeze = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup'].map((h) => path.join(h, 'fleetplay', victim.machine, 'cgroup.freeze')).find((f) => existsSync(f));
+    const freeze = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup']
+      .map((h) => path.join(h, 'fleetplay', victim.machine, 'cgroup.freeze'))
+      .find((f) => existsSync(f));
     expect(freeze, 'no cgroup v2 freezer for the node').toBeDefined();
     const reportFile = path.join(tmpDir(), 'report.json');
-    const running = startEngine(['run', 'test/e2e/playbooks/rollout/slow.yml', '-i', inv, '--timeout', '3', '--report', reportFile], { FLEETPLAY_RETRY_DIR: tmpDir() });
+    const running = startEngine(['run', 'test/e2e/playbooks/rollout/slow.yml', '-i', inv, '--timeout', '3', '--report', reportFile], {
+      FLEETPLAY_RETRY_DIR: tmpDir(),
+    });
     await running.waitFor('TASK [A slow command]');
     await new Promise((r) => setTimeout(r, 500));
     writeFileSync(freeze!, '1');
@@ -248,7 +336,9 @@ describe('failures on a small lab', () => {
 
   it('a second SIGINT aborts the tasks in flight: exit 130 at once, report written, no half-written file', async () => {
     const report = path.join(tmpDir(), 'report.json');
-    const running = startEngine(['run', 'test/e2e/playbooks/rollout/interrupted.yml', '-i', inv, '--report', report], { FLEETPLAY_RETRY_DIR: tmpDir() });
+    const running = startEngine(['run', 'test/e2e/playbooks/rollout/interrupted.yml', '-i', inv, '--report', report], {
+      FLEETPLAY_RETRY_DIR: tmpDir(),
+    });
     await running.waitFor('TASK [A slow command]');
     await new Promise((r) => setTimeout(r, 300));
     running.signal('SIGINT');

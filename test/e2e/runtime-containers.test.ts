@@ -52,13 +52,21 @@ describe('the seed playbooks leave a runtime that runs containers', () => {
   ];
 
   it('converges each runtime with --check agreeing, and each health gate runs a container', async () => {
-    const runs = await Promise.all(plan().map(([playbook, node]) => checkThenApply(playbook, inventory, [[lab, node]], [...extra, '--limit', node], APT_STATE)));
+    const runs = await Promise.all(
+      plan().map(([playbook, node]) => checkThenApply(playbook, inventory, [[lab, node]], [...extra, '--limit', node], APT_STATE)),
+    );
     runs.forEach(({ a, b }, i) => {
       const [playbook, node] = plan()[i]!;
       const { line, mismatches } = agreement(a, b);
       console.log(`${playbook} on ${node}: ${line}`);
-      expect(mismatches.filter((m) => !/check=unknown/.test(m)), mismatches.join('\n')).toEqual([]);
-      expect(b.results.filter((r) => r.status === 'failed'), JSON.stringify(b.results.filter((r) => r.status === 'failed'))).toEqual([]);
+      expect(
+        mismatches.filter((m) => !/check=unknown/.test(m)),
+        mismatches.join('\n'),
+      ).toEqual([]);
+      expect(
+        b.results.filter((r) => r.status === 'failed'),
+        JSON.stringify(b.results.filter((r) => r.status === 'failed')),
+      ).toEqual([]);
       // The smoke-test tasks themselves are predicted exactly: the download changes in both, every check is ok in both.
       for (const r of b.results.filter((x) => /smoke-test|Health gate/.test(x.task) && !x.item)) {
         expect(result(a, node, r.task)?.status, `${r.task} under --check`).toBe(r.status);
@@ -72,9 +80,12 @@ describe('the seed playbooks leave a runtime that runs containers', () => {
     expect(result(docker!, host(2), CTR_GATE)?.status).toBe('skipped');
   }, 120_000);
 
-  it('runs containers with both of runc\'s cgroup drivers after containerd.yml and containerd-apt.yml', () => {
+  it("runs containers with both of runc's cgroup drivers after containerd.yml and containerd-apt.yml", () => {
     for (const node of [host(0), host(1)]) {
-      const systemd = sh(node, `ctr -n fleetplay run --rm --runc-systemd-cgroup --cgroup system.slice:e2e:sd ${SMOKE_IMAGE_REF} e2e-sd cat /proc/self/cgroup`);
+      const systemd = sh(
+        node,
+        `ctr -n fleetplay run --rm --runc-systemd-cgroup --cgroup system.slice:e2e:sd ${SMOKE_IMAGE_REF} e2e-sd cat /proc/self/cgroup`,
+      );
       expect(systemd.code, systemd.stderr).toBe(0);
       expect(systemd.stdout).toMatch(/^0::\/system\.slice\/e2e-sd\.scope$/m);
       expect(systemd.stdout).toMatch(/^\d+:cpu:\/system\.slice\/e2e-sd\.scope$/m);
@@ -97,14 +108,31 @@ describe('the seed playbooks leave a runtime that runs containers', () => {
   });
 
   it('changes nothing on a second run; the gate fails when the container cannot run, and runtime_smoke_test=false skips it', async () => {
-    const again = await Promise.all(plan().map(([playbook, node]) => engine(['run', playbook, '-i', inventory, ...extra, '--limit', node], { withReport: true })));
+    const again = await Promise.all(
+      plan().map(([playbook, node]) => engine(['run', playbook, '-i', inventory, ...extra, '--limit', node], { withReport: true })),
+    );
     again.forEach((r, i) => {
       expect(r.code, r.stdout).toBe(0);
       expect(changed(r.report!), `${plan()[i]![0]}: ${r.stdout}`).toBe(0);
     });
     const [broken, off] = await Promise.all([
-      engine(['run', 'playbooks/containerd-apt.yml', '-i', inventory, ...extra, '--limit', host(1), '-e', 'runtime_smoke_image=fleetplay.lab/missing:1'], { withReport: true }),
-      engine(['run', 'playbooks/docker.yml', '-i', inventory, ...extra, '--limit', host(2), '-e', 'runtime_smoke_test=false'], { withReport: true }),
+      engine(
+        [
+          'run',
+          'playbooks/containerd-apt.yml',
+          '-i',
+          inventory,
+          ...extra,
+          '--limit',
+          host(1),
+          '-e',
+          'runtime_smoke_image=fleetplay.lab/missing:1',
+        ],
+        { withReport: true },
+      ),
+      engine(['run', 'playbooks/docker.yml', '-i', inventory, ...extra, '--limit', host(2), '-e', 'runtime_smoke_test=false'], {
+        withReport: true,
+      }),
     ]);
     expect(broken.code).not.toBe(0);
     expect(result(broken.report!, host(1), CTR_GATE)?.status).toBe('failed');

@@ -39,7 +39,10 @@ const outcome = new Map<Playbook, Promise<{ a: Report; b: Report; again: Report;
 const sh = (c: Case, command: string) => onNode(c.lab, c.node, command);
 const changed = (r: Report) => Object.values(r.recap).reduce((n, c) => n + (c.changed ?? 0), 0);
 const run = (p: Playbook | 'containerd-upgrade', limit: string[], flags: string[] = [], retryDir = tmpDir()) =>
-  engine(['run', file(p), '-i', inventory, ...vars, '--limit', limit.join(','), ...flags], { withReport: true, env: { FLEETPLAY_RETRY_DIR: retryDir } });
+  engine(['run', file(p), '-i', inventory, ...vars, '--limit', limit.join(','), ...flags], {
+    withReport: true,
+    env: { FLEETPLAY_RETRY_DIR: retryDir },
+  });
 
 /** Converges `nodes` with playbook `p` (a starting state), failing loudly if it does not. */
 async function converge(p: Playbook, nodes: string[]): Promise<void> {
@@ -60,8 +63,18 @@ async function interrupt(p: Playbook, node: string, task: string): Promise<void>
 async function underTest(p: Playbook) {
   const mine = cases.filter((c) => c.playbook === p);
   const env = { FLEETPLAY_RETRY_DIR: retryDirs.get(p)! };
-  const { a, b } = await checkThenApply(file(p), inventory, mine.map((c) => [c.lab, c.node]), [...vars, '--limit', mine.map((c) => c.node).join(',')], APT_STATE, env);
-  const again = await engine(['run', file(p), '-i', inventory, ...vars, '--limit', mine.map((c) => c.node).join(',')], { withReport: true, env });
+  const { a, b } = await checkThenApply(
+    file(p),
+    inventory,
+    mine.map((c) => [c.lab, c.node]),
+    [...vars, '--limit', mine.map((c) => c.node).join(',')],
+    APT_STATE,
+    env,
+  );
+  const again = await engine(['run', file(p), '-i', inventory, ...vars, '--limit', mine.map((c) => c.node).join(',')], {
+    withReport: true,
+    env,
+  });
   return { a, b, again: again.report!, code: again.code, out: again.stdout };
 }
 
@@ -72,13 +85,16 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, 'group_vars'));
   copyFileSync(path.join(ROOT, 'inventory/group_vars/kube.yml'), path.join(dir, 'group_vars/kube.yml'));
   inventory = path.join(dir, 'hosts');
-  writeFileSync(inventory, `${readFileSync(legacy.inventoryFile, 'utf8')}\n${readFileSync(clean.inventoryFile, 'utf8')}\n[kube:children]\nmxl\nmxc\n`);
+  writeFileSync(
+    inventory,
+    `${readFileSync(legacy.inventoryFile, 'utf8')}\n${readFileSync(clean.inventoryFile, 'utf8')}\n[kube:children]\nmxl\nmxc\n`,
+  );
   for (const p of PLAYBOOKS) retryDirs.set(p, tmpDir());
 
   const [l, c] = [legacy.nodes.map((n) => n.name), clean.nodes.map((n) => n.name)];
   const add = (lab: LabState, node: string, from: Case['from'], playbook: Playbook) => cases.push({ lab, node, from, playbook });
-  PLAYBOOKS.filter((p) => p !== 'containerd').forEach((p, i) => add(legacy, l[i]!, 'legacy', p));
-  PLAYBOOKS.forEach((p, i) => add(legacy, l[3 + i]!, 'half-done', p));
+  for (const [i, p] of PLAYBOOKS.filter((x) => x !== 'containerd').entries()) add(legacy, l[i]!, 'legacy', p);
+  for (const [i, p] of PLAYBOOKS.entries()) add(legacy, l[3 + i]!, 'half-done', p);
   // Killed mid-install (a second Ctrl-C, a dropped connection): dpkg's journal is left, and apt-get
   // refuses to change packages until `dpkg --configure -a` (playbooks/tasks/dpkg-interrupted.yml).
   add(legacy, l[7]!, 'dpkg interrupted', 'containerd');
@@ -96,7 +112,12 @@ beforeAll(async () => {
   const journal = cases.find((x) => x.from === 'dpkg interrupted')!;
   expect(sh(journal, ': > /var/lib/dpkg/updates/0000 && apt-get -y remove runc 2>&1 | tail -1').stdout).toMatch(/dpkg was interrupted/);
   await Promise.all([
-    ...[...new Set(prepared.map(([q]) => q))].map((q) => converge(q, prepared.filter(([r]) => r === q).map(([, n]) => n))),
+    ...[...new Set(prepared.map(([q]) => q))].map((q) =>
+      converge(
+        q,
+        prepared.filter(([r]) => r === q).map(([, n]) => n),
+      ),
+    ),
     interrupt('containerd', half('containerd'), 'Download containerd'),
     interrupt('containerd-apt', half('containerd-apt'), 'Install '),
     interrupt('docker', half('docker'), 'Install '),
@@ -121,14 +142,18 @@ describe('containerd-upgrade.yml is not a migration', () => {
         expect(r.stdout).toContain('rollout stopped: 1 of 1 hosts of batch 1 failed');
         const stop = r.report!.results.find((x) => x.host === n && x.task === 'Stop where containerd comes from a package');
         expect(stop?.status, r.stdout).toBe('failed');
-        expect(stop?.msg).toMatch(/comes from the package (docker\.io, containerd|containerd, docker\.io).*does not migrate a node\. Run playbooks\/containerd\.yml/s);
+        expect(stop?.msg).toMatch(
+          /comes from the package (docker\.io, containerd|containerd, docker\.io).*does not migrate a node\. Run playbooks\/containerd\.yml/s,
+        );
         // Nothing ran after the stop, and nothing before it changed anything.
         const mine = r.report!.results.filter((x) => x.host === n);
         expect(mine.at(-1)?.task).toBe('Stop where containerd comes from a package');
-        expect(mine.filter((x) => x.status !== 'ok' && x.status !== 'skipped').map((x) => `${x.task}: ${x.status}`)).toEqual(['Stop where containerd comes from a package: failed']);
+        expect(mine.filter((x) => x.status !== 'ok' && x.status !== 'skipped').map((x) => `${x.task}: ${x.status}`)).toEqual([
+          'Stop where containerd comes from a package: failed',
+        ]);
       }
     }
-    targets.forEach((t, i) => expect(snapshot(t.lab, t.node, APT_STATE), `${t.node} changed`).toBe(before[i]));
+    for (const [i, t] of targets.entries()) expect(snapshot(t.lab, t.node, APT_STATE), `${t.node} changed`).toBe(before[i]);
   });
 });
 
@@ -147,10 +172,19 @@ describe.each(PLAYBOOKS)('%s.yml from every starting state', (p) => {
       // Check mode cannot know what a repository added in the same run offers: an install from it (and
       // what needs the installed unit) is unknown, never a wrong prediction.
       // On a node where dpkg was interrupted, check mode cannot know what `dpkg --configure -a` will do.
-      const unpredictable = c.from === 'dpkg interrupted' ? /check=unknown/ : /\| (Install |Enable and start (containerd|docker)|restart (containerd|docker)).*check=unknown/;
-      expect(mismatches.filter((m) => !unpredictable.test(m)), `${c.from}: ${mismatches.join('\n')}`).toEqual([]);
+      const unpredictable =
+        c.from === 'dpkg interrupted'
+          ? /check=unknown/
+          : /\| (Install |Enable and start (containerd|docker)|restart (containerd|docker)).*check=unknown/;
+      expect(
+        mismatches.filter((m) => !unpredictable.test(m)),
+        `${c.from}: ${mismatches.join('\n')}`,
+      ).toEqual([]);
       expect(diffMismatches, c.from).toEqual([]);
-      expect(only(b).results.filter((r) => r.status === 'failed' || r.status === 'unreachable'), c.from).toEqual([]);
+      expect(
+        only(b).results.filter((r) => r.status === 'failed' || r.status === 'unreachable'),
+        c.from,
+      ).toEqual([]);
       expect(changed(only(b)), `${c.from}: the apply changed nothing`).toBeGreaterThan(0);
       expect(again.recap[c.node], `${c.from}: second run\n${out}`).toMatchObject({ changed: 0, failed: 0 });
       // Docker-era nodes: the mask from seed 000 is what the apt playbooks used to fail on.
@@ -163,26 +197,43 @@ describe.each(PLAYBOOKS)('%s.yml from every starting state', (p) => {
 
   it('leaves one containerd, from the source the playbook installs, running', () => {
     for (const c of cases.filter((x) => x.playbook === p)) {
-      const where = sh(c, 'systemctl show -p FragmentPath --value containerd; readlink /proc/$(systemctl show -p MainPID --value containerd)/exe; for b in containerd runc ctr; do which -a $b | xargs -r readlink -f | sort -u; done | tr "\\n" " "').stdout.split('\n');
+      const where = sh(
+        c,
+        'systemctl show -p FragmentPath --value containerd; readlink /proc/$(systemctl show -p MainPID --value containerd)/exe; for b in containerd runc ctr; do which -a $b | xargs -r readlink -f | sort -u; done | tr "\\n" " "',
+      ).stdout.split('\n');
       const running = sh(c, 'systemctl is-active containerd; systemctl is-enabled containerd').stdout;
       if (p === 'containerd') {
         expect(where.slice(0, 2), c.from).toEqual(['/usr/local/lib/systemd/system/containerd.service', '/usr/local/bin/containerd']);
         expect(where[2]!.trim(), c.from).toBe('/usr/local/bin/containerd /usr/local/sbin/runc /usr/local/bin/ctr');
-        expect(sh(c, "dpkg-query -W -f='${db:Status-Abbrev}${Package}\\n' docker.io containerd runc 2>/dev/null | grep ^ii || true").stdout, c.from).toBe('');
+        expect(
+          sh(c, "dpkg-query -W -f='${db:Status-Abbrev}${Package}\\n' docker.io containerd runc 2>/dev/null | grep ^ii || true").stdout,
+          c.from,
+        ).toBe('');
       } else if (p !== 'kubelet' || c.from === 'after containerd') {
-        const expected = p === 'kubelet' ? ['/usr/local/lib/systemd/system/containerd.service', '/usr/local/bin/containerd'] : ['/lib/systemd/system/containerd.service', '/usr/bin/containerd'];
+        const expected =
+          p === 'kubelet'
+            ? ['/usr/local/lib/systemd/system/containerd.service', '/usr/local/bin/containerd']
+            : ['/lib/systemd/system/containerd.service', '/usr/bin/containerd'];
         expect(where.slice(0, 2), c.from).toEqual(expected);
         if (p !== 'kubelet') expect(where[2]!.trim(), c.from).toBe('/usr/bin/containerd /usr/sbin/runc /usr/bin/ctr');
       }
       // docker.yml enables docker, which starts containerd (Wants=); containerd itself stays as it was.
       if (p === 'docker') expect(running, c.from).toMatch(/^active\n/);
       else if (p !== 'kubelet' || c.from === 'after containerd') expect(running, c.from).toBe('active\nenabled\n');
-      if (p !== 'kubelet') expect(sh(c, 'test -e /etc/systemd/system/containerd.service && echo masked || echo unmasked').stdout.trim(), c.from).toBe('unmasked');
+      if (p !== 'kubelet')
+        expect(sh(c, 'test -e /etc/systemd/system/containerd.service && echo masked || echo unmasked').stdout.trim(), c.from).toBe(
+          'unmasked',
+        );
       if (p === 'docker') {
         expect(sh(c, 'systemctl is-active docker').stdout.trim(), c.from).toBe('active');
         expect(sh(c, "docker info --format '{{.CgroupDriver}}'").stdout.trim(), c.from).toBe('systemd');
       }
-      if (p === 'kubelet') expect(sh(c, 'apt-mark showhold').stdout.split('\n').filter(Boolean).sort(), c.from).toEqual(['kubectx', 'kubernetes-client', 'kubetail']);
+      if (p === 'kubelet')
+        expect(sh(c, 'apt-mark showhold').stdout.split('\n').filter(Boolean).sort(), c.from).toEqual([
+          'kubectx',
+          'kubernetes-client',
+          'kubetail',
+        ]);
     }
   });
 });

@@ -22,7 +22,19 @@ export interface EngineRun {
 export interface Report {
   check: boolean;
   recap: Record<string, Record<string, number>>;
-  results: Array<{ host: string; task: string; module: string; status: string; msg: string; item?: unknown; handler?: boolean; diff?: unknown[]; batch?: number; startedAt?: string; durationMs?: number }>;
+  results: Array<{
+    host: string;
+    task: string;
+    module: string;
+    status: string;
+    msg: string;
+    item?: unknown;
+    handler?: boolean;
+    diff?: unknown[];
+    batch?: number;
+    startedAt?: string;
+    durationMs?: number;
+  }>;
   notRun?: string[];
   interrupted?: boolean;
 }
@@ -62,8 +74,20 @@ export function onNode(lab: LabState, node: string, command: string): { code: nu
   if (!n) throw new Error(`no node ${node} in lab ${lab.name}`);
   const r = spawnSync(
     'ssh',
-    ['-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${lab.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'LogLevel=ERROR',
-      '-i', LAB_KEY_FILE, `root@${n.address}`, command],
+    [
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `UserKnownHostsFile=${lab.knownHostsFile}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'LogLevel=ERROR',
+      '-i',
+      LAB_KEY_FILE,
+      `root@${n.address}`,
+      command,
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -99,11 +123,16 @@ export interface RunningEngine {
 
 /** Starts `engine <args>` in the background (for interrupting it or breaking a node mid-run). */
 export function startEngine(args: string[], env: Record<string, string> = {}): RunningEngine {
-  const child = spawn(process.execPath, [TSX, path.join(ROOT, 'engine', 'index.ts'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const child = spawn(process.execPath, [TSX, path.join(ROOT, 'engine', 'index.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const done = new Promise<{ code: number; stdout: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout: out })));
+  const done = new Promise<{ code: number; stdout: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: out })),
+  );
   return {
     pid: child.pid ?? -1,
     output: () => out,

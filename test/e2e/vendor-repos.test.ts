@@ -41,9 +41,15 @@ async function checkedApply(playbook: string): Promise<{ a: Report; b: Report; u
   const { line, mismatches, diffMismatches } = agreement(a, b);
   console.log(`${playbook} fresh: ${line}`);
   const unknown = a.results.filter((r) => r.status === 'unknown').map((r) => `${r.host} | ${r.task}`);
-  expect(mismatches.filter((m) => !/check=unknown/.test(m)), mismatches.join('\n')).toEqual([]);
+  expect(
+    mismatches.filter((m) => !/check=unknown/.test(m)),
+    mismatches.join('\n'),
+  ).toEqual([]);
   expect(diffMismatches).toEqual([]);
-  expect(b.results.every((r) => r.status !== 'failed'), JSON.stringify(b.results.filter((r) => r.status === 'failed'))).toBe(true);
+  expect(
+    b.results.every((r) => r.status !== 'failed'),
+    JSON.stringify(b.results.filter((r) => r.status === 'failed')),
+  ).toBe(true);
   return { a, b, unknown };
 }
 
@@ -76,7 +82,10 @@ beforeAll(async () => {
   keyServer = spawn('python3', ['-m', 'http.server', '--bind', KEY_SERVER, '8099', '--directory', served], { stdio: 'ignore' });
   // The corrupt-key test must meet a corrupt key, not a server that is not listening yet.
   for (let i = 0; ; i++) {
-    const up = await fetch(`http://${KEY_SERVER}:8099/corrupt.asc`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://${KEY_SERVER}:8099/corrupt.asc`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (i > 100) throw new Error(`the test key server on ${KEY_SERVER}:8099 did not start`);
     await new Promise((r) => setTimeout(r, 100));
@@ -91,7 +100,10 @@ afterAll(async () => {
 describe('bad inputs fail clearly and change nothing', () => {
   it('a key whose fingerprint is not the pinned one', async () => {
     const before = nodes.map(([l, n]) => snapshot(l, n, APT_STATE));
-    const r = await engine(['run', 'playbooks/containerd-apt.yml', '-i', inventory, '-e', `docker_apt_key_fingerprint=${apt.otherKeyFingerprint}`], { withReport: true });
+    const r = await engine(
+      ['run', 'playbooks/containerd-apt.yml', '-i', inventory, '-e', `docker_apt_key_fingerprint=${apt.otherKeyFingerprint}`],
+      { withReport: true },
+    );
     expect(r.code, r.stdout).toBe(2);
     expect(r.stdout).toContain('does not match the wanted fingerprint');
     expect(r.stdout).toContain('/etc/apt/keyrings/docker.gpg was not changed');
@@ -111,13 +123,20 @@ describe('containerd-apt.yml (seed 001)', () => {
   it('fresh apply: --check predicts it, then key, source, containerd and its config are in place', async () => {
     const { b, unknown } = await checkedApply('playbooks/containerd-apt.yml');
     // Check mode cannot know what a source added in the same run offers: the install and what needs its unit.
-    expect(unknown.every((u) => /Install containerd|Enable and start containerd|restart containerd/.test(u)), unknown.join('\n')).toBe(true);
+    expect(
+      unknown.every((u) => /Install containerd|Enable and start containerd|restart containerd/.test(u)),
+      unknown.join('\n'),
+    ).toBe(true);
     expect(changed(b)).toBeGreaterThan(0);
-    const keySha = createHash('sha256').update(readKeyring(readFileSync('/var/cache/fleetplay/artifacts/apt/fleetplay-lab.asc', 'utf8')).binary).digest('hex');
+    const keySha = createHash('sha256')
+      .update(readKeyring(readFileSync('/var/cache/fleetplay/artifacts/apt/fleetplay-lab.asc', 'utf8')).binary)
+      .digest('hex');
     for (const [, n] of nodes) {
       expect(sh(n, 'sha256sum < /etc/apt/keyrings/docker.gpg').stdout.split(' ')[0]).toBe(keySha);
       expect(sh(n, 'cat /etc/apt/sources.list.d/docker.sources').stdout).toContain('Signed-By: /etc/apt/keyrings/docker.gpg');
-      expect(sh(n, 'apt-cache policy containerd').stdout).toMatch(/http:\/\/127\.0\.0\.1:8765\/apt\/docker bookworm\/stable amd64 Packages/);
+      expect(sh(n, 'apt-cache policy containerd').stdout).toMatch(
+        /http:\/\/127\.0\.0\.1:8765\/apt\/docker bookworm\/stable amd64 Packages/,
+      );
       expect(sh(n, 'cat /etc/containerd/config.toml').stdout).toMatch(/SystemdCgroup = true/);
       expect(sh(n, 'cat /etc/crictl.yaml').stdout).toContain('runtime-endpoint: unix:///run/containerd/containerd.sock');
       expect(sh(n, 'systemctl is-active containerd; systemctl is-enabled containerd').stdout).toBe('active\nenabled\n');
@@ -134,7 +153,9 @@ describe('containerd-apt.yml (seed 001)', () => {
     // --check asks the repository too (a read), so it predicts the failure.
     const predicted = await run('playbooks/containerd-apt.yml', [`docker_apt_repo_uri=http://${DEAD}/apt/docker`], ['--check']);
     expect(predicted.code, predicted.stdout).toBe(2);
-    expect(predicted.stdout).toContain(`/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://${DEAD}/apt/docker/dists/bookworm/InRelease`);
+    expect(predicted.stdout).toContain(
+      `/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://${DEAD}/apt/docker/dists/bookworm/InRelease`,
+    );
     const r = await run('playbooks/containerd-apt.yml', [`docker_apt_repo_uri=http://${DEAD}/apt/docker`]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stdout).toContain('/etc/apt/sources.list.d/docker.sources was not changed');
@@ -153,7 +174,10 @@ describe('docker.yml (seed 004)', () => {
       const info = sh(n, 'docker info');
       expect(info.stdout, info.stderr).toMatch(/Cgroup Driver: systemd/);
       expect(info.stdout).toMatch(/Storage Driver: overlay2/);
-      expect(JSON.parse(sh(n, 'cat /etc/docker/daemon.json').stdout)).toMatchObject({ 'log-driver': 'json-file', 'log-opts': { 'max-size': '100m' } });
+      expect(JSON.parse(sh(n, 'cat /etc/docker/daemon.json').stdout)).toMatchObject({
+        'log-driver': 'json-file',
+        'log-opts': { 'max-size': '100m' },
+      });
       expect(sh(n, 'test -d /etc/systemd/system/docker.service.d && echo dir').stdout).toBe('dir\n');
     }
   });
@@ -162,7 +186,10 @@ describe('docker.yml (seed 004)', () => {
     await expectConverged('playbooks/docker.yml');
     const [, n] = nodes[0]!;
     const pid = sh(n, 'systemctl show -p MainPID --value docker').stdout;
-    sh(n, `python3 -c 'import json; d=json.load(open("/etc/docker/daemon.json")); json.dump(dict(reversed(list(d.items()))), open("/etc/docker/daemon.json","w"))'`);
+    sh(
+      n,
+      `python3 -c 'import json; d=json.load(open("/etc/docker/daemon.json")); json.dump(dict(reversed(list(d.items()))), open("/etc/docker/daemon.json","w"))'`,
+    );
     const r = await run('playbooks/docker.yml');
     expect(changed(r.report!), r.stdout).toBe(0);
     expect(r.stdout).toContain('holds the same JSON');
@@ -173,7 +200,9 @@ describe('docker.yml (seed 004)', () => {
     const before = nodes.map(([l, n]) => snapshot(l, n, APT_STATE));
     const r = await run('playbooks/docker.yml', [JSON.stringify({ docker_log_max_size: '100m"' })]);
     expect(r.code, r.stdout).toBe(2);
-    expect(r.stdout).toMatch(/the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 5 column/);
+    expect(r.stdout).toMatch(
+      /the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 5 column/,
+    );
     expect(nodes.map(([l, n]) => snapshot(l, n, APT_STATE))).toEqual(before);
   });
 });
@@ -181,14 +210,21 @@ describe('docker.yml (seed 004)', () => {
 describe('kubelet.yml (seeds 002-004)', () => {
   it('fresh apply: packages pinned and held, kubeadm config names the containerd socket', async () => {
     const { unknown } = await checkedApply('playbooks/kubelet.yml');
-    expect(unknown.every((u) => /Install /.test(u)), unknown.join('\n')).toBe(true);
+    expect(
+      unknown.every((u) => /Install /.test(u)),
+      unknown.join('\n'),
+    ).toBe(true);
     for (const [, n] of nodes) {
       expect(sh(n, 'apt-mark showhold').stdout.trim().split('\n').sort()).toEqual(['kubectx', 'kubernetes-client', 'kubetail']);
       expect(sh(n, 'apt-cache policy kubernetes-client').stdout).toContain('http://127.0.0.1:8765/apt/kubernetes/deb  Packages');
-      const docs = parseAllDocuments(sh(n, 'cat /etc/kubernetes/kubeadm-config.yaml').stdout).map((d) => d.toJS() as Record<string, unknown>);
+      const docs = parseAllDocuments(sh(n, 'cat /etc/kubernetes/kubeadm-config.yaml').stdout).map(
+        (d) => d.toJS() as Record<string, unknown>,
+      );
       const kubelet = docs.find((d) => d.kind === 'KubeletConfiguration');
       expect(kubelet).toMatchObject({ cgroupDriver: 'systemd', containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock' });
-      expect(docs.find((d) => d.kind === 'InitConfiguration')).toMatchObject({ nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock' } });
+      expect(docs.find((d) => d.kind === 'InitConfiguration')).toMatchObject({
+        nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock' },
+      });
     }
   });
 
@@ -200,7 +236,8 @@ describe('kubelet.yml (seeds 002-004)', () => {
     const r = await run('test/e2e/playbooks/vendor/unhold.yml', ['unhold_package=kubetail']);
     expect(r.code, r.stdout).toBe(0);
     expect(changed(r.report!)).toBe(lab.nodes.length);
-    for (const [, n] of nodes) expect(sh(n, 'apt-mark showhold').stdout.trim().split('\n').sort()).toEqual(['kubectx', 'kubernetes-client']);
+    for (const [, n] of nodes)
+      expect(sh(n, 'apt-mark showhold').stdout.trim().split('\n').sort()).toEqual(['kubectx', 'kubernetes-client']);
     const again = await run('test/e2e/playbooks/vendor/unhold.yml', ['unhold_package=kubetail']);
     expect(changed(again.report!)).toBe(0);
   });

@@ -48,13 +48,53 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const weird = fc.constantFrom('', '-', '--', '=', '@', '{', '{{', '}}', '[', ':', '!', '&', '~(a+)+$', '\u0000', '\uFEFF', 'a'.repeat(5000), '__proto__', '-1', '0', '1e3', ' ');
+const weird = fc.constantFrom(
+  '',
+  '-',
+  '--',
+  '=',
+  '@',
+  '{',
+  '{{',
+  '}}',
+  '[',
+  ':',
+  '!',
+  '&',
+  '~(a+)+$',
+  '\u0000',
+  '\uFEFF',
+  'a'.repeat(5000),
+  '__proto__',
+  '-1',
+  '0',
+  '1e3',
+  ' ',
+);
 // Mostly well-formed values, so that most calls get past option parsing and load the files.
-const mostly = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: usual }, { weight: 1, arbitrary: odd });
+const mostly = <T>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 4, arbitrary: usual }, { weight: 1, arbitrary: odd });
 const playbook = mostly(fc.constantFrom('play.yml', 'play.yml', 'bad.yml', 'latin1.yml', 'missing.yml', 'retry').map(at), weird);
-const inventory = mostly(fc.constantFrom('empty.ini', 'empty.yml', 'groups.ini', 'badport.ini', 'inv-dir', 'missing.ini', 'latin1.yml').map(at), weird);
+const inventory = mostly(
+  fc.constantFrom('empty.ini', 'empty.yml', 'groups.ini', 'badport.ini', 'inv-dir', 'missing.ini', 'latin1.yml').map(at),
+  weird,
+);
 const extraVars = mostly(
-  fc.constantFrom('a=b', 'a=', '=b', 'a b', "a='b", '{"a": 1}', '{"a":', '{a: *x}', '{"__proto__": {"p": 1}}', `@${at('vars.yml')}`, `@${at('latin1.yml')}`, `@${at('missing.yml')}`, 'pw=Xy{{Zq9!'),
+  fc.constantFrom(
+    'a=b',
+    'a=',
+    '=b',
+    'a b',
+    "a='b",
+    '{"a": 1}',
+    '{"a":',
+    '{a: *x}',
+    '{"__proto__": {"p": 1}}',
+    `@${at('vars.yml')}`,
+    `@${at('latin1.yml')}`,
+    `@${at('missing.yml')}`,
+    'pw=Xy{{Zq9!',
+  ),
   weird,
 );
 const number = mostly(fc.constantFrom('0', '1', '50', '-1', '1.5', 'x', '99999999999999999999', ''), weird);
@@ -79,12 +119,31 @@ const validateOption = fc.oneof(
 
 const runOption = fc.oneof(
   { weight: 3, arbitrary: pair(['-e', '--extra-vars'], extraVars) },
-  { weight: 2, arbitrary: pair(['-l', '--limit'], mostly(fc.constantFrom('all', 'web', '!web', 'web:&db', `@${at('limit.txt')}`, `@${at('missing')}`, '@'), weird)) },
+  {
+    weight: 2,
+    arbitrary: pair(
+      ['-l', '--limit'],
+      mostly(fc.constantFrom('all', 'web', '!web', 'web:&db', `@${at('limit.txt')}`, `@${at('missing')}`, '@'), weird),
+    ),
+  },
   { weight: 2, arbitrary: pair(['-t', '--tags', '--skip-tags'], weird) },
   { weight: 2, arbitrary: pair(['-f', '--forks', '-T', '--timeout', '--connect-retries'], number) },
   { weight: 2, arbitrary: pair(['--report', '--retry-file'], outputFile) },
   { weight: 1, arbitrary: pair(['--vault-password-file'], vaultFile) },
-  { weight: 3, arbitrary: single(['--check', '-C', '--diff', '-D', '--strict', '--no-color', '--accept-new-host-keys', '--no-host-key-checking', ...runPrompts]) },
+  {
+    weight: 3,
+    arbitrary: single([
+      '--check',
+      '-C',
+      '--diff',
+      '-D',
+      '--strict',
+      '--no-color',
+      '--accept-new-host-keys',
+      '--no-host-key-checking',
+      ...runPrompts,
+    ]),
+  },
   { weight: 1, arbitrary: pair(['-i', '--inventory'], inventory) },
   { weight: 1, arbitrary: odd.map((o) => [o]) },
 );
@@ -121,7 +180,10 @@ async function expectCleanExit(command: (argv: string[], out: (s: string) => voi
 
 describe('fuzz: command-line arguments', () => {
   it('validate', async () => {
-    await check(fc.asyncProperty(validateArgv, (args) => expectCleanExit(validateCommand, args)), 250);
+    await check(
+      fc.asyncProperty(validateArgv, (args) => expectCleanExit(validateCommand, args)),
+      250,
+    );
   });
 
   it('run refuses --report or --retry-file naming a directory before it runs (found by this suite: EISDIR after the run)', async () => {
@@ -132,6 +194,9 @@ describe('fuzz: command-line arguments', () => {
   });
 
   it('run (inventories without hosts: nothing connects)', async () => {
-    await check(fc.asyncProperty(runArgv, (args) => expectCleanExit(runCommand, args)), 300);
+    await check(
+      fc.asyncProperty(runArgv, (args) => expectCleanExit(runCommand, args)),
+      300,
+    );
   });
 });

@@ -19,34 +19,126 @@ const root = mkdtempSync(path.join(tmpdir(), 'fp-fuzz-inv-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const INI_PIECES = [
-  '[', ']', ':', '[web]', '[web:vars]', '[web:children]', '[db]', '[all:vars]', '[x:bogus]', '\n', ' ', '\t', '=', '#', ';',
-  'h1', 'web1', 'db1', 'node[1:3]', 'node[a:c]', 'node[a:Z]', 'node[01:3]', '[::1]:22', 'fe80::1', 'h:22', 'h:0', 'h:99999',
-  'ansible_port=', 'ansible_host=', 'x=', '22', 'notanumber', '"', "'", '\\', '{', '}', '(', ')', ',', '{"a": 1}', "['a']",
-  'True', 'None', '0x1F', '1e5', '-1', "b'x'", '__proto__', 'constructor', 'prototype', '---', 'all:', '{{ x }}', '\u0000', '\uFEFF', '\r\n',
+  '[',
+  ']',
+  ':',
+  '[web]',
+  '[web:vars]',
+  '[web:children]',
+  '[db]',
+  '[all:vars]',
+  '[x:bogus]',
+  '\n',
+  ' ',
+  '\t',
+  '=',
+  '#',
+  ';',
+  'h1',
+  'web1',
+  'db1',
+  'node[1:3]',
+  'node[a:c]',
+  'node[a:Z]',
+  'node[01:3]',
+  '[::1]:22',
+  'fe80::1',
+  'h:22',
+  'h:0',
+  'h:99999',
+  'ansible_port=',
+  'ansible_host=',
+  'x=',
+  '22',
+  'notanumber',
+  '"',
+  "'",
+  '\\',
+  '{',
+  '}',
+  '(',
+  ')',
+  ',',
+  '{"a": 1}',
+  "['a']",
+  'True',
+  'None',
+  '0x1F',
+  '1e5',
+  '-1',
+  "b'x'",
+  '__proto__',
+  'constructor',
+  'prototype',
+  '---',
+  'all:',
+  '{{ x }}',
+  '\u0000',
+  '\uFEFF',
+  '\r\n',
 ];
 
 const YAML_PIECES = [
-  'all:', 'web:', 'hosts:', 'children:', 'vars:', 'plugin: x', '\n', '\n  ', '\n    ', '\n      ', ' ', ': ', '- ', '{', '}', '[', ']',
-  'h1', 'web[1:3]', 'h:22', 'ansible_port: ', '70000', 'abc', '22', '&a ', '*a', '~', 'null', '__proto__', 'constructor', '"', "'",
-  'ansible_group_priority: ', 'x', '!vault ', '\u0000', '\uFEFF',
+  'all:',
+  'web:',
+  'hosts:',
+  'children:',
+  'vars:',
+  'plugin: x',
+  '\n',
+  '\n  ',
+  '\n    ',
+  '\n      ',
+  ' ',
+  ': ',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  'h1',
+  'web[1:3]',
+  'h:22',
+  'ansible_port: ',
+  '70000',
+  'abc',
+  '22',
+  '&a ',
+  '*a',
+  '~',
+  'null',
+  '__proto__',
+  'constructor',
+  '"',
+  "'",
+  'ansible_group_priority: ',
+  'x',
+  '!vault ',
+  '\u0000',
+  '\uFEFF',
 ];
 
-const text = (pieces: string[], maxLength: number) =>
-  fc.array(fc.constantFrom(...pieces), { maxLength }).map((parts) => parts.join(''));
+const text = (pieces: string[], maxLength: number) => fc.array(fc.constantFrom(...pieces), { maxLength }).map((parts) => parts.join(''));
 
 // Nasty shapes: bracket floods, many hosts and groups, deep children chains, range products, long lines.
 const nastyIni = fc.oneof(
   fc.integer({ min: 1, max: 20000 }).map((n) => `h1 x=${'['.repeat(n)}${']'.repeat(n)}`),
   fc.integer({ min: 1, max: 20000 }).map((n) => `[web]\nh1\n${'['.repeat(n)}\n${']'.repeat(n)}`),
   fc.integer({ min: 1, max: 5000 }).map((n) => Array.from({ length: n }, (_, i) => `[g${i}:children]\ng${i + 1}`).join('\n')),
-  fc.integer({ min: 1, max: 4000 }).map((n) => '[web]\n' + Array.from({ length: n }, (_, i) => `h${i} ansible_port=${(i % 70000) + 1}`).join('\n')),
+  fc
+    .integer({ min: 1, max: 4000 })
+    .map((n) => '[web]\n' + Array.from({ length: n }, (_, i) => `h${i} ansible_port=${(i % 70000) + 1}`).join('\n')),
   fc.integer({ min: 1, max: 12 }).map((n) => `h${'[1:4]'.repeat(n)}`),
   fc.tuple(fc.constantFrom('a', '[', '"', "'", '\\', '=', ' '), fc.integer({ min: 1, max: 60000 })).map(([c, n]) => `h1 v=${c.repeat(n)}`),
-  fc.integer({ min: 1, max: 3000 }).map((n) => `[web]\nh1\n[web:vars]\n${Array.from({ length: n }, (_, i) => `ghost${i} ansible_host=10.0.0.${i % 255}`).join('\n')}`),
+  fc
+    .integer({ min: 1, max: 3000 })
+    .map((n) => `[web]\nh1\n[web:vars]\n${Array.from({ length: n }, (_, i) => `ghost${i} ansible_host=10.0.0.${i % 255}`).join('\n')}`),
 );
 
 const nastyYaml = fc.oneof(
-  fc.integer({ min: 1, max: 3000 }).map((n) => `all:\n  hosts:\n${Array.from({ length: n }, (_, i) => `    h${i}: {ansible_port: ${i + 1}}`).join('\n')}`),
+  fc
+    .integer({ min: 1, max: 3000 })
+    .map((n) => `all:\n  hosts:\n${Array.from({ length: n }, (_, i) => `    h${i}: {ansible_port: ${i + 1}}`).join('\n')}`),
   fc.integer({ min: 1, max: 300 }).map((n) => {
     let out = 'all:\n  children:\n';
     for (let i = 0; i < n; i++) out += `${'  '.repeat(i + 2)}g${i}:\n${'  '.repeat(i + 3)}children:\n`;
@@ -99,10 +191,30 @@ describe('fuzz: inventories', () => {
       ['INI [ in a value', 20_000, 'hosts', (n) => `h1 x=${'['.repeat(n)}${']'.repeat(n)}`],
       ['INI [ lines', 20_000, 'hosts', (n) => `[web]\nh1\n${'['.repeat(n)}\n${']'.repeat(n)}`],
       ['INI children chain', 5000, 'hosts', (n) => Array.from({ length: n }, (_, i) => `[g${i}:children]\ng${i + 1}`).join('\n')],
-      ['INI hosts with ports', 4000, 'hosts', (n) => '[web]\n' + Array.from({ length: n }, (_, i) => `h${i} ansible_port=${(i % 70000) + 1}`).join('\n')],
-      ...['a', '[', '"', '\\'].map((c): [string, number, string, (n: number) => string] => [`INI long ${c}`, 60_000, 'hosts', (n) => `h1 v=${c.repeat(n)}`]),
-      ['INI vars of unknown hosts', 3000, 'hosts', (n) => `[web]\nh1\n[web:vars]\n${Array.from({ length: n }, (_, i) => `ghost${i} ansible_host=10.0.0.${i % 255}`).join('\n')}`],
-      ['YAML hosts', 3000, 'inv.yml', (n) => `all:\n  hosts:\n${Array.from({ length: n }, (_, i) => `    h${i}: {ansible_port: ${i + 1}}`).join('\n')}`],
+      [
+        'INI hosts with ports',
+        4000,
+        'hosts',
+        (n) => '[web]\n' + Array.from({ length: n }, (_, i) => `h${i} ansible_port=${(i % 70000) + 1}`).join('\n'),
+      ],
+      ...['a', '[', '"', '\\'].map((c): [string, number, string, (n: number) => string] => [
+        `INI long ${c}`,
+        60_000,
+        'hosts',
+        (n) => `h1 v=${c.repeat(n)}`,
+      ]),
+      [
+        'INI vars of unknown hosts',
+        3000,
+        'hosts',
+        (n) => `[web]\nh1\n[web:vars]\n${Array.from({ length: n }, (_, i) => `ghost${i} ansible_host=10.0.0.${i % 255}`).join('\n')}`,
+      ],
+      [
+        'YAML hosts',
+        3000,
+        'inv.yml',
+        (n) => `all:\n  hosts:\n${Array.from({ length: n }, (_, i) => `    h${i}: {ansible_port: ${i + 1}}`).join('\n')}`,
+      ],
       ['YAML vars after a bad alias', 3000, 'inv.yml', (n) => `all:\n  vars: {a: *nope}\n${'  x: 1\n'.repeat(n)}`],
     ];
     for (const [label, size, entry, text] of families) {
@@ -152,7 +264,10 @@ describe('fuzz: inventories', () => {
   });
 
   it('group_vars and host_vars beside a valid inventory, as text and as raw bytes', () => {
-    const vars = fc.oneof(text(YAML_PIECES, 80), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)));
+    const vars = fc.oneof(
+      text(YAML_PIECES, 80),
+      fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+    );
     check(
       fc.property(vars, vars, (groupVars, hostVars) => {
         expectCleanLoad({ hosts: '[web]\nweb1\n', 'group_vars/web.yml': groupVars, 'host_vars/web1': hostVars }, 'hosts');

@@ -22,40 +22,131 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Pieces that matter to a YAML parser: structure, anchors and aliases, tags, scalars PyYAML types, odd bytes.
 const PIECES = [
-  '[', ']', '{', '}', ':', ': ', ', ', '- ', '? ', '\n', '\n  ', '\n    ', ' ', '\t', '#', '"', "'", '\\', '|', '>', '|-',
-  '&a ', '&b ', '*a', '*b', '*nope', '<<: ', '<<: *a', '!!int ', '!!str ', '!!map ', '!vault ', '!unsafe ', '!!python/object ',
-  'key', 'hosts', 'tasks', 'vars', 'a', 'x', '1', '0x1F', '0o17', '1e3', '1.0e+3', '.', '.inf', '.nan', '1:30', '1_000', '08',
-  '2024-01-15', 'yes', 'no', 'on', '~', 'null', '---', '...', '%YAML 1.1\n', '%TAG ! tag:x:\n', '$ANSIBLE_VAULT;1.1;AES256\n',
-  '\u0000', '\uFEFF', '\u2028', '\r', '\r\n', '{{ x }}', '__proto__', 'constructor', '@', '`', '%',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  ': ',
+  ', ',
+  '- ',
+  '? ',
+  '\n',
+  '\n  ',
+  '\n    ',
+  ' ',
+  '\t',
+  '#',
+  '"',
+  "'",
+  '\\',
+  '|',
+  '>',
+  '|-',
+  '&a ',
+  '&b ',
+  '*a',
+  '*b',
+  '*nope',
+  '<<: ',
+  '<<: *a',
+  '!!int ',
+  '!!str ',
+  '!!map ',
+  '!vault ',
+  '!unsafe ',
+  '!!python/object ',
+  'key',
+  'hosts',
+  'tasks',
+  'vars',
+  'a',
+  'x',
+  '1',
+  '0x1F',
+  '0o17',
+  '1e3',
+  '1.0e+3',
+  '.',
+  '.inf',
+  '.nan',
+  '1:30',
+  '1_000',
+  '08',
+  '2024-01-15',
+  'yes',
+  'no',
+  'on',
+  '~',
+  'null',
+  '---',
+  '...',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x:\n',
+  '$ANSIBLE_VAULT;1.1;AES256\n',
+  '\u0000',
+  '\uFEFF',
+  '\u2028',
+  '\r',
+  '\r\n',
+  '{{ x }}',
+  '__proto__',
+  'constructor',
+  '@',
+  '`',
+  '%',
 ];
 
 const yamlText = fc.array(fc.constantFrom(...PIECES), { maxLength: 80 }).map((parts) => parts.join(''));
 
 // Nasty shapes: deep nesting, alias bombs, many keys, long lines.
 const nasty = fc.oneof(
-  fc.tuple(fc.constantFrom('[', '{a: ', '- ', '{', '[[', '? '), fc.integer({ min: 1, max: 6000 }), fc.boolean()).map(([open, n, closed]) => {
-    const close = open.includes('[') ? ']'.repeat(n * open.length) : open.includes('{') ? '}'.repeat(n) : '';
-    return open.repeat(n) + (closed ? '1' + close : '');
-  }),
+  fc
+    .tuple(fc.constantFrom('[', '{a: ', '- ', '{', '[[', '? '), fc.integer({ min: 1, max: 6000 }), fc.boolean())
+    .map(([open, n, closed]) => {
+      const close = open.includes('[') ? ']'.repeat(n * open.length) : open.includes('{') ? '}'.repeat(n) : '';
+      return open.repeat(n) + (closed ? '1' + close : '');
+    }),
   fc.integer({ min: 1, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => `${' '.repeat(Math.min(i, 200))}- x`).join('\n')),
   fc.tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 })).map(([width, depth]) => {
     const lines = [`l0: &l0 [${Array(width).fill('"lol"').join(',')}]`];
-    for (let d = 1; d <= depth; d++) lines.push(`l${d}: &l${d} [${Array(width).fill(`*l${d - 1}`).join(',')}]`);
+    for (let d = 1; d <= depth; d++)
+      lines.push(
+        `l${d}: &l${d} [${Array(width)
+          .fill(`*l${d - 1}`)
+          .join(',')}]`,
+      );
     return lines.join('\n');
   }),
-  fc.tuple(fc.integer({ min: 1, max: 6000 }), fc.integer({ min: 0, max: 3 })).map(([n, dups]) =>
-    Array.from({ length: n + dups }, (_, i) => `k${i % n}: ${i}`).join('\n'),
-  ),
+  fc
+    .tuple(fc.integer({ min: 1, max: 6000 }), fc.integer({ min: 0, max: 3 }))
+    .map(([n, dups]) => Array.from({ length: n + dups }, (_, i) => `k${i % n}: ${i}`).join('\n')),
   fc.integer({ min: 1, max: 3000 }).map((n) => 'x: &x 1\nl:\n' + '  - *x\n'.repeat(n)),
-  fc.tuple(fc.constantFrom('a', '"', "'", '\\', ' ', '[', '#', 'é'), fc.integer({ min: 1, max: 60000 })).map(([c, n]) => `k: ${c.repeat(n)}`),
+  fc
+    .tuple(fc.constantFrom('a', '"', "'", '\\', ' ', '[', '#', 'é'), fc.integer({ min: 1, max: 60000 }))
+    .map(([c, n]) => `k: ${c.repeat(n)}`),
   fc.constantFrom('a: &a [1, *a]', 'a: &a {b: *a}', '*a', '&a', 'a: *a', '<<: *a', '- &a [*a]', '? *a\n: 1'),
 );
 
-const anyText = fc.oneof({ weight: 3, arbitrary: yamlText }, { weight: 2, arbitrary: nasty }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) });
+const anyText = fc.oneof(
+  { weight: 3, arbitrary: yamlText },
+  { weight: 2, arbitrary: nasty },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+);
 
 // Bytes that are not UTF-8, a BOM, NUL, placed into otherwise YAML text.
 const bytesOf = fc
-  .tuple(anyText, fc.array(fc.tuple(fc.nat(), fc.constantFrom([0xff], [0xe9], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x00], [0xef, 0xbb, 0xbf])), { maxLength: 3 }), fc.boolean())
+  .tuple(
+    anyText,
+    fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.constantFrom([0xff], [0xe9], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x00], [0xef, 0xbb, 0xbf]),
+      ),
+      { maxLength: 3 },
+    ),
+    fc.boolean(),
+  )
   .map(([text, inserts, bom]) => {
     let bytes = Buffer.from(text, 'utf8');
     for (const [at, insert] of inserts) {
@@ -138,7 +229,9 @@ describe('fuzz: YAML loader', () => {
 
   it('loadPlaybook: random text as a whole playbook, and spliced into a valid one', () => {
     const file = path.join(dir, 'play.yml');
-    const spliced = anyText.map((text) => `- hosts: all\n  vars:\n    x: ${text.replace(/\n/g, '\n      ')}\n  tasks:\n    - debug: msg=hi\n`);
+    const spliced = anyText.map(
+      (text) => `- hosts: all\n  vars:\n    x: ${text.replace(/\n/g, '\n      ')}\n  tasks:\n    - debug: msg=hi\n`,
+    );
     check(
       fc.property(fc.oneof(anyText, spliced), (text) => {
         fc.pre(Buffer.byteLength(text) < 64 * 1024);

@@ -25,7 +25,9 @@ const baseline = protoKeys();
 // Handlebars' log helper and its logger write to the console, past redaction: none of them may be called.
 let consoleSpies: MockInstance[] = [];
 beforeAll(() => {
-  consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => undefined));
+  consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) =>
+    vi.spyOn(console, m).mockImplementation(() => undefined),
+  );
 });
 afterAll(() => {
   for (const spy of consoleSpies) spy.mockRestore();
@@ -75,20 +77,103 @@ function expectCleanOutcome(fn: () => unknown, input: string): void {
 
 // Paths that exist, do not, or reach for prototypes; helpers fleetplay registers and Handlebars' built-ins.
 const PATHS = [
-  's', 'n', 'f', 'zero', 'none', 'xs', 'm', 'm.k', 'm.nested.deep', 'm.[odd key]', 'xs.0', 'xs.[1]', 'xs.length', 'big', 't', 'loop',
-  'db_password', 'item.server', 'item.registry', 'nope', 'nope.deeper', 'this', '.', '..', '../s', '@root.s', '@index', '@key', '@first',
-  'this.s', '__proto__', 'constructor', 'constructor.name', 'm.__proto__', 'xs.constructor', 's.length', 'toString', 'hasOwnProperty',
-  'm.__proto__.polluted', '__defineGetter__', 'prototype', 'b3', 'b40', 'b40.0.1',
+  's',
+  'n',
+  'f',
+  'zero',
+  'none',
+  'xs',
+  'm',
+  'm.k',
+  'm.nested.deep',
+  'm.[odd key]',
+  'xs.0',
+  'xs.[1]',
+  'xs.length',
+  'big',
+  't',
+  'loop',
+  'db_password',
+  'item.server',
+  'item.registry',
+  'nope',
+  'nope.deeper',
+  'this',
+  '.',
+  '..',
+  '../s',
+  '@root.s',
+  '@index',
+  '@key',
+  '@first',
+  'this.s',
+  '__proto__',
+  'constructor',
+  'constructor.name',
+  'm.__proto__',
+  'xs.constructor',
+  's.length',
+  'toString',
+  'hasOwnProperty',
+  'm.__proto__.polluted',
+  '__defineGetter__',
+  'prototype',
+  'b3',
+  'b40',
+  'b40.0.1',
 ];
 const HELPERS = [
-  'upper', 'lower', 'trim', 'default', 'join', 'basename', 'dirname', 'replace', 'to_json', 'to_nice_json', 'to_yaml', 'version', 'eq', 'ne',
-  'not', 'and', 'or', 'lookup', 'log', 'helperMissing', 'blockHelperMissing', 'each', 'if', 'with', 'unless', '__fleetplay_text',
-  '__fleetplay_attribute', 'nope',
+  'upper',
+  'lower',
+  'trim',
+  'default',
+  'join',
+  'basename',
+  'dirname',
+  'replace',
+  'to_json',
+  'to_nice_json',
+  'to_yaml',
+  'version',
+  'eq',
+  'ne',
+  'not',
+  'and',
+  'or',
+  'lookup',
+  'log',
+  'helperMissing',
+  'blockHelperMissing',
+  'each',
+  'if',
+  'with',
+  'unless',
+  '__fleetplay_text',
+  '__fleetplay_attribute',
+  'nope',
 ];
-const ARGS = [...PATHS, '"str"', "'q'", '1', '-1', '1e999', 'true', 'null', 'undefined', '"__proto__"', '"constructor"', 'sep=","', 'indent=2', 'x=nope'];
+const ARGS = [
+  ...PATHS,
+  '"str"',
+  "'q'",
+  '1',
+  '-1',
+  '1e999',
+  'true',
+  'null',
+  'undefined',
+  '"__proto__"',
+  '"constructor"',
+  'sep=","',
+  'indent=2',
+  'x=nope',
+];
 
 const path = fc.constantFrom(...PATHS);
-const arg = fc.oneof(fc.constantFrom(...ARGS), fc.tuple(fc.constantFrom(...HELPERS), fc.constantFrom(...ARGS)).map(([h, a]) => `(${h} ${a})`));
+const arg = fc.oneof(
+  fc.constantFrom(...ARGS),
+  fc.tuple(fc.constantFrom(...HELPERS), fc.constantFrom(...ARGS)).map(([h, a]) => `(${h} ${a})`),
+);
 const call = fc.tuple(fc.constantFrom(...HELPERS), fc.array(arg, { maxLength: 3 })).map(([h, a]) => [h, ...a].join(' '));
 
 const grammar = fc.letrec<{ body: string }>((tie) => ({
@@ -101,9 +186,12 @@ const grammar = fc.letrec<{ body: string }>((tie) => ({
         path.map((p) => `{{{ ${p} }}}`),
         path.map((p) => `{{~ ${p} ~}}`),
         call.map((c) => `{{${c}}}`),
-        fc.tuple(fc.constantFrom('if', 'unless', 'each', 'with'), arg, tie('body'), fc.option(tie('body'), { nil: undefined })).map(
-          ([block, a, inner, otherwise]) => `{{#${block} ${a}}}${inner}${otherwise === undefined ? '' : `{{else}}${otherwise}`}{{/${block}}}`,
-        ),
+        fc
+          .tuple(fc.constantFrom('if', 'unless', 'each', 'with'), arg, tie('body'), fc.option(tie('body'), { nil: undefined }))
+          .map(
+            ([block, a, inner, otherwise]) =>
+              `{{#${block} ${a}}}${inner}${otherwise === undefined ? '' : `{{else}}${otherwise}`}{{/${block}}}`,
+          ),
         fc.tuple(path, tie('body')).map(([p, inner]) => `{{#each ${p} as |v i|}}${inner}{{ v }}{{ i }}{{/each}}`),
         fc.tuple(path, tie('body')).map(([p, inner]) => `{{#${p}}}${inner}{{/${p}}}`),
         fc.tuple(path, tie('body')).map(([p, inner]) => `{{^${p}}}${inner}{{/${p}}}`),
@@ -115,16 +203,71 @@ const grammar = fc.letrec<{ body: string }>((tie) => ({
 
 // Raw text from the pieces that matter to Handlebars' lexer and parser.
 const PIECES = [
-  '{{', '}}', '{{{', '}}}', '{{#', '{{/', '{{^', '{{>', '{{!', '{{!--', '--}}', '{{&', '{{~', '~}}', '{{*', '{{#*inline "p"}}', '{{/inline}}',
-  '{{> p}}', '{{#> p}}', '{{{{raw}}}}', '{{{{/raw}}}}', '{{else}}', 'as |x|', '(', ')', '[', ']', '=', '"', "'", '\\', ' ', '\n', '.', '/',
-  '..', '@', '#', 's', 'xs', 'm', 'nope', 'if', 'each', 'with', 'lookup', 'log', 'upper', 'this', '__proto__', 'constructor', '1', 'true',
-  'é', '😀', '\u0000', '\u2028',
+  '{{',
+  '}}',
+  '{{{',
+  '}}}',
+  '{{#',
+  '{{/',
+  '{{^',
+  '{{>',
+  '{{!',
+  '{{!--',
+  '--}}',
+  '{{&',
+  '{{~',
+  '~}}',
+  '{{*',
+  '{{#*inline "p"}}',
+  '{{/inline}}',
+  '{{> p}}',
+  '{{#> p}}',
+  '{{{{raw}}}}',
+  '{{{{/raw}}}}',
+  '{{else}}',
+  'as |x|',
+  '(',
+  ')',
+  '[',
+  ']',
+  '=',
+  '"',
+  "'",
+  '\\',
+  ' ',
+  '\n',
+  '.',
+  '/',
+  '..',
+  '@',
+  '#',
+  's',
+  'xs',
+  'm',
+  'nope',
+  'if',
+  'each',
+  'with',
+  'lookup',
+  'log',
+  'upper',
+  'this',
+  '__proto__',
+  'constructor',
+  '1',
+  'true',
+  'é',
+  '😀',
+  '\u0000',
+  '\u2028',
 ];
 const raw = fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }).map((parts) => parts.join(''));
 
 // Deep nesting, huge loops, recursion, long text.
 const nasty = fc.oneof(
-  fc.tuple(fc.constantFrom('if', 'each', 'with', 'unless'), fc.integer({ min: 1, max: 4000 })).map(([b, k]) => `{{#${b} xs}}`.repeat(k) + 'x' + `{{/${b}}}`.repeat(k)),
+  fc
+    .tuple(fc.constantFrom('if', 'each', 'with', 'unless'), fc.integer({ min: 1, max: 4000 }))
+    .map(([b, k]) => `{{#${b} xs}}`.repeat(k) + 'x' + `{{/${b}}}`.repeat(k)),
   fc.integer({ min: 1, max: 3000 }).map((k) => `{{upper ${'(lower '.repeat(k)}s${')'.repeat(k)}}}`),
   fc.integer({ min: 1, max: 6 }).map((k) => '{{#each big}}'.repeat(k) + 'x' + '{{/each}}'.repeat(k)),
   fc.integer({ min: 1, max: 6 }).map((k) => '{{#each @root.big}}'.repeat(k) + '{{ @root.m }}' + '{{/each}}'.repeat(k)),
@@ -132,10 +275,20 @@ const nasty = fc.oneof(
   fc.constant('{{#*inline "p"}}{{#each @root.xs}}{{> p}}{{/each}}{{/inline}}{{> p}}'),
   fc.integer({ min: 1, max: 60_000 }).map((k) => `${'x'.repeat(k)}{{ s }}`),
   fc.constantFrom(10, 100, 1000, 5001).map((k) => '{{ s }}'.repeat(k)),
-  fc.constantFrom('{{log db_password}}', '{{lookup m "__proto__"}}', '{{#with m}}{{__proto__}}{{/with}}', '{{lookup (lookup m "constructor") "prototype"}}'),
+  fc.constantFrom(
+    '{{log db_password}}',
+    '{{lookup m "__proto__"}}',
+    '{{#with m}}{{__proto__}}{{/with}}',
+    '{{lookup (lookup m "constructor") "prototype"}}',
+  ),
 );
 
-const anyTemplate = fc.oneof({ weight: 4, arbitrary: grammar }, { weight: 3, arbitrary: raw }, { weight: 2, arbitrary: nasty }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 100 }) });
+const anyTemplate = fc.oneof(
+  { weight: 4, arbitrary: grammar },
+  { weight: 3, arbitrary: raw },
+  { weight: 2, arbitrary: nasty },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 100 }) },
+);
 
 describe('fuzz: templates', () => {
   it('renderString: text or a located template error, fast, no console, prototypes untouched', () => {
@@ -178,7 +331,10 @@ describe('fuzz: templates', () => {
     // is timed at validate only too.
     const families: [label: string, size: number, text: (k: number) => string, render: boolean][] = [
       ...(['if', 'each', 'with', 'unless'] as const).map((b): [string, number, (k: number) => string, boolean] => [
-        `{{#${b}}} nesting`, 4000, (k) => `{{#${b} xs}}`.repeat(k) + 'x' + `{{/${b}}}`.repeat(k), false,
+        `{{#${b}}} nesting`,
+        4000,
+        (k) => `{{#${b} xs}}`.repeat(k) + 'x' + `{{/${b}}}`.repeat(k),
+        false,
       ]),
       ['subexpressions', 3000, (k) => `{{upper ${'(lower '.repeat(k)}s${')'.repeat(k)}}}`, false],
       ['long text', 60_000, (k) => `${'x'.repeat(k)}{{ s }}`, true],
@@ -190,7 +346,10 @@ describe('fuzz: templates', () => {
       const from = size / 8;
       expectLinear((k) => templateSyntaxProblem(text(k)), from, { maxN: from, label: `validate ${label}` });
       if (render) {
-        expectLinear((k) => expectCleanOutcome(() => renderString(`{{ s }}${text(k)}${(unique += 1)}`, v, where), label), from, { maxN: from, label: `render ${label}` });
+        expectLinear((k) => expectCleanOutcome(() => renderString(`{{ s }}${text(k)}${(unique += 1)}`, v, where), label), from, {
+          maxN: from,
+          label: `render ${label}`,
+        });
       }
     }
   });
@@ -204,23 +363,46 @@ describe('fuzz: templates', () => {
       fc.constant({ open: '{{^xs}}', close: '{{/xs}}' }),
       fc.constant({ open: '{{~#if xs~}}', close: '{{~/if~}}' }),
     );
-    const noise = fc.constantFrom('', 'text', '{{!-- {{#if}} --}}', '{{! (( }}', '\\{{#if a}}', '{{upper "}}(("}}', "{{x '(('}}", '{{x [((]}}', '{{else}}', '\n');
-    const nested = fc.tuple(fc.array(fc.tuple(level, noise), { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 80 }), fc.boolean()).map(
-      ([levels, parens, chain]) => {
+    const noise = fc.constantFrom(
+      '',
+      'text',
+      '{{!-- {{#if}} --}}',
+      '{{! (( }}',
+      '\\{{#if a}}',
+      '{{upper "}}(("}}',
+      "{{x '(('}}",
+      '{{x [((]}}',
+      '{{else}}',
+      '\n',
+    );
+    const nested = fc
+      .tuple(fc.array(fc.tuple(level, noise), { minLength: 1, maxLength: 120 }), fc.integer({ min: 0, max: 80 }), fc.boolean())
+      .map(([levels, parens, chain]) => {
         const inner = `{{upper ${'(lower '.repeat(parens)}s${')'.repeat(parens)}}}`;
         const elseIf = chain ? '{{else if xs}}' : '';
-        const text = levels.map(([l, n]) => l.open + n).join('') + inner + elseIf + levels.map(([l]) => l.close).reverse().join('');
+        const text =
+          levels.map(([l, n]) => l.open + n).join('') +
+          inner +
+          elseIf +
+          levels
+            .map(([l]) => l.close)
+            .reverse()
+            .join('');
         // Blocks, plus the `else if` link inside the innermost block, plus the subexpressions: deepest at `inner`
         // (or at the link when that is deeper).
         const depth = Math.max(levels.length + parens, levels.length + (chain ? 1 : 0));
-        const firstOver = levels.length > MAX_TEMPLATE_NESTING ? levels.slice(0, MAX_TEMPLATE_NESTING).reduce((n, [l, x]) => n + l.open.length + x.length, 0) : undefined;
+        const firstOver =
+          levels.length > MAX_TEMPLATE_NESTING
+            ? levels.slice(0, MAX_TEMPLATE_NESTING).reduce((n, [l, x]) => n + l.open.length + x.length, 0)
+            : undefined;
         return { text, depth, firstOver };
-      },
-    );
-    const many = fc.tuple(fc.integer({ min: 4990, max: 7000 }), fc.constantFrom('{{ s }}', '{{x}}', '{{! c }}', '{{upper (lower s)}}', '\\\\{{x}}')).map(([k, unit]) => ({
-      text: unit.repeat(k),
-      statements: k,
-    }));
+      });
+    const many = fc
+      .tuple(fc.integer({ min: 4990, max: 7000 }), fc.constantFrom('{{ s }}', '{{x}}', '{{! c }}', '{{upper (lower s)}}', '\\\\{{x}}'))
+      .map(([k, unit]) => ({
+        text: unit.repeat(k),
+        statements: k,
+      }));
     fc.assert(
       fc.property(nested, ({ text, depth, firstOver }) => {
         fc.pre(text.length < MAX_INPUT);
@@ -243,7 +425,8 @@ describe('fuzz: templates', () => {
         const started = performance.now();
         const problem = templateSyntaxProblem(text);
         expect(performance.now() - started).toBeLessThan(HANG_MS);
-        if (statements > MAX_TEMPLATE_STATEMENTS) expect(problem?.message).toBe(`template has more than ${MAX_TEMPLATE_STATEMENTS} {{ }} statements`);
+        if (statements > MAX_TEMPLATE_STATEMENTS)
+          expect(problem?.message).toBe(`template has more than ${MAX_TEMPLATE_STATEMENTS} {{ }} statements`);
         else expect(problem).toBeUndefined();
       }),
       { seed: SEED, numRuns: 40 },

@@ -71,7 +71,11 @@ export function fakeHost(options: FakeHostOptions = {}): FakeHost {
       commands.push(command);
       calls.push({ command, ...(runOptions?.stdin !== undefined ? { stdin: runOptions.stdin } : {}) });
       const canned = options.answers?.find(([match]) => matches(match, command));
-      const reply = canned ? canned[1] : typeof fallback === 'function' ? await fallback(command, { index, options: runOptions }) : fallback;
+      const reply = canned
+        ? canned[1]
+        : typeof fallback === 'function'
+          ? await fallback(command, { index, options: runOptions })
+          : fallback;
       return result(reply);
     },
     renderFile: options.renderFile ?? ((text) => text),

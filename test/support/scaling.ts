@@ -56,7 +56,8 @@ export function measureScaling(run: (n: number) => void, n: number, options: Sca
     const started = performance.now();
     for (let i = 0; i < loops; i++) run(size);
     const ms = performance.now() - started;
-    if (ms > o.hangMs) throw new Error(`${label}: ${loops} run(s) at n=${size} took ${Math.round(ms)} ms, past the ${o.hangMs} ms hang backstop`);
+    if (ms > o.hangMs)
+      throw new Error(`${label}: ${loops} run(s) at n=${size} took ${Math.round(ms)} ms, past the ${o.hangMs} ms hang backstop`);
     return ms;
   };
   // Grow n, then a loop count, until the small size is measurable: by the faster of two runs, as one slowed by

@@ -30,7 +30,10 @@ describe('batch of commands in one exec', () => {
     for (const [i, c] of commands.entries()) {
       const alone = await local.exec(c.command, c.stdin === undefined ? {} : { stdin: c.stdin });
       expect({ i, exitCode: results[i]!.exitCode, stdout: results[i]!.stdout, stderr: results[i]!.stderr }).toEqual({
-        i, exitCode: alone.exitCode, stdout: alone.stdout, stderr: alone.stderr,
+        i,
+        exitCode: alone.exitCode,
+        stdout: alone.stdout,
+        stderr: alone.stderr,
       });
     }
     // The cases are not all alike: some fail, some print to stderr, one reads its stdin.
@@ -42,7 +45,11 @@ describe('batch of commands in one exec', () => {
     const token = batchToken();
     const list = [{ command: 'exit 7' }, { command: 'kill -9 $$' }, { command: 'echo still here' }];
     const r = await local.exec(batchScript(list, token));
-    expect(parseBatch(r.stdout, r.stderr, token, list.length).map((x) => [x.exitCode, x.stdout])).toEqual([[7, ''], [137, ''], [0, 'still here\n']]);
+    expect(parseBatch(r.stdout, r.stderr, token, list.length).map((x) => [x.exitCode, x.stdout])).toEqual([
+      [7, ''],
+      [137, ''],
+      [0, 'still here\n'],
+    ]);
   });
 
   it('output cut short yields only the commands that finished', async () => {

@@ -73,7 +73,13 @@ describe('SudoDialog against a fake channel', () => {
     const dialog = new SudoDialog(w, input, 'data', () => undefined);
     dialog.start();
     const prompt = w.sudo!.prompt;
-    const stderr = ['We trust you have received the usual lecture.\n', prompt.slice(0, 10), prompt.slice(10), `${w.sudo!.success}\n`, 'cmd err\n'];
+    const stderr = [
+      'We trust you have received the usual lecture.\n',
+      prompt.slice(0, 10),
+      prompt.slice(10),
+      `${w.sudo!.success}\n`,
+      'cmd err\n',
+    ];
     dialog.stderr(stderr[0]!);
     dialog.stderr(stderr[1]!);
     expect(input.log).toEqual([]);
@@ -117,7 +123,9 @@ describe('SudoDialog against a fake channel', () => {
     dialog.start();
     dialog.stderr('[sudo] password for ops: ');
     vi.advanceTimersByTime(SUDO_ANSWER_MS);
-    expect(stopped).toEqual([`sudo did not ask for the password or start the command within ${SUDO_ANSWER_MS / 1000} s: [sudo] password for ops:`]);
+    expect(stopped).toEqual([
+      `sudo did not ask for the password or start the command within ${SUDO_ANSWER_MS / 1000} s: [sudo] password for ops:`,
+    ]);
     expect(input.log).toEqual(['end']);
   });
 });
@@ -204,8 +212,17 @@ describe.each(['local', 'ssh'] as const)('become over the %s connection', (kind)
     const server = await shellServer();
     close = server.close;
     conn = new SshConnection({
-      host: 'fake', address: '127.0.0.1', port: server.port, user: 'ops', privateKeys: [], password: 'x', knownHostsFiles: [],
-      hostKeyPolicy: 'off', connectTimeoutMs: 5000, connectRetries: 0, keepaliveMs: 2000,
+      host: 'fake',
+      address: '127.0.0.1',
+      port: server.port,
+      user: 'ops',
+      privateKeys: [],
+      password: 'x',
+      knownHostsFiles: [],
+      hostKeyPolicy: 'off',
+      connectTimeoutMs: 5000,
+      connectRetries: 0,
+      keepaliveMs: 2000,
     });
   });
 

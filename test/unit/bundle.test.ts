@@ -10,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildBundle, bundleEntry, currentBundle, type BundlePaths } from '../../engine/bundle.ts';
 
 const scratch: string[] = [];
-afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
 
 /** A tiny "engine": main.ts imports lib/where.ts, which reports its own URL. */
 function project(): BundlePaths & { lib: string } {
@@ -18,8 +20,14 @@ function project(): BundlePaths & { lib: string } {
   scratch.push(dir);
   mkdirSync(path.join(dir, 'lib'));
   const lib = path.join(dir, 'lib', 'where.ts');
-  writeFileSync(lib, "export const where: string = import.meta.url;\nexport const dir: string = import.meta.dirname;\nexport const answer: number = 1;\n");
-  writeFileSync(path.join(dir, 'main.ts'), "import { answer, dir, where } from './lib/where.ts';\nexport const out = { answer, where, dir };\n");
+  writeFileSync(
+    lib,
+    'export const where: string = import.meta.url;\nexport const dir: string = import.meta.dirname;\nexport const answer: number = 1;\n',
+  );
+  writeFileSync(
+    path.join(dir, 'main.ts'),
+    "import { answer, dir, where } from './lib/where.ts';\nexport const out = { answer, where, dir };\n",
+  );
   return { entry: path.join(dir, 'main.ts'), cache: path.join(dir, 'cache'), lib };
 }
 
@@ -28,7 +36,7 @@ async function load(file: string): Promise<{ answer: number; where: string; dir:
 }
 
 describe('the start-up bundle', () => {
-  it('is built once, runs the sources\' code with each file\'s own import.meta.url, and is current until an input changes', async () => {
+  it("is built once, runs the sources' code with each file's own import.meta.url, and is current until an input changes", async () => {
     const p = project();
     expect(currentBundle(p)).toBeUndefined();
     const built = await buildBundle(p);
@@ -78,17 +86,23 @@ describe('engine/index.ts', () => {
   function copy(): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-bundle-cli-'));
     scratch.push(dir);
-    for (const part of ['engine', 'modules', 'lab', 'playbooks', 'inventory', 'package.json', 'tsconfig.json']) cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+    for (const part of ['engine', 'modules', 'lab', 'playbooks', 'inventory', 'package.json', 'tsconfig.json'])
+      cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
     mkdirSync(path.join(dir, 'node_modules'));
-    for (const pkg of readdirSync(path.join(ROOT, 'node_modules'))) if (pkg !== '.cache') symlinkSync(path.join(ROOT, 'node_modules', pkg), path.join(dir, 'node_modules', pkg));
+    for (const pkg of readdirSync(path.join(ROOT, 'node_modules')))
+      if (pkg !== '.cache') symlinkSync(path.join(ROOT, 'node_modules', pkg), path.join(dir, 'node_modules', pkg));
     return dir;
   }
   const cli = (root: string, env: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'engine', 'index.ts'), 'validate', 'playbooks/containerd.yml', '-i', 'inventory/kube'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'engine', 'index.ts'), 'validate', 'playbooks/containerd.yml', '-i', 'inventory/kube'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      },
+    );
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const VALID = /^play 'Migrate from Docker to containerd': \d+ tasks, 1 handler, 3 hosts .*\nplaybooks\/containerd.yml: valid\n$/;
@@ -110,7 +124,13 @@ describe('engine/index.ts', () => {
     expect(cli(root)).toEqual(first);
     // An edited source makes the bundle stale: it is rebuilt, and the edit is what runs.
     const main = path.join(root, 'engine', 'main.ts');
-    writeFileSync(main, readFileSync(main, 'utf8').replace("return (await import('./cli/validate.ts'))", "out('edited\\n');\n      return (await import('./cli/validate.ts'))"));
+    writeFileSync(
+      main,
+      readFileSync(main, 'utf8').replace(
+        "return (await import('./cli/validate.ts'))",
+        "out('edited\\n');\n      return (await import('./cli/validate.ts'))",
+      ),
+    );
     const edited = cli(root);
     expect(edited.stdout).toMatch(/^edited\n/);
     expect(currentBundle(paths)).not.toBe(entry);

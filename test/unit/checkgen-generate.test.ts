@@ -10,7 +10,11 @@ import { compareEndStates } from '../checkgen/endState.ts';
 import { generateCase } from '../checkgen/generate.ts';
 import { moduleRegistry } from '../../modules/index.ts';
 
-const options = { artifactBase: 'http://127.0.0.1:8765', artifacts: [{ path: 'containerd/containerd.service', sha256: 'ab'.repeat(32) }], apt: true };
+const options = {
+  artifactBase: 'http://127.0.0.1:8765',
+  artifacts: [{ path: 'containerd/containerd.service', sha256: 'ab'.repeat(32) }],
+  apt: true,
+};
 
 describe('generateCase', () => {
   it('is a pure function of (seed, index)', () => {
@@ -35,26 +39,67 @@ describe('generateCase', () => {
       expect(c.setup).toContain(`rm -rf /srv/cg`);
       for (const m of c.modules) seen.add(m);
     }
-    expect([...seen].sort()).toEqual(expect.arrayContaining(['apt', 'command', 'copy', 'file', 'get_url', 'lineinfile', 'modprobe', 'replace', 'stat', 'sysctl', 'systemd', 'template', 'unarchive']));
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining([
+        'apt',
+        'command',
+        'copy',
+        'file',
+        'get_url',
+        'lineinfile',
+        'modprobe',
+        'replace',
+        'stat',
+        'sysctl',
+        'systemd',
+        'template',
+        'unarchive',
+      ]),
+    );
   });
 });
 
 describe('comparison', () => {
-  const row = (task: string, status: string, item?: unknown) => ({ host: 'n1', task, status, msg: `${task} ${status}`, ...(item !== undefined ? { item } : {}) });
+  const row = (task: string, status: string, item?: unknown) => ({
+    host: 'n1',
+    task,
+    status,
+    msg: `${task} ${status}`,
+    ...(item !== undefined ? { item } : {}),
+  });
 
   it('compares statuses per (host, task, item), counting unknowns apart', () => {
-    const check = { check: true, results: [row('a', 'changed'), row('b', 'unknown'), row('c', 'ok', 'x'), row('c', 'ok', 'y'), row('d', 'ok')] };
+    const check = {
+      check: true,
+      results: [row('a', 'changed'), row('b', 'unknown'), row('c', 'ok', 'x'), row('c', 'ok', 'y'), row('d', 'ok')],
+    };
     const real = { check: false, results: [row('a', 'failed'), row('b', 'ok'), row('c', 'ok', 'x'), row('c', 'changed', 'y')] };
     const r = compareStatuses(check, real);
     // d: the real run stopped before it (b, unknown in check, may have failed there): not compared.
-    expect(r).toMatchObject({ compared: 3, agreed: 1, unknowns: [expect.stringMatching(/^n1 \| b \| : real=ok/)], afterUnknown: ['n1 | d | '] });
-    expect(r.mismatches.map((m) => m.split('\n')[0])).toEqual(['n1 | a | : check=changed real=failed', 'n1 | c | "y": check=ok real=changed']);
+    expect(r).toMatchObject({
+      compared: 3,
+      agreed: 1,
+      unknowns: [expect.stringMatching(/^n1 \| b \| : real=ok/)],
+      afterUnknown: ['n1 | d | '],
+    });
+    expect(r.mismatches.map((m) => m.split('\n')[0])).toEqual([
+      'n1 | a | : check=changed real=failed',
+      'n1 | c | "y": check=ok real=changed',
+    ]);
   });
 
   it('compares end states by type, mode, sha256 and link target; content not predicted is listed apart', () => {
     const stat = (s: Record<string, unknown>) => ({ exists: true, isreg: true, mode: '0644', ...s });
-    const predicted = JSON.stringify([{ item: '/a', stat: stat({ checksum: 'x' }) }, { item: '/b', stat: stat({}) }, { item: '/c', stat: { exists: false } }]);
-    const real = JSON.stringify([{ item: '/a', stat: stat({ checksum: 'x', mode: '0600' }) }, { item: '/b', stat: stat({ checksum: 'y' }) }, { item: '/c', stat: { exists: true, isdir: true, mode: '0755' } }]);
+    const predicted = JSON.stringify([
+      { item: '/a', stat: stat({ checksum: 'x' }) },
+      { item: '/b', stat: stat({}) },
+      { item: '/c', stat: { exists: false } },
+    ]);
+    const real = JSON.stringify([
+      { item: '/a', stat: stat({ checksum: 'x', mode: '0600' }) },
+      { item: '/b', stat: stat({ checksum: 'y' }) },
+      { item: '/c', stat: { exists: true, isdir: true, mode: '0755' } },
+    ]);
     expect(compareEndStates(predicted, real)).toEqual({
       differences: [
         '/a: predicted {"type":"file","mode":"0644","sha256":"x"} real {"type":"file","mode":"0600","sha256":"x"}',

@@ -61,7 +61,9 @@ describe.concurrent('engine validate', () => {
   it('accepts the containerd playbook with the kube inventory and lists its hosts (exit 0)', async () => {
     const r = await engine(['validate', 'playbooks/containerd.yml', '-i', 'inventory/kube']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^play 'Migrate from Docker to containerd': \d+ tasks, 1 handler, 3 hosts \(node1, node2, node3\)\nplaybooks\/containerd\.yml: valid\n$/);
+    expect(r.stdout).toMatch(
+      /^play 'Migrate from Docker to containerd': \d+ tasks, 1 handler, 3 hosts \(node1, node2, node3\)\nplaybooks\/containerd\.yml: valid\n$/,
+    );
     expect(r.code).toBe(0);
   });
 
@@ -80,7 +82,11 @@ describe.concurrent('engine validate', () => {
     const file = path.join(dir, 'play.yml');
     const r = await engine(['validate', file]);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:9: unknown argument 'colour' for module 'copy'; valid: .*\\bcontent\\b`));
+    expect(r.stderr.split('\n')[0]).toMatch(
+      new RegExp(
+        `^error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:9: unknown argument 'colour' for module 'copy'; valid: .*\\bcontent\\b`,
+      ),
+    );
     expect(r.stderr.split('\n').slice(1)).toEqual(['7 |         content: hi', '8 |         colour: red', '  |         ^', '9 | ', '']);
     expect(r.code).toBe(4);
   });
@@ -90,7 +96,7 @@ describe.concurrent('engine inventory', () => {
   const dir = tempDir({ hosts: INVENTORY });
   const inv = path.join(dir, 'hosts');
 
-  it('--list prints groups, hosts and each host\'s merged variables as JSON', async () => {
+  it("--list prints groups, hosts and each host's merged variables as JSON", async () => {
     const r = await engine(['inventory', '-i', inv, '--list']);
     expect(r.code).toBe(0);
     const web = (n: string) => ({ tier: 'prod', http_port: 8080, inventory_hostname: `web0${n}.example.com`, group_names: ['app', 'web'] });
@@ -138,12 +144,19 @@ describe.concurrent('engine inventory', () => {
 
   it('--graph GROUP prints the tree under one group', async () => {
     const r = await engine(['inventory', '-i', inv, '--graph', 'app']);
-    expect(r.stdout).toBe('@app:\n  |--@web:\n  |  |--web01.example.com\n  |  |--web02.example.com\n  |  |--web03.example.com\n  |--@db:\n  |  |--db1\n');
+    expect(r.stdout).toBe(
+      '@app:\n  |--@web:\n  |  |--web01.example.com\n  |  |--web02.example.com\n  |  |--web03.example.com\n  |--@db:\n  |  |--db1\n',
+    );
   });
 
-  it('--host prints one host\'s variables and rejects a host that is not there (exit 4)', async () => {
+  it("--host prints one host's variables and rejects a host that is not there (exit 4)", async () => {
     const ok = await engine(['inventory', '-i', inv, '--host', 'db1']);
-    expect(JSON.parse(ok.stdout)).toEqual({ tier: 'prod', ansible_host: '10.0.0.5', inventory_hostname: 'db1', group_names: ['app', 'db'] });
+    expect(JSON.parse(ok.stdout)).toEqual({
+      tier: 'prod',
+      ansible_host: '10.0.0.5',
+      inventory_hostname: 'db1',
+      group_names: ['app', 'db'],
+    });
     const missing = await engine(['inventory', '-i', inv, '--host', 'db9']);
     expect([missing.code, missing.stderr]).toEqual([4, `error: no host 'db9' in ${inv}\n`]);
   });
@@ -151,10 +164,34 @@ describe.concurrent('engine inventory', () => {
 
 describe.concurrent('--help', () => {
   const cases: Array<[string, string[], RegExp[]]> = [
-    ['run', ['run', '--help'], [/^Usage: engine run PLAYBOOK -i INVENTORY/, /-C, --check/, /-i, --inventory FILE/, /-l, --limit PATTERN/, /-e, --extra-vars VARS/, /--strict/, /Exit codes: 0 all ok/]],
-    ['validate', ['validate', '--help'], [/^Usage: engine validate PLAYBOOK \[-i INVENTORY\]/, /Contacts no host\. Exit 0 if valid, 4 if not\./]],
-    ['inventory', ['inventory', '--help'], [/^Usage: engine inventory -i INVENTORY/, /--list {2,}every group/, /--graph {2,}the group tree/, /--host NAME/]],
-    ['lab', ['lab', '--help'], [/^Usage: engine lab up \[--nodes N\] \[--image clean\|legacy\] \[--name NAME\]/, /engine lab down/, /engine lab status/]],
+    [
+      'run',
+      ['run', '--help'],
+      [
+        /^Usage: engine run PLAYBOOK -i INVENTORY/,
+        /-C, --check/,
+        /-i, --inventory FILE/,
+        /-l, --limit PATTERN/,
+        /-e, --extra-vars VARS/,
+        /--strict/,
+        /Exit codes: 0 all ok/,
+      ],
+    ],
+    [
+      'validate',
+      ['validate', '--help'],
+      [/^Usage: engine validate PLAYBOOK \[-i INVENTORY\]/, /Contacts no host\. Exit 0 if valid, 4 if not\./],
+    ],
+    [
+      'inventory',
+      ['inventory', '--help'],
+      [/^Usage: engine inventory -i INVENTORY/, /--list {2,}every group/, /--graph {2,}the group tree/, /--host NAME/],
+    ],
+    [
+      'lab',
+      ['lab', '--help'],
+      [/^Usage: engine lab up \[--nodes N\] \[--image clean\|legacy\] \[--name NAME\]/, /engine lab down/, /engine lab status/],
+    ],
   ];
   for (const [name, args, patterns] of cases) {
     it(`${name} --help exits 0 and describes its options`, async () => {

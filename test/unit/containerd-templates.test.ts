@@ -93,7 +93,11 @@ describe('config.toml.hbs', () => {
 
 describe('hosts.toml.hbs', () => {
   it('parses as TOML with the server and one host table per mirror endpoint', () => {
-    const item = { registry: 'docker.io', server: 'https://registry-1.docker.io', endpoints: ['https://mirror.example.com', 'http://10.0.0.9:5000'] };
+    const item = {
+      registry: 'docker.io',
+      server: 'https://registry-1.docker.io',
+      endpoints: ['https://mirror.example.com', 'http://10.0.0.9:5000'],
+    };
     expect(parseToml(render('hosts.toml.hbs', { containerd_registry_mirrors: [item], item }))).toEqual({
       server: 'https://registry-1.docker.io',
       host: {
@@ -122,11 +126,19 @@ describe('hosts.toml.hbs', () => {
 
 describe('crictl.yaml.hbs', () => {
   it('parses as YAML pointing both endpoints at the containerd socket', () => {
-    expect(parseYaml(render('crictl.yaml.hbs'))).toEqual({ 'runtime-endpoint': SOCKET, 'image-endpoint': SOCKET, timeout: 10, debug: false });
+    expect(parseYaml(render('crictl.yaml.hbs'))).toEqual({
+      'runtime-endpoint': SOCKET,
+      'image-endpoint': SOCKET,
+      timeout: 10,
+      debug: false,
+    });
   });
 
   it('follows containerd_socket', () => {
     const doc = parseYaml(render('crictl.yaml.hbs', { containerd_socket: 'unix:///var/run/k3s/containerd.sock' })) as Vars;
-    expect([doc['runtime-endpoint'], doc['image-endpoint']]).toEqual(['unix:///var/run/k3s/containerd.sock', 'unix:///var/run/k3s/containerd.sock']);
+    expect([doc['runtime-endpoint'], doc['image-endpoint']]).toEqual([
+      'unix:///var/run/k3s/containerd.sock',
+      'unix:///var/run/k3s/containerd.sock',
+    ]);
   });
 });

@@ -86,7 +86,10 @@ describe('controller input files that are not regular files', () => {
 
   it('include_tasks of a templated path naming a FIFO fails the host at run time, at once', HANG_GUARD, async () => {
     const dir = fixture();
-    writeFileSync(path.join(dir, 'inc.yml'), `- hosts: all\n  gather_facts: false\n  vars: {f: ${dir}/fifo}\n  tasks:\n    - include_tasks: "{{ f }}"\n`);
+    writeFileSync(
+      path.join(dir, 'inc.yml'),
+      `- hosts: all\n  gather_facts: false\n  vars: {f: ${dir}/fifo}\n  tasks:\n    - include_tasks: "{{ f }}"\n`,
+    );
     const r = await engine(['run', path.join(dir, 'inc.yml'), '-i', path.join(dir, 'inv.ini')], dir);
     // As in Ansible, an include that cannot be loaded fails the host (exit 2), it does not stop the run as bad input.
     expect(r.code).toBe(2);
@@ -95,7 +98,10 @@ describe('controller input files that are not regular files', () => {
 
   it('a templated vars_files entry naming a FIFO: run exits 4 at the entry', HANG_GUARD, async () => {
     const dir = fixture();
-    writeFileSync(path.join(dir, 'vf.yml'), `- hosts: all\n  gather_facts: false\n  vars: {f: fifo}\n  vars_files: ["{{ f }}"]\n  tasks:\n    - debug: msg=hi\n`);
+    writeFileSync(
+      path.join(dir, 'vf.yml'),
+      `- hosts: all\n  gather_facts: false\n  vars: {f: fifo}\n  vars_files: ["{{ f }}"]\n  tasks:\n    - debug: msg=hi\n`,
+    );
     const r = await engine(['run', path.join(dir, 'vf.yml'), '-i', path.join(dir, 'inv.ini')], dir);
     expect(r.code).toBe(4);
     expect(r.output).toContain(`${dir}/vf.yml:4:16: file ${dir}/fifo ${IS_FIFO}`);

@@ -15,8 +15,10 @@ interface Range {
 /** Every lab an end-to-end file boots, as `bootLab(name, nodes, image, first)` or `{ …, nodes: N, …, first: F }`. */
 function rangesOf(file: string, text: string): Range[] {
   const out: Range[] = [];
-  for (const m of text.matchAll(/bootLab\([^,]+,\s*(\d+),\s*'\w+',\s*(\d+)\)/g)) out.push({ file, first: Number(m[2]), last: Number(m[2]) + Number(m[1]) - 1 });
-  for (const m of text.matchAll(/\{[^}]*\bnodes:\s*(\d+)[^}]*\bfirst:\s*(\d+)[^}]*\}/g)) out.push({ file, first: Number(m[2]), last: Number(m[2]) + Number(m[1]) - 1 });
+  for (const m of text.matchAll(/bootLab\([^,]+,\s*(\d+),\s*'\w+',\s*(\d+)\)/g))
+    out.push({ file, first: Number(m[2]), last: Number(m[2]) + Number(m[1]) - 1 });
+  for (const m of text.matchAll(/\{[^}]*\bnodes:\s*(\d+)[^}]*\bfirst:\s*(\d+)[^}]*\}/g))
+    out.push({ file, first: Number(m[2]), last: Number(m[2]) + Number(m[1]) - 1 });
   return out;
 }
 
@@ -35,7 +37,8 @@ describe('end-to-end lab addresses', () => {
     const clashes: string[] = [];
     for (const [i, a] of ranges.entries()) {
       if (a.last >= 250) clashes.push(`${a.file}: 127.0.1.${a.first}-${a.last} reaches the reserved 250+`);
-      for (const b of ranges.slice(i + 1)) if (a.first <= b.last && b.first <= a.last) clashes.push(`${a.file} ${a.first}-${a.last} overlaps ${b.file} ${b.first}-${b.last}`);
+      for (const b of ranges.slice(i + 1))
+        if (a.first <= b.last && b.first <= a.last) clashes.push(`${a.file} ${a.first}-${a.last} overlaps ${b.file} ${b.first}-${b.last}`);
     }
     expect(clashes).toEqual([]);
   });

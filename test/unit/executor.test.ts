@@ -108,7 +108,8 @@ describe('executor', () => {
   });
 
   it('loops with loop_var, registers results and evaluates when per item', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   vars: { names: [x, y, z] }
   tasks:
@@ -124,7 +125,9 @@ describe('executor', () => {
           - out.results | length == 3
           - out.results[1].skipped
           - out.changed
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir);
     expect(rows(r, 'h1')).toEqual(['files:changed', 'files:skipped', 'files:changed', 'check:ok']);
     expect(existsSync(path.join(dir, 'h1-y'))).toBe(false);
@@ -132,7 +135,8 @@ describe('executor', () => {
   });
 
   it('check mode predicts changes and never applies them', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: write
@@ -147,7 +151,9 @@ describe('executor', () => {
     - name: h
       shell: touch DIR/handler
       args: { creates: DIR/handler }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir, { check: true });
     expect(rows(r, 'h1')).toEqual(['write:changed', 'guarded:changed', 'unguarded:unknown', 'h:changed']);
     expect(['f', 'g', 'u', 'handler'].filter((f) => existsSync(path.join(dir, f)))).toEqual([]);
@@ -155,7 +161,8 @@ describe('executor', () => {
   });
 
   it('filters by tags with always and never', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - { name: a, debug: { msg: a }, tags: [web] }
@@ -165,26 +172,32 @@ describe('executor', () => {
     - block:
         - { name: e, debug: { msg: e } }
       tags: web
-`, ['h1']);
+`,
+      ['h1'],
+    );
     expect(rows(await run(dir, { tags: { only: ['web'], skip: [] } }), 'h1')).toEqual(['a:ok', 'c:ok', 'e:ok']);
     expect(rows(await run(dir, { tags: { only: [], skip: ['web'] } }), 'h1')).toEqual(['b:ok', 'c:ok']);
     expect(rows(await run(dir, { tags: { only: ['debug'], skip: [] } }), 'h1')).toEqual(['c:ok', 'd:ok']);
   });
 
   it('fails a task on a missing variable, naming it and the task location', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: uses a missing var
       copy: { dest: "DIR/{{ nope }}", content: x }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir);
     expect(r.results[0]?.status).toBe('failed');
     expect(r.results[0]?.msg).toBe(`undefined variable 'nope' (${path.join(dir, 'play.yml')}:4:7)`);
   });
 
   it('layers variables: extra vars > set_fact > task vars > play vars > inventory', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   vars: { a: play, b: play, c: play, d: play }
   tasks:
@@ -192,18 +205,23 @@ describe('executor', () => {
     - name: show
       vars: { b: task, c: task }
       copy: { dest: "DIR/vars", content: "{{ a }} {{ b }} {{ c }} {{ d }} {{ inv }}" }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local inv=inventory a=inventory\n');
     await run(dir, { extraVars: { d: 'extra' } });
     expect(readFileSync(path.join(dir, 'vars'), 'utf8')).toBe('play task fact extra inventory');
   });
 
   it('takes group_vars beside the playbook as defaults that the inventory overrides', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - copy: { dest: "DIR/defaults", content: "{{ a }} {{ b }} {{ c }}" }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const pb = path.join(dir, 'playbooks');
     mkdirSync(path.join(pb, 'group_vars'), { recursive: true });
     writeFileSync(path.join(pb, 'play.yml'), readFileSync(path.join(dir, 'play.yml')));
@@ -214,7 +232,8 @@ describe('executor', () => {
   });
 
   it('check mode reads predicted state: later tasks see what earlier ones would have done', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: dir
@@ -237,18 +256,28 @@ describe('executor', () => {
       stat: { path: DIR/new/f }
       register: gone
     - assert: { that: [not gone.stat.exists] }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const check = await run(dir, { check: true });
     const real = await run(dir);
     expect(rows(check, 'h1')).toEqual(rows(real, 'h1'));
     expect(rows(check, 'h1')).toEqual([
-      'dir:changed', 'file in it:changed', 'edit it:changed', 'stat it:ok', 'it would exist:ok',
-      'guarded by what copy creates:ok', 'remove the dir:changed', 'gone with its parent:ok', 'assert:ok',
+      'dir:changed',
+      'file in it:changed',
+      'edit it:changed',
+      'stat it:ok',
+      'it would exist:ok',
+      'guarded by what copy creates:ok',
+      'remove the dir:changed',
+      'gone with its parent:ok',
+      'assert:ok',
     ]);
   });
 
   it('check mode reports unknown for unpredictable commands and for everything that depends on them', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: opaque
@@ -265,7 +294,9 @@ describe('executor', () => {
   handlers:
     - name: h
       debug: { msg: handler }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir, { check: true });
     expect(rows(r, 'h1')).toEqual(['opaque:unknown', 'depends:unknown', 'condition depends:unknown', 'independent:changed', 'h:unknown']);
     expect(r.results[1]?.msg).toMatch(/depends on 'r', which check mode could not predict/);
@@ -273,7 +304,8 @@ describe('executor', () => {
   });
 
   it('redacts secret variables and no_log output from results and diffs', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   vars: { db_password: hunter22-secret }
   tasks:
@@ -284,7 +316,9 @@ describe('executor', () => {
       no_log: true
     - name: shown
       debug: { msg: "pw is {{ db_password }}" }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir, { diff: true });
     const text = JSON.stringify(r.results);
     expect(text).not.toContain('hunter22-secret');
@@ -295,22 +329,28 @@ describe('executor', () => {
   });
 
   it('runs serial batches in order and stops when the failure budget is exceeded', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   serial: [1, 2]
   max_fail_percentage: 0
   tasks:
     - name: work
       shell: echo {{ inventory_hostname }} >> DIR/order && test {{ inventory_hostname }} != h3
-`, ['h1', 'h2', 'h3', 'h4', 'h5']);
+`,
+      ['h1', 'h2', 'h3', 'h4', 'h5'],
+    );
     const r = await run(dir);
     expect(readFileSync(path.join(dir, 'order'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(['h1', 'h2', 'h3']);
-    expect(r.results.map((x) => `${x.host}:${x.batch}:${x.status}`)).toEqual(expect.arrayContaining(['h1:1:changed', 'h2:2:changed', 'h3:2:failed']));
+    expect(r.results.map((x) => `${x.host}:${x.batch}:${x.status}`)).toEqual(
+      expect.arrayContaining(['h1:1:changed', 'h2:2:changed', 'h3:2:failed']),
+    );
     expect(r.notRun).toEqual(['h4', 'h5']);
   });
 
   it('retries until a condition holds, runs run_once tasks once, and throttles', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: flaky
@@ -325,8 +365,13 @@ describe('executor', () => {
       register: once_result
     - name: every host sees the run_once result
       assert: { that: [once_result.rc == 0] }
-`, ['h1', 'h2']);
-    const pb = readFileSync(path.join(dir, 'play.yml'), 'utf8').replace('      register: once_result', '      register: once_result\n      run_once: true');
+`,
+      ['h1', 'h2'],
+    );
+    const pb = readFileSync(path.join(dir, 'play.yml'), 'utf8').replace(
+      '      register: once_result',
+      '      register: once_result\n      run_once: true',
+    );
     writeFileSync(path.join(dir, 'play.yml'), pb);
     const r = await run(dir);
     expect(readFileSync(path.join(dir, 'h1.tries'), 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
@@ -335,13 +380,16 @@ describe('executor', () => {
   });
 
   it('fails a task whose command outlives its timeout', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: slow
       command: sleep 5
       timeout: 1
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const started = Date.now();
     const r = await run(dir);
     expect(Date.now() - started).toBeLessThan(4000);
@@ -349,7 +397,8 @@ describe('executor', () => {
   });
 
   it('check mode settles a read-only command by changed_when; its output stays unknown to later tasks', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: gate
@@ -367,11 +416,20 @@ describe('executor', () => {
       command: "true"
       changed_when: true
       failed_when: 1 == 2
-`, ['h1']);
+`,
+      ['h1'],
+    );
     writeFileSync(path.join(dir, 'version'), '1\n');
     const check = await run(dir, { check: true });
-    expect(rows(check, 'h1')).toEqual(['gate:ok', 'reads the output:unknown', 'changed_when reads the output:unknown', 'failed_when without the output:changed']);
-    expect(check.results[0]?.msg).toMatch(/check mode does not run 'cat .*version'; changed_when says it would not change; its failed_when is judged by the real run/);
+    expect(rows(check, 'h1')).toEqual([
+      'gate:ok',
+      'reads the output:unknown',
+      'changed_when reads the output:unknown',
+      'failed_when without the output:changed',
+    ]);
+    expect(check.results[0]?.msg).toMatch(
+      /check mode does not run 'cat .*version'; changed_when says it would not change; its failed_when is judged by the real run/,
+    );
     const real = await run(dir);
     expect(rows(real, 'h1')[0]).toBe('gate:failed');
     expect(real.results[0]?.msg).toBe('failed_when is true: v.stdout != "2"; stdout: 1');
@@ -379,21 +437,25 @@ describe('executor', () => {
 
   it("a failed_when failure shows the command's exit status and stderr, not only the expression", async () => {
     // A health gate whose command failed said only 'failed_when is true: x.rc != 0 or …' (a rollout stopped with no cause).
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: gate
       shell: "echo 'runc create failed, no such file' >&2; echo"
       register: x
       failed_when: x.rc != 0 or 'ok' not in x.stdout
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir);
     // (A command that exits non-zero fails by itself, with its own message: "non-zero return code 3: …".)
     expect(r.results[0]?.msg).toBe("failed_when is true: x.rc != 0 or 'ok' not in x.stdout; stderr: runc create failed, no such file");
   });
 
   it('any_errors_fatal stops every host after the task that failed', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   any_errors_fatal: true
   tasks:
@@ -401,7 +463,9 @@ describe('executor', () => {
       shell: test {{ inventory_hostname }} != h2
     - name: two
       shell: echo {{ inventory_hostname }} >> DIR/two
-`, ['h1', 'h2', 'h3']);
+`,
+      ['h1', 'h2', 'h3'],
+    );
     const r = await run(dir);
     expect(existsSync(path.join(dir, 'two'))).toBe(false);
     expect(rows(r, 'h1')).toEqual(['one:changed']);
@@ -409,27 +473,37 @@ describe('executor', () => {
   });
 
   it('throttle keeps at most N hosts in a task at once', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: one at a time
       shell: echo "start $(date +%s%N)" >> DIR/log; sleep 0.2; echo "end $(date +%s%N)" >> DIR/log
       throttle: 1
-`, ['h1', 'h2', 'h3']);
+`,
+      ['h1', 'h2', 'h3'],
+    );
     await run(dir);
-    const events = readFileSync(path.join(dir, 'log'), 'utf8').trim().split('\n').map((l) => l.split(' ')).sort((a, b) => Number(BigInt(a[1]!) - BigInt(b[1]!)));
+    const events = readFileSync(path.join(dir, 'log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+      .sort((a, b) => Number(BigInt(a[1]!) - BigInt(b[1]!)));
     expect(events.map((e) => e[0])).toEqual(['start', 'end', 'start', 'end', 'start', 'end']);
   });
 
   it('wait_for waits for a path to appear and fails after its timeout otherwise', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: appears
       wait_for: { path: DIR/ready, timeout: 10 }
     - name: never appears
       wait_for: { path: DIR/never, timeout: 1 }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     setTimeout(() => writeFileSync(path.join(dir, 'ready'), ''), 700);
     const r = await run(dir);
     expect(rows(r, 'h1')).toEqual(['appears:ok', 'never appears:failed']);
@@ -470,7 +544,7 @@ describe('executor', () => {
   });
 });
 
-describe('read-ahead: later tasks\' reads in one exec', () => {
+describe("read-ahead: later tasks' reads in one exec", () => {
   const commandsOf = (r: RunReport, host: string) => r.results.filter((x) => x.host === host).reduce((n, x) => n + (x.commands ?? 0), 0);
   const sixFiles = `- hosts: all
   gather_facts: false
@@ -545,7 +619,8 @@ describe('read-ahead: later tasks\' reads in one exec', () => {
 
 describe('loops and variables from hostile or unusual input', () => {
   it('with_items takes a templated scalar as one item and flattens a templated list one level, as Ansible does', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   vars: { one: solo, nested: [[a, b], c] }
   tasks:
@@ -555,27 +630,33 @@ describe('loops and variables from hostile or unusual input', () => {
     - name: nested
       debug: { msg: "{{ item }}" }
       with_items: "{{ nested }}"
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir);
     expect(r.results.map((x) => `${x.task}:${x.msg}`)).toEqual(['scalar:solo', 'nested:a', 'nested:b', 'nested:c']);
   });
 
   it('a templated loop that is not a list fails at the loop, naming its file and line', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   vars: { word: text }
   tasks:
     - name: bad loop
       debug: { msg: "{{ item }}" }
       loop: "{{ word }}"
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const r = await run(dir);
     expect(r.results[0]?.status).toBe('failed');
     expect(r.results[0]?.msg).toBe(`loop needs a list, got string (${path.join(dir, 'play.yml')}:7:13)`);
   });
 
   it('an include that cannot be loaded has its TASK header and obeys ignore_errors', async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   vars: { f: missing.yml }
   tasks:
@@ -584,11 +665,18 @@ describe('loops and variables from hostile or unusual input', () => {
       ignore_errors: true
     - name: after
       debug: { msg: still here }
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const titles: string[] = [];
-    const r = await run(dir, { events: { playStart: () => undefined, taskStart: (t) => void titles.push(t.title), result: () => undefined } });
+    const r = await run(dir, {
+      events: { playStart: () => undefined, taskStart: (t) => void titles.push(t.title), result: () => undefined },
+    });
     expect(titles).toEqual(['include a missing file', 'after']);
-    expect(r.results.map((x) => `${x.task}:${x.status}${x.ignored ? ':ignored' : ''}`)).toEqual(['include a missing file:failed:ignored', 'after:ok']);
+    expect(r.results.map((x) => `${x.task}:${x.status}${x.ignored ? ':ignored' : ''}`)).toEqual([
+      'include a missing file:failed:ignored',
+      'after:ok',
+    ]);
     expect(r.recap.h1).toMatchObject({ failed: 0, ignored: 1 });
   });
 });
@@ -603,10 +691,17 @@ describe('a module whose apply step throws', () => {
     decide: () => ({ kind: 'change', msg: 'would write', summary: [{ verb: 'write', object: 'file' }], change: {} }),
     apply: async () => Promise.reject(new Error('write failed: No space left on device')),
   };
-  const registry = createModuleRegistry([...moduleRegistry.names().map((n) => moduleRegistry.find(n)!).filter((m, i, all) => all.indexOf(m) === i), breaking]);
+  const registry = createModuleRegistry([
+    ...moduleRegistry
+      .names()
+      .map((n) => moduleRegistry.find(n)!)
+      .filter((m, i, all) => all.indexOf(m) === i),
+    breaking,
+  ]);
 
   it("fails the task with the error, and failed_when judges it as a module's failure, as in Ansible (#13)", async () => {
-    const dir = setup(`- hosts: all
+    const dir = setup(
+      `- hosts: all
   gather_facts: false
   tasks:
     - name: judged
@@ -615,7 +710,9 @@ describe('a module whose apply step throws', () => {
       failed_when: false
     - name: plain
       breaking: {}
-`, ['h1']);
+`,
+      ['h1'],
+    );
     const report = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), registry), loadInventory(path.join(dir, 'inv')), {
       check: false,
       diff: false,
@@ -627,7 +724,10 @@ describe('a module whose apply step throws', () => {
       stopping: () => false,
     });
     // failed_when: false makes the module's failure ok (changed: the change was attempted, as Ansible reports it).
-    expect(report.results.map((x) => `${x.task}:${x.status === 'failed' ? 'failed' : 'not failed'}`)).toEqual(['judged:not failed', 'plain:failed']);
+    expect(report.results.map((x) => `${x.task}:${x.status === 'failed' ? 'failed' : 'not failed'}`)).toEqual([
+      'judged:not failed',
+      'plain:failed',
+    ]);
     expect(report.results[1]!.msg).toBe('write failed: No space left on device');
   });
 });

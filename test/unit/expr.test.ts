@@ -119,7 +119,7 @@ describe('access into variables and registered results', () => {
   it('refuses an undefined value in ordering and arithmetic', () => {
     expect(failure(() => ev('r.nope < 1')).message).toBe("'r.nope' is undefined");
     expect(failure(() => ev('r.nope + 1')).message).toBe("'r.nope' is undefined");
-    expect(failure(() => ev("x[r.nope]", { x: {}, r: {} })).message).toBe("'r.nope' is undefined");
+    expect(failure(() => ev('x[r.nope]', { x: {}, r: {} })).message).toBe("'r.nope' is undefined");
   });
 
   it('reads variables layered with Object.create but nothing from Object.prototype', () => {
@@ -141,7 +141,7 @@ describe('operators', () => {
     ['n >= 6', false],
     ["'abc' < 'abd'", true],
     ["s == 'Hello'", true],
-    ["[1, [2]] == [1, [2]]", true],
+    ['[1, [2]] == [1, [2]]', true],
     ["{'a': 1} == {'a': 1}", true],
     ["{'a': 1} != {'a': 2}", true],
     ['true == 1', false],
@@ -341,7 +341,7 @@ describe('filters', () => {
     ["missing | default('d')", 'd'],
     ["missing | d('d')", 'd'],
     ["missing.deep.er | default('d')", 'd'],
-    ["r.missing | default(n)", 5],
+    ['r.missing | default(n)', 5],
     ['missing | default', ''],
     ["s | default('d')", 'Hello'],
     ["empty | default('d')", ''],
@@ -359,7 +359,7 @@ describe('filters', () => {
     ["r.stdout | regex_search('(\\w+) (?P<second>\\w+)', '\\\\1', '\\\\g<second>')", ['hello', 'world']],
     ["r.stdout | regex_search('^nothing')", null],
     ["'HELLO' | regex_search('hel', ignorecase=true)", 'HEL'],
-    ["s | lower | upper | length", 5],
+    ['s | lower | upper | length', 5],
   ])('%s', (source, expected) => {
     expect(ev(source)).toEqual(expected);
   });
@@ -402,7 +402,13 @@ describe('regular expressions (Python syntax on RE2, linear time)', () => {
     ["'A1 a2' | regex_replace('a', '', ignorecase=true)", '1 2'],
     ["'price $5' | regex_replace('\\$(\\d)', '$\\1.00')", 'price $5.00'],
     ["'k1=v1 k2=v2' | regex_findall('\\w+=\\w+')", ['k1=v1', 'k2=v2']],
-    ["'k1=v1 k2=' | regex_findall('(\\w+)=(\\w*)')", [['k1', 'v1'], ['k2', '']]],
+    [
+      "'k1=v1 k2=' | regex_findall('(\\w+)=(\\w*)')",
+      [
+        ['k1', 'v1'],
+        ['k2', ''],
+      ],
+    ],
     ["'a1b22' | regex_findall('\\d(\\d)?')", ['', '2']],
     ["'A\\nb' | regex_findall('^[a-z]$', multiline=true, ignorecase=true)", ['A', 'b']],
     ["'٣' is match('\\d')", true],
@@ -417,7 +423,9 @@ describe('regular expressions (Python syntax on RE2, linear time)', () => {
     expect(early.message).toMatch(/backreference \\1 in the pattern is not supported: RE2, the linear-time engine.* at column 13$/);
     expect(early.offset).toBe(12);
     expect(failure(() => parseExpression("s | regex_search('(?<=H)ello')")).message).toMatch(/lookbehind/);
-    expect(failure(() => parseExpression("s | regex_replace('x', '\\2')")).message).toBe('invalid group reference 2 in replacement at column 24');
+    expect(failure(() => parseExpression("s | regex_replace('x', '\\2')")).message).toBe(
+      'invalid group reference 2 in replacement at column 24',
+    );
     expect(failure(() => parseExpression("s | regex_replace(replacement='\\q', pattern='x')")).offset).toBe(30);
     // A pattern from a variable is checked when it is used, at the test or filter.
     const late = failure(() => ev('s is search(p)', { s: 'a', p: '(a)\\1' }));
@@ -518,7 +526,7 @@ describe('referencedNames', () => {
   it.each<[string, string[]]>([
     ['a and b.c', ['a', 'b']],
     ["x['k'] + y[z] | default(w)", ['x', 'y', 'z', 'w']],
-    ["hostvars[inventory_hostname].role is defined", ['hostvars', 'inventory_hostname']],
+    ['hostvars[inventory_hostname].role is defined', ['hostvars', 'inventory_hostname']],
     ['a or a or true or none', ['a']],
     ["[p, {'k': q}] | length", ['p', 'q']],
     ['1 + 2', []],
@@ -550,13 +558,13 @@ describe('hostile input', () => {
     '(() => 1)()',
     '`${process.exit(1)}`',
     'x; process.exit(1)',
-    "x | default(process.exit(1))",
+    'x | default(process.exit(1))',
     'new Function("return 1")',
-    "s.toString()",
+    's.toString()',
     "{'__proto__': {'polluted': 1}}",
     "{'constructor': 1}",
     "x[k]['polluted']",
-    "(x | list)[0]",
+    '(x | list)[0]',
   ])('%s', (source) => {
     const v: Vars = { x: { a: 1 }, s: 'str', k: '__proto__' };
     let value: unknown;
@@ -642,7 +650,7 @@ describe('hostile input', () => {
     expect(failure(() => ev('l + l', big)).message).toMatch(/list would be longer/);
     expect(failure(() => ev('[s, s] | join', big)).message).toMatch(/join: the result would be longer/);
     const subject = { s: 'a'.repeat(1000), r: '\\g<0>'.repeat(20_000) };
-    expect(failure(() => ev('s | regex_replace(\'a\', r)', subject)).message).toMatch(/grow the text/);
+    expect(failure(() => ev("s | regex_replace('a', r)", subject)).message).toMatch(/grow the text/);
   });
 
   it('caps the input of regular expressions', () => {

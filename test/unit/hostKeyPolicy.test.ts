@@ -77,14 +77,22 @@ describe('host key policy sources', () => {
   });
 
   it('obeys group_vars of the inventory and says which file, in one line', () => {
-    const dir = project({ 'play.yml': PLAY, 'inventory/hosts.ini': INVENTORY, 'inventory/group_vars/all.yml': 'host_key_checking: false\n' });
+    const dir = project({
+      'play.yml': PLAY,
+      'inventory/hosts.ini': INVENTORY,
+      'inventory/group_vars/all.yml': 'host_key_checking: false\n',
+    });
     const p = policy(dir);
     expect(levels(p)).toEqual({ node1: 'off', node2: 'off', db1: 'off' });
-    expect(p.warnings).toEqual([`warning: host key checking is off for 3 hosts (${path.join(dir, 'inventory/group_vars/all.yml')}: host_key_checking=false)`]);
+    expect(p.warnings).toEqual([
+      `warning: host key checking is off for 3 hosts (${path.join(dir, 'inventory/group_vars/all.yml')}: host_key_checking=false)`,
+    ]);
   });
 
   it('obeys inline group and host vars of the inventory file, per host', () => {
-    const inventory = INVENTORY.replace('node2 ansible_host=127.0.0.1', 'node2 ansible_host=127.0.0.1 ansible_ssh_host_key_checking=False') + '\n[db:vars]\nansible_host_key_checking=no\n';
+    const inventory =
+      INVENTORY.replace('node2 ansible_host=127.0.0.1', 'node2 ansible_host=127.0.0.1 ansible_ssh_host_key_checking=False') +
+      '\n[db:vars]\nansible_host_key_checking=no\n';
     const dir = project({ 'play.yml': PLAY, 'inventory/hosts.ini': inventory });
     const p = policy(dir);
     expect(levels(p)).toEqual({ node1: 'strict', node2: 'off', db1: 'off' });
@@ -95,7 +103,9 @@ describe('host key policy sources', () => {
   });
 
   it('a host var that turns checking back on wins over its group', () => {
-    const inventory = INVENTORY.replace('db1 ansible_host=127.0.0.1', 'db1 ansible_host=127.0.0.1 host_key_checking=true') + '\n[db:vars]\nhost_key_checking=false\n';
+    const inventory =
+      INVENTORY.replace('db1 ansible_host=127.0.0.1', 'db1 ansible_host=127.0.0.1 host_key_checking=true') +
+      '\n[db:vars]\nhost_key_checking=false\n';
     const p = policy(project({ 'play.yml': PLAY, 'inventory/hosts.ini': inventory }));
     expect(levels(p).db1).toBe('strict');
     expect(p.warnings).toEqual([]);
@@ -114,7 +124,9 @@ describe('host key policy sources', () => {
   });
 
   it('mixes levels in one line, and counts only the hosts the run contacts', () => {
-    const inventory = INVENTORY.replace('db1 ansible_host=127.0.0.1', 'db1 ansible_host=127.0.0.1 host_key_checking=false') + '\nctl ansible_connection=local\n';
+    const inventory =
+      INVENTORY.replace('db1 ansible_host=127.0.0.1', 'db1 ansible_host=127.0.0.1 host_key_checking=false') +
+      '\nctl ansible_connection=local\n';
     const dir = project({ 'play.yml': PLAY, 'inventory/hosts.ini': inventory });
     const p = policy(dir, { flags: { acceptNewHostKeys: true }, limit: new Set(['node1', 'db1', 'ctl']) });
     expect(levels(p)).toEqual({ node1: 'accept-new', db1: 'off' });
@@ -127,11 +139,20 @@ describe('host key policy sources', () => {
 
 describe('the connection', () => {
   const params = (vars: Record<string, unknown>, hostKeys?: ReturnType<typeof policy>) =>
-    (createConnection('node1', { ansible_host: '127.0.0.1', ...vars }, { connectTimeoutMs: 1000, ...(hostKeys ? { hostKeys } : {}) }) as unknown as { params: SshParams }).params;
+    (
+      createConnection(
+        'node1',
+        { ansible_host: '127.0.0.1', ...vars },
+        { connectTimeoutMs: 1000, ...(hostKeys ? { hostKeys } : {}) },
+      ) as unknown as { params: SshParams }
+    ).params;
 
   it('never reads host_key_checking from the variables it is given: only the policy decides', () => {
     expect(params({ host_key_checking: false, ansible_host_key_checking: 'no' }).hostKeyPolicy).toBe('strict');
-    const dir = project({ 'play.yml': PLAY, 'inventory/hosts.ini': INVENTORY.replace('node1 ansible_host=127.0.0.1', 'node1 ansible_host=127.0.0.1 host_key_checking=no') });
+    const dir = project({
+      'play.yml': PLAY,
+      'inventory/hosts.ini': INVENTORY.replace('node1 ansible_host=127.0.0.1', 'node1 ansible_host=127.0.0.1 host_key_checking=no'),
+    });
     expect(params({}, policy(dir)).hostKeyPolicy).toBe('off');
   });
 });
@@ -148,9 +169,20 @@ describe('engine run', () => {
     });
     let printed = '';
     const code = await runCommand(
-      ['play.yml', '-i', 'inventory', '-e', 'ansible_host_key_checking=no', '-T', '1', '--connect-retries', '0', '--retry-file', path.join(dir, 'r.retry'), '--no-color'].map((a) =>
-        a === 'play.yml' || a === 'inventory' ? path.join(dir, a) : a,
-      ),
+      [
+        'play.yml',
+        '-i',
+        'inventory',
+        '-e',
+        'ansible_host_key_checking=no',
+        '-T',
+        '1',
+        '--connect-retries',
+        '0',
+        '--retry-file',
+        path.join(dir, 'r.retry'),
+        '--no-color',
+      ].map((a) => (a === 'play.yml' || a === 'inventory' ? path.join(dir, a) : a)),
       (s) => (printed += s),
     );
     expect(code).toBe(3);

@@ -155,10 +155,7 @@ describe('hashed entries', () => {
     const file = knownHostsFile([`|1|c2FsdA==|${twenty} ${keys.ed.pub}`, `|1|${twenty}|aGFzaA== ${keys.ed.pub}`]);
     const kh = loadKnownHosts([file]);
     expect(kh.entries).toEqual([]);
-    expect(kh.warnings).toEqual([
-      `${file}:1: hashed host name has the wrong length`,
-      `${file}:2: hashed host name has the wrong length`,
-    ]);
+    expect(kh.warnings).toEqual([`${file}:1: hashed host name has the wrong length`, `${file}:2: hashed host name has the wrong length`]);
   });
 });
 
@@ -364,9 +361,11 @@ describe('host globs match without backtracking', () => {
         if (known !== undefined) return known;
         const c = glob[i];
         const ok =
-          c === undefined ? j === name.length
-          : c === '*' ? from(i + 1, j) || (j < name.length && from(i, j + 1))
-          : j < name.length && (c === '?' || c.toLowerCase() === name[j]!.toLowerCase()) && from(i + 1, j + 1);
+          c === undefined
+            ? j === name.length
+            : c === '*'
+              ? from(i + 1, j) || (j < name.length && from(i, j + 1))
+              : j < name.length && (c === '?' || c.toLowerCase() === name[j]!.toLowerCase()) && from(i + 1, j + 1);
         memo.set(key, ok);
         return ok;
       };
@@ -374,7 +373,10 @@ describe('host globs match without backtracking', () => {
     };
     const glob = fc.stringMatching(/^[abAB.*?]{0,12}$/);
     const name = fc.stringMatching(/^[abAB.]{0,14}$/);
-    fc.assert(fc.property(glob, name, (g, n) => globMatches(g, n) === reference(g, n)), { seed: 12, numRuns: 3000 });
+    fc.assert(
+      fc.property(glob, name, (g, n) => globMatches(g, n) === reference(g, n)),
+      { seed: 12, numRuns: 3000 },
+    );
   });
 });
 
@@ -387,13 +389,23 @@ describe('@cert-authority at connect time', () => {
     const port = (server.address() as { port: number }).port;
     const file = knownHostsFile([`@cert-authority [127.0.0.*]:* ${keys.ed2.pub}`]);
     const conn = new SshConnection({
-      host: 'node1', address: '127.0.0.1', port, user: 'u', privateKeys: [], knownHostsFiles: [file],
-      hostKeyPolicy: 'strict', connectTimeoutMs: 3000, connectRetries: 0, keepaliveMs: 1000,
+      host: 'node1',
+      address: '127.0.0.1',
+      port,
+      user: 'u',
+      privateKeys: [],
+      knownHostsFiles: [file],
+      hostKeyPolicy: 'strict',
+      connectTimeoutMs: 3000,
+      connectRetries: 0,
+      keepaliveMs: 1000,
     });
     try {
       const err = await conn.exec('true').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HostKeyError);
-      expect((err as Error).message).toContain(`${file}:1 is a @cert-authority line for this host, but fleetplay cannot verify CA-signed host keys`);
+      expect((err as Error).message).toContain(
+        `${file}:1 is a @cert-authority line for this host, but fleetplay cannot verify CA-signed host keys`,
+      );
       expect((err as Error).message).toContain(`ssh-keyscan -p ${port} 127.0.0.1`);
     } finally {
       await conn.close();

@@ -22,10 +22,17 @@ function fakeDeb(dir: string, name: string, version: string, architecture: strin
   mkdirSync(path.join(root, 'DEBIAN'), { recursive: true });
   mkdirSync(path.join(root, 'usr/share/doc', name), { recursive: true });
   writeFileSync(path.join(root, 'usr/share/doc', name, 'README'), `stand-in ${name}\n`);
-  writeFileSync(path.join(root, 'DEBIAN/control'), [
-    `Package: ${name}`, `Version: ${version}`, `Architecture: ${architecture}`,
-    'Maintainer: fleetplay lab <lab@fleetplay.invalid>', `Description: stand-in ${name} for a unit test`, '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(root, 'DEBIAN/control'),
+    [
+      `Package: ${name}`,
+      `Version: ${version}`,
+      `Architecture: ${architecture}`,
+      'Maintainer: fleetplay lab <lab@fleetplay.invalid>',
+      `Description: stand-in ${name} for a unit test`,
+      '',
+    ].join('\n'),
+  );
   const file = path.join(dir, `${name}.deb`);
   const r = spawnSync('dpkg-deb', ['--root-owner-group', '--build', root, file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
@@ -33,18 +40,35 @@ function fakeDeb(dir: string, name: string, version: string, architecture: strin
 }
 
 /** apt-get/apt-cache with only our two sources, private lists and cache; the host's apt state is untouched. */
-function throwawayApt(dir: string, key: string, tree: string): (tool: string, args: string[]) => { status: number; out: string; err: string } {
+function throwawayApt(
+  dir: string,
+  key: string,
+  tree: string,
+): (tool: string, args: string[]) => { status: number; out: string; err: string } {
   for (const d of ['lists/partial', 'cache/archives/partial']) mkdirSync(path.join(dir, d), { recursive: true });
   const sources = path.join(dir, 'sources.list');
-  writeFileSync(sources, [
-    `deb [signed-by=${key}] file:${path.join(tree, aptLayout.dockerRoot)} bookworm stable`,
-    `deb [signed-by=${key}] file:${path.join(tree, aptLayout.kubernetesRoot)}/ /`, '',
-  ].join('\n'));
+  writeFileSync(
+    sources,
+    [
+      `deb [signed-by=${key}] file:${path.join(tree, aptLayout.dockerRoot)} bookworm stable`,
+      `deb [signed-by=${key}] file:${path.join(tree, aptLayout.kubernetesRoot)}/ /`,
+      '',
+    ].join('\n'),
+  );
   const opts = [
-    '-o', `Dir::Etc::sourcelist=${sources}`, '-o', 'Dir::Etc::sourceparts=-', '-o', `Dir::State::Lists=${path.join(dir, 'lists')}`,
-    '-o', `Dir::Cache=${path.join(dir, 'cache')}`, '-o', 'APT::Update::Error-Mode=any',
+    '-o',
+    `Dir::Etc::sourcelist=${sources}`,
+    '-o',
+    'Dir::Etc::sourceparts=-',
+    '-o',
+    `Dir::State::Lists=${path.join(dir, 'lists')}`,
+    '-o',
+    `Dir::Cache=${path.join(dir, 'cache')}`,
+    '-o',
+    'APT::Update::Error-Mode=any',
     // Our temp dirs are 0700; apt's _apt sandbox user could not read them (the lab's own apt calls do the same).
-    '-o', 'APT::Sandbox::User=root',
+    '-o',
+    'APT::Sandbox::User=root',
   ];
   return (tool, args) => {
     const r = spawnSync(tool, [...opts, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -118,7 +142,14 @@ describe.skipIf(skip)('buildAptRepos with the host tools', () => {
   it('leaves no secret key in the tree and no temporary GNUPGHOME behind', () => {
     const files = spawnSync('find', [tree, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n');
     for (const f of files) expect(readFileSync(f).includes('PRIVATE KEY')).toBe(false);
-    expect(readdirSync(path.join(tree, 'apt')).sort()).toEqual(['docker', 'fleetplay-lab.asc', 'fleetplay-lab.fingerprint', 'kubernetes', 'other-key.asc', 'other-key.fingerprint']);
+    expect(readdirSync(path.join(tree, 'apt')).sort()).toEqual([
+      'docker',
+      'fleetplay-lab.asc',
+      'fleetplay-lab.fingerprint',
+      'kubernetes',
+      'other-key.asc',
+      'other-key.fingerprint',
+    ]);
     expect(readdirSync(os.tmpdir()).filter((e) => e.startsWith('fp-gnupg-') && !gnupgHomesBefore.has(e))).toEqual([]);
   });
 

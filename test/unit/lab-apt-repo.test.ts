@@ -6,7 +6,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { primaryFingerprints } from '../../lab/artifacts/aptkey.ts';
 import {
-  DOCKER_REPO, KUBERNETES_REPO, aptRepoPackages, packagesIndexPath, parsePackagesIndex, poolFile, releaseDir, releaseOptions,
+  DOCKER_REPO,
+  KUBERNETES_REPO,
+  aptRepoPackages,
+  packagesIndexPath,
+  parsePackagesIndex,
+  poolFile,
+  releaseDir,
+  releaseOptions,
 } from '../../lab/artifacts/aptrepo.ts';
 import { readArtifactSet } from '../../lab/artifacts/build.ts';
 import { ARTIFACTS_RECIPE, MANIFEST_FILE } from '../../lab/artifacts/layout.ts';
@@ -19,14 +26,31 @@ const OTHER_FPR = '11B277E79688C0BA943CFFB4093D0F6F8118337C';
 /** A Packages stanza as apt-ftparchive writes it. */
 function stanza(p: AptRepoPackage, extra = ''): string {
   return [
-    `Package: ${p.package}`, `Version: ${p.version}`, `Architecture: ${p.architecture}`, 'Maintainer: Someone <a@b.invalid>',
-    `Filename: ${p.filename}`, 'Size: 5860', `SHA256: ${p.sha256}`, 'Description: a tool', ' with a longer text', extra,
-  ].filter((l) => l !== '').join('\n');
+    `Package: ${p.package}`,
+    `Version: ${p.version}`,
+    `Architecture: ${p.architecture}`,
+    'Maintainer: Someone <a@b.invalid>',
+    `Filename: ${p.filename}`,
+    'Size: 5860',
+    `SHA256: ${p.sha256}`,
+    'Description: a tool',
+    ' with a longer text',
+    extra,
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
 }
 
 /** One package entry with defaults. */
 function pkg(over: Partial<AptRepoPackage> = {}): AptRepoPackage {
-  return { package: 'kubectx', version: '0.9.3-1', architecture: 'all', filename: 'pool/kubectx_0.9.3-1_all.deb', sha256: 'ab'.repeat(32), ...over };
+  return {
+    package: 'kubectx',
+    version: '0.9.3-1',
+    architecture: 'all',
+    filename: 'pool/kubectx_0.9.3-1_all.deb',
+    sha256: 'ab'.repeat(32),
+    ...over,
+  };
 }
 
 describe('primaryFingerprints', () => {
@@ -53,10 +77,12 @@ describe('primaryFingerprints', () => {
 
 describe('pool layout', () => {
   it('puts a dists repository .deb under pool/<component>/<initial>/<package>/ with the epoch dropped', () => {
-    expect(poolFile(DOCKER_REPO, { package: 'docker.io', version: '20.10.24+dfsg1-1+deb12u1+b6', architecture: 'amd64' }))
-      .toBe('pool/stable/d/docker.io/docker.io_20.10.24+dfsg1-1+deb12u1+b6_amd64.deb');
-    expect(poolFile(DOCKER_REPO, { package: 'libfoo1', version: '2:1.0~rc1-3', architecture: 'amd64' }))
-      .toBe('pool/stable/libf/libfoo1/libfoo1_1.0~rc1-3_amd64.deb');
+    expect(poolFile(DOCKER_REPO, { package: 'docker.io', version: '20.10.24+dfsg1-1+deb12u1+b6', architecture: 'amd64' })).toBe(
+      'pool/stable/d/docker.io/docker.io_20.10.24+dfsg1-1+deb12u1+b6_amd64.deb',
+    );
+    expect(poolFile(DOCKER_REPO, { package: 'libfoo1', version: '2:1.0~rc1-3', architecture: 'amd64' })).toBe(
+      'pool/stable/libf/libfoo1/libfoo1_1.0~rc1-3_amd64.deb',
+    );
   });
 
   it('keeps a flat repository .deb in pool/ under the repository root', () => {
@@ -69,7 +95,10 @@ describe('pool layout', () => {
   });
 
   it('indexes dists/<suite>/<component>/binary-amd64 for docker and the root for the flat repository', () => {
-    expect([packagesIndexPath(DOCKER_REPO), releaseDir(DOCKER_REPO)]).toEqual(['dists/bookworm/stable/binary-amd64/Packages', 'dists/bookworm']);
+    expect([packagesIndexPath(DOCKER_REPO), releaseDir(DOCKER_REPO)]).toEqual([
+      'dists/bookworm/stable/binary-amd64/Packages',
+      'dists/bookworm',
+    ]);
     expect([packagesIndexPath(KUBERNETES_REPO), releaseDir(KUBERNETES_REPO)]).toEqual(['Packages', '.']);
   });
 
@@ -80,13 +109,23 @@ describe('pool layout', () => {
 
 describe('releaseOptions', () => {
   const field = (opts: string[], name: string): string | undefined =>
-    opts.find((o) => o.startsWith(`APT::FTPArchive::Release::${name}=`))?.split('=').slice(1).join('=');
+    opts
+      .find((o) => o.startsWith(`APT::FTPArchive::Release::${name}=`))
+      ?.split('=')
+      .slice(1)
+      .join('=');
 
   it('describes the docker repository as suite and codename bookworm, component stable, amd64', () => {
     const opts = releaseOptions(DOCKER_REPO);
     expect(opts.filter((_, i) => i % 2 === 0).every((o) => o === '-o')).toBe(true);
-    expect(['Origin', 'Label', 'Suite', 'Codename', 'Components', 'Architectures'].map((n) => field(opts, n)))
-      .toEqual(['fleetplay lab', 'Docker CE (lab stand-in)', 'bookworm', 'bookworm', 'stable', 'amd64']);
+    expect(['Origin', 'Label', 'Suite', 'Codename', 'Components', 'Architectures'].map((n) => field(opts, n))).toEqual([
+      'fleetplay lab',
+      'Docker CE (lab stand-in)',
+      'bookworm',
+      'bookworm',
+      'stable',
+      'amd64',
+    ]);
   });
 
   it('gives the flat repository an origin and label but no suite, codename or components', () => {
@@ -104,8 +143,13 @@ describe('releaseOptions', () => {
 describe('parsePackagesIndex', () => {
   it('reads every stanza, ignoring other and continuation fields', () => {
     const a = pkg();
-    const b = pkg({ package: 'kubernetes-client', version: '1.20.5+really1.20.2-1.1+deb12u1', architecture: 'amd64',
-      filename: 'pool/kubernetes-client_1.20.5+really1.20.2-1.1+deb12u1_amd64.deb', sha256: 'cd'.repeat(32) });
+    const b = pkg({
+      package: 'kubernetes-client',
+      version: '1.20.5+really1.20.2-1.1+deb12u1',
+      architecture: 'amd64',
+      filename: 'pool/kubernetes-client_1.20.5+really1.20.2-1.1+deb12u1_amd64.deb',
+      sha256: 'cd'.repeat(32),
+    });
     expect(parsePackagesIndex(`${stanza(a, 'Depends: bash')}\n\n${stanza(b)}\n\n`)).toEqual([a, b]);
     expect(parsePackagesIndex('')).toEqual([]);
   });
@@ -144,7 +188,9 @@ describe('readArtifactSet', () => {
   });
 
   it('treats a manifest with a malformed fingerprint or no packages as not built', () => {
-    expect(readArtifactSet(treeWith({ recipe: ARTIFACTS_RECIPE, versions, apt: { ...apt, keyFingerprint: FPR.toLowerCase() } }))).toBeUndefined();
+    expect(
+      readArtifactSet(treeWith({ recipe: ARTIFACTS_RECIPE, versions, apt: { ...apt, keyFingerprint: FPR.toLowerCase() } })),
+    ).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
     expect(readArtifactSet(treeWith({ recipe: ARTIFACTS_RECIPE, versions, apt: { ...apt, dockerPackages: [] } }))).toBeUndefined();
   });

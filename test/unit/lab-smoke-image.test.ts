@@ -19,10 +19,14 @@ interface Member {
 /** Reads a ustar archive (what the runtimes' tar readers see). */
 function readTar(tar: Buffer): Member[] {
   const members: Member[] = [];
-  for (let at = 0; at + 512 <= tar.length;) {
+  for (let at = 0; at + 512 <= tar.length; ) {
     const h = tar.subarray(at, at + 512);
     if (h.every((b) => b === 0)) break;
-    const text = (from: number, len: number): string => h.subarray(from, from + len).toString('utf8').replace(/\0.*$/s, '');
+    const text = (from: number, len: number): string =>
+      h
+        .subarray(from, from + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(text(124, 12), 8);
     members.push({
       name: text(0, 100),
@@ -83,7 +87,11 @@ describe('buildSmokeImage', () => {
     expect(manifest.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.image.layer.v1.tar']);
     const config: unknown = JSON.parse(blob(manifest.config.digest).toString('utf8'));
     // An uncompressed layer: its diff ID is its digest.
-    expect(config).toMatchObject({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [manifest.layers[0]?.digest] } });
+    expect(config).toMatchObject({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [manifest.layers[0]?.digest] },
+    });
     expect(entry.digest).toBe(`sha256:${image.manifestDigest}`);
     expect(manifest.config.digest).toBe(`sha256:${image.configDigest}`);
     expect(manifest.layers[0]?.digest).toBe(`sha256:${image.layerDigest}`);

@@ -22,7 +22,11 @@ function importsOf(file: string): string[] {
 
 /** Imports from `dirs` that reach into one of `forbidden`. */
 function crossings(files: string[], forbidden: string[]): string[] {
-  return files.flatMap((f) => importsOf(f).filter((t) => forbidden.some((d) => t.startsWith(`${d}/`))).map((t) => `${f} -> ${t}`));
+  return files.flatMap((f) =>
+    importsOf(f)
+      .filter((t) => forbidden.some((d) => t.startsWith(`${d}/`)))
+      .map((t) => `${f} -> ${t}`),
+  );
 }
 
 // The composition root: the CLI's commands and the entry points that start them.
@@ -35,7 +39,12 @@ describe('layers', () => {
   });
 
   it('the engine imports neither modules/ nor lab/, outside the CLI that composes them', () => {
-    expect(crossings(sources('engine').filter((f) => !COMPOSITION_ROOT(f)), ['modules', 'lab'])).toEqual([]);
+    expect(
+      crossings(
+        sources('engine').filter((f) => !COMPOSITION_ROOT(f)),
+        ['modules', 'lab'],
+      ),
+    ).toEqual([]);
   });
 
   it('modules import nothing from lab/', () => {

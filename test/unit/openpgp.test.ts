@@ -15,24 +15,33 @@ const PRIVATE = 'this is a private (secret) key: refusing it; export the public 
 // What gpg itself says about a key, from `gpg --with-colons --fingerprint --fingerprint`.
 function gpgSays(name: string): PublicKeyInfo {
   // Read as latin1 so the \xNN escapes and the raw UTF-8 bytes both come back as bytes.
-  const rows = bytes(`${name}.colons`).toString('latin1').trim().split('\n').map((line) => line.split(':'));
+  const rows = bytes(`${name}.colons`)
+    .toString('latin1')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(':'));
   const pub = rows.find((row) => row[0] === 'pub') ?? [];
   const fprs = rows.filter((row) => row[0] === 'fpr').map((row) => row[9] ?? '');
   const subs = rows.filter((row) => row[0] === 'sub');
-  const unescape = (s: string): string => Buffer.from(s.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  const unescaped = (s: string): string =>
+    Buffer.from(
+      s.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8');
   return {
     fingerprint: fprs[0] ?? '',
     keyId: pub[4] ?? '',
     version: 4,
     algorithm: Number(pub[3]),
     created: new Date(Number(pub[5]) * 1000),
-    userIds: rows.filter((row) => row[0] === 'uid').map((row) => unescape(row[9] ?? '')),
+    userIds: rows.filter((row) => row[0] === 'uid').map((row) => unescaped(row[9] ?? '')),
     subkeys: subs.map((sub, i) => ({ fingerprint: fprs[i + 1] ?? '', keyId: sub[4] ?? '' })),
   };
 }
 
 // gpg's grouping, written differently from the library: 4-hex blocks, an extra space at the middle.
-const group = (hex: string): string => hex.replace(/(.{4})(?!$)/g, '$1 ').replace(new RegExp(`^((?:\\S{4} ){${hex.length / 8 - 1}}\\S{4}) `), '$1  ');
+const group = (hex: string): string =>
+  hex.replace(/(.{4})(?!$)/g, '$1 ').replace(new RegExp(`^((?:\\S{4} ){${hex.length / 8 - 1}}\\S{4}) `), '$1  ');
 
 function failure(run: () => unknown): string {
   try {
@@ -77,12 +86,16 @@ describe('dearmor', () => {
   it('refuses invalid base64, an empty body and a cut-off block', () => {
     const asc = text('ed25519.asc');
     expect(failure(() => dearmor(asc.replace('mDM', 'm*M')))).toBe('the armored key is not valid base64: the key is corrupt');
-    expect(failure(() => dearmor('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n-----END PGP PUBLIC KEY BLOCK-----\n'))).toBe('the armored key block is empty');
+    expect(failure(() => dearmor('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n-----END PGP PUBLIC KEY BLOCK-----\n'))).toBe(
+      'the armored key block is empty',
+    );
     expect(failure(() => dearmor(asc.slice(0, 300)))).toBe('armor has no "-----END PGP PUBLIC KEY BLOCK-----" line: the key is cut off');
   });
 
   it('refuses text without armor and other block types, naming what they are', () => {
-    expect(failure(() => dearmor('<html>404 Not Found</html>'))).toBe('no OpenPGP armor found (expected a line "-----BEGIN PGP PUBLIC KEY BLOCK-----")');
+    expect(failure(() => dearmor('<html>404 Not Found</html>'))).toBe(
+      'no OpenPGP armor found (expected a line "-----BEGIN PGP PUBLIC KEY BLOCK-----")',
+    );
     expect(failure(() => dearmor(text('detached-signature.asc')))).toBe('this is a signature (BEGIN PGP SIGNATURE), not a public key');
     expect(failure(() => dearmor('-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgE\n-----END PGP PRIVATE KEY BLOCK-----'))).toBe(PRIVATE);
   });
@@ -117,20 +130,32 @@ describe('readKeyring', () => {
     const two = Buffer.concat([Buffer.from([0xcd, 0xc0, 0x08]), Buffer.alloc(200, 'a')]);
     const five = Buffer.concat([Buffer.from([0xcd, 0xff, 0, 0, 0x01, 0x2c]), Buffer.alloc(300, 'b')]);
     const old = Buffer.concat([Buffer.from([0xb6, 0, 0, 0, 0x03]), Buffer.from('old')]);
-    expect(readKeyring(Buffer.concat([dearmor(text('rfc9580-v6.asc')), two, five, old])).keys[0]?.userIds).toEqual(['a'.repeat(200), 'b'.repeat(300), 'old']);
+    expect(readKeyring(Buffer.concat([dearmor(text('rfc9580-v6.asc')), two, five, old])).keys[0]?.userIds).toEqual([
+      'a'.repeat(200),
+      'b'.repeat(300),
+      'old',
+    ]);
   });
 
   it('refuses truncated data, trailing garbage and lengths keys never use', () => {
     const gpg = bytes('ed25519.gpg');
     expect(failure(() => readKeyring(gpg.subarray(0, 20)))).toBe('packet at byte 0 is truncated at byte 20: the key is cut off');
     expect(failure(() => readKeyring(gpg.subarray(0, 1)))).toBe('packet at byte 0 is truncated at byte 1: the key is cut off');
-    expect(failure(() => readKeyring(Buffer.concat([gpg, Buffer.from('junk\n')])))).toBe(`trailing garbage at byte ${gpg.length}: not an OpenPGP packet (byte 0x6a)`);
-    expect(failure(() => readKeyring(Buffer.from([0xc6, 0xe1, 0x00, 0x00])))).toBe('packet at byte 0 uses partial body lengths, which key packets never use');
-    expect(failure(() => readKeyring(Buffer.from([0x9b, 0x04])))).toBe('packet at byte 0 has an indeterminate length, which key packets never use');
+    expect(failure(() => readKeyring(Buffer.concat([gpg, Buffer.from('junk\n')])))).toBe(
+      `trailing garbage at byte ${gpg.length}: not an OpenPGP packet (byte 0x6a)`,
+    );
+    expect(failure(() => readKeyring(Buffer.from([0xc6, 0xe1, 0x00, 0x00])))).toBe(
+      'packet at byte 0 uses partial body lengths, which key packets never use',
+    );
+    expect(failure(() => readKeyring(Buffer.from([0x9b, 0x04])))).toBe(
+      'packet at byte 0 has an indeterminate length, which key packets never use',
+    );
   });
 
   it('refuses data with no public key packet: random text, a bare signature', () => {
-    expect(failure(() => readKeyring('just some text, not a key'))).toBe('no OpenPGP armor found (expected a line "-----BEGIN PGP PUBLIC KEY BLOCK-----")');
+    expect(failure(() => readKeyring('just some text, not a key'))).toBe(
+      'no OpenPGP armor found (expected a line "-----BEGIN PGP PUBLIC KEY BLOCK-----")',
+    );
     const signature = Buffer.from(text('detached-signature.asc').split('\n\n')[1]?.split('\n=')[0] ?? '', 'base64');
     expect(signature[0]).toBe(0x88);
     expect(failure(() => readKeyring(signature))).toBe('no public key packet found: this is not an OpenPGP public key');
@@ -138,7 +163,11 @@ describe('readKeyring', () => {
 
   describe('a secret key exported by gpg at test time', () => {
     let home = '';
-    const gpg = (...args: string[]): Buffer => execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { env: { ...process.env, GNUPGHOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const gpg = (...args: string[]): Buffer =>
+      execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+        env: { ...process.env, GNUPGHOME: home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     beforeAll(() => {
       home = mkdtempSync(path.join(os.tmpdir(), 'fp-openpgp-'));
       gpg('--quick-gen-key', 'Secret Tester <secret@fleetplay.test>', 'ed25519', 'sign', 'never');
@@ -170,14 +199,20 @@ describe('matchFingerprint', () => {
 
   it('matches a full fingerprint of the primary key or a subkey, and a long key id', () => {
     expect(matchFingerprint(keyring, ed.fingerprint)).toEqual({ matched: true, reason: `key ${who} matches the wanted fingerprint` });
-    expect(matchFingerprint(keyring, subkey)).toEqual({ matched: true, reason: `subkey ${group(subkey)} of key ${who} matches the wanted fingerprint` });
+    expect(matchFingerprint(keyring, subkey)).toEqual({
+      matched: true,
+      reason: `subkey ${group(subkey)} of key ${who} matches the wanted fingerprint`,
+    });
     expect(matchFingerprint(keyring, ed.keyId)).toEqual({ matched: true, reason: `key ${who} matches the wanted fingerprint` });
   });
 
   it('accepts spaces, lowercase and 0x', () => {
     expect(matchFingerprint(keyring, group(ed.fingerprint).toLowerCase()).matched).toBe(true);
     expect(matchFingerprint(keyring, `0x${ed.keyId.toLowerCase()}`).matched).toBe(true);
-    expect(matchFingerprint(readKeyring(text('rfc9580-v6.asc')), ' cb186c4f 0609a697 e4d52dfa 6c722b0c 1f1e27c1 8a56708f 6525ec27 bad9acc9 ').matched).toBe(true);
+    expect(
+      matchFingerprint(readKeyring(text('rfc9580-v6.asc')), ' cb186c4f 0609a697 e4d52dfa 6c722b0c 1f1e27c1 8a56708f 6525ec27 bad9acc9 ')
+        .matched,
+    ).toBe(true);
   });
 
   it('rejects a short key id as insecure even though it matches', () => {
@@ -189,7 +224,10 @@ describe('matchFingerprint', () => {
   });
 
   it('says which keys were found when the fingerprint is another one', () => {
-    expect(matchFingerprint(keyring, rsa.fingerprint)).toEqual({ matched: false, reason: `key ${who} does not match the wanted fingerprint ${group(rsa.fingerprint)}` });
+    expect(matchFingerprint(keyring, rsa.fingerprint)).toEqual({
+      matched: false,
+      reason: `key ${who} does not match the wanted fingerprint ${group(rsa.fingerprint)}`,
+    });
     const both = readKeyring(Buffer.concat([bytes('ed25519.gpg'), bytes('rsa3072.gpg')]));
     const wrong = 'CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9';
     expect(matchFingerprint(both, wrong).reason).toBe(
@@ -213,6 +251,8 @@ describe('describeKeys', () => {
       `${group(ed.fingerprint)} Zoë Ed Tester <ed25519@fleetplay.test>`,
       `${group(rsa.fingerprint)} RSA Tester (apt signing) <rsa3072@fleetplay.test>`,
     ]);
-    expect(describeKeys(readKeyring(text('rfc9580-v6.asc')))).toEqual([`${group('CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9')} (no user id)`]);
+    expect(describeKeys(readKeyring(text('rfc9580-v6.asc')))).toEqual([
+      `${group('CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9')} (no user id)`,
+    ]);
   });
 });

@@ -38,28 +38,83 @@ function migration(host: string): TaskResult[] {
     result({ host, module: 'command', status: 'ok', msg: 'docker.io=install ok installed' }),
     result({ host, module: 'systemd', msg: 'kubelet.service: stop', summary: [unit('stop', 'kubelet')] }),
     result({ host, module: 'systemd', msg: 'docker.socket: stop', summary: [unit('stop', 'docker.socket')] }),
-    result({ host, module: 'apt', msg: 'remove 3 packages: docker.io, containerd, runc', summary: [{ verb: 'remove', object: 'package', count: 3 }] }),
-    result({ host, module: 'file', msg: 'create directory /var/cache/fleetplay/downloads', summary: [{ verb: 'create', object: 'directory', plural: 'directories' }] }),
-    result({ host, module: 'get_url', msg: 'download https://example.com/containerd.tar.gz to /tmp/c.tgz', summary: [{ verb: 'download', object: 'file' }] }),
+    result({
+      host,
+      module: 'apt',
+      msg: 'remove 3 packages: docker.io, containerd, runc',
+      summary: [{ verb: 'remove', object: 'package', count: 3 }],
+    }),
+    result({
+      host,
+      module: 'file',
+      msg: 'create directory /var/cache/fleetplay/downloads',
+      summary: [{ verb: 'create', object: 'directory', plural: 'directories' }],
+    }),
+    result({
+      host,
+      module: 'get_url',
+      msg: 'download https://example.com/containerd.tar.gz to /tmp/c.tgz',
+      summary: [{ verb: 'download', object: 'file' }],
+    }),
     result({ host, module: 'unarchive', msg: 'extract 12 files into /usr/local', summary: [{ verb: 'extract', object: 'archive' }] }),
     result({ host, module: 'systemd', msg: 'containerd.service: unmask, daemon-reload', summary: [unit('unmask', 'containerd')] }),
-    result({ host, module: 'template', msg: 'write /usr/local/lib/systemd/system/containerd.service', summary: [{ verb: 'write', object: 'file' }] }),
-    result({ host, module: 'modprobe', msg: 'load overlay', item: 'overlay', summary: [{ verb: 'load/persist', object: 'kernel module' }] }),
-    result({ host, module: 'modprobe', msg: 'load br_netfilter', item: 'br_netfilter', summary: [{ verb: 'load/persist', object: 'kernel module' }] }),
-    result({ host, module: 'sysctl', msg: 'set net.ipv4.ip_forward = 1', item: 'net.ipv4.ip_forward', summary: [{ verb: 'set', object: 'sysctl' }] }),
-    result({ host, module: 'file', msg: 'create directory /etc/containerd', summary: [{ verb: 'create', object: 'directory', plural: 'directories' }] }),
+    result({
+      host,
+      module: 'template',
+      msg: 'write /usr/local/lib/systemd/system/containerd.service',
+      summary: [{ verb: 'write', object: 'file' }],
+    }),
+    result({
+      host,
+      module: 'modprobe',
+      msg: 'load overlay',
+      item: 'overlay',
+      summary: [{ verb: 'load/persist', object: 'kernel module' }],
+    }),
+    result({
+      host,
+      module: 'modprobe',
+      msg: 'load br_netfilter',
+      item: 'br_netfilter',
+      summary: [{ verb: 'load/persist', object: 'kernel module' }],
+    }),
+    result({
+      host,
+      module: 'sysctl',
+      msg: 'set net.ipv4.ip_forward = 1',
+      item: 'net.ipv4.ip_forward',
+      summary: [{ verb: 'set', object: 'sysctl' }],
+    }),
+    result({
+      host,
+      module: 'file',
+      msg: 'create directory /etc/containerd',
+      summary: [{ verb: 'create', object: 'directory', plural: 'directories' }],
+    }),
     result({ host, module: 'template', msg: 'write /etc/containerd/config.toml', summary: [{ verb: 'write', object: 'file' }] }),
     result({ host, module: 'template', msg: 'write /etc/crictl.yaml', summary: [{ verb: 'write', object: 'file' }] }),
-    result({ host, module: 'systemd', msg: 'containerd.service: enable, daemon-reload, start', summary: [unit('enable', 'containerd'), unit('start', 'containerd')] }),
+    result({
+      host,
+      module: 'systemd',
+      msg: 'containerd.service: enable, daemon-reload, start',
+      summary: [unit('enable', 'containerd'), unit('start', 'containerd')],
+    }),
     result({ host, module: 'command', status: 'skipped', msg: 'skipped: not ansible_check_mode' }),
-    result({ host, module: 'systemd', msg: 'containerd.service: restart', handler: true, task: 'restart containerd', summary: [unit('restart', 'containerd')] }),
+    result({
+      host,
+      module: 'systemd',
+      msg: 'containerd.service: restart',
+      handler: true,
+      task: 'restart containerd',
+      summary: [unit('restart', 'containerd')],
+    }),
   ];
 }
 
 const write = [{ verb: 'write', object: 'file' }];
 
 describe('formatPlan', () => {
-  it('lists one host\'s changes as counted phrases, unit transitions and handler restarts', () => {
+  it("lists one host's changes as counted phrases, unit transitions and handler restarts", () => {
     expect(formatPlan(report(['node1'], migration('node1')))).toBe(
       `${HEADING}  node1: 16 changes: remove 3 packages, create 2 directories, download 1 file, extract 1 archive, ` +
         'write 3 files, load/persist 2 kernel modules, set 1 sysctl, stop kubelet, stop docker.socket, ' +
@@ -92,7 +147,9 @@ describe('formatPlan', () => {
 
   it('shortens a large group to its first two hosts, its last host and the count', () => {
     const hosts = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
-    const results = hosts.map((host) => result({ host, module: 'apt', msg: 'upgrade 1 package: containerd', summary: [{ verb: 'upgrade', object: 'package', count: 1 }] }));
+    const results = hosts.map((host) =>
+      result({ host, module: 'apt', msg: 'upgrade 1 package: containerd', summary: [{ verb: 'upgrade', object: 'package', count: 1 }] }),
+    );
     expect(formatPlan(report(hosts, results))).toBe(`${HEADING}  k1, k2 … k6 (6 hosts): 1 change: upgrade 1 package\n`);
   });
 
@@ -117,17 +174,26 @@ describe('formatPlan', () => {
       result({ host: 'node1', module: 'systemd', status: 'unknown', msg: 'depends on docker_era' }),
       result({ host: 'node2', module: 'systemd', status: 'unknown', msg: 'depends on docker_era' }),
     ];
-    expect(formatPlan(report(['node1', 'node2'], results))).toBe(`${HEADING}  node1: 1 change: write 1 file, 2 unknown\n  node2: 0 changes: 1 unknown\n`);
+    expect(formatPlan(report(['node1', 'node2'], results))).toBe(
+      `${HEADING}  node1: 1 change: write 1 file, 2 unknown\n  node2: 0 changes: 1 unknown\n`,
+    );
   });
 
   it('adds counts per verb and noun, and keeps verbs apart', () => {
     const pkgs = (verb: string, count: number) => ({ verb, object: 'package', count });
     const results = [
-      result({ host: 'h', module: 'apt', msg: 'x', summary: [{ verb: 'update', object: 'the apt cache', named: true }, pkgs('install', 2), pkgs('remove', 1)] }),
+      result({
+        host: 'h',
+        module: 'apt',
+        msg: 'x',
+        summary: [{ verb: 'update', object: 'the apt cache', named: true }, pkgs('install', 2), pkgs('remove', 1)],
+      }),
       result({ host: 'h', module: 'apt', msg: 'x', summary: [pkgs('purge', 4)] }),
       result({ host: 'h', module: 'apt', msg: 'x', summary: [pkgs('install', 1)] }),
     ];
-    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 3 changes: install 3 packages, remove 1 package, purge 4 packages, update the apt cache\n`);
+    expect(formatPlan(report(['h'], results))).toBe(
+      `${HEADING}  h: 3 changes: install 3 packages, remove 1 package, purge 4 packages, update the apt cache\n`,
+    );
   });
 
   it('merges the steps done to one named thing across tasks, and keeps handler runs apart', () => {
@@ -139,7 +205,9 @@ describe('formatPlan', () => {
       result({ host: 'h', module: 'systemd', msg: 'x', handler: true, summary: [unit('restart', 'containerd')] }),
       result({ host: 'h', module: 'systemd', msg: 'x', handler: true, summary: [unit('restart', 'containerd')] }),
     ];
-    expect(formatPlan(report(['h'], results))).toBe(`${HEADING}  h: 6 changes: unmask+enable+start containerd, reload nginx, restart containerd (handler)\n`);
+    expect(formatPlan(report(['h'], results))).toBe(
+      `${HEADING}  h: 6 changes: unmask+enable+start containerd, reload nginx, restart containerd (handler)\n`,
+    );
   });
 
   it('uses the plural a summary gives, and object + s otherwise', () => {

@@ -64,7 +64,8 @@ const LOOP = 'must be a list, or a template that renders to one ("{{ packages }}
 
 describe('loop and keyword shapes', () => {
   it('refuses a loop that is not a list, at the value', () => {
-    const file = playbook(`- hosts: all
+    const file = playbook(
+      `- hosts: all
   tasks:
     - debug: msg=x
       loop: 42
@@ -76,7 +77,9 @@ describe('loop and keyword shapes', () => {
       loop: 7
     - debug: msg=x
       loop: "{{ packages }}"
-`, { 'inner.yml': '- debug: msg=x\n' });
+`,
+      { 'inner.yml': '- debug: msg=x\n' },
+    );
     expect(brief(file)).toEqual([
       `4:13 keyword 'loop' ${LOOP}, got the number 42`,
       `6:13 keyword 'loop' ${LOOP}, got a mapping`,
@@ -126,8 +129,8 @@ describe('loop and keyword shapes', () => {
       "5:28 item 2 of keyword 'changed_when' must be a string, true or false or a number, got a mapping",
       "6:13 keyword 'tags' must be a tag, tags separated by commas, or a list of tags, got the number 5",
       "7:15 keyword 'notify' must be a string or a list of strings, got the number 3",
-      "8:17 keyword 'register' must be a variable name (letters, digits and _, not starting with a digit), got the string \"1bad\"",
-      "9:16 keyword 'retries' must be a whole number, got the string \"many\"",
+      '8:17 keyword \'register\' must be a variable name (letters, digits and _, not starting with a digit), got the string "1bad"',
+      '9:16 keyword \'retries\' must be a whole number, got the string "many"',
       "10:14 keyword 'delay' must be at least 0, got the number -1",
       "11:13 keyword 'vars' must be a mapping of variable names to values, got a list",
     ]);
@@ -144,7 +147,10 @@ describe('loop and keyword shapes', () => {
 `);
     const pb = loadPlaybook(file, moduleRegistry);
     expect(pb.plays[0]!.tags).toEqual(['web', 'db']);
-    expect(pb.plays[0]!.tasks.map((t) => t.tags)).toEqual([['1', 'two'], ['a', 'b', 'c']]);
+    expect(pb.plays[0]!.tasks.map((t) => t.tags)).toEqual([
+      ['1', 'two'],
+      ['a', 'b', 'c'],
+    ]);
   });
 
   it("reads boolean-like keyword values as Ansible's boolean() does, and refuses the rest", () => {
@@ -168,7 +174,7 @@ describe('loop and keyword shapes', () => {
 `);
     expect(brief(bad)).toEqual([
       "4:15 keyword 'become' must be true or false, got the number 2",
-      "5:19 keyword 'check_mode' must be true or false, got the string \"maybe\"",
+      '5:19 keyword \'check_mode\' must be true or false, got the string "maybe"',
     ]);
   });
 
@@ -200,7 +206,7 @@ describe('loop and keyword shapes', () => {
     expect(brief(file)).toEqual([
       "5:22 loop_control 'pause' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
       "5:32 loop_control 'extended' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
-      "5:58 keyword 'loop_control.loop_var' must be a variable name (letters, digits and _, not starting with a digit), got the string \"bad-name\"",
+      '5:58 keyword \'loop_control.loop_var\' must be a variable name (letters, digits and _, not starting with a digit), got the string "bad-name"',
       "5:91 unknown key 'lable' in keyword 'loop_control'; valid: loop_var, index_var, label",
       "8:21 keyword 'loop_control' must be a mapping (loop_var, index_var, label), got the number 3",
     ]);
@@ -274,10 +280,13 @@ describe('literal src files', () => {
   });
 
   it('takes the first place that exists, as the run does, even when it is a symbolic link loop', () => {
-    const file = playbook(`- hosts: all
+    const file = playbook(
+      `- hosts: all
   tasks:
     - template: { src: loop.j2, dest: /z }
-`, { 'loop.j2': 'never reached\n' });
+`,
+      { 'loop.j2': 'never reached\n' },
+    );
     const dir = path.dirname(file);
     mkdirSync(path.join(dir, 'templates'));
     symlinkSync(path.join(dir, 'templates', 'loop.j2'), path.join(dir, 'templates', 'loop.j2'));
@@ -345,16 +354,19 @@ describe('template syntax', () => {
       `5:14 template syntax error: found '|' where '}}' or '}}}' or a name was expected (Jinja filters like '{{ x | default("y") }}' are written as Handlebars helpers: '{{default x "y"}}')`,
       "7:14 template syntax error: found a character that cannot appear there where '}}' or '}}}' or a name was expected",
       "8:22 template syntax error: found a character that cannot appear there where '}}' or '}}}' or a name was expected",
-      "9:21 template syntax error: found a number where a name was expected",
+      '9:21 template syntax error: found a number where a name was expected',
     ]);
   });
 
   it('reports a syntax error in a template file at its line in that file', () => {
-    const file = playbook(`- hosts: all
+    const file = playbook(
+      `- hosts: all
   tasks:
     - template: { src: bad.j2, dest: /x }
     - template: { src: good.j2, dest: /y }
-`, { 'templates/bad.j2': 'line 1\nline 2 {{#each xs}}\n{{ this }\n', 'templates/good.j2': '{{#each xs}}{{ this }}{{/each}}\n' });
+`,
+      { 'templates/bad.j2': 'line 1\nline 2 {{#each xs}}\n{{ this }\n', 'templates/good.j2': '{{#each xs}}{{ this }}{{/each}}\n' },
+    );
     const found = problems(file);
     expect(found).toEqual([
       {
@@ -419,13 +431,16 @@ describe('key=value arguments', () => {
     - wait_for: { port: "22", timeout: 5 }
     - wait_for: port={{ p }} timeout=soon
 `);
-    expect(brief(file)).toEqual(["5:17 argument 'timeout' must be a whole number, got the string \"soon\""]);
+    expect(brief(file)).toEqual(['5:17 argument \'timeout\' must be a whole number, got the string "soon"']);
     const ok = playbook(`- hosts: all
   tasks:
     - apt: name=curl update_cache=no
     - wait_for: { port: "22", timeout: 5 }
 `);
-    expect(tasksOf(ok).map((t) => t.args)).toEqual([{ name: 'curl', update_cache: false }, { port: 22, timeout: 5 }]);
+    expect(tasksOf(ok).map((t) => t.args)).toEqual([
+      { name: 'curl', update_cache: false },
+      { port: 22, timeout: 5 },
+    ]);
   });
 
   it('reports a word without = and an open {{ at their place, once', () => {
@@ -475,11 +490,14 @@ describe('entries that are not mappings', () => {
   });
 
   it('names the included file and the list keyword that is not a list', () => {
-    const file = playbook(`- hosts: all
+    const file = playbook(
+      `- hosts: all
   tasks:
     - include_tasks: inner.yml
   post_tasks: 5
-`, { 'inner.yml': '- debug: msg=x\n- "oops"\n' });
+`,
+      { 'inner.yml': '- debug: msg=x\n- "oops"\n' },
+    );
     const found = problems(file);
     expect(found.map((p) => `${path.basename(p.file)}:${p.line}:${p.column} ${p.message}`)).toEqual([
       'inner.yml:2:3 task 2 of the task file inner.yml must be a mapping (a task), got the string "oops"',
@@ -489,7 +507,9 @@ describe('entries that are not mappings', () => {
 
   it('says a top-level mapping is one play that lost its dash', () => {
     const file = playbook('hosts: all\ntasks: []\n');
-    expect(brief(file)).toEqual(['1:1 a playbook is a list of plays (each with at least `hosts:`), got a mapping; start the play with `- hosts:`']);
+    expect(brief(file)).toEqual([
+      '1:1 a playbook is a list of plays (each with at least `hosts:`), got a mapping; start the play with `- hosts:`',
+    ]);
   });
 });
 
@@ -563,17 +583,22 @@ describe('other mistakes that used to pass or read badly', () => {
     - command: ls
       args: { __proto__: { creates: /x } }
 `);
-    expect(brief(file)).toEqual(["4:15 unknown argument '__proto__' for module 'command'; valid: cmd, argv, creates, removes, chdir, stdin"]);
+    expect(brief(file)).toEqual([
+      "4:15 unknown argument '__proto__' for module 'command'; valid: cmd, argv, creates, removes, chdir, stdin",
+    ]);
   });
 
   it('refuses a loop on import_tasks, as Ansible does, and allows it on include_tasks', () => {
-    const file = playbook(`- hosts: all
+    const file = playbook(
+      `- hosts: all
   tasks:
     - import_tasks: inner.yml
       loop: [1, 2]
     - include_tasks: inner.yml
       loop: [1, 2]
-`, { 'inner.yml': '- debug: msg=x\n' });
+`,
+      { 'inner.yml': '- debug: msg=x\n' },
+    );
     expect(brief(file)).toEqual(['4:7 import_tasks cannot loop (Ansible refuses it too); use include_tasks']);
   });
 
@@ -633,10 +658,45 @@ describe('any playbook shape', () => {
     writeFileSync(path.join(dir, 'inner.yml'), '- debug: msg=x\n');
     const words = ['x', "echo 'oops", 'a,b', '{{ v }}', 'inner.yml', 'missing.j2', '42', 'yes', '', 'foo-bar', '__proto__'];
     const keys = [
-      'hosts', 'tasks', 'handlers', 'pre_tasks', 'vars', 'vars_files', 'tags', 'become', 'name', 'when', 'loop', 'with_items',
-      'loop_control', 'register', 'notify', 'retries', 'delay', 'no_log', 'block', 'rescue', 'include_tasks', 'import_tasks',
-      'command', 'shell', 'template', 'copy', 'debug', 'set_fact', 'args', 'src', 'dest', 'msg', 'cmd', 'pause', 'label', 'roles',
-      'delegate_to', '__proto__', 'constructor',
+      'hosts',
+      'tasks',
+      'handlers',
+      'pre_tasks',
+      'vars',
+      'vars_files',
+      'tags',
+      'become',
+      'name',
+      'when',
+      'loop',
+      'with_items',
+      'loop_control',
+      'register',
+      'notify',
+      'retries',
+      'delay',
+      'no_log',
+      'block',
+      'rescue',
+      'include_tasks',
+      'import_tasks',
+      'command',
+      'shell',
+      'template',
+      'copy',
+      'debug',
+      'set_fact',
+      'args',
+      'src',
+      'dest',
+      'msg',
+      'cmd',
+      'pause',
+      'label',
+      'roles',
+      'delegate_to',
+      '__proto__',
+      'constructor',
     ];
     const { value } = fc.letrec((tie) => ({
       value: fc.oneof(
@@ -719,11 +779,14 @@ describe('template shape limits at validate (#12)', () => {
   });
 
   it('refuses 12000 statements in one string', { timeout: 120_000 }, () => {
-    expect(quickly((n) => playbook(debugPlay('{{x}}'.repeat(n))), 12000, 12000)).toEqual(['4:14 template has more than 5000 {{ }} statements']);
+    expect(quickly((n) => playbook(debugPlay('{{x}}'.repeat(n))), 12000, 12000)).toEqual([
+      '4:14 template has more than 5000 {{ }} statements',
+    ]);
   });
 
   it('refuses long paths and too many subexpressions, which overflow or stall the compiler', { timeout: 120_000 }, () => {
-    const file = (n: number) => playbook(`- hosts: x
+    const file = (n: number) =>
+      playbook(`- hosts: x
   gather_facts: false
   tasks:
     - debug: msg="{{upper ${'a.'.repeat(n)}b}}"
@@ -738,17 +801,21 @@ describe('template shape limits at validate (#12)', () => {
   });
 
   it('applies the limits to template files (.j2, .hbs), at the line in that file', { timeout: 120_000 }, () => {
-    const build = (n: number) => playbook(`- hosts: x
+    const build = (n: number) =>
+      playbook(
+        `- hosts: x
   gather_facts: false
   tasks:
     - template: { src: deep.j2, dest: /x }
     - template: { src: many.hbs, dest: /y }
     - template: { src: fine.j2, dest: /z }
-`, {
-      'templates/deep.j2': `line 1\nline 2 ${nestedIfs(n)}\n`,
-      'templates/many.hbs': 'a\nb\nc\n' + '{{x}}\n'.repeat(2 * n),
-      'templates/fine.j2': `${'{{#if a}}'.repeat(60)}{{upper "${'('.repeat(100)}"}}${'{{/if}}'.repeat(60)}\n`,
-    });
+`,
+        {
+          'templates/deep.j2': `line 1\nline 2 ${nestedIfs(n)}\n`,
+          'templates/many.hbs': 'a\nb\nc\n' + '{{x}}\n'.repeat(2 * n),
+          'templates/fine.j2': `${'{{#if a}}'.repeat(60)}{{upper "${'('.repeat(100)}"}}${'{{/if}}'.repeat(60)}\n`,
+        },
+      );
     const fileFor = writtenOnce(build);
     expectLinear((n) => validate(fileFor(n)), 3000, { maxN: 3000, label: 'template files' });
     const file = fileFor(3000);

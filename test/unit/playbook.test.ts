@@ -132,10 +132,13 @@ describe('playbook validation', () => {
   });
 
   it('validates tasks inside included files, with their own file and line', () => {
-    const file = playbook(`- hosts: all
+    const file = playbook(
+      `- hosts: all
   tasks:
     - include_tasks: inner.yml
-`, { 'inner.yml': `- debug: msg=ok\n- stat: { path: /x, bogus: 1 }\n` });
+`,
+      { 'inner.yml': `- debug: msg=ok\n- stat: { path: /x, bogus: 1 }\n` },
+    );
     const err = errorOf(file);
     expect(err.location).toEqual({ file: path.join(path.dirname(file), 'inner.yml'), line: 2, column: 21 });
   });
@@ -154,7 +157,12 @@ describe('YAML like Ansible reads it', () => {
   it('uses PyYAML booleans and octal modes', async () => {
     const { parseYaml } = await import('../../engine/yaml/load.ts');
     expect(parseYaml('a: n\nb: y\nc: yes\nd: off\ne: 0644\nf: True\n', 'f.yml', 'playbook').value).toEqual({
-      a: 'n', b: 'y', c: true, d: false, e: 0o644, f: true,
+      a: 'n',
+      b: 'y',
+      c: true,
+      d: false,
+      e: 0o644,
+      f: true,
     });
   });
 });

@@ -22,12 +22,19 @@ describe('printable', () => {
   it('a host cannot rewrite the console through its output, nor a host name through the inventory', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-printable-'));
     writeFileSync(path.join(dir, 'inv'), '[x]\nh1 ansible_connection=local\n');
-    writeFileSync(path.join(dir, 'p.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: printf 'line\\033[2K\\rFAKE ok\\n'\n`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'run', path.join(dir, 'p.yml'), '-i', path.join(dir, 'inv')], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', FLEETPLAY_RETRY_DIR: dir },
-      encoding: 'utf8',
-    });
+    writeFileSync(
+      path.join(dir, 'p.yml'),
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - command: printf 'line\\033[2K\\rFAKE ok\\n'\n`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'engine/index.ts'), 'run', path.join(dir, 'p.yml'), '-i', path.join(dir, 'inv')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', FLEETPLAY_RETRY_DIR: dir },
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('line\\x1b[2K\\rFAKE ok');
     expect(r.stdout).not.toContain('\x1b');

@@ -56,7 +56,9 @@ describe('operandPath', () => {
 
   it('makes `cd` go to a directory named "-" instead of $OLDPWD in dash', async () => {
     const conn = new LocalConnection('local');
-    const r = await conn.exec(`d=$(mktemp -d) && mkdir -- "$d/-" && cd -- "$d" && cd /tmp && cd -- "$d" && cd -- ${shellQuote(operandPath('-'))} && pwd && rm -rf -- "$d"`);
+    const r = await conn.exec(
+      `d=$(mktemp -d) && mkdir -- "$d/-" && cd -- "$d" && cd /tmp && cd -- "$d" && cd -- ${shellQuote(operandPath('-'))} && pwd && rm -rf -- "$d"`,
+    );
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toMatch(/\/-$/);
   });

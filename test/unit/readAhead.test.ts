@@ -20,11 +20,14 @@ function counting(): Connection & { execs: string[] } {
   };
 }
 
-const read = (command: string, stdin?: string): UpcomingRead => ({ command, options: { readOnly: true, ...(stdin !== undefined ? { stdin } : {}) } });
+const read = (command: string, stdin?: string): UpcomingRead => ({
+  command,
+  options: { readOnly: true, ...(stdin !== undefined ? { stdin } : {}) },
+});
 const reads = (n: number, from = 0) => Array.from({ length: n }, (_, i) => read(`echo r${from + i}`));
 
 describe('ReadAhead', () => {
-  it('serves the next tasks\' reads from the first one\'s exec, identical command and stdin only', async () => {
+  it("serves the next tasks' reads from the first one's exec, identical command and stdin only", async () => {
     const conn = counting();
     const ra = new ReadAhead(conn);
     ra.taskStarts(async () => [read('echo r0'), read('echo r1'), read('cat', 'in'), read('echo r3')]);
@@ -66,14 +69,18 @@ describe('ReadAhead', () => {
     const conn = counting();
     const ra = new ReadAhead(conn);
     const sudo = { enabled: true, user: 'nobody' };
-    ra.taskStarts(async () => [read('echo a'), { command: 'echo t', options: { readOnly: true, timeoutMs: 1000 } }, { command: 'echo b', options: { readOnly: true, become: sudo } }]);
+    ra.taskStarts(async () => [
+      read('echo a'),
+      { command: 'echo t', options: { readOnly: true, timeoutMs: 1000 } },
+      { command: 'echo b', options: { readOnly: true, become: sudo } },
+    ]);
     await ra.run('echo a', { readOnly: true });
     ra.taskStarts(undefined);
     expect((await ra.run('echo t', { readOnly: true, timeoutMs: 1000 })).roundTrip).toBe(true);
     expect(conn.execs).toEqual(['echo a', 'echo t']);
   });
 
-  it('keeps a batch\'s script under 96 KiB, the triggering command included', async () => {
+  it("keeps a batch's script under 96 KiB, the triggering command included", async () => {
     const conn = counting();
     const ra = new ReadAhead(conn);
     const big = (n: number) => `echo r${n} # ${'x'.repeat(40 * 1024)}`;
@@ -89,7 +96,10 @@ describe('ReadAhead', () => {
     let calls = 0;
     const broken: Connection = {
       host: 'x',
-      exec: (command, options) => (++calls === 1 ? Promise.resolve({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n', durationMs: 1, timedOut: false }) : local.exec(command, options)),
+      exec: (command, options) =>
+        ++calls === 1
+          ? Promise.resolve({ exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n', durationMs: 1, timedOut: false })
+          : local.exec(command, options),
       close: async () => undefined,
     };
     const ra = new ReadAhead(broken);

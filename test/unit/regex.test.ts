@@ -13,7 +13,10 @@ const refusal = (pattern: string): RegexError => {
   }
   throw new Error(`no error for ${pattern}`);
 };
-const all = (pattern: string, text: string): string[] => compilePythonRegex(pattern).findAll(text).map((m) => m.groups[0] ?? '');
+const all = (pattern: string, text: string): string[] =>
+  compilePythonRegex(pattern)
+    .findAll(text)
+    .map((m) => m.groups[0] ?? '');
 
 describe('backtracking patterns run in linear time', () => {
   it("answers '^(a+)+$' on 36 a's and a b at once", { timeout: 10_000 }, () => {
@@ -107,7 +110,10 @@ describe('Python syntax', () => {
   });
 
   it('spells the translation in RE2 syntax', () => {
-    expect(translatePattern('(?i)(?P<n>x)\\Z')).toEqual({ source: '(?P<n>x)\\z', flags: { ignorecase: true, multiline: false, dotall: false } });
+    expect(translatePattern('(?i)(?P<n>x)\\Z')).toEqual({
+      source: '(?P<n>x)\\z',
+      flags: { ignorecase: true, multiline: false, dotall: false },
+    });
     expect(translatePattern('[^]a]').source).toBe('[^\\]a]');
   });
 });

@@ -19,8 +19,8 @@ describe('SecretMatcher', () => {
     expect(m.mask('xx pässwört yy', '#')).toBe('xx # yy');
   });
 
-  it("handles three secrets of 100 KB (one alternation of them is a regular expression too large for V8)", () => {
-    const long = Array.from({ length: 3 }, (_, i) => `${i}-${"k".repeat(100_000)}`);
+  it('handles three secrets of 100 KB (one alternation of them is a regular expression too large for V8)', () => {
+    const long = Array.from({ length: 3 }, (_, i) => `${i}-${'k'.repeat(100_000)}`);
     const s = new Secrets();
     s.add(long);
     expect(s.redact(`a ${long[1]} b`)).toBe(`a ${MASK} b`);

@@ -33,7 +33,16 @@ function tempDir(files: Record<string, string>): string {
 
 describe('Secrets', () => {
   it('knows secret names, including Ansible connection passwords, but not *_file paths', () => {
-    for (const n of ['db_password', 'ansible_become_pass', 'ansible_ssh_pass', 'api_token', 'API_KEY', 'vault_secret', 'my-pwd', 'passphrase']) {
+    for (const n of [
+      'db_password',
+      'ansible_become_pass',
+      'ansible_ssh_pass',
+      'api_token',
+      'API_KEY',
+      'vault_secret',
+      'my-pwd',
+      'passphrase',
+    ]) {
       expect(isSecretName(n), n).toBe(true);
     }
     for (const n of ['ansible_ssh_private_key_file', 'password_file', 'compass', 'bypass_proxy', 'name', 'packages']) {
@@ -57,7 +66,11 @@ describe('Secrets', () => {
   it('masks values under secret keys of an item, and treats regex characters in secrets literally', () => {
     const s = new Secrets();
     s.add('a.b*c(d');
-    expect(s.redactDeep({ name: 'alice', password: 'whatever', note: 'see a.b*c(d' })).toEqual({ name: 'alice', password: MASK, note: `see ${MASK}` });
+    expect(s.redactDeep({ name: 'alice', password: 'whatever', note: 'see a.b*c(d' })).toEqual({
+      name: 'alice',
+      password: MASK,
+      note: `see ${MASK}`,
+    });
     expect(s.redact('aXbbbc(d')).toBe('aXbbbc(d');
   });
 
@@ -101,10 +114,35 @@ describe('secrets in a real run', () => {
   it('prints none of them, on the console or in the report (0600), and uses loop_control.label', async () => {
     const dir = tempDir(files);
     const report = path.join(dir, 'report.json');
-    const r = await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'inv.ini'), '-e', 'api_token=CliSecret00', '-e', 'db_password=Xy{{Zq9!', '--report', report]);
+    const r = await engine([
+      'run',
+      path.join(dir, 'play.yml'),
+      '-i',
+      path.join(dir, 'inv.ini'),
+      '-e',
+      'api_token=CliSecret00',
+      '-e',
+      'db_password=Xy{{Zq9!',
+      '--report',
+      report,
+    ]);
     const written = readFileSync(report, 'utf8');
     for (const text of [r.out, written]) {
-      for (const secret of ['CliSecret00', 'VarsFileSecret11', '12345678', 'NestedSecret22', 'BecomeSecret77', 'SshSecret88', 'TaskSecret33', 'LoopSecret44', 'LoopSecret45', 'SetFactSecret55', 'NoLogOutput66', 'plainvalue-LazyTok', 'Xy{{Zq9!']) {
+      for (const secret of [
+        'CliSecret00',
+        'VarsFileSecret11',
+        '12345678',
+        'NestedSecret22',
+        'BecomeSecret77',
+        'SshSecret88',
+        'TaskSecret33',
+        'LoopSecret44',
+        'LoopSecret45',
+        'SetFactSecret55',
+        'NoLogOutput66',
+        'plainvalue-LazyTok',
+        'Xy{{Zq9!',
+      ]) {
         expect(text, secret).not.toContain(secret);
       }
     }
@@ -129,7 +167,14 @@ describe('secrets in a real run', () => {
 
   it('refuses a --report in a directory that does not exist, before any host is contacted', async () => {
     const dir = tempDir(files);
-    const r = await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'inv.ini'), '--report', path.join(dir, 'nope', 'r.json')]);
+    const r = await engine([
+      'run',
+      path.join(dir, 'play.yml'),
+      '-i',
+      path.join(dir, 'inv.ini'),
+      '--report',
+      path.join(dir, 'nope', 'r.json'),
+    ]);
     expect(r.code).toBe(4);
     expect(r.out).toContain(`directory ${path.join(dir, 'nope')} does not exist`);
     expect(r.out).not.toContain('PLAY [');
@@ -152,7 +197,14 @@ describe('secrets in a real run', () => {
       'inv.ini': files['inv.ini'],
       'play.yml': `- hosts: all\n  gather_facts: false\n  vars_files: [${vault}/vars-file.yml]\n  tasks:\n    - debug: msg="user={{ vaulted_user }} pw={{ vaulted_password }}"\n    - debug: msg="fleetplay-test-password"\n`,
     });
-    const r = await engine(['run', path.join(dir, 'play.yml'), '-i', path.join(dir, 'inv.ini'), '--vault-password-file', path.join(vault, 'password.txt')]);
+    const r = await engine([
+      'run',
+      path.join(dir, 'play.yml'),
+      '-i',
+      path.join(dir, 'inv.ini'),
+      '--vault-password-file',
+      path.join(vault, 'password.txt'),
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`user=${MASK} pw=${MASK}`);
     expect(r.out).not.toMatch(/alice|Fil3-Vault-Secret|fleetplay-test-password/);
@@ -182,7 +234,9 @@ describe('secrets in a real run', () => {
   });
 
   it('mask of assignments: YAML lines, JSON members and key=value words, nothing else', () => {
-    expect(maskSecretAssignments('2 | db_password: a b c\n3 |   - api_token: "x"\nname: keep')).toBe(`2 | db_password: ${MASK}\n3 |   - api_token: ${MASK}\nname: keep`);
+    expect(maskSecretAssignments('2 | db_password: a b c\n3 |   - api_token: "x"\nname: keep')).toBe(
+      `2 | db_password: ${MASK}\n3 |   - api_token: ${MASK}\nname: keep`,
+    );
     expect(maskSecretAssignments('{"token": "t1", "user": "u"}')).toBe(`{"token": "${MASK}", "user": "u"}`);
     expect(maskSecretAssignments("h1 ansible_become_pass='x y' port=22")).toBe(`h1 ansible_become_pass=${MASK} port=22`);
   });

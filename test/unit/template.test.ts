@@ -42,7 +42,10 @@ describe('template strictness', () => {
   });
 
   it('renders values lazily and recursively, like Ansible vars', () => {
-    const vars = scopeOf({ base: 'https://example.test', url: '{{ base }}/v{{ version }}', version: '1.7', unused: '{{ nothing }}' }, where);
+    const vars = scopeOf(
+      { base: 'https://example.test', url: '{{ base }}/v{{ version }}', version: '1.7', unused: '{{ nothing }}' },
+      where,
+    );
     expect(render('{{ url }}', vars)).toBe('https://example.test/v1.7');
     expect(failure(() => render('{{ unused }}', vars)).message).toBe("undefined variable 'nothing'");
   });
@@ -89,7 +92,13 @@ describe('version helper', () => {
 
   it("agrees with the expression language's version test, which is Ansible's: 1.7 is older than 1.7.0 (#14)", async () => {
     const { evaluateCondition } = await import('../../engine/expr/index.ts');
-    for (const [a, b, op] of [['1.7', '1.7.0', '<'], ['1.7', '1.7.0', '=='], ['1.7.0', '1.7', '>'], ['1.0rc1', '1.0.1', '<'], ['2.0', '1.10', '>=']]) {
+    for (const [a, b, op] of [
+      ['1.7', '1.7.0', '<'],
+      ['1.7', '1.7.0', '=='],
+      ['1.7.0', '1.7', '>'],
+      ['1.0rc1', '1.0.1', '<'],
+      ['2.0', '1.10', '>='],
+    ]) {
       const helper = render(`{{#if (version a b op)}}y{{else}}n{{/if}}`, { a, b, op }) === 'y';
       expect(helper, `${a} ${op} ${b}`).toBe(evaluateCondition('a is version(b, op)', { a, b, op }));
     }
@@ -146,7 +155,9 @@ describe('variables passed to helpers are strict too', () => {
     expect(render('{{#if f}}y{{else}}n{{/if}}{{#if zero}}y{{else}}n{{/if}}{{#each empty}}x{{/each}}', vars)).toBe('nn');
     expect(render('{{#if item.server}}{{ item.server }}{{else}}https://{{ item.registry }}{{/if}}', vars)).toBe('https://r');
     expect(render('{{#unless item.server}}none{{/unless}}', vars)).toBe('none');
-    expect(render('{{#if s.length}}y{{/if}}{{#if e.length}}y{{else}}n{{/if}}{{#if xs.length}}y{{/if}}', { s: 'a', e: '', xs: [1] })).toBe('yny');
+    expect(render('{{#if s.length}}y{{/if}}{{#if e.length}}y{{else}}n{{/if}}{{#if xs.length}}y{{/if}}', { s: 'a', e: '', xs: [1] })).toBe(
+      'yny',
+    );
     expect(render('{{default nope "d"}}', vars)).toBe('d');
   });
 
@@ -179,7 +190,9 @@ describe("Handlebars' built-ins", () => {
     expect(render(deep(60), { xs: [1] })).toBe('x');
     expect(failure(() => render(deep(4000), { xs: [1] })).message).toBe('template nests blocks and ( ) more than 64 deep');
     expect(failure(() => render(`{{#if xs}}${'{{else if xs}}'.repeat(100)}{{/if}}`, { xs: [1] })).message).toMatch(/more than 64 deep/);
-    expect(failure(() => render(`{{upper ${'(lower '.repeat(3000)}s${')'.repeat(3000)}}}`, { s: 'a' })).message).toMatch(/more than 64 deep/);
+    expect(failure(() => render(`{{upper ${'(lower '.repeat(3000)}s${')'.repeat(3000)}}}`, { s: 'a' })).message).toMatch(
+      /more than 64 deep/,
+    );
     expect(render(`{{upper "${'('.repeat(100)}"}}`, {})).toBe('('.repeat(100));
     expect(failure(() => render('{{ s }}'.repeat(5001), { s: 'a' })).message).toBe('template has more than 5000 {{ }} statements');
     expect(render('{{ s }}'.repeat(5000), { s: 'a' })).toHaveLength(5000);
@@ -188,12 +201,16 @@ describe("Handlebars' built-ins", () => {
   it('bounds the work of nested loops and printed values, with a template error', { timeout: 10_000 }, () => {
     const a = Array.from({ length: 200 }, (_, i) => i);
     const err = failure(() => render('{{#each a}}{{#each @root.a}}{{#each @root.a}}x{{/each}}{{/each}}{{/each}}', { a }));
-    expect(err.message).toMatch(/^template does too much work: loops and printed values over 500000 units \(template line 1, column \d+\)$/);
+    expect(err.message).toMatch(
+      /^template does too much work: loops and printed values over 500000 units \(template line 1, column \d+\)$/,
+    );
     expect(err.location).toEqual(where);
     expect(render('{{#each a}}{{#each @root.a}}x{{/each}}{{/each}}', { a }).length).toBe(40_000);
     const m = { k: 'v', deep: { list: [1, 2, { x: true }] } };
     const big = Array.from({ length: 2000 }, (_, i) => i);
-    expect(failure(() => render('{{#each big}}{{#each @root.big}}{{ @root.m }}{{/each}}{{/each}}', { big, m })).message).toMatch(/too much work/);
+    expect(failure(() => render('{{#each big}}{{#each @root.big}}{{ @root.m }}{{/each}}{{/each}}', { big, m })).message).toMatch(
+      /too much work/,
+    );
   });
 });
 
@@ -207,7 +224,10 @@ describe('variables that share values', () => {
 
   it('resolve lazily to the same value, and a small one copies fine', () => {
     const vars = scopeOf(shared(), where);
-    expect(renderValue('{{ b2 }}', vars, where)).toEqual([[['x'], ['x']], [['x'], ['x']]]);
+    expect(renderValue('{{ b2 }}', vars, where)).toEqual([
+      [['x'], ['x']],
+      [['x'], ['x']],
+    ]);
     expect(render('{{#each b40}}{{#each this}}.{{/each}}{{/each}}', vars)).toBe('....');
   });
 
@@ -230,11 +250,16 @@ describe('template shape, one linear scan shared by the renderer and validate (#
     const err = failure(() => render(`one\ntwo\n  ${deep(70)}`, { xs: [1] }));
     expect(err.message).toBe('template nests blocks and ( ) more than 64 deep (template line 3, column 643)');
     expect(err.location).toEqual(where);
-    expect(templateShapeProblem(`a\n${deep(70)}`)).toEqual({ message: 'template nests blocks and ( ) more than 64 deep', offset: 2 + 64 * 10 });
+    expect(templateShapeProblem(`a\n${deep(70)}`)).toEqual({
+      message: 'template nests blocks and ( ) more than 64 deep',
+      offset: 2 + 64 * 10,
+    });
   });
 
   it('refuses long variable paths and too many subexpressions before compiling', { timeout: 10_000 }, () => {
-    expect(failure(() => render(`{{upper ${'a.'.repeat(3000)}b}}`, {})).message).toBe("template has a variable path with more than 128 '.' and '/'");
+    expect(failure(() => render(`{{upper ${'a.'.repeat(3000)}b}}`, {})).message).toBe(
+      "template has a variable path with more than 128 '.' and '/'",
+    );
     expect(failure(() => render(`{{upper ${'../'.repeat(50)}s}}`, { s: 'a' })).message).toMatch(/variable path/);
     expect(failure(() => render(`{{x ${'(s)'.repeat(5001)}}}`, { s: 'a' })).message).toBe('template has more than 5000 ( ) subexpressions');
     expect(render(`{{upper ${'a.'.repeat(100)}b}}`, { a: nestedA(99) })).toBe('B');
@@ -273,16 +298,20 @@ describe('template shape, one linear scan shared by the renderer and validate (#
     let unique = 0;
     for (const [label, size, text] of families) {
       expectLinear((n) => templateShapeProblem(text(n)), size / 8, { label: `scan ${label}`, maxN: size / 8 });
-      expectLinear((n) => {
-        const err = (() => {
-          try {
-            return render(`${text(n)}${(unique += 1)}`, { x: 1 });
-          } catch (e) {
-            return e;
-          }
-        })();
-        expect(typeof err === 'string' || err instanceof FleetError).toBe(true);
-      }, size / 8, { label: `render ${label}`, maxN: size / 8 });
+      expectLinear(
+        (n) => {
+          const err = (() => {
+            try {
+              return render(`${text(n)}${(unique += 1)}`, { x: 1 });
+            } catch (e) {
+              return e;
+            }
+          })();
+          expect(typeof err === 'string' || err instanceof FleetError).toBe(true);
+        },
+        size / 8,
+        { label: `render ${label}`, maxN: size / 8 },
+      );
     }
   });
 });

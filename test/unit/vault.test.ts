@@ -14,7 +14,12 @@ const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name)
 const PASSWORD = 'fleetplay-test-password';
 const PASSWORD_FILE = path.join(FIXTURES, 'password.txt');
 // The ciphertext of a `name: !vault |` fixture, without the key line and the indentation.
-const payload = (name: string): string => fixture(name).split('\n').slice(1).map((l) => l.trim()).join('\n');
+const payload = (name: string): string =>
+  fixture(name)
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .join('\n');
 
 const dirs: string[] = [];
 function tempDir(files: Record<string, string>): string {
@@ -23,7 +28,9 @@ function tempDir(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function failure(fn: () => unknown): FleetError {
   try {
@@ -43,21 +50,40 @@ afterEach(() => {
 describe('decryptVault (AES256, formats 1.1 and 1.2)', () => {
   it('decrypts ansible-vault encrypt_string output of both formats, reporting the 1.2 vault id', () => {
     expect(decryptVault(payload('string-1.1.yml'), [PASSWORD])).toEqual({ ok: true, plaintext: Buffer.from('S3cret-Vault-11') });
-    expect(decryptVault(payload('string-1.2.yml'), [PASSWORD])).toEqual({ ok: true, plaintext: Buffer.from('Tok3n-Vault-12'), vaultId: 'prod' });
-    expect(decryptVault(payload('string-multiline.yml'), ['other', PASSWORD])).toMatchObject({ ok: true, plaintext: Buffer.from('multi-line\nsecret\n') });
+    expect(decryptVault(payload('string-1.2.yml'), [PASSWORD])).toEqual({
+      ok: true,
+      plaintext: Buffer.from('Tok3n-Vault-12'),
+      vaultId: 'prod',
+    });
+    expect(decryptVault(payload('string-multiline.yml'), ['other', PASSWORD])).toMatchObject({
+      ok: true,
+      plaintext: Buffer.from('multi-line\nsecret\n'),
+    });
   });
 
   it('reports a wrong password as an HMAC mismatch, and a tampered ciphertext the same way', () => {
-    expect(decryptVault(payload('string-1.1.yml'), ['wrong-password'])).toEqual({ ok: false, error: 'HMAC mismatch: wrong vault password' });
+    expect(decryptVault(payload('string-1.1.yml'), ['wrong-password'])).toEqual({
+      ok: false,
+      error: 'HMAC mismatch: wrong vault password',
+    });
     const text = payload('string-1.1.yml');
     const flipped = text.slice(0, -3) + (text.at(-3) === '1' ? '2' : '1') + text.slice(-2);
     expect(decryptVault(flipped, [PASSWORD])).toEqual({ ok: false, error: 'HMAC mismatch: wrong vault password' });
   });
 
   it('refuses other versions and ciphers, and a body that is not hex', () => {
-    expect(decryptVault('$ANSIBLE_VAULT;1.0;AES\n00', [PASSWORD])).toMatchObject({ ok: false, error: expect.stringMatching(/unsupported Ansible Vault format version '1.0'/) });
-    expect(decryptVault('$ANSIBLE_VAULT;1.1;AES128\n00', [PASSWORD])).toMatchObject({ ok: false, error: expect.stringMatching(/cipher 'AES128'/) });
-    expect(decryptVault('$ANSIBLE_VAULT;1.1;AES256\nzz', [PASSWORD])).toMatchObject({ ok: false, error: expect.stringMatching(/not valid hexadecimal/) });
+    expect(decryptVault('$ANSIBLE_VAULT;1.0;AES\n00', [PASSWORD])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unsupported Ansible Vault format version '1.0'/),
+    });
+    expect(decryptVault('$ANSIBLE_VAULT;1.1;AES128\n00', [PASSWORD])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/cipher 'AES128'/),
+    });
+    expect(decryptVault('$ANSIBLE_VAULT;1.1;AES256\nzz', [PASSWORD])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not valid hexadecimal/),
+    });
   });
 });
 
@@ -84,7 +110,10 @@ describe('!vault values in YAML', () => {
 describe('files encrypted with ansible-vault encrypt', () => {
   it('decrypts a vars file and records each of its values', () => {
     useVaultPasswords([PASSWORD]);
-    expect(loadYamlFile(path.join(FIXTURES, 'vars-file.yml'), 'playbook').value).toEqual({ vaulted_user: 'alice', vaulted_password: 'Fil3-Vault-Secret' });
+    expect(loadYamlFile(path.join(FIXTURES, 'vars-file.yml'), 'playbook').value).toEqual({
+      vaulted_user: 'alice',
+      vaulted_password: 'Fil3-Vault-Secret',
+    });
     expect(vaultPlaintexts()).toEqual(['alice', 'Fil3-Vault-Secret']);
   });
 
@@ -104,18 +133,25 @@ describe('files encrypted with ansible-vault encrypt', () => {
     expect(e.location).toEqual({ file, line: 1, column: 1 });
     expect(e.message).toMatch(/^this file is encrypted with Ansible Vault; pass --vault-password-file/);
     useVaultPasswords(['wrong-password']);
-    expect(failure(() => loadYamlFile(file, 'playbook')).message).toBe('cannot decrypt this Ansible Vault file: HMAC mismatch: wrong vault password');
+    expect(failure(() => loadYamlFile(file, 'playbook')).message).toBe(
+      'cannot decrypt this Ansible Vault file: HMAC mismatch: wrong vault password',
+    );
   });
 });
 
 describe('vault passwords on the command line', () => {
   const play = (extra: Record<string, string> = {}) =>
-    tempDir({ 'play.yml': `- hosts: all\n  vars:\n${fixture('string-1.1.yml').trimEnd().replace(/^/gm, '    ')}\n  tasks:\n    - debug: msg=hi\n`, ...extra });
+    tempDir({
+      'play.yml': `- hosts: all\n  vars:\n${fixture('string-1.1.yml').trimEnd().replace(/^/gm, '    ')}\n  tasks:\n    - debug: msg=hi\n`,
+      ...extra,
+    });
 
   it('validate decrypts with --vault-password-file, and fails located without it', async () => {
     const dir = play();
     const out: string[] = [];
-    await expect(validateCommand([path.join(dir, 'play.yml'), '--vault-password-file', PASSWORD_FILE], (s) => out.push(s))).resolves.toBe(0);
+    await expect(validateCommand([path.join(dir, 'play.yml'), '--vault-password-file', PASSWORD_FILE], (s) => out.push(s))).resolves.toBe(
+      0,
+    );
     expect(vaultPlaintexts()).toContain('S3cret-Vault-11');
     resetVault();
     const err = await validateCommand([path.join(dir, 'play.yml')], () => undefined).catch((e: unknown) => e);
@@ -126,7 +162,9 @@ describe('vault passwords on the command line', () => {
   it('runs an executable password file and reads FLEETPLAY_VAULT_PASSWORD_FILE', async () => {
     const dir = play({ 'pass.sh': `#!/bin/sh\necho '${PASSWORD}'\n` });
     chmodSync(path.join(dir, 'pass.sh'), 0o755);
-    await expect(validateCommand([path.join(dir, 'play.yml'), '--vault-password-file', path.join(dir, 'pass.sh')], () => undefined)).resolves.toBe(0);
+    await expect(
+      validateCommand([path.join(dir, 'play.yml'), '--vault-password-file', path.join(dir, 'pass.sh')], () => undefined),
+    ).resolves.toBe(0);
     resetVault();
     process.env['FLEETPLAY_VAULT_PASSWORD_FILE'] = PASSWORD_FILE;
     await expect(validateCommand([path.join(dir, 'play.yml')], () => undefined)).resolves.toBe(0);
@@ -142,7 +180,8 @@ describe('vault passwords on the command line', () => {
 
   it('refuses a missing or empty password file', async () => {
     const dir = play({ empty: '\n' });
-    const run = (file: string) => validateCommand([path.join(dir, 'play.yml'), '--vault-password-file', file], () => undefined).catch((e: unknown) => e);
+    const run = (file: string) =>
+      validateCommand([path.join(dir, 'play.yml'), '--vault-password-file', file], () => undefined).catch((e: unknown) => e);
     expect(((await run(path.join(dir, 'nope'))) as FleetError).message).toMatch(/cannot read vault password file .*nope: ENOENT/);
     expect(((await run(path.join(dir, 'empty'))) as FleetError).message).toMatch(/holds an empty password/);
   });

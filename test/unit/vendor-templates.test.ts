@@ -36,10 +36,17 @@ describe('daemon.json.hbs', () => {
 
 describe('kubeadm-config.yaml.hbs', () => {
   it('names the containerd socket for kubeadm and the kubelet, with the systemd cgroup driver', () => {
-    const docs = parseAllDocuments(render('kubeadm-config.yaml.hbs', { ...DEFAULTS, containerd_socket: SOCKET })).map((d) => d.toJS() as Record<string, unknown>);
+    const docs = parseAllDocuments(render('kubeadm-config.yaml.hbs', { ...DEFAULTS, containerd_socket: SOCKET })).map(
+      (d) => d.toJS() as Record<string, unknown>,
+    );
     expect(docs.map((d) => d.kind)).toEqual(['InitConfiguration', 'JoinConfiguration', 'KubeletConfiguration']);
     expect(docs[0]).toMatchObject({ apiVersion: 'kubeadm.k8s.io/v1beta4', nodeRegistration: { criSocket: SOCKET } });
     expect(docs[1]).toMatchObject({ nodeRegistration: { criSocket: SOCKET } });
-    expect(docs[2]).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd', containerRuntimeEndpoint: SOCKET });
+    expect(docs[2]).toEqual({
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      cgroupDriver: 'systemd',
+      containerRuntimeEndpoint: SOCKET,
+    });
   });
 });

@@ -11,90 +11,91 @@ import { thrown, writeTree } from './inventory/tree.ts';
 // Expected values produced once with PyYAML 6.0.3 (`yaml.safe_load('v: ' + text)['v']`, as Ansible loads);
 // a date is the text itself, which is what Ansible renders for `{{ d }}`.
 const PYYAML: Array<[string, unknown]> = [
-  [".", "."],
-  ["..", ".."],
-  [".inf", Infinity],
-  ["-.inf", -Infinity],
-  ["+.inf", Infinity],
-  [".Inf", Infinity],
-  [".INF", Infinity],
-  [".nan", NaN],
-  [".NaN", NaN],
-  [".NAN", NaN],
-  ["-.nan", "-.nan"],
-  ["1e3", "1e3"],
-  ["1E3", "1E3"],
-  ["1.0e+3", 1000.0],
-  ["1.0e3", "1.0e3"],
-  ["1.0E-3", 0.001],
-  ["1.5", 1.5],
-  ["-1.5", -1.5],
-  ["+1.5", 1.5],
-  ["1.", 1.0],
-  [".5", 0.5],
-  ["+.5", "+.5"],
-  ["-.5", "-.5"],
-  ["1_000", 1000],
-  ["1_000.5", 1000.5],
-  ["0o17", "0o17"],
-  ["0x1F", 31],
-  ["0x1f", 31],
-  ["-0x1F", -31],
-  ["0b101", 5],
-  ["017", 15],
-  ["08", "08"],
-  ["0", 0],
-  ["-0", 0],
-  ["+12", 12],
-  ["12", 12],
-  ["1:30", 90],
-  ["1:30.5", 90.5],
-  ["190:20:30", 685230],
-  ["1:60", "1:60"],
-  ["0.1.2", "0.1.2"],
-  ["1,000", "1,000"],
-  ["2024-01-15", "2024-01-15"],
-  ["yes", true],
-  ["no", false],
-  ["y", "y"],
-  ["n", "n"],
-  ["on", true],
-  ["Off", false],
-  ["TRUE", true],
-  ["tRUE", "tRUE"],
-  ["null", null],
-  ["Null", null],
-  ["NULL", null],
-  ["~", null],
-  ["nUll", "nUll"],
-  ["", null],
-  ["0x", "0x"],
-  ["0b", "0b"],
-  ["1_", 1],
-  ["_1", "_1"],
-  ["1__2", 12],
-  ["inf", "inf"],
-  ["nan", "nan"],
-  ["Infinity", "Infinity"],
-  ["1e+3", "1e+3"],
-  ["1.0e+", "1.0e+"],
-  ["12e03", "12e03"],
-  ["0.5e-3", 0.0005],
-  ["3.14159", 3.14159],
-  ["6.8523015e+5", 685230.15],
-  ["685.230_15e+03", 685230.15],
-  ["685_230.15", 685230.15],
-  ["-.INF", -Infinity],
-  ["0.", 0.0],
-  ["00", 0],
-  ["0_7", 7],
-  ["0xG", "0xG"],
-  ["1:2:3", 3723],
-  ["-1:30", -90],
-  ["+1:30", 90],
-  ["0644", 420],
-  ["\"0644\"", "0644"],
-  ["'yes'", "yes"],
+  ['.', '.'],
+  ['..', '..'],
+  ['.inf', Infinity],
+  ['-.inf', -Infinity],
+  ['+.inf', Infinity],
+  ['.Inf', Infinity],
+  ['.INF', Infinity],
+  ['.nan', NaN],
+  ['.NaN', NaN],
+  ['.NAN', NaN],
+  ['-.nan', '-.nan'],
+  ['1e3', '1e3'],
+  ['1E3', '1E3'],
+  ['1.0e+3', 1000.0],
+  ['1.0e3', '1.0e3'],
+  ['1.0E-3', 0.001],
+  ['1.5', 1.5],
+  ['-1.5', -1.5],
+  ['+1.5', 1.5],
+  ['1.', 1.0],
+  ['.5', 0.5],
+  ['+.5', '+.5'],
+  ['-.5', '-.5'],
+  ['1_000', 1000],
+  ['1_000.5', 1000.5],
+  ['0o17', '0o17'],
+  ['0x1F', 31],
+  ['0x1f', 31],
+  ['-0x1F', -31],
+  ['0b101', 5],
+  ['017', 15],
+  ['08', '08'],
+  ['0', 0],
+  ['-0', 0],
+  ['+12', 12],
+  ['12', 12],
+  ['1:30', 90],
+  ['1:30.5', 90.5],
+  ['190:20:30', 685230],
+  ['1:60', '1:60'],
+  ['0.1.2', '0.1.2'],
+  ['1,000', '1,000'],
+  ['2024-01-15', '2024-01-15'],
+  ['yes', true],
+  ['no', false],
+  ['y', 'y'],
+  ['n', 'n'],
+  ['on', true],
+  ['Off', false],
+  ['TRUE', true],
+  ['tRUE', 'tRUE'],
+  ['null', null],
+  ['Null', null],
+  ['NULL', null],
+  ['~', null],
+  ['nUll', 'nUll'],
+  ['', null],
+  ['0x', '0x'],
+  ['0b', '0b'],
+  ['1_', 1],
+  ['_1', '_1'],
+  ['1__2', 12],
+  ['inf', 'inf'],
+  ['nan', 'nan'],
+  ['Infinity', 'Infinity'],
+  ['1e+3', '1e+3'],
+  ['1.0e+', '1.0e+'],
+  ['12e03', '12e03'],
+  ['0.5e-3', 0.0005],
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the YAML text is this literal, not pi
+  ['3.14159', 3.14159],
+  ['6.8523015e+5', 685230.15],
+  ['685.230_15e+03', 685230.15],
+  ['685_230.15', 685230.15],
+  ['-.INF', -Infinity],
+  ['0.', 0.0],
+  ['00', 0],
+  ['0_7', 7],
+  ['0xG', '0xG'],
+  ['1:2:3', 3723],
+  ['-1:30', -90],
+  ['+1:30', 90],
+  ['0644', 420],
+  ['"0644"', '0644'],
+  ["'yes'", 'yes'],
 ];
 
 function located(fn: () => unknown): FleetError {
@@ -120,7 +121,14 @@ describe('scalars typed as PyYAML (YAML 1.1) types them', () => {
 
 describe('aliases', () => {
   const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g']]) {
+  for (const [prev, name] of [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', 'd'],
+    ['d', 'e'],
+    ['e', 'f'],
+    ['f', 'g'],
+  ]) {
     laughs.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
   }
 
@@ -216,7 +224,9 @@ describe('inputs the fuzz suite found', () => {
   });
 
   it('reports a stack overflow of the yaml parser as a located error', () => {
-    const keys = Array.from({ length: 10_000 }, (_, i) => `      k${i}: ${i}`).join('\n').trimStart();
+    const keys = Array.from({ length: 10_000 }, (_, i) => `      k${i}: ${i}`)
+      .join('\n')
+      .trimStart();
     const e = located(() => parseYaml(`- hosts: all\n  vars:\n    x: ${keys}\n  tasks: []\n`, 'f.yml', 'playbook'));
     expect(e.message).toBe('YAML error: the document is nested too deeply to parse');
     expect(e.location?.line).toBeGreaterThan(1);
@@ -232,11 +242,20 @@ describe('inputs the fuzz suite found', () => {
   it('refuses nesting past 256 levels before parsing: V8 aborted the process on a deep `[[[…` (#13 CI run)', () => {
     // Repeated parses of 6,000 nested flow lists made V8 abort ("RegExpCompiler Allocation failed") in the
     // yaml package's recursion. Now each is a located error at once, and deep-but-sane documents still parse.
-    for (let i = 0; i < 20; i++) expect(located(() => parseYaml(`${'['.repeat(6000)}1${']'.repeat(6000)}`, 'f.yml', 'playbook')).message).toMatch(/more than 256 levels/);
+    for (let i = 0; i < 20; i++)
+      expect(located(() => parseYaml(`${'['.repeat(6000)}1${']'.repeat(6000)}`, 'f.yml', 'playbook')).message).toMatch(
+        /more than 256 levels/,
+      );
     expect(located(() => parseYaml(`${'- '.repeat(300)}x`, 'f.yml', 'playbook')).message).toMatch(/more than 256 levels/);
-    expect(parseYaml(`x: ${'['.repeat(200)}1${']'.repeat(200)}
+    expect(
+      parseYaml(
+        `x: ${'['.repeat(200)}1${']'.repeat(200)}
 y: "[[[[[[" # [[[[
 z: '{{{'
-`, 'f.yml', 'playbook').value).toMatchObject({ y: '[[[[[[', z: '{{{' });
+`,
+        'f.yml',
+        'playbook',
+      ).value,
+    ).toMatchObject({ y: '[[[[[[', z: '{{{' });
   });
 });

@@ -61,7 +61,9 @@ describe('ports', () => {
   });
 
   it('accepts whole-number ports, quoted ones and templates', () => {
-    const inv = loadInventory(writeInventory('[web]\nweb1 ansible_port=2222\nweb2 ansible_port="22"\nweb3 ansible_port="{{ p }}"\nweb4:65535\n'));
+    const inv = loadInventory(
+      writeInventory('[web]\nweb1 ansible_port=2222\nweb2 ansible_port="22"\nweb3 ansible_port="{{ p }}"\nweb4:65535\n'),
+    );
     expect(['web1', 'web2', 'web3', 'web4'].map((h) => inv.hostVars(h)['ansible_port'])).toEqual([2222, 22, '{{ p }}', 65535]);
   });
 });
@@ -72,7 +74,10 @@ describe('letter ranges, as Ansible expands them over string.ascii_letters', () 
     const hosts = [...inv.hosts.keys()];
     expect(hosts).toHaveLength(52);
     expect(hosts.slice(24, 28)).toEqual(['nodey', 'nodez', 'nodeA', 'nodeB']);
-    expect(errorAt('[web]\nnode[A:z]\n')).toEqual({ message: "bad host range in 'node[A:z]': range [A:z] must have begin <= end", at: '2:1' });
+    expect(errorAt('[web]\nnode[A:z]\n')).toEqual({
+      message: "bad host range in 'node[A:z]': range [A:z] must have begin <= end",
+      at: '2:1',
+    });
   });
 });
 
@@ -94,7 +99,14 @@ describe('__proto__, constructor and prototype are plain names', () => {
     const inv = loadInventory(`${dir}/hosts`);
     expect(inv.groupsOf('constructor')).toEqual(['all', '__proto__']);
     const vars = inv.hostVars('constructor');
-    expect(Object.getOwnPropertyNames(vars).sort()).toEqual(['__proto__', 'from_group_vars', 'group_names', 'inventory_hostname', 'prototype', 'x']);
+    expect(Object.getOwnPropertyNames(vars).sort()).toEqual([
+      '__proto__',
+      'from_group_vars',
+      'group_names',
+      'inventory_hostname',
+      'prototype',
+      'x',
+    ]);
     expect(Object.getOwnPropertyDescriptor(vars, '__proto__')?.value).toBe(5);
     expect(vars['prototype']).toBe('hv');
     expect(Object.getOwnPropertyDescriptor(vars['x'], '__proto__')?.value).toEqual({ polluted: 1 });

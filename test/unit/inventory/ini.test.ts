@@ -211,7 +211,11 @@ describe('INI errors', () => {
   });
 
   it('rejects a group loop at the child line that closes it', () => {
-    expect(errorAt('[a]\n[b]\n[a:children]\nb\n[b:children]\na\n')).toMatchObject({ line: 6, column: 1, message: expect.stringMatching(/loop/) });
+    expect(errorAt('[a]\n[b]\n[a:children]\nb\n[b:children]\na\n')).toMatchObject({
+      line: 6,
+      column: 1,
+      message: expect.stringMatching(/loop/),
+    });
   });
 
   it('rejects a non-integer ansible_group_priority', () => {

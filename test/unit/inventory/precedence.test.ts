@@ -51,7 +51,9 @@ v=web
   });
 
   it('does not let ansible_group_priority override depth', () => {
-    const inv = load({ hosts: '[parent:children]\nchild\n[child]\nh\n[parent:vars]\nv=parent\nansible_group_priority=99\n[child:vars]\nv=child\n' });
+    const inv = load({
+      hosts: '[parent:children]\nchild\n[child]\nh\n[parent:vars]\nv=parent\nansible_group_priority=99\n[child:vars]\nv=child\n',
+    });
     expect(inv.hostVars('h')['v']).toBe('child');
   });
 

@@ -73,7 +73,11 @@ describe('YAML inventories', () => {
   });
 
   it('reports a bad range in a host key at that key', () => {
-    expect(errorAt('all:\n  hosts:\n    ok:\n    w[3:1]:\n')).toMatchObject({ line: 4, column: 5, message: expect.stringMatching(/begin <= end/) });
+    expect(errorAt('all:\n  hosts:\n    ok:\n    w[3:1]:\n')).toMatchObject({
+      line: 4,
+      column: 5,
+      message: expect.stringMatching(/begin <= end/),
+    });
   });
 
   it('reports host variables that are not a mapping at the value', () => {

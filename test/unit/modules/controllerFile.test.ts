@@ -38,12 +38,16 @@ describe('readControllerFile', () => {
   it('refuses a FIFO, and a symlink to one, without opening it', () => {
     const f = fixtures();
     expect(() => readControllerFile(f.fifo, limits)).toThrow(FleetError);
-    expect(() => readControllerFile(f.fifo, limits)).toThrow(`template src ${f.fifo} is a FIFO (named pipe), not a regular file; only regular files are read`);
+    expect(() => readControllerFile(f.fifo, limits)).toThrow(
+      `template src ${f.fifo} is a FIFO (named pipe), not a regular file; only regular files are read`,
+    );
     expect(() => readControllerFile(f.linkToFifo, limits)).toThrow(/is a FIFO \(named pipe\)/);
   });
 
   it('refuses /dev/zero as a character device', () => {
-    expect(() => readControllerFile('/dev/zero', limits)).toThrow('template src /dev/zero is a character device, not a regular file; only regular files are read');
+    expect(() => readControllerFile('/dev/zero', limits)).toThrow(
+      'template src /dev/zero is a character device, not a regular file; only regular files are read',
+    );
   });
 
   it('reports a symlink loop as one, and a directory as a directory', () => {
@@ -55,16 +59,27 @@ describe('readControllerFile', () => {
 
   it('refuses a file over the size limit, saying the limit', () => {
     const f = fixtures();
-    expect(() => readControllerFile(f.ok, { what: 'copy src', maxBytes: 4 })).toThrow(`copy src ${f.ok} is 14 bytes, over the limit of 4 bytes`);
+    expect(() => readControllerFile(f.ok, { what: 'copy src', maxBytes: 4 })).toThrow(
+      `copy src ${f.ok} is 14 bytes, over the limit of 4 bytes`,
+    );
     expect(inspectControllerFile(f.ok, { what: 'copy src', maxBytes: 4 }).kind).toBe('refused');
   });
 
   it('names permission denied, a missing file and a link to one', () => {
     const f = fixtures();
     symlinkSync(path.join(f.d, 'gone'), path.join(f.d, 'dangling'));
-    expect(inspectControllerFile(path.join(f.d, 'dangling'), limits)).toMatchObject({ kind: 'refused', problem: `template src ${path.join(f.d, 'dangling')} is a symbolic link to a missing file` });
-    expect(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }), '/etc/x', 'copy src')).toBe('copy src /etc/x: permission denied');
-    expect(inspectControllerFile('/nonexistent/fp-x', limits)).toEqual({ kind: 'refused', path: '/nonexistent/fp-x', problem: 'template src /nonexistent/fp-x does not exist on the controller' });
+    expect(inspectControllerFile(path.join(f.d, 'dangling'), limits)).toMatchObject({
+      kind: 'refused',
+      problem: `template src ${path.join(f.d, 'dangling')} is a symbolic link to a missing file`,
+    });
+    expect(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' }), '/etc/x', 'copy src')).toBe(
+      'copy src /etc/x: permission denied',
+    );
+    expect(inspectControllerFile('/nonexistent/fp-x', limits)).toEqual({
+      kind: 'refused',
+      path: '/nonexistent/fp-x',
+      problem: 'template src /nonexistent/fp-x does not exist on the controller',
+    });
   });
 });
 
@@ -74,13 +89,21 @@ describe('the modules that read controller files', () => {
     // Answers like a host without the file, should a module ask anyway.
     const ctx = fakeHost({ reply: 'type=absent\n' });
     await expect(planModule(templateModule, { src: f.fifo, dest: '/etc/x' }, ctx)).rejects.toThrow(/is a FIFO \(named pipe\)/);
-    await expect(planModule(copyModule, { src: '/dev/zero', dest: '/etc/x' }, ctx)).rejects.toThrow(/copy src \/dev\/zero is a character device/);
+    await expect(planModule(copyModule, { src: '/dev/zero', dest: '/etc/x' }, ctx)).rejects.toThrow(
+      /copy src \/dev\/zero is a character device/,
+    );
     await expect(planModule(copyModule, { src: f.loop, dest: '/etc/x' }, ctx)).rejects.toThrow(/symlink loop/);
-    expect(await planModule(copyModule, { src: f.dir, dest: '/etc/x' }, ctx)).toMatchObject({ kind: 'failed', msg: `copy of directories is not supported yet: ${f.dir}` });
+    expect(await planModule(copyModule, { src: f.dir, dest: '/etc/x' }, ctx)).toMatchObject({
+      kind: 'failed',
+      msg: `copy of directories is not supported yet: ${f.dir}`,
+    });
     const archive = await planModule(unarchiveModule, { src: f.fifo.replace(/\.j2$/, '.tar'), dest: '/opt' }, ctx);
     expect(archive).toMatchObject({ kind: 'failed', msg: expect.stringContaining('does not exist on the controller') });
     execFileSync('mkfifo', [path.join(f.d, 'a.tar.gz')]);
-    expect(await planModule(unarchiveModule, { src: path.join(f.d, 'a.tar.gz'), dest: '/opt' }, ctx)).toMatchObject({ kind: 'failed', msg: `unarchive src ${path.join(f.d, 'a.tar.gz')} is a FIFO (named pipe), not a regular file; only regular files are read` });
+    expect(await planModule(unarchiveModule, { src: path.join(f.d, 'a.tar.gz'), dest: '/opt' }, ctx)).toMatchObject({
+      kind: 'failed',
+      msg: `unarchive src ${path.join(f.d, 'a.tar.gz')} is a FIFO (named pipe), not a regular file; only regular files are read`,
+    });
     expect(ctx.commands).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import { fileStateCommand, parseFileState } from '../../../modules/lib/fileState
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-filestate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const probe = (p: string, sum: 'sha1' | 'sha256' | false = 'sha256') => parseFileState(execFileSync('/bin/sh', ['-c', fileStateCommand(p, sum)]).toString());
+const probe = (p: string, sum: 'sha1' | 'sha256' | false = 'sha256') =>
+  parseFileState(execFileSync('/bin/sh', ['-c', fileStateCommand(p, sum)]).toString());
 const me = os.userInfo().username;
 const myGroup = execFileSync('id', ['-gn']).toString().trim();
 
@@ -18,7 +19,11 @@ describe('fileStateCommand', () => {
     writeFileSync(f, 'hello\n');
     chmodSync(f, 0o640);
     expect(probe(f)).toEqual({
-      type: 'file', mode: '0640', owner: me, group: myGroup, size: 6,
+      type: 'file',
+      mode: '0640',
+      owner: me,
+      group: myGroup,
+      size: 6,
       checksum: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03',
     });
     expect(probe(f, 'sha1')).toMatchObject({ checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' });

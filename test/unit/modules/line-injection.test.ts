@@ -19,7 +19,13 @@ import { fakeHost } from '../../support/fakeHost.ts';
 const refused = (m: ModuleDefinition, args: Vars) => checkSchema(m.schema, args, `module '${m.name}'`).map((i) => i.path);
 
 const ARMORED = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n';
-const repo = { name: 'docker', uris: 'https://download.docker.com/linux/debian', suites: 'bookworm', components: ['stable'], signed_by: '/etc/apt/keyrings/docker.gpg' };
+const repo = {
+  name: 'docker',
+  uris: 'https://download.docker.com/linux/debian',
+  suites: 'bookworm',
+  components: ['stable'],
+  signed_by: '/etc/apt/keyrings/docker.gpg',
+};
 
 describe('deb822_repository', () => {
   it('refuses a newline in any list item, a string list, signed_by as a path, at validation', () => {
@@ -35,7 +41,16 @@ describe('deb822_repository', () => {
 
   it('keeps an armored key block working: its lines become continuation lines', () => {
     expect(refused(deb822RepositoryModule, { ...repo, signed_by: ARMORED })).toEqual([]);
-    const s: Deb822Source = { name: 'x', types: ['deb'], uris: ['https://a'], suites: ['s'], components: ['main'], architectures: [], languages: [], signedBy: `${ARMORED.trim()}\rTrusted: yes` };
+    const s: Deb822Source = {
+      name: 'x',
+      types: ['deb'],
+      uris: ['https://a'],
+      suites: ['s'],
+      components: ['main'],
+      architectures: [],
+      languages: [],
+      signedBy: `${ARMORED.trim()}\rTrusted: yes`,
+    };
     expect(sourceProblems(s)).toEqual([]);
     const text = renderSource(s);
     // Every line after the field's first starts with a space: no new field, not even after a lone CR.
@@ -50,11 +65,23 @@ describe('deb822_repository', () => {
     const ctx = fakeHost();
     const plan = await planModule(deb822RepositoryModule, { ...repo, components: ['stable\nTrusted: yes'] }, ctx);
     expect(plan.kind).toBe('failed');
-    expect(plan.msg).toContain(`an item of argument 'components' ("stable\\nTrusted: yes") contains a newline; items are words of one line of /etc/apt/sources.list.d/docker.sources`);
+    expect(plan.msg).toContain(
+      `an item of argument 'components' ("stable\\nTrusted: yes") contains a newline; items are words of one line of /etc/apt/sources.list.d/docker.sources`,
+    );
     const signed = await planModule(deb822RepositoryModule, { ...repo, signed_by: '/k.gpg\nTrusted: yes' }, ctx);
     expect(signed.msg).toContain(`argument 'signed_by' contains a newline`);
-    const bare: Deb822Source = { name: 'x', types: ['deb'], uris: ['https://a'], suites: ['s'], components: [''], architectures: [], languages: [] };
-    expect(sourceProblems(bare)).toEqual([`argument 'components' has an empty item; items are words of one line of /etc/apt/sources.list.d/x.sources`]);
+    const bare: Deb822Source = {
+      name: 'x',
+      types: ['deb'],
+      uris: ['https://a'],
+      suites: ['s'],
+      components: [''],
+      architectures: [],
+      languages: [],
+    };
+    expect(sourceProblems(bare)).toEqual([
+      `argument 'components' has an empty item; items are words of one line of /etc/apt/sources.list.d/x.sources`,
+    ]);
     expect(ctx.commands).toEqual([]);
   });
 });
@@ -69,7 +96,9 @@ describe('modprobe', () => {
   it('refuses it in the module, before the probe, and in the pure decision', async () => {
     const ctx = fakeHost();
     const bad = { name: 'loop', params: 'max_loop=8\ninstall loop /bin/sh -c id', persistent: 'present' };
-    await expect(planModule(modprobeModule, bad, ctx)).rejects.toThrow(/argument 'params' contains a newline; it is written into one line of \/etc\/modprobe.d\/loop.conf/);
+    await expect(planModule(modprobeModule, bad, ctx)).rejects.toThrow(
+      /argument 'params' contains a newline; it is written into one line of \/etc\/modprobe.d\/loop.conf/,
+    );
     expect(ctx.commands).toEqual([]);
     const none = { sys: false, loadable: false, proc: false, moduleSupport: true, builtin: false, listed: [] };
     expect(() => decideModprobe({ name: 'loop', params: 'a=1\rb', state: 'present', persistent: 'present' }, none)).toThrow(FleetError);
@@ -87,7 +116,9 @@ describe('sysctl', () => {
 
   it('refuses a newline in value before the host is asked (normalizing would fold it into a space)', async () => {
     const ctx = fakeHost();
-    await expect(planModule(sysctlModule, { name: 'vm.swappiness', value: '10\nkernel.modprobe=/tmp/x' }, ctx)).rejects.toThrow(/argument 'value' contains a newline; it is written into one line of \/etc\/sysctl.conf/);
+    await expect(planModule(sysctlModule, { name: 'vm.swappiness', value: '10\nkernel.modprobe=/tmp/x' }, ctx)).rejects.toThrow(
+      /argument 'value' contains a newline; it is written into one line of \/etc\/sysctl.conf/,
+    );
     expect(ctx.commands).toEqual([]);
   });
 });
@@ -97,7 +128,9 @@ describe('apt_key and dpkg_selections', () => {
     expect(refused(aptKeyModule, { keyring: '/etc/apt/keyrings/a.gpg', data: 'x' })).toEqual([]);
     expect(refused(aptKeyModule, { keyring: '/etc/apt/keyrings/a.gpg\nTrusted: yes', data: 'x' })).toEqual([['keyring']]);
     const ctx = fakeHost();
-    await expect(planModule(aptKeyModule, { keyring: '/etc/apt/keyrings/a\n.gpg', data: 'x' }, ctx)).rejects.toThrow(/argument 'keyring' contains a newline/);
+    await expect(planModule(aptKeyModule, { keyring: '/etc/apt/keyrings/a\n.gpg', data: 'x' }, ctx)).rejects.toThrow(
+      /argument 'keyring' contains a newline/,
+    );
     expect(ctx.commands).toEqual([]);
   });
 

@@ -39,7 +39,10 @@ const sh = new LocalConnection('local');
 
 describe('chown and chmod (the attribute commands of file, copy, template, get_url, lineinfile, replace)', () => {
   it('end the options with -- before the owner and the mode', () => {
-    expect(attributeCommands(shellQuote('-rf'), { owner: 'app', group: 'web', mode: '0640' })).toEqual(['chown -- app:web -rf', 'chmod -- 0640 -rf']);
+    expect(attributeCommands(shellQuote('-rf'), { owner: 'app', group: 'web', mode: '0640' })).toEqual([
+      'chown -- app:web -rf',
+      'chmod -- 0640 -rf',
+    ]);
     expect(attributeCommands('"$tmp"', { group: 'web' })).toEqual(['chown -- :web "$tmp"']);
   });
 
@@ -49,13 +52,17 @@ describe('chown and chmod (the attribute commands of file, copy, template, get_u
       expect(issues.map((i) => i.path)).toContainEqual(['owner']);
     }
     expect(() => wantedAttributes({ owner: '--reference=/etc/shadow' })).toThrow(FleetError);
-    expect(() => wantedAttributes({ owner: '--reference=/etc/shadow' })).toThrow(/argument 'owner' "--reference=\/etc\/shadow" is not a valid user or group name: it starts with '-'/);
+    expect(() => wantedAttributes({ owner: '--reference=/etc/shadow' })).toThrow(
+      /argument 'owner' "--reference=\/etc\/shadow" is not a valid user or group name: it starts with '-'/,
+    );
     expect(() => wantedAttributes({ owner: 'app:root' })).toThrow(/contains ':'/);
     expect(() => wantedAttributes({ group: 'a\nb' })).toThrow(/contains a newline/);
     expect(wantedAttributes({ owner: 'www-data', group: '1000' })).toEqual({ owner: 'www-data', group: '1000' });
     // The module refuses it before the host is asked anything.
     const ctx = fakeHost();
-    await expect(planModule(fileModule, { path: '/srv/x', owner: '--reference=/etc/shadow' }, ctx)).rejects.toThrow(/not a valid user or group name/);
+    await expect(planModule(fileModule, { path: '/srv/x', owner: '--reference=/etc/shadow' }, ctx)).rejects.toThrow(
+      /not a valid user or group name/,
+    );
     expect(ctx.commands).toEqual([]);
     // Had it reached chown, `--` makes chown look up a user of that name, and fail.
     const d = tmp();
@@ -130,7 +137,14 @@ describe('mktemp (the atomic writer of copy, template, apt_key)', () => {
   });
 
   it('get_url downloads beside a dest starting with - through ./, and curl and wget get the URL after --', () => {
-    const s = downloadScript({ url: 'https://h/x', path: '-d/x', tool: 'curl', fetch: { timeoutSec: 5, validateCerts: true }, wanted: { owner: 'app' }, compareWithDest: false });
+    const s = downloadScript({
+      url: 'https://h/x',
+      path: '-d/x',
+      tool: 'curl',
+      fetch: { timeoutSec: 5, validateCerts: true },
+      wanted: { owner: 'app' },
+      compareWithDest: false,
+    });
     expect(s).toContain('tmp=$(mktemp -- "$(dirname -- ./-d/x)/.fleetplay-get_url.XXXXXX") || exit 1');
     expect(s).toContain('chown -- app "$tmp" || exit 1');
     expect(s).toContain('mv -f -- "$tmp" ./-d/x || exit 1');
@@ -157,12 +171,22 @@ describe('tar and unzip (unarchive)', () => {
     expect(zip).toContain('  chown -h -- app "$t"');
     expect(zip).toContain('chmod -- "$mode" "$t"');
     expect(zip).toContain('stage=$(mktemp -d -- "$D/.fleetplay-unarchive.XXXXXX")');
-    const tar = extractScript(job({ source: { kind: 'remote', path: '/srv/a.tgz' }, spec: { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: ['-C/etc'] } }));
+    const tar = extractScript(
+      job({
+        source: { kind: 'remote', path: '/srv/a.tgz' },
+        spec: { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: ['-C/etc'] },
+      }),
+    );
     expect(tar).toContain(`tar -x -z -f "$arch" -C "$stage" --no-same-owner -- -C/etc`);
   });
 
   it('lists a remote zip named like an option through ./', () => {
-    const probe = archiveProbeScript({ source: { kind: 'remote', path: '-a.zip' }, dest: '/opt', spec: { format: { kind: 'zip' }, extraOpts: [], include: ['-x'] }, programs: [] });
+    const probe = archiveProbeScript({
+      source: { kind: 'remote', path: '-a.zip' },
+      dest: '/opt',
+      spec: { format: { kind: 'zip' }, extraOpts: [], include: ['-x'] },
+      programs: [],
+    });
     expect(probe).toContain(`unzip -Z ./-a.zip '[-]x'`);
   });
 
@@ -173,7 +197,10 @@ describe('tar and unzip (unarchive)', () => {
     execFileSync('zip', ['-q', 't.zip', '--', '-dx', 'a'], { cwd: d });
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     const all = await localManifest(path.join(d, 't.zip'), { format: { kind: 'zip' }, extraOpts: [], include: [] });
-    expect(all.entries.map((e) => [e.name, e.value])).toEqual([['-dx', sha('hi\n')], ['a', sha('yo\n')]]);
+    expect(all.entries.map((e) => [e.name, e.value])).toEqual([
+      ['-dx', sha('hi\n')],
+      ['a', sha('yo\n')],
+    ]);
     const only = await localManifest(path.join(d, 't.zip'), { format: { kind: 'zip' }, extraOpts: [], include: ['-dx'] });
     expect(only.entries.map((e) => e.name)).toEqual(['-dx']);
   });
@@ -181,7 +208,9 @@ describe('tar and unzip (unarchive)', () => {
 
 describe('sysctl, modprobe, systemctl', () => {
   it('sysctl -w ends its options before name=value, and a name starting with - is refused', () => {
-    expect(sysctlApplyScript({ name: 'vm.swappiness', value: '10', file: '/etc/sysctl.d/x.conf', setLive: true, done: '' })).toContain('sysctl -w -- vm.swappiness=10 >/dev/null');
+    expect(sysctlApplyScript({ name: 'vm.swappiness', value: '10', file: '/etc/sysctl.d/x.conf', setLive: true, done: '' })).toContain(
+      'sysctl -w -- vm.swappiness=10 >/dev/null',
+    );
     expect(schemaIssues(sysctlModule, { name: '-a', value: '1' }).map((i) => i.path)).toEqual([['name']]);
   });
 
@@ -201,7 +230,9 @@ describe('dpkg-query and apt-get', () => {
   it('package names come after -- and one starting with - is refused', () => {
     expect(dpkgQueryCommand(['-x', 'nginx'])).toMatch(/^dpkg-query -W '-f=\$\{Package\}[^']*' -- -x nginx$/);
     expect(selectionsProbe(['nginx'])).toContain(`dpkg-query -W -f='\${db:Status-Want}' -- nginx`);
-    expect(simulateCommand({ verb: 'install', packages: ['nginx'], autoremove: false, purge: false })).toBe('apt-get -s -y install -- nginx');
+    expect(simulateCommand({ verb: 'install', packages: ['nginx'], autoremove: false, purge: false })).toBe(
+      'apt-get -s -y install -- nginx',
+    );
     expect(schemaIssues(aptModule, { name: ['-oAPT::Get::Trivial-Only=false'] }).length).toBe(1);
     expect(schemaIssues(aptModule, { name: '-o' }).length).toBe(1);
     expect(schemaIssues(dpkgSelectionsModule, { name: '-x', selection: 'hold' }).length).toBe(1);

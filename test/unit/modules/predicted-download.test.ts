@@ -51,7 +51,11 @@ describe('get_url in check mode', () => {
   it('fails when an earlier task would remove the directory the host has', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/var/cache/dl', { type: 'absent' });
-    const plan = await planModule(getUrlModule, args, checkCtx(urlProbe(TARBALL, true, `type=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`), predicted));
+    const plan = await planModule(
+      getUrlModule,
+      args,
+      checkCtx(urlProbe(TARBALL, true, `type=regular file\nmode=644\nowner=root\ngroup=root\nsize=3\nsum=${A}\n`), predicted),
+    );
     expect(plan).toMatchObject({ kind: 'failed', msg: 'destination directory /var/cache/dl does not exist' });
   });
 
@@ -65,7 +69,11 @@ describe('get_url in check mode', () => {
   it('saves into dest/<file name> when an earlier task would make dest a directory', async () => {
     const predicted = createPredictedState();
     predicted.setFile('/opt/dl', { type: 'directory' });
-    const plan = await planModule(getUrlModule, { url: URL, dest: '/opt/dl' }, checkCtx('tool=curl\numask=0027\npath=/opt/dl\nparent=dir\nhead_code=200\n', predicted));
+    const plan = await planModule(
+      getUrlModule,
+      { url: URL, dest: '/opt/dl' },
+      checkCtx('tool=curl\numask=0027\npath=/opt/dl\nparent=dir\nhead_code=200\n', predicted),
+    );
     const saved = '/opt/dl/containerd-1.7.24-linux-amd64.tar.gz';
     expect(plan).toMatchObject({ kind: 'change', data: { dest: saved } });
     // No checksum: the content is not known in advance; a new file gets 0666 & ~umask.
@@ -95,9 +103,20 @@ describe('get_url in check mode', () => {
   it('keeps the existing mode and owner of a file it replaces', async () => {
     const predicted = createPredictedState();
     const host = urlProbe('/usr/local/sbin/runc', true, `type=regular file\nmode=700\nowner=root\ngroup=adm\nsize=3\nsum=${B}\n`);
-    const plan = await planModule(getUrlModule, { url: URL, dest: '/usr/local/sbin/runc', checksum: `sha256:${A}` }, checkCtx(host, predicted));
+    const plan = await planModule(
+      getUrlModule,
+      { url: URL, dest: '/usr/local/sbin/runc', checksum: `sha256:${A}` },
+      checkCtx(host, predicted),
+    );
     expect(plan.kind).toBe('change');
-    expect(predicted.file('/usr/local/sbin/runc')).toEqual({ type: 'file', checksum: A, mode: '0700', owner: 'root', group: 'adm', origin: { url: URL } });
+    expect(predicted.file('/usr/local/sbin/runc')).toEqual({
+      type: 'file',
+      checksum: A,
+      mode: '0700',
+      owner: 'root',
+      group: 'adm',
+      origin: { url: URL },
+    });
   });
 });
 
@@ -116,7 +135,12 @@ describe('unarchive in check mode', () => {
 
   function downloaded(checksum?: string, origin = true): PredictedState {
     const predicted = createPredictedState();
-    predicted.setFile(TARBALL, { type: 'file', ...(checksum ? { checksum } : {}), mode: '0644', ...(origin ? { origin: { url: URL } } : {}) });
+    predicted.setFile(TARBALL, {
+      type: 'file',
+      ...(checksum ? { checksum } : {}),
+      mode: '0644',
+      ...(origin ? { origin: { url: URL } } : {}),
+    });
     return predicted;
   }
 
@@ -199,7 +223,9 @@ describe('unarchive in check mode', () => {
 
   it('sees members an earlier task would remove or write', async () => {
     const host = (e: ManifestEntry) =>
-      e.kind === 'd' ? `R\td\t0755\t-\t-\tdir\t755\troot\troot\t-\t${e.name}` : `R\t${e.kind}\t0755\t${e.size}\t${e.value}\tfile\t755\troot\troot\t${e.value}\t${e.name}`;
+      e.kind === 'd'
+        ? `R\td\t0755\t-\t-\tdir\t755\troot\troot\t-\t${e.name}`
+        : `R\t${e.kind}\t0755\t${e.size}\t${e.value}\tfile\t755\troot\troot\t${e.value}\t${e.name}`;
     const out = `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(host).join('\n')}\n`;
     const predicted = createPredictedState();
     predicted.setFile('/usr/local/bin/ctr', { type: 'absent' });

@@ -10,7 +10,13 @@ import { aptKeyModule } from '../../../modules/apt_key/index.ts';
 import { copyModule } from '../../../modules/copy/index.ts';
 import { deb822RepositoryModule, installScript } from '../../../modules/deb822_repository/index.ts';
 import { dpkgSelectionsModule, parseSelections } from '../../../modules/dpkg_selections/index.ts';
-import { inReleaseUrls, renderSource, sourceProblems, sourcesFileName, type Deb822Source } from '../../../modules/deb822_repository/deb822.ts';
+import {
+  inReleaseUrls,
+  renderSource,
+  sourceProblems,
+  sourcesFileName,
+  type Deb822Source,
+} from '../../../modules/deb822_repository/deb822.ts';
 import { parseJson, sameJson } from '../../../modules/lib/jsonContent.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
 
@@ -29,8 +35,12 @@ async function plan(module: ModuleDefinition, args: Vars, ctx: ModuleContext): P
 describe('apt_key', () => {
   const armored = readFileSync(path.join(FIXTURES, 'ed25519.asc'), 'utf8');
   const binary = readFileSync(path.join(FIXTURES, 'ed25519.gpg'));
-  const keyReply = (key: Buffer | string, state = absent, have = '') => (command: string) =>
-    command.includes('--key--') ? { stdout: `${state}--have--\n${have}\n--key--\n${Buffer.from(key).toString('base64')}`, stderr: 'fp_rc=0\n' } : {};
+  const keyReply =
+    (key: Buffer | string, state = absent, have = '') =>
+    (command: string) =>
+      command.includes('--key--')
+        ? { stdout: `${state}--have--\n${have}\n--key--\n${Buffer.from(key).toString('base64')}`, stderr: 'fp_rc=0\n' }
+        : {};
   const args = { url: 'https://example.test/gpg', keyring: '/etc/apt/keyrings/docker.gpg', id: ED_FPR };
 
   it('stores a fetched armored key dearmored, after checking its fingerprint', async () => {
@@ -74,7 +84,10 @@ describe('apt_key', () => {
   it('reports a download failure with the downloader message', async () => {
     const ctx = fakeHost({ reply: () => ({ stdout: `${absent}--have--\n\n--key--\n`, stderr: 'curl: (7) Failed to connect\nfp_rc=7\n' }) });
     const p = await plan(aptKeyModule, args, ctx);
-    expect(p).toMatchObject({ kind: 'failed', msg: 'cannot download the key from https://example.test/gpg: curl: (7) Failed to connect; /etc/apt/keyrings/docker.gpg was not changed' });
+    expect(p).toMatchObject({
+      kind: 'failed',
+      msg: 'cannot download the key from https://example.test/gpg: curl: (7) Failed to connect; /etc/apt/keyrings/docker.gpg was not changed',
+    });
   });
 
   it('predicts the keyring in check mode', async () => {
@@ -86,21 +99,35 @@ describe('apt_key', () => {
 
 describe('deb822 sources', () => {
   const docker: Deb822Source = {
-    name: 'docker', types: ['deb'], uris: ['https://download.docker.com/linux/debian'], suites: ['bookworm'], components: ['stable'],
-    architectures: ['amd64'], languages: [], signedBy: '/etc/apt/keyrings/docker.gpg',
+    name: 'docker',
+    types: ['deb'],
+    uris: ['https://download.docker.com/linux/debian'],
+    suites: ['bookworm'],
+    components: ['stable'],
+    architectures: ['amd64'],
+    languages: [],
+    signedBy: '/etc/apt/keyrings/docker.gpg',
   };
   it('renders the stanza apt reads', () => {
     expect(renderSource(docker)).toBe(
       'X-Repolib-Name: docker\nTypes: deb\nURIs: https://download.docker.com/linux/debian\nSuites: bookworm\nComponents: stable\nArchitectures: amd64\nSigned-By: /etc/apt/keyrings/docker.gpg\n',
     );
-    expect(renderSource({ ...docker, enabled: false, signedBy: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n-----END PGP PUBLIC KEY BLOCK-----' })).toContain(
-      'Signed-By: \n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\nEnabled: no\n',
-    );
+    expect(
+      renderSource({
+        ...docker,
+        enabled: false,
+        signedBy: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n-----END PGP PUBLIC KEY BLOCK-----',
+      }),
+    ).toContain('Signed-By: \n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\nEnabled: no\n');
   });
   it('names the file as Ansible does and finds unusable sources', () => {
     expect(sourcesFileName('Docker CE')).toBe('docker_ce.sources');
-    expect(sourceProblems({ ...docker, suites: ['/'] })).toEqual(["suite '/' is a flat repository path (ends in '/'), which takes no components"]);
-    expect(sourceProblems({ ...docker, components: [] })).toEqual(['components is required unless the suite is a flat repository path ending in /']);
+    expect(sourceProblems({ ...docker, suites: ['/'] })).toEqual([
+      "suite '/' is a flat repository path (ends in '/'), which takes no components",
+    ]);
+    expect(sourceProblems({ ...docker, components: [] })).toEqual([
+      'components is required unless the suite is a flat repository path ending in /',
+    ]);
     expect(sourceProblems({ ...docker, signedBy: 'https://x/gpg' })[0]).toContain('fetch the key with apt_key');
     expect(sourceProblems({ ...docker, suites: ['/'], components: [] })).toEqual([]);
   });
@@ -112,10 +139,16 @@ describe('deb822 sources', () => {
   });
   it('in check mode, a source whose repository cannot be fetched fails as the real run would', async () => {
     const args = { name: 'docker', uris: 'http://127.0.1.250/apt', suites: 'bookworm', components: 'stable' };
-    const ctx = fakeHost({ check: true, reply: (c) => (c.includes('FP_TOOL') ? { stdout: 'unreachable 0 curl: (7) Failed to connect\n' } : { stdout: absent }) });
+    const ctx = fakeHost({
+      check: true,
+      reply: (c) => (c.includes('FP_TOOL') ? { stdout: 'unreachable 0 curl: (7) Failed to connect\n' } : { stdout: absent }),
+    });
     const commands = ctx.calls;
     const p = await plan(deb822RepositoryModule, args, ctx);
-    expect(p).toMatchObject({ kind: 'failed', msg: '/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://127.0.1.250/apt/dists/bookworm/InRelease: curl: (7) Failed to connect' });
+    expect(p).toMatchObject({
+      kind: 'failed',
+      msg: '/etc/apt/sources.list.d/docker.sources would not be changed: apt could not fetch http://127.0.1.250/apt/dists/bookworm/InRelease: curl: (7) Failed to connect',
+    });
     expect(commands.every((c) => !c.command.includes('apt-get') && !c.command.includes('mv '))).toBe(true);
   });
   it('fetches the new source alone from a temp copy before moving it into place', () => {
@@ -126,12 +159,28 @@ describe('deb822 sources', () => {
     expect(installScript('/etc/apt/sources.list.d/docker.sources', 'x', '0644', false)).not.toContain('apt-get');
   });
   it('plans add, then ok once the file matches, and fails clearly when the update fails', async () => {
-    const args = { name: 'docker', uris: docker.uris[0], suites: 'bookworm', components: ['stable'], architectures: 'amd64', signed_by: docker.signedBy };
+    const args = {
+      name: 'docker',
+      uris: docker.uris[0],
+      suites: 'bookworm',
+      components: ['stable'],
+      architectures: 'amd64',
+      signed_by: docker.signedBy,
+    };
     const text = renderSource(docker);
-    const fresh = fakeHost({ reply: (c) => (c.includes('type=absent') ? { stdout: absent } : { exitCode: 100, stderr: 'E: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect\n' }) });
+    const fresh = fakeHost({
+      reply: (c) =>
+        c.includes('type=absent')
+          ? { stdout: absent }
+          : { exitCode: 100, stderr: 'E: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect\n' },
+    });
     const p = await plan(deb822RepositoryModule, args, fresh);
     expect(p).toMatchObject({ kind: 'change', msg: 'add /etc/apt/sources.list.d/docker.sources and fetch its indexes' });
-    if (p.kind === 'change') expect(await p.apply()).toMatchObject({ kind: 'failed', msg: '/etc/apt/sources.list.d/docker.sources was not changed: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect' });
+    if (p.kind === 'change')
+      expect(await p.apply()).toMatchObject({
+        kind: 'failed',
+        msg: '/etc/apt/sources.list.d/docker.sources was not changed: Failed to fetch http://x/dists/bookworm/InRelease  Could not connect',
+      });
     const same = fakeHost({ reply: () => ({ stdout: fileState(text) }) });
     expect((await plan(deb822RepositoryModule, args, same)).kind).toBe('ok');
   });
@@ -139,7 +188,11 @@ describe('deb822 sources', () => {
 
 describe('dpkg_selections', () => {
   it('parses dpkg wants, with unknown packages as undefined', () => {
-    expect([...parseSelections('a hold\nb install\nc -\n')]).toEqual([['a', 'hold'], ['b', 'install'], ['c', undefined]]);
+    expect([...parseSelections('a hold\nb install\nc -\n')]).toEqual([
+      ['a', 'hold'],
+      ['b', 'install'],
+      ['c', undefined],
+    ]);
   });
   it('holds only the packages not held yet, and refuses packages dpkg does not know', async () => {
     const ctx = fakeHost({ reply: (c) => (c.includes('dpkg-query') ? { stdout: 'kubelet hold\nkubeadm install\n' } : {}) });
@@ -177,7 +230,9 @@ describe('format: json', () => {
     const bad = fakeHost({ reply: () => ({ stdout: absent }) });
     const refused = await plan(copyModule, { dest: '/etc/docker/daemon.json', content: '{"max-size": "10m"",}', format: 'json' }, bad);
     expect(refused.kind).toBe('failed');
-    expect(refused.msg).toMatch(/^the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 1 column 19/);
+    expect(refused.msg).toMatch(
+      /^the content for \/etc\/docker\/daemon.json is not valid JSON \(format: json\), so nothing was written: .* at line 1 column 19/,
+    );
     expect(bad.calls).toHaveLength(0);
   });
 });

@@ -17,7 +17,14 @@ describe('apt probe with a known-clean dpkg state', () => {
   it('runs the simulation unless the fingerprint matches', () => {
     // Run the probe's shell with apt-get replaced by a marker, on this machine's real dpkg files.
     const run = (skip?: string) =>
-      execFileSync('/bin/sh', ['-c', `apt_get_stub() { echo SIMULATED; }; ${probeCommand([], { sim: autoremove, ...(skip !== undefined ? { skipUnchangedFrom: skip } : {}) }).replace(/\bapt-get\b/g, 'apt_get_stub')}`], { encoding: 'utf8' });
+      execFileSync(
+        '/bin/sh',
+        [
+          '-c',
+          `apt_get_stub() { echo SIMULATED; }; ${probeCommand([], { sim: autoremove, ...(skip !== undefined ? { skipUnchangedFrom: skip } : {}) }).replace(/\bapt-get\b/g, 'apt_get_stub')}`,
+        ],
+        { encoding: 'utf8' },
+      );
     const first = run();
     expect(first).toContain('SIMULATED');
     const fingerprint = /@@kv fingerprint (.*)/.exec(first)?.[1] ?? '';
@@ -29,7 +36,14 @@ describe('apt probe with a known-clean dpkg state', () => {
 
   it('leaves the autoremove simulation out when a named package needs work, and only then', () => {
     const run = (names: string[], skipWhenNamed: 'installed' | 'missing') =>
-      execFileSync('/bin/sh', ['-c', `apt_get_stub() { echo SIMULATED; }; ${probeCommand(names, { sim: autoremove, skipWhenNamed }).replace(/\bapt-get\b/g, 'apt_get_stub')}`], { encoding: 'utf8' });
+      execFileSync(
+        '/bin/sh',
+        [
+          '-c',
+          `apt_get_stub() { echo SIMULATED; }; ${probeCommand(names, { sim: autoremove, skipWhenNamed }).replace(/\bapt-get\b/g, 'apt_get_stub')}`,
+        ],
+        { encoding: 'utf8' },
+      );
     // dpkg is installed on every Debian machine; the other name is known to no one.
     expect(run(['dpkg'], 'installed')).toContain('@@kv simskipped named');
     expect(run(['dpkg'], 'installed')).not.toContain('SIMULATED');
@@ -40,7 +54,8 @@ describe('apt probe with a known-clean dpkg state', () => {
 
 describe('the no-op cache over runs (#14)', () => {
   const framed = (name: string, out: string, rc = 0) => `@@begin ${name}\n${out}\n@@end ${name} ${rc}\n`;
-  const probeOut = (fp: string, sim?: string) => `@@kv now 100\n@@kv stamp \n@@kv lists 50\n@@kv indexes 1\n@@kv fingerprint ${fp}\n${sim === undefined ? '@@kv simskipped yes\n' : framed('sim', sim)}`;
+  const probeOut = (fp: string, sim?: string) =>
+    `@@kv now 100\n@@kv stamp \n@@kv lists 50\n@@kv indexes 1\n@@kv fingerprint ${fp}\n${sim === undefined ? '@@kv simskipped yes\n' : framed('sim', sim)}`;
   let dir: string;
   let before: string | undefined;
   beforeEach(() => {

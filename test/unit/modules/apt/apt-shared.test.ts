@@ -11,8 +11,15 @@ import { APT_STATE_DIGEST } from '../../../../modules/apt/sharedSimulation.ts';
 import { createSlotStore, type SlotStore } from '../../../../engine/stateSlots.ts';
 import { fakeHost, type FakeHost } from '../../../support/fakeHost.ts';
 
-const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
-const SIM = ['Reading package lists...', 'Remv docker.io [20.10.24+dfsg1-1+deb12u1+b6]', 'Remv containerd [1.6.20~ds1-1+deb12u3]', 'Remv runc [1.1.5+ds1-1+deb12u1]', 'Remv tini [0.19.0-1+b3]'].join('\n');
+const DOCKER =
+  'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
+const SIM = [
+  'Reading package lists...',
+  'Remv docker.io [20.10.24+dfsg1-1+deb12u1+b6]',
+  'Remv containerd [1.6.20~ds1-1+deb12u3]',
+  'Remv runc [1.1.5+ds1-1+deb12u1]',
+  'Remv tini [0.19.0-1+b3]',
+].join('\n');
 const framed = (name: string, out: string, rc = 0) => `@@begin ${name}\n${out}\n@@end ${name} ${rc}\n`;
 const PROBE = `${framed('dpkg', DOCKER)}@@kv now 100\n@@kv stamp \n@@kv lists 50\n@@kv indexes 1\n`;
 const PROBE_MARK = "printf '@@kv now";
@@ -90,11 +97,14 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
     const b = host('n2', { digest: D1 });
     const [pa, pb] = await Promise.allSettled([planModule(aptModule, docker, a), planModule(aptModule, docker, b)]);
     expect(pa.status).toBe('rejected');
-    expect(pb).toMatchObject({ status: 'fulfilled', value: { kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' } });
+    expect(pb).toMatchObject({
+      status: 'fulfilled',
+      value: { kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' },
+    });
     expect(simulations(b)).toBe(1);
   });
 
-  it('check mode: the shared simulation comes with each host\'s own files, not the first host\'s', async () => {
+  it("check mode: the shared simulation comes with each host's own files, not the first host's", async () => {
     const a = host('n1', { digest: D1, check: true, owned: '@@owned containerd /usr/bin/containerd' });
     const b = host('n2', { digest: D1, check: true, owned: '@@owned containerd /usr/local/sbin/only-on-n2' });
     await Promise.all([planModule(aptModule, docker, a), planModule(aptModule, docker, b)]);
@@ -112,14 +122,14 @@ describe('apt: one simulation for hosts with identical apt inputs', () => {
 describe('the shell parts', () => {
   const local = new LocalConnection('localhost');
 
-  it('the digest of this machine\'s apt inputs is 64 hex digits and the same twice', async () => {
+  it("the digest of this machine's apt inputs is 64 hex digits and the same twice", async () => {
     const one = await local.exec(`/bin/sh -c ${JSON.stringify(APT_STATE_DIGEST)}`);
     const two = await local.exec(`/bin/sh -c ${JSON.stringify(APT_STATE_DIGEST)}`);
     expect(one.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
     expect(two.stdout).toBe(one.stdout);
   });
 
-  it('re-prints another host\'s simulation byte for byte (quotes and $ included) before this host\'s file lines', async () => {
+  it("re-prints another host's simulation byte for byte (quotes and $ included) before this host's file lines", async () => {
     const sim = `Reading package lists...\nRemv no-such-package-fp [1'2 "$HOME" \\n]\n`;
     const r = await local.exec(`/bin/sh -c '${ownedFilesAfterCommand(sim).replace(/'/g, `'\\''`)}'`);
     expect(r.exitCode).toBe(0);

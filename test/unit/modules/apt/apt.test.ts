@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../../engine/connection/local.ts';
 import type { Plan } from '../../../../engine/types.ts';
 import { aptModule } from '../../../../modules/apt/index.ts';
-import { aptErrors, applyCommand, isMissingFromCache, lockHolder, parseSimulation, simulateCommand, simulationWithFilesCommand } from '../../../../modules/apt/aptGet.ts';
+import {
+  aptErrors,
+  applyCommand,
+  isMissingFromCache,
+  lockHolder,
+  parseSimulation,
+  simulateCommand,
+  simulationWithFilesCommand,
+} from '../../../../modules/apt/aptGet.ts';
 import { applyOutcome, applyScript } from '../../../../modules/apt/apply.ts';
 import { comparePackages, parseDpkgQuery } from '../../../../modules/apt/dpkg.ts';
 import { cacheDecision } from '../../../../modules/apt/cache.ts';
@@ -15,7 +23,8 @@ import { APT_STATE_DIGEST } from '../../../../modules/apt/sharedSimulation.ts';
 import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import { fakeHost } from '../../../support/fakeHost.ts';
 
-const DOCKER = 'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
+const DOCKER =
+  'containerd\tinstall ok installed\t1.6.20~ds1-1+deb12u3\ndocker.io\tinstall ok installed\t20.10.24+dfsg1-1+deb12u1+b6\nrunc\tinstall ok installed\t1.1.5+ds1-1+deb12u1\n';
 const REMOVE_SIM = [
   'Reading package lists...',
   'The following packages will be REMOVED:',
@@ -29,7 +38,10 @@ const REMOVE_SIM = [
 
 describe('dpkg-query parsing', () => {
   it('reads package lines and names unknown packages from stderr', () => {
-    const s = parseDpkgQuery(`${DOCKER}netbase\tdeinstall ok config-files\t6.4\n`, 'dpkg-query: no packages found matching no-such-package-xyz\n');
+    const s = parseDpkgQuery(
+      `${DOCKER}netbase\tdeinstall ok config-files\t6.4\n`,
+      'dpkg-query: no packages found matching no-such-package-xyz\n',
+    );
     expect(s.packages.get('runc')).toEqual({ name: 'runc', want: 'install', status: 'installed', version: '1.1.5+ds1-1+deb12u1' });
     expect(s.packages.get('netbase')?.status).toBe('config-files');
     expect(s.unknown).toEqual(['no-such-package-xyz']);
@@ -37,10 +49,17 @@ describe('dpkg-query parsing', () => {
   });
 
   it('sorts snapshot differences into installed, upgraded, removed and purged', () => {
-    const before = parseDpkgQuery(`${DOCKER}old\tinstall ok installed\t1\nlibx:amd64\tinstall ok installed\t1\nconf\tdeinstall ok config-files\t1\n`);
-    const after = parseDpkgQuery('containerd\tdeinstall ok config-files\t1.6.20~ds1-1+deb12u3\nold\tinstall ok installed\t2\ntree\tinstall ok installed\t2.1.0-1\n');
+    const before = parseDpkgQuery(
+      `${DOCKER}old\tinstall ok installed\t1\nlibx:amd64\tinstall ok installed\t1\nconf\tdeinstall ok config-files\t1\n`,
+    );
+    const after = parseDpkgQuery(
+      'containerd\tdeinstall ok config-files\t1.6.20~ds1-1+deb12u3\nold\tinstall ok installed\t2\ntree\tinstall ok installed\t2.1.0-1\n',
+    );
     expect(comparePackages(before, after, { purge: false })).toEqual({
-      installed: ['tree'], upgraded: ['old'], removed: ['containerd', 'docker.io', 'libx', 'runc'], purged: ['conf'],
+      installed: ['tree'],
+      upgraded: ['old'],
+      removed: ['containerd', 'docker.io', 'libx', 'runc'],
+      purged: ['conf'],
     });
     expect(comparePackages(before, after, { purge: true }).purged).toEqual(['conf', 'docker.io', 'libx', 'runc']);
   });
@@ -49,9 +68,13 @@ describe('dpkg-query parsing', () => {
 describe('apt-get output', () => {
   it('parses Inst/Remv/Purg lines of a simulation', () => {
     expect(parseSimulation(REMOVE_SIM).map((c) => `${c.action} ${c.name} ${c.from}`)).toEqual([
-      'remove containerd 1.6.20~ds1-1+deb12u3', 'remove docker.io 20.10.24+dfsg1-1+deb12u1+b6', 'remove runc 1.1.5+ds1-1+deb12u1', 'remove tini 0.19.0-1+b3',
+      'remove containerd 1.6.20~ds1-1+deb12u3',
+      'remove docker.io 20.10.24+dfsg1-1+deb12u1+b6',
+      'remove runc 1.1.5+ds1-1+deb12u1',
+      'remove tini 0.19.0-1+b3',
     ]);
-    const inst = 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])\nInst libc6 [2.36-9] (2.36-9+deb12u4 Debian [amd64])\nConf tree (2.1.0-1 Debian)\nPurg netbase [6.4]\n';
+    const inst =
+      'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])\nInst libc6 [2.36-9] (2.36-9+deb12u4 Debian [amd64])\nConf tree (2.1.0-1 Debian)\nPurg netbase [6.4]\n';
     expect(parseSimulation(inst)).toEqual([
       { action: 'upgrade', name: 'libc6', from: '2.36-9', to: '2.36-9+deb12u4' },
       { action: 'purge', name: 'netbase', from: '6.4' },
@@ -60,9 +83,12 @@ describe('apt-get output', () => {
   });
 
   it('finds errors and the lock holder', () => {
-    const text = 'Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 84 (python3)...\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n';
+    const text =
+      'Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 84 (python3)...\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n';
     expect(lockHolder(text)).toBe('/var/lib/dpkg/lock-frontend is held by process 84 (python3)');
-    expect(aptErrors(text)).toEqual(['Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?']);
+    expect(aptErrors(text)).toEqual([
+      'Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?',
+    ]);
     expect(isMissingFromCache(['Unable to locate package tree'])).toBe(true);
     expect(isMissingFromCache(['Unable to locate package tree', 'Broken packages'])).toBe(false);
   });
@@ -71,7 +97,7 @@ describe('apt-get output', () => {
     const action = { verb: 'remove' as const, packages: ['docker.io', 'runc'], autoremove: true, purge: false };
     expect(simulateCommand(action)).toBe('apt-get -s -y remove --autoremove -- docker.io runc');
     expect(applyCommand(action, 60)).toBe(
-      "DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=60 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold remove --autoremove -- docker.io runc",
+      'DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=60 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold remove --autoremove -- docker.io runc',
     );
   });
 });
@@ -102,7 +128,10 @@ describe('arguments', () => {
     expect(ok({ name: 'a', pkg: 'b' })).toBe(false);
     expect(ok({ state: 'absent' })).toBe(false);
     expect(aptRequest({ cache_valid_time: 60 })).toMatchObject({ updateCache: true, cacheValidTime: 60, lockTimeout: 60, packages: [] });
-    expect(aptRequest({ name: 'tree,hello=2.10-3' }).packages).toEqual([{ name: 'tree', arg: 'tree' }, { name: 'hello', version: '2.10-3', arg: 'hello=2.10-3' }]);
+    expect(aptRequest({ name: 'tree,hello=2.10-3' }).packages).toEqual([
+      { name: 'tree', arg: 'tree' },
+      { name: 'hello', version: '2.10-3', arg: 'hello=2.10-3' },
+    ]);
   });
 
   it('decides when the cache is due', () => {
@@ -115,12 +144,18 @@ describe('arguments', () => {
 });
 
 const framed = (name: string, out: string, rc = 0, err = '') =>
-  `@@begin ${name}\n${out}\n@@end ${name} ${rc}\n${err.split('\n').filter(Boolean).map((l) => `@@err ${name} ${l}\n`).join('')}`;
+  `@@begin ${name}\n${out}\n@@end ${name} ${rc}\n${err
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => `@@err ${name} ${l}\n`)
+    .join('')}`;
 const cacheLines = (now: number, lists: number) => `@@kv now ${now}\n@@kv stamp \n@@kv lists ${lists}\n@@kv indexes 1\n`;
 
 describe('apt plan', () => {
   it('removing packages that are not installed or unknown is ok in one round trip', async () => {
-    const probe = framed('dpkg', '', 1, 'dpkg-query: no packages found matching hello\ndpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50);
+    const probe =
+      framed('dpkg', '', 1, 'dpkg-query: no packages found matching hello\ndpkg-query: no packages found matching no-such-package-xyz') +
+      cacheLines(100, 50);
     const h = fakeHost({ check: true, answers: [['dpkg-query', probe]] });
     const plan = await planModule(aptModule, { name: ['hello', 'no-such-package-xyz'], state: 'absent' }, h);
     expect(plan).toMatchObject({ kind: 'ok', msg: 'not installed: hello (unknown to dpkg), no-such-package-xyz (unknown to dpkg)' });
@@ -128,14 +163,27 @@ describe('apt plan', () => {
   });
 
   it('plans a removal from the simulation: exactly the packages apt would remove, autoremoved ones included', async () => {
-    const h = fakeHost({ check: true, answers: [
-      ['apt-get -s -y remove', framed('sim', REMOVE_SIM)],
-      ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', 'Remv tini [0.19.0-1+b3]')],
-    ] });
-    const plan = (await planModule(aptModule, { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true }, h)) as Extract<Plan, { kind: 'change' }>;
+    const h = fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s -y remove', framed('sim', REMOVE_SIM)],
+        ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', 'Remv tini [0.19.0-1+b3]')],
+      ],
+    });
+    const plan = (await planModule(
+      aptModule,
+      { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true },
+      h,
+    )) as Extract<Plan, { kind: 'change' }>;
     expect(plan.kind).toBe('change');
     expect(plan.msg).toBe('remove 4 packages: containerd, docker.io, runc, tini');
-    expect(plan.diff).toEqual([{ header: 'packages', before: 'containerd 1.6.20~ds1-1+deb12u3, docker.io 20.10.24+dfsg1-1+deb12u1+b6, runc 1.1.5+ds1-1+deb12u1, tini 0.19.0-1+b3', after: '' }]);
+    expect(plan.diff).toEqual([
+      {
+        header: 'packages',
+        before: 'containerd 1.6.20~ds1-1+deb12u3, docker.io 20.10.24+dfsg1-1+deb12u1+b6, runc 1.1.5+ds1-1+deb12u1, tini 0.19.0-1+b3',
+        after: '',
+      },
+    ]);
     expect(plan.data).toMatchObject({ packages: { removed: ['containerd', 'docker.io', 'runc', 'tini'] } });
     // The probe, the digest of the apt inputs (sharedSimulation.ts), the simulation.
     expect(h.commands).toHaveLength(3);
@@ -146,13 +194,22 @@ describe('apt plan', () => {
   it("check mode: an install is a task whose effects are not all known (the package's units appear only then)", async () => {
     // vendor-repos: docker.yml's 'Enable and start docker' after a predicted install of docker.io was
     // predicted failed (no docker.service on the host yet) where the real run started it.
-    const h = fakeHost({ check: true, answers: [
-      ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
-      ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50)],
-    ] });
+    const h = fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
+        ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50)],
+      ],
+    });
     expect((await planModule(aptModule, { name: 'tree' }, h)).kind).toBe('change');
     expect(h.predicted.opaqueTask()).toBe('installing tree');
-    const removal = fakeHost({ check: true, answers: [['apt-get -s -y remove', framed('sim', REMOVE_SIM)], ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50)]] });
+    const removal = fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s -y remove', framed('sim', REMOVE_SIM)],
+        ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50)],
+      ],
+    });
     expect((await planModule(aptModule, { name: ['docker.io'], state: 'absent' }, removal)).kind).toBe('change');
     expect(removal.predicted.opaqueTask()).toBeUndefined();
   });
@@ -160,40 +217,68 @@ describe('apt plan', () => {
   it('an interrupted dpkg fails package work in both modes, as the real apt-get does (apt-get -s does not mind it); no work is ok', async () => {
     // A half-done node: a run killed mid-install leaves dpkg's journal (#13). Check mode predicted a change.
     const interrupted = '@@kv interrupted 1\n';
-    const install = fakeHost({ check: true, answers: [
-      ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
-      ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted],
-    ] });
-    expect(await planModule(aptModule, { name: 'tree' }, install)).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/) });
-    const real = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted]] });
-    expect(await planModule(aptModule, { name: 'tree' }, { ...real, check: false })).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^dpkg was interrupted/) });
+    const install = fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s', framed('sim', 'Inst tree (2.1.0-1 Debian:12.15/oldstable [amd64])')],
+        ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted],
+      ],
+    });
+    expect(await planModule(aptModule, { name: 'tree' }, install)).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/^dpkg was interrupted on this host .* run 'dpkg --configure -a' on the host first/),
+    });
+    const real = fakeHost({
+      check: true,
+      answers: [['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100, 50) + interrupted]],
+    });
+    expect(await planModule(aptModule, { name: 'tree' }, { ...real, check: false })).toMatchObject({
+      kind: 'failed',
+      msg: expect.stringMatching(/^dpkg was interrupted/),
+    });
     const nothingToDo = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + interrupted]] });
     expect((await planModule(aptModule, { name: 'runc' }, nothingToDo)).kind).toBe('ok');
     // The probe asks apt's own question: journal files with all-digit names.
     expect(install.commands[0]).toContain("ls /var/lib/dpkg/updates 2>/dev/null | grep -c '^[0-9][0-9]*$'");
   });
 
-  it('fails with apt\'s message for an unknown package to install', async () => {
-    const h = fakeHost({ check: true, answers: [
-      ['apt-get -s', framed('sim', 'Reading package lists...', 100, 'E: Unable to locate package no-such-package-xyz')],
-      ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50)],
-    ] });
-    expect(await planModule(aptModule, { name: 'no-such-package-xyz' }, h)).toMatchObject({ kind: 'failed', msg: 'Unable to locate package no-such-package-xyz' });
+  it("fails with apt's message for an unknown package to install", async () => {
+    const h = fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s', framed('sim', 'Reading package lists...', 100, 'E: Unable to locate package no-such-package-xyz')],
+        ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching no-such-package-xyz') + cacheLines(100, 50)],
+      ],
+    });
+    expect(await planModule(aptModule, { name: 'no-such-package-xyz' }, h)).toMatchObject({
+      kind: 'failed',
+      msg: 'Unable to locate package no-such-package-xyz',
+    });
   });
 
   it('with a due cache update, a package the old cache lacks is planned for after the update', async () => {
-    const h = fakeHost({ check: true, answers: [
-      ['apt-get -s', framed('sim', '', 100, 'E: Unable to locate package tree')],
-      ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100_000, 50)],
-    ] });
+    const h = fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s', framed('sim', '', 100, 'E: Unable to locate package tree')],
+        ['dpkg-query', framed('dpkg', '', 1, 'dpkg-query: no packages found matching tree') + cacheLines(100_000, 50)],
+      ],
+    });
     const plan = await planModule(aptModule, { name: 'tree', update_cache: true, cache_valid_time: 3600 }, h);
-    expect(plan).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache \(updated 27 h ago\); then install tree/) });
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: expect.stringMatching(/^update the apt cache \(updated 27 h ago\); then install tree/),
+    });
   });
 
   it('state: latest simulates inside the probe: ok in one round trip, and re-checks after a due update', async () => {
-    const probe = (now: number) => framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(now, 900) + framed('sim', '0 upgraded, 0 newly installed');
+    const probe = (now: number) =>
+      framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(now, 900) + framed('sim', '0 upgraded, 0 newly installed');
     const fresh = fakeHost({ check: true, answers: [['dpkg-query', probe(1000)]] });
-    expect(await planModule(aptModule, { name: 'tree', state: 'latest' }, fresh)).toMatchObject({ kind: 'ok', msg: 'already the newest version: tree' });
+    expect(await planModule(aptModule, { name: 'tree', state: 'latest' }, fresh)).toMatchObject({
+      kind: 'ok',
+      msg: 'already the newest version: tree',
+    });
     expect(fresh.commands).toHaveLength(1);
     expect(fresh.commands[0]).toContain('apt-get -s -y install -- tree');
     const stale = fakeHost({ check: true, answers: [['dpkg-query', probe(100_000)]] });
@@ -204,7 +289,10 @@ describe('apt plan', () => {
   });
 
   it('an installed package with a fresh cache is ok in one round trip', async () => {
-    const h = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(1000, 900)]] });
+    const h = fakeHost({
+      check: true,
+      answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(1000, 900)]],
+    });
     expect(await planModule(aptModule, { name: 'tree', update_cache: true, cache_valid_time: 3600 }, h)).toMatchObject({
       kind: 'ok',
       msg: 'already installed: tree 2.1.0-1; apt cache updated 100 s ago (valid for 3600 s)',
@@ -224,21 +312,33 @@ describe('apt in check mode: predicted state', () => {
     '@@owned tini /usr/bin/tini-static',
   ].join('\n');
   const removal = () =>
-    fakeHost({ check: true, answers: [
-      ['apt-get -s -y install', framed('sim', '')],
-      ['apt-get -s -y remove', framed('sim', `${REMOVE_SIM}\n${OWNED}`)],
-      ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', '')],
-    ] });
+    fakeHost({
+      check: true,
+      answers: [
+        ['apt-get -s -y install', framed('sim', '')],
+        ['apt-get -s -y remove', framed('sim', `${REMOVE_SIM}\n${OWNED}`)],
+        ['dpkg-query', framed('dpkg', DOCKER, 0) + cacheLines(100, 50) + framed('sim', '')],
+      ],
+    });
   const docker = { name: ['docker.io', 'containerd', 'runc'], state: 'absent', autoremove: true };
 
   it('records removed packages, their files (conffiles kept, /usr aliases too) and their units, listing files within the simulation', async () => {
     const h = removal();
-    expect(await planModule(aptModule, docker, h)).toMatchObject({ kind: 'change', msg: 'remove 4 packages: containerd, docker.io, runc, tini' });
+    expect(await planModule(aptModule, docker, h)).toMatchObject({
+      kind: 'change',
+      msg: 'remove 4 packages: containerd, docker.io, runc, tini',
+    });
     expect(h.commands).toHaveLength(3);
     expect(h.commands[2]).toContain('dpkg-query -L -- "$p"');
     const p = h.predicted;
     expect(['containerd', 'docker.io', 'runc', 'tini'].map((n) => p.packageState(n))).toEqual(['absent', 'absent', 'absent', 'absent']);
-    for (const f of ['/lib/systemd/system/containerd.service', '/usr/lib/systemd/system/containerd.service', '/usr/bin/containerd', '/bin/containerd', '/usr/bin/tini-static']) {
+    for (const f of [
+      '/lib/systemd/system/containerd.service',
+      '/usr/lib/systemd/system/containerd.service',
+      '/usr/bin/containerd',
+      '/bin/containerd',
+      '/usr/bin/tini-static',
+    ]) {
       expect(p.file(f), f).toEqual({ type: 'absent' });
     }
     expect(p.file('/etc/containerd/config.toml')).toBeUndefined();
@@ -251,7 +351,10 @@ describe('apt in check mode: predicted state', () => {
     const h = removal();
     await planModule(aptModule, docker, h);
     h.commands.length = 0;
-    expect(await planModule(aptModule, { name: 'containerd', state: 'absent' }, h)).toMatchObject({ kind: 'ok', msg: 'not installed: containerd' });
+    expect(await planModule(aptModule, { name: 'containerd', state: 'absent' }, h)).toMatchObject({
+      kind: 'ok',
+      msg: 'not installed: containerd',
+    });
     expect(h.commands).toHaveLength(1);
     // The host still has runc, so its simulation has nothing to do; the real run would reinstall it.
     const again = await planModule(aptModule, { name: 'runc' }, h);
@@ -260,23 +363,38 @@ describe('apt in check mode: predicted state', () => {
     expect(h.predicted.packageState('runc')).toBe('present');
   });
 
-  it('purging a package an earlier task removed still deletes its conffiles; the earlier task\'s packages are not this one\'s', async () => {
+  it("purging a package an earlier task removed still deletes its conffiles; the earlier task's packages are not this one's", async () => {
     const h = removal();
     await planModule(aptModule, docker, h);
     const purge = fakeHost({
       check: true,
       predicted: h.predicted,
-      answers: [['apt-get -s -y purge', framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]')], ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)]],
+      answers: [
+        [
+          'apt-get -s -y purge',
+          framed('sim', 'Purg containerd [1.6.20~ds1-1+deb12u3]\nPurg docker.io [20.10.24]\nPurg tini [0.19.0-1+b3]'),
+        ],
+        ['dpkg-query', framed('dpkg', DOCKER) + cacheLines(100, 50)],
+      ],
     });
-    expect(await planModule(aptModule, { name: 'containerd', state: 'absent', purge: true }, purge)).toMatchObject({ kind: 'change', msg: 'purge 1 package: containerd' });
+    expect(await planModule(aptModule, { name: 'containerd', state: 'absent', purge: true }, purge)).toMatchObject({
+      kind: 'change',
+      msg: 'purge 1 package: containerd',
+    });
     expect(purge.commands[2]).toContain('apt-get -s -y purge -- containerd docker.io runc tini');
   });
 
   it('a planned cache update makes the cache fresh for later tasks', async () => {
-    const h = fakeHost({ check: true, answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(100_000, 50)]] });
+    const h = fakeHost({
+      check: true,
+      answers: [['dpkg-query', framed('dpkg', 'tree\tinstall ok installed\t2.1.0-1') + cacheLines(100_000, 50)]],
+    });
     const args = { name: 'tree', update_cache: true, cache_valid_time: 3600 };
     expect(await planModule(aptModule, args, h)).toMatchObject({ kind: 'change', msg: expect.stringMatching(/^update the apt cache/) });
-    expect(await planModule(aptModule, args, h)).toMatchObject({ kind: 'ok', msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)' });
+    expect(await planModule(aptModule, args, h)).toMatchObject({
+      kind: 'ok',
+      msg: 'already installed: tree 2.1.0-1; apt cache updated 0 s ago (valid for 3600 s)',
+    });
   });
 
   it('lists the files of the packages a simulation removes, and keeps its exit code (real /bin/sh)', async () => {
@@ -297,18 +415,29 @@ describe('apply outcome', () => {
   const work = { update: false, action: { verb: 'remove' as const, packages: ['runc'], autoremove: false, purge: false }, lockTimeout: 5 };
 
   it('names the packages whose dpkg state changed', () => {
-    const out = framed('before', DOCKER) + framed('apt', 'Removing runc ...') + framed('after', DOCKER.replace(/runc.*\n/, '')) + '@@kv now 5\n';
-    expect(applyOutcome(out, work)).toMatchObject({ kind: 'changed', msg: 'removed 1 package: runc', data: { packages: { removed: ['runc'] } } });
+    const out =
+      framed('before', DOCKER) + framed('apt', 'Removing runc ...') + framed('after', DOCKER.replace(/runc.*\n/, '')) + '@@kv now 5\n';
+    expect(applyOutcome(out, work)).toMatchObject({
+      kind: 'changed',
+      msg: 'removed 1 package: runc',
+      data: { packages: { removed: ['runc'] } },
+    });
   });
 
   it('is ok when nothing changed, and names the lock holder when apt could not get the lock', () => {
     expect(applyOutcome(framed('before', DOCKER) + framed('apt', '') + framed('after', DOCKER), work)).toMatchObject({ kind: 'ok' });
-    const locked = framed('apt', 'Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 84 (python3)...', 100,
-      'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?');
-    expect(applyOutcome(framed('before', DOCKER) + locked + framed('after', DOCKER), work)).toEqual(expect.objectContaining({
-      kind: 'failed',
-      msg: 'apt-get remove: could not get the lock within 5 s; /var/lib/dpkg/lock-frontend is held by process 84 (python3)',
-    }));
+    const locked = framed(
+      'apt',
+      'Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 84 (python3)...',
+      100,
+      'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?',
+    );
+    expect(applyOutcome(framed('before', DOCKER) + locked + framed('after', DOCKER), work)).toEqual(
+      expect.objectContaining({
+        kind: 'failed',
+        msg: 'apt-get remove: could not get the lock within 5 s; /var/lib/dpkg/lock-frontend is held by process 84 (python3)',
+      }),
+    );
   });
 
   it('runs apt-get only after a successful update', () => {
