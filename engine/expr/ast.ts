@@ -4,7 +4,10 @@
 export type LiteralValue = string | number | boolean | null;
 
 /** Operators with two operands. `and`/`or` short-circuit; the others evaluate both sides. */
-export type BinaryOp = 'or' | 'and' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | '+' | '-' | '*' | '/' | '%' | '~';
+export type BinaryOp = 'or' | 'and' | CompareOp | '+' | '-' | '*' | '/' | '//' | '%' | '**' | '~';
+
+/** Comparison operators; a chain of them (`a < b < c`) is one `compare` node, as in Python. */
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
 
 /** Operators with one operand. */
 export type UnaryOp = 'not' | '-' | '+';
@@ -18,7 +21,8 @@ export interface CallArgs {
 /**
  * One node of an expression. `at` is the 0-based offset of the token that makes the node: the first token of
  * a literal, name, list or dict; the operator of a unary or binary node; the `.` or `[` of an access; the
- * name of a filter or test.
+ * name of a filter, test or function; the `if` of a conditional; the first operator of a comparison chain.
+ * A single comparison is a `binary` node; only chains of two or more make a `compare` node.
  */
 export type Expr =
   | { kind: 'literal'; value: LiteralValue; at: number }
@@ -30,7 +34,12 @@ export type Expr =
   | { kind: 'unary'; op: UnaryOp; operand: Expr; at: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; at: number }
   | { kind: 'filter'; name: string; input: Expr; args: CallArgs; at: number }
-  | { kind: 'test'; name: string; negated: boolean; input: Expr; args: CallArgs; at: number };
+  | { kind: 'test'; name: string; negated: boolean; input: Expr; args: CallArgs; at: number }
+  | { kind: 'conditional'; test: Expr; then: Expr; otherwise: Expr | null; at: number }
+  | { kind: 'compare'; left: Expr; rest: Array<{ op: CompareOp; right: Expr; at: number }>; at: number }
+  | { kind: 'slice'; object: Expr; start: Expr | null; stop: Expr | null; step: Expr | null; at: number }
+  | { kind: 'method'; object: Expr; name: string; args: CallArgs; at: number }
+  | { kind: 'call'; name: string; args: CallArgs; at: number };
 
 /** The direct sub-expressions of a node, in source order. */
 export function childrenOf(expr: Expr): Expr[] {
@@ -53,6 +62,16 @@ export function childrenOf(expr: Expr): Expr[] {
     case 'filter':
     case 'test':
       return [expr.input, ...callChildren(expr.args)];
+    case 'conditional':
+      return present([expr.then, expr.test, expr.otherwise]);
+    case 'compare':
+      return [expr.left, ...expr.rest.map((link) => link.right)];
+    case 'slice':
+      return present([expr.object, expr.start, expr.stop, expr.step]);
+    case 'method':
+      return [expr.object, ...callChildren(expr.args)];
+    case 'call':
+      return callChildren(expr.args);
     default:
       return assertNever(expr);
   }
@@ -81,6 +100,20 @@ export function render(expr: Expr): string {
       return `${render(expr.input)} | ${expr.name}${renderArgs(expr.args)}`;
     case 'test':
       return `${render(expr.input)} is ${expr.negated ? 'not ' : ''}${expr.name}${renderArgs(expr.args)}`;
+    case 'conditional': {
+      const otherwise = expr.otherwise ? ` else ${render(expr.otherwise)}` : '';
+      return `${render(expr.then)} if ${render(expr.test)}${otherwise}`;
+    }
+    case 'compare':
+      return `${render(expr.left)}${expr.rest.map((link) => ` ${link.op} ${render(link.right)}`).join('')}`;
+    case 'slice': {
+      const part = (e: Expr | null): string => (e ? render(e) : '');
+      return `${render(expr.object)}[${part(expr.start)}:${part(expr.stop)}${expr.step ? `:${render(expr.step)}` : ''}]`;
+    }
+    case 'method':
+      return `${render(expr.object)}.${expr.name}(${renderArgs(expr.args).slice(1, -1)})`;
+    case 'call':
+      return `${expr.name}(${renderArgs(expr.args).slice(1, -1)})`;
     default:
       return assertNever(expr);
   }
@@ -91,7 +124,13 @@ export function startOf(expr: Expr): number {
   switch (expr.kind) {
     case 'attribute':
     case 'index':
+    case 'slice':
+    case 'method':
       return Math.min(expr.at, startOf(expr.object));
+    case 'conditional':
+      return Math.min(expr.at, startOf(expr.then));
+    case 'compare':
+      return Math.min(expr.at, startOf(expr.left));
     case 'binary':
       return Math.min(expr.at, startOf(expr.left));
     case 'filter':
@@ -102,6 +141,7 @@ export function startOf(expr: Expr): number {
     case 'list':
     case 'dict':
     case 'unary':
+    case 'call':
       return expr.at;
     default:
       return assertNever(expr);
@@ -111,6 +151,10 @@ export function startOf(expr: Expr): number {
 /** Compile-time exhaustiveness check for switches over tagged unions. */
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+function present(exprs: Array<Expr | null>): Expr[] {
+  return exprs.filter((e): e is Expr => e !== null);
 }
 
 function callChildren(args: CallArgs): Expr[] {

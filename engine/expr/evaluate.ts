@@ -1,21 +1,31 @@
-// Tree-walking evaluator. Reads only own data properties of plain objects and arrays; never calls anything.
-import type { CallArgs, Expr } from './ast.ts';
+// Tree-walking evaluator. Reads only own data properties of plain objects and arrays; calls only the
+// allowlisted methods, global functions, filters and tests of the language, never anything found in data.
+import type { CallArgs, CompareOp, Expr } from './ast.ts';
 import { assertNever, render, startOf } from './ast.ts';
 import { ExpressionError, ValueProblem, problem } from './error.ts';
-import { FILTERS } from './filters.ts';
-import { TESTS } from './is-tests.ts';
+import { FUNCTIONS, type EvalContext } from './functions.ts';
+import { callMethod } from './methods.ts';
 import { applyBinary } from './operators.ts';
+import { findFilter, findTest } from './registry.ts';
 import { bindArgs, callMismatch, type BoundArgs, type Signature } from './signature.ts';
+import { sliceOf } from './slice.ts';
 import { isBlockedKey, ownValue, readMember, truthy } from './values.ts';
 import type { Vars } from '../types.ts';
 
+// What one evaluation reads: the variables and the caller's hooks.
+interface Env {
+  vars: Vars;
+  context: EvalContext;
+}
+
 /**
  * Evaluates a parsed expression against variables. A missing attribute reads as undefined; a missing variable,
- * or an undefined value used by an operator, filter or test, is an ExpressionError naming it.
+ * or an undefined value used by an operator, filter or test, is an ExpressionError naming it. `context`
+ * provides lookup plugins for lookup() / query().
  */
-export function evaluate(expr: Expr, vars: Vars): unknown {
+export function evaluate(expr: Expr, vars: Vars, context: EvalContext = {}): unknown {
   try {
-    return evalNode(expr, vars);
+    return evalNode(expr, { vars, context });
   } catch (err) {
     // The limits should stop any runaway first; should the engine still run out of stack or string length,
     // that is the expression's fault and is reported as such, never as an internal error.
@@ -31,9 +41,9 @@ function requireDefined(value: unknown, expr: Expr): unknown {
 }
 
 // Converts value problems into ExpressionErrors located at the innermost node that met them.
-function evalNode(expr: Expr, vars: Vars): unknown {
+function evalNode(expr: Expr, env: Env): unknown {
   try {
-    return dispatch(expr, vars);
+    return dispatch(expr, env);
   } catch (err) {
     if (err instanceof ValueProblem) throw new ExpressionError(err.message, expr.at);
     throw err;
@@ -41,32 +51,50 @@ function evalNode(expr: Expr, vars: Vars): unknown {
 }
 
 /** Evaluates and insists on a defined result. */
-function evalDefined(expr: Expr, vars: Vars): unknown {
-  return requireDefined(evalNode(expr, vars), expr);
+function evalDefined(expr: Expr, env: Env): unknown {
+  return requireDefined(evalNode(expr, env), expr);
 }
 
-function dispatch(expr: Expr, vars: Vars): unknown {
+function dispatch(expr: Expr, env: Env): unknown {
   switch (expr.kind) {
     case 'literal':
       return expr.value;
     case 'name':
-      return requireDefined(lookup(vars, expr.name), expr);
+      return requireDefined(lookup(env.vars, expr.name), expr);
     case 'attribute':
-      return readMember(evalDefined(expr.object, vars), expr.name);
+      return readMember(evalDefined(expr.object, env), expr.name);
     case 'index':
-      return readMember(evalDefined(expr.object, vars), evalDefined(expr.key, vars));
+      return readMember(evalDefined(expr.object, env), evalDefined(expr.key, env));
+    case 'slice':
+      return evalSlice(expr, env);
     case 'list':
-      return expr.items.map((item) => evalDefined(item, vars));
+      return expr.items.map((item) => evalDefined(item, env));
     case 'dict':
-      return buildMapping(expr.entries, vars);
+      return buildMapping(expr.entries, env);
     case 'unary':
-      return evalUnary(expr.op, evalDefined(expr.operand, vars));
+      return evalUnary(expr.op, evalDefined(expr.operand, env));
     case 'binary':
-      return evalBinary(expr, vars);
+      return evalBinary(expr, env);
+    case 'compare':
+      return evalChain(expr, env);
+    case 'conditional':
+      return evalConditional(expr, env, evalNode);
     case 'filter':
-      return evalFilter(expr, vars);
+      return evalFilter(expr, env);
     case 'test':
-      return evalTest(expr, vars);
+      return evalTest(expr, env);
+    case 'method': {
+      const receiver = evalDefined(expr.object, env);
+      const { positional, named } = evalCallArgs(expr.args, env);
+      return callMethod(receiver, expr.name, { positional, named });
+    }
+    case 'call': {
+      const spec = FUNCTIONS.get(expr.name) ?? problem(`unknown function '${expr.name}'`);
+      const { positional, named } = evalCallArgs(expr.args, env);
+      const mismatch = spec.mismatch(positional.length, [...named.keys()]);
+      if (mismatch) return problem(`${expr.name}() ${mismatch}`);
+      return spec.call(positional, named, env.context);
+    }
     default:
       return assertNever(expr);
   }
@@ -74,24 +102,33 @@ function dispatch(expr: Expr, vars: Vars): unknown {
 
 /**
  * Evaluation for `is defined`, `| default` and friends: a missing variable, or any step of `a.b[c]` on an
- * undefined value, gives undefined instead of an error. Other kinds of node evaluate normally.
+ * undefined value, gives undefined instead of an error; so does a conditional whose branch is such a path.
+ * Other kinds of node evaluate normally.
  */
-function evalLenient(expr: Expr, vars: Vars): unknown {
+function evalLenient(expr: Expr, env: Env): unknown {
   switch (expr.kind) {
     case 'name':
-      return lookup(vars, expr.name);
+      return lookup(env.vars, expr.name);
     case 'attribute': {
-      const object = evalLenient(expr.object, vars);
+      const object = evalLenient(expr.object, env);
       return object === undefined ? undefined : readMember(object, expr.name);
     }
     case 'index': {
-      const object = evalLenient(expr.object, vars);
-      const key = object === undefined ? undefined : evalLenient(expr.key, vars);
+      const object = evalLenient(expr.object, env);
+      const key = object === undefined ? undefined : evalLenient(expr.key, env);
       return key === undefined ? undefined : readMember(object, key);
     }
+    case 'conditional':
+      return evalConditional(expr, env, evalLenient);
     default:
-      return evalNode(expr, vars);
+      return evalNode(expr, env);
   }
+}
+
+// `a if c else b`: only the chosen branch is evaluated; with no else, a false condition gives undefined.
+function evalConditional(expr: Extract<Expr, { kind: 'conditional' }>, env: Env, branch: (e: Expr, env: Env) => unknown): unknown {
+  if (truthy(evalDefined(expr.test, env))) return branch(expr.then, env);
+  return expr.otherwise ? branch(expr.otherwise, env) : undefined;
 }
 
 // Variables are own data properties of `vars`, or of objects layered under it with Object.create, stopping
@@ -120,35 +157,65 @@ function evalUnary(op: 'not' | '-' | '+', value: unknown): unknown {
   }
 }
 
-function evalBinary(expr: Extract<Expr, { kind: 'binary' }>, vars: Vars): unknown {
+function evalBinary(expr: Extract<Expr, { kind: 'binary' }>, env: Env): unknown {
   const { op } = expr;
   switch (op) {
     case 'and': {
-      const left = evalDefined(expr.left, vars);
-      return truthy(left) ? evalDefined(expr.right, vars) : left;
+      const left = evalDefined(expr.left, env);
+      return truthy(left) ? evalDefined(expr.right, env) : left;
     }
     case 'or': {
-      const left = evalDefined(expr.left, vars);
-      return truthy(left) ? left : evalDefined(expr.right, vars);
+      const left = evalDefined(expr.left, env);
+      return truthy(left) ? left : evalDefined(expr.right, env);
     }
     case '==':
     case '!=':
       // Equality tolerates a missing attribute (it equals nothing but another missing one).
-      return applyBinary(op, evalNode(expr.left, vars), evalNode(expr.right, vars));
+      return applyBinary(op, evalNode(expr.left, env), evalNode(expr.right, env));
     default:
-      return applyBinary(op, evalDefined(expr.left, vars), evalDefined(expr.right, vars));
+      return applyBinary(op, evalDefined(expr.left, env), evalDefined(expr.right, env));
   }
 }
 
-function buildMapping(entries: Array<{ key: Expr; value: Expr }>, vars: Vars): Record<string, unknown> {
+// `a < b < c` is `a < b and b < c` with `b` evaluated once, stopping at the first false link (Python).
+function evalChain(expr: Extract<Expr, { kind: 'compare' }>, env: Env): boolean {
+  let leftExpr = expr.left;
+  let left = evalNode(leftExpr, env);
+  for (const link of expr.rest) {
+    const equality = link.op === '==' || link.op === '!=';
+    const right = equality ? evalNode(link.right, env) : evalDefined(link.right, env);
+    if (!equality) requireDefined(left, leftExpr);
+    if (!holds(link, left, right)) return false;
+    leftExpr = link.right;
+    left = right;
+  }
+  return true;
+}
+
+// One link of a chain, its type errors located at its operator.
+function holds(link: { op: CompareOp; at: number }, left: unknown, right: unknown): boolean {
+  try {
+    return applyBinary(link.op, left, right) === true;
+  } catch (err) {
+    if (err instanceof ValueProblem) throw new ExpressionError(err.message, link.at);
+    throw err;
+  }
+}
+
+function evalSlice(expr: Extract<Expr, { kind: 'slice' }>, env: Env): unknown {
+  const part = (e: Expr | null): unknown => (e ? evalDefined(e, env) : null);
+  return sliceOf(evalDefined(expr.object, env), part(expr.start), part(expr.stop), part(expr.step));
+}
+
+function buildMapping(entries: Array<{ key: Expr; value: Expr }>, env: Env): Record<string, unknown> {
   const mapping: Record<string, unknown> = {};
   for (const entry of entries) {
-    const key = evalDefined(entry.key, vars);
+    const key = evalDefined(entry.key, env);
     if (typeof key !== 'string' && typeof key !== 'number') return problem(`a mapping key must be a string or number, not ${typeof key}`);
     if (isBlockedKey(String(key))) return problem(`'${String(key)}' cannot be used as a mapping key`);
     // defineProperty, never assignment, so no key can reach a setter on Object.prototype.
     Object.defineProperty(mapping, String(key), {
-      value: evalDefined(entry.value, vars),
+      value: evalDefined(entry.value, env),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -157,30 +224,35 @@ function buildMapping(entries: Array<{ key: Expr; value: Expr }>, vars: Vars): R
   return mapping;
 }
 
-function evalFilter(expr: Extract<Expr, { kind: 'filter' }>, vars: Vars): unknown {
-  const spec = FILTERS.get(expr.name);
+function evalFilter(expr: Extract<Expr, { kind: 'filter' }>, env: Env): unknown {
+  const spec = findFilter(expr.name);
   if (!spec) return problem(`unknown filter '${expr.name}'`);
-  const input = spec.acceptsUndefined ? evalLenient(expr.input, vars) : evalDefined(expr.input, vars);
-  return spec.apply(input, evalArgs(expr.args, spec.signature, vars, `filter '${expr.name}'`));
+  const input = spec.acceptsUndefined ? evalLenient(expr.input, env) : evalDefined(expr.input, env);
+  return spec.apply(input, evalArgs(expr.args, spec.signature, env, `filter '${expr.name}'`));
 }
 
-function evalTest(expr: Extract<Expr, { kind: 'test' }>, vars: Vars): boolean {
-  const spec = TESTS.get(expr.name);
+function evalTest(expr: Extract<Expr, { kind: 'test' }>, env: Env): boolean {
+  const spec = findTest(expr.name);
   if (!spec) return problem(`unknown test '${expr.name}'`);
-  const input = spec.acceptsUndefined ? evalLenient(expr.input, vars) : evalDefined(expr.input, vars);
-  const result = spec.check(input, evalArgs(expr.args, spec.signature, vars, `test '${expr.name}'`));
+  const input = spec.acceptsUndefined ? evalLenient(expr.input, env) : evalDefined(expr.input, env);
+  const result = spec.check(input, evalArgs(expr.args, spec.signature, env, `test '${expr.name}'`));
   return expr.negated ? !result : result;
 }
 
+function evalCallArgs(args: CallArgs, env: Env): { positional: unknown[]; named: Map<string, unknown> } {
+  const positional = args.positional.map((arg) => evalDefined(arg, env));
+  const named = new Map(args.named.map((arg) => [arg.name, evalDefined(arg.value, env)] as const));
+  return { positional, named };
+}
+
 // Trees built by hand (not by the parser) are checked here too.
-function evalArgs(args: CallArgs, signature: Signature, vars: Vars, what: string): BoundArgs {
+function evalArgs(args: CallArgs, signature: Signature, env: Env, what: string): BoundArgs {
   const mismatch = callMismatch(
     signature,
     args.positional.length,
     args.named.map((arg) => arg.name),
   );
   if (mismatch) return problem(`${what} ${mismatch}`);
-  const positional = args.positional.map((arg) => evalDefined(arg, vars));
-  const named = new Map(args.named.map((arg) => [arg.name, evalDefined(arg.value, vars)] as const));
+  const { positional, named } = evalCallArgs(args, env);
   return bindArgs(signature, positional, named);
 }

@@ -1,5 +1,7 @@
 // The tests of `x is name(...)`: type checks, Ansible's result tests, regex and version tests.
 import { problem } from './error.ts';
+import { FILE_TESTS } from './is-tests-files.ts';
+import { VALUE_TESTS } from './is-tests-values.ts';
 import { compileRegex, regexProblems, regexSubject } from './regex.ts';
 import type { BoundArgs, Signature } from './signature.ts';
 import { isMapping, ownValue, toText, truthy, type Mapping } from './values.ts';
@@ -28,6 +30,11 @@ const changed = (result: Mapping): boolean => {
   return Array.isArray(items) && items.some((item) => isMapping(item) && truthy(ownValue(item, 'changed')));
 };
 const skipped = (result: Mapping): boolean => truthy(ownValue(result, 'skipped'));
+// Async status: 0 or 1 under `finished` / `started`; a result without it (not async) counts as done.
+const asyncFlag =
+  (key: string) =>
+  (result: Mapping): boolean =>
+    !Object.hasOwn(result, key) || ownValue(result, key) === 1;
 
 type MatchType = 'match' | 'search' | 'fullmatch';
 
@@ -65,12 +72,17 @@ const entries: Array<[string[], TestSpec]> = [
   [['integer'], simple((value) => Number.isInteger(value))],
   [['float'], simple((value) => typeof value === 'number' && !Number.isInteger(value))],
   [['mapping'], simple(isMapping)],
+  [['iterable'], simple((value) => typeof value === 'string' || Array.isArray(value) || isMapping(value))],
   // Jinja: anything with a length and items, so strings and mappings count too.
   [['sequence'], simple((value) => typeof value === 'string' || Array.isArray(value) || isMapping(value))],
   [['succeeded', 'success'], onResult((r) => !failed(r), 'succeeded')],
   [['failed', 'failure'], onResult(failed, 'failed')],
   [['changed', 'change'], onResult(changed, 'changed')],
   [['skipped', 'skip'], onResult(skipped, 'skipped')],
+  [['unreachable'], onResult((r) => truthy(ownValue(r, 'unreachable')), 'unreachable')],
+  [['reachable'], onResult((r) => !truthy(ownValue(r, 'unreachable')), 'reachable')],
+  [['finished'], onResult(asyncFlag('finished'), 'finished')],
+  [['started'], onResult(asyncFlag('started'), 'started')],
   [['match'], regexTest('match')],
   [['search'], regexTest('search')],
   [['regex'], regexTest()],
@@ -84,5 +96,12 @@ const entries: Array<[string[], TestSpec]> = [
   ],
 ];
 
-/** Every test by name (aliases included). A Map, so names like 'constructor' are simply absent. */
-export const TESTS: ReadonlyMap<string, TestSpec> = new Map(entries.flatMap(([names, spec]) => names.map((name) => [name, spec] as const)));
+/**
+ * Every test by name: aliases, the symbol names select() and friends use ('==', '<'...), and each name also
+ * under `ansible.builtin.`. A Map, so names like 'constructor' are simply absent.
+ */
+export const TESTS: ReadonlyMap<string, TestSpec> = new Map(
+  [...entries, ...VALUE_TESTS, ...FILE_TESTS].flatMap(([names, spec]) =>
+    names.flatMap((name) => [[name, spec] as const, [`ansible.builtin.${name}`, spec] as const]),
+  ),
+);

@@ -19,6 +19,8 @@ export type Punct =
   | '*'
   | '/'
   | '%'
+  | '//'
+  | '**'
   | '=='
   | '!='
   | '<'
@@ -38,8 +40,10 @@ export type Token =
 // Sticky patterns, matched in place with matchAt (no slicing of long sources).
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const INTEGER = /[0-9]+/y;
-const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
-const TWO_CHAR: ReadonlySet<string> = new Set(['==', '!=', '<=', '>=']);
+// Jinja's number literals: digits with optional `_` separators, a fraction, an exponent; or 0b / 0o / 0x integers.
+const NUMBER = /[0-9](_?[0-9])*(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?/y;
+const PREFIXED = /0([bB](_?[01])+|[oO](_?[0-7])+|[xX](_?[0-9a-fA-F])+)/y;
+const TWO_CHAR: ReadonlySet<string> = new Set(['==', '!=', '<=', '>=', '//', '**']);
 const ONE_CHAR: ReadonlySet<string> = new Set('()[]{},.:|~+-*/%<>='.split(''));
 const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
   ['\\', '\\'],
@@ -96,10 +100,12 @@ function matchAt(pattern: RegExp, source: string, pos: number): string {
 }
 
 function readNumber(source: string, start: number, integerOnly: boolean, tokens: Token[]): number {
-  const text = matchAt(integerOnly ? INTEGER : NUMBER, source, start);
+  const prefixed = integerOnly ? '' : matchAt(PREFIXED, source, start);
+  const text = prefixed || matchAt(integerOnly ? INTEGER : NUMBER, source, start);
   const end = start + text.length;
   if (/[A-Za-z_]/.test(source[end] ?? '')) throw syntaxError(source, start, 'invalid number');
-  tokens.push({ kind: 'number', value: Number(text), at: start });
+  // Number() reads 0b / 0o / 0x itself once the separators are gone.
+  tokens.push({ kind: 'number', value: Number(text.replace(/_/g, '')), at: start });
   return end;
 }
 

@@ -1,8 +1,9 @@
 // Binary operators that work on two evaluated values: comparison, membership, arithmetic and `~`.
+import { arithmetic, joined, mismatch } from './arithmetic.ts';
 import type { BinaryOp } from './ast.ts';
 import { assertNever } from './ast.ts';
 import { problem } from './error.ts';
-import { compareBudget, deepEqual, isBlockedKey, isMapping, MAX_VALUE_LENGTH, toText, typeName } from './values.ts';
+import { compareBudget, deepEqual, isBlockedKey, isMapping, toText, typeName } from './values.ts';
 
 /** The binary operators that need both operands evaluated (everything but `and` / `or`). */
 export type ValueOp = Exclude<BinaryOp, 'and' | 'or'>;
@@ -27,16 +28,13 @@ export function applyBinary(op: ValueOp, left: unknown, right: unknown): unknown
     case 'not in':
       return !contains(right, left);
     case '+':
-      return add(left, right);
     case '-':
-      return numbers(op, left, right, (a, b) => a - b);
     case '*':
-      return numbers(op, left, right, (a, b) => a * b);
     case '/':
-      return numbers(op, left, right, (a, b) => (b === 0 ? problem('division by zero') : a / b));
+    case '//':
     case '%':
-      // Python's modulo: the result takes the sign of the divisor.
-      return numbers(op, left, right, (a, b) => (b === 0 ? problem('modulo by zero') : ((a % b) + b) % b));
+    case '**':
+      return arithmetic(op, left, right);
     case '~':
       return joined(toText(left), toText(right));
     default:
@@ -44,19 +42,22 @@ export function applyBinary(op: ValueOp, left: unknown, right: unknown): unknown
   }
 }
 
-function mismatch(op: string, left: unknown, right: unknown): never {
-  return problem(`unsupported operand types for '${op}': ${typeName(left)} and ${typeName(right)}`);
-}
-
-/** Ordering of two numbers or two strings; any other pair is an error. */
-function order(op: string, left: unknown, right: unknown): number {
+/** Ordering of two numbers, two strings or two lists (item by item, as Python); any other pair is an error. */
+export function order(op: string, left: unknown, right: unknown, budget = compareBudget()): number {
+  if (--budget.steps < 0) problem('values are too large to compare');
   if (typeof left === 'number' && typeof right === 'number') return left < right ? -1 : left > right ? 1 : left === right ? 0 : NaN;
   if (typeof left === 'string' && typeof right === 'string') return left < right ? -1 : left > right ? 1 : 0;
+  if (Array.isArray(left) && Array.isArray(right)) {
+    for (let i = 0; i < Math.min(left.length, right.length); i++) {
+      if (!deepEqual(left[i], right[i], budget)) return order(op, left[i], right[i], budget);
+    }
+    return left.length - right.length;
+  }
   return mismatch(op, left, right);
 }
 
 /** `needle in haystack`: an equal item of a list, a substring of a string, or an own key of a mapping. */
-function contains(haystack: unknown, needle: unknown): boolean {
+export function contains(haystack: unknown, needle: unknown): boolean {
   if (Array.isArray(haystack)) {
     const budget = compareBudget();
     return haystack.some((item) => deepEqual(item, needle, budget));
@@ -71,25 +72,4 @@ function contains(haystack: unknown, needle: unknown): boolean {
     return !isBlockedKey(key) && Object.hasOwn(haystack, key);
   }
   return problem(`'in' needs a list, string or mapping on the right, not ${typeName(haystack)}`);
-}
-
-function add(left: unknown, right: unknown): unknown {
-  if (typeof left === 'number' && typeof right === 'number') return left + right;
-  if (typeof left === 'string' && typeof right === 'string') return joined(left, right);
-  if (Array.isArray(left) && Array.isArray(right)) {
-    if (left.length + right.length > MAX_VALUE_LENGTH) problem(`list would be longer than ${MAX_VALUE_LENGTH} items`);
-    return [...left, ...right];
-  }
-  return mismatch('+', left, right);
-}
-
-// `a ~ a ~ a ...` doubles nothing but adds up: refuse a string past the limit before the engine does.
-function joined(left: string, right: string): string {
-  if (left.length + right.length > MAX_VALUE_LENGTH) problem(`string would be longer than ${MAX_VALUE_LENGTH} characters`);
-  return left + right;
-}
-
-function numbers(op: string, left: unknown, right: unknown, fn: (a: number, b: number) => number): number {
-  if (typeof left === 'number' && typeof right === 'number') return fn(left, right);
-  return mismatch(op, left, right);
 }

@@ -1,10 +1,11 @@
 // Recursive-descent parser from tokens to the syntax tree, with Jinja's operator precedence.
-import type { BinaryOp, CallArgs, Expr } from './ast.ts';
+import type { BinaryOp, CallArgs, CompareOp, Expr } from './ast.ts';
 import { childrenOf } from './ast.ts';
 import { ExpressionError } from './error.ts';
-import { FILTERS } from './filters.ts';
-import { TESTS } from './is-tests.ts';
-import { tokenize, type Punct } from './lexer.ts';
+import { FUNCTIONS } from './functions.ts';
+import { tokenize, type Punct, type Token } from './lexer.ts';
+import { isMethodName } from './methods.ts';
+import { findFilter, findTest, shortName } from './registry.ts';
 import { literalRegexProblem } from './literal-regex.ts';
 import { TokenStream } from './token-stream.ts';
 import { callMismatch, type Signature } from './signature.ts';
@@ -28,6 +29,14 @@ const CONSTANTS: ReadonlyMap<string, boolean | null> = new Map([
 ]);
 const RESERVED: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const COMPARISONS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const BINARY_LEVELS: readonly Punct[][] = [['+', '-'], ['~'], ['*', '/', '//', '%'], ['**']];
+
+/** Whether `token` can start the one unparenthesized argument of a test (Jinja: a name, literal or bracket). */
+function startsBareArgument(token: Token): boolean {
+  if (token.kind === 'name') return !RESERVED.has(token.value);
+  if (token.kind === 'string' || token.kind === 'number') return true;
+  return token.kind === 'punct' && (token.value === '[' || token.value === '{');
+}
 
 /** Parses one expression. Syntax errors throw ExpressionError with the 0-based offset of the problem. */
 export function parseExpression(source: string): Expr {
@@ -45,13 +54,30 @@ class Parser {
   constructor(private readonly s: TokenStream) {}
 
   parseWhole(): Expr {
-    const expr = this.parseOr();
+    const expr = this.parseExpr();
     const token = this.s.peek();
     if (token.kind !== 'end') throw this.s.unexpected(token);
     return expr;
   }
 
   // ------------------------------------------------------------ precedence levels, loosest first
+
+  // Jinja's inline `a if c else b`; without `else` the value is undefined when `c` is false. The condition is
+  // an `or` level expression, the else branch another conditional (so `a if x else b if y else c` chains).
+  private parseExpr(): Expr {
+    let expr = this.parseOr();
+    while (this.s.isWord('if')) {
+      const at = this.s.next().at;
+      const test = this.parseOr();
+      let otherwise: Expr | null = null;
+      if (this.s.isWord('else')) {
+        const elseAt = this.s.next().at;
+        otherwise = this.nested(elseAt, () => this.parseExpr());
+      }
+      expr = this.node({ kind: 'conditional', test, then: expr, otherwise, at });
+    }
+    return expr;
+  }
 
   private parseOr(): Expr {
     let left = this.parseAnd();
@@ -77,22 +103,25 @@ class Parser {
     return this.node({ kind: 'unary', op: 'not', operand: this.nested(at, () => this.parseNot()), at });
   }
 
+  // Comparisons chain as in Python and Jinja: `a < b < c` is `a < b and b < c`, with `b` evaluated once.
   private parseComparison(): Expr {
     const left = this.parseBinaryLevel(0);
-    const first = this.comparisonOp();
+    const rest: Array<{ op: CompareOp; right: Expr; at: number }> = [];
+    for (let op = this.comparisonOp(); op; op = this.comparisonOp()) {
+      const at = this.s.peek().at;
+      this.s.skip(op.tokens);
+      rest.push({ op: op.op, right: this.parseBinaryLevel(0), at });
+    }
+    const [first, ...more] = rest;
     if (!first) return left;
-    const at = this.s.peek().at;
-    this.s.skip(first.tokens);
-    const expr = this.node({ kind: 'binary', op: first.op, left, right: this.parseBinaryLevel(0), at });
-    const chained = this.comparisonOp();
-    if (chained) throw this.s.error(this.s.peek().at, "chained comparisons are not supported; combine them with 'and'");
-    return expr;
+    if (more.length === 0) return this.node({ kind: 'binary', op: first.op, left, right: first.right, at: first.at });
+    return this.node({ kind: 'compare', left, rest, at: first.at });
   }
 
-  // Levels 0..2 are `+ -`, then `~`, then `* / %` (Jinja binds `~` tighter than `+`).
+  // Levels 0..3 are `+ -`, then `~`, then `* / // %`, then `**` (Jinja binds `~` tighter than `+`, and its
+  // `**` is left-associative and binds looser than unary minus: `-2 ** 2` is 4, `2 ** 3 ** 2` is 64).
   private parseBinaryLevel(level: number): Expr {
-    const ops: readonly Punct[][] = [['+', '-'], ['~'], ['*', '/', '%']];
-    const mine = ops[level];
+    const mine = BINARY_LEVELS[level];
     if (!mine) return this.parseUnary(true);
     let left = this.parseBinaryLevel(level + 1);
     for (let token = this.s.peek(); token.kind === 'punct' && mine.includes(token.value); token = this.s.peek()) {
@@ -123,12 +152,21 @@ class Parser {
     const token = this.s.next();
     switch (token.kind) {
       case 'number':
-      case 'string':
         return this.node({ kind: 'literal', value: token.value, at: token.at });
+      case 'string': {
+        // Adjacent string literals join, as in Python and Jinja: 'a' "b" is 'ab'.
+        let value = token.value;
+        for (let next = this.s.peek(); next.kind === 'string'; next = this.s.peek()) {
+          this.s.next();
+          value += next.value;
+        }
+        return this.node({ kind: 'literal', value, at: token.at });
+      }
       case 'name': {
         const constant = CONSTANTS.get(token.value);
         if (constant !== undefined) return this.node({ kind: 'literal', value: constant, at: token.at });
         if (RESERVED.has(token.value)) throw this.s.unexpected(token);
+        if (this.s.isPunct('(') && FUNCTIONS.has(token.value)) return this.parseFunctionCall(token.value, token.at);
         return this.node({ kind: 'name', name: token.value, at: token.at });
       }
       case 'punct':
@@ -147,26 +185,26 @@ class Parser {
       this.s.next();
       return this.node({ kind: 'list', items: [], at });
     }
-    const first = this.parseOr();
+    const first = this.parseExpr();
     if (!this.s.isPunct(',')) {
       this.s.expect(')');
       return first;
     }
-    const items = [first, ...this.parseItems(')', () => this.parseOr(), true)];
+    const items = [first, ...this.parseItems(')', () => this.parseExpr(), true)];
     return this.node({ kind: 'list', items, at });
   }
 
   private parseList(at: number): Expr {
-    return this.node({ kind: 'list', items: this.parseItems(']', () => this.parseOr(), false), at });
+    return this.node({ kind: 'list', items: this.parseItems(']', () => this.parseExpr(), false), at });
   }
 
   private parseDict(at: number): Expr {
     const entries = this.parseItems(
       '}',
       () => {
-        const key = this.parseOr();
+        const key = this.parseExpr();
         this.s.expect(':');
-        return { key, value: this.parseOr() };
+        return { key, value: this.parseExpr() };
       },
       false,
     );
@@ -199,10 +237,7 @@ class Parser {
         expr = this.parseDotted(expr, token.at);
       } else if (this.s.isPunct('[')) {
         this.s.next();
-        const key = this.nested(token.at, () => this.parseOr());
-        if (key.kind === 'literal' && typeof key.value === 'string') this.checkKey(key.value, key.at);
-        this.s.expect(']');
-        expr = this.node({ kind: 'index', object: expr, key, at: token.at });
+        expr = this.nested(token.at, () => this.parseSubscript(expr, token.at));
       } else if (this.s.isPunct('(')) {
         throw this.s.error(token.at, 'function and method calls are not allowed');
       } else {
@@ -215,6 +250,11 @@ class Parser {
     const token = this.s.next();
     if (token.kind === 'name') {
       this.checkKey(token.value, token.at);
+      if (this.s.isPunct('(')) {
+        if (!isMethodName(token.value)) throw this.s.error(token.at, `unknown method '${token.value}'`);
+        const args = this.parseParenArgs();
+        return this.node({ kind: 'method', object, name: token.value, args, at });
+      }
       return this.node({ kind: 'attribute', object, name: token.value, at });
     }
     if (token.kind === 'number') {
@@ -224,6 +264,45 @@ class Parser {
     throw this.s.error(token.at, "expected an attribute name after '.'");
   }
 
+  // After `[`: a key (`x[k]`) or a slice (`x[a:b]`, `x[::-1]`), any part of which may be left out.
+  private parseSubscript(object: Expr, at: number): Expr {
+    const parts: Array<Expr | null> = [];
+    let colons = 0;
+    for (;;) {
+      parts.push(this.s.isPunct(':') || this.s.isPunct(']') ? null : this.parseExpr());
+      if (!this.s.isPunct(':') || colons === 2) break;
+      this.s.next();
+      colons++;
+    }
+    this.s.expect(']');
+    const [key = null, stop = null, step = null] = parts;
+    if (colons === 0) {
+      if (key === null) throw this.s.error(at + 1, 'expected an index or a slice');
+      if (key.kind === 'literal' && typeof key.value === 'string') this.checkKey(key.value, key.at);
+      return this.node({ kind: 'index', object, key, at });
+    }
+    return this.node({ kind: 'slice', object, start: key, stop, step, at });
+  }
+
+  private parseFunctionCall(name: string, at: number): Expr {
+    const args = this.parseParenArgs();
+    const mismatch = FUNCTIONS.get(name)?.mismatch(
+      args.positional.length,
+      args.named.map((arg) => arg.name),
+    );
+    if (mismatch) throw this.s.error(at, `${name}() ${mismatch}`);
+    return this.node({ kind: 'call', name, args, at });
+  }
+
+  /** `( args )` of a method or function call, positional then named. */
+  private parseParenArgs(): CallArgs {
+    const args: CallArgs = { positional: [], named: [] };
+    const open = this.s.peek();
+    this.s.expect('(');
+    this.nested(open.at, () => this.parseItems(')', () => this.parseArg(args), false));
+    return args;
+  }
+
   // ------------------------------------------------------------ filters and tests
 
   private parseFiltersAndTests(start: Expr): Expr {
@@ -231,8 +310,8 @@ class Parser {
     for (;;) {
       if (this.s.isPunct('|')) {
         this.s.next();
-        const name = this.s.expectName("a filter name after '|'");
-        const spec = FILTERS.get(name.value);
+        const name = this.parseDottedName("a filter name after '|'");
+        const spec = findFilter(name.value);
         if (!spec) throw this.s.error(name.at, `unknown filter '${name.value}'`);
         const args = this.parseCallArgs(name.value, `filter '${name.value}'`, spec.signature, name.at);
         expr = this.node({ kind: 'filter', name: name.value, input: expr, args, at: name.at });
@@ -240,15 +319,36 @@ class Parser {
         this.s.next();
         const negated = this.s.isWord('not');
         if (negated) this.s.next();
-        const name = this.s.expectName("a test name after 'is'");
-        const spec = TESTS.get(name.value);
+        const name = this.parseDottedName("a test name after 'is'");
+        const spec = findTest(name.value);
         if (!spec) throw this.s.error(name.at, `unknown test '${name.value}'`);
-        const args = this.parseCallArgs(name.value, `test '${name.value}'`, spec.signature, name.at);
+        const args = this.parseTestArgs(name.value, spec.signature, name.at);
         expr = this.node({ kind: 'test', name: name.value, negated, input: expr, args, at: name.at });
       } else {
         return expr;
       }
     }
+  }
+
+  /** A filter or test name, possibly qualified: `lower`, `ansible.builtin.match`. */
+  private parseDottedName(what: string): { value: string; at: number } {
+    const first = this.s.expectName(what);
+    let value = first.value;
+    while (this.s.isPunct('.') && this.s.peek(1).kind === 'name') {
+      this.s.next();
+      value += `.${this.s.expectName(what).value}`;
+    }
+    return { value, at: first.at };
+  }
+
+  // Jinja lets a test take one argument without parentheses: `x is divisibleby 3`, `x is sameas false`.
+  private parseTestArgs(name: string, signature: Signature, at: number): CallArgs {
+    if (!startsBareArgument(this.s.peek())) return this.parseCallArgs(name, `test '${name}'`, signature, at);
+    const arg = this.parsePostfix(this.parsePrimary());
+    const args: CallArgs = { positional: [arg], named: [] };
+    const mismatch = callMismatch(signature, 1, []);
+    if (mismatch) throw this.s.error(at, `test '${name}' ${mismatch}`);
+    return args;
   }
 
   private parseCallArgs(name: string, what: string, signature: Signature, at: number): CallArgs {
@@ -263,7 +363,7 @@ class Parser {
       args.named.map((arg) => arg.name),
     );
     if (mismatch) throw this.s.error(at, `${what} ${mismatch}`);
-    const regexProblem = literalRegexProblem(name, args);
+    const regexProblem = literalRegexProblem(shortName(name), args);
     if (regexProblem) throw this.s.error(regexProblem.at, regexProblem.message);
     return args;
   }
@@ -273,18 +373,18 @@ class Parser {
     const after = this.s.peek(1);
     if (token.kind === 'name' && after.kind === 'punct' && after.value === '=') {
       this.s.skip(2);
-      args.named.push({ name: token.value, value: this.parseOr() });
+      args.named.push({ name: token.value, value: this.parseExpr() });
       return;
     }
     if (args.named.length > 0) throw this.s.error(token.at, 'positional argument after a named argument');
-    args.positional.push(this.parseOr());
+    args.positional.push(this.parseExpr());
   }
 
   // ------------------------------------------------------------ small helpers
 
-  private comparisonOp(): { op: BinaryOp; tokens: number } | undefined {
+  private comparisonOp(): { op: CompareOp; tokens: number } | undefined {
     const token = this.s.peek();
-    if (token.kind === 'punct' && COMPARISONS.has(token.value)) return { op: token.value as BinaryOp, tokens: 1 };
+    if (token.kind === 'punct' && COMPARISONS.has(token.value)) return { op: token.value as CompareOp, tokens: 1 };
     if (this.s.isWord('in')) return { op: 'in', tokens: 1 };
     if (this.s.isWord('not') && this.s.isWord('in', 1)) return { op: 'not in', tokens: 2 };
     return undefined;

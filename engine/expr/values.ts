@@ -104,6 +104,11 @@ export function toText(value: unknown): string {
   return typeof value === 'string' ? value : repr(value, 0, { left: MAX_VALUE_LENGTH, nodes: MAX_PRINTED_NODES });
 }
 
+/** Python's repr(): strings quoted, everything else as toText (used by `!r` and `%r` formatting). */
+export function reprText(value: unknown): string {
+  return typeof value === 'string' ? reprString(value) : toText(value);
+}
+
 /** Python's repr(), used inside lists and mappings; `room` is what is left of MAX_VALUE_LENGTH and of the nodes. */
 function repr(value: unknown, depth: number, room: { left: number; nodes: number }): string {
   if (depth > MAX_DATA_DEPTH) problem('value is nested too deeply to convert to a string');

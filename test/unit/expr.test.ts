@@ -448,7 +448,7 @@ describe('syntax errors', () => {
     ['x.', "expected an attribute name after '.' at column 3", 2],
     ['[1, 2', "expected ',' or ']' at column 6", 5],
     ["{'a' 1}", "expected ':' at column 6", 5],
-    ['a == b == c', "chained comparisons are not supported; combine them with 'and' at column 8", 7],
+    ['x[]', 'expected an index or a slice at column 3', 2],
     ['a ! b', 'unexpected character "!" at column 3', 2],
     ['x | int(base=2, 3)', 'positional argument after a named argument at column 17', 16],
     ['12abc', 'invalid number at column 1', 0],
