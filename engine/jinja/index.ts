@@ -1,0 +1,98 @@
+// Public API of the Jinja2 template engine, used for every template src that is not a `.hbs` file, as
+// Ansible's template module renders every src as Jinja2. Expressions are engine/expr's (the same filters
+// and tests as `when`); statements, whitespace control and includes are this folder's.
+import { FleetError } from '../errors.ts';
+import { isScope } from '../template/scope.ts';
+import { scopeOf } from '../template/render.ts';
+import type { Vars } from '../types.ts';
+import { asTemplateError } from './errors.ts';
+import { lex, type WhitespaceOptions } from './lexer.ts';
+import { MAX_JINJA_CACHED } from './limits.ts';
+import { readInclude, type IncludeSearch } from './loader.ts';
+import { parseTemplate } from './parser.ts';
+import { renderTemplate, type RenderState, type Template } from './render.ts';
+import { Frame } from './scope.ts';
+
+export type { IncludeSearch } from './loader.ts';
+
+/** How a template renders; the defaults are those of Ansible's template module. */
+export interface JinjaOptions {
+  /** Drop the first newline after a block tag (default true, as Ansible's `trim_blocks`). */
+  trimBlocks?: boolean;
+  /** Strip blanks before a block tag alone on its line (default false, as Ansible's `lstrip_blocks`). */
+  lstripBlocks?: boolean;
+  /** Finds an included template that is not beside the including one (the role's, the playbook's templates/). */
+  search?: IncludeSearch;
+}
+
+// Parsed templates by options and text; only texts up to this size are kept.
+const cache = new Map<string, Template['nodes']>();
+const MAX_CACHED_TEXT = 1024 * 1024;
+
+/**
+ * Renders the template `text` read from `file` against `vars` (read only; templated values in them render
+ * lazily). A missing variable, a syntax error or a refused limit is a FleetError located at the template's
+ * file, line and column. As Ansible's template module, the result keeps the template's trailing newlines.
+ */
+export function renderJinja(text: string, vars: Vars, file: string, options: JinjaOptions = {}): string {
+  const whitespace = whitespaceOf(options);
+  const template = compile(text, file, whitespace);
+  const state: RenderState = {
+    work: 0,
+    produced: 0,
+    depth: 0,
+    topFile: file,
+    ...(options.search ? { search: options.search } : {}),
+    load: (included) => compile(readInclude(included), included, whitespace),
+  };
+  const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });
+  const rendered = renderTemplate(template, new Frame(undefined, scope), state);
+  // Jinja2 drops the template's last newline; Ansible adds back as many as the template ended with.
+  const missing = trailingNewlines(text.replace(/\r\n?/g, '\n')) - trailingNewlines(rendered);
+  return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;
+}
+
+/** The syntax error `renderJinja` would meet in `text`, with its 1-based line and column, or undefined. */
+export function jinjaSyntaxProblem(
+  text: string,
+  options: JinjaOptions = {},
+): { message: string; line: number; column: number } | undefined {
+  try {
+    compile(text, '<template>', whitespaceOf(options));
+    return undefined;
+  } catch (err) {
+    if (err instanceof FleetError && err.location) return { message: err.message, line: err.location.line, column: err.location.column };
+    throw err;
+  }
+}
+
+function whitespaceOf(options: JinjaOptions): WhitespaceOptions {
+  return { trimBlocks: options.trimBlocks ?? true, lstripBlocks: options.lstripBlocks ?? false };
+}
+
+// Parses a template as Jinja2 reads it: newlines normalized to \n, one trailing newline dropped
+// (keep_trailing_newline off, as in Ansible, also for included templates).
+function compile(raw: string, file: string, whitespace: WhitespaceOptions): Template {
+  const normalized = raw.replace(/\r\n?/g, '\n');
+  const text = normalized.endsWith('\n') ? normalized.slice(0, -1) : normalized;
+  const key = `${whitespace.trimBlocks ? 'T' : 't'}${whitespace.lstripBlocks ? 'L' : 'l'}${text}`;
+  const cached = cache.get(key);
+  if (cached) return { nodes: cached, text, file };
+  let nodes: Template['nodes'];
+  try {
+    nodes = parseTemplate(text, lex(text, whitespace));
+  } catch (err) {
+    throw asTemplateError(err, text, file, 0);
+  }
+  if (text.length <= MAX_CACHED_TEXT) {
+    if (cache.size >= MAX_JINJA_CACHED) cache.clear();
+    cache.set(key, nodes);
+  }
+  return { nodes, text, file };
+}
+
+function trailingNewlines(text: string): number {
+  let count = 0;
+  while (count < text.length && text[text.length - 1 - count] === '\n') count++;
+  return count;
+}
