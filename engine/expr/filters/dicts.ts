@@ -1,0 +1,142 @@
+// Mapping filters: combine, dict2items, items2dict, dict, dictsort, items and extract.
+import { problem } from '../error.ts';
+import type { BoundArgs } from '../signature.ts';
+import { deepEqual, isMapping, type Mapping, ownValue, readMember, toText, typeName } from '../values.ts';
+import { pyCompare } from './order.ts';
+import { arg, entriesOf, type FilterEntry, flag, listOf, mappingFrom, mappingOf, setKey, simple, withParams } from './spec.ts';
+
+const LIST_MERGE = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
+const MAX_MERGE_DEPTH = 100;
+
+// Ansible's merge_hash: `high` wins; nested mappings merge when recursive; lists follow list_merge.
+function mergeHash(low: Mapping, high: Mapping, recursive: boolean, listMerge: string, depth = 0): Mapping {
+  if (depth > MAX_MERGE_DEPTH) return problem('combine: the mappings are nested too deeply');
+  const out = mappingFrom(entriesOf(low), 'combine');
+  for (const [key, highValue] of entriesOf(high)) {
+    const lowValue = ownValue(out, key);
+    let merged = highValue;
+    if (Object.hasOwn(out, key)) {
+      if (isMapping(lowValue) && isMapping(highValue)) {
+        merged = recursive ? mergeHash(lowValue, highValue, recursive, listMerge, depth + 1) : highValue;
+      } else if (Array.isArray(lowValue) && Array.isArray(highValue)) {
+        merged = mergeLists(lowValue, highValue, listMerge);
+      }
+    }
+    setKey(out, key, merged, 'combine');
+  }
+  return out;
+}
+
+function mergeLists(low: unknown[], high: unknown[], listMerge: string): unknown[] {
+  const notInHigh = (): unknown[] => low.filter((item) => !high.some((other) => deepEqual(item, other)));
+  switch (listMerge) {
+    case 'keep':
+      return low;
+    case 'append':
+      return [...low, ...high];
+    case 'prepend':
+      return [...high, ...low];
+    case 'append_rp':
+      return [...notInHigh(), ...high];
+    case 'prepend_rp':
+      return [...high, ...notInHigh()];
+    default:
+      return high;
+  }
+}
+
+// Ansible's combine: the input and the arguments (lists of mappings are spliced in), later ones winning.
+function combine(value: unknown, args: BoundArgs): Mapping {
+  const recursive = flag(args, 'recursive');
+  const listMerge = arg(args, 'list_merge', 'replace');
+  if (typeof listMerge !== 'string' || !LIST_MERGE.includes(listMerge)) {
+    return problem(`combine: 'list_merge' argument can only be equal to ${LIST_MERGE.map((m) => `'${m}'`).join(', ')}`);
+  }
+  const terms = [value, ...args.rest].flatMap((term) => (Array.isArray(term) ? term : [term]));
+  const mappings = terms.map((term) =>
+    isMapping(term) ? term : problem(`combine: failed to combine variables, expected dicts but got a '${typeName(term)}'`),
+  );
+  if (mappings.length === 0) return {};
+  return mappings.slice(1).reduce((low, high) => mergeHash(low, high, recursive, listMerge), mappings[0] as Mapping);
+}
+
+function dict2items(value: unknown, args: BoundArgs): Mapping[] {
+  if (!isMapping(value)) return problem(`dict2items requires a dictionary, got ${typeName(value)} instead.`);
+  const keyName = arg(args, 'key_name', 'key');
+  const valueName = arg(args, 'value_name', 'value');
+  return entriesOf(value).map(([key, item]) =>
+    mappingFrom(
+      [
+        [keyName, key],
+        [valueName, item],
+      ],
+      'dict2items',
+    ),
+  );
+}
+
+function items2dict(value: unknown, args: BoundArgs): Mapping {
+  const keyName = toText(arg(args, 'key_name', 'key'));
+  const valueName = toText(arg(args, 'value_name', 'value'));
+  const list = listOf(value, 'items2dict');
+  return mappingFrom(
+    list.map((item) => {
+      if (!isMapping(item)) return problem(`items2dict requires a list of dictionaries, got ${typeName(item)} in the list`);
+      for (const name of [keyName, valueName]) {
+        if (!Object.hasOwn(item, name))
+          problem(`items2dict: an item has no '${name}' key (key_name='${keyName}', value_name='${valueName}')`);
+      }
+      return [ownValue(item, keyName), ownValue(item, valueName)] as const;
+    }),
+    'items2dict',
+  );
+}
+
+// community.general.dict (Python's dict()): a mapping from [key, value] pairs, or a copy of a mapping.
+function toDict(value: unknown): Mapping {
+  if (isMapping(value)) return mappingFrom(entriesOf(value), 'dict');
+  return mappingFrom(
+    listOf(value, 'dict').map((pair) => {
+      const parts = Array.isArray(pair) ? pair : typeof pair === 'string' ? Array.from(pair) : [];
+      if (parts.length !== 2)
+        return problem(`dict: each item must be a [key, value] pair, got ${typeName(pair)} of length ${parts.length}`);
+      return [parts[0], parts[1]] as const;
+    }),
+    'dict',
+  );
+}
+
+// Jinja's dictsort(case_sensitive=False, by='key', reverse=False): [key, value] pairs in order.
+function dictsort(value: unknown, args: BoundArgs): unknown[][] {
+  const by = arg(args, 'by', 'key');
+  if (by !== 'key' && by !== 'value') return problem("dictsort: you can only sort by either 'key' or 'value'");
+  const caseSensitive = flag(args, 'case_sensitive');
+  const fold = (x: unknown): unknown => (!caseSensitive && typeof x === 'string' ? x.toLowerCase() : x);
+  const sign = flag(args, 'reverse') ? -1 : 1;
+  const pairs = entriesOf(mappingOf(value, 'dictsort'));
+  pairs.sort((a, b) => sign * pyCompare(fold(by === 'key' ? a[0] : a[1]), fold(by === 'key' ? b[0] : b[1])));
+  return pairs.map(([k, v]) => [k, v]);
+}
+
+// Ansible's extract: container[item], then each of morekeys in turn; undefined when a key is missing.
+function extract(value: unknown, args: BoundArgs): unknown {
+  const more = args.values.get('morekeys');
+  const keys = more === undefined || more === null ? [value] : Array.isArray(more) ? [value, ...more] : [value, more];
+  let current = args.values.get('container');
+  for (const key of keys) {
+    if (current === undefined) return undefined;
+    current = readMember(current, key);
+  }
+  return current;
+}
+
+/** The mapping filters. */
+export const DICT_FILTERS: FilterEntry[] = [
+  [['combine'], { signature: { params: [], required: 0, variadic: true, keywordOnly: ['recursive', 'list_merge'] }, apply: combine }],
+  [['dict2items'], withParams(['key_name', 'value_name'], dict2items)],
+  [['items2dict'], withParams(['key_name', 'value_name'], items2dict)],
+  [['dict'], simple(toDict)],
+  [['dictsort'], withParams(['case_sensitive', 'by', 'reverse'], dictsort)],
+  [['items'], simple((v) => entriesOf(mappingOf(v, 'items')).map(([k, x]) => [k, x]))],
+  [['extract'], withParams(['container', 'morekeys'], extract, 1)],
+];

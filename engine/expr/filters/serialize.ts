@@ -1,0 +1,140 @@
+// Serialization filters: to_json, to_nice_json, from_json, to_yaml, to_nice_yaml, from_yaml and from_yaml_all.
+import { Document, isCollection, isScalar, parseAllDocuments, visit, type Node } from 'yaml';
+import { excessiveNesting, MAX_NESTING } from '../../yaml/depth.ts';
+import { pyTags } from '../../yaml/scalars.ts';
+import { problem } from '../error.ts';
+import type { BoundArgs } from '../signature.ts';
+import { isMapping, toText, truthy, typeName } from '../values.ts';
+import { pyJsonDumps } from './json.ts';
+import { arg, type FilterEntry, flag, mappingFrom } from './spec.ts';
+
+const MAX_DEPTH = 100;
+
+function jsonIndent(value: unknown, filter: string): number | string | undefined {
+  if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  return problem(`${filter}: indent must be a whole number or a string`);
+}
+
+function fromJson(value: unknown): unknown {
+  try {
+    return plainData(JSON.parse(toText(value)), 'from_json');
+  } catch (err) {
+    if (err instanceof SyntaxError) return problem(`from_json: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Python's yaml.dump as Ansible calls it: keys sorted; to_yaml puts collections of scalars in flow style
+ * (PyYAML's default_flow_style=None), to_nice_yaml writes block style with `indent` (default 4).
+ */
+function toYaml(value: unknown, args: BoundArgs, nice: boolean): string {
+  const indent = arg(args, 'indent', nice ? 4 : 2);
+  if (typeof indent !== 'number' || !Number.isInteger(indent) || indent < 1 || indent > 10)
+    return problem('to_yaml: indent must be from 1 to 10');
+  const width = arg(args, 'width', 80);
+  if (typeof width !== 'number' || !Number.isInteger(width)) return problem('to_yaml: width must be a whole number');
+  const flow = args.values.has('default_flow_style') ? args.values.get('default_flow_style') : nice ? false : null;
+  const doc = new Document(plainData(value, nice ? 'to_nice_yaml' : 'to_yaml'), {
+    version: '1.1',
+    customTags: pyTags,
+    sortMapEntries: flag(args, 'sort_keys', true),
+  });
+  visit(doc, {
+    Map: (_, node) => setFlow(node, flow),
+    Seq: (_, node) => setFlow(node, flow),
+  });
+  return doc.toString({ indent, indentSeq: false, lineWidth: width, flowCollectionPadding: false, singleQuote: true });
+}
+
+// PyYAML's default_flow_style: true for every collection, false for none, None for those holding only scalars.
+function setFlow(node: Node, flow: unknown): void {
+  if (!isCollection(node)) return;
+  if (flow === null)
+    node.flow = node.items.every((item) =>
+      isScalar(item) ? true : isScalar((item as { value?: unknown }).value) || (item as { value?: unknown }).value === null,
+    );
+  else node.flow = truthy(flow);
+}
+
+// Ansible's from_yaml / from_yaml_all: text parsed as YAML 1.1 with PyYAML's scalar types; no custom tags.
+function fromYaml(value: unknown, all: boolean): unknown {
+  if (typeof value !== 'string') return value;
+  const filter = all ? 'from_yaml_all' : 'from_yaml';
+  if (excessiveNesting(value) !== undefined) return problem(`${filter}: the text is nested too deeply (more than ${MAX_NESTING} levels)`);
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(value, { version: '1.1', customTags: pyTags, merge: true, uniqueKeys: false, prettyErrors: false });
+  } catch (err) {
+    if (err instanceof RangeError) return problem(`${filter}: the text is nested too deeply to parse`);
+    throw err;
+  }
+  if (!Array.isArray(docs)) return all ? [] : null;
+  if (!all && docs.length > 1) return problem('from_yaml: expected a single document in the stream; use from_yaml_all');
+  const values = docs.map((doc) => {
+    const issue = doc.errors[0] ?? doc.warnings[0];
+    if (issue) return problem(`${filter}: ${issue.message.split('\n')[0]}`);
+    return plainData(doc.toJS({ maxAliasCount: 100 }), filter);
+  });
+  return all ? values : (values[0] ?? null);
+}
+
+/** A copy of parsed data made only of plain mappings, lists and scalars; anything else is refused. */
+function plainData(value: unknown, filter: string, depth = 0): unknown {
+  if (depth > MAX_DEPTH) return problem(`${filter}: the value is nested too deeply`);
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map((item) => plainData(item, filter, depth + 1));
+  if (isMapping(value)) {
+    return mappingFrom(
+      Object.keys(value).map((key) => [key, plainData(Object.getOwnPropertyDescriptor(value, key)?.value, filter, depth + 1)] as const),
+      filter,
+    );
+  }
+  return problem(`${filter}: values of type ${typeName(value)} are not supported`);
+}
+
+/** The serialization filters. */
+export const SERIALIZE_FILTERS: FilterEntry[] = [
+  [
+    ['to_json'],
+    {
+      signature: { params: [], required: 0, keywordOnly: ['indent', 'sort_keys', 'ensure_ascii'] },
+      apply: (v, a) =>
+        pyJsonDumps(v, {
+          indent: jsonIndent(a.values.get('indent'), 'to_json'),
+          sortKeys: flag(a, 'sort_keys'),
+          ensureAscii: flag(a, 'ensure_ascii', true),
+        }),
+    },
+  ],
+  [
+    ['to_nice_json'],
+    {
+      signature: { params: ['indent', 'sort_keys'], required: 0, keywordOnly: ['ensure_ascii'] },
+      apply: (v, a) =>
+        pyJsonDumps(v, {
+          indent: jsonIndent(arg(a, 'indent', 4), 'to_nice_json'),
+          sortKeys: flag(a, 'sort_keys', true),
+          ensureAscii: flag(a, 'ensure_ascii', true),
+        }),
+    },
+  ],
+  [['from_json'], { signature: { params: [], required: 0 }, apply: fromJson }],
+  [
+    ['to_yaml'],
+    {
+      signature: { params: [], required: 0, keywordOnly: ['indent', 'width', 'sort_keys', 'default_flow_style'] },
+      apply: (v, a) => toYaml(v, a, false),
+    },
+  ],
+  [
+    ['to_nice_yaml'],
+    {
+      signature: { params: ['indent'], required: 0, keywordOnly: ['width', 'sort_keys', 'default_flow_style'] },
+      apply: (v, a) => toYaml(v, a, true),
+    },
+  ],
+  [['from_yaml'], { signature: { params: [], required: 0 }, apply: (v) => fromYaml(v, false) }],
+  [['from_yaml_all'], { signature: { params: [], required: 0 }, apply: (v) => fromYaml(v, true) }],
+];
