@@ -264,6 +264,8 @@ export interface TaskScope {
   noLog?: boolean;
   ignoreErrors?: boolean;
   location: SourceLocation;
+  /** The folder of the role this entry comes from (its templates/, files/ and tasks/ are searched first). */
+  rolePath?: string;
 }
 
 /** Loop settings of a task or include. */
@@ -322,6 +324,47 @@ export interface IncludeDef extends TaskScope {
   loop?: LoopSpec;
   /** Pre-loaded tasks when the file name has no template in it. */
   tasks?: TaskNode[];
+  /** include_role: the role to run instead of a task file (engine/executor/includeRole.ts). */
+  role?: RoleInclude;
+}
+
+/** A role as applied at one place of a play, with the variables it brings (engine/playbook/roles.ts). */
+export interface RoleRef {
+  name: string;
+  /** The role's folder. */
+  path: string;
+  /** defaults/ of its dependencies, then its own: below every inventory variable. */
+  defaults: Vars;
+  /** vars/ of its dependencies, then its own: what the whole play sees of a public role. */
+  exportVars: Vars;
+  /** What its own tasks see at the role-vars level: parents' vars, dependencies' vars/, its vars/, the entry's `vars:`. */
+  vars: Vars;
+  /** Role params (keys beside `role:`, after its parents' params): above set_fact, below extra vars. */
+  params: Vars;
+  /** Names and folders of the roles that pulled this one in, nearest first. */
+  parents: Array<{ name: string; path: string }>;
+}
+
+/** A role loaded for one place: the block of its tasks (dependencies first) and its handlers. */
+export interface LoadedRole {
+  ref: RoleRef;
+  block: BlockDef;
+  handlers: TaskDef[];
+}
+
+/** include_role's arguments, and the role itself when they name it without templates. */
+export interface RoleInclude {
+  name: string;
+  from: { tasks?: string; vars?: string; defaults?: string; handlers?: string };
+  /** Its vars and defaults are seen by the rest of the play once it ran (`public: true`). */
+  public: boolean;
+  allowDuplicates: boolean;
+  /** `apply`: keywords given to every task of the role. */
+  apply: TaskScope;
+  /** Loaded at validate time when the name and the *_from files are literal. */
+  loaded?: LoadedRole;
+  /** Where the role is searched for at run time (a templated name). */
+  search: { playbookDir: string; configured: string[] };
 }
 
 /** Anything that can appear in a task list. */
@@ -350,6 +393,8 @@ export interface PlayDef {
   location: SourceLocation;
   /** Directory of the playbook, for relative paths. */
   baseDir: string;
+  /** The play's public roles (roles:, import_role): their defaults and vars are seen by every task of the play. */
+  roles?: RoleRef[];
 }
 
 /** A loaded, validated playbook. */

@@ -38,6 +38,7 @@ export const runOptions: OptionSpec = {
   strict: { type: 'boolean' },
   'retry-file': { type: 'string' },
   'connect-retries': { type: 'string' },
+  'roles-path': { type: 'string', multiple: true },
   ...vaultOptions,
 };
 
@@ -60,6 +61,8 @@ Options:
       --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry);
                            handlers left pending go beside it (PLAYBOOK.handlers.json) and run next time.
                            A --check run writes neither.
+      --roles-path DIRS    where roles are looked for (':'-separated, repeatable), before
+                           ANSIBLE_ROLES_PATH or ansible.cfg's roles_path (after roles/ beside the playbook)
       --connect-retries N  retries of a failed SSH connect, with backoff, before unreachable (default 2)
       --accept-new-host-keys  trust and record host keys not yet in known_hosts
       --no-host-key-checking  do not verify host keys at all (only this flag or the inventory's
@@ -94,7 +97,7 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   await setUpVault(p);
   const extraVars = parseExtraVars(list(p, 'extra-vars'));
   const inventory = loadInventory(inventoryFile);
-  const playbook = loadPlaybook(playbookFile, moduleRegistry);
+  const playbook = loadPlaybook(playbookFile, moduleRegistry, { rolesPath: list(p, 'roles-path') });
   const limitPattern = str(p, 'limit');
   const limit = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
   if (limit && limit.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);

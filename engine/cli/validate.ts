@@ -3,21 +3,28 @@ import { loadInventory, selectHosts } from '../inventory/index.ts';
 import { checkPlaybookVarsFiles } from '../executor/playbookVars.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { FleetError } from '../errors.ts';
-import { parseCommand, str, type OptionSpec } from './args.ts';
+import { list, parseCommand, str, type OptionSpec } from './args.ts';
 import { setUpVault, vaultHelp, vaultOptions } from './vaultPassword.ts';
 import { moduleRegistry } from '../../modules/index.ts';
 
-const options: OptionSpec = { inventory: { type: 'string', short: 'i' }, ...vaultOptions };
+const options: OptionSpec = {
+  inventory: { type: 'string', short: 'i' },
+  'roles-path': { type: 'string', multiple: true },
+  ...vaultOptions,
+};
 
 /** Help text of `validate`. */
 export const validateHelp = `Usage: engine validate PLAYBOOK [-i INVENTORY]
 
 Parses and validates the playbook (structure, keyword shapes, modules, arguments, expressions, template
-syntax, literal regexes, included task and vars files, the controller files a literal src names, the
+syntax, literal regexes, included task and vars files, its roles' files (meta, defaults, vars, tasks,
+handlers, templates), the controller files a literal src names, the
 quoting of literal command lines) and, with -i, the inventory and each play's host pattern. Contacts no host. Exit 0 if valid, 4 if not.
 
 Options:
   -i, --inventory FILE     inventory file or directory (Ansible INI or YAML)
+      --roles-path DIRS    where roles are looked for (':'-separated, repeatable), before
+                           ANSIBLE_ROLES_PATH or ansible.cfg's roles_path (after roles/ beside the playbook)
 ${vaultHelp}`;
 
 /** Runs `engine validate`; returns the exit code. */
@@ -30,7 +37,7 @@ export async function validateCommand(argv: string[], out: (s: string) => void):
   const [file] = p.positionals;
   if (!file) throw new FleetError('arguments', 'usage: engine validate PLAYBOOK [-i INVENTORY]');
   await setUpVault(p);
-  const playbook = loadPlaybook(file, moduleRegistry);
+  const playbook = loadPlaybook(file, moduleRegistry, { rolesPath: list(p, 'roles-path') });
   const inventoryFile = str(p, 'inventory');
   const inventory = inventoryFile ? loadInventory(inventoryFile) : undefined;
   // The run reads group_vars/ and host_vars/ beside the playbook; a broken one must not pass validate.

@@ -1,5 +1,6 @@
 // Per-host state during a run, and how the variables a task sees are layered.
-import type { Connection, PredictedState, RecapCounters, SourceLocation, Vars } from '../types.ts';
+import type { Connection, PredictedState, RecapCounters, RoleRef, SourceLocation, Vars } from '../types.ts';
+import { roleLayers } from './roleVars.ts';
 import { scopeOf } from '../template/render.ts';
 import type { ReadAhead } from './readAhead.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
@@ -44,24 +45,32 @@ export interface PlayVars {
   varsFiles: Vars;
   extraVars: Vars;
   magic: Vars;
+  /** The play's public roles (include_role with `public: true` adds to it as it runs). */
+  roles?: RoleRef[];
 }
 
 /**
- * The variables a task sees on one host, lowest to highest: inventory (group then host), facts, play
- * vars, vars_files, block and task vars (outermost first), set_fact/register, extra vars.
+ * The variables a task sees on one host, lowest to highest: role defaults, inventory (group then host),
+ * facts, play vars, vars_files, role vars, block and task vars (outermost first), set_fact/register,
+ * role params, extra vars (roleVars.ts says which roles).
  */
 export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where: SourceLocation, extra: Vars = {}): Vars {
+  const roles = roleLayers(play.roles, scopeVars);
   const merged: Vars = {
+    ...roles.defaults,
     ...host.inventoryVars,
     ...host.facts,
     ansible_facts: host.facts,
     ...play.playVars,
     ...play.varsFiles,
+    ...roles.vars,
     ...scopeVars.reduce((acc, v) => assignOwn(acc, v), {}),
     ...host.hostFacts,
+    ...roles.params,
     ...extra,
     ...play.extraVars,
     ...play.magic,
+    ...roles.magic,
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),

@@ -164,6 +164,7 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
     playVars: play.vars,
     varsFiles,
     extraVars: options.extraVars,
+    roles: [...(play.roles ?? [])],
     magic: {
       playbook_dir: play.baseDir,
       ansible_check_mode: options.check,

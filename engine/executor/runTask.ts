@@ -6,6 +6,7 @@ import { FleetError, UnreachableError } from '../errors.ts';
 import { evaluateCondition } from '../expr/index.ts';
 import { HostKeyError } from '../connection/ssh.ts';
 import { checkSchema } from '../playbook/schemaCheck.ts';
+import { localCandidates } from '../playbook/localFiles.ts';
 import { renderString, renderValue } from '../template/render.ts';
 import {
   NOT_RUN_IN_CHECK,
@@ -272,25 +273,29 @@ export function moduleContext(
       return result;
     },
     renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
-    resolveLocalPath: (relative, kind) => resolveLocal(relative, kind, task.location, settings.playbookDir),
+    resolveLocalPath: (relative, kind) =>
+      resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
     predicted: host.predicted,
     runState: (key) => settings.runState.slot(key),
   };
 }
 
-/** Ansible's search order: the task file's dir (its files/ or templates/ first), then the playbook dir. */
-function resolveLocal(relative: string, kind: 'files' | 'templates', where: SourceLocation, playbookDir: string): string {
-  const taskFile = where.file;
-  if (path.isAbsolute(relative)) return relative;
-  const taskDir = path.dirname(taskFile);
-  const candidates = [
-    path.join(taskDir, kind, relative),
-    path.join(taskDir, relative),
-    path.join(playbookDir, kind, relative),
-    path.join(playbookDir, relative),
-  ];
+/** Ansible's search order: the task's role (its files/ or templates/ first), the task file's dir (likewise), then the playbook dir. */
+function resolveLocal(
+  relative: string,
+  kind: 'files' | 'templates',
+  where: SourceLocation,
+  playbookDir: string,
+  rolePath?: string,
+): string {
+  const candidates = localCandidates(relative, kind, where.file, playbookDir, rolePath);
   // lstat, not exists: a symlink loop or a dangling link is found here, and the module names what it is.
   const found = candidates.find((c) => lstatSync(c, { throwIfNoEntry: false }) !== undefined);
   if (!found) throw new Error(`could not find '${relative}' (looked in ${[...new Set(candidates.map(path.dirname))].join(', ')})`);
   return found;
+}
+
+/** The role folder of a task included at run time from a role (its role_path variable). */
+function rolePathOf(vars: Vars): string | undefined {
+  return typeof vars.role_path === 'string' ? vars.role_path : undefined;
 }

@@ -10,6 +10,7 @@ import type { BlockDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { loopItems, runTaskOnHost } from './hostTask.ts';
+import { runIncludeRole } from './includeRole.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
@@ -29,7 +30,7 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
         await runBlock(node, active, scope, run);
         break;
       case 'include':
-        await runInclude(node, active, scope, run);
+        await (node.role ? runIncludeRole(node, node.role, active, scope, run) : runInclude(node, active, scope, run));
         break;
     }
   }
@@ -136,7 +137,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
         tasks =
           inc.tasks && !inc.file.includes('{{')
             ? inc.tasks
-            : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES));
+            : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES), inc.rolePath);
       } catch (err) {
         for (const h of group)
           reportInclude(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
@@ -175,12 +176,25 @@ function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, 
 // Task files included at run time, parsed once per run (a later run in the same process reads them again).
 const INCLUDES: StateSlot<Map<string, TaskNode[]>> = { name: 'included task files', init: () => new Map() };
 
-function loadIncluded(file: string, playbookDir: string, modules: ModuleRegistry, includeCache: Map<string, TaskNode[]>): TaskNode[] {
+function loadIncluded(
+  file: string,
+  playbookDir: string,
+  modules: ModuleRegistry,
+  includeCache: Map<string, TaskNode[]>,
+  rolePath?: string,
+): TaskNode[] {
   const cached = includeCache.get(file);
   if (cached) return cached;
   const yaml = loadYamlFile(file, 'playbook');
   const problems = new Problems();
-  const tasks = parseTaskList(yaml, [], yaml.value, { problems, including: [file], playbookDir, modules });
+  // A task file of a role looks in the role's templates/ and files/ first.
+  const tasks = parseTaskList(yaml, [], yaml.value, {
+    problems,
+    including: [file],
+    playbookDir,
+    modules,
+    ...(rolePath ? { rolePath } : {}),
+  });
   problems.throwIfAny();
   includeCache.set(file, tasks);
   return tasks;

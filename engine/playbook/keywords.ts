@@ -19,7 +19,6 @@ const UNSUPPORTED_LOOP_CONTROL = ['pause', 'extended', 'extended_allitems', 'bre
 // Ansible keywords (and task-like modules) fleetplay does not implement: named as such, not as typos.
 const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
-    'roles',
     'strategy',
     'vars_prompt',
     'remote_user',
@@ -67,8 +66,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'any_errors_fatal',
     'ignore_unreachable',
     'include',
-    'include_role',
-    'import_role',
     'include_vars',
     'with_dict',
     'with_fileglob',

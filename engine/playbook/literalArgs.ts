@@ -19,6 +19,8 @@ type Path = Array<string | number>;
 export interface LiteralCheckContext {
   problems: Problems;
   playbookDir: string;
+  /** The folder of the role whose files are being parsed: its templates/ and files/ are searched first. */
+  rolePath?: string;
 }
 
 /** A literal `src` read from the controller must be there now, not only when the task runs. */
@@ -30,7 +32,7 @@ export function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Pa
   else if (module === 'copy') kind = 'files';
   else if (module === 'unarchive' && args.remote_src !== true && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
   else return;
-  const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir);
+  const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir, ctx.rolePath);
   if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
   else if (module === 'template') checkTemplateFile(found.file, ctx);
 }

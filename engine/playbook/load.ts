@@ -10,14 +10,23 @@ import { Problems } from './problems.ts';
 import { playSchema } from './schema.ts';
 import { checkSchema } from './schemaCheck.ts';
 import { parseTaskList, type ParseContext } from './tasks.ts';
+import { newRoleState, parsePlayRoles } from './roles.ts';
+import { roleSearchFor } from './roleSearch.ts';
 import { describeValue } from './wording.ts';
 
+/** Options of loading a playbook. */
+export interface LoadOptions {
+  /** --roles-path: searched for roles before ANSIBLE_ROLES_PATH or ansible.cfg's roles_path. */
+  rolesPath?: string[];
+}
+
 /** Loads and validates `file` against `modules`. Throws one FleetError listing every problem, each with file:line:column. */
-export function loadPlaybook(file: string, modules: ModuleRegistry): Playbook {
+export function loadPlaybook(file: string, modules: ModuleRegistry, options: LoadOptions = {}): Playbook {
   const full = path.resolve(file);
   const yaml = loadYamlFile(full, 'playbook');
   const problems = new Problems();
-  const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full), modules };
+  const search = roleSearchFor(path.dirname(full), options.rolesPath ? { rolesPath: options.rolesPath } : {});
+  const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full), modules, roles: newRoleState(search) };
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;
     // A single play written without its leading `- ` is the usual cause of a mapping here.
@@ -30,7 +39,9 @@ export function loadPlaybook(file: string, modules: ModuleRegistry): Playbook {
   return { file: full, plays: plays.filter((p): p is PlayDef => p !== undefined), modules };
 }
 
-function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContext): PlayDef | undefined {
+function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: ParseContext): PlayDef | undefined {
+  // Each play has its own roles: dedup, handlers and public variables are per play, as in Ansible.
+  const ctx: ParseContext = { ...playbookCtx, roles: newRoleState(playbookCtx.roles!.search) };
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     ctx.problems.add(
       yaml,
@@ -48,6 +59,8 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContex
     ctx.problems.add(yaml, [index, ...issue.path], issue.message, issue.which);
   }
   const hosts = Array.isArray(play.hosts) ? play.hosts.join(':') : String(play.hosts ?? '');
+  // Roles run after pre_tasks (and their handlers), before the play's tasks, in the same section.
+  const roleBlocks = parsePlayRoles(yaml, [index, 'roles'], play.roles, ctx, ctx.roles!);
   const def: PlayDef = {
     name: typeof play.name === 'string' ? play.name : hosts,
     hosts,
@@ -62,7 +75,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContex
     ...(typeof play.max_fail_percentage === 'number' ? { maxFailPercentage: play.max_fail_percentage } : {}),
     anyErrorsFatal: play.any_errors_fatal === true,
     preTasks: parseTaskList(yaml, [index, 'pre_tasks'], play.pre_tasks, ctx),
-    tasks: parseTaskList(yaml, [index, 'tasks'], play.tasks, ctx),
+    tasks: [...roleBlocks, ...parseTaskList(yaml, [index, 'tasks'], play.tasks, ctx)],
     postTasks: parseTaskList(yaml, [index, 'post_tasks'], play.post_tasks, ctx),
     handlers: [],
     location: yaml.locate([index]),
@@ -71,6 +84,9 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, ctx: ParseContex
   if (typeof play.become === 'boolean') def.become = play.become;
   if (typeof play.become_user === 'string') def.becomeUser = play.become_user;
   const handlers = parseTaskList(yaml, [index, 'handlers'], play.handlers, ctx);
+  // Roles' handlers are in the play's namespace, before the play's own (Ansible compiles them first).
+  def.handlers.push(...ctx.roles!.handlers);
+  if (ctx.roles!.public.length > 0) def.roles = ctx.roles!.public;
   handlers.forEach((h, i) => {
     if (h.kind === 'task') def.handlers.push(h);
     else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a plain task (no block or include)`);

@@ -13,12 +13,15 @@ export type LocalFileCheck = { kind: 'found'; file: string } | { kind: 'problem'
 
 /**
  * The places a relative `src` is looked for, in order, as engine/executor/runTask.ts resolveLocal
- * does: the task file's folder (its `files/` or `templates/` first), then the playbook's folder.
+ * does: the task's role folder (its `files/` or `templates/` first) when it is in a role, the task
+ * file's folder (likewise), then the playbook's folder, as Ansible's role-aware search.
  */
-export function localCandidates(relative: string, kind: LocalKind, taskFile: string, playbookDir: string): string[] {
+export function localCandidates(relative: string, kind: LocalKind, taskFile: string, playbookDir: string, rolePath?: string): string[] {
   if (path.isAbsolute(relative)) return [relative];
   const taskDir = path.dirname(taskFile);
+  const inRole = rolePath ? [path.join(rolePath, kind, relative), path.join(rolePath, relative)] : [];
   return [
+    ...inRole,
     path.join(taskDir, kind, relative),
     path.join(taskDir, relative),
     path.join(playbookDir, kind, relative),
@@ -31,8 +34,15 @@ export function localCandidates(relative: string, kind: LocalKind, taskFile: str
  * (even as a dangling link or a link loop, as at run time) must be a regular file within the module's
  * size limit; copy refuses a directory as it does at run time.
  */
-export function checkLocalFile(module: string, relative: string, kind: LocalKind, taskFile: string, playbookDir: string): LocalFileCheck {
-  const candidates = localCandidates(relative, kind, taskFile, playbookDir);
+export function checkLocalFile(
+  module: string,
+  relative: string,
+  kind: LocalKind,
+  taskFile: string,
+  playbookDir: string,
+  rolePath?: string,
+): LocalFileCheck {
+  const candidates = localCandidates(relative, kind, taskFile, playbookDir, rolePath);
   const found = candidates.find((c) => lstatSync(c, { throwIfNoEntry: false }) !== undefined);
   if (!found) {
     const places = [...new Set(candidates.map((c) => path.dirname(c)))];

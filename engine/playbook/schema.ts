@@ -130,6 +130,8 @@ export const playSchema = {
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
     any_errors_fatal: { type: 'boolean' },
     pre_tasks: taskList,
+    // Checked entry by entry by engine/playbook/roles.ts.
+    roles: {},
     tasks: taskList,
     post_tasks: taskList,
     handlers: taskList,

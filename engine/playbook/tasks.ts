@@ -17,6 +17,8 @@ import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
 import { canonicalArgs } from './argAliases.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
+import type { PlayRoleState } from './roles.ts';
+import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -29,6 +31,10 @@ export interface ParseContext {
   playbookDir: string;
   /** The modules tasks may name. */
   modules: ModuleRegistry;
+  /** The roles of the play being loaded (engine/playbook/roles.ts); made on first use when absent. */
+  roles?: PlayRoleState;
+  /** The folder of the role whose task files are being parsed (its templates/ and files/ come first). */
+  rolePath?: string;
 }
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
@@ -64,6 +70,8 @@ function listName(yaml: YamlFile, at: Path): string {
 function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): TaskNode | undefined {
   const task = normalizeKeywords(yaml, at, raw, ctx.problems, 'task');
   if ('block' in task) return parseBlock(yaml, at, task, ctx);
+  const roleKey = Object.keys(task).find((k) => ROLE_TASK_KEYS.includes(shortModuleName(k)));
+  if (roleKey) return parseRoleTask(yaml, at, task, roleKey, ctx);
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
   // A key refused as unsupported (local_action, include_role) was the task's module: no second message.
@@ -82,7 +90,8 @@ function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<stri
     ctx.problems.add(yaml, [...at, ...issue.path], issue.message, issue.which);
 }
 
-function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
+/** The keywords every task-like entry shares (name, when, tags, vars, become, …). */
+export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
   const scope: TaskScope = {
     when: conditions(yaml, [...at, 'when'], task.when, ctx),
     tags: toList(task.tags),
@@ -268,7 +277,8 @@ function loopKey(task: Raw): string {
   return ['loop', 'with_items', 'with_list'].find((k) => task[k] !== undefined) ?? 'loop';
 }
 
-function parseLoop(task: Raw): LoopSpec | undefined {
+/** A task's or include's loop (loop, with_items, with_list and loop_control), if it has one. */
+export function parseLoop(task: Raw): LoopSpec | undefined {
   const items = task.loop ?? task.with_items ?? task.with_list;
   if (items === undefined) return undefined;
   const control = (task.loop_control as Raw | undefined) ?? {};

@@ -526,7 +526,7 @@ describe('other mistakes that used to pass or read badly', () => {
 
   it('names Ansible keywords fleetplay does not implement, instead of suggesting a typo fix', () => {
     const file = playbook(`- hosts: all
-  roles: [web]
+  strategy: free
   tasks:
     - debug: msg=x
       delegate_to: localhost
@@ -535,7 +535,7 @@ describe('other mistakes that used to pass or read badly', () => {
     - local_action: command ls
 `);
     expect(brief(file)).toEqual([
-      "2:3 'roles' is an Ansible play keyword that fleetplay does not support yet",
+      "2:3 'strategy' is an Ansible play keyword that fleetplay does not support yet",
       "5:7 'delegate_to' is an Ansible task keyword that fleetplay does not support yet",
       "7:7 'with_dict' is an Ansible task keyword that fleetplay does not support yet; use loop: with a list",
       "8:7 'local_action' is an Ansible task keyword that fleetplay does not support yet",

@@ -1,0 +1,137 @@
+// include_role at run time: per host (and loop item) its when decides and its name and *_from files are
+// rendered; hosts that include the same role run it together. The role's tasks get the include's
+// become, no_log, check_mode and ignore_errors and its `apply` keywords, not its when or tags (as in
+// Ansible). Its handlers join the play's; with `public: true` its defaults and vars are seen by the
+// rest of the play once it ran.
+import { FleetError } from '../errors.ts';
+import { Problems } from '../playbook/problems.ts';
+import type { RoleEntry } from '../playbook/roleEntry.ts';
+import { loadRole, newRoleState } from '../playbook/roles.ts';
+import { renderString, renderValue } from '../template/render.ts';
+import type { IncludeDef, LoadedRole, RoleInclude, StateSlot, Vars } from '../types.ts';
+import type { YamlFile } from '../yaml/load.ts';
+import { taskVars, type HostRun } from './hostRun.ts';
+import { loopItems } from './hostTask.ts';
+import { childScope, type PlayRun, type Scope } from './playRun.ts';
+import { conditionsHold } from './runTask.ts';
+import { runNodes } from './strategy.ts';
+import { tagsAllow } from './tags.ts';
+
+interface Step {
+  key: string;
+  name: string;
+  from: RoleInclude['from'];
+  item: Vars;
+}
+
+// Roles loaded at run time (a templated name), once per run and rendered spec.
+const LOADED: StateSlot<Map<string, LoadedRole>> = { name: 'roles included at run time', init: () => new Map() };
+// Per host, the role applications already run (for allow_duplicates: false).
+const RAN: StateSlot<WeakMap<HostRun, Set<string>>> = { name: 'roles run per host', init: () => new WeakMap() };
+
+/** Runs an include_role node on `hosts`. */
+export async function runIncludeRole(inc: IncludeDef, role: RoleInclude, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+  const title = inc.name ?? `include_role : ${role.name}`;
+  if (hosts.length > 0) run.events.taskStart({ title, location: inc.location, handler: false });
+  const plans = new Map<HostRun, Step[]>();
+  for (const h of hosts) {
+    const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
+    try {
+      if (!conditionsHold([...scope.when, ...inc.when], vars)) continue;
+      const items = inc.loop ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location)) : [undefined];
+      if (!Array.isArray(items))
+        throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
+      plans.set(
+        h,
+        items.map((value, i) => {
+          const item: Vars = inc.loop ? { [inc.loop.loopVar]: value, ...(inc.loop.indexVar ? { [inc.loop.indexVar]: i } : {}) } : {};
+          const itemVars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location, item);
+          const render = (s: string) => renderString(s, itemVars, inc.location);
+          const from = Object.fromEntries(Object.entries(role.from).map(([k, v]) => [k, render(v)]));
+          const name = render(role.name);
+          return { key: JSON.stringify([name, from]), name, from, item };
+        }),
+      );
+    } catch (err) {
+      report(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
+    }
+  }
+  const rounds = Math.max(0, ...[...plans.values()].map((p) => p.length));
+  const ran = run.runState.slot(RAN);
+  for (let k = 0; k < rounds; k++) {
+    const byRole = new Map<string, HostRun[]>();
+    for (const [h, p] of plans) if (p[k] && h.status === 'active') byRole.set(p[k]!.key, [...(byRole.get(p[k]!.key) ?? []), h]);
+    for (const [key, group] of byRole) {
+      const step = plans.get(group[0]!)![k]!;
+      let loaded: LoadedRole;
+      try {
+        loaded = role.loaded ?? loadAtRunTime(inc, role, step, run);
+      } catch (err) {
+        for (const h of group) report(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
+        continue;
+      }
+      const runners = group.filter((h) => {
+        const done = ran.get(h) ?? new Set<string>();
+        ran.set(h, done);
+        const first = !done.has(key);
+        done.add(key);
+        return first || role.allowDuplicates;
+      });
+      for (const h of group)
+        report(inc, h, run, scope, 'ok', runners.includes(h) ? `included role ${step.name}` : `role ${step.name} already ran`);
+      for (const handler of loaded.handlers) if (!run.play.handlers.includes(handler)) run.play.handlers.push(handler);
+      const perHost = new Map(runners.map((h) => [h.name, plans.get(h)![k]!.item]));
+      // The include's keywords other than when and tags reach the role's tasks.
+      const inherited = { ...inc, when: [], tags: [], vars: {} };
+      if (runners.length > 0) await runNodes([loaded.block], runners, childScope(scope, inherited, perHost), run);
+      const roles = (run.vars.roles ??= []);
+      if (role.public && !roles.includes(loaded.ref)) roles.push(loaded.ref);
+    }
+  }
+}
+
+/** Loads a role whose name or files are templates, with the rendered values; problems throw one FleetError. */
+function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: PlayRun): LoadedRole {
+  const cache = run.runState.slot(LOADED);
+  const cached = cache.get(step.key);
+  if (cached) return cached;
+  const problems = new Problems();
+  const ctx = { problems, including: [], playbookDir: run.play.baseDir, modules: run.modules, roles: newRoleState(role.search) };
+  // Problems in the role's own files carry their places; a missing role is reported at the include.
+  const here: YamlFile = { file: inc.location.file, source: '', value: null, locate: () => inc.location, excerpt: () => '' };
+  const entry: RoleEntry = {
+    name: step.name,
+    params: {},
+    vars: {},
+    layerVars: { ...inc.vars, ...role.apply.vars },
+    scope: role.apply,
+    from: step.from,
+    allowDuplicates: true,
+    yaml: here,
+    nameAt: [],
+  };
+  const loaded = loadRole(entry, ctx, ctx.roles);
+  problems.throwIfAny();
+  if (!loaded) throw new FleetError('playbook', `role '${step.name}' could not be loaded`, { location: inc.location });
+  cache.set(step.key, loaded.role);
+  return loaded.role;
+}
+
+function report(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
+  h.attempted = true;
+  const ignored = status === 'failed' && (inc.ignoreErrors ?? scope.ignoreErrors ?? false);
+  run.events.result({
+    host: h.name,
+    play: run.playName,
+    task: inc.name ?? `include_role : ${inc.role?.name ?? ''}`,
+    module: 'include_role',
+    status,
+    durationMs: 0,
+    msg,
+    location: inc.location,
+    ...(ignored ? { ignored: true } : {}),
+  });
+  if (ignored) h.counters.ignored++;
+  else if (status === 'failed') [h.counters.failed, h.status] = [h.counters.failed + 1, 'failed'];
+}
