@@ -1,5 +1,6 @@
 // Arithmetic with Python's semantics: + - * / // % **, string and list repetition and concatenation, and
 // printf-style `str % args`. Results that would outgrow MAX_VALUE_LENGTH are refused before they are built.
+import { build } from './build-budget.ts';
 import { problem } from './error.ts';
 import { printf } from './printf.ts';
 import { MAX_VALUE_LENGTH, typeName } from './values.ts';
@@ -37,6 +38,7 @@ export function mismatch(op: string, left: unknown, right: unknown): never {
 /** Joins two strings, refusing a result past MAX_VALUE_LENGTH. */
 export function joined(left: string, right: string): string {
   if (left.length + right.length > MAX_VALUE_LENGTH) problem(`string would be longer than ${MAX_VALUE_LENGTH} characters`);
+  build(left.length + right.length, 'the joined string');
   return left + right;
 }
 
@@ -45,6 +47,7 @@ function add(left: unknown, right: unknown): unknown {
   if (typeof left === 'string' && typeof right === 'string') return joined(left, right);
   if (Array.isArray(left) && Array.isArray(right)) {
     if (left.length + right.length > MAX_VALUE_LENGTH) problem(`list would be longer than ${MAX_VALUE_LENGTH} items`);
+    build(left.length + right.length, 'the joined list');
     return [...left, ...right];
   }
   return mismatch('+', left, right);
@@ -57,7 +60,7 @@ function multiply(left: unknown, right: unknown): unknown {
   if ((typeof sequence !== 'string' && !Array.isArray(sequence)) || typeof count !== 'number') return mismatch('*', left, right);
   if (!Number.isInteger(count)) return problem(`can't multiply sequence by non-int of type 'float'`);
   const times = Math.max(0, count);
-  if (sequence.length * times > MAX_VALUE_LENGTH) problem(`${typeName(sequence)} would be longer than ${MAX_VALUE_LENGTH}`);
+  build(sequence.length * times, `the repeated ${typeName(sequence)}`);
   if (typeof sequence === 'string') return sequence.repeat(times);
   const out: unknown[] = [];
   for (let i = 0; i < times; i++) out.push(...sequence);

@@ -2,6 +2,7 @@
 // allowlisted methods, global functions, filters and tests of the language, never anything found in data.
 import type { CallArgs, CompareOp, Expr } from './ast.ts';
 import { assertNever, render, startOf } from './ast.ts';
+import { withBuildBudget } from './build-budget.ts';
 import { ExpressionError, ValueProblem, problem } from './error.ts';
 import { FUNCTIONS, type EvalContext } from './functions.ts';
 import { callMethod } from './methods.ts';
@@ -25,7 +26,7 @@ interface Env {
  */
 export function evaluate(expr: Expr, vars: Vars, context: EvalContext = {}): unknown {
   try {
-    return evalNode(expr, { vars, context });
+    return withBuildBudget(() => evalNode(expr, { vars, context }));
   } catch (err) {
     // The limits should stop any runaway first; should the engine still run out of stack or string length,
     // that is the expression's fault and is reported as such, never as an internal error.

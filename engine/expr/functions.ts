@@ -1,5 +1,6 @@
 // The global functions an expression may call: Jinja's range() and dict(), and Ansible's lookup() / query()
 // / q(), which run through a hook the caller provides (the expression language itself reads no files).
+import { build } from './build-budget.ts';
 import { problem } from './error.ts';
 import { isBlockedKey, isMapping, mappingKeys, ownValue, typeName } from './values.ts';
 
@@ -30,6 +31,7 @@ function range(positional: readonly unknown[]): number[] {
   if (c === 0) return problem('range() arg 3 must not be zero');
   const count = Math.max(0, Math.ceil((stop - start) / c));
   if (count > MAX_RANGE) return problem(`range() is limited to ${MAX_RANGE} items`);
+  build(count, 'range()');
   return Array.from({ length: count }, (_, i) => start + i * c);
 }
 

@@ -1,23 +1,18 @@
 // Recursive-descent parser from tokens to the syntax tree, with Jinja's operator precedence.
 import type { BinaryOp, CallArgs, CompareOp, Expr } from './ast.ts';
-import { childrenOf } from './ast.ts';
 import { ExpressionError } from './error.ts';
 import { FUNCTIONS } from './functions.ts';
 import { tokenize, type Punct, type Token } from './lexer.ts';
 import { isMethodName } from './methods.ts';
-import { findFilter, findTest, shortName } from './registry.ts';
-import { literalRegexProblem } from './literal-regex.ts';
-import { TokenStream } from './token-stream.ts';
+import { ParserBase } from './parser-base.ts';
+import { findFilter, findTest } from './registry.ts';
 import { callMismatch, type Signature } from './signature.ts';
-import { isBlockedKey } from './values.ts';
+import { TokenStream } from './token-stream.ts';
+
+export { MAX_NESTING, MAX_TREE_DEPTH } from './parser-base.ts';
 
 /** Longest expression source accepted, in characters. */
 export const MAX_SOURCE_LENGTH = 64 * 1024;
-/** Deepest bracket/operator nesting accepted in the source. */
-export const MAX_NESTING = 64;
-/** Deepest syntax tree accepted (long `a or b or c ...` chains count too); bounds evaluation recursion. */
-export const MAX_TREE_DEPTH = 256;
-
 const CONSTANTS: ReadonlyMap<string, boolean | null> = new Map([
   ['true', true],
   ['True', true],
@@ -47,12 +42,7 @@ export function parseExpression(source: string): Expr {
   return new Parser(new TokenStream(source, tokenize(source))).parseWhole();
 }
 
-class Parser {
-  private nesting = 0;
-  private readonly depths = new WeakMap<Expr, number>();
-
-  constructor(private readonly s: TokenStream) {}
-
+class Parser extends ParserBase {
   parseWhole(): Expr {
     const expr = this.parseExpr();
     const token = this.s.peek();
@@ -64,7 +54,7 @@ class Parser {
 
   // Jinja's inline `a if c else b`; without `else` the value is undefined when `c` is false. The condition is
   // an `or` level expression, the else branch another conditional (so `a if x else b if y else c` chains).
-  private parseExpr(): Expr {
+  protected parseExpr(): Expr {
     let expr = this.parseOr();
     while (this.s.isWord('if')) {
       const at = this.s.next().at;
@@ -211,23 +201,6 @@ class Parser {
     return this.node({ kind: 'dict', entries, at });
   }
 
-  /** Comma-separated items up to `close` (consumed); a trailing comma is allowed. */
-  private parseItems<T>(close: Punct, item: () => T, afterFirst: boolean): T[] {
-    const items: T[] = [];
-    let needComma = afterFirst;
-    while (!this.s.isPunct(close)) {
-      if (needComma) {
-        if (!this.s.isPunct(',')) throw this.s.error(this.s.peek().at, `expected ',' or '${close}'`);
-        this.s.next();
-        if (this.s.isPunct(close)) break;
-      }
-      items.push(item());
-      needComma = true;
-    }
-    this.s.expect(close);
-    return items;
-  }
-
   private parsePostfix(start: Expr): Expr {
     let expr = start;
     for (;;) {
@@ -294,15 +267,6 @@ class Parser {
     return this.node({ kind: 'call', name, args, at });
   }
 
-  /** `( args )` of a method or function call, positional then named. */
-  private parseParenArgs(): CallArgs {
-    const args: CallArgs = { positional: [], named: [] };
-    const open = this.s.peek();
-    this.s.expect('(');
-    this.nested(open.at, () => this.parseItems(')', () => this.parseArg(args), false));
-    return args;
-  }
-
   // ------------------------------------------------------------ filters and tests
 
   private parseFiltersAndTests(start: Expr): Expr {
@@ -330,17 +294,6 @@ class Parser {
     }
   }
 
-  /** A filter or test name, possibly qualified: `lower`, `ansible.builtin.match`. */
-  private parseDottedName(what: string): { value: string; at: number } {
-    const first = this.s.expectName(what);
-    let value = first.value;
-    while (this.s.isPunct('.') && this.s.peek(1).kind === 'name') {
-      this.s.next();
-      value += `.${this.s.expectName(what).value}`;
-    }
-    return { value, at: first.at };
-  }
-
   // Jinja lets a test take one argument without parentheses: `x is divisibleby 3`, `x is sameas false`.
   private parseTestArgs(name: string, signature: Signature, at: number): CallArgs {
     if (!startsBareArgument(this.s.peek())) return this.parseCallArgs(name, `test '${name}'`, signature, at);
@@ -351,35 +304,6 @@ class Parser {
     return args;
   }
 
-  private parseCallArgs(name: string, what: string, signature: Signature, at: number): CallArgs {
-    const args: CallArgs = { positional: [], named: [] };
-    if (this.s.isPunct('(')) {
-      const open = this.s.next();
-      this.nested(open.at, () => this.parseItems(')', () => this.parseArg(args), false));
-    }
-    const mismatch = callMismatch(
-      signature,
-      args.positional.length,
-      args.named.map((arg) => arg.name),
-    );
-    if (mismatch) throw this.s.error(at, `${what} ${mismatch}`);
-    const regexProblem = literalRegexProblem(shortName(name), args);
-    if (regexProblem) throw this.s.error(regexProblem.at, regexProblem.message);
-    return args;
-  }
-
-  private parseArg(args: CallArgs): void {
-    const token = this.s.peek();
-    const after = this.s.peek(1);
-    if (token.kind === 'name' && after.kind === 'punct' && after.value === '=') {
-      this.s.skip(2);
-      args.named.push({ name: token.value, value: this.parseExpr() });
-      return;
-    }
-    if (args.named.length > 0) throw this.s.error(token.at, 'positional argument after a named argument');
-    args.positional.push(this.parseExpr());
-  }
-
   // ------------------------------------------------------------ small helpers
 
   private comparisonOp(): { op: CompareOp; tokens: number } | undefined {
@@ -388,28 +312,5 @@ class Parser {
     if (this.s.isWord('in')) return { op: 'in', tokens: 1 };
     if (this.s.isWord('not') && this.s.isWord('in', 1)) return { op: 'not in', tokens: 2 };
     return undefined;
-  }
-
-  private checkKey(key: string, at: number): void {
-    if (isBlockedKey(key)) throw this.s.error(at, `access to '${key}' is not allowed`);
-  }
-
-  /** Runs `parse` one nesting level deeper, refusing sources nested beyond MAX_NESTING. */
-  private nested<T>(at: number, parse: () => T): T {
-    if (this.nesting >= MAX_NESTING) throw this.s.error(at, `expression is nested too deeply (limit ${MAX_NESTING})`);
-    this.nesting++;
-    try {
-      return parse();
-    } finally {
-      this.nesting--;
-    }
-  }
-
-  /** Records a new node's depth in the tree and refuses trees deeper than MAX_TREE_DEPTH. */
-  private node(expr: Expr): Expr {
-    const depth = 1 + Math.max(0, ...childrenOf(expr).map((child) => this.depths.get(child) ?? 0));
-    if (depth > MAX_TREE_DEPTH) throw this.s.error(expr.at, `expression is too complex (tree deeper than ${MAX_TREE_DEPTH})`);
-    this.depths.set(expr, depth);
-    return expr;
   }
 }

@@ -1,5 +1,6 @@
 // Python's printf-style `'%s-%d' % (a, b)` and `'%(name)s' % mapping`, built on str.format's spec formatting.
 import { problem } from './error.ts';
+import { build } from './build-budget.ts';
 import { checkLength } from './method-args.ts';
 import { applySpec, type FormatSpec } from './str-format.ts';
 import { isMapping, ownValue, reprText, toText, typeName } from './values.ts';
@@ -44,6 +45,7 @@ export function printf(template: string, args: unknown): string {
   if (!byName && next < values.length && !(isMapping(args) && used.length === 0)) {
     return problem('not all arguments converted during string formatting');
   }
+  build(out.length + template.length - last, 'the formatted string');
   return out + template.slice(last);
 }
 

@@ -17,6 +17,14 @@ export function sliceOf(sequence: unknown, start: unknown, stop: unknown, step: 
   };
   const from = by > 0 ? clamp(index(start), 0, 0, length) : clamp(index(start), length - 1, -1, length - 1);
   const to = by > 0 ? clamp(index(stop), length, 0, length) : clamp(index(stop), -1, -1, length - 1);
+  if (by === 1) {
+    const end = Math.max(from, to);
+    return typeof items === 'string'
+      ? items.slice(from, end)
+      : typeof sequence === 'string'
+        ? items.slice(from, end).join('')
+        : items.slice(from, end);
+  }
   const picked: unknown[] = [];
   for (let i = from; by > 0 ? i < to : i > to; i += by) picked.push(items[i]);
   return typeof sequence === 'string' ? picked.join('') : picked;

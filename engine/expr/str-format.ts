@@ -1,6 +1,7 @@
 // Python's str.format(): `{}`, `{0}`, `{name}`, `{0.key}` / `{0[key]}`, `!r` / `!s` conversions and the
 // format-spec mini-language ([[fill]align][sign][#][0][width][,|_][.precision][type]).
 import { problem } from './error.ts';
+import { build } from './build-budget.ts';
 import { checkLength } from './method-args.ts';
 import { readMember, reprText, toText, typeName } from './values.ts';
 
@@ -61,6 +62,7 @@ export function formatString(template: string, positional: readonly unknown[], n
       i = end;
     }
   }
+  build(out.length, 'format: the result');
   return out;
 }
 

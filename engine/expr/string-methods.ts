@@ -1,6 +1,7 @@
 // Python's str methods that expressions may call: split, strip, replace, find, startswith... (format is in
 // str-format.ts). Each checks its argument types and the length of what it builds.
 import { problem } from './error.ts';
+import { build } from './build-budget.ts';
 import { bounds, checkLength } from './method-args.ts';
 import type { MethodSpec } from './methods.ts';
 import { typeName } from './values.ts';
@@ -64,7 +65,7 @@ function replace(s: string, a: Args): string {
   if (old === '') {
     const chars = [...s];
     const used = count < 0 ? chars.length + 1 : Math.min(count, chars.length + 1);
-    checkLength(s.length + used * replacement.length, 'replace: the result');
+    build(s.length + used * replacement.length, 'replace: the result');
     let out = '';
     for (let i = 0; i <= chars.length; i++) out += (i < used ? replacement : '') + (chars[i] ?? '');
     return out;
@@ -72,7 +73,7 @@ function replace(s: string, a: Args): string {
   const pieces = s.split(old);
   const joins = pieces.length - 1;
   const used = count < 0 ? joins : Math.min(count, joins);
-  checkLength(s.length + used * (replacement.length - old.length), 'replace: the result');
+  build(s.length + used * (replacement.length - old.length), 'replace: the result');
   return pieces.slice(0, used + 1).join(replacement) + (used < joins ? old + pieces.slice(used + 1).join(old) : '');
 }
 
@@ -125,14 +126,14 @@ function join(s: string, a: Args): string {
   const list =
     typeof items === 'string' ? [...items] : Array.isArray(items) ? items : problem(`join: can only join a list, not ${typeName(items)}`);
   let length = 0;
-  return list
-    .map((item, i) => {
-      const part = typeof item === 'string' ? item : problem(`sequence item ${i}: expected str instance, ${typeName(item)} found`);
-      length += part.length + s.length;
-      checkLength(length, 'join: the result');
-      return part;
-    })
-    .join(s);
+  const parts = list.map((item, i) => {
+    const part = typeof item === 'string' ? item : problem(`sequence item ${i}: expected str instance, ${typeName(item)} found`);
+    length += part.length + s.length;
+    checkLength(length, 'join: the result');
+    return part;
+  });
+  build(length, 'join: the result');
+  return parts.join(s);
 }
 
 // Python's title(): the first letter of each run of letters upper case, the rest lower case ("1st" → "1St").
@@ -146,7 +147,7 @@ function pad(s: string, a: Args, align: 'left' | 'right' | 'center'): string {
   if ([...fill].length !== 1) return problem('the fill character must be exactly one character long');
   const room = width - s.length;
   if (room <= 0) return s;
-  checkLength(width, 'the padded string');
+  build(width, 'the padded string');
   // Python's center puts the extra space on the right for even-length text... and on the left for odd.
   const leftRoom = align === 'left' ? 0 : align === 'right' ? room : Math.floor(room / 2) + (room & width & 1);
   return fill.repeat(leftRoom) + s + fill.repeat(room - leftRoom);
@@ -191,7 +192,7 @@ const METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodSpec>([
 
 function zfill(s: string, width: number): string {
   if (width <= s.length) return s;
-  checkLength(width, 'zfill: the result');
+  build(width, 'zfill: the result');
   const sign = s[0] === '+' || s[0] === '-' ? (s[0] ?? '') : '';
   return sign + '0'.repeat(width - s.length) + s.slice(sign.length);
 }

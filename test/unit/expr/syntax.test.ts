@@ -90,6 +90,14 @@ describe('~ and arithmetic with Python semantics', () => {
     expect(failure(() => ev(source, facts)).message).toBe(message);
   });
 
+  it('bounds what one evaluation builds in all, not only each value', { timeout: 10_000 }, () => {
+    const many = Array(8).fill("('a' * 9000000)[0:1]").join(' ~ ');
+    expect(failure(() => ev(many)).message).toBe('the expression builds more than 67108864 characters or items in all');
+    // Each evaluation has its own budget.
+    expect(ev("('a' * 9000000)[-2:] ~ ('b' * 9000000)[:1]")).toBe('aab');
+    expect(ev("('a' * 9000000)[-2:] ~ ('b' * 9000000)[:1]")).toBe('aab');
+  });
+
   it('refuses repetitions past the value limit before building them', () => {
     expect(failure(() => ev("'abcd' * 10000000")).message).toMatch(/would be longer than 16777216/);
     expect(failure(() => ev('[1, 2] * 10000000')).message).toMatch(/would be longer than 16777216/);
