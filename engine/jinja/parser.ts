@@ -238,9 +238,8 @@ class Parser {
 
   private targets(tokens: TagToken[], at: number): string[] {
     const inner = tokens[0]?.text === '(' && tokens.at(-1)?.text === ')' ? tokens.slice(1, -1) : tokens;
-    const names = splitTopLevel(inner, ',').filter((part, i, all) => part.length > 0 || i < all.length - 1);
-    if (names.length === 0) throw new JinjaError('expected a variable name', at);
-    return names.map((part) => {
+    // A trailing comma (`a, = xs`, a one-item unpacking in Jinja2) is refused rather than read as `a = xs`.
+    return splitTopLevel(inner, ',').map((part) => {
       const [id] = part;
       if (part.length !== 1 || id?.kind !== 'name') throw new JinjaError('expected a variable name', part[0]?.at ?? at);
       this.checkName(id);

@@ -52,7 +52,8 @@ class Renderer implements Evaluator {
   run(nodes: readonly Node[], frame: Frame, out: string[]): void {
     for (const node of nodes) {
       if (node.kind === 'text') {
-        this.emit(out, node.text, 0);
+        // Text costs no work (the loops around it do), only room in the output.
+        this.emit(out, node.text, 0, false);
         continue;
       }
       this.spend(1, node.at);
@@ -249,10 +250,10 @@ class Renderer implements Evaluator {
     }
   }
 
-  private emit(out: string[], text: string, at: number): void {
+  private emit(out: string[], text: string, at: number, printed = true): void {
     this.state.produced += text.length;
     if (this.state.produced > MAX_JINJA_OUTPUT) throw new JinjaError(`template output is over ${MAX_JINJA_OUTPUT} characters`, at);
-    this.spend(text.length >> 3, at);
+    if (printed) this.spend(text.length >> 3, at);
     out.push(text);
   }
 
