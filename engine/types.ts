@@ -379,6 +379,10 @@ export interface PlayDef {
   become?: boolean;
   becomeUser?: string;
   gatherFacts: boolean;
+  /** gather_subset as written (a list, or a comma-separated string); `all` when absent. */
+  gatherSubset?: unknown;
+  /** gather_timeout in seconds (10 when absent). */
+  gatherTimeout?: number;
   tags: string[];
   /** Rolling batches: a count, a percentage ("30%"), or a list of them (the last one repeats). */
   serial?: unknown;

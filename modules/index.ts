@@ -15,6 +15,7 @@ import { assertModule } from './assert/index.ts';
 import { debugModule } from './debug/index.ts';
 import { failModule } from './fail/index.ts';
 import { setFactModule } from './set_fact/index.ts';
+import { setupModule } from './setup/index.ts';
 import { copyModule } from './copy/index.ts';
 import { fileModule } from './file/index.ts';
 import { metaModule } from './meta/index.ts';
@@ -46,6 +47,7 @@ const all: ModuleDefinition[] = [
   statModule,
   debugModule,
   setFactModule,
+  setupModule,
   assertModule,
   failModule,
   metaModule,

@@ -4,6 +4,7 @@ import { roleLayers } from './roleVars.ts';
 import { scopeOf } from '../template/render.ts';
 import type { ReadAhead } from './readAhead.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
+import { namespaceFacts } from './facts.ts';
 
 /** A host taking part in the run. */
 export interface HostRun {
@@ -60,7 +61,7 @@ export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where
     ...roles.defaults,
     ...host.inventoryVars,
     ...host.facts,
-    ansible_facts: host.facts,
+    ansible_facts: namespaceFacts(host.facts),
     ...play.playVars,
     ...play.varsFiles,
     ...roles.vars,

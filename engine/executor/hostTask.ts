@@ -6,7 +6,7 @@ import { upcomingReads } from './lookahead.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
 import { settingsFor, unknownDependency } from './taskSettings.ts';
-import { assignOwn } from '../inventory/own-properties.ts';
+import { storeReturnedFacts } from './facts.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -48,7 +48,7 @@ export async function runTaskOnHost(
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
-  if (task.module === 'set_fact' && status === 'ok') assignOwn(host.hostFacts, registered.ansible_facts as Vars);
+  if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, host.facts, host.hostFacts);
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
   trackUnknown(task, host, status, registered);
   if (settings.check && opaqueEffects(task, status, registered)) host.predicted.markOpaque(title);

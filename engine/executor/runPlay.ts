@@ -68,7 +68,7 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
         let status: TaskResult['status'] = 'ok';
         let msg = '';
         try {
-          const { facts, failed } = await gatherFacts(h.conn);
+          const { facts, failed } = await gatherFacts(h.conn, { subset: run.play.gatherSubset, timeout: run.play.gatherTimeout });
           assignOwn(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
           else

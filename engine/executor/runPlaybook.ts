@@ -15,6 +15,7 @@ import { ReadAhead } from './readAhead.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
 import type { PlayRun } from './playRun.ts';
 import { runPlay } from './runPlay.ts';
+import { namespaceFacts } from './facts.ts';
 import type { TagFilter } from './tags.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 import { createSlotStore } from '../stateSlots.ts';
@@ -183,7 +184,9 @@ function hostvarsView(hosts: Map<string, HostRun>): Vars {
   for (const name of hosts.keys()) target[name] = undefined;
   const read = (name: string): Vars | undefined => {
     const h = hosts.get(name);
-    return h ? { ...h.inventoryVars, ...h.facts, ...h.hostFacts, inventory_hostname: h.name } : undefined;
+    return h
+      ? { ...h.inventoryVars, ...h.facts, ansible_facts: namespaceFacts(h.facts), ...h.hostFacts, inventory_hostname: h.name }
+      : undefined;
   };
   return new Proxy(target, {
     get: (_t, k) => (typeof k === 'string' ? read(k) : undefined),

@@ -12,7 +12,7 @@ type Raw = Record<string, unknown>;
 const TRUE_WORDS = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE_WORDS = new Set(['n', 'no', 'off', '0', 'false', 'f']);
 const BOOLEAN_KEYWORDS = ['become', 'check_mode', 'no_log', 'ignore_errors', 'run_once', 'gather_facts', 'any_errors_fatal'];
-const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_percentage'];
+const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_percentage', 'gather_timeout'];
 const WITH_KEYWORDS = ['with_items', 'with_list'];
 // loop_control keys Ansible has and fleetplay's executor does not implement: refused, not ignored.
 const UNSUPPORTED_LOOP_CONTROL = ['pause', 'extended', 'extended_allitems', 'break_when'];
@@ -32,8 +32,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'ignore_unreachable',
     'ignore_errors',
     'fact_path',
-    'gather_subset',
-    'gather_timeout',
     'check_mode',
     'diff',
     'no_log',

@@ -70,6 +70,8 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
       location: yaml.locate(Array.isArray(play.vars_files) ? [index, 'vars_files', i] : [index, 'vars_files']),
     })),
     gatherFacts: play.gather_facts !== false,
+    ...(play.gather_subset !== undefined ? { gatherSubset: play.gather_subset } : {}),
+    ...(typeof play.gather_timeout === 'number' ? { gatherTimeout: play.gather_timeout } : {}),
     tags: toList(play.tags),
     ...(play.serial !== undefined ? { serial: play.serial } : {}),
     ...(typeof play.max_fail_percentage === 'number' ? { maxFailPercentage: play.max_fail_percentage } : {}),

@@ -110,6 +110,8 @@ export const playSchema = {
     become: { type: 'boolean' },
     become_user: { type: 'string' },
     gather_facts: { type: 'boolean' },
+    gather_subset: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    gather_timeout: { type: 'integer', minimum: 1 },
     tags: tagList,
     serial: {
       anyOf: [

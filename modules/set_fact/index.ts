@@ -15,6 +15,9 @@ export const setFactModule = defineModule<SetFactArgs, null, never>({
   decide(args) {
     const facts = { ...args };
     delete facts.cacheable;
-    return { kind: 'ok', msg: `set ${Object.keys(facts).join(', ')}`, data: { ansible_facts: facts } };
+    // cacheable (Ansible's boolean words too): the values become facts as well, for the rest of the run (engine/executor/facts.ts).
+    const cacheable = [true, 'yes', 'true', 'on', '1', 1].includes(args.cacheable as never);
+    const data = cacheable ? { ansible_facts: facts, _ansible_facts_cacheable: true } : { ansible_facts: facts };
+    return { kind: 'ok', msg: `set ${Object.keys(facts).join(', ')}`, data };
   },
 });
