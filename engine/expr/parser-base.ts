@@ -67,6 +67,11 @@ export abstract class ParserBase {
       const open = this.s.next();
       this.nested(open.at, () => this.parseItems(')', () => this.parseArg(args), false));
     }
+    return this.checkCall(name, what, signature, at, args);
+  }
+
+  /** Checks parsed arguments against a filter's or test's signature, and literal regex patterns among them. */
+  protected checkCall(name: string, what: string, signature: Signature, at: number, args: CallArgs): CallArgs {
     const mismatch = callMismatch(
       signature,
       args.positional.length,

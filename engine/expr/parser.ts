@@ -6,7 +6,7 @@ import { tokenize, type Punct, type Token } from './lexer.ts';
 import { isMethodName } from './methods.ts';
 import { ParserBase } from './parser-base.ts';
 import { findFilter, findTest } from './registry.ts';
-import { callMismatch, type Signature } from './signature.ts';
+import type { Signature } from './signature.ts';
 import { TokenStream } from './token-stream.ts';
 
 export { MAX_NESTING, MAX_TREE_DEPTH } from './parser-base.ts';
@@ -298,10 +298,7 @@ class Parser extends ParserBase {
   private parseTestArgs(name: string, signature: Signature, at: number): CallArgs {
     if (!startsBareArgument(this.s.peek())) return this.parseCallArgs(name, `test '${name}'`, signature, at);
     const arg = this.parsePostfix(this.parsePrimary());
-    const args: CallArgs = { positional: [arg], named: [] };
-    const mismatch = callMismatch(signature, 1, []);
-    if (mismatch) throw this.s.error(at, `test '${name}' ${mismatch}`);
-    return args;
+    return this.checkCall(name, `test '${name}'`, signature, at, { positional: [arg], named: [] });
   }
 
   // ------------------------------------------------------------ small helpers

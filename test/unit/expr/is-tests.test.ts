@@ -224,6 +224,8 @@ describe('qualified names and parsing', () => {
       ['n is divisibleby', "test 'divisibleby' is missing required argument 'num' at column 6", 5],
       ['n is even 3', "test 'even' takes at most 0 arguments, got 1 at column 6", 5],
       ["s is match('(')", 'invalid regular expression "(": missing closing ) at column 12', 11],
+      ["s is match '('", 'invalid regular expression "(": missing closing ) at column 12', 11],
+      ["s is ansible.builtin.search('a(')", 'invalid regular expression "a(": missing closing ) at column 29', 28],
     ] as const) {
       const err = failure(() => parseExpression(source));
       expect(err.message).toBe(message);
