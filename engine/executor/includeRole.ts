@@ -80,6 +80,8 @@ export async function runIncludeRole(inc: IncludeDef, role: RoleInclude, hosts: 
       });
       for (const h of group)
         report(inc, h, run, scope, 'ok', runners.includes(h) ? `included role ${step.name}` : `role ${step.name} already ran`);
+      // A role loaded at run time brings variables the run has not scanned for secrets yet.
+      run.secrets.scanAll([loaded.ref.defaults, loaded.ref.vars, loaded.ref.params]);
       for (const handler of loaded.handlers) if (!run.play.handlers.includes(handler)) run.play.handlers.push(handler);
       const perHost = new Map(runners.map((h) => [h.name, plans.get(h)![k]!.item]));
       // The include's keywords other than when and tags reach the role's tasks.

@@ -4,7 +4,7 @@
 // magic variables role_name, role_path, ansible_role_names, ansible_parent_role_names/paths, role_names.
 import { innermostRole } from '../playbook/roleLayer.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
-import type { RoleRef, Vars } from '../types.ts';
+import type { PlayDef, RoleRef, TaskNode, Vars } from '../types.ts';
 
 /** The layers of role variables one task sees. */
 export interface RoleLayers {
@@ -49,4 +49,19 @@ function playLayers(roles: RoleRef[]): { defaults: Vars; vars: Vars; magic: Vars
   const computed = { count: roles.length, defaults, vars, magic: { role_names: names, ansible_role_names: names } };
   playWide.set(roles, computed);
   return computed;
+}
+
+/** The variables of every role a play loaded (defaults, vars, params), for the run's secret scan. */
+export function roleVariableLayers(play: PlayDef): Vars[] {
+  const refs = new Set<RoleRef>(play.roles ?? []);
+  const visit = (nodes: readonly TaskNode[]): void => {
+    for (const node of nodes) {
+      const own = innermostRole([node.vars]);
+      if (own) refs.add(own);
+      if (node.kind === 'block') for (const list of [node.block, node.rescue, node.always]) visit(list);
+      else if (node.kind === 'include') visit(node.tasks ?? []);
+    }
+  };
+  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
+  return [...refs].flatMap((r) => [r.defaults, r.vars, r.params]);
 }

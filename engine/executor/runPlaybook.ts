@@ -14,6 +14,7 @@ import { createPredictedState } from './predicted.ts';
 import { ReadAhead } from './readAhead.ts';
 import { emptyCounters, type HostRun, type PlayVars } from './hostRun.ts';
 import type { PlayRun } from './playRun.ts';
+import { roleVariableLayers } from './roleVars.ts';
 import { runPlay } from './runPlay.ts';
 import { namespaceFacts } from './facts.ts';
 import type { TagFilter } from './tags.ts';
@@ -78,7 +79,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
       const vars = playVars(play, playHosts, inventory, hosts, options);
-      secrets.scanAll([play.vars, vars.varsFiles, ...playHosts.map((h) => h.inventoryVars)]);
+      secrets.scanAll([play.vars, vars.varsFiles, ...playHosts.map((h) => h.inventoryVars), ...roleVariableLayers(play)]);
       const run: PlayRun = {
         play,
         hosts: playHosts,

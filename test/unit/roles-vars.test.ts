@@ -3,6 +3,7 @@
 // vars), block and task vars, set_fact and registered results, role params, extra vars.
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MASK, Secrets } from '../../engine/secrets.ts';
 import { fixture, messages, runFixture } from './support/roleFixture.ts';
 
 const NAMES = [
@@ -131,5 +132,20 @@ describe('role variable precedence', () => {
       'roles/second/tasks/main.yml': '- debug: { msg: "{{ role_name }}" }\n',
     });
     expect(messages(await runFixture(dir))).toEqual([`first ${dir}/roles/first`, 'second', 'names']);
+  });
+
+  it("keeps the values of roles' secret-named variables secret, for roles: and include_role alike", async () => {
+    const dir = fixture({
+      'play.yml': '- hosts: all\n  gather_facts: false\n  roles: [db]\n  tasks:\n    - include_role: { name: "{{ \'api\' }}" }\n',
+      'roles/db/defaults/main.yml': 'db_password: default-secret-1\n',
+      'roles/db/meta/main.yml': 'dependencies: [{ role: dep, dep_token: param-secret-2 }]\n',
+      'roles/dep/vars/main.yml': 'dep_api_key: vars-secret-3\n',
+      'roles/api/defaults/main.yml': 'api_secret: included-secret-4\n',
+      'roles/api/tasks/main.yml': '- debug: { msg: api }\n',
+    });
+    const secrets = new Secrets();
+    await runFixture(dir, { secrets });
+    const text = 'default-secret-1 param-secret-2 vars-secret-3 included-secret-4 plain';
+    expect(secrets.redact(text)).toBe(`${MASK} ${MASK} ${MASK} ${MASK} plain`);
   });
 });
