@@ -23,13 +23,14 @@ export interface Evaluator {
   callMacro(macro: Macro, frame: Frame, at: number): string;
 }
 
-// The loop objects of running loops (for loop.cycle) and the mappings namespace() made (for `set ns.x`).
-const loops = new WeakSet<object>();
+// Marks the loop objects of running loops (for loop.cycle): a symbol key, which no expression can read or
+// print. The mappings namespace() made are remembered (for `set ns.x`).
+const LOOP: unique symbol = Symbol('loop');
 const namespaces = new WeakSet<object>();
 
-/** Records `loop` as the object of a running loop. */
+/** Marks `loop` as the object of a running loop. */
 export function registerLoop(loop: object): void {
-  loops.add(loop);
+  Object.defineProperty(loop, LOOP, { value: true });
 }
 
 /** Whether `value` was made by namespace() (its attributes may be set). */
@@ -69,7 +70,7 @@ function runCall(call: TemplateCall, frame: Frame, evaluator: Evaluator): unknow
   switch (call.kind) {
     case 'cycle': {
       const loop = frame.get('loop');
-      if (!loop || typeof loop !== 'object' || !loops.has(loop)) return fail('loop.cycle() is only available inside a for loop');
+      if (!loop || typeof loop !== 'object' || !Object.hasOwn(loop, LOOP)) return fail('loop.cycle() is only available inside a for loop');
       if (positional.length === 0 || named.size > 0) return fail('loop.cycle() takes one or more values to cycle through');
       const index = ownData(loop, 'index0') as number;
       return positional[index % positional.length];

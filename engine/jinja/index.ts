@@ -12,6 +12,7 @@ import { readInclude, type IncludeSearch } from './loader.ts';
 import { parseTemplate } from './parser.ts';
 import { renderTemplate, type RenderState, type Template } from './render.ts';
 import { Frame } from './scope.ts';
+import { templateVars } from './templateVars.ts';
 
 export type { IncludeSearch } from './loader.ts';
 
@@ -46,7 +47,10 @@ export function renderJinja(text: string, vars: Vars, file: string, options: Jin
     load: (included) => compile(readInclude(included), included, whitespace),
   };
   const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });
-  const rendered = renderTemplate(template, new Frame(undefined, scope), state);
+  // Ansible's template variables (ansible_managed, template_path, …) over the task's, in a frame of their own.
+  const frame = new Frame(undefined, scope).child();
+  for (const [name, value] of Object.entries(templateVars(file))) frame.set(name, value);
+  const rendered = renderTemplate(template, frame.child(), state);
   // Jinja2 drops the template's last newline; Ansible adds back as many as the template ended with.
   const missing = trailingNewlines(text.replace(/\r\n?/g, '\n')) - trailingNewlines(rendered);
   return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;

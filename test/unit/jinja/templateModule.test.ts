@@ -10,12 +10,13 @@ import type { HostRun } from '../../../engine/executor/hostRun.ts';
 import type { TaskDef, Vars } from '../../../engine/types.ts';
 import { templateModule } from '../../../modules/template/index.ts';
 import { fakeHost } from '../../support/fakeHost.ts';
+import { renderJinja } from '../../../engine/jinja/index.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-jinja-module-'));
 const files: Record<string, string> = {
   // The task file's own templates/ holds the src; the include is only in the playbook's templates/.
   'tasks/templates/sysctl.conf.j2': [
-    '# {{ ansible_managed }}',
+    '# {{ ansible_managed }} ({{ template_fullpath }})',
     '{% for key in sysctl %}',
     '{{ key }} = {{ sysctl[key] }}',
     '{% endfor %}',
@@ -63,7 +64,9 @@ describe('template module with Jinja2 templates', () => {
     const plan = await planModule(templateModule, { src: 'sysctl.conf.j2', dest: '/etc/out' }, host(VARS));
     expect(plan.kind).toBe('change');
     if (plan.kind !== 'change') return;
-    expect(plan.diff?.[0]?.after).toBe('# managed by fleetplay\nnet.ipv4.ip_forward = 1\nvm.swappiness = 10\n# 2 settings\n');
+    // ansible_managed and template_fullpath are the template module's, over the task's variables, as in Ansible.
+    const src = path.join(dir, 'tasks', 'templates', 'sysctl.conf.j2');
+    expect(plan.diff?.[0]?.after).toBe(`# Ansible managed (${src})\nnet.ipv4.ip_forward = 1\nvm.swappiness = 10\n# 2 settings\n`);
   });
 
   it('keeps Handlebars for a .hbs src', async () => {
@@ -78,5 +81,18 @@ describe('template module with Jinja2 templates', () => {
       message: "'x.nope' is undefined",
       location: { file: path.join(dir, 'tasks', 'templates', 'broken.j2'), line: 3, column: 4 },
     });
+  });
+});
+
+describe("Ansible's template variables", () => {
+  it('sets ansible_managed, template_path, template_fullpath, template_host and template_uid; a set overrides them', () => {
+    const file = path.join(dir, 'tasks', 'templates', 'list.hbs');
+    const out = renderJinja(
+      '{{ ansible_managed }}|{{ template_path }}|{{ template_fullpath }}|{{ template_host }}|{{ template_uid }}',
+      {},
+      file,
+    );
+    expect(out).toBe(`Ansible managed|${file}|${file}|${os.hostname()}|${os.userInfo().username}`);
+    expect(renderJinja('{% set ansible_managed = "mine" %}{{ ansible_managed }}', { ansible_managed: 'task' }, file)).toBe('mine');
   });
 });
