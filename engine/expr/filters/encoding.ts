@@ -73,8 +73,22 @@ function passwordHash(value: unknown, args: BoundArgs): string {
   if (!validSalt(salt)) return problem('password_hash: invalid characters in salt (allowed: ./0-9A-Za-z)');
   if (salt.length > 16) return problem('password_hash: salt too large (at most 16 characters)');
   if (value === null) return problem('password_hash: the password must not be none');
-  return shaCrypt(algorithm, toText(value), salt, rounds);
+  if (given === undefined) return shaCrypt(algorithm, toText(value), salt, rounds);
+  // A fixed salt gives a fixed hash, which every run and host recomputes (656000 rounds take a second or
+  // two): remembered under a digest of the inputs, so the cache never holds a password in clear.
+  const key = createHash('sha256')
+    .update(JSON.stringify([algorithm, toText(value), salt, rounds]))
+    .digest('hex');
+  const known = HASHED.get(key);
+  if (known !== undefined) return known;
+  const hashed = shaCrypt(algorithm, toText(value), salt, rounds);
+  if (HASHED.size >= MAX_HASHED) HASHED.delete(HASHED.keys().next().value ?? '');
+  HASHED.set(key, hashed);
+  return hashed;
 }
+
+const MAX_HASHED = 256;
+const HASHED = new Map<string, string>();
 
 /** The encoding and digest filters. */
 export const ENCODING_FILTERS: FilterEntry[] = [

@@ -1,6 +1,7 @@
 // Python's json.dumps, as Ansible's to_json and to_nice_json call it: ', ' and ': ' separators without indent,
 // ',' with it; non-ASCII escaped unless ensure_ascii=false; NaN and Infinity as Python writes them.
 import { problem } from '../error.ts';
+import { pyFloatRepr } from './py-yaml-scalar.ts';
 import { isMapping, mappingKeys, MAX_VALUE_LENGTH, ownValue, typeName } from '../values.ts';
 
 const MAX_DEPTH = 100;
@@ -28,6 +29,13 @@ function quote(text: string, ensureAscii: boolean): string {
   return `"${text.replace(pattern, (ch) => ESCAPES[ch] ?? (ch === '\u007f' && !ensureAscii ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 }
 
+// Whole numbers are ints (all their digits); others are floats, written as Python's repr writes them.
+function numberText(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return Number.isInteger(x) ? String(BigInt(x)) : pyFloatRepr(x);
+}
+
 /** json.dumps(value, ...) for plain data; a problem for undefined values or output over MAX_VALUE_LENGTH. */
 export function pyJsonDumps(value: unknown, options: JsonOptions = {}): string {
   const indent = typeof options.indent === 'number' ? ' '.repeat(Math.max(0, Math.min(options.indent, 100))) : options.indent;
@@ -43,8 +51,7 @@ export function pyJsonDumps(value: unknown, options: JsonOptions = {}): string {
     if (item === null) return emit('null');
     if (item === true) return emit('true');
     if (item === false) return emit('false');
-    if (typeof item === 'number')
-      return emit(Number.isNaN(item) ? 'NaN' : Number.isFinite(item) ? String(item) : item > 0 ? 'Infinity' : '-Infinity');
+    if (typeof item === 'number') return emit(numberText(item));
     if (typeof item === 'string') return emit(quote(item, ensureAscii));
     const inner = indent === undefined ? '' : `\n${indent.repeat(depth + 1)}`;
     const outer = indent === undefined ? '' : `\n${indent.repeat(depth)}`;

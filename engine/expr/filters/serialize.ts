@@ -1,11 +1,12 @@
 // Serialization filters: to_json, to_nice_json, from_json, to_yaml, to_nice_yaml, from_yaml and from_yaml_all.
-import { Document, isCollection, isScalar, parseAllDocuments, visit, type Node } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { excessiveNesting, MAX_NESTING } from '../../yaml/depth.ts';
 import { pyTags } from '../../yaml/scalars.ts';
 import { problem } from '../error.ts';
 import type { BoundArgs } from '../signature.ts';
-import { isMapping, toText, truthy, typeName } from '../values.ts';
+import { isBlockedKey, isMapping, toText, truthy, typeName } from '../values.ts';
 import { pyJsonDumps } from './json.ts';
+import { pyYamlDump } from './py-yaml.ts';
 import { arg, type FilterEntry, flag, mappingFrom } from './spec.ts';
 
 const MAX_DEPTH = 100;
@@ -31,31 +32,18 @@ function fromJson(value: unknown): unknown {
  */
 function toYaml(value: unknown, args: BoundArgs, nice: boolean): string {
   const indent = arg(args, 'indent', nice ? 4 : 2);
-  if (typeof indent !== 'number' || !Number.isInteger(indent) || indent < 1 || indent > 10)
-    return problem('to_yaml: indent must be from 1 to 10');
+  // PyYAML ignores an indent outside 2..9 and uses 2.
+  const best = typeof indent === 'number' && Number.isInteger(indent) && indent > 1 && indent < 10 ? indent : 2;
   const width = arg(args, 'width', 80);
   if (typeof width !== 'number' || !Number.isInteger(width)) return problem('to_yaml: width must be a whole number');
   const flow = args.values.has('default_flow_style') ? args.values.get('default_flow_style') : nice ? false : null;
-  const doc = new Document(plainData(value, nice ? 'to_nice_yaml' : 'to_yaml'), {
-    version: '1.1',
-    customTags: pyTags,
-    sortMapEntries: flag(args, 'sort_keys', true),
+  return pyYamlDump(plainData(value, nice ? 'to_nice_yaml' : 'to_yaml'), {
+    indent: best,
+    // PyYAML: a width not above twice the indent means 80.
+    width: width > best * 2 ? width : 80,
+    sortKeys: flag(args, 'sort_keys', true),
+    flowStyle: flow === null || flow === undefined ? null : truthy(flow),
   });
-  visit(doc, {
-    Map: (_, node) => setFlow(node, flow),
-    Seq: (_, node) => setFlow(node, flow),
-  });
-  return doc.toString({ indent, indentSeq: false, lineWidth: width, flowCollectionPadding: false, singleQuote: true });
-}
-
-// PyYAML's default_flow_style: true for every collection, false for none, None for those holding only scalars.
-function setFlow(node: Node, flow: unknown): void {
-  if (!isCollection(node)) return;
-  if (flow === null)
-    node.flow = node.items.every((item) =>
-      isScalar(item) ? true : isScalar((item as { value?: unknown }).value) || (item as { value?: unknown }).value === null,
-    );
-  else node.flow = truthy(flow);
 }
 
 // Ansible's from_yaml / from_yaml_all: text parsed as YAML 1.1 with PyYAML's scalar types; no custom tags.
@@ -75,7 +63,15 @@ function fromYaml(value: unknown, all: boolean): unknown {
   const values = docs.map((doc) => {
     const issue = doc.errors[0] ?? doc.warnings[0];
     if (issue) return problem(`${filter}: ${issue.message.split('\n')[0]}`);
-    return plainData(doc.toJS({ maxAliasCount: 100 }), filter);
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // The yaml package throws a ReferenceError for alias bombs (more than maxAliasCount expansions).
+      if (err instanceof Error && !(err instanceof RangeError)) return problem(`${filter}: ${err.message}`);
+      throw err;
+    }
+    return plainData(data, filter);
   });
   return all ? values : (values[0] ?? null);
 }
@@ -86,8 +82,11 @@ function plainData(value: unknown, filter: string, depth = 0): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((item) => plainData(item, filter, depth + 1));
   if (isMapping(value)) {
+    // Keys no expression may read (__proto__, constructor...) are left out: they could only ever read as missing.
     return mappingFrom(
-      Object.keys(value).map((key) => [key, plainData(Object.getOwnPropertyDescriptor(value, key)?.value, filter, depth + 1)] as const),
+      Object.keys(value)
+        .filter((key) => !isBlockedKey(key))
+        .map((key) => [key, plainData(Object.getOwnPropertyDescriptor(value, key)?.value, filter, depth + 1)] as const),
       filter,
     );
   }
