@@ -1,6 +1,6 @@
 // Evaluates a tag's compiled expression in a frame: first the calls cut out of it (macros, loop.cycle,
 // namespace), bound to their placeholders, then the expression itself with engine/expr.
-import { ExpressionError, evaluate } from '../expr/index.ts';
+import { ExpressionError, evaluate, type EvalContext } from '../expr/index.ts';
 import type { MacroParam, Node } from './ast.ts';
 import { JinjaError } from './errors.ts';
 import { templateOffset, withoutColumn, type CompiledExpression, type TemplateCall } from './expression.ts';
@@ -18,8 +18,9 @@ export class Macro {
   ) {}
 }
 
-/** What evaluation needs from the renderer: how to run a macro's body. */
+/** What evaluation needs from the renderer: how to run a macro's body, and what expressions may reach (lookups). */
 export interface Evaluator {
+  readonly context: EvalContext;
   callMacro(macro: Macro, frame: Frame, at: number): string;
 }
 
@@ -46,7 +47,7 @@ export function evalValue(compiled: CompiledExpression, frame: Frame, evaluator:
     for (const call of compiled.calls) scope.set(call.placeholder, runCall(call, frame, evaluator));
   }
   try {
-    return evaluate(compiled.expr, scope.view());
+    return evaluate(compiled.expr, scope.view(), evaluator.context);
   } catch (err) {
     if (err instanceof ExpressionError) throw new JinjaError(withoutColumn(err.message), templateOffset(compiled, err.offset));
     if (err instanceof ValueError) throw new JinjaError(err.message, compiled.at);

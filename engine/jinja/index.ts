@@ -2,6 +2,7 @@
 // Ansible's template module renders every src as Jinja2. Expressions are engine/expr's (the same filters
 // and tests as `when`); statements, whitespace control and includes are this folder's.
 import { FleetError } from '../errors.ts';
+import type { EvalContext } from '../expr/index.ts';
 import { isScope } from '../template/scope.ts';
 import { scopeOf } from '../template/render.ts';
 import type { Vars } from '../types.ts';
@@ -24,6 +25,8 @@ export interface JinjaOptions {
   lstripBlocks?: boolean;
   /** Finds an included template that is not beside the including one (the role's, the playbook's templates/). */
   search?: IncludeSearch;
+  /** What expressions may reach beyond the variables: the lookup plugins of lookup(), query() and q(). */
+  context?: EvalContext;
 }
 
 // Parsed templates by options and text; only texts up to this size are kept.
@@ -44,6 +47,7 @@ export function renderJinja(text: string, vars: Vars, file: string, options: Jin
     depth: 0,
     topFile: file,
     ...(options.search ? { search: options.search } : {}),
+    context: options.context ?? {},
     load: (included) => compile(readInclude(included), included, whitespace),
   };
   const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });

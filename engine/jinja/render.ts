@@ -2,6 +2,7 @@
 // of work and output shared with its includes and macro calls. Errors are located in the template (and
 // file) where they happen.
 import { FleetError } from '../errors.ts';
+import type { EvalContext } from '../expr/index.ts';
 import type { Vars } from '../types.ts';
 import { BLOCK_VALUE, type Node } from './ast.ts';
 import { JinjaError, asTemplateError } from './errors.ts';
@@ -28,6 +29,8 @@ export interface RenderState {
   /** The template the task renders (includes are also looked up beside it). */
   topFile: string;
   search?: IncludeSearch;
+  /** What expressions may reach beyond the variables (the lookup plugins). */
+  context: EvalContext;
   /** Reads and parses an included file. */
   load(file: string): Template;
 }
@@ -44,10 +47,14 @@ export function renderTemplate(template: Template, frame: Frame, state: RenderSt
 }
 
 class Renderer implements Evaluator {
+  readonly context: EvalContext;
+
   constructor(
     private readonly template: Template,
     private readonly state: RenderState,
-  ) {}
+  ) {
+    this.context = state.context;
+  }
 
   run(nodes: readonly Node[], frame: Frame, out: string[]): void {
     for (const node of nodes) {

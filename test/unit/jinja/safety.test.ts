@@ -51,6 +51,17 @@ describe('no prototype access, no code', () => {
     expect(vars).toEqual({ d: { k: 1 }, xs: ['a'] });
   });
 
+  it("runs lookups only through the caller's hook", () => {
+    const calls: string[] = [];
+    const lookup = (name: string, terms: readonly unknown[]) => {
+      calls.push(`${name}:${terms.join(',')}`);
+      return `<${name}>`;
+    };
+    const out = renderJinja("{% for v in ['A', 'B'] %}{{ lookup('env', v) }}{% endfor %}", {}, FILE, { context: { lookup } });
+    expect(out).toBe('<env><env>');
+    expect(calls).toEqual(['env:A', 'env:B']);
+  });
+
   it('renders templated variables lazily, as Ansible does', () => {
     expect(renderJinja('{{ b }}', { a: 'x', b: '{{ a }}-y' }, FILE)).toBe('x-y');
   });
