@@ -2,6 +2,7 @@
 // printf-style `str % args`. Results that would outgrow MAX_VALUE_LENGTH are refused before they are built.
 import { build } from './build-budget.ts';
 import { problem } from './error.ts';
+import { own } from './owned.ts';
 import { printf } from './printf.ts';
 import { MAX_VALUE_LENGTH, typeName } from './values.ts';
 
@@ -48,7 +49,7 @@ function add(left: unknown, right: unknown): unknown {
   if (Array.isArray(left) && Array.isArray(right)) {
     if (left.length + right.length > MAX_VALUE_LENGTH) problem(`list would be longer than ${MAX_VALUE_LENGTH} items`);
     build(left.length + right.length, 'the joined list');
-    return [...left, ...right];
+    return own([...left, ...right]);
   }
   return mismatch('+', left, right);
 }
@@ -63,8 +64,8 @@ function multiply(left: unknown, right: unknown): unknown {
   build(sequence.length * times, `the repeated ${typeName(sequence)}`);
   if (typeof sequence === 'string') return sequence.repeat(times);
   const out: unknown[] = [];
-  for (let i = 0; i < times; i++) out.push(...sequence);
-  return out;
+  for (let i = 0; i < times; i++) for (const item of sequence) out.push(item);
+  return own(out);
 }
 
 function power(base: number, exponent: number): number {

@@ -7,6 +7,7 @@ import { ExpressionError, ValueProblem, problem } from './error.ts';
 import { FUNCTIONS, type EvalContext } from './functions.ts';
 import { callMethod } from './methods.ts';
 import { applyBinary } from './operators.ts';
+import { own, release } from './owned.ts';
 import { findFilter, findTest } from './registry.ts';
 import { bindArgs, callMismatch, type BoundArgs, type Signature } from './signature.ts';
 import { sliceOf } from './slice.ts';
@@ -26,7 +27,8 @@ interface Env {
  */
 export function evaluate(expr: Expr, vars: Vars, context: EvalContext = {}): unknown {
   try {
-    return withBuildBudget(() => evalNode(expr, { vars, context }));
+    const result = withBuildBudget(() => evalNode(expr, { vars, context }));
+    return context.keepOwned ? result : release(result);
   } catch (err) {
     // The limits should stop any runaway first; should the engine still run out of stack or string length,
     // that is the expression's fault and is reported as such, never as an internal error.
@@ -66,12 +68,13 @@ function dispatch(expr: Expr, env: Env): unknown {
       return readMember(evalDefined(expr.object, env), expr.name);
     case 'index':
       return readMember(evalDefined(expr.object, env), evalDefined(expr.key, env));
+    // Lists and mappings the expression builds are its own: append / update may change them.
     case 'slice':
-      return evalSlice(expr, env);
+      return own(evalSlice(expr, env));
     case 'list':
-      return expr.items.map((item) => evalDefined(item, env));
+      return own(expr.items.map((item) => evalDefined(item, env)));
     case 'dict':
-      return buildMapping(expr.entries, env);
+      return own(buildMapping(expr.entries, env));
     case 'unary':
       return evalUnary(expr.op, evalDefined(expr.operand, env));
     case 'binary':

@@ -2,6 +2,7 @@
 // / q(), which run through a hook the caller provides (the expression language itself reads no files).
 import { build } from './build-budget.ts';
 import { problem } from './error.ts';
+import { own } from './owned.ts';
 import { isBlockedKey, isMapping, mappingKeys, ownValue, typeName } from './values.ts';
 
 /** Runs lookup plugin `name` on `terms`; `wantList` for query()/q() or `wantlist=True`. Provided by the caller. */
@@ -11,6 +12,12 @@ export type LookupHook = (name: string, terms: readonly unknown[], options: Read
 export interface EvalContext {
   /** Lookup plugins for lookup(), query() and q(); without it those calls are an error. */
   lookup?: LookupHook;
+  /**
+   * Leave the lists and mappings the expression built changeable by later append / update calls (a
+   * template's `{% set x = [] %}`). By default a result is released, so a value stored as a variable
+   * (set_fact, vars) is never changed by a later expression.
+   */
+  keepOwned?: boolean;
 }
 
 /** A global function: an argument check done when parsing, and the call. */
@@ -77,10 +84,13 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
     {
       mismatch: (positional, named) =>
         named.length > 0 ? 'takes no keyword arguments' : positional < 1 || positional > 3 ? 'takes 1 to 3 arguments' : undefined,
-      call: (positional) => range(positional),
+      call: (positional) => own(range(positional)),
     },
   ],
-  ['dict', { mismatch: (positional) => (positional > 1 ? 'takes at most 1 positional argument' : undefined), call: dict }],
+  [
+    'dict',
+    { mismatch: (positional) => (positional > 1 ? 'takes at most 1 positional argument' : undefined), call: (p, n) => own(dict(p, n)) },
+  ],
   ['lookup', lookup(false)],
   ['query', lookup(true)],
   ['q', lookup(true)],

@@ -10,6 +10,8 @@ export { parseExpression, MAX_SOURCE_LENGTH } from './parser.ts';
 export { evaluate } from './evaluate.ts';
 /** What evaluation may reach beyond the variables: the lookup hook for lookup() / query() / q(). */
 export type { EvalContext, LookupHook } from './functions.ts';
+/** Lists and mappings the language built itself, which append / extend / insert / update may change. */
+export { own, isOwned } from './owned.ts';
 /** Filters and tests by the name written (plain or `ansible.builtin.` qualified). */
 export { findFilter, findTest, shortName } from './registry.ts';
 /** Evaluates a playbook condition (string, literal or list) to a boolean. */

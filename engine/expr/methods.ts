@@ -3,6 +3,8 @@
 import { problem } from './error.ts';
 import { formatString } from './str-format.ts';
 import { bounds } from './method-args.ts';
+import { MUTATING_LIST_METHODS, MUTATING_MAPPING_METHODS } from './mutating-methods.ts';
+import { own } from './owned.ts';
 import { compareBudget, deepEqual, isMapping, type Mapping, mappingKeys, ownValue, typeName } from './values.ts';
 import { stringMethod, STRING_METHOD_NAMES } from './string-methods.ts';
 
@@ -38,6 +40,7 @@ const MAPPING_METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodS
       },
     },
   ],
+  ...MUTATING_MAPPING_METHODS,
 ]);
 
 const LIST_METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodSpec>([
@@ -65,6 +68,7 @@ const LIST_METHODS: ReadonlyMap<string, MethodSpec> = new Map<string, MethodSpec
       },
     },
   ],
+  ...MUTATING_LIST_METHODS,
 ]);
 
 const FORMAT: MethodSpec = {
@@ -73,6 +77,9 @@ const FORMAT: MethodSpec = {
   anyArgs: true,
   call: (s: string, _a, raw) => formatString(s, raw.positional, raw.named),
 };
+
+// Methods whose result is a new list, which the expression may then change (get() returns data: never owned).
+const FRESH_RESULTS: ReadonlySet<string> = new Set(['split', 'rsplit', 'splitlines', 'keys', 'values', 'items']);
 
 /** Whether `name` is a method of some type, so `x.name(...)` may be written at all (checked when parsing). */
 export function isMethodName(name: string): boolean {
@@ -86,7 +93,8 @@ export function callMethod(receiver: unknown, name: string, args: MethodArgs): u
   else if (isMapping(receiver)) spec = MAPPING_METHODS.get(name);
   else if (Array.isArray(receiver)) spec = LIST_METHODS.get(name);
   if (!spec) return problem(`a ${typeName(receiver)} has no method '${name}'`);
-  return spec.call(receiver as never, spec.anyArgs ? new Map() : bind(name, spec, args), args);
+  const result = spec.call(receiver as never, spec.anyArgs ? new Map() : bind(name, spec, args), args);
+  return FRESH_RESULTS.has(name) ? own(result) : result;
 }
 
 // Matches the arguments to the parameter names, refusing extra, unknown, repeated or missing ones.

@@ -137,8 +137,8 @@ describe('nothing outside the allowlist is callable', () => {
     ['s.toString()', "unknown method 'toString' at column 3", 2],
     ['s.constructor()', "access to 'constructor' is not allowed at column 3", 2],
     ['d.__class__()', "access to '__class__' is not allowed at column 3", 2],
-    ["d.update({'polluted': 1})", "unknown method 'update' at column 3", 2],
-    ['l.append(1)', "unknown method 'append' at column 3", 2],
+    ["d.setdefault('polluted', 1)", "unknown method 'setdefault' at column 3", 2],
+    ['l.sort()', "unknown method 'sort' at column 3", 2],
     ['s.valueOf()', "unknown method 'valueOf' at column 3", 2],
     ['l.pop()', "unknown method 'pop' at column 3", 2],
     ['fn()', 'function and method calls are not allowed at column 3', 2],
@@ -166,5 +166,58 @@ describe('nothing outside the allowlist is callable', () => {
     expect(ev('o.keys()', hostile)).toEqual(['keys']);
     expect(failure(() => ev("f.split(',')", hostile)).message).toBe("a mapping has no method 'split'");
     expect(called).toBe(false);
+  });
+});
+
+describe('changing lists and mappings the expression built (append, extend, insert, update)', () => {
+  const keep = { keepOwned: true };
+
+  it('changes its own lists and mappings in place and returns none', () => {
+    expect(ev('[1, 2].append(3)')).toBeNull();
+    // What one evaluation builds, a later one may change when the first kept it (a template's {% set %}).
+    const scope: Vars = { hosts: ev('[]', {}, keep), conf: ev("{'a': 1}", {}, keep) };
+    expect(ev("hosts.append('web1')", scope)).toBeNull();
+    expect(ev("hosts.extend(['db1', 'db2'])", scope)).toBeNull();
+    expect(ev("hosts.insert(0, 'lb')", scope)).toBeNull();
+    expect(scope.hosts).toEqual(['lb', 'web1', 'db1', 'db2']);
+    expect(ev("conf.update({'b': 2}, c=3)", scope)).toBeNull();
+    expect(ev("conf.update([['d', 4]])", scope)).toBeNull();
+    expect(scope.conf).toEqual({ a: 1, b: 2, c: 3, d: 4 });
+    const fresh: Vars = {
+      parts: ev("'a,b'.split(',')", {}, keep),
+      keys: ev("{'k': 1}.keys()", {}, keep),
+      r: ev('range(2)', {}, keep),
+      sum: ev('[1] + [2]', {}, keep),
+      sliced: ev('[1, 2][1:]', {}, keep),
+    };
+    for (const name of ['parts', 'keys', 'r', 'sum', 'sliced']) expect(ev(`${name}.append(9)`, fresh)).toBeNull();
+    expect(fresh.parts).toEqual(['a', 'b', 9]);
+  });
+
+  it('releases results by default, so a value stored as a variable is never changed later', () => {
+    const stored: Vars = { facts: ev("{'list': [1]}"), items: ev('[1]') };
+    const message = 'can only change a list or mapping made by the expression or template itself, not a variable';
+    expect(failure(() => ev('items.append(2)', stored)).message).toBe(`append() ${message}`);
+    expect(failure(() => ev('facts.list.append(2)', stored)).message).toBe(`append() ${message}`);
+    expect(failure(() => ev('facts.update(x=1)', stored)).message).toBe(`update() ${message}`);
+    expect(stored).toEqual({ facts: { list: [1] }, items: [1] });
+  });
+
+  it('never changes variables, facts or registered results', () => {
+    const data: Vars = { hosts: ['web1'], conf: { a: 1 }, r: { results: [1] } };
+    const message = 'can only change a list or mapping made by the expression or template itself, not a variable';
+    expect(failure(() => ev("hosts.append('x')", data)).message).toBe(`append() ${message}`);
+    expect(failure(() => ev('conf.update(b=2)', data)).message).toBe(`update() ${message}`);
+    expect(failure(() => ev('r.results.extend([2])', data)).message).toBe(`extend() ${message}`);
+    expect(failure(() => ev("conf.get('zz', hosts).append(1)", data)).message).toBe(`append() ${message}`);
+    expect(failure(() => ev('(hosts | default([])).append(1)', data)).message).toBe(`append() ${message}`);
+    expect(data).toEqual({ hosts: ['web1'], conf: { a: 1 }, r: { results: [1] } });
+  });
+
+  it('keeps prototypes out of updated mappings', () => {
+    const scope: Vars = { conf: ev('{}', {}, keep) };
+    expect(failure(() => ev("conf.update({'k': 1}, __proto__=1)", scope)).message).toMatch(/cannot be used as a mapping key|not allowed/);
+    expect(failure(() => ev("conf.update([['constructor', 1]])", scope)).message).toBe("'constructor' cannot be used as a mapping key");
+    expect(({} as Record<string, unknown>).k).toBeUndefined();
   });
 });
