@@ -15,18 +15,22 @@ export interface RoleLayers {
 }
 
 const NONE: RoleLayers = { defaults: {}, vars: {}, params: {}, magic: {} };
+const NO_ROLES: RoleRef[] = [];
 // The merged layers of a play's public roles, recomputed when an include_role makes one more public.
 const playWide = new WeakMap<RoleRef[], { count: number; defaults: Vars; vars: Vars; magic: Vars }>();
+// A role's own layers merged over the play's, per role (recomputed when the play's layers change).
+const ownMerged = new WeakMap<RoleRef, { wide: object; defaults: Vars; vars: Vars }>();
 
 /** Role layers for a task whose scope variables are `scopeVars` in a play whose public roles are `publicRoles`. */
 export function roleLayers(publicRoles: RoleRef[] | undefined, scopeVars: readonly Vars[]): RoleLayers {
   const own = innermostRole(scopeVars);
   if (!own && (!publicRoles || publicRoles.length === 0)) return NONE;
-  const wide = playLayers(publicRoles ?? []);
+  const wide = playLayers(publicRoles ?? NO_ROLES);
   if (!own) return { defaults: wide.defaults, vars: wide.vars, params: {}, magic: wide.magic };
+  const merged = ownLayers(own, wide);
   return {
-    defaults: assignOwn(assignOwn({}, wide.defaults), own.defaults),
-    vars: assignOwn(assignOwn({}, wide.vars), own.vars),
+    defaults: merged.defaults,
+    vars: merged.vars,
     params: own.params,
     magic: {
       ...wide.magic,
@@ -37,6 +41,19 @@ export function roleLayers(publicRoles: RoleRef[] | undefined, scopeVars: readon
       ansible_parent_role_paths: own.parents.map((p) => p.path),
     },
   };
+}
+
+/** The play's public role layers with the task's own role's on top, kept while the play's public roles stay the same. */
+function ownLayers(own: RoleRef, wide: { defaults: Vars; vars: Vars }): { defaults: Vars; vars: Vars } {
+  const cached = ownMerged.get(own);
+  if (cached && cached.wide === wide) return cached;
+  const merged = {
+    wide,
+    defaults: assignOwn(assignOwn({}, wide.defaults), own.defaults),
+    vars: assignOwn(assignOwn({}, wide.vars), own.vars),
+  };
+  ownMerged.set(own, merged);
+  return merged;
 }
 
 function playLayers(roles: RoleRef[]): { defaults: Vars; vars: Vars; magic: Vars } {

@@ -90,6 +90,11 @@ export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: Pars
   const vars = entry.vars ?? {};
   if (typeof vars !== 'object' || Array.isArray(vars) || vars === null) {
     ctx.problems.add(yaml, [...at, 'vars'], `'vars' must be a mapping of variable names to values, got ${describeValue(vars)}`);
+  } else {
+    for (const name of Object.keys(vars)) {
+      const why = variableNameProblem(name);
+      if (why) ctx.problems.add(yaml, [...at, 'vars', name], `'${name}' is not a valid variable name: ${why}`, 'key');
+    }
   }
   const params: Vars = {};
   for (const [key, value] of Object.entries(entry)) {
