@@ -68,7 +68,12 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
         let status: TaskResult['status'] = 'ok';
         let msg = '';
         try {
-          const { facts, failed } = await gatherFacts(h.conn, { subset: run.play.gatherSubset, timeout: run.play.gatherTimeout });
+          // gather_subset may be templated, like serial: it sees the host's variables known before gathering.
+          const subset =
+            run.play.gatherSubset === undefined
+              ? undefined
+              : renderValue(run.play.gatherSubset, taskVars(h, run.vars, [], run.play.location), run.play.location);
+          const { facts, failed } = await gatherFacts(h.conn, { subset, timeout: run.play.gatherTimeout });
           assignOwn(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
           else

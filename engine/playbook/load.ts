@@ -13,6 +13,7 @@ import { parseTaskList, type ParseContext } from './tasks.ts';
 import { newRoleState, parsePlayRoles } from './roles.ts';
 import { roleSearchFor } from './roleSearch.ts';
 import { describeValue } from './wording.ts';
+import { collectorsFor, subsetList } from '../executor/factSubsets.ts';
 
 /** Options of loading a playbook. */
 export interface LoadOptions {
@@ -93,6 +94,14 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     if (h.kind === 'task') def.handlers.push(h);
     else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a plain task (no block or include)`);
   });
+  // A literal gather_subset is checked now, with Ansible's message (a templated one when facts are gathered).
+  if (play.gather_subset !== undefined && !JSON.stringify(play.gather_subset).includes('{{')) {
+    try {
+      collectorsFor(subsetList(play.gather_subset));
+    } catch (err) {
+      ctx.problems.add(yaml, [index, 'gather_subset'], (err as Error).message);
+    }
+  }
   checkVarsFiles(yaml, index, def, ctx);
   checkNotify(yaml, index, def, ctx);
   return def;

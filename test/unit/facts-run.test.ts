@@ -74,9 +74,38 @@ describe('facts in a run', () => {
     expect(statuses(results)).toEqual(['Gathering Facts:ok', 'assert:ok']);
   });
 
-  it("a bad subset fails gathering with Ansible's message", async () => {
+  it('a templated gather_subset sees the play vars', async () => {
     const dir = playbook(`- hosts: all
+  vars: { subsets: ['!all', '!min', 'hardware'] }
+  gather_subset: "{{ subsets }}"
+  tasks:
+    - assert:
+        that:
+          - ansible_processor_vcpus > 0
+          - ansible_distribution is not defined
+`);
+    const { results } = await run(dir);
+    expect(statuses(results)).toEqual(['Gathering Facts:ok', 'assert:ok']);
+  });
+
+  it("a bad subset: refused by validate at its line, and a templated one fails gathering, with Ansible's message", async () => {
+    const literal = playbook(`- hosts: all
   gather_subset: [hardwar]
+  tasks: []
+`);
+    let error: unknown;
+    try {
+      loadPlaybook(path.join(literal, 'play.yml'), moduleRegistry);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/^Bad subset 'hardwar' given to Ansible/),
+      location: { line: 2, column: 18 },
+    });
+    const dir = playbook(`- hosts: all
+  vars: { subsets: [network, hardwar] }
+  gather_subset: "{{ subsets }}"
   tasks:
     - debug: { msg: never }
 `);
