@@ -250,6 +250,8 @@ function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseCon
     }
     node.rolePath ??= dir;
     markRoleLayer(node.vars, ref);
+    // Ansible also lets a task notify a role's handler as `role name : handler name`.
+    if (node.name) node.listen.push(`${ref.name} : ${node.name}`);
     handlers.push(node);
   }
   state.handlers.push(...handlers);

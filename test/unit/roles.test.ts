@@ -143,14 +143,14 @@ describe('dependencies and dedup', () => {
     expect(messages(await runFixture(dir))).toEqual(['child red big round', 'parent named', 'parent red yes-from-child-vars']);
   });
 
-  it('puts role handlers in the play namespace: play tasks notify them, role tasks notify play handlers', async () => {
+  it('puts role handlers in the play namespace (also as role : name): play tasks notify them, role tasks notify play handlers', async () => {
     const dir = fixture({
       'play.yml': `- hosts: all
   gather_facts: false
   roles: [svc]
   tasks:
     - copy: { dest: DIR/b, content: b }
-      notify: restart svc
+      notify: "svc : restart svc"
   handlers:
     - name: play handler
       debug: { msg: play handler }
