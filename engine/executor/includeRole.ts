@@ -24,8 +24,8 @@ interface Step {
   item: Vars;
 }
 
-// Roles loaded at run time (a templated name), once per run and rendered spec.
-const LOADED: StateSlot<Map<string, LoadedRole>> = { name: 'roles included at run time', init: () => new Map() };
+// Roles loaded at run time (a templated name), once per run, include (its vars are the role's params) and rendered spec.
+const LOADED: StateSlot<WeakMap<IncludeDef, Map<string, LoadedRole>>> = { name: 'roles included at run time', init: () => new WeakMap() };
 // Per host, the role applications already run (for allow_duplicates: false).
 const RAN: StateSlot<WeakMap<HostRun, Set<string>>> = { name: 'roles run per host', init: () => new WeakMap() };
 
@@ -95,7 +95,9 @@ export async function runIncludeRole(inc: IncludeDef, role: RoleInclude, hosts: 
 
 /** Loads a role whose name or files are templates, with the rendered values; problems throw one FleetError. */
 function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: PlayRun): LoadedRole {
-  const cache = run.runState.slot(LOADED);
+  const byInclude = run.runState.slot(LOADED);
+  const cache = byInclude.get(inc) ?? new Map<string, LoadedRole>();
+  byInclude.set(inc, cache);
   const cached = cache.get(step.key);
   if (cached) return cached;
   const problems = new Problems();
@@ -104,9 +106,10 @@ function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: Play
   const here: YamlFile = { file: inc.location.file, source: '', value: null, locate: () => inc.location, excerpt: () => '' };
   const entry: RoleEntry = {
     name: step.name,
-    params: {},
+    // The include's vars are Ansible's include params: above set_fact, below extra vars.
+    params: { ...inc.vars },
     vars: {},
-    layerVars: { ...inc.vars, ...role.apply.vars },
+    layerVars: { ...role.apply.vars },
     scope: role.apply,
     from: step.from,
     allowDuplicates: true,

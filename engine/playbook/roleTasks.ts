@@ -106,7 +106,13 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   const loop = parseLoop(task);
   if (loop) node.loop = loop;
   if (!templated) {
-    const entry: RoleEntry = { ...baseEntry(yaml, [...at, key], args, from), scope: apply, layerVars: { ...scope.vars, ...apply.vars } };
+    // The include's vars are Ansible's include params for the role's tasks: above set_fact, below extra vars.
+    const entry: RoleEntry = {
+      ...baseEntry(yaml, [...at, key], args, from),
+      params: { ...scope.vars },
+      scope: apply,
+      layerVars: { ...apply.vars },
+    };
     const loaded = loadRole(entry, ctx, state);
     if (loaded) {
       role.loaded = loaded.role;

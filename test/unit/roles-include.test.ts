@@ -101,6 +101,19 @@ describe('import_role and include_role', () => {
     expect(messages(await runFixture(dir))).toEqual(['other task-vars', 'alt handler']);
   });
 
+  it("ranks include_role's vars as include params (over set_fact) and import_role's as block vars (under it)", async () => {
+    const dir = fixture({
+      'play.yml': PLAY(`    - include_role: { name: sf }
+      vars: { x: include-vars }
+    - include_role: { name: "{{ 'sf' }}" }
+      vars: { x: templated-include-vars }
+    - import_role: { name: sf }
+      vars: { x: import-vars }`),
+      'roles/sf/tasks/main.yml': '- set_fact: { x: set_fact }\n- debug: { msg: "{{ x }}" }\n',
+    });
+    expect(messages(await runFixture(dir))).toEqual(['include-vars', 'templated-include-vars', 'set_fact']);
+  });
+
   it('fails at run time, at the include, for a templated role name that is not found', async () => {
     const dir = fixture({ 'play.yml': PLAY('    - include_role: { name: "{{ missing_role }}" }\n      vars: { missing_role: nowhere }') });
     const r = await runFixture(dir);
