@@ -152,9 +152,9 @@ function formatNumber(value: number, spec: FormatSpec): { sign: string; body: st
       return { sign: '', body: String.fromCodePoint(Number.isInteger(abs) && abs <= 0x10ffff ? abs : problem('%c arg not in range')) };
     case 'f':
     case 'F':
-      return { sign, body: groupFixed(abs.toFixed(precision), spec.grouping) };
+      return { sign, body: groupFixed(fixed(abs, precision), spec.grouping) };
     case '%':
-      return { sign, body: `${groupFixed((abs * 100).toFixed(precision), spec.grouping)}%` };
+      return { sign, body: `${groupFixed(fixed(abs * 100, precision), spec.grouping)}%` };
     case 'e':
     case 'E': {
       const body = exponent(abs, precision);
@@ -165,6 +165,21 @@ function formatNumber(value: number, spec: FormatSpec): { sign: string; body: st
       return { sign, body: type === 'G' ? body.toUpperCase() : groupFixed(body, spec.grouping) };
     }
   }
+}
+
+/**
+ * Fixed notation rounded as Python does: exact ties (2.5, 0.125) go to the even digit, where JavaScript's
+ * toFixed rounds them up. toFixed with more digits shows the exact binary value, so a tie is detectable.
+ */
+function fixed(abs: number, precision: number): string {
+  const rounded = abs.toFixed(precision);
+  if (precision + 30 > 100 || abs >= 1e21) return rounded;
+  const exact = abs.toFixed(precision + 30);
+  const cut = exact.length - 30;
+  if (!/^50*$/.test(exact.slice(cut))) return rounded;
+  const truncated = exact.slice(0, cut).replace(/\.$/, '');
+  const lastDigit = Number(truncated.replace('.', '').at(-1));
+  return lastDigit % 2 === 0 ? truncated : rounded;
 }
 
 /** Python's exponent notation: at least two exponent digits (1.5e+03). */

@@ -48,6 +48,9 @@ describe('str methods', () => {
     ["'{{literal}} {}'.format(1)", '{literal} 1'],
     ["'{:g} {:g} {:e}'.format(0.00001, 1500.0, 12345.678)", '1e-05 1500 1.234568e+04'],
     ["'{:+d} {: d} {:.1%}'.format(5, 5, 0.25)", '+5  5 25.0%'],
+    // Python rounds exact ties to even (JavaScript's toFixed rounds them up).
+    ["'{:.0f} {:.0f} {:.2f} {:.2f} {:.2f}'.format(2.5, 3.5, 0.125, 0.375, 1.005)", '2 4 0.12 0.38 1.00'],
+    ["'%.0f %.1f' % (0.5, 0.25)", '0 0.2'],
     ["', '.join(['a', 'b'])", 'a, b'],
     ["'-'.join('abc')", 'a-b-c'],
     ["'hello wORLD-foo 1st'.title()", 'Hello World-Foo 1St'],
