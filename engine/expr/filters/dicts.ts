@@ -1,4 +1,4 @@
-// Mapping filters: combine, dict2items, items2dict, dict, dictsort, items and extract.
+// Mapping filters: combine, dict2items, items2dict, dict, dictsort, items, subelements and extract.
 import { problem } from '../error.ts';
 import type { BoundArgs } from '../signature.ts';
 import { deepEqual, isMapping, type Mapping, ownValue, readMember, toText, typeName } from '../values.ts';
@@ -130,6 +130,38 @@ function extract(value: unknown, args: BoundArgs): unknown {
   return current;
 }
 
+// Ansible's subelements: [item, sub] pairs for every sub in each item's list at `path` (dotted or a list of keys).
+function subelements(value: unknown, args: BoundArgs): unknown[][] {
+  const items = isMapping(value) ? entriesOf(value).map(([, item]) => item) : Array.isArray(value) ? value : undefined;
+  if (!items) return problem('subelements: obj must be a list of dicts or a nested dict');
+  const path = args.values.get('subelements');
+  const keys = Array.isArray(path)
+    ? path
+    : typeof path === 'string'
+      ? path.split('.')
+      : problem('subelements: subelements must be a list or a string');
+  const skipMissing = flag(args, 'skip_missing');
+  const out: unknown[][] = [];
+  for (const item of items) {
+    let values: unknown = item;
+    for (const key of keys) {
+      if (!isMapping(values)) return problem(`subelements: the key ${toText(key)} should point to a dictionary, got ${typeName(values)}`);
+      if (!Object.hasOwn(values, toText(key)) || ownValue(values, toText(key)) === undefined) {
+        if (skipMissing) {
+          values = [];
+          break;
+        }
+        return problem(`subelements: could not find '${toText(key)}' key in iterated item`);
+      }
+      values = ownValue(values, toText(key));
+    }
+    if (!Array.isArray(values))
+      return problem(`subelements: the key '${keys.map(toText).join('.')}' should point to a list, got ${typeName(values)}`);
+    for (const sub of values) out.push([item, sub]);
+  }
+  return out;
+}
+
 /** The mapping filters. */
 export const DICT_FILTERS: FilterEntry[] = [
   [['combine'], { signature: { params: [], required: 0, variadic: true, keywordOnly: ['recursive', 'list_merge'] }, apply: combine }],
@@ -138,5 +170,6 @@ export const DICT_FILTERS: FilterEntry[] = [
   [['dict'], simple(toDict)],
   [['dictsort'], withParams(['case_sensitive', 'by', 'reverse'], dictsort)],
   [['items'], simple((v) => entriesOf(mappingOf(v, 'items')).map(([k, x]) => [k, x]))],
+  [['subelements'], withParams(['subelements', 'skip_missing'], subelements, 1)],
   [['extract'], withParams(['container', 'morekeys'], extract, 1)],
 ];

@@ -90,12 +90,25 @@ function passwordHash(value: unknown, args: BoundArgs): string {
 const MAX_HASHED = 256;
 const HASHED = new Map<string, string>();
 
+// Ansible's to_uuid: a name-based (version 5) UUID in Ansible's own namespace, or in `namespace`.
+function toUuid(value: unknown, args: BoundArgs): string {
+  const namespace = toText(arg(args, 'namespace', '361e6d51-faec-444a-9079-341386da8e2e'));
+  const hex = namespace.replace(/^urn:uuid:|[{}-]/gi, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) return problem(`to_uuid: invalid namespace ${JSON.stringify(namespace)}`);
+  const bytes = createHash('sha1').update(Buffer.from(hex, 'hex')).update(toText(value), 'utf8').digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const out = bytes.toString('hex');
+  return `${out.slice(0, 8)}-${out.slice(8, 12)}-${out.slice(12, 16)}-${out.slice(16, 20)}-${out.slice(20)}`;
+}
+
 /** The encoding and digest filters. */
 export const ENCODING_FILTERS: FilterEntry[] = [
   [['b64encode'], withParams(['encoding'], (v, a) => Buffer.from(toText(v), encodingOf(a, 'b64encode')).toString('base64'))],
   [['b64decode'], withParams(['encoding'], b64decode)],
   [['hash'], withParams(['hashtype'], (v, a) => hexDigest(hashName(arg(a, 'hashtype', 'sha1')), v))],
   [['checksum'], simple((v) => hexDigest('sha1', v))],
+  [['to_uuid'], withParams(['namespace'], toUuid)],
   [
     ['password_hash'],
     {

@@ -1,4 +1,4 @@
-// List filters: first, last, length, flatten, zip, min, max, sum, sort, reverse, batch, slice, product.
+// List filters: first, last, length, flatten, zip, product, combinations, permutations, min, max, sum, sort, reverse, batch, slice.
 import { problem } from '../error.ts';
 import type { BoundArgs } from '../signature.ts';
 import { isMapping, mappingKeys, typeName } from '../values.ts';
@@ -128,6 +128,24 @@ function product(value: unknown, args: BoundArgs): unknown[][] {
   return lists.reduce<unknown[][]>((acc, list) => acc.flatMap((prefix) => list.map((item) => [...prefix, item])), [[]]);
 }
 
+// itertools.combinations(items, r) and itertools.permutations(items, r): tuples in itertools' order.
+function arrangements(value: unknown, args: BoundArgs, ordered: boolean): unknown[][] {
+  const items = itemsOf(value, ordered ? 'permutations' : 'combinations');
+  const size = wholeArg(args, 'r', items.length, ordered ? 'permutations' : 'combinations');
+  const out: unknown[][] = [];
+  const pick = (chosen: number[]): void => {
+    if (chosen.length === size) {
+      out.push(chosen.map((i) => items[i]));
+      checkLength(out.length, ordered ? 'permutations' : 'combinations');
+      return;
+    }
+    const from = ordered ? 0 : (chosen.at(-1) ?? -1) + 1;
+    for (let i = from; i < items.length; i++) if (!chosen.includes(i)) pick([...chosen, i]);
+  };
+  if (size >= 0 && size <= items.length) pick([]);
+  return out;
+}
+
 const variadic = (apply: (value: unknown, args: BoundArgs) => unknown, keywordOnly: string[] = []) => ({
   signature: { params: [], required: 0, variadic: true, keywordOnly },
   apply,
@@ -142,6 +160,8 @@ export const LIST_FILTERS: FilterEntry[] = [
   [['zip'], variadic((v, a) => zip(v, a, false))],
   [['zip_longest'], variadic((v, a) => zip(v, a, true), ['fillvalue'])],
   [['product'], variadic(product)],
+  [['combinations'], withParams(['r'], (v, a) => arrangements(v, a, false), 1)],
+  [['permutations'], withParams(['r'], (v, a) => arrangements(v, a, true))],
   [['min'], withParams(['case_sensitive', 'attribute'], (v, a) => extreme(v, a, -1))],
   [['max'], withParams(['case_sensitive', 'attribute'], (v, a) => extreme(v, a, 1))],
   [['sum'], withParams(['attribute', 'start'], sum)],

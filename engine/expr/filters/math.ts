@@ -75,6 +75,22 @@ function random(value: unknown, args: BoundArgs): unknown {
   return problem('random: can only be used on sequences and integers');
 }
 
+// Ansible's shuffle (randomize_list): Python's random.shuffle, seeded as random.Random(seed) when a seed is given.
+function shuffle(value: unknown, args: BoundArgs): unknown[] {
+  const items = itemsOf(value, 'shuffle');
+  const seed = arg(args, 'seed');
+  if (seed !== undefined && typeof seed !== 'string' && !(typeof seed === 'number' && Number.isInteger(seed))) {
+    return problem(`shuffle: the seed must be a string or a whole number, not ${typeName(seed)}`);
+  }
+  // Ansible tests `if seed:`, so an empty or zero seed shuffles at random.
+  const rng = seed ? new PyRandom(seed) : undefined;
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng ? rng.below(i + 1) : randomInt(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
 const SIZES: ReadonlyArray<[string, number]> = ['Y', 'Z', 'E', 'P', 'T', 'G', 'M', 'K', 'B'].map((s, i) => [s, 2 ** (10 * (8 - i))]);
 
 // Ansible's human_readable (bytes_to_human): '1.00 KB', '10.00 Bytes', or bits with isbits=true.
@@ -109,6 +125,7 @@ export const MATH_FILTERS: FilterEntry[] = [
   [['abs'], simple((v) => Math.abs(number(v, 'abs')))],
   [['round'], withParams(['precision', 'method'], round)],
   [['random'], { signature: { params: ['start', 'step', 'seed'], required: 0 }, apply: random }],
+  [['shuffle'], withParams(['seed'], shuffle)],
   [['pow'], mathOp('pow', (x, y) => x ** y)],
   [['log'], mathOp('log', (x, base) => Math.log(x) / Math.log(base), Math.E)],
   [['root'], mathOp('root', (x, base) => (base === 2 ? Math.sqrt(x) : x ** (1 / base)), 2)],

@@ -1,4 +1,5 @@
-// Path filters with Python's os.path semantics (POSIX): basename, dirname, splitext, path_join, expanduser, realpath.
+// Path filters with Python's os.path semantics (POSIX): basename, dirname, splitext, path_join, normpath,
+// relpath, expanduser, realpath.
 import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,19 @@ export function pathJoin(parts: readonly string[]): string {
   return out;
 }
 
+/** os.path.normpath: '.' and '..' resolved in the text, one or two leading slashes kept (three or more become one). */
+export function normpath(p: string): string {
+  if (p === '') return '.';
+  const initial = p.startsWith('/') ? (p.startsWith('//') && !p.startsWith('///') ? 2 : 1) : 0;
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..' || (initial === 0 && parts.length === 0) || parts.at(-1) === '..') parts.push(part);
+    else if (parts.length > 0) parts.pop();
+  }
+  return '/'.repeat(initial) + parts.join('/') || '.';
+}
+
 // os.path.expanduser on the controller: '~' and '~/...' become $HOME; '~user' is expanded only for the
 // current user (Python reads the password database for others; fleetplay leaves them unchanged).
 function expanduser(p: string): string {
@@ -71,6 +85,15 @@ export const PATH_FILTERS: FilterEntry[] = [
   [['splitext'], text(splitext)],
   [['expanduser'], text(expanduser)],
   [['realpath'], text(realpath)],
+  [['normpath'], text(normpath)],
+  // os.path.relpath(path, start): relative to `start` (default the controller's working directory).
+  [
+    ['relpath'],
+    {
+      signature: { params: ['start'], required: 0 },
+      apply: (v, a) => path.relative(path.resolve(toText(a.values.get('start') ?? '.')), path.resolve(toText(v))) || '.',
+    },
+  ],
   [
     ['path_join'],
     simple((value) => {

@@ -133,6 +133,50 @@ function center(value: unknown, args: BoundArgs): string {
   return ' '.repeat(left) + text + ' '.repeat(margin - left);
 }
 
+const COMMENT_STYLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+const COMMENT_KEYS = ['newline', 'beginning', 'prefix', 'prefix_count', 'decoration', 'postfix', 'postfix_count', 'end'];
+
+// Ansible's comment filter (`{{ ansible_managed | comment }}`): the text as a comment block in a style.
+function comment(value: unknown, args: BoundArgs): string {
+  const style = COMMENT_STYLES[toText(arg(args, 'style', 'plain'))];
+  if (!style) return problem(`comment: unknown style ${toText(arg(args, 'style'))}; use plain, erlang, c, cblock or xml`);
+  const given = new Map(COMMENT_KEYS.filter((key) => args.values.has(key)).map((key) => [key, toText(args.values.get(key))]));
+  const edge = (given.get('decoration') ?? style.decoration ?? '').trimEnd();
+  const p: Record<string, string> = {
+    newline: '\n',
+    beginning: '',
+    prefix: edge,
+    prefix_count: '1',
+    decoration: '',
+    postfix: edge,
+    postfix_count: '1',
+    end: '',
+  };
+  Object.assign(p, style, Object.fromEntries(given));
+  const { newline = '\n', decoration = '', prefix = '', postfix = '' } = p;
+  if (newline === '') return problem('comment: newline must not be empty');
+  const count = (key: string): number => {
+    const n = Number(p[key]);
+    return Number.isInteger(n) && n >= 0 && n <= 1000 ? n : problem(`comment: ${key} must be a whole number`);
+  };
+  const beginning = p.beginning ? `${p.beginning}${newline}` : '';
+  const head = prefix ? (prefix !== newline ? `${prefix}${newline}` : newline).repeat(count('prefix_count')) : '';
+  const body = `${decoration}${toText(value)
+    .split(newline)
+    .join(newline + decoration)}`
+    .split(decoration + newline)
+    .join(decoration.trimEnd() + newline);
+  const tail = Array.from({ length: count('postfix_count') }, () => newline + postfix).join('');
+  const end = p.end ? `${newline}${p.end}` : '';
+  return beginning + head + body + tail + end;
+}
+
 /** The string filters. */
 export const STRING_FILTERS: FilterEntry[] = [
   [['lower'], simple((v) => toText(v).toLowerCase())],
@@ -148,4 +192,5 @@ export const STRING_FILTERS: FilterEntry[] = [
   [['wordcount'], simple((v) => toText(v).match(/[\p{L}\p{N}_]+/gu)?.length ?? 0)],
   // Ansible's quote is Python's shlex.quote; none quotes as ''.
   [['quote'], simple((v) => shellQuote(v === null ? '' : toText(v)))],
+  [['comment'], { signature: { params: ['style'], required: 0, keywordOnly: COMMENT_KEYS }, apply: comment }],
 ];

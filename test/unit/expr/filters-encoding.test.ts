@@ -14,6 +14,8 @@ describe('encoding and digests', () => {
     ["'x' | hash", '11f6ad8ec52a2984abaafd7c3b516503785c2072'],
     ["'x' | hash('sha256')", '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881'],
     ["'x' | checksum", '11f6ad8ec52a2984abaafd7c3b516503785c2072'],
+    ["'web1' | to_uuid", '4ebc6093-8026-5090-bb95-a592e5a6aec3'],
+    ["'web1' | to_uuid(namespace='6ba7b810-9dad-11d1-80b4-00c04fd430c8')", '7c3c4f8a-63ca-5da2-bb74-dc6f8fc4553a'],
   ])('%s', (source, expected) => {
     if (expected === undefined) expect(errorOf(source)).toBe('b64decode: Incorrect padding');
     else expect(run(source)).toBe(expected);
@@ -73,6 +75,11 @@ describe('path filters (Python os.path)', () => {
     ["'/no/tilde' | expanduser", '/no/tilde'],
     ["'~nosuchuser_xyz/x' | expanduser", '~nosuchuser_xyz/x'],
     ["'/tmp/../tmp/./fleetplay-no-such-dir/x' | realpath", '/tmp/fleetplay-no-such-dir/x'],
+    ["'//a/./b/../c/' | normpath", '//a/c'],
+    ["'///a' | normpath", '/a'],
+    ["'' | normpath", '.'],
+    ["'../x/..' | normpath", '..'],
+    ["'/a/b/c' | relpath('/a/x')", '../b/c'],
   ])('%s', (source, expected) => {
     expect(run(source)).toEqual(expected);
   });

@@ -50,6 +50,33 @@ describe('list filters', () => {
         [2, 'b'],
       ],
     ],
+    [
+      '[1, 2, 3] | combinations(2)',
+      [
+        [1, 2],
+        [1, 3],
+        [2, 3],
+      ],
+    ],
+    [
+      '[1, 2, 3] | permutations(2)',
+      [
+        [1, 2],
+        [1, 3],
+        [2, 1],
+        [2, 3],
+        [3, 1],
+        [3, 2],
+      ],
+    ],
+    [
+      '[1, 2] | permutations',
+      [
+        [1, 2],
+        [2, 1],
+      ],
+    ],
+    ['[1, 2] | combinations(3)', []],
     ["['b', 'A', 'c'] | min", 'A'],
     ["['b', 'A', 'c'] | max", 'c'],
     ["['b', 'A', 'c'] | min(case_sensitive=true)", 'A'],
@@ -185,6 +212,15 @@ describe('mapping filters', () => {
       ],
     ],
     ["'web1' | extract(hv, 'ip')", '10.0.0.1'],
+    [
+      "[{'n': 'a', 'l': [1, 2]}, {'n': 'b', 'l': [3]}, {'n': 'c'}] | subelements('l', skip_missing=true)",
+      [
+        [{ n: 'a', l: [1, 2] }, 1],
+        [{ n: 'a', l: [1, 2] }, 2],
+        [{ n: 'b', l: [3] }, 3],
+      ],
+    ],
+    ["{'x': {'d': {'k': ['p']}}} | subelements('d.k')", [[{ d: { k: ['p'] } }, 'p']]],
     ["['web1', 'web2'] | map('extract', hv, ['net', 'if']) | list", ['eth0', 'eth1']],
   ])('%s', (source, expected) => {
     const hv = { web1: { ip: '10.0.0.1', net: { if: 'eth0' } }, web2: { ip: '10.0.0.2', net: { if: 'eth1' } } };
@@ -200,6 +236,7 @@ describe('mapping filters', () => {
     expect(errorOf('[1] | dict2items')).toBe('dict2items requires a dictionary, got list instead.');
     expect(errorOf("[{'key': 'a'}] | items2dict")).toMatch(/no 'value' key/);
     expect(errorOf("[['__proto__', 1]] | dict")).toMatch(/cannot be used as a mapping key/);
+    expect(errorOf("[{'n': 'c'}] | subelements('l')")).toMatch(/could not find 'l' key/);
     // A missing key is undefined, as in Ansible: an error when used, unless defaulted.
     expect(run("'x' | extract({}) | default('none')")).toBe('none');
     expect(errorOf("'x' | extract({}) | upper")).toMatch(/undefined/);

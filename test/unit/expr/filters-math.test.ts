@@ -40,6 +40,8 @@ describe('number filters', () => {
     expect(run("100 | random(start=10, step=5, seed='h')")).toBe(50);
     expect(run("2 | random(seed='abc')")).toBe(1);
     expect(run("'abc' | random(seed=7)")).toBe('b');
+    expect(run("[1, 2, 3, 4, 5] | shuffle(seed='web1')")).toEqual([4, 1, 2, 5, 3]);
+    expect(run("['a', 'b', 'c'] | shuffle(seed=3)")).toEqual(['b', 'c', 'a']);
   });
 
   it('random without a seed stays in range and varies', () => {

@@ -77,6 +77,12 @@ describe('string filters', () => {
     ["'' | quote", "''"],
     ['none | quote', "''"],
     ["'a b; rm -rf /' | quote", "'a b; rm -rf /'"],
+    ["'Managed by Ansible\\nline2' | comment", '#\n# Managed by Ansible\n# line2\n#'],
+    ["'a' | comment('c')", '//\n// a\n//'],
+    ["'a\\n\\nb' | comment('cblock')", '/*\n *\n * a\n *\n * b\n *\n */'],
+    ["'a' | comment('xml')", '<!--\n -\n - a\n -\n-->'],
+    ["'a' | comment(decoration='; ', prefix_count=2)", ';\n;\n; a\n;'],
+    ["'a' | comment('erlang', postfix_count=0)", '%\n% a'],
   ])('%s', (source, expected) => {
     expect(run(source)).toEqual(expected);
   });
