@@ -9,6 +9,7 @@ import { findFilter, findTest } from './registry.ts';
 import type { Signature } from './signature.ts';
 import { TokenStream } from './token-stream.ts';
 
+/** The nesting and tree-depth limits, defined with the parser's plumbing. */
 export { MAX_NESTING, MAX_TREE_DEPTH } from './parser-base.ts';
 
 /** Longest expression source accepted, in characters. */
