@@ -114,6 +114,37 @@ describe('import_role and include_role', () => {
     expect(messages(await runFixture(dir))).toEqual(['include-vars', 'templated-include-vars', 'set_fact']);
   });
 
+  it('runs an include_role again unless allow_duplicates is false', async () => {
+    const dir = fixture({
+      'play.yml': PLAY(`    - include_role: { name: once }
+    - include_role: { name: once }
+    - include_role: { name: once, allow_duplicates: false }`),
+      'roles/once/tasks/main.yml': '- debug: { msg: ran }\n',
+    });
+    const r = await runFixture(dir);
+    expect(messages(r)).toEqual(['ran', 'ran']);
+    expect(r.results.filter((x) => x.module === 'include_role').map((x) => x.msg)).toEqual([
+      'included role once',
+      'included role once',
+      'role once already ran',
+    ]);
+  });
+
+  it('carries become and become_user of an import_role to its tasks, and of include_role through apply', () => {
+    const dir = fixture({
+      'play.yml': PLAY(`    - import_role: { name: r }
+      become: true
+      become_user: postgres
+    - include_role:
+        name: r
+        apply: { become: yes, become_user: app }`),
+      'roles/r/tasks/main.yml': '- debug: { msg: x }\n',
+    });
+    const [imported, included] = loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry).plays[0]!.tasks;
+    expect(imported).toMatchObject({ kind: 'block', become: true, becomeUser: 'postgres' });
+    expect(included?.kind === 'include' && included.role?.loaded?.block).toMatchObject({ become: true, becomeUser: 'app' });
+  });
+
   it('fails at run time, at the include, for a templated role name that is not found', async () => {
     const dir = fixture({ 'play.yml': PLAY('    - include_role: { name: "{{ missing_role }}" }\n      vars: { missing_role: nowhere }') });
     const r = await runFixture(dir);

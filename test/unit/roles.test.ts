@@ -1,6 +1,6 @@
 // Roles as Ansible has them: the layout of a role, dependencies, Ansible's dedup, handlers, and the
 // role's own templates/ and files/ searched first. Real runs on the local connection.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
@@ -31,6 +31,20 @@ describe('role layout', () => {
     expect(readFileSync(path.join(dir, 'site.conf'), 'utf8')).toBe('listen 80\n');
     expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toBe('<p>role file</p>\n');
     expect(rows(r)).toEqual(['debug:ok', 'template:changed', 'copy:changed', 'reload web:ok']);
+  });
+
+  it('predicts a role in --check without changing anything, then applies it', async () => {
+    const dir = fixture({
+      'play.yml': PLAY('    - web'),
+      'roles/web/tasks/main.yml': '- template: { src: t.j2, dest: DIR/out }\n  notify: h\n',
+      'roles/web/templates/t.j2': 'x\n',
+      'roles/web/handlers/main.yml': '- name: h\n  debug: { msg: handled }\n',
+    });
+    const check = await runFixture(dir, { check: true });
+    expect(rows(check)).toEqual(['template:changed', 'h:ok']);
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+    expect(rows(await runFixture(dir))).toEqual(['template:changed', 'h:ok']);
+    expect(rows(await runFixture(dir, { check: true }))).toEqual(['template:ok']);
   });
 
   it('finds main.yaml, a bare main, and reads a main/ folder of vars files merged in sorted order', async () => {
