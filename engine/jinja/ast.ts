@@ -20,7 +20,9 @@ export type Node =
   | { kind: 'include'; name: CompiledExpression; ignoreMissing: boolean; withContext: boolean; at: number }
   | { kind: 'macro'; name: string; params: MacroParam[]; body: Node[]; at: number }
   | { kind: 'with'; bindings: Array<{ name: string; value: CompiledExpression }>; body: Node[]; at: number }
-  | { kind: 'filterBlock'; filter: CompiledExpression; body: Node[]; at: number };
+  | { kind: 'filterBlock'; filter: CompiledExpression; body: Node[]; at: number }
+  | { kind: 'import'; source: CompiledExpression; alias: string; withContext: boolean; at: number }
+  | { kind: 'fromImport'; source: CompiledExpression; names: Array<{ name: string; alias: string }>; withContext: boolean; at: number };
 
 /** A macro parameter and its default, evaluated at each call that omits it. */
 export interface MacroParam {

@@ -4,6 +4,7 @@ import { ExpressionError, evaluate, type EvalContext } from '../expr/index.ts';
 import type { MacroParam, Node } from './ast.ts';
 import { JinjaError } from './errors.ts';
 import { templateOffset, withoutColumn, type CompiledExpression, type TemplateCall } from './expression.ts';
+import type { Template } from './render.ts';
 import type { Frame } from './scope.ts';
 import { ValueError, isBlockedName, isMapping, mappingKeys, ownData } from './values.ts';
 
@@ -15,6 +16,8 @@ export class Macro {
     readonly body: readonly Node[],
     /** The scope of the template that defined it (macros see its top-level variables, not the caller's). */
     readonly scope: Frame,
+    /** The template that defined it: its body's offsets are in that template's text. */
+    readonly home: Template,
   ) {}
 }
 
@@ -79,7 +82,10 @@ function runCall(call: TemplateCall, frame: Frame, evaluator: Evaluator): unknow
     case 'namespace':
       return namespace(positional, named, fail);
     case 'macro': {
-      const macro = frame.get(call.name);
+      // `m(…)`, or `lib.m(…)` for a macro of a template imported as lib.
+      const [first = '', member] = call.name.split('.');
+      const found = frame.get(first);
+      const macro = member === undefined ? found : isMapping(found) ? ownData(found, member) : undefined;
       if (!(macro instanceof Macro))
         return fail(`'${call.name}' is not a macro here (macros are defined by the template before they are called)`);
       return evaluator.callMacro(macro, bindArguments(macro, positional, named, evaluator, fail), call.at);

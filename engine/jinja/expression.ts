@@ -34,7 +34,8 @@ const AFTER_FILTER_OR_TEST: ReadonlySet<string> = new Set(['.', '|', 'is']);
 
 /**
  * Compiles `tokens` (a tag's tokens from `text`, all of one expression) with `prefix` put before them
- * (for filter blocks: `_fp_block_value | `). `macros` are the template's macro names. Throws JinjaError.
+ * (for filter blocks: `_fp_block_value | `). `macros` are the template's callable names (`alias.` for
+ * an imported template's macros). Throws JinjaError.
  */
 export function compileExpression(
   text: string,
@@ -107,6 +108,10 @@ function callAt(
   if (previous?.text === 'not' && tokens[i - 2]?.text === 'is') return undefined;
   if (token.text === 'loop' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'cycle' && tokens[i + 3]?.text === '(') {
     return { kind: 'cycle', name: 'loop.cycle', open: i + 3 };
+  }
+  const member = tokens[i + 2];
+  if (macros.has(`${token.text}.`) && tokens[i + 1]?.text === '.' && member?.kind === 'name' && tokens[i + 3]?.text === '(') {
+    return { kind: 'macro', name: `${token.text}.${member.text}`, open: i + 3 };
   }
   if (tokens[i + 1]?.text !== '(') return undefined;
   if (macros.has(token.text)) return { kind: 'macro', name: token.text, open: i + 1 };

@@ -6,30 +6,18 @@ import { compileExpression, splitTopLevel, type CompiledExpression } from './exp
 import type { Piece } from './lexer.ts';
 import { MAX_JINJA_NESTING } from './limits.ts';
 import type { TagToken } from './tagScanner.ts';
+import { collectCallable, importedNames, topLevelWord, withoutContext } from './tagParts.ts';
 import { isBlockedName } from './values.ts';
 
 type Block = Extract<Piece, { kind: 'block' }>;
 
 /** Tags of Jinja2 (or its extensions) that this engine does not implement. */
-const UNSUPPORTED: ReadonlySet<string> = new Set([
-  'extends',
-  'block',
-  'import',
-  'from',
-  'call',
-  'do',
-  'break',
-  'continue',
-  'autoescape',
-  'trans',
-]);
+const UNSUPPORTED: ReadonlySet<string> = new Set(['extends', 'block', 'call', 'do', 'break', 'continue', 'autoescape', 'trans']);
 
 /** Parses a lexed template (`text` is its source) into nodes. Throws JinjaError. */
 export function parseTemplate(text: string, pieces: readonly Piece[]): Node[] {
   const macros = new Set<string>();
-  for (const piece of pieces) {
-    if (piece.kind === 'block' && piece.tokens[0]?.text === 'macro' && piece.tokens[1]?.kind === 'name') macros.add(piece.tokens[1].text);
-  }
+  for (const piece of pieces) if (piece.kind === 'block') collectCallable(piece.tokens, macros);
   const parser = new Parser(text, pieces, macros);
   const { nodes, end } = parser.body([]);
   if (end) throw new JinjaError(`unexpected '${keyword(end)}'`, end.at);
@@ -80,6 +68,9 @@ class Parser {
         return this.setStatement(block, rest);
       case 'include':
         return this.include(block, rest);
+      case 'import':
+      case 'from':
+        return this.importTag(block, name, rest);
       case 'macro':
         return this.nested(block, () => this.macro(block, rest));
       case 'with':
@@ -188,6 +179,28 @@ class Parser {
     return { kind: 'include', name: this.expression(rest, block.at), ignoreMissing, withContext, at: block.at };
   }
 
+  // `{% import 'x.j2' as lib %}` and `{% from 'x.j2' import a, b as c %}`; imports get no context unless told.
+  private importTag(block: Block, word: string, tokens: TagToken[]): Node {
+    const { tokens: rest, withContext = false } = withoutContext(tokens);
+    const split = topLevelWord(rest, word === 'import' ? 'as' : 'import');
+    if (split < 0)
+      throw new JinjaError(
+        word === 'import' ? "expected 'as' and a name in the import tag" : "expected 'import' in the from tag",
+        block.at,
+      );
+    const source = this.expression(rest.slice(0, split), block.at);
+    if (word === 'from') {
+      const names = importedNames(rest.slice(split + 1));
+      if (names.length === 0) throw new JinjaError('expected a name to import', block.at);
+      for (const n of names) this.checkName({ kind: 'name', text: n.alias, at: n.at });
+      return { kind: 'fromImport', source, names: names.map(({ name, alias }) => ({ name, alias })), withContext, at: block.at };
+    }
+    const alias = rest[split + 1];
+    if (rest.length !== split + 2 || alias?.kind !== 'name') throw new JinjaError('expected one name after as', block.at);
+    this.checkName(alias);
+    return { kind: 'import', source, alias: alias.text, withContext, at: block.at };
+  }
+
   private macro(block: Block, tokens: TagToken[]): Node {
     const [name, open] = tokens;
     const close = tokens.at(-1);
@@ -264,16 +277,4 @@ class Parser {
       this.depth--;
     }
   }
-}
-
-// The index of the bare word `word` where no bracket is open, or -1.
-function topLevelWord(tokens: readonly TagToken[], word: string): number {
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token.kind === 'op' && (token.text === '(' || token.text === '[' || token.text === '{')) depth++;
-    else if (token.kind === 'op' && (token.text === ')' || token.text === ']' || token.text === '}')) depth--;
-    else if (depth === 0 && token.kind === 'name' && token.text === word) return i;
-  }
-  return -1;
 }

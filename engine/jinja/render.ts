@@ -70,7 +70,15 @@ class Renderer implements Evaluator {
 
   /** Runs a macro's body in its frame of arguments; its output is the call's value. */
   callMacro(macro: Macro, frame: Frame, at: number): string {
-    return this.deeper(at, () => this.capture(macro.body, frame));
+    return this.deeper(at, () => {
+      if (macro.home === this.template) return this.capture(macro.body, frame);
+      // A macro of an imported template: its errors are located in that template.
+      try {
+        return new Renderer(macro.home, this.state).capture(macro.body, frame);
+      } catch (err) {
+        throw asTemplateError(err, macro.home.text, macro.home.file, 0);
+      }
+    });
   }
 
   private statement(node: Exclude<Node, { kind: 'text' }>, frame: Frame, out: string[]): void {
@@ -108,8 +116,19 @@ class Renderer implements Evaluator {
         break;
       }
       case 'macro':
-        frame.set(node.name, new Macro(node.name, node.params, node.body, frame));
+        frame.set(node.name, new Macro(node.name, node.params, node.body, frame, this.template));
         break;
+      case 'import':
+        frame.set(node.alias, this.importTemplate(node.source, node.withContext, frame, node.at));
+        break;
+      case 'fromImport': {
+        const exported = this.importTemplate(node.source, node.withContext, frame, node.at);
+        for (const { name, alias } of node.names) {
+          if (!Object.hasOwn(exported, name)) throw new JinjaError(`the imported template has no macro or variable '${name}'`, node.at);
+          frame.set(alias, exported[name]);
+        }
+        break;
+      }
       case 'include':
         this.include(node, frame, out);
         break;
@@ -189,6 +208,20 @@ class Renderer implements Evaluator {
     if (!node.ignoreMissing) throw new JinjaError(missing, node.at);
   }
 
+  // Runs an imported template for its top-level macros and variables (names starting with _ stay private).
+  private importTemplate(source: CompiledExpression, withContext: boolean, frame: Frame, at: number): Record<string, unknown> {
+    const name = this.defined(source, frame);
+    if (typeof name !== 'string') throw new JinjaError('import takes a template name (a string)', source.at);
+    const lookup = findInclude(name, this.template.file, this.state.topFile, this.state.search);
+    if ('missing' in lookup) throw new JinjaError(lookup.missing, at);
+    const imported = this.load(lookup.found, at);
+    const scope = withContext ? frame.child() : new Frame(undefined, {});
+    this.deeper(at, () => renderTemplate(imported, scope, this.state));
+    const exported: Record<string, unknown> = {};
+    for (const [key, value] of scope.ownBindings()) if (!key.startsWith('_')) setAttribute(exported, key, value);
+    return exported;
+  }
+
   // ------------------------------------------------------------ helpers
 
   // An included file, parsed; a problem reading it (not a regular file, too large) is located at the include.
@@ -226,7 +259,7 @@ class Renderer implements Evaluator {
     return this.defined(filter, scope);
   }
 
-  private capture(nodes: readonly Node[], frame: Frame): string {
+  capture(nodes: readonly Node[], frame: Frame): string {
     const out: string[] = [];
     this.run(nodes, frame, out);
     return out.join('');

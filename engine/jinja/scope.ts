@@ -37,6 +37,11 @@ export class Frame {
     return value === NOT_FOUND ? undefined : value;
   }
 
+  /** The names bound in this scope itself (what an imported template exports), in binding order. */
+  ownBindings(): Array<[string, unknown]> {
+    return [...this.locals];
+  }
+
   /** A read-only view of every visible name, for evaluate(). */
   view(): Vars {
     this.cachedView ??= this.makeView();

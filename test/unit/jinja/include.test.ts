@@ -18,6 +18,7 @@ const files: Record<string, string> = {
   'src/bad.j2': 'ok\n  {{ nope }}\n',
   'src/syntax.j2': 'a\n{% if %}',
   'secret.txt': 'SECRET',
+  'src/lib.j2': '{% macro m() %}\n  {{ nope }}{% endmacro %}',
 };
 for (const [name, text] of Object.entries(files)) {
   mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -79,6 +80,15 @@ describe('include', () => {
     const syntax = failure('{% include "syntax.j2" %}');
     expect(syntax.message).toBe('expected an expression');
     expect(syntax.location).toEqual({ file: path.join(dir, 'src', 'syntax.j2'), line: 2, column: 1 });
+  });
+
+  it('locates an error in an imported macro in its own file, and names a missing import', () => {
+    const err = failure('{% import "lib.j2" as l %}\n{{ l.m() }}');
+    expect(err.message).toBe("'nope' is undefined");
+    expect(err.location).toEqual({ file: path.join(dir, 'src', 'lib.j2'), line: 2, column: 6 });
+    const missing = failure('x\n{% from "lib.j2" import m, other %}');
+    expect(missing.message).toBe("the imported template has no macro or variable 'other'");
+    expect(missing.location).toEqual({ file: MAIN, line: 2, column: 1 });
   });
 
   it('without context, the included template sees no variables', () => {

@@ -36,6 +36,8 @@ const FILES: Record<string, string> = {
   'sub/inner.j2': 'inner:{% include "leaf.j2" %}\n',
   'leaf.j2': 'leaf\n\n',
   'hosts.j2': '{% for u in users %}\n{{ u.name }}\n{% endfor %}\n',
+  'macros.j2':
+    '{% macro greet(who) %}hi {{ who }}{% endmacro %}\n{% macro ctx() %}{{ t | default("no-t") }}{% endmacro %}\n{% set version = 2 %}{% set _private = 1 %}',
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-jinja-'));
@@ -276,6 +278,17 @@ describe('jinja2 parity: include', () => {
     ['include a list: the first that exists', '{% include ["missing.j2", "n.j2"] %}', 'noq'],
     ['ignore missing', 'a{% include "missing.j2" ignore missing %}b', 'ab'],
     ['a hosts file', '{% include "hosts.j2" %}\n', 'ann\nbob\ncy\n'],
+    [
+      'import as a name: its macros and variables',
+      '{% import "macros.j2" as lib %}{{ lib.greet("ann") }} {{ lib.version }} {{ lib._private | default("private") }}',
+      'hi ann 2 private',
+    ],
+    ['from import, with an alias', '{% from "macros.j2" import greet, version as v %}{{ greet("bob") | upper }} {{ v }}', 'HI BOB 2'],
+    [
+      'imports get no context unless told',
+      '{% import "macros.j2" as a %}{% import "macros.j2" as b with context %}{{ a.ctx() }} {{ b.ctx() }}',
+      'no-t True',
+    ],
   ];
   it.each(cases)('%s', (_what, template, expected) => {
     expect(render(template)).toBe(expected);
