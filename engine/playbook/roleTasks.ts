@@ -9,6 +9,7 @@ import type { IncludeDef, RoleInclude, TaskNode, TaskScope } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { booleanWord } from './keywords.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
+import { checkTemplates } from './literalArgs.ts';
 import type { RoleEntry } from './roleEntry.ts';
 import { loadRole, newRoleState, type PlayRoleState } from './roles.ts';
 import { roleSearchFor } from './roleSearch.ts';
@@ -80,6 +81,8 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   const from: RoleInclude['from'] = {};
   for (const k of ARG_NAMES) if (typeof args[k] === 'string') from[k.replace('_from', '') as keyof RoleInclude['from']] = args[k] as string;
   const templated = isTemplated(args.name) || Object.values(from).some((f) => isTemplated(f));
+  // A templated name or file is rendered at run time; its syntax is checked now.
+  checkTemplates(yaml, args, (sub) => [...at, key, ...sub], ctx);
   const state = roleStateOf(ctx);
   if (!include) {
     if (templated) {
