@@ -3,21 +3,22 @@ import { problem } from '../error.ts';
 import type { BoundArgs } from '../signature.ts';
 import { deepEqual, isMapping, type Mapping, ownValue, readMember, toText, typeName } from '../values.ts';
 import { pyCompare } from './order.ts';
-import { arg, entriesOf, type FilterEntry, flag, listOf, mappingFrom, mappingOf, setKey, simple, withParams } from './spec.ts';
+import { arg, entriesOf, type FilterEntry, flag, listOf, mappingFrom, mappingOf, setKey, simple, WalkBudget, withParams } from './spec.ts';
 
 const LIST_MERGE = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
 const MAX_MERGE_DEPTH = 100;
 
 // Ansible's merge_hash: `high` wins; nested mappings merge when recursive; lists follow list_merge.
-function mergeHash(low: Mapping, high: Mapping, recursive: boolean, listMerge: string, depth = 0): Mapping {
+function mergeHash(low: Mapping, high: Mapping, recursive: boolean, listMerge: string, budget: WalkBudget, depth = 0): Mapping {
   if (depth > MAX_MERGE_DEPTH) return problem('combine: the mappings are nested too deeply');
+  budget.step();
   const out = mappingFrom(entriesOf(low), 'combine');
   for (const [key, highValue] of entriesOf(high)) {
     const lowValue = ownValue(out, key);
     let merged = highValue;
     if (Object.hasOwn(out, key)) {
       if (isMapping(lowValue) && isMapping(highValue)) {
-        merged = recursive ? mergeHash(lowValue, highValue, recursive, listMerge, depth + 1) : highValue;
+        merged = recursive ? mergeHash(lowValue, highValue, recursive, listMerge, budget, depth + 1) : highValue;
       } else if (Array.isArray(lowValue) && Array.isArray(highValue)) {
         merged = mergeLists(lowValue, highValue, listMerge);
       }
@@ -57,7 +58,8 @@ function combine(value: unknown, args: BoundArgs): Mapping {
     isMapping(term) ? term : problem(`combine: failed to combine variables, expected dicts but got a '${typeName(term)}'`),
   );
   if (mappings.length === 0) return {};
-  return mappings.slice(1).reduce((low, high) => mergeHash(low, high, recursive, listMerge), mappings[0] as Mapping);
+  const budget = new WalkBudget('combine');
+  return mappings.slice(1).reduce((low, high) => mergeHash(low, high, recursive, listMerge, budget), mappings[0] as Mapping);
 }
 
 function dict2items(value: unknown, args: BoundArgs): Mapping[] {

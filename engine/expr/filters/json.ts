@@ -2,6 +2,7 @@
 // ',' with it; non-ASCII escaped unless ensure_ascii=false; NaN and Infinity as Python writes them.
 import { problem } from '../error.ts';
 import { pyFloatRepr } from './py-yaml-scalar.ts';
+import { WalkBudget } from './spec.ts';
 import { isMapping, mappingKeys, MAX_VALUE_LENGTH, ownValue, typeName } from '../values.ts';
 
 const MAX_DEPTH = 100;
@@ -41,6 +42,7 @@ export function pyJsonDumps(value: unknown, options: JsonOptions = {}): string {
   const indent = typeof options.indent === 'number' ? ' '.repeat(Math.max(0, Math.min(options.indent, 100))) : options.indent;
   const ensureAscii = options.ensureAscii ?? true;
   let room = MAX_VALUE_LENGTH;
+  const budget = new WalkBudget('convert to a string');
   const emit = (text: string): string => {
     room -= text.length;
     if (room < 0) problem(`the JSON text would be longer than ${MAX_VALUE_LENGTH} characters`);
@@ -48,6 +50,7 @@ export function pyJsonDumps(value: unknown, options: JsonOptions = {}): string {
   };
   const write = (item: unknown, depth: number): string => {
     if (depth > MAX_DEPTH) return problem('value is nested too deeply to convert to JSON');
+    budget.step();
     if (item === null) return emit('null');
     if (item === true) return emit('true');
     if (item === false) return emit('false');

@@ -3,7 +3,19 @@ import { problem } from '../error.ts';
 import type { BoundArgs } from '../signature.ts';
 import { isMapping, mappingKeys, typeName } from '../values.ts';
 import { pyCompare, sortKey } from './order.ts';
-import { arg, attributePath, checkLength, type FilterEntry, flag, itemsOf, listOf, simple, wholeArg, withParams } from './spec.ts';
+import {
+  arg,
+  attributePath,
+  checkLength,
+  type FilterEntry,
+  flag,
+  itemsOf,
+  listOf,
+  simple,
+  WalkBudget,
+  wholeArg,
+  withParams,
+} from './spec.ts';
 
 const MAX_FLATTEN_DEPTH = 100;
 
@@ -14,12 +26,13 @@ function length(value: unknown): number {
 }
 
 // Ansible's flatten: nested lists spliced in (to `levels` deep); None, 'None' and 'null' dropped unless skip_nulls=false.
-function flatten(list: readonly unknown[], levels: number, skipNulls: boolean, depth = 0): unknown[] {
+function flatten(list: readonly unknown[], levels: number, skipNulls: boolean, budget: WalkBudget, depth = 0): unknown[] {
   if (depth > MAX_FLATTEN_DEPTH) return problem('flatten: the list is nested too deeply');
   const out: unknown[] = [];
   for (const item of list) {
+    budget.step();
     if (skipNulls && (item === null || item === 'None' || item === 'null')) continue;
-    if (Array.isArray(item) && levels >= 1) out.push(...flatten(item, levels - 1, skipNulls, depth + 1));
+    if (Array.isArray(item) && levels >= 1) out.push(...flatten(item, levels - 1, skipNulls, budget, depth + 1));
     else out.push(item);
     checkLength(out.length, 'flatten');
   }
@@ -30,7 +43,7 @@ function flattenFilter(value: unknown, args: BoundArgs): unknown[] {
   const levels = arg(args, 'levels');
   if (levels !== undefined && (typeof levels !== 'number' || !Number.isInteger(levels)))
     return problem('flatten: levels must be a whole number');
-  return flatten(listOf(value, 'flatten'), levels ?? Infinity, flag(args, 'skip_nulls', true));
+  return flatten(listOf(value, 'flatten'), levels ?? Infinity, flag(args, 'skip_nulls', true), new WalkBudget('flatten'));
 }
 
 // Python's zip (shortest input) and itertools.zip_longest (longest, padded with fillvalue).

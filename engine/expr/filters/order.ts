@@ -7,6 +7,8 @@ import { attributePath } from './spec.ts';
 /** Negative, zero or positive as `a` sorts before, with or after `b`; a problem for values Python cannot order. */
 export function pyCompare(a: unknown, b: unknown, depth = 0): number {
   if (depth > 100) return problem('values are nested too deeply to compare');
+  // The same list twice (shared parts of a value) is equal without walking it.
+  if (a === b && typeof a === 'object') return 0;
   const x = typeof a === 'boolean' ? Number(a) : a;
   const y = typeof b === 'boolean' ? Number(b) : b;
   if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : x > y ? 1 : 0;

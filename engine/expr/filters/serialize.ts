@@ -7,9 +7,11 @@ import type { BoundArgs } from '../signature.ts';
 import { isBlockedKey, isMapping, toText, truthy, typeName } from '../values.ts';
 import { pyJsonDumps } from './json.ts';
 import { pyYamlDump } from './py-yaml.ts';
-import { arg, type FilterEntry, flag, mappingFrom } from './spec.ts';
+import { arg, type FilterEntry, flag, mappingFrom, WalkBudget } from './spec.ts';
 
 const MAX_DEPTH = 100;
+// Parsed text holds no shared parts (the YAML parser bounds aliases), so only its own size limits a copy.
+const PARSED = new WalkBudget('copy', Number.POSITIVE_INFINITY);
 
 function jsonIndent(value: unknown, filter: string): number | string | undefined {
   if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
@@ -19,7 +21,7 @@ function jsonIndent(value: unknown, filter: string): number | string | undefined
 
 function fromJson(value: unknown): unknown {
   try {
-    return plainData(JSON.parse(toText(value)), 'from_json');
+    return plainData(JSON.parse(toText(value)), 'from_json', 0, PARSED);
   } catch (err) {
     if (err instanceof SyntaxError) return problem(`from_json: ${err.message}`);
     throw err;
@@ -71,22 +73,23 @@ function fromYaml(value: unknown, all: boolean): unknown {
       if (err instanceof Error && !(err instanceof RangeError)) return problem(`${filter}: ${err.message}`);
       throw err;
     }
-    return plainData(data, filter);
+    return plainData(data, filter, 0, PARSED);
   });
   return all ? values : (values[0] ?? null);
 }
 
 /** A copy of parsed data made only of plain mappings, lists and scalars; anything else is refused. */
-function plainData(value: unknown, filter: string, depth = 0): unknown {
+function plainData(value: unknown, filter: string, depth = 0, budget = new WalkBudget('convert to a string')): unknown {
   if (depth > MAX_DEPTH) return problem(`${filter}: the value is nested too deeply`);
+  budget.step();
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map((item) => plainData(item, filter, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => plainData(item, filter, depth + 1, budget));
   if (isMapping(value)) {
     // Keys no expression may read (__proto__, constructor...) are left out: they could only ever read as missing.
     return mappingFrom(
       Object.keys(value)
         .filter((key) => !isBlockedKey(key))
-        .map((key) => [key, plainData(Object.getOwnPropertyDescriptor(value, key)?.value, filter, depth + 1)] as const),
+        .map((key) => [key, plainData(Object.getOwnPropertyDescriptor(value, key)?.value, filter, depth + 1, budget)] as const),
       filter,
     );
   }

@@ -1,7 +1,7 @@
 // unique and the set filters (union, intersect, difference, symmetric_difference), keeping first occurrences in order.
 import type { BoundArgs } from '../signature.ts';
 import { compareBudget, deepEqual } from '../values.ts';
-import { arg, attributePath, type FilterEntry, flag, listOf, withParams } from './spec.ts';
+import { arg, attributePath, type FilterEntry, flag, itemsOf, listOf, withParams } from './spec.ts';
 
 /** Python's == for membership: 1, 1.0 and True are one value; lists and mappings compare deeply. */
 class PySet {
@@ -50,7 +50,7 @@ function members(items: readonly unknown[], other: readonly unknown[], keep: boo
 function unique(value: unknown, args: BoundArgs): unknown[] {
   const caseSensitive = flag(args, 'case_sensitive');
   const attribute = arg(args, 'attribute');
-  return dedupe(listOf(value, 'unique'), (item) => {
+  return dedupe(itemsOf(value, 'unique'), (item) => {
     const key = attribute === undefined ? item : attributePath(item, attribute);
     return !caseSensitive && typeof key === 'string' ? key.toLowerCase() : key;
   });

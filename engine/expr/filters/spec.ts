@@ -112,3 +112,23 @@ function readStep(container: unknown, key: string | number): unknown {
   }
   return isMapping(container) ? ownValue(container, String(key)) : undefined;
 }
+
+/** Items a filter may visit when it walks a value (JSON, YAML, merges): shared sub-structures make small values huge. */
+export const MAX_WALK_ITEMS = 250_000;
+
+/** Counts the items one walk visits; `what` completes "value is too large to …". */
+export class WalkBudget {
+  private left: number;
+
+  constructor(
+    private readonly what: string,
+    private readonly limit = MAX_WALK_ITEMS,
+  ) {
+    this.left = limit;
+  }
+
+  /** Counts one item; a problem once the walk is over its limit. */
+  step(): void {
+    if (--this.left < 0) problem(`value is too large to ${this.what} (over ${this.limit} items)`);
+  }
+}

@@ -142,6 +142,7 @@ describe('unique and set filters', () => {
     // Jinja's unique, as Ansible calls it, ignores case by default; the set filters do not.
     ["['a', 'A', 'b', 'a'] | unique", ['a', 'b']],
     ["['a', 'A'] | unique(case_sensitive=true)", ['a', 'A']],
+    ["'abca' | unique", ['a', 'b', 'c']],
     ["[[1], [1], {'a': 1}, {'a': 1}] | unique", [[1], { a: 1 }]],
     ["[{'n': 1, 'x': 'a'}, {'n': 1, 'x': 'b'}] | unique(attribute='n')", [{ n: 1, x: 'a' }]],
     ['[1, true, 2] | unique', [1, 2]],

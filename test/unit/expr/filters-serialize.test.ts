@@ -84,3 +84,32 @@ describe('YAML (PyYAML yaml.dump as Ansible calls it)', () => {
     expect(errorOf('text | from_yaml', { text: bomb })).toMatch(/^from_yaml: /);
   });
 });
+
+describe('values that share parts (2^40 leaves from 40 small levels)', () => {
+  const shared = (): Record<string, unknown> => {
+    let list: unknown = ['x'];
+    let mapping: unknown = { x: 1 };
+    for (let i = 0; i < 40; i++) {
+      list = [list, list];
+      mapping = { a: mapping, b: mapping };
+    }
+    return { list, mapping };
+  };
+
+  it.each([
+    ['list | to_json', 'convert to a string'],
+    ['list | to_nice_json', 'convert to a string'],
+    ['list | to_yaml', 'convert to a string'],
+    ['mapping | to_nice_yaml', 'convert to a string'],
+    ['list | flatten', 'flatten'],
+    ['mapping | combine(mapping, recursive=true)', 'combine'],
+  ])('%s fails fast instead of walking every leaf', { timeout: 10_000 }, (source, what) => {
+    expect(errorOf(source, shared())).toBe(`value is too large to ${what} (over 250000 items)`);
+  });
+
+  it('compares a shared part with itself without walking it', { timeout: 10_000 }, () => {
+    const { list } = shared();
+    expect(run('[list, list] | max', { list })).toBe(list);
+    expect(run('[list, list] | unique | length', { list })).toBe(1);
+  });
+});
