@@ -4,7 +4,7 @@
 import type { RoleInclude, TaskScope, Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { booleanWord, variableNameProblem } from './keywords.ts';
-import { conditions, type ParseContext } from './tasks.ts';
+import { parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
 type Path = Array<string | number>;
@@ -107,17 +107,9 @@ export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: Pars
     if (why) ctx.problems.add(yaml, [...at, key], `role param '${key}' is not a valid variable name: ${why}`, 'key');
     else Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  const scope: TaskScope = {
-    when: conditions(yaml, [...at, 'when'], entry.when, ctx),
-    tags: toList(entry.tags),
-    vars: {},
-    location,
-  };
-  if (typeof entry.become === 'boolean') scope.become = entry.become;
-  if (typeof entry.become_user === 'string') scope.becomeUser = entry.become_user;
-  if (typeof entry.check_mode === 'boolean') scope.checkMode = entry.check_mode;
-  if (typeof entry.no_log === 'boolean') scope.noLog = entry.no_log;
-  if (typeof entry.ignore_errors === 'boolean') scope.ignoreErrors = entry.ignore_errors;
+  // The task keywords a role's tasks inherit, read as for a block (keywords added there reach roles too).
+  const scope = parseScope(yaml, at, { ...entry, name: undefined, vars: undefined, tags: toList(entry.tags) }, ctx);
+  delete scope.name;
   const plainVars = vars && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Vars) : {};
   return { name, params, vars: plainVars, layerVars: {}, scope, from: {}, yaml, nameAt: [...at, nameKey] };
 }

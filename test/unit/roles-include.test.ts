@@ -166,7 +166,7 @@ describe('import_role and include_role', () => {
     expect(message).toContain(`play.yml:4:28: role 'r': could not find tasks/nope in the role (${path.join(dir, 'roles/r/tasks')})`);
     expect(message).toContain("play.yml:6:7: 'loop' is not a keyword of import_role (import_role cannot loop; use include_role)");
     expect(message).toContain("play.yml:7:32: unknown argument 'task_from' for include_role (did you mean 'tasks_from'?)");
-    expect(message).toMatch(/play\.yml:9:2\d: .*(syntax|expected|unexpected)/i);
+    expect(message).toMatch(/play\.yml:9:\d+: .*(syntax|expected|unexpected)/i);
     expect(message).toContain('play.yml:8:20: import_role needs a literal role name and files; use include_role for templates');
   });
 
