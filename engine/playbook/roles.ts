@@ -19,8 +19,6 @@ import { describeValue } from './wording.ts';
 /** What the roles of one play share while it is loaded (or while an include_role loads at run time). */
 export interface PlayRoleState {
   search: RoleSearch;
-  /** Dedup keys of the role applications already in the play. */
-  seen: Set<string>;
   /** Loaded applications by dedup key (a duplicate still lends its variables to the role that depends on it). */
   cache: Map<string, LoadedRole>;
   /** Public roles: their defaults and vars are seen by the whole play. */
@@ -34,7 +32,7 @@ export interface PlayRoleState {
 
 /** Fresh role state for one play. */
 export function newRoleState(search: RoleSearch): PlayRoleState {
-  return { search, seen: new Set(), cache: new Map(), public: [], handlers: [], handlerKeys: new Set(), stack: [] };
+  return { search, cache: new Map(), public: [], handlers: [], handlerKeys: new Set(), stack: [] };
 }
 
 /** The variables a dependency inherits from the role that pulls it in. */
