@@ -47,7 +47,8 @@ export function renderJinja(text: string, vars: Vars, file: string, options: Jin
     depth: 0,
     topFile: file,
     ...(options.search ? { search: options.search } : {}),
-    context: options.context ?? {},
+    // Lists and mappings the template builds stay its own, so `{% set l = [] %}…{% set _ = l.append(x) %}` works.
+    context: { ...options.context, keepOwned: true },
     load: (included) => compile(readInclude(included), included, whitespace),
   };
   const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });

@@ -83,9 +83,14 @@ class Renderer implements Evaluator {
 
   private statement(node: Exclude<Node, { kind: 'text' }>, frame: Frame, out: string[]): void {
     switch (node.kind) {
-      case 'output':
-        this.emit(out, this.text(this.defined(node.value, frame), node.at), node.at);
+      case 'output': {
+        // `{{ x if c }}` with c false prints nothing (Jinja2's inline if without else gives a plain Undefined).
+        const { expr } = node.value;
+        const bareIf = expr.kind === 'conditional' && expr.otherwise === null;
+        const value = bareIf ? evalValue(node.value, frame, this) : this.defined(node.value, frame);
+        if (value !== undefined) this.emit(out, this.text(value, node.at), node.at);
         break;
+      }
       case 'if': {
         const branch = node.branches.find((b) => truthy(this.defined(b.test, frame)));
         const body = branch ? branch.body : node.otherwise;

@@ -295,3 +295,27 @@ describe('jinja2 parity: include', () => {
     expect(render(template)).toBe(expected);
   });
 });
+
+describe('jinja2 parity: ansible idioms', () => {
+  const cases: Case[] = [
+    [
+      'an inline if without else prints nothing when false',
+      '{% for x in xs %}{{ x }}{{ "," if not loop.last }}{% endfor %} {{ "a" if f else "b" }}',
+      'a,b,c b',
+    ],
+    [
+      'a list built with append in a loop',
+      '{% set l = [] %}{% for x in xs %}{% set _ = l.append(x | upper) %}{% endfor %}{{ l }} {{ l | join("+") }}',
+      "['A', 'B', 'C'] A+B+C",
+    ],
+    [
+      'a mapping built with update',
+      '{% set m = {} %}{% for u in users %}{% set _ = m.update({u.name: u.admin}) %}{% endfor %}{{ m }}',
+      "{'ann': True, 'bob': False, 'cy': True}",
+    ],
+    ['hosts lines from a mapping', '{% for k, v in d.items() %}\n{{ k }}={{ v }}\n{% endfor %}\n', 'k=1\nj=2\n'],
+  ];
+  it.each(cases)('%s', (_what, template, expected) => {
+    expect(render(template)).toBe(expected);
+  });
+});

@@ -35,6 +35,16 @@ describe('no prototype access, no code', () => {
     ['a macro named constructor', '{% macro constructor() %}{% endmacro %}', "'constructor' cannot be used as a name"],
     ['a namespace attribute __proto__', '{{ namespace(__proto__=1) }}', "'__proto__' cannot be a namespace attribute"],
     ['setting an attribute of a variable', '{% set d.k = 2 %}', "cannot set 'd.k': 'd' is not a namespace()"],
+    [
+      'appending to a variable (only lists the template built may change)',
+      '{% set _ = xs.append(1) %}',
+      /can only change a list or mapping made by/,
+    ],
+    [
+      'updating a variable through a set alias',
+      '{% set m = d %}{% set _ = m.update({"k": 2}) %}',
+      /can only change a list or mapping made by/,
+    ],
     ['calling a function that is not a macro', '{{ open("/etc/passwd") }}', /not allowed|unknown function/],
     ['a lookup when the caller gives none', "{{ lookup('pipe', 'id') }}", /not allowed|not available/],
     ['calling a method of a JavaScript value', '{{ s.constructor("x") }}', "access to 'constructor' is not allowed"],
