@@ -19,7 +19,7 @@ export type { FilterSpec } from './filters/spec.ts';
 export { toBool } from './filters/convert.ts';
 
 // Filters Ansible content calls by their community.general name (the rest are ansible.builtin).
-const COMMUNITY_GENERAL = new Set(['dict', 'version_sort']);
+const COMMUNITY_GENERAL = new Set(['dict', 'dict_kv', 'version_sort']);
 // Jinja's own filters, which Ansible also lists as ansible.builtin (so every filter gets that name).
 
 const byName = new Map<string, FilterSpec>();

@@ -1,9 +1,23 @@
-// Mapping filters: combine, dict2items, items2dict, dict, dictsort, items, subelements and extract.
+// Mapping filters: combine, dict2items, items2dict, dict, dict_kv, dictsort, items, groupby, subelements, extract.
 import { problem } from '../error.ts';
 import type { BoundArgs } from '../signature.ts';
 import { deepEqual, isMapping, type Mapping, ownValue, readMember, toText, typeName } from '../values.ts';
-import { pyCompare } from './order.ts';
-import { arg, entriesOf, type FilterEntry, flag, listOf, mappingFrom, mappingOf, setKey, simple, WalkBudget, withParams } from './spec.ts';
+import { pyCompare, sortKey } from './order.ts';
+import {
+  arg,
+  attributePath,
+  entriesOf,
+  type FilterEntry,
+  flag,
+  itemsOf,
+  listOf,
+  mappingFrom,
+  mappingOf,
+  setKey,
+  simple,
+  WalkBudget,
+  withParams,
+} from './spec.ts';
 
 const LIST_MERGE = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
 const MAX_MERGE_DEPTH = 100;
@@ -164,6 +178,28 @@ function subelements(value: unknown, args: BoundArgs): unknown[][] {
   return out;
 }
 
+// Jinja's groupby(attribute, default=None, case_sensitive=False): [key, items] pairs sorted by key; the key
+// shown is the first item's own (not lower-cased) value.
+function groupby(value: unknown, args: BoundArgs): unknown[][] {
+  const attribute = args.values.get('attribute');
+  const caseSensitive = flag(args, 'case_sensitive');
+  const read = (item: unknown): unknown => {
+    const found = attributePath(item, attribute);
+    if (found !== undefined) return found;
+    if (args.values.has('default')) return args.values.get('default');
+    return problem(`groupby: an item has no attribute '${toText(attribute)}'`);
+  };
+  const keyed = itemsOf(value, 'groupby').map((item) => ({ item, key: sortKey(read(item), undefined, caseSensitive) }));
+  keyed.sort((a, b) => pyCompare(a.key, b.key));
+  const groups: Array<{ key: unknown; items: unknown[] }> = [];
+  for (const { item, key } of keyed) {
+    const last = groups.at(-1);
+    if (last && pyCompare(last.key, key) === 0) last.items.push(item);
+    else groups.push({ key, items: [item] });
+  }
+  return groups.map(({ items }) => [read(items[0]), items]);
+}
+
 /** The mapping filters. */
 export const DICT_FILTERS: FilterEntry[] = [
   [['combine'], { signature: { params: [], required: 0, variadic: true, keywordOnly: ['recursive', 'list_merge'] }, apply: combine }],
@@ -173,5 +209,8 @@ export const DICT_FILTERS: FilterEntry[] = [
   [['dictsort'], withParams(['case_sensitive', 'by', 'reverse'], dictsort)],
   [['items'], simple((v) => entriesOf(mappingOf(v, 'items')).map(([k, x]) => [k, x]))],
   [['subelements'], withParams(['subelements', 'skip_missing'], subelements, 1)],
+  [['groupby'], { signature: { params: ['attribute'], required: 1, keywordOnly: ['default', 'case_sensitive'] }, apply: groupby }],
+  // community.general.dict_kv: `value | dict_kv('key')` is {key: value}.
+  [['dict_kv'], withParams(['key'], (v, a) => mappingFrom([[a.values.get('key'), v]], 'dict_kv'), 1)],
   [['extract'], withParams(['container', 'morekeys'], extract, 1)],
 ];

@@ -1,6 +1,7 @@
 // String filters: case, trim, replace, split, join, indent, center, wordcount and shell quoting.
 import { shellQuote } from '../../quote.ts';
 import { problem } from '../error.ts';
+import { printf } from '../printf.ts';
 import type { BoundArgs } from '../signature.ts';
 import { MAX_VALUE_LENGTH, toText, typeName } from '../values.ts';
 import { arg, attributePath, type FilterEntry, flag, itemsOf, simple, withParams } from './spec.ts';
@@ -177,6 +178,22 @@ function comment(value: unknown, args: BoundArgs): string {
   return beginning + head + body + tail + end;
 }
 
+// Jinja's truncate(length=255, killwords=False, end='...', leeway=5): cut at a word unless killwords.
+function truncate(value: unknown, args: BoundArgs): string {
+  const text = toText(value);
+  const length = arg(args, 'length', 255);
+  const leeway = arg(args, 'leeway', 5);
+  const end = toText(arg(args, 'end', '...'));
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < end.length)
+    return problem('truncate: length must be a whole number ≥ the length of end');
+  if (typeof leeway !== 'number' || !Number.isInteger(leeway) || leeway < 0) return problem('truncate: leeway must be a whole number ≥ 0');
+  if (text.length <= length + leeway) return text;
+  const kept = text.slice(0, length - end.length);
+  if (flag(args, 'killwords')) return kept + end;
+  const space = kept.lastIndexOf(' ');
+  return (space < 0 ? kept : kept.slice(0, space)) + end;
+}
+
 /** The string filters. */
 export const STRING_FILTERS: FilterEntry[] = [
   [['lower'], simple((v) => toText(v).toLowerCase())],
@@ -191,6 +208,11 @@ export const STRING_FILTERS: FilterEntry[] = [
   [['center'], withParams(['width'], center)],
   [['wordcount'], simple((v) => toText(v).match(/[\p{L}\p{N}_]+/gu)?.length ?? 0)],
   // Ansible's quote is Python's shlex.quote; none quotes as ''.
+  // Jinja's format: `'%s-%d' | format(a, b)` is Python's printf-style `'%s-%d' % (a, b)`.
+  [['format'], { signature: { params: [], required: 0, variadic: true }, apply: (v, a) => printf(toText(v), [...a.rest]) }],
+  [['truncate'], withParams(['length', 'killwords', 'end', 'leeway'], truncate)],
+  // Ansible renders without HTML escaping, so Jinja's safe mark changes nothing.
+  [['safe'], simple((v) => v)],
   [['quote'], simple((v) => shellQuote(v === null ? '' : toText(v)))],
   [['comment'], { signature: { params: ['style'], required: 0, keywordOnly: COMMENT_KEYS }, apply: comment }],
 ];

@@ -214,6 +214,28 @@ describe('mapping filters', () => {
     ],
     ["'web1' | extract(hv, 'ip')", '10.0.0.1'],
     [
+      "[{'n': 'b', 'g': 'X'}, {'n': 'a', 'g': 'x'}, {'n': 'c', 'g': 'Y'}] | groupby('g')",
+      [
+        [
+          'X',
+          [
+            { n: 'b', g: 'X' },
+            { n: 'a', g: 'x' },
+          ],
+        ],
+        ['Y', [{ n: 'c', g: 'Y' }]],
+      ],
+    ],
+    [
+      "[{'n': 'b', 'g': 'X'}, {'n': 'a', 'g': 'x'}] | groupby('g', case_sensitive=true)",
+      [
+        ['X', [{ n: 'b', g: 'X' }]],
+        ['x', [{ n: 'a', g: 'x' }]],
+      ],
+    ],
+    ["[{'n': 1}, {'n': 2, 'g': 'a'}] | groupby('g', default='-') | map('first')", ['-', 'a']],
+    ["'v' | community.general.dict_kv('k')", { k: 'v' }],
+    [
       "[{'n': 'a', 'l': [1, 2]}, {'n': 'b', 'l': [3]}, {'n': 'c'}] | subelements('l', skip_missing=true)",
       [
         [{ n: 'a', l: [1, 2] }, 1],
