@@ -6,6 +6,7 @@
 import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import type { RoleEntry } from '../playbook/roleEntry.ts';
+import { innermostRole } from '../playbook/roleLayer.ts';
 import { loadRole, newRoleState } from '../playbook/roles.ts';
 import { renderString, renderValue } from '../template/render.ts';
 import type { IncludeDef, LoadedRole, RoleInclude, StateSlot, Vars } from '../types.ts';
@@ -66,7 +67,7 @@ export async function runIncludeRole(inc: IncludeDef, role: RoleInclude, hosts: 
       const step = plans.get(group[0]!)![k]!;
       let loaded: LoadedRole;
       try {
-        loaded = role.loaded ?? loadAtRunTime(inc, role, step, run);
+        loaded = role.loaded ?? loadAtRunTime(inc, role, step, run, scope.vars);
       } catch (err) {
         for (const h of group) report(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
         continue;
@@ -94,7 +95,7 @@ export async function runIncludeRole(inc: IncludeDef, role: RoleInclude, hosts: 
 }
 
 /** Loads a role whose name or files are templates, with the rendered values; problems throw one FleetError. */
-function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: PlayRun): LoadedRole {
+function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: PlayRun, scopeVars: Vars[]): LoadedRole {
   const byInclude = run.runState.slot(LOADED);
   const cache = byInclude.get(inc) ?? new Map<string, LoadedRole>();
   byInclude.set(inc, cache);
@@ -116,7 +117,9 @@ function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: Play
     yaml: here,
     nameAt: [],
   };
-  const loaded = loadRole(entry, ctx, ctx.roles);
+  // Inside a role, the included role inherits its vars and params, as Ansible's dep chain.
+  const parent = innermostRole(scopeVars);
+  const loaded = loadRole(entry, ctx, ctx.roles, parent ? { ref: parent, chainVars: parent.vars } : undefined);
   problems.throwIfAny();
   if (!loaded) throw new FleetError('playbook', `role '${step.name}' could not be loaded`, { location: inc.location });
   cache.set(step.key, loaded.role);

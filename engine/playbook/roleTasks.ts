@@ -90,7 +90,7 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
       return undefined;
     }
     const entry: RoleEntry = { ...baseEntry(yaml, [...at, key], args, from), scope: { ...scope, vars: {} }, layerVars: scope.vars };
-    const loaded = loadRole(entry, ctx, state);
+    const loaded = loadRole(entry, ctx, state, state.current);
     if (!loaded) return undefined;
     // import_role's role is public, as Ansible exposes statically imported roles to the whole play.
     if (args.public !== false && !state.public.includes(loaded.role.ref)) state.public.push(loaded.role.ref);
@@ -116,7 +116,7 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
       scope: apply,
       layerVars: { ...apply.vars },
     };
-    const loaded = loadRole(entry, ctx, state);
+    const loaded = loadRole(entry, ctx, state, state.current);
     if (loaded) {
       role.loaded = loaded.role;
       node.tasks = [loaded.role.block];

@@ -28,6 +28,8 @@ export interface PlayRoleState {
   handlerKeys: Set<string>;
   /** Folders of the roles being loaded (to stop dependency cycles). */
   stack: string[];
+  /** The role whose task files are being parsed: an import_role or include_role there has it as parent. */
+  current?: Parent;
 }
 
 /** Fresh role state for one play. */
@@ -36,7 +38,7 @@ export function newRoleState(search: RoleSearch): PlayRoleState {
 }
 
 /** The variables a dependency inherits from the role that pulls it in. */
-interface Parent {
+export interface Parent {
   ref: RoleRef;
   /** Parents' `vars:` and vars/, outermost first, then this role's. */
   chainVars: Vars;
@@ -113,7 +115,15 @@ export function loadRole(
     assignOwn(ref.defaults, loadVars(dir, 'defaults', entry.from.defaults, entry, ctx));
     assignOwn(assignOwn(ref.exportVars, depExports), roleVars);
     for (const layer of [parent?.chainVars, depExports, roleVars, entry.vars]) assignOwn(ref.vars, layer);
-    const tasks = loadTaskFile(dir, 'tasks', entry.from.tasks, entry, ctx);
+    // Roles imported or included by these tasks inherit this role's vars and params, as Ansible's dep chain.
+    const outer = state.current;
+    state.current = { ref, chainVars };
+    let tasks: TaskNode[];
+    try {
+      tasks = loadTaskFile(dir, 'tasks', entry.from.tasks, entry, ctx);
+    } finally {
+      state.current = outer;
+    }
     const handlers = loadHandlers(dir, entry, ref, ctx, state);
     const block: BlockDef = {
       kind: 'block',

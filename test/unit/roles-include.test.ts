@@ -114,6 +114,20 @@ describe('import_role and include_role', () => {
     expect(messages(await runFixture(dir))).toEqual(['include-vars', 'templated-include-vars', 'set_fact']);
   });
 
+  it("gives a role imported or included from a role's tasks the parent's vars and params, and its name", async () => {
+    const dir = fixture({
+      'play.yml': '- hosts: all\n  gather_facts: false\n  roles:\n    - { role: outer, p: param }\n',
+      'roles/outer/vars/main.yml': 'outer_var: outer-vars\n',
+      'roles/outer/tasks/main.yml': '- import_role: { name: inner }\n- include_role: { name: "{{ \'inner\' }}" }\n',
+      'roles/inner/tasks/main.yml': [
+        '- debug: { msg: "{{ outer_var }} {{ p }}" }',
+        '- debug: { msg: parent named }',
+        "  when: ansible_parent_role_names == ['outer']",
+      ].join('\n'),
+    });
+    expect(messages(await runFixture(dir))).toEqual(['outer-vars param', 'parent named', 'outer-vars param', 'parent named']);
+  });
+
   it('runs an include_role again unless allow_duplicates is false', async () => {
     const dir = fixture({
       'play.yml': PLAY(`    - include_role: { name: once }
