@@ -40,6 +40,7 @@ const MAX_CACHED_TEXT = 1024 * 1024;
  */
 export function renderJinja(text: string, vars: Vars, file: string, options: JinjaOptions = {}): string {
   const whitespace = whitespaceOf(options);
+  const loaded = new Map<string, Template>();
   const template = compile(text, file, whitespace);
   const state: RenderState = {
     work: 0,
@@ -49,7 +50,12 @@ export function renderJinja(text: string, vars: Vars, file: string, options: Jin
     ...(options.search ? { search: options.search } : {}),
     // Lists and mappings the template builds stay its own, so `{% set l = [] %}…{% set _ = l.append(x) %}` works.
     context: { ...options.context, keepOwned: true },
-    load: (included) => compile(readInclude(included), included, whitespace),
+    // Each included file is read once per rendering, however many times a loop includes it.
+    load: (included) => {
+      let parsed = loaded.get(included);
+      if (!parsed) loaded.set(included, (parsed = compile(readInclude(included), included, whitespace)));
+      return parsed;
+    },
   };
   const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });
   // Ansible's template variables (ansible_managed, template_path, …) over the task's, in a frame of their own.
