@@ -3,7 +3,7 @@
 import { CONVERT_FILTERS } from './filters/convert.ts';
 import { DICT_FILTERS } from './filters/dicts.ts';
 import { ENCODING_FILTERS } from './filters/encoding.ts';
-import { higherOrderFilters } from './filters/higher.ts';
+import { higherOrderFilters, passKeywords } from './filters/higher.ts';
 import { LIST_FILTERS } from './filters/lists.ts';
 import { MATH_FILTERS } from './filters/math.ts';
 import { PATH_FILTERS } from './filters/paths.ts';
@@ -12,6 +12,7 @@ import { SERIALIZE_FILTERS } from './filters/serialize.ts';
 import { SET_FILTERS } from './filters/sets.ts';
 import type { FilterEntry, FilterSpec } from './filters/spec.ts';
 import { STRING_FILTERS } from './filters/strings.ts';
+import { TESTS } from './is-tests.ts';
 
 /** One filter: its parameters and the transformation itself. */
 export type { FilterSpec } from './filters/spec.ts';
@@ -45,6 +46,9 @@ for (const [names, spec] of entries) {
     byName.set(`${COMMUNITY_GENERAL.has(names[0] ?? '') ? 'community.general' : 'ansible.builtin'}.${name}`, spec);
   }
 }
+
+// select/map pass keyword arguments on to their test or filter: any parameter name of a filter or test.
+passKeywords([...byName.values(), ...TESTS.values()].flatMap((spec) => [...spec.signature.params, ...(spec.signature.keywordOnly ?? [])]));
 
 /** Every filter by name (aliases and collection names included). A Map, so names like 'constructor' are simply absent. */
 export const FILTERS: ReadonlyMap<string, FilterSpec> = byName;

@@ -95,8 +95,7 @@ const SIZES: ReadonlyArray<[string, number]> = ['Y', 'Z', 'E', 'P', 'T', 'G', 'M
 
 // Ansible's human_readable (bytes_to_human): '1.00 KB', '10.00 Bytes', or bits with isbits=true.
 function humanReadable(value: unknown, args: BoundArgs): string {
-  const size = number(typeof value === 'string' ? Number(value) : value, 'human_readable');
-  if (Number.isNaN(size)) return problem(`human_readable: can't interpret ${toText(value)} as a number`);
+  const size = number(value, 'human_readable');
   const base = arg(args, 'isbits') ? 'bits' : 'Bytes';
   const unit = arg(args, 'unit');
   let chosen: [string, number] = ['B', 1];

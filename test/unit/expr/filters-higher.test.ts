@@ -27,6 +27,10 @@ describe('select and reject', () => {
     ["users | selectattr('uid', 'number') | map(attribute='name')", ['ann', 'bob']],
     ["users | selectattr('groups', 'defined') | selectattr('groups') | map(attribute='name')", ['ann']],
     ["nested | selectattr('a.b', 'version', '2', '==') | list", [{ a: { b: 2 } }]],
+    // Keyword arguments go on to the test, as in Jinja.
+    ["['Web1', 'db'] | select('match', 'web', ignorecase=true)", ['Web1']],
+    ["['Web1', 'db'] | select('match', 'web')", []],
+    ["users | selectattr('name', 'search', 'ANN', ignorecase=true) | map(attribute='uid')", [1001]],
   ])('%s', (source, expected) => {
     expect(run(source, vars)).toEqual(expected);
   });
@@ -51,6 +55,9 @@ describe('map', () => {
     ["[' x', 'y '] | map('ansible.builtin.trim')", ['x', 'y']],
     ["[[1, [2]], [3]] | map('flatten')", [[1, 2], [3]]],
     ["['a', 'b'] | map('default', 'z')", ['a', 'b']],
+    // Keyword arguments go on to the filter, as in Jinja.
+    ["['ff', 'x'] | map('int', base=16)", [255, 0]],
+    ["['a', ''] | map('default', 'z', boolean=true)", ['a', 'z']],
   ])('%s', (source, expected) => {
     expect(run(source, vars)).toEqual(expected);
   });
@@ -60,5 +67,8 @@ describe('map', () => {
     expect(errorOf("[1] | map('nope')")).toBe("map: no filter named 'nope'");
     expect(errorOf("[1] | map('join', ',', 'x')")).toBe("filter 'join' takes at most 1 argument, got 2");
     expect(errorOf('[1] | map')).toBe('map: expected a filter name or attribute=');
+    expect(errorOf("[{'a': 1}] | map(attribute='a', base=2)")).toBe("map: unexpected keyword argument 'base'");
+    expect(errorOf("[1] | map('int', nope=1)")).toBe("filter 'map' has no parameter 'nope' at column 7");
+    expect(errorOf("['1'] | map('lower', base=2)")).toBe("filter 'lower' has no parameter 'base'");
   });
 });

@@ -49,6 +49,7 @@ describe('number filters', () => {
     expect([...draws].every((n) => typeof n === 'number' && n >= 5 && n < 10)).toBe(true);
     expect(draws.size).toBeGreaterThan(1);
     expect(errorOf('0 | random')).toMatch(/empty range/);
+    expect(errorOf("'2048' | human_readable")).toBe('human_readable: expected a number, got string');
     expect(errorOf('[] | random')).toMatch(/empty sequence/);
     expect(errorOf("['a'] | random(start=1)")).toMatch(/only be used with integer values/);
   });
