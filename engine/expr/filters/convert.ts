@@ -7,7 +7,8 @@ import { arg, type FilterEntry, type FilterSpec, itemsOf, simple, withParams } f
 /** Ansible's `bool`: booleans as they are; 'yes', 'on', '1', 'true' (any case) and 1 are true; the rest false. */
 export function toBool(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') return ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase());
+  // Lower-cased but not stripped, as in Ansible: ' yes' is false.
+  if (typeof value === 'string') return ['yes', 'on', '1', 'true'].includes(value.toLowerCase());
   return value === 1;
 }
 

@@ -12,6 +12,8 @@ describe('conversion filters', () => {
     ["none | default('x')", null],
     ["'Yes' | bool", true],
     ["'off' | bool", false],
+    ["' yes' | bool", false],
+    ['1.0 | bool', true],
     ["'0x1A' | int(base=16)", 26],
     ["'-0x1A' | int(base=16)", -26],
     ["'7.9' | int(base=16)", 7],
