@@ -11,7 +11,8 @@ import type { YamlFile } from '../yaml/load.ts';
 import { commandQuoteProblem, shellQuoteProblem, type QuoteProblem } from './commandLine.ts';
 import { checkLocalFile, type LocalKind } from './localFiles.ts';
 import type { Problems } from './problems.ts';
-import { templatedStrings, templateSyntaxProblem } from './templateSyntax.ts';
+import { expressionStringProblem } from '../template/expressionString.ts';
+import { templatedStrings, templateFileProblem } from './templateSyntax.ts';
 
 type Path = Array<string | number>;
 
@@ -49,15 +50,18 @@ function checkTemplateFile(file: string, ctx: LiteralCheckContext): void {
   } catch {
     return; // Unreadable now, or larger than checked here: the run reads it and reports problems with the task.
   }
-  const problem = templateSyntaxProblem(text);
+  const problem = templateFileProblem(file, text);
   if (problem) ctx.problems.at({ file, line: problem.line ?? 1, column: problem.column ?? 1 }, problem.message);
 }
 
-/** Templates in values the executor renders (arguments, loop items): parsed now, reported at the value. */
+/**
+ * `{{ … }}` in values the executor renders (arguments, loop items, names): each expression is parsed now
+ * (syntax, unknown filters and tests) and a problem is reported at its place in the string.
+ */
 export function checkTemplates(yaml: YamlFile, value: unknown, at: (sub: Path) => Path, ctx: LiteralCheckContext): void {
   for (const { path, text } of templatedStrings(value)) {
-    const problem = templateSyntaxProblem(text);
-    if (problem) ctx.problems.add(yaml, at(path), problem.message);
+    const problem = expressionStringProblem(text);
+    if (problem) ctx.problems.addInString(yaml, at(path), text, problem.offset, `template error: ${problem.message}`);
   }
 }
 

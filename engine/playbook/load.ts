@@ -8,6 +8,7 @@ import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { normalizeKeywords } from './keywords.ts';
 import { Problems } from './problems.ts';
 import { playSchema } from './schema.ts';
+import { checkTemplates } from './literalArgs.ts';
 import { checkSchema } from './schemaCheck.ts';
 import { parseTaskList, type ParseContext } from './tasks.ts';
 import { newRoleState, parsePlayRoles } from './roles.ts';
@@ -59,6 +60,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
   for (const issue of checkSchema(playSchema, play, 'play', 'keyword')) {
     ctx.problems.add(yaml, [index, ...issue.path], issue.message, issue.which);
   }
+  checkTemplates(yaml, { name: play.name, vars: play.vars, vars_files: play.vars_files }, (sub) => [index, ...sub], ctx);
   const hosts = Array.isArray(play.hosts) ? play.hosts.join(':') : String(play.hosts ?? '');
   // Roles run after pre_tasks (and their handlers), before the play's tasks, in the same section.
   const roleBlocks = parsePlayRoles(yaml, [index, 'roles'], play.roles, ctx, ctx.roles!);

@@ -92,6 +92,8 @@ function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<stri
 
 /** The keywords every task-like entry shares (name, when, tags, vars, become, …). */
 export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
+  // Names and vars are rendered at run time: their expressions are parsed now, like the arguments'.
+  checkTemplates(yaml, { name: task.name, vars: task.vars }, (sub) => [...at, ...sub], ctx);
   const scope: TaskScope = {
     when: conditions(yaml, [...at, 'when'], task.when, ctx),
     tags: toList(task.tags),

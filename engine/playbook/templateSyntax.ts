@@ -1,6 +1,7 @@
-// Parses the templates a task will render, at validate time: a Handlebars syntax error (an unclosed
-// `{{#if}}`, a Jinja filter) then names its place in the playbook or the template file instead of
-// failing on every host. Only parsing: which variables exist is known only at run time.
+// Parses the templates a task will render, at validate time, so a syntax error names its place in the
+// playbook or the template file instead of failing on every host: `{{ … }}` in playbook strings is a
+// Jinja expression (expressionStringProblem), a .hbs template file is Handlebars (an unclosed `{{#if}}`).
+// Only parsing: which variables exist is known only at run time.
 import Handlebars from 'handlebars';
 import { jinjaFilterHint } from '../template/jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from '../template/limits.ts';
@@ -16,8 +17,14 @@ export interface TemplateSyntaxProblem {
   column?: number;
 }
 
-/** The syntax error the renderer would hit in `text`, or undefined (also for text with no template). */
-export function templateSyntaxProblem(text: string): TemplateSyntaxProblem | undefined {
+/** The syntax error of a template file: Handlebars for .hbs, Jinja2 for any other (undefined when it parses). */
+export function templateFileProblem(file: string, text: string): TemplateSyntaxProblem | undefined {
+  if (file.endsWith('.hbs')) return handlebarsProblem(text);
+  return undefined;
+}
+
+/** The syntax error the Handlebars renderer would hit in `text`, or undefined (also for text with no template). */
+export function handlebarsProblem(text: string): TemplateSyntaxProblem | undefined {
   if (!isTemplated(text) || BARE_REF.test(text)) return undefined;
   // The renderer's shape limits, before Handlebars parses: its parser is slow on deep nesting and overflows
   // the stack near a thousand levels, so a refused template must never reach it.

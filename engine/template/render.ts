@@ -1,4 +1,5 @@
-// Renders Handlebars templates strictly: a missing variable is an error that names it.
+// Rendering: `{{ … }}` in playbook strings is a Jinja expression (expressionString.ts); template files
+// ending in .hbs render with Handlebars, strictly (a missing variable is an error that names it).
 import Handlebars from 'handlebars';
 import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
@@ -8,7 +9,8 @@ import { jinjaFilterHint } from './jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from './limits.ts';
 import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
-import { BLOCKED_KEYS } from '../blockedKeys.ts';
+import { toText } from '../expr/values.ts';
+import { renderExpressionString } from './expressionString.ts';
 
 const hb = Handlebars.create();
 for (const [name, fn] of Object.entries(templateHelpers)) hb.registerHelper(name, fn);
@@ -22,16 +24,29 @@ const RUNTIME: Handlebars.RuntimeOptions = {
   allowProtoPropertiesByDefault: false,
   allowProtoMethodsByDefault: false,
 };
-/** A whole string that is one plain variable reference, e.g. "{{ packages }}": renders to the native value. */
-const BARE_REF = /^\{\{\s*([A-Za-z_][\w-]*(?:\.(?:[A-Za-z_][\w-]*|\d+))*)\s*\}\}$/;
 
 /** True when a string contains template syntax. */
 export function isTemplated(value: string): boolean {
   return value.includes('{{');
 }
 
-/** Renders one template string against vars. `where` names the source for error messages. */
+/** Renders a playbook string (a task name, a path, a label) to text; `where` names it in errors. */
 export function renderString(template: string, vars: Vars, where: SourceLocation): string {
+  if (!isTemplated(template)) return template;
+  const value = renderExpressionString(template, safeData(vars, where), where);
+  return typeof value === 'string' ? value : value === undefined ? '' : toText(materialize(value, where));
+}
+
+/**
+ * Renders a template file's text: a `.hbs` file with Handlebars, any other with Jinja2 (as Ansible's
+ * template module renders every src).
+ */
+export function renderTemplateFile(text: string, vars: Vars, where: SourceLocation): string {
+  return renderHandlebars(text, vars, where);
+}
+
+/** Renders Handlebars text against vars (a .hbs template). `where` names the source for error messages. */
+export function renderHandlebars(template: string, vars: Vars, where: SourceLocation): string {
   if (!isTemplated(template)) return template;
   let fn = compiled.get(template);
   try {
@@ -55,9 +70,8 @@ export function renderString(template: string, vars: Vars, where: SourceLocation
  */
 export function renderValue(value: unknown, vars: Vars, where: SourceLocation): unknown {
   if (typeof value === 'string') {
-    const bare = BARE_REF.exec(value);
-    if (bare?.[1]) return materialize(lookupPath(safeData(vars, where), bare[1], where), where);
-    return renderString(value, vars, where);
+    if (!isTemplated(value)) return value;
+    return materialize(renderExpressionString(value, safeData(vars, where), where), where);
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, vars, where));
   if (value && typeof value === 'object') {
@@ -66,18 +80,6 @@ export function renderValue(value: unknown, vars: Vars, where: SourceLocation): 
     return out;
   }
   return value;
-}
-
-function lookupPath(vars: Vars, dotted: string, where: SourceLocation): unknown {
-  let cur: unknown = vars;
-  const seen: string[] = [];
-  for (const part of dotted.split('.')) {
-    seen.push(part);
-    const own = !BLOCKED_KEYS.has(part) && cur !== null && typeof cur === 'object' && Object.hasOwn(cur, part);
-    if (!own) throw new FleetError('template', `undefined variable '${seen.join('.')}'`, { location: where });
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
 }
 
 /** The data a template sees: a scope view (lazy rendering, no prototype members). */
@@ -89,10 +91,7 @@ function safeData(vars: Vars, where: SourceLocation): Vars {
 export function scopeOf(vars: Vars, where: SourceLocation): Vars {
   // A lazy `{{ other }}` resolves to the other variable's own view, not a copy: shared values stay shared
   // (and cheap) until something outside the scope materializes them.
-  return createScope(vars, where, (value, scope, at) => {
-    const bare = BARE_REF.exec(value);
-    return bare?.[1] ? lookupPath(scope, bare[1], at) : renderString(value, scope, at);
-  });
+  return createScope(vars, where, (value, scope, at) => renderExpressionString(value, scope, at));
 }
 
 function templateError(err: unknown, template: string, where: SourceLocation): FleetError {

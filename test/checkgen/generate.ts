@@ -102,7 +102,7 @@ function observeTasks(root: string, artifacts: Artifact[], copied: string[]): Ta
       loop: observedPaths(root, artifacts, copied),
       register: 'cg_end',
     },
-    { name: `${OBSERVE} write`, copy: { dest: observeFile(root), content: '{{ to_json cg_end.results }}' } },
+    { name: `${OBSERVE} write`, copy: { dest: observeFile(root), content: '{{ cg_end.results | to_json }}' } },
   ];
 }
 

@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { FleetError } from '../../engine/errors.ts';
-import { templateSyntaxProblem } from '../../engine/playbook/templateSyntax.ts';
+import { handlebarsProblem } from '../../engine/playbook/templateSyntax.ts';
 import { MAX_TEMPLATE_NESTING, MAX_TEMPLATE_STATEMENTS } from '../../engine/template/limits.ts';
-import { renderString, renderValue, scopeOf } from '../../engine/template/render.ts';
+import { renderHandlebars, renderValue, scopeOf } from '../../engine/template/render.ts';
 import type { Vars } from '../../engine/types.ts';
 import { expectLinear } from '../support/scaling.ts';
 
@@ -291,13 +291,13 @@ const anyTemplate = fc.oneof(
 );
 
 describe('fuzz: templates', () => {
-  it('renderString: text or a located template error, fast, no console, prototypes untouched', () => {
+  it('renderHandlebars: text or a located template error, fast, no console, prototypes untouched', () => {
     const v = vars();
     fc.assert(
       fc.property(anyTemplate, (template) => {
         fc.pre(template.length < MAX_INPUT);
         expectCleanOutcome(() => {
-          const text = renderString(`{{ s }}${template}`, v, where);
+          const text = renderHandlebars(`{{ s }}${template}`, v, where);
           if (typeof text !== 'string') throw new Error(`rendered ${typeof text}`);
         }, template);
       }),
@@ -344,9 +344,9 @@ describe('fuzz: templates', () => {
     let unique = 0;
     for (const [label, size, text, render] of families) {
       const from = size / 8;
-      expectLinear((k) => templateSyntaxProblem(text(k)), from, { maxN: from, label: `validate ${label}` });
+      expectLinear((k) => handlebarsProblem(text(k)), from, { maxN: from, label: `validate ${label}` });
       if (render) {
-        expectLinear((k) => expectCleanOutcome(() => renderString(`{{ s }}${text(k)}${(unique += 1)}`, v, where), label), from, {
+        expectLinear((k) => expectCleanOutcome(() => renderHandlebars(`{{ s }}${text(k)}${(unique += 1)}`, v, where), label), from, {
           maxN: from,
           label: `render ${label}`,
         });
@@ -407,7 +407,7 @@ describe('fuzz: templates', () => {
       fc.property(nested, ({ text, depth, firstOver }) => {
         fc.pre(text.length < MAX_INPUT);
         const started = performance.now();
-        const problem = templateSyntaxProblem(text);
+        const problem = handlebarsProblem(text);
         expect(performance.now() - started).toBeLessThan(HANG_MS);
         if (depth > MAX_TEMPLATE_NESTING) {
           expect(problem?.message).toBe(`template nests blocks and ( ) more than ${MAX_TEMPLATE_NESTING} deep`);
@@ -423,7 +423,7 @@ describe('fuzz: templates', () => {
     fc.assert(
       fc.property(many, ({ text, statements }) => {
         const started = performance.now();
-        const problem = templateSyntaxProblem(text);
+        const problem = handlebarsProblem(text);
         expect(performance.now() - started).toBeLessThan(HANG_MS);
         if (statements > MAX_TEMPLATE_STATEMENTS)
           expect(problem?.message).toBe(`template has more than ${MAX_TEMPLATE_STATEMENTS} {{ }} statements`);

@@ -35,7 +35,7 @@ async function checkThenReal(
       .join('\n');
     writeFileSync(
       path.join(dir, 'play.yml'),
-      `- hosts: all\n  gather_facts: false\n  tasks:\n    - block:\n${indented}\n      always:\n        - name: observe\n          stat: { path: "{{ item }}", checksum_algorithm: sha256 }\n          loop: ${JSON.stringify(OBSERVED.map((p) => `${tree}/${p}`))}\n          register: end\n        - name: observe write\n          copy: { dest: ${dir}/end.json, content: "{{ to_json end.results }}" }\n`,
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - block:\n${indented}\n      always:\n        - name: observe\n          stat: { path: "{{ item }}", checksum_algorithm: sha256 }\n          loop: ${JSON.stringify(OBSERVED.map((p) => `${tree}/${p}`))}\n          register: end\n        - name: observe write\n          copy: { dest: ${dir}/end.json, content: "{{ end.results | to_json }}" }\n`,
     );
     const results: TaskResult[] = [];
     const report: RunReport = await runPlaybook(

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { renderString } from '../../engine/template/render.ts';
+import { renderHandlebars, renderString } from '../../engine/template/render.ts';
 import type { Vars } from '../../engine/types.ts';
 
 const PLAYBOOKS = path.resolve(import.meta.dirname, '../../playbooks');
@@ -14,7 +14,7 @@ const SOCKET = 'unix:///run/containerd/containerd.sock';
 /** Renders playbooks/templates/NAME the way the template module does (modules/template.ts → renderFile). */
 function render(name: string, overrides: Vars = {}): string {
   const file = path.join(PLAYBOOKS, 'templates', name);
-  return renderString(readFileSync(file, 'utf8'), { ...DEFAULTS, ...overrides }, { file, line: 1, column: 1 });
+  return renderHandlebars(readFileSync(file, 'utf8'), { ...DEFAULTS, ...overrides }, { file, line: 1, column: 1 });
 }
 
 /** Walks a parsed TOML document by table keys. */

@@ -192,7 +192,7 @@ describe('executor', () => {
     );
     const r = await run(dir);
     expect(r.results[0]?.status).toBe('failed');
-    expect(r.results[0]?.msg).toBe(`undefined variable 'nope' (${path.join(dir, 'play.yml')}:4:7)`);
+    expect(r.results[0]?.msg).toBe(`'nope' is undefined in '${dir}/{{ nope }}' (${path.join(dir, 'play.yml')}:4:7)`);
   });
 
   it('layers variables: extra vars > set_fact > task vars > play vars > inventory', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { renderString } from '../../engine/template/render.ts';
+import { renderHandlebars } from '../../engine/template/render.ts';
 import type { Vars } from '../../engine/types.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -13,7 +13,7 @@ const SOCKET = 'unix:///run/containerd/containerd.sock';
 
 function render(name: string, vars: Vars): string {
   const file = path.join(ROOT, 'playbooks/templates', name);
-  return renderString(readFileSync(file, 'utf8'), vars, { file, line: 1, column: 1 });
+  return renderHandlebars(readFileSync(file, 'utf8'), vars, { file, line: 1, column: 1 });
 }
 
 describe('daemon.json.hbs', () => {
