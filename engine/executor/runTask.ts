@@ -7,7 +7,8 @@ import { evaluateCondition } from '../expr/index.ts';
 import { HostKeyError } from '../connection/ssh.ts';
 import { checkSchema } from '../playbook/schemaCheck.ts';
 import { localCandidates } from '../playbook/localFiles.ts';
-import { renderString, renderValue } from '../template/render.ts';
+import { renderTemplateFile, renderValue } from '../template/render.ts';
+import { renderJinja } from '../jinja/index.ts';
 import {
   NOT_RUN_IN_CHECK,
   type Condition,
@@ -272,7 +273,13 @@ export function moduleContext(
       if (result.timedOut) counter.timedOut = true;
       return result;
     },
-    renderFile: (text, file) => renderString(text, vars, { file, line: 1, column: 1 }),
+    // Ansible renders every template src as Jinja2; a .hbs file keeps Handlebars. Includes are looked up as the src is.
+    renderFile: (text, file) =>
+      path.extname(file) === '.hbs'
+        ? renderTemplateFile(text, vars, { file, line: 1, column: 1 })
+        : renderJinja(text, vars, file, {
+            search: (name) => resolveLocal(name, 'templates', task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
+          }),
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
     predicted: host.predicted,
