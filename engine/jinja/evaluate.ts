@@ -6,7 +6,7 @@ import { JinjaError } from './errors.ts';
 import { templateOffset, withoutColumn, type CompiledExpression, type TemplateCall } from './expression.ts';
 import type { Template } from './render.ts';
 import type { Frame } from './scope.ts';
-import { ValueError, isBlockedName, isMapping, mappingKeys, ownData } from './values.ts';
+import { ValueError, isBlockedName, isMapping, mappingKeys, ownData, pyText } from './values.ts';
 
 /** A macro defined by `{% macro %}`: its body renders in a frame over the scope of its template. */
 export class Macro {
@@ -27,14 +27,25 @@ export interface Evaluator {
   callMacro(macro: Macro, frame: Frame, at: number): string;
 }
 
-// Marks the loop objects of running loops (for loop.cycle): a symbol key, which no expression can read or
-// print. The mappings namespace() made are remembered (for `set ns.x`).
+// Marks the loop objects of running loops (for loop.cycle and loop.changed) with the state one loop's
+// iterations share, under a symbol key no expression can read or print. The mappings namespace() made are
+// remembered (for `set ns.x`).
 const LOOP: unique symbol = Symbol('loop');
 const namespaces = new WeakSet<object>();
 
-/** Marks `loop` as the object of a running loop. */
-export function registerLoop(loop: object): void {
-  Object.defineProperty(loop, LOOP, { value: true });
+/** What the iterations of one running loop share: the values loop.changed() saw last. */
+export interface LoopState {
+  lastChanged?: string;
+}
+
+/** Marks `loop` as the object of an iteration of the running loop whose shared state is `state`. */
+export function registerLoop(loop: object, state: LoopState): void {
+  Object.defineProperty(loop, LOOP, { value: state });
+}
+
+function loopState(loop: unknown): LoopState | undefined {
+  if (!loop || typeof loop !== 'object' || !Object.hasOwn(loop, LOOP)) return undefined;
+  return (loop as { [LOOP]: LoopState })[LOOP];
 }
 
 /** Whether `value` was made by namespace() (its attributes may be set). */
@@ -74,10 +85,20 @@ function runCall(call: TemplateCall, frame: Frame, evaluator: Evaluator): unknow
   switch (call.kind) {
     case 'cycle': {
       const loop = frame.get('loop');
-      if (!loop || typeof loop !== 'object' || !Object.hasOwn(loop, LOOP)) return fail('loop.cycle() is only available inside a for loop');
+      if (!loop || typeof loop !== 'object' || !loopState(loop)) return fail('loop.cycle() is only available inside a for loop');
       if (positional.length === 0 || named.size > 0) return fail('loop.cycle() takes one or more values to cycle through');
       const index = ownData(loop, 'index0') as number;
       return positional[index % positional.length];
+    }
+    case 'changed': {
+      // True when the values differ from those of the loop's last changed() call (compared as Python prints them).
+      const state = loopState(frame.get('loop'));
+      if (!state) return fail('loop.changed() is only available inside a for loop');
+      if (named.size > 0) return fail('loop.changed() takes positional values');
+      const now = pyTextOf(positional, call.at);
+      const changed = state.lastChanged !== now;
+      state.lastChanged = now;
+      return changed;
     }
     case 'namespace':
       return namespace(positional, named, fail);
@@ -138,4 +159,13 @@ function namespace(args: unknown[], named: Map<string, unknown>, fail: (m: strin
 /** Sets an attribute of a namespace (defineProperty: no setter on any prototype can run). */
 export function setAttribute(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function pyTextOf(values: unknown[], at: number): string {
+  try {
+    return pyText(values);
+  } catch (err) {
+    if (err instanceof ValueError) throw new JinjaError(err.message, at);
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 // Compiles the expression of a tag with engine/expr. The calls the expression language does not have (a
-// template's macros, `loop.cycle(…)`, `namespace(…)`) are cut out first: each becomes a
+// template's macros, `loop.cycle(…)`, `loop.changed(…)`, `namespace(…)`) are cut out first: each becomes a
 // placeholder variable whose value the renderer computes before evaluating, and every offset stays mapped
 // back to the template so that errors point at the right column.
 import { ExpressionError, parseExpression, type Expr } from '../expr/index.ts';
@@ -9,8 +9,8 @@ import type { TagToken } from './tagScanner.ts';
 /** A call cut out of an expression: the renderer binds `placeholder` to its result. */
 export interface TemplateCall {
   placeholder: string;
-  /** A macro of the template, `loop.cycle`, or one of the global functions this engine adds. */
-  kind: 'macro' | 'cycle' | 'namespace';
+  /** A macro of the template, `loop.cycle` or `loop.changed`, or one of the global functions this engine adds. */
+  kind: 'macro' | 'cycle' | 'changed' | 'namespace';
   name: string;
   positional: CompiledExpression[];
   named: Array<{ name: string; value: CompiledExpression }>;
@@ -95,7 +95,7 @@ export function withoutColumn(message: string): string {
   return message.replace(/ at (?:line \d+, )?column \d+$/, '');
 }
 
-// A call starting at token i: `macro(`, `namespace(` not after `.`, `|` or `is`, or `loop.cycle(`.
+// A call starting at token i: `macro(`, `namespace(` not after `.`, `|` or `is`, or `loop.cycle(`, `loop.changed(`.
 function callAt(
   tokens: readonly TagToken[],
   i: number,
@@ -106,8 +106,9 @@ function callAt(
   const previous = tokens[i - 1];
   if (previous && AFTER_FILTER_OR_TEST.has(previous.text)) return undefined;
   if (previous?.text === 'not' && tokens[i - 2]?.text === 'is') return undefined;
-  if (token.text === 'loop' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'cycle' && tokens[i + 3]?.text === '(') {
-    return { kind: 'cycle', name: 'loop.cycle', open: i + 3 };
+  const method = tokens[i + 2]?.text;
+  if (token.text === 'loop' && tokens[i + 1]?.text === '.' && (method === 'cycle' || method === 'changed') && tokens[i + 3]?.text === '(') {
+    return { kind: method, name: `loop.${method}`, open: i + 3 };
   }
   const member = tokens[i + 2];
   if (macros.has(`${token.text}.`) && tokens[i + 1]?.text === '.' && member?.kind === 'name' && tokens[i + 3]?.text === '(') {

@@ -6,7 +6,7 @@ import type { EvalContext } from '../expr/index.ts';
 import type { Vars } from '../types.ts';
 import { BLOCK_VALUE, type Node } from './ast.ts';
 import { JinjaError, asTemplateError } from './errors.ts';
-import { Macro, evalDefined, evalValue, isNamespace, registerLoop, setAttribute, type Evaluator } from './evaluate.ts';
+import { Macro, evalDefined, evalValue, isNamespace, registerLoop, setAttribute, type Evaluator, type LoopState } from './evaluate.ts';
 import type { CompiledExpression } from './expression.ts';
 import { findInclude, type IncludeSearch } from './loader.ts';
 import { MAX_JINJA_CALL_DEPTH, MAX_JINJA_OUTPUT, MAX_JINJA_WORK } from './limits.ts';
@@ -156,6 +156,7 @@ class Renderer implements Evaluator {
       return;
     }
     const length = items.length;
+    const state: LoopState = {};
     items.forEach((item, i) => {
       this.spend(1, node.at);
       const scope = frame.child();
@@ -174,7 +175,7 @@ class Renderer implements Evaluator {
         i > 0 ? { previtem: items[i - 1] } : {},
         i < length - 1 ? { nextitem: items[i + 1] } : {},
       );
-      registerLoop(loop);
+      registerLoop(loop, state);
       scope.set('loop', loop);
       this.run(node.body, scope, out);
     });

@@ -76,6 +76,7 @@ describe('rendering errors', () => {
     ['a loop over a number', '{% for x in num %}{% endfor %}', 'cannot loop over a number', '1:13'],
     ['an unpacking of the wrong size', '{% for a, b in pairs %}{% endfor %}', 'expected 2 values to unpack, got 3', '1:1'],
     ['loop.cycle outside a loop', '{{ loop.cycle(1) }}', 'loop.cycle() is only available inside a for loop', '1:4'],
+    ['loop.changed outside a loop', 'x {{ loop.changed(1) }}', 'loop.changed() is only available inside a for loop', '1:6'],
     ['too many macro arguments', '{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}', "macro 'm' takes at most 1 argument(s), 2 given", '1:34'],
     ['an unknown macro parameter', '{% macro m(a) %}{% endmacro %}{{ m(b=2) }}', "macro 'm' has no parameter 'b'", '1:34'],
     ['an include of a number', '{% include 5 %}', 'include takes a template name (a string) or a list of names', '1:12'],

@@ -200,6 +200,16 @@ describe('jinja2 parity: for', () => {
       '1a1 1b2 1c3 2a1 2b2 2c3 ',
     ],
     ['for k, v in d.items()', '{% for k, v in d.items() %}{{ k }}={{ v }}\n{% endfor %}', 'k=1\nj=2\n'],
+    [
+      'loop.changed groups runs of equal values',
+      '{% for u in users %}{% if loop.changed(u.admin) %}[{{ u.admin }}]{% endif %}{{ u.name }} {% endfor %}',
+      '[True]ann [False]bob [True]cy ',
+    ],
+    [
+      'loop.changed is false for a repeated value',
+      '{% for x in [1, 1, 2, 2, 1] %}{% if loop.changed(x) %}|{% endif %}{{ x }}{% endfor %}',
+      '|11|22|1',
+    ],
   ];
   it.each(cases)('%s', (_what, template, expected) => {
     expect(render(template)).toBe(expected);
