@@ -3,6 +3,7 @@
 // Jinja expression (expressionStringProblem), a .hbs template file is Handlebars (an unclosed `{{#if}}`).
 // Only parsing: which variables exist is known only at run time.
 import Handlebars from 'handlebars';
+import { jinjaSyntaxProblem } from '../jinja/index.ts';
 import { jinjaFilterHint } from '../template/jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from '../template/limits.ts';
 import { isTemplated } from '../template/render.ts';
@@ -20,7 +21,7 @@ export interface TemplateSyntaxProblem {
 /** The syntax error of a template file: Handlebars for .hbs, Jinja2 for any other (undefined when it parses). */
 export function templateFileProblem(file: string, text: string): TemplateSyntaxProblem | undefined {
   if (file.endsWith('.hbs')) return handlebarsProblem(text);
-  return undefined;
+  return jinjaSyntaxProblem(text);
 }
 
 /** The syntax error the Handlebars renderer would hit in `text`, or undefined (also for text with no template). */

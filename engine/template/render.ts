@@ -38,8 +38,8 @@ export function renderString(template: string, vars: Vars, where: SourceLocation
 }
 
 /**
- * Renders a template file's text: a `.hbs` file with Handlebars, any other with Jinja2 (as Ansible's
- * template module renders every src).
+ * Renders a `.hbs` template file's text with Handlebars (every other template src renders as Jinja2:
+ * engine/jinja, chosen by moduleContext's renderFile in engine/executor/runTask.ts).
  */
 export function renderTemplateFile(text: string, vars: Vars, where: SourceLocation): string {
   return renderHandlebars(text, vars, where);

@@ -377,6 +377,22 @@ describe('template syntax', () => {
       },
     ]);
   });
+  it('parses a Jinja2 template file (any name but .hbs) and reports its problem at its line and column', () => {
+    const file = playbook(
+      `- hosts: all
+  tasks:
+    - template: { src: bad.j2, dest: /x }
+    - template: { src: good.j2, dest: /y }
+`,
+      {
+        'templates/bad.j2': 'line 1\n{% if x %}\n{{ y | nofilter }}\n{% endif %}\n',
+        'templates/good.j2': '{% for x in xs %}{{ x }}{% endfor %}\n',
+      },
+    );
+    expect(problems(file)).toEqual([
+      { file: path.join(path.dirname(file), 'templates', 'bad.j2'), line: 3, column: 8, message: "unknown filter 'nofilter'" },
+    ]);
+  });
 });
 
 describe('assert conditions', () => {
