@@ -5,6 +5,7 @@ import { FUNCTIONS } from './functions.ts';
 import { tokenize, type Punct, type Token } from './lexer.ts';
 import { isMethodName } from './methods.ts';
 import { ParserBase } from './parser-base.ts';
+import { suggestFilter } from './filters.ts';
 import { findFilter, findTest } from './registry.ts';
 import type { Signature } from './signature.ts';
 import { TokenStream } from './token-stream.ts';
@@ -277,7 +278,10 @@ class Parser extends ParserBase {
         this.s.next();
         const name = this.parseDottedName("a filter name after '|'");
         const spec = findFilter(name.value);
-        if (!spec) throw this.s.error(name.at, `unknown filter '${name.value}'`);
+        if (!spec) {
+          const hint = suggestFilter(name.value);
+          throw this.s.error(name.at, `unknown filter '${name.value}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+        }
         const args = this.parseCallArgs(name.value, `filter '${name.value}'`, spec.signature, name.at);
         expr = this.node({ kind: 'filter', name: name.value, input: expr, args, at: name.at });
       } else if (this.s.isWord('is')) {

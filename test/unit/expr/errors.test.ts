@@ -53,3 +53,19 @@ describe('unknown names and bad values are located too', () => {
     expect(err.offset).toBe(offset);
   });
 });
+
+describe('an unknown filter', () => {
+  it('names the nearest known filter when one is close, and none when nothing is', () => {
+    const message = (source: string): string => {
+      try {
+        parseExpression(source);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'parsed';
+    };
+    expect(message('x | defualt(1)')).toBe("unknown filter 'defualt' (did you mean 'default'?) at column 5");
+    expect(message('x | ansible.builtin.to_jsn')).toContain("(did you mean 'to_json'?)");
+    expect(message('x | qqqqqq')).toBe("unknown filter 'qqqqqq' at column 5");
+  });
+});
