@@ -137,7 +137,7 @@ export interface ModuleView {
   /** Renders a template file's text with the task's variables; errors name `file`. */
   renderFile(text: string, file: string): string;
   /** Resolves a controller-side path (copy src, template src) the way Ansible searches for it. */
-  resolveLocalPath(relative: string, kind: 'files' | 'templates'): string;
+  resolveLocalPath(relative: string, kind: 'files' | 'templates' | 'vars'): string;
   /** State the run shares between its hosts, in a module's own slot (controller-side caches). */
   runState<T>(key: StateSlot<T>): T;
 }
@@ -163,6 +163,8 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
   schema: Record<string, unknown>;
   /** For command/shell: a free-form string argument goes into this key. */
   freeFormKey?: string;
+  /** `key=value` options that may stand beside the free form (command's creates, chdir, …, when absent). */
+  freeFormOptions?: readonly string[];
   /** `controller` modules (debug, set_fact, assert, fail) never touch the host. */
   runsOn: 'controller' | 'host';
   /** Arguments whose values are secret: redacted from output and reports. */

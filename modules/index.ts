@@ -26,6 +26,7 @@ import { aptKeyModule } from './apt_key/index.ts';
 import { deb822RepositoryModule } from './deb822_repository/index.ts';
 import { timezoneModule } from './timezone/index.ts';
 import { dpkgSelectionsModule } from './dpkg_selections/index.ts';
+import { includeVarsModule } from './include_vars/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -47,6 +48,7 @@ const all: ModuleDefinition[] = [
   statModule,
   debugModule,
   setFactModule,
+  includeVarsModule,
   setupModule,
   assertModule,
   failModule,

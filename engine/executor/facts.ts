@@ -79,7 +79,8 @@ export function parseFacts(output: string, collectors: ReadonlySet<FactCollector
  * item's count. `_ansible_facts_cacheable` is removed from what the task registers.
  */
 export function storeReturnedFacts(module: string, registered: Vars, facts: Vars, hostVars: Vars): void {
-  if (module === 'debug') return;
+  // include_vars's are variables of their own level (engine/executor/includedVars.ts), never facts.
+  if (module === 'debug' || module === 'include_vars') return;
   const items = Array.isArray(registered.results) ? (registered.results as unknown[]) : [registered];
   for (const item of items) {
     if (!item || typeof item !== 'object') continue;

@@ -16,6 +16,8 @@ export interface HostRun {
   facts: Vars;
   /** set_fact values and registered results: they outrank play and task vars. */
   hostFacts: Vars;
+  /** Variables loaded by include_vars: above task vars, below set_fact and register (Ansible's order). */
+  includedVars?: Vars;
   conn: Connection;
   /** Results of read-only commands run ahead of their tasks (readAhead.ts). */
   readAhead: ReadAhead;
@@ -52,7 +54,7 @@ export interface PlayVars {
 
 /**
  * The variables a task sees on one host, lowest to highest: role defaults, inventory (group then host),
- * facts, play vars, vars_files, role vars, block and task vars (outermost first), set_fact/register,
+ * facts, play vars, vars_files, role vars, block and task vars (outermost first), include_vars, set_fact/register,
  * role params, extra vars (roleVars.ts says which roles).
  */
 export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where: SourceLocation, extra: Vars = {}): Vars {
@@ -66,6 +68,7 @@ export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where
     ...play.varsFiles,
     ...roles.vars,
     ...scopeVars.reduce((acc, v) => assignOwn(acc, v), {}),
+    ...host.includedVars,
     ...host.hostFacts,
     ...roles.params,
     ...extra,

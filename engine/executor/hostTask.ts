@@ -7,6 +7,7 @@ import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
 import { settingsFor, unknownDependency } from './taskSettings.ts';
 import { storeReturnedFacts } from './facts.ts';
+import { storeIncludedVars } from './includedVars.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -49,6 +50,7 @@ export async function runTaskOnHost(
   run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
   if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, host.facts, host.hostFacts);
+  if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
   if (status === 'changed') for (const n of task.notify) host.notified.add(n);
   trackUnknown(task, host, status, registered);
   if (settings.check && opaqueEffects(task, status, registered)) host.predicted.markOpaque(title);

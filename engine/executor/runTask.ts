@@ -290,7 +290,7 @@ export function moduleContext(
 /** Ansible's search order: the task's role (its files/ or templates/ first), the task file's dir (likewise), then the playbook dir. */
 function resolveLocal(
   relative: string,
-  kind: 'files' | 'templates',
+  kind: 'files' | 'templates' | 'vars',
   where: SourceLocation,
   playbookDir: string,
   rolePath?: string,

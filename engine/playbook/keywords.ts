@@ -64,7 +64,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'any_errors_fatal',
     'ignore_unreachable',
     'include',
-    'include_vars',
     'with_dict',
     'with_fileglob',
     'with_together',

@@ -5,8 +5,8 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { inspectControllerFile, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES } from '../controllerFile.ts';
 
-/** Which search folder a module uses: `templates/` for template, `files/` for the others. */
-export type LocalKind = 'files' | 'templates';
+/** Which search folder a module uses: `templates/` for template, `vars/` for include_vars, `files/` for the others. */
+export type LocalKind = 'files' | 'templates' | 'vars';
 
 /** A literal `src` found, or why it would fail at run time. */
 export type LocalFileCheck = { kind: 'found'; file: string } | { kind: 'problem'; message: string };

@@ -200,7 +200,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   const moduleKey = known[0]!;
   const mod = ctx.modules.find(moduleKey)!;
   keywordCheck(yaml, at, task, { ...taskKeywords, [moduleKey]: {} }, 'task', ctx);
-  const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx);
+  const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx, mod.freeFormOptions);
   let args = written ?? {};
   if (task.args && typeof task.args === 'object' && !Array.isArray(task.args)) {
     // Defined, not assigned: an `__proto__` key must stay a key, not become the prototype of args.
@@ -256,7 +256,14 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
 }
 
 /** The module's arguments as written (free form, key=value or a mapping); undefined when reported as unreadable. */
-function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: string | undefined, ctx: ParseContext): Vars | undefined {
+function moduleArgs(
+  yaml: YamlFile,
+  at: Path,
+  value: unknown,
+  freeFormKey: string | undefined,
+  ctx: ParseContext,
+  freeFormOptions?: readonly string[],
+): Vars | undefined {
   if (value === null || value === undefined) return {};
   if (typeof value === 'object' && !Array.isArray(value)) return { ...(value as Vars) };
   if (typeof value !== 'string') {
@@ -264,7 +271,10 @@ function moduleArgs(yaml: YamlFile, at: Path, value: unknown, freeFormKey: strin
     return undefined;
   }
   if (freeFormKey) {
-    const { cmd, options } = splitFreeForm(value, FREE_FORM_OPTIONS);
+    // A module with its own options (include_vars) may be written in key=value form only.
+    const keyValue = freeFormOptions ? parseKeyValueArgs(value) : undefined;
+    if (keyValue?.kind === 'ok') return keyValue.args;
+    const { cmd, options } = splitFreeForm(value, freeFormOptions ?? FREE_FORM_OPTIONS);
     return { [freeFormKey]: cmd, ...options };
   }
   // Legacy `key=value key2="value 2"` form.
