@@ -5,16 +5,18 @@ import { evaluate } from './evaluate.ts';
 import { parseExpression } from './parser.ts';
 import { truthy } from './values.ts';
 import type { Vars } from '../types.ts';
+import type { EvalContext } from './functions.ts';
 
 /** What a condition may be in a playbook: one expression, a literal, or a list of them that must all hold. */
 export type Condition = string | boolean | number | Array<string | boolean | number>;
 
 /**
  * Evaluates a condition to a boolean. A list is the AND of its items (an empty list holds); an empty string
- * holds, as in Ansible; a string wholly wrapped in `{{ ... }}` has the wrapper removed.
+ * holds, as in Ansible; a string wholly wrapped in `{{ ... }}` has the wrapper removed. `context` brings
+ * the lookup plugins of lookup() / query().
  */
-export function evaluateCondition(cond: Condition, vars: Vars): boolean {
-  if (Array.isArray(cond)) return cond.every((item) => evaluateCondition(item, vars));
+export function evaluateCondition(cond: Condition, vars: Vars, context?: EvalContext): boolean {
+  if (Array.isArray(cond)) return cond.every((item) => evaluateCondition(item, vars, context));
   if (typeof cond === 'boolean') return cond;
   if (typeof cond === 'number') return cond !== 0;
   if (typeof cond !== 'string') {
@@ -23,7 +25,7 @@ export function evaluateCondition(cond: Condition, vars: Vars): boolean {
   const source = unwrapTemplate(cond);
   if (source.trim() === '') return true;
   const expr = parseCondition(source);
-  const value = evaluate(expr, vars);
+  const value = evaluate(expr, vars, context);
   if (value === undefined) throw new ExpressionError(`'${render(expr)}' is undefined`, startOf(expr));
   return truthy(value);
 }

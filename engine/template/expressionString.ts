@@ -2,7 +2,8 @@
 // Jinja expressions, evaluated by engine/expr (the same engine as `when`; no eval, no prototype access).
 // A string that is exactly one `{{ … }}` keeps the value's type (a list stays a list); any other string
 // renders to text, values shown as Jinja shows them (True, None, ['a', 'b']).
-import { ExpressionError, evaluate, parseExpression, type Expr } from '../expr/index.ts';
+import { ExpressionError, evaluate, parseExpression, type EvalContext, type Expr } from '../expr/index.ts';
+import { currentLookups, withLookups } from '../lookups/ambient.ts';
 import { ValueProblem } from '../expr/error.ts';
 import { toText } from '../expr/values.ts';
 import { FleetError } from '../errors.ts';
@@ -132,18 +133,26 @@ function leading(source: string): number {
 /**
  * Renders a templated string against `vars` (a scope: lazy, prototype-free). A string that is one
  * expression returns its value as it is; otherwise the text with each value converted as Jinja does.
+ * `context` brings the lookup plugins (engine/lookups lookupContext); without it, those of the rendering
+ * under way, if any.
  */
-export function renderExpressionString(text: string, vars: Vars, where: SourceLocation): unknown {
+export function renderExpressionString(text: string, vars: Vars, where: SourceLocation, context?: EvalContext): unknown {
+  // The lookups of the rendering under way reach the lazy variables this one renders.
+  const lookups = context ?? currentLookups();
+  return withLookups(lookups, () => renderSegments(text, vars, where, lookups ?? {}));
+}
+
+function renderSegments(text: string, vars: Vars, where: SourceLocation, context: EvalContext): unknown {
   const split = splitTemplate(text);
   if (!split.ok) throw located(split.message, text, split.offset, where);
   const { segments } = split;
   const only = segments.length === 1 ? segments[0] : undefined;
-  if (only?.kind === 'expr') return value(only, text, vars, where);
+  if (only?.kind === 'expr') return value(only, text, vars, where, context);
   let out = '';
   for (const s of segments) {
     if (s.kind === 'text') out += s.text;
     else {
-      const v = value(s, text, vars, where);
+      const v = value(s, text, vars, where, context);
       out += v === undefined ? '' : textOf(v, s, text, where);
     }
   }
@@ -160,9 +169,9 @@ function textOf(v: unknown, s: Extract<Segment, { kind: 'expr' }>, text: string,
   }
 }
 
-function value(s: Extract<Segment, { kind: 'expr' }>, text: string, vars: Vars, where: SourceLocation): unknown {
+function value(s: Extract<Segment, { kind: 'expr' }>, text: string, vars: Vars, where: SourceLocation, context: EvalContext): unknown {
   try {
-    return evaluate(parseCached(s.source), vars);
+    return evaluate(parseCached(s.source), vars, context);
   } catch (err) {
     if (err instanceof ExpressionError) throw located(err.message, text, s.offset + leading(s.source) + (err.offset ?? 0), where);
     throw err;

@@ -11,6 +11,8 @@ import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
 import { toText } from '../expr/values.ts';
 import { renderExpressionString } from './expressionString.ts';
+import type { EvalContext } from '../expr/index.ts';
+import { withLookups } from '../lookups/ambient.ts';
 
 const hb = Handlebars.create();
 for (const [name, fn] of Object.entries(templateHelpers)) hb.registerHelper(name, fn);
@@ -30,11 +32,16 @@ export function isTemplated(value: string): boolean {
   return value.includes('{{');
 }
 
-/** Renders a playbook string (a task name, a path, a label) to text; `where` names it in errors. */
-export function renderString(template: string, vars: Vars, where: SourceLocation): string {
+/**
+ * Renders a playbook string (a task name, a path, a label) to text; `where` names it in errors. `context`
+ * brings the lookup plugins of lookup() / query() (engine/lookups lookupContext).
+ */
+export function renderString(template: string, vars: Vars, where: SourceLocation, context?: EvalContext): string {
   if (!isTemplated(template)) return template;
-  const value = renderExpressionString(template, safeData(vars, where), where);
-  return typeof value === 'string' ? value : value === undefined ? '' : toText(materialize(value, where));
+  return withLookups(context, () => {
+    const value = renderExpressionString(template, safeData(vars, where), where);
+    return typeof value === 'string' ? value : value === undefined ? '' : toText(materialize(value, where));
+  });
 }
 
 /**
@@ -66,9 +73,12 @@ export function renderHandlebars(template: string, vars: Vars, where: SourceLoca
 
 /**
  * Renders a value for a module argument. A string that is exactly one variable reference keeps the
- * variable's native type (list, number, mapping), as in Ansible; other strings render to text.
+ * variable's native type (list, number, mapping), as in Ansible; other strings render to text. `context`
+ * brings the lookup plugins of lookup() / query() (engine/lookups lookupContext).
  */
-export function renderValue(value: unknown, vars: Vars, where: SourceLocation): unknown {
+export function renderValue(value: unknown, vars: Vars, where: SourceLocation, context?: EvalContext): unknown {
+  // Lookups reach every string rendered here, and the lazy variables materializing the result renders.
+  if (context) return withLookups(context, () => renderValue(value, vars, where));
   if (typeof value === 'string') {
     if (!isTemplated(value)) return value;
     return materialize(renderExpressionString(value, safeData(vars, where), where), where);
