@@ -1,0 +1,94 @@
+// include_tasks is loaded when reached: a missing file behind a false `when` neither fails the load nor
+// the run, while validate (the loader) still parses every include file that exists.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FleetError } from '../../engine/errors.ts';
+import { runPlaybook } from '../../engine/executor/runPlaybook.ts';
+import { loadInventory } from '../../engine/inventory/index.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import type { RunReport, TaskResult } from '../../engine/types.ts';
+import { moduleRegistry } from '../../modules/index.ts';
+
+function setup(tasks: string, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-lazy-'));
+  writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local os_family=Debian\n');
+  writeFileSync(path.join(dir, 'play.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.replaceAll('DIR', dir)}`);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+const load = (dir: string) => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry);
+
+async function run(dir: string): Promise<RunReport> {
+  const results: TaskResult[] = [];
+  return runPlaybook(load(dir), loadInventory(path.join(dir, 'inv')), {
+    check: false,
+    diff: false,
+    forks: 5,
+    extraVars: {},
+    tags: { only: [], skip: [] },
+    transport: { connectTimeoutMs: 5000 },
+    events: { playStart: () => undefined, taskStart: () => undefined, result: (r) => void results.push(r) },
+    stopping: () => false,
+  });
+}
+
+const rows = (r: RunReport) => r.results.map((x) => `${x.task}:${x.status}`);
+
+describe('include_tasks loaded when reached', () => {
+  it('a missing RedHat-only file behind a false when neither fails the load nor the run', async () => {
+    const dir = setup(
+      `    - include_tasks: redhat.yml
+      when: os_family == 'RedHat'
+    - ansible.builtin.include_tasks: { file: debian.yml }
+      when: os_family == 'Debian'
+    - block:
+        - ansible.builtin.include_tasks: redhat-too.yml
+      when: os_family == 'RedHat'
+`,
+      { 'debian.yml': '- name: on debian\n  debug: { msg: deb }\n' },
+    );
+    const r = await run(dir);
+    expect(rows(r)).toEqual(['include_tasks:ok', 'on debian:ok']);
+    expect(r.recap.h1!.failed).toBe(0);
+  });
+
+  it('reads a file when the include is reached, so an earlier task may write it', async () => {
+    const dir = setup(`    - copy: { dest: DIR/made.yml, content: "- name: made later\\n  debug: { msg: hi }\\n" }
+    - include_tasks: made.yml
+      when: true
+`);
+    expect(rows(await run(dir))).toEqual(['copy:changed', 'include_tasks:ok', 'made later:ok']);
+  });
+
+  it('fails the include, not the load, when a conditional file is still missing when reached', async () => {
+    const dir = setup(`    - include_tasks: gone.yml
+      when: os_family == 'Debian'
+    - debug: { msg: never }
+`);
+    const r = await run(dir);
+    const inc = r.results.find((x) => x.module === 'include_tasks')!;
+    expect(inc.status).toBe('failed');
+    expect(inc.msg).toMatch(/gone\.yml/);
+    expect(rows(r)).toEqual(['include_tasks:failed']);
+  });
+
+  it('validate still reports a missing file under no when, a missing import, and errors in files it can find', () => {
+    expect(() => load(setup('    - include_tasks: nowhere.yml\n'))).toThrow(/task file 'nowhere\.yml' not found/);
+    expect(() => load(setup("    - import_tasks: nowhere.yml\n      when: os_family == 'RedHat'\n"))).toThrow(
+      /task file 'nowhere\.yml' not found/,
+    );
+    const broken = setup("    - include_tasks: redhat.yml\n      when: os_family == 'RedHat'\n", {
+      'redhat.yml': '- name: bad\n  no_such_module: {}\n',
+    });
+    let err: unknown;
+    try {
+      load(broken);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as FleetError).format()).toMatch(/redhat\.yml:2:3: unknown module or keyword 'no_such_module'/);
+  });
+});
