@@ -40,19 +40,7 @@ const roleArgs = (include: boolean) => ({
 });
 const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'loop_control'];
 const schemas = new Map<boolean, { type: string; properties: Record<string, unknown>; additionalProperties: boolean }>();
-const KEYWORDS_OF_APPLY = [
-  'when',
-  'tags',
-  'become',
-  'become_user',
-  'check_mode',
-  'no_log',
-  'ignore_errors',
-  'vars',
-  'environment',
-  'ignore_unreachable',
-  'become_method',
-];
+const KEYWORDS_OF_APPLY = ['when', 'tags', 'become', 'become_user', 'check_mode', 'no_log', 'ignore_errors', 'vars'];
 
 /** The keywords an include_role (loops allowed) or import_role task takes beside its arguments. */
 function keywordSchema(include: boolean): { type: string; properties: Record<string, unknown>; additionalProperties: boolean } {
@@ -181,7 +169,7 @@ function applyScope(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext): 
       delete apply[k];
     }
   }
-  for (const k of ['become', 'check_mode', 'no_log', 'ignore_errors', 'ignore_unreachable']) {
+  for (const k of ['become', 'check_mode', 'no_log', 'ignore_errors']) {
     const v = apply[k];
     if (typeof v === 'string' && booleanWord(v) !== undefined) apply[k] = booleanWord(v);
   }

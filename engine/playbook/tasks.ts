@@ -19,7 +19,7 @@ import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
 import type { PlayRoleState } from './roles.ts';
 import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
-import { parseScopeExtras } from './scopeExtras.ts';
+import { mayBeMissing, underWhen } from './lazyIncludes.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -36,6 +36,8 @@ export interface ParseContext {
   roles?: PlayRoleState;
   /** The folder of the role whose task files are being parsed (its templates/ and files/ come first). */
   rolePath?: string;
+  /** How many `when`s enclose the entries being parsed (engine/playbook/lazyIncludes.ts). */
+  conditional?: number;
 }
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
@@ -70,7 +72,7 @@ function listName(yaml: YamlFile, at: Path): string {
 
 function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): TaskNode | undefined {
   const task = normalizeKeywords(yaml, at, raw, ctx.problems, 'task');
-  if ('block' in task) return parseBlock(yaml, at, task, ctx);
+  if ('block' in task) return underWhen(task, ctx, () => parseBlock(yaml, at, task, ctx));
   const roleKey = Object.keys(task).find((k) => ROLE_TASK_KEYS.includes(shortModuleName(k)));
   if (roleKey) return parseRoleTask(yaml, at, task, roleKey, ctx);
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
@@ -94,7 +96,7 @@ function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<stri
 /** The keywords every task-like entry shares (name, when, tags, vars, become, …). */
 export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
   // Names and vars are rendered at run time: their expressions are parsed now, like the arguments'.
-  checkTemplates(yaml, { name: task.name, vars: task.vars, environment: task.environment }, (sub) => [...at, ...sub], ctx);
+  checkTemplates(yaml, { name: task.name, vars: task.vars }, (sub) => [...at, ...sub], ctx);
   const scope: TaskScope = {
     when: conditions(yaml, [...at, 'when'], task.when, ctx),
     tags: toList(task.tags),
@@ -107,7 +109,6 @@ export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContex
   if (typeof task.check_mode === 'boolean') scope.checkMode = task.check_mode;
   if (typeof task.no_log === 'boolean') scope.noLog = task.no_log;
   if (typeof task.ignore_errors === 'boolean') scope.ignoreErrors = task.ignore_errors;
-  Object.assign(scope, parseScopeExtras(yaml, at, task, ctx.problems));
   return scope;
 }
 
@@ -121,7 +122,6 @@ function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
   return {
     kind: 'block',
     ...parseScope(yaml, at, task, ctx),
-    ...(task.notify !== undefined ? { notify: toList(task.notify) } : {}),
     block: parseTaskList(yaml, [...at, 'block'], task.block, ctx),
     rescue: parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx),
     always: parseTaskList(yaml, [...at, 'always'], task.always, ctx),
@@ -150,6 +150,8 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   }
   const full = path.resolve(baseDir, file);
   if (!existsSync(full)) {
+    // include_tasks behind a `when` is read when reached (strategy.ts), as Ansible reads it.
+    if (mayBeMissing(task, isImport, ctx)) return include;
     ctx.problems.add(yaml, [...at, key], `task file '${file}' not found (looked for ${full})`);
     return include;
   }
@@ -165,7 +167,7 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   try {
     const child = loadYamlFile(full, 'playbook');
     ctx.including.push(full);
-    include.tasks = parseTaskList(child, [], child.value, ctx);
+    include.tasks = underWhen(task, ctx, () => parseTaskList(child, [], child.value, ctx));
     ctx.including.pop();
   } catch (err) {
     if (!(err instanceof FleetError)) throw err;
