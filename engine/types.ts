@@ -252,6 +252,12 @@ export interface Condition {
   location: SourceLocation;
 }
 
+/** An `environment` keyword as written (a mapping or a template), rendered per host at run time. */
+export interface EnvironmentSpec {
+  value: unknown;
+  location: SourceLocation;
+}
+
 /** Keywords shared by tasks, blocks and includes; blocks pass them down to their children. */
 export interface TaskScope {
   name?: string;
@@ -263,6 +269,10 @@ export interface TaskScope {
   checkMode?: boolean;
   noLog?: boolean;
   ignoreErrors?: boolean;
+  /** Variables exported for the task's remote commands (engine/executor/environment.ts). */
+  environment?: EnvironmentSpec;
+  /** An unreachable host's task is reported and the host carries on. */
+  ignoreUnreachable?: boolean;
   location: SourceLocation;
   /** The folder of the role this entry comes from (its templates/, files/ and tasks/ are searched first). */
   rolePath?: string;
@@ -309,6 +319,8 @@ export interface TaskDef extends TaskScope {
 /** A block with optional rescue and always sections. */
 export interface BlockDef extends TaskScope {
   kind: 'block';
+  /** Handlers every task of the block notifies when it changes (a task's own notify wins). */
+  notify?: string[];
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
@@ -378,6 +390,10 @@ export interface PlayDef {
   varsFiles: Array<{ file: string; location: SourceLocation }>;
   become?: boolean;
   becomeUser?: string;
+  /** The play's `environment` (below its blocks' and tasks'). */
+  environment?: EnvironmentSpec;
+  /** The play's `ignore_unreachable`. */
+  ignoreUnreachable?: boolean;
   gatherFacts: boolean;
   /** gather_subset as written (a list, or a comma-separated string); `all` when absent. */
   gatherSubset?: unknown;

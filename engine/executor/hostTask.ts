@@ -45,16 +45,22 @@ export async function runTaskOnHost(
   } else {
     ({ status, registered } = await runLoop(task, host, run, scopeVars, settings, vars, report));
   }
+  // ignore_unreachable: reported, counted as skipped (as Ansible's strategy does), and the host carries on.
+  const unreachableIgnored = status === 'unreachable' && settings.ignoreUnreachable === true;
+  if (unreachableIgnored) registered = { ...registered, skip_reason: `Host ${host.name} is unreachable` };
+  // A block's notify reaches its tasks that have none of their own (Ansible's inherited keyword).
+  const notify = task.notify.length > 0 || handler ? task.notify : (scope.notify ?? []);
   // What a task registers or sets stays secret where it came from a secret (no_log, a secret name).
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
   if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, host.facts, host.hostFacts);
   if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
-  if (status === 'changed') for (const n of task.notify) host.notified.add(n);
-  trackUnknown(task, host, status, registered);
+  if (status === 'changed') for (const n of notify) host.notified.add(n);
+  trackUnknown(task, host, status, registered, notify);
   if (settings.check && opaqueEffects(task, status, registered)) host.predicted.markOpaque(title);
-  count(host, status, settings.ignoreErrors);
+  if (unreachableIgnored) host.counters.skipped++;
+  else count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors && run.play.anyErrorsFatal) run.state.fatal = true;
   if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
 }
@@ -188,11 +194,11 @@ function opaqueEffects(task: TaskDef, status: TaskStatus, registered: Vars): boo
 }
 
 /** Check mode: remembers which variables and handlers an unknown outcome makes unknown. */
-function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, registered: Vars): void {
+function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, registered: Vars, notify: string[]): void {
   const names = [...(task.register ? [task.register] : []), ...(task.module === 'set_fact' ? Object.keys(task.args) : [])];
   if (status === 'unknown') {
     for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${String(registered.msg ?? 'unknown')}`);
-    for (const n of task.notify) host.maybeNotified.add(n);
+    for (const n of notify) host.maybeNotified.add(n);
   } else if (typeof registered[NOT_RUN_IN_CHECK] === 'string') {
     // The status was settled, but the output a real run would register is not known.
     for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${registered[NOT_RUN_IN_CHECK]}`);
@@ -248,7 +254,7 @@ function toResult(
     result.summary = settings.noLog
       ? o.summary.map((x) => (x.named ? { ...x, object: HIDDEN } : x))
       : o.summary.map((x) => (x.named ? { ...x, object: redact(x.object) } : x));
-  if (o.status === 'failed' && settings.ignoreErrors) result.ignored = true;
+  if ((o.status === 'failed' && settings.ignoreErrors) || (o.status === 'unreachable' && settings.ignoreUnreachable)) result.ignored = true;
   if (handler) result.handler = true;
   if (o.commands !== undefined) result.commands = o.commands;
   return result;

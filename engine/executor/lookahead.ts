@@ -18,6 +18,7 @@ import type { PlayRun, Scope } from './playRun.ts';
 import type { UpcomingRead } from './readAhead.ts';
 import { conditionsHold, finalExecOptions, moduleContext } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
+import { renderEnvironment, withEnvironment } from './environment.ts';
 
 /** First reads of `tasks` (in order, loop items included) on `host`, at most `limit`. */
 export async function upcomingReads(
@@ -74,7 +75,8 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
     for (const f of Array.isArray(first) ? first : [first]) {
       const options: ExecOptions = finalExecOptions(task, settings, f.options);
       if (!options.readOnly) return true;
-      reads.push({ command: f.command, options });
+      // The environment is part of the command text, as the task will send it (moduleContext).
+      reads.push({ command: withEnvironment(f.command, renderEnvironment(settings.environment ?? [], itemVars)), options });
     }
   }
   return false;

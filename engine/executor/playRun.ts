@@ -1,6 +1,6 @@
 // The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
 import type { LimitFunction } from 'p-limit';
-import type { Condition, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type { Condition, EnvironmentSpec, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
 import type { Secrets } from '../secrets.ts';
 import type { SlotStore } from '../stateSlots.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
@@ -43,6 +43,11 @@ export interface Scope {
   checkMode?: boolean;
   noLog?: boolean;
   ignoreErrors?: boolean;
+  /** `environment` of the play and enclosing blocks, outer first. */
+  environment?: EnvironmentSpec[];
+  ignoreUnreachable?: boolean;
+  /** A block's notify, for its tasks without their own. */
+  notify?: string[];
   /** Variables that differ per host (an include's loop item). */
   perHost?: Map<string, Vars>;
 }
@@ -55,6 +60,8 @@ export function rootScope(play: PlayDef): Scope {
     tags: play.tags,
     ...(play.become !== undefined ? { become: play.become } : {}),
     ...(play.becomeUser !== undefined ? { becomeUser: play.becomeUser } : {}),
+    ...(play.environment ? { environment: [play.environment] } : {}),
+    ...(play.ignoreUnreachable !== undefined ? { ignoreUnreachable: play.ignoreUnreachable } : {}),
   };
 }
 
@@ -71,6 +78,9 @@ export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string,
     checkMode: node.checkMode ?? parent.checkMode,
     noLog: node.noLog ?? parent.noLog,
     ignoreErrors: node.ignoreErrors ?? parent.ignoreErrors,
+    environment: [...(parent.environment ?? []), ...(node.environment ? [node.environment] : [])],
+    ignoreUnreachable: node.ignoreUnreachable ?? parent.ignoreUnreachable,
+    notify: 'notify' in node && Array.isArray(node.notify) && node.notify.length > 0 ? node.notify : parent.notify,
     ...(merged.size ? { perHost: merged } : {}),
   };
 }

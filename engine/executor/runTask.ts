@@ -13,6 +13,7 @@ import {
   NOT_RUN_IN_CHECK,
   type Condition,
   type DiffEntry,
+  type EnvironmentSpec,
   type ExecOptions,
   type ModuleContext,
   type ApplyOutcome,
@@ -28,6 +29,7 @@ import {
 import type { ChangeSummary } from '../module.ts';
 import type { HostRun } from './hostRun.ts';
 import { planModule } from './moduleDriver.ts';
+import { renderEnvironment, withEnvironment } from './environment.ts';
 import type { SlotStore } from '../stateSlots.ts';
 
 /** The effective settings of a task on a host (inherited from play, blocks and the task). */
@@ -35,6 +37,10 @@ export interface TaskSettings {
   check: boolean;
   noLog: boolean;
   ignoreErrors: boolean;
+  /** An unreachable host is reported and carries on (ignore_unreachable). */
+  ignoreUnreachable?: boolean;
+  /** `environment` levels, outer first (engine/executor/environment.ts). */
+  environment?: EnvironmentSpec[];
   become?: { enabled: boolean; user: string; password?: string };
   when: Condition[];
   playbookDir: string;
@@ -263,12 +269,13 @@ export function moduleContext(
   settings: TaskSettings,
   counter: { commands: number; timedOut: boolean },
 ): ModuleContext {
+  const env = renderEnvironment(settings.environment ?? [], vars);
   return {
     host: host.name,
     check: settings.check,
     vars,
     run: async (command, options = {}) => {
-      const { result, roundTrip } = await host.readAhead.run(command, finalExecOptions(task, settings, options));
+      const { result, roundTrip } = await host.readAhead.run(withEnvironment(command, env), finalExecOptions(task, settings, options));
       if (roundTrip) counter.commands++;
       if (result.timedOut) counter.timedOut = true;
       return result;

@@ -29,6 +29,8 @@ export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: Pla
     check: task.checkMode ?? scope.checkMode ?? run.check,
     noLog: task.noLog ?? scope.noLog ?? false,
     ignoreErrors: task.ignoreErrors ?? scope.ignoreErrors ?? false,
+    ignoreUnreachable: task.ignoreUnreachable ?? scope.ignoreUnreachable ?? false,
+    environment: [...(scope.environment ?? []), ...(task.environment ? [task.environment] : [])],
     ...(become ? { become: { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) } } : {}),
     when: [...scope.when, ...task.when],
     playbookDir: run.play.baseDir,

@@ -11,7 +11,16 @@ type Raw = Record<string, unknown>;
 // Ansible's boolean(): these strings (any case) and 1/0 are booleans for a boolean keyword.
 const TRUE_WORDS = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE_WORDS = new Set(['n', 'no', 'off', '0', 'false', 'f']);
-const BOOLEAN_KEYWORDS = ['become', 'check_mode', 'no_log', 'ignore_errors', 'run_once', 'gather_facts', 'any_errors_fatal'];
+const BOOLEAN_KEYWORDS = [
+  'become',
+  'check_mode',
+  'no_log',
+  'ignore_errors',
+  'run_once',
+  'gather_facts',
+  'any_errors_fatal',
+  'ignore_unreachable',
+];
 const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_percentage', 'gather_timeout'];
 const WITH_KEYWORDS = ['with_items', 'with_list'];
 // loop_control keys Ansible has and fleetplay's executor does not implement: refused, not ignored.
@@ -23,13 +32,11 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'vars_prompt',
     'remote_user',
     'connection',
-    'environment',
     'order',
     'module_defaults',
     'collections',
     'force_handlers',
     'port',
-    'ignore_unreachable',
     'ignore_errors',
     'fact_path',
     'check_mode',
@@ -39,7 +46,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'throttle',
     'timeout',
     'debugger',
-    'become_method',
     'become_flags',
     'become_exe',
   ],
@@ -48,10 +54,8 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'delegate_facts',
     'local_action',
     'action',
-    'environment',
     'async',
     'poll',
-    'become_method',
     'become_flags',
     'become_exe',
     'remote_user',
@@ -62,7 +66,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'module_defaults',
     'collections',
     'any_errors_fatal',
-    'ignore_unreachable',
     'include',
     'with_dict',
     'with_fileglob',

@@ -6,6 +6,7 @@ import { isTemplated } from '../template/render.ts';
 import type { ModuleRegistry, PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { normalizeKeywords } from './keywords.ts';
+import { parseScopeExtras } from './scopeExtras.ts';
 import { Problems } from './problems.ts';
 import { playSchema } from './schema.ts';
 import { checkTemplates } from './literalArgs.ts';
@@ -88,6 +89,8 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
   };
   if (typeof play.become === 'boolean') def.become = play.become;
   if (typeof play.become_user === 'string') def.becomeUser = play.become_user;
+  Object.assign(def, parseScopeExtras(yaml, [index], play, ctx.problems));
+  checkTemplates(yaml, { environment: play.environment }, (sub) => [index, ...sub], ctx);
   const handlers = parseTaskList(yaml, [index, 'handlers'], play.handlers, ctx);
   // Roles' handlers are in the play's namespace, before the play's own (Ansible compiles them first).
   def.handlers.push(...ctx.roles!.handlers);
@@ -148,6 +151,9 @@ function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseCo
           }
         });
       } else if (n.kind === 'block') {
+        for (const name of n.notify ?? [])
+          if (!known.has(name) && !isTemplated(name))
+            ctx.problems.at(n.location, `notify of this block names no handler of this play: '${name}'`);
         visit(n.block);
         visit(n.rescue);
         visit(n.always);

@@ -31,20 +31,31 @@ export interface RoleEntry {
 }
 
 // Role keywords fleetplay applies to the role's tasks.
-const SUPPORTED = ['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user', 'check_mode', 'no_log', 'ignore_errors'];
+const SUPPORTED = [
+  'role',
+  'name',
+  'vars',
+  'when',
+  'tags',
+  'become',
+  'become_user',
+  'check_mode',
+  'no_log',
+  'ignore_errors',
+  'environment',
+  'ignore_unreachable',
+  'become_method',
+];
 // Ansible role keywords fleetplay does not implement: refused, not taken as role params.
 const UNSUPPORTED = [
-  'become_method',
   'become_flags',
   'become_exe',
   'connection',
   'delegate_to',
   'delegate_facts',
-  'environment',
   'remote_user',
   'port',
   'any_errors_fatal',
-  'ignore_unreachable',
   'module_defaults',
   'collections',
   'debugger',
@@ -53,7 +64,7 @@ const UNSUPPORTED = [
   'throttle',
   'timeout',
 ];
-const BOOLEANS = ['become', 'check_mode', 'no_log', 'ignore_errors'];
+const BOOLEANS = ['become', 'check_mode', 'no_log', 'ignore_errors', 'ignore_unreachable'];
 
 /** Parses one `roles:` or `dependencies:` entry found at `at`; undefined (after recording why) when unusable. */
 export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext, what: string): RoleEntry | undefined {

@@ -40,7 +40,19 @@ const roleArgs = (include: boolean) => ({
 });
 const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'loop_control'];
 const schemas = new Map<boolean, { type: string; properties: Record<string, unknown>; additionalProperties: boolean }>();
-const KEYWORDS_OF_APPLY = ['when', 'tags', 'become', 'become_user', 'check_mode', 'no_log', 'ignore_errors', 'vars'];
+const KEYWORDS_OF_APPLY = [
+  'when',
+  'tags',
+  'become',
+  'become_user',
+  'check_mode',
+  'no_log',
+  'ignore_errors',
+  'vars',
+  'environment',
+  'ignore_unreachable',
+  'become_method',
+];
 
 /** The keywords an include_role (loops allowed) or import_role task takes beside its arguments. */
 function keywordSchema(include: boolean): { type: string; properties: Record<string, unknown>; additionalProperties: boolean } {
@@ -169,7 +181,7 @@ function applyScope(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext): 
       delete apply[k];
     }
   }
-  for (const k of ['become', 'check_mode', 'no_log', 'ignore_errors']) {
+  for (const k of ['become', 'check_mode', 'no_log', 'ignore_errors', 'ignore_unreachable']) {
     const v = apply[k];
     if (typeof v === 'string' && booleanWord(v) !== undefined) apply[k] = booleanWord(v);
   }

@@ -1,5 +1,6 @@
 // JSON Schemas (ajv) for the structure of plays and the keywords of tasks. A `description` beside a
 // type is what messages say is expected ("keyword 'loop' must be a list, …, got the number 42").
+import { extraScopeSchema } from './scopeExtras.ts';
 
 const identifier = {
   type: 'string',
@@ -40,6 +41,7 @@ const scopeKeywords = {
   check_mode: { type: 'boolean' },
   no_log: { type: 'boolean' },
   ignore_errors: { type: 'boolean' },
+  ...extraScopeSchema,
 };
 
 /** Keywords of a plain task (the one remaining key names the module). */
@@ -66,6 +68,7 @@ export const taskKeywords: Record<string, unknown> = {
 /** Keywords of a block entry. */
 export const blockKeywords: Record<string, unknown> = {
   ...scopeKeywords,
+  notify: stringList,
   block: taskList,
   rescue: taskList,
   always: taskList,
@@ -109,6 +112,7 @@ export const playSchema = {
     vars_files: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
     become: { type: 'boolean' },
     become_user: { type: 'string' },
+    ...extraScopeSchema,
     gather_facts: { type: 'boolean' },
     gather_subset: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
     gather_timeout: { type: 'integer', minimum: 1 },

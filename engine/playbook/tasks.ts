@@ -19,6 +19,7 @@ import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
 import type { PlayRoleState } from './roles.ts';
 import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
+import { parseScopeExtras } from './scopeExtras.ts';
 import { mayBeMissing, underWhen } from './lazyIncludes.ts';
 
 type Path = Array<string | number>;
@@ -96,7 +97,7 @@ function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<stri
 /** The keywords every task-like entry shares (name, when, tags, vars, become, …). */
 export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
   // Names and vars are rendered at run time: their expressions are parsed now, like the arguments'.
-  checkTemplates(yaml, { name: task.name, vars: task.vars }, (sub) => [...at, ...sub], ctx);
+  checkTemplates(yaml, { name: task.name, vars: task.vars, environment: task.environment }, (sub) => [...at, ...sub], ctx);
   const scope: TaskScope = {
     when: conditions(yaml, [...at, 'when'], task.when, ctx),
     tags: toList(task.tags),
@@ -109,6 +110,7 @@ export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContex
   if (typeof task.check_mode === 'boolean') scope.checkMode = task.check_mode;
   if (typeof task.no_log === 'boolean') scope.noLog = task.no_log;
   if (typeof task.ignore_errors === 'boolean') scope.ignoreErrors = task.ignore_errors;
+  Object.assign(scope, parseScopeExtras(yaml, at, task, ctx.problems));
   return scope;
 }
 
@@ -122,6 +124,7 @@ function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
   return {
     kind: 'block',
     ...parseScope(yaml, at, task, ctx),
+    ...(task.notify !== undefined ? { notify: toList(task.notify) } : {}),
     block: parseTaskList(yaml, [...at, 'block'], task.block, ctx),
     rescue: parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx),
     always: parseTaskList(yaml, [...at, 'always'], task.always, ctx),
