@@ -21,7 +21,8 @@ export interface HostRun {
   conn: Connection;
   /** Results of read-only commands run ahead of their tasks (readAhead.ts). */
   readAhead: ReadAhead;
-  status: 'active' | 'failed' | 'unreachable';
+  /** 'ended': meta end_host / end_batch / end_play ended the play for it (active again in the next play). */
+  status: 'active' | 'failed' | 'unreachable' | 'ended';
   /** Handler names (or listen topics) notified and not yet run. */
   notified: Set<string>;
   /** Notifications an earlier run left pending: they join `notified` when the play's tasks start. */

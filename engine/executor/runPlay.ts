@@ -13,6 +13,15 @@ import { assignOwn } from '../inventory/own-properties.ts';
 
 /** Runs the play batch by batch; 'stopped' when the failure budget or any_errors_fatal ended the rollout. */
 export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
+  try {
+    return await runBatches(run);
+  } finally {
+    // meta end_host / end_batch / end_play end this play only.
+    for (const h of run.hosts) if (h.status === 'ended') h.status = 'active';
+  }
+}
+
+async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
   // serial may be templated; it sees the first host's variables (inventory, playbook defaults, -e).
   const first = run.hosts[0];
   const serial = first ? renderValue(run.play.serial, taskVars(first, run.vars, [], run.play.location), run.play.location) : undefined;
@@ -27,7 +36,7 @@ export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
       for (const h of active) if (h.status === 'active') run.state.incomplete.add(h.name);
       return 'stopped';
     }
-    const failed = active.filter((h) => h.status !== 'active').length;
+    const failed = active.filter((h) => h.status !== 'active' && h.status !== 'ended').length;
     const fatal = run.state.fatal;
     if (fatal || budgetExceeded(failed, active.length, run.play.maxFailPercentage)) {
       const left = batches
@@ -40,6 +49,7 @@ export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
       run.events.notice?.(`rollout stopped: ${why}${left.length ? `; not run: ${left.join(', ')}` : ''}`);
       return 'stopped';
     }
+    if (run.state.ended) return 'done';
   }
   return 'done';
 }

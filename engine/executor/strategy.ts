@@ -11,6 +11,7 @@ import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { loopItems, runTaskOnHost } from './hostTask.ts';
 import { runIncludeRole } from './includeRole.ts';
+import { runMetaAction } from './metaActions.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
@@ -39,7 +40,7 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
 /** `meta: flush_handlers` runs the notified handlers at this point; `meta: noop` does nothing. */
 async function runMeta(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   if (task.args.action === 'flush_handlers') await flushHandlers(run, scope);
-  void hosts;
+  else runMetaAction(task, hosts, scope, run);
 }
 
 /** The task name for the header, rendered with the first host's variables when it has templates. */
