@@ -99,6 +99,8 @@ export interface RecapCounters {
 /** One line of the run: a task (or loop item) on one host. */
 export interface TaskResult {
   host: string;
+  /** The host the task ran on when delegated (delegate_to, local_action); results stay under `host`. */
+  delegatedTo?: string;
   play: string;
   task: string;
   module: string;
@@ -312,6 +314,12 @@ export interface TaskDef extends TaskScope {
   delay?: number;
   /** Seconds each remote command of the task may take before it is killed and the task fails. */
   timeout?: number;
+  /** delegate_to as written (may be templated); local_action sets it to localhost (executor/delegate.ts). */
+  delegateTo?: string;
+  /** delegate_facts: facts the task returns go to the delegate host. */
+  delegateFacts?: boolean;
+  /** The task's `connection` keyword (`local`: its commands run on the controller). */
+  connection?: string;
   /** Location of any key or value inside the task (path relative to the task mapping). */
   locate(path: ReadonlyArray<string | number>, which?: 'key' | 'value'): SourceLocation;
 }
@@ -394,6 +402,8 @@ export interface PlayDef {
   environment?: EnvironmentSpec;
   /** The play's `ignore_unreachable`. */
   ignoreUnreachable?: boolean;
+  /** The play's `connection` keyword (`local`: every task runs on the controller). */
+  connection?: string;
   gatherFacts: boolean;
   /** gather_subset as written (a list, or a comma-separated string); `all` when absent. */
   gatherSubset?: unknown;

@@ -7,6 +7,7 @@ import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
 import { settingsFor, unknownDependency } from './taskSettings.ts';
 import { storeReturnedFacts } from './facts.ts';
+import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
@@ -54,11 +55,13 @@ export async function runTaskOnHost(
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
-  if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, host.facts, host.hostFacts);
+  // delegate_facts: what the task returns as facts belongs to the delegate.
+  const factsHost = task.delegateFacts ? (delegateOf(settings, vars) ?? host) : host;
+  if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, factsHost.facts, factsHost.hostFacts);
   if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
   if (status === 'changed') for (const n of notify) host.notified.add(n);
   trackUnknown(task, host, status, registered, notify);
-  if (settings.check && opaqueEffects(task, status, registered)) host.predicted.markOpaque(title);
+  if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors && run.play.anyErrorsFatal) run.state.fatal = true;
@@ -256,6 +259,7 @@ function toResult(
       : o.summary.map((x) => (x.named ? { ...x, object: redact(x.object) } : x));
   if ((o.status === 'failed' && settings.ignoreErrors) || (o.status === 'unreachable' && settings.ignoreUnreachable)) result.ignored = true;
   if (handler) result.handler = true;
+  if (o.delegatedTo !== undefined) result.delegatedTo = o.delegatedTo;
   if (o.commands !== undefined) result.commands = o.commands;
   return result;
 }

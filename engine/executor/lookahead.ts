@@ -32,6 +32,8 @@ export async function upcomingReads(
   for (const node of tasks) {
     if (reads.length >= limit) break;
     if (node.kind !== 'task' || node.module === 'meta' || node.runOnce || node.until) break;
+    // A delegated task reads another machine: its reads never join this host's batch.
+    if (node.delegateTo !== undefined || (node.connection ?? run.play.connection) === 'local') break;
     if (!tagsAllow([...scope.tags, ...node.tags], run.tags)) continue;
     const mod = run.modules.find(node.moduleKey);
     if (!mod || mod.runsOn === 'controller') break;

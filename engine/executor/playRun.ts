@@ -27,10 +27,12 @@ export interface PlayRun {
   modules: ModuleRegistry;
   /** State the run's modules share between hosts (ModuleContext.runState); one store per run. */
   runState: SlotStore;
+  /** The state of a delegate host (delegate_to, local_action, connection: local; executor/delegate.ts); `controller`: the implicit localhost. */
+  delegate?(name: string, controller: boolean): HostRun;
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
   /** Shared across batches: set when any_errors_fatal tripped; hosts an interrupt cut short. */
-  state: { fatal: boolean; incomplete: Set<string>; ended?: boolean };
+  state: { fatal: boolean; incomplete: Set<string> };
 }
 
 /** Keywords inherited from enclosing blocks and includes. */

@@ -20,6 +20,7 @@ import { namespaceFacts } from './facts.ts';
 import type { TagFilter } from './tags.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 import { createSlotStore } from '../stateSlots.ts';
+import { controllerHost, LOCAL_NAMES } from './delegate.ts';
 
 /** Options of one run (from the command line). */
 export interface RunOptions {
@@ -96,6 +97,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         modules: playbook.modules,
         runState,
         state: { fatal: false, incomplete },
+        delegate: (name, controller) => delegateHost(name, controller, inventory, hosts, options, defaults),
       };
       try {
         stopped = (await runPlay(run)) === 'stopped';
@@ -108,7 +110,8 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     await Promise.all([...hosts.values()].map((h) => h.conn.close()));
   }
   const recap: RunReport['recap'] = {};
-  for (const h of hosts.values()) recap[h.name] = h.counters;
+  // A host only delegated to (the implicit localhost) ran no task of its own: no recap line, as in Ansible.
+  for (const h of hosts.values()) if (selectedEver.has(h.name)) recap[h.name] = h.counters;
   return {
     playbook: playbook.file,
     check: options.check,
@@ -149,6 +152,25 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
     };
     hosts.set(name, h);
   }
+  return h;
+}
+
+/** The state of a delegate: an inventory host's own, or the controller for the implicit localhost (executor/delegate.ts). */
+function delegateHost(
+  name: string,
+  controller: boolean,
+  inventory: Inventory,
+  hosts: Map<string, HostRun>,
+  options: RunOptions,
+  defaults: Map<string, Vars>,
+): HostRun {
+  if (inventory.hosts.has(name)) return hostRun(name, inventory, hosts, options, defaults.get(name) ?? {});
+  if (!controller && !LOCAL_NAMES.includes(name))
+    // Ansible would try to connect to the name as given; fleetplay asks for an inventory entry (a typo would otherwise be dialled).
+    throw new Error(`delegate_to: host '${name}' is not in the inventory (only localhost needs no entry)`);
+  if (inventory.hosts.has('localhost')) return hostRun('localhost', inventory, hosts, options, defaults.get('localhost') ?? {});
+  let h = hosts.get('localhost');
+  if (!h) hosts.set('localhost', (h = controllerHost('localhost')));
   return h;
 }
 

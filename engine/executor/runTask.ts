@@ -29,6 +29,7 @@ import {
 import type { ChangeSummary } from '../module.ts';
 import type { HostRun } from './hostRun.ts';
 import { planModule } from './moduleDriver.ts';
+import { delegatedRun, type Delegation } from './delegate.ts';
 import { renderEnvironment, withEnvironment } from './environment.ts';
 import type { SlotStore } from '../stateSlots.ts';
 
@@ -50,6 +51,8 @@ export interface TaskSettings {
   runState: SlotStore;
   /** The task's variables plus extra ones on top (the registered result, for changed_when/failed_when). */
   varsWith(extra: Vars): Vars;
+  /** Where the task's commands go with these variables when not to its host (executor/delegate.ts). */
+  delegation?(vars: Vars): Delegation | undefined;
 }
 
 /** The result of one task (or one loop item) on one host, before it is reported. */
@@ -67,6 +70,8 @@ export interface ItemOutcome {
   commands?: number;
   /** What the change does, for the plan summary (a module's change that happened or would). */
   summary?: ChangeSummary[];
+  /** The delegate the item ran on (delegate_to, local_action). */
+  delegatedTo?: string;
 }
 
 /** Evaluates a list of conditions (all must hold); errors name the condition's location. */
@@ -91,9 +96,11 @@ export async function runItem(
 ): Promise<ItemOutcome> {
   const started = Date.now();
   const counter = { commands: 0, timedOut: false };
+  let delegatedTo: string | undefined;
   const done = (o: Omit<ItemOutcome, 'durationMs'>): ItemOutcome => ({
     ...o,
     ...(item.has ? { item: item.value } : {}),
+    ...(delegatedTo !== undefined ? { delegatedTo } : {}),
     durationMs: Date.now() - started,
     commands: counter.commands,
   });
@@ -112,7 +119,11 @@ export async function runItem(
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {
         location: task.locate([task.moduleKey, ...issues[0].path]),
       });
-    const ctx = moduleContext(task, host, vars, settings, counter);
+    const delegation = settings.delegation?.(vars);
+    delegatedTo = delegation?.name;
+    const ctx = delegation
+      ? moduleContext(task, host, vars, { ...settings, become: delegation.become }, counter, delegation.target)
+      : moduleContext(task, host, vars, settings, counter);
     const plan = await planModule(mod, args, ctx);
     const outcome = await settle(task, plan, settings, vars);
     if (counter.timedOut && outcome.status !== 'unreachable') {
@@ -268,6 +279,7 @@ export function moduleContext(
   vars: Vars,
   settings: TaskSettings,
   counter: { commands: number; timedOut: boolean },
+  target?: HostRun,
 ): ModuleContext {
   const env = renderEnvironment(settings.environment ?? [], vars);
   return {
@@ -275,7 +287,11 @@ export function moduleContext(
     check: settings.check,
     vars,
     run: async (command, options = {}) => {
-      const { result, roundTrip } = await host.readAhead.run(withEnvironment(command, env), finalExecOptions(task, settings, options));
+      const final = finalExecOptions(task, settings, options);
+      // A delegated task's commands go to the delegate (executor/delegate.ts).
+      const { result, roundTrip } = target
+        ? await delegatedRun(target, withEnvironment(command, env), final)
+        : await host.readAhead.run(withEnvironment(command, env), final);
       if (roundTrip) counter.commands++;
       if (result.timedOut) counter.timedOut = true;
       return result;
@@ -289,7 +305,8 @@ export function moduleContext(
           }),
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
-    predicted: host.predicted,
+    // A delegated task reads and predicts the delegate's state.
+    predicted: (target ?? host).predicted,
     runState: (key) => settings.runState.slot(key),
   };
 }

@@ -5,6 +5,7 @@ import type { TaskDef, Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { mentions, type TaskSettings } from './runTask.ts';
+import { delegationFor } from './delegate.ts';
 
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
 export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
@@ -22,22 +23,30 @@ export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): s
 
 /** The settings `task` runs with on `host`: task keywords over its blocks' over the play's. */
 export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
-  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
-  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
-  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
+  const become = becomeSettings(task, scope, run, vars);
   return {
     check: task.checkMode ?? scope.checkMode ?? run.check,
     noLog: task.noLog ?? scope.noLog ?? false,
     ignoreErrors: task.ignoreErrors ?? scope.ignoreErrors ?? false,
     ignoreUnreachable: task.ignoreUnreachable ?? scope.ignoreUnreachable ?? false,
     environment: [...(scope.environment ?? []), ...(task.environment ? [task.environment] : [])],
-    ...(become ? { become: { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) } } : {}),
+    ...(become ? { become } : {}),
     when: [...scope.when, ...task.when],
     playbookDir: run.play.baseDir,
     modules: run.modules,
     runState: run.runState,
     varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
+    delegation: (v) => delegationFor(task, host, scope, run, v),
   };
+}
+
+/** The become settings of `task` with `vars` (keywords over the ansible_become* variables); undefined when off. */
+export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: Vars): TaskSettings['become'] {
+  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
+  if (!become) return undefined;
+  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
+  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
+  return { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) };
 }
 
 function truthy(v: unknown): boolean {

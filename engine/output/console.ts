@@ -60,7 +60,9 @@ function formatResult(r: TaskResult, width: number, paint: (k: string, t: string
     .slice(1)
     .map((l) => `      ${l}\n`)
     .join('');
-  return `  ${paint(label, label.padEnd(11))} ${r.host.padEnd(width)}  ${item}${lines[0] ?? ''}\n${rest}`;
+  // A delegated result stays the host's, with where it ran beside it, as Ansible shows `host -> delegate`.
+  const host = r.delegatedTo !== undefined ? `${r.host} → ${r.delegatedTo}` : r.host;
+  return `  ${paint(label, label.padEnd(11))} ${host.padEnd(width)}  ${item}${lines[0] ?? ''}\n${rest}`;
 }
 
 function colorDiffLine(line: string, paint: (k: string, t: string) => string): string {

@@ -13,6 +13,7 @@ const TRUE_WORDS = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE_WORDS = new Set(['n', 'no', 'off', '0', 'false', 'f']);
 const BOOLEAN_KEYWORDS = [
   'become',
+  'delegate_facts',
   'check_mode',
   'no_log',
   'ignore_errors',
@@ -31,7 +32,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'strategy',
     'vars_prompt',
     'remote_user',
-    'connection',
     'order',
     'module_defaults',
     'collections',
@@ -50,16 +50,12 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'become_exe',
   ],
   task: [
-    'delegate_to',
-    'delegate_facts',
-    'local_action',
     'action',
     'async',
     'poll',
     'become_flags',
     'become_exe',
     'remote_user',
-    'connection',
     'port',
     'diff',
     'debugger',

@@ -89,6 +89,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
   };
   if (typeof play.become === 'boolean') def.become = play.become;
   if (typeof play.become_user === 'string') def.becomeUser = play.become_user;
+  if (play.connection === 'local') def.connection = 'local';
   Object.assign(def, parseScopeExtras(yaml, [index], play, ctx.problems));
   checkTemplates(yaml, { environment: play.environment }, (sub) => [index, ...sub], ctx);
   const handlers = parseTaskList(yaml, [index, 'handlers'], play.handlers, ctx);

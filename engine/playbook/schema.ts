@@ -47,6 +47,9 @@ const scopeKeywords = {
 /** Keywords of a plain task (the one remaining key names the module). */
 export const taskKeywords: Record<string, unknown> = {
   ...scopeKeywords,
+  delegate_to: { type: 'string', minLength: 1, description: 'a host name (or a template)' },
+  delegate_facts: { type: 'boolean' },
+  connection: { enum: ['local', 'ssh', 'smart'], description: "'local', 'ssh' or 'smart'" },
   args: { type: 'object', description: 'a mapping of module arguments' },
   loop: loopItems,
   with_items: withItems,
@@ -113,6 +116,7 @@ export const playSchema = {
     become: { type: 'boolean' },
     become_user: { type: 'string' },
     ...extraScopeSchema,
+    connection: { enum: ['local', 'ssh', 'smart'], description: "'local', 'ssh' or 'smart'" },
     gather_facts: { type: 'boolean' },
     gather_subset: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
     gather_timeout: { type: 'integer', minimum: 1 },

@@ -19,6 +19,7 @@ import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
 import type { PlayRoleState } from './roles.ts';
 import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
+import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { mayBeMissing, underWhen } from './lazyIncludes.ts';
 
@@ -71,7 +72,8 @@ function listName(yaml: YamlFile, at: Path): string {
   return key ?? `the task file ${path.basename(yaml.file)}`;
 }
 
-function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): TaskNode | undefined {
+function parseTaskEntry(yaml: YamlFile, at: Path, written: Raw, ctx: ParseContext): TaskNode | undefined {
+  const raw = expandLocalAction(yaml, at, written, ctx.problems);
   const task = normalizeKeywords(yaml, at, raw, ctx.problems, 'task');
   if ('block' in task) return underWhen(task, ctx, () => parseBlock(yaml, at, task, ctx));
   const roleKey = Object.keys(task).find((k) => ROLE_TASK_KEYS.includes(shortModuleName(k)));
@@ -79,7 +81,7 @@ function parseTaskEntry(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): 
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
   // A key refused as unsupported (local_action, include_role) was the task's module: no second message.
-  const refused = Object.keys(raw).some((k) => !Object.hasOwn(task, k) && !Object.hasOwn(taskKeywords, k));
+  const refused = Object.keys(written).some((k) => !Object.hasOwn(task, k) && !Object.hasOwn(taskKeywords, k));
   return parseTask(yaml, at, task, ctx, refused);
 }
 
@@ -260,6 +262,9 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   if (typeof task.retries === 'number') def.retries = task.retries;
   if (typeof task.delay === 'number') def.delay = task.delay;
   if (typeof task.timeout === 'number') def.timeout = task.timeout;
+  if (typeof task.delegate_to === 'string') def.delegateTo = task.delegate_to;
+  if (task.delegate_facts === true) def.delegateFacts = true;
+  if (task.connection === 'local') def.connection = 'local';
   return def;
 }
 

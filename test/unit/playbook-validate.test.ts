@@ -545,16 +545,16 @@ describe('other mistakes that used to pass or read badly', () => {
   strategy: free
   tasks:
     - debug: msg=x
-      delegate_to: localhost
+      debugger: always
     - debug: msg=x
       with_dict: {a: 1}
-    - local_action: command ls
+    - action: command ls
 `);
     expect(brief(file)).toEqual([
       "2:3 'strategy' is an Ansible play keyword that fleetplay does not support yet",
-      "5:7 'delegate_to' is an Ansible task keyword that fleetplay does not support yet",
+      "5:7 'debugger' is an Ansible task keyword that fleetplay does not support yet",
       "7:7 'with_dict' is an Ansible task keyword that fleetplay does not support yet; use loop: with a list",
-      "8:7 'local_action' is an Ansible task keyword that fleetplay does not support yet",
+      "8:7 'action' is an Ansible task keyword that fleetplay does not support yet",
     ]);
   });
 
