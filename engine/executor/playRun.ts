@@ -32,7 +32,7 @@ export interface PlayRun {
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
   /** Shared across batches: set when any_errors_fatal tripped; hosts an interrupt cut short. */
-  state: { fatal: boolean; incomplete: Set<string> };
+  state: { fatal: boolean; incomplete: Set<string>; ended?: boolean };
 }
 
 /** Keywords inherited from enclosing blocks and includes. */
