@@ -346,6 +346,8 @@ export interface IncludeDef extends TaskScope {
   tasks?: TaskNode[];
   /** include_role: the role to run instead of a task file (engine/executor/includeRole.ts). */
   role?: RoleInclude;
+  /** module_defaults in force at the include, outermost first, for a file read at run time. */
+  moduleDefaults?: Array<Record<string, unknown>>;
 }
 
 /** A role as applied at one place of a play, with the variables it brings (engine/playbook/roles.ts). */

@@ -138,7 +138,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
         tasks =
           inc.tasks && !inc.file.includes('{{')
             ? inc.tasks
-            : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES), inc.rolePath);
+            : loadIncluded(file, run.play.baseDir, run.modules, run.runState.slot(INCLUDES), inc.rolePath, inc.moduleDefaults);
       } catch (err) {
         for (const h of group)
           reportInclude(inc, h, run, scope, 'failed', err instanceof FleetError ? err.format() : (err as Error).message);
@@ -183,8 +183,11 @@ function loadIncluded(
   modules: ModuleRegistry,
   includeCache: Map<string, TaskNode[]>,
   rolePath?: string,
+  moduleDefaults?: Array<Record<string, unknown>>,
 ): TaskNode[] {
-  const cached = includeCache.get(file);
+  // The same file under other module_defaults parses to other arguments.
+  const key = moduleDefaults ? `${file}\0${JSON.stringify(moduleDefaults)}` : file;
+  const cached = includeCache.get(key);
   if (cached) return cached;
   const yaml = loadYamlFile(file, 'playbook');
   const problems = new Problems();
@@ -195,9 +198,10 @@ function loadIncluded(
     playbookDir,
     modules,
     ...(rolePath ? { rolePath } : {}),
+    ...(moduleDefaults ? { moduleDefaults } : {}),
   });
   problems.throwIfAny();
-  includeCache.set(file, tasks);
+  includeCache.set(key, tasks);
   return tasks;
 }
 

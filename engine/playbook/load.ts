@@ -6,6 +6,7 @@ import { isTemplated } from '../template/render.ts';
 import type { ModuleRegistry, PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { normalizeKeywords } from './keywords.ts';
+import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { Problems } from './problems.ts';
 import { playSchema } from './schema.ts';
@@ -62,6 +63,9 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     ctx.problems.add(yaml, [index, ...issue.path], issue.message, issue.which);
   }
   checkTemplates(yaml, { name: play.name, vars: play.vars, vars_files: play.vars_files }, (sub) => [index, ...sub], ctx);
+  // module_defaults and collections of the play hold for every task it loads, its roles' too (moduleDefaults.ts).
+  ctx.moduleDefaults = readModuleDefaults(yaml, [index, 'module_defaults'], play.module_defaults, ctx.problems);
+  checkCollections(yaml, [index, 'collections'], play.collections, ctx.problems);
   const hosts = Array.isArray(play.hosts) ? play.hosts.join(':') : String(play.hosts ?? '');
   // Roles run after pre_tasks (and their handlers), before the play's tasks, in the same section.
   const roleBlocks = parsePlayRoles(yaml, [index, 'roles'], play.roles, ctx, ctx.roles!);

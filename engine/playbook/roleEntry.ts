@@ -4,6 +4,7 @@
 import type { RoleInclude, TaskScope, Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { booleanWord, variableNameProblem } from './keywords.ts';
+import { checkCollections } from './moduleDefaults.ts';
 import { parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
@@ -45,6 +46,7 @@ const SUPPORTED = [
   'environment',
   'ignore_unreachable',
   'become_method',
+  'collections',
 ];
 // Ansible role keywords fleetplay does not implement: refused, not taken as role params.
 const UNSUPPORTED = [
@@ -57,7 +59,6 @@ const UNSUPPORTED = [
   'port',
   'any_errors_fatal',
   'module_defaults',
-  'collections',
   'debugger',
   'diff',
   'run_once',
@@ -107,6 +108,7 @@ export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: Pars
       if (why) ctx.problems.add(yaml, [...at, 'vars', name], `'${name}' is not a valid variable name: ${why}`, 'key');
     }
   }
+  checkCollections(yaml, [...at, 'collections'], entry.collections, ctx.problems);
   const params: Vars = {};
   for (const [key, value] of Object.entries(entry)) {
     if (SUPPORTED.includes(key)) continue;

@@ -42,6 +42,9 @@ const scopeKeywords = {
   no_log: { type: 'boolean' },
   ignore_errors: { type: 'boolean' },
   ...extraScopeSchema,
+  // Checked in detail by engine/playbook/moduleDefaults.ts.
+  module_defaults: {},
+  collections: {},
 };
 
 /** Keywords of a plain task (the one remaining key names the module). */
@@ -139,6 +142,9 @@ export const playSchema = {
     },
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
     any_errors_fatal: { type: 'boolean' },
+    // Checked in detail by engine/playbook/moduleDefaults.ts.
+    module_defaults: {},
+    collections: {},
     pre_tasks: taskList,
     // Checked entry by entry by engine/playbook/roles.ts.
     roles: {},

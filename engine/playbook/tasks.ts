@@ -22,6 +22,7 @@ import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
 import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { mayBeMissing, underWhen } from './lazyIncludes.ts';
+import { defaultsFor, underModuleDefaults } from './moduleDefaults.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -40,6 +41,8 @@ export interface ParseContext {
   rolePath?: string;
   /** How many `when`s enclose the entries being parsed (engine/playbook/lazyIncludes.ts). */
   conditional?: number;
+  /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
+  moduleDefaults?: Raw[];
 }
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
@@ -60,7 +63,7 @@ export function parseTaskList(yaml: YamlFile, at: Path, raw: unknown, ctx: Parse
       ctx.problems.add(yaml, [...at, i], `${noun} ${i + 1} of ${list} must be a mapping (a ${noun}), got ${describeValue(entry)}`);
       return;
     }
-    const node = parseTaskEntry(yaml, [...at, i], entry as Raw, ctx);
+    const node = underModuleDefaults(yaml, [...at, i], entry as Raw, ctx, () => parseTaskEntry(yaml, [...at, i], entry as Raw, ctx));
     if (node) out.push(node);
   });
   return out;
@@ -139,6 +142,8 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
   const baseDir = path.dirname(yaml.file);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
+  // A file read at run time gets the module_defaults in force here (moduleDefaults.ts).
+  if (ctx.moduleDefaults?.length) include.moduleDefaults = ctx.moduleDefaults;
   const loop = parseLoop(task);
   if (loop) {
     include.loop = loop;
@@ -218,7 +223,8 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
       Object.defineProperty(args, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   const canonical = canonicalArgs(mod.schema, args);
-  args = coerceArgTypes(mod.schema, canonical.args);
+  // module_defaults go under the task's own arguments, before they are checked (moduleDefaults.ts).
+  args = coerceArgTypes(mod.schema, { ...defaultsFor(mod, ctx, ctx.modules), ...canonical.args });
   const inArgs = (key: string): boolean =>
     !!task.args && typeof task.args === 'object' && (canonical.written.get(key) ?? key) in (task.args as Raw);
   for (const p of canonical.problems) ctx.problems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
