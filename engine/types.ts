@@ -288,6 +288,16 @@ export interface LoopSpec {
   label?: string;
   /** `with_items`: the rendered value is flattened one level, and a scalar is one item (Ansible's lookup). */
   withItems?: boolean;
+  /** `with_<lookup>` (with_dict, with_nested, …): the lookup the rendered terms go to (engine/lookups/loop.ts). */
+  lookup?: string;
+  /** The keyword the loop is written under (loop, with_items, with_dict, …), for locations. */
+  keyword?: string;
+  /** loop_control.pause: seconds between items (a number, or a template rendered per host). */
+  pause?: number | string;
+  /** loop_control.extended: each item sees ansible_loop (index, first, last, allitems, …). */
+  extended?: boolean;
+  /** loop_control.extended_allitems: false leaves allitems out of ansible_loop. */
+  extendedAllitems?: boolean;
 }
 
 /** One task: a module call plus its keywords. */

@@ -7,6 +7,10 @@ import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold, runItem, type ItemOutcome, type TaskSettings } from './runTask.ts';
 import { settingsFor, unknownDependency } from './taskSettings.ts';
 import { storeReturnedFacts } from './facts.ts';
+import type { EvalContext } from '../expr/index.ts';
+import type { SourceLocation } from '../types.ts';
+import { lookupContext } from '../lookups/index.ts';
+import { expandLoop, loopItemVars, loopResultVars, pauseSeconds } from '../lookups/loop.ts';
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
 
@@ -78,14 +82,18 @@ async function runLoop(
   report: (o: ItemOutcome) => void,
 ): Promise<{ status: TaskStatus; registered: Vars }> {
   const loop = task.loop!;
+  const at = task.locate([loop.keyword ?? (loop.withItems ? 'with_items' : 'loop')]);
   let items: unknown;
+  let pause = 0;
   try {
     if (!conditionsHold(settings.when.slice(0, settings.when.length - task.when.length), vars)) {
       const o: ItemOutcome = { status: 'skipped', msg: 'condition false', registered: { changed: false, skipped: true }, durationMs: 0 };
       report(o);
       return o;
     }
-    items = loopItems(loop, renderValue(loop.items, vars, task.locate([loop.withItems ? 'with_items' : 'loop'])));
+    const lookups = lookupContext(task, settings, vars);
+    items = loopItems(loop, renderValue(loop.items, vars, at, lookups), lookups, at);
+    if (loop.pause !== undefined) pause = pauseSeconds(renderValue(loop.pause, vars, task.locate(['loop_control', 'pause']), lookups));
   } catch (err) {
     const o: ItemOutcome = {
       status: 'failed',
@@ -97,14 +105,15 @@ async function runLoop(
     return o;
   }
   if (!Array.isArray(items)) {
-    const at = task.locate([loop.withItems ? 'with_items' : 'loop']);
     const msg = `loop needs a list, got ${items === null ? 'null' : typeof items} (${at.file}:${at.line}:${at.column})`;
     report({ status: 'failed', msg, registered: { failed: true, msg }, durationMs: 0 });
     return { status: 'failed', registered: { failed: true, msg } };
   }
   const outcomes: ItemOutcome[] = [];
   for (let i = 0; i < items.length; i++) {
-    const extra: Vars = { [loop.loopVar]: items[i], ...(loop.indexVar ? { [loop.indexVar]: i } : {}) };
+    // loop_control.pause: seconds between items, as Ansible (not before the first).
+    if (i > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause * 1000));
+    const extra: Vars = loopItemVars(loop, items, i);
     const itemVars = taskVars(host, run.vars, scopeVars, task.location, extra);
     const itemSettings = {
       ...settings,
@@ -131,7 +140,7 @@ async function runLoop(
             : 'ok';
   if (outcomes.length === 0) report({ status: 'skipped', msg: 'no items in loop', registered: {}, durationMs: 0 });
   const registered: Vars = {
-    results: outcomes.map((o) => ({ ...o.registered, item: o.item, [loop.loopVar]: o.item })),
+    results: outcomes.map((o, i) => ({ ...o.registered, item: o.item, ...loopResultVars(loop, o.item, i) })),
     changed: status === 'changed',
     failed: status === 'failed',
     ...(outcomes.length === 0 || status === 'skipped' ? { skipped: true } : {}),
@@ -140,10 +149,12 @@ async function runLoop(
   return { status: outcomes.length === 0 ? 'skipped' : status, registered };
 }
 
-/** The items of a rendered loop value: `with_items` flattens one level and takes a scalar as one item. */
-export function loopItems(loop: LoopSpec, rendered: unknown): unknown {
-  if (!loop.withItems) return rendered;
-  return Array.isArray(rendered) ? rendered.flat(1) : [rendered];
+/**
+ * The items of a rendered loop value: `with_items` flattens one level and takes a scalar as one item;
+ * `with_<lookup>` runs the lookup on the terms with `context` (engine/lookups/loop.ts); errors name `where`.
+ */
+export function loopItems(loop: LoopSpec, rendered: unknown, context?: EvalContext, where?: SourceLocation): unknown {
+  return expandLoop(loop, rendered, context, where);
 }
 
 /** loop_control.label rendered for one item; a label that cannot be rendered says so instead. */

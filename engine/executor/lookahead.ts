@@ -18,6 +18,8 @@ import type { PlayRun, Scope } from './playRun.ts';
 import type { UpcomingRead } from './readAhead.ts';
 import { conditionsHold, finalExecOptions, moduleContext } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
+import { lookupContext } from '../lookups/index.ts';
+import { expandLoop, loopItemVars } from '../lookups/loop.ts';
 import { renderEnvironment, withEnvironment } from './environment.ts';
 
 /** First reads of `tasks` (in order, loop items included) on `host`, at most `limit`. */
@@ -58,15 +60,19 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
   let items: Array<Vars | undefined> = [undefined];
   if (task.loop) {
     const loop = task.loop;
-    if (!conditionsHold(scope.when, vars)) return false;
-    const list = renderValue(loop.items, vars, task.locate(['loop']));
+    // Lookups run ahead as the task will run them, except those with effects (pipe), which stop the look ahead.
+    const lookups = lookupContext(task, settings, vars, true);
+    if (!conditionsHold(scope.when, vars, lookups)) return false;
+    const at = task.locate([loop.keyword ?? 'loop']);
+    const list = expandLoop(loop, renderValue(loop.items, vars, at, lookups), lookups, at);
     if (!Array.isArray(list)) return true;
-    items = list.map((item, i) => ({ [loop.loopVar]: item, ...(loop.indexVar ? { [loop.indexVar]: i } : {}) }));
+    items = list.map((_, i) => loopItemVars(loop, list, i));
   }
   for (const extra of items) {
     const itemVars = extra ? taskVars(host, run.vars, scopeVars, task.location, extra) : vars;
-    if (!conditionsHold(settings.when, itemVars)) continue;
-    const args = renderValue(task.args, itemVars, task.location) as Vars;
+    const lookups = lookupContext(task, settings, itemVars, true);
+    if (!conditionsHold(settings.when, itemVars, lookups)) continue;
+    const args = renderValue(task.args, itemVars, task.location, lookups) as Vars;
     const first = firstReads(mod, args, moduleView(moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false })));
     if (first === 'unknown') return true;
     if (first === 'none') {

@@ -9,6 +9,8 @@ import { checkSchema } from '../playbook/schemaCheck.ts';
 import { localCandidates } from '../playbook/localFiles.ts';
 import { renderTemplateFile, renderValue } from '../template/render.ts';
 import { renderJinja } from '../jinja/index.ts';
+import type { EvalContext } from '../expr/index.ts';
+import { lookupContext, withLookups } from '../lookups/index.ts';
 import {
   NOT_RUN_IN_CHECK,
   type Condition,
@@ -74,11 +76,11 @@ export interface ItemOutcome {
   delegatedTo?: string;
 }
 
-/** Evaluates a list of conditions (all must hold); errors name the condition's location. */
-export function conditionsHold(conds: Condition[], vars: Vars): boolean {
+/** Evaluates a list of conditions (all must hold); errors name the condition's location. `context`: the task's lookups. */
+export function conditionsHold(conds: Condition[], vars: Vars, context?: EvalContext): boolean {
   for (const c of conds) {
     try {
-      if (!evaluateCondition(c.expr as string | boolean | number, vars)) return false;
+      if (!withLookups(context, () => evaluateCondition(c.expr as string | boolean | number, vars, context))) return false;
     } catch (err) {
       throw new FleetError('expression', `${(err as Error).message} (in condition: ${String(c.expr)})`, { location: c.location });
     }
@@ -105,7 +107,8 @@ export async function runItem(
     commands: counter.commands,
   });
   try {
-    if (!conditionsHold(settings.when, vars)) {
+    const lookups = lookupContext(task, settings, vars);
+    if (!conditionsHold(settings.when, vars, lookups)) {
       // Say so when the condition reads ansible_check_mode: such a task is meant to differ between
       // --check and the real run, and check-vs-real comparisons need to tell it apart.
       const byMode = settings.when.some((c) => typeof c.expr === 'string' && c.expr.includes('ansible_check_mode'));
@@ -113,7 +116,7 @@ export async function runItem(
       return done({ status: 'skipped', msg, registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
     }
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
-    const args = renderValue(task.args, vars, task.location) as Vars;
+    const args = renderValue(task.args, vars, task.location, lookups) as Vars;
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0])
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {
@@ -169,14 +172,15 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     }
   }
   let registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed', msg };
-  const notRun = status === 'unknown' ? settleNotRun(task, data, vars) : undefined;
+  const notRun = status === 'unknown' ? settleNotRun(task, data, vars, settings) : undefined;
   if (notRun) return notRun;
   if (status !== 'unknown' && (task.changedWhen || task.failedWhen)) {
     const scope = task.register ? settings.varsWith({ [task.register]: registered }) : vars;
-    const failed = task.failedWhen ? conditionsHold(task.failedWhen, scope) : status === 'failed';
+    const lookups = lookupContext(task, settings, scope);
+    const failed = task.failedWhen ? conditionsHold(task.failedWhen, scope, lookups) : status === 'failed';
     // A module that ran (or would run) counts as changed unless changed_when says otherwise.
     const changed = task.changedWhen
-      ? conditionsHold(task.changedWhen, scope)
+      ? conditionsHold(task.changedWhen, scope, lookups)
       : status === 'changed' || (status === 'failed' && plan.kind === 'change');
     // A failure that failed_when alone decided says so, with the output it judged.
     if (failed && status !== 'failed' && task.failedWhen) msg = failedWhenMessage(task.failedWhen, data);
@@ -194,7 +198,7 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
  * result can only be judged by the real run; one that does not is evaluated. The registered output
  * stays unknown to later tasks. Undefined when the outcome stays unknown.
  */
-function settleNotRun(task: TaskDef, data: ResultData, vars: Vars): Omit<ItemOutcome, 'durationMs'> | undefined {
+function settleNotRun(task: TaskDef, data: ResultData, vars: Vars, settings: TaskSettings): Omit<ItemOutcome, 'durationMs'> | undefined {
   const why = data[NOT_RUN_IN_CHECK];
   if (typeof why !== 'string' || !task.changedWhen) return undefined;
   const readsResult = (conds: Condition[] | undefined): boolean =>
@@ -205,9 +209,10 @@ function settleNotRun(task: TaskDef, data: ResultData, vars: Vars): Omit<ItemOut
       task.register,
     );
   if (readsResult(task.changedWhen)) return undefined;
-  const changed = conditionsHold(task.changedWhen, vars);
+  const lookups = lookupContext(task, settings, vars);
+  const changed = conditionsHold(task.changedWhen, vars, lookups);
   const judged = task.failedWhen !== undefined && !readsResult(task.failedWhen);
-  const failed = judged ? conditionsHold(task.failedWhen!, vars) : false;
+  const failed = judged ? conditionsHold(task.failedWhen!, vars, lookups) : false;
   const later = task.failedWhen && !judged ? '; its failed_when is judged by the real run' : '';
   const msg = `${why}; changed_when says it would ${changed ? '' : 'not '}change${later}`;
   const status: TaskStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
@@ -300,15 +305,20 @@ export function moduleContext(
     renderFile: (text, file) =>
       path.extname(file) === '.hbs'
         ? renderTemplateFile(text, vars, { file, line: 1, column: 1 })
-        : renderJinja(text, vars, file, {
-            search: (name) => resolveLocal(name, 'templates', task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
-          }),
+        : renderJinjaFile(text, file, task, vars, settings),
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
     // A delegated task reads and predicts the delegate's state.
     predicted: (target ?? host).predicted,
     runState: (key) => settings.runState.slot(key),
   };
+}
+
+/** A template file rendered as Jinja2 with the task's lookups; includes are looked up as the src is. */
+function renderJinjaFile(text: string, file: string, task: TaskDef, vars: Vars, settings: TaskSettings): string {
+  const context = lookupContext(task, settings, vars);
+  const search = (name: string) => resolveLocal(name, 'templates', task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars));
+  return withLookups(context, () => renderJinja(text, vars, file, { search, context }));
 }
 
 /** Ansible's search order: the task's role (its files/ or templates/ first), the task file's dir (likewise), then the playbook dir. */

@@ -4,6 +4,7 @@
 import { isTemplated } from '../template/render.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
+import { loopKeysIn } from '../lookups/loop.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -25,7 +26,7 @@ const BOOLEAN_KEYWORDS = [
 const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_percentage', 'gather_timeout'];
 const WITH_KEYWORDS = ['with_items', 'with_list'];
 // loop_control keys Ansible has and fleetplay's executor does not implement: refused, not ignored.
-const UNSUPPORTED_LOOP_CONTROL = ['pause', 'extended', 'extended_allitems', 'break_when'];
+const UNSUPPORTED_LOOP_CONTROL = ['break_when'];
 // Ansible keywords (and task-like modules) fleetplay does not implement: named as such, not as typos.
 const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
@@ -59,21 +60,7 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'debugger',
     'any_errors_fatal',
     'include',
-    'with_dict',
-    'with_fileglob',
-    'with_together',
-    'with_nested',
-    'with_subelements',
-    'with_sequence',
-    'with_random_choice',
-    'with_first_found',
-    'with_lines',
-    'with_indexed_items',
-    'with_flattened',
     'with_inventory_hostnames',
-    'with_file',
-    'with_template',
-    'with_env',
   ],
 };
 // Ansible's isidentifier() refuses Python's keywords as variable names.
@@ -125,9 +112,10 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '');
-  const withKey = WITH_KEYWORDS.find((k) => k in out);
-  if (withKey && 'loop' in out) {
-    problems.add(yaml, [...at, withKey], `a task takes one loop: 'loop' and '${withKey}' cannot be used together`, 'key');
+  // One loop per task, as Ansible: loop, with_items, with_dict, … exclude each other.
+  const [firstLoop, secondLoop] = loopKeysIn(out);
+  if (secondLoop) {
+    problems.add(yaml, [...at, secondLoop], `a task takes one loop: '${firstLoop}' and '${secondLoop}' cannot be used together`, 'key');
   }
   for (const key of WITH_KEYWORDS) {
     const v = out[key];
@@ -141,7 +129,7 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
       problems.add(
         yaml,
         [...at, 'loop_control', key],
-        `loop_control '${key}' is not supported by fleetplay yet (supported: loop_var, index_var, label)`,
+        `loop_control '${key}' is not supported by fleetplay yet (supported: loop_var, index_var, label, pause, extended, extended_allitems)`,
         'key',
       );
       delete kept[key];

@@ -1,5 +1,6 @@
 // JSON Schemas (ajv) for the structure of plays and the keywords of tasks. A `description` beside a
 // type is what messages say is expected ("keyword 'loop' must be a list, …, got the number 42").
+import { WITH_LOOKUP_KEYWORDS } from '../lookups/loop.ts';
 import { extraScopeSchema } from './scopeExtras.ts';
 
 const identifier = {
@@ -25,10 +26,20 @@ const loopItems = { type: 'array', description: 'a list, or a template that rend
 const withItems = { type: 'array', description: 'a list (a mapping would loop over its keys)' };
 const loopControl = {
   type: 'object',
-  properties: { loop_var: identifier, index_var: identifier, label: { type: ['string', 'number'] } },
+  properties: {
+    loop_var: identifier,
+    index_var: identifier,
+    label: { type: ['string', 'number'] },
+    pause: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string' }], description: 'seconds between items' },
+    extended: { type: 'boolean' },
+    extended_allitems: { type: 'boolean' },
+  },
   additionalProperties: false,
-  description: 'a mapping (loop_var, index_var, label)',
+  description: 'a mapping (loop_var, index_var, label, pause, extended, extended_allitems)',
 };
+// with_<lookup>: the terms of the lookup (a list, a mapping for with_dict, a string for with_sequence, a template).
+const withLookup = { type: ['array', 'object', 'string', 'number'], description: 'the terms of the lookup (a list, a mapping or a string)' };
+const withLookups = Object.fromEntries(WITH_LOOKUP_KEYWORDS.map((k) => [k, withLookup]));
 
 /** Keywords valid on every task-like entry (task, block, include). */
 const scopeKeywords = {
@@ -57,6 +68,7 @@ export const taskKeywords: Record<string, unknown> = {
   loop: loopItems,
   with_items: withItems,
   with_list: withItems,
+  ...withLookups,
   loop_control: loopControl,
   register: identifier,
   notify: stringList,

@@ -18,6 +18,7 @@ import { canonicalArgs } from './argAliases.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
 import type { PlayRoleState } from './roles.ts';
+import { LOOP_KEYWORDS, lookupOfKeyword } from '../lookups/loop.ts';
 import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
 import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
@@ -305,16 +306,22 @@ function moduleArgs(
 
 /** The key a task's loop is written under. */
 function loopKey(task: Raw): string {
-  return ['loop', 'with_items', 'with_list'].find((k) => task[k] !== undefined) ?? 'loop';
+  return LOOP_KEYWORDS.find((k) => task[k] !== undefined) ?? 'loop';
 }
 
-/** A task's or include's loop (loop, with_items, with_list and loop_control), if it has one. */
+/** A task's or include's loop (loop, with_items, with_list, with_<lookup> and loop_control), if it has one. */
 export function parseLoop(task: Raw): LoopSpec | undefined {
-  const items = task.loop ?? task.with_items ?? task.with_list;
+  const keyword = loopKey(task);
+  const items = task[keyword];
   if (items === undefined) return undefined;
   const control = (task.loop_control as Raw | undefined) ?? {};
-  const spec: LoopSpec = { items, loopVar: typeof control.loop_var === 'string' ? control.loop_var : 'item' };
-  if ('with_items' in task) {
+  const spec: LoopSpec = { items, loopVar: typeof control.loop_var === 'string' ? control.loop_var : 'item', keyword };
+  const lookup = lookupOfKeyword(keyword);
+  if (lookup) spec.lookup = lookup;
+  if (typeof control.pause === 'number' || typeof control.pause === 'string') spec.pause = control.pause;
+  if (control.extended === true) spec.extended = true;
+  if (control.extended_allitems === false) spec.extendedAllitems = false;
+  if (keyword === 'with_items') {
     spec.withItems = true;
     if (Array.isArray(items)) spec.items = items.flat(1);
   }

@@ -198,17 +198,16 @@ describe('loop and keyword shapes', () => {
   tasks:
     - debug: msg=x
       loop: [1]
-      loop_control: {pause: 1, extended: true, loop_var: "bad-name", label: "{{ item }}", lable: x}
+      loop_control: {break_when: 1, pause: 99, loop_var: "bad-name", label: "{{ item }}", lable: x}
     - debug: msg=x
       loop: [1]
       loop_control: 3
 `);
     expect(brief(file)).toEqual([
-      "5:22 loop_control 'pause' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
-      "5:32 loop_control 'extended' is not supported by fleetplay yet (supported: loop_var, index_var, label)",
+      "5:22 loop_control 'break_when' is not supported by fleetplay yet (supported: loop_var, index_var, label, pause, extended, extended_allitems)",
       '5:58 keyword \'loop_control.loop_var\' must be a variable name (letters, digits and _, not starting with a digit), got the string "bad-name"',
-      "5:91 unknown key 'lable' in keyword 'loop_control'; valid: loop_var, index_var, label",
-      "8:21 keyword 'loop_control' must be a mapping (loop_var, index_var, label), got the number 3",
+      "5:91 unknown key 'lable' in keyword 'loop_control'; valid: loop_var, index_var, label, pause, extended, extended_allitems",
+      "8:21 keyword 'loop_control' must be a mapping (loop_var, index_var, label, pause, extended, extended_allitems), got the number 3",
     ]);
   });
 
@@ -547,13 +546,13 @@ describe('other mistakes that used to pass or read badly', () => {
     - debug: msg=x
       debugger: always
     - debug: msg=x
-      with_dict: {a: 1}
+      with_inventory_hostnames: {a: 1}
     - action: command ls
 `);
     expect(brief(file)).toEqual([
       "2:3 'strategy' is an Ansible play keyword that fleetplay does not support yet",
       "5:7 'debugger' is an Ansible task keyword that fleetplay does not support yet",
-      "7:7 'with_dict' is an Ansible task keyword that fleetplay does not support yet; use loop: with a list",
+      "7:7 'with_inventory_hostnames' is an Ansible task keyword that fleetplay does not support yet; use loop: with a list",
       "8:7 'action' is an Ansible task keyword that fleetplay does not support yet",
     ]);
   });
