@@ -183,6 +183,26 @@ describe('environment', () => {
     expect(msgs[1]).toMatch(/^failed 'environment' must render to a mapping .*got a list .*play\.yml:9:20\)$/);
   });
 
+  it('never puts an environment value in what the run reports, also when the task fails', async () => {
+    const dir = setup(`- hosts: h1
+  gather_facts: false
+  vars: { token: "s3cr3t-value-42" }
+  tasks:
+    - name: fails
+      command: /bin/false
+      environment: { TOKEN: "{{ token }}" }
+      ignore_errors: true
+    - name: times out
+      command: sleep 5
+      timeout: 1
+      environment: { TOKEN: "{{ token }}" }
+      ignore_errors: true
+`);
+    const r = await run(dir);
+    expect(r.results.map((x) => x.status)).toEqual(['failed', 'failed']);
+    expect(JSON.stringify(r)).not.toContain('s3cr3t-value-42');
+  });
+
   it('quotes every value through the shell quoting and keeps the merge order', () => {
     const at = { file: 'f', line: 1, column: 1 };
     const env = renderEnvironment(
