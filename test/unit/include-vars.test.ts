@@ -71,6 +71,22 @@ describe('include_vars', () => {
     expect(shown(await run(dir))).toEqual(['apt 2 False']);
   });
 
+  it('takes the path with_first_found and lookup(first_found) give (searched in vars/ first)', async () => {
+    const dir = setup(
+      play(`    - include_vars: "{{ item }}"
+      with_first_found:
+        - "{{ os }}.yml"
+        - default.yml
+      vars: { os: RedHat }
+    - debug: { msg: "{{ pkg }}" }
+    - include_vars: "{{ lookup('first_found', ['Debian.yml', 'default.yml']) }}"
+    - debug: { msg: "{{ pkg }}" }
+`),
+      { 'vars/default.yml': 'pkg: default\n', 'vars/Debian.yml': 'pkg: apt\n' },
+    );
+    expect(shown(await run(dir))).toEqual(['default', 'apt']);
+  });
+
   it('looks in the including task file’s vars/ before the playbook’s', async () => {
     const dir = setup(play('    - include_tasks: sub/t.yml\n'), {
       'sub/t.yml': '- include_vars: x.yml\n- debug: { msg: "{{ x }}" }\n',
@@ -78,6 +94,15 @@ describe('include_vars', () => {
       'vars/x.yml': 'x: playbook-dir\n',
     });
     expect(shown(await run(dir))).toEqual(['task-dir']);
+  });
+
+  it('in a role, looks in the role’s vars/ first', async () => {
+    const dir = setup('- hosts: all\n  gather_facts: false\n  roles: [r]\n', {
+      'roles/r/tasks/main.yml': '- include_vars: x.yml\n- debug: { msg: "{{ x }}" }\n',
+      'roles/r/vars/x.yml': 'x: role\n',
+      'vars/x.yml': 'x: playbook\n',
+    });
+    expect(shown(await run(dir))).toEqual(['role']);
   });
 
   it('reads a directory sorted, with depth, files_matching and ignore_files; an unknown extension fails unless ignored', async () => {
