@@ -33,6 +33,7 @@ import type { HostRun } from './hostRun.ts';
 import { planModule } from './moduleDriver.ts';
 import { delegatedRun, type Delegation } from './delegate.ts';
 import { renderEnvironment, withEnvironment } from './environment.ts';
+import { refuseBecomeMethod } from './becomeMethod.ts';
 import type { SlotStore } from '../stateSlots.ts';
 
 /** The effective settings of a task on a host (inherited from play, blocks and the task). */
@@ -287,6 +288,7 @@ export function moduleContext(
   target?: HostRun,
 ): ModuleContext {
   const env = renderEnvironment(settings.environment ?? [], vars);
+  refuseBecomeMethod(settings.become?.enabled === true, vars, task.location);
   return {
     host: host.name,
     check: settings.check,
