@@ -160,4 +160,19 @@ describe('become_method', () => {
       "2:18 become_method 'doas' is not supported by fleetplay (supported: sudo)",
     );
   });
+
+  it('fails a become task, located, when ansible_become_method names su; without become it does not matter', async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: plain, command: "true" }
+    - { name: becomes, command: "true", become: true }
+`,
+      'h1 ansible_connection=local ansible_become_method=su\n',
+    );
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual(['plain:changed', 'becomes:failed']);
+    expect(r.results[1]!.msg).toMatch(/^ansible_become_method 'su' is not supported: su reads the password only from a terminal.*play\.yml:5:7\)$/);
+  });
 });
