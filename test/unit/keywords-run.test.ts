@@ -173,6 +173,8 @@ describe('become_method', () => {
     );
     const r = await run(dir);
     expect(rows(r, 'h1')).toEqual(['plain:changed', 'becomes:failed']);
-    expect(r.results[1]!.msg).toMatch(/^ansible_become_method 'su' is not supported: su reads the password only from a terminal.*play\.yml:5:7\)$/);
+    expect(r.results[1]!.msg).toMatch(
+      /^ansible_become_method 'su' is not supported: su reads the password only from a terminal.*play\.yml:5:7\)$/,
+    );
   });
 });
