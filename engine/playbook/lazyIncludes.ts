@@ -3,6 +3,7 @@
 // runs. `validate` still parses every include file it can find. (ansible-playbook --syntax-check loads
 // no include_tasks file at all; fleetplay still reports a missing file under no `when`, which could
 // only fail when reached.)
+import { Problems } from './problems.ts';
 
 /** The part of the parse context this file keeps: how many `when`s enclose the entries being parsed. */
 export interface ConditionalDepth {
@@ -24,4 +25,19 @@ export function underWhen<T>(task: Record<string, unknown>, ctx: ConditionalDept
 export function mayBeMissing(task: Record<string, unknown>, isImport: boolean, ctx: ConditionalDepth): boolean {
   if (isImport) return false;
   return (task.when !== undefined && task.when !== null) || (ctx.conditional ?? 0) > 0;
+}
+
+/**
+ * The context an include file is parsed in. For a run (`deferGuardedIncludes`), an include_tasks file
+ * under a `when` gets problems of its own: they do not stop the run (a RedHat-only file using a module
+ * fleetplay lacks), and the run reads the file again, and fails on them, only if the include is reached.
+ * `validate` keeps them (it reports every file it can find).
+ */
+export function includeContext<C extends { problems: Problems; deferGuardedIncludes?: boolean } & ConditionalDepth>(
+  ctx: C,
+  task: Record<string, unknown>,
+  isImport: boolean,
+): { ctx: C; deferred: boolean } {
+  if (ctx.deferGuardedIncludes !== true || !mayBeMissing(task, isImport, ctx)) return { ctx, deferred: false };
+  return { ctx: { ...ctx, problems: new Problems() }, deferred: true };
 }

@@ -22,6 +22,8 @@ import { collectorsFor, subsetList } from '../executor/factSubsets.ts';
 export interface LoadOptions {
   /** --roles-path: searched for roles before ANSIBLE_ROLES_PATH or ansible.cfg's roles_path. */
   rolesPath?: string[];
+  /** For a run: an include_tasks file under a `when` that has problems fails only if reached (engine/playbook/lazyIncludes.ts). */
+  deferGuardedIncludes?: boolean;
 }
 
 /** Loads and validates `file` against `modules`. Throws one FleetError listing every problem, each with file:line:column. */
@@ -31,6 +33,7 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
   const problems = new Problems();
   const search = roleSearchFor(path.dirname(full), options.rolesPath ? { rolesPath: options.rolesPath } : {});
   const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full), modules, roles: newRoleState(search) };
+  if (options.deferGuardedIncludes) ctx.deferGuardedIncludes = true;
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;
     // A single play written without its leading `- ` is the usual cause of a mapping here.

@@ -22,7 +22,7 @@ import { LOOP_KEYWORDS, lookupOfKeyword } from '../lookups/loop.ts';
 import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
 import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
-import { mayBeMissing, underWhen } from './lazyIncludes.ts';
+import { includeContext, mayBeMissing, underWhen } from './lazyIncludes.ts';
 import { defaultsFor, underModuleDefaults } from './moduleDefaults.ts';
 
 type Path = Array<string | number>;
@@ -42,6 +42,8 @@ export interface ParseContext {
   rolePath?: string;
   /** How many `when`s enclose the entries being parsed (engine/playbook/lazyIncludes.ts). */
   conditional?: number;
+  /** A run's load: problems of an include_tasks file under a `when` wait until it is reached (lazyIncludes.ts). */
+  deferGuardedIncludes?: boolean;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
   moduleDefaults?: Raw[];
 }
@@ -175,16 +177,19 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     ctx.problems.add(yaml, [...at, key], `${file} includes itself (${[...ctx.including, full].map((f) => path.basename(f)).join(' -> ')})`);
     return include;
   }
+  const { ctx: inner, deferred } = includeContext(ctx, task, isImport);
   try {
     const child = loadYamlFile(full, 'playbook');
-    ctx.including.push(full);
-    include.tasks = underWhen(task, ctx, () => parseTaskList(child, [], child.value, ctx));
-    ctx.including.pop();
+    inner.including.push(full);
+    include.tasks = underWhen(task, inner, () => parseTaskList(child, [], child.value, inner));
+    inner.including.pop();
   } catch (err) {
     if (!(err instanceof FleetError)) throw err;
-    if (err.location) ctx.problems.addError(err);
-    else ctx.problems.add(yaml, [...at, key], err.message);
+    if (err.location) inner.problems.addError(err);
+    else inner.problems.add(yaml, [...at, key], err.message);
   }
+  // A guarded file with problems is read again, and fails, only if the run reaches it (lazyIncludes.ts).
+  if (deferred && inner.problems.list.length > 0) delete include.tasks;
   return include;
 }
 

@@ -19,11 +19,13 @@ function setup(tasks: string, files: Record<string, string> = {}): string {
   return dir;
 }
 
-const load = (dir: string) => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry);
+const load = (dir: string, deferGuardedIncludes = false) =>
+  loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry, { deferGuardedIncludes });
 
+// As `fleetplay run` loads: problems of a guarded include_tasks file wait until it is reached.
 async function run(dir: string): Promise<RunReport> {
   const results: TaskResult[] = [];
-  return runPlaybook(load(dir), loadInventory(path.join(dir, 'inv')), {
+  return runPlaybook(load(dir, true), loadInventory(path.join(dir, 'inv')), {
     check: false,
     diff: false,
     forks: 5,
@@ -90,5 +92,27 @@ describe('include_tasks loaded when reached', () => {
       err = e;
     }
     expect((err as FleetError).format()).toMatch(/redhat\.yml:2:3: unknown module or keyword 'no_such_module'/);
+  });
+
+  it('a run is not stopped by a guarded file that uses a module fleetplay lacks, until it is reached', async () => {
+    const files = { 'redhat.yml': '- name: rpm\n  yum: { name: curl }\n', 'debian.yml': '- name: deb\n  debug: { msg: deb }\n' };
+    const tasks = (os: string) => `    - include_tasks: redhat.yml
+      when: os_family == '${os}'
+    - include_tasks: debian.yml
+`;
+    const debian = await run(setup(tasks('RedHat'), files));
+    expect(rows(debian)).toEqual(['include_tasks:ok', 'deb:ok']);
+    // validate (the strict load) still reports it, at the file's own line.
+    let err: unknown;
+    try {
+      load(setup(tasks('RedHat'), files));
+    } catch (e) {
+      err = e;
+    }
+    expect((err as FleetError).format()).toMatch(/redhat\.yml:2:3: unknown module or keyword 'yum'/);
+    // Reached, it fails there, with the file's problem.
+    const redhat = await run(setup(tasks('Debian'), files));
+    const inc = redhat.results.find((x) => x.module === 'include_tasks')!;
+    expect([inc.status, inc.msg]).toEqual(['failed', expect.stringMatching(/redhat\.yml:2:3: unknown module or keyword 'yum'/)]);
   });
 });
