@@ -14,6 +14,8 @@ import { runIncludeRole } from './includeRole.ts';
 import { runMetaAction } from './metaActions.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
+import { lookupContext } from '../lookups/index.ts';
+import { loopItemVars } from '../lookups/loop.ts';
 import { tagsAllow } from './tags.ts';
 
 /** Runs a task list on the hosts that are still active. */
@@ -112,15 +114,18 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
   for (const h of hosts) {
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
-      if (!conditionsHold([...scope.when, ...inc.when], vars)) continue;
-      const items = inc.loop ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location)) : [undefined];
+      const lookups = lookupContext(inc, { playbookDir: run.play.baseDir }, vars);
+      if (!conditionsHold([...scope.when, ...inc.when], vars, lookups)) continue;
+      const items = inc.loop
+        ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location, lookups), lookups, inc.location)
+        : [undefined];
       if (!Array.isArray(items))
         throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
       plans.set(
         h,
-        items.map((item, i) => {
-          const extra: Vars = inc.loop ? { [inc.loop.loopVar]: item, ...(inc.loop.indexVar ? { [inc.loop.indexVar]: i } : {}) } : {};
-          const file = renderString(inc.file, taskVars(h, run.vars, [...scope.vars, inc.vars], inc.location, extra), inc.location);
+        items.map((_, i) => {
+          const extra: Vars = inc.loop ? loopItemVars(inc.loop, items, i) : {};
+          const file = renderString(inc.file, taskVars(h, run.vars, [...scope.vars, inc.vars], inc.location, extra), inc.location, lookups);
           return { file: path.resolve(inc.baseDir, file), item: extra };
         }),
       );

@@ -38,7 +38,10 @@ const loopControl = {
   description: 'a mapping (loop_var, index_var, label, pause, extended, extended_allitems)',
 };
 // with_<lookup>: the terms of the lookup (a list, a mapping for with_dict, a string for with_sequence, a template).
-const withLookup = { type: ['array', 'object', 'string', 'number'], description: 'the terms of the lookup (a list, a mapping or a string)' };
+const withLookup = {
+  type: ['array', 'object', 'string', 'number'],
+  description: 'the terms of the lookup (a list, a mapping or a string)',
+};
 const withLookups = Object.fromEntries(WITH_LOOKUP_KEYWORDS.map((k) => [k, withLookup]));
 
 /** Keywords valid on every task-like entry (task, block, include). */
@@ -112,6 +115,7 @@ export const includeKeywords: Record<string, unknown> = {
   loop: loopItems,
   with_items: withItems,
   with_list: withItems,
+  ...withLookups,
   loop_control: loopControl,
 };
 

@@ -136,6 +136,21 @@ describe('with_* loops', () => {
     expect(took).toBeGreaterThanOrEqual(390);
   });
 
+  it('include_tasks loops with a lookup: with_first_found picks the task file, with_dict passes items', async () => {
+    const dir = project({
+      'tasks/Debian.yml': '- name: inc\n  debug: { msg: "debian {{ item | basename }}" }\n',
+      'tasks/pair.yml': '- name: pair\n  debug: { msg: "{{ item.key }}={{ item.value }} {{ ansible_loop_var }}" }\n',
+      'play.yml': play(
+        '    - include_tasks: "{{ item }}"\n      with_first_found:\n        - files: ["{{ os }}.yml", default.yml]\n          paths: [tasks]\n' +
+          '    - include_tasks: tasks/pair.yml\n      with_dict: { a: 1, b: 2 }\n',
+        '{ os: Debian }',
+      ),
+    });
+    const r = await runProject(dir);
+    expect(messages(r, 'inc')).toEqual(['debian Debian.yml']);
+    expect(messages(r, 'pair')).toEqual(['a=1 item', 'b=2 item']);
+  });
+
   it('validate accepts the with_* keywords and loop_control options, and refuses two loops on one task', () => {
     const ok = project({
       'play.yml': play(
