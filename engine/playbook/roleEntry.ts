@@ -4,7 +4,7 @@
 import type { RoleInclude, TaskScope, Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { booleanWord, variableNameProblem } from './keywords.ts';
-import { checkCollections } from './moduleDefaults.ts';
+import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
 import { parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
@@ -29,6 +29,8 @@ export interface RoleEntry {
   yaml: YamlFile;
   /** Where the role's name is written, for messages. */
   nameAt: Path;
+  /** The entry's module_defaults levels (engine/playbook/moduleDefaults.ts), over the play's. */
+  moduleDefaults?: Array<Record<string, unknown>>;
 }
 
 // Role keywords fleetplay applies to the role's tasks.
@@ -47,6 +49,7 @@ const SUPPORTED = [
   'ignore_unreachable',
   'become_method',
   'collections',
+  'module_defaults',
 ];
 // Ansible role keywords fleetplay does not implement: refused, not taken as role params.
 const UNSUPPORTED = [
@@ -58,7 +61,6 @@ const UNSUPPORTED = [
   'remote_user',
   'port',
   'any_errors_fatal',
-  'module_defaults',
   'debugger',
   'diff',
   'run_once',
@@ -124,7 +126,8 @@ export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: Pars
   const scope = parseScope(yaml, at, { ...entry, name: undefined, vars: undefined, tags: toList(entry.tags) }, ctx);
   delete scope.name;
   const plainVars = vars && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Vars) : {};
-  return { name, params, vars: plainVars, layerVars: {}, scope, from: {}, yaml, nameAt: [...at, nameKey] };
+  const moduleDefaults = readModuleDefaults(yaml, [...at, 'module_defaults'], entry.module_defaults, ctx.problems);
+  return { name, params, vars: plainVars, layerVars: {}, scope, from: {}, yaml, nameAt: [...at, nameKey], moduleDefaults };
 }
 
 /** Tags as a list (`tags: a, b` split at commas, as keywords.ts does for tasks). */

@@ -91,6 +91,11 @@ export function loadRole(
   const cached = state.cache.get(key);
   if (cached && !(entry.allowDuplicates ?? meta.allowDuplicates)) return { role: cached, duplicate: true };
   state.stack.push(dir);
+  // The entry's module_defaults and `when` hold for the role's tasks and dependencies (moduleDefaults.ts, lazyIncludes.ts).
+  const outerDefaults = ctx.moduleDefaults;
+  const outerConditional = ctx.conditional;
+  if (entry.moduleDefaults?.length) ctx.moduleDefaults = [...(outerDefaults ?? []), ...entry.moduleDefaults];
+  if (entry.scope.when.length > 0) ctx.conditional = (outerConditional ?? 0) + 1;
   try {
     const roleVars = loadVars(dir, 'vars', entry.from.vars, entry, ctx);
     const ref: RoleRef = {
@@ -139,6 +144,8 @@ export function loadRole(
     return { role, duplicate: false };
   } finally {
     state.stack.pop();
+    ctx.moduleDefaults = outerDefaults;
+    ctx.conditional = outerConditional;
   }
 }
 

@@ -1,6 +1,6 @@
 // include_tasks is loaded when reached: a missing file behind a false `when` neither fails the load nor
 // the run, while validate (the loader) still parses every include file that exists.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,10 @@ function setup(tasks: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-lazy-'));
   writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local os_family=Debian\n');
   writeFileSync(path.join(dir, 'play.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.replaceAll('DIR', dir)}`);
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 
@@ -55,6 +58,16 @@ describe('include_tasks loaded when reached', () => {
     const r = await run(dir);
     expect(rows(r)).toEqual(['include_tasks:ok', 'on debian:ok']);
     expect(r.recap.h1!.failed).toBe(0);
+  });
+
+  it('counts the when of a roles: entry: its tasks may include a missing file', async () => {
+    const dir = setup('', { 'roles/rh/tasks/main.yml': '- include_tasks: missing.yml\n' });
+    writeFileSync(
+      path.join(dir, 'play.yml'),
+      "- hosts: all\n  gather_facts: false\n  roles:\n    - role: rh\n      when: os_family == 'RedHat'\n",
+    );
+    expect(rows(await run(dir))).toEqual([]);
+    expect(() => load(dir)).not.toThrow();
   });
 
   it('reads a file when the include is reached, so an earlier task may write it', async () => {

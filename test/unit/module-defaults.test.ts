@@ -147,6 +147,31 @@ describe('module_defaults', () => {
   });
 });
 
+describe('module_defaults on role entries', () => {
+  it('hold for the role’s tasks and its dependencies, over the play’s', () => {
+    const dir = setup(
+      `- hosts: all
+  module_defaults: { file: { state: directory, mode: "0755" } }
+  roles:
+    - role: web
+      module_defaults: { file: { mode: "0700" } }
+  tasks:
+    - file: { path: /srv/after }
+`,
+      {
+        'roles/web/tasks/main.yml': '- file: { path: /srv/web }\n',
+        'roles/web/meta/main.yml': 'dependencies: [base]\n',
+        'roles/base/tasks/main.yml': '- file: { path: /srv/base }\n',
+      },
+    );
+    expect(tasksOf(load(dir).plays[0]!.tasks).map((t) => t.args)).toEqual([
+      { path: '/srv/base', state: 'directory', mode: '0700' },
+      { path: '/srv/web', state: 'directory', mode: '0700' },
+      { path: '/srv/after', state: 'directory', mode: '0755' },
+    ]);
+  });
+});
+
 describe('collections', () => {
   it('is accepted on plays, blocks and tasks, and module names resolve as before', async () => {
     const dir = setup(`- hosts: all
