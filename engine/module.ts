@@ -26,6 +26,7 @@ import type {
   StateSlot,
   Vars,
 } from './types.ts';
+import type { EvalContext } from './expr/index.ts';
 
 // ---------------------------------------------------------------- probe: reads as data
 
@@ -140,6 +141,8 @@ export interface ModuleView {
   resolveLocalPath(relative: string, kind: 'files' | 'templates' | 'vars'): string;
   /** State the run shares between its hosts, in a module's own slot (controller-side caches). */
   runState<T>(key: StateSlot<T>): T;
+  /** The task's lookup plugins, for expressions a module evaluates (assert's that, debug's var). */
+  lookups?: EvalContext;
 }
 
 /** What apply may do: run commands that change the host (become applied by the engine). */

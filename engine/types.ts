@@ -186,6 +186,7 @@ export interface StateSlot<T> {
 // ---------------------------------------------------------------- modules
 
 import type { ChangeSummary, ModuleDefinition as ContractModule } from './module.ts';
+import type { EvalContext } from './expr/index.ts';
 
 /** What a module needs from the engine for one task on one host. */
 export interface ModuleContext {
@@ -207,6 +208,8 @@ export interface ModuleContext {
    * a module's own slot, made on first use; it ends with the run, so nothing outlives it.
    */
   runState<T>(key: StateSlot<T>): T;
+  /** The task's lookup plugins, for expressions a module evaluates (engine/lookups lookupContext). */
+  lookups?: EvalContext;
 }
 
 /**

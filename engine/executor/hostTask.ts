@@ -86,12 +86,12 @@ async function runLoop(
   let items: unknown;
   let pause = 0;
   try {
-    if (!conditionsHold(settings.when.slice(0, settings.when.length - task.when.length), vars)) {
+    const lookups = lookupContext(task, settings, vars);
+    if (!conditionsHold(settings.when.slice(0, settings.when.length - task.when.length), vars, lookups)) {
       const o: ItemOutcome = { status: 'skipped', msg: 'condition false', registered: { changed: false, skipped: true }, durationMs: 0 };
       report(o);
       return o;
     }
-    const lookups = lookupContext(task, settings, vars);
     items = loopItems(loop, renderValue(loop.items, vars, at, lookups), lookups, at);
     if (loop.pause !== undefined) pause = pauseSeconds(renderValue(loop.pause, vars, task.locate(['loop_control', 'pause']), lookups));
   } catch (err) {
@@ -178,7 +178,8 @@ async function runWithRetries(task: TaskDef, settings: TaskSettings, attempt: ()
     if (o.status === 'unreachable' || o.status === 'skipped' || o.status === 'unknown') return o;
     let holds: boolean;
     try {
-      holds = conditionsHold(task.until, settings.varsWith({ [task.register ?? 'result']: o.registered }));
+      const scope = settings.varsWith({ [task.register ?? 'result']: o.registered });
+      holds = conditionsHold(task.until, scope, lookupContext(task, settings, scope));
     } catch (err) {
       return { ...o, status: 'failed', msg: (err as Error).message };
     }

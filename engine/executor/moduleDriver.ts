@@ -21,6 +21,7 @@ export function moduleView(ctx: ModuleContext): ModuleView {
     renderFile: ctx.renderFile,
     resolveLocalPath: ctx.resolveLocalPath,
     runState: ctx.runState,
+    ...(ctx.lookups ? { lookups: ctx.lookups } : {}),
   };
 }
 

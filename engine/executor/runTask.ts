@@ -313,6 +313,7 @@ export function moduleContext(
     // A delegated task reads and predicts the delegate's state.
     predicted: (target ?? host).predicted,
     runState: (key) => settings.runState.slot(key),
+    lookups: lookupContext(task, settings, vars),
   };
 }
 

@@ -6,6 +6,7 @@ import { parseExpression } from './parser.ts';
 import { truthy } from './values.ts';
 import type { Vars } from '../types.ts';
 import type { EvalContext } from './functions.ts';
+import { withLookups } from '../lookups/ambient.ts';
 
 /** What a condition may be in a playbook: one expression, a literal, or a list of them that must all hold. */
 export type Condition = string | boolean | number | Array<string | boolean | number>;
@@ -25,7 +26,9 @@ export function evaluateCondition(cond: Condition, vars: Vars, context?: EvalCon
   const source = unwrapTemplate(cond);
   if (source.trim() === '') return true;
   const expr = parseCondition(source);
-  const value = evaluate(expr, vars, context);
+  // The lookups reach the lazy variables the condition reads (`x: "{{ lookup('env', 'A') }}"`).
+  const lookups = context?.lookup ? { lookup: context.lookup } : undefined;
+  const value = withLookups(lookups, () => evaluate(expr, vars, context));
   if (value === undefined) throw new ExpressionError(`'${render(expr)}' is undefined`, startOf(expr));
   return truthy(value);
 }

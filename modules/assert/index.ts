@@ -28,7 +28,7 @@ export const assertModule = defineModule<AssertArgs, null, never>({
   decide(args, _facts, view) {
     const conditions = Array.isArray(args.that) ? args.that : [args.that];
     for (const condition of conditions) {
-      if (!evaluateCondition(condition, view.vars)) {
+      if (!evaluateCondition(condition, view.vars, view.lookups)) {
         const msg = args.fail_msg ?? args.msg ?? `Assertion failed: ${condition}`;
         return { kind: 'failed', msg, data: { assertion: condition, evaluated_to: false } };
       }

@@ -2,6 +2,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { evaluate, parseExpression } from '../../engine/expr/index.ts';
 import { defineModule, noReads } from '../../engine/module.ts';
+import { withLookups } from '../../engine/lookups/ambient.ts';
 
 const debugSchema = {
   type: 'object',
@@ -20,7 +21,9 @@ export const debugModule = defineModule<DebugArgs, null, never>({
   probe: () => noReads(null),
   decide(args, _facts, view) {
     if (args.var !== undefined) {
-      const value = evaluate(parseExpression(args.var), view.vars);
+      // The task's lookups, also for the lazy variables the expression reads.
+      const expr = parseExpression(args.var);
+      const value = withLookups(view.lookups, () => evaluate(expr, view.vars, view.lookups));
       return { kind: 'ok', msg: `${args.var} = ${show(value)}`, data: { [args.var]: value } };
     }
     const msg = args.msg === undefined ? 'Hello world!' : args.msg;

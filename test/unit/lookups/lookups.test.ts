@@ -184,6 +184,33 @@ describe('lookups', () => {
     expect(statuses(r, 'c')).toEqual(['ok']);
   });
 
+  it('lookups work in a block when over a loop, and in until', async () => {
+    process.env.FP_LOOKUP_WHEN = 'yes';
+    const dir = project({
+      'play.yml': play(
+        "    - when: lookup('env', 'FP_LOOKUP_WHEN') == 'yes'\n      block:\n        - name: lw\n          debug: { msg: '{{ item }}' }\n          loop: [1, 2]\n" +
+          "    - name: u\n      command: 'true'\n      register: out\n      retries: 1\n      delay: 0\n      until: lookup('env', 'FP_LOOKUP_WHEN') == 'yes'\n",
+      ),
+    });
+    const r = await runProject(dir);
+    expect(messages(r, 'lw')).toEqual(['1', '2']);
+    expect(statuses(r, 'u')).toEqual(['changed']);
+  });
+
+  it('assert and debug var evaluate lookups, also through a lazy variable', async () => {
+    process.env.FP_LOOKUP_ASSERT = 'a';
+    const dir = project({
+      'play.yml': play(
+        "    - name: a\n      assert:\n        that: [\"lookup('env', 'FP_LOOKUP_ASSERT') == 'a'\", \"lazy == 'a'\"]\n" +
+          "    - name: d\n      debug: { var: \"lookup('env', 'FP_LOOKUP_ASSERT') ~ lazy\" }\n",
+        "{ lazy: \"{{ lookup('env', 'FP_LOOKUP_ASSERT') }}\" }",
+      ),
+    });
+    const r = await runProject(dir);
+    expect(statuses(r, 'a')).toEqual(['ok']);
+    expect(messages(r, 'd')[0]).toContain('= aa');
+  });
+
   it('a Jinja template file may call lookups', async () => {
     process.env.FP_LOOKUP_TPL = 'tpl-env';
     const dir = project({
