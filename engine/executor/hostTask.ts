@@ -10,7 +10,7 @@ import { storeReturnedFacts } from './facts.ts';
 import type { EvalContext } from '../expr/index.ts';
 import type { SourceLocation } from '../types.ts';
 import { lookupContext } from '../lookups/index.ts';
-import { expandLoop, loopItemVars, loopResultVars, pauseSeconds } from '../lookups/loop.ts';
+import { expandLoop, loopItemVars, loopResultVars, pauseSeconds, renderLoopValue } from '../lookups/loop.ts';
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
 
@@ -92,7 +92,8 @@ async function runLoop(
       report(o);
       return o;
     }
-    items = loopItems(loop, renderValue(loop.items, vars, at, lookups), lookups, at);
+    const rendered = renderLoopValue(loop, (value) => renderValue(value, vars, at, lookups));
+    items = loopItems(loop, rendered, lookups, at);
     if (loop.pause !== undefined) pause = pauseSeconds(renderValue(loop.pause, vars, task.locate(['loop_control', 'pause']), lookups));
   } catch (err) {
     const o: ItemOutcome = {

@@ -15,7 +15,7 @@ import { runMetaAction } from './metaActions.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 import { lookupContext } from '../lookups/index.ts';
-import { loopItemVars } from '../lookups/loop.ts';
+import { loopItemVars, renderLoopValue } from '../lookups/loop.ts';
 import { tagsAllow } from './tags.ts';
 
 /** Runs a task list on the hosts that are still active. */
@@ -117,7 +117,12 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       const lookups = lookupContext(inc, { playbookDir: run.play.baseDir }, vars);
       if (!conditionsHold([...scope.when, ...inc.when], vars, lookups)) continue;
       const items = inc.loop
-        ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location, lookups), lookups, inc.location)
+        ? loopItems(
+            inc.loop,
+            renderLoopValue(inc.loop, (v) => renderValue(v, vars, inc.location, lookups)),
+            lookups,
+            inc.location,
+          )
         : [undefined];
       if (!Array.isArray(items))
         throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });

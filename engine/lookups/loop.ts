@@ -4,6 +4,7 @@
 // variables each item sees (loop_var, index_var, ansible_loop_var, loop_control.extended's ansible_loop).
 import { FleetError } from '../errors.ts';
 import { ValueProblem, problem } from '../expr/error.ts';
+import { isMapping } from '../expr/values.ts';
 import type { EvalContext } from '../expr/index.ts';
 import type { LoopSpec, SourceLocation, Vars } from '../types.ts';
 import { LOOKUPS } from './index.ts';
@@ -47,6 +48,32 @@ export function expandLoop(loop: LoopSpec, rendered: unknown, context?: EvalCont
   }
   if (!loop.withItems) return rendered;
   return Array.isArray(rendered) ? rendered.flat(1) : [rendered];
+}
+
+/**
+ * Renders a loop keyword's value with `render`. For with_first_found, a file name that uses an undefined
+ * variable is left out rather than failing the task, as Ansible's TaskExecutor renders those terms.
+ */
+export function renderLoopValue(loop: LoopSpec, render: (value: unknown) => unknown): unknown {
+  if (loop.lookup !== 'first_found' || !Array.isArray(loop.items)) return render(loop.items);
+  const out: unknown[] = [];
+  for (const term of loop.items) {
+    if (isMapping(term) && Array.isArray(term.files)) {
+      const files = term.files.flatMap((f) => definedOnly(f, render));
+      const rest = render({ ...term, files: [] });
+      out.push(isMapping(rest) ? { ...rest, files } : rest);
+    } else out.push(...definedOnly(term, render));
+  }
+  return out;
+}
+
+function definedOnly(value: unknown, render: (value: unknown) => unknown): unknown[] {
+  try {
+    return [render(value)];
+  } catch (err) {
+    if (err instanceof FleetError && /' is undefined/.test(err.message)) return [];
+    throw err;
+  }
 }
 
 /** The variables loop item `index` of `items` sees, as Ansible sets them. */

@@ -136,6 +136,16 @@ describe('with_* loops', () => {
     expect(took).toBeGreaterThanOrEqual(390);
   });
 
+  it('with_first_found leaves out a name that uses an undefined variable, as Ansible', async () => {
+    const dir = project({
+      'files/default.yml': '',
+      'play.yml': play(
+        task('f', 'with_first_found:\n  - "{{ nope }}.yml"\n  - files: ["{{ also_nope }}.yml", default.yml]', '{{ item | basename }}'),
+      ),
+    });
+    expect(messages(await runProject(dir), 'f')).toEqual(['default.yml']);
+  });
+
   it('include_tasks loops with a lookup: with_first_found picks the task file, with_dict passes items', async () => {
     const dir = project({
       'tasks/Debian.yml': '- name: inc\n  debug: { msg: "debian {{ item | basename }}" }\n',
