@@ -12,7 +12,7 @@ import type { PlayRun, Scope } from './playRun.ts';
 import { createPredictedState } from './predicted.ts';
 import { ReadAhead, type ReadOutcome } from './readAhead.ts';
 import type { TaskSettings } from './runTask.ts';
-import { becomeSettings } from './taskSettings.ts';
+import { becomeSettings } from './becomeSettings.ts';
 
 /** Ansible's implicit localhost: these names need no inventory entry and run on the controller. */
 export const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];

@@ -8,14 +8,14 @@ import { Problems } from '../playbook/problems.ts';
 import type { RoleEntry } from '../playbook/roleEntry.ts';
 import { innermostRole } from '../playbook/roleLayer.ts';
 import { loadRole, newRoleState } from '../playbook/roles.ts';
+import { parseRoleTask } from '../playbook/roleTasks.ts';
 import { renderString, renderValue } from '../template/render.ts';
-import type { IncludeDef, LoadedRole, RoleInclude, StateSlot, Vars } from '../types.ts';
+import type { IncludeDef, LoadedRole, RoleInclude, StateSlot, Vars, TaskNode } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { loopItems } from './hostTask.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
-import { runNodes } from './strategy.ts';
 import { tagsAllow } from './tags.ts';
 
 interface Step {
@@ -31,7 +31,17 @@ const LOADED: StateSlot<WeakMap<IncludeDef, Map<string, LoadedRole>>> = { name: 
 const RAN: StateSlot<WeakMap<HostRun, Set<string>>> = { name: 'roles run per host', init: () => new WeakMap() };
 
 /** Runs an include_role node on `hosts`. */
-export async function runIncludeRole(inc: IncludeDef, role: RoleInclude, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+/** Runs task nodes on hosts (engine/executor/strategy.ts's runNodes, passed in: strategy calls this file). */
+export type NodeRunner = (nodes: TaskNode[], hosts: HostRun[], scope: Scope, run: PlayRun) => Promise<void>;
+
+export async function runIncludeRole(
+  inc: IncludeDef,
+  role: RoleInclude,
+  hosts: HostRun[],
+  scope: Scope,
+  run: PlayRun,
+  runNodes: NodeRunner,
+): Promise<void> {
   if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
   const title = inc.name ?? `include_role : ${role.name}`;
   if (hosts.length > 0) run.events.taskStart({ title, location: inc.location, handler: false });
@@ -102,7 +112,14 @@ function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: Play
   const cached = cache.get(step.key);
   if (cached) return cached;
   const problems = new Problems();
-  const ctx = { problems, including: [], playbookDir: run.play.baseDir, modules: run.modules, roles: newRoleState(role.search) };
+  const ctx = {
+    problems,
+    including: [],
+    playbookDir: run.play.baseDir,
+    modules: run.modules,
+    roles: newRoleState(role.search),
+    parseRoleTask,
+  };
   // Problems in the role's own files carry their places; a missing role is reported at the include.
   const here: YamlFile = { file: inc.location.file, source: '', value: null, locate: () => inc.location, excerpt: () => '' };
   const entry: RoleEntry = {

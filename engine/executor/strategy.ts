@@ -12,6 +12,7 @@ import { taskVars, type HostRun } from './hostRun.ts';
 import { loopItems, runTaskOnHost } from './hostTask.ts';
 import { runIncludeRole } from './includeRole.ts';
 import { runMetaAction } from './metaActions.ts';
+import { parseRoleTask } from '../playbook/roleTasks.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 import { lookupContext } from '../lookups/index.ts';
@@ -33,7 +34,7 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
         await runBlock(node, active, scope, run);
         break;
       case 'include':
-        await (node.role ? runIncludeRole(node, node.role, active, scope, run) : runInclude(node, active, scope, run));
+        await (node.role ? runIncludeRole(node, node.role, active, scope, run, runNodes) : runInclude(node, active, scope, run));
         break;
     }
   }
@@ -207,6 +208,7 @@ function loadIncluded(
     including: [file],
     playbookDir,
     modules,
+    parseRoleTask,
     ...(rolePath ? { rolePath } : {}),
     ...(moduleDefaults ? { moduleDefaults } : {}),
   });

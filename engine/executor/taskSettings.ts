@@ -6,6 +6,7 @@ import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { mentions, type TaskSettings } from './runTask.ts';
 import { delegationFor } from './delegate.ts';
+import { becomeSettings } from './becomeSettings.ts';
 
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
 export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
@@ -38,17 +39,4 @@ export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: Pla
     varsWith: (extra) => taskVars(host, run.vars, scopeVars, task.location, extra),
     delegation: (v) => delegationFor(task, host, scope, run, v),
   };
-}
-
-/** The become settings of `task` with `vars` (keywords over the ansible_become* variables); undefined when off. */
-export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: Vars): TaskSettings['become'] {
-  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
-  if (!become) return undefined;
-  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
-  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
-  return { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) };
-}
-
-function truthy(v: unknown): boolean {
-  return v === true || v === 'true' || v === 'True' || v === 'yes' || v === 1 || v === '1';
 }

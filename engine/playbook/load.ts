@@ -14,6 +14,7 @@ import { checkTemplates } from './literalArgs.ts';
 import { checkSchema } from './schemaCheck.ts';
 import { parseTaskList, type ParseContext } from './tasks.ts';
 import { newRoleState, parsePlayRoles } from './roles.ts';
+import { parseRoleTask } from './roleTasks.ts';
 import { roleSearchFor } from './roleSearch.ts';
 import { describeValue } from './wording.ts';
 import { collectorsFor, subsetList } from '../executor/factSubsets.ts';
@@ -32,7 +33,14 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
   const yaml = loadYamlFile(full, 'playbook');
   const problems = new Problems();
   const search = roleSearchFor(path.dirname(full), options.rolesPath ? { rolesPath: options.rolesPath } : {});
-  const ctx: ParseContext = { problems, including: [full], playbookDir: path.dirname(full), modules, roles: newRoleState(search) };
+  const ctx: ParseContext = {
+    problems,
+    including: [full],
+    playbookDir: path.dirname(full),
+    modules,
+    roles: newRoleState(search),
+    parseRoleTask,
+  };
   if (options.deferGuardedIncludes) ctx.deferGuardedIncludes = true;
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;

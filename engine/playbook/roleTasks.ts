@@ -22,7 +22,7 @@ type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
 
 /** The task keys that make a task an import_role or include_role (short names). */
-export const ROLE_TASK_KEYS = ['include_role', 'import_role'];
+export { ROLE_TASK_KEYS } from './tasks.ts';
 
 const ARG_NAMES = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const;
 const roleArgs = (include: boolean) => ({

@@ -19,11 +19,10 @@ import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
 import type { PlayRoleState } from './roles.ts';
 import { LOOP_KEYWORDS, lookupOfKeyword } from '../lookups/loop.ts';
-import { parseRoleTask, ROLE_TASK_KEYS } from './roleTasks.ts';
-import { expandLocalAction } from './localAction.ts';
-import { parseScopeExtras } from './scopeExtras.ts';
 import { includeContext, mayBeMissing, underWhen } from './lazyIncludes.ts';
 import { defaultsFor, underModuleDefaults } from './moduleDefaults.ts';
+import { expandLocalAction } from './localAction.ts';
+import { parseScopeExtras } from './scopeExtras.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -46,7 +45,15 @@ export interface ParseContext {
   deferGuardedIncludes?: boolean;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
   moduleDefaults?: Raw[];
+  /**
+   * Parses an include_role or import_role task (engine/playbook/roleTasks.ts). Passed in by whoever starts the
+   * parse: role files are parsed by this file's parseTaskList, so the two files must not import each other.
+   */
+  parseRoleTask: (yaml: YamlFile, at: Path, task: Raw, key: string, ctx: ParseContext) => TaskNode | undefined;
 }
+
+/** The task keys that name a role (include_role, import_role; any collection prefix). */
+export const ROLE_TASK_KEYS = ['include_role', 'import_role'];
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
 const FREE_FORM_OPTIONS = ['creates', 'removes', 'chdir', 'executable', 'stdin'];
@@ -83,7 +90,7 @@ function parseTaskEntry(yaml: YamlFile, at: Path, written: Raw, ctx: ParseContex
   const task = normalizeKeywords(yaml, at, raw, ctx.problems, 'task');
   if ('block' in task) return underWhen(task, ctx, () => parseBlock(yaml, at, task, ctx));
   const roleKey = Object.keys(task).find((k) => ROLE_TASK_KEYS.includes(shortModuleName(k)));
-  if (roleKey) return parseRoleTask(yaml, at, task, roleKey, ctx);
+  if (roleKey) return ctx.parseRoleTask(yaml, at, task, roleKey, ctx);
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
   // A key refused as unsupported (local_action, include_role) was the task's module: no second message.

@@ -1,0 +1,18 @@
+// The become settings of a task: its keywords over the ansible_become* variables (its host's, or its
+// delegate's under delegate_to).
+import type { PlayRun, Scope } from './playRun.ts';
+import type { TaskSettings } from './runTask.ts';
+import type { TaskDef, Vars } from '../types.ts';
+
+/** The become settings of `task` with `vars` (keywords over the ansible_become* variables); undefined when off. */
+export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: Vars): TaskSettings['become'] {
+  const become = task.become ?? scope.become ?? truthy(vars.ansible_become);
+  if (!become) return undefined;
+  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
+  const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
+  return { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) };
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 'true' || v === 'True' || v === 'yes' || v === 1 || v === '1';
+}
