@@ -263,21 +263,30 @@ export interface EnvironmentSpec {
   location: SourceLocation;
 }
 
+/** A boolean keyword written as a template (`ignore_errors: "{{ ansible_check_mode }}"`), rendered per host. */
+export interface FlagTemplate {
+  expr: string;
+  location: SourceLocation;
+}
+
+/** A boolean keyword (become, check_mode, no_log, ignore_errors, ignore_unreachable): a value or a template. */
+export type Flag = boolean | FlagTemplate;
+
 /** Keywords shared by tasks, blocks and includes; blocks pass them down to their children. */
 export interface TaskScope {
   name?: string;
   when: Condition[];
   tags: string[];
-  become?: boolean;
+  become?: Flag;
   becomeUser?: string;
   vars: Vars;
-  checkMode?: boolean;
-  noLog?: boolean;
-  ignoreErrors?: boolean;
+  checkMode?: Flag;
+  noLog?: Flag;
+  ignoreErrors?: Flag;
   /** Variables exported for the task's remote commands (engine/executor/environment.ts). */
   environment?: EnvironmentSpec;
   /** An unreachable host's task is reported and the host carries on. */
-  ignoreUnreachable?: boolean;
+  ignoreUnreachable?: Flag;
   location: SourceLocation;
   /** The folder of the role this entry comes from (its templates/, files/ and tasks/ are searched first). */
   rolePath?: string;
@@ -411,12 +420,12 @@ export interface PlayDef {
   hosts: string;
   vars: Vars;
   varsFiles: Array<{ file: string; location: SourceLocation }>;
-  become?: boolean;
+  become?: Flag;
   becomeUser?: string;
   /** The play's `environment` (below its blocks' and tasks'). */
   environment?: EnvironmentSpec;
   /** The play's `ignore_unreachable`. */
-  ignoreUnreachable?: boolean;
+  ignoreUnreachable?: Flag;
   /** The play's `connection` keyword (`local`: every task runs on the controller). */
   connection?: string;
   gatherFacts: boolean;

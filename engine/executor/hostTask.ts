@@ -39,7 +39,12 @@ export async function runTaskOnHost(
   let status: TaskStatus;
   let registered: Vars;
   const dependency = settings.check ? unknownDependency(task, scope, host) : undefined;
-  if (dependency) {
+  if (settings.keywordError && keywordsMatter(task, settings, vars)) {
+    const msg = settings.keywordError;
+    const o: ItemOutcome = { status: 'failed', msg, registered: { failed: true, msg }, durationMs: 0 };
+    report(o);
+    ({ status, registered } = o);
+  } else if (dependency) {
     const o: ItemOutcome = { status: 'unknown', msg: dependency, registered: { msg: dependency }, durationMs: 0 };
     report(o);
     ({ status, registered } = o);
@@ -278,6 +283,16 @@ function toResult(
 }
 
 /** Updates recap counters and host status; like Ansible, `ok` also counts changed tasks. */
+/** Whether a keyword that failed to render matters: not when the task's `when` is false (Ansible renders keywords after it). */
+function keywordsMatter(task: TaskDef, settings: TaskSettings, vars: Vars): boolean {
+  if (task.loop) return true;
+  try {
+    return conditionsHold(settings.when, vars, lookupContext(task, settings, vars));
+  } catch {
+    return true;
+  }
+}
+
 function count(host: HostRun, status: TaskStatus, ignoreErrors: boolean): void {
   const c = host.counters;
   switch (status) {

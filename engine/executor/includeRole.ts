@@ -13,6 +13,7 @@ import { renderString, renderValue } from '../template/render.ts';
 import type { IncludeDef, LoadedRole, RoleInclude, StateSlot, Vars, TaskNode } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
+import { includeIgnoresErrors } from './flags.ts';
 import { loopItems } from './hostTask.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
@@ -145,7 +146,7 @@ function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: Play
 
 function report(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
-  const ignored = status === 'failed' && (inc.ignoreErrors ?? scope.ignoreErrors ?? false);
+  const ignored = status === 'failed' && includeIgnoresErrors(inc, h, run, scope);
   run.events.result({
     host: h.name,
     play: run.playName,

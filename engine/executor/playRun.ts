@@ -1,6 +1,6 @@
 // The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
 import type { LimitFunction } from 'p-limit';
-import type { Condition, EnvironmentSpec, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type { Condition, EnvironmentSpec, Flag, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
 import type { Secrets } from '../secrets.ts';
 import type { SlotStore } from '../stateSlots.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
@@ -40,14 +40,14 @@ export interface Scope {
   vars: Vars[];
   when: Condition[];
   tags: string[];
-  become?: boolean;
+  become?: Flag;
   becomeUser?: string;
-  checkMode?: boolean;
-  noLog?: boolean;
-  ignoreErrors?: boolean;
+  checkMode?: Flag;
+  noLog?: Flag;
+  ignoreErrors?: Flag;
   /** `environment` of the play and enclosing blocks, outer first. */
   environment?: EnvironmentSpec[];
-  ignoreUnreachable?: boolean;
+  ignoreUnreachable?: Flag;
   /** A block's notify, for its tasks without their own. */
   notify?: string[];
   /** Variables that differ per host (an include's loop item). */

@@ -43,6 +43,8 @@ export interface TaskSettings {
   ignoreErrors: boolean;
   /** An unreachable host is reported and carries on (ignore_unreachable). */
   ignoreUnreachable?: boolean;
+  /** A templated keyword (ignore_errors: "{{ … }}") that could not be rendered: the task fails with it. */
+  keywordError?: string;
   /** `environment` levels, outer first (engine/executor/environment.ts). */
   environment?: EnvironmentSpec[];
   become?: { enabled: boolean; user: string; password?: string };

@@ -9,6 +9,7 @@ import { renderString, renderValue } from '../template/render.ts';
 import type { BlockDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
+import { includeIgnoresErrors } from './flags.ts';
 import { loopItems, runTaskOnHost } from './hostTask.ts';
 import { runIncludeRole } from './includeRole.ts';
 import { runMetaAction } from './metaActions.ts';
@@ -165,7 +166,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
 function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
   // As for a task: ignore_errors turns a file that cannot be included into an ignored failure.
-  const ignored = status === 'failed' && (inc.ignoreErrors ?? scope.ignoreErrors ?? false);
+  const ignored = status === 'failed' && includeIgnoresErrors(inc, h, run, scope);
   run.events.result({
     host: h.name,
     play: run.playName,

@@ -1,12 +1,14 @@
 // A task's settings on one host (check mode, become, no_log, ignore_errors, conditions), and check mode's
 // test for a task that reads a variable it could not predict. Used by the run (hostTask.ts) and by the
 // look ahead (lookahead.ts), which must decide the same way.
-import type { TaskDef, Vars } from '../types.ts';
+import type { Flag, TaskDef, Vars } from '../types.ts';
+import { FleetError } from '../errors.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { mentions, type TaskSettings } from './runTask.ts';
 import { delegationFor } from './delegate.ts';
 import { becomeSettings } from './becomeSettings.ts';
+import { flagValue } from './flags.ts';
 
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
 export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
@@ -24,12 +26,29 @@ export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): s
 
 /** The settings `task` runs with on `host`: task keywords over its blocks' over the play's. */
 export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
-  const become = becomeSettings(task, scope, run, vars);
+  // A keyword template that does not render fails the task (reported by hostTask.ts), with the keyword's
+  // default in the meantime; no_log fails closed.
+  let keywordError: string | undefined;
+  const flag = (f: Flag | undefined, fallback: boolean): boolean => {
+    try {
+      return flagValue(f, vars, fallback);
+    } catch (e) {
+      keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
+      return fallback;
+    }
+  };
+  let become: TaskSettings['become'];
+  try {
+    become = becomeSettings(task, scope, run, vars);
+  } catch (e) {
+    keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
+  }
   return {
-    check: task.checkMode ?? scope.checkMode ?? run.check,
-    noLog: task.noLog ?? scope.noLog ?? false,
-    ignoreErrors: task.ignoreErrors ?? scope.ignoreErrors ?? false,
-    ignoreUnreachable: task.ignoreUnreachable ?? scope.ignoreUnreachable ?? false,
+    check: flag(task.checkMode ?? scope.checkMode, run.check),
+    noLog: flagValue(task.noLog ?? scope.noLog, vars, false, true),
+    ignoreErrors: flag(task.ignoreErrors ?? scope.ignoreErrors, false),
+    ignoreUnreachable: flag(task.ignoreUnreachable ?? scope.ignoreUnreachable, false),
+    ...(keywordError ? { keywordError } : {}),
     environment: [...(scope.environment ?? []), ...(task.environment ? [task.environment] : [])],
     ...(become ? { become } : {}),
     when: [...scope.when, ...task.when],

@@ -5,6 +5,8 @@ import { isTemplated } from '../template/render.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
 import { loopKeysIn } from '../lookups/loop.ts';
+import { TEMPLATED_FLAGS } from './flags.ts';
+import { describeValue } from './wording.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -92,7 +94,9 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
       if (typeof v === 'number' && BOOLEAN_KEYWORDS.includes(key) && (v === 0 || v === 1)) out[key] = v === 1;
       continue;
     }
-    if (isTemplated(v)) {
+    if (isTemplated(v) && TEMPLATED_FLAGS.includes(key)) {
+      // Rendered per host when the task runs (engine/executor/flags.ts).
+    } else if (isTemplated(v)) {
       // The executor reads these before any variable is known; a template would be dropped silently.
       problems.add(
         yaml,
@@ -103,6 +107,10 @@ export function normalizeKeywords(yaml: YamlFile, at: Path, raw: Raw, problems: 
     } else if (BOOLEAN_KEYWORDS.includes(key)) {
       const b = booleanWord(v);
       if (b !== undefined) out[key] = b;
+      else if (TEMPLATED_FLAGS.includes(key)) {
+        problems.add(yaml, [...at, key], `keyword '${key}' must be true or false, or a template, got ${describeValue(v)}`);
+        delete out[key];
+      }
     } else if (/^\s*\d+(\.\d+)?\s*$/.test(v)) {
       out[key] = Number(v);
     }

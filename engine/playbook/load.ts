@@ -1,4 +1,5 @@
 // Loads a playbook file, validates all of it, and returns plays ready to run. Touches no host.
+import { readFlag } from './flags.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
@@ -25,6 +26,8 @@ export interface LoadOptions {
   rolesPath?: string[];
   /** For a run: an include_tasks file under a `when` that has problems fails only if reached (engine/playbook/lazyIncludes.ts). */
   deferGuardedIncludes?: boolean;
+  /** Collects the problems that wait (validate prints them as warnings). */
+  guardedProblems?: Problems;
 }
 
 /** Loads and validates `file` against `modules`. Throws one FleetError listing every problem, each with file:line:column. */
@@ -42,6 +45,7 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
     parseRoleTask,
   };
   if (options.deferGuardedIncludes) ctx.deferGuardedIncludes = true;
+  if (options.guardedProblems) ctx.guarded = options.guardedProblems;
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;
     // A single play written without its leading `- ` is the usual cause of a mapping here.
@@ -102,11 +106,17 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     location: yaml.locate([index]),
     baseDir: path.dirname(yaml.file),
   };
-  if (typeof play.become === 'boolean') def.become = play.become;
+  const become = readFlag(yaml, [index], play, 'become');
+  if (become !== undefined) def.become = become;
   if (typeof play.become_user === 'string') def.becomeUser = play.become_user;
   if (play.connection === 'local') def.connection = 'local';
   Object.assign(def, parseScopeExtras(yaml, [index], play, ctx.problems));
-  checkTemplates(yaml, { environment: play.environment }, (sub) => [index, ...sub], ctx);
+  checkTemplates(
+    yaml,
+    { environment: play.environment, become: play.become, ignore_unreachable: play.ignore_unreachable },
+    (sub) => [index, ...sub],
+    ctx,
+  );
   const handlers = parseTaskList(yaml, [index, 'handlers'], play.handlers, ctx);
   // Roles' handlers are in the play's namespace, before the play's own (Ansible compiles them first).
   def.handlers.push(...ctx.roles!.handlers);

@@ -64,6 +64,13 @@ export class Problems {
     });
   }
 
+  /** Every problem as `file:line:col: message` with its excerpt, in reading order. */
+  format(): string {
+    return this.inReadingOrder()
+      .map((p) => `${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}\n${p.excerpt}`)
+      .join('\n');
+  }
+
   /** Throws a FleetError listing every problem, the first one carrying the location. */
   throwIfAny(): void {
     const sorted = this.inReadingOrder();
@@ -75,7 +82,7 @@ export class Problems {
   }
 
   /** The problems as a reader meets them: files in the order first seen, then by line and column; no repeats. */
-  private inReadingOrder(): Problem[] {
+  inReadingOrder(): Problem[] {
     const fileOrder = new Map<string, number>();
     for (const p of this.list) if (!fileOrder.has(p.location.file)) fileOrder.set(p.location.file, fileOrder.size);
     const seen = new Set<string>();

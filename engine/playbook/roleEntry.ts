@@ -3,6 +3,7 @@
 // keys), or the arguments of import_role / include_role.
 import type { RoleInclude, TaskScope, Vars } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
+import { isTemplated } from '../template/render.ts';
 import { booleanWord, variableNameProblem } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
 import { parseScope, type ParseContext } from './tasks.ts';
@@ -98,7 +99,7 @@ export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: Pars
   for (const key of BOOLEANS) {
     const v = entry[key];
     if (typeof v === 'string' && booleanWord(v) !== undefined) entry[key] = booleanWord(v);
-    if (v !== undefined && typeof entry[key] !== 'boolean')
+    if (v !== undefined && typeof entry[key] !== 'boolean' && !(typeof v === 'string' && isTemplated(v)))
       ctx.problems.add(yaml, [...at, key], `'${key}' must be true or false, got ${describeValue(v)}`);
   }
   const vars = entry.vars ?? {};

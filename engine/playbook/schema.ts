@@ -44,17 +44,21 @@ const withLookup = {
 };
 const withLookups = Object.fromEntries(WITH_LOOKUP_KEYWORDS.map((k) => [k, withLookup]));
 
+// A boolean keyword: true/false, or a template rendered per host (engine/playbook/flags.ts); keywords.ts
+// refuses a string that is neither a boolean word nor a template.
+const flag = { type: ['boolean', 'string'], description: 'true or false, or a template' };
+
 /** Keywords valid on every task-like entry (task, block, include). */
 const scopeKeywords = {
   name: { type: 'string' },
   when: condition,
   tags: tagList,
-  become: { type: 'boolean' },
+  become: flag,
   become_user: { type: 'string' },
   vars: varsMap,
-  check_mode: { type: 'boolean' },
-  no_log: { type: 'boolean' },
-  ignore_errors: { type: 'boolean' },
+  check_mode: flag,
+  no_log: flag,
+  ignore_errors: flag,
   ...extraScopeSchema,
   // Checked in detail by engine/playbook/moduleDefaults.ts.
   module_defaults: {},
@@ -132,7 +136,7 @@ export const playSchema = {
     },
     vars: varsMap,
     vars_files: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-    become: { type: 'boolean' },
+    become: flag,
     become_user: { type: 'string' },
     ...extraScopeSchema,
     connection: { enum: ['local', 'ssh', 'smart'], description: "'local', 'ssh' or 'smart'" },

@@ -2,7 +2,8 @@
 // and role entries: checked at validate time (names of environment variables, the become method) and
 // read into the scope the executor inherits (engine/executor/environment.ts renders `environment`).
 import { isTemplated } from '../template/render.ts';
-import type { EnvironmentSpec } from '../types.ts';
+import type { EnvironmentSpec, Flag } from '../types.ts';
+import { readFlag } from './flags.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
 
@@ -15,7 +16,7 @@ export const extraScopeSchema = {
     type: ['object', 'string', 'null'],
     description: 'a mapping of environment variable names to values, or a template that renders to one',
   },
-  ignore_unreachable: { type: 'boolean' },
+  ignore_unreachable: { type: ['boolean', 'string'] },
   become_method: { type: 'string' },
 };
 
@@ -28,9 +29,10 @@ export function parseScopeExtras(
   at: Path,
   raw: Raw,
   problems: Problems,
-): { environment?: EnvironmentSpec; ignoreUnreachable?: boolean } {
-  const out: { environment?: EnvironmentSpec; ignoreUnreachable?: boolean } = {};
-  if (typeof raw.ignore_unreachable === 'boolean') out.ignoreUnreachable = raw.ignore_unreachable;
+): { environment?: EnvironmentSpec; ignoreUnreachable?: Flag } {
+  const out: { environment?: EnvironmentSpec; ignoreUnreachable?: Flag } = {};
+  const ignoreUnreachable = readFlag(yaml, at, raw, 'ignore_unreachable');
+  if (ignoreUnreachable !== undefined) out.ignoreUnreachable = ignoreUnreachable;
   checkBecomeMethod(yaml, [...at, 'become_method'], raw.become_method, problems);
   const env = raw.environment;
   if (env === undefined || env === null) return out;

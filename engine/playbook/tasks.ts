@@ -23,6 +23,7 @@ import { includeContext, mayBeMissing, underWhen } from './lazyIncludes.ts';
 import { defaultsFor, underModuleDefaults } from './moduleDefaults.ts';
 import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
+import { readFlag, TEMPLATED_FLAGS } from './flags.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -41,6 +42,8 @@ export interface ParseContext {
   rolePath?: string;
   /** How many `when`s enclose the entries being parsed (engine/playbook/lazyIncludes.ts). */
   conditional?: number;
+  /** Where those waiting problems are collected (validate prints them as warnings). */
+  guarded?: Problems;
   /** A run's load: problems of an include_tasks file under a `when` wait until it is reached (lazyIncludes.ts). */
   deferGuardedIncludes?: boolean;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
@@ -112,7 +115,8 @@ function keywordCheck(yaml: YamlFile, at: Path, task: Raw, keywords: Record<stri
 /** The keywords every task-like entry shares (name, when, tags, vars, become, …). */
 export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): TaskScope {
   // Names and vars are rendered at run time: their expressions are parsed now, like the arguments'.
-  checkTemplates(yaml, { name: task.name, vars: task.vars, environment: task.environment }, (sub) => [...at, ...sub], ctx);
+  const flags = Object.fromEntries(TEMPLATED_FLAGS.map((k) => [k, task[k]]));
+  checkTemplates(yaml, { name: task.name, vars: task.vars, environment: task.environment, ...flags }, (sub) => [...at, ...sub], ctx);
   const scope: TaskScope = {
     when: conditions(yaml, [...at, 'when'], task.when, ctx),
     tags: toList(task.tags),
@@ -120,11 +124,15 @@ export function parseScope(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContex
     location: yaml.locate(at),
   };
   if (typeof task.name === 'string') scope.name = task.name;
-  if (typeof task.become === 'boolean') scope.become = task.become;
+  const become = readFlag(yaml, at, task, 'become');
+  if (become !== undefined) scope.become = become;
   if (typeof task.become_user === 'string') scope.becomeUser = task.become_user;
-  if (typeof task.check_mode === 'boolean') scope.checkMode = task.check_mode;
-  if (typeof task.no_log === 'boolean') scope.noLog = task.no_log;
-  if (typeof task.ignore_errors === 'boolean') scope.ignoreErrors = task.ignore_errors;
+  const checkMode = readFlag(yaml, at, task, 'check_mode');
+  if (checkMode !== undefined) scope.checkMode = checkMode;
+  const noLog = readFlag(yaml, at, task, 'no_log');
+  if (noLog !== undefined) scope.noLog = noLog;
+  const ignoreErrors = readFlag(yaml, at, task, 'ignore_errors');
+  if (ignoreErrors !== undefined) scope.ignoreErrors = ignoreErrors;
   Object.assign(scope, parseScopeExtras(yaml, at, task, ctx.problems));
   return scope;
 }
@@ -196,7 +204,10 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     else inner.problems.add(yaml, [...at, key], err.message);
   }
   // A guarded file with problems is read again, and fails, only if the run reaches it (lazyIncludes.ts).
-  if (deferred && inner.problems.list.length > 0) delete include.tasks;
+  if (deferred && inner.problems.list.length > 0) {
+    ctx.guarded?.list.push(...inner.problems.list);
+    delete include.tasks;
+  }
   return include;
 }
 

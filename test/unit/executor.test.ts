@@ -107,6 +107,51 @@ describe('executor', () => {
     expect(r.recap.h2).toMatchObject({ ignored: 1, failed: 1 });
   });
 
+  it('renders templated boolean keywords per host, and fails a task whose keyword does not render', async () => {
+    const dir = setup(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: soft on h1 only
+      command: "false"
+      ignore_errors: "{{ inventory_hostname == 'h1' }}"
+    - name: guard undefined, skipped
+      command: "true"
+      ignore_errors: "{{ nope }}"
+      when: false
+    - name: guard undefined
+      command: "true"
+      ignore_errors: "{{ nope }}"
+      when: inventory_hostname == 'h1'
+`);
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual(['soft on h1 only:failed', 'guard undefined, skipped:skipped', 'guard undefined:failed']);
+    expect(rows(r, 'h2')).toEqual(['soft on h1 only:failed']);
+    expect(r.recap.h1).toMatchObject({ ignored: 1, failed: 1 });
+    expect(r.recap.h2).toMatchObject({ ignored: 0, failed: 1 });
+    expect(r.results.find((x) => x.task === 'guard undefined')?.msg).toMatch(/play\.yml:13:22: 'nope' is undefined/);
+  });
+
+  it("reads check_mode and no_log from templates, with Ansible's boolean words", async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  vars: { dry: "yes", quiet: "{{ 1 == 1 }}" }
+  tasks:
+    - name: dry
+      copy: { dest: "DIR/dry", content: x }
+      check_mode: "{{ dry }}"
+    - name: quiet
+      debug: { msg: the secret }
+      no_log: "{{ quiet }}"
+`,
+      ['h1'],
+    );
+    const r = await run(dir);
+    expect(existsSync(path.join(dir, 'dry'))).toBe(false);
+    expect(rows(r, 'h1')).toEqual(['dry:changed', 'quiet:ok']);
+    expect(JSON.stringify(r.results.find((x) => x.task === 'quiet'))).not.toContain('the secret');
+  });
+
   it('loops with loop_var, registers results and evaluates when per item', async () => {
     const dir = setup(
       `- hosts: all

@@ -10,6 +10,7 @@ import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
 import type { RunReport, TaskResult } from '../../engine/types.ts';
 import { moduleRegistry } from '../../modules/index.ts';
+import { validateCommand } from '../../engine/cli/validate.ts';
 
 function setup(tasks: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-lazy-'));
@@ -127,5 +128,20 @@ describe('include_tasks loaded when reached', () => {
     const redhat = await run(setup(tasks('Debian'), files));
     const inc = redhat.results.find((x) => x.module === 'include_tasks')!;
     expect([inc.status, inc.msg]).toEqual(['failed', expect.stringMatching(/redhat\.yml:2:3: unknown module or keyword 'yum'/)]);
+  });
+
+  it("engine validate prints a guarded file's problems as warnings and passes; an unguarded one still fails it", async () => {
+    const files = { 'redhat.yml': '- name: rpm\n  yum: { name: curl }\n' };
+    const guarded = setup("    - include_tasks: redhat.yml\n      when: os_family == 'RedHat'\n", files);
+    let text = '';
+    const code = await validateCommand([path.join(guarded, 'play.yml')], (s) => void (text += s));
+    expect(code).toBe(0);
+    expect(text).toMatch(
+      /\nwarning: 1 problem in task files included under a `when`; a run fails on them only on a host that reaches the include:\n/,
+    );
+    expect(text).toMatch(/redhat\.yml:2:3: unknown module or keyword 'yum'/);
+    expect(text).toMatch(/play\.yml: valid\n$/);
+    const open = setup('    - include_tasks: redhat.yml\n', files);
+    await expect(validateCommand([path.join(open, 'play.yml')], () => undefined)).rejects.toThrow(/unknown module or keyword 'yum'/);
   });
 });

@@ -173,23 +173,27 @@ describe('loop and keyword shapes', () => {
       check_mode: maybe
 `);
     expect(brief(bad)).toEqual([
-      "4:15 keyword 'become' must be true or false, got the number 2",
-      '5:19 keyword \'check_mode\' must be true or false, got the string "maybe"',
+      "4:15 keyword 'become' must be true or false, or a template, got the number 2",
+      '5:19 keyword \'check_mode\' must be true or false, or a template, got the string "maybe"',
     ]);
   });
 
-  it('refuses a templated keyword that fleetplay reads before templating, instead of dropping it', () => {
+  it('keeps templated boolean keywords for the run, and refuses the ones read before templating', () => {
     const file = playbook(`- hosts: all
   become: "{{ want_root }}"
   tasks:
     - debug: msg=x
       no_log: "{{ secret_mode }}"
+      ignore_errors: "{{ ansible_check_mode }}"
       retries: "{{ n }}"
+      run_once: "{{ once }}"
+    - debug: msg=x
+      check_mode: "{{ 1 + }}"
 `);
     expect(brief(file)).toEqual([
-      "2:11 keyword 'become' cannot be a template in fleetplay (it is read before variables are known); write true or false",
-      "5:15 keyword 'no_log' cannot be a template in fleetplay (it is read before variables are known); write true or false",
-      "6:16 keyword 'retries' cannot be a template in fleetplay (it is read before variables are known); write a number",
+      "7:16 keyword 'retries' cannot be a template in fleetplay (it is read before variables are known); write a number",
+      "8:17 keyword 'run_once' cannot be a template in fleetplay (it is read before variables are known); write true or false",
+      '10:26 template error: unexpected end of expression at column 4',
     ]);
   });
 

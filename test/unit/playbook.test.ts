@@ -77,7 +77,7 @@ describe('playbook validation', () => {
     expect(err.location).toEqual({ file, line: 3, column: 32 });
     expect(err.message).toMatch(/'state' must be one of: file, directory, absent, touch, link/);
     expect(all).toMatch(new RegExp(`${file}:4:7: missing required argument 'dest' for module 'copy'`));
-    expect(all).toMatch(new RegExp(`${file}:7:22: keyword 'ignore_errors' must be true or false, got the string "maybe"`));
+    expect(all).toMatch(new RegExp(`${file}:7:22: keyword 'ignore_errors' must be true or false, or a template, got the string "maybe"`));
   });
 
   it('reports YAML syntax errors with line and column', () => {
