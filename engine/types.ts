@@ -69,6 +69,8 @@ export interface Connection {
   readonly host: string;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;
+  /** Closes the session so the next command logs in afresh (meta: reset_connection); a no-op where there is none. */
+  reset?(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- results

@@ -133,6 +133,14 @@ export class SshConnection implements Connection {
     this.client = undefined;
   }
 
+  /** meta: reset_connection: the next command opens a new login (new group memberships apply), not a reconnect after a drop. */
+  async reset(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.wasConnected = false;
+    client?.end();
+  }
+
   private wasConnected = false;
 
   private where(): string {

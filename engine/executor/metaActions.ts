@@ -1,5 +1,5 @@
 // meta actions that change which hosts go on (Ansible's meta module): end_host, end_batch, end_play,
-// clear_host_errors; noop and refresh_inventory do nothing (fleetplay reads the inventory once per run).
+// clear_host_errors, reset_connection; noop and refresh_inventory do nothing (fleetplay reads the inventory once per run).
 // flush_handlers stays in strategy.ts. A host that ended is 'ended' until the play is over (runPlay.ts):
 // it is neither failed nor counted against max_fail_percentage, and runs no handlers, as in Ansible.
 import type { TaskDef } from '../types.ts';
@@ -8,7 +8,7 @@ import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 
 /** Carries out `meta: <action>` (other than flush_handlers) for `hosts` (the active ones). */
-export function runMetaAction(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun): void {
+export function runMetaAction(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> | undefined {
   const action = String(task.args.action);
   // Hosts for which the meta task's `when` (with its blocks') holds; a condition that cannot be
   // evaluated counts as false for that host and is said so.
@@ -42,6 +42,9 @@ export function runMetaAction(task: TaskDef, hosts: HostRun[], scope: Scope, run
       // Failed and unreachable hosts of this batch take the next tasks again (their recap keeps the failure).
       for (const h of run.hosts) if (h.status === 'failed' || h.status === 'unreachable') h.status = 'active';
       return;
+    case 'reset_connection':
+      // The next task logs in again, so a group added to the login user (user: groups: docker) applies.
+      return Promise.all(chosen().map((h) => h.conn.reset?.())).then(() => undefined);
     case 'refresh_inventory':
       run.events.notice?.('meta: refresh_inventory does nothing in fleetplay: the inventory is read once per run');
       return;

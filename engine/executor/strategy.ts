@@ -44,7 +44,7 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
 /** `meta: flush_handlers` runs the notified handlers at this point; `meta: noop` does nothing. */
 async function runMeta(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   if (task.args.action === 'flush_handlers') await flushHandlers(run, scope);
-  else runMetaAction(task, hosts, scope, run);
+  else await runMetaAction(task, hosts, scope, run);
 }
 
 /** The task name for the header, rendered with the first host's variables when it has templates. */

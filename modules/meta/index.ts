@@ -1,5 +1,6 @@
 // meta: engine actions written as a task. `flush_handlers` runs notified handlers now; end_host, end_batch,
-// end_play and clear_host_errors change which hosts go on (engine/executor/metaActions.ts); `noop` and
+// end_play and clear_host_errors change which hosts go on, reset_connection logs in again
+// (engine/executor/metaActions.ts); `noop` and
 // `refresh_inventory` do nothing.
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, noReads } from '../../engine/module.ts';
@@ -7,7 +8,9 @@ import { defineModule, noReads } from '../../engine/module.ts';
 const metaSchema = {
   type: 'object',
   properties: {
-    action: { enum: ['flush_handlers', 'noop', 'end_host', 'end_batch', 'end_play', 'clear_host_errors', 'refresh_inventory'] },
+    action: {
+      enum: ['flush_handlers', 'noop', 'end_host', 'end_batch', 'end_play', 'clear_host_errors', 'refresh_inventory', 'reset_connection'],
+    },
   },
   required: ['action'],
   additionalProperties: false,

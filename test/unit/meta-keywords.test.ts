@@ -120,7 +120,7 @@ describe('meta', () => {
   });
 
   it('refuses an unknown meta action at validate, located', () => {
-    const dir = setup(`- hosts: all\n  tasks:\n    - meta: reset_connection\n`);
+    const dir = setup(`- hosts: all\n  tasks:\n    - meta: reset_session\n`);
     let err: unknown;
     try {
       loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry);
