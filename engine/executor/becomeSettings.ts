@@ -4,10 +4,11 @@ import type { PlayRun, Scope } from './playRun.ts';
 import type { TaskSettings } from './runTask.ts';
 import type { TaskDef, Vars } from '../types.ts';
 import { flagValue } from './flags.ts';
+import type { EvalContext } from '../expr/index.ts';
 
 /** The become settings of `task` with `vars` (keywords over the ansible_become* variables); undefined when off. */
-export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: Vars): TaskSettings['become'] {
-  const become = flagValue(task.become ?? scope.become, vars, truthy(vars.ansible_become));
+export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: Vars, context?: EvalContext): TaskSettings['become'] {
+  const become = flagValue(task.become ?? scope.become, vars, truthy(vars.ansible_become), false, context);
   if (!become) return undefined;
   const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
   const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;

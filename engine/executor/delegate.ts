@@ -6,6 +6,7 @@
 import { LocalConnection } from '../connection/local.ts';
 import { FleetError } from '../errors.ts';
 import { renderString } from '../template/render.ts';
+import { lookupContext } from '../lookups/index.ts';
 import type { ExecOptions, TaskDef, Vars } from '../types.ts';
 import { emptyCounters, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
@@ -74,7 +75,12 @@ export function delegationFor(task: TaskDef, host: HostRun, scope: Scope, run: P
   const local = (task.connection ?? run.play.connection) === 'local';
   let name: string | undefined;
   if (task.delegateTo !== undefined) {
-    const rendered = renderString(task.delegateTo, vars, task.locate(['delegate_to']));
+    const rendered = renderString(
+      task.delegateTo,
+      vars,
+      task.locate(['delegate_to']),
+      lookupContext(task, { playbookDir: run.play.baseDir }, vars),
+    );
     name = String(rendered ?? '').trim();
     if (name === '')
       throw new FleetError('expression', 'delegate_to rendered to an empty host name', { location: task.locate(['delegate_to']) });

@@ -8,12 +8,13 @@ import { SHELL_NAME } from '../playbook/scopeExtras.ts';
 import { shellQuote } from '../quote.ts';
 import { renderValue } from '../template/render.ts';
 import type { EnvironmentSpec, Vars } from '../types.ts';
+import type { EvalContext } from '../expr/index.ts';
 
 /** The merged variables of `levels` (outer first), rendered with `vars`; a bad name or value is a located error. */
-export function renderEnvironment(levels: readonly EnvironmentSpec[], vars: Vars): Map<string, string> {
+export function renderEnvironment(levels: readonly EnvironmentSpec[], vars: Vars, context?: EvalContext): Map<string, string> {
   const out = new Map<string, string>();
   for (const level of levels) {
-    const value = renderValue(level.value, vars, level.location);
+    const value = renderValue(level.value, vars, level.location, context);
     if (value === null || value === undefined || value === '') continue;
     if (typeof value !== 'object' || Array.isArray(value))
       throw new FleetError(

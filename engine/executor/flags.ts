@@ -1,6 +1,8 @@
 // A boolean keyword's value on one host: a literal as written, a template rendered with the task's
 // variables and read as Ansible's boolean() reads it ("yes", "True", 1, …).
 import { renderValue } from '../template/render.ts';
+import type { EvalContext } from '../expr/index.ts';
+import { lookupContext } from '../lookups/index.ts';
 import type { Flag, IncludeDef, Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
@@ -12,12 +14,12 @@ const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
  * (the task fails with the keyword's location), except for no_log, where callers pass `failClosed`: a
  * secret is hidden rather than shown because its guard could not be read.
  */
-export function flagValue(flag: Flag | undefined, vars: Vars, fallback: boolean, failClosed = false): boolean {
+export function flagValue(flag: Flag | undefined, vars: Vars, fallback: boolean, failClosed = false, context?: EvalContext): boolean {
   if (flag === undefined) return fallback;
   if (typeof flag === 'boolean') return flag;
   let value: unknown;
   try {
-    value = renderValue(flag.expr, vars, flag.location);
+    value = renderValue(flag.expr, vars, flag.location, context);
   } catch (e) {
     if (failClosed) return true;
     throw e;
@@ -37,7 +39,13 @@ export function asBoolean(v: unknown): boolean {
 export function includeIgnoresErrors(inc: IncludeDef, host: HostRun, run: PlayRun, scope: Scope): boolean {
   const vars = taskVars(host, run.vars, [...scope.vars, scope.perHost?.get(host.name) ?? {}, inc.vars], inc.location);
   try {
-    return flagValue(inc.ignoreErrors ?? scope.ignoreErrors, vars, false);
+    return flagValue(
+      inc.ignoreErrors ?? scope.ignoreErrors,
+      vars,
+      false,
+      false,
+      lookupContext(inc, { playbookDir: run.play.baseDir }, vars),
+    );
   } catch {
     return false;
   }

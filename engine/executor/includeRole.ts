@@ -18,6 +18,8 @@ import { loopItems } from './hostTask.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
+import { lookupContext } from '../lookups/index.ts';
+import { loopItemVars, renderLoopValue } from '../lookups/loop.ts';
 
 interface Step {
   key: string;
@@ -50,16 +52,26 @@ export async function runIncludeRole(
   for (const h of hosts) {
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
-      if (!conditionsHold([...scope.when, ...inc.when], vars)) continue;
-      const items = inc.loop ? loopItems(inc.loop, renderValue(inc.loop.items, vars, inc.location)) : [undefined];
+      const lookups = lookupContext(inc, { playbookDir: run.play.baseDir }, vars);
+      if (!conditionsHold([...scope.when, ...inc.when], vars, lookups)) continue;
+      // As include_tasks: loop and with_<lookup> (with_items, with_dict, …), rendered with the lookups.
+      const items = inc.loop
+        ? loopItems(
+            inc.loop,
+            renderLoopValue(inc.loop, (v) => renderValue(v, vars, inc.location, lookups)),
+            lookups,
+            inc.location,
+          )
+        : [undefined];
       if (!Array.isArray(items))
         throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
       plans.set(
         h,
-        items.map((value, i) => {
-          const item: Vars = inc.loop ? { [inc.loop.loopVar]: value, ...(inc.loop.indexVar ? { [inc.loop.indexVar]: i } : {}) } : {};
+        items.map((_, i) => {
+          const item: Vars = inc.loop ? loopItemVars(inc.loop, items, i) : {};
           const itemVars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location, item);
-          const render = (s: string) => renderString(s, itemVars, inc.location);
+          const render = (s: string) =>
+            renderString(s, itemVars, inc.location, lookupContext(inc, { playbookDir: run.play.baseDir }, itemVars));
           const from = Object.fromEntries(Object.entries(role.from).map(([k, v]) => [k, render(v)]));
           const name = render(role.name);
           return { key: JSON.stringify([name, from]), name, from, item };

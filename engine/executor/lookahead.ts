@@ -55,7 +55,7 @@ export async function upcomingReads(
 function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: Scope, run: PlayRun, reads: UpcomingRead[]): boolean {
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   const vars = taskVars(host, run.vars, scopeVars, task.location);
-  const settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  const settings = settingsFor(task, host, scope, run, vars, scopeVars, true);
   if (settings.check && unknownDependency(task, scope, host)) return false;
   let items: Array<Vars | undefined> = [undefined];
   if (task.loop) {
@@ -84,7 +84,7 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
       const options: ExecOptions = finalExecOptions(task, settings, f.options);
       if (!options.readOnly) return true;
       // The environment is part of the command text, as the task will send it (moduleContext).
-      reads.push({ command: withEnvironment(f.command, renderEnvironment(settings.environment ?? [], itemVars)), options });
+      reads.push({ command: withEnvironment(f.command, renderEnvironment(settings.environment ?? [], itemVars, lookups)), options });
     }
   }
   return false;

@@ -6,6 +6,7 @@ import type { TaskDef } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { conditionsHold } from './runTask.ts';
+import { lookupContext } from '../lookups/index.ts';
 
 /** Carries out `meta: <action>` (other than flush_handlers) for `hosts` (the active ones). */
 export function runMetaAction(task: TaskDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> | undefined {
@@ -16,7 +17,7 @@ export function runMetaAction(task: TaskDef, hosts: HostRun[], scope: Scope, run
     hosts.filter((h) => {
       try {
         const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, task.vars], task.location);
-        return conditionsHold([...scope.when, ...task.when], vars);
+        return conditionsHold([...scope.when, ...task.when], vars, lookupContext(task, { playbookDir: run.play.baseDir }, vars));
       } catch (err) {
         run.events.notice?.(`meta: ${action} on ${h.name}: ${(err as Error).message}`);
         return false;

@@ -6,7 +6,8 @@ import { renderValue } from '../template/render.ts';
 import type { TaskResult } from '../types.ts';
 import { batchSizes, budgetExceeded, splitBatches } from './batches.ts';
 import { gatherFacts } from './facts.ts';
-import { taskVars } from './hostRun.ts';
+import { taskVars, type HostRun } from './hostRun.ts';
+import { lookupContext } from '../lookups/index.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
@@ -24,7 +25,7 @@ export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
 async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
   // serial may be templated; it sees the first host's variables (inventory, playbook defaults, -e).
   const first = run.hosts[0];
-  const serial = first ? renderValue(run.play.serial, taskVars(first, run.vars, [], run.play.location), run.play.location) : undefined;
+  const serial = first ? renderPlayValue(run, first, run.play.serial) : undefined;
   const batches = splitBatches(run.hosts, batchSizes(serial, run.hosts.length, run.play.location));
   for (const [i, batch] of batches.entries()) {
     if (run.stopping()) return 'stopped';
@@ -79,10 +80,7 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
         let msg = '';
         try {
           // gather_subset may be templated, like serial: it sees the host's variables known before gathering.
-          const subset =
-            run.play.gatherSubset === undefined
-              ? undefined
-              : renderValue(run.play.gatherSubset, taskVars(h, run.vars, [], run.play.location), run.play.location);
+          const subset = run.play.gatherSubset === undefined ? undefined : renderPlayValue(run, h, run.play.gatherSubset);
           const { facts, failed } = await gatherFacts(h.conn, { subset, timeout: run.play.gatherTimeout });
           assignOwn(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
@@ -112,4 +110,10 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
       }),
     ),
   );
+}
+
+/** A templated play keyword (serial, gather_subset) with `host`'s variables known before gathering, and the lookups. */
+function renderPlayValue(run: PlayRun, host: HostRun, value: unknown): unknown {
+  const vars = taskVars(host, run.vars, [], run.play.location);
+  return renderValue(value, vars, run.play.location, lookupContext(run.play, { playbookDir: run.play.baseDir }, vars));
 }

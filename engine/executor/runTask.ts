@@ -289,7 +289,7 @@ export function moduleContext(
   counter: { commands: number; timedOut: boolean },
   target?: HostRun,
 ): ModuleContext {
-  const env = renderEnvironment(settings.environment ?? [], vars);
+  const env = renderEnvironment(settings.environment ?? [], vars, lookupContext(task, settings, vars));
   refuseBecomeMethod(settings.become?.enabled === true, vars, task.location);
   return {
     host: host.name,

@@ -3,6 +3,7 @@
 // look ahead (lookahead.ts), which must decide the same way.
 import type { Flag, TaskDef, Vars } from '../types.ts';
 import { FleetError } from '../errors.ts';
+import { lookupContext } from '../lookups/index.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 import { mentions, type TaskSettings } from './runTask.ts';
@@ -25,13 +26,22 @@ export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): s
 }
 
 /** The settings `task` runs with on `host`: task keywords over its blocks' over the play's. */
-export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars, scopeVars: Vars[]): TaskSettings {
+export function settingsFor(
+  task: TaskDef,
+  host: HostRun,
+  scope: Scope,
+  run: PlayRun,
+  vars: Vars,
+  scopeVars: Vars[],
+  ahead = false,
+): TaskSettings {
   // A keyword template that does not render fails the task (reported by hostTask.ts), with the keyword's
   // default in the meantime; no_log fails closed.
   let keywordError: string | undefined;
+  const lookups = lookupContext(task, { playbookDir: run.play.baseDir }, vars, ahead);
   const flag = (f: Flag | undefined, fallback: boolean): boolean => {
     try {
-      return flagValue(f, vars, fallback);
+      return flagValue(f, vars, fallback, false, lookups);
     } catch (e) {
       keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
       return fallback;
@@ -39,13 +49,13 @@ export function settingsFor(task: TaskDef, host: HostRun, scope: Scope, run: Pla
   };
   let become: TaskSettings['become'];
   try {
-    become = becomeSettings(task, scope, run, vars);
+    become = becomeSettings(task, scope, run, vars, lookups);
   } catch (e) {
     keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
   }
   return {
     check: flag(task.checkMode ?? scope.checkMode, run.check),
-    noLog: flagValue(task.noLog ?? scope.noLog, vars, false, true),
+    noLog: flagValue(task.noLog ?? scope.noLog, vars, false, true, lookups),
     ignoreErrors: flag(task.ignoreErrors ?? scope.ignoreErrors, false),
     ignoreUnreachable: flag(task.ignoreUnreachable ?? scope.ignoreUnreachable, false),
     ...(keywordError ? { keywordError } : {}),
