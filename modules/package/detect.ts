@@ -1,9 +1,9 @@
 // Which package manager a host has, the way Ansible's package action plugin decides it: the task's
 // `use`, else the `ansible_package_use` variable, else the gathered `ansible_facts.pkg_mgr`, else a
 // fact read of pkg_mgr alone (Ansible runs setup with gather_subset '!all' and filter 'ansible_pkg_mgr').
-import { local, read, type ModuleView, type Probe } from '../../engine/module.ts';
+import { read, type Probe } from '../../engine/module.ts';
 import { factsRead } from '../../engine/executor/facts.ts';
-import type { StateSlot, Vars } from '../../engine/types.ts';
+import type { Vars } from '../../engine/types.ts';
 import type { PackageArgs } from './schema.ts';
 
 /** A host's package manager (Ansible's pkg_mgr name: apt, dnf, yum, zypper, apk, pacman, unknown, ...) and where it came from. */
@@ -19,9 +19,6 @@ export interface Manager {
 export interface DetectFailure {
   error: string;
 }
-
-// Per host, what an earlier package task of this run detected (the package manager does not change mid-run).
-const DETECTED: StateSlot<Map<string, Manager>> = { name: 'package managers', init: () => new Map() };
 
 function own(v: unknown, key: string): unknown {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, key) ? (v as Vars)[key] : undefined;
@@ -50,12 +47,14 @@ export function knownManager(args: Pick<PackageArgs, 'use'>, vars: Vars): Manage
   return undefined;
 }
 
-/** Reads the host's pkg_mgr fact (one read-only command), as Ansible's package action does when facts were not gathered. */
-export function* detectManager(view: ModuleView): Probe<Manager | DetectFailure> {
-  const cached = view.runState(DETECTED).get(view.host);
-  if (cached) return cached;
+/**
+ * Reads the host's pkg_mgr fact (one read-only command), as Ansible's package action does when facts were
+ * not gathered: for each task (and loop item). It is not remembered for later tasks: a delegated task
+ * reads its delegate, and the module cannot tell the two apart.
+ */
+export function* detectManager(): Probe<Manager | DetectFailure> {
   const r = factsRead({ subset: ['!all', '!min', 'pkg_mgr'], timeout: 10 });
-  const found = yield* read<Manager | DetectFailure>({
+  return yield* read<Manager | DetectFailure>({
     command: r.command,
     timeoutMs: r.timeoutMs,
     parse: (x) => {
@@ -71,7 +70,4 @@ export function* detectManager(view: ModuleView): Probe<Manager | DetectFailure>
       };
     },
   });
-  if ('error' in found) return found;
-  yield* local('remember the package manager', async () => view.runState(DETECTED).set(view.host, found));
-  return found;
 }

@@ -14,7 +14,7 @@ export type PackageFacts = { manager: Manager; apt?: AptFacts } | DetectFailure;
 function* probePackage(args: PackageArgs, view: ModuleView): Probe<PackageFacts> {
   const refused = downgradeRefusal(args);
   if (refused) return { error: refused };
-  const manager = knownManager(args, view.vars) ?? (yield* detectManager(view));
+  const manager = knownManager(args, view.vars) ?? (yield* detectManager());
   if ('error' in manager) return manager;
   if (manager.name !== 'apt') return { manager };
   return { manager, apt: yield* aptModule.probe(toAptArgs(args), view) };
