@@ -11,6 +11,7 @@ import { shellCommand } from '../../engine/quote.ts';
 import type { ExecResult } from '../../engine/types.ts';
 import { parseGetent, separatorFor } from './parse.ts';
 
+/** getent's arguments as Ansible has them; database and service are words, so they cannot be options. */
 export const getentSchema = {
   type: 'object',
   properties: {
@@ -25,6 +26,7 @@ export const getentSchema = {
   additionalProperties: false,
 } as const;
 
+/** getent's arguments, as ajv checked them. */
 export type GetentArgs = FromSchema<typeof getentSchema>;
 
 /** What the read returned. */

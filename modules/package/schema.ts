@@ -11,7 +11,7 @@ import { aptSchema, type AptArgs } from '../apt/schema.ts';
  */
 const STATE_SYNONYMS = { installed: 'present', removed: 'absent' } as const;
 
-/** The schema ajv checks: apt's, with `use` and the two extra state words. */
+/** The schema ajv checks: apt's, with `use`, `allow_downgrade` and the two extra state words. */
 export const packageSchema = {
   ...aptSchema,
   properties: {
@@ -24,9 +24,10 @@ export const packageSchema = {
   },
 } as const;
 
+/** The package module's arguments, as ajv checked them. */
 export type PackageArgs = FromSchema<typeof packageSchema>;
 
-/** The arguments the apt module gets: `use` dropped, the old state words mapped to apt's. */
+/** The arguments the apt module gets: `use` and `allow_downgrade` dropped, the old state words mapped to apt's. */
 export function toAptArgs(args: PackageArgs): AptArgs {
   const { use: _use, allow_downgrade: _downgrade, state, ...rest } = args;
   if (state === undefined) return rest;
