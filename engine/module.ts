@@ -175,6 +175,12 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
   probe(args: A, view: ModuleView): Probe<F>;
   decide(args: A, facts: F, view: ModuleView): Decision<C>;
   apply?(change: C, host: ModuleHost): Promise<ApplyOutcome>;
+  /**
+   * The variables the task sets on its host besides `register` (set_fact's names, getent's
+   * `getent_<database>`), from its arguments as written (a templated name is skipped). Check mode marks
+   * them unpredictable when the task's outcome is unknown, so a later task reading them is unknown too.
+   */
+  setsVariables?(args: Record<string, unknown>): string[];
   /** Check mode only: records the state the decision would leave. */
   predict?(decision: Decision<C>, predicted: import('./types.ts').PredictedState, args: A): void;
 }

@@ -69,7 +69,7 @@ export async function runTaskOnHost(
   if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, factsHost.facts, factsHost.hostFacts);
   if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
   if (status === 'changed') for (const n of notify) host.notified.add(n);
-  trackUnknown(task, host, status, registered, notify);
+  trackUnknown(task, host, run, status, registered, notify);
   if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
@@ -215,8 +215,9 @@ function opaqueEffects(task: TaskDef, status: TaskStatus, registered: Vars): boo
 }
 
 /** Check mode: remembers which variables and handlers an unknown outcome makes unknown. */
-function trackUnknown(task: TaskDef, host: HostRun, status: TaskStatus, registered: Vars, notify: string[]): void {
-  const names = [...(task.register ? [task.register] : []), ...(task.module === 'set_fact' ? Object.keys(task.args) : [])];
+function trackUnknown(task: TaskDef, host: HostRun, run: PlayRun, status: TaskStatus, registered: Vars, notify: string[]): void {
+  const sets = run.modules.find(task.moduleKey)?.setsVariables?.(task.args) ?? [];
+  const names = [...(task.register ? [task.register] : []), ...sets.filter((n) => !n.includes('{{'))];
   if (status === 'unknown') {
     for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${String(registered.msg ?? 'unknown')}`);
     for (const n of notify) host.maybeNotified.add(n);

@@ -71,4 +71,20 @@ describe('getent in a run', () => {
       ]);
     }
   });
+
+  it('check mode: a later task reading an unknown getent result is unknown, not failed', async () => {
+    const dir = playbook(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: opaque
+      command: /bin/true
+    - name: lookup
+      getent: { database: group, key: fp-no-such-group-x }
+    - name: reads it
+      debug: { msg: "{{ ansible_facts.getent_group['fp-no-such-group-x'] }}" }
+`);
+    const results = await run(dir, true);
+    expect(results.map((r) => `${r.task}:${r.status}`)).toEqual(['opaque:unknown', 'lookup:unknown', 'reads it:unknown']);
+    expect(results[2]?.msg).toMatch(/depends on 'ansible_facts\.getent_group'/);
+  });
 });
