@@ -11,6 +11,8 @@ import { attributeCommands, attributeDiffs, type WantedAttributes } from './attr
 import { probeFileState, probeRemoteText, setPredictedFile, type FileState } from './fileState.ts';
 import { invalidJsonMessage, parseJson, sameJson, type JsonProblem } from './jsonContent.ts';
 import { probeMissingParent, probeMkdir, setPredictedDirectories } from './parentDir.ts';
+import { replaceFile } from './replaceFile.ts';
+import { validateCommand } from './validateCommand.ts';
 import { writeRemoteFile } from './writeFile.ts';
 
 /** sha256 of text or bytes, hex. */
@@ -28,6 +30,10 @@ export interface ContentTarget {
   format?: 'json';
   /** A missing directory of dest is created (copy to a dest ending in '/'). */
   createParents?: boolean;
+  /** Ansible's `backup`: an existing dest whose content changes is copied aside first. */
+  backup?: boolean;
+  /** Ansible's `validate`: a command (with `%s` for the new file) that must succeed before dest is replaced. */
+  validate?: string;
 }
 
 type JsonCheck = { ok: true; value: unknown } | { ok: false; problem: JsonProblem };
@@ -60,6 +66,10 @@ export interface FileContentChange {
   sameContent: boolean;
   /** The outermost directory `mkdir -p` creates first, if any. */
   mkdir?: string;
+  /** Back up an existing dest before replacing it (content changes only). */
+  backup?: boolean;
+  /** The validate command line (validateCommand's), run on the temp file before the rename. */
+  validate?: string;
   done: string;
   data: { dest: string; checksum: string };
   /** Check mode: the directories created and the file's state after the change. */
@@ -162,6 +172,10 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
     };
   }
 
+  // As in Ansible, validate is checked (and run) only when the content changes; its missing `%s` fails in
+  // check mode too, so check mode predicts the real run's failure. Check mode never runs the command.
+  const validate = !sameContent && target.validate !== undefined ? validateCommand(target.validate) : undefined;
+  if (validate && 'problem' in validate) return { kind: 'failed', msg: validate.problem, data };
   const diff: DiffEntry[] = [];
   if (!sameContent) {
     const before = state.type === 'file' && isText(content) ? (d.before ?? '') : '';
@@ -194,6 +208,8 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
       wanted,
       sameContent,
       ...(parents.length ? { mkdir: parents[parents.length - 1]! } : {}),
+      ...(!sameContent && target.backup ? { backup: true } : {}),
+      ...(validate ? { validate: validate.line } : {}),
       done: msg.replace(/^create/, 'created').replace(/^update/, 'updated'),
       data,
       directories: parents,
@@ -210,7 +226,15 @@ export async function applyFileContent(change: FileContentChange, host: ModuleHo
       const r = await host.run(`mkdir -p -- ${shellQuote(change.mkdir)}`);
       if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot create ${change.mkdir}`, data };
     }
-    await writeRemoteFile(host, dest, change.content, change.wanted);
+    if (change.backup || change.validate !== undefined) {
+      const options = {
+        ...(change.backup ? { backup: true } : {}),
+        ...(change.validate !== undefined ? { validate: change.validate } : {}),
+      };
+      const done = await replaceFile(host, dest, { kind: 'upload', content: change.content }, change.wanted, options);
+      if (!done.ok) return { kind: 'failed', msg: done.msg, data: { ...data, ...done.data } };
+      if (done.backupFile) return { kind: 'changed', msg: change.done, data: { ...data, backup_file: done.backupFile } };
+    } else await writeRemoteFile(host, dest, change.content, change.wanted);
   } else {
     const r = await host.run(attributeCommands(shellQuote(dest), change.wanted).join(' && '));
     if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim(), data };
