@@ -22,6 +22,10 @@ export const templateSchema = {
     owner: accountNameSchema,
     group: accountNameSchema,
     force: { type: 'boolean' },
+    // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
+    backup: { type: 'boolean' },
+    // A command with %s (the new file) that must succeed before dest is replaced.
+    validate: { type: 'string', minLength: 1 },
     // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
     format: { enum: ['text', 'json'] },
   },
@@ -41,6 +45,8 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
     wanted: wantedAttributes(args),
     force: args.force !== false,
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
+    ...(args.backup === true ? { backup: true } : {}),
+    ...(args.validate !== undefined ? { validate: args.validate } : {}),
   };
   // Rendered once, after dest's first read: a look ahead (which takes only the first stage) never renders.
   return yield* probeFileContent(view, target, {
