@@ -4,8 +4,8 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { ApplyOutcome, PredictedState } from '../../engine/types.ts';
 import { attributeCommands } from '../lib/attributes.ts';
 import { applyFileContent, type FileContentChange } from '../lib/fileContent.ts';
+import { predictDirectories, makeDirectories } from '../lib/createdDirectories.ts';
 import { setPredictedFile } from '../lib/fileState.ts';
-import { setPredictedDirectories } from '../lib/parentDir.ts';
 import { replaceFile } from '../lib/replaceFile.ts';
 import type { RemoteCopyChange } from './remoteSrc.ts';
 
@@ -21,10 +21,8 @@ export async function applyCopy(change: CopyChange, host: ModuleHost): Promise<A
     if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim(), data };
     return { kind: 'changed', msg: change.done, data };
   }
-  if (change.mkdir !== undefined) {
-    const r = await host.run(`mkdir -p -- ${shellQuote(change.mkdir)}`);
-    if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot create ${change.mkdir}`, data };
-  }
+  const problem = await makeDirectories(host, change.directories, change.directoryAttributes);
+  if (problem !== undefined) return { kind: 'failed', msg: problem, data };
   const source = { kind: 'host' as const, path: change.remoteSrc, checksum: change.checksum };
   const options = { ...(change.backup ? { backup: true } : {}), ...(change.validate !== undefined ? { validate: change.validate } : {}) };
   const done = await replaceFile(host, dest, source, change.wanted, options);
@@ -37,6 +35,6 @@ export function predictCopy(decision: Decision<CopyChange>, predicted: Predicted
   if (decision.kind !== 'change') return;
   // Both kinds of change carry the directories created and the file's state after it.
   const { change } = decision;
-  setPredictedDirectories(predicted, change.directories);
+  predictDirectories(predicted, change.directories, change.directoryAttributes);
   setPredictedFile(predicted, change.dest, change.predicted);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
 import { FleetError } from '../../engine/errors.ts';
 import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
-import { wantedAttributes } from '../lib/attributes.ts';
+import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
 import { decideFileContent, probeFileContent, type ContentTarget, type FileContentFacts } from '../lib/fileContent.ts';
 import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
@@ -20,6 +20,8 @@ export const copySchema = {
     owner: accountNameSchema,
     group: accountNameSchema,
     force: { type: 'boolean' },
+    // The mode of the directories created for a dest ending in '/' (they also get owner and group).
+    directory_mode: modeSchema,
     // src is a path on the host (Ansible's remote_src); ignored with content, as in Ansible.
     remote_src: { type: 'boolean' },
     // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
@@ -37,7 +39,7 @@ export const copySchema = {
 export type CopyArgs = FromSchema<typeof copySchema>;
 
 /** What probe found: a src that is a directory (refused), the content and what is at dest, or a copy on the host. */
-export type CopyFacts = { srcDirectory: string } | { write: FileContentFacts } | { remote: RemoteCopyFacts };
+export type CopyFacts = { refused: string } | { write: FileContentFacts } | { remote: RemoteCopyFacts };
 
 function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   // As in Ansible, a dest ending in '/' is a directory that is created when missing.
@@ -47,10 +49,13 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
     wanted: wantedAttributes(args),
     force: args.force !== false,
     createParents,
+    ...(createParents ? { directoryAttributes: directoryAttributes(args) } : {}),
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
     ...(args.backup === true ? { backup: true } : {}),
     ...(args.validate !== undefined ? { validate: args.validate } : {}),
   };
+  // Ansible's words, before the host is asked.
+  if (args.content !== undefined && createParents) return { refused: 'can not use content with a dir as dest' };
   if (args.content !== undefined) return { write: yield* probeFileContent(view, target, args.content) };
   const srcArg = args.src ?? '';
   if (args.remote_src === true) {
@@ -63,7 +68,8 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   // dest's first read (a `local` stage), so a look ahead reads dest without reading src.
   const src = view.resolveLocalPath(srcArg, 'files');
   const limits = { what: 'copy src', maxBytes: MAX_CONTENT_BYTES };
-  if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory') return { srcDirectory: src };
+  if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory')
+    return { refused: `copy of directories is not supported yet: ${src}` };
   const dest = createParents ? path.posix.join(args.dest, path.basename(src)) : args.dest;
   return {
     write: yield* probeFileContent(
@@ -74,8 +80,17 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   };
 }
 
+/** Ansible: each directory copy creates gets directory_mode (not mode), owner and group. */
+function directoryAttributes(args: CopyArgs): WantedAttributes {
+  return wantedAttributes({
+    ...(args.directory_mode !== undefined ? { mode: args.directory_mode } : {}),
+    ...(args.owner !== undefined ? { owner: args.owner } : {}),
+    ...(args.group !== undefined ? { group: args.group } : {}),
+  });
+}
+
 function decideCopy(facts: CopyFacts): Decision<CopyChange> {
-  if ('srcDirectory' in facts) return { kind: 'failed', msg: `copy of directories is not supported yet: ${facts.srcDirectory}` };
+  if ('refused' in facts) return { kind: 'failed', msg: facts.refused };
   if ('remote' in facts) return decideRemoteCopy(facts.remote);
   return decideFileContent(facts.write);
 }

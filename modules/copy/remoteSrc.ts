@@ -42,6 +42,7 @@ export interface RemoteCopyChange {
   wanted: ContentTarget['wanted'];
   sameContent: boolean;
   mkdir?: string;
+  directoryAttributes?: ContentTarget['wanted'];
   backup?: boolean;
   validate?: string;
   done: string;
@@ -254,6 +255,7 @@ export function decideRemoteCopy(facts: RemoteCopyFacts): Decision<RemoteCopyCha
       wanted,
       sameContent,
       ...(parents.length ? { mkdir: parents[parents.length - 1]! } : {}),
+      ...(parents.length && facts.target.directoryAttributes ? { directoryAttributes: facts.target.directoryAttributes } : {}),
       ...(!sameContent && facts.target.backup ? { backup: true } : {}),
       ...(validate ? { validate: validate.line } : {}),
       done: msg.replace(/^create/, 'created').replace(/^update/, 'updated'),

@@ -10,7 +10,8 @@ import type { ApplyOutcome, DiffEntry, PredictedFile, PredictedState } from '../
 import { attributeCommands, attributeDiffs, type WantedAttributes } from './attributes.ts';
 import { probeFileState, probeRemoteText, setPredictedFile, type FileState } from './fileState.ts';
 import { invalidJsonMessage, parseJson, sameJson, type JsonProblem } from './jsonContent.ts';
-import { probeMissingParent, probeMkdir, setPredictedDirectories } from './parentDir.ts';
+import { makeDirectories, predictDirectories } from './createdDirectories.ts';
+import { probeMissingParent, probeMkdir } from './parentDir.ts';
 import { replaceFile } from './replaceFile.ts';
 import { validateCommand } from './validateCommand.ts';
 import { writeRemoteFile } from './writeFile.ts';
@@ -30,6 +31,8 @@ export interface ContentTarget {
   format?: 'json';
   /** A missing directory of dest is created (copy to a dest ending in '/'). */
   createParents?: boolean;
+  /** The attributes of the directories createParents makes (copy's directory_mode, owner and group). */
+  directoryAttributes?: WantedAttributes;
   /** Ansible's `backup`: an existing dest whose content changes is copied aside first. */
   backup?: boolean;
   /** Ansible's `validate`: a command (with `%s` for the new file) that must succeed before dest is replaced. */
@@ -66,6 +69,8 @@ export interface FileContentChange {
   sameContent: boolean;
   /** The outermost directory `mkdir -p` creates first, if any. */
   mkdir?: string;
+  /** The attributes set on each directory created. */
+  directoryAttributes?: WantedAttributes;
   /** Back up an existing dest before replacing it (content changes only). */
   backup?: boolean;
   /** The validate command line (validateCommand's), run on the temp file before the rename. */
@@ -208,6 +213,7 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
       wanted,
       sameContent,
       ...(parents.length ? { mkdir: parents[parents.length - 1]! } : {}),
+      ...(parents.length && target.directoryAttributes ? { directoryAttributes: target.directoryAttributes } : {}),
       ...(!sameContent && target.backup ? { backup: true } : {}),
       ...(validate ? { validate: validate.line } : {}),
       done: msg.replace(/^create/, 'created').replace(/^update/, 'updated'),
@@ -222,10 +228,8 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
 export async function applyFileContent(change: FileContentChange, host: ModuleHost): Promise<ApplyOutcome> {
   const { dest, data } = change;
   if (!change.sameContent) {
-    if (change.mkdir !== undefined) {
-      const r = await host.run(`mkdir -p -- ${shellQuote(change.mkdir)}`);
-      if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot create ${change.mkdir}`, data };
-    }
+    const problem = await makeDirectories(host, change.directories, change.directoryAttributes);
+    if (problem !== undefined) return { kind: 'failed', msg: problem, data };
     if (change.backup || change.validate !== undefined) {
       const options = {
         ...(change.backup ? { backup: true } : {}),
@@ -245,7 +249,7 @@ export async function applyFileContent(change: FileContentChange, host: ModuleHo
 /** Check mode: the directories and the file a content change leaves. */
 export function predictFileContent(decision: Decision<FileContentChange>, predicted: PredictedState): void {
   if (decision.kind !== 'change') return;
-  setPredictedDirectories(predicted, decision.change.directories);
+  predictDirectories(predicted, decision.change.directories, decision.change.directoryAttributes);
   setPredictedFile(predicted, decision.change.dest, decision.change.predicted);
 }
 
