@@ -26,8 +26,8 @@ export const copySchema = {
     remote_src: { type: 'boolean' },
     // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
     backup: { type: 'boolean' },
-    // A command with %s (the new file) that must succeed before dest is replaced.
-    validate: { type: 'string', minLength: 1 },
+    // A command with %s (the new file) that must succeed before dest is replaced ('' is none, as in Ansible).
+    validate: { type: 'string' },
     // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
     format: { enum: ['text', 'json'] },
   },
@@ -52,7 +52,7 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
     ...(createParents ? { directoryAttributes: directoryAttributes(args) } : {}),
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
     ...(args.backup === true ? { backup: true } : {}),
-    ...(args.validate !== undefined ? { validate: args.validate } : {}),
+    ...(args.validate ? { validate: args.validate } : {}),
   };
   // Ansible's words, before the host is asked.
   if (args.content !== undefined && createParents) return { refused: 'can not use content with a dir as dest' };

@@ -218,6 +218,7 @@ export function decideRemoteCopy(facts: RemoteCopyFacts): Decision<RemoteCopyCha
   const sameContent = state.type === 'file' && state.checksum === source.checksum;
   const attrDiffs = attributeDiffs(dest, state.type === 'file' ? state : {}, wanted);
   if (sameContent && attrDiffs.length === 0) return { kind: 'ok', msg: `${dest} is up to date`, data };
+  // validate as for content (fileContent.ts): checked only for a content change, in check mode too; never run in check mode.
   const validate = !sameContent && facts.target.validate !== undefined ? validateCommand(facts.target.validate) : undefined;
   if (validate && 'problem' in validate) return { kind: 'failed', msg: validate.problem, data };
 

@@ -24,8 +24,8 @@ export const templateSchema = {
     force: { type: 'boolean' },
     // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
     backup: { type: 'boolean' },
-    // A command with %s (the new file) that must succeed before dest is replaced.
-    validate: { type: 'string', minLength: 1 },
+    // A command with %s (the new file) that must succeed before dest is replaced ('' is none, as in Ansible).
+    validate: { type: 'string' },
     // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
     format: { enum: ['text', 'json'] },
   },
@@ -46,7 +46,7 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
     force: args.force !== false,
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
     ...(args.backup === true ? { backup: true } : {}),
-    ...(args.validate !== undefined ? { validate: args.validate } : {}),
+    ...(args.validate ? { validate: args.validate } : {}),
   };
   // Rendered once, after dest's first read: a look ahead (which takes only the first stage) never renders.
   return yield* probeFileContent(view, target, {

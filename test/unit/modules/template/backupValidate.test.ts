@@ -51,3 +51,11 @@ describe('template backup and validate', () => {
     expect(readFileSync(dest, 'utf8')).toBe('x=0\n');
   });
 });
+
+describe('template validate left empty', () => {
+  it("is no validation, as Ansible reads ''", async () => {
+    const { src, dest } = setup('x={{ x }}\n');
+    expect(await run({ src, dest, validate: '' }, '3')).toMatchObject({ kind: 'changed' });
+    expect(readFileSync(dest, 'utf8')).toBe('x=3\n');
+  });
+});
