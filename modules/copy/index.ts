@@ -74,7 +74,7 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   return {
     write: yield* probeFileContent(
       view,
-      { ...target, dest },
+      { ...target, dest, intoDirectory: path.basename(src) },
       { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) },
     ),
   };
@@ -92,6 +92,10 @@ function directoryAttributes(args: CopyArgs): WantedAttributes {
 function decideCopy(facts: CopyFacts): Decision<CopyChange> {
   if ('refused' in facts) return { kind: 'failed', msg: facts.refused };
   if ('remote' in facts) return decideRemoteCopy(facts.remote);
+  // Ansible's words for content aimed at an existing directory (a controller src goes into it instead).
+  if (facts.write.target.intoDirectory === undefined && facts.write.dest?.state.type === 'directory') {
+    return { kind: 'failed', msg: 'can not use content with a dir as dest', data: { dest: facts.write.target.dest } };
+  }
   return decideFileContent(facts.write);
 }
 

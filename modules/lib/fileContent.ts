@@ -31,6 +31,8 @@ export interface ContentTarget {
   format?: 'json';
   /** A missing directory of dest is created (copy to a dest ending in '/'). */
   createParents?: boolean;
+  /** A dest that is a directory receives the file under this name (copy of a controller src, as Ansible). */
+  intoDirectory?: string;
   /** The attributes of the directories createParents makes (copy's directory_mode, owner and group). */
   directoryAttributes?: WantedAttributes;
   /** Ansible's `backup`: an existing dest whose content changes is copied aside first. */
@@ -98,7 +100,11 @@ export function* probeFileContent(
     const state = yield* probeFileState(view, target.dest, 'sha256');
     return { target, content, ...(json ? { json } : {}), dest: yield* probeDest(view, target, content, json, state) };
   }
-  const state = yield* probeFileState(view, target.dest, 'sha256');
+  let state = yield* probeFileState(view, target.dest, 'sha256');
+  if (state.type === 'directory' && target.intoDirectory !== undefined) {
+    target = { ...target, dest: path.posix.join(target.dest, target.intoDirectory) };
+    state = yield* probeFileState(view, target.dest, 'sha256');
+  }
   const made = yield* local(content.what, async () => content.make());
   const json = jsonCheck(target, made);
   if (json && !json.ok) return { target, content: made, json };

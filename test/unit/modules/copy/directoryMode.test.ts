@@ -79,3 +79,20 @@ describe('copy content to a directory', () => {
     expect(h.commands).toEqual([]);
   });
 });
+
+describe('copy into an existing directory', () => {
+  it("puts a controller src under its own name; content fails in Ansible's words", async () => {
+    const src = path.join(mkdtempSync(path.join(os.tmpdir(), 'fp-copy-src-')), 'app.conf');
+    writeFileSync(src, 'x');
+    const h = fakeHost({ reply: (c) => (c.includes('/etc/app/app.conf') ? 'type=absent\n' : directory) });
+    expect(await planModule(copyModule, { src, dest: '/etc/app' }, h)).toMatchObject({
+      kind: 'change',
+      msg: 'create /etc/app/app.conf (1 bytes)',
+      data: { dest: '/etc/app/app.conf' },
+    });
+    expect(await planModule(copyModule, { content: 'x', dest: '/etc/app' }, fakeHost({ reply: directory }))).toMatchObject({
+      kind: 'failed',
+      msg: 'can not use content with a dir as dest',
+    });
+  });
+});
