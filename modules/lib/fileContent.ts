@@ -10,7 +10,10 @@ import type { ApplyOutcome, DiffEntry, PredictedFile, PredictedState } from '../
 import { attributeCommands, attributeDiffs, type WantedAttributes } from './attributes.ts';
 import { probeFileState, probeRemoteText, setPredictedFile, type FileState } from './fileState.ts';
 import { invalidJsonMessage, parseJson, sameJson, type JsonProblem } from './jsonContent.ts';
-import { probeMissingParent, probeMkdir, setPredictedDirectories } from './parentDir.ts';
+import { makeDirectories, predictDirectories } from './createdDirectories.ts';
+import { probeMissingParent, probeMkdir } from './parentDir.ts';
+import { replaceFile } from './replaceFile.ts';
+import { validateCommand } from './validateCommand.ts';
 import { writeRemoteFile } from './writeFile.ts';
 
 /** sha256 of text or bytes, hex. */
@@ -28,6 +31,14 @@ export interface ContentTarget {
   format?: 'json';
   /** A missing directory of dest is created (copy to a dest ending in '/'). */
   createParents?: boolean;
+  /** A dest that is a directory receives the file under this name (copy of a controller src, as Ansible). */
+  intoDirectory?: string;
+  /** The attributes of the directories createParents makes (copy's directory_mode, owner and group). */
+  directoryAttributes?: WantedAttributes;
+  /** Ansible's `backup`: an existing dest whose content changes is copied aside first. */
+  backup?: boolean;
+  /** Ansible's `validate`: a command (with `%s` for the new file) that must succeed before dest is replaced. */
+  validate?: string;
 }
 
 type JsonCheck = { ok: true; value: unknown } | { ok: false; problem: JsonProblem };
@@ -60,6 +71,12 @@ export interface FileContentChange {
   sameContent: boolean;
   /** The outermost directory `mkdir -p` creates first, if any. */
   mkdir?: string;
+  /** The attributes set on each directory created. */
+  directoryAttributes?: WantedAttributes;
+  /** Back up an existing dest before replacing it (content changes only). */
+  backup?: boolean;
+  /** The validate command line (validateCommand's), run on the temp file before the rename. */
+  validate?: string;
   done: string;
   data: { dest: string; checksum: string };
   /** Check mode: the directories created and the file's state after the change. */
@@ -83,7 +100,11 @@ export function* probeFileContent(
     const state = yield* probeFileState(view, target.dest, 'sha256');
     return { target, content, ...(json ? { json } : {}), dest: yield* probeDest(view, target, content, json, state) };
   }
-  const state = yield* probeFileState(view, target.dest, 'sha256');
+  let state = yield* probeFileState(view, target.dest, 'sha256');
+  if (state.type === 'directory' && target.intoDirectory !== undefined) {
+    target = { ...target, dest: path.posix.join(target.dest, target.intoDirectory) };
+    state = yield* probeFileState(view, target.dest, 'sha256');
+  }
   const made = yield* local(content.what, async () => content.make());
   const json = jsonCheck(target, made);
   if (json && !json.ok) return { target, content: made, json };
@@ -162,6 +183,10 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
     };
   }
 
+  // As in Ansible, validate is checked (and run) only when the content changes; its missing `%s` fails in
+  // check mode too, so check mode predicts the real run's failure. Check mode never runs the command.
+  const validate = !sameContent && target.validate !== undefined ? validateCommand(target.validate) : undefined;
+  if (validate && 'problem' in validate) return { kind: 'failed', msg: validate.problem, data };
   const diff: DiffEntry[] = [];
   if (!sameContent) {
     const before = state.type === 'file' && isText(content) ? (d.before ?? '') : '';
@@ -194,6 +219,9 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
       wanted,
       sameContent,
       ...(parents.length ? { mkdir: parents[parents.length - 1]! } : {}),
+      ...(parents.length && target.directoryAttributes ? { directoryAttributes: target.directoryAttributes } : {}),
+      ...(!sameContent && target.backup ? { backup: true } : {}),
+      ...(validate ? { validate: validate.line } : {}),
       done: msg.replace(/^create/, 'created').replace(/^update/, 'updated'),
       data,
       directories: parents,
@@ -206,11 +234,17 @@ export function decideFileContent(facts: FileContentFacts): Decision<FileContent
 export async function applyFileContent(change: FileContentChange, host: ModuleHost): Promise<ApplyOutcome> {
   const { dest, data } = change;
   if (!change.sameContent) {
-    if (change.mkdir !== undefined) {
-      const r = await host.run(`mkdir -p -- ${shellQuote(change.mkdir)}`);
-      if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot create ${change.mkdir}`, data };
-    }
-    await writeRemoteFile(host, dest, change.content, change.wanted);
+    const problem = await makeDirectories(host, change.directories, change.directoryAttributes);
+    if (problem !== undefined) return { kind: 'failed', msg: problem, data };
+    if (change.backup || change.validate !== undefined) {
+      const options = {
+        ...(change.backup ? { backup: true } : {}),
+        ...(change.validate !== undefined ? { validate: change.validate } : {}),
+      };
+      const done = await replaceFile(host, dest, { kind: 'upload', content: change.content }, change.wanted, options);
+      if (!done.ok) return { kind: 'failed', msg: done.msg, data: { ...data, ...done.data } };
+      if (done.backupFile) return { kind: 'changed', msg: change.done, data: { ...data, backup_file: done.backupFile } };
+    } else await writeRemoteFile(host, dest, change.content, change.wanted);
   } else {
     const r = await host.run(attributeCommands(shellQuote(dest), change.wanted).join(' && '));
     if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim(), data };
@@ -221,7 +255,7 @@ export async function applyFileContent(change: FileContentChange, host: ModuleHo
 /** Check mode: the directories and the file a content change leaves. */
 export function predictFileContent(decision: Decision<FileContentChange>, predicted: PredictedState): void {
   if (decision.kind !== 'change') return;
-  setPredictedDirectories(predicted, decision.change.directories);
+  predictDirectories(predicted, decision.change.directories, decision.change.directoryAttributes);
   setPredictedFile(predicted, decision.change.dest, decision.change.predicted);
 }
 

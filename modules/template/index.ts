@@ -12,6 +12,7 @@ import {
   type FileContentFacts,
 } from '../lib/fileContent.ts';
 import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
+import { renderWithWhitespace, requireNewlineSequence } from './whitespace.ts';
 
 export const templateSchema = {
   type: 'object',
@@ -22,8 +23,16 @@ export const templateSchema = {
     owner: accountNameSchema,
     group: accountNameSchema,
     force: { type: 'boolean' },
+    // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
+    backup: { type: 'boolean' },
+    // A command with %s (the new file) that must succeed before dest is replaced ('' is none, as in Ansible).
+    validate: { type: 'string' },
     // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
     format: { enum: ['text', 'json'] },
+    // Jinja2's whitespace options, with Ansible's defaults (true, false, '\n'); see whitespace.ts.
+    trim_blocks: { type: 'boolean' },
+    lstrip_blocks: { type: 'boolean' },
+    newline_sequence: { enum: ['\n', '\r', '\r\n'] },
   },
   required: ['src', 'dest'],
   additionalProperties: false,
@@ -36,16 +45,19 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
   // A src that is not a regular file (a FIFO would block) is refused before the host is asked.
   requireControllerFile(src, limits);
+  requireNewlineSequence(args);
   const target = {
     dest: args.dest,
     wanted: wantedAttributes(args),
     force: args.force !== false,
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
+    ...(args.backup === true ? { backup: true } : {}),
+    ...(args.validate ? { validate: args.validate } : {}),
   };
   // Rendered once, after dest's first read: a look ahead (which takes only the first stage) never renders.
   return yield* probeFileContent(view, target, {
     what: `render template ${src}`,
-    make: () => view.renderFile(readControllerFile(src, limits).toString('utf8'), src),
+    make: () => renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args),
   });
 }
 

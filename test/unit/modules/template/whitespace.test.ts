@@ -1,0 +1,60 @@
+// template's trim_blocks, lstrip_blocks and newline_sequence, rendered by the real Jinja engine.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
+import { renderJinja } from '../../../../engine/jinja/index.ts';
+import { templateModule } from '../../../../modules/template/index.ts';
+import { fakeHost } from '../../../support/fakeHost.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-template-ws-'));
+const src = path.join(dir, 'ws.j2');
+writeFileSync(src, 'a\n    {% if x %}\nb\n    {% endif %}\nc\n');
+writeFileSync(path.join(dir, 'part.j2'), '  {% if x %}\np\n  {% endif %}\n');
+const withInclude = path.join(dir, 'inc.j2');
+writeFileSync(withInclude, "{% include 'part.j2' %}\n");
+
+/** The rendered content a task would write (dest is missing; its directory exists). */
+async function rendered(args: Record<string, unknown>): Promise<string> {
+  let stubRenders = 0;
+  const h = fakeHost({
+    vars: { x: true },
+    reply: (c) => (c.includes('/etc/out') ? 'type=absent\n' : 'type=directory\nmode=755\nowner=root\ngroup=root\n'),
+    // The task's renderer, as the engine's: Jinja with Ansible's defaults.
+    renderFile: (text, file) => {
+      stubRenders++;
+      return renderJinja(text, { x: true }, file);
+    },
+  });
+  const plan = await planModule(templateModule, { dest: '/etc/out', ...args }, h);
+  if (plan.kind !== 'change') throw new Error(plan.msg);
+  const after = plan.diff?.[0]?.after ?? '';
+  return `${stubRenders}:${after}`;
+}
+
+describe('template whitespace options', () => {
+  it("renders with Ansible's defaults through the task's renderer", async () => {
+    expect(await rendered({ src })).toBe('1:a\n    b\n    c\n');
+    expect(await rendered({ src, trim_blocks: true, lstrip_blocks: false })).toBe('1:a\n    b\n    c\n');
+  });
+
+  it('strips the blanks before a block tag with lstrip_blocks, keeps the newline after it without trim_blocks', async () => {
+    expect(await rendered({ src, lstrip_blocks: true })).toBe('0:a\nb\nc\n');
+    expect(await rendered({ src, trim_blocks: false })).toBe('0:a\n    \nb\n    \nc\n');
+    expect(await rendered({ src, trim_blocks: false, lstrip_blocks: true })).toBe('0:a\n\nb\n\nc\n');
+  });
+
+  it('applies them to included templates, found beside the task template', async () => {
+    expect(await rendered({ src: withInclude, lstrip_blocks: true })).toBe('0:p\n');
+  });
+
+  it("accepts newline_sequence '\\n' and refuses the others before the host is asked", async () => {
+    expect(await rendered({ src, newline_sequence: '\n' })).toBe('1:a\n    b\n    c\n');
+    const h = fakeHost();
+    await expect(planModule(templateModule, { src, dest: '/etc/out', newline_sequence: '\r\n' }, h)).rejects.toThrow(
+      /newline_sequence "\\r\\n" is not supported yet/,
+    );
+    expect(h.commands).toEqual([]);
+  });
+});
