@@ -30,12 +30,17 @@ export function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Pa
   if (typeof src !== 'string' || src === '' || isTemplated(src)) return;
   let kind: LocalKind;
   if (module === 'template') kind = 'templates';
-  else if (module === 'copy') kind = 'files';
-  else if (module === 'unarchive' && args.remote_src !== true && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
+  else if (module === 'copy' && !onHost(args.remote_src)) kind = 'files';
+  else if (module === 'unarchive' && !onHost(args.remote_src) && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
   else return;
   const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir, ctx.rolePath);
   if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
   else if (module === 'template') checkTemplateFile(found.file, ctx);
+}
+
+/** remote_src: the src is on the host (true, or a template that may render to true): nothing to find here. */
+function onHost(remoteSrc: unknown): boolean {
+  return remoteSrc === true || (typeof remoteSrc === 'string' && (isTemplated(remoteSrc) || /^(yes|true|on|1|y|t)$/i.test(remoteSrc)));
 }
 
 // A template file larger than this is left to the run (which reads it anyway): validate stays quick.

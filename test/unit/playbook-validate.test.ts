@@ -246,6 +246,18 @@ describe('literal src files', () => {
     ]);
   });
 
+  it('looks for no controller file when remote_src says src is on the host (true, yes, or a template)', () => {
+    const file = playbook(`- hosts: all
+  tasks:
+    - copy: { remote_src: true, src: /tmp/on-host.toml, dest: /etc/x }
+    - copy: { remote_src: "yes", src: /tmp/on-host.toml, dest: /etc/x }
+    - copy: { remote_src: "{{ remote }}", src: /tmp/on-host.toml, dest: /etc/x }
+    - unarchive: { remote_src: true, src: /tmp/on-host.tgz, dest: /opt }
+    - copy: { remote_src: false, src: /tmp/nowhere-fp.toml, dest: /etc/x }
+`);
+    expect(brief(file)).toEqual(["7:39 copy src '/tmp/nowhere-fp.toml' not found; looked in /tmp"]);
+  });
+
   it('reports a missing template src at the src value, also in the key=value form and in args', () => {
     const file = playbook(`- hosts: all
   tasks:
