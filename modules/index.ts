@@ -27,6 +27,8 @@ import { deb822RepositoryModule } from './deb822_repository/index.ts';
 import { timezoneModule } from './timezone/index.ts';
 import { dpkgSelectionsModule } from './dpkg_selections/index.ts';
 import { includeVarsModule } from './include_vars/index.ts';
+import { groupModule } from './group/index.ts';
+import { userModule } from './user/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -55,6 +57,8 @@ const all: ModuleDefinition[] = [
   metaModule,
   waitForModule,
   timezoneModule,
+  groupModule,
+  userModule,
 ];
 
 /** Every module fleetplay has: what the CLI (the composition root) hands to the loader and the run. */
