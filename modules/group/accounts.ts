@@ -5,6 +5,7 @@
 // is unknown.
 import { createHash } from 'node:crypto';
 import type { PredictedView } from '../../engine/module.ts';
+import { shellQuote } from '../../engine/quote.ts';
 import type { ExecResult, PredictedState, StateSlot } from '../../engine/types.ts';
 
 /** A group: its gid (undefined when a predicted groupadd would allocate it) and its listed members. */
@@ -50,10 +51,17 @@ const ACCOUNTS: StateSlot<AccountOverlay> = {
   init: () => ({ groups: new Map(), users: new Map(), passwords: new Map() }),
 };
 
-/** The read-only shell lines listing every group, then every user (NSS, as Ansible's grp/pwd modules see them). */
-export const ACCOUNTS_READ = 'getent group || exit; echo @@passwd; getent passwd || exit';
+/**
+ * The read-only shell lines listing every group, then every user (NSS, as Ansible's grp and pwd modules see
+ * them), each followed by a lookup of the named ones: a directory (LDAP, sssd) that does not enumerate
+ * still answers a lookup by name, as Ansible's getgrnam/getpwnam do.
+ */
+export function accountsRead(groups: readonly string[], users: readonly string[]): string {
+  const lookUp = (db: string, names: readonly string[]) => (names.length ? `; getent ${db} -- ${names.map(shellQuote).join(' ')}` : '');
+  return `getent group || exit${lookUp('group', groups)}; echo @@passwd; getent passwd || exit${lookUp('passwd', users)}`;
+}
 
-/** Parses ACCOUNTS_READ's output (the first entry of a name wins, as getent's lookups by name). */
+/** Parses accountsRead's output (the first entry of a name wins, as getent's lookups by name). */
 export function parseAccounts(stdout: string): AccountDb {
   const [groupText = '', passwdText = ''] = stdout.split(/^@@passwd$/m);
   const groups = new Map<string, GroupEntry>();

@@ -12,7 +12,7 @@ import { defineModule, read, type ModuleHost, type ModuleView, type Probe } from
 import { shellCommand, shellQuote } from '../../engine/quote.ts';
 import type { ApplyOutcome } from '../../engine/types.ts';
 import { requireAccountName } from '../lib/argumentRules.ts';
-import { ACCOUNTS_READ, accountsReadProblem, parseAccounts, predictAccounts, recordGroup, recordUser } from './accounts.ts';
+import { accountsRead, accountsReadProblem, parseAccounts, predictAccounts, recordGroup, recordUser } from './accounts.ts';
 import { decideGroup, type GroupChange, type GroupFacts } from './decide.ts';
 import { groupSchema, type GroupArgs } from './schema.ts';
 
@@ -20,7 +20,7 @@ import { groupSchema, type GroupArgs } from './schema.ts';
 function* probeGroup(args: GroupArgs, view: ModuleView): Probe<GroupFacts> {
   requireAccountName('name', args.name);
   if (args.non_unique === true && args.gid === undefined) throw new FleetError('arguments', "argument 'non_unique' needs 'gid'");
-  const r = yield* read({ command: ACCOUNTS_READ });
+  const r = yield* read({ command: accountsRead([args.name], []) });
   const problem = accountsReadProblem(r);
   if (problem) return { kind: 'unreadable', msg: problem };
   const host = parseAccounts(r.stdout);

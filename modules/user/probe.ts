@@ -7,7 +7,7 @@ import { read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import { requireAccountName } from '../lib/argumentRules.ts';
 import {
-  ACCOUNTS_READ,
+  accountsRead,
   accountsReadProblem,
   type PasswordState,
   parseAccounts,
@@ -60,10 +60,10 @@ export function userRequest(args: UserArgs): UserRequest {
 const DEFS = ['USERGROUPS_ENAB', 'HOME_MODE', 'UMASK', 'GID_MIN', 'GID_MAX', 'SYS_GID_MIN', 'SYS_GID_MAX'];
 
 /** The read: the database, the settings, which homes exist, and (withPassword) the password's state. */
-export function userProbeCommand(name: string, home: string | undefined, withPassword: boolean): string {
+export function userProbeCommand(name: string, home: string | undefined, withPassword: boolean, groups: readonly string[] = []): string {
   const lines = [
     `n=${shellQuote(name)}`,
-    ACCOUNTS_READ,
+    accountsRead(groups, [name]),
     'echo @@defs',
     `grep -E '^[[:space:]]*(${DEFS.join('|')})[[:space:]]' /etc/login.defs 2>/dev/null`,
     'echo @@useradd',
@@ -138,7 +138,8 @@ function parseShadow(text: string): PasswordState {
 export function* probeUser(args: UserArgs, view: ModuleView): Probe<UserFacts> {
   const req = userRequest(args);
   const withPassword = req.state === 'present' && (req.password !== undefined || req.passwordLock !== undefined);
-  const r = yield* read({ command: userProbeCommand(req.name, req.home, withPassword) });
+  const named = [req.name, ...(req.group !== undefined ? [req.group] : []), ...(req.groups ?? [])];
+  const r = yield* read({ command: userProbeCommand(req.name, req.home, withPassword, [...new Set(named)]) });
   const problem = accountsReadProblem(r);
   if (problem) return { kind: 'unreadable', msg: problem };
   const s = sections(r.stdout);

@@ -38,6 +38,8 @@ describe('group', () => {
     expect(await p.apply()).toEqual({ kind: 'changed', msg: 'created group docker (gid 1750)', data: { gid: 1750 } });
     expect(ctx.commands[1]).toMatch(/^groupadd -g 1750 -r -- docker \|\| exit\ngetent group -- docker/);
     expect(p.data).toEqual({ name: 'docker', state: 'present', system: true, gid: 1750 });
+    // Every group, and this one by name (a directory that does not enumerate still answers that).
+    expect(ctx.commands[0]).toBe('getent group || exit; getent group -- docker; echo @@passwd; getent passwd || exit');
   });
 
   it('is ok with one read when the group exists with the asked gid, or no gid is asked', async () => {

@@ -45,6 +45,12 @@ describe('user: an existing user', () => {
     expect(after.ctx.commands).toHaveLength(1);
   });
 
+  it('looks the user and its groups up by name too (a directory that does not enumerate still answers those)', async () => {
+    const { ctx } = await run({ name: 'alice', group: 'users', groups: ['docker', 'sudo'] });
+    expect(ctx.commands[0]).toContain('getent group || exit; getent group -- alice users docker sudo; echo @@passwd');
+    expect(ctx.commands[0]).toContain('getent passwd || exit; getent passwd -- alice\n');
+  });
+
   it('append keeps the other groups; without append the list is exact, and groups: "" removes them all', async () => {
     // bob is in sudo: with append, docker is added and sudo stays.
     const appended = await run({ name: 'bob', groups: ['docker'], append: true });
