@@ -2,6 +2,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { accountNameSchema } from '../lib/schemas.ts';
 
+/** The JSON Schema of the group module's arguments. */
 export const groupSchema = {
   type: 'object',
   properties: {
@@ -20,4 +21,5 @@ export const groupSchema = {
   additionalProperties: false,
 } as const;
 
+/** The group module's arguments, as the schema describes them. */
 export type GroupArgs = FromSchema<typeof groupSchema>;

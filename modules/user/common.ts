@@ -32,6 +32,11 @@ export function isDecision(x: object): x is Decision<UserChange> {
   return 'kind' in x;
 }
 
+/** Whether another user has `uid` (useradd and usermod refuse it without non_unique). */
+export function uidTaken(db: AccountDb, uid: number, name: string): boolean {
+  return [...db.users.values()].some((u) => u.uid === uid && u.name !== name);
+}
+
 /** Ansible's result fields of a present user. */
 export function presentData(req: UserRequest, user: UserEntry, extra: ResultData): ResultData {
   return {

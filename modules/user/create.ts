@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Decision } from '../../engine/module.ts';
 import { type GroupEntry, groupWithGid, passwordState, type UserEntry } from '../group/accounts.ts';
-import { describeUser, isDecision, lookUpGroups, madeHome, presentData, withMember } from './common.ts';
+import { describeUser, isDecision, lookUpGroups, madeHome, presentData, uidTaken, withMember } from './common.ts';
 import type { UserChange, UserFacts, UserRequest } from './types.ts';
 
 type DbFacts = Extract<UserFacts, { kind: 'db' }>;
@@ -18,6 +18,8 @@ export function decideCreate(req: UserRequest, f: DbFacts): Decision<UserChange>
     };
   const found = lookUpGroups(req, db, undefined);
   if (isDecision(found)) return found;
+  if (req.uid !== undefined && !req.nonUnique && uidTaken(db, req.uid, req.name))
+    return { kind: 'failed', msg: `useradd: UID ${req.uid} is not unique` };
   // Ansible's useradd options, in its order.
   const argv: Array<string | number> = ['useradd'];
   if (req.uid !== undefined) argv.push('-u', req.uid, ...(req.nonUnique ? ['-o'] : []));

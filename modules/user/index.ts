@@ -21,6 +21,7 @@ import { probeUser, userRequest } from './probe.ts';
 import { userSchema, type UserArgs } from './schema.ts';
 import type { UserChange, UserFacts } from './types.ts';
 
+// The script apply runs and the command probe reads, for tests.
 export { userApplyScript } from './apply.ts';
 export { userProbeCommand } from './probe.ts';
 

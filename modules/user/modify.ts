@@ -11,7 +11,7 @@ import {
   primaryGroupName,
   type UserEntry,
 } from '../group/accounts.ts';
-import { describeUser, isDecision, lookUpGroups, madeHome, presentData, withMember } from './common.ts';
+import { describeUser, isDecision, lookUpGroups, madeHome, presentData, uidTaken, withMember } from './common.ts';
 import type { UserChange, UserFacts, UserRequest } from './types.ts';
 
 type DbFacts = Extract<UserFacts, { kind: 'db' }>;
@@ -31,6 +31,7 @@ export function decideModify(req: UserRequest, f: DbFacts, current: UserEntry): 
       return unknown(
         `user ${req.name} would be created by an earlier task with a uid the host allocates, so whether it is ${req.uid} is unknown`,
       );
+    if (!req.nonUnique && uidTaken(db, req.uid, req.name)) return { kind: 'failed', msg: `usermod: UID '${req.uid}' already exists` };
     argv.push('-u', req.uid, ...(req.nonUnique ? ['-o'] : []));
     after.uid = req.uid;
     what.push(`uid ${current.uid} → ${req.uid}`);

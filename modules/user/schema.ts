@@ -5,6 +5,7 @@ import { accountNameSchema } from '../lib/schemas.ts';
 /** A passwd field: one line without ':' (it separates the fields of /etc/passwd). */
 const FIELD = '^[^:\\n\\r\\x00]*$';
 
+/** The JSON Schema of the user module's arguments. */
 export const userSchema = {
   type: 'object',
   properties: {
@@ -39,4 +40,5 @@ export const userSchema = {
   additionalProperties: false,
 } as const;
 
+/** The user module's arguments, as the schema describes them. */
 export type UserArgs = FromSchema<typeof userSchema>;

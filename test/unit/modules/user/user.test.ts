@@ -86,6 +86,13 @@ describe('user: an existing user', () => {
     expect((await run({ name: 'alice', group: '1000' })).plan.kind).toBe('ok');
   });
 
+  it('a uid another user has fails as useradd and usermod do, unless non_unique (-o)', async () => {
+    expect((await run({ name: 'alice', uid: 1001 })).plan).toMatchObject({ kind: 'failed', msg: "usermod: UID '1001' already exists" });
+    expect((await run({ name: 'zed', uid: 0 })).plan).toMatchObject({ kind: 'failed', msg: 'useradd: UID 0 is not unique' });
+    expect((await run({ name: 'alice', uid: 1001, non_unique: true })).script).toContain('usermod -u 1001 -o -- alice');
+    expect((await run({ name: 'zed', uid: 0, non_unique: true })).script).toContain('useradd -u 0 -o -m -- zed');
+  });
+
   it('usermod -m into a directory that exists fails, as usermod does', async () => {
     const { plan } = await run({ name: 'alice', home: '/srv/taken', move_home: true }, userHost({ exists: ['/home/alice', '/srv/taken'] }));
     expect(plan).toMatchObject({ kind: 'failed', msg: 'usermod: directory /srv/taken exists' });
