@@ -29,6 +29,8 @@ import { dpkgSelectionsModule } from './dpkg_selections/index.ts';
 import { includeVarsModule } from './include_vars/index.ts';
 import { packageModule } from './package/index.ts';
 import { getentModule } from './getent/index.ts';
+import { groupModule } from './group/index.ts';
+import { userModule } from './user/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -59,6 +61,8 @@ const all: ModuleDefinition[] = [
   timezoneModule,
   packageModule,
   getentModule,
+  groupModule,
+  userModule,
 ];
 
 /** Every module fleetplay has: what the CLI (the composition root) hands to the loader and the run. */
