@@ -34,6 +34,7 @@ export async function runTaskOnHost(
   run.secrets.scanAll(scopeVars);
   const vars = taskVars(host, run.vars, scopeVars, task.location);
   const settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  rememberSecretArgs(task, run, vars);
   const title = taskTitle(task, vars);
   const report = (o: ItemOutcome): void => run.events.result(toResult(o, task, host, run, title, settings, handler));
   let status: TaskStatus;
@@ -226,6 +227,20 @@ function trackUnknown(task: TaskDef, host: HostRun, run: PlayRun, status: TaskSt
     for (const n of names) host.unknownVars.set(n, `${task.name ?? task.module}: ${registered[NOT_RUN_IN_CHECK]}`);
   } else {
     for (const n of names) host.unknownVars.delete(n);
+  }
+}
+
+/** A module's secret arguments (user's password), as written and as rendered, are masked wherever they would show. */
+function rememberSecretArgs(task: TaskDef, run: PlayRun, vars: Vars): void {
+  for (const key of run.modules.find(task.moduleKey)?.secretArgs ?? []) {
+    const raw = task.args[key];
+    if (raw === undefined) continue;
+    run.secrets.add(raw);
+    try {
+      run.secrets.add(renderValue(raw, vars, task.location));
+    } catch {
+      // It does not render here (a loop item); the task will fail or render it, and loop items are scanned.
+    }
   }
 }
 

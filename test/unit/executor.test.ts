@@ -776,3 +776,43 @@ describe('a module whose apply step throws', () => {
     expect(report.results[1]!.msg).toBe('write failed: No space left on device');
   });
 });
+
+describe("a module's secret arguments", () => {
+  // A module that echoes its token in its message, as a careless module might.
+  const echoing: ModuleDefinition = {
+    name: 'echoing',
+    runsOn: 'controller',
+    secretArgs: ['token'],
+    schema: { type: 'object', properties: { token: { type: 'string' } }, additionalProperties: false },
+    probe: () => noReads({}),
+    decide: (args: { token: string }) => ({ kind: 'ok', msg: `token is ${args.token}` }),
+  };
+  const registry = createModuleRegistry([echoing]);
+
+  it('are masked in results, written literally or rendered from a variable', async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  vars: { from_var: "rendered-secret-42" }
+  tasks:
+    - name: literal
+      echoing: { token: literal-secret-17 }
+    - name: templated
+      echoing: { token: "{{ from_var }}" }
+`,
+      ['h1'],
+    );
+    const results: TaskResult[] = [];
+    await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), registry), loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 5,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: (r) => void results.push(r) },
+      stopping: () => false,
+    });
+    expect(results.map((r) => r.msg)).toEqual(['token is ********', 'token is ********']);
+  });
+});
