@@ -2,7 +2,7 @@
 import type { Decision } from '../../engine/module.ts';
 import type { DiffEntry, ResultData } from '../../engine/types.ts';
 import type { SysctlArgs } from './schema.ts';
-import { keyPath, normalizeValue, removeLines, setLine } from './text.ts';
+import { flag, keyPath, normalizeValue, removeLines, setLine } from './text.ts';
 import type { SysctlFacts, SysctlPlanned, SysctlStatus } from './types.ts';
 
 type SysctlDecision = Decision<SysctlPlanned>;
@@ -21,6 +21,8 @@ export type Assessment =
       after: string;
       fileChanged: boolean;
       liveChanged: boolean;
+      /** Said after the change's message: an unknown key that ignoreerrors let pass. */
+      note: string;
     };
 
 /** Judges the status against the arguments (probe asks it too: a new file's directory is read only then). */
@@ -29,7 +31,10 @@ export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
   const file = args.sysctl_file ?? '/etc/sysctl.conf';
   const present = args.state !== 'absent';
   const value = present ? normalizeValue(args.value) : undefined;
-  const manageLive = present && (args.reload !== false || args.sysctl_set === true);
+  const wantsLive = present && (flag(args.reload, true) || flag(args.sysctl_set, false));
+  // ignoreerrors: Ansible runs sysctl -e, which skips a key without a /proc/sys entry; the file is still written.
+  const unknownIgnored = wantsLive && s.live === undefined && flag(args.ignoreerrors, false);
+  const manageLive = wantsLive && !unknownIgnored;
   const done = (decision: SysctlDecision): Assessment => ({ kind: 'done', decision });
   const data = {
     name,
@@ -37,6 +42,7 @@ export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
     ...(value !== undefined ? { value } : {}),
     ...(s.live !== undefined ? { live: normalizeValue(s.live) } : {}),
   };
+  const ignoredNote = unknownIgnored ? ` (unknown key ${name} ignored: ignoreerrors)` : '';
   if (s.fileIsOther) return done({ kind: 'failed', msg: `${file} exists and is not a regular file`, data });
   if (manageLive && s.live === undefined) {
     return done({
@@ -54,10 +60,22 @@ export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
     return done({ kind: 'failed', msg: `cannot set ${name}: /proc/sys/${keyPath(name)} is read-only on this host`, data });
   }
   if (!fileChanged && !liveChanged) {
-    const what = present ? `${name} = ${value} in ${file}${manageLive ? ' and live' : ''}` : `${name} is not in ${file}`;
+    const what = present ? `${name} = ${value} in ${file}${manageLive ? ' and live' : ''}${ignoredNote}` : `${name} is not in ${file}`;
     return done({ kind: 'ok', msg: what, data });
   }
-  return { kind: 'change', name, file, present, ...(value !== undefined ? { value } : {}), data, before, after, fileChanged, liveChanged };
+  return {
+    kind: 'change',
+    name,
+    file,
+    present,
+    ...(value !== undefined ? { value } : {}),
+    data,
+    before,
+    after,
+    fileChanged,
+    liveChanged,
+    note: ignoredNote,
+  };
 }
 
 export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecision {
@@ -72,7 +90,7 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
   const s = facts.status;
   const a = assess(args, s);
   if (a.kind === 'done') return a.decision;
-  const { name, file, present, value, data, before, after, fileChanged, liveChanged } = a;
+  const { name, file, present, value, data, before, after, fileChanged, liveChanged, note } = a;
   const diff: DiffEntry[] = [];
   const actions: Array<[plan: string, done: string]> = [];
   if (liveChanged) {
@@ -84,7 +102,7 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
     diff.push({ header: file, before, after });
     actions.push(
       present
-        ? [`write ${name}=${value} to ${file}`, `wrote ${name}=${value} to ${file}`]
+        ? [`write ${name}=${value} to ${file}${note}`, `wrote ${name}=${value} to ${file}${note}`]
         : [`remove ${name} from ${file}`, `removed ${name} from ${file}`],
     );
   }

@@ -5,7 +5,9 @@
 // then writes the file atomically. fleetplay's `reload: true` sets only this key (Ansible runs
 // `sysctl -p <file>`), and it compares the live value even when the file is already right, so drift is
 // corrected. An unknown key (no /proc/sys entry) fails before anything is written, unless both reload
-// and sysctl_set are false (the file alone is managed, e.g. for a key that appears once a module loads).
+// and sysctl_set are false (the file alone is managed, e.g. for a key that appears once a module loads) or
+// ignoreerrors is true (Ansible's `sysctl -e`: the file is written and the key's live value is skipped).
+// The switches take booleans or, as a template may render them, Ansible's boolean words and 0/1.
 //
 // Check mode reads the file and the live value (/proc/sys/<key>) through the predicted state, so the items
 // of a loop that write one file see each other's lines, and records the file (with its text) and the live

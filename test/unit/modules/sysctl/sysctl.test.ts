@@ -164,7 +164,10 @@ describe('sysctl plan', () => {
     expect(issues({ name: 'net.ipv4.ip_forward', state: 'absent' })).toEqual([]);
     expect(issues({ name: 'net.ipv4.ip_forward' })[0]).toMatch(/missing required argument 'value'/);
     expect(issues({ name: '../../etc/shadow', value: 1 })).toHaveLength(1);
-    expect(issues({ name: 'a.b', value: 1, ignoreerrors: true })[0]).toMatch(/unknown argument 'ignoreerrors'/);
+    expect(issues({ name: 'a.b', value: 1, ignoreerrors: true })).toEqual([]);
+    expect(issues({ name: 'a.b', value: 1, ignoreerrors: 'maybe' })).toHaveLength(1);
+    expect(issues({ name: 'a.b', value: 1, reload: 2 })).toHaveLength(1);
+    expect(issues({ name: 'a.b', value: 1, reloads: true })[0]).toMatch(/unknown argument 'reloads'/);
   });
 });
 
