@@ -3,7 +3,7 @@ import type { Decision } from '../../engine/module.ts';
 import type { DiffEntry, ResultData } from '../../engine/types.ts';
 import type { SysctlArgs } from './schema.ts';
 import { flag, keyPath, normalizeValue, removeLines, setLine } from './text.ts';
-import type { SysctlFacts, SysctlPlanned, SysctlStatus } from './types.ts';
+import type { OtherKey, SysctlFacts, SysctlPlanned, SysctlStatus } from './types.ts';
 
 type SysctlDecision = Decision<SysctlPlanned>;
 
@@ -23,6 +23,8 @@ export type Assessment =
       liveChanged: boolean;
       /** Said after the change's message: an unknown key that ignoreerrors let pass. */
       note: string;
+      /** Ansible's reload: `sysctl -p <file>` after a change (ignoreErrors: with -e). */
+      reload?: { ignoreErrors: boolean };
     };
 
 /** Judges the status against the arguments (probe asks it too: a new file's directory is read only then). */
@@ -75,6 +77,7 @@ export function assess(args: SysctlArgs, s: SysctlStatus): Assessment {
     fileChanged,
     liveChanged,
     note: ignoredNote,
+    ...(flag(args.reload, true) ? { reload: { ignoreErrors: flag(args.ignoreerrors, false) } } : {}),
   };
 }
 
@@ -90,7 +93,9 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
   const s = facts.status;
   const a = assess(args, s);
   if (a.kind === 'done') return a.decision;
-  const { name, file, present, value, data, before, after, fileChanged, liveChanged, note } = a;
+  const { name, file, present, value, data, before, after, fileChanged, liveChanged, note, reload } = a;
+  const reloadPlan = reload ? planReload(file, keyPath(name), reload.ignoreErrors, facts.others ?? []) : undefined;
+  if (reloadPlan && 'problem' in reloadPlan) return { kind: 'failed', msg: reloadPlan.problem, data };
   const diff: DiffEntry[] = [];
   const actions: Array<[plan: string, done: string]> = [];
   if (liveChanged) {
@@ -106,6 +111,10 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
         : [`remove ${name} from ${file}`, `removed ${name} from ${file}`],
     );
   }
+  if (reloadPlan) {
+    diff.push(...reloadPlan.diff);
+    actions.push([`reload ${file}`, `reloaded ${file}`]);
+  }
   const mk = facts.mkdir ?? { created: [] };
   if (mk.problem) return { kind: 'failed', msg: `sysctl ${name}: ${mk.problem}`, data };
   const change = {
@@ -115,6 +124,7 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
     setLive: liveChanged,
     done: actions.map((x) => x[1]).join('; '),
     ...(fileChanged ? { content: after } : {}),
+    ...(reload ? { reload } : {}),
   };
   return {
     kind: 'change',
@@ -122,6 +132,39 @@ export function decideSysctl(args: SysctlArgs, facts: SysctlFacts): SysctlDecisi
     diff,
     data,
     summary: [{ verb: 'set', object: 'sysctl' }],
-    change: { change, created: mk.created, ...(s.real ? { real: s.real } : {}) },
+    change: {
+      change,
+      created: mk.created,
+      ...(s.real ? { real: s.real } : {}),
+      ...(reloadPlan ? { reloaded: reloadPlan.reloaded } : {}),
+    },
   };
+}
+
+/**
+ * What `sysctl -p <file>` does to the file's keys: the live values it sets, or why Ansible's reload fails
+ * (a key the kernel lacks, unless -e; a read-only key, whose "setting key" error -e does not hide; procps
+ * 4.0 reports both for a line starting with '-' too). Decided before anything is written; Ansible writes
+ * the file first and then fails. `own` is the task's key, whose live change has its own diff entry.
+ */
+function planReload(
+  file: string,
+  own: string,
+  ignoreErrors: boolean,
+  others: readonly OtherKey[],
+): { problem: string } | { diff: DiffEntry[]; reloaded: Array<[string, string]> } {
+  const unknown = others.filter((o) => !o.exists && !ignoreErrors).map((o) => o.key.name);
+  const readOnly = others.filter((o) => o.exists && !o.writable).map((o) => o.key.name);
+  if (unknown.length > 0 || readOnly.length > 0) {
+    const why = [
+      ...(unknown.length ? [`unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (ignoreerrors: true skips them)`] : []),
+      ...(readOnly.length ? [`read-only ${readOnly.join(', ')}`] : []),
+    ];
+    return { problem: `Failed to reload sysctl: sysctl -p ${file} would fail on ${why.join('; ')}; ${file} was not changed` };
+  }
+  const set = others.filter((o) => o.exists && o.writable);
+  const diff = set
+    .filter((o) => o.key.path !== own && normalizeValue(o.live) !== o.key.value)
+    .map((o) => ({ header: `live value of ${o.key.name} (reloaded from ${file})`, before: normalizeValue(o.live), after: o.key.value }));
+  return { diff, reloaded: set.map((o) => [`/proc/sys/${o.key.path}`, o.key.value]) };
 }

@@ -38,6 +38,26 @@ function lineKey(line: string): { path: string; value: string } | undefined {
   return { path: keyPath(key), value: t.slice(eq + 1).trim() };
 }
 
+/** A key a file sets (a leading '-' dropped: procps 4.0 still fails on such a line's unknown or read-only key). */
+export interface FileKey {
+  name: string;
+  path: string;
+  value: string;
+}
+
+/** The keys a file sets, in order, one per /proc/sys path (the last line wins, as sysctl -p applies them in order). */
+export function fileKeys(text: string): FileKey[] {
+  const out = new Map<string, FileKey>();
+  for (const line of text.split('\n')) {
+    const k = lineKey(line);
+    if (!k) continue;
+    const raw = line.trim();
+    out.delete(k.path);
+    out.set(k.path, { name: raw.slice(0, raw.indexOf('=')).trim().replace(/^-/, ''), path: k.path, value: normalizeValue(k.value) });
+  }
+  return [...out.values()];
+}
+
 /** The file text with exactly one `name=value` line for the key (the first one is replaced in place). */
 export function setLine(text: string, name: string, value: string): string {
   const path = keyPath(name);

@@ -24,7 +24,7 @@ function host(probe: { live?: string; file?: string }, check = false): FakeHost 
     check,
     answers: [
       [(c) => c.startsWith('p='), `${out}\n`],
-      [(c) => c.startsWith('set -e'), `@live=${b64('1\n')}\n`],
+      [(c) => c.startsWith('set -e'), `@live=${b64('1\n')}\n@reload=0 \n`],
     ],
   });
 }
@@ -44,13 +44,13 @@ describe('ignoreerrors', () => {
     const plan = (await planModule(sysctlModule, { ...unknown, ignoreerrors: true }, h)) as Extract<Plan, { kind: 'change' }>;
     expect(plan).toMatchObject({
       kind: 'change',
-      msg: `write net.netfilter.nf_conntrack_max=262144 to ${FILE} (unknown key net.netfilter.nf_conntrack_max ignored: ignoreerrors)`,
+      msg: `write net.netfilter.nf_conntrack_max=262144 to ${FILE} (unknown key net.netfilter.nf_conntrack_max ignored: ignoreerrors); reload ${FILE}`,
       diff: [{ header: FILE, before: '', after: 'net.netfilter.nf_conntrack_max=262144\n' }],
     });
     await plan.apply();
-    // Only the file is written: no sysctl -w for a key without a /proc/sys entry.
+    // Only the file is written and reloaded with -e: no sysctl -w for a key without a /proc/sys entry.
     expect(h.commands[1]).not.toMatch(/sysctl -w/);
-    expect(h.commands[1]).toMatch(/mv -f -- "\$tmp" "\$f"/);
+    expect(h.commands[1]).toMatch(/mv -f -- "\$tmp" "\$f"\nr=0; err=\$\(sysctl -e -p -- \/etc\/sysctl.d\/90-kernel.conf /);
   });
 
   it('is ok when the file already has the line, and fails without ignoreerrors', async () => {
@@ -69,7 +69,7 @@ describe('ignoreerrors', () => {
     const plan = await planModule(sysctlModule, { ...unknown, ignoreerrors: true }, host({ live: '65536', file: '' }));
     expect(plan).toMatchObject({
       kind: 'change',
-      msg: `set net.netfilter.nf_conntrack_max = 262144 live (was 65536); write net.netfilter.nf_conntrack_max=262144 to ${FILE}`,
+      msg: `set net.netfilter.nf_conntrack_max = 262144 live (was 65536); write net.netfilter.nf_conntrack_max=262144 to ${FILE}; reload ${FILE}`,
     });
   });
 
