@@ -4,6 +4,7 @@ import type { ModuleDefinition, ModuleRegistry } from '../engine/types.ts';
 import { getUrlModule } from './get_url/index.ts';
 import { unarchiveModule } from './unarchive/index.ts';
 import { modprobeModule } from './modprobe/index.ts';
+import { kernelBlacklistModule } from './kernel_blacklist/index.ts';
 import { sysctlModule } from './sysctl/index.ts';
 import { systemdModule } from './systemd/index.ts';
 import { aptModule } from './apt/index.ts';
@@ -37,6 +38,7 @@ const all: ModuleDefinition[] = [
   unarchiveModule,
   systemdModule,
   modprobeModule,
+  kernelBlacklistModule,
   sysctlModule,
   aptModule,
   aptKeyModule,

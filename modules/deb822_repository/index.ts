@@ -7,27 +7,24 @@
 // leaves /etc/apt as it was. Removing a source deletes its file; apt drops its packages from the cache
 // at its next run.
 //
+// signed_by given as a URL: the host fetches the key into /etc/apt/keyrings/<slug>.asc or .gpg, as Ansible
+// does (signedByUrl.ts), and Signed-By names that file; state: absent removes those key files too.
+//
 // Check mode predicts the file; the apt module then knows the sources changed and reports the packages
 // it would install from them as unknown (their versions are known only after the real update).
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import type { DiffEntry, PredictedFile } from '../../engine/types.ts';
 import { attributeDiffs, normalizeMode } from '../lib/attributes.ts';
-import { DOWNLOADER_PROBE, fetchCommand } from '../lib/download.ts';
 import { sha256 } from '../lib/fileContent.ts';
 import { probeFileState, probeRemoteText, setPredictedFile, type FileState } from '../lib/fileState.ts';
 import { modeSchema, wordListSchema } from '../lib/schemas.ts';
-import { verifyUpload } from '../lib/writeFile.ts';
-import {
-  inReleaseUrls,
-  renderSource,
-  SIGNED_BY_PATTERN,
-  sourceProblems,
-  sourcesFileName,
-  SOURCES_DIR,
-  type Deb822Source,
-} from './deb822.ts';
+import { aptUpdateErrors, installScript, probeFetchProblem } from './aptUpdate.ts';
+export { aptUpdateErrors, fetchProbeCommand, installScript } from './aptUpdate.ts';
+export { isKeyUrl, keyFileFor, repoSlug } from './signedByUrl.ts';
+import { applyKey, isKeyUrl, keyChanges, keyFileFor, planKey, probeKey, probeKeyFiles, type KeyPlan } from './signedByUrl.ts';
+import { renderSource, SIGNED_BY_PATTERN, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './deb822.ts';
 
 /** Seconds `apt-get update` may take for one source before the task fails. */
 const UPDATE_TIMEOUT_MS = 300_000;
@@ -74,9 +71,9 @@ interface Wanted {
 
 /** What probe read. */
 export type Deb822Facts =
-  | { kind: 'absent'; file: string; state: FileState; before?: string }
+  | { kind: 'absent'; file: string; state: FileState; before?: string; keys: string[] }
   | { kind: 'problems'; file: string; problems: string[] }
-  | { kind: 'present'; file: string; want: Wanted; state: FileState; fetchProblem?: string; before?: string };
+  | { kind: 'present'; file: string; want: Wanted; state: FileState; fetchProblem?: string; before?: string; key?: KeyPlan };
 
 /** What apply runs and reports; `predicted` is the state check mode records. */
 export interface Deb822Change {
@@ -89,6 +86,10 @@ export interface Deb822Change {
   /** state present: failures are explained from apt-get update's output. */
   install: boolean;
   predicted: PredictedFile;
+  /** signed_by as a URL: the key to write first. */
+  key?: KeyPlan;
+  /** Other paths check mode records (the key files a removal deletes, the key and its directory). */
+  alsoPredicted?: Array<[string, PredictedFile]>;
 }
 
 function sourceOf(args: Deb822RepositoryArgs): Deb822Source {
@@ -112,12 +113,23 @@ function* probeRepository(args: Deb822RepositoryArgs, view: ModuleView): Probe<D
   const file = `${SOURCES_DIR}/${sourcesFileName(args.name)}`;
   if (args.state === 'absent') {
     const state = yield* probeFileState(view, file, false);
-    if (state.type === 'absent' || state.type === 'directory') return { kind: 'absent', file, state };
-    return { kind: 'absent', file, state, before: yield* probeRemoteText(view, file) };
+    const keys = yield* probeKeyFiles(view, args.name);
+    if (state.type === 'absent' || state.type === 'directory') return { kind: 'absent', file, state, keys };
+    return { kind: 'absent', file, state, before: yield* probeRemoteText(view, file), keys };
   }
-  const source = sourceOf(args);
-  const problems = sourceProblems(source);
+  let source = sourceOf(args);
+  const url = source.signedBy !== undefined && isKeyUrl(source.signedBy) ? source.signedBy : undefined;
+  // A URL is judged as the key file it becomes, so every other problem is found before the download.
+  const problems = sourceProblems(url ? { ...source, signedBy: keyFileFor(args.name, 'gpg') } : source);
+  if (url && !/^(https?|ftp):\/\//i.test(url)) problems.push(`signed_by '${url}': only http, https and ftp URLs are fetched`);
   if (problems.length > 0) return { kind: 'problems', file, problems };
+  let key: KeyPlan | undefined;
+  if (url) {
+    const k = planKey(args.name, url, yield* probeKey(view, args.name, url), view.host);
+    if ('problem' in k) return { kind: 'problems', file, problems: [k.problem] };
+    key = k;
+    source = { ...source, signedBy: k.file };
+  }
   const want: Wanted = {
     source,
     text: renderSource(source),
@@ -125,15 +137,17 @@ function* probeRepository(args: Deb822RepositoryArgs, view: ModuleView): Probe<D
     update: args.update_cache !== false,
   };
   const state = yield* probeFileState(view, file, 'sha256');
-  if (state.type !== 'file' && state.type !== 'absent') return { kind: 'present', file, want, state };
+  const withKey = key ? { key } : {};
+  if (state.type !== 'file' && state.type !== 'absent') return { kind: 'present', file, want, state, ...withKey };
   const same = state.type === 'file' && state.checksum === sha256(want.text);
   const attrs = state.type === 'file' ? attributeDiffs(file, state, { mode: want.mode, owner: 'root', group: 'root' }) : [];
-  if (same && attrs.length === 0) return { kind: 'present', file, want, state };
-  // Check mode asks the repository what the real run's `apt-get update` will: can it be fetched, and is it signed by the keyring?
-  const problem = view.check && want.update && !same ? yield* probeFetchProblem(view, source) : undefined;
-  if (problem) return { kind: 'present', file, want, state, fetchProblem: problem };
+  if (same && attrs.length === 0) return { kind: 'present', file, want, state, ...withKey };
+  // Check mode asks the repository what the real run's `apt-get update` will: can it be fetched, and is it
+  // signed by the keyring? (Not against a key this task replaces: the host's copy is the old one.)
+  const problem = view.check && want.update && !same ? yield* probeFetchProblem(view, source, key?.write === true) : undefined;
+  if (problem) return { kind: 'present', file, want, state, fetchProblem: problem, ...withKey };
   const before = state.type === 'file' ? yield* probeRemoteText(view, file) : '';
-  return { kind: 'present', file, want, state, before };
+  return { kind: 'present', file, want, state, before, ...withKey };
 }
 
 function decideRepository(args: Deb822RepositoryArgs, facts: Deb822Facts): Decision<Deb822Change> {
@@ -141,49 +155,57 @@ function decideRepository(args: Deb822RepositoryArgs, facts: Deb822Facts): Decis
   const summary = [{ verb: '', object: 'deb822_repository change' }];
   if (facts.kind === 'problems') return { kind: 'failed', msg: `repository ${args.name}: ${facts.problems.join('; ')}` };
   if (facts.kind === 'absent') {
-    const { state } = facts;
-    if (state.type === 'absent') return { kind: 'ok', msg: `${file} is absent`, data: { dest: file } };
+    const { state, keys } = facts;
     if (state.type === 'directory') return { kind: 'failed', msg: `${file} is a directory`, data: { dest: file } };
+    const gone = [...(state.type === 'absent' ? [] : [file]), ...keys];
+    if (gone.length === 0) return { kind: 'ok', msg: `${file} is absent`, data: { dest: file } };
     return {
       kind: 'change',
-      msg: `remove ${file}`,
+      msg: `remove ${gone.join(', ')}`,
       summary,
-      diff: [{ header: file, before: facts.before ?? '', after: '' }],
+      diff: gone.map((f) => ({ header: f, before: f === file ? (facts.before ?? '') : 'present', after: f === file ? '' : 'absent' })),
       data: { dest: file },
       change: {
-        command: `rm -f -- ${shellQuote(file)}`,
+        command: `rm -f -- ${gone.map(shellQuote).join(' ')}`,
         file,
-        done: `removed ${file}`,
+        done: `removed ${gone.join(', ')}`,
         data: { dest: file },
         install: false,
         predicted: { type: 'absent' },
+        alsoPredicted: keys.map((k) => [k, { type: 'absent' }]),
       },
     };
   }
-  const { want, state } = facts;
+  const { want, state, key } = facts;
   const { text, mode } = want;
-  const data = { dest: file, repo: text };
+  const data = { dest: file, repo: text, ...(key ? { key_filename: key.file } : {}) };
+  const keyChanged = key !== undefined && keyChanges(key);
   if (state.type !== 'file' && state.type !== 'absent')
     return { kind: 'failed', msg: `${file} exists and is not a regular file (${state.type})`, data };
   const same = state.type === 'file' && state.checksum === sha256(text);
   const attrs: DiffEntry[] = state.type === 'file' ? attributeDiffs(file, state, { mode, owner: 'root', group: 'root' }) : [];
-  if (same && attrs.length === 0) return { kind: 'ok', msg: `${file} is up to date`, data };
+  if (same && attrs.length === 0 && !keyChanged) return { kind: 'ok', msg: `${file} is up to date`, data };
   if (facts.fetchProblem) return { kind: 'failed', msg: `${file} would not be changed: ${facts.fetchProblem}`, data };
+  const sourceChanged = !same || attrs.length > 0;
   const verb = state.type === 'absent' ? 'add' : same ? 'fix attributes of' : 'update';
   const refresh = want.update && !same ? ' and fetch its indexes' : '';
   const done = verb === 'add' ? 'added' : verb === 'update' ? 'updated' : 'fixed attributes of';
+  const keyMsg = keyChanged ? `${key.write ? 'write' : 'set mode of'} ${key.file}${key.write ? ` from ${key.url}` : ''}` : '';
+  const keyDone = keyChanged ? `${key.write ? 'wrote' : 'set mode of'} ${key.file}` : '';
+  const both = (k: string, src: string): string => [k, sourceChanged ? src : ''].filter(Boolean).join('; ');
   return {
     kind: 'change',
-    msg: `${verb} ${file}${refresh}`,
+    msg: both(keyMsg, `${verb} ${file}${refresh}`),
     summary,
-    diff: [...(same ? [] : [{ header: file, before: facts.before ?? '', after: text }]), ...attrs],
+    diff: [...(keyChanged ? key.diff : []), ...(same ? [] : [{ header: file, before: facts.before ?? '', after: text }]), ...attrs],
     data,
     change: {
-      command: installScript(file, text, mode, want.update && !same),
+      ...(keyChanged ? { key, alsoPredicted: key.predicted } : {}),
+      command: sourceChanged ? installScript(file, text, mode, want.update && !same) : '',
       stdin: text,
       timeoutMs: UPDATE_TIMEOUT_MS,
       file,
-      done: `${done} ${file}${refresh ? ' and fetched its indexes' : ''}`,
+      done: both(keyDone, `${done} ${file}${refresh ? ' and fetched its indexes' : ''}`),
       data,
       install: true,
       predicted: { type: 'file', checksum: sha256(text), size: Buffer.byteLength(text), mode, owner: 'root', group: 'root', content: text },
@@ -199,6 +221,9 @@ export const deb822RepositoryModule = defineModule<Deb822RepositoryArgs, Deb822F
   probe: probeRepository,
   decide: decideRepository,
   async apply(change, host) {
+    const keyFailed = change.key ? await applyKey(change.key, host) : undefined;
+    if (keyFailed) return keyFailed;
+    if (change.command === '') return { kind: 'changed', msg: change.done, data: change.data };
     const r = await host.run(change.command, {
       ...(change.stdin !== undefined ? { stdin: change.stdin } : {}),
       ...(change.timeoutMs !== undefined ? { timeoutMs: change.timeoutMs } : {}),
@@ -212,87 +237,8 @@ export const deb822RepositoryModule = defineModule<Deb822RepositoryArgs, Deb822F
     return { kind: 'changed', msg: change.done, data: change.data };
   },
   predict(decision, predicted) {
-    if (decision.kind === 'change') setPredictedFile(predicted, decision.change.file, decision.change.predicted);
+    if (decision.kind !== 'change') return;
+    for (const [path, state] of decision.change.alsoPredicted ?? []) setPredictedFile(predicted, path, state);
+    if (decision.change.command !== '') setPredictedFile(predicted, decision.change.file, decision.change.predicted);
   },
 });
-
-/**
- * Writes the source to a temp directory beside /etc/apt, optionally runs `apt-get update` for that source
- * alone (other sources' lists are kept, no package cache is written), then renames it into place.
- */
-export function installScript(file: string, text: string, mode: string, update: boolean): string {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  const update822 = [
-    'apt-get -q',
-    '-o Dir::Etc::SourceList="$d/$b"',
-    '-o Dir::Etc::SourceParts=-',
-    '-o APT::Get::List-Cleanup=0',
-    '-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=',
-    // Without it a source that cannot be fetched is only a warning and apt-get exits 0.
-    '-o APT::Update::Error-Mode=any',
-    'update',
-  ].join(' ');
-  return [
-    'set -e',
-    'export LC_ALL=C',
-    `b=${shellQuote(base)}`,
-    `mkdir -p ${shellQuote(SOURCES_DIR)}`,
-    'd=$(mktemp -d /etc/apt/.fleetplay.XXXXXX)',
-    `trap 'rm -rf -- "$d"' EXIT`,
-    'cat > "$d/$b"',
-    ...verifyUpload('"$d/$b"', text),
-    `chmod ${mode} "$d/$b"`,
-    ...(update
-      ? [`${update822} >"$d/update.log" 2>&1 || { grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`]
-      : []),
-    `mv -f -- "$d/$b" ${shellQuote(file)}`,
-  ].join('\n');
-}
-
-/**
- * Check mode: fetches each InRelease the update would (a read, to stdout) and, when the Signed-By keyring
- * is already on the host (not only predicted), verifies it with gpgv. Returns why the update would fail.
- */
-function* probeFetchProblem(view: ModuleView, source: Deb822Source): Probe<string | undefined> {
-  const urls = inReleaseUrls(source).filter((u) => /^(https?|ftp):\/\//i.test(u));
-  if (urls.length === 0) return undefined;
-  const key = source.signedBy;
-  const verify = key?.startsWith('/') && key.endsWith('.gpg') && view.predicted.file(key) === undefined ? key : undefined;
-  const r = yield* read({ command: fetchProbeCommand(urls, verify) });
-  for (const line of r.stdout.split('\n')) {
-    const m = /^(unreachable|badsig) (\d+) ?(.*)$/.exec(line);
-    if (!m) continue;
-    const url = urls[Number(m[2])] ?? '';
-    return m[1] === 'badsig'
-      ? `${url} is not signed by a key in ${verify} (gpgv: ${m[3]})`
-      : `apt could not fetch ${url}: ${m[3] || 'download failed'}`;
-  }
-  return undefined;
-}
-
-/** The read-only probe probeFetchProblem runs: one `ok|unreachable|badsig <i> <detail>` line per URL. */
-export function fetchProbeCommand(urls: string[], keyring: string | undefined): string {
-  const lines = ['export LC_ALL=C', DOWNLOADER_PROBE, 'if [ -z "$FP_TOOL" ]; then exit 0; fi'];
-  urls.forEach((url, i) => {
-    const fetch = fetchCommand(url, '-', { timeoutSec: 10, validateCerts: true });
-    const sig =
-      keyring === undefined
-        ? `echo 'ok ${i}'`
-        : `if [ ! -f ${shellQuote(keyring)} ]; then echo 'ok ${i}'; elif v=$(printf '%s\\n' "$t" | gpgv --keyring ${shellQuote(keyring)} 2>&1 >/dev/null); then echo 'ok ${i}'; else printf 'badsig ${i} %s\\n' "$(printf '%s' "$v" | grep -v '^gpgv: *\\(Signature made\\|using\\)' | tr '\\n' ' ')"; fi`;
-    // A repository with only Release + Release.gpg (no InRelease) is fine for apt too: reachable, not verified here.
-    const release = fetchCommand(url.replace(/InRelease$/, 'Release'), '-', { timeoutSec: 10, validateCerts: true });
-    lines.push(
-      `if t=$(${fetch} 2>&1); then ${sig}; elif (${release}) >/dev/null 2>&1; then echo 'ok ${i}'; else printf 'unreachable ${i} %s\\n' "$(printf '%s' "$t" | tr '\\n' ' ')"; fi`,
-    );
-  });
-  return lines.join('\n');
-}
-
-/** The E:/W:/Err: lines of apt-get update's output, joined, without repeats. */
-export function aptUpdateErrors(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^(E|W):/.test(l));
-  return [...new Set(lines.map((l) => l.replace(/^(E|W):\s*/, '')))].join('; ');
-}

@@ -30,6 +30,14 @@ export function sysctlApplyScript(c: SysctlChange): string {
       'mv -f -- "$tmp" "$f"',
     );
   }
+  if (c.reload) {
+    // Ansible's reload: sysctl -p <file> (-e with ignoreerrors); its exit code and stderr are judged by applySysctl.
+    const e = c.reload.ignoreErrors ? ' -e' : '';
+    lines.push(
+      `r=0; err=$(sysctl${e} -p -- ${shellQuote(c.file)} 2>&1 >/dev/null) || r=$?`,
+      `printf '@reload=%s %s\\n' "$r" "$(printf '%s' "$err" | base64 -w0)"`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -40,6 +48,18 @@ export async function applySysctl(host: ModuleHost, c: SysctlChange): Promise<Ap
     const line = r.stdout.split('\n').find((l) => l.startsWith('@live=')) ?? '@live=';
     const now = normalizeValue(Buffer.from(line.slice('@live='.length), 'base64').toString('utf8'));
     if (now !== c.value) return { kind: 'failed', msg: `sysctl ${c.name}: set to ${c.value}, but the kernel shows ${now}` };
+  }
+  if (c.reload) {
+    // As Ansible: a non-zero exit, or sysctl's "setting key" errors that it reports with exit 0.
+    const m = /^@reload=(\d+) (\S*)$/m.exec(r.stdout);
+    const err = m
+      ? Buffer.from(m[2] ?? '', 'base64')
+          .toString('utf8')
+          .trim()
+      : 'no result';
+    const refused = /^sysctl: setting key "[^"]+": (Invalid argument|Read-only file system)$/m.test(err);
+    const rc = m?.[1];
+    if (rc !== '0' || refused) return { kind: 'failed', msg: `Failed to reload sysctl: ${err || `exit ${rc}`}` };
   }
   return { kind: 'changed', msg: c.done };
 }

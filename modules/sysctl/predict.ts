@@ -8,8 +8,9 @@ import type { SysctlPlanned } from './types.ts';
 
 export function predictSysctlChange(decision: Decision<SysctlPlanned>, p: PredictedState): void {
   if (decision.kind !== 'change') return;
-  const { change: c, created, real } = decision.change;
+  const { change: c, created, real, reloaded } = decision.change;
   setPredictedDirectories(p, created);
+  for (const [path, value] of reloaded ?? []) p.setFile(path, { type: 'file', content: `${value}\n` });
   if (c.setLive) p.setFile(`/proc/sys/${keyPath(c.name)}`, { type: 'file', content: `${c.value}\n` });
   if (c.content === undefined) return;
   // The apply rewrites a symlink's target; a new file gets 0644 (root, the become user).

@@ -7,8 +7,8 @@ import { requireOneLine } from '../lib/argumentRules.ts';
 import { probeMkdir } from '../lib/parentDir.ts';
 import { assess } from './decide.ts';
 import type { SysctlArgs } from './schema.ts';
-import { keyPath } from './text.ts';
-import type { SysctlFacts, SysctlStatus } from './types.ts';
+import { fileKeys, keyPath, type FileKey } from './text.ts';
+import type { OtherKey, SysctlFacts, SysctlStatus } from './types.ts';
 
 /** The probe: arguments judged first, then the read, then (a new file) its parent directories. */
 export function* probeSysctl(args: SysctlArgs, view: ModuleView): Probe<SysctlFacts> {
@@ -25,11 +25,52 @@ export function* probeSysctl(args: SysctlArgs, view: ModuleView): Probe<SysctlFa
   // A new file's directory is made with mkdir -p, which fails under a file: decided in both modes (so
   // check mode and the real run agree, also under failed_when); check mode predicts the directories.
   const a = assess(args, s);
-  if (a.kind !== 'change' || !a.fileChanged || s.file !== undefined) return { kind: 'status', status: s };
+  if (a.kind !== 'change') return { kind: 'status', status: s };
   const dir = path.posix.dirname(file);
   const parentUnsure = s.parentMissing === true || (view.check && view.predicted.file(dir) !== undefined);
-  if (!parentUnsure) return { kind: 'status', status: s };
-  return { kind: 'status', status: s, mkdir: yield* probeMkdir(view, dir) };
+  const mkdir = a.fileChanged && s.file === undefined && parentUnsure ? yield* probeMkdir(view, dir) : undefined;
+  // reload runs `sysctl -p <file>`: the file's keys are read too, so decide knows what it sets and whether it fails.
+  // The task's own key was read above; the others in one more read.
+  const own = keyPath(name);
+  const keys = fileKeys(a.after);
+  const others = a.reload
+    ? yield* probeOtherKeys(
+        view,
+        keys.filter((k) => k.path !== own),
+      )
+    : undefined;
+  const ownKey = keys.find((k) => k.path === own);
+  if (others && ownKey)
+    others.push({ key: ownKey, exists: s.live !== undefined, writable: s.writable, ...(s.live !== undefined ? { live: s.live } : {}) });
+  return { kind: 'status', status: s, ...(mkdir ? { mkdir } : {}), ...(others?.length ? { others } : {}) };
+}
+
+/** The live state of keys a reload would set (none: no read), through check mode's predicted live values. */
+function* probeOtherKeys(view: ModuleView, keys: FileKey[]): Probe<OtherKey[]> {
+  if (keys.length === 0) return [];
+  const r = yield* read({ command: otherKeysCommand(keys) });
+  if (r.exitCode !== 0) throw new Error(`cannot read the keys of the sysctl file: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  const lines = r.stdout.split('\n');
+  return keys.map((key, i) => {
+    const v = lines.find((l) => l.startsWith(`@${i}=`));
+    const predicted = view.check ? view.predicted.file(`/proc/sys/${key.path}`) : undefined;
+    const live =
+      predicted?.type === 'file' && predicted.content !== undefined
+        ? predicted.content
+        : v && Buffer.from(v.slice(`@${i}=`.length), 'base64').toString('utf8');
+    return { key, exists: lines.includes(`@e${i}`), writable: lines.includes(`@w${i}`), ...(live !== undefined ? { live } : {}) };
+  });
+}
+
+/** One read of several keys: `@e<i>` exists, `@w<i>` writable, `@<i>=<base64>` the live value. */
+export function otherKeysCommand(keys: readonly FileKey[]): string {
+  return [
+    ...keys.map(
+      (k, i) =>
+        `p=${shellQuote(`/proc/sys/${k.path}`)}; if [ -f "$p" ]; then echo @e${i}; if [ -w "$p" ]; then echo @w${i}; fi; if v=$(base64 -w0 < "$p" 2>/dev/null); then printf '@${i}=%s\\n' "$v"; fi; fi`,
+    ),
+    'true',
+  ].join('\n');
 }
 
 /**

@@ -7,14 +7,25 @@ export function keyPath(name: string): string {
   return name.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
 }
 
-/** A value as the kernel prints it: booleans as 1/0, runs of whitespace as one space. */
+/**
+ * A value as the kernel prints it: booleans as 1/0, runs of whitespace as one space. Ansible's
+ * _parse_value maps the words of its BOOLEANS_TRUE/FALSE (y, yes, on, true, t / n, no, off, false, f) too.
+ */
 export function normalizeValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   const s = String(v ?? '').trim();
   const lower = s.toLowerCase();
-  if (['yes', 'on', 'true'].includes(lower)) return '1';
-  if (['no', 'off', 'false'].includes(lower)) return '0';
+  if (['y', 'yes', 'on', 'true', 't'].includes(lower)) return '1';
+  if (['n', 'no', 'off', 'false', 'f'].includes(lower)) return '0';
   return s.split(/\s+/).join(' ');
+}
+
+/** A switch argument (boolean, boolean word or 0/1, as the schema admits) as a boolean; `fallback` when absent. */
+export function flag(v: boolean | number | string | undefined, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1;
+  return normalizeValue(v) === '1';
 }
 
 /** The key of a sysctl file line, as a /proc/sys path, or undefined for comments and blank lines. */
@@ -25,6 +36,26 @@ function lineKey(line: string): { path: string; value: string } | undefined {
   if (eq < 0) return undefined;
   const key = t.slice(0, eq).trim().replace(/^-/, '');
   return { path: keyPath(key), value: t.slice(eq + 1).trim() };
+}
+
+/** A key a file sets (a leading '-' dropped: procps 4.0 still fails on such a line's unknown or read-only key). */
+export interface FileKey {
+  name: string;
+  path: string;
+  value: string;
+}
+
+/** The keys a file sets, in order, one per /proc/sys path (the last line wins, as sysctl -p applies them in order). */
+export function fileKeys(text: string): FileKey[] {
+  const out = new Map<string, FileKey>();
+  for (const line of text.split('\n')) {
+    const k = lineKey(line);
+    if (!k) continue;
+    const raw = line.trim();
+    out.delete(k.path);
+    out.set(k.path, { name: raw.slice(0, raw.indexOf('=')).trim().replace(/^-/, ''), path: k.path, value: normalizeValue(k.value) });
+  }
+  return [...out.values()];
 }
 
 /** The file text with exactly one `name=value` line for the key (the first one is replaced in place). */

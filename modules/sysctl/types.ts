@@ -1,4 +1,5 @@
 // What the sysctl module's steps hand each other.
+import type { FileKey } from './text.ts';
 
 /** What the probe read. */
 export interface SysctlStatus {
@@ -25,11 +26,23 @@ export interface SysctlChange {
   content?: string;
   /** What the apply did, for the result message. */
   done: string;
+  /** reload: `sysctl -p` the file after writing it (with -e for ignoreerrors), as Ansible does. */
+  reload?: { ignoreErrors: boolean };
+}
+
+/** The live state of a key the file sets besides the task's own (what `sysctl -p` would write to). */
+export interface OtherKey {
+  key: FileKey;
+  /** /proc/sys has the key. */
+  exists: boolean;
+  /** Live value, when readable. */
+  live?: string;
+  writable: boolean;
 }
 
 /** What probe found: the status (through check mode's prediction) and the parent directories a new file needs. */
 export type SysctlFacts =
-  | { kind: 'status'; status: SysctlStatus; mkdir?: { created: string[]; problem?: string } }
+  | { kind: 'status'; status: SysctlStatus; mkdir?: { created: string[]; problem?: string }; others?: OtherKey[] }
   | { kind: 'unreadable'; msg: string }
   | { kind: 'unknown' };
 
@@ -38,4 +51,6 @@ export interface SysctlPlanned {
   change: SysctlChange;
   created: string[];
   real?: SysctlStatus['real'];
+  /** Live values `sysctl -p` leaves for the file's other keys, by /proc/sys path (check mode records them). */
+  reloaded?: Array<[path: string, value: string]>;
 }

@@ -60,6 +60,9 @@ describe('file editing', () => {
   });
 });
 
+/** The answer to reload's read of a file's keys: the first three exist and are writable. */
+const RELOAD_KEYS = '@e0\n@w0\n@e1\n@w1\n@e2\n@w2\n';
+
 /** A fake host answering the probe with given live value and file, and the live write with the new value. */
 function sysctlHost(probe: { live?: string; writable?: boolean; file?: string }, check = false): FakeHost {
   const out = [
@@ -69,8 +72,10 @@ function sysctlHost(probe: { live?: string; writable?: boolean; file?: string },
   return fakeHost({
     check,
     answers: [
+      // reload's read of the file's keys (sysctl -p sets them all): each exists and is writable.
+      [(c) => c.includes('echo @e0'), RELOAD_KEYS],
       [(c) => c.startsWith('p='), `${out}\n`],
-      [(c) => c.startsWith('set -e'), `@live=${b64(`${probe.live === '0' ? '1' : probe.live}\n`)}\n`],
+      [(c) => c.startsWith('set -e'), `@live=${b64(`${probe.live === '0' ? '1' : probe.live}\n`)}\n@reload=0 \n`],
     ],
   });
 }
@@ -101,12 +106,19 @@ describe('sysctl plan', () => {
     const plan = (await planModule(sysctlModule, args, host)) as Extract<Plan, { kind: 'change' }>;
     expect(plan).toMatchObject({
       kind: 'change',
-      msg: 'set net.ipv4.ip_forward = 1 live (was 0)',
+      msg: `set net.ipv4.ip_forward = 1 live (was 0); reload ${FILE}`,
       diff: [{ header: 'live value of net.ipv4.ip_forward', before: '0', after: '1' }],
     });
-    expect(await plan.apply()).toEqual({ kind: 'changed', msg: 'set net.ipv4.ip_forward = 1 live (was 0)' });
+    expect(await plan.apply()).toEqual({ kind: 'changed', msg: `set net.ipv4.ip_forward = 1 live (was 0); reloaded ${FILE}` });
+    // Ansible's reload: sysctl -p <file> after the change, its exit code and stderr sent back.
     expect(host.commands[1]).toBe(
-      `set -e\nsysctl -w -- net.ipv4.ip_forward=1 >/dev/null\nprintf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`,
+      [
+        'set -e',
+        'sysctl -w -- net.ipv4.ip_forward=1 >/dev/null',
+        `printf '@live=%s\\n' "$(base64 -w0 < /proc/sys/net/ipv4/ip_forward)"`,
+        `r=0; err=$(sysctl -p -- ${FILE} 2>&1 >/dev/null) || r=$?`,
+        `printf '@reload=%s %s\\n' "$r" "$(printf '%s' "$err" | base64 -w0)"`,
+      ].join('\n'),
     );
   });
 
@@ -153,8 +165,12 @@ describe('sysctl plan', () => {
     );
     expect(plan).toMatchObject({
       kind: 'change',
-      msg: `remove net.ipv4.ip_forward from ${FILE}`,
-      diff: [{ header: FILE, after: 'a=1\n' }],
+      msg: `remove net.ipv4.ip_forward from ${FILE}; reload ${FILE}`,
+      // sysctl -p sets the file's other keys too (the fake host shows a live value '' for a).
+      diff: [
+        { header: FILE, after: 'a=1\n' },
+        { header: `live value of a (reloaded from ${FILE})`, before: '', after: '1' },
+      ],
     });
   });
 
@@ -164,7 +180,10 @@ describe('sysctl plan', () => {
     expect(issues({ name: 'net.ipv4.ip_forward', state: 'absent' })).toEqual([]);
     expect(issues({ name: 'net.ipv4.ip_forward' })[0]).toMatch(/missing required argument 'value'/);
     expect(issues({ name: '../../etc/shadow', value: 1 })).toHaveLength(1);
-    expect(issues({ name: 'a.b', value: 1, ignoreerrors: true })[0]).toMatch(/unknown argument 'ignoreerrors'/);
+    expect(issues({ name: 'a.b', value: 1, ignoreerrors: true })).toEqual([]);
+    expect(issues({ name: 'a.b', value: 1, ignoreerrors: 'maybe' })).toHaveLength(1);
+    expect(issues({ name: 'a.b', value: 1, reload: 2 })).toHaveLength(1);
+    expect(issues({ name: 'a.b', value: 1, reloads: true })[0]).toMatch(/unknown argument 'reloads'/);
   });
 });
 
@@ -174,7 +193,7 @@ describe('sysctl in check mode: predicted state', () => {
     const first = await planModule(sysctlModule, args, host);
     expect(first).toMatchObject({
       kind: 'change',
-      msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}`,
+      msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${FILE}; reload ${FILE}`,
     });
     expect(host.predicted.file(FILE)).toMatchObject({
       type: 'file',
@@ -193,7 +212,9 @@ describe('sysctl in check mode: predicted state', () => {
     });
     // The first key again: as the real run would find it after the loop.
     expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'ok', msg: `net.ipv4.ip_forward = 1 in ${FILE} and live` });
-    expect(host.commands).toHaveLength(3);
+    // Three probes, and the second item's read of the first key (its reload sets it too).
+    expect(host.commands).toHaveLength(4);
+    expect(host.commands[2]).toContain('p=/proc/sys/net/ipv4/ip_forward; if [ -f "$p" ]; then echo @e0;');
   });
 
   it("keeps the mode and owner of an existing file, and writes a symlink's target", async () => {
@@ -220,7 +241,10 @@ describe('sysctl in check mode: predicted state', () => {
       msg: expect.stringMatching(/earlier task would write .* with text check mode does not know/),
     });
     host.predicted.setFile(FILE, { type: 'absent' });
-    expect(await planModule(sysctlModule, args, host)).toMatchObject({ kind: 'change', msg: `write net.ipv4.ip_forward=1 to ${FILE}` });
+    expect(await planModule(sysctlModule, args, host)).toMatchObject({
+      kind: 'change',
+      msg: `write net.ipv4.ip_forward=1 to ${FILE}; reload ${FILE}`,
+    });
   });
 
   it('records nothing outside check mode', async () => {
@@ -246,7 +270,10 @@ describe('sysctl: a new file in a missing directory (#14: its read is a second p
   it('reads the missing directories after the probe and, in check mode, predicts them', async () => {
     const h = host('directory', true);
     const plan = await planModule(sysctlModule, { name: 'net.ipv4.ip_forward', value: '1', sysctl_file: NEW }, h);
-    expect(plan).toMatchObject({ kind: 'change', msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${NEW}` });
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: `set net.ipv4.ip_forward = 1 live (was 0); write net.ipv4.ip_forward=1 to ${NEW}; reload ${NEW}`,
+    });
     expect(h.commands).toHaveLength(3);
     expect(h.predicted.file('/etc/sysctl.d/new')).toEqual({ type: 'directory', mode: '0755', owner: 'root', group: 'root' });
     expect(h.predicted.file(NEW)).toMatchObject({ type: 'file', content: 'net.ipv4.ip_forward=1\n', mode: '0644' });
