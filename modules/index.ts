@@ -8,6 +8,7 @@ import { sysctlModule } from './sysctl/index.ts';
 import { systemdModule } from './systemd/index.ts';
 import { aptModule } from './apt/index.ts';
 import { lineinfileModule } from './lineinfile/index.ts';
+import { iniFileModule } from './ini_file/index.ts';
 import { replaceModule } from './replace/index.ts';
 import { commandModule } from './command/index.ts';
 import { shellModule } from './shell/index.ts';
@@ -39,6 +40,7 @@ const all: ModuleDefinition[] = [
   deb822RepositoryModule,
   dpkgSelectionsModule,
   lineinfileModule,
+  iniFileModule,
   replaceModule,
   commandModule,
   shellModule,
