@@ -93,7 +93,7 @@ function decideIniFile(args: IniFileArgs, facts: IniFileFacts): Decision<IniFile
     throw err;
   }
   // Nothing to write into a missing file: nothing is created, and there are no attributes to set.
-  if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: `${file} does not exist; ${edit.msg}`, data };
+  if (state.type === 'absent' && !edit.changed) return { kind: 'ok', msg: edit.msg, data };
   const at: TextFile = { ...state, path: target(args, state) };
   let decision: Decision<TextEditChange>;
   if (state.type === 'absent' && facts.mkdir) {
@@ -109,8 +109,14 @@ function decideIniFile(args: IniFileArgs, facts: IniFileFacts): Decision<IniFile
     // The diff's before is the text as Ansible read it (BOM dropped, newlines normalized).
     decision = decideTextEdit(file, at.type === 'file' ? { ...at, content: before } : at, edit, wanted);
   }
+  // The result's msg is Ansible's ('OK', 'option added', 'option changed', 'section removed', ...): playbooks test it.
+  if (decision.kind === 'ok') return { ...decision, msg: edit.msg };
   if (decision.kind !== 'change') return decision;
-  return { ...decision, change: { ...decision.change, backup: args.backup === true && state.type === 'file' } };
+  return {
+    ...decision,
+    msg: edit.msg,
+    change: { ...decision.change, msg: edit.msg, backup: args.backup === true && state.type === 'file' },
+  };
 }
 
 /** Ansible's backup name: `<path>.<pid>.<YYYY-MM-DD@HH:MM:SS>~`, copied with its attributes. */

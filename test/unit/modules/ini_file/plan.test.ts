@@ -120,3 +120,18 @@ describe('ini_file on a host', () => {
     expect(bad({ section: null, option: 'k', value: 1 })).toEqual([]);
   });
 });
+
+describe("ini_file's result message", () => {
+  it("is Ansible's msg, in check mode and in the real run", async () => {
+    const file = path.join(dir, 'x.ini');
+    writeFileSync(file, '[a]\nk = 1\n');
+    expect(await run({ path: file, section: 'a', option: 'k', value: '1' }).plan).toMatchObject({ kind: 'ok', msg: 'OK' });
+    expect(await run({ path: file, section: 'a', option: 'j', value: '2' }, true).plan).toMatchObject({
+      kind: 'change',
+      msg: 'option added',
+    });
+    const plan = await run({ path: file, section: 'a', option: 'k', value: '3' }).plan;
+    if (plan.kind !== 'change') throw new Error(`expected a change, got ${plan.kind}`);
+    expect(await plan.apply()).toMatchObject({ kind: 'changed', msg: 'option changed', data: { path: file } });
+  });
+});
