@@ -44,8 +44,13 @@ export function iniSpec(args: IniFileArgs): IniSpec | string {
   if (state === 'absent' && !option && section === undefined) {
     return 'state=absent needs an option or a section (without both, Ansible would also remove the first section header)';
   }
+  const sectionHas = args.section_has_values?.map((c) => ({
+    option: c.option,
+    values: c.value !== undefined && c.value !== null ? [pyStr(c.value)] : (c.values ?? []).map(pyStr),
+  }));
   return {
     ...(section !== undefined ? { section } : {}),
+    ...(sectionHas ? { sectionHas } : {}),
     ...(option ? { option } : {}),
     values,
     state,

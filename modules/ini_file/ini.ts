@@ -7,6 +7,8 @@ import type { TextEdit } from '../lib/lineEdit.ts';
 export interface IniSpec {
   /** undefined: before the first section. */
   section?: string;
+  /** section_has_values: of sections of that name, the first holding these options (with one of the values, when given). */
+  sectionHas?: Array<{ option: string; values: string[] }>;
   option?: string;
   values: string[];
   state: 'present' | 'absent';
@@ -70,7 +72,7 @@ function readLines(text: string): string[] {
  * a line is too long for the linear-time matcher.
  */
 export function editIni(text: string, spec: IniSpec): TextEdit {
-  const { option, allowNoValue } = spec;
+  const { option, allowNoValue, sectionHas } = spec;
   const values = [...spec.values];
   const sep = spec.noExtraSpaces ? '=' : ' = ';
   const assign = (v: string) => `${option}${sep}${v}\n`;
@@ -92,10 +94,23 @@ export function editIni(text: string, spec: IniSpec): TextEdit {
   let within = false;
   let start = 0;
   let end = 0;
+  const qualifies = (body: string[]) =>
+    (sectionHas ?? []).every((c) =>
+      body.some((line) => {
+        const m = matchOption(c.option, line, true);
+        return m !== undefined && (c.values.length === 0 || c.values.includes(m.value));
+      }),
+    );
   for (let i = 0; i < lines.length; i++) {
     if (within && lines[i]!.startsWith('[')) {
-      end = i;
-      break;
+      if (qualifies(lines.slice(start, i))) {
+        end = i;
+        break;
+      }
+      // not this one: look for another section of the name
+      within = false;
+      start = 0;
+      end = 0;
     }
     if (header.match(lines[i]!)) {
       within = true;
@@ -198,6 +213,15 @@ export function editIni(text: string, spec: IniSpec): TextEdit {
   if (!within && spec.state === 'present') {
     out.push(`[${section}]\n`);
     msg = 'section and option added';
+    // the new section gets the options section_has_values asks for (the task's own option takes its values)
+    for (const c of sectionHas ?? []) {
+      if (c.option !== option) {
+        if (c.values.length > 0) out.push(...c.values.map((v) => `${c.option}${sep}${v}\n`));
+        else if (allowNoValue) out.push(`${c.option}\n`);
+      } else if (!spec.exclusive) {
+        for (const v of c.values) if (!values.includes(v)) values.push(v);
+      }
+    }
     if (option !== undefined && values.length > 0) out.push(...values.map(assign));
     else if (option !== undefined && allowNoValue) out.push(`${option}\n`);
     else msg = 'only section added';

@@ -16,6 +16,20 @@ export const iniFileSchema = {
     path: { type: 'string', minLength: 1, aliases: ['dest'] },
     // null, '' or omitted: the option goes before the first section.
     section: { type: ['string', 'null'], pattern: ONE_LINE_PATTERN },
+    section_has_values: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          option: { type: 'string', pattern: ONE_LINE_PATTERN },
+          value: { anyOf: [lineValue, { type: 'null' }] },
+          values: { type: 'array', items: lineValue },
+        },
+        required: ['option'],
+        not: { required: ['value', 'values'] },
+        additionalProperties: false,
+      },
+    },
     option: { type: ['string', 'null'], pattern: ONE_LINE_PATTERN },
     value: { anyOf: [lineValue, { type: 'null' }] },
     values: { type: 'array', items: lineValue },

@@ -128,6 +128,29 @@ describe('ini_file present', () => {
   });
 });
 
+describe('ini_file section_has_values', () => {
+  const wg =
+    '[Interface]\nAddress = 10.4.0.1/24\n[Peer]\nAllowedIps = 10.4.0.11/32\nPublicKey = a\n[Peer]\nAllowedIps = 10.4.0.12/32\nPublicKey = b\n';
+  const peer = (ip: string) => [{ option: 'AllowedIps', value: ip }];
+
+  it('picks the section of that name holding the value (the wireguard example)', () => {
+    expect(ini(wg, { section: 'Peer', section_has_values: peer('10.4.0.12/32'), option: 'PublicKey', value: 'x' }).content).toBe(
+      wg.replace('PublicKey = b', 'PublicKey = x'),
+    );
+    expect(ini(wg, { section: 'Peer', section_has_values: peer('10.4.0.11/32'), state: 'absent' })).toEqual({
+      content: '[Interface]\nAddress = 10.4.0.1/24\n[Peer]\nAllowedIps = 10.4.0.12/32\nPublicKey = b\n',
+      changed: true,
+      msg: 'section removed',
+    });
+  });
+
+  it('adds a new section with the required options when none qualifies', () => {
+    expect(ini(wg, { section: 'Peer', section_has_values: peer('10.4.0.13/32'), option: 'PublicKey', value: 'c' }).content).toBe(
+      `${wg}[Peer]\nAllowedIps = 10.4.0.13/32\nPublicKey = c\n`,
+    );
+  });
+});
+
 describe('ini_file absent', () => {
   it('removes every active line of the option, leaving comments', () => {
     expect(ini('[a]\nk = 1\n# k = 2\nk=3\nz = 1\n', { section: 'a', option: 'k', state: 'absent' })).toEqual({
