@@ -9,6 +9,8 @@ import { sysctlModule } from './sysctl/index.ts';
 import { systemdModule } from './systemd/index.ts';
 import { aptModule } from './apt/index.ts';
 import { lineinfileModule } from './lineinfile/index.ts';
+import { iniFileModule } from './ini_file/index.ts';
+import { findFilesModule } from './find/index.ts';
 import { replaceModule } from './replace/index.ts';
 import { commandModule } from './command/index.ts';
 import { shellModule } from './shell/index.ts';
@@ -45,6 +47,7 @@ const all: ModuleDefinition[] = [
   deb822RepositoryModule,
   dpkgSelectionsModule,
   lineinfileModule,
+  iniFileModule,
   replaceModule,
   commandModule,
   shellModule,
@@ -52,6 +55,7 @@ const all: ModuleDefinition[] = [
   fileModule,
   templateModule,
   statModule,
+  findFilesModule,
   debugModule,
   setFactModule,
   includeVarsModule,
