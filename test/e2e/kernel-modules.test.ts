@@ -59,7 +59,7 @@ const sh = (command: string) => onNode(lab, node, command);
 const statuses = (r: Report | undefined) => r?.results.map((x) => [x.task, x.status]);
 
 beforeAll(async () => {
-  // The brief's first address (254) is in the lab's reserved range (250+); 248 is one no other e2e file uses.
+  // The lab's addresses from 250 up are reserved; 238 is one no other e2e file uses.
   lab = await bootLab(LAB, 1, 'clean', 238);
   node = lab.nodes[0]!.name;
   const reset = sh(
