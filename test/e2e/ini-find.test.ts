@@ -56,7 +56,7 @@ const PLAYBOOK = `- name: ini_file and find
 `;
 
 beforeAll(async () => {
-  // The brief's index 253 is in the reserved range (250+, lab/paths.ts): 247 is free among the e2e files.
+  // Lab addresses from 250 up are reserved (lab/paths.ts): 247 is free among the e2e files.
   lab = await bootLab(LAB, 1, 'clean', 247);
   const reset = onNode(
     lab,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, type LabState } from '../../lab/index.ts';
 import { bootLab, engine, onNode, tmpDir } from './support.ts';
 
-// 252 (the brief's) is refused: 250 and up are reserved (lab/paths.ts FIRST_RESERVED_INDEX); 248 is free.
+// Lab addresses from 250 up are reserved (lab/paths.ts FIRST_RESERVED_INDEX); 248 is free among the e2e files.
 const LAB = 'usergroup';
 const HASH = '$6$fleetplaysalt$aUHInBhdVPBuxwsOr9rT/Y5kAs7jfLHjr.UWQbUjKQElI3QfPgQ3exKmnWVD2EExD1MGUW4O1cqxXrA2hIdme1';
 let lab: LabState;
