@@ -7,7 +7,15 @@ import { shellQuote } from '../../engine/quote.ts';
 import { RegexError } from '../../engine/regex/index.ts';
 import type { ApplyOutcome } from '../../engine/types.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
-import { applyTextEdit, decideTextEdit, predictTextEdit, probeTextFile, type TextEditChange, type TextFile } from '../lib/lineEdit.ts';
+import {
+  applyTextEdit,
+  decideTextEdit,
+  missingFile,
+  predictTextEdit,
+  probeTextFile,
+  type TextEditChange,
+  type TextFile,
+} from '../lib/lineEdit.ts';
 import { probeMkdir } from '../lib/parentDir.ts';
 import { editIni, normalizeIniText, type IniSpec } from './ini.ts';
 import { iniFileSchema, type IniFileArgs } from './schema.ts';
@@ -88,7 +96,7 @@ function decideIniFile(args: IniFileArgs, facts: IniFileFacts): Decision<IniFile
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
   if (state.type === 'directory' || state.type === 'other')
     return { kind: 'failed', msg: `${file} is not a regular file (${state.type})`, data };
-  if (state.type === 'absent' && args.create === false) return { kind: 'failed', msg: `Destination ${file} does not exist!`, data };
+  if (state.type === 'absent' && args.create === false) return { ...missingFile(state, `Destination ${file} does not exist!`), data };
   const before = state.type === 'file' ? normalizeIniText(state.content) : '';
   let edit: ReturnType<typeof editIni>;
   try {

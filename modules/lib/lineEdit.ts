@@ -16,7 +16,8 @@ const CONTENT_MARK = '@@fleetplay-content@@';
 /** A text file as read from the host; `path` is the real path (symlinks followed, as Ansible does). */
 export type TextFile =
   | { type: 'file'; path: string; mode: string; owner: string; group: string; content: string }
-  | { type: 'absent'; path: string; parentExists: boolean }
+  /** `opaque`, in check mode: missing on the host now, but an earlier task check mode cannot predict may create it. */
+  | { type: 'absent'; path: string; parentExists: boolean; opaque?: string }
   | { type: 'directory' | 'other'; path: string }
   /** Check mode: an earlier task would write this file with content check mode does not know. */
   | { type: 'unknown'; path: string; msg: string };
@@ -99,9 +100,25 @@ export function* probeTextFile(view: Pick<ModuleView, 'check' | 'predicted'>, fi
     if (!same) return { type: 'unknown', path: file, msg: `an earlier task would write ${file} with content check mode does not know` };
     return { ...state, mode: predicted.mode ?? state.mode, owner: predicted.owner ?? state.owner, group: predicted.group ?? state.group };
   }
+  // Missing now, with no prediction for it, after a task whose effects check mode cannot predict (a command
+  // it did not run, a task left unknown): that task may create it.
+  const opaque = view.check && state.type === 'absent' ? view.predicted.opaqueTask() : undefined;
+  if (state.type === 'absent' && opaque) return { ...state, opaque };
   // The transport decodes UTF-8; a replacement character means the bytes were not UTF-8 and a write-back would corrupt them.
   if (state.type === 'file' && state.content.includes('\uFFFD')) throw new Error(`${file} is not valid UTF-8 text; refusing to edit it`);
   return state;
+}
+
+/**
+ * The decision for a file a task needs and the host lacks: failed, or in check mode unknown when an earlier
+ * task whose effects check mode cannot predict may create it (the real run would then find it).
+ */
+export function missingFile(state: Extract<TextFile, { type: 'absent' }>, msg: string): { kind: 'failed' | 'unknown'; msg: string } {
+  if (!state.opaque) return { kind: 'failed', msg };
+  return {
+    kind: 'unknown',
+    msg: `${state.path} does not exist now, but '${state.opaque}', whose effects check mode cannot predict, runs first and may create it, so the outcome is unknown`,
+  };
 }
 
 /** What an edit computed: the new content and a message, or nothing to do. */

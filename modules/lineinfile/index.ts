@@ -4,6 +4,7 @@ import { defineModule, type Decision, type ModuleView, type Probe } from '../../
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import {
+  missingFile,
   applyTextEdit,
   decideTextEdit,
   predictTextEdit,
@@ -72,7 +73,7 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
   if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
   if (state.type === 'absent') {
     if (args.state === 'absent') return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
-    if (args.create !== true) return { kind: 'failed', msg: `${file} does not exist (set create: true to create it)` };
+    if (args.create !== true) return missingFile(state, `${file} does not exist (set create: true to create it)`);
   }
   let change: TextEdit;
   try {

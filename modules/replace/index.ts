@@ -4,6 +4,7 @@ import { defineModule, type Decision, type ModuleView, type Probe } from '../../
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import {
+  missingFile,
   applyTextEdit,
   checkTemplate,
   decideTextEdit,
@@ -99,8 +100,8 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
     ...(args.before !== undefined ? { before: args.before } : {}),
   };
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
-  if (state.type !== 'file')
-    return { kind: 'failed', msg: state.type === 'absent' ? `${file} does not exist` : `${file} is not a regular file (${state.type})` };
+  if (state.type === 'absent') return missingFile(state, `${file} does not exist`);
+  if (state.type !== 'file') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
   let edit: TextEdit;
   try {
     edit = replaceText(state.content, spec);

@@ -178,6 +178,20 @@ describe('lineinfile plan', () => {
     expect(await plan('real=/etc/x.conf\ntype=absent\nparent=yes\n', { line: 'a', state: 'absent' }).result).toMatchObject({ kind: 'ok' });
   });
 
+  it('check mode: a missing file after a task check mode cannot predict is unknown, not failed', async () => {
+    const missing = 'real=/etc/x.conf\ntype=absent\nparent=yes\n';
+    const after = probeHost(missing, true);
+    after.predicted.markOpaque('Get defaults from containerd.');
+    expect(await planModule(lineinfileModule, { path: '/etc/x.conf', line: 'a' }, after)).toMatchObject({
+      kind: 'unknown',
+      msg: "/etc/x.conf does not exist now, but 'Get defaults from containerd.', whose effects check mode cannot predict, runs first and may create it, so the outcome is unknown",
+    });
+    // With no such task before it, check mode fails as the real run would.
+    expect(await planModule(lineinfileModule, { path: '/etc/x.conf', line: 'a' }, probeHost(missing, true))).toMatchObject({
+      kind: 'failed',
+    });
+  });
+
   it('reports attribute drift alone as a change', async () => {
     const result = await plan(fileProbe('a=1\n', '644'), { line: 'a=1', mode: '0600' }).result;
     expect(result).toMatchObject({ kind: 'change', diff: [{ header: 'mode of /etc/x.conf', before: '0644', after: '0600' }] });
