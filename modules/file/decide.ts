@@ -15,6 +15,13 @@ export function decideFile(args: FileArgs, facts: FileFacts): FileDecision {
   const path = args.path;
   const wanted = wantedAttributes(args);
   const { current } = facts;
+  // A package install or a command check mode did not run may create the path (containerd's package makes
+  // /etc/containerd): the real run may find it there, so what it would do is not known.
+  if (facts.opaque)
+    return {
+      kind: 'unknown',
+      msg: `${path} does not exist now, but '${facts.opaque}', whose effects check mode cannot predict, runs first and may create it, so the outcome is unknown`,
+    };
   switch (args.state ?? 'file') {
     case 'absent':
       return decideAbsent(path, current);

@@ -16,6 +16,8 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts> {
   const wanted = wantedAttributes(args);
   const current = yield* probeFileState(view, args.path, false);
   if (current.type === 'absent') {
+    const opaque = view.check && !view.predicted.file(args.path) ? view.predicted.opaqueTask() : undefined;
+    if (opaque) return { current, opaque };
     if (state === 'directory') return { current, mkdir: yield* probeMkdir(view, args.path) };
     if (state === 'touch' || state === 'link') {
       const problem = yield* probeMissingParent(view, args.path);

@@ -9,6 +9,8 @@ export interface FileFacts {
   mkdir?: { created: string[]; problem?: string };
   /** state: touch or link on a missing path: why its directory cannot take it. */
   parentProblem?: string;
+  /** Check mode: the path is missing on the host, no earlier task predicts it, and this task whose effects check mode cannot predict runs first (it may create it). */
+  opaque?: string;
   /** Check mode, a chmod/chown of an existing file or directory: the state it starts from. */
   base?: PredictedFile;
 }
