@@ -34,6 +34,7 @@ import { packageModule } from './package/index.ts';
 import { getentModule } from './getent/index.ts';
 import { groupModule } from './group/index.ts';
 import { userModule } from './user/index.ts';
+import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -69,6 +70,7 @@ const all: ModuleDefinition[] = [
   getentModule,
   groupModule,
   userModule,
+  ...otherPackageManagerModules,
 ];
 
 /** Every module fleetplay has: what the CLI (the composition root) hands to the loader and the run. */

@@ -109,7 +109,7 @@ describe('include_tasks loaded when reached', () => {
   });
 
   it('a run is not stopped by a guarded file that uses a module fleetplay lacks, until it is reached', async () => {
-    const files = { 'redhat.yml': '- name: rpm\n  yum: { name: curl }\n', 'debian.yml': '- name: deb\n  debug: { msg: deb }\n' };
+    const files = { 'redhat.yml': '- name: rpm\n  pkgng: { name: curl }\n', 'debian.yml': '- name: deb\n  debug: { msg: deb }\n' };
     const tasks = (os: string) => `    - include_tasks: redhat.yml
       when: os_family == '${os}'
     - include_tasks: debian.yml
@@ -123,15 +123,15 @@ describe('include_tasks loaded when reached', () => {
     } catch (e) {
       err = e;
     }
-    expect((err as FleetError).format()).toMatch(/redhat\.yml:2:3: unknown module or keyword 'yum'/);
+    expect((err as FleetError).format()).toMatch(/redhat\.yml:2:3: unknown module or keyword 'pkgng'/);
     // Reached, it fails there, with the file's problem.
     const redhat = await run(setup(tasks('Debian'), files));
     const inc = redhat.results.find((x) => x.module === 'include_tasks')!;
-    expect([inc.status, inc.msg]).toEqual(['failed', expect.stringMatching(/redhat\.yml:2:3: unknown module or keyword 'yum'/)]);
+    expect([inc.status, inc.msg]).toEqual(['failed', expect.stringMatching(/redhat\.yml:2:3: unknown module or keyword 'pkgng'/)]);
   });
 
   it("engine validate prints a guarded file's problems as warnings and passes; an unguarded one still fails it", async () => {
-    const files = { 'redhat.yml': '- name: rpm\n  yum: { name: curl }\n' };
+    const files = { 'redhat.yml': '- name: rpm\n  pkgng: { name: curl }\n' };
     const guarded = setup("    - include_tasks: redhat.yml\n      when: os_family == 'RedHat'\n", files);
     let text = '';
     const code = await validateCommand([path.join(guarded, 'play.yml')], (s) => void (text += s));
@@ -139,9 +139,9 @@ describe('include_tasks loaded when reached', () => {
     expect(text).toMatch(
       /\nwarning: 1 problem in task files included under a `when`; a run fails on them only on a host that reaches the include:\n/,
     );
-    expect(text).toMatch(/redhat\.yml:2:3: unknown module or keyword 'yum'/);
+    expect(text).toMatch(/redhat\.yml:2:3: unknown module or keyword 'pkgng'/);
     expect(text).toMatch(/play\.yml: valid\n$/);
     const open = setup('    - include_tasks: redhat.yml\n', files);
-    await expect(validateCommand([path.join(open, 'play.yml')], () => undefined)).rejects.toThrow(/unknown module or keyword 'yum'/);
+    await expect(validateCommand([path.join(open, 'play.yml')], () => undefined)).rejects.toThrow(/unknown module or keyword 'pkgng'/);
   });
 });

@@ -15,15 +15,17 @@ const INVENTORY = path.join(ROOT, 'inventory/kube');
 
 /** Roles whose playbook passes `engine validate` now, with the summary line validate prints for the play. */
 const PASSING: Record<string, string> = {
+  'antmelekhin.ansible-role-containerd':
+    "play 'containerd from the pinned antmelekhin role': 10 tasks, 1 handler, 3 hosts (node1, node2, node3)",
   'alvistack.ansible-role-containerd':
     "play 'containerd from the pinned alvistack role': 9 tasks, 3 handlers, 3 hosts (node1, node2, node3)",
   'cloud3rsio.ansible-role-kernel-params':
     "play 'Kubernetes sysctls from the pinned cloud3rsio role': 1 task, 1 handler, 3 hosts (node1, node2, node3)",
   'geerlingguy.ansible-role-containerd':
-    "play 'containerd from the pinned geerlingguy role': 13 tasks, 1 handler, 3 hosts (node1, node2, node3)",
-  'geerlingguy.ansible-role-docker': "play 'Docker from the pinned geerlingguy role': 27 tasks, 2 handlers, 3 hosts (node1, node2, node3)",
+    "play 'containerd from the pinned geerlingguy role': 17 tasks, 1 handler, 3 hosts (node1, node2, node3)",
+  'geerlingguy.ansible-role-docker': "play 'Docker from the pinned geerlingguy role': 40 tasks, 2 handlers, 3 hosts (node1, node2, node3)",
   'geerlingguy.ansible-role-kubernetes':
-    "play 'Kubernetes packages from the pinned geerlingguy role': 31 tasks, 1 handler, 3 hosts (node1, node2, node3)",
+    "play 'Kubernetes packages from the pinned geerlingguy role': 34 tasks, 1 handler, 3 hosts (node1, node2, node3)",
   'iamenr0s.ansible-role-kernel-configuration':
     "play 'Kubernetes kernel settings from the pinned iamenr0s role': 8 tasks, 1 handler, 3 hosts (node1, node2, node3)",
 };
