@@ -56,7 +56,7 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   timeoutMs?: number;
   /** Run through sudo as another user (the password, if any, is fed on stdin and never logged). */
-  become?: { enabled: boolean; user: string; password?: string };
+  become?: { enabled: boolean; user: string; password?: string; method?: 'sudo' | 'su' };
   /**
    * The command only reads the host (a probe). The engine may then run it ahead of time, in one exec
    * with other tasks' reads, and serve its result while nothing on the host has changed since.
@@ -281,6 +281,8 @@ export interface TaskScope {
   tags: string[];
   become?: Flag;
   becomeUser?: string;
+  /** become_method: sudo (the default) or su. */
+  becomeMethod?: 'sudo' | 'su';
   vars: Vars;
   checkMode?: Flag;
   noLog?: Flag;
@@ -424,6 +426,7 @@ export interface PlayDef {
   varsFiles: Array<{ file: string; location: SourceLocation }>;
   become?: Flag;
   becomeUser?: string;
+  becomeMethod?: 'sudo' | 'su';
   /** The play's `environment` (below its blocks' and tasks'). */
   environment?: EnvironmentSpec;
   /** The play's `ignore_unreachable`. */

@@ -27,6 +27,7 @@ export interface WrappedCommand {
 export function wrapCommand(command: string, become: BecomeSettings | undefined, loginUser: string): WrappedCommand {
   const sh = `/bin/sh -c ${shellQuote(command)}`;
   if (!become?.enabled || become.user === loginUser) return { command: sh };
+  if (become.method === 'su') return suCommand(command, become, loginUser);
   // Without a password sudo must not ask (-n): nothing to wait for, stdin goes straight to the command.
   if (become.password === undefined) {
     return { command: `sudo -n -H -u ${shellQuote(become.user)} -- ${sh}` };
@@ -41,4 +42,19 @@ export function wrapCommand(command: string, become: BecomeSettings | undefined,
   };
   const announced = `/bin/sh -c ${shellQuote(`echo ${sudo.success} >&2; exec ${sh}`)}`;
   return { command: `sudo -S -p ${shellQuote(sudo.prompt)} -H -u ${shellQuote(become.user)} -- ${announced}`, sudo };
+}
+
+/**
+ * become_method: su. `su -s /bin/sh -c CMD USER` asks no password of root, and fleetplay's connections open
+ * no terminal, which is the only place su reads one from: from another login a become password cannot be
+ * given to su, and is refused here rather than left to hang; without one, su's own error says why.
+ */
+function suCommand(command: string, become: BecomeSettings, loginUser: string): WrappedCommand {
+  if (become.password !== undefined && loginUser !== 'root')
+    throw new Error(
+      `become_method su as ${loginUser}: su reads the password only from a terminal, which fleetplay's connections do not open; log in as root, or use become_method: sudo`,
+    );
+  // A user name su would read as an option is refused (su takes no `--` before the user on every system).
+  if (become.user.startsWith('-') || become.user === '') throw new Error(`become_user '${become.user}' is not a user name su accepts`);
+  return { command: `su -s /bin/sh -c ${shellQuote(command)} ${shellQuote(become.user)}` };
 }

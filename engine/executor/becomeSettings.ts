@@ -12,7 +12,8 @@ export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: 
   if (!become) return undefined;
   const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
   const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
-  return { enabled: true, user, ...(typeof password === 'string' ? { password } : {}) };
+  const method = task.becomeMethod ?? scope.becomeMethod ?? (vars.ansible_become_method === 'su' ? 'su' : 'sudo');
+  return { enabled: true, user, ...(typeof password === 'string' ? { password } : {}), ...(method === 'su' ? { method } : {}) };
 }
 
 function truthy(v: unknown): boolean {

@@ -42,6 +42,7 @@ export interface Scope {
   tags: string[];
   become?: Flag;
   becomeUser?: string;
+  becomeMethod?: 'sudo' | 'su';
   checkMode?: Flag;
   noLog?: Flag;
   ignoreErrors?: Flag;
@@ -62,6 +63,7 @@ export function rootScope(play: PlayDef): Scope {
     tags: play.tags,
     ...(play.become !== undefined ? { become: play.become } : {}),
     ...(play.becomeUser !== undefined ? { becomeUser: play.becomeUser } : {}),
+    ...(play.becomeMethod !== undefined ? { becomeMethod: play.becomeMethod } : {}),
     ...(play.environment ? { environment: [play.environment] } : {}),
     ...(play.ignoreUnreachable !== undefined ? { ignoreUnreachable: play.ignoreUnreachable } : {}),
   };
@@ -77,6 +79,7 @@ export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string,
     tags: [...parent.tags, ...node.tags],
     become: node.become ?? parent.become,
     becomeUser: node.becomeUser ?? parent.becomeUser,
+    becomeMethod: node.becomeMethod ?? parent.becomeMethod,
     checkMode: node.checkMode ?? parent.checkMode,
     noLog: node.noLog ?? parent.noLog,
     ignoreErrors: node.ignoreErrors ?? parent.ignoreErrors,

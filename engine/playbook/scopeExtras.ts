@@ -29,11 +29,11 @@ export function parseScopeExtras(
   at: Path,
   raw: Raw,
   problems: Problems,
-): { environment?: EnvironmentSpec; ignoreUnreachable?: Flag } {
-  const out: { environment?: EnvironmentSpec; ignoreUnreachable?: Flag } = {};
+): { environment?: EnvironmentSpec; ignoreUnreachable?: Flag; becomeMethod?: 'sudo' | 'su' } {
+  const out: { environment?: EnvironmentSpec; ignoreUnreachable?: Flag; becomeMethod?: 'sudo' | 'su' } = {};
   const ignoreUnreachable = readFlag(yaml, at, raw, 'ignore_unreachable');
   if (ignoreUnreachable !== undefined) out.ignoreUnreachable = ignoreUnreachable;
-  checkBecomeMethod(yaml, [...at, 'become_method'], raw.become_method, problems);
+  if (checkBecomeMethod(yaml, [...at, 'become_method'], raw.become_method, problems)) out.becomeMethod = raw.become_method as 'sudo' | 'su';
   const env = raw.environment;
   if (env === undefined || env === null) return out;
   if (typeof env === 'string') {
@@ -63,19 +63,23 @@ export function parseScopeExtras(
 }
 
 /**
- * become_method: sudo is what fleetplay's connections do. su is refused: it reads the password from a
- * terminal only, and fleetplay's connections allocate none, so the password could not be fed safely the
- * way the sudo path does (a prompt marker and stdin, engine/connection/sudoDialog.ts).
+ * become_method: sudo (the default), or su. su runs the command through `su USER -c`; it reads a password
+ * only from a terminal, which fleetplay's connections do not open, so su works where it asks none (a root
+ * login), and a become password with su is refused when the task runs (engine/connection/become.ts).
+ * True when `v` names a method fleetplay has.
  */
-function checkBecomeMethod(yaml: YamlFile, at: Path, v: unknown, problems: Problems): void {
-  if (v === undefined || v === 'sudo') return;
-  if (v === 'su') {
-    problems.add(
-      yaml,
-      at,
-      "become_method 'su' is not supported by fleetplay: su reads the password only from a terminal, and fleetplay's connections open none; use become_method: sudo",
-    );
-  } else if (typeof v === 'string') {
-    problems.add(yaml, at, `become_method '${v}' is not supported by fleetplay (supported: sudo)`);
+function checkBecomeMethod(yaml: YamlFile, at: Path, v: unknown, problems: Problems): boolean {
+  if (v === 'sudo' || v === 'su') return true;
+  if (typeof v === 'string') {
+    if (isTemplated(v)) {
+      problems.add(
+        yaml,
+        at,
+        'become_method cannot be a template in fleetplay; write sudo or su, or set the variable ansible_become_method',
+      );
+      return false;
+    }
+    problems.add(yaml, at, `become_method '${v}' is not supported by fleetplay (supported: sudo, su)`);
   }
+  return false;
 }

@@ -269,3 +269,17 @@ describe.each(['local', 'ssh'] as const)('become over the %s connection', (kind)
     }
   });
 });
+
+describe('become_method su', () => {
+  it('wraps the command in su -s /bin/sh -c, quoted, and needs no password from a root login', () => {
+    const w = wrapCommand("echo 'a b'", { enabled: true, user: 'postgres', method: 'su', password: 'pw' }, 'root');
+    expect(w).toEqual({ command: "su -s /bin/sh -c 'echo '\\''a b'\\''' postgres" });
+  });
+
+  it('refuses a become password from another login (su reads it from a terminal only), and a user su would take as an option', () => {
+    expect(() => wrapCommand('true', { enabled: true, user: 'root', method: 'su', password: 'pw' }, 'deploy')).toThrow(
+      /^become_method su as deploy: su reads the password only from a terminal/,
+    );
+    expect(() => wrapCommand('true', { enabled: true, user: '-c', method: 'su' }, 'root')).toThrow(/not a user name su accepts/);
+  });
+});

@@ -145,23 +145,41 @@ describe('ignore_unreachable', () => {
 });
 
 describe('become_method', () => {
-  it('accepts sudo (what fleetplay does) and refuses su and others, located', async () => {
+  it('accepts sudo and su, refuses others and a template, located', async () => {
     const ok = setup(`- hosts: all
   gather_facts: false
   become_method: sudo
   tasks:
     - { name: t, command: "true", become_method: sudo }
+    - { name: u, command: "true", become_method: su }
 `);
-    expect(rows(await run(ok), 'h1')).toEqual(['t:changed']);
-    expect(loadError(setup(`- hosts: all\n  tasks:\n    - command: "true"\n      become_method: su\n`))).toMatch(
-      /^4:22 become_method 'su' is not supported by fleetplay: su reads the password only from a terminal/,
-    );
+    expect(rows(await run(ok), 'h1')).toEqual(['t:changed', 'u:changed']);
     expect(loadError(setup(`- hosts: all\n  become_method: doas\n  tasks: []\n`))).toBe(
-      "2:18 become_method 'doas' is not supported by fleetplay (supported: sudo)",
+      "2:18 become_method 'doas' is not supported by fleetplay (supported: sudo, su)",
+    );
+    expect(loadError(setup(`- hosts: all\n  tasks:\n    - command: "true"\n      become_method: "{{ m }}"\n`))).toBe(
+      '4:22 become_method cannot be a template in fleetplay; write sudo or su, or set the variable ansible_become_method',
     );
   });
 
-  it('fails a become task, located, when ansible_become_method names su; without become it does not matter', async () => {
+  it.skipIf(process.getuid?.() !== 0)(
+    'su from a root login runs the command as become_user (needs root: su asks no password of root)',
+    async () => {
+      const dir = setup(
+        `- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: by keyword, command: id -un, become: true, become_user: nobody, become_method: su, register: a }
+    - { name: by variable, command: id -un, become: true, become_user: nobody, register: b }
+    - { name: both, assert: { that: ["a.stdout == 'nobody'", "b.stdout == 'nobody'"] } }
+`,
+        'h1 ansible_connection=local ansible_become_method=su\n',
+      );
+      expect(rows(await run(dir), 'h1')).toEqual(['by keyword:changed', 'by variable:changed', 'both:ok']);
+    },
+  );
+
+  it('fails a become task, located, when ansible_become_method names a method fleetplay lacks; without become it does not matter', async () => {
     const dir = setup(
       `- hosts: all
   gather_facts: false
@@ -169,12 +187,12 @@ describe('become_method', () => {
     - { name: plain, command: "true" }
     - { name: becomes, command: "true", become: true }
 `,
-      'h1 ansible_connection=local ansible_become_method=su\n',
+      'h1 ansible_connection=local ansible_become_method=doas\n',
     );
     const r = await run(dir);
     expect(rows(r, 'h1')).toEqual(['plain:changed', 'becomes:failed']);
     expect(r.results[1]!.msg).toMatch(
-      /^ansible_become_method 'su' is not supported: su reads the password only from a terminal.*play\.yml:5:7\)$/,
+      /^ansible_become_method 'doas' is not supported: fleetplay becomes another user through sudo or su.*play\.yml:5:7\)$/,
     );
   });
 });
