@@ -274,6 +274,13 @@ export interface FlagTemplate {
 /** A boolean keyword (become, check_mode, no_log, ignore_errors, ignore_unreachable): a value or a template. */
 export type Flag = boolean | FlagTemplate;
 
+/** A block's or role entry's delegate_to, as written, where it is written, and its delegate_facts. */
+export interface InheritedDelegate {
+  to: string;
+  location: SourceLocation;
+  facts: boolean;
+}
+
 /** Keywords shared by tasks, blocks and includes; blocks pass them down to their children. */
 export interface TaskScope {
   name?: string;
@@ -294,6 +301,8 @@ export interface TaskScope {
   location: SourceLocation;
   /** The folder of the role this entry comes from (its templates/, files/ and tasks/ are searched first). */
   rolePath?: string;
+  /** delegate_to (and delegate_facts) of a block or role entry: its tasks without their own inherit it. */
+  delegate?: InheritedDelegate;
 }
 
 /** Loop settings of a task or include. */

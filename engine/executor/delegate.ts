@@ -74,16 +74,13 @@ export function controllerHost(name: string): HostRun {
 export function delegationFor(task: TaskDef, host: HostRun, scope: Scope, run: PlayRun, vars: Vars): Delegation | undefined {
   const local = (task.connection ?? run.play.connection) === 'local';
   let name: string | undefined;
-  if (task.delegateTo !== undefined) {
-    const rendered = renderString(
-      task.delegateTo,
-      vars,
-      task.locate(['delegate_to']),
-      lookupContext(task, { playbookDir: run.play.baseDir }, vars),
-    );
+  // The task's own delegate_to, else its block's or role entry's (Ansible's inherited keyword).
+  const to = task.delegateTo ?? scope.delegate?.to;
+  if (to !== undefined) {
+    const at = task.delegateTo !== undefined ? task.locate(['delegate_to']) : scope.delegate!.location;
+    const rendered = renderString(to, vars, at, lookupContext(task, { playbookDir: run.play.baseDir }, vars));
     name = String(rendered ?? '').trim();
-    if (name === '')
-      throw new FleetError('expression', 'delegate_to rendered to an empty host name', { location: task.locate(['delegate_to']) });
+    if (name === '') throw new FleetError('expression', 'delegate_to rendered to an empty host name', { location: at });
   }
   if (!local && (name === undefined || name === host.name)) return undefined;
   if (!run.delegate) throw new FleetError('playbook', 'delegation is not available in this run', { location: task.location });

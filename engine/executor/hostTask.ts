@@ -66,7 +66,8 @@ export async function runTaskOnHost(
   run.secrets.scan(registered);
   if (task.register) host.hostFacts[task.register] = registered;
   // delegate_facts: what the task returns as facts belongs to the delegate.
-  const factsHost = task.delegateFacts ? (delegateOf(settings, vars) ?? host) : host;
+  const delegateFacts = task.delegateTo !== undefined ? task.delegateFacts : (task.delegateFacts ?? scope.delegate?.facts);
+  const factsHost = delegateFacts ? (delegateOf(settings, vars) ?? host) : host;
   if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, factsHost.facts, factsHost.hostFacts);
   if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
   if (status === 'changed') for (const n of notify) host.notified.add(n);

@@ -35,7 +35,7 @@ export async function upcomingReads(
     if (reads.length >= limit) break;
     if (node.kind !== 'task' || node.module === 'meta' || node.runOnce || node.until) break;
     // A delegated task reads another machine: its reads never join this host's batch.
-    if (node.delegateTo !== undefined || (node.connection ?? run.play.connection) === 'local') break;
+    if (node.delegateTo !== undefined || scope.delegate || (node.connection ?? run.play.connection) === 'local') break;
     if (!tagsAllow([...scope.tags, ...node.tags], run.tags)) continue;
     const mod = run.modules.find(node.moduleKey);
     if (!mod || mod.runsOn === 'controller') break;

@@ -1,6 +1,6 @@
 // The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
 import type { LimitFunction } from 'p-limit';
-import type { Condition, EnvironmentSpec, Flag, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type { Condition, EnvironmentSpec, Flag, InheritedDelegate, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
 import type { Secrets } from '../secrets.ts';
 import type { SlotStore } from '../stateSlots.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
@@ -49,6 +49,8 @@ export interface Scope {
   /** `environment` of the play and enclosing blocks, outer first. */
   environment?: EnvironmentSpec[];
   ignoreUnreachable?: Flag;
+  /** delegate_to of the innermost block or role entry that has one. */
+  delegate?: InheritedDelegate;
   /** A block's notify, for its tasks without their own. */
   notify?: string[];
   /** Variables that differ per host (an include's loop item). */
@@ -85,6 +87,7 @@ export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string,
     ignoreErrors: node.ignoreErrors ?? parent.ignoreErrors,
     environment: [...(parent.environment ?? []), ...(node.environment ? [node.environment] : [])],
     ignoreUnreachable: node.ignoreUnreachable ?? parent.ignoreUnreachable,
+    ...((node.delegate ?? parent.delegate) ? { delegate: node.delegate ?? parent.delegate } : {}),
     notify: 'notify' in node && Array.isArray(node.notify) && node.notify.length > 0 ? node.notify : parent.notify,
     ...(merged.size ? { perHost: merged } : {}),
   };

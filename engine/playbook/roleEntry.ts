@@ -6,7 +6,7 @@ import type { YamlFile } from '../yaml/load.ts';
 import { isTemplated } from '../template/render.ts';
 import { booleanWord, variableNameProblem } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
-import { parseScope, type ParseContext } from './tasks.ts';
+import { inheritedDelegate, parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
 type Path = Array<string | number>;
@@ -51,14 +51,14 @@ const SUPPORTED = [
   'become_method',
   'collections',
   'module_defaults',
+  'delegate_to',
+  'delegate_facts',
 ];
 // Ansible role keywords fleetplay does not implement: refused, not taken as role params.
 const UNSUPPORTED = [
   'become_flags',
   'become_exe',
   'connection',
-  'delegate_to',
-  'delegate_facts',
   'remote_user',
   'port',
   'any_errors_fatal',
@@ -126,6 +126,9 @@ export function parseRoleEntry(yaml: YamlFile, at: Path, raw: unknown, ctx: Pars
   // The task keywords a role's tasks inherit, read as for a block (keywords added there reach roles too).
   const scope = parseScope(yaml, at, { ...entry, name: undefined, vars: undefined, tags: toList(entry.tags) }, ctx);
   delete scope.name;
+  // delegate_to on the entry: the role's tasks run on the delegate unless they name their own.
+  const delegate = inheritedDelegate(yaml, at, entry, ctx);
+  if (delegate) scope.delegate = delegate;
   const plainVars = vars && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Vars) : {};
   const moduleDefaults = readModuleDefaults(yaml, [...at, 'module_defaults'], entry.module_defaults, ctx.problems);
   return { name, params, vars: plainVars, layerVars: {}, scope, from: {}, yaml, nameAt: [...at, nameKey], moduleDefaults };

@@ -93,6 +93,9 @@ export const taskKeywords: Record<string, unknown> = {
 /** Keywords of a block entry. */
 export const blockKeywords: Record<string, unknown> = {
   ...scopeKeywords,
+  // Inherited by the block's tasks (executor/delegate.ts).
+  delegate_to: { type: 'string', minLength: 1, description: 'a host name (or a template)' },
+  delegate_facts: { type: 'boolean' },
   notify: stringList,
   block: taskList,
   rescue: taskList,

@@ -6,7 +6,7 @@ import { splitFreeForm } from './freeForm.ts';
 import { FleetError } from '../errors.ts';
 import { parseExpression } from '../expr/index.ts';
 import { isTemplated } from '../template/render.ts';
-import type { Condition, IncludeDef, LoopSpec, ModuleRegistry, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
+import type { Condition, IncludeDef, InheritedDelegate, LoopSpec, ModuleRegistry, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
 import { coerceArgTypes } from './argTypes.ts';
@@ -144,14 +144,23 @@ function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
     ctx.problems.add(yaml, [...at, k], `a block takes no module: '${k}' belongs in a task of its own (inside block: or beside it)`, 'key');
   const rest = Object.fromEntries(Object.entries(task).filter(([k]) => !modules.includes(k)));
   keywordCheck(yaml, at, rest, blockKeywords, 'block', ctx);
+  const delegate = inheritedDelegate(yaml, at, task, ctx);
   return {
     kind: 'block',
     ...parseScope(yaml, at, task, ctx),
+    ...(delegate ? { delegate } : {}),
     ...(task.notify !== undefined ? { notify: toList(task.notify) } : {}),
     block: parseTaskList(yaml, [...at, 'block'], task.block, ctx),
     rescue: parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx),
     always: parseTaskList(yaml, [...at, 'always'], task.always, ctx),
   };
+}
+
+/** A block's or role entry's delegate_to (its template syntax checked), for its tasks to inherit. */
+export function inheritedDelegate(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): InheritedDelegate | undefined {
+  if (typeof raw.delegate_to !== 'string' || raw.delegate_to.trim() === '') return undefined;
+  checkTemplates(yaml, raw.delegate_to, () => [...at, 'delegate_to'], ctx);
+  return { to: raw.delegate_to, location: yaml.locate([...at, 'delegate_to']), facts: raw.delegate_facts === true };
 }
 
 function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: ParseContext): IncludeDef | undefined {

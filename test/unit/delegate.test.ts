@@ -1,7 +1,7 @@
 // delegate_to, delegate_facts, local_action and connection: local, through the real loader and executor.
 // h1's own connection is SSH to a closed port: anything that reaches h1 instead of its delegate fails as
 // unreachable. h2 and the implicit localhost run on this machine.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,40 @@ describe('delegation', () => {
     expect(existsSync(path.join(dir, 'c2.txt'))).toBe(true);
     // Ansible shows no delegate for connection: local.
     expect(rows(r, 'h1')).toEqual(['play level:changed', 'task level:changed']);
+  });
+
+  it("delegate_to on a block or a role entry reaches its tasks; a task's own wins", async () => {
+    const dir = setup(`- hosts: h1
+  gather_facts: false
+  roles:
+    - role: writer
+      delegate_to: h2
+  tasks:
+    - block:
+        - name: in block
+          copy: { dest: "DIR/block-{{ inventory_hostname }}.txt", content: x }
+        - name: own delegate
+          command: echo own
+          delegate_to: h3
+      delegate_to: "{{ groups['all'][1] }}"
+    - name: after the block
+      command: echo mine
+`);
+    const roleTasks = path.join(dir, 'roles', 'writer', 'tasks');
+    mkdirSync(roleTasks, { recursive: true });
+    writeFileSync(
+      path.join(roleTasks, 'main.yml'),
+      '- name: from the role\n  copy: { dest: "DIR/role-{{ inventory_hostname }}.txt", content: r }\n'.replaceAll('DIR', dir),
+    );
+    const r = await run(dir);
+    expect(rows(r, 'h1')).toEqual([
+      'from the role:changed→h2',
+      'in block:changed→h2',
+      'own delegate:changed→h3',
+      'after the block:unreachable',
+    ]);
+    expect(existsSync(path.join(dir, 'block-h1.txt'))).toBe(true);
+    expect(existsSync(path.join(dir, 'role-h1.txt'))).toBe(true);
   });
 
   it('gives the facts of a delegated set_fact to the delegate with delegate_facts', async () => {
