@@ -51,6 +51,20 @@ describe('the start-up bundle', () => {
     expect(await load(rebuilt!)).toMatchObject({ answer: 2 });
   });
 
+  it('maps a stack trace to the source file and line, though the chunk is minified and its map has no sources', async () => {
+    const p = project();
+    writeFileSync(p.lib, '// a comment\nexport function boom(): never {\n  throw new Error("boom");\n}\nexport const answer = 1;\n');
+    writeFileSync(
+      p.entry,
+      "import { boom } from './lib/where.ts';\ntry {\n  boom();\n} catch (e) {\n  console.log((e as Error).stack);\n}\n",
+    );
+    const built = await buildBundle(p);
+    const map = JSON.parse(readFileSync(`${built}.map`, 'utf8')) as { sourcesContent?: unknown };
+    expect(map.sourcesContent).toBeUndefined();
+    const r = spawnSync(process.execPath, ['--enable-source-maps', built], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/Error: boom\n\s+at boom \(.*lib\/where\.ts:3:9\)/);
+  });
+
   it('is not current when an input is removed, the manifest is damaged, or it was built for another entry', async () => {
     const p = project();
     await buildBundle(p);
