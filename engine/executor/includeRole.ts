@@ -9,17 +9,16 @@ import type { RoleEntry } from '../playbook/roleEntry.ts';
 import { innermostRole } from '../playbook/roleLayer.ts';
 import { loadRole, newRoleState } from '../playbook/roles.ts';
 import { parseRoleTask } from '../playbook/roleTasks.ts';
-import { renderString, renderValue } from '../template/render.ts';
+import { renderString } from '../template/render.ts';
 import type { IncludeDef, LoadedRole, RoleInclude, StateSlot, Vars, TaskNode } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { includeIgnoresErrors } from './flags.ts';
-import { loopItems } from './hostTask.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
-import { conditionsHold } from './runTask.ts';
 import { tagsAllow } from './tags.ts';
+import { includeItems } from './includeItems.ts';
 import { lookupContext } from '../lookups/index.ts';
-import { loopItemVars, renderLoopValue } from '../lookups/loop.ts';
+import { loopItemVars } from '../lookups/loop.ts';
 
 interface Step {
   key: string;
@@ -52,19 +51,10 @@ export async function runIncludeRole(
   for (const h of hosts) {
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
-      const lookups = lookupContext(inc, { playbookDir: run.play.baseDir }, vars);
-      if (!conditionsHold([...scope.when, ...inc.when], vars, lookups)) continue;
       // As include_tasks: loop and with_<lookup> (with_items, with_dict, …), rendered with the lookups.
-      const items = inc.loop
-        ? loopItems(
-            inc.loop,
-            renderLoopValue(inc.loop, (v) => renderValue(v, vars, inc.location, lookups)),
-            lookups,
-            inc.location,
-          )
-        : [undefined];
-      if (!Array.isArray(items))
-        throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
+      const planned = includeItems(inc, vars, scope, run);
+      if (!planned) continue;
+      const { items } = planned;
       plans.set(
         h,
         items.map((_, i) => {

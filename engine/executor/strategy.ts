@@ -5,20 +5,19 @@ import pLimit from 'p-limit';
 import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import { parseTaskList } from '../playbook/tasks.ts';
-import { renderString, renderValue } from '../template/render.ts';
+import { renderString } from '../template/render.ts';
 import type { BlockDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { includeIgnoresErrors } from './flags.ts';
-import { loopItems, runTaskOnHost } from './hostTask.ts';
+import { runTaskOnHost } from './hostTask.ts';
 import { runIncludeRole } from './includeRole.ts';
 import { runMetaAction } from './metaActions.ts';
 import { parseRoleTask } from '../playbook/roleTasks.ts';
 import { childScope, type PlayRun, type Scope } from './playRun.ts';
-import { conditionsHold } from './runTask.ts';
-import { lookupContext } from '../lookups/index.ts';
-import { loopItemVars, renderLoopValue } from '../lookups/loop.ts';
+import { loopItemVars } from '../lookups/loop.ts';
 import { tagsAllow } from './tags.ts';
+import { includeItems } from './includeItems.ts';
 
 /** Runs a task list on the hosts that are still active. */
 export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
@@ -116,18 +115,9 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
   for (const h of hosts) {
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
-      const lookups = lookupContext(inc, { playbookDir: run.play.baseDir }, vars);
-      if (!conditionsHold([...scope.when, ...inc.when], vars, lookups)) continue;
-      const items = inc.loop
-        ? loopItems(
-            inc.loop,
-            renderLoopValue(inc.loop, (v) => renderValue(v, vars, inc.location, lookups)),
-            lookups,
-            inc.location,
-          )
-        : [undefined];
-      if (!Array.isArray(items))
-        throw new FleetError('playbook', `loop needs a list, got ${items === null ? 'null' : typeof items}`, { location: inc.location });
+      const planned = includeItems(inc, vars, scope, run);
+      if (!planned) continue;
+      const { items, lookups } = planned;
       plans.set(
         h,
         items.map((_, i) => {
