@@ -9,19 +9,36 @@ import type { FileChange, FileFacts } from './types.ts';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-type FileDecision = Decision<FileChange>;
+type FileDecision = Decision<FileChange, FilePrediction[]>;
+
+/** A path's state after the task, for check mode's later tasks. */
+export type FilePrediction = { path: string; state: PredictedFile };
 
 export function decideFile(args: FileArgs, facts: FileFacts): FileDecision {
+  const decision = decideFromState(args, facts);
+  if (!facts.opaque) return decision;
+  // A package install or a command check mode did not run may create the path (containerd's package makes
+  // /etc/containerd): the real run may find it there, so whether this task changes it is not known. What
+  // it leaves is, for a directory or an absent path: later tasks read that.
+  const path = args.path;
+  const state = args.state ?? 'file';
+  const record: FilePrediction[] | undefined =
+    state === 'directory' && decision.kind === 'change'
+      ? decision.change.predictions
+      : state === 'absent'
+        ? [{ path, state: { type: 'absent' } }]
+        : undefined;
+  return {
+    kind: 'unknown',
+    msg: `${path} does not exist now, but '${facts.opaque}', whose effects check mode cannot predict, runs first and may create it, so the outcome is unknown`,
+    ...(record ? { record } : {}),
+  };
+}
+
+function decideFromState(args: FileArgs, facts: FileFacts): FileDecision {
   const path = args.path;
   const wanted = wantedAttributes(args);
   const { current } = facts;
-  // A package install or a command check mode did not run may create the path (containerd's package makes
-  // /etc/containerd): the real run may find it there, so what it would do is not known.
-  if (facts.opaque)
-    return {
-      kind: 'unknown',
-      msg: `${path} does not exist now, but '${facts.opaque}', whose effects check mode cannot predict, runs first and may create it, so the outcome is unknown`,
-    };
   switch (args.state ?? 'file') {
     case 'absent':
       return decideAbsent(path, current);

@@ -1,7 +1,7 @@
 // file: make a path a directory, a symlink, an empty file, or absent; set its mode and owner.
 // The example module of docs/modules.md: probe (what is at the path), decide (pure), apply, predict.
 import { defineModule, type Decision } from '../../engine/module.ts';
-import { decideFile } from './decide.ts';
+import { decideFile, type FilePrediction } from './decide.ts';
 import { probeFile } from './probe.ts';
 import { predictFileChange } from './predict.ts';
 import { fileSchema, type FileArgs } from './schema.ts';
@@ -18,5 +18,5 @@ export const fileModule = defineModule<FileArgs, FileFacts, FileChange>({
     const r = await host.run(change.script);
     return r.exitCode === 0 ? { kind: 'changed', msg: change.done } : { kind: 'failed', msg: r.stderr.trim() || `exit ${r.exitCode}` };
   },
-  predict: (decision: Decision<FileChange>, predicted) => predictFileChange(decision, predicted),
+  predict: (decision: Decision<FileChange, FilePrediction[]>, predicted) => predictFileChange(decision, predicted),
 });

@@ -17,13 +17,13 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts> {
   const current = yield* probeFileState(view, args.path, false);
   if (current.type === 'absent') {
     const opaque = view.check && !view.predicted.file(args.path) ? view.predicted.opaqueTask() : undefined;
-    if (opaque) return { current, opaque };
-    if (state === 'directory') return { current, mkdir: yield* probeMkdir(view, args.path) };
+    const also = opaque ? { opaque } : {};
+    if (state === 'directory') return { current, mkdir: yield* probeMkdir(view, args.path), ...also };
     if (state === 'touch' || state === 'link') {
       const problem = yield* probeMissingParent(view, args.path);
-      return { current, ...(problem ? { parentProblem: problem } : {}) };
+      return { current, ...(problem ? { parentProblem: problem } : {}), ...also };
     }
-    return { current };
+    return { current, ...also };
   }
   // Check mode predicts what a chmod/chown leaves; the content stays, so a file is read once more.
   const chmods = state === 'touch' || (state === 'file' && attributeChange(args.path, current, wanted).cmds.length > 0);
