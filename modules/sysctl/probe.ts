@@ -45,19 +45,29 @@ export function* probeSysctl(args: SysctlArgs, view: ModuleView): Probe<SysctlFa
   return { kind: 'status', status: s, ...(mkdir ? { mkdir } : {}), ...(others?.length ? { others } : {}) };
 }
 
-/** The live state of keys a reload would set (none: no read), through check mode's predicted live values. */
+/**
+ * The live state of keys a reload would set, through check mode's predicted live values: a key an earlier
+ * task of this check run sets (the loop's earlier items) is known without a read; the rest in one read.
+ */
 function* probeOtherKeys(view: ModuleView, keys: FileKey[]): Probe<OtherKey[]> {
-  if (keys.length === 0) return [];
-  const r = yield* read({ command: otherKeysCommand(keys) });
-  if (r.exitCode !== 0) throw new Error(`cannot read the keys of the sysctl file: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  const lines = r.stdout.split('\n');
-  return keys.map((key, i) => {
+  const predictedLive = (key: FileKey): string | undefined => {
+    const p = view.check ? view.predicted.file(`/proc/sys/${key.path}`) : undefined;
+    return p?.type === 'file' ? p.content : undefined;
+  };
+  const toRead = keys.filter((k) => predictedLive(k) === undefined);
+  let lines: string[] = [];
+  if (toRead.length > 0) {
+    const r = yield* read({ command: otherKeysCommand(toRead) });
+    if (r.exitCode !== 0) throw new Error(`cannot read the keys of the sysctl file: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    lines = r.stdout.split('\n');
+  }
+  return keys.map((key) => {
+    const known = predictedLive(key);
+    // Set by an earlier task of this check run: it exists and took a write.
+    if (known !== undefined) return { key, exists: true, writable: true, live: known };
+    const i = toRead.indexOf(key);
     const v = lines.find((l) => l.startsWith(`@${i}=`));
-    const predicted = view.check ? view.predicted.file(`/proc/sys/${key.path}`) : undefined;
-    const live =
-      predicted?.type === 'file' && predicted.content !== undefined
-        ? predicted.content
-        : v && Buffer.from(v.slice(`@${i}=`.length), 'base64').toString('utf8');
+    const live = v && Buffer.from(v.slice(`@${i}=`.length), 'base64').toString('utf8');
     return { key, exists: lines.includes(`@e${i}`), writable: lines.includes(`@w${i}`), ...(live !== undefined ? { live } : {}) };
   });
 }
