@@ -36,6 +36,7 @@ import { groupModule } from './group/index.ts';
 import { userModule } from './user/index.ts';
 import { slurpModule } from './slurp/index.ts';
 import { fetchModule } from './fetch/index.ts';
+import { assembleModule } from './assemble/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -74,6 +75,7 @@ const all: ModuleDefinition[] = [
   userModule,
   slurpModule,
   fetchModule,
+  assembleModule,
   ...otherPackageManagerModules,
 ];
 
