@@ -20,7 +20,7 @@ import type { MountChange, MountFacts } from './types.ts';
 export { mountApplyScript } from './apply.ts';
 export { decideMount } from './decide.ts';
 export { escapeFstab, setMount, unsetMount } from './fstab.ts';
-export { mountProbeCommand, parseMountProbe } from './probe.ts';
+export { mountinfoPath, mountProbeCommand, parseMountProbe } from './probe.ts';
 export { mountRequest } from './request.ts';
 export type { MountRequest, MountStatus } from './types.ts';
 
