@@ -66,7 +66,7 @@ function writeFstab(c: MountChange): string[] {
   const f = shellQuote(c.request.fstab);
   const text = c.fstab ?? '';
   return [
-    `f=$(readlink -m -- ${f}) || { msg="cannot resolve ${c.request.fstab}"; fail 12; }`,
+    `f=$(readlink -m -- ${f}) || { msg=${shellQuote(`cannot resolve ${c.request.fstab}`)}; fail 12; }`,
     'dir=$(dirname -- "$f")',
     '[ -d "$dir" ] || try mkdir -p -- "$dir" || fail 12',
     'tmp=$(mktemp -- "$dir/.fleetplay.XXXXXX") || exit 12',

@@ -14,6 +14,7 @@ const number = {
   description: 'a number (dump and passno are fstab fields 5 and 6)',
 } as const;
 
+/** The JSON Schema of the mount module's arguments (Ansible's, path with its alias name). */
 export const mountSchema = {
   type: 'object',
   properties: {
@@ -37,4 +38,5 @@ export const mountSchema = {
   additionalProperties: false,
 } as const;
 
+/** The arguments as ajv checked them. */
 export type MountArgs = FromSchema<typeof mountSchema>;

@@ -68,6 +68,17 @@ describe('mount apply on a real shell', () => {
     expect(log()).toBe(`mount -T ${fstab} ${mnt}\n`);
   });
 
+  it('quotes every value: a mount point and an fstab path with quotes and $(...) stay words', async () => {
+    const mnt = path.join(dir, `it's $(touch ${dir}/pwned)`);
+    fstab = path.join(dir, `tab $(touch ${dir}/pwned2)`);
+    const r = await run({ path: mnt, src: 'tmpfs', fstype: 'tmpfs', opts: "a'b", state: 'mounted', backup: true });
+    expect(r.kind).toBe('changed');
+    expect(existsSync(`${dir}/pwned`) || existsSync(`${dir}/pwned2`)).toBe(false);
+    expect(statSync(mnt).isDirectory()).toBe(true);
+    expect(readFileSync(fstab, 'utf8')).toBe(`tmpfs ${mnt.replaceAll(' ', '\\040')} tmpfs a'b 0 0\n`);
+    expect(log()).toBe(`mount -T ${fstab} ${mnt}\n`);
+  });
+
   it("a failed mount puts the fstab back and removes the directories it created, with Ansible's message", async () => {
     mkdirSync(path.dirname(fstab));
     writeFileSync(fstab, '# keep\n');
