@@ -37,6 +37,7 @@ import { userModule } from './user/index.ts';
 import { slurpModule } from './slurp/index.ts';
 import { fetchModule } from './fetch/index.ts';
 import { assembleModule } from './assemble/index.ts';
+import { mountModule } from './mount/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -76,6 +77,7 @@ const all: ModuleDefinition[] = [
   slurpModule,
   fetchModule,
   assembleModule,
+  mountModule,
   ...otherPackageManagerModules,
 ];
 
