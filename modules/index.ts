@@ -35,6 +35,7 @@ import { getentModule } from './getent/index.ts';
 import { groupModule } from './group/index.ts';
 import { userModule } from './user/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
+import { uriModule } from './uri/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -70,6 +71,7 @@ const all: ModuleDefinition[] = [
   getentModule,
   groupModule,
   userModule,
+  uriModule,
   ...otherPackageManagerModules,
 ];
 
