@@ -172,7 +172,7 @@ export function requestScript(req: UriRequest): string {
   }
   lines.push(
     `curl -K - -sS -o "$body" -D "$d/head" -w '%{http_code} %{num_redirects} %{time_total}\\n%{content_type}\\n%{url_effective}\\n' > "$d/meta" 2> "$d/err"; rc=$?`,
-    'code=$(cut -d" " -f1 "$d/meta"); ct=$(sed -n 2p "$d/meta"); out="$body"',
+    `code=$(sed -n '1s/ .*//p' "$d/meta"); ct=$(sed -n 2p "$d/meta"); out="$body"`,
     `printf 'rc=%s\\n--meta--\\n' "$rc"; cat "$d/meta"; echo '--err--'; cat "$d/err"; echo '--head--'; cat "$d/head"`,
   );
   if (req.dest !== undefined) {
