@@ -173,6 +173,8 @@ export function requestScript(req: UriRequest): string {
   lines.push(
     `curl -K - -sS -o "$body" -D "$d/head" -w '%{http_code} %{num_redirects} %{time_total}\\n%{content_type}\\n%{url_effective}\\n' > "$d/meta" 2> "$d/err"; rc=$?`,
     `code=$(sed -n '1s/ .*//p' "$d/meta"); ct=$(sed -n 2p "$d/meta"); out="$body"`,
+    // curl --head writes the headers where the body goes; a HEAD answer has no body (Ansible's content is '').
+    ...(req.method === 'HEAD' ? [': > "$body"'] : []),
     `printf 'rc=%s\\n--meta--\\n' "$rc"; cat "$d/meta"; echo '--err--'; cat "$d/err"; echo '--head--'; cat "$d/head"`,
   );
   if (req.dest !== undefined) {

@@ -95,6 +95,13 @@ describe('uri against a local server', () => {
     expect(got[0]?.headers['content-type']).toBe('application/json');
   });
 
+  it('HEAD asks for headers only: no content, the headers as keys', async () => {
+    const before = seen.length;
+    const { outcome } = await run({ url: `${base}/file`, method: 'HEAD', return_content: true });
+    expect(outcome).toMatchObject({ kind: 'ok', msg: 'OK (6 bytes)', data: { status: 200, content: '', content_length: '6' } });
+    expect(seen.slice(before).map((s) => s.method)).toEqual(['HEAD']);
+  });
+
   it('fails on a status outside status_code', async () => {
     const { outcome } = await run({ url: `${base}/missing` });
     expect(outcome).toMatchObject({
