@@ -20,6 +20,10 @@ export interface UriRequest {
   auth?: { user: string; password: string; force: boolean };
   dest?: string;
   unixSocket?: string;
+  /** The User-Agent (Ansible's default: ansible-httpget). */
+  agent: string;
+  /** Host-side files: CA bundle, client certificate and key. */
+  tls: { caPath?: string; clientCert?: string; clientKey?: string };
 }
 
 /** Exit status of the script when the host has no curl. */
@@ -52,6 +56,12 @@ export function buildRequest(args: UriArgs): UriRequest | string {
     timeoutSec: args.timeout ?? 30,
     validateCerts: args.validate_certs !== false,
     follow: followsRedirects(args.follow_redirects, method),
+    agent: args.http_agent ?? 'ansible-httpget',
+    tls: {
+      ...(args.ca_path !== undefined ? { caPath: args.ca_path } : {}),
+      ...(args.client_cert !== undefined ? { clientCert: args.client_cert } : {}),
+      ...(args.client_key !== undefined ? { clientKey: args.client_key } : {}),
+    },
     ...(body !== undefined ? { body } : {}),
     ...(args.dest !== undefined ? { dest: args.dest } : {}),
     ...(args.unix_socket !== undefined ? { unixSocket: args.unix_socket } : {}),
@@ -138,6 +148,11 @@ export function curlConfig(req: UriRequest): string {
   for (const [n, v] of req.headers) lines.push(`header = ${curlConfigQuote(`${n}: ${v}`)}`);
   if (req.follow) lines.push('location', 'max-redirs = 10');
   if (!req.validateCerts) lines.push('insecure');
+  // A User-Agent in headers wins, as in Ansible.
+  if (!req.headers.some(([n]) => n.toLowerCase() === 'user-agent')) lines.push(`user-agent = ${curlConfigQuote(req.agent)}`);
+  if (req.tls.caPath !== undefined) lines.push(`cacert = ${curlConfigQuote(req.tls.caPath)}`);
+  if (req.tls.clientCert !== undefined) lines.push(`cert = ${curlConfigQuote(req.tls.clientCert)}`);
+  if (req.tls.clientKey !== undefined) lines.push(`key = ${curlConfigQuote(req.tls.clientKey)}`);
   if (req.unixSocket !== undefined) lines.push(`unix-socket = ${curlConfigQuote(req.unixSocket)}`);
   if (req.auth) {
     lines.push(`user = ${curlConfigQuote(`${req.auth.user}:${req.auth.password}`)}`);

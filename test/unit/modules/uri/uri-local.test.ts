@@ -93,6 +93,7 @@ describe('uri against a local server', () => {
     const got = seen.slice(before);
     expect(got).toHaveLength(1);
     expect(got[0]?.headers['content-type']).toBe('application/json');
+    expect(got[0]?.headers['user-agent']).toBe('ansible-httpget');
   });
 
   it('HEAD asks for headers only: no content, the headers as keys', async () => {

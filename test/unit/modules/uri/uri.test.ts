@@ -95,6 +95,14 @@ describe('the request', () => {
     expect(script).toContain('curl -K - ');
   });
 
+  it("sends Ansible's User-Agent unless http_agent or a header sets one, and the host-side TLS files", () => {
+    expect(curlConfig(req({ url: 'https://x/' }))).toContain('user-agent = "ansible-httpget"\n');
+    expect(curlConfig(req({ url: 'https://x/', http_agent: 'me/1' }))).toContain('user-agent = "me/1"\n');
+    expect(curlConfig(req({ url: 'https://x/', headers: { 'User-Agent': 'h' } }))).not.toContain('user-agent =');
+    const tls = curlConfig(req({ url: 'https://x/', ca_path: '/etc/ca.pem', client_cert: '/c.pem', client_key: '/k.pem' }));
+    expect(tls).toContain('cacert = "/etc/ca.pem"\ncert = "/c.pem"\nkey = "/k.pem"\n');
+  });
+
   it('sends credentials only when challenged unless force_basic_auth (curl anyauth)', () => {
     // The engine renames Ansible's aliases user/password before the module sees them.
     expect(uriSchema.properties.url_username.aliases).toEqual(['user']);
