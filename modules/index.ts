@@ -39,6 +39,7 @@ import { fetchModule } from './fetch/index.ts';
 import { assembleModule } from './assemble/index.ts';
 import { mountModule } from './mount/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
+import { uriModule } from './uri/index.ts';
 
 const all: ModuleDefinition[] = [
   getUrlModule,
@@ -78,6 +79,7 @@ const all: ModuleDefinition[] = [
   fetchModule,
   assembleModule,
   mountModule,
+  uriModule,
   ...otherPackageManagerModules,
 ];
 
