@@ -26,6 +26,7 @@ import { absentEdits, parseLine, presentEdits, sourceInRelease, splitSource, sug
 /** Seconds one `apt-get update` of the new source may take. */
 const UPDATE_TIMEOUT_MS = 300_000;
 
+/** Ansible's arguments; codename, validate_certs and install_python_apt are accepted and change nothing. */
 export const aptRepositorySchema = {
   type: 'object',
   properties: {
@@ -45,6 +46,7 @@ export const aptRepositorySchema = {
   additionalProperties: false,
 } as const;
 
+/** The arguments as ajv checked them. */
 export type AptRepositoryArgs = FromSchema<typeof aptRepositorySchema>;
 
 /** What probe found: a refused repo, or the sources files and what the task wants of them. */

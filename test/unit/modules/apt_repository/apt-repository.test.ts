@@ -125,6 +125,16 @@ describe('apt_repository', () => {
     expect(ctx.calls.every((c) => c.stdin === undefined)).toBe(true);
   });
 
+  it('check mode is unknown when an earlier task changes a sources file without a predicted text', async () => {
+    const predicted = createPredictedState();
+    predicted.setFile(`${D}/x.list`, { type: 'file', checksum: 'abc' });
+    const ctx = fakeHost({ check: true, predicted, answers: [['@@', sourcesReply({ [`${D}/x.list`]: '' })]] });
+    expect(await planModule(aptRepositoryModule, { repo: REPO }, ctx)).toMatchObject({
+      kind: 'unknown',
+      msg: expect.stringContaining(`${D}/x.list`),
+    });
+  });
+
   it('check mode fails as the real run would when the repository cannot be fetched', async () => {
     const ctx = host({}, { check: true, probe: 'unreachable 0 curl: (7) Failed to connect\n' });
     const p = await planModule(aptRepositoryModule, { repo: REPO }, ctx);
