@@ -27,6 +27,7 @@ import { templateModule } from './template/index.ts';
 import { waitForModule } from './wait_for/index.ts';
 import { aptKeyModule } from './apt_key/index.ts';
 import { deb822RepositoryModule } from './deb822_repository/index.ts';
+import { aptRepositoryModule } from './apt_repository/index.ts';
 import { timezoneModule } from './timezone/index.ts';
 import { dpkgSelectionsModule } from './dpkg_selections/index.ts';
 import { includeVarsModule } from './include_vars/index.ts';
@@ -51,6 +52,7 @@ const all: ModuleDefinition[] = [
   aptModule,
   aptKeyModule,
   deb822RepositoryModule,
+  aptRepositoryModule,
   dpkgSelectionsModule,
   lineinfileModule,
   iniFileModule,

@@ -1,4 +1,5 @@
 // deb822 apt sources: the file a repository is written to, and its stanza text.
+import { inReleaseUrl, SOURCES_DIR } from '../lib/aptUpdate.ts';
 import { listWordProblem, oneLineProblem } from '../lib/argumentRules.ts';
 
 /** signed_by: a keyring path on one line, or anything else without NUL (an armored key block has lines). */
@@ -21,8 +22,7 @@ export interface Deb822Source {
   byHash?: boolean;
 }
 
-/** Directory apt reads `.sources` files from. */
-export const SOURCES_DIR = '/etc/apt/sources.list.d';
+export { SOURCES_DIR };
 
 /** The file name for a repository name, as Ansible derives it: lower case, anything else than [a-z0-9.-] becomes '_'. */
 export function sourcesFileName(name: string): string {
@@ -109,16 +109,5 @@ function signedByValue(key: string): string {
 
 /** The InRelease URL apt fetches first for each URI and suite (dists/<suite>/ or, for a flat suite, the path itself). */
 export function inReleaseUrls(s: Deb822Source): string[] {
-  const out: string[] = [];
-  for (const uri of s.uris) {
-    for (const suite of s.suites) {
-      if (suite.endsWith('/')) {
-        const base = uri.endsWith('/') ? uri : `${uri}/`;
-        out.push(`${base}${suite === '/' ? '' : suite.replace(/^\//, '')}InRelease`);
-      } else {
-        out.push(`${uri.replace(/\/+$/, '')}/dists/${suite}/InRelease`);
-      }
-    }
-  }
-  return out;
+  return s.uris.flatMap((uri) => s.suites.map((suite) => inReleaseUrl(uri, suite)));
 }

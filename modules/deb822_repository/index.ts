@@ -20,11 +20,19 @@ import { attributeDiffs, normalizeMode } from '../lib/attributes.ts';
 import { sha256 } from '../lib/fileContent.ts';
 import { probeFileState, probeRemoteText, setPredictedFile, type FileState } from '../lib/fileState.ts';
 import { modeSchema, wordListSchema } from '../lib/schemas.ts';
-import { aptUpdateErrors, installScript, probeFetchProblem } from './aptUpdate.ts';
-export { aptUpdateErrors, fetchProbeCommand, installScript } from './aptUpdate.ts';
+import { aptUpdateErrors, installScript, probeFetchProblem } from '../lib/aptUpdate.ts';
+export { aptUpdateErrors, fetchProbeCommand, installScript } from '../lib/aptUpdate.ts';
 export { isKeyUrl, keyFileFor, repoSlug } from './signedByUrl.ts';
 import { applyKey, isKeyUrl, keyChanges, keyFileFor, planKey, probeKey, probeKeyFiles, type KeyPlan } from './signedByUrl.ts';
-import { renderSource, SIGNED_BY_PATTERN, sourceProblems, sourcesFileName, SOURCES_DIR, type Deb822Source } from './deb822.ts';
+import {
+  inReleaseUrls,
+  renderSource,
+  SIGNED_BY_PATTERN,
+  sourceProblems,
+  sourcesFileName,
+  SOURCES_DIR,
+  type Deb822Source,
+} from './deb822.ts';
 
 /** Seconds `apt-get update` may take for one source before the task fails. */
 const UPDATE_TIMEOUT_MS = 300_000;
@@ -144,7 +152,10 @@ function* probeRepository(args: Deb822RepositoryArgs, view: ModuleView): Probe<D
   if (same && attrs.length === 0) return { kind: 'present', file, want, state, ...withKey };
   // Check mode asks the repository what the real run's `apt-get update` will: can it be fetched, and is it
   // signed by the keyring? (Not against a key this task replaces: the host's copy is the old one.)
-  const problem = view.check && want.update && !same ? yield* probeFetchProblem(view, source, key?.write === true) : undefined;
+  const problem =
+    view.check && want.update && !same
+      ? yield* probeFetchProblem(view, inReleaseUrls(source), source.signedBy, key?.write === true)
+      : undefined;
   if (problem) return { kind: 'present', file, want, state, fetchProblem: problem, ...withKey };
   const before = state.type === 'file' ? yield* probeRemoteText(view, file) : '';
   return { kind: 'present', file, want, state, before, ...withKey };

@@ -1,18 +1,26 @@
-// deb822_repository's apt side: the script that fetches a new source alone before moving it into place,
-// check mode's fetch of the InRelease files apt-get update would fetch, and apt's error lines.
+// The apt side of deb822_repository and apt_repository: the script that fetches a new source alone before
+// it is moved into place, check mode's fetch of the InRelease files apt-get update would fetch, apt's error lines.
 import { read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import { DOWNLOADER_PROBE, fetchCommand } from '../lib/download.ts';
-import { verifyUpload } from '../lib/writeFile.ts';
-import { inReleaseUrls, SOURCES_DIR, type Deb822Source } from './deb822.ts';
+import { DOWNLOADER_PROBE, fetchCommand } from './download.ts';
+import { verifyUpload } from './writeFile.ts';
+
+/** Directory apt reads `.list` and `.sources` files from. */
+export const SOURCES_DIR = '/etc/apt/sources.list.d';
+
+/** How often `apt-get update` is tried, and the longest pause between tries (seconds). */
+export interface UpdateRetries {
+  retries: number;
+  maxDelay: number;
+}
 
 /**
- * Writes the source to a temp directory beside /etc/apt, optionally runs `apt-get update` for that source
- * alone (other sources' lists are kept, no package cache is written), then renames it into place.
+ * `apt-get update` of the one sources file "$d/$b" alone: other sources' lists are kept, no package cache is
+ * written. Tried `retries` times, pausing 2^n seconds (at most maxDelay) between tries as Ansible does; on the
+ * last failure apt's error lines go to stderr and the script exits 100.
  */
-export function installScript(file: string, text: string, mode: string, update: boolean): string {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  const update822 = [
+function updateLines(retry: UpdateRetries): string[] {
+  const update = [
     'apt-get -q',
     '-o Dir::Etc::SourceList="$d/$b"',
     '-o Dir::Etc::SourceParts=-',
@@ -22,6 +30,24 @@ export function installScript(file: string, text: string, mode: string, update: 
     '-o APT::Update::Error-Mode=any',
     'update',
   ].join(' ');
+  const fail = `{ grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`;
+  if (retry.retries <= 1) return [`${update} >"$d/update.log" 2>&1 || ${fail}`];
+  return [
+    'n=1',
+    `until ${update} >"$d/update.log" 2>&1; do`,
+    `  [ "$n" -lt ${retry.retries} ] || ${fail}`,
+    `  w=$((1 << (n - 1))); [ "$w" -le ${retry.maxDelay} ] || w=${retry.maxDelay}`,
+    '  sleep "$w"; n=$((n + 1))',
+    'done',
+  ];
+}
+
+/**
+ * Writes the source to a temp directory beside /etc/apt, optionally runs `apt-get update` for that source
+ * alone (other sources' lists are kept, no package cache is written), then renames it into place.
+ */
+export function installScript(file: string, text: string, mode: string, update: boolean): string {
+  const base = file.slice(file.lastIndexOf('/') + 1);
   return [
     'set -e',
     'export LC_ALL=C',
@@ -32,21 +58,49 @@ export function installScript(file: string, text: string, mode: string, update: 
     'cat > "$d/$b"',
     ...verifyUpload('"$d/$b"', text),
     `chmod ${mode} "$d/$b"`,
-    ...(update
-      ? [`${update822} >"$d/update.log" 2>&1 || { grep -E '^(E|W|Err):' "$d/update.log" >&2 || cat "$d/update.log" >&2; exit 100; }`]
-      : []),
+    ...(update ? updateLines({ retries: 1, maxDelay: 0 }) : []),
     `mv -f -- "$d/$b" ${shellQuote(file)}`,
   ].join('\n');
+}
+
+/**
+ * Fetches the indexes of the sources in `text` (one-line format, stdin of the script) alone, from a temp
+ * directory beside /etc/apt that is removed afterwards: nothing in /etc/apt changes, and a source apt cannot
+ * fetch or verify fails the script (exit 100, apt's error lines on stderr).
+ */
+export function fetchSourcesScript(text: string, retry: UpdateRetries): string {
+  return [
+    'set -e',
+    'export LC_ALL=C',
+    'b=fetch.list',
+    'd=$(mktemp -d /etc/apt/.fleetplay.XXXXXX)',
+    `trap 'rm -rf -- "$d"' EXIT`,
+    'cat > "$d/$b"',
+    ...verifyUpload('"$d/$b"', text),
+    ...updateLines(retry),
+  ].join('\n');
+}
+
+/** The InRelease URL apt fetches first for a URI and suite (dists/<suite>/ or, for a flat suite ending in '/', the path itself). */
+export function inReleaseUrl(uri: string, suite: string): string {
+  if (!suite.endsWith('/')) return `${uri.replace(/\/+$/, '')}/dists/${suite}/InRelease`;
+  const base = uri.endsWith('/') ? uri : `${uri}/`;
+  return `${base}${suite === '/' ? '' : suite.replace(/^\//, '')}InRelease`;
 }
 
 /**
  * Check mode: fetches each InRelease the update would (a read, to stdout) and, when the Signed-By keyring
  * is already on the host (not only predicted), verifies it with gpgv. Returns why the update would fail.
  */
-export function* probeFetchProblem(view: ModuleView, source: Deb822Source, keyReplaced: boolean): Probe<string | undefined> {
-  const urls = inReleaseUrls(source).filter((u) => /^(https?|ftp):\/\//i.test(u));
+export function* probeFetchProblem(
+  view: ModuleView,
+  inRelease: string[],
+  signedBy: string | undefined,
+  keyReplaced: boolean,
+): Probe<string | undefined> {
+  const urls = inRelease.filter((u) => /^(https?|ftp):\/\//i.test(u));
   if (urls.length === 0) return undefined;
-  const key = source.signedBy;
+  const key = signedBy;
   const verify = key?.startsWith('/') && key.endsWith('.gpg') && !keyReplaced && view.predicted.file(key) === undefined ? key : undefined;
   const r = yield* read({ command: fetchProbeCommand(urls, verify) });
   for (const line of r.stdout.split('\n')) {
