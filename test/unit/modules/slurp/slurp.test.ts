@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { shellQuote } from '../../../../engine/quote.ts';
 import { describe, expect, it } from 'vitest';
 import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { createPredictedState } from '../../../../engine/executor/predicted.ts';
@@ -50,11 +51,15 @@ describe('slurp', () => {
     });
   });
 
-  it.skipIf(process.getuid?.() === 0)('fails on an unreadable file', async () => {
+  it('fails on an unreadable file (root reads every file, so the shell runs as nobody here)', async () => {
     const dir = tmp();
+    chmodSync(dir, 0o755);
     writeFileSync(path.join(dir, 'secret'), 'x');
     chmodSync(path.join(dir, 'secret'), 0o000);
-    const h = fakeHost({ reply: runLocally });
+    // As root, the probe runs as an unprivileged user, for whom the file is unreadable as for any login.
+    const asNobody: typeof runLocally = (command, options) =>
+      process.getuid?.() === 0 ? runLocally(`su -s /bin/sh -c ${shellQuote(command)} nobody`, options) : runLocally(command, options);
+    const h = fakeHost({ reply: asNobody });
     expect(await planModule(slurpModule, { src: path.join(dir, 'secret') }, h)).toEqual({
       kind: 'failed',
       msg: `file is not readable: ${path.join(dir, 'secret')}`,
