@@ -34,6 +34,7 @@ import { packageModule } from './package/index.ts';
 import { getentModule } from './getent/index.ts';
 import { groupModule } from './group/index.ts';
 import { userModule } from './user/index.ts';
+import { serviceFactsModule } from './service_facts/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -70,6 +71,7 @@ const all: ModuleDefinition[] = [
   getentModule,
   groupModule,
   userModule,
+  serviceFactsModule,
   ...otherPackageManagerModules,
 ];
 
