@@ -23,6 +23,15 @@ idle.service      static   -
 `;
 const OUTPUT = `${UNITS}${UNIT_FILES_MARK}\n${FILES}`;
 
+type Services = Record<string, { state: string; status: string }>;
+
+/** The services a decision returns; throws when it returns none. */
+function servicesOf(d: { data?: Record<string, unknown> }): Services {
+  const facts = d.data?.ansible_facts as { services?: Services } | undefined;
+  if (!facts?.services) throw new Error('no ansible_facts.services');
+  return facts.services;
+}
+
 describe('service_facts parsing', () => {
   it("gives each service Ansible's name, state, status and source", () => {
     expect(parseServices(OUTPUT)).toEqual({
@@ -62,7 +71,7 @@ describe('service_facts plan', () => {
       const h = fakeHost({ check, answers: [['systemctl', OUTPUT]] });
       const d = await planModule(serviceFactsModule, {}, h);
       expect(d).toMatchObject({ kind: 'ok', msg: '7 services' });
-      expect((d.data?.ansible_facts as { services: Record<string, unknown> }).services['cron.service']).toEqual({
+      expect(servicesOf(d)['cron.service']).toEqual({
         name: 'cron.service',
         state: 'running',
         status: 'enabled',
@@ -86,7 +95,7 @@ describe('service_facts plan', () => {
     h.predicted.setUnit('ssh.service', { active: true, enabled: true });
     h.predicted.setUnit('cron', { active: false });
     const d = await planModule(serviceFactsModule, {}, h);
-    const services = (d.data?.ansible_facts as { services: Record<string, { state: string; status: string }> }).services;
+    const services = servicesOf(d);
     expect(services['ssh.service']).toMatchObject({ state: 'running', status: 'enabled' });
     expect(services['cron.service']).toMatchObject({ state: 'stopped', status: 'enabled' });
   });
