@@ -35,6 +35,7 @@ import { getentModule } from './getent/index.ts';
 import { groupModule } from './group/index.ts';
 import { userModule } from './user/index.ts';
 import { serviceFactsModule } from './service_facts/index.ts';
+import { packageFactsModule } from './package_facts/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -72,6 +73,7 @@ const all: ModuleDefinition[] = [
   groupModule,
   userModule,
   serviceFactsModule,
+  packageFactsModule,
   ...otherPackageManagerModules,
 ];
 
