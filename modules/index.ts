@@ -36,6 +36,7 @@ import { groupModule } from './group/index.ts';
 import { userModule } from './user/index.ts';
 import { serviceFactsModule } from './service_facts/index.ts';
 import { packageFactsModule } from './package_facts/index.ts';
+import { hostnameModule } from './hostname/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -74,6 +75,7 @@ const all: ModuleDefinition[] = [
   userModule,
   serviceFactsModule,
   packageFactsModule,
+  hostnameModule,
   ...otherPackageManagerModules,
 ];
 
