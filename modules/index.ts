@@ -37,6 +37,7 @@ import { userModule } from './user/index.ts';
 import { serviceFactsModule } from './service_facts/index.ts';
 import { packageFactsModule } from './package_facts/index.ts';
 import { hostnameModule } from './hostname/index.ts';
+import { pauseModule } from './pause/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -76,6 +77,7 @@ const all: ModuleDefinition[] = [
   serviceFactsModule,
   packageFactsModule,
   hostnameModule,
+  pauseModule,
   ...otherPackageManagerModules,
 ];
 
