@@ -38,6 +38,7 @@ import { serviceFactsModule } from './service_facts/index.ts';
 import { packageFactsModule } from './package_facts/index.ts';
 import { hostnameModule } from './hostname/index.ts';
 import { pauseModule } from './pause/index.ts';
+import { waitForConnectionModule } from './wait_for_connection/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 
 const all: ModuleDefinition[] = [
@@ -78,6 +79,7 @@ const all: ModuleDefinition[] = [
   packageFactsModule,
   hostnameModule,
   pauseModule,
+  waitForConnectionModule,
   ...otherPackageManagerModules,
 ];
 
