@@ -36,7 +36,7 @@ const PLAYBOOK = `- hosts: all
       hostname: { name: fm-renamed, use: systemd }
     - name: the result
       assert:
-        that: ["renamed.name == 'fm-renamed'"]
+        that: ["renamed.name == 'fm-renamed'", "ansible_hostname == 'fm-renamed'", "ansible_facts.nodename == 'fm-renamed'"]
 `;
 
 beforeAll(async () => {
