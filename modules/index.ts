@@ -39,6 +39,11 @@ import { slurpModule } from './slurp/index.ts';
 import { fetchModule } from './fetch/index.ts';
 import { assembleModule } from './assemble/index.ts';
 import { mountModule } from './mount/index.ts';
+import { serviceFactsModule } from './service_facts/index.ts';
+import { packageFactsModule } from './package_facts/index.ts';
+import { hostnameModule } from './hostname/index.ts';
+import { pauseModule } from './pause/index.ts';
+import { waitForConnectionModule } from './wait_for_connection/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 import { uriModule } from './uri/index.ts';
 
@@ -82,6 +87,11 @@ const all: ModuleDefinition[] = [
   assembleModule,
   mountModule,
   uriModule,
+  serviceFactsModule,
+  packageFactsModule,
+  hostnameModule,
+  pauseModule,
+  waitForConnectionModule,
   ...otherPackageManagerModules,
 ];
 
