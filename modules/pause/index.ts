@@ -2,8 +2,8 @@
 // its hosts (modules/pause/once.ts), in check mode too, as Ansible does. With a `prompt` and no time it
 // waits for the user to press Enter, reading from the terminal (`echo: false` hides what is typed).
 //
-// Differs from Ansible: without a terminal on stdin (CI, cron) a prompt that waits for input fails with a
-// clear message; Ansible warns and goes on with an empty user_input. Ctrl+C then C/A is not offered.
+// Without a terminal on stdin (CI, cron), a prompt that waits for input does not wait: as Ansible, the task
+// goes on with an empty user_input and says why. Differs from Ansible: Ctrl+C then C/A is not offered.
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { FromSchema } from 'json-schema-to-ts';
@@ -28,7 +28,7 @@ export const pauseSchema = {
 type Args = FromSchema<typeof pauseSchema>;
 
 /** What the wait gave: when it started and stopped, and what the user typed; or why it could not wait. */
-type Facts = { start: Date; stop: Date; input: string } | { error: string };
+type Facts = { start: Date; stop: Date; input: string; note?: string } | { error: string };
 
 /** How a pause reads a line: the real terminal, or a test's stand-in. */
 export interface Terminal {
@@ -89,10 +89,7 @@ async function wait(args: Args): Promise<Facts> {
     return { start, stop: new Date(), input: '' };
   }
   if (!terminal.isTTY)
-    return {
-      error:
-        'pause waits for Enter, but stdin is not a terminal (a CI or background run); give it seconds or minutes, or run it from a terminal',
-    };
+    return { start, stop: new Date(), input: '', note: 'not waiting for a response to the prompt: stdin is not a terminal' };
   const input = await terminal.ask(args.prompt ?? 'Press enter to continue, Ctrl+C to interrupt', args.echo ?? true);
   return { start, stop: new Date(), input };
 }
@@ -110,7 +107,7 @@ function decide(args: Args, facts: Facts): Decision<never> {
   const stdout = `Paused for ${duration} ${unit}`;
   return {
     kind: 'ok',
-    msg: stdout,
+    msg: facts.note ? `${stdout}; ${facts.note}` : stdout,
     data: {
       start: facts.start.toISOString(),
       stop: facts.stop.toISOString(),
