@@ -105,6 +105,6 @@ describe('containerd migration on a 3-node legacy lab', () => {
       expect(starts).toBe('1');
     }
     const again = await engine(['run', PLAYBOOK, '-i', inventory, '-e', 'containerd_version=1.7.24'], { withReport: true });
-    for (const n of lab.nodes) expect(again.report!.recap[n.name]).toMatchObject({ changed: 0, failed: 0 });
+    for (const n of lab.nodes) expect(again.report!.recap[n.name], again.stdout).toMatchObject({ changed: 0, failed: 0 });
   });
 });
