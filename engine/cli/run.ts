@@ -6,6 +6,7 @@ import { consoleEvents, formatRecap } from '../output/console.ts';
 import { formatPlan } from '../output/plan.ts';
 import { pendingFileFor, readPendingFile, writePendingFile } from '../output/pendingFile.ts';
 import { exitCodeFor, retryHosts, writeReport, writeRetryFile } from '../output/report.ts';
+import { writeJunit } from '../output/junit.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPlaybook } from '../playbook/load.ts';
@@ -29,6 +30,7 @@ export const runOptions: OptionSpec = {
   tags: { type: 'string', short: 't', multiple: true },
   'skip-tags': { type: 'string', multiple: true },
   report: { type: 'string' },
+  junit: { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   'no-host-key-checking': { type: 'boolean' },
   timeout: { type: 'string', short: 'T' },
@@ -58,6 +60,8 @@ Options:
   -t, --tags TAGS          run only tasks with these tags (comma separated, repeatable)
       --skip-tags TAGS     skip tasks with these tags
       --report FILE        write a JSON report of every result
+      --junit FILE         write JUnit XML for CI: a test case per host and task (loop items folded),
+                           failures with their messages, skipped tasks as skipped
       --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry);
                            handlers left pending go beside it (PLAYBOOK.handlers.json) and run next time.
                            A --check run writes neither.
@@ -112,6 +116,8 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   const hostKeys = hostKeyPolicyForRun(playbook, inventory, { flags: hostKeyFlags, extraVars, ...(limit ? { limit } : {}) });
   const reportFile = str(p, 'report');
   if (reportFile) checkOutputDir(reportFile, '--report');
+  const junitFile = str(p, 'junit');
+  if (junitFile) checkOutputDir(junitFile, '--junit');
   const password = p.values['ask-pass']
     ? await promptSecret('SSH password: ', '-k/--ask-pass', 'FLEETPLAY_SSH_PASSWORD')
     : process.env.FLEETPLAY_SSH_PASSWORD;
@@ -176,6 +182,7 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
     out(formatRecap(report, color));
     if (check) out(formatPlan(report));
     if (reportFile) writeReport(reportFile, report, secrets);
+    if (junitFile) writeJunit(junitFile, report, secrets);
     // A check run changes nothing, so it leaves the retry and pending-handler files of the last real run alone.
     const retry = retryHosts(report);
     if (!check) {

@@ -1,4 +1,5 @@
 // End-to-end: the foundation playbook on 3 real lab nodes (systemd-nspawn, OpenSSH, Debian 12).
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,11 +87,19 @@ describe('foundation playbook on a 3-node lab', () => {
 
   it('reports a host where nothing listens as unreachable; the others succeed; exit 3', async () => {
     const inv = labInventory(lab, '[ghosts]\nghost ansible_host=127.0.1.250 ansible_user=root\n');
-    const r = await engine(['run', 'test/e2e/playbooks/ping.yml', '-i', inv, '--timeout', '5'], { withReport: true });
+    const junit = path.join(tmpDir(), 'junit.xml');
+    const r = await engine(['run', 'test/e2e/playbooks/ping.yml', '-i', inv, '--timeout', '5', '--junit', junit], { withReport: true });
     expect(r.code, r.stdout).toBe(3);
     expect(r.report!.recap.ghost).toMatchObject({ unreachable: 1, failed: 0 });
     expect(r.stdout).toMatch(/unreachable\s+ghost\s+cannot connect to 127\.0\.1\.250:22/);
     for (const n of lab.nodes) expect(r.report!.recap[n.name]).toMatchObject({ ok: 3, failed: 0, unreachable: 0 });
+    // --junit: the same run as CI reads it, valid against the pinned JUnit schema; the ghost is an error.
+    const lint = spawnSync('xmllint', ['--noout', '--schema', 'test/fixtures/junit/junit-10.xsd', junit], { encoding: 'utf8' });
+    expect(lint.stderr).toContain('validates');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testcase name="\[ghost\] [^"]*"[^>]*>\s*<error message="unreachable: cannot connect to 127\.0\.1\.250:22/);
+    expect(xml).toContain(`tests="${3 * lab.nodes.length + 1}" failures="0" errors="1"`);
+    for (const n of lab.nodes) expect(xml.match(new RegExp(`name="\\[${n.name}\\] `, 'g'))).toHaveLength(3);
   });
 
   it('fails a host whose key does not match known_hosts, naming it; the others continue', async () => {
