@@ -12,6 +12,7 @@ Commands:
   run PLAYBOOK -i INVENTORY    run a playbook (use --check first to see what would change)
   validate PLAYBOOK [-i INV]   check a playbook (and inventory) without contacting any host
   inventory -i INV --list      show the inventory (--list, --graph, --host NAME)
+  schema playbook|tasks|inventory   JSON Schema for editors (completion, red squiggles)
   lab up|down|status           the local lab fleet of real Debian nodes
 
 Run 'engine <command> --help' for the options of a command.`;
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/validate.ts')).validateCommand(rest, out);
     case 'inventory':
       return (await import('./cli/inventory.ts')).inventoryCommand(rest, out);
+    case 'schema':
+      return (await import('./cli/schema.ts')).schemaCommand(rest, out);
     case 'lab':
       return (await import('./cli/lab.ts')).labCommand(rest, out);
     case undefined:

@@ -3,11 +3,12 @@
 // hands it to the loader, which keeps it on the Playbook for the run.
 import type { ModuleDefinition, ModuleRegistry } from './types.ts';
 
-const PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.'];
+/** The collection prefixes a module key may carry. */
+export const MODULE_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.'];
 
 /** Strips the collection prefixes fleetplay accepts (`ansible.builtin.copy` → `copy`). */
 export function shortModuleName(key: string): string {
-  for (const p of PREFIXES) if (key.startsWith(p)) return key.slice(p.length);
+  for (const p of MODULE_PREFIXES) if (key.startsWith(p)) return key.slice(p.length);
   return key;
 }
 
@@ -23,5 +24,6 @@ export function createModuleRegistry(modules: readonly ModuleDefinition[]): Modu
   return {
     find: (key) => byName.get(shortModuleName(key)),
     names: () => [...byName.keys()],
+    definitions: () => [...modules],
   };
 }

@@ -249,6 +249,8 @@ export interface ModuleRegistry {
   find(key: string): ModuleDefinition | undefined;
   /** Every name and alias, for suggestions in error messages. */
   names(): string[];
+  /** Every module once, in registration order (editor schemas, `engine doc`). */
+  definitions(): ModuleDefinition[];
 }
 
 // ---------------------------------------------------------------- playbooks

@@ -6,6 +6,8 @@ import path from 'node:path';
 export interface AtomicWriteOptions {
   /** Create missing parent directories (0700). Off for a path the user named: a typo must not make directories. */
   createDir?: boolean;
+  /** The file's mode (default 0600). */
+  mode?: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export function writeFileAtomic(file: string, text: string, options: AtomicWrite
   if (options.createDir) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text, { mode: 0o600 });
+    writeFileSync(tmp, text, { mode: options.mode ?? 0o600 });
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
