@@ -7,6 +7,8 @@ import { formatPlan } from '../output/plan.ts';
 import { pendingFileFor, readPendingFile, writePendingFile } from '../output/pendingFile.ts';
 import { exitCodeFor, retryHosts, writeReport, writeRetryFile } from '../output/report.ts';
 import { writeJunit } from '../output/junit.ts';
+import { writeHtmlReport } from '../output/html/index.ts';
+import { shellQuote } from '../quote.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPlaybook } from '../playbook/load.ts';
@@ -31,6 +33,7 @@ export const runOptions: OptionSpec = {
   'skip-tags': { type: 'string', multiple: true },
   report: { type: 'string' },
   junit: { type: 'string' },
+  'report-html': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   'no-host-key-checking': { type: 'boolean' },
   timeout: { type: 'string', short: 'T' },
@@ -60,6 +63,8 @@ Options:
   -t, --tags TAGS          run only tasks with these tags (comma separated, repeatable)
       --skip-tags TAGS     skip tasks with these tags
       --report FILE        write a JSON report of every result
+      --report-html FILE   write one self-contained HTML page of the run: recap, problems and the retry
+                           command, the plan (--check), a host × task grid, a timeline, the diffs
       --junit FILE         write JUnit XML for CI: a test case per host and task (loop items folded),
                            failures with their messages, skipped tasks as skipped
       --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry);
@@ -118,6 +123,8 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   if (reportFile) checkOutputDir(reportFile, '--report');
   const junitFile = str(p, 'junit');
   if (junitFile) checkOutputDir(junitFile, '--junit');
+  const htmlFile = str(p, 'report-html');
+  if (htmlFile) checkOutputDir(htmlFile, '--report-html');
   const password = p.values['ask-pass']
     ? await promptSecret('SSH password: ', '-k/--ask-pass', 'FLEETPLAY_SSH_PASSWORD')
     : process.env.FLEETPLAY_SSH_PASSWORD;
@@ -180,11 +187,19 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
       pendingHandlers,
     });
     out(formatRecap(report, color));
-    if (check) out(formatPlan(report));
+    const plan = check ? formatPlan(report) : undefined;
+    if (plan) out(plan);
     if (reportFile) writeReport(reportFile, report, secrets);
     if (junitFile) writeJunit(junitFile, report, secrets);
     // A check run changes nothing, so it leaves the retry and pending-handler files of the last real run alone.
     const retry = retryHosts(report);
+    if (htmlFile) {
+      const retryCommand =
+        !check && retry.length
+          ? `npx tsx engine run ${shellQuote(playbookFile)} -i ${shellQuote(inventoryFile)} --limit ${shellQuote(`@${retryFile}`)}`
+          : undefined;
+      writeHtmlReport(htmlFile, report, secrets, { ...(plan ? { plan } : {}), ...(retryCommand ? { retryCommand } : {}) });
+    }
     if (!check) {
       writeRetryFile(retryFile, retry);
       writePendingFile(pendingFile, report.pendingHandlers);
