@@ -174,6 +174,8 @@ describe.concurrent('--help', () => {
         /-l, --limit PATTERN/,
         /-e, --extra-vars VARS/,
         /--strict/,
+        /--report-html FILE {3}write one self-contained HTML page/,
+        /--junit FILE {9}write JUnit XML for CI/,
         /Exit codes: 0 all ok/,
       ],
     ],
@@ -187,6 +189,7 @@ describe.concurrent('--help', () => {
       ['inventory', '--help'],
       [/^Usage: engine inventory -i INVENTORY/, /--list {2,}every group/, /--graph {2,}the group tree/, /--host NAME/],
     ],
+    ['schema', ['schema', '--help'], [/^Usage: engine schema playbook\|tasks\|inventory \[-o FILE\]/, /for editors/]],
     [
       'lab',
       ['lab', '--help'],
@@ -204,7 +207,7 @@ describe.concurrent('--help', () => {
   it('the top-level --help lists the commands', async () => {
     const r = await engine(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/^ {2}(\w+) /gm)).toEqual(['  run ', '  validate ', '  inventory ', '  lab ']);
+    expect(r.stdout.match(/^ {2}(\w+) /gm)).toEqual(['  run ', '  validate ', '  inventory ', '  schema ', '  lab ']);
   });
 });
 
