@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The `fleetplay` command: runs engine/index.ts through tsx.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The `fleetplay` command, in this one Node process: an installed package (npm pack runs engine/dist.ts)
+// starts from its prebuilt dist/main.mjs; a checkout without dist/ loads tsx's loader in-process and
+// starts engine/index.ts, as `npx tsx engine` does.
+import { existsSync } from 'node:fs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const r = spawnSync(process.execPath, [tsx, path.join(root, 'engine', 'index.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const dist = new URL('../dist/main.mjs', import.meta.url);
+if (existsSync(dist) && process.env.FLEETPLAY_BUNDLE !== '0') {
+  await import(dist.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../engine/index.ts', import.meta.url).href);
+}

@@ -1,5 +1,6 @@
 // The engine's command line (started by engine/index.ts).
 import './memory.ts';
+import { readFileSync } from 'node:fs';
 import { FleetError } from './errors.ts';
 import { printable } from './output/printable.ts';
 import { processSecrets } from './secrets.ts';
@@ -15,7 +16,16 @@ Commands:
   schema playbook|tasks|inventory   JSON Schema for editors (completion, red squiggles)
   lab up|down|status           the local lab fleet of real Debian nodes
 
-Run 'engine <command> --help' for the options of a command.`;
+Run 'engine <command> --help' for the options of a command; 'engine --version' for the version.`;
+
+/** The version of the package this engine belongs to (its package.json). */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -32,6 +42,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/schema.ts')).schemaCommand(rest, out);
     case 'lab':
       return (await import('./cli/lab.ts')).labCommand(rest, out);
+    case '--version':
+    case '-V':
+    case 'version':
+      out(`fleetplay ${version()} (Node ${process.versions.node})\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

@@ -9,6 +9,7 @@ const MEASURED: Record<string, number> = {
   rollout: 130,
   'modules-systemd': 95,
   'vendor-repos': 75,
+  install: 45,
   'html-report': 70,
   'runtime-containers': 70,
   fidelity: 50,
