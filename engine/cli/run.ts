@@ -3,6 +3,7 @@ import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
 import { hostKeyPolicyForRun } from '../connection/hostKeyPolicy.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
+import { withProgress } from '../output/progress.ts';
 import { formatPlan } from '../output/plan.ts';
 import { pendingFileFor, readPendingFile, writePendingFile } from '../output/pendingFile.ts';
 import { exitCodeFor, retryHosts, writeReport, writeRetryFile } from '../output/report.ts';
@@ -40,6 +41,7 @@ export const runOptions: OptionSpec = {
   'ask-pass': { type: 'boolean', short: 'k' },
   'ask-become-pass': { type: 'boolean', short: 'K' },
   'no-color': { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
   strict: { type: 'boolean' },
   'retry-file': { type: 'string' },
   'connect-retries': { type: 'string' },
@@ -82,13 +84,19 @@ Options:
   -K, --ask-become-pass    prompt for the sudo password (or set FLEETPLAY_BECOME_PASSWORD)
 ${vaultHelp}
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
+      --no-progress        no live status area at the bottom of the terminal (there is none when
+                           output is not a terminal, or TERM=dumb)
 
 Exit codes: 0 all ok, 2 a host failed, 3 a host was unreachable (none failed),
             4 invalid playbook/inventory/arguments/variables (no host contacted),
             5 --check --strict left unknown outcomes, 130 interrupted.`;
 
 /** Runs `engine run`; returns the exit code. */
-export async function runCommand(argv: string[], print: (s: string) => void): Promise<number> {
+export async function runCommand(
+  argv: string[],
+  print: (s: string) => void,
+  control: (s: string) => void = (s) => void process.stdout.write(s),
+): Promise<number> {
   // Everything the run prints goes through the redaction of the run's secret values.
   const secrets = processSecrets;
   const out = (s: string): void => print(secrets.redact(s));
@@ -163,6 +171,11 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
   const sigterm = () => onSignal('SIGTERM');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
+  const lines = consoleEvents({ diff, color, write: out });
+  const live =
+    process.stdout.isTTY === true && !p.values['no-progress'] && process.env.TERM !== 'dumb'
+      ? withProgress(lines, { write: out, control, columns: () => process.stdout.columns || 80 })
+      : undefined;
   try {
     for (const warning of hostKeys.warnings) out(`${warning}\n`);
     const report = await runPlaybook(playbook, inventory, {
@@ -182,10 +195,11 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
       abort: abort.signal,
       ...(becomePassword ? { becomePassword } : {}),
       secrets,
-      events: consoleEvents({ diff, color, write: out }),
+      events: live?.events ?? lines,
       stopping: () => interrupts > 0,
       pendingHandlers,
     });
+    live?.stop();
     out(formatRecap(report, color));
     const plan = check ? formatPlan(report) : undefined;
     if (plan) out(plan);
@@ -217,6 +231,7 @@ export async function runCommand(argv: string[], print: (s: string) => void): Pr
     }
     return code;
   } finally {
+    live?.stop();
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
   }
