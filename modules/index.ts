@@ -45,6 +45,7 @@ import { hostnameModule } from './hostname/index.ts';
 import { pauseModule } from './pause/index.ts';
 import { waitForConnectionModule } from './wait_for_connection/index.ts';
 import { rebootModule } from './reboot/index.ts';
+import { synchronizeModule } from './synchronize/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 import { uriModule } from './uri/index.ts';
 
@@ -94,6 +95,7 @@ const all: ModuleDefinition[] = [
   pauseModule,
   waitForConnectionModule,
   rebootModule,
+  synchronizeModule,
   ...otherPackageManagerModules,
 ];
 
