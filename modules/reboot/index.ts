@@ -8,7 +8,7 @@
 // Differs from Ansible: check mode looks up the shutdown program too, so a host without one fails in
 // --check as in the real run (Ansible's check mode reads nothing); a host on the local connection (the
 // controller) is refused rather than rebooted; connect_timeout limits each login's handshake and each
-// command of the wait (default 10 s), not the connection plugin's own setting.
+// command of the wait (without it: the run's --connect-timeout, and the task's timeout).
 import {
   defineModule,
   read,
@@ -79,7 +79,7 @@ function decide(args: RebootArgs, facts: Facts, view: ModuleView): Decision<Rebo
       bootTimeCommand: args.boot_time_command ?? DEFAULTS.bootTimeCommand,
       testCommand: args.test_command ?? DEFAULTS.testCommand,
       rebootTimeout: args.reboot_timeout ?? DEFAULTS.rebootTimeout,
-      connectTimeout: args.connect_timeout ?? DEFAULTS.connectTimeout,
+      ...(args.connect_timeout !== undefined ? { connectTimeout: args.connect_timeout } : {}),
       postRebootDelay: args.post_reboot_delay ?? 0,
     },
   };

@@ -31,8 +31,6 @@ export const DEFAULTS = {
   bootTimeCommand: 'cat /proc/sys/kernel/random/boot_id',
   // ansible-core's list (older releases searched only the three sbin directories).
   searchPaths: ['/sbin', '/bin', '/usr/sbin', '/usr/bin', '/usr/local/sbin'],
-  /** Seconds an attempt may take when connect_timeout is not given (the run's own connect timeout limits the handshake). */
-  connectTimeout: 10,
 } as const;
 
 /** Everything apply needs, defaults applied. */
@@ -44,6 +42,7 @@ export interface RebootChange {
   bootTimeCommand: string;
   testCommand: string;
   rebootTimeout: number;
-  connectTimeout: number;
+  /** connect_timeout: limits each login and each command of the wait; without it, the run's connect timeout and the task's timeout do. */
+  connectTimeout?: number;
   postRebootDelay: number;
 }

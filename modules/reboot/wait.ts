@@ -40,7 +40,7 @@ async function until(
   for (;;) {
     let why: string;
     try {
-      if (dropped) await host.reconnect({ deadline, attemptTimeoutMs: c.connectTimeout * 1000 });
+      if (dropped) await host.reconnect({ deadline, ...(c.connectTimeout ? { attemptTimeoutMs: c.connectTimeout * 1000 } : {}) });
       dropped = relogin === 'always';
       const step = await attempt();
       if (step.done) return undefined;
@@ -62,7 +62,7 @@ export async function waitForReboot(host: ModuleHost, c: RebootChange, started: 
   if (!host.reconnect) return failed('the reboot command ran, but this connection cannot log in again to see the host come back');
   const h = { ...host, reconnect: host.reconnect };
   if (c.postRebootDelay > 0) await clock.wait(c.postRebootDelay * 1000);
-  const limit = { timeoutMs: c.connectTimeout * 1000 };
+  const limit = c.connectTimeout ? { timeoutMs: c.connectTimeout * 1000 } : {};
   const booted = await until(h, c, clock, 'always', async () => {
     const r = await host.run(c.bootTimeCommand, limit);
     const id = r.stdout.trim();

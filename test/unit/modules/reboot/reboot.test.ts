@@ -94,7 +94,6 @@ describe('reboot plans', () => {
       bootTimeCommand: BOOT_ID,
       testCommand: 'whoami',
       rebootTimeout: 600,
-      connectTimeout: 10,
       postRebootDelay: 0,
     });
     const own = rebootModule.decide(
@@ -188,6 +187,13 @@ describe('reboot apply', () => {
     expect(r.logins.every((l) => l.deadline === 30_100 && l.attemptTimeoutMs === 5000)).toBe(true);
     // Ansible's backoff: 1, 2, 4 s between boot-time attempts; 1 s before test_command's second try.
     expect(r.waits).toEqual([1000, 2000, 4000, 1000]);
+  });
+
+  it("without connect_timeout, each login is limited by the connection's own connect timeout", async () => {
+    const r = rebootingHost({});
+    const { connectTimeout: _, ...rest } = CHANGE;
+    expect(await reboot(rest, r.host, r.clock)).toMatchObject({ kind: 'changed' });
+    expect(r.logins).toEqual([{ deadline: 30_100 }]);
   });
 
   it('waits post_reboot_delay before the first login', async () => {
