@@ -71,7 +71,9 @@ export async function runRsync(args: string[], stream: (command: string) => Prom
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // A side that ended first (rsync exited, the session dropped) is seen through the exit codes.
     toRsync.on('error', () => undefined);
+    fromRsync.on('error', () => undefined);
     const exited = new Promise<number>((resolve) => {
       child.on('error', (err) => {
         stderr += `cannot run rsync on the controller: ${err.message}\n`;
@@ -79,12 +81,18 @@ export async function runRsync(args: string[], stream: (command: string) => Prom
       });
       child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 255)));
     });
+    // Ends rsync and its relay (which waits on fd 3) when the host side cannot be reached.
+    const abort = async (): Promise<number> => {
+      child.kill('SIGKILL');
+      toRsync.destroy();
+      fromRsync.destroy();
+      return exited;
+    };
     const argv = await Promise.race([readArgv(child.stdio[5 as number] as unknown as Readable), exited.then(() => [] as string[])]);
     if (argv.length === 0) return { exitCode: await exited, stdout, stderr };
     const [host, program, server, ...rest] = argv;
     if (host !== RELAY_HOST || program !== 'rsync' || server !== '--server') {
-      child.kill('SIGKILL');
-      await exited;
+      await abort();
       return { exitCode: 1, stdout, stderr: `${stderr}rsync asked to run '${argv.slice(1).join(' ')}' on the host, not rsync --server\n` };
     }
     let remoteErr = '';
@@ -92,11 +100,11 @@ export async function runRsync(args: string[], stream: (command: string) => Prom
     try {
       channel = await stream(['rsync', '--server', ...rest].map(shellQuote).join(' '));
     } catch (err) {
-      child.kill('SIGKILL');
-      await exited;
+      await abort();
       throw err;
     }
     channel.stderr.on('data', (d: Buffer) => (remoteErr += d.toString()));
+    channel.stdin.on('error', () => undefined);
     fromRsync.pipe(channel.stdin as Writable);
     channel.stdout.pipe(toRsync);
     const exitCode = await exited;

@@ -2,6 +2,7 @@
 // "host" side started through a streamed command (LocalConnection.stream) exactly as over ssh: check mode's
 // dry run, the real run, idempotence, delete, checksum, names with shell characters, and check mode's
 // prediction for the tasks after it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import type { ModuleContext, Plan, PredictedState } from '../../../../engine/types.ts';
 import { findModule } from '../../../../modules/index.ts';
 import { synchronizeModule } from '../../../../modules/synchronize/index.ts';
+import { runRsync } from '../../../../modules/synchronize/relay.ts';
 import { itemized, predictedPath, rsyncArgs } from '../../../../modules/synchronize/options.ts';
 import { fakeHost, runLocally } from '../../../support/fakeHost.ts';
 
@@ -192,6 +194,14 @@ describe('synchronize over a streamed command (real rsync)', () => {
       expect(r.status).toBe('failed');
       expect((r.out ?? r.plan).msg).toMatch(/rsync failed \(exit \d+\): .*No such file or directory/s);
     }
+  });
+
+  it('a session that cannot open fails the task and leaves no rsync behind', async () => {
+    const { src, dest } = tree();
+    const args = rsyncArgs({ src, dest }, src, false);
+    await expect(runRsync(args, () => Promise.reject(new Error('cannot open a session on h')))).rejects.toThrow(/cannot open a session/);
+    const left = spawnSync('pgrep', ['-f', `${path.basename(path.dirname(src))}/src`], { encoding: 'utf8' });
+    expect([left.status, left.stdout]).toEqual([1, '']);
   });
 
   it('fails when the host has no rsync', async () => {
