@@ -22,8 +22,10 @@ import type {
   ExecResult,
   PredictedFile,
   PredictedUnit,
+  ReconnectOptions,
   ResultData,
   StateSlot,
+  StreamChannel,
   Vars,
 } from './types.ts';
 import type { EvalContext } from './expr/index.ts';
@@ -143,12 +145,21 @@ export interface ModuleView {
   runState<T>(key: StateSlot<T>): T;
   /** The task's lookup plugins, for expressions a module evaluates (assert's that, debug's var). */
   lookups?: EvalContext;
+  /**
+   * A streamed command on the host, for a `local` stage of a probe in check mode only: the engine cannot
+   * see what it does, so the module must make it read-only itself (synchronize: rsync --dry-run).
+   */
+  stream?(command: string): Promise<StreamChannel>;
 }
 
 /** What apply may do: run commands that change the host (become applied by the engine). */
 export interface ModuleHost {
   name: string;
   run(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Drops the connection and logs in again until the deadline (reboot, wait_for_connection); absent when delegated. */
+  reconnect?(options: ReconnectOptions): Promise<void>;
+  /** A command with its stdin and stdout as streams (synchronize's rsync); absent when delegated or not offered. */
+  stream?(command: string): Promise<StreamChannel>;
 }
 
 // ---------------------------------------------------------------- the module

@@ -71,6 +71,30 @@ export interface Connection {
   close(): Promise<void>;
   /** Closes the session so the next command logs in afresh (meta: reset_connection); a no-op where there is none. */
   reset?(): Promise<void>;
+  /** Drops the session and logs in again, retrying until a deadline (reboot, wait_for_connection); host keys are checked every time. */
+  reconnect?(options: ReconnectOptions): Promise<void>;
+  /** Runs a command whose stdin and stdout stay open as byte streams (rsync's protocol), become applied. */
+  stream?(command: string, options?: ExecOptions): Promise<StreamChannel>;
+}
+
+/** How long Connection.reconnect keeps trying. */
+export interface ReconnectOptions {
+  /** Give up when this moment (ms since the epoch) has passed. */
+  deadline: number;
+  /** Limit of one attempt's handshake (the connection's connect timeout when absent). */
+  attemptTimeoutMs?: number;
+  /** Pause between failed attempts (default 1000 ms). */
+  pauseMs?: number;
+}
+
+/** A running command's streams; `exit` settles with its exit code when the channel closes (255 when none came). */
+export interface StreamChannel {
+  stdin: NodeJS.WritableStream;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  exit: Promise<number>;
+  /** Ends the command (SIGKILL) and closes the channel. */
+  kill(): void;
 }
 
 // ---------------------------------------------------------------- results
@@ -212,6 +236,10 @@ export interface ModuleContext {
   runState<T>(key: StateSlot<T>): T;
   /** The task's lookup plugins, for expressions a module evaluates (engine/lookups lookupContext). */
   lookups?: EvalContext;
+  /** The host's own connection's reconnect (absent for a delegated task, or a connection without one). */
+  reconnect?(options: ReconnectOptions): Promise<void>;
+  /** A streamed command on the host, the task's become applied (absent for a delegated task, or a connection without streams). */
+  stream?(command: string): Promise<StreamChannel>;
 }
 
 /**

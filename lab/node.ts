@@ -70,8 +70,8 @@ export function bootNode(prepared: PreparedNode): LabNode {
   // Containers in the node need cgroup controllers (cpu, memory, pids, ...); see controllers.ts.
   const controllers = nodeControllers(node.machine);
   args.push(...controllers.nspawnArgs);
-  // The shell joins the node's own cgroups, then execs nspawn under the same PID.
-  const script = `${joinCgroupsScript([...createNodeCgroups(node.machine), ...controllers.join])} exec systemd-nspawn "$@"`;
+  // The shell joins the node's own cgroups, then runs nspawn (see NSPAWN_LOOP: a reboot restarts it).
+  const script = `${joinCgroupsScript([...createNodeCgroups(node.machine), ...controllers.join])} ${NSPAWN_LOOP}`;
   const pid = spawnDetached({
     program: '/bin/sh',
     args: ['-c', script, 'sh', ...args],
@@ -83,6 +83,21 @@ export function bootNode(prepared: PreparedNode): LabNode {
   writeFileSync(paths.pidFile, `${pid}\n`);
   return { ...node, pid };
 }
+
+/**
+ * Runs nspawn again when the container asks for a reboot: nspawn then exits with status 133 (as
+ * systemd-nspawn@.service's RestartForceExitStatus=133 does), so `reboot` in a node brings it back with
+ * the same overlay, cgroups and address. Any other exit ends the node. The shell stays the node's PID
+ * and passes SIGTERM/SIGINT on to nspawn, which powers the container off (destroyNode).
+ */
+const NSPAWN_LOOP = [
+  'trap \'kill -TERM "$c" 2>/dev/null\' TERM INT;',
+  'while :; do systemd-nspawn "$@" & c=$!;',
+  'wait "$c"; r=$?;',
+  // a trapped signal ends `wait` early (status > 128) while nspawn still shuts the container down
+  'while [ "$r" -gt 128 ] && kill -0 "$c" 2>/dev/null; do wait "$c"; r=$?; done;',
+  '[ "$r" -eq 133 ] || exit "$r"; done',
+].join(' ');
 
 /** How long a live PID may show another program's argv before waitForSsh gives up on it. */
 const STRANGER_GRACE_MS = 5000;
@@ -123,8 +138,8 @@ export function isNodeProcess(node: LabNode): boolean {
   const args = processArgs(node.pid);
   if (args === undefined) return false;
   const at = args.indexOf('-D');
-  // Right after spawn the PID may still be the sh that is about to exec nspawn.
-  const nspawn = args.some((a) => a.endsWith('systemd-nspawn') || a.includes('exec systemd-nspawn'));
+  // The PID is the sh that runs nspawn (NSPAWN_LOOP), or nspawn itself in a lab booted before it.
+  const nspawn = args.some((a) => a.endsWith('systemd-nspawn') || a.includes('systemd-nspawn "$@"'));
   return at > 0 && nspawn && args[at + 1] === node.root;
 }
 

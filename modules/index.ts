@@ -44,6 +44,8 @@ import { packageFactsModule } from './package_facts/index.ts';
 import { hostnameModule } from './hostname/index.ts';
 import { pauseModule } from './pause/index.ts';
 import { waitForConnectionModule } from './wait_for_connection/index.ts';
+import { rebootModule } from './reboot/index.ts';
+import { synchronizeModule } from './synchronize/index.ts';
 import { otherPackageManagerModules } from './other_package_managers/index.ts';
 import { uriModule } from './uri/index.ts';
 
@@ -92,6 +94,8 @@ const all: ModuleDefinition[] = [
   hostnameModule,
   pauseModule,
   waitForConnectionModule,
+  rebootModule,
+  synchronizeModule,
   ...otherPackageManagerModules,
 ];
 

@@ -1,8 +1,9 @@
 // The `local` connection: commands run on the control machine under /bin/sh.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import type { Connection, ExecOptions, ExecResult } from '../types.ts';
+import type { Connection, ExecOptions, ExecResult, StreamChannel } from '../types.ts';
 import { wrapCommand } from './become.ts';
+import { refusePasswordPrompt, streamChannel } from './stream.ts';
 import { BecomeError, SudoDialog } from './sudoDialog.ts';
 
 /** Runs commands locally; used for `ansible_connection=local`. */
@@ -57,6 +58,24 @@ export class LocalConnection implements Connection {
       child.stdin.on('error', () => undefined);
       dialog.start();
     });
+  }
+
+  /** Runs a command with its stdin, stdout and stderr as streams (no become password: see stream.ts). */
+  async stream(command: string, options: ExecOptions = {}): Promise<StreamChannel> {
+    const wrapped = wrapCommand(command, options.become, this.loginUser);
+    refusePasswordPrompt(this.host, wrapped);
+    const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    child.stdin.on('error', () => undefined);
+    return streamChannel(
+      {
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        onExit: (done) => child.on('close', (code, signal) => done(code ?? (signal ? 128 : 255))),
+        kill: () => child.kill('SIGKILL'),
+      },
+      options,
+    );
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,9 @@
 // The ssh connection: one ssh2 client per host for the whole run, host keys checked against known_hosts.
 import { Client, type AnyAuthMethod, type AuthenticationType, type NextAuthHandler } from 'ssh2';
 import { UnreachableError } from '../errors.ts';
-import type { Connection, ExecOptions, ExecResult } from '../types.ts';
+import type { Connection, ExecOptions, ExecResult, ReconnectOptions, StreamChannel } from '../types.ts';
 import { wrapCommand } from './become.ts';
+import { refusePasswordPrompt, sshStream } from './stream.ts';
 import { BecomeError, SudoDialog } from './sudoDialog.ts';
 import { appendKnownHost, fingerprint, hostKeyAlgorithmsFor, loadKnownHosts, verifyHostKey, type HostKeyVerdict } from './knownHosts.ts';
 
@@ -34,7 +35,10 @@ export class HostKeyError extends Error {
   }
 }
 
-/** One ssh2 connection, reused for every command; reconnects once if it drops between commands. */
+/**
+ * One ssh2 connection, reused for every command; reconnects once by itself if it drops between commands,
+ * and as often as asked until a deadline through reconnect() (after a reboot).
+ */
 export class SshConnection implements Connection {
   private client?: Client;
   private connecting?: Promise<Client>;
@@ -56,15 +60,58 @@ export class SshConnection implements Connection {
     return this.connecting;
   }
 
-  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    let client = this.client;
-    if (!client) {
-      if (this.reconnects > 0 || this.closedByUs) {
-        throw new UnreachableError(this.host, `connection to ${this.where()} was lost`);
-      }
-      if (this.wasConnected) this.reconnects++;
-      client = await this.connect();
+  /** The open client, opening it first (once more after a drop, then the connection counts as lost). */
+  private async session(): Promise<Client> {
+    if (this.client) return this.client;
+    if (this.reconnects > 0 || this.closedByUs) {
+      throw new UnreachableError(this.host, `connection to ${this.where()} was lost`);
     }
+    if (this.wasConnected) this.reconnects++;
+    return this.connect();
+  }
+
+  /**
+   * Drops the session and logs in again, retrying refused and timed-out attempts until the deadline. The
+   * host key is verified on every attempt as on the first login; a host key or authentication failure
+   * ends it at once. Afterwards the connection may again reopen once by itself.
+   */
+  async reconnect(options: ReconnectOptions): Promise<void> {
+    if (this.closedByUs) throw new UnreachableError(this.host, `connection to ${this.where()} was closed`);
+    await this.connecting?.catch(() => undefined);
+    const old = this.client;
+    this.client = undefined;
+    old?.end();
+    for (let attempt = 1; ; attempt++) {
+      const left = options.deadline - Date.now();
+      try {
+        if (left <= 0) throw new UnreachableError(this.host, `no time left to connect to ${this.where()}`);
+        await this.open(Math.min(left, options.attemptTimeoutMs ?? this.params.connectTimeoutMs));
+        this.reconnects = 0;
+        return;
+      } catch (err) {
+        if (!retryable(err) || this.closedByUs) throw err;
+        if (Date.now() + (options.pauseMs ?? 1000) >= options.deadline)
+          throw new UnreachableError(this.host, `${(err as Error).message} (gave up at the deadline after ${attempt} attempts)`);
+      }
+      await new Promise((r) => setTimeout(r, options.pauseMs ?? 1000));
+    }
+  }
+
+  /** Runs a command with its stdin, stdout and stderr as streams (no become password: see stream.ts). */
+  async stream(command: string, options: ExecOptions = {}): Promise<StreamChannel> {
+    const wrapped = wrapCommand(command, options.become, this.params.user);
+    refusePasswordPrompt(this.host, wrapped);
+    const client = await this.session();
+    return sshStream(
+      client,
+      wrapped.command,
+      options,
+      (message) => new UnreachableError(this.host, `cannot open a session on ${this.where()}: ${message}`),
+    );
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const client = await this.session();
     const wrapped = wrapCommand(command, options.become, this.params.user);
     const started = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {
@@ -153,8 +200,7 @@ export class SshConnection implements Connection {
       try {
         return await this.open();
       } catch (err) {
-        const retryable = err instanceof UnreachableError && !/authentication failed/.test(err.message);
-        if (!retryable || attempt >= this.params.connectRetries || this.closedByUs) {
+        if (!retryable(err) || attempt >= this.params.connectRetries || this.closedByUs) {
           if (err instanceof UnreachableError && attempt > 0)
             throw new UnreachableError(this.host, `${err.message} (after ${attempt + 1} attempts)`);
           throw err;
@@ -164,7 +210,7 @@ export class SshConnection implements Connection {
     }
   }
 
-  private open(): Promise<Client> {
+  private open(timeoutMs = this.params.connectTimeoutMs): Promise<Client> {
     const p = this.params;
     const knownHosts = loadKnownHosts(p.knownHostsFiles);
     let verdict: HostKeyVerdict | undefined;
@@ -199,7 +245,7 @@ export class SshConnection implements Connection {
         host: p.address,
         port: p.port,
         username: p.user,
-        readyTimeout: p.connectTimeoutMs,
+        readyTimeout: timeoutMs,
         keepaliveInterval: p.keepaliveMs,
         keepaliveCountMax: 3,
         ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
@@ -218,6 +264,11 @@ export class SshConnection implements Connection {
       });
     });
   }
+}
+
+/** Network failures (refused, timed out) are worth another attempt; host key and authentication failures are not. */
+function retryable(err: unknown): boolean {
+  return err instanceof UnreachableError && !/authentication failed/.test(err.message);
 }
 
 function authSequence(p: SshParams): (left: AuthenticationType[] | null, partial: boolean | null, next: NextAuthHandler) => void {

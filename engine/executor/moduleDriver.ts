@@ -22,6 +22,7 @@ export function moduleView(ctx: ModuleContext): ModuleView {
     resolveLocalPath: ctx.resolveLocalPath,
     runState: ctx.runState,
     ...(ctx.lookups ? { lookups: ctx.lookups } : {}),
+    ...(ctx.check && ctx.stream ? { stream: ctx.stream } : {}),
   };
 }
 
@@ -42,7 +43,8 @@ export async function planModule(mod: ModuleDefinition, args: Vars, ctx: ModuleC
     summary,
     apply: async () => {
       if (!apply) throw new Error(`module '${mod.name}' decided on a change but has no apply step`);
-      return apply(change, { name: ctx.host, run: ctx.run });
+      const { reconnect, stream } = ctx;
+      return apply(change, { name: ctx.host, run: ctx.run, ...(reconnect ? { reconnect } : {}), ...(stream ? { stream } : {}) });
     },
   };
 }

@@ -316,6 +316,11 @@ export function moduleContext(
     predicted: (target ?? host).predicted,
     runState: (key) => settings.runState.slot(key),
     lookups: lookupContext(task, settings, vars),
+    // The host's own connection only: a delegated task's reboot or rsync would reach the wrong machine.
+    ...(!target && host.conn.reconnect ? { reconnect: (o) => host.conn.reconnect!(o) } : {}),
+    ...(!target && host.conn.stream
+      ? { stream: (command) => host.conn.stream!(withEnvironment(command, env), finalExecOptions(task, settings, {})) }
+      : {}),
   };
 }
 

@@ -3,13 +3,16 @@
 // with the last error. It never changes anything: its apply step reports ok (the retries need apply's
 // host access, which a probe does not have).
 //
+// As Ansible resets the connection before each attempt, every attempt logs in again
+// (Connection.reconnect, the host key checked each time), so it sees a host come back after a reboot
+// started by another task. A changed host key or refused authentication fails at once: more attempts
+// cannot cure them.
+//
 // As Ansible, it is skipped in check mode (reported ok with that message). Differs from Ansible:
-// `connect_timeout` limits each attempt's command, not the ssh handshake (the run's --connect-timeout
-// does that); and an ssh connection that dropped after it was open is reopened once by the engine
-// (engine/connection/ssh.ts), so after a reboot the retries only help while that one reopening has
-// not failed yet. A host never connected before (a new machine) is retried for the whole timeout.
+// `connect_timeout` limits each login's handshake and each attempt's command.
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, noReads, type Decision, type ModuleHost } from '../../engine/module.ts';
+import { UnreachableError } from '../../engine/errors.ts';
 import type { ApplyOutcome } from '../../engine/types.ts';
 
 /** wait_for_connection's arguments with Ansible's defaults (seconds). */
@@ -68,6 +71,7 @@ export async function waitForConnection(
   let last = '';
   for (;;) {
     try {
+      if (host.reconnect) await host.reconnect({ deadline: end, attemptTimeoutMs: c.connectTimeout * 1000 });
       const r = await host.run(PING, { timeoutMs: c.connectTimeout * 1000 });
       if (r.exitCode === 0 && r.stdout.trim() === 'pong') {
         const elapsed = Math.trunc((now() - start) / 1000);
@@ -76,6 +80,9 @@ export async function waitForConnection(
       last = r.timedOut ? `no answer within ${c.connectTimeout}s` : r.stderr.trim() || `exit ${r.exitCode}`;
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof UnreachableError) || /authentication failed/.test(last)) {
+        return { kind: 'failed', msg: `cannot connect: ${last}`, data: { elapsed: Math.trunc((now() - start) / 1000) } };
+      }
     }
     if (now() + c.sleep * 1000 >= end) break;
     await wait(c.sleep * 1000);

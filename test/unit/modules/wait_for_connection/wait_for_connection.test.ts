@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planModule } from '../../../../engine/executor/moduleDriver.ts';
 import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import { UnreachableError } from '../../../../engine/errors.ts';
+import { HostKeyError } from '../../../../engine/connection/ssh.ts';
 import { findModule } from '../../../../modules/index.ts';
 import { PING, waitForConnection, waitForConnectionModule } from '../../../../modules/wait_for_connection/index.ts';
 import { fakeHost, runLocally } from '../../../support/fakeHost.ts';
@@ -64,6 +65,46 @@ describe('wait_for_connection', () => {
       (await waitForConnection({ timeout: 0, delay: 0, sleep: 1, connectTimeout: 5 }, bad.host, bad.clock.now, bad.clock.wait)).msg,
     ).toBe('timed out waiting for the connection after 0s: shell gone');
     expect(bad.h.commands).toHaveLength(1);
+  });
+
+  it('logs in again before every attempt until the deadline, as Ansible resets the connection', async () => {
+    const { h, clock, waits } = setup(0);
+    const logins: Array<{ deadline: number; attemptTimeoutMs?: number }> = [];
+    const host = {
+      name: 'h',
+      run: h.run,
+      reconnect: async (o: { deadline: number; attemptTimeoutMs?: number }) => {
+        logins.push(o);
+        clock.wait(3000); // each failed login takes 3 s
+        if (logins.length < 3) throw new UnreachableError('h', 'cannot connect to 10.0.0.9:22: connect ECONNREFUSED');
+      },
+    };
+    const out = await waitForConnection({ timeout: 60, delay: 0, sleep: 1, connectTimeout: 4 }, host, clock.now, clock.wait);
+    expect(out).toMatchObject({ kind: 'ok', data: { elapsed: 11 } });
+    expect(logins).toEqual([
+      { deadline: 60_000, attemptTimeoutMs: 4000 },
+      { deadline: 60_000, attemptTimeoutMs: 4000 },
+      { deadline: 60_000, attemptTimeoutMs: 4000 },
+    ]);
+    expect(waits).toEqual([3000, 1000, 3000, 1000, 3000]);
+    expect(h.commands).toEqual([PING]);
+  });
+
+  it('fails at once on a changed host key: more attempts cannot cure it', async () => {
+    const { h, clock } = setup(0);
+    let logins = 0;
+    const host = {
+      name: 'h',
+      run: h.run,
+      reconnect: async () => {
+        logins++;
+        throw new HostKeyError('h', 'HOST KEY MISMATCH for h');
+      },
+    };
+    const out = await waitForConnection({ timeout: 60, delay: 0, sleep: 1, connectTimeout: 4 }, host, clock.now, clock.wait);
+    expect(out).toMatchObject({ kind: 'failed', msg: 'cannot connect: HOST KEY MISMATCH for h' });
+    expect(logins).toBe(1);
+    expect(h.commands).toEqual([]);
   });
 
   it('a real run answers at once over a local connection', async () => {
