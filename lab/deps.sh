@@ -9,11 +9,12 @@
 #   curl, wget                             get_url's check of a URL is tested with both clients on the controller
 #   libxml2-utils                          xmllint checks the --junit report against the JUnit schema
 #   chromium                               a real browser opens the --report-html page (driven by playwright-core)
+#   rsync                                  the controller's end of the synchronize module
 #   (apt, dpkg, tar, gzip are essential)   apt-get download, dpkg -x and reproducible tarballs for the release artifacts
 # It never installs or starts a host sshd: one bound to 0.0.0.0:22 would stop the nodes from binding.
 set -euo pipefail
 
-PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2 apt-utils gnupg curl wget libxml2-utils chromium)
+PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2 apt-utils gnupg curl wget libxml2-utils chromium rsync)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "lab/deps.sh: must run as root" >&2
