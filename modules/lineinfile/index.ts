@@ -80,7 +80,9 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
   const file = fileOf(args);
   const { state, spec, wanted } = facts;
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
-  if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
+  // Ansible's words for a directory.
+  if (state.type === 'directory') return { kind: 'failed', msg: `Path ${file} is a directory !` };
+  if (state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
   if (state.type === 'absent') {
     if (args.state === 'absent') return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
     // Ansible's words (create: true would make it).

@@ -22,6 +22,8 @@ export const lineinfileSchema = {
     validate: { type: 'string' },
     mode: modeSchema,
     owner: { type: 'string' },
+    // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
+    unsafe_writes: { type: 'boolean' },
     group: { type: 'string' },
   },
   required: ['path'],

@@ -76,6 +76,8 @@ export const replaceSchema = {
     encoding: { type: 'string', minLength: 1 },
     mode: modeSchema,
     owner: { type: 'string' },
+    // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
+    unsafe_writes: { type: 'boolean' },
     group: { type: 'string' },
   },
   required: ['regexp', 'path'],
@@ -112,6 +114,8 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
   // Ansible's words.
   if (state.type === 'absent') return missingFile(state, `Path ${file} does not exist !`);
+  // Ansible's words for a directory.
+  if (state.type === 'directory') return { kind: 'failed', msg: `Path ${file} is a directory !` };
   if (state.type !== 'file') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
   let edit: TextEdit;
   try {

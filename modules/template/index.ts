@@ -24,6 +24,8 @@ export const templateSchema = {
     dest: { type: 'string', minLength: 1 },
     mode: modeSchema,
     owner: accountNameSchema,
+    // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
+    unsafe_writes: { type: 'boolean' },
     group: accountNameSchema,
     force: { type: 'boolean' },
     // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.

@@ -63,6 +63,8 @@ describe('lineinfile backup and validate', () => {
       kind: 'failed',
       msg: `Destination ${path.join(dir, 'none')} does not exist !`,
     });
+    expect(await run(lineinfileModule, { path: dir, line: 'a' })).toMatchObject({ kind: 'failed', msg: `Path ${dir} is a directory !` });
+    expect(await run(replaceModule, { path: dir, regexp: 'a' })).toMatchObject({ kind: 'failed', msg: `Path ${dir} is a directory !` });
     expect(await run(lineinfileModule, { path: f, line: 'b', mode: '0600' }, true)).toMatchObject({
       msg: 'line added and ownership, perms or SE linux context changed',
     });
