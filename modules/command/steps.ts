@@ -36,6 +36,8 @@ export interface SharedArgs {
 /** What probe read: chdir missing, or the guard that skips the command. */
 export interface CommandFacts {
   chdirMissing?: string;
+  /** Check mode: chdir is missing, and an earlier task whose effects it cannot predict may create it. */
+  unknown?: string;
   skippedBy?: { guard: 'creates' | 'removes'; path: string };
 }
 
@@ -87,18 +89,38 @@ function predictedPath(value: string, chdir: string | undefined): string | undef
   return path.posix.join(chdir, value);
 }
 
-/** Reads chdir and the guards in one stage (nothing without creates or removes: chdir is then apply's to check). */
+/**
+ * Reads chdir and the guards in one stage. Without creates or removes the real run reads nothing (apply
+ * reports a chdir that fails), and check mode reads chdir only: a missing one fails there too, as in Ansible.
+ */
 export function* probeGuards(args: SharedArgs, view: ModuleView): Probe<CommandFacts> {
-  const { creates, removes } = args;
-  if (!creates && !removes) return {};
-  const out = yield* read({ command: guardScript(args), parse: (r) => r.stdout });
-  if (out.includes('chdir=missing')) return { chdirMissing: args.chdir ?? '' };
+  const { creates, removes, chdir } = args;
+  if (!creates && !removes && (!view.check || chdir === undefined)) return {};
+  // Check mode: a chdir an earlier task would create is there, with nothing in it but what is predicted.
+  const chdirPath = chdir !== undefined && view.check ? predictedPath(chdir, undefined) : undefined;
+  const chdirPredicted = chdirPath !== undefined ? view.predicted.file(chdirPath) : undefined;
+  // Removed, or made a file, by an earlier task: cd would fail.
+  if (chdirPredicted && chdirPredicted.type !== 'directory' && chdirPredicted.type !== 'link') return { chdirMissing: chdir ?? '' };
+  const out =
+    chdirPredicted?.type === 'directory' && !creates && !removes ? '' : yield* read({ command: guardScript(args), parse: (r) => r.stdout });
+  let onlyPredicted = false;
+  if (out.includes('chdir=missing')) {
+    if (chdirPredicted?.type === 'directory') onlyPredicted = true;
+    else {
+      const opaque = view.check && !chdirPredicted ? view.predicted.opaqueTask() : undefined;
+      if (opaque)
+        return {
+          unknown: `${chdir} does not exist now, but '${opaque}', whose effects check mode cannot predict, runs first and may create it`,
+        };
+      return { chdirMissing: chdir ?? '' };
+    }
+  }
   // Check mode: what earlier tasks would leave at a literal path wins over the unchanged host.
   const exists = (key: 'creates' | 'removes', value: string): boolean => {
-    const p = view.check ? predictedPath(value, args.chdir) : undefined;
+    const p = view.check ? predictedPath(value, chdir) : undefined;
     const predicted = p !== undefined ? view.predicted.file(p) : undefined;
     if (predicted) return predicted.type !== 'absent';
-    return out.includes(`${key}=yes`);
+    return !onlyPredicted && out.includes(`${key}=yes`);
   };
   if (creates && exists('creates', creates)) return { skippedBy: { guard: 'creates', path: creates } };
   if (removes && !exists('removes', removes)) return { skippedBy: { guard: 'removes', path: removes } };
@@ -125,6 +147,7 @@ export function decideCommand(args: SharedArgs, facts: CommandFacts, view: Modul
   if (facts.chdirMissing !== undefined) {
     return { kind: 'failed', msg: 'Unable to change directory before execution.', data: { cmd: change.cmd, rc: null, ...warnings } };
   }
+  if (facts.unknown !== undefined) return { kind: 'unknown', msg: facts.unknown };
   if (facts.skippedBy) {
     const { guard, path: p } = facts.skippedBy;
     const what = guard === 'creates' ? 'exists' : 'does not exist';

@@ -76,8 +76,35 @@ describe('command and shell', () => {
         msg: 'Unable to change directory before execution.',
       });
     }
+    // Check mode reads chdir even without a guard (the real run leaves it to the run).
+    expect((await run(shellModule, { cmd: 'true', chdir: missing }, true)).plan).toMatchObject({
+      kind: 'failed',
+      msg: 'Unable to change directory before execution.',
+    });
+    expect((await run(shellModule, { cmd: 'true', chdir: os.tmpdir() }, true)).plan).toMatchObject({ kind: 'unknown' });
     const { out } = await run(commandModule, { cmd: 'true', chdir: missing });
     expect(out).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^Unable to change directory before execution\. /) });
+  });
+
+  it('check mode: a chdir an earlier task creates holds only what is predicted; one it removes fails; an opaque task makes it unknown', async () => {
+    const missing = path.join(tmp(), 'made');
+    const h = fakeHost({ check: true, reply: runLocally });
+    h.predicted.setFile(missing, { type: 'directory' });
+    expect(await planModule(commandModule, { cmd: 'make', chdir: missing, creates: 'out' }, h)).toMatchObject({ kind: 'change' });
+    h.predicted.setFile(path.join(missing, 'out'), { type: 'file' });
+    expect(await planModule(commandModule, { cmd: 'make', chdir: missing, creates: 'out' }, h)).toMatchObject({ kind: 'ok' });
+    expect(await planModule(commandModule, { cmd: 'make', chdir: missing, removes: 'in' }, h)).toMatchObject({
+      kind: 'ok',
+      msg: "Would not run command since 'in' does not exist",
+    });
+    h.predicted.setFile(missing, { type: 'absent' });
+    expect(await planModule(commandModule, { cmd: 'make', chdir: missing }, h)).toMatchObject({ kind: 'failed' });
+    const after = fakeHost({ check: true, reply: runLocally });
+    after.predicted.markOpaque('Unpack the sources.');
+    expect(await planModule(commandModule, { cmd: 'make', chdir: path.join(missing, 'x'), creates: 'out' }, after)).toMatchObject({
+      kind: 'unknown',
+      msg: expect.stringContaining("'Unpack the sources.'"),
+    });
   });
 
   it('sends stdin with a newline unless stdin_add_newline is false, and strips trailing newlines unless strip_empty_ends is false', async () => {
