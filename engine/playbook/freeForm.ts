@@ -1,14 +1,31 @@
-// Ansible's inline options of a free-form command (`creates=/x chdir=/tmp`).
+// A free-form module's string (`command: tar xf a.tgz chdir=/tmp creates=/opt/a`): Ansible's parse_kv
+// with check_raw (keyValueArgs.ts) takes out only the module's own `key=value` options; the other words,
+// spacing and newlines kept, are the free form.
+import { joinArgs, parseKeyValueWords, splitArgs } from './keyValueArgs.ts';
 
-/** Pulls `optionNames`' key=value options out of a free-form command string; returns them and the rest of the command. */
-export function splitFreeForm(text: string, optionNames: readonly string[]): { cmd: string; options: Record<string, string> } {
-  const options: Record<string, string> = {};
-  const pattern = new RegExp(`(^|\\s)(${optionNames.join('|')})=("[^"]*"|'[^']*'|\\S+)`, 'g');
-  const cmd = text
-    .replace(pattern, (_m, lead: string, key: string, value: string) => {
-      options[key] = value.replace(/^(["'])(.*)\1$/, '$2');
-      return lead;
-    })
-    .trim();
-  return { cmd, options };
+/** The options Ansible takes out of command's and shell's free form (splitter.py; `warn` is refused later, as in Ansible 2.14+). */
+export const COMMAND_FREE_FORM_OPTIONS = [
+  'creates',
+  'removes',
+  'chdir',
+  'executable',
+  'warn',
+  'stdin',
+  'stdin_add_newline',
+  'strip_empty_ends',
+] as const;
+
+/**
+ * Pulls `optionNames`' key=value options out of a free-form string; returns them and the rest. A string
+ * whose quotes or `{{ }}` do not balance (Ansible: "failed at splitting arguments") is taken whole as the
+ * free form: command reports the quote at its place (literalArgs.ts), and a shell script is /bin/sh's to judge.
+ */
+export function splitFreeForm(
+  text: string,
+  optionNames: readonly string[] = COMMAND_FREE_FORM_OPTIONS,
+): { cmd: string; options: Record<string, string> } {
+  const split = splitArgs(text);
+  if (split.kind === 'problem') return { cmd: text.trim(), options: {} };
+  const { args, raw } = parseKeyValueWords(split.words, optionNames);
+  return { cmd: joinArgs(raw.map((w) => w.text)).trim(), options: args };
 }

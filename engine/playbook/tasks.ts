@@ -59,7 +59,6 @@ export interface ParseContext {
 export const ROLE_TASK_KEYS = ['include_role', 'import_role'];
 
 const INCLUDE_KEYS = ['include_tasks', 'import_tasks'];
-const FREE_FORM_OPTIONS = ['creates', 'removes', 'chdir', 'executable', 'stdin'];
 
 /** Parses a list of task entries found at `at` in `yaml`. */
 export function parseTaskList(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext): TaskNode[] {
@@ -326,7 +325,7 @@ function moduleArgs(
     // A module with its own options (include_vars) may be written in key=value form only.
     const keyValue = freeFormOptions ? parseKeyValueArgs(value) : undefined;
     if (keyValue?.kind === 'ok') return keyValue.args;
-    const { cmd, options } = splitFreeForm(value, freeFormOptions ?? FREE_FORM_OPTIONS);
+    const { cmd, options } = splitFreeForm(value, freeFormOptions);
     return { [freeFormKey]: cmd, ...options };
   }
   // Legacy `key=value key2="value 2"` form.

@@ -1,19 +1,22 @@
-// command: run a program on the host, no shell features (words are quoted one by one); `creates`/`removes`
-// make it idempotent. Check mode does not run it: unknown, unless a guard settles it (modules/lib/commandSteps.ts).
+// command: run a program on the host without a shell: the free form is split into words as Ansible's
+// shlex.split does, or given as `argv`; each word's $VARS and leading ~ are expanded on the host
+// (expand_argument_vars, default true) and every word is quoted. The steps are shell's too (steps.ts).
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule } from '../../engine/module.ts';
-import { shellCommand } from '../../engine/quote.ts';
+import { shellQuote } from '../../engine/quote.ts';
 import { splitCommandLine } from '../../engine/shlex.ts';
+import { expandInto, needsExpansion } from './expand.ts';
 import {
   applyCommand,
   decideCommand,
   predictCommand,
   probeGuards,
+  runScript,
+  sharedProperties,
+  stdinOf,
   type CommandChange,
   type CommandFacts,
-  type CommandLine,
-  guardProperties,
-} from '../lib/commandSteps.ts';
+} from './steps.ts';
 
 export { chdirCommand } from '../lib/commandSteps.ts';
 
@@ -22,7 +25,8 @@ const commandSchema = {
   properties: {
     cmd: { type: 'string', minLength: 1 },
     argv: { type: 'array', items: { type: 'string' }, minItems: 1 },
-    ...guardProperties,
+    expand_argument_vars: { type: 'boolean' },
+    ...sharedProperties,
   },
   oneOf: [{ required: ['cmd'] }, { required: ['argv'] }],
   additionalProperties: false,
@@ -30,9 +34,34 @@ const commandSchema = {
 
 type CommandArgs = FromSchema<typeof commandSchema>;
 
-function commandLine(args: CommandArgs): CommandLine {
-  const argv = args.argv ?? splitCommandLine(args.cmd ?? '');
-  return { line: shellCommand(...argv), shown: argv.join(' ') };
+/** The run: the words (expanded on the host unless expand_argument_vars is false), chdir, stdin and output options. */
+export function commandChange(args: CommandArgs): CommandChange {
+  const words = args.argv ?? splitCommandLine(args.cmd ?? '');
+  const expand = args.expand_argument_vars !== false;
+  const prelude: string[] = [];
+  const line = words
+    .map((w, i) => {
+      if (!expand || !needsExpansion(w)) return shellQuote(w);
+      prelude.push(...expandInto(`fp_w${i}`, w));
+      return `"$fp_w${i}"`;
+    })
+    .join(' ');
+  const stdin = stdinOf(args);
+  return {
+    full: runScript(args, line, prelude),
+    cmd: words,
+    shown: words.join(' '),
+    ...(stdin !== undefined ? { stdin } : {}),
+    strip: args.strip_empty_ends !== false,
+    // Ansible's warning: command has no executable since 2.4; the words run as they are.
+    ...(args.executable
+      ? {
+          warnings: [
+            `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`,
+          ],
+        }
+      : {}),
+  };
 }
 
 /** The command module. */
@@ -43,10 +72,10 @@ export const commandModule = defineModule<CommandArgs, CommandFacts, CommandChan
   schema: commandSchema,
   *probe(args, view) {
     // The command line is judged (quotes that do not close) before anything is read.
-    commandLine(args);
+    commandChange(args);
     return yield* probeGuards(args, view);
   },
-  decide: (args, facts, view) => decideCommand(args, facts, view, commandLine(args)),
+  decide: (args, facts, view) => decideCommand(args, facts, view, commandChange(args)),
   apply: applyCommand,
   predict: predictCommand,
 });

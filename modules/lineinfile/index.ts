@@ -11,6 +11,7 @@ import {
   probeTextFile,
   type TextEdit,
   type TextEditChange,
+  type TextEditOptions,
   type TextFile,
 } from '../lib/lineEdit.ts';
 import { probeMkdir } from '../lib/parentDir.ts';
@@ -28,7 +29,7 @@ export type LineinfileFacts =
       mkdir?: { created: string[]; problem?: string };
     };
 
-const fileOf = (args: LineinfileArgs): string => args.path ?? args.dest ?? '';
+const fileOf = (args: LineinfileArgs): string => args.path;
 
 /** The edit of the file's lines; a RegexError when a pattern is too costly for it or a backrefs group is missing. */
 function edit(args: LineinfileArgs, spec: LineSpec, content: string): TextEdit {
@@ -65,15 +66,27 @@ function* probeLineinfile(args: LineinfileArgs, view: ModuleView): Probe<Lineinf
   return { spec, wanted, state, mkdir: yield* probeMkdir(view, path.posix.dirname(state.path)) };
 }
 
+/** backup (reported as `backup`, as Ansible's lineinfile) and validate. */
+function options(args: LineinfileArgs): TextEditOptions {
+  return {
+    ansibleMessages: true,
+    ...(args.backup === true ? { backupKey: 'backup' as const } : {}),
+    ...(args.validate ? { validate: args.validate } : {}),
+  };
+}
+
 function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decision<TextEditChange> {
   if ('problem' in facts) return { kind: 'failed', msg: facts.problem };
   const file = fileOf(args);
   const { state, spec, wanted } = facts;
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
-  if (state.type === 'directory' || state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
+  // Ansible's words for a directory.
+  if (state.type === 'directory') return { kind: 'failed', msg: `Path ${file} is a directory !` };
+  if (state.type === 'other') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
   if (state.type === 'absent') {
     if (args.state === 'absent') return { kind: 'ok', msg: `${file} does not exist; nothing to remove`, data: { path: file } };
-    if (args.create !== true) return missingFile(state, `${file} does not exist (set create: true to create it)`);
+    // Ansible's words (create: true would make it).
+    if (args.create !== true) return missingFile(state, `Destination ${file} does not exist !`);
   }
   let change: TextEdit;
   try {
@@ -87,9 +100,16 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
     return { kind: 'ok', msg: `${file} does not exist and ${change.msg}`, data: { path: file } };
   if (state.type === 'absent' && facts.mkdir) {
     if (facts.mkdir.problem) return { kind: 'failed', msg: facts.mkdir.problem, data: { path: file } };
-    return decideTextEdit(file, { ...state, parentExists: facts.mkdir.created.length === 0 }, change, wanted, facts.mkdir.created);
+    return decideTextEdit(
+      file,
+      { ...state, parentExists: facts.mkdir.created.length === 0 },
+      change,
+      wanted,
+      facts.mkdir.created,
+      options(args),
+    );
   }
-  return decideTextEdit(file, state, change, wanted);
+  return decideTextEdit(file, state, change, wanted, [], options(args));
 }
 
 /** The lineinfile module. */

@@ -5,10 +5,10 @@ import { modeSchema } from '../lib/schemas.ts';
 export const lineinfileSchema = {
   type: 'object',
   properties: {
-    path: { type: 'string', minLength: 1 },
-    dest: { type: 'string', minLength: 1 },
-    line: { type: 'string' },
-    regexp: { type: 'string', minLength: 1 },
+    // Ansible's other names: dest, destfile, name (path); value (line); regex (regexp).
+    path: { type: 'string', minLength: 1, aliases: ['dest', 'destfile', 'name'] },
+    line: { type: 'string', aliases: ['value'] },
+    regexp: { type: 'string', minLength: 1, aliases: ['regex'] },
     search_string: { type: 'string', minLength: 1 },
     state: { enum: ['present', 'absent'] },
     insertafter: { type: 'string', minLength: 1 },
@@ -16,11 +16,17 @@ export const lineinfileSchema = {
     create: { type: 'boolean' },
     backrefs: { type: 'boolean' },
     firstmatch: { type: 'boolean' },
+    // A content change first copies the file to <path>.<pid>.<YYYY-MM-DD@HH:MM:SS~> (result `backup`).
+    backup: { type: 'boolean' },
+    // A command with %s (the new text in a temp file) that must exit 0 before the file is replaced.
+    validate: { type: 'string' },
     mode: modeSchema,
     owner: { type: 'string' },
+    // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
+    unsafe_writes: { type: 'boolean' },
     group: { type: 'string' },
   },
-  oneOf: [{ required: ['path'] }, { required: ['dest'] }],
+  required: ['path'],
   not: {
     anyOf: [
       { required: ['regexp', 'search_string'] },

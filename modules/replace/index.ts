@@ -16,6 +16,7 @@ import {
   type TextEditChange,
   type TextFile,
 } from '../lib/lineEdit.ts';
+import { textCodec, type TextCodec } from '../lib/lineEditEncoding.ts';
 import { modeSchema } from '../lib/schemas.ts';
 
 /** What replace was asked to do (Python patterns, a Python replacement template). */
@@ -53,25 +54,33 @@ export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
   return {
     content: content.slice(0, start) + out + content.slice(end),
     changed: true,
-    msg: `${count} replacement${count === 1 ? '' : 's'} made`,
+    // Ansible's words, also for one ('1 replacements made').
+    msg: `${count} replacements made`,
   };
 }
 
 export const replaceSchema = {
   type: 'object',
   properties: {
-    path: { type: 'string', minLength: 1 },
-    dest: { type: 'string', minLength: 1 },
+    // Ansible's other names for path: dest, destfile, name.
+    path: { type: 'string', minLength: 1, aliases: ['dest', 'destfile', 'name'] },
     regexp: { type: 'string', minLength: 1 },
     replace: { type: 'string' },
     after: { type: 'string', minLength: 1 },
     before: { type: 'string', minLength: 1 },
+    // A content change first copies the file to <path>.<pid>.<YYYY-MM-DD@HH:MM:SS~> (result `backup_file`).
+    backup: { type: 'boolean' },
+    // A command with %s (the new text in a temp file) that must exit 0 before the file is replaced.
+    validate: { type: 'string' },
+    // The file's encoding, a Python codec name (default utf-8); see lineEditEncoding.ts for those known.
+    encoding: { type: 'string', minLength: 1 },
     mode: modeSchema,
     owner: { type: 'string' },
+    // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
+    unsafe_writes: { type: 'boolean' },
     group: { type: 'string' },
   },
-  required: ['regexp'],
-  oneOf: [{ required: ['path'] }, { required: ['dest'] }],
+  required: ['regexp', 'path'],
   additionalProperties: false,
 } as const;
 
@@ -81,13 +90,16 @@ export type ReplaceArgs = FromSchema<typeof replaceSchema>;
 export interface ReplaceFacts {
   state: TextFile;
   wanted: WantedAttributes;
+  codec?: TextCodec;
 }
 
-const fileOf = (args: ReplaceArgs): string => args.path ?? args.dest ?? '';
+const fileOf = (args: ReplaceArgs): string => args.path;
 
 function* probeReplace(args: ReplaceArgs, view: ModuleView): Probe<ReplaceFacts> {
   const wanted = wantedAttributes(args);
-  return { state: yield* probeTextFile(view, fileOf(args)), wanted };
+  // An encoding fleetplay does not know is refused before anything is read.
+  const codec = textCodec(args.encoding);
+  return { state: yield* probeTextFile(view, fileOf(args), codec), wanted, ...(codec ? { codec } : {}) };
 }
 
 function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEditChange> {
@@ -100,7 +112,10 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
     ...(args.before !== undefined ? { before: args.before } : {}),
   };
   if (state.type === 'unknown') return { kind: 'unknown', msg: state.msg };
-  if (state.type === 'absent') return missingFile(state, `${file} does not exist`);
+  // Ansible's words.
+  if (state.type === 'absent') return missingFile(state, `Path ${file} does not exist !`);
+  // Ansible's words for a directory.
+  if (state.type === 'directory') return { kind: 'failed', msg: `Path ${file} is a directory !` };
   if (state.type !== 'file') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
   let edit: TextEdit;
   try {
@@ -109,7 +124,12 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
     if (err instanceof RegexError) return { kind: 'failed', msg: `replace: ${err.message}` };
     throw err;
   }
-  return decideTextEdit(file, state, edit, facts.wanted);
+  return decideTextEdit(file, state, edit, facts.wanted, [], {
+    ansibleMessages: true,
+    ...(args.backup === true ? { backupKey: 'backup_file' as const } : {}),
+    ...(args.validate ? { validate: args.validate } : {}),
+    ...(facts.codec ? { codec: facts.codec } : {}),
+  });
 }
 
 /** The replace module. */

@@ -1,5 +1,5 @@
-// shell: the string runs under /bin/sh (or `executable`); `creates`/`removes` make it idempotent. The
-// steps are command's (modules/lib/commandSteps.ts).
+// shell: the string runs under /bin/sh (or `executable`, e.g. /bin/bash), with the shell's own expansion;
+// chdir, creates/removes, stdin and the output options are command's (modules/command/steps.ts).
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
@@ -8,23 +8,32 @@ import {
   decideCommand,
   predictCommand,
   probeGuards,
+  runScript,
+  sharedProperties,
+  stdinOf,
   type CommandChange,
   type CommandFacts,
-  type CommandLine,
-  guardProperties,
-} from '../lib/commandSteps.ts';
+} from '../command/steps.ts';
 
 const shellSchema = {
   type: 'object',
-  properties: { cmd: { type: 'string', minLength: 1 }, executable: { type: 'string' }, ...guardProperties },
+  properties: { cmd: { type: 'string', minLength: 1 }, ...sharedProperties },
   required: ['cmd'],
   additionalProperties: false,
 } as const;
 
 type ShellArgs = FromSchema<typeof shellSchema>;
 
-function commandLine(args: ShellArgs): CommandLine {
-  return { line: `${shellQuote(args.executable ?? '/bin/sh')} -c ${shellQuote(args.cmd)}`, shown: args.cmd };
+/** The run: `<executable> -c <script>` (Ansible's run_command with use_unsafe_shell), after chdir. */
+export function shellChange(args: ShellArgs): CommandChange {
+  const stdin = stdinOf(args);
+  return {
+    full: runScript(args, `${shellQuote(args.executable || '/bin/sh')} -c ${shellQuote(args.cmd)}`),
+    cmd: args.cmd,
+    shown: args.cmd,
+    ...(stdin !== undefined ? { stdin } : {}),
+    strip: args.strip_empty_ends !== false,
+  };
 }
 
 /** The shell module. */
@@ -34,7 +43,7 @@ export const shellModule = defineModule<ShellArgs, CommandFacts, CommandChange>(
   freeFormKey: 'cmd',
   schema: shellSchema,
   probe: (args, view) => probeGuards(args, view),
-  decide: (args, facts, view) => decideCommand(args, facts, view, commandLine(args)),
+  decide: (args, facts, view) => decideCommand(args, facts, view, shellChange(args)),
   apply: applyCommand,
   predict: predictCommand,
 });

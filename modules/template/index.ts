@@ -1,6 +1,8 @@
-// template: render a Handlebars file on the controller and put the result at a path on the host.
+// template: render a Jinja2 (or Handlebars) file on the controller and put the result at a path on the host.
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule, type ModuleView, type Probe } from '../../engine/module.ts';
+import path from 'node:path';
+import { defineModule, read, type ModuleView, type Probe } from '../../engine/module.ts';
+import { operandPath, shellQuote } from '../../engine/quote.ts';
 import { wantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
 import {
@@ -12,7 +14,8 @@ import {
   type FileContentFacts,
 } from '../lib/fileContent.ts';
 import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
-import { renderWithWhitespace, requireNewlineSequence } from './whitespace.ts';
+import { textCodec } from '../lib/lineEditEncoding.ts';
+import { renderWithWhitespace, withNewlineSequence } from './whitespace.ts';
 
 export const templateSchema = {
   type: 'object',
@@ -21,6 +24,8 @@ export const templateSchema = {
     dest: { type: 'string', minLength: 1 },
     mode: modeSchema,
     owner: accountNameSchema,
+    // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
+    unsafe_writes: { type: 'boolean' },
     group: accountNameSchema,
     force: { type: 'boolean' },
     // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
@@ -33,6 +38,10 @@ export const templateSchema = {
     trim_blocks: { type: 'boolean' },
     lstrip_blocks: { type: 'boolean' },
     newline_sequence: { enum: ['\n', '\r', '\r\n'] },
+    // The encoding the rendered text is written in, a Python codec name (default utf-8; see lineEditEncoding.ts).
+    output_encoding: { type: 'string', minLength: 1 },
+    // A dest that is a symlink: true writes the file it points to; false (the default) replaces the link.
+    follow: { type: 'boolean' },
   },
   required: ['src', 'dest'],
   additionalProperties: false,
@@ -45,9 +54,11 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   const limits = { what: 'template src', maxBytes: MAX_CONTENT_BYTES };
   // A src that is not a regular file (a FIFO would block) is refused before the host is asked.
   requireControllerFile(src, limits);
-  requireNewlineSequence(args);
+  // An encoding fleetplay does not know is refused before the host is asked.
+  const codec = textCodec(args.output_encoding);
+  const dest = args.follow === true ? yield* followLink(view, args.dest) : args.dest;
   const target = {
-    dest: args.dest,
+    dest,
     wanted: wantedAttributes(args),
     force: args.force !== false,
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
@@ -57,7 +68,25 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   // Rendered once, after dest's first read: a look ahead (which takes only the first stage) never renders.
   return yield* probeFileContent(view, target, {
     what: `render template ${src}`,
-    make: () => renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args),
+    make: () => {
+      const text = withNewlineSequence(
+        renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args),
+        args.newline_sequence,
+      );
+      return codec ? codec.encode(text) : text;
+    },
+  });
+}
+
+/** follow: the path a symlink at `dest` resolves to (readlink -f; in check mode a predicted link's target), else dest. */
+function* followLink(view: ModuleView, dest: string): Probe<string> {
+  const predicted = view.check ? view.predicted.file(dest) : undefined;
+  if (predicted?.type === 'link') return path.posix.resolve(path.posix.dirname(dest), predicted.target);
+  if (predicted) return dest;
+  const d = shellQuote(operandPath(dest));
+  return yield* read({
+    command: `if [ -L ${d} ]; then readlink -f -- ${d}; fi`,
+    parse: (r) => r.stdout.replace(/\n$/, '') || dest,
   });
 }
 

@@ -1,8 +1,7 @@
-// template's `trim_blocks` and `lstrip_blocks`. The task's renderer (view.renderFile) uses Ansible's
+// template's `trim_blocks`, `lstrip_blocks` and `newline_sequence`. The task's renderer (view.renderFile) uses Ansible's
 // defaults (trim_blocks true, lstrip_blocks false); other values render here with the same Jinja engine,
 // variables, lookups and include search as that renderer (engine/executor/runTask.ts renderJinjaFile).
 import path from 'node:path';
-import { FleetError } from '../../engine/errors.ts';
 import { renderJinja } from '../../engine/jinja/index.ts';
 import { withLookups } from '../../engine/lookups/ambient.ts';
 import type { ModuleView } from '../../engine/module.ts';
@@ -15,13 +14,14 @@ export interface WhitespaceArgs {
 }
 
 /**
- * Throws for a newline_sequence other than Ansible's default '\n': Jinja2 applies it to the template's
- * own newlines only (not to those inside variable values), which the renderer cannot do yet.
+ * The rendered text with the newline_sequence ('\n', '\r' or '\r\n'; default '\n'). Jinja2 applies it
+ * to the template's own newlines (and to the trailing ones Ansible adds back); the renderer gives no such
+ * hook, so here every newline of the result is turned into it, also those inside variable values (a
+ * difference from Ansible only for values holding newlines).
  */
-export function requireNewlineSequence(args: WhitespaceArgs): void {
-  const seq = args.newline_sequence;
-  if (seq === undefined || seq === '\n') return;
-  throw new FleetError('arguments', `template: newline_sequence ${JSON.stringify(seq)} is not supported yet (only "\\n", the default)`);
+export function withNewlineSequence(text: string, seq: string | undefined): string {
+  if (seq === undefined || seq === '\n') return text;
+  return text.replace(/\r\n|\r|\n/g, seq);
 }
 
 /** Renders `text` (the template file `src`) with the task's whitespace arguments. */

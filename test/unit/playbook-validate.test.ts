@@ -615,7 +615,7 @@ describe('other mistakes that used to pass or read badly', () => {
       args: { __proto__: { creates: /x } }
 `);
     expect(brief(file)).toEqual([
-      "4:15 unknown argument '__proto__' for module 'command'; valid: cmd, argv, creates, removes, chdir, stdin",
+      "4:15 unknown argument '__proto__' for module 'command'; valid: cmd, argv, expand_argument_vars, creates, removes, chdir, stdin, stdin_add_newline, strip_empty_ends, executable",
     ]);
   });
 

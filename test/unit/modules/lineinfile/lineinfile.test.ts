@@ -165,7 +165,7 @@ describe('lineinfile plan', () => {
     const result = (await p.result) as Extract<Plan, { kind: 'change' }>;
     expect(result).toMatchObject({
       kind: 'change',
-      msg: 'line replaced in /etc/x.conf',
+      msg: 'line replaced',
       diff: [{ header: '/etc/x.conf', before: 'a=1\n', after: 'a=2\n' }],
     });
     expect(await result.apply()).toMatchObject({ kind: 'changed' });

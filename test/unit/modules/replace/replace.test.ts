@@ -35,11 +35,11 @@ describe('replaceText', () => {
       regexp: 'registry\\.k8s\\.io',
       replace: 'registry.local',
     });
-    expect(r.msg).toBe('1 replacement made');
+    expect(r.msg).toBe('1 replacements made');
     expect(r.content).toContain('sandbox_image = "registry.local/pause:3.6"');
     expect(r.content).toContain('  image = "registry.k8s.io/pause:3.6"');
     expect(replaceText(config, { after: '^version', regexp: 'pause', replace: 'p' }).msg).toBe('2 replacements made');
-    expect(replaceText(config, { before: 'SystemdCgroup', regexp: 'pause', replace: 'p' }).msg).toBe('1 replacement made');
+    expect(replaceText(config, { before: 'SystemdCgroup', regexp: 'pause', replace: 'p' }).msg).toBe('1 replacements made');
   });
 
   it('reports a section that does not match as no change', () => {
@@ -81,9 +81,9 @@ describe('replace plan', () => {
     const h = host(probe('a = 1\n'));
     expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: 'zzz', replace: 'y' }, h)).toMatchObject({ kind: 'ok' });
     expect(h.commands).toHaveLength(1);
-    expect(await planModule(replaceModule, { dest: '/etc/c.toml', regexp: '1', replace: '2' }, h)).toMatchObject({
+    expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: '1', replace: '2' }, h)).toMatchObject({
       kind: 'change',
-      msg: '1 replacement made in /etc/c.toml',
+      msg: '1 replacements made',
       diff: [{ header: '/etc/c.toml', before: 'a = 1\n', after: 'a = 2\n' }],
     });
   });
@@ -92,7 +92,7 @@ describe('replace plan', () => {
     const h = host('real=/etc/c.toml\ntype=absent\nparent=yes\n');
     expect(await planModule(replaceModule, { path: '/etc/c.toml', regexp: 'a' }, h)).toMatchObject({
       kind: 'failed',
-      msg: '/etc/c.toml does not exist',
+      msg: 'Path /etc/c.toml does not exist !',
     });
   });
 });

@@ -1,5 +1,5 @@
 // template's backup and validate, on a real shell: the rendered file is validated before the rename, the old one backed up.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,29 @@ describe('template validate left empty', () => {
     const { src, dest } = setup('x={{ x }}\n');
     expect(await run({ src, dest, validate: '' }, '3')).toMatchObject({ kind: 'changed' });
     expect(readFileSync(dest, 'utf8')).toBe('x=3\n');
+  });
+});
+
+describe('template output_encoding and follow', () => {
+  it('writes the rendered text in output_encoding, and refuses an encoding it does not know', async () => {
+    const { src, dest } = setup('x={{ x }}\n');
+    expect(await run({ src, dest, output_encoding: 'latin-1' }, 'é')).toMatchObject({ kind: 'changed' });
+    expect(readFileSync(dest).equals(Buffer.from('x=\xe9\n', 'latin1'))).toBe(true);
+    expect(await run({ src, dest, output_encoding: 'ISO-8859-1' }, 'é')).toMatchObject({ kind: 'ok' });
+    await expect(run({ src, dest, output_encoding: 'ebcdic-x' }, 'é')).rejects.toThrow(/unknown encoding: ebcdic-x/);
+  });
+
+  it('writes through a symlink with follow: true, and replaces the link without it', async () => {
+    const { dir, src } = setup('x={{ x }}\n');
+    const target = path.join(dir, 'real.conf');
+    writeFileSync(target, 'x=0\n');
+    const link = path.join(dir, 'link.conf');
+    symlinkSync(target, link);
+    expect(await run({ src, dest: link, follow: true }, '1')).toMatchObject({ kind: 'changed', data: { dest: target } });
+    expect(readFileSync(target, 'utf8')).toBe('x=1\n');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(await run({ src, dest: link }, '2')).toMatchObject({ kind: 'changed' });
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(readFileSync(target, 'utf8')).toBe('x=1\n');
   });
 });

@@ -49,12 +49,9 @@ describe('template whitespace options', () => {
     expect(await rendered({ src: withInclude, lstrip_blocks: true })).toBe('0:p\n');
   });
 
-  it("accepts newline_sequence '\\n' and refuses the others before the host is asked", async () => {
+  it('writes newline_sequence for the newlines of the result, the trailing ones too', async () => {
     expect(await rendered({ src, newline_sequence: '\n' })).toBe('1:a\n    b\n    c\n');
-    const h = fakeHost();
-    await expect(planModule(templateModule, { src, dest: '/etc/out', newline_sequence: '\r\n' }, h)).rejects.toThrow(
-      /newline_sequence "\\r\\n" is not supported yet/,
-    );
-    expect(h.commands).toEqual([]);
+    expect(await rendered({ src, newline_sequence: '\r\n' })).toBe('1:a\r\n    b\r\n    c\r\n');
+    expect(await rendered({ src, newline_sequence: '\r', lstrip_blocks: true })).toBe('0:a\rb\rc\r');
   });
 });
