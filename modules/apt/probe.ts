@@ -6,13 +6,14 @@ import { shellCommand } from '../../engine/quote.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
 import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
 import { UPDATE_STAMP, type CacheState } from './cache.ts';
-import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges } from './decide.ts';
+import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges, simulatedInProbe } from './decide.ts';
 import { simulationAction } from './predict.ts';
 import { aptRequest } from './request.ts';
 import type { AptArgs } from './schema.ts';
 import { probeSharedSimulation } from './sharedSimulation.ts';
 import { sourcesChangedInCheck } from '../lib/aptSources.ts';
 import type { AptFacts } from './types.ts';
+import { probeDeb, type DebFacts } from './deb.ts';
 import { DPKG_FINGERPRINT, knownNoop, NOOP_CACHE, rememberNoop } from './noopCache.ts';
 import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
 
@@ -33,6 +34,10 @@ export interface AptProbe {
   simSkippedForNamed: boolean;
   /** dpkg's journal holds an operation that did not finish: apt-get refuses to change packages until `dpkg --configure -a`. */
   dpkgInterrupted: boolean;
+  /** What `apt-get -s autoclean` printed, when asked. */
+  autoclean?: SectionOutput;
+  /** What the probe read of a `deb` (deb.ts). */
+  deb?: DebFacts;
 }
 
 /** What the probe simulates, and when it may leave the simulation out. */
@@ -47,11 +52,25 @@ export interface ProbeOptions {
    * the task then has package work, and its own simulation of that work covers autoremove too.
    */
   skipWhenNamed?: 'installed' | 'missing';
+  /** Also simulate `apt-get autoclean` (section `autoclean`). */
+  autoclean?: boolean;
+}
+
+/** Shell lines printing the cache times and dpkg's interrupted-journal count (parseProbe reads them). */
+export function cacheLines(): string[] {
+  return [
+    keyValue('now', '$(date +%s)'),
+    keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
+    keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
+    keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
+    // apt's own test for "dpkg was interrupted": journal files (all-digit names) in dpkg's updates directory.
+    keyValue('interrupted', `$(ls ${DPKG_UPDATES} 2>/dev/null | grep -c '^[0-9][0-9]*$')`),
+  ];
 }
 
 /** The probe script: dpkg-query (when there are names), cache times, then the simulation (if any). */
 export function probeCommand(names: readonly string[], opts: ProbeOptions = {}): string {
-  const { sim, withFiles = false, skipUnchangedFrom, skipWhenNamed } = opts;
+  const { sim, withFiles = false, skipUnchangedFrom, skipWhenNamed, autoclean = false } = opts;
   const simulation = sim ? section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim)) : undefined;
   // dpkg's status letter: n (not installed) and c (config files only) leave no package files.
   const named =
@@ -69,12 +88,8 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
   return [
     'export LC_ALL=C',
     ...(names.length ? [section('dpkg', dpkgQueryCommand(names))] : []),
-    keyValue('now', '$(date +%s)'),
-    keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
-    keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
-    keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
-    // apt's own test for "dpkg was interrupted": journal files (all-digit names) in dpkg's updates directory.
-    keyValue('interrupted', `$(ls ${DPKG_UPDATES} 2>/dev/null | grep -c '^[0-9][0-9]*$')`),
+    ...cacheLines(),
+    ...(autoclean ? [section('autoclean', shellCommand('apt-get', '-s', 'autoclean'))] : []),
     `fp="${DPKG_FINGERPRINT}"`,
     keyValue('fingerprint', '$fp'),
     ...(simulation && guards.length ? [named, ...guards, 'else', simulation, 'fi'] : simulation ? [simulation] : []),
@@ -90,7 +105,9 @@ export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
   // Like Ansible: the update stamp if there is one, else the lists directory (only if it holds indexes).
   const updatedAt = num('stamp') ?? ((num('indexes') ?? 0) > 0 ? num('lists') : undefined);
   const sim = sections.get('sim');
+  const autoclean = sections.get('autoclean');
   return {
+    ...(autoclean ? { autoclean } : {}),
     dpkg: dpkg ? parseDpkgQuery(dpkg.out, dpkg.err) : { packages: new Map(), unknown: [] },
     cache: { now: num('now') ?? Math.floor(Date.now() / 1000), ...(updatedAt !== undefined ? { updatedAt } : {}) },
     ...(sim ? { sim } : {}),
@@ -110,7 +127,11 @@ export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
 export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
   const req = aptRequest(args);
   const noop = view.runState(NOOP_CACHE);
-  if (latestWithVersion(req)) return { req, noop };
+  if (latestWithVersion(req) || req.error) return { req, noop };
+  if (req.deb) {
+    const probe = yield* probeDeb(req, req.deb, view);
+    return { req, probe, ...(probe.sim ? { sim: probe.sim } : {}), noop };
+  }
   const probeSim = probeSimulationAction(req);
   const names = req.packages.map((p) => p.name);
   // What apt-get -s is asked: in check mode the earlier tasks' predicted package changes come along.
@@ -133,6 +154,8 @@ export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
       withFiles: view.check,
       ...(known !== undefined ? { skipUnchangedFrom: known } : {}),
       ...(skipWhenNamed ? { skipWhenNamed } : {}),
+      // Ansible autocleans only when no package is named.
+      autoclean: req.autoclean && names.length === 0,
     }),
     parse: (r) => {
       if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
@@ -146,7 +169,7 @@ export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
   if (needed?.verb === 'install' && sourcesChangedInCheck(view)) return { req, probe, noop };
   // The probe left its autoremove simulation out for named work that (predicted state, versions) turned out not needed: run it now.
   const leftOut = probe.simSkippedForNamed && !needed && probeSim ? probeSim : undefined;
-  const own = req.state !== 'latest' && needed ? needed : leftOut;
+  const own = !simulatedInProbe(req) && needed ? needed : leftOut;
   const sim = own ? yield* probeSharedSimulation(view, simOf(own)) : probe.sim;
   if (plainAutoremove && !probe.simSkipped && !own && sim?.rc === 0 && probe.fingerprint) {
     // The probe's autoremove simulation found nothing to do: remember this dpkg state (noopCache.ts).
