@@ -58,6 +58,8 @@ export function debProbeCommand(source: DebSource, sim: AptAction, withFiles: bo
     ...cacheLines(),
     'if [ "$r" = 0 ]; then',
     section('fields', shellCommand('dpkg-deb', '-f', DEB_FILE, 'Package', 'Version', 'Architecture')),
+    'fi',
+    'if [ "$r" = 0 ]; then',
     `  n=$(dpkg-deb -f ${DEB_FILE} Package); v=$(dpkg-deb -f ${DEB_FILE} Version)`,
     section('dpkg', `dpkg-query -W '-f=\${Package}\\t\${Status}\\t\${Version}\\n' -- "$n"`),
     `  iv=$(dpkg-query -W '-f=\${db:Status-Abbrev}|\${Version}' -- "$n" 2>/dev/null)`,

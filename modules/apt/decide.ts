@@ -197,6 +197,12 @@ function summaryOf(planned: PackageChanges, cacheDue: boolean, others = false): 
   return out.length || others ? out : [{ verb: '', object: 'apt change' }];
 }
 
+function recheckWhat(req: AptRequest, action: AptAction): string {
+  if (req.upgrade) return `${req.upgrade === 'dist' ? 'dist-upgrade' : 'upgrade'} the installed packages`;
+  if (req.state === 'build-dep') return `install the build dependencies of ${action.packages.join(', ')}`;
+  return `upgrade ${action.packages.join(', ')}`;
+}
+
 /**
  * Decides the apt task from what probe read: its first read (dpkg, the cache's age and maybe the
  * probe's own simulation), and the simulation of the package work when that needed one of its own.
@@ -258,7 +264,7 @@ export function decideApt(facts: AptFacts, view: ModuleView): Decision<AptChange
   if (packageWork) diff.push(packagesDiff(changes, unresolved));
   // latest, build-dep and upgrade must look again once the cache is fresh: the new indexes may hold newer versions.
   const recheck = cache.due && simulatedInProbe(req) && !packageWork && action !== undefined;
-  if (recheck) msg.push(`then upgrade ${action.packages.join(', ')} if the updated cache has newer versions`);
+  if (recheck) msg.push(`then ${recheckWhat(req, action)} if the updated cache has newer versions`);
   return {
     kind: 'change',
     msg: msg.join('; '),
