@@ -1,6 +1,6 @@
 // apt_key: a repository signing key in its own keyring file (/etc/apt/keyrings/<name>.gpg), for a source's
-// Signed-By. Ansible's arguments (url, data, id, keyring, state); fleetplay never uses the deprecated
-// `apt-key`, so `keyring` is required.
+// Signed-By. Ansible's arguments (url, data, file, keyserver, id, keyring, state, validate_certs). Without
+// `keyring` it is Ansible's legacy behaviour, among apt's trusted keys (legacy.ts).
 //
 // The host fetches `url` (curl or wget, as get_url does) and sends the bytes back in the same command that
 // reads the keyring file; the controller parses the key (armored or binary OpenPGP), checks `id` (a full
@@ -10,9 +10,9 @@
 // read) and so predicts those failures.
 import path from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, read, type Decision, type ModuleHost, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import type { PredictedFile } from '../../engine/types.ts';
+import type { ApplyOutcome, PredictedFile } from '../../engine/types.ts';
 import { attributeDiffs, normalizeMode } from '../lib/attributes.ts';
 import { DOWNLOADER_PROBE, fetchCommand, NO_DOWNLOADER_EXIT, noDownloaderMessage } from '../lib/download.ts';
 import { sha256 } from '../lib/fileContent.ts';
@@ -21,6 +21,18 @@ import { modeSchema } from '../lib/schemas.ts';
 import { requireOneLine } from '../lib/argumentRules.ts';
 import { writeRemoteFile } from '../lib/writeFile.ts';
 import { describeKeys, KeyFormatError, matchFingerprint, readKeyring, type Keyring } from './openpgp.ts';
+import {
+  decideLegacyAbsent,
+  decideLegacyPresent,
+  keyserverUrl,
+  legacyProbeCommand,
+  normalizeKeyId,
+  parseLegacyProbe,
+  TRUSTED_DIR,
+  type KeySource,
+  type LegacyChange,
+  type LegacyProbe,
+} from './legacy.ts';
 
 /** Default seconds the host waits for the key server. */
 const DEFAULT_TIMEOUT = 10;
@@ -30,6 +42,10 @@ export const aptKeySchema = {
   properties: {
     url: { type: 'string', pattern: '^(https?|ftp)://' },
     data: { type: 'string', minLength: 1 },
+    // A key file on the host.
+    file: { type: 'string', pattern: '^/[^\\n\\r\\x00]*$', description: 'an absolute path on the host' },
+    // A key server host name, or hkp://, hkps://, http:// or https:// and a host (the host fetches the key over HKP).
+    keyserver: { type: 'string', pattern: '^((hkps?|https?)://)?[A-Za-z0-9.-]+(:[0-9]+)?/?$' },
     id: { type: 'string', minLength: 1 },
     // An absolute path, named on a source's Signed-By line: no newline, CR or NUL.
     keyring: {
@@ -42,10 +58,19 @@ export const aptKeySchema = {
     timeout: { type: 'integer', minimum: 1 },
     validate_certs: { type: 'boolean' },
   },
-  required: ['keyring'],
+  // Ansible: data, file, keyserver and url are mutually exclusive (argumentProblem: keyserver needs an id).
+  not: {
+    anyOf: [
+      { required: ['url', 'data'] },
+      { required: ['url', 'file'] },
+      { required: ['url', 'keyserver'] },
+      { required: ['data', 'file'] },
+      { required: ['data', 'keyserver'] },
+      { required: ['file', 'keyserver'] },
+    ],
+  },
   if: { properties: { state: { const: 'absent' } }, required: ['state'] },
-  then: { not: { anyOf: [{ required: ['url'] }, { required: ['data'] }] } },
-  else: { oneOf: [{ required: ['url'] }, { required: ['data'] }] },
+  then: { not: { anyOf: [{ required: ['url'] }, { required: ['data'] }, { required: ['file'] }, { required: ['keyserver'] }] } },
   additionalProperties: false,
 } as const;
 
@@ -63,10 +88,12 @@ interface KeyProbe {
 /** What probe read (or why it could not). */
 export type AptKeyFacts =
   | { kind: 'absent'; keyring: string; readError?: string; state?: FileState }
-  | { kind: 'present'; keyring: string; readError?: string; probe?: KeyProbe };
+  | { kind: 'present'; keyring: string; readError?: string; probe?: KeyProbe }
+  | { kind: 'legacy'; keyring: ''; readError?: string; probe?: LegacyProbe; id?: string; source: KeySource };
 
 /** What apply does: remove the keyring, or write `content` with `mode`. */
 export type AptKeyChange =
+  | { kind: 'legacy'; keyring: ''; legacy: LegacyChange; data: Record<string, unknown> }
   | { kind: 'remove'; keyring: string; predicted: PredictedFile }
   | {
       kind: 'write';
@@ -79,7 +106,12 @@ export type AptKeyChange =
     };
 
 /** One command: the keyring's state, its bytes (base64), then the fetched key (base64) and the fetch's exit code on stderr. */
-export function probeCommand(keyring: string, url: string | undefined, opts: { timeoutSec: number; validateCerts: boolean }): string {
+export function probeCommand(
+  keyring: string,
+  url: string | undefined,
+  opts: { timeoutSec: number; validateCerts: boolean },
+  file?: string,
+): string {
   const k = shellQuote(keyring);
   const lines = [
     fileStateCommand(keyring, 'sha256'),
@@ -90,6 +122,8 @@ export function probeCommand(keyring: string, url: string | undefined, opts: { t
   ];
   if (url !== undefined) {
     lines.push(DOWNLOADER_PROBE, `{ ${fetchCommand(url, '-', opts)}; echo "fp_rc=$?" >&2; } | base64 -w0`);
+  } else if (file !== undefined) {
+    lines.push(`{ cat -- ${shellQuote(file)}; echo "fp_rc=$?" >&2; } | base64 -w0`);
   }
   return lines.join('\n');
 }
@@ -106,8 +140,45 @@ function parseProbe(stdout: string, stderr: string): KeyProbe {
   };
 }
 
+/** Where the key comes from: url, keyserver (as an HKP URL), data or a file on the host. */
+function keySource(args: AptKeyArgs, id: string | undefined): KeySource {
+  if (args.url !== undefined) return { kind: 'url', url: args.url, what: args.url };
+  if (args.keyserver !== undefined) {
+    const url = keyserverUrl(args.keyserver, id ?? '');
+    return { kind: 'url', url, what: `key server ${args.keyserver} (${url})` };
+  }
+  if (args.data !== undefined) return { kind: 'data', data: args.data };
+  if (args.file !== undefined) return { kind: 'file', path: args.file };
+  return { kind: 'none' };
+}
+
+function* probeLegacy(args: AptKeyArgs): Probe<AptKeyFacts> {
+  const id = args.id === undefined ? undefined : normalizeKeyId(args.id);
+  const source = keySource(args, id);
+  const base = { kind: 'legacy' as const, keyring: '' as const, source, ...(id ? { id } : {}) };
+  if (args.id !== undefined && !id)
+    return { ...base, readError: `Invalid key_id '${args.id}': 8, 16 or more hexadecimal digits (an optional 0x in front)` };
+  const opts = { timeoutSec: args.timeout ?? DEFAULT_TIMEOUT, validateCerts: args.validate_certs !== false };
+  const fetch = args.state === 'absent' ? { kind: 'none' as const } : source;
+  const r = yield* read({ command: legacyProbeCommand(fetch, opts) });
+  if (r.exitCode !== 0) return { ...base, readError: `cannot read apt's trusted keys: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
+  return { ...base, probe: parseLegacyProbe(r.stdout, r.stderr) };
+}
+
+/** What the arguments lack that the schema does not say: keyserver's id, and a keyring's source. */
+function argumentProblem(args: AptKeyArgs): string | undefined {
+  if (args.keyserver !== undefined && args.id === undefined) return 'keyserver needs id: the key to fetch from it';
+  const sourced = [args.url, args.data, args.file, args.keyserver].some((v) => v !== undefined);
+  if (args.keyring !== undefined && args.state !== 'absent' && !sourced)
+    return `with keyring, the key needs a source: url, data, file or keyserver (${args.keyring} would be written from it)`;
+  return undefined;
+}
+
 function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
   const keyring = args.keyring;
+  const problem = argumentProblem(args);
+  if (problem) return { kind: 'present', keyring: keyring ?? '', readError: problem };
+  if (keyring === undefined) return yield* probeLegacy(args);
   requireOneLine('keyring', keyring, 'an apt source (Signed-By)');
   if (args.state === 'absent') {
     const r = yield* read({ command: fileStateCommand(keyring, false) });
@@ -116,7 +187,9 @@ function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
     return { kind: 'absent', keyring, state: known ? fromPredicted(known, false) : parseFileState(r.stdout) };
   }
   const opts = { timeoutSec: args.timeout ?? DEFAULT_TIMEOUT, validateCerts: args.validate_certs !== false };
-  const r = yield* read({ command: probeCommand(keyring, args.url, opts) });
+  const source = keySource(args, args.id === undefined ? undefined : normalizeKeyId(args.id));
+  const url = source.kind === 'url' ? source.url : undefined;
+  const r = yield* read({ command: probeCommand(keyring, url, opts, source.kind === 'file' ? source.path : undefined) });
   if (r.exitCode !== 0)
     return { kind: 'present', keyring, readError: `cannot read ${keyring}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const probed = parseProbe(r.stdout, r.stderr);
@@ -124,10 +197,24 @@ function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
   return { kind: 'present', keyring, probe: predicted ? { ...probed, state: fromPredicted(predicted, 'sha256') } : probed };
 }
 
+function decideLegacy(args: AptKeyArgs, facts: Extract<AptKeyFacts, { kind: 'legacy' }>, view: ModuleView): Decision<AptKeyChange> {
+  const probe = facts.probe as LegacyProbe;
+  const same = (path: string, content: Buffer) => {
+    const p = view.check ? view.predicted.file(path) : undefined;
+    return p?.type === 'file' && p.checksum === sha256(content);
+  };
+  const v =
+    args.state === 'absent' ? decideLegacyAbsent(probe, facts.id) : decideLegacyPresent(probe, facts.id, facts.source, view.host, same);
+  if (v.kind !== 'change') return v;
+  const summary = [{ verb: '', object: 'apt_key change' }];
+  return { kind: 'change', msg: v.msg, data: v.data, summary, change: { kind: 'legacy', keyring: '', legacy: v.change, data: v.data } };
+}
+
 function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): Decision<AptKeyChange> {
   const { keyring } = facts;
   const summary = [{ verb: '', object: 'apt_key change' }];
   if (facts.readError !== undefined) return { kind: 'failed', msg: facts.readError };
+  if (facts.kind === 'legacy') return decideLegacy(args, facts, view);
   if (facts.kind === 'absent') {
     if (facts.state?.type === 'absent') return { kind: 'ok', msg: `${keyring} is absent`, data: { keyring } };
     return {
@@ -139,13 +226,15 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
     };
   }
   const p = facts.probe as KeyProbe;
-  const url = args.url;
-  const source = url ?? 'the data argument';
+  const url = args.url ?? (args.keyserver !== undefined ? keyserverUrl(args.keyserver, normalizeKeyId(args.id ?? '') ?? '') : undefined);
+  const source = url ?? args.file ?? 'the data argument';
+  if (args.file !== undefined && p.fetchRc !== 0)
+    return { kind: 'failed', msg: `cannot read the key from ${args.file}: ${p.stderr || `exit ${p.fetchRc}`}; ${keyring} was not changed` };
   if (url !== undefined && p.fetchRc !== 0) {
     if (p.fetchRc === NO_DOWNLOADER_EXIT) return { kind: 'failed', msg: noDownloaderMessage(view.host) };
     return { kind: 'failed', msg: `cannot download the key from ${url}: ${p.stderr || `exit ${p.fetchRc}`}; ${keyring} was not changed` };
   }
-  const raw = url !== undefined ? (p.key ?? Buffer.alloc(0)) : Buffer.from(args.data ?? '');
+  const raw = url !== undefined || args.file !== undefined ? (p.key ?? Buffer.alloc(0)) : Buffer.from(args.data ?? '');
   let key: Keyring;
   try {
     key = readKeyring(raw);
@@ -189,6 +278,36 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
   };
 }
 
+/** A keyring file as writeRemoteFile leaves it (mode 0644, root's). */
+function fileAfterWrite(content: Buffer): PredictedFile {
+  return { type: 'file', checksum: sha256(content), size: content.length, mode: '0644', owner: 'root', group: 'root' };
+}
+
+async function applyLegacy(change: LegacyChange, data: Record<string, unknown>, host: ModuleHost): Promise<ApplyOutcome> {
+  if (change.kind === 'apt-key-add') {
+    const r = await host.run('apt-key add -', { stdin: change.key });
+    if (r.exitCode !== 0) return { kind: 'failed', msg: `apt-key add failed: ${r.stderr.trim() || r.stdout.trim()}`, data };
+    return { kind: 'changed', msg: `added ${change.fingerprints.join(', ')} with apt-key add`, data };
+  }
+  if (change.kind === 'write') {
+    const mk = await host.run(`mkdir -p -m 0755 -- ${shellQuote(TRUSTED_DIR)}`);
+    if (mk.exitCode !== 0) return { kind: 'failed', msg: `cannot create ${TRUSTED_DIR}: ${mk.stderr.trim()}`, data };
+    await writeRemoteFile(host, change.path, change.content, { mode: '0644' });
+    return { kind: 'changed', msg: `added ${change.path}`, data };
+  }
+  const steps = [
+    ...(change.files.length ? [`rm -f -- ${change.files.map(shellQuote).join(' ')}`] : []),
+    ...(change.aptKeyDel ? [`apt-key del ${shellQuote(change.aptKeyDel)}`] : []),
+  ];
+  const r = await host.run(steps.join(' && '));
+  if (r.exitCode !== 0) return { kind: 'failed', msg: `removing the key failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, data };
+  return {
+    kind: 'changed',
+    msg: `removed ${[...change.files, ...(change.aptKeyDel ? [`key ${change.aptKeyDel} (apt-key del)`] : [])].join(', ')}`,
+    data,
+  };
+}
+
 // The keys a keyring file on the host holds, for the diff's "before" side.
 function keysText(have: Buffer): string {
   if (have.length === 0) return '';
@@ -207,6 +326,7 @@ export const aptKeyModule = defineModule<AptKeyArgs, AptKeyFacts, AptKeyChange>(
   probe: probeAptKey,
   decide: decideAptKey,
   async apply(change, host) {
+    if (change.kind === 'legacy') return applyLegacy(change.legacy, change.data, host);
     const { keyring } = change;
     if (change.kind === 'remove') {
       const rm = await host.run(`rm -f -- ${shellQuote(keyring)}`);
@@ -221,6 +341,11 @@ export const aptKeyModule = defineModule<AptKeyArgs, AptKeyFacts, AptKeyChange>(
     return { kind: 'changed', msg: change.done, data: change.data };
   },
   predict(decision, predicted) {
-    if (decision.kind === 'change') setPredictedFile(predicted, decision.change.keyring, decision.change.predicted);
+    if (decision.kind !== 'change') return;
+    const c = decision.change;
+    if (c.kind !== 'legacy') return setPredictedFile(predicted, c.keyring, c.predicted);
+    const l = c.legacy;
+    if (l.kind === 'write') setPredictedFile(predicted, l.path, fileAfterWrite(l.content));
+    if (l.kind === 'remove') for (const f of l.files) setPredictedFile(predicted, f, { type: 'absent' });
   },
 });
