@@ -9,7 +9,8 @@ import { shellCommand, shellQuote } from '../../engine/quote.ts';
 import { DOWNLOADER_PROBE, fetchCommand, NO_DOWNLOADER_EXIT } from '../lib/download.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
 import { predictDpkg, simulationAction } from './predict.ts';
-import { cacheLines, parseProbe, type AptProbe } from './probe.ts';
+import { cacheLines } from './cache.ts';
+import { parseProbe, type AptProbe } from './probeParse.ts';
 import { aptFlags, type AptRequest, type DebSource } from './request.ts';
 import { keyValue, parseScript, section } from './script.ts';
 

@@ -4,8 +4,7 @@
 import { local, read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellCommand } from '../../engine/quote.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
-import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
-import { UPDATE_STAMP, type CacheState } from './cache.ts';
+import { dpkgQueryCommand } from './dpkg.ts';
 import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges, simulatedInProbe } from './decide.ts';
 import { simulationAction } from './predict.ts';
 import { aptRequest } from './request.ts';
@@ -13,32 +12,13 @@ import type { AptArgs } from './schema.ts';
 import { probeSharedSimulation } from './sharedSimulation.ts';
 import { sourcesChangedInCheck } from '../lib/aptSources.ts';
 import type { AptFacts } from './types.ts';
-import { probeDeb, type DebFacts } from './deb.ts';
+import { probeDeb } from './deb.ts';
+import { parseProbe, type AptProbe } from './probeParse.ts';
+import { cacheLines } from './cache.ts';
 import { DPKG_FINGERPRINT, knownNoop, NOOP_CACHE, rememberNoop } from './noopCache.ts';
-import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
+import { keyValue, section } from './script.ts';
 
-const LISTS = '/var/lib/apt/lists';
-const DPKG_UPDATES = '/var/lib/dpkg/updates';
-
-/** What the probe's first read found. */
-export interface AptProbe {
-  dpkg: DpkgState;
-  cache: CacheState;
-  /** Output of the simulation run by the probe, when one was asked for. */
-  sim?: SectionOutput;
-  /** dpkg's state fingerprint (see noopCache.ts). */
-  fingerprint: string;
-  /** The simulation was skipped: dpkg was in the state `skipUnchangedFrom` named. */
-  simSkipped: boolean;
-  /** The simulation was skipped because a named package needs work (`skipWhenNamed`). */
-  simSkippedForNamed: boolean;
-  /** dpkg's journal holds an operation that did not finish: apt-get refuses to change packages until `dpkg --configure -a`. */
-  dpkgInterrupted: boolean;
-  /** What `apt-get -s autoclean` printed, when asked. */
-  autoclean?: SectionOutput;
-  /** What the probe read of a `deb` (deb.ts). */
-  deb?: DebFacts;
-}
+export { parseProbe, type AptProbe };
 
 /** What the probe simulates, and when it may leave the simulation out. */
 export interface ProbeOptions {
@@ -54,18 +34,6 @@ export interface ProbeOptions {
   skipWhenNamed?: 'installed' | 'missing';
   /** Also simulate `apt-get autoclean` (section `autoclean`). */
   autoclean?: boolean;
-}
-
-/** Shell lines printing the cache times and dpkg's interrupted-journal count (parseProbe reads them). */
-export function cacheLines(): string[] {
-  return [
-    keyValue('now', '$(date +%s)'),
-    keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
-    keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
-    keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
-    // apt's own test for "dpkg was interrupted": journal files (all-digit names) in dpkg's updates directory.
-    keyValue('interrupted', `$(ls ${DPKG_UPDATES} 2>/dev/null | grep -c '^[0-9][0-9]*$')`),
-  ];
 }
 
 /** The probe script: dpkg-query (when there are names), cache times, then the simulation (if any). */
@@ -94,28 +62,6 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
     keyValue('fingerprint', '$fp'),
     ...(simulation && guards.length ? [named, ...guards, 'else', simulation, 'fi'] : simulation ? [simulation] : []),
   ].join('\n');
-}
-
-/** Parses the probe's output; throws when dpkg-query itself failed. */
-export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
-  const { sections, values } = parseScript(stdout);
-  const dpkg = sections.get('dpkg');
-  if (hasNames && !dpkg) throw new Error(`the apt probe printed no dpkg-query section: ${stdout.slice(0, 200)}`);
-  const num = (k: string): number | undefined => (/^\d+$/.test(values.get(k) ?? '') ? Number(values.get(k)) : undefined);
-  // Like Ansible: the update stamp if there is one, else the lists directory (only if it holds indexes).
-  const updatedAt = num('stamp') ?? ((num('indexes') ?? 0) > 0 ? num('lists') : undefined);
-  const sim = sections.get('sim');
-  const autoclean = sections.get('autoclean');
-  return {
-    ...(autoclean ? { autoclean } : {}),
-    dpkg: dpkg ? parseDpkgQuery(dpkg.out, dpkg.err) : { packages: new Map(), unknown: [] },
-    cache: { now: num('now') ?? Math.floor(Date.now() / 1000), ...(updatedAt !== undefined ? { updatedAt } : {}) },
-    ...(sim ? { sim } : {}),
-    fingerprint: values.get('fingerprint') ?? '',
-    simSkipped: values.get('simskipped') === 'yes',
-    simSkippedForNamed: values.get('simskipped') === 'named',
-    dpkgInterrupted: (num('interrupted') ?? 0) > 0,
-  };
 }
 
 /**

@@ -9,101 +9,20 @@
 // fingerprint is not `id` fails the task before anything is written; check mode fetches the key too (a
 // read) and so predicts those failures.
 import path from 'node:path';
-import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule, read, type Decision, type ModuleHost, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import type { ApplyOutcome, PredictedFile } from '../../engine/types.ts';
 import { attributeDiffs, normalizeMode } from '../lib/attributes.ts';
 import { DOWNLOADER_PROBE, fetchCommand, NO_DOWNLOADER_EXIT, noDownloaderMessage } from '../lib/download.ts';
 import { sha256 } from '../lib/fileContent.ts';
-import { fileStateCommand, fromPredicted, parseFileState, setPredictedFile, type FileState } from '../lib/fileState.ts';
-import { modeSchema } from '../lib/schemas.ts';
+import { fileStateCommand, fromPredicted, parseFileState, setPredictedFile } from '../lib/fileState.ts';
 import { requireOneLine } from '../lib/argumentRules.ts';
 import { writeRemoteFile } from '../lib/writeFile.ts';
 import { describeKeys, KeyFormatError, matchFingerprint, readKeyring, type Keyring } from './openpgp.ts';
-import {
-  decideLegacyAbsent,
-  decideLegacyPresent,
-  keyserverUrl,
-  legacyProbeCommand,
-  normalizeKeyId,
-  parseLegacyProbe,
-  TRUSTED_DIR,
-  type KeySource,
-  type LegacyChange,
-  type LegacyProbe,
-} from './legacy.ts';
+import { keyserverUrl, normalizeKeyId } from './legacy.ts';
+import { applyLegacy, decideLegacy, fileAfterWrite, keySource, probeLegacy } from './legacySteps.ts';
+import { aptKeySchema, DEFAULT_TIMEOUT, type AptKeyArgs, type AptKeyChange, type AptKeyFacts, type KeyProbe } from './schema.ts';
 
-/** Default seconds the host waits for the key server. */
-const DEFAULT_TIMEOUT = 10;
-
-export const aptKeySchema = {
-  type: 'object',
-  properties: {
-    url: { type: 'string', pattern: '^(https?|ftp)://' },
-    data: { type: 'string', minLength: 1 },
-    // A key file on the host.
-    file: { type: 'string', pattern: '^/[^\\n\\r\\x00]*$', description: 'an absolute path on the host' },
-    // A key server host name, or hkp://, hkps://, http:// or https:// and a host (the host fetches the key over HKP).
-    keyserver: { type: 'string', pattern: '^((hkps?|https?)://)?[A-Za-z0-9.-]+(:[0-9]+)?/?$' },
-    id: { type: 'string', minLength: 1 },
-    // An absolute path, named on a source's Signed-By line: no newline, CR or NUL.
-    keyring: {
-      type: 'string',
-      pattern: '^/[^\\n\\r\\x00]*$',
-      description: 'an absolute path on one line (no newline, carriage return or NUL)',
-    },
-    state: { enum: ['present', 'absent'] },
-    mode: modeSchema,
-    timeout: { type: 'integer', minimum: 1 },
-    validate_certs: { type: 'boolean' },
-  },
-  // Ansible: data, file, keyserver and url are mutually exclusive (argumentProblem: keyserver needs an id).
-  not: {
-    anyOf: [
-      { required: ['url', 'data'] },
-      { required: ['url', 'file'] },
-      { required: ['url', 'keyserver'] },
-      { required: ['data', 'file'] },
-      { required: ['data', 'keyserver'] },
-      { required: ['file', 'keyserver'] },
-    ],
-  },
-  if: { properties: { state: { const: 'absent' } }, required: ['state'] },
-  then: { not: { anyOf: [{ required: ['url'] }, { required: ['data'] }, { required: ['file'] }, { required: ['keyserver'] }] } },
-  additionalProperties: false,
-} as const;
-
-export type AptKeyArgs = FromSchema<typeof aptKeySchema>;
-
-/** What the present probe read: the keyring's state and bytes, the fetched key and the fetch's exit code. */
-interface KeyProbe {
-  state: FileState;
-  have: Buffer;
-  key?: Buffer;
-  fetchRc?: number;
-  stderr: string;
-}
-
-/** What probe read (or why it could not). */
-export type AptKeyFacts =
-  | { kind: 'absent'; keyring: string; readError?: string; state?: FileState }
-  | { kind: 'present'; keyring: string; readError?: string; probe?: KeyProbe }
-  | { kind: 'legacy'; keyring: ''; readError?: string; probe?: LegacyProbe; id?: string; source: KeySource };
-
-/** What apply does: remove the keyring, or write `content` with `mode`. */
-export type AptKeyChange =
-  | { kind: 'legacy'; keyring: ''; legacy: LegacyChange; data: Record<string, unknown> }
-  | { kind: 'remove'; keyring: string; predicted: PredictedFile }
-  | {
-      kind: 'write';
-      keyring: string;
-      content: Buffer;
-      mode: string;
-      done: string;
-      data: { keyring: string; fingerprints: string[]; url?: string };
-      predicted: PredictedFile;
-    };
+export { aptKeySchema, type AptKeyArgs, type AptKeyChange, type AptKeyFacts };
 
 /** One command: the keyring's state, its bytes (base64), then the fetched key (base64) and the fetch's exit code on stderr. */
 export function probeCommand(
@@ -140,31 +59,6 @@ function parseProbe(stdout: string, stderr: string): KeyProbe {
   };
 }
 
-/** Where the key comes from: url, keyserver (as an HKP URL), data or a file on the host. */
-function keySource(args: AptKeyArgs, id: string | undefined): KeySource {
-  if (args.url !== undefined) return { kind: 'url', url: args.url, what: args.url };
-  if (args.keyserver !== undefined) {
-    const url = keyserverUrl(args.keyserver, id ?? '');
-    return { kind: 'url', url, what: `key server ${args.keyserver} (${url})` };
-  }
-  if (args.data !== undefined) return { kind: 'data', data: args.data };
-  if (args.file !== undefined) return { kind: 'file', path: args.file };
-  return { kind: 'none' };
-}
-
-function* probeLegacy(args: AptKeyArgs): Probe<AptKeyFacts> {
-  const id = args.id === undefined ? undefined : normalizeKeyId(args.id);
-  const source = keySource(args, id);
-  const base = { kind: 'legacy' as const, keyring: '' as const, source, ...(id ? { id } : {}) };
-  if (args.id !== undefined && !id)
-    return { ...base, readError: `Invalid key_id '${args.id}': 8, 16 or more hexadecimal digits (an optional 0x in front)` };
-  const opts = { timeoutSec: args.timeout ?? DEFAULT_TIMEOUT, validateCerts: args.validate_certs !== false };
-  const fetch = args.state === 'absent' ? { kind: 'none' as const } : source;
-  const r = yield* read({ command: legacyProbeCommand(fetch, opts) });
-  if (r.exitCode !== 0) return { ...base, readError: `cannot read apt's trusted keys: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-  return { ...base, probe: parseLegacyProbe(r.stdout, r.stderr) };
-}
-
 /** What the arguments lack that the schema does not say: keyserver's id, and a keyring's source. */
 function argumentProblem(args: AptKeyArgs): string | undefined {
   if (args.keyserver !== undefined && args.id === undefined) return 'keyserver needs id: the key to fetch from it';
@@ -178,7 +72,7 @@ function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
   const keyring = args.keyring;
   const problem = argumentProblem(args);
   if (problem) return { kind: 'present', keyring: keyring ?? '', readError: problem };
-  if (keyring === undefined) return yield* probeLegacy(args);
+  if (keyring === undefined) return yield* probeLegacy(args, view);
   requireOneLine('keyring', keyring, 'an apt source (Signed-By)');
   if (args.state === 'absent') {
     const r = yield* read({ command: fileStateCommand(keyring, false) });
@@ -195,19 +89,6 @@ function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
   const probed = parseProbe(r.stdout, r.stderr);
   const predicted = view.check ? view.predicted.file(keyring) : undefined;
   return { kind: 'present', keyring, probe: predicted ? { ...probed, state: fromPredicted(predicted, 'sha256') } : probed };
-}
-
-function decideLegacy(args: AptKeyArgs, facts: Extract<AptKeyFacts, { kind: 'legacy' }>, view: ModuleView): Decision<AptKeyChange> {
-  const probe = facts.probe as LegacyProbe;
-  const same = (path: string, content: Buffer) => {
-    const p = view.check ? view.predicted.file(path) : undefined;
-    return p?.type === 'file' && p.checksum === sha256(content);
-  };
-  const v =
-    args.state === 'absent' ? decideLegacyAbsent(probe, facts.id) : decideLegacyPresent(probe, facts.id, facts.source, view.host, same);
-  if (v.kind !== 'change') return v;
-  const summary = [{ verb: '', object: 'apt_key change' }];
-  return { kind: 'change', msg: v.msg, data: v.data, summary, change: { kind: 'legacy', keyring: '', legacy: v.change, data: v.data } };
 }
 
 function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): Decision<AptKeyChange> {
@@ -275,36 +156,6 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
       data,
       predicted: { type: 'file', checksum: sha256(content), size: content.length, mode, owner: 'root', group: 'root' },
     },
-  };
-}
-
-/** A keyring file as writeRemoteFile leaves it (mode 0644, root's). */
-function fileAfterWrite(content: Buffer): PredictedFile {
-  return { type: 'file', checksum: sha256(content), size: content.length, mode: '0644', owner: 'root', group: 'root' };
-}
-
-async function applyLegacy(change: LegacyChange, data: Record<string, unknown>, host: ModuleHost): Promise<ApplyOutcome> {
-  if (change.kind === 'apt-key-add') {
-    const r = await host.run('apt-key add -', { stdin: change.key });
-    if (r.exitCode !== 0) return { kind: 'failed', msg: `apt-key add failed: ${r.stderr.trim() || r.stdout.trim()}`, data };
-    return { kind: 'changed', msg: `added ${change.fingerprints.join(', ')} with apt-key add`, data };
-  }
-  if (change.kind === 'write') {
-    const mk = await host.run(`mkdir -p -m 0755 -- ${shellQuote(TRUSTED_DIR)}`);
-    if (mk.exitCode !== 0) return { kind: 'failed', msg: `cannot create ${TRUSTED_DIR}: ${mk.stderr.trim()}`, data };
-    await writeRemoteFile(host, change.path, change.content, { mode: '0644' });
-    return { kind: 'changed', msg: `added ${change.path}`, data };
-  }
-  const steps = [
-    ...(change.files.length ? [`rm -f -- ${change.files.map(shellQuote).join(' ')}`] : []),
-    ...(change.aptKeyDel ? [`apt-key del ${shellQuote(change.aptKeyDel)}`] : []),
-  ];
-  const r = await host.run(steps.join(' && '));
-  if (r.exitCode !== 0) return { kind: 'failed', msg: `removing the key failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, data };
-  return {
-    kind: 'changed',
-    msg: `removed ${[...change.files, ...(change.aptKeyDel ? [`key ${change.aptKeyDel} (apt-key del)`] : [])].join(', ')}`,
-    data,
   };
 }
 

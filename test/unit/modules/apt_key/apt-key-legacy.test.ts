@@ -141,10 +141,14 @@ describe('apt_key without keyring', () => {
     });
   });
 
-  it('check mode: a later task sees the key file an earlier one would write', async () => {
+  it('check mode: a later task sees the key file an earlier one would write, or remove', async () => {
     const h = host({ key: armored, check: true });
     const args = { id: ED_FPR, url: 'https://example.test/k.asc' };
     expect((await planModule(aptKeyModule, args, h)).kind).toBe('change');
     expect((await planModule(aptKeyModule, args, h)).kind).toBe('ok');
+    const there = host({ trusted: [[`/etc/apt/trusted.gpg.d/${ED_FPR}.gpg`, binary]], key: armored, check: true });
+    expect((await planModule(aptKeyModule, { id: ED_FPR, state: 'absent' }, there)).kind).toBe('change');
+    expect((await planModule(aptKeyModule, { id: ED_FPR, state: 'absent' }, there)).kind).toBe('ok');
+    expect((await planModule(aptKeyModule, args, there)).kind).toBe('change');
   });
 });
