@@ -31,9 +31,10 @@ export interface DebFacts {
   older: boolean;
 }
 
-/** The install of the .deb, with the task's flags. */
+/** The install of the .deb, with the flags Ansible's install_deb passes (no autoremove, default_release or only_upgrade). */
 export function debAction(req: AptRequest): AptAction {
-  return { verb: 'install', packages: [DEB_FILE], autoremove: req.autoremove, purge: false, ...aptFlags(req) };
+  const { defaultRelease: _release, onlyUpgrade: _only, ...flags } = aptFlags(req);
+  return { verb: 'install', packages: [DEB_FILE], autoremove: false, purge: false, ...flags };
 }
 
 /** Shell lines that put the .deb at DEB_FILE in a fresh temporary directory (the cwd); leave the exit code in $r. */
