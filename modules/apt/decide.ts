@@ -155,7 +155,7 @@ function okReason(req: AptRequest, probe: AptProbe, cache: CacheDecision): strin
   const parts: string[] = [];
   if (probe.deb) parts.push(`${probe.deb.name} ${probe.deb.version} is already installed`);
   if (req.upgrade) parts.push(`nothing to ${req.upgrade === 'dist' ? 'dist-upgrade' : 'upgrade'}`);
-  if (req.autoclean && !req.packages.length) parts.push('nothing to autoclean');
+  if (req.autoclean && !req.packages.length && !req.upgrade && !req.deb) parts.push('nothing to autoclean');
   const names = req.packages.map((p) => p.name);
   if (names.length) {
     if (req.state === 'absent')

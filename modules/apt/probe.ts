@@ -100,8 +100,8 @@ export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
       withFiles: view.check,
       ...(known !== undefined ? { skipUnchangedFrom: known } : {}),
       ...(skipWhenNamed ? { skipWhenNamed } : {}),
-      // Ansible autocleans only when no package is named.
-      autoclean: req.autoclean && names.length === 0,
+      // Ansible autocleans only when no package is named (and an upgrade ends its run first).
+      autoclean: req.autoclean && names.length === 0 && !req.upgrade,
     }),
     parse: (r) => {
       if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);

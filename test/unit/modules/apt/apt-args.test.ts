@@ -117,6 +117,10 @@ describe('apt upgrade, clean and autoclean', () => {
     });
     expect(await planModule(aptModule, { upgrade: 'dist' }, dist)).toMatchObject({ kind: 'ok', msg: 'nothing to dist-upgrade' });
     expect(dist.commands[0]).toContain('apt-get -s -y dist-upgrade');
+    // Ansible's upgrade ends the run before autoclean.
+    const withClean = fakeHost({ check: true, answers: [['dist-upgrade', cacheLines(100, 90) + framed('sim', '')]] });
+    await planModule(aptModule, { upgrade: 'dist', autoclean: true }, withClean);
+    expect(withClean.commands[0]).not.toContain('autoclean');
     const all = fakeHost({ check: true, answers: [['upgrade --with-new-pkgs', cacheLines(100, 90) + framed('sim', sim)]] });
     expect((await planModule(aptModule, { name: '*', state: 'latest' }, all)).kind).toBe('change');
   });
