@@ -136,5 +136,5 @@ describe('apt and apt_key arguments', () => {
     expect(onNode(lab, node, `test -e ${key} && echo present || echo gone; dpkg -l kubectx kubetail 2>&1 | grep -c '^ii'`).stdout).toBe(
       'gone\n0\n',
     );
-  }, 115_000);
+  }, 118_000);
 });
