@@ -1,18 +1,17 @@
 // apt-get command lines (simulated and real) and the parsers of what apt-get prints.
 import { shellCommand, shellQuote } from '../../engine/quote.ts';
+import type { AptFlags } from './request.ts';
 
-/** One apt-get action: what to run on which packages. */
-export interface AptAction {
-  verb: 'install' | 'remove' | 'purge' | 'autoremove';
-  /** Package arguments (`name` or `name=version`); empty for a plain autoremove. */
+/** One apt-get action: what to run on which packages, with the task's flags (request.ts). */
+export interface AptAction extends AptFlags {
+  verb: 'install' | 'remove' | 'purge' | 'autoremove' | 'build-dep' | 'upgrade' | 'dist-upgrade';
+  /** Package arguments (`name`, `name=version`, or `./package.deb`); empty for a plain autoremove or upgrade. */
   packages: string[];
   autoremove: boolean;
   /** With verb autoremove: purge what is removed. */
   purge: boolean;
-  /** undefined leaves apt's own configuration in charge. */
-  installRecommends?: boolean;
-  /** Let apt install another version of a held package (Ansible's allow_change_held_packages). */
-  allowChangeHeld?: boolean;
+  /** Ansible's state: fixed (apt-get --fix-broken). */
+  fixBroken?: boolean;
 }
 
 /** One package change apt-get announced (`Inst`, `Remv`, `Purg` lines of a simulation). */
@@ -25,12 +24,26 @@ export interface PlannedChange {
   to?: string;
 }
 
+// Which of the task's flags Ansible passes to each apt-get verb.
+const INSTALLS = new Set(['install', 'build-dep']);
+const UPGRADES = new Set(['upgrade', 'dist-upgrade']);
+
 function actionWords(a: AptAction): string[] {
+  const installs = INSTALLS.has(a.verb);
+  const upgrades = UPGRADES.has(a.verb);
   const words: string[] = [a.verb];
-  if (a.autoremove && a.verb !== 'autoremove') words.push('--autoremove');
+  if (a.verb === 'upgrade') words.push('--with-new-pkgs');
+  if (a.autoremove && a.verb !== 'autoremove' && a.verb !== 'build-dep') words.push('--autoremove');
   if (a.verb === 'autoremove' && a.purge) words.push('--purge');
-  if (a.installRecommends !== undefined) words.push('-o', `APT::Install-Recommends=${a.installRecommends}`);
-  if (a.allowChangeHeld) words.push('--allow-change-held-packages');
+  if (installs && a.onlyUpgrade) words.push('--only-upgrade');
+  if (installs && a.fixBroken) words.push('--fix-broken');
+  if (a.force) words.push('--force-yes');
+  if ((installs || upgrades) && a.failOnAutoremove) words.push('--no-remove');
+  if ((installs || upgrades) && a.defaultRelease !== undefined) words.push('-t', a.defaultRelease);
+  if (installs && a.installRecommends !== undefined) words.push('-o', `APT::Install-Recommends=${a.installRecommends}`);
+  if ((installs || upgrades) && a.allowUnauthenticated) words.push('--allow-unauthenticated');
+  if ((installs || upgrades) && a.allowDowngrade) words.push('--allow-downgrades');
+  if (a.allowChangeHeld && !upgrades) words.push('--allow-change-held-packages');
   // `--` keeps package arguments from ever being read as options.
   return [...words, ...(a.packages.length ? ['--', ...a.packages] : [])];
 }
@@ -77,17 +90,17 @@ export function withoutOwnedFiles(stdout: string): string {
     .join('\n');
 }
 
-/** The real command: non-interactive, keeps changed conffiles, waits up to `lockTimeout` s for the dpkg lock. */
-export function applyCommand(a: AptAction, lockTimeout: number): string {
+/** Ansible's dpkg_options default: keep changed conffiles without asking. */
+const DEFAULT_DPKG = ['force-confdef', 'force-confold'];
+
+/** The real command: non-interactive, with dpkg_options, waits up to `lockTimeout` s for the dpkg lock. */
+export function applyCommand(a: AptAction, lockTimeout: number, dpkgOptions: readonly string[] = DEFAULT_DPKG): string {
   return `DEBIAN_FRONTEND=noninteractive ${shellCommand(
     'apt-get',
     '-y',
     '-o',
     `DPkg::Lock::Timeout=${lockTimeout}`,
-    '-o',
-    'Dpkg::Options::=--force-confdef',
-    '-o',
-    'Dpkg::Options::=--force-confold',
+    ...dpkgOptions.flatMap((o) => ['-o', `Dpkg::Options::=--${o}`]),
     ...actionWords(a),
   )}`;
 }

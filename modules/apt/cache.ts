@@ -1,5 +1,9 @@
 // The apt cache's age and whether update_cache has work to do.
 import type { AptRequest } from './request.ts';
+import { keyValue } from './script.ts';
+
+const LISTS = '/var/lib/apt/lists';
+const DPKG_UPDATES = '/var/lib/dpkg/updates';
 
 /** Ubuntu's apt hook touches this after every successful update; fleetplay touches it too (see apply.ts). */
 export const UPDATE_STAMP = '/var/lib/apt/periodic/update-success-stamp';
@@ -31,4 +35,16 @@ export function describeAge(seconds: number): string {
   if (seconds >= 7200) return `${Math.floor(seconds / 3600)} h`;
   if (seconds >= 120) return `${Math.floor(seconds / 60)} min`;
   return `${seconds} s`;
+}
+
+/** Shell lines printing the cache times and dpkg's interrupted-journal count (parseProbe reads them). */
+export function cacheLines(): string[] {
+  return [
+    keyValue('now', '$(date +%s)'),
+    keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
+    keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
+    keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
+    // apt's own test for "dpkg was interrupted": journal files (all-digit names) in dpkg's updates directory.
+    keyValue('interrupted', `$(ls ${DPKG_UPDATES} 2>/dev/null | grep -c '^[0-9][0-9]*$')`),
+  ];
 }

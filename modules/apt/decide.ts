@@ -19,27 +19,37 @@ import { describeChanges } from './apply.ts';
 import { cacheDecision, describeAge, type CacheDecision } from './cache.ts';
 import { hasConfigFilesOnly, hasFiles, isInstalled, type DpkgState, type PackageChanges } from './dpkg.ts';
 import { ownChanges, parseOwnedFiles, predictCache, predictDpkg } from './predict.ts';
-import { versionMatches, type AptRequest } from './request.ts';
+import { aptFlags, versionMatches, type AptRequest } from './request.ts';
 import type { SectionOutput } from './script.ts';
 import { sourcesChangedInCheck } from '../lib/aptSources.ts';
 import type { AptChange, AptFacts } from './types.ts';
+import type { AptProbe } from './probe.ts';
+import { cleanupPlan, debNeeded, upgradeAfterPredicted, workOptions } from './extras.ts';
 
 /** The apt-get action the named packages need given dpkg's state, or undefined when they are as wanted. */
 export function packageAction(req: AptRequest, dpkg: DpkgState): AptAction | undefined {
   const base = {
     autoremove: req.autoremove,
     purge: req.purge,
-    ...(req.installRecommends !== undefined ? { installRecommends: req.installRecommends } : {}),
-    ...(req.allowChangeHeld ? { allowChangeHeld: true } : {}),
+    ...aptFlags(req),
+    ...(req.state === 'fixed' ? { fixBroken: true } : {}),
   };
   // dpkg-query prints ${Package} without the `:arch` a spec may carry.
   const current = (name: string) => dpkg.packages.get(name.replace(/:.*$/, ''));
   switch (req.state) {
     case 'latest':
       return req.packages.length ? { verb: 'install', packages: req.packages.map((p) => p.arg), ...base } : undefined;
+    // apt-get build-dep decides what the build needs: always simulated.
+    case 'build-dep':
+      return req.packages.length ? { verb: 'build-dep', packages: req.packages.map((p) => p.arg), ...base } : undefined;
+    case 'fixed':
     case 'present': {
       const missing = req.packages.filter((p) => {
         const pkg = current(p.name);
+        // only_upgrade: a package that is not installed is left alone (Ansible).
+        if (req.onlyUpgrade && !isInstalled(pkg)) return false;
+        // A wildcard version that matches the installed one still asks apt: a newer match is installed (Ansible).
+        if (isInstalled(pkg) && p.version?.includes('*') && versionMatches(p, pkg?.version ?? '')) return true;
         return !isInstalled(pkg) || !versionMatches(p, pkg?.version ?? '');
       });
       return missing.length ? { verb: 'install', packages: missing.map((p) => p.arg), ...base } : undefined;
@@ -56,10 +66,21 @@ export function packageAction(req: AptRequest, dpkg: DpkgState): AptAction | und
   }
 }
 
-/** The simulation the probe runs itself: `latest` always needs one; autoremove needs one to know it is a no-op. */
+/** True when the task's package work is known only from a simulation the probe runs itself (latest, build-dep, upgrade). */
+export function simulatedInProbe(req: AptRequest): boolean {
+  return req.upgrade !== undefined || ((req.state === 'latest' || req.state === 'build-dep') && req.packages.length > 0);
+}
+
+/** The simulation the probe runs itself: latest, build-dep and upgrade always need one; autoremove needs one to know it is a no-op. */
 export function probeSimulationAction(req: AptRequest): AptAction | undefined {
-  if (req.state === 'latest' && req.packages.length) return packageAction(req, { packages: new Map(), unknown: [] });
-  if (req.autoremove) return { verb: 'autoremove', packages: [], autoremove: false, purge: req.purge };
+  if (req.deb) return undefined;
+  if (req.upgrade) {
+    const verb = req.upgrade === 'dist' ? 'dist-upgrade' : 'upgrade';
+    return { verb, packages: [], autoremove: req.autoremove, purge: false, ...aptFlags(req) };
+  }
+  if (simulatedInProbe(req)) return packageAction(req, { packages: new Map(), unknown: [] });
+  if (req.autoremove)
+    return { verb: 'autoremove', packages: [], autoremove: false, purge: req.purge, ...(req.force ? { force: true } : {}) };
   return undefined;
 }
 
@@ -129,8 +150,12 @@ export function simulatedChanges(
   return view.check ? predictedOwnChanges(ownChanges(changes, action, view.predicted), needed, host, view.predicted) : changes;
 }
 
-function okReason(req: AptRequest, dpkg: DpkgState, cache: CacheDecision): string {
+function okReason(req: AptRequest, probe: AptProbe, cache: CacheDecision): string {
+  const { dpkg } = probe;
   const parts: string[] = [];
+  if (probe.deb) parts.push(`${probe.deb.name} ${probe.deb.version} is already installed`);
+  if (req.upgrade) parts.push(`nothing to ${req.upgrade === 'dist' ? 'dist-upgrade' : 'upgrade'}`);
+  if (req.autoclean && !req.packages.length && !req.upgrade && !req.deb) parts.push('nothing to autoclean');
   const names = req.packages.map((p) => p.name);
   if (names.length) {
     if (req.state === 'absent')
@@ -162,14 +187,20 @@ function interrupted(view: Pick<ModuleView, 'check' | 'predicted'>): Decision<Ap
 }
 
 /** For the plan summary: packages by what is done to them, the cache update, or just "an apt change". */
-function summaryOf(planned: PackageChanges, cacheDue: boolean): ChangeSummary[] {
+function summaryOf(planned: PackageChanges, cacheDue: boolean, others = false): ChangeSummary[] {
   const verbs = { installed: 'install', upgraded: 'upgrade', removed: 'remove', purged: 'purge' } as const;
   const out: ChangeSummary[] = [];
   for (const key of ['installed', 'upgraded', 'removed', 'purged'] as const) {
     if (planned[key].length) out.push({ verb: verbs[key], object: 'package', count: planned[key].length });
   }
   if (cacheDue) out.push({ verb: 'update', object: 'the apt cache', named: true });
-  return out.length ? out : [{ verb: '', object: 'apt change' }];
+  return out.length || others ? out : [{ verb: '', object: 'apt change' }];
+}
+
+function recheckWhat(req: AptRequest, action: AptAction): string {
+  if (req.upgrade) return `${req.upgrade === 'dist' ? 'dist-upgrade' : 'upgrade'} the installed packages`;
+  if (req.state === 'build-dep') return `install the build dependencies of ${action.packages.join(', ')}`;
+  return `upgrade ${action.packages.join(', ')}`;
 }
 
 /**
@@ -178,10 +209,15 @@ function summaryOf(planned: PackageChanges, cacheDue: boolean): ChangeSummary[] 
  */
 export function decideApt(facts: AptFacts, view: ModuleView): Decision<AptChange> {
   const { req, probe } = facts;
+  if (req.error) return { kind: 'failed', msg: req.error };
   if (latestWithVersion(req) || !probe) return { kind: 'failed', msg: 'a version (name=version) cannot be used with state: latest' };
   const probeSim = probeSimulationAction(req);
-  const { needed } = neededAction(req, probe.dpkg, view);
+  const deb = req.deb ? debNeeded(req, probe) : undefined;
+  if (deb?.kind === 'failed') return deb;
+  const needed = deb ? deb.action : neededAction(req, probe.dpkg, view).needed;
   const cache = cacheDecision(req, view.check ? predictCache(probe.cache, view.predicted) : probe.cache);
+  const unpredictable = upgradeAfterPredicted(req, view);
+  if (unpredictable) return { kind: 'unknown', msg: unpredictable };
   // apt-get -s does not mind an interrupted dpkg, but the real apt-get refuses: predict that failure.
   if (needed && probe.dpkgInterrupted) return interrupted(view);
   if (needed?.verb === 'install' && sourcesChangedInCheck(view)) {
@@ -193,9 +229,11 @@ export function decideApt(facts: AptFacts, view: ModuleView): Decision<AptChange
       data: { packages: { installed: names, upgraded: [], removed: [], purged: [] }, cache_update_due: cache.due },
     };
   }
-  // `latest` and autoremove-only plans use the probe's own simulation; other package work gets its own.
-  const action = req.state !== 'latest' && needed ? needed : probeSim;
+  // latest, build-dep, upgrade and autoremove-only plans use the probe's own simulation; other package work gets its own.
+  const action = !simulatedInProbe(req) && needed ? needed : probeSim;
   const sim = facts.sim;
+  const extra = cleanupPlan(req, probe);
+  if (extra.failed) return { kind: 'failed', msg: extra.failed };
 
   let changes: PlannedChange[] = [];
   let unresolved: string[] = [];
@@ -212,10 +250,10 @@ export function decideApt(facts: AptFacts, view: ModuleView): Decision<AptChange
   if (packageWork && probe.dpkgInterrupted) return interrupted(view);
   const planned = plannedChanges(changes);
   const data = { packages: planned, cache_update_due: cache.due };
-  if (!packageWork && !cache.due) return { kind: 'ok', msg: okReason(req, probe.dpkg, cache), data };
+  if (!packageWork && !cache.due && !extra.clean && !extra.autoclean.length) return { kind: 'ok', msg: okReason(req, probe, cache), data };
 
-  const msg: string[] = [];
-  const diff: DiffEntry[] = [];
+  const msg: string[] = [...extra.msg];
+  const diff: DiffEntry[] = [...extra.diff];
   if (cache.due) {
     const last = cache.age === undefined ? 'never updated' : `updated ${describeAge(cache.age)} ago`;
     msg.push(`update the apt cache (${last})`);
@@ -224,17 +262,24 @@ export function decideApt(facts: AptFacts, view: ModuleView): Decision<AptChange
   msg.push(...describeChanges(planned, 'future'));
   if (unresolved.length) msg.push(`then install ${unresolved.join(', ')} (not in the current cache; the result names what was installed)`);
   if (packageWork) diff.push(packagesDiff(changes, unresolved));
-  // `latest` must look again once the cache is fresh: the new indexes may hold newer versions.
-  const recheck = cache.due && req.state === 'latest' && !packageWork && action !== undefined;
-  if (recheck) msg.push(`then upgrade ${action.packages.join(', ')} if the updated cache has newer versions`);
+  // latest, build-dep and upgrade must look again once the cache is fresh: the new indexes may hold newer versions.
+  const recheck = cache.due && simulatedInProbe(req) && !packageWork && action !== undefined;
+  if (recheck) msg.push(`then ${recheckWhat(req, action)} if the updated cache has newer versions`);
   return {
     kind: 'change',
     msg: msg.join('; '),
     diff,
     data,
-    summary: summaryOf(planned, cache.due),
+    summary: [...extra.summary, ...summaryOf(planned, cache.due, extra.summary.length > 0)],
     change: {
-      work: { update: cache.due, ...((packageWork || recheck) && action ? { action } : {}), lockTimeout: req.lockTimeout },
+      work: {
+        ...workOptions(req),
+        update: cache.due,
+        ...((packageWork || recheck) && action ? { action } : {}),
+        ...(extra.clean ? { clean: true } : {}),
+        ...(extra.autoclean.length ? { autoclean: true } : {}),
+        ...(req.deb && (packageWork || recheck) ? { deb: req.deb } : {}),
+      },
       noop: facts.noop,
       prediction: { changes, unresolved, owned: parseOwnedFiles(sim?.out ?? ''), cacheDue: cache.due },
     },

@@ -5,14 +5,14 @@ import { applyApt } from './apply.ts';
 import { decideApt } from './decide.ts';
 import { predictApt } from './predict.ts';
 import { probeApt } from './probe.ts';
-import { aptSchema, type AptArgs } from './schema.ts';
+import { aptModuleSchema, type AptArgs } from './schema.ts';
 import type { AptChange, AptFacts } from './types.ts';
 
 /** The apt module (alias `package` is not taken: that is a generic module in Ansible). */
 export const aptModule = defineModule<AptArgs, AptFacts, AptChange>({
   name: 'apt',
   runsOn: 'host',
-  schema: aptSchema,
+  schema: aptModuleSchema,
   probe: probeApt,
   decide: (_args, facts, view) => decideApt(facts, view),
   apply: (change, host) => applyApt(host, change.work, change.noop),

@@ -59,6 +59,11 @@ export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: Predic
   return { packages, unknown };
 }
 
+/** Check mode: whether an earlier apt task of this run is predicted to change packages on this host. */
+export function hasEarlierPackageChanges(p: Pick<PredictedView, 'slot'>): boolean {
+  return packagesOf(p).size > 0;
+}
+
 /**
  * The action to simulate: `action` plus the earlier tasks' predicted package changes (names the action
  * itself mentions excepted). An autoremove becomes a remove with --autoremove so it can carry them.
@@ -66,7 +71,8 @@ export function predictDpkg(dpkg: DpkgState, names: readonly string[], p: Predic
 export function simulationAction(action: AptAction, p: PredictedView): AptAction {
   const own = new Set(action.packages.map((a) => a.replace(/[=:].*$/, '')));
   const earlier = [...packagesOf(p)].filter(([name]) => !own.has(name));
-  if (earlier.length === 0) return action;
+  // upgrade, dist-upgrade and build-dep take no such arguments (extras.ts: the outcome is unknown then).
+  if (earlier.length === 0 || ['upgrade', 'dist-upgrade', 'build-dep'].includes(action.verb)) return action;
   const install = action.verb === 'install';
   const args = earlier.map(([name, after]) => (after.state === 'present' ? (install ? name : `${name}+`) : install ? `${name}-` : name));
   if (action.verb === 'autoremove') return { ...action, verb: action.purge ? 'purge' : 'remove', autoremove: true, packages: args };

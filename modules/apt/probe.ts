@@ -4,36 +4,21 @@
 import { local, read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellCommand } from '../../engine/quote.ts';
 import { simulateCommand, simulationWithFilesCommand, type AptAction } from './aptGet.ts';
-import { dpkgQueryCommand, parseDpkgQuery, type DpkgState } from './dpkg.ts';
-import { UPDATE_STAMP, type CacheState } from './cache.ts';
-import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges } from './decide.ts';
+import { dpkgQueryCommand } from './dpkg.ts';
+import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges, simulatedInProbe } from './decide.ts';
 import { simulationAction } from './predict.ts';
 import { aptRequest } from './request.ts';
 import type { AptArgs } from './schema.ts';
 import { probeSharedSimulation } from './sharedSimulation.ts';
 import { sourcesChangedInCheck } from '../lib/aptSources.ts';
 import type { AptFacts } from './types.ts';
+import { probeDeb } from './deb.ts';
+import { parseProbe, type AptProbe } from './probeParse.ts';
+import { cacheLines } from './cache.ts';
 import { DPKG_FINGERPRINT, knownNoop, NOOP_CACHE, rememberNoop } from './noopCache.ts';
-import { keyValue, parseScript, section, type SectionOutput } from './script.ts';
+import { keyValue, section } from './script.ts';
 
-const LISTS = '/var/lib/apt/lists';
-const DPKG_UPDATES = '/var/lib/dpkg/updates';
-
-/** What the probe's first read found. */
-export interface AptProbe {
-  dpkg: DpkgState;
-  cache: CacheState;
-  /** Output of the simulation run by the probe, when one was asked for. */
-  sim?: SectionOutput;
-  /** dpkg's state fingerprint (see noopCache.ts). */
-  fingerprint: string;
-  /** The simulation was skipped: dpkg was in the state `skipUnchangedFrom` named. */
-  simSkipped: boolean;
-  /** The simulation was skipped because a named package needs work (`skipWhenNamed`). */
-  simSkippedForNamed: boolean;
-  /** dpkg's journal holds an operation that did not finish: apt-get refuses to change packages until `dpkg --configure -a`. */
-  dpkgInterrupted: boolean;
-}
+export { parseProbe, type AptProbe };
 
 /** What the probe simulates, and when it may leave the simulation out. */
 export interface ProbeOptions {
@@ -47,11 +32,13 @@ export interface ProbeOptions {
    * the task then has package work, and its own simulation of that work covers autoremove too.
    */
   skipWhenNamed?: 'installed' | 'missing';
+  /** Also simulate `apt-get autoclean` (section `autoclean`). */
+  autoclean?: boolean;
 }
 
 /** The probe script: dpkg-query (when there are names), cache times, then the simulation (if any). */
 export function probeCommand(names: readonly string[], opts: ProbeOptions = {}): string {
-  const { sim, withFiles = false, skipUnchangedFrom, skipWhenNamed } = opts;
+  const { sim, withFiles = false, skipUnchangedFrom, skipWhenNamed, autoclean = false } = opts;
   const simulation = sim ? section('sim', withFiles ? simulationWithFilesCommand(simulateCommand(sim)) : simulateCommand(sim)) : undefined;
   // dpkg's status letter: n (not installed) and c (config files only) leave no package files.
   const named =
@@ -69,36 +56,12 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
   return [
     'export LC_ALL=C',
     ...(names.length ? [section('dpkg', dpkgQueryCommand(names))] : []),
-    keyValue('now', '$(date +%s)'),
-    keyValue('stamp', `$(stat -c %Y ${UPDATE_STAMP} 2>/dev/null)`),
-    keyValue('lists', `$(stat -c %Y ${LISTS} 2>/dev/null)`),
-    keyValue('indexes', `$(ls ${LISTS} 2>/dev/null | grep -c _Packages)`),
-    // apt's own test for "dpkg was interrupted": journal files (all-digit names) in dpkg's updates directory.
-    keyValue('interrupted', `$(ls ${DPKG_UPDATES} 2>/dev/null | grep -c '^[0-9][0-9]*$')`),
+    ...cacheLines(),
+    ...(autoclean ? [section('autoclean', shellCommand('apt-get', '-s', 'autoclean'))] : []),
     `fp="${DPKG_FINGERPRINT}"`,
     keyValue('fingerprint', '$fp'),
     ...(simulation && guards.length ? [named, ...guards, 'else', simulation, 'fi'] : simulation ? [simulation] : []),
   ].join('\n');
-}
-
-/** Parses the probe's output; throws when dpkg-query itself failed. */
-export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
-  const { sections, values } = parseScript(stdout);
-  const dpkg = sections.get('dpkg');
-  if (hasNames && !dpkg) throw new Error(`the apt probe printed no dpkg-query section: ${stdout.slice(0, 200)}`);
-  const num = (k: string): number | undefined => (/^\d+$/.test(values.get(k) ?? '') ? Number(values.get(k)) : undefined);
-  // Like Ansible: the update stamp if there is one, else the lists directory (only if it holds indexes).
-  const updatedAt = num('stamp') ?? ((num('indexes') ?? 0) > 0 ? num('lists') : undefined);
-  const sim = sections.get('sim');
-  return {
-    dpkg: dpkg ? parseDpkgQuery(dpkg.out, dpkg.err) : { packages: new Map(), unknown: [] },
-    cache: { now: num('now') ?? Math.floor(Date.now() / 1000), ...(updatedAt !== undefined ? { updatedAt } : {}) },
-    ...(sim ? { sim } : {}),
-    fingerprint: values.get('fingerprint') ?? '',
-    simSkipped: values.get('simskipped') === 'yes',
-    simSkippedForNamed: values.get('simskipped') === 'named',
-    dpkgInterrupted: (num('interrupted') ?? 0) > 0,
-  };
 }
 
 /**
@@ -110,7 +73,11 @@ export function parseProbe(stdout: string, hasNames: boolean): AptProbe {
 export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
   const req = aptRequest(args);
   const noop = view.runState(NOOP_CACHE);
-  if (latestWithVersion(req)) return { req, noop };
+  if (latestWithVersion(req) || req.error) return { req, noop };
+  if (req.deb) {
+    const probe = yield* probeDeb(req, req.deb, view);
+    return { req, probe, ...(probe.sim ? { sim: probe.sim } : {}), noop };
+  }
   const probeSim = probeSimulationAction(req);
   const names = req.packages.map((p) => p.name);
   // What apt-get -s is asked: in check mode the earlier tasks' predicted package changes come along.
@@ -133,6 +100,8 @@ export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
       withFiles: view.check,
       ...(known !== undefined ? { skipUnchangedFrom: known } : {}),
       ...(skipWhenNamed ? { skipWhenNamed } : {}),
+      // Ansible autocleans only when no package is named (and an upgrade ends its run first).
+      autoclean: req.autoclean && names.length === 0 && !req.upgrade,
     }),
     parse: (r) => {
       if (r.exitCode !== 0) throw new Error(`apt probe failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
@@ -146,7 +115,7 @@ export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
   if (needed?.verb === 'install' && sourcesChangedInCheck(view)) return { req, probe, noop };
   // The probe left its autoremove simulation out for named work that (predicted state, versions) turned out not needed: run it now.
   const leftOut = probe.simSkippedForNamed && !needed && probeSim ? probeSim : undefined;
-  const own = req.state !== 'latest' && needed ? needed : leftOut;
+  const own = !simulatedInProbe(req) && needed ? needed : leftOut;
   const sim = own ? yield* probeSharedSimulation(view, simOf(own)) : probe.sim;
   if (plainAutoremove && !probe.simSkipped && !own && sim?.rc === 0 && probe.fingerprint) {
     // The probe's autoremove simulation found nothing to do: remember this dpkg state (noopCache.ts).

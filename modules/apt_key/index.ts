@@ -1,6 +1,6 @@
 // apt_key: a repository signing key in its own keyring file (/etc/apt/keyrings/<name>.gpg), for a source's
-// Signed-By. Ansible's arguments (url, data, id, keyring, state); fleetplay never uses the deprecated
-// `apt-key`, so `keyring` is required.
+// Signed-By. Ansible's arguments (url, data, file, keyserver, id, keyring, state, validate_certs). Without
+// `keyring` it is Ansible's legacy behaviour, among apt's trusted keys (legacy.ts).
 //
 // The host fetches `url` (curl or wget, as get_url does) and sends the bytes back in the same command that
 // reads the keyring file; the controller parses the key (armored or binary OpenPGP), checks `id` (a full
@@ -9,77 +9,28 @@
 // fingerprint is not `id` fails the task before anything is written; check mode fetches the key too (a
 // read) and so predicts those failures.
 import path from 'node:path';
-import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import type { PredictedFile } from '../../engine/types.ts';
 import { attributeDiffs, normalizeMode } from '../lib/attributes.ts';
 import { DOWNLOADER_PROBE, fetchCommand, NO_DOWNLOADER_EXIT, noDownloaderMessage } from '../lib/download.ts';
 import { sha256 } from '../lib/fileContent.ts';
-import { fileStateCommand, fromPredicted, parseFileState, setPredictedFile, type FileState } from '../lib/fileState.ts';
-import { modeSchema } from '../lib/schemas.ts';
+import { fileStateCommand, fromPredicted, parseFileState, setPredictedFile } from '../lib/fileState.ts';
 import { requireOneLine } from '../lib/argumentRules.ts';
 import { writeRemoteFile } from '../lib/writeFile.ts';
 import { describeKeys, KeyFormatError, matchFingerprint, readKeyring, type Keyring } from './openpgp.ts';
+import { keyserverUrl, normalizeKeyId } from './legacy.ts';
+import { applyLegacy, decideLegacy, fileAfterWrite, keySource, probeLegacy } from './legacySteps.ts';
+import { aptKeySchema, DEFAULT_TIMEOUT, type AptKeyArgs, type AptKeyChange, type AptKeyFacts, type KeyProbe } from './schema.ts';
 
-/** Default seconds the host waits for the key server. */
-const DEFAULT_TIMEOUT = 10;
-
-export const aptKeySchema = {
-  type: 'object',
-  properties: {
-    url: { type: 'string', pattern: '^(https?|ftp)://' },
-    data: { type: 'string', minLength: 1 },
-    id: { type: 'string', minLength: 1 },
-    // An absolute path, named on a source's Signed-By line: no newline, CR or NUL.
-    keyring: {
-      type: 'string',
-      pattern: '^/[^\\n\\r\\x00]*$',
-      description: 'an absolute path on one line (no newline, carriage return or NUL)',
-    },
-    state: { enum: ['present', 'absent'] },
-    mode: modeSchema,
-    timeout: { type: 'integer', minimum: 1 },
-    validate_certs: { type: 'boolean' },
-  },
-  required: ['keyring'],
-  if: { properties: { state: { const: 'absent' } }, required: ['state'] },
-  then: { not: { anyOf: [{ required: ['url'] }, { required: ['data'] }] } },
-  else: { oneOf: [{ required: ['url'] }, { required: ['data'] }] },
-  additionalProperties: false,
-} as const;
-
-export type AptKeyArgs = FromSchema<typeof aptKeySchema>;
-
-/** What the present probe read: the keyring's state and bytes, the fetched key and the fetch's exit code. */
-interface KeyProbe {
-  state: FileState;
-  have: Buffer;
-  key?: Buffer;
-  fetchRc?: number;
-  stderr: string;
-}
-
-/** What probe read (or why it could not). */
-export type AptKeyFacts =
-  | { kind: 'absent'; keyring: string; readError?: string; state?: FileState }
-  | { kind: 'present'; keyring: string; readError?: string; probe?: KeyProbe };
-
-/** What apply does: remove the keyring, or write `content` with `mode`. */
-export type AptKeyChange =
-  | { kind: 'remove'; keyring: string; predicted: PredictedFile }
-  | {
-      kind: 'write';
-      keyring: string;
-      content: Buffer;
-      mode: string;
-      done: string;
-      data: { keyring: string; fingerprints: string[]; url?: string };
-      predicted: PredictedFile;
-    };
+export { aptKeySchema, type AptKeyArgs, type AptKeyChange, type AptKeyFacts };
 
 /** One command: the keyring's state, its bytes (base64), then the fetched key (base64) and the fetch's exit code on stderr. */
-export function probeCommand(keyring: string, url: string | undefined, opts: { timeoutSec: number; validateCerts: boolean }): string {
+export function probeCommand(
+  keyring: string,
+  url: string | undefined,
+  opts: { timeoutSec: number; validateCerts: boolean },
+  file?: string,
+): string {
   const k = shellQuote(keyring);
   const lines = [
     fileStateCommand(keyring, 'sha256'),
@@ -90,6 +41,8 @@ export function probeCommand(keyring: string, url: string | undefined, opts: { t
   ];
   if (url !== undefined) {
     lines.push(DOWNLOADER_PROBE, `{ ${fetchCommand(url, '-', opts)}; echo "fp_rc=$?" >&2; } | base64 -w0`);
+  } else if (file !== undefined) {
+    lines.push(`{ cat -- ${shellQuote(file)}; echo "fp_rc=$?" >&2; } | base64 -w0`);
   }
   return lines.join('\n');
 }
@@ -106,8 +59,20 @@ function parseProbe(stdout: string, stderr: string): KeyProbe {
   };
 }
 
+/** What the arguments lack that the schema does not say: keyserver's id, and a keyring's source. */
+function argumentProblem(args: AptKeyArgs): string | undefined {
+  if (args.keyserver !== undefined && args.id === undefined) return 'keyserver needs id: the key to fetch from it';
+  const sourced = [args.url, args.data, args.file, args.keyserver].some((v) => v !== undefined);
+  if (args.keyring !== undefined && args.state !== 'absent' && !sourced)
+    return `with keyring, the key needs a source: url, data, file or keyserver (${args.keyring} would be written from it)`;
+  return undefined;
+}
+
 function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
   const keyring = args.keyring;
+  const problem = argumentProblem(args);
+  if (problem) return { kind: 'present', keyring: keyring ?? '', readError: problem };
+  if (keyring === undefined) return yield* probeLegacy(args, view);
   requireOneLine('keyring', keyring, 'an apt source (Signed-By)');
   if (args.state === 'absent') {
     const r = yield* read({ command: fileStateCommand(keyring, false) });
@@ -116,7 +81,9 @@ function* probeAptKey(args: AptKeyArgs, view: ModuleView): Probe<AptKeyFacts> {
     return { kind: 'absent', keyring, state: known ? fromPredicted(known, false) : parseFileState(r.stdout) };
   }
   const opts = { timeoutSec: args.timeout ?? DEFAULT_TIMEOUT, validateCerts: args.validate_certs !== false };
-  const r = yield* read({ command: probeCommand(keyring, args.url, opts) });
+  const source = keySource(args, args.id === undefined ? undefined : normalizeKeyId(args.id));
+  const url = source.kind === 'url' ? source.url : undefined;
+  const r = yield* read({ command: probeCommand(keyring, url, opts, source.kind === 'file' ? source.path : undefined) });
   if (r.exitCode !== 0)
     return { kind: 'present', keyring, readError: `cannot read ${keyring}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   const probed = parseProbe(r.stdout, r.stderr);
@@ -128,6 +95,7 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
   const { keyring } = facts;
   const summary = [{ verb: '', object: 'apt_key change' }];
   if (facts.readError !== undefined) return { kind: 'failed', msg: facts.readError };
+  if (facts.kind === 'legacy') return decideLegacy(args, facts, view);
   if (facts.kind === 'absent') {
     if (facts.state?.type === 'absent') return { kind: 'ok', msg: `${keyring} is absent`, data: { keyring } };
     return {
@@ -139,13 +107,15 @@ function decideAptKey(args: AptKeyArgs, facts: AptKeyFacts, view: ModuleView): D
     };
   }
   const p = facts.probe as KeyProbe;
-  const url = args.url;
-  const source = url ?? 'the data argument';
+  const url = args.url ?? (args.keyserver !== undefined ? keyserverUrl(args.keyserver, normalizeKeyId(args.id ?? '') ?? '') : undefined);
+  const source = url ?? args.file ?? 'the data argument';
+  if (args.file !== undefined && p.fetchRc !== 0)
+    return { kind: 'failed', msg: `cannot read the key from ${args.file}: ${p.stderr || `exit ${p.fetchRc}`}; ${keyring} was not changed` };
   if (url !== undefined && p.fetchRc !== 0) {
     if (p.fetchRc === NO_DOWNLOADER_EXIT) return { kind: 'failed', msg: noDownloaderMessage(view.host) };
     return { kind: 'failed', msg: `cannot download the key from ${url}: ${p.stderr || `exit ${p.fetchRc}`}; ${keyring} was not changed` };
   }
-  const raw = url !== undefined ? (p.key ?? Buffer.alloc(0)) : Buffer.from(args.data ?? '');
+  const raw = url !== undefined || args.file !== undefined ? (p.key ?? Buffer.alloc(0)) : Buffer.from(args.data ?? '');
   let key: Keyring;
   try {
     key = readKeyring(raw);
@@ -207,6 +177,7 @@ export const aptKeyModule = defineModule<AptKeyArgs, AptKeyFacts, AptKeyChange>(
   probe: probeAptKey,
   decide: decideAptKey,
   async apply(change, host) {
+    if (change.kind === 'legacy') return applyLegacy(change.legacy, change.data, host);
     const { keyring } = change;
     if (change.kind === 'remove') {
       const rm = await host.run(`rm -f -- ${shellQuote(keyring)}`);
@@ -221,6 +192,11 @@ export const aptKeyModule = defineModule<AptKeyArgs, AptKeyFacts, AptKeyChange>(
     return { kind: 'changed', msg: change.done, data: change.data };
   },
   predict(decision, predicted) {
-    if (decision.kind === 'change') setPredictedFile(predicted, decision.change.keyring, decision.change.predicted);
+    if (decision.kind !== 'change') return;
+    const c = decision.change;
+    if (c.kind !== 'legacy') return setPredictedFile(predicted, c.keyring, c.predicted);
+    const l = c.legacy;
+    if (l.kind === 'write') setPredictedFile(predicted, l.path, fileAfterWrite(l.content));
+    if (l.kind === 'remove') for (const f of l.files) setPredictedFile(predicted, f, { type: 'absent' });
   },
 });
