@@ -75,26 +75,3 @@ export const aptModuleSchema = {
 } as const;
 
 export type AptArgs = FromSchema<typeof aptModuleSchema>;
-
-const all = aptModuleSchema.properties;
-
-/**
- * The arguments the `package` module passes through to apt (modules/package/schema.ts): those apt had
- * before issue #16. Ansible's package passes every argument; widening it is the package module's change.
- */
-export const aptSchema = {
-  ...aptModuleSchema,
-  properties: {
-    name: all.name,
-    pkg: all.pkg,
-    package: all.package,
-    state: all.state,
-    purge: all.purge,
-    autoremove: all.autoremove,
-    update_cache: all.update_cache,
-    cache_valid_time: all.cache_valid_time,
-    install_recommends: all.install_recommends,
-    allow_change_held_packages: all.allow_change_held_packages,
-    lock_timeout: all.lock_timeout,
-  },
-} as const;

@@ -6,14 +6,12 @@ import { defineModule, type Decision, type ModuleView, type Probe } from '../../
 import { aptModule } from '../apt/index.ts';
 import type { AptChange, AptFacts } from '../apt/types.ts';
 import { detectManager, knownManager, type DetectFailure, type Manager } from './detect.ts';
-import { downgradeRefusal, packageSchema, toAptArgs, type PackageArgs } from './schema.ts';
+import { packageSchema, toAptArgs, type PackageArgs } from './schema.ts';
 
 /** What the probe found: the package manager, and on an apt host what apt's probe read; or why it read nothing. */
 export type PackageFacts = { manager: Manager; apt?: AptFacts } | DetectFailure;
 
 function* probePackage(args: PackageArgs, view: ModuleView): Probe<PackageFacts> {
-  const refused = downgradeRefusal(args);
-  if (refused) return { error: refused };
   const manager = knownManager(args, view.vars) ?? (yield* detectManager());
   if ('error' in manager) return manager;
   if (manager.name !== 'apt') return { manager };
