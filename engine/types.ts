@@ -147,6 +147,8 @@ export interface TaskResult {
   batch?: number;
   /** What a change does (or would do), for the plan summary. */
   summary?: ChangeSummary[];
+  /** The module's warnings (its result's `warnings`), printed as Ansible prints `[WARNING]:` lines. */
+  warnings?: string[];
 }
 
 // ---------------------------------------------------------------- predicted state (check mode)

@@ -296,6 +296,9 @@ function toResult(
   if (handler) result.handler = true;
   if (o.delegatedTo !== undefined) result.delegatedTo = o.delegatedTo;
   if (o.commands !== undefined) result.commands = o.commands;
+  const warnings = o.registered?.warnings;
+  if (Array.isArray(warnings) && warnings.length && !settings.noLog)
+    result.warnings = warnings.filter((w): w is string => typeof w === 'string').map(redact);
   return result;
 }
 

@@ -45,6 +45,7 @@ export function consoleEvents(opts: ConsoleOptions): RunEvents {
     },
     result(r) {
       opts.write(formatResult(r, width, paint));
+      for (const w of r.warnings ?? []) opts.write(`      ${paint('changed', `[WARNING]: ${w}`)}\n`);
       if (opts.diff && r.diff)
         for (const d of r.diff) for (const line of formatDiff(d)) opts.write(`      ${colorDiffLine(line, paint)}\n`);
     },

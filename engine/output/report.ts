@@ -27,6 +27,7 @@ export function writeReport(file: string, report: RunReport, secrets: Secrets): 
       ...(r.ignored ? { ignored: true } : {}),
       ...(r.handler ? { handler: true } : {}),
       ...(r.diff ? { diff: r.diff } : {}),
+      ...(r.warnings?.length ? { warnings: r.warnings } : {}),
       ...(r.commands !== undefined ? { commands: r.commands } : {}),
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       ...(r.batch ? { batch: r.batch } : {}),

@@ -225,6 +225,29 @@ describe('executor', () => {
     expect(rows(await run(dir, { tags: { only: ['debug'], skip: [] } }), 'h1')).toEqual(['c:ok', 'd:ok']);
   });
 
+  it("carries a module's warnings to the result, redacted, and hides them under no_log", async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  vars:
+    db_password: hunter2-secret-value
+  tasks:
+    - name: warned
+      command: { cmd: "true", executable: "/bin/{{ db_password }}" }
+    - name: hidden
+      command: { cmd: "true", executable: /bin/bash }
+      no_log: true
+`,
+      ['h1'],
+    );
+    const r = await run(dir);
+    const [warned, hidden] = r.results;
+    expect(warned?.warnings).toEqual([
+      "As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '/bin/********'.",
+    ]);
+    expect(hidden?.warnings).toBeUndefined();
+  });
+
   it('fails a task on a missing variable, naming it and the task location', async () => {
     const dir = setup(
       `- hosts: all
