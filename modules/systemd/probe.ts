@@ -92,18 +92,14 @@ export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<System
   const probed = parseProbe(unit, r.stdout, scope);
   const reexec = wantReexec && reexecDue(r.stdout, scope, view);
   if (!system) {
-    // User and global units: check mode reads the earlier plans of this module (SCOPED_UNITS); a unit
-    // file another task would write there is not modelled, so the outcome is then unknown.
+    // User and global units: check mode reads the unit's files as earlier tasks would leave them, then
+    // the earlier plans of this module (SCOPED_UNITS).
     const facts = { kind: 'unit' as const, unit, scope: scope.name, reexec, status: probed, ...(opaque ? { opaqueTask: opaque } : {}) };
     if (!view.check) return facts;
     const dirs = scopeDirs(scope, r.stdout);
-    const touched = dirs.find((d) => view.predicted.hasFileUnder(d));
-    if (touched)
-      return {
-        ...facts,
-        unpredictable: `an earlier task would change files under ${touched}, which check mode does not model for scope: ${scope.name}`,
-      };
-    return { ...facts, status: overlayScoped(probed, view.predicted.slot(SCOPED_UNITS).get(`${scope.name}:${unit}`), dirs[0] ?? '') };
+    const onDisk = scopedFiles(probed, dirs, view);
+    if (typeof onDisk === 'string') return { ...facts, unpredictable: onDisk };
+    return { ...facts, status: overlayScoped(onDisk, view.predicted.slot(SCOPED_UNITS).get(`${scope.name}:${unit}`), dirs[0] ?? '') };
   }
   const status = view.check ? predictStatus(probed, view.predicted) : probed;
   // predictStatus returns the probe itself when no earlier prediction touches the unit.
@@ -132,6 +128,53 @@ function scopeDirs(scope: Scope, output: string): string[] {
   return scope.unitDirs
     .map((d) => d.replace('"$HOME', home).replace('"$XDG_RUNTIME_DIR', runtime).replace(/"$/, ''))
     .filter((d) => d.startsWith('/'));
+}
+
+/**
+ * A user or global unit with the unit files and mask links earlier tasks would write or remove in the
+ * scope's directories laid over the host's (a new unit file is loaded when first referenced); a string
+ * says why that cannot be told.
+ */
+function scopedFiles(s: UnitStatus, dirs: string[], view: ModuleView): UnitStatus | string {
+  const paths = dirs.map((d) => `${d}/${s.unit}`);
+  const known = paths.map((p) => [p, view.predicted.file(p)] as const).filter(([, f]) => f !== undefined);
+  if (known.length === 0) return s;
+  const maskLinks = paths.filter((p) => {
+    const f = view.predicted.file(p);
+    return f ? f.type === 'link' && f.target === '/dev/null' : s.maskLinks.includes(p);
+  });
+  const unitFiles = paths.filter((p) => {
+    const f = view.predicted.file(p);
+    return f ? f.type === 'file' || (f.type === 'link' && f.target !== '/dev/null') : s.unitFiles.includes(p);
+  });
+  const file = known.find(([, f]) => f?.type === 'file')?.[1];
+  if (unitFiles.length > 0 && s.unitFiles.length === 0 && file?.type === 'file' && file.content === undefined)
+    return `an earlier task would write ${s.unit} with content not known in advance; cannot tell whether it can be enabled`;
+  const masked = maskLinks.length > 0;
+  const content = file?.type === 'file' ? file.content : undefined;
+  const unitFileState = masked
+    ? 'masked'
+    : unitFiles.length === 0
+      ? ''
+      : s.unitFileState && !s.unitFileState.startsWith('masked')
+        ? s.unitFileState
+        : s.wantedBy.length > 0
+          ? 'enabled'
+          : content !== undefined && !/^\s*\[Install\]/m.test(content)
+            ? 'static'
+            : 'disabled';
+  const loadState = masked ? 'masked' : unitFiles.length ? 'loaded' : 'not-found';
+  const activeState = loadState === 'not-found' ? 'inactive' : s.activeState || 'inactive';
+  return {
+    ...s,
+    properties: { ...s.properties, LoadState: loadState, ActiveState: activeState, UnitFileState: unitFileState, NeedDaemonReload: 'no' },
+    maskLinks,
+    unitFiles,
+    unitFileState,
+    loadState,
+    activeState,
+    needDaemonReload: false,
+  };
 }
 
 /** A user or global unit with what an earlier plan of the run left laid over the host's status. */

@@ -61,16 +61,34 @@ describe('scope: user', () => {
     expect(predicted.unit('sync.service')).toBeUndefined();
   });
 
-  it('check mode: a unit file an earlier task would write in the user unit directories makes the outcome unknown', async () => {
+  it('check mode: a unit file an earlier task would write in the scope directories makes the unit exist', async () => {
     const predicted = createPredictedState();
-    predicted.setFile('/home/app/.config/systemd/user/sync.service', { type: 'file', content: '[Service]\n' });
-    const answers: Array<[RegExp, string]> = [[/systemctl --user show/, userUnit('inactive', 'disabled')]];
-    const plan = await planModule(
+    const missing = '@is-enabled=\n@home=/home/app\n@runtime=/run/user/1000\n';
+    const answers: Array<[RegExp, string]> = [[/systemctl --global is-enabled/, missing]];
+    const before = await planModule(
       systemdModule,
-      { name: 'sync', scope: 'user', state: 'started' },
+      { name: 'sync', scope: 'global', enabled: true },
       fakeHost({ check: true, predicted, answers }),
     );
-    expect(plan).toMatchObject({ kind: 'unknown', msg: expect.stringContaining('/home/app/.config/systemd/user') });
+    expect(before.kind).toBe('failed');
+    predicted.setFile('/etc/systemd/user/sync.service', {
+      type: 'file',
+      content: '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=default.target\n',
+    });
+    const after = await planModule(
+      systemdModule,
+      { name: 'sync', scope: 'global', enabled: true },
+      fakeHost({ check: true, predicted, answers }),
+    );
+    expect(after).toMatchObject({ kind: 'change', msg: 'sync.service: enable' });
+    // Content not known in advance: whether it can be enabled is not known either.
+    predicted.setFile('/etc/systemd/user/sync.service', { type: 'file' });
+    const unknown = await planModule(
+      systemdModule,
+      { name: 'sync', scope: 'global', enabled: true },
+      fakeHost({ check: true, predicted, answers }),
+    );
+    expect(unknown.kind).toBe('unknown');
   });
 });
 
