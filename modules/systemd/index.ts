@@ -33,10 +33,11 @@
 // scope (scope.ts): `user` runs `systemctl --user` on the user's bus (XDG_RUNTIME_DIR set to
 // /run/user/<uid> when unset, as Ansible does) with the user's unit directories; `global` runs
 // `systemctl --global` for enabled/masked only (no manager: a state fails). Check mode records user and
-// global units in the module's own slot, not as system units; a unit file another task would write in
-// their directories makes the outcome unknown. no_block and force go on every systemctl command, as
-// Ansible adds them. daemon_reexec re-executes the manager only when it runs files replaced on disk
-// (/proc/<pid>/maps shows `(deleted)`; unreadable maps count as due), so a second run reports ok.
+// global units in the module's own slot, not as system units, and reads a unit file or mask link another
+// task would write in their directories (content not known in advance: unknown). no_block and force
+// go on every systemctl command, as Ansible adds them. daemon_reexec re-executes the manager only when
+// it runs files replaced on disk (/proc/<pid>/maps shows `(deleted)` files other than memfds;
+// unreadable maps count as due), so a second run reports ok.
 // name's aliases are Ansible's (service, unit); the service module's own sleep, pattern, runlevel,
 // arguments and use are accepted and ignored, as Ansible's service action does for its systemd backend.
 

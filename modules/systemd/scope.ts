@@ -85,15 +85,17 @@ export function systemctlWith(scope: Scope, flags: SystemctlFlags): string {
 
 /**
  * Shell printing `@reexec=1` when the scope's manager runs from files replaced on disk (an upgraded
- * systemd: its /proc/<pid>/maps shows ` (deleted)` files), so a daemon-reexec would change what runs;
+ * systemd: its /proc/<pid>/maps shows ` (deleted)` files other than memfds), so a daemon-reexec would change what runs;
  * `@reexec=0` when it is current; `@reexec=?` when the maps cannot be read.
  */
 export function reexecProbe(scope: Scope): string {
   const pid = scope.name === 'user' ? '"$(systemctl show -p MainPID --value -- "user@$(id -u).service" 2>/dev/null)"' : '1';
   return [
     `fp_pid=${pid}`,
-    `if [ ! -r "/proc/$fp_pid/maps" ] || ! fp_maps=$(cat -- "/proc/$fp_pid/maps" 2>/dev/null); then echo '@reexec=?'`,
-    `else case $fp_maps in *' (deleted)'*) echo '@reexec=1' ;; *) echo '@reexec=0' ;; esac; fi`,
+    `if ! fp_maps=$(cat -- "/proc/$fp_pid/maps" 2>/dev/null) || [ -z "$fp_maps" ]; then echo '@reexec=?'`,
+    // memfd and shared-memory mappings always show as deleted: they are no replaced files.
+    `elif printf '%s\\n' "$fp_maps" | grep -v -e '/memfd:' -e '/dev/shm/' -e '/SYSV' | grep -q ' (deleted)$'; then echo '@reexec=1'`,
+    "else echo '@reexec=0'; fi",
   ].join('\n');
 }
 
