@@ -1,6 +1,6 @@
 // End-to-end: Ansible's arguments of get_url (credentials, headers, agent, proxy, tmp_dest), unarchive
 // (exclude, mode, owner, list_files from a URL) and systemd/service (name's aliases, no_block, force,
-// scope: global, daemon_reexec) on one clean lab node. An HTTP server in this process (127.0.0.1, which
+// scope: user and global, daemon_reexec) on one clean lab node. An HTTP server in this process (127.0.0.1, which
 // the node shares) asks for credentials and a header. --check predicts the real run, which then does it;
 // a second run changes nothing. The password never shows in the output.
 import { execFileSync } from 'node:child_process';
@@ -80,6 +80,12 @@ function playbookText(base: string, sha: string): string {
       systemd: { service: fp-args-user, scope: global, enabled: true }
     - name: re-execute systemd only if it runs replaced files
       systemd: { daemon_reexec: true }
+    - name: a unit of root's own manager
+      copy:
+        dest: /root/.config/systemd/user/fp-args-mine.service
+        content: "[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=default.target\\n"
+    - name: start it in the user scope
+      systemd: { name: fp-args-mine, scope: user, state: started, enabled: true }
 `;
 }
 
@@ -116,6 +122,12 @@ beforeAll(async () => {
   await labDown({ name: LAB }); // a fresh node: these tests change it
   lab = await bootLab(LAB, 1, 'clean', 19);
   node = lab.nodes[0]!.name;
+  // root's own manager (scope: user). The clean image has no pam_systemd to give it XDG_RUNTIME_DIR, so a
+  // drop-in does; systemctl --user then reaches it on its private socket (no user D-Bus either).
+  const userManager = sh(
+    "mkdir -p /etc/systemd/system/user@0.service.d /root/.config/systemd/user && printf '[Service]\\nEnvironment=XDG_RUNTIME_DIR=/run/user/0\\n' > /etc/systemd/system/user@0.service.d/fp-runtime.conf && systemctl daemon-reload && systemctl start user@0.service",
+  );
+  expect(userManager.code, userManager.stderr).toBe(0);
   inventory = labInventory(lab);
   playbook = path.join(tmpDir(), 'fetch-args.yml');
   writeFileSync(playbook, playbookText(base, createHash('sha256').update(archive).digest('hex')));
@@ -143,6 +155,8 @@ describe("get_url, unarchive and systemd with Ansible's arguments on a lab node"
       ['a unit for every user', 'changed'],
       ['enable it for every user', 'changed'],
       ['re-execute systemd only if it runs replaced files', 'ok'],
+      ["a unit of root's own manager", 'changed'],
+      ['start it in the user scope', 'changed'],
     ];
     expect(statuses(check.report)).toEqual(expected);
     expect(sh(`ls ${DIR} 2>/dev/null | wc -l`).stdout.trim()).toBe('0');
@@ -170,6 +184,14 @@ describe("get_url, unarchive and systemd with Ansible's arguments on a lab node"
     expect(sh('readlink /etc/systemd/user/default.target.wants/fp-args-user.service').stdout.trim()).toBe(
       '/etc/systemd/user/fp-args-user.service',
     );
+
+    expect(
+      sh(
+        'XDG_RUNTIME_DIR=/run/user/0 systemctl --user is-active fp-args-mine; XDG_RUNTIME_DIR=/run/user/0 systemctl --user is-enabled fp-args-mine',
+      ).stdout,
+    ).toBe('active\nenabled\n');
+    // Not the system unit of that name.
+    expect(sh('systemctl is-active fp-args-mine').stdout.trim()).not.toBe('active');
 
     const again = await run();
     expect(again.code, again.stdout + again.stderr).toBe(0);
