@@ -4,7 +4,8 @@ import type { DiffEntry } from '../../engine/types.ts';
 import type { UnitStatus } from './probe.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { ScopeName } from './scope.ts';
-import type { ApplyFlags, SystemdChange, SystemdFacts } from './types.ts';
+import { applyFlags, decideReload } from './decideReload.ts';
+import type { SystemdChange, SystemdFacts } from './types.ts';
 
 /** The module's decision: a unit's steps, or a daemon-reload alone. */
 export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: ModuleView): Decision<SystemdChange> {
@@ -13,31 +14,8 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
       return { kind: 'failed', msg: 'name is required unless daemon_reload or daemon_reexec is true' };
     case 'unreadable':
       return { kind: 'failed', msg: facts.msg };
-    case 'reload': {
-      const { stale, reexec } = facts;
-      const flags = applyFlags(args);
-      if (stale.length === 0 && !reexec) {
-        const what = [
-          ...(args.daemon_reload === true ? ['no loaded unit needs a daemon-reload'] : []),
-          ...(args.daemon_reexec === true ? ['the manager runs its current files (no daemon-reexec due)'] : []),
-        ];
-        return { kind: 'ok', msg: what.join('; ') || 'nothing to reload' };
-      }
-      const parts = [
-        ...(stale.length ? [`daemon-reload (${stale.join(', ')} changed on disk)`] : []),
-        ...(reexec ? ['daemon-reexec (the manager runs files replaced on disk)'] : []),
-      ];
-      return {
-        kind: 'change',
-        msg: parts.join(', '),
-        diff: stale.length ? [{ header: 'systemd units needing a daemon-reload', before: stale.join(', '), after: '' }] : [],
-        summary: [
-          ...(stale.length ? [{ verb: 'daemon-reload', object: 'systemd', named: true }] : []),
-          ...(reexec ? [{ verb: 'daemon-reexec', object: 'systemd', named: true }] : []),
-        ],
-        change: { kind: 'reload', stale, reexec, flags },
-      };
-    }
+    case 'reload':
+      return decideReload(args, facts);
     case 'unit':
       break;
   }
@@ -72,11 +50,6 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
     summary: unitSummary(req.unit, d.steps),
     change: { kind: 'unit', unit: req.unit, steps: d.steps, data, record, flags: applyFlags(args) },
   };
-}
-
-/** The scope and Ansible's no_block and force, as apply passes them to systemctl. */
-function applyFlags(args: SystemdArgs): ApplyFlags {
-  return { scope: args.scope ?? 'system', noBlock: args.no_block === true, force: args.force === true };
 }
 
 /**

@@ -8,7 +8,8 @@ import { predictStaleList, predictStatus } from './predict.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { SystemdFacts } from './types.ts';
 import { MASK_DIRS, UNIT_DIRS } from '../lib/unitDirs.ts';
-import { parseReexec, reexecProbe, SCOPED_UNITS, type Scope, type ScopedUnit, scopeOf } from './scope.ts';
+import { parseReexec, reexecProbe, SCOPED_UNITS, type Scope, scopeOf } from './scope.ts';
+import { overlayScoped, scopeDirs, scopedFiles } from './scopeCheck.ts';
 
 export { MASK_DIRS, UNIT_DIRS };
 
@@ -119,88 +120,6 @@ export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<System
 function reexecDue(output: string, scope: Scope, view: ModuleView): boolean {
   if (view.check && view.predicted.slot(SCOPED_UNITS).has(`${scope.name}:@reexec`)) return false;
   return parseReexec(output);
-}
-
-/** The scope's unit directories as paths (a user's from the probe's $HOME and $XDG_RUNTIME_DIR). */
-function scopeDirs(scope: Scope, output: string): string[] {
-  const home = /^@home=(.*)$/m.exec(output)?.[1] ?? '';
-  const runtime = /^@runtime=(.*)$/m.exec(output)?.[1] ?? '';
-  return scope.unitDirs
-    .map((d) => d.replace('"$HOME', home).replace('"$XDG_RUNTIME_DIR', runtime).replace(/"$/, ''))
-    .filter((d) => d.startsWith('/'));
-}
-
-/**
- * A user or global unit with the unit files and mask links earlier tasks would write or remove in the
- * scope's directories laid over the host's (a new unit file is loaded when first referenced); a string
- * says why that cannot be told.
- */
-function scopedFiles(s: UnitStatus, dirs: string[], view: ModuleView): UnitStatus | string {
-  const paths = dirs.map((d) => `${d}/${s.unit}`);
-  const known = paths.map((p) => [p, view.predicted.file(p)] as const).filter(([, f]) => f !== undefined);
-  if (known.length === 0) return s;
-  const maskLinks = paths.filter((p) => {
-    const f = view.predicted.file(p);
-    return f ? f.type === 'link' && f.target === '/dev/null' : s.maskLinks.includes(p);
-  });
-  const unitFiles = paths.filter((p) => {
-    const f = view.predicted.file(p);
-    return f ? f.type === 'file' || (f.type === 'link' && f.target !== '/dev/null') : s.unitFiles.includes(p);
-  });
-  const file = known.find(([, f]) => f?.type === 'file')?.[1];
-  if (unitFiles.length > 0 && s.unitFiles.length === 0 && file?.type === 'file' && file.content === undefined)
-    return `an earlier task would write ${s.unit} with content not known in advance; cannot tell whether it can be enabled`;
-  const masked = maskLinks.length > 0;
-  const content = file?.type === 'file' ? file.content : undefined;
-  const unitFileState = masked
-    ? 'masked'
-    : unitFiles.length === 0
-      ? ''
-      : s.unitFileState && !s.unitFileState.startsWith('masked')
-        ? s.unitFileState
-        : s.wantedBy.length > 0
-          ? 'enabled'
-          : content !== undefined && !/^\s*\[Install\]/m.test(content)
-            ? 'static'
-            : 'disabled';
-  const loadState = masked ? 'masked' : unitFiles.length ? 'loaded' : 'not-found';
-  const activeState = loadState === 'not-found' ? 'inactive' : s.activeState || 'inactive';
-  return {
-    ...s,
-    properties: { ...s.properties, LoadState: loadState, ActiveState: activeState, UnitFileState: unitFileState, NeedDaemonReload: 'no' },
-    maskLinks,
-    unitFiles,
-    unitFileState,
-    loadState,
-    activeState,
-    needDaemonReload: false,
-  };
-}
-
-/** A user or global unit with what an earlier plan of the run left laid over the host's status. */
-function overlayScoped(s: UnitStatus, u: ScopedUnit | undefined, firstDir: string): UnitStatus {
-  if (!u) return s;
-  const maskLinks = u.masked === false ? [] : u.masked === true && s.maskLinks.length === 0 ? [`${firstDir}/${s.unit}`] : s.maskLinks;
-  const masked = maskLinks.length > 0;
-  const unitFileState = masked
-    ? 'masked'
-    : u.enabled !== undefined
-      ? u.enabled
-        ? 'enabled'
-        : 'disabled'
-      : s.unitFileState.startsWith('masked')
-        ? 'disabled'
-        : s.unitFileState;
-  const activeState = u.active !== undefined ? (u.active ? 'active' : 'inactive') : s.activeState;
-  const loadState = masked ? 'masked' : s.loadState === 'masked' ? (s.unitFiles.length ? 'loaded' : 'not-found') : s.loadState;
-  return {
-    ...s,
-    properties: { ...s.properties, LoadState: loadState, ActiveState: activeState, UnitFileState: unitFileState },
-    maskLinks,
-    unitFileState,
-    activeState,
-    loadState,
-  };
 }
 
 /**
