@@ -4,9 +4,9 @@ import { operandPath, shellQuote } from '../../engine/quote.ts';
 import type { ModuleHost } from '../../engine/module.ts';
 import type { ApplyOutcome, ResultData } from '../../engine/types.ts';
 import { attributeCommands } from '../lib/attributes.ts';
-import { fetchCommand } from '../lib/download.ts';
 import { rememberHashes, writtenLine } from '../lib/hashCache.ts';
 import { SHA256_PROBE, sha256Of } from '../lib/remoteSha256.ts';
+import { hasSecrets, READ_REQUEST, requestCommand, requestStdin } from './request.ts';
 import type { DownloadJob, GetUrlChange, HashOwner } from './types.ts';
 
 /** Exit status of the download script when the downloaded file does not match the expected sha256. */
@@ -29,14 +29,26 @@ export async function applyGetUrl(change: GetUrlChange, host: ModuleHost): Promi
 export function downloadScript(job: DownloadJob): string {
   // A relative path starting with '-' gets './' in front: the temp file beside it then cannot look like an option either.
   const p = shellQuote(operandPath(job.path));
+  const beside = `tmp=$(mktemp -- "$(dirname -- ${p})/.fleetplay-get_url.XXXXXX") || exit 1`;
+  // tmp_dest (Ansible's): the download lands there as $dl, then is copied beside dest (maybe another
+  // file system) so the rename stays atomic. Without it the download is the temp file beside dest.
+  const inTmpDest = job.tmpDest !== undefined;
+  const got = inTmpDest ? '"$dl"' : '"$tmp"';
   const lines = [
+    // The secrets come on stdin (request.ts): nothing of them on a command line.
+    ...(hasSecrets(job.fetch) ? [READ_REQUEST] : []),
     `FP_TOOL=${job.tool}`,
     SHA256_PROBE,
-    `tmp=$(mktemp -- "$(dirname -- ${p})/.fleetplay-get_url.XXXXXX") || exit 1`,
-    `trap 'rm -f -- "$tmp"' EXIT`,
-    `${fetchCommand(job.url, '"$tmp"', job.fetch)} || exit ${FETCH_FAILED_EXIT}`,
-    `sum=${sha256Of('"$tmp"')}`,
-    `printf 'sum=%s\\nsize=%s\\n' "$sum" "$(stat -c %s -- "$tmp")"`,
+    ...(inTmpDest
+      ? [
+          'tmp=; dl=',
+          `trap 'rm -f -- "$tmp" "$dl"' EXIT`,
+          `dl=$(mktemp -- ${shellQuote(`${operandPath(job.tmpDest as string)}/.fleetplay-get_url.XXXXXX`)}) || exit 1`,
+        ]
+      : [beside, `trap 'rm -f -- "$tmp"' EXIT`]),
+    `${requestCommand(job.url, got, job.fetch)} || exit ${FETCH_FAILED_EXIT}`,
+    `sum=${sha256Of(got)}`,
+    `printf 'sum=%s\\nsize=%s\\n' "$sum" "$(stat -c %s -- ${got})"`,
   ];
   if (job.expected) lines.push(`[ "$sum" = ${job.expected} ] || exit ${MISMATCH_EXIT}`);
   if (job.compareWithDest) {
@@ -45,18 +57,24 @@ export function downloadScript(job: DownloadJob): string {
       .join('');
     lines.push(`if [ -f ${p} ] && [ "$sum" = "${sha256Of(p)}" ]; then ${attrs}echo same=1; exit 0; fi`);
   }
+  if (inTmpDest) lines.push(beside, 'cat -- "$dl" > "$tmp" || exit 1');
   lines.push(
     `if [ -e ${p} ]; then chmod --reference=${p} -- "$tmp" && { chown --reference=${p} -- "$tmp" 2>/dev/null || true; }; else chmod -- "$(printf %o $((0666 & ~0$(umask))))" "$tmp"; fi || exit 1`,
     ...attributeCommands('"$tmp"', job.wanted).map((c) => `${c} || exit 1`),
-    `mv -f -- "$tmp" ${p} || exit 1`,
-    'trap - EXIT',
-    writtenLine(p, '"$sum"'),
   );
+  if (job.backup) {
+    // Ansible's backup_local: `<dest>.<pid>.<local time>~`, a copy keeping mode, owner and times.
+    lines.push(
+      `if [ -e ${p} ]; then bk=$$.$(date '+%Y-%m-%d@%H:%M:%S~'); cp -p -- ${p} ${p}."$bk" || exit 1; printf 'backup=%s\\n' "$bk"; fi`,
+    );
+  }
+  lines.push(`mv -f -- "$tmp" ${p} || exit 1`, ...(inTmpDest ? ['rm -f -- "$dl"'] : []), 'trap - EXIT', writtenLine(p, '"$sum"'));
   return lines.join('\n');
 }
 
 async function download(host: ModuleHost, job: DownloadJob, data: ResultData, owner: HashOwner): Promise<ApplyOutcome> {
-  const r = await host.run(downloadScript(job));
+  const stdin = requestStdin(job.fetch);
+  const r = await host.run(downloadScript(job), stdin === undefined ? {} : { stdin });
   if (r.exitCode === 0) rememberHashes(owner, r.stdout);
   const kv = new Map(
     r.stdout
@@ -76,7 +94,8 @@ async function download(host: ModuleHost, job: DownloadJob, data: ResultData, ow
   }
   if (r.exitCode === FETCH_FAILED_EXIT) return { kind: 'failed', msg: `cannot download ${job.url}: ${err || 'fetch failed'}`, data };
   if (r.exitCode !== 0) return { kind: 'failed', msg: `writing ${job.path} failed: ${err || `exit ${r.exitCode}`}`, data };
-  const done = { ...data, checksum_src: sum, checksum_dest: sum, size };
+  const backup = kv.get('backup');
+  const done = { ...data, checksum_src: sum, checksum_dest: sum, size, ...(backup ? { backup_file: `${job.path}.${backup}` } : {}) };
   if (kv.get('same') === '1') return { kind: 'ok', msg: `${job.path} is identical to ${job.url} (sha256 ${sum})`, data: done };
   return { kind: 'changed', msg: `downloaded ${job.url} to ${job.path} (${size} bytes, sha256 ${sum})`, data: done };
 }

@@ -16,8 +16,16 @@ const SUMMARY = [{ verb: 'download', object: 'file' }];
 export function decideGetUrlTask(facts: GetUrlFacts, view: Pick<ModuleView, 'host' | 'check' | 'predicted'>): GetUrlDecision {
   if (facts.kind === 'verdict') return facts.verdict;
   const { task, probe, owner } = facts;
-  const { url, dest, fileName, force, wanted, checksum, fetch } = task;
-  const decision = decideGetUrl(probe, { host: view.host, url, fileName, force, wanted, ...(checksum ? { checksum } : {}) });
+  const { url, dest, fileName, force, wanted, checksum, fetch, backup, tmpDest } = task;
+  const decision = decideGetUrl(probe, {
+    host: view.host,
+    url,
+    fileName,
+    force,
+    wanted,
+    ...(checksum ? { checksum } : {}),
+    ...(tmpDest !== undefined ? { tmpDest } : {}),
+  });
   const data: ResultData = {
     dest: probe.path || dest,
     url,
@@ -41,7 +49,16 @@ export function decideGetUrlTask(facts: GetUrlFacts, view: Pick<ModuleView, 'hos
       };
     }
     case 'download': {
-      const job: DownloadJob = { url, path: probe.path, tool: probe.tool, fetch, wanted, compareWithDest: decision.compareWithDest };
+      const job: DownloadJob = {
+        url,
+        path: probe.path,
+        tool: probe.tool,
+        fetch,
+        wanted,
+        compareWithDest: decision.compareWithDest,
+        backup,
+        ...(tmpDest !== undefined ? { tmpDest } : {}),
+      };
       if (decision.expected) job.expected = decision.expected;
       const verdict: UrlVerdict | undefined =
         facts.urlCheck === undefined

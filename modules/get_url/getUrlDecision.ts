@@ -13,6 +13,8 @@ export interface GetUrlRequest {
   force: boolean;
   checksum?: ChecksumSpec;
   wanted: WantedAttributes;
+  /** Ansible's tmp_dest, which must be a directory when a download happens. */
+  tmpDest?: string;
 }
 
 /** What get_url will do on this host. `expected` is the sha256 the download must have, when known. */
@@ -54,6 +56,8 @@ export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDeci
   };
   const download = (reason: string, compareWithDest: boolean): GetUrlDecision => {
     if (probe.tool === '') return noTool;
+    const badTmp = tmpDestProblem(probe, req);
+    if (badTmp) return badTmp;
     const before = t.type === 'file' ? (t.sum ? `sha256 ${t.sum}` : `${t.size} bytes`) : 'absent';
     const after = expected ? `sha256 ${expected}` : `content of ${req.url}`;
     return {
@@ -73,7 +77,19 @@ export function decideGetUrl(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDeci
   if (!req.force) return attributesOr(`${p} exists (no checksum given and force is false)`);
   if (probe.tool === '') return noTool;
   const stream = probe.stream;
+  // force without checksum streams the URL first; a failed stream fails before tmp_dest is looked at.
   if (stream?.rc !== 0) return { kind: 'failed', msg: `cannot fetch ${req.url}: ${probe.stderr || `exit ${stream?.rc ?? 'unknown'}`}` };
+  // Ansible downloads whenever force is set, so a bad tmp_dest fails even when the content is the same.
+  const badTmp = tmpDestProblem(probe, req);
+  if (badTmp) return badTmp;
   if (stream.sum === t.sum) return attributesOr(`${p} is identical to ${req.url} (sha256 ${t.sum})`);
   return download(`content of ${req.url} differs from ${p}`, true);
+}
+
+/** Ansible's failure for a tmp_dest that is not a directory; it looks only when it downloads. */
+function tmpDestProblem(probe: GetUrlProbe, req: GetUrlRequest): GetUrlDecision | undefined {
+  if (req.tmpDest === undefined) return undefined;
+  if (probe.tmpDest === 'other') return { kind: 'failed', msg: `${req.tmpDest} is a file but should be a directory.` };
+  if (probe.tmpDest === 'absent') return { kind: 'failed', msg: `${req.tmpDest} directory does not exist.` };
+  return undefined;
 }

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedView } from '../../engine/module.ts';
 import type { PredictedFile } from '../../engine/types.ts';
-import { DOWNLOADER_PROBE, fetchCommand, type FetchOptions } from '../lib/download.ts';
+import { DOWNLOADER_PROBE } from '../lib/download.ts';
 import { fromPredicted } from '../lib/fileState.ts';
 import { hashCacheScript, IDENTITY_FORMAT, type KnownHashes } from '../lib/hashCache.ts';
 import { SHA256_PROBE } from '../lib/remoteSha256.ts';
+import { hasSecrets, READ_REQUEST, requestCommand, type RequestOptions } from './request.ts';
 import { parseUrlCheck, urlCheckFunctions, type UrlCheck } from './urlCheck.ts';
 
 /** What the probe needs to know about the task. */
@@ -17,7 +18,9 @@ export interface GetUrlProbeRequest {
   dest: string;
   /** File name taken from the URL, used when dest is a directory ('' if the URL has none). */
   fileName: string;
-  fetch: FetchOptions;
+  fetch: RequestOptions;
+  /** Ansible's tmp_dest: the probe says whether it is a directory. */
+  tmpDest?: string;
   /** Compute the sha256 of an existing dest file. */
   destSum: boolean;
   /** Fetch this upstream checksum file. */
@@ -58,12 +61,16 @@ export interface GetUrlProbe {
   stderr?: string;
   /** Check mode's request for the URL, when the probe made one. */
   urlCheck?: UrlCheck;
+  /** What tmp_dest is, when given. */
+  tmpDest?: 'directory' | 'other' | 'absent';
 }
 
 /** The probe as one shell script. */
 export function getUrlProbeScript(req: GetUrlProbeRequest): string {
   const named = req.fileName ? shellQuote(path.posix.join(req.dest, req.fileName)) : "''";
   const lines = [
+    // The secrets come on stdin (request.ts); read them before anything else could.
+    ...(hasSecrets(req.fetch) ? [READ_REQUEST] : []),
     DOWNLOADER_PROBE,
     SHA256_PROBE,
     hashCacheScript(req.hashes ?? {}),
@@ -79,15 +86,19 @@ export function getUrlProbeScript(req: GetUrlProbeRequest): string {
     // One stat for the state and the identity the hash cache looks up.
     `st=; if [ -e "$p" ]; then st=$(stat -L --printf 'type=%F\\nmode=%a\\nowner=%U\\ngroup=%G\\nsize=%s\\nid=${IDENTITY_FORMAT}' -- "$p"); printf '%s\\n' "$st"; fi`,
   ];
+  if (req.tmpDest !== undefined) {
+    const t = shellQuote(req.tmpDest);
+    lines.push(`if [ -d ${t} ]; then echo tmp_dest=directory; elif [ -e ${t} ]; then echo tmp_dest=other; else echo tmp_dest=absent; fi`);
+  }
   if (req.destSum) lines.push('if [ -f "$p" ]; then fp_sum "$p" "${st##*id=}"; echo "sum=$FP_SUM"; fi');
   if (req.sumsUrl) {
-    lines.push(`out=$(${fetchCommand(req.sumsUrl, '-', req.fetch)} 2>&1); printf 'sums_rc=%s\\n' "$?"`);
+    lines.push(`out=$(${requestCommand(req.sumsUrl, '-', req.fetch)} 2>&1); printf 'sums_rc=%s\\n' "$?"`);
     // Every line of the body is prefixed, so no line of it can pass for a probe line; a here-document
     // and builtins do it without a process.
     lines.push(`while IFS= read -r l; do printf 'sums:%s\\n' "$l"; done <<FP_SUMS\n$out\nFP_SUMS`);
   }
   if (req.streamSum) {
-    const fetch = fetchCommand(req.url, '-', req.fetch);
+    const fetch = requestCommand(req.url, '-', req.fetch);
     const stream = `{ { ${fetch}; echo "stream_rc=$?" >&3; } | $FP_SHA | cut -c1-64 | sed 's/^/stream_sum=/'; } 3>&1`;
     lines.push(req.streamAlways ? stream : `if [ -f "$p" ]; then ${stream}; fi`);
   }
@@ -143,6 +154,8 @@ export function parseGetUrlProbe(output: string, stderr = ''): GetUrlProbe {
   if (kv.has('sums_rc')) probe.sums = { rc: Number(kv.get('sums_rc')), text: sums.join('\n').trim() };
   if (stderr.trim()) probe.stderr = stderr.trim();
   if (kv.has('stream_rc')) probe.stream = { rc: Number(kv.get('stream_rc')), sum: kv.get('stream_sum') ?? '' };
+  const tmpDest = kv.get('tmp_dest');
+  if (tmpDest === 'directory' || tmpDest === 'other' || tmpDest === 'absent') probe.tmpDest = tmpDest;
   const urlCheck = parseUrlCheck(output);
   if (urlCheck) probe.urlCheck = urlCheck;
   return probe;
@@ -154,6 +167,7 @@ export interface PredictRequest {
   fileName: string;
   /** The decision compares dest's sha256 (a checksum is given, or force). */
   needSum: boolean;
+  tmpDest?: string;
 }
 
 /**
@@ -163,6 +177,9 @@ export interface PredictRequest {
  */
 export function predictProbe(probe: GetUrlProbe, req: PredictRequest, predicted: Pick<PredictedView, 'file'>): GetUrlProbe | string {
   const out: GetUrlProbe = { ...probe };
+  // A tmp_dest an earlier task would create (or remove) is what the real run finds.
+  const tmp = req.tmpDest !== undefined ? predicted.file(req.tmpDest) : undefined;
+  if (tmp && tmp.type !== 'link') out.tmpDest = tmp.type === 'directory' ? 'directory' : tmp.type === 'absent' ? 'absent' : 'other';
   const destState = req.dest.endsWith('/') ? undefined : predicted.file(req.dest);
   if (destState && (destState.type === 'directory') !== probe.destIsDir) {
     // dest would be (or would no longer be) a directory: the file lands elsewhere than the probe looked.

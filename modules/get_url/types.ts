@@ -1,8 +1,9 @@
 // What get_url's steps hand each other.
 import type { PredictedFile, ResultData, Vars } from '../../engine/types.ts';
 import type { WantedAttributes } from '../lib/attributes.ts';
-import type { ChecksumSpec, FetchOptions } from '../lib/download.ts';
+import type { ChecksumSpec } from '../lib/download.ts';
 import type { GetUrlProbe } from './getUrlProbe.ts';
+import type { RequestOptions } from './request.ts';
 import type { UrlCheck } from './urlCheck.ts';
 
 /** The task's arguments as the steps use them (checked and parsed at the top of probe). */
@@ -10,8 +11,11 @@ export interface GetUrlTask {
   url: string;
   dest: string;
   checksum?: ChecksumSpec;
-  fetch: FetchOptions;
+  fetch: RequestOptions;
   force: boolean;
+  /** Where the download is written first (Ansible's tmp_dest); beside dest when absent. */
+  tmpDest?: string;
+  backup: boolean;
   /** File name taken from the URL ('' when it has none). */
   fileName: string;
   wanted: WantedAttributes;
@@ -42,7 +46,10 @@ export interface DownloadJob {
   /** The resolved file path on the host. */
   path: string;
   tool: 'curl' | 'wget' | '';
-  fetch: FetchOptions;
+  fetch: RequestOptions;
+  tmpDest?: string;
+  /** Copy an existing dest to `<dest>.<pid>.<time>~` before replacing it (Ansible's backup). */
+  backup?: boolean;
   wanted: WantedAttributes;
   expected?: string;
   /** Force without checksum: keep dest when the download turns out identical. */

@@ -3,7 +3,7 @@
 // could not fetch (404, refused, unknown host) is `failed` in --check too. A server that refuses HEAD gets
 // a ranged GET of one byte; one that refuses both leaves the outcome `unknown`, never a false failure.
 import { shellQuote } from '../../engine/quote.ts';
-import type { FetchOptions } from '../lib/download.ts';
+import { checkFlags, type RequestOptions } from './request.ts';
 
 /** One request's answer: the final HTTP status (0: no HTTP answer at all) and the tool's output. */
 export interface UrlAttempt {
@@ -25,12 +25,13 @@ export type UrlVerdict = { kind: 'ok' } | { kind: 'failed'; msg: string } | { ki
  * `head_code=NNN` and `head:<line>` (then `range_…` when HEAD got an HTTP error). Every output line is
  * prefixed, so nothing the server or tool says can pass for another probe line.
  */
-export function urlCheckFunctions(url: string, opts: FetchOptions): string {
+export function urlCheckFunctions(url: string, opts: RequestOptions): string {
   const t = Math.max(1, Math.round(opts.timeoutSec));
   const u = shellQuote(url);
-  // The real download's options (fetchCommand): same timeouts, TLS choice and redirect following.
-  const curl = `curl -fsSL $1 --connect-timeout ${t} --speed-time ${t} --speed-limit 1${opts.validateCerts ? '' : ' -k'} -o /dev/null -w '\\nhttp_code=%{http_code}\\n' -- ${u}`;
-  const wget = `wget -S --tries=1 --timeout=${t}${opts.validateCerts ? '' : ' --no-check-certificate'}`;
+  // The real download's options (request.ts): same timeouts, TLS choice, redirects, agent, proxy, credentials and headers.
+  const f = checkFlags(opts);
+  const curl = `${f.curlFeed}curl -fsSL $1 --connect-timeout ${t} --speed-time ${t} --speed-limit 1${opts.validateCerts ? '' : ' -k'} ${f.curl} -o /dev/null -w '\\nhttp_code=%{http_code}\\n' -- ${u}`;
+  const wget = `${f.wgetFeed}wget -S --tries=1 --timeout=${t}${opts.validateCerts ? '' : ' --no-check-certificate'} ${f.wget}`;
   return [
     'fp_try() {',
     '  case "$FP_TOOL" in',

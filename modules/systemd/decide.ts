@@ -3,31 +3,27 @@ import type { ChangeSummary, Decision, ModuleView } from '../../engine/module.ts
 import type { DiffEntry } from '../../engine/types.ts';
 import type { UnitStatus } from './probe.ts';
 import type { SystemdArgs } from './schema.ts';
+import type { ScopeName } from './scope.ts';
+import { applyFlags, decideReload } from './decideReload.ts';
 import type { SystemdChange, SystemdFacts } from './types.ts';
 
 /** The module's decision: a unit's steps, or a daemon-reload alone. */
 export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: ModuleView): Decision<SystemdChange> {
   switch (facts.kind) {
     case 'no-unit':
-      return { kind: 'failed', msg: 'name is required unless daemon_reload: true' };
+      return { kind: 'failed', msg: 'name is required unless daemon_reload or daemon_reexec is true' };
     case 'unreadable':
       return { kind: 'failed', msg: facts.msg };
-    case 'reload': {
-      const { stale } = facts;
-      if (stale.length === 0) return { kind: 'ok', msg: 'no loaded unit needs a daemon-reload' };
-      return {
-        kind: 'change',
-        msg: `daemon-reload (${stale.join(', ')} changed on disk)`,
-        diff: [{ header: 'systemd units needing a daemon-reload', before: stale.join(', '), after: '' }],
-        summary: [{ verb: 'daemon-reload', object: 'systemd', named: true }],
-        change: { kind: 'reload', stale },
-      };
-    }
+    case 'reload':
+      return decideReload(args, facts);
     case 'unit':
       break;
   }
   const { status } = facts;
+  if (facts.unpredictable) return { kind: 'unknown', msg: `${facts.unit}: ${facts.unpredictable}` };
   const req: UnitRequest = {
+    scope: facts.scope,
+    reexec: facts.reexec,
     unit: facts.unit,
     ...(args.state !== undefined ? { state: args.state } : {}),
     ...(args.enabled !== undefined ? { enabled: args.enabled } : {}),
@@ -52,7 +48,7 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
     diff: d.diff,
     data,
     summary: unitSummary(req.unit, d.steps),
-    change: { kind: 'unit', unit: req.unit, steps: d.steps, data, record },
+    change: { kind: 'unit', unit: req.unit, steps: d.steps, data, record, flags: applyFlags(args) },
   };
 }
 
@@ -77,6 +73,7 @@ export type UnitStep =
   | 'enable'
   | 'mask'
   | 'daemon-reload'
+  | 'daemon-reexec'
   | 'start'
   | 'stop'
   | 'restart'
@@ -85,6 +82,10 @@ export type UnitStep =
 /** What the task asks for one unit. */
 export interface UnitRequest {
   unit: string;
+  /** Which manager (system when absent). `global` has none: only unit-file steps apply. */
+  scope?: ScopeName;
+  /** daemon_reexec is asked and due. */
+  reexec?: boolean;
   state?: UnitState;
   enabled?: boolean;
   masked?: boolean;
@@ -102,7 +103,19 @@ export type UnitDecision =
   | { kind: 'change'; msg: string; steps: UnitStep[]; diff: DiffEntry[] };
 
 /** Step order: unit files first (unmask → enable/disable → mask), then one daemon-reload, then the state. */
-const ORDER: UnitStep[] = ['unmask', 'unmask-runtime', 'disable', 'enable', 'mask', 'daemon-reload', 'start', 'stop', 'restart', 'reload'];
+const ORDER: UnitStep[] = [
+  'unmask',
+  'unmask-runtime',
+  'disable',
+  'enable',
+  'mask',
+  'daemon-reload',
+  'daemon-reexec',
+  'start',
+  'stop',
+  'restart',
+  'reload',
+];
 const FILE_STEPS: UnitStep[] = ['unmask', 'unmask-runtime', 'disable', 'enable', 'mask'];
 
 /** Verbs for messages: [plan, done]. */
@@ -113,6 +126,7 @@ export const STEP_WORDS: Record<UnitStep, [string, string]> = {
   enable: ['enable', 'enabled'],
   mask: ['mask', 'masked'],
   'daemon-reload': ['daemon-reload', 'reloaded systemd'],
+  'daemon-reexec': ['daemon-reexec', 're-executed systemd'],
   start: ['start', 'started'],
   stop: ['stop', 'stopped'],
   restart: ['restart', 'restarted'],
@@ -135,6 +149,12 @@ export function isStale(s: UnitStatus): boolean {
 /** Decides the steps for one unit (see the module's daemon-reload rule in index.ts). */
 export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   const { unit } = req;
+  const manager = req.scope !== 'global';
+  if (!manager && req.state !== undefined)
+    return {
+      kind: 'failed',
+      msg: `state: ${req.state} cannot be used with scope: global (systemctl --global only enables, disables and masks units)`,
+    };
   const masked = s.maskLinks.length > 0 || s.unitFileState.startsWith('masked');
   const exists = s.loadState !== 'not-found' || masked || s.unitFileState !== '';
   const stale = isStale(s);
@@ -147,8 +167,10 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   // Masking.
   let maskedAfter = masked;
   if (req.masked === false && masked) {
-    if (s.maskLinks.includes(`/run/systemd/system/${unit}`)) steps.push('unmask-runtime');
-    if (s.maskLinks.includes(`/etc/systemd/system/${unit}`) || s.maskLinks.length === 0) steps.push('unmask');
+    // Runtime masks live under /run (/run/systemd/system, a user's /run/user/<uid>/systemd/user).
+    const runtime = s.maskLinks.filter((l) => l.startsWith('/run/'));
+    if (runtime.length) steps.push('unmask-runtime');
+    if (runtime.length < s.maskLinks.length || s.maskLinks.length === 0) steps.push('unmask');
     maskedAfter = false;
   } else if (req.masked === true && !masked) {
     steps.push('mask');
@@ -183,8 +205,10 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   // The daemon-reload rule (documented in index.ts).
   const fileSteps = steps.some((x) => FILE_STEPS.includes(x));
   const otherStale = s.staleUnits.some((u) => u !== unit);
-  if (fileSteps || (stale && steps.length > 0) || (req.daemonReload && (stale || otherStale || steps.length > 0)))
+  if (manager && (fileSteps || (stale && steps.length > 0) || (req.daemonReload && (stale || otherStale || steps.length > 0))))
     steps.push('daemon-reload');
+  // daemon_reexec: the manager re-executes only when it runs files replaced on disk (the probe's check).
+  if (manager && req.reexec) steps.push('daemon-reexec');
 
   const summary = (m: boolean, e: string, a: string): string => `${m ? 'masked' : 'unmasked'}, ${e}, ${a}`;
   if (steps.length === 0) {

@@ -30,6 +30,17 @@
 // that would fail, with nothing predicted to install it, is `unknown` (an unpredictable earlier task, such
 // as a shell command, may install it).
 
+// scope (scope.ts): `user` runs `systemctl --user` on the user's bus (XDG_RUNTIME_DIR set to
+// /run/user/<uid> when unset, as Ansible does) with the user's unit directories; `global` runs
+// `systemctl --global` for enabled/masked only (no manager: a state fails). Check mode records user and
+// global units in the module's own slot, not as system units, and reads a unit file or mask link another
+// task would write in their directories (content not known in advance: unknown). no_block and force
+// go on every systemctl command, as Ansible adds them. daemon_reexec re-executes the manager only when
+// it runs files replaced on disk (/proc/<pid>/maps shows `(deleted)` files other than memfds;
+// unreadable maps count as due), so a second run reports ok.
+// name's aliases are Ansible's (service, unit); the service module's own sleep, pattern, runlevel,
+// arguments and use are accepted and ignored, as Ansible's service action does for its systemd backend.
+
 import { defineModule } from '../../engine/module.ts';
 import { applyDaemonReload, applyUnitSteps } from './apply.ts';
 import { decideSystemd } from './decide.ts';
@@ -47,6 +58,8 @@ export const systemdModule = defineModule<SystemdArgs, SystemdFacts, SystemdChan
   probe: (args, view) => probeSystemd(args, view),
   decide: (args, facts, view) => decideSystemd(args, facts, view),
   apply: (change, host) =>
-    change.kind === 'reload' ? applyDaemonReload(host, change.stale) : applyUnitSteps(host, change.unit, change.steps, change.data),
+    change.kind === 'reload'
+      ? applyDaemonReload(host, change.stale, change.reexec, change.flags)
+      : applyUnitSteps(host, change.unit, change.steps, change.data, change.flags),
   predict: (decision, predicted) => predictSystemd(decision, predicted),
 });

@@ -13,6 +13,7 @@ import type { UnitStatus } from './probe.ts';
 import { MASK_DIRS } from '../lib/unitDirs.ts';
 import { manager, managerView, recordDaemonReload, snapshot, unitPaths, type LoadedView } from '../lib/systemdManager.ts';
 
+import { SCOPED_UNITS } from './scope.ts';
 import type { SystemdChange, UnitRecord } from './types.ts';
 
 /** What probe and decide read of the prediction. */
@@ -156,6 +157,11 @@ export function recordUnitPlan(p: PredictedState, req: UnitRequest, s: UnitStatu
   const steps = d.kind === 'change' ? d.steps : [];
   const has = (x: UnitStep) => steps.includes(x);
   if (d.kind === 'failed' || d.kind === 'unknown') return;
+  if (req.scope !== undefined && req.scope !== 'system') {
+    recordScopedPlan(p, req, steps);
+    return;
+  }
+  if (has('daemon-reexec')) p.slot(SCOPED_UNITS).set('system:@reexec', {});
   if (has('unmask') || has('unmask-runtime')) {
     for (const link of s.maskLinks) if (has('unmask') || link.startsWith('/run/')) p.setFile(link, { type: 'absent' });
   }
@@ -175,7 +181,7 @@ export function recordUnitPlan(p: PredictedState, req: UnitRequest, s: UnitStatu
   // Units whose Requires=/BindsTo=/PartOf= name this one stop with it.
   if (stopping) for (const other of s.stopsWith) p.setUnit(other, { active: false });
   const loadState = masked ? 'masked' : onDisk ? 'loaded' : 'not-found';
-  if (has('daemon-reload')) {
+  if (has('daemon-reload') || has('daemon-reexec')) {
     recordDaemonReload(p);
     manager(p).units.set(unit, { files: snapshot(p, unit), loadState });
   } else if (!isStale(s)) {
@@ -191,11 +197,32 @@ export function recordUnitPlan(p: PredictedState, req: UnitRequest, s: UnitStatu
 export function predictSystemd(decision: Decision<SystemdChange>, p: PredictedState): void {
   if (decision.kind === 'change') {
     const c = decision.change;
-    if (c.kind === 'reload') recordDaemonReload(p, c.stale);
-    else recordUnitPlan(p, c.record.req, c.record.status, c.record.decision);
+    if (c.kind === 'reload') {
+      if (c.flags.scope !== 'system') {
+        if (c.reexec) p.slot(SCOPED_UNITS).set(`${c.flags.scope}:@reexec`, {});
+        return;
+      }
+      recordDaemonReload(p, c.stale);
+      if (c.reexec) p.slot(SCOPED_UNITS).set('system:@reexec', {});
+    } else recordUnitPlan(p, c.record.req, c.record.status, c.record.decision);
     return;
   }
   // An ok verdict carries the unit as systemd has it loaded (Decision.record).
   const record = decision.kind === 'ok' || decision.kind === 'unknown' ? (decision.record as UnitRecord | undefined) : undefined;
   if (record) recordUnitPlan(p, record.req, record.status, record.decision);
+}
+
+/** A user or global unit's plan, in SCOPED_UNITS (the system scope's predicted units stay the system's). */
+function recordScopedPlan(p: PredictedState, req: UnitRequest, steps: UnitStep[]): void {
+  const has = (x: UnitStep) => steps.includes(x);
+  if (has('daemon-reexec')) p.slot(SCOPED_UNITS).set(`${req.scope}:@reexec`, {});
+  if (steps.length === 0) return;
+  const key = `${req.scope}:${req.unit}`;
+  const before = p.slot(SCOPED_UNITS).get(key) ?? {};
+  p.slot(SCOPED_UNITS).set(key, {
+    ...before,
+    ...(has('mask') ? { masked: true } : has('unmask') || has('unmask-runtime') ? { masked: false } : {}),
+    ...(has('enable') ? { enabled: true } : has('disable') ? { enabled: false } : {}),
+    ...(has('start') || has('restart') || has('reload') ? { active: true } : has('stop') ? { active: false } : {}),
+  });
 }

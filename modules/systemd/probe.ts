@@ -8,6 +8,8 @@ import { predictStaleList, predictStatus } from './predict.ts';
 import type { SystemdArgs } from './schema.ts';
 import type { SystemdFacts } from './types.ts';
 import { MASK_DIRS, UNIT_DIRS } from '../lib/unitDirs.ts';
+import { parseReexec, reexecProbe, SCOPED_UNITS, type Scope, scopeOf } from './scope.ts';
+import { overlayScoped, scopeDirs, scopedFiles } from './scopeCheck.ts';
 
 export { MASK_DIRS, UNIT_DIRS };
 
@@ -58,27 +60,66 @@ export interface UnitStatus {
 /** The full unit name (one implementation, shared with check mode's predicted units). */
 export { unitName };
 
-/** The module's probe: one read, of the unit or (daemon_reload alone) of the units needing a reload. */
+/** The module's probe: one read, of the unit or (daemon_reload / daemon_reexec alone) of the manager. */
 export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<SystemdFacts> {
+  const scope = scopeOf(args.scope);
+  const system = scope.name === 'system';
+  const wantReexec = args.daemon_reexec === true && scope.hasManager;
   if (args.name === undefined) {
-    if (args.daemon_reload !== true) return { kind: 'no-unit' };
-    const r = yield* read({ command: staleUnitsCommand(fragmentsNeeded(view)) });
+    if (args.daemon_reload !== true && args.daemon_reexec !== true) return { kind: 'no-unit' };
+    const reload = args.daemon_reload === true && scope.hasManager;
+    const command = [
+      ...scope.prelude,
+      ...(reload ? [staleUnitsCommand(system && fragmentsNeeded(view), scope)] : []),
+      ...(wantReexec ? [reexecProbe(scope)] : []),
+      'true',
+    ].join('\n');
+    const r = yield* read({ command });
     if (r.exitCode !== 0) return { kind: 'unreadable', msg: `cannot list units: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
     const hostStale = parseStaleUnits(r.stdout);
     return {
       kind: 'reload',
-      stale: view.check ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, view.predicted) : hostStale,
+      scope: scope.name,
+      stale: view.check && system ? predictStaleList(hostStale, { fragments: parseFragments(r.stdout) }, view.predicted) : hostStale,
+      reexec: wantReexec && reexecDue(r.stdout, scope, view),
     };
   }
   const unit = unitName(args.name);
   const opaque = view.check ? view.predicted.opaqueTask() : undefined;
-  const r = yield* read({ command: probeCommand(unit, args.daemon_reload === true, fragmentsNeeded(view)) });
+  const r = yield* read({
+    command: probeCommand(unit, args.daemon_reload === true && scope.hasManager, system && fragmentsNeeded(view), scope, wantReexec),
+  });
   if (r.exitCode !== 0) return { kind: 'unreadable', msg: `cannot read the state of ${unit}: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
-  const probed = parseProbe(unit, r.stdout);
+  const probed = parseProbe(unit, r.stdout, scope);
+  const reexec = wantReexec && reexecDue(r.stdout, scope, view);
+  if (!system) {
+    // User and global units: check mode reads the unit's files as earlier tasks would leave them, then
+    // the earlier plans of this module (SCOPED_UNITS).
+    const facts = { kind: 'unit' as const, unit, scope: scope.name, reexec, status: probed, ...(opaque ? { opaqueTask: opaque } : {}) };
+    if (!view.check) return facts;
+    const dirs = scopeDirs(scope, r.stdout);
+    const onDisk = scopedFiles(probed, dirs, view);
+    if (typeof onDisk === 'string') return { ...facts, unpredictable: onDisk };
+    return { ...facts, status: overlayScoped(onDisk, view.predicted.slot(SCOPED_UNITS).get(`${scope.name}:${unit}`), dirs[0] ?? '') };
+  }
   const status = view.check ? predictStatus(probed, view.predicted) : probed;
   // predictStatus returns the probe itself when no earlier prediction touches the unit.
   const since = view.check && status !== probed ? view.predicted.opaqueSinceUnit(unit) : undefined;
-  return { kind: 'unit', unit, status, ...(opaque ? { opaqueTask: opaque } : {}), ...(since ? { opaqueSince: since } : {}) };
+  return {
+    kind: 'unit',
+    unit,
+    scope: scope.name,
+    reexec,
+    status,
+    ...(opaque ? { opaqueTask: opaque } : {}),
+    ...(since ? { opaqueSince: since } : {}),
+  };
+}
+
+/** Whether a daemon-reexec is due: the probe's answer, unless an earlier plan of the run (check mode) re-executed the manager. */
+function reexecDue(output: string, scope: Scope, view: ModuleView): boolean {
+  if (view.check && view.predicted.slot(SCOPED_UNITS).has(`${scope.name}:@reexec`)) return false;
+  return parseReexec(output);
 }
 
 /**
@@ -93,21 +134,24 @@ function fragmentsNeeded(view: ModuleView): boolean {
  * Shell lines printing the loaded units that need a daemon-reload, one `@stale=<unit>` line each; with
  * `withFragments` (check mode) also `@frag=<unit>\t<unit file>` for every loaded unit with a unit file.
  */
-export function staleUnitsCommand(withFragments = false): string {
+export function staleUnitsCommand(withFragments = false, scope: Scope = scopeOf('system')): string {
+  if (!scope.hasManager) return '';
+  const systemctl = scope.systemctl;
+  const busctl = scope.name === 'user' ? 'busctl --user' : 'busctl';
   const frag = withFragments ? ' if(f!="")print "@frag=" id "\\t" f;' : '';
   const props = withFragments ? 'Id,NeedDaemonReload,FragmentPath' : 'Id,NeedDaemonReload';
   const flush = `if(n=="yes")print "@stale=" id;${frag}`;
-  const scan = `all=$(systemctl show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{${flush} id=""; n=""; f=""} END{${flush}}'`;
+  const scan = `all=$(${systemctl} show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{${flush} id=""; n=""; f=""} END{${flush}}'`;
   if (withFragments) return scan;
   // Asking every loaded unit costs 70 ms idle and ~1 s on a busy node. A unit can only need a reload
   // if something in the unit directories changed (ctime) since systemd last loaded its units, so the
   // scan runs only then (or when this systemd does not say when that was). UnitsLoadTimestamp (µs) is
   // taken as a reload starts; 5 ms of slack cover coarse file timestamps.
   return [
-    `t=$(busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager UnitsLoadTimestamp 2>/dev/null); t=\${t#t }`,
+    `t=$(${busctl} get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager UnitsLoadTimestamp 2>/dev/null); t=\${t#t }`,
     // The microseconds are zero-padded by arithmetic (a `$(printf …)` would fork), and `-print -quit`
     // stops find at the first hit without a `head` process.
-    `case $t in ''|0|*[!0-9]*) changed=unknown ;; *) t=$((t - 5000)); us=$((t % 1000000 + 1000000)); changed=$(find ${UNIT_DIRS.join(' ')} -newerct "@$((t / 1000000)).\${us#1}" -print -quit 2>/dev/null) ;; esac`,
+    `case $t in ''|0|*[!0-9]*) changed=unknown ;; *) t=$((t - 5000)); us=$((t % 1000000 + 1000000)); changed=$(find ${scope.unitDirs.join(' ')} -newerct "@$((t / 1000000)).\${us#1}" -print -quit 2>/dev/null) ;; esac`,
     `if [ -n "$changed" ]; then\n${scan}\nfi`,
   ].join('\n');
 }
@@ -116,22 +160,33 @@ export function staleUnitsCommand(withFragments = false): string {
  * The read-only probe of one unit; `withStaleUnits` also lists every loaded unit that needs a
  * daemon-reload (and, with `withFragments`, every loaded unit's file: check mode's view of staleness).
  */
-export function probeCommand(unit: string, withStaleUnits: boolean, withFragments = false): string {
+export function probeCommand(
+  unit: string,
+  withStaleUnits: boolean,
+  withFragments = false,
+  scope: Scope = scopeOf('system'),
+  reexec = false,
+): string {
+  const sc = scope.systemctl;
   return [
+    ...scope.prelude,
     `u=${shellQuote(unit)}`,
-    `systemctl show -p ${[...SHOWN_PROPERTIES, ...STOPS_WITH].join(',')} -- "$u" || exit`,
-    `printf '@is-enabled=%s\\n' "$(systemctl is-enabled -- "$u" 2>/dev/null)"`,
+    // `global` has no running manager to ask: only its files (parseProbe derives the load state).
+    ...(scope.hasManager ? [`${sc} show -p ${[...SHOWN_PROPERTIES, ...STOPS_WITH].join(',')} -- "$u" || exit`] : []),
+    `printf '@is-enabled=%s\\n' "$(${sc} is-enabled -- "$u" 2>/dev/null)"`,
     // readlink runs only for symbolic links: each `$(…)` is a process, and most unit files are plain files.
-    ...MASK_DIRS.map((d) => `if [ -L ${d}/"$u" ]; then printf '@link=%s=%s\\n' ${d}/"$u" "$(readlink -- ${d}/"$u")"; fi`),
-    `for d in ${UNIT_DIRS.join(' ')}; do if [ -e "$d/$u" ] && { [ ! -L "$d/$u" ] || [ "$(readlink -- "$d/$u")" != /dev/null ]; }; then printf '@unitfile=%s\\n' "$d/$u"; fi; done`,
-    `for l in /etc/systemd/system/*.wants/"$u" /etc/systemd/system/*.requires/"$u"; do if [ -L "$l" ]; then printf '@wanted=%s\\n' "$l"; fi; done`,
-    ...(withStaleUnits ? [staleUnitsCommand(withFragments)] : []),
+    ...scope.maskDirs.map((d) => `if [ -L ${d}/"$u" ]; then printf '@link=%s=%s\\n' ${d}/"$u" "$(readlink -- ${d}/"$u")"; fi`),
+    `for d in ${scope.unitDirs.join(' ')}; do if [ -e "$d/$u" ] && { [ ! -L "$d/$u" ] || [ "$(readlink -- "$d/$u")" != /dev/null ]; }; then printf '@unitfile=%s\\n' "$d/$u"; fi; done`,
+    `for l in ${scope.wantsDir}/*.wants/"$u" ${scope.wantsDir}/*.requires/"$u"; do if [ -L "$l" ]; then printf '@wanted=%s\\n' "$l"; fi; done`,
+    ...(scope.name === 'user' ? [`printf '@home=%s\\n@runtime=%s\\n' "$HOME" "$XDG_RUNTIME_DIR"`] : []),
+    ...(withStaleUnits ? [staleUnitsCommand(withFragments, scope)] : []),
+    ...(reexec ? [reexecProbe(scope)] : []),
     'true',
   ].join('\n');
 }
 
 /** Parses the output of probeCommand. */
-export function parseProbe(unit: string, output: string): UnitStatus {
+export function parseProbe(unit: string, output: string, scope: Scope = scopeOf('system')): UnitStatus {
   const properties: Record<string, string> = {};
   const maskLinks: string[] = [];
   const wantedBy: string[] = [];
@@ -151,6 +206,12 @@ export function parseProbe(unit: string, output: string): UnitStatus {
     else if (key === '@unitfile') unitFiles.push(value);
     else if ((STOPS_WITH as readonly string[]).includes(key)) stopsWith.push(...value.split(' ').filter(Boolean));
     else if (!key.startsWith('@')) properties[key] = value;
+  }
+  if (!scope.hasManager) {
+    // `global`: no manager; the files say whether the unit exists and is masked.
+    properties.LoadState = maskLinks.length ? 'masked' : unitFiles.length ? 'loaded' : 'not-found';
+    properties.ActiveState = 'inactive';
+    properties.UnitFileState = unitFileState;
   }
   return {
     unit,

@@ -11,9 +11,13 @@ export interface CompareOptions {
   umask: number;
   owner?: string;
   group?: string;
+  /** The mode every extracted file, hard link and directory gets (Ansible's `mode`; symlinks keep theirs). */
+  mode?: string;
+  /** keep_newer: a dest file newer than its member is kept as it is. */
+  keepNewer?: boolean;
 }
 
-/** One member that differs. `write`: extract it again; `chown`: only its owner/group is off. */
+/** One member that differs. `write`: extract it again; `chown`: only its owner, group or (with `mode`) mode is off. */
 export interface Drift {
   entry: ManifestEntry;
   reason: string;
@@ -35,8 +39,9 @@ export function findDrift(members: MemberState[], opts: CompareOptions): Drift[]
   return out;
 }
 
-/** The mode tar gives an extracted member (archived mode as root, else masked by the umask). */
+/** The mode an extracted member ends with: `mode` when given, else tar's (archived as root, else masked by the umask). */
 export function expectedMode(archived: string, opts: CompareOptions): string {
+  if (opts.mode) return opts.mode;
   const m = parseInt(archived, 8);
   const mode = opts.root ? m & 0o7777 : m & 0o777 & ~opts.umask;
   return mode.toString(8).padStart(4, '0');
@@ -58,8 +63,11 @@ function contentDrift(entry: ManifestEntry, dest: DestMember, opts: CompareOptio
       return undefined;
     case 'f': {
       if (dest.type !== 'file') return `is a ${dest.type}, not a file`;
+      // keep_newer (tar --keep-newer-files): a newer file at dest stays, whatever its content.
+      if (opts.keepNewer && dest.mtime !== undefined && entry.mtime !== undefined && dest.mtime > entry.mtime) return undefined;
       if (dest.value !== entry.value) return 'content differs';
-      if (entry.mode && dest.mode) {
+      // A wanted mode is set on the file in place (ownerDrift), as Ansible sets it after extracting.
+      if (entry.mode && dest.mode && !opts.mode) {
         const want = expectedMode(entry.mode, opts);
         if (dest.mode !== want) return `mode ${dest.mode}, archive has ${want}`;
       }
@@ -71,8 +79,15 @@ function contentDrift(entry: ManifestEntry, dest: DestMember, opts: CompareOptio
 function ownerDrift(dest: DestMember, opts: CompareOptions): string | undefined {
   const wrongOwner = opts.owner !== undefined && dest.owner !== opts.owner;
   const wrongGroup = opts.group !== undefined && dest.group !== opts.group;
-  if (!wrongOwner && !wrongGroup) return undefined;
-  return `owned by ${dest.owner ?? '?'}:${dest.group ?? '?'}, wanted ${opts.owner ?? dest.owner ?? '?'}:${opts.group ?? dest.group ?? '?'}`;
+  // Symlinks keep their mode (Ansible leaves a link's target alone); other members get `mode`.
+  const wrongMode = opts.mode !== undefined && (dest.type === 'file' || dest.type === 'dir') && dest.mode !== opts.mode;
+  const reasons = [
+    ...(wrongOwner || wrongGroup
+      ? [`owned by ${dest.owner ?? '?'}:${dest.group ?? '?'}, wanted ${opts.owner ?? dest.owner ?? '?'}:${opts.group ?? dest.group ?? '?'}`]
+      : []),
+    ...(wrongMode ? [`mode ${dest.mode ?? '?'}, wanted ${opts.mode}`] : []),
+  ];
+  return reasons.length ? reasons.join(', ') : undefined;
 }
 
 /** Drift sorted for messages: files (anything but directories) to write, directories to create, chown-only. */
@@ -135,6 +150,7 @@ export function stateAfter(
       ...(dest.owner ? { owner: dest.owner } : {}),
       ...(dest.group ? { group: dest.group } : {}),
       ...owners,
+      ...(opts.mode && dest.type !== 'link' ? { mode: opts.mode } : {}),
     };
     if (dest.type === 'dir') return { type: 'directory', ...now };
     if (dest.type === 'link') return { type: 'link', target: dest.value ?? e.value ?? '' };
@@ -144,9 +160,11 @@ export function stateAfter(
     return { type: 'file', ...now, ...(sum ? { checksum: sum } : {}) };
   }
   switch (e.kind) {
-    case 'd':
-      // The extract script creates a missing directory with the archived mode (chmod, no umask).
-      return { type: 'directory', ...(e.mode ? { mode: e.mode } : {}), ...owners };
+    case 'd': {
+      // The extract script creates a missing directory with the archived mode (chmod, no umask), then `mode`.
+      const mode = opts.mode ?? e.mode;
+      return { type: 'directory', ...(mode ? { mode } : {}), ...owners };
+    }
     case 'f':
       return {
         type: 'file',

@@ -4,7 +4,7 @@
 import { operandPath, shellCommand, shellQuote } from '../../engine/quote.ts';
 import type { Drift } from './archiveCompare.ts';
 import { tarCompressionFlag, zipMemberArg } from './archiveFormat.ts';
-import type { ManifestSpec } from './archiveManifest.ts';
+import { zipExclude, type ManifestSpec } from './archiveManifest.ts';
 import { fetchCommand, type FetchOptions } from '../lib/download.ts';
 import { writtenLine } from '../lib/hashCache.ts';
 import { ownerSpec } from '../lib/attributes.ts';
@@ -26,6 +26,8 @@ export interface ExtractJob {
   drift: Drift[];
   owner?: string;
   group?: string;
+  /** Ansible's `mode`: set on every member moved or fixed, symlinks excepted. */
+  mode?: string;
 }
 
 /** Exit statuses of the extract script that have their own message. */
@@ -63,6 +65,7 @@ export function extractScript(job: ExtractJob): string {
     '    h) p=${t%/*}; [ -d "$p" ] || mkdir -p -- "$p"; ln -f -- "$D/$val" "$stage/.fleetplay-link"; mv -fT -- "$stage/.fleetplay-link" "$t" ;;',
     '  esac',
     owner ? `  chown -h -- ${shellQuote(owner)} "$t"` : '  :',
+    ...(job.mode ? [`  [ -L "$t" ] || chmod -- ${job.mode} "$t"`] : []),
     // A regular file moved into place has the member's content: its sha256 is `val`.
     `  if [ "$act" = m ] && [ -f "$t" ] && [ ! -L "$t" ]; then ${writtenLine('"$t"', '"$val"')}; fi`,
     'done',
@@ -94,7 +97,7 @@ function escapeForPrintf(s: string): string {
 
 function unpackCommand(spec: ManifestSpec): string {
   if (spec.format.kind === 'zip') {
-    return `unzip -q -o "$arch" ${spec.include.length ? `${shellCommand(...spec.include.map(zipMemberArg))} ` : ''}-d "$stage"`;
+    return `unzip -q -o "$arch" ${spec.include.length ? `${shellCommand(...spec.include.map(zipMemberArg))} ` : ''}${zipExclude(spec).trimStart()}${spec.exclude?.length ? ' ' : ''}-d "$stage"`;
   }
   const flag = tarCompressionFlag(spec.format);
   return [
@@ -102,6 +105,7 @@ function unpackCommand(spec: ManifestSpec): string {
     ...(flag ? [flag] : []),
     '-f "$arch" -C "$stage" --no-same-owner',
     ...spec.extraOpts.map((o) => shellQuote(o)),
+    ...(spec.exclude ?? []).map((e) => shellQuote(`--exclude=${e}`)),
     ...(spec.include.length ? ['--', shellCommand(...spec.include)] : []),
   ].join(' ');
 }

@@ -31,6 +31,8 @@ export interface DestMember {
   owner?: string;
   group?: string;
   value?: string;
+  /** Modification time in whole seconds (keep_newer). */
+  mtime?: number;
 }
 
 /** One member and the matching path under dest. */
@@ -55,6 +57,8 @@ export interface ArchiveProbe {
   manifest?: 'cached' | 'fresh' | 'given';
   manifestRc?: number;
   members: MemberState[];
+  /** dest's attributes, as Ansible's result reports them. */
+  destInfo?: { uid: number; gid: number; mode: string; size: number; owner: string; group: string };
 }
 
 // Reads records on stdin and prints "R<TAB>record<TAB>dest type, mode, owner, group, value<TAB>name".
@@ -64,15 +68,19 @@ export interface ArchiveProbe {
 // A few processes per archive instead of one `stat` per member.
 const PROBE_LOOP = [
   'recs=$(cat)',
-  'sts=$(printf \'%s\\n\' "$recs" | while IFS="$tab" read -r kind mode size val name; do [ -z "$name" ] || printf \'%s\\n\' "$D/$name"; done |',
-  `  xargs -r -d '\\n' stat --printf "%n\${tab}%f\${tab}%a\${tab}%U\${tab}%G\${tab}%s\${tab}${IDENTITY_FORMAT}\\n" -- 2>/dev/null)`,
+  // dest itself comes first: Ansible's result reports its attributes (dest_stat).
+  'sts=$({ printf \'%s\\n\' "$D"; printf \'%s\\n\' "$recs" | while IFS="$tab" read -r kind mode size mt val name; do [ -z "$name" ] || printf \'%s\\n\' "$D/$name"; done; } |',
+  `  xargs -r -d '\\n' stat --printf "%n\${tab}%f\${tab}%a\${tab}%U\${tab}%G\${tab}%s\${tab}${IDENTITY_FORMAT}\${tab}%u:%g\\n" -- 2>/dev/null)`,
   `fp_ifs=$IFS; IFS='\n'; set -f; set -- $sts; set +f; IFS=$fp_ifs`,
-  'printf \'%s\\n\' "$recs" | while IFS="$tab" read -r kind mode size val name; do',
+  'case ${1-} in "$D$tab"*) printf \'dest_stat=%s\\n\' "${1#"$D$tab"}"; shift ;; esac',
+  'printf \'%s\\n\' "$recs" | while IFS="$tab" read -r kind mode size mt val name; do',
   '  [ -n "$name" ] || continue',
-  '  p="$D/$name"; dt=absent; dv=-; da="-${tab}-${tab}-"',
+  '  p="$D/$name"; dt=absent; dv=-; dm=-; da="-${tab}-${tab}-"',
   '  case ${1-} in "$p$tab"*)',
-  '    st=${1#"$p$tab"}; shift; ty=${st%%"$tab"*}; st=${st#*"$tab"}',
+  '    st=${1#"$p$tab"}; shift; ty=${st%%"$tab"*}; st=${st#*"$tab"}; st=${st%"$tab"*}',
   '    id=${st##*"$tab"}; st=${st%"$tab"*}; sz=${st##*"$tab"}; da=${st%"$tab"*}',
+  // The identity is dev:ino:size:mtime:ctime; its mtime (whole seconds) serves keep_newer.
+  '    dm=${id#*:*:*:}; dm=${dm%%[.:]*}',
   '    case $((0x$ty & 61440)) in',
   '      40960) dt=link; dv=$(readlink -- "$p") ;;',
   '      32768) dt=file',
@@ -82,7 +90,7 @@ const PROBE_LOOP = [
   '      *) dt=other ;;',
   '    esac ;;',
   '  esac',
-  `  printf 'R\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$kind" "$mode" "$size" "$val" "$dt" "$da" "$dv" "$name"`,
+  `  printf 'R\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$kind" "$mode" "$size" "$mt" "$val" "$dt" "$da" "$dv" "$dm" "$name"`,
   'done',
 ].join('\n');
 
@@ -148,8 +156,8 @@ export function parseArchiveProbe(output: string): ArchiveProbe {
   for (const line of output.split('\n')) {
     if (line.startsWith('R\t')) {
       const f = line.split('\t');
-      const entry = parseManifestRecord([f[1], f[2], f[3], f[4], ...f.slice(10)].map((x) => x ?? ''));
-      if (entry) probe.members.push({ entry, dest: parseDest(f.slice(5, 10)) });
+      const entry = parseManifestRecord([f[1], f[2], f[3], f[4], f[5], ...f.slice(12)].map((x) => x ?? ''));
+      if (entry) probe.members.push({ entry, dest: parseDest(f.slice(6, 12)) });
       continue;
     }
     const eq = line.indexOf('=');
@@ -168,11 +176,24 @@ export function parseArchiveProbe(output: string): ArchiveProbe {
     else if (key === 'archive_sha' && /^[0-9a-f]{64}$/.test(value)) probe.archiveSha = value;
     else if (key === 'manifest' && (value === 'cached' || value === 'fresh' || value === 'given')) probe.manifest = value;
     else if (key === 'manifest_rc') probe.manifestRc = Number(value);
+    else if (key === 'dest_stat') {
+      // type, mode, owner, group, size, identity, uid:gid (the members' stat format)
+      const [, mode, owner, group, size, , ids] = value.split('\t');
+      const [uid, gid] = (ids ?? '').split(':');
+      probe.destInfo = {
+        uid: Number(uid),
+        gid: Number(gid),
+        mode: (mode ?? '').padStart(4, '0'),
+        size: Number(size),
+        owner: owner ?? '',
+        group: group ?? '',
+      };
+    }
   }
   return probe;
 }
 
-function parseDest([type, mode, owner, group, value]: Array<string | undefined>): DestMember {
+function parseDest([type, mode, owner, group, value, mtime]: Array<string | undefined>): DestMember {
   const t = type === 'file' || type === 'dir' || type === 'link' || type === 'other' ? type : 'absent';
   if (t === 'absent') return { type: 'absent' };
   return {
@@ -181,5 +202,6 @@ function parseDest([type, mode, owner, group, value]: Array<string | undefined>)
     ...(owner && owner !== '-' ? { owner } : {}),
     ...(group && group !== '-' ? { group } : {}),
     ...(value && value !== '-' ? { value } : {}),
+    ...(mtime && /^-?\d+$/.test(mtime) ? { mtime: Number(mtime) } : {}),
   };
 }

@@ -37,9 +37,15 @@ export function decideUnarchive(facts: UnarchiveFacts, view: Pick<ModuleView, 'h
     members = overlaid;
   }
 
-  const data: ResultData = { ...facts.data, archive_sha256: archiveSha };
+  const data: ResultData = { ...facts.data, ...destInfo(view, facts), archive_sha256: archiveSha };
   if (task.listFiles) data.files = entries.map((e) => displayName(e.name));
-  const opts = { root: probe.uid === 0, umask: probe.umask, ...task.own };
+  const opts: CompareOptions = {
+    root: probe.uid === 0,
+    umask: probe.umask,
+    ...task.own,
+    ...(task.mode ? { mode: task.mode } : {}),
+    keepNewer: task.keepNewer,
+  };
   const drift = findDrift(members, opts);
   const files = entries.filter((e) => e.kind !== 'd').length;
   const split = splitDrift(drift);
@@ -56,7 +62,15 @@ export function decideUnarchive(facts: UnarchiveFacts, view: Pick<ModuleView, 'h
     : task.remoteSrc
       ? { kind: 'remote', path: src }
       : { kind: 'controller', bytes: Buffer.alloc(0) };
-  const job: ExtractJob = { source: extractSource, archiveSha, dest, spec: task.spec, drift, ...task.own };
+  const job: ExtractJob = {
+    source: extractSource,
+    archiveSha,
+    dest,
+    spec: task.spec,
+    drift,
+    ...task.own,
+    ...(task.mode ? { mode: task.mode } : {}),
+  };
   const destOf = new Map(members.map((m) => [m.entry.name, m.dest] as const));
   return {
     kind: 'change',
@@ -150,6 +164,23 @@ function extraction({
     if (state) out.push({ path: memberPath(dest, d.entry.name), state });
   }
   return out;
+}
+
+/**
+ * dest's attributes as Ansible's result reports them (it adds the path's uid, gid, owner, group, mode,
+ * size and state); in check mode an earlier task's prediction of dest wins for what it names.
+ */
+function destInfo(view: Pick<ModuleView, 'check' | 'predicted'>, facts: Probed): ResultData {
+  const seen = facts.probe.destInfo;
+  const p = view.check ? view.predicted.file(facts.task.dest) : undefined;
+  if (!seen && p?.type !== 'directory') return {};
+  return {
+    ...(seen ? { uid: seen.uid, gid: seen.gid, size: seen.size, owner: seen.owner, group: seen.group, mode: seen.mode } : {}),
+    ...(p?.type === 'directory'
+      ? { ...(p.owner ? { owner: p.owner } : {}), ...(p.group ? { group: p.group } : {}), ...(p.mode ? { mode: p.mode } : {}) }
+      : {}),
+    state: 'directory',
+  };
 }
 
 /** The path a member lands at ("./bin/" in /usr/local → /usr/local/bin). */

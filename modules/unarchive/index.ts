@@ -7,8 +7,12 @@
 // does not decompress the archive; and the sha256 of the archive and of every dest file is remembered
 // with the file's identity (lib/hashCache.ts), so a no-op run stats them instead of hashing.
 // Apply unpacks into a staging directory in dest and renames only the differing members into place.
-// `owner`/`group` apply to every extracted member (and are checked); `mode` is not supported (Ansible
-// applies one mode to every member, files and directories alike).
+// `owner`/`group`/`mode` apply to every extracted member (symlinks keep their mode), as Ansible sets them
+// after extracting; a member off only in those is fixed in place. `exclude` (tar --exclude, unzip -x)
+// and `include` shape the manifest; `keep_newer` (tar only) keeps a dest file newer than its member
+// (tar's mtime against dest's). `copy: false` is `remote_src: true`; io_buffer_size and decrypt are
+// accepted (a vault-encrypted controller archive is not decrypted). The result reports dest's uid, gid,
+// owner, group, mode, size and state, read with the members' stat.
 // Check mode plans against what earlier tasks would leave: a dest directory they create, member paths
 // they write or remove, and a remote src they download (its manifest comes from the controller's cache
 // by the predicted sha256, else from streaming its origin URL); it records every member it would write.

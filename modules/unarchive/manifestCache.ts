@@ -24,7 +24,15 @@ export function cacheDir(): string {
 }
 
 function fileFor(source: string, spec: ManifestSpec): string {
-  const key = JSON.stringify({ source, format: spec.format, extraOpts: spec.extraOpts, include: spec.include });
+  // v2: records carry tar's mtime (keep_newer); earlier files are not read.
+  const key = JSON.stringify({
+    v: 2,
+    source,
+    format: spec.format,
+    extraOpts: spec.extraOpts,
+    include: spec.include,
+    exclude: spec.exclude ?? [],
+  });
   return path.join(cacheDir(), `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.json`);
 }
 

@@ -5,6 +5,7 @@ import type { ModuleView, Probe } from '../../engine/module.ts';
 import { local, read } from '../../engine/module.ts';
 import type { PredictedFile, ResultData } from '../../engine/types.ts';
 import { requireAccountName } from '../lib/argumentRules.ts';
+import { normalizeMode } from '../lib/attributes.ts';
 import { inspectControllerFile } from '../lib/controllerFile.ts';
 import { urlFileName, type FetchOptions } from '../lib/download.ts';
 import { knownHashes, rememberHashes, under } from '../lib/hashCache.ts';
@@ -28,15 +29,23 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
   const format: ArchiveFormat | undefined =
     formatFromName(isUrl ? urlFileName(src) : src) ?? (isUrl ? undefined : { kind: 'tar', compression: 'auto' });
   if (!format) return failed(`cannot tell the archive format of ${src} from its name (.tar.gz, .tgz, .tar.xz, .tar.bz2, .tar, .zip)`);
-  const spec: ManifestSpec = { format, extraOpts: [...(args.extra_opts ?? [])], include: [...(args.include ?? [])] };
+  if (args.copy !== undefined && args.remote_src !== undefined) return failed("parameters are mutually exclusive: ('copy', 'remote_src')");
+  const spec: ManifestSpec = {
+    format,
+    extraOpts: [...(args.extra_opts ?? [])],
+    include: [...(args.include ?? [])],
+    ...(args.exclude?.length ? { exclude: [...args.exclude] } : {}),
+  };
   if (format.kind === 'zip' && spec.extraOpts.length) return failed('extra_opts is supported for tar archives only');
+  if (format.kind === 'zip' && args.keep_newer === true) return failed('keep_newer is supported for tar archives only');
+  const mode = normalizeMode(args.mode);
   if (format.kind === 'zip' && isUrl)
     return failed(`zip archives cannot be read from a URL; download ${src} with get_url, then use remote_src: true`);
   const fetch: FetchOptions = { timeoutSec: 10, validateCerts: args.validate_certs !== false };
   const data: ResultData = { dest, src, handler: formatLabel(format) };
 
   const creates = args.creates;
-  const remoteSrc = !isUrl && args.remote_src === true;
+  const remoteSrc = !isUrl && (args.remote_src ?? args.copy === false);
   const task: UnarchiveTask = {
     src,
     dest,
@@ -47,6 +56,8 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     spec,
     fetch,
     own,
+    ...(mode ? { mode } : {}),
+    keepNewer: args.keep_newer === true,
     listFiles: args.list_files === true,
   };
 

@@ -18,6 +18,9 @@ export interface UnarchiveTask {
   spec: ManifestSpec;
   fetch: FetchOptions;
   own: { owner?: string; group?: string };
+  /** Ansible's `mode` for every extracted member (four octal digits). */
+  mode?: string;
+  keepNewer: boolean;
   listFiles: boolean;
 }
 

@@ -646,7 +646,7 @@ describe('other mistakes that used to pass or read badly', () => {
       "3:7 missing required argument 'src' for module 'file' when state is link",
       "4:7 missing required argument 'value' for module 'sysctl' unless state is absent",
       "5:16 module 'apt_key' takes no 'url' when state is absent",
-      "6:16 module 'systemd' needs at least one of: name, daemon_reload",
+      "6:16 module 'systemd' needs at least one of: name, daemon_reload, daemon_reexec",
       "7:27 item 2 of argument 'name' must be a string, got the number 1",
     ]);
   });

@@ -127,7 +127,7 @@ describe('unarchive in check mode', () => {
     { kind: 'f', name: 'bin/ctr', mode: '0755', size: 2, value: B },
     { kind: 'f', name: 'bin/containerd', mode: '0755', size: 3, value: C },
   ];
-  const absent = (e: ManifestEntry) => `R\t${e.kind}\t${e.mode}\t${e.size ?? '-'}\t${e.value ?? '-'}\tabsent\t-\t-\t-\t-\t${e.name}`;
+  const absent = (e: ManifestEntry) => `R\t${e.kind}\t${e.mode}\t${e.size ?? '-'}\t-\t${e.value ?? '-'}\tabsent\t-\t-\t-\t-\t-\t${e.name}`;
 
   beforeEach(() => {
     process.env.FLEETPLAY_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'fp-predicted-cache-'));
@@ -153,7 +153,7 @@ describe('unarchive in check mode', () => {
     const sent = host.calls;
     const plan = await planModule(unarchiveModule, args, host);
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.stdin).toBe(`d\t0755\t-\t-\tbin/\nf\t0755\t2\t${B}\tbin/ctr\nf\t0755\t3\t${C}\tbin/containerd\n`);
+    expect(sent[0]?.stdin).toBe(`d\t0755\t-\t-\t-\tbin/\nf\t0755\t2\t-\t${B}\tbin/ctr\nf\t0755\t3\t-\t${C}\tbin/containerd\n`);
     expect(sent[0]?.command).not.toContain(URL);
     expect(sent[0]?.command).not.toContain(TARBALL);
     expect(plan).toMatchObject({ kind: 'change', data: { archive_sha256: A, changed_files: ['bin/', 'bin/ctr', 'bin/containerd'] } });
@@ -224,8 +224,8 @@ describe('unarchive in check mode', () => {
   it('sees members an earlier task would remove or write', async () => {
     const host = (e: ManifestEntry) =>
       e.kind === 'd'
-        ? `R\td\t0755\t-\t-\tdir\t755\troot\troot\t-\t${e.name}`
-        : `R\t${e.kind}\t0755\t${e.size}\t${e.value}\tfile\t755\troot\troot\t${e.value}\t${e.name}`;
+        ? `R\td\t0755\t-\t-\t-\tdir\t755\troot\troot\t-\t-\t${e.name}`
+        : `R\t${e.kind}\t0755\t${e.size}\t-\t${e.value}\tfile\t755\troot\troot\t${e.value}\t-\t${e.name}`;
     const out = `uid=0\numask=0022\narchive_sha=${A}\nmanifest=fresh\nmanifest_rc=0\n${entries.map(host).join('\n')}\n`;
     const predicted = createPredictedState();
     predicted.setFile('/usr/local/bin/ctr', { type: 'absent' });

@@ -342,8 +342,10 @@ describe('systemd module plan', () => {
     expect(issues({ name: 'containerd', state: 'started', enabled: true, masked: false, missing_ok: true })).toEqual([]);
     expect(issues({ daemon_reload: true })).toEqual([]);
     expect(issues({ name: 'x', state: 'running' })[0]).toMatch(/must be one of: started, stopped, restarted, reloaded/);
-    expect(issues({ name: 'x', daemon_reexec: true })[0]).toMatch(/unknown argument 'daemon_reexec'/);
-    expect(issues({ name: 'x', scope: 'user' })[0]).toMatch(/must be one of: system/);
+    expect(issues({ name: 'x', daemon_reexec: true, scope: 'user', no_block: true, force: true })).toEqual([]);
+    expect(issues({ daemon_reexec: true })).toEqual([]);
+    expect(issues({ name: 'x', scope: 'session' })[0]).toMatch(/must be one of: system, user, global/);
+    expect(issues({ name: 'x', frobnicate: true })[0]).toMatch(/unknown argument 'frobnicate'/);
     expect(issues({ name: 'x; rm -rf /' }).length).toBe(1);
     expect(issues({ state: 'started' }).length).toBeGreaterThan(0);
   });

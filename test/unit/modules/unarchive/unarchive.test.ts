@@ -82,7 +82,9 @@ describe('manifest', () => {
     expect(rc).toBe('0');
     const byName = new Map(entries.map((e) => [e.name, e]));
     expect([...byName.keys()].sort()).toEqual(['bin', 'bin/a', 'bin/b', 'bin/hard', "bin/it's 100%", 'bin/link', 'bin/sub', 'bin/sub/c']);
-    expect(byName.get('bin/a')).toEqual({ kind: 'f', name: 'bin/a', mode: '0755', size: 2, value: sha('a\n') });
+    expect(byName.get('bin/a')).toEqual({ kind: 'f', name: 'bin/a', mode: '0755', size: 2, mtime: expect.any(Number), value: sha('a\n') });
+    // tar's mtime of the member (keep_newer compares it with dest's).
+    expect(byName.get('bin/a')?.mtime).toBe(Math.floor(statSync(path.join(work, 'src', 'pkg', 'bin', 'a')).mtimeMs / 1000));
     expect(byName.get('bin/link')).toEqual({ kind: 'l', name: 'bin/link', mode: '0777', value: 'a' });
     expect(byName.get('bin/sub')).toEqual({ kind: 'd', name: 'bin/sub', mode: '0755' });
     expect(byName.get('bin/hard')).toMatchObject({ kind: 'h', value: 'bin/b' });
@@ -139,21 +141,23 @@ describe('probe output and drift', () => {
       'umask=0027',
       `archive_sha=${B}`,
       'manifest=fresh',
-      `R\tf\t0755\t2\t${A}\tfile\t755\troot\tstaff\t${A}\tbin/a`,
-      'R\td\tdrwxr-xr-x\t-\t-\tabsent\t-\t-\t-\t-\tbin',
-      'R\tl\tlrwxrwxrwx\t-\ta\tlink\t777\troot\troot\tb\tbin/l',
+      `R\tf\t0755\t2\t-\t${A}\tfile\t755\troot\tstaff\t${A}\t1700000000\tbin/a`,
+      'R\td\tdrwxr-xr-x\t-\t-\t-\tabsent\t-\t-\t-\t-\t-\tbin',
+      'R\tl\tlrwxrwxrwx\t-\t-\ta\tlink\t777\troot\troot\tb\t-\tbin/l',
+      `dest_stat=directory\t755\tapp\tstaff\t4096\t1:2:3:4:5\t1001:50`,
       'manifest_rc=0',
     ].join('\n');
     const p = parseArchiveProbe(out);
     expect(p).toMatchObject({ uid: 0, umask: 0o027, archiveSha: B, manifest: 'fresh', manifestRc: 0 });
     expect(p.members).toEqual([
-      { entry: f, dest: { type: 'file', mode: '0755', owner: 'root', group: 'staff', value: A } },
+      { entry: f, dest: { type: 'file', mode: '0755', owner: 'root', group: 'staff', value: A, mtime: 1700000000 } },
       { entry: { kind: 'd', name: 'bin', mode: '0755' }, dest: { type: 'absent' } },
       {
         entry: { kind: 'l', name: 'bin/l', mode: '0777', value: 'a' },
         dest: { type: 'link', mode: '0777', owner: 'root', group: 'root', value: 'b' },
       },
     ]);
+    expect(p.destInfo).toEqual({ uid: 1001, gid: 50, mode: '0755', size: 4096, owner: 'app', group: 'staff' });
   });
 
   it('finds missing, altered, re-moded and retargeted members, and nothing when all match', () => {
@@ -253,20 +257,22 @@ describe('the probe script, run by /bin/sh on a real directory', () => {
     const owned = (mode: string) => ({ mode, owner: me, group });
     const mode = (name: string) => (statSync(path.join(dest, name)).mode & 0o7777).toString(8).padStart(4, '0');
     expect(probe.manifest).toBe('given');
+    // dest's own attributes came with the members' stat.
+    expect(probe.destInfo).toMatchObject({ owner: me, group, mode: mode('.') });
     expect(probe.members.map((m) => m.entry.name)).toEqual(entries.map((e) => e.name));
     expect(probe.members.map((m) => m.dest)).toEqual([
-      { type: 'dir', ...owned(mode('bin')) },
-      { type: 'file', ...owned('0750'), value: sha('a\n') },
+      { type: 'dir', ...owned(mode('bin')), mtime: expect.any(Number) },
+      { type: 'file', ...owned('0750'), value: sha('a\n'), mtime: expect.any(Number) },
       { type: 'absent' },
-      { type: 'file', ...owned(mode('bin/resized')) },
-      { type: 'file', ...owned(mode("bin/it's 100% $HOME")), value: sha('odd\n') },
-      { type: 'file', ...owned(mode('empty')), value: sha('') },
-      { type: 'link', ...owned('0777'), value: 'same' },
-      { type: 'link', ...owned('0777'), value: 'nowhere' },
-      { type: 'file', ...owned('0750'), value: 'same' },
-      { type: 'other', ...owned(mode('fifo')) },
+      { type: 'file', ...owned(mode('bin/resized')), mtime: expect.any(Number) },
+      { type: 'file', ...owned(mode("bin/it's 100% $HOME")), value: sha('odd\n'), mtime: expect.any(Number) },
+      { type: 'file', ...owned(mode('empty')), value: sha(''), mtime: expect.any(Number) },
+      { type: 'link', ...owned('0777'), value: 'same', mtime: expect.any(Number) },
+      { type: 'link', ...owned('0777'), value: 'nowhere', mtime: expect.any(Number) },
+      { type: 'file', ...owned('0750'), value: 'same', mtime: expect.any(Number) },
+      { type: 'other', ...owned(mode('fifo')), mtime: expect.any(Number) },
       { type: 'absent' },
-      { type: 'file', ...owned('0750'), value: sha('a\n') },
+      { type: 'file', ...owned('0750'), value: sha('a\n'), mtime: expect.any(Number) },
     ]);
     // The files hashed are reported for the controller to remember, once per probe of a file.
     expect(
@@ -356,15 +362,15 @@ describe('module plan with canned host answers', () => {
       { format: { kind: 'tar', compression: 'gzip' }, extraOpts: [], include: [] },
       { archiveSha: B, entries },
     );
-    const out = `uid=0\numask=0022\narchive_sha=${B}\nmanifest=cached\nR\tf\t0755\t2\t${A}\tabsent\t-\t-\t-\t-\tbin/ctr\n`;
+    const out = `uid=0\numask=0022\narchive_sha=${B}\nmanifest=cached\nR\tf\t0755\t2\t-\t${A}\tabsent\t-\t-\t-\t-\t-\tbin/ctr\n`;
     const host = ctx(out, true);
     const seen = host.calls;
     const plan = await planModule(unarchiveModule, args, host);
     expect(seen).toHaveLength(1);
-    expect(seen[0]?.stdin).toBe(`@${B}\nf\t0755\t2\t${A}\tbin/ctr\n`);
+    expect(seen[0]?.stdin).toBe(`@${B}\nf\t0755\t2\t-\t${A}\tbin/ctr\n`);
     expect(plan).toMatchObject({ kind: 'change', msg: 'extract /tmp/c.tar.gz into /usr/local: 1 of 1 files differ: bin/ctr (missing)' });
     expect(plan.data).toMatchObject({ changed_files: ['bin/ctr'], archive_sha256: B });
-    const ok = await planModule(unarchiveModule, args, ctx(out.replace('absent\t-\t-\t-\t-', `file\t755\troot\troot\t${A}`), true));
+    const ok = await planModule(unarchiveModule, args, ctx(out.replace('absent\t-\t-\t-\t-\t-', `file\t755\troot\troot\t${A}\t-`), true));
     expect(ok).toMatchObject({ kind: 'ok', msg: '/usr/local matches all 1 members of /tmp/c.tar.gz' });
   });
 
