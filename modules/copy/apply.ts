@@ -7,13 +7,15 @@ import { applyFileContent, type FileContentChange } from '../lib/fileContent.ts'
 import { predictDirectories, makeDirectories } from '../lib/createdDirectories.ts';
 import { setPredictedFile } from '../lib/fileState.ts';
 import { replaceFile } from '../lib/replaceFile.ts';
+import { applyTree, predictTree, type TreeChange } from './copyTree.ts';
 import type { RemoteCopyChange } from './remoteSrc.ts';
 
 /** What copy's decide may plan. */
-export type CopyChange = FileContentChange | RemoteCopyChange;
+export type CopyChange = FileContentChange | RemoteCopyChange | TreeChange;
 
 /** Writes the planned change. */
 export async function applyCopy(change: CopyChange, host: ModuleHost): Promise<ApplyOutcome> {
+  if ('tree' in change) return applyTree(change, host);
   if (!('remoteSrc' in change)) return applyFileContent(change, host);
   const { dest, data } = change;
   if (change.sameContent) {
@@ -35,6 +37,10 @@ export function predictCopy(decision: Decision<CopyChange>, predicted: Predicted
   if (decision.kind !== 'change') return;
   // Both kinds of change carry the directories created and the file's state after it.
   const { change } = decision;
+  if ('tree' in change) {
+    predictTree(change, predicted);
+    return;
+  }
   predictDirectories(predicted, change.directories, change.directoryAttributes);
   setPredictedFile(predicted, change.dest, change.predicted);
 }
