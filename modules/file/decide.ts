@@ -3,7 +3,7 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedFile } from '../../engine/types.ts';
 import { ownerSpec } from '../lib/attributes.ts';
 import type { FileState } from '../lib/fileState.ts';
-import { attributeChange, attributeTarget, targetChange, timeChange, wantedOn, withAttributes, type Have } from './attrs.ts';
+import { attributeChange, attributeTarget, changedNames, targetChange, timeChange, wantedOn, withAttributes, type Have } from './attrs.ts';
 import { decideDirectory } from './directory.ts';
 import type { FileArgs } from './schema.ts';
 import type { FileDecision, FileFacts, FilePrediction } from './types.ts';
@@ -48,7 +48,7 @@ function decideFromState(args: FileArgs, facts: FileFacts): FileDecision {
       if (facts.parentProblem) return { kind: 'failed', msg: facts.parentProblem };
       // Without src (state left out on a link): the link's own target, as Ansible reads it with follow.
       const src = args.src ?? (current.type === 'link' ? current.target : '');
-      return decideLink(path, current, src, args.force === true, wantedOn(args, { type: 'link' }, facts.extras.umask));
+      return decideLink(args, facts, src);
     }
     case 'file':
       return decideExisting(args, facts);
@@ -118,18 +118,35 @@ function decideTouch(args: FileArgs, facts: FileFacts): FileDecision {
   };
 }
 
-function decideLink(
-  path: string,
-  current: FileState,
-  src: string,
-  force: boolean,
-  wanted: { owner?: string; group?: string },
-): FileDecision {
+function decideLink(args: FileArgs, facts: FileFacts, src: string): FileDecision {
+  const path = args.path;
+  const { current } = facts;
+  // follow (the default): the attributes go to where the link leads (when it exists); without it, owner and group to the link itself.
+  const onTarget = args.follow !== false;
+  const wanted = onTarget ? {} : wantedOn(args, { type: 'link' }, facts.extras.umask);
+  const t = facts.followed;
+  const target = onTarget && t && t.state.type !== 'absent' ? targetChange(args, t, facts.plan.times, facts.extras) : undefined;
+  const targetState = t && target ? withAttributes(facts.base, target.changed) : undefined;
+  const rest = {
+    diff: target?.diff ?? [],
+    cmds: target?.cmds ?? [],
+    predictions: t && targetState ? [{ path: t.path, state: targetState }] : [],
+  };
   if (current.type === 'link' && current.target === src) {
     const own = (wanted.owner && current.owner !== wanted.owner) || (wanted.group && current.group !== wanted.group);
-    if (!own) return { kind: 'ok', msg: `${path} already links to ${src}` };
+    if (!own && rest.cmds.length === 0) return { kind: 'ok', msg: `${path} already links to ${src}` };
+    if (!own) {
+      const msg = `set ${changedNames(rest.diff)} of ${t?.path ?? path}`;
+      return {
+        kind: 'change',
+        msg,
+        summary: [{ verb: 'change', object: 'path' }],
+        diff: rest.diff,
+        change: { steps: [{ command: rest.cmds.join(' && ') }], done: msg, predictions: rest.predictions },
+      };
+    }
   }
-  if (current.type === 'directory' || (current.type === 'file' && !force)) {
+  if (current.type === 'directory' || (current.type === 'file' && args.force !== true)) {
     return { kind: 'failed', msg: `${path} exists as a ${current.type}; set force: true to replace it with a link` };
   }
   const script = [
@@ -138,16 +155,17 @@ function decideLink(
     ...(current.type === 'file' ? [`rm -f -- ${shellQuote(path)}`] : []),
     `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
     ...(ownerSpec(wanted) ? [`chown -h -- ${shellQuote(ownerSpec(wanted))} ${shellQuote(path)}`] : []),
+    ...rest.cmds,
   ].join(' && ');
   return {
     kind: 'change',
     msg: `link ${path} -> ${src}`,
     summary: [{ verb: 'link', object: 'path' }],
-    diff: [{ header: `state of ${path}`, before: describe(current), after: `link to ${src}` }],
+    diff: [{ header: `state of ${path}`, before: describe(current), after: `link to ${src}` }, ...rest.diff],
     change: {
       steps: [{ command: script }],
       done: `linked ${path} -> ${src}`,
-      predictions: [{ path, state: { type: 'link', target: src } }],
+      predictions: [{ path, state: { type: 'link', target: src } }, ...rest.predictions],
     },
   };
 }

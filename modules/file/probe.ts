@@ -45,6 +45,11 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | 
       if (problem) facts.parentProblem = problem;
     }
     if (state === 'directory' || state === 'touch') facts.extras = yield* probeExtras(view, args, plan.times, undefined);
+    if (state === 'link') yield* followLink(view, args, current, facts);
+    return facts;
+  }
+  if (state === 'link') {
+    yield* followLink(view, args, current, facts);
     return facts;
   }
   // follow: a link's target gets the attributes (Ansible's realpath); in check mode a predicted link leads on.
@@ -53,7 +58,7 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | 
     facts.followed = { path: real, state: yield* probeFileState(view, real, false) };
   }
   const target = attributeTarget(args.path, facts);
-  if (state === 'link' || state === 'absent' || target.state.type === 'absent') return facts;
+  if (state === 'absent' || target.state.type === 'absent') return facts;
   facts.extras = yield* probeExtras(view, args, plan.times, target.path);
   if (args.recurse === true && target.state.type === 'directory') {
     if (view.check && view.predicted.hasFileUnder(target.path)) {
@@ -64,13 +69,39 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | 
     if (view.check) yield* treeChecksums(entryChanges(args, tree, facts.extras).filter((e) => e.type === 'file'));
     facts.tree = tree;
   }
-  // Check mode predicts what a chmod/chown leaves; the content stays, so a file is read once more.
-  if (!view.check || (target.state.type !== 'file' && target.state.type !== 'directory')) return facts;
-  if (targetChange(args, target, plan.times, facts.extras).cmds.length === 0) return facts;
+  yield* readBase(view, args, target, facts);
+  return facts;
+}
+
+/** Check mode predicts what a chmod/chown leaves; the content stays, so a file is read once more. */
+function* readBase(view: ModuleView, args: FileArgs, target: { path: string; state: FileState }, facts: FileFacts): Probe<void> {
+  if (!view.check || (target.state.type !== 'file' && target.state.type !== 'directory')) return;
+  if (targetChange(args, target, facts.plan.times, facts.extras).cmds.length === 0) return;
   const known = view.predicted.file(target.path);
   if (known && known.type === target.state.type) facts.base = known;
   else facts.base = target.state.type === 'file' ? yield* hostFile(view, target.path) : target.state;
-  return facts;
+}
+
+/**
+ * state: link with follow (the default): Ansible sets the attributes and times on where the link leads (its
+ * load_file_common_arguments' realpath), when there is something to set and it exists.
+ */
+function* followLink(view: ModuleView, args: FileArgs, current: FileState, facts: FileFacts): Probe<void> {
+  const src = args.src ?? (current.type === 'link' ? current.target : undefined);
+  const { atime, mtime } = facts.plan.times;
+  const nothing =
+    args.mode === undefined &&
+    args.owner === undefined &&
+    args.group === undefined &&
+    atime.kind === 'preserve' &&
+    mtime.kind === 'preserve';
+  if (args.follow === false || src === undefined || nothing) return;
+  const real = yield* realPath(view, path.posix.resolve(path.posix.dirname(path.posix.resolve('/', args.path)), src));
+  const state = yield* probeFileState(view, real, false);
+  facts.followed = { path: real, state };
+  if (state.type === 'absent') return;
+  facts.extras = yield* probeExtras(view, args, facts.plan.times, real);
+  yield* readBase(view, args, facts.followed, facts);
 }
 
 /** Where a link leads (readlink -f); check mode follows predicted links first. */
@@ -85,7 +116,8 @@ function* realPath(view: ModuleView, p: string): Probe<string> {
   return yield* read({
     command: `readlink -f -- ${shellQuote(at)}`,
     parse: (r) => {
-      if (r.exitCode !== 0 || r.stdout === '') throw new Error(`cannot resolve ${p}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      // A path readlink cannot resolve (a missing directory on the way) stays as it is: it is absent.
+      if (r.exitCode !== 0 || r.stdout === '') return at;
       return r.stdout.replace(/\n$/, '');
     },
   });

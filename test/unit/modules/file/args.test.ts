@@ -183,3 +183,19 @@ describe('file times and touch', () => {
     expect([modeOf(path.join(d, 'x')), modeOf(path.join(d, 'x/y')), modeOf(deep)]).toEqual(['0700', '0700', '0700']);
   });
 });
+
+describe('file state: link and follow', () => {
+  it("sets the attributes on the link's target by default (Ansible's realpath), on the link with follow: false", async () => {
+    const d = tmp();
+    const t = path.join(d, 't');
+    writeFileSync(t, '');
+    chmodSync(t, 0o644);
+    const l = path.join(d, 'l');
+    expect(await converge({ path: l, src: 't', state: 'link', mode: '0600' })).toBe('changed');
+    expect([lstatSync(l).isSymbolicLink(), modeOf(t)]).toEqual([true, '0600']);
+    // A link left without state stays a link; mode goes to its target.
+    expect(await converge({ path: l, mode: 'g+r' })).toBe('changed');
+    expect(modeOf(t)).toBe('0640');
+    expect(await plan({ path: l, mode: '0600', follow: false })).toMatchObject({ kind: 'ok' });
+  });
+});
