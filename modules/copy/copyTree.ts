@@ -18,14 +18,17 @@ import {
 } from '../lib/fileContent.ts';
 import { fromPredicted, type FileState } from '../lib/fileState.ts';
 import { probeMkdir } from '../lib/parentDir.ts';
-import { walkLocal, type LocalEntry } from './localTree.ts';
+import { walkHost, type TreeEntry } from './hostTree.ts';
+import { walkLocal } from './localTree.ts';
+import { applyRemoteCopy } from './remoteApply.ts';
+import { decideRemoteCopy, type RemoteCopyChange } from './remoteSrc.ts';
 import { withMode } from './mode.ts';
 import type { CopyArgs } from './schema.ts';
 
 /** What the probe found: the tree, each dest path's state, and the directories above the base that are missing. */
 export interface TreeFacts {
   base: string;
-  entries: Array<{ entry: LocalEntry; dest: string; state: FileState; before?: string }>;
+  entries: Array<{ entry: TreeEntry; dest: string; state: FileState; before?: string }>;
   above: { created: string[]; problem?: string };
 }
 
@@ -34,7 +37,7 @@ export interface TreeChange {
   tree: true;
   directories: string[];
   directoryAttributes: WantedAttributes;
-  files: FileContentChange[];
+  files: Array<FileContentChange | RemoteCopyChange>;
   links: Array<{ path: string; target: string; replace: boolean }>;
   done: string;
   data: { dest: string; src: string };
@@ -60,13 +63,18 @@ function parseState(rec: string): FileState {
 }
 
 /** The probe: the local walk (a local stage), then the dest states in one read (predicted ones win in check mode). */
-export function* probeTree(view: ModuleView, args: CopyArgs, src: string): Probe<TreeFacts> {
+export function* probeTree(view: ModuleView, args: CopyArgs, src: string, hostSrc = false): Probe<TreeFacts | { unknown: string }> {
   const contents = (args.src ?? '').endsWith('/');
-  const base = contents ? args.dest.replace(/\/+$/, '') || '/' : path.posix.join(args.dest, path.basename(src));
-  const tree = yield* local(`read copy src ${src}`, async () =>
-    walkLocal(src, contents ? '' : path.basename(src), args.local_follow !== false),
-  );
-  const destOf = (e: LocalEntry) => path.posix.join(args.dest, e.rel);
+  const name = path.posix.basename(src.replace(/\/+$/, ''));
+  const base = contents ? args.dest.replace(/\/+$/, '') || '/' : path.posix.join(args.dest, name);
+  const follow = args.local_follow !== false;
+  // Check mode: a host tree an earlier task would change cannot be listed.
+  if (hostSrc && view.check && view.predicted.hasFileUnder(path.posix.normalize(src).replace(/(.)\/+$/, '$1')))
+    return { unknown: `an earlier task would change files under ${src}; check mode cannot list them` };
+  const tree: TreeEntry[] = hostSrc
+    ? yield* walkHost(src, contents ? '' : name, follow)
+    : yield* local(`read copy src ${src}`, async () => walkLocal(src, contents ? '' : name, follow));
+  const destOf = (e: TreeEntry) => path.posix.join(args.dest, e.rel);
   const predicted = (p: string) => (view.check ? view.predicted.file(p) : undefined);
   const ask = tree.map(destOf).filter((p) => predicted(p) === undefined);
   const states = ask.length
@@ -120,7 +128,7 @@ export function decideTree(args: CopyArgs, facts: TreeFacts, wanted: WantedAttri
   const data = { dest: facts.base, src: args.src ?? '' };
   if (facts.above.problem) return { kind: 'failed', msg: facts.above.problem, data };
   const directories = [...facts.above.created];
-  const files: FileContentChange[] = [];
+  const files: TreeChange['files'] = [];
   const links: TreeChange['links'] = [];
   const diff: DiffEntry[] = [];
   for (const { entry, dest, state, before } of facts.entries) {
@@ -143,6 +151,16 @@ export function decideTree(args: CopyArgs, facts: TreeFacts, wanted: WantedAttri
       continue;
     }
     const target: ContentTarget = { dest, wanted: withMode(wanted, args.mode, state, entry.mode), force: args.force !== false };
+    if (entry.type === 'hostfile') {
+      const source = { type: 'file' as const, size: entry.size, checksum: entry.checksum, mode: entry.mode };
+      const r = decideRemoteCopy({ src: entry.src, target, source, dest: { state, parents: { created: [] } } });
+      if (r.kind === 'failed' || r.kind === 'unknown') return { ...r, data };
+      if (r.kind === 'change') {
+        files.push(r.change);
+        diff.push(...(r.diff ?? []));
+      }
+      continue;
+    }
     const d = decideFileContent({
       target,
       content: entry.content,
@@ -180,7 +198,7 @@ export async function applyTree(change: TreeChange, host: ModuleHost): Promise<A
     if (problem !== undefined) return { kind: 'failed', msg: problem, data };
   }
   for (const f of change.files) {
-    const r = await applyFileContent(f, host);
+    const r = 'remoteSrc' in f ? await applyRemoteCopy(f, host) : await applyFileContent(f, host);
     if (r.kind === 'failed') return { ...r, data };
   }
   for (const l of change.links) {
@@ -194,6 +212,9 @@ export async function applyTree(change: TreeChange, host: ModuleHost): Promise<A
 /** Check mode: the directories, files and links the change leaves. */
 export function predictTree(change: TreeChange, predicted: PredictedState): void {
   predictDirectories(predicted, change.directories, change.directoryAttributes);
-  for (const f of change.files) predictFileContent({ kind: 'change', msg: '', summary: [], change: f }, predicted);
+  for (const f of change.files) {
+    if ('remoteSrc' in f) predicted.setFile(f.dest, f.predicted);
+    else predictFileContent({ kind: 'change', msg: '', summary: [], change: f }, predicted);
+  }
   for (const l of change.links) predicted.setFile(l.path, { type: 'link', target: l.target });
 }

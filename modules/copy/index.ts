@@ -21,7 +21,8 @@ export type CopyFacts =
   | { refused: string }
   | { write: FileContentFacts; srcMode?: string }
   | { remote: RemoteCopyFacts }
-  | { tree: TreeFacts };
+  | { tree: TreeFacts }
+  | { unknown: string };
 
 function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   const problem = modeProblem(args.mode);
@@ -55,6 +56,10 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
     if (args.format === 'json') throw new FleetError('arguments', 'copy: format: json cannot be used with remote_src');
     const dest = createParents ? path.posix.join(destArg, path.posix.basename(srcArg)) : destArg;
     const remote = yield* probeRemoteCopy(view, srcArg, { ...target, dest }, args.checksum !== undefined);
+    if (remote.source.type === 'directory') {
+      const tree = yield* probeTree(view, args, srcArg, true);
+      return 'unknown' in tree ? tree : { tree };
+    }
     const srcMode = remote.source.type === 'file' ? remote.source.mode : undefined;
     return {
       remote: { ...remote, target: { ...remote.target, wanted: withMode(remote.target.wanted, args.mode, remote.dest?.state, srcMode) } },
@@ -64,7 +69,10 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   // dest's first read (a `local` stage), so a look ahead reads dest without reading src.
   const src = view.resolveLocalPath(srcArg, 'files');
   const limits = { what: 'copy src', maxBytes: MAX_CONTENT_BYTES };
-  if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory') return { tree: yield* probeTree(view, args, src) };
+  if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory') {
+    const tree = yield* probeTree(view, args, src);
+    return 'unknown' in tree ? tree : { tree };
+  }
   const dest = createParents ? path.posix.join(destArg, path.basename(src)) : destArg;
   const write = yield* probeFileContent(
     view,
@@ -114,6 +122,7 @@ function directoryAttributes(args: CopyArgs): WantedAttributes {
 
 function decideCopy(args: CopyArgs, facts: CopyFacts): Decision<CopyChange> {
   if ('refused' in facts) return { kind: 'failed', msg: facts.refused };
+  if ('unknown' in facts) return { kind: 'unknown', msg: facts.unknown };
   if ('tree' in facts) {
     const owners = wantedAttributes({
       ...(args.owner !== undefined ? { owner: args.owner } : {}),

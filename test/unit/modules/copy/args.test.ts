@@ -135,3 +135,37 @@ describe('copy mode, checksum and follow', () => {
     expect(readFileSync(path.join(d, 'real'), 'utf8')).toBe('new\n');
   });
 });
+
+describe('copy of a directory on the host (remote_src)', () => {
+  it('copies the tree on the host, compares files by sha256, and keeps links with local_follow: false', async () => {
+    const src = sourceTree();
+    const dest = path.join(tmp(), 'out');
+    const r = await converge({ src, dest, remote_src: true, directory_mode: '0700' });
+    expect(r).toEqual({ kind: 'change', msg: `copy 4 directories, 3 files to ${path.join(dest, 'conf')}` });
+    expect(readFileSync(path.join(dest, 'conf/sub/run.sh'), 'utf8')).toBe('#!/bin/sh\n');
+    expect(modeOf(path.join(dest, 'conf/sub'))).toBe('0700');
+    const flat = path.join(tmp(), 'flat');
+    expect(await converge({ src: `${src}/`, dest: flat, remote_src: true, local_follow: false, mode: 'preserve' })).toEqual({
+      kind: 'change',
+      msg: `copy 3 directories, 2 files, 1 link to ${flat}`,
+    });
+    expect(readlinkSync(path.join(flat, 'link'))).toBe('a.txt');
+    expect(modeOf(path.join(flat, 'sub/run.sh'))).toBe('0750');
+    writeFileSync(path.join(src, 'a.txt'), 'changed\n');
+    expect(await converge({ src: `${src}/`, dest: flat, remote_src: true, local_follow: false })).toEqual({
+      kind: 'change',
+      msg: `copy 1 file to ${flat}`,
+    });
+    expect(readFileSync(path.join(flat, 'a.txt'), 'utf8')).toBe('changed\n');
+  });
+
+  it('is unknown in check mode when an earlier task changes the host tree', async () => {
+    const src = sourceTree();
+    const predicted = createPredictedState();
+    predicted.setFile(path.join(src, 'new.txt'), { type: 'file', content: 'n' });
+    expect(await plan({ src: `${src}/`, dest: path.join(tmp(), 'x'), remote_src: true }, true, predicted)).toMatchObject({
+      kind: 'unknown',
+      msg: `an earlier task would change files under ${src}/; check mode cannot list them`,
+    });
+  });
+});
