@@ -150,7 +150,9 @@ export function decideTree(args: CopyArgs, facts: TreeFacts, wanted: WantedAttri
       });
       continue;
     }
-    const target: ContentTarget = { dest, wanted: withMode(wanted, args.mode, state, entry.mode), force: args.force !== false };
+    // A host tree is copied as shutil.copytree/copymode do: without a mode, each file keeps src's.
+    const mode = args.mode ?? (entry.type === 'hostfile' ? 'preserve' : undefined);
+    const target: ContentTarget = { dest, wanted: withMode(wanted, mode, state, entry.mode), force: args.force !== false };
     if (entry.type === 'hostfile') {
       const source = { type: 'file' as const, size: entry.size, checksum: entry.checksum, mode: entry.mode };
       const r = decideRemoteCopy({ src: entry.src, target, source, dest: { state, parents: { created: [] } } });

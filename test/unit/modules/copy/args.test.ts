@@ -144,6 +144,8 @@ describe('copy of a directory on the host (remote_src)', () => {
     expect(r).toEqual({ kind: 'change', msg: `copy 4 directories, 3 files to ${path.join(dest, 'conf')}` });
     expect(readFileSync(path.join(dest, 'conf/sub/run.sh'), 'utf8')).toBe('#!/bin/sh\n');
     expect(modeOf(path.join(dest, 'conf/sub'))).toBe('0700');
+    // Without mode, a file copied on the host keeps src's (Ansible's copytree), unlike one from the controller.
+    expect(modeOf(path.join(dest, 'conf/sub/run.sh'))).toBe('0750');
     const flat = path.join(tmp(), 'flat');
     expect(await converge({ src: `${src}/`, dest: flat, remote_src: true, local_follow: false, mode: 'preserve' })).toEqual({
       kind: 'change',
