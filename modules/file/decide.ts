@@ -5,6 +5,7 @@ import { ownerSpec } from '../lib/attributes.ts';
 import type { FileState } from '../lib/fileState.ts';
 import { attributeChange, attributeTarget, changedNames, targetChange, timeChange, wantedOn, withAttributes, type Have } from './attrs.ts';
 import { decideDirectory } from './directory.ts';
+import { decideHard } from './hard.ts';
 import type { FileArgs } from './schema.ts';
 import type { FileDecision, FileFacts, FilePrediction } from './types.ts';
 
@@ -52,6 +53,8 @@ function decideFromState(args: FileArgs, facts: FileFacts): FileDecision {
     }
     case 'file':
       return decideExisting(args, facts);
+    case 'hard':
+      return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideHard(args, facts, facts.hard);
   }
 }
 

@@ -24,6 +24,6 @@ export function effectiveState(args: FileArgs, current: FileState): FileStateArg
 /** Ansible's words for what it refuses before acting, or undefined. */
 export function refusal(args: FileArgs, state: FileStateArg): string | undefined {
   if (args.recurse === true && state !== 'directory') return "recurse option requires state to be 'directory'";
-  if (args.src !== undefined && state !== 'link') return "src option requires state to be 'link' or 'hard'";
+  if (args.src !== undefined && state !== 'link' && state !== 'hard') return "src option requires state to be 'link' or 'hard'";
   return undefined;
 }

@@ -12,6 +12,7 @@ import { probeMissingParent, probeMkdir } from '../lib/parentDir.ts';
 import { isSymbolicMode, symbolicModeProblem } from '../lib/symbolicMode.ts';
 import { effectiveState, refusal, type Plan } from './plan.ts';
 import type { FileArgs } from './schema.ts';
+import { probeHard } from './hard.ts';
 import { readTree, treeChecksums } from './tree.ts';
 import { timeSpec, type TimeSpec } from './times.ts';
 import { attributeTarget, entryChanges, targetChange } from './attrs.ts';
@@ -40,12 +41,17 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | 
     const opaque = view.check && !view.predicted.file(args.path) ? view.predicted.opaqueTask() : undefined;
     if (opaque) facts.opaque = opaque;
     if (state === 'directory') facts.mkdir = yield* probeMkdir(view, args.path);
-    if (state === 'touch' || state === 'link') {
+    if (state === 'touch' || state === 'link' || state === 'hard') {
       const problem = yield* probeMissingParent(view, args.path);
       if (problem) facts.parentProblem = problem;
     }
     if (state === 'directory' || state === 'touch') facts.extras = yield* probeExtras(view, args, plan.times, undefined);
     if (state === 'link') yield* followLink(view, args, current, facts);
+    if (state === 'hard') yield* probeHardFacts(view, args, facts);
+    return facts;
+  }
+  if (state === 'hard') {
+    yield* probeHardFacts(view, args, facts);
     return facts;
   }
   if (state === 'link') {
@@ -71,6 +77,19 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | 
   }
   yield* readBase(view, args, target, facts);
   return facts;
+}
+
+/** state: hard: src, the inodes, the extras for src's attributes and, in check mode, src's content for the prediction. */
+function* probeHardFacts(view: ModuleView, args: FileArgs, facts: FileFacts): Probe<void> {
+  const hard = yield* probeHard(view, args);
+  if (!hard) return;
+  facts.hard = hard;
+  if (hard.srcState.type !== 'file') return;
+  facts.extras = yield* probeExtras(view, args, facts.plan.times, hard.src);
+  if (view.check) {
+    const known = view.predicted.file(hard.src);
+    facts.base = known?.type === 'file' ? known : yield* hostFile(view, hard.src);
+  }
 }
 
 /** Check mode predicts what a chmod/chown leaves; the content stays, so a file is read once more. */

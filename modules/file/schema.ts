@@ -10,7 +10,7 @@ export const fileSchema = {
   properties: {
     path: { type: 'string', minLength: 1, aliases: ['dest', 'name'] },
     // Without state: what is there now ('file' for a missing path, 'directory' with recurse), as in Ansible.
-    state: { enum: ['file', 'directory', 'absent', 'touch', 'link'] },
+    state: { enum: ['file', 'directory', 'absent', 'touch', 'link', 'hard'] },
     src: { type: 'string' },
     // An int (YAML's 0644), an octal string, or a symbolic mode computed against the current one.
     mode: anyModeSchema,

@@ -2,6 +2,7 @@
 import type { Decision } from '../../engine/module.ts';
 import type { PredictedFile } from '../../engine/types.ts';
 import type { FileState } from '../lib/fileState.ts';
+import type { HardFacts } from './hard.ts';
 import type { Plan } from './plan.ts';
 
 /** One entry below a directory (recurse), as find printed it; links are not followed. */
@@ -47,6 +48,8 @@ export interface FileFacts {
   extras: HostExtras;
   /** The state acted on (a missing `state` filled in) and the time arguments. */
   plan: Plan;
+  /** state: hard: src and the inodes. */
+  hard?: HardFacts;
 }
 
 /** A command with its stdin (a NUL-separated path list). */

@@ -199,3 +199,30 @@ describe('file state: link and follow', () => {
     expect(await plan({ path: l, mode: '0600', follow: false })).toMatchObject({ kind: 'ok' });
   });
 });
+
+describe('file state: hard', () => {
+  it('links a second name to src, compares inodes, and refuses a different file without force', async () => {
+    const d = tmp();
+    const src = path.join(d, 'src');
+    writeFileSync(src, 'data');
+    const h = path.join(d, 'h');
+    expect(await converge({ path: h, src, state: 'hard', mode: '0600' })).toBe('changed');
+    expect([statSync(h).ino, modeOf(src)]).toEqual([statSync(src).ino, '0600']);
+    const other = path.join(d, 'other');
+    writeFileSync(other, 'x');
+    expect(await plan({ path: other, src, state: 'hard' })).toMatchObject({
+      kind: 'failed',
+      msg: 'Cannot link, file exists at destination',
+    });
+    expect(await converge({ path: other, src, state: 'hard', force: true })).toBe('changed');
+    expect(statSync(other).ino).toBe(statSync(src).ino);
+    expect(await plan({ path: path.join(d, 'n'), src: path.join(d, 'missing'), state: 'hard' })).toMatchObject({
+      kind: 'failed',
+      msg: 'src does not exist',
+    });
+    expect(await plan({ path: path.join(d, 'n'), state: 'hard' })).toMatchObject({
+      kind: 'failed',
+      msg: 'src is required for creating new hardlinks',
+    });
+  });
+});
