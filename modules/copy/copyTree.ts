@@ -150,8 +150,10 @@ export function decideTree(args: CopyArgs, facts: TreeFacts, wanted: WantedAttri
       });
       continue;
     }
-    // A host tree is copied as shutil.copytree/copymode do: without a mode, each file keeps src's.
-    const mode = args.mode ?? (entry.type === 'hostfile' ? 'preserve' : undefined);
+    // A host tree is copied as shutil.copytree/copymode do: without a mode, a file copied (new, or other
+    // content) gets src's; one with the same content keeps its own (Ansible's copy_diff_files skips it).
+    const copied = entry.type === 'hostfile' && (state.type !== 'file' || state.checksum !== entry.checksum);
+    const mode = args.mode ?? (copied ? 'preserve' : undefined);
     const target: ContentTarget = { dest, wanted: withMode(wanted, mode, state, entry.mode), force: args.force !== false };
     if (entry.type === 'hostfile') {
       const source = { type: 'file' as const, size: entry.size, checksum: entry.checksum, mode: entry.mode };

@@ -27,6 +27,11 @@ const playbookText = (src: string) => `- name: file, stat and copy arguments
         dest: /srv/fargs/out/
         directory_mode: "0750"
         mode: preserve
+    - name: a mirror of the tree on the node
+      copy:
+        src: /srv/fargs/tree/
+        dest: /srv/fargs/mirror
+        remote_src: true
     - name: a tree made readable for the group
       file:
         path: /srv/fargs/tree
@@ -47,6 +52,11 @@ const playbookText = (src: string) => `- name: file, stat and copy arguments
         content: "hello\\n"
         dest: /srv/fargs/hello
         checksum: f572d396fae9206628714fb2ce00f72e94f2258f
+    - name: a second name for it
+      file:
+        path: /srv/fargs/hello.hard
+        src: /srv/fargs/hello
+        state: hard
     - name: stat the stamp
       stat:
         path: /srv/fargs/stamp
@@ -107,15 +117,17 @@ describe('file, stat and copy arguments on a node', () => {
     ).toEqual([
       'a directory',
       'copy a controller directory into it',
+      'a mirror of the tree on the node',
       'a tree made readable for the group',
       "a link's target",
       'a fixed modification time',
       'content checked against its sha1',
+      'a second name for it',
     ]);
     const modes = onNode(
       lab,
       node,
-      'cd /srv/fargs && stat -c "%a %n" out out/conf out/conf/empty out/conf/run.sh out/conf/app.conf tree tree/plain tree/sub tree/sub/tool target && stat -c %Y stamp && date -d @$(stat -c %Y stamp) "+%Y%m%d%H%M.%S" && cat hello',
+      'cd /srv/fargs && stat -c "%a %n" out out/conf out/conf/empty out/conf/run.sh out/conf/app.conf tree tree/plain tree/sub tree/sub/tool target && stat -c %Y stamp && date -d @$(stat -c %Y stamp) "+%Y%m%d%H%M.%S" && cat hello && stat -c "%a %n" mirror/plain mirror/sub/tool && [ hello -ef hello.hard ] && echo same',
     );
     expect(modes.code, modes.stderr).toBe(0);
     expect(modes.stdout.split('\n').slice(0, 11)).toEqual([
@@ -131,7 +143,7 @@ describe('file, stat and copy arguments on a node', () => {
       '600 target',
       expect.stringMatching(/^\d+$/),
     ]);
-    expect(modes.stdout.split('\n').slice(11)).toEqual(['202001020304.05', 'hello', '']);
+    expect(modes.stdout.split('\n').slice(11)).toEqual(['202001020304.05', 'hello', '600 mirror/plain', '700 mirror/sub/tool', 'same', '']);
 
     const again = await engine(['run', playbook, '-i', inventory], { withReport: true });
     expect(again.code, again.stdout + again.stderr).toBe(0);

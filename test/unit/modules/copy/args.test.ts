@@ -153,6 +153,9 @@ describe('copy of a directory on the host (remote_src)', () => {
     });
     expect(readlinkSync(path.join(flat, 'link'))).toBe('a.txt');
     expect(modeOf(path.join(flat, 'sub/run.sh'))).toBe('0750');
+    // A file with src's content keeps its own mode (Ansible's copy_diff_files only copies differing files).
+    chmodSync(path.join(flat, 'sub/run.sh'), 0o700);
+    expect(await plan({ src: `${src}/`, dest: flat, remote_src: true, local_follow: false })).toMatchObject({ kind: 'ok' });
     writeFileSync(path.join(src, 'a.txt'), 'changed\n');
     expect(await converge({ src: `${src}/`, dest: flat, remote_src: true, local_follow: false })).toEqual({
       kind: 'change',
