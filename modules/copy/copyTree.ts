@@ -154,7 +154,14 @@ export function decideTree(args: CopyArgs, facts: TreeFacts, wanted: WantedAttri
     // content) gets src's; one with the same content keeps its own (Ansible's copy_diff_files skips it).
     const copied = entry.type === 'hostfile' && (state.type !== 'file' || state.checksum !== entry.checksum);
     const mode = args.mode ?? (copied ? 'preserve' : undefined);
-    const target: ContentTarget = { dest, wanted: withMode(wanted, mode, state, entry.mode), force: args.force !== false };
+    // backup and validate apply to each file, as Ansible's action passes them to each file's copy.
+    const target: ContentTarget = {
+      dest,
+      wanted: withMode(wanted, mode, state, entry.mode),
+      force: args.force !== false,
+      ...(args.backup === true ? { backup: true } : {}),
+      ...(args.validate ? { validate: args.validate } : {}),
+    };
     if (entry.type === 'hostfile') {
       const source = { type: 'file' as const, size: entry.size, checksum: entry.checksum, mode: entry.mode };
       const r = decideRemoteCopy({ src: entry.src, target, source, dest: { state, parents: { created: [] } } });

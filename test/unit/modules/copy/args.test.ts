@@ -1,7 +1,18 @@
 // copy's Ansible arguments on a real shell: a directory src (with and without its trailing slash,
 // directory_mode, local_follow), mode: preserve and symbolic modes, checksum, follow. Check mode plans what
 // the real run does, the real run leaves the files, and a second run is ok.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,10 +75,12 @@ describe('copy of a directory src', () => {
     // force: false leaves a changed file alone; the default replaces it.
     writeFileSync(path.join(dest, 'a.txt'), 'changed\n');
     expect(await plan({ src: `${src}/`, dest, local_follow: false, mode: 'preserve', force: false })).toMatchObject({ kind: 'ok' });
-    expect(await converge({ src: `${src}/`, dest, local_follow: false, mode: 'preserve' })).toMatchObject({
-      kind: 'change',
-      msg: `copy 1 file to ${dest}`,
-    });
+    const again = await plan({ src: `${src}/`, dest, local_follow: false, mode: 'preserve', backup: true, validate: 'grep -q hello %s' });
+    expect(again).toMatchObject({ kind: 'change', msg: `copy 1 file to ${dest}` });
+    if (again.kind === 'change') expect(await again.apply()).toMatchObject({ kind: 'changed' });
+    // The replaced file was backed up beside it (Ansible's <dest>.<pid>.<date>~).
+    expect(readdirSync(dest).filter((n) => n.startsWith('a.txt.') && n.endsWith('~'))).toHaveLength(1);
+    expect(readFileSync(path.join(dest, 'a.txt'), 'utf8')).toBe('hello\n');
   });
 
   it('predicts the tree for later tasks in check mode', async () => {
