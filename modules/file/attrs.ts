@@ -1,7 +1,7 @@
 // The attributes and times the file module sets on one path: the mode resolved against the path's own
 // (symbolic modes), owner/group compared, and the access/modification times compared as Ansible's
 // update_timestamp_for_file does. Pure.
-import { shellQuote } from '../../engine/quote.ts';
+import { operandPath, shellQuote } from '../../engine/quote.ts';
 import type { DiffEntry, PredictedFile } from '../../engine/types.ts';
 import { attributeCommands, attributeDiffs, type WantedAttributes } from '../lib/attributes.ts';
 import { resolveMode } from '../lib/symbolicMode.ts';
@@ -104,7 +104,29 @@ export function targetChange(args: FileArgs, target: { path: string; state: File
   const h = have(target.state);
   const attrs = attributeChange(target.path, h, wantedOn(args, h, extras.umask));
   const t = timeChange(target.path, times, extras, false);
-  return { diff: [...attrs.diff, ...t.diff], cmds: [...attrs.cmds, ...t.cmds], changed: attrs.changed };
+  const f = flagsChange(target.path, args.attributes, extras.attrFlags ?? '', false);
+  return { diff: [...attrs.diff, ...f.diff, ...t.diff], cmds: [...attrs.cmds, ...f.cmds, ...t.cmds], changed: attrs.changed };
+}
+
+/**
+ * The chattr of `attributes` (Ansible's set_attributes_if_different): run when lsattr's flags are not the
+ * string given (after its + or -), always for '-' and for a path made now.
+ */
+export function flagsChange(
+  path: string,
+  attributes: string | undefined,
+  have: string,
+  fresh: boolean,
+): { diff: DiffEntry[]; cmds: string[] } {
+  if (attributes === undefined) return { diff: [], cmds: [] };
+  const op = /^[-+=]/.test(attributes) ? attributes[0]! : '=';
+  const flags = /^[-+=]/.test(attributes) ? attributes.slice(1) : attributes;
+  if (!fresh && have === flags && op !== '-') return { diff: [], cmds: [] };
+  // chattr reads a word starting with - as its own option: a relative path gets ./ in front; the mode word is checked by the schema.
+  return {
+    diff: [{ header: `attributes of ${path}`, before: have, after: `${op}${flags}` }],
+    cmds: [`chattr ${op}${flags} ${shellQuote(operandPath(path))}`],
+  };
 }
 
 /** The state a chmod/chown leaves: the content stays. Undefined outside check mode (nothing was read for it). */

@@ -3,7 +3,17 @@ import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedFile } from '../../engine/types.ts';
 import { ownerSpec } from '../lib/attributes.ts';
 import type { FileState } from '../lib/fileState.ts';
-import { attributeChange, attributeTarget, changedNames, targetChange, timeChange, wantedOn, withAttributes, type Have } from './attrs.ts';
+import {
+  attributeChange,
+  attributeTarget,
+  changedNames,
+  flagsChange,
+  targetChange,
+  timeChange,
+  wantedOn,
+  withAttributes,
+  type Have,
+} from './attrs.ts';
 import { decideDirectory } from './directory.ts';
 import { decideHard } from './hard.ts';
 import type { FileArgs } from './schema.ts';
@@ -100,7 +110,16 @@ function decideTouch(args: FileArgs, facts: FileFacts): FileDecision {
       summary: [{ verb: 'change', object: 'path' }],
       diff: [{ header: `state of ${path}`, before: 'absent', after: 'file' }, ...attrs.diff],
       change: {
-        steps: [{ command: [`touch -- ${shellQuote(path)}`, ...attrs.cmds, ...t.cmds.filter((c) => c.includes(' -d @'))].join(' && ') }],
+        steps: [
+          {
+            command: [
+              `touch -- ${shellQuote(path)}`,
+              ...attrs.cmds,
+              ...flagsChange(path, args.attributes, '', true).cmds,
+              ...t.cmds.filter((c) => c.includes(' -d @')),
+            ].join(' && '),
+          },
+        ],
         done: `touched ${path}`,
         predictions: [{ path, state }],
       },

@@ -13,6 +13,7 @@ import {
   timeChange,
   wantedOn,
   withAttributes,
+  flagsChange,
   type Have,
 } from './attrs.ts';
 import type { FileArgs } from './schema.ts';
@@ -58,7 +59,10 @@ function createDirectory(args: FileArgs, facts: FileFacts): FileDecision {
   const wanted = wantedOn(args, made, extras.umask);
   const created = mkdir.created.length > 0 ? mkdir.created : [path];
   // Ansible sets owner, group and mode on each directory it creates, and the times on the path.
-  const cmds = [`mkdir -p -- ${shellQuote(path)}`, ...created.flatMap((d) => attributeChange(d, made, wanted).cmds)];
+  const cmds = [
+    `mkdir -p -- ${shellQuote(path)}`,
+    ...created.flatMap((d) => [...attributeChange(d, made, wanted).cmds, ...flagsChange(d, args.attributes, '', true).cmds]),
+  ];
   cmds.push(...timeChange(path, facts.plan.times, extras, true).cmds.filter((c) => c.includes(' -d @')));
   const state: PredictedFile = {
     type: 'directory',

@@ -153,10 +153,12 @@ function* probeExtras(
   const needTimes = target !== undefined && (times.atime.kind === 'at' || times.mtime.kind === 'at');
   const needUmask = isSymbolicMode(args.mode);
   const extras: HostExtras = { umask: 0o022, epochs: {} };
-  if (!needTimes && !needUmask && locals.length === 0) return extras;
+  const needFlags = target !== undefined && args.attributes !== undefined;
+  if (!needTimes && !needUmask && !needFlags && locals.length === 0) return extras;
   const lines = [
     'printf "umask=%s\\n" "$(umask)"',
     ...(needTimes ? [`stat -L --printf 'atime=%.9X\\nmtime=%.9Y\\n' -- ${shellQuote(target)} || true`] : []),
+    ...(needFlags ? [`f=$(lsattr -d -- ${shellQuote(target)} 2>/dev/null) && printf 'flags=%s\\n' "\${f%% *}"`] : []),
     ...locals.map((l, i) => `e=$(date -d ${shellQuote(l)} +%s) && printf 'epoch${i}=%s\\n' "$e"`),
   ];
   const kv = yield* read({
@@ -166,6 +168,7 @@ function* probeExtras(
   extras.umask = Number.parseInt(kv.get('umask') ?? '022', 8);
   if (kv.has('atime')) extras.atime = Number(kv.get('atime'));
   if (kv.has('mtime')) extras.mtime = Number(kv.get('mtime'));
+  if (needFlags) extras.attrFlags = (kv.get('flags') ?? '').replace(/-/g, '');
   locals.forEach((l, i) => {
     const e = kv.get(`epoch${i}`);
     extras.epochs[l] = e !== undefined && /^-?\d+$/.test(e) ? Number(e) : undefined;

@@ -19,6 +19,8 @@ export const fileSchema = {
     force: { type: 'boolean' },
     // state: directory: owner, group and mode set on everything below it too.
     recurse: { type: 'boolean' },
+    // chattr flags the path must have, as lsattr prints them; a leading + or - adds or removes ('=' by default).
+    attributes: { type: 'string', pattern: '^[-+=]?[a-zA-Z]*$', aliases: ['attr'] },
     // A link's target gets the attributes (default true).
     follow: { type: 'boolean' },
     // `now`, `preserve`, or a time in the format (default '%Y%m%d%H%M.%S'); touch defaults to now, the rest to preserve.

@@ -24,6 +24,8 @@ export interface HostExtras {
   mtime?: number;
   /** Epoch seconds of access_time / modification_time strings, by their 'YYYY-MM-DD HH:MM:SS' text. */
   epochs: Record<string, number | undefined>;
+  /** attributes: the target's lsattr flags without dashes ('' where lsattr cannot tell, as Ansible reads it). */
+  attrFlags?: string;
   /** Check mode: the target's times are not the host's (an earlier task writes it). */
   timesChanged?: boolean;
 }

@@ -1,5 +1,6 @@
 // file's Ansible arguments on a real shell: symbolic modes, a missing state, follow, recurse, times and
 // touch; every change is planned, applied, then planned again (ok), and check mode predicts the same plan.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -224,5 +225,28 @@ describe('file state: hard', () => {
       kind: 'failed',
       msg: 'src is required for creating new hardlinks',
     });
+  });
+});
+
+describe('file attributes', () => {
+  it('sets lsattr flags with chattr, compared as Ansible compares them', async () => {
+    const d = tmp();
+    const f = path.join(d, 'f');
+    writeFileSync(f, '');
+    const flags = () => execFileSync('lsattr', ['-d', f], { encoding: 'utf8' }).split(' ')[0]!.replace(/-/g, '');
+    const have = flags();
+    const add = await plan({ path: f, attributes: `${have}A` }, true);
+    expect(add).toMatchObject({ kind: 'change', diff: [{ header: `attributes of ${f}`, before: have, after: `=${have}A` }] });
+    const real = await plan({ path: f, attributes: `${have}A` });
+    if (real.kind === 'change') await real.apply();
+    const now = flags();
+    expect([...now].sort()).toEqual([...have, 'A'].sort());
+    // The string is compared as lsattr prints it (Ansible: give the flags in lsattr's order).
+    expect(await plan({ path: f, attributes: now })).toMatchObject({ kind: 'ok' });
+    // '-' always runs chattr (Ansible reports changed every time).
+    const minus = await plan({ path: f, attr: '-A' });
+    expect(minus).toMatchObject({ kind: 'change' });
+    if (minus.kind === 'change') await minus.apply();
+    expect(flags()).toBe(have);
   });
 });
