@@ -32,7 +32,7 @@ export function localCandidates(relative: string, kind: LocalKind, taskFile: str
 /**
  * Checks a literal `src` of `module` (template, copy or unarchive): the first candidate that exists
  * (even as a dangling link or a link loop, as at run time) must be a regular file within the module's
- * size limit; copy refuses a directory as it does at run time.
+ * size limit; a directory is only copy's.
  */
 export function checkLocalFile(
   module: string,
@@ -53,6 +53,7 @@ export function checkLocalFile(
   const seen = inspectControllerFile(found, { what, maxBytes, allowDirectory: true });
   if (seen.kind === 'file') return { kind: 'found', file: found };
   if (seen.kind === 'refused') return { kind: 'problem', message: seen.problem };
-  const why = module === 'copy' ? 'copy of directories is not supported yet' : `${module} needs a file`;
-  return { kind: 'problem', message: `${what} ${found} is a directory; ${why}` };
+  // copy copies a directory src (its tree); the others need a file.
+  if (module === 'copy') return { kind: 'found', file: found };
+  return { kind: 'problem', message: `${what} ${found} is a directory; ${module} needs a file` };
 }

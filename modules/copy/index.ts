@@ -1,52 +1,42 @@
-// copy: put literal content, a controller file, or (remote_src) a file on the host at a path on the host.
+// copy: put literal content, a controller file or directory, or (remote_src) a file on the host at a path on the host.
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { FromSchema } from 'json-schema-to-ts';
 import { FleetError } from '../../engine/errors.ts';
-import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { shellQuote } from '../../engine/quote.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
 import { decideFileContent, probeFileContent, type ContentTarget, type FileContentFacts } from '../lib/fileContent.ts';
-import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
 import { applyCopy, predictCopy, type CopyChange } from './apply.ts';
+import { decideTree, probeTree, type TreeFacts } from './copyTree.ts';
+import { modeProblem, withMode } from './mode.ts';
 import { decideRemoteCopy, probeRemoteCopy, type RemoteCopyFacts } from './remoteSrc.ts';
+import { copySchema, type CopyArgs } from './schema.ts';
 
-export const copySchema = {
-  type: 'object',
-  properties: {
-    content: { type: 'string' },
-    src: { type: 'string' },
-    dest: { type: 'string', minLength: 1 },
-    mode: modeSchema,
-    owner: accountNameSchema,
-    group: accountNameSchema,
-    force: { type: 'boolean' },
-    // The mode of the directories created for a dest ending in '/' (they also get owner and group).
-    directory_mode: modeSchema,
-    // src is a path on the host (Ansible's remote_src); ignored with content, as in Ansible.
-    remote_src: { type: 'boolean' },
-    // An existing dest whose content changes is copied to <dest>.<pid>.<date>~ first.
-    backup: { type: 'boolean' },
-    // A command with %s (the new file) that must succeed before dest is replaced ('' is none, as in Ansible).
-    validate: { type: 'string' },
-    // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
-    format: { enum: ['text', 'json'] },
-  },
-  required: ['dest'],
-  oneOf: [{ required: ['content'] }, { required: ['src'] }],
-  additionalProperties: false,
-} as const;
+export { copySchema, type CopyArgs };
 
-export type CopyArgs = FromSchema<typeof copySchema>;
-
-/** What probe found: a src that is a directory (refused), the content and what is at dest, or a copy on the host. */
-export type CopyFacts = { refused: string } | { write: FileContentFacts } | { remote: RemoteCopyFacts };
+/** What probe found: a refusal, the content and what is at dest, a copy on the host, or a directory tree. */
+export type CopyFacts =
+  | { refused: string }
+  | { write: FileContentFacts; srcMode?: string }
+  | { remote: RemoteCopyFacts }
+  | { tree: TreeFacts }
+  | { unknown: string };
 
 function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
+  const problem = modeProblem(args.mode);
+  if (problem) return { refused: problem };
   // As in Ansible, a dest ending in '/' is a directory that is created when missing.
   const createParents = args.dest.endsWith('/');
+  // follow: a dest that is a link is written through (its target); else the link is replaced by the file.
+  const destArg = args.follow === true && !createParents ? yield* throughLink(view, args.dest) : args.dest;
   const target: ContentTarget = {
-    dest: args.dest,
-    wanted: wantedAttributes(args),
+    dest: destArg,
+    wanted: wantedAttributes({
+      ...(args.owner !== undefined ? { owner: args.owner } : {}),
+      ...(args.group !== undefined ? { group: args.group } : {}),
+    }),
     force: args.force !== false,
     createParents,
     ...(createParents ? { directoryAttributes: directoryAttributes(args) } : {}),
@@ -56,28 +46,69 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   };
   // Ansible's words, before the host is asked.
   if (args.content !== undefined && createParents) return { refused: 'can not use content with a dir as dest' };
-  if (args.content !== undefined) return { write: yield* probeFileContent(view, target, args.content) };
+  if (args.content !== undefined) {
+    if (args.mode === 'preserve') return { refused: 'mode: preserve needs a src (content has no mode)' };
+    return withWriteMode(args, { write: yield* probeFileContent(view, target, args.content) });
+  }
   const srcArg = args.src ?? '';
   if (args.remote_src === true) {
     // src is read on the host: no controller search. format: json compares text on the controller only.
     if (args.format === 'json') throw new FleetError('arguments', 'copy: format: json cannot be used with remote_src');
-    const dest = createParents ? path.posix.join(args.dest, path.posix.basename(srcArg)) : args.dest;
-    return { remote: yield* probeRemoteCopy(view, srcArg, { ...target, dest }) };
+    const dest = createParents ? path.posix.join(destArg, path.posix.basename(srcArg)) : destArg;
+    const remote = yield* probeRemoteCopy(view, srcArg, { ...target, dest }, args.checksum !== undefined);
+    if (remote.source.type === 'directory') {
+      const tree = yield* probeTree(view, args, srcArg, true);
+      return 'unknown' in tree ? tree : { tree };
+    }
+    const srcMode = remote.source.type === 'file' ? remote.source.mode : undefined;
+    return {
+      remote: { ...remote, target: { ...remote.target, wanted: withMode(remote.target.wanted, args.mode, remote.dest?.state, srcMode) } },
+    };
   }
   // A src that is not a regular file is refused before the host is asked; its bytes are read after
   // dest's first read (a `local` stage), so a look ahead reads dest without reading src.
   const src = view.resolveLocalPath(srcArg, 'files');
   const limits = { what: 'copy src', maxBytes: MAX_CONTENT_BYTES };
-  if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory')
-    return { refused: `copy of directories is not supported yet: ${src}` };
-  const dest = createParents ? path.posix.join(args.dest, path.basename(src)) : args.dest;
-  return {
-    write: yield* probeFileContent(
-      view,
-      { ...target, dest, intoDirectory: path.basename(src) },
-      { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) },
-    ),
-  };
+  if (requireControllerFile(src, { ...limits, allowDirectory: true }) === 'directory') {
+    const tree = yield* probeTree(view, args, src);
+    return 'unknown' in tree ? tree : { tree };
+  }
+  const dest = createParents ? path.posix.join(destArg, path.basename(src)) : destArg;
+  const write = yield* probeFileContent(
+    view,
+    { ...target, dest, intoDirectory: path.basename(src) },
+    { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) },
+  );
+  return withWriteMode(args, { write }, args.mode === 'preserve' ? localMode(src) : undefined);
+}
+
+/** The content write's wanted mode, resolved once dest is known. */
+function withWriteMode(args: CopyArgs, facts: { write: FileContentFacts }, srcMode?: string): CopyFacts {
+  const t = facts.write.target;
+  return { write: { ...facts.write, target: { ...t, wanted: withMode(t.wanted, args.mode, facts.write.dest?.state, srcMode) } } };
+}
+
+// mode: preserve: the controller file's own mode.
+function localMode(src: string): string {
+  return (statSync(src).mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+/** follow: where a dest link leads (readlink -f); check mode follows predicted links first. */
+function* throughLink(view: ModuleView, dest: string): Probe<string> {
+  let at = path.posix.normalize(dest);
+  for (let i = 0; view.check && i < 40; i++) {
+    const p = view.predicted.file(at);
+    if (p?.type !== 'link') {
+      if (p) return at;
+      break;
+    }
+    at = path.posix.resolve(path.posix.dirname(at), p.target);
+  }
+  const q = shellQuote(at);
+  return yield* read({
+    command: `if [ -L ${q} ]; then readlink -f -- ${q}; else printf '%s\\n' ${q}; fi`,
+    parse: (r) => (r.exitCode === 0 && r.stdout !== '' ? r.stdout.replace(/\n$/, '') : at),
+  });
 }
 
 /** Ansible: each directory copy creates gets directory_mode (not mode), owner and group. */
@@ -89,14 +120,38 @@ function directoryAttributes(args: CopyArgs): WantedAttributes {
   });
 }
 
-function decideCopy(facts: CopyFacts): Decision<CopyChange> {
+function decideCopy(args: CopyArgs, facts: CopyFacts): Decision<CopyChange> {
   if ('refused' in facts) return { kind: 'failed', msg: facts.refused };
-  if ('remote' in facts) return decideRemoteCopy(facts.remote);
+  if ('unknown' in facts) return { kind: 'unknown', msg: facts.unknown };
+  if ('tree' in facts) {
+    const owners = wantedAttributes({
+      ...(args.owner !== undefined ? { owner: args.owner } : {}),
+      ...(args.group !== undefined ? { group: args.group } : {}),
+    });
+    return decideTree(args, facts.tree, owners, directoryAttributes(args));
+  }
+  if ('remote' in facts) {
+    const d = decideRemoteCopy(facts.remote);
+    const s = facts.remote.source;
+    return d.kind === 'change' && !d.change.sameContent ? checked(args, d, s.type === 'file' ? s.sha1 : undefined) : d;
+  }
   // Ansible's words for content aimed at an existing directory (a controller src goes into it instead).
   if (facts.write.target.intoDirectory === undefined && facts.write.dest?.state.type === 'directory') {
     return { kind: 'failed', msg: 'can not use content with a dir as dest', data: { dest: facts.write.target.dest } };
   }
-  return decideFileContent(facts.write);
+  const d = decideFileContent(facts.write);
+  return d.kind === 'change' && !d.change.sameContent ? checked(args, d, createHash('sha1').update(facts.write.content).digest('hex')) : d;
+}
+
+/** copy's `checksum`: a file whose SHA1 is not the one given is not copied (Ansible's words), in check mode too. */
+function checked(args: CopyArgs, d: Decision<CopyChange> & { kind: 'change' }, sha1: string | undefined): Decision<CopyChange> {
+  const expected = args.checksum?.toLowerCase();
+  if (expected === undefined || sha1 === expected) return d;
+  return {
+    kind: 'failed',
+    msg: 'Copied file does not match the expected checksum. Transfer failed.',
+    data: { ...d.data, checksum: sha1 ?? '', expected_checksum: expected },
+  };
 }
 
 /** The copy module. */
@@ -105,7 +160,7 @@ export const copyModule = defineModule<CopyArgs, CopyFacts, CopyChange>({
   runsOn: 'host',
   schema: copySchema,
   probe: probeCopy,
-  decide: (_args, facts) => decideCopy(facts),
+  decide: decideCopy,
   apply: applyCopy,
   predict: (decision, predicted) => predictCopy(decision, predicted),
 });

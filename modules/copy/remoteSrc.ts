@@ -1,6 +1,7 @@
 // copy with `remote_src: true`: src is a file on the host, not the controller. Its sha256 is read on the
 // host (in check mode, the state an earlier task would leave there wins), compared with dest's, and a
 // change copies it on the host into a temp file beside dest, renamed into place (modules/lib/replaceFile.ts).
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readAll, type Decision, type ModuleView, type Probe, type Read } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
@@ -14,7 +15,7 @@ import { validateCommand } from '../lib/validateCommand.ts';
 /** What src is on the host (a link followed), or why check mode cannot tell. */
 export type SourceState =
   | { type: 'absent' }
-  | { type: 'file'; size: number; checksum?: string }
+  | { type: 'file'; size: number; checksum?: string; mode?: string; sha1?: string }
   | { type: 'directory' }
   | { type: 'other' }
   | { type: 'unknown'; why: string };
@@ -57,12 +58,12 @@ const MAX_DIFF_BYTES = 1_000_000;
 const MAX_LINKS = 40;
 
 /** The probe: src and dest in one stage, then what the decision needs. */
-export function* probeRemoteCopy(view: ModuleView, src: string, target: ContentTarget): Probe<RemoteCopyFacts> {
+export function* probeRemoteCopy(view: ModuleView, src: string, target: ContentTarget, sha1 = false): Probe<RemoteCopyFacts> {
   const srcAt = predictedSource(view, src);
   const destPredicted = view.check ? view.predicted.file(target.dest) : undefined;
   const reads: Read<unknown>[] = [];
   if (!destPredicted) reads.push(destStateRead(target.dest));
-  if (!srcAt.predicted) reads.push(sourceRead(srcAt.path));
+  if (!srcAt.predicted) reads.push(sourceRead(srcAt.path, sha1));
   const out = yield* readAll(reads);
   let state = destPredicted ? fromPredicted(destPredicted, 'sha256') : (out.shift() as FileState);
   const source = srcAt.predicted ?? (out.shift() as SourceState);
@@ -117,7 +118,8 @@ function sourceOf(p: Exclude<PredictedFile, { type: 'link' }>, at: string): Sour
   if (p.type === 'absent') return { type: 'absent' };
   if (p.type === 'directory') return { type: 'directory' };
   const size = p.size ?? (p.content !== undefined ? Buffer.byteLength(p.content) : 0);
-  if (p.checksum) return { type: 'file', size, checksum: p.checksum };
+  const sha1 = p.content !== undefined ? createHash('sha1').update(p.content).digest('hex') : undefined;
+  if (p.checksum) return { type: 'file', size, checksum: p.checksum, ...(p.mode ? { mode: p.mode } : {}), ...(sha1 ? { sha1 } : {}) };
   return { type: 'unknown', why: `an earlier task would change ${at} with content check mode does not know` };
 }
 
@@ -131,27 +133,36 @@ function destStateRead(dest: string): Read<FileState> {
   };
 }
 
-/** src's type, size and sha256, following a link as Ansible does (an unreadable file has no checksum). */
-export function sourceCommand(src: string): string {
+/** src's type, size, mode and sha256 (and sha1 for copy's checksum), following a link as Ansible does (an unreadable file has no checksum). */
+export function sourceCommand(src: string, sha1 = false): string {
   const p = shellQuote(src);
   return [
-    `if [ -f ${p} ]; then echo type=file; stat -L --printf 'size=%s\\n' -- ${p};`,
+    `if [ -f ${p} ]; then echo type=file; stat -L --printf 'size=%s\\nmode=%a\\n' -- ${p};`,
     `s=$(sha256sum < ${p} 2>/dev/null) && printf 'checksum=%s\\n' "\${s%% *}";`,
+    ...(sha1 ? [`s=$(sha1sum < ${p} 2>/dev/null) && printf 'sha1=%s\\n' "\${s%% *}";`] : []),
     `elif [ -d ${p} ]; then echo type=directory;`,
     `elif [ -e ${p} ]; then echo type=other;`,
     'else echo type=absent; fi',
   ].join(' ');
 }
 
-function sourceRead(src: string): Read<SourceState> {
+function sourceRead(src: string, sha1: boolean): Read<SourceState> {
   return {
-    command: sourceCommand(src),
+    command: sourceCommand(src, sha1),
     parse: (r): SourceState => {
       const kv = new Map(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
       switch (kv.get('type')) {
         case 'file': {
           const sum = kv.get('checksum');
-          return { type: 'file', size: Number(kv.get('size') ?? 0), ...(sum && /^[0-9a-f]{64}$/.test(sum) ? { checksum: sum } : {}) };
+          const mode = kv.get('mode');
+          const sha1 = kv.get('sha1');
+          return {
+            type: 'file',
+            size: Number(kv.get('size') ?? 0),
+            ...(sum && /^[0-9a-f]{64}$/.test(sum) ? { checksum: sum } : {}),
+            ...(mode && /^[0-7]{1,4}$/.test(mode) ? { mode: mode.padStart(4, '0') } : {}),
+            ...(sha1 && /^[0-9a-f]{40}$/.test(sha1) ? { sha1 } : {}),
+          };
         }
         case 'directory':
           return { type: 'directory' };

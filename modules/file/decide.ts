@@ -1,27 +1,35 @@
 // The file module's decision, from what probe read: pure.
-import type { Decision } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import type { DiffEntry, PredictedFile } from '../../engine/types.ts';
-import { attributeCommands, attributeDiffs, ownerSpec, wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
+import type { PredictedFile } from '../../engine/types.ts';
+import { ownerSpec } from '../lib/attributes.ts';
 import type { FileState } from '../lib/fileState.ts';
+import {
+  attributeChange,
+  attributeTarget,
+  changedNames,
+  flagsChange,
+  targetChange,
+  timeChange,
+  wantedOn,
+  withAttributes,
+  type Have,
+} from './attrs.ts';
+import { decideDirectory } from './directory.ts';
+import { decideHard } from './hard.ts';
 import type { FileArgs } from './schema.ts';
-import type { FileChange, FileFacts } from './types.ts';
+import type { FileDecision, FileFacts, FilePrediction } from './types.ts';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-type FileDecision = Decision<FileChange, FilePrediction[]>;
-
-/** A path's state after the task, for check mode's later tasks. */
-export type FilePrediction = { path: string; state: PredictedFile };
-
-export function decideFile(args: FileArgs, facts: FileFacts): FileDecision {
+export function decideFile(args: FileArgs, facts: FileFacts | { refused: string }): FileDecision {
+  if ('refused' in facts) return { kind: 'failed', msg: facts.refused };
   const decision = decideFromState(args, facts);
   if (!facts.opaque) return decision;
   // A package install or a command check mode did not run may create the path (containerd's package makes
   // /etc/containerd): the real run may find it there, so whether this task changes it is not known. What
   // it leaves is, for a directory or an absent path: later tasks read that.
   const path = args.path;
-  const state = args.state ?? 'file';
+  const state = facts.plan.state;
   const record: FilePrediction[] | undefined =
     state === 'directory' && decision.kind === 'change'
       ? decision.change.predictions
@@ -37,33 +45,27 @@ export function decideFile(args: FileArgs, facts: FileFacts): FileDecision {
 
 function decideFromState(args: FileArgs, facts: FileFacts): FileDecision {
   const path = args.path;
-  const wanted = wantedAttributes(args);
   const { current } = facts;
-  switch (args.state ?? 'file') {
+  switch (facts.plan.state) {
     case 'absent':
       return decideAbsent(path, current);
     case 'directory':
       // Decided here in both modes (not left to mkdir, touch or ln), so check mode and the real run fail
       // alike, also under failed_when.
-      return decideDirectory(path, current, wanted, facts.mkdir ?? { created: [] });
+      return decideDirectory(args, facts);
     case 'touch':
-      return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideTouch(path, current, wanted, facts.base);
-    case 'link':
-      return facts.parentProblem
-        ? { kind: 'failed', msg: facts.parentProblem }
-        : decideLink(path, current, args.src ?? '', args.force === true, wanted);
+      return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideTouch(args, facts);
+    case 'link': {
+      if (facts.parentProblem) return { kind: 'failed', msg: facts.parentProblem };
+      // Without src (state left out on a link): the link's own target, as Ansible reads it with follow.
+      const src = args.src ?? (current.type === 'link' ? current.target : '');
+      return decideLink(args, facts, src);
+    }
     case 'file':
-      return decideExisting(path, current, wanted, facts.base);
+      return decideExisting(args, facts);
+    case 'hard':
+      return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideHard(args, facts, facts.hard);
   }
-}
-
-/** The mode/owner/group a path needs changed: as diff entries and as commands. */
-export function attributeChange(path: string, current: FileState, wanted: WantedAttributes): { diff: DiffEntry[]; cmds: string[] } {
-  const have = current.type === 'absent' || current.type === 'link' ? {} : current;
-  const diff = attributeDiffs(path, have, wanted);
-  const changedOnly: WantedAttributes = {};
-  for (const d of diff) changedOnly[d.header.split(' ')[0] as keyof WantedAttributes] = d.after;
-  return { diff, cmds: attributeCommands(shellQuote(path), changedOnly) };
 }
 
 function describe(s: FileState): string {
@@ -79,76 +81,94 @@ function decideAbsent(path: string, current: FileState): FileDecision {
     msg: `remove ${path} (${describe(current)})`,
     summary: [{ verb: 'remove', object: 'path' }],
     diff: [{ header: `state of ${path}`, before: describe(current), after: 'absent' }],
-    change: { script, done: `removed ${path}`, predictions: [{ path, state: { type: 'absent' } }] },
+    change: { steps: [{ command: script }], done: `removed ${path}`, predictions: [{ path, state: { type: 'absent' } }] },
   };
 }
 
-function decideDirectory(
-  path: string,
-  current: FileState,
-  wanted: WantedAttributes,
-  mkdir: { created: string[]; problem?: string },
-): FileDecision {
-  if (current.type !== 'absent' && current.type !== 'directory') {
-    return { kind: 'failed', msg: `${path} exists and is a ${describe(current)}, not a directory` };
+function decideTouch(args: FileArgs, facts: FileFacts): FileDecision {
+  const path = args.path;
+  const times = facts.plan.times;
+  const { extras } = facts;
+  if (facts.current.type === 'absent') {
+    // A new file is 0666 under the umask (open()), then gets the attributes and the times.
+    const made: Have = { type: 'file', mode: (0o666 & ~extras.umask).toString(8).padStart(4, '0') };
+    const wanted = wantedOn(args, made, extras.umask);
+    const attrs = attributeChange(path, made, wanted);
+    const t = timeChange(path, times, extras, true);
+    const state: PredictedFile = {
+      type: 'file',
+      content: '',
+      size: 0,
+      checksum: EMPTY_SHA256,
+      mode: wanted.mode ?? made.mode!,
+      owner: wanted.owner ?? 'root',
+      group: wanted.group ?? 'root',
+    };
+    return {
+      kind: 'change',
+      msg: `touch ${path}`,
+      summary: [{ verb: 'change', object: 'path' }],
+      diff: [{ header: `state of ${path}`, before: 'absent', after: 'file' }, ...attrs.diff],
+      change: {
+        steps: [
+          {
+            command: [
+              `touch -- ${shellQuote(path)}`,
+              ...attrs.cmds,
+              ...flagsChange(path, args.attributes, '', true).cmds,
+              ...t.cmds.filter((c) => c.includes(' -d @')),
+            ].join(' && '),
+          },
+        ],
+        done: `touched ${path}`,
+        predictions: [{ path, state }],
+      },
+    };
   }
-  // mkdir -p fails when an ancestor is a file; the directories it creates above `path` are predicted too.
-  if (mkdir.problem) return { kind: 'failed', msg: mkdir.problem };
-  const { diff, cmds } = attributeChange(path, current, wanted);
-  if (current.type === 'directory' && cmds.length === 0) return { kind: 'ok', msg: `${path} is already a directory` };
-  const create = current.type === 'absent';
-  if (create) diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'directory' });
-  const script = [...(create ? [`mkdir -p -- ${shellQuote(path)}`] : []), ...cmds].join(' && ');
-  const have = current.type === 'directory' ? current : undefined;
-  const parents = mkdir.created
-    .filter((d) => d !== path)
-    .map((d) => ({ path: d, state: { type: 'directory', mode: '0755', owner: 'root', group: 'root' } as PredictedFile }));
-  const state: PredictedFile = {
-    type: 'directory',
-    mode: wanted.mode ?? have?.mode ?? '0755',
-    owner: wanted.owner ?? have?.owner ?? 'root',
-    group: wanted.group ?? have?.group ?? 'root',
-  };
-  const msg = create ? `create directory ${path}` : `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
-  return {
-    kind: 'change',
-    msg,
-    summary: [create ? { verb: 'create', object: 'directory', plural: 'directories' } : { verb: 'change', object: 'path' }],
-    diff,
-    change: { script, done: msg.replace(/^create/, 'created'), predictions: [...parents, { path, state }] },
-  };
-}
-
-function decideTouch(path: string, current: FileState, wanted: WantedAttributes, base: PredictedFile | undefined): FileDecision {
-  // Like Ansible, touch always updates the timestamps, so it always reports changed.
-  const { diff, cmds } = attributeChange(path, current, wanted);
-  if (current.type === 'absent') diff.unshift({ header: `state of ${path}`, before: 'absent', after: 'file' });
-  const script = [`touch -- ${shellQuote(path)}`, ...cmds].join(' && ');
-  const created: PredictedFile = {
-    type: 'file',
-    content: '',
-    size: 0,
-    checksum: EMPTY_SHA256,
-    mode: wanted.mode ?? '0644',
-    owner: wanted.owner ?? 'root',
-    group: wanted.group ?? 'root',
-  };
-  const state = current.type === 'absent' ? created : withAttributes(base, wanted);
+  const target = attributeTarget(path, facts);
+  if (target.state.type === 'absent') return { kind: 'failed', msg: `${path} links to ${target.path}, which does not exist` };
+  // Ansible: touch always updates the times (default now), so it reports changed unless both are preserve and nothing else changes.
+  const { diff, cmds, changed } = targetChange(args, target, times, extras);
+  if (cmds.length === 0) return { kind: 'ok', msg: `${target.path} is as wanted` };
+  const state = withAttributes(facts.base, changed);
   return {
     kind: 'change',
     msg: `touch ${path}`,
     summary: [{ verb: 'change', object: 'path' }],
     diff,
-    change: { script, done: `touched ${path}`, predictions: state ? [{ path, state }] : [] },
+    change: { steps: [{ command: cmds.join(' && ') }], done: `touched ${path}`, predictions: state ? [{ path: target.path, state }] : [] },
   };
 }
 
-function decideLink(path: string, current: FileState, src: string, force: boolean, wanted: WantedAttributes): FileDecision {
+function decideLink(args: FileArgs, facts: FileFacts, src: string): FileDecision {
+  const path = args.path;
+  const { current } = facts;
+  // follow (the default): the attributes go to where the link leads (when it exists); without it, owner and group to the link itself.
+  const onTarget = args.follow !== false;
+  const wanted = onTarget ? {} : wantedOn(args, { type: 'link' }, facts.extras.umask);
+  const t = facts.followed;
+  const target = onTarget && t && t.state.type !== 'absent' ? targetChange(args, t, facts.plan.times, facts.extras) : undefined;
+  const targetState = t && target ? withAttributes(facts.base, target.changed) : undefined;
+  const rest = {
+    diff: target?.diff ?? [],
+    cmds: target?.cmds ?? [],
+    predictions: t && targetState ? [{ path: t.path, state: targetState }] : [],
+  };
   if (current.type === 'link' && current.target === src) {
-    const own = wanted.owner && current.owner !== wanted.owner;
-    if (!own) return { kind: 'ok', msg: `${path} already links to ${src}` };
+    const own = (wanted.owner && current.owner !== wanted.owner) || (wanted.group && current.group !== wanted.group);
+    if (!own && rest.cmds.length === 0) return { kind: 'ok', msg: `${path} already links to ${src}` };
+    if (!own) {
+      const msg = `set ${changedNames(rest.diff)} of ${t?.path ?? path}`;
+      return {
+        kind: 'change',
+        msg,
+        summary: [{ verb: 'change', object: 'path' }],
+        diff: rest.diff,
+        change: { steps: [{ command: rest.cmds.join(' && ') }], done: msg, predictions: rest.predictions },
+      };
+    }
   }
-  if (current.type === 'directory' || (current.type === 'file' && !force)) {
+  if (current.type === 'directory' || (current.type === 'file' && args.force !== true)) {
     return { kind: 'failed', msg: `${path} exists as a ${current.type}; set force: true to replace it with a link` };
   }
   const script = [
@@ -157,41 +177,37 @@ function decideLink(path: string, current: FileState, src: string, force: boolea
     ...(current.type === 'file' ? [`rm -f -- ${shellQuote(path)}`] : []),
     `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
     ...(ownerSpec(wanted) ? [`chown -h -- ${shellQuote(ownerSpec(wanted))} ${shellQuote(path)}`] : []),
+    ...rest.cmds,
   ].join(' && ');
   return {
     kind: 'change',
     msg: `link ${path} -> ${src}`,
     summary: [{ verb: 'link', object: 'path' }],
-    diff: [{ header: `state of ${path}`, before: describe(current), after: `link to ${src}` }],
-    change: { script, done: `linked ${path} -> ${src}`, predictions: [{ path, state: { type: 'link', target: src } }] },
+    diff: [{ header: `state of ${path}`, before: describe(current), after: `link to ${src}` }, ...rest.diff],
+    change: {
+      steps: [{ command: script }],
+      done: `linked ${path} -> ${src}`,
+      predictions: [{ path, state: { type: 'link', target: src } }, ...rest.predictions],
+    },
   };
 }
 
-function decideExisting(path: string, current: FileState, wanted: WantedAttributes, base: PredictedFile | undefined): FileDecision {
-  if (current.type === 'absent') return { kind: 'failed', msg: `${path} does not exist (use state: touch to create it)` };
-  // Ansible: state=file on a directory (or any non-file, not followed) is a conflict, not a chmod.
-  if (current.type === 'directory' || current.type === 'other')
-    return { kind: 'failed', msg: `file (${path}) is ${current.type}, cannot continue` };
-  const { diff, cmds } = attributeChange(path, current, wanted);
+function decideExisting(args: FileArgs, facts: FileFacts): FileDecision {
+  const path = args.path;
+  const target = attributeTarget(path, facts);
+  const s = target.state;
+  if (facts.current.type === 'absent') return { kind: 'failed', msg: `file (${path}) is absent, cannot continue` };
+  // Ansible: state=file on a directory (or any non-file, a link not followed) is a conflict, not a chmod.
+  if (s.type !== 'file') return { kind: 'failed', msg: `file (${path}) is ${s.type}, cannot continue` };
+  const { diff, cmds, changed } = targetChange(args, target, facts.plan.times, facts.extras);
   if (cmds.length === 0) return { kind: 'ok', msg: `${path} is as wanted` };
-  const msg = `set ${diff.map((d) => d.header.split(' ')[0]).join('/')} of ${path}`;
-  const state = withAttributes(base, wanted);
+  const msg = `set ${diff.map((d) => d.header.replace(/ of .*$/, '')).join('/')} of ${target.path}`;
+  const state = withAttributes(facts.base, changed);
   return {
     kind: 'change',
     msg,
     summary: [{ verb: 'change', object: 'path' }],
     diff,
-    change: { script: cmds.join(' && '), done: msg, predictions: state ? [{ path, state }] : [] },
-  };
-}
-
-/** The state a chmod/chown leaves: the content stays. Undefined outside check mode (nothing was read for it). */
-function withAttributes(base: PredictedFile | undefined, wanted: WantedAttributes): PredictedFile | undefined {
-  if (!base || (base.type !== 'file' && base.type !== 'directory')) return undefined;
-  return {
-    ...base,
-    ...(wanted.mode ? { mode: wanted.mode } : {}),
-    ...(wanted.owner ? { owner: wanted.owner } : {}),
-    ...(wanted.group ? { group: wanted.group } : {}),
+    change: { steps: [{ command: cmds.join(' && ') }], done: msg, predictions: state ? [{ path: target.path, state }] : [] },
   };
 }

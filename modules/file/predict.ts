@@ -1,11 +1,9 @@
 // Check mode: the states a file change leaves (decide computed them).
-import type { Decision } from '../../engine/module.ts';
 import type { PredictedState } from '../../engine/types.ts';
-import type { FilePrediction } from './decide.ts';
-import type { FileChange } from './types.ts';
+import type { FileDecision } from './types.ts';
 
 /** Records what the change leaves, or, for an unknown outcome, the end state decide could still tell. */
-export function predictFileChange(decision: Decision<FileChange, FilePrediction[]>, predicted: PredictedState): void {
+export function predictFileChange(decision: FileDecision, predicted: PredictedState): void {
   if (decision.kind === 'unknown') for (const p of decision.record ?? []) predicted.setFile(p.path, p.state);
   if (decision.kind !== 'change') return;
   for (const p of decision.change.predictions) predicted.setFile(p.path, p.state);

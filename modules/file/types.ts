@@ -1,10 +1,40 @@
 // What the file module's steps hand each other.
+import type { Decision } from '../../engine/module.ts';
 import type { PredictedFile } from '../../engine/types.ts';
 import type { FileState } from '../lib/fileState.ts';
+import type { HardFacts } from './hard.ts';
+import type { Plan } from './plan.ts';
+
+/** One entry below a directory (recurse), as find printed it; links are not followed. */
+export interface TreeEntry {
+  path: string;
+  type: 'file' | 'directory' | 'link' | 'other';
+  mode: string;
+  owner: string;
+  group: string;
+  size: number;
+  /** Check mode, a file whose attributes change: its sha256, for the prediction. */
+  checksum?: string;
+}
+
+/** What the time arguments need from the host: its umask, the target's times, the wanted times as epochs. */
+export interface HostExtras {
+  umask: number;
+  atime?: number;
+  mtime?: number;
+  /** Epoch seconds of access_time / modification_time strings, by their 'YYYY-MM-DD HH:MM:SS' text. */
+  epochs: Record<string, number | undefined>;
+  /** attributes: the target's lsattr flags without dashes ('' where lsattr cannot tell, as Ansible reads it). */
+  attrFlags?: string;
+  /** Check mode: the target's times are not the host's (an earlier task writes it). */
+  timesChanged?: boolean;
+}
 
 /** What probe read: the path, and what the decision for its state needs besides. */
 export interface FileFacts {
   current: FileState;
+  /** follow on a link (states file, directory, touch): where it leads, and what is there. */
+  followed?: { path: string; state: FileState };
   /** state: directory on a missing path: what `mkdir -p` would create, or why it fails. */
   mkdir?: { created: string[]; problem?: string };
   /** state: touch or link on a missing path: why its directory cannot take it. */
@@ -13,11 +43,32 @@ export interface FileFacts {
   opaque?: string;
   /** Check mode, a chmod/chown of an existing file or directory: the state it starts from. */
   base?: PredictedFile;
+  /** recurse: what is below the directory (undefined when it is created now: nothing). */
+  tree?: TreeEntry[];
+  /** recurse in check mode: why the tree cannot be predicted. */
+  treeUnknown?: string;
+  extras: HostExtras;
+  /** The state acted on (a missing `state` filled in) and the time arguments. */
+  plan: Plan;
+  /** state: hard: src and the inodes. */
+  hard?: HardFacts;
 }
 
-/** A change: the script apply runs, what it reports, and the states check mode predicts. */
+/** A command with its stdin (a NUL-separated path list). */
+export interface FileStep {
+  command: string;
+  stdin?: string;
+}
+
+/** A change: the steps apply runs in order, what it reports, and the states check mode predicts. */
 export interface FileChange {
-  script: string;
+  steps: FileStep[];
   done: string;
   predictions: Array<{ path: string; state: PredictedFile }>;
 }
+
+/** A path's state after the task, for check mode's later tasks. */
+export type FilePrediction = { path: string; state: PredictedFile };
+
+/** The file module's decision type. */
+export type FileDecision = Decision<FileChange, FilePrediction[]>;

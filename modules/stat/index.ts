@@ -1,51 +1,59 @@
-// stat: read facts about a path into a registered result; never changes anything.
-import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
-import { probeFileState, type ChecksumAlgorithm, type FileState } from '../lib/fileState.ts';
+// stat: read facts about a path into a registered result, in Ansible's shape; never changes anything.
+import path from 'node:path';
+import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { parseStat, statCommand, type StatRead } from './read.ts';
+import { predictedResult, statResult, type StatOptions, type StatResult } from './result.ts';
+import { statSchema, type StatArgs } from './schema.ts';
 
-export const statSchema = {
-  type: 'object',
-  properties: {
-    path: { type: 'string', minLength: 1 },
-    get_checksum: { type: 'boolean' },
-    checksum_algorithm: { enum: ['sha1', 'sha256'] },
-    follow: { type: 'boolean' },
-  },
-  required: ['path'],
-  additionalProperties: false,
-} as const;
+/** What probe found: the result, or why check mode cannot tell it. */
+export type StatFacts = { stat: StatResult } | { unknown: string };
 
-export type StatArgs = FromSchema<typeof statSchema>;
-
-/** What probe read: the path's state. */
-export interface StatFacts {
-  state: FileState;
+function options(args: StatArgs): StatOptions {
+  return {
+    path: args.path,
+    checksum: args.get_checksum === false ? false : (args.checksum_algorithm ?? 'sha1'),
+    mime: args.get_mime !== false,
+    attributes: args.get_attributes !== false,
+  };
 }
 
 function* probeStat(args: StatArgs, view: ModuleView): Probe<StatFacts> {
-  const algo: ChecksumAlgorithm | false = args.get_checksum === false ? false : (args.checksum_algorithm ?? 'sha1');
-  return { state: yield* probeFileState(view, args.path, algo) };
+  const o = options(args);
+  const follow = args.follow === true;
+  const wants = { follow, checksum: o.checksum, mime: o.mime, attributes: o.attributes };
+  const got: StatRead = yield* read({
+    command: statCommand(args.path, wants),
+    parse: (r) => {
+      if (r.exitCode !== 0) throw new Error(`cannot stat ${args.path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      return parseStat(r.stdout);
+    },
+  });
+  const host = statResult(got, o);
+  if (!view.check) return { stat: host };
+  // Check mode: an earlier task's prediction for the path (or, with follow, for the link's target) wins.
+  let at = path.posix.normalize(args.path);
+  let p = view.predicted.file(at);
+  for (let i = 0; follow && p?.type === 'link' && i < 40; i++) {
+    at = path.posix.resolve(path.posix.dirname(at), p.target);
+    p = view.predicted.file(at);
+  }
+  if (!p) return { stat: host };
+  const stat = predictedResult(host, p, o);
+  return stat
+    ? { stat }
+    : {
+        unknown: `an earlier task would change ${args.path} with content check mode does not know, so its ${o.checksum} checksum is unknown`,
+      };
 }
 
 function decideStat(args: StatArgs, facts: StatFacts): Decision<never> {
-  const path = args.path;
-  const s = facts.state;
-  if (s.type === 'absent') return { kind: 'ok', msg: `${path} does not exist`, data: { stat: { exists: false, path } } };
-  const stat = {
-    exists: true,
-    path,
-    isdir: s.type === 'directory',
-    isreg: s.type === 'file',
-    islnk: s.type === 'link',
-    pw_name: s.owner,
-    gr_name: s.group,
-    ...(s.type === 'link' ? { lnk_target: s.target, lnk_source: s.target } : { mode: s.mode }),
-    ...(s.type === 'file' ? { size: s.size, ...(s.checksum ? { checksum: s.checksum } : {}) } : {}),
-  };
-  return { kind: 'ok', msg: `${path} is a ${s.type}`, data: { stat } };
+  if ('unknown' in facts) return { kind: 'unknown', msg: facts.unknown };
+  const s = facts.stat;
+  const what = !s.exists ? 'does not exist' : s.isdir ? 'is a directory' : s.islnk ? 'is a link' : s.isreg ? 'is a file' : 'exists';
+  return { kind: 'ok', msg: `${args.path} ${what}`, data: { stat: s } };
 }
 
-/** The stat module. Its result is `{ stat: { exists, isdir, isreg, islnk, mode, ... } }`. */
+/** The stat module. Its result is `{ stat: { exists, isdir, isreg, islnk, mode, ... } }`, as Ansible's. */
 export const statModule = defineModule<StatArgs, StatFacts, never>({
   name: 'stat',
   runsOn: 'host',

@@ -279,7 +279,7 @@ describe('literal src files', () => {
   it('refuses a src that is a directory, a FIFO or a dangling link, in the words of the run', () => {
     const file = playbook(`- hosts: all
   tasks:
-    - copy: { src: adir, dest: /x }
+    - template: { src: adir, dest: /x }
     - template: { src: fifo.j2, dest: /y }
     - copy: { src: dangling, dest: /w }
 `);
@@ -288,7 +288,7 @@ describe('literal src files', () => {
     execFileSync('mkfifo', [path.join(dir, 'fifo.j2')]);
     symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
     expect(brief(file)).toEqual([
-      `3:20 copy src ${dir}/adir is a directory; copy of directories is not supported yet`,
+      `3:24 template src ${dir}/adir is a directory; template needs a file`,
       `4:24 template src ${dir}/fifo.j2 is a FIFO (named pipe), not a regular file; only regular files are read`,
       `5:20 copy src ${dir}/dangling is a symbolic link to a missing file`,
     ]);

@@ -89,7 +89,7 @@ describe('rm, mkdir, touch, ln, chown -h (file module)', () => {
       [{ state: 'absent' }, 'file', 'rm -f -- -x'],
       [{ state: 'directory' }, 'absent', 'mkdir -p -- -x'],
       [{ state: 'touch' }, 'absent', 'touch -- -x'],
-      [{ state: 'link', src: '-t', owner: 'app' }, 'absent', 'ln -sfn -- -t -x && chown -h -- app -x'],
+      [{ state: 'link', src: '-t', owner: 'app', follow: false }, 'absent', 'ln -sfn -- -t -x && chown -h -- app -x'],
     ];
     for (const [args, type, want] of cases) {
       const ctx = fakeHost({ reply: state(type) });

@@ -1,0 +1,50 @@
+// A directory src on the controller, walked as Ansible's copy action does (_walk_dirs): with local_follow
+// (the default) links are followed (a link to a directory is walked, once), without it they stay links.
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { MAX_CONTENT_BYTES, readControllerFile } from '../lib/controllerFile.ts';
+
+/** One entry of the tree, `rel` relative to the destination directory. */
+export type LocalEntry =
+  | { rel: string; type: 'directory'; mode: string }
+  | { rel: string; type: 'file'; mode: string; content: Buffer }
+  | { rel: string; type: 'link'; target: string };
+
+// Trees larger than this are refused: their bytes are all held in memory.
+const MAX_TREE_BYTES = 64 * 1024 * 1024;
+
+/** The entries of `src`, directories before what is in them; `base` prefixes every rel ('' for 'dir/'). */
+export function walkLocal(src: string, base: string, follow: boolean): LocalEntry[] {
+  const out: LocalEntry[] = [];
+  const seen = new Set<string>();
+  let bytes = 0;
+  const mode = (m: number) => (m & 0o7777).toString(8).padStart(4, '0');
+  const walk = (dir: string, rel: string) => {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      const r = rel === '' ? name : `${rel}/${name}`;
+      const l = lstatSync(full);
+      if (l.isSymbolicLink() && !follow) {
+        out.push({ rel: r, type: 'link', target: readlinkSync(full) });
+        continue;
+      }
+      const s = l.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : l;
+      if (!s) continue; // a broken link: Ansible skips it too
+      if (s.isDirectory()) {
+        out.push({ rel: r, type: 'directory', mode: mode(s.mode) });
+        walk(full, r);
+      } else if (s.isFile()) {
+        const content = readControllerFile(full, { what: 'copy src', maxBytes: MAX_CONTENT_BYTES });
+        bytes += content.length;
+        if (bytes > MAX_TREE_BYTES) throw new Error(`copy src ${src} holds more than ${MAX_TREE_BYTES} bytes`);
+        out.push({ rel: r, type: 'file', mode: mode(s.mode), content });
+      }
+    }
+  };
+  if (base !== '') out.push({ rel: base, type: 'directory', mode: mode(statSync(src).mode) });
+  walk(src, base);
+  return out;
+}
