@@ -14,6 +14,7 @@ Commands:
   validate PLAYBOOK [-i INV]   check a playbook (and inventory) without contacting any host
   inventory -i INV --list      show the inventory (--list, --graph, --host NAME)
   schema playbook|tasks|inventory   JSON Schema for editors (completion, red squiggles)
+  doc MODULE | doc --list      a module's arguments, aliases, defaults and an example (as ansible-doc)
   lab up|down|status           the local lab fleet of real Debian nodes
 
 Run 'engine <command> --help' for the options of a command; 'engine --version' for the version.`;
@@ -38,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/validate.ts')).validateCommand(rest, out);
     case 'inventory':
       return (await import('./cli/inventory.ts')).inventoryCommand(rest, out);
+    case 'doc':
+      return (await import('./cli/doc.ts')).docCommand(rest, out);
     case 'schema':
       return (await import('./cli/schema.ts')).schemaCommand(rest, out);
     case 'lab':
@@ -58,6 +61,12 @@ async function main(argv: string[]): Promise<number> {
       return 4;
   }
 }
+
+// A reader that goes away (`engine doc --list | head`) ends the output, not the command with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 
 let settled = false;
 // A command whose work is left waiting on something that can never happen (input that never comes)

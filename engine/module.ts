@@ -170,6 +170,8 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
   name: string;
   /** Other names of the module (`service` for systemd). */
   aliases?: string[];
+  /** One line saying what the module does (`engine doc`, the editor schemas, docs/modules/). */
+  summary?: string;
   /**
    * JSON Schema of the arguments (an object schema). A property may list Ansible's other names for it
    * in `aliases` (`path: { type: 'string', aliases: ['dest', 'name'] }`); the engine renames them first.

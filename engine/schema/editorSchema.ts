@@ -117,7 +117,7 @@ function moduleArgs(m: ModuleDefinition): Schema {
   if (plainRequired.length) args.required = plainRequired;
   const forms: Schema[] = [args, { type: 'string', description: 'key=value arguments, or the free form (command, shell)' }];
   if (!required.length) forms.push({ type: 'null' });
-  return { description: `${m.name}: ${m.runsOn === 'controller' ? 'runs on the controller' : 'runs on the host'}`, anyOf: forms };
+  return { description: `${m.name}: ${m.summary ?? ''} (runs on the ${m.runsOn}; engine doc ${m.name})`, anyOf: forms };
 }
 
 /** Keyword schemas as written in YAML (numbers as digits, booleans as yes/no, templates). */

@@ -11,6 +11,7 @@ import type { AptChange, AptFacts } from './types.ts';
 /** The apt module (alias `package` is not taken: that is a generic module in Ansible). */
 export const aptModule = defineModule<AptArgs, AptFacts, AptChange>({
   name: 'apt',
+  summary: 'Install, upgrade, remove or purge Debian packages and refresh the apt cache; plans come from apt-get -s.',
   runsOn: 'host',
   schema: aptModuleSchema,
   probe: probeApt,

@@ -172,6 +172,7 @@ function keysText(have: Buffer): string {
 /** The apt_key module. */
 export const aptKeyModule = defineModule<AptKeyArgs, AptKeyFacts, AptKeyChange>({
   name: 'apt_key',
+  summary: "A repository signing key in a keyring file (or, without keyring, apt's trusted keys).",
   runsOn: 'host',
   schema: aptKeySchema,
   probe: probeAptKey,

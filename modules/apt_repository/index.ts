@@ -169,6 +169,7 @@ function writeOf(
 /** The apt_repository module. */
 export const aptRepositoryModule = defineModule<AptRepositoryArgs, AptRepositoryFacts, RepoChange>({
   name: 'apt_repository',
+  summary: "A one-line apt source (deb [options] uri suite components) in apt's .list files.",
   runsOn: 'host',
   schema: aptRepositorySchema,
   probe: probeRepository,

@@ -79,6 +79,7 @@ function decide(_args: Args, facts: Facts): Decision<FileContentChange> {
 /** The assemble module. */
 export const assembleModule = defineModule<Args, Facts, FileContentChange>({
   name: 'assemble',
+  summary: 'A file made of the fragments in a directory, joined as Ansible joins them.',
   runsOn: 'host',
   schema,
   probe,

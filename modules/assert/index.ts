@@ -22,6 +22,7 @@ type AssertArgs = FromSchema<typeof assertSchema>;
 /** assert: every condition in `that` must hold. */
 export const assertModule = defineModule<AssertArgs, null, never>({
   name: 'assert',
+  summary: 'Fail unless every condition in `that` holds (on the controller).',
   runsOn: 'controller',
   schema: assertSchema,
   probe: () => noReads(null),

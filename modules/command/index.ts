@@ -67,6 +67,7 @@ export function commandChange(args: CommandArgs): CommandChange {
 /** The command module. */
 export const commandModule = defineModule<CommandArgs, CommandFacts, CommandChange>({
   name: 'command',
+  summary: 'Run a program on the host without a shell.',
   runsOn: 'host',
   freeFormKey: 'cmd',
   schema: commandSchema,

@@ -157,6 +157,7 @@ function checked(args: CopyArgs, d: Decision<CopyChange> & { kind: 'change' }, s
 /** The copy module. */
 export const copyModule = defineModule<CopyArgs, CopyFacts, CopyChange>({
   name: 'copy',
+  summary: 'Put content, a controller file or tree, or a host file at a path on the host.',
   runsOn: 'host',
   schema: copySchema,
   probe: probeCopy,

@@ -227,6 +227,7 @@ function decideRepository(args: Deb822RepositoryArgs, facts: Deb822Facts): Decis
 /** The deb822_repository module. */
 export const deb822RepositoryModule = defineModule<Deb822RepositoryArgs, Deb822Facts, Deb822Change>({
   name: 'deb822_repository',
+  summary: 'An apt source as /etc/apt/sources.list.d/<name>.sources.',
   runsOn: 'host',
   schema: deb822RepositorySchema,
   probe: probeRepository,

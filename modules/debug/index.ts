@@ -16,6 +16,7 @@ type DebugArgs = FromSchema<typeof debugSchema>;
 /** debug: print a message or a variable. */
 export const debugModule = defineModule<DebugArgs, null, never>({
   name: 'debug',
+  summary: 'Print a message or a variable (on the controller).',
   runsOn: 'controller',
   schema: debugSchema,
   probe: () => noReads(null),

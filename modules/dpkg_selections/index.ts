@@ -128,6 +128,7 @@ function decideSelections(args: DpkgSelectionsArgs, facts: DpkgSelectionsFacts, 
 /** The dpkg_selections module. */
 export const dpkgSelectionsModule = defineModule<DpkgSelectionsArgs, DpkgSelectionsFacts, DpkgSelectionsChange>({
   name: 'dpkg_selections',
+  summary: "A package's dpkg selection: install, hold, deinstall or purge.",
   runsOn: 'host',
   schema: dpkgSelectionsSchema,
   probe: probeSelections,

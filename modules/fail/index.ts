@@ -9,6 +9,7 @@ type FailArgs = FromSchema<typeof failSchema>;
 /** fail: stop this host with a message. */
 export const failModule = defineModule<FailArgs, null, never>({
   name: 'fail',
+  summary: 'Stop this host with a message.',
   runsOn: 'controller',
   schema: failSchema,
   probe: () => noReads(null),

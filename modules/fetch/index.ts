@@ -172,6 +172,7 @@ async function apply(change: Change, host: { run: (c: string) => Promise<ExecRes
 /** The fetch module: the result has Ansible's dest, checksum, remote_checksum and md5sum. */
 export const fetchModule = defineModule<Args, FetchFacts, Change>({
   name: 'fetch',
+  summary: "Copy a host's file to the controller.",
   runsOn: 'host',
   schema,
   probe,

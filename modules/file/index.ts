@@ -10,6 +10,7 @@ import type { FileChange, FileDecision, FileFacts } from './types.ts';
 /** The file module. */
 export const fileModule = defineModule<FileArgs, FileFacts | { refused: string }, FileChange>({
   name: 'file',
+  summary: 'Make a path a directory, a link, an empty file, or absent; set its mode, owner and times.',
   runsOn: 'host',
   schema: fileSchema,
   probe: (args, view) => probeFile(args, view),

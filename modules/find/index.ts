@@ -155,6 +155,7 @@ function decideFind(_args: FindArgs, facts: FindFacts): Decision<never> {
 /** The find module. Its result is `{ files: [{ path, mode, isdir, isreg, islnk, size, mtime, uid, ... }], matched, examined, skipped_paths }`. */
 export const findFilesModule = defineModule<FindArgs, FindFacts, never>({
   name: 'find',
+  summary: 'List files by name, type, age, size, mode and content (read-only).',
   runsOn: 'host',
   schema: findSchema,
   probe: probeFind,

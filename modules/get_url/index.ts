@@ -24,6 +24,7 @@ export type { DownloadJob } from './types.ts';
 /** The get_url module. */
 export const getUrlModule = defineModule<GetUrlArgs, GetUrlFacts, GetUrlChange>({
   name: 'get_url',
+  summary: 'The host downloads a URL into a file, verified by sha256, written atomically.',
   runsOn: 'host',
   schema: getUrlSchema,
   // The alias too, in case a task's arguments are read before the rename.

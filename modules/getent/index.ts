@@ -96,6 +96,7 @@ function decideGetent(args: GetentArgs, facts: GetentFacts, view: ModuleView): D
 /** The getent module (`ansible.builtin.getent`): `ansible_facts.getent_<database>`; never changes anything. */
 export const getentModule = defineModule<GetentArgs, GetentFacts, never>({
   name: 'getent',
+  summary: 'Read a name service database (passwd, group, hosts, …) into getent_<database>.',
   // Read as getent_<db> or ansible_facts.getent_<db>.
   setsVariables: (args) => (typeof args.database === 'string' ? [`getent_${args.database}`, `ansible_facts.getent_${args.database}`] : []),
   runsOn: 'host',

@@ -41,6 +41,7 @@ async function applyGroup(c: GroupChange, host: ModuleHost): Promise<ApplyOutcom
 /** The group module. */
 export const groupModule = defineModule<GroupArgs, GroupFacts, GroupChange>({
   name: 'group',
+  summary: 'A local group present (with a gid) or absent.',
   runsOn: 'host',
   schema: groupSchema,
   probe: probeGroup,

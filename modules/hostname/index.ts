@@ -101,6 +101,7 @@ async function apply(c: Change, host: ModuleHost): Promise<ApplyOutcome> {
 /** The hostname module (`ansible.builtin.hostname`). */
 export const hostnameModule = defineModule<Args, HostnameFacts, Change>({
   name: 'hostname',
+  summary: "The host's name, live and in /etc/hostname.",
   runsOn: 'host',
   schema: hostnameSchema,
   probe,

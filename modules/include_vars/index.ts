@@ -34,6 +34,7 @@ const DEFAULT_EXTENSIONS = ['yaml', 'yml', 'json'];
 /** include_vars: loads variables from a file or a directory (controller-side; reads nothing from the host). */
 export const includeVarsModule = defineModule<IncludeVarsArgs, Loaded, never>({
   name: 'include_vars',
+  summary: 'Load variables from a YAML/JSON file or directory on the controller.',
   runsOn: 'controller',
   schema: includeVarsSchema,
   freeFormKey: 'file',

@@ -152,6 +152,7 @@ async function applyIniFile(change: IniFileChange, host: ModuleHost): Promise<Ap
 /** The ini_file module. */
 export const iniFileModule = defineModule<IniFileArgs, IniFileFacts, IniFileChange>({
   name: 'ini_file',
+  summary: 'Set, add or remove options and sections of an INI-style file.',
   runsOn: 'host',
   schema: iniFileSchema,
   probe: probeIniFile,

@@ -59,6 +59,7 @@ export function decideKernelBlacklist(args: KernelBlacklistArgs, state: TextFile
 /** The kernel_blacklist module. */
 export const kernelBlacklistModule = defineModule<KernelBlacklistArgs, TextFile, TextEditChange>({
   name: 'kernel_blacklist',
+  summary: 'A `blacklist <name>` line in a modprobe file, or none.',
   runsOn: 'host',
   schema: kernelBlacklistSchema,
   probe: probeKernelBlacklist,

@@ -115,6 +115,7 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
 /** The lineinfile module. */
 export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, TextEditChange>({
   name: 'lineinfile',
+  summary: 'Make sure one line is in a file (or is not).',
   runsOn: 'host',
   schema: lineinfileSchema,
   probe: probeLineinfile,

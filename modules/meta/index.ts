@@ -21,6 +21,7 @@ type MetaArgs = FromSchema<typeof metaSchema>;
 /** The meta module; the strategy carries out the action, the module itself only validates it. */
 export const metaModule = defineModule<MetaArgs, null, never>({
   name: 'meta',
+  summary: 'Engine actions as a task: flush_handlers, end_host, end_play, reset_connection, …',
   runsOn: 'controller',
   freeFormKey: 'action',
   schema: metaSchema,

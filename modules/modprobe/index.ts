@@ -26,6 +26,7 @@ export type { FileAttrs, ModprobeDecision, ModprobeRequest, ModuleStatus } from 
 /** The modprobe module. */
 export const modprobeModule = defineModule<ModprobeArgs, ModprobeFacts, ModprobeChange>({
   name: 'modprobe',
+  summary: 'Load or unload a kernel module, and make it load at boot.',
   runsOn: 'host',
   schema: modprobeSchema,
   probe: (args, view) => probeModprobe(args, view),

@@ -27,6 +27,7 @@ export type { MountRequest, MountStatus } from './types.ts';
 /** The mount module. */
 export const mountModule = defineModule<MountArgs, MountFacts, MountChange>({
   name: 'mount',
+  summary: 'Mount points and their /etc/fstab entries.',
   runsOn: 'host',
   schema: mountSchema,
   probe: (args, view) => probeMount(mountRequest(args), view),

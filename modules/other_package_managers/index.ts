@@ -24,6 +24,7 @@ const FOREIGN: Record<string, { what: string; instead: string }> = {
 function foreignModule(name: string, what: string, instead: string): ModuleDefinition {
   return defineModule<AnyArgs, null, never>({
     name,
+    summary: `${what}: known so that multi-OS roles validate; fails on a host that reaches it (use ${instead})`,
     runsOn: 'controller',
     schema: anyArgs,
     probe: () => noReads(null),

@@ -35,6 +35,7 @@ function decidePackage(args: PackageArgs, facts: PackageFacts, view: ModuleView)
 /** The package module (`ansible.builtin.package`): apt's steps on apt hosts, a clear failure elsewhere. */
 export const packageModule = defineModule<PackageArgs, PackageFacts, AptChange>({
   name: 'package',
+  summary: "Install or remove packages with the host's package manager (apt).",
   runsOn: 'host',
   schema: packageSchema,
   probe: probePackage,

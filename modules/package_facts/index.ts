@@ -66,6 +66,7 @@ function decide(_args: Args, facts: Facts, view: ModuleView): Decision<never> {
 /** The package_facts module (`ansible.builtin.package_facts`): `ansible_facts.packages`; never changes anything. */
 export const packageFactsModule = defineModule<Args, Facts, never>({
   name: 'package_facts',
+  summary: "The host's installed Debian packages as ansible_facts.packages.",
   setsVariables: () => ['packages', 'ansible_facts.packages'],
   runsOn: 'host',
   schema: packageFactsSchema,

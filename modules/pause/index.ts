@@ -122,6 +122,7 @@ function decide(args: Args, facts: Facts): Decision<never> {
 /** The pause module (`ansible.builtin.pause`): waits on the controller once per task; never changes anything. */
 export const pauseModule = defineModule<Args, Facts, never>({
   name: 'pause',
+  summary: "Wait on the controller for a time, or for a prompt's answer.",
   runsOn: 'controller',
   schema: pauseSchema,
   probe,

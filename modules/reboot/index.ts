@@ -106,6 +106,7 @@ export async function reboot(c: RebootChange, host: ModuleHost, clock: Clock = r
 /** The reboot module (`ansible.builtin.reboot`). */
 export const rebootModule = defineModule<RebootArgs, Facts, RebootChange>({
   name: 'reboot',
+  summary: 'Reboot the host and wait until it is back and answers.',
   runsOn: 'host',
   schema: rebootSchema,
   probe,

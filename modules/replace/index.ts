@@ -135,6 +135,7 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
 /** The replace module. */
 export const replaceModule = defineModule<ReplaceArgs, ReplaceFacts, TextEditChange>({
   name: 'replace',
+  summary: 'Substitute every match of a regex in a file.',
   runsOn: 'host',
   schema: replaceSchema,
   probe: probeReplace,

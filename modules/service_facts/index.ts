@@ -82,6 +82,7 @@ function decide(_args: Args, facts: Facts, view: ModuleView): Decision<never> {
 /** The service_facts module (`ansible.builtin.service_facts`): `ansible_facts.services`; never changes anything. */
 export const serviceFactsModule = defineModule<Args, Facts, never>({
   name: 'service_facts',
+  summary: "The host's systemd services as ansible_facts.services.",
   setsVariables: () => ['services', 'ansible_facts.services'],
   runsOn: 'host',
   schema: serviceFactsSchema,

@@ -9,6 +9,7 @@ type SetFactArgs = FromSchema<typeof setFactSchema>;
 /** set_fact: set host variables (they outrank play and task vars, as in Ansible). */
 export const setFactModule = defineModule<SetFactArgs, null, never>({
   name: 'set_fact',
+  summary: 'Set host variables.',
   setsVariables: (args) => Object.keys(args).filter((k) => k !== 'cacheable'),
   runsOn: 'controller',
   schema: setFactSchema,

@@ -25,6 +25,7 @@ type SetupFacts = { facts: Vars } | { error: string };
 /** setup: Ansible's facts of the host (`filter`, `gather_subset`, `gather_timeout`). */
 export const setupModule = defineModule<SetupArgs, SetupFacts, never>({
   name: 'setup',
+  summary: "Gather the host's facts.",
   runsOn: 'host',
   schema: setupSchema,
   *probe(args) {

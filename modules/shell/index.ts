@@ -39,6 +39,7 @@ export function shellChange(args: ShellArgs): CommandChange {
 /** The shell module. */
 export const shellModule = defineModule<ShellArgs, CommandFacts, CommandChange>({
   name: 'shell',
+  summary: "Run a command line under the host's shell.",
   runsOn: 'host',
   freeFormKey: 'cmd',
   schema: shellSchema,

@@ -107,6 +107,7 @@ function decide(args: Args, facts: SlurpFacts): Decision<never> {
 /** The slurp module: `{ content, encoding: 'base64', source }`, never changed. */
 export const slurpModule = defineModule<Args, SlurpFacts, never>({
   name: 'slurp',
+  summary: "A host file's bytes as base64 (read-only).",
   runsOn: 'host',
   schema,
   probe,

@@ -56,6 +56,7 @@ function decideStat(args: StatArgs, facts: StatFacts): Decision<never> {
 /** The stat module. Its result is `{ stat: { exists, isdir, isreg, islnk, mode, ... } }`, as Ansible's. */
 export const statModule = defineModule<StatArgs, StatFacts, never>({
   name: 'stat',
+  summary: 'Facts about a path (read-only).',
   runsOn: 'host',
   schema: statSchema,
   probe: probeStat,

@@ -127,6 +127,7 @@ export async function synchronize(c: Change, host: ModuleHost): Promise<ApplyOut
 /** The synchronize module (`ansible.posix.synchronize`). */
 export const synchronizeModule = defineModule<SyncArgs, Facts, Change>({
   name: 'synchronize',
+  summary: "Push a file or tree to the host with rsync over the task's own connection.",
   runsOn: 'host',
   schema: synchronizeSchema,
   probe,

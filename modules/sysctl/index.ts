@@ -31,6 +31,7 @@ export type { SysctlChange, SysctlStatus } from './types.ts';
 /** The sysctl module. */
 export const sysctlModule = defineModule<SysctlArgs, SysctlFacts, SysctlPlanned>({
   name: 'sysctl',
+  summary: 'A kernel parameter in a sysctl file and, live, in /proc/sys.',
   runsOn: 'host',
   schema: sysctlSchema,
   probe: (args, view) => probeSysctl(args, view),

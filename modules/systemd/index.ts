@@ -52,6 +52,7 @@ import type { SystemdChange, SystemdFacts } from './types.ts';
 /** The systemd module. */
 export const systemdModule = defineModule<SystemdArgs, SystemdFacts, SystemdChange>({
   name: 'systemd',
+  summary: 'Start, stop, restart or reload a unit; enable, disable, mask or unmask it.',
   aliases: ['systemd_service', 'service'],
   runsOn: 'host',
   schema: systemdSchema,

@@ -93,6 +93,7 @@ function* followLink(view: ModuleView, dest: string): Probe<string> {
 /** The template module. */
 export const templateModule = defineModule<TemplateArgs, FileContentFacts, FileContentChange>({
   name: 'template',
+  summary: 'Render a Jinja2 (or Handlebars) file and put it at a path on the host.',
   runsOn: 'host',
   schema: templateSchema,
   probe: probeTemplate,

@@ -94,6 +94,7 @@ function decide(args: Args, facts: Facts): Decision<Change> {
 
 export const timezoneModule = defineModule<Args, Facts, Change>({
   name: 'timezone',
+  summary: 'The system time zone.',
   runsOn: 'host',
   schema,
   probe,

@@ -27,6 +27,7 @@ import type { UnarchiveChange, UnarchiveFacts } from './types.ts';
 /** The unarchive module. */
 export const unarchiveModule = defineModule<UnarchiveArgs, UnarchiveFacts, UnarchiveChange>({
   name: 'unarchive',
+  summary: 'Unpack a tar or zip archive into a directory on the host.',
   runsOn: 'host',
   schema: unarchiveSchema,
   probe: (args, view) => probeUnarchive(args, view),

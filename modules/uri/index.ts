@@ -23,6 +23,7 @@ export { parseUriOutput, uriResult } from './response.ts';
 /** The uri module. */
 export const uriModule = defineModule<UriArgs, CommandFacts, UriRequest>({
   name: 'uri',
+  summary: 'Send one HTTP request from the host and check the answer.',
   runsOn: 'host',
   schema: uriSchema,
   // Both the name and its alias: the engine masks what the task wrote, before aliases are renamed.

@@ -28,6 +28,7 @@ export { userProbeCommand } from './probe.ts';
 /** The user module. */
 export const userModule = defineModule<UserArgs, UserFacts, UserChange>({
   name: 'user',
+  summary: 'A local user present, with its uid, groups, shell, home and password, or absent.',
   runsOn: 'host',
   schema: userSchema,
   secretArgs: ['password'],

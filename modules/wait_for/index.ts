@@ -36,6 +36,7 @@ type WaitFacts = { met: true } | { met: false; result: ExecResult };
 /** The wait_for module. */
 export const waitForModule = defineModule<WaitForArgs, WaitFacts, never>({
   name: 'wait_for',
+  summary: 'Wait until a port is open or closed, or a path present or absent.',
   runsOn: 'host',
   schema: waitForSchema,
   probe: (args, view) => probeWait(args, view),

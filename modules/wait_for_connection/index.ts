@@ -94,6 +94,7 @@ export async function waitForConnection(
 /** The wait_for_connection module (`ansible.builtin.wait_for_connection`). */
 export const waitForConnectionModule = defineModule<Args, null, Change>({
   name: 'wait_for_connection',
+  summary: 'Wait until the host answers over its connection.',
   runsOn: 'host',
   schema: waitForConnectionSchema,
   probe: () => noReads(null),
