@@ -98,7 +98,8 @@ function apply(out: SshHostOptions, keyword: string, args: string[], host: strin
       out.strictHostKeyChecking = lower === 'off' ? 'no' : (lower as SshHostOptions['strictHostKeyChecking']);
       break;
     case 'userknownhostsfile':
-      out.userKnownHostsFiles = lower === 'none' ? [] : args;
+      // `none`: no user file; new keys (accept-new) are then recorded nowhere, as with /dev/null.
+      out.userKnownHostsFiles = lower === 'none' ? ['/dev/null'] : args;
       break;
   }
 }

@@ -10,6 +10,8 @@ import { parseSshConfig, type SshConfig } from '../../engine/connection/sshConfi
 import { jumpFromSshArgs, parseJumpSpec } from '../../engine/connection/sshJumpSpec.ts';
 import { sshParamsFor, type SshRunSettings } from '../../engine/connection/sshSettings.ts';
 import { sharedJumpCount } from '../../engine/connection/jump.ts';
+import { hostKeyPolicy } from '../../engine/connection/hostKeyPolicy.ts';
+import type { Inventory } from '../../engine/types.ts';
 
 /** A fake home with ~/.ssh/config holding `text` (and other files under ~/.ssh). */
 function home(text: string, files: Record<string, string> = {}): { home: string; config: SshConfig; file: string } {
@@ -300,5 +302,23 @@ Host 10.9.9.9
     const { config: two } = home('Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n');
     expect(sshParamsFor('x', { ansible_ssh_common_args: '-J a' }, run(two)).refused).toMatch(/jumphost loop via a \(x -> a -> b -> a\)/);
     expect(sharedJumpCount()).toBe(0);
+  });
+});
+
+describe('host key checking of jump hosts', () => {
+  const policy = (flags: { acceptNewHostKeys: boolean; noHostKeyChecking: boolean }) =>
+    hostKeyPolicy({
+      inventory: { hostVars: () => ({ host_key_checking: false }) } as unknown as Inventory,
+      hosts: ['a'],
+      flags,
+      ignoredLayers: () => [],
+      inventoryLayers: () => [{ where: 'inventory.ini', vars: { host_key_checking: false } }],
+    });
+
+  it('follows the command line only: the inventory turning it off for a host leaves its jump hosts strict', () => {
+    const none = policy({ acceptNewHostKeys: false, noHostKeyChecking: false });
+    expect([none.byHost.get('a'), none.jumpHosts]).toEqual(['off', 'strict']);
+    expect(policy({ acceptNewHostKeys: true, noHostKeyChecking: false }).jumpHosts).toBe('accept-new');
+    expect(policy({ acceptNewHostKeys: false, noHostKeyChecking: true }).jumpHosts).toBe('off');
   });
 });

@@ -1,6 +1,6 @@
 // ProxyJump against in-process ssh2 servers: targets reached through one shared jump connection, a chain
 // of two jump hosts, a wrong jump host key refused, and a jump host that is down.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -189,5 +189,23 @@ describe('ProxyJump', () => {
       expect(e).toBeInstanceOf(UnreachableError);
       expect((e as Error).message).toMatch(new RegExp(`^cannot reach ${['t', 't9'][i]} through jump host jump: .*ECONNREFUSED`));
     }
+  });
+});
+
+describe('UserKnownHostsFile /dev/null', () => {
+  it('reads as empty: the jump host is unknown (refused), unless StrictHostKeyChecking no makes it accept-new', async () => {
+    const jump = await sshd('jump');
+    const t = await sshd('t');
+    const extra = (strict: string) => `Host jump\n  UserKnownHostsFile /dev/null\n${strict}Host t\n  ProxyJump jump\n`;
+    const strict = setup([jump, t], extra(''), t.knownHostsLine());
+    const err = await conn('t', strict.configFile, strict.known)
+      .exec('x')
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /^jump host jump: host jump .* is not in known_hosts \(\/dev\/null, \/etc\/ssh\/ssh_known_hosts\)/,
+    );
+    const lax = setup([jump, t], extra('  StrictHostKeyChecking no\n'), t.knownHostsLine());
+    expect((await conn('t', lax.configFile, lax.known).exec('x')).stdout).toBe('t');
+    expect(readFileSync(lax.known, 'utf8')).toBe(t.knownHostsLine());
   });
 });
