@@ -2,7 +2,8 @@
 // behind it in the run and reference-counted: it opens on the first host's connect and closes when the
 // last host using it closes. A target is reached by a direct-tcpip channel (forwardOut) through it.
 import type { Duplex } from 'node:stream';
-import { HostKeyError, JumpHostError, SshConnection, type JumpVia, type SshParams } from './ssh.ts';
+import { JumpHostError, type JumpVia } from './jumpVia.ts';
+import { HostKeyError, SshConnection, type SshParams } from './ssh.ts';
 
 interface Shared {
   conn: SshConnection;

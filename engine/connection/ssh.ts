@@ -6,6 +6,7 @@ import type { Connection, ExecOptions, ExecResult, ReconnectOptions, StreamChann
 import { wrapCommand } from './become.ts';
 import { refusePasswordPrompt, sshStream } from './stream.ts';
 import { BecomeError, SudoDialog } from './sudoDialog.ts';
+import { JumpHostError, type JumpVia } from './jumpVia.ts';
 import { appendKnownHost, fingerprint, hostKeyAlgorithmsFor, loadKnownHosts, verifyHostKey, type HostKeyVerdict } from './knownHosts.ts';
 
 /** Everything needed to open one ssh connection. Secrets stay in memory only. */
@@ -29,27 +30,6 @@ export interface SshParams {
   jump?: JumpVia;
   /** A setting fleetplay cannot honour (ProxyCommand): every connect fails with this message. */
   refused?: string;
-}
-
-/** A lease on a shared jump connection (jump.ts): a channel to host:port through it, released on close. */
-export interface JumpVia {
-  /** The jump host as named (ProxyJump), for messages. */
-  name: string;
-  /** Identifies the jump chain (hosts, users, ports, host-key settings). */
-  key: string;
-  forward(host: string, port: number, timeoutMs: number): Promise<Duplex>;
-  release(): void;
-}
-
-/** The jump host itself could not be reached or logged into (after its own retries). */
-export class JumpHostError extends Error {
-  constructor(
-    readonly jumpHost: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'JumpHostError';
-  }
 }
 
 /** A host is unreachable because its jump host is: not retried again (the jump host had its retries). */
