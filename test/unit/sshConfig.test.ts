@@ -10,6 +10,7 @@ import { parseSshConfig, type SshConfig } from '../../engine/connection/sshConfi
 import { jumpFromSshArgs, parseJumpSpec } from '../../engine/connection/sshJumpSpec.ts';
 import { sshParamsFor, type SshRunSettings } from '../../engine/connection/sshSettings.ts';
 import { sharedJumpCount } from '../../engine/connection/jump.ts';
+import { sshConfigForRun } from '../../engine/connection/sshConfigRun.ts';
 import { hostKeyPolicy } from '../../engine/connection/hostKeyPolicy.ts';
 import type { Inventory } from '../../engine/types.ts';
 
@@ -320,5 +321,28 @@ describe('host key checking of jump hosts', () => {
     expect([none.byHost.get('a'), none.jumpHosts]).toEqual(['off', 'strict']);
     expect(policy({ acceptNewHostKeys: true, noHostKeyChecking: false }).jumpHosts).toBe('accept-new');
     expect(policy({ acceptNewHostKeys: false, noHostKeyChecking: true }).jumpHosts).toBe('off');
+  });
+});
+
+describe('--ssh-config', () => {
+  it('reads ~/.ssh/config only if it exists, a named file always, and none never; prints notes and warnings', () => {
+    const { home: h, file } = home('Match localnetwork 10.0.0.0/8\n  User x\nHost lax\n  StrictHostKeyChecking accept-new\n');
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'fp-sshcfg-home-'));
+    const env = process.env.HOME;
+    const printed: string[] = [];
+    try {
+      process.env.HOME = empty;
+      expect(sshConfigForRun(undefined, false, (l) => printed.push(l))).toEqual({});
+      expect(() => sshConfigForRun(path.join(empty, 'nope'), false, () => undefined)).toThrow(/does not exist/);
+      process.env.HOME = h;
+      expect(sshConfigForRun('none', true, () => undefined)).toEqual({ connectTimeoutFromCli: true });
+      const found = sshConfigForRun(undefined, false, (l) => printed.push(l));
+      expect(found.sshConfig?.file).toBe(file);
+    } finally {
+      process.env.HOME = env;
+    }
+    expect(printed).toHaveLength(2);
+    expect(printed[0]).toMatch(/^note: ssh config .*config:1: Match localnetwork 10\.0\.0\.0\/8 is not supported/);
+    expect(printed[1]).toMatch(/^warning: ssh config .*config:4: StrictHostKeyChecking accept-new: .*a changed key is still refused/);
   });
 });
