@@ -21,6 +21,7 @@ import { setUpVault, vaultHelp, vaultOptions } from './vaultPassword.ts';
 import { processSecrets } from '../secrets.ts';
 import { existsSync, statSync } from 'node:fs';
 import { moduleRegistry } from '../../modules/index.ts';
+import { sshConfigForRun } from '../connection/sshConfigRun.ts';
 
 /** Options of `run`. */
 export const runOptions: OptionSpec = {
@@ -45,6 +46,7 @@ export const runOptions: OptionSpec = {
   strict: { type: 'boolean' },
   'retry-file': { type: 'string' },
   'connect-retries': { type: 'string' },
+  'ssh-config': { type: 'string' },
   'roles-path': { type: 'string', multiple: true },
   ...vaultOptions,
 };
@@ -75,6 +77,8 @@ Options:
       --roles-path DIRS    where roles are looked for (':'-separated, repeatable), before
                            ANSIBLE_ROLES_PATH or ansible.cfg's roles_path (after roles/ beside the playbook)
       --connect-retries N  retries of a failed SSH connect, with backoff, before unreachable (default 2)
+      --ssh-config FILE    OpenSSH client config to read (default ~/.ssh/config if it exists; 'none': no
+                           config); inventory variables win over it (docs/ssh-config.md)
       --accept-new-host-keys  trust and record host keys not yet in known_hosts
       --no-host-key-checking  do not verify host keys at all (only this flag or the inventory's
                            host_key_checking=false turns checking off; playbook vars and -e cannot)
@@ -126,6 +130,7 @@ export async function runCommand(
     acceptNewHostKeys: p.values['accept-new-host-keys'] === true,
     noHostKeyChecking: p.values['no-host-key-checking'] === true,
   };
+  const sshConfig = sshConfigForRun(str(p, 'ssh-config'), p.values.timeout !== undefined, out);
   const hostKeys = hostKeyPolicyForRun(playbook, inventory, { flags: hostKeyFlags, extraVars, ...(limit ? { limit } : {}) });
   const reportFile = str(p, 'report');
   if (reportFile) checkOutputDir(reportFile, '--report');
@@ -191,6 +196,7 @@ export async function runCommand(
         ...(password ? { password } : {}),
         acceptNewHostKeys: hostKeyFlags.acceptNewHostKeys,
         hostKeys,
+        ...sshConfig,
       },
       abort: abort.signal,
       ...(becomePassword ? { becomePassword } : {}),

@@ -18,6 +18,8 @@ export interface HostKeyPolicy {
   byHost: ReadonlyMap<string, HostKeyCheck>;
   /** At most two lines: where checking was lowered, and which lowerings were ignored. */
   warnings: string[];
+  /** The level for jump hosts (ProxyJump): set by the command line only, strict unless a flag lowers it. */
+  jumpHosts?: HostKeyCheck;
 }
 
 /** The command-line switches that lower checking for every host of the run. */
@@ -123,7 +125,8 @@ export function hostKeyPolicy(input: HostKeyPolicyInput): HostKeyPolicy {
         `or the inventory may lower host key checking`,
     );
   }
-  return { byHost, warnings };
+  const jumpHosts: HostKeyCheck = input.flags.noHostKeyChecking ? 'off' : input.flags.acceptNewHostKeys ? 'accept-new' : 'strict';
+  return { byHost, warnings, jumpHosts };
 }
 
 // "off for 3 hosts (inventory/group_vars/all.yml: host_key_checking=false)"

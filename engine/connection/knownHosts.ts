@@ -48,6 +48,8 @@ export type HostKeyVerdict =
 const MARKERS: readonly string[] = ['@revoked', '@cert-authority'];
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const SHA1_LENGTH = 20;
+// Read as an empty file, never opened (it is a device, which readControllerFile refuses).
+const DEV_NULL = '/dev/null';
 
 // ssh2's supported server host key algorithms, strongest first: the order we ask it to prefer.
 const ALGORITHM_PREFERENCE: readonly ServerHostKeyAlgorithm[] = [
@@ -126,6 +128,7 @@ export function keyTypeOf(keyBlob: Buffer): string {
 /** Appends `name type base64` for a host, creating the directory (0700) and file (0600) if needed. */
 export function appendKnownHost(file: string, host: string, port: number, keyBlob: Buffer): void {
   const type = keyTypeOf(keyBlob);
+  if (file === DEV_NULL) return; // ssh config `UserKnownHostsFile /dev/null`: keys are never recorded
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const existing = readIfExists(file);
   // Never glue our line onto a last line that lacks its newline.
@@ -232,6 +235,7 @@ function safeKeyType(keyBlob: Buffer): string | undefined {
 }
 
 function readIfExists(file: string): string | undefined {
+  if (file === DEV_NULL) return undefined;
   try {
     statSync(file);
   } catch (error) {

@@ -1,10 +1,12 @@
 // The ssh connection: one ssh2 client per host for the whole run, host keys checked against known_hosts.
+import type { Duplex } from 'node:stream';
 import { Client, type AnyAuthMethod, type AuthenticationType, type NextAuthHandler } from 'ssh2';
 import { UnreachableError } from '../errors.ts';
 import type { Connection, ExecOptions, ExecResult, ReconnectOptions, StreamChannel } from '../types.ts';
 import { wrapCommand } from './become.ts';
 import { refusePasswordPrompt, sshStream } from './stream.ts';
 import { BecomeError, SudoDialog } from './sudoDialog.ts';
+import { JumpHostError, type JumpVia } from './jumpVia.ts';
 import { appendKnownHost, fingerprint, hostKeyAlgorithmsFor, loadKnownHosts, verifyHostKey, type HostKeyVerdict } from './knownHosts.ts';
 
 /** Everything needed to open one ssh connection. Secrets stay in memory only. */
@@ -22,7 +24,16 @@ export interface SshParams {
   /** Extra attempts after a failed connect (refused, timed out), 0.5 s, 1 s, 2 s … apart. */
   connectRetries: number;
   keepaliveMs: number;
+  /** Missed keepalives before the host counts as gone (default 3; ssh_config ServerAliveCountMax). */
+  keepaliveCountMax?: number;
+  /** The (shared) jump connection this host is reached through (ProxyJump). */
+  jump?: JumpVia;
+  /** A setting fleetplay cannot honour (ProxyCommand): every connect fails with this message. */
+  refused?: string;
 }
+
+/** A host is unreachable because its jump host is: not retried again (the jump host had its retries). */
+class JumpUnreachableError extends UnreachableError {}
 
 /** A host key problem is not a network hiccup: it fails the host instead of marking it unreachable. */
 export class HostKeyError extends Error {
@@ -178,6 +189,7 @@ export class SshConnection implements Connection {
     this.closedByUs = true;
     this.client?.end();
     this.client = undefined;
+    this.params.jump?.release();
   }
 
   /** meta: reset_connection: the next command opens a new login (new group memberships apply), not a reconnect after a drop. */
@@ -210,7 +222,25 @@ export class SshConnection implements Connection {
     }
   }
 
-  private open(timeoutMs = this.params.connectTimeoutMs): Promise<Client> {
+  private async open(timeoutMs = this.params.connectTimeoutMs): Promise<Client> {
+    const p = this.params;
+    if (p.refused) throw new JumpUnreachableError(p.host, p.refused);
+    if (!p.jump) return this.handshake(timeoutMs);
+    let sock: Duplex;
+    try {
+      sock = await p.jump.forward(p.address, p.port, timeoutMs);
+    } catch (err) {
+      // A bad host key on any hop fails the host as a bad key of its own would; a jump host that cannot
+      // be reached makes every host behind it unreachable, each message naming the jump host.
+      if (err instanceof HostKeyError) throw new HostKeyError(p.host, `jump host ${p.jump.name}: ${err.message}`);
+      if (err instanceof JumpHostError)
+        throw new JumpUnreachableError(p.host, `cannot reach ${p.host} through jump host ${err.jumpHost}: ${err.message}`);
+      throw new UnreachableError(p.host, `cannot connect to ${this.where()}: ${(err as Error).message}`);
+    }
+    return this.handshake(timeoutMs, sock);
+  }
+
+  private handshake(timeoutMs: number, sock?: Duplex): Promise<Client> {
     const p = this.params;
     const knownHosts = loadKnownHosts(p.knownHostsFiles);
     let verdict: HostKeyVerdict | undefined;
@@ -247,7 +277,8 @@ export class SshConnection implements Connection {
         username: p.user,
         readyTimeout: timeoutMs,
         keepaliveInterval: p.keepaliveMs,
-        keepaliveCountMax: 3,
+        keepaliveCountMax: p.keepaliveCountMax ?? 3,
+        ...(sock ? { sock } : {}),
         ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
         hostVerifier: (key: Buffer): boolean => {
           presented = key;
@@ -268,7 +299,7 @@ export class SshConnection implements Connection {
 
 /** Network failures (refused, timed out) are worth another attempt; host key and authentication failures are not. */
 function retryable(err: unknown): boolean {
-  return err instanceof UnreachableError && !/authentication failed/.test(err.message);
+  return err instanceof UnreachableError && !(err instanceof JumpUnreachableError) && !/authentication failed/.test(err.message);
 }
 
 function authSequence(p: SshParams): (left: AuthenticationType[] | null, partial: boolean | null, next: NextAuthHandler) => void {
