@@ -317,8 +317,8 @@ export function moduleContext(
     runState: (key) => settings.runState.slot(key),
     lookups: lookupContext(task, settings, vars),
     // The host's own connection only: a delegated task's reboot or rsync would reach the wrong machine.
-    ...(!target && host.conn.reconnect ? { reconnect: (o) => host.conn.reconnect!(o) } : {}),
-    ...(!target && host.conn.stream
+    ...(!target && host.conn?.reconnect ? { reconnect: (o) => host.conn.reconnect!(o) } : {}),
+    ...(!target && host.conn?.stream
       ? { stream: (command) => host.conn.stream!(withEnvironment(command, env), finalExecOptions(task, settings, {})) }
       : {}),
   };
