@@ -147,6 +147,8 @@ export interface TaskResult {
   batch?: number;
   /** What a change does (or would do), for the plan summary. */
   summary?: ChangeSummary[];
+  /** -v and more: the result's data beyond the message (rc, stdout, stderr, …), redacted; absent under no_log. */
+  data?: Vars;
 }
 
 // ---------------------------------------------------------------- predicted state (check mode)
@@ -514,6 +516,8 @@ export interface RunEvents {
   notice?(text: string): void;
   taskStart(task: { title: string; location?: SourceLocation; handler: boolean }): void;
   result(result: TaskResult): void;
+  /** -vv and more: a detail at a verbosity level (variable origins, commands, connection), already redacted. */
+  detail?(detail: { host: string; level: number; text: string }): void;
 }
 
 /** Everything a finished run produced. */

@@ -22,6 +22,8 @@ export interface TransportOptions {
   connectRetries?: number;
   /** From FLEETPLAY_SSH_PASSWORD or a prompt. */
   password?: string;
+  /** -vvvv: connection details per host (address, port, user, key, host key outcome); never secrets. */
+  debug?: (host: string, text: string) => void;
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -30,7 +32,10 @@ const MAX_KEY_BYTES = 1024 * 1024;
 
 /** Creates (but does not open) the connection for one host. */
 export function createConnection(host: string, vars: Vars, options: TransportOptions): Connection {
-  if (vars.ansible_connection === 'local') return new LocalConnection(host);
+  if (vars.ansible_connection === 'local') {
+    options.debug?.(host, 'local connection: commands run on the controller');
+    return new LocalConnection(host);
+  }
   const user = str(vars.ansible_user) ?? str(vars.ansible_ssh_user) ?? os.userInfo().username;
   const keyFile = str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file);
   // Only a regular file up to 1 MiB: a FIFO named as a key would block the controller forever.
@@ -50,6 +55,11 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
         : [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']
   ).map(expandHome);
   const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? options.password;
+  const debug = options.debug ? (text: string) => options.debug!(host, text) : undefined;
+  debug?.(
+    `ssh ${user}@${str(vars.ansible_host) ?? host}:${Number(vars.ansible_port ?? 22)}, key ${keyFile ?? `${privateKeys.length} default key(s) of ~/.ssh`}` +
+      `${process.env.SSH_AUTH_SOCK ? ', ssh-agent' : ''}${password !== undefined ? ', password' : ''}, known_hosts ${knownHostsFiles.join(', ')}`,
+  );
   return new SshConnection({
     host,
     address: str(vars.ansible_host) ?? host,
@@ -65,6 +75,7 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
     // A host that stops answering (frozen, cable pulled) is unreachable after 3 missed keepalives:
     // within about 1.3 × the connect timeout, even while a command runs.
     keepaliveMs: Math.max(1000, Math.round(options.connectTimeoutMs / 3)),
+    ...(debug ? { debug } : {}),
   });
 }
 

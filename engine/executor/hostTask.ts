@@ -13,6 +13,7 @@ import { lookupContext } from '../lookups/index.ts';
 import { expandLoop, loopItemVars, loopResultVars, pauseSeconds, renderLoopValue } from '../lookups/loop.ts';
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
+import { resultData, VERBOSE } from './verbose.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -296,6 +297,10 @@ function toResult(
   if (handler) result.handler = true;
   if (o.delegatedTo !== undefined) result.delegatedTo = o.delegatedTo;
   if (o.commands !== undefined) result.commands = o.commands;
+  if ((run.verbosity ?? 0) >= VERBOSE.data && !settings.noLog) {
+    const data = resultData(o.registered, run.secrets);
+    if (data) result.data = data;
+  }
   return result;
 }
 
