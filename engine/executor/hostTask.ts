@@ -29,7 +29,10 @@ export async function runTaskOnHost(
   host.attempted = true;
   // Handlers and run_once tasks read alone; a task in a list may bring the next tasks' reads along.
   host.readAhead.taskStarts(
-    following && !handler && !task.runOnce ? (limit) => upcomingReads([task, ...following], host, scope, run, limit) : undefined,
+    // -vvv shows each task's own commands: no reads brought along from the next tasks (a no_log one's among them).
+    following && !handler && !task.runOnce && (run.verbosity ?? 0) < VERBOSE.commands
+      ? (limit) => upcomingReads([task, ...following], host, scope, run, limit)
+      : undefined,
   );
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   run.secrets.scanAll(scopeVars);

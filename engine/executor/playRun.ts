@@ -37,6 +37,8 @@ export interface PlayRun {
   step?: StepPrompt;
   /** -v count: 0 default; 1 result data, 2 origins, 3 commands, 4 connection details. */
   verbosity?: number;
+  /** -vvv: no_log tasks in flight; while any is, the commands are not shown (executor/verbose.ts). */
+  quietCommands?: { count: number };
   /** Title used in results for this play. */
   playName: string;
   /** The modules the playbook was validated against. */

@@ -74,6 +74,8 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const start = options.startAtTask !== undefined ? findStartTask(playbook, options.startAtTask) : undefined;
   const step = options.step ? stepper(options.step) : undefined;
   const verbosity = options.verbosity ?? 0;
+  const quietCommands = { count: 0 };
+  QUIET.set(options, quietCommands);
   const results: TaskResult[] = [];
   const events: RunEvents = {
     ...options.events,
@@ -135,6 +137,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         ...(startAt ? { startAt } : {}),
         ...(step ? { step } : {}),
         verbosity,
+        quietCommands,
         playName: play.name,
         modules: playbook.modules,
         runState,
@@ -168,6 +171,9 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   };
 }
 
+// -vvv: per run, the no_log tasks in flight (their commands are not shown); read where connections are made.
+const QUIET = new WeakMap<RunOptions, { count: number }>();
+
 /** The command line's connection defaults as the variables they stand for (below every other layer). */
 function cliConnectionVars(d: ConnectionDefaults | undefined): Vars {
   if (!d) return {};
@@ -195,7 +201,7 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
         ? { ...options.transport, debug: (_h: string, t: string) => detail(VERBOSE.connection)(t) }
         : options.transport;
     const opened = createConnection(name, connVars, transport);
-    const conn = verbosity >= VERBOSE.commands ? loggedConnection(opened, secrets, detail(VERBOSE.commands)) : opened;
+    const conn = verbosity >= VERBOSE.commands ? loggedConnection(opened, secrets, detail(VERBOSE.commands), QUIET.get(options)) : opened;
     h = {
       name,
       inventoryVars,

@@ -73,6 +73,25 @@ export async function runTask(
   const title = headerTitle(task, hosts[0]!, scope, run);
   if (run.step && (await run.step(title)) === 'no') return;
   run.events.taskStart({ title, location: task.location, handler });
+  // -vvv: a no_log task's commands (which carry its arguments) are not shown, whatever its template says.
+  const noLog = task.noLog ?? scope.noLog;
+  const quiet = run.quietCommands && noLog !== undefined && noLog !== false ? run.quietCommands : undefined;
+  if (quiet) quiet.count++;
+  try {
+    await runOnHosts(task, hosts, scope, run, handler, following);
+  } finally {
+    if (quiet) quiet.count--;
+  }
+}
+
+async function runOnHosts(
+  task: TaskDef,
+  hosts: HostRun[],
+  scope: Scope,
+  run: PlayRun,
+  handler: boolean,
+  following?: TaskNode[],
+): Promise<void> {
   if (task.runOnce) {
     // run_once: the first host runs it; every host of the batch gets its registered result.
     const [first, ...others] = hosts;

@@ -25,8 +25,17 @@ export function clip(text: string): string {
 }
 
 /** -vvv: the connection, telling `log` every command it runs (with become), redacted. */
-export function loggedConnection(conn: Connection, secrets: Secrets, log: (text: string) => void): Connection {
+export function loggedConnection(
+  conn: Connection,
+  secrets: Secrets,
+  log: (text: string) => void,
+  quiet: { count: number } = { count: 0 },
+): Connection {
   const tell = (kind: string, command: string, options?: ExecOptions): void => {
+    if (quiet.count > 0) {
+      log(`${kind}: (not shown: a no_log task is running)`);
+      return;
+    }
     const become = options?.become?.enabled ? ` (become ${options.become.user} via ${options.become.method ?? 'sudo'})` : '';
     log(`${kind}${become}: ${clip(secrets.redact(command))}`);
   };
