@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Server, utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { formatListing } from '../../engine/cli/runListing.ts';
 import { flushCaches, stepPrompt } from '../../engine/cli/runExtras.ts';
@@ -267,6 +268,65 @@ describe('connection and become defaults', () => {
     const plain = await run(path.join(dir, 'play.yml'), path.join(dir, 'inv'), { verbosity: 3 });
     expect(plain.details.filter((d) => d.includes('become'))).toEqual([]);
   });
+});
+
+/** An ssh2 server that runs each exec under /bin/sh here, accepting any login (as in test/unit/become.test.ts). */
+async function shellServer(): Promise<{ port: number; close: () => void }> {
+  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const server = new Server({ hostKeys: [hostKey] }, (client) => {
+    client.on('error', () => undefined).on('authentication', (ctx) => ctx.accept());
+    client.on('session', (accept) => {
+      accept().on('exec', (acceptExec, _reject, info) => {
+        const channel = acceptExec();
+        const child = spawn('/bin/sh', ['-c', info.command]);
+        channel.pipe(child.stdin);
+        child.stdin.on('error', () => undefined);
+        child.stdout.pipe(channel, { end: false });
+        child.stderr.on('data', (d: Buffer) => channel.stderr.write(d));
+        child.on('close', (code) => {
+          channel.exit(code ?? 255);
+          channel.end();
+        });
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, close: () => server.close() };
+}
+
+describe('-vvvv over ssh', () => {
+  it('tells the address, port, user and key, each login, and the host key outcome; never the password', async () => {
+    const server = await shellServer();
+    try {
+      const dir = tempDir({ known_hosts: '', 'play.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: echo over-ssh\n' });
+      writeFileSync(
+        path.join(dir, 'inv'),
+        `h ansible_host=127.0.0.1 ansible_port=${server.port} ansible_user=ops ansible_password=pw-never-shown ansible_ssh_known_hosts_file=${dir}/known_hosts\n`,
+      );
+      const transport = (policy: 'accept-new' | 'strict'): RunOptions['transport'] => ({
+        connectTimeoutMs: 5000,
+        connectRetries: 0,
+        hostKeys: { byHost: new Map([['h', policy]]), warnings: [] },
+      });
+      const first = await run(path.join(dir, 'play.yml'), path.join(dir, 'inv'), { verbosity: 4, transport: transport('accept-new') });
+      expect(first.report.recap.h?.changed).toBe(1);
+      const d = first.details.filter((x) => x.startsWith('4 h '));
+      expect(d[0]).toMatch(new RegExp(`^4 h ssh ops@127\\.0\\.0\\.1:${server.port}, key .*, password, known_hosts ${dir}/known_hosts$`));
+      expect(d).toContain(`4 h connecting to 127.0.0.1:${server.port} as ops (timeout 5000 ms)`);
+      expect(d.some((x) => /^4 h host key SHA256:\S+: unknown in known_hosts \(policy accept-new\)$/.test(x))).toBe(true);
+      expect(d).toContain(`4 h logged in to 127.0.0.1:${server.port} as ops`);
+      expect(first.details.join('\n')).not.toContain('pw-never-shown');
+      // The key recorded by the first run matches in the second.
+      const second = await run(path.join(dir, 'play.yml'), path.join(dir, 'inv'), { verbosity: 4, transport: transport('strict') });
+      expect(second.details.some((x) => /^4 h host key SHA256:\S+: match in known_hosts \(policy strict\)$/.test(x))).toBe(true);
+      // Below -vvvv none of it.
+      const quieter = await run(path.join(dir, 'play.yml'), path.join(dir, 'inv'), { verbosity: 3, transport: transport('strict') });
+      expect(quieter.details.filter((x) => x.startsWith('4 '))).toEqual([]);
+      expect(quieter.details.some((x) => x.startsWith('3 h EXEC: echo over-ssh'))).toBe(true);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
 });
 
 describe('-v levels', () => {
