@@ -10,7 +10,9 @@ import path from 'node:path';
 import { Server, utils } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { formatListing } from '../../engine/cli/runListing.ts';
-import { flushCaches, stepPrompt } from '../../engine/cli/runExtras.ts';
+import { becomeDefaultsOf, connectionDefaultsOf, flushCaches, stepPrompt, verbosityOf } from '../../engine/cli/runExtras.ts';
+import { runOptions } from '../../engine/cli/run.ts';
+import { parseCommand } from '../../engine/cli/args.ts';
 import { findStartTask, fnmatch } from '../../engine/executor/startAt.ts';
 import { runPlaybook, type RunOptions } from '../../engine/executor/runPlaybook.ts';
 import { loadInventory } from '../../engine/inventory/index.ts';
@@ -196,6 +198,27 @@ describe('--start-at-task', () => {
 });
 
 describe('connection and become defaults', () => {
+  const parse = (...args: string[]) => parseCommand(['play.yml', ...args], runOptions);
+
+  it('reads -u, --private-key, -c, -b, --become-user, --become-method and counts -v', () => {
+    expect(connectionDefaultsOf(parse('-u', 'ops', '-c', 'smart', '--private-key', path.join(FIXTURE, 'inv')))).toEqual({
+      user: 'ops',
+      connection: 'smart',
+      privateKeyFile: path.join(FIXTURE, 'inv'),
+    });
+    expect(connectionDefaultsOf(parse())).toBeUndefined();
+    expect(() => connectionDefaultsOf(parse('-c', 'paramiko'))).toThrow(/--connection paramiko/);
+    expect(() => connectionDefaultsOf(parse('--private-key', '/nonexistent/key'))).toThrow(/no such file/);
+    expect(becomeDefaultsOf(parse('-b', '--become-user', 'app', '--become-method', 'su'))).toEqual({
+      become: true,
+      user: 'app',
+      method: 'su',
+    });
+    expect(becomeDefaultsOf(parse())).toBeUndefined();
+    expect(() => becomeDefaultsOf(parse('--become-method', 'doas'))).toThrow(/--become-method doas/);
+    expect([parse(), parse('-v'), parse('-vvv'), parse('-vv', '-vv'), parse('--verbose')].map(verbosityOf)).toEqual([0, 1, 3, 4, 1]);
+  });
+
   it('-u, --private-key and -c are below the inventory variables', async () => {
     const port = await closedPort();
     const dir = tempDir({ 'cli.key': 'not a key', 'inv.key': 'not a key either' });
