@@ -1,9 +1,9 @@
 // The engine's command line (started by engine/index.ts).
 import './memory.ts';
-import { readFileSync } from 'node:fs';
 import { FleetError } from './errors.ts';
 import { printable } from './output/printable.ts';
 import { processSecrets } from './secrets.ts';
+import { versionLine } from './version.ts';
 
 const HELP = `fleetplay: declarative, idempotent playbooks over SSH, in the style of Ansible.
 
@@ -18,15 +18,6 @@ Commands:
   lab up|down|status           the local lab fleet of real Debian nodes
 
 Run 'engine <command> --help' for the options of a command; 'engine --version' for the version.`;
-
-/** The version of the package this engine belongs to (its package.json). */
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     case '--version':
     case '-V':
     case 'version':
-      out(`fleetplay ${version()} (Node ${process.versions.node})\n`);
+      out(versionLine());
       return 0;
     case undefined:
     case 'help':

@@ -149,6 +149,8 @@ export interface TaskResult {
   summary?: ChangeSummary[];
   /** The module's warnings (its result's `warnings`), printed as Ansible prints `[WARNING]:` lines. */
   warnings?: string[];
+  /** -v and more: the result's data beyond the message (rc, stdout, stderr, …), redacted; absent under no_log. */
+  data?: Vars;
 }
 
 // ---------------------------------------------------------------- predicted state (check mode)
@@ -516,6 +518,8 @@ export interface RunEvents {
   notice?(text: string): void;
   taskStart(task: { title: string; location?: SourceLocation; handler: boolean }): void;
   result(result: TaskResult): void;
+  /** -vv and more: a detail at a verbosity level (variable origins, commands, connection), already redacted. */
+  detail?(detail: { host: string; level: number; text: string }): void;
 }
 
 /** Everything a finished run produced. */

@@ -22,6 +22,21 @@ import { processSecrets } from '../secrets.ts';
 import { existsSync, statSync } from 'node:fs';
 import { moduleRegistry } from '../../modules/index.ts';
 import { sshConfigForRun } from '../connection/sshConfigRun.ts';
+// Ansible's everyday options (issue #17 item 7): engine/cli/runExtras.ts, engine/cli/runListing.ts.
+import {
+  becomeDefaultsOf,
+  connectionDefaultsOf,
+  extraRunHelp,
+  extraRunOptions,
+  flushCaches,
+  stepPrompt,
+  syntaxCheckArgs,
+  verbosityOf,
+} from './runExtras.ts';
+import { formatListing } from './runListing.ts';
+import { validateCommand } from './validate.ts';
+import { findStartTask } from '../executor/startAt.ts';
+import { versionLine } from '../version.ts';
 
 /** Options of `run`. */
 export const runOptions: OptionSpec = {
@@ -49,6 +64,7 @@ export const runOptions: OptionSpec = {
   'ssh-config': { type: 'string' },
   'roles-path': { type: 'string', multiple: true },
   ...vaultOptions,
+  ...extraRunOptions,
 };
 
 /** Help text of `run`. */
@@ -90,6 +106,7 @@ ${vaultHelp}
       --no-color           plain output (also when NO_COLOR is set or output is not a terminal)
       --no-progress        no live status area at the bottom of the terminal (there is none when
                            output is not a terminal, or TERM=dumb)
+${extraRunHelp}
 
 Exit codes: 0 all ok, 2 a host failed, 3 a host was unreachable (none failed),
             4 invalid playbook/inventory/arguments/variables (no host contacted),
@@ -109,8 +126,16 @@ export async function runCommand(
     out(runHelp + '\n');
     return 0;
   }
+  // ---- Ansible's everyday options (runExtras.ts): --version, --syntax-check and --flush-cache come first.
+  if (p.values.version) {
+    out(versionLine());
+    return 0;
+  }
   const [playbookFile, ...extra] = p.positionals;
   if (!playbookFile || extra.length) throw new FleetError('arguments', 'usage: engine run PLAYBOOK -i INVENTORY (see --help)');
+  if (p.values['syntax-check']) return validateCommand(syntaxCheckArgs(p, playbookFile), out);
+  if (p.values['flush-cache']) out(flushCaches());
+  // ---- end of the everyday options' early block.
   const inventoryFile = str(p, 'inventory');
   if (!inventoryFile) throw new FleetError('arguments', 'an inventory is required: -i INVENTORY');
 
@@ -123,6 +148,22 @@ export async function runCommand(
   const limitPattern = str(p, 'limit');
   const limit = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
   if (limit && limit.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);
+  // ---- Ansible's everyday options (runExtras.ts): the listings exit here; the rest become run options.
+  const listing = { hosts: p.values['list-hosts'] === true, tasks: p.values['list-tasks'] === true, tags: p.values['list-tags'] === true };
+  if (listing.hosts || listing.tasks || listing.tags) {
+    const tags = { only: commaList(p, 'tags'), skip: commaList(p, 'skip-tags') };
+    out(formatListing(playbook, playbookFile, inventory, listing, { ...(limit ? { limit } : {}), tags }));
+    return 0;
+  }
+  const startAtTask = str(p, 'start-at-task');
+  if (startAtTask !== undefined) findStartTask(playbook, startAtTask);
+  const connectionDefaults = connectionDefaultsOf(p);
+  const becomeDefaults = becomeDefaultsOf(p);
+  const verbosity = verbosityOf(p);
+  const wantsStep = p.values.step === true;
+  if (wantsStep && !process.stdin.isTTY)
+    throw new FleetError('arguments', '--step asks before each task and needs a terminal on stdin, which is not one');
+  // ---- end of the everyday options' validation block.
   const check = p.values.check === true;
   const diff = p.values.diff === true;
   const connectTimeoutMs = int(p, 'timeout', 10) * 1000;
@@ -176,9 +217,11 @@ export async function runCommand(
   const sigterm = () => onSignal('SIGTERM');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
-  const lines = consoleEvents({ diff, color, write: out });
+  const step = wantsStep ? stepPrompt() : undefined; // after the password prompts: one reader of the terminal at a time
+  const lines = consoleEvents({ diff, color, verbosity, write: out });
+  // --step asks on the terminal: no status area drawn around its question.
   const live =
-    process.stdout.isTTY === true && !p.values['no-progress'] && process.env.TERM !== 'dumb'
+    process.stdout.isTTY === true && !p.values['no-progress'] && process.env.TERM !== 'dumb' && !step
       ? withProgress(lines, { write: out, control, columns: () => process.stdout.columns || 80 })
       : undefined;
   try {
@@ -204,6 +247,12 @@ export async function runCommand(
       events: live?.events ?? lines,
       stopping: () => interrupts > 0,
       pendingHandlers,
+      // Ansible's everyday options (runExtras.ts).
+      ...(connectionDefaults ? { connectionDefaults } : {}),
+      ...(becomeDefaults ? { becomeDefaults } : {}),
+      ...(startAtTask !== undefined ? { startAtTask } : {}),
+      ...(step ? { step: step.ask } : {}),
+      verbosity,
     });
     live?.stop();
     out(formatRecap(report, color));
@@ -237,6 +286,7 @@ export async function runCommand(
     }
     return code;
   } finally {
+    step?.close();
     live?.stop();
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);

@@ -24,21 +24,38 @@ export interface TransportOptions {
   sshConfig?: SshConfig;
   /** -T was given: it wins over the config's ConnectTimeout. */
   connectTimeoutFromCli?: boolean;
+  /** -vvvv: connection details per host (address, port, user, key, host key outcome); never secrets. */
+  debug?: (host: string, text: string) => void;
 }
 
 /** Creates (but does not open) the connection for one host. */
 export function createConnection(host: string, vars: Vars, options: TransportOptions): Connection {
-  if (vars.ansible_connection === 'local') return new LocalConnection(host);
+  if (vars.ansible_connection === 'local') {
+    options.debug?.(host, 'local connection: commands run on the controller');
+    return new LocalConnection(host);
+  }
   const flagLevel = options.acceptNewHostKeys ? 'accept-new' : 'strict';
-  return new SshConnection(
-    sshParamsFor(host, vars, {
-      ...(options.sshConfig ? { sshConfig: options.sshConfig } : {}),
-      ...(options.connectTimeoutFromCli ? { connectTimeoutFromCli: true } : {}),
-      connectTimeoutMs: options.connectTimeoutMs,
-      ...(options.connectRetries !== undefined ? { connectRetries: options.connectRetries } : {}),
-      ...(options.password !== undefined ? { password: options.password } : {}),
-      hostKeyCheck: options.hostKeys?.byHost.get(host) ?? flagLevel,
-      jumpHostKeyCheck: options.hostKeys?.jumpHosts ?? flagLevel,
-    }),
-  );
+  const params = sshParamsFor(host, vars, {
+    ...(options.sshConfig ? { sshConfig: options.sshConfig } : {}),
+    ...(options.connectTimeoutFromCli ? { connectTimeoutFromCli: true } : {}),
+    connectTimeoutMs: options.connectTimeoutMs,
+    ...(options.connectRetries !== undefined ? { connectRetries: options.connectRetries } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    hostKeyCheck: options.hostKeys?.byHost.get(host) ?? flagLevel,
+    jumpHostKeyCheck: options.hostKeys?.jumpHosts ?? flagLevel,
+  });
+  if (options.debug) {
+    const say = options.debug;
+    const debug = (text: string) => say(host, text);
+    const keyFile = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file;
+    const keys = params.privateKeys.length;
+    const key = typeof keyFile === 'string' && keyFile ? keyFile : `${keys} key${keys === 1 ? '' : 's'} from the ssh config or ~/.ssh`;
+    debug(
+      `ssh ${params.user}@${params.address}:${params.port}, key ${key}` +
+        `${params.agent ? ', ssh-agent' : ''}${params.password !== undefined ? ', password' : ''}` +
+        `${params.jump ? ', through a jump host' : ''}, known_hosts ${params.knownHostsFiles.join(', ')}`,
+    );
+    return new SshConnection({ ...params, debug });
+  }
+  return new SshConnection(params);
 }

@@ -8,11 +8,16 @@ import type { EvalContext } from '../expr/index.ts';
 
 /** The become settings of `task` with `vars` (keywords over the ansible_become* variables); undefined when off. */
 export function becomeSettings(task: TaskDef, scope: Scope, run: PlayRun, vars: Vars, context?: EvalContext): TaskSettings['become'] {
-  const become = flagValue(task.become ?? scope.become, vars, truthy(vars.ansible_become), false, context);
+  // The command line (-b, --become-user, --become-method) is the lowest level: variables and keywords win, as in Ansible.
+  const cli = run.becomeDefaults ?? {};
+  const fallback = vars.ansible_become !== undefined ? truthy(vars.ansible_become) : cli.become === true;
+  const become = flagValue(task.become ?? scope.become, vars, fallback, false, context);
   if (!become) return undefined;
-  const user = task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : 'root');
+  const user =
+    task.becomeUser ?? scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : (cli.user ?? 'root'));
   const password = vars.ansible_become_password ?? vars.ansible_become_pass ?? run.becomePassword;
-  const method = task.becomeMethod ?? scope.becomeMethod ?? (vars.ansible_become_method === 'su' ? 'su' : 'sudo');
+  const byVar = vars.ansible_become_method === 'su' || vars.ansible_become_method === 'sudo' ? vars.ansible_become_method : undefined;
+  const method = task.becomeMethod ?? scope.becomeMethod ?? byVar ?? cli.method ?? 'sudo';
   return { enabled: true, user, ...(typeof password === 'string' ? { password } : {}), ...(method === 'su' ? { method } : {}) };
 }
 

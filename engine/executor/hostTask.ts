@@ -13,6 +13,7 @@ import { lookupContext } from '../lookups/index.ts';
 import { expandLoop, loopItemVars, loopResultVars, pauseSeconds, renderLoopValue } from '../lookups/loop.ts';
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
+import { resultData, VERBOSE } from './verbose.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -28,7 +29,10 @@ export async function runTaskOnHost(
   host.attempted = true;
   // Handlers and run_once tasks read alone; a task in a list may bring the next tasks' reads along.
   host.readAhead.taskStarts(
-    following && !handler && !task.runOnce ? (limit) => upcomingReads([task, ...following], host, scope, run, limit) : undefined,
+    // -vvv shows each task's own commands: no reads brought along from the next tasks (a no_log one's among them).
+    following && !handler && !task.runOnce && (run.verbosity ?? 0) < VERBOSE.commands
+      ? (limit) => upcomingReads([task, ...following], host, scope, run, limit)
+      : undefined,
   );
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   run.secrets.scanAll(scopeVars);
@@ -299,6 +303,10 @@ function toResult(
   const warnings = o.registered?.warnings;
   if (Array.isArray(warnings) && warnings.length && !settings.noLog)
     result.warnings = warnings.filter((w): w is string => typeof w === 'string').map(redact);
+  if ((run.verbosity ?? 0) >= VERBOSE.data && !settings.noLog) {
+    const data = resultData(o.registered, run.secrets);
+    if (data) result.data = data;
+  }
   return result;
 }
 

@@ -5,6 +5,14 @@ import type { Secrets } from '../secrets.ts';
 import type { SlotStore } from '../stateSlots.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
 import type { TagFilter } from './tags.ts';
+import type { StartAt, StepPrompt } from './startAt.ts';
+
+/** The command line's become defaults (-b, --become-user, --become-method). */
+export interface BecomeDefaults {
+  become?: boolean;
+  user?: string;
+  method?: 'sudo' | 'su';
+}
 
 /** Everything a play's tasks need that is not per host. */
 export interface PlayRun {
@@ -21,6 +29,16 @@ export interface PlayRun {
   /** The run's secret values: never printed or reported. */
   secrets: Secrets;
   becomePassword?: string;
+  /** -b, --become-user, --become-method: below every variable and keyword (executor/becomeSettings.ts). */
+  becomeDefaults?: BecomeDefaults;
+  /** --start-at-task: tasks before `task` are skipped, until it is reached (executor/startAt.ts). */
+  startAt?: StartAt;
+  /** --step: asked before each task; 'no' skips it, 'continue' stops asking. */
+  step?: StepPrompt;
+  /** -v count: 0 default; 1 result data, 2 origins, 3 commands, 4 connection details. */
+  verbosity?: number;
+  /** -vvv: no_log tasks in flight; while any is, the commands are not shown (executor/verbose.ts). */
+  quietCommands?: { count: number };
   /** Title used in results for this play. */
   playName: string;
   /** The modules the playbook was validated against. */

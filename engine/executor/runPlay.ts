@@ -56,6 +56,8 @@ async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
 }
 
 async function runBatch(run: PlayRun): Promise<void> {
+  // --start-at-task: each rolling batch skips to the start task again.
+  if (run.startAt) run.startAt.reached = false;
   if (run.play.gatherFacts) await runGatherFacts(run);
   const scope = rootScope(run.play);
   for (const section of [run.play.preTasks, run.play.tasks, run.play.postTasks]) {

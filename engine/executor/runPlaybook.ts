@@ -21,6 +21,9 @@ import type { TagFilter } from './tags.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 import { createSlotStore } from '../stateSlots.ts';
 import { controllerHost, LOCAL_NAMES } from './delegate.ts';
+import type { BecomeDefaults } from './playRun.ts';
+import { findStartTask, stepper, type StartAt, type StepPrompt } from './startAt.ts';
+import { loggedConnection, reportOrigins, VERBOSE } from './verbose.ts';
 
 /** Options of one run (from the command line). */
 export interface RunOptions {
@@ -42,11 +45,37 @@ export interface RunOptions {
   abort?: AbortSignal;
   /** Handler notifications an earlier run of this playbook left pending; they are notified again. */
   pendingHandlers?: PendingHandlers;
+  /** -u, --private-key, -c: the lowest level of the connection variables (any variable wins, as in Ansible). */
+  connectionDefaults?: ConnectionDefaults;
+  /** -b, --become-user, --become-method: below the become variables and keywords (as in Ansible). */
+  becomeDefaults?: BecomeDefaults;
+  /** --start-at-task: skip the tasks before the first one this name (or glob) matches (executor/startAt.ts). */
+  startAtTask?: string;
+  /** --step: asked before each task. */
+  step?: StepPrompt;
+  /** -v count (0 to 4): what results, commands and connections tell the events (executor/verbose.ts). */
+  verbosity?: number;
+}
+
+/** The command line's connection defaults. */
+export interface ConnectionDefaults {
+  /** -u: ansible_user. */
+  user?: string;
+  /** --private-key: ansible_ssh_private_key_file. */
+  privateKeyFile?: string;
+  /** -c: ansible_connection (local, ssh; smart is ssh). */
+  connection?: string;
 }
 
 /** Runs every play in order; hosts that fail or become unreachable leave the rest of the playbook. */
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunReport> {
   const started = Date.now();
+  // Found before any host is contacted: a name that matches no task is an argument error (exit 4).
+  const start = options.startAtTask !== undefined ? findStartTask(playbook, options.startAtTask) : undefined;
+  const step = options.step ? stepper(options.step) : undefined;
+  const verbosity = options.verbosity ?? 0;
+  const quietCommands = { count: 0 };
+  QUIET.set(options, quietCommands);
   const results: TaskResult[] = [];
   const events: RunEvents = {
     ...options.events,
@@ -69,8 +98,11 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   let pending = options.pendingHandlers ?? {};
   const runState = createSlotStore();
   try {
-    for (const play of playbook.plays) {
+    for (const [index, play] of playbook.plays.entries()) {
       if (options.stopping() || stopped) break;
+      // --start-at-task: the plays before the start task's are not run at all.
+      if (start && index < start.play) continue;
+      const startAt: StartAt | undefined = start && index === start.play ? { task: start.task, reached: false } : undefined;
       const selected = selectHosts(inventory, play.hosts).filter((h) => !options.limit || options.limit.has(h));
       for (const h of selected) selectedEver.add(h);
       const playHosts = selected
@@ -79,6 +111,14 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
+      if (verbosity >= VERBOSE.origins)
+        reportOrigins(
+          playbook,
+          play,
+          inventory,
+          playHosts.map((h) => h.name),
+          events,
+        );
       const vars = playVars(play, playHosts, inventory, hosts, options);
       secrets.scanAll([play.vars, vars.varsFiles, ...playHosts.map((h) => h.inventoryVars), ...roleVariableLayers(play)]);
       const run: PlayRun = {
@@ -93,6 +133,11 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         stopping: options.stopping,
         secrets,
         ...(options.becomePassword ? { becomePassword: options.becomePassword } : {}),
+        ...(options.becomeDefaults ? { becomeDefaults: options.becomeDefaults } : {}),
+        ...(startAt ? { startAt } : {}),
+        ...(step ? { step } : {}),
+        verbosity,
+        quietCommands,
         playName: play.name,
         modules: playbook.modules,
         runState,
@@ -126,13 +171,37 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   };
 }
 
+// -vvv: per run, the no_log tasks in flight (their commands are not shown); read where connections are made.
+const QUIET = new WeakMap<RunOptions, { count: number }>();
+
+/** The command line's connection defaults as the variables they stand for (below every other layer). */
+function cliConnectionVars(d: ConnectionDefaults | undefined): Vars {
+  if (!d) return {};
+  return {
+    // Under the names the connection reads last, so that either spelling in the inventory wins.
+    ...(d.user !== undefined ? { ansible_ssh_user: d.user } : {}),
+    ...(d.privateKeyFile !== undefined ? { ansible_private_key_file: d.privateKeyFile } : {}),
+    // Ansible's `smart` picks ssh (fleetplay has no other remote transport).
+    ...(d.connection !== undefined ? { ansible_connection: d.connection === 'smart' ? 'ssh' : d.connection } : {}),
+  };
+}
+
 function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>, options: RunOptions, defaults: Vars): HostRun {
   let h = hosts.get(name);
   if (!h) {
     const inventoryVars = { ...defaults, ...inventory.hostVars(name) };
     // Which keys to trust is the operator's choice (inventory, -e), never the playbook's defaults.
     const { ansible_ssh_known_hosts_file: _ignored, ...trusted } = defaults;
-    const conn = createConnection(name, { ...trusted, ...inventory.hostVars(name), ...options.extraVars }, options.transport);
+    const connVars = { ...cliConnectionVars(options.connectionDefaults), ...trusted, ...inventory.hostVars(name), ...options.extraVars };
+    const verbosity = options.verbosity ?? 0;
+    const secrets = options.secrets ?? processSecrets;
+    const detail = (level: number) => (text: string) => options.events.detail?.({ host: name, level, text: secrets.redact(text) });
+    const transport =
+      verbosity >= VERBOSE.connection
+        ? { ...options.transport, debug: (_h: string, t: string) => detail(VERBOSE.connection)(t) }
+        : options.transport;
+    const opened = createConnection(name, connVars, transport);
+    const conn = verbosity >= VERBOSE.commands ? loggedConnection(opened, secrets, detail(VERBOSE.commands), QUIET.get(options)) : opened;
     h = {
       name,
       inventoryVars,

@@ -18,6 +18,7 @@ import { childScope, type PlayRun, type Scope } from './playRun.ts';
 import { loopItemVars } from '../lookups/loop.ts';
 import { tagsAllow } from './tags.ts';
 import { includeItems } from './includeItems.ts';
+import { skippedBeforeStart } from './startAt.ts';
 
 /** Runs a task list on the hosts that are still active. */
 export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
@@ -25,6 +26,7 @@ export async function runNodes(nodes: TaskNode[], hosts: HostRun[], scope: Scope
     if (run.stopping() || run.state.fatal) return;
     const active = hosts.filter((h) => h.status === 'active');
     if (active.length === 0) return;
+    if (skippedBeforeStart(node, run.startAt)) continue;
     switch (node.kind) {
       case 'task':
         if (node.module === 'meta') await runMeta(node, active, scope, run);
@@ -68,7 +70,28 @@ export async function runTask(
   following?: TaskNode[],
 ): Promise<void> {
   if (!handler && !tagsAllow([...scope.tags, ...task.tags], run.tags)) return;
-  run.events.taskStart({ title: headerTitle(task, hosts[0]!, scope, run), location: task.location, handler });
+  const title = headerTitle(task, hosts[0]!, scope, run);
+  if (run.step && (await run.step(title)) === 'no') return;
+  run.events.taskStart({ title, location: task.location, handler });
+  // -vvv: a no_log task's commands (which carry its arguments) are not shown, whatever its template says.
+  const noLog = task.noLog ?? scope.noLog;
+  const quiet = run.quietCommands && noLog !== undefined && noLog !== false ? run.quietCommands : undefined;
+  if (quiet) quiet.count++;
+  try {
+    await runOnHosts(task, hosts, scope, run, handler, following);
+  } finally {
+    if (quiet) quiet.count--;
+  }
+}
+
+async function runOnHosts(
+  task: TaskDef,
+  hosts: HostRun[],
+  scope: Scope,
+  run: PlayRun,
+  handler: boolean,
+  following?: TaskNode[],
+): Promise<void> {
   if (task.runOnce) {
     // run_once: the first host runs it; every host of the batch gets its registered result.
     const [first, ...others] = hosts;

@@ -6,6 +6,8 @@ import { formatDiff } from './diff.ts';
 export interface ConsoleOptions {
   diff: boolean;
   color: boolean;
+  /** -v count: 1 shows each result's data (rc, stdout, stderr, …); 2 to 4 the run's details of that level. */
+  verbosity?: number;
   write(text: string): void;
 }
 
@@ -48,6 +50,10 @@ export function consoleEvents(opts: ConsoleOptions): RunEvents {
       for (const w of r.warnings ?? []) opts.write(`      ${paint('changed', `[WARNING]: ${w}`)}\n`);
       if (opts.diff && r.diff)
         for (const d of r.diff) for (const line of formatDiff(d)) opts.write(`      ${colorDiffLine(line, paint)}\n`);
+      if ((opts.verbosity ?? 0) >= 1 && r.data) opts.write(formatData(r.data));
+    },
+    detail(d) {
+      if (d.level <= (opts.verbosity ?? 0)) opts.write(`${paint('dim', `  <${d.host}> ${d.text.replace(/\n/g, '\n      ')}`)}\n`);
     },
   };
 }
@@ -64,6 +70,20 @@ function formatResult(r: TaskResult, width: number, paint: (k: string, t: string
   // A delegated result stays the host's, with where it ran beside it, as Ansible shows `host -> delegate`.
   const host = r.delegatedTo !== undefined ? `${r.host} → ${r.delegatedTo}` : r.host;
   return `  ${paint(label, label.padEnd(11))} ${host.padEnd(width)}  ${item}${lines[0] ?? ''}\n${rest}`;
+}
+
+/** -v: a result's data, one key a line; multi-line text indented below its key. */
+function formatData(data: Record<string, unknown>): string {
+  const MAX = 4000;
+  const clip = (t: string) => (t.length > MAX ? `${t.slice(0, MAX)}… (${t.length - MAX} more characters)` : t);
+  let text = '';
+  for (const [k, v] of Object.entries(data)) {
+    const value = typeof v === 'string' ? v : JSON.stringify(v);
+    if (value === undefined) continue;
+    const shown = clip(value);
+    text += shown.includes('\n') ? `      ${k}: |\n${shown.replace(/^/gm, '        ')}\n` : `      ${k}: ${shown}\n`;
+  }
+  return text;
 }
 
 function colorDiffLine(line: string, paint: (k: string, t: string) => string): string {

@@ -121,6 +121,9 @@ export function withProgress(inner: RunEvents, opts: ProgressOptions): { events:
       else if (r.status === 'failed' && !r.ignored) state.failed.add(r.host);
       around(() => inner.result(r));
     },
+    detail(d) {
+      around(() => inner.detail?.(d));
+    },
   };
   return {
     events,

@@ -14,7 +14,11 @@ let playbook: string;
 beforeAll(async () => {
   lab = await bootLab(LAB, 1, 'clean', 21);
   // The lab image has no rsync (lab/image.ts); the node gets Debian's from the archive.
-  const install = onNode(lab, lab.nodes[0]!.name, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q rsync >/dev/null && rsync --version | head -1');
+  const install = onNode(
+    lab,
+    lab.nodes[0]!.name,
+    'DEBIAN_FRONTEND=noninteractive apt-get install -y -q rsync >/dev/null && rsync --version | head -1',
+  );
   expect(install.code, install.stderr).toBe(0);
   const dir = tmpDir();
   const src = path.join(dir, 'site');
@@ -44,7 +48,8 @@ afterAll(async () => {
 
 const node = () => lab.nodes[0]!.name;
 const push = (report: Report | undefined) => report?.results.find((r) => r.task === 'push it');
-const listing = () => onNode(lab, node(), "cd /srv/site && find . -mindepth 1 | sort && cat index.html && stat -c %a 'sub dir/it'\\''s.sh'").stdout;
+const listing = () =>
+  onNode(lab, node(), "cd /srv/site && find . -mindepth 1 | sort && cat index.html && stat -c %a 'sub dir/it'\\''s.sh'").stdout;
 
 describe('synchronize on a lab node', () => {
   it('--check says what would change and changes nothing; the real run pushes and deletes; again is ok', async () => {
