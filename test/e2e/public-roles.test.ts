@@ -140,4 +140,35 @@ describe('public roles, unchanged, on the lab', () => {
       expect(r.stdout).toMatch(/URIs: http:\/\/127\.0\.0\.1:8765\/apt\/docker/);
     }
   }, 900_000);
+
+  it('geerlingguy/ansible-role-docker: the Docker apt repository as deb822, docker.io from it, daemon.json, the service', async () => {
+    // The role's vars/Debian.yml (include_vars, which outranks play and role vars) lists docker.io, containerd and
+    // runc as obsolete packages to remove; a user installing Debian's docker.io overrides that the only way
+    // Ansible allows, with -e.
+    // Honest unknowns on fresh nodes, as for containerd: what the new apt source offers, so the install, the
+    // /etc/docker its package makes, the service it brings and the restart it notifies.
+    await converge(
+      'geerlingguy.ansible-role-docker',
+      {
+        fresh: [
+          'Install Docker packages (with downgrade option).',
+          'Ensure /etc/docker/ directory exists.',
+          'Ensure Docker is started and enabled at boot.',
+          'restart docker',
+        ],
+        converged: [],
+      },
+      ['-e', '{"docker_obsolete_packages": []}'],
+    );
+    for (const node of lab.nodes) {
+      const r = onNode(
+        lab,
+        node.name,
+        'systemctl is-active docker; cat /etc/docker/daemon.json; echo; grep -h URIs /etc/apt/sources.list.d/docker.sources',
+      );
+      expect(r.stdout).toBe(
+        'active\n{\n    "bridge": "none",\n    "ip-masq": false,\n    "iptables": false\n}\nURIs: http://127.0.0.1:8765/apt/docker\n',
+      );
+    }
+  }, 900_000);
 });
