@@ -32,9 +32,11 @@ export function readOverrides(text: string, file: string): TemplateOverrides {
     const key = pair.slice(0, colon).trim();
     const raw = pair.slice(colon + 1).trim();
     if (key === 'trim_blocks' || key === 'lstrip_blocks' || key === 'keep_trailing_newline') {
-      if (raw !== 'True' && raw !== 'False') fail(`jinja2 override ${key} must be True or False, got '${raw}'`);
-      if (key === 'trim_blocks') out.trimBlocks = raw === 'True';
-      if (key === 'lstrip_blocks') out.lstripBlocks = raw === 'True';
+      const value = truthOf(raw);
+      if (value === undefined)
+        fail(`jinja2 override ${key} must be a Python literal (True, False, a number or a quoted string), got '${raw}'`);
+      if (key === 'trim_blocks') out.trimBlocks = value;
+      if (key === 'lstrip_blocks') out.lstripBlocks = value;
       continue;
     }
     fail(`jinja2 override '${key}' is not supported (only trim_blocks, lstrip_blocks and keep_trailing_newline)`);
@@ -48,4 +50,17 @@ export function shiftedError(err: unknown, file: string, text: string, shift: nu
   const line = err.location.line + shift;
   const { column } = err.location;
   return new FleetError(err.kind, err.message, { location: { ...err.location, line }, excerpt: excerptAt(text, line, column, 0) });
+}
+
+/**
+ * How Jinja2 reads the Python literal Ansible sets (ast.literal_eval): by its truth, so `"true"` and `"false"`
+ * (non-empty strings) are both true, as in Ansible. Undefined for what is not such a literal.
+ */
+function truthOf(raw: string): boolean | undefined {
+  if (raw === 'True') return true;
+  if (raw === 'False' || raw === 'None') return false;
+  if (/^[-+]?\d+(\.\d*)?$/.test(raw)) return Number(raw) !== 0;
+  const quoted = /^(['"])(.*)\1$/.exec(raw);
+  if (quoted) return (quoted[2] ?? '') !== '';
+  return undefined;
 }

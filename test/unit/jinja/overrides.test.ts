@@ -43,6 +43,17 @@ describe('#jinja2: override line', () => {
     );
   });
 
+  it('reads the values as Python literals by their truth, as Jinja2 does with what Ansible sets', () => {
+    // aisbergg's sysctl.conf.j2: `"true"` is a non-empty string, so true (as `"false"` would be).
+    const text = '#jinja2: trim_blocks: "true", lstrip_blocks: "false"\n  {% if on %}\nyes\n  {% endif %}\n';
+    expect(renderJinja(text, { on: true }, 'x.j2')).toBe('yes\n');
+    expect(renderJinja('#jinja2: trim_blocks: 0\n{% if on %}\nyes{% endif %}\n', { on: true }, 'x.j2')).toBe('\nyes\n');
+    expect(jinjaSyntaxProblem('#jinja2: trim_blocks: maybe\nx\n')).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/Python literal/),
+    });
+  });
+
   it('keeps the line numbers of the file in errors and syntax problems', () => {
     const err = failure(() => renderJinja('#jinja2: trim_blocks:False\nok\n{{ missing_var }}\n', {}, 't.j2'));
     expect(err.location).toMatchObject({ file: 't.j2', line: 3 });
