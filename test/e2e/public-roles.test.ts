@@ -1,10 +1,14 @@
 // End-to-end: public Ansible roles of fleetplay's field, pinned unchanged under test/fixtures/roles/, run
 // by fleetplay on real lab nodes through the wrapper playbooks a new user would write
-// (test/fixtures/roles/playbooks/, vars pointing downloads at the lab). Each role, from a fresh node:
-// --check changes nothing and predicts the real run for every task it predicts, the real run converges,
-// the second run changes nothing, and --check on the converged node agrees with it.
+// (test/fixtures/roles/playbooks/, vars pointing downloads at the lab). The roles run in order on the same
+// two nodes, each from the state the ones before it left (the first three from fresh nodes): --check changes
+// nothing and predicts the real run for every task it predicts, the real run converges, the second run
+// changes nothing, and --check on the converged node agrees with it.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureArtifacts } from '../../lab/artifacts/build.ts';
 import { labDown, type LabState } from '../../lab/index.ts';
 import { agreement, checkThenApply } from './fidelitySupport.ts';
 import { bootLab, engine, labInventory, onNode, ROOT, type Report } from './support.ts';
@@ -165,6 +169,48 @@ describe('public roles, unchanged, on the lab', () => {
       expect(r.stdout).toBe(
         'active\n{\n    "bridge": "none",\n    "ip-masq": false,\n    "iptables": false\n}\nURIs: http://127.0.0.1:8765/apt/docker\n',
       );
+    }
+  }, 900_000);
+
+  it('alvistack/ansible-role-containerd: the key by checksum, a deb822 source, containerd from it, its config, modules and sysctls', async () => {
+    // Its repository list (_apt_key, _deb822_repository, _apt) comes from include_vars of vars/debian-12.yml,
+    // which outranks play and role vars: a user points it at another repository with -e, as here at the lab's
+    // (the key's checksum is the lab key's, made on this machine).
+    const key = path.join((await ensureArtifacts()).dir, 'apt/fleetplay-lab.asc');
+    const sha256 = createHash('sha256').update(readFileSync(key)).digest('hex');
+    const repository = {
+      _apt_key: [
+        { url: 'http://127.0.0.1:8765/apt/fleetplay-lab.asc', dest: '/etc/apt/keyrings/docker.asc', checksum: `sha256:${sha256}` },
+      ],
+      _deb822_repository: [
+        {
+          name: 'docker',
+          types: 'deb',
+          uris: 'http://127.0.0.1:8765/apt/docker',
+          suites: 'bookworm',
+          components: 'stable',
+          signed_by: '/etc/apt/keyrings/docker.asc',
+          architectures: 'amd64',
+          enabled: true,
+          state: 'present',
+        },
+      ],
+      _apt: [{ state: 'latest', name: 'containerd' }],
+    };
+    await converge(
+      'alvistack.ansible-role-containerd',
+      // After the roles above, containerd is installed: only what the changed apt source offers is unknown.
+      { fresh: ['apt-get install'], converged: [] },
+      ['-e', JSON.stringify(repository)],
+    );
+    for (const node of lab.nodes) {
+      const r = onNode(
+        lab,
+        node.name,
+        'systemctl is-active containerd; grep -c snapshotter /etc/containerd/config.toml; cat /usr/lib/modules-load.d/containerd.conf; grep -h URIs /etc/apt/sources.list.d/docker.sources',
+      );
+      // ini_file leaves a blank last line when it adds to a file without sections, as Ansible's does.
+      expect(r.stdout).toBe('active\n1\nbr_netfilter\noverlay\n\nURIs: http://127.0.0.1:8765/apt/docker\n');
     }
   }, 900_000);
 });
