@@ -5,6 +5,7 @@ import type { EvalContext } from '../expr/index.ts';
 import { lookupContext } from '../lookups/index.ts';
 import type { Flag, IncludeDef, Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
+import { OMIT_TOKEN } from './omit.ts';
 import type { PlayRun, Scope } from './playRun.ts';
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
@@ -24,6 +25,8 @@ export function flagValue(flag: Flag | undefined, vars: Vars, fallback: boolean,
     if (failClosed) return true;
     throw e;
   }
+  // `become: "{{ x | default(omit) }}"`: the keyword is as if not written.
+  if (value === OMIT_TOKEN) return fallback;
   return asBoolean(value);
 }
 

@@ -80,5 +80,9 @@ export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where
     inventory_hostname_short: host.name.split('.')[0],
     group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
   };
+  // As in Ansible, ansible_connection names the connection even when no inventory sets it: SSH, the default
+  // (roles test `ansible_connection not in ['docker', …]`). A task's or play's `connection: local` does not
+  // change it here (Ansible's would read 'local').
+  if (merged.ansible_connection === undefined) merged.ansible_connection = 'ssh';
   return scopeOf(merged, where);
 }

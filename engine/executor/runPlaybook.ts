@@ -1,5 +1,7 @@
 // Runs a validated playbook over an inventory and returns the report. Connections are opened lazily
 // (on a host's first command) and reused for the whole run.
+import { OMIT_TOKEN } from './omit.ts';
+import { ansibleVersionVar } from './ansibleVersion.ts';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { createConnection, type TransportOptions } from '../connection/index.ts';
@@ -261,6 +263,8 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
     magic: {
       playbook_dir: play.baseDir,
       ansible_check_mode: options.check,
+      ansible_version: ansibleVersionVar(),
+      omit: OMIT_TOKEN,
       ansible_diff_mode: options.diff,
       ansible_play_hosts: playHosts.map((h) => h.name),
       ansible_play_name: play.name,

@@ -11,6 +11,7 @@ import { lex, type WhitespaceOptions } from './lexer.ts';
 import { MAX_JINJA_CACHED } from './limits.ts';
 import { readInclude, type IncludeSearch } from './loader.ts';
 import { parseTemplate } from './parser.ts';
+import { readOverrides, shiftedError, type TemplateOverrides } from './overrides.ts';
 import { renderTemplate, type RenderState, type Template } from './render.ts';
 import { Frame } from './scope.ts';
 import { templateVars } from './templateVars.ts';
@@ -38,7 +39,17 @@ const MAX_CACHED_TEXT = 1024 * 1024;
  * lazily). A missing variable, a syntax error or a refused limit is a FleetError located at the template's
  * file, line and column. As Ansible's template module, the result keeps the template's trailing newlines.
  */
-export function renderJinja(text: string, vars: Vars, file: string, options: JinjaOptions = {}): string {
+export function renderJinja(raw: string, vars: Vars, file: string, options: JinjaOptions = {}): string {
+  // A `#jinja2:` first line overrides the whitespace options and is not part of the output (overrides.ts).
+  const header = readOverrides(raw, file);
+  try {
+    return renderBody(header.body, vars, file, { ...options, ...overriding(header) });
+  } catch (err) {
+    throw shiftedError(err, file, raw, header.lineShift);
+  }
+}
+
+function renderBody(text: string, vars: Vars, file: string, options: JinjaOptions): string {
   const whitespace = whitespaceOf(options);
   const loaded = new Map<string, Template>();
   const template = compile(text, file, whitespace);
@@ -68,17 +79,27 @@ export function renderJinja(text: string, vars: Vars, file: string, options: Jin
 }
 
 /** The syntax error `renderJinja` would meet in `text`, with its 1-based line and column, or undefined. */
-export function jinjaSyntaxProblem(
-  text: string,
-  options: JinjaOptions = {},
-): { message: string; line: number; column: number } | undefined {
+export function jinjaSyntaxProblem(raw: string, options: JinjaOptions = {}): { message: string; line: number; column: number } | undefined {
+  let header: TemplateOverrides | undefined;
   try {
-    compile(text, '<template>', whitespaceOf(options));
+    header = readOverrides(raw, '<template>');
+    compile(header.body, '<template>', whitespaceOf({ ...options, ...overriding(header) }));
     return undefined;
   } catch (err) {
-    if (err instanceof FleetError && err.location) return { message: err.message, line: err.location.line, column: err.location.column };
+    // An error in the body is one line further down the file when its override line was removed.
+    const shift = header?.lineShift ?? 0;
+    if (err instanceof FleetError && err.location)
+      return { message: err.message, line: err.location.line + shift, column: err.location.column };
     throw err;
   }
+}
+
+/** The whitespace options an override line sets. */
+function overriding(header: TemplateOverrides): JinjaOptions {
+  return {
+    ...(header.trimBlocks !== undefined ? { trimBlocks: header.trimBlocks } : {}),
+    ...(header.lstripBlocks !== undefined ? { lstripBlocks: header.lstripBlocks } : {}),
+  };
 }
 
 function whitespaceOf(options: JinjaOptions): WhitespaceOptions {

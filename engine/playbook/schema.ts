@@ -111,19 +111,41 @@ export const includeKeywords: Record<string, unknown> = {
       { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
     ],
   },
-  import_tasks: { type: 'string' },
+  // `file:` for import_tasks too (Ansible 2.7 and later).
+  import_tasks: {
+    anyOf: [
+      { type: 'string' },
+      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+    ],
+  },
   'ansible.builtin.include_tasks': {
     anyOf: [
       { type: 'string' },
       { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
     ],
   },
-  'ansible.builtin.import_tasks': { type: 'string' },
+  'ansible.builtin.import_tasks': {
+    anyOf: [
+      { type: 'string' },
+      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+    ],
+  },
   loop: loopItems,
   with_items: withItems,
   with_list: withItems,
   ...withLookups,
   loop_control: loopControl,
+};
+
+/**
+ * Keywords of an import_tasks entry: an include's, plus the task keywords Ansible hands down to every imported
+ * task (run_once, delegate_to, delegate_facts), as a static import applies its keywords to what it imports.
+ */
+export const importKeywords: Record<string, unknown> = {
+  ...includeKeywords,
+  run_once: { type: 'boolean' },
+  delegate_to: { type: 'string', minLength: 1, description: 'a host name (or a template)' },
+  delegate_facts: { type: 'boolean' },
 };
 
 /** Schema of one play. */

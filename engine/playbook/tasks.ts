@@ -13,7 +13,8 @@ import { coerceArgTypes } from './argTypes.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
 import { checkAssertions, checkCommandLine, checkLocalSrc, checkPatterns, checkTemplates } from './literalArgs.ts';
-import { blockKeywords, includeKeywords, taskKeywords } from './schema.ts';
+import { blockKeywords, importKeywords, includeKeywords, taskKeywords } from './schema.ts';
+import { markRunOnce } from './importKeywords.ts';
 import { canonicalArgs } from './argAliases.ts';
 import { checkSchema, suggest } from './schemaCheck.ts';
 import { describeValue } from './wording.ts';
@@ -163,11 +164,15 @@ export function inheritedDelegate(yaml: YamlFile, at: Path, raw: Raw, ctx: Parse
 }
 
 function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: ParseContext): IncludeDef | undefined {
-  keywordCheck(yaml, at, task, includeKeywords, shortModuleName(key), ctx);
+  const isImport = shortModuleName(key) === 'import_tasks';
+  keywordCheck(yaml, at, task, isImport ? importKeywords : includeKeywords, shortModuleName(key), ctx);
   const value = task[key];
   const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
   const baseDir = path.dirname(yaml.file);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
+  // An import's delegate_to reaches its tasks as a block's does (childScope); its run_once is set on them below.
+  const delegate = isImport ? inheritedDelegate(yaml, at, task, ctx) : undefined;
+  if (delegate) include.delegate = delegate;
   // A file read at run time gets the module_defaults in force here (moduleDefaults.ts).
   if (ctx.moduleDefaults?.length) include.moduleDefaults = ctx.moduleDefaults;
   const loop = parseLoop(task);
@@ -175,7 +180,6 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     include.loop = loop;
     checkTemplates(yaml, task[loopKey(task)], (sub) => [...at, loopKey(task), ...sub], ctx);
   }
-  const isImport = shortModuleName(key) === 'import_tasks';
   // Ansible refuses this at parse time: an import is expanded once, before any item exists.
   if (isImport && loop)
     ctx.problems.add(yaml, [...at, loopKey(task)], 'import_tasks cannot loop (Ansible refuses it too); use include_tasks', 'key');
@@ -205,6 +209,7 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     const child = loadYamlFile(full, 'playbook');
     inner.including.push(full);
     include.tasks = underWhen(task, inner, () => parseTaskList(child, [], child.value, inner));
+    if (isImport && task.run_once === true) markRunOnce(include.tasks);
     inner.including.pop();
   } catch (err) {
     if (!(err instanceof FleetError)) throw err;

@@ -1,5 +1,6 @@
 // `{{ … }}` in playbook strings (task arguments, vars, names, loops, vars_files), as Ansible reads them:
 // Jinja expressions, evaluated by engine/expr (the same engine as `when`; no eval, no prototype access).
+// A string with Jinja statements or comments renders as one whole template (statementString.ts).
 // A string that is exactly one `{{ … }}` keeps the value's type (a list stays a list); any other string
 // renders to text, values shown as Jinja shows them (True, None, ['a', 'b']).
 import { ExpressionError, evaluate, parseExpression, type EvalContext, type Expr } from '../expr/index.ts';
@@ -7,13 +8,14 @@ import { currentLookups, withLookups } from '../lookups/ambient.ts';
 import { ValueProblem } from '../expr/error.ts';
 import { toText } from '../expr/values.ts';
 import { FleetError } from '../errors.ts';
+import { renderStatementString, statementStringProblem } from './statementString.ts';
 import type { SourceLocation, Vars } from '../types.ts';
 
 /** A piece of a templated string: literal text, or an expression with its offset in the string. */
 export type Segment = { kind: 'text'; text: string } | { kind: 'expr'; source: string; offset: number };
 
 /** A string split into text and `{{ … }}` expressions, or the problem that stops it (with its offset). */
-export type SplitResult = { ok: true; segments: Segment[] } | { ok: false; message: string; offset: number };
+export type SplitResult = { ok: true; segments: Segment[] } | { ok: false; message: string; offset: number; statement?: true };
 
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 /** Most `{{ … }}` in one string (as many as a Handlebars string could hold before). */
@@ -36,8 +38,9 @@ export function splitTemplate(text: string): SplitResult {
     if (statement < text.length && (open < 0 || statement < open)) {
       return {
         ok: false,
-        message: `Jinja statements and comments ({% … %}, {# … #}) are not supported in playbook strings yet`,
+        message: 'a Jinja statement or comment ({% … %}, {# … #}): the string renders as a whole template (statementString.ts)',
         offset: statement,
+        statement: true,
       };
     }
     if (open < 0) {
@@ -113,7 +116,7 @@ function parseCached(source: string): Expr {
 /** The syntax problem of a templated string (offset in the string), or undefined when it parses. */
 export function expressionStringProblem(text: string): { message: string; offset: number } | undefined {
   const split = splitTemplate(text);
-  if (!split.ok) return split;
+  if (!split.ok) return split.statement ? statementStringProblem(text) : split;
   for (const s of split.segments) {
     if (s.kind !== 'expr') continue;
     try {
@@ -144,6 +147,7 @@ export function renderExpressionString(text: string, vars: Vars, where: SourceLo
 
 function renderSegments(text: string, vars: Vars, where: SourceLocation, context: EvalContext): unknown {
   const split = splitTemplate(text);
+  if (!split.ok && split.statement) return renderStatementString(text, vars, where, context);
   if (!split.ok) throw located(split.message, text, split.offset, where);
   const { segments } = split;
   const only = segments.length === 1 ? segments[0] : undefined;

@@ -27,9 +27,9 @@ const RUNTIME: Handlebars.RuntimeOptions = {
   allowProtoMethodsByDefault: false,
 };
 
-/** True when a string contains template syntax. */
+/** True when a string contains template syntax: `{{ }}`, or a Jinja statement or comment, as Ansible's templar checks. */
 export function isTemplated(value: string): boolean {
-  return value.includes('{{');
+  return value.includes('{{') || value.includes('{%') || value.includes('{#');
 }
 
 /**

@@ -1,10 +1,14 @@
 // End-to-end: public Ansible roles of fleetplay's field, pinned unchanged under test/fixtures/roles/, run
 // by fleetplay on real lab nodes through the wrapper playbooks a new user would write
-// (test/fixtures/roles/playbooks/, vars pointing downloads at the lab). Each role, from a fresh node:
-// --check changes nothing and predicts the real run for every task it predicts, the real run converges,
-// the second run changes nothing, and --check on the converged node agrees with it.
+// (test/fixtures/roles/playbooks/, vars pointing downloads at the lab). The roles run in order on the same
+// two nodes, each from the state the ones before it left (the first three from fresh nodes): --check changes
+// nothing and predicts the real run for every task it predicts, the real run converges, the second run
+// changes nothing, and --check on the converged node agrees with it.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureArtifacts } from '../../lab/artifacts/build.ts';
 import { labDown, type LabState } from '../../lab/index.ts';
 import { agreement, checkThenApply } from './fidelitySupport.ts';
 import { bootLab, engine, labInventory, onNode, ROOT, type Report } from './support.ts';
@@ -138,6 +142,75 @@ describe('public roles, unchanged, on the lab', () => {
       );
       expect(r.stdout).toMatch(/^active\n1\n/);
       expect(r.stdout).toMatch(/URIs: http:\/\/127\.0\.0\.1:8765\/apt\/docker/);
+    }
+  }, 900_000);
+
+  it('geerlingguy/ansible-role-docker: the Docker apt repository as deb822, docker.io from it, daemon.json, the service', async () => {
+    // The role's vars/Debian.yml (include_vars, which outranks play and role vars) lists docker.io, containerd and
+    // runc as obsolete packages to remove; a user installing Debian's docker.io overrides that the only way
+    // Ansible allows, with -e.
+    // It runs after the containerd role on the same nodes, so the Docker apt source it adds is already there
+    // and check mode predicts the install. Honest unknowns before Docker is installed: the /etc/docker its
+    // package makes, the service it brings and the restart it notifies.
+    await converge(
+      'geerlingguy.ansible-role-docker',
+      {
+        fresh: ['Ensure /etc/docker/ directory exists.', 'Ensure Docker is started and enabled at boot.', 'restart docker'],
+        converged: [],
+      },
+      ['-e', '{"docker_obsolete_packages": []}'],
+    );
+    for (const node of lab.nodes) {
+      const r = onNode(
+        lab,
+        node.name,
+        'systemctl is-active docker; cat /etc/docker/daemon.json; echo; grep -h URIs /etc/apt/sources.list.d/docker.sources',
+      );
+      expect(r.stdout).toBe(
+        'active\n{\n    "bridge": "none",\n    "ip-masq": false,\n    "iptables": false\n}\nURIs: http://127.0.0.1:8765/apt/docker\n',
+      );
+    }
+  }, 900_000);
+
+  it('alvistack/ansible-role-containerd: the key by checksum, a deb822 source, containerd from it, its config, modules and sysctls', async () => {
+    // Its repository list (_apt_key, _deb822_repository, _apt) comes from include_vars of vars/debian-12.yml,
+    // which outranks play and role vars: a user points it at another repository with -e, as here at the lab's
+    // (the key's checksum is the lab key's, made on this machine).
+    const key = path.join((await ensureArtifacts()).dir, 'apt/fleetplay-lab.asc');
+    const sha256 = createHash('sha256').update(readFileSync(key)).digest('hex');
+    const repository = {
+      _apt_key: [
+        { url: 'http://127.0.0.1:8765/apt/fleetplay-lab.asc', dest: '/etc/apt/keyrings/docker.asc', checksum: `sha256:${sha256}` },
+      ],
+      _deb822_repository: [
+        {
+          name: 'docker',
+          types: 'deb',
+          uris: 'http://127.0.0.1:8765/apt/docker',
+          suites: 'bookworm',
+          components: 'stable',
+          signed_by: '/etc/apt/keyrings/docker.asc',
+          architectures: 'amd64',
+          enabled: true,
+          state: 'present',
+        },
+      ],
+      _apt: [{ state: 'latest', name: 'containerd' }],
+    };
+    await converge(
+      'alvistack.ansible-role-containerd',
+      // After the roles above, containerd is installed: only what the changed apt source offers is unknown.
+      { fresh: ['apt-get install'], converged: [] },
+      ['-e', JSON.stringify(repository)],
+    );
+    for (const node of lab.nodes) {
+      const r = onNode(
+        lab,
+        node.name,
+        'systemctl is-active containerd; grep -c snapshotter /etc/containerd/config.toml; cat /usr/lib/modules-load.d/containerd.conf; grep -h URIs /etc/apt/sources.list.d/docker.sources',
+      );
+      // ini_file leaves a blank last line when it adds to a file without sections, as Ansible's does.
+      expect(r.stdout).toBe('active\n1\nbr_netfilter\noverlay\n\nURIs: http://127.0.0.1:8765/apt/docker\n');
     }
   }, 900_000);
 });
