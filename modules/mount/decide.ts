@@ -45,6 +45,9 @@ export function decideMount(req: MountRequest, s: MountStatus): Decision<MountCh
   const where = s.mounted ? 'mounted' : 'not mounted';
   const ok = (msg: string): Decision<MountChange> => ({ kind: 'ok', msg, data });
   const change = (c: Omit<MountChange, 'request' | 'status' | 'done' | 'diff'>): Decision<MountChange> => plan(req, s, c, data);
+  // `none` is no directory: only the fstab line can be written or removed (a swap entry).
+  if (path === 'none' && req.state !== 'present' && req.state !== 'absent' && req.state !== 'absent_from_fstab')
+    return { kind: 'failed', msg: `path none names a swap line in ${fstab}: only state present, absent or absent_from_fstab apply`, data };
   switch (req.state) {
     case 'present': {
       const e = setEntry(req, s);
@@ -58,7 +61,12 @@ export function decideMount(req: MountRequest, s: MountStatus): Decision<MountCh
       // As Ansible: the unmount and the removal of the mount point happen only when an fstab line went.
       const e = unsetMount(s.fstabText, path, req.src);
       if (!e.changed) return ok(`${path} is not in ${fstab} (${where})`);
-      return change({ fstab: e.text, mkdir: false, rmdir: s.pathType !== 'absent', ...(s.mounted ? { action: 'unmount' } : {}) });
+      return change({
+        fstab: e.text,
+        mkdir: false,
+        rmdir: path !== 'none' && s.pathType !== 'absent',
+        ...(s.mounted ? { action: 'unmount' } : {}),
+      });
     }
     case 'unmounted':
       return s.mounted ? change({ mkdir: false, rmdir: false, action: 'unmount' }) : ok(`${path} is not mounted`);

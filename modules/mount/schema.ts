@@ -21,8 +21,9 @@ export const mountSchema = {
     path: {
       type: 'string',
       aliases: ['name'],
-      pattern: ABSOLUTE_PATTERN,
-      description: 'the mount point: an absolute path (no tab, newline, carriage return or NUL)',
+      // `none`: a swap line's mount point (fstab field 2), as Ansible's swap roles write it.
+      pattern: '^(none|/[^\\t\\n\\r\\x00]*)$',
+      description: 'the mount point: an absolute path (no tab, newline, carriage return or NUL), or none for a swap line',
     },
     src: field,
     fstype: field,

@@ -15,6 +15,7 @@ type AnyArgs = FromSchema<typeof anyArgs>;
 const FOREIGN: Record<string, { what: string; instead: string }> = {
   yum: { what: 'RPM packages with yum (RedHat family)', instead: 'apt or package' },
   dnf: { what: 'RPM packages with dnf (RedHat family)', instead: 'apt or package' },
+  dnf5: { what: 'RPM packages with dnf5 (Fedora)', instead: 'apt or package' },
   rpm_key: { what: 'RPM signing keys (RedHat family)', instead: 'apt_key, or deb822_repository with signed_by' },
   yum_repository: { what: 'yum repositories (RedHat family)', instead: 'deb822_repository' },
   zypper: { what: 'packages with zypper (SUSE)', instead: 'apt or package' },

@@ -32,6 +32,25 @@ const plan = (args: Record<string, unknown>, h: ReturnType<typeof host>) => plan
 type Change = Extract<Plan, { kind: 'change' }>;
 
 describe('mount decisions', () => {
+  it('path none: a swap line, written and removed by its src, never mounted, and no directory touched', async () => {
+    const swap = { path: 'none', src: '/swapfile', fstype: 'swap', opts: 'sw' };
+    expect(checkSchema(mountModule.schema, { ...swap, state: 'present' }, 'mount')).toEqual([]);
+    expect(checkSchema(mountModule.schema, { ...swap, path: 'relative', state: 'present' }, 'mount')).not.toEqual([]);
+    const other = '/swap2 none swap sw 0 0\n';
+    const add = (await plan({ ...swap, state: 'present' }, host({ fstab: BASE + other, dir: true }))) as Change;
+    expect(add.kind).toBe('change');
+    expect(add.diff).toEqual([{ header: '/etc/fstab', before: BASE + other, after: `${BASE + other}/swapfile none swap sw 0 0\n` }]);
+    const mine = '/swapfile none swap sw 0 0\n';
+    expect((await plan({ ...swap, state: 'present' }, host({ fstab: BASE + mine + other }))).kind).toBe('ok');
+    const gone = (await plan({ ...swap, state: 'absent' }, host({ fstab: BASE + mine + other, dir: true }))) as Change;
+    expect(gone.diff).toEqual([{ header: '/etc/fstab', before: BASE + mine + other, after: BASE + other }]);
+    expect(gone.msg).not.toMatch(/remove none|rmdir/);
+    expect(await plan({ ...swap, state: 'mounted' }, host({ fstab: BASE }))).toMatchObject({
+      kind: 'failed',
+      msg: 'path none names a swap line in /etc/fstab: only state present, absent or absent_from_fstab apply',
+    });
+  });
+
   it("present adds the entry only (no mount), with the fstab diff and Ansible's result data", async () => {
     const p = (await plan({ ...www, state: 'present' }, host({ fstab: BASE }))) as Change;
     expect(p.kind).toBe('change');
