@@ -34,6 +34,8 @@ export interface TargetScore {
   unreachable: number;
   /** The first failure that stopped a run: where and why. */
   firstFailure?: string;
+  /** Every failed (not ignored) task and every run that ended with another exit code, in order. */
+  failures: string[];
   durationMs: number;
 }
 
@@ -56,6 +58,7 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
     runs: { ok: 0, total: 0 },
     failedTasks: 0,
     unreachable: 0,
+    failures: [],
     durationMs: 0,
   };
   if (spec.skip) return { ...score, skipped: spec.skip };
@@ -71,7 +74,8 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
       if (r.status === 'unreachable') score.unreachable++;
       if (r.status === 'failed' && !r.ignored) {
         score.failedTasks++;
-        score.firstFailure ??= `${shortLocation(r.location)} ${r.task}: ${oneLine(r.msg)}`;
+        score.failures.push(`${shortLocation(r.location)} ${r.task}: ${oneLine(r.msg)}`);
+        score.firstFailure ??= score.failures.at(-1);
       }
       if (r.module !== 'assert' || !r.location) continue;
       const key = siteKey(r.location);
@@ -81,8 +85,10 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
       if (prev === 'failed' || (prev === 'ok' && now === 'skipped')) continue;
       outcome.set(key, now);
     }
-    if (run.code !== (inv.expectCode ?? 0) && !score.firstFailure)
-      score.firstFailure = `${spec.kind === 'role' ? 'the play' : inv.playbook}: exit ${run.code}${run.error ? `: ${run.error}` : ''}`;
+    if (run.code !== (inv.expectCode ?? 0)) {
+      score.failures.push(`${spec.kind === 'role' ? 'the play' : inv.playbook}: exit ${run.code}${run.error ? `: ${run.error}` : ''}`);
+      score.firstFailure ??= score.failures.at(-1);
+    }
   }
   for (const site of sites) {
     const o = outcome.get(`${site.file}:${site.line}`);
