@@ -383,7 +383,12 @@ export interface IncludeDef extends TaskScope {
   role?: RoleInclude;
   /** module_defaults in force at the include, outermost first, for a file read at run time. */
   moduleDefaults?: Array<Record<string, unknown>>;
+  /** As a handler: the topics it listens to besides its name. */
+  listen?: string[];
 }
+
+/** A handler: a task, or an include_tasks / include_role notified by its name or `listen` topics. */
+export type HandlerDef = TaskDef | IncludeDef;
 
 /** A role as applied at one place of a play, with the variables it brings (engine/playbook/roles.ts). */
 export interface RoleRef {
@@ -406,7 +411,7 @@ export interface RoleRef {
 export interface LoadedRole {
   ref: RoleRef;
   block: BlockDef;
-  handlers: TaskDef[];
+  handlers: HandlerDef[];
 }
 
 /** include_role's arguments, and the role itself when they name it without templates. */
@@ -457,7 +462,7 @@ export interface PlayDef {
   preTasks: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];
-  handlers: TaskDef[];
+  handlers: HandlerDef[];
   location: SourceLocation;
   /** Directory of the playbook, for relative paths. */
   baseDir: string;

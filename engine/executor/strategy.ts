@@ -6,7 +6,7 @@ import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import { parseTaskList } from '../playbook/tasks.ts';
 import { renderString } from '../template/render.ts';
-import type { BlockDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { BlockDef, HandlerDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { includeIgnoresErrors } from './flags.ts';
@@ -211,7 +211,8 @@ function loadIncluded(
 /** Runs notified handlers in definition order, once per host, then clears the notifications. */
 export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
   for (const handler of run.play.handlers) {
-    const names = [handler.name ?? '', ...handler.listen];
+    const names = [handler.name ?? '', ...(handler.listen ?? [])];
+    const module = handler.kind === 'task' ? handler.module : handler.role ? 'include_role' : 'include_tasks';
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
     const maybe = run.hosts.filter(
       (x) => x.status === 'active' && names.some((n) => x.maybeNotified.has(n)) && !names.some((n) => x.notified.has(n)),
@@ -219,16 +220,16 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
     if (hosts.length === 0 && maybe.length === 0) continue;
     for (const h of [...hosts, ...maybe]) for (const n of names) [h.notified.delete(n), h.maybeNotified.delete(n)];
-    if (hosts.length > 0) await runTask(handler, hosts, scope, run, true);
-    else run.events.taskStart({ title: handler.name ?? handler.module, location: handler.location, handler: true });
+    if (hosts.length > 0) await runHandler(handler, hosts, scope, run);
+    else run.events.taskStart({ title: handler.name ?? module, location: handler.location, handler: true });
     for (const h of maybe) {
       h.counters.unknown++;
       const msg = 'may run: notified by a task whose outcome check mode could not predict';
       run.events.result({
         host: h.name,
         play: run.playName,
-        task: handler.name ?? handler.module,
-        module: handler.module,
+        task: handler.name ?? module,
+        module,
         status: 'unknown',
         durationMs: 0,
         msg,
@@ -237,4 +238,11 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
       });
     }
   }
+}
+
+/** Runs one notified handler: a task, or an include_tasks / include_role handler's file or role. */
+async function runHandler(handler: HandlerDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  if (handler.kind === 'task') await runTask(handler, hosts, scope, run, true);
+  else if (handler.role) await runIncludeRole(handler, handler.role, hosts, scope, run, runNodes);
+  else await runInclude(handler, hosts, scope, run);
 }

@@ -122,8 +122,9 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
   def.handlers.push(...ctx.roles!.handlers);
   if (ctx.roles!.public.length > 0) def.roles = ctx.roles!.public;
   handlers.forEach((h, i) => {
-    if (h.kind === 'task') def.handlers.push(h);
-    else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a plain task (no block or include)`);
+    // A handler may be an include_tasks or include_role (run when notified, by its name or listen topics).
+    if (h.kind !== 'block') def.handlers.push(h);
+    else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a task or an include (not a block)`);
   });
   // A literal gather_subset is checked now, with Ansible's message (a templated one when facts are gathered).
   if (play.gather_subset !== undefined && !JSON.stringify(play.gather_subset).includes('{{')) {
@@ -167,7 +168,7 @@ function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: Parse
 
 /** Every notify must name a handler (by name or by a `listen` topic). */
 function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
-  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
+  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...(h.listen ?? [])]));
   const visit = (nodes: TaskNode[]): void => {
     for (const n of nodes) {
       if (n.kind === 'task') {
@@ -186,7 +187,7 @@ function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseCo
       } else if (n.tasks) visit(n.tasks);
     }
   };
-  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...(play.handlers as TaskDef[])]);
+  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
   void index;
 }
 

@@ -124,6 +124,8 @@ export const includeKeywords: Record<string, unknown> = {
   with_list: withItems,
   ...withLookups,
   loop_control: loopControl,
+  // Meaningful in handlers: an included file notified by a topic (Ansible allows it there).
+  listen: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
 };
 
 /** Schema of one play. */

@@ -167,8 +167,9 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   keywordCheck(yaml, at, task, includeKeywords, shortModuleName(key), ctx);
   const value = task[key];
   const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
-  const baseDir = path.dirname(yaml.file);
+  const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
+  if (task.listen !== undefined) include.listen = toList(task.listen);
   // A file read at run time gets the module_defaults in force here (moduleDefaults.ts).
   if (ctx.moduleDefaults?.length) include.moduleDefaults = ctx.moduleDefaults;
   const loop = parseLoop(task);
@@ -391,4 +392,15 @@ export function conditions(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseCon
 function toList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+/**
+ * The folder an include's file is relative to: the including file's, or, in a role, the role's tasks/
+ * when the file is not beside the includer (Ansible looks there too: a role's handlers include tasks files).
+ */
+export function includeBaseDir(includer: string, file: string, rolePath: string | undefined): string {
+  const here = path.dirname(includer);
+  if (!rolePath || isTemplated(file) || path.isAbsolute(file) || existsSync(path.resolve(here, file))) return here;
+  const tasks = path.join(rolePath, 'tasks');
+  return existsSync(path.resolve(tasks, file)) ? tasks : here;
 }

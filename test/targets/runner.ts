@@ -29,7 +29,7 @@ export interface TargetScore {
   conditions: { passed: number; total: number };
   /** Playbook runs that ended with the exit code runme.sh expects (role targets: one run). */
   runs: { ok: number; total: number };
-  /** Failed tasks (not ignored) and unreachable results. */
+  /** Failed tasks (not ignored) of runs that did not end as expected, and unreachable results. */
   failedTasks: number;
   unreachable: number;
   /** The first failure that stopped a run: where and why. */
@@ -69,10 +69,12 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
   for (const [i, inv] of invocations.entries()) {
     score.runs.total++;
     const run = await runInvocation(spec, inv, node, path.join(work, `run${i}`), timeoutMs);
-    if (run.code === (inv.expectCode ?? 0)) score.runs.ok++;
+    const expected = run.code === (inv.expectCode ?? 0);
+    if (expected) score.runs.ok++;
     for (const r of run.results) {
       if (r.status === 'unreachable') score.unreachable++;
-      if (r.status === 'failed' && !r.ignored) {
+      // In a run that ended as runme.sh expects, a failed task was rescued or meant to fail.
+      if (r.status === 'failed' && !r.ignored && !expected) {
         score.failedTasks++;
         score.failures.push(`${shortLocation(r.location)} ${r.task}: ${oneLine(r.msg)}`);
         score.firstFailure ??= score.failures.at(-1);
@@ -85,7 +87,7 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
       if (prev === 'failed' || (prev === 'ok' && now === 'skipped')) continue;
       outcome.set(key, now);
     }
-    if (run.code !== (inv.expectCode ?? 0)) {
+    if (!expected) {
       score.failures.push(`${spec.kind === 'role' ? 'the play' : inv.playbook}: exit ${run.code}${run.error ? `: ${run.error}` : ''}`);
       score.firstFailure ??= score.failures.at(-1);
     }
