@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
 import { isTemplated } from '../template/render.ts';
-import type { ModuleRegistry, PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { normalizeKeywords } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
