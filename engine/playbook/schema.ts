@@ -50,7 +50,8 @@ const flag = { type: ['boolean', 'string'], description: 'true or false, or a te
 
 /** Keywords valid on every task-like entry (task, block, include). */
 const scopeKeywords = {
-  name: { type: 'string' },
+  // `name:` with nothing after it is a task without a name, as in Ansible.
+  name: { type: ['string', 'null'] },
   when: condition,
   tags: tagList,
   become: flag,

@@ -1,0 +1,35 @@
+// `name:` with no value is a task without a name, as in Ansible (ansible-core's systemd target has one);
+// a name of another type is still refused at its line.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FleetError } from '../../engine/errors.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import { moduleRegistry } from '../../modules/index.ts';
+
+function load(text: string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-name-'));
+  writeFileSync(path.join(dir, 'play.yml'), text);
+  return loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry);
+}
+
+describe('task names', () => {
+  it('reads an empty name as no name', () => {
+    const pb = load('- hosts: all\n  tasks:\n    - name:\n      debug: { msg: x }\n');
+    const task = pb.plays[0]?.tasks[0];
+    expect(task?.kind).toBe('task');
+    expect(task?.name).toBeUndefined();
+  });
+
+  it('refuses a name that is a list, at its line', () => {
+    let message = '';
+    try {
+      load('- hosts: all\n  tasks:\n    - name: [a]\n      debug: { msg: x }\n');
+    } catch (err) {
+      if (!(err instanceof FleetError)) throw err;
+      message = `${err.location?.line}: ${err.message}`;
+    }
+    expect(message).toMatch(/^3: keyword 'name' must be/);
+  });
+});
