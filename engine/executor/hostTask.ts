@@ -76,7 +76,15 @@ export async function runTaskOnHost(
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors && run.play.anyErrorsFatal) run.state.fatal = true;
-  if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
+  if (status === 'failed' && !settings.ignoreErrors) {
+    host.hostFacts.ansible_failed_result = registered;
+    host.hostFacts.ansible_failed_task = failedTask(task);
+  }
+}
+
+/** `ansible_failed_task` for a rescue: the task as Ansible serializes it (its name, action as written, args). */
+function failedTask(task: TaskDef): Vars {
+  return { name: task.name ?? '', action: task.moduleKey, args: task.args, tags: task.tags, when: task.when.map((c) => c.expr) };
 }
 
 async function runLoop(

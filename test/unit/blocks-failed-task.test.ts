@@ -1,0 +1,64 @@
+// In a rescue, ansible_failed_task names the task that failed (name, action as written, args), beside
+// ansible_failed_result, as ansible-core's blocks target checks; also for a task whose template failed.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runPlaybook } from '../../engine/executor/runPlaybook.ts';
+import { loadInventory } from '../../engine/inventory/index.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import type { RunReport } from '../../engine/types.ts';
+import { moduleRegistry } from '../../modules/index.ts';
+
+function run(text: string): Promise<RunReport> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-rescue-'));
+  writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local\n');
+  writeFileSync(path.join(dir, 'play.yml'), text);
+  return runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry), loadInventory(path.join(dir, 'inv')), {
+    check: false,
+    diff: false,
+    forks: 5,
+    extraVars: {},
+    tags: { only: [], skip: [] },
+    transport: { connectTimeoutMs: 3000, connectRetries: 0 },
+    events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+    stopping: () => false,
+  });
+}
+
+const rows = (r: RunReport) => r.results.map((x) => `${x.task}:${x.status}`);
+
+describe('ansible_failed_task', () => {
+  it('names the failed task, its action as written and its args, in the rescue', async () => {
+    const r = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: EXPECTED FAILURE
+          ansible.builtin.fail: { msg: boom }
+      rescue:
+        - name: check
+          assert:
+            that:
+              - ansible_failed_task.name == "EXPECTED FAILURE"
+              - ansible_failed_task.action == "ansible.builtin.fail"
+              - ansible_failed_task.args.msg == "boom"
+              - ansible_failed_result.msg == "boom"
+`);
+    expect(rows(r)).toEqual(['EXPECTED FAILURE:failed', 'check:ok']);
+  });
+
+  it('is set by a task whose template cannot render', async () => {
+    const r = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: template error
+          debug: { msg: "{{ nope }}" }
+      rescue:
+        - name: check
+          assert: { that: ['ansible_failed_task.action == "debug"', 'ansible_failed_task.name == "template error"'] }
+`);
+    expect(rows(r)).toEqual(['template error:failed', 'check:ok']);
+  });
+});
