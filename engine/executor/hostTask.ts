@@ -141,6 +141,9 @@ async function runLoop(
     outcomes.push(o);
     report(o);
     if (o.status === 'unreachable') break;
+    // The next item sees the facts this one set, as in Ansible (`x: "{{ x + [item] }}"` accumulates).
+    if (task.module === 'set_fact' && (o.status === 'ok' || o.status === 'changed'))
+      storeReturnedFacts(task.module, { ...o.registered }, host.facts, host.hostFacts);
   }
   const has = (s: TaskStatus) => outcomes.some((o) => o.status === s);
   const status: TaskStatus = has('unreachable')

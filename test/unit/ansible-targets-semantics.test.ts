@@ -1,5 +1,5 @@
-// In a rescue, ansible_failed_task names the task that failed (name, action as written, args), beside
-// ansible_failed_result, as ansible-core's blocks target checks; also for a task whose template failed.
+// Task semantics ansible-core's integration targets check: in a rescue, ansible_failed_task names the task
+// that failed (blocks target); set_fact in a loop sees what the earlier items set (set_fact target).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,5 +60,22 @@ describe('ansible_failed_task', () => {
           assert: { that: ['ansible_failed_task.action == "debug"', 'ansible_failed_task.name == "template error"'] }
 `);
     expect(rows(r)).toEqual(['template error:failed', 'check:ok']);
+  });
+});
+
+describe('set_fact in a loop', () => {
+  it('lets each item see the fact the item before set, above the task vars', async () => {
+    const r = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact:
+        dig_list: "{{ dig_list + [ item ] }}"
+      loop: [two, three, four]
+      vars:
+        dig_list: [one]
+    - name: check
+      assert: { that: ["dig_list == ['one', 'two', 'three', 'four']"] }
+`);
+    expect(rows(r)).toEqual(['set_fact:ok', 'set_fact:ok', 'set_fact:ok', 'check:ok']);
   });
 });
