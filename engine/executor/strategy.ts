@@ -210,7 +210,12 @@ function loadIncluded(
 
 /** Runs notified handlers in definition order, once per host, then clears the notifications. */
 export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
-  for (const handler of run.play.handlers) {
+  // A topic several handlers listen to is cleared only after the last of them ran (each one runs, as in Ansible).
+  const lastWith = new Map<string, number>();
+  run.play.handlers.forEach((h, i) => {
+    for (const n of [h.name ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
+  });
+  for (const [index, handler] of run.play.handlers.entries()) {
     const names = [handler.name ?? '', ...(handler.listen ?? [])];
     const module = handler.kind === 'task' ? handler.module : handler.role ? 'include_role' : 'include_tasks';
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
@@ -219,7 +224,8 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
     );
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
     if (hosts.length === 0 && maybe.length === 0) continue;
-    for (const h of [...hosts, ...maybe]) for (const n of names) [h.notified.delete(n), h.maybeNotified.delete(n)];
+    for (const h of [...hosts, ...maybe])
+      for (const n of names) if (lastWith.get(n) === index) [h.notified.delete(n), h.maybeNotified.delete(n)];
     if (hosts.length > 0) await runHandler(handler, hosts, scope, run);
     else run.events.taskStart({ title: handler.name ?? module, location: handler.location, handler: true });
     for (const h of maybe) {

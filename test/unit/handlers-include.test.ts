@@ -91,3 +91,27 @@ describe('include handlers', () => {
     expect(message).toBe('3: handler 1 of handlers must be a task or an include (not a block)');
   });
 });
+
+describe('listen topics', () => {
+  it('runs every handler that listens to a notified topic, named or not, once', async () => {
+    const dir = setup({
+      'play.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - shell: echo x
+      notify: topic
+  handlers:
+    - name: first
+      shell: echo first >> DIR/log
+      listen: topic
+    - shell: echo second >> DIR/log
+      listen: topic
+    - name: topic
+      shell: echo third >> DIR/log
+`,
+    });
+    const r = await run(dir);
+    expect(r.recap.h1?.failed).toBe(0);
+    expect(readFileSync(path.join(dir, 'log'), 'utf8')).toBe('first\nsecond\nthird\n');
+  });
+});
