@@ -385,6 +385,10 @@ export interface IncludeDef extends TaskScope {
   moduleDefaults?: Array<Record<string, unknown>>;
   /** As a handler: the topics it listens to besides its name. */
   listen?: string[];
+  /** include_tasks `apply`: keywords the included tasks get (its own keywords apply to the include alone). */
+  apply?: TaskScope;
+  /** `register`: the include's own result (the file it included, or why it failed or was skipped). */
+  register?: string;
 }
 
 /** A handler: a task, or an include_tasks / include_role notified by its name or `listen` topics. */

@@ -116,7 +116,10 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
       const planned = includeItems(inc, vars, scope, run);
-      if (!planned) continue;
+      if (!planned) {
+        registerInclude(inc, h, { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+        continue;
+      }
       const { items, lookups } = planned;
       plans.set(
         h,
@@ -130,6 +133,14 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       reportInclude(inc, h, run, scope, 'failed', (err as Error).message);
     }
   }
+  for (const [h, p] of plans)
+    registerInclude(
+      inc,
+      h,
+      inc.loop
+        ? { changed: false, msg: 'All items completed', results: p.map(({ file, item }) => ({ include: file, include_args: {}, ...item })) }
+        : { changed: false, include: p[0]?.file, include_args: {} },
+    );
   const rounds = Math.max(0, ...[...plans.values()].map((p) => p.length));
   for (let k = 0; k < rounds; k++) {
     const byFile = new Map<string, HostRun[]>();
@@ -148,13 +159,29 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       }
       for (const h of group) reportInclude(inc, h, run, scope, 'ok', `included ${path.relative(process.cwd(), file)}`);
       const perHost = new Map(group.map((h) => [h.name, plans.get(h)![k]!.item]));
-      await runNodes(tasks, group, childScope(scope, inc, perHost), run);
+      await runNodes(tasks, group, includedScope(scope, inc, perHost), run);
     }
   }
 }
 
+/**
+ * What the tasks of an include_tasks file inherit: the include's vars and its `apply` keywords, not its
+ * own when, tags or other keywords, which apply to the include alone (Ansible: a dynamic include is not
+ * statically loaded, so its attributes are not inherited).
+ */
+function includedScope(scope: Scope, inc: IncludeDef, perHost: Map<string, Vars>): Scope {
+  const own = childScope(scope, { vars: inc.vars, when: [], tags: [], location: inc.location }, perHost);
+  return inc.apply ? childScope(own, inc.apply) : own;
+}
+
+/** `register` on an include: its own result (Ansible's include_tasks result: the file, or why not). */
+function registerInclude(inc: IncludeDef, h: HostRun, value: Vars): void {
+  if (inc.register) h.hostFacts[inc.register] = value;
+}
+
 function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
+  if (status === 'failed') registerInclude(inc, h, { changed: false, failed: true, msg });
   // As for a task: ignore_errors turns a file that cannot be included into an ignored failure.
   const ignored = status === 'failed' && includeIgnoresErrors(inc, h, run, scope);
   run.events.result({

@@ -103,20 +103,26 @@ export const blockKeywords: Record<string, unknown> = {
   always: taskList,
 };
 
+const applyMap = { type: 'object', description: 'a mapping of task keywords (tags, when, become, …) the included tasks get' };
+
 /** Keywords of an include_tasks / import_tasks entry. */
 export const includeKeywords: Record<string, unknown> = {
   ...scopeKeywords,
+  // The include's own result: the file it included, or why it failed or was skipped.
+  register: { type: 'string' },
+  // `args: { apply: … }` beside the free form.
+  args: { type: 'object', properties: { apply: applyMap }, additionalProperties: false },
   include_tasks: {
     anyOf: [
       { type: 'string' },
-      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+      { type: 'object', properties: { file: { type: 'string' }, apply: applyMap }, required: ['file'], additionalProperties: false },
     ],
   },
   import_tasks: { type: 'string' },
   'ansible.builtin.include_tasks': {
     anyOf: [
       { type: 'string' },
-      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+      { type: 'object', properties: { file: { type: 'string' }, apply: applyMap }, required: ['file'], additionalProperties: false },
     ],
   },
   'ansible.builtin.import_tasks': { type: 'string' },

@@ -23,6 +23,7 @@ import { includeContext, mayBeMissing, underWhen } from './lazyIncludes.ts';
 import { defaultsFor, underModuleDefaults } from './moduleDefaults.ts';
 import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
+import { applyScope } from './applyScope.ts';
 import { readFlag, TEMPLATED_FLAGS } from './flags.ts';
 
 type Path = Array<string | number>;
@@ -170,6 +171,14 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
   if (task.listen !== undefined) include.listen = toList(task.listen);
+  if (typeof task.register === 'string') include.register = task.register;
+  const applyAt = (value as Raw | undefined)?.apply !== undefined ? [key, 'apply'] : ['args', 'apply'];
+  const applyRaw = (value as Raw | undefined)?.apply ?? (task.args as Raw | undefined)?.apply;
+  if (applyRaw !== undefined) {
+    if (shortModuleName(key) === 'import_tasks')
+      ctx.problems.add(yaml, [...at, ...applyAt], 'apply is for include_tasks (import_tasks takes keywords on the task)', 'key');
+    else include.apply = applyScope(yaml, [...at, ...applyAt], applyRaw, ctx, parseScope);
+  }
   // A file read at run time gets the module_defaults in force here (moduleDefaults.ts).
   if (ctx.moduleDefaults?.length) include.moduleDefaults = ctx.moduleDefaults;
   const loop = parseLoop(task);
