@@ -2,7 +2,7 @@
 // fleetplay and prints the per-target table. `npx tsx test/targets/run.ts [target…] [--json FILE]`.
 import { writeFileSync } from 'node:fs';
 import { labUp } from '../../lab/index.ts';
-import { runTarget, scoreTable, type TargetScore } from './runner.ts';
+import { runAll, scoreTable, type TargetScore } from './runner.ts';
 import { TARGETS } from './targets.ts';
 
 /** Boots the node, runs the chosen targets one after another, prints the table. */
@@ -15,12 +15,9 @@ async function main(argv: string[]): Promise<void> {
   const node = lab.nodes[0];
   if (!node) throw new Error('the lab has no node');
   const target = { address: node.address, keyFile: lab.keyFile, knownHostsFile: lab.knownHostsFile };
-  const scores: TargetScore[] = [];
-  for (const spec of specs) {
-    const s = await runTarget(spec, target);
-    scores.push(s);
-    console.error(`${s.name}: ${s.asserts.passed}/${s.asserts.total} in ${(s.durationMs / 1000).toFixed(1)} s ${s.firstFailure ?? ''}`);
-  }
+  const scores: TargetScore[] = await runAll(specs, target, (s) =>
+    console.error(`${s.name}: ${s.asserts.passed}/${s.asserts.total} in ${(s.durationMs / 1000).toFixed(1)} s ${s.firstFailure ?? ''}`),
+  );
   console.log(scoreTable(scores));
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(scores, null, 2)}\n`);
 }

@@ -188,6 +188,28 @@ function oneLine(text: string): string {
   return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
 }
 
+/**
+ * Runs `specs` in two lanes at once, each in order: the targets that change the node (role targets, and
+ * script targets that run on `testhost`: template, unarchive) one after another, and the controller-side
+ * script targets beside them. Scores come back in the order of `specs`.
+ */
+export async function runAll(specs: TargetSpec[], node: Node, onScore?: (s: TargetScore) => void): Promise<TargetScore[]> {
+  const onNode = (t: TargetSpec) =>
+    t.kind === 'role' ||
+    (t.invocations ?? []).some((i) => i.inventory === 'ansible-test' && i.playbook.endsWith('runme.yml')) ||
+    ['template', 'unarchive'].includes(t.name);
+  const scores = new Map<string, TargetScore>();
+  const lane = async (list: TargetSpec[]) => {
+    for (const spec of list) {
+      const score = await runTarget(spec, node);
+      scores.set(spec.name, score);
+      onScore?.(score);
+    }
+  };
+  await Promise.all([lane(specs.filter(onNode)), lane(specs.filter((t) => !onNode(t)))]);
+  return specs.map((t) => scores.get(t.name)!);
+}
+
 /** The per-target table, as Markdown. */
 export function scoreTable(scores: TargetScore[]): string {
   const rows = scores.map((s) =>
