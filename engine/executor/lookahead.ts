@@ -8,6 +8,7 @@
 // cannot see yet: after a task that registers a result or sets facts, at blocks, includes, meta tasks,
 // run_once and until loops, at a task whose first stage is controller-side work or a read shared by the
 // run's hosts, and at a task that reads nothing first (it will change the host).
+import { withoutOmitted } from './omit.ts';
 import { renderValue } from '../template/render.ts';
 import type { ModuleView } from '../module.ts';
 import type { ExecOptions, ModuleDefinition, TaskDef, TaskNode, Vars } from '../types.ts';
@@ -72,7 +73,7 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
     const itemVars = extra ? taskVars(host, run.vars, scopeVars, task.location, extra) : vars;
     const lookups = lookupContext(task, settings, itemVars, true);
     if (!conditionsHold(settings.when, itemVars, lookups)) continue;
-    const args = renderValue(task.args, itemVars, task.location, lookups) as Vars;
+    const args = withoutOmitted(renderValue(task.args, itemVars, task.location, lookups)) as Vars;
     const first = firstReads(mod, args, moduleView(moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false })));
     if (first === 'unknown') return true;
     if (first === 'none') {

@@ -1,5 +1,6 @@
 // Runs a validated playbook over an inventory and returns the report. Connections are opened lazily
 // (on a host's first command) and reused for the whole run.
+import { OMIT } from './omit.ts';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { createConnection, type TransportOptions } from '../connection/index.ts';
@@ -191,6 +192,7 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
     roles: [...(play.roles ?? [])],
     magic: {
       playbook_dir: play.baseDir,
+      omit: OMIT,
       ansible_check_mode: options.check,
       ansible_diff_mode: options.diff,
       ansible_play_hosts: playHosts.map((h) => h.name),

@@ -1,5 +1,6 @@
 // Runs one task on one host: when, loop, argument rendering, the module's plan and apply, and
 // changed_when / failed_when / register / notify.
+import { withoutOmitted } from './omit.ts';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError, UnreachableError } from '../errors.ts';
@@ -119,7 +120,7 @@ export async function runItem(
       return done({ status: 'skipped', msg, registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
     }
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
-    const args = renderValue(task.args, vars, task.location, lookups) as Vars;
+    const args = withoutOmitted(renderValue(task.args, vars, task.location, lookups)) as Vars;
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0])
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {
