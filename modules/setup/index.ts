@@ -25,6 +25,8 @@ type SetupFacts = { facts: Vars } | { error: string };
 /** setup: Ansible's facts of the host (`filter`, `gather_subset`, `gather_timeout`). */
 export const setupModule = defineModule<SetupArgs, SetupFacts, never>({
   name: 'setup',
+  // ansible.builtin.gather_facts runs the setup module on Linux hosts; ansible-core's setup_test_user uses it.
+  aliases: ['gather_facts'],
   runsOn: 'host',
   schema: setupSchema,
   *probe(args) {
