@@ -58,7 +58,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'become_exe',
     'remote_user',
     'port',
-    'diff',
     'debugger',
     'any_errors_fatal',
     'include',

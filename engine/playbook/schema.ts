@@ -73,6 +73,9 @@ export const taskKeywords: Record<string, unknown> = {
   delegate_facts: { type: 'boolean' },
   connection: { enum: ['local', 'ssh', 'smart'], description: "'local', 'ssh' or 'smart'" },
   args: { type: 'object', description: 'a mapping of module arguments' },
+  // Whether Ansible prints this task's diff. Accepted and not acted on: fleetplay's output follows --diff
+  // (results carry their diff either way). ansible-core's lineinfile target sets it on many tasks.
+  diff: flag,
   loop: loopItems,
   with_items: withItems,
   with_list: withItems,

@@ -1,5 +1,5 @@
-// `name:` with no value is a task without a name, as in Ansible (ansible-core's systemd target has one);
-// a name of another type is still refused at its line.
+// Task keywords as ansible-core's targets write them: `name:` with no value is a task without a name;
+// a name of another type is still refused at its line; the diff keyword is accepted (output follows --diff).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,5 +31,12 @@ describe('task names', () => {
       message = `${err.location?.line}: ${err.message}`;
     }
     expect(message).toMatch(/^3: keyword 'name' must be/);
+  });
+});
+
+describe('the diff task keyword', () => {
+  it('is accepted as a boolean (output follows --diff), and refused as something else', () => {
+    expect(load('- hosts: all\n  tasks:\n    - debug: { msg: x }\n      diff: true\n').plays[0]?.tasks).toHaveLength(1);
+    expect(() => load('- hosts: all\n  tasks:\n    - debug: { msg: x }\n      diff: [1]\n')).toThrow(/diff/);
   });
 });
