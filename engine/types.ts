@@ -459,6 +459,8 @@ export interface PlayDef {
   tags: string[];
   /** Rolling batches: a count, a percentage ("30%"), or a list of them (the last one repeats). */
   serial?: unknown;
+  /** `strategy` as written: fleetplay runs `linear` only (a template must render to it). */
+  strategy?: string;
   /** Stop starting batches once more than this percentage of a batch failed (unreachable counts). */
   maxFailPercentage?: number;
   /** Any failure stops the play for every host after the current task. */

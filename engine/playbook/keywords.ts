@@ -32,7 +32,6 @@ const UNSUPPORTED_LOOP_CONTROL = ['break_when'];
 // Ansible keywords (and task-like modules) fleetplay does not implement: named as such, not as typos.
 const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
-    'strategy',
     'vars_prompt',
     'remote_user',
     'order',
@@ -169,4 +168,9 @@ export function variableNameProblem(name: string): string | undefined {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'use letters, digits and _, not starting with a digit';
   if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, which Ansible refuses';
   return undefined;
+}
+
+/** Whether a strategy name is Ansible's default, the one fleetplay runs. */
+export function isLinear(name: string): boolean {
+  return ['linear', 'ansible.builtin.linear', 'ansible.legacy.linear'].includes(name.trim());
 }

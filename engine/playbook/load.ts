@@ -6,7 +6,7 @@ import { FleetError } from '../errors.ts';
 import { isTemplated } from '../template/render.ts';
 import type { ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
-import { normalizeKeywords } from './keywords.ts';
+import { isLinear, normalizeKeywords } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { Problems } from './problems.ts';
@@ -97,6 +97,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     ...(typeof play.gather_timeout === 'number' ? { gatherTimeout: play.gather_timeout } : {}),
     tags: toList(play.tags),
     ...(play.serial !== undefined ? { serial: play.serial } : {}),
+    ...(typeof play.strategy === 'string' ? { strategy: play.strategy } : {}),
     ...(typeof play.max_fail_percentage === 'number' ? { maxFailPercentage: play.max_fail_percentage } : {}),
     anyErrorsFatal: play.any_errors_fatal === true,
     preTasks: parseTaskList(yaml, [index, 'pre_tasks'], play.pre_tasks, ctx),
@@ -127,6 +128,13 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a task or an include (not a block)`);
   });
   // A literal gather_subset is checked now, with Ansible's message (a templated one when facts are gathered).
+  // fleetplay runs plays with Ansible's default strategy only; a templated one is checked when the play starts.
+  if (typeof play.strategy === 'string' && !isTemplated(play.strategy) && !isLinear(play.strategy))
+    ctx.problems.add(
+      yaml,
+      [index, 'strategy'],
+      `strategy '${play.strategy}' is not supported: fleetplay runs plays with the linear strategy only`,
+    );
   if (play.gather_subset !== undefined && !JSON.stringify(play.gather_subset).includes('{{')) {
     try {
       collectorsFor(subsetList(play.gather_subset));

@@ -159,6 +159,8 @@ export const playSchema = {
     gather_subset: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
     gather_timeout: { type: 'integer', minimum: 1 },
     tags: tagList,
+    // Only linear is run; a template is rendered when the play starts (engine/executor/runPlay.ts).
+    strategy: { type: 'string' },
     serial: {
       anyOf: [
         { type: 'integer', minimum: 1 },

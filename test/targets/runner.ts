@@ -36,6 +36,8 @@ export interface TargetScore {
   firstFailure?: string;
   /** Every failed (not ignored) task and every run that ended with another exit code, in order. */
   failures: string[];
+  /** Every problem that made fleetplay refuse a playbook before running it (file:line:column: message). */
+  refusals: string[];
   durationMs: number;
 }
 
@@ -59,6 +61,7 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
     failedTasks: 0,
     unreachable: 0,
     failures: [],
+    refusals: [],
     durationMs: 0,
   };
   if (spec.skip) return { ...score, skipped: spec.skip };
@@ -70,6 +73,7 @@ export async function runTarget(spec: TargetSpec, node: Node, timeoutMs = 300_00
     score.runs.total++;
     const run = await runInvocation(spec, inv, node, path.join(work, `run${i}`), timeoutMs);
     const expected = run.code === (inv.expectCode ?? 0);
+    for (const p of run.problems) if (!score.refusals.includes(p)) score.refusals.push(p);
     if (expected) score.runs.ok++;
     for (const r of run.results) {
       if (r.status === 'unreachable') score.unreachable++;
@@ -129,6 +133,8 @@ interface RunOutcome {
   code: number;
   results: ReportResult[];
   error?: string;
+  /** Every `file:line:column: message` the run printed before refusing the playbook (exit 4). */
+  problems: string[];
 }
 
 /** Runs one playbook with fleetplay's CLI from the target's folder (as runme.sh does) and reads its report. */
@@ -154,9 +160,12 @@ function runInvocation(spec: TargetSpec, inv: Invocation, node: Node, dir: strin
       } catch {
         results = [];
       }
-      const line = stderr.split('\n').find((l) => l.startsWith('error:'));
-      const error = line ? oneLine(line.slice(7).replaceAll(`${TARGETS_DIR}/`, '')) : undefined;
-      resolve({ code: code ?? -1, results, ...(error ? { error } : {}) });
+      const lines = stderr.split('\n').map((l) => l.replaceAll(`${TARGETS_DIR}/`, ''));
+      const line = lines.find((l) => l.startsWith('error:'));
+      const error = line ? oneLine(line.slice(7)) : undefined;
+      const problems =
+        code === 4 ? lines.filter((l) => /^(error: )?\S+:\d+:\d+: /.test(l)).map((l) => oneLine(l.replace(/^error: /, ''))) : [];
+      resolve({ code: code ?? -1, results, problems, ...(error ? { error } : {}) });
     });
   });
 }

@@ -79,3 +79,25 @@ describe('set_fact in a loop', () => {
     expect(rows(r)).toEqual(['set_fact:ok', 'set_fact:ok', 'set_fact:ok', 'check:ok']);
   });
 });
+
+describe('a templated strategy', () => {
+  it('runs when it renders to linear, and stops the run when it renders to another', async () => {
+    const ok = await run(`- hosts: all
+  gather_facts: false
+  strategy: "{{ s | default('linear') }}"
+  tasks:
+    - name: t
+      debug: { msg: x }
+`);
+    expect(rows(ok)).toEqual(['t:ok']);
+    await expect(
+      run(`- hosts: all
+  gather_facts: false
+  vars: { s: free }
+  strategy: "{{ s }}"
+  tasks:
+    - debug: { msg: x }
+`),
+    ).rejects.toThrow("strategy 'free' is not supported");
+  });
+});

@@ -40,3 +40,18 @@ describe('the diff task keyword', () => {
     expect(() => load('- hosts: all\n  tasks:\n    - debug: { msg: x }\n      diff: [1]\n')).toThrow(/diff/);
   });
 });
+
+describe('the strategy play keyword', () => {
+  it('accepts linear (also templated), and refuses another strategy at its line', () => {
+    expect(load('- hosts: all\n  strategy: linear\n  tasks: []\n').plays[0]?.strategy).toBe('linear');
+    expect(load('- hosts: all\n  strategy: "{{ s | default(\'linear\') }}"\n  tasks: []\n').plays).toHaveLength(1);
+    let message = '';
+    try {
+      load('- hosts: all\n  strategy: free\n  tasks: []\n');
+    } catch (err) {
+      if (!(err instanceof FleetError)) throw err;
+      message = `${err.location?.line}: ${err.message}`;
+    }
+    expect(message).toBe("2: strategy 'free' is not supported: fleetplay runs plays with the linear strategy only");
+  });
+});
