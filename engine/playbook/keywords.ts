@@ -50,7 +50,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'become_exe',
   ],
   task: [
-    'action',
     'async',
     'poll',
     'become_flags',

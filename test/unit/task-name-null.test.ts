@@ -1,5 +1,5 @@
 // Task keywords as ansible-core's targets write them: `name:` with no value is a task without a name;
-// a name of another type is still refused at its line; the diff keyword is accepted (output follows --diff).
+// a name of another type is still refused; diff is accepted (output follows --diff); strategy and action.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,5 +53,23 @@ describe('the strategy play keyword', () => {
       message = `${err.location?.line}: ${err.message}`;
     }
     expect(message).toBe("2: strategy 'free' is not supported: fleetplay runs plays with the linear strategy only");
+  });
+});
+
+describe('the action keyword', () => {
+  it('names the module in free form or as a mapping, and runs where the task runs (no delegation)', () => {
+    const pb = load('- hosts: all\n  tasks:\n    - action: debug msg=hi\n    - action: { module: debug, msg: hi }\n');
+    const [a, b] = pb.plays[0]!.tasks;
+    for (const t of [a, b]) {
+      expect(t?.kind).toBe('task');
+      if (t?.kind !== 'task') continue;
+      expect(t.module).toBe('debug');
+      expect(t.args).toEqual({ msg: 'hi' });
+      expect(t.delegateTo).toBeUndefined();
+    }
+  });
+
+  it('refuses an action without a module', () => {
+    expect(() => load('- hosts: all\n  tasks:\n    - action: { msg: hi }\n')).toThrow('action needs a module');
   });
 });
