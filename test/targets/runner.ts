@@ -208,6 +208,7 @@ export async function runAll(specs: TargetSpec[], node: Node, onScore?: (s: Targ
     (t.invocations ?? []).some((i) => i.inventory === 'ansible-test' && i.playbook.endsWith('runme.yml')) ||
     ['template', 'unarchive'].includes(t.name);
   const scores = new Map<string, TargetScore>();
+  await warmUp();
   const lane = async (list: TargetSpec[]) => {
     for (const spec of list) {
       const score = await runTarget(spec, node);
@@ -217,6 +218,17 @@ export async function runAll(specs: TargetSpec[], node: Node, onScore?: (s: Targ
   };
   await Promise.all([lane(specs.filter(onNode)), lane(specs.filter((t) => !onNode(t)))]);
   return specs.map((t) => scores.get(t.name)!);
+}
+
+/**
+ * Starts the CLI once before the lanes do: after an engine change its first start rebuilds the bundle
+ * (engine/bundle.ts), and two lanes starting at once would both build it.
+ */
+function warmUp(): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TSX, path.join(ROOT, 'engine', 'index.ts'), '--help'], { cwd: ROOT, stdio: 'ignore' });
+    child.on('close', () => resolve());
+  });
 }
 
 /** The per-target table, as Markdown. */
