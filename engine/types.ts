@@ -343,6 +343,8 @@ export interface TaskDef extends TaskScope {
   throttle?: number;
   /** Run on the first host of the batch only; its result is registered for every host. */
   runOnce?: boolean;
+  /** any_errors_fatal of the task (or its block): overrides the play's. */
+  anyErrorsFatal?: boolean;
   /** Retry until `until` holds: at most `retries` more attempts, `delay` seconds apart. */
   until?: Condition[];
   retries?: number;

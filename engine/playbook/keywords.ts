@@ -49,18 +49,7 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'become_flags',
     'become_exe',
   ],
-  task: [
-    'async',
-    'poll',
-    'become_flags',
-    'become_exe',
-    'remote_user',
-    'port',
-    'debugger',
-    'any_errors_fatal',
-    'include',
-    'with_inventory_hostnames',
-  ],
+  task: ['async', 'poll', 'become_flags', 'become_exe', 'remote_user', 'port', 'debugger', 'include', 'with_inventory_hostnames'],
 };
 // Ansible's isidentifier() refuses Python's keywords as variable names.
 const PYTHON_KEYWORDS = new Set(

@@ -88,6 +88,8 @@ export const taskKeywords: Record<string, unknown> = {
   failed_when: condition,
   throttle: { type: 'integer', minimum: 1 },
   run_once: { type: 'boolean' },
+  // A failure of this task stops every host of the play, as the play keyword does.
+  any_errors_fatal: { type: 'boolean' },
   until: condition,
   retries: { type: 'integer', minimum: 0 },
   delay: { type: 'number', minimum: 0 },
@@ -101,6 +103,9 @@ export const blockKeywords: Record<string, unknown> = {
   delegate_to: { type: 'string', minLength: 1, description: 'a host name (or a template)' },
   delegate_facts: { type: 'boolean' },
   notify: stringList,
+  // Given to each task of the block (and its nested blocks) that sets none itself, as Ansible inherits them.
+  run_once: { type: 'boolean' },
+  any_errors_fatal: { type: 'boolean' },
   block: taskList,
   rescue: taskList,
   always: taskList,

@@ -151,10 +151,22 @@ function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
     ...parseScope(yaml, at, task, ctx),
     ...(delegate ? { delegate } : {}),
     ...(task.notify !== undefined ? { notify: toList(task.notify) } : {}),
-    block: parseTaskList(yaml, [...at, 'block'], task.block, ctx),
-    rescue: parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx),
-    always: parseTaskList(yaml, [...at, 'always'], task.always, ctx),
+    block: inherit(parseTaskList(yaml, [...at, 'block'], task.block, ctx), task),
+    rescue: inherit(parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx), task),
+    always: inherit(parseTaskList(yaml, [...at, 'always'], task.always, ctx), task),
   };
+}
+
+/** A block's run_once and any_errors_fatal, given to its tasks (nested blocks too) that set none. */
+function inherit(nodes: TaskNode[], block: Raw): TaskNode[] {
+  if (block.run_once !== true && typeof block.any_errors_fatal !== 'boolean') return nodes;
+  for (const node of nodes) {
+    if (node.kind === 'block') for (const list of [node.block, node.rescue, node.always]) inherit(list, block);
+    if (node.kind !== 'task') continue;
+    if (block.run_once === true) node.runOnce = true;
+    if (typeof block.any_errors_fatal === 'boolean') node.anyErrorsFatal ??= block.any_errors_fatal;
+  }
+  return nodes;
 }
 
 /** A block's or role entry's delegate_to (its template syntax checked), for its tasks to inherit. */
@@ -308,6 +320,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   if (task.until !== undefined) def.until = conditions(yaml, [...at, 'until'], task.until, ctx);
   if (typeof task.throttle === 'number') def.throttle = task.throttle;
   if (task.run_once === true) def.runOnce = true;
+  if (typeof task.any_errors_fatal === 'boolean') def.anyErrorsFatal = task.any_errors_fatal;
   if (typeof task.retries === 'number') def.retries = task.retries;
   if (typeof task.delay === 'number') def.delay = task.delay;
   if (typeof task.timeout === 'number') def.timeout = task.timeout;

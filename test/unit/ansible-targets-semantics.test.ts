@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../engine/executor/runPlaybook.ts';
 import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
-import type { RunReport } from '../../engine/types.ts';
+import type { BlockDef, RunReport } from '../../engine/types.ts';
 import { moduleRegistry } from '../../modules/index.ts';
 
-function run(text: string): Promise<RunReport> {
+function run(text: string, hosts = ['h1']): Promise<RunReport> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-rescue-'));
-  writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local\n');
+  writeFileSync(path.join(dir, 'inv'), `[all]\n${hosts.map((h) => `${h} ansible_connection=local\n`).join('')}`);
   writeFileSync(path.join(dir, 'play.yml'), text);
   return runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry), loadInventory(path.join(dir, 'inv')), {
     check: false,
@@ -99,5 +99,33 @@ describe('a templated strategy', () => {
     - debug: { msg: x }
 `),
     ).rejects.toThrow("strategy 'free' is not supported");
+  });
+});
+
+describe('run_once and any_errors_fatal on blocks and tasks', () => {
+  it("gives a block's run_once to its tasks, nested ones too", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-once-'));
+    const pb = path.join(dir, 'play.yml');
+    writeFileSync(pb, '- hosts: all\n  tasks:\n    - block:\n        - block:\n            - debug: { msg: x }\n      run_once: true\n');
+    const outer = loadPlaybook(pb, moduleRegistry).plays[0]!.tasks[0] as BlockDef;
+    const task = outer.block[0] as BlockDef;
+    expect(task.block[0]).toMatchObject({ kind: 'task', runOnce: true });
+  });
+
+  it('stops every host at a failure of a task whose block has any_errors_fatal', async () => {
+    const play = (fatal: boolean) => `- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: boom
+          fail: {}
+          when: inventory_hostname == 'h1'
+      any_errors_fatal: ${fatal}
+    - name: after
+      debug: { msg: x }
+`;
+    const hosts = ['h1', 'h2'];
+    expect(rows(await run(play(false), hosts)).filter((x) => x.startsWith('after'))).toEqual(['after:ok']);
+    expect(rows(await run(play(true), hosts)).filter((x) => x.startsWith('after'))).toEqual([]);
   });
 });
