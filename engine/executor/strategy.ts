@@ -96,14 +96,18 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
   }
   if (block.always.length > 0) {
     const stillFailed = hosts.filter((h) => h.status === 'failed');
-    for (const h of stillFailed) h.status = 'active';
+    for (const h of stillFailed) {
+      h.status = 'active';
+      h.errorsCleared = false;
+    }
     await runNodes(
       block.always,
       hosts.filter((h) => h.status === 'active'),
       inner,
       run,
     );
-    for (const h of stillFailed) if (h.status === 'active') h.status = 'failed';
+    // A failed host is failed again after always, unless always cleared its errors (meta: clear_host_errors).
+    for (const h of stillFailed) if (h.status === 'active' && !h.errorsCleared) h.status = 'failed';
   }
 }
 

@@ -129,3 +129,23 @@ describe('run_once and any_errors_fatal on blocks and tasks', () => {
     expect(rows(await run(play(true), hosts)).filter((x) => x.startsWith('after'))).toEqual([]);
   });
 });
+
+describe('clear_host_errors in always', () => {
+  it('lets a host whose rescue failed carry on after the block', async () => {
+    const r = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: boom
+          fail: {}
+      rescue:
+        - name: boom again
+          fail: {}
+      always:
+        - meta: clear_host_errors
+    - name: after
+      debug: { msg: x }
+`);
+    expect(rows(r)).toContain('after:ok');
+  });
+});
