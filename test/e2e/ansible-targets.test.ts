@@ -34,7 +34,7 @@ const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }
   assert: { asserts: 3, runs: 2, refusals: 0 },
   set_fact: { asserts: 8, runs: 4, refusals: 2 },
   include_import: { asserts: 29, runs: 10, refusals: 16 },
-  blocks: { asserts: 9, runs: 7, refusals: 2 },
+  blocks: { asserts: 9, runs: 7, refusals: 0 },
   handlers: { asserts: 7, runs: 6, refusals: 5 },
 };
 
