@@ -377,6 +377,8 @@ export interface TaskDef extends TaskScope {
   throttle?: number;
   /** Run on the first host of the batch only; its result is registered for every host. */
   runOnce?: boolean;
+  /** any_errors_fatal of the task (or its block): overrides the play's. */
+  anyErrorsFatal?: boolean;
   /** Retry until `until` holds: at most `retries` more attempts, `delay` seconds apart. */
   until?: Condition[];
   retries?: number;
@@ -417,7 +419,16 @@ export interface IncludeDef extends TaskScope {
   role?: RoleInclude;
   /** module_defaults in force at the include, outermost first, for a file read at run time. */
   moduleDefaults?: Array<Record<string, unknown>>;
+  /** As a handler: the topics it listens to besides its name. */
+  listen?: string[];
+  /** include_tasks `apply`: keywords the included tasks get (its own keywords apply to the include alone). */
+  apply?: TaskScope;
+  /** `register`: the include's own result (the file it included, or why it failed or was skipped). */
+  register?: string;
 }
+
+/** A handler: a task, or an include_tasks / include_role notified by its name or `listen` topics. */
+export type HandlerDef = TaskDef | IncludeDef;
 
 /** A role as applied at one place of a play, with the variables it brings (engine/playbook/roles.ts). */
 export interface RoleRef {
@@ -440,7 +451,7 @@ export interface RoleRef {
 export interface LoadedRole {
   ref: RoleRef;
   block: BlockDef;
-  handlers: TaskDef[];
+  handlers: HandlerDef[];
 }
 
 /** include_role's arguments, and the role itself when they name it without templates. */
@@ -484,6 +495,8 @@ export interface PlayDef {
   tags: string[];
   /** Rolling batches: a count, a percentage ("30%"), or a list of them (the last one repeats). */
   serial?: unknown;
+  /** `strategy` as written: fleetplay runs `linear` only (a template must render to it). */
+  strategy?: string;
   /** Stop starting batches once more than this percentage of a batch failed (unreachable counts). */
   maxFailPercentage?: number;
   /** Any failure stops the play for every host after the current task. */
@@ -491,7 +504,7 @@ export interface PlayDef {
   preTasks: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];
-  handlers: TaskDef[];
+  handlers: HandlerDef[];
   location: SourceLocation;
   /** Directory of the playbook, for relative paths. */
   baseDir: string;

@@ -29,6 +29,8 @@ import { aptKeyModule } from './apt_key/index.ts';
 import { deb822RepositoryModule } from './deb822_repository/index.ts';
 import { aptRepositoryModule } from './apt_repository/index.ts';
 import { timezoneModule } from './timezone/index.ts';
+import { tempfileModule } from './tempfile/index.ts';
+import { pingModule } from './ping/index.ts';
 import { dpkgSelectionsModule } from './dpkg_selections/index.ts';
 import { includeVarsModule } from './include_vars/index.ts';
 import { packageModule } from './package/index.ts';
@@ -80,6 +82,8 @@ const all: ModuleDefinition[] = [
   metaModule,
   waitForModule,
   timezoneModule,
+  tempfileModule,
+  pingModule,
   packageModule,
   getentModule,
   groupModule,

@@ -18,6 +18,8 @@ export interface HostRun {
   hostFacts: Vars;
   /** Variables loaded by include_vars: above task vars, below set_fact and register (Ansible's order). */
   includedVars?: Vars;
+  /** meta: clear_host_errors ran for this host (a block's always then leaves it active). */
+  errorsCleared?: boolean;
   conn: Connection;
   /** Results of read-only commands run ahead of their tasks (readAhead.ts). */
   readAhead: ReadAhead;

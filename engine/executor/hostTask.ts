@@ -79,8 +79,16 @@ export async function runTaskOnHost(
   if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
-  if (status === 'failed' && !settings.ignoreErrors && run.play.anyErrorsFatal) run.state.fatal = true;
-  if (status === 'failed' && !settings.ignoreErrors) host.hostFacts.ansible_failed_result = registered;
+  if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal)) run.state.fatal = true;
+  if (status === 'failed' && !settings.ignoreErrors) {
+    host.hostFacts.ansible_failed_result = registered;
+    host.hostFacts.ansible_failed_task = failedTask(task);
+  }
+}
+
+/** `ansible_failed_task` for a rescue: the task as Ansible serializes it (its name, action as written, args). */
+function failedTask(task: TaskDef): Vars {
+  return { name: task.name ?? '', action: task.moduleKey, args: task.args, tags: task.tags, when: task.when.map((c) => c.expr) };
 }
 
 async function runLoop(
@@ -137,6 +145,9 @@ async function runLoop(
     outcomes.push(o);
     report(o);
     if (o.status === 'unreachable') break;
+    // The next item sees the facts this one set, as in Ansible (`x: "{{ x + [item] }}"` accumulates).
+    if (task.module === 'set_fact' && (o.status === 'ok' || o.status === 'changed'))
+      storeReturnedFacts(task.module, { ...o.registered }, host.facts, host.hostFacts);
   }
   const has = (s: TaskStatus) => outcomes.some((o) => o.status === s);
   const status: TaskStatus = has('unreachable')

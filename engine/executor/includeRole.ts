@@ -3,6 +3,7 @@
 // become, no_log, check_mode and ignore_errors and its `apply` keywords, not its when or tags (as in
 // Ansible). Its handlers join the play's; with `public: true` its defaults and vars are seen by the
 // rest of the play once it ran.
+import { OMIT_TOKEN } from './omit.ts';
 import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import type { RoleEntry } from '../playbook/roleEntry.ts';
@@ -62,7 +63,12 @@ export async function runIncludeRole(
           const itemVars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location, item);
           const render = (s: string) =>
             renderString(s, itemVars, inc.location, lookupContext(inc, { playbookDir: run.play.baseDir }, itemVars));
-          const from = Object.fromEntries(Object.entries(role.from).map(([k, v]) => [k, render(v)]));
+          // A *_from that renders to omit is left out, as Ansible leaves out an omitted argument.
+          const from = Object.fromEntries(
+            Object.entries(role.from)
+              .map(([k, v]) => [k, render(v)])
+              .filter(([, v]) => v !== OMIT_TOKEN),
+          );
           const name = render(role.name);
           return { key: JSON.stringify([name, from]), name, from, item };
         }),

@@ -41,7 +41,10 @@ export function runMetaAction(task: TaskDef, hosts: HostRun[], scope: Scope, run
     }
     case 'clear_host_errors':
       // Failed and unreachable hosts of this batch take the next tasks again (their recap keeps the failure).
-      for (const h of run.hosts) if (h.status === 'failed' || h.status === 'unreachable') h.status = 'active';
+      for (const h of run.hosts) {
+        if (h.status === 'failed' || h.status === 'unreachable') h.status = 'active';
+        h.errorsCleared = true;
+      }
       return;
     case 'reset_connection':
       // The next task logs in again, so a group added to the login user (user: groups: docker) applies.

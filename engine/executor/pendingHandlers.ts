@@ -9,7 +9,7 @@ export type PendingHandlers = Record<string, Record<string, string[]>>;
 
 /** The notifications of `play` pending for `host` that still name one of its handlers. */
 export function pendingFor(pending: PendingHandlers, play: PlayDef, host: string): string[] {
-  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]).filter(Boolean));
+  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...(h.listen ?? [])]).filter(Boolean));
   return (pending[play.name]?.[host] ?? []).filter((n) => known.has(n));
 }
 

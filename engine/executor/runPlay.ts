@@ -1,5 +1,7 @@
 // One play: rolling batches (serial), each gathering facts, running pre_tasks, tasks, post_tasks and
 // flushing handlers, with the failure budget checked between batches.
+import { FleetError } from '../errors.ts';
+import { isLinear } from '../playbook/keywords.ts';
 import { HostKeyError } from '../connection/ssh.ts';
 import { UnreachableError } from '../errors.ts';
 import { renderValue } from '../template/render.ts';
@@ -26,6 +28,12 @@ async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
   // serial may be templated; it sees the first host's variables (inventory, playbook defaults, -e).
   const first = run.hosts[0];
   const serial = first ? renderPlayValue(run, first, run.play.serial) : undefined;
+  // A templated strategy (`"{{ test_strategy | default('linear') }}"`) sees the first host's variables, as serial does.
+  const strategy = first && run.play.strategy !== undefined ? String(renderPlayValue(run, first, run.play.strategy)) : 'linear';
+  if (!isLinear(strategy))
+    throw new FleetError('playbook', `strategy '${strategy}' is not supported: fleetplay runs plays with the linear strategy only`, {
+      location: run.play.location,
+    });
   const batches = splitBatches(run.hosts, batchSizes(serial, run.hosts.length, run.play.location));
   for (const [i, batch] of batches.entries()) {
     if (run.stopping()) return 'stopped';

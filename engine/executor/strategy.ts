@@ -6,7 +6,7 @@ import { FleetError } from '../errors.ts';
 import { Problems } from '../playbook/problems.ts';
 import { parseTaskList } from '../playbook/tasks.ts';
 import { renderString } from '../template/render.ts';
-import type { BlockDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { BlockDef, HandlerDef, IncludeDef, ModuleRegistry, StateSlot, TaskDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile } from '../yaml/load.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { includeIgnoresErrors } from './flags.ts';
@@ -119,14 +119,18 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
   }
   if (block.always.length > 0) {
     const stillFailed = hosts.filter((h) => h.status === 'failed');
-    for (const h of stillFailed) h.status = 'active';
+    for (const h of stillFailed) {
+      h.status = 'active';
+      h.errorsCleared = false;
+    }
     await runNodes(
       block.always,
       hosts.filter((h) => h.status === 'active'),
       inner,
       run,
     );
-    for (const h of stillFailed) if (h.status === 'active') h.status = 'failed';
+    // A failed host is failed again after always, unless always cleared its errors (meta: clear_host_errors).
+    for (const h of stillFailed) if (h.status === 'active' && !h.errorsCleared) h.status = 'failed';
   }
 }
 
@@ -139,7 +143,10 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
     const vars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location);
     try {
       const planned = includeItems(inc, vars, scope, run);
-      if (!planned) continue;
+      if (!planned) {
+        registerInclude(inc, h, { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+        continue;
+      }
       const { items, lookups } = planned;
       plans.set(
         h,
@@ -153,6 +160,14 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       reportInclude(inc, h, run, scope, 'failed', (err as Error).message);
     }
   }
+  for (const [h, p] of plans)
+    registerInclude(
+      inc,
+      h,
+      inc.loop
+        ? { changed: false, msg: 'All items completed', results: p.map(({ file, item }) => ({ include: file, include_args: {}, ...item })) }
+        : { changed: false, include: p[0]?.file, include_args: {} },
+    );
   const rounds = Math.max(0, ...[...plans.values()].map((p) => p.length));
   for (let k = 0; k < rounds; k++) {
     const byFile = new Map<string, HostRun[]>();
@@ -171,13 +186,29 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       }
       for (const h of group) reportInclude(inc, h, run, scope, 'ok', `included ${path.relative(process.cwd(), file)}`);
       const perHost = new Map(group.map((h) => [h.name, plans.get(h)![k]!.item]));
-      await runNodes(tasks, group, childScope(scope, inc, perHost), run);
+      await runNodes(tasks, group, includedScope(scope, inc, perHost), run);
     }
   }
 }
 
+/**
+ * What the tasks of an include_tasks file inherit: the include's vars and its `apply` keywords, not its
+ * own when, tags or other keywords, which apply to the include alone (Ansible: a dynamic include is not
+ * statically loaded, so its attributes are not inherited).
+ */
+function includedScope(scope: Scope, inc: IncludeDef, perHost: Map<string, Vars>): Scope {
+  const own = childScope(scope, { vars: inc.vars, when: [], tags: [], location: inc.location }, perHost);
+  return inc.apply ? childScope(own, inc.apply) : own;
+}
+
+/** `register` on an include: its own result (Ansible's include_tasks result: the file, or why not). */
+function registerInclude(inc: IncludeDef, h: HostRun, value: Vars): void {
+  if (inc.register) h.hostFacts[inc.register] = value;
+}
+
 function reportInclude(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
+  if (status === 'failed') registerInclude(inc, h, { changed: false, failed: true, msg });
   // As for a task: ignore_errors turns a file that cannot be included into an ignored failure.
   const ignored = status === 'failed' && includeIgnoresErrors(inc, h, run, scope);
   run.events.result({
@@ -233,25 +264,32 @@ function loadIncluded(
 
 /** Runs notified handlers in definition order, once per host, then clears the notifications. */
 export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
-  for (const handler of run.play.handlers) {
-    const names = [handler.name ?? '', ...handler.listen];
+  // A topic several handlers listen to is cleared only after the last of them ran (each one runs, as in Ansible).
+  const lastWith = new Map<string, number>();
+  run.play.handlers.forEach((h, i) => {
+    for (const n of [h.name ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
+  });
+  for (const [index, handler] of run.play.handlers.entries()) {
+    const names = [handler.name ?? '', ...(handler.listen ?? [])];
+    const module = handler.kind === 'task' ? handler.module : handler.role ? 'include_role' : 'include_tasks';
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
     const maybe = run.hosts.filter(
       (x) => x.status === 'active' && names.some((n) => x.maybeNotified.has(n)) && !names.some((n) => x.notified.has(n)),
     );
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
     if (hosts.length === 0 && maybe.length === 0) continue;
-    for (const h of [...hosts, ...maybe]) for (const n of names) [h.notified.delete(n), h.maybeNotified.delete(n)];
-    if (hosts.length > 0) await runTask(handler, hosts, scope, run, true);
-    else run.events.taskStart({ title: handler.name ?? handler.module, location: handler.location, handler: true });
+    for (const h of [...hosts, ...maybe])
+      for (const n of names) if (lastWith.get(n) === index) [h.notified.delete(n), h.maybeNotified.delete(n)];
+    if (hosts.length > 0) await runHandler(handler, hosts, scope, run);
+    else run.events.taskStart({ title: handler.name ?? module, location: handler.location, handler: true });
     for (const h of maybe) {
       h.counters.unknown++;
       const msg = 'may run: notified by a task whose outcome check mode could not predict';
       run.events.result({
         host: h.name,
         play: run.playName,
-        task: handler.name ?? handler.module,
-        module: handler.module,
+        task: handler.name ?? module,
+        module,
         status: 'unknown',
         durationMs: 0,
         msg,
@@ -260,4 +298,11 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
       });
     }
   }
+}
+
+/** Runs one notified handler: a task, or an include_tasks / include_role handler's file or role. */
+async function runHandler(handler: HandlerDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+  if (handler.kind === 'task') await runTask(handler, hosts, scope, run, true);
+  else if (handler.role) await runIncludeRole(handler, handler.role, hosts, scope, run, runNodes);
+  else await runInclude(handler, hosts, scope, run);
 }

@@ -1,8 +1,9 @@
-// The global functions an expression may call: Jinja's range() and dict(), and Ansible's lookup() / query()
+// The global functions an expression may call: Jinja's range() and dict(), Ansible's now(), and lookup() / query()
 // / q(), which run through a hook the caller provides (the expression language itself reads no files).
 import { build } from './build-budget.ts';
 import { problem } from './error.ts';
 import { own } from './owned.ts';
+import { pythonDateTime, strftime } from './strftime.ts';
 import { isBlockedKey, isMapping, mappingKeys, ownValue, typeName } from './values.ts';
 
 /** Runs lookup plugin `name` on `terms`; `wantList` for query()/q() or `wantlist=True`. Provided by the caller. */
@@ -77,6 +78,23 @@ function lookup(wantList: boolean): FunctionSpec {
   };
 }
 
+function nowMismatch(positional: number, named: readonly string[]): string | undefined {
+  if (positional > 2) return 'takes at most 2 arguments (utc, fmt)';
+  const unknown = named.find((n) => n !== 'utc' && n !== 'fmt');
+  return unknown ? `has no argument '${unknown}' (utc, fmt)` : undefined;
+}
+
+// Ansible's now(utc=False, fmt=None): the time on the controller, formatted with strftime when fmt is
+// given. Without fmt Ansible returns a datetime object; here it is its text (`2024-01-31 12:00:00.000000`).
+function now(positional: readonly unknown[], named: ReadonlyMap<string, unknown>): string {
+  const utc = named.get('utc') ?? positional[0] ?? false;
+  const fmt = named.get('fmt') ?? positional[1];
+  if (typeof utc !== 'boolean') return problem(`now(): utc must be a boolean, not ${typeName(utc)}`);
+  if (fmt !== undefined && fmt !== null && typeof fmt !== 'string') return problem(`now(): fmt must be a string, not ${typeName(fmt)}`);
+  const date = new Date();
+  return typeof fmt === 'string' ? strftime(date, fmt, utc) : pythonDateTime(date, utc);
+}
+
 /** Every global function by name. A Map, so names like 'constructor' are simply absent. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
   [
@@ -91,6 +109,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
     'dict',
     { mismatch: (positional) => (positional > 1 ? 'takes at most 1 positional argument' : undefined), call: (p, n) => own(dict(p, n)) },
   ],
+  ['now', { mismatch: nowMismatch, call: (p, n) => now(p, n) }],
   ['lookup', lookup(false)],
   ['query', lookup(true)],
   ['q', lookup(true)],

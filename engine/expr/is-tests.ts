@@ -75,7 +75,7 @@ const entries: Array<[string[], TestSpec]> = [
   [['iterable'], simple((value) => typeof value === 'string' || Array.isArray(value) || isMapping(value))],
   // Jinja: anything with a length and items, so strings and mappings count too.
   [['sequence'], simple((value) => typeof value === 'string' || Array.isArray(value) || isMapping(value))],
-  [['succeeded', 'success'], onResult((r) => !failed(r), 'succeeded')],
+  [['succeeded', 'success', 'successful'], onResult((r) => !failed(r), 'succeeded')],
   [['failed', 'failure'], onResult(failed, 'failed')],
   [['changed', 'change'], onResult(changed, 'changed')],
   [['skipped', 'skip'], onResult(skipped, 'skipped')],

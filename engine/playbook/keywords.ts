@@ -32,7 +32,6 @@ const UNSUPPORTED_LOOP_CONTROL = ['break_when'];
 // Ansible keywords (and task-like modules) fleetplay does not implement: named as such, not as typos.
 const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
-    'strategy',
     'vars_prompt',
     'remote_user',
     'order',
@@ -50,20 +49,7 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'become_flags',
     'become_exe',
   ],
-  task: [
-    'action',
-    'async',
-    'poll',
-    'become_flags',
-    'become_exe',
-    'remote_user',
-    'port',
-    'diff',
-    'debugger',
-    'any_errors_fatal',
-    'include',
-    'with_inventory_hostnames',
-  ],
+  task: ['async', 'poll', 'become_flags', 'become_exe', 'remote_user', 'port', 'debugger', 'include', 'with_inventory_hostnames'],
 };
 // Ansible's isidentifier() refuses Python's keywords as variable names.
 const PYTHON_KEYWORDS = new Set(
@@ -170,4 +156,9 @@ export function variableNameProblem(name: string): string | undefined {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'use letters, digits and _, not starting with a digit';
   if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, which Ansible refuses';
   return undefined;
+}
+
+/** Whether a strategy name is Ansible's default, the one fleetplay runs. */
+export function isLinear(name: string): boolean {
+  return ['linear', 'ansible.builtin.linear', 'ansible.legacy.linear'].includes(name.trim());
 }

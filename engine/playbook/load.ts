@@ -4,9 +4,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
 import { isTemplated } from '../template/render.ts';
-import type { ModuleRegistry, PlayDef, Playbook, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
-import { normalizeKeywords } from './keywords.ts';
+import { isLinear, normalizeKeywords } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { Problems } from './problems.ts';
@@ -97,6 +97,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     ...(typeof play.gather_timeout === 'number' ? { gatherTimeout: play.gather_timeout } : {}),
     tags: toList(play.tags),
     ...(play.serial !== undefined ? { serial: play.serial } : {}),
+    ...(typeof play.strategy === 'string' ? { strategy: play.strategy } : {}),
     ...(typeof play.max_fail_percentage === 'number' ? { maxFailPercentage: play.max_fail_percentage } : {}),
     anyErrorsFatal: play.any_errors_fatal === true,
     preTasks: parseTaskList(yaml, [index, 'pre_tasks'], play.pre_tasks, ctx),
@@ -122,10 +123,18 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
   def.handlers.push(...ctx.roles!.handlers);
   if (ctx.roles!.public.length > 0) def.roles = ctx.roles!.public;
   handlers.forEach((h, i) => {
-    if (h.kind === 'task') def.handlers.push(h);
-    else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a plain task (no block or include)`);
+    // A handler may be an include_tasks or include_role (run when notified, by its name or listen topics).
+    if (h.kind !== 'block') def.handlers.push(h);
+    else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a task or an include (not a block)`);
   });
   // A literal gather_subset is checked now, with Ansible's message (a templated one when facts are gathered).
+  // fleetplay runs plays with Ansible's default strategy only; a templated one is checked when the play starts.
+  if (typeof play.strategy === 'string' && !isTemplated(play.strategy) && !isLinear(play.strategy))
+    ctx.problems.add(
+      yaml,
+      [index, 'strategy'],
+      `strategy '${play.strategy}' is not supported: fleetplay runs plays with the linear strategy only`,
+    );
   if (play.gather_subset !== undefined && !JSON.stringify(play.gather_subset).includes('{{')) {
     try {
       collectorsFor(subsetList(play.gather_subset));
@@ -167,7 +176,7 @@ function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: Parse
 
 /** Every notify must name a handler (by name or by a `listen` topic). */
 function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
-  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...h.listen]));
+  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...(h.listen ?? [])]));
   const visit = (nodes: TaskNode[]): void => {
     for (const n of nodes) {
       if (n.kind === 'task') {
@@ -186,7 +195,7 @@ function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseCo
       } else if (n.tasks) visit(n.tasks);
     }
   };
-  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...(play.handlers as TaskDef[])]);
+  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
   void index;
 }
 

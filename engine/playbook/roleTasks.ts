@@ -5,8 +5,9 @@
 import path from 'node:path';
 import { shortModuleName } from '../moduleRegistry.ts';
 import { isTemplated } from '../template/render.ts';
-import type { IncludeDef, RoleInclude, TaskNode, TaskScope } from '../types.ts';
+import type { IncludeDef, RoleInclude, TaskNode } from '../types.ts';
 import type { YamlFile } from '../yaml/load.ts';
+import { applyScope } from './applyScope.ts';
 import { booleanWord } from './keywords.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { checkTemplates } from './literalArgs.ts';
@@ -40,19 +41,6 @@ const roleArgs = (include: boolean) => ({
 });
 const LOOP_KEYS = ['loop', 'with_items', 'with_list', 'loop_control'];
 const schemas = new Map<boolean, { type: string; properties: Record<string, unknown>; additionalProperties: boolean }>();
-const KEYWORDS_OF_APPLY = [
-  'when',
-  'tags',
-  'become',
-  'become_user',
-  'check_mode',
-  'no_log',
-  'ignore_errors',
-  'vars',
-  'environment',
-  'ignore_unreachable',
-  'become_method',
-];
 
 /** The keywords an include_role (loops allowed) or import_role task takes beside its arguments. */
 function keywordSchema(include: boolean): { type: string; properties: Record<string, unknown>; additionalProperties: boolean } {
@@ -108,7 +96,7 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
     if (args.public !== false && !state.public.includes(loaded.role.ref)) state.public.push(loaded.role.ref);
     return loaded.role.block;
   }
-  const apply = applyScope(yaml, [...at, key, 'apply'], args.apply, ctx);
+  const apply = applyScope(yaml, [...at, key, 'apply'], args.apply, ctx, parseScope);
   const role: RoleInclude = {
     name: args.name,
     from,
@@ -170,23 +158,4 @@ function roleTaskArgs(yaml: YamlFile, at: Path, value: unknown, ctx: ParseContex
     if (typeof v === 'string' && booleanWord(v) !== undefined) args[k] = booleanWord(v);
   }
   return args;
-}
-
-/** include_role's `apply`: the keywords its tasks get. */
-function applyScope(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseContext): TaskScope {
-  const apply: Raw = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Raw) } : {};
-  for (const k of Object.keys(apply)) {
-    if (!KEYWORDS_OF_APPLY.includes(k)) {
-      ctx.problems.add(yaml, [...at, k], `'${k}' is not supported in apply (supported: ${KEYWORDS_OF_APPLY.join(', ')})`, 'key');
-      delete apply[k];
-    }
-  }
-  for (const k of ['become', 'check_mode', 'no_log', 'ignore_errors', 'ignore_unreachable']) {
-    const v = apply[k];
-    if (typeof v === 'string' && booleanWord(v) !== undefined) apply[k] = booleanWord(v);
-  }
-  if (typeof apply.tags === 'string') apply.tags = apply.tags.split(',').map((t) => t.trim());
-  const scope = parseScope(yaml, at, apply, ctx);
-  delete scope.name;
-  return scope;
 }

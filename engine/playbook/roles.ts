@@ -5,7 +5,7 @@
 // and *_from files runs once per play unless allow_duplicates says otherwise (Ansible's dedup).
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
-import type { BlockDef, LoadedRole, RoleRef, TaskDef, TaskNode, Vars } from '../types.ts';
+import type { BlockDef, LoadedRole, RoleRef, HandlerDef, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 import { booleanWord } from './keywords.ts';
@@ -24,7 +24,7 @@ export interface PlayRoleState {
   /** Public roles: their defaults and vars are seen by the whole play. */
   public: RoleRef[];
   /** Handlers of the play's roles, in load order. */
-  handlers: TaskDef[];
+  handlers: HandlerDef[];
   handlerKeys: Set<string>;
   /** Folders of the roles being loaded (to stop dependency cycles). */
   stack: string[];
@@ -253,20 +253,20 @@ function loadTaskFile(
 }
 
 /** The role's handlers, added once per role and handlers file to the play's handlers. */
-function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseContext, state: PlayRoleState): TaskDef[] {
+function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseContext, state: PlayRoleState): HandlerDef[] {
   const key = `${dir}\0${entry.from.handlers ?? ''}`;
   if (state.handlerKeys.has(key)) return [];
   state.handlerKeys.add(key);
-  const handlers: TaskDef[] = [];
+  const handlers: HandlerDef[] = [];
   for (const node of loadTaskFile(dir, 'handlers', entry.from.handlers, entry, ctx)) {
-    if (node.kind !== 'task') {
-      ctx.problems.at(node.location, 'a handler of a role must be a plain task (no block or include)');
+    if (node.kind === 'block') {
+      ctx.problems.at(node.location, 'a handler of a role must be a task or an include (not a block)');
       continue;
     }
     node.rolePath ??= dir;
     markRoleLayer(node.vars, ref);
     // Ansible also lets a task notify a role's handler as `role name : handler name`.
-    if (node.name) node.listen.push(`${ref.name} : ${node.name}`);
+    if (node.name) (node.listen ??= []).push(`${ref.name} : ${node.name}`);
     handlers.push(node);
   }
   state.handlers.push(...handlers);

@@ -50,7 +50,8 @@ const flag = { type: ['boolean', 'string'], description: 'true or false, or a te
 
 /** Keywords valid on every task-like entry (task, block, include). */
 const scopeKeywords = {
-  name: { type: 'string' },
+  // `name:` with nothing after it is a task without a name, as in Ansible.
+  name: { type: ['string', 'null'] },
   when: condition,
   tags: tagList,
   become: flag,
@@ -72,6 +73,9 @@ export const taskKeywords: Record<string, unknown> = {
   delegate_facts: { type: 'boolean' },
   connection: { enum: ['local', 'ssh', 'smart'], description: "'local', 'ssh' or 'smart'" },
   args: { type: 'object', description: 'a mapping of module arguments' },
+  // Whether Ansible prints this task's diff. Accepted and not acted on: fleetplay's output follows --diff
+  // (results carry their diff either way). ansible-core's lineinfile target sets it on many tasks.
+  diff: flag,
   loop: loopItems,
   with_items: withItems,
   with_list: withItems,
@@ -84,6 +88,8 @@ export const taskKeywords: Record<string, unknown> = {
   failed_when: condition,
   throttle: { type: 'integer', minimum: 1 },
   run_once: { type: 'boolean' },
+  // A failure of this task stops every host of the play, as the play keyword does.
+  any_errors_fatal: { type: 'boolean' },
   until: condition,
   retries: { type: 'integer', minimum: 0 },
   delay: { type: 'number', minimum: 0 },
@@ -97,18 +103,27 @@ export const blockKeywords: Record<string, unknown> = {
   delegate_to: { type: 'string', minLength: 1, description: 'a host name (or a template)' },
   delegate_facts: { type: 'boolean' },
   notify: stringList,
+  // Given to each task of the block (and its nested blocks) that sets none itself, as Ansible inherits them.
+  run_once: { type: 'boolean' },
+  any_errors_fatal: { type: 'boolean' },
   block: taskList,
   rescue: taskList,
   always: taskList,
 };
 
+const applyMap = { type: 'object', description: 'a mapping of task keywords (tags, when, become, …) the included tasks get' };
+
 /** Keywords of an include_tasks / import_tasks entry. */
 export const includeKeywords: Record<string, unknown> = {
   ...scopeKeywords,
+  // The include's own result: the file it included, or why it failed or was skipped.
+  register: { type: 'string' },
+  // `args: { apply: … }` beside the free form.
+  args: { type: 'object', properties: { apply: applyMap }, additionalProperties: false },
   include_tasks: {
     anyOf: [
       { type: 'string' },
-      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+      { type: 'object', properties: { file: { type: 'string' }, apply: applyMap }, required: ['file'], additionalProperties: false },
     ],
   },
   // `file:` for import_tasks too (Ansible 2.7 and later).
@@ -121,7 +136,7 @@ export const includeKeywords: Record<string, unknown> = {
   'ansible.builtin.include_tasks': {
     anyOf: [
       { type: 'string' },
-      { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+      { type: 'object', properties: { file: { type: 'string' }, apply: applyMap }, required: ['file'], additionalProperties: false },
     ],
   },
   'ansible.builtin.import_tasks': {
@@ -135,6 +150,8 @@ export const includeKeywords: Record<string, unknown> = {
   with_list: withItems,
   ...withLookups,
   loop_control: loopControl,
+  // Meaningful in handlers: an included file notified by a topic (Ansible allows it there).
+  listen: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
 };
 
 /**
@@ -169,6 +186,8 @@ export const playSchema = {
     gather_subset: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
     gather_timeout: { type: 'integer', minimum: 1 },
     tags: tagList,
+    // Only linear is run; a template is rendered when the play starts (engine/executor/runPlay.ts).
+    strategy: { type: 'string' },
     serial: {
       anyOf: [
         { type: 'integer', minimum: 1 },

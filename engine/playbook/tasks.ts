@@ -24,6 +24,7 @@ import { includeContext, mayBeMissing, underWhen } from './lazyIncludes.ts';
 import { defaultsFor, underModuleDefaults } from './moduleDefaults.ts';
 import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
+import { applyScope } from './applyScope.ts';
 import { readFlag, TEMPLATED_FLAGS } from './flags.ts';
 
 type Path = Array<string | number>;
@@ -150,10 +151,22 @@ function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
     ...parseScope(yaml, at, task, ctx),
     ...(delegate ? { delegate } : {}),
     ...(task.notify !== undefined ? { notify: toList(task.notify) } : {}),
-    block: parseTaskList(yaml, [...at, 'block'], task.block, ctx),
-    rescue: parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx),
-    always: parseTaskList(yaml, [...at, 'always'], task.always, ctx),
+    block: inherit(parseTaskList(yaml, [...at, 'block'], task.block, ctx), task),
+    rescue: inherit(parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx), task),
+    always: inherit(parseTaskList(yaml, [...at, 'always'], task.always, ctx), task),
   };
+}
+
+/** A block's run_once and any_errors_fatal, given to its tasks (nested blocks too) that set none. */
+function inherit(nodes: TaskNode[], block: Raw): TaskNode[] {
+  if (block.run_once !== true && typeof block.any_errors_fatal !== 'boolean') return nodes;
+  for (const node of nodes) {
+    if (node.kind === 'block') for (const list of [node.block, node.rescue, node.always]) inherit(list, block);
+    if (node.kind !== 'task') continue;
+    if (block.run_once === true) node.runOnce = true;
+    if (typeof block.any_errors_fatal === 'boolean') node.anyErrorsFatal ??= block.any_errors_fatal;
+  }
+  return nodes;
 }
 
 /** A block's or role entry's delegate_to (its template syntax checked), for its tasks to inherit. */
@@ -168,11 +181,20 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   keywordCheck(yaml, at, task, isImport ? importKeywords : includeKeywords, shortModuleName(key), ctx);
   const value = task[key];
   const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
-  const baseDir = path.dirname(yaml.file);
+  const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
   // An import's delegate_to reaches its tasks as a block's does (childScope); its run_once is set on them below.
   const delegate = isImport ? inheritedDelegate(yaml, at, task, ctx) : undefined;
   if (delegate) include.delegate = delegate;
+  if (task.listen !== undefined) include.listen = toList(task.listen);
+  if (typeof task.register === 'string') include.register = task.register;
+  const applyAt = (value as Raw | undefined)?.apply !== undefined ? [key, 'apply'] : ['args', 'apply'];
+  const applyRaw = (value as Raw | undefined)?.apply ?? (task.args as Raw | undefined)?.apply;
+  if (applyRaw !== undefined) {
+    if (shortModuleName(key) === 'import_tasks')
+      ctx.problems.add(yaml, [...at, ...applyAt], 'apply is for include_tasks (import_tasks takes keywords on the task)', 'key');
+    else include.apply = applyScope(yaml, [...at, ...applyAt], applyRaw, ctx, parseScope);
+  }
   // A file read at run time gets the module_defaults in force here (moduleDefaults.ts).
   if (ctx.moduleDefaults?.length) include.moduleDefaults = ctx.moduleDefaults;
   const loop = parseLoop(task);
@@ -302,6 +324,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   if (task.until !== undefined) def.until = conditions(yaml, [...at, 'until'], task.until, ctx);
   if (typeof task.throttle === 'number') def.throttle = task.throttle;
   if (task.run_once === true) def.runOnce = true;
+  if (typeof task.any_errors_fatal === 'boolean') def.anyErrorsFatal = task.any_errors_fatal;
   if (typeof task.retries === 'number') def.retries = task.retries;
   if (typeof task.delay === 'number') def.delay = task.delay;
   if (typeof task.timeout === 'number') def.timeout = task.timeout;
@@ -395,4 +418,15 @@ export function conditions(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseCon
 function toList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+/**
+ * The folder an include's file is relative to: the including file's, or, in a role, the role's tasks/
+ * when the file is not beside the includer (Ansible looks there too: a role's handlers include tasks files).
+ */
+export function includeBaseDir(includer: string, file: string, rolePath: string | undefined): string {
+  const here = path.dirname(includer);
+  if (!rolePath || isTemplated(file) || path.isAbsolute(file) || existsSync(path.resolve(here, file))) return here;
+  const tasks = path.join(rolePath, 'tasks');
+  return existsSync(path.resolve(tasks, file)) ? tasks : here;
 }

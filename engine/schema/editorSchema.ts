@@ -29,8 +29,8 @@ export function editorSchema(kind: SchemaKind, modules: readonly ModuleDefinitio
     return {
       $schema: DRAFT,
       title: 'fleetplay task file',
-      description: 'A list of tasks (include_tasks, import_tasks, a role’s tasks/ or handlers/ file).',
-      type: 'array',
+      description: 'A list of tasks (include_tasks, import_tasks, a role’s tasks/ or handlers/ file); an empty file is none.',
+      type: ['array', 'null'],
       items: { $ref: '#/definitions/task' },
       definitions,
     };
@@ -65,10 +65,12 @@ function play(): Schema {
  */
 function taskDefinitions(modules: readonly ModuleDefinition[]): Schema {
   const definitions: Record<string, unknown> = {};
+  // A plain task's keywords last: where an include's schema is narrower (its `args` takes only `apply`),
+  // the task's wins, as one mapping describes them all.
   const properties: Record<string, unknown> = {
-    ...keywordProperties(taskKeywords),
-    ...blockProperties(),
     ...keywordProperties(includeKeywords),
+    ...blockProperties(),
+    ...keywordProperties(taskKeywords),
     local_action: { type: ['string', 'object'], description: 'a module run on the controller' },
   };
   const actions = ['block', 'local_action', ...Object.keys(includeKeywords).filter((k) => /(include|import)_tasks$/.test(k))];
@@ -108,7 +110,7 @@ function moduleArgs(m: ModuleDefinition): Schema {
   // A module without declared properties (set_fact) takes any key its schema's propertyNames allow.
   const args: Schema = {
     type: 'object',
-    properties: loosenProperties(properties),
+    properties: loosenProperties(properties, true),
     additionalProperties: schema.additionalProperties ?? schema.properties === undefined,
     ...(schema.propertyNames ? { propertyNames: schema.propertyNames } : {}),
   };

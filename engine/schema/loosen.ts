@@ -16,13 +16,13 @@ function typesOf(s: Schema): string[] {
 }
 
 /**
- * `s` widened to what the loader accepts as written: booleans also as Ansible's boolean words, numbers
+ * `s` widened to what the loader accepts as written (with `deep`, what it contains too: a templated list item): booleans also as Ansible's boolean words, numbers
  * also as digits in a string, lists also as a comma-separated string, and every value also as a template.
  * Fleetplay's own `aliases` keyword is dropped (the caller lists aliases as properties).
  */
-export function loosen(s: unknown): Schema {
+export function loosen(s: unknown, deep = false): Schema {
   if (!s || typeof s !== 'object' || Array.isArray(s)) return {};
-  const { aliases: _aliases, ...schema } = s as Schema;
+  const { aliases: _aliases, ...schema } = deep ? inner(s as Schema) : (s as Schema);
   const types = typesOf(schema);
   if (types.length === 1 && types[0] === 'string' && schema.pattern === undefined && schema.enum === undefined) return schema;
   const alternatives: Schema[] = [withoutDescription(schema)];
@@ -37,6 +37,15 @@ export function loosen(s: unknown): Schema {
   };
 }
 
+/** `s` with what it contains loosened too: list items, a mapping's properties, each alternative. */
+function inner(s: Schema): Schema {
+  const out: Schema = { ...s };
+  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) out.items = loosen(s.items, true);
+  if (s.properties && typeof s.properties === 'object') out.properties = loosenProperties(s.properties as Record<string, unknown>, true);
+  for (const k of ['anyOf', 'oneOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map((a) => loosen(a, true));
+  return out;
+}
+
 function withoutDescription(s: Schema): Schema {
   const { description: _d, default: _default, ...rest } = s;
   return rest;
@@ -46,10 +55,10 @@ function withoutDescription(s: Schema): Schema {
  * An object schema's properties, each loosened, with every alias a property lists added as a property of
  * its own ("alias of path").
  */
-export function loosenProperties(properties: Record<string, unknown>): Record<string, unknown> {
+export function loosenProperties(properties: Record<string, unknown>, deep = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, prop] of Object.entries(properties)) {
-    const wide = loosen(prop);
+    const wide = loosen(prop, deep);
     out[name] = wide;
     const aliases = (prop as Schema | undefined)?.aliases;
     if (Array.isArray(aliases))

@@ -2,12 +2,15 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { evaluateCondition } from '../../engine/expr/index.ts';
 import { defineModule, noReads } from '../../engine/module.ts';
-import { stringOrList } from '../lib/schemas.ts';
+
+// A condition: an expression, or a YAML boolean or empty item, which Ansible's conditionals take as they are
+// (an empty one holds). ansible-core's targets write `that: [False]` and leave an item empty.
+const conditionItem = { type: ['string', 'boolean', 'null'] } as const;
 
 const assertSchema = {
   type: 'object',
   properties: {
-    that: stringOrList,
+    that: { anyOf: [conditionItem, { type: 'array', items: conditionItem }] },
     fail_msg: { type: 'string' },
     msg: { type: 'string' },
     success_msg: { type: 'string' },
@@ -29,7 +32,7 @@ export const assertModule = defineModule<AssertArgs, null, never>({
   decide(args, _facts, view) {
     const conditions = Array.isArray(args.that) ? args.that : [args.that];
     for (const condition of conditions) {
-      if (!evaluateCondition(condition, view.vars, view.lookups)) {
+      if (condition !== null && !evaluateCondition(condition, view.vars, view.lookups)) {
         const msg = args.fail_msg ?? args.msg ?? `Assertion failed: ${condition}`;
         return { kind: 'failed', msg, data: { assertion: condition, evaluated_to: false } };
       }

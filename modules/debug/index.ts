@@ -1,6 +1,6 @@
 // debug: print a message or a variable (on the controller: it reads nothing from the host).
 import type { FromSchema } from 'json-schema-to-ts';
-import { evaluate, parseExpression } from '../../engine/expr/index.ts';
+import { evaluate, ExpressionError, parseExpression } from '../../engine/expr/index.ts';
 import { defineModule, noReads } from '../../engine/module.ts';
 import { withLookups } from '../../engine/lookups/ambient.ts';
 
@@ -13,6 +13,8 @@ const debugSchema = {
 
 type DebugArgs = FromSchema<typeof debugSchema>;
 
+const UNDEFINED_TEXT = 'VARIABLE IS NOT DEFINED!';
+
 /** debug: print a message or a variable. */
 export const debugModule = defineModule<DebugArgs, null, never>({
   name: 'debug',
@@ -24,7 +26,14 @@ export const debugModule = defineModule<DebugArgs, null, never>({
     if (args.var !== undefined) {
       // The task's lookups, also for the lazy variables the expression reads.
       const expr = parseExpression(args.var);
-      const value = withLookups(view.lookups, () => evaluate(expr, view.vars, view.lookups));
+      let value: unknown;
+      try {
+        value = withLookups(view.lookups, () => evaluate(expr, view.vars, view.lookups));
+      } catch (err) {
+        // Ansible's debug shows an undefined variable instead of failing.
+        if (!(err instanceof ExpressionError) || !/ is undefined/.test(err.message)) throw err;
+        value = UNDEFINED_TEXT;
+      }
       return { kind: 'ok', msg: `${args.var} = ${show(value)}`, data: { [args.var]: value } };
     }
     const msg = args.msg === undefined ? 'Hello world!' : args.msg;

@@ -26,6 +26,8 @@ type SetupFacts = { facts: Vars } | { error: string };
 export const setupModule = defineModule<SetupArgs, SetupFacts, never>({
   name: 'setup',
   summary: "Gather the host's facts.",
+  // ansible.builtin.gather_facts runs the setup module on Linux hosts; ansible-core's setup_test_user uses it.
+  aliases: ['gather_facts'],
   runsOn: 'host',
   schema: setupSchema,
   *probe(args) {

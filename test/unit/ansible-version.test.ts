@@ -1,6 +1,6 @@
 // ansible_version, the variable public roles gate tasks on (geerlingguy's docker role:
 // `ansible_version.full is version_compare('2.12', '>=')`), through the real loader and executor on a local host.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -557,19 +557,20 @@ describe('other mistakes that used to pass or read badly', () => {
 
   it('names Ansible keywords fleetplay does not implement, instead of suggesting a typo fix', () => {
     const file = playbook(`- hosts: all
-  strategy: free
+  order: sorted
   tasks:
     - debug: msg=x
       debugger: always
     - debug: msg=x
       with_inventory_hostnames: {a: 1}
-    - action: command ls
+    - debug: msg=x
+      poll: 5
 `);
     expect(brief(file)).toEqual([
-      "2:3 'strategy' is an Ansible play keyword that fleetplay does not support yet",
+      "2:3 'order' is an Ansible play keyword that fleetplay does not support yet",
       "5:7 'debugger' is an Ansible task keyword that fleetplay does not support yet",
       "7:7 'with_inventory_hostnames' is an Ansible task keyword that fleetplay does not support yet; use loop: with a list",
-      "8:7 'action' is an Ansible task keyword that fleetplay does not support yet",
+      "9:7 'poll' is an Ansible task keyword that fleetplay does not support yet",
     ]);
   });
 

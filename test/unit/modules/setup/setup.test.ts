@@ -5,6 +5,7 @@ import { checkSchema } from '../../../../engine/playbook/schemaCheck.ts';
 import { setupModule } from '../../../../modules/setup/index.ts';
 import type { Vars } from '../../../../engine/types.ts';
 import { fakeHost, runLocally } from '../../../support/fakeHost.ts';
+import { moduleRegistry } from '../../../../modules/index.ts';
 
 const OUTPUT = [
   'uname\tLinux web-1 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) x86_64',
@@ -67,5 +68,10 @@ describe('setup', () => {
   it('on this machine: its own facts', async () => {
     const p = await planModule(setupModule, { filter: ['ansible_user_uid', 'ansible_system'] }, fakeHost({ reply: runLocally }));
     expect(factsOf(p)).toEqual({ ansible_system: 'Linux', ansible_user_uid: process.getuid?.() });
+  });
+
+  it('is also the gather_facts action, under its short and ansible.builtin. names', () => {
+    expect(moduleRegistry.find('gather_facts')?.name).toBe('setup');
+    expect(moduleRegistry.find('ansible.builtin.gather_facts')?.name).toBe('setup');
   });
 });
