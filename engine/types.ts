@@ -362,6 +362,11 @@ export interface LoopSpec {
 /** One task: a module call plus its keywords. */
 export interface TaskDef extends TaskScope {
   kind: 'task';
+  /**
+   * A module-argument problem of a task that expects to fail (ignore_errors: true, failed_when): as in
+   * Ansible, the task fails with it when it runs, instead of the playbook being refused (validate warns).
+   */
+  argumentProblem?: { message: string; location: SourceLocation };
   /** The module key as written (e.g. `ansible.builtin.copy`). */
   moduleKey: string;
   /** The module's canonical name. */

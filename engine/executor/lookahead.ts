@@ -54,6 +54,8 @@ export async function upcomingReads(
 
 /** Appends the first read of each of the task's items to `reads`; true when the look ahead must stop. */
 function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: Scope, run: PlayRun, reads: UpcomingRead[]): boolean {
+  // A task that fails on its arguments when it runs reads nothing: the look-ahead stops there.
+  if (task.argumentProblem) return true;
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   const vars = taskVars(host, run.vars, scopeVars, task.location);
   const settings = settingsFor(task, host, scope, run, vars, scopeVars, true);

@@ -119,6 +119,8 @@ export async function runItem(
       const msg = byMode ? 'condition false (it depends on ansible_check_mode)' : 'condition false';
       return done({ status: 'skipped', msg, registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
     }
+    // A bad argument of a task written to fail: the task fails with it now (engine/playbook/tasks.ts).
+    if (task.argumentProblem) throw new FleetError('arguments', task.argumentProblem.message, { location: task.argumentProblem.location });
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
     const args = removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars);
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);

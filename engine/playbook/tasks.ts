@@ -8,7 +8,7 @@ import { parseExpression } from '../expr/index.ts';
 import { isTemplated } from '../template/render.ts';
 import type { Condition, IncludeDef, InheritedDelegate, LoopSpec, ModuleRegistry, TaskDef, TaskNode, TaskScope, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
-import type { Problems } from './problems.ts';
+import { Problems } from './problems.ts';
 import { coerceArgTypes } from './argTypes.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
@@ -274,7 +274,12 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   const moduleKey = known[0]!;
   const mod = ctx.modules.find(moduleKey)!;
   keywordCheck(yaml, at, task, { ...taskKeywords, [moduleKey]: {} }, 'task', ctx);
-  const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, ctx, mod.freeFormOptions);
+  // A task written to fail (ignore_errors: true, or failed_when) fails at run time on a bad argument, as
+  // in Ansible, where the module refuses it when it runs: ansible-core's own tests check such failures.
+  const expectsFailure = task.ignore_errors === true || task.failed_when !== undefined;
+  const argProblems = expectsFailure ? new Problems() : ctx.problems;
+  const argCtx: ParseContext = expectsFailure ? { ...ctx, problems: argProblems } : ctx;
+  const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, argCtx, mod.freeFormOptions);
   let args = written ?? {};
   if (task.args && typeof task.args === 'object' && !Array.isArray(task.args)) {
     // Defined, not assigned: an `__proto__` key must stay a key, not become the prototype of args.
@@ -286,21 +291,21 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   args = coerceArgTypes(mod.schema, { ...defaultsFor(mod, ctx, ctx.modules), ...canonical.args });
   const inArgs = (key: string): boolean =>
     !!task.args && typeof task.args === 'object' && (canonical.written.get(key) ?? key) in (task.args as Raw);
-  for (const p of canonical.problems) ctx.problems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
+  for (const p of canonical.problems) argProblems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
   // Arguments that could not be read were reported; checking what was read would only add echoes.
   if (written) {
     for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
       const [first, ...rest] = issue.path;
       const key = first === undefined ? [] : [canonical.written.get(String(first)) ?? first];
       const sub = first !== undefined && inArgs(String(first)) ? 'args' : moduleKey;
-      ctx.problems.add(yaml, [...at, sub, ...key, ...rest], issue.message, issue.which);
+      argProblems.add(yaml, [...at, sub, ...key, ...rest], issue.message, issue.which);
     }
     const argAt = (key: string): Path => [...at, inArgs(key) ? 'args' : moduleKey, canonical.written.get(key) ?? key];
-    checkLocalSrc(yaml, mod.name, args, argAt('src'), ctx);
-    checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), ctx);
+    checkLocalSrc(yaml, mod.name, args, argAt('src'), argCtx);
+    checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), argCtx);
     checkTemplates(yaml, args, ([key, ...rest]) => [...argAt(String(key)), ...rest], ctx);
     checkAssertions(yaml, mod.name, args, argAt('that'), ctx);
-    checkPatterns(yaml, mod.name, args, argAt, ctx);
+    checkPatterns(yaml, mod.name, args, argAt, argCtx);
   }
   const def: TaskDef = {
     kind: 'task',
@@ -313,6 +318,12 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     listen: toList(task.listen),
     locate: (sub, which) => yaml.locate([...at, ...sub], which),
   };
+  const deferred = expectsFailure ? argProblems.list[0] : undefined;
+  if (deferred) {
+    def.argumentProblem = { message: deferred.message, location: deferred.location };
+    // validate shows it as a warning; the run fails the task with it.
+    for (const p of argProblems.list) (ctx.guarded ?? new Problems()).list.push(p);
+  }
   const loop = parseLoop(task);
   if (loop) {
     def.loop = loop;

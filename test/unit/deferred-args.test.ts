@@ -1,0 +1,57 @@
+// A bad module argument on a task written to fail (ignore_errors: true, or failed_when) fails that task
+// when it runs, as in Ansible; anywhere else the playbook is refused before any host is touched.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FleetError } from '../../engine/errors.ts';
+import { runPlaybook } from '../../engine/executor/runPlaybook.ts';
+import { loadInventory } from '../../engine/inventory/index.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import { Problems } from '../../engine/playbook/problems.ts';
+import { moduleRegistry } from '../../modules/index.ts';
+
+function write(tasks: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-defer-'));
+  writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local\n');
+  writeFileSync(path.join(dir, 'play.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`);
+  return dir;
+}
+
+const LINK = `    - name: a link with no src
+      file: { path: /nonexistent/fp-defer-link, state: link }
+`;
+
+describe('module arguments of a task written to fail', () => {
+  it('without ignore_errors the playbook is refused at the argument, as before', () => {
+    const dir = write(LINK);
+    expect(() => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry)).toThrow(FleetError);
+    expect(() => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry)).toThrow(/missing required argument 'src'/);
+  });
+
+  it('with ignore_errors: validate warns, and the run fails that task alone with the message and its place', async () => {
+    const dir = write(`${LINK}      register: r
+      ignore_errors: true
+    - name: next
+      assert: { that: ["r is failed", "'src' in r.msg"] }
+`);
+    const warnings = new Problems();
+    const playbook = loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry, { guardedProblems: warnings });
+    expect(warnings.list.map((p) => p.message)).toEqual([expect.stringContaining("missing required argument 'src'")]);
+    const report = await runPlaybook(playbook, loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 1,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    });
+    expect(report.results.map((r) => [r.task, r.status, r.ignored ?? false])).toEqual([
+      ['a link with no src', 'failed', true],
+      ['next', 'ok', false],
+    ]);
+    expect(report.results[0]?.msg).toMatch(/missing required argument 'src'.*play\.yml:5:/);
+  });
+});
