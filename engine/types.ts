@@ -412,6 +412,8 @@ export interface BlockDef extends TaskScope {
 
 /** include_tasks (dynamic, at run time) or import_tasks (static, resolved at load). */
 export interface IncludeDef extends TaskScope {
+  /** import_tasks: its keywords (when, tags, become, delegate_to, …) apply to every imported task, as in Ansible. */
+  isImport?: boolean;
   kind: 'include';
   /** The file as written; may contain templates. */
   file: string;

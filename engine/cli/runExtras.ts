@@ -5,12 +5,16 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { FleetError } from '../errors.ts';
-import { DEFAULT_PATHS } from '../bundle.ts';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_VALIDATOR_DIR } from '../playbook/validatorCache.ts';
 import type { ConnectionDefaults } from '../executor/runPlaybook.ts';
 import type { BecomeDefaults } from '../executor/playRun.ts';
 import type { StepAnswer, StepPrompt } from '../executor/startAt.ts';
 import { str, type OptionSpec, type Parsed } from './args.ts';
+
+// engine/bundle.ts's cache (DEFAULT_PATHS.cache), named here: importing bundle.ts would put the bundler's own
+// source, which rewrites import.meta in what it reads, into the bundle it builds.
+const BUNDLE_CACHE = fileURLToPath(new URL('../../node_modules/.cache/fleetplay/engine', import.meta.url));
 
 /** The options, in parseArgs form. -v is counted by verbosityOf (parseArgs has no counted flags). */
 export const extraRunOptions: OptionSpec = {
@@ -102,7 +106,7 @@ export function syntaxCheckArgs(p: Parsed, playbook: string): string[] {
 /** The caches --flush-cache clears: only directories under a `.cache/fleetplay` folder are ever removed. */
 export const CACHE_DIRS = [
   { what: 'compiled schema validators', dir: DEFAULT_VALIDATOR_DIR },
-  { what: 'engine bundle (rebuilt on the next start)', dir: DEFAULT_PATHS.cache },
+  { what: 'engine bundle (rebuilt on the next start)', dir: BUNDLE_CACHE },
 ];
 
 /** Removes the caches; returns one line saying what was cleared. fleetplay keeps no facts cache (facts are gathered each run). */

@@ -197,6 +197,8 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
  * statically loaded, so its attributes are not inherited).
  */
 function includedScope(scope: Scope, inc: IncludeDef, perHost: Map<string, Vars>): Scope {
+  // An import is static: its keywords are the imported tasks' own, as a block's are.
+  if (inc.isImport) return childScope(scope, inc, perHost);
   const own = childScope(scope, { vars: inc.vars, when: [], tags: [], location: inc.location }, perHost);
   return inc.apply ? childScope(own, inc.apply) : own;
 }

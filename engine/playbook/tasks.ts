@@ -183,6 +183,7 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
   const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
+  if (isImport) include.isImport = true;
   // An import's delegate_to reaches its tasks as a block's does (childScope); its run_once is set on them below.
   const delegate = isImport ? inheritedDelegate(yaml, at, task, ctx) : undefined;
   if (delegate) include.delegate = delegate;
