@@ -33,8 +33,8 @@ describe('expectLinear', () => {
   });
 
   it('rejects quadratic work, with the sizes and times in the message', () => {
-    // Small runs and one attempt keep this test short; quadratic ratios (about k² = 64) are 2.8 times the bound anyway.
-    const quick = { minMs: 2, repeats: 2, attempts: 1 };
+    // One attempt, and runs long enough (10 ms) that a loaded machine does not hide the growth; quadratic ratios (about k² = 64) are 2.8 times the bound.
+    const quick = { minMs: 10, repeats: 3, attempts: 1 };
     expect(() => expectLinear(quadratic, 100, { ...quick, label: 'nested loops' })).toThrow(
       /^not linear: nested loops: n=\d+ took .* ms, n=\d+ took .* ms(?: \(\d+ calls each\))?: ratio \d+\.\d\d \(bound 22\.6\)$/,
     );
