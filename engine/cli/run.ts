@@ -7,8 +7,6 @@ import { withProgress } from '../output/progress.ts';
 import { formatPlan } from '../output/plan.ts';
 import { pendingFileFor, readPendingFile, writePendingFile } from '../output/pendingFile.ts';
 import { exitCodeFor, retryHosts, writeReport, writeRetryFile } from '../output/report.ts';
-import { writeJunit } from '../output/junit.ts';
-import { writeHtmlReport } from '../output/html/index.ts';
 import { shellQuote } from '../quote.ts';
 import os from 'node:os';
 import path from 'node:path';
@@ -259,7 +257,8 @@ export async function runCommand(
     const plan = check ? formatPlan(report) : undefined;
     if (plan) out(plan);
     if (reportFile) writeReport(reportFile, report, secrets);
-    if (junitFile) writeJunit(junitFile, report, secrets);
+    // Loaded only when asked for: a run without these files does not parse their code.
+    if (junitFile) (await import('../output/junit.ts')).writeJunit(junitFile, report, secrets);
     // A check run changes nothing, so it leaves the retry and pending-handler files of the last real run alone.
     const retry = retryHosts(report);
     if (htmlFile) {
@@ -267,7 +266,10 @@ export async function runCommand(
         !check && retry.length
           ? `npx tsx engine run ${shellQuote(playbookFile)} -i ${shellQuote(inventoryFile)} --limit ${shellQuote(`@${retryFile}`)}`
           : undefined;
-      writeHtmlReport(htmlFile, report, secrets, { ...(plan ? { plan } : {}), ...(retryCommand ? { retryCommand } : {}) });
+      (await import('../output/html/index.ts')).writeHtmlReport(htmlFile, report, secrets, {
+        ...(plan ? { plan } : {}),
+        ...(retryCommand ? { retryCommand } : {}),
+      });
     }
     if (!check) {
       writeRetryFile(retryFile, retry);
