@@ -1,5 +1,6 @@
-// CLI: boots one lab node (127.0.1.35, lab `anstgt`), runs ansible-core's integration targets through
-// fleetplay and prints the per-target table. `npx tsx test/targets/run.ts [target…] [--json FILE]`.
+// CLI: boots one lab node (127.0.1.35, lab `anstgt`, or `--lab NAME --first N` for 127.0.1.N), runs
+// ansible-core's integration targets through fleetplay and prints the per-target table.
+// `npx tsx test/targets/run.ts [target…] [--json FILE] [--lab NAME --first N]`.
 import { writeFileSync } from 'node:fs';
 import { labUp } from '../../lab/index.ts';
 import { runAll, scoreTable, type TargetScore } from './runner.ts';
@@ -7,11 +8,16 @@ import { TARGETS } from './targets.ts';
 
 /** Boots the node, runs the chosen targets one after another, prints the table. */
 async function main(argv: string[]): Promise<void> {
-  const jsonAt = argv.indexOf('--json');
-  const jsonFile = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
-  const names = argv.filter((a, i) => !a.startsWith('--') && (jsonAt < 0 || i !== jsonAt + 1));
+  const option = (name: string): string | undefined => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const valued = new Set(['--json', '--lab', '--first'].map((o) => argv.indexOf(o) + 1).filter((i) => i > 0));
+  const jsonFile = option('--json');
+  const names = argv.filter((a, i) => !a.startsWith('--') && !valued.has(i));
   const specs = names.length ? TARGETS.filter((t) => names.includes(t.name)) : TARGETS;
-  const lab = await labUp({ name: 'anstgt', nodes: 1, image: 'clean', first: 35, log: () => undefined });
+  const first = Number(option('--first') ?? 35);
+  const lab = await labUp({ name: option('--lab') ?? 'anstgt', nodes: 1, image: 'clean', first, log: () => undefined });
   const node = lab.nodes[0];
   if (!node) throw new Error('the lab has no node');
   const target = { address: node.address, keyFile: lab.keyFile, knownHostsFile: lab.knownHostsFile };
