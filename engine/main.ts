@@ -13,6 +13,7 @@ Commands:
   run PLAYBOOK -i INVENTORY    run a playbook (use --check first to see what would change)
   validate PLAYBOOK [-i INV]   check a playbook (and inventory) without contacting any host
   inventory -i INV --list      show the inventory (--list, --graph, --host NAME)
+  report merge A.json B.json…  merge the reports of the slices of one run (run --slice I/N)
   schema playbook|tasks|inventory   JSON Schema for editors (completion, red squiggles)
   doc MODULE | doc --list      a module's arguments, aliases, defaults and an example (as ansible-doc)
   lab up|down|status           the local lab fleet of real Debian nodes
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/inventory.ts')).inventoryCommand(rest, out);
     case 'doc':
       return (await import('./cli/doc.ts')).docCommand(rest, out);
+    case 'report':
+      return (await import('./cli/report.ts')).reportCommand(rest, out);
     case 'schema':
       return (await import('./cli/schema.ts')).schemaCommand(rest, out);
     case 'lab':

@@ -557,4 +557,6 @@ export interface RunReport {
   incomplete: string[];
   /** Play → host → handlers notified but not run: the next run of this playbook runs them. */
   pendingHandlers: Record<string, Record<string, string[]>>;
+  /** The --slice I/N this run was (absent: the whole fleet). */
+  slice?: { index: number; count: number };
 }

@@ -1,5 +1,6 @@
 // `engine run PLAYBOOK -i INVENTORY`: validate everything, then run it over the fleet.
 import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
+import { parseSlice, sliceHosts } from '../inventory/slice.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
 import { hostKeyPolicyForRun } from '../connection/hostKeyPolicy.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
@@ -61,6 +62,7 @@ export const runOptions: OptionSpec = {
   'connect-retries': { type: 'string' },
   'ssh-config': { type: 'string' },
   'roles-path': { type: 'string', multiple: true },
+  slice: { type: 'string' },
   ...vaultOptions,
   ...extraRunOptions,
 };
@@ -76,6 +78,10 @@ Options:
       --strict             with --check: exit 5 if any outcome is unknown (could not be predicted)
   -D, --diff               show what changes: file diffs, mode/owner, state
   -l, --limit PATTERN      narrow the hosts further (host patterns, or @file with one host per line)
+      --slice I/N          run only slice I of N disjoint slices of the hosts (one process per slice, e.g.
+                           a Kubernetes Indexed Job); a host's slice depends on its name alone, so it stays
+                           put when hosts are added; serial batches and run_once apply within the slice.
+                           Merge the slices' reports with 'engine report merge' (docs/slices.md)
   -f, --forks N            hosts worked on at once (default 50)
   -e, --extra-vars VARS    k=v pairs, @file.yml, or a JSON mapping; highest precedence; repeatable
   -t, --tags TAGS          run only tasks with these tags (comma separated, repeatable)
@@ -144,8 +150,12 @@ export async function runCommand(
   // An include_tasks file behind a `when` (a RedHat-only file) fails only if it is reached, as in Ansible; validate reports it.
   const playbook = loadPlaybook(playbookFile, moduleRegistry, { rolesPath: list(p, 'roles-path'), deferGuardedIncludes: true });
   const limitPattern = str(p, 'limit');
-  const limit = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
-  if (limit && limit.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);
+  const limited = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
+  if (limited && limited.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);
+  // --slice narrows like --limit, before plays pick their hosts: batches and run_once work within the slice.
+  const sliceOption = str(p, 'slice');
+  const slice = sliceOption !== undefined ? parseSlice(sliceOption) : undefined;
+  const limit = slice ? new Set(sliceHosts(limited ? [...limited] : selectHosts(inventory, 'all'), slice)) : limited;
   // ---- Ansible's everyday options (runExtras.ts): the listings exit here; the rest become run options.
   const listing = { hosts: p.values['list-hosts'] === true, tasks: p.values['list-tasks'] === true, tags: p.values['list-tags'] === true };
   if (listing.hosts || listing.tasks || listing.tags) {
@@ -189,7 +199,8 @@ export async function runCommand(
     str(p, 'retry-file') ??
     path.join(
       process.env.FLEETPLAY_RETRY_DIR ?? path.join(os.homedir(), '.fleetplay', 'retry'),
-      `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}.retry`,
+      // Slices run side by side: each keeps its own retry (and pending-handler) file.
+      `${path.basename(playbookFile).replace(/\.ya?ml$/, '')}${slice ? `.slice-${slice.index}-of-${slice.count}` : ''}.retry`,
     );
   if (str(p, 'retry-file')) checkOutputDir(retryFile, '--retry-file');
   const pendingFile = pendingFileFor(retryFile);
@@ -253,6 +264,7 @@ export async function runCommand(
       verbosity,
     });
     live?.stop();
+    if (slice) report.slice = slice;
     out(formatRecap(report, color));
     const plan = check ? formatPlan(report) : undefined;
     if (plan) out(plan);

@@ -15,6 +15,7 @@ export function writeReport(file: string, report: RunReport, secrets: Secrets): 
     notRun: report.notRun,
     incomplete: report.incomplete,
     pendingHandlers: report.pendingHandlers,
+    ...(report.slice ? { slice: report.slice } : {}),
     results: report.results.map((r) => ({
       host: r.host,
       play: r.play,
@@ -28,6 +29,7 @@ export function writeReport(file: string, report: RunReport, secrets: Secrets): 
       ...(r.handler ? { handler: true } : {}),
       ...(r.diff ? { diff: r.diff } : {}),
       ...(r.warnings?.length ? { warnings: r.warnings } : {}),
+      ...(r.summary?.length ? { summary: r.summary } : {}),
       ...(r.commands !== undefined ? { commands: r.commands } : {}),
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       ...(r.batch ? { batch: r.batch } : {}),
