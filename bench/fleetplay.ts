@@ -58,13 +58,16 @@ export async function runFleetplay(
   ];
   const r = await timedRun({
     cmd: '/usr/bin/time',
-    args: ['-f', '%M', '-o', rssFile, ...engine, ...(check ? ['--check'] : [])],
+    args: ['-f', '%M %U %S', '-o', rssFile, ...engine, ...(check ? ['--check'] : [])],
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1' },
     log,
   });
   const parsed = JSON.parse(readFileSync(report, 'utf8')) as Report;
-  const peakRssKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+  // GNU time's last line: peak RSS (KiB), user and system CPU seconds of the control process.
+  const [rssKiB, userS, sysS] = (readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+  const peakRssKiB = rssKiB ?? Number.NaN;
+  const cpuMs = Math.round(((userS ?? 0) + (sysS ?? 0)) * 1000);
   return {
     tool: 'fleetplay',
     scenario,
@@ -74,7 +77,7 @@ export async function runFleetplay(
     failed: parsed.results.filter((x) => x.status === 'failed' && !x.ignored).length,
     loadBefore: r.loadBefore,
     log,
-    fleetplay: detail(parsed, r.wallMs, peakRssKiB),
+    fleetplay: detail(parsed, r.wallMs, peakRssKiB, cpuMs),
   };
 }
 
@@ -96,7 +99,7 @@ export function baselineRssMiB(inventory: string, workDir: string): number {
   return Number((Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024).toFixed(1));
 }
 
-function detail(report: Report, wallMs: number, peakRssKiB: number): FleetplayDetail {
+function detail(report: Report, wallMs: number, peakRssKiB: number, cpuMs: number): FleetplayDetail {
   const hosts = [...new Set(report.results.map((x) => x.host))];
   const perHost = hosts.map((h) => report.results.filter((x) => x.host === h).reduce((a, x) => a + (x.commands ?? 0), 0));
   const byTask = new Map<string, ReportResult[]>();
@@ -114,6 +117,7 @@ function detail(report: Report, wallMs: number, peakRssKiB: number): FleetplayDe
   });
   return {
     peakRssMiB: Number((peakRssKiB / 1024).toFixed(1)),
+    cpuMsPerHost: Number((cpuMs / Math.max(1, hosts.length)).toFixed(1)),
     engineMs: report.durationMs,
     overheadMs: wallMs - report.durationMs,
     tasksPerHost: byTask.size,

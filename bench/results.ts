@@ -105,8 +105,8 @@ function fleetplayDetail(res: BenchResults): string[] {
   const runs = res.runs.filter((r) => r.fleetplay);
   if (runs.length === 0) return [];
   const lines = [
-    '| fleetplay run | wall | engine clock | start-up + load + report | tasks/host | remote commands/host (min–max) | peak RSS | slowest tasks (span) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| fleetplay run | wall | engine clock | start-up + load + report | tasks/host | remote commands/host (min–max) | peak RSS | controller CPU/host | slowest tasks (span) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of runs) {
     const d = r.fleetplay!;
@@ -115,7 +115,7 @@ function fleetplayDetail(res: BenchResults): string[] {
       .slice(0, 3)
       .map((t) => `${t.module} ${s(t.spanMs)}`);
     lines.push(
-      `| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${slowest.join(', ')} |`,
+      `| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${d.cpuMsPerHost !== undefined ? `${d.cpuMsPerHost} ms` : '–'} | ${slowest.join(', ')} |`,
     );
   }
   const noop = find(res, 'fleetplay', 'noop')?.fleetplay;

@@ -21,7 +21,8 @@ import { waitForQuiet } from './timed.ts';
 import { SCENARIOS, type BenchResults, type ScenarioRun } from './types.ts';
 
 const LAB = 'bench';
-const FIRST_ADDRESS = 101;
+/** 127.0.1.101 up to 149 nodes (as before); a larger lab starts at 127.0.2.144, past the reserved 127.0.1.250-255. */
+const firstAddress = (nodes: number): number => (nodes <= 149 ? 101 : 400);
 const TOOLS = ['fleetplay', 'ansible', 'pssh', 'floor'] as const;
 
 const { values } = parseArgs({
@@ -132,7 +133,7 @@ async function onFreshLab(title: string, fn: (lab: LabState, dir: string) => Pro
   if (interrupted) return;
   await labDown({ name: LAB, log });
   log(`fresh lab for ${title}`);
-  const lab = await labUp({ name: LAB, nodes, image: 'legacy', first: FIRST_ADDRESS, log });
+  const lab = await labUp({ name: LAB, nodes, image: 'legacy', first: firstAddress(nodes), log });
   await installPythonApt(lab);
   const dir = path.join(workDir, title.replace(/[^a-z]+/gi, '-'));
   mkdirSync(dir, { recursive: true });

@@ -39,6 +39,8 @@ export interface ScenarioRun {
 export interface FleetplayDetail {
   /** Peak resident set of the control process (GNU time %M). */
   peakRssMiB: number;
+  /** The control process's CPU time (user + system, GNU time %U + %S) divided by the hosts; absent in older results. */
+  cpuMsPerHost?: number;
   /** The engine's own clock (report durationMs): from the first play to the end. */
   engineMs: number;
   /** Process start, TypeScript loading, parsing and validation, report writing: wall minus engine time. */

@@ -12,7 +12,9 @@ import { isWildcard, readSshBanner, sshListeners } from './net.ts';
 import { bootNode, destroyNode, isNodeProcess, prepareNode, waitForSsh } from './node.ts';
 import {
   DEFAULT_LAB_NAME,
+  AFTER_RESERVED_INDEX,
   FIRST_RESERVED_INDEX,
+  LAST_INDEX,
   LABS_LOCK_FILE,
   checkLabName,
   hostName,
@@ -57,11 +59,12 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   if (!Number.isInteger(count) || count < 1) throw new LabError(`nodes must be a positive integer, got ${count}`);
   if (!Number.isInteger(first) || first < 1) throw new LabError(`first must be a positive integer, got ${first}`);
   const last = first + count - 1;
-  if (last >= FIRST_RESERVED_INDEX) {
+  if (last >= FIRST_RESERVED_INDEX && first < AFTER_RESERVED_INDEX) {
     throw new LabError(
-      `addresses ${nodeAddress(first)}-${nodeAddress(last)} reach ${nodeAddress(FIRST_RESERVED_INDEX)}+, which is reserved for "nothing listens" tests`,
+      `addresses ${nodeAddress(first)}-${nodeAddress(last)} reach ${nodeAddress(FIRST_RESERVED_INDEX)}-${nodeAddress(AFTER_RESERVED_INDEX - 1)}, which are reserved for "nothing listens" tests; start at ${AFTER_RESERVED_INDEX} (${nodeAddress(AFTER_RESERVED_INDEX)}) for larger labs`,
     );
   }
+  if (last > LAST_INDEX) throw new LabError(`addresses beyond ${nodeAddress(LAST_INDEX)}: ${count} nodes from index ${first} are too many`);
   const [imagePath, artifacts] = await Promise.all([ensureImage(image, log), ensureArtifacts(log)]);
   return withLock(LABS_LOCK_FILE, LABS_LOCK_WAIT_MS, async () => {
     // Under the lock, so parallel first runs do not both generate (and overwrite) the key.

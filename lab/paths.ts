@@ -41,8 +41,14 @@ export const ARTIFACTS_REQUEST_LOG = join(LIB_DIR, 'artifacts-requests.log');
 /** The artifact server's own stdout/stderr (start-up failures). */
 export const ARTIFACTS_SERVER_OUTPUT = join(LIB_DIR, 'artifacts-server.out');
 
-/** Addresses 127.0.1.250 and above are kept free for "nothing listens here" tests. */
+/** Addresses 127.0.1.250-255 (indexes 250-255) are kept free for "nothing listens here" tests. */
 export const FIRST_RESERVED_INDEX = 250;
+
+/** The first index after the reserved ones: 127.0.2.0 onwards, for labs of hundreds of nodes. */
+export const AFTER_RESERVED_INDEX = 256;
+
+/** The largest address index: 127.0.254.255 (loopback's whole /8 is local on Linux). */
+export const LAST_INDEX = 254 * 256 + 255;
 
 /** The lab used when no name is given; its hosts are plainly node1..nodeN. */
 export const DEFAULT_LAB_NAME = 'kube';
@@ -80,9 +86,9 @@ export function machineForHost(lab: string, host: string): string {
   return k === undefined ? '' : machineName(lab, Number(k));
 }
 
-/** Loopback address for an address index (127.0.1.<index>). */
+/** Loopback address for an address index: 127.0.1.<index> below 256, then 127.0.2.0, 127.0.2.1, … */
 export function nodeAddress(index: number): string {
-  return `127.0.1.${index}`;
+  return `127.0.${1 + Math.floor(index / 256)}.${index % 256}`;
 }
 
 /** Per-node host directories: overlay layers, merged root, bind-mounted state dirs and the console log. */

@@ -76,6 +76,9 @@ export class SshConnection implements Connection {
   /** The open client, opening it first (once more after a drop, then the connection counts as lost). */
   private async session(): Promise<Client> {
     if (this.client) return this.client;
+    // A host that stopped answering keepalives would not answer a new handshake either: logging in
+    // again would only add a connect timeout (or several, with retries) before saying the same.
+    if (this.silent) throw new UnreachableError(this.host, this.silent);
     if (this.reconnects > 0 || this.closedByUs) {
       throw new UnreachableError(this.host, `connection to ${this.where()} was lost`);
     }
@@ -119,7 +122,7 @@ export class SshConnection implements Connection {
       client,
       wrapped.command,
       options,
-      (message) => new UnreachableError(this.host, `cannot open a session on ${this.where()}: ${message}`),
+      (message) => new UnreachableError(this.host, this.silent ?? `cannot open a session on ${this.where()}: ${message}`),
     );
   }
 
@@ -130,7 +133,7 @@ export class SshConnection implements Connection {
     return new Promise<ExecResult>((resolve, reject) => {
       client.exec(wrapped.command, (err, stream) => {
         if (err) {
-          reject(new UnreachableError(this.host, `cannot open a session on ${this.where()}: ${err.message}`));
+          reject(new UnreachableError(this.host, this.silent ?? `cannot open a session on ${this.where()}: ${err.message}`));
           return;
         }
         const out: Buffer[] = [];
@@ -146,7 +149,7 @@ export class SshConnection implements Connection {
           dialog.finish();
           if (settled) return;
           settled = true;
-          reject(new UnreachableError(this.host, `connection to ${this.where()} dropped while running a command`));
+          reject(new UnreachableError(this.host, this.silent ?? `connection to ${this.where()} dropped while running a command`));
         };
         client.once('close', onDrop);
         const timer = options.timeoutMs
@@ -203,6 +206,8 @@ export class SshConnection implements Connection {
   }
 
   private wasConnected = false;
+  /** Set when the host stopped answering keepalives: the message every later command fails with. */
+  private silent?: string;
 
   private where(): string {
     return `${this.params.address}:${this.params.port}`;
@@ -258,6 +263,7 @@ export class SshConnection implements Connection {
         p.debug?.(`logged in to ${p.address}:${p.port} as ${p.user}`);
         this.client = client;
         this.wasConnected = true;
+        this.silent = undefined;
         client.on('close', () => {
           if (this.client === client) this.client = undefined;
         });
@@ -266,6 +272,8 @@ export class SshConnection implements Connection {
       client.on('error', (err: Error & { level?: string }) => {
         if (this.client === client) {
           this.client = undefined;
+          // ssh2 says 'Keepalive timeout' (level client-timeout) and then closes: name the cause.
+          if (err.level === 'client-timeout') this.silent = silentHostMessage(p, this.where());
           return;
         }
         if (verdict && verdict.kind !== 'match' && !(verdict.kind === 'unknown' && p.hostKeyPolicy !== 'strict')) {
@@ -303,6 +311,18 @@ export class SshConnection implements Connection {
       });
     });
   }
+}
+
+/**
+ * The message for a host that stopped answering while its connection stayed open (a frozen or overloaded
+ * host, a network that drops packets): no reply to the keepalives, which ssh2 sends every interval and
+ * gives up on after count + 1 intervals.
+ */
+export function silentHostMessage(p: Pick<SshParams, 'keepaliveMs' | 'keepaliveCountMax'>, where: string): string {
+  const count = p.keepaliveCountMax ?? 3;
+  const every = p.keepaliveMs / 1000;
+  const total = ((count + 1) * p.keepaliveMs) / 1000;
+  return `${where} stopped answering: no reply to ${count} keepalives sent every ${every.toFixed(1)} s (nothing for ${total.toFixed(1)} s) while the connection stayed open: a frozen or overloaded host, or a network that drops packets`;
 }
 
 /** Network failures (refused, timed out) are worth another attempt; host key and authentication failures are not. */

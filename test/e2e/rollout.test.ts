@@ -326,6 +326,8 @@ describe('failures on a small lab', () => {
       const rep = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
       const lost = rep.results.find((x) => x.host === victim.name && x.status === 'unreachable');
       expect(lost, done.stdout).toBeDefined();
+      // The message names the fault: not a dropped connection, a host that stopped answering.
+      expect(lost!.msg).toMatch(/stopped answering: no reply to 3 keepalives sent every 1\.0 s/);
       // Three keepalives a second apart go unanswered (timeout 3 s / 3), plus a little slack.
       expect(Date.parse(lost!.startedAt!) + lost!.durationMs! - frozenAt).toBeLessThan(8_000);
       for (const n of lab.nodes.filter((x) => x !== victim)) expect(rep.recap[n.name]).toMatchObject({ failed: 0, unreachable: 0 });
