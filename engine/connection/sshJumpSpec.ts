@@ -1,5 +1,6 @@
 // ProxyJump values (`[user@]host[:port]`, `ssh://…`, comma-separated hops) and the jump options of
-// Ansible's ansible_ssh_common_args / ansible_ssh_extra_args (`-o ProxyJump=…`, `-J …`).
+// Ansible's ansible_ssh_common_args / ansible_ssh_extra_args (`-o ProxyJump=…`, `-J …`), and all their options.
+import type { ConfigDirective } from './sshConfigParse.ts';
 
 /** One hop of a ProxyJump list; unset user/port come from the ssh config for that host, then defaults. */
 export interface JumpHop {
@@ -65,6 +66,37 @@ export function jumpFromSshArgs(text: string): { proxyJump?: string; proxyComman
     if (key === 'proxycommand' && found.proxyJump === undefined) found.proxyCommand ??= m![2]!.trim();
   }
   return found;
+}
+
+/**
+ * Every option of ssh command-line arguments such as ansible_ssh_common_args, as config directives that
+ * come before the ssh config's own (ssh applies `-o` options first, and the first value obtained wins):
+ * `-o Key=Value`, `-oKey=Value`, `-o "Key Value"`, and `-J` (ProxyJump), `-i` (IdentityFile), `-p`
+ * (Port), `-l` (User). Keywords fleetplay does not apply are ignored, as in an ssh config, and so is
+ * StrictHostKeyChecking.
+ */
+export function sshArgsDirectives(text: string, where: string): ConfigDirective[] {
+  const words = shellWords(text);
+  const out: ConfigDirective[] = [];
+  const add = (keyword: string, value: string | undefined): void => {
+    if (value !== undefined && value.trim() !== '') out.push({ keyword, args: [value.trim()], file: where, line: 0, blocks: [] });
+  };
+  const short: Record<string, string> = { J: 'proxyjump', i: 'identityfile', p: 'port', l: 'user' };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const flag = /^-([oJipl])(.*)$/.exec(w);
+    if (!flag) continue;
+    const value = flag[2] !== '' ? flag[2] : words[++i];
+    if (flag[1] !== 'o') {
+      add(short[flag[1]!]!, value);
+      continue;
+    }
+    const m = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*)$/.exec(value ?? '');
+    // A playbook's vars may set these variables: they never lower host key checking (the command
+    // line's flag and the inventory's host_key_checking are the only opt-outs).
+    if (m && m[1]!.toLowerCase() !== 'stricthostkeychecking') add(m[1]!.toLowerCase(), m[2]);
+  }
+  return out;
 }
 
 // POSIX shell words: whitespace separated, 'single' and "double" quotes, backslash escapes. No expansion.

@@ -10,7 +10,7 @@ import { jumpVia } from './jump.ts';
 import type { SshParams } from './ssh.ts';
 import { expandPath, resolveSshHost, type SshHostOptions } from './sshConfig.ts';
 import type { SshConfig } from './sshConfigParse.ts';
-import { jumpFromSshArgs, parseJumpSpec, type JumpHop } from './sshJumpSpec.ts';
+import { jumpFromSshArgs, parseJumpSpec, sshArgsDirectives, type JumpHop } from './sshJumpSpec.ts';
 
 /** What the run decided for every host: the ssh config, timeouts, the password, host-key levels. */
 export interface SshRunSettings {
@@ -38,7 +38,10 @@ export function sshParamsFor(host: string, vars: Vars, run: SshRunSettings): Ssh
   const home = os.homedir();
   const target = str(vars.ansible_host) ?? host;
   const invUser = str(vars.ansible_user) ?? str(vars.ansible_ssh_user);
-  const cfg = resolveSshHost(run.sshConfig, target, invUser ? { user: invUser } : {});
+  // ansible_ssh_common_args/extra_args options (-o UserKnownHostsFile=…, -o Port=…, -J, -i …) apply as ssh
+  // applies its command line: before the config, the first value obtained winning.
+  const argsText = `${str(vars.ansible_ssh_common_args) ?? ''} ${str(vars.ansible_ssh_extra_args) ?? ''}`;
+  const cfg = resolveSshHost(withArgs(run.sshConfig, argsText), target, invUser ? { user: invUser } : {});
   const user = invUser ?? cfg.user ?? os.userInfo().username;
   const address = cfg.hostName ?? target;
   const port = Number(vars.ansible_port ?? cfg.port ?? 22);
@@ -55,7 +58,7 @@ export function sshParamsFor(host: string, vars: Vars, run: SshRunSettings): Ssh
   const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? run.password;
   const timeoutMs = run.connectTimeoutFromCli || !cfg.connectTimeoutS ? run.connectTimeoutMs : cfg.connectTimeoutS * 1000;
   // The command line (ansible_ssh_common_args, ansible_ssh_extra_args) wins over the config, as with ssh.
-  const args = jumpFromSshArgs(`${str(vars.ansible_ssh_common_args) ?? ''} ${str(vars.ansible_ssh_extra_args) ?? ''}`);
+  const args = jumpFromSshArgs(argsText);
   const fromArgs = args.proxyJump !== undefined || args.proxyCommand !== undefined;
   const proxyJump = fromArgs ? args.proxyJump : cfg.proxyJump;
   const proxyCommand = fromArgs ? args.proxyCommand : cfg.proxyCommand;
@@ -87,6 +90,17 @@ export function sshParamsFor(host: string, vars: Vars, run: SshRunSettings): Ssh
     }
   }
   return params;
+}
+
+/** The run's ssh config with the command-line options of the host's ssh args in front (undefined: neither). */
+function withArgs(config: SshConfig | undefined, argsText: string): SshConfig | undefined {
+  const directives = sshArgsDirectives(argsText, 'ansible_ssh_common_args');
+  if (directives.length === 0) return config;
+  return {
+    file: config?.file ?? 'ansible_ssh_common_args',
+    directives: [...directives, ...(config?.directives ?? [])],
+    notes: config?.notes ?? [],
+  };
 }
 
 interface HopFallback {

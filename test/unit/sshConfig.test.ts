@@ -280,6 +280,28 @@ Host 10.9.9.9
     expect(sshParamsFor('x', {}, run(pc)).refused).toMatch(/ProxyCommand \(.*config:2\) is not supported/);
   });
 
+  it('applies every option of ansible_ssh_common_args/extra_args before the config, as ssh applies -o', () => {
+    const { config } = home('Host web1\n  UserKnownHostsFile /cfg/kh\n  ServerAliveInterval 9\n  Port 2201\n');
+    const p = sshParamsFor(
+      'web1',
+      {
+        ansible_ssh_common_args: `-o UserKnownHostsFile=/inv/kh_%h -o 'ServerAliveInterval 7' -oServerAliveCountMax=5 -o StrictHostKeyChecking=no`,
+        ansible_ssh_extra_args: '-p 2222 -o Port=2300',
+      },
+      run(config),
+    );
+    expect(p.knownHostsFiles).toEqual(['/inv/kh_web1', '/etc/ssh/ssh_known_hosts']);
+    expect([p.keepaliveMs, p.keepaliveCountMax, p.port]).toEqual([7000, 5, 2222]);
+    // Playbook vars may set these variables: StrictHostKeyChecking=no there lowers nothing.
+    expect(p.hostKeyPolicy).toBe('strict');
+    // Without args, the config alone.
+    const q = sshParamsFor('web1', {}, run(config));
+    expect([q.knownHostsFiles[0], q.keepaliveMs, q.port, q.hostKeyPolicy]).toEqual(['/cfg/kh', 9000, 2201, 'strict']);
+    // No config at all: the args are the config.
+    const r = sshParamsFor('web1', { ansible_ssh_common_args: '-o UserKnownHostsFile=/only/kh' }, { ...run(config), sshConfig: undefined });
+    expect(r.knownHostsFiles[0]).toBe('/only/kh');
+  });
+
   it('takes ProxyJump from ansible_ssh_common_args over the config, and shares one jump connection', () => {
     const { config } = home('Host cfgjump\n  ProxyJump none\nHost j2\n  HostName 10.0.0.2\n  User ju\nHost *\n  ProxyJump cfgjump\n');
     const a = sshParamsFor('a', { ansible_ssh_common_args: '-o ProxyJump=j1,j2:2200' }, run(config));
