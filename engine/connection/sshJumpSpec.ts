@@ -99,6 +99,27 @@ export function sshArgsDirectives(text: string, where: string): ConfigDirective[
   return out;
 }
 
+/**
+ * ssh arguments without their `-o Keyword=…` options for `keywords` (lower case), as words for
+ * sshArgsDirectives to read again: for arguments from a source that may not choose them.
+ */
+export function withoutSshOptions(text: string, keywords: readonly string[]): string[] {
+  const words = shellWords(text);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const joined = w.startsWith('-o') && w !== '-o';
+    const option = joined ? w.slice(2) : w === '-o' ? words[i + 1] : undefined;
+    const key = option !== undefined ? /^\s*([A-Za-z]+)/.exec(option)?.[1]?.toLowerCase() : undefined;
+    if (key !== undefined && keywords.includes(key)) {
+      if (!joined) i++;
+      continue;
+    }
+    out.push(w);
+  }
+  return out;
+}
+
 // POSIX shell words: whitespace separated, 'single' and "double" quotes, backslash escapes. No expansion.
 function shellWords(text: string): string[] {
   const out: string[] = [];

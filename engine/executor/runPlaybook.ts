@@ -1,5 +1,7 @@
 // Runs a validated playbook over an inventory and returns the report. Connections are opened lazily
 // (on a host's first command) and reused for the whole run.
+import { withoutSshOptions } from '../connection/sshJumpSpec.ts';
+import { shellCommand } from '../quote.ts';
 import { OMIT_TOKEN } from './omit.ts';
 import { ansibleVersionVar } from './ansibleVersion.ts';
 import path from 'node:path';
@@ -173,6 +175,14 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   };
 }
 
+/** Playbook defaults without the ssh-argument options that choose which host keys to trust (-o UserKnownHostsFile). */
+function untrustedSshArgs(defaults: Vars): Vars {
+  const out = { ...defaults };
+  for (const k of ['ansible_ssh_common_args', 'ansible_ssh_extra_args'] as const)
+    if (typeof out[k] === 'string') out[k] = shellCommand(...withoutSshOptions(out[k], ['userknownhostsfile', 'globalknownhostsfile']));
+  return out;
+}
+
 // -vvv: per run, the no_log tasks in flight (their commands are not shown); read where connections are made.
 const QUIET = new WeakMap<RunOptions, { count: number }>();
 
@@ -193,7 +203,7 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
   if (!h) {
     const inventoryVars = { ...defaults, ...inventory.hostVars(name) };
     // Which keys to trust is the operator's choice (inventory, -e), never the playbook's defaults.
-    const { ansible_ssh_known_hosts_file: _ignored, ...trusted } = defaults;
+    const { ansible_ssh_known_hosts_file: _ignored, ...trusted } = untrustedSshArgs(defaults);
     const connVars = { ...cliConnectionVars(options.connectionDefaults), ...trusted, ...inventory.hostVars(name), ...options.extraVars };
     const verbosity = options.verbosity ?? 0;
     const secrets = options.secrets ?? processSecrets;

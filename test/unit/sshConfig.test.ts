@@ -9,6 +9,7 @@ import { expandPath, resolveSshHost } from '../../engine/connection/sshConfig.ts
 import { parseSshConfig, type SshConfig } from '../../engine/connection/sshConfigParse.ts';
 import { jumpFromSshArgs, parseJumpSpec } from '../../engine/connection/sshJumpSpec.ts';
 import { sshParamsFor, type SshRunSettings } from '../../engine/connection/sshSettings.ts';
+import { withoutSshOptions } from '../../engine/connection/sshJumpSpec.ts';
 import { sharedJumpCount } from '../../engine/connection/jump.ts';
 import { sshConfigForRun } from '../../engine/connection/sshConfigRun.ts';
 import { hostKeyPolicy } from '../../engine/connection/hostKeyPolicy.ts';
@@ -300,6 +301,15 @@ Host 10.9.9.9
     // No config at all: the args are the config.
     const r = sshParamsFor('web1', { ansible_ssh_common_args: '-o UserKnownHostsFile=/only/kh' }, { ...run(config), sshConfig: undefined });
     expect(r.knownHostsFiles[0]).toBe('/only/kh');
+  });
+
+  it('drops the known_hosts options from ssh args a playbook (not the operator) set', () => {
+    expect(
+      withoutSshOptions(`-o UserKnownHostsFile=/dev/null -oGlobalKnownHostsFile=/x -o 'ProxyJump j' -J k`, [
+        'userknownhostsfile',
+        'globalknownhostsfile',
+      ]),
+    ).toEqual(['-o', 'ProxyJump j', '-J', 'k']);
   });
 
   it('takes ProxyJump from ansible_ssh_common_args over the config, and shares one jump connection', () => {
