@@ -531,7 +531,8 @@ export interface Playbook {
 
 /** Receives the run as it happens (console output, report collection). */
 export interface RunEvents {
-  playStart(play: { name: string; hosts: string[] }): void;
+  /** `index`: the play's position in the playbook (0-based). */
+  playStart(play: { name: string; hosts: string[]; index?: number }): void;
   /** A rolling batch starts (only for plays with `serial`). */
   batchStart?(batch: { index: number; count: number; hosts: string[] }): void;
   /** Something the operator must know (a stopped rollout). */
@@ -540,6 +541,8 @@ export interface RunEvents {
   result(result: TaskResult): void;
   /** -vv and more: a detail at a verbosity level (variable origins, commands, connection), already redacted. */
   detail?(detail: { host: string; level: number; text: string }): void;
+  /** A changed task notified handlers (names or listen topics) on a host: the journal records it for --resume. */
+  notified?(n: { host: string; handlers: string[] }): void;
 }
 
 /** Everything a finished run produced. */

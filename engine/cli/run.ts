@@ -1,6 +1,9 @@
 // `engine run PLAYBOOK -i INVENTORY`: validate everything, then run it over the fleet.
 import { limitHosts, loadInventory, selectHosts } from '../inventory/index.ts';
 import { parseSlice, sliceHosts } from '../inventory/slice.ts';
+import type { ResumePlan } from '../executor/resume.ts';
+import { openJournal } from '../output/journal.ts';
+import { journalFileFor, loadResume, mergePending, runIdentity } from './runResume.ts';
 import { runPlaybook } from '../executor/runPlaybook.ts';
 import { hostKeyPolicyForRun } from '../connection/hostKeyPolicy.ts';
 import { consoleEvents, formatRecap } from '../output/console.ts';
@@ -63,6 +66,7 @@ export const runOptions: OptionSpec = {
   'ssh-config': { type: 'string' },
   'roles-path': { type: 'string', multiple: true },
   slice: { type: 'string' },
+  resume: { type: 'boolean' },
   ...vaultOptions,
   ...extraRunOptions,
 };
@@ -91,6 +95,10 @@ Options:
                            command, the plan (--check), a host × task grid, a timeline, the diffs
       --junit FILE         write JUnit XML for CI: a test case per host and task (loop items folded),
                            failures with their messages, skipped tasks as skipped
+      --resume             continue the last run of this playbook whose controller died (kill -9, a lost
+                           machine): finished plays and batches are not run again, the batch that was
+                           running is re-checked, failed hosts stay failed, notified handlers still run
+                           once. Every real run keeps a journal for this beside its retry file
       --retry-file FILE    where to write the hosts to retry (default ~/.fleetplay/retry/PLAYBOOK.retry);
                            handlers left pending go beside it (PLAYBOOK.handlers.json) and run next time.
                            A --check run writes neither.
@@ -210,6 +218,29 @@ export async function runCommand(
   } catch (err) {
     throw new FleetError('arguments', (err as Error).message);
   }
+  // The journal (real runs): what --resume continues after the controller died.
+  const journalFile = journalFileFor(retryFile);
+  const identity = check
+    ? undefined
+    : runIdentity(playbookFile, {
+        inventory: path.resolve(inventoryFile),
+        limit: limitPattern,
+        slice: sliceOption,
+        tags: commaList(p, 'tags'),
+        skip: commaList(p, 'skip-tags'),
+        extraVars: list(p, 'extra-vars'),
+      });
+  let resume: ResumePlan | undefined;
+  if (p.values.resume === true) {
+    if (check || !identity) throw new FleetError('arguments', '--resume continues a real run; it does not go with --check');
+    const plan = loadResume(journalFile, playbook, identity);
+    if (plan === 'finished') {
+      out(`nothing to resume: the last run of ${playbookFile} (${journalFile}) finished\n`);
+      return 0;
+    }
+    resume = plan;
+    pendingHandlers = mergePending(pendingHandlers, plan.pending);
+  }
 
   let interrupts = 0;
   const abort = new AbortController();
@@ -233,6 +264,7 @@ export async function runCommand(
     process.stdout.isTTY === true && !p.values['no-progress'] && process.env.TERM !== 'dumb' && !step
       ? withProgress(lines, { write: out, control, columns: () => process.stdout.columns || 80 })
       : undefined;
+  const journal = identity ? openJournal(journalFile, identity, live?.events ?? lines, resume !== undefined) : undefined;
   try {
     for (const warning of hostKeys.warnings) out(`${warning}\n`);
     const report = await runPlaybook(playbook, inventory, {
@@ -253,8 +285,9 @@ export async function runCommand(
       abort: abort.signal,
       ...(becomePassword ? { becomePassword } : {}),
       secrets,
-      events: live?.events ?? lines,
+      events: journal?.events ?? live?.events ?? lines,
       stopping: () => interrupts > 0,
+      ...(resume ? { resume } : {}),
       pendingHandlers,
       // Ansible's everyday options (runExtras.ts).
       ...(connectionDefaults ? { connectionDefaults } : {}),
@@ -293,6 +326,8 @@ export async function runCommand(
         out(`handlers pending on ${waiting} host${waiting === 1 ? '' : 's'} (${pendingFile}): the next run of this playbook runs them\n`);
     }
     const code = exitCodeFor(report);
+    // An interrupted run can be resumed like one whose controller died; a finished one cannot.
+    if (!report.interrupted) journal?.end(code);
     const unknown = Object.values(report.recap).reduce((n, c) => n + c.unknown, 0);
     if (code === 0 && check && p.values.strict === true && unknown > 0) {
       out(`--strict: ${unknown} outcome${unknown === 1 ? '' : 's'} could not be predicted (see 'unknown' above)\n`);
@@ -300,6 +335,7 @@ export async function runCommand(
     }
     return code;
   } finally {
+    journal?.close();
     step?.close();
     live?.stop();
     process.off('SIGINT', sigint);

@@ -74,7 +74,10 @@ export async function runTaskOnHost(
   const factsHost = delegateFacts ? (delegateOf(settings, vars) ?? host) : host;
   if (status === 'ok' || status === 'changed') storeReturnedFacts(task.module, registered, factsHost.facts, factsHost.hostFacts);
   if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
-  if (status === 'changed') for (const n of notify) host.notified.add(n);
+  if (status === 'changed' && notify.length > 0) {
+    for (const n of notify) host.notified.add(n);
+    run.events.notified?.({ host: host.name, handlers: notify });
+  }
   trackUnknown(task, host, run, status, registered, notify);
   if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;

@@ -49,6 +49,8 @@ export interface PlayRun {
   delegate?(name: string, controller: boolean): HostRun;
   /** Rolling batch number (1-based) when the play has `serial`. */
   batch?: number;
+  /** --resume: the batches of this play finished before the controller died (not run again). */
+  resumeBatchesDone?: number;
   /** Shared across batches: set when any_errors_fatal tripped; hosts an interrupt cut short. */
   state: { fatal: boolean; incomplete: Set<string>; ended?: boolean };
 }

@@ -35,8 +35,17 @@ async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
       location: run.play.location,
     });
   const batches = splitBatches(run.hosts, batchSizes(serial, run.hosts.length, run.play.location));
+  const resumed = run.resumeBatchesDone ?? 0;
+  if (resumed > 0)
+    run.events.notice?.(
+      `resuming: batch${resumed > 1 ? `es 1-${resumed}` : ' 1'} of ${batches.length} finished before the controller stopped`,
+    );
   for (const [i, batch] of batches.entries()) {
     if (run.stopping()) return 'stopped';
+    if (i < resumed) {
+      for (const h of batch) h.attempted = true;
+      continue;
+    }
     const active = batch.filter((h) => h.status === 'active');
     const batchRun: PlayRun = { ...run, hosts: active, ...(run.play.serial !== undefined ? { batch: i + 1 } : {}) };
     if (run.play.serial !== undefined) run.events.batchStart?.({ index: i + 1, count: batches.length, hosts: active.map((h) => h.name) });
@@ -45,16 +54,17 @@ async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
       for (const h of active) if (h.status === 'active') run.state.incomplete.add(h.name);
       return 'stopped';
     }
-    const failed = active.filter((h) => h.status !== 'active' && h.status !== 'ended').length;
+    // The whole batch counts: with --resume, its hosts that failed before the controller died too.
+    const failed = batch.filter((h) => h.status !== 'active' && h.status !== 'ended').length;
     const fatal = run.state.fatal;
-    if (fatal || budgetExceeded(failed, active.length, run.play.maxFailPercentage)) {
+    if (fatal || budgetExceeded(failed, batch.length, run.play.maxFailPercentage)) {
       const left = batches
         .slice(i + 1)
         .flat()
         .map((h) => h.name);
       const why = fatal
         ? 'any_errors_fatal: a host failed'
-        : `${failed} of ${active.length} hosts of batch ${i + 1} failed or were unreachable${run.play.maxFailPercentage !== undefined ? ` (max_fail_percentage ${run.play.maxFailPercentage})` : ''}`;
+        : `${failed} of ${batch.length} hosts of batch ${i + 1} failed or were unreachable${run.play.maxFailPercentage !== undefined ? ` (max_fail_percentage ${run.play.maxFailPercentage})` : ''}`;
       run.events.notice?.(`rollout stopped: ${why}${left.length ? `; not run: ${left.join(', ')}` : ''}`);
       return 'stopped';
     }

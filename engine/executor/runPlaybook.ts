@@ -1,5 +1,6 @@
 // Runs a validated playbook over an inventory and returns the report. Connections are opened lazily
 // (on a host's first command) and reused for the whole run.
+import type { ResumePlan } from './resume.ts';
 import { withoutSshOptions } from '../connection/sshJumpSpec.ts';
 import { shellCommand } from '../quote.ts';
 import { OMIT_TOKEN } from './omit.ts';
@@ -59,6 +60,8 @@ export interface RunOptions {
   step?: StepPrompt;
   /** -v count (0 to 4): what results, commands and connections tell the events (executor/verbose.ts). */
   verbosity?: number;
+  /** --resume: what the journal of a run whose controller died says is done (executor/resume.ts). */
+  resume?: ResumePlan;
 }
 
 /** The command line's connection defaults. */
@@ -101,9 +104,19 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   const incomplete = new Set<string>();
   let pending = options.pendingHandlers ?? {};
   const runState = createSlotStore();
+  const resume = options.resume;
+  // --resume: hosts that failed before the controller died stay failed (recap, retry file, budget).
+  for (const [name, status] of resume?.failed ?? []) {
+    if (!inventory.hosts.has(name)) continue;
+    const h = hostRun(name, inventory, hosts, options, defaults.get(name) ?? {});
+    [h.status, h.attempted] = [status, true];
+    h.counters[status]++;
+    selectedEver.add(name);
+  }
   try {
     for (const [index, play] of playbook.plays.entries()) {
       if (options.stopping() || stopped) break;
+      if (resume && index < resume.play) continue;
       // --start-at-task: the plays before the start task's are not run at all.
       if (start && index < start.play) continue;
       const startAt: StartAt | undefined = start && index === start.play ? { task: start.task, reached: false } : undefined;
@@ -111,9 +124,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       for (const h of selected) selectedEver.add(h);
       const playHosts = selected
         .map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {}))
-        .filter((h) => h.status === 'active');
+        // The play the controller died in keeps the hosts that failed in it: its batches are made as before.
+        .filter((h) => h.status === 'active' || (resume?.play === index && resume.failedInPlay.has(h.name)));
       for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
-      events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
+      events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name), index });
       if (playHosts.length === 0) continue;
       if (verbosity >= VERBOSE.origins)
         reportOrigins(
@@ -146,6 +160,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         modules: playbook.modules,
         runState,
         state: { fatal: false, incomplete },
+        ...(resume?.play === index && resume.batchesDone > 0 ? { resumeBatchesDone: resume.batchesDone } : {}),
         delegate: (name, controller) => delegateHost(name, controller, inventory, hosts, options, defaults),
       };
       try {
