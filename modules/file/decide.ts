@@ -24,7 +24,8 @@ import type { FileDecision, FileFacts, FilePrediction, FileRefusal } from './typ
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** The decision, with Ansible's result fields. */
-export function decideFile(args: FileArgs, facts: FileFacts | FileRefusal, check: boolean): FileDecision {
+export function decideFile(given: FileArgs, facts: FileFacts | FileRefusal, check: boolean): FileDecision {
+  const args = 'path' in facts && facts.path !== undefined ? { ...given, path: facts.path } : given;
   if ('refused' in facts) {
     return { kind: 'failed', msg: facts.refused, data: resultFields('path', args.path, facts.info, {}) };
   }

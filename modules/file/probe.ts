@@ -20,13 +20,20 @@ import type { FileFacts, FileRefusal, HostExtras } from './types.ts';
 import { parsePathInfo, pathInfoCommand, readPathInfo, type PathInfo } from './pathInfo.ts';
 
 /** The probe: refusals first (nothing is read for them), then the reads the state needs. */
-export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | FileRefusal> {
+export function* probeFile(args: FileArgs, view: ModuleView, placed = false): Probe<FileFacts | FileRefusal> {
   for (const key of ['owner', 'group'] as const) if (args[key] !== undefined) requireAccountName(key, args[key]);
   if (typeof args.mode === 'string' && isSymbolicMode(args.mode)) {
     const problem = symbolicModeProblem(args.mode.trim());
     if (problem) return { refused: problem };
   }
   const { current, info } = yield* probeCurrent(view, args.path);
+  // Ansible's additional_parameter_handling: a path that is a directory, for any state but link and absent,
+  // becomes the file named _original_basename (or src's name) inside it.
+  const inside = placed ? undefined : insideDirectory(args, current);
+  if (inside !== undefined) {
+    const facts = yield* probeFile({ ...args, path: inside }, view, true);
+    return 'refused' in facts ? facts : { ...facts, path: inside };
+  }
   const state = effectiveState(args, current);
   const refused = refusal(args, state);
   if (refused) return { refused, info };
@@ -91,12 +98,19 @@ export function* probeFile(args: FileArgs, view: ModuleView): Probe<FileFacts | 
       facts.treeUnknown = `an earlier task would change files under ${target.path}; check mode cannot list them`;
       return facts;
     }
-    const tree = yield* readTree(target.path);
+    const tree = yield* readTree(target.path, args.follow !== false);
     if (view.check) yield* treeChecksums(entryChanges(args, tree, facts.extras).filter((e) => e.type === 'file'));
     facts.tree = tree;
   }
   yield* readBase(view, args, target, facts);
   return facts;
+}
+
+/** The path inside a directory the task acts on instead (see probeFile), or undefined. */
+function insideDirectory(args: FileArgs, current: FileState): string | undefined {
+  if (args.state === 'link' || args.state === 'absent' || current.type !== 'directory') return undefined;
+  const name = args._original_basename || (args.src ? path.posix.basename(args.src) : '');
+  return name ? path.posix.join(args.path, name) : undefined;
 }
 
 /** check_owner_exists / check_group_exists: a warning for each name or id getent does not know. */

@@ -33,6 +33,8 @@ export interface HostExtras {
 
 /** What probe read: the path, and what the decision for its state needs besides. */
 export interface FileFacts {
+  /** The path acted on when it is not the one given (a file placed inside the directory given). */
+  path?: string;
   current: FileState;
   /** follow on a link (states file, directory, touch): where it leads, and what is there. */
   followed?: { path: string; state: FileState };

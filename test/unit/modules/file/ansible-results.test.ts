@@ -147,6 +147,41 @@ describe('file state link, as ensure_symlink', () => {
   });
 });
 
+describe('file recurse with follow (the default), as recursive_set_attributes', () => {
+  it('sets what links below lead to, through linked directories too; a broken link stays as it is', async () => {
+    const d = tmp();
+    mkdirSync(path.join(d, 'top'));
+    mkdirSync(path.join(d, 'tdir'), { mode: 0o700 });
+    writeFileSync(path.join(d, 'tfile'), '', { mode: 0o700 });
+    writeFileSync(path.join(d, 'tdir/foo'), '', { mode: 0o700 });
+    symlinkSync('../tfile', path.join(d, 'top/l1'));
+    symlinkSync('../tdir', path.join(d, 'top/l2'));
+    symlinkSync('nothere', path.join(d, 'top/l3'));
+    const mode = (p: string) => (lstatSync(path.join(d, p)).mode & 0o7777).toString(8);
+    expect(await run({ path: path.join(d, 'top'), recurse: true, mode: 'a-x', follow: false })).toMatchObject({ kind: 'changed' });
+    expect([mode('tfile'), mode('tdir'), mode('tdir/foo')]).toEqual(['700', '700', '700']);
+    expect(await run({ path: path.join(d, 'top'), recurse: true, mode: 'a-x' })).toMatchObject({ kind: 'changed' });
+    expect([mode('tfile'), mode('tdir'), mode('tdir/foo')]).toEqual(['600', '600', '600']);
+    expect(await run({ path: path.join(d, 'top'), recurse: true, mode: 'a-x' })).toMatchObject({ kind: 'ok' });
+  });
+});
+
+describe('file on a directory path, as additional_parameter_handling', () => {
+  it('places a hard link inside a directory under src’s name, and a touch under _original_basename', async () => {
+    const d = tmp();
+    mkdirSync(path.join(d, 'sub'));
+    writeFileSync(path.join(d, 'a'), 'x');
+    const hard = await run({ src: path.join(d, 'a'), dest: path.join(d, 'sub'), state: 'hard' });
+    expect(hard).toMatchObject({ kind: 'changed', data: { dest: path.join(d, 'sub/a'), state: 'hard' } });
+    expect(lstatSync(path.join(d, 'sub')).isDirectory()).toBe(true);
+    expect(lstatSync(path.join(d, 'sub/a')).ino).toBe(lstatSync(path.join(d, 'a')).ino);
+    expect(await run({ path: path.join(d, 'sub'), state: 'touch', _original_basename: 'n' })).toMatchObject({ kind: 'changed' });
+    expect(existsSync(path.join(d, 'sub/n'))).toBe(true);
+    // Without a name to place, the directory itself: touch sets its times.
+    expect(await run({ path: path.join(d, 'sub'), state: 'touch' })).toMatchObject({ kind: 'changed', data: { state: 'directory' } });
+  });
+});
+
 describe('file internals and check mode', () => {
   it('answers _diff_peek with whether the head holds a NUL byte, and changes nothing', async () => {
     const d = tmp();
