@@ -182,6 +182,21 @@ describe('file on a directory path, as additional_parameter_handling', () => {
   });
 });
 
+describe('file state hard with relative paths', () => {
+  it('reads src from the working directory, as os.link does (not from the link’s directory)', async () => {
+    const d = tmp();
+    mkdirSync(path.join(d, 'sub'));
+    writeFileSync(path.join(d, 'orig'), 'x');
+    const inDir: typeof runLocally = (command, c) => runLocally(`cd '${d}' && {\n${command}\n}`, c);
+    const { args } = canonicalArgs(fileModule.schema as Record<string, unknown>, { src: 'orig', dest: 'sub/link', state: 'hard' });
+    const p = await planModule(fileModule, args, fakeHost({ reply: inDir }));
+    expect(p.kind).toBe('change');
+    if (p.kind === 'change')
+      expect(await p.apply()).toMatchObject({ kind: 'changed', data: { dest: 'sub/link', src: 'orig', state: 'hard' } });
+    expect(lstatSync(path.join(d, 'sub/link')).ino).toBe(lstatSync(path.join(d, 'orig')).ino);
+  });
+});
+
 describe('file internals and check mode', () => {
   it('answers _diff_peek with whether the head holds a NUL byte, and changes nothing', async () => {
     const d = tmp();
