@@ -17,15 +17,19 @@ export const fileModule = defineModule<FileArgs, FileFacts | FileRefusal, FileCh
   probe: (args, view) => probeFile(args, view),
   decide: (args, facts, view) => decideFile(args, facts, view.check),
   async apply(change: FileChange, host) {
-    for (const step of change.steps) {
-      const r = await host.run(step.command, step.stdin !== undefined ? { stdin: step.stdin } : undefined);
+    const last = change.steps.length - 1;
+    let info: string | undefined;
+    for (const [i, step] of change.steps.entries()) {
+      // Ansible's add_path_info: the path's info as the change left it, read by the last step once it succeeded.
+      const read =
+        i === last && change.result ? `\nrc=$?; [ $rc -eq 0 ] || exit $rc; printf '\\036'; ${pathInfoCommand(change.result.path)}` : '';
+      const r = await host.run(`${step.command}${read}`, step.stdin !== undefined ? { stdin: step.stdin } : undefined);
       if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `exit ${r.exitCode}` };
+      if (read) info = r.stdout.slice(r.stdout.lastIndexOf('\x1e') + 1);
     }
     if (!change.result) return { kind: 'changed', msg: change.done };
-    // Ansible's add_path_info: the path's info as the change left it.
     const { key, path, own } = change.result;
-    const info = parsePathInfo((await host.run(pathInfoCommand(path))).stdout);
-    return { kind: 'changed', msg: change.done, data: resultFields(key, path, info, own) };
+    return { kind: 'changed', msg: change.done, data: resultFields(key, path, info === undefined ? undefined : parsePathInfo(info), own) };
   },
   predict: (decision: FileDecision, predicted) => predictFileChange(decision, predicted),
 });

@@ -54,7 +54,8 @@ export function ansibleDiff(args: FileArgs, facts: FileFacts, entries: DiffEntry
     const time = name === 'access' ? ['atime'] : name === 'modification' ? ['mtime'] : name === 'times' ? ['atime', 'mtime'] : [];
     for (const k of time) {
       before[k] = num(e.before);
-      after[k] = e.after === 'now' ? Date.now() / 1000 : num(e.after);
+      // 'now' stays a word (Ansible: the time it ran; decide stays pure).
+      after[k] = num(e.after);
     }
   }
   return { before, after };

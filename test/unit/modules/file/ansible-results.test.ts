@@ -44,6 +44,25 @@ describe('file result fields', () => {
     });
   });
 
+  it('reads the info in the change’s own command (no extra round trip), and not after a failed step', async () => {
+    const f = path.join(tmp(), 'f');
+    const ctx = fakeHost({ reply: runLocally });
+    const p = await planModule(fileModule, { path: f, state: 'touch' }, ctx);
+    const before = ctx.commands.length;
+    if (p.kind !== 'change') throw new Error(p.msg);
+    expect(await p.apply()).toMatchObject({ kind: 'changed', data: { dest: f, state: 'file' } });
+    expect(ctx.commands.length - before).toBe(1);
+    const bad = fakeHost({
+      reply: (command) =>
+        command.startsWith('touch')
+          ? { exitCode: 1, stderr: 'no' }
+          : { stdout: command.includes("/f'") ? 'type=absent\n' : 'type=directory\nmode=755\nowner=root\ngroup=root\n' },
+    });
+    const q = await planModule(fileModule, { path: f, state: 'touch' }, bad);
+    if (q.kind !== 'change') throw new Error(q.msg);
+    expect(await q.apply()).toEqual({ kind: 'failed', msg: 'no' });
+  });
+
   it('says hard for a file with a second name, and reports the link with its src', async () => {
     const d = tmp();
     writeFileSync(path.join(d, 'a'), 'x');
