@@ -3,7 +3,7 @@
 // them, and in check mode the content a chmod/chown keeps.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { read, readAll, type ModuleView, type Probe } from '../../engine/module.ts';
+import { read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import type { PredictedFile } from '../../engine/types.ts';
 import { requireAccountName } from '../lib/argumentRules.ts';
@@ -136,17 +136,16 @@ function* accountWarnings(owner: string | undefined, group: string | undefined):
 function* probeCurrent(view: ModuleView, p: string): Probe<{ current: FileState; info: PathInfo | undefined }> {
   const predicted = view.check ? view.predicted.file(p) : undefined;
   if (predicted) return { current: fromPredicted(predicted, false), info: yield* readPathInfo(p) };
-  const [current, info] = yield* readAll([
-    {
-      command: fileStateCommand(p, false),
-      parse: (r) => {
-        if (r.exitCode !== 0) throw new Error(`cannot inspect ${p}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-        return parseFileState(r.stdout);
-      },
+  // One command (a read of its own is a round trip of its own when not read ahead): the state, a separator, the info.
+  return yield* read({
+    command: `${fileStateCommand(p, false)}; printf '\\036\\n'; ${pathInfoCommand(p)}`,
+    parse: (r) => {
+      if (!r.stdout.startsWith('type=')) throw new Error(`cannot inspect ${p}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      const cut = r.stdout.indexOf('\x1e\n');
+      if (cut < 0) return { current: parseFileState(r.stdout), info: undefined };
+      return { current: parseFileState(r.stdout.slice(0, cut)), info: parsePathInfo(r.stdout.slice(cut + 2)) };
     },
-    { command: pathInfoCommand(p), parse: (r) => parsePathInfo(r.stdout) },
-  ] as const);
-  return { current, info };
+  });
 }
 
 /**
