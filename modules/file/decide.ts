@@ -17,12 +17,31 @@ import {
 import { decideDirectory } from './directory.ts';
 import { decideHard } from './hard.ts';
 import type { FileArgs } from './schema.ts';
-import type { FileDecision, FileFacts, FilePrediction } from './types.ts';
+import { resultFields } from './pathInfo.ts';
+import { withResult } from './result.ts';
+import type { FileDecision, FileFacts, FilePrediction, FileRefusal } from './types.ts';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export function decideFile(args: FileArgs, facts: FileFacts | { refused: string }): FileDecision {
-  if ('refused' in facts) return { kind: 'failed', msg: facts.refused };
+/** The decision, with Ansible's result fields. */
+export function decideFile(given: FileArgs, facts: FileFacts | FileRefusal, check: boolean): FileDecision {
+  const args = 'path' in facts && facts.path !== undefined ? { ...given, path: facts.path } : given;
+  if ('refused' in facts) {
+    return { kind: 'failed', msg: facts.refused, data: resultFields('path', args.path, facts.info, {}) };
+  }
+  if (facts.appearsBinary !== undefined) {
+    return {
+      kind: 'ok',
+      msg: `peeked at ${args.path}`,
+      data: resultFields('path', args.path, facts.info.get(args.path), { appears_binary: facts.appearsBinary }),
+    };
+  }
+  const decision = withResult(args, facts, decideOpaque(args, facts), check);
+  if (!facts.warnings?.length || (decision.kind === 'change' && !check)) return decision;
+  return { ...decision, data: { ...(decision.data ?? {}), warnings: facts.warnings } } as FileDecision;
+}
+
+function decideOpaque(args: FileArgs, facts: FileFacts): FileDecision {
   const decision = decideFromState(args, facts);
   if (!facts.opaque) return decision;
   // A package install or a command check mode did not run may create the path (containerd's package makes
@@ -57,7 +76,9 @@ function decideFromState(args: FileArgs, facts: FileFacts): FileDecision {
       return facts.parentProblem ? { kind: 'failed', msg: facts.parentProblem } : decideTouch(args, facts);
     case 'link': {
       if (facts.parentProblem) return { kind: 'failed', msg: facts.parentProblem };
-      // Without src (state left out on a link): the link's own target, as Ansible reads it with follow.
+      const refused = linkRefusal(args, facts);
+      if (refused) return { kind: 'failed', msg: refused };
+      // Without src, an existing link keeps its target (Ansible reads it with follow).
       const src = args.src ?? (current.type === 'link' ? current.target : '');
       return decideLink(args, facts, src);
     }
@@ -112,12 +133,11 @@ function decideTouch(args: FileArgs, facts: FileFacts): FileDecision {
       change: {
         steps: [
           {
-            command: [
-              `touch -- ${shellQuote(path)}`,
+            command: touchCommand(path, [
               ...attrs.cmds,
               ...flagsChange(path, args.attributes, '', true).cmds,
               ...t.cmds.filter((c) => c.includes(' -d @')),
-            ].join(' && '),
+            ]),
           },
         ],
         done: `touched ${path}`,
@@ -138,6 +158,33 @@ function decideTouch(args: FileArgs, facts: FileFacts): FileDecision {
     diff,
     change: { steps: [{ command: cmds.join(' && ') }], done: `touched ${path}`, predictions: state ? [{ path: target.path, state }] : [] },
   };
+}
+
+/** Ansible's ensure_symlink refusals, in its order (a missing src only matters for a new link). */
+function linkRefusal(args: FileArgs, facts: FileFacts): string | undefined {
+  const { current } = facts;
+  const force = args.force === true;
+  const link = facts.link;
+  if (!force && args.src !== undefined && link?.absrcExists === false) {
+    return `src file does not exist, use "force=yes" if you really want to create the link: ${link.absrc}`;
+  }
+  const prev =
+    current.type === 'other' ? 'file' : current.type === 'file' && facts.info.get(args.path)?.state === 'hard' ? 'hard' : current.type;
+  if (prev === 'directory') {
+    if (!force) return `refusing to convert from directory to symlink for ${args.path}`;
+    if (link?.dirEmpty === false) return `the directory ${args.path} is not empty, refusing to convert it`;
+  } else if ((prev === 'file' || prev === 'hard') && !force) {
+    return `refusing to convert from ${prev} to symlink for ${args.path}`;
+  }
+  if (prev !== 'link' && args.src === undefined) return 'src is required for creating new symlinks';
+  return undefined;
+}
+
+/** touch of a new file, then its attributes: when they fail, the file made is removed again (Ansible's execute_touch). */
+export function touchCommand(path: string, rest: string[]): string {
+  const p = shellQuote(path);
+  if (rest.length === 0) return `touch -- ${p}`;
+  return `touch -- ${p} && { ${rest.join(' && ')} || { rc=$?; rm -f -- ${p}; exit $rc; }; }`;
 }
 
 function decideLink(args: FileArgs, facts: FileFacts, src: string): FileDecision {
@@ -168,13 +215,11 @@ function decideLink(args: FileArgs, facts: FileFacts, src: string): FileDecision
       };
     }
   }
-  if (current.type === 'directory' || (current.type === 'file' && args.force !== true)) {
-    return { kind: 'failed', msg: `${path} exists as a ${current.type}; set force: true to replace it with a link` };
-  }
   const script = [
     // A file (force) is removed first: `ln -sf` (and mv) refuse a link to the very file it replaces
-    // ("are the same file"), which Ansible makes.
-    ...(current.type === 'file' ? [`rm -f -- ${shellQuote(path)}`] : []),
+    // ("are the same file"), which Ansible makes; an empty directory (force) likewise.
+    ...(current.type === 'file' || current.type === 'other' ? [`rm -f -- ${shellQuote(path)}`] : []),
+    ...(current.type === 'directory' ? [`rmdir -- ${shellQuote(path)}`] : []),
     `ln -sfn -- ${shellQuote(src)} ${shellQuote(path)}`,
     ...(ownerSpec(wanted) ? [`chown -h -- ${shellQuote(ownerSpec(wanted))} ${shellQuote(path)}`] : []),
     ...rest.cmds,
@@ -196,9 +241,10 @@ function decideExisting(args: FileArgs, facts: FileFacts): FileDecision {
   const path = args.path;
   const target = attributeTarget(path, facts);
   const s = target.state;
-  if (facts.current.type === 'absent') return { kind: 'failed', msg: `file (${path}) is absent, cannot continue` };
+  if (facts.current.type === 'absent')
+    return { kind: 'failed', msg: `file (${path}) is absent, cannot continue`, data: { state: 'absent' } };
   // Ansible: state=file on a directory (or any non-file, a link not followed) is a conflict, not a chmod.
-  if (s.type !== 'file') return { kind: 'failed', msg: `file (${path}) is ${s.type}, cannot continue` };
+  if (s.type !== 'file') return { kind: 'failed', msg: `file (${target.path}) is ${s.type}, cannot continue`, data: { state: s.type } };
   const { diff, cmds, changed } = targetChange(args, target, facts.plan.times, facts.extras);
   if (cmds.length === 0) return { kind: 'ok', msg: `${path} is as wanted` };
   const msg = `set ${diff.map((d) => d.header.replace(/ of .*$/, '')).join('/')} of ${target.path}`;

@@ -98,8 +98,11 @@ function treeChange(
   const predictions: FilePrediction[] = [];
   for (const e of changing) {
     const { changed } = attributeChange(e.path, e, wantedOn(args, e, extras.umask));
+    // A link (find -P, or a broken one) gets its own owner (chown -h); anything else, reached through a followed
+    // link too, the thing itself.
     const spec = ownerSpec(changed);
-    if (spec) chown.set(spec, [...(chown.get(spec) ?? []), e.path]);
+    const key = `${e.type === 'link' ? '-h ' : ''}-- ${shellQuote(spec)}`;
+    if (spec) chown.set(key, [...(chown.get(key) ?? []), e.path]);
     if (changed.mode) chmod.set(changed.mode, [...(chmod.get(changed.mode) ?? []), e.path]);
     const next = { mode: changed.mode ?? e.mode, owner: changed.owner ?? e.owner, group: changed.group ?? e.group };
     before.push(`${e.mode} ${e.owner}:${e.group} ${e.path}`);
@@ -111,7 +114,7 @@ function treeChange(
   const list = (paths: string[]) => paths.map((p) => `${p}\0`).join('');
   // chown first: it clears setuid/setgid bits that the chmod after it then sets.
   const steps: FileStep[] = [
-    ...[...chown].map(([spec, paths]) => ({ command: `xargs -0 -r chown -h -- ${shellQuote(spec)}`, stdin: list(paths) })),
+    ...[...chown].map(([key, paths]) => ({ command: `xargs -0 -r chown ${key}`, stdin: list(paths) })),
     ...[...chmod].map(([mode, paths]) => ({ command: `xargs -0 -r chmod -- ${mode}`, stdin: list(paths) })),
   ];
   const diff = changing.length

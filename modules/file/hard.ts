@@ -8,7 +8,7 @@ import { targetChange, withAttributes } from './attrs.ts';
 import type { FileArgs } from './schema.ts';
 import type { FileDecision, FileFacts } from './types.ts';
 
-/** What a hard link needs besides the path: src (resolved against path's directory) and both inodes. */
+/** What a hard link needs besides the path: src (a relative one is from the working directory, as Ansible's os.link) and both inodes. */
 export interface HardFacts {
   src: string;
   srcState: FileState;
@@ -19,7 +19,7 @@ export interface HardFacts {
 /** The reads: src's state and the two inodes. */
 export function* probeHard(view: ModuleView, args: FileArgs): Probe<HardFacts | undefined> {
   if (args.src === undefined) return undefined;
-  const src = path.posix.resolve(path.posix.dirname(path.posix.resolve('/', args.path)), args.src);
+  const src = args.src;
   const srcState = yield* probeFileState(view, src, false);
   if (view.check && (view.predicted.file(src) || view.predicted.file(args.path))) return { src, srcState };
   const ino = (p: string) => `stat -L --printf '%d:%i' -- ${shellQuote(p)} 2>/dev/null; echo`;

@@ -28,11 +28,13 @@ export const fileSchema = {
     access_time_format: timeSchema,
     modification_time: timeSchema,
     modification_time_format: timeSchema,
+    // Ansible's internal argument (its action plugins' diff): only says whether the path's head holds a NUL byte.
+    _diff_peek: { type: 'boolean' },
+    // Ansible's internal argument (copy/template): the name a path that is a directory gets inside it.
+    _original_basename: { type: 'string' },
   },
   required: ['path'],
   additionalProperties: false,
-  if: { properties: { state: { const: 'link' } }, required: ['state'] },
-  then: { required: ['src'] },
 } as const;
 
 export type FileArgs = FromSchema<typeof fileSchema>;

@@ -7,10 +7,14 @@ import type { TreeEntry } from './types.ts';
 // %y type, %m permission bits (octal, special bits included), %u/%g names, %s size, %p path; NUL ends a record.
 const FORMAT = '%y\\t%m\\t%u\\t%g\\t%s\\t%p\\0';
 
-/** The entries below `dir` (not dir itself), in find's order. */
-export function* readTree(dir: string): Probe<TreeEntry[]> {
+/**
+ * The entries below `dir` (not dir itself), in find's order. With `follow` (Ansible's default), links are
+ * followed as its recursive_set_attributes does: a link shows as what it leads to, a linked directory's
+ * entries are listed through it, and only a broken link stays a link. A loop fails (Ansible: RecursionError).
+ */
+export function* readTree(dir: string, follow = false): Probe<TreeEntry[]> {
   return yield* read({
-    command: `find -P ${shellQuote(dir)} -mindepth 1 -printf '${FORMAT}'`,
+    command: `find ${follow ? '-L' : '-P'} ${shellQuote(dir)} -mindepth 1 -printf '${FORMAT}'`,
     parse: (r) => {
       if (r.exitCode !== 0) throw new Error(`cannot list ${dir}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
       return parseTree(r.stdout);

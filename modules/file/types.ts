@@ -3,6 +3,7 @@ import type { Decision } from '../../engine/module.ts';
 import type { PredictedFile } from '../../engine/types.ts';
 import type { FileState } from '../lib/fileState.ts';
 import type { HardFacts } from './hard.ts';
+import type { PathInfo } from './pathInfo.ts';
 import type { Plan } from './plan.ts';
 
 /** One entry below a directory (recurse), as find printed it; links are not followed. */
@@ -32,6 +33,8 @@ export interface HostExtras {
 
 /** What probe read: the path, and what the decision for its state needs besides. */
 export interface FileFacts {
+  /** The path acted on when it is not the one given (a file placed inside the directory given). */
+  path?: string;
   current: FileState;
   /** follow on a link (states file, directory, touch): where it leads, and what is there. */
   followed?: { path: string; state: FileState };
@@ -52,6 +55,22 @@ export interface FileFacts {
   plan: Plan;
   /** state: hard: src and the inodes. */
   hard?: HardFacts;
+  /** The info a result reports, by path (the path itself, a followed link's target), as the host has it now. */
+  info: Map<string, PathInfo | undefined>;
+  /** state: link: where src leads from the path's directory and whether it exists (src given, no force); an existing directory's emptiness. */
+  link?: { absrc?: string; absrcExists?: boolean; dirEmpty?: boolean };
+  /** state: absent on a directory: what is below it (Ansible's diff path_content). */
+  pathContent?: { directories: string[]; files: string[] };
+  /** Check mode: Ansible's warnings about an owner or group the host does not know. */
+  warnings?: string[];
+  /** _diff_peek: whether the path's first 8192 bytes hold a NUL byte. */
+  appearsBinary?: boolean;
+}
+
+/** What a probe that refuses the arguments hands decide: Ansible's message and the path's info when read. */
+export interface FileRefusal {
+  refused: string;
+  info?: PathInfo | undefined;
 }
 
 /** A command with its stdin (a NUL-separated path list). */
@@ -65,6 +84,15 @@ export interface FileChange {
   steps: FileStep[];
   done: string;
   predictions: Array<{ path: string; state: PredictedFile }>;
+  /** The result's fields: the path under its key, the module's own fields; apply adds the path's info after. */
+  result?: ResultTarget;
+}
+
+/** Where a result reports: Ansible's key for the path ('path' or 'dest'), the path, and the module's own fields. */
+export interface ResultTarget {
+  key: 'path' | 'dest';
+  path: string;
+  own: Record<string, unknown>;
 }
 
 /** A path's state after the task, for check mode's later tasks. */

@@ -18,26 +18,26 @@ function write(tasks: string): string {
   return dir;
 }
 
-const LINK = `    - name: a link with no src
-      file: { path: /nonexistent/fp-defer-link, state: link }
+const LINK = `    - name: a line with no line
+      lineinfile: { path: /nonexistent/fp-defer-line, regexp: x }
 `;
 
 describe('module arguments of a task written to fail', () => {
   it('without ignore_errors the playbook is refused at the argument, as before', () => {
     const dir = write(LINK);
     expect(() => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry)).toThrow(FleetError);
-    expect(() => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry)).toThrow(/missing required argument 'src'/);
+    expect(() => loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry)).toThrow(/missing required argument 'line'/);
   });
 
   it('with ignore_errors: validate warns, and the run fails that task alone with the message and its place', async () => {
     const dir = write(`${LINK}      register: r
       ignore_errors: true
     - name: next
-      assert: { that: ["r is failed", "'src' in r.msg"] }
+      assert: { that: ["r is failed", "'line' in r.msg"] }
 `);
     const warnings = new Problems();
     const playbook = loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry, { guardedProblems: warnings });
-    expect(warnings.list.map((p) => p.message)).toEqual([expect.stringContaining("missing required argument 'src'")]);
+    expect(warnings.list.map((p) => p.message)).toEqual([expect.stringContaining("missing required argument 'line'")]);
     const report = await runPlaybook(playbook, loadInventory(path.join(dir, 'inv')), {
       check: false,
       diff: false,
@@ -49,9 +49,9 @@ describe('module arguments of a task written to fail', () => {
       stopping: () => false,
     });
     expect(report.results.map((r) => [r.task, r.status, r.ignored ?? false])).toEqual([
-      ['a link with no src', 'failed', true],
+      ['a line with no line', 'failed', true],
       ['next', 'ok', false],
     ]);
-    expect(report.results[0]?.msg).toMatch(/missing required argument 'src'.*play\.yml:5:/);
+    expect(report.results[0]?.msg).toMatch(/missing required argument 'line'.*play\.yml:5:/);
   });
 });

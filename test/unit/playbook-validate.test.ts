@@ -637,14 +637,14 @@ describe('other mistakes that used to pass or read badly', () => {
   it('says under which condition a module argument is required or refused', () => {
     const file = playbook(`- hosts: all
   tasks:
-    - file: { path: /x, state: link }
+    - group: { name: g, non_unique: true }
     - sysctl: { name: a.b }
     - apt_key: { keyring: /k, state: absent, url: "http://x" }
     - systemd: { state: started }
     - apt: { name: [curl, 1] }
 `);
     expect(brief(file)).toEqual([
-      "3:7 missing required argument 'src' for module 'file' when state is link",
+      "3:7 missing required argument 'gid' for module 'group' when non_unique is true",
       "4:7 missing required argument 'value' for module 'sysctl' unless state is absent",
       "5:16 module 'apt_key' takes no 'url' when state is absent",
       "6:16 module 'systemd' needs at least one of: name, daemon_reload, daemon_reexec",

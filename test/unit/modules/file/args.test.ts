@@ -94,7 +94,7 @@ describe('file follow', () => {
 });
 
 describe('file recurse', () => {
-  it('sets mode on the whole tree, resolved per entry (a+X: directories and executables only), links untouched', async () => {
+  it('sets mode on the whole tree, resolved per entry (a+X: directories and executables only), links untouched with follow: false', async () => {
     const d = tmp();
     mkdirSync(path.join(d, 'a/b'), { recursive: true });
     writeFileSync(path.join(d, 'a/plain'), '1');
@@ -103,7 +103,7 @@ describe('file recurse', () => {
     chmodSync(path.join(d, 'a/b/tool'), 0o700);
     chmodSync(path.join(d, 'a/b'), 0o700);
     symlinkSync('plain', path.join(d, 'a/l'));
-    const args = { path: path.join(d, 'a'), state: 'directory', recurse: true, mode: 'u=rwX,go=rX' };
+    const args = { path: path.join(d, 'a'), state: 'directory', recurse: true, mode: 'u=rwX,go=rX', follow: false };
     const check = await plan(args, true);
     expect(check).toMatchObject({ kind: 'change', msg: `set 3 entries below of ${path.join(d, 'a')}` });
     expect(await converge(args)).toBe('changed');
