@@ -1,0 +1,61 @@
+// The fallback for patterns RE2 cannot run (backreferences, lookaround): the Python pattern translated to a
+// JavaScript RegExp, run by the backtracking engine in a worker thread with a time budget (backtrack.ts).
+import { BacktrackFailure, runBacktracking, type BacktrackJob } from './backtrack.ts';
+import { RegexError } from './error.ts';
+import type { EngineContext, MatchEngine, RawMatch } from './match.ts';
+
+/** A pattern for JavaScript's backtracking RegExp (`u` mode; `i` when Python's IGNORECASE is on). */
+export class JsEngine implements MatchEngine {
+  readonly backtracking = true;
+
+  constructor(
+    private readonly source: string,
+    private readonly flags: '' | 'i',
+    readonly groupCount: number,
+    readonly names: ReadonlyArray<[string, number]>,
+    private readonly context: EngineContext,
+  ) {}
+
+  // The time budget stands in for RE2's work budget.
+  checkWork(): void {}
+
+  test(text: string): boolean {
+    return this.testEach([text])[0] === true;
+  }
+
+  testEach(texts: readonly string[]): boolean[] {
+    return this.run(
+      { op: 'testEach', texts },
+      texts.reduce((sum, t) => sum + t.length, 0),
+    ) as boolean[];
+  }
+
+  search(text: string, from: number): RawMatch | null {
+    return this.run({ op: 'search', text, from }, text.length) as RawMatch | null;
+  }
+
+  match(text: string): RawMatch | null {
+    return this.run({ op: 'match', text }, text.length) as RawMatch | null;
+  }
+
+  fullMatch(text: string): boolean {
+    return this.run({ op: 'full', text }, text.length) as boolean;
+  }
+
+  findAll(text: string): RawMatch[] {
+    return this.run({ op: 'findAll', text }, text.length) as RawMatch[];
+  }
+
+  private run(job: BacktrackJob, length: number): unknown {
+    try {
+      return runBacktracking(this.source, this.flags, job);
+    } catch (err) {
+      if (!(err instanceof BacktrackFailure)) throw err;
+      const why = err.overBudget
+        ? `${err.message} on ${length} characters of text: it needs the backtracking engine (backreferences or lookaround), ` +
+          'and backtracks too much on this text; simplify its nested or adjacent repetitions'
+        : `failed on ${length} characters of text: ${err.message}`;
+      throw new RegexError(this.context.kind, `regular expression ${this.context.shown} ${why}`);
+    }
+  }
+}
