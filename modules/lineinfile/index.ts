@@ -1,6 +1,7 @@
 // lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
 import path from 'node:path';
-import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, type Decision, type ModuleHost, type ModuleView, type Probe } from '../../engine/module.ts';
+import type { ApplyOutcome } from '../../engine/types.ts';
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import {
@@ -75,6 +76,39 @@ function options(args: LineinfileArgs): TextEditOptions {
   };
 }
 
+/** A text edit, with the warnings Ansible's lineinfile gives for the task's arguments. */
+type LineChange = TextEditChange & { warnings?: string[] };
+
+/** Ansible's warnings for an empty regexp or search_string, which match every line. */
+function warningsOf(args: LineinfileArgs): string[] {
+  const every =
+    'which will match every line in the file. This may have unintended consequences, ' +
+    'such as replacing the last line in the file rather than appending.';
+  return [
+    ...(args.regexp === ''
+      ? [
+          `The regular expression is an empty string, ${every} If this is desired, use '^' to match every line in the file and avoid this warning.`,
+        ]
+      : []),
+    ...(args.search_string === '' ? [`The search string is an empty string, ${every}`] : []),
+  ];
+}
+
+/** The decision with the task's warnings in its result (and in the change, for apply's result). */
+function decideWithWarnings(args: LineinfileArgs, facts: LineinfileFacts): Decision<LineChange> {
+  const decision = decideLineinfile(args, facts);
+  const warnings = warningsOf(args);
+  if (warnings.length === 0) return decision;
+  const data = { ...decision.data, warnings };
+  return decision.kind === 'change' ? { ...decision, data, change: { ...decision.change, warnings } } : { ...decision, data };
+}
+
+/** Writes the change; its result carries the task's warnings. */
+async function applyLineinfile(change: LineChange, host: ModuleHost): Promise<ApplyOutcome> {
+  const outcome = await applyTextEdit(change, host);
+  return change.warnings ? { ...outcome, data: { ...outcome.data, warnings: change.warnings } } : outcome;
+}
+
 function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decision<TextEditChange> {
   if ('problem' in facts) return { kind: 'failed', msg: facts.problem };
   const file = fileOf(args);
@@ -113,13 +147,13 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
 }
 
 /** The lineinfile module. */
-export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, TextEditChange>({
+export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, LineChange>({
   name: 'lineinfile',
   summary: 'Make sure one line is in a file (or is not).',
   runsOn: 'host',
   schema: lineinfileSchema,
   probe: probeLineinfile,
-  decide: decideLineinfile,
-  apply: applyTextEdit,
+  decide: decideWithWarnings,
+  apply: applyLineinfile,
   predict: (decision, predicted) => predictTextEdit(decision, predicted),
 });
