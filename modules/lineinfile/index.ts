@@ -1,7 +1,7 @@
 // lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
 import path from 'node:path';
 import { defineModule, type Decision, type ModuleHost, type ModuleView, type Probe } from '../../engine/module.ts';
-import type { ApplyOutcome } from '../../engine/types.ts';
+import type { ApplyOutcome, ResultData } from '../../engine/types.ts';
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import {
@@ -76,8 +76,8 @@ function options(args: LineinfileArgs): TextEditOptions {
   };
 }
 
-/** A text edit, with the warnings Ansible's lineinfile gives for the task's arguments. */
-type LineChange = TextEditChange & { warnings?: string[] };
+/** A text edit, with the fields Ansible's lineinfile adds to its result (warnings, diff). */
+type LineChange = TextEditChange & { extra?: ResultData };
 
 /** Ansible's warnings for an empty regexp or search_string, which match every line. */
 function warningsOf(args: LineinfileArgs): string[] {
@@ -94,19 +94,32 @@ function warningsOf(args: LineinfileArgs): string[] {
   ];
 }
 
-/** The decision with the task's warnings in its result (and in the change, for apply's result). */
-function decideWithWarnings(args: LineinfileArgs, facts: LineinfileFacts): Decision<LineChange> {
-  const decision = decideLineinfile(args, facts);
-  const warnings = warningsOf(args);
-  if (warnings.length === 0) return decision;
-  const data = { ...decision.data, warnings };
-  return decision.kind === 'change' ? { ...decision, data, change: { ...decision.change, warnings } } : { ...decision, data };
+/**
+ * Ansible's `diff` result field, which lineinfile returns whether or not diff mode is on: the content's and the
+ * attributes' headers (the texts themselves only in diff mode, which fleetplay shows in its own diff instead).
+ */
+function diffField(file: string): ResultData[] {
+  const header = (what: string) => ({ before_header: `${file} (${what})`, after_header: `${file} (${what})` });
+  return [{ before: '', after: '', ...header('content') }, header('file attributes')];
 }
 
-/** Writes the change; its result carries the task's warnings. */
+/** The decision with Ansible's extra result fields (and them in the change, for apply's result). */
+function decideWithExtras(args: LineinfileArgs, facts: LineinfileFacts): Decision<LineChange> {
+  const decision = decideLineinfile(args, facts);
+  const warnings = warningsOf(args);
+  const extra: ResultData = {
+    ...(warnings.length ? { warnings } : {}),
+    ...(decision.kind === 'failed' || decision.kind === 'unknown' ? {} : { diff: diffField(args.path) }),
+  };
+  if (Object.keys(extra).length === 0) return decision;
+  const data = { ...decision.data, ...extra };
+  return decision.kind === 'change' ? { ...decision, data, change: { ...decision.change, extra } } : { ...decision, data };
+}
+
+/** Writes the change; its result carries Ansible's extra fields. */
 async function applyLineinfile(change: LineChange, host: ModuleHost): Promise<ApplyOutcome> {
   const outcome = await applyTextEdit(change, host);
-  return change.warnings ? { ...outcome, data: { ...outcome.data, warnings: change.warnings } } : outcome;
+  return change.extra ? { ...outcome, data: { ...outcome.data, ...change.extra } } : outcome;
 }
 
 function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decision<TextEditChange> {
@@ -153,7 +166,7 @@ export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, Li
   runsOn: 'host',
   schema: lineinfileSchema,
   probe: probeLineinfile,
-  decide: decideWithWarnings,
+  decide: decideWithExtras,
   apply: applyLineinfile,
   predict: (decision, predicted) => predictTextEdit(decision, predicted),
 });

@@ -184,6 +184,19 @@ describe('lineinfile plan', () => {
     expect((await plan(fileProbe('a\n'), { regexp: '^', line: 'c' }).result).data?.warnings).toBeUndefined();
   });
 
+  it("returns Ansible's diff field (content and attribute headers) when it succeeds, and none when it fails", async () => {
+    const headers = [
+      { before: '', after: '', before_header: '/etc/x.conf (content)', after_header: '/etc/x.conf (content)' },
+      { before_header: '/etc/x.conf (file attributes)', after_header: '/etc/x.conf (file attributes)' },
+    ];
+    expect((await plan(fileProbe('a\n'), { line: 'a' }).result).data?.diff).toEqual(headers);
+    const changed = (await plan(fileProbe('a\n'), { line: 'b' }).result) as Extract<Plan, { kind: 'change' }>;
+    expect((await changed.apply()).data?.diff).toEqual(headers);
+    const missing = await plan('real=/etc/x.conf\ntype=absent\nparent=yes\n', { line: 'b' }).result;
+    expect(missing).toMatchObject({ kind: 'failed' });
+    expect(missing.data?.diff).toBeUndefined();
+  });
+
   it('costs one round trip when nothing changes', async () => {
     const p = plan(fileProbe('a=1\n'), { line: 'a=1' });
     expect(await p.result).toMatchObject({ kind: 'ok', msg: 'line is present in /etc/x.conf' });
