@@ -81,7 +81,7 @@ export function runBacktracking(source: string, flags: string, job: BacktrackJob
   r.worker.postMessage({ ...job, source, flags });
   if (Atomics.wait(r.state, 0, 0, budgetMs) === 'timed-out') {
     stop();
-    throw new BacktrackFailure(`ran longer than ${budgetMs / 1000} s and was stopped`, true);
+    throw new BacktrackFailure(`was stopped after ${budgetMs / 1000} s`, true);
   }
   const answer = receiveMessageOnPort(r.port)?.message as { ok: true; value: unknown } | { ok: false; error: string } | undefined;
   if (!answer) {

@@ -52,8 +52,8 @@ export class JsEngine implements MatchEngine {
     } catch (err) {
       if (!(err instanceof BacktrackFailure)) throw err;
       const why = err.overBudget
-        ? `${err.message} on ${length} characters of text: it needs the backtracking engine (backreferences or lookaround), ` +
-          'and backtracks too much on this text; simplify its nested or adjacent repetitions'
+        ? `${err.message} on ${length} characters of text: its backreferences or lookaround need the backtracking engine, ` +
+          'which backtracks too much here; simplify its nested or adjacent repetitions'
         : `failed on ${length} characters of text: ${err.message}`;
       throw new RegexError(this.context.kind, `regular expression ${this.context.shown} ${why}`);
     }
