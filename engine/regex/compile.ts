@@ -6,7 +6,7 @@ import { RE2JS } from 're2js';
 import type { ErrorKind } from '../errors.ts';
 import { RegexError } from './error.ts';
 import { JsEngine } from './jsEngine.ts';
-import type { MatchEngine, RawMatch, RegexMatch } from './match.ts';
+import type { MatchEngine, RegexMatch } from './match.ts';
 import { MAX_REGEX_WORK, Re2Engine } from './re2Engine.ts';
 import { expandTemplate, expandedLength, type TemplatePart } from './replacement.ts';
 import { PatternRefusal, translatePattern, type PatternFlags } from './translate.ts';
@@ -145,13 +145,13 @@ export class PythonRegex {
   /** re.search: the first match at or after `from`. */
   search(text: string, from = 0): RegexMatch | null {
     this.engine.checkWork(text.length - from, false);
-    return this.named(this.engine.search(text, from));
+    return this.engine.search(text, from);
   }
 
   /** re.match: a match that starts at the beginning of `text`. */
   match(text: string): RegexMatch | null {
     this.engine.checkWork(text.length, false);
-    return this.named(this.engine.match(text));
+    return this.engine.match(text);
   }
 
   /** re.fullmatch: whether the whole of `text` matches. */
@@ -166,7 +166,7 @@ export class PythonRegex {
    */
   findAll(text: string): RegexMatch[] {
     this.engine.checkWork(text.length, true);
-    return this.engine.findAll(text).map((m) => this.named(m));
+    return this.engine.findAll(text);
   }
 
   /** re.sub: replaces the first `count` matches (all when 0) with a parsed replacement template. */
@@ -188,14 +188,5 @@ export class PythonRegex {
       last = m.end;
     }
     return { text: out + text.slice(last), count: used.length };
-  }
-
-  private named(m: RawMatch): RegexMatch;
-  private named(m: RawMatch | null): RegexMatch | null;
-  private named(m: RawMatch | null): RegexMatch | null {
-    if (!m) return null;
-    const named: Record<string, string | undefined> = Object.create(null) as Record<string, string | undefined>;
-    for (const [name, index] of this.engine.names) named[name] = m.groups[index];
-    return { ...m, named };
   }
 }

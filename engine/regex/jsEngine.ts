@@ -2,7 +2,10 @@
 // JavaScript RegExp, run by the backtracking engine in a worker thread with a time budget (backtrack.ts).
 import { BacktrackFailure, runBacktracking, type BacktrackJob } from './backtrack.ts';
 import { RegexError } from './error.ts';
-import type { EngineContext, MatchEngine, RawMatch } from './match.ts';
+import type { EngineContext, MatchEngine, RegexMatch } from './match.ts';
+
+/** A match as the worker sends it: without its named groups. */
+type RawMatch = Omit<RegexMatch, 'named'>;
 
 /** A pattern for JavaScript's backtracking RegExp (`u` mode; `i` when Python's IGNORECASE is on). */
 export class JsEngine implements MatchEngine {
@@ -30,20 +33,29 @@ export class JsEngine implements MatchEngine {
     ) as boolean[];
   }
 
-  search(text: string, from: number): RawMatch | null {
-    return this.run({ op: 'search', text, from }, text.length) as RawMatch | null;
+  search(text: string, from: number): RegexMatch | null {
+    return this.named(this.run({ op: 'search', text, from }, text.length) as RawMatch | null);
   }
 
-  match(text: string): RawMatch | null {
-    return this.run({ op: 'match', text }, text.length) as RawMatch | null;
+  match(text: string): RegexMatch | null {
+    return this.named(this.run({ op: 'match', text }, text.length) as RawMatch | null);
   }
 
   fullMatch(text: string): boolean {
     return this.run({ op: 'full', text }, text.length) as boolean;
   }
 
-  findAll(text: string): RawMatch[] {
-    return this.run({ op: 'findAll', text }, text.length) as RawMatch[];
+  findAll(text: string): RegexMatch[] {
+    return (this.run({ op: 'findAll', text }, text.length) as RawMatch[]).map((m) => this.named(m));
+  }
+
+  private named(m: RawMatch): RegexMatch;
+  private named(m: RawMatch | null): RegexMatch | null;
+  private named(m: RawMatch | null): RegexMatch | null {
+    if (!m) return null;
+    const named: Record<string, string | undefined> = Object.create(null) as Record<string, string | undefined>;
+    for (const [name, index] of this.names) named[name] = m.groups[index];
+    return { ...m, named };
   }
 
   private run(job: BacktrackJob, length: number): unknown {

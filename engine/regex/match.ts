@@ -13,9 +13,6 @@ export interface RegexMatch {
   spans: ReadonlyArray<readonly [number, number] | undefined>;
 }
 
-/** A match as an engine finds it, before its named groups are filled in. */
-export type RawMatch = Omit<RegexMatch, 'named'>;
-
 /** One compiled pattern on one engine: RE2 (linear time, a work budget) or backtracking (a time budget). */
 export interface MatchEngine {
   /** Number of capturing groups. */
@@ -31,13 +28,13 @@ export interface MatchEngine {
   /** Whether the pattern matches anywhere in each text (re.search(...) is not None). */
   testEach(texts: readonly string[]): boolean[];
   /** re.search from `from`. */
-  search(text: string, from: number): RawMatch | null;
+  search(text: string, from: number): RegexMatch | null;
   /** re.match. */
-  match(text: string): RawMatch | null;
+  match(text: string): RegexMatch | null;
   /** re.fullmatch(...) is not None. */
   fullMatch(text: string): boolean;
   /** re.finditer, Python 3.7+'s rule for empty matches. */
-  findAll(text: string): RawMatch[];
+  findAll(text: string): RegexMatch[];
 }
 
 /** The kind of error an engine raises, and how a pattern is shown in messages. */

@@ -1,7 +1,7 @@
 // The fast path: a Python pattern translated to RE2 and run by re2js, whose matching time is linear in the text.
 import type { RE2JS } from 're2js';
 import { RegexError } from './error.ts';
-import type { EngineContext, MatchEngine, RawMatch } from './match.ts';
+import type { EngineContext, MatchEngine, RegexMatch } from './match.ts';
 
 /**
  * Most work one operation may cost: the compiled program's size times the length of the text (times a factor
@@ -45,12 +45,12 @@ export class Re2Engine implements MatchEngine {
     return texts.map((text) => this.re.test(text));
   }
 
-  search(text: string, from: number): RawMatch | null {
+  search(text: string, from: number): RegexMatch | null {
     const m = this.re.matcher(text);
     return m.find(from) ? this.toMatch(m) : null;
   }
 
-  match(text: string): RawMatch | null {
+  match(text: string): RegexMatch | null {
     const m = this.re.matcher(text);
     return m.lookingAt() ? this.toMatch(m) : null;
   }
@@ -59,9 +59,9 @@ export class Re2Engine implements MatchEngine {
     return this.re.testExact(text);
   }
 
-  findAll(text: string): RawMatch[] {
+  findAll(text: string): RegexMatch[] {
     const m = this.re.matcher(text);
-    const found: RawMatch[] = [];
+    const found: RegexMatch[] = [];
     let pos = 0;
     let afterEmpty = false;
     while (pos <= text.length && m.find(pos)) {
@@ -79,7 +79,7 @@ export class Re2Engine implements MatchEngine {
     return found;
   }
 
-  private toMatch(m: ReturnType<RE2JS['matcher']>): RawMatch {
+  private toMatch(m: ReturnType<RE2JS['matcher']>): RegexMatch {
     const groups: Array<string | undefined> = [];
     const spans: Array<readonly [number, number] | undefined> = [];
     for (let i = 0; i <= this.groupCount; i++) {
@@ -87,7 +87,9 @@ export class Re2Engine implements MatchEngine {
       groups.push(start < 0 ? undefined : (m.group(i) ?? undefined));
       spans.push(start < 0 ? undefined : [start, m.end(i)]);
     }
-    return { start: m.start(), end: m.end(), groups, spans };
+    const named: Record<string, string | undefined> = Object.create(null) as Record<string, string | undefined>;
+    for (const [name, index] of this.names) named[name] = groups[index];
+    return { start: m.start(), end: m.end(), groups, named, spans };
   }
 }
 
