@@ -50,7 +50,7 @@ function substitute(re: PythonRegex, replace: string, section: string): { text: 
 }
 
 /** Applies a ReplaceSpec to text, exactly like Ansible's replace module; throws a RegexError on a bad pattern or template. */
-export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
+export function replaceText(content: string, spec: ReplaceSpec): TextEdit & { exits?: true } {
   let start = 0;
   let end = content.length;
   if (spec.after !== undefined || spec.before !== undefined) {
@@ -64,7 +64,8 @@ export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
     const sectionRe = pythonRegex(source, { dotall: true });
     const range = sectionRe.search(content)?.spans[sectionRe.groupIndex('subsection') ?? -1];
     // Ansible's words; it stops there, before it reads regexp or replace.
-    if (!range) return { content, changed: false, msg: `Pattern for before/after params did not match the given file: ${source}` };
+    if (!range)
+      return { content, changed: false, msg: `Pattern for before/after params did not match the given file: ${source}`, exits: true };
     [start, end] = range;
   }
   const re = pythonRegex(spec.regexp, { multiline: true });
@@ -137,7 +138,7 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
   if (state.type === 'absent') return missingFile(state, `Path ${file} does not exist !`);
   // Ansible's words for a directory.
   if (state.type === 'directory') return { kind: 'failed', msg: `Path ${file} is a directory !` };
-  let edit: TextEdit;
+  let edit: TextEdit & { exits?: true };
   try {
     // Ansible reads any other file (a device) as text: its pattern and template are judged as for a file,
     // but fleetplay edits regular files only.
@@ -149,6 +150,8 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
     if (err instanceof RegexError) return { kind: 'failed', msg: `replace: ${err.message}` };
     throw err;
   }
+  // Ansible exits there, with its message as it is and without setting mode, owner or group.
+  if (edit.exits) return { kind: 'ok', msg: edit.msg, data: { path: file } };
   return decideTextEdit(file, state, edit, facts.wanted, [], {
     ansibleMessages: true,
     ...(args.backup === true ? { backupKey: 'backup_file' as const } : {}),

@@ -47,6 +47,7 @@ describe('replaceText', () => {
       content: config,
       changed: false,
       msg: 'Pattern for before/after params did not match the given file: nothing-like-this(?P<subsection>.*)',
+      exits: true,
     });
     expect(replaceText('b\na\n', { after: 'a', before: 'b', regexp: 'x', replace: '\\D' }).msg).toBe(
       'Pattern for before/after params did not match the given file: a(?P<subsection>.*?)b',
@@ -111,6 +112,15 @@ describe('replace plan', () => {
     expect(await planModule(replaceModule, { path: '/dev/null', regexp: '\\.', replace: '\\D' }, device)).toMatchObject({
       kind: 'failed',
       msg: 'Unable to process replace due to error: bad escape \\D at position 0',
+    });
+  });
+
+  it("stops when after/before match nothing, with Ansible's message as it is and no attribute change", async () => {
+    const h = host(probe('a = 1\n'));
+    expect(await planModule(replaceModule, { path: '/etc/c.toml', after: 'zzz', regexp: '1', mode: '0600' }, h)).toEqual({
+      kind: 'ok',
+      msg: 'Pattern for before/after params did not match the given file: zzz(?P<subsection>.*)',
+      data: { path: '/etc/c.toml' },
     });
   });
 
