@@ -55,15 +55,16 @@ export abstract class EscapeReader {
         return unsupported('a named character \\N{...}');
       default:
         if (/[A-Za-z]/.test(c)) return refuse(`the escape \\${c}`, 'is not valid in a Python pattern');
-        return this.literal(c);
+        return this.literal(c, inClass);
     }
   }
 
   // Any other escaped character stands for itself: escaped where the target allows it, else spelled by code.
-  private literal(c: string): string {
+  private literal(c: string, inClass: boolean): string {
     const code = this.p.codePointAt(this.pos - 1) ?? 0;
     if (code > 0xffff) this.pos++;
-    if (this.js) return JS_SYNTAX.has(c) || c === '-' ? `\\${c}` : this.d.hex(code);
+    // JavaScript's `u` mode takes `\-` inside a class only.
+    if (this.js) return JS_SYNTAX.has(c) || (c === '-' && inClass) ? `\\${c}` : this.d.hex(code);
     return /[!-/:-@[-`{-~ ]/.test(c) ? `\\${c}` : this.d.hex(code);
   }
 

@@ -66,6 +66,8 @@ describe('patterns RE2 refuses only for backreferences or lookaround', () => {
     expect(re('(?=a)a]}').test('a]}')).toBe(true);
     expect(re('(?=a)a\\#\\ \\@\\"').test('a# @"')).toBe(true);
     expect(re('(?=a)a\\a[\\b]').test('a\x07\b')).toBe(true);
+    // What regex_escape writes: `\-`, `\ `, `\#` outside a class, and `\-` inside one.
+    expect(re('^(?=a)a\\-b\\ c\\#[\\-x]$').test('a-b c#-')).toBe(true);
     expect(translatePattern('(a)\\1.', 'js').source).toBe('(a)\\1(?:)[^\\n]');
   });
 
@@ -101,6 +103,69 @@ describe('patterns RE2 refuses only for backreferences or lookaround', () => {
     expect(err.message).toMatch(/^invalid regular expression "\(\?=a\)\(b": /);
     expect(err.message).not.toMatch(/\/u/);
     expect(() => compilePythonRegex('(?=a)(', { kind: 'arguments' })).toThrow(expect.objectContaining({ kind: 'arguments' }));
+  });
+});
+
+describe('the two engines agree', () => {
+  // A zero-width `(?=)` sends a pattern to the backtracking engine without changing what it matches.
+  const patterns = [
+    'a+',
+    '^\\w+',
+    '\\d{2,3}',
+    '(a|ab)(c|bcd)(d*)',
+    '[^\\s=]+=\\S*',
+    '(?i)hello',
+    '(?m)^\\s*#.*$',
+    '(?s)a.*b',
+    'a.c',
+    '[\\w.-]+@[\\w.-]+',
+    '(?P<k>\\w+)\\s*[:=]\\s*(?P<v>[^#\\n]*)',
+    'x*',
+    '\\Aab|c\\Z',
+    '[]a]',
+    '[^]a]+',
+    '\\x41\\u0042',
+    '(?x) a b # c\n c',
+    '[\\d\\s]+',
+    '\\W+',
+    '(a)|(b)',
+    '\\$\\{(\\w+)\\}',
+    '[a-c\\]]+',
+    '.{2,}?',
+    'a{,2}',
+    '\\.\\*\\+\\?',
+    '[\\-\\.]',
+    '(?:ab)+?c',
+    'é+',
+    'ça|\\w+',
+  ];
+  const texts = [
+    'aaab abcd acbcdd',
+    'hello HELLO world',
+    '# comment\n  #x\nkey = value # c\nfoo=bar',
+    'a\nb',
+    'foo.bar@ex.com foo',
+    '${HOME} ${x}',
+    'AB abc a]b ]]a',
+    'ab\tc\nd',
+    'a-b.c',
+    'çava é',
+    '',
+    'aacab',
+  ];
+  const backtracking = (p: string): string => (/^\(\?[a-z]+\)/.test(p) ? p.replace(/^(\(\?[a-z]+\))/, '$1(?=)') : `(?=)${p}`);
+  const shape = (r: ReturnType<typeof re>, t: string): string =>
+    JSON.stringify([
+      r.findAll(t).map((m) => [m.spans, m.named]),
+      r.match(t)?.spans,
+      r.fullMatch(t),
+      r.search(t, Math.min(1, t.length))?.spans,
+    ]);
+
+  it.each(patterns)('on %j, for texts without a final newline or non-ASCII word boundaries', (pattern) => {
+    const [linear, fallback] = [re(pattern), re(backtracking(pattern))];
+    expect([linear.backtracking, fallback.backtracking]).toEqual([false, true]);
+    for (const text of texts) expect(shape(fallback, text), text).toBe(shape(linear, text));
   });
 });
 
