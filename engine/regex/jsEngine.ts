@@ -7,9 +7,17 @@ import type { EngineContext, MatchEngine, RegexMatch } from './match.ts';
 /** A match as the worker sends it: without its named groups. */
 type RawMatch = Omit<RegexMatch, 'named'>;
 
+/**
+ * How many times one compiled pattern may be stopped at its budget: after that it is not run again in this
+ * process, so a catastrophic pattern on many hosts (whose operations block the controller one after the
+ * other) costs a few budgets in all, not one per host.
+ */
+export const MAX_STOPS = 3;
+
 /** A pattern for JavaScript's backtracking RegExp (`u` mode; `i` when Python's IGNORECASE is on). */
 export class JsEngine implements MatchEngine {
   readonly backtracking = true;
+  private stops = 0;
 
   constructor(
     private readonly source: string,
@@ -59,10 +67,17 @@ export class JsEngine implements MatchEngine {
   }
 
   private run(job: BacktrackJob, length: number): unknown {
+    if (this.stops >= MAX_STOPS) {
+      throw new RegexError(
+        this.context.kind,
+        `regular expression ${this.context.shown} was stopped at its time budget ${MAX_STOPS} times already; it is not run again`,
+      );
+    }
     try {
       return runBacktracking(this.source, this.flags, job);
     } catch (err) {
       if (!(err instanceof BacktrackFailure)) throw err;
+      if (err.overBudget) this.stops++;
       const why = err.overBudget
         ? `${err.message} on ${length} characters of text: its backreferences or lookaround need the backtracking engine, ` +
           'which backtracks too much here; simplify its nested or adjacent repetitions'

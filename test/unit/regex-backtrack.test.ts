@@ -190,6 +190,15 @@ describe('the time budget', () => {
     expect(re('(a)\\1').test('xaa')).toBe(true);
   });
 
+  it('does not run a pattern again once it was stopped three times (hosts would each wait a budget)', { timeout: 20_000 }, () => {
+    setBacktrackBudget(100);
+    const evil = compilePythonRegex('^(?=b)(b+)+$');
+    for (let i = 0; i < 3; i++) expect(() => evil.test(`${'b'.repeat(40)}c`)).toThrow(/was stopped after 0.1 s/);
+    const started = Date.now();
+    expect(() => evil.test('bbb')).toThrow(/was stopped at its time budget 3 times already; it is not run again/);
+    expect(Date.now() - started).toBeLessThan(50);
+  });
+
   it('covers a whole batch of lines in one operation', { timeout: 20_000 }, () => {
     const lines = Array.from({ length: 5000 }, (_, i) => `line ${i} ${i % 7 === 0 ? 'dup dup' : 'one two'}`);
     const found = re('(\\w+) \\1').testEach(lines);
