@@ -1,6 +1,6 @@
 // Public API of the regular-expression compiler shared by expressions, modules and host patterns.
 
-/** Compiles Python `re` patterns onto RE2 (linear time); limits and the error type. */
+/** Compiles Python `re` patterns onto RE2 (linear time), or the backtracking fallback; limits and the error type. */
 export {
   compilePythonRegex,
   PythonRegex,
@@ -11,5 +11,7 @@ export {
   type RegexMatch,
   type RegexOptions,
 } from './compile.ts';
+/** The backtracking fallback's time budget per operation, and its setter for tests. */
+export { BACKTRACK_BUDGET_MS, setBacktrackBudget } from './backtrack.ts';
 /** Python replacement templates for re.sub: parse, check against a pattern, expand. */
 export { parseTemplate, checkTemplate, expandTemplate, expandedLength, type TemplatePart } from './replacement.ts';

@@ -45,7 +45,8 @@ export function parseTemplate(template: string, kind: ErrorKind = 'expression'):
       text += ESCAPES[next];
       i++;
     } else if (/[A-Za-z]/.test(next)) {
-      fail(`bad escape \\${next} in replacement`);
+      // Python's words.
+      fail(`bad escape \\${next} at position ${i}`);
     } else {
       text += `\\${next}`;
       i++;

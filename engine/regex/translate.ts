@@ -1,4 +1,9 @@
-// Translates a Python `re` pattern into RE2 syntax, refusing what a linear-time engine cannot do.
+// Translates a Python `re` pattern into RE2 syntax (refusing what a linear-time engine cannot do), or into
+// JavaScript RegExp syntax (`u` mode) for the backtracking fallback: backreferences and lookaround.
+import { EscapeReader } from './escapes.ts';
+import { DIALECTS, JS_CARET, JS_DOLLAR, JS_DOT, PatternRefusal, needsBacktracking, refuse, unsupported, type Target } from './syntax.ts';
+
+export { PatternRefusal, type Target };
 
 /** Inline flags a translated pattern starts with (Python's global flags, and those of the caller). */
 export interface PatternFlags {
@@ -7,64 +12,56 @@ export interface PatternFlags {
   dotall: boolean;
 }
 
-/** A pattern Python would reject, or a Python feature RE2 refuses; `feature` names it for the message. */
-export class PatternRefusal extends Error {
-  constructor(
-    readonly feature: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PatternRefusal';
-  }
-}
-
-/** The RE2 source of a Python pattern and the global flags it set with a leading `(?imsx)`. */
+/** The source of a Python pattern for the target, the global flags it set with a leading `(?imsx)`, its groups. */
 export interface Translation {
   source: string;
   flags: PatternFlags;
+  /** Number of capturing groups, and the number of each named one. */
+  groupCount: number;
+  names: ReadonlyArray<[string, number]>;
 }
 
-// Python 3 str patterns are Unicode-aware: \d is any decimal digit, \w any letter, digit or '_', \s any
-// whitespace (str.isspace). RE2's shorthands are ASCII-only, so they are spelled out with Unicode classes.
-const DIGIT = '\\p{Nd}';
-const WORD = '\\p{L}\\p{N}_';
-const SPACE = '\\t-\\r\\x{1c}-\\x{20}\\x{85}\\p{Z}';
-const OUTSIDE_CLASS: Readonly<Record<string, string>> = {
-  d: DIGIT,
-  D: '\\P{Nd}',
-  w: `[${WORD}]`,
-  W: `[^${WORD}]`,
-  s: `[${SPACE}]`,
-  S: `[^${SPACE}]`,
-};
-// Inside a class only the positive forms can be spelled out; \W and \S keep RE2's ASCII meaning there.
-const INSIDE_CLASS: Readonly<Record<string, string>> = { d: DIGIT, D: '\\P{Nd}', w: WORD, s: SPACE, W: '\\W', S: '\\S' };
-const CONTROL: Readonly<Record<string, string>> = { a: '\\a', f: '\\f', n: '\\n', r: '\\r', t: '\\t', v: '\\v' };
-const LINEAR = 'RE2, the linear-time engine fleetplay uses so that no pattern can freeze the run, cannot do this';
-
-const refuse = (feature: string, why: string): never => {
-  throw new PatternRefusal(feature, `${feature} ${why}`);
-};
-const unsupported = (feature: string): never => refuse(feature, `is not supported: ${LINEAR}`);
-const hex = (code: number): string => `\\x{${code.toString(16)}}`;
-
-/** Translates `pattern`; throws PatternRefusal for refused features and for patterns Python rejects. */
-export function translatePattern(pattern: string): Translation {
-  return new Translator(pattern).run();
+/** One open parenthesis: the group's number (0 when it does not capture) and the scoped flags outside it. */
+interface Open {
+  group: number;
+  outer: { dotall: boolean; multiline: boolean };
 }
 
-class Translator {
-  private pos = 0;
+/**
+ * Translates `pattern` for `target`; throws PatternRefusal for refused features and for patterns Python rejects.
+ * `initial` holds the caller's flags, which the JavaScript spelling of `.`, `^` and `$` depends on.
+ */
+export function translatePattern(pattern: string, target: Target = 're2', initial: Partial<PatternFlags> = {}): Translation {
+  return new Translator(pattern, target, initial).run();
+}
+
+class Translator extends EscapeReader {
   private out = '';
   private verbose = false;
   private readonly flags: PatternFlags = { ignorecase: false, multiline: false, dotall: false };
+  /** DOTALL and MULTILINE where the translator stands (scoped groups change them; JavaScript needs them). */
+  private scope = { dotall: false, multiline: false };
+  private readonly open: Open[] = [];
+  private readonly closed = new Set<number>();
+  private groups = 0;
+  private readonly names: Array<[string, number]> = [];
 
-  constructor(private readonly p: string) {}
+  constructor(
+    p: string,
+    target: Target,
+    private readonly initial: Partial<PatternFlags>,
+  ) {
+    super(p, DIALECTS[target], target === 'js');
+  }
 
   run(): Translation {
     this.leadingFlags();
+    this.scope = {
+      dotall: this.flags.dotall || this.initial.dotall === true,
+      multiline: this.flags.multiline || this.initial.multiline === true,
+    };
     while (this.pos < this.p.length) this.step();
-    return { source: this.out, flags: this.flags };
+    return { source: this.out, flags: this.flags, groupCount: this.groups, names: this.names };
   }
 
   // Python 3.11 accepts global flags only at the very start, possibly as several groups: (?i)(?m).
@@ -114,6 +111,8 @@ class Translator {
       this.charClass();
     } else if (c === '(') {
       this.group();
+    } else if (c === ')') {
+      this.close();
     } else if (c === '{') {
       this.brace();
     } else if (c === '*' || c === '+' || c === '?') {
@@ -121,12 +120,39 @@ class Translator {
       this.pos++;
       this.quantifierSuffix();
     } else {
-      this.out += c;
+      this.out += this.js ? this.jsPlain(c) : c;
       this.pos++;
     }
   }
 
-  // After a quantifier: `?` makes it lazy (fine); `+` makes it possessive (Python 3.11), which RE2 refuses.
+  // JavaScript spells Python's `.`, `^` and `$` differently, and its `u` mode refuses a lone `]` or `}`.
+  private jsPlain(c: string): string {
+    if (c === '.') return this.scope.dotall ? JS_DOT.dotall : JS_DOT.plain;
+    if (c === '^') return this.scope.multiline ? JS_CARET.multiline : JS_CARET.plain;
+    if (c === '$') return this.scope.multiline ? JS_DOLLAR.multiline : JS_DOLLAR.plain;
+    return c === ']' || c === '}' ? `\\${c}` : c;
+  }
+
+  private close(): void {
+    const group = this.open.pop();
+    if (group) {
+      this.scope = group.outer;
+      if (group.group > 0) this.closed.add(group.group);
+    }
+    // An unbalanced `)` is left for the engine's compiler to report.
+    this.out += ')';
+    this.pos++;
+  }
+
+  // Opens a group: `text` is its translated opening, `capture` whether it is numbered.
+  private opens(text: string, length: number, capture: boolean): void {
+    if (capture) this.groups++;
+    this.open.push({ group: capture ? this.groups : 0, outer: { ...this.scope } });
+    this.out += text;
+    this.pos += length;
+  }
+
+  // After a quantifier: `?` makes it lazy (fine); `+` makes it possessive (Python 3.11), which neither engine has.
   private quantifierSuffix(): void {
     const next = this.p[this.pos];
     if (next === '+') unsupported('a possessive quantifier (*+, ++, ?+, {m,n}+)');
@@ -145,7 +171,7 @@ class Translator {
       return;
     }
     const [low, comma, high] = [m[1] ?? '', m[2], m[3] ?? ''];
-    if (Number(low || 0) > 1000 || Number(high || 0) > 1000) refuse('a repetition count over 1000', `is not supported by RE2 (limit 1000)`);
+    if (!this.js && (Number(low || 0) > 1000 || Number(high || 0) > 1000)) needsBacktracking('a repetition count over 1000');
     this.out += `{${low || '0'}${comma ?? ''}${high}}`;
     this.pos += m[0].length;
     this.quantifierSuffix();
@@ -154,21 +180,30 @@ class Translator {
   private group(): void {
     const rest = this.p.slice(this.pos);
     if (!rest.startsWith('(?')) {
-      this.out += '(';
-      this.pos++;
+      this.opens('(', 1, true);
       return;
     }
     const named = /^\(\?P?<([^>=!]*)>/.exec(rest);
     if (named) {
       const name = named[1] ?? '';
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) refuse(`group name '${name}'`, 'is not valid (ASCII letters, digits and _ only)');
-      this.out += `(?P<${name}>`;
-      this.pos += named[0].length;
+      if (this.names.some(([n]) => n === name)) refuse(`group name '${name}'`, 'is defined twice');
+      this.names.push([name, this.groups + 1]);
+      this.opens(this.js ? `(?<${name}>` : `(?P<${name}>`, named[0].length, true);
       return;
     }
-    if (rest.startsWith('(?P=')) unsupported('a backreference (?P=name) in the pattern');
-    if (rest.startsWith('(?=') || rest.startsWith('(?!')) unsupported('a lookahead (?=...) or (?!...)');
-    if (rest.startsWith('(?<=') || rest.startsWith('(?<!')) unsupported('a lookbehind (?<=...) or (?<!...)');
+    const reference = /^\(\?P=([^)]*)\)/.exec(rest);
+    if (reference) {
+      this.namedReference(reference[1] ?? '', reference[0].length);
+      return;
+    }
+    if (rest.startsWith('(?P=')) refuse('a backreference (?P=name', 'is missing its closing parenthesis');
+    const look = /^\(\?(?:=|!|<=|<!)/.exec(rest)?.[0];
+    if (look !== undefined) {
+      if (!this.js) needsBacktracking(look.includes('<') ? 'a lookbehind (?<=...) or (?<!...)' : 'a lookahead (?=...) or (?!...)');
+      this.opens(look, look.length, false);
+      return;
+    }
     if (rest.startsWith('(?>')) unsupported('an atomic group (?>...)');
     if (rest.startsWith('(?(')) unsupported('a conditional group (?(id)yes|no)');
     if (rest.startsWith('(?#')) {
@@ -179,7 +214,10 @@ class Translator {
     }
     const scoped = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?:/.exec(rest);
     if (scoped) {
-      this.out += this.scopedFlags(scoped[1] ?? '', scoped[2]);
+      const outer = { ...this.scope };
+      const text = this.scopedFlags(scoped[1] ?? '', scoped[2]);
+      this.open.push({ group: 0, outer });
+      this.out += text;
       this.pos += scoped[0].length;
       return;
     }
@@ -188,21 +226,41 @@ class Translator {
     refuse(`the group syntax '${rest.slice(0, 4)}'`, 'is unknown');
   }
 
-  // `(?i:...)`, `(?-i:...)`, `(?s-i:...)`: RE2 spells them the same way for i, m and s.
+  // `(?P=name)`: JavaScript's `\k<name>`, once the group is defined and closed (Python refuses otherwise).
+  private namedReference(name: string, length: number): void {
+    if (!this.js) needsBacktracking('a backreference (?P=name) in the pattern');
+    const group = this.names.find(([n]) => n === name)?.[1];
+    if (group === undefined) refuse(`the backreference (?P=${name})`, 'names no group defined before it');
+    this.reference(group as number, `backreference (?P=${name})`);
+    this.out += `\\k<${name}>`;
+    this.pos += length;
+  }
+
+  protected reference(group: number, what: string): void {
+    if (group > this.groups) refuse(`the ${what}`, 'refers to a group that does not exist before it (invalid group reference)');
+    if (!this.closed.has(group)) refuse(`the ${what}`, 'refers to a group that is still open');
+  }
+
+  // `(?i:...)`, `(?-i:...)`, `(?s-i:...)`: RE2 spells them the same way for i, m and s; JavaScript (Node 20)
+  // has no scoped flags, so `s` and `m` change how `.`, `^` and `$` are spelled inside, and `i` is refused.
   private scopedFlags(on: string, off: string | undefined): string {
-    const keep = (flags: string): string => {
+    const keep = (flags: string, value: boolean): string => {
       let kept = '';
       for (const flag of flags) {
         if ('ims'.includes(flag)) kept += flag;
         else if (flag === 'x') unsupported('the verbose flag inside a group (?x:...); put (?x) at the start');
         else if (flag === 'L') unsupported('the locale flag (?L)');
         else if (flag !== 'a' && flag !== 'u') refuse(`inline flag '${flag}'`, 'is unknown');
+        if (flag === 's') this.scope.dotall = value;
+        if (flag === 'm') this.scope.multiline = value;
       }
       return kept;
     };
-    const plus = keep(on);
-    const minus = off === undefined ? '' : keep(off);
-    if (plus === '' && minus === '') return '(?:';
+    const plus = keep(on, true);
+    const minus = off === undefined ? '' : keep(off, false);
+    if (this.js && (plus + minus).includes('i'))
+      unsupported('a scoped case flag (?i:...) or (?-i:...) in a pattern with backreferences or lookaround');
+    if (this.js || (plus === '' && minus === '')) return '(?:';
     return minus === '' ? `(?${plus}:` : `(?${plus}-${minus}:`;
   }
 
@@ -233,74 +291,5 @@ class Translator {
     }
     this.pos++;
     this.out += `${out}]`;
-  }
-
-  /** Translates the escape at `pos` (a backslash) and moves past it. */
-  private escape(inClass: boolean): string {
-    const c = this.p[this.pos + 1];
-    if (c === undefined) return refuse('a trailing backslash', 'escapes nothing');
-    this.pos += 2;
-    if (/[0-9]/.test(c)) return this.digitEscape(c, inClass);
-    const shorthand = (inClass ? INSIDE_CLASS : OUTSIDE_CLASS)[c];
-    if (shorthand !== undefined) return shorthand;
-    const control = CONTROL[c];
-    if (control !== undefined) return control;
-    switch (c) {
-      case 'x':
-        return this.hexEscape(2, c);
-      case 'u':
-        return this.hexEscape(4, c);
-      case 'U':
-        return this.hexEscape(8, c);
-      case 'b':
-        return inClass ? '\\x{8}' : '\\b';
-      case 'B':
-        return inClass ? refuse('\\B inside a character class', 'is not valid') : '\\B';
-      case 'A':
-        return inClass ? refuse('\\A inside a character class', 'is not valid') : '\\A';
-      // Python's \Z is the very end of the text: RE2's \z (RE2 has no \Z).
-      case 'Z':
-        return inClass ? refuse('\\Z inside a character class', 'is not valid') : '\\z';
-      case 'N':
-        return unsupported('a named character \\N{...}');
-      default:
-        if (/[A-Za-z]/.test(c)) return refuse(`the escape \\${c}`, 'is not valid in a Python pattern');
-        // Any other escaped character stands for itself.
-        return /[!-/:-@[-`{-~ ]/.test(c) ? `\\${c}` : hex(c.codePointAt(0) ?? 0);
-    }
-  }
-
-  // Python: \0 and \0oo, or three octal digits, are characters; other \N and \NN are backreferences.
-  private digitEscape(first: string, inClass: boolean): string {
-    const rest = this.p.slice(this.pos);
-    if (first === '0') {
-      const more = /^[0-7]{0,2}/.exec(rest)?.[0] ?? '';
-      this.pos += more.length;
-      return hex(parseInt(first + more, 8));
-    }
-    const octal = /^[0-7]{2}/.exec(rest)?.[0];
-    if (/[0-7]/.test(first) && octal !== undefined) {
-      const code = parseInt(first + octal, 8);
-      if (code > 0o377) refuse(`the octal escape \\${first}${octal}`, 'is out of range');
-      this.pos += 2;
-      return hex(code);
-    }
-    if (inClass) {
-      // Inside a class Python reads up to three octal digits as a character, and refuses 8 or 9.
-      if (!/[0-7]/.test(first)) refuse(`the escape \\${first}`, 'is not valid in a character class');
-      const more = /^[0-7]{0,2}/.exec(rest)?.[0] ?? '';
-      this.pos += more.length;
-      return hex(parseInt(first + more, 8));
-    }
-    return unsupported(`a backreference \\${first} in the pattern`);
-  }
-
-  private hexEscape(width: number, letter: string): string {
-    const digits = this.p.slice(this.pos, this.pos + width);
-    if (!new RegExp(`^[0-9A-Fa-f]{${width}}$`).test(digits)) refuse(`the escape \\${letter}${digits}`, `needs ${width} hex digits`);
-    const code = parseInt(digits, 16);
-    if (code > 0x10ffff) refuse(`the escape \\${letter}${digits}`, 'is beyond Unicode');
-    this.pos += width;
-    return hex(code);
   }
 }

@@ -1,6 +1,7 @@
 // lineinfile: make sure one line is in a file (or is not), with Ansible's regexp/insertafter/backrefs rules.
 import path from 'node:path';
-import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, type Decision, type ModuleHost, type ModuleView, type Probe } from '../../engine/module.ts';
+import type { ApplyOutcome, ResultData } from '../../engine/types.ts';
 import { RegexError } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import {
@@ -75,6 +76,52 @@ function options(args: LineinfileArgs): TextEditOptions {
   };
 }
 
+/** A text edit, with the fields Ansible's lineinfile adds to its result (warnings, diff). */
+type LineChange = TextEditChange & { extra?: ResultData };
+
+/** Ansible's warnings for an empty regexp or search_string, which match every line. */
+function warningsOf(args: LineinfileArgs): string[] {
+  const every =
+    'which will match every line in the file. This may have unintended consequences, ' +
+    'such as replacing the last line in the file rather than appending.';
+  return [
+    ...(args.regexp === ''
+      ? [
+          `The regular expression is an empty string, ${every} If this is desired, use '^' to match every line in the file and avoid this warning.`,
+        ]
+      : []),
+    ...(args.search_string === '' ? [`The search string is an empty string, ${every}`] : []),
+  ];
+}
+
+/**
+ * Ansible's `diff` result field, which lineinfile returns whether or not diff mode is on: the content's and the
+ * attributes' headers (the texts themselves only in diff mode, which fleetplay shows in its own diff instead).
+ */
+function diffField(file: string): ResultData[] {
+  const header = (what: string) => ({ before_header: `${file} (${what})`, after_header: `${file} (${what})` });
+  return [{ before: '', after: '', ...header('content') }, header('file attributes')];
+}
+
+/** The decision with Ansible's extra result fields (and them in the change, for apply's result). */
+function decideWithExtras(args: LineinfileArgs, facts: LineinfileFacts): Decision<LineChange> {
+  const decision = decideLineinfile(args, facts);
+  const warnings = warningsOf(args);
+  const extra: ResultData = {
+    ...(warnings.length ? { warnings } : {}),
+    ...(decision.kind === 'failed' || decision.kind === 'unknown' ? {} : { diff: diffField(args.path) }),
+  };
+  if (Object.keys(extra).length === 0) return decision;
+  const data = { ...decision.data, ...extra };
+  return decision.kind === 'change' ? { ...decision, data, change: { ...decision.change, extra } } : { ...decision, data };
+}
+
+/** Writes the change; its result carries Ansible's extra fields. */
+async function applyLineinfile(change: LineChange, host: ModuleHost): Promise<ApplyOutcome> {
+  const outcome = await applyTextEdit(change, host);
+  return change.extra ? { ...outcome, data: { ...outcome.data, ...change.extra } } : outcome;
+}
+
 function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decision<TextEditChange> {
   if ('problem' in facts) return { kind: 'failed', msg: facts.problem };
   const file = fileOf(args);
@@ -113,13 +160,13 @@ function decideLineinfile(args: LineinfileArgs, facts: LineinfileFacts): Decisio
 }
 
 /** The lineinfile module. */
-export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, TextEditChange>({
+export const lineinfileModule = defineModule<LineinfileArgs, LineinfileFacts, LineChange>({
   name: 'lineinfile',
   summary: 'Make sure one line is in a file (or is not).',
   runsOn: 'host',
   schema: lineinfileSchema,
   probe: probeLineinfile,
-  decide: decideLineinfile,
-  apply: applyTextEdit,
+  decide: decideWithExtras,
+  apply: applyLineinfile,
   predict: (decision, predicted) => predictTextEdit(decision, predicted),
 });

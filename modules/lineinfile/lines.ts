@@ -33,7 +33,8 @@ const endsLine = (l: string): boolean => l.endsWith('\n') || l.endsWith('\r');
 
 // Python's `$` also matches just before a final newline; searching the line without it gives the same result in RE2.
 const withoutNewline = (l: string): string => (l.endsWith('\n') ? l.slice(0, -1) : l);
-const search = (re: PythonRegex, l: string): boolean => re.test(withoutNewline(l));
+// Every line at once: one operation (one time budget) for a pattern on the backtracking engine.
+const searchAll = (re: PythonRegex, lines: readonly string[]): boolean[] => re.testEach(lines.map(withoutNewline));
 
 // The engine is linear in the text, but a large compiled pattern over a large file still costs: bound it up front.
 function checkWork(input: readonly string[], ...patterns: Array<PythonRegex | string | undefined>): void {
@@ -53,8 +54,9 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
   let matched = false;
   let exact = false;
   if (spec.regexp) {
+    const hits = searchAll(spec.regexp, lines);
     for (let i = 0; i < lines.length; i++) {
-      if (search(spec.regexp, lines[i] as string)) {
+      if (hits[i]) {
         [found, matched] = [i, true];
         if (spec.firstMatch) break;
       }
@@ -69,11 +71,12 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
     }
   }
   if (!matched) {
+    const hits = ins ? searchAll(ins, lines) : [];
     for (let i = 0; i < lines.length; i++) {
       const cur = lines[i] as string;
       if (bare(cur) === line) {
         [found, exact] = [i, true];
-      } else if (ins && search(ins, cur)) {
+      } else if (hits[i]) {
         at = spec.insertAfter instanceof PythonRegex ? i + 1 : i;
         if (spec.firstMatch) break;
       }
@@ -114,8 +117,9 @@ export function ensurePresent(input: readonly string[], spec: LineSpec): TextEdi
 /** Ansible's lineinfile `state: absent`: drops every line matching regexp, search_string or the exact line. */
 export function ensureAbsent(input: readonly string[], spec: LineSpec): TextEdit {
   checkWork(input, spec.regexp);
-  const kept = input.filter((l) => {
-    if (spec.regexp) return !search(spec.regexp, l);
+  const hits = spec.regexp ? searchAll(spec.regexp, input) : [];
+  const kept = input.filter((l, i) => {
+    if (spec.regexp) return !hits[i];
     if (spec.searchString !== undefined) return !l.includes(spec.searchString);
     return bare(l) !== spec.line;
   });

@@ -8,8 +8,9 @@ export const lineinfileSchema = {
     // Ansible's other names: dest, destfile, name (path); value (line); regex (regexp).
     path: { type: 'string', minLength: 1, aliases: ['dest', 'destfile', 'name'] },
     line: { type: 'string', aliases: ['value'] },
-    regexp: { type: 'string', minLength: 1, aliases: ['regex'] },
-    search_string: { type: 'string', minLength: 1 },
+    // An empty regexp or search_string matches every line: Ansible warns (lineinfile/warnings.ts).
+    regexp: { type: 'string', aliases: ['regex'] },
+    search_string: { type: 'string' },
     state: { enum: ['present', 'absent'] },
     insertafter: { type: 'string', minLength: 1 },
     insertbefore: { type: 'string', minLength: 1 },

@@ -1,7 +1,7 @@
 // replace: substitute every match of a Python regex in a file (re.MULTILINE), optionally only between after/before.
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
-import { RegexError } from '../../engine/regex/index.ts';
+import { RegexError, type PythonRegex } from '../../engine/regex/index.ts';
 import { wantedAttributes, type WantedAttributes } from '../lib/attributes.ts';
 import {
   missingFile,
@@ -12,6 +12,7 @@ import {
   predictTextEdit,
   probeTextFile,
   pythonRegex,
+  type TemplatePart,
   type TextEdit,
   type TextEditChange,
   type TextFile,
@@ -27,8 +28,29 @@ export interface ReplaceSpec {
   before?: string;
 }
 
+/** A failure of Python's re.subn in Ansible's replace (a bad replacement template), in Ansible's words. */
+export class ReplaceFailure extends Error {
+  constructor(reason: string) {
+    super(`Unable to process replace due to error: ${reason}`);
+    this.name = 'ReplaceFailure';
+  }
+}
+
+/** re.subn of the whole section; a bad template is a ReplaceFailure, as Ansible reports re.error there. */
+function substitute(re: PythonRegex, replace: string, section: string): { text: string; count: number } {
+  let template: TemplatePart[];
+  try {
+    template = parseTemplate(replace, 'arguments');
+    checkTemplate(template, re, 'arguments');
+  } catch (err) {
+    if (err instanceof RegexError) throw new ReplaceFailure(err.message);
+    throw err;
+  }
+  return re.sub(section, template);
+}
+
 /** Applies a ReplaceSpec to text, exactly like Ansible's replace module; throws a RegexError on a bad pattern or template. */
-export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
+export function replaceText(content: string, spec: ReplaceSpec): TextEdit & { exits?: true } {
   let start = 0;
   let end = content.length;
   if (spec.after !== undefined || spec.before !== undefined) {
@@ -41,14 +63,14 @@ export function replaceText(content: string, spec: ReplaceSpec): TextEdit {
           : `(?P<subsection>.*)${spec.before}`;
     const sectionRe = pythonRegex(source, { dotall: true });
     const range = sectionRe.search(content)?.spans[sectionRe.groupIndex('subsection') ?? -1];
-    if (!range) return { content, changed: false, msg: `the after/before pattern did not match: ${source}` };
+    // Ansible's words; it stops there, before it reads regexp or replace.
+    if (!range)
+      return { content, changed: false, msg: `Pattern for before/after params did not match the given file: ${source}`, exits: true };
     [start, end] = range;
   }
   const re = pythonRegex(spec.regexp, { multiline: true });
-  const template = parseTemplate(spec.replace, 'arguments');
-  checkTemplate(template, re, 'arguments');
   const section = content.slice(start, end);
-  const { text: out, count } = re.sub(section, template);
+  const { text: out, count } = substitute(re, spec.replace, section);
   if (count === 0 || out === section)
     return { content, changed: false, msg: count === 0 ? 'pattern did not match' : 'replacements change nothing' };
   return {
@@ -116,14 +138,20 @@ function decideReplace(args: ReplaceArgs, facts: ReplaceFacts): Decision<TextEdi
   if (state.type === 'absent') return missingFile(state, `Path ${file} does not exist !`);
   // Ansible's words for a directory.
   if (state.type === 'directory') return { kind: 'failed', msg: `Path ${file} is a directory !` };
-  if (state.type !== 'file') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
-  let edit: TextEdit;
+  let edit: TextEdit & { exits?: true };
   try {
+    // Ansible reads any other file (a device) as text: its pattern and template are judged as for a file,
+    // but fleetplay edits regular files only.
+    if (state.type !== 'file') substitute(pythonRegex(spec.regexp, { multiline: true }), spec.replace, '');
+    if (state.type !== 'file') return { kind: 'failed', msg: `${file} is not a regular file (${state.type})` };
     edit = replaceText(state.content, spec);
   } catch (err) {
+    if (err instanceof ReplaceFailure) return { kind: 'failed', msg: err.message };
     if (err instanceof RegexError) return { kind: 'failed', msg: `replace: ${err.message}` };
     throw err;
   }
+  // Ansible exits there, with its message as it is and without setting mode, owner or group.
+  if (edit.exits) return { kind: 'ok', msg: edit.msg, data: { path: file } };
   return decideTextEdit(file, state, edit, facts.wanted, [], {
     ansibleMessages: true,
     ...(args.backup === true ? { backupKey: 'backup_file' as const } : {}),

@@ -85,6 +85,20 @@ describe('lineinfile present', () => {
   it('search_string matches a literal substring', () => {
     expect(present('a (b) c\n', { search_string: '(b)', line: 'replaced' }).content).toBe('replaced\n');
   });
+
+  it('an empty regexp or search_string matches every line: the last one is replaced, as in Ansible', () => {
+    expect(present('1\n2\n3\n', { regexp: '', line: 'six' })).toEqual({ content: '1\n2\nsix\n', changed: true, msg: 'line replaced' });
+    expect(present('1\n2\n3\n', { search_string: '', line: 'six' }).content).toBe('1\n2\nsix\n');
+    expect(absent('1\n2\n', { regexp: '', state: 'absent' }).content).toBe('');
+  });
+
+  it('takes backreferences and lookaround in regexp and insertafter (the backtracking engine)', () => {
+    const text = 'REF this is a line for backrefs REF\nother\n';
+    expect(present(text, { regexp: '^(REF) .* \\1$', line: 'New line' }).content).toBe('New line\nother\n');
+    expect(present(text, { regexp: '^(REF) .* \\1x$', line: 'New line' }).content).toBe(`${text}New line\n`);
+    expect(present('[a]\nk=1\n', { insertafter: '^(?=\\[)', line: 'n=1' }).content).toBe('[a]\nn=1\nk=1\n');
+    expect(present('a=1 # a\n', { regexp: '^(\\w)=(\\d) # \\1$', line: '\\1=\\g<2>0', backrefs: true }).content).toBe('a=10\n');
+  });
 });
 
 describe('lineinfile absent', () => {
@@ -116,10 +130,10 @@ describe('lineinfile regexes run in linear time', () => {
   });
 
   it('fails the task (for this host only) on a refused pattern, naming the feature', async () => {
-    const result = await plan(fileProbe('a\n'), { regexp: '(?<=a)b', line: 'x' });
+    const result = await plan(fileProbe('a\n'), { regexp: '(?>a)b', line: 'x' });
     expect(result).toMatchObject({
       kind: 'failed',
-      msg: expect.stringMatching(/^lineinfile: regular expression .* lookbehind .* linear-time/),
+      msg: expect.stringMatching(/^lineinfile: regular expression .* atomic group .* neither RE2/),
     });
   });
 });
@@ -153,6 +167,35 @@ describe('lineinfile plan', () => {
     const host = probeHost(probe, check);
     return { result: planModule(lineinfileModule, { path: '/etc/x.conf', ...args }, host), commands: host.commands };
   };
+
+  it("warns, in Ansible's words, that an empty regexp or search_string matches every line", async () => {
+    const changed = (await plan(fileProbe('a\nb\n'), { regexp: '', line: 'c' }).result) as Extract<Plan, { kind: 'change' }>;
+    expect(changed.data?.warnings).toEqual([
+      'The regular expression is an empty string, which will match every line in the file. This may have unintended consequences, ' +
+        "such as replacing the last line in the file rather than appending. If this is desired, use '^' to match every line in the file and avoid this warning.",
+    ]);
+    expect((await changed.apply()).data?.warnings).toEqual(changed.data?.warnings);
+    const ok = await plan(fileProbe('a\nc\n'), { search_string: '', line: 'c' }).result;
+    expect(ok).toMatchObject({ kind: 'ok' });
+    expect(ok.data?.warnings).toEqual([
+      'The search string is an empty string, which will match every line in the file. This may have unintended consequences, ' +
+        'such as replacing the last line in the file rather than appending.',
+    ]);
+    expect((await plan(fileProbe('a\n'), { regexp: '^', line: 'c' }).result).data?.warnings).toBeUndefined();
+  });
+
+  it("returns Ansible's diff field (content and attribute headers) when it succeeds, and none when it fails", async () => {
+    const headers = [
+      { before: '', after: '', before_header: '/etc/x.conf (content)', after_header: '/etc/x.conf (content)' },
+      { before_header: '/etc/x.conf (file attributes)', after_header: '/etc/x.conf (file attributes)' },
+    ];
+    expect((await plan(fileProbe('a\n'), { line: 'a' }).result).data?.diff).toEqual(headers);
+    const changed = (await plan(fileProbe('a\n'), { line: 'b' }).result) as Extract<Plan, { kind: 'change' }>;
+    expect((await changed.apply()).data?.diff).toEqual(headers);
+    const missing = await plan('real=/etc/x.conf\ntype=absent\nparent=yes\n', { line: 'b' }).result;
+    expect(missing).toMatchObject({ kind: 'failed' });
+    expect(missing.data?.diff).toBeUndefined();
+  });
 
   it('costs one round trip when nothing changes', async () => {
     const p = plan(fileProbe('a=1\n'), { line: 'a=1' });

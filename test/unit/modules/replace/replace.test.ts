@@ -42,8 +42,27 @@ describe('replaceText', () => {
     expect(replaceText(config, { before: 'SystemdCgroup', regexp: 'pause', replace: 'p' }).msg).toBe('1 replacements made');
   });
 
-  it('reports a section that does not match as no change', () => {
-    expect(replaceText(config, { after: 'nothing-like-this', regexp: 'x', replace: 'y' })).toMatchObject({ changed: false });
+  it("reports a section that does not match as no change, in Ansible's words with the pattern it built", () => {
+    expect(replaceText(config, { after: 'nothing-like-this', regexp: 'x', replace: 'y' })).toEqual({
+      content: config,
+      changed: false,
+      msg: 'Pattern for before/after params did not match the given file: nothing-like-this(?P<subsection>.*)',
+      exits: true,
+    });
+    expect(replaceText('b\na\n', { after: 'a', before: 'b', regexp: 'x', replace: '\\D' }).msg).toBe(
+      'Pattern for before/after params did not match the given file: a(?P<subsection>.*?)b',
+    );
+  });
+
+  it('reports a bad replacement as Ansible reports re.error from re.subn', () => {
+    expect(() => replaceText('a.b\n', { regexp: '\\.', replace: '\\D' })).toThrow(
+      expect.objectContaining({ name: 'ReplaceFailure', message: 'Unable to process replace due to error: bad escape \\D at position 0' }),
+    );
+  });
+
+  it('takes backreferences and lookaround in regexp, after and before (the backtracking engine)', () => {
+    expect(replaceText('a a b\nc c\n', { regexp: '\\b(\\w) \\1\\b', replace: '\\1' }).content).toBe('a b\nc\n');
+    expect(replaceText('x=1\n[s]\nx=1\n', { after: '(?<=\\[)s\\]', regexp: '(?<=x=)1', replace: '2' }).content).toBe('x=1\n[s]\nx=2\n');
   });
 
   it('counts no change when the replacement equals the match', () => {
@@ -62,8 +81,8 @@ describe('replaceText', () => {
   });
 
   it('throws on refused features as an arguments error', () => {
-    expect(() => replaceText('a', { regexp: '(?=a)', replace: '' })).toThrow(
-      expect.objectContaining({ kind: 'arguments', message: expect.stringMatching(/lookahead/) }),
+    expect(() => replaceText('a', { regexp: 'a*+', replace: '' })).toThrow(
+      expect.objectContaining({ kind: 'arguments', message: expect.stringMatching(/possessive/) }),
     );
   });
 
@@ -85,6 +104,23 @@ describe('replace plan', () => {
       kind: 'change',
       msg: '1 replacements made',
       diff: [{ header: '/etc/c.toml', before: 'a = 1\n', after: 'a = 2\n' }],
+    });
+  });
+
+  it('judges the template of a task on a device (Ansible reads it) before refusing to edit it', async () => {
+    const device = host('real=/dev/null\ntype=other\n');
+    expect(await planModule(replaceModule, { path: '/dev/null', regexp: '\\.', replace: '\\D' }, device)).toMatchObject({
+      kind: 'failed',
+      msg: 'Unable to process replace due to error: bad escape \\D at position 0',
+    });
+  });
+
+  it("stops when after/before match nothing, with Ansible's message as it is and no attribute change", async () => {
+    const h = host(probe('a = 1\n'));
+    expect(await planModule(replaceModule, { path: '/etc/c.toml', after: 'zzz', regexp: '1', mode: '0600' }, h)).toEqual({
+      kind: 'ok',
+      msg: 'Pattern for before/after params did not match the given file: zzz(?P<subsection>.*)',
+      data: { path: '/etc/c.toml' },
     });
   });
 
