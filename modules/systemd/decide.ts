@@ -135,8 +135,17 @@ export const STEP_WORDS: Record<UnitStep, [string, string]> = {
 
 // is-enabled states that systemctl counts as enabled (exit 0), as Ansible does.
 const ENABLED = ['enabled', 'enabled-runtime', 'alias', 'static', 'indirect', 'generated', 'transient'];
-// Static, indirect, generated and transient units cannot be enabled or disabled: `enabled` is then ok.
-const DISABLEABLE = ['enabled', 'enabled-runtime', 'alias'];
+// is-enabled states Ansible counts as disabled when `is-enabled --full` prints the state alone (no
+// installation links): `systemctl enable` then runs, e.g. for a unit whose [Install] has only Also=.
+const LINKED_ONLY = ['indirect', 'alias'];
+// Static, generated and transient units cannot be enabled or disabled: `enabled` is then ok (Ansible runs
+// `systemctl disable` on them, a no-op it reports as changed every run: fleetplay reports ok).
+const DISABLEABLE = ['enabled', 'enabled-runtime', ...LINKED_ONLY];
+
+/** Ansible's reading of `systemctl is-enabled --full`: an enabled state, unless indirect or alias with no installation links. */
+export function countsAsEnabled(state: string, installLinks: readonly string[]): boolean {
+  return ENABLED.includes(state) && !(LINKED_ONLY.includes(state) && installLinks.length === 0);
+}
 const RUNNING = ['active', 'activating', 'reloading'];
 
 /** True when the manager's view of the unit lags behind the files on disk, so a daemon-reload is due. */
@@ -185,10 +194,11 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   // Enablement: a masked unit's own state is hidden behind the mask, so the wants/requires links tell it.
   const enablement = masked ? (s.wantedBy.length ? 'enabled' : 'disabled') : s.unitFileState || 'not-found';
   let enablementAfter = enablement;
-  if (req.enabled === true && !ENABLED.includes(enablement)) {
+  const enabledNow = masked ? enablement === 'enabled' : countsAsEnabled(enablement, s.installLinks);
+  if (req.enabled === true && !enabledNow) {
     steps.push('enable');
     enablementAfter = 'enabled';
-  } else if (req.enabled === false && DISABLEABLE.includes(enablement)) {
+  } else if (req.enabled === false && enabledNow && DISABLEABLE.includes(enablement)) {
     steps.push('disable');
     enablementAfter = 'disabled';
   }

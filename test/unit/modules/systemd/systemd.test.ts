@@ -12,7 +12,14 @@ import type { ModuleContext, Plan } from '../../../../engine/types.ts';
 import { systemdModule } from '../../../../modules/systemd/index.ts';
 import { applyScript } from '../../../../modules/systemd/apply.ts';
 import { afterOpaqueTask, decideUnit, isStale, type UnitRequest } from '../../../../modules/systemd/decide.ts';
-import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../../modules/systemd/probe.ts';
+import {
+  parseProbe,
+  parseStaleUnits,
+  probeCommand,
+  staleUnitsCommand,
+  unitName,
+  type UnitStatus,
+} from '../../../../modules/systemd/probe.ts';
 import { fakeHost } from '../../../support/fakeHost.ts';
 
 /** `systemctl show` output as systemd 252 prints it (its own property order). */
@@ -279,6 +286,40 @@ describe('decideUnit', () => {
     const s = status('systemd-journald.service', show({ ActiveState: 'active', UnitFileState: 'static' }) + '@is-enabled=static\n');
     expect(decideUnit(req({ unit: 'systemd-journald.service', enabled: true }), s).kind).toBe('ok');
     expect(decideUnit(req({ unit: 'systemd-journald.service', enabled: false }), s).kind).toBe('ok');
+  });
+
+  it('enables an indirect or alias unit unless is-enabled --full lists installation links, as Ansible does', () => {
+    // dummy.service's [Install] has only Also=dummy.socket: is-enabled says `indirect` before and after enable.
+    const alone = status('dummy.service', show({ FragmentPath: '/etc/systemd/system/dummy.service' }) + '@is-enabled=indirect\n');
+    const linked = status(
+      'dummy.service',
+      show({ FragmentPath: '/etc/systemd/system/dummy.service' }) +
+        '@is-enabled=indirect\n@install=/etc/systemd/system/sockets.target.wants/dummy.socket\n',
+    );
+    expect(alone.installLinks).toEqual([]);
+    expect(linked.installLinks).toEqual(['/etc/systemd/system/sockets.target.wants/dummy.socket']);
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: true }), alone)).toMatchObject({
+      kind: 'change',
+      steps: ['enable', 'daemon-reload'],
+    });
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: true }), linked).kind).toBe('ok');
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: false }), alone).kind).toBe('ok');
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: false }), linked)).toMatchObject({ steps: ['disable', 'daemon-reload'] });
+    const alias = status('al2.service', show({}) + '@is-enabled=alias\n');
+    expect(decideUnit(req({ unit: 'al2.service', enabled: true }), alias)).toMatchObject({ steps: ['enable', 'daemon-reload'] });
+    expect(decideUnit(req({ unit: 'al2.service', enabled: false }), alias).kind).toBe('ok');
+  });
+
+  it('reads the state and the installation links from is-enabled --full in the probe', () => {
+    const line =
+      probeCommand('dummy.service', false)
+        .split('\n')
+        .find((l) => l.includes('is-enabled')) ?? '';
+    const stub = "systemctl() { printf 'indirect\\n  /etc/systemd/system/sockets.target.wants/dummy.socket\\n'; }";
+    const out = execFileSync('sh', ['-c', `${stub}\nu=dummy.service\n${line}`], { encoding: 'utf8' });
+    expect(out).toBe('@is-enabled=indirect\n@install=/etc/systemd/system/sockets.target.wants/dummy.socket\n');
+    const none = execFileSync('sh', ['-c', `systemctl() { return 1; }\nu=x.service\n${line}`], { encoding: 'utf8' });
+    expect(parseProbe('x.service', none)).toMatchObject({ unitFileState: '', installLinks: [] });
   });
 
   it('disables an enabled unit, and trusts is-enabled over the cached UnitFileState', () => {
