@@ -13,6 +13,7 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
     case 'no-unit':
       return { kind: 'failed', msg: 'name is required unless daemon_reload or daemon_reexec is true' };
     case 'unreadable':
+    case 'refused':
       return { kind: 'failed', msg: facts.msg };
     case 'reload':
       return decideReload(args, facts);
@@ -34,7 +35,8 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
     ...(facts.opaqueTask ? { opaqueTask: facts.opaqueTask } : {}),
   };
   const data = {
-    name: req.unit,
+    // Ansible returns the name as the task gave it (`ansible_test`, not `ansible_test.service`).
+    name: args.name ?? req.unit,
     status: status.properties,
     ...(req.state ? { state: req.state === 'stopped' ? 'stopped' : 'started' } : {}),
     ...(req.enabled !== undefined ? { enabled: req.enabled } : {}),

@@ -64,6 +64,8 @@ export { unitName };
 
 /** The module's probe: one read, of the unit or (daemon_reload / daemon_reexec alone) of the manager. */
 export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<SystemdFacts> {
+  const backend = refusedBackend(args.use);
+  if (backend) return { kind: 'refused', msg: backend };
   const scope = scopeOf(args.scope);
   const system = scope.name === 'system';
   const wantReexec = args.daemon_reexec === true && scope.hasManager;
@@ -116,6 +118,12 @@ export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<System
     ...(opaque ? { opaqueTask: opaque } : {}),
     ...(since ? { opaqueSince: since } : {}),
   };
+}
+
+/** Why `use` (the service module's backend) cannot be honoured, if it cannot: only systemd is here. */
+export function refusedBackend(use: string | undefined): string | undefined {
+  if (use === undefined || use === 'auto' || use === 'systemd' || use === 'ansible.builtin.systemd') return undefined;
+  return `use: ${use}: fleetplay's service module has the systemd backend only (use: auto or systemd)`;
 }
 
 /** Whether a daemon-reexec is due: the probe's answer, unless an earlier plan of the run (check mode) re-executed the manager. */

@@ -152,6 +152,27 @@ describe('executor', () => {
     expect(JSON.stringify(r.results.find((x) => x.task === 'quiet'))).not.toContain('the secret');
   });
 
+  it('a check_mode task in a real run leaves no prediction: the next one sees the unchanged host, as in Ansible', async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: first
+      copy: { dest: "DIR/once", content: x }
+      check_mode: true
+    - name: second
+      copy: { dest: "DIR/once", content: x }
+      check_mode: true
+`,
+      ['h1'],
+    );
+    const r = await run(dir);
+    expect(existsSync(path.join(dir, 'once'))).toBe(false);
+    expect(rows(r, 'h1')).toEqual(['first:changed', 'second:changed']);
+    // In a --check run the second task reads the first one's prediction: what the real run would do.
+    expect(rows(await run(dir, { check: true }), 'h1')).toEqual(['first:changed', 'second:ok']);
+  });
+
   it('loops with loop_var, registers results and evaluates when per item', async () => {
     const dir = setup(
       `- hosts: all

@@ -391,6 +391,17 @@ describe('systemd module plan', () => {
     expect(issues({ state: 'started' }).length).toBeGreaterThan(0);
   });
 
+  it("takes service's `use` as a backend name: systemd runs, another fails its task (not the playbook) before any read", async () => {
+    const issues = (a: unknown) => checkSchema(systemdModule.schema, a, "module 'systemd'").map((i) => i.message);
+    expect(issues({ name: 'x', use: 'sysvinit', sleep: 2, pattern: 'x', arguments: '-v' })).toEqual([]);
+    const host = fakeHost({ reply: '' });
+    const plan = await planModule(systemdModule, { name: 'x', state: 'started', use: 'sysvinit' }, host);
+    expect(plan).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^use: sysvinit: .*systemd backend only/) });
+    expect(host.commands).toEqual([]);
+    const ok = fakeHost({ answers: [[/systemctl show/, { stdout: ACTIVE_CONTAINERD }]] });
+    expect(await planModule(systemdModule, { name: 'containerd', state: 'started', use: 'systemd' }, ok)).toMatchObject({ kind: 'ok' });
+  });
+
   it('probes once, returns status, and applies in one command with the new status', async () => {
     const after = show({ ActiveState: 'active', SubState: 'running', MainPID: '99', UnitFileState: 'enabled' });
     const host = fakeHost({
@@ -405,7 +416,8 @@ describe('systemd module plan', () => {
     >;
     expect(plan.kind).toBe('change');
     expect(host.commands).toHaveLength(1);
-    expect(plan.data).toMatchObject({ name: 'containerd.service', state: 'started', enabled: true, status: { LoadState: 'masked' } });
+    // `name` is the task's, as Ansible returns it; the messages name the full unit.
+    expect(plan.data).toMatchObject({ name: 'containerd', state: 'started', enabled: true, status: { LoadState: 'masked' } });
     const outcome = await plan.apply();
     expect(host.commands).toHaveLength(2);
     expect(outcome).toMatchObject({
