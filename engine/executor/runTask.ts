@@ -155,6 +155,18 @@ export async function runItem(
   }
 }
 
+/** Ansible's action plugins add `stdout_lines`/`stderr_lines` (splitlines) to any result with `stdout`/`stderr`. */
+function withLines(data: ResultData): ResultData {
+  const out: ResultData = { ...data };
+  for (const k of ['stdout', 'stderr'] as const) {
+    const text = out[k];
+    if (text === undefined || `${k}_lines` in out) continue;
+    out[`${k}_lines`] =
+      typeof text === 'string' && text !== '' ? text.split(/\r\n|\r|\n/).filter((l, i, a) => l !== '' || i < a.length - 1) : [];
+  }
+  return out;
+}
+
 async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: Vars): Promise<Omit<ItemOutcome, 'durationMs'>> {
   let status: TaskStatus;
   let msg = plan.msg;
@@ -183,7 +195,7 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
       break;
     }
   }
-  let registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed', msg };
+  let registered: Vars = { ...withLines(data), changed: status === 'changed', failed: status === 'failed', msg };
   const notRun = status === 'unknown' ? settleNotRun(task, data, vars, settings) : undefined;
   if (notRun) return notRun;
   if (status !== 'unknown' && (task.changedWhen || task.failedWhen)) {

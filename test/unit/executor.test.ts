@@ -860,3 +860,44 @@ describe("a module's secret arguments", () => {
     expect(results.map((r) => r.msg)).toEqual(['token is ********', 'token is ********']);
   });
 });
+
+describe("a module's stdout and stderr", () => {
+  // A module whose result has stdout and stderr but not their lines, as apt's has.
+  const talking: ModuleDefinition = {
+    name: 'talking',
+    runsOn: 'controller',
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    probe: () => noReads({}),
+    decide: () => ({ kind: 'ok', msg: 'said', data: { stdout: 'one\n\ntwo\n', stderr: '' } }),
+  };
+  const registry = createModuleRegistry([talking, moduleRegistry.find('assert')!]);
+
+  it("are split into stdout_lines and stderr_lines, as Ansible's action plugins add them", async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: talk
+      talking: {}
+      register: r
+    - name: check
+      assert:
+        that:
+          - r.stdout_lines == ['one', '', 'two']
+          - r.stderr_lines == []
+`,
+      ['h1'],
+    );
+    const report = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), registry), loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 5,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    });
+    expect(report.results.map((x) => `${x.task}:${x.status}`)).toEqual(['talk:ok', 'check:ok']);
+  });
+});
