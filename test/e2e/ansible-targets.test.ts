@@ -25,7 +25,7 @@ const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }
   command_shell: { asserts: 0, runs: 0, refusals: 1 },
   get_url: { asserts: 0, runs: 0, refusals: 0 },
   unarchive: { asserts: 0, runs: 0, refusals: 9 },
-  apt: { asserts: 0, runs: 0, refusals: 4 },
+  apt: { asserts: 0, runs: 0, refusals: 0 },
   apt_key: { asserts: 0, runs: 0, refusals: 0 },
   deb822_repository: { asserts: 0, runs: 0, refusals: 5 },
   systemd: { asserts: 7, runs: 1, refusals: 0 },
