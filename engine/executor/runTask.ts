@@ -32,6 +32,7 @@ import {
 import type { ChangeSummary } from '../module.ts';
 import type { HostRun } from './hostRun.ts';
 import { planModule } from './moduleDriver.ts';
+import { createPredictedState } from './predicted.ts';
 import { delegatedRun, type Delegation } from './delegate.ts';
 import { renderEnvironment, withEnvironment } from './environment.ts';
 import { refuseBecomeMethod } from './becomeMethod.ts';
@@ -40,6 +41,11 @@ import type { SlotStore } from '../stateSlots.ts';
 /** The effective settings of a task on a host (inherited from play, blocks and the task). */
 export interface TaskSettings {
   check: boolean;
+  /**
+   * check_mode on a task of a run that is not --check: the host, unchanged by the task, is what the next
+   * task sees, so the task reads and records no predictions (a fresh predicted state), as in Ansible.
+   */
+  checkAlone?: boolean;
   noLog: boolean;
   ignoreErrors: boolean;
   /** An unreachable host is reported and carries on (ignore_unreachable). */
@@ -149,6 +155,18 @@ export async function runItem(
   }
 }
 
+/** Ansible's action plugins add `stdout_lines`/`stderr_lines` (splitlines) to any result with `stdout`/`stderr`. */
+function withLines(data: ResultData): ResultData {
+  const out: ResultData = { ...data };
+  for (const k of ['stdout', 'stderr'] as const) {
+    const text = out[k];
+    if (text === undefined || `${k}_lines` in out) continue;
+    out[`${k}_lines`] =
+      typeof text === 'string' && text !== '' ? text.split(/\r\n|\r|\n/).filter((l, i, a) => l !== '' || i < a.length - 1) : [];
+  }
+  return out;
+}
+
 async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: Vars): Promise<Omit<ItemOutcome, 'durationMs'>> {
   let status: TaskStatus;
   let msg = plan.msg;
@@ -177,7 +195,7 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
       break;
     }
   }
-  let registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed', msg };
+  let registered: Vars = { ...withLines(data), changed: status === 'changed', failed: status === 'failed', msg };
   const notRun = status === 'unknown' ? settleNotRun(task, data, vars, settings) : undefined;
   if (notRun) return notRun;
   if (status !== 'unknown' && (task.changedWhen || task.failedWhen)) {
@@ -316,7 +334,7 @@ export function moduleContext(
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
     // A delegated task reads and predicts the delegate's state.
-    predicted: (target ?? host).predicted,
+    predicted: settings.checkAlone ? createPredictedState() : (target ?? host).predicted,
     runState: (key) => settings.runState.slot(key),
     lookups: lookupContext(task, settings, vars),
     // The host's own connection only: a delegated task's reboot or rsync would reach the wrong machine.

@@ -53,8 +53,10 @@ export function settingsFor(
   } catch (e) {
     keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
   }
+  const check = flag(task.checkMode ?? scope.checkMode, run.check);
   return {
-    check: flag(task.checkMode ?? scope.checkMode, run.check),
+    check,
+    ...(check && !run.check ? { checkAlone: true } : {}),
     noLog: flagValue(task.noLog ?? scope.noLog, vars, false, true, lookups),
     ignoreErrors: flag(task.ignoreErrors ?? scope.ignoreErrors, false),
     ignoreUnreachable: flag(task.ignoreUnreachable ?? scope.ignoreUnreachable, false),

@@ -33,12 +33,15 @@ export interface AptWork {
 
 // apt-get update does not honour DPkg::Lock::Timeout for the lists lock, so wait for it here. Other failures
 // are tried again `retries` times in all, pausing 2^n seconds (at most maxDelay) in between, as Ansible does.
-function updateFunction(lockTimeout: number, retries: number, maxDelay: number): string {
+// An index that fails to download is a failure though apt-get exits 0 (`W: Failed to fetch …`): Ansible's
+// update (python-apt's cache.update) raises on it.
+export function updateFunction(lockTimeout: number, retries: number, maxDelay: number): string {
   return [
     'fp_update() {',
     `  end=$(( $(date +%s) + ${lockTimeout} )); n=0`,
     '  while :; do',
     '    o=$(apt-get -q update 2>&1); c=$?',
+    `    case $o in *'Failed to fetch'*) [ "$c" -ne 0 ] || c=100 ;; esac`,
     `    if [ "$c" -ne 0 ] && [ "$(date +%s)" -lt "$end" ] && printf '%s' "$o" | grep -q 'Could not get lock'; then sleep 1; continue; fi`,
     '    n=$((n + 1))',
     `    if [ "$c" -ne 0 ] && [ "$n" -lt ${Math.max(1, retries)} ]; then w=$((1 << (n - 1))); [ "$w" -le ${maxDelay} ] || w=${maxDelay}; sleep "$w"; continue; fi`,
@@ -110,6 +113,12 @@ function failure(step: string, s: SectionOutput, lockTimeout: number): string {
   const errors = aptErrors(text);
   const holder = lockHolder(text);
   if (holder && errors.some((e) => /lock/i.test(e))) return `${step}: could not get the lock within ${lockTimeout} s; ${holder}`;
+  // Ansible's words for an update whose indexes did not all download, with apt's lines saying which.
+  const fetch = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^[WE]: Failed to fetch /.test(l));
+  if (fetch.length) return `Failed to update apt cache: ${fetch.join('; ')}`;
   return `${step} failed (exit ${s.rc}): ${errors.join('; ') || tail(text, 5)}`;
 }
 

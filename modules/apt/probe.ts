@@ -7,7 +7,8 @@ import { simulateCommand, simulationWithFilesCommand, type AptAction } from './a
 import { dpkgQueryCommand } from './dpkg.ts';
 import { latestWithVersion, neededAction, probeSimulationAction, simulatedChanges, simulatedInProbe } from './decide.ts';
 import { simulationAction } from './predict.ts';
-import { aptRequest } from './request.ts';
+import { aptRequest, type AptRequest } from './request.ts';
+import { expandGlobs, isGlob, pkgnamesCommand } from './glob.ts';
 import type { AptArgs } from './schema.ts';
 import { probeSharedSimulation } from './sharedSimulation.ts';
 import { sourcesChangedInCheck } from '../lib/aptSources.ts';
@@ -19,6 +20,21 @@ import { DPKG_FINGERPRINT, knownNoop, NOOP_CACHE, rememberNoop } from './noopCac
 import { keyValue, section } from './script.ts';
 
 export { parseProbe, type AptProbe };
+
+/** The request with its name globs expanded against the names apt knows (glob.ts); a glob matching nothing is its error. */
+function* expandNames(req: AptRequest): Probe<AptRequest> {
+  const globs = req.packages.filter(isGlob);
+  if (globs.length === 0) return req;
+  const known = yield* read({
+    command: pkgnamesCommand(globs),
+    parse: (r) => {
+      if (r.exitCode !== 0) throw new Error(`apt-cache pkgnames failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      return r.stdout.split('\n').filter(Boolean);
+    },
+  });
+  const expanded = expandGlobs(req.packages, known);
+  return 'error' in expanded ? { ...req, error: expanded.error } : { ...req, packages: expanded.specs };
+}
 
 /** What the probe simulates, and when it may leave the simulation out. */
 export interface ProbeOptions {
@@ -71,8 +87,10 @@ export function probeCommand(names: readonly string[], opts: ProbeOptions = {}):
  * simulation was another host's).
  */
 export function* probeApt(args: AptArgs, view: ModuleView): Probe<AptFacts> {
-  const req = aptRequest(args);
+  const asked = aptRequest(args);
   const noop = view.runState(NOOP_CACHE);
+  if (asked.error) return { req: asked, noop };
+  const req = yield* expandNames(asked);
   if (latestWithVersion(req) || req.error) return { req, noop };
   if (req.deb) {
     const probe = yield* probeDeb(req, req.deb, view);

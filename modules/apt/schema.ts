@@ -3,11 +3,15 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { PACKAGE_PATTERN } from '../lib/aptSources.ts';
 
+// A name may be an fnmatch glob (`hel?o`, `python3-*`), expanded against apt's package names (glob.ts).
+const GLOB_PATTERN = '[a-z0-9*?\\[][a-z0-9+.*?\\[\\]!-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~*-]+)?';
+const NAME = `(${PACKAGE_PATTERN}|${GLOB_PATTERN})`;
+
 // `*` (with state: latest) upgrades every installed package, as in Ansible.
 const packages = {
   anyOf: [
-    { type: 'string', pattern: `^\\s*(\\*|${PACKAGE_PATTERN}(\\s*,\\s*${PACKAGE_PATTERN})*)\\s*$` },
-    { type: 'array', items: { type: 'string', pattern: `^(\\*|${PACKAGE_PATTERN})$` } },
+    { type: 'string', pattern: `^\\s*(\\*|${NAME}(\\s*,\\s*${NAME})*)\\s*$` },
+    { type: 'array', items: { type: 'string', pattern: `^(\\*|${NAME})$` } },
   ],
 } as const;
 

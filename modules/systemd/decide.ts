@@ -13,6 +13,7 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
     case 'no-unit':
       return { kind: 'failed', msg: 'name is required unless daemon_reload or daemon_reexec is true' };
     case 'unreadable':
+    case 'refused':
       return { kind: 'failed', msg: facts.msg };
     case 'reload':
       return decideReload(args, facts);
@@ -34,7 +35,8 @@ export function decideSystemd(args: SystemdArgs, facts: SystemdFacts, view: Modu
     ...(facts.opaqueTask ? { opaqueTask: facts.opaqueTask } : {}),
   };
   const data = {
-    name: req.unit,
+    // Ansible returns the name as the task gave it (`ansible_test`, not `ansible_test.service`).
+    name: args.name ?? req.unit,
     status: status.properties,
     ...(req.state ? { state: req.state === 'stopped' ? 'stopped' : 'started' } : {}),
     ...(req.enabled !== undefined ? { enabled: req.enabled } : {}),
@@ -135,8 +137,17 @@ export const STEP_WORDS: Record<UnitStep, [string, string]> = {
 
 // is-enabled states that systemctl counts as enabled (exit 0), as Ansible does.
 const ENABLED = ['enabled', 'enabled-runtime', 'alias', 'static', 'indirect', 'generated', 'transient'];
-// Static, indirect, generated and transient units cannot be enabled or disabled: `enabled` is then ok.
-const DISABLEABLE = ['enabled', 'enabled-runtime', 'alias'];
+// is-enabled states Ansible counts as disabled when `is-enabled --full` prints the state alone (no
+// installation links): `systemctl enable` then runs, e.g. for a unit whose [Install] has only Also=.
+const LINKED_ONLY = ['indirect', 'alias'];
+// Static, generated and transient units cannot be enabled or disabled: `enabled` is then ok (Ansible runs
+// `systemctl disable` on them, a no-op it reports as changed every run: fleetplay reports ok).
+const DISABLEABLE = ['enabled', 'enabled-runtime', ...LINKED_ONLY];
+
+/** Ansible's reading of `systemctl is-enabled --full`: an enabled state, unless indirect or alias with no installation links. */
+export function countsAsEnabled(state: string, installLinks: readonly string[]): boolean {
+  return ENABLED.includes(state) && !(LINKED_ONLY.includes(state) && installLinks.length === 0);
+}
 const RUNNING = ['active', 'activating', 'reloading'];
 
 /** True when the manager's view of the unit lags behind the files on disk, so a daemon-reload is due. */
@@ -185,10 +196,11 @@ export function decideUnit(req: UnitRequest, s: UnitStatus): UnitDecision {
   // Enablement: a masked unit's own state is hidden behind the mask, so the wants/requires links tell it.
   const enablement = masked ? (s.wantedBy.length ? 'enabled' : 'disabled') : s.unitFileState || 'not-found';
   let enablementAfter = enablement;
-  if (req.enabled === true && !ENABLED.includes(enablement)) {
+  const enabledNow = masked ? enablement === 'enabled' : countsAsEnabled(enablement, s.installLinks);
+  if (req.enabled === true && !enabledNow) {
     steps.push('enable');
     enablementAfter = 'enabled';
-  } else if (req.enabled === false && DISABLEABLE.includes(enablement)) {
+  } else if (req.enabled === false && enabledNow && DISABLEABLE.includes(enablement)) {
     steps.push('disable');
     enablementAfter = 'disabled';
   }

@@ -45,6 +45,8 @@ export interface UnitStatus {
   unitFileState: string;
   /** Paths in MASK_DIRS that are links to /dev/null. */
   maskLinks: string[];
+  /** The installation links `systemctl is-enabled --full` lists after the state (its own and its Also= units'). */
+  installLinks: string[];
   /** Enablement links under /etc/systemd/system/*.wants and *.requires. */
   wantedBy: string[];
   /** Loaded units that systemd says need a daemon-reload (probed only when asked for). */
@@ -62,6 +64,8 @@ export { unitName };
 
 /** The module's probe: one read, of the unit or (daemon_reload / daemon_reexec alone) of the manager. */
 export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<SystemdFacts> {
+  const backend = refusedBackend(args.use);
+  if (backend) return { kind: 'refused', msg: backend };
   const scope = scopeOf(args.scope);
   const system = scope.name === 'system';
   const wantReexec = args.daemon_reexec === true && scope.hasManager;
@@ -114,6 +118,12 @@ export function* probeSystemd(args: SystemdArgs, view: ModuleView): Probe<System
     ...(opaque ? { opaqueTask: opaque } : {}),
     ...(since ? { opaqueSince: since } : {}),
   };
+}
+
+/** Why `use` (the service module's backend) cannot be honoured, if it cannot: only systemd is here. */
+export function refusedBackend(use: string | undefined): string | undefined {
+  if (use === undefined || use === 'auto' || use === 'systemd' || use === 'ansible.builtin.systemd') return undefined;
+  return `use: ${use}: fleetplay's service module has the systemd backend only (use: auto or systemd)`;
 }
 
 /** Whether a daemon-reexec is due: the probe's answer, unless an earlier plan of the run (check mode) re-executed the manager. */
@@ -173,7 +183,9 @@ export function probeCommand(
     `u=${shellQuote(unit)}`,
     // `global` has no running manager to ask: only its files (parseProbe derives the load state).
     ...(scope.hasManager ? [`${sc} show -p ${[...SHOWN_PROPERTIES, ...STOPS_WITH].join(',')} -- "$u" || exit`] : []),
-    `printf '@is-enabled=%s\\n' "$(${sc} is-enabled -- "$u" 2>/dev/null)"`,
+    // --full adds the unit's installation links, one a line, after its state: Ansible reads an `indirect`
+    // or `alias` unit as enabled only when is-enabled lists such links (see decide.ts).
+    `${sc} is-enabled --full -- "$u" 2>/dev/null | { IFS= read -r s; printf '@is-enabled=%s\\n' "$s"; while read -r l; do printf '@install=%s\\n' "$l"; done; }`,
     // readlink runs only for symbolic links: each `$(…)` is a process, and most unit files are plain files.
     ...scope.maskDirs.map((d) => `if [ -L ${d}/"$u" ]; then printf '@link=%s=%s\\n' ${d}/"$u" "$(readlink -- ${d}/"$u")"; fi`),
     `for d in ${scope.unitDirs.join(' ')}; do if [ -e "$d/$u" ] && { [ ! -L "$d/$u" ] || [ "$(readlink -- "$d/$u")" != /dev/null ]; }; then printf '@unitfile=%s\\n' "$d/$u"; fi; done`,
@@ -190,6 +202,7 @@ export function parseProbe(unit: string, output: string, scope: Scope = scopeOf(
   const properties: Record<string, string> = {};
   const maskLinks: string[] = [];
   const wantedBy: string[] = [];
+  const installLinks: string[] = [];
   const unitFiles: string[] = [];
   const stopsWith: string[] = [];
   let unitFileState = '';
@@ -203,6 +216,7 @@ export function parseProbe(unit: string, output: string, scope: Scope = scopeOf(
       const sep = value.lastIndexOf('=');
       if (value.slice(sep + 1) === '/dev/null') maskLinks.push(value.slice(0, sep));
     } else if (key === '@wanted') wantedBy.push(value);
+    else if (key === '@install') installLinks.push(value);
     else if (key === '@unitfile') unitFiles.push(value);
     else if ((STOPS_WITH as readonly string[]).includes(key)) stopsWith.push(...value.split(' ').filter(Boolean));
     else if (!key.startsWith('@')) properties[key] = value;
@@ -224,6 +238,7 @@ export function parseProbe(unit: string, output: string, scope: Scope = scopeOf(
     loadError: properties.LoadError ?? '',
     unitFileState,
     maskLinks,
+    installLinks,
     wantedBy,
     staleUnits: parseStaleUnits(output),
     unitFiles,

@@ -19,8 +19,9 @@ export const systemdSchema = {
     pattern: { type: 'string' },
     runlevel: { type: 'string' },
     arguments: { type: 'string', aliases: ['args'] },
-    // service's backend choice: systemd is the only one here.
-    use: { enum: ['auto', 'systemd'] },
+    // service's backend: a module name in Ansible (sysvinit, openwrt_init, …), known only when the task
+    // runs; systemd is the only backend here, so another name fails that task (probe.ts), not the playbook.
+    use: { type: 'string', minLength: 1 },
     // fleetplay's own: stopping/disabling a unit that does not exist is ok instead of failing.
     missing_ok: { type: 'boolean' },
   },

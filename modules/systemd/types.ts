@@ -10,6 +10,8 @@ export type SystemdFacts =
   | { kind: 'no-unit' }
   /** The read itself failed: the message says which. */
   | { kind: 'unreadable'; msg: string }
+  /** An argument the module cannot honour (a service backend other than systemd): the message says which. */
+  | { kind: 'refused'; msg: string }
   /** daemon_reload alone: the loaded units that need it (check mode: as the earlier tasks leave them). */
   | { kind: 'reload'; scope: ScopeName; stale: string[]; reexec: boolean }
   /**

@@ -175,7 +175,8 @@ function writeInventory(kind: InventoryKind, node: Node, cwd: string, dir: strin
   if (typeof kind === 'object' && 'file' in kind) return path.join(cwd, kind.file);
   const file = path.join(dir, 'inventory.ini');
   if (kind === 'ansible-test') {
-    const vars = `ansible_user=root ansible_ssh_private_key_file=${node.keyFile} ansible_ssh_known_hosts_file=${node.knownHostsFile}`;
+    // ansible-test's inventory names the node's Python (service's target writes it into a script's shebang).
+    const vars = `ansible_user=root ansible_ssh_private_key_file=${node.keyFile} ansible_ssh_known_hosts_file=${node.knownHostsFile} ansible_python_interpreter=/usr/bin/python3`;
     writeFileSync(file, `[testgroup]\ntesthost ansible_host=${node.address} ${vars}\n\nlocalhost ansible_connection=local\n`);
   } else writeFileSync(file, kind.local.map((h) => `${h} ansible_connection=local\n`).join(''));
   return file;

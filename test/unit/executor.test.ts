@@ -152,6 +152,27 @@ describe('executor', () => {
     expect(JSON.stringify(r.results.find((x) => x.task === 'quiet'))).not.toContain('the secret');
   });
 
+  it('a check_mode task in a real run leaves no prediction: the next one sees the unchanged host, as in Ansible', async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: first
+      copy: { dest: "DIR/once", content: x }
+      check_mode: true
+    - name: second
+      copy: { dest: "DIR/once", content: x }
+      check_mode: true
+`,
+      ['h1'],
+    );
+    const r = await run(dir);
+    expect(existsSync(path.join(dir, 'once'))).toBe(false);
+    expect(rows(r, 'h1')).toEqual(['first:changed', 'second:changed']);
+    // In a --check run the second task reads the first one's prediction: what the real run would do.
+    expect(rows(await run(dir, { check: true }), 'h1')).toEqual(['first:changed', 'second:ok']);
+  });
+
   it('loops with loop_var, registers results and evaluates when per item', async () => {
     const dir = setup(
       `- hosts: all
@@ -837,5 +858,46 @@ describe("a module's secret arguments", () => {
       stopping: () => false,
     });
     expect(results.map((r) => r.msg)).toEqual(['token is ********', 'token is ********']);
+  });
+});
+
+describe("a module's stdout and stderr", () => {
+  // A module whose result has stdout and stderr but not their lines, as apt's has.
+  const talking: ModuleDefinition = {
+    name: 'talking',
+    runsOn: 'controller',
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    probe: () => noReads({}),
+    decide: () => ({ kind: 'ok', msg: 'said', data: { stdout: 'one\n\ntwo\n', stderr: '' } }),
+  };
+  const registry = createModuleRegistry([talking, moduleRegistry.find('assert')!]);
+
+  it("are split into stdout_lines and stderr_lines, as Ansible's action plugins add them", async () => {
+    const dir = setup(
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: talk
+      talking: {}
+      register: r
+    - name: check
+      assert:
+        that:
+          - r.stdout_lines == ['one', '', 'two']
+          - r.stderr_lines == []
+`,
+      ['h1'],
+    );
+    const report = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), registry), loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 5,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    });
+    expect(report.results.map((x) => `${x.task}:${x.status}`)).toEqual(['talk:ok', 'check:ok']);
   });
 });

@@ -1,6 +1,7 @@
 // apt: parsers of dpkg-query and apt-get output, the script framing (run under a real /bin/sh), and the
 // plan's decisions over a fake host that answers with canned outputs.
 import { planModule } from '../../../../engine/executor/moduleDriver.ts';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../../engine/connection/local.ts';
 import type { Plan } from '../../../../engine/types.ts';
@@ -14,7 +15,7 @@ import {
   simulateCommand,
   simulationWithFilesCommand,
 } from '../../../../modules/apt/aptGet.ts';
-import { applyOutcome, applyScript } from '../../../../modules/apt/apply.ts';
+import { applyOutcome, applyScript, updateFunction } from '../../../../modules/apt/apply.ts';
 import { comparePackages, parseDpkgQuery } from '../../../../modules/apt/dpkg.ts';
 import { cacheDecision } from '../../../../modules/apt/cache.ts';
 import { aptRequest } from '../../../../modules/apt/request.ts';
@@ -438,6 +439,22 @@ describe('apply outcome', () => {
         msg: 'apt-get remove: could not get the lock within 5 s; /var/lib/dpkg/lock-frontend is held by process 84 (python3)',
       }),
     );
+  });
+
+  it("fails an update whose indexes did not all download, though apt-get exits 0, as Ansible's update does", () => {
+    // Under bash (a function name may have a dash there), with a stand-in apt-get that warns and exits 0.
+    const fetchWarning = 'W: Failed to fetch http://ppa.launchpad.net/x/dists/trusty/InRelease  403  Forbidden';
+    const run = (warning: string) =>
+      execFileSync('bash', ['-c', `apt-get() { echo '${warning}'; return 0; }\n${updateFunction(5, 1, 1)}\nfp_update; echo "rc=$?"`], {
+        encoding: 'utf8',
+      });
+    expect(run(fetchWarning)).toContain('rc=100');
+    expect(run('W: No Hash entry in Release file /var/lib/apt/lists/x')).toContain('rc=0');
+    const failed = framed('before', DOCKER) + framed('update', fetchWarning, 100) + framed('after', DOCKER);
+    expect(applyOutcome(failed, { ...work, update: true })).toMatchObject({
+      kind: 'failed',
+      msg: `Failed to update apt cache: ${fetchWarning}`,
+    });
   });
 
   it('runs apt-get only after a successful update', () => {

@@ -34,7 +34,7 @@ describe('scope: user', () => {
     expect(plan).toMatchObject({ kind: 'change', msg: 'sync.service: start' });
     const probe = host.commands[0] ?? '';
     expect(probe).toContain('XDG_RUNTIME_DIR=/run/user/$(id -u); export XDG_RUNTIME_DIR');
-    expect(probe).toContain(`systemctl --user is-enabled -- "$u"`);
+    expect(probe).toContain(`systemctl --user is-enabled --full -- "$u"`);
     expect(probe).toContain('"$HOME/.config/systemd/user"/*.wants/"$u"');
     expect(probe).not.toMatch(/\/etc\/systemd\/system/);
     const script = applyScript('sync.service', ['start'], { scope: 'user', noBlock: false, force: false });

@@ -12,7 +12,14 @@ import type { ModuleContext, Plan } from '../../../../engine/types.ts';
 import { systemdModule } from '../../../../modules/systemd/index.ts';
 import { applyScript } from '../../../../modules/systemd/apply.ts';
 import { afterOpaqueTask, decideUnit, isStale, type UnitRequest } from '../../../../modules/systemd/decide.ts';
-import { parseProbe, parseStaleUnits, staleUnitsCommand, unitName, type UnitStatus } from '../../../../modules/systemd/probe.ts';
+import {
+  parseProbe,
+  parseStaleUnits,
+  probeCommand,
+  staleUnitsCommand,
+  unitName,
+  type UnitStatus,
+} from '../../../../modules/systemd/probe.ts';
 import { fakeHost } from '../../../support/fakeHost.ts';
 
 /** `systemctl show` output as systemd 252 prints it (its own property order). */
@@ -281,6 +288,40 @@ describe('decideUnit', () => {
     expect(decideUnit(req({ unit: 'systemd-journald.service', enabled: false }), s).kind).toBe('ok');
   });
 
+  it('enables an indirect or alias unit unless is-enabled --full lists installation links, as Ansible does', () => {
+    // dummy.service's [Install] has only Also=dummy.socket: is-enabled says `indirect` before and after enable.
+    const alone = status('dummy.service', show({ FragmentPath: '/etc/systemd/system/dummy.service' }) + '@is-enabled=indirect\n');
+    const linked = status(
+      'dummy.service',
+      show({ FragmentPath: '/etc/systemd/system/dummy.service' }) +
+        '@is-enabled=indirect\n@install=/etc/systemd/system/sockets.target.wants/dummy.socket\n',
+    );
+    expect(alone.installLinks).toEqual([]);
+    expect(linked.installLinks).toEqual(['/etc/systemd/system/sockets.target.wants/dummy.socket']);
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: true }), alone)).toMatchObject({
+      kind: 'change',
+      steps: ['enable', 'daemon-reload'],
+    });
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: true }), linked).kind).toBe('ok');
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: false }), alone).kind).toBe('ok');
+    expect(decideUnit(req({ unit: 'dummy.service', enabled: false }), linked)).toMatchObject({ steps: ['disable', 'daemon-reload'] });
+    const alias = status('al2.service', show({}) + '@is-enabled=alias\n');
+    expect(decideUnit(req({ unit: 'al2.service', enabled: true }), alias)).toMatchObject({ steps: ['enable', 'daemon-reload'] });
+    expect(decideUnit(req({ unit: 'al2.service', enabled: false }), alias).kind).toBe('ok');
+  });
+
+  it('reads the state and the installation links from is-enabled --full in the probe', () => {
+    const line =
+      probeCommand('dummy.service', false)
+        .split('\n')
+        .find((l) => l.includes('is-enabled')) ?? '';
+    const stub = "systemctl() { printf 'indirect\\n  /etc/systemd/system/sockets.target.wants/dummy.socket\\n'; }";
+    const out = execFileSync('sh', ['-c', `${stub}\nu=dummy.service\n${line}`], { encoding: 'utf8' });
+    expect(out).toBe('@is-enabled=indirect\n@install=/etc/systemd/system/sockets.target.wants/dummy.socket\n');
+    const none = execFileSync('sh', ['-c', `systemctl() { return 1; }\nu=x.service\n${line}`], { encoding: 'utf8' });
+    expect(parseProbe('x.service', none)).toMatchObject({ unitFileState: '', installLinks: [] });
+  });
+
   it('disables an enabled unit, and trusts is-enabled over the cached UnitFileState', () => {
     const s = status('containerd.service', ACTIVE_CONTAINERD, { unitFileState: 'disabled' });
     expect(decideUnit(req({ enabled: false }), status('containerd.service', ACTIVE_CONTAINERD))).toMatchObject({
@@ -350,6 +391,17 @@ describe('systemd module plan', () => {
     expect(issues({ state: 'started' }).length).toBeGreaterThan(0);
   });
 
+  it("takes service's `use` as a backend name: systemd runs, another fails its task (not the playbook) before any read", async () => {
+    const issues = (a: unknown) => checkSchema(systemdModule.schema, a, "module 'systemd'").map((i) => i.message);
+    expect(issues({ name: 'x', use: 'sysvinit', sleep: 2, pattern: 'x', arguments: '-v' })).toEqual([]);
+    const host = fakeHost({ reply: '' });
+    const plan = await planModule(systemdModule, { name: 'x', state: 'started', use: 'sysvinit' }, host);
+    expect(plan).toMatchObject({ kind: 'failed', msg: expect.stringMatching(/^use: sysvinit: .*systemd backend only/) });
+    expect(host.commands).toEqual([]);
+    const ok = fakeHost({ answers: [[/systemctl show/, { stdout: ACTIVE_CONTAINERD }]] });
+    expect(await planModule(systemdModule, { name: 'containerd', state: 'started', use: 'systemd' }, ok)).toMatchObject({ kind: 'ok' });
+  });
+
   it('probes once, returns status, and applies in one command with the new status', async () => {
     const after = show({ ActiveState: 'active', SubState: 'running', MainPID: '99', UnitFileState: 'enabled' });
     const host = fakeHost({
@@ -364,7 +416,8 @@ describe('systemd module plan', () => {
     >;
     expect(plan.kind).toBe('change');
     expect(host.commands).toHaveLength(1);
-    expect(plan.data).toMatchObject({ name: 'containerd.service', state: 'started', enabled: true, status: { LoadState: 'masked' } });
+    // `name` is the task's, as Ansible returns it; the messages name the full unit.
+    expect(plan.data).toMatchObject({ name: 'containerd', state: 'started', enabled: true, status: { LoadState: 'masked' } });
     const outcome = await plan.apply();
     expect(host.commands).toHaveLength(2);
     expect(outcome).toMatchObject({
