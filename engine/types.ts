@@ -366,7 +366,8 @@ export interface TaskDef extends TaskScope {
    * A module-argument problem of a task that expects to fail (ignore_errors: true, failed_when): as in
    * Ansible, the task fails with it when it runs, instead of the playbook being refused (validate warns).
    */
-  argumentProblem?: { message: string; location: SourceLocation };
+  /** `ansible`: Ansible's words for it, which the task's registered `msg` carries (the printed line keeps fleetplay's). */
+  argumentProblem?: { message: string; location: SourceLocation; ansible?: string };
   /** The module key as written (e.g. `ansible.builtin.copy`). */
   moduleKey: string;
   /** The module's canonical name. */

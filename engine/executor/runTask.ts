@@ -126,7 +126,12 @@ export async function runItem(
       return done({ status: 'skipped', msg, registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } });
     }
     // A bad argument of a task written to fail: the task fails with it now (engine/playbook/tasks.ts).
-    if (task.argumentProblem) throw new FleetError('arguments', task.argumentProblem.message, { location: task.argumentProblem.location });
+    if (task.argumentProblem) {
+      const p = task.argumentProblem;
+      const msg = `${p.message} (${p.location.file}:${p.location.line}:${p.location.column})`;
+      // What the task registers is Ansible's message where it is known: such tasks assert on it.
+      return done({ status: 'failed', msg, registered: { failed: true, msg: p.ansible ?? msg } });
+    }
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
     const args = removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars);
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);

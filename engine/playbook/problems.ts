@@ -9,6 +9,8 @@ export interface Problem {
   message: string;
   location: SourceLocation;
   excerpt: string;
+  /** Ansible's own words for an argument problem, where a task written to fail may assert on them. */
+  ansible?: string;
 }
 
 /** A list of problems; `throwIfAny` turns them into one FleetError. */
@@ -16,9 +18,9 @@ export class Problems {
   readonly list: Problem[] = [];
 
   /** Records a problem at `path` inside `yaml`. */
-  add(yaml: YamlFile, path: ReadonlyArray<string | number>, message: string, which: 'key' | 'value' = 'value'): void {
+  add(yaml: YamlFile, path: ReadonlyArray<string | number>, message: string, which: 'key' | 'value' = 'value', ansible?: string): void {
     const location = yaml.locate(path, which);
-    this.list.push({ message, location, excerpt: yaml.excerpt(location) });
+    this.list.push({ message, location, excerpt: yaml.excerpt(location), ...(ansible !== undefined ? { ansible } : {}) });
   }
 
   /**

@@ -9,6 +9,8 @@ export interface SchemaIssue {
   path: Array<string | number>;
   which: 'key' | 'value';
   message: string;
+  /** Ansible's module argument check's words for the same problem (AnsibleModule), where they are known. */
+  ansible?: string;
 }
 
 type Schema = Record<string, unknown>;
@@ -107,6 +109,7 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
         message: path.length
           ? `${subject} is missing '${missing}'${when}`
           : `missing required ${c.argWord} '${missing}' for ${c.what}${when}`,
+        ...(path.length === 0 && when === '' ? { ansible: `missing required arguments: ${missing}` } : {}),
       };
     }
     case 'enum':
@@ -114,6 +117,11 @@ function describe(group: ErrorObject[], c: Context): SchemaIssue {
         path,
         which: 'value',
         message: `${subject} must be one of: ${(first.params.allowedValues as unknown[]).join(', ')} (got ${got})`,
+        ...(path.length === 1
+          ? {
+              ansible: `value of ${path[0]} must be one of: ${(first.params.allowedValues as unknown[]).join(', ')}, got: ${String(valueAt(c.value, path))}`,
+            }
+          : {}),
       };
     case 'type': {
       const expected =

@@ -299,7 +299,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
       const [first, ...rest] = issue.path;
       const key = first === undefined ? [] : [canonical.written.get(String(first)) ?? first];
       const sub = first !== undefined && inArgs(String(first)) ? 'args' : moduleKey;
-      argProblems.add(yaml, [...at, sub, ...key, ...rest], issue.message, issue.which);
+      argProblems.add(yaml, [...at, sub, ...key, ...rest], issue.message, issue.which, issue.ansible);
     }
     const argAt = (key: string): Path => [...at, inArgs(key) ? 'args' : moduleKey, canonical.written.get(key) ?? key];
     checkLocalSrc(yaml, mod.name, args, argAt('src'), argCtx);
@@ -321,7 +321,11 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   };
   const deferred = expectsFailure ? argProblems.list[0] : undefined;
   if (deferred) {
-    def.argumentProblem = { message: deferred.message, location: deferred.location };
+    def.argumentProblem = {
+      message: deferred.message,
+      location: deferred.location,
+      ...(deferred.ansible ? { ansible: deferred.ansible } : {}),
+    };
     // validate shows it as a warning; the run fails the task with it.
     for (const p of argProblems.list) (ctx.guarded ?? new Problems()).list.push(p);
   }

@@ -55,3 +55,37 @@ describe('module arguments of a task written to fail', () => {
     expect(report.results[0]?.msg).toMatch(/missing required argument 'line'.*play\.yml:5:/);
   });
 });
+
+describe("Ansible's words in what such a task registers", () => {
+  const run = async (tasks: string) => {
+    const dir = write(tasks);
+    const playbook = loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry, { guardedProblems: new Problems() });
+    return runPlaybook(playbook, loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 1,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    });
+  };
+
+  it('registers "missing required arguments: path" and "value of state must be one of: …, got: …", printing fleetplay’s own line', async () => {
+    const report = await run(`    - file: { state: directory }
+      register: missing
+      ignore_errors: true
+    - file: { path: /tmp, state: sideways }
+      register: choice
+      ignore_errors: true
+    - assert:
+        that:
+          - "missing.msg == 'missing required arguments: path'"
+          - "choice.msg.startswith('value of state must be one of: ')"
+          - "choice.msg.endswith(', got: sideways')"
+`);
+    expect(report.results.map((r) => r.status)).toEqual(['failed', 'failed', 'ok']);
+    expect(report.results[0]?.msg).toMatch(/missing required argument 'path' for module 'file'.*play\.yml:4:/);
+  });
+});
