@@ -22,7 +22,7 @@ const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }
   file: { asserts: 0, runs: 0, refusals: 2 },
   copy: { asserts: 0, runs: 0, refusals: 16 },
   template: { asserts: 6, runs: 5, refusals: 9 },
-  command_shell: { asserts: 0, runs: 0, refusals: 1 },
+  command_shell: { asserts: 13, runs: 0, refusals: 0 },
   get_url: { asserts: 0, runs: 0, refusals: 0 },
   unarchive: { asserts: 0, runs: 0, refusals: 9 },
   apt: { asserts: 0, runs: 0, refusals: 4 },
