@@ -24,7 +24,7 @@ const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }
   template: { asserts: 6, runs: 5, refusals: 9 },
   command_shell: { asserts: 13, runs: 0, refusals: 0 },
   get_url: { asserts: 0, runs: 0, refusals: 0 },
-  unarchive: { asserts: 0, runs: 0, refusals: 9 },
+  unarchive: { asserts: 0, runs: 0, refusals: 0 },
   apt: { asserts: 0, runs: 0, refusals: 4 },
   apt_key: { asserts: 0, runs: 0, refusals: 0 },
   deb822_repository: { asserts: 0, runs: 0, refusals: 5 },

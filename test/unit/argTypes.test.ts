@@ -1,6 +1,13 @@
 // Ansible's argument spec conversions (check_type_str/int/float/bool/list) on literal arguments.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runPlaybook } from '../../engine/executor/runPlaybook.ts';
+import { loadInventory } from '../../engine/inventory/index.ts';
 import { coerceArgTypes, pythonText } from '../../engine/playbook/argTypes.ts';
+import { loadPlaybook } from '../../engine/playbook/load.ts';
+import { moduleRegistry } from '../../modules/index.ts';
 
 const schema = {
   type: 'object',
@@ -62,5 +69,42 @@ describe('coerceArgTypes', () => {
 describe('pythonText', () => {
   it('writes booleans as Python does', () => {
     expect([pythonText(true), pythonText(false), pythonText(-3)]).toEqual(['True', 'False', '-3']);
+  });
+});
+
+describe('arguments converted after templating', () => {
+  it('a template that renders a boolean or a number where text is expected runs with the text, as in Ansible', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-argtypes-'));
+    writeFileSync(path.join(dir, 'inv'), '[all]\nh1 ansible_connection=local\n');
+    writeFileSync(path.join(dir, 'True'), '');
+    writeFileSync(
+      path.join(dir, 'play.yml'),
+      `- hosts: all
+  gather_facts: false
+  vars: { flag: true, count: 42 }
+  tasks:
+    - command: { cmd: "echo {{ count }}", chdir: "${dir}", creates: "{{ flag }}" }
+      register: guarded
+    - command: { argv: ["{{ count }}"], chdir: "${dir}", creates: "{{ count }}" }
+      register: numbered
+      ignore_errors: true
+`,
+    );
+    const report = await runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry), loadInventory(path.join(dir, 'inv')), {
+      check: false,
+      diff: false,
+      forks: 1,
+      extraVars: {},
+      tags: { only: [], skip: [] },
+      transport: { connectTimeoutMs: 5000 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    });
+    // creates: true is the path 'True' (it exists in chdir: skipped); argv's 42 is the word '42' (no such program).
+    expect(report.results.map((r) => [r.status, r.msg.split(':')[0]])).toEqual([
+      ['ok', "Did not run command since 'True' exists"],
+      ['failed', expect.any(String)],
+    ]);
+    expect(report.results[1]?.msg).not.toMatch(/must be/);
   });
 });
