@@ -6,6 +6,9 @@ import { wrapCommand } from './become.ts';
 import { refusePasswordPrompt, streamChannel } from './stream.ts';
 import { BecomeError, SudoDialog } from './sudoDialog.ts';
 
+/** How long the pipes of a command that has exited may stay quiet before they are no longer read. */
+const PIPES_QUIET_MS = 1000;
+
 /** Runs commands locally; used for `ansible_connection=local`. */
 export class LocalConnection implements Connection {
   private readonly loginUser = os.userInfo().username;
@@ -35,13 +38,35 @@ export class LocalConnection implements Connection {
           }, options.timeoutMs)
         : undefined;
       const dialog = new SudoDialog(wrapped, child.stdin, options.stdin, killGroup);
-      child.stdout.on('data', (d: Buffer) => out.push(d));
+      // A process the command left in the background (`sleep 10 &`) keeps stdout and stderr open after the
+      // command exits. As Ansible's run_command, stop reading once it has exited and its pipes were quiet
+      // for a while (Ansible: a select() timeout of 1 s); the background process goes on.
+      let exited = false;
+      let quiet: NodeJS.Timeout | undefined;
+      const stopWhenQuiet = (): void => {
+        if (!exited) return;
+        if (quiet) clearTimeout(quiet);
+        quiet = setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, PIPES_QUIET_MS);
+      };
+      child.on('exit', () => {
+        exited = true;
+        stopWhenQuiet();
+      });
+      child.stdout.on('data', (d: Buffer) => {
+        out.push(d);
+        stopWhenQuiet();
+      });
       child.stderr.on('data', (d: Buffer) => {
         err.push(d);
         dialog.stderr(d);
+        stopWhenQuiet();
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        if (quiet) clearTimeout(quiet);
         const becomeFailure = dialog.finish();
         if (becomeFailure && !timedOut) {
           reject(new BecomeError(this.host, becomeFailure));

@@ -10,6 +10,7 @@
 // run's hosts, and at a task that reads nothing first (it will change the host).
 import { removeOmit } from './omit.ts';
 import { renderValue } from '../template/render.ts';
+import { coerceArgTypes } from '../playbook/argTypes.ts';
 import type { ModuleView } from '../module.ts';
 import type { ExecOptions, ModuleDefinition, TaskDef, TaskNode, Vars } from '../types.ts';
 import { firstStage, moduleView } from './moduleDriver.ts';
@@ -75,7 +76,7 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
     const itemVars = extra ? taskVars(host, run.vars, scopeVars, task.location, extra) : vars;
     const lookups = lookupContext(task, settings, itemVars, true);
     if (!conditionsHold(settings.when, itemVars, lookups)) continue;
-    const args = removeOmit(renderValue(task.args, itemVars, task.location, lookups) as Vars);
+    const args = coerceArgTypes(mod.schema, removeOmit(renderValue(task.args, itemVars, task.location, lookups) as Vars));
     const first = firstReads(mod, args, moduleView(moduleContext(task, host, itemVars, settings, { commands: 0, timedOut: false })));
     if (first === 'unknown') return true;
     if (first === 'none') {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { FleetError, UnreachableError } from '../errors.ts';
 import { evaluateCondition } from '../expr/index.ts';
 import { HostKeyError } from '../connection/ssh.ts';
+import { coerceArgTypes } from '../playbook/argTypes.ts';
 import { checkSchema } from '../playbook/schemaCheck.ts';
 import { localCandidates } from '../playbook/localFiles.ts';
 import { renderTemplateFile, renderValue } from '../template/render.ts';
@@ -133,7 +134,8 @@ export async function runItem(
       return done({ status: 'failed', msg, registered: { failed: true, msg: p.ansible ?? msg } });
     }
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
-    const args = removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars);
+    // Rendered values take the declared type too (Ansible converts after templating: owner: "{{ uid }}" is text).
+    const args = coerceArgTypes(mod.schema, removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars));
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0])
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {

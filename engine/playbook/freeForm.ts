@@ -27,5 +27,6 @@ export function splitFreeForm(
   const split = splitArgs(text);
   if (split.kind === 'problem') return { cmd: text.trim(), options: {} };
   const { args, raw } = parseKeyValueWords(split.words, optionNames);
-  return { cmd: joinArgs(raw.map((w) => w.text)).trim(), options: args };
+  // Not trimmed: Ansible's _raw_params keeps the trailing newline of a YAML block (`shell: |`) and its spaces.
+  return { cmd: joinArgs(raw.map((w) => w.text)), options: args };
 }

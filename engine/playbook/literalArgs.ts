@@ -70,6 +70,30 @@ export function checkTemplates(yaml: YamlFile, value: unknown, at: (sub: Path) =
   }
 }
 
+/**
+ * command without a command line (neither `cmd` nor `argv`), or with both: Ansible's module fails on
+ * every host ('no command given', 'only command or argv can be given, not both'). Refused here for a
+ * task not written to fail; one written to fail (ignore_errors, failed_when) runs, and the module
+ * fails with Ansible's result (rc 256), which such a task may check. shell's `expand_argument_vars`
+ * (command's only; Ansible's shell action fails on it) likewise.
+ */
+export function checkCommandGiven(
+  yaml: YamlFile,
+  module: string,
+  args: Vars,
+  argAt: (key: string) => Path,
+  ctx: LiteralCheckContext,
+): void {
+  if (module === 'shell' && args.expand_argument_vars !== undefined)
+    ctx.problems.add(yaml, argAt('expand_argument_vars'), "shell takes no 'expand_argument_vars' (command's only)", 'key');
+  if (module !== 'command') return;
+  const given = typeof args.cmd === 'string' && args.cmd.trim() !== '';
+  if (given && args.argv !== undefined)
+    ctx.problems.add(yaml, argAt('argv'), 'command: only command or argv can be given, not both', 'key');
+  else if (!given && args.argv === undefined)
+    ctx.problems.add(yaml, argAt('cmd'), 'command: no command given (neither a command line nor argv)');
+}
+
 /** A literal command line with an unbalanced quote fails on every host: say so here, at the quote. */
 export function checkCommandLine(yaml: YamlFile, module: string, args: Vars, written: unknown, at: Path, ctx: LiteralCheckContext): void {
   const cmd = args.cmd;

@@ -12,7 +12,7 @@ import { Problems } from './problems.ts';
 import { coerceArgTypes } from './argTypes.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { normalizeKeywords } from './keywords.ts';
-import { checkAssertions, checkCommandLine, checkLocalSrc, checkPatterns, checkTemplates } from './literalArgs.ts';
+import { checkAssertions, checkCommandGiven, checkCommandLine, checkLocalSrc, checkPatterns, checkTemplates } from './literalArgs.ts';
 import { blockKeywords, importKeywords, includeKeywords, taskKeywords } from './schema.ts';
 import { markRunOnce } from './importKeywords.ts';
 import { canonicalArgs } from './argAliases.ts';
@@ -304,6 +304,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
     const argAt = (key: string): Path => [...at, inArgs(key) ? 'args' : moduleKey, canonical.written.get(key) ?? key];
     checkLocalSrc(yaml, mod.name, args, argAt('src'), argCtx);
     checkCommandLine(yaml, mod.name, args, task[moduleKey], argAt('cmd'), argCtx);
+    if (!expectsFailure) checkCommandGiven(yaml, mod.name, args, argAt, ctx);
     checkTemplates(yaml, args, ([key, ...rest]) => [...argAt(String(key)), ...rest], ctx);
     checkAssertions(yaml, mod.name, args, argAt('that'), ctx);
     checkPatterns(yaml, mod.name, args, argAt, argCtx);

@@ -10,6 +10,7 @@ import {
   applyCommand,
   decideCommand,
   predictCommand,
+  refusedDecision,
   probeGuards,
   runScript,
   sharedProperties,
@@ -23,16 +24,26 @@ export { chdirCommand } from '../lib/commandSteps.ts';
 const commandSchema = {
   type: 'object',
   properties: {
-    cmd: { type: 'string', minLength: 1 },
-    argv: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    cmd: { type: 'string' },
+    argv: { type: 'array', items: { type: 'string' } },
     expand_argument_vars: { type: 'boolean' },
     ...sharedProperties,
   },
-  oneOf: [{ required: ['cmd'] }, { required: ['argv'] }],
+  // Neither or both of cmd and argv: validate refuses it (engine/playbook/literalArgs.ts), and a task
+  // written to fail gets the module's own failure (givenProblem), as in Ansible.
   additionalProperties: false,
 } as const;
 
 type CommandArgs = FromSchema<typeof commandSchema>;
+
+/** Ansible's refusal of a task with no command line, or with both forms (rc 256), or undefined. */
+export function givenProblem(args: CommandArgs): string | undefined {
+  const given = args.cmd !== undefined && args.cmd.trim() !== '';
+  const argv = args.argv !== undefined && args.argv.length > 0;
+  if (!given && !argv) return 'no command given';
+  if (given && argv) return 'only command or argv can be given, not both';
+  return undefined;
+}
 
 /** The run: the words (expanded on the host unless expand_argument_vars is false), chdir, stdin and output options. */
 export function commandChange(args: CommandArgs): CommandChange {
@@ -53,14 +64,17 @@ export function commandChange(args: CommandArgs): CommandChange {
     shown: words.join(' '),
     ...(stdin !== undefined ? { stdin } : {}),
     strip: args.strip_empty_ends !== false,
-    // Ansible's warning: command has no executable since 2.4; the words run as they are.
-    ...(args.executable
-      ? {
-          warnings: [
-            `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`,
-          ],
-        }
-      : {}),
+    ...executableWarning(args),
+  };
+}
+
+/** Ansible's warning: command has no executable since 2.4; the words run as they are. */
+function executableWarning(args: CommandArgs): { warnings?: string[] } {
+  if (!args.executable) return {};
+  return {
+    warnings: [
+      `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${args.executable}'.`,
+    ],
   };
 }
 
@@ -72,11 +86,16 @@ export const commandModule = defineModule<CommandArgs, CommandFacts, CommandChan
   freeFormKey: 'cmd',
   schema: commandSchema,
   *probe(args, view) {
+    const refused = givenProblem(args);
+    if (refused !== undefined) return { refused };
     // The command line is judged (quotes that do not close) before anything is read.
     commandChange(args);
     return yield* probeGuards(args, view);
   },
-  decide: (args, facts, view) => decideCommand(args, facts, view, commandChange(args)),
+  decide: (args, facts, view) => {
+    if (facts.refused !== undefined) return refusedDecision(facts.refused, executableWarning(args).warnings);
+    return decideCommand(args, facts, view, commandChange(args));
+  },
   apply: applyCommand,
   predict: predictCommand,
 });

@@ -39,6 +39,8 @@ export interface CommandFacts {
   /** Check mode: chdir is missing, and an earlier task whose effects it cannot predict may create it. */
   unknown?: string;
   skippedBy?: { guard: 'creates' | 'removes'; path: string };
+  /** Arguments the module refuses before running anything (command: no command line). */
+  refused?: string;
 }
 
 /** The script apply runs (its words expanded on the host when needed), what it shows, and how. */
@@ -53,6 +55,8 @@ export interface CommandChange {
 }
 
 const CHDIR_FAILED = '@@fleetplay-chdir-failed@@';
+// Ansible's message for a command check mode does not run.
+const WOULD_HAVE_RUN = 'Command would have run if not in check mode';
 const GLOB = /[*?[]/;
 
 /** A path argument (chdir, creates, removes) as shell lines setting `name`, expanded as Ansible's type 'path'. */
@@ -69,7 +73,7 @@ export function guardScript(args: SharedArgs): string {
   if (usesTilde(args.chdir, args.creates, args.removes)) lines.push(TILDE_FUNCTION);
   if (args.chdir !== undefined) {
     lines.push(...pathInto('fp_c', args.chdir), 'case $fp_c in -*) fp_c=./$fp_c ;; esac');
-    lines.push(`cd -- "$fp_c" 2>/dev/null || { echo chdir=missing; exit 0; }`);
+    lines.push(`cd -P -- "$fp_c" 2>/dev/null || { echo chdir=missing; exit 0; }`);
   }
   // Unquoted with an empty IFS: no word splitting, pathname expansion only; no match leaves the pattern, tested as a name.
   lines.push(`fp_match() { IFS=''; for fp_f in $1; do if [ -e "$fp_f" ] || [ -L "$fp_f" ]; then return 0; fi; done; return 1; }`);
@@ -132,7 +136,7 @@ function chdirLines(chdir: string | undefined): string[] {
   if (chdir === undefined) return [];
   const fail = `{ echo ${CHDIR_FAILED} >&2; exit 1; }`;
   if (!needsExpansion(chdir)) return [`${chdirCommand(chdir)} || ${fail}`];
-  return [...pathInto('fp_c', chdir), 'case $fp_c in -*) fp_c=./$fp_c ;; esac', `cd -- "$fp_c" || ${fail}`];
+  return [...pathInto('fp_c', chdir), 'case $fp_c in -*) fp_c=./$fp_c ;; esac', `cd -P -- "$fp_c" || ${fail}`];
 }
 
 /** The run's script: chdir, then `line` (which may use TILDE_FUNCTION when `tilde`). */
@@ -160,14 +164,26 @@ export function decideCommand(args: SharedArgs, facts: CommandFacts, view: Modul
     };
   }
   if (view.check && args.creates === undefined && args.removes === undefined) {
-    // The engine settles this with the task's changed_when, when that does not read the output.
+    // The engine settles this with the task's changed_when, when that does not read the output. What is
+    // registered carries Ansible's result: skipped, rc 0 and its message, with why fleetplay cannot tell.
     return {
       kind: 'unknown',
-      msg: `would run '${change.shown}'; its effect cannot be predicted (add creates, removes or changed_when)`,
-      data: { [NOT_RUN_IN_CHECK]: `check mode does not run '${change.shown}'` },
+      msg: `${WOULD_HAVE_RUN} ('${change.shown}'); its effect cannot be predicted (add creates, removes or changed_when)`,
+      data: { cmd: change.cmd, rc: 0, skipped: true, ...warnings, [NOT_RUN_IN_CHECK]: `check mode does not run '${change.shown}'` },
     };
   }
+  // Check mode with a guard that does not skip: Ansible reports the run it would do (changed, rc 0).
+  if (view.check) {
+    const data = { cmd: change.cmd, rc: 0, ...warnings };
+    return { kind: 'change', msg: WOULD_HAVE_RUN, summary: [{ verb: 'run', object: 'command' }], change, data };
+  }
   return { kind: 'change', msg: `run ${change.shown}`, summary: [{ verb: 'run', object: 'command' }], change };
+}
+
+/** A refusal as Ansible's command module reports it: rc 256 and the fields it always returns. */
+export function refusedDecision(msg: string, warnings: string[] | undefined): Decision<CommandChange> {
+  const data = { rc: 256, cmd: null, stdout: '', stderr: '', start: null, end: null, delta: null, ...(warnings ? { warnings } : {}) };
+  return { kind: 'failed', msg, data };
 }
 
 /** stdin as Ansible's run_command sends it: a newline added unless stdin_add_newline is false; none when empty. */

@@ -1,6 +1,7 @@
 // deb822 apt sources: the file a repository is written to, and its stanza text.
 import { inReleaseUrl, SOURCES_DIR } from '../lib/aptUpdate.ts';
 import { listWordProblem, oneLineProblem } from '../lib/argumentRules.ts';
+import { repoSlug } from './signedByUrl.ts';
 
 /** signed_by: a keyring path on one line, or anything else without NUL (an armored key block has lines). */
 export const SIGNED_BY_PATTERN = '^(/[^\\n\\r\\x00]*|[^/\\x00][^\\x00]*)$';
@@ -20,13 +21,15 @@ export interface Deb822Source {
   trusted?: boolean;
   pdiffs?: boolean;
   byHash?: boolean;
+  /** Ansible's other deb822 options, by argument name (allow_insecure, date_max_future, targets, …). */
+  options?: Record<string, boolean | number | string | string[]>;
 }
 
 export { SOURCES_DIR };
 
-/** The file name for a repository name, as Ansible derives it: lower case, anything else than [a-z0-9.-] becomes '_'. */
+/** The file name for a repository name, as Ansible derives it (its slug: lower case, `_` and spaces become '-', other than [a-z0-9-] dropped). */
 export function sourcesFileName(name: string): string {
-  return `${name.toLowerCase().replace(/[^a-z0-9.-]+/g, '_')}.sources`;
+  return `${repoSlug(name)}.sources`;
 }
 
 /** Problems that make a source unusable, before anything is written (empty when it is fine). */
@@ -76,34 +79,51 @@ export function sourceProblems(s: Deb822Source): string[] {
   return out;
 }
 
-/** The stanza text apt reads, ending in a newline. Field order is fixed so equal sources render equal. */
+/**
+ * The stanza text apt reads, ending in a newline, as Ansible writes it: one field per argument given, in
+ * the order of the argument names (python-debian's Deb822 filled from sorted(params)), named as
+ * Ansible's format_field_name (`name` is X-Repolib-Name, `uris` URIs, else Title-Case with '-'); lists
+ * space-separated, booleans yes/no, a multi-line value (an armored key) on indented lines, '.' for empty ones.
+ */
 export function renderSource(s: Deb822Source): string {
-  const lines: string[] = [`X-Repolib-Name: ${s.name}`];
-  const list = (field: string, values: string[]) => values.length > 0 && lines.push(`${field}: ${values.join(' ')}`);
-  const bool = (field: string, value: boolean | undefined) => value !== undefined && lines.push(`${field}: ${value ? 'yes' : 'no'}`);
-  list('Types', s.types);
-  list('URIs', s.uris);
-  list('Suites', s.suites);
-  list('Components', s.components);
-  list('Architectures', s.architectures);
-  list('Languages', s.languages);
-  if (s.signedBy !== undefined) lines.push(`Signed-By: ${signedByValue(s.signedBy)}`);
-  bool('Trusted', s.trusted);
-  bool('PDiffs', s.pdiffs);
-  bool('By-Hash', s.byHash);
-  // Enabled is written only when false: apt's default is yes.
-  if (s.enabled === false) lines.push('Enabled: no');
+  const fields: Record<string, boolean | number | string | string[] | undefined> = {
+    ...s.options,
+    architectures: s.architectures,
+    by_hash: s.byHash,
+    components: s.components,
+    enabled: s.enabled,
+    languages: s.languages,
+    name: s.name,
+    pdiffs: s.pdiffs,
+    signed_by: s.signedBy,
+    suites: s.suites,
+    trusted: s.trusted,
+    types: s.types,
+    uris: s.uris,
+  };
+  const lines: string[] = [];
+  for (const key of Object.keys(fields).sort()) {
+    const value = fields[key];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const text = typeof value === 'boolean' ? (value ? 'yes' : 'no') : Array.isArray(value) ? value.join(' ') : String(value);
+    lines.push(text.includes('\n') || /[\r]/.test(text) ? `${fieldName(key)}:${multiline(text)}` : `${fieldName(key)}: ${text}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
-// A multi-line field continues on lines that start with a space; an empty line inside is " .".
-function signedByValue(key: string): string {
-  if (key.startsWith('/')) return key;
-  // Any line break (\r\n, \n or a lone \r) ends a line: every line is indented, so none starts a field.
-  const body = key
+/** Ansible's format_field_name. */
+function fieldName(key: string): string {
+  if (key === 'name') return 'X-Repolib-Name';
+  if (key === 'uris') return 'URIs';
+  return key.replace(/_/g, '-').replace(/[A-Za-z]+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
+}
+
+/** Ansible's format_multiline: every line stripped and indented by four spaces, an empty one written '.'. */
+function multiline(text: string): string {
+  const body = text
     .trim()
     .split(/\r\n|\r|\n/)
-    .map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
+    .map((l) => `    ${l.trim() || '.'}`);
   return `\n${body.join('\n')}`;
 }
 

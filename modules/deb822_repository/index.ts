@@ -59,6 +59,15 @@ export const deb822RepositorySchema = {
     trusted: { type: 'boolean' },
     pdiffs: { type: 'boolean' },
     by_hash: { type: 'boolean' },
+    // apt's other source options, written as Ansible writes them (Allow-Insecure: yes, Date-Max-Future: 10).
+    allow_downgrade_to_insecure: { type: 'boolean' },
+    allow_insecure: { type: 'boolean' },
+    allow_weak: { type: 'boolean' },
+    check_date: { type: 'boolean' },
+    check_valid_until: { type: 'boolean' },
+    date_max_future: { type: 'integer' },
+    inrelease_path: { type: 'string', minLength: 1, pattern: '^[^\\n\\r\\x00]*$' },
+    targets: wordListSchema,
     state: { enum: ['present', 'absent'] },
     mode: modeSchema,
     update_cache: { type: 'boolean' },
@@ -114,7 +123,30 @@ function sourceOf(args: Deb822RepositoryArgs): Deb822Source {
     languages: list(args.languages),
     ...(args.signed_by !== undefined ? { signedBy: args.signed_by } : {}),
     ...(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<Deb822Source>),
+    options: optionsOf(args),
   };
+}
+
+const OPTIONS = [
+  'allow_downgrade_to_insecure',
+  'allow_insecure',
+  'allow_weak',
+  'check_date',
+  'check_valid_until',
+  'date_max_future',
+  'inrelease_path',
+  'targets',
+] as const;
+
+/** The options given among Ansible's other deb822 fields (renderSource writes them). */
+function optionsOf(args: Deb822RepositoryArgs): Record<string, boolean | number | string | string[]> {
+  const out: Record<string, boolean | number | string | string[]> = {};
+  for (const key of OPTIONS) {
+    const v = args[key];
+    if (v === undefined) continue;
+    out[key] = typeof v === 'string' && key === 'targets' ? v.split(/\s+/).filter(Boolean) : typeof v === 'object' ? [...v] : v;
+  }
+  return out;
 }
 
 function* probeRepository(args: Deb822RepositoryArgs, view: ModuleView): Probe<Deb822Facts> {
@@ -189,7 +221,8 @@ function decideRepository(args: Deb822RepositoryArgs, facts: Deb822Facts): Decis
   }
   const { want, state, key } = facts;
   const { text, mode } = want;
-  const data = { dest: file, repo: text, ...(key ? { key_filename: key.file } : {}) };
+  // key_filename is None in Ansible's result unless signed_by was fetched from a URL.
+  const data = { dest: file, repo: text, key_filename: key ? key.file : null };
   const keyChanged = key !== undefined && keyChanges(key);
   if (state.type !== 'file' && state.type !== 'absent')
     return { kind: 'failed', msg: `${file} exists and is not a regular file (${state.type})`, data };

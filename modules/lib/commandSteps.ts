@@ -111,10 +111,11 @@ export function predictCommand(decision: Decision<CommandChange>, predicted: Pre
 
 /**
  * `cd` into `dir`, which is never read as an option (`-P`) nor as `-` ($OLDPWD, even after `--` in dash
- * and bash): a relative path starting with '-' gets './' in front.
+ * and bash): a relative path starting with '-' gets './' in front. `-P` resolves symbolic links, as
+ * Ansible's os.chdir does: the command's $PWD is the physical directory, not the link.
  */
 export function chdirCommand(dir: string): string {
-  return `cd -- ${shellQuote(operandPath(dir))}`;
+  return `cd -P -- ${shellQuote(operandPath(dir))}`;
 }
 
 function lines(s: string): string[] {

@@ -17,7 +17,13 @@ import {
 
 const shellSchema = {
   type: 'object',
-  properties: { cmd: { type: 'string', minLength: 1 }, ...sharedProperties },
+  properties: {
+    cmd: { type: 'string', minLength: 1 },
+    ...sharedProperties,
+    // command's, refused by shell as Ansible's shell action refuses it; validate refuses it too
+    // (engine/playbook/literalArgs.ts), except on a task written to fail, which gets Ansible's message.
+    expand_argument_vars: { type: 'boolean', description: "command's only: shell fails on it, as in Ansible" },
+  },
   required: ['cmd'],
   additionalProperties: false,
 } as const;
@@ -43,8 +49,12 @@ export const shellModule = defineModule<ShellArgs, CommandFacts, CommandChange>(
   runsOn: 'host',
   freeFormKey: 'cmd',
   schema: shellSchema,
-  probe: (args, view) => probeGuards(args, view),
-  decide: (args, facts, view) => decideCommand(args, facts, view, shellChange(args)),
+  *probe(args, view) {
+    if (args.expand_argument_vars !== undefined) return { refused: 'Unsupported parameters for (shell) module: expand_argument_vars' };
+    return yield* probeGuards(args, view);
+  },
+  decide: (args, facts, view) =>
+    facts.refused !== undefined ? { kind: 'failed', msg: facts.refused } : decideCommand(args, facts, view, shellChange(args)),
   apply: applyCommand,
   predict: predictCommand,
 });

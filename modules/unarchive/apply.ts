@@ -13,6 +13,11 @@ export const ARCHIVE_LIMITS = { what: 'unarchive src', maxBytes: MAX_ARCHIVE_BYT
 
 export async function applyUnarchive(change: UnarchiveChange, host: ModuleHost): Promise<ApplyOutcome> {
   let job: ExtractJob = change.job;
+  const { files, dirs, chowns, kept } = splitDrift(job.drift);
+  const keptOnly = kept.length ? `kept ${kept.length} newer files (keep_newer)` : '';
+  // Only newer files that keep_newer keeps: nothing to extract, and changed, as Ansible reports it.
+  if (files.length + dirs.length + chowns.length === 0)
+    return { kind: 'changed', msg: `extracted nothing into ${change.dest} (${keptOnly})`, data: change.data };
   if (job.source.kind === 'controller' && change.localFile)
     job = { ...job, source: { kind: 'controller', bytes: readControllerFile(change.localFile, ARCHIVE_LIMITS) } };
   const r = await host.run(extractScript(job), { stdin: extractStdin(job) });
@@ -29,11 +34,11 @@ export async function applyUnarchive(change: UnarchiveChange, host: ModuleHost):
   }
   if (r.exitCode === EXTRACT_EXIT.unpack) return { kind: 'failed', msg: `unpacking ${src} failed: ${err}`, data };
   if (r.exitCode !== 0) return { kind: 'failed', msg: `extracting into ${change.dest} failed: ${err || `exit ${r.exitCode}`}`, data };
-  const { files, dirs, chowns } = splitDrift(job.drift);
   const changed = [
     files.length ? `${files.length} changed: ${describeDrift(files)}` : '0 changed',
     ...(dirs.length ? [`created ${dirs.length} directories`] : []),
     ...(chowns.length ? [`set owner of ${chowns.length}`] : []),
+    ...(keptOnly ? [keptOnly] : []),
   ].join('; ');
   return { kind: 'changed', msg: `extracted ${change.files} files into ${change.dest} (${changed})`, data };
 }

@@ -1,5 +1,6 @@
 // Compares each archive member with what is under dest and says what must be written. Pure.
 import type { PredictedFile } from '../../engine/types.ts';
+import { isSymbolicMode, resolveMode } from '../lib/symbolicMode.ts';
 import type { ManifestEntry } from './archiveManifest.ts';
 import { displayName } from './archiveManifest.ts';
 import type { DestMember, MemberState } from './archiveProbe.ts';
@@ -11,17 +12,24 @@ export interface CompareOptions {
   umask: number;
   owner?: string;
   group?: string;
-  /** The mode every extracted file, hard link and directory gets (Ansible's `mode`; symlinks keep theirs). */
+  /**
+   * The mode every extracted file, hard link and directory gets (Ansible's `mode`; symlinks keep theirs):
+   * four octal digits, or a symbolic mode applied to the member's mode (wantedMode).
+   */
   mode?: string;
   /** keep_newer: a dest file newer than its member is kept as it is. */
   keepNewer?: boolean;
 }
 
-/** One member that differs. `write`: extract it again; `chown`: only its owner, group or (with `mode`) mode is off. */
+/**
+ * One member that differs. `write`: extract it again; `chown`: only its owner, group or (with `mode`)
+ * mode is off; `keep`: a dest file newer than the member, with other content, that keep_newer keeps.
+ * Ansible reports a run that keeps one as changed (tar --diff sees it differ; the extraction keeps it).
+ */
 export interface Drift {
   entry: ManifestEntry;
   reason: string;
-  action: 'write' | 'chown';
+  action: 'write' | 'chown' | 'keep';
 }
 
 /** Every member whose dest path differs from the archive, in archive order. */
@@ -35,16 +43,35 @@ export function findDrift(members: MemberState[], opts: CompareOptions): Drift[]
     }
     const owner = ownerDrift(dest, opts);
     if (owner) out.push({ entry, reason: owner, action: 'chown' });
+    else if (keptNewer(entry, dest, opts)) out.push({ entry, reason: 'newer than the member, kept (keep_newer)', action: 'keep' });
   }
   return out;
 }
 
-/** The mode an extracted member ends with: `mode` when given, else tar's (archived as root, else masked by the umask). */
+/** keep_newer: a dest file newer than its member, with other content (contentDrift lets it stay). */
+function keptNewer(entry: ManifestEntry, dest: DestMember, opts: CompareOptions): boolean {
+  if (!opts.keepNewer || entry.kind !== 'f' || dest.type !== 'file') return false;
+  return dest.mtime !== undefined && entry.mtime !== undefined && dest.mtime > entry.mtime && dest.value !== entry.value;
+}
+
+/**
+ * The mode an extracted file ends with: tar's (archived as root, else masked by the umask), then `mode`
+ * when given (a symbolic one applied to tar's).
+ */
 export function expectedMode(archived: string, opts: CompareOptions): string {
-  if (opts.mode) return opts.mode;
   const m = parseInt(archived, 8);
-  const mode = opts.root ? m & 0o7777 : m & 0o777 & ~opts.umask;
-  return mode.toString(8).padStart(4, '0');
+  const mode = (opts.root ? m & 0o7777 : m & 0o777 & ~opts.umask).toString(8).padStart(4, '0');
+  return opts.mode ? wantedMode(opts.mode, mode, false, opts.umask) : mode;
+}
+
+/**
+ * `mode` for a path whose mode is `current` (four octal digits): an octal mode as it is, a symbolic one
+ * applied to `current` as Ansible's _symbolic_mode_to_octal does (X counts for a directory). The extract
+ * script's chmod applies the same symbolic mode to the same mode.
+ */
+export function wantedMode(mode: string, current: string | undefined, isDir: boolean, umask: number): string {
+  if (!isSymbolicMode(mode)) return mode;
+  return resolveMode(mode, Number.parseInt(current ?? (isDir ? '0755' : '0644'), 8), isDir, umask);
 }
 
 function contentDrift(entry: ManifestEntry, dest: DestMember, opts: CompareOptions): string | undefined {
@@ -80,23 +107,25 @@ function ownerDrift(dest: DestMember, opts: CompareOptions): string | undefined 
   const wrongOwner = opts.owner !== undefined && dest.owner !== opts.owner;
   const wrongGroup = opts.group !== undefined && dest.group !== opts.group;
   // Symlinks keep their mode (Ansible leaves a link's target alone); other members get `mode`.
-  const wrongMode = opts.mode !== undefined && (dest.type === 'file' || dest.type === 'dir') && dest.mode !== opts.mode;
+  const want = opts.mode !== undefined ? wantedMode(opts.mode, dest.mode, dest.type === 'dir', opts.umask) : undefined;
+  const wrongMode = want !== undefined && (dest.type === 'file' || dest.type === 'dir') && dest.mode !== want;
   const reasons = [
     ...(wrongOwner || wrongGroup
       ? [`owned by ${dest.owner ?? '?'}:${dest.group ?? '?'}, wanted ${opts.owner ?? dest.owner ?? '?'}:${opts.group ?? dest.group ?? '?'}`]
       : []),
-    ...(wrongMode ? [`mode ${dest.mode ?? '?'}, wanted ${opts.mode}`] : []),
+    ...(wrongMode ? [`mode ${dest.mode ?? '?'}, wanted ${want}`] : []),
   ];
   return reasons.length ? reasons.join(', ') : undefined;
 }
 
-/** Drift sorted for messages: files (anything but directories) to write, directories to create, chown-only. */
-export function splitDrift(drift: Drift[]): { files: Drift[]; dirs: Drift[]; chowns: Drift[] } {
+/** Drift sorted for messages: files (anything but directories) to write, directories to create, chown-only, kept. */
+export function splitDrift(drift: Drift[]): { files: Drift[]; dirs: Drift[]; chowns: Drift[]; kept: Drift[] } {
   const writes = drift.filter((d) => d.action === 'write');
   return {
     files: writes.filter((d) => d.entry.kind !== 'd'),
     dirs: writes.filter((d) => d.entry.kind === 'd'),
     chowns: drift.filter((d) => d.action === 'chown'),
+    kept: drift.filter((d) => d.action === 'keep'),
   };
 }
 
@@ -143,6 +172,7 @@ export function stateAfter(
   opts: CompareOptions,
 ): PredictedFile | undefined {
   const e = d.entry;
+  if (d.action === 'keep') return undefined;
   const owners = { ...(opts.owner ? { owner: opts.owner } : {}), ...(opts.group ? { group: opts.group } : {}) };
   if (d.action === 'chown') {
     const now = {
@@ -150,7 +180,7 @@ export function stateAfter(
       ...(dest.owner ? { owner: dest.owner } : {}),
       ...(dest.group ? { group: dest.group } : {}),
       ...owners,
-      ...(opts.mode && dest.type !== 'link' ? { mode: opts.mode } : {}),
+      ...(opts.mode && dest.type !== 'link' ? { mode: wantedMode(opts.mode, dest.mode, dest.type === 'dir', opts.umask) } : {}),
     };
     if (dest.type === 'dir') return { type: 'directory', ...now };
     if (dest.type === 'link') return { type: 'link', target: dest.value ?? e.value ?? '' };
@@ -162,7 +192,7 @@ export function stateAfter(
   switch (e.kind) {
     case 'd': {
       // The extract script creates a missing directory with the archived mode (chmod, no umask), then `mode`.
-      const mode = opts.mode ?? e.mode;
+      const mode = opts.mode ? wantedMode(opts.mode, e.mode, true, opts.umask) : e.mode;
       return { type: 'directory', ...(mode ? { mode } : {}), ...owners };
     }
     case 'f':

@@ -26,7 +26,7 @@ export interface ExtractJob {
   drift: Drift[];
   owner?: string;
   group?: string;
-  /** Ansible's `mode`: set on every member moved or fixed, symlinks excepted. */
+  /** Ansible's `mode`: set on every member moved or fixed, symlinks excepted (chmod takes a symbolic one as Ansible does). */
   mode?: string;
 }
 
@@ -65,7 +65,7 @@ export function extractScript(job: ExtractJob): string {
     '    h) p=${t%/*}; [ -d "$p" ] || mkdir -p -- "$p"; ln -f -- "$D/$val" "$stage/.fleetplay-link"; mv -fT -- "$stage/.fleetplay-link" "$t" ;;',
     '  esac',
     owner ? `  chown -h -- ${shellQuote(owner)} "$t"` : '  :',
-    ...(job.mode ? [`  [ -L "$t" ] || chmod -- ${job.mode} "$t"`] : []),
+    ...(job.mode ? [`  [ -L "$t" ] || chmod -- ${shellQuote(job.mode)} "$t"`] : []),
     // A regular file moved into place has the member's content: its sha256 is `val`.
     `  if [ "$act" = m ] && [ -f "$t" ] && [ ! -L "$t" ]; then ${writtenLine('"$t"', '"$val"')}; fi`,
     'done',

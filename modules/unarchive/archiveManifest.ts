@@ -50,7 +50,8 @@ export function manifestPipeline(spec: ManifestSpec, input: string): string {
   if (spec.format.kind === 'zip') return zipManifest(spec, input);
   const flag = tarCompressionFlag(spec.format);
   const tar = [
-    'LC_ALL=C tar -x -vv --show-transformed-names --quoting-style=literal',
+    // tar by its path, as Ansible runs it (get_bin_path): its messages name it so ('/usr/bin/tar: unrecognized option').
+    'LC_ALL=C "$(command -v tar || echo tar)" -x -vv --show-transformed-names --quoting-style=literal',
     ...(flag ? [flag] : []),
     `-f ${input}`,
     ...spec.extraOpts.map((o) => shellQuote(o)),

@@ -56,6 +56,8 @@ export interface ArchiveProbe {
   archiveSha?: string;
   manifest?: 'cached' | 'fresh' | 'given';
   manifestRc?: number;
+  /** The working directory a relative dest is resolved against (Ansible warns with the absolute path). */
+  cwd?: string;
   members: MemberState[];
   /** dest's attributes, as Ansible's result reports them. */
   destInfo?: { uid: number; gid: number; mode: string; size: number; owner: string; group: string };
@@ -98,6 +100,7 @@ const PROBE_LOOP = [
 export function archiveProbeScript(req: ArchiveProbeRequest): string {
   const src = req.source;
   const lines = [SHA256_PROBE, hashCacheScript(req.hashes ?? {}), `tab='\t'`, 'echo "uid=$(id -u)"; printf umask=; umask'];
+  if (!req.dest.startsWith('/')) lines.push('printf \'cwd=%s\\n\' "$PWD"');
   if (req.creates) lines.push(`if [ -e ${shellQuote(req.creates)} ] || [ -L ${shellQuote(req.creates)} ]; then echo creates=1; exit 0; fi`);
   lines.push(`D=${shellQuote(req.dest)}`);
   if (!req.assumeDest) lines.push('if [ ! -d "$D" ]; then echo dest=missing; exit 0; fi');
@@ -176,6 +179,7 @@ export function parseArchiveProbe(output: string): ArchiveProbe {
     else if (key === 'archive_sha' && /^[0-9a-f]{64}$/.test(value)) probe.archiveSha = value;
     else if (key === 'manifest' && (value === 'cached' || value === 'fresh' || value === 'given')) probe.manifest = value;
     else if (key === 'manifest_rc') probe.manifestRc = Number(value);
+    else if (key === 'cwd') probe.cwd = value;
     else if (key === 'dest_stat') {
       // type, mode, owner, group, size, identity, uid:gid (the members' stat format)
       const [, mode, owner, group, size, , ids] = value.split('\t');

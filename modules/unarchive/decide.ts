@@ -55,8 +55,10 @@ export function decideUnarchive(facts: UnarchiveFacts, view: Pick<ModuleView, 'h
     ...(split.files.length ? [`${split.files.length} of ${files} files differ: ${describeDrift(split.files)}`] : []),
     ...(split.dirs.length ? [`${split.dirs.length} directories to create`] : []),
     ...(split.chowns.length ? [`${split.chowns.length} members owned wrongly`] : []),
+    ...(split.kept.length ? [`${split.kept.length} newer files kept (keep_newer)`] : []),
   ];
-  data.changed_files = drift.map((d) => displayName(d.entry.name));
+  const changing = drift.filter((d) => d.action !== 'keep');
+  data.changed_files = changing.map((d) => displayName(d.entry.name));
   const extractSource: ExtractSource = task.isUrl
     ? { kind: 'url', url: src, fetch: task.fetch, tool: probe.tool ?? 'curl' }
     : task.remoteSrc
@@ -75,7 +77,7 @@ export function decideUnarchive(facts: UnarchiveFacts, view: Pick<ModuleView, 'h
   return {
     kind: 'change',
     msg: `extract ${src} into ${dest}: ${parts.join('; ')}`,
-    diff: [driftDiff(src, dest, drift, destOf, opts)],
+    ...(changing.length ? { diff: [driftDiff(src, dest, changing, destOf, opts)] } : {}),
     data,
     summary: [{ verb: 'extract', object: 'archive' }],
     change: {
@@ -104,7 +106,10 @@ export function afterProbe(facts: Probed, host: string): Verdict | undefined {
   if (probe.destMissing || facts.destWouldBeMissing)
     return { kind: 'failed', msg: `dest ${dest} does not exist or is not a directory`, data };
   if (probe.missingPrograms.length) {
-    return { kind: 'failed', msg: `cannot unpack ${src} on ${host}: ${probe.missingPrograms.join(', ')} not installed there`, data };
+    // Ansible's words (pick_handler and can_handle_archive), with the host.
+    const missing = probe.missingPrograms.join("' or '");
+    const msg = `Failed to find handler for "${src}" on ${host}. Make sure the required command to extract the file is installed. Unable to find required '${missing}' binary in the path.`;
+    return { kind: 'failed', msg, data };
   }
   if (probe.srcMissing || predictedSrc?.kind === 'missing') return { kind: 'failed', msg: `${src} does not exist on ${host}`, data };
   if (probe.noDownloader) return { kind: 'failed', msg: noDownloaderMessage(host), data };
@@ -115,7 +120,7 @@ export function afterProbe(facts: Probed, host: string): Verdict | undefined {
     return { kind: 'failed', msg: `cannot download ${src}: ${why}`, data };
   }
   if (probe.manifest === 'fresh' && probe.manifestRc !== 0)
-    return { kind: 'failed', msg: `cannot read archive ${src}: ${err || `exit ${probe.manifestRc}`}`, data };
+    return { kind: 'failed', msg: `Unable to list files in the archive: ${err || `exit ${probe.manifestRc}`} (reading ${src})`, data };
   const archiveSha = facts.archiveSha ?? probe.archiveSha;
   if (!archiveSha || !probe.manifest)
     return { kind: 'failed', msg: `unexpected probe output for ${src}: ${err || facts.stdoutHead}`, data };

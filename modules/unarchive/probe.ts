@@ -1,11 +1,13 @@
 // What unarchive reads: one command that compares every member of the archive with the path under dest
 // (with the manifest on stdin when the controller has it). A controller-side archive is hashed and
 // listed first, in a `local` stage (once per archive version in a run, then from the cache).
+import path from 'node:path';
 import type { ModuleView, Probe } from '../../engine/module.ts';
 import { local, read } from '../../engine/module.ts';
 import type { PredictedFile, ResultData } from '../../engine/types.ts';
 import { requireAccountName } from '../lib/argumentRules.ts';
 import { normalizeMode } from '../lib/attributes.ts';
+import { isSymbolicMode, symbolicModeProblem } from '../lib/symbolicMode.ts';
 import { inspectControllerFile } from '../lib/controllerFile.ts';
 import { urlFileName, type FetchOptions } from '../lib/download.ts';
 import { knownHashes, rememberHashes, under } from '../lib/hashCache.ts';
@@ -30,6 +32,7 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     formatFromName(isUrl ? urlFileName(src) : src) ?? (isUrl ? undefined : { kind: 'tar', compression: 'auto' });
   if (!format) return failed(`cannot tell the archive format of ${src} from its name (.tar.gz, .tgz, .tar.xz, .tar.bz2, .tar, .zip)`);
   if (args.copy !== undefined && args.remote_src !== undefined) return failed("parameters are mutually exclusive: ('copy', 'remote_src')");
+  if (args.include !== undefined && args.exclude !== undefined) return failed('parameters are mutually exclusive: include|exclude');
   const spec: ManifestSpec = {
     format,
     extraOpts: [...(args.extra_opts ?? [])],
@@ -38,7 +41,14 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
   };
   if (format.kind === 'zip' && spec.extraOpts.length) return failed('extra_opts is supported for tar archives only');
   if (format.kind === 'zip' && args.keep_newer === true) return failed('keep_newer is supported for tar archives only');
-  const mode = normalizeMode(args.mode);
+  const mode = isSymbolicMode(args.mode) ? args.mode.trim() : normalizeMode(args.mode);
+  // Ansible's set_mode_if_different: its message, and the clause it refuses in `details`.
+  const badMode = isSymbolicMode(args.mode) ? symbolicModeProblem(args.mode.trim()) : undefined;
+  if (badMode !== undefined)
+    return {
+      kind: 'verdict',
+      verdict: { kind: 'failed', msg: 'mode must be in octal or symbolic form', data: { dest, src, details: badMode } },
+    };
   if (format.kind === 'zip' && isUrl)
     return failed(`zip archives cannot be read from a URL; download ${src} with get_url, then use remote_src: true`);
   const fetch: FetchOptions = { timeoutSec: 10, validateCerts: args.validate_certs !== false };
@@ -140,6 +150,10 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     stdin,
   });
   if (r.exitCode === 0) rememberHashes(owner, r.stdout);
+  const parsed = parseArchiveProbe(r.stdout);
+  // Ansible's warning for a relative dest (it resolves it against the module's working directory).
+  if (parsed.cwd !== undefined)
+    data.warnings = [`Relative destination path '${dest}' was resolved to absolute path '${path.posix.join(parsed.cwd, dest)}'.`];
   const facts: UnarchiveFacts = {
     kind: 'probed',
     task,
@@ -147,7 +161,7 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
     exitCode: r.exitCode,
     err: r.stderr.trim(),
     stdoutHead: r.stdout.slice(0, 200),
-    probe: parseArchiveProbe(r.stdout),
+    probe: parsed,
     ...(archiveSha ? { archiveSha } : {}),
     ...(predictedSrc ? { predictedSrc } : {}),
     destWouldBeMissing,

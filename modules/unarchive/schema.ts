@@ -1,6 +1,7 @@
 // unarchive's arguments: the schema ajv checks, and the type it describes.
 import type { FromSchema } from 'json-schema-to-ts';
-import { accountNameSchema, modeSchema } from '../lib/schemas.ts';
+import { accountNameSchema } from '../lib/schemas.ts';
+import { anyModeSchema } from '../lib/symbolicMode.ts';
 
 export const unarchiveSchema = {
   type: 'object',
@@ -15,7 +16,12 @@ export const unarchiveSchema = {
     keep_newer: { type: 'boolean' },
     owner: accountNameSchema,
     group: accountNameSchema,
-    mode: modeSchema,
+    // Octal, or symbolic (`u+rwX,go-w`): resolved against each member's mode, as Ansible does. A bad
+    // symbolic mode fails the task with Ansible's message and `details` (probe.ts), templated or not.
+    mode: {
+      anyOf: [anyModeSchema.anyOf[0], { type: 'string', minLength: 1 }],
+      description: "octal ('0644') or symbolic ('u+rwX,go-w'), applied to every member but symlinks",
+    },
     list_files: { type: 'boolean' },
     validate_certs: { type: 'boolean' },
     // Ansible's legacy inverse of remote_src (copy: false is remote_src: true); not both.

@@ -18,7 +18,7 @@ export interface UnarchiveTask {
   spec: ManifestSpec;
   fetch: FetchOptions;
   own: { owner?: string; group?: string };
-  /** Ansible's `mode` for every extracted member (four octal digits). */
+  /** Ansible's `mode` for every extracted member: four octal digits, or a symbolic mode (u+rwX,go-w). */
   mode?: string;
   keepNewer: boolean;
   listFiles: boolean;

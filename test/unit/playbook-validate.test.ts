@@ -655,12 +655,12 @@ describe('other mistakes that used to pass or read badly', () => {
   it('words one-of and empty-value errors without JSON pointers', () => {
     const file = playbook(`- hosts: ""
   tasks:
-    - command: { cmd: ls, argv: [ls] }
+    - wait_for: { port: 22, path: /x }
     - copy: { dest: /x }
 `);
     expect(brief(file)).toEqual([
       "1:10 keyword 'hosts' must not be empty",
-      "3:16 module 'command' takes only one of: cmd, argv",
+      "3:17 module 'wait_for' takes only one of: port, path",
       "4:13 module 'copy' needs exactly one of: content, src",
     ]);
   });

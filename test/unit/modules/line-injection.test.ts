@@ -55,9 +55,10 @@ describe('deb822_repository', () => {
     const text = renderSource(s);
     // Every line after the field's first starts with a space: no new field, not even after a lone CR.
     const lines = text.split('\n');
-    const after = lines.slice(lines.findIndex((l) => l.startsWith('Signed-By:')) + 1).filter(Boolean);
-    expect(after.length).toBe(6);
-    expect(after.every((l) => l.startsWith(' '))).toBe(true);
+    const after = lines.slice(lines.findIndex((l) => l.startsWith('Signed-By:')) + 1);
+    // Six continuation lines, then the next field (fields are in Ansible's order: by argument name).
+    expect(after.slice(0, 6).every((l) => l.startsWith(' '))).toBe(true);
+    expect(after[6]).toBe('Suites: s');
     expect(text).not.toMatch(/^Trusted:/m);
   });
 

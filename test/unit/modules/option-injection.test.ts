@@ -104,9 +104,9 @@ describe('rm, mkdir, touch, ln, chown -h (file module)', () => {
 
 describe('cd (command and shell chdir)', () => {
   it('never reads chdir as an option or as $OLDPWD', () => {
-    expect(chdirCommand('-P')).toBe('cd -- ./-P');
-    expect(chdirCommand('-')).toBe('cd -- ./-');
-    expect(chdirCommand('/srv/app')).toBe('cd -- /srv/app');
+    expect(chdirCommand('-P')).toBe('cd -P -- ./-P');
+    expect(chdirCommand('-')).toBe('cd -P -- ./-');
+    expect(chdirCommand('/srv/app')).toBe('cd -P -- /srv/app');
     expect(schemaIssues(commandModule, { cmd: 'pwd', chdir: '' }).map((i) => i.path)).toEqual([['chdir']]);
   });
 

@@ -110,7 +110,7 @@ describe('deb822 sources', () => {
   };
   it('renders the stanza apt reads', () => {
     expect(renderSource(docker)).toBe(
-      'X-Repolib-Name: docker\nTypes: deb\nURIs: https://download.docker.com/linux/debian\nSuites: bookworm\nComponents: stable\nArchitectures: amd64\nSigned-By: /etc/apt/keyrings/docker.gpg\n',
+      'Architectures: amd64\nComponents: stable\nX-Repolib-Name: docker\nSigned-By: /etc/apt/keyrings/docker.gpg\nSuites: bookworm\nTypes: deb\nURIs: https://download.docker.com/linux/debian\n',
     );
     expect(
       renderSource({
@@ -118,10 +118,18 @@ describe('deb822 sources', () => {
         enabled: false,
         signedBy: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n-----END PGP PUBLIC KEY BLOCK-----',
       }),
-    ).toContain('Signed-By: \n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\nEnabled: no\n');
+    ).toContain(
+      'Enabled: no\nX-Repolib-Name: docker\nSigned-By:\n    -----BEGIN PGP PUBLIC KEY BLOCK-----\n    .\n    abc\n    -----END PGP PUBLIC KEY BLOCK-----\nSuites: bookworm\n',
+    );
+    // Ansible's other options, by argument name, as Ansible's format_field_name names them.
+    expect(renderSource({ ...docker, options: { date_max_future: 10, allow_insecure: true, targets: ['a', 'b'] } })).toBe(
+      'Allow-Insecure: yes\nArchitectures: amd64\nComponents: stable\nDate-Max-Future: 10\nX-Repolib-Name: docker\nSigned-By: /etc/apt/keyrings/docker.gpg\nSuites: bookworm\nTargets: a b\nTypes: deb\nURIs: https://download.docker.com/linux/debian\n',
+    );
   });
   it('names the file as Ansible does and finds unusable sources', () => {
-    expect(sourcesFileName('Docker CE')).toBe('docker_ce.sources');
+    expect(sourcesFileName('Docker CE')).toBe('docker-ce.sources');
+    expect(sourcesFileName('ansible-test focal archive')).toBe('ansible-test-focal-archive.sources');
+    expect(sourcesFileName('download.docker_com')).toBe('downloaddocker-com.sources');
     expect(sourceProblems({ ...docker, suites: ['/'] })).toEqual([
       "suite '/' is a flat repository path (ends in '/'), which takes no components",
     ]);

@@ -26,8 +26,8 @@ describe('command and shell', () => {
     const plan = await planModule(commandModule, { cmd: 'touch /tmp/x' }, h);
     expect(plan).toEqual({
       kind: 'unknown',
-      msg: "would run 'touch /tmp/x'; its effect cannot be predicted (add creates, removes or changed_when)",
-      data: { [NOT_RUN_IN_CHECK]: "check mode does not run 'touch /tmp/x'" },
+      msg: "Command would have run if not in check mode ('touch /tmp/x'); its effect cannot be predicted (add creates, removes or changed_when)",
+      data: { cmd: ['touch', '/tmp/x'], rc: 0, skipped: true, [NOT_RUN_IN_CHECK]: "check mode does not run 'touch /tmp/x'" },
     });
     expect(h.commands).toEqual([]);
   });
@@ -63,7 +63,12 @@ describe('command and shell', () => {
       msg: "Would not run command since '/opt/done' exists",
     });
     const plan = await planModule(commandModule, { cmd: 'make', chdir: '/opt', creates: 'other', removes: '/opt/done' }, h);
-    expect(plan).toMatchObject({ kind: 'change', msg: 'run make', summary: [{ verb: 'run', object: 'command' }] });
+    expect(plan).toMatchObject({
+      kind: 'change',
+      msg: 'Command would have run if not in check mode',
+      summary: [{ verb: 'run', object: 'command' }],
+      data: { cmd: ['make'], rc: 0 },
+    });
     expect(h.predicted.file('/opt/other')).toEqual({ type: 'file' });
     expect(h.predicted.file('/opt/done')).toEqual({ type: 'absent' });
   });
@@ -166,6 +171,6 @@ describe('command and shell', () => {
     const h = fakeHost();
     const plan = (await planModule(commandModule, { cmd: 'pwd', chdir: '-P' }, h)) as Extract<Plan, { kind: 'change' }>;
     await plan.apply();
-    expect(h.commands[0]).toMatch(/^cd -- \.\/-P \|\| /);
+    expect(h.commands[0]).toMatch(/^cd -P -- \.\/-P \|\| /);
   });
 });

@@ -72,7 +72,7 @@ function host(h: Host, check = false): FakeHost {
 }
 
 const stanza = (keyFile: string) =>
-  `X-Repolib-Name: docker\nTypes: deb\nURIs: https://download.docker.com/linux/debian\nSuites: bookworm\nComponents: stable\nSigned-By: ${keyFile}\n`;
+  `Components: stable\nX-Repolib-Name: docker\nSigned-By: ${keyFile}\nSuites: bookworm\nTypes: deb\nURIs: https://download.docker.com/linux/debian\n`;
 type Change = Extract<Plan, { kind: 'change' }>;
 
 describe('names, as Ansible derives them', () => {

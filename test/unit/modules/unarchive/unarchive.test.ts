@@ -350,9 +350,14 @@ describe('module plan with canned host answers', () => {
       'dest /usr/local does not exist or is not a directory',
     );
     const xz = await planModule(unarchiveModule, { ...args, src: '/tmp/c.tar.xz' }, ctx('missing= xz\n', false));
-    expect(xz).toMatchObject({ kind: 'failed', msg: 'cannot unpack /tmp/c.tar.xz on n1: xz not installed there' });
+    expect(xz).toMatchObject({
+      kind: 'failed',
+      msg: `Failed to find handler for "/tmp/c.tar.xz" on n1. Make sure the required command to extract the file is installed. Unable to find required 'xz' binary in the path.`,
+    });
     const zip = await planModule(unarchiveModule, { ...args, src: '/tmp/c.zip' }, ctx('missing= unzip\n', false));
-    expect(zip.msg).toBe('cannot unpack /tmp/c.zip on n1: unzip not installed there');
+    expect(zip.msg).toBe(
+      `Failed to find handler for "/tmp/c.zip" on n1. Make sure the required command to extract the file is installed. Unable to find required 'unzip' binary in the path.`,
+    );
   });
 
   it('sends cached manifests on stdin and plans the differing members only', async () => {
@@ -386,7 +391,10 @@ describe('module plan with canned host answers', () => {
         },
       }),
     );
-    expect(plan).toMatchObject({ kind: 'failed', msg: 'cannot read archive /tmp/c.tar.gz: gzip: stdin: not in gzip format' });
+    expect(plan).toMatchObject({
+      kind: 'failed',
+      msg: 'Unable to list files in the archive: gzip: stdin: not in gzip format (reading /tmp/c.tar.gz)',
+    });
   });
 
   it('refuses zip from a URL and extra_opts with zip', async () => {
