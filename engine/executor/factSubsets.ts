@@ -11,6 +11,7 @@ export type FactCollector =
   | 'lsb'
   | 'pkg_mgr'
   | 'platform'
+  | 'python'
   | 'selinux'
   | 'service_mgr'
   | 'user'
@@ -18,7 +19,7 @@ export type FactCollector =
   | 'network'
   | 'virtual';
 
-// Ansible's minimal_gather_subset; caps, cmdline, local, python and ssh_pub_keys are accepted and collect nothing here.
+// Ansible's minimal_gather_subset; caps, cmdline, local and ssh_pub_keys are accepted and collect nothing here.
 const MIN: readonly string[] = [
   'apparmor',
   'caps',
@@ -52,6 +53,7 @@ const COLLECTED = new Set<string>([
   'lsb',
   'pkg_mgr',
   'platform',
+  'python',
   'selinux',
   'service_mgr',
   'user',

@@ -15,6 +15,7 @@ import {
   pkgMgrFact,
   platformFacts,
   securityFacts,
+  pythonFacts,
   serviceMgrFact,
   userFacts,
 } from './factsMin.ts';
@@ -67,6 +68,7 @@ export function parseFacts(output: string, collectors: ReadonlySet<FactCollector
   if (collectors.has('env')) out.env = env;
   if (collectors.has('dns')) out.dns = dnsFacts(tags);
   Object.assign(out, securityFacts(tags, collectors));
+  if (collectors.has('python')) Object.assign(out, pythonFacts(tags));
   if (collectors.has('hardware')) Object.assign(out, hardwareFacts(tags, String(out.architecture ?? '')));
   if (collectors.has('network')) for (const [k, v] of Object.entries(networkFacts(tags.get('net') ?? []))) setOwn(out, k, v);
   if (collectors.has('virtual')) Object.assign(out, virtualFacts(tags));

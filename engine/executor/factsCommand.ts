@@ -57,6 +57,12 @@ const FIPS = ['_fp_f fips /proc/sys/crypto/fips_enabled'];
 const SELINUX = [
   'if [ -r /sys/fs/selinux/enforce ]; then _fp_f se_enforce /sys/fs/selinux/enforce; _fp_f se_policyvers /sys/fs/selinux/policyvers; _fp_f se_config /etc/selinux/config; fi',
 ];
+// The host's Python as Ansible's python collector reports the interpreter running its module: the first of
+// Ansible's usual paths, asked for its version (one `python -c`, ~15 ms, only when the python subset is
+// gathered; ssl is not imported for has_sslcontext, which every Python 3 has).
+const PYTHON = [
+  'for _py in /usr/bin/python3 /usr/libexec/platform-python /usr/bin/python; do if [ -x "$_py" ]; then _fp_v python "$_py $("$_py" -c \'import sys;v=sys.version_info;print(v[0],v[1],v[2],v[3],v[4],sys.implementation.name)\' 2>/dev/null)"; break; fi; done',
+];
 const APPARMOR = ['if [ -e /sys/kernel/security/apparmor ]; then _fp_v apparmor enabled; fi'];
 
 // One grep over the three files (the shell's read would take a system call per byte of a large /proc/cpuinfo);
@@ -100,6 +106,7 @@ const PARTS: Array<[FactCollector, string[]]> = [
   ['fips', FIPS],
   ['selinux', SELINUX],
   ['apparmor', APPARMOR],
+  ['python', PYTHON],
   ['hardware', HARDWARE],
   ['network', NETWORK],
   ['virtual', VIRTUAL],

@@ -257,3 +257,22 @@ export function securityFacts(tags: Tags, collectors: ReadonlySet<FactCollector>
   if (collectors.has('fips')) out.fips = tags.get('fips')?.[0]?.trim() === '1';
   return out;
 }
+
+/** ansible_python, as Ansible's python collector reports it; absent when the host has no Python. */
+export function pythonFacts(tags: Tags): Vars {
+  const m = /^(\S+) (\d+) (\d+) (\d+) (\w+) (\d+) (\w+)$/.exec(tags.get('python')?.[0]?.trim() ?? '');
+  if (!m) return {};
+  const [, executable, major, minor, micro, releaselevel, serial, impl] = m;
+  const version = { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel: releaselevel!, serial: Number(serial) };
+  const types: Record<string, string> = { cpython: 'CPython', pypy: 'PyPy', ironpython: 'IronPython', jython: 'Jython' };
+  return {
+    python: {
+      executable: executable!,
+      has_sslcontext: Number(major) >= 3,
+      type: types[impl!] ?? impl!,
+      version,
+      version_info: [version.major, version.minor, version.micro, version.releaselevel, version.serial],
+    },
+    python_version: `${major}.${minor}.${micro}`,
+  };
+}

@@ -177,7 +177,7 @@ function writeInventory(kind: InventoryKind, node: Node, cwd: string, dir: strin
   if (kind === 'ansible-test') {
     // ansible-test's inventory names the node's Python (service's target writes it into a script's shebang).
     const vars = `ansible_user=root ansible_ssh_private_key_file=${node.keyFile} ansible_ssh_known_hosts_file=${node.knownHostsFile} ansible_python_interpreter=/usr/bin/python3`;
-    writeFileSync(file, `[testgroup]\ntesthost ansible_host=${node.address} ${vars}\n\nlocalhost ansible_connection=local\n`);
+    writeFileSync(file, `[testgroup]\ntesthost ansible_host=${node.address} ${vars}\n`);
   } else writeFileSync(file, kind.local.map((h) => `${h} ansible_connection=local\n`).join(''));
   return file;
 }
