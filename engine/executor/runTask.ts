@@ -49,6 +49,8 @@ export interface TaskSettings {
   /** `environment` levels, outer first (engine/executor/environment.ts). */
   environment?: EnvironmentSpec[];
   become?: { enabled: boolean; user: string; password?: string };
+  /** The user to log in as (remote_user, ansible_user; executor/remoteUser.ts). */
+  remoteUser?: string;
   when: Condition[];
   playbookDir: string;
   /** The modules of the run (the task's own is found here). */
@@ -131,7 +133,7 @@ export async function runItem(
     const delegation = settings.delegation?.(vars);
     delegatedTo = delegation?.name;
     const ctx = delegation
-      ? moduleContext(task, host, vars, { ...settings, become: delegation.become }, counter, delegation.target)
+      ? moduleContext(task, host, vars, delegatedSettings(settings, delegation), counter, delegation.target)
       : moduleContext(task, host, vars, settings, counter);
     const plan = await planModule(mod, args, ctx);
     const outcome = await settle(task, plan, settings, vars);
@@ -147,6 +149,12 @@ export async function runItem(
     }
     return done(errorOutcome(err, host));
   }
+}
+
+/** A delegated task's settings: the delegate's become and login user instead of the host's. */
+function delegatedSettings(settings: TaskSettings, delegation: Delegation): TaskSettings {
+  const { become: _become, remoteUser: _user, ...rest } = settings;
+  return { ...rest, ...delegation.settings };
 }
 
 async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: Vars): Promise<Omit<ItemOutcome, 'durationMs'>> {
@@ -280,7 +288,12 @@ function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationM
 /** The options a module's command finally runs with: the task's timeout and become settings applied. */
 export function finalExecOptions(task: TaskDef, settings: TaskSettings, options: ExecOptions): ExecOptions {
   const timeoutMs = options.timeoutMs ?? (task.timeout ? task.timeout * 1000 : undefined);
-  return { ...options, ...(timeoutMs ? { timeoutMs } : {}), ...(settings.become ? { become: settings.become } : {}) };
+  return {
+    ...options,
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(settings.become ? { become: settings.become } : {}),
+    ...(settings.remoteUser !== undefined ? { remoteUser: settings.remoteUser } : {}),
+  };
 }
 
 /** The context a module's plan runs in; its commands go through the host's read-ahead store. */
