@@ -73,7 +73,7 @@ export function* probeTree(view: ModuleView, args: CopyArgs, src: string, hostSr
     return { unknown: `an earlier task would change files under ${src}; check mode cannot list them` };
   const tree: TreeEntry[] = hostSrc
     ? yield* walkHost(src, contents ? '' : name, follow)
-    : yield* local(`read copy src ${src}`, async () => walkLocal(src, contents ? '' : name, follow));
+    : yield* local(`read copy src ${src}`, async () => walkLocal(src, contents ? '' : name, follow, args.decrypt !== false));
   const destOf = (e: TreeEntry) => path.posix.join(args.dest, e.rel);
   const predicted = (p: string) => (view.check ? view.predicted.file(p) : undefined);
   const ask = tree.map(destOf).filter((p) => predicted(p) === undefined);

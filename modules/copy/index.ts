@@ -13,6 +13,7 @@ import { decideTree, probeTree, type TreeFacts } from './copyTree.ts';
 import { modeProblem, withMode } from './mode.ts';
 import { decideRemoteCopy, probeRemoteCopy, type RemoteCopyFacts } from './remoteSrc.ts';
 import { copySchema, type CopyArgs } from './schema.ts';
+import { vaultDecrypted } from './vault.ts';
 
 export { copySchema, type CopyArgs };
 
@@ -77,7 +78,7 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   const write = yield* probeFileContent(
     view,
     { ...target, dest, intoDirectory: path.basename(src) },
-    { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) },
+    { what: `read copy src ${src}`, make: () => vaultDecrypted(readControllerFile(src, limits), src, args.decrypt !== false) },
   );
   return withWriteMode(args, { write }, args.mode === 'preserve' ? localMode(src) : undefined);
 }

@@ -3,6 +3,7 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_CONTENT_BYTES, readControllerFile } from '../lib/controllerFile.ts';
+import { vaultDecrypted } from './vault.ts';
 
 /** One entry of the tree, `rel` relative to the destination directory. */
 export type LocalEntry =
@@ -13,16 +14,23 @@ export type LocalEntry =
 // Trees larger than this are refused: their bytes are all held in memory.
 const MAX_TREE_BYTES = 64 * 1024 * 1024;
 
-/** The entries of `src`, directories before what is in them; `base` prefixes every rel ('' for 'dir/'). */
-export function walkLocal(src: string, base: string, follow: boolean): LocalEntry[] {
+/**
+ * The entries of `src`, directories before what is in them; `base` prefixes every rel ('' for 'dir/').
+ * Vault-encrypted files are decrypted (`decrypt`, modules/copy/vault.ts); when some cannot be, the error
+ * names the first in Ansible's order (os.walk: a directory's files before its subdirectories').
+ */
+export function walkLocal(src: string, base: string, follow: boolean, decrypt = true): LocalEntry[] {
   const out: LocalEntry[] = [];
   const seen = new Set<string>();
+  const failures: Array<{ order: [number, string]; error: Error }> = [];
+  let dirs = 0;
   let bytes = 0;
   const mode = (m: number) => (m & 0o7777).toString(8).padStart(4, '0');
   const walk = (dir: string, rel: string) => {
     const real = realpathSync(dir);
     if (seen.has(real)) return;
     seen.add(real);
+    const index = dirs++;
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       const r = rel === '' ? name : `${rel}/${name}`;
@@ -37,7 +45,12 @@ export function walkLocal(src: string, base: string, follow: boolean): LocalEntr
         out.push({ rel: r, type: 'directory', mode: mode(s.mode) });
         walk(full, r);
       } else if (s.isFile()) {
-        const content = readControllerFile(full, { what: 'copy src', maxBytes: MAX_CONTENT_BYTES });
+        let content = readControllerFile(full, { what: 'copy src', maxBytes: MAX_CONTENT_BYTES });
+        try {
+          content = vaultDecrypted(content, full, decrypt);
+        } catch (error) {
+          failures.push({ order: [index, name], error: error as Error });
+        }
         bytes += content.length;
         if (bytes > MAX_TREE_BYTES) throw new Error(`copy src ${src} holds more than ${MAX_TREE_BYTES} bytes`);
         out.push({ rel: r, type: 'file', mode: mode(s.mode), content });
@@ -46,5 +59,7 @@ export function walkLocal(src: string, base: string, follow: boolean): LocalEntr
   };
   if (base !== '') out.push({ rel: base, type: 'directory', mode: mode(statSync(src).mode) });
   walk(src, base);
+  const first = failures.sort((a, b) => a.order[0] - b.order[0] || (a.order[1] < b.order[1] ? -1 : 1))[0];
+  if (first) throw first.error;
   return out;
 }
