@@ -14,6 +14,7 @@ import { modeProblem, withMode } from './mode.ts';
 import { decideRemoteCopy, probeRemoteCopy, type RemoteCopyFacts } from './remoteSrc.ts';
 import { copySchema, type CopyArgs } from './schema.ts';
 import { vaultDecrypted } from './vault.ts';
+import { expandPaths } from './expandPaths.ts';
 
 export { copySchema, type CopyArgs };
 
@@ -25,9 +26,13 @@ export type CopyFacts =
   | { tree: TreeFacts }
   | { unknown: string };
 
-function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
-  const problem = modeProblem(args.mode);
+function* probeCopy(written: CopyArgs, view: ModuleView): Probe<CopyFacts> {
+  const problem = modeProblem(written.mode);
   if (problem) return { refused: problem };
+  // dest, and a host src, are expanded on the host as Ansible's `path` arguments are ($HOME, ~).
+  const onHost = written.remote_src === true && written.src !== undefined;
+  const expanded = yield* expandPaths(onHost ? [written.dest, written.src as string] : [written.dest]);
+  const args: CopyArgs = { ...written, dest: expanded[0] as string, ...(onHost ? { src: expanded[1] as string } : {}) };
   // As in Ansible, a dest ending in '/' is a directory that is created when missing.
   const createParents = args.dest.endsWith('/');
   // follow: a dest that is a link is written through (its target); else the link is replaced by the file.

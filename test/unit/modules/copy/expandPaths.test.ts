@@ -1,0 +1,40 @@
+// copy's dest, and src with remote_src, are expanded on the host as Ansible's `path` arguments
+// ($VAR, ${VAR}, a leading ~), by one read-only command; paths without them are sent as written.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planModule } from '../../../../engine/executor/moduleDriver.ts';
+import { copyModule } from '../../../../modules/copy/index.ts';
+import { fakeHost, runLocally } from '../../../support/fakeHost.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-copy-expand-'));
+
+describe('copy path expansion', () => {
+  afterEach(() => {
+    delete process.env.FP_COPY_DIR;
+  });
+
+  it('expands $VAR and ${VAR} in a host src and in dest, on the host', async () => {
+    process.env.FP_COPY_DIR = dir;
+    writeFileSync(path.join(dir, 'src.txt'), 'from host\n');
+    const h = fakeHost({ reply: runLocally });
+    const plan = await planModule(copyModule, { src: '$FP_COPY_DIR/src.txt', remote_src: true, dest: '${FP_COPY_DIR}/dest.txt' }, h);
+    expect(plan).toMatchObject({ kind: 'change' });
+    if (plan.kind === 'change') await plan.apply();
+    expect(readFileSync(path.join(dir, 'dest.txt'), 'utf8')).toBe('from host\n');
+    expect(existsSync(path.join(process.cwd(), '$FP_COPY_DIR'))).toBe(false);
+  });
+
+  it('expands a leading ~ to the home of the user the module runs as, and leaves an unset variable as written', async () => {
+    const h = fakeHost({ reply: runLocally, check: true });
+    const plan = await planModule(copyModule, { content: 'x', dest: '~/fp-never-written/$FP_UNSET_VAR/f' }, h);
+    expect(plan.msg).toBe(`Destination directory ${os.homedir()}/fp-never-written/$FP_UNSET_VAR does not exist`);
+  });
+
+  it('sends no expansion read for plain paths', async () => {
+    const h = fakeHost({ reply: 'type=absent\n' });
+    await planModule(copyModule, { content: 'x', dest: '/etc/plain.conf' }, h);
+    expect(h.commands.some((c) => c.includes('fp_tilde'))).toBe(false);
+  });
+});
