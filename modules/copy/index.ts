@@ -15,6 +15,7 @@ import { decideRemoteCopy, probeRemoteCopy, type RemoteCopyFacts } from './remot
 import { copySchema, type CopyArgs } from './schema.ts';
 import { vaultDecrypted } from './vault.ts';
 import { expandPaths } from './expandPaths.ts';
+import { withContentResult } from './result.ts';
 
 export { copySchema, type CopyArgs };
 
@@ -145,7 +146,7 @@ function decideCopy(args: CopyArgs, facts: CopyFacts): Decision<CopyChange> {
   if (facts.write.target.intoDirectory === undefined && facts.write.dest?.state.type === 'directory') {
     return { kind: 'failed', msg: 'can not use content with a dir as dest', data: { dest: facts.write.target.dest } };
   }
-  const d = decideFileContent(facts.write);
+  const d = withContentResult(decideFileContent(facts.write), facts.write);
   return d.kind === 'change' && !d.change.sameContent ? checked(args, d, createHash('sha1').update(facts.write.content).digest('hex')) : d;
 }
 

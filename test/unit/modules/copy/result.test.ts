@@ -1,5 +1,6 @@
-// copy's dest, and src with remote_src, are expanded on the host as Ansible's `path` arguments
+// copy's result fields (Ansible's checksum, md5sum and path info); its dest, and src with remote_src, are expanded on the host as Ansible's `path` arguments
 // ($VAR, ${VAR}, a leading ~), by one read-only command; paths without them are sent as written.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,5 +37,29 @@ describe('copy path expansion', () => {
     const h = fakeHost({ reply: 'type=absent\n' });
     await planModule(copyModule, { content: 'x', dest: '/etc/plain.conf' }, h);
     expect(h.commands.some((c) => c.includes('fp_tilde'))).toBe(false);
+  });
+});
+
+describe('copy result fields', () => {
+  it('reports the SHA1, the MD5 of written content and the file’s path info, as Ansible’s copy', async () => {
+    const dest = path.join(dir, 'result.txt');
+    const h = fakeHost({ reply: runLocally });
+    const plan = await planModule(copyModule, { content: 'foo.txt\n', dest, mode: '0547' }, h);
+    if (plan.kind !== 'change') throw new Error(plan.msg);
+    const done = await plan.apply();
+    const ids = { uid: process.getuid?.(), gid: process.getgid?.() };
+    expect(done.data).toMatchObject({
+      dest,
+      checksum: createHash('sha1').update('foo.txt\n').digest('hex'),
+      md5sum: createHash('md5').update('foo.txt\n').digest('hex'),
+      mode: '0547',
+      size: 8,
+      state: 'file',
+      ...ids,
+    });
+    // Nothing to do: the same fields from what the probe read, without md5sum.
+    const again = await planModule(copyModule, { content: 'foo.txt\n', dest, mode: '0547' }, fakeHost({ reply: runLocally }));
+    expect(again).toMatchObject({ kind: 'ok', data: { mode: '0547', size: 8, state: 'file', ...ids } });
+    expect(again.data).not.toHaveProperty('md5sum');
   });
 });
