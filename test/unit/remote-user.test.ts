@@ -158,3 +158,14 @@ describe('UserPool', () => {
     expect(log).toEqual(['main: a', 'main: b', 'bob: c', 'bob: d', 'main: close', 'bob: close']);
   });
 });
+
+describe('become_user as a template', () => {
+  it('is rendered with the task’s variables', async () => {
+    const { becomeSettings } = await import('../../engine/executor/becomeSettings.ts');
+    const task = { becomeUser: '{{ app_user }}', become: true, location: { file: 'play.yml', line: 2, column: 3 } };
+    const settings = becomeSettings(task as never, { vars: [], when: [], tags: [] } as never, {} as never, { app_user: 'nobody' });
+    expect(settings).toMatchObject({ enabled: true, user: 'nobody' });
+    const plain = becomeSettings({ ...task, becomeUser: 'daemon' } as never, { vars: [], when: [], tags: [] } as never, {} as never, {});
+    expect(plain).toMatchObject({ user: 'daemon' });
+  });
+});
