@@ -16,7 +16,7 @@ export type CopyChange = FileContentChange | RemoteCopyChange | TreeChange;
 export async function applyCopy(change: CopyChange, host: ModuleHost): Promise<ApplyOutcome> {
   if ('tree' in change) return applyTree(change, host);
   if (!('remoteSrc' in change)) return withStat(await applyFileContent(change, host), change.dest, host);
-  return applyRemoteCopy(change, host);
+  return withStat(await applyRemoteCopy(change, host), change.dest, host);
 }
 
 /** Check mode: the directories and the file the change leaves. */

@@ -22,7 +22,7 @@ export { copySchema, type CopyArgs };
 /** What probe found: a refusal, the content and what is at dest, a copy on the host, or a directory tree. */
 export type CopyFacts =
   | { refused: string }
-  | { write: FileContentFacts; srcMode?: string }
+  | { write: FileContentFacts; srcMode?: string; srcPath?: string }
   | { remote: RemoteCopyFacts }
   | { tree: TreeFacts }
   | { unknown: string };
@@ -86,7 +86,7 @@ function* probeCopy(written: CopyArgs, view: ModuleView): Probe<CopyFacts> {
     { ...target, dest, intoDirectory: path.basename(src) },
     { what: `read copy src ${src}`, make: () => vaultDecrypted(readControllerFile(src, limits), src, args.decrypt !== false) },
   );
-  return withWriteMode(args, { write }, args.mode === 'preserve' ? localMode(src) : undefined);
+  return { ...withWriteMode(args, { write }, args.mode === 'preserve' ? localMode(src) : undefined), srcPath: src };
 }
 
 /** The content write's wanted mode, resolved once dest is known. */
@@ -146,7 +146,7 @@ function decideCopy(args: CopyArgs, facts: CopyFacts): Decision<CopyChange> {
   if (facts.write.target.intoDirectory === undefined && facts.write.dest?.state.type === 'directory') {
     return { kind: 'failed', msg: 'can not use content with a dir as dest', data: { dest: facts.write.target.dest } };
   }
-  const d = withContentResult(decideFileContent(facts.write), facts.write);
+  const d = withContentResult(decideFileContent(facts.write), facts.write, 'srcPath' in facts ? facts.srcPath : undefined);
   return d.kind === 'change' && !d.change.sameContent ? checked(args, d, createHash('sha1').update(facts.write.content).digest('hex')) : d;
 }
 

@@ -9,8 +9,9 @@ import type { ApplyOutcome, ResultData } from '../../engine/types.ts';
 import type { FileContentChange, FileContentFacts } from '../lib/fileContent.ts';
 
 /** The decision of a content write with Ansible's result fields added. */
-export function withContentResult(d: Decision<FileContentChange>, facts: FileContentFacts): Decision<FileContentChange> {
-  const sums: ResultData = { checksum: hash('sha1', facts.content) };
+export function withContentResult(d: Decision<FileContentChange>, facts: FileContentFacts, src?: string): Decision<FileContentChange> {
+  // Ansible's `src` is the temp file it uploaded; fleetplay uploads through stdin and names the controller file.
+  const sums: ResultData = { checksum: hash('sha1', facts.content), ...(src !== undefined ? { src } : {}) };
   const state = facts.dest?.state;
   if (d.kind !== 'change') {
     const info = state?.type === 'file' ? pathInfo({ ...state }) : {};

@@ -63,3 +63,19 @@ describe('copy result fields', () => {
     expect(again.data).not.toHaveProperty('md5sum');
   });
 });
+
+describe('copy result fields of a src copy', () => {
+  it('names the controller src, and reports a host copy’s resulting mode', async () => {
+    const src = path.join(dir, 'src-for-result.txt');
+    writeFileSync(src, 'foo.txt\n');
+    const plan = await planModule(copyModule, { src, dest: path.join(dir, 'r1') }, fakeHost({ reply: runLocally }));
+    expect(plan.data).toMatchObject({ src });
+    const remote = await planModule(
+      copyModule,
+      { src, dest: path.join(dir, 'r2'), remote_src: true, mode: '0547' },
+      fakeHost({ reply: runLocally }),
+    );
+    if (remote.kind !== 'change') throw new Error(remote.msg);
+    expect((await remote.apply()).data).toMatchObject({ mode: '0547', state: 'file', size: 8 });
+  });
+});
