@@ -30,6 +30,8 @@ export type CopyFacts =
 function* probeCopy(written: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   const problem = modeProblem(written.mode);
   if (problem) return { refused: problem };
+  // Ansible's copy action takes an empty src as none.
+  if (written.content === undefined && !written.src) return { refused: 'src (or content) is required' };
   // dest, and a host src, are expanded on the host as Ansible's `path` arguments are ($HOME, ~).
   const onHost = written.remote_src === true && written.src !== undefined;
   const expanded = yield* expandPaths(onHost ? [written.dest, written.src as string] : [written.dest]);

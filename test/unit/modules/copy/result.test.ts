@@ -79,3 +79,11 @@ describe('copy result fields of a src copy', () => {
     expect((await remote.apply()).data).toMatchObject({ mode: '0547', state: 'file', size: 8 });
   });
 });
+
+describe('copy with an empty src', () => {
+  it('fails as Ansible’s action does, before reading anything', async () => {
+    const h = fakeHost({ reply: runLocally });
+    expect(await planModule(copyModule, { src: '', dest: dir }, h)).toMatchObject({ kind: 'failed', msg: 'src (or content) is required' });
+    expect(h.commands).toEqual([]);
+  });
+});
