@@ -126,6 +126,8 @@ export async function runItem(
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
     const args = removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars);
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
+    const own = issues[0] && issues.every((i) => i.path.length === 0) ? mod.argumentsProblem?.(args) : undefined;
+    if (own) throw new FleetError('arguments', own, { location: task.locate([task.moduleKey]) });
     if (issues[0])
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {
         location: task.locate([task.moduleKey, ...issues[0].path]),

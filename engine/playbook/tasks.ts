@@ -304,7 +304,11 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   for (const p of canonical.problems) argProblems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
   // Arguments that could not be read were reported; checking what was read would only add echoes.
   if (written) {
-    for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
+    const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
+    // Only for what is wrong with the arguments as a whole (a missing or conflicting one), not for one argument.
+    const own = issues.length > 0 && issues.every((i) => i.path.length === 0) ? mod.argumentsProblem?.(args) : undefined;
+    if (own) argProblems.add(yaml, [...at, moduleKey], own, 'key');
+    for (const issue of own ? [] : issues) {
       const [first, ...rest] = issue.path;
       const key = first === undefined ? [] : [canonical.written.get(String(first)) ?? first];
       const sub = first !== undefined && inArgs(String(first)) ? 'args' : moduleKey;

@@ -173,4 +173,13 @@ export const copyModule = defineModule<CopyArgs, CopyFacts, CopyChange>({
   decide: decideCopy,
   apply: applyCopy,
   predict: (decision, predicted) => predictCopy(decision, predicted),
+  argumentsProblem: copyArgumentsProblem,
 });
+
+/** The copy action's words (Ansible 2.17) for a missing dest, no src or content, or both. */
+function copyArgumentsProblem(args: Record<string, unknown>): string | undefined {
+  if (!args.dest) return 'dest is required';
+  if (!args.src && args.content === undefined) return 'src (or content) is required';
+  if (args.src && args.content !== undefined) return 'src and content are mutually exclusive';
+  return undefined;
+}

@@ -24,7 +24,8 @@ function load(file: string): { error: string; warnings: string[] } {
     loadPlaybook(file, moduleRegistry, { guardedProblems: guarded });
     return { error: '', warnings: guarded.list.map((p) => p.message) };
   } catch (err) {
-    return { error: (err as Error).message, warnings: guarded.list.map((p) => p.message) };
+    const error = typeof (err as { format?: unknown }).format === 'function' ? (err as { format(): string }).format() : String(err);
+    return { error, warnings: guarded.list.map((p) => p.message) };
   }
 }
 
@@ -62,5 +63,22 @@ describe('include_tasks in the key=value form', () => {
     expect(error).toBe('');
     const tasks = loadPlaybook(file, moduleRegistry).plays[0]!.tasks as IncludeDef[];
     expect(tasks.slice(0, 2).map((t) => t.file)).toEqual(['inner.yml', 'inner.yml']);
+  });
+});
+
+describe("a module's own words for arguments its schema refuses", () => {
+  it('copy says what Ansible’s copy action says, at validate time and for a task written to fail', () => {
+    const file = playbook(
+      '- hosts: all\n  tasks:\n    - copy: { src: a }\n    - copy: { dest: /tmp/x }\n    - copy: { src: a, content: b, dest: /tmp/x }\n',
+      { a: 'a' },
+    );
+    const { error } = load(file);
+    expect(error).toContain('play.yml:3:7: dest is required');
+    expect(error).toContain('play.yml:4:7: src (or content) is required');
+    expect(error).toContain('play.yml:5:7: src and content are mutually exclusive');
+    expect(error).not.toContain("missing required argument 'dest'");
+    const deferred = playbook('- hosts: all\n  tasks:\n    - copy: { src: a }\n      ignore_errors: true\n', { a: 'a' });
+    const tasks = loadPlaybook(deferred, moduleRegistry).plays[0]!.tasks as Array<{ argumentProblem?: { message: string } }>;
+    expect(tasks[0]?.argumentProblem?.message).toBe('dest is required');
   });
 });
