@@ -67,7 +67,9 @@ export function* probeTree(view: ModuleView, args: CopyArgs, src: string, hostSr
   const contents = (args.src ?? '').endsWith('/');
   const name = path.posix.basename(src.replace(/\/+$/, ''));
   const base = contents ? args.dest.replace(/\/+$/, '') || '/' : path.posix.join(args.dest, name);
-  const follow = args.local_follow !== false;
+  // The controller walk follows links unless local_follow is false (the action's default); the module's own
+  // copy of a host tree (shutil.copytree(symlinks=not local_follow)) keeps them unless it is true.
+  const follow = hostSrc ? args.local_follow === true : args.local_follow !== false;
   // Check mode: a host tree an earlier task would change cannot be listed.
   if (hostSrc && view.check && view.predicted.hasFileUnder(path.posix.normalize(src).replace(/(.)\/+$/, '$1')))
     return { unknown: `an earlier task would change files under ${src}; check mode cannot list them` };
