@@ -216,6 +216,10 @@ export async function applyTree(change: TreeChange, host: ModuleHost): Promise<A
   }
   for (const l of change.links) {
     const cmd = [...(l.replace ? [`rm -f -- ${shellQuote(l.path)}`] : []), `ln -sfn -- ${shellQuote(l.target)} ${shellQuote(l.path)}`];
+    // owner and group reach the link itself (Ansible's lchown), not what it points to.
+    const { owner, group } = change.directoryAttributes;
+    const ids = owner !== undefined ? `${owner}${group !== undefined ? `:${group}` : ''}` : group !== undefined ? `:${group}` : undefined;
+    if (ids !== undefined) cmd.push(`chown -h -- ${shellQuote(ids)} ${shellQuote(l.path)}`);
     const r = await host.run(cmd.join(' && '));
     if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot link ${l.path}`, data };
   }

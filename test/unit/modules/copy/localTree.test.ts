@@ -51,3 +51,22 @@ describe('walkLocal', () => {
     ]);
   });
 });
+
+describe('a copied tree’s links with owner', () => {
+  it.skipIf(process.getuid?.() !== 0)('belong to the owner themselves (lchown), as Ansible copies them', async () => {
+    const { lstatSync, mkdtempSync: tmp, symlinkSync: link, writeFileSync: write, mkdirSync: mk } = await import('node:fs');
+    const { planModule } = await import('../../../../engine/executor/moduleDriver.ts');
+    const { copyModule } = await import('../../../../modules/copy/index.ts');
+    const { fakeHost, runLocally } = await import('../../../support/fakeHost.ts');
+    const src = tmp(path.join(os.tmpdir(), 'fp-copy-own-'));
+    mk(path.join(src, 'd'));
+    write(path.join(src, 'd/f'), 'x');
+    link('d/f', path.join(src, 'l'));
+    const dest = path.join(tmp(path.join(os.tmpdir(), 'fp-copy-own-')), 'out');
+    const plan = await planModule(copyModule, { src: `${src}/`, dest, remote_src: true, owner: 'nobody' }, fakeHost({ reply: runLocally }));
+    if (plan.kind !== 'change') throw new Error(plan.msg);
+    expect((await plan.apply()).kind).toBe('changed');
+    expect(lstatSync(path.join(dest, 'l')).isSymbolicLink()).toBe(true);
+    expect(lstatSync(path.join(dest, 'l')).uid).toBe(65534);
+  });
+});
