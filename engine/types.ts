@@ -390,6 +390,8 @@ export interface TaskDef extends TaskScope {
   failedWhen?: Condition[];
   /** At most this many hosts run the task at once. */
   throttle?: number;
+  /** The task's `diff` keyword (a literal true or false): its registered result carries the diff, as under --diff. */
+  diff?: boolean;
   /** Run on the first host of the batch only; its result is registered for every host. */
   runOnce?: boolean;
   /** any_errors_fatal of the task (or its block): overrides the play's. */

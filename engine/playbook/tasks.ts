@@ -349,6 +349,7 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   if (task.until !== undefined) def.until = conditions(yaml, [...at, 'until'], task.until, ctx);
   if (typeof task.throttle === 'number') def.throttle = task.throttle;
   if (task.run_once === true) def.runOnce = true;
+  if (typeof task.diff === 'boolean') def.diff = task.diff;
   if (typeof task.any_errors_fatal === 'boolean') def.anyErrorsFatal = task.any_errors_fatal;
   if (typeof task.retries === 'number') def.retries = task.retries;
   if (typeof task.delay === 'number') def.delay = task.delay;
