@@ -76,7 +76,8 @@ export async function runTaskOnHost(
   if (status === 'ok' && task.module === 'include_vars') storeIncludedVars(registered, host);
   if (status === 'changed') for (const n of notify) host.notified.add(n);
   trackUnknown(task, host, run, status, registered, notify);
-  if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
+  if (settings.check && !settings.ownPredictions && opaqueEffects(task, status, registered))
+    (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal)) run.state.fatal = true;

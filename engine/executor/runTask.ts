@@ -36,6 +36,7 @@ import { delegatedRun, type Delegation } from './delegate.ts';
 import { renderEnvironment, withEnvironment } from './environment.ts';
 import { refuseBecomeMethod } from './becomeMethod.ts';
 import type { SlotStore } from '../stateSlots.ts';
+import { createPredictedState } from './predicted.ts';
 
 /** The effective settings of a task on a host (inherited from play, blocks and the task). */
 export interface TaskSettings {
@@ -49,6 +50,8 @@ export interface TaskSettings {
   /** `environment` levels, outer first (engine/executor/environment.ts). */
   environment?: EnvironmentSpec[];
   become?: { enabled: boolean; user: string; password?: string };
+  /** A check_mode task in a real run: it predicts into a state of its own, dropped after it (Ansible has none). */
+  ownPredictions?: boolean;
   /** The user to log in as (remote_user, ansible_user; executor/remoteUser.ts). */
   remoteUser?: string;
   when: Condition[];
@@ -336,8 +339,8 @@ export function moduleContext(
         : renderJinjaFile(text, file, task, vars, settings),
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
-    // A delegated task reads and predicts the delegate's state.
-    predicted: (target ?? host).predicted,
+    // A delegated task reads and predicts the delegate's state; a check_mode task of a real run reads the host.
+    predicted: settings.ownPredictions ? createPredictedState() : (target ?? host).predicted,
     runState: (key) => settings.runState.slot(key),
     lookups: lookupContext(task, settings, vars),
     // The host's own connection only: a delegated task's reboot or rsync would reach the wrong machine.

@@ -60,8 +60,11 @@ export function settingsFor(
   } catch (e) {
     keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
   }
+  const check = flag(task.checkMode ?? scope.checkMode, run.check);
   return {
-    check: flag(task.checkMode ?? scope.checkMode, run.check),
+    check,
+    // check_mode: true in a real run: later tasks read the host, not what this one would have done.
+    ...(check && !run.check ? { ownPredictions: true } : {}),
     noLog: flagValue(task.noLog ?? scope.noLog, vars, false, true, lookups),
     ignoreErrors: flag(task.ignoreErrors ?? scope.ignoreErrors, false),
     ignoreUnreachable: flag(task.ignoreUnreachable ?? scope.ignoreUnreachable, false),
