@@ -194,6 +194,11 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
    * them unpredictable when the task's outcome is unknown, so a later task reading them is unknown too.
    */
   setsVariables?(args: Record<string, unknown>): string[];
+  /**
+   * Ansible's own words for arguments its schema refuses (copy's "dest is required"): asked only when
+   * the schema check fails, and used instead of the schema's messages when it names the problem.
+   */
+  argumentsProblem?(args: Record<string, unknown>): string | undefined;
   /** Check mode only: records the state the decision would leave. */
   predict?(decision: Decision<C>, predicted: import('./types.ts').PredictedState, args: A): void;
 }

@@ -62,6 +62,8 @@ export interface ExecOptions {
    * with other tasks' reads, and serve its result while nothing on the host has changed since.
    */
   readOnly?: boolean;
+  /** Log in as this user (the remote_user keyword) instead of the connection's own (engine/connection/userPool.ts). */
+  remoteUser?: string;
 }
 
 /** How a command runs on one host: ssh or local. Transport failures throw UnreachableError. */
@@ -299,6 +301,12 @@ export interface EnvironmentSpec {
   location: SourceLocation;
 }
 
+/** A text keyword as written (`remote_user: "{{ user }}"`), rendered per host at run time. */
+export interface KeywordText {
+  value: string;
+  location: SourceLocation;
+}
+
 /** A boolean keyword written as a template (`ignore_errors: "{{ ansible_check_mode }}"`), rendered per host. */
 export interface FlagTemplate {
   expr: string;
@@ -332,6 +340,8 @@ export interface TaskScope {
   environment?: EnvironmentSpec;
   /** An unreachable host's task is reported and the host carries on. */
   ignoreUnreachable?: Flag;
+  /** The user to log in as (below the host's ansible_user; engine/executor/remoteUser.ts). */
+  remoteUser?: KeywordText;
   location: SourceLocation;
   /** The folder of the role this entry comes from (its templates/, files/ and tasks/ are searched first). */
   rolePath?: string;
@@ -381,6 +391,8 @@ export interface TaskDef extends TaskScope {
   failedWhen?: Condition[];
   /** At most this many hosts run the task at once. */
   throttle?: number;
+  /** The task's `diff` keyword (a literal true or false): its registered result carries the diff, as under --diff. */
+  diff?: boolean;
   /** Run on the first host of the batch only; its result is registered for every host. */
   runOnce?: boolean;
   /** any_errors_fatal of the task (or its block): overrides the play's. */
@@ -493,6 +505,8 @@ export interface PlayDef {
   environment?: EnvironmentSpec;
   /** The play's `ignore_unreachable`. */
   ignoreUnreachable?: Flag;
+  /** The play's `remote_user`. */
+  remoteUser?: KeywordText;
   /** The play's `connection` keyword (`local`: every task runs on the controller). */
   connection?: string;
   gatherFacts: boolean;

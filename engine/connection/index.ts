@@ -5,6 +5,7 @@ import { LocalConnection } from './local.ts';
 import { SshConnection } from './ssh.ts';
 import type { SshConfig } from './sshConfigParse.ts';
 import { sshParamsFor } from './sshSettings.ts';
+import { UserPool } from './userPool.ts';
 
 /** Run-wide transport settings from the command line. */
 export interface TransportOptions {
@@ -35,6 +36,18 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
     return new LocalConnection(host);
   }
   const flagLevel = options.acceptNewHostKeys ? 'accept-new' : 'strict';
+  const main = sshFor(host, vars, options, flagLevel);
+  // remote_user: another user's session is opened from the same variables with that user (userPool.ts).
+  return new UserPool(main.conn, main.user, (user) => sshFor(host, { ...vars, ansible_user: user }, options, flagLevel).conn);
+}
+
+/** The ssh connection for `host` with `vars`, and the user it logs in as. */
+function sshFor(
+  host: string,
+  vars: Vars,
+  options: TransportOptions,
+  flagLevel: 'accept-new' | 'strict',
+): { conn: Connection; user: string } {
   const params = sshParamsFor(host, vars, {
     ...(options.sshConfig ? { sshConfig: options.sshConfig } : {}),
     ...(options.connectTimeoutFromCli ? { connectTimeoutFromCli: true } : {}),
@@ -55,7 +68,7 @@ export function createConnection(host: string, vars: Vars, options: TransportOpt
         `${params.agent ? ', ssh-agent' : ''}${params.password !== undefined ? ', password' : ''}` +
         `${params.jump ? ', through a jump host' : ''}, known_hosts ${params.knownHostsFiles.join(', ')}`,
     );
-    return new SshConnection({ ...params, debug });
+    return { conn: new SshConnection({ ...params, debug }), user: params.user };
   }
-  return new SshConnection(params);
+  return { conn: new SshConnection(params), user: params.user };
 }

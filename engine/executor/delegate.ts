@@ -14,6 +14,7 @@ import { createPredictedState } from './predicted.ts';
 import { ReadAhead, type ReadOutcome } from './readAhead.ts';
 import type { TaskSettings } from './runTask.ts';
 import { becomeSettings } from './becomeSettings.ts';
+import { remoteUserFor } from './remoteUser.ts';
 
 /** Ansible's implicit localhost: these names need no inventory entry and run on the controller. */
 export const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];
@@ -41,8 +42,8 @@ export interface Delegation {
   target: HostRun;
   /** The name shown in results (`host → name`); none for `connection: local` alone, as Ansible shows none. */
   name: string | undefined;
-  /** The become settings for the delegate's commands. */
-  become: TaskSettings['become'];
+  /** The become settings and login user for the delegate's commands (its own variables, the task's keywords). */
+  settings: Pick<TaskSettings, 'become' | 'remoteUser'>;
 }
 
 /** A host of the run that is no inventory host: the controller (implicit localhost). */
@@ -92,7 +93,9 @@ export function delegationFor(task: TaskDef, host: HostRun, scope: Scope, run: P
     const v = run.vars.extraVars[k] ?? target.inventoryVars[k];
     if (v !== undefined) delegateVars[k] = v;
   }
-  return { target, name, become: becomeSettings(task, scope, run, delegateVars) };
+  const remoteUser = remoteUserFor(task.remoteUser ?? scope.remoteUser, delegateVars);
+  const become = becomeSettings(task, scope, run, delegateVars);
+  return { target, name, settings: { become, ...(remoteUser !== undefined ? { remoteUser } : {}) } };
 }
 
 /** Runs one command on a delegate: writes through its store (which they empty), reads on their own. */

@@ -26,6 +26,8 @@ import { collectorsFor, subsetList, type FactCollector } from './factSubsets.ts'
 export interface GatherOptions {
   subset?: unknown;
   timeout?: number;
+  /** The play's login user (remote_user, ansible_user; executor/remoteUser.ts). */
+  remoteUser?: string;
 }
 
 /** The command and its parser for these options; throws on a bad subset (Ansible's message). */
@@ -47,7 +49,10 @@ export async function gatherFacts(conn: Connection, options: GatherOptions = {})
   } catch (err) {
     return { facts: {}, failed: (err as Error).message };
   }
-  const r = await conn.exec(read.command, { timeoutMs: read.timeoutMs });
+  const r = await conn.exec(read.command, {
+    timeoutMs: read.timeoutMs,
+    ...(options.remoteUser !== undefined ? { remoteUser: options.remoteUser } : {}),
+  });
   if (r.timedOut) return { facts: {}, failed: `fact gathering timed out after ${options.timeout ?? 10} s (gather_timeout)` };
   if (r.exitCode !== 0) return { facts: {}, failed: `fact gathering failed: ${r.stderr.trim() || `exit ${r.exitCode}`}` };
   return { facts: read.parse(r.stdout) };

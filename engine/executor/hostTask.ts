@@ -79,7 +79,8 @@ export async function runTaskOnHost(
     run.events.notified?.({ host: host.name, handlers: notify });
   }
   trackUnknown(task, host, run, status, registered, notify);
-  if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
+  if (settings.check && !settings.checkAlone && opaqueEffects(task, status, registered))
+    (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
   if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal)) run.state.fatal = true;

@@ -1,6 +1,17 @@
 // The run-wide context of one play, and the inherited scope passed from blocks to their tasks.
 import type { LimitFunction } from 'p-limit';
-import type { Condition, EnvironmentSpec, Flag, InheritedDelegate, ModuleRegistry, PlayDef, RunEvents, TaskScope, Vars } from '../types.ts';
+import type {
+  Condition,
+  EnvironmentSpec,
+  Flag,
+  InheritedDelegate,
+  KeywordText,
+  ModuleRegistry,
+  PlayDef,
+  RunEvents,
+  TaskScope,
+  Vars,
+} from '../types.ts';
 import type { Secrets } from '../secrets.ts';
 import type { SlotStore } from '../stateSlots.ts';
 import type { HostRun, PlayVars } from './hostRun.ts';
@@ -69,6 +80,8 @@ export interface Scope {
   /** `environment` of the play and enclosing blocks, outer first. */
   environment?: EnvironmentSpec[];
   ignoreUnreachable?: Flag;
+  /** remote_user of the innermost block, role entry or play that has one. */
+  remoteUser?: KeywordText;
   /** delegate_to of the innermost block or role entry that has one. */
   delegate?: InheritedDelegate;
   /** A block's notify, for its tasks without their own. */
@@ -88,6 +101,7 @@ export function rootScope(play: PlayDef): Scope {
     ...(play.becomeMethod !== undefined ? { becomeMethod: play.becomeMethod } : {}),
     ...(play.environment ? { environment: [play.environment] } : {}),
     ...(play.ignoreUnreachable !== undefined ? { ignoreUnreachable: play.ignoreUnreachable } : {}),
+    ...(play.remoteUser ? { remoteUser: play.remoteUser } : {}),
   };
 }
 
@@ -107,6 +121,7 @@ export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string,
     ignoreErrors: node.ignoreErrors ?? parent.ignoreErrors,
     environment: [...(parent.environment ?? []), ...(node.environment ? [node.environment] : [])],
     ignoreUnreachable: node.ignoreUnreachable ?? parent.ignoreUnreachable,
+    ...((node.remoteUser ?? parent.remoteUser) ? { remoteUser: node.remoteUser ?? parent.remoteUser } : {}),
     ...((node.delegate ?? parent.delegate) ? { delegate: node.delegate ?? parent.delegate } : {}),
     notify: 'notify' in node && Array.isArray(node.notify) && node.notify.length > 0 ? node.notify : parent.notify,
     ...(merged.size ? { perHost: merged } : {}),

@@ -73,7 +73,10 @@ export class ReadAhead {
       { command, ...stdinOf(options) },
       ...extra.map((e) => ({ command: e.command, ...stdinOf(e.options) })),
     ];
-    const r = await this.conn.exec(batchScript(commands, token), { ...(options.become ? { become: options.become } : {}) });
+    const r = await this.conn.exec(batchScript(commands, token), {
+      ...(options.become ? { become: options.become } : {}),
+      ...(options.remoteUser !== undefined ? { remoteUser: options.remoteUser } : {}),
+    });
     const results = parseBatch(r.stdout, r.stderr, token, commands.length);
     // No framing at all (sudo refused, no /bin/sh): the command alone says what is wrong.
     if (results.length === 0) return { result: await this.conn.exec(command, options), roundTrip: true };
@@ -82,7 +85,7 @@ export class ReadAhead {
     return { result: { ...results[0]!, durationMs: r.durationMs }, roundTrip: true };
   }
 
-  /** The upcoming reads that can share this command's exec (same become, not already kept). */
+  /** The upcoming reads that can share this command's exec (same become and login user, not already kept). */
   private async batchWith(key: string, command: string, options: ExecOptions): Promise<Array<UpcomingRead & { key: string }>> {
     const window = this.window();
     const upcoming = this.upcoming;
@@ -95,14 +98,20 @@ export class ReadAhead {
     } catch {
       return [];
     }
-    const become = JSON.stringify(options.become ?? null);
+    const become = JSON.stringify([options.become ?? null, options.remoteUser ?? null]);
     const out: Array<UpcomingRead & { key: string }> = [];
     const seen = new Set([key]);
     const sizeOf = (r: UpcomingRead) => r.command.length + (typeof r.options.stdin === 'string' ? r.options.stdin.length : 0) + 200;
     let size = sizeOf({ command, options });
     for (const r of reads) {
       const k = readKey(r.command, r.options);
-      if (k === undefined || seen.has(k) || this.stash.has(k) || JSON.stringify(r.options.become ?? null) !== become) continue;
+      if (
+        k === undefined ||
+        seen.has(k) ||
+        this.stash.has(k) ||
+        JSON.stringify([r.options.become ?? null, r.options.remoteUser ?? null]) !== become
+      )
+        continue;
       size += sizeOf(r);
       if (out.length >= window || size > MAX_SCRIPT) break;
       seen.add(k);
@@ -117,7 +126,7 @@ function readKey(command: string, options: ExecOptions): string | undefined {
   if (!options.readOnly || options.timeoutMs !== undefined) return undefined;
   if (options.stdin !== undefined && typeof options.stdin !== 'string') return undefined;
   if (!batchable({ command, ...stdinOf(options) })) return undefined;
-  return JSON.stringify([options.become ?? null, options.stdin ?? '', command]);
+  return JSON.stringify([options.become ?? null, options.remoteUser ?? null, options.stdin ?? '', command]);
 }
 
 function stdinOf(options: ExecOptions): { stdin?: string } {

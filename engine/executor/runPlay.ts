@@ -7,6 +7,7 @@ import { UnreachableError } from '../errors.ts';
 import { renderValue } from '../template/render.ts';
 import type { TaskResult } from '../types.ts';
 import { batchSizes, budgetExceeded, splitBatches } from './batches.ts';
+import { remoteUserFor } from './remoteUser.ts';
 import { gatherFacts } from './facts.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { lookupContext } from '../lookups/index.ts';
@@ -101,7 +102,12 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
         try {
           // gather_subset may be templated, like serial: it sees the host's variables known before gathering.
           const subset = run.play.gatherSubset === undefined ? undefined : renderPlayValue(run, h, run.play.gatherSubset);
-          const { facts, failed } = await gatherFacts(h.conn, { subset, timeout: run.play.gatherTimeout });
+          const remoteUser = remoteUserFor(run.play.remoteUser, taskVars(h, run.vars, [], run.play.location));
+          const { facts, failed } = await gatherFacts(h.conn, {
+            subset,
+            timeout: run.play.gatherTimeout,
+            ...(remoteUser ? { remoteUser } : {}),
+          });
           assignOwn(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
           else

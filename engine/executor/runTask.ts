@@ -56,6 +56,8 @@ export interface TaskSettings {
   /** `environment` levels, outer first (engine/executor/environment.ts). */
   environment?: EnvironmentSpec[];
   become?: { enabled: boolean; user: string; password?: string };
+  /** The user to log in as (remote_user, ansible_user; executor/remoteUser.ts). */
+  remoteUser?: string;
   when: Condition[];
   playbookDir: string;
   /** The modules of the run (the task's own is found here). */
@@ -137,6 +139,8 @@ export async function runItem(
     // Rendered values take the declared type too (Ansible converts after templating: owner: "{{ uid }}" is text).
     const args = coerceArgTypes(mod.schema, removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars));
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
+    const own = issues[0] && issues.every((i) => i.path.length === 0) ? mod.argumentsProblem?.(args) : undefined;
+    if (own) throw new FleetError('arguments', own, { location: task.locate([task.moduleKey]) });
     if (issues[0])
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {
         location: task.locate([task.moduleKey, ...issues[0].path]),
@@ -144,7 +148,7 @@ export async function runItem(
     const delegation = settings.delegation?.(vars);
     delegatedTo = delegation?.name;
     const ctx = delegation
-      ? moduleContext(task, host, vars, { ...settings, become: delegation.become }, counter, delegation.target)
+      ? moduleContext(task, host, vars, delegatedSettings(settings, delegation), counter, delegation.target)
       : moduleContext(task, host, vars, settings, counter);
     const plan = await planModule(mod, args, ctx);
     const outcome = await settle(task, plan, settings, vars);
@@ -172,6 +176,12 @@ function withLines(data: ResultData): ResultData {
       typeof text === 'string' && text !== '' ? text.split(/\r\n|\r|\n/).filter((l, i, a) => l !== '' || i < a.length - 1) : [];
   }
   return out;
+}
+
+/** A delegated task's settings: the delegate's become and login user instead of the host's. */
+function delegatedSettings(settings: TaskSettings, delegation: Delegation): TaskSettings {
+  const { become: _become, remoteUser: _user, ...rest } = settings;
+  return { ...rest, ...delegation.settings };
 }
 
 async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: Vars): Promise<Omit<ItemOutcome, 'durationMs'>> {
@@ -219,6 +229,12 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     if (status !== 'changed') diff = undefined;
     registered = { ...registered, changed, failed, msg };
   }
+  // Diff mode (--diff, or the task's diff keyword): the registered result has Ansible's diff list too.
+  if (diff?.length && (task.diff ?? vars.ansible_diff_mode === true))
+    registered = {
+      ...registered,
+      diff: diff.map((d) => ({ before: d.before, after: d.after, before_header: d.header, after_header: d.header })),
+    };
   const summary = status === 'changed' && plan.kind === 'change' ? plan.summary : undefined;
   return { status, msg, ...(diff?.length ? { diff } : {}), ...(summary ? { summary } : {}), registered };
 }
@@ -305,7 +321,12 @@ function errorOutcome(err: unknown, host: HostRun): Omit<ItemOutcome, 'durationM
 /** The options a module's command finally runs with: the task's timeout and become settings applied. */
 export function finalExecOptions(task: TaskDef, settings: TaskSettings, options: ExecOptions): ExecOptions {
   const timeoutMs = options.timeoutMs ?? (task.timeout ? task.timeout * 1000 : undefined);
-  return { ...options, ...(timeoutMs ? { timeoutMs } : {}), ...(settings.become ? { become: settings.become } : {}) };
+  return {
+    ...options,
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(settings.become ? { become: settings.become } : {}),
+    ...(settings.remoteUser !== undefined ? { remoteUser: settings.remoteUser } : {}),
+  };
 }
 
 /** The context a module's plan runs in; its commands go through the host's read-ahead store. */

@@ -10,6 +10,7 @@ import { mentions, type TaskSettings } from './runTask.ts';
 import { delegationFor } from './delegate.ts';
 import { becomeSettings } from './becomeSettings.ts';
 import { flagValue } from './flags.ts';
+import { remoteUserFor } from './remoteUser.ts';
 
 /** Check mode: the reason a task cannot be predicted because it reads a variable that could not be. */
 export function unknownDependency(task: TaskDef, scope: Scope, host: HostRun): string | undefined {
@@ -53,9 +54,16 @@ export function settingsFor(
   } catch (e) {
     keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
   }
+  let remoteUser: string | undefined;
+  try {
+    remoteUser = remoteUserFor(task.remoteUser ?? scope.remoteUser, vars, lookups);
+  } catch (e) {
+    keywordError ??= e instanceof FleetError ? e.format() : (e as Error).message;
+  }
   const check = flag(task.checkMode ?? scope.checkMode, run.check);
   return {
     check,
+    // check_mode: true in a real run: later tasks read the host, not what this one would have done.
     ...(check && !run.check ? { checkAlone: true } : {}),
     noLog: flagValue(task.noLog ?? scope.noLog, vars, false, true, lookups),
     ignoreErrors: flag(task.ignoreErrors ?? scope.ignoreErrors, false),
@@ -63,6 +71,7 @@ export function settingsFor(
     ...(keywordError ? { keywordError } : {}),
     environment: [...(scope.environment ?? []), ...(task.environment ? [task.environment] : [])],
     ...(become ? { become } : {}),
+    ...(remoteUser !== undefined ? { remoteUser } : {}),
     when: [...scope.when, ...task.when],
     playbookDir: run.play.baseDir,
     modules: run.modules,

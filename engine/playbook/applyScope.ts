@@ -21,6 +21,7 @@ export const KEYWORDS_OF_APPLY = [
   'environment',
   'ignore_unreachable',
   'become_method',
+  'remote_user',
 ];
 
 /** Parses `apply` at `at` with the task-keyword parser the caller passes (tasks.ts's parseScope). */

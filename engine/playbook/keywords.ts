@@ -33,7 +33,6 @@ const UNSUPPORTED_LOOP_CONTROL = ['break_when'];
 const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
     'vars_prompt',
-    'remote_user',
     'order',
     'force_handlers',
     'port',
@@ -49,7 +48,7 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'become_flags',
     'become_exe',
   ],
-  task: ['async', 'poll', 'become_flags', 'become_exe', 'remote_user', 'port', 'debugger', 'include', 'with_inventory_hostnames'],
+  task: ['async', 'poll', 'become_flags', 'become_exe', 'port', 'debugger', 'include', 'with_inventory_hostnames'],
 };
 // Ansible's isidentifier() refuses Python's keywords as variable names.
 const PYTHON_KEYWORDS = new Set(

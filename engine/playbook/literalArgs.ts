@@ -22,6 +22,10 @@ export interface LiteralCheckContext {
   playbookDir: string;
   /** The folder of the role whose files are being parsed: its templates/ and files/ are searched first. */
   rolePath?: string;
+  /** Set once a task that runs on the controller (delegate_to, local_action, connection: local) is parsed. */
+  controllerTask?: { seen: boolean };
+  /** Problems that only warn at validate time (the run meets them, or not). */
+  guarded?: Problems;
 }
 
 /** A literal `src` read from the controller must be there now, not only when the task runs. */
@@ -34,7 +38,10 @@ export function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Pa
   else if (module === 'unarchive' && !onHost(args.remote_src) && !/^(https?|ftp):\/\//i.test(src)) kind = 'files';
   else return;
   const found = checkLocalFile(module, src, kind, yaml.file, ctx.playbookDir, ctx.rolePath);
-  if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
+  // A src missing now that an earlier controller task may create (Ansible looks for it when the task
+  // runs): validate warns, and the run fails the task if it is still missing then.
+  if (found.kind === 'problem' && found.missing && ctx.controllerTask?.seen) ctx.guarded?.add(yaml, at, found.message);
+  else if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
   else if (module === 'template') checkTemplateFile(found.file, ctx);
 }
 

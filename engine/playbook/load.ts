@@ -43,6 +43,7 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
     modules,
     roles: newRoleState(search),
     parseRoleTask,
+    controllerTask: { seen: false },
   };
   if (options.deferGuardedIncludes) ctx.deferGuardedIncludes = true;
   if (options.guardedProblems) ctx.guarded = options.guardedProblems;

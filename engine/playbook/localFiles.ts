@@ -9,7 +9,7 @@ import { inspectControllerFile, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES } from '../
 export type LocalKind = 'files' | 'templates' | 'vars';
 
 /** A literal `src` found, or why it would fail at run time. */
-export type LocalFileCheck = { kind: 'found'; file: string } | { kind: 'problem'; message: string };
+export type LocalFileCheck = { kind: 'found'; file: string } | { kind: 'problem'; message: string; missing?: true };
 
 /**
  * The places a relative `src` is looked for, in order, as engine/executor/runTask.ts resolveLocal
@@ -46,7 +46,7 @@ export function checkLocalFile(
   const found = candidates.find((c) => lstatSync(c, { throwIfNoEntry: false }) !== undefined);
   if (!found) {
     const places = [...new Set(candidates.map((c) => path.dirname(c)))];
-    return { kind: 'problem', message: `${module} src '${relative}' not found; looked in ${places.join(', ')}` };
+    return { kind: 'problem', message: `${module} src '${relative}' not found; looked in ${places.join(', ')}`, missing: true };
   }
   const what = `${module} src`;
   const maxBytes = module === 'unarchive' ? MAX_ARCHIVE_BYTES : MAX_CONTENT_BYTES;

@@ -53,13 +53,13 @@ const SUPPORTED = [
   'module_defaults',
   'delegate_to',
   'delegate_facts',
+  'remote_user',
 ];
 // Ansible role keywords fleetplay does not implement: refused, not taken as role params.
 const UNSUPPORTED = [
   'become_flags',
   'become_exe',
   'connection',
-  'remote_user',
   'port',
   'any_errors_fatal',
   'debugger',

@@ -1,8 +1,8 @@
-// The keywords `environment`, `ignore_unreachable` and `become_method` of plays, blocks, tasks, includes
+// The keywords `environment`, `ignore_unreachable`, `become_method` and `remote_user` of plays, blocks, tasks, includes
 // and role entries: checked at validate time (names of environment variables, the become method) and
 // read into the scope the executor inherits (engine/executor/environment.ts renders `environment`).
 import { isTemplated } from '../template/render.ts';
-import type { EnvironmentSpec, Flag } from '../types.ts';
+import type { EnvironmentSpec, Flag, KeywordText } from '../types.ts';
 import { readFlag } from './flags.ts';
 import type { YamlFile } from '../yaml/load.ts';
 import type { Problems } from './problems.ts';
@@ -18,19 +18,21 @@ export const extraScopeSchema = {
   },
   ignore_unreachable: { type: ['boolean', 'string'] },
   become_method: { type: 'string' },
+  remote_user: { type: 'string', description: 'the user to log in as (an ansible_user variable of the host wins, as in Ansible)' },
 };
 
 /** A name a POSIX shell takes as a variable (what `export NAME=…` accepts). */
 export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** What parseScopeExtras reads. */
+type ScopeExtras = { environment?: EnvironmentSpec; ignoreUnreachable?: Flag; becomeMethod?: 'sudo' | 'su'; remoteUser?: KeywordText };
+
 /** The parsed keywords; problems (a bad variable name, an unsupported become method) are recorded with their place. */
-export function parseScopeExtras(
-  yaml: YamlFile,
-  at: Path,
-  raw: Raw,
-  problems: Problems,
-): { environment?: EnvironmentSpec; ignoreUnreachable?: Flag; becomeMethod?: 'sudo' | 'su' } {
-  const out: { environment?: EnvironmentSpec; ignoreUnreachable?: Flag; becomeMethod?: 'sudo' | 'su' } = {};
+export function parseScopeExtras(yaml: YamlFile, at: Path, raw: Raw, problems: Problems): ScopeExtras {
+  const out: ScopeExtras = {};
+  // remote_user may be a template: rendered per host when the task runs (engine/executor/remoteUser.ts).
+  if (typeof raw.remote_user === 'string' && raw.remote_user !== '')
+    out.remoteUser = { value: raw.remote_user, location: yaml.locate([...at, 'remote_user']) };
   const ignoreUnreachable = readFlag(yaml, at, raw, 'ignore_unreachable');
   if (ignoreUnreachable !== undefined) out.ignoreUnreachable = ignoreUnreachable;
   if (checkBecomeMethod(yaml, [...at, 'become_method'], raw.become_method, problems)) out.becomeMethod = raw.become_method as 'sudo' | 'su';

@@ -46,6 +46,8 @@ export interface ParseContext {
   conditional?: number;
   /** Where those waiting problems are collected (validate prints them as warnings). */
   guarded?: Problems;
+  /** Set once a task that runs on the controller is parsed: a literal src missing after it may be its output. */
+  controllerTask?: { seen: boolean };
   /** A run's load: problems of an include_tasks file under a `when` wait until it is reached (lazyIncludes.ts). */
   deferGuardedIncludes?: boolean;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
@@ -172,15 +174,22 @@ function inherit(nodes: TaskNode[], block: Raw): TaskNode[] {
 /** A block's or role entry's delegate_to (its template syntax checked), for its tasks to inherit. */
 export function inheritedDelegate(yaml: YamlFile, at: Path, raw: Raw, ctx: ParseContext): InheritedDelegate | undefined {
   if (typeof raw.delegate_to !== 'string' || raw.delegate_to.trim() === '') return undefined;
+  if (ctx.controllerTask) ctx.controllerTask.seen = true;
   checkTemplates(yaml, raw.delegate_to, () => [...at, 'delegate_to'], ctx);
   return { to: raw.delegate_to, location: yaml.locate([...at, 'delegate_to']), facts: raw.delegate_facts === true };
+}
+
+/** An include's file written as text: the file itself, or Ansible's key=value form `file=tasks.yml`. */
+function includeFileOf(text: string): string {
+  const kv = text.includes('=') ? parseKeyValueArgs(text) : undefined;
+  return kv?.kind === 'ok' && Object.keys(kv.args).length === 1 && typeof kv.args.file === 'string' ? kv.args.file : text;
 }
 
 function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: ParseContext): IncludeDef | undefined {
   const isImport = shortModuleName(key) === 'import_tasks';
   keywordCheck(yaml, at, task, isImport ? importKeywords : includeKeywords, shortModuleName(key), ctx);
   const value = task[key];
-  const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
+  const file = typeof value === 'string' ? includeFileOf(value) : String((value as Raw | undefined)?.file ?? '');
   const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
   if (isImport) include.isImport = true;
@@ -295,7 +304,11 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   for (const p of canonical.problems) argProblems.add(yaml, [...at, inArgs(p.key) ? 'args' : moduleKey, p.key], p.message, 'key');
   // Arguments that could not be read were reported; checking what was read would only add echoes.
   if (written) {
-    for (const issue of checkSchema(mod.schema, args, `module '${mod.name}'`)) {
+    const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
+    // Only for what is wrong with the arguments as a whole (a missing or conflicting one), not for one argument.
+    const own = issues.length > 0 && issues.every((i) => i.path.length === 0) ? mod.argumentsProblem?.(args) : undefined;
+    if (own) argProblems.add(yaml, [...at, moduleKey], own, 'key');
+    for (const issue of own ? [] : issues) {
       const [first, ...rest] = issue.path;
       const key = first === undefined ? [] : [canonical.written.get(String(first)) ?? first];
       const sub = first !== undefined && inArgs(String(first)) ? 'args' : moduleKey;
@@ -341,11 +354,13 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   if (task.until !== undefined) def.until = conditions(yaml, [...at, 'until'], task.until, ctx);
   if (typeof task.throttle === 'number') def.throttle = task.throttle;
   if (task.run_once === true) def.runOnce = true;
+  if (typeof task.diff === 'boolean') def.diff = task.diff;
   if (typeof task.any_errors_fatal === 'boolean') def.anyErrorsFatal = task.any_errors_fatal;
   if (typeof task.retries === 'number') def.retries = task.retries;
   if (typeof task.delay === 'number') def.delay = task.delay;
   if (typeof task.timeout === 'number') def.timeout = task.timeout;
   if (typeof task.delegate_to === 'string') def.delegateTo = task.delegate_to;
+  if (ctx.controllerTask && (typeof task.delegate_to === 'string' || task.connection === 'local')) ctx.controllerTask.seen = true;
   if (task.delegate_facts === true) def.delegateFacts = true;
   if (task.connection === 'local') def.connection = 'local';
   return def;

@@ -7,6 +7,7 @@ import { setPredictedFile } from '../lib/fileState.ts';
 import { applyTree, predictTree, type TreeChange } from './copyTree.ts';
 import { applyRemoteCopy } from './remoteApply.ts';
 import type { RemoteCopyChange } from './remoteSrc.ts';
+import { withStat } from './result.ts';
 
 /** What copy's decide may plan. */
 export type CopyChange = FileContentChange | RemoteCopyChange | TreeChange;
@@ -14,8 +15,8 @@ export type CopyChange = FileContentChange | RemoteCopyChange | TreeChange;
 /** Writes the planned change. */
 export async function applyCopy(change: CopyChange, host: ModuleHost): Promise<ApplyOutcome> {
   if ('tree' in change) return applyTree(change, host);
-  if (!('remoteSrc' in change)) return applyFileContent(change, host);
-  return applyRemoteCopy(change, host);
+  if (!('remoteSrc' in change)) return withStat(await applyFileContent(change, host), change.dest, host);
+  return withStat(await applyRemoteCopy(change, host), change.dest, host);
 }
 
 /** Check mode: the directories and the file the change leaves. */

@@ -67,13 +67,15 @@ export function* probeTree(view: ModuleView, args: CopyArgs, src: string, hostSr
   const contents = (args.src ?? '').endsWith('/');
   const name = path.posix.basename(src.replace(/\/+$/, ''));
   const base = contents ? args.dest.replace(/\/+$/, '') || '/' : path.posix.join(args.dest, name);
-  const follow = args.local_follow !== false;
+  // The controller walk follows links unless local_follow is false (the action's default); the module's own
+  // copy of a host tree (shutil.copytree(symlinks=not local_follow)) keeps them unless it is true.
+  const follow = hostSrc ? args.local_follow === true : args.local_follow !== false;
   // Check mode: a host tree an earlier task would change cannot be listed.
   if (hostSrc && view.check && view.predicted.hasFileUnder(path.posix.normalize(src).replace(/(.)\/+$/, '$1')))
     return { unknown: `an earlier task would change files under ${src}; check mode cannot list them` };
   const tree: TreeEntry[] = hostSrc
     ? yield* walkHost(src, contents ? '' : name, follow)
-    : yield* local(`read copy src ${src}`, async () => walkLocal(src, contents ? '' : name, follow));
+    : yield* local(`read copy src ${src}`, async () => walkLocal(src, contents ? '' : name, follow, args.decrypt !== false));
   const destOf = (e: TreeEntry) => path.posix.join(args.dest, e.rel);
   const predicted = (p: string) => (view.check ? view.predicted.file(p) : undefined);
   const ask = tree.map(destOf).filter((p) => predicted(p) === undefined);
@@ -214,6 +216,10 @@ export async function applyTree(change: TreeChange, host: ModuleHost): Promise<A
   }
   for (const l of change.links) {
     const cmd = [...(l.replace ? [`rm -f -- ${shellQuote(l.path)}`] : []), `ln -sfn -- ${shellQuote(l.target)} ${shellQuote(l.path)}`];
+    // owner and group reach the link itself (Ansible's lchown), not what it points to.
+    const { owner, group } = change.directoryAttributes;
+    const ids = owner !== undefined ? `${owner}${group !== undefined ? `:${group}` : ''}` : group !== undefined ? `:${group}` : undefined;
+    if (ids !== undefined) cmd.push(`chown -h -- ${shellQuote(ids)} ${shellQuote(l.path)}`);
     const r = await host.run(cmd.join(' && '));
     if (r.exitCode !== 0) return { kind: 'failed', msg: r.stderr.trim() || `cannot link ${l.path}`, data };
   }

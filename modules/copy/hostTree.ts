@@ -1,5 +1,5 @@
-// A directory src on the host (remote_src): its entries with find (links followed with local_follow, the
-// default, else kept as links) and the sha256 of its files, read together in one stage.
+// A directory src on the host (remote_src): its entries with find (links followed with local_follow: true,
+// else kept as links, as Ansible's module copies a host tree) and the sha256 of its files, read together in one stage.
 import { readAll, type Probe } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import type { LocalEntry } from './localTree.ts';

@@ -13,20 +13,29 @@ import { decideTree, probeTree, type TreeFacts } from './copyTree.ts';
 import { modeProblem, withMode } from './mode.ts';
 import { decideRemoteCopy, probeRemoteCopy, type RemoteCopyFacts } from './remoteSrc.ts';
 import { copySchema, type CopyArgs } from './schema.ts';
+import { vaultDecrypted } from './vault.ts';
+import { expandPaths } from './expandPaths.ts';
+import { withContentResult } from './result.ts';
 
 export { copySchema, type CopyArgs };
 
 /** What probe found: a refusal, the content and what is at dest, a copy on the host, or a directory tree. */
 export type CopyFacts =
   | { refused: string }
-  | { write: FileContentFacts; srcMode?: string }
+  | { write: FileContentFacts; srcMode?: string; srcPath?: string }
   | { remote: RemoteCopyFacts }
   | { tree: TreeFacts }
   | { unknown: string };
 
-function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
-  const problem = modeProblem(args.mode);
+function* probeCopy(written: CopyArgs, view: ModuleView): Probe<CopyFacts> {
+  const problem = modeProblem(written.mode);
   if (problem) return { refused: problem };
+  // Ansible's copy action takes an empty src as none.
+  if (written.content === undefined && !written.src) return { refused: 'src (or content) is required' };
+  // dest, and a host src, are expanded on the host as Ansible's `path` arguments are ($HOME, ~).
+  const onHost = written.remote_src === true && written.src !== undefined;
+  const expanded = yield* expandPaths(onHost ? [written.dest, written.src as string] : [written.dest]);
+  const args: CopyArgs = { ...written, dest: expanded[0] as string, ...(onHost ? { src: expanded[1] as string } : {}) };
   // As in Ansible, a dest ending in '/' is a directory that is created when missing.
   const createParents = args.dest.endsWith('/');
   // follow: a dest that is a link is written through (its target); else the link is replaced by the file.
@@ -77,9 +86,9 @@ function* probeCopy(args: CopyArgs, view: ModuleView): Probe<CopyFacts> {
   const write = yield* probeFileContent(
     view,
     { ...target, dest, intoDirectory: path.basename(src) },
-    { what: `read copy src ${src}`, make: () => readControllerFile(src, limits) },
+    { what: `read copy src ${src}`, make: () => vaultDecrypted(readControllerFile(src, limits), src, args.decrypt !== false) },
   );
-  return withWriteMode(args, { write }, args.mode === 'preserve' ? localMode(src) : undefined);
+  return { ...withWriteMode(args, { write }, args.mode === 'preserve' ? localMode(src) : undefined), srcPath: src };
 }
 
 /** The content write's wanted mode, resolved once dest is known. */
@@ -139,7 +148,7 @@ function decideCopy(args: CopyArgs, facts: CopyFacts): Decision<CopyChange> {
   if (facts.write.target.intoDirectory === undefined && facts.write.dest?.state.type === 'directory') {
     return { kind: 'failed', msg: 'can not use content with a dir as dest', data: { dest: facts.write.target.dest } };
   }
-  const d = decideFileContent(facts.write);
+  const d = withContentResult(decideFileContent(facts.write), facts.write, 'srcPath' in facts ? facts.srcPath : undefined);
   return d.kind === 'change' && !d.change.sameContent ? checked(args, d, createHash('sha1').update(facts.write.content).digest('hex')) : d;
 }
 
@@ -164,4 +173,13 @@ export const copyModule = defineModule<CopyArgs, CopyFacts, CopyChange>({
   decide: decideCopy,
   apply: applyCopy,
   predict: (decision, predicted) => predictCopy(decision, predicted),
+  argumentsProblem: copyArgumentsProblem,
 });
+
+/** The copy action's words (Ansible 2.17) for a missing dest, no src or content, or both. */
+function copyArgumentsProblem(args: Record<string, unknown>): string | undefined {
+  if (!args.dest) return 'dest is required';
+  if (!args.src && args.content === undefined) return 'src (or content) is required';
+  if (args.src && args.content !== undefined) return 'src and content are mutually exclusive';
+  return undefined;
+}

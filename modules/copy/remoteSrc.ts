@@ -214,7 +214,7 @@ export function decideRemoteCopy(facts: RemoteCopyFacts): Decision<RemoteCopyCha
   }
   if (source.type === 'directory')
     return { kind: 'failed', msg: `copy of directories with remote_src is not supported yet: ${src}`, data: { dest, src } };
-  if (source.type === 'other') return { kind: 'failed', msg: `Source ${src} is not a regular file`, data: { dest, src } };
+  if (source.type === 'other') return { kind: 'failed', msg: `Source ${src} is not a file`, data: { dest, src } };
   if (source.checksum === undefined) return { kind: 'failed', msg: `Source ${src} not readable`, data: { dest, src } };
   const d = facts.dest;
   if (!d) throw new Error(`no state read for ${dest}`);

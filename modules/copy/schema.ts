@@ -30,6 +30,8 @@ export const copySchema = {
     follow: { type: 'boolean' },
     // A directory src: links in it are followed (true, the default) or copied as links.
     local_follow: { type: 'boolean' },
+    // A vault-encrypted controller src is copied decrypted (the default), or as the vault text (false).
+    decrypt: { type: 'boolean' },
     // fleetplay: the content is JSON; it must parse, and the same value in another layout is no change.
     format: { enum: ['text', 'json'] },
   },

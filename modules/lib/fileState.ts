@@ -9,10 +9,13 @@ export type ChecksumAlgorithm = 'sha1' | 'sha256';
 /** What is at a path on the host. Mode is four octal digits ("0644"). */
 export type FileState =
   | { type: 'absent' }
-  | { type: 'file'; mode: string; owner: string; group: string; size: number; checksum?: string }
-  | { type: 'directory'; mode: string; owner: string; group: string }
-  | { type: 'link'; target: string; owner: string; group: string }
-  | { type: 'other'; mode: string; owner: string; group: string };
+  | ({ type: 'file'; mode: string; owner: string; group: string; size: number; checksum?: string } & Ids)
+  | ({ type: 'directory'; mode: string; owner: string; group: string } & Ids)
+  | ({ type: 'link'; target: string; owner: string; group: string } & Ids)
+  | ({ type: 'other'; mode: string; owner: string; group: string } & Ids);
+
+/** The numeric owner and group, when read from the host (not from check mode's prediction). */
+type Ids = { uid?: number; gid?: number };
 
 /**
  * Shell snippet printing `key=value` lines that parseFileState understands. One stat per path (each
@@ -21,7 +24,7 @@ export type FileState =
 export function fileStateCommand(path: string, checksum: ChecksumAlgorithm | false): string {
   const p = shellQuote(path);
   const stat = (fields: string) => `stat --printf '${fields}' -- ${p};`;
-  const ids = 'owner=%U\\ngroup=%G\\n';
+  const ids = 'owner=%U\\ngroup=%G\\nuid=%u\\ngid=%g\\n';
   const sum = checksum ? `s=$(${checksum}sum < ${p}); printf 'checksum=%s\\n' "\${s%% *}"; ` : '';
   return [
     `if [ -L ${p} ]; then printf 'type=link\\ntarget=%s\\n' "$(readlink -- ${p})"; ${stat(ids)}`,
@@ -42,17 +45,20 @@ export function parseFileState(output: string): FileState {
   const mode = (kv.get('mode') ?? '0').padStart(4, '0');
   const owner = kv.get('owner') ?? '';
   const group = kv.get('group') ?? '';
+  const uid = kv.get('uid');
+  const gid = kv.get('gid');
+  const ids: Ids = { ...(uid !== undefined ? { uid: Number(uid) } : {}), ...(gid !== undefined ? { gid: Number(gid) } : {}) };
   switch (kv.get('type')) {
     case 'link':
-      return { type: 'link', target: kv.get('target') ?? '', owner, group };
+      return { type: 'link', target: kv.get('target') ?? '', owner, group, ...ids };
     case 'directory':
-      return { type: 'directory', mode, owner, group };
+      return { type: 'directory', mode, owner, group, ...ids };
     case 'file': {
       const sum = kv.get('checksum');
-      return { type: 'file', mode, owner, group, size: Number(kv.get('size') ?? 0), ...(sum ? { checksum: sum } : {}) };
+      return { type: 'file', mode, owner, group, size: Number(kv.get('size') ?? 0), ...(sum ? { checksum: sum } : {}), ...ids };
     }
     case 'other':
-      return { type: 'other', mode, owner, group };
+      return { type: 'other', mode, owner, group, ...ids };
     default:
       return { type: 'absent' };
   }

@@ -41,7 +41,7 @@ export function replaceFileScript(dest: string, source: ReplaceSource, wanted: W
     `tmp=$(mktemp -- "$dir/.fleetplay.XXXXXX")`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     ...fill(source),
-    `if [ -e ${d} ]; then chmod --reference=${d} -- "$tmp"; chown --reference=${d} -- "$tmp"; else chmod 0644 -- "$tmp"; fi`,
+    `if [ -e ${d} ]; then chmod --reference=${d} -- "$tmp"; { chown --reference=${d} -- "$tmp" 2>/dev/null || true; }; else chmod 0644 -- "$tmp"; fi`,
     ...attributeCommands(TEMP_WORD, wanted),
   ];
   if (options.backup) {

@@ -7,7 +7,8 @@ import { attributeCommands, type WantedAttributes } from './attributes.ts';
 /**
  * Uploads `content` to `dest` through stdin of one command. The temp file lives in the same directory
  * so the final `mv` is an atomic rename; on any failure the temp file is removed and `dest` is untouched.
- * Without a wanted mode/owner an existing file keeps its own.
+ * Without a wanted mode/owner an existing file keeps its own (its owner only where the user may give it:
+ * as Ansible's atomic_move, a chown refused to an unprivileged user is let go).
  */
 export async function writeRemoteFile(
   ctx: Pick<ModuleContext, 'run'>,
@@ -32,7 +33,7 @@ export function writeFileScript(dest: string, content: string | Buffer, wanted: 
     `trap 'rm -f -- "$tmp"' EXIT`,
     'cat > "$tmp"',
     ...verifyUpload('"$tmp"', content),
-    `if [ -e ${d} ]; then chmod --reference=${d} -- "$tmp"; chown --reference=${d} -- "$tmp"; else chmod 0644 -- "$tmp"; fi`,
+    `if [ -e ${d} ]; then chmod --reference=${d} -- "$tmp"; { chown --reference=${d} -- "$tmp" 2>/dev/null || true; }; else chmod 0644 -- "$tmp"; fi`,
     ...attributeCommands('"$tmp"', wanted),
     `mv -f -- "$tmp" ${d}`,
     'trap - EXIT',

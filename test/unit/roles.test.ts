@@ -217,7 +217,7 @@ describe('role errors', () => {
 
   it('reports role keywords fleetplay lacks, bad param and vars names, and a non-boolean become, at the entry', () => {
     const dir = fixture({
-      'play.yml': PLAY("    - { role: r, remote_user: x, 'bad-param': 1, vars: { 'bad-var': 2 }, become: maybe }"),
+      'play.yml': PLAY("    - { role: r, throttle: 2222, 'bad-param': 1, vars: { 'bad-var': 2 }, become: maybe }"),
       'roles/r/tasks/main.yml': '- debug: {}\n',
     });
     let message = '';
@@ -226,7 +226,7 @@ describe('role errors', () => {
     } catch (err) {
       message = (err as { format(): string }).format();
     }
-    expect(message).toContain("play.yml:4:18: 'remote_user' is an Ansible role keyword that fleetplay does not support yet");
+    expect(message).toContain("play.yml:4:18: 'throttle' is an Ansible role keyword that fleetplay does not support yet");
     expect(message).toContain("play.yml:4:34: role param 'bad-param' is not a valid variable name");
     expect(message).toContain("play.yml:4:58: 'bad-var' is not a valid variable name");
     expect(message).toContain(`play.yml:4:82: 'become' must be true or false, got the string "maybe"`);

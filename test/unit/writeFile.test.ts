@@ -24,4 +24,17 @@ describe('writeFileScript', () => {
     expect(readFileSync(dest, 'utf8')).toBe(content);
     expect(readdirSync(dir)).toEqual(['config.toml']);
   });
+
+  it('lets a refused chown go, as Ansible does for an unprivileged user overwriting a file it may write', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-write-'));
+    const dest = path.join(dir, 'file.txt');
+    writeFileSync(dest, 'bar');
+    // A chown that fails as it does for a user who does not own the file.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'fp-bin-'));
+    writeFileSync(path.join(bin, 'chown'), "#!/bin/sh\necho 'chown: Operation not permitted' >&2\nexit 1\n", { mode: 0o755 });
+    const conn = new LocalConnection('local');
+    const r = await conn.exec(`PATH=${bin}:$PATH; ${writeFileScript(dest, 'baz', {})}`, { stdin: 'baz' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(dest, 'utf8')).toBe('baz');
+  });
 });

@@ -25,6 +25,8 @@ describe('fileStateCommand', () => {
       group: myGroup,
       size: 6,
       checksum: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03',
+      uid: process.getuid?.(),
+      gid: process.getgid?.(),
     });
     expect(probe(f, 'sha1')).toMatchObject({ checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' });
     expect(probe(f, false)).not.toHaveProperty('checksum');
@@ -35,8 +37,9 @@ describe('fileStateCommand', () => {
     mkdirSync(d, { mode: 0o750 });
     chmodSync(d, 0o750);
     symlinkSync(d, path.join(dir, 'l'));
-    expect(probe(d)).toEqual({ type: 'directory', mode: '0750', owner: me, group: myGroup });
-    expect(probe(path.join(dir, 'l'))).toEqual({ type: 'link', target: d, owner: me, group: myGroup });
+    const ids = { uid: process.getuid?.(), gid: process.getgid?.() };
+    expect(probe(d)).toEqual({ type: 'directory', mode: '0750', owner: me, group: myGroup, ...ids });
+    expect(probe(path.join(dir, 'l'))).toEqual({ type: 'link', target: d, owner: me, group: myGroup, ...ids });
     expect(probe('/dev/null')).toMatchObject({ type: 'other', mode: '0666' });
     expect(probe(path.join(dir, 'none'))).toEqual({ type: 'absent' });
   });

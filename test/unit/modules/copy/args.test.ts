@@ -153,8 +153,14 @@ describe('copy of a directory on the host (remote_src)', () => {
   it('copies the tree on the host, compares files by sha256, and keeps links with local_follow: false', async () => {
     const src = sourceTree();
     const dest = path.join(tmp(), 'out');
+    // A host tree keeps its links unless local_follow is true (Ansible's module: copytree(symlinks=not local_follow)).
     const r = await converge({ src, dest, remote_src: true, directory_mode: '0700' });
-    expect(r).toEqual({ kind: 'change', msg: `copy 4 directories, 3 files to ${path.join(dest, 'conf')}` });
+    expect(r).toEqual({ kind: 'change', msg: `copy 4 directories, 2 files, 1 link to ${path.join(dest, 'conf')}` });
+    const followed = path.join(tmp(), 'followed');
+    expect(await converge({ src, dest: followed, remote_src: true, local_follow: true })).toEqual({
+      kind: 'change',
+      msg: `copy 4 directories, 3 files to ${path.join(followed, 'conf')}`,
+    });
     expect(readFileSync(path.join(dest, 'conf/sub/run.sh'), 'utf8')).toBe('#!/bin/sh\n');
     expect(modeOf(path.join(dest, 'conf/sub'))).toBe('0700');
     // Without mode, a file copied on the host keeps src's (Ansible's copytree), unlike one from the controller.

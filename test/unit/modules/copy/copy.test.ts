@@ -1,4 +1,5 @@
 // copy on the module contract: literal content, a controller src, a dest ending in '/', and what is read when.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +62,15 @@ describe('copy', () => {
     expect(plan).toMatchObject({
       kind: 'change',
       msg: 'create /opt/app/etc/app.conf (4 bytes)',
-      data: { dest: '/opt/app/etc/app.conf', checksum: sha256('a=1\n') },
+      // Ansible's result: the SHA1 and MD5 of the content, and the path info the new file will have.
+      data: {
+        dest: '/opt/app/etc/app.conf',
+        checksum: createHash('sha1').update('a=1\n').digest('hex'),
+        md5sum: createHash('md5').update('a=1\n').digest('hex'),
+        mode: '0644',
+        owner: 'root',
+        state: 'file',
+      },
     });
     if (plan.kind !== 'change') return;
     const reads = h.commands.length;
