@@ -181,6 +181,8 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
   freeFormKey?: string;
   /** `key=value` options that may stand beside the free form (command's creates, chdir, …, when absent). */
   freeFormOptions?: readonly string[];
+  /** The argument names are templated too, as Ansible's set_fact action does (`"{{ item.key }}": 1`). */
+  templatedKeys?: boolean;
   /** `controller` modules (debug, set_fact, assert, fail) never touch the host. */
   runsOn: 'controller' | 'host';
   /** Arguments whose values are secret: redacted from output and reports. */

@@ -8,7 +8,7 @@ import { evaluateCondition } from '../expr/index.ts';
 import { HostKeyError } from '../connection/ssh.ts';
 import { checkSchema } from '../playbook/schemaCheck.ts';
 import { localCandidates } from '../playbook/localFiles.ts';
-import { renderTemplateFile, renderValue } from '../template/render.ts';
+import { renderKeys, renderTemplateFile, renderValue } from '../template/render.ts';
 import { renderJinja } from '../jinja/index.ts';
 import type { EvalContext } from '../expr/index.ts';
 import { lookupContext, withLookups } from '../lookups/index.ts';
@@ -122,7 +122,8 @@ export async function runItem(
     // A bad argument of a task written to fail: the task fails with it now (engine/playbook/tasks.ts).
     if (task.argumentProblem) throw new FleetError('arguments', task.argumentProblem.message, { location: task.argumentProblem.location });
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
-    const args = removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars);
+    const rendered = renderValue(task.args, vars, task.location, lookups) as Vars;
+    const args = removeOmit(mod.templatedKeys ? renderKeys(rendered, vars, task.location, lookups) : rendered);
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     if (issues[0])
       throw new FleetError('arguments', `${issues[0].message} (after templating)`, {

@@ -11,6 +11,7 @@ import { own, release } from './owned.ts';
 import { findFilter, findTest } from './registry.ts';
 import { bindArgs, callMismatch, type BoundArgs, type Signature } from './signature.ts';
 import { sliceOf } from './slice.ts';
+import { spreadItems, spreadNamed } from './spread.ts';
 import { isBlockedKey, ownValue, readMember, truthy } from './values.ts';
 import type { Vars } from '../types.ts';
 
@@ -246,17 +247,15 @@ function evalTest(expr: Extract<Expr, { kind: 'test' }>, env: Env): boolean {
 function evalCallArgs(args: CallArgs, env: Env): { positional: unknown[]; named: Map<string, unknown> } {
   const positional = args.positional.map((arg) => evalDefined(arg, env));
   const named = new Map(args.named.map((arg) => [arg.name, evalDefined(arg.value, env)] as const));
+  if (args.star) positional.push(...spreadItems(evalDefined(args.star, env)));
+  if (args.starStar) spreadNamed(evalDefined(args.starStar, env), named);
   return { positional, named };
 }
 
-// Trees built by hand (not by the parser) are checked here too.
+// Trees built by hand (not by the parser), and calls with `*list` / `**mapping`, are checked here.
 function evalArgs(args: CallArgs, signature: Signature, env: Env, what: string): BoundArgs {
-  const mismatch = callMismatch(
-    signature,
-    args.positional.length,
-    args.named.map((arg) => arg.name),
-  );
-  if (mismatch) return problem(`${what} ${mismatch}`);
   const { positional, named } = evalCallArgs(args, env);
+  const mismatch = callMismatch(signature, positional.length, [...named.keys()]);
+  if (mismatch) return problem(`${what} ${mismatch}`);
   return bindArgs(signature, positional, named);
 }

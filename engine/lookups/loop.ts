@@ -46,8 +46,20 @@ export function expandLoop(loop: LoopSpec, rendered: unknown, context?: EvalCont
       throw err;
     }
   }
+  if (loop.keyword === 'with_list') return withListItems(rendered, where);
   if (!loop.withItems) return rendered;
   return Array.isArray(rendered) ? rendered.flat(1) : [rendered];
+}
+
+// with_list runs Ansible's list lookup on the listified terms: a list as it is, a mapping refused, anything
+// else (a text, a number) one item.
+function withListItems(rendered: unknown, where?: SourceLocation): unknown {
+  if (Array.isArray(rendered)) return rendered;
+  if (isMapping(rendered)) {
+    const at = where ? ` (${where.file}:${where.line}:${where.column})` : '';
+    throw new FleetError('template', `with_list expects a list${at}`, where ? { location: where } : {});
+  }
+  return [rendered];
 }
 
 /**

@@ -12,6 +12,7 @@ export const setFactModule = defineModule<SetFactArgs, null, never>({
   summary: 'Set host variables.',
   setsVariables: (args) => Object.keys(args).filter((k) => k !== 'cacheable'),
   runsOn: 'controller',
+  templatedKeys: true,
   schema: setFactSchema,
   probe: () => noReads(null),
   decide(args) {
