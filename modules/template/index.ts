@@ -1,5 +1,6 @@
 // template: render a Jinja2 (or Handlebars) file on the controller and put the result at a path on the host.
 import type { FromSchema } from 'json-schema-to-ts';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { defineModule, read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { operandPath, shellQuote } from '../../engine/quote.ts';
@@ -22,7 +23,8 @@ export const templateSchema = {
   properties: {
     src: { type: 'string', minLength: 1 },
     dest: { type: 'string', minLength: 1 },
-    mode: modeSchema,
+    // 'preserve': the src file's own mode, as Ansible's template action.
+    mode: { anyOf: [...modeSchema.anyOf, { const: 'preserve' }] },
     owner: accountNameSchema,
     // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
     unsafe_writes: { type: 'boolean' },
@@ -37,7 +39,15 @@ export const templateSchema = {
     // Jinja2's whitespace options, with Ansible's defaults (true, false, '\n'); see whitespace.ts.
     trim_blocks: { type: 'boolean' },
     lstrip_blocks: { type: 'boolean' },
-    newline_sequence: { enum: ['\n', '\r', '\r\n'] },
+    // Ansible also takes the escaped spellings ('\\n' as written in single quotes) and maps them.
+    newline_sequence: { enum: ['\n', '\r', '\r\n', '\\n', '\\r', '\\r\\n'] },
+    // Jinja2's tag delimiters (see whitespace.ts).
+    variable_start_string: { type: 'string', minLength: 1 },
+    variable_end_string: { type: 'string', minLength: 1 },
+    block_start_string: { type: 'string', minLength: 1 },
+    block_end_string: { type: 'string', minLength: 1 },
+    comment_start_string: { type: 'string', minLength: 1 },
+    comment_end_string: { type: 'string', minLength: 1 },
     // The encoding the rendered text is written in, a Python codec name (default utf-8; see lineEditEncoding.ts).
     output_encoding: { type: 'string', minLength: 1 },
     // A dest that is a symlink: true writes the file it points to; false (the default) replaces the link.
@@ -57,9 +67,10 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   // An encoding fleetplay does not know is refused before the host is asked.
   const codec = textCodec(args.output_encoding);
   const dest = args.follow === true ? yield* followLink(view, args.dest) : args.dest;
+  const mode = args.mode === 'preserve' ? localMode(src) : args.mode;
   const target = {
     dest,
-    wanted: wantedAttributes(args),
+    wanted: wantedAttributes({ ...args, ...(mode !== undefined ? { mode } : {}) }),
     force: args.force !== false,
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
     ...(args.backup === true ? { backup: true } : {}),
@@ -76,6 +87,11 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
       return codec ? codec.encode(text) : text;
     },
   });
+}
+
+// mode: preserve: the controller file's own mode.
+function localMode(src: string): string {
+  return (statSync(src).mode & 0o7777).toString(8).padStart(4, '0');
 }
 
 /** follow: the path a symlink at `dest` resolves to (readlink -f; in check mode a predicted link's target), else dest. */
