@@ -113,20 +113,31 @@ function dispatch(expr: Expr, env: Env): unknown {
 function evalLenient(expr: Expr, env: Env): unknown {
   switch (expr.kind) {
     case 'name':
-      return lookup(env.vars, expr.name);
+      return undefinedWhenLazyFails(() => lookup(env.vars, expr.name));
     case 'attribute': {
       const object = evalLenient(expr.object, env);
-      return object === undefined ? undefined : readMember(object, expr.name);
+      return object === undefined ? undefined : undefinedWhenLazyFails(() => readMember(object, expr.name));
     }
     case 'index': {
       const object = evalLenient(expr.object, env);
       const key = object === undefined ? undefined : evalLenient(expr.key, env);
-      return key === undefined ? undefined : readMember(object, key);
+      return key === undefined ? undefined : undefinedWhenLazyFails(() => readMember(object, key));
     }
     case 'conditional':
       return evalConditional(expr, env, evalLenient);
     default:
       return evalNode(expr, env);
+  }
+}
+
+// A variable whose template reads an undefined variable (`a: "{{ missing }}"`) is undefined itself for
+// `is defined` and `| default`, as Ansible's lazy templating since 2.14; using it still fails with that error.
+function undefinedWhenLazyFails(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof ValueProblem) && /' is undefined/.test(err.message)) return undefined;
+    throw err;
   }
 }
 
