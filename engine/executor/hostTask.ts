@@ -1,5 +1,6 @@
 // Runs one task on one host (with its loop), reports each item, and updates the host's state.
 import { renderString, renderValue } from '../template/render.ts';
+import { markRaw } from '../template/scope.ts';
 import { NOT_RUN_IN_CHECK, type LoopSpec, type TaskDef, type TaskNode, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { upcomingReads } from './lookahead.ts';
@@ -68,7 +69,7 @@ export async function runTaskOnHost(
   // What a task registers or sets stays secret where it came from a secret (no_log, a secret name).
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
-  if (task.register) host.hostFacts[task.register] = registered;
+  if (task.register) host.hostFacts[task.register] = markRaw(registered);
   // delegate_facts: what the task returns as facts belongs to the delegate.
   const delegateFacts = task.delegateTo !== undefined ? task.delegateFacts : (task.delegateFacts ?? scope.delegate?.facts);
   const factsHost = delegateFacts ? (delegateOf(settings, vars) ?? host) : host;
