@@ -79,4 +79,15 @@ describe('template whitespace options', () => {
     expect(plan.kind).toBe('change');
     expect(JSON.stringify(plan)).toContain('0547');
   });
+
+  it("puts the file under the src's name in a directory dest, and gives Ansible's SHA1 checksum and MD5", async () => {
+    const h = fakeHost({
+      reply: (c) => (c.includes('/srv/dir/ws.j2') ? 'type=absent\n' : 'type=directory\nmode=755\nowner=root\ngroup=root\n'),
+      renderFile: () => 'hello\n',
+    });
+    const plan = await planModule(templateModule, { dest: '/srv/dir/', src }, h);
+    expect(plan.kind).toBe('change');
+    expect(plan.diff?.[0]?.header).toContain('/srv/dir/ws.j2');
+    expect(plan.data).toMatchObject({ checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184' });
+  });
 });
