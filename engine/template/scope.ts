@@ -4,6 +4,7 @@ import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
 import { isSecretName, processSecrets } from '../secrets.ts';
 import { BLOCKED_KEYS } from '../blockedKeys.ts';
+import { isRawLiteral } from '../yaml/unsafeTag.ts';
 
 const scopes = new WeakSet<object>();
 const MAX_DEPTH = 50;
@@ -57,7 +58,8 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
         const rendered = render(value, root, where);
         // `db_password: "{{ lookup(...) }}"`: what a secret-named variable renders to is secret too.
         if (isSecretName(name.slice(name.lastIndexOf('.') + 1))) processSecrets.add(rendered);
-        return wrap(rendered, name);
+        // A raw block (`!unsafe` text) renders to literal text, which is data: not rendered again.
+        return wrap(rendered, name, isRawLiteral(value));
       } finally {
         state.depth--;
       }

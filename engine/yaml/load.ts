@@ -6,10 +6,11 @@ import { registerVaultLeaves } from '../vault/index.ts';
 import { pyTags } from './scalars.ts';
 import { readSourceFile } from './source.ts';
 import { findStructureProblem } from './structure.ts';
+import { unsafeTag } from './unsafeTag.ts';
 import { vaultTag } from './vaultTag.ts';
 import { MAX_NESTING, excessiveNesting } from './depth.ts';
 
-const customTags = (tags: Tags): Tags => [...pyTags(tags), vaultTag];
+const customTags = (tags: Tags): Tags => [...pyTags(tags), vaultTag, unsafeTag];
 
 /** A parsed YAML file: its plain value plus a way to find where any part of it came from. */
 export interface YamlFile {

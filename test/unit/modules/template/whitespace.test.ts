@@ -86,7 +86,7 @@ describe('template whitespace options', () => {
       renderFile: () => 'hello\n',
     });
     const plan = await planModule(templateModule, { dest: '/srv/dir/', src }, h);
-    expect(plan.kind).toBe('change');
+    if (plan.kind !== 'change') throw new Error(`expected a change, got ${plan.kind}`);
     expect(plan.diff?.[0]?.header).toContain('/srv/dir/ws.j2');
     expect(plan.data).toMatchObject({ checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184' });
   });
