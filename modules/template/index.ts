@@ -50,7 +50,8 @@ export const templateSchema = {
     comment_start_string: { type: 'string', minLength: 1 },
     comment_end_string: { type: 'string', minLength: 1 },
     // The encoding the rendered text is written in, a Python codec name (default utf-8; see lineEditEncoding.ts).
-    output_encoding: { type: 'string', minLength: 1 },
+    // '' is the default, as Ansible's template action reads it (`… or 'utf-8'`).
+    output_encoding: { type: 'string' },
     // A dest that is a symlink: true writes the file it points to; false (the default) replaces the link.
     follow: { type: 'boolean' },
   },
@@ -66,7 +67,7 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   // A src that is not a regular file (a FIFO would block) is refused before the host is asked.
   requireControllerFile(src, limits);
   // An encoding fleetplay does not know is refused before the host is asked.
-  const codec = textCodec(args.output_encoding);
+  const codec = textCodec(args.output_encoding || undefined);
   const dest = args.follow === true ? yield* followLink(view, args.dest) : args.dest;
   const mode = args.mode === 'preserve' ? localMode(src) : args.mode;
   const target = {

@@ -90,4 +90,8 @@ describe('template whitespace options', () => {
     expect(plan.diff?.[0]?.header).toContain('/srv/dir/ws.j2');
     expect(plan.data).toMatchObject({ checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184' });
   });
+
+  it("takes an empty output_encoding as the default, as Ansible's template action", async () => {
+    expect(await rendered({ src, output_encoding: '' })).toBe('1:a\n    b\n    c\n');
+  });
 });
