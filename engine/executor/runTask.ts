@@ -310,10 +310,10 @@ export function moduleContext(
       return result;
     },
     // Ansible renders every template src as Jinja2; a .hbs file keeps Handlebars. Includes are looked up as the src is.
-    renderFile: (text, file) =>
+    renderFile: (text, file, destPath) =>
       path.extname(file) === '.hbs'
         ? renderTemplateFile(text, vars, { file, line: 1, column: 1 })
-        : renderJinjaFile(text, file, task, vars, settings),
+        : renderJinjaFile(text, file, task, vars, settings, destPath),
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
     // A delegated task reads and predicts the delegate's state.
@@ -329,10 +329,10 @@ export function moduleContext(
 }
 
 /** A template file rendered as Jinja2 with the task's lookups; includes are looked up as the src is. */
-function renderJinjaFile(text: string, file: string, task: TaskDef, vars: Vars, settings: TaskSettings): string {
+function renderJinjaFile(text: string, file: string, task: TaskDef, vars: Vars, settings: TaskSettings, destPath?: string): string {
   const context = lookupContext(task, settings, vars);
   const search = (name: string) => resolveLocal(name, 'templates', task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars));
-  return withLookups(context, () => renderJinja(text, vars, file, { search, context }));
+  return withLookups(context, () => renderJinja(text, vars, file, { search, context, ...(destPath !== undefined ? { destPath } : {}) }));
 }
 
 /** Ansible's search order: the task's role (its files/ or templates/ first), the task file's dir (likewise), then the playbook dir. */

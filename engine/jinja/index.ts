@@ -29,6 +29,8 @@ export interface JinjaOptions {
   search?: IncludeSearch;
   /** What expressions may reach beyond the variables: the lookup plugins of lookup(), query() and q(). */
   context?: EvalContext;
+  /** The template task's dest, given to the template as template_destpath. */
+  destPath?: string;
   /** Other tag delimiters than `{{ }}`, `{% %}` and `{# #}` (the template task's variable_start_string, …). */
   delimiters?: Partial<Delimiters>;
 }
@@ -74,7 +76,7 @@ function renderBody(text: string, vars: Vars, file: string, options: JinjaOption
   const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });
   // Ansible's template variables (ansible_managed, template_path, …) over the task's, in a frame of their own.
   const frame = new Frame(undefined, scope).child();
-  for (const [name, value] of Object.entries(templateVars(file))) frame.set(name, value);
+  for (const [name, value] of Object.entries(templateVars(file, options.destPath))) frame.set(name, value);
   const rendered = renderTemplate(template, frame.child(), state);
   // Jinja2 drops the template's last newline; Ansible adds back as many as the template ended with.
   const missing = trailingNewlines(text.replace(/\r\n?/g, '\n')) - trailingNewlines(rendered);

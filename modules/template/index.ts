@@ -85,7 +85,7 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
     what: `render template ${src}`,
     make: () => {
       const text = withNewlineSequence(
-        renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args),
+        renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args, args.dest),
         args.newline_sequence,
       );
       return codec ? codec.encode(text) : text;

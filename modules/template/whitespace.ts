@@ -46,18 +46,19 @@ export function withNewlineSequence(text: string, given: string | undefined): st
 }
 
 /** Renders `text` (the template file `src`) with the task's whitespace arguments. */
-export function renderWithWhitespace(view: ModuleView, text: string, src: string, args: WhitespaceArgs): string {
+export function renderWithWhitespace(view: ModuleView, text: string, src: string, args: WhitespaceArgs, dest?: string): string {
   const trimBlocks = args.trim_blocks ?? true;
   const lstripBlocks = args.lstrip_blocks ?? false;
   const delimiters = taskDelimiters(args);
   const custom = Object.keys(delimiters).length > 0;
   // fleetplay's .hbs templates are Handlebars, which has none of these options.
-  if ((trimBlocks && !lstripBlocks && !custom) || path.extname(src) === '.hbs') return view.renderFile(text, src);
+  if ((trimBlocks && !lstripBlocks && !custom) || path.extname(src) === '.hbs') return view.renderFile(text, src, dest);
   const search = (name: string) => view.resolveLocalPath(name, 'templates');
   const options = {
     trimBlocks,
     lstripBlocks,
     search,
+    ...(dest !== undefined ? { destPath: dest } : {}),
     ...(custom ? { delimiters } : {}),
     ...(view.lookups ? { context: view.lookups } : {}),
   };
