@@ -7,7 +7,8 @@ import { isScope } from '../template/scope.ts';
 import { scopeOf } from '../template/render.ts';
 import type { Vars } from '../types.ts';
 import { asTemplateError } from './errors.ts';
-import { type Delimiters, delimitersKey, delimitersOf } from './delimiters.ts';
+import { DEFAULT_DELIMITERS, type Delimiters, delimitersKey, delimitersOf } from './delimiters.ts';
+import { withLineStatements } from './lineStatements.ts';
 import { lex, type WhitespaceOptions } from './lexer.ts';
 import { MAX_JINJA_CACHED } from './limits.ts';
 import { readInclude, type IncludeSearch } from './loader.ts';
@@ -29,6 +30,8 @@ export interface JinjaOptions {
   search?: IncludeSearch;
   /** What expressions may reach beyond the variables: the lookup plugins of lookup(), query() and q(). */
   context?: EvalContext;
+  /** Jinja2's line_statement_prefix (from a `#jinja2:` override line). */
+  lineStatementPrefix?: string;
   /** The template task's dest, given to the template as template_destpath. */
   destPath?: string;
   /** Other tag delimiters than `{{ }}`, `{% %}` and `{# #}` (the template task's variable_start_string, …). */
@@ -105,6 +108,7 @@ function overriding(header: TemplateOverrides, options: JinjaOptions): JinjaOpti
     ...(header.trimBlocks !== undefined ? { trimBlocks: header.trimBlocks } : {}),
     ...(header.lstripBlocks !== undefined ? { lstripBlocks: header.lstripBlocks } : {}),
     ...(header.delimiters ? { delimiters: { ...options.delimiters, ...header.delimiters } } : {}),
+    ...(header.lineStatementPrefix !== undefined ? { lineStatementPrefix: header.lineStatementPrefix } : {}),
   };
 }
 
@@ -113,6 +117,7 @@ function whitespaceOf(options: JinjaOptions): WhitespaceOptions {
     trimBlocks: options.trimBlocks ?? true,
     lstripBlocks: options.lstripBlocks ?? false,
     ...(options.delimiters ? { delimiters: delimitersOf(options.delimiters) } : {}),
+    ...(options.lineStatementPrefix ? { lineStatementPrefix: options.lineStatementPrefix } : {}),
   };
 }
 
@@ -120,9 +125,11 @@ function whitespaceOf(options: JinjaOptions): WhitespaceOptions {
 // (keep_trailing_newline off, as in Ansible, also for included templates).
 function compile(raw: string, file: string, whitespace: WhitespaceOptions): Template {
   const normalized = raw.replace(/\r\n?/g, '\n');
-  const text = normalized.endsWith('\n') ? normalized.slice(0, -1) : normalized;
+  const body = normalized.endsWith('\n') ? normalized.slice(0, -1) : normalized;
+  const prefix = whitespace.lineStatementPrefix;
+  const text = prefix ? withLineStatements(body, prefix, whitespace.delimiters ?? DEFAULT_DELIMITERS) : body;
   const delimiters = whitespace.delimiters ? delimitersKey(whitespace.delimiters) : '';
-  const key = `${whitespace.trimBlocks ? 'T' : 't'}${whitespace.lstripBlocks ? 'L' : 'l'}${delimiters.length}:${delimiters}${text}`;
+  const key = `${whitespace.trimBlocks ? 'T' : 't'}${whitespace.lstripBlocks ? 'L' : 'l'}${delimiters.length}:${delimiters}${prefix ? `${prefix.length}:${prefix}` : '-'}${text}`;
   const cached = cache.get(key);
   if (cached) return { nodes: cached, text, file };
   let nodes: Template['nodes'];

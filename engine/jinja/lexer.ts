@@ -19,6 +19,8 @@ export interface WhitespaceOptions {
   lstripBlocks: boolean;
   /** The tag delimiters (default `{{ }}`, `{% %}`, `{# #}`). */
   delimiters?: Delimiters;
+  /** Jinja2's line_statement_prefix (applied before lexing, engine/jinja/lineStatements.ts). */
+  lineStatementPrefix?: string;
 }
 
 type TagKind = 'output' | 'block' | 'comment';

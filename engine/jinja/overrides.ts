@@ -17,6 +17,8 @@ export interface TemplateOverrides {
   lstripBlocks?: boolean;
   /** The delimiters the line sets. */
   delimiters?: Partial<Delimiters>;
+  /** line_statement_prefix: lines starting with it are statements (lineStatements.ts). */
+  lineStatementPrefix?: string;
   /** 1 when an override line was removed (errors in the body are one line further down the file), else 0. */
   lineShift: number;
 }
@@ -43,6 +45,12 @@ export function readOverrides(text: string, file: string): TemplateOverrides {
       if (key === 'lstrip_blocks') out.lstripBlocks = value;
       continue;
     }
+    if (key === 'line_statement_prefix') {
+      const quoted = /^(['"])(.+)\1$/.exec(raw);
+      if (!quoted?.[2] || quoted[2].includes('\\')) fail(`jinja2 override ${key} must be a quoted string, got '${raw}'`);
+      out.lineStatementPrefix = quoted?.[2] ?? '';
+      continue;
+    }
     const field = DELIMITER_SETTINGS.get(key);
     if (field) {
       const quoted = /^(['"])(.+)\1$/.exec(raw);
@@ -51,7 +59,7 @@ export function readOverrides(text: string, file: string): TemplateOverrides {
       continue;
     }
     fail(
-      `jinja2 override '${key}' is not supported (only trim_blocks, lstrip_blocks, keep_trailing_newline and the delimiters: ${[...DELIMITER_SETTINGS.keys()].join(', ')})`,
+      `jinja2 override '${key}' is not supported (only trim_blocks, lstrip_blocks, keep_trailing_newline, line_statement_prefix and the delimiters: ${[...DELIMITER_SETTINGS.keys()].join(', ')})`,
     );
   }
   return out;

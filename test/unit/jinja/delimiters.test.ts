@@ -44,3 +44,16 @@ describe('custom delimiters', () => {
     expect(() => render('x\n', {}, { variableStart: '' })).toThrow(/variable_start_string must not be empty/);
   });
 });
+
+describe('line statements', () => {
+  it('reads prefixed lines as statements from an override line (Ansible template target override_colon_value)', () => {
+    expect(renderJinja('#jinja2: line_statement_prefix:":"\n: if true\nfoo\n: endif\n', {}, 't.j2')).toBe('foo\n');
+    expect(renderJinja('#jinja2: line_statement_prefix:"%%"\n  %% for i in xs\n[{{ i }}]\n  %% endfor\n', { xs: [1, 2] }, 't.j2')).toBe(
+      '[1]\n[2]\n',
+    );
+  });
+
+  it('keeps line numbers for errors after a line statement', () => {
+    expect(jinjaSyntaxProblem('#jinja2: line_statement_prefix:":"\n: if true\nx\n{% if %}\n: endif\n')?.line).toBe(4);
+  });
+});
