@@ -21,7 +21,7 @@ const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }
   stat: { asserts: 3, runs: 0, refusals: 0 },
   file: { asserts: 0, runs: 0, refusals: 2 },
   copy: { asserts: 0, runs: 0, refusals: 16 },
-  template: { asserts: 8, runs: 6, refusals: 0 },
+  template: { asserts: 9, runs: 7, refusals: 0 },
   command_shell: { asserts: 0, runs: 0, refusals: 1 },
   get_url: { asserts: 0, runs: 0, refusals: 0 },
   unarchive: { asserts: 0, runs: 0, refusals: 9 },
