@@ -137,8 +137,8 @@ export interface ModuleView {
   vars: Vars;
   /** Check mode's predicted state of this host (empty in a real run). */
   predicted: PredictedView;
-  /** Renders a template file's text with the task's variables; errors name `file`. */
-  renderFile(text: string, file: string): string;
+  /** Renders a template file's text with the task's variables; errors name `file`; `destPath` is template_destpath. */
+  renderFile(text: string, file: string, destPath?: string): string;
   /** Resolves a controller-side path (copy src, template src) the way Ansible searches for it. */
   resolveLocalPath(relative: string, kind: 'files' | 'templates' | 'vars'): string;
   /** State the run shares between its hosts, in a module's own slot (controller-side caches). */
@@ -181,6 +181,8 @@ export interface ModuleDefinition<A = any, F = any, C = any> {
   freeFormKey?: string;
   /** `key=value` options that may stand beside the free form (command's creates, chdir, …, when absent). */
   freeFormOptions?: readonly string[];
+  /** The argument names are templated too, as Ansible's set_fact action does (`"{{ item.key }}": 1`). */
+  templatedKeys?: boolean;
   /** `controller` modules (debug, set_fact, assert, fail) never touch the host. */
   runsOn: 'controller' | 'host';
   /** Arguments whose values are secret: redacted from output and reports. */

@@ -230,7 +230,7 @@ export interface ModuleContext {
   /** All variables visible to the task on this host. */
   vars: Vars;
   /** Renders a template file's text with the task's variables; errors name `file`. */
-  renderFile(text: string, file: string): string;
+  renderFile(text: string, file: string, destPath?: string): string;
   /** Resolves a controller-side path (copy src, template src) the way Ansible searches for it. */
   resolveLocalPath(relative: string, kind: 'files' | 'templates' | 'vars'): string;
   /** Check mode's predicted state of this host (empty in a real run). */

@@ -1,4 +1,5 @@
 // Per-host state during a run, and how the variables a task sees are layered.
+import path from 'node:path';
 import type { Connection, PredictedState, RecapCounters, RoleRef, SourceLocation, Vars } from '../types.ts';
 import { roleLayers } from './roleVars.ts';
 import { scopeOf } from '../template/render.ts';
@@ -55,6 +56,14 @@ export interface PlayVars {
   roles?: RoleRef[];
 }
 
+/** Ansible's ansible_search_path: the task's role and the roles that depend on it, then the task file's folder. */
+function searchPath(magic: Vars, where: SourceLocation): string[] {
+  const roles = [magic.role_path, ...(Array.isArray(magic.ansible_parent_role_paths) ? magic.ansible_parent_role_paths : [])];
+  const out = roles.filter((p): p is string => typeof p === 'string');
+  const dir = path.dirname(where.file);
+  return out.includes(dir) ? out : [...out, dir];
+}
+
 /**
  * The variables a task sees on one host, lowest to highest: role defaults, inventory (group then host),
  * facts, play vars, vars_files, role vars, block and task vars (outermost first), include_vars, set_fact/register,
@@ -78,6 +87,7 @@ export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where
     ...play.extraVars,
     ...play.magic,
     ...roles.magic,
+    ansible_search_path: searchPath(roles.magic, where),
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),

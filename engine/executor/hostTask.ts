@@ -1,5 +1,6 @@
 // Runs one task on one host (with its loop), reports each item, and updates the host's state.
 import { renderString, renderValue } from '../template/render.ts';
+import { markRaw } from '../template/scope.ts';
 import { NOT_RUN_IN_CHECK, type LoopSpec, type TaskDef, type TaskNode, type TaskResult, type TaskStatus, type Vars } from '../types.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { upcomingReads } from './lookahead.ts';
@@ -10,7 +11,7 @@ import { storeReturnedFacts } from './facts.ts';
 import type { EvalContext } from '../expr/index.ts';
 import type { SourceLocation } from '../types.ts';
 import { lookupContext } from '../lookups/index.ts';
-import { expandLoop, loopItemVars, loopResultVars, pauseSeconds, renderLoopValue } from '../lookups/loop.ts';
+import { expandLoop, loopItemVars, loopResultVars, loopVarName, pauseSeconds, renderLoopValue } from '../lookups/loop.ts';
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
 import { resultData, VERBOSE } from './verbose.ts';
@@ -68,7 +69,7 @@ export async function runTaskOnHost(
   // What a task registers or sets stays secret where it came from a secret (no_log, a secret name).
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
-  if (task.register) host.hostFacts[task.register] = registered;
+  if (task.register) host.hostFacts[task.register] = markRaw(registered);
   // delegate_facts: what the task returns as facts belongs to the delegate.
   const delegateFacts = task.delegateTo !== undefined ? task.delegateFacts : (task.delegateFacts ?? scope.delegate?.facts);
   const factsHost = delegateFacts ? (delegateOf(settings, vars) ?? host) : host;
@@ -87,6 +88,15 @@ export async function runTaskOnHost(
   if (status === 'failed' && !settings.ignoreErrors) {
     host.hostFacts.ansible_failed_result = registered;
     host.hostFacts.ansible_failed_task = failedTask(task);
+  }
+}
+
+// The task's conditions without the loop item: false skips; one that cannot be evaluated (it reads `item`) does not.
+function whenFalseWithoutItem(when: TaskSettings['when'], vars: Vars, lookups: ReturnType<typeof lookupContext>): boolean {
+  try {
+    return !conditionsHold(when, vars, lookups);
+  } catch {
+    return false;
   }
 }
 
@@ -117,8 +127,20 @@ async function runLoop(
     }
     const rendered = renderLoopValue(loop, (value) => renderValue(value, vars, at, lookups));
     items = loopItems(loop, rendered, lookups, at);
+    loopVarName(loop, { vars, where: at }); // a templated loop_var that renders to no name fails the task here
     if (loop.pause !== undefined) pause = pauseSeconds(renderValue(loop.pause, vars, task.locate(['loop_control', 'pause']), lookups));
   } catch (err) {
+    // As Ansible's TaskExecutor: an undefined variable in the loop waits for the task's `when`, which skips it when false.
+    if (/' is undefined/.test((err as Error).message) && whenFalseWithoutItem(settings.when, vars, lookupContext(task, settings, vars))) {
+      const o: ItemOutcome = {
+        status: 'skipped',
+        msg: 'condition false',
+        registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' },
+        durationMs: 0,
+      };
+      report(o);
+      return o;
+    }
     const o: ItemOutcome = {
       status: 'failed',
       msg: (err as Error).message,
@@ -137,7 +159,7 @@ async function runLoop(
   for (let i = 0; i < items.length; i++) {
     // loop_control.pause: seconds between items, as Ansible (not before the first).
     if (i > 0 && pause > 0) await new Promise((r) => setTimeout(r, pause * 1000));
-    const extra: Vars = loopItemVars(loop, items, i);
+    const extra: Vars = loopItemVars(loop, items, i, { vars, where: at });
     const itemVars = taskVars(host, run.vars, scopeVars, task.location, extra);
     const itemSettings = {
       ...settings,
@@ -167,7 +189,7 @@ async function runLoop(
             : 'ok';
   if (outcomes.length === 0) report({ status: 'skipped', msg: 'no items in loop', registered: {}, durationMs: 0 });
   const registered: Vars = {
-    results: outcomes.map((o, i) => ({ ...o.registered, item: o.item, ...loopResultVars(loop, o.item, i) })),
+    results: outcomes.map((o, i) => ({ ...o.registered, item: o.item, ...loopResultVars(loop, o.item, i, { vars, where: at }) })),
     changed: status === 'changed',
     failed: status === 'failed',
     ...(outcomes.length === 0 || status === 'skipped' ? { skipped: true } : {}),

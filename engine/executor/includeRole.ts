@@ -59,7 +59,7 @@ export async function runIncludeRole(
       plans.set(
         h,
         items.map((_, i) => {
-          const item: Vars = inc.loop ? loopItemVars(inc.loop, items, i) : {};
+          const item: Vars = inc.loop ? loopItemVars(inc.loop, items, i, { vars, where: inc.location }) : {};
           const itemVars = taskVars(h, run.vars, [...scope.vars, scope.perHost?.get(h.name) ?? {}, inc.vars], inc.location, item);
           const render = (s: string) =>
             renderString(s, itemVars, inc.location, lookupContext(inc, { playbookDir: run.play.baseDir }, itemVars));

@@ -70,7 +70,7 @@ function taskReads(task: TaskDef, mod: ModuleDefinition, host: HostRun, scope: S
     const at = task.locate([loop.keyword ?? 'loop']);
     const list = expandLoop(loop, renderValue(loop.items, vars, at, lookups), lookups, at);
     if (!Array.isArray(list)) return true;
-    items = list.map((_, i) => loopItemVars(loop, list, i));
+    items = list.map((_, i) => loopItemVars(loop, list, i, { vars, where: at }));
   }
   for (const extra of items) {
     const itemVars = extra ? taskVars(host, run.vars, scopeVars, task.location, extra) : vars;

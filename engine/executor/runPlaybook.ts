@@ -306,7 +306,14 @@ function hostvarsView(hosts: Map<string, HostRun>): Vars {
   const read = (name: string): Vars | undefined => {
     const h = hosts.get(name);
     return h
-      ? { ...h.inventoryVars, ...h.facts, ansible_facts: namespaceFacts(h.facts), ...h.hostFacts, inventory_hostname: h.name }
+      ? {
+          ...h.inventoryVars,
+          ...h.facts,
+          ansible_facts: namespaceFacts(h.facts),
+          ...h.includedVars,
+          ...h.hostFacts,
+          inventory_hostname: h.name,
+        }
       : undefined;
   };
   return new Proxy(target, {

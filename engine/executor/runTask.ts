@@ -9,7 +9,7 @@ import { HostKeyError } from '../connection/ssh.ts';
 import { coerceArgTypes } from '../playbook/argTypes.ts';
 import { checkSchema } from '../playbook/schemaCheck.ts';
 import { localCandidates } from '../playbook/localFiles.ts';
-import { renderTemplateFile, renderValue } from '../template/render.ts';
+import { renderKeys, renderTemplateFile, renderValue } from '../template/render.ts';
 import { renderJinja } from '../jinja/index.ts';
 import type { EvalContext } from '../expr/index.ts';
 import { lookupContext, withLookups } from '../lookups/index.ts';
@@ -136,8 +136,9 @@ export async function runItem(
       return done({ status: 'failed', msg, registered: { failed: true, msg: p.ansible ?? msg } });
     }
     const mod = settings.modules.find(task.moduleKey) as ModuleDefinition;
+    const rendered = renderValue(task.args, vars, task.location, lookups) as Vars;
     // Rendered values take the declared type too (Ansible converts after templating: owner: "{{ uid }}" is text).
-    const args = coerceArgTypes(mod.schema, removeOmit(renderValue(task.args, vars, task.location, lookups) as Vars));
+    const args = coerceArgTypes(mod.schema, removeOmit(mod.templatedKeys ? renderKeys(rendered, vars, task.location, lookups) : rendered));
     const issues = checkSchema(mod.schema, args, `module '${mod.name}'`);
     const own = issues[0] && issues.every((i) => i.path.length === 0) ? mod.argumentsProblem?.(args) : undefined;
     if (own) throw new FleetError('arguments', own, { location: task.locate([task.moduleKey]) });
@@ -355,10 +356,10 @@ export function moduleContext(
       return result;
     },
     // Ansible renders every template src as Jinja2; a .hbs file keeps Handlebars. Includes are looked up as the src is.
-    renderFile: (text, file) =>
+    renderFile: (text, file, destPath) =>
       path.extname(file) === '.hbs'
         ? renderTemplateFile(text, vars, { file, line: 1, column: 1 })
-        : renderJinjaFile(text, file, task, vars, settings),
+        : renderJinjaFile(text, file, task, vars, settings, destPath),
     resolveLocalPath: (relative, kind) =>
       resolveLocal(relative, kind, task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars)),
     // A delegated task reads and predicts the delegate's state.
@@ -374,10 +375,10 @@ export function moduleContext(
 }
 
 /** A template file rendered as Jinja2 with the task's lookups; includes are looked up as the src is. */
-function renderJinjaFile(text: string, file: string, task: TaskDef, vars: Vars, settings: TaskSettings): string {
+function renderJinjaFile(text: string, file: string, task: TaskDef, vars: Vars, settings: TaskSettings, destPath?: string): string {
   const context = lookupContext(task, settings, vars);
   const search = (name: string) => resolveLocal(name, 'templates', task.location, settings.playbookDir, task.rolePath ?? rolePathOf(vars));
-  return withLookups(context, () => renderJinja(text, vars, file, { search, context }));
+  return withLookups(context, () => renderJinja(text, vars, file, { search, context, ...(destPath !== undefined ? { destPath } : {}) }));
 }
 
 /** Ansible's search order: the task's role (its files/ or templates/ first), the task file's dir (likewise), then the playbook dir. */

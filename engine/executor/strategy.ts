@@ -151,7 +151,7 @@ async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: 
       plans.set(
         h,
         items.map((_, i) => {
-          const extra: Vars = inc.loop ? loopItemVars(inc.loop, items, i) : {};
+          const extra: Vars = inc.loop ? loopItemVars(inc.loop, items, i, { vars, where: inc.location }) : {};
           const file = renderString(inc.file, taskVars(h, run.vars, [...scope.vars, inc.vars], inc.location, extra), inc.location, lookups);
           return { file: path.resolve(inc.baseDir, file), item: extra };
         }),

@@ -12,10 +12,15 @@ export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in';
 /** Operators with one operand. */
 export type UnaryOp = 'not' | '-' | '+';
 
-/** Arguments of a filter or test call: positional first, then `name=value` pairs. */
+/**
+ * Arguments of a call: positional first, then `name=value` pairs; `star` is Jinja's `*list` (its items
+ * follow the positional ones) and `starStar` its `**mapping` (its entries join the named ones).
+ */
 export interface CallArgs {
   positional: Expr[];
   named: Array<{ name: string; value: Expr }>;
+  star?: Expr;
+  starStar?: Expr;
 }
 
 /**
@@ -158,12 +163,14 @@ function present(exprs: Array<Expr | null>): Expr[] {
 }
 
 function callChildren(args: CallArgs): Expr[] {
-  return [...args.positional, ...args.named.map((arg) => arg.value)];
+  return present([...args.positional, ...args.named.map((arg) => arg.value), args.star ?? null, args.starStar ?? null]);
 }
 
 function renderArgs(args: CallArgs): string {
-  if (args.positional.length === 0 && args.named.length === 0) return '';
   const parts = [...args.positional.map(render), ...args.named.map((arg) => `${arg.name}=${render(arg.value)}`)];
+  if (args.star) parts.push(`*${render(args.star)}`);
+  if (args.starStar) parts.push(`**${render(args.starStar)}`);
+  if (parts.length === 0) return '';
   return `(${parts.join(', ')})`;
 }
 

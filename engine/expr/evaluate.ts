@@ -11,6 +11,7 @@ import { own, release } from './owned.ts';
 import { findFilter, findTest } from './registry.ts';
 import { bindArgs, callMismatch, type BoundArgs, type Signature } from './signature.ts';
 import { sliceOf } from './slice.ts';
+import { spreadItems, spreadNamed } from './spread.ts';
 import { isBlockedKey, ownValue, readMember, truthy } from './values.ts';
 import type { Vars } from '../types.ts';
 
@@ -112,20 +113,31 @@ function dispatch(expr: Expr, env: Env): unknown {
 function evalLenient(expr: Expr, env: Env): unknown {
   switch (expr.kind) {
     case 'name':
-      return lookup(env.vars, expr.name);
+      return undefinedWhenLazyFails(() => lookup(env.vars, expr.name));
     case 'attribute': {
       const object = evalLenient(expr.object, env);
-      return object === undefined ? undefined : readMember(object, expr.name);
+      return object === undefined ? undefined : undefinedWhenLazyFails(() => readMember(object, expr.name));
     }
     case 'index': {
       const object = evalLenient(expr.object, env);
       const key = object === undefined ? undefined : evalLenient(expr.key, env);
-      return key === undefined ? undefined : readMember(object, key);
+      return key === undefined ? undefined : undefinedWhenLazyFails(() => readMember(object, key));
     }
     case 'conditional':
       return evalConditional(expr, env, evalLenient);
     default:
       return evalNode(expr, env);
+  }
+}
+
+// A variable whose template reads an undefined variable (`a: "{{ missing }}"`) is undefined itself for
+// `is defined` and `| default`, as Ansible's lazy templating since 2.14; using it still fails with that error.
+function undefinedWhenLazyFails(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof ValueProblem) && /' is undefined/.test(err.message)) return undefined;
+    throw err;
   }
 }
 
@@ -246,17 +258,15 @@ function evalTest(expr: Extract<Expr, { kind: 'test' }>, env: Env): boolean {
 function evalCallArgs(args: CallArgs, env: Env): { positional: unknown[]; named: Map<string, unknown> } {
   const positional = args.positional.map((arg) => evalDefined(arg, env));
   const named = new Map(args.named.map((arg) => [arg.name, evalDefined(arg.value, env)] as const));
+  if (args.star) positional.push(...spreadItems(evalDefined(args.star, env)));
+  if (args.starStar) spreadNamed(evalDefined(args.starStar, env), named);
   return { positional, named };
 }
 
-// Trees built by hand (not by the parser) are checked here too.
+// Trees built by hand (not by the parser), and calls with `*list` / `**mapping`, are checked here.
 function evalArgs(args: CallArgs, signature: Signature, env: Env, what: string): BoundArgs {
-  const mismatch = callMismatch(
-    signature,
-    args.positional.length,
-    args.named.map((arg) => arg.name),
-  );
-  if (mismatch) return problem(`${what} ${mismatch}`);
   const { positional, named } = evalCallArgs(args, env);
+  const mismatch = callMismatch(signature, positional.length, [...named.keys()]);
+  if (mismatch) return problem(`${what} ${mismatch}`);
   return bindArgs(signature, positional, named);
 }

@@ -14,6 +14,11 @@ export const MAX_NESTING = 64;
 /** Deepest syntax tree accepted (long `a or b or c ...` chains count too); bounds evaluation recursion. */
 export const MAX_TREE_DEPTH = 256;
 
+/** Whether a call spreads a `*list` or a `**mapping` into its arguments. */
+export function hasSpread(args: CallArgs): boolean {
+  return args.star !== undefined || args.starStar !== undefined;
+}
+
 /** Shared state and helpers of the recursive-descent parser; `parseExpr` is one full expression. */
 export abstract class ParserBase {
   private nesting = 0;
@@ -70,28 +75,46 @@ export abstract class ParserBase {
     return this.checkCall(name, what, signature, at, args);
   }
 
-  /** Checks parsed arguments against a filter's or test's signature, and literal regex patterns among them. */
+  /**
+   * Checks parsed arguments against a filter's or test's signature, and literal regex patterns among them.
+   * A call with `*list` or `**mapping` is checked when evaluated, once their sizes are known.
+   */
   protected checkCall(name: string, what: string, signature: Signature, at: number, args: CallArgs): CallArgs {
-    const mismatch = callMismatch(
-      signature,
-      args.positional.length,
-      args.named.map((arg) => arg.name),
-    );
+    const mismatch = hasSpread(args)
+      ? undefined
+      : callMismatch(
+          signature,
+          args.positional.length,
+          args.named.map((arg) => arg.name),
+        );
     if (mismatch) throw this.s.error(at, `${what} ${mismatch}`);
     const regexProblem = literalRegexProblem(shortName(name), args);
     if (regexProblem) throw this.s.error(regexProblem.at, regexProblem.message);
     return args;
   }
 
+  // Jinja's call grammar (parser.parse_call_args): positional arguments, then `name=value` ones, in any
+  // order with one `*list`; one `**mapping` comes last. `f(a=1, *xs)` is valid; `f(a=1, x)` and `f(*xs, x)` are not.
   private parseArg(args: CallArgs): void {
     const token = this.s.peek();
     const after = this.s.peek(1);
+    if (this.s.isPunct('*') || this.s.isPunct('**')) {
+      const double = this.s.isPunct('**');
+      if (args.starStar || (!double && args.star))
+        throw this.s.error(token.at, `only one '${double ? '**' : '*'}' argument is allowed, before any '**' one`);
+      this.s.next();
+      if (double) args.starStar = this.parseExpr();
+      else args.star = this.parseExpr();
+      return;
+    }
     if (token.kind === 'name' && after.kind === 'punct' && after.value === '=') {
+      if (args.starStar) throw this.s.error(token.at, "named argument after a '**' argument");
       this.s.skip(2);
       args.named.push({ name: token.value, value: this.parseExpr() });
       return;
     }
     if (args.named.length > 0) throw this.s.error(token.at, 'positional argument after a named argument');
+    if (args.star || args.starStar) throw this.s.error(token.at, `positional argument after a '${args.star ? '*' : '**'}' argument`);
     args.positional.push(this.parseExpr());
   }
 

@@ -4,7 +4,7 @@ import { ExpressionError } from './error.ts';
 import { FUNCTIONS } from './functions.ts';
 import { tokenize, type Punct, type Token } from './lexer.ts';
 import { isMethodName } from './methods.ts';
-import { ParserBase } from './parser-base.ts';
+import { hasSpread, ParserBase } from './parser-base.ts';
 import { suggestFilter } from './filters.ts';
 import { findFilter, findTest } from './registry.ts';
 import type { Signature } from './signature.ts';
@@ -261,10 +261,12 @@ class Parser extends ParserBase {
 
   private parseFunctionCall(name: string, at: number): Expr {
     const args = this.parseParenArgs();
-    const mismatch = FUNCTIONS.get(name)?.mismatch(
-      args.positional.length,
-      args.named.map((arg) => arg.name),
-    );
+    const mismatch = hasSpread(args)
+      ? undefined
+      : FUNCTIONS.get(name)?.mismatch(
+          args.positional.length,
+          args.named.map((arg) => arg.name),
+        );
     if (mismatch) throw this.s.error(at, `${name}() ${mismatch}`);
     return this.node({ kind: 'call', name, args, at });
   }

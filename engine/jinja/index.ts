@@ -7,6 +7,8 @@ import { isScope } from '../template/scope.ts';
 import { scopeOf } from '../template/render.ts';
 import type { Vars } from '../types.ts';
 import { asTemplateError } from './errors.ts';
+import { DEFAULT_DELIMITERS, type Delimiters, delimitersKey, delimitersOf } from './delimiters.ts';
+import { withLineStatements } from './lineStatements.ts';
 import { lex, type WhitespaceOptions } from './lexer.ts';
 import { MAX_JINJA_CACHED } from './limits.ts';
 import { readInclude, type IncludeSearch } from './loader.ts';
@@ -28,6 +30,12 @@ export interface JinjaOptions {
   search?: IncludeSearch;
   /** What expressions may reach beyond the variables: the lookup plugins of lookup(), query() and q(). */
   context?: EvalContext;
+  /** Jinja2's line_statement_prefix (from a `#jinja2:` override line). */
+  lineStatementPrefix?: string;
+  /** The template task's dest, given to the template as template_destpath. */
+  destPath?: string;
+  /** Other tag delimiters than `{{ }}`, `{% %}` and `{# #}` (the template task's variable_start_string, …). */
+  delimiters?: Partial<Delimiters>;
 }
 
 // Parsed templates by options and text; only texts up to this size are kept.
@@ -43,7 +51,7 @@ export function renderJinja(raw: string, vars: Vars, file: string, options: Jinj
   // A `#jinja2:` first line overrides the whitespace options and is not part of the output (overrides.ts).
   const header = readOverrides(raw, file);
   try {
-    return renderBody(header.body, vars, file, { ...options, ...overriding(header) });
+    return renderBody(header.body, vars, file, { ...options, ...overriding(header, options) });
   } catch (err) {
     throw shiftedError(err, file, raw, header.lineShift);
   }
@@ -71,7 +79,7 @@ function renderBody(text: string, vars: Vars, file: string, options: JinjaOption
   const scope = isScope(vars) ? vars : scopeOf(vars, { file, line: 1, column: 1 });
   // Ansible's template variables (ansible_managed, template_path, …) over the task's, in a frame of their own.
   const frame = new Frame(undefined, scope).child();
-  for (const [name, value] of Object.entries(templateVars(file))) frame.set(name, value);
+  for (const [name, value] of Object.entries(templateVars(file, options.destPath))) frame.set(name, value);
   const rendered = renderTemplate(template, frame.child(), state);
   // Jinja2 drops the template's last newline; Ansible adds back as many as the template ended with.
   const missing = trailingNewlines(text.replace(/\r\n?/g, '\n')) - trailingNewlines(rendered);
@@ -83,7 +91,7 @@ export function jinjaSyntaxProblem(raw: string, options: JinjaOptions = {}): { m
   let header: TemplateOverrides | undefined;
   try {
     header = readOverrides(raw, '<template>');
-    compile(header.body, '<template>', whitespaceOf({ ...options, ...overriding(header) }));
+    compile(header.body, '<template>', whitespaceOf({ ...options, ...overriding(header, options) }));
     return undefined;
   } catch (err) {
     // An error in the body is one line further down the file when its override line was removed.
@@ -94,24 +102,34 @@ export function jinjaSyntaxProblem(raw: string, options: JinjaOptions = {}): { m
   }
 }
 
-/** The whitespace options an override line sets. */
-function overriding(header: TemplateOverrides): JinjaOptions {
+/** The whitespace options and delimiters an override line sets (its delimiters over the task's). */
+function overriding(header: TemplateOverrides, options: JinjaOptions): JinjaOptions {
   return {
     ...(header.trimBlocks !== undefined ? { trimBlocks: header.trimBlocks } : {}),
     ...(header.lstripBlocks !== undefined ? { lstripBlocks: header.lstripBlocks } : {}),
+    ...(header.delimiters ? { delimiters: { ...options.delimiters, ...header.delimiters } } : {}),
+    ...(header.lineStatementPrefix !== undefined ? { lineStatementPrefix: header.lineStatementPrefix } : {}),
   };
 }
 
 function whitespaceOf(options: JinjaOptions): WhitespaceOptions {
-  return { trimBlocks: options.trimBlocks ?? true, lstripBlocks: options.lstripBlocks ?? false };
+  return {
+    trimBlocks: options.trimBlocks ?? true,
+    lstripBlocks: options.lstripBlocks ?? false,
+    ...(options.delimiters ? { delimiters: delimitersOf(options.delimiters) } : {}),
+    ...(options.lineStatementPrefix ? { lineStatementPrefix: options.lineStatementPrefix } : {}),
+  };
 }
 
 // Parses a template as Jinja2 reads it: newlines normalized to \n, one trailing newline dropped
 // (keep_trailing_newline off, as in Ansible, also for included templates).
 function compile(raw: string, file: string, whitespace: WhitespaceOptions): Template {
   const normalized = raw.replace(/\r\n?/g, '\n');
-  const text = normalized.endsWith('\n') ? normalized.slice(0, -1) : normalized;
-  const key = `${whitespace.trimBlocks ? 'T' : 't'}${whitespace.lstripBlocks ? 'L' : 'l'}${text}`;
+  const body = normalized.endsWith('\n') ? normalized.slice(0, -1) : normalized;
+  const prefix = whitespace.lineStatementPrefix;
+  const text = prefix ? withLineStatements(body, prefix, whitespace.delimiters ?? DEFAULT_DELIMITERS) : body;
+  const delimiters = whitespace.delimiters ? delimitersKey(whitespace.delimiters) : '';
+  const key = `${whitespace.trimBlocks ? 'T' : 't'}${whitespace.lstripBlocks ? 'L' : 'l'}${delimiters.length}:${delimiters}${prefix ? `${prefix.length}:${prefix}` : '-'}${text}`;
   const cached = cache.get(key);
   if (cached) return { nodes: cached, text, file };
   let nodes: Template['nodes'];

@@ -2,8 +2,10 @@
 // templar reads it: the line is removed from the output and its settings override the environment's (and the
 // template task's own trim_blocks / lstrip_blocks). Values are Python literals. keep_trailing_newline changes
 // nothing here: Ansible adds back the template's trailing newlines either way. Other settings (delimiters,
-// newline_sequence) are refused with the reason, not ignored.
+// newline_sequence) are refused with the reason, not ignored. The delimiters (variable_start_string, …) take
+// a quoted string.
 import { FleetError, excerptAt } from '../errors.ts';
+import { DELIMITER_SETTINGS, type Delimiters } from './delimiters.ts';
 
 /** Ansible's marker of an override line (JINJA2_OVERRIDE). */
 export const OVERRIDE_MARKER = '#jinja2:';
@@ -13,6 +15,10 @@ export interface TemplateOverrides {
   body: string;
   trimBlocks?: boolean;
   lstripBlocks?: boolean;
+  /** The delimiters the line sets. */
+  delimiters?: Partial<Delimiters>;
+  /** line_statement_prefix: lines starting with it are statements (lineStatements.ts). */
+  lineStatementPrefix?: string;
   /** 1 when an override line was removed (errors in the body are one line further down the file), else 0. */
   lineShift: number;
 }
@@ -39,7 +45,22 @@ export function readOverrides(text: string, file: string): TemplateOverrides {
       if (key === 'lstrip_blocks') out.lstripBlocks = value;
       continue;
     }
-    fail(`jinja2 override '${key}' is not supported (only trim_blocks, lstrip_blocks and keep_trailing_newline)`);
+    if (key === 'line_statement_prefix') {
+      const quoted = /^(['"])(.+)\1$/.exec(raw);
+      if (!quoted?.[2] || quoted[2].includes('\\')) fail(`jinja2 override ${key} must be a quoted string, got '${raw}'`);
+      out.lineStatementPrefix = quoted?.[2] ?? '';
+      continue;
+    }
+    const field = DELIMITER_SETTINGS.get(key);
+    if (field) {
+      const quoted = /^(['"])(.+)\1$/.exec(raw);
+      if (!quoted?.[2] || quoted[2].includes('\\')) fail(`jinja2 override ${key} must be a quoted string, got '${raw}'`);
+      out.delimiters = { ...out.delimiters, [field]: quoted?.[2] };
+      continue;
+    }
+    fail(
+      `jinja2 override '${key}' is not supported (only trim_blocks, lstrip_blocks, keep_trailing_newline, line_statement_prefix and the delimiters: ${[...DELIMITER_SETTINGS.keys()].join(', ')})`,
+    );
   }
   return out;
 }

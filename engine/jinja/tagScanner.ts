@@ -56,17 +56,17 @@ const SPACE = /\s+/y;
 const TRAILING_SPACE = /\s*/y;
 
 /**
- * Scans a tag body from `from` up to its closing delimiter `close` (`}}` or `%}`) at bracket depth 0.
- * `-close` also removes the whitespace after it; `+%}` keeps it; a plain `%}` drops one newline when
- * `trimNewline` (trim_blocks). `tagAt` locates the "never closed" error.
+ * Scans a tag body from `from` up to its closing delimiter `close` (`}}` or `%}`, or the task's own) at
+ * bracket depth 0. `-close` also removes the whitespace after it; for a block tag, `+%}` keeps it and a
+ * plain `%}` drops one newline when `trimNewline` (trim_blocks). `tagAt` locates the "never closed" error.
  */
-export function scanTag(text: string, from: number, close: '}}' | '%}', trimNewline: boolean, tagAt: number): TagEnd {
+export function scanTag(text: string, from: number, close: string, block: boolean, trimNewline: boolean, tagAt: number): TagEnd {
   const tokens: TagToken[] = [];
   const brackets: TagToken[] = [];
   let pos = from;
   while (pos < text.length) {
     if (brackets.length === 0) {
-      const end = closingAt(text, pos, close, trimNewline);
+      const end = closingAt(text, pos, close, block, trimNewline);
       if (end !== undefined) return { tokens, bodyEnd: pos, next: end };
     }
     const space = matchAt(SPACE, text, pos);
@@ -85,14 +85,14 @@ export function scanTag(text: string, from: number, close: '}}' | '%}', trimNewl
 }
 
 // The offset after the closing delimiter at `pos` (and what it strips), or undefined when none is there.
-function closingAt(text: string, pos: number, close: '}}' | '%}', trimNewline: boolean): number | undefined {
+function closingAt(text: string, pos: number, close: string, block: boolean, trimNewline: boolean): number | undefined {
   if (text[pos] === '-' && text.startsWith(close, pos + 1)) {
     return pos + 1 + close.length + matchAt(TRAILING_SPACE, text, pos + 1 + close.length).length;
   }
-  if (close === '%}' && text[pos] === '+' && text.startsWith(close, pos + 1)) return pos + 3;
+  if (block && text[pos] === '+' && text.startsWith(close, pos + 1)) return pos + 1 + close.length;
   if (!text.startsWith(close, pos)) return undefined;
   const after = pos + close.length;
-  return close === '%}' && trimNewline && text[after] === '\n' ? after + 1 : after;
+  return block && trimNewline && text[after] === '\n' ? after + 1 : after;
 }
 
 function tokenAt(text: string, pos: number): TagToken {

@@ -1,5 +1,5 @@
 // The variables Ansible's template module adds for every template it renders (generate_ansible_template_vars):
-// ansible_managed with Ansible's default text, the template's path, and the controller host and file owner.
+// ansible_managed with Ansible's default text, the template's path and dest, and the controller host and file owner.
 // template_mtime and template_run_date (Python datetimes, a new value each run) are not provided.
 import { lstatSync } from 'node:fs';
 import os from 'node:os';
@@ -9,9 +9,10 @@ import path from 'node:path';
 export const ANSIBLE_MANAGED = 'Ansible managed';
 
 /** The template variables for the template file `file`, as Ansible sets them; they take precedence over the task's. */
-export function templateVars(file: string): Record<string, unknown> {
+export function templateVars(file: string, destPath?: string): Record<string, unknown> {
   const vars: Record<string, unknown> = {
     ansible_managed: ANSIBLE_MANAGED,
+    ...(destPath !== undefined ? { template_destpath: destPath } : {}),
     template_path: file,
     template_fullpath: path.resolve(file),
     template_host: os.hostname(),

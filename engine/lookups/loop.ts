@@ -4,7 +4,8 @@
 // variables each item sees (loop_var, index_var, ansible_loop_var, loop_control.extended's ansible_loop).
 import { FleetError } from '../errors.ts';
 import { ValueProblem, problem } from '../expr/error.ts';
-import { isMapping } from '../expr/values.ts';
+import { isBlockedKey, isMapping, toText } from '../expr/values.ts';
+import { isTemplated, renderValue } from '../template/render.ts';
 import type { EvalContext } from '../expr/index.ts';
 import type { LoopSpec, SourceLocation, Vars } from '../types.ts';
 import { LOOKUPS } from './index.ts';
@@ -46,8 +47,20 @@ export function expandLoop(loop: LoopSpec, rendered: unknown, context?: EvalCont
       throw err;
     }
   }
+  if (loop.keyword === 'with_list') return withListItems(rendered, where);
   if (!loop.withItems) return rendered;
   return Array.isArray(rendered) ? rendered.flat(1) : [rendered];
+}
+
+// with_list runs Ansible's list lookup on the listified terms: a list as it is, a mapping refused, anything
+// else (a text, a number) one item.
+function withListItems(rendered: unknown, where?: SourceLocation): unknown {
+  if (Array.isArray(rendered)) return rendered;
+  if (isMapping(rendered)) {
+    const at = where ? ` (${where.file}:${where.line}:${where.column})` : '';
+    throw new FleetError('template', `with_list expects a list${at}`, where ? { location: where } : {});
+  }
+  return [rendered];
 }
 
 /**
@@ -76,9 +89,25 @@ function definedOnly(value: unknown, render: (value: unknown) => unknown): unkno
   }
 }
 
+/** Where a templated loop_var renders: the task's variables and location. */
+export interface LoopVarPlace {
+  vars: Vars;
+  where: SourceLocation;
+}
+
+/** loop_control.loop_var, rendered when templated (`loop_var: "{{ name }}"`, as Ansible templates loop_control). */
+export function loopVarName(loop: LoopSpec, place?: LoopVarPlace): string {
+  if (!place || !isTemplated(loop.loopVar)) return loop.loopVar;
+  const name = toText(renderValue(loop.loopVar, place.vars, place.where));
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || isBlockedKey(name))
+    throw new FleetError('template', `loop_var must be a variable name, not '${name}'`, { location: place.where });
+  return name;
+}
+
 /** The variables loop item `index` of `items` sees, as Ansible sets them. */
-export function loopItemVars(loop: LoopSpec, items: readonly unknown[], index: number): Vars {
-  const vars: Vars = { [loop.loopVar]: items[index], ansible_loop_var: loop.loopVar };
+export function loopItemVars(loop: LoopSpec, items: readonly unknown[], index: number, place?: LoopVarPlace): Vars {
+  const loopVar = loopVarName(loop, place);
+  const vars: Vars = { [loopVar]: items[index], ansible_loop_var: loopVar };
   if (loop.indexVar) {
     vars[loop.indexVar] = index;
     vars.ansible_index_var = loop.indexVar;
@@ -103,10 +132,11 @@ export function loopItemVars(loop: LoopSpec, items: readonly unknown[], index: n
 }
 
 /** What each item's registered result carries about the loop (loop_var, ansible_loop_var, index_var). */
-export function loopResultVars(loop: LoopSpec, item: unknown, index: number): Vars {
+export function loopResultVars(loop: LoopSpec, item: unknown, index: number, place?: LoopVarPlace): Vars {
+  const loopVar = loopVarName(loop, place);
   return {
-    [loop.loopVar]: item,
-    ansible_loop_var: loop.loopVar,
+    [loopVar]: item,
+    ansible_loop_var: loopVar,
     ...(loop.indexVar ? { [loop.indexVar]: index, ansible_index_var: loop.indexVar } : {}),
   };
 }

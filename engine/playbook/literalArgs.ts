@@ -13,6 +13,8 @@ import { checkLocalFile, type LocalKind } from './localFiles.ts';
 import type { Problems } from './problems.ts';
 import { expressionStringProblem } from '../template/expressionString.ts';
 import { templatedStrings, templateFileProblem } from './templateSyntax.ts';
+import { DELIMITER_SETTINGS } from '../jinja/delimiters.ts';
+import type { JinjaOptions } from '../jinja/index.ts';
 
 type Path = Array<string | number>;
 
@@ -42,7 +44,7 @@ export function checkLocalSrc(yaml: YamlFile, module: string, args: Vars, at: Pa
   // runs): validate warns, and the run fails the task if it is still missing then.
   if (found.kind === 'problem' && found.missing && ctx.controllerTask?.seen) ctx.guarded?.add(yaml, at, found.message);
   else if (found.kind === 'problem') ctx.problems.add(yaml, at, found.message);
-  else if (module === 'template') checkTemplateFile(found.file, ctx);
+  else if (module === 'template') checkTemplateFile(found.file, ctx, args);
 }
 
 /** remote_src: the src is on the host (true, or a template that may render to true): nothing to find here. */
@@ -54,7 +56,7 @@ function onHost(remoteSrc: unknown): boolean {
 const MAX_CHECKED_TEMPLATE = 4 * 1024 * 1024;
 
 /** A template file's syntax error, at its line in that file. */
-function checkTemplateFile(file: string, ctx: LiteralCheckContext): void {
+function checkTemplateFile(file: string, ctx: LiteralCheckContext, args: Vars): void {
   let text: string;
   try {
     // The modules' reader: a file swapped for a FIFO since the search cannot block validate.
@@ -62,8 +64,22 @@ function checkTemplateFile(file: string, ctx: LiteralCheckContext): void {
   } catch {
     return; // Unreadable now, or larger than checked here: the run reads it and reports problems with the task.
   }
-  const problem = templateFileProblem(file, text);
+  const problem = templateFileProblem(file, text, templateOptions(args));
   if (problem) ctx.problems.at({ file, line: problem.line ?? 1, column: problem.column ?? 1 }, problem.message);
+}
+
+// The template task's whitespace options and delimiters, when written as plain values (templated ones wait for the run).
+function templateOptions(args: Vars): JinjaOptions | undefined {
+  const options: JinjaOptions = {};
+  if (typeof args.trim_blocks === 'boolean') options.trimBlocks = args.trim_blocks;
+  if (typeof args.lstrip_blocks === 'boolean') options.lstripBlocks = args.lstrip_blocks;
+  for (const [setting, field] of DELIMITER_SETTINGS) {
+    const value = args[setting];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '' || isTemplated(value)) return undefined;
+    options.delimiters = { ...options.delimiters, [field]: value };
+  }
+  return options;
 }
 
 /**

@@ -28,7 +28,7 @@ export function checkSchema(schema: Schema, value: unknown, what: string, argWor
     cache.set(schema, validate);
   }
   if (validate(value)) return [];
-  let errors = (validate.errors ?? []).filter((e) => !isTemplatedAt(value, e.instancePath));
+  let errors = (validate.errors ?? []).filter((e) => !isTemplatedAt(value, e.instancePath) && !isTemplated(String(e.propertyName ?? '')));
   // Branches first: the typo rule below must not hide the anyOf that says which branch was meant.
   errors = pruneBranches(errors, value, schema);
   // A bad key name (propertyNames) is reported once, by the inner error that names the key.

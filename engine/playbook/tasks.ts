@@ -48,6 +48,8 @@ export interface ParseContext {
   guarded?: Problems;
   /** Set once a task that runs on the controller is parsed: a literal src missing after it may be its output. */
   controllerTask?: { seen: boolean };
+  /** Parsing the `block:` of a block with a `rescue:`: a task there that fails at run time is rescued. */
+  rescued?: boolean;
   /** A run's load: problems of an include_tasks file under a `when` wait until it is reached (lazyIncludes.ts). */
   deferGuardedIncludes?: boolean;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
@@ -153,10 +155,15 @@ function parseBlock(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext): Tas
     ...parseScope(yaml, at, task, ctx),
     ...(delegate ? { delegate } : {}),
     ...(task.notify !== undefined ? { notify: toList(task.notify) } : {}),
-    block: inherit(parseTaskList(yaml, [...at, 'block'], task.block, ctx), task),
+    // A bad argument under a rescue fails its task at run time, for the rescue to catch, as in Ansible.
+    block: inherit(parseTaskList(yaml, [...at, 'block'], task.block, hasRescue(task) ? { ...ctx, rescued: true } : ctx), task),
     rescue: inherit(parseTaskList(yaml, [...at, 'rescue'], task.rescue, ctx), task),
     always: inherit(parseTaskList(yaml, [...at, 'always'], task.always, ctx), task),
   };
+}
+
+function hasRescue(task: Raw): boolean {
+  return Array.isArray(task.rescue) && task.rescue.length > 0;
 }
 
 /** A block's run_once and any_errors_fatal, given to its tasks (nested blocks too) that set none. */
@@ -284,9 +291,9 @@ function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refus
   const moduleKey = known[0]!;
   const mod = ctx.modules.find(moduleKey)!;
   keywordCheck(yaml, at, task, { ...taskKeywords, [moduleKey]: {} }, 'task', ctx);
-  // A task written to fail (ignore_errors: true, or failed_when) fails at run time on a bad argument, as
+  // A task written to fail (ignore_errors: true, failed_when, or under a rescue) fails at run time on a bad argument, as
   // in Ansible, where the module refuses it when it runs: ansible-core's own tests check such failures.
-  const expectsFailure = task.ignore_errors === true || task.failed_when !== undefined;
+  const expectsFailure = task.ignore_errors === true || task.failed_when !== undefined || ctx.rescued === true;
   const argProblems = expectsFailure ? new Problems() : ctx.problems;
   const argCtx: ParseContext = expectsFailure ? { ...ctx, problems: argProblems } : ctx;
   const written = moduleArgs(yaml, [...at, moduleKey], task[moduleKey], mod.freeFormKey, argCtx, mod.freeFormOptions);

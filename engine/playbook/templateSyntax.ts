@@ -3,7 +3,7 @@
 // Jinja expression (expressionStringProblem), a .hbs template file is Handlebars (an unclosed `{{#if}}`).
 // Only parsing: which variables exist is known only at run time.
 import Handlebars from 'handlebars';
-import { jinjaSyntaxProblem } from '../jinja/index.ts';
+import { type JinjaOptions, jinjaSyntaxProblem } from '../jinja/index.ts';
 import { jinjaFilterHint } from '../template/jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from '../template/limits.ts';
 import { isTemplated } from '../template/render.ts';
@@ -19,9 +19,11 @@ export interface TemplateSyntaxProblem {
 }
 
 /** The syntax error of a template file: Handlebars for .hbs, Jinja2 for any other (undefined when it parses). */
-export function templateFileProblem(file: string, text: string): TemplateSyntaxProblem | undefined {
+export function templateFileProblem(file: string, text: string, options: JinjaOptions | undefined): TemplateSyntaxProblem | undefined {
   if (file.endsWith('.hbs')) return handlebarsProblem(text);
-  return jinjaSyntaxProblem(text);
+  // Delimiters or whitespace options only known after templating: the run checks the file.
+  if (options === undefined) return undefined;
+  return jinjaSyntaxProblem(text, options);
 }
 
 /** The syntax error the Handlebars renderer would hit in `text`, or undefined (also for text with no template). */

@@ -9,7 +9,7 @@ import { jinjaFilterHint } from './jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from './limits.ts';
 import { prepareTemplate } from './strict-ast.ts';
 import { createScope, isScope, materialize } from './scope.ts';
-import { toText } from '../expr/values.ts';
+import { isBlockedKey, toText } from '../expr/values.ts';
 import { renderExpressionString } from './expressionString.ts';
 import type { EvalContext } from '../expr/index.ts';
 import { withLookups } from '../lookups/ambient.ts';
@@ -90,6 +90,18 @@ export function renderValue(value: unknown, vars: Vars, where: SourceLocation, c
     return out;
   }
   return value;
+}
+
+/** Renders the top-level keys of `args` to text (set_fact's names: `"{{ item.key }}": value`); values are left as they are. */
+export function renderKeys(args: Vars, vars: Vars, where: SourceLocation, context?: EvalContext): Vars {
+  const out: Vars = {};
+  for (const [key, value] of Object.entries(args)) {
+    const name = isTemplated(key) ? renderValue(key, vars, where, context) : key;
+    const text = toText(name);
+    if (isBlockedKey(text)) throw new FleetError('template', `'${text}' cannot be used as a name`, { location: where });
+    Object.defineProperty(out, text, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /** The data a template sees: a scope view (lazy rendering, no prototype members). */

@@ -4,9 +4,30 @@ import { FleetError } from '../errors.ts';
 import type { SourceLocation, Vars } from '../types.ts';
 import { isSecretName, processSecrets } from '../secrets.ts';
 import { BLOCKED_KEYS } from '../blockedKeys.ts';
+import { isRawLiteral } from '../yaml/unsafeTag.ts';
 
 const scopes = new WeakSet<object>();
 const MAX_DEPTH = 50;
+// Lists and mappings whose texts are data, never templates (Ansible's unsafe): what a task registered.
+const rawData = new WeakSet<object>();
+// Most lists and mappings markRaw walks; anything past it keeps the usual lazy rendering.
+const MAX_RAW_MARKED = 100_000;
+
+/**
+ * Marks `value` (a task's registered result) and the lists and mappings in it as data: a scope reading
+ * them leaves a text holding `{{` as it is, as Ansible leaves module results (wrap_var) untemplated.
+ */
+export function markRaw<T>(value: T): T {
+  const stack: unknown[] = [value];
+  for (let marked = 0; stack.length > 0 && marked < MAX_RAW_MARKED; ) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || rawData.has(v) || isScope(v) || Buffer.isBuffer(v) || v instanceof Date) continue;
+    rawData.add(v);
+    marked++;
+    for (const key of Object.keys(v)) if (!BLOCKED_KEYS.has(key)) stack.push((v as Record<string, unknown>)[key]);
+  }
+  return value;
+}
 
 /** Renders one templated string against a scope (injected by render.ts to avoid an import cycle). */
 export type ValueRenderer = (value: string, scope: Vars, where: SourceLocation) => unknown;
@@ -23,8 +44,8 @@ export function isScope(value: unknown): boolean {
 export function createScope(vars: Vars, where: SourceLocation, render: ValueRenderer): Vars {
   const state = { depth: 0 };
   let root: Vars;
-  const wrap = (value: unknown, name: string): unknown => {
-    if (typeof value === 'string' && value.includes('{{')) {
+  const wrap = (value: unknown, name: string, raw = false): unknown => {
+    if (typeof value === 'string' && value.includes('{{') && !raw) {
       if (state.depth > MAX_DEPTH) {
         throw new FleetError(
           'template',
@@ -37,7 +58,8 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
         const rendered = render(value, root, where);
         // `db_password: "{{ lookup(...) }}"`: what a secret-named variable renders to is secret too.
         if (isSecretName(name.slice(name.lastIndexOf('.') + 1))) processSecrets.add(rendered);
-        return wrap(rendered, name);
+        // A raw block (`!unsafe` text) renders to literal text, which is data: not rendered again.
+        return wrap(rendered, name, isRawLiteral(value));
       } finally {
         state.depth--;
       }
@@ -47,8 +69,9 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
   };
   const view = (target: Record<string, unknown>, path: string): Vars => {
     const memo = new Map<string, unknown>();
+    const raw = rawData.has(target);
     const read = (key: string): unknown => {
-      if (!memo.has(key)) memo.set(key, wrap(target[key], path ? `${path}.${key}` : key));
+      if (!memo.has(key)) memo.set(key, wrap(target[key], path ? `${path}.${key}` : key, raw));
       return memo.get(key);
     };
     const own = (key: string | symbol): key is string => typeof key === 'string' && !BLOCKED_KEYS.has(key) && Object.hasOwn(target, key);

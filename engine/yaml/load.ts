@@ -6,8 +6,8 @@ import { registerVaultLeaves } from '../vault/index.ts';
 import { pyTags } from './scalars.ts';
 import { readSourceFile } from './source.ts';
 import { findStructureProblem } from './structure.ts';
-import { vaultTag } from './vaultTag.ts';
 import { unsafeTag } from './unsafeTag.ts';
+import { vaultTag } from './vaultTag.ts';
 import { MAX_NESTING, excessiveNesting } from './depth.ts';
 
 const customTags = (tags: Tags): Tags => [...pyTags(tags), vaultTag, unsafeTag];

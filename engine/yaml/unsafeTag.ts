@@ -1,20 +1,26 @@
-// The `!unsafe` YAML tag: a string Ansible never templates. fleetplay renders every argument, so the text
-// is kept literal by wrapping its template markers in Jinja's {% raw %}: rendering gives the text back
-// exactly once (a later render of the result would template it, where Ansible's stays unsafe for good).
+// The `!unsafe` YAML tag: a text that is data, never a template (Ansible's AnsibleUnsafeText). It is kept as a
+// Jinja raw block, which renders to the text itself wherever templates render; a scope that renders such a
+// value does not render the result again (engine/template/scope.ts).
 import type { ScalarTag } from 'yaml';
 
-const MARKERS = /\{\{|\{%|\{#/;
-const END_RAW = /\{%-?\s*endraw\s*-?%\}/g;
+const OPEN = '{% raw %}';
+const CLOSE = '{% endraw %}';
+
+/** `text` as a template that renders to exactly `text` (unchanged when it holds no template markers). */
+export function unsafeLiteral(text: string): string {
+  if (!/\{[{%#]/.test(text)) return text;
+  // The `{%` of an endraw tag inside the text is written as a string expression between two raw blocks.
+  return `${OPEN}${text.replace(/\{%(?=[-+]?\s*endraw)/g, `${CLOSE}{{ '{%' }}${OPEN}`)}${CLOSE}`;
+}
+
+/** True when `value` is one raw block and nothing else: it renders to literal text, never to be templated again. */
+export function isRawLiteral(value: string): boolean {
+  return value.startsWith(OPEN) && value.endsWith(CLOSE) && value.indexOf(CLOSE) === value.length - CLOSE.length;
+}
 
 /** Custom tag for `key: !unsafe '{{ not a template }}'`. */
 export const unsafeTag: ScalarTag = {
   tag: '!unsafe',
   identify: () => false,
-  resolve(text) {
-    if (!MARKERS.test(text)) return text;
-    // An endraw inside the text is emitted as an expression that prints it.
-    const pieces = text.split(END_RAW);
-    const ends = text.match(END_RAW) ?? [];
-    return pieces.map((p, i) => `{% raw %}${p}{% endraw %}${i < ends.length ? `{{ ${JSON.stringify(ends[i])} }}` : ''}`).join('');
-  },
+  resolve: (text) => unsafeLiteral(text),
 };

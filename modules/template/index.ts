@@ -1,7 +1,9 @@
 // template: render a Jinja2 (or Handlebars) file on the controller and put the result at a path on the host.
 import type { FromSchema } from 'json-schema-to-ts';
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { defineModule, read, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
 import { operandPath, shellQuote } from '../../engine/quote.ts';
 import { wantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
@@ -22,7 +24,8 @@ export const templateSchema = {
   properties: {
     src: { type: 'string', minLength: 1 },
     dest: { type: 'string', minLength: 1 },
-    mode: modeSchema,
+    // 'preserve': the src file's own mode, as Ansible's template action.
+    mode: { anyOf: [...modeSchema.anyOf, { const: 'preserve' }] },
     owner: accountNameSchema,
     // Accepted with no effect: writes are always atomic (Ansible falls back to unsafe writes only when a rename fails).
     unsafe_writes: { type: 'boolean' },
@@ -37,9 +40,18 @@ export const templateSchema = {
     // Jinja2's whitespace options, with Ansible's defaults (true, false, '\n'); see whitespace.ts.
     trim_blocks: { type: 'boolean' },
     lstrip_blocks: { type: 'boolean' },
-    newline_sequence: { enum: ['\n', '\r', '\r\n'] },
+    // Ansible also takes the escaped spellings ('\\n' as written in single quotes) and maps them.
+    newline_sequence: { enum: ['\n', '\r', '\r\n', '\\n', '\\r', '\\r\\n'] },
+    // Jinja2's tag delimiters (see whitespace.ts).
+    variable_start_string: { type: 'string', minLength: 1 },
+    variable_end_string: { type: 'string', minLength: 1 },
+    block_start_string: { type: 'string', minLength: 1 },
+    block_end_string: { type: 'string', minLength: 1 },
+    comment_start_string: { type: 'string', minLength: 1 },
+    comment_end_string: { type: 'string', minLength: 1 },
     // The encoding the rendered text is written in, a Python codec name (default utf-8; see lineEditEncoding.ts).
-    output_encoding: { type: 'string', minLength: 1 },
+    // '' is the default, as Ansible's template action reads it (`… or 'utf-8'`).
+    output_encoding: { type: 'string' },
     // A dest that is a symlink: true writes the file it points to; false (the default) replaces the link.
     follow: { type: 'boolean' },
   },
@@ -55,11 +67,14 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
   // A src that is not a regular file (a FIFO would block) is refused before the host is asked.
   requireControllerFile(src, limits);
   // An encoding fleetplay does not know is refused before the host is asked.
-  const codec = textCodec(args.output_encoding);
+  const codec = textCodec(args.output_encoding || undefined);
   const dest = args.follow === true ? yield* followLink(view, args.dest) : args.dest;
+  const mode = args.mode === 'preserve' ? localMode(src) : args.mode;
   const target = {
     dest,
-    wanted: wantedAttributes(args),
+    // A dest that is a directory receives the file under the src's name, as Ansible's copy step does.
+    intoDirectory: path.basename(src),
+    wanted: wantedAttributes({ ...args, ...(mode !== undefined ? { mode } : {}) }),
     force: args.force !== false,
     ...(args.format === 'json' ? { format: 'json' as const } : {}),
     ...(args.backup === true ? { backup: true } : {}),
@@ -70,12 +85,17 @@ function* probeTemplate(args: TemplateArgs, view: ModuleView): Probe<FileContent
     what: `render template ${src}`,
     make: () => {
       const text = withNewlineSequence(
-        renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args),
+        renderWithWhitespace(view, readControllerFile(src, limits).toString('utf8'), src, args, args.dest),
         args.newline_sequence,
       );
       return codec ? codec.encode(text) : text;
     },
   });
+}
+
+// mode: preserve: the controller file's own mode.
+function localMode(src: string): string {
+  return (statSync(src).mode & 0o7777).toString(8).padStart(4, '0');
 }
 
 /** follow: the path a symlink at `dest` resolves to (readlink -f; in check mode a predicted link's target), else dest. */
@@ -90,6 +110,19 @@ function* followLink(view: ModuleView, dest: string): Probe<string> {
   });
 }
 
+// Ansible's template result gives the rendered content's SHA1 as `checksum`, and its MD5 as `md5sum`.
+function withAnsibleSums(decision: Decision<FileContentChange>, content: string | Buffer): Decision<FileContentChange> {
+  if (!decision.data || typeof decision.data.checksum !== 'string') return decision;
+  const sums = { checksum: digest('sha1', content), md5sum: digest('md5', content) };
+  if (decision.kind === 'change')
+    return { ...decision, data: { ...decision.data, ...sums }, change: { ...decision.change, data: { ...decision.change.data, ...sums } } };
+  return { ...decision, data: { ...decision.data, ...sums } };
+}
+
+function digest(algorithm: 'sha1' | 'md5', content: string | Buffer): string {
+  return createHash(algorithm).update(content).digest('hex');
+}
+
 /** The template module. */
 export const templateModule = defineModule<TemplateArgs, FileContentFacts, FileContentChange>({
   name: 'template',
@@ -97,7 +130,7 @@ export const templateModule = defineModule<TemplateArgs, FileContentFacts, FileC
   runsOn: 'host',
   schema: templateSchema,
   probe: probeTemplate,
-  decide: (_args, facts) => decideFileContent(facts),
+  decide: (_args, facts) => withAnsibleSums(decideFileContent(facts), facts.content),
   apply: applyFileContent,
   predict: (decision, predicted) => predictFileContent(decision, predicted),
 });

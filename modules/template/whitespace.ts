@@ -1,7 +1,8 @@
-// template's `trim_blocks`, `lstrip_blocks` and `newline_sequence`. The task's renderer (view.renderFile) uses Ansible's
+// template's `trim_blocks`, `lstrip_blocks`, `newline_sequence` and the delimiters (`variable_start_string`, …). The task's renderer (view.renderFile) uses Ansible's
 // defaults (trim_blocks true, lstrip_blocks false); other values render here with the same Jinja engine,
 // variables, lookups and include search as that renderer (engine/executor/runTask.ts renderJinjaFile).
 import path from 'node:path';
+import { DELIMITER_SETTINGS, type Delimiters } from '../../engine/jinja/delimiters.ts';
 import { renderJinja } from '../../engine/jinja/index.ts';
 import { withLookups } from '../../engine/lookups/ambient.ts';
 import type { ModuleView } from '../../engine/module.ts';
@@ -11,6 +12,25 @@ export interface WhitespaceArgs {
   trim_blocks?: boolean;
   lstrip_blocks?: boolean;
   newline_sequence?: string;
+  variable_start_string?: string;
+  variable_end_string?: string;
+  block_start_string?: string;
+  block_end_string?: string;
+  comment_start_string?: string;
+  comment_end_string?: string;
+}
+
+// Ansible's template action maps the escaped spellings ('\r\n' written in single quotes) to the real ones.
+const ESCAPED: Readonly<Record<string, string>> = { '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n' };
+
+/** The delimiters the task sets, by Jinja2 field (none: the defaults). */
+function taskDelimiters(args: WhitespaceArgs): Partial<Delimiters> {
+  const out: Partial<Delimiters> = {};
+  for (const [setting, field] of DELIMITER_SETTINGS) {
+    const value = args[setting as keyof WhitespaceArgs];
+    if (typeof value === 'string') out[field] = value;
+  }
+  return out;
 }
 
 /**
@@ -19,19 +39,28 @@ export interface WhitespaceArgs {
  * hook, so here every newline of the result is turned into it, also those inside variable values (a
  * difference from Ansible only for values holding newlines).
  */
-export function withNewlineSequence(text: string, seq: string | undefined): string {
+export function withNewlineSequence(text: string, given: string | undefined): string {
+  const seq = given === undefined ? undefined : (ESCAPED[given] ?? given);
   if (seq === undefined || seq === '\n') return text;
   return text.replace(/\r\n|\r|\n/g, seq);
 }
 
 /** Renders `text` (the template file `src`) with the task's whitespace arguments. */
-export function renderWithWhitespace(view: ModuleView, text: string, src: string, args: WhitespaceArgs): string {
+export function renderWithWhitespace(view: ModuleView, text: string, src: string, args: WhitespaceArgs, dest?: string): string {
   const trimBlocks = args.trim_blocks ?? true;
   const lstripBlocks = args.lstrip_blocks ?? false;
-  // fleetplay's .hbs templates are Handlebars, which has neither option.
-  if ((trimBlocks && !lstripBlocks) || path.extname(src) === '.hbs') return view.renderFile(text, src);
+  const delimiters = taskDelimiters(args);
+  const custom = Object.keys(delimiters).length > 0;
+  // fleetplay's .hbs templates are Handlebars, which has none of these options.
+  if ((trimBlocks && !lstripBlocks && !custom) || path.extname(src) === '.hbs') return view.renderFile(text, src, dest);
   const search = (name: string) => view.resolveLocalPath(name, 'templates');
-  return withLookups(view.lookups, () =>
-    renderJinja(text, view.vars, src, { trimBlocks, lstripBlocks, search, ...(view.lookups ? { context: view.lookups } : {}) }),
-  );
+  const options = {
+    trimBlocks,
+    lstripBlocks,
+    search,
+    ...(dest !== undefined ? { destPath: dest } : {}),
+    ...(custom ? { delimiters } : {}),
+    ...(view.lookups ? { context: view.lookups } : {}),
+  };
+  return withLookups(view.lookups, () => renderJinja(text, view.vars, src, options));
 }

@@ -207,7 +207,15 @@ describe.concurrent('--help', () => {
   it('the top-level --help lists the commands', async () => {
     const r = await engine(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/^ {2}(\w+) /gm)).toEqual(['  run ', '  validate ', '  inventory ', '  report ', '  schema ', '  doc ', '  lab ']);
+    expect(r.stdout.match(/^ {2}(\w+) /gm)).toEqual([
+      '  run ',
+      '  validate ',
+      '  inventory ',
+      '  report ',
+      '  schema ',
+      '  doc ',
+      '  lab ',
+    ]);
   });
 });
 

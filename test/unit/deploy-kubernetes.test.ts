@@ -77,7 +77,8 @@ describe('deploy/kubernetes', () => {
       const volumes = new Map(spec.volumes.map((v: Doc) => [v.name, v]));
       for (const c of spec.containers) for (const m of c.volumeMounts) expect(volumes.has(m.name), m.name).toBe(true);
       for (const v of volumes.values() as Iterable<Doc>) {
-        if (v.configMap) for (const item of v.configMap.items) expect(configMaps.get(v.configMap.name)?.data?.[item.key], item.key).toBeTypeOf('string');
+        if (v.configMap)
+          for (const item of v.configMap.items) expect(configMaps.get(v.configMap.name)?.data?.[item.key], item.key).toBeTypeOf('string');
         if (v.secret) expect(secrets.has(v.secret.secretName)).toBe(true);
         if (v.persistentVolumeClaim) expect(claims.has(v.persistentVolumeClaim.claimName)).toBe(true);
       }
@@ -88,7 +89,11 @@ describe('deploy/kubernetes', () => {
     const container = job.spec.template.spec.containers[0];
     const seen = new Set<string>();
     for (let index = 0; index < job.spec.completions; index++) {
-      const argv = argvOf(container, { JOB_COMPLETION_INDEX: String(index), SLICES: '4', FLEETPLAY_ARGS: '--check -e containerd_version=2.0.0' });
+      const argv = argvOf(container, {
+        JOB_COMPLETION_INDEX: String(index),
+        SLICES: '4',
+        FLEETPLAY_ARGS: '--check -e containerd_version=2.0.0',
+      });
       expect(argv[0]).toBe('run');
       const p = parseCommand(argv.slice(1), runOptions);
       expect(parseSlice(p.values.slice as string)).toEqual({ index: index + 1, count: 4 });
@@ -104,6 +109,8 @@ describe('deploy/kubernetes', () => {
     const argv = argvOf(merge.spec.template.spec.containers[0], {});
     expect(argv.slice(0, 2)).toEqual(['report', 'merge']);
     expect(argv[2]).toBe('/reports/slice-*.json'); // no file yet: the glob stays as written
-    expect(merge.spec.template.spec.volumes[0].persistentVolumeClaim.claimName).toBe(job.spec.template.spec.volumes.at(-1).persistentVolumeClaim.claimName);
+    expect(merge.spec.template.spec.volumes[0].persistentVolumeClaim.claimName).toBe(
+      job.spec.template.spec.volumes.at(-1).persistentVolumeClaim.claimName,
+    );
   });
 });

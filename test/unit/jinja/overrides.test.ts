@@ -63,8 +63,11 @@ describe('#jinja2: override line', () => {
   });
 
   it('refuses a setting it does not apply, and a malformed pair, at the first line', () => {
-    expect(failure(() => renderJinja('#jinja2: variable_start_string:"[["\n[[ x ]]\n', { x: 1 }, 't.j2')).message).toMatch(
-      /'variable_start_string' is not supported/,
+    expect(failure(() => renderJinja('#jinja2: newline_sequence:"\\r"\nx\n', { x: 1 }, 't.j2')).message).toMatch(
+      /'newline_sequence' is not supported/,
+    );
+    expect(failure(() => renderJinja('#jinja2: variable_start_string:[[\n[[ x ]]\n', { x: 1 }, 't.j2')).message).toMatch(
+      /variable_start_string must be a quoted string/,
     );
     expect(jinjaSyntaxProblem('#jinja2: trim_blocks=False\nx\n')).toMatchObject({ line: 1, message: expect.stringMatching(/key:value/) });
   });

@@ -1,5 +1,5 @@
 // template's trim_blocks, lstrip_blocks and newline_sequence, rendered by the real Jinja engine.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,5 +53,45 @@ describe('template whitespace options', () => {
     expect(await rendered({ src, newline_sequence: '\n' })).toBe('1:a\n    b\n    c\n');
     expect(await rendered({ src, newline_sequence: '\r\n' })).toBe('1:a\r\n    b\r\n    c\r\n');
     expect(await rendered({ src, newline_sequence: '\r', lstrip_blocks: true })).toBe('0:a\rb\rc\r');
+  });
+
+  it("takes newline_sequence's escaped spellings as Ansible does ('\\r\\n' written in single quotes)", async () => {
+    expect(await rendered({ src, newline_sequence: '\\r\\n' })).toBe('1:a\r\n    b\r\n    c\r\n');
+    expect(await rendered({ src, newline_sequence: '\\n' })).toBe('1:a\n    b\n    c\n');
+  });
+
+  it('renders with the task delimiters, the others left as text', async () => {
+    const custom = path.join(dir, 'custom.j2');
+    writeFileSync(custom, 'v=<< x >> {{ x }}\n[# note #]\nend\n');
+    const d = { variable_start_string: '<<', variable_end_string: '>>', comment_start_string: '[#', comment_end_string: '#]' };
+    expect(await rendered({ src: custom, ...d })).toBe('0:v=True {{ x }}\nend\n');
+  });
+
+  it('gives dest the src mode with mode: preserve', async () => {
+    const moded = path.join(dir, 'moded.j2');
+    writeFileSync(moded, 'm\n', { mode: 0o640 });
+    chmodSync(moded, 0o547);
+    const h = fakeHost({
+      reply: (c) => (c.includes('/etc/out') ? 'type=absent\n' : 'type=directory\nmode=755\nowner=root\ngroup=root\n'),
+      renderFile: (text) => text,
+    });
+    const plan = await planModule(templateModule, { dest: '/etc/out', src: moded, mode: 'preserve' }, h);
+    expect(plan.kind).toBe('change');
+    expect(JSON.stringify(plan)).toContain('0547');
+  });
+
+  it("puts the file under the src's name in a directory dest, and gives Ansible's SHA1 checksum and MD5", async () => {
+    const h = fakeHost({
+      reply: (c) => (c.includes('/srv/dir/ws.j2') ? 'type=absent\n' : 'type=directory\nmode=755\nowner=root\ngroup=root\n'),
+      renderFile: () => 'hello\n',
+    });
+    const plan = await planModule(templateModule, { dest: '/srv/dir/', src }, h);
+    if (plan.kind !== 'change') throw new Error(`expected a change, got ${plan.kind}`);
+    expect(plan.diff?.[0]?.header).toContain('/srv/dir/ws.j2');
+    expect(plan.data).toMatchObject({ checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184' });
+  });
+
+  it("takes an empty output_encoding as the default, as Ansible's template action", async () => {
+    expect(await rendered({ src, output_encoding: '' })).toBe('1:a\n    b\n    c\n');
   });
 });
