@@ -495,6 +495,8 @@ export interface PlayDef {
   /** The play's `connection` keyword (`local`: every task runs on the controller). */
   connection?: string;
   gatherFacts: boolean;
+  /** The `when` of the import_playbook(s) that brought the play: facts are gathered only where it holds. */
+  importWhen?: Condition[];
   /** gather_subset as written (a list, or a comma-separated string); `all` when absent. */
   gatherSubset?: unknown;
   /** gather_timeout in seconds (10 when absent). */

@@ -142,7 +142,7 @@ export async function runCommand(
   const extraVars = parseExtraVars(list(p, 'extra-vars'));
   const inventory = loadInventory(inventoryFile);
   // An include_tasks file behind a `when` (a RedHat-only file) fails only if it is reached, as in Ansible; validate reports it.
-  const playbook = loadPlaybook(playbookFile, moduleRegistry, { rolesPath: list(p, 'roles-path'), deferGuardedIncludes: true });
+  const playbook = loadPlaybook(playbookFile, moduleRegistry, { rolesPath: list(p, 'roles-path'), deferGuardedIncludes: true, extraVars });
   const limitPattern = str(p, 'limit');
   const limit = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
   if (limit && limit.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);

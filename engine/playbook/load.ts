@@ -18,6 +18,7 @@ import { newRoleState, parsePlayRoles } from './roles.ts';
 import { parseRoleTask } from './roleTasks.ts';
 import { roleSearchFor } from './roleSearch.ts';
 import { describeValue } from './wording.ts';
+import { loadEntries } from './importPlaybook.ts';
 import { collectorsFor, subsetList } from '../executor/factSubsets.ts';
 
 /** Options of loading a playbook. */
@@ -28,6 +29,8 @@ export interface LoadOptions {
   deferGuardedIncludes?: boolean;
   /** Collects the problems that wait (validate prints them as warnings). */
   guardedProblems?: Problems;
+  /** -e: known at load time, for templated import_playbook and import_role names (as in Ansible). */
+  extraVars?: Vars;
 }
 
 /** Loads and validates `file` against `modules`. Throws one FleetError listing every problem, each with file:line:column. */
@@ -46,6 +49,7 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
   };
   if (options.deferGuardedIncludes) ctx.deferGuardedIncludes = true;
   if (options.guardedProblems) ctx.guarded = options.guardedProblems;
+  if (options.extraVars) ctx.extraVars = options.extraVars;
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;
     // A single play written without its leading `- ` is the usual cause of a mapping here.
@@ -53,9 +57,9 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
     problems.add(yaml, [], `a playbook is a list of plays (each with at least \`hosts:\`), got ${describeValue(value)}${hint}`);
     problems.throwIfAny();
   }
-  const plays = (yaml.value as unknown[]).map((raw, i) => parsePlay(yaml, i, raw, ctx));
+  const plays = loadEntries(yaml, ctx, parsePlay);
   problems.throwIfAny();
-  return { file: full, plays: plays.filter((p): p is PlayDef => p !== undefined), modules };
+  return { file: full, plays, modules };
 }
 
 function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: ParseContext): PlayDef | undefined {
@@ -70,10 +74,8 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     return undefined;
   }
   const play = normalizeKeywords(yaml, [index], raw as Record<string, unknown>, ctx.problems, 'play');
-  if ('import_playbook' in play) {
-    ctx.problems.add(yaml, [index, 'import_playbook'], 'import_playbook is not supported yet', 'key');
-    return undefined;
-  }
+  // What a templated import_role name may use at load time: the play's vars under an import's, and -e.
+  ctx.loadVars = { ...(isVars(play.vars) ? play.vars : {}), ...playbookCtx.loadVars };
   for (const issue of checkSchema(playSchema, play, 'play', 'keyword')) {
     ctx.problems.add(yaml, [index, ...issue.path], issue.message, issue.which);
   }
@@ -197,6 +199,10 @@ function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseCo
   };
   visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
   void index;
+}
+
+function isVars(v: unknown): v is Vars {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 function toList(v: unknown): string[] {

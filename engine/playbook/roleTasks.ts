@@ -12,6 +12,7 @@ import { booleanWord } from './keywords.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { checkTemplates } from './literalArgs.ts';
 import type { RoleEntry } from './roleEntry.ts';
+import { renderAtLoad } from './loadTime.ts';
 import { loadRole, newRoleState, type PlayRoleState } from './roles.ts';
 import { roleSearchFor } from './roleSearch.ts';
 import { includeKeywords } from './schema.ts';
@@ -85,9 +86,16 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   checkTemplates(yaml, args, (sub) => [...at, key, ...sub], ctx);
   const state = roleStateOf(ctx);
   if (!include) {
+    // A templated name or file of an import is rendered now, as Ansible does, with what is known at load time.
     if (templated) {
-      ctx.problems.add(yaml, [...at, key], 'import_role needs a literal role name and files; use include_role for templates');
-      return undefined;
+      const name = renderAtLoad(yaml, [...at, key, 'name'], args.name, 'the role name of an import_role', scope.vars, ctx);
+      if (name === undefined) return undefined;
+      args.name = name;
+      for (const [k, v] of Object.entries(from)) {
+        const file = renderAtLoad(yaml, [...at, key, `${k}_from`], v, `${k}_from of an import_role`, scope.vars, ctx);
+        if (file === undefined) return undefined;
+        from[k as keyof RoleInclude['from']] = file;
+      }
     }
     const entry: RoleEntry = { ...baseEntry(yaml, [...at, key], args, from), scope: { ...scope, vars: {} }, layerVars: scope.vars };
     const loaded = loadRole(entry, ctx, state, state.current);

@@ -26,6 +26,7 @@ import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { applyScope } from './applyScope.ts';
 import { readFlag, TEMPLATED_FLAGS } from './flags.ts';
+import { renderAtLoad } from './loadTime.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -48,6 +49,10 @@ export interface ParseContext {
   guarded?: Problems;
   /** A run's load: problems of an include_tasks file under a `when` wait until it is reached (lazyIncludes.ts). */
   deferGuardedIncludes?: boolean;
+  /** Variables known at load time (import_playbook's vars, the play's): templated import_role names. */
+  loadVars?: Vars;
+  /** -e, for the same templates. */
+  extraVars?: Vars;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
   moduleDefaults?: Raw[];
   /**
@@ -180,7 +185,13 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   const isImport = shortModuleName(key) === 'import_tasks';
   keywordCheck(yaml, at, task, isImport ? importKeywords : includeKeywords, shortModuleName(key), ctx);
   const value = task[key];
-  const file = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
+  const written = typeof value === 'string' ? value : String((value as Raw | undefined)?.file ?? '');
+  // An import's templated file name is rendered now, as Ansible does, with what is known at load time.
+  const file =
+    isImport && isTemplated(written)
+      ? renderAtLoad(yaml, [...at, key], written, 'the file of an import_tasks', varsOf(task.vars), ctx)
+      : written;
+  if (file === undefined) return undefined;
   const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
   if (isImport) include.isImport = true;
@@ -425,6 +436,10 @@ export function conditions(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseCon
     }
     return { expr: expr as string | boolean | number, location };
   });
+}
+
+function varsOf(v: unknown): Vars {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Vars) : {};
 }
 
 function toList(v: unknown): string[] {

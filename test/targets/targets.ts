@@ -96,6 +96,12 @@ export const TARGETS: TargetSpec[] = [
     kind: 'script',
     invocations: [
       { playbook: 'playbook/test_import_playbook.yml', inventory: INCLUDES, env: ROLES },
+      {
+        playbook: 'playbook/test_import_playbook_tags.yml',
+        inventory: INCLUDES,
+        args: ['--tags', 'canary1,canary22,validate', '--skip-tags', 'skipme'],
+        env: ROLES,
+      },
       { playbook: 'tasks/test_import_tasks.yml', inventory: INCLUDES, env: ROLES },
       { playbook: 'tasks/test_include_tasks.yml', inventory: INCLUDES, env: ROLES },
       { playbook: 'role/test_import_role.yml', inventory: INCLUDES, env: ROLES },
