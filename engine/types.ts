@@ -510,6 +510,8 @@ export interface PlayDef {
   maxFailPercentage?: number;
   /** Any failure stops the play for every host after the current task. */
   anyErrorsFatal: boolean;
+  /** force_handlers: notified handlers run on hosts that failed too (over --force-handlers when set). */
+  forceHandlers?: boolean;
   preTasks: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];

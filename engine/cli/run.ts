@@ -30,6 +30,7 @@ import {
   stepPrompt,
   syntaxCheckArgs,
   verbosityOf,
+  forceHandlersOf,
 } from './runExtras.ts';
 import { formatListing } from './runListing.ts';
 import { validateCommand } from './validate.ts';
@@ -251,6 +252,7 @@ export async function runCommand(
       ...(startAtTask !== undefined ? { startAtTask } : {}),
       ...(step ? { step: step.ask } : {}),
       verbosity,
+      forceHandlers: forceHandlersOf(p),
     });
     live?.stop();
     out(formatRecap(report, color));

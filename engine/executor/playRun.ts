@@ -41,6 +41,8 @@ export interface PlayRun {
   quietCommands?: { count: number };
   /** Title used in results for this play. */
   playName: string;
+  /** force_handlers: hosts that failed run their notified handlers at each flush too. */
+  forceHandlers?: boolean;
   /** The modules the playbook was validated against. */
   modules: ModuleRegistry;
   /** State the run's modules share between hosts (ModuleContext.runState); one store per run. */

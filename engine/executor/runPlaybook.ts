@@ -57,6 +57,8 @@ export interface RunOptions {
   step?: StepPrompt;
   /** -v count (0 to 4): what results, commands and connections tell the events (executor/verbose.ts). */
   verbosity?: number;
+  /** --force-handlers (or ANSIBLE_FORCE_HANDLERS): a play's force_handlers keyword wins. */
+  forceHandlers?: boolean;
 }
 
 /** The command line's connection defaults. */
@@ -110,6 +112,12 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       const playHosts = selected
         .map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {}))
         .filter((h) => h.status === 'active');
+      // `hosts: localhost` with no localhost in the inventory: Ansible's implicit localhost (the controller).
+      if (namesImplicitLocalhost(play.hosts, inventory) && (!options.limit || options.limit.has('localhost'))) {
+        const local = delegateHost('localhost', true, inventory, hosts, options, defaults);
+        if (local.status === 'active' && !playHosts.includes(local)) playHosts.push(local);
+        selectedEver.add('localhost');
+      }
       for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name) });
       if (playHosts.length === 0) continue;
@@ -141,6 +149,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         verbosity,
         quietCommands,
         playName: play.name,
+        forceHandlers: play.forceHandlers ?? options.forceHandlers ?? false,
         modules: playbook.modules,
         runState,
         state: { fatal: false, incomplete },
@@ -224,6 +233,12 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
     hosts.set(name, h);
   }
   return h;
+}
+
+/** Whether a play's host pattern names `localhost` as a term of its own while the inventory has no such host. */
+export function namesImplicitLocalhost(pattern: string, inventory: Inventory): boolean {
+  if (inventory.hosts.has('localhost')) return false;
+  return pattern.split(/[,:]/).some((term) => term.trim() === 'localhost');
 }
 
 /** The state of a delegate: an inventory host's own, or the controller for the implicit localhost (executor/delegate.ts). */

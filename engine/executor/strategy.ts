@@ -266,13 +266,27 @@ function loadIncluded(
 
 /** Runs notified handlers in definition order, once per host, then clears the notifications. */
 export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
+  // force_handlers: a failed host runs what it was notified of, and stays failed (unreachable ones do not).
+  const forced = run.forceHandlers ? run.hosts.filter((h) => h.status === 'failed') : [];
+  for (const h of forced) h.status = 'active';
+  try {
+    await flushNotified(run, scope);
+  } finally {
+    for (const h of forced) if (h.status === 'active') h.status = 'failed';
+  }
+}
+
+async function flushNotified(run: PlayRun, scope: Scope): Promise<void> {
   // A topic several handlers listen to is cleared only after the last of them ran (each one runs, as in Ansible).
   const lastWith = new Map<string, number>();
   run.play.handlers.forEach((h, i) => {
     for (const n of [h.name ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
   });
+  const byName = nameWinners(run.play.handlers);
   for (const [index, handler] of run.play.handlers.entries()) {
-    const names = [handler.name ?? '', ...(handler.listen ?? [])];
+    // Notified by its name only if it is the handler that name picks; by a listen topic, always.
+    const names = [...(handler.name && byName.get(handler.name) === index ? [handler.name] : []), ...(handler.listen ?? [])];
+    const clears = [handler.name ?? '', ...(handler.listen ?? [])];
     const module = handler.kind === 'task' ? handler.module : handler.role ? 'include_role' : 'include_tasks';
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
     const maybe = run.hosts.filter(
@@ -281,7 +295,7 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
     if (hosts.length === 0 && maybe.length === 0) continue;
     for (const h of [...hosts, ...maybe])
-      for (const n of names) if (lastWith.get(n) === index) [h.notified.delete(n), h.maybeNotified.delete(n)];
+      for (const n of clears) if (lastWith.get(n) === index) [h.notified.delete(n), h.maybeNotified.delete(n)];
     if (hosts.length > 0) await runHandler(handler, hosts, scope, run);
     else run.events.taskStart({ title: handler.name ?? module, location: handler.location, handler: true });
     for (const h of maybe) {
@@ -300,6 +314,25 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
       });
     }
   }
+}
+
+/**
+ * For each handler name, the one handler a notification by that name runs (Ansible's search_handlers_by_notification:
+ * the play's own handlers before its roles', a later role's before an earlier one's, and the first of one list).
+ */
+export function nameWinners(handlers: HandlerDef[]): Map<string, number> {
+  const winners = new Map<string, number>();
+  const rank = (i: number): number => {
+    const dir = handlers[i]!.rolePath;
+    if (dir === undefined) return Number.MAX_SAFE_INTEGER;
+    return handlers.reduce((last, h, j) => (h.rolePath === dir ? j : last), -1);
+  };
+  handlers.forEach((h, i) => {
+    if (!h.name) return;
+    const best = winners.get(h.name);
+    if (best === undefined || rank(i) > rank(best)) winners.set(h.name, i);
+  });
+  return winners;
 }
 
 /** Runs one notified handler: a task, or an include_tasks / include_role handler's file or role. */

@@ -23,6 +23,7 @@ const BOOLEAN_KEYWORDS = [
   'run_once',
   'gather_facts',
   'any_errors_fatal',
+  'force_handlers',
   'ignore_unreachable',
 ];
 const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_percentage', 'gather_timeout'];
@@ -35,7 +36,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
     'vars_prompt',
     'remote_user',
     'order',
-    'force_handlers',
     'port',
     'ignore_errors',
     'fact_path',

@@ -102,6 +102,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     ...(typeof play.strategy === 'string' ? { strategy: play.strategy } : {}),
     ...(typeof play.max_fail_percentage === 'number' ? { maxFailPercentage: play.max_fail_percentage } : {}),
     anyErrorsFatal: play.any_errors_fatal === true,
+    ...(typeof play.force_handlers === 'boolean' ? { forceHandlers: play.force_handlers } : {}),
     preTasks: parseTaskList(yaml, [index, 'pre_tasks'], play.pre_tasks, ctx),
     tasks: [...roleBlocks, ...parseTaskList(yaml, [index, 'tasks'], play.tasks, ctx)],
     postTasks: parseTaskList(yaml, [index, 'post_tasks'], play.post_tasks, ctx),

@@ -99,7 +99,8 @@ export function loadRole(
   try {
     const roleVars = loadVars(dir, 'vars', entry.from.vars, entry, ctx);
     const ref: RoleRef = {
-      name: entry.name.includes('/') ? path.basename(entry.name) : entry.name,
+      // A collection's role is `role_name` by its short name (its FQCN names its handlers too).
+      name: entry.name.includes('/') || located.collection ? path.basename(dir) : entry.name,
       path: dir,
       defaults: {},
       exportVars: {},
@@ -129,7 +130,8 @@ export function loadRole(
     } finally {
       state.current = outer;
     }
-    const handlers = loadHandlers(dir, entry, ref, ctx, state);
+    const prefixes = located.collection ? [ref.name, `${located.collection}.${ref.name}`] : [ref.name];
+    const handlers = loadHandlers(dir, entry, ref, prefixes, ctx, state);
     const block: BlockDef = {
       kind: 'block',
       ...entry.scope,
@@ -253,7 +255,14 @@ function loadTaskFile(
 }
 
 /** The role's handlers, added once per role and handlers file to the play's handlers. */
-function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseContext, state: PlayRoleState): HandlerDef[] {
+function loadHandlers(
+  dir: string,
+  entry: RoleEntry,
+  ref: RoleRef,
+  prefixes: string[],
+  ctx: ParseContext,
+  state: PlayRoleState,
+): HandlerDef[] {
   const key = `${dir}\0${entry.from.handlers ?? ''}`;
   if (state.handlerKeys.has(key)) return [];
   state.handlerKeys.add(key);
@@ -265,8 +274,10 @@ function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseCon
     }
     node.rolePath ??= dir;
     markRoleLayer(node.vars, ref);
-    // Ansible also lets a task notify a role's handler as `role name : handler name`.
-    if (node.name) (node.listen ??= []).push(`${ref.name} : ${node.name}`);
+    // Ansible also lets a task notify a role's handler as `role name : handler name`, and its listen topics
+    // as `role name : topic` (a collection's role by its short name or its FQCN).
+    const own = [...(node.name ? [node.name] : []), ...(node.listen ?? [])];
+    (node.listen ??= []).push(...prefixes.flatMap((p) => own.map((n) => `${p} : ${n}`)));
     handlers.push(node);
   }
   state.handlers.push(...handlers);

@@ -206,6 +206,7 @@ export const playSchema = {
     },
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
     any_errors_fatal: { type: 'boolean' },
+    force_handlers: { type: 'boolean' },
     // Checked in detail by engine/playbook/moduleDefaults.ts.
     module_defaults: {},
     collections: {},
