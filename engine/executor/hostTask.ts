@@ -14,6 +14,7 @@ import { expandLoop, loopItemVars, loopResultVars, pauseSeconds, renderLoopValue
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
 import { resultData, VERBOSE } from './verbose.ts';
+import { renderedNotify } from './notify.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -64,7 +65,7 @@ export async function runTaskOnHost(
   const unreachableIgnored = status === 'unreachable' && settings.ignoreUnreachable === true;
   if (unreachableIgnored) registered = { ...registered, skip_reason: `Host ${host.name} is unreachable` };
   // A block's notify reaches its tasks that have none of their own (Ansible's inherited keyword).
-  const notify = task.notify.length > 0 || handler ? task.notify : (scope.notify ?? []);
+  const notify = renderedNotify(task.notify.length > 0 || handler ? task.notify : (scope.notify ?? []), vars, task.location);
   // What a task registers or sets stays secret where it came from a secret (no_log, a secret name).
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);

@@ -1,5 +1,6 @@
 // The linear strategy: each task runs on every active host (at most --forks at once) before the next
 // task starts. Blocks route failed hosts to rescue and everyone to always.
+import { handlerName } from './notify.ts';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { FleetError } from '../errors.ts';
@@ -280,13 +281,14 @@ async function flushNotified(run: PlayRun, scope: Scope): Promise<void> {
   // A topic several handlers listen to is cleared only after the last of them ran (each one runs, as in Ansible).
   const lastWith = new Map<string, number>();
   run.play.handlers.forEach((h, i) => {
-    for (const n of [h.name ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
+    for (const n of [handlerName(h, run) ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
   });
-  const byName = nameWinners(run.play.handlers);
+  const byName = nameWinners(run.play.handlers, (h) => handlerName(h, run));
   for (const [index, handler] of run.play.handlers.entries()) {
     // Notified by its name only if it is the handler that name picks; by a listen topic, always.
-    const names = [...(handler.name && byName.get(handler.name) === index ? [handler.name] : []), ...(handler.listen ?? [])];
-    const clears = [handler.name ?? '', ...(handler.listen ?? [])];
+    const name = handlerName(handler, run);
+    const names = [...(name && byName.get(name) === index ? [name] : []), ...(handler.listen ?? [])];
+    const clears = [name ?? '', ...(handler.listen ?? [])];
     const module = handler.kind === 'task' ? handler.module : handler.role ? 'include_role' : 'include_tasks';
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
     const maybe = run.hosts.filter(
@@ -317,20 +319,23 @@ async function flushNotified(run: PlayRun, scope: Scope): Promise<void> {
 }
 
 /**
- * For each handler name, the one handler a notification by that name runs (Ansible's search_handlers_by_notification:
- * the play's own handlers before its roles', a later role's before an earlier one's, and the first of one list).
+ * For each handler name, the one handler a notification by that name runs (Ansible's search_handlers_by_notification):
+ * handlers come in blocks (a role's, the play's own, an included role's, in the order they were added); a later
+ * block's wins, and the first of one block.
  */
-export function nameWinners(handlers: HandlerDef[]): Map<string, number> {
+export function nameWinners(handlers: HandlerDef[], nameOf: (h: HandlerDef) => string | undefined = (h) => h.name): Map<string, number> {
   const winners = new Map<string, number>();
+  // A block's rank: the index of its last handler (a run of handlers of one role, or of the play's own).
   const rank = (i: number): number => {
-    const dir = handlers[i]!.rolePath;
-    if (dir === undefined) return Number.MAX_SAFE_INTEGER;
-    return handlers.reduce((last, h, j) => (h.rolePath === dir ? j : last), -1);
+    let end = i;
+    while (end + 1 < handlers.length && handlers[end + 1]!.rolePath === handlers[i]!.rolePath) end++;
+    return end;
   };
   handlers.forEach((h, i) => {
-    if (!h.name) return;
-    const best = winners.get(h.name);
-    if (best === undefined || rank(i) > rank(best)) winners.set(h.name, i);
+    const name = nameOf(h);
+    if (!name) return;
+    const best = winners.get(name);
+    if (best === undefined || rank(i) > rank(best)) winners.set(name, i);
   });
   return winners;
 }

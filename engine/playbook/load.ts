@@ -3,8 +3,8 @@ import { readFlag } from './flags.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
-import { isTemplated } from '../template/render.ts';
-import type { ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
+import { isTemplated, renderString } from '../template/render.ts';
+import type { HandlerDef, ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { isLinear, normalizeKeywords } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
@@ -130,6 +130,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     if (h.kind !== 'block') def.handlers.push(h);
     else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a task or an include (not a block)`);
   });
+  // An include_role's handlers join the play's when the include runs (executor/includeRole.ts), as in Ansible.
   // A literal gather_subset is checked now, with Ansible's message (a templated one when facts are gathered).
   // fleetplay runs plays with Ansible's default strategy only; a templated one is checked when the play starts.
   if (typeof play.strategy === 'string' && !isTemplated(play.strategy) && !isLinear(play.strategy))
@@ -146,7 +147,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     }
   }
   checkVarsFiles(yaml, index, def, ctx);
-  checkNotify(yaml, index, def, ctx);
+  checkNotify(yaml, index, def, ctx, ctx.roles!.lateHandlers);
   return def;
 }
 
@@ -178,8 +179,20 @@ function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: Parse
 }
 
 /** Every notify must name a handler (by name or by a `listen` topic). */
-function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
-  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...(h.listen ?? [])]));
+function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext, late: HandlerDef[]): void {
+  // A templated handler name is rendered with the play's vars, as the run does (executor/notify.ts).
+  let open = false;
+  const nameOf = (name: string | undefined): string => {
+    if (name === undefined || !isTemplated(name)) return name ?? '';
+    try {
+      return renderString(name, { ...play.vars, ...ctx.extraVars }, play.location);
+    } catch {
+      open = true;
+      return '';
+    }
+  };
+  const known = new Set([...play.handlers, ...late].flatMap((h) => [nameOf(h.name), ...(h.listen ?? [])]));
+  if (open) return;
   const visit = (nodes: TaskNode[]): void => {
     for (const n of nodes) {
       if (n.kind === 'task') {

@@ -124,7 +124,10 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
       scope: apply,
       layerVars: { ...apply.vars },
     };
+    const before = state.handlers.length;
     const loaded = loadRole(entry, ctx, state, state.current);
+    // The handlers this include brought (its role's and its dependencies') come after the play's own.
+    state.lateHandlers.push(...state.handlers.splice(before));
     if (loaded) {
       role.loaded = loaded.role;
       node.tasks = [loaded.role.block];

@@ -25,6 +25,8 @@ export interface PlayRoleState {
   public: RoleRef[];
   /** Handlers of the play's roles, in load order. */
   handlers: HandlerDef[];
+  /** Handlers of roles an include_role brings: they join the play's when the include runs, as in Ansible. */
+  lateHandlers: HandlerDef[];
   handlerKeys: Set<string>;
   /** Folders of the roles being loaded (to stop dependency cycles). */
   stack: string[];
@@ -34,7 +36,7 @@ export interface PlayRoleState {
 
 /** Fresh role state for one play. */
 export function newRoleState(search: RoleSearch): PlayRoleState {
-  return { search, cache: new Map(), public: [], handlers: [], handlerKeys: new Set(), stack: [] };
+  return { search, cache: new Map(), public: [], handlers: [], lateHandlers: [], handlerKeys: new Set(), stack: [] };
 }
 
 /** The variables a dependency inherits from the role that pulls it in. */

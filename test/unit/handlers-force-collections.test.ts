@@ -158,3 +158,44 @@ describe('the implicit localhost', () => {
     expect(Object.keys(r.recap)).toEqual(['localhost']);
   });
 });
+
+describe('templated handler names and notify', () => {
+  it("renders notify with the task's vars (a list too) and handler names with the play's; a templated listen answers nothing", async () => {
+    const dir = setup({
+      'play.yml': `- hosts: A
+  gather_facts: false
+  vars: { h1: one, h2: two, many: [three, four] }
+  tasks:
+    - { name: n1, debug: {}, changed_when: true, notify: ["{{ h1 }}", "{{ h2 }}"] }
+    - meta: flush_handlers
+    - { name: n2, debug: {}, changed_when: true, notify: "{{ many }}" }
+  handlers:
+    - { name: one, debug: { msg: one } }
+    - { name: "{{ h2 }}", debug: { msg: two } }
+    - { name: three, debug: { msg: three } }
+    - { name: l4, debug: { msg: four }, listen: four }
+    - { name: l5, debug: { msg: never }, listen: "{{ h1 }}" }
+`,
+    });
+    const r = await run(dir);
+    expect(r.results.filter((x) => !x.task.startsWith('n')).map((x) => x.msg)).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  it("gives an include_role's handlers to the play only once the include ran, after the play's own", async () => {
+    const dir = setup({
+      'roles/r/tasks/main.yml': '- { name: in r, debug: {}, changed_when: true, notify: same }\n',
+      'roles/r/handlers/main.yml': '- { name: same, debug: { msg: role } }\n',
+      'play.yml': `- hosts: A
+  gather_facts: false
+  tasks:
+    - { name: before, debug: {}, changed_when: true, notify: same }
+    - meta: flush_handlers
+    - include_role: { name: r }
+  handlers:
+    - { name: same, debug: { msg: play } }
+`,
+    });
+    const msgs = (await run(dir)).results.filter((x) => x.task === 'same').map((x) => x.msg);
+    expect(msgs).toEqual(['play', 'role']);
+  });
+});
