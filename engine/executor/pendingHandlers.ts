@@ -37,5 +37,5 @@ export function afterPlay(
 
 /** Whether some handler of `play` answers the notification `name` (a templated handler name may). */
 function answered(play: PlayDef, name: string): boolean {
-  return play.handlers.some((h) => h.name === name || (h.listen ?? []).includes(name) || (h.name !== undefined && h.name.includes('{{')));
+  return play.handlers.some((h) => h.name === name || (h.listen ?? []).includes(name) || h.name?.includes('{{') === true);
 }
