@@ -561,4 +561,6 @@ export interface RunReport {
   incomplete: string[];
   /** Play → host → handlers notified but not run: the next run of this playbook runs them. */
   pendingHandlers: Record<string, Record<string, string[]>>;
+  /** Hosts that ended the run failed (a failure meta: clear_host_errors cleared is not counted); the recap otherwise. */
+  failedHosts?: string[];
 }

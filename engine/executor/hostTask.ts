@@ -80,7 +80,8 @@ export async function runTaskOnHost(
   if (settings.check && opaqueEffects(task, status, registered)) (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
-  if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal)) run.state.fatal = true;
+  if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal) && !scope.caught)
+    run.state.fatal = true;
   if (status === 'failed' && !settings.ignoreErrors) {
     host.hostFacts.ansible_failed_result = registered;
     host.hostFacts.ansible_failed_task = failedTask(task);

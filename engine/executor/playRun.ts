@@ -75,6 +75,8 @@ export interface Scope {
   notify?: string[];
   /** Variables that differ per host (an include's loop item). */
   perHost?: Map<string, Vars>;
+  /** Inside a block section a rescue or always of an enclosing block will take a failure to (any_errors_fatal waits). */
+  caught?: boolean;
 }
 
 /** The scope at the top of a play. */
@@ -110,5 +112,6 @@ export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string,
     ...((node.delegate ?? parent.delegate) ? { delegate: node.delegate ?? parent.delegate } : {}),
     notify: 'notify' in node && Array.isArray(node.notify) && node.notify.length > 0 ? node.notify : parent.notify,
     ...(merged.size ? { perHost: merged } : {}),
+    ...(parent.caught ? { caught: true } : {}),
   };
 }

@@ -179,6 +179,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     notRun: [...selectedEver].filter((h) => !hosts.get(h)?.attempted),
     incomplete: [...incomplete],
     pendingHandlers: pending,
+    // A failure that meta: clear_host_errors cleared (the host went on) leaves it out, as Ansible's exit code does.
+    failedHosts: [...hosts.values()]
+      .filter((h) => selectedEver.has(h.name) && h.counters.failed > 0 && h.status !== 'active' && h.status !== 'ended')
+      .map((h) => h.name),
   };
 }
 

@@ -107,7 +107,10 @@ async function runOnHosts(
 
 async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   const inner = childScope(scope, block);
-  await runNodes(block.block, hosts, inner, run);
+  // any_errors_fatal does not stop the play for a failure this block's rescue or always takes (Ansible's linear
+  // strategy leaves hosts about to run a rescue or always out of it).
+  const guarded = block.rescue.length > 0 || block.always.length > 0 ? { ...inner, caught: true } : inner;
+  await runNodes(block.block, hosts, guarded, run);
   const failed = hosts.filter((h) => h.status === 'failed');
   if (block.rescue.length > 0 && failed.length > 0) {
     for (const h of failed) {
@@ -116,7 +119,7 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
       h.counters.failed--;
       h.counters.rescued++;
     }
-    await runNodes(block.rescue, failed, inner, run);
+    await runNodes(block.rescue, failed, block.always.length > 0 ? { ...inner, caught: true } : inner, run);
   }
   if (block.always.length > 0) {
     const stillFailed = hosts.filter((h) => h.status === 'failed');

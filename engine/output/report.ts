@@ -53,7 +53,7 @@ export function writeRetryFile(file: string, hosts: string[]): void {
 export function exitCodeFor(report: RunReport): number {
   if (report.interrupted) return 130;
   const counters = Object.values(report.recap);
-  if (counters.some((c) => c.failed > 0)) return 2;
+  if (report.failedHosts ? report.failedHosts.length > 0 : counters.some((c) => c.failed > 0)) return 2;
   if (counters.some((c) => c.unreachable > 0)) return 3;
   return 0;
 }
