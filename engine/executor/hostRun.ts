@@ -53,6 +53,8 @@ export interface PlayVars {
   magic: Vars;
   /** The play's public roles (include_role with `public: true` adds to it as it runs). */
   roles?: RoleRef[];
+  /** The hosts of the rolling batch being run (ansible_play_batch); the play's hosts when unset. */
+  batch?: HostRun[];
 }
 
 /**

@@ -40,6 +40,7 @@ async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
     if (run.stopping()) return 'stopped';
     const active = batch.filter((h) => h.status === 'active');
     const batchRun: PlayRun = { ...run, hosts: active, ...(run.play.serial !== undefined ? { batch: i + 1 } : {}) };
+    run.vars.batch = active;
     if (run.play.serial !== undefined) run.events.batchStart?.({ index: i + 1, count: batches.length, hosts: active.map((h) => h.name) });
     await runBatch(batchRun);
     if (run.stopping()) {

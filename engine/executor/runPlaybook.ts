@@ -274,7 +274,10 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
     // A refused file (FIFO, device, too large) is reported at the vars_files entry that named it.
     assignOwn(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook', vf.location).value as Vars | null) ?? {});
   }
-  return {
+  // ansible_play_hosts and ansible_play_batch leave out the hosts that failed or became unreachable (Ansible's
+  // removed hosts), read when a task's variables are made; ansible_play_hosts_all keeps every host of the play.
+  const live = (list: HostRun[]): string[] => list.filter((h) => h.status !== 'failed' && h.status !== 'unreachable').map((h) => h.name);
+  const out: PlayVars = {
     playVars: play.vars,
     varsFiles,
     extraVars: options.extraVars,
@@ -285,12 +288,15 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
       ansible_version: ansibleVersionVar(),
       omit: OMIT_TOKEN,
       ansible_diff_mode: options.diff,
-      ansible_play_hosts: playHosts.map((h) => h.name),
+      ansible_play_hosts_all: playHosts.map((h) => h.name),
       ansible_play_name: play.name,
       groups,
       hostvars: hostvarsView(hosts),
     },
   };
+  Object.defineProperty(out.magic, 'ansible_play_hosts', { enumerable: true, get: () => live(playHosts) });
+  Object.defineProperty(out.magic, 'ansible_play_batch', { enumerable: true, get: () => live(out.batch ?? playHosts) });
+  return out;
 }
 
 /** `hostvars[name]`: a live view of each host's variables and facts. */

@@ -132,6 +132,8 @@ export const TARGETS: TargetSpec[] = [
       { playbook: 'unsafe_failed_task.yml', inventory: LOCALHOST },
       { playbook: 'finalized_task.yml', inventory: LOCALHOST },
       { playbook: '72725.yml', inventory: { local: ['host1', 'host2'] } },
+      // runme.sh greps its output for the assert's success_msg (set +e): host1 fails on purpose, so Ansible exits 2.
+      { playbook: '78612.yml', inventory: { local: ['host1', 'host2'] }, expectCode: 2 },
       { playbook: '43191.yml', inventory: LOCALHOST },
       { playbook: '43191-2.yml', inventory: LOCALHOST },
     ],

@@ -211,3 +211,25 @@ describe('any_errors_fatal and clear_host_errors in blocks (blocks target, issue
     expect(exitCodeFor(again)).toBe(2);
   });
 });
+
+describe('ansible_play_hosts and ansible_play_batch (blocks target, issue 78612)', () => {
+  it('leave out a host once it failed; ansible_play_hosts_all keeps it', async () => {
+    const r = await run(
+      `- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - fail: {}
+      when: inventory_hostname == 'h1'
+    - name: check
+      assert:
+        that:
+          - ansible_play_hosts == ['h2', 'h3']
+          - ansible_play_batch == [inventory_hostname]
+          - ansible_play_hosts_all == ['h1', 'h2', 'h3']
+`,
+      ['h1', 'h2', 'h3'],
+    );
+    expect(r.results.filter((x) => x.task === 'check').map((x) => `${x.host}:${x.status}`)).toEqual(['h2:ok', 'h3:ok']);
+  });
+});
