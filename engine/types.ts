@@ -415,6 +415,8 @@ export interface IncludeDef extends TaskScope {
   /** import_tasks: its keywords (when, tags, become, delegate_to, …) apply to every imported task, as in Ansible. */
   isImport?: boolean;
   kind: 'include';
+  /** include_tasks / include_role run_once: included for the first host only. */
+  runOnce?: boolean;
   /** The file as written; may contain templates. */
   file: string;
   /** Directory the file is relative to. */

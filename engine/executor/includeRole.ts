@@ -40,11 +40,13 @@ export type NodeRunner = (nodes: TaskNode[], hosts: HostRun[], scope: Scope, run
 export async function runIncludeRole(
   inc: IncludeDef,
   role: RoleInclude,
-  hosts: HostRun[],
+  all: HostRun[],
   scope: Scope,
   run: PlayRun,
   runNodes: NodeRunner,
 ): Promise<void> {
+  // run_once: the role is included for the first host only.
+  const hosts = inc.runOnce ? all.slice(0, 1) : all;
   if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
   const title = inc.name ?? `include_role : ${role.name}`;
   if (hosts.length > 0) run.events.taskStart({ title, location: inc.location, handler: false });

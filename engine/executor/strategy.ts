@@ -139,8 +139,10 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
 }
 
 /** include_tasks: the file (and loop) is worked out per host; hosts sharing a file run it together. */
-async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
+async function runInclude(inc: IncludeDef, all: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+  // run_once: the file is included for the first host only, as Ansible processes the one include result.
+  const hosts = inc.runOnce ? all.slice(0, 1) : all;
   if (hosts.length > 0) run.events.taskStart({ title: inc.name ?? 'include_tasks', location: inc.location, handler: false });
   const plans = new Map<HostRun, Array<{ file: string; item: Vars }>>();
   for (const h of hosts) {

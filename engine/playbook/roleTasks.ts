@@ -15,9 +15,10 @@ import type { RoleEntry } from './roleEntry.ts';
 import { renderAtLoad } from './loadTime.ts';
 import { loadRole, newRoleState, type PlayRoleState } from './roles.ts';
 import { roleSearchFor } from './roleSearch.ts';
-import { includeKeywords } from './schema.ts';
+import { importKeywords, includeKeywords } from './schema.ts';
+import { markRunOnce } from './importKeywords.ts';
 import { checkSchema } from './schemaCheck.ts';
-import { parseLoop, parseScope, type ParseContext } from './tasks.ts';
+import { inheritedDelegate, parseLoop, parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
 type Path = Array<string | number>;
@@ -47,7 +48,8 @@ const schemas = new Map<boolean, { type: string; properties: Record<string, unkn
 function keywordSchema(include: boolean): { type: string; properties: Record<string, unknown>; additionalProperties: boolean } {
   let schema = schemas.get(include);
   if (!schema) {
-    const properties = Object.fromEntries(Object.entries(includeKeywords).filter(([k]) => !/(^|\.)(include|import)_tasks$/.test(k)));
+    const keywords = include ? includeKeywords : importKeywords;
+    const properties = Object.fromEntries(Object.entries(keywords).filter(([k]) => !/(^|\.)(include|import)_tasks$/.test(k)));
     if (!include) for (const k of LOOP_KEYS) delete properties[k];
     schemas.set(include, (schema = { type: 'object', properties, additionalProperties: false }));
   }
@@ -100,6 +102,10 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
     const entry: RoleEntry = { ...baseEntry(yaml, [...at, key], args, from), scope: { ...scope, vars: {} }, layerVars: scope.vars };
     const loaded = loadRole(entry, ctx, state, state.current);
     if (!loaded) return undefined;
+    // Its delegate_to and run_once reach the role's tasks, as an import_tasks's do (Ansible applies an import's keywords).
+    const delegate = inheritedDelegate(yaml, at, task, ctx);
+    if (delegate) loaded.role.block.delegate = delegate;
+    if (task.run_once === true) markRunOnce([loaded.role.block]);
     // import_role's role is public, as Ansible exposes statically imported roles to the whole play.
     if (args.public !== false && !state.public.includes(loaded.role.ref)) state.public.push(loaded.role.ref);
     return loaded.role.block;
@@ -116,6 +122,7 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   const node: IncludeDef = { kind: 'include', ...scope, file: args.name, baseDir: path.dirname(yaml.file), role };
   const loop = parseLoop(task);
   if (loop) node.loop = loop;
+  if (task.run_once === true) node.runOnce = true;
   if (!templated) {
     // The include's vars are Ansible's include params for the role's tasks: above set_fact, below extra vars.
     const entry: RoleEntry = {
