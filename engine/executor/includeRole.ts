@@ -56,7 +56,10 @@ export async function runIncludeRole(
     try {
       // As include_tasks: loop and with_<lookup> (with_items, with_dict, …), rendered with the lookups.
       const planned = includeItems(inc, vars, scope, run);
-      if (!planned) continue;
+      if (!planned) {
+        if (inc.register) h.hostFacts[inc.register] = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+        continue;
+      }
       const { items } = planned;
       plans.set(
         h,
@@ -156,6 +159,8 @@ function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: Play
 
 function report(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
+  // `register` keeps the include's own result, as for include_tasks.
+  if (inc.register) h.hostFacts[inc.register] = status === 'failed' ? { changed: false, failed: true, msg } : { changed: false, msg };
   const ignored = status === 'failed' && includeIgnoresErrors(inc, h, run, scope);
   run.events.result({
     host: h.name,

@@ -17,6 +17,7 @@ import { loadRole, newRoleState, type PlayRoleState } from './roles.ts';
 import { roleSearchFor } from './roleSearch.ts';
 import { importKeywords, includeKeywords } from './schema.ts';
 import { markRunOnce } from './importKeywords.ts';
+import { includeContext } from './lazyIncludes.ts';
 import { checkSchema } from './schemaCheck.ts';
 import { inheritedDelegate, parseLoop, parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
@@ -123,6 +124,7 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   const loop = parseLoop(task);
   if (loop) node.loop = loop;
   if (task.run_once === true) node.runOnce = true;
+  if (typeof task.register === 'string') node.register = task.register;
   if (!templated) {
     // The include's vars are Ansible's include params for the role's tasks: above set_fact, below extra vars.
     const entry: RoleEntry = {
@@ -132,7 +134,15 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
       layerVars: { ...apply.vars },
     };
     const before = state.handlers.length;
-    const loaded = loadRole(entry, ctx, state, state.current);
+    // Under a `when`, a role that cannot be loaded (missing, broken) fails only a run that reaches the include
+    // (Ansible resolves include_role's role when it runs), as an include_tasks file there (lazyIncludes.ts).
+    const { ctx: inner, deferred } = includeContext(ctx, task, false);
+    const loaded = loadRole(entry, inner, state, state.current);
+    if (deferred && inner.problems.list.length > 0) {
+      ctx.guarded?.list.push(...inner.problems.list);
+      state.handlers.splice(before);
+      return node;
+    }
     // The handlers this include brought (its role's and its dependencies') come after the play's own.
     state.lateHandlers.push(...state.handlers.splice(before));
     if (loaded) {

@@ -249,6 +249,12 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     inner.including.push(full);
     include.tasks = underWhen(task, inner, () => parseTaskList(child, [], child.value, inner));
     if (isImport && task.run_once === true) markRunOnce(include.tasks);
+    // An import's `when` is each imported task's own (Ansible copies it down): it is evaluated with their
+    // variables (a block's vars there), per task, not once at the import.
+    if (isImport && include.when.length > 0) {
+      for (const node of include.tasks) node.when = [...include.when, ...node.when];
+      include.when = [];
+    }
     inner.including.pop();
   } catch (err) {
     if (!(err instanceof FleetError)) throw err;

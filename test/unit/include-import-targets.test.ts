@@ -22,16 +22,20 @@ function run(files: Record<string, string>, only: string[] = []): Promise<RunRep
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
-  return runPlaybook(loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry), loadInventory(path.join(dir, 'inv')), {
-    check: false,
-    diff: false,
-    forks: 5,
-    extraVars: {},
-    tags: { only, skip: [] },
-    transport: { connectTimeoutMs: 3000, connectRetries: 0 },
-    events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
-    stopping: () => false,
-  });
+  return runPlaybook(
+    loadPlaybook(path.join(dir, 'play.yml'), moduleRegistry, { deferGuardedIncludes: true }),
+    loadInventory(path.join(dir, 'inv')),
+    {
+      check: false,
+      diff: false,
+      forks: 5,
+      extraVars: {},
+      tags: { only, skip: [] },
+      transport: { connectTimeoutMs: 3000, connectRetries: 0 },
+      events: { playStart: () => undefined, taskStart: () => undefined, result: () => undefined },
+      stopping: () => false,
+    },
+  );
 }
 
 const rows = (r: RunReport) => r.results.map((x) => `${x.host}:${x.task}:${x.status}${x.delegatedTo ? `>${x.delegatedTo}` : ''}`);
@@ -61,5 +65,23 @@ describe('include and import keywords', () => {
     const reached = await run({ 'play.yml': play('x') });
     expect(rows(reached)).toEqual(['h1:entire:failed']);
     expect(reached.results[0]?.msg).toContain("the module name '{{ t }}' is a template");
+  });
+
+  it('loads an include_role of a missing role under a when; the run fails it only if reached, and register keeps the result', async () => {
+    const r = await run({
+      'play.yml':
+        '- hosts: h1\n  gather_facts: false\n  tasks:\n    - include_role: { name: nowhere }\n      ignore_errors: true\n      register: res\n      when: undefined_here == 1\n' +
+        '    - assert: { that: [res is failed] }\n    - include_role: { name: nowhere }\n      register: skipped_res\n      when: false\n    - assert: { that: [skipped_res is skipped] }\n',
+    });
+    expect(r.results.map((x) => `${x.status}${x.ignored ? ' (ignored)' : ''}`)).toEqual(['failed (ignored)', 'ok', 'ok']);
+  });
+
+  it("evaluates an import_tasks's when on each imported task, with that task's block vars", async () => {
+    const r = await run({
+      'defines.yml': "- vars: { flag: 'yes' }\n  block:\n    - name: inside\n      debug: {}\n",
+      'play.yml': "- hosts: h1\n  gather_facts: false\n  tasks:\n    - import_tasks: defines.yml\n      when: flag == 'yes'\n",
+    });
+    expect(rows(r).filter((x) => x.includes('inside'))).toEqual(['h1:inside:ok']);
+    expect(r.results.every((x) => x.status === 'ok')).toBe(true);
   });
 });
