@@ -84,4 +84,13 @@ describe('include and import keywords', () => {
     expect(rows(r).filter((x) => x.includes('inside'))).toEqual(['h1:inside:ok']);
     expect(r.results.every((x) => x.status === 'ok')).toBe(true);
   });
+
+  it("gives apply's delegate_to to an include_role's tasks", async () => {
+    const r = await run({
+      'roles/r/tasks/main.yml': '- name: in r\n  debug: {}\n',
+      'play.yml':
+        '- hosts: h1\n  gather_facts: false\n  tasks:\n    - include_role:\n        name: r\n        apply: { delegate_to: h2 }\n',
+    });
+    expect(rows(r).filter((x) => x.includes('in r'))).toEqual(['h1:in r:ok>h2']);
+  });
 });
