@@ -37,8 +37,15 @@ export async function runTaskOnHost(
   );
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   run.secrets.scanAll(scopeVars);
-  const vars = taskVars(host, run.vars, scopeVars, task.location);
-  const settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  let vars = taskVars(host, run.vars, scopeVars, task.location);
+  let settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  // A delegated task sees ansible_delegated_vars: the delegate's variables under its name, as in Ansible.
+  const delegate = task.delegateTo !== undefined || scope.delegate ? delegateOf(settings, vars) : undefined;
+  if (delegate && delegate !== host) {
+    const own = { ...delegate.inventoryVars, inventory_hostname: delegate.name };
+    vars = taskVars(host, run.vars, scopeVars, task.location, { ansible_delegated_vars: { [delegate.name]: own } });
+    settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  }
   rememberSecretArgs(task, run, vars);
   const title = taskTitle(task, vars);
   const report = (o: ItemOutcome): void => run.events.result(toResult(o, task, host, run, title, settings, handler));

@@ -105,7 +105,12 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
     if (!loaded) return undefined;
     // Its delegate_to and run_once reach the role's tasks, as an import_tasks's do (Ansible applies an import's keywords).
     const delegate = inheritedDelegate(yaml, at, task, ctx);
-    if (delegate) loaded.role.block.delegate = delegate;
+    if (delegate) {
+      loaded.role.block.delegate = delegate;
+      // The role's handlers are delegated too (Ansible's handlers have the import as parent).
+      for (const h of loaded.role.handlers)
+        if (h.kind === 'task' && h.delegateTo === undefined) [h.delegateTo, h.delegateFacts] = [delegate.to, delegate.facts];
+    }
     if (task.run_once === true) markRunOnce([loaded.role.block]);
     // import_role's role is public, as Ansible exposes statically imported roles to the whole play.
     if (args.public !== false && !state.public.includes(loaded.role.ref)) state.public.push(loaded.role.ref);

@@ -93,4 +93,13 @@ describe('include and import keywords', () => {
     });
     expect(rows(r).filter((x) => x.includes('in r'))).toEqual(['h1:in r:ok>h2']);
   });
+
+  it("delegates an import_role's handlers with it, and a delegated task sees ansible_delegated_vars", async () => {
+    const r = await run({
+      'roles/r/tasks/main.yml': '- name: in r\n  debug: {}\n  changed_when: true\n  notify: h\n',
+      'roles/r/handlers/main.yml': '- name: h\n  assert: { that: ["ansible_delegated_vars.h2.inventory_hostname == \'h2\'"] }\n',
+      'play.yml': '- hosts: h1\n  gather_facts: false\n  tasks:\n    - import_role: { name: r }\n      delegate_to: h2\n',
+    });
+    expect(rows(r)).toEqual(['h1:in r:changed>h2', 'h1:h:ok>h2']);
+  });
 });
