@@ -44,10 +44,12 @@ export async function runIncludeRole(
   scope: Scope,
   run: PlayRun,
   runNodes: NodeRunner,
+  handler = false,
 ): Promise<void> {
   // run_once: the role is included for the first host only.
   const hosts = inc.runOnce ? all.slice(0, 1) : all;
-  if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+  // As include_tasks: the include is a task of its own for --tags (handlers are not filtered).
+  if (!handler && !tagsAllow([...scope.tags, ...inc.tags], run.tags)) return;
   const title = inc.name ?? `include_role : ${role.name}`;
   if (hosts.length > 0) run.events.taskStart({ title, location: inc.location, handler: false });
   const plans = new Map<HostRun, Step[]>();

@@ -139,8 +139,10 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
 }
 
 /** include_tasks: the file (and loop) is worked out per host; hosts sharing a file run it together. */
-async function runInclude(inc: IncludeDef, all: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
-  if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+async function runInclude(inc: IncludeDef, all: HostRun[], scope: Scope, run: PlayRun, handler = false): Promise<void> {
+  // A dynamic include is a task of its own for --tags and --skip-tags: untagged, it is not included under
+  // --tags (Ansible: tag the include, or give it `always`, to reach tagged tasks in its file). Handlers are not filtered.
+  if (!handler && (!inc.isImport || inc.tags.length > 0) && !tagsAllow([...scope.tags, ...inc.tags], run.tags)) return;
   // run_once: the file is included for the first host only, as Ansible processes the one include result.
   const hosts = inc.runOnce ? all.slice(0, 1) : all;
   if (hosts.length > 0) run.events.taskStart({ title: inc.name ?? 'include_tasks', location: inc.location, handler: false });
@@ -348,6 +350,6 @@ export function nameWinners(handlers: HandlerDef[], nameOf: (h: HandlerDef) => s
 /** Runs one notified handler: a task, or an include_tasks / include_role handler's file or role. */
 async function runHandler(handler: HandlerDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   if (handler.kind === 'task') await runTask(handler, hosts, scope, run, true);
-  else if (handler.role) await runIncludeRole(handler, handler.role, hosts, scope, run, runNodes);
-  else await runInclude(handler, hosts, scope, run);
+  else if (handler.role) await runIncludeRole(handler, handler.role, hosts, scope, run, runNodes, true);
+  else await runInclude(handler, hosts, scope, run, true);
 }

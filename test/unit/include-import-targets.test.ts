@@ -103,3 +103,17 @@ describe('include and import keywords', () => {
     expect(rows(r)).toEqual(['h1:in r:changed>h2', 'h1:h:ok>h2']);
   });
 });
+
+describe('--tags and dynamic includes', () => {
+  it('does not include an untagged include_tasks under --tags; a tagged one is included', async () => {
+    const r = await run(
+      {
+        'inc.yml': '- name: tagged inside\n  debug: {}\n  tags: [t]\n',
+        'play.yml':
+          '- hosts: h1\n  gather_facts: false\n  tasks:\n    - name: plain\n      include_tasks: inc.yml\n    - name: tagged\n      include_tasks: inc.yml\n      tags: [t]\n',
+      },
+      ['t'],
+    );
+    expect(rows(r)).toEqual(['h1:tagged:ok', 'h1:tagged inside:ok']);
+  });
+});
