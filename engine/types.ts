@@ -428,6 +428,8 @@ export interface IncludeDef extends TaskScope {
   /** import_tasks: its keywords (when, tags, become, delegate_to, …) apply to every imported task, as in Ansible. */
   isImport?: boolean;
   kind: 'include';
+  /** include_tasks / include_role run_once: included for the first host only. */
+  runOnce?: boolean;
   /** The file as written; may contain templates. */
   file: string;
   /** Directory the file is relative to. */
@@ -510,6 +512,8 @@ export interface PlayDef {
   /** The play's `connection` keyword (`local`: every task runs on the controller). */
   connection?: string;
   gatherFacts: boolean;
+  /** The `when` of the import_playbook(s) that brought the play: facts are gathered only where it holds. */
+  importWhen?: Condition[];
   /** gather_subset as written (a list, or a comma-separated string); `all` when absent. */
   gatherSubset?: unknown;
   /** gather_timeout in seconds (10 when absent). */
@@ -523,6 +527,8 @@ export interface PlayDef {
   maxFailPercentage?: number;
   /** Any failure stops the play for every host after the current task. */
   anyErrorsFatal: boolean;
+  /** force_handlers: notified handlers run on hosts that failed too (over --force-handlers when set). */
+  forceHandlers?: boolean;
   preTasks: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];
@@ -577,4 +583,6 @@ export interface RunReport {
   pendingHandlers: Record<string, Record<string, string[]>>;
   /** The --slice I/N this run was (absent: the whole fleet). */
   slice?: { index: number; count: number };
+  /** Hosts that ended the run failed (a failure meta: clear_host_errors cleared is not counted); the recap otherwise. */
+  failedHosts?: string[];
 }

@@ -34,6 +34,7 @@ import {
   stepPrompt,
   syntaxCheckArgs,
   verbosityOf,
+  forceHandlersOf,
 } from './runExtras.ts';
 import { formatListing } from './runListing.ts';
 import { validateCommand } from './validate.ts';
@@ -156,7 +157,7 @@ export async function runCommand(
   const extraVars = parseExtraVars(list(p, 'extra-vars'));
   const inventory = loadInventory(inventoryFile);
   // An include_tasks file behind a `when` (a RedHat-only file) fails only if it is reached, as in Ansible; validate reports it.
-  const playbook = loadPlaybook(playbookFile, moduleRegistry, { rolesPath: list(p, 'roles-path'), deferGuardedIncludes: true });
+  const playbook = loadPlaybook(playbookFile, moduleRegistry, { rolesPath: list(p, 'roles-path'), deferGuardedIncludes: true, extraVars });
   const limitPattern = str(p, 'limit');
   const limited = limitPattern ? new Set(limitHosts(inventory, selectHosts(inventory, 'all'), limitPattern)) : undefined;
   if (limited && limited.size === 0) throw new FleetError('arguments', `--limit ${limitPattern} matches no host of the inventory`);
@@ -295,6 +296,7 @@ export async function runCommand(
       ...(startAtTask !== undefined ? { startAtTask } : {}),
       ...(step ? { step: step.ask } : {}),
       verbosity,
+      forceHandlers: forceHandlersOf(p),
     });
     live?.stop();
     if (slice) report.slice = slice;

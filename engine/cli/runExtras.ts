@@ -32,6 +32,7 @@ export const extraRunOptions: OptionSpec = {
   'syntax-check': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v', multiple: true },
   'flush-cache': { type: 'boolean' },
+  'force-handlers': { type: 'boolean' },
   version: { type: 'boolean' },
 };
 
@@ -54,7 +55,15 @@ export const extraRunHelp = `  -u, --user USER          remote user (ansible_use
                            host; -vvvv also SSH details (address, port, user, key, host key check).
                            Secret values are redacted at every level
       --flush-cache        clear the controller's caches (compiled validators, the engine bundle) first
+      --force-handlers     run notified handlers on hosts that failed too (or ANSIBLE_FORCE_HANDLERS=true);
+                           a play's force_handlers keyword wins
       --version            print the version and exit`;
+
+/** --force-handlers, else ANSIBLE_FORCE_HANDLERS (a boolean word, as Ansible reads it). */
+export function forceHandlersOf(p: Parsed, env: Record<string, string | undefined> = process.env): boolean {
+  if (p.values['force-handlers'] === true) return true;
+  return ['1', 'true', 'yes', 'on', 'y', 't'].includes((env.ANSIBLE_FORCE_HANDLERS ?? '').trim().toLowerCase());
+}
 
 /** How many -v were given (-vvv counts 3). */
 export function verbosityOf(p: Parsed): number {

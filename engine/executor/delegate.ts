@@ -87,15 +87,34 @@ export function delegationFor(task: TaskDef, host: HostRun, scope: Scope, run: P
   if (!run.delegate) throw new FleetError('playbook', 'delegation is not available in this run', { location: task.location });
   // connection: local runs on the controller whatever delegate_to says (as in Ansible); the name shown is the delegate's.
   const target = local ? run.delegate('localhost', true) : run.delegate(name!, false);
-  const delegateVars: Vars = { ...vars };
-  for (const k of CONNECTION_VARS) delete delegateVars[k];
+  const own: Vars = {};
   for (const k of CONNECTION_VARS) {
     const v = run.vars.extraVars[k] ?? target.inventoryVars[k];
-    if (v !== undefined) delegateVars[k] = v;
+    if (v !== undefined) own[k] = v;
   }
+  const delegateVars = withConnectionVars(vars, own);
   const remoteUser = remoteUserFor(task.remoteUser ?? scope.remoteUser, delegateVars);
   const become = becomeSettings(task, scope, run, delegateVars);
   return { target, name, settings: { become, ...(remoteUser !== undefined ? { remoteUser } : {}) } };
+}
+
+/**
+ * The task's variables with the delegate's connection variables in place of the host's. A view, not a copy:
+ * copying would render every lazy variable (one that cannot render, a host's ansible_python_interpreter
+ * template, would fail a task that never reads it).
+ */
+function withConnectionVars(vars: Vars, own: Vars): Vars {
+  const swapped = (k: string | symbol): boolean => typeof k === 'string' && CONNECTION_VARS.includes(k);
+  const keys = (): string[] => [...Object.keys(vars).filter((k) => !swapped(k)), ...Object.keys(own)];
+  return new Proxy(Object.create(null) as Vars, {
+    get: (_t, k) => (swapped(k) ? own[k as string] : (vars as Record<string | symbol, unknown>)[k]),
+    has: (_t, k) => (swapped(k) ? Object.hasOwn(own, k as string) : k in vars),
+    ownKeys: () => keys(),
+    getOwnPropertyDescriptor: (_t, k) =>
+      typeof k === 'string' && keys().includes(k)
+        ? { value: swapped(k) ? own[k] : vars[k], writable: true, enumerable: true, configurable: true }
+        : undefined,
+  });
 }
 
 /** Runs one command on a delegate: writes through its store (which they empty), reads on their own. */

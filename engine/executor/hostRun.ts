@@ -54,6 +54,8 @@ export interface PlayVars {
   magic: Vars;
   /** The play's public roles (include_role with `public: true` adds to it as it runs). */
   roles?: RoleRef[];
+  /** The hosts of the rolling batch being run (ansible_play_batch); the play's hosts when unset. */
+  batch?: HostRun[];
 }
 
 /** Ansible's ansible_search_path: the task's role and the roles that depend on it, then the task file's folder. */

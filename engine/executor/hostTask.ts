@@ -15,6 +15,7 @@ import { expandLoop, loopItemVars, loopResultVars, loopVarName, pauseSeconds, re
 import { delegateOf } from './delegate.ts';
 import { storeIncludedVars } from './includedVars.ts';
 import { resultData, VERBOSE } from './verbose.ts';
+import { renderedNotify } from './notify.ts';
 
 const HIDDEN = 'the output has been hidden due to no_log: true';
 
@@ -37,8 +38,15 @@ export async function runTaskOnHost(
   );
   const scopeVars = [...scope.vars, scope.perHost?.get(host.name) ?? {}, task.vars];
   run.secrets.scanAll(scopeVars);
-  const vars = taskVars(host, run.vars, scopeVars, task.location);
-  const settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  let vars = taskVars(host, run.vars, scopeVars, task.location);
+  let settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  // A delegated task sees ansible_delegated_vars: the delegate's variables under its name, as in Ansible.
+  const delegate = task.delegateTo !== undefined || scope.delegate ? delegateOf(settings, vars) : undefined;
+  if (delegate && delegate !== host) {
+    const own = { ...delegate.inventoryVars, inventory_hostname: delegate.name };
+    vars = taskVars(host, run.vars, scopeVars, task.location, { ansible_delegated_vars: { [delegate.name]: own } });
+    settings = settingsFor(task, host, scope, run, vars, scopeVars);
+  }
   rememberSecretArgs(task, run, vars);
   const title = taskTitle(task, vars);
   const report = (o: ItemOutcome): void => run.events.result(toResult(o, task, host, run, title, settings, handler));
@@ -65,7 +73,7 @@ export async function runTaskOnHost(
   const unreachableIgnored = status === 'unreachable' && settings.ignoreUnreachable === true;
   if (unreachableIgnored) registered = { ...registered, skip_reason: `Host ${host.name} is unreachable` };
   // A block's notify reaches its tasks that have none of their own (Ansible's inherited keyword).
-  const notify = task.notify.length > 0 || handler ? task.notify : (scope.notify ?? []);
+  const notify = renderedNotify(task.notify.length > 0 || handler ? task.notify : (scope.notify ?? []), vars, task.location);
   // What a task registers or sets stays secret where it came from a secret (no_log, a secret name).
   if (settings.noLog) run.secrets.add(loggedValues(registered));
   run.secrets.scan(registered);
@@ -84,7 +92,8 @@ export async function runTaskOnHost(
     (delegateOf(settings, vars) ?? host).predicted.markOpaque(title);
   if (unreachableIgnored) host.counters.skipped++;
   else count(host, status, settings.ignoreErrors);
-  if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal)) run.state.fatal = true;
+  if (status === 'failed' && !settings.ignoreErrors && (task.anyErrorsFatal ?? run.play.anyErrorsFatal) && !scope.caught)
+    run.state.fatal = true;
   if (status === 'failed' && !settings.ignoreErrors) {
     host.hostFacts.ansible_failed_result = registered;
     host.hostFacts.ansible_failed_task = failedTask(task);

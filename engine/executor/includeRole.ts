@@ -40,12 +40,16 @@ export type NodeRunner = (nodes: TaskNode[], hosts: HostRun[], scope: Scope, run
 export async function runIncludeRole(
   inc: IncludeDef,
   role: RoleInclude,
-  hosts: HostRun[],
+  all: HostRun[],
   scope: Scope,
   run: PlayRun,
   runNodes: NodeRunner,
+  handler = false,
 ): Promise<void> {
-  if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+  // run_once: the role is included for the first host only.
+  const hosts = inc.runOnce ? all.slice(0, 1) : all;
+  // As include_tasks: the include is a task of its own for --tags (handlers are not filtered).
+  if (!handler && !tagsAllow([...scope.tags, ...inc.tags], run.tags)) return;
   const title = inc.name ?? `include_role : ${role.name}`;
   if (hosts.length > 0) run.events.taskStart({ title, location: inc.location, handler: false });
   const plans = new Map<HostRun, Step[]>();
@@ -54,7 +58,10 @@ export async function runIncludeRole(
     try {
       // As include_tasks: loop and with_<lookup> (with_items, with_dict, …), rendered with the lookups.
       const planned = includeItems(inc, vars, scope, run);
-      if (!planned) continue;
+      if (!planned) {
+        if (inc.register) h.hostFacts[inc.register] = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+        continue;
+      }
       const { items } = planned;
       plans.set(
         h,
@@ -154,6 +161,8 @@ function loadAtRunTime(inc: IncludeDef, role: RoleInclude, step: Step, run: Play
 
 function report(inc: IncludeDef, h: HostRun, run: PlayRun, scope: Scope, status: 'ok' | 'failed', msg: string): void {
   h.attempted = true;
+  // `register` keeps the include's own result, as for include_tasks.
+  if (inc.register) h.hostFacts[inc.register] = status === 'failed' ? { changed: false, failed: true, msg } : { changed: false, msg };
   const ignored = status === 'failed' && includeIgnoresErrors(inc, h, run, scope);
   run.events.result({
     host: h.name,

@@ -24,7 +24,8 @@ export function afterPlay(
 ): PendingHandlers {
   const entries: Record<string, string[]> = { ...(pending[play.name] ?? {}) };
   for (const h of hosts) {
-    const left = [...new Set([...h.carried, ...h.notified])];
+    // A notification no handler answers (a templated listen topic, a name of no handler) is dropped, not carried.
+    const left = [...new Set([...h.carried, ...h.notified])].filter((n) => answered(play, n));
     if (left.length > 0) entries[h.name] = left;
     else delete entries[h.name];
   }
@@ -32,4 +33,9 @@ export function afterPlay(
   if (Object.keys(entries).length > 0) out[play.name] = entries;
   else delete out[play.name];
   return out;
+}
+
+/** Whether some handler of `play` answers the notification `name` (a templated handler name may). */
+function answered(play: PlayDef, name: string): boolean {
+  return play.handlers.some((h) => h.name === name || (h.listen ?? []).includes(name) || h.name?.includes('{{') === true);
 }

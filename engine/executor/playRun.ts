@@ -52,6 +52,8 @@ export interface PlayRun {
   quietCommands?: { count: number };
   /** Title used in results for this play. */
   playName: string;
+  /** force_handlers: hosts that failed run their notified handlers at each flush too. */
+  forceHandlers?: boolean;
   /** The modules the playbook was validated against. */
   modules: ModuleRegistry;
   /** State the run's modules share between hosts (ModuleContext.runState); one store per run. */
@@ -88,6 +90,8 @@ export interface Scope {
   notify?: string[];
   /** Variables that differ per host (an include's loop item). */
   perHost?: Map<string, Vars>;
+  /** Inside a block section a rescue or always of an enclosing block will take a failure to (any_errors_fatal waits). */
+  caught?: boolean;
 }
 
 /** The scope at the top of a play. */
@@ -125,5 +129,6 @@ export function childScope(parent: Scope, node: TaskScope, perHost?: Map<string,
     ...((node.delegate ?? parent.delegate) ? { delegate: node.delegate ?? parent.delegate } : {}),
     notify: 'notify' in node && Array.isArray(node.notify) && node.notify.length > 0 ? node.notify : parent.notify,
     ...(merged.size ? { perHost: merged } : {}),
+    ...(parent.caught ? { caught: true } : {}),
   };
 }

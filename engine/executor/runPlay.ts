@@ -13,6 +13,7 @@ import { taskVars, type HostRun } from './hostRun.ts';
 import { lookupContext } from '../lookups/index.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
+import { conditionsHold } from './runTask.ts';
 import { assignOwn } from '../inventory/own-properties.ts';
 
 /** Runs the play batch by batch; 'stopped' when the failure budget or any_errors_fatal ended the rollout. */
@@ -49,6 +50,7 @@ async function runBatches(run: PlayRun): Promise<'done' | 'stopped'> {
     }
     const active = batch.filter((h) => h.status === 'active');
     const batchRun: PlayRun = { ...run, hosts: active, ...(run.play.serial !== undefined ? { batch: i + 1 } : {}) };
+    run.vars.batch = active;
     if (run.play.serial !== undefined) run.events.batchStart?.({ index: i + 1, count: batches.length, hosts: active.map((h) => h.name) });
     await runBatch(batchRun);
     if (run.stopping()) {
@@ -89,9 +91,11 @@ async function runBatch(run: PlayRun): Promise<void> {
 }
 
 async function runGatherFacts(run: PlayRun): Promise<void> {
-  const hosts = run.hosts.filter((h) => h.status === 'active');
-  if (hosts.length === 0) return;
+  const active = run.hosts.filter((h) => h.status === 'active');
+  if (active.length === 0) return;
   run.events.taskStart({ title: 'Gathering Facts', handler: false });
+  // A play brought by an import_playbook with a `when` gathers facts only where it holds (as Ansible's gather task).
+  const hosts = active.filter((h) => gathersOn(run, h));
   await Promise.all(
     hosts.map((h) =>
       run.limit(async () => {
@@ -136,6 +140,35 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
       }),
     ),
   );
+}
+
+function gathersOn(run: PlayRun, h: HostRun): boolean {
+  const when = run.play.importWhen;
+  if (!when?.length) return true;
+  const vars = taskVars(h, run.vars, [], run.play.location);
+  let holds: boolean;
+  try {
+    holds = conditionsHold(when, vars, lookupContext(run.play, { playbookDir: run.play.baseDir }, vars));
+  } catch {
+    // The same condition fails each task of the play, with its message; gathering waits for none of them.
+    holds = false;
+  }
+  if (!holds) {
+    h.counters.skipped++;
+    const at = new Date().toISOString();
+    run.events.result({
+      host: h.name,
+      play: run.playName,
+      task: 'Gathering Facts',
+      module: 'gather_facts',
+      status: 'skipped',
+      durationMs: 0,
+      msg: 'Conditional result was False',
+      commands: 0,
+      startedAt: at,
+    });
+  }
+  return holds;
 }
 
 /** A templated play keyword (serial, gather_subset) with `host`'s variables known before gathering, and the lookups. */

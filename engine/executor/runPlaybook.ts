@@ -62,6 +62,8 @@ export interface RunOptions {
   verbosity?: number;
   /** --resume: what the journal of a run whose controller died says is done (executor/resume.ts). */
   resume?: ResumePlan;
+  /** --force-handlers (or ANSIBLE_FORCE_HANDLERS): a play's force_handlers keyword wins. */
+  forceHandlers?: boolean;
 }
 
 /** The command line's connection defaults. */
@@ -126,6 +128,12 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         .map((name) => hostRun(name, inventory, hosts, options, defaults.get(name) ?? {}))
         // The play the controller died in keeps the hosts that failed in it: its batches are made as before.
         .filter((h) => h.status === 'active' || (resume?.play === index && resume.failedInPlay.has(h.name)));
+      // `hosts: localhost` with no localhost in the inventory: Ansible's implicit localhost (the controller).
+      if (namesImplicitLocalhost(play.hosts, inventory) && (!options.limit || options.limit.has('localhost'))) {
+        const local = delegateHost('localhost', true, inventory, hosts, options, defaults);
+        if (local.status === 'active' && !playHosts.includes(local)) playHosts.push(local);
+        selectedEver.add('localhost');
+      }
       for (const h of playHosts) [h.notified, h.carried] = [new Set(), new Set(pendingFor(pending, play, h.name))];
       events.playStart({ name: play.name, hosts: playHosts.map((h) => h.name), index });
       if (playHosts.length === 0) continue;
@@ -157,6 +165,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         verbosity,
         quietCommands,
         playName: play.name,
+        forceHandlers: play.forceHandlers ?? options.forceHandlers ?? false,
         modules: playbook.modules,
         runState,
         state: { fatal: false, incomplete },
@@ -187,6 +196,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     notRun: [...selectedEver].filter((h) => !hosts.get(h)?.attempted),
     incomplete: [...incomplete],
     pendingHandlers: pending,
+    // A failure that meta: clear_host_errors cleared (the host went on) leaves it out, as Ansible's exit code does.
+    failedHosts: [...hosts.values()]
+      .filter((h) => selectedEver.has(h.name) && h.counters.failed > 0 && h.status !== 'active' && h.status !== 'ended')
+      .map((h) => h.name),
   };
 }
 
@@ -251,6 +264,12 @@ function hostRun(name: string, inventory: Inventory, hosts: Map<string, HostRun>
   return h;
 }
 
+/** Whether a play's host pattern names `localhost` as a term of its own while the inventory has no such host. */
+export function namesImplicitLocalhost(pattern: string, inventory: Inventory): boolean {
+  if (inventory.hosts.has('localhost')) return false;
+  return pattern.split(/[,:]/).some((term) => term.trim() === 'localhost');
+}
+
 /** The state of a delegate: an inventory host's own, or the controller for the implicit localhost (executor/delegate.ts). */
 function delegateHost(
   name: string,
@@ -280,7 +299,10 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
     // A refused file (FIFO, device, too large) is reported at the vars_files entry that named it.
     assignOwn(varsFiles, (loadYamlFile(path.resolve(play.baseDir, file), 'playbook', vf.location).value as Vars | null) ?? {});
   }
-  return {
+  // ansible_play_hosts and ansible_play_batch leave out the hosts that failed or became unreachable (Ansible's
+  // removed hosts), read when a task's variables are made; ansible_play_hosts_all keeps every host of the play.
+  const live = (list: HostRun[]): string[] => list.filter((h) => h.status !== 'failed' && h.status !== 'unreachable').map((h) => h.name);
+  const out: PlayVars = {
     playVars: play.vars,
     varsFiles,
     extraVars: options.extraVars,
@@ -291,12 +313,15 @@ function playVars(play: PlayDef, playHosts: HostRun[], inventory: Inventory, hos
       ansible_version: ansibleVersionVar(),
       omit: OMIT_TOKEN,
       ansible_diff_mode: options.diff,
-      ansible_play_hosts: playHosts.map((h) => h.name),
+      ansible_play_hosts_all: playHosts.map((h) => h.name),
       ansible_play_name: play.name,
       groups,
       hostvars: hostvarsView(hosts),
     },
   };
+  Object.defineProperty(out.magic, 'ansible_play_hosts', { enumerable: true, get: () => live(playHosts) });
+  Object.defineProperty(out.magic, 'ansible_play_batch', { enumerable: true, get: () => live(out.batch ?? playHosts) });
+  return out;
 }
 
 /** `hostvars[name]`: a live view of each host's variables and facts. */

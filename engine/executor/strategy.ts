@@ -1,5 +1,6 @@
 // The linear strategy: each task runs on every active host (at most --forks at once) before the next
 // task starts. Blocks route failed hosts to rescue and everyone to always.
+import { handlerName } from './notify.ts';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { FleetError } from '../errors.ts';
@@ -106,7 +107,10 @@ async function runOnHosts(
 
 async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   const inner = childScope(scope, block);
-  await runNodes(block.block, hosts, inner, run);
+  // any_errors_fatal does not stop the play for a failure this block's rescue or always takes (Ansible's linear
+  // strategy leaves hosts about to run a rescue or always out of it).
+  const guarded = block.rescue.length > 0 || block.always.length > 0 ? { ...inner, caught: true } : inner;
+  await runNodes(block.block, hosts, guarded, run);
   const failed = hosts.filter((h) => h.status === 'failed');
   if (block.rescue.length > 0 && failed.length > 0) {
     for (const h of failed) {
@@ -115,7 +119,7 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
       h.counters.failed--;
       h.counters.rescued++;
     }
-    await runNodes(block.rescue, failed, inner, run);
+    await runNodes(block.rescue, failed, block.always.length > 0 ? { ...inner, caught: true } : inner, run);
   }
   if (block.always.length > 0) {
     const stillFailed = hosts.filter((h) => h.status === 'failed');
@@ -135,8 +139,12 @@ async function runBlock(block: BlockDef, hosts: HostRun[], scope: Scope, run: Pl
 }
 
 /** include_tasks: the file (and loop) is worked out per host; hosts sharing a file run it together. */
-async function runInclude(inc: IncludeDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
-  if (!tagsAllow([...scope.tags, ...inc.tags], run.tags) && inc.tags.length > 0) return;
+async function runInclude(inc: IncludeDef, all: HostRun[], scope: Scope, run: PlayRun, handler = false): Promise<void> {
+  // A dynamic include is a task of its own for --tags and --skip-tags: untagged, it is not included under
+  // --tags (Ansible: tag the include, or give it `always`, to reach tagged tasks in its file). Handlers are not filtered.
+  if (!handler && (!inc.isImport || inc.tags.length > 0) && !tagsAllow([...scope.tags, ...inc.tags], run.tags)) return;
+  // run_once: the file is included for the first host only, as Ansible processes the one include result.
+  const hosts = inc.runOnce ? all.slice(0, 1) : all;
   if (hosts.length > 0) run.events.taskStart({ title: inc.name ?? 'include_tasks', location: inc.location, handler: false });
   const plans = new Map<HostRun, Array<{ file: string; item: Vars }>>();
   for (const h of hosts) {
@@ -266,13 +274,28 @@ function loadIncluded(
 
 /** Runs notified handlers in definition order, once per host, then clears the notifications. */
 export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
+  // force_handlers: a failed host runs what it was notified of, and stays failed (unreachable ones do not).
+  const forced = run.forceHandlers ? run.hosts.filter((h) => h.status === 'failed') : [];
+  for (const h of forced) h.status = 'active';
+  try {
+    await flushNotified(run, scope);
+  } finally {
+    for (const h of forced) if (h.status === 'active') h.status = 'failed';
+  }
+}
+
+async function flushNotified(run: PlayRun, scope: Scope): Promise<void> {
   // A topic several handlers listen to is cleared only after the last of them ran (each one runs, as in Ansible).
   const lastWith = new Map<string, number>();
   run.play.handlers.forEach((h, i) => {
-    for (const n of [h.name ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
+    for (const n of [handlerName(h, run) ?? '', ...(h.listen ?? [])]) lastWith.set(n, i);
   });
+  const byName = nameWinners(run.play.handlers, (h) => handlerName(h, run));
   for (const [index, handler] of run.play.handlers.entries()) {
-    const names = [handler.name ?? '', ...(handler.listen ?? [])];
+    // Notified by its name only if it is the handler that name picks; by a listen topic, always.
+    const name = handlerName(handler, run);
+    const names = [...(name && byName.get(name) === index ? [name] : []), ...(handler.listen ?? [])];
+    const clears = [name ?? '', ...(handler.listen ?? [])];
     const module = handler.kind === 'task' ? handler.module : handler.role ? 'include_role' : 'include_tasks';
     // Check mode: a handler notified only by tasks with unknown outcomes may or may not run.
     const maybe = run.hosts.filter(
@@ -281,7 +304,7 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
     const hosts = run.hosts.filter((h) => h.status === 'active' && names.some((n) => h.notified.has(n)));
     if (hosts.length === 0 && maybe.length === 0) continue;
     for (const h of [...hosts, ...maybe])
-      for (const n of names) if (lastWith.get(n) === index) [h.notified.delete(n), h.maybeNotified.delete(n)];
+      for (const n of clears) if (lastWith.get(n) === index) [h.notified.delete(n), h.maybeNotified.delete(n)];
     if (hosts.length > 0) await runHandler(handler, hosts, scope, run);
     else run.events.taskStart({ title: handler.name ?? module, location: handler.location, handler: true });
     for (const h of maybe) {
@@ -302,9 +325,31 @@ export async function flushHandlers(run: PlayRun, scope: Scope): Promise<void> {
   }
 }
 
+/**
+ * For each handler name, the one handler a notification by that name runs (Ansible's search_handlers_by_notification):
+ * handlers come in blocks (a role's, the play's own, an included role's, in the order they were added); a later
+ * block's wins, and the first of one block.
+ */
+export function nameWinners(handlers: HandlerDef[], nameOf: (h: HandlerDef) => string | undefined = (h) => h.name): Map<string, number> {
+  const winners = new Map<string, number>();
+  // A block's rank: the index of its last handler (a run of handlers of one role, or of the play's own).
+  const rank = (i: number): number => {
+    let end = i;
+    while (end + 1 < handlers.length && handlers[end + 1]!.rolePath === handlers[i]!.rolePath) end++;
+    return end;
+  };
+  handlers.forEach((h, i) => {
+    const name = nameOf(h);
+    if (!name) return;
+    const best = winners.get(name);
+    if (best === undefined || rank(i) > rank(best)) winners.set(name, i);
+  });
+  return winners;
+}
+
 /** Runs one notified handler: a task, or an include_tasks / include_role handler's file or role. */
 async function runHandler(handler: HandlerDef, hosts: HostRun[], scope: Scope, run: PlayRun): Promise<void> {
   if (handler.kind === 'task') await runTask(handler, hosts, scope, run, true);
-  else if (handler.role) await runIncludeRole(handler, handler.role, hosts, scope, run, runNodes);
-  else await runInclude(handler, hosts, scope, run);
+  else if (handler.role) await runIncludeRole(handler, handler.role, hosts, scope, run, runNodes, true);
+  else await runInclude(handler, hosts, scope, run, true);
 }

@@ -16,6 +16,7 @@ export function writeReport(file: string, report: RunReport, secrets: Secrets): 
     incomplete: report.incomplete,
     pendingHandlers: report.pendingHandlers,
     ...(report.slice ? { slice: report.slice } : {}),
+    ...(report.failedHosts ? { failedHosts: report.failedHosts } : {}),
     results: report.results.map((r) => ({
       host: r.host,
       play: r.play,
@@ -55,7 +56,7 @@ export function writeRetryFile(file: string, hosts: string[]): void {
 export function exitCodeFor(report: RunReport): number {
   if (report.interrupted) return 130;
   const counters = Object.values(report.recap);
-  if (counters.some((c) => c.failed > 0)) return 2;
+  if (report.failedHosts ? report.failedHosts.length > 0 : counters.some((c) => c.failed > 0)) return 2;
   if (counters.some((c) => c.unreachable > 0)) return 3;
   return 0;
 }

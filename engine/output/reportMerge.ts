@@ -48,6 +48,8 @@ export function mergeReports(parts: NamedReport[]): RunReport {
     notRun: parts.flatMap((p) => p.report.notRun),
     incomplete: parts.flatMap((p) => p.report.incomplete),
     pendingHandlers,
+    // Hosts that ended failed (clear_host_errors aside): known only when every part says.
+    ...(parts.every((p) => p.report.failedHosts) ? { failedHosts: parts.flatMap((p) => p.report.failedHosts!) } : {}),
   };
 }
 

@@ -64,6 +64,7 @@ export function parseReport(body: unknown, where: string): RunReport {
     incomplete: strings('incomplete'),
     pendingHandlers: pending as Record<string, Record<string, string[]>>,
   };
+  if (body.failedHosts !== undefined) report.failedHosts = strings('failedHosts');
   if (body.slice !== undefined) {
     const s = body.slice;
     if (

@@ -22,6 +22,8 @@ export const KEYWORDS_OF_APPLY = [
   'ignore_unreachable',
   'become_method',
   'remote_user',
+  'delegate_to',
+  'delegate_facts',
 ];
 
 /** Parses `apply` at `at` with the task-keyword parser the caller passes (tasks.ts's parseScope). */
@@ -44,7 +46,12 @@ export function applyScope<C extends { problems: Problems }>(
     if (typeof v === 'string' && booleanWord(v) !== undefined) apply[k] = booleanWord(v);
   }
   if (typeof apply.tags === 'string') apply.tags = apply.tags.split(',').map((t) => t.trim());
-  const scope = scopeOf(yaml, at, apply, ctx);
+  const { delegate_to: to, delegate_facts: facts, ...keywords } = apply;
+  const scope = scopeOf(yaml, at, keywords, ctx);
   delete scope.name;
+  // delegate_to reaches the included tasks as a block's does (their own delegate_to wins).
+  if (typeof to === 'string' && to.trim() !== '')
+    scope.delegate = { to, location: yaml.locate([...at, 'delegate_to']), facts: facts === true || booleanWord(String(facts)) === true };
+  else if (to !== undefined) ctx.problems.add(yaml, [...at, 'delegate_to'], 'delegate_to in apply must be a host name (or a template)');
   return scope;
 }

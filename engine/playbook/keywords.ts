@@ -23,6 +23,7 @@ const BOOLEAN_KEYWORDS = [
   'run_once',
   'gather_facts',
   'any_errors_fatal',
+  'force_handlers',
   'ignore_unreachable',
 ];
 const NUMBER_KEYWORDS = ['retries', 'delay', 'throttle', 'timeout', 'max_fail_percentage', 'gather_timeout'];
@@ -34,7 +35,6 @@ const UNSUPPORTED: Record<'play' | 'task', string[]> = {
   play: [
     'vars_prompt',
     'order',
-    'force_handlers',
     'port',
     'ignore_errors',
     'fact_path',

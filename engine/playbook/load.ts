@@ -3,8 +3,8 @@ import { readFlag } from './flags.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FleetError } from '../errors.ts';
-import { isTemplated } from '../template/render.ts';
-import type { ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
+import { isTemplated, renderString } from '../template/render.ts';
+import type { HandlerDef, ModuleRegistry, PlayDef, Playbook, TaskNode, Vars } from '../types.ts';
 import { loadYamlFile, type YamlFile } from '../yaml/load.ts';
 import { isLinear, normalizeKeywords } from './keywords.ts';
 import { checkCollections, readModuleDefaults } from './moduleDefaults.ts';
@@ -18,6 +18,7 @@ import { newRoleState, parsePlayRoles } from './roles.ts';
 import { parseRoleTask } from './roleTasks.ts';
 import { roleSearchFor } from './roleSearch.ts';
 import { describeValue } from './wording.ts';
+import { loadEntries } from './importPlaybook.ts';
 import { collectorsFor, subsetList } from '../executor/factSubsets.ts';
 
 /** Options of loading a playbook. */
@@ -28,6 +29,8 @@ export interface LoadOptions {
   deferGuardedIncludes?: boolean;
   /** Collects the problems that wait (validate prints them as warnings). */
   guardedProblems?: Problems;
+  /** -e: known at load time, for templated import_playbook and import_role names (as in Ansible). */
+  extraVars?: Vars;
 }
 
 /** Loads and validates `file` against `modules`. Throws one FleetError listing every problem, each with file:line:column. */
@@ -47,6 +50,7 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
   };
   if (options.deferGuardedIncludes) ctx.deferGuardedIncludes = true;
   if (options.guardedProblems) ctx.guarded = options.guardedProblems;
+  if (options.extraVars) ctx.extraVars = options.extraVars;
   if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
     const value = yaml.value;
     // A single play written without its leading `- ` is the usual cause of a mapping here.
@@ -54,9 +58,9 @@ export function loadPlaybook(file: string, modules: ModuleRegistry, options: Loa
     problems.add(yaml, [], `a playbook is a list of plays (each with at least \`hosts:\`), got ${describeValue(value)}${hint}`);
     problems.throwIfAny();
   }
-  const plays = (yaml.value as unknown[]).map((raw, i) => parsePlay(yaml, i, raw, ctx));
+  const plays = loadEntries(yaml, ctx, parsePlay);
   problems.throwIfAny();
-  return { file: full, plays: plays.filter((p): p is PlayDef => p !== undefined), modules };
+  return { file: full, plays, modules };
 }
 
 function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: ParseContext): PlayDef | undefined {
@@ -71,10 +75,8 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     return undefined;
   }
   const play = normalizeKeywords(yaml, [index], raw as Record<string, unknown>, ctx.problems, 'play');
-  if ('import_playbook' in play) {
-    ctx.problems.add(yaml, [index, 'import_playbook'], 'import_playbook is not supported yet', 'key');
-    return undefined;
-  }
+  // What a templated import_role name may use at load time: the play's vars under an import's, and -e.
+  ctx.loadVars = { ...(isVars(play.vars) ? play.vars : {}), ...playbookCtx.loadVars };
   for (const issue of checkSchema(playSchema, play, 'play', 'keyword')) {
     ctx.problems.add(yaml, [index, ...issue.path], issue.message, issue.which);
   }
@@ -101,6 +103,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     ...(typeof play.strategy === 'string' ? { strategy: play.strategy } : {}),
     ...(typeof play.max_fail_percentage === 'number' ? { maxFailPercentage: play.max_fail_percentage } : {}),
     anyErrorsFatal: play.any_errors_fatal === true,
+    ...(typeof play.force_handlers === 'boolean' ? { forceHandlers: play.force_handlers } : {}),
     preTasks: parseTaskList(yaml, [index, 'pre_tasks'], play.pre_tasks, ctx),
     tasks: [...roleBlocks, ...parseTaskList(yaml, [index, 'tasks'], play.tasks, ctx)],
     postTasks: parseTaskList(yaml, [index, 'post_tasks'], play.post_tasks, ctx),
@@ -128,6 +131,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     if (h.kind !== 'block') def.handlers.push(h);
     else ctx.problems.add(yaml, [index, 'handlers', i], `handler ${i + 1} of handlers must be a task or an include (not a block)`);
   });
+  // An include_role's handlers join the play's when the include runs (executor/includeRole.ts), as in Ansible.
   // A literal gather_subset is checked now, with Ansible's message (a templated one when facts are gathered).
   // fleetplay runs plays with Ansible's default strategy only; a templated one is checked when the play starts.
   if (typeof play.strategy === 'string' && !isTemplated(play.strategy) && !isLinear(play.strategy))
@@ -144,7 +148,7 @@ function parsePlay(yaml: YamlFile, index: number, raw: unknown, playbookCtx: Par
     }
   }
   checkVarsFiles(yaml, index, def, ctx);
-  checkNotify(yaml, index, def, ctx);
+  checkNotify(yaml, index, def, ctx, ctx.roles!.lateHandlers);
   return def;
 }
 
@@ -176,8 +180,20 @@ function checkVarsFiles(yaml: YamlFile, index: number, play: PlayDef, ctx: Parse
 }
 
 /** Every notify must name a handler (by name or by a `listen` topic). */
-function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext): void {
-  const known = new Set(play.handlers.flatMap((h) => [h.name ?? '', ...(h.listen ?? [])]));
+function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseContext, late: HandlerDef[]): void {
+  // A templated handler name is rendered with the play's vars, as the run does (executor/notify.ts).
+  let open = false;
+  const nameOf = (name: string | undefined): string => {
+    if (name === undefined || !isTemplated(name)) return name ?? '';
+    try {
+      return renderString(name, { ...play.vars, ...ctx.extraVars }, play.location);
+    } catch {
+      open = true;
+      return '';
+    }
+  };
+  const known = new Set([...play.handlers, ...late].flatMap((h) => [nameOf(h.name), ...(h.listen ?? [])]));
+  if (open) return;
   const visit = (nodes: TaskNode[]): void => {
     for (const n of nodes) {
       if (n.kind === 'task') {
@@ -198,6 +214,10 @@ function checkNotify(_yaml: YamlFile, index: number, play: PlayDef, ctx: ParseCo
   };
   visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
   void index;
+}
+
+function isVars(v: unknown): v is Vars {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 function toList(v: unknown): string[] {

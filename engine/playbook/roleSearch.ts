@@ -12,6 +12,11 @@ export interface RoleSearch {
   playbookDir: string;
   /** --roles-path, then ANSIBLE_ROLES_PATH or the ansible.cfg `roles_path`, or Ansible's defaults. */
   configured: string[];
+  /**
+   * Where collections are looked for (each holds ansible_collections/NS/COL): ANSIBLE_COLLECTIONS_PATH or the
+   * ansible.cfg `collections_path`, or Ansible's defaults; `collections/` beside the playbook comes first.
+   */
+  collections?: string[];
 }
 
 /** Options a caller (the CLI) adds to what the environment and ansible.cfg say. */
@@ -25,6 +30,9 @@ export interface RoleSearchOptions {
 }
 
 const ANSIBLE_DEFAULT_ROLES_PATH = ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles'];
+const ANSIBLE_DEFAULT_COLLECTIONS_PATH = ['~/.ansible/collections', '/usr/share/ansible/collections'];
+/** A role of a collection: `namespace.collection.role`. */
+const COLLECTION_ROLE = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** The role search configuration for a playbook in `playbookDir`. */
 export function roleSearchFor(playbookDir: string, options: RoleSearchOptions = {}): RoleSearch {
@@ -32,14 +40,19 @@ export function roleSearchFor(playbookDir: string, options: RoleSearchOptions = 
   const cwd = options.cwd ?? process.cwd();
   const cli = (options.rolesPath ?? []).flatMap((p) => splitPaths(p, cwd));
   const fromEnv = env.ANSIBLE_ROLES_PATH;
+  const cfg = configFile(playbookDir, env, cwd);
   let configured: string[];
   if (fromEnv !== undefined && fromEnv !== '') configured = splitPaths(fromEnv, cwd);
   else {
-    const cfg = configFile(playbookDir, env, cwd);
     const fromCfg = cfg ? rolesPathOf(cfg) : undefined;
     configured = fromCfg ?? ANSIBLE_DEFAULT_ROLES_PATH.map((p) => expandHome(p));
   }
-  return { playbookDir, configured: [...cli, ...configured] };
+  const collectionsEnv = env.ANSIBLE_COLLECTIONS_PATH || env.ANSIBLE_COLLECTIONS_PATHS;
+  const collections = collectionsEnv
+    ? splitPaths(collectionsEnv, cwd)
+    : ((cfg ? (cfgPathOf(cfg, 'collections_path') ?? cfgPathOf(cfg, 'collections_paths')) : undefined) ??
+      ANSIBLE_DEFAULT_COLLECTIONS_PATH.map((p) => expandHome(p)));
+  return { playbookDir, configured: [...cli, ...configured], collections };
 }
 
 /**
@@ -54,9 +67,22 @@ export function searchDirs(search: RoleSearch, roleBaseDir?: string): string[] {
 }
 
 /** The role's folder, or the list of places searched when it is not found. */
-export function findRole(name: string, search: RoleSearch, roleBaseDir?: string): { found: string } | { searched: string[] } {
-  const dirs = searchDirs(search, roleBaseDir);
-  for (const dir of dirs) {
+export function findRole(
+  name: string,
+  search: RoleSearch,
+  roleBaseDir?: string,
+): { found: string; collection?: string } | { searched: string[] } {
+  // `ns.col.role`: the collection's roles/role, in collections/ beside the playbook, then the collections path.
+  const fqcn = COLLECTION_ROLE.exec(name);
+  const collectionDirs = fqcn
+    ? [path.join(search.playbookDir, 'collections'), ...(search.collections ?? [])].map((c) =>
+        path.join(c, 'ansible_collections', fqcn[1]!, fqcn[2]!, 'roles'),
+      )
+    : [];
+  for (const dir of collectionDirs)
+    if (isDirectory(path.join(dir, fqcn![3]!))) return { found: path.join(dir, fqcn![3]!), collection: `${fqcn![1]}.${fqcn![2]}` };
+  const dirs = [...new Set([...collectionDirs, ...searchDirs(search, roleBaseDir)])];
+  for (const dir of dirs.slice(collectionDirs.length)) {
     const candidate = path.resolve(dir, expandHome(name));
     if (isDirectory(candidate)) return { found: candidate };
   }
@@ -81,6 +107,11 @@ export function configFile(playbookDir: string, env: Record<string, string | und
 
 /** `roles_path` of the `[defaults]` section of an ansible.cfg, relative entries taken from the file's folder. */
 export function rolesPathOf(cfgFile: string): string[] | undefined {
+  return cfgPathOf(cfgFile, 'roles_path');
+}
+
+/** A path list `key` of the `[defaults]` section of an ansible.cfg, relative entries taken from the file's folder. */
+export function cfgPathOf(cfgFile: string, key: string): string[] | undefined {
   let text: string;
   try {
     text = readFileSync(cfgFile, 'utf8');
@@ -97,7 +128,7 @@ export function rolesPathOf(cfgFile: string): string[] | undefined {
       continue;
     }
     const kv = /^([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*)$/.exec(line);
-    if (section === 'defaults' && kv && kv[1] === 'roles_path') {
+    if (section === 'defaults' && kv && kv[1] === key) {
       // An inline comment starts at ' ;' or ' #', as configparser's inline_comment_prefixes in Ansible.
       const value = kv[2]!.replace(/\s+[;#].*$/, '').trim();
       return splitPaths(value, path.dirname(cfgFile));

@@ -12,11 +12,14 @@ import { booleanWord } from './keywords.ts';
 import { parseKeyValueArgs } from './keyValueArgs.ts';
 import { checkTemplates } from './literalArgs.ts';
 import type { RoleEntry } from './roleEntry.ts';
+import { renderAtLoad } from './loadTime.ts';
 import { loadRole, newRoleState, type PlayRoleState } from './roles.ts';
 import { roleSearchFor } from './roleSearch.ts';
-import { includeKeywords } from './schema.ts';
+import { importKeywords, includeKeywords } from './schema.ts';
+import { markRunOnce } from './importKeywords.ts';
+import { includeContext } from './lazyIncludes.ts';
 import { checkSchema } from './schemaCheck.ts';
-import { parseLoop, parseScope, type ParseContext } from './tasks.ts';
+import { inheritedDelegate, parseLoop, parseScope, type ParseContext } from './tasks.ts';
 import { describeValue } from './wording.ts';
 
 type Path = Array<string | number>;
@@ -46,7 +49,8 @@ const schemas = new Map<boolean, { type: string; properties: Record<string, unkn
 function keywordSchema(include: boolean): { type: string; properties: Record<string, unknown>; additionalProperties: boolean } {
   let schema = schemas.get(include);
   if (!schema) {
-    const properties = Object.fromEntries(Object.entries(includeKeywords).filter(([k]) => !/(^|\.)(include|import)_tasks$/.test(k)));
+    const keywords = include ? includeKeywords : importKeywords;
+    const properties = Object.fromEntries(Object.entries(keywords).filter(([k]) => !/(^|\.)(include|import)_tasks$/.test(k)));
     if (!include) for (const k of LOOP_KEYS) delete properties[k];
     schemas.set(include, (schema = { type: 'object', properties, additionalProperties: false }));
   }
@@ -85,13 +89,29 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   checkTemplates(yaml, args, (sub) => [...at, key, ...sub], ctx);
   const state = roleStateOf(ctx);
   if (!include) {
+    // A templated name or file of an import is rendered now, as Ansible does, with what is known at load time.
     if (templated) {
-      ctx.problems.add(yaml, [...at, key], 'import_role needs a literal role name and files; use include_role for templates');
-      return undefined;
+      const name = renderAtLoad(yaml, [...at, key, 'name'], args.name, 'the role name of an import_role', scope.vars, ctx);
+      if (name === undefined) return undefined;
+      args.name = name;
+      for (const [k, v] of Object.entries(from)) {
+        const file = renderAtLoad(yaml, [...at, key, `${k}_from`], v, `${k}_from of an import_role`, scope.vars, ctx);
+        if (file === undefined) return undefined;
+        from[k as keyof RoleInclude['from']] = file;
+      }
     }
     const entry: RoleEntry = { ...baseEntry(yaml, [...at, key], args, from), scope: { ...scope, vars: {} }, layerVars: scope.vars };
     const loaded = loadRole(entry, ctx, state, state.current);
     if (!loaded) return undefined;
+    // Its delegate_to and run_once reach the role's tasks, as an import_tasks's do (Ansible applies an import's keywords).
+    const delegate = inheritedDelegate(yaml, at, task, ctx);
+    if (delegate) {
+      loaded.role.block.delegate = delegate;
+      // The role's handlers are delegated too (Ansible's handlers have the import as parent).
+      for (const h of loaded.role.handlers)
+        if (h.kind === 'task' && h.delegateTo === undefined) [h.delegateTo, h.delegateFacts] = [delegate.to, delegate.facts];
+    }
+    if (task.run_once === true) markRunOnce([loaded.role.block]);
     // import_role's role is public, as Ansible exposes statically imported roles to the whole play.
     if (args.public !== false && !state.public.includes(loaded.role.ref)) state.public.push(loaded.role.ref);
     return loaded.role.block;
@@ -108,6 +128,8 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
   const node: IncludeDef = { kind: 'include', ...scope, file: args.name, baseDir: path.dirname(yaml.file), role };
   const loop = parseLoop(task);
   if (loop) node.loop = loop;
+  if (task.run_once === true) node.runOnce = true;
+  if (typeof task.register === 'string') node.register = task.register;
   if (!templated) {
     // The include's vars are Ansible's include params for the role's tasks: above set_fact, below extra vars.
     const entry: RoleEntry = {
@@ -116,7 +138,18 @@ export function parseRoleTask(yaml: YamlFile, at: Path, task: Raw, key: string, 
       scope: apply,
       layerVars: { ...apply.vars },
     };
-    const loaded = loadRole(entry, ctx, state, state.current);
+    const before = state.handlers.length;
+    // Under a `when`, a role that cannot be loaded (missing, broken) fails only a run that reaches the include
+    // (Ansible resolves include_role's role when it runs), as an include_tasks file there (lazyIncludes.ts).
+    const { ctx: inner, deferred } = includeContext(ctx, task, false);
+    const loaded = loadRole(entry, inner, state, state.current);
+    if (deferred && inner.problems.list.length > 0) {
+      ctx.guarded?.list.push(...inner.problems.list);
+      state.handlers.splice(before);
+      return node;
+    }
+    // The handlers this include brought (its role's and its dependencies') come after the play's own.
+    state.lateHandlers.push(...state.handlers.splice(before));
     if (loaded) {
       role.loaded = loaded.role;
       node.tasks = [loaded.role.block];

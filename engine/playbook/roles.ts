@@ -25,6 +25,8 @@ export interface PlayRoleState {
   public: RoleRef[];
   /** Handlers of the play's roles, in load order. */
   handlers: HandlerDef[];
+  /** Handlers of roles an include_role brings: they join the play's when the include runs, as in Ansible. */
+  lateHandlers: HandlerDef[];
   handlerKeys: Set<string>;
   /** Folders of the roles being loaded (to stop dependency cycles). */
   stack: string[];
@@ -34,7 +36,7 @@ export interface PlayRoleState {
 
 /** Fresh role state for one play. */
 export function newRoleState(search: RoleSearch): PlayRoleState {
-  return { search, cache: new Map(), public: [], handlers: [], handlerKeys: new Set(), stack: [] };
+  return { search, cache: new Map(), public: [], handlers: [], lateHandlers: [], handlerKeys: new Set(), stack: [] };
 }
 
 /** The variables a dependency inherits from the role that pulls it in. */
@@ -99,7 +101,8 @@ export function loadRole(
   try {
     const roleVars = loadVars(dir, 'vars', entry.from.vars, entry, ctx);
     const ref: RoleRef = {
-      name: entry.name.includes('/') ? path.basename(entry.name) : entry.name,
+      // A collection's role is `role_name` by its short name (its FQCN names its handlers too).
+      name: entry.name.includes('/') || located.collection ? path.basename(dir) : entry.name,
       path: dir,
       defaults: {},
       exportVars: {},
@@ -129,7 +132,8 @@ export function loadRole(
     } finally {
       state.current = outer;
     }
-    const handlers = loadHandlers(dir, entry, ref, ctx, state);
+    const prefixes = located.collection ? [ref.name, `${located.collection}.${ref.name}`] : [ref.name];
+    const handlers = loadHandlers(dir, entry, ref, prefixes, ctx, state);
     const block: BlockDef = {
       kind: 'block',
       ...entry.scope,
@@ -253,7 +257,14 @@ function loadTaskFile(
 }
 
 /** The role's handlers, added once per role and handlers file to the play's handlers. */
-function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseContext, state: PlayRoleState): HandlerDef[] {
+function loadHandlers(
+  dir: string,
+  entry: RoleEntry,
+  ref: RoleRef,
+  prefixes: string[],
+  ctx: ParseContext,
+  state: PlayRoleState,
+): HandlerDef[] {
   const key = `${dir}\0${entry.from.handlers ?? ''}`;
   if (state.handlerKeys.has(key)) return [];
   state.handlerKeys.add(key);
@@ -265,8 +276,10 @@ function loadHandlers(dir: string, entry: RoleEntry, ref: RoleRef, ctx: ParseCon
     }
     node.rolePath ??= dir;
     markRoleLayer(node.vars, ref);
-    // Ansible also lets a task notify a role's handler as `role name : handler name`.
-    if (node.name) (node.listen ??= []).push(`${ref.name} : ${node.name}`);
+    // Ansible also lets a task notify a role's handler as `role name : handler name`, and its listen topics
+    // as `role name : topic` (a collection's role by its short name or its FQCN).
+    const own = [...(node.name ? [node.name] : []), ...(node.listen ?? [])];
+    (node.listen ??= []).push(...prefixes.flatMap((p) => own.map((n) => `${p} : ${n}`)));
     handlers.push(node);
   }
   state.handlers.push(...handlers);

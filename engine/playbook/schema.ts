@@ -150,6 +150,8 @@ export const includeKeywords: Record<string, unknown> = {
   with_list: withItems,
   ...withLookups,
   loop_control: loopControl,
+  // include_tasks / include_role: included for the first host only (import_tasks hands it to its tasks).
+  run_once: { type: 'boolean' },
   // Meaningful in handlers: an included file notified by a topic (Ansible allows it there).
   listen: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
 };
@@ -206,6 +208,7 @@ export const playSchema = {
     },
     max_fail_percentage: { type: 'number', minimum: 0, maximum: 100 },
     any_errors_fatal: { type: 'boolean' },
+    force_handlers: { type: 'boolean' },
     // Checked in detail by engine/playbook/moduleDefaults.ts.
     module_defaults: {},
     collections: {},

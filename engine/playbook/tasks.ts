@@ -26,6 +26,7 @@ import { expandLocalAction } from './localAction.ts';
 import { parseScopeExtras } from './scopeExtras.ts';
 import { applyScope } from './applyScope.ts';
 import { readFlag, TEMPLATED_FLAGS } from './flags.ts';
+import { renderAtLoad } from './loadTime.ts';
 
 type Path = Array<string | number>;
 type Raw = Record<string, unknown>;
@@ -52,6 +53,10 @@ export interface ParseContext {
   rescued?: boolean;
   /** A run's load: problems of an include_tasks file under a `when` wait until it is reached (lazyIncludes.ts). */
   deferGuardedIncludes?: boolean;
+  /** Variables known at load time (import_playbook's vars, the play's): templated import_role names. */
+  loadVars?: Vars;
+  /** -e, for the same templates. */
+  extraVars?: Vars;
   /** module_defaults in force, outermost first (engine/playbook/moduleDefaults.ts). */
   moduleDefaults?: Raw[];
   /**
@@ -94,13 +99,17 @@ function listName(yaml: YamlFile, at: Path): string {
 }
 
 function parseTaskEntry(yaml: YamlFile, at: Path, written: Raw, ctx: ParseContext): TaskNode | undefined {
-  const raw = expandLocalAction(yaml, at, written, ctx.problems);
+  const raw = expandLocalAction(yaml, at, withoutIdleDebugger(written), ctx.problems);
   const task = normalizeKeywords(yaml, at, raw, ctx.problems, 'task');
   if ('block' in task) return underWhen(task, ctx, () => parseBlock(yaml, at, task, ctx));
   const roleKey = Object.keys(task).find((k) => ROLE_TASK_KEYS.includes(shortModuleName(k)));
   if (roleKey) return ctx.parseRoleTask(yaml, at, task, roleKey, ctx);
   const includeKey = Object.keys(task).find((k) => INCLUDE_KEYS.includes(shortModuleName(k)));
   if (includeKey) return parseInclude(yaml, at, task, includeKey, ctx);
+  // `action: {module: "{{ x }}"}`: Ansible resolves the module only when the task runs (and renders no module
+  // name), so the task loads and fails if it is ever reached.
+  const templatedModule = written.action !== undefined ? Object.keys(task).find((k) => isTemplated(k)) : undefined;
+  if (templatedModule) return templatedModuleTask(yaml, at, task, templatedModule, ctx);
   // A key refused as unsupported (local_action, include_role) was the task's module: no second message.
   const refused = Object.keys(written).some((k) => !Object.hasOwn(task, k) && !Object.hasOwn(taskKeywords, k));
   return parseTask(yaml, at, task, ctx, refused);
@@ -196,10 +205,17 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
   const isImport = shortModuleName(key) === 'import_tasks';
   keywordCheck(yaml, at, task, isImport ? importKeywords : includeKeywords, shortModuleName(key), ctx);
   const value = task[key];
-  const file = typeof value === 'string' ? includeFileOf(value) : String((value as Raw | undefined)?.file ?? '');
+  const written = typeof value === 'string' ? includeFileOf(value) : String((value as Raw | undefined)?.file ?? '');
+  // An import's templated file name is rendered now, as Ansible does, with what is known at load time.
+  const file =
+    isImport && isTemplated(written)
+      ? renderAtLoad(yaml, [...at, key], written, 'the file of an import_tasks', varsOf(task.vars), ctx)
+      : written;
+  if (file === undefined) return undefined;
   const baseDir = includeBaseDir(yaml.file, file, ctx.rolePath);
   const include: IncludeDef = { kind: 'include', ...parseScope(yaml, at, task, ctx), file, baseDir };
   if (isImport) include.isImport = true;
+  else if (task.run_once === true) include.runOnce = true;
   // An import's delegate_to reaches its tasks as a block's does (childScope); its run_once is set on them below.
   const delegate = isImport ? inheritedDelegate(yaml, at, task, ctx) : undefined;
   if (delegate) include.delegate = delegate;
@@ -249,6 +265,12 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     inner.including.push(full);
     include.tasks = underWhen(task, inner, () => parseTaskList(child, [], child.value, inner));
     if (isImport && task.run_once === true) markRunOnce(include.tasks);
+    // An import's `when` is each imported task's own (Ansible copies it down): it is evaluated with their
+    // variables (a block's vars there), per task, not once at the import.
+    if (isImport && include.when.length > 0) {
+      for (const node of include.tasks) node.when = [...include.when, ...node.when];
+      include.when = [];
+    }
     inner.including.pop();
   } catch (err) {
     if (!(err instanceof FleetError)) throw err;
@@ -261,6 +283,18 @@ function parseInclude(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: Par
     delete include.tasks;
   }
   return include;
+}
+
+/** A task whose module name is a template: loaded with no module to run, it fails when reached. */
+function templatedModuleTask(yaml: YamlFile, at: Path, task: Raw, key: string, ctx: ParseContext): TaskDef | undefined {
+  const { [key]: _written, ...rest } = task;
+  const def = parseTask(yaml, at, { ...rest, debug: {} }, ctx);
+  if (!def) return undefined;
+  const location = yaml.locate([...at, 'action']);
+  const message = `the module name '${key}' is a template: Ansible does not render module names, so no module by that name exists`;
+  def.argumentProblem = { message, location };
+  (ctx.guarded ?? new Problems()).list.push({ message, location, excerpt: yaml.excerpt(location) });
+  return def;
 }
 
 function parseTask(yaml: YamlFile, at: Path, task: Raw, ctx: ParseContext, refused = false): TaskDef | undefined {
@@ -452,6 +486,20 @@ export function conditions(yaml: YamlFile, at: Path, raw: unknown, ctx: ParseCon
     }
     return { expr: expr as string | boolean | number, location };
   });
+}
+
+/**
+ * `debugger: ~` or `debugger: never` never starts Ansible's task debugger: fleetplay, which has none, takes them
+ * as the no-ops they are (keywords.ts refuses the values that would start it).
+ */
+function withoutIdleDebugger(task: Raw): Raw {
+  if (!Object.hasOwn(task, 'debugger') || (task.debugger !== null && task.debugger !== 'never')) return task;
+  const { debugger: _idle, ...rest } = task;
+  return rest;
+}
+
+function varsOf(v: unknown): Vars {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Vars) : {};
 }
 
 function toList(v: unknown): string[] {

@@ -33,9 +33,9 @@ const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }
   loops: { asserts: 24, runs: 0, refusals: 0 },
   assert: { asserts: 3, runs: 2, refusals: 0 },
   set_fact: { asserts: 10, runs: 5, refusals: 0 },
-  include_import: { asserts: 29, runs: 10, refusals: 16 },
-  blocks: { asserts: 9, runs: 7, refusals: 0 },
-  handlers: { asserts: 7, runs: 6, refusals: 5 },
+  include_import: { asserts: 47, runs: 22, refusals: 1 },
+  blocks: { asserts: 12, runs: 11, refusals: 0 },
+  handlers: { asserts: 18, runs: 10, refusals: 0 },
 };
 
 let lab: LabState;

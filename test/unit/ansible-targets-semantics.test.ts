@@ -9,6 +9,7 @@ import { loadInventory } from '../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../engine/playbook/load.ts';
 import type { BlockDef, RunReport } from '../../engine/types.ts';
 import { moduleRegistry } from '../../modules/index.ts';
+import { exitCodeFor } from '../../engine/output/report.ts';
 
 function run(text: string, hosts = ['h1']): Promise<RunReport> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fp-rescue-'));
@@ -147,5 +148,88 @@ describe('clear_host_errors in always', () => {
       debug: { msg: x }
 `);
     expect(rows(r)).toContain('after:ok');
+  });
+});
+
+describe('any_errors_fatal and clear_host_errors in blocks (blocks target, issue 35148 and 72725)', () => {
+  it('runs the enclosing always of a nested block that fails under any_errors_fatal, and goes on', async () => {
+    const r = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - block:
+            - name: EXPECTED FAILURE
+              fail: {}
+          any_errors_fatal: true
+      always:
+        - name: always ran
+          debug: {}
+        - meta: clear_host_errors
+    - name: after
+      debug: {}
+`);
+    expect(rows(r)).toEqual(['EXPECTED FAILURE:failed', 'always ran:ok', 'after:ok']);
+    expect(r.failedHosts).toEqual([]);
+  });
+
+  it('still stops the play for a failure no rescue or always takes', async () => {
+    const r = await run(`- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - block:
+        - name: EXPECTED FAILURE
+          fail: {}
+    - name: after
+      debug: {}
+`);
+    expect(rows(r)).toEqual(['EXPECTED FAILURE:failed']);
+    expect(r.failedHosts).toEqual(['h1']);
+  });
+
+  it('leaves a host whose failure was cleared out of the failed hosts (exit 0), one failed after it in', async () => {
+    const cleared = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - fail: {}
+      always:
+        - block:
+            - meta: clear_host_errors
+`);
+    expect(cleared.recap.h1?.failed).toBe(1);
+    expect(exitCodeFor(cleared)).toBe(0);
+    const again = await run(`- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - fail: {}
+      always:
+        - meta: clear_host_errors
+    - fail: {}
+`);
+    expect(exitCodeFor(again)).toBe(2);
+  });
+});
+
+describe('ansible_play_hosts and ansible_play_batch (blocks target, issue 78612)', () => {
+  it('leave out a host once it failed; ansible_play_hosts_all keeps it', async () => {
+    const r = await run(
+      `- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - fail: {}
+      when: inventory_hostname == 'h1'
+    - name: check
+      assert:
+        that:
+          - ansible_play_hosts == ['h2', 'h3']
+          - ansible_play_batch == [inventory_hostname]
+          - ansible_play_hosts_all == ['h1', 'h2', 'h3']
+`,
+      ['h1', 'h2', 'h3'],
+    );
+    expect(r.results.filter((x) => x.task === 'check').map((x) => `${x.host}:${x.status}`)).toEqual(['h2:ok', 'h3:ok']);
   });
 });

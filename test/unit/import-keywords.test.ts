@@ -93,17 +93,7 @@ describe('import_tasks keywords', () => {
     expect(readFileSync(path.join(dir, 'all.log'), 'utf8').split('\n').sort().join(' ')).toBe(' h1 h2 h3');
   });
 
-  it('still refuses run_once on include_tasks, and a `file:` mapping with other keys', () => {
-    const include = setup({
-      'play.yml': `- hosts: all
-  gather_facts: false
-  tasks:
-    - include_tasks: checks.yml
-      run_once: true
-`,
-      'checks.yml': '- debug: { msg: x }\n',
-    });
-    expect(loadError(include)).toMatch(/unknown keyword 'run_once' for include_tasks/);
+  it('refuses a `file:` mapping with other keys on import_tasks (run_once on include_tasks: include-import-targets.test.ts)', () => {
     const extra = setup({
       'play.yml': `- hosts: all
   gather_facts: false
