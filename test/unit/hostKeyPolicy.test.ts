@@ -144,8 +144,8 @@ describe('the connection', () => {
         'node1',
         { ansible_host: '127.0.0.1', ...vars },
         { connectTimeoutMs: 1000, ...(hostKeys ? { hostKeys } : {}) },
-      ) as unknown as { params: SshParams }
-    ).params;
+      ) as unknown as { main: { params: SshParams } }
+    ).main.params; // the host's main session, inside its per-user pool (connection/userPool.ts)
 
   it('never reads host_key_checking from the variables it is given: only the policy decides', () => {
     expect(params({ host_key_checking: false, ansible_host_key_checking: 'no' }).hostKeyPolicy).toBe('strict');

@@ -223,7 +223,7 @@ describe('sysctl, modprobe, systemctl', () => {
   it('systemctl gets the unit after --', () => {
     const probe = systemdProbe('-x', false);
     expect(probe).toContain(`u=-x`);
-    expect(probe).toContain('systemctl is-enabled -- "$u"');
+    expect(probe).toContain('systemctl is-enabled --full -- "$u"');
   });
 });
 
