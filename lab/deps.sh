@@ -14,7 +14,9 @@
 # It never installs or starts a host sshd: one bound to 0.0.0.0:22 would stop the nodes from binding.
 set -euo pipefail
 
-PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2 apt-utils gnupg curl wget libxml2-utils chromium rsync)
+# ansible-core: ansible-core's copy target runs ansible-playbook on the controller (test/targets), and the
+# benchmark compares fleetplay with it (npm run bench).
+PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2 apt-utils gnupg curl wget libxml2-utils chromium rsync ansible-core)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "lab/deps.sh: must run as root" >&2
