@@ -10,12 +10,12 @@
 #   libxml2-utils                          xmllint checks the --junit report against the JUnit schema
 #   chromium                               a real browser opens the --report-html page (driven by playwright-core)
 #   rsync                                  the controller's end of the synchronize module
+#   ansible-core                           ansible-core's copy target runs ansible-playbook on the controller;
+#                                          the benchmark compares fleetplay with it
 #   (apt, dpkg, tar, gzip are essential)   apt-get download, dpkg -x and reproducible tarballs for the release artifacts
 # It never installs or starts a host sshd: one bound to 0.0.0.0:22 would stop the nodes from binding.
 set -euo pipefail
 
-# ansible-core: ansible-core's copy target runs ansible-playbook on the controller (test/targets), and the
-# benchmark compares fleetplay with it (npm run bench).
 PACKAGES=(debootstrap debian-archive-keyring systemd-container openssh-client util-linux coreutils iproute2 apt-utils gnupg curl wget libxml2-utils chromium rsync ansible-core)
 
 if [[ $(id -u) -ne 0 ]]; then
