@@ -230,8 +230,9 @@ async function settle(task: TaskDef, plan: Plan, settings: TaskSettings, vars: V
     if (status !== 'changed') diff = undefined;
     registered = { ...registered, changed, failed, msg };
   }
-  // Diff mode (--diff, or the task's diff keyword): the registered result has Ansible's diff list too.
-  if (diff?.length && (task.diff ?? vars.ansible_diff_mode === true))
+  // Diff mode (--diff, or the task's diff keyword): the registered result has Ansible's diff list too,
+  // unless the module returned its own (file's is a dict, as Ansible's file module returns).
+  if (diff?.length && registered.diff === undefined && (task.diff ?? vars.ansible_diff_mode === true))
     registered = {
       ...registered,
       diff: diff.map((d) => ({ before: d.before, after: d.after, before_header: d.header, after_header: d.header })),

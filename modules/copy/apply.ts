@@ -7,7 +7,7 @@ import { setPredictedFile } from '../lib/fileState.ts';
 import { applyTree, predictTree, type TreeChange } from './copyTree.ts';
 import { applyRemoteCopy } from './remoteApply.ts';
 import type { RemoteCopyChange } from './remoteSrc.ts';
-import { withStat } from './result.ts';
+import { withStat } from '../lib/contentResult.ts';
 
 /** What copy's decide may plan. */
 export type CopyChange = FileContentChange | RemoteCopyChange | TreeChange;

@@ -15,7 +15,7 @@ import { decideRemoteCopy, probeRemoteCopy, type RemoteCopyFacts } from './remot
 import { copySchema, type CopyArgs } from './schema.ts';
 import { vaultDecrypted } from './vault.ts';
 import { expandPaths } from './expandPaths.ts';
-import { withContentResult } from './result.ts';
+import { withContentResult } from '../lib/contentResult.ts';
 
 export { copySchema, type CopyArgs };
 

@@ -1,9 +1,9 @@
 // template: render a Jinja2 (or Handlebars) file on the controller and put the result at a path on the host.
+import { withContentResult, withStat } from '../lib/contentResult.ts';
 import type { FromSchema } from 'json-schema-to-ts';
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { defineModule, read, type Decision, type ModuleView, type Probe } from '../../engine/module.ts';
+import { defineModule, read, type ModuleView, type Probe } from '../../engine/module.ts';
 import { operandPath, shellQuote } from '../../engine/quote.ts';
 import { wantedAttributes } from '../lib/attributes.ts';
 import { MAX_CONTENT_BYTES, readControllerFile, requireControllerFile } from '../lib/controllerFile.ts';
@@ -110,19 +110,6 @@ function* followLink(view: ModuleView, dest: string): Probe<string> {
   });
 }
 
-// Ansible's template result gives the rendered content's SHA1 as `checksum`, and its MD5 as `md5sum`.
-function withAnsibleSums(decision: Decision<FileContentChange>, content: string | Buffer): Decision<FileContentChange> {
-  if (!decision.data || typeof decision.data.checksum !== 'string') return decision;
-  const sums = { checksum: digest('sha1', content), md5sum: digest('md5', content) };
-  if (decision.kind === 'change')
-    return { ...decision, data: { ...decision.data, ...sums }, change: { ...decision.change, data: { ...decision.change.data, ...sums } } };
-  return { ...decision, data: { ...decision.data, ...sums } };
-}
-
-function digest(algorithm: 'sha1' | 'md5', content: string | Buffer): string {
-  return createHash(algorithm).update(content).digest('hex');
-}
-
 /** The template module. */
 export const templateModule = defineModule<TemplateArgs, FileContentFacts, FileContentChange>({
   name: 'template',
@@ -130,7 +117,8 @@ export const templateModule = defineModule<TemplateArgs, FileContentFacts, FileC
   runsOn: 'host',
   schema: templateSchema,
   probe: probeTemplate,
-  decide: (_args, facts) => withAnsibleSums(decideFileContent(facts), facts.content),
-  apply: applyFileContent,
+  // Ansible's template is its copy action: the same result fields (checksum, md5sum, path info).
+  decide: (args, facts) => withContentResult(decideFileContent(facts), facts, args.src),
+  apply: async (change, host) => withStat(await applyFileContent(change, host), change.dest, host),
   predict: (decision, predicted) => predictFileContent(decision, predicted),
 });

@@ -24,12 +24,19 @@ describe('diff in the registered result', () => {
       register: with_diff
     - copy: { content: "other\\n", dest: "${dir}/file2.txt" }
       register: without
+    - file: { path: "${dir}/tree", state: directory }
+    - file: { path: "${dir}/tree", state: absent }
+      diff: yes
+      register: own
     - assert:
         that:
           - with_diff.diff[0].before == ""
           - '"Ansible managed" in with_diff.diff[0].after'
           - '"file.txt" in with_diff.diff[0].after_header'
           - without.diff is not defined
+          # A module's own diff (file's is a dict) stays as the module returned it.
+          - own.diff.before.state == 'directory'
+          - own.diff.before.path_content is defined
 `,
     );
     const results: TaskResult[] = [];
@@ -44,7 +51,7 @@ describe('diff in the registered result', () => {
       stopping: () => false,
     });
     expect(results.filter((r) => r.status === 'failed').map((r) => r.msg)).toEqual([]);
-    expect(report.recap.h).toMatchObject({ changed: 2, ok: 3, failed: 0 });
+    expect(report.recap.h).toMatchObject({ changed: 4, ok: 5, failed: 0 });
   });
 });
 

@@ -1,4 +1,4 @@
-// copy's result fields, as Ansible's copy returns them: `checksum` is the SHA1 of the content, `md5sum`
+// The result fields of a content write (copy, template), as Ansible's copy returns them: `checksum` is the SHA1 of the content, `md5sum`
 // is there when the content is written, and the file's path info (uid, gid, owner, group, mode, size,
 // state) is what the probe read (nothing to do), what one stat after the write says (the real run), or
 // what check mode predicts.
@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Decision, ModuleHost } from '../../engine/module.ts';
 import { shellQuote } from '../../engine/quote.ts';
 import type { ApplyOutcome, ResultData } from '../../engine/types.ts';
-import type { FileContentChange, FileContentFacts } from '../lib/fileContent.ts';
+import type { FileContentChange, FileContentFacts } from './fileContent.ts';
 
 /** The decision of a content write with Ansible's result fields added. */
 export function withContentResult(d: Decision<FileContentChange>, facts: FileContentFacts, src?: string): Decision<FileContentChange> {
