@@ -16,24 +16,24 @@ const LAB = 'anstgt';
  * module argument fleetplay lacks still catches a new refusal).
  */
 const FLOORS: Record<string, { asserts: number; runs: number; refusals: number }> = {
-  lineinfile: { asserts: 0, runs: 0, refusals: 0 },
-  replace: { asserts: 9, runs: 0, refusals: 0 },
-  stat: { asserts: 3, runs: 0, refusals: 0 },
-  file: { asserts: 75, runs: 0, refusals: 0 },
-  copy: { asserts: 0, runs: 0, refusals: 0 },
-  template: { asserts: 9, runs: 7, refusals: 0 },
-  command_shell: { asserts: 13, runs: 0, refusals: 0 },
+  lineinfile: { asserts: 102, runs: 0, refusals: 0 },
+  replace: { asserts: 10, runs: 1, refusals: 0 },
+  stat: { asserts: 4, runs: 1, refusals: 0 },
+  file: { asserts: 79, runs: 1, refusals: 0 },
+  copy: { asserts: 100, runs: 1, refusals: 0 },
+  template: { asserts: 16, runs: 7, refusals: 0 },
+  command_shell: { asserts: 26, runs: 1, refusals: 0 },
   get_url: { asserts: 0, runs: 0, refusals: 0 },
   unarchive: { asserts: 0, runs: 0, refusals: 0 },
   apt: { asserts: 0, runs: 0, refusals: 0 },
   apt_key: { asserts: 0, runs: 0, refusals: 0 },
   deb822_repository: { asserts: 0, runs: 0, refusals: 0 },
   systemd: { asserts: 7, runs: 1, refusals: 0 },
-  service: { asserts: 0, runs: 0, refusals: 0 },
+  service: { asserts: 17, runs: 1, refusals: 0 },
   loops: { asserts: 24, runs: 0, refusals: 0 },
   assert: { asserts: 3, runs: 2, refusals: 0 },
   set_fact: { asserts: 10, runs: 5, refusals: 0 },
-  include_import: { asserts: 47, runs: 22, refusals: 1 },
+  include_import: { asserts: 51, runs: 24, refusals: 1 },
   blocks: { asserts: 12, runs: 11, refusals: 0 },
   handlers: { asserts: 18, runs: 10, refusals: 0 },
 };
@@ -42,6 +42,8 @@ let lab: LabState;
 let scores: TargetScore[];
 
 beforeAll(async () => {
+  // A fresh node: the targets leave users, files and units behind, and a reused node scores lower.
+  await labDown({ name: LAB });
   lab = await bootLab(LAB, 1, 'clean', 35);
   const node = lab.nodes[0]!;
   scores = await runAll(TARGETS, { address: node.address, keyFile: lab.keyFile, knownHostsFile: lab.knownHostsFile });
