@@ -16,7 +16,8 @@ const RECIPE: Record<LabImage, number> = { clean: 2, legacy: 3 };
  * Packages of the clean image, on top of debootstrap's minbase. file, acl and bsdextrautils (hexdump) are
  * there because ansible-core's integration targets expect them on a test host, as ansible-test's images have.
  */
-const CLEAN_PACKAGES = 'systemd,systemd-sysv,dbus,openssh-server,python3,curl,ca-certificates,iproute2,kmod,sudo,procps,file,acl,bsdextrautils';
+const CLEAN_PACKAGES =
+  'systemd,systemd-sysv,dbus,openssh-server,python3,curl,ca-certificates,iproute2,kmod,sudo,procps,file,acl,bsdextrautils';
 
 /** Packages added for the legacy (pre-migration) image. */
 const LEGACY_PACKAGES = ['docker.io', 'containerd', 'runc'];
