@@ -275,8 +275,11 @@ describe('unarchive (remote_src, --strip-components=1)', () => {
   it('fails clearly for a zip archive on a host without unzip', async () => {
     const r = await run('unzip-missing.yml', {});
     expect(r.code).toBe(2);
+    // Ansible's words, with the host named.
     for (const n of names())
-      expect(result(r, n, 'Unpack a zip').msg).toBe(`cannot unpack /etc/hostname.zip on ${n}: unzip not installed there`);
+      expect(result(r, n, 'Unpack a zip').msg).toBe(
+        `Failed to find handler for "/etc/hostname.zip" on ${n}. Make sure the required command to extract the file is installed. Unable to find required 'unzip' binary in the path.`,
+      );
   });
 });
 

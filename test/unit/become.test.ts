@@ -1,11 +1,12 @@
 // sudo with a become password: the password goes to sudo only when sudo asks, the command's stdin only
 // once the command runs, a wrong password fails at once, and no marker reaches the output. The dialog
 // logic against a fake channel; then the local and ssh connections against a stand-in `sudo` script.
+import { ed25519Pair } from './support/sshKeys.ts';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, utils } from 'ssh2';
+import { Server } from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { batchScript, batchToken, parseBatch } from '../../engine/connection/batch.ts';
 import { wrapCommand } from '../../engine/connection/become.ts';
@@ -177,7 +178,7 @@ afterAll(() => {
 
 /** An ssh2 server that runs each exec under /bin/sh on this machine (so through the fake sudo). */
 async function shellServer(): Promise<{ port: number; close: () => void }> {
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const hostKey = ed25519Pair().private;
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
     client.on('error', () => undefined).on('authentication', (ctx) => ctx.accept());
     client.on('session', (accept) => {

@@ -2,12 +2,13 @@
 // connection and become defaults against the inventory and play keywords, -v levels, --step on a
 // pseudo-terminal, --syntax-check, --flush-cache and --version. Runs use the local connection, or an
 // ssh connection to a closed port of this machine (it fails at once, after -vvvv said what it tried).
+import { ed25519Pair } from './support/sshKeys.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, utils } from 'ssh2';
+import { Server } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { formatListing } from '../../engine/cli/runListing.ts';
 import { becomeDefaultsOf, connectionDefaultsOf, flushCaches, stepPrompt, verbosityOf } from '../../engine/cli/runExtras.ts';
@@ -295,7 +296,7 @@ describe('connection and become defaults', () => {
 
 /** An ssh2 server that runs each exec under /bin/sh here, accepting any login (as in test/unit/become.test.ts). */
 async function shellServer(): Promise<{ port: number; close: () => void }> {
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const hostKey = ed25519Pair().private;
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
     client.on('error', () => undefined).on('authentication', (ctx) => ctx.accept());
     client.on('session', (accept) => {

@@ -1,11 +1,12 @@
 // remote_user: the task logs in as that user (task over block over play), one session per (host, user);
 // an ansible_user variable wins over the keyword, as Ansible's precedence puts variables above keywords.
 // Against an in-process ssh2 server that runs each command with the login user in FP_LOGIN.
+import { ed25519Pair } from './support/sshKeys.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, utils } from 'ssh2';
+import { Server } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserPool } from '../../engine/connection/userPool.ts';
 import { runPlaybook } from '../../engine/executor/runPlaybook.ts';
@@ -20,7 +21,7 @@ let port: number;
 const logins: string[] = [];
 
 beforeAll(async () => {
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const hostKey = ed25519Pair().private;
   server = new Server({ hostKeys: [hostKey] }, (client) => {
     let user = '';
     client

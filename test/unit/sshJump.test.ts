@@ -1,10 +1,11 @@
 // ProxyJump against in-process ssh2 servers: targets reached through one shared jump connection, a chain
 // of two jump hosts, a wrong jump host key refused, and a jump host that is down.
+import { ed25519Pair } from './support/sshKeys.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, utils } from 'ssh2';
+import { Server } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnection } from '../../engine/connection/index.ts';
 import { sharedJumpCount } from '../../engine/connection/jump.ts';
@@ -13,11 +14,11 @@ import { parseSshConfig } from '../../engine/connection/sshConfigParse.ts';
 import { UnreachableError } from '../../engine/errors.ts';
 import type { Connection } from '../../engine/types.ts';
 
-const userKey = utils.generateKeyPairSync('ed25519');
+const userKey = ed25519Pair();
 
 /** A tiny sshd: exec prints its name; direct-tcpip channels are forwarded to the asked address. */
 class Sshd {
-  readonly key = utils.generateKeyPairSync('ed25519');
+  readonly key = ed25519Pair();
   logins = 0;
   forwards: string[] = [];
   open = 0;
@@ -152,7 +153,7 @@ describe('ProxyJump', () => {
   it('checks the jump host key against known_hosts: a wrong key fails the host, naming the jump host', async () => {
     const jump = await sshd('jump');
     const t = await sshd('t');
-    const wrong = utils.generateKeyPairSync('ed25519').public;
+    const wrong = ed25519Pair().public;
     const { configFile, known } = setup([jump, t], 'Host t\n  ProxyJump jump\n', jump.knownHostsLine(wrong) + t.knownHostsLine());
     const err = await conn('t', configFile, known)
       .exec('x')

@@ -1,17 +1,18 @@
 // SshConnection.reconnect: after the host went away (a reboot), log in again and again until a deadline,
 // checking the host key every time; and SshConnection.stream. Against a real ssh2 server on this machine
 // that can be stopped, restarted (on the same port) and given another host key.
+import { ed25519Pair } from './support/sshKeys.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, utils } from 'ssh2';
+import { Server } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostKeyError, SshConnection, type SshParams } from '../../engine/connection/ssh.ts';
 import { UnreachableError } from '../../engine/errors.ts';
 
-const hostKey = utils.generateKeyPairSync('ed25519');
-const userKey = utils.generateKeyPairSync('ed25519');
+const hostKey = ed25519Pair();
+const userKey = ed25519Pair();
 
 /** A tiny sshd: any exec prints `answer`, except `cat`, which echoes its stdin. */
 class FakeSshd {
@@ -131,7 +132,7 @@ describe('SshConnection.reconnect', () => {
     const { sshd, conn, port } = await setup();
     await conn.exec('x');
     await sshd.stop();
-    await sshd.start(port, utils.generateKeyPairSync('ed25519').private);
+    await sshd.start(port, ed25519Pair().private);
     const started = Date.now();
     const err = await conn.reconnect({ deadline: Date.now() + 10_000, pauseMs: 200 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostKeyError);
