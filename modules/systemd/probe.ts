@@ -150,21 +150,82 @@ export function staleUnitsCommand(withFragments = false, scope: Scope = scopeOf(
   const busctl = scope.name === 'user' ? 'busctl --user' : 'busctl';
   const frag = withFragments ? ' if(f!="")print "@frag=" id "\\t" f;' : '';
   const props = withFragments ? 'Id,NeedDaemonReload,FragmentPath' : 'Id,NeedDaemonReload';
-  const flush = `if(n=="yes")print "@stale=" id;${frag}`;
-  const scan = `all=$(${systemctl} show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{${flush} id=""; n=""; f=""} END{${flush}}'`;
+  // One record per unit; a new Id also ends the record before it (xargs may split the names over runs).
+  const flush = `if(n=="yes")print "@stale=" id;${frag} id=""; n=""; f=""`;
+  const report = `awk -F= '$1=="Id"{if(id!=""){${flush}} id=$2} $1=="NeedDaemonReload"{n=$2} $1=="FragmentPath"{f=$2} /^$/{if(id!=""){${flush}}} END{if(id!=""){${flush}}}'`;
+  const scan = `all=$(${systemctl} show -p ${props} -- '*') || exit\nprintf '%s\\n\\n' "$all" | ${report}`;
   if (withFragments) return scan;
-  // Asking every loaded unit costs 70 ms idle and ~1 s on a busy node. A unit can only need a reload
-  // if something in the unit directories changed (ctime) since systemd last loaded its units, so the
-  // scan runs only then (or when this systemd does not say when that was). UnitsLoadTimestamp (µs) is
-  // taken as a reload starts; 5 ms of slack cover coarse file timestamps.
+  // Asking every loaded unit costs 70 ms idle and over 1 s on a busy node (systemctl fetches all of a
+  // unit's properties). A unit can only need a reload if its files changed (ctime) since systemd last
+  // loaded its units, so only those units are asked (changedUnitsCommand), and only when something changed
+  // (or when this systemd does not say when that was: then every unit). UnitsLoadTimestamp (µs) is taken
+  // as a reload starts; 5 ms of slack cover coarse file timestamps.
   return [
     `t=$(${busctl} get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager UnitsLoadTimestamp 2>/dev/null); t=\${t#t }`,
-    // The microseconds are zero-padded by arithmetic (a `$(printf …)` would fork), and `-print -quit`
-    // stops find at the first hit without a `head` process.
-    `case $t in ''|0|*[!0-9]*) changed=unknown ;; *) t=$((t - 5000)); us=$((t % 1000000 + 1000000)); changed=$(find ${scope.unitDirs.join(' ')} -newerct "@$((t / 1000000)).\${us#1}" -print -quit 2>/dev/null) ;; esac`,
-    `if [ -n "$changed" ]; then\n${scan}\nfi`,
+    // The microseconds are zero-padded by arithmetic (a `$(printf …)` would fork).
+    `case $t in ''|0|*[!0-9]*) changed=unknown ;; *) t=$((t - 5000)); us=$((t % 1000000 + 1000000)); changed=$(find ${scope.unitDirs.join(' ')} -newerct "@$((t / 1000000)).\${us#1}" 2>/dev/null) ;; esac`,
+    `if [ "$changed" = unknown ]; then\n${scan}\nelif [ -n "$changed" ]; then`,
+    changedUnitsCommand(scope),
+    `fi`,
   ].join('\n');
+
+  function changedUnitsCommand(sc: Scope): string {
+    const dirs = sc.unitDirs.join(' ');
+    // Units whose files may be gone: loaded units with no file of their name (or template) on the search
+    // path, generated and transient units excepted. Devices and scopes never have files.
+    const fileDirs = `${dirs} ${sc.name === 'system' ? GENERATED_DIRS.join(' ') : ''}`.trim();
+    const orphans = [
+      `${systemctl} list-units --all --plain --no-legend --full 2>/dev/null | awk '{u=$1; l=$2} u=="●"{u=$2; l=$3} l=="loaded" && u !~ /[.](device|scope)$/ {print u}' |`,
+      `  while IFS= read -r u; do f=$u; case $u in *@?*.*) f=\${u%%@*}@.\${u##*.} ;; esac`,
+      `    for d in ${fileDirs}; do if [ -e "$d/$u" ] || [ -e "$d/$f" ]; then continue 2; fi; done; printf '%s\\n' "$u"; done`,
+    ].join('\n');
+    return [
+      `names=$(printf '%s\\n' "$changed" | awk -v dirs="$(printf '%s\\n' ${dirs})" '${CLASSIFY_CHANGED}')`,
+      'case $names in *@all*)',
+      scan,
+      ';; *)',
+      "{ printf '%s\\n' \"$names\" | grep -v '^@'",
+      `  case $names in *@orphans*) ${orphans} ;; esac`,
+      `  printf '%s\\n' "$names" | sed -n 's/^@template=//p' | while IFS= read -r p; do ${systemctl} list-units --all --plain --no-legend --full -- "$p" 2>/dev/null | awk '{print ($1=="●" ? $2 : $1)}'; done`,
+      `} | sort -u | xargs -r -d '\\n' ${systemctl} show -p Id,NeedDaemonReload -- | ${report}`,
+      ';; esac',
+    ].join('\n');
+  }
 }
+
+/** Where generators and transient units put unit files (not on UNIT_DIRS, but files all the same). */
+const GENERATED_DIRS = ['/run/systemd/generator', '/run/systemd/generator.early', '/run/systemd/generator.late', '/run/systemd/transient'];
+
+/**
+ * awk over changed paths under the unit directories (`dirs`, one a line), printing the units they
+ * concern: a unit file or alias link (its name); a drop-in or drop-in directory (the unit it extends, or
+ * `@template=foo@*.service` for a template, whose loaded instances are asked); `@orphans` when a unit
+ * directory itself changed (a file may have been removed: loaded units without files are asked); `@all`
+ * for what has no one unit (type-wide and prefix drop-ins, a path outside the directories): then every
+ * unit is asked. Enablement links (`.wants/`, `.requires/`) and other files make no unit need a reload.
+ */
+const CLASSIFY_CHANGED = [
+  'function emit(r) {',
+  '  if (r !~ /.[.](service|socket|target|mount|automount|swap|timer|path|slice)$/) return',
+  '  if (r ~ /-[.][a-z]+$/) { print "@all"; return }',
+  '  if (r ~ /@[.][a-z]+$/) { sub(/@[.]/, "@*.", r); print "@template=" r; return }',
+  '  print r',
+  '}',
+  'BEGIN { n = split(dirs, D, "\\n") }',
+  '{',
+  '  hit = 0',
+  '  for (i = 1; i <= n; i++) {',
+  '    if ($0 == D[i]) { hit = 1; rel = ""; break }',
+  '    if (index($0, D[i] "/") == 1) { hit = 1; rel = substr($0, length(D[i]) + 2); break }',
+  '  }',
+  '  if (!hit) { print "@all"; next }',
+  '  if (rel == "") { print "@orphans"; next }',
+  '  k = split(rel, P, "/")',
+  '  if (k > 2) next',
+  '  if (P[1] ~ /[.]d$/) { u = substr(P[1], 1, length(P[1]) - 2); if (u !~ /[.]/) print "@all"; else emit(u); next }',
+  '  if (k == 1) emit(rel)',
+  '}',
+].join('\n');
 
 /**
  * The read-only probe of one unit; `withStaleUnits` also lists every loaded unit that needs a

@@ -2,6 +2,7 @@
 // a /dev/null link (seed 000), docker and containerd are disabled, and no kubelet exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, type LabState } from '../../lab/index.ts';
+import { parseStaleUnits, staleUnitsCommand } from '../../modules/systemd/probe.ts';
 import { bootLab, engine, labInventory, onNode, statuses, type EngineRun } from './support.ts';
 
 const PB = 'test/e2e/playbooks/systemd';
@@ -156,6 +157,65 @@ describe('daemon_reload: true', () => {
     const again = await run('daemon-reload.yml');
     for (const n of names()) expect(statuses(again.report!, n)).toEqual({ ok: 1 });
     for (const n of names()) sh(n, `systemctl stop fp-handmade; rm -f ${unit} && systemctl daemon-reload`);
+  });
+});
+
+describe('the stale-unit probe on real systemd', () => {
+  it('asks only the units whose files changed, and finds every stale unit that asking all of them finds', () => {
+    const n = 'sysd-2';
+    const d = '/etc/systemd/system';
+    const unit = "printf '[Service]\\nExecStart=/bin/sleep infinity\\n'";
+    // A systemctl that logs how it is called.
+    sh(
+      n,
+      'mkdir -p /tmp/fpbin && printf \'#!/bin/sh\\necho "$*" >> /tmp/fpbin/log\\nexec /bin/systemctl "$@"\\n\' > /tmp/fpbin/systemctl && chmod +x /tmp/fpbin/systemctl',
+    );
+    const units = ['fp-edit', 'fp-gone', 'fp-drop', 'fp-calm'];
+    sh(n, `${units.map((u) => `${unit} > ${d}/${u}.service`).join(' && ')} && ${unit} > '${d}/fp-inst@.service'`);
+    const dropIn = `printf '[Service]\\nEnvironment=X=1\\n' | tee ${d}/fp-drop.service.d/x.conf > '${d}/fp-inst@.service.d/x.conf'`;
+    sh(n, `mkdir -p ${d}/fp-drop.service.d '${d}/fp-inst@.service.d' ${d}/multi-user.target.wants && ${dropIn}`);
+    sh(n, `systemctl daemon-reload && systemctl start ${units.join(' ')} fp-inst@a fp-inst@b`);
+    const probe = () => {
+      sh(n, 'rm -f /tmp/fpbin/log');
+      const out = onNode(lab, n, `PATH=/tmp/fpbin:$PATH; ${staleUnitsCommand()}`).stdout;
+      const shows = sh(n, 'cat /tmp/fpbin/log 2>/dev/null')
+        .split('\n')
+        .filter((l) => l.startsWith('show'));
+      // What systemd says when every loaded unit is asked.
+      const truth = sh(
+        n,
+        `systemctl show -p Id,NeedDaemonReload '*' | awk -F= '$1=="Id"{id=$2} $1=="NeedDaemonReload" && $2=="yes"{print id}'`,
+      );
+      return { stale: parseStaleUnits(out).sort(), shows, truth: truth.split('\n').filter(Boolean).sort() };
+    };
+    try {
+      expect(probe()).toEqual({ stale: [], shows: [], truth: [] });
+      // Edit one unit, remove a running unit's file, edit the drop-ins of a unit and of a template, enable one.
+      sh(n, 'sleep 1.1');
+      sh(
+        n,
+        [
+          `echo '# edited' >> ${d}/fp-edit.service`,
+          `rm ${d}/fp-gone.service`,
+          `echo '# edited' >> ${d}/fp-drop.service.d/x.conf`,
+          `echo '# edited' >> '${d}/fp-inst@.service.d/x.conf'`,
+          `ln -sf ${d}/fp-calm.service ${d}/multi-user.target.wants/fp-calm.service`,
+        ].join(' && '),
+      );
+      const p = probe();
+      expect(p.truth).toEqual(['fp-drop.service', 'fp-edit.service', 'fp-gone.service', 'fp-inst@a.service', 'fp-inst@b.service']);
+      expect(p.stale).toEqual(p.truth);
+      // One `show`, of a few units named, never of every unit.
+      expect(p.shows).toHaveLength(1);
+      expect(p.shows[0]).not.toContain('*');
+      expect(p.shows[0]!.split(' ').length).toBeLessThan(40);
+      expect(p.shows[0]).not.toContain('fp-calm.service');
+    } finally {
+      sh(
+        n,
+        `systemctl stop ${units.join(' ')} 'fp-inst@*'; cd ${d} && rm -rf ${units.map((u) => `${u}.service`).join(' ')} fp-drop.service.d 'fp-inst@.service' 'fp-inst@.service.d' multi-user.target.wants/fp-calm.service /tmp/fpbin; systemctl daemon-reload`,
+      );
+    }
   });
 });
 

@@ -102,15 +102,25 @@ describe('unit names and the probe', () => {
   });
 });
 
-describe('the stale-unit scan gate, run by /bin/sh with logging stand-ins for busctl, find and systemctl', () => {
-  /** Runs staleUnitsCommand() with `busctl` printing `loaded` and `find` printing `found`; returns the output and each stand-in's argv. */
-  function gate(loaded: string, found: string): { out: string; calls: Record<string, string[]> } {
+describe('the stale-unit scan, run by /bin/sh with logging stand-ins for busctl, find and systemctl', () => {
+  /**
+   * Runs staleUnitsCommand() with `busctl` printing `loaded`, `find` printing `found` and `systemctl
+   * list-units` printing `listed`; returns the output and each stand-in's argv.
+   */
+  function gate(loaded: string, found: string, listed = ''): { out: string; calls: Record<string, string[]> } {
     const bin = mkdtempSync(path.join(os.tmpdir(), 'fp-systemd-gate-'));
     const stub = (name: string, body: string) =>
       writeFileSync(path.join(bin, name), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${bin}/${name}.log'\n${body}\n`, { mode: 0o755 });
     stub('busctl', `printf '%s\\n' '${loaded}'`);
     stub('find', `printf '%s' '${found}'`);
-    stub('systemctl', "printf 'Id=a.service\\nNeedDaemonReload=yes\\n\\nId=b.service\\nNeedDaemonReload=no\\n'");
+    // show: every unit it is asked about, the first one stale.
+    stub(
+      'systemctl',
+      [
+        `case $1 in list-units) printf '%s' '${listed}' ;;`,
+        `show) shift 4; s=yes; for u; do printf 'Id=%s\\nNeedDaemonReload=%s\\n\\n' "$u" $s; s=no; done ;; esac`,
+      ].join('\n'),
+    );
     const out = execFileSync('/bin/sh', ['-c', staleUnitsCommand()], {
       encoding: 'utf8',
       env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
@@ -126,25 +136,75 @@ describe('the stale-unit scan gate, run by /bin/sh with logging stand-ins for bu
     };
     return { out, calls: { find: log('find'), systemctl: log('systemctl') } };
   }
+  const asked = (calls: Record<string, string[]>) => calls.systemctl!.filter((c) => c.startsWith('show '));
 
   it('asks find for unit files changed since the units were loaded, with zero-padded microseconds and 5 ms of slack', () => {
     const { out, calls } = gate('t 1234005123', '');
     expect(calls.find).toEqual([
-      '/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system -newerct @1234.000123 -print -quit',
+      '/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system -newerct @1234.000123',
     ]);
     expect(calls.systemctl).toEqual([]);
     expect(parseStaleUnits(out)).toEqual([]);
   });
 
-  it('scans every loaded unit when a unit file changed, or when systemd does not say when it loaded them', () => {
-    for (const [loaded, found] of <Array<[string, string]>>[
-      ['t 1234005123', '/etc/systemd/system/x.service\n'],
-      ['t 0', ''],
-      ['', ''],
-    ]) {
-      const { out, calls } = gate(loaded, found);
+  it('asks every loaded unit only when systemd does not say when it loaded them', () => {
+    for (const loaded of ['t 0', '']) {
+      const { out, calls } = gate(loaded, '');
       expect(calls.systemctl).toEqual(['show -p Id,NeedDaemonReload -- *']);
-      expect(parseStaleUnits(out)).toEqual(['a.service']);
+      expect(parseStaleUnits(out)).toEqual(['*']);
+    }
+  });
+
+  it('asks only the units whose files, aliases, masks or drop-ins changed', () => {
+    const found = [
+      '/etc/systemd/system/x.service',
+      '/etc/systemd/system/containerd.service',
+      '/usr/local/lib/systemd/system/x.service',
+      '/lib/systemd/system/dbus-org.freedesktop.timesync1.service',
+      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf',
+      '/etc/systemd/system/kubelet.service.d',
+      '/etc/systemd/system/multi-user.target.wants/x.service',
+      '/etc/systemd/system/multi-user.target.wants',
+      '/etc/systemd/system/README',
+      '',
+    ].join('\n');
+    const { out, calls } = gate('t 1234005123', found);
+    expect(asked(calls)).toEqual([
+      'show -p Id,NeedDaemonReload -- containerd.service dbus-org.freedesktop.timesync1.service kubelet.service x.service',
+    ]);
+    expect(calls.systemctl!.some((c) => c.startsWith('list-units'))).toBe(false);
+    expect(parseStaleUnits(out)).toEqual(['containerd.service']);
+  });
+
+  it("asks a template's loaded instances about the template's drop-ins", () => {
+    const { calls } = gate(
+      't 1234005123',
+      '/etc/systemd/system/getty@.service.d/override.conf\n',
+      'getty@tty1.service loaded active running Getty\n',
+    );
+    expect(calls.systemctl).toEqual([
+      'list-units --all --plain --no-legend --full -- getty@*.service',
+      'show -p Id,NeedDaemonReload -- getty@tty1.service',
+    ]);
+  });
+
+  it('asks the loaded units that have no file left when a unit directory itself changed (a file was removed)', () => {
+    const listed = [
+      'fp-gone-1a2b.service loaded active running Gone',
+      '● fp-gone-3c4d.socket loaded failed failed Gone too',
+      'fp-missing-5e6f.service not-found inactive dead fp-missing-5e6f.service',
+      'dev-sda.device loaded active plugged Disk',
+      'session-1.scope loaded active running Session',
+      '',
+    ].join('\n');
+    const { calls } = gate('t 1234005123', '/lib/systemd/system\n', listed);
+    expect(asked(calls)).toEqual(['show -p Id,NeedDaemonReload -- fp-gone-1a2b.service fp-gone-3c4d.socket']);
+  });
+
+  it('asks every unit for type-wide and prefix drop-ins, which extend many units', () => {
+    for (const found of ['/etc/systemd/system/service.d/10-all.conf\n', '/lib/systemd/system/user-.slice.d/10-defaults.conf\n']) {
+      const { calls } = gate('t 1234005123', found);
+      expect(asked(calls)).toEqual(['show -p Id,NeedDaemonReload -- *']);
     }
   });
 });
