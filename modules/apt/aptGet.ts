@@ -48,9 +48,33 @@ function actionWords(a: AptAction): string[] {
   return [...words, ...(a.packages.length ? ['--', ...a.packages] : [])];
 }
 
+/**
+ * apt-get options that build its cache from dpkg's status alone: no package lists, no cache file read
+ * or written. What autoremove finds depends only on installed packages (their dependencies, Provides
+ * and auto marks are all in the status file), so the answer is the same, in about 20 ms instead of the
+ * 0.4-0.5 s of loading the lists' cache (and rebuilding it after another tool changed dpkg's state).
+ */
+export const STATUS_ONLY_OPTIONS = [
+  '-o',
+  'Dir::Etc::SourceList=/dev/null',
+  '-o',
+  'Dir::Etc::SourceParts=/dev/null',
+  '-o',
+  'Dir::State::Lists=/nonexistent',
+  '-o',
+  'Dir::Cache::pkgcache=',
+  '-o',
+  'Dir::Cache::srcpkgcache=',
+] as const;
+
+/** Whether a simulation of `a` needs only installed packages: a plain autoremove. */
+export function statusOnly(a: AptAction): boolean {
+  return a.verb === 'autoremove' && a.packages.length === 0 && !a.fixBroken;
+}
+
 /** A read-only simulation (`apt-get -s`): takes no lock and changes nothing. */
 export function simulateCommand(a: AptAction): string {
-  return shellCommand('apt-get', '-s', '-y', ...actionWords(a));
+  return shellCommand('apt-get', '-s', '-y', ...(statusOnly(a) ? STATUS_ONLY_OPTIONS : []), ...actionWords(a));
 }
 
 /**

@@ -104,6 +104,32 @@ describe('apt on legacy nodes', () => {
       expect(res.msg).toMatch(/^already installed: tree 2\.1\.0-1; apt cache updated \d+ s ago/);
   });
 
+  it("plans a plain autoremove from dpkg's status alone, exactly as apt-get with its package lists does, then removes that", async () => {
+    // tree (installed by the test above) and python3-apt become removable once marked automatic.
+    const expected: Record<string, string[]> = {};
+    for (const n of nodes()) {
+      sh(n, 'apt-mark auto tree python3-apt >/dev/null');
+      expected[n] = sh(n, 'apt-get -s -y autoremove | awk \'$1=="Remv"{print $2}\'').split('\n').filter(Boolean);
+      expect(expected[n]).toEqual(expect.arrayContaining(['tree', 'python3-apt']));
+    }
+    const check = await run('autoremove.yml', '--check');
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    for (const res of resultsOf(check.report, 'Remove what nothing needs any more')) {
+      expect(res.status).toBe('changed');
+      expect(namesIn(res.msg, 'remove').sort()).toEqual([...expected[res.host]!].sort());
+    }
+    const r = await run('autoremove.yml');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const res of resultsOf(r.report, 'Remove what nothing needs any more')) {
+      expect(res.status).toBe('changed');
+      expect(namesIn(res.msg, 'removed').sort()).toEqual([...expected[res.host]!].sort());
+    }
+    for (const n of nodes()) expect(sh(n, 'apt-get -s -y autoremove | awk \'$1=="Remv"\'')).toBe('');
+    const again = await run('autoremove.yml');
+    expect(again.code).toBe(0);
+    for (const n of nodes()) expect(again.report!.recap[n]).toMatchObject({ changed: 0, failed: 0 });
+  });
+
   it("fails on a package the archive does not have, with apt's message", async () => {
     const r = await run('install-unknown.yml');
     expect(r.code).toBe(2);
