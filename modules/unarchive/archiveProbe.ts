@@ -22,6 +22,11 @@ export interface ArchiveProbeRequest {
   programs: string[];
   /** Hashes remembered for this host: unchanged files are not hashed again. */
   hashes?: KnownHashes;
+  /**
+   * With no cached manifest of the archive (remote and URL sources): list it here (true, the default),
+   * or stop after its sha256 with `manifest=needed`, so that one host lists it for all (manifestListScript).
+   */
+  listFresh?: boolean;
 }
 
 /** What is at dest/<member> on the host. `value`: sha256 (files of the right size), link target, or 'same' (hard link in place). */
@@ -54,7 +59,7 @@ export interface ArchiveProbe {
   tool?: 'curl' | 'wget';
   fetchRc?: number;
   archiveSha?: string;
-  manifest?: 'cached' | 'fresh' | 'given';
+  manifest?: 'cached' | 'fresh' | 'given' | 'needed';
   manifestRc?: number;
   /** The working directory a relative dest is resolved against (Ansible warns with the absolute path). */
   cwd?: string;
@@ -137,11 +142,43 @@ export function archiveProbeScript(req: ArchiveProbeRequest): string {
     `m=$(awk -v s="@$asum" '$0 == s { on = 1; next } /^@/ { on = 0 } on')`,
     'if [ -n "$m" ]; then echo manifest=cached; printf \'%s\\n\' "$m" | {',
     PROBE_LOOP,
-    '}; else echo manifest=fresh; { ' + fresh + ' | {',
-    PROBE_LOOP,
-    '}; } 3>&1; fi',
+    ...(req.listFresh === false
+      ? ['}; else echo manifest=needed; fi']
+      : ['}; else echo manifest=fresh; { ' + fresh + ' | {', PROBE_LOOP, '}; } 3>&1; fi']),
   );
   return lines.join('\n');
+}
+
+/**
+ * Lists an archive on the host (its file or its URL), without looking at dest: the manifest records, then
+ * `manifest_rc=<tar's exit>`. Hosts with an archive of the same sha256 share one such listing.
+ */
+export function manifestListScript(
+  source: { kind: 'remote'; path: string } | { kind: 'url'; url: string; fetch: FetchOptions },
+  spec: ManifestSpec,
+): string {
+  if (source.kind === 'remote')
+    return [SHA256_PROBE, `{ ${manifestPipeline(spec, shellQuote(operandPath(source.path)))}; } 3>&1`].join('\n');
+  return [
+    SHA256_PROBE,
+    DOWNLOADER_PROBE,
+    'if [ -z "$FP_TOOL" ]; then echo manifest_rc=127; exit 0; fi',
+    `{ ${fetchCommand(source.url, '-', source.fetch)} | ${manifestPipeline(spec, '-')}; } 3>&1`,
+  ].join('\n');
+}
+
+/** The entries manifestListScript printed, or undefined when tar (or the download) failed. */
+export function parseManifestListing(output: string): ManifestEntry[] | undefined {
+  const entries: ManifestEntry[] = [];
+  let rc: number | undefined;
+  for (const line of output.split('\n')) {
+    if (line.startsWith('manifest_rc=')) rc = Number(line.slice('manifest_rc='.length));
+    else if (line !== '') {
+      const entry = parseManifestRecord(line.split('\t'));
+      if (entry) entries.push(entry);
+    }
+  }
+  return rc === 0 ? entries : undefined;
 }
 
 /** Parses the probe's output. */
@@ -177,7 +214,8 @@ export function parseArchiveProbe(output: string): ArchiveProbe {
     else if (key === 'tool' && (value === 'curl' || value === 'wget')) probe.tool = value;
     else if (key === 'fetch_rc') probe.fetchRc = Number(value);
     else if (key === 'archive_sha' && /^[0-9a-f]{64}$/.test(value)) probe.archiveSha = value;
-    else if (key === 'manifest' && (value === 'cached' || value === 'fresh' || value === 'given')) probe.manifest = value;
+    else if (key === 'manifest' && (value === 'cached' || value === 'fresh' || value === 'given' || value === 'needed'))
+      probe.manifest = value;
     else if (key === 'manifest_rc') probe.manifestRc = Number(value);
     else if (key === 'cwd') probe.cwd = value;
     else if (key === 'dest_stat') {

@@ -13,7 +13,14 @@ import { urlFileName, type FetchOptions } from '../lib/download.ts';
 import { knownHashes, rememberHashes, under } from '../lib/hashCache.ts';
 import { formatFromName, formatLabel, requiredPrograms, type ArchiveFormat } from './archiveFormat.ts';
 import { manifestText, type ManifestSpec } from './archiveManifest.ts';
-import { archiveProbeScript, parseArchiveProbe, type ProbeSource } from './archiveProbe.ts';
+import {
+  archiveProbeScript,
+  type ArchiveProbeRequest,
+  manifestListScript,
+  parseArchiveProbe,
+  parseManifestListing,
+  type ProbeSource,
+} from './archiveProbe.ts';
 import { ARCHIVE_LIMITS } from './apply.ts';
 import { afterProbe } from './decide.ts';
 import { localManifest, MANIFESTS_IN_FLIGHT } from './localManifest.ts';
@@ -137,20 +144,45 @@ export function* probeUnarchive(args: UnarchiveArgs, view: ModuleView): Probe<Un
       .join('');
 
   const owner = { host: view.host, vars: view.vars };
-  const r = yield* read({
-    command: archiveProbeScript({
-      source,
-      dest,
-      spec,
-      programs: requiredPrograms(format),
-      hashes: knownHashes(owner, (f) => under(dest)(f) || (remoteSrc && f === src)),
-      ...(creates && !predictedCreates ? { creates } : {}),
-      ...(predictedDest?.type === 'directory' ? { assumeDest: true } : {}),
-    }),
-    stdin,
+  const request = (from: ProbeSource, listFresh: boolean): ArchiveProbeRequest => ({
+    source: from,
+    dest,
+    spec,
+    programs: requiredPrograms(format),
+    hashes: knownHashes(owner, (f) => under(dest)(f) || (remoteSrc && f === src)),
+    ...(creates && !predictedCreates ? { creates } : {}),
+    ...(predictedDest?.type === 'directory' ? { assumeDest: true } : {}),
+    listFresh,
   });
-  if (r.exitCode === 0) rememberHashes(owner, r.stdout);
-  const parsed = parseArchiveProbe(r.stdout);
+  const probeWith = function* (from: ProbeSource, input: string, listFresh: boolean) {
+    const result = yield* read({ command: archiveProbeScript(request(from, listFresh)), stdin: input });
+    if (result.exitCode === 0) rememberHashes(owner, result.stdout);
+    return { r: result, parsed: parseArchiveProbe(result.stdout) };
+  };
+  // An archive the controller has no manifest of is listed by one host for all the hosts that have the
+  // same sha256 (a shared read), not by each: on a fleet another tool set up, every host has the archive
+  // and none is in the cache. The others then compare dest with that manifest.
+  let { r, parsed } = yield* probeWith(source, stdin, source.kind === 'given');
+  if (parsed.manifest === 'needed' && parsed.archiveSha && source.kind !== 'given') {
+    const sha = parsed.archiveSha;
+    const entries = yield* read({
+      command: manifestListScript(source, spec),
+      shareKey: `unarchive manifest\n${sha}\n${JSON.stringify(spec)}`,
+      parse: (x) => (x.exitCode === 0 ? parseManifestListing(x.stdout) : undefined),
+    });
+    if (entries && cacheKey) rememberManifest(cacheKey, spec, { archiveSha: sha, entries });
+    const next = entries ? yield* probeWith({ kind: 'given' }, `${manifestText(entries)}\n`, true) : yield* probeWith(source, stdin, true);
+    const first = parsed;
+    r = next.r;
+    parsed = entries
+      ? {
+          ...next.parsed,
+          archiveSha: sha,
+          ...(first.tool ? { tool: first.tool } : {}),
+          ...(first.fetchRc !== undefined ? { fetchRc: first.fetchRc } : {}),
+        }
+      : next.parsed;
+  }
   // Ansible's warning for a relative dest (it resolves it against the module's working directory).
   if (parsed.cwd !== undefined)
     data.warnings = [`Relative destination path '${dest}' was resolved to absolute path '${path.posix.join(parsed.cwd, dest)}'.`];

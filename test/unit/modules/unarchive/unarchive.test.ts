@@ -20,7 +20,8 @@ import {
 import { archiveProbeScript, parseArchiveProbe, type DestMember } from '../../../../modules/unarchive/archiveProbe.ts';
 import { rememberManifest } from '../../../../modules/unarchive/manifestCache.ts';
 import { SHA256_PROBE } from '../../../../modules/lib/remoteSha256.ts';
-import { fakeHost } from '../../../support/fakeHost.ts';
+import { createSlotStore } from '../../../../engine/stateSlots.ts';
+import { fakeHost, runLocally } from '../../../support/fakeHost.ts';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -395,6 +396,32 @@ describe('module plan with canned host answers', () => {
       kind: 'failed',
       msg: 'Unable to list files in the archive: gzip: stdin: not in gzip format (reading /tmp/c.tar.gz)',
     });
+  });
+
+  it('lists an archive the controller has no manifest of on one host for all the hosts with the same sha256', async () => {
+    process.env.FLEETPLAY_CACHE_DIR = mkdtempSync(path.join(os.tmpdir(), 'fp-unarchive-cold-'));
+    const runState = createSlotStore();
+    const src = path.join(work, 'pkg.tgz');
+    const hosts = ['n1', 'n2', 'n3'].map((name) => {
+      const dest = path.join(work, `cold-${name}`);
+      mkdirSync(dest, { recursive: true });
+      return { dest, host: fakeHost({ name, runState, reply: runLocally }) };
+    });
+    // One host already has the files, so its plan is ok; the others differ in every file.
+    execFileSync('tar', ['-xzf', src, '-C', hosts[0]!.dest]);
+    const plans = await Promise.all(hosts.map(({ dest, host }) => planModule(unarchiveModule, { src, dest, remote_src: true }, host)));
+    expect(plans[0]).toMatchObject({ kind: 'ok', msg: `${hosts[0]!.dest} matches all 9 members of ${src}` });
+    for (const p of plans.slice(1)) expect(p).toMatchObject({ kind: 'change', msg: expect.stringMatching(/: 6 of 6 files differ: /) });
+    const listings = hosts.flatMap(({ host }) => host.commands.filter((c) => c.includes('--to-command')));
+    expect(listings).toHaveLength(1);
+    // The next run finds the manifest in the cache: one read per host, and no listing at all.
+    const again = hosts.map(({ host: h }) => fakeHost({ name: h.host, reply: runLocally }));
+    const replans = await Promise.all(hosts.map(({ dest }, i) => planModule(unarchiveModule, { src, dest, remote_src: true }, again[i]!)));
+    expect(replans.map((p) => p.kind)).toEqual(plans.map((p) => p.kind));
+    for (const h of again) {
+      expect(h.commands).toHaveLength(1);
+      expect(h.commands[0]).not.toContain('--to-command');
+    }
   });
 
   it('refuses zip from a URL and extra_opts with zip', async () => {
