@@ -32,12 +32,22 @@ export function fleetplayInventory(lab: LabState, dir: string): string {
   return file;
 }
 
-/** Runs playbooks/containerd.yml once (`--check` for the check scenarios, `-e` for each of `extraVars`) and reads its report. */
+/** Which playbook a run takes, and whether it starts with an empty controller cache (FLEETPLAY_CACHE_DIR). */
+export interface FleetplayRunOptions {
+  playbook?: string;
+  freshCache?: boolean;
+}
+
+/**
+ * Runs playbooks/containerd.yml (or `options.playbook`) once (`--check` for the check scenarios, `-e`
+ * for each of `extraVars`) and reads its report.
+ */
 export async function runFleetplay(
   scenario: ScenarioKey,
   inventory: string,
   workDir: string,
   extraVars: string[] = [],
+  options: FleetplayRunOptions = {},
 ): Promise<ScenarioRun> {
   const report = path.join(workDir, `fleetplay-${scenario}.report.json`);
   const rssFile = path.join(workDir, `fleetplay-${scenario}.rss`);
@@ -49,7 +59,7 @@ export async function runFleetplay(
     'tsx',
     path.join(ROOT, 'engine/index.ts'),
     'run',
-    'playbooks/containerd.yml',
+    options.playbook ?? 'playbooks/containerd.yml',
     '-i',
     inventory,
     '--report',
@@ -60,7 +70,7 @@ export async function runFleetplay(
     cmd: '/usr/bin/time',
     args: ['-f', '%M %U %S', '-o', rssFile, ...engine, ...(check ? ['--check'] : [])],
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...(options.freshCache ? { FLEETPLAY_CACHE_DIR: path.join(workDir, `cache-${scenario}`) } : {}) },
     log,
   });
   const parsed = JSON.parse(readFileSync(report, 'utf8')) as Report;

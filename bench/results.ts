@@ -74,6 +74,17 @@ function targets(res: BenchResults, other?: BenchResults): string[] {
       );
     }
   }
+  const leftover = find(res, 'fleetplay', 'leftoverNoop');
+  const ownNoop = find(res, 'fleetplay', 'noop');
+  const ansibleNoop = find(res, 'ansible', 'noop');
+  if (leftover && ownNoop)
+    lines.push(
+      `| ${SCENARIOS.leftoverNoop}: ≤ 1.5× the no-op on fleetplay's own converged nodes | ${s(leftover.wallMs)} / ${s(ownNoop.wallMs)} = ${x(leftover.wallMs / ownNoop.wallMs)} | ${yes(leftover.wallMs <= 1.5 * ownNoop.wallMs)} |`,
+    );
+  if (leftover && ansibleNoop)
+    lines.push(
+      `| ${SCENARIOS.leftoverNoop}: ≥ 20× faster than Ansible's no-op | ${x(ansibleNoop.wallMs / leftover.wallMs)} | ${yes(ansibleNoop.wallMs >= 20 * leftover.wallMs)} |`,
+    );
   const fpFresh = find(res, 'fleetplay', 'fresh');
   const pssh = find(res, 'pssh', 'fresh');
   if (fpFresh && pssh)
