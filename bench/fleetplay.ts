@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabState } from '../lab/index.ts';
+import { hotspots } from './profile.ts';
 import { ROOT } from './setup.ts';
 import { timedRun } from './timed.ts';
 import type { FleetplayDetail, ScenarioKey, ScenarioRun, TaskTiming } from './types.ts';
@@ -36,6 +37,8 @@ export function fleetplayInventory(lab: LabState, dir: string): string {
 export interface FleetplayRunOptions {
   playbook?: string;
   freshCache?: boolean;
+  /** Run under V8's CPU profiler (node --cpu-prof) and name the top functions (profile.ts). */
+  profile?: boolean;
 }
 
 /**
@@ -53,8 +56,10 @@ export async function runFleetplay(
   const rssFile = path.join(workDir, `fleetplay-${scenario}.rss`);
   const log = path.join(workDir, `fleetplay-${scenario}.log`);
   const check = scenario === 'checkFresh' || scenario === 'checkConverged';
+  const profileDir = path.join(workDir, `profile-${scenario}`);
   const engine = [
     process.execPath,
+    ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     '--import',
     'tsx',
     path.join(ROOT, 'engine/index.ts'),
@@ -87,7 +92,7 @@ export async function runFleetplay(
     failed: parsed.results.filter((x) => x.status === 'failed' && !x.ignored).length,
     loadBefore: r.loadBefore,
     log,
-    fleetplay: detail(parsed, r.wallMs, peakRssKiB, cpuMs),
+    fleetplay: { ...detail(parsed, r.wallMs, peakRssKiB, cpuMs), ...(options.profile ? { profile: hotspots(profileDir) } : {}) },
   };
 }
 

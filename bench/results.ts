@@ -129,6 +129,15 @@ function fleetplayDetail(res: BenchResults): string[] {
       `| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${d.cpuMsPerHost !== undefined ? `${d.cpuMsPerHost} ms` : '–'} | ${slowest.join(', ')} |`,
     );
   }
+  const profiled = runs.filter((r) => r.fleetplay?.profile);
+  if (profiled.length > 0) {
+    lines.push('', "The controller's top functions by self time (V8 CPU profile, share of the busy samples):", '');
+    lines.push('| fleetplay run | busy CPU | top 5 functions |', '| --- | --- | --- |');
+    for (const r of profiled) {
+      const p = r.fleetplay!.profile!;
+      lines.push(`| ${SCENARIOS[r.scenario]} | ${s(p.busyMs)} | ${p.top.map((h) => `${h.fn} (${h.where}) ${h.share}%`).join('; ')} |`);
+    }
+  }
   const noop = find(res, 'fleetplay', 'noop')?.fleetplay;
   if (noop) {
     const top = [...noop.tasks].sort((a, b) => b.spanMs - a.spanMs).slice(0, 8);

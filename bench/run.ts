@@ -1,7 +1,8 @@
 // The containerd benchmark (not a test): fleetplay, tuned ansible-core and a parallel-ssh script doing
 // the same migration on the same legacy lab nodes, plus the raw ssh2 floor. Every fresh scenario gets
 // freshly booted nodes. Usage:
-//   npm run bench -- [--nodes 10] [--tools fleetplay,ansible,pssh,floor] [--extra-vars k=v ...]
+//   npm run bench -- [--nodes 10] [--tools fleetplay,ansible,pssh,floor] [--extra-vars k=v ...] [--profile]
+// --profile runs fleetplay under V8's CPU profiler and lists its top functions (it costs some speed).
 // --extra-vars is passed to fleetplay's runs as -e (e.g. runtime_smoke_test=false: the playbook without
 // its container health gate, which the Ansible and parallel-ssh sides do not have).
 // Writes bench/results/<date>-<N>-nodes.json and .md, and prints the markdown.
@@ -30,8 +31,10 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '10' },
     tools: { type: 'string', default: TOOLS.join(',') },
     'extra-vars': { type: 'string', multiple: true, default: [] },
+    profile: { type: 'boolean', default: false },
   },
 });
+const profile = values.profile;
 const extraVars = values['extra-vars'];
 const nodes = Number(values.nodes);
 if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes must be a positive integer, got ${values.nodes}`);
@@ -45,7 +48,7 @@ if (tools.has('ansible') || tools.has('pssh')) ensureHostPackages(log);
 const results: BenchResults = {
   date: new Date().toISOString(),
   nodes,
-  command: `npm run bench -- --nodes ${nodes}${values.tools === TOOLS.join(',') ? '' : ` --tools ${values.tools}`}${extraVars.map((e) => ` --extra-vars ${e}`).join('')}`,
+  command: `npm run bench -- --nodes ${nodes}${values.tools === TOOLS.join(',') ? '' : ` --tools ${values.tools}`}${extraVars.map((e) => ` --extra-vars ${e}`).join('')}${profile ? ' --profile' : ''}`,
   machine: {
     cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -97,7 +100,7 @@ try {
       if (tools.has('fleetplay')) {
         const inventory = fleetplayInventory(lab, path.join(dir, 'fp'));
         results.fleetplayBaselineRssMiB = baselineRssMiB(inventory, dir);
-        record(await runFleetplay('checkFresh', inventory, dir, extraVars));
+        record(await runFleetplay('checkFresh', inventory, dir, extraVars, { profile }));
       }
       if (tools.has('ansible')) record(await runAnsible('checkFresh', ansibleInventory(lab, urls, path.join(dir, 'an')), nodes, dir));
     });
@@ -105,7 +108,8 @@ try {
   if (tools.has('fleetplay')) {
     await onFreshLab('fleetplay', async (lab, dir) => {
       const inventory = fleetplayInventory(lab, path.join(dir, 'fp'));
-      for (const scenario of ['fresh', 'noop', 'checkConverged'] as const) record(await runFleetplay(scenario, inventory, dir, extraVars));
+      for (const scenario of ['fresh', 'noop', 'checkConverged'] as const)
+        record(await runFleetplay(scenario, inventory, dir, extraVars, { profile }));
     });
   }
   if (tools.has('ansible')) {
@@ -114,7 +118,7 @@ try {
       record(await runAnsible('fresh', inventory, nodes, dir));
       // fleetplay's first run on the fleet Ansible just set up: Ansible's playbook, its inventory, no cache.
       if (tools.has('fleetplay'))
-        record(await runFleetplay('leftoverNoop', inventory, dir, [], { playbook: 'bench/ansible/containerd.yml', freshCache: true }));
+        record(await runFleetplay('leftoverNoop', inventory, dir, [], { playbook: 'bench/ansible/containerd.yml', freshCache: true, profile }));
       for (const scenario of ['noop', 'checkConverged'] as const) record(await runAnsible(scenario, inventory, nodes, dir));
     });
   }

@@ -50,12 +50,24 @@ export interface FleetplayDetail {
   engineMs: number;
   /** Process start, TypeScript loading, parsing and validation, report writing: wall minus engine time. */
   overheadMs: number;
+  /** With --profile: the busy CPU time in the V8 profiles and the top functions by self time. */
+  profile?: { busyMs: number; top: Hotspot[] };
   /** Tasks per host (distinct task names with a result, gathering facts included). */
   tasksPerHost: number;
   /** Remote commands per host, summed over its results. */
   commandsPerHost: { min: number; max: number; mean: number };
   /** Per task, in run order: time from the first host starting it to the last host finishing it. */
   tasks: TaskTiming[];
+}
+
+/** One function of the controller in a CPU profile: its self time and share of the busy time. */
+export interface Hotspot {
+  fn: string;
+  /** file:line (relative to the repository, or from node_modules/). */
+  where: string;
+  selfMs: number;
+  /** Percent of the run's busy (not idle) CPU samples. */
+  share: number;
 }
 
 /** One task of a fleetplay run, over all hosts. */
