@@ -118,7 +118,9 @@ try {
       record(await runAnsible('fresh', inventory, nodes, dir));
       // fleetplay's first run on the fleet Ansible just set up: Ansible's playbook, its inventory, no cache.
       if (tools.has('fleetplay'))
-        record(await runFleetplay('leftoverNoop', inventory, dir, [], { playbook: 'bench/ansible/containerd.yml', freshCache: true, profile }));
+        record(
+          await runFleetplay('leftoverNoop', inventory, dir, [], { playbook: 'bench/ansible/containerd.yml', freshCache: true, profile }),
+        );
       for (const scenario of ['noop', 'checkConverged'] as const) record(await runAnsible(scenario, inventory, nodes, dir));
     });
   }
