@@ -53,6 +53,8 @@ export function renderMarkdown(res: BenchResults, other?: BenchResults): string 
     );
   }
   out.push('', ...targets(res, other), '', ...fleetplayDetail(res));
+  if (res.labMemoryPerNodeMiB !== undefined)
+    out.push('', `A booted lab node (legacy image, python3-apt installed) takes ${res.labMemoryPerNodeMiB} MiB of the machine's memory.`);
   if (res.notes.length > 0) out.push('', ...res.notes.map((n) => `- ${n}`));
   return out.join('\n');
 }

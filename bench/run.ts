@@ -3,6 +3,7 @@
 // freshly booted nodes. Usage:
 //   npm run bench -- [--nodes 10] [--tools fleetplay,ansible,pssh,floor] [--extra-vars k=v ...] [--profile]
 // --profile runs fleetplay under V8's CPU profiler and lists its top functions (it costs some speed).
+// --ansible-scenarios fresh,noop limits Ansible's runs (its fresh apply always runs) on large fleets.
 // --extra-vars is passed to fleetplay's runs as -e (e.g. runtime_smoke_test=false: the playbook without
 // its container health gate, which the Ansible and parallel-ssh sides do not have).
 // Writes bench/results/<date>-<N>-nodes.json and .md, and prints the markdown.
@@ -32,9 +33,12 @@ const { values } = parseArgs({
     tools: { type: 'string', default: TOOLS.join(',') },
     'extra-vars': { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
+    'ansible-scenarios': { type: 'string', default: 'checkFresh,fresh,noop,checkConverged' },
   },
 });
 const profile = values.profile;
+// Ansible at 100 nodes takes most of an hour for all four; its fresh apply always runs (it converges the nodes).
+const ansibleScenarios = new Set(values['ansible-scenarios'].split(','));
 const extraVars = values['extra-vars'];
 const nodes = Number(values.nodes);
 if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`--nodes must be a positive integer, got ${values.nodes}`);
@@ -48,7 +52,7 @@ if (tools.has('ansible') || tools.has('pssh')) ensureHostPackages(log);
 const results: BenchResults = {
   date: new Date().toISOString(),
   nodes,
-  command: `npm run bench -- --nodes ${nodes}${values.tools === TOOLS.join(',') ? '' : ` --tools ${values.tools}`}${extraVars.map((e) => ` --extra-vars ${e}`).join('')}${profile ? ' --profile' : ''}`,
+  command: `npm run bench -- --nodes ${nodes}${values.tools === TOOLS.join(',') ? '' : ` --tools ${values.tools}`}${extraVars.map((e) => ` --extra-vars ${e}`).join('')}${profile ? ' --profile' : ''}${values['ansible-scenarios'] === 'checkFresh,fresh,noop,checkConverged' ? '' : ` --ansible-scenarios ${values['ansible-scenarios']}`}`,
   machine: {
     cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -102,7 +106,8 @@ try {
         results.fleetplayBaselineRssMiB = baselineRssMiB(inventory, dir);
         record(await runFleetplay('checkFresh', inventory, dir, extraVars, { profile }));
       }
-      if (tools.has('ansible')) record(await runAnsible('checkFresh', ansibleInventory(lab, urls, path.join(dir, 'an')), nodes, dir));
+      if (tools.has('ansible') && ansibleScenarios.has('checkFresh'))
+        record(await runAnsible('checkFresh', ansibleInventory(lab, urls, path.join(dir, 'an')), nodes, dir));
     });
   }
   if (tools.has('fleetplay')) {
@@ -121,7 +126,8 @@ try {
         record(
           await runFleetplay('leftoverNoop', inventory, dir, [], { playbook: 'bench/ansible/containerd.yml', freshCache: true, profile }),
         );
-      for (const scenario of ['noop', 'checkConverged'] as const) record(await runAnsible(scenario, inventory, nodes, dir));
+      for (const scenario of ['noop', 'checkConverged'] as const)
+        if (ansibleScenarios.has(scenario)) record(await runAnsible(scenario, inventory, nodes, dir));
     });
   }
   if (tools.has('pssh')) await onFreshLab('parallel-ssh', async (lab, dir) => record(await runPssh(lab, urls, dir)));
@@ -143,11 +149,23 @@ async function onFreshLab(title: string, fn: (lab: LabState, dir: string) => Pro
   if (interrupted) return;
   await labDown({ name: LAB, log });
   log(`fresh lab for ${title}`);
+  const before = memAvailableMiB();
   const lab = await labUp({ name: LAB, nodes, image: 'legacy', first: firstAddress(nodes), log });
   await installPythonApt(lab);
+  if (results.labMemoryPerNodeMiB === undefined) {
+    await waitForQuiet();
+    results.labMemoryPerNodeMiB = Number(((before - memAvailableMiB()) / nodes).toFixed(1));
+    log(`a lab node takes ${results.labMemoryPerNodeMiB} MiB of memory`);
+  }
   const dir = path.join(workDir, title.replace(/[^a-z]+/gi, '-'));
   mkdirSync(dir, { recursive: true });
   await fn(lab, dir);
+}
+
+/** MemAvailable of /proc/meminfo, in MiB. */
+function memAvailableMiB(): number {
+  const kib = Number(/^MemAvailable:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? Number.NaN);
+  return kib / 1024;
 }
 
 async function otherLabsUp(): Promise<string[]> {

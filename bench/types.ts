@@ -110,6 +110,8 @@ export interface BenchResults {
   floor?: FloorResult;
   /** Peak RSS of `engine validate` (engine and playbook loaded, no host contacted): the fixed part of fleetplay's RSS. */
   fleetplayBaselineRssMiB?: number;
+  /** What one booted lab node takes of the machine's memory (MemAvailable before and after the first boot, over the nodes). */
+  labMemoryPerNodeMiB?: number;
   runs: ScenarioRun[];
   /** Other labs up at the start (their nodes compete for the same cores). */
   otherLabs: string[];
