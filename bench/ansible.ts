@@ -65,7 +65,16 @@ export async function runAnsible(scenario: ScenarioKey, inventory: string, forks
       log,
     });
     const recap = parseRecap(readFileSync(log, 'utf8'));
-    return { tool: 'ansible', scenario, wallMs: r.wallMs, exitCode: r.exitCode, ...recap, loadBefore: r.loadBefore, log };
+    return {
+      tool: 'ansible',
+      scenario,
+      wallMs: r.wallMs,
+      exitCode: r.exitCode,
+      ...recap,
+      loadBefore: r.loadBefore,
+      machineBusy: r.machineBusy,
+      log,
+    };
   } finally {
     closeMasters(controlDir);
   }

@@ -91,6 +91,7 @@ export async function runFleetplay(
     changed: parsed.results.filter((x) => x.status === 'changed').length,
     failed: parsed.results.filter((x) => x.status === 'failed' && !x.ignored).length,
     loadBefore: r.loadBefore,
+    machineBusy: r.machineBusy,
     log,
     fleetplay: { ...detail(parsed, r.wallMs, peakRssKiB, cpuMs), ...(options.profile ? { profile: hotspots(profileDir) } : {}) },
   };

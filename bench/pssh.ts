@@ -48,5 +48,14 @@ export async function runPssh(lab: LabState, urls: ArtifactUrls, workDir: string
     stdin: readFileSync(path.join(ROOT, 'bench/pssh/containerd.sh')),
   });
   const failed = (readFileSync(log, 'utf8').match(/\[FAILURE\]/g) ?? []).length;
-  return { tool: 'pssh', scenario: 'fresh', wallMs: r.wallMs, exitCode: r.exitCode, failed, loadBefore: r.loadBefore, log };
+  return {
+    tool: 'pssh',
+    scenario: 'fresh',
+    wallMs: r.wallMs,
+    exitCode: r.exitCode,
+    failed,
+    loadBefore: r.loadBefore,
+    machineBusy: r.machineBusy,
+    log,
+  };
 }

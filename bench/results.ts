@@ -118,8 +118,8 @@ function fleetplayDetail(res: BenchResults): string[] {
   const runs = res.runs.filter((r) => r.fleetplay);
   if (runs.length === 0) return [];
   const lines = [
-    '| fleetplay run | wall | engine clock | start-up + load + report | tasks/host | remote commands/host (min–max) | peak RSS | controller CPU/host | slowest tasks (span) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| fleetplay run | wall | engine clock | start-up + load + report | tasks/host | remote commands/host (min–max) | peak RSS | controller CPU/host | machine busy | slowest tasks (span) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of runs) {
     const d = r.fleetplay!;
@@ -128,7 +128,7 @@ function fleetplayDetail(res: BenchResults): string[] {
       .slice(0, 3)
       .map((t) => `${t.module} ${s(t.spanMs)}`);
     lines.push(
-      `| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${d.cpuMsPerHost !== undefined ? `${d.cpuMsPerHost} ms` : '–'} | ${slowest.join(', ')} |`,
+      `| ${SCENARIOS[r.scenario]} | ${s(r.wallMs)} | ${s(d.engineMs)} | ${s(d.overheadMs)} | ${d.tasksPerHost} | ${d.commandsPerHost.mean} (${d.commandsPerHost.min}–${d.commandsPerHost.max}) | ${d.peakRssMiB} MiB | ${d.cpuMsPerHost !== undefined ? `${d.cpuMsPerHost} ms` : '–'} | ${r.machineBusy !== undefined ? `${Math.round(r.machineBusy * 100)}%` : '–'} | ${slowest.join(', ')} |`,
     );
   }
   const profiled = runs.filter((r) => r.fleetplay?.profile);

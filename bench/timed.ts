@@ -21,17 +21,25 @@ export interface TimedResult {
   exitCode: number;
   /** 1-minute load average just before the start (it decays slowly: mostly what earlier scenarios left). */
   loadBefore: number;
+  /** Share of the machine's CPU time (all cores) that was busy during the run: near 1, the lab's nodes and the tool saturated it. */
+  machineBusy: number;
 }
 
-/** Share of CPU time idle across all cores over `ms`, from /proc/stat. */
-async function idleShare(ms: number): Promise<number> {
-  const sample = (): number[] => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const a = sample();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = sample();
+/** The machine's CPU time counters (all cores) from /proc/stat. */
+const cpuSample = (): number[] => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+
+/** Share of CPU time idle across all cores between two samples (idle and iowait). */
+function idleBetween(a: number[], b: number[]): number {
   const d = b.map((v, i) => v - (a[i] ?? 0));
   const total = d.reduce((x, y) => x + y, 0);
   return total > 0 ? ((d[3] ?? 0) + (d[4] ?? 0)) / total : 1;
+}
+
+/** Share of CPU time idle across all cores over `ms`. */
+async function idleShare(ms: number): Promise<number> {
+  const a = cpuSample();
+  await new Promise((r) => setTimeout(r, ms));
+  return idleBetween(a, cpuSample());
 }
 
 /**
@@ -48,6 +56,7 @@ export async function timedRun(c: TimedCommand): Promise<TimedResult> {
   await waitForQuiet();
   const out = openSync(c.log, 'w');
   const loadBefore = Number(os.loadavg()[0]!.toFixed(2));
+  const cpuBefore = cpuSample();
   const started = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
     const p = spawn(c.cmd, c.args, { cwd: c.cwd, env: c.env ?? process.env, stdio: [c.stdin ? 'pipe' : 'ignore', out, out] });
@@ -56,6 +65,7 @@ export async function timedRun(c: TimedCommand): Promise<TimedResult> {
     if (c.stdin) p.stdin?.end(c.stdin);
   });
   const wallMs = Math.round(performance.now() - started);
+  const machineBusy = Number((1 - idleBetween(cpuBefore, cpuSample())).toFixed(2));
   closeSync(out);
-  return { wallMs, exitCode, loadBefore };
+  return { wallMs, exitCode, loadBefore, machineBusy };
 }

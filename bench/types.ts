@@ -34,6 +34,8 @@ export interface ScenarioRun {
   ignored?: number;
   /** 1-minute load average just before the run (other work on the machine skews timings). */
   loadBefore: number;
+  /** Share of the machine's CPU (all cores) busy during the run; absent in older results. */
+  machineBusy?: number;
   /** Where the tool's output was kept. */
   log: string;
   /** fleetplay only: peak RSS, remote commands and per-task timings. */
