@@ -7,6 +7,9 @@ import { unitName } from '../unitName.ts';
 /** Creates an empty predicted-state store for one host. */
 export function createPredictedState(): PredictedState {
   const files = new Map<string, PredictedFile>();
+  // The same paths, sorted: what lies under a directory is one range of it, found by binary search.
+  // (An apt removal records thousands of files per host; scanning every key per file was quadratic.)
+  const sorted: string[] = [];
   const units = new Map<string, PredictedUnit>();
   const packages = new Map<string, 'present' | 'absent'>();
   // Every task whose effects check mode could not predict, in order; per unit, how many there were when a
@@ -29,13 +32,18 @@ export function createPredictedState(): PredictedState {
     },
     setFile(p, state) {
       const full = path.posix.normalize(p);
-      if (state.type !== 'directory') for (const k of [...files.keys()]) if (k.startsWith(`${full}/`)) files.delete(k);
+      if (state.type !== 'directory') {
+        // Paths under `full` sort from `full/` up to (not including) `full0`: '0' follows '/'.
+        const from = lowerBound(sorted, `${full}/`);
+        const to = lowerBound(sorted, `${full}0`);
+        if (to > from) for (const k of sorted.splice(from, to - from)) files.delete(k);
+      }
+      if (!files.has(full)) sorted.splice(lowerBound(sorted, full), 0, full);
       files.set(full, state);
     },
     hasFileUnder(dir) {
       const full = path.posix.normalize(dir);
-      for (const k of files.keys()) if (k === full || k.startsWith(`${full}/`)) return true;
-      return false;
+      return files.has(full) || (sorted[lowerBound(sorted, `${full}/`)]?.startsWith(`${full}/`) ?? false);
     },
     unit: (n) => units.get(unitName(n)),
     setUnit: (n, state) => {
@@ -49,4 +57,16 @@ export function createPredictedState(): PredictedState {
     opaqueSinceUnit: (n) => opaque[unitSetAt.get(unitName(n)) ?? 0],
     slot: (key) => slots.slot(key),
   };
+}
+
+/** The first index of `keys` (sorted) whose key is not less than `key`. */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

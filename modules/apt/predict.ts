@@ -144,12 +144,12 @@ export function recordAptPlan(
       mine.set(c.name, { state: 'present', ...(c.to ? { version: c.to } : {}) });
       continue;
     }
-    const conffiles = owned.conffiles.get(c.name) ?? [];
+    const conffiles = new Set(owned.conffiles.get(c.name) ?? []);
     const purge = c.action === 'purge';
     p.setPackage(c.name, 'absent');
-    mine.set(c.name, { state: purge || conffiles.length === 0 ? 'absent' : 'config-files' });
+    mine.set(c.name, { state: purge || conffiles.size === 0 ? 'absent' : 'config-files' });
     for (const file of owned.files.get(c.name) ?? []) {
-      if (!purge && conffiles.includes(file)) continue;
+      if (!purge && conffiles.has(file)) continue;
       for (const alias of aliases(file, owned.usrMerge)) p.setFile(alias, { type: 'absent' });
       const unit = UNIT_FILE.exec(file);
       if (unit) units.add((unit[1] ?? unit[2]) as string);
