@@ -46,7 +46,8 @@ describe('predicted files', () => {
       return seed % n;
     };
     const paths: string[] = [];
-    for (const x of names) for (const y of ['', ...names]) for (const z of ['', ...names]) paths.push(`/${x}${y ? `/${y}${z ? `/${z}` : ''}` : ''}`);
+    for (const x of names)
+      for (const y of ['', ...names]) for (const z of ['', ...names]) paths.push(`/${x}${y ? `/${y}${z ? `/${z}` : ''}` : ''}`);
     const types: PredictedFile['type'][] = ['file', 'directory', 'absent', 'link'];
     const p = createPredictedState();
     const m = model();
