@@ -103,7 +103,17 @@ export function storeReturnedFacts(module: string, registered: Vars, facts: Vars
 
 function assignEach(target: Vars, source: Vars): void {
   for (const [k, v] of Object.entries(source)) setOwn(target, k, v);
+  namespaced.delete(target);
 }
+
+/** Adds gathered or returned facts to a host's facts. Every write to them goes through here or storeReturnedFacts. */
+export function addFacts(target: Vars, source: Vars): void {
+  assignEach(target, source);
+}
+
+// Each host's ansible_facts view, made again only after its facts changed: every task's variables carry
+// it, and a copy per host and task was a large share of the controller's garbage.
+const namespaced = new WeakMap<Vars, Vars>();
 
 /** `ansible_` before each name, as the setup module returns facts. */
 export function prefixFacts(facts: Vars): Vars {
@@ -114,8 +124,12 @@ export function prefixFacts(facts: Vars): Vars {
 
 /** The `ansible_facts` view of a host's facts: each name without its `ansible_` prefix (Ansible's namespace_facts). */
 export function namespaceFacts(stored: Vars): Vars {
+  const known = namespaced.get(stored);
+  if (known) return known;
   const out: Vars = {};
   for (const [k, v] of Object.entries(stored)) setOwn(out, k.startsWith('ansible_') && k !== 'ansible_local' ? k.slice(8) : k, v);
+  // Shared by every task until the facts change (nothing writes into a task's variables).
+  namespaced.set(stored, out);
   return out;
 }
 

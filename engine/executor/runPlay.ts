@@ -8,7 +8,7 @@ import { renderValue } from '../template/render.ts';
 import type { TaskResult } from '../types.ts';
 import { batchSizes, budgetExceeded, splitBatches } from './batches.ts';
 import { remoteUserFor } from './remoteUser.ts';
-import { gatherFacts } from './facts.ts';
+import { addFacts, gatherFacts } from './facts.ts';
 import { taskVars, type HostRun } from './hostRun.ts';
 import { lookupContext } from '../lookups/index.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
@@ -112,7 +112,7 @@ async function runGatherFacts(run: PlayRun): Promise<void> {
             timeout: run.play.gatherTimeout,
             ...(remoteUser ? { remoteUser } : {}),
           });
-          assignOwn(h.facts, facts);
+          addFacts(h.facts, facts);
           if (failed) [status, msg] = ['failed', failed];
           else
             msg = `${String(facts.ansible_distribution)} ${String(facts.ansible_distribution_version)} ${String(facts.ansible_architecture)}`;
