@@ -14,7 +14,6 @@ import { lookupContext } from '../lookups/index.ts';
 import { rootScope, type PlayRun } from './playRun.ts';
 import { flushHandlers, runNodes } from './strategy.ts';
 import { conditionsHold } from './runTask.ts';
-import { assignOwn } from '../inventory/own-properties.ts';
 
 /** Runs the play batch by batch; 'stopped' when the failure budget or any_errors_fatal ended the rollout. */
 export async function runPlay(run: PlayRun): Promise<'done' | 'stopped'> {
