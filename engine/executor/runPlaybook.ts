@@ -340,7 +340,8 @@ function liveNames(): (list: HostRun[]) => readonly string[] {
     }
     const known = memo.get(list);
     if (known && known.dead === dead) return known.names;
-    const names = Object.freeze(list.filter((h) => h.status !== 'failed' && h.status !== 'unreachable').map((h) => h.name));
+    // Not frozen: task variables are read through proxies, which refuse a frozen target's properties.
+    const names = list.filter((h) => h.status !== 'failed' && h.status !== 'unreachable').map((h) => h.name);
     memo.set(list, { dead, names });
     return names;
   };

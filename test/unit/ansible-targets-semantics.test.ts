@@ -225,6 +225,7 @@ describe('ansible_play_hosts and ansible_play_batch (blocks target, issue 78612)
       assert:
         that:
           - ansible_play_hosts == ['h2', 'h3']
+          - ansible_play_hosts[0] == 'h2'
           - ansible_play_batch == [inventory_hostname]
           - ansible_play_hosts_all == ['h1', 'h2', 'h3']
 `,
