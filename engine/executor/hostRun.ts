@@ -2,9 +2,8 @@
 import path from 'node:path';
 import type { Connection, PredictedState, RecapCounters, RoleRef, SourceLocation, Vars } from '../types.ts';
 import { roleLayers } from './roleVars.ts';
-import { scopeOf } from '../template/render.ts';
+import { layeredScopeOf } from '../template/render.ts';
 import type { ReadAhead } from './readAhead.ts';
-import { assignOwn } from '../inventory/own-properties.ts';
 import { namespaceFacts } from './facts.ts';
 
 /** A host taking part in the run. */
@@ -69,34 +68,53 @@ function searchPath(magic: Vars, where: SourceLocation): string[] {
 /**
  * The variables a task sees on one host, lowest to highest: role defaults, inventory (group then host),
  * facts, play vars, vars_files, role vars, block and task vars (outermost first), include_vars, set_fact/register,
- * role params, extra vars (roleVars.ts says which roles).
+ * role params, extra vars (roleVars.ts says which roles). The layers are read in place, not copied.
  */
 export function taskVars(host: HostRun, play: PlayVars, scopeVars: Vars[], where: SourceLocation, extra: Vars = {}): Vars {
   const roles = roleLayers(play.roles, scopeVars);
-  const merged: Vars = {
-    ...roles.defaults,
-    ...host.inventoryVars,
-    ...host.facts,
-    ansible_facts: namespaceFacts(host.facts),
-    ...play.playVars,
-    ...play.varsFiles,
-    ...roles.vars,
-    ...scopeVars.reduce((acc, v) => assignOwn(acc, v), {}),
-    ...host.includedVars,
-    ...host.hostFacts,
-    ...roles.params,
-    ...extra,
-    ...play.extraVars,
-    ...play.magic,
-    ...roles.magic,
+  const layers: Vars[] = [
+    roles.defaults,
+    host.inventoryVars,
+    host.facts,
+    { ansible_facts: namespaceFacts(host.facts) },
+    play.playVars,
+    play.varsFiles,
+    roles.vars,
+    ...scopeVars,
+    host.includedVars ?? NO_VARS,
+    host.hostFacts,
+    roles.params,
+    extra,
+    play.extraVars,
+    play.magic,
+    roles.magic,
+  ];
+  const own: Vars = {
     ansible_search_path: searchPath(roles.magic, where),
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
-    group_names: host.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
+    group_names: groupNames(host.groups),
   };
   // As in Ansible, ansible_connection names the connection even when no inventory sets it: SSH, the default
   // (roles test `ansible_connection not in ['docker', …]`). A task's or play's `connection: local` does not
   // change it here (Ansible's would read 'local').
-  if (merged.ansible_connection === undefined) merged.ansible_connection = 'ssh';
-  return scopeOf(merged, where);
+  if (valueIn(layers, 'ansible_connection') === undefined) own.ansible_connection = 'ssh';
+  layers.push(own);
+  return layeredScopeOf(layers, where);
+}
+
+const NO_VARS: Vars = Object.freeze({});
+
+// group_names per host, kept: a host's groups are set once, and every task's variables carry the list.
+const groupNamesOf = new WeakMap<readonly string[], string[]>();
+function groupNames(groups: readonly string[]): string[] {
+  let names = groupNamesOf.get(groups);
+  if (!names) groupNamesOf.set(groups, (names = groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort()));
+  return names;
+}
+
+/** The value the highest layer holding `key` gives it, as spreading the layers would. */
+function valueIn(layers: readonly Vars[], key: string): unknown {
+  for (let i = layers.length - 1; i >= 0; i--) if (Object.prototype.propertyIsEnumerable.call(layers[i], key)) return layers[i]?.[key];
+  return undefined;
 }

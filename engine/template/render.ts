@@ -8,7 +8,7 @@ import { templateHelpers } from './helpers.ts';
 import { jinjaFilterHint } from './jinjaHint.ts';
 import { templateLineColumn, templateShapeProblem } from './limits.ts';
 import { prepareTemplate } from './strict-ast.ts';
-import { createScope, isScope, materialize } from './scope.ts';
+import { createLayeredScope, createScope, isScope, materialize } from './scope.ts';
 import { isBlockedKey, toText } from '../expr/values.ts';
 import { renderExpressionString } from './expressionString.ts';
 import type { EvalContext } from '../expr/index.ts';
@@ -114,6 +114,11 @@ export function scopeOf(vars: Vars, where: SourceLocation): Vars {
   // A lazy `{{ other }}` resolves to the other variable's own view, not a copy: shared values stay shared
   // (and cheap) until something outside the scope materializes them.
   return createScope(vars, where, (value, scope, at) => renderExpressionString(value, scope, at));
+}
+
+/** scopeOf over variable layers, lowest first (createLayeredScope). */
+export function layeredScopeOf(layers: readonly Vars[], where: SourceLocation): Vars {
+  return createLayeredScope(layers, where, (value, scope, at) => renderExpressionString(value, scope, at));
 }
 
 function templateError(err: unknown, template: string, where: SourceLocation): FleetError {

@@ -37,13 +37,28 @@ export function isScope(value: unknown): boolean {
   return typeof value === 'object' && value !== null && scopes.has(value);
 }
 
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
 /**
  * Wraps `vars` so that a string containing `{{` renders when first read, against the whole scope, as
  * Ansible's lazy variables do. A variable that refers to itself fails with a clear message.
  */
 export function createScope(vars: Vars, where: SourceLocation, render: ValueRenderer): Vars {
+  return scopeOver({ vars }, where, render);
+}
+
+/**
+ * createScope over `layers` (lowest first), read as if they were spread into one mapping, without the
+ * copy: a task's variables are a dozen layers, built per host and task, and copying them was most of
+ * what the controller allocated at a few hundred hosts.
+ */
+export function createLayeredScope(layers: readonly Vars[], where: SourceLocation, render: ValueRenderer): Vars {
+  return scopeOver({ layers }, where, render);
+}
+
+function scopeOver(root: { vars: Vars } | { layers: readonly Vars[] }, where: SourceLocation, render: ValueRenderer): Vars {
   const state = { depth: 0 };
-  let root: Vars;
+  let top: Vars;
   const wrap = (value: unknown, name: string, raw = false): unknown => {
     if (typeof value === 'string' && value.includes('{{') && !raw) {
       if (state.depth > MAX_DEPTH) {
@@ -55,7 +70,7 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
       }
       state.depth++;
       try {
-        const rendered = render(value, root, where);
+        const rendered = render(value, top, where);
         // `db_password: "{{ lookup(...) }}"`: what a secret-named variable renders to is secret too.
         if (isSecretName(name.slice(name.lastIndexOf('.') + 1))) processSecrets.add(rendered);
         // A raw block (`!unsafe` text) renders to literal text, which is data: not rendered again.
@@ -102,8 +117,43 @@ export function createScope(vars: Vars, where: SourceLocation, render: ValueRend
     scopes.add(proxy);
     return proxy as Vars;
   };
-  root = view(vars as Record<string, unknown>, '');
-  return root;
+  const layeredView = (layers: readonly Vars[]): Vars => {
+    const memo = new Map<string, unknown>();
+    // The highest layer holding `key` as an own enumerable property (what spreading the layers would keep).
+    const holder = (key: string | symbol): Vars | undefined => {
+      if (typeof key !== 'string' || BLOCKED_KEYS.has(key)) return undefined;
+      for (let i = layers.length - 1; i >= 0; i--) if (isEnumerable.call(layers[i], key)) return layers[i];
+      return undefined;
+    };
+    const read = (key: string, layer: Vars): unknown => {
+      if (!memo.has(key)) memo.set(key, wrap(layer[key], key));
+      return memo.get(key);
+    };
+    const proxy = new Proxy({} as Vars, {
+      get: (_t, key) => {
+        if (key === Symbol.toPrimitive) return () => '[vars]';
+        const layer = holder(key);
+        return layer ? read(key as string, layer) : undefined;
+      },
+      has: (_t, key) => holder(key) !== undefined,
+      getOwnPropertyDescriptor: (_t, key) => {
+        const layer = holder(key);
+        return layer ? { value: read(key as string, layer), writable: true, enumerable: true, configurable: true } : undefined;
+      },
+      ownKeys: () => {
+        const keys = new Set<string>();
+        for (const layer of layers) for (const key of Object.keys(layer)) if (!BLOCKED_KEYS.has(key)) keys.add(key);
+        return [...keys];
+      },
+      set: () => false,
+      defineProperty: () => false,
+      deleteProperty: () => false,
+    });
+    scopes.add(proxy);
+    return proxy;
+  };
+  top = 'layers' in root ? layeredView(root.layers) : view(root.vars as Record<string, unknown>, '');
+  return top;
 }
 
 /**
