@@ -108,7 +108,10 @@ export function parseOwnedFiles(out: string): OwnedFiles {
     const m = /^@@(owned|conf) (\S+) (\/.*)$/.exec(line);
     if (!m) continue;
     const into = m[1] === 'owned' ? files : conffiles;
-    into.set(m[2] as string, [...(into.get(m[2] as string) ?? []), m[3] as string]);
+    const list = into.get(m[2] as string);
+    // Appended in place: a package owns thousands of files, and a copy per line was quadratic.
+    if (list) list.push(m[3] as string);
+    else into.set(m[2] as string, [m[3] as string]);
   }
   return { files, conffiles, usrMerge };
 }
