@@ -1,13 +1,16 @@
-// The control process favours memory over peak speed. It spends most of a run waiting on hosts.
-// - V8's size-optimised heap settings cut its peak RSS at 50 hosts from about 175 MB to about 130 MB,
-//   at up to ~1 s more controller CPU; wall time stayed within the run-to-run noise.
+// How the control process trades memory for CPU. It spends most of a run waiting on hosts, but at a few
+// hundred hosts the garbage collector was the largest CPU cost (docs/benchmarks.md, issue #18).
 // - The young generation stays at its first size (a growth factor of 1): V8 otherwise grows it to
 //   32 MB as objects survive, which made the peak swing between 133 and 158 MB from run to run at
-//   50 hosts; kept small, the peak was 118-134 MB, at the same controller CPU (docs/benchmarks.md).
-//   Node's --max-semi-space-size would do the same but is read only at start-up; this flag is read
-//   each time the young generation would grow, so it can be set from here.
-// Imported first by engine/index.ts, so the flags are set before the engine allocates anything of note.
+//   50 hosts. Node's --max-semi-space-size would bound it too but is read only at start-up; this flag
+//   is read each time the young generation would grow, so it can be set from here.
+// - The old generation may grow by half its live size before it is marked again. V8's own factor goes
+//   up to 4 (300 MiB at 200 hosts). --optimize-for-size, used before, held it near 1.1: at 200 hosts
+//   that meant 85 full collections in one `--check` and more than half of the controller's CPU (33.6 s
+//   against 18.0 s busy, the collector 28% against 15%), for 202 against 215-241 MiB of peak RSS.
+// V8 reads both flags each time it sizes a space. This file is imported first by engine/index.ts, so
+// they are set before the engine allocates anything of note.
 import v8 from 'node:v8';
 
-v8.setFlagsFromString('--optimize-for-size');
 v8.setFlagsFromString('--semi-space-growth-factor=1');
+v8.setFlagsFromString('--heap-growing-percent=50');
