@@ -1,11 +1,10 @@
 // Remembers, on the controller, that `apt-get -s autoremove` found nothing to remove for a given dpkg
 // state of a host, so a converged host skips that (slow, about 1-2 s) simulation until dpkg changes.
 // The file under the controller cache is what lasts between runs; a run reads it once, into its own
-// state (ModuleView.runState), and writes it through when a host's entry changes.
-import { readFileSync } from 'node:fs';
+// state (ModuleView.runState), and writes it back (within seconds, and at exit) when a host's entry changes.
 import path from 'node:path';
 import type { StateSlot } from '../../engine/types.ts';
-import { cacheRoot, writeCacheFile } from '../lib/controllerCache.ts';
+import { cacheRoot, readCacheJson, writeCacheFileSoon } from '../lib/controllerCache.ts';
 
 /** A run's view of the cache file: its entries, read at first use. */
 export interface NoopCache {
@@ -22,11 +21,8 @@ export const DPKG_FINGERPRINT = `$(stat -c '%s:%.9Y:%i' /var/lib/dpkg/status /va
 
 function load(cache: NoopCache): Record<string, string> {
   if (!cache.entries) {
-    try {
-      cache.entries = JSON.parse(readFileSync(file(), 'utf8')) as Record<string, string>;
-    } catch {
-      cache.entries = {};
-    }
+    const data = readCacheJson(file());
+    cache.entries = data && typeof data === 'object' && !Array.isArray(data) ? { ...(data as Record<string, string>) } : {};
   }
   return cache.entries;
 }
@@ -41,5 +37,5 @@ export function rememberNoop(cache: NoopCache, host: string, fingerprint: string
   const all = load(cache);
   if (all[host] === fingerprint) return;
   all[host] = fingerprint;
-  writeCacheFile(file(), all);
+  writeCacheFileSoon(file(), all);
 }

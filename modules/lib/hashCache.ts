@@ -5,11 +5,10 @@
 // changed within two seconds of being hashed is not remembered (coarse timestamps could hide a second
 // write in the same tick), the way git treats "racily clean" index entries.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleContext } from '../../engine/types.ts';
 import { shellQuote } from '../../engine/quote.ts';
-import { cacheRoot, writeCacheFile } from './controllerCache.ts';
+import { cacheRoot, readCacheJson, writeCacheFileSoon } from './controllerCache.ts';
 import { SHA256_HEX } from './remoteSha256.ts';
 
 /** A file's identity on its host, as `stat -c '%d:%i:%s:%.9Y:%.9Z'` prints it. */
@@ -60,13 +59,9 @@ function fileFor(ctx: Pick<ModuleContext, 'host' | 'vars'>): string {
 
 /** The hashes remembered for this host ({} when none or unreadable), only of paths `wanted` accepts. */
 export function knownHashes(ctx: Pick<ModuleContext, 'host' | 'vars'>, wanted: (file: string) => boolean = () => true): KnownHashes {
-  let all: KnownHashes;
-  try {
-    const data = JSON.parse(readFileSync(fileFor(ctx), 'utf8')) as { hashes?: KnownHashes };
-    all = data.hashes && typeof data.hashes === 'object' ? data.hashes : {};
-  } catch {
-    return {};
-  }
+  const data = readCacheJson(fileFor(ctx)) as { hashes?: KnownHashes } | undefined;
+  if (!data || typeof data !== 'object') return {};
+  const all: KnownHashes = data.hashes && typeof data.hashes === 'object' ? data.hashes : {};
   const out: KnownHashes = {};
   for (const [file, entry] of Object.entries(all)) {
     // Only well-formed entries: the file is the controller's, but it is still not trusted into a script.
@@ -118,5 +113,5 @@ export function freshHashes(output: string): KnownHashes {
 export function rememberHashes(ctx: Pick<ModuleContext, 'host' | 'vars'>, output: string): void {
   const fresh = freshHashes(output);
   if (Object.keys(fresh).length === 0) return;
-  writeCacheFile(fileFor(ctx), { host: ctx.host, hashes: { ...knownHashes(ctx), ...fresh } });
+  writeCacheFileSoon(fileFor(ctx), { host: ctx.host, hashes: { ...knownHashes(ctx), ...fresh } });
 }

@@ -10,6 +10,7 @@ import type { AptAction } from '../../../../modules/apt/aptGet.ts';
 import { aptModule } from '../../../../modules/apt/index.ts';
 import { probeCommand } from '../../../../modules/apt/probe.ts';
 import { fakeHost } from '../../../support/fakeHost.ts';
+import { flushCacheWrites } from '../../../../modules/lib/controllerCache.ts';
 
 const autoremove: AptAction = { verb: 'autoremove', packages: [], autoremove: false, purge: false };
 
@@ -74,6 +75,8 @@ describe('the no-op cache over runs (#14)', () => {
     const first = fakeHost({ name: 'n1', runState: run, answers: [["printf '@@kv now", probeOut('1:2.000000000:3 ', '')]] });
     expect(await planModule(aptModule, { autoremove: true }, first)).toMatchObject({ kind: 'ok', msg: 'nothing to autoremove' });
     expect(first.commands[0]).not.toContain('simskipped');
+    // Written within seconds or at exit (writeCacheFileSoon); the test does not wait.
+    flushCacheWrites();
     expect(JSON.parse(readFileSync(path.join(dir, 'apt-autoremove.json'), 'utf8'))).toEqual({ n1: '1:2.000000000:3 ' });
     // The same run knows it without reading the file again.
     writeFileSync(path.join(dir, 'apt-autoremove.json'), JSON.stringify({ n1: 'other' }));
