@@ -1,5 +1,5 @@
 // Re-renders the markdown of a results file (and optionally another node count, for the scaling line):
-//   npx tsx bench/render.ts bench/results/<date>-50-nodes.json [bench/results/<date>-10-nodes.json]
+//   npx tsx bench/render.ts bench/results/<date>-<HHMM>-50-nodes.json [bench/results/<date>-<HHMM>-10-nodes.json]
 import { readFileSync } from 'node:fs';
 import { renderMarkdown } from './results.ts';
 import type { BenchResults } from './types.ts';

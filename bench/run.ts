@@ -6,7 +6,7 @@
 // --ansible-scenarios fresh,noop limits Ansible's runs (its fresh apply always runs) on large fleets.
 // --extra-vars is passed to fleetplay's runs as -e (e.g. runtime_smoke_test=false: the playbook without
 // its container health gate, which the Ansible and parallel-ssh sides do not have).
-// Writes bench/results/<date>-<N>-nodes.json and .md, and prints the markdown.
+// Writes bench/results/<date>-<HHMM>-<N>-nodes[-profiled].json and .md (UTC), and prints the markdown.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,7 +136,12 @@ try {
 }
 
 const runs = results.runs.map((r) => ({ ...r, ratioToFleetplay: ratioToFleetplay(results, r) }));
-const base = path.join(ROOT, 'bench/results', `${results.date.slice(0, 10)}-${nodes}-nodes`);
+// Date and UTC time (HHMM): two runs of one day no longer overwrite each other.
+const base = path.join(
+  ROOT,
+  'bench/results',
+  `${results.date.slice(0, 10)}-${results.date.slice(11, 16).replace(':', '')}-${nodes}-nodes${profile ? '-profiled' : ''}`,
+);
 mkdirSync(path.dirname(base), { recursive: true });
 writeFileSync(`${base}.json`, `${JSON.stringify({ ...results, runs }, null, 2)}\n`);
 const markdown = renderMarkdown(results, otherNodeCount());
@@ -182,9 +187,9 @@ async function otherLabsUp(): Promise<string[]> {
 // The newest results file at another node count, for the scaling line.
 function otherNodeCount(): BenchResults | undefined {
   const dir = path.join(ROOT, 'bench/results');
-  const files = readdirSync(dir)
-    .filter((f) => /^\d{4}-\d\d-\d\d-\d+-nodes\.json$/.test(f) && !f.endsWith(`-${nodes}-nodes.json`))
-    .sort();
-  const newest = files.pop();
-  return newest ? (JSON.parse(readFileSync(path.join(dir, newest), 'utf8')) as BenchResults) : undefined;
+  const runs = readdirSync(dir)
+    .filter((f) => /^\d{4}-\d\d-\d\d-(\d{4}-)?\d+-nodes\.json$/.test(f) && !f.endsWith(`-${nodes}-nodes.json`))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as BenchResults)
+    .sort((a, b) => a.date.localeCompare(b.date));
+  return runs.pop();
 }

@@ -103,7 +103,7 @@ export interface Machine {
   nodeVersion: string;
 }
 
-/** The results file, bench/results/<date>-<N>-nodes.json. */
+/** The results file, bench/results/<date>-<HHMM>-<N>-nodes.json. */
 export interface BenchResults {
   date: string;
   nodes: number;
