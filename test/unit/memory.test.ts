@@ -1,5 +1,5 @@
 // engine/memory.ts: with its flags set, V8's young generation does not grow as objects survive, and the
-// old generation grows by about half its live size between full collections (each checked in a child
+// old generation grows by 40% of its live size between full collections (each checked in a child
 // process, against the same child without the import).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -55,8 +55,8 @@ describe('the control process heap settings', () => {
   });
 
   // V8's own factor goes up to 4 and --optimize-for-size holds it near 1.1 (a full collection every few
-  // MB at 200 hosts); the engine asks for 1.5.
-  it('let the old generation grow by about half its live size, where V8 alone lets it grow several times', () => {
+  // MB at 200 hosts); the engine asks for 1.4.
+  it('let the old generation grow by 40% of its live size, where V8 alone lets it grow several times', () => {
     const bounded = oldGenerationPeak(true);
     const grown = oldGenerationPeak(false);
     expect(bounded).toBeGreaterThan(0);
