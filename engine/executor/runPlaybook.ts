@@ -29,6 +29,7 @@ import { controllerHost, LOCAL_NAMES } from './delegate.ts';
 import type { BecomeDefaults } from './playRun.ts';
 import { findStartTask, stepper, type StartAt, type StepPrompt } from './startAt.ts';
 import { loggedConnection, reportOrigins, VERBOSE } from './verbose.ts';
+import { sizeHeapForHosts } from '../memory.ts';
 
 /** Options of one run (from the command line). */
 export interface RunOptions {
@@ -79,6 +80,7 @@ export interface ConnectionDefaults {
 /** Runs every play in order; hosts that fail or become unreachable leave the rest of the playbook. */
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions): Promise<RunReport> {
   const started = Date.now();
+  sizeHeapForHosts(inventory.hosts.size);
   // Found before any host is contacted: a name that matches no task is an argument error (exit 4).
   const start = options.startAtTask !== undefined ? findStartTask(playbook, options.startAtTask) : undefined;
   const step = options.step ? stepper(options.step) : undefined;

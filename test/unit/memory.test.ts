@@ -9,15 +9,19 @@ import { describe, expect, it } from 'vitest';
 const MEMORY = pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'engine', 'memory.ts')).href;
 
 /** The largest young-generation size (MiB) a child sees while keeping a rolling set of survivors. */
-function youngGenerationPeak(withMemoryFlags: boolean): number {
+function youngGenerationPeak(withMemoryFlags: boolean, hosts = 0): number {
   const script = `
-    ${withMemoryFlags ? `await import(${JSON.stringify(MEMORY)});` : ''}
+    ${withMemoryFlags ? `const m = await import(${JSON.stringify(MEMORY)}); m.sizeHeapForHosts(${hosts});` : ''}
     const v8 = await import('node:v8');
     let keep = [], peak = 0;
     for (let i = 0; i < 200000; i++) {
       keep.push({ text: 'x'.repeat(40) + i, pair: [i, i] });
       if (keep.length > 20000) keep = keep.slice(10000);
-      if (i % 1000 === 0) peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+      // The engine's event loop turns all the time; a large run's GC observer runs between turns.
+      if (i % 1000 === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+      }
     }
     process.stdout.write(String(peak / 1048576));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -61,5 +65,15 @@ describe('the control process heap settings', () => {
     const grown = oldGenerationPeak(false);
     expect(bounded).toBeGreaterThan(0);
     expect(grown).toBeGreaterThan(bounded * 2);
+  });
+
+  it('let the young generation of a run of more than 100 hosts double once, to 8 MiB, and hold it there', () => {
+    const small = youngGenerationPeak(true, 100);
+    const large = youngGenerationPeak(true, 200);
+    const grown = youngGenerationPeak(false);
+    expect(small).toBeLessThanOrEqual(4);
+    expect(large).toBeGreaterThan(small);
+    expect(large).toBeLessThanOrEqual(8);
+    expect(grown).toBeGreaterThan(large * 2);
   });
 });
